@@ -1,0 +1,340 @@
+/*
+ * cstat.h - the public interface of libcstat.
+ *
+ * libcstat reads benchmark results, groups them into comparison tables and
+ * computes the statistics Go's benchstat reports (medians, confidence
+ * intervals of the median, Mann-Whitney U tests, geomeans), then renders the
+ * tables as text or CSV.  This header is the specification: every function
+ * states what it returns, which errors it reports and who owns memory that
+ * crosses the interface.
+ *
+ * The library has no global state, never prints and never exits.  Errors are
+ * negative CSTAT_E* codes; details of input errors (file, line, column,
+ * message) go into a caller-owned struct cstat_diag.
+ */
+#ifndef CSTAT_H
+#define CSTAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CSTAT_BUILDING_LIBRARY) && defined(__GNUC__)
+#define CSTAT_EXPORT __attribute__((visibility("default")))
+#else
+#define CSTAT_EXPORT
+#endif
+
+#define CSTAT_VERSION_MAJOR 0
+#define CSTAT_VERSION_MINOR 1
+#define CSTAT_VERSION_PATCH 0
+#define CSTAT_VERSION_STRING "0.1.0"
+
+/* The library's version at run time, e.g. "0.1.0". */
+CSTAT_EXPORT const char *cstat_version(void);
+
+/*
+ * Error codes.  Every function that acts returns 0 (or a documented positive
+ * value) on success and one of these negative codes on failure.
+ */
+#define CSTAT_ERRNO_MAP(X)                                                     \
+	X(NOMEM, -1, "out of memory")                                          \
+	X(INVAL, -2, "invalid argument")                                       \
+	X(IO, -3, "input/output error")                                        \
+	X(SYNTAX, -4, "syntax error")                                          \
+	X(NOENT, -5, "no such file or directory")                              \
+	X(ISDIR, -6, "is a directory")                                         \
+	X(ACCES, -7, "permission denied")                                      \
+	X(STATE, -8, "operation not valid in this state")
+
+enum cstat_errno {
+#define CSTAT__ERRNO_ENUM(name, value, text) CSTAT_E##name = (value),
+	CSTAT_ERRNO_MAP(CSTAT__ERRNO_ENUM)
+#undef CSTAT__ERRNO_ENUM
+};
+
+/*
+ * A description of err, such as "out of memory".  The string is static; an
+ * unknown code gives "unknown error".
+ */
+CSTAT_EXPORT const char *cstat_strerror(int err);
+
+/* The name of err, such as "CSTAT_ENOMEM", or "CSTAT_UNKNOWN". */
+CSTAT_EXPORT const char *cstat_err_name(int err);
+
+/*
+ * Diagnostics.  A function that reads or parses input fills a caller-owned
+ * struct cstat_diag when it fails, so the caller can print
+ * "file:line: message".  file points at a string owned by the object that
+ * reported the error and stays valid until that object is freed (or the
+ * next call on it).  line and column are 1-based; 0 means "not known".
+ */
+struct cstat_diag {
+	const char *file;
+	unsigned long line;
+	unsigned long column;
+	char message[512];
+};
+
+/*
+ * Formats d as benchstat does: "file:line: message" when line > 0, else
+ * "message".  Writes at most size bytes including the NUL; returns the
+ * length the full text needs (as snprintf).
+ */
+CSTAT_EXPORT size_t cstat_diag_format(const struct cstat_diag *d, char *buf,
+				      size_t size);
+
+/* ------------------------------------------------------------------------
+ * Inputs: command-line style names of result files.
+ *
+ * benchstat takes inputs as "path", "-" (standard input) or "label=path".
+ * The label (or the path as typed) becomes the column name (.file).  A path
+ * given more than once without a label is told apart as "path#0",
+ * "path#1", ...
+ */
+struct cstat_input {
+	const char *path;  /* what to open; "-" is standard input */
+	const char *label; /* the .file value */
+};
+
+typedef struct cstat_inputs cstat_inputs;
+
+/*
+ * Parses n command-line arguments into inputs.  On success *out owns the
+ * list; free it with cstat_inputs_free().
+ * @return 0, CSTAT_EINVAL (n == 0 or a NULL argument) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_inputs_new(cstat_inputs **out, const char *const *args,
+				  size_t n);
+/* Frees the list; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_inputs_free(cstat_inputs *in);
+/* The number of inputs. */
+CSTAT_EXPORT size_t cstat_inputs_count(const cstat_inputs *in);
+/* Input i (borrowed until cstat_inputs_free), or NULL if i is out of range. */
+CSTAT_EXPORT const struct cstat_input *cstat_inputs_get(const cstat_inputs *in,
+							size_t i);
+
+/* ------------------------------------------------------------------------
+ * Results: what a reader yields.
+ *
+ * One result is one benchmark line: a name, the file configuration in
+ * effect, and one or more values with units.  Units are tidied as benchstat
+ * does (ns -> sec, MB -> B, values scaled to match); orig_unit and
+ * orig_value keep what the file said.  Every pointer is borrowed from the
+ * reader and valid until the next cstat_reader_next() call, except unit and
+ * orig_unit strings, which stay valid until the reader is freed.
+ */
+struct cstat_value {
+	double value;
+	const char *unit;
+	double orig_value;
+	const char *orig_unit;
+};
+
+struct cstat_config {
+	const char *key;
+	const char *value;
+};
+
+struct cstat_result {
+	const char *file;          /* the .file value: label or path */
+	const char *name;          /* full name after "Benchmark", NUL-ended */
+	size_t name_len;
+	const struct cstat_config *config; /* file configuration, in order */
+	size_t nconfig;
+	/* Changes whenever the configuration changes, in any file. */
+	unsigned long config_version;
+	const struct cstat_value *values;
+	size_t nvalues;
+	unsigned long line; /* 1-based line number in the file */
+};
+
+/* ------------------------------------------------------------------------
+ * Reader: a streaming reader of Go's benchmark format (go test -bench).
+ *
+ * It reads one file after another; configuration lines reset at each file,
+ * "Unit" metadata lines persist across files.  Memory use does not grow with
+ * the file: lines are read through a buffer that grows only to the longest
+ * line.
+ */
+typedef struct cstat_reader cstat_reader;
+
+/*
+ * Creates a reader with no file open.  *out is NULL on failure.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_reader_new(cstat_reader **out);
+/* Frees the reader and closes its file; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_reader_free(cstat_reader *r);
+
+/*
+ * Starts reading path ("-" reads standard input, which is not closed) under
+ * the name label (used for .file and in messages; NULL means path).  The
+ * previous file, if any, is closed and its configuration forgotten.
+ * @return 0; CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR or CSTAT_EIO with d
+ *         describing it as "open PATH: reason" or "PATH:0: read PATH: is a
+ *         directory" as benchstat words them; or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_reader_open(cstat_reader *r, const char *path,
+				   const char *label, struct cstat_diag *d);
+
+/*
+ * Starts reading the len bytes at data (not copied: they must outlive the
+ * reading) under the name label.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_reader_open_mem(cstat_reader *r, const char *data,
+				       size_t len, const char *label);
+
+/*
+ * Reads on to the next result.
+ * @return 1 with *res set; 0 at the end of the file; CSTAT_ESYNTAX for a
+ *         malformed line, described in d ("missing units", ...), after which
+ *         reading may go on; CSTAT_EIO or CSTAT_EISDIR (fatal, described in
+ *         d); CSTAT_ENOMEM; CSTAT_ESTATE when no file is open.
+ */
+CSTAT_EXPORT int cstat_reader_next(cstat_reader *r,
+				   const struct cstat_result **res,
+				   struct cstat_diag *d);
+
+/*
+ * The value of unit metadata key for the (tidied) unit, as set by a
+ * "Unit" line in any file read so far ("assume" -> "exact"), or NULL.
+ * Borrowed until the reader is freed.
+ */
+CSTAT_EXPORT const char *cstat_reader_unit_meta(const cstat_reader *r,
+						const char *unit,
+						const char *key);
+
+/* ------------------------------------------------------------------------
+ * Builder: groups results into comparison tables.
+ *
+ * Each value of each result goes to a table (by configuration and unit), a
+ * row (by benchmark name) and a column (by input file); the first column of
+ * a table is the baseline that later columns are compared against.  This is
+ * benchstat's default projection: -table .config -row .fullname -col .file.
+ */
+typedef struct cstat_builder cstat_builder;
+typedef struct cstat_tables cstat_tables;
+
+/*
+ * How to group results.  NULL (or a NULL member) means benchstat's default
+ * for that flag.
+ */
+struct cstat_builder_opts {
+	const char *table;  /* -table, default ".config" */
+	const char *row;    /* -row, default ".fullname" */
+	const char *col;    /* -col, default ".file" */
+	const char *ignore; /* -ignore, default "" */
+	const char *filter; /* -filter, default "*" */
+};
+
+/*
+ * Creates a builder.  opts may be NULL for the defaults.
+ * @return 0, CSTAT_ENOMEM, or CSTAT_EINVAL with d describing the option
+ *         that could not be used.
+ */
+CSTAT_EXPORT int cstat_builder_new(cstat_builder **out,
+				   const struct cstat_builder_opts *opts,
+				   struct cstat_diag *d);
+/* Frees the builder; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_builder_free(cstat_builder *b);
+
+/*
+ * Adds every value of res (copied) to the builder's tables.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_builder_add(cstat_builder *b,
+				   const struct cstat_result *res);
+
+/* Options for computing the tables' statistics. */
+struct cstat_stats_opts {
+	double alpha;      /* significance level, in [0, 1]; benchstat: 0.05 */
+	double confidence; /* for the median's interval, in [0, 1]; 0.95 */
+	/* Unit metadata ("assume=exact") comes from this reader; may be NULL. */
+	const cstat_reader *units;
+};
+
+/*
+ * Computes every table from what was added: sorts rows and columns,
+ * summarizes each cell, compares it with its baseline and adds the geomean
+ * row.  The builder stays usable and owns nothing of *out.
+ * @return 0, CSTAT_EINVAL (alpha or confidence outside [0, 1]) or
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_builder_build(cstat_builder *b,
+				     const struct cstat_stats_opts *opts,
+				     cstat_tables **out);
+
+/* Frees tables; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_tables_free(cstat_tables *t);
+
+/* The number of tables (one per configuration and unit). */
+CSTAT_EXPORT size_t cstat_tables_count(const cstat_tables *t);
+
+/* ------------------------------------------------------------------------
+ * Reading tables.  Indices run from 0; strings are borrowed until
+ * cstat_tables_free().
+ */
+
+/* The unit of table i, e.g. "sec/op". */
+CSTAT_EXPORT const char *cstat_table_unit(const cstat_tables *t, size_t i);
+/* The number of rows (benchmarks) and columns (inputs) of table i. */
+CSTAT_EXPORT size_t cstat_table_rows(const cstat_tables *t, size_t i);
+CSTAT_EXPORT size_t cstat_table_cols(const cstat_tables *t, size_t i);
+/* The label of row r / column c of table i. */
+CSTAT_EXPORT const char *cstat_table_row_label(const cstat_tables *t,
+					       size_t i, size_t r);
+CSTAT_EXPORT const char *cstat_table_col_label(const cstat_tables *t,
+					       size_t i, size_t c);
+
+/* One cell: the summary of a sample and its comparison with the baseline. */
+struct cstat_cell {
+	bool present;       /* false: no results for this row and column */
+	size_t n;           /* number of values */
+	double center;      /* median (or mode for assume=exact units) */
+	double lo, hi;      /* confidence interval of the center; may be inf */
+	bool has_comparison; /* a later column with a baseline in its row */
+	double p;           /* two-sided p-value of the comparison */
+	bool significant;   /* p <= alpha */
+	double delta;       /* center / baseline center - 1 */
+	size_t nwarnings;   /* warnings on the cell and its comparison */
+};
+
+/*
+ * Fills *out with cell (r, c) of table i.
+ * @return 0 or CSTAT_EINVAL (an index out of range).
+ */
+CSTAT_EXPORT int cstat_table_cell(const cstat_tables *t, size_t i, size_t r,
+				  size_t c, struct cstat_cell *out);
+/* Warning k of cell (r, c) of table i, or NULL when out of range. */
+CSTAT_EXPORT const char *cstat_table_cell_warning(const cstat_tables *t,
+						  size_t i, size_t r, size_t c,
+						  size_t k);
+
+/* ------------------------------------------------------------------------
+ * Rendering.
+ */
+enum cstat_format {
+	CSTAT_FORMAT_TEXT, /* benchstat's text tables with footnotes */
+	CSTAT_FORMAT_CSV,  /* benchstat's CSV; warnings go to warn */
+};
+
+/*
+ * Writes the tables to out in format fmt.  CSV warnings go to warn, one per
+ * line ("D7: message"); warn may be NULL to drop them.
+ * @return 0, CSTAT_EINVAL (unknown format) or CSTAT_EIO (a write failed).
+ */
+CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
+				    enum cstat_format fmt, FILE *out,
+				    FILE *warn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CSTAT_H */

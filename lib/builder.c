@@ -1,0 +1,916 @@
+/*
+ * builder.c - groups results into tables and computes their statistics.
+ *
+ * This is benchstat's benchtab.Builder.  Every value of every result is
+ * projected to a table key (configuration and unit), a row key (name) and a
+ * column key (file), and appended to the sample of that cell.  Building
+ * sorts the keys, summarizes each cell (median and its confidence interval,
+ * or the mode for assume=exact units), compares it with the first column of
+ * its row (Mann-Whitney U test), and adds the geomean row.
+ *
+ * The hot path is cstat_builder_add(): a few hash lookups per value and no
+ * allocation once the cells exist.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstat-private.h"
+#include "numfmt.h"
+#include "project.h"
+#include "stats.h"
+#include "tables.h"
+
+struct bcell {
+	double *vals;
+	uint32_t n, cap;
+	uint32_t trow;     /* global table-row index */
+	uint32_t col;      /* column key */
+	uint32_t res0;     /* first residue key */
+	uint32_t *resx;    /* further distinct residue keys */
+	uint32_t nresx, resx_cap;
+};
+
+struct btable {
+	uint32_t key;
+	uint32_t *trows; /* global table-row indices */
+	size_t ntrows, trows_cap;
+	uint32_t *cols;  /* column keys */
+	size_t ncols, cols_cap;
+	uint32_t *cells;
+	size_t ncells, cells_cap;
+};
+
+struct trow {
+	uint32_t table;
+	uint32_t row; /* row key */
+};
+
+struct cstat_builder {
+	struct cstat__strtab strs;
+	struct cstat__proj table_proj, row_proj, col_proj, residue_proj;
+	bool has_residue;
+
+	struct btable *tables;
+	size_t ntables, tables_cap;
+	uint32_t *table_of_key; /* by table key id: index + 1 */
+	size_t table_of_key_cap;
+
+	struct trow *trows;
+	size_t ntrows, trows_cap;
+	struct bcell *cells;
+	size_t ncells, cells_cap;
+
+	struct cstat__u64map trow_map; /* table << 32 | row key -> trow */
+	struct cstat__u64map col_map;  /* table << 32 | col key -> 1 */
+	struct cstat__u64map cell_map; /* trow << 32 | col key -> cell */
+
+	/* Unit string ids by the reader's unit pointer (one-entry cache). */
+	const char *last_unit_ptr;
+	uint32_t last_unit_id;
+	bool built;
+};
+
+void
+cstat_builder_free(cstat_builder *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->ntables; i++) {
+		free(b->tables[i].trows);
+		free(b->tables[i].cols);
+		free(b->tables[i].cells);
+	}
+	for (size_t i = 0; i < b->ncells; i++) {
+		free(b->cells[i].vals);
+		free(b->cells[i].resx);
+	}
+	free(b->tables);
+	free(b->table_of_key);
+	free(b->trows);
+	free(b->cells);
+	cstat__u64map_release(&b->trow_map);
+	cstat__u64map_release(&b->col_map);
+	cstat__u64map_release(&b->cell_map);
+	cstat__proj_release(&b->table_proj);
+	cstat__proj_release(&b->row_proj);
+	cstat__proj_release(&b->col_proj);
+	cstat__proj_release(&b->residue_proj);
+	cstat__strtab_release(&b->strs);
+	free(b);
+}
+
+static bool
+is_default(const char *opt, const char *def)
+{
+	return !opt || strcmp(opt, def) == 0;
+}
+
+int
+cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
+		  struct cstat_diag *d)
+{
+	cstat_builder *b;
+	int rc;
+
+	*out = NULL;
+	if (opts && (!is_default(opts->table, ".config") ||
+		     !is_default(opts->row, ".fullname") ||
+		     !is_default(opts->col, ".file") ||
+		     !is_default(opts->ignore, "") ||
+		     !is_default(opts->filter, "*"))) {
+		cstat__diag_set(d, NULL, 0, 0,
+				"-filter, -row, -col, -table and -ignore "
+				"support only their default values so far");
+		return CSTAT_EINVAL;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return CSTAT_ENOMEM;
+	rc = cstat__strtab_init(&b->strs);
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	cstat__proj_init(&b->table_proj, &b->strs);
+	cstat__proj_init(&b->row_proj, &b->strs);
+	cstat__proj_init(&b->col_proj, &b->strs);
+	cstat__proj_init(&b->residue_proj, &b->strs);
+	cstat__u64map_init(&b->trow_map);
+	cstat__u64map_init(&b->col_map);
+	cstat__u64map_init(&b->cell_map);
+	/* benchstat's defaults: -table .config -row .fullname -col .file. */
+	rc = cstat__proj_add_config(&b->table_proj);
+	if (!rc)
+		rc = cstat__proj_add_unit(&b->table_proj);
+	if (!rc)
+		rc = cstat__proj_add_field(&b->row_proj, ".fullname",
+					   CSTAT__O_FIRST);
+	if (!rc)
+		rc = cstat__proj_add_field(&b->col_proj, ".file",
+					   CSTAT__O_FIRST);
+	/* .config and .fullname are both projected: the residue is empty. */
+	b->has_residue = false;
+	if (rc) {
+		cstat_builder_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+static int
+table_for_key(cstat_builder *b, uint32_t key, uint32_t *out)
+{
+	if (key < b->table_of_key_cap && b->table_of_key[key]) {
+		*out = b->table_of_key[key] - 1;
+		return 0;
+	}
+	size_t old = b->table_of_key_cap;
+	if (cstat__grow((void **)&b->table_of_key, &b->table_of_key_cap,
+			(size_t)key + 1, sizeof(*b->table_of_key)))
+		return CSTAT_ENOMEM;
+	memset(b->table_of_key + old, 0,
+	       (b->table_of_key_cap - old) * sizeof(*b->table_of_key));
+	if (cstat__grow((void **)&b->tables, &b->tables_cap, b->ntables + 1,
+			sizeof(*b->tables)))
+		return CSTAT_ENOMEM;
+	memset(&b->tables[b->ntables], 0, sizeof(b->tables[0]));
+	b->tables[b->ntables].key = key;
+	b->table_of_key[key] = (uint32_t)++b->ntables;
+	*out = (uint32_t)(b->ntables - 1);
+	return 0;
+}
+
+static int
+push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+	if (cstat__grow((void **)v, cap, *n + 1, sizeof(**v)))
+		return CSTAT_ENOMEM;
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+/* The cell of (table, row, col), created with its row and column. */
+static int
+cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
+	 uint32_t residue, struct bcell **out)
+{
+	struct btable *t = &b->tables[table];
+	uint64_t rk = (uint64_t)table << 32 | row;
+	uint32_t trow = cstat__u64map_get(&b->trow_map, rk);
+	int rc;
+
+	if (trow == UINT32_MAX) {
+		if (cstat__grow((void **)&b->trows, &b->trows_cap,
+				b->ntrows + 1, sizeof(*b->trows)))
+			return CSTAT_ENOMEM;
+		trow = (uint32_t)b->ntrows++;
+		b->trows[trow] = (struct trow){table, row};
+		rc = cstat__u64map_put(&b->trow_map, rk, trow);
+		if (!rc)
+			rc = push_u32(&t->trows, &t->ntrows, &t->trows_cap,
+				      trow);
+		if (rc)
+			return rc;
+	}
+	uint64_t ck = (uint64_t)trow << 32 | col;
+	uint32_t ci = cstat__u64map_get(&b->cell_map, ck);
+	if (ci == UINT32_MAX) {
+		uint64_t tk = (uint64_t)table << 32 | col;
+		if (cstat__u64map_get(&b->col_map, tk) == UINT32_MAX) {
+			rc = cstat__u64map_put(&b->col_map, tk, 1);
+			if (!rc)
+				rc = push_u32(&t->cols, &t->ncols,
+					      &t->cols_cap, col);
+			if (rc)
+				return rc;
+		}
+		if (cstat__grow((void **)&b->cells, &b->cells_cap,
+				b->ncells + 1, sizeof(*b->cells)))
+			return CSTAT_ENOMEM;
+		ci = (uint32_t)b->ncells++;
+		memset(&b->cells[ci], 0, sizeof(b->cells[ci]));
+		b->cells[ci].trow = trow;
+		b->cells[ci].col = col;
+		b->cells[ci].res0 = residue;
+		rc = cstat__u64map_put(&b->cell_map, ck, ci);
+		if (!rc)
+			rc = push_u32(&t->cells, &t->ncells, &t->cells_cap, ci);
+		if (rc)
+			return rc;
+	}
+	*out = &b->cells[ci];
+	return 0;
+}
+
+static int
+note_residue(struct bcell *c, uint32_t residue)
+{
+	if (c->res0 == residue)
+		return 0;
+	for (uint32_t i = 0; i < c->nresx; i++)
+		if (c->resx[i] == residue)
+			return 0;
+	size_t cap = c->resx_cap;
+	if (cstat__grow((void **)&c->resx, &cap, (size_t)c->nresx + 1,
+			sizeof(*c->resx)))
+		return CSTAT_ENOMEM;
+	c->resx_cap = (uint32_t)cap;
+	c->resx[c->nresx++] = residue;
+	return 0;
+}
+
+int
+cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
+{
+	uint32_t row, col, residue = 0;
+	int rc;
+
+	if (!b || !res)
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	rc = cstat__proj_key(&b->row_proj, res, 0, &row);
+	if (!rc)
+		rc = cstat__proj_key(&b->col_proj, res, 0, &col);
+	if (!rc && b->has_residue)
+		rc = cstat__proj_key(&b->residue_proj, res, 0, &residue);
+	if (!rc)
+		rc = cstat__proj_fill(&b->table_proj, res);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < res->nvalues; i++) {
+		const struct cstat_value *v = &res->values[i];
+		uint32_t unit, tkey, table;
+		struct bcell *c;
+		if (v->unit == b->last_unit_ptr) {
+			unit = b->last_unit_id;
+		} else {
+			rc = cstat__strtab_intern(&b->strs, v->unit,
+						  strlen(v->unit), &unit);
+			if (rc)
+				return rc;
+			b->last_unit_ptr = v->unit;
+			b->last_unit_id = unit;
+		}
+		rc = cstat__proj_intern(&b->table_proj, unit, &tkey);
+		if (!rc)
+			rc = table_for_key(b, tkey, &table);
+		if (!rc)
+			rc = cell_for(b, table, row, col, residue, &c);
+		if (!rc)
+			rc = note_residue(c, residue);
+		if (rc)
+			return rc;
+		if (c->n == c->cap) {
+			size_t cap = c->cap;
+			if (cstat__grow((void **)&c->vals, &cap,
+					(size_t)c->n + 1, sizeof(*c->vals)))
+				return CSTAT_ENOMEM;
+			c->cap = (uint32_t)cap;
+		}
+		c->vals[c->n++] = v->value;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Building. */
+
+struct build {
+	cstat_builder *b;
+	cstat_tables *out;
+	const struct cstat_stats_opts *opts;
+	struct cstat__ucache *ucache;
+	struct cstat__buf buf;
+	/* Scratch: position of a row / column key in the current table. */
+	uint32_t *row_pos, *col_pos;
+	size_t row_pos_cap, col_pos_cap;
+};
+
+/* Copies builder string id s into the output's string table. */
+static int
+ostr(struct build *bd, uint32_t s, uint32_t *out)
+{
+	const struct cstat__strtab *in = &bd->b->strs;
+
+	return cstat__strtab_intern(&bd->out->strs, cstat__strtab_str(in, s),
+				    cstat__strtab_len(in, s), out);
+}
+
+static int
+owarn(struct build *bd, uint32_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+owarn(struct build *bd, uint32_t *out, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CSTAT_EINVAL;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	return cstat__strtab_intern(&bd->out->strs, msg, (size_t)n, out);
+}
+
+void
+cstat_tables_free(cstat_tables *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ntables; i++) {
+		struct cstat__table *tb = &t->tables[i];
+		for (size_t k = 0; k < tb->nrows * tb->ncols; k++)
+			free(tb->cells[k].values);
+		free(tb->key_vals);
+		free(tb->row_labels);
+		free(tb->col_vals);
+		free(tb->cells);
+		free(tb->summary);
+	}
+	free(t->tables);
+	free(t->key_fields);
+	free(t->col_fields);
+	cstat__strtab_release(&t->strs);
+	free(t);
+}
+
+static int
+field_names(struct build *bd, const struct cstat__proj *p, uint32_t **names,
+	    size_t *n, uint32_t **flat_out)
+{
+	uint32_t *flat;
+	int rc = cstat__proj_flat(p, &flat, n);
+
+	if (rc)
+		return rc;
+	*names = malloc((*n + 1) * sizeof(**names));
+	if (!*names) {
+		free(flat);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		const char *name = p->fields[flat[i]].name;
+		rc = cstat__strtab_intern(&bd->out->strs, name, strlen(name),
+					  &(*names)[i]);
+		if (rc) {
+			free(flat);
+			return rc;
+		}
+	}
+	*flat_out = flat;
+	return 0;
+}
+
+/* Summarizes one cell: sort, center, interval and the summary warnings. */
+static int
+summarize_cell(struct build *bd, struct cstat__cell *oc, struct bcell *bc,
+	       bool exact)
+{
+	double conf = bd->opts->confidence;
+	char a[40], b[40];
+	int rc;
+
+	oc->present = true;
+	oc->n = bc->n;
+	oc->values = bc->vals;
+	bc->vals = NULL;
+	bc->n = bc->cap = 0;
+	cstat__sort_doubles(oc->values, oc->n);
+	if (exact) {
+		cstat__mode_summary(oc->values, oc->n, &oc->center, &oc->lo,
+				    &oc->hi);
+		if (oc->values[0] != oc->values[oc->n - 1]) {
+			cstat__fmt_go_float(a, oc->values[0]);
+			cstat__fmt_go_float(b, oc->values[oc->n - 1]);
+			rc = owarn(bd, &oc->warn[oc->nwarn++],
+				   "exact distribution expected, but values "
+				   "range from %s to %s",
+				   a, b);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	cstat__median_summary(oc->values, oc->n, conf, &oc->center, &oc->lo,
+			      &oc->hi);
+	if (isinf(oc->lo) || isinf(oc->hi)) {
+		int need = cstat__median_samples(conf);
+		cstat__fmt_go_float(a, conf);
+		rc = owarn(bd, &oc->warn[oc->nwarn++],
+			   "need %s %d samples for confidence interval at "
+			   "level %s",
+			   need < 0 ? ">" : ">=", need < 0 ? 50 : need, a);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+compare_cell(struct build *bd, struct cstat__cell *oc,
+	     const struct cstat__cell *base, bool exact)
+{
+	double alpha = bd->opts->alpha;
+	char a[40];
+	int rc;
+
+	oc->has_cmp = true;
+	if (exact) {
+		oc->p = 0;
+		oc->alpha = 0;
+		return 0;
+	}
+	oc->alpha = alpha;
+	rc = cstat__mann_whitney(bd->ucache, base->values, base->n,
+				 oc->values, oc->n, &oc->p);
+	if (rc < 0)
+		return rc;
+	if (rc == CSTAT_SAMPLES_EQUAL) {
+		oc->p = 1;
+		return owarn(bd, &oc->cmpwarn[oc->ncmpwarn++],
+			     "all samples are equal");
+	}
+	if (oc->p > alpha) {
+		int need = cstat__utest_samples(alpha);
+		uint32_t n = need < 0 ? 10 : (uint32_t)need;
+		if (base->n < n && oc->n < n) {
+			cstat__fmt_go_float(a, alpha);
+			return owarn(bd, &oc->cmpwarn[oc->ncmpwarn++],
+				     "need %s %u samples to detect a "
+				     "difference at alpha level %s",
+				     need < 0 ? ">" : ">=", n, a);
+		}
+	}
+	return 0;
+}
+
+/* "benchmarks vary in ..." for a cell whose results differ in residue. */
+static int
+residue_warning(struct build *bd, struct cstat__cell *oc,
+		const struct bcell *bc)
+{
+	const struct cstat__proj *p = &bd->b->residue_proj;
+	uint32_t *flat;
+	size_t nflat;
+	int rc;
+
+	if (!bc->nresx)
+		return 0;
+	rc = cstat__proj_flat(p, &flat, &nflat);
+	if (rc)
+		return rc;
+	bd->buf.len = 0;
+	rc = cstat__buf_adds(&bd->buf, "benchmarks vary in ");
+	bool any = false;
+	for (size_t i = 0; i < nflat && !rc; i++) {
+		uint32_t f = p->fields[flat[i]].idx;
+		uint32_t v0 = cstat__proj_get(p, bc->res0, f);
+		bool differs = false;
+		for (uint32_t k = 0; k < bc->nresx; k++)
+			if (cstat__proj_get(p, bc->resx[k], f) != v0)
+				differs = true;
+		if (!differs)
+			continue;
+		if (any)
+			rc = cstat__buf_adds(&bd->buf, ", ");
+		if (!rc)
+			rc = cstat__buf_adds(&bd->buf, p->fields[flat[i]].name);
+		any = true;
+	}
+	free(flat);
+	if (rc || !any)
+		return rc;
+	return cstat__strtab_intern(&bd->out->strs, bd->buf.data, bd->buf.len,
+				    &oc->warn[oc->nwarn++]);
+}
+
+static int
+summarize_col(struct build *bd, struct cstat__table *t, size_t col)
+{
+	struct cstat__summary *s = &t->summary[col];
+	double *sums = malloc((t->nrows + 1) * sizeof(*sums));
+	double *ratios = malloc((t->nrows + 1) * sizeof(*ratios));
+	size_t nsum = 0, nratio = 0, nbase = 0;
+	bool bad_ratio = false;
+	int rc = 0;
+
+	if (!sums || !ratios) {
+		rc = CSTAT_ENOMEM;
+		goto out;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct cstat__cell *base = &t->cells[r * t->ncols];
+		const struct cstat__cell *c = &t->cells[r * t->ncols + col];
+		if (base->present)
+			nbase++;
+		if (!c->present)
+			continue;
+		sums[nsum++] = c->center;
+		if (!c->has_cmp)
+			continue;
+		double a = c->center, bv = base->center;
+		if (a == bv) {
+			ratios[nratio++] = 1;
+		} else if (bv == 0) {
+			bad_ratio = true;
+			ratios[nratio++] = 0;
+		} else {
+			ratios[nratio++] = a / bv;
+		}
+	}
+	if (col > 0 && nbase != nratio) {
+		rc = owarn(bd, &s->warn[s->nwarn++],
+			   "benchmark set differs from baseline; geomeans may "
+			   "not be comparable");
+		if (rc)
+			goto out;
+	}
+	double gm = cstat__geomean(sums, nsum);
+	if (isnan(gm)) {
+		rc = owarn(bd, &s->warn[s->nwarn++],
+			   "summaries must be >0 to compute geomean");
+		if (rc)
+			goto out;
+	} else {
+		s->has_summary = true;
+		s->summary = gm;
+	}
+	if (col > 0 && !bad_ratio) {
+		gm = cstat__geomean(ratios, nratio);
+		if (isnan(gm)) {
+			rc = owarn(bd, &s->warn[s->nwarn++],
+				   "ratios must be >0 to compute geomean");
+		} else {
+			s->has_ratio = true;
+			s->ratio = gm;
+		}
+	}
+out:
+	free(sums);
+	free(ratios);
+	return rc;
+}
+
+static int
+scratch_pos(uint32_t **v, size_t *cap, size_t need)
+{
+	size_t old = *cap;
+
+	if (cstat__grow((void **)v, cap, need, sizeof(**v)))
+		return CSTAT_ENOMEM;
+	if (*cap > old)
+		memset(*v + old, 0xff, (*cap - old) * sizeof(**v));
+	return 0;
+}
+
+static int
+build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
+	    const uint32_t *key_flat, const uint32_t *col_flat)
+{
+	cstat_builder *b = bd->b;
+	const struct cstat__proj *tp = &b->table_proj;
+	uint32_t *rows = NULL;
+	int rc;
+
+	/* The table key, field by field, for the header lines. */
+	t->key_vals = malloc((bd->out->nkey_fields + 1) * sizeof(uint32_t));
+	if (!t->key_vals)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < bd->out->nkey_fields; i++) {
+		uint32_t v = cstat__proj_get(tp, bt->key,
+					     tp->fields[key_flat[i]].idx);
+		rc = ostr(bd, v, &t->key_vals[i]);
+		if (rc)
+			return rc;
+	}
+	uint32_t unit = cstat__proj_get(tp, bt->key,
+					(uint32_t)tp->unit_field);
+	rc = ostr(bd, unit, &t->unit);
+	if (rc)
+		return rc;
+	const char *unit_str = cstat__strtab_str(&b->strs, unit);
+	const char *assume = cstat_reader_unit_meta(bd->opts->units, unit_str,
+						    "assume");
+	t->exact = assume && strcmp(assume, "exact") == 0;
+
+	/* Rows and columns, sorted in the global order of their keys. */
+	t->nrows = bt->ntrows;
+	t->ncols = bt->ncols;
+	rows = malloc((t->nrows + 1) * sizeof(*rows));
+	t->row_labels = malloc((t->nrows + 1) * sizeof(*t->row_labels));
+	uint32_t *cols = malloc((t->ncols + 1) * sizeof(*cols));
+	t->col_vals = malloc((t->ncols * bd->out->ncol_fields + 1) *
+			     sizeof(*t->col_vals));
+	t->cells = calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
+	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
+	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
+	    !t->summary) {
+		free(rows);
+		free(cols);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		rows[i] = b->trows[bt->trows[i]].row;
+	memcpy(cols, bt->cols, t->ncols * sizeof(*cols));
+	rc = cstat__proj_sort(&b->row_proj, rows, t->nrows);
+	if (!rc)
+		rc = cstat__proj_sort(&b->col_proj, cols, t->ncols);
+	if (!rc)
+		rc = scratch_pos(&bd->row_pos, &bd->row_pos_cap,
+				 b->row_proj.keys.count);
+	if (!rc)
+		rc = scratch_pos(&bd->col_pos, &bd->col_pos_cap,
+				 b->col_proj.keys.count);
+	for (size_t i = 0; i < t->nrows && !rc; i++) {
+		bd->row_pos[rows[i]] = (uint32_t)i;
+		rc = cstat__proj_label(&b->row_proj, rows[i], &bd->buf);
+		if (!rc)
+			rc = cstat__strtab_intern(&bd->out->strs, bd->buf.data,
+						  bd->buf.len,
+						  &t->row_labels[i]);
+	}
+	for (size_t i = 0; i < t->ncols && !rc; i++) {
+		bd->col_pos[cols[i]] = (uint32_t)i;
+		for (size_t f = 0; f < bd->out->ncol_fields && !rc; f++) {
+			uint32_t v = cstat__proj_get(
+				&b->col_proj, cols[i],
+				b->col_proj.fields[col_flat[f]].idx);
+			rc = ostr(bd, v,
+				  &t->col_vals[i * bd->out->ncol_fields + f]);
+		}
+	}
+	/* Summaries, then comparisons against column 0 of each row. */
+	for (size_t i = 0; i < bt->ncells && !rc; i++) {
+		struct bcell *bc = &b->cells[bt->cells[i]];
+		size_t r = bd->row_pos[b->trows[bc->trow].row];
+		size_t c = bd->col_pos[bc->col];
+		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
+		rc = residue_warning(bd, oc, bc);
+		if (!rc)
+			rc = summarize_cell(bd, oc, bc, t->exact);
+	}
+	for (size_t r = 0; r < t->nrows && !rc; r++) {
+		const struct cstat__cell *base = &t->cells[r * t->ncols];
+		if (!base->present)
+			continue;
+		for (size_t c = 1; c < t->ncols && !rc; c++) {
+			struct cstat__cell *oc = &t->cells[r * t->ncols + c];
+			if (oc->present)
+				rc = compare_cell(bd, oc, base, t->exact);
+		}
+	}
+	for (size_t c = 0; c < t->ncols && !rc; c++)
+		rc = summarize_col(bd, t, c);
+	/* Reset the scratch positions touched by this table. */
+	for (size_t i = 0; i < t->nrows; i++)
+		bd->row_pos[rows[i]] = UINT32_MAX;
+	for (size_t i = 0; i < t->ncols; i++)
+		bd->col_pos[cols[i]] = UINT32_MAX;
+	free(rows);
+	free(cols);
+	return rc;
+}
+
+int
+cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
+		    cstat_tables **out)
+{
+	struct build bd = {0};
+	uint32_t *keys = NULL, *key_flat = NULL, *col_flat = NULL;
+	cstat_tables *t;
+	int rc;
+
+	if (!out)
+		return CSTAT_EINVAL;
+	*out = NULL;
+	if (!b || !opts || !(opts->alpha >= 0 && opts->alpha <= 1) ||
+	    !(opts->confidence >= 0 && opts->confidence <= 1))
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return CSTAT_ENOMEM;
+	rc = cstat__strtab_init(&t->strs);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	t->alpha = opts->alpha;
+	t->confidence = opts->confidence;
+	bd.b = b;
+	bd.out = t;
+	bd.opts = opts;
+	b->built = true;
+	rc = cstat__ucache_new(&bd.ucache);
+	if (!rc)
+		rc = field_names(&bd, &b->table_proj, &t->key_fields,
+				 &t->nkey_fields, &key_flat);
+	if (!rc)
+		rc = field_names(&bd, &b->col_proj, &t->col_fields,
+				 &t->ncol_fields, &col_flat);
+	if (rc)
+		goto out;
+	t->unit_field = -1;
+	for (size_t i = 0; i < t->nkey_fields; i++)
+		if ((int)key_flat[i] == b->table_proj.unit_field)
+			t->unit_field = (int)i;
+
+	/* Tables in the order of their keys. */
+	keys = malloc((b->ntables + 1) * sizeof(*keys));
+	t->tables = calloc(b->ntables + 1, sizeof(*t->tables));
+	if (!keys || !t->tables) {
+		rc = CSTAT_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < b->ntables; i++)
+		keys[i] = b->tables[i].key;
+	rc = cstat__proj_sort(&b->table_proj, keys, b->ntables);
+	for (size_t i = 0; i < b->ntables && !rc; i++) {
+		const struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
+		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
+		t->ntables = i + 1;
+	}
+out:
+	free(keys);
+	free(key_flat);
+	free(col_flat);
+	free(bd.row_pos);
+	free(bd.col_pos);
+	cstat__buf_release(&bd.buf);
+	cstat__ucache_free(bd.ucache);
+	if (rc) {
+		cstat_tables_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reading tables. */
+
+size_t
+cstat_tables_count(const cstat_tables *t)
+{
+	return t ? t->ntables : 0;
+}
+
+static const struct cstat__table *
+get_table(const cstat_tables *t, size_t i)
+{
+	return t && i < t->ntables ? &t->tables[i] : NULL;
+}
+
+const char *
+cstat_table_unit(const cstat_tables *t, size_t i)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb ? cstat__tstr(t, tb->unit) : NULL;
+}
+
+size_t
+cstat_table_rows(const cstat_tables *t, size_t i)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb ? tb->nrows : 0;
+}
+
+size_t
+cstat_table_cols(const cstat_tables *t, size_t i)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb ? tb->ncols : 0;
+}
+
+const char *
+cstat_table_row_label(const cstat_tables *t, size_t i, size_t r)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb && r < tb->nrows ? cstat__tstr(t, tb->row_labels[r]) : NULL;
+}
+
+const char *
+cstat_table_col_label(const cstat_tables *t, size_t i, size_t c)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	if (!tb || c >= tb->ncols || t->ncol_fields == 0)
+		return NULL;
+	/* The innermost column field names the column. */
+	return cstat__tstr(
+		t, tb->col_vals[c * t->ncol_fields + t->ncol_fields - 1]);
+}
+
+int
+cstat_table_cell(const cstat_tables *t, size_t i, size_t r, size_t c,
+		 struct cstat_cell *out)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	if (!tb || r >= tb->nrows || c >= tb->ncols || !out)
+		return CSTAT_EINVAL;
+	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
+	const struct cstat__cell *base = &tb->cells[r * tb->ncols];
+	memset(out, 0, sizeof(*out));
+	out->present = cell->present;
+	if (!cell->present)
+		return 0;
+	out->n = cell->n;
+	out->center = cell->center;
+	out->lo = cell->lo;
+	out->hi = cell->hi;
+	out->has_comparison = cell->has_cmp;
+	out->nwarnings = (size_t)cell->nwarn + cell->ncmpwarn;
+	if (cell->has_cmp) {
+		out->p = cell->p;
+		out->significant = !(cell->p > cell->alpha);
+		out->delta = cell->center / base->center - 1;
+	}
+	return 0;
+}
+
+const char *
+cstat_table_cell_warning(const cstat_tables *t, size_t i, size_t r, size_t c,
+			 size_t k)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	if (!tb || r >= tb->nrows || c >= tb->ncols)
+		return NULL;
+	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
+	if (k < cell->nwarn)
+		return cstat__tstr(t, cell->warn[k]);
+	k -= cell->nwarn;
+	if (k < cell->ncmpwarn)
+		return cstat__tstr(t, cell->cmpwarn[k]);
+	return NULL;
+}
+
+int
+cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
+		   FILE *warn)
+{
+	if (!t || !out)
+		return CSTAT_EINVAL;
+	switch (fmt) {
+	case CSTAT_FORMAT_TEXT:
+		return cstat__render_text(t, out);
+	case CSTAT_FORMAT_CSV:
+		return cstat__render_csv(t, out, warn);
+	default:
+		return CSTAT_EINVAL;
+	}
+}

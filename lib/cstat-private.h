@@ -1,0 +1,175 @@
+/*
+ * cstat-private.h - internals shared by the modules of libcstat.
+ *
+ * Nothing here is part of the public interface.  It holds the small
+ * containers every module needs: an arena for strings and records that live
+ * as long as their owner, a table that interns byte strings into dense
+ * 32-bit ids, a table that interns tuples of ids, and a growable byte
+ * buffer.  None of them has global state.
+ */
+#ifndef CSTAT_PRIVATE_H
+#define CSTAT_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cstat.h"
+
+#define CSTAT__UNUSED(x) ((void)(x))
+
+/* FNV-1a over bytes, then a final mix: quick and good enough for tables. */
+static inline uint64_t
+cstat__hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = 1469598103934665603ULL ^ seed;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static inline uint64_t
+cstat__hash_u32s(const uint32_t *v, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= v[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 31;
+	}
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+/*
+ * An arena hands out memory that is freed all at once.  Blocks grow
+ * geometrically; a request larger than a block gets a block of its own.
+ */
+struct cstat__arena {
+	struct cstat__arena_block *head;
+	size_t block_size;
+};
+
+void cstat__arena_init(struct cstat__arena *a);
+void cstat__arena_release(struct cstat__arena *a);
+/* Returns len bytes aligned for any type, or NULL when out of memory. */
+void *cstat__arena_alloc(struct cstat__arena *a, size_t len);
+/* Copies len bytes and a NUL into the arena; NULL when out of memory. */
+char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
+
+/* A growable byte buffer, always NUL-terminated once anything is added. */
+struct cstat__buf {
+	char *data;
+	size_t len, cap;
+};
+
+int cstat__buf_reserve(struct cstat__buf *b, size_t extra);
+int cstat__buf_add(struct cstat__buf *b, const void *data, size_t len);
+int cstat__buf_adds(struct cstat__buf *b, const char *s);
+int cstat__buf_addc(struct cstat__buf *b, char c);
+int cstat__buf_printf(struct cstat__buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cstat__buf_release(struct cstat__buf *b);
+
+/*
+ * A string table interns byte strings into dense ids 0, 1, 2, ...  Id 0 is
+ * always the empty string.  Strings are stored NUL-terminated in the table's
+ * arena, so cstat__strtab_str() stays valid until the table is released.
+ */
+struct cstat__strtab {
+	struct cstat__arena arena;
+	const char **strs;  /* by id */
+	uint32_t *lens;     /* by id */
+	uint32_t count, cap;
+	uint32_t *slots;    /* open addressing: id + 1, 0 empty */
+	uint64_t *hashes;   /* by id */
+	size_t nslots;
+};
+
+int cstat__strtab_init(struct cstat__strtab *t);
+void cstat__strtab_release(struct cstat__strtab *t);
+/* Interns s; sets *id.  Returns 0 or CSTAT_ENOMEM. */
+int cstat__strtab_intern(struct cstat__strtab *t, const char *s, size_t len,
+			 uint32_t *id);
+/* Looks s up without adding it: the id, or UINT32_MAX when absent. */
+uint32_t cstat__strtab_find(const struct cstat__strtab *t, const char *s,
+			    size_t len);
+
+static inline const char *
+cstat__strtab_str(const struct cstat__strtab *t, uint32_t id)
+{
+	return t->strs[id];
+}
+
+static inline uint32_t
+cstat__strtab_len(const struct cstat__strtab *t, uint32_t id)
+{
+	return t->lens[id];
+}
+
+/*
+ * A tuple table interns sequences of 32-bit values into dense ids.  The
+ * values live in one pool, so a tuple costs its length plus two words.
+ */
+struct cstat__tuptab {
+	uint32_t *pool;
+	size_t pool_len, pool_cap;
+	uint32_t *offs; /* by id: start in pool */
+	uint32_t *lens; /* by id */
+	uint32_t count, cap;
+	uint32_t *slots;
+	uint64_t *hashes;
+	size_t nslots;
+};
+
+int cstat__tuptab_init(struct cstat__tuptab *t);
+void cstat__tuptab_release(struct cstat__tuptab *t);
+/* Interns the tuple v[0..n); *id gets its id, *added whether it is new. */
+int cstat__tuptab_intern(struct cstat__tuptab *t, const uint32_t *v, size_t n,
+			 uint32_t *id, bool *added);
+
+static inline const uint32_t *
+cstat__tuptab_get(const struct cstat__tuptab *t, uint32_t id, size_t *n)
+{
+	*n = t->lens[id];
+	return t->pool + t->offs[id];
+}
+
+/*
+ * A map from 64-bit keys to 32-bit values, for the builder's
+ * (table, row) -> row-slot lookups.
+ */
+struct cstat__u64map {
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t nslots, count;
+};
+
+int cstat__u64map_init(struct cstat__u64map *m);
+void cstat__u64map_release(struct cstat__u64map *m);
+/* *val gets the value of key, or UINT32_MAX when absent. */
+uint32_t cstat__u64map_get(const struct cstat__u64map *m, uint64_t key);
+int cstat__u64map_put(struct cstat__u64map *m, uint64_t key, uint32_t val);
+
+/* Grows *ptr (of elements of size elem) to hold at least need elements. */
+int cstat__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* Fills d with a formatted message at file:line. */
+void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
+		     unsigned long column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Number of UTF-8 code points in s[0..len). */
+size_t cstat__utf8_runes(const char *s, size_t len);
+
+#endif /* CSTAT_PRIVATE_H */

@@ -1,0 +1,1054 @@
+/*
+ * numfmt.c - numbers read and written exactly as Go's benchstat does.
+ *
+ * Parsing reproduces benchfmt's copy of strconv (ParseFloat and Atoi): the
+ * grammar is checked here byte by byte with Go's rules, then the value is
+ * computed either by Go's exact fast path (an integer mantissa of at most 15
+ * digits times or divided by an exact power of ten, one correctly rounded
+ * operation) or by handing libc's strtod() a canonical string it cannot
+ * misread: digits without a decimal point and an exponent, so the locale
+ * does not matter.  strtod() and Go's multiprecision fallback both round
+ * correctly, so they agree on every input.
+ *
+ * Formatting finds Go's shortest round-trip digits: printf("%.16e") gives
+ * the exactly rounded 17-digit form, shorter roundings are derived from it
+ * (asking printf again only in the one case where rounding twice could
+ * differ), and strtod() says whether a candidate reads back as the same
+ * double.  The smallest length that reads back can be found by bisection,
+ * because rounding to more digits never moves further from the value;
+ * powers of two are the exception (their rounding interval is narrower
+ * below than above, so a neighbour of the rounded form may fit where the
+ * rounded form does not) and are searched length by length.  The
+ * digits are then laid out by Go's %v rules.  printf("%.*f") gives
+ * strconv's 'f' format, because glibc and Go both round the exact binary
+ * value half to even.  The scalers are a transcription of benchunit's
+ * tables, whose thresholds Go builds by parsing decimal and hexadecimal
+ * strings; C's literals are rounded the same way.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+
+/* Exact powers of ten: every one up to 1e22 is a double without rounding. */
+static const double pow10_exact[] = {
+	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/*
+ * Significant decimal digits kept for strtod().  Deciding how a decimal
+ * rounds to a double never needs more than 767 of them (the longest exact
+ * midpoint between two doubles); the rest only matter as "nonzero or not",
+ * which a sticky '1' digit preserves.  Go's own decimal keeps 800 the same
+ * way.
+ */
+#define KEEP_DIGITS 800
+
+/*
+ * Go's lower(): maps 'A'-'Z' onto 'a'-'z' (and some other bytes onto
+ * others, which never matters for the letters it is compared with).
+ */
+static unsigned char
+lower(unsigned char c)
+{
+	return (unsigned char)(c | ('x' - 'X'));
+}
+
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_hex_letter(unsigned char c)
+{
+	return lower(c) >= 'a' && lower(c) <= 'f';
+}
+
+const char *
+cstat__parse_strerror(int status)
+{
+	switch (status) {
+	case 0:
+		return "";
+	case CSTAT__PARSE_SYNTAX:
+		return "invalid syntax";
+	case CSTAT__PARSE_RANGE:
+		return "value out of range";
+	}
+	return "unknown parse status";
+}
+
+/*
+ * Go's underscoreOK: '_' may only separate two digits, or a base prefix
+ * ("0x", "0b", "0o") and a digit.  An optional sign is skipped first.
+ */
+static bool
+underscore_ok(const char *s, size_t len)
+{
+	char saw = '^';
+	bool hex = false;
+	size_t i = 0;
+
+	if (len >= 1 && (s[0] == '-' || s[0] == '+')) {
+		s++;
+		len--;
+	}
+	if (len >= 2 && s[0] == '0') {
+		unsigned char b = lower((unsigned char)s[1]);
+		if (b == 'b' || b == 'o' || b == 'x') {
+			i = 2;
+			saw = '0';
+			hex = b == 'x';
+		}
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_digit(c) || (hex && is_hex_letter(c))) {
+			saw = '0';
+			continue;
+		}
+		if (c == '_') {
+			if (saw != '0')
+				return false;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return false;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/* Case-insensitive (ASCII letters only) comparison with a lower-case word. */
+static bool
+equal_fold(const char *s, size_t len, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		if (word[i] == '\0' || c != (unsigned char)word[i])
+			return false;
+	}
+	return word[i] == '\0';
+}
+
+/* Go's special(): NaN, Inf and Infinity; only Inf may carry a sign. */
+static bool
+parse_special(const char *s, size_t len, double *out)
+{
+	if (len == 0)
+		return false;
+	switch (s[0]) {
+	case '+':
+	case '-':
+		if (equal_fold(s + 1, len - 1, "inf") ||
+		    equal_fold(s + 1, len - 1, "infinity")) {
+			*out = s[0] == '-' ? -INFINITY : INFINITY;
+			return true;
+		}
+		return false;
+	case 'n':
+	case 'N':
+		if (equal_fold(s, len, "nan")) {
+			*out = NAN;
+			return true;
+		}
+		return false;
+	case 'i':
+	case 'I':
+		if (equal_fold(s, len, "inf") ||
+		    equal_fold(s, len, "infinity")) {
+			*out = INFINITY;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/*
+ * A number as Go's readFloat sees it.  The value is 0.d1d2d3... times
+ * base^dp (base 10, or 16 for hex where dp counts hex digits), then times
+ * 10^exp (2^exp for hex) from the exponent part.
+ */
+struct scanned {
+	bool neg, hex;
+	/* Significant digits (from the first nonzero one), and where the
+	 * point is relative to them. */
+	long long nd, dp;
+	/* The first 19 decimal (16 hex) significant digits, how many, and
+	 * whether a nonzero digit was dropped after them. */
+	uint64_t mant;
+	int nd_mant;
+	bool trunc;
+	/* The exponent, signed, with Go's cap (see scan_exponent()). */
+	long long exp;
+	/* Decimal only: up to KEEP_DIGITS digits for strtod(), and whether a
+	 * nonzero digit was dropped after them. */
+	char digits[KEEP_DIGITS];
+	int ndigits;
+	bool sticky;
+};
+
+/*
+ * Reads an exponent's digits and '_'s at s[*i] as Go does: once the value
+ * reaches 10000 further digits are read but ignored.  The caller has
+ * checked that the first byte is a digit.
+ */
+static long long
+scan_exponent(const char *s, size_t len, size_t *i)
+{
+	long long e = 0;
+
+	for (; *i < len; (*i)++) {
+		unsigned char c = (unsigned char)s[*i];
+		if (c == '_')
+			continue;
+		if (!is_digit(c))
+			break;
+		if (e < 10000)
+			e = e * 10 + (c - '0');
+	}
+	return e;
+}
+
+/* Records one significant digit (value 0-15) of the mantissa. */
+static void
+add_digit(struct scanned *sc, unsigned char c, int value)
+{
+	int max_mant = sc->hex ? 16 : 19;
+
+	sc->nd++;
+	if (sc->nd_mant < max_mant) {
+		sc->mant = sc->mant * (sc->hex ? 16u : 10u) + (unsigned)value;
+		sc->nd_mant++;
+	} else if (c != '0') {
+		sc->trunc = true;
+	}
+	if (sc->hex)
+		return;
+	if (sc->ndigits < KEEP_DIGITS)
+		sc->digits[sc->ndigits++] = (char)c;
+	else if (c != '0')
+		sc->sticky = true;
+}
+
+/*
+ * Go's readFloat: sign, optional "0x", digits with '_' and at most one '.',
+ * then an exponent ('e', or 'p' which hex requires).  Returns false on a
+ * syntax error.  The caller has already run underscore_ok().
+ */
+static bool
+scan_float(const char *s, size_t len, struct scanned *sc)
+{
+	size_t i = 0;
+	bool sawdot = false, sawdigits = false;
+	unsigned char exp_char = 'e';
+
+	memset(sc, 0, offsetof(struct scanned, digits));
+	sc->ndigits = 0;
+	sc->sticky = false;
+	if (i < len && (s[i] == '+' || s[i] == '-')) {
+		sc->neg = s[i] == '-';
+		i++;
+	}
+	if (i + 2 < len && s[i] == '0' &&
+	    lower((unsigned char)s[i + 1]) == 'x') {
+		sc->hex = true;
+		exp_char = 'p';
+		i += 2;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '_')
+			continue;
+		if (c == '.') {
+			if (sawdot)
+				return false;
+			sawdot = true;
+			sc->dp = sc->nd;
+			continue;
+		}
+		if (is_digit(c)) {
+			sawdigits = true;
+			if (c == '0' && sc->nd == 0) {
+				sc->dp--;
+				continue;
+			}
+			add_digit(sc, c, c - '0');
+			continue;
+		}
+		if (sc->hex && is_hex_letter(c)) {
+			sawdigits = true;
+			add_digit(sc, c, lower(c) - 'a' + 10);
+			continue;
+		}
+		break;
+	}
+	if (!sawdigits)
+		return false;
+	if (!sawdot)
+		sc->dp = sc->nd;
+	if (i < len && lower((unsigned char)s[i]) == exp_char) {
+		long long sign = 1;
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-')) {
+			sign = s[i] == '-' ? -1 : 1;
+			i++;
+		}
+		if (i >= len || !is_digit((unsigned char)s[i]))
+			return false;
+		sc->exp = sign * scan_exponent(s, len, &i);
+	} else if (sc->hex) {
+		return false;
+	}
+	return i == len;
+}
+
+/*
+ * Go's atof64exact: an integer mantissa below 2^53 times or divided by an
+ * exact power of ten is one correctly rounded operation.  Returns false
+ * where Go would fall back to its slow path.
+ */
+static bool
+decimal_exact(const struct scanned *sc, double *out)
+{
+	long long e;
+	double f;
+
+	if (sc->trunc || sc->mant >> 53 != 0)
+		return false;
+	e = sc->dp + sc->exp - sc->nd_mant;
+	f = (double)sc->mant;
+	if (e == 0) {
+		*out = f;
+		return true;
+	}
+	if (e > 0 && e <= 15 + 22) {
+		if (e > 22) {
+			f *= pow10_exact[e - 22];
+			e = 22;
+		}
+		if (f > 1e15)
+			return false;
+		*out = f * pow10_exact[e];
+		return true;
+	}
+	if (e < 0 && e >= -22) {
+		*out = f / pow10_exact[-e];
+		return true;
+	}
+	return false;
+}
+
+/* The value of a scanned decimal number, rounded once to a double. */
+static int
+decimal_value(const struct scanned *sc, double *out)
+{
+	/* Digits, a sticky digit, 'e', a sign, up to 20 digits and a NUL. */
+	char text[KEEP_DIGITS + 24];
+	long long point = sc->dp + sc->exp;
+	double v;
+	int n = sc->ndigits;
+
+	if (sc->nd == 0) {
+		*out = 0;
+		goto out_sign;
+	}
+	if (decimal_exact(sc, out))
+		goto out_sign;
+	/* The value lies in [10^(point-1), 10^point). */
+	if (point > 310) {
+		*out = INFINITY;
+		if (sc->neg)
+			*out = -*out;
+		return CSTAT__PARSE_RANGE;
+	}
+	if (point < -330) {
+		*out = 0;
+		goto out_sign;
+	}
+	memcpy(text, sc->digits, (size_t)n);
+	if (sc->sticky)
+		text[n++] = '1';
+	snprintf(text + n, sizeof(text) - (size_t)n, "e%lld", point - n);
+	v = strtod(text, NULL);
+	*out = sc->neg ? -v : v;
+	return isinf(v) ? CSTAT__PARSE_RANGE : 0;
+
+out_sign:
+	if (sc->neg)
+		*out = -*out;
+	return 0;
+}
+
+/*
+ * The value of a scanned hex float: mantissa times 2^exp, with a sticky
+ * bit for dropped digits, rounded once (Go's atofHex rounds correctly too).
+ */
+static int
+hex_value(const struct scanned *sc, double *out)
+{
+	char text[64];
+	long long exp;
+	double v;
+
+	if (sc->mant == 0) {
+		*out = sc->neg ? -0.0 : 0.0;
+		return 0;
+	}
+	exp = sc->dp * 4 + sc->exp - sc->nd_mant * 4;
+	/* mant < 2^64: beyond these bounds the result is Inf or 0. */
+	if (exp > 1100) {
+		*out = sc->neg ? -INFINITY : INFINITY;
+		return CSTAT__PARSE_RANGE;
+	}
+	if (exp < -1300) {
+		*out = sc->neg ? -0.0 : 0.0;
+		return 0;
+	}
+	/* A trailing hex digit 1 stands for the dropped nonzero digits. */
+	snprintf(text, sizeof(text), "0x%" PRIx64 "%sp%lld", sc->mant,
+		 sc->trunc ? "1" : "", sc->trunc ? exp - 4 : exp);
+	v = strtod(text, NULL);
+	*out = sc->neg ? -v : v;
+	return isinf(v) ? CSTAT__PARSE_RANGE : 0;
+}
+
+/* Go's bytesconv.ParseFloat(s, 64). */
+static int
+go_parse_float(const char *s, size_t len, double *out)
+{
+	struct scanned sc;
+
+	*out = 0;
+	if (!underscore_ok(s, len))
+		return CSTAT__PARSE_SYNTAX;
+	if (parse_special(s, len, out))
+		return 0;
+	if (!scan_float(s, len, &sc))
+		return CSTAT__PARSE_SYNTAX;
+	return sc.hex ? hex_value(&sc, out) : decimal_value(&sc, out);
+}
+
+/*
+ * A fast path for the common "123.456": at most 19 digits with one '.'
+ * among them, and no other byte.  Such a mantissa below 2^53 divided by an
+ * exact power of ten is Go's exact case; anything else returns false.
+ */
+static bool
+simple_decimal(const char *s, size_t len, double *out)
+{
+	uint64_t mant = 0;
+	size_t i, dot = len;
+
+	if (len < 2 || len > 20)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
+		if (d < 10) {
+			mant = mant * 10 + d;
+		} else if (s[i] == '.' && dot == len) {
+			dot = i;
+		} else {
+			return false;
+		}
+	}
+	if (dot == len || mant >> 53 != 0)
+		return false;
+	*out = (double)mant / pow10_exact[len - 1 - dot];
+	return true;
+}
+
+int
+cstat__parse_float(const char *s, size_t len, double *out)
+{
+	int64_t val = 0;
+	size_t i;
+
+	/* benchfmt's fast path: digits only, while an int64 cannot overflow. */
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned)((unsigned char)s[i] - '0');
+		if (d >= 10 || val > (INT64_MAX - 10) / 10)
+			break;
+		val = val * 10 + (int64_t)d;
+	}
+	if (len > 0 && i == len) {
+		*out = (double)val;
+		return 0;
+	}
+	if (simple_decimal(s, len, out))
+		return 0;
+	return go_parse_float(s, len, out);
+}
+
+/*
+ * Go's ParseInt(s, 10, 64) after the sign: ParseUint's loop, which reports
+ * overflow as soon as it happens, even if a bad byte follows.
+ */
+static int
+parse_uint10(const char *s, size_t len, uint64_t *out)
+{
+	const uint64_t cutoff = UINT64_MAX / 10 + 1;
+	uint64_t n = 0;
+	size_t i;
+
+	*out = 0;
+	if (len == 0 || !underscore_ok(s, len))
+		return CSTAT__ATOI_SYNTAX;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		uint64_t n1;
+		if (!is_digit(c))
+			return CSTAT__ATOI_SYNTAX;
+		if (n >= cutoff) {
+			*out = UINT64_MAX;
+			return CSTAT__ATOI_RANGE;
+		}
+		n *= 10;
+		n1 = n + (uint64_t)(c - '0');
+		if (n1 < n) {
+			*out = UINT64_MAX;
+			return CSTAT__ATOI_RANGE;
+		}
+		n = n1;
+	}
+	*out = n;
+	return 0;
+}
+
+int
+cstat__parse_int(const char *s, size_t len, long long *out)
+{
+	const uint64_t cutoff = (uint64_t)1 << 63;
+	bool neg = false;
+	size_t i = 0;
+	uint64_t un;
+	int rc;
+
+	*out = 0;
+	if (len > 0 && (s[0] == '+' || s[0] == '-')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	/* Go's fast path for fewer than 19 bytes, which cannot overflow. */
+	if (len > 0 && len < 19) {
+		long long n = 0;
+		if (i == len)
+			return CSTAT__ATOI_SYNTAX;
+		for (; i < len; i++) {
+			unsigned d = (unsigned)((unsigned char)s[i] - '0');
+			if (d > 9)
+				return CSTAT__ATOI_SYNTAX;
+			n = n * 10 + (long long)d;
+		}
+		*out = neg ? -n : n;
+		return 0;
+	}
+	if (len == 0)
+		return CSTAT__ATOI_SYNTAX;
+	rc = parse_uint10(s + i, len - i, &un);
+	if (rc == CSTAT__ATOI_SYNTAX)
+		return rc;
+	if (!neg && un >= cutoff) {
+		*out = INT64_MAX;
+		return CSTAT__ATOI_RANGE;
+	}
+	if (neg && un > cutoff) {
+		*out = INT64_MIN;
+		return CSTAT__ATOI_RANGE;
+	}
+	if (neg)
+		*out = un == cutoff ? INT64_MIN : -(long long)un;
+	else
+		*out = (long long)un;
+	return 0;
+}
+
+/*
+ * Copies printf's output for a finite number into out, with '.' for the
+ * locale's decimal point whatever bytes that is; returns the new length.
+ */
+static size_t
+copy_c_locale(char *out, const char *text)
+{
+	size_t n = 0;
+	bool in_point = false;
+
+	for (; *text; text++) {
+		unsigned char c = (unsigned char)*text;
+		if (is_digit(c) || c == '-' || c == '+' || c == 'e') {
+			in_point = false;
+			out[n++] = (char)c;
+		} else if (!in_point) {
+			in_point = true;
+			out[n++] = '.';
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Copies len bytes of text to buf as snprintf would, NUL included. */
+static void
+copy_out(char *buf, size_t bufsize, const char *text, size_t len)
+{
+	if (bufsize == 0)
+		return;
+	if (len >= bufsize)
+		len = bufsize - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+}
+
+/* The text of a NaN or infinity in Go's 'f', 'e' and 'g' formats. */
+static const char *
+special_text(double v)
+{
+	if (isnan(v))
+		return "NaN";
+	return v < 0 ? "-Inf" : "+Inf";
+}
+
+size_t
+cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
+{
+	/* Room for the sign, 309 digits, a multibyte point, 64 decimals. */
+	char raw[CSTAT__GO_FIXED_SIZE(CSTAT__GO_FIXED_MAXPREC) + 16];
+	char text[sizeof(raw)];
+	size_t len;
+
+	if (!isfinite(v)) {
+		const char *sp = special_text(v);
+		copy_out(buf, bufsize, sp, strlen(sp));
+		return strlen(sp);
+	}
+	if (prec < 0)
+		prec = 0;
+	if (prec > CSTAT__GO_FIXED_MAXPREC)
+		prec = CSTAT__GO_FIXED_MAXPREC;
+	snprintf(raw, sizeof(raw), "%.*f", prec, v);
+	len = copy_c_locale(text, raw);
+	copy_out(buf, bufsize, text, len);
+	return len;
+}
+
+/*
+ * Decimal digits of a positive double: value = 0.d[0]d[1]... * 10^dp, with
+ * no trailing zeros (Go's decimalSlice).
+ */
+struct digits {
+	char d[24];
+	int nd, dp;
+};
+
+/*
+ * A positive double and its 17 significant digits (printf's exact
+ * rounding), from which shorter roundings are derived.
+ */
+struct rounder {
+	double a;
+	char d17[17];
+	int e17;
+};
+
+/*
+ * Rounds a to p significant digits with printf's exact rounding, as the
+ * integer *m times 10^*e10.  Reads the digits around any locale's decimal
+ * point.
+ */
+static void
+printf_round(double a, int p, uint64_t *m, int *e10)
+{
+	char raw[64];
+	const char *t;
+	uint64_t mant = 0;
+	int exp = 0, sign = 1;
+
+	snprintf(raw, sizeof(raw), "%.*e", p - 1, a);
+	for (t = raw; *t && *t != 'e'; t++)
+		if (is_digit((unsigned char)*t))
+			mant = mant * 10 + (uint64_t)(*t - '0');
+	if (*t == 'e')
+		t++;
+	if (*t == '-' || *t == '+')
+		sign = *t++ == '-' ? -1 : 1;
+	for (; is_digit((unsigned char)*t); t++)
+		exp = exp * 10 + (*t - '0');
+	*m = mant;
+	*e10 = sign * exp - (p - 1);
+}
+
+/* Sets up a rounder for a finite a > 0. */
+static void
+rounder_init(struct rounder *r, double a)
+{
+	uint64_t m;
+	int i;
+
+	r->a = a;
+	printf_round(a, 17, &m, &r->e17);
+	for (i = 16; i >= 0; i--) {
+		r->d17[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+}
+
+/*
+ * Rounds a to p significant digits as the integer *m times 10^*e10.
+ * Rounding the 17-digit form again gives the same result unless that form
+ * ends exactly on a midpoint of p-digit numbers ("...5000"): a midpoint
+ * has at most 17 digits, so it cannot lie strictly between a and its
+ * closest 17-digit neighbour.  Only that tie is sent back to printf.
+ */
+static void
+round_to(const struct rounder *r, int p, uint64_t *m, int *e10)
+{
+	uint64_t mant = 0;
+	int i, tail = 0;
+
+	for (i = 0; i < p; i++)
+		mant = mant * 10 + (uint64_t)(r->d17[i] - '0');
+	*e10 = r->e17 + (17 - p);
+	if (p < 17) {
+		tail = r->d17[p] > '5' ? 1 : r->d17[p] < '5' ? -1 : 0;
+		for (i = p + 1; i < 17 && tail == 0; i++)
+			if (r->d17[i] != '0')
+				tail = 1;
+	}
+	if (tail == 0 && p < 17) {
+		printf_round(r->a, p, m, e10);
+		return;
+	}
+	*m = tail > 0 ? mant + 1 : mant;
+}
+
+/* Writes v in decimal at out; returns the number of digits. */
+static size_t
+put_uint(char *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* Whether m * 10^e10 reads back as exactly a. */
+static bool
+reads_back(uint64_t m, int e10, double a)
+{
+	char text[48];
+	size_t n;
+
+	if (m == 0)
+		return false;
+	n = put_uint(text, m);
+	text[n++] = 'e';
+	if (e10 < 0) {
+		text[n++] = '-';
+		e10 = -e10;
+	}
+	n += put_uint(text + n, (uint64_t)e10);
+	text[n] = '\0';
+	return strtod(text, NULL) == a;
+}
+
+/*
+ * Steps m * 10^e10, a number of p digits, down to the next smaller number
+ * of p digits (1000 becomes 999 with the exponent one lower).  Returns false
+ * if there is none.
+ */
+static bool
+below(uint64_t *m, int *e10, int p)
+{
+	uint64_t low = 1;
+	int i;
+
+	for (i = 1; i < p; i++)
+		low *= 10;
+	if (*m == 0)
+		return false;
+	if (*m == low) {
+		*m = low * 10 - 1;
+		(*e10)--;
+		return true;
+	}
+	(*m)--;
+	return true;
+}
+
+/* Turns m * 10^e10 into Go's digits, dropping trailing zeros. */
+static void
+set_digits(struct digits *dg, uint64_t m, int e10)
+{
+	char tmp[24];
+	int n = (int)put_uint(tmp, m);
+
+	while (n > 1 && tmp[n - 1] == '0') {
+		n--;
+		e10++;
+	}
+	memcpy(dg->d, tmp, (size_t)n);
+	dg->nd = n;
+	dg->dp = n + e10;
+}
+
+/*
+ * Go's shortest digits for a finite a > 0: the fewest digits that read back
+ * as a, and of those the closest to a.
+ */
+static void
+shortest_digits(double a, struct digits *dg)
+{
+	struct rounder r;
+	uint64_t m = 0;
+	int e10 = 0, lo = 1, hi = 17, p, exp2;
+
+	/* Integers below 2^53: their own digits, as Go's Ryu starts with. */
+	if (a < 0x1p53 && a == floor(a)) {
+		set_digits(dg, (uint64_t)a, 0);
+		return;
+	}
+	rounder_init(&r, a);
+	if (frexp(a, &exp2) != 0.5) {
+		/* The interval around a is symmetric: bisect on p. */
+		while (lo < hi) {
+			p = lo + (hi - lo) / 2;
+			round_to(&r, p, &m, &e10);
+			if (reads_back(m, e10, a))
+				hi = p;
+			else
+				lo = p + 1;
+		}
+		round_to(&r, lo, &m, &e10);
+		set_digits(dg, m, e10);
+		return;
+	}
+	/*
+	 * A power of two: the nearest p-digit number may miss the narrow
+	 * lower half of the interval while its upper neighbour fits.  At the
+	 * first length where anything fits, only one of the three can.
+	 */
+	for (p = 1; p <= 17; p++) {
+		round_to(&r, p, &m, &e10);
+		if (reads_back(m, e10, a))
+			break;
+		if (reads_back(m + 1, e10, a)) {
+			m++;
+			break;
+		}
+		if (below(&m, &e10, p) && reads_back(m, e10, a))
+			break;
+	}
+	set_digits(dg, m, e10);
+}
+
+/* Appends the exponent Go's %e prints: a sign and at least two digits. */
+static size_t
+put_exponent(char *out, int exp)
+{
+	size_t n = 0;
+
+	out[n++] = 'e';
+	out[n++] = exp < 0 ? '-' : '+';
+	if (exp < 0)
+		exp = -exp;
+	if (exp >= 100)
+		out[n++] = (char)('0' + exp / 100);
+	out[n++] = (char)('0' + exp / 10 % 10);
+	out[n++] = (char)('0' + exp % 10);
+	return n;
+}
+
+size_t
+cstat__fmt_go_float(char *buf, double v)
+{
+	struct digits dg;
+	size_t n = 0;
+	int exp, i, frac;
+
+	if (!isfinite(v)) {
+		const char *sp = special_text(v);
+		strcpy(buf, sp);
+		return strlen(sp);
+	}
+	if (signbit(v))
+		buf[n++] = '-';
+	if (v == 0) {
+		buf[n++] = '0';
+		buf[n] = '\0';
+		return n;
+	}
+	shortest_digits(fabs(v), &dg);
+	exp = dg.dp - 1;
+	if (exp < -4 || exp >= 6) {
+		/* %e: d.ddde±dd */
+		buf[n++] = dg.d[0];
+		if (dg.nd > 1) {
+			buf[n++] = '.';
+			memcpy(buf + n, dg.d + 1, (size_t)(dg.nd - 1));
+			n += (size_t)(dg.nd - 1);
+		}
+		n += put_exponent(buf + n, exp);
+		buf[n] = '\0';
+		return n;
+	}
+	/* %f: the integer part, then the remaining digits, if any. */
+	if (dg.dp > 0) {
+		for (i = 0; i < dg.dp; i++)
+			buf[n++] = i < dg.nd ? dg.d[i] : '0';
+	} else {
+		buf[n++] = '0';
+	}
+	frac = dg.nd - dg.dp;
+	if (frac > 0) {
+		buf[n++] = '.';
+		for (i = 0; i < frac; i++) {
+			int j = dg.dp + i;
+			buf[n++] = j >= 0 && j < dg.nd ? dg.d[j] : '0';
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * One prefix of benchunit: its factor, and the smallest values printed
+ * with 1, 2 and 3 decimals ("100.0", "10.00", "1.000" after rounding).
+ */
+struct factor {
+	double factor;
+	const char *prefix;
+	double t100, t10, t1;
+};
+
+/* mkSIFactors: 10^exp and the decimal strings 99.995e<exp> and so on. */
+static const struct factor si_factors[] = {
+	{1e12, "T", 99.995e12, 9.9995e12, .99995e12},
+	{1e9, "G", 99.995e9, 9.9995e9, .99995e9},
+	{1e6, "M", 99.995e6, 9.9995e6, .99995e6},
+	{1e3, "k", 99.995e3, 9.9995e3, .99995e3},
+	{1, "", 99.995, 9.9995, .99995},
+	{1e-3, "m", 99.995e-3, 9.9995e-3, .99995e-3},
+	{1e-6, "\xc2\xb5", 99.995e-6, 9.9995e-6, .99995e-6},
+	{1e-9, "n", 99.995e-9, 9.9995e-9, .99995e-9},
+};
+
+/* mkIECFactors: 2^exp, thresholds from hexadecimal strings. */
+static const struct factor iec_factors[] = {
+	{0x1p40, "Ti", 0x1.8ffae147ae148p46, 0x1.3ffbe76c8b439p43,
+	 0x1.fff972474538fp39},
+	{0x1p30, "Gi", 0x1.8ffae147ae148p36, 0x1.3ffbe76c8b439p33,
+	 0x1.fff972474538fp29},
+	{0x1p20, "Mi", 0x1.8ffae147ae148p26, 0x1.3ffbe76c8b439p23,
+	 0x1.fff972474538fp19},
+	{0x1p10, "Ki", 0x1.8ffae147ae148p16, 0x1.3ffbe76c8b439p13,
+	 0x1.fff972474538fp9},
+	{1, "", 0x1.8ffae147ae148p6, 0x1.3ffbe76c8b439p3, 0x1.fff972474538fp-1},
+};
+
+/* mkSigfigs: below the smallest prefix, 3 + i decimals from sigfigs[i]. */
+static const double sigfigs[] = {
+	9.9995e-1, 9.9995e-2, 9.9995e-3, 9.9995e-4,
+	9.9995e-5, 9.9995e-6, 9.9995e-7, 9.9995e-8,
+};
+
+#define SIGFIGS_BASE 3
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+set_scaler(struct cstat__scaler *s, int prec, const struct factor *f)
+{
+	s->factor = f->factor;
+	s->prec = prec;
+	s->prefix = f->prefix;
+}
+
+void
+cstat__scaler_common(struct cstat__scaler *s, const double *vals, size_t n,
+		     int unit_class)
+{
+	const struct factor *factors = si_factors;
+	size_t nfactors = COUNT(si_factors), i;
+	double min = 0, val;
+
+	/* The nonzero magnitude closest to zero; comparisons as in Go. */
+	for (i = 0; i < n; i++) {
+		double v = fabs(vals[i]);
+		if (v != 0 && (min == 0 || v < min))
+			min = v;
+	}
+	if (min == 0) {
+		s->factor = 1;
+		s->prec = 3;
+		s->prefix = "";
+		return;
+	}
+	if (unit_class == CSTAT__UNIT_BINARY) {
+		factors = iec_factors;
+		nfactors = COUNT(iec_factors);
+	}
+	for (i = 0; i < nfactors; i++) {
+		const struct factor *f = &factors[i];
+		if (min >= f->t100) {
+			set_scaler(s, 1, f);
+			return;
+		}
+		if (min >= f->t10) {
+			set_scaler(s, 2, f);
+			return;
+		}
+		if (min >= f->t1) {
+			set_scaler(s, 3, f);
+			return;
+		}
+	}
+	/* Below the smallest prefix: more decimals for the same sigfigs. */
+	val = min / factors[nfactors - 1].factor;
+	for (i = 0; i < COUNT(sigfigs); i++) {
+		if (val >= sigfigs[i] || i == COUNT(sigfigs) - 1)
+			break;
+	}
+	set_scaler(s, (int)i + SIGFIGS_BASE, &factors[nfactors - 1]);
+}
+
+size_t
+cstat__scaler_format(const struct cstat__scaler *s, double v, char *buf,
+		     size_t bufsize)
+{
+	char text[CSTAT__GO_FIXED_SIZE(CSTAT__GO_FIXED_MAXPREC)];
+	size_t len, plen = strlen(s->prefix);
+
+	len = cstat__fmt_go_fixed(text, sizeof(text), v / s->factor, s->prec);
+	copy_out(buf, bufsize, text, len);
+	if (len < bufsize)
+		copy_out(buf + len, bufsize - len, s->prefix, plen);
+	return len + plen;
+}
+
+size_t
+cstat__scale_format(double v, int unit_class, char *buf, size_t bufsize)
+{
+	struct cstat__scaler s;
+
+	cstat__scaler_common(&s, &v, 1, unit_class);
+	return cstat__scaler_format(&s, v, buf, bufsize);
+}

@@ -1,0 +1,523 @@
+/*
+ * project.c - projections of results into interned keys, and their order.
+ *
+ * This follows benchstat's benchproc package.  A key is a tuple of string
+ * ids indexed by field creation order, with trailing empty values dropped so
+ * that keys made before a .config group grew equal those made after.  A
+ * top-level field ordered by first observation records each value when a
+ * key holding it is first interned; the members of .config never do, so
+ * they sort bytewise (benchstat behaves the same way).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "project.h"
+
+int
+cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs)
+{
+	memset(p, 0, sizeof(*p));
+	p->strs = strs;
+	p->unit_field = -1;
+	p->config_part = -1;
+	cstat__arena_init(&p->arena);
+	return cstat__tuptab_init(&p->keys);
+}
+
+void
+cstat__proj_release(struct cstat__proj *p)
+{
+	for (size_t i = 0; i < p->nfields; i++)
+		free(p->fields[i].obs);
+	for (size_t i = 0; i < p->nparts; i++)
+		free(p->parts[i].members);
+	free(p->fields);
+	free(p->parts);
+	free(p->config_map);
+	free(p->excluded);
+	free(p->row);
+	free(p->cache_vals);
+	cstat__tuptab_release(&p->keys);
+	cstat__arena_release(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+new_field(struct cstat__proj *p, const char *name, enum cstat__field_kind kind,
+	  enum cstat__order order, bool toplevel, uint32_t *out)
+{
+	if (cstat__grow((void **)&p->fields, &p->fields_cap, p->nfields + 1,
+			sizeof(*p->fields)) ||
+	    cstat__grow((void **)&p->row, &p->row_cap, p->nfields + 1,
+			sizeof(*p->row)))
+		return CSTAT_ENOMEM;
+	char *copy = cstat__arena_strndup(&p->arena, name, strlen(name));
+	if (!copy)
+		return CSTAT_ENOMEM;
+	struct cstat__field *f = &p->fields[p->nfields];
+	memset(f, 0, sizeof(*f));
+	f->name = copy;
+	f->kind = kind;
+	f->order = order;
+	f->idx = (uint32_t)p->nfields;
+	f->toplevel = toplevel;
+	*out = (uint32_t)p->nfields++;
+	return 0;
+}
+
+static int
+new_part(struct cstat__proj *p, struct cstat__part **out)
+{
+	if (cstat__grow((void **)&p->parts, &p->parts_cap, p->nparts + 1,
+			sizeof(*p->parts)))
+		return CSTAT_ENOMEM;
+	*out = &p->parts[p->nparts++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+int
+cstat__proj_add_field(struct cstat__proj *p, const char *key,
+		      enum cstat__order order)
+{
+	enum cstat__field_kind kind;
+	uint32_t sid = 0, f;
+	struct cstat__part *part;
+	int rc;
+
+	if (strcmp(key, ".file") == 0) {
+		kind = CSTAT__F_FILE;
+	} else if (strcmp(key, ".fullname") == 0) {
+		kind = CSTAT__F_FULLNAME;
+	} else if (strcmp(key, ".name") == 0) {
+		kind = CSTAT__F_NAME;
+	} else if (key[0] == '/') {
+		kind = CSTAT__F_SUBKEY;
+		rc = cstat__strtab_intern(p->strs, key + 1, strlen(key + 1),
+					  &sid);
+		if (rc)
+			return rc;
+	} else if (key[0] == '.') {
+		return CSTAT_EINVAL;
+	} else {
+		kind = CSTAT__F_CONFIGKEY;
+		rc = cstat__strtab_intern(p->strs, key, strlen(key), &sid);
+		if (rc)
+			return rc;
+	}
+	rc = new_field(p, key, kind, order, true, &f);
+	if (rc)
+		return rc;
+	p->fields[f].key = sid;
+	rc = new_part(p, &part);
+	if (rc)
+		return rc;
+	part->field = f;
+	return 0;
+}
+
+int
+cstat__proj_add_config(struct cstat__proj *p)
+{
+	struct cstat__part *part;
+	int rc = new_part(p, &part);
+
+	if (rc)
+		return rc;
+	part->is_group = true;
+	p->config_part = (int)(p->nparts - 1);
+	return 0;
+}
+
+int
+cstat__proj_add_unit(struct cstat__proj *p)
+{
+	struct cstat__part *part;
+	uint32_t f;
+	int rc = new_field(p, ".unit", CSTAT__F_UNIT, CSTAT__O_FIRST, true,
+			   &f);
+
+	if (rc)
+		return rc;
+	rc = new_part(p, &part);
+	if (rc)
+		return rc;
+	part->field = f;
+	p->unit_field = (int)f;
+	return 0;
+}
+
+int
+cstat__proj_exclude_config(struct cstat__proj *p, const char *key)
+{
+	uint32_t sid;
+	int rc = cstat__strtab_intern(p->strs, key, strlen(key), &sid);
+
+	if (rc)
+		return rc;
+	if (cstat__grow((void **)&p->excluded, &p->excluded_cap,
+			p->nexcluded + 1, sizeof(*p->excluded)))
+		return CSTAT_ENOMEM;
+	p->excluded[p->nexcluded++] = sid;
+	return 0;
+}
+
+static bool
+is_excluded(const struct cstat__proj *p, uint32_t sid)
+{
+	for (size_t i = 0; i < p->nexcluded; i++)
+		if (p->excluded[i] == sid)
+			return true;
+	return false;
+}
+
+/* The .config member field for config key sid, created on first sight. */
+static int
+config_member(struct cstat__proj *p, uint32_t sid, const char *name,
+	      uint32_t *out)
+{
+	if (sid < p->config_map_cap && p->config_map[sid]) {
+		*out = p->config_map[sid] - 1;
+		return 0;
+	}
+	size_t old = p->config_map_cap;
+	if (cstat__grow((void **)&p->config_map, &p->config_map_cap,
+			(size_t)sid + 1, sizeof(*p->config_map)))
+		return CSTAT_ENOMEM;
+	memset(p->config_map + old, 0,
+	       (p->config_map_cap - old) * sizeof(*p->config_map));
+	uint32_t f;
+	int rc = new_field(p, name, CSTAT__F_CONFIGSUB, CSTAT__O_NONE, false,
+			   &f);
+	if (rc)
+		return rc;
+	p->fields[f].key = sid;
+	struct cstat__part *g = &p->parts[p->config_part];
+	if (cstat__grow((void **)&g->members, &g->members_cap,
+			g->nmembers + 1, sizeof(*g->members)))
+		return CSTAT_ENOMEM;
+	g->members[g->nmembers++] = f;
+	p->config_map[sid] = f + 1;
+	p->cache_valid = false;
+	*out = f;
+	return 0;
+}
+
+static int
+fill_config(struct cstat__proj *p, const struct cstat_result *res)
+{
+	struct cstat__part *g = &p->parts[p->config_part];
+	int rc;
+
+	if (p->cache_valid && p->cache_version == res->config_version &&
+	    p->cache_file == res->file) {
+		for (size_t i = 0; i < g->nmembers; i++)
+			p->row[g->members[i]] = p->cache_vals[g->members[i]];
+		return 0;
+	}
+	for (size_t i = 0; i < res->nconfig; i++) {
+		const struct cstat_config *c = &res->config[i];
+		uint32_t sid, vid, f;
+		rc = cstat__strtab_intern(p->strs, c->key, strlen(c->key),
+					  &sid);
+		if (rc)
+			return rc;
+		if (is_excluded(p, sid))
+			continue;
+		rc = config_member(p, sid, c->key, &f);
+		if (rc)
+			return rc;
+		rc = cstat__strtab_intern(p->strs, c->value, strlen(c->value),
+					  &vid);
+		if (rc)
+			return rc;
+		p->row[f] = vid;
+	}
+	if (cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields,
+			sizeof(*p->cache_vals)))
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < g->nmembers; i++)
+		p->cache_vals[g->members[i]] = p->row[g->members[i]];
+	p->cache_valid = true;
+	p->cache_version = res->config_version;
+	p->cache_file = res->file;
+	return 0;
+}
+
+/* .name: the part before the first '/', or without a -N suffix. */
+static size_t
+base_name_len(const char *name, size_t len)
+{
+	const char *slash = memchr(name, '/', len);
+
+	if (slash)
+		return (size_t)(slash - name);
+	size_t i = len;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i < len && i > 0 && name[i - 1] == '-')
+		return i - 1;
+	return len;
+}
+
+static int
+field_value(struct cstat__proj *p, const struct cstat__field *f,
+	    const struct cstat_result *res, uint32_t *out)
+{
+	switch (f->kind) {
+	case CSTAT__F_FILE:
+		return cstat__strtab_intern(p->strs, res->file,
+					    strlen(res->file), out);
+	case CSTAT__F_FULLNAME:
+		return cstat__strtab_intern(p->strs, res->name, res->name_len,
+					    out);
+	case CSTAT__F_NAME:
+		return cstat__strtab_intern(
+			p->strs, res->name,
+			base_name_len(res->name, res->name_len), out);
+	case CSTAT__F_CONFIGKEY: {
+		const char *key = cstat__strtab_str(p->strs, f->key);
+		for (size_t i = 0; i < res->nconfig; i++)
+			if (strcmp(res->config[i].key, key) == 0)
+				return cstat__strtab_intern(
+					p->strs, res->config[i].value,
+					strlen(res->config[i].value), out);
+		*out = 0;
+		return 0;
+	}
+	default:
+		*out = 0;
+		return 0;
+	}
+}
+
+int
+cstat__proj_fill(struct cstat__proj *p, const struct cstat_result *res)
+{
+	int rc;
+
+	memset(p->row, 0, p->nfields * sizeof(*p->row));
+	for (size_t i = 0; i < p->nparts; i++) {
+		const struct cstat__part *part = &p->parts[i];
+		if (part->is_group) {
+			rc = fill_config(p, res);
+		} else {
+			const struct cstat__field *f = &p->fields[part->field];
+			if (f->kind == CSTAT__F_UNIT)
+				continue;
+			rc = field_value(p, f, res, &p->row[part->field]);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+record_obs(struct cstat__field *f, uint32_t val)
+{
+	if (val >= f->obs_cap) {
+		size_t old = f->obs_cap;
+		if (cstat__grow((void **)&f->obs, &f->obs_cap, (size_t)val + 1,
+				sizeof(*f->obs)))
+			return CSTAT_ENOMEM;
+		memset(f->obs + old, 0, (f->obs_cap - old) * sizeof(*f->obs));
+	}
+	if (!f->obs[val])
+		f->obs[val] = ++f->nobs;
+	return 0;
+}
+
+int
+cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
+{
+	size_t n = p->nfields;
+	bool added;
+	int rc;
+
+	if (p->unit_field >= 0)
+		p->row[p->unit_field] = unit;
+	while (n > 0 && p->row[n - 1] == 0)
+		n--;
+	rc = cstat__tuptab_intern(&p->keys, p->row, n, key, &added);
+	if (rc || !added)
+		return rc;
+	for (size_t i = 0; i < p->nparts; i++) {
+		if (p->parts[i].is_group)
+			continue;
+		struct cstat__field *f = &p->fields[p->parts[i].field];
+		if (f->order != CSTAT__O_FIRST)
+			continue;
+		rc = record_obs(f, p->row[f->idx]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int
+cstat__proj_key(struct cstat__proj *p, const struct cstat_result *res,
+		uint32_t unit, uint32_t *key)
+{
+	int rc = cstat__proj_fill(p, res);
+
+	if (rc)
+		return rc;
+	return cstat__proj_intern(p, unit, key);
+}
+
+uint32_t
+cstat__proj_get(const struct cstat__proj *p, uint32_t key, uint32_t f)
+{
+	size_t n;
+	const uint32_t *v = cstat__tuptab_get(&p->keys, key, &n);
+
+	return f < n ? v[f] : 0;
+}
+
+int
+cstat__proj_flat(const struct cstat__proj *p, uint32_t **out, size_t *n)
+{
+	uint32_t *flat = malloc((p->nfields + 1) * sizeof(*flat));
+	size_t k = 0;
+
+	if (!flat)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < p->nparts; i++) {
+		const struct cstat__part *part = &p->parts[i];
+		if (part->is_group) {
+			for (size_t j = 0; j < part->nmembers; j++)
+				flat[k++] = part->members[j];
+		} else {
+			flat[k++] = part->field;
+		}
+	}
+	*out = flat;
+	*n = k;
+	return 0;
+}
+
+struct sort_ctx {
+	const struct cstat__proj *p;
+	const uint32_t *flat;
+	size_t nflat;
+};
+
+static int
+str_cmp(const struct cstat__strtab *s, uint32_t a, uint32_t b)
+{
+	uint32_t la = cstat__strtab_len(s, a), lb = cstat__strtab_len(s, b);
+	int c = memcmp(cstat__strtab_str(s, a), cstat__strtab_str(s, b),
+		       la < lb ? la : lb);
+
+	if (c)
+		return c;
+	return la < lb ? -1 : la > lb;
+}
+
+/* benchproc's less(): field by field; unordered values fall back to bytes. */
+static int
+key_cmp(const struct sort_ctx *c, uint32_t ka, uint32_t kb)
+{
+	size_t na, nb;
+	const uint32_t *a = cstat__tuptab_get(&c->p->keys, ka, &na);
+	const uint32_t *b = cstat__tuptab_get(&c->p->keys, kb, &nb);
+
+	for (size_t i = 0; i < c->nflat; i++) {
+		const struct cstat__field *f = &c->p->fields[c->flat[i]];
+		uint32_t va = f->idx < na ? a[f->idx] : 0;
+		uint32_t vb = f->idx < nb ? b[f->idx] : 0;
+		if (va == vb)
+			continue;
+		if (f->order == CSTAT__O_FIRST) {
+			uint32_t oa = va < f->obs_cap ? f->obs[va] : 0;
+			uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
+			if (oa != ob)
+				return oa < ob ? -1 : 1;
+		}
+		return str_cmp(c->p->strs, va, vb);
+	}
+	return 0;
+}
+
+/* A merge sort, since qsort() has no context argument in C11. */
+static void
+merge_sort(const struct sort_ctx *c, uint32_t *v, uint32_t *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	if (n <= 12) {
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
+			while (j > 0 && key_cmp(c, x, v[j - 1]) < 0) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	merge_sort(c, v, tmp, h);
+	merge_sort(c, v + h, tmp, n - h);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = key_cmp(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+int
+cstat__proj_sort(const struct cstat__proj *p, uint32_t *keys, size_t n)
+{
+	struct sort_ctx c = {p, NULL, 0};
+	uint32_t *flat, *tmp;
+	int rc = cstat__proj_flat(p, &flat, &c.nflat);
+
+	if (rc)
+		return rc;
+	c.flat = flat;
+	tmp = malloc((n + 1) * sizeof(*tmp));
+	if (!tmp) {
+		free(flat);
+		return CSTAT_ENOMEM;
+	}
+	merge_sort(&c, keys, tmp, n);
+	free(tmp);
+	free(flat);
+	return 0;
+}
+
+int
+cstat__proj_label(const struct cstat__proj *p, uint32_t key,
+		  struct cstat__buf *out)
+{
+	uint32_t *flat;
+	size_t nflat;
+	bool first = true;
+	int rc = cstat__proj_flat(p, &flat, &nflat);
+
+	if (rc)
+		return rc;
+	out->len = 0;
+	rc = cstat__buf_reserve(out, 0);
+	if (!rc)
+		out->data[0] = '\0';
+	for (size_t i = 0; i < nflat && !rc; i++) {
+		uint32_t v = cstat__proj_get(p, key, p->fields[flat[i]].idx);
+		if (!v)
+			continue;
+		if (!first)
+			rc = cstat__buf_addc(out, ' ');
+		first = false;
+		if (!rc)
+			rc = cstat__buf_add(out, cstat__strtab_str(p->strs, v),
+					    cstat__strtab_len(p->strs, v));
+	}
+	free(flat);
+	return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * project.h - projections: how a result becomes a table, row or column key.
+ *
+ * A projection extracts fields of a result (.file, .fullname, .name,
+ * /subkey, a configuration key, the .config group of all configuration
+ * keys, .unit) into a tuple of interned string ids, and interns the tuple as
+ * a key id.  Keys sort field by field, by first observation or bytewise,
+ * as benchstat's benchproc package does.
+ */
+#ifndef CSTAT_PROJECT_H
+#define CSTAT_PROJECT_H
+
+#include "cstat-private.h"
+
+enum cstat__field_kind {
+	CSTAT__F_FILE,
+	CSTAT__F_FULLNAME,
+	CSTAT__F_NAME,
+	CSTAT__F_SUBKEY,
+	CSTAT__F_CONFIGKEY,
+	CSTAT__F_CONFIGSUB, /* one key of a .config group */
+	CSTAT__F_UNIT,
+};
+
+enum cstat__order {
+	CSTAT__O_FIRST, /* first observation */
+	CSTAT__O_ALPHA,
+	CSTAT__O_NONE, /* .config members: bytewise (benchstat never records) */
+};
+
+struct cstat__field {
+	const char *name;        /* ".fullname", "goos", "/size", ".unit" */
+	enum cstat__field_kind kind;
+	enum cstat__order order;
+	uint32_t key;            /* config key / sub-name key, as a string id */
+	uint32_t idx;            /* position in the tuple */
+	bool toplevel;           /* records observation order when new */
+	uint32_t *obs;           /* by string id: observation order + 1 */
+	size_t obs_cap;
+	uint32_t nobs;
+};
+
+/* A top-level part: one field, or the .config group (a list of fields). */
+struct cstat__part {
+	bool is_group;
+	uint32_t field;          /* index into fields, when !is_group */
+	uint32_t *members;       /* group: field indices in creation order */
+	size_t nmembers, members_cap;
+};
+
+struct cstat__proj {
+	struct cstat__strtab *strs; /* shared, not owned */
+	struct cstat__arena arena;
+	struct cstat__field *fields; /* by creation (= tuple index) */
+	size_t nfields, fields_cap;
+	struct cstat__part *parts;
+	size_t nparts, parts_cap;
+	struct cstat__tuptab keys;
+	int unit_field;   /* index of .unit, or -1 */
+	int config_part;  /* index of the .config part, or -1 */
+	/* .config: by string id of a config key, field index + 1; 0 unseen. */
+	uint32_t *config_map;
+	size_t config_map_cap;
+	/* Config keys named by some projection, excluded from .config. */
+	uint32_t *excluded;
+	size_t nexcluded, excluded_cap;
+	uint32_t *row; /* scratch tuple */
+	size_t row_cap;
+	/* Cache of the .config projection for one configuration. */
+	unsigned long cache_version;
+	const char *cache_file;
+	bool cache_valid;
+	uint32_t *cache_vals; /* by field index, the projected .config values */
+	size_t cache_cap;
+};
+
+int cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs);
+void cstat__proj_release(struct cstat__proj *p);
+
+/* Adds a field for key (".fullname", ".file", "goos", ...), order given. */
+int cstat__proj_add_field(struct cstat__proj *p, const char *key,
+			  enum cstat__order order);
+/* Adds the .config group. */
+int cstat__proj_add_config(struct cstat__proj *p);
+/* Adds the .unit field (last, first-observation order). */
+int cstat__proj_add_unit(struct cstat__proj *p);
+/* Excludes a configuration key from .config (named elsewhere). */
+int cstat__proj_exclude_config(struct cstat__proj *p, const char *key);
+
+/*
+ * Projects res into a key.  With a .unit field, unit is its value (a string
+ * id); otherwise pass 0.  *key gets the key id.
+ */
+int cstat__proj_key(struct cstat__proj *p, const struct cstat_result *res,
+		    uint32_t unit, uint32_t *key);
+
+/* Fills the scratch tuple from res without the unit; then key_unit. */
+int cstat__proj_fill(struct cstat__proj *p, const struct cstat_result *res);
+int cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key);
+
+/* The value (string id) of field f in key. */
+uint32_t cstat__proj_get(const struct cstat__proj *p, uint32_t key,
+			 uint32_t f);
+
+/* The fields in flattened (sort and header) order; *n gets the count. */
+int cstat__proj_flat(const struct cstat__proj *p, uint32_t **out, size_t *n);
+
+/* Sorts keys[0..n) in the projection's order. */
+int cstat__proj_sort(const struct cstat__proj *p, uint32_t *keys, size_t n);
+
+/*
+ * The row label of a key: the non-empty field values in flattened order,
+ * joined by spaces (benchproc Key.StringValues).
+ */
+int cstat__proj_label(const struct cstat__proj *p, uint32_t key,
+		      struct cstat__buf *out);
+
+#endif /* CSTAT_PROJECT_H */

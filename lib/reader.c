@@ -1,0 +1,851 @@
+/*
+ * reader.c - a streaming reader of Go's benchmark format.
+ *
+ * It follows golang.org/x/perf/benchfmt's Reader line for line: benchmark
+ * lines ("BenchmarkName N value unit ..."), file configuration lines
+ * ("key: value", reset at each file), and "Unit" metadata lines (kept across
+ * files).  Malformed lines are reported one error at a time and skipped.
+ *
+ * Input goes through one buffer that grows only to the longest line, so a
+ * file of any size is read in constant memory and lines have no length
+ * limit.  Units are interned once per distinct spelling, together with
+ * their tidied form, so the per-value work is a parse and a multiply.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cstat-private.h"
+#include "numfmt.h"
+#include "units.h"
+
+#define READ_CHUNK (256 * 1024)
+#define MAX_PENDING 64
+
+struct unit_entry {
+	const char *orig;  /* interned spelling from the file */
+	const char *tidy;  /* tidied unit (arena) */
+	double factor;
+};
+
+struct unit_meta {
+	const char *tidy_unit;
+	const char *key;
+	const char *value;
+};
+
+struct config_slot {
+	const char *key; /* interned */
+	char *value;
+	size_t cap;
+};
+
+struct cstat_reader {
+	/* Input. */
+	int fd;
+	bool own_fd;
+	bool is_open;
+	bool eof;
+	const char *mem; /* open_mem: the whole input, not owned */
+	size_t mem_len, mem_pos;
+	char *buf;
+	size_t buf_len, buf_cap, buf_pos;
+	char *path;
+	char *label;
+	unsigned long line;
+
+	/* Interned strings: config keys, units, metadata. */
+	struct cstat__strtab strs;
+	struct unit_entry *units; /* indexed by strtab id of the spelling */
+	size_t units_cap;
+	struct cstat__arena arena;
+
+	struct unit_meta *meta;
+	size_t nmeta, meta_cap;
+
+	struct config_slot *config;
+	size_t nconfig, config_cap;
+	struct cstat_config *config_view;
+	size_t config_view_cap;
+	unsigned long config_version;
+
+	/* The current result. */
+	struct cstat_result result;
+	struct cstat_value *values;
+	size_t values_cap;
+	char *name;
+	size_t name_cap;
+
+	/* Errors found on the current line, returned one per call. */
+	struct cstat_diag pending[MAX_PENDING];
+	size_t npending, pending_pos;
+};
+
+int
+cstat_reader_new(cstat_reader **out)
+{
+	cstat_reader *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return CSTAT_ENOMEM;
+	r->fd = -1;
+	cstat__arena_init(&r->arena);
+	if (cstat__strtab_init(&r->strs)) {
+		free(r);
+		return CSTAT_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+static void
+reader_close(cstat_reader *r)
+{
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	r->own_fd = false;
+	r->is_open = false;
+	r->mem = NULL;
+	free(r->path);
+	free(r->label);
+	r->path = r->label = NULL;
+}
+
+void
+cstat_reader_free(cstat_reader *r)
+{
+	if (!r)
+		return;
+	reader_close(r);
+	for (size_t i = 0; i < r->nconfig; i++)
+		free(r->config[i].value);
+	free(r->config);
+	free(r->config_view);
+	free(r->values);
+	free(r->name);
+	free(r->buf);
+	free(r->units);
+	free(r->meta);
+	cstat__strtab_release(&r->strs);
+	cstat__arena_release(&r->arena);
+	free(r);
+}
+
+/* Go's wording for system errors: strerror with a lower-case first letter. */
+static void
+errno_text(int err, char *buf, size_t size)
+{
+	const char *s;
+
+	switch (err) {
+	case ENOENT:
+		s = "no such file or directory";
+		break;
+	case EACCES:
+		s = "permission denied";
+		break;
+	case EISDIR:
+		s = "is a directory";
+		break;
+	case ENOTDIR:
+		s = "not a directory";
+		break;
+	default:
+		s = strerror(err);
+	}
+	snprintf(buf, size, "%s", s);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+static int
+errno_code(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return CSTAT_ENOENT;
+	case EACCES:
+	case EPERM:
+		return CSTAT_EACCES;
+	case EISDIR:
+		return CSTAT_EISDIR;
+	case ENOMEM:
+		return CSTAT_ENOMEM;
+	default:
+		return CSTAT_EIO;
+	}
+}
+
+/* Forgets the previous file's configuration and position. */
+static int
+reader_reset(cstat_reader *r, const char *path, const char *label)
+{
+	reader_close(r);
+	r->path = strdup(path);
+	r->label = strdup(label ? label : path);
+	if (!r->path || !r->label)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < r->nconfig; i++)
+		free(r->config[i].value);
+	r->nconfig = 0;
+	r->config_version++;
+	r->line = 0;
+	r->eof = false;
+	r->buf_len = r->buf_pos = 0;
+	r->npending = r->pending_pos = 0;
+	r->is_open = true;
+	return 0;
+}
+
+int
+cstat_reader_open(cstat_reader *r, const char *path, const char *label,
+		  struct cstat_diag *d)
+{
+	char why[128];
+	int fd, rc;
+
+	if (!r || !path)
+		return CSTAT_EINVAL;
+	if (strcmp(path, "-") == 0) {
+		fd = 0;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int err = errno;
+			errno_text(err, why, sizeof(why));
+			cstat__diag_set(d, NULL, 0, 0, "open %s: %s", path,
+					why);
+			return errno_code(err);
+		}
+	}
+	rc = reader_reset(r, path, label);
+	if (rc) {
+		if (fd > 0)
+			close(fd);
+		return rc;
+	}
+	r->fd = fd;
+	r->own_fd = fd > 0;
+	return 0;
+}
+
+int
+cstat_reader_open_mem(cstat_reader *r, const char *data, size_t len,
+		      const char *label)
+{
+	int rc;
+
+	if (!r || (!data && len))
+		return CSTAT_EINVAL;
+	rc = reader_reset(r, label ? label : "<memory>", label);
+	if (rc)
+		return rc;
+	r->mem = data ? data : "";
+	r->mem_len = len;
+	r->mem_pos = 0;
+	return 0;
+}
+
+/*
+ * Makes the next line available as [*line, *line + *len) without its
+ * newline or a trailing carriage return (as bufio.ScanLines).
+ * @return 1 for a line, 0 at the end, or a negative error.
+ */
+static int
+next_line(cstat_reader *r, const char **line, size_t *len,
+	  struct cstat_diag *d)
+{
+	if (r->mem) {
+		if (r->mem_pos >= r->mem_len)
+			return 0;
+		const char *p = r->mem + r->mem_pos;
+		size_t avail = r->mem_len - r->mem_pos;
+		const char *nl = memchr(p, '\n', avail);
+		size_t n = nl ? (size_t)(nl - p) : avail;
+		r->mem_pos += nl ? n + 1 : n;
+		*line = p;
+		*len = n && p[n - 1] == '\r' ? n - 1 : n;
+		return 1;
+	}
+	for (;;) {
+		const char *p = r->buf + r->buf_pos;
+		size_t avail = r->buf_len - r->buf_pos;
+		const char *nl = avail ? memchr(p, '\n', avail) : NULL;
+		if (nl || (r->eof && avail)) {
+			size_t n = nl ? (size_t)(nl - p) : avail;
+			r->buf_pos += nl ? n + 1 : n;
+			*line = p;
+			*len = n && p[n - 1] == '\r' ? n - 1 : n;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		/* Keep the partial line, then read more after it. */
+		if (r->buf_pos) {
+			memmove(r->buf, r->buf + r->buf_pos, avail);
+			r->buf_len = avail;
+			r->buf_pos = 0;
+		}
+		if (cstat__grow((void **)&r->buf, &r->buf_cap,
+				r->buf_len + READ_CHUNK, 1))
+			return CSTAT_ENOMEM;
+		ssize_t got;
+		do {
+			got = read(r->fd, r->buf + r->buf_len,
+				   r->buf_cap - r->buf_len);
+		} while (got < 0 && errno == EINTR);
+		if (got < 0) {
+			int err = errno;
+			char why[128];
+			errno_text(err, why, sizeof(why));
+			cstat__diag_set(d, r->label, 0, 0, "%s:%lu: read %s: %s",
+					r->label, r->line, r->path, why);
+			/* The message carries the position itself. */
+			d->line = 0;
+			return errno_code(err);
+		}
+		if (got == 0)
+			r->eof = true;
+		r->buf_len += (size_t)got;
+	}
+}
+
+/* Go's unicode.IsSpace for a code point. */
+static bool
+is_unicode_space(unsigned long c)
+{
+	switch (c) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202f: case 0x205f: case 0x3000:
+		return true;
+	default:
+		return c >= 0x2000 && c <= 0x200a;
+	}
+}
+
+/*
+ * Decodes one UTF-8 code point at s (n bytes available) as utf8.DecodeRune
+ * does for the purposes here: invalid bytes decode as one byte that is not
+ * a space.
+ */
+static size_t
+decode_rune(const unsigned char *s, size_t n, unsigned long *c)
+{
+	unsigned char b = s[0];
+	size_t len;
+	unsigned long v;
+
+	if (b < 0x80) {
+		*c = b;
+		return 1;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		len = 2;
+		v = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		len = 3;
+		v = b & 0x0f;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		len = 4;
+		v = b & 0x07;
+	} else {
+		*c = 0xfffd;
+		return 1;
+	}
+	if (n < len) {
+		*c = 0xfffd;
+		return 1;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*c = 0xfffd;
+			return 1;
+		}
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	*c = v;
+	return len;
+}
+
+static inline bool
+is_ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * Splits off the leading run of non-space bytes of [*p, end) as a field and
+ * skips the spaces after it (benchfmt's splitField).  *sep tells whether a
+ * space ended the field.
+ */
+static void
+split_field(const char **p, const char *end, const char **f, size_t *flen,
+	    bool *sep)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+	const unsigned char *e = (const unsigned char *)end;
+	const unsigned char *rest = NULL;
+	size_t i = 0, n = (size_t)(e - s);
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (is_ascii_space(s[i])) {
+				rest = s + i + 1;
+				break;
+			}
+			i++;
+		} else {
+			unsigned long c;
+			size_t w = decode_rune(s + i, n - i, &c);
+			if (is_unicode_space(c)) {
+				rest = s + i + w;
+				break;
+			}
+			i += w;
+		}
+	}
+	*f = (const char *)s;
+	*flen = i;
+	*sep = rest != NULL;
+	if (!rest) {
+		*p = end;
+		return;
+	}
+	while (rest < e) {
+		if (*rest < 0x80) {
+			if (!is_ascii_space(*rest))
+				break;
+			rest++;
+		} else {
+			unsigned long c;
+			size_t w = decode_rune(rest, (size_t)(e - rest), &c);
+			if (!is_unicode_space(c))
+				break;
+			rest += w;
+		}
+	}
+	*p = (const char *)rest;
+}
+
+static void queue_error(cstat_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+queue_error(cstat_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->npending == MAX_PENDING)
+		return;
+	struct cstat_diag *d = &r->pending[r->npending++];
+	d->file = r->label;
+	d->line = r->line;
+	d->column = 0;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+/* Finds or creates the entry for a unit spelling, tidying it once. */
+static int
+intern_unit(cstat_reader *r, const char *s, size_t len,
+	    const struct unit_entry **out)
+{
+	uint32_t id;
+	int rc = cstat__strtab_intern(&r->strs, s, len, &id);
+
+	if (rc)
+		return rc;
+	if (id >= r->units_cap) {
+		size_t old = r->units_cap;
+		if (cstat__grow((void **)&r->units, &r->units_cap,
+				(size_t)id + 1, sizeof(*r->units)))
+			return CSTAT_ENOMEM;
+		memset(r->units + old, 0,
+		       (r->units_cap - old) * sizeof(*r->units));
+	}
+	struct unit_entry *u = &r->units[id];
+	if (!u->orig) {
+		char *tidy;
+		double factor;
+		rc = cstat__unit_tidy(s, len, &tidy, &factor);
+		if (rc)
+			return rc;
+		uint32_t tid;
+		rc = cstat__strtab_intern(&r->strs, tidy, strlen(tidy), &tid);
+		free(tidy);
+		if (rc)
+			return rc;
+		/* The table may have moved units[] only if it grew: re-take. */
+		u = &r->units[id];
+		u->tidy = cstat__strtab_str(&r->strs, tid);
+		u->factor = factor;
+		u->orig = cstat__strtab_str(&r->strs, id);
+	}
+	*out = u;
+	return 0;
+}
+
+/*
+ * Parses the value field as benchfmt's atof: a plain run of digits first,
+ * then Go's ParseFloat.
+ */
+static int
+parse_value(const char *s, size_t len, double *out)
+{
+	long long v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d >= 10 || v > (9223372036854775807LL - 10) / 10)
+			break;
+		v = v * 10 + d;
+	}
+	if (i == len) {
+		*out = (double)v;
+		return 0;
+	}
+	return cstat__parse_float(s, len, out);
+}
+
+/*
+ * Parses a benchmark line (it starts with "Benchmark").
+ * @return 1 for a result, 0 to skip the line silently, CSTAT_ESYNTAX with an
+ *         error queued, or CSTAT_ENOMEM.
+ */
+static int
+parse_benchmark(cstat_reader *r, const char *line, size_t len)
+{
+	const char *p = line + 9, *end = line + len, *f;
+	size_t flen;
+	bool sep;
+	long long iters;
+	int rc;
+
+	split_field(&p, end, &f, &flen, &sep);
+	/* "BenchmarkFoo" alone is what go test -v prints before a run. */
+	if (!sep)
+		return 0;
+	if (cstat__grow((void **)&r->name, &r->name_cap, flen + 1, 1))
+		return CSTAT_ENOMEM;
+	memcpy(r->name, f, flen);
+	r->name[flen] = '\0';
+	r->result.name_len = flen;
+
+	split_field(&p, end, &f, &flen, &sep);
+	if (flen == 0) {
+		queue_error(r, "missing iteration count");
+		return CSTAT_ESYNTAX;
+	}
+	rc = cstat__parse_int(f, flen, &iters);
+	if (rc == CSTAT__ATOI_SYNTAX) {
+		queue_error(r, "parsing iteration count: invalid syntax");
+		return CSTAT_ESYNTAX;
+	} else if (rc == CSTAT__ATOI_RANGE) {
+		queue_error(r, "parsing iteration count: value out of range");
+		return CSTAT_ESYNTAX;
+	}
+
+	size_t nv = 0;
+	for (;;) {
+		split_field(&p, end, &f, &flen, &sep);
+		if (flen == 0) {
+			if (nv > 0)
+				break;
+			queue_error(r, "missing measurements");
+			return CSTAT_ESYNTAX;
+		}
+		double val;
+		rc = parse_value(f, flen, &val);
+		if (rc == CSTAT__PARSE_RANGE) {
+			queue_error(r, "parsing measurement: value out of range");
+			return CSTAT_ESYNTAX;
+		} else if (rc) {
+			queue_error(r, "parsing measurement: invalid syntax");
+			return CSTAT_ESYNTAX;
+		}
+		split_field(&p, end, &f, &flen, &sep);
+		if (flen == 0) {
+			queue_error(r, "missing units");
+			return CSTAT_ESYNTAX;
+		}
+		const struct unit_entry *u;
+		rc = intern_unit(r, f, flen, &u);
+		if (rc)
+			return rc;
+		if (cstat__grow((void **)&r->values, &r->values_cap, nv + 1,
+				sizeof(*r->values)))
+			return CSTAT_ENOMEM;
+		struct cstat_value *v = &r->values[nv++];
+		double tidy = val * u->factor;
+		/* benchunit.Tidy: an unchanged value keeps its unit. */
+		if (tidy == val) {
+			v->value = val;
+			v->unit = u->orig;
+		} else {
+			v->value = tidy;
+			v->unit = u->tidy;
+		}
+		v->orig_value = val;
+		v->orig_unit = u->orig;
+	}
+	r->result.nvalues = nv;
+	return 1;
+}
+
+static const char *
+intern_str(cstat_reader *r, const char *s, size_t len)
+{
+	uint32_t id;
+
+	if (cstat__strtab_intern(&r->strs, s, len, &id))
+		return NULL;
+	return cstat__strtab_str(&r->strs, id);
+}
+
+/* Parses the rest of a "Unit" line, queueing any errors. */
+static int
+parse_unit_line(cstat_reader *r, const char *p, const char *end)
+{
+	const char *f;
+	size_t flen;
+	bool sep;
+
+	split_field(&p, end, &f, &flen, &sep);
+	if (flen == 0) {
+		queue_error(r, "missing unit");
+		return 0;
+	}
+	const struct unit_entry *u;
+	int rc = intern_unit(r, f, flen, &u);
+	if (rc)
+		return rc;
+	for (;;) {
+		split_field(&p, end, &f, &flen, &sep);
+		if (flen == 0)
+			break;
+		const char *eq = memchr(f, '=', flen);
+		if (!eq || eq == f) {
+			queue_error(r, "expected key=value");
+			continue;
+		}
+		const char *key = intern_str(r, f, (size_t)(eq - f));
+		const char *val = intern_str(r, eq + 1,
+					     flen - (size_t)(eq - f) - 1);
+		if (!key || !val)
+			return CSTAT_ENOMEM;
+		size_t i;
+		for (i = 0; i < r->nmeta; i++)
+			if (r->meta[i].tidy_unit == u->tidy &&
+			    r->meta[i].key == key)
+				break;
+		if (i < r->nmeta) {
+			if (r->meta[i].value != val)
+				queue_error(r,
+					    "metadata %s of unit %s already "
+					    "set to %s",
+					    key, u->orig, r->meta[i].value);
+			continue;
+		}
+		if (cstat__grow((void **)&r->meta, &r->meta_cap, r->nmeta + 1,
+				sizeof(*r->meta)))
+			return CSTAT_ENOMEM;
+		r->meta[r->nmeta++] = (struct unit_meta){u->tidy, key, val};
+	}
+	return 0;
+}
+
+/*
+ * Recognizes "key: value" (benchfmt's parseKeyValueLine): the key starts
+ * with a lower-case letter and has no space or upper-case letter.  Letters
+ * outside ASCII are taken as neither lower nor upper case.
+ */
+static bool
+parse_key_value(const char *line, size_t len, size_t *klen, const char **val,
+		size_t *vlen)
+{
+	size_t i = 0;
+
+	if (len == 0 || !(line[0] >= 'a' && line[0] <= 'z'))
+		return false;
+	for (;;) {
+		if (i >= len)
+			return false;
+		unsigned char c = (unsigned char)line[i];
+		if (c < 0x80) {
+			if (is_ascii_space(c) || (c >= 'A' && c <= 'Z'))
+				return false;
+			if (i > 0 && c == ':')
+				break;
+			i++;
+		} else {
+			unsigned long cp;
+			size_t w = decode_rune((const unsigned char *)line + i,
+					       len - i, &cp);
+			if (is_unicode_space(cp))
+				return false;
+			i += w;
+		}
+	}
+	*klen = i;
+	const char *v = line + i + 1, *end = line + len;
+	if (v == end) {
+		*val = v;
+		*vlen = 0;
+		return true;
+	}
+	bool ok = false;
+	while (v < end && (*v == ' ' || *v == '\t')) {
+		v++;
+		ok = true;
+	}
+	*val = v;
+	*vlen = (size_t)(end - v);
+	return ok;
+}
+
+static int
+set_config(cstat_reader *r, const char *key, size_t klen, const char *val,
+	   size_t vlen)
+{
+	const char *k = intern_str(r, key, klen);
+	size_t i;
+
+	if (!k)
+		return CSTAT_ENOMEM;
+	for (i = 0; i < r->nconfig; i++)
+		if (r->config[i].key == k)
+			break;
+	if (vlen == 0) {
+		if (i == r->nconfig)
+			return 0;
+		free(r->config[i].value);
+		memmove(r->config + i, r->config + i + 1,
+			(r->nconfig - i - 1) * sizeof(*r->config));
+		r->nconfig--;
+		r->config_version++;
+		return 0;
+	}
+	if (i == r->nconfig) {
+		if (cstat__grow((void **)&r->config, &r->config_cap,
+				r->nconfig + 1, sizeof(*r->config)))
+			return CSTAT_ENOMEM;
+		r->config[i] = (struct config_slot){k, NULL, 0};
+		r->nconfig++;
+	}
+	struct config_slot *c = &r->config[i];
+	if (cstat__grow((void **)&c->value, &c->cap, vlen + 1, 1))
+		return CSTAT_ENOMEM;
+	memcpy(c->value, val, vlen);
+	c->value[vlen] = '\0';
+	r->config_version++;
+	return 0;
+}
+
+static int
+fill_config_view(cstat_reader *r)
+{
+	if (cstat__grow((void **)&r->config_view, &r->config_view_cap,
+			r->nconfig + 1, sizeof(*r->config_view)))
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < r->nconfig; i++) {
+		r->config_view[i].key = r->config[i].key;
+		r->config_view[i].value = r->config[i].value;
+	}
+	return 0;
+}
+
+int
+cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
+		  struct cstat_diag *d)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	if (!r || !res)
+		return CSTAT_EINVAL;
+	*res = NULL;
+	if (r->pending_pos < r->npending) {
+		if (d)
+			*d = r->pending[r->pending_pos];
+		r->pending_pos++;
+		return CSTAT_ESYNTAX;
+	}
+	r->npending = r->pending_pos = 0;
+	if (!r->is_open)
+		return CSTAT_ESTATE;
+	for (;;) {
+		rc = next_line(r, &line, &len, d);
+		if (rc <= 0)
+			return rc;
+		r->line++;
+		if (len >= 9 && memcmp(line, "Benchmark", 9) == 0) {
+			rc = parse_benchmark(r, line, len);
+			if (rc == 0)
+				continue;
+			if (rc == CSTAT_ESYNTAX)
+				break;
+			if (rc < 0)
+				return rc;
+			if (fill_config_view(r))
+				return CSTAT_ENOMEM;
+			r->result.file = r->label;
+			r->result.name = r->name;
+			r->result.config = r->config_view;
+			r->result.nconfig = r->nconfig;
+			r->result.config_version = r->config_version;
+			r->result.values = r->values;
+			r->result.line = r->line;
+			*res = &r->result;
+			return 1;
+		}
+		if (len >= 4 && line[0] == 'U') {
+			const char *p = line, *f;
+			size_t flen;
+			bool sep;
+			split_field(&p, line + len, &f, &flen, &sep);
+			if (flen == 4 && memcmp(f, "Unit", 4) == 0) {
+				rc = parse_unit_line(r, p, line + len);
+				if (rc)
+					return rc;
+				if (r->npending)
+					break;
+				continue;
+			}
+		}
+		size_t klen, vlen;
+		const char *val;
+		if (parse_key_value(line, len, &klen, &val, &vlen)) {
+			rc = set_config(r, line, klen, val, vlen);
+			if (rc)
+				return rc;
+		}
+	}
+	if (d)
+		*d = r->pending[0];
+	r->pending_pos = 1;
+	return CSTAT_ESYNTAX;
+}
+
+const char *
+cstat_reader_unit_meta(const cstat_reader *r, const char *unit,
+		       const char *key)
+{
+	if (!r || !unit || !key)
+		return NULL;
+	for (size_t i = 0; i < r->nmeta; i++)
+		if (strcmp(r->meta[i].tidy_unit, unit) == 0 &&
+		    strcmp(r->meta[i].key, key) == 0)
+			return r->meta[i].value;
+	return NULL;
+}

@@ -1,0 +1,239 @@
+/*
+ * render-csv.c - benchstat's CSV output (benchtab Table.ToCSV).
+ *
+ * Records follow Go's encoding/csv: a field is quoted when it holds a comma,
+ * a quote or a line break, or starts with a space.  Warnings go to a second
+ * stream as spreadsheet references ("D7: message") so the CSV itself stays
+ * a clean grid.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "numfmt.h"
+#include "tables.h"
+
+struct csv {
+	FILE *out, *warn;
+	struct cstat__buf line;
+	size_t nfields;      /* fields in the record being built */
+	unsigned long row;   /* 1-based number of the record being built */
+	int err;
+};
+
+/* Go's unicode.IsSpace for the first rune of a field (ASCII and Latin-1). */
+static bool
+starts_with_space(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (c == ' ' || (c >= '\t' && c <= '\r'))
+		return true;
+	if (len >= 2 && c == 0xc2)
+		return (unsigned char)s[1] == 0x85 ||
+		       (unsigned char)s[1] == 0xa0;
+	if (len >= 3 && c == 0xe2 && (unsigned char)s[1] == 0x80)
+		return ((unsigned char)s[2] >= 0x80 &&
+			(unsigned char)s[2] <= 0x8a) ||
+		       (unsigned char)s[2] == 0xa8 ||
+		       (unsigned char)s[2] == 0xa9 ||
+		       (unsigned char)s[2] == 0xaf;
+	if (len >= 3 && c == 0xe2 && (unsigned char)s[1] == 0x81)
+		return (unsigned char)s[2] == 0x9f;
+	if (len >= 3 && c == 0xe1 && (unsigned char)s[1] == 0x9a)
+		return (unsigned char)s[2] == 0x80;
+	if (len >= 3 && c == 0xe3 && (unsigned char)s[1] == 0x80)
+		return (unsigned char)s[2] == 0x80;
+	return false;
+}
+
+static bool
+needs_quotes(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	if (len == 2 && s[0] == '\\' && s[1] == '.')
+		return true;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '"' || s[i] == ',')
+			return true;
+	return starts_with_space(s, len);
+}
+
+static void
+field(struct csv *c, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (c->nfields++ && cstat__buf_addc(&c->line, ','))
+		c->err = CSTAT_ENOMEM;
+	if (!needs_quotes(s, len)) {
+		if (cstat__buf_add(&c->line, s, len))
+			c->err = CSTAT_ENOMEM;
+		return;
+	}
+	if (cstat__buf_addc(&c->line, '"'))
+		c->err = CSTAT_ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"' && cstat__buf_addc(&c->line, '"'))
+			c->err = CSTAT_ENOMEM;
+		if (cstat__buf_addc(&c->line, s[i]))
+			c->err = CSTAT_ENOMEM;
+	}
+	if (cstat__buf_addc(&c->line, '"'))
+		c->err = CSTAT_ENOMEM;
+}
+
+static void
+clear_to(struct csv *c, size_t col)
+{
+	while (c->nfields < col)
+		field(c, "");
+}
+
+static void
+emit(struct csv *c)
+{
+	if (cstat__buf_addc(&c->line, '\n'))
+		c->err = CSTAT_ENOMEM;
+	if (fwrite(c->line.data, 1, c->line.len, c->out) != c->line.len)
+		c->err = CSTAT_EIO;
+	c->line.len = 0;
+	c->nfields = 0;
+	c->row++;
+}
+
+/* Warnings name the cell about to be written, in benchstat's odd base 26. */
+static void
+warn(struct csv *c, const struct cstat_tables *t, const uint32_t *ids,
+     size_t n)
+{
+	char name[16];
+	size_t pos = sizeof(name) - 1;
+
+	if (!c->warn || n == 0)
+		return;
+	name[pos] = '\0';
+	for (size_t x = c->nfields; x > 0; x /= 26)
+		name[--pos] = (char)('A' + x % 26);
+	if (pos == sizeof(name) - 1)
+		name[--pos] = 'A';
+	for (size_t i = 0; i < n; i++)
+		if (fprintf(c->warn, "%s%lu: %s\n", name + pos, c->row,
+			    cstat__tstr(t, ids[i])) < 0)
+			c->err = CSTAT_EIO;
+}
+
+static size_t
+start_col(size_t exp)
+{
+	return exp == 0 ? 1 : 1 + 2 + (exp - 1) * 4;
+}
+
+static void
+render_table(struct csv *c, const struct cstat_tables *t,
+	     const struct cstat__table *tb)
+{
+	char num[64], ci[64];
+
+	for (size_t f = 0; f < t->ncol_fields; f++) {
+		for (size_t e = 0; e < tb->ncols; e++) {
+			clear_to(c, start_col(e));
+			field(c, cstat__tstr(t, tb->col_vals[e * t->ncol_fields +
+							     f]));
+		}
+		clear_to(c, start_col(tb->ncols));
+		emit(c);
+	}
+	for (size_t e = 0; e < tb->ncols; e++) {
+		clear_to(c, start_col(e));
+		field(c, cstat__tstr(t, tb->unit));
+		field(c, "CI");
+		if (e > 0) {
+			field(c, "vs base");
+			field(c, "P");
+		}
+	}
+	emit(c);
+	for (size_t r = 0; r < tb->nrows; r++) {
+		const struct cstat__cell *base = &tb->cells[r * tb->ncols];
+		field(c, cstat__tstr(t, tb->row_labels[r]));
+		for (size_t e = 0; e < tb->ncols; e++) {
+			const struct cstat__cell *cell =
+				&tb->cells[r * tb->ncols + e];
+			if (!cell->present)
+				continue;
+			clear_to(c, start_col(e));
+			warn(c, t, cell->warn, cell->nwarn);
+			cstat__fmt_go_float(num, cell->center);
+			cstat__pct_range(cell, ci, sizeof(ci));
+			field(c, num);
+			field(c, ci);
+			if (e > 0 && cell->has_cmp) {
+				warn(c, t, cell->cmpwarn, cell->ncmpwarn);
+				cstat__format_delta(cell, base->center, num,
+						    sizeof(num));
+				cstat__format_cmp(cell, base->n, ci,
+						  sizeof(ci));
+				field(c, num);
+				field(c, ci);
+			}
+		}
+		emit(c);
+	}
+	field(c, "geomean");
+	for (size_t e = 0; e < tb->ncols; e++) {
+		const struct cstat__summary *s = &tb->summary[e];
+		clear_to(c, start_col(e));
+		warn(c, t, s->warn, s->nwarn);
+		if (s->has_summary) {
+			cstat__fmt_go_float(num, s->summary);
+			field(c, num);
+		}
+		if (e > 0) {
+			clear_to(c, start_col(e) + 2);
+			if (s->has_ratio) {
+				snprintf(num, sizeof(num), "%+.2f%%",
+					 (s->ratio - 1) * 100);
+				field(c, num);
+			} else {
+				field(c, "?");
+			}
+		}
+	}
+	clear_to(c, start_col(tb->ncols));
+	emit(c);
+}
+
+int
+cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
+{
+	struct csv c = {out, warnf, {0}, 0, 1, 0};
+
+	for (size_t i = 0; i < t->ntables && !c.err; i++) {
+		const struct cstat__table *tb = &t->tables[i];
+		if (i > 0) {
+			field(&c, "");
+			emit(&c);
+		}
+		for (size_t f = 0; f < t->nkey_fields; f++) {
+			if ((int)f == t->unit_field)
+				continue;
+			uint32_t v = tb->key_vals[f];
+			if (i > 0 && v == t->tables[i - 1].key_vals[f])
+				continue;
+			struct cstat__buf b = {0};
+			if (cstat__buf_printf(&b, "%s: %s",
+					      cstat__tstr(t, t->key_fields[f]),
+					      cstat__tstr(t, v))) {
+				c.err = CSTAT_ENOMEM;
+				break;
+			}
+			field(&c, b.data);
+			emit(&c);
+			cstat__buf_release(&b);
+		}
+		render_table(&c, t, tb);
+	}
+	cstat__buf_release(&c.line);
+	return c.err;
+}

@@ -1,0 +1,287 @@
+/*
+ * render-text.c - benchstat's text tables (benchtab Tables.ToText).
+ *
+ * Each table gets its configuration lines when they change, a header of
+ * column names and units framed by "│", one row per benchmark with the
+ * center, its "± x%" interval, the delta against the baseline column and
+ * the test note, a geomean row when there is more than one benchmark, and
+ * footnotes numbered in order of first use.  The layout itself is texttab's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+#include "tables.h"
+#include "texttab.h"
+#include "units.h"
+
+#define CENTER_COLS 3 /* center, interval, footnotes */
+#define DELTA_COLS 3  /* delta, (p=... n=...), footnotes */
+
+static size_t
+start_col(size_t exp)
+{
+	return exp == 0 ? 1 : 1 + CENTER_COLS + (exp - 1) *
+			  (CENTER_COLS + DELTA_COLS);
+}
+
+struct footnotes {
+	uint32_t *ids; /* warning string ids in first-use order */
+	size_t n, cap;
+	struct cstat__buf text;
+};
+
+static void
+superscript(struct cstat__buf *b, size_t i)
+{
+	static const char *const digits[] = {
+		"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
+		"\u2075", "\u2076", "\u2077", "\u2078", "\u2079",
+	};
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)(i % 10);
+		i /= 10;
+	} while (i > 0);
+	while (n > 0)
+		cstat__buf_adds(b, digits[(int)tmp[--n]]);
+}
+
+/* Adds the footnote cell for these warnings (possibly empty). */
+static int
+warn(struct cstat__ttab *o, struct footnotes *fn, size_t col,
+     const uint32_t *ids, size_t n)
+{
+	fn->text.len = 0;
+	if (cstat__buf_reserve(&fn->text, 0))
+		return CSTAT_ENOMEM;
+	fn->text.data[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		uint32_t id = ids[k];
+		size_t i;
+		for (i = 0; i < fn->n; i++)
+			if (fn->ids[i] == id)
+				break;
+		if (i == fn->n) {
+			if (cstat__grow((void **)&fn->ids, &fn->cap, fn->n + 1,
+					sizeof(*fn->ids)))
+				return CSTAT_ENOMEM;
+			fn->ids[fn->n++] = id;
+		}
+		if (k > 0)
+			cstat__buf_addc(&fn->text, ' ');
+		superscript(&fn->text, i + 1);
+	}
+	return cstat__ttab_cell(o, col, 1, fn->text.data,
+				fn->text.len, CSTAT__TTAB_LEFT, NULL);
+}
+
+static int
+cell(struct cstat__ttab *o, size_t col, size_t span, const char *s,
+     enum cstat__ttab_align align, const char *margin)
+{
+	return cstat__ttab_cell(o, col, span, s, strlen(s), align, margin);
+}
+
+/* The column header: one row per column field (benchproc.KeyHeader). */
+static int
+header(struct cstat__ttab *o, const struct cstat_tables *t,
+       const struct cstat__table *tb)
+{
+	size_t nf = t->ncol_fields, redge = start_col(tb->ncols + 1);
+	int rc = 0;
+
+	/*
+	 * A node of level f is a maximal run of columns that agree on fields
+	 * 0..f; runs at level f never cross a boundary of level f - 1.
+	 */
+	for (size_t f = 0; f < nf && !rc; f++) {
+		cstat__ttab_row(o);
+		size_t start = 0;
+		for (size_t c = 1; c <= tb->ncols && !rc; c++) {
+			bool boundary = c == tb->ncols;
+			for (size_t g = 0; g <= f && !boundary; g++)
+				boundary = tb->col_vals[c * nf + g] !=
+					   tb->col_vals[(c - 1) * nf + g];
+			if (!boundary)
+				continue;
+			size_t l = start_col(start), r = start_col(c);
+			rc = cell(o, l, r - l,
+				  cstat__tstr(t, tb->col_vals[start * nf + f]),
+				  CSTAT__TTAB_CENTER, " \u2502 ");
+			start = c;
+		}
+		if (!rc)
+			rc = cell(o, redge, 1, "", CSTAT__TTAB_LEFT,
+				  " \u2502");
+	}
+	if (rc)
+		return rc;
+	cstat__ttab_row(o);
+	for (size_t i = 0; i < tb->ncols && !rc; i++) {
+		size_t l = start_col(i);
+		rc = cell(o, l, CENTER_COLS, cstat__tstr(t, tb->unit),
+			  CSTAT__TTAB_CENTER, " \u2502 ");
+		if (!rc && i > 0)
+			rc = cell(o, CSTAT__TTAB_HERE, DELTA_COLS, "vs base",
+				  CSTAT__TTAB_LEFT, "  ");
+		for (size_t j = l + 1; j < cstat__ttab_cur_col(o) && !rc; j++)
+			rc = cstat__ttab_set_shrink(o, j, true);
+	}
+	if (!rc)
+		rc = cell(o, redge, 1, "", CSTAT__TTAB_LEFT, " \u2502");
+	return rc;
+}
+
+static int
+data_row(struct cstat__ttab *o, const struct cstat_tables *t,
+	 const struct cstat__table *tb, size_t r, int class,
+	 struct footnotes *fn)
+{
+	const struct cstat__cell *row = &tb->cells[r * tb->ncols];
+	double centers[64], *cv = centers;
+	char num[512], txt[64];
+	size_t n = 0;
+	int rc;
+
+	cstat__ttab_row(o);
+	rc = cell(o, CSTAT__TTAB_HERE, 1, cstat__tstr(t, tb->row_labels[r]),
+		  CSTAT__TTAB_LEFT, NULL);
+	if (rc)
+		return rc;
+	if (tb->ncols > 64) {
+		cv = malloc(tb->ncols * sizeof(*cv));
+		if (!cv)
+			return CSTAT_ENOMEM;
+	}
+	for (size_t c = 0; c < tb->ncols; c++)
+		if (row[c].present)
+			cv[n++] = row[c].center;
+	struct cstat__scaler sc;
+	cstat__scaler_common(&sc, cv, n, class);
+	if (cv != centers)
+		free(cv);
+	for (size_t c = 0; c < tb->ncols && !rc; c++) {
+		const struct cstat__cell *ce = &row[c];
+		if (!ce->present)
+			continue;
+		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
+		rc = cell(o, start_col(c), 1, num, CSTAT__TTAB_RIGHT, NULL);
+		cstat__pct_range(ce, txt, sizeof(txt));
+		if (!rc)
+			rc = cell(o, CSTAT__TTAB_HERE, 1, txt,
+				  CSTAT__TTAB_RIGHT, " \u00b1 ");
+		if (!rc)
+			rc = warn(o, fn, CSTAT__TTAB_HERE, ce->warn, ce->nwarn);
+		if (rc || c == 0 || !ce->has_cmp)
+			continue;
+		cstat__format_delta(ce, row[0].center, num, sizeof(num));
+		rc = cell(o, CSTAT__TTAB_HERE, 1, num, CSTAT__TTAB_RIGHT,
+			  NULL);
+		txt[0] = '(';
+		cstat__format_cmp(ce, row[0].n, txt + 1, sizeof(txt) - 2);
+		strcat(txt, ")");
+		if (!rc)
+			rc = cell(o, CSTAT__TTAB_HERE, 1, txt,
+				  CSTAT__TTAB_LEFT, NULL);
+		if (!rc)
+			rc = warn(o, fn, CSTAT__TTAB_HERE, ce->cmpwarn,
+				  ce->ncmpwarn);
+	}
+	return rc;
+}
+
+static int
+summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
+	    const struct cstat__table *tb, int class, struct footnotes *fn)
+{
+	char num[512];
+	int rc;
+
+	(void)t;
+	cstat__ttab_row(o);
+	rc = cell(o, CSTAT__TTAB_HERE, 1, "geomean", CSTAT__TTAB_LEFT, NULL);
+	for (size_t c = 0; c < tb->ncols && !rc; c++) {
+		const struct cstat__summary *s = &tb->summary[c];
+		if (s->has_summary) {
+			cstat__scale_format(s->summary, class, num,
+					    sizeof(num));
+			rc = cell(o, start_col(c), 1, num, CSTAT__TTAB_RIGHT,
+				  NULL);
+		}
+		if (!rc && c > 0) {
+			if (s->has_ratio) {
+				snprintf(num, sizeof(num), "%+.2f%%",
+					 (s->ratio - 1) * 100);
+				rc = cell(o, start_col(c) + CENTER_COLS, 1,
+					  num, CSTAT__TTAB_RIGHT, NULL);
+			} else {
+				rc = cell(o, start_col(c) + CENTER_COLS, 1,
+					  "?", CSTAT__TTAB_LEFT, NULL);
+			}
+		}
+		if (!rc)
+			rc = warn(o, fn, start_col(c + 1) - 1, s->warn,
+				  s->nwarn);
+	}
+	return rc;
+}
+
+static int
+render_table(const struct cstat_tables *t, const struct cstat__table *tb,
+	     FILE *out)
+{
+	struct cstat__ttab *o;
+	struct footnotes fn = {0};
+	int class = cstat__unit_class(cstat__tstr(t, tb->unit));
+	int rc = cstat__ttab_new(&o);
+
+	if (rc)
+		return rc;
+	rc = header(o, t, tb);
+	for (size_t r = 0; r < tb->nrows && !rc; r++)
+		rc = data_row(o, t, tb, r, class, &fn);
+	if (!rc && tb->nrows > 1)
+		rc = summary_row(o, t, tb, class, &fn);
+	if (!rc)
+		rc = cstat__ttab_write(o, out);
+	for (size_t i = 0; i < fn.n && !rc; i++) {
+		fn.text.len = 0;
+		superscript(&fn.text, i + 1);
+		if (fprintf(out, "%s %s\n", fn.text.data,
+			    cstat__tstr(t, fn.ids[i])) < 0)
+			rc = CSTAT_EIO;
+	}
+	cstat__ttab_free(o);
+	free(fn.ids);
+	cstat__buf_release(&fn.text);
+	return rc;
+}
+
+int
+cstat__render_text(const struct cstat_tables *t, FILE *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < t->ntables && !rc; i++) {
+		const struct cstat__table *tb = &t->tables[i];
+		if (i > 0 && fputs("\n", out) == EOF)
+			return CSTAT_EIO;
+		for (size_t f = 0; f < t->nkey_fields; f++) {
+			if ((int)f == t->unit_field)
+				continue;
+			uint32_t v = tb->key_vals[f];
+			if (i > 0 && v == t->tables[i - 1].key_vals[f])
+				continue;
+			if (fprintf(out, "%s: %s\n",
+				    cstat__tstr(t, t->key_fields[f]),
+				    cstat__tstr(t, v)) < 0)
+				return CSTAT_EIO;
+		}
+		rc = render_table(t, tb, out);
+	}
+	return rc;
+}

@@ -1,0 +1,638 @@
+/*
+ * texttab.c - fixed-width text table layout, a port of Go benchstat's
+ * cmd/benchstat/internal/texttab (Table.Row, Col, Span, SetShrink, Format).
+ *
+ * A real run lays out hundreds of thousands of cells, so the table keeps
+ * them in flat arrays: one array of fixed-size cell records, one growing
+ * byte buffer that holds every value followed by its margin, and one record
+ * per column.  The work Go does in Format that depends only on single-column
+ * cells (the margin room and the widest value of each column) is done as
+ * cells arrive, so formatting only has to sort the few spanning cells.
+ * Cells are added in row, then column order (columns never move left within
+ * a row, rows never go back), which is exactly the order Go's Format sorts
+ * them into for printing, so they are printed as stored.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstat.h"
+#include "texttab.h"
+
+/* One cell; its value is text[off, off + vlen), its margin follows it. */
+struct ttab_cell {
+	size_t off;
+	uint32_t row, col, span;
+	uint32_t vlen, mlen;
+	uint32_t vrunes, mrunes;
+	uint8_t align;
+	bool blank; /* value and margin are both white space */
+};
+
+/* What Format needs to know about a column before the spanning cells. */
+struct ttab_col {
+	uint32_t lmargin; /* widest margin of the cells starting here */
+	uint32_t max1;	  /* widest value of the single-column cells here */
+	bool has1;	  /* whether there is any single-column cell here */
+};
+
+struct cstat__ttab {
+	struct ttab_cell *cells;
+	size_t ncells, cells_cap;
+
+	char *text;
+	size_t text_len, text_cap;
+
+	struct ttab_col *cols;
+	size_t ncols, cols_cap;
+
+	/* Indices into cells of the cells that span two columns or more. */
+	size_t *spans;
+	size_t nspans, spans_cap;
+
+	bool *shrink;
+	size_t nshrink;
+
+	size_t cur_row, cur_col;
+};
+
+/*
+ * Makes room for need elements of size bytes in the array p of capacity
+ * *cap, growing it geometrically.  Returns the (possibly moved) array and
+ * updates *cap, or returns NULL on overflow or out of memory, leaving p and
+ * *cap untouched.  need must be at least 1.
+ */
+static void *
+grow_array(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *np;
+
+	if (need <= *cap)
+		return p;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	np = realloc(p, ncap * size);
+	if (!np)
+		return NULL;
+	*cap = ncap;
+	return np;
+}
+
+/*
+ * Decodes the UTF-8 sequence at s (n >= 1 bytes) like Go's utf8.DecodeRune:
+ * stores the code point in *r and returns its length, or stores U+FFFD and
+ * returns 1 for an invalid, overlong, surrogate or truncated sequence.
+ */
+static size_t
+decode_rune(const unsigned char *s, size_t n, uint32_t *r)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xbf;
+	size_t size;
+
+	*r = 0xfffd;
+	if (b < 0x80) {
+		*r = b;
+		return 1;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		size = 2;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		size = 3;
+		if (b == 0xe0)
+			lo = 0xa0;
+		else if (b == 0xed)
+			hi = 0x9f;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		size = 4;
+		if (b == 0xf0)
+			lo = 0x90;
+		else if (b == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 1;
+	}
+	if (n < size || s[1] < lo || s[1] > hi)
+		return 1;
+	for (size_t i = 2; i < size; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 1;
+	if (size == 2)
+		*r = (uint32_t)(b & 0x1f) << 6 | (s[1] & 0x3fu);
+	else if (size == 3)
+		*r = (uint32_t)(b & 0x0f) << 12 | (s[1] & 0x3fu) << 6 |
+		     (s[2] & 0x3fu);
+	else
+		*r = (uint32_t)(b & 0x07) << 18 | (s[1] & 0x3fu) << 12 |
+		     (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+	return size;
+}
+
+/* Whether r is white space by Go's unicode.IsSpace. */
+static bool
+is_space(uint32_t r)
+{
+	switch (r) {
+	case '\t':
+	case '\n':
+	case '\v':
+	case '\f':
+	case '\r':
+	case ' ':
+	case 0x85:
+	case 0xa0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202f:
+	case 0x205f:
+	case 0x3000:
+		return true;
+	default:
+		return r >= 0x2000 && r <= 0x200a;
+	}
+}
+
+/*
+ * Counts the runes of s[0, n) as Go's utf8.RuneCountInString does and
+ * stores in *blank whether all of them are white space (so that Go's
+ * strings.TrimSpace would leave nothing).
+ */
+static uint32_t
+count_runes(const char *s, size_t n, bool *blank)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t count = 0;
+	bool sp = true;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t r;
+
+		if (p[i] < 0x80) {
+			r = p[i++];
+		} else {
+			i += decode_rune(p + i, n - i, &r);
+		}
+		if (sp && !is_space(r))
+			sp = false;
+		count++;
+	}
+	*blank = sp;
+	return count;
+}
+
+int
+cstat__ttab_new(struct cstat__ttab **out)
+{
+	if (!out)
+		return CSTAT_EINVAL;
+	*out = calloc(1, sizeof **out);
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+void
+cstat__ttab_free(struct cstat__ttab *t)
+{
+	if (!t)
+		return;
+	free(t->cells);
+	free(t->text);
+	free(t->cols);
+	free(t->spans);
+	free(t->shrink);
+	free(t);
+}
+
+void
+cstat__ttab_row(struct cstat__ttab *t)
+{
+	if (t->ncells > 0)
+		t->cur_row++;
+	t->cur_col = 0;
+}
+
+size_t
+cstat__ttab_cur_col(const struct cstat__ttab *t)
+{
+	return t->cur_col;
+}
+
+/*
+ * Makes room for one more cell of nbytes bytes of text ending at column
+ * end, and one more spanning-cell index if spanning.  Returns 0 or
+ * CSTAT_ENOMEM; either way the table's contents are unchanged.
+ */
+static int
+reserve_cell(struct cstat__ttab *t, size_t nbytes, size_t end, bool spanning)
+{
+	void *p;
+
+	if (nbytes > SIZE_MAX - t->text_len)
+		return CSTAT_ENOMEM;
+	if (nbytes > 0) {
+		p = grow_array(t->text, &t->text_cap, t->text_len + nbytes, 1);
+		if (!p)
+			return CSTAT_ENOMEM;
+		t->text = p;
+	}
+	p = grow_array(t->cells, &t->cells_cap, t->ncells + 1,
+		       sizeof *t->cells);
+	if (!p)
+		return CSTAT_ENOMEM;
+	t->cells = p;
+	p = grow_array(t->cols, &t->cols_cap, end, sizeof *t->cols);
+	if (!p)
+		return CSTAT_ENOMEM;
+	t->cols = p;
+	if (spanning) {
+		p = grow_array(t->spans, &t->spans_cap, t->nspans + 1,
+			       sizeof *t->spans);
+		if (!p)
+			return CSTAT_ENOMEM;
+		t->spans = p;
+	}
+	return 0;
+}
+
+int
+cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
+		 const char *value, size_t len, enum cstat__ttab_align align,
+		 const char *margin)
+{
+	struct ttab_cell *c;
+	struct ttab_col *tc;
+	size_t mlen, end;
+	bool vblank, mblank;
+	int err;
+
+	if (col == CSTAT__TTAB_HERE)
+		col = t->cur_col;
+	if (col < t->cur_col || span == 0 || (!value && len > 0))
+		return CSTAT_EINVAL;
+	if (align != CSTAT__TTAB_LEFT && align != CSTAT__TTAB_CENTER &&
+	    align != CSTAT__TTAB_RIGHT)
+		return CSTAT_EINVAL;
+	if (col > UINT32_MAX || span > UINT32_MAX - col ||
+	    t->cur_row > UINT32_MAX || len > UINT32_MAX)
+		return CSTAT_EINVAL;
+	end = col + span;
+	if (!margin)
+		margin = col == 0 || len == 0 ? "" : " ";
+	mlen = strlen(margin);
+	if (mlen > UINT32_MAX)
+		return CSTAT_EINVAL;
+	err = reserve_cell(t, len + mlen, end, span > 1);
+	if (err)
+		return err;
+
+	c = &t->cells[t->ncells];
+	c->off = t->text_len;
+	c->row = (uint32_t)t->cur_row;
+	c->col = (uint32_t)col;
+	c->span = (uint32_t)span;
+	c->vlen = (uint32_t)len;
+	c->mlen = (uint32_t)mlen;
+	c->vrunes = count_runes(value, len, &vblank);
+	c->mrunes = count_runes(margin, mlen, &mblank);
+	c->align = (uint8_t)align;
+	c->blank = vblank && mblank;
+	if (len > 0)
+		memcpy(t->text + t->text_len, value, len);
+	if (mlen > 0)
+		memcpy(t->text + t->text_len + len, margin, mlen);
+	t->text_len += len + mlen;
+
+	if (end > t->ncols) {
+		memset(t->cols + t->ncols, 0,
+		       (end - t->ncols) * sizeof *t->cols);
+		t->ncols = end;
+	}
+	tc = &t->cols[col];
+	if (c->mrunes > tc->lmargin)
+		tc->lmargin = c->mrunes;
+	if (span == 1) {
+		if (!tc->has1 || c->vrunes > tc->max1)
+			tc->max1 = c->vrunes;
+		tc->has1 = true;
+	} else {
+		t->spans[t->nspans++] = t->ncells;
+	}
+	t->ncells++;
+	t->cur_col = end;
+	return 0;
+}
+
+int
+cstat__ttab_set_shrink(struct cstat__ttab *t, size_t col, bool shrink)
+{
+	bool *p;
+
+	if (col == SIZE_MAX)
+		return CSTAT_EINVAL;
+	if (col >= t->nshrink) {
+		if (!shrink)
+			return 0;
+		if (col + 1 > SIZE_MAX / sizeof *p)
+			return CSTAT_ENOMEM;
+		p = realloc(t->shrink, (col + 1) * sizeof *p);
+		if (!p)
+			return CSTAT_ENOMEM;
+		memset(p + t->nshrink, 0, (col + 1 - t->nshrink) * sizeof *p);
+		t->shrink = p;
+		t->nshrink = col + 1;
+	}
+	t->shrink[col] = shrink;
+	return 0;
+}
+
+static bool
+is_shrink(const struct cstat__ttab *t, size_t col)
+{
+	return col < t->nshrink && t->shrink[col];
+}
+
+/* A spanning cell as a sort key: by span, then by order of addition. */
+struct span_key {
+	size_t span, idx;
+};
+
+static int
+cmp_span_key(const void *a, const void *b)
+{
+	const struct span_key *x = a, *y = b;
+
+	if (x->span != y->span)
+		return x->span < y->span ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* A column as a sort key: widest first, then leftmost first. */
+struct width_key {
+	int64_t width;
+	size_t col;
+};
+
+static int
+cmp_width_key(const void *a, const void *b)
+{
+	const struct width_key *x = a, *y = b;
+
+	if (x->width != y->width)
+		return x->width > y->width ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/*
+ * Widens the columns under spanning cell c, if they are too narrow for it,
+ * as Go's Format does; scratch has room for c->span keys.
+ */
+static void
+widen_for(const struct cstat__ttab *t, const struct ttab_cell *c, int64_t *ws,
+	  struct width_key *scratch)
+{
+	int64_t need = (int64_t)c->vrunes + t->cols[c->col].lmargin;
+	int64_t have = 0;
+	size_t n = 0;
+
+	for (size_t col = c->col; col < (size_t)c->col + c->span; col++)
+		have += ws[col];
+	if (have >= need)
+		return;
+
+	/* Shrink columns keep their width but count towards the need. */
+	for (size_t col = c->col; col < (size_t)c->col + c->span; col++) {
+		if (is_shrink(t, col)) {
+			need -= ws[col];
+		} else {
+			scratch[n].width = ws[col];
+			scratch[n].col = col;
+			n++;
+		}
+	}
+	/*
+	 * Go sorts with sort.Slice, which is an insertion sort (so stable)
+	 * for up to 12 columns; ties broken by column reproduce that.
+	 */
+	qsort(scratch, n, sizeof *scratch, cmp_width_key);
+	for (size_t i = 0; i < n; i++) {
+		int64_t left = (int64_t)(n - i);
+		/* C and Go both truncate towards zero: need may be < 0. */
+		int64_t avg = (need + left - 1) / left;
+		size_t col = scratch[i].col;
+
+		if (ws[col] < avg)
+			ws[col] = avg;
+		need -= ws[col];
+	}
+}
+
+/*
+ * Computes the width of every column, margin room included, into ws.
+ * Returns 0 or CSTAT_ENOMEM.
+ */
+static int
+compute_widths(const struct cstat__ttab *t, int64_t *ws)
+{
+	struct span_key *order;
+	struct width_key *scratch;
+	size_t maxspan = 0;
+
+	for (size_t col = 0; col < t->ncols; col++) {
+		const struct ttab_col *tc = &t->cols[col];
+
+		ws[col] = tc->has1 ? (int64_t)tc->max1 + tc->lmargin : 0;
+	}
+	if (t->nspans == 0)
+		return 0;
+
+	/*
+	 * Go visits cells by increasing span with an unstable sort; among
+	 * equal spans we keep the order of addition (see texttab.h).
+	 */
+	order = malloc(t->nspans * sizeof *order);
+	if (!order)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < t->nspans; i++) {
+		order[i].idx = t->spans[i];
+		order[i].span = t->cells[t->spans[i]].span;
+		if (order[i].span > maxspan)
+			maxspan = order[i].span;
+	}
+	qsort(order, t->nspans, sizeof *order, cmp_span_key);
+	scratch = malloc(maxspan * sizeof *scratch);
+	if (!scratch) {
+		free(order);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < t->nspans; i++)
+		widen_for(t, &t->cells[order[i].idx], ws, scratch);
+	free(scratch);
+	free(order);
+	return 0;
+}
+
+/* The line being built: reused for every line of the table. */
+struct line {
+	char *buf;
+	size_t len, cap;
+};
+
+static int
+line_reserve(struct line *l, uint64_t extra)
+{
+	void *p;
+
+	if (extra > SIZE_MAX - l->len)
+		return CSTAT_ENOMEM;
+	p = grow_array(l->buf, &l->cap, l->len + (size_t)extra + 1, 1);
+	if (!p)
+		return CSTAT_ENOMEM;
+	l->buf = p;
+	return 0;
+}
+
+/* Appends n spaces; room must have been reserved. */
+static void
+line_spaces(struct line *l, uint64_t n)
+{
+	memset(l->buf + l->len, ' ', (size_t)n);
+	l->len += (size_t)n;
+}
+
+/* Appends n bytes; room must have been reserved. */
+static void
+line_bytes(struct line *l, const char *s, size_t n)
+{
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+/* Ends the line with "\n" and writes it.  Returns 0 or CSTAT_EIO. */
+static int
+line_flush(struct line *l, FILE *out)
+{
+	l->buf[l->len++] = '\n';
+	if (fwrite(l->buf, 1, l->len, out) != l->len)
+		return CSTAT_EIO;
+	l->len = 0;
+	return 0;
+}
+
+static uint64_t
+abs64(int64_t x)
+{
+	return x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+}
+
+/*
+ * Appends cell c, whose columns start at offs[c->col], to the line, where
+ * *off is the number of runes Go's Format thinks it has printed so far.
+ * The padding follows Go's fmt "%*s": a negative width pads by its absolute
+ * value, on the right.  Returns 0 or CSTAT_ENOMEM.
+ */
+static int
+put_cell(const struct cstat__ttab *t, const struct ttab_cell *c,
+	 const int64_t *offs, int64_t *off, struct line *l)
+{
+	int64_t lmargin = t->cols[c->col].lmargin;
+	int64_t gap = offs[c->col] - *off;
+	int64_t tw = offs[c->col + c->span] - offs[c->col] - lmargin;
+	int64_t runes = c->vrunes;
+	uint64_t before = 0, after = 0;
+
+	switch (c->align) {
+	case CSTAT__TTAB_CENTER:
+		before = abs64((tw - runes) / 2);
+		break;
+	case CSTAT__TTAB_RIGHT:
+		if (tw >= 0 && tw > runes)
+			before = (uint64_t)(tw - runes);
+		else if (tw < 0 && -tw > runes)
+			after = (uint64_t)(-tw - runes);
+		break;
+	default:
+		break;
+	}
+	if (line_reserve(l, abs64(gap) + (uint64_t)lmargin + c->mlen + before +
+				c->vlen + after) != 0)
+		return CSTAT_ENOMEM;
+
+	line_spaces(l, abs64(gap));
+	line_spaces(l, (uint64_t)(lmargin - c->mrunes));
+	line_bytes(l, t->text + c->off + c->vlen, c->mlen);
+	line_spaces(l, before);
+	line_bytes(l, t->text + c->off, c->vlen);
+	line_spaces(l, after);
+	*off += gap + lmargin + runes + (int64_t)(before + after);
+	return 0;
+}
+
+/* Prints the cells row by row, given the column offsets. */
+static int
+put_rows(const struct cstat__ttab *t, const int64_t *offs, FILE *out)
+{
+	struct line l = {NULL, 0, 0};
+	size_t row = 0;
+	int64_t off = 0;
+	int err;
+
+	err = line_reserve(&l, 256);
+	if (err)
+		return err;
+	for (size_t i = 0; i < t->ncells; i++) {
+		const struct ttab_cell *c = &t->cells[i];
+
+		if (c->blank)
+			continue;
+		while (c->row > row) {
+			err = line_flush(&l, out);
+			if (err)
+				goto out_free_line;
+			row++;
+			off = 0;
+		}
+		err = put_cell(t, c, offs, &off, &l);
+		if (err)
+			goto out_free_line;
+	}
+	err = line_flush(&l, out);
+out_free_line:
+	free(l.buf);
+	return err;
+}
+
+int
+cstat__ttab_write(const struct cstat__ttab *t, FILE *out)
+{
+	int64_t *ws, *offs, sum = 0;
+	int err;
+
+	if (t->ncells == 0)
+		return 0;
+	if (t->ncols > (SIZE_MAX / sizeof *ws - 1) / 2)
+		return CSTAT_ENOMEM;
+	ws = malloc((2 * t->ncols + 1) * sizeof *ws);
+	if (!ws)
+		return CSTAT_ENOMEM;
+	offs = ws + t->ncols;
+	err = compute_widths(t, ws);
+	if (err)
+		goto out_free_ws;
+
+	/* offs[col] is where col's margin starts; offs[ncols] is the end. */
+	for (size_t col = 0; col < t->ncols; col++) {
+		offs[col] = sum;
+		sum += ws[col];
+	}
+	offs[t->ncols] = sum;
+	err = put_rows(t, offs, out);
+out_free_ws:
+	free(ws);
+	return err;
+}

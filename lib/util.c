@@ -1,0 +1,457 @@
+/*
+ * util.c - the small containers of libcstat: arena, growable buffer, string
+ * and tuple interning tables, a 64-bit key map, and diagnostics.
+ *
+ * They exist so the reader and the builder can handle a million results
+ * without a malloc per token: strings are interned once into an arena and
+ * referred to by dense 32-bit ids from then on.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstat-private.h"
+
+struct cstat__arena_block {
+	struct cstat__arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+void
+cstat__arena_init(struct cstat__arena *a)
+{
+	a->head = NULL;
+	a->block_size = 4096;
+}
+
+void
+cstat__arena_release(struct cstat__arena *a)
+{
+	struct cstat__arena_block *b = a->head;
+
+	while (b) {
+		struct cstat__arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+void *
+cstat__arena_alloc(struct cstat__arena *a, size_t len)
+{
+	const size_t align = sizeof(max_align_t);
+	struct cstat__arena_block *b = a->head;
+
+	len = (len + align - 1) / align * align;
+	if (!b || b->size - b->used < len) {
+		size_t size = a->block_size;
+
+		if (size < (size_t)1 << 20)
+			a->block_size *= 2;
+		if (size < len)
+			size = len;
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += len;
+	return p;
+}
+
+char *
+cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len)
+{
+	char *p = cstat__arena_alloc(a, len + 1);
+
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+int
+cstat__grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need)
+		ncap *= 2;
+	void *p = realloc(*ptr, ncap * elem);
+	if (!p)
+		return CSTAT_ENOMEM;
+	*ptr = p;
+	*cap = ncap;
+	return 0;
+}
+
+int
+cstat__buf_reserve(struct cstat__buf *b, size_t extra)
+{
+	return cstat__grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+int
+cstat__buf_add(struct cstat__buf *b, const void *data, size_t len)
+{
+	if (cstat__buf_reserve(b, len))
+		return CSTAT_ENOMEM;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+cstat__buf_adds(struct cstat__buf *b, const char *s)
+{
+	return cstat__buf_add(b, s, strlen(s));
+}
+
+int
+cstat__buf_addc(struct cstat__buf *b, char c)
+{
+	return cstat__buf_add(b, &c, 1);
+}
+
+int
+cstat__buf_printf(struct cstat__buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CSTAT_EINVAL;
+	if ((size_t)n < sizeof(small))
+		return cstat__buf_add(b, small, (size_t)n);
+	if (cstat__buf_reserve(b, (size_t)n))
+		return CSTAT_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void
+cstat__buf_release(struct cstat__buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Open addressing with linear probing; tables stay at most half full. */
+static int
+slots_rehash(uint32_t **slots, size_t *nslots, const uint64_t *hashes,
+	     uint32_t count)
+{
+	size_t n = *nslots ? *nslots * 2 : 64;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	for (uint32_t id = 0; id < count; id++) {
+		size_t i = hashes[id] & (n - 1);
+		while (s[i])
+			i = (i + 1) & (n - 1);
+		s[i] = id + 1;
+	}
+	free(*slots);
+	*slots = s;
+	*nslots = n;
+	return 0;
+}
+
+int
+cstat__strtab_init(struct cstat__strtab *t)
+{
+	uint32_t id;
+
+	memset(t, 0, sizeof(*t));
+	cstat__arena_init(&t->arena);
+	return cstat__strtab_intern(t, "", 0, &id);
+}
+
+void
+cstat__strtab_release(struct cstat__strtab *t)
+{
+	cstat__arena_release(&t->arena);
+	free(t->strs);
+	free(t->lens);
+	free(t->slots);
+	free(t->hashes);
+	memset(t, 0, sizeof(*t));
+}
+
+uint32_t
+cstat__strtab_find(const struct cstat__strtab *t, const char *s, size_t len)
+{
+	if (!t->nslots)
+		return UINT32_MAX;
+	uint64_t h = cstat__hash_bytes(s, len, 0);
+	size_t mask = t->nslots - 1;
+	for (size_t i = h & mask; t->slots[i]; i = (i + 1) & mask) {
+		uint32_t id = t->slots[i] - 1;
+		if (t->hashes[id] == h && t->lens[id] == len &&
+		    memcmp(t->strs[id], s, len) == 0)
+			return id;
+	}
+	return UINT32_MAX;
+}
+
+int
+cstat__strtab_intern(struct cstat__strtab *t, const char *s, size_t len,
+		     uint32_t *id)
+{
+	uint64_t h = cstat__hash_bytes(s, len, 0);
+
+	if (t->nslots) {
+		size_t mask = t->nslots - 1;
+		for (size_t i = h & mask; t->slots[i]; i = (i + 1) & mask) {
+			uint32_t k = t->slots[i] - 1;
+			if (t->hashes[k] == h && t->lens[k] == len &&
+			    memcmp(t->strs[k], s, len) == 0) {
+				*id = k;
+				return 0;
+			}
+		}
+	}
+	if (len > UINT32_MAX || t->count == UINT32_MAX - 1)
+		return CSTAT_ENOMEM;
+	if (t->count == t->cap) {
+		size_t cap = t->cap, c2 = t->cap, c3 = t->cap;
+		if (cstat__grow((void **)&t->strs, &cap, t->count + 1,
+				sizeof(*t->strs)) ||
+		    cstat__grow((void **)&t->lens, &c2, t->count + 1,
+				sizeof(*t->lens)) ||
+		    cstat__grow((void **)&t->hashes, &c3, t->count + 1,
+				sizeof(*t->hashes)))
+			return CSTAT_ENOMEM;
+		/* All three grow alike from the same capacity. */
+		t->cap = (uint32_t)cap;
+	}
+	char *copy = cstat__arena_strndup(&t->arena, s, len);
+	if (!copy)
+		return CSTAT_ENOMEM;
+	uint32_t k = t->count;
+	t->strs[k] = copy;
+	t->lens[k] = (uint32_t)len;
+	t->hashes[k] = h;
+	t->count++;
+	if (t->count * 2 > t->nslots) {
+		if (slots_rehash(&t->slots, &t->nslots, t->hashes, t->count)) {
+			t->count--;
+			return CSTAT_ENOMEM;
+		}
+	} else {
+		size_t mask = t->nslots - 1, i = h & mask;
+		while (t->slots[i])
+			i = (i + 1) & mask;
+		t->slots[i] = k + 1;
+	}
+	*id = k;
+	return 0;
+}
+
+int
+cstat__tuptab_init(struct cstat__tuptab *t)
+{
+	memset(t, 0, sizeof(*t));
+	return 0;
+}
+
+void
+cstat__tuptab_release(struct cstat__tuptab *t)
+{
+	free(t->pool);
+	free(t->offs);
+	free(t->lens);
+	free(t->slots);
+	free(t->hashes);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+cstat__tuptab_intern(struct cstat__tuptab *t, const uint32_t *v, size_t n,
+		     uint32_t *id, bool *added)
+{
+	uint64_t h = cstat__hash_u32s(v, n);
+
+	*added = false;
+	if (t->nslots) {
+		size_t mask = t->nslots - 1;
+		for (size_t i = h & mask; t->slots[i]; i = (i + 1) & mask) {
+			uint32_t k = t->slots[i] - 1;
+			if (t->hashes[k] == h && t->lens[k] == n &&
+			    memcmp(t->pool + t->offs[k], v,
+				   n * sizeof(*v)) == 0) {
+				*id = k;
+				return 0;
+			}
+		}
+	}
+	if (t->count == UINT32_MAX - 1 || t->pool_len + n > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&t->pool, &t->pool_cap, t->pool_len + n + 1,
+			sizeof(*t->pool)))
+		return CSTAT_ENOMEM;
+	if (t->count == t->cap) {
+		size_t c1 = t->cap, c2 = t->cap, c3 = t->cap;
+		if (cstat__grow((void **)&t->offs, &c1, t->count + 1,
+				sizeof(*t->offs)) ||
+		    cstat__grow((void **)&t->lens, &c2, t->count + 1,
+				sizeof(*t->lens)) ||
+		    cstat__grow((void **)&t->hashes, &c3, t->count + 1,
+				sizeof(*t->hashes)))
+			return CSTAT_ENOMEM;
+		t->cap = (uint32_t)c1;
+	}
+	uint32_t k = t->count;
+	if (n)
+		memcpy(t->pool + t->pool_len, v, n * sizeof(*v));
+	t->offs[k] = (uint32_t)t->pool_len;
+	t->lens[k] = (uint32_t)n;
+	t->hashes[k] = h;
+	t->pool_len += n;
+	t->count++;
+	if (t->count * 2 > t->nslots) {
+		if (slots_rehash(&t->slots, &t->nslots, t->hashes, t->count)) {
+			t->count--;
+			return CSTAT_ENOMEM;
+		}
+	} else {
+		size_t mask = t->nslots - 1, i = h & mask;
+		while (t->slots[i])
+			i = (i + 1) & mask;
+		t->slots[i] = k + 1;
+	}
+	*id = k;
+	*added = true;
+	return 0;
+}
+
+#define U64MAP_EMPTY UINT64_MAX
+
+int
+cstat__u64map_init(struct cstat__u64map *m)
+{
+	memset(m, 0, sizeof(*m));
+	return 0;
+}
+
+void
+cstat__u64map_release(struct cstat__u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static inline size_t
+u64_slot(uint64_t key, size_t mask)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return key & mask;
+}
+
+uint32_t
+cstat__u64map_get(const struct cstat__u64map *m, uint64_t key)
+{
+	if (!m->nslots)
+		return UINT32_MAX;
+	size_t mask = m->nslots - 1;
+	for (size_t i = u64_slot(key, mask); m->keys[i] != U64MAP_EMPTY;
+	     i = (i + 1) & mask)
+		if (m->keys[i] == key)
+			return m->vals[i];
+	return UINT32_MAX;
+}
+
+static int
+u64map_rehash(struct cstat__u64map *m)
+{
+	size_t n = m->nslots ? m->nslots * 2 : 256;
+	uint64_t *keys = malloc(n * sizeof(*keys));
+	uint32_t *vals = malloc(n * sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return CSTAT_ENOMEM;
+	}
+	memset(keys, 0xff, n * sizeof(*keys));
+	for (size_t j = 0; j < m->nslots; j++) {
+		if (m->keys[j] == U64MAP_EMPTY)
+			continue;
+		size_t i = u64_slot(m->keys[j], n - 1);
+		while (keys[i] != U64MAP_EMPTY)
+			i = (i + 1) & (n - 1);
+		keys[i] = m->keys[j];
+		vals[i] = m->vals[j];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->nslots = n;
+	return 0;
+}
+
+int
+cstat__u64map_put(struct cstat__u64map *m, uint64_t key, uint32_t val)
+{
+	if ((m->count + 1) * 2 > m->nslots && u64map_rehash(m))
+		return CSTAT_ENOMEM;
+	size_t mask = m->nslots - 1, i = u64_slot(key, mask);
+	while (m->keys[i] != U64MAP_EMPTY && m->keys[i] != key)
+		i = (i + 1) & mask;
+	if (m->keys[i] == U64MAP_EMPTY)
+		m->count++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	return 0;
+}
+
+void
+cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
+		unsigned long column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return;
+	d->file = file;
+	d->line = line;
+	d->column = column;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+size_t
+cstat__utf8_runes(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}

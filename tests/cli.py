@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Command-line tests of cstat: flag syntax, inputs, exit codes, messages.
+
+usage: cli.py CSTAT TESTDATA NAME   (NAME is one of the test_* functions)
+
+Each test runs the real binary and asserts on its exit status, stdout and
+stderr.  The behaviours come from ../docs/cstat.md (flag syntax as Go's flag
+package; exit codes 0, 1, 2).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+CSTAT = None
+DATA = None
+
+
+def run(args, stdin=None, cwd=None):
+    p = subprocess.run([CSTAT] + args, input=stdin, capture_output=True,
+                       cwd=cwd or DATA, timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+A = os.path.join("edge-mismatch", "a.txt")
+B = os.path.join("edge-mismatch", "b.txt")
+
+
+def test_flag_forms():
+    # -alpha 0.5, -alpha=0.5 and --alpha 0.5 mean the same.
+    outs = [run(f + [A, B])[1] for f in
+            (["-alpha", "0.5"], ["-alpha=0.5"], ["--alpha", "0.5"],
+             ["--alpha=0.5"])]
+    expect(outs[0] and all(o == outs[0] for o in outs), "flag forms differ")
+
+
+def test_flags_stop_at_first_file():
+    rc, out, err = run([A, "-alpha", "0.5"])
+    expect(rc == 1, "rc %d" % rc)
+    expect(out == "", "stdout not empty")
+    expect(err == "cstat: open -alpha: no such file or directory\n", err)
+
+
+def test_double_dash_ends_flags():
+    rc, out, err = run(["--", A])
+    expect(rc == 0 and "a.txt" in out, "-- not honoured")
+
+
+def test_help_exits_zero():
+    for f in ("-h", "-help", "--help"):
+        rc, out, err = run([f])
+        expect(rc == 0, "%s: rc %d" % (f, rc))
+        expect(out.startswith("Usage: cstat"), "%s: no usage" % f)
+        expect("Exit status" in out, "usage lacks exit codes")
+
+
+def test_usage_errors_exit_two():
+    for args, msg in ((["-nosuch", A], "flag provided but not defined: -nosuch"),
+                      (["-alpha"], "flag needs an argument: -alpha"),
+                      (["-alpha", "x", A], 'invalid value "x" for flag -alpha'),
+                      (["-confidence", "1.5", A], "-confidence must be in range [0, 1]"),
+                      (["-alpha", "-0.1", A], "-alpha must be in range [0, 1]"),
+                      ([], "Usage: cstat")):
+        rc, out, err = run(args)
+        expect(rc == 2, "%s: rc %d" % (args, rc))
+        expect(out == "", "%s: stdout not empty" % args)
+        expect(msg in err, "%s: stderr %r" % (args, err))
+
+
+def test_stdin_input():
+    with open(os.path.join(DATA, A), "rb") as f:
+        data = f.read()
+    rc, out, err = run(["-", B], stdin=data)
+    expect(rc == 0, "rc %d" % rc)
+    expect("│      -      │" in out, "stdin column not named '-': " + out)
+    expect("+47.62%" in out, "comparison missing")
+
+
+def test_unreadable_file():
+    if os.geteuid() == 0:
+        return  # root reads anything; nothing to test
+    with tempfile.NamedTemporaryFile() as f:
+        os.chmod(f.name, 0)
+        rc, out, err = run([f.name])
+        expect(rc == 1 and "permission denied" in err, err)
+
+
+def test_fatal_error_prints_nothing():
+    # a.txt reads fine, the second input is missing: no partial output.
+    rc, out, err = run([A, "missing.txt"])
+    expect(rc == 1 and out == "", "partial output")
+    expect(err == "cstat: open missing.txt: no such file or directory\n", err)
+
+
+def test_directory_input():
+    rc, out, err = run([A, "."])
+    expect(rc == 1 and out == "", "rc %d" % rc)
+    expect(err == "cstat: .:0: read .: is a directory\n", err)
+
+
+def test_syntax_errors_name_file_and_line():
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("BenchmarkA 1 5 ns/op\nBenchmarkB x 5 ns/op\n"
+                "BenchmarkC 1 5\n")
+    try:
+        rc, out, err = run([f.name])
+        expect(rc == 0, "rc %d" % rc)
+        expect(err == "%s:2: parsing iteration count: invalid syntax\n"
+               "%s:3: missing units\n" % (f.name, f.name), err)
+        expect("A " in out or "A  " in out, out)
+    finally:
+        os.unlink(f.name)
+
+
+def test_long_line():
+    # benchstat fails on lines over 64 KiB; cstat reads them.
+    name = "X" * 200000
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        for v in (10, 11, 12, 10, 11, 12):
+            f.write("Benchmark%s 1 %d ns/op\n" % (name, v))
+    try:
+        rc, out, err = run(["-format", "csv", f.name])
+        expect(rc == 0 and err == "", err)
+        expect(("\n%s,1.1000000000000001e-08,9%%\n" % name) in out,
+               "long name row missing")
+    finally:
+        os.unlink(f.name)
+
+
+def test_empty_inputs():
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+        rc, out, err = run([f.name])
+        expect(rc == 0 and out == "" and err == "", "empty file")
+
+
+def main():
+    global CSTAT, DATA
+    CSTAT, DATA, name = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+    try:
+        globals()["test_" + name]()
+    except AssertionError as e:
+        print("FAIL:", e)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

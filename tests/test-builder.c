@@ -1,0 +1,267 @@
+/*
+ * test-builder.c - grouping results into tables and the statistics of each
+ * cell, through the public API.  Expected values come from the conformance
+ * cases named beside them (benchstat's own output) or are worked by hand.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+
+static void
+assert_close(double want, double got, double rel)
+{
+	if (!(fabs(want - got) <= rel * fabs(want))) {
+		fail_msg("want %.17g, got %.17g", want, got);
+	}
+}
+
+/* Reads the named in-memory files into a builder and builds the tables. */
+static cstat_tables *
+build(const char *const *names, const char *const *texts, size_t n,
+      double alpha, double confidence)
+{
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_result *res;
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(r, texts[i],
+						       strlen(texts[i]),
+						       names[i]),
+				 0);
+		while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+	}
+	struct cstat_stats_opts o = {alpha, confidence, r};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	/* A built builder takes no more results. */
+	cstat_tables *again = NULL;
+	assert_int_equal(cstat_builder_build(b, &o, &again), CSTAT_ESTATE);
+	assert_null(again);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	return t;
+}
+
+static const char *mismatch_a =
+	"goos: linux\n"
+	"BenchmarkA-8 100 10 ns/op\nBenchmarkA-8 100 11 ns/op\n"
+	"BenchmarkA-8 100 12 ns/op\nBenchmarkA-8 100 10 ns/op\n"
+	"BenchmarkA-8 100 11 ns/op\nBenchmarkA-8 100 12 ns/op\n"
+	"BenchmarkB-8 100 20 ns/op\nBenchmarkB-8 100 21 ns/op\n"
+	"BenchmarkB-8 100 22 ns/op\nBenchmarkB-8 100 20 ns/op\n"
+	"BenchmarkB-8 100 21 ns/op\nBenchmarkB-8 100 22 ns/op\n";
+static const char *mismatch_b =
+	"goos: linux\n"
+	"BenchmarkB-8 100 30 ns/op\nBenchmarkB-8 100 31 ns/op\n"
+	"BenchmarkB-8 100 32 ns/op\nBenchmarkB-8 100 30 ns/op\n"
+	"BenchmarkB-8 100 31 ns/op\nBenchmarkB-8 100 32 ns/op\n"
+	"BenchmarkC-8 100 40 ns/op\nBenchmarkC-8 100 41 ns/op\n"
+	"BenchmarkC-8 100 42 ns/op\nBenchmarkC-8 100 40 ns/op\n"
+	"BenchmarkC-8 100 41 ns/op\nBenchmarkC-8 100 42 ns/op\n";
+
+static void
+test_builder_build_mismatched_sets(void **state)
+{
+	(void)state;
+	/* The edge-mismatch conformance case. */
+	const char *names[] = {"a.txt", "b.txt"};
+	const char *texts[] = {mismatch_a, mismatch_b};
+	cstat_tables *t = build(names, texts, 2, 0.05, 0.95);
+	struct cstat_cell c;
+
+	assert_int_equal(cstat_tables_count(t), 1);
+	assert_string_equal(cstat_table_unit(t, 0), "sec/op");
+	assert_int_equal(cstat_table_rows(t, 0), 3);
+	assert_int_equal(cstat_table_cols(t, 0), 2);
+	/* Rows in first-seen order, columns in file order. */
+	assert_string_equal(cstat_table_row_label(t, 0, 0), "A-8");
+	assert_string_equal(cstat_table_row_label(t, 0, 1), "B-8");
+	assert_string_equal(cstat_table_row_label(t, 0, 2), "C-8");
+	assert_string_equal(cstat_table_col_label(t, 0, 0), "a.txt");
+	assert_string_equal(cstat_table_col_label(t, 0, 1), "b.txt");
+
+	assert_int_equal(cstat_table_cell(t, 0, 0, 1, &c), 0);
+	assert_false(c.present);
+	assert_int_equal(cstat_table_cell(t, 0, 1, 0, &c), 0);
+	assert_true(c.present);
+	assert_int_equal(c.n, 6);
+	/* R8 median of 20,20,21,21,22,22 = 21 (printed 21.00n). */
+	assert_close(21e-9, c.center, 1e-12);
+	assert_false(c.has_comparison);
+	assert_int_equal(cstat_table_cell(t, 0, 1, 1, &c), 0);
+	assert_true(c.has_comparison);
+	/* "+47.62% (p=0.002 n=6)" */
+	assert_close(0.002, c.p, 0.1);
+	assert_true(c.significant);
+	assert_close(31.0 / 21.0 - 1, c.delta, 1e-12);
+	/* Six samples give a finite interval at 0.95: no warning. */
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(cstat_table_cell(t, 0, 9, 0, &c), CSTAT_EINVAL);
+	cstat_tables_free(t);
+}
+
+static void
+test_builder_build_warns_on_small_samples(void **state)
+{
+	(void)state;
+	const char *names[] = {"old", "new"};
+	const char *texts[] = {"BenchmarkX 1 10 ns/op\nBenchmarkX 1 12 ns/op\n",
+			       "BenchmarkX 1 20 ns/op\n"};
+	cstat_tables *t = build(names, texts, 2, 0.05, 0.95);
+	struct cstat_cell c;
+
+	assert_int_equal(cstat_table_cell(t, 0, 0, 1, &c), 0);
+	assert_false(c.significant);
+	assert_true(isinf(c.lo) && isinf(c.hi));
+	/* From edge-custom: the interval and the U test warnings. */
+	assert_int_equal(c.nwarnings, 2);
+	assert_string_equal(cstat_table_cell_warning(t, 0, 0, 1, 0),
+			    "need >= 6 samples for confidence interval at "
+			    "level 0.95");
+	assert_string_equal(cstat_table_cell_warning(t, 0, 0, 1, 1),
+			    "need >= 4 samples to detect a difference at alpha "
+			    "level 0.05");
+	assert_null(cstat_table_cell_warning(t, 0, 0, 1, 2));
+	cstat_tables_free(t);
+}
+
+static void
+test_builder_build_splits_tables_by_config_and_unit(void **state)
+{
+	(void)state;
+	/* edge-tableorder: configurations sort bytewise, units by sight. */
+	const char *names[] = {"perm-order.txt"};
+	const char *texts[] = {"pkg: zzz\n"
+			       "BenchmarkFoo 10 100 ns/op\n"
+			       "BenchmarkFoo 10 110 ns/op\n"
+			       "pkg: aaa\n"
+			       "BenchmarkBar 10 200 ns/op 5 B/op\n"
+			       "BenchmarkBar 10 210 ns/op 5 B/op\n"};
+	cstat_tables *t = build(names, texts, 1, 0.05, 0.95);
+
+	assert_int_equal(cstat_tables_count(t), 3);
+	assert_string_equal(cstat_table_unit(t, 0), "sec/op");
+	assert_string_equal(cstat_table_row_label(t, 0, 0), "Bar");
+	assert_string_equal(cstat_table_unit(t, 1), "B/op");
+	assert_string_equal(cstat_table_unit(t, 2), "sec/op");
+	assert_string_equal(cstat_table_row_label(t, 2, 0), "Foo");
+	cstat_tables_free(t);
+}
+
+static void
+test_builder_build_exact_units_use_the_mode(void **state)
+{
+	(void)state;
+	/* edge-custom: "Unit size-B assume=exact" compares with n=1. */
+	const char *names[] = {"a", "b"};
+	const char *texts[] = {"Unit size-B assume=exact\n"
+			       "BenchmarkBuild 1 7 size-B\n"
+			       "BenchmarkBuild 1 5 size-B\n"
+			       "BenchmarkBuild 1 5 size-B\n",
+			       "BenchmarkBuild 1 6 size-B\n"};
+	cstat_tables *t = build(names, texts, 2, 0.05, 0.95);
+	struct cstat_cell c;
+
+	assert_int_equal(cstat_table_cell(t, 0, 0, 0, &c), 0);
+	assert_true(c.center == 5);
+	assert_true(c.lo == 5 && c.hi == 7);
+	assert_string_equal(cstat_table_cell_warning(t, 0, 0, 0, 0),
+			    "exact distribution expected, but values range "
+			    "from 5 to 7");
+	assert_int_equal(cstat_table_cell(t, 0, 0, 1, &c), 0);
+	assert_true(c.has_comparison);
+	assert_true(c.p == 0);
+	assert_true(c.significant);
+	cstat_tables_free(t);
+}
+
+static void
+test_builder_build_rejects_bad_levels(void **state)
+{
+	(void)state;
+	cstat_builder *b;
+	cstat_tables *t = NULL;
+	struct cstat_diag d;
+	struct cstat_stats_opts o = {2, 0.95, NULL};
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_build(b, &o, &t), CSTAT_EINVAL);
+	o.alpha = 0.05;
+	o.confidence = NAN;
+	assert_int_equal(cstat_builder_build(b, &o, &t), CSTAT_EINVAL);
+	assert_null(t);
+	/* An empty builder builds no tables. */
+	o.confidence = 0.95;
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 0);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
+static void
+test_tables_write_renders_text_and_csv(void **state)
+{
+	(void)state;
+	const char *names[] = {"a.txt", "b.txt"};
+	const char *texts[] = {mismatch_a, mismatch_b};
+	cstat_tables *t = build(names, texts, 2, 0.05, 0.95);
+	char *out, *warn;
+	size_t outlen, warnlen;
+	FILE *fo = open_memstream(&out, &outlen);
+	FILE *fw = open_memstream(&warn, &warnlen);
+
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, fo, fw), 0);
+	fflush(fo);
+	fflush(fw);
+	assert_non_null(strstr(out, "B-8       21.00n ± 5%   31.00n ± 3%  "
+				    "+47.62% (p=0.002 n=6)\n"));
+	assert_int_equal(warnlen, 0);
+	rewind(fo);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_CSV, fo, fw), 0);
+	fflush(fo);
+	fflush(fw);
+	/* Example 4 of BENCHSTAT.md. */
+	assert_non_null(strstr(out, "B-8,2.1000000000000003e-08,5%,3.1e-08,"
+				    "3%,+47.62%,p=0.002 n=6\n"));
+	assert_string_equal(warn, "D7: benchmark set differs from baseline; "
+				  "geomeans may not be comparable\n");
+	assert_int_equal(cstat_tables_write(t, (enum cstat_format)99, fo, fw),
+			 CSTAT_EINVAL);
+	fclose(fo);
+	fclose(fw);
+	free(out);
+	free(warn);
+	cstat_tables_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builder_build_mismatched_sets),
+		cmocka_unit_test(test_builder_build_warns_on_small_samples),
+		cmocka_unit_test(test_builder_build_splits_tables_by_config_and_unit),
+		cmocka_unit_test(test_builder_build_exact_units_use_the_mode),
+		cmocka_unit_test(test_builder_build_rejects_bad_levels),
+		cmocka_unit_test(test_tables_write_renders_text_and_csv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,407 @@
+/*
+ * test-reader.c - the Go benchmark format reader: results, configuration,
+ * unit metadata, every syntax error, line endings, long lines, chunk
+ * boundaries and the open/read failures.  Expected messages are benchstat's
+ * (../shared/docs/BENCHSTAT.md section 1.2 and the edge-malformed and
+ * edge-weird conformance cases).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+
+static cstat_reader *
+reader_for(const char *text)
+{
+	cstat_reader *r;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "t.txt"),
+			 0);
+	return r;
+}
+
+static const struct cstat_result *
+next_result(cstat_reader *r)
+{
+	const struct cstat_result *res;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_next(r, &res, &d), 1);
+	return res;
+}
+
+static void
+expect_error(cstat_reader *r, unsigned long line, const char *msg)
+{
+	const struct cstat_result *res;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_ESYNTAX);
+	assert_string_equal(d.file, "t.txt");
+	assert_int_equal(d.line, line);
+	assert_string_equal(d.message, msg);
+}
+
+static void
+expect_end(cstat_reader *r)
+{
+	const struct cstat_result *res;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_next(r, &res, &d), 0);
+}
+
+static void
+test_reader_next_parses_values_and_tidies_units(void **state)
+{
+	(void)state;
+	cstat_reader *r = reader_for(
+		"BenchmarkEncode/format=json-48 1000 1718 ns/op 64 B/op "
+		"2 allocs/op 5 MB/s\n");
+	const struct cstat_result *res = next_result(r);
+
+	assert_string_equal(res->name, "Encode/format=json-48");
+	assert_int_equal(res->name_len, strlen("Encode/format=json-48"));
+	assert_string_equal(res->file, "t.txt");
+	assert_int_equal(res->line, 1);
+	assert_int_equal(res->nvalues, 4);
+	/* ns/op -> sec/op scaled by 1e-9 (benchunit.Tidy). */
+	assert_string_equal(res->values[0].unit, "sec/op");
+	assert_true(res->values[0].value == 1718 * 1e-9);
+	assert_string_equal(res->values[0].orig_unit, "ns/op");
+	assert_true(res->values[0].orig_value == 1718);
+	assert_string_equal(res->values[1].unit, "B/op");
+	assert_true(res->values[1].value == 64);
+	assert_string_equal(res->values[2].unit, "allocs/op");
+	/* MB/s -> B/s scaled by 1e6. */
+	assert_string_equal(res->values[3].unit, "B/s");
+	assert_true(res->values[3].value == 5e6);
+	expect_end(r);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_keeps_unit_of_zero_and_inf(void **state)
+{
+	(void)state;
+	/* The tidyVal == val quirk: 0 and +Inf stay in ns/op. */
+	cstat_reader *r = reader_for("BenchmarkZ 1 0 ns/op +Inf ns/op "
+				     "NaN ns/op\n");
+	const struct cstat_result *res = next_result(r);
+
+	assert_string_equal(res->values[0].unit, "ns/op");
+	assert_string_equal(res->values[1].unit, "ns/op");
+	assert_string_equal(res->values[2].unit, "sec/op");
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_tracks_configuration(void **state)
+{
+	(void)state;
+	cstat_reader *r = reader_for("goos: linux\n"
+				     "goarch:\tamd64\n"
+				     "pkg: a\n"
+				     "BenchmarkA 1 1 ns/op\n"
+				     "goos: darwin\n"
+				     "pkg:\n"
+				     "nospace:value\n"
+				     "Upper: x\n"
+				     "BenchmarkB 1 1 ns/op\n");
+	const struct cstat_result *res = next_result(r);
+	unsigned long v1 = res->config_version;
+
+	assert_int_equal(res->nconfig, 3);
+	assert_string_equal(res->config[0].key, "goos");
+	assert_string_equal(res->config[0].value, "linux");
+	assert_string_equal(res->config[1].key, "goarch");
+	assert_string_equal(res->config[1].value, "amd64");
+	assert_string_equal(res->config[2].value, "a");
+	res = next_result(r);
+	/* A value is replaced in place; an empty value deletes the key. */
+	assert_int_equal(res->nconfig, 2);
+	assert_string_equal(res->config[0].value, "darwin");
+	assert_string_equal(res->config[1].key, "goarch");
+	assert_true(res->config_version != v1);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_open_resets_configuration_not_units(void **state)
+{
+	(void)state;
+	const char *a = "goos: linux\nUnit ns/op assume=exact\n"
+			"BenchmarkA 1 1 ns/op\n";
+	const char *b = "BenchmarkB 1 1 ns/op\n";
+	cstat_reader *r;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open_mem(r, a, strlen(a), "a"), 0);
+	assert_int_equal(next_result(r)->nconfig, 1);
+	assert_int_equal(cstat_reader_open_mem(r, b, strlen(b), "b"), 0);
+	const struct cstat_result *res = next_result(r);
+	assert_int_equal(res->nconfig, 0);
+	assert_string_equal(res->file, "b");
+	/* Unit metadata is keyed by the tidied unit and outlives the file. */
+	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
+			    "exact");
+	assert_null(cstat_reader_unit_meta(r, "ns/op", "assume"));
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_reports_each_malformed_line(void **state)
+{
+	(void)state;
+	/* The lines of the edge-malformed conformance case. */
+	cstat_reader *r = reader_for("BenchmarkNameOnly\n"
+				     "BenchmarkBadIters abc 100 ns/op\n"
+				     "BenchmarkNoMeasure 10\n"
+				     "BenchmarkNoUnit 10 100\n"
+				     "BenchmarkBadValue 10 abc ns/op\n"
+				     "BenchmarkHalfPair 10 100 ns/op 200\n"
+				     "Unit ns/op foo =x\n"
+				     "Unit\n"
+				     "Unit B/op better=lower\n"
+				     "Unit B/op better=higher\n"
+				     "BenchmarkTrail \n"
+				     "BenchmarkBig 99999999999999999999 1 ns/op\n"
+				     "BenchmarkHex 1 0x10 ns/op\n"
+				     "Benchmark 10 100 ns/op\n");
+
+	expect_error(r, 2, "parsing iteration count: invalid syntax");
+	expect_error(r, 3, "missing measurements");
+	expect_error(r, 4, "missing units");
+	expect_error(r, 5, "parsing measurement: invalid syntax");
+	expect_error(r, 6, "missing units");
+	/* Two errors on one line come one per call. */
+	expect_error(r, 7, "expected key=value");
+	expect_error(r, 7, "expected key=value");
+	expect_error(r, 8, "missing unit");
+	expect_error(r, 10, "metadata better of unit B/op already set to lower");
+	expect_error(r, 11, "missing iteration count");
+	expect_error(r, 12, "parsing iteration count: value out of range");
+	expect_error(r, 13, "parsing measurement: invalid syntax");
+	/* An empty name is a result. */
+	const struct cstat_result *res = next_result(r);
+	assert_string_equal(res->name, "");
+	assert_int_equal(res->line, 14);
+	expect_end(r);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_accepts_go_number_syntax(void **state)
+{
+	(void)state;
+	/* The edge-weird conformance case: Go's ParseFloat and Atoi. */
+	cstat_reader *r = reader_for("BenchmarkE 1 1e3 ns/op\n"
+				     "BenchmarkU 1 1_000 ns/op\n"
+				     "BenchmarkP +5 10 ns/op\n"
+				     "BenchmarkM -5 10 ns/op\n");
+
+	assert_true(next_result(r)->values[0].orig_value == 1000);
+	assert_true(next_result(r)->values[0].orig_value == 1000);
+	assert_true(next_result(r)->values[0].orig_value == 10);
+	assert_true(next_result(r)->values[0].orig_value == 10);
+	expect_end(r);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_handles_crlf_and_missing_newline(void **state)
+{
+	(void)state;
+	cstat_reader *r = reader_for("goos: linux\r\n"
+				     "BenchmarkA 1 5 ns/op\r\n"
+				     "BenchmarkB 1 6 B/op");
+	const struct cstat_result *res = next_result(r);
+
+	assert_string_equal(res->config[0].value, "linux");
+	assert_string_equal(res->values[0].orig_unit, "ns/op");
+	res = next_result(r);
+	assert_string_equal(res->name, "B");
+	assert_string_equal(res->values[0].unit, "B/op");
+	expect_end(r);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_ignores_other_lines(void **state)
+{
+	(void)state;
+	cstat_reader *r = reader_for("PASS\n"
+				     "ok  \texample.com/m\t1.234s\n"
+				     "  BenchmarkIndented 10 100 ns/op\n"
+				     "random text\n"
+				     "Units are fine\n"
+				     "BenchmarkA 1 5 ns/op\n");
+
+	assert_string_equal(next_result(r)->name, "A");
+	expect_end(r);
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_splits_on_unicode_space(void **state)
+{
+	(void)state;
+	/* U+00A0 and U+3000 separate fields as Go's unicode.IsSpace says. */
+	cstat_reader *r = reader_for("BenchmarkA\xc2\xa0" "1\xe3\x80\x80"
+				     "5 ns/op\n");
+	const struct cstat_result *res = next_result(r);
+
+	assert_string_equal(res->name, "A");
+	assert_true(res->values[0].orig_value == 5);
+	cstat_reader_free(r);
+}
+
+/* Writes text to a temporary file and returns its path (caller frees). */
+static char *
+temp_file(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/cstat-test-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void
+test_reader_next_reads_lines_longer_than_64k(void **state)
+{
+	(void)state;
+	/* benchstat stops at 64 KiB; cstat reads a 1 MiB name. */
+	size_t n = 1 << 20;
+	char *text = malloc(n + 64);
+	memcpy(text, "Benchmark", 9);
+	memset(text + 9, 'x', n);
+	strcpy(text + 9 + n, " 1 5 ns/op\n");
+	char *path = temp_file(text, strlen(text));
+	cstat_reader *r;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, path, NULL, &d), 0);
+	const struct cstat_result *res = next_result(r);
+	assert_int_equal(res->name_len, n);
+	assert_string_equal(res->file, path);
+	expect_end(r);
+	cstat_reader_free(r);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
+static void
+test_reader_next_crosses_buffer_boundaries(void **state)
+{
+	(void)state;
+	/* 100,000 lines: many reads, lines split across them. */
+	size_t cap = 100000 * 40, len = 0;
+	char *text = malloc(cap);
+	for (int i = 0; i < 100000; i++)
+		len += (size_t)sprintf(text + len, "BenchmarkN%d 1 %d ns/op\n",
+				       i, i);
+	char *path = temp_file(text, len);
+	cstat_reader *r;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, path, "label", &d), 0);
+	for (int i = 0; i < 100000; i++) {
+		char name[32];
+		const struct cstat_result *res = next_result(r);
+		sprintf(name, "N%d", i);
+		assert_string_equal(res->name, name);
+		assert_true(res->values[0].orig_value == i);
+		assert_int_equal(res->line, (unsigned long)i + 1);
+	}
+	expect_end(r);
+	cstat_reader_free(r);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
+static void
+test_reader_open_reports_missing_file(void **state)
+{
+	(void)state;
+	cstat_reader *r;
+	struct cstat_diag d;
+	char msg[600];
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, "/nonexistent/x.txt", NULL, &d),
+			 CSTAT_ENOENT);
+	cstat_diag_format(&d, msg, sizeof(msg));
+	assert_string_equal(msg,
+			    "open /nonexistent/x.txt: no such file or directory");
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_reports_directory(void **state)
+{
+	(void)state;
+	cstat_reader *r;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	char msg[600];
+
+	/* Opening a directory works; reading it fails, as in Go. */
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, ".", NULL, &d), 0);
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_EISDIR);
+	cstat_diag_format(&d, msg, sizeof(msg));
+	assert_string_equal(msg, ".:0: read .: is a directory");
+	cstat_reader_free(r);
+}
+
+static void
+test_reader_next_without_file_is_a_state_error(void **state)
+{
+	(void)state;
+	cstat_reader *r;
+	const struct cstat_result *res;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_next(r, &res, NULL), CSTAT_ESTATE);
+	cstat_reader_free(r);
+	cstat_reader_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reader_next_parses_values_and_tidies_units),
+		cmocka_unit_test(test_reader_next_keeps_unit_of_zero_and_inf),
+		cmocka_unit_test(test_reader_next_tracks_configuration),
+		cmocka_unit_test(test_reader_open_resets_configuration_not_units),
+		cmocka_unit_test(test_reader_next_reports_each_malformed_line),
+		cmocka_unit_test(test_reader_next_accepts_go_number_syntax),
+		cmocka_unit_test(test_reader_next_handles_crlf_and_missing_newline),
+		cmocka_unit_test(test_reader_next_ignores_other_lines),
+		cmocka_unit_test(test_reader_next_splits_on_unicode_space),
+		cmocka_unit_test(test_reader_next_reads_lines_longer_than_64k),
+		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
+		cmocka_unit_test(test_reader_open_reports_missing_file),
+		cmocka_unit_test(test_reader_next_reports_directory),
+		cmocka_unit_test(test_reader_next_without_file_is_a_state_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,140 @@
+/*
+ * cli.c - Go-style flag parsing for the cstat tools (see cli.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_flag *
+find(const struct cli_flag *flags, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(flags[i].name) == len &&
+		    strncmp(flags[i].name, name, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+static int
+set_value(const char *prog, const struct cli_flag *f, const char *v)
+{
+	char *end;
+
+	switch (f->kind) {
+	case CLI_STRING:
+		*(const char **)f->value = v;
+		return 0;
+	case CLI_FLOAT:
+		errno = 0;
+		double d = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || errno == ERANGE) {
+			fprintf(stderr,
+				"%s: invalid value \"%s\" for flag -%s: "
+				"parse error\n",
+				prog, v, f->name);
+			return 2;
+		}
+		*(double *)f->value = d;
+		return 0;
+	case CLI_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+		    strcmp(v, "t") == 0 || strcmp(v, "T") == 0 ||
+		    strcmp(v, "TRUE") == 0 || strcmp(v, "True") == 0) {
+			*(bool *)f->value = true;
+			return 0;
+		}
+		if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+		    strcmp(v, "f") == 0 || strcmp(v, "F") == 0 ||
+		    strcmp(v, "FALSE") == 0 || strcmp(v, "False") == 0) {
+			*(bool *)f->value = false;
+			return 0;
+		}
+		fprintf(stderr,
+			"%s: invalid boolean value \"%s\" for -%s: parse "
+			"error\n",
+			prog, v, f->name);
+		return 2;
+	}
+	return 2;
+}
+
+int
+cli_parse(const char *prog, int argc, char **argv,
+	  const struct cli_flag *flags, size_t n, int *first, bool *help)
+{
+	int i = 1;
+
+	*help = false;
+	while (i < argc) {
+		const char *a = argv[i];
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		a++;
+		if (a[0] == '-') {
+			a++;
+			if (a[0] == '\0') {
+				i++;
+				break;
+			}
+		}
+		if (a[0] == '-' || a[0] == '=') {
+			fprintf(stderr, "%s: bad flag syntax: %s\n", prog,
+				argv[i]);
+			return 2;
+		}
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		if ((len == 1 && a[0] == 'h') ||
+		    (len == 4 && strncmp(a, "help", 4) == 0)) {
+			*help = true;
+			i++;
+			continue;
+		}
+		const struct cli_flag *f = find(flags, n, a, len);
+		if (!f) {
+			fprintf(stderr,
+				"%s: flag provided but not defined: -%.*s\n",
+				prog, (int)len, a);
+			return 2;
+		}
+		i++;
+		if (eq) {
+			if (set_value(prog, f, eq + 1))
+				return 2;
+		} else if (f->kind == CLI_BOOL) {
+			*(bool *)f->value = true;
+		} else {
+			if (i >= argc) {
+				fprintf(stderr,
+					"%s: flag needs an argument: -%s\n",
+					prog, f->name);
+				return 2;
+			}
+			if (set_value(prog, f, argv[i++]))
+				return 2;
+		}
+	}
+	*first = i;
+	return 0;
+}
+
+void
+cli_print_flags(const struct cli_flag *flags, size_t n, void *fp)
+{
+	FILE *out = fp;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_flag *f = &flags[i];
+		if (f->arg)
+			fprintf(out, "  -%s %s\n", f->name, f->arg);
+		else
+			fprintf(out, "  -%s\n", f->name);
+		fprintf(out, "    \t%s", f->help);
+		if (f->def)
+			fprintf(out, " (default %s)", f->def);
+		fputc('\n', out);
+	}
+}

@@ -1,0 +1,40 @@
+/*
+ * cli.h - command-line parsing shared by the cstat tools.
+ *
+ * The tools accept flags the way Go's flag package does, because cstat is a
+ * drop-in for benchstat and scripts pass benchstat's flags: "-name value",
+ * "-name=value", "--name value" all work; a boolean flag takes no value
+ * (or "=true"/"=false"); parsing stops at the first argument that is not a
+ * flag, and "--" ends the flags.  getopt_long_only() would permute arguments
+ * and print its own messages, so this small parser is ours.
+ */
+#ifndef CSTAT_TOOLS_CLI_H
+#define CSTAT_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cli_kind { CLI_STRING, CLI_FLOAT, CLI_BOOL };
+
+struct cli_flag {
+	const char *name;
+	enum cli_kind kind;
+	void *value; /* const char **, double * or bool * */
+	const char *arg;  /* the value's name in the usage text, e.g. "α" */
+	const char *help;
+	const char *def;  /* the default as shown in the usage text, or NULL */
+};
+
+/*
+ * Parses argv[1..argc) against flags[0..n).  On success *first is the index
+ * of the first positional argument.  "-h", "-help" and "--help" set *help.
+ * @return 0, or 2 after printing "PROG: message" to stderr for an unknown
+ *         flag, a missing value or a value that does not parse.
+ */
+int cli_parse(const char *prog, int argc, char **argv,
+	      const struct cli_flag *flags, size_t n, int *first, bool *help);
+
+/* Prints the flag list in the style of Go's PrintDefaults. */
+void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
+
+#endif /* CSTAT_TOOLS_CLI_H */

@@ -1,0 +1,212 @@
+/*
+ * cstat - compare benchmark results, a drop-in for Go's benchstat.
+ *
+ * A thin main() over libcstat: parse benchstat's flags, read every input
+ * into one builder (syntax errors are reported as they are met and the line
+ * skipped), build the tables and print them.  Nothing reaches stdout unless
+ * every input was read.
+ *
+ * Exit codes: 0 success; 1 an input could not be read; 2 a usage error or a
+ * bad flag value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "cstat.h"
+
+#define PROG "cstat"
+
+static void
+usage(FILE *out, const struct cli_flag *flags, size_t n)
+{
+	fputs("Usage: cstat [flags] inputs...\n"
+	      "\n"
+	      "cstat computes statistical summaries and A/B comparisons of "
+	      "Go benchmarks,\n"
+	      "exactly as Go's benchstat does. It shows benchmark medians in "
+	      "a table with a\n"
+	      "row for each benchmark and a column for each input file. If "
+	      "there is more\n"
+	      "than one input file, it also shows A/B comparisons between the "
+	      "files. If a\n"
+	      "difference is likely to be noise, it shows \"~\".\n"
+	      "\n"
+	      "An input is a file, \"-\" for standard input, or label=file to "
+	      "name its column.\n"
+	      "\n"
+	      "Exit status: 0 success; 1 an input could not be read; 2 a usage "
+	      "error or a\n"
+	      "bad flag value.\n"
+	      "\n"
+	      "Flags:\n",
+	      out);
+	cli_print_flags(flags, n, out);
+}
+
+static void
+print_diag(const struct cstat_diag *d, bool prefix)
+{
+	char msg[1024];
+
+	cstat_diag_format(d, msg, sizeof(msg));
+	fprintf(stderr, "%s%s\n", prefix ? PROG ": " : "", msg);
+}
+
+/* Reads every input into b.  @return 0, or the exit code of a failure. */
+static int
+read_inputs(cstat_reader *r, cstat_builder *b, const cstat_inputs *in)
+{
+	struct cstat_diag d;
+
+	for (size_t i = 0; i < cstat_inputs_count(in); i++) {
+		const struct cstat_input *input = cstat_inputs_get(in, i);
+		int rc = cstat_reader_open(r, input->path, input->label, &d);
+		if (rc == CSTAT_ENOMEM) {
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+			return 1;
+		} else if (rc) {
+			print_diag(&d, true);
+			return 1;
+		}
+		for (;;) {
+			const struct cstat_result *res;
+			rc = cstat_reader_next(r, &res, &d);
+			if (rc == 0)
+				break;
+			if (rc == 1) {
+				rc = cstat_builder_add(b, res);
+				if (rc) {
+					fprintf(stderr, "%s: %s\n", PROG,
+						cstat_strerror(rc));
+					return 1;
+				}
+			} else if (rc == CSTAT_ESYNTAX) {
+				print_diag(&d, false);
+			} else if (rc == CSTAT_ENOMEM) {
+				fprintf(stderr, "%s: %s\n", PROG,
+					cstat_strerror(rc));
+				return 1;
+			} else {
+				print_diag(&d, true);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *table = ".config", *row = ".fullname", *col = ".file";
+	const char *ignore = "", *filter = "*", *format = "text";
+	double alpha = 0.05, confidence = 0.95;
+	const struct cli_flag flags[] = {
+		{"alpha", CLI_FLOAT, &alpha, "α",
+		 "consider change significant if p < α", "0.05"},
+		{"col", CLI_STRING, &col, "projection",
+		 "split results into columns by distinct values of projection",
+		 "\".file\""},
+		{"confidence", CLI_FLOAT, &confidence, "level",
+		 "confidence level for ranges", "0.95"},
+		{"filter", CLI_STRING, &filter, "query",
+		 "use only benchmarks matching benchfilter query", "\"*\""},
+		{"format", CLI_STRING, &format, "format",
+		 "print results in format:\n      text - plain text\n      csv "
+		 " - comma-separated values (warnings will be written to "
+		 "stderr)\n",
+		 "\"text\""},
+		{"ignore", CLI_STRING, &ignore, "keys",
+		 "ignore variations in keys", NULL},
+		{"row", CLI_STRING, &row, "projection",
+		 "split results into rows by distinct values of projection",
+		 "\".fullname\""},
+		{"table", CLI_STRING, &table, "projection",
+		 "split results into tables by distinct values of projection",
+		 "\".config\""},
+	};
+	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
+	struct cstat_diag d;
+	cstat_inputs *inputs = NULL;
+	cstat_reader *reader = NULL;
+	cstat_builder *builder = NULL;
+	cstat_tables *tables = NULL;
+	enum cstat_format fmt;
+	bool help;
+	int first, rc, status = 0;
+
+	gsl_set_error_handler_off();
+	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
+		usage(stderr, flags, nflags);
+		return 2;
+	}
+	if (help) {
+		usage(stdout, flags, nflags);
+		return 0;
+	}
+	if (first >= argc) {
+		usage(stderr, flags, nflags);
+		return 2;
+	}
+	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	rc = cstat_builder_new(&builder, &bopts, &d);
+	if (rc) {
+		if (rc == CSTAT_ENOMEM)
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		else
+			print_diag(&d, true);
+		return 2;
+	}
+	if (!(alpha >= 0 && alpha <= 1)) {
+		fprintf(stderr, "%s: -alpha must be in range [0, 1]\n", PROG);
+		status = 2;
+		goto out;
+	}
+	if (!(confidence >= 0 && confidence <= 1)) {
+		fprintf(stderr, "%s: -confidence must be in range [0, 1]\n",
+			PROG);
+		status = 2;
+		goto out;
+	}
+	if (strcmp(format, "text") == 0) {
+		fmt = CSTAT_FORMAT_TEXT;
+	} else if (strcmp(format, "csv") == 0) {
+		fmt = CSTAT_FORMAT_CSV;
+	} else {
+		fprintf(stderr, "%s: -format must be text or csv\n", PROG);
+		status = 2;
+		goto out;
+	}
+	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
+			      (size_t)(argc - first));
+	if (!rc)
+		rc = cstat_reader_new(&reader);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		status = 1;
+		goto out;
+	}
+	status = read_inputs(reader, builder, inputs);
+	if (status)
+		goto out;
+	struct cstat_stats_opts sopts = {alpha, confidence, reader};
+	rc = cstat_builder_build(builder, &sopts, &tables);
+	if (!rc)
+		rc = cstat_tables_write(tables, fmt, stdout, stderr);
+	if (!rc && fflush(stdout) != 0)
+		rc = CSTAT_EIO;
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		status = 1;
+	}
+out:
+	cstat_tables_free(tables);
+	cstat_builder_free(builder);
+	cstat_reader_free(reader);
+	cstat_inputs_free(inputs);
+	return status;
+}
