@@ -11,6 +11,7 @@
  * The hot path is cstat_builder_add(): a few hash lookups per value and no
  * allocation once the cells exist.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,18 +23,27 @@
 #include "stats.h"
 #include "tables.h"
 
+/* A cell being filled: 32 bytes, as there can be 100,000s. */
 struct bcell {
 	double *vals;
 	uint32_t n, cap;
 	uint32_t trow;     /* global table-row index */
 	uint32_t col;      /* column key */
 	uint32_t res0;     /* first residue key */
-	uint32_t *resx;    /* further distinct residue keys */
-	uint32_t nresx, resx_cap;
+	uint32_t resx;     /* index + 1 in the builder's resx, or 0 */
+};
+
+/* The further residue keys of a cell whose results differ in them. */
+struct resx {
+	uint32_t *ids;
+	size_t n, cap;
 };
 
 struct btable {
 	uint32_t key;
+	/* The cell of the last value added, to skip the lookups. */
+	uint32_t last_row, last_col, last_cell;
+	bool last_valid;
 	uint32_t *trows; /* global table-row indices */
 	size_t ntrows, trows_cap;
 	uint32_t *cols;  /* column keys */
@@ -61,14 +71,26 @@ struct cstat_builder {
 	size_t ntrows, trows_cap;
 	struct bcell *cells;
 	size_t ncells, cells_cap;
+	struct resx *resx;
+	size_t nresx, resx_cap;
 
 	struct cstat__u64map trow_map; /* table << 32 | row key -> trow */
 	struct cstat__u64map col_map;  /* table << 32 | col key -> 1 */
 	struct cstat__u64map cell_map; /* trow << 32 | col key -> cell */
 
-	/* Unit string ids by the reader's unit pointer (one-entry cache). */
-	const char *last_unit_ptr;
-	uint32_t last_unit_id;
+	/*
+	 * The table of each value position for the last configuration seen:
+	 * consecutive results share a configuration and list the same units,
+	 * so most values find their table without hashing its key.
+	 */
+	uint32_t *tk_row;
+	size_t tk_len, tk_cap;
+	uint32_t tk_unit[8], tk_table[8];
+	bool tk_has[8];
+	/* Unit string ids by the reader's unit pointer, per value position:
+	 * results of one file list the same units in the same order. */
+	const char *last_unit_ptr[8];
+	uint32_t last_unit_id[8];
 	bool built;
 };
 
@@ -82,12 +104,14 @@ cstat_builder_free(cstat_builder *b)
 		free(b->tables[i].cols);
 		free(b->tables[i].cells);
 	}
-	for (size_t i = 0; i < b->ncells; i++) {
+	for (size_t i = 0; i < b->ncells; i++)
 		free(b->cells[i].vals);
-		free(b->cells[i].resx);
-	}
+	for (size_t i = 0; i < b->nresx; i++)
+		free(b->resx[i].ids);
+	free(b->resx);
 	free(b->tables);
 	free(b->table_of_key);
+	free(b->tk_row);
 	free(b->trows);
 	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
@@ -198,6 +222,11 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	 uint32_t residue, struct bcell **out)
 {
 	struct btable *t = &b->tables[table];
+
+	if (t->last_valid && t->last_row == row && t->last_col == col) {
+		*out = &b->cells[t->last_cell];
+		return 0;
+	}
 	uint64_t rk = (uint64_t)table << 32 | row;
 	uint32_t trow = cstat__u64map_get(&b->trow_map, rk);
 	int rc;
@@ -241,25 +270,31 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 		if (rc)
 			return rc;
 	}
+	t->last_row = row;
+	t->last_col = col;
+	t->last_cell = ci;
+	t->last_valid = true;
 	*out = &b->cells[ci];
 	return 0;
 }
 
 static int
-note_residue(struct bcell *c, uint32_t residue)
+note_residue(cstat_builder *b, struct bcell *c, uint32_t residue)
 {
 	if (c->res0 == residue)
 		return 0;
-	for (uint32_t i = 0; i < c->nresx; i++)
-		if (c->resx[i] == residue)
+	if (!c->resx) {
+		if (cstat__grow((void **)&b->resx, &b->resx_cap, b->nresx + 1,
+				sizeof(*b->resx)))
+			return CSTAT_ENOMEM;
+		memset(&b->resx[b->nresx], 0, sizeof(b->resx[0]));
+		c->resx = (uint32_t)++b->nresx;
+	}
+	struct resx *x = &b->resx[c->resx - 1];
+	for (size_t i = 0; i < x->n; i++)
+		if (x->ids[i] == residue)
 			return 0;
-	size_t cap = c->resx_cap;
-	if (cstat__grow((void **)&c->resx, &cap, (size_t)c->nresx + 1,
-			sizeof(*c->resx)))
-		return CSTAT_ENOMEM;
-	c->resx_cap = (uint32_t)cap;
-	c->resx[c->nresx++] = residue;
-	return 0;
+	return push_u32(&x->ids, &x->n, &x->cap, residue);
 }
 
 int
@@ -281,35 +316,67 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		rc = cstat__proj_fill(&b->table_proj, res);
 	if (rc)
 		return rc;
+	const struct cstat__proj *tp = &b->table_proj;
+	if (b->tk_len != tp->nfields ||
+	    memcmp(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row)) != 0) {
+		memset(b->tk_has, 0, sizeof(b->tk_has));
+		b->tk_len = 0;
+		if (cstat__grow((void **)&b->tk_row, &b->tk_cap,
+				tp->nfields + 1, sizeof(*b->tk_row)))
+			return CSTAT_ENOMEM;
+		memcpy(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row));
+		b->tk_len = tp->nfields;
+	}
 	for (size_t i = 0; i < res->nvalues; i++) {
 		const struct cstat_value *v = &res->values[i];
 		uint32_t unit, tkey, table;
 		struct bcell *c;
-		if (v->unit == b->last_unit_ptr) {
-			unit = b->last_unit_id;
+		size_t slot = i & 7;
+		if (v->unit == b->last_unit_ptr[slot] &&
+		    strcmp(v->unit, cstat__strtab_str(
+					    &b->strs, b->last_unit_id[slot])) ==
+			    0) {
+			unit = b->last_unit_id[slot];
 		} else {
 			rc = cstat__strtab_intern(&b->strs, v->unit,
 						  strlen(v->unit), &unit);
 			if (rc)
 				return rc;
-			b->last_unit_ptr = v->unit;
-			b->last_unit_id = unit;
+			b->last_unit_ptr[slot] = v->unit;
+			b->last_unit_id[slot] = unit;
 		}
-		rc = cstat__proj_intern(&b->table_proj, unit, &tkey);
+		if (b->tk_has[slot] && b->tk_unit[slot] == unit) {
+			table = b->tk_table[slot];
+		} else {
+			rc = cstat__proj_intern(&b->table_proj, unit, &tkey);
+			if (!rc)
+				rc = table_for_key(b, tkey, &table);
+			if (rc)
+				return rc;
+			b->tk_has[slot] = true;
+			b->tk_unit[slot] = unit;
+			b->tk_table[slot] = table;
+		}
+		rc = cell_for(b, table, row, col, residue, &c);
 		if (!rc)
-			rc = table_for_key(b, tkey, &table);
-		if (!rc)
-			rc = cell_for(b, table, row, col, residue, &c);
-		if (!rc)
-			rc = note_residue(c, residue);
+			rc = note_residue(b, c, residue);
 		if (rc)
 			return rc;
 		if (c->n == c->cap) {
-			size_t cap = c->cap;
-			if (cstat__grow((void **)&c->vals, &cap,
-					(size_t)c->n + 1, sizeof(*c->vals)))
+			/*
+			 * Grow by half rather than double: samples of 10 or
+			 * 20 then waste a quarter at most, and the values are
+			 * most of the builder's memory.
+			 */
+			uint32_t cap = c->cap < 4 ? 4 : c->cap + c->cap / 2;
+			double *nv = cap > c->cap && cap < UINT32_MAX / 8
+					     ? realloc(c->vals,
+						       cap * sizeof(*nv))
+					     : NULL;
+			if (!nv)
 				return CSTAT_ENOMEM;
-			c->cap = (uint32_t)cap;
+			c->vals = nv;
+			c->cap = cap;
 		}
 		c->vals[c->n++] = v->value;
 	}
@@ -325,6 +392,9 @@ struct build {
 	const struct cstat_stats_opts *opts;
 	struct cstat__ucache *ucache;
 	struct cstat__buf buf;
+	/* Order statistics of the median's interval, by sample size + 1. */
+	long *ci_lo, *ci_hi;
+	size_t ci_cap;
 	/* Scratch: position of a row / column key in the current table. */
 	uint32_t *row_pos, *col_pos;
 	size_t row_pos_cap, col_pos_cap;
@@ -439,8 +509,24 @@ summarize_cell(struct build *bd, struct cstat__cell *oc, struct bcell *bc,
 		}
 		return 0;
 	}
-	cstat__median_summary(oc->values, oc->n, conf, &oc->center, &oc->lo,
-			      &oc->hi);
+	/* QuantileCI depends only on n: compute it once per size. */
+	if (oc->n >= bd->ci_cap) {
+		size_t old = bd->ci_cap, c2 = bd->ci_cap;
+		if (cstat__grow((void **)&bd->ci_lo, &bd->ci_cap,
+				(size_t)oc->n + 1, sizeof(*bd->ci_lo)) ||
+		    cstat__grow((void **)&bd->ci_hi, &c2, (size_t)oc->n + 1,
+				sizeof(*bd->ci_hi)))
+			return CSTAT_ENOMEM;
+		for (size_t i = old; i < bd->ci_cap; i++)
+			bd->ci_lo[i] = bd->ci_hi[i] = LONG_MIN;
+	}
+	if (bd->ci_lo[oc->n] == LONG_MIN)
+		cstat__quantile_ci(oc->n, 0.5, conf, &bd->ci_lo[oc->n],
+				   &bd->ci_hi[oc->n]);
+	long lo = bd->ci_lo[oc->n], hi = bd->ci_hi[oc->n];
+	oc->center = cstat__quantile_sorted(oc->values, oc->n, 0.5);
+	oc->lo = lo < 1 || lo > (long)oc->n ? -INFINITY : oc->values[lo - 1];
+	oc->hi = hi < 1 || hi > (long)oc->n ? INFINITY : oc->values[hi - 1];
 	if (isinf(oc->lo) || isinf(oc->hi)) {
 		int need = cstat__median_samples(conf);
 		cstat__fmt_go_float(a, conf);
@@ -464,20 +550,24 @@ compare_cell(struct build *bd, struct cstat__cell *oc,
 
 	oc->has_cmp = true;
 	if (exact) {
+		/* benchmath's assumeExact: P = 0 and alpha = 0, so the delta
+		 * is always shown. */
 		oc->p = 0;
-		oc->alpha = 0;
+		oc->significant = true;
 		return 0;
 	}
-	oc->alpha = alpha;
 	rc = cstat__mann_whitney(bd->ucache, base->values, base->n,
 				 oc->values, oc->n, &oc->p);
 	if (rc < 0)
 		return rc;
 	if (rc == CSTAT_SAMPLES_EQUAL) {
 		oc->p = 1;
+		oc->significant = !(oc->p > alpha);
 		return owarn(bd, &oc->cmpwarn[oc->ncmpwarn++],
 			     "all samples are equal");
 	}
+	/* FormatDelta shows "~" only when p > alpha: p == alpha counts. */
+	oc->significant = !(oc->p > alpha);
 	if (oc->p > alpha) {
 		int need = cstat__utest_samples(alpha);
 		uint32_t n = need < 0 ? 10 : (uint32_t)need;
@@ -502,8 +592,9 @@ residue_warning(struct build *bd, struct cstat__cell *oc,
 	size_t nflat;
 	int rc;
 
-	if (!bc->nresx)
+	if (!bc->resx)
 		return 0;
+	const struct resx *x = &bd->b->resx[bc->resx - 1];
 	rc = cstat__proj_flat(p, &flat, &nflat);
 	if (rc)
 		return rc;
@@ -514,8 +605,8 @@ residue_warning(struct build *bd, struct cstat__cell *oc,
 		uint32_t f = p->fields[flat[i]].idx;
 		uint32_t v0 = cstat__proj_get(p, bc->res0, f);
 		bool differs = false;
-		for (uint32_t k = 0; k < bc->nresx; k++)
-			if (cstat__proj_get(p, bc->resx[k], f) != v0)
+		for (size_t k = 0; k < x->n; k++)
+			if (cstat__proj_get(p, x->ids[k], f) != v0)
 				differs = true;
 		if (!differs)
 			continue;
@@ -750,6 +841,11 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	bd.out = t;
 	bd.opts = opts;
 	b->built = true;
+	/* The lookup maps served adding only; free them before the tables
+	 * need memory of their own. */
+	cstat__u64map_release(&b->trow_map);
+	cstat__u64map_release(&b->col_map);
+	cstat__u64map_release(&b->cell_map);
 	rc = cstat__ucache_new(&bd.ucache);
 	if (!rc)
 		rc = field_names(&bd, &b->table_proj, &t->key_fields,
@@ -785,6 +881,8 @@ out:
 	free(col_flat);
 	free(bd.row_pos);
 	free(bd.col_pos);
+	free(bd.ci_lo);
+	free(bd.ci_hi);
 	cstat__buf_release(&bd.buf);
 	cstat__ucache_free(bd.ucache);
 	if (rc) {
@@ -876,7 +974,7 @@ cstat_table_cell(const cstat_tables *t, size_t i, size_t r, size_t c,
 	out->nwarnings = (size_t)cell->nwarn + cell->ncmpwarn;
 	if (cell->has_cmp) {
 		out->p = cell->p;
-		out->significant = !(cell->p > cell->alpha);
+		out->significant = cell->significant;
 		out->delta = cell->center / base->center - 1;
 	}
 	return 0;

@@ -38,7 +38,7 @@ void
 cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 		    size_t size)
 {
-	if (c->p > c->alpha)
+	if (!c->significant)
 		snprintf(buf, size, "~");
 	else if (base == c->center)
 		snprintf(buf, size, "0.00%%");

@@ -37,6 +37,8 @@ cstat__proj_release(struct cstat__proj *p)
 	free(p->excluded);
 	free(p->row);
 	free(p->cache_vals);
+	free(p->last_row);
+	cstat__buf_release(&p->last_name);
 	cstat__tuptab_release(&p->keys);
 	cstat__arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
@@ -266,11 +268,38 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 {
 	switch (f->kind) {
 	case CSTAT__F_FILE:
-		return cstat__strtab_intern(p->strs, res->file,
-					    strlen(res->file), out);
-	case CSTAT__F_FULLNAME:
-		return cstat__strtab_intern(p->strs, res->name, res->name_len,
-					    out);
+		/*
+		 * Readers hand out one pointer per file: intern it once.  The
+		 * text is compared too, since a freed name's address can be
+		 * reused for the next one.
+		 */
+		if (res->file != p->file_ptr ||
+		    strcmp(res->file, cstat__strtab_str(p->strs, p->file_id))) {
+			int rc = cstat__strtab_intern(p->strs, res->file,
+						      strlen(res->file),
+						      &p->file_id);
+			if (rc)
+				return rc;
+			p->file_ptr = res->file;
+		}
+		*out = p->file_id;
+		return 0;
+	case CSTAT__F_FULLNAME: {
+		/* Consecutive results usually repeat a benchmark. */
+		if (p->last_name_valid && p->last_name.len == res->name_len &&
+		    memcmp(p->last_name.data, res->name, res->name_len) == 0) {
+			*out = p->last_name_id;
+			return 0;
+		}
+		int rc = cstat__strtab_intern(p->strs, res->name,
+					      res->name_len, out);
+		p->last_name.len = 0;
+		p->last_name_valid =
+			!rc && !cstat__buf_add(&p->last_name, res->name,
+					       res->name_len);
+		p->last_name_id = *out;
+		return rc;
+	}
 	case CSTAT__F_NAME:
 		return cstat__strtab_intern(
 			p->strs, res->name,
@@ -339,9 +368,24 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 		p->row[p->unit_field] = unit;
 	while (n > 0 && p->row[n - 1] == 0)
 		n--;
+	if (p->last_key_valid && n == p->last_row_len &&
+	    memcmp(p->row, p->last_row, n * sizeof(*p->row)) == 0) {
+		*key = p->last_key;
+		return 0;
+	}
 	rc = cstat__tuptab_intern(&p->keys, p->row, n, key, &added);
-	if (rc || !added)
+	if (rc)
 		return rc;
+	p->last_key_valid = !cstat__grow((void **)&p->last_row,
+					 &p->last_row_cap, n + 1,
+					 sizeof(*p->last_row));
+	if (p->last_key_valid) {
+		memcpy(p->last_row, p->row, n * sizeof(*p->row));
+		p->last_row_len = n;
+		p->last_key = *key;
+	}
+	if (!added)
+		return 0;
 	for (size_t i = 0; i < p->nparts; i++) {
 		if (p->parts[i].is_group)
 			continue;

@@ -66,6 +66,18 @@ struct cstat__proj {
 	size_t nexcluded, excluded_cap;
 	uint32_t *row; /* scratch tuple */
 	size_t row_cap;
+	/* The last full name seen and its id: results repeat names. */
+	struct cstat__buf last_name;
+	uint32_t last_name_id;
+	bool last_name_valid;
+	/* The last key interned, to skip the hash for a repeated tuple. */
+	uint32_t *last_row;
+	size_t last_row_len, last_row_cap;
+	uint32_t last_key;
+	bool last_key_valid;
+	/* The last .file seen, by the reader's pointer, and its id. */
+	const char *file_ptr;
+	uint32_t file_id;
 	/* Cache of the .config projection for one configuration. */
 	unsigned long cache_version;
 	const char *cache_file;

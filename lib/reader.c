@@ -63,6 +63,9 @@ struct cstat_reader {
 	struct cstat__strtab strs;
 	struct unit_entry *units; /* indexed by strtab id of the spelling */
 	size_t units_cap;
+	/* The unit last seen at each value position (its id + 1), so a
+	 * repeated unit skips the hash. */
+	uint32_t last_unit[8];
 	struct cstat__arena arena;
 
 	struct unit_meta *meta;
@@ -381,6 +384,13 @@ is_ascii_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Bytes that end a field's fast scan: ASCII space, and any non-ASCII. */
+static inline bool
+stops_field(unsigned char c)
+{
+	return c <= ' ' ? is_ascii_space(c) : c >= 0x80;
+}
+
 /*
  * Splits off the leading run of non-space bytes of [*p, end) as a field and
  * skips the spaces after it (benchfmt's splitField).  *sep tells whether a
@@ -396,12 +406,11 @@ split_field(const char **p, const char *end, const char **f, size_t *flen,
 	size_t i = 0, n = (size_t)(e - s);
 
 	while (i < n) {
-		if (s[i] < 0x80) {
-			if (is_ascii_space(s[i])) {
-				rest = s + i + 1;
-				break;
-			}
+		if (!stops_field(s[i])) {
 			i++;
+		} else if (s[i] < 0x80) {
+			rest = s + i + 1;
+			break;
 		} else {
 			unsigned long c;
 			size_t w = decode_rune(s + i, n - i, &c);
@@ -578,10 +587,17 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 			queue_error(r, "missing units");
 			return CSTAT_ESYNTAX;
 		}
-		const struct unit_entry *u;
-		rc = intern_unit(r, f, flen, &u);
-		if (rc)
-			return rc;
+		const struct unit_entry *u = NULL;
+		uint32_t last = r->last_unit[nv & 7];
+		if (last && r->strs.lens[last - 1] == flen &&
+		    memcmp(r->units[last - 1].orig, f, flen) == 0) {
+			u = &r->units[last - 1];
+		} else {
+			rc = intern_unit(r, f, flen, &u);
+			if (rc)
+				return rc;
+			r->last_unit[nv & 7] = (uint32_t)(u - r->units) + 1;
+		}
 		if (cstat__grow((void **)&r->values, &r->values_cap, nv + 1,
 				sizeof(*r->values)))
 			return CSTAT_ENOMEM;

@@ -75,8 +75,14 @@ warn(struct cstat__ttab *o, struct footnotes *fn, size_t col,
 			cstat__buf_addc(&fn->text, ' ');
 		superscript(&fn->text, i + 1);
 	}
-	return cstat__ttab_cell(o, col, 1, fn->text.data,
-				fn->text.len, CSTAT__TTAB_LEFT, NULL);
+	/*
+	 * An empty footnote cell has no margin and no width, so it changes
+	 * neither the layout nor the output: leave it out of the table.
+	 */
+	if (n == 0)
+		return 0;
+	return cstat__ttab_cell(o, col, 1, fn->text.data, fn->text.len,
+				CSTAT__TTAB_LEFT, NULL);
 }
 
 static int
@@ -169,27 +175,25 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		if (!ce->present)
 			continue;
 		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
-		rc = cell(o, start_col(c), 1, num, CSTAT__TTAB_RIGHT, NULL);
+		size_t col = start_col(c);
+		rc = cell(o, col, 1, num, CSTAT__TTAB_RIGHT, NULL);
 		cstat__pct_range(ce, txt, sizeof(txt));
 		if (!rc)
-			rc = cell(o, CSTAT__TTAB_HERE, 1, txt,
-				  CSTAT__TTAB_RIGHT, " \u00b1 ");
+			rc = cell(o, col + 1, 1, txt, CSTAT__TTAB_RIGHT,
+				  " \u00b1 ");
 		if (!rc)
-			rc = warn(o, fn, CSTAT__TTAB_HERE, ce->warn, ce->nwarn);
+			rc = warn(o, fn, col + 2, ce->warn, ce->nwarn);
 		if (rc || c == 0 || !ce->has_cmp)
 			continue;
 		cstat__format_delta(ce, row[0].center, num, sizeof(num));
-		rc = cell(o, CSTAT__TTAB_HERE, 1, num, CSTAT__TTAB_RIGHT,
-			  NULL);
+		rc = cell(o, col + 3, 1, num, CSTAT__TTAB_RIGHT, NULL);
 		txt[0] = '(';
 		cstat__format_cmp(ce, row[0].n, txt + 1, sizeof(txt) - 2);
 		strcat(txt, ")");
 		if (!rc)
-			rc = cell(o, CSTAT__TTAB_HERE, 1, txt,
-				  CSTAT__TTAB_LEFT, NULL);
+			rc = cell(o, col + 4, 1, txt, CSTAT__TTAB_LEFT, NULL);
 		if (!rc)
-			rc = warn(o, fn, CSTAT__TTAB_HERE, ce->cmpwarn,
-				  ce->ncmpwarn);
+			rc = warn(o, fn, col + 5, ce->cmpwarn, ce->ncmpwarn);
 	}
 	return rc;
 }
@@ -241,7 +245,17 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 
 	if (rc)
 		return rc;
-	rc = header(o, t, tb);
+	/*
+	 * Reserve what the rows will need: the label, three cells in the
+	 * baseline column and five in each other column (footnote cells are
+	 * only added when there are footnotes), about 16 bytes each.
+	 */
+	size_t per_row = 1 + 3 + (tb->ncols ? tb->ncols - 1 : 0) * 5;
+	size_t ncells = (tb->nrows + 1) * per_row + (t->ncol_fields + 1) *
+						     (2 * tb->ncols + 2);
+	rc = cstat__ttab_reserve(o, ncells, ncells * 16);
+	if (!rc)
+		rc = header(o, t, tb);
 	for (size_t r = 0; r < tb->nrows && !rc; r++)
 		rc = data_row(o, t, tb, r, class, &fn);
 	if (!rc && tb->nrows > 1)

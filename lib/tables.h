@@ -11,20 +11,26 @@
 
 #include "cstat-private.h"
 
-#define CSTAT__MAX_CELL_WARN 4
-#define CSTAT__MAX_CMP_WARN 2
+/*
+ * The most warnings one cell can have: "benchmarks vary in ..." and one
+ * about its summary; one about its comparison.  A table has 100,000s of
+ * cells, so they are kept small (64 bytes).
+ */
+#define CSTAT__MAX_CELL_WARN 2
+#define CSTAT__MAX_CMP_WARN 1
 #define CSTAT__MAX_SUM_WARN 3
 
 struct cstat__cell {
-	bool present;
-	bool has_cmp;        /* a later column whose row has a baseline */
-	uint8_t nwarn, ncmpwarn;
-	uint32_t n;
 	double *values;      /* sorted ascending */
 	double center, lo, hi;
-	double p, alpha;
+	double p;
+	uint32_t n;
 	uint32_t warn[CSTAT__MAX_CELL_WARN];   /* sample then summary */
 	uint32_t cmpwarn[CSTAT__MAX_CMP_WARN];
+	uint8_t nwarn, ncmpwarn;
+	bool present;
+	bool has_cmp;        /* a later column whose row has a baseline */
+	bool significant;    /* has_cmp and p <= alpha (always, if exact) */
 };
 
 struct cstat__summary {

@@ -84,6 +84,31 @@ grow_array(void *p, size_t *cap, size_t need, size_t size)
 	return np;
 }
 
+int
+cstat__ttab_reserve(struct cstat__ttab *t, size_t ncells, size_t nbytes)
+{
+	void *p;
+
+	if (ncells > SIZE_MAX - t->ncells || nbytes > SIZE_MAX - t->text_len)
+		return CSTAT_ENOMEM;
+	/* Exact sizes: a table of 100,000s of cells should not double. */
+	if (t->ncells + ncells > t->cells_cap) {
+		p = realloc(t->cells, (t->ncells + ncells) * sizeof *t->cells);
+		if (!p)
+			return CSTAT_ENOMEM;
+		t->cells = p;
+		t->cells_cap = t->ncells + ncells;
+	}
+	if (t->text_len + nbytes > t->text_cap) {
+		p = realloc(t->text, t->text_len + nbytes);
+		if (!p)
+			return CSTAT_ENOMEM;
+		t->text = p;
+		t->text_cap = t->text_len + nbytes;
+	}
+	return 0;
+}
+
 /*
  * Decodes the UTF-8 sequence at s (n >= 1 bytes) like Go's utf8.DecodeRune:
  * stores the code point in *r and returns its length, or stores U+FFFD and

@@ -121,6 +121,15 @@ int cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 		     enum cstat__ttab_align align, const char *margin);
 
 /*
+ * Makes room for ncells more cells holding nbytes more bytes of values and
+ * margins, so a caller that knows the size of its table avoids the slack of
+ * geometric growth.  Purely an optimization: cells can always be added.
+ *
+ * @return 0 or CSTAT_ENOMEM (the table is unchanged).
+ */
+int cstat__ttab_reserve(struct cstat__ttab *t, size_t ncells, size_t nbytes);
+
+/*
  * Marks column col as a "shrink" column, or clears the mark.  When a
  * spanning cell needs more room than its columns give, only the columns that
  * are not shrink columns are widened.  A mark on a column that never gets a

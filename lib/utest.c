@@ -516,10 +516,12 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k,
 		 long top, double *out)
 {
 	const int *t = c->ints;
-	size_t w = (size_t)top + 1;
+	long w = top + 1;
 	size_t rows = (size_t)n1 + 1;
+	/* The counts are all zero between calls; each call clears what it
+	 * used on the way out. */
 	int err = reserve((void **)&c->counts, &c->counts_cap,
-			  rows * w + 2 * rows, sizeof(uint32_t), false);
+			  rows * (size_t)w, sizeof(uint32_t), true);
 
 	if (err)
 		return err;
@@ -527,72 +529,101 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k,
 	uint32_t *cnt = c->counts;
 	/* The range of v where each row may be non-zero; empty when
 	 * first > last. */
-	uint32_t *first = cnt + rows * w, *last = first + rows;
+	long first[CSTAT_UTEST_EXACT_LIMIT + 1], last[CSTAT_UTEST_EXACT_LIMIT + 1];
 	uint64_t total = 0;
-	long seen = 0;
+	long seen = 0, jlow = 0;
 
-	memset(cnt, 0, rows * w * sizeof(uint32_t));
 	for (size_t j = 0; j < rows; j++) {
-		first[j] = (uint32_t)w;
-		last[j] = 0;
+		first[j] = w;
+		last[j] = -1;
 	}
 	cnt[0] = 1;
-	first[0] = 0;
+	first[0] = last[0] = 0;
 	for (long k = 0; k < big_k; k++) {
 		long tk = t[k];
 		long rem = n - seen - tk;
-		long jlow = max_long(0, n1 - rem);
+		long jhigh = min_long(n1, seen + tk);
+		long jnext = max_long(0, n1 - rem);
 
-		for (long jn = min_long(n1, seen + tk); jn >= jlow; jn--) {
-			uint32_t *row = cnt + (size_t)jn * w;
+		/* Rows jlow.. are live going in; rows below jnext won't be
+		 * coming out. */
+		for (long jn = jhigh; jn >= jnext && jn >= 1; jn--) {
+			uint32_t *row = cnt + jn * w;
+			long rlow = max_long(1, jn - seen);
+			long rhigh = min_long(tk, jn - jlow);
 
-			for (long r = 1; r <= min_long(tk, jn); r++) {
+			for (long r = rlow; r <= rhigh; r++) {
 				long j = jn - r;
 				long add = r * (2 * (seen - j) + (tk - r));
 				long from = first[j];
 				long to = min_long(last[j], top - add);
 
-				if (j > seen || from > to)
+				if (from > to)
 					continue;
 
-				const uint32_t *src = cnt + (size_t)j * w;
+				const uint32_t *src = cnt + j * w;
 				uint32_t ways = c->pascal[tk][r];
 
 				for (long v = from; v <= to; v++)
 					row[v + add] += ways * src[v];
-				if ((uint32_t)(from + add) < first[jn])
-					first[jn] = (uint32_t)(from + add);
-				if ((uint32_t)(to + add) > last[jn])
-					last[jn] = (uint32_t)(to + add);
+				first[jn] = min_long(first[jn], from + add);
+				last[jn] = max_long(last[jn], to + add);
 			}
 		}
 		seen += tk;
 
-		for (long j = jlow; j <= min_long(n1, seen); j++) {
-			uint32_t *row = cnt + (size_t)j * w;
+		/* Rows that can no longer reach n1 are cleared and
+		 * dropped. */
+		for (; jlow < jnext; jlow++) {
+			uint32_t *row = cnt + jlow * w;
+
+			for (long v = first[jlow]; v <= last[jlow]; v++)
+				row[v] = 0;
+			first[jlow] = w;
+			last[jlow] = -1;
+		}
+
+		for (long j = jlow; j <= jhigh; j++) {
+			if (first[j] > last[j])
+				continue;
+
+			uint32_t *row = cnt + j * w;
 			long need = n1 - j;
 			/* Each value still to come adds at least twice the
 			 * second-sample values seen so far, and at most twice
 			 * those plus all still to come. */
 			long fmin = 2 * (seen - j) * need;
 			long fmax = fmin + 2 * need * (rem - need);
-			long v = first[j], hi = last[j];
-			uint64_t ways = c->pascal[rem][need];
+			long lo = first[j], hi = last[j];
+			long decided = min_long(hi, top - fmax);
+			long alive = min_long(hi, top - fmin);
 
-			for (; v <= hi && v + fmax <= top; v++) {
-				total += ways * row[v];
-				row[v] = 0;
+			if (decided >= lo) {
+				uint64_t sum = 0;
+
+				for (long v = lo; v <= decided; v++)
+					sum += row[v];
+				total += sum * c->pascal[rem][need];
+				memset(row + lo, 0,
+				       (size_t)(decided - lo + 1) * sizeof(*row));
+				lo = decided + 1;
 			}
-			first[j] = (uint32_t)v;
-			for (; hi >= v && hi + fmin > top; hi--)
-				row[hi] = 0;
-			last[j] = (uint32_t)max_long(hi, 0);
-			if (hi < v) {
-				first[j] = (uint32_t)w;
-				last[j] = 0;
+			if (alive < hi) {
+				long from = max_long(lo, alive + 1);
+
+				memset(row + from, 0,
+				       (size_t)(hi - from + 1) * sizeof(*row));
+				hi = max_long(alive, lo - 1);
 			}
+			first[j] = lo;
+			last[j] = hi;
 		}
 	}
+	/* Only row n1 is live at the end, and the last pass above decided
+	 * and cleared all of it; clear the rest. */
+	for (long j = jlow; j < n1; j++)
+		for (long v = first[j]; v <= last[j]; v++)
+			cnt[j * w + v] = 0;
 	*out = (double)total;
 	return 0;
 }

@@ -195,6 +195,10 @@ main(int argc, char **argv)
 		goto out;
 	struct cstat_stats_opts sopts = {alpha, confidence, reader};
 	rc = cstat_builder_build(builder, &sopts, &tables);
+	/* The tables own copies of everything: free the builder's memory
+	 * before rendering needs its own. */
+	cstat_builder_free(builder);
+	builder = NULL;
 	if (!rc)
 		rc = cstat_tables_write(tables, fmt, stdout, stderr);
 	if (!rc && fflush(stdout) != 0)
