@@ -71,6 +71,7 @@ struct cstat_builder {
 	size_t ntrows, trows_cap;
 	struct bcell *cells;
 	size_t ncells, cells_cap;
+	struct cstat__vpool values; /* the cells' values */
 	struct resx *resx;
 	size_t nresx, resx_cap;
 
@@ -87,6 +88,13 @@ struct cstat_builder {
 	size_t tk_len, tk_cap;
 	uint32_t tk_unit[8], tk_table[8];
 	bool tk_has[8];
+	/*
+	 * The identity of the last result added (name, file, configuration)
+	 * and its keys: runs of results of one benchmark skip projecting.
+	 */
+	struct cstat__buf last_id;
+	bool last_valid;
+	uint32_t last_row, last_col, last_residue;
 	/* Unit string ids by the reader's unit pointer, per value position:
 	 * results of one file list the same units in the same order. */
 	const char *last_unit_ptr[8];
@@ -104,14 +112,14 @@ cstat_builder_free(cstat_builder *b)
 		free(b->tables[i].cols);
 		free(b->tables[i].cells);
 	}
-	for (size_t i = 0; i < b->ncells; i++)
-		free(b->cells[i].vals);
+	cstat__vpool_release(&b->values);
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
 	free(b->resx);
 	free(b->tables);
 	free(b->table_of_key);
 	free(b->tk_row);
+	cstat__buf_release(&b->last_id);
 	free(b->trows);
 	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
@@ -164,6 +172,7 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->col_map);
 	cstat__u64map_init(&b->cell_map);
+	cstat__vpool_init(&b->values);
 	/* benchstat's defaults: -table .config -row .fullname -col .file. */
 	rc = cstat__proj_add_config(&b->table_proj);
 	if (!rc)
@@ -297,21 +306,69 @@ note_residue(cstat_builder *b, struct bcell *c, uint32_t residue)
 	return push_u32(&x->ids, &x->n, &x->cap, residue);
 }
 
-int
-cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
+/*
+ * Whether res has the name, file and configuration recorded in id (by
+ * record_identity): then it projects to the same keys as the last result.
+ */
+static bool
+same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 {
-	uint32_t row, col, residue = 0;
+	const char *p = id->data, *end = id->data + id->len;
+	size_t flen = strlen(res->file);
+
+	if ((size_t)(end - p) < res->name_len + flen + 2 ||
+	    memcmp(p, res->name, res->name_len) != 0 || p[res->name_len])
+		return false;
+	p += res->name_len + 1;
+	if (memcmp(p, res->file, flen + 1) != 0)
+		return false;
+	p += flen + 1;
+	for (size_t i = 0; i < res->nconfig; i++) {
+		const char *k = res->config[i].key, *v = res->config[i].value;
+		size_t kl = strlen(k) + 1, vl = strlen(v) + 1;
+		if ((size_t)(end - p) < kl + vl || memcmp(p, k, kl) != 0 ||
+		    memcmp(p + kl, v, vl) != 0)
+			return false;
+		p += kl + vl;
+	}
+	return p == end;
+}
+
+static int
+record_identity(struct cstat__buf *id, const struct cstat_result *res)
+{
 	int rc;
 
-	if (!b || !res)
-		return CSTAT_EINVAL;
-	if (b->built)
-		return CSTAT_ESTATE;
-	rc = cstat__proj_key(&b->row_proj, res, 0, &row);
+	id->len = 0;
+	rc = cstat__buf_add(id, res->name, res->name_len);
 	if (!rc)
-		rc = cstat__proj_key(&b->col_proj, res, 0, &col);
+		rc = cstat__buf_add(id, "", 1);
+	if (!rc)
+		rc = cstat__buf_add(id, res->file, strlen(res->file) + 1);
+	for (size_t i = 0; i < res->nconfig && !rc; i++) {
+		rc = cstat__buf_add(id, res->config[i].key,
+				    strlen(res->config[i].key) + 1);
+		if (!rc)
+			rc = cstat__buf_add(id, res->config[i].value,
+					    strlen(res->config[i].value) + 1);
+	}
+	return rc;
+}
+
+/* Projects res to its row, column and residue keys and fills the table
+ * projection; remembers them for the next result. */
+static int
+project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
+	uint32_t *col, uint32_t *residue)
+{
+	int rc;
+
+	b->last_valid = false;
+	rc = cstat__proj_key(&b->row_proj, res, 0, row);
+	if (!rc)
+		rc = cstat__proj_key(&b->col_proj, res, 0, col);
 	if (!rc && b->has_residue)
-		rc = cstat__proj_key(&b->residue_proj, res, 0, &residue);
+		rc = cstat__proj_key(&b->residue_proj, res, 0, residue);
 	if (!rc)
 		rc = cstat__proj_fill(&b->table_proj, res);
 	if (rc)
@@ -326,6 +383,32 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			return CSTAT_ENOMEM;
 		memcpy(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row));
 		b->tk_len = tp->nfields;
+	}
+	b->last_row = *row;
+	b->last_col = *col;
+	b->last_residue = *residue;
+	b->last_valid = record_identity(&b->last_id, res) == 0;
+	return 0;
+}
+
+int
+cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
+{
+	uint32_t row, col, residue = 0;
+	int rc;
+
+	if (!b || !res)
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	if (b->last_valid && same_identity(&b->last_id, res)) {
+		row = b->last_row;
+		col = b->last_col;
+		residue = b->last_residue;
+	} else {
+		rc = project(b, res, &row, &col, &residue);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < res->nvalues; i++) {
 		const struct cstat_value *v = &res->values[i];
@@ -362,22 +445,9 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			rc = note_residue(b, c, residue);
 		if (rc)
 			return rc;
-		if (c->n == c->cap) {
-			/*
-			 * Grow by half rather than double: samples of 10 or
-			 * 20 then waste a quarter at most, and the values are
-			 * most of the builder's memory.
-			 */
-			uint32_t cap = c->cap < 4 ? 4 : c->cap + c->cap / 2;
-			double *nv = cap > c->cap && cap < UINT32_MAX / 8
-					     ? realloc(c->vals,
-						       cap * sizeof(*nv))
-					     : NULL;
-			if (!nv)
-				return CSTAT_ENOMEM;
-			c->vals = nv;
-			c->cap = cap;
-		}
+		if (c->n == c->cap &&
+		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+			return CSTAT_ENOMEM;
 		c->vals[c->n++] = v->value;
 	}
 	return 0;
@@ -392,6 +462,13 @@ struct build {
 	const struct cstat_stats_opts *opts;
 	struct cstat__ucache *ucache;
 	struct cstat__buf buf;
+	/* The global order of every row and column key: rank[key], and the
+	 * key of each rank.  Tables sort their rows by rank. */
+	uint32_t *row_rank, *row_by_rank, *col_rank, *col_by_rank;
+	uint64_t *bits; /* one bit per row or column key */
+	/* The warnings that read the same in every cell, made once. */
+	uint32_t w_ci, w_utest, w_equal;
+	bool have_w_ci, have_w_utest, have_w_equal;
 	/* Order statistics of the median's interval, by sample size + 1. */
 	long *ci_lo, *ci_hi;
 	size_t ci_cap;
@@ -437,8 +514,6 @@ cstat_tables_free(cstat_tables *t)
 		return;
 	for (size_t i = 0; i < t->ntables; i++) {
 		struct cstat__table *tb = &t->tables[i];
-		for (size_t k = 0; k < tb->nrows * tb->ncols; k++)
-			free(tb->cells[k].values);
 		free(tb->key_vals);
 		free(tb->row_labels);
 		free(tb->col_vals);
@@ -448,6 +523,7 @@ cstat_tables_free(cstat_tables *t)
 	free(t->tables);
 	free(t->key_fields);
 	free(t->col_fields);
+	cstat__vpool_release(&t->values);
 	cstat__strtab_release(&t->strs);
 	free(t);
 }
@@ -528,14 +604,19 @@ summarize_cell(struct build *bd, struct cstat__cell *oc, struct bcell *bc,
 	oc->lo = lo < 1 || lo > (long)oc->n ? -INFINITY : oc->values[lo - 1];
 	oc->hi = hi < 1 || hi > (long)oc->n ? INFINITY : oc->values[hi - 1];
 	if (isinf(oc->lo) || isinf(oc->hi)) {
-		int need = cstat__median_samples(conf);
-		cstat__fmt_go_float(a, conf);
-		rc = owarn(bd, &oc->warn[oc->nwarn++],
-			   "need %s %d samples for confidence interval at "
-			   "level %s",
-			   need < 0 ? ">" : ">=", need < 0 ? 50 : need, a);
-		if (rc)
-			return rc;
+		if (!bd->have_w_ci) {
+			int need = cstat__median_samples(conf);
+			cstat__fmt_go_float(a, conf);
+			rc = owarn(bd, &bd->w_ci,
+				   "need %s %d samples for confidence interval "
+				   "at level %s",
+				   need < 0 ? ">" : ">=", need < 0 ? 50 : need,
+				   a);
+			if (rc)
+				return rc;
+			bd->have_w_ci = true;
+		}
+		oc->warn[oc->nwarn++] = bd->w_ci;
 	}
 	return 0;
 }
@@ -563,8 +644,14 @@ compare_cell(struct build *bd, struct cstat__cell *oc,
 	if (rc == CSTAT_SAMPLES_EQUAL) {
 		oc->p = 1;
 		oc->significant = !(oc->p > alpha);
-		return owarn(bd, &oc->cmpwarn[oc->ncmpwarn++],
-			     "all samples are equal");
+		if (!bd->have_w_equal) {
+			rc = owarn(bd, &bd->w_equal, "all samples are equal");
+			if (rc)
+				return rc;
+			bd->have_w_equal = true;
+		}
+		oc->cmpwarn[oc->ncmpwarn++] = bd->w_equal;
+		return 0;
 	}
 	/* FormatDelta shows "~" only when p > alpha: p == alpha counts. */
 	oc->significant = !(oc->p > alpha);
@@ -572,11 +659,17 @@ compare_cell(struct build *bd, struct cstat__cell *oc,
 		int need = cstat__utest_samples(alpha);
 		uint32_t n = need < 0 ? 10 : (uint32_t)need;
 		if (base->n < n && oc->n < n) {
-			cstat__fmt_go_float(a, alpha);
-			return owarn(bd, &oc->cmpwarn[oc->ncmpwarn++],
-				     "need %s %u samples to detect a "
-				     "difference at alpha level %s",
-				     need < 0 ? ">" : ">=", n, a);
+			if (!bd->have_w_utest) {
+				cstat__fmt_go_float(a, alpha);
+				rc = owarn(bd, &bd->w_utest,
+					   "need %s %u samples to detect a "
+					   "difference at alpha level %s",
+					   need < 0 ? ">" : ">=", n, a);
+				if (rc)
+					return rc;
+				bd->have_w_utest = true;
+			}
+			oc->cmpwarn[oc->ncmpwarn++] = bd->w_utest;
 		}
 	}
 	return 0;
@@ -702,6 +795,64 @@ scratch_pos(uint32_t **v, size_t *cap, size_t need)
 	return 0;
 }
 
+/*
+ * Sorts every key of p once, so each table can order its own keys by
+ * comparing integers: *rank gets each key's position, *by_rank the inverse.
+ */
+static int
+rank_keys(const struct cstat__proj *p, uint32_t **rank, uint32_t **by_rank)
+{
+	size_t n = p->keys.count;
+
+	*rank = malloc((n + 1) * sizeof(**rank));
+	*by_rank = malloc((n + 1) * sizeof(**by_rank));
+	if (!*rank || !*by_rank)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*by_rank)[i] = (uint32_t)i;
+	int rc = cstat__proj_sort(p, *by_rank, n);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		(*rank)[(*by_rank)[i]] = (uint32_t)i;
+	return 0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sorts keys[0..n) by their global rank.  A table holding a good share of
+ * all keys marks their ranks in a bitmap and reads it back in order; a
+ * small one sorts its ranks.  scratch has room for one bit per key.
+ */
+static int
+sort_by_rank(uint32_t *keys, size_t n, const uint32_t *rank,
+	     const uint32_t *by_rank, size_t nkeys, uint64_t *scratch)
+{
+	if (n > 64 && n >= nkeys / 16) {
+		size_t words = (nkeys + 63) / 64, k = 0;
+		memset(scratch, 0, words * sizeof(*scratch));
+		for (size_t i = 0; i < n; i++)
+			scratch[rank[keys[i]] / 64] |= 1ULL << (rank[keys[i]] % 64);
+		for (size_t w = 0; w < words; w++)
+			for (uint64_t bits = scratch[w]; bits; bits &= bits - 1)
+				keys[k++] = by_rank[w * 64 + (size_t)__builtin_ctzll(bits)];
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = rank[keys[i]];
+	qsort(keys, n, sizeof(*keys), cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = by_rank[keys[i]];
+	return 0;
+}
+
 static int
 build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	    const uint32_t *key_flat, const uint32_t *col_flat)
@@ -751,9 +902,11 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < t->nrows; i++)
 		rows[i] = b->trows[bt->trows[i]].row;
 	memcpy(cols, bt->cols, t->ncols * sizeof(*cols));
-	rc = cstat__proj_sort(&b->row_proj, rows, t->nrows);
+	rc = sort_by_rank(rows, t->nrows, bd->row_rank, bd->row_by_rank,
+			  b->row_proj.keys.count, bd->bits);
 	if (!rc)
-		rc = cstat__proj_sort(&b->col_proj, cols, t->ncols);
+		rc = sort_by_rank(cols, t->ncols, bd->col_rank, bd->col_by_rank,
+				  b->col_proj.keys.count, bd->bits);
 	if (!rc)
 		rc = scratch_pos(&bd->row_pos, &bd->row_pos_cap,
 				 b->row_proj.keys.count);
@@ -841,6 +994,9 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	bd.out = t;
 	bd.opts = opts;
 	b->built = true;
+	/* The values move to the tables, which own them from now on. */
+	t->values = b->values;
+	cstat__vpool_init(&b->values);
 	/* The lookup maps served adding only; free them before the tables
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
@@ -870,6 +1026,18 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	for (size_t i = 0; i < b->ntables; i++)
 		keys[i] = b->tables[i].key;
 	rc = cstat__proj_sort(&b->table_proj, keys, b->ntables);
+	if (!rc)
+		rc = rank_keys(&b->row_proj, &bd.row_rank, &bd.row_by_rank);
+	if (!rc)
+		rc = rank_keys(&b->col_proj, &bd.col_rank, &bd.col_by_rank);
+	if (!rc) {
+		size_t nk = b->row_proj.keys.count > b->col_proj.keys.count
+				    ? b->row_proj.keys.count
+				    : b->col_proj.keys.count;
+		bd.bits = malloc((nk / 64 + 1) * sizeof(*bd.bits));
+		if (!bd.bits)
+			rc = CSTAT_ENOMEM;
+	}
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
 		const struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
@@ -883,6 +1051,11 @@ out:
 	free(bd.col_pos);
 	free(bd.ci_lo);
 	free(bd.ci_hi);
+	free(bd.bits);
+	free(bd.row_rank);
+	free(bd.row_by_rank);
+	free(bd.col_rank);
+	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
 	cstat__ucache_free(bd.ucache);
 	if (rc) {

@@ -4,7 +4,11 @@
  * "p=0.PPP n=N" comparison note (benchmath's Summary and Comparison).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "numfmt.h"
 
 #include "tables.h"
 
@@ -31,7 +35,11 @@ cstat__pct_range(const struct cstat__cell *c, char *buf, size_t size)
 		return;
 	}
 	double v = fmax(c->hi / c->center - 1, 1 - c->lo / c->center);
-	snprintf(buf, size, "%.0f%%", 100 * v);
+	size_t n = cstat__fmt_go_fixed(buf, size, 100 * v, 0);
+	if (n + 1 < size) {
+		buf[n] = '%';
+		buf[n + 1] = '\0';
+	}
 }
 
 void
@@ -45,21 +53,77 @@ cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 	else if (base == 0)
 		snprintf(buf, size, "?");
 	else
-		snprintf(buf, size, "%+.2f%%", (c->center / base - 1.0) * 100.0);
+		cstat__fmt_percent(buf, size, (c->center / base - 1.0) * 100.0);
+}
+
+void
+cstat__fmt_percent(char *buf, size_t size, double pct)
+{
+	/* fmt's "%+.2f%%": a '+' unless the number has its own sign. */
+	char tmp[CSTAT__GO_FIXED_SIZE(2) + 4];
+	size_t n = 0;
+
+	if (isnan(pct) || isinf(pct)) {
+		n = (size_t)snprintf(tmp, sizeof(tmp), "%s",
+				     isnan(pct)  ? "+NaN"
+				     : pct > 0 ? "+Inf"
+					       : "-Inf");
+	} else {
+		if (!signbit(pct))
+			tmp[n++] = '+';
+		n += cstat__fmt_go_fixed(tmp + n, sizeof(tmp) - n - 1, pct, 2);
+	}
+	tmp[n++] = '%';
+	if (n >= size)
+		n = size ? size - 1 : 0;
+	if (size) {
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+	}
+}
+
+/* Appends the decimal digits of v at p; returns the end. */
+static char *
+put_uint(char *p, uint32_t v)
+{
+	char d[12];
+	size_t n = 0;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = d[--n];
+	return p;
 }
 
 void
 cstat__format_cmp(const struct cstat__cell *c, uint32_t base_n, char *buf,
 		  size_t size)
 {
-	int n = 0;
+	/* "p=0.PPP n=N" or "n=N1+N2": at most 2+5+1 + 2+10+1+10 bytes, and
+	 * p is in [0, 1] so fixed formatting stays short. */
+	char tmp[64], *p = tmp;
 
-	if (c->p != 0)
-		n = snprintf(buf, size, "p=%0.3f ", c->p);
-	if (n < 0 || (size_t)n >= size)
-		n = 0;
-	if (base_n == c->n)
-		snprintf(buf + n, size - (size_t)n, "n=%u", c->n);
-	else
-		snprintf(buf + n, size - (size_t)n, "n=%u+%u", base_n, c->n);
+	if (c->p != 0) {
+		memcpy(p, "p=", 2);
+		p += 2;
+		p += cstat__fmt_go_fixed(p, 24, c->p, 3);
+		*p++ = ' ';
+	}
+	memcpy(p, "n=", 2);
+	p += 2;
+	p = put_uint(p, base_n);
+	if (base_n != c->n) {
+		*p++ = '+';
+		p = put_uint(p, c->n);
+	}
+	size_t n = (size_t)(p - tmp);
+	if (n >= size)
+		n = size ? size - 1 : 0;
+	if (size) {
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+	}
 }

@@ -80,8 +80,36 @@ void cstat__arena_init(struct cstat__arena *a);
 void cstat__arena_release(struct cstat__arena *a);
 /* Returns len bytes aligned for any type, or NULL when out of memory. */
 void *cstat__arena_alloc(struct cstat__arena *a, size_t len);
+/* The same, aligned to align (a power of two up to max_align_t's). */
+void *cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len,
+				 size_t align);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */
 char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
+
+/*
+ * A pool of double arrays that grow: blocks come from an arena in size
+ * classes (4, 6, 9, 13, ... doubles), and a block outgrown by its array
+ * goes to a free list for the next array of that size.  Growing costs a
+ * copy and no malloc; everything is freed at once with the pool.  Arrays
+ * too large for the classes use malloc and are tracked for release.
+ */
+#define CSTAT__VPOOL_CLASSES 24
+
+struct cstat__vpool {
+	struct cstat__arena arena;
+	void *free_lists[CSTAT__VPOOL_CLASSES];
+	void **big;  /* malloc'd arrays beyond the classes */
+	size_t nbig, big_cap;
+};
+
+void cstat__vpool_init(struct cstat__vpool *p);
+void cstat__vpool_release(struct cstat__vpool *p);
+/*
+ * Grows the array *vals (holding n values, capacity *cap) to hold at least
+ * n + 1.  @return 0 or CSTAT_ENOMEM (the array is unchanged).
+ */
+int cstat__vpool_grow(struct cstat__vpool *p, double **vals, uint32_t n,
+		      uint32_t *cap);
 
 /* A growable byte buffer, always NUL-terminated once anything is added. */
 struct cstat__buf {

@@ -622,6 +622,50 @@ special_text(double v)
 	return v < 0 ? "-Inf" : "+Inf";
 }
 
+/*
+ * The common case of cstat__fmt_go_fixed() without printf, which dominates
+ * the time to render a large table.  v * 10^prec is computed in double; when
+ * it is below 2^40 its rounding error is under 2^-13, so unless the
+ * fraction lies within 1e-3 of one half the rounded integer is the one the
+ * exact decimal value rounds to.  Returns the length written to buf, or 0
+ * to ask for the exact (printf) path.
+ */
+static size_t
+fixed_fast(char *buf, double v, int prec)
+{
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+				       1e6, 1e7, 1e8, 1e9, 1e10};
+	char digits[24];
+	size_t nd = 0, len = 0;
+
+	if (prec > 10)
+		return 0;
+	double x = fabs(v) * pow10[prec];
+	if (!(x < 1099511627776.0))
+		return 0;
+	double fl = floor(x), frac = x - fl;
+	if (fabs(frac - 0.5) < 1e-3)
+		return 0;
+	uint64_t r = (uint64_t)fl + (frac > 0.5);
+	do {
+		digits[nd++] = (char)('0' + r % 10);
+		r /= 10;
+	} while (r > 0);
+	while (nd <= (size_t)prec)
+		digits[nd++] = '0';
+	if (signbit(v))
+		buf[len++] = '-';
+	while (nd > (size_t)prec)
+		buf[len++] = digits[--nd];
+	if (prec > 0) {
+		buf[len++] = '.';
+		while (nd > 0)
+			buf[len++] = digits[--nd];
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 size_t
 cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
 {
@@ -639,6 +683,11 @@ cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
 		prec = 0;
 	if (prec > CSTAT__GO_FIXED_MAXPREC)
 		prec = CSTAT__GO_FIXED_MAXPREC;
+	len = fixed_fast(text, v, prec);
+	if (len) {
+		copy_out(buf, bufsize, text, len);
+		return len;
+	}
 	snprintf(raw, sizeof(raw), "%.*f", prec, v);
 	len = copy_c_locale(text, raw);
 	copy_out(buf, bufsize, text, len);

@@ -384,12 +384,29 @@ is_ascii_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Bytes that end a field's fast scan: ASCII space, and any non-ASCII. */
-static inline bool
-stops_field(unsigned char c)
-{
-	return c <= ' ' ? is_ascii_space(c) : c >= 0x80;
-}
+/*
+ * Byte classes for splitting fields: 0 a byte of a field, 1 an ASCII space
+ * (Go's isSpace: \t \n \v \f \r and ' '), 2 the start or middle of a
+ * multi-byte character, which may be a Unicode space.
+ */
+static const unsigned char byte_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
 
 /*
  * Splits off the leading run of non-space bytes of [*p, end) as a field and
@@ -402,37 +419,58 @@ split_field(const char **p, const char *end, const char **f, size_t *flen,
 {
 	const unsigned char *s = (const unsigned char *)*p;
 	const unsigned char *e = (const unsigned char *)end;
-	const unsigned char *rest = NULL;
-	size_t i = 0, n = (size_t)(e - s);
+	const unsigned char *q = s, *rest;
 
-	while (i < n) {
-		if (!stops_field(s[i])) {
-			i++;
-		} else if (s[i] < 0x80) {
-			rest = s + i + 1;
-			break;
-		} else {
-			unsigned long c;
-			size_t w = decode_rune(s + i, n - i, &c);
-			if (is_unicode_space(c)) {
-				rest = s + i + w;
+	for (;;) {
+		/*
+		 * Eight bytes at a time while none of them is a space, a
+		 * control character or part of a multi-byte character: a byte
+		 * below 0x21 borrows into its top bit when 0x21 is subtracted.
+		 */
+		while (e - q >= 8) {
+			uint64_t w;
+			memcpy(&w, q, 8);
+			if (((w - 0x2121212121212121ULL) | w) &
+			    0x8080808080808080ULL)
 				break;
-			}
-			i += w;
+			q += 8;
 		}
+		while (q < e && byte_class[*q] == 0)
+			q++;
+		if (q == e) {
+			*f = (const char *)s;
+			*flen = (size_t)(q - s);
+			*sep = false;
+			*p = end;
+			return;
+		}
+		if (byte_class[*q] == 1) {
+			rest = q + 1;
+			break;
+		}
+		unsigned long c;
+		size_t w = decode_rune(q, (size_t)(e - q), &c);
+		if (is_unicode_space(c)) {
+			rest = q + w;
+			break;
+		}
+		q += w;
 	}
 	*f = (const char *)s;
-	*flen = i;
-	*sep = rest != NULL;
-	if (!rest) {
-		*p = end;
-		return;
+	*flen = (size_t)(q - s);
+	*sep = true;
+	while (e - rest >= 8) {
+		uint64_t w;
+		memcpy(&w, rest, 8);
+		if (w != 0x2020202020202020ULL)
+			break;
+		rest += 8;
 	}
 	while (rest < e) {
-		if (*rest < 0x80) {
-			if (!is_ascii_space(*rest))
-				break;
+		if (byte_class[*rest] == 1) {
 			rest++;
+		} else if (byte_class[*rest] == 0) {
+			break;
 		} else {
 			unsigned long c;
 			size_t w = decode_rune(rest, (size_t)(e - rest), &c);

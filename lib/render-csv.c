@@ -192,8 +192,8 @@ render_table(struct csv *c, const struct cstat_tables *t,
 		if (e > 0) {
 			clear_to(c, start_col(e) + 2);
 			if (s->has_ratio) {
-				snprintf(num, sizeof(num), "%+.2f%%",
-					 (s->ratio - 1) * 100);
+				cstat__fmt_percent(num, sizeof(num),
+						   (s->ratio - 1) * 100);
 				field(c, num);
 			} else {
 				field(c, "?");

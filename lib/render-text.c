@@ -218,8 +218,8 @@ summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		}
 		if (!rc && c > 0) {
 			if (s->has_ratio) {
-				snprintf(num, sizeof(num), "%+.2f%%",
-					 (s->ratio - 1) * 100);
+				cstat__fmt_percent(num, sizeof(num),
+						   (s->ratio - 1) * 100);
 				rc = cell(o, start_col(c) + CENTER_COLS, 1,
 					  num, CSTAT__TTAB_RIGHT, NULL);
 			} else {

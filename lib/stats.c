@@ -7,10 +7,12 @@
  * the R8 quantile of Sample.Quantile, QuantileCI with its binomial and
  * normal-approximation paths (NormalDist.CDF and Acklam's InvCDF),
  * mathx.Choose, GeoMean, and benchmath's medianSamples and uTestSamples.
- * Every floating-point expression is written in the order Go evaluates it,
- * and the file is meant to be built with -ffp-contract=off so that no
- * multiply-add is fused, which makes the results bit-identical to Go's
- * wherever exp, log, lgamma and erfc of the C library agree with Go's.
+ * Under them sit ports of Go's own exp, log, erfc and lgamma, because the
+ * C library's differ from Go's in the last bit often enough to move a
+ * confidence interval.  Every floating-point expression is written in the
+ * order Go evaluates it, and the file is meant to be built with
+ * -ffp-contract=off so that no multiply-add is fused: the results are then
+ * Go's, bit for bit.
  */
 #include "stats.h"
 
@@ -38,6 +40,7 @@ go_less(double a, double b)
 	return a < b || (isnan(a) && !isnan(b));
 }
 
+/* Exchange d[i] and d[j]. */
 static void
 swap_at(double *d, long i, long j)
 {
@@ -77,6 +80,8 @@ sift_down(double *d, long lo, long hi, long first)
 	}
 }
 
+/* Sort d[a:b] by heapsort, pdqsort's fallback after too many bad
+ * pivots. */
 static void
 heap_sort(double *d, long a, long b)
 {
@@ -143,6 +148,7 @@ choose_pivot(const double *d, long a, long b, enum sorted_hint *hint)
 	return j;
 }
 
+/* Reverse d[a:b] in place. */
 static void
 reverse_range(double *d, long a, long b)
 {
@@ -284,6 +290,10 @@ partition_equal(double *d, long a, long b, long pivot)
 	return i;
 }
 
+/*
+ * Sort d[a:b] by pattern-defeating quicksort as Go 1.19 does it, falling
+ * back to heapsort once limit bad pivots have been seen.
+ */
 static void
 pdqsort(double *d, long a, long b, int limit)
 {
@@ -361,6 +371,7 @@ cstat__sort_doubles(double *x, size_t n)
  * from an expression are written as the double it folds them to.
  */
 
+/* The IEEE 754 bits of x. */
 static uint64_t
 bits_of(double x)
 {
@@ -370,6 +381,7 @@ bits_of(double x)
 	return u;
 }
 
+/* The double with IEEE 754 bits u. */
 static double
 from_bits(uint64_t u)
 {
@@ -379,7 +391,7 @@ from_bits(uint64_t u)
 	return x;
 }
 
-/* math.NaN(). */
+/* Go's math.NaN(), whose bits differ from C's NAN. */
 static double
 go_nan(void)
 {
@@ -580,8 +592,12 @@ go_erfc(double x)
 			temp = x;
 		} else {
 			double z = x * x;
-			double r = pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
-			double s = 1 + z * (qq1 + z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
+			double r =
+			    pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
+			double s =
+			    1 +
+			    z * (qq1 +
+				 z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
 			double y = r / s;
 
 			if (x < 0.25)
@@ -593,8 +609,15 @@ go_erfc(double x)
 	}
 	if (x < 1.25) {
 		double s = x - 1;
-		double p = pa0 + s * (pa1 + s * (pa2 + s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
-		double q = 1 + s * (qa1 + s * (qa2 + s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
+		double p =
+		    pa0 +
+		    s * (pa1 +
+			 s * (pa2 +
+			      s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
+		double q =
+		    1 + s * (qa1 +
+			     s * (qa2 +
+				  s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
 
 		return sign ? 1 + erx + p / q : 1 - erx - p / q;
 	}
@@ -603,13 +626,41 @@ go_erfc(double x)
 		double big_r, big_s;
 
 		if (x < inv035) {
-			big_r = ra0 + s * (ra1 + s * (ra2 + s * (ra3 + s * (ra4 + s * (ra5 + s * (ra6 + s * ra7))))));
-			big_s = 1 + s * (sa1 + s * (sa2 + s * (sa3 + s * (sa4 + s * (sa5 + s * (sa6 + s * (sa7 + s * sa8)))))));
+			big_r =
+			    ra0 +
+			    s * (ra1 +
+				 s * (ra2 +
+				      s * (ra3 +
+					   s * (ra4 +
+						s * (ra5 +
+						     s * (ra6 + s * ra7))))));
+			big_s =
+			    1 +
+			    s * (sa1 +
+				 s * (sa2 +
+				      s * (sa3 +
+					   s * (sa4 +
+						s * (sa5 +
+						     s * (sa6 +
+							  s * (sa7 +
+							       s * sa8)))))));
 		} else {
 			if (sign && x > 6)
 				return 2;
-			big_r = rb0 + s * (rb1 + s * (rb2 + s * (rb3 + s * (rb4 + s * (rb5 + s * rb6)))));
-			big_s = 1 + s * (sb1 + s * (sb2 + s * (sb3 + s * (sb4 + s * (sb5 + s * (sb6 + s * sb7))))));
+			big_r =
+			    rb0 +
+			    s * (rb1 +
+				 s * (rb2 +
+				      s * (rb3 +
+					   s * (rb4 + s * (rb5 + s * rb6)))));
+			big_s =
+			    1 +
+			    s * (sb1 +
+				 s * (sb2 +
+				      s * (sb3 +
+					   s * (sb4 +
+						s * (sb5 +
+						     s * (sb6 + s * sb7))))));
 		}
 
 		/* x with the low 32 bits cleared. */
@@ -631,56 +682,56 @@ static double
 go_lgamma(double x)
 {
 	static const double lga[12] = {
-		7.72156649015328655494e-02, 3.22467033424113591611e-01,
-		6.73523010531292681824e-02, 2.05808084325167332806e-02,
-		7.38555086081402883957e-03, 2.89051383673415629091e-03,
-		1.19270763183362067845e-03, 5.10069792153511336608e-04,
-		2.20862790713908385557e-04, 1.08011567247583939954e-04,
-		2.52144565451257326939e-05, 4.48640949618915160150e-05,
+	    7.72156649015328655494e-02, 3.22467033424113591611e-01,
+	    6.73523010531292681824e-02, 2.05808084325167332806e-02,
+	    7.38555086081402883957e-03, 2.89051383673415629091e-03,
+	    1.19270763183362067845e-03, 5.10069792153511336608e-04,
+	    2.20862790713908385557e-04, 1.08011567247583939954e-04,
+	    2.52144565451257326939e-05, 4.48640949618915160150e-05,
 	};
 	static const double lgr[7] = {
-		1.0,
-		1.39200533467621045958e+00,
-		7.21935547567138069525e-01,
-		1.71933865632803078993e-01,
-		1.86459191715652901344e-02,
-		7.77942496381893596434e-04,
-		7.32668430744625636189e-06,
+	    1.0,
+	    1.39200533467621045958e+00,
+	    7.21935547567138069525e-01,
+	    1.71933865632803078993e-01,
+	    1.86459191715652901344e-02,
+	    7.77942496381893596434e-04,
+	    7.32668430744625636189e-06,
 	};
 	static const double lgs[7] = {
-		-7.72156649015328655494e-02, 2.14982415960608852501e-01,
-		3.25778796408930981787e-01,  1.46350472652464452805e-01,
-		2.66422703033638609560e-02,  1.84028451407337715652e-03,
-		3.19475326584100867617e-05,
+	    -7.72156649015328655494e-02, 2.14982415960608852501e-01,
+	    3.25778796408930981787e-01,	 1.46350472652464452805e-01,
+	    2.66422703033638609560e-02,	 1.84028451407337715652e-03,
+	    3.19475326584100867617e-05,
 	};
 	static const double lgt[15] = {
-		4.83836122723810047042e-01,  -1.47587722994593911752e-01,
-		6.46249402391333854778e-02,  -3.27885410759859649565e-02,
-		1.79706750811820387126e-02,  -1.03142241298341437450e-02,
-		6.10053870246291332635e-03,  -3.68452016781138256760e-03,
-		2.25964780900612472250e-03,  -1.40346469989232843813e-03,
-		8.81081882437654011382e-04,  -5.38595305356740546715e-04,
-		3.15632070903625950361e-04,  -3.12754168375120860518e-04,
-		3.35529192635519073543e-04,
+	    4.83836122723810047042e-01, -1.47587722994593911752e-01,
+	    6.46249402391333854778e-02, -3.27885410759859649565e-02,
+	    1.79706750811820387126e-02, -1.03142241298341437450e-02,
+	    6.10053870246291332635e-03, -3.68452016781138256760e-03,
+	    2.25964780900612472250e-03, -1.40346469989232843813e-03,
+	    8.81081882437654011382e-04, -5.38595305356740546715e-04,
+	    3.15632070903625950361e-04, -3.12754168375120860518e-04,
+	    3.35529192635519073543e-04,
 	};
 	static const double lgu[6] = {
-		-7.72156649015328655494e-02, 6.32827064025093366517e-01,
-		1.45492250137234768737e+00,  9.77717527963372745603e-01,
-		2.28963728064692451092e-01,  1.33810918536787660377e-02,
+	    -7.72156649015328655494e-02, 6.32827064025093366517e-01,
+	    1.45492250137234768737e+00,	 9.77717527963372745603e-01,
+	    2.28963728064692451092e-01,	 1.33810918536787660377e-02,
 	};
 	static const double lgv[6] = {
-		1.0,
-		2.45597793713041134822e+00,
-		2.12848976379893395361e+00,
-		7.69285150456672783825e-01,
-		1.04222645593369134254e-01,
-		3.21709242282423911810e-03,
+	    1.0,
+	    2.45597793713041134822e+00,
+	    2.12848976379893395361e+00,
+	    7.69285150456672783825e-01,
+	    1.04222645593369134254e-01,
+	    3.21709242282423911810e-03,
 	};
 	static const double lgw[7] = {
-		4.18938533204672725052e-01,  8.33333333333329678849e-02,
-		-2.77777777728775536470e-03, 7.93650558643019558500e-04,
-		-5.95187557450339963135e-04, 8.36339918996282139126e-04,
-		-1.63092934096575273989e-03,
+	    4.18938533204672725052e-01,	 8.33333333333329678849e-02,
+	    -2.77777777728775536470e-03, 7.93650558643019558500e-04,
+	    -5.95187557450339963135e-04, 8.36339918996282139126e-04,
+	    -1.63092934096575273989e-03,
 	};
 	static const double two58 = 0x1p58;
 	static const double tiny = 0x1p-70;
@@ -738,23 +789,51 @@ go_lgamma(double x)
 		}
 		if (i == 0) {
 			double z = y * y;
-			double p1 = lga[0] + z * (lga[2] + z * (lga[4] + z * (lga[6] + z * (lga[8] + z * lga[10]))));
-			double p2 = z * (lga[1] + z * (+lga[3] + z * (lga[5] + z * (lga[7] + z * (lga[9] + z * lga[11])))));
+			double p1 =
+			    lga[0] +
+			    z * (lga[2] +
+				 z * (lga[4] +
+				      z * (lga[6] +
+					   z * (lga[8] + z * lga[10]))));
+			double p2 =
+			    z * (lga[1] +
+				 z * (+lga[3] +
+				      z * (lga[5] +
+					   z * (lga[7] +
+						z * (lga[9] + z * lga[11])))));
 			double p = y * p1 + p2;
 
 			lg += (p - 0.5 * y);
 		} else if (i == 1) {
 			double z = y * y;
 			double w = z * y;
-			double p1 = lgt[0] + w * (lgt[3] + w * (lgt[6] + w * (lgt[9] + w * lgt[12])));
-			double p2 = lgt[1] + w * (lgt[4] + w * (lgt[7] + w * (lgt[10] + w * lgt[13])));
-			double p3 = lgt[2] + w * (lgt[5] + w * (lgt[8] + w * (lgt[11] + w * lgt[14])));
+			double p1 =
+			    lgt[0] +
+			    w * (lgt[3] +
+				 w * (lgt[6] + w * (lgt[9] + w * lgt[12])));
+			double p2 =
+			    lgt[1] +
+			    w * (lgt[4] +
+				 w * (lgt[7] + w * (lgt[10] + w * lgt[13])));
+			double p3 =
+			    lgt[2] +
+			    w * (lgt[5] +
+				 w * (lgt[8] + w * (lgt[11] + w * lgt[14])));
 			double p = z * p1 - (tt - w * (p2 + y * p3));
 
 			lg += (tf + p);
 		} else {
-			double p1 = y * (lgu[0] + y * (lgu[1] + y * (lgu[2] + y * (lgu[3] + y * (lgu[4] + y * lgu[5])))));
-			double p2 = 1 + y * (lgv[1] + y * (lgv[2] + y * (lgv[3] + y * (lgv[4] + y * lgv[5]))));
+			double p1 =
+			    y * (lgu[0] +
+				 y * (lgu[1] +
+				      y * (lgu[2] +
+					   y * (lgu[3] +
+						y * (lgu[4] + y * lgu[5])))));
+			double p2 =
+			    1 + y * (lgv[1] +
+				     y * (lgv[2] +
+					  y * (lgv[3] +
+					       y * (lgv[4] + y * lgv[5]))));
 
 			lg += (-0.5 * y + p1 / p2);
 		}
@@ -763,8 +842,19 @@ go_lgamma(double x)
 	if (x < 8) {
 		int i = (int)x;
 		double y = x - (double)i;
-		double p = y * (lgs[0] + y * (lgs[1] + y * (lgs[2] + y * (lgs[3] + y * (lgs[4] + y * (lgs[5] + y * lgs[6]))))));
-		double q = 1 + y * (lgr[1] + y * (lgr[2] + y * (lgr[3] + y * (lgr[4] + y * (lgr[5] + y * lgr[6])))));
+		double p =
+		    y * (lgs[0] +
+			 y * (lgs[1] +
+			      y * (lgs[2] +
+				   y * (lgs[3] +
+					y * (lgs[4] +
+					     y * (lgs[5] + y * lgs[6]))))));
+		double q =
+		    1 +
+		    y * (lgr[1] +
+			 y * (lgr[2] +
+			      y * (lgr[3] +
+				   y * (lgr[4] + y * (lgr[5] + y * lgr[6])))));
 		double z = 1.0;
 
 		lg = 0.5 * y + p / q;
@@ -792,7 +882,12 @@ go_lgamma(double x)
 		double t = go_log(x);
 		double z = 1 / x;
 		double y = z * z;
-		double w = lgw[0] + z * (lgw[1] + y * (lgw[2] + y * (lgw[3] + y * (lgw[4] + y * (lgw[5] + y * lgw[6])))));
+		double w =
+		    lgw[0] +
+		    z * (lgw[1] +
+			 y * (lgw[2] +
+			      y * (lgw[3] +
+				   y * (lgw[4] + y * (lgw[5] + y * lgw[6])))));
 
 		return (x - 0.5) * (t - 1) + w;
 	}
@@ -853,7 +948,7 @@ go_pow_int(double x, long y)
 			ae += xe;
 		}
 		x1 *= x1;
-		xe <<= 1;
+		xe *= 2; /* Go shifts; C may not shift a negative */
 		if (x1 < .5) {
 			x1 += x1;
 			xe--;
@@ -885,29 +980,61 @@ cstat__choose(long n, long k)
 	 * multiplies out n!/(n-k)! in 64 bits and divides by k!, which is
 	 * exact, so the table gives the same doubles without the division.
 	 */
+	/* clang-format off */
 	static const double pascal[21 * 22 / 2] = {
-		/* 0 */ 1,
-		/* 1 */ 1, 1,
-		/* 2 */ 1, 2, 1,
-		/* 3 */ 1, 3, 3, 1,
-		/* 4 */ 1, 4, 6, 4, 1,
-		/* 5 */ 1, 5, 10, 10, 5, 1,
-		/* 6 */ 1, 6, 15, 20, 15, 6, 1,
-		/* 7 */ 1, 7, 21, 35, 35, 21, 7, 1,
-		/* 8 */ 1, 8, 28, 56, 70, 56, 28, 8, 1,
-		/* 9 */ 1, 9, 36, 84, 126, 126, 84, 36, 9, 1,
-		/* 10 */ 1, 10, 45, 120, 210, 252, 210, 120, 45, 10, 1,
-		/* 11 */ 1, 11, 55, 165, 330, 462, 462, 330, 165, 55, 11, 1,
-		/* 12 */ 1, 12, 66, 220, 495, 792, 924, 792, 495, 220, 66, 12, 1,
-		/* 13 */ 1, 13, 78, 286, 715, 1287, 1716, 1716, 1287, 715, 286, 78, 13, 1,
-		/* 14 */ 1, 14, 91, 364, 1001, 2002, 3003, 3432, 3003, 2002, 1001, 364, 91, 14, 1,
-		/* 15 */ 1, 15, 105, 455, 1365, 3003, 5005, 6435, 6435, 5005, 3003, 1365, 455, 105, 15, 1,
-		/* 16 */ 1, 16, 120, 560, 1820, 4368, 8008, 11440, 12870, 11440, 8008, 4368, 1820, 560, 120, 16, 1,
-		/* 17 */ 1, 17, 136, 680, 2380, 6188, 12376, 19448, 24310, 24310, 19448, 12376, 6188, 2380, 680, 136, 17, 1,
-		/* 18 */ 1, 18, 153, 816, 3060, 8568, 18564, 31824, 43758, 48620, 43758, 31824, 18564, 8568, 3060, 816, 153, 18, 1,
-		/* 19 */ 1, 19, 171, 969, 3876, 11628, 27132, 50388, 75582, 92378, 92378, 75582, 50388, 27132, 11628, 3876, 969, 171, 19, 1,
-		/* 20 */ 1, 20, 190, 1140, 4845, 15504, 38760, 77520, 125970, 167960, 184756, 167960, 125970, 77520, 38760, 15504, 4845, 1140, 190, 20, 1,
+		/* n = 0 */
+		1,
+		/* n = 1 */
+		1, 1,
+		/* n = 2 */
+		1, 2, 1,
+		/* n = 3 */
+		1, 3, 3, 1,
+		/* n = 4 */
+		1, 4, 6, 4, 1,
+		/* n = 5 */
+		1, 5, 10, 10, 5, 1,
+		/* n = 6 */
+		1, 6, 15, 20, 15, 6, 1,
+		/* n = 7 */
+		1, 7, 21, 35, 35, 21, 7, 1,
+		/* n = 8 */
+		1, 8, 28, 56, 70, 56, 28, 8, 1,
+		/* n = 9 */
+		1, 9, 36, 84, 126, 126, 84, 36, 9, 1,
+		/* n = 10 */
+		1, 10, 45, 120, 210, 252, 210, 120, 45, 10, 1,
+		/* n = 11 */
+		1, 11, 55, 165, 330, 462, 462, 330, 165, 55, 11, 1,
+		/* n = 12 */
+		1, 12, 66, 220, 495, 792, 924, 792, 495, 220, 66, 12, 1,
+		/* n = 13 */
+		1, 13, 78, 286, 715, 1287, 1716, 1716, 1287, 715, 286, 78, 13,
+		1,
+		/* n = 14 */
+		1, 14, 91, 364, 1001, 2002, 3003, 3432, 3003, 2002, 1001, 364,
+		91, 14, 1,
+		/* n = 15 */
+		1, 15, 105, 455, 1365, 3003, 5005, 6435, 6435, 5005, 3003, 1365,
+		455, 105, 15, 1,
+		/* n = 16 */
+		1, 16, 120, 560, 1820, 4368, 8008, 11440, 12870, 11440, 8008,
+		4368, 1820, 560, 120, 16, 1,
+		/* n = 17 */
+		1, 17, 136, 680, 2380, 6188, 12376, 19448, 24310, 24310, 19448,
+		12376, 6188, 2380, 680, 136, 17, 1,
+		/* n = 18 */
+		1, 18, 153, 816, 3060, 8568, 18564, 31824, 43758, 48620, 43758,
+		31824, 18564, 8568, 3060, 816, 153, 18, 1,
+		/* n = 19 */
+		1, 19, 171, 969, 3876, 11628, 27132, 50388, 75582, 92378, 92378,
+		75582, 50388, 27132, 11628, 3876, 969, 171, 19, 1,
+		/* n = 20 */
+		1, 20, 190, 1140, 4845, 15504, 38760, 77520, 125970, 167960,
+		184756, 167960, 125970, 77520, 38760, 15504, 4845, 1140, 190,
+		20, 1,
 	};
+	/* clang-format on */
 
 	/*
 	 * For 21 <= n <= 30, the doubles Go's exp(lgamma...) gives (they are
@@ -916,28 +1043,155 @@ cstat__choose(long n, long k)
 	 * kept in a table because the binomial confidence intervals of samples
 	 * this size would otherwise spend a microsecond on them.
 	 */
+	/* clang-format off */
 	static const double go_choose[31 * 32 / 2 - 21 * 22 / 2] = {
 		/* n = 21 */
-		0x1.0000000000000p+0, 0x1.5000000000027p+4, 0x1.a40000000001fp+7, 0x1.4c8000000002fp+10, 0x1.761000000000bp+12, 0x1.3df400000001dp+14, 0x1.a7f0000000047p+15, 0x1.c638000000040p+16, 0x1.8d71000000012p+17, 0x1.1f0a800000011p+18, 0x1.5873000000016p+18, 0x1.5873000000016p+18, 0x1.1f0a800000011p+18, 0x1.8d71000000006p+17, 0x1.c63800000004ep+16, 0x1.a7f000000003ap+15, 0x1.3df400000001dp+14, 0x1.7610000000022p+12, 0x1.4c8000000002fp+10, 0x1.a40000000002cp+7, 0x1.5000000000027p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.5000000000027p+4,
+		0x1.a40000000001fp+7, 0x1.4c8000000002fp+10,
+		0x1.761000000000bp+12, 0x1.3df400000001dp+14,
+		0x1.a7f0000000047p+15, 0x1.c638000000040p+16,
+		0x1.8d71000000012p+17, 0x1.1f0a800000011p+18,
+		0x1.5873000000016p+18, 0x1.5873000000016p+18,
+		0x1.1f0a800000011p+18, 0x1.8d71000000006p+17,
+		0x1.c63800000004ep+16, 0x1.a7f000000003ap+15,
+		0x1.3df400000001dp+14, 0x1.7610000000022p+12,
+		0x1.4c8000000002fp+10, 0x1.a40000000002cp+7,
+		0x1.5000000000027p+4, 0x1.0000000000000p+0,
 		/* n = 22 */
-		0x1.0000000000000p+0, 0x1.5ffffffffffecp+4, 0x1.ce0000000000cp+7, 0x1.8100000000016p+10, 0x1.c930000000009p+12, 0x1.9b78000000012p+14, 0x1.237500000000cp+16, 0x1.4d18000000019p+17, 0x1.3846800000022p+18, 0x1.e5c2fffffffe6p+18, 0x1.3bbebffffffe6p+19, 0x1.587300000000cp+19, 0x1.3bbebfffffffap+19, 0x1.e5c2fffffffe6p+18, 0x1.3846800000018p+18, 0x1.4d18000000023p+17, 0x1.2375000000003p+16, 0x1.9b78000000012p+14, 0x1.c930000000025p+12, 0x1.8100000000016p+10, 0x1.ce0000000001ap+7, 0x1.5ffffffffffecp+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.5ffffffffffecp+4,
+		0x1.ce0000000000cp+7, 0x1.8100000000016p+10,
+		0x1.c930000000009p+12, 0x1.9b78000000012p+14,
+		0x1.237500000000cp+16, 0x1.4d18000000019p+17,
+		0x1.3846800000022p+18, 0x1.e5c2fffffffe6p+18,
+		0x1.3bbebffffffe6p+19, 0x1.587300000000cp+19,
+		0x1.3bbebfffffffap+19, 0x1.e5c2fffffffe6p+18,
+		0x1.3846800000018p+18, 0x1.4d18000000023p+17,
+		0x1.2375000000003p+16, 0x1.9b78000000012p+14,
+		0x1.c930000000025p+12, 0x1.8100000000016p+10,
+		0x1.ce0000000001ap+7, 0x1.5ffffffffffecp+4,
+		0x1.0000000000000p+0,
 		/* n = 23 */
-		0x1.0000000000000p+0, 0x1.7000000000000p+4, 0x1.f9fffffffffd2p+7, 0x1.bac000000001ep+10, 0x1.14b7ffffffffep+13, 0x1.06e2000000019p+15, 0x1.8a53000000015p+16, 0x1.ded2800000003p+17, 0x1.ded2800000030p+18, 0x1.8f04c0000001bp+19, 0x1.17501fffffffdp+20, 0x1.4a18e00000004p+20, 0x1.4a18e00000004p+20, 0x1.17501ffffffebp+20, 0x1.8f04c0000001bp+19, 0x1.ded2800000021p+18, 0x1.ded2800000012p+17, 0x1.8a53000000009p+16, 0x1.06e2000000019p+15, 0x1.14b800000000fp+13, 0x1.bac000000001ep+10, 0x1.f9fffffffffe1p+7, 0x1.7000000000000p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.7000000000000p+4,
+		0x1.f9fffffffffd2p+7, 0x1.bac000000001ep+10,
+		0x1.14b7ffffffffep+13, 0x1.06e2000000019p+15,
+		0x1.8a53000000015p+16, 0x1.ded2800000003p+17,
+		0x1.ded2800000030p+18, 0x1.8f04c0000001bp+19,
+		0x1.17501fffffffdp+20, 0x1.4a18e00000004p+20,
+		0x1.4a18e00000004p+20, 0x1.17501ffffffebp+20,
+		0x1.8f04c0000001bp+19, 0x1.ded2800000021p+18,
+		0x1.ded2800000012p+17, 0x1.8a53000000009p+16,
+		0x1.06e2000000019p+15, 0x1.14b800000000fp+13,
+		0x1.bac000000001ep+10, 0x1.f9fffffffffe1p+7,
+		0x1.7000000000000p+4, 0x1.0000000000000p+0,
 		/* n = 24 */
-		0x1.0000000000000p+0, 0x1.7ffffffffffb6p+4, 0x1.13fffffffffc2p+8, 0x1.f9fffffffff85p+10, 0x1.4c0ffffffffc0p+13, 0x1.4c0ffffffffd6p+15, 0x1.06e1fffffffe8p+17, 0x1.51fdfffffffc5p+18, 0x1.671ddffffffc7p+19, 0x1.3f36fffffffd5p+20, 0x1.ded27ffffffd8p+20, 0x1.30b47ffffffb7p+21, 0x1.4a18dffffffbbp+21, 0x1.30b47ffffffcbp+21, 0x1.ded27ffffffbap+20, 0x1.3f36fffffffd5p+20, 0x1.671ddffffffbbp+19, 0x1.51fdfffffffd0p+18, 0x1.06e1fffffffe0p+17, 0x1.4c0ffffffffd6p+15, 0x1.4c0ffffffffd5p+13, 0x1.f9fffffffff85p+10, 0x1.13fffffffffcap+8, 0x1.7ffffffffffb6p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.7ffffffffffb6p+4,
+		0x1.13fffffffffc2p+8, 0x1.f9fffffffff85p+10,
+		0x1.4c0ffffffffc0p+13, 0x1.4c0ffffffffd6p+15,
+		0x1.06e1fffffffe8p+17, 0x1.51fdfffffffc5p+18,
+		0x1.671ddffffffc7p+19, 0x1.3f36fffffffd5p+20,
+		0x1.ded27ffffffd8p+20, 0x1.30b47ffffffb7p+21,
+		0x1.4a18dffffffbbp+21, 0x1.30b47ffffffcbp+21,
+		0x1.ded27ffffffbap+20, 0x1.3f36fffffffd5p+20,
+		0x1.671ddffffffbbp+19, 0x1.51fdfffffffd0p+18,
+		0x1.06e1fffffffe0p+17, 0x1.4c0ffffffffd6p+15,
+		0x1.4c0ffffffffd5p+13, 0x1.f9fffffffff85p+10,
+		0x1.13fffffffffcap+8, 0x1.7ffffffffffb6p+4,
+		0x1.0000000000000p+0,
 		/* n = 25 */
-		0x1.0000000000000p+0, 0x1.9000000000059p+4, 0x1.2bfffffffffffp+8, 0x1.1f8000000000bp+11, 0x1.8b4ffffffffdep+13, 0x1.9f1400000002dp+15, 0x1.59e6000000024p+17, 0x1.d56f00000002fp+18, 0x1.080e700000014p+20, 0x1.f2c5f0000000ap+20, 0x1.8f04c00000003p+21, 0x1.100ee0000001dp+22, 0x1.3d66afffffff4p+22, 0x1.3d66affffffe0p+22, 0x1.100ee0000001dp+22, 0x1.8f04c0000001cp+21, 0x1.f2c5f0000000ap+20, 0x1.080e70000000cp+20, 0x1.d56f00000003ep+18, 0x1.59e600000001ap+17, 0x1.9f1400000002dp+15, 0x1.8b4fffffffff7p+13, 0x1.1f8000000000bp+11, 0x1.2c00000000009p+8, 0x1.9000000000059p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.9000000000059p+4,
+		0x1.2bfffffffffffp+8, 0x1.1f8000000000bp+11,
+		0x1.8b4ffffffffdep+13, 0x1.9f1400000002dp+15,
+		0x1.59e6000000024p+17, 0x1.d56f00000002fp+18,
+		0x1.080e700000014p+20, 0x1.f2c5f0000000ap+20,
+		0x1.8f04c00000003p+21, 0x1.100ee0000001dp+22,
+		0x1.3d66afffffff4p+22, 0x1.3d66affffffe0p+22,
+		0x1.100ee0000001dp+22, 0x1.8f04c0000001cp+21,
+		0x1.f2c5f0000000ap+20, 0x1.080e70000000cp+20,
+		0x1.d56f00000003ep+18, 0x1.59e600000001ap+17,
+		0x1.9f1400000002dp+15, 0x1.8b4fffffffff7p+13,
+		0x1.1f8000000000bp+11, 0x1.2c00000000009p+8,
+		0x1.9000000000059p+4, 0x1.0000000000000p+0,
 		/* n = 26 */
-		0x1.0000000000000p+0, 0x1.9ffffffffffd7p+4, 0x1.450000000001dp+8, 0x1.44fffffffffecp+11, 0x1.d32ffffffffc5p+13, 0x1.00f3fffffffe4p+16, 0x1.c1ab000000008p+17, 0x1.4130ffffffff7p+19, 0x1.7d6a30000000bp+20, 0x1.7d6a2ffffffe7p+21, 0x1.4433dbfffffccp+22, 0x1.d7913ffffffffp+22, 0x1.26bac7ffffffbp+23, 0x1.3d66affffffafp+23, 0x1.26bac7ffffffbp+23, 0x1.d7913ffffffffp+22, 0x1.4433dbfffffe0p+22, 0x1.7d6a2ffffffe7p+21, 0x1.7d6a2fffffffep+20, 0x1.4131000000001p+19, 0x1.c1aaffffffff9p+17, 0x1.00f3fffffffe4p+16, 0x1.d32ffffffffe2p+13, 0x1.44fffffffffecp+11, 0x1.4500000000028p+8, 0x1.9ffffffffffd7p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.9ffffffffffd7p+4,
+		0x1.450000000001dp+8, 0x1.44fffffffffecp+11,
+		0x1.d32ffffffffc5p+13, 0x1.00f3fffffffe4p+16,
+		0x1.c1ab000000008p+17, 0x1.4130ffffffff7p+19,
+		0x1.7d6a30000000bp+20, 0x1.7d6a2ffffffe7p+21,
+		0x1.4433dbfffffccp+22, 0x1.d7913ffffffffp+22,
+		0x1.26bac7ffffffbp+23, 0x1.3d66affffffafp+23,
+		0x1.26bac7ffffffbp+23, 0x1.d7913ffffffffp+22,
+		0x1.4433dbfffffe0p+22, 0x1.7d6a2ffffffe7p+21,
+		0x1.7d6a2fffffffep+20, 0x1.4131000000001p+19,
+		0x1.c1aaffffffff9p+17, 0x1.00f3fffffffe4p+16,
+		0x1.d32ffffffffe2p+13, 0x1.44fffffffffecp+11,
+		0x1.4500000000028p+8, 0x1.9ffffffffffd7p+4,
+		0x1.0000000000000p+0,
 		/* n = 27 */
-		0x1.0000000000000p+0, 0x1.affffffffffcbp+4, 0x1.5efffffffffa6p+8, 0x1.6da0000000002p+11, 0x1.1237fffffffbbp+14, 0x1.3b59fffffffc9p+16, 0x1.21127ffffffbfp+18, 0x1.b19bbffffffc3p+19, 0x1.0f0157fffffdep+21, 0x1.1e0fa3fffffd8p+22, 0x1.017479fffffbap+23, 0x1.8de28dfffffb3p+23, 0x1.0941b3fffffd8p+24, 0x1.3210bbfffffb1p+24, 0x1.3210bbfffffc4p+24, 0x1.0941b3fffffd8p+24, 0x1.8de28dfffffccp+23, 0x1.017479fffffcap+23, 0x1.1e0fa3fffffd8p+22, 0x1.0f0157fffffd6p+21, 0x1.b19bbffffffd0p+19, 0x1.21127ffffffb6p+18, 0x1.3b59fffffffc9p+16, 0x1.1237fffffffccp+14, 0x1.6da0000000002p+11, 0x1.5efffffffffb1p+8, 0x1.affffffffffcbp+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.affffffffffcbp+4,
+		0x1.5efffffffffa6p+8, 0x1.6da0000000002p+11,
+		0x1.1237fffffffbbp+14, 0x1.3b59fffffffc9p+16,
+		0x1.21127ffffffbfp+18, 0x1.b19bbffffffc3p+19,
+		0x1.0f0157fffffdep+21, 0x1.1e0fa3fffffd8p+22,
+		0x1.017479fffffbap+23, 0x1.8de28dfffffb3p+23,
+		0x1.0941b3fffffd8p+24, 0x1.3210bbfffffb1p+24,
+		0x1.3210bbfffffc4p+24, 0x1.0941b3fffffd8p+24,
+		0x1.8de28dfffffccp+23, 0x1.017479fffffcap+23,
+		0x1.1e0fa3fffffd8p+22, 0x1.0f0157fffffd6p+21,
+		0x1.b19bbffffffd0p+19, 0x1.21127ffffffb6p+18,
+		0x1.3b59fffffffc9p+16, 0x1.1237fffffffccp+14,
+		0x1.6da0000000002p+11, 0x1.5efffffffffb1p+8,
+		0x1.affffffffffcbp+4, 0x1.0000000000000p+0,
 		/* n = 28 */
-		0x1.0000000000000p+0, 0x1.c000000000065p+4, 0x1.7a00000000019p+8, 0x1.9980000000004p+11, 0x1.3fec000000035p+14, 0x1.7fe8000000013p+16, 0x1.6fe9000000015p+18, 0x1.21127fffffff6p+20, 0x1.7b6848000002ap+21, 0x1.a590500000018p+22, 0x1.907c4c0000001p+23, 0x1.47ab84000000ep+24, 0x1.d032fb0000003p+24, 0x1.1da937ffffff4p+25, 0x1.3210bc000002ep+25, 0x1.1da9380000006p+25, 0x1.d032fb0000020p+24, 0x1.47ab84000000ep+24, 0x1.907c4c000001ap+23, 0x1.a590500000018p+22, 0x1.7b6848000001ep+21, 0x1.21127ffffffffp+20, 0x1.6fe900000000ap+18, 0x1.7fe8000000013p+16, 0x1.3fec000000049p+14, 0x1.9980000000004p+11, 0x1.7a00000000025p+8, 0x1.c000000000065p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.c000000000065p+4,
+		0x1.7a00000000019p+8, 0x1.9980000000004p+11,
+		0x1.3fec000000035p+14, 0x1.7fe8000000013p+16,
+		0x1.6fe9000000015p+18, 0x1.21127fffffff6p+20,
+		0x1.7b6848000002ap+21, 0x1.a590500000018p+22,
+		0x1.907c4c0000001p+23, 0x1.47ab84000000ep+24,
+		0x1.d032fb0000003p+24, 0x1.1da937ffffff4p+25,
+		0x1.3210bc000002ep+25, 0x1.1da9380000006p+25,
+		0x1.d032fb0000020p+24, 0x1.47ab84000000ep+24,
+		0x1.907c4c000001ap+23, 0x1.a590500000018p+22,
+		0x1.7b6848000001ep+21, 0x1.21127ffffffffp+20,
+		0x1.6fe900000000ap+18, 0x1.7fe8000000013p+16,
+		0x1.3fec000000049p+14, 0x1.9980000000004p+11,
+		0x1.7a00000000025p+8, 0x1.c000000000065p+4,
+		0x1.0000000000000p+0,
 		/* n = 29 */
-		0x1.0000000000000p+0, 0x1.d000000000005p+4, 0x1.9600000000052p+8, 0x1.c8c0000000036p+11, 0x1.731bfffffffefp+14, 0x1.cfe300000003bp+16, 0x1.cfe2fffffffe5p+18, 0x1.7d0cc0000000dp+20, 0x1.05f8c40000000p+22, 0x1.31a23a0000017p+23, 0x1.31a239ffffffbp+24, 0x1.07f4d5000001bp+25, 0x1.8bef3f800000cp+25, 0x1.02e15abffffe6p+26, 0x1.27dcfa000002dp+26, 0x1.27dcfa000002dp+26, 0x1.02e15ac000006p+26, 0x1.8bef3f800000cp+25, 0x1.07f4d5000001bp+25, 0x1.31a23a000000ep+24, 0x1.31a23a0000017p+23, 0x1.05f8c3ffffff8p+22, 0x1.7d0cc00000019p+20, 0x1.cfe3000000011p+18, 0x1.cfe3000000075p+16, 0x1.731c000000006p+14, 0x1.c8c0000000036p+11, 0x1.960000000005ep+8, 0x1.d000000000005p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.d000000000005p+4,
+		0x1.9600000000052p+8, 0x1.c8c0000000036p+11,
+		0x1.731bfffffffefp+14, 0x1.cfe300000003bp+16,
+		0x1.cfe2fffffffe5p+18, 0x1.7d0cc0000000dp+20,
+		0x1.05f8c40000000p+22, 0x1.31a23a0000017p+23,
+		0x1.31a239ffffffbp+24, 0x1.07f4d5000001bp+25,
+		0x1.8bef3f800000cp+25, 0x1.02e15abffffe6p+26,
+		0x1.27dcfa000002dp+26, 0x1.27dcfa000002dp+26,
+		0x1.02e15ac000006p+26, 0x1.8bef3f800000cp+25,
+		0x1.07f4d5000001bp+25, 0x1.31a23a000000ep+24,
+		0x1.31a23a0000017p+23, 0x1.05f8c3ffffff8p+22,
+		0x1.7d0cc00000019p+20, 0x1.cfe3000000011p+18,
+		0x1.cfe3000000075p+16, 0x1.731c000000006p+14,
+		0x1.c8c0000000036p+11, 0x1.960000000005ep+8,
+		0x1.d000000000005p+4, 0x1.0000000000000p+0,
 		/* n = 30 */
-		0x1.0000000000000p+0, 0x1.e000000000013p+4, 0x1.b300000000007p+8, 0x1.fb80000000090p+11, 0x1.ac34000000028p+14, 0x1.1654ffffffff1p+17, 0x1.21ede00000033p+19, 0x1.f105800000025p+20, 0x1.653bf3ffffff8p+22, 0x1.b49e9c0000000p+23, 0x1.ca73570000010p+24, 0x1.a0c5f20000031p+25, 0x1.49f20a4000028p+26, 0x1.c8d8fa7ffffebp+26, 0x1.155f2a6000022p+27, 0x1.27dcfa0000036p+27, 0x1.155f2a6000033p+27, 0x1.c8d8fa8000007p+26, 0x1.49f20a4000028p+26, 0x1.a0c5f20000031p+25, 0x1.ca7357000002dp+24, 0x1.b49e9c0000000p+23, 0x1.653bf40000019p+22, 0x1.f105800000035p+20, 0x1.21ede0000004ep+19, 0x1.1655000000013p+17, 0x1.ac34000000043p+14, 0x1.fb80000000090p+11, 0x1.b300000000015p+8, 0x1.e000000000013p+4, 0x1.0000000000000p+0,
+		0x1.0000000000000p+0, 0x1.e000000000013p+4,
+		0x1.b300000000007p+8, 0x1.fb80000000090p+11,
+		0x1.ac34000000028p+14, 0x1.1654ffffffff1p+17,
+		0x1.21ede00000033p+19, 0x1.f105800000025p+20,
+		0x1.653bf3ffffff8p+22, 0x1.b49e9c0000000p+23,
+		0x1.ca73570000010p+24, 0x1.a0c5f20000031p+25,
+		0x1.49f20a4000028p+26, 0x1.c8d8fa7ffffebp+26,
+		0x1.155f2a6000022p+27, 0x1.27dcfa0000036p+27,
+		0x1.155f2a6000033p+27, 0x1.c8d8fa8000007p+26,
+		0x1.49f20a4000028p+26, 0x1.a0c5f20000031p+25,
+		0x1.ca7357000002dp+24, 0x1.b49e9c0000000p+23,
+		0x1.653bf40000019p+22, 0x1.f105800000035p+20,
+		0x1.21ede0000004ep+19, 0x1.1655000000013p+17,
+		0x1.ac34000000043p+14, 0x1.fb80000000090p+11,
+		0x1.b300000000015p+8, 0x1.e000000000013p+4,
+		0x1.0000000000000p+0,
 	};
+	/* clang-format on */
 
 	if (k == 0 || k == n)
 		return 1;
@@ -961,7 +1215,8 @@ binomial_pmf(long n, double p, long k)
 	if (p == 0.5 && n <= 1000)
 		return cstat__choose(n, k) *
 		       from_bits((uint64_t)(1023 - n) << 52);
-	return cstat__choose(n, k) * go_pow_int(p, k) * go_pow_int(1 - p, n - k);
+	return cstat__choose(n, k) * go_pow_int(p, k) *
+	       go_pow_int(1 - p, n - k);
 }
 
 /* NormalDist{mu, sigma}.CDF(x). */
@@ -1208,8 +1463,8 @@ cstat__median_summary(const double *sorted, size_t n, double confidence,
 }
 
 void
-cstat__mode_summary(const double *sorted, size_t n, double *center,
-		    double *lo, double *hi)
+cstat__mode_summary(const double *sorted, size_t n, double *center, double *lo,
+		    double *hi)
 {
 	if (n == 0) {
 		*center = *lo = *hi = go_nan();
@@ -1276,16 +1531,16 @@ cstat__utest_samples(double alpha)
 	/* uTestMinP[n]: the smallest p-value of a U test of two samples of
 	 * size n (benchmath, generated by mktables.go). */
 	static const double min_p[10] = {
-		0, /* unused */
-		1,
-		0.3333333333333333,
-		0.1,
-		0.02857142857142857,
-		0.007936507936507936,
-		0.0021645021645021645,
-		0.0005827505827505828,
-		0.0001554001554001554,
-		4.113533525298231e-05,
+	    0, /* unused */
+	    1,
+	    0.3333333333333333,
+	    0.1,
+	    0.02857142857142857,
+	    0.007936507936507936,
+	    0.0021645021645021645,
+	    0.0005827505827505828,
+	    0.0001554001554001554,
+	    4.113533525298231e-05,
 	};
 
 	for (int n = 1; n < 10; n++)

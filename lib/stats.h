@@ -8,9 +8,10 @@
  * the sample-size thresholds behind benchstat's "need >= N samples"
  * warnings, and the two-sided Mann-Whitney U test with its exact
  * distribution (Mann-Whitney 1947 without ties, Cheung-Klotz 1997 with ties)
- * or the normal approximation.  Arithmetic is done in the same order as Go
- * so that results are bit-identical wherever Go's own result is
- * deterministic; exp, log, lgamma and erfc come from the C library.
+ * or the normal approximation.  Arithmetic is done in the same order as Go,
+ * on ports of Go's own exp, log, lgamma and erfc, so that results are
+ * bit-identical to Go's (on amd64, where benchstat's expectations come
+ * from) wherever Go's own result is deterministic.
  *
  * Everything here is internal to libcstat (the cstat__ prefix).  No function
  * keeps global state, prints or exits.  Functions that can fail return 0 (or

@@ -53,6 +53,7 @@ struct cstat__table {
 
 struct cstat_tables {
 	struct cstat__strtab strs;
+	struct cstat__vpool values; /* every cell's values */
 	/* Flattened fields of the table key, .unit included, as names. */
 	uint32_t *key_fields;
 	size_t nkey_fields;
@@ -73,6 +74,8 @@ cstat__tstr(const struct cstat_tables *t, uint32_t id)
 
 /* Formats a cell's "± x%" text (Summary.PctRangeString) into buf (>= 32). */
 void cstat__pct_range(const struct cstat__cell *c, char *buf, size_t size);
+/* Formats pct as fmt's "%+.2f%%" (the delta and the geomean ratio). */
+void cstat__fmt_percent(char *buf, size_t size, double pct);
 /* Formats the delta column (Comparison.FormatDelta) against base. */
 void cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 			 size_t size);

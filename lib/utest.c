@@ -7,14 +7,17 @@
  * no ties, and Cheung and Klotz's 1997 counting of rank configurations when
  * it does.  Large samples use the normal approximation with tie and
  * continuity corrections.  Sums are accumulated in the order Go accumulates
- * them, so p-values are bit-identical to Go's wherever exp, lgamma and erfc
- * of the C library agree with Go's.
+ * them and exp, lgamma and erfc are ports of Go's own (in stats.c), so the
+ * p-values are Go's to the last bit.
  *
- * Speed comes from a cache object rather than from different arithmetic:
- * the exact distribution without ties depends only on the two sample sizes,
- * so the cache keeps its cumulative sums per pair of sizes (Go's own
- * prefix sum, computed once), and it keeps the scratch memory of the test
- * so that a run of tests allocates nothing after the first few.
+ * Speed comes from reuse and from exact arithmetic, not from different
+ * answers.  The exact distribution without ties depends only on the two
+ * sample sizes, so a cache object keeps its running sums per pair of sizes
+ * (Go's own prefix sums, computed once) along with the scratch memory of
+ * the test, and a run of tests allocates nothing after the first few.
+ * With ties on at most 20 values in all, every number in Go's computation
+ * is an exact integer, so a direct count in integers stands in for Go's
+ * memo tables and gives the same double much faster.
  */
 #include "stats.h"
 
@@ -130,7 +133,7 @@ cstat__ucache_new(struct cstat__ucache **out)
 		c->pascal[n][0] = 1;
 		for (size_t k = 1; k <= n; k++)
 			c->pascal[n][k] =
-				c->pascal[n - 1][k - 1] + c->pascal[n - 1][k];
+			    c->pascal[n - 1][k - 1] + c->pascal[n - 1][k];
 	}
 	*out = c;
 	return 0;
@@ -168,12 +171,14 @@ choose(struct cstat__ucache *c, long n, long k)
 	return *slot;
 }
 
+/* The larger of a and b. */
 static long
 max_long(long a, long b)
 {
 	return a > b ? a : b;
 }
 
+/* The smaller of a and b. */
 static long
 min_long(long a, long b)
 {
@@ -200,8 +205,8 @@ build_cdf(struct cstat__ucache *c, long big_n, long big_m, double **out)
 	long umax = big_n * big_m / 2;
 	size_t width = (size_t)umax + 1;
 	size_t cells = ((size_t)big_n + 1) * width;
-	int err = reserve((void **)&c->dp, &c->dp_cap, cells, sizeof(double),
-			  false);
+	int err =
+	    reserve((void **)&c->dp, &c->dp_cap, cells, sizeof(double), false);
 
 	if (err)
 		return err;
@@ -223,7 +228,7 @@ build_cdf(struct cstat__ucache *c, long big_n, long big_m, double **out)
 			const double *lp = memo + (size_t)(n - 1) * width;
 			/* p_{n,m-1}, or p_{m-1,n} by symmetry when n == m. */
 			const double *rp =
-				memo + (size_t)(n <= m - 1 ? n : m - 1) * width;
+			    memo + (size_t)(n <= m - 1 ? n : m - 1) * width;
 			double *o = memo + (size_t)n * width;
 			long ulim = min_long(n * m, umax);
 			double nplusm = (double)(n + m);
@@ -312,6 +317,7 @@ struct klotz {
 	size_t npool;
 };
 
+/* Entry [k][n1] of a bounds table made by klotz_bounds(). */
 static int
 bound_at(const int *table, const struct klotz *kz, long k, long n1)
 {
@@ -323,7 +329,7 @@ static size_t
 index_slot(const struct klotz *kz, long k, long n1, long two_u)
 {
 	return ((size_t)k * (size_t)(kz->n1max + 1) + (size_t)n1) *
-		       (size_t)(kz->top + 1) +
+		   (size_t)(kz->top + 1) +
 	       (size_t)two_u;
 }
 
@@ -382,7 +388,7 @@ klotz_insert(struct klotz *kz, long k, long n1, long two_u)
 	if (err)
 		return err;
 	c->pool[kz->npool] = (struct umemo_entry){
-		.k = (int)k, .n1 = (int)n1, .two_u = (int)two_u, .count = 0};
+	    .k = (int)k, .n1 = (int)n1, .two_u = (int)two_u, .count = 0};
 	kz->npool++;
 	c->index[slot] = (uint32_t)kz->npool;
 	return 0;
@@ -406,14 +412,14 @@ klotz_keys(struct klotz *kz)
 	for (long k = kz->big_k - 1; k >= 2; k--) {
 		tsum -= kz->t[k];
 		lv[2 * k] = kz->npool;
-		for (size_t e = lv[2 * (k + 1)]; e < lv[2 * (k + 1) + 1];
-		     e++) {
+		for (size_t e = lv[2 * (k + 1)]; e < lv[2 * (k + 1) + 1]; e++) {
 			long n1 = c->pool[e].n1, two_u = c->pool[e].two_u;
 			long rk_low = max_long(0, n1 - tsum);
 			long rk_high = min_long(n1, kz->t[k]);
 
 			for (long rk = rk_low; rk <= rk_high; rk++) {
-				long tu = two_u - rk * (kz->a[k + 1] - 2 * n1 + rk);
+				long tu =
+				    two_u - rk * (kz->a[k + 1] - 2 * n1 + rk);
 				long nk = n1 - rk;
 
 				if (tu < bound_at(kz->lo, kz, k, nk) ||
@@ -484,7 +490,8 @@ klotz_counts(struct klotz *kz)
 
 			for (long rk = rk_low; rk <= rk_high; rk++) {
 				long tu = two_u - rk * (kz->a[k] - 2 * n1 + rk);
-				double x = klotz_lookup(kz, k, tsum, n1 - rk, tu);
+				double x =
+				    klotz_lookup(kz, k, tsum, n1 - rk, tu);
 
 				sum += x * choose(c, t[k - 1], rk);
 			}
@@ -512,16 +519,16 @@ klotz_counts(struct klotz *kz)
  * C(tsum, n1).  Only the undecided band in between is carried forward.
  */
 static int
-count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k,
-		 long top, double *out)
+count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k, long top,
+		 double *out)
 {
 	const int *t = c->ints;
 	long w = top + 1;
 	size_t rows = (size_t)n1 + 1;
 	/* The counts are all zero between calls; each call clears what it
 	 * used on the way out. */
-	int err = reserve((void **)&c->counts, &c->counts_cap,
-			  rows * (size_t)w, sizeof(uint32_t), true);
+	int err = reserve((void **)&c->counts, &c->counts_cap, rows * (size_t)w,
+			  sizeof(uint32_t), true);
 
 	if (err)
 		return err;
@@ -529,7 +536,8 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k,
 	uint32_t *cnt = c->counts;
 	/* The range of v where each row may be non-zero; empty when
 	 * first > last. */
-	long first[CSTAT_UTEST_EXACT_LIMIT + 1], last[CSTAT_UTEST_EXACT_LIMIT + 1];
+	long first[CSTAT_UTEST_EXACT_LIMIT + 1],
+	    last[CSTAT_UTEST_EXACT_LIMIT + 1];
 	uint64_t total = 0;
 	long seen = 0, jlow = 0;
 
@@ -605,7 +613,8 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k,
 					sum += row[v];
 				total += sum * c->pascal[rem][need];
 				memset(row + lo, 0,
-				       (size_t)(decided - lo + 1) * sizeof(*row));
+				       (size_t)(decided - lo + 1) *
+					   sizeof(*row));
 				lo = decided + 1;
 			}
 			if (alive < hi) {
@@ -660,9 +669,9 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 
 	size_t w = (size_t)n1 + 1;
 	size_t nbounds = (size_t)(big_k + 1) * w;
-	int err = reserve((void **)&c->ints, &c->ints_cap,
-			  2 * (size_t)big_k + 1 + 2 * nbounds, sizeof(int),
-			  false);
+	int err =
+	    reserve((void **)&c->ints, &c->ints_cap,
+		    2 * (size_t)big_k + 1 + 2 * nbounds, sizeof(int), false);
 
 	if (!err)
 		err = reserve((void **)&c->index, &c->index_cap,
@@ -682,15 +691,15 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 	int *lo = a + big_k + 1;
 	int *hi = lo + nbounds;
 	struct klotz kz = {
-		.c = c,
-		.t = c->ints,
-		.big_k = big_k,
-		.n1max = n1,
-		.top = top,
-		.a = a,
-		.lo = lo,
-		.hi = hi,
-		.npool = 1,
+	    .c = c,
+	    .t = c->ints,
+	    .big_k = big_k,
+	    .n1max = n1,
+	    .top = top,
+	    .a = a,
+	    .lo = lo,
+	    .hi = hi,
+	    .npool = 1,
 	};
 
 	klotz_bounds(kz.t, big_k, n1, a, lo, hi);
@@ -698,7 +707,7 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 	/* Level K holds just the whole problem; it is never looked up, so
 	 * it stays out of the index. */
 	c->pool[0] = (struct umemo_entry){
-		.k = (int)big_k, .n1 = (int)n1, .two_u = (int)top, .count = 0};
+	    .k = (int)big_k, .n1 = (int)n1, .two_u = (int)top, .count = 0};
 	c->levels[2 * big_k] = 0;
 	c->levels[2 * big_k + 1] = 1;
 
@@ -799,8 +808,8 @@ rank_samples(struct cstat__ucache *c, const double *merged,
 	     const unsigned char *labels, size_t n, double *r1, long *nties,
 	     bool *has_ties)
 {
-	int err = reserve((void **)&c->ints, &c->ints_cap, n, sizeof(int),
-			  false);
+	int err =
+	    reserve((void **)&c->ints, &c->ints_cap, n, sizeof(int), false);
 
 	if (err)
 		return err;
@@ -838,15 +847,19 @@ rank_samples(struct cstat__ucache *c, const double *merged,
 
 /* The normal approximation with tie and continuity corrections. */
 static int
-normal_approx(const int *t, long nties, long n1, long n2, double u1,
-	      double *p)
+normal_approx(const int *t, long nties, long n1, long n2, double u1, double *p)
 {
-	long tie_sum = 0;
+	/* Go sums t^3 - t in a wrapping 64-bit int; do the same without
+	 * signed overflow. */
+	uint64_t tie_sum = 0;
 
-	for (long i = 0; i < nties; i++)
-		tie_sum += (long)t[i] * t[i] * t[i] - t[i];
+	for (long i = 0; i < nties; i++) {
+		uint64_t ti = (uint64_t)t[i];
 
-	double tc = (double)tie_sum;
+		tie_sum += ti * ti * ti - ti;
+	}
+
+	double tc = (double)(int64_t)tie_sum;
 	double big_n = (double)(n1 + n2);
 	double mu = (double)(n1 * n2) / 2;
 	double sigma = sqrt((double)(n1 * n2) *
@@ -871,6 +884,7 @@ normal_approx(const int *t, long nties, long n1, long n2, double u1,
 	return 0;
 }
 
+/* cstat__mann_whitney() on a cache that is not NULL. */
 static int
 mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
 	     const double *x2, size_t n2, double *p)
@@ -924,8 +938,8 @@ mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
 }
 
 int
-cstat__mann_whitney(struct cstat__ucache *cache, const double *x1,
-		    size_t n1, const double *x2, size_t n2, double *p)
+cstat__mann_whitney(struct cstat__ucache *cache, const double *x1, size_t n1,
+		    const double *x2, size_t n2, double *p)
 {
 	if (n1 == 0 || n2 == 0)
 		return CSTAT_EINVAL;

@@ -42,17 +42,23 @@ cstat__arena_release(struct cstat__arena *a)
 void *
 cstat__arena_alloc(struct cstat__arena *a, size_t len)
 {
-	const size_t align = sizeof(max_align_t);
-	struct cstat__arena_block *b = a->head;
+	return cstat__arena_alloc_aligned(a, len, _Alignof(max_align_t));
+}
 
-	len = (len + align - 1) / align * align;
-	if (!b || b->size - b->used < len) {
+void *
+cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len, size_t align)
+{
+	struct cstat__arena_block *b = a->head;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+
+	if (!b || at > b->size || b->size - at < len) {
 		size_t size = a->block_size;
 
 		if (size < (size_t)1 << 20)
 			a->block_size *= 2;
 		if (size < len)
 			size = len;
+		/* Block data is aligned for any type (max_align_t). */
 		b = malloc(sizeof(*b) + size);
 		if (!b)
 			return NULL;
@@ -60,9 +66,10 @@ cstat__arena_alloc(struct cstat__arena *a, size_t len)
 		b->used = 0;
 		b->next = a->head;
 		a->head = b;
+		at = 0;
 	}
-	void *p = (char *)b->data + b->used;
-	b->used += len;
+	void *p = (char *)b->data + at;
+	b->used = at + len;
 	return p;
 }
 
@@ -454,4 +461,102 @@ cstat__utf8_runes(const char *s, size_t len)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* The capacity of each size class: 4, then growing by half. */
+static const uint32_t vpool_caps[CSTAT__VPOOL_CLASSES] = {
+	4,    6,    9,    13,   19,   28,    42,    63,
+	94,   141,  211,  316,  474,  711,   1066,  1599,
+	2398, 3597, 5395, 8092, 12138, 18207, 27310, 40965,
+};
+
+static uint32_t
+vpool_class_cap(int k)
+{
+	return vpool_caps[k];
+}
+
+void
+cstat__vpool_init(struct cstat__vpool *p)
+{
+	memset(p, 0, sizeof(*p));
+	cstat__arena_init(&p->arena);
+}
+
+void
+cstat__vpool_release(struct cstat__vpool *p)
+{
+	for (size_t i = 0; i < p->nbig; i++)
+		free(p->big[i]);
+	free(p->big);
+	cstat__arena_release(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+vpool_class_of(uint32_t cap)
+{
+	for (int k = 0; k < CSTAT__VPOOL_CLASSES; k++)
+		if (vpool_caps[k] == cap)
+			return k;
+	return -1;
+}
+
+int
+cstat__vpool_grow(struct cstat__vpool *p, double **vals, uint32_t n,
+		  uint32_t *cap)
+{
+	int k = *cap ? vpool_class_of(*cap) + 1 : 0;
+	double *nv;
+	uint32_t ncap;
+
+	if (*cap && k == 0) {
+		/* Already beyond the classes: a malloc'd array. */
+		size_t i;
+		for (i = 0; i < p->nbig && p->big[i] != *vals; i++)
+			;
+		if (*cap > UINT32_MAX / 2 - 1)
+			return CSTAT_ENOMEM;
+		ncap = *cap + *cap / 2;
+		nv = realloc(*vals, (size_t)ncap * sizeof(*nv));
+		if (!nv)
+			return CSTAT_ENOMEM;
+		p->big[i] = nv;
+		*vals = nv;
+		*cap = ncap;
+		return 0;
+	}
+	if (k < CSTAT__VPOOL_CLASSES) {
+		ncap = vpool_class_cap(k);
+		if (p->free_lists[k]) {
+			nv = p->free_lists[k];
+			memcpy(&p->free_lists[k], nv, sizeof(void *));
+		} else {
+			nv = cstat__arena_alloc_aligned(
+				&p->arena, (size_t)ncap * sizeof(*nv),
+				sizeof(*nv));
+			if (!nv)
+				return CSTAT_ENOMEM;
+		}
+	} else {
+		ncap = vpool_class_cap(CSTAT__VPOOL_CLASSES - 1);
+		ncap += ncap / 2;
+		if (cstat__grow((void **)&p->big, &p->big_cap, p->nbig + 1,
+				sizeof(*p->big)))
+			return CSTAT_ENOMEM;
+		nv = malloc((size_t)ncap * sizeof(*nv));
+		if (!nv)
+			return CSTAT_ENOMEM;
+		p->big[p->nbig++] = nv;
+	}
+	if (n)
+		memcpy(nv, *vals, (size_t)n * sizeof(*nv));
+	if (*cap && k - 1 < CSTAT__VPOOL_CLASSES) {
+		/* The outgrown block joins its class's free list. */
+		memcpy(*vals, &p->free_lists[k - 1], sizeof(void *));
+		p->free_lists[k - 1] = *vals;
+	}
+	*vals = nv;
+	*cap = ncap;
+	return 0;
 }

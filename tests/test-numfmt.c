@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -824,6 +825,39 @@ test_scaler_format_buffer(void **state)
 	assert_string_equal(big + n - 12, ".0000000000n");
 }
 
+/*
+ * The fast path of cstat__fmt_go_fixed() must agree with printf's exact
+ * rounding (glibc rounds the exact binary value half to even, as Go does)
+ * on every value: random magnitudes, values near rounding ties, negatives
+ * and zero, at every precision the scalers use.
+ */
+static void
+test_fmt_go_fixed_fast_path_matches_printf(void **state)
+{
+	uint64_t x = 88172645463325252ULL;
+	char got[CSTAT__GO_FIXED_SIZE(10)], want[CSTAT__GO_FIXED_SIZE(10)];
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		/* xorshift64: a fixed, reproducible sequence. */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int prec = (int)(x % 11);
+		double mant = (double)(x >> 11) / 9007199254740992.0;
+		double v = mant * pow(10, (double)((x >> 3) % 16) - 6);
+		if (i % 3 == 0) /* near a tie: k + 0.5 units of the last digit */
+			v = ((double)(x % 100000) + 0.5) / pow(10, prec);
+		if (i % 7 == 0)
+			v = -v;
+		cstat__fmt_go_fixed(got, sizeof(got), v, prec);
+		snprintf(want, sizeof(want), "%.*f", prec, v);
+		if (strcmp(got, want) != 0)
+			fail_msg("%.17g at %d: got %s, want %s", v, prec, got,
+				 want);
+	}
+}
+
 int
 main(void)
 {
@@ -858,6 +892,7 @@ main(void)
 		cmocka_unit_test(test_scaler_common_binary_thresholds),
 		cmocka_unit_test(test_scaler_common_nan_and_inf),
 		cmocka_unit_test(test_scaler_format_buffer),
+		cmocka_unit_test(test_fmt_go_fixed_fast_path_matches_printf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
