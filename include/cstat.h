@@ -146,7 +146,13 @@ struct cstat_result {
 	size_t name_len;
 	const struct cstat_config *config; /* file configuration, in order */
 	size_t nconfig;
-	/* Changes whenever the configuration changes, in any file. */
+	/* The same configuration as "key: value\n" lines, NUL-ended: one
+	 * comparison tells whether two results share a configuration.  A
+	 * result built by hand may set it to NULL (the builder then compares
+	 * config itself); if set, it must match config. */
+	const char *config_text;
+	size_t config_text_len;
+	/* Changes whenever the reader's configuration changes. */
 	unsigned long config_version;
 	const struct cstat_value *values;
 	size_t nvalues;

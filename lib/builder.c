@@ -23,7 +23,7 @@
 #include "stats.h"
 #include "tables.h"
 
-/* A cell being filled: 32 bytes, as there can be 100,000s. */
+/* A cell being filled: 40 bytes, as there can be 100,000s. */
 struct bcell {
 	double *vals;
 	uint32_t n, cap;
@@ -31,6 +31,7 @@ struct bcell {
 	uint32_t col;      /* column key */
 	uint32_t res0;     /* first residue key */
 	uint32_t resx;     /* index + 1 in the builder's resx, or 0 */
+	uint32_t next;     /* next cell of the same table row, + 1 */
 };
 
 /* The further residue keys of a cell whose results differ in them. */
@@ -46,16 +47,25 @@ struct btable {
 	bool last_valid;
 	uint32_t *trows; /* global table-row indices */
 	size_t ntrows, trows_cap;
-	uint32_t *cols;  /* column keys */
-	size_t ncols, cols_cap;
 	uint32_t *cells;
 	size_t ncells, cells_cap;
 };
 
+/*
+ * A row of one table.  The rows of one row key, and the cells of one row,
+ * are chained, so finding a cell walks a short list of recently made
+ * records instead of probing a hash map in cold memory; a chain longer
+ * than CHAIN_MAX switches to the maps.
+ */
 struct trow {
 	uint32_t table;
-	uint32_t row; /* row key */
+	uint32_t row;        /* row key */
+	uint32_t next;       /* next table row of the same row key, + 1 */
+	uint32_t first_cell; /* + 1 */
+	uint32_t ncells;
 };
+
+#define CHAIN_MAX 8
 
 struct cstat_builder {
 	struct cstat__strtab strs;
@@ -75,8 +85,11 @@ struct cstat_builder {
 	struct resx *resx;
 	size_t nresx, resx_cap;
 
+	/* By row key: its first table row + 1, and how many it has. */
+	uint32_t *row_first, *row_ntrows;
+	size_t row_cap;
+	/* For long chains only. */
 	struct cstat__u64map trow_map; /* table << 32 | row key -> trow */
-	struct cstat__u64map col_map;  /* table << 32 | col key -> 1 */
 	struct cstat__u64map cell_map; /* trow << 32 | col key -> cell */
 
 	/*
@@ -109,7 +122,6 @@ cstat_builder_free(cstat_builder *b)
 		return;
 	for (size_t i = 0; i < b->ntables; i++) {
 		free(b->tables[i].trows);
-		free(b->tables[i].cols);
 		free(b->tables[i].cells);
 	}
 	cstat__vpool_release(&b->values);
@@ -123,8 +135,9 @@ cstat_builder_free(cstat_builder *b)
 	free(b->trows);
 	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
-	cstat__u64map_release(&b->col_map);
 	cstat__u64map_release(&b->cell_map);
+	free(b->row_first);
+	free(b->row_ntrows);
 	cstat__proj_release(&b->table_proj);
 	cstat__proj_release(&b->row_proj);
 	cstat__proj_release(&b->col_proj);
@@ -170,7 +183,6 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__proj_init(&b->col_proj, &b->strs);
 	cstat__proj_init(&b->residue_proj, &b->strs);
 	cstat__u64map_init(&b->trow_map);
-	cstat__u64map_init(&b->col_map);
 	cstat__u64map_init(&b->cell_map);
 	cstat__vpool_init(&b->values);
 	/* benchstat's defaults: -table .config -row .fullname -col .file. */
@@ -225,57 +237,136 @@ push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 	return 0;
 }
 
-/* The cell of (table, row, col), created with its row and column. */
+/* The table row (table, row), or UINT32_MAX. */
+static uint32_t
+find_trow(const cstat_builder *b, uint32_t table, uint32_t row)
+{
+	if (row >= b->row_cap || !b->row_first[row])
+		return UINT32_MAX;
+	if (b->row_ntrows[row] > CHAIN_MAX)
+		return cstat__u64map_get(&b->trow_map,
+					 (uint64_t)table << 32 | row);
+	for (uint32_t i = b->row_first[row]; i; i = b->trows[i - 1].next)
+		if (b->trows[i - 1].table == table)
+			return i - 1;
+	return UINT32_MAX;
+}
+
+static int
+new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
+{
+	struct btable *t = &b->tables[table];
+	int rc;
+
+	if (row >= b->row_cap) {
+		size_t old = b->row_cap, c2 = b->row_cap;
+		if (cstat__grow((void **)&b->row_first, &b->row_cap,
+				(size_t)row + 1, sizeof(*b->row_first)) ||
+		    cstat__grow((void **)&b->row_ntrows, &c2, (size_t)row + 1,
+				sizeof(*b->row_ntrows)))
+			return CSTAT_ENOMEM;
+		memset(b->row_first + old, 0,
+		       (b->row_cap - old) * sizeof(*b->row_first));
+		memset(b->row_ntrows + old, 0,
+		       (b->row_cap - old) * sizeof(*b->row_ntrows));
+	}
+	if (cstat__grow((void **)&b->trows, &b->trows_cap, b->ntrows + 1,
+			sizeof(*b->trows)))
+		return CSTAT_ENOMEM;
+	uint32_t tr = (uint32_t)b->ntrows++;
+	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0};
+	b->row_first[row] = tr + 1;
+	uint32_t n = ++b->row_ntrows[row];
+	/* Past CHAIN_MAX the map holds every table row of this row key. */
+	if (n == CHAIN_MAX + 1) {
+		for (uint32_t i = b->row_first[row]; i; i = b->trows[i - 1].next)
+			if (cstat__u64map_put(&b->trow_map,
+					      (uint64_t)b->trows[i - 1].table
+							      << 32 |
+						      row,
+					      i - 1))
+				return CSTAT_ENOMEM;
+	} else if (n > CHAIN_MAX + 1) {
+		rc = cstat__u64map_put(&b->trow_map,
+				       (uint64_t)table << 32 | row, tr);
+		if (rc)
+			return rc;
+	}
+	*out = tr;
+	return push_u32(&t->trows, &t->ntrows, &t->trows_cap, tr);
+}
+
+/* The cell of table row tr in column col, or UINT32_MAX. */
+static uint32_t
+find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
+{
+	const struct trow *r = &b->trows[tr];
+
+	if (r->ncells > CHAIN_MAX)
+		return cstat__u64map_get(&b->cell_map,
+					 (uint64_t)tr << 32 | col);
+	for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
+		if (b->cells[i - 1].col == col)
+			return i - 1;
+	return UINT32_MAX;
+}
+
+static int
+new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
+	 uint32_t *out)
+{
+	struct btable *t = &b->tables[b->trows[tr].table];
+
+	if (cstat__grow((void **)&b->cells, &b->cells_cap, b->ncells + 1,
+			sizeof(*b->cells)))
+		return CSTAT_ENOMEM;
+	uint32_t ci = (uint32_t)b->ncells++;
+	struct trow *r = &b->trows[tr];
+	struct bcell *c = &b->cells[ci];
+	memset(c, 0, sizeof(*c));
+	c->trow = tr;
+	c->col = col;
+	c->res0 = residue;
+	c->next = r->first_cell;
+	r->first_cell = ci + 1;
+	r->ncells++;
+	if (r->ncells == CHAIN_MAX + 1) {
+		for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
+			if (cstat__u64map_put(&b->cell_map,
+					      (uint64_t)tr << 32 |
+						      b->cells[i - 1].col,
+					      i - 1))
+				return CSTAT_ENOMEM;
+	} else if (r->ncells > CHAIN_MAX + 1) {
+		if (cstat__u64map_put(&b->cell_map, (uint64_t)tr << 32 | col,
+				      ci))
+			return CSTAT_ENOMEM;
+	}
+	*out = ci;
+	return push_u32(&t->cells, &t->ncells, &t->cells_cap, ci);
+}
+
+/* The cell of (table, row, col), created with its row if need be. */
 static int
 cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	 uint32_t residue, struct bcell **out)
 {
 	struct btable *t = &b->tables[table];
+	int rc;
 
 	if (t->last_valid && t->last_row == row && t->last_col == col) {
 		*out = &b->cells[t->last_cell];
 		return 0;
 	}
-	uint64_t rk = (uint64_t)table << 32 | row;
-	uint32_t trow = cstat__u64map_get(&b->trow_map, rk);
-	int rc;
-
-	if (trow == UINT32_MAX) {
-		if (cstat__grow((void **)&b->trows, &b->trows_cap,
-				b->ntrows + 1, sizeof(*b->trows)))
-			return CSTAT_ENOMEM;
-		trow = (uint32_t)b->ntrows++;
-		b->trows[trow] = (struct trow){table, row};
-		rc = cstat__u64map_put(&b->trow_map, rk, trow);
-		if (!rc)
-			rc = push_u32(&t->trows, &t->ntrows, &t->trows_cap,
-				      trow);
+	uint32_t tr = find_trow(b, table, row);
+	if (tr == UINT32_MAX) {
+		rc = new_trow(b, table, row, &tr);
 		if (rc)
 			return rc;
 	}
-	uint64_t ck = (uint64_t)trow << 32 | col;
-	uint32_t ci = cstat__u64map_get(&b->cell_map, ck);
+	uint32_t ci = find_cell(b, tr, col);
 	if (ci == UINT32_MAX) {
-		uint64_t tk = (uint64_t)table << 32 | col;
-		if (cstat__u64map_get(&b->col_map, tk) == UINT32_MAX) {
-			rc = cstat__u64map_put(&b->col_map, tk, 1);
-			if (!rc)
-				rc = push_u32(&t->cols, &t->ncols,
-					      &t->cols_cap, col);
-			if (rc)
-				return rc;
-		}
-		if (cstat__grow((void **)&b->cells, &b->cells_cap,
-				b->ncells + 1, sizeof(*b->cells)))
-			return CSTAT_ENOMEM;
-		ci = (uint32_t)b->ncells++;
-		memset(&b->cells[ci], 0, sizeof(b->cells[ci]));
-		b->cells[ci].trow = trow;
-		b->cells[ci].col = col;
-		b->cells[ci].res0 = residue;
-		rc = cstat__u64map_put(&b->cell_map, ck, ci);
-		if (!rc)
-			rc = push_u32(&t->cells, &t->ncells, &t->cells_cap, ci);
+		rc = new_cell(b, tr, col, residue, &ci);
 		if (rc)
 			return rc;
 	}
@@ -316,22 +407,15 @@ same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 	const char *p = id->data, *end = id->data + id->len;
 	size_t flen = strlen(res->file);
 
-	if ((size_t)(end - p) < res->name_len + flen + 2 ||
+	if ((size_t)(end - p) != res->name_len + flen + 2 +
+					 res->config_text_len ||
 	    memcmp(p, res->name, res->name_len) != 0 || p[res->name_len])
 		return false;
 	p += res->name_len + 1;
 	if (memcmp(p, res->file, flen + 1) != 0)
 		return false;
 	p += flen + 1;
-	for (size_t i = 0; i < res->nconfig; i++) {
-		const char *k = res->config[i].key, *v = res->config[i].value;
-		size_t kl = strlen(k) + 1, vl = strlen(v) + 1;
-		if ((size_t)(end - p) < kl + vl || memcmp(p, k, kl) != 0 ||
-		    memcmp(p + kl, v, vl) != 0)
-			return false;
-		p += kl + vl;
-	}
-	return p == end;
+	return memcmp(p, res->config_text, res->config_text_len) == 0;
 }
 
 static int
@@ -345,13 +429,8 @@ record_identity(struct cstat__buf *id, const struct cstat_result *res)
 		rc = cstat__buf_add(id, "", 1);
 	if (!rc)
 		rc = cstat__buf_add(id, res->file, strlen(res->file) + 1);
-	for (size_t i = 0; i < res->nconfig && !rc; i++) {
-		rc = cstat__buf_add(id, res->config[i].key,
-				    strlen(res->config[i].key) + 1);
-		if (!rc)
-			rc = cstat__buf_add(id, res->config[i].value,
-					    strlen(res->config[i].value) + 1);
-	}
+	if (!rc && res->config_text_len)
+		rc = cstat__buf_add(id, res->config_text, res->config_text_len);
 	return rc;
 }
 
@@ -401,7 +480,9 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		return CSTAT_EINVAL;
 	if (b->built)
 		return CSTAT_ESTATE;
-	if (b->last_valid && same_identity(&b->last_id, res)) {
+	/* A result made by hand may lack config_text: project it fully. */
+	if (b->last_valid && (res->config_text || !res->nconfig) &&
+	    same_identity(&b->last_id, res)) {
 		row = b->last_row;
 		col = b->last_col;
 		residue = b->last_residue;
@@ -885,7 +966,18 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 
 	/* Rows and columns, sorted in the global order of their keys. */
 	t->nrows = bt->ntrows;
-	t->ncols = bt->ncols;
+	/* The table's columns: the distinct columns of its cells. */
+	rc = scratch_pos(&bd->col_pos, &bd->col_pos_cap,
+			 b->col_proj.keys.count);
+	if (rc)
+		return rc;
+	size_t ncols = 0;
+	for (size_t i = 0; i < bt->ncells; i++) {
+		uint32_t ck = b->cells[bt->cells[i]].col;
+		if (bd->col_pos[ck] == UINT32_MAX)
+			bd->col_pos[ck] = (uint32_t)ncols++;
+	}
+	t->ncols = ncols;
 	rows = malloc((t->nrows + 1) * sizeof(*rows));
 	t->row_labels = malloc((t->nrows + 1) * sizeof(*t->row_labels));
 	uint32_t *cols = malloc((t->ncols + 1) * sizeof(*cols));
@@ -901,7 +993,13 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	}
 	for (size_t i = 0; i < t->nrows; i++)
 		rows[i] = b->trows[bt->trows[i]].row;
-	memcpy(cols, bt->cols, t->ncols * sizeof(*cols));
+	for (size_t i = 0; i < bt->ncells; i++) {
+		uint32_t ck = b->cells[bt->cells[i]].col;
+		if (bd->col_pos[ck] != UINT32_MAX) {
+			cols[bd->col_pos[ck]] = ck;
+			bd->col_pos[ck] = UINT32_MAX;
+		}
+	}
 	rc = sort_by_rank(rows, t->nrows, bd->row_rank, bd->row_by_rank,
 			  b->row_proj.keys.count, bd->bits);
 	if (!rc)
@@ -1000,7 +1098,6 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	/* The lookup maps served adding only; free them before the tables
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
-	cstat__u64map_release(&b->col_map);
 	cstat__u64map_release(&b->cell_map);
 	rc = cstat__ucache_new(&bd.ucache);
 	if (!rc)

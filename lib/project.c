@@ -39,6 +39,7 @@ cstat__proj_release(struct cstat__proj *p)
 	free(p->cache_vals);
 	free(p->last_row);
 	cstat__buf_release(&p->last_name);
+	cstat__buf_release(&p->cache_text);
 	cstat__tuptab_release(&p->keys);
 	cstat__arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
@@ -211,8 +212,11 @@ fill_config(struct cstat__proj *p, const struct cstat_result *res)
 	struct cstat__part *g = &p->parts[p->config_part];
 	int rc;
 
-	if (p->cache_valid && p->cache_version == res->config_version &&
-	    p->cache_file == res->file) {
+	/* Keyed by the configuration's text, so the cache is exact. */
+	if (p->cache_valid && res->config_text &&
+	    p->cache_text.len == res->config_text_len &&
+	    memcmp(p->cache_text.data, res->config_text,
+		   res->config_text_len) == 0) {
 		for (size_t i = 0; i < g->nmembers; i++)
 			p->row[g->members[i]] = p->cache_vals[g->members[i]];
 		return 0;
@@ -240,9 +244,10 @@ fill_config(struct cstat__proj *p, const struct cstat_result *res)
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < g->nmembers; i++)
 		p->cache_vals[g->members[i]] = p->row[g->members[i]];
-	p->cache_valid = true;
-	p->cache_version = res->config_version;
-	p->cache_file = res->file;
+	p->cache_text.len = 0;
+	p->cache_valid = res->config_text &&
+			 !cstat__buf_add(&p->cache_text, res->config_text,
+					 res->config_text_len);
 	return 0;
 }
 

@@ -79,8 +79,7 @@ struct cstat__proj {
 	const char *file_ptr;
 	uint32_t file_id;
 	/* Cache of the .config projection for one configuration. */
-	unsigned long cache_version;
-	const char *cache_file;
+	struct cstat__buf cache_text; /* the config_text it was made from */
 	bool cache_valid;
 	uint32_t *cache_vals; /* by field index, the projected .config values */
 	size_t cache_cap;

@@ -76,6 +76,9 @@ struct cstat_reader {
 	struct cstat_config *config_view;
 	size_t config_view_cap;
 	unsigned long config_version;
+	/* The configuration as "key: value" lines, for config_text. */
+	struct cstat__buf config_text;
+	unsigned long view_version; /* config_version of the view + 1 */
 
 	/* The current result. */
 	struct cstat_result result;
@@ -131,6 +134,7 @@ cstat_reader_free(cstat_reader *r)
 		free(r->config[i].value);
 	free(r->config);
 	free(r->config_view);
+	cstat__buf_release(&r->config_text);
 	free(r->values);
 	free(r->name);
 	free(r->buf);
@@ -413,41 +417,19 @@ static const unsigned char byte_class[256] = {
  * skips the spaces after it (benchfmt's splitField).  *sep tells whether a
  * space ended the field.
  */
-static void
-split_field(const char **p, const char *end, const char **f, size_t *flen,
-	    bool *sep)
+/*
+ * split_field()'s general case, from the first byte of a multi-byte
+ * character on: checks each character against Unicode's spaces.  Kept out
+ * of line so the ASCII fast path stays small.
+ */
+static __attribute__((noinline)) void
+split_field_slow(const unsigned char *s, const unsigned char *q,
+		 const unsigned char *e, const char **p, const char **f,
+		 size_t *flen, bool *sep)
 {
-	const unsigned char *s = (const unsigned char *)*p;
-	const unsigned char *e = (const unsigned char *)end;
-	const unsigned char *q = s, *rest;
+	const unsigned char *rest = NULL;
 
-	for (;;) {
-		/*
-		 * Eight bytes at a time while none of them is a space, a
-		 * control character or part of a multi-byte character: a byte
-		 * below 0x21 borrows into its top bit when 0x21 is subtracted.
-		 */
-		while (e - q >= 8) {
-			uint64_t w;
-			memcpy(&w, q, 8);
-			if (((w - 0x2121212121212121ULL) | w) &
-			    0x8080808080808080ULL)
-				break;
-			q += 8;
-		}
-		while (q < e && byte_class[*q] == 0)
-			q++;
-		if (q == e) {
-			*f = (const char *)s;
-			*flen = (size_t)(q - s);
-			*sep = false;
-			*p = end;
-			return;
-		}
-		if (byte_class[*q] == 1) {
-			rest = q + 1;
-			break;
-		}
+	while (q < e) {
 		unsigned long c;
 		size_t w = decode_rune(q, (size_t)(e - q), &c);
 		if (is_unicode_space(c)) {
@@ -458,28 +440,73 @@ split_field(const char **p, const char *end, const char **f, size_t *flen,
 	}
 	*f = (const char *)s;
 	*flen = (size_t)(q - s);
-	*sep = true;
-	while (e - rest >= 8) {
-		uint64_t w;
-		memcpy(&w, rest, 8);
-		if (w != 0x2020202020202020ULL)
-			break;
-		rest += 8;
+	*sep = rest != NULL;
+	if (!rest) {
+		*p = (const char *)e;
+		return;
 	}
 	while (rest < e) {
-		if (byte_class[*rest] == 1) {
-			rest++;
-		} else if (byte_class[*rest] == 0) {
+		unsigned long c;
+		size_t w = decode_rune(rest, (size_t)(e - rest), &c);
+		if (!is_unicode_space(c))
 			break;
-		} else {
-			unsigned long c;
-			size_t w = decode_rune(rest, (size_t)(e - rest), &c);
-			if (!is_unicode_space(c))
-				break;
-			rest += w;
-		}
+		rest += w;
 	}
 	*p = (const char *)rest;
+}
+
+static inline void
+split_field(const char **p, const char *end, const char **f, size_t *flen,
+	    bool *sep)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+	const unsigned char *e = (const unsigned char *)end;
+	const unsigned char *q = s;
+
+	/*
+	 * Eight bytes at a time while none of them is a space, a control
+	 * character or part of a multi-byte character: a byte below 0x21
+	 * borrows into its top bit when 0x21 is subtracted.
+	 */
+	while (e - q >= 8) {
+		uint64_t w;
+		memcpy(&w, q, 8);
+		if (((w - 0x2121212121212121ULL) | w) & 0x8080808080808080ULL)
+			break;
+		q += 8;
+	}
+	while (q < e && byte_class[*q] == 0)
+		q++;
+	if (q == e) {
+		*f = (const char *)s;
+		*flen = (size_t)(q - s);
+		*sep = false;
+		*p = end;
+		return;
+	}
+	if (byte_class[*q] == 2) {
+		split_field_slow(s, q, e, p, f, flen, sep);
+		return;
+	}
+	*f = (const char *)s;
+	*flen = (size_t)(q - s);
+	*sep = true;
+	q++;
+	while (q < e && byte_class[*q] == 1)
+		q++;
+	if (q < e && byte_class[*q] == 2) {
+		/* Unicode spaces may follow: skip them the slow way. */
+		const char *rest;
+		const char *ff;
+		size_t fl;
+		bool sp;
+		split_field_slow(q, q, e, &rest, &ff, &fl, &sp);
+		if (fl == 0 && sp) {
+			*p = rest;
+			return;
+		}
+	}
+	*p = (const char *)q;
 }
 
 static void queue_error(cstat_reader *r, const char *fmt, ...)
@@ -805,16 +832,29 @@ set_config(cstat_reader *r, const char *key, size_t klen, const char *val,
 	return 0;
 }
 
+/* Brings the result's view of the configuration up to date. */
 static int
 fill_config_view(cstat_reader *r)
 {
+	if (r->view_version == r->config_version + 1)
+		return 0;
 	if (cstat__grow((void **)&r->config_view, &r->config_view_cap,
 			r->nconfig + 1, sizeof(*r->config_view)))
 		return CSTAT_ENOMEM;
+	r->config_text.len = 0;
+	if (cstat__buf_reserve(&r->config_text, 0))
+		return CSTAT_ENOMEM;
+	r->config_text.data[0] = '\0';
 	for (size_t i = 0; i < r->nconfig; i++) {
 		r->config_view[i].key = r->config[i].key;
 		r->config_view[i].value = r->config[i].value;
+		if (cstat__buf_adds(&r->config_text, r->config[i].key) ||
+		    cstat__buf_add(&r->config_text, ": ", 2) ||
+		    cstat__buf_adds(&r->config_text, r->config[i].value) ||
+		    cstat__buf_addc(&r->config_text, '\n'))
+			return CSTAT_ENOMEM;
 	}
+	r->view_version = r->config_version + 1;
 	return 0;
 }
 
@@ -857,6 +897,8 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 			r->result.name = r->name;
 			r->result.config = r->config_view;
 			r->result.nconfig = r->nconfig;
+			r->result.config_text = r->config_text.data;
+			r->result.config_text_len = r->config_text.len;
 			r->result.config_version = r->config_version;
 			r->result.values = r->values;
 			r->result.line = r->line;

@@ -196,6 +196,16 @@ count_runes(const char *s, size_t n, bool *blank)
 	bool sp = true;
 	size_t i = 0;
 
+	/* ASCII, the common case: one rune per byte. */
+	for (i = 0; i < n && p[i] < 0x80; i++)
+		if (sp && !(p[i] == ' ' || (p[i] >= '\t' && p[i] <= '\r')))
+			sp = false;
+	if (i == n) {
+		*blank = sp;
+		return (uint32_t)n;
+	}
+	sp = true;
+	i = 0;
 	while (i < n) {
 		uint32_t r;
 

@@ -251,6 +251,42 @@ test_tables_write_renders_text_and_csv(void **state)
 	cstat_tables_free(t);
 }
 
+static void
+test_builder_add_hand_made_results(void **state)
+{
+	(void)state;
+	/*
+	 * Results made without a reader (config_text NULL): two with the
+	 * same name but different configurations must land in two tables.
+	 */
+	struct cstat_config linux_cfg = {"goos", "linux"};
+	struct cstat_config darwin_cfg = {"goos", "darwin"};
+	struct cstat_value v = {1e-9, "sec/op", 1, "ns/op"};
+	struct cstat_result a = {"f", "X", 1, &linux_cfg, 1, NULL, 0, 1,
+				 &v, 1, 1};
+	struct cstat_result b2 = a;
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+
+	b2.config = &darwin_cfg;
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_add(b, &a), 0);
+	assert_int_equal(cstat_builder_add(b, &b2), 0);
+	assert_int_equal(cstat_builder_add(b, &a), 0);
+	struct cstat_stats_opts o = {0.05, 0.95, NULL};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 2);
+	/* goos: darwin sorts first (configuration values bytewise). */
+	struct cstat_cell c;
+	assert_int_equal(cstat_table_cell(t, 0, 0, 0, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(cstat_table_cell(t, 1, 0, 0, &c), 0);
+	assert_int_equal(c.n, 2);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
 int
 main(void)
 {
@@ -261,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_builder_build_exact_units_use_the_mode),
 		cmocka_unit_test(test_builder_build_rejects_bad_levels),
 		cmocka_unit_test(test_tables_write_renders_text_and_csv),
+		cmocka_unit_test(test_builder_add_hand_made_results),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

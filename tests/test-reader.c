@@ -126,7 +126,11 @@ test_reader_next_tracks_configuration(void **state)
 	assert_string_equal(res->config[1].key, "goarch");
 	assert_string_equal(res->config[1].value, "amd64");
 	assert_string_equal(res->config[2].value, "a");
+	assert_string_equal(res->config_text,
+			    "goos: linux\ngoarch: amd64\npkg: a\n");
+	assert_int_equal(res->config_text_len, strlen(res->config_text));
 	res = next_result(r);
+	assert_string_equal(res->config_text, "goos: darwin\ngoarch: amd64\n");
 	/* A value is replaced in place; an empty value deletes the key. */
 	assert_int_equal(res->nconfig, 2);
 	assert_string_equal(res->config[0].value, "darwin");
