@@ -572,21 +572,65 @@ intern_unit(cstat_reader *r, const char *s, size_t len,
  * Parses the value field as benchfmt's atof: a plain run of digits first,
  * then Go's ParseFloat.
  */
+static inline bool
+all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] - '0' >= 10)
+			return false;
+	return true;
+}
+
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 static int
 parse_value(const char *s, size_t len, double *out)
 {
-	long long v = 0;
-	size_t i;
+	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+				       1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+				       1e12, 1e13, 1e14, 1e15};
+	uint64_t v = 0;
+	size_t i, digits = 0, frac = 0;
+	bool point = false;
 
 	for (i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
-		if (d >= 10 || v > (9223372036854775807LL - 10) / 10)
+		if (d < 10) {
+			if (v > (UINT64_MAX - 10) / 10)
+				break;
+			v = v * 10 + d;
+			digits += v != 0;
+			frac += point;
+		} else if (s[i] == '.' && !point && i > 0) {
+			point = true;
+		} else {
 			break;
-		v = v * 10 + d;
+		}
 	}
-	if (i == len) {
-		*out = (double)v;
+	/*
+	 * Digits with at most one inner point and at most 15 significant
+	 * digits: the integer and the power of ten are exact doubles, so one
+	 * division rounds correctly (Clinger's fast path), as ParseFloat
+	 * would.  A trailing point ("5.") and everything else go to Go's
+	 * full ParseFloat.
+	 */
+	if (i == len && digits <= 15 && frac <= 15 && !(point && s[len - 1] == '.')) {
+		*out = point ? (double)v / pow10[frac] : (double)v;
 		return 0;
+	}
+	if (i == len && !point) {
+		/* benchfmt's integer path: any int64. */
+		if (v <= 9223372036854775807ULL) {
+			*out = (double)v;
+			return 0;
+		}
 	}
 	return cstat__parse_float(s, len, out);
 }
@@ -620,7 +664,10 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 		queue_error(r, "missing iteration count");
 		return CSTAT_ESYNTAX;
 	}
-	rc = cstat__parse_int(f, flen, &iters);
+	/* The count is only checked: plain digits need no conversion. */
+	rc = 0;
+	if (flen > 18 || !all_digits(f, flen))
+		rc = cstat__parse_int(f, flen, &iters);
 	if (rc == CSTAT__ATOI_SYNTAX) {
 		queue_error(r, "parsing iteration count: invalid syntax");
 		return CSTAT_ESYNTAX;
@@ -655,7 +702,7 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 		const struct unit_entry *u = NULL;
 		uint32_t last = r->last_unit[nv & 7];
 		if (last && r->strs.lens[last - 1] == flen &&
-		    memcmp(r->units[last - 1].orig, f, flen) == 0) {
+		    same_bytes(r->units[last - 1].orig, f, flen)) {
 			u = &r->units[last - 1];
 		} else {
 			rc = intern_unit(r, f, flen, &u);

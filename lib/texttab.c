@@ -54,6 +54,13 @@ struct cstat__ttab {
 	size_t nshrink;
 
 	size_t cur_row, cur_col;
+
+	/* The last short margin seen and its rune count: callers pass the
+	 * same few margins again and again. */
+	char last_margin[16];
+	size_t last_mlen;
+	uint32_t last_mrunes;
+	bool last_mblank;
 };
 
 /*
@@ -228,7 +235,10 @@ cstat__ttab_new(struct cstat__ttab **out)
 	if (!out)
 		return CSTAT_EINVAL;
 	*out = calloc(1, sizeof **out);
-	return *out ? 0 : CSTAT_ENOMEM;
+	if (!*out)
+		return CSTAT_ENOMEM;
+	(*out)->last_mlen = SIZE_MAX; /* no margin counted yet */
+	return 0;
 }
 
 void
@@ -334,7 +344,16 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 	c->vlen = (uint32_t)len;
 	c->mlen = (uint32_t)mlen;
 	c->vrunes = count_runes(value, len, &vblank);
-	c->mrunes = count_runes(margin, mlen, &mblank);
+	/* Margins are a handful of short strings: count each once. */
+	if (mlen != t->last_mlen || mlen > sizeof(t->last_margin) ||
+	    memcmp(margin, t->last_margin, mlen) != 0) {
+		t->last_mrunes = count_runes(margin, mlen, &t->last_mblank);
+		t->last_mlen = mlen <= sizeof(t->last_margin) ? mlen : SIZE_MAX;
+		if (mlen <= sizeof(t->last_margin))
+			memcpy(t->last_margin, margin, mlen);
+	}
+	c->mrunes = t->last_mrunes;
+	mblank = t->last_mblank;
 	c->align = (uint8_t)align;
 	c->blank = vblank && mblank;
 	if (len > 0)

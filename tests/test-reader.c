@@ -5,6 +5,7 @@
  * (../shared/docs/BENCHSTAT.md section 1.2 and the edge-malformed and
  * edge-weird conformance cases).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -393,6 +394,50 @@ test_reader_next_without_file_is_a_state_error(void **state)
 	cstat_reader_free(NULL);
 }
 
+static void
+test_reader_next_parses_decimals_exactly(void **state)
+{
+	(void)state;
+	/*
+	 * The reader's fast path for plain decimals must give the correctly
+	 * rounded double that Go's ParseFloat (and glibc's strtod) gives.
+	 */
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char *text = malloc(64 * 20000);
+	size_t len = 0;
+	double want[20000];
+
+	if (!text)
+		fail();
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		char num[40];
+		int ip = (int)(x % 100000000), fd = (int)((x >> 30) % 12);
+		unsigned long long fr = (x >> 8) % 1000000000000ULL;
+		if (fd == 0)
+			snprintf(num, sizeof(num), "%d", ip);
+		else
+			snprintf(num, sizeof(num), "%d.%0*llu", ip, fd,
+				 fr % (unsigned long long)pow(10, fd));
+		want[i] = strtod(num, NULL);
+		len += (size_t)sprintf(text + len, "BenchmarkX 1 %s B/op\n",
+				       num);
+	}
+	cstat_reader *r;
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, len, "t.txt"), 0);
+	for (int i = 0; i < 20000; i++) {
+		const struct cstat_result *res = next_result(r);
+		if (res->values[0].value != want[i])
+			fail_msg("line %d: got %.17g, want %.17g", i + 1,
+				 res->values[0].value, want[i]);
+	}
+	cstat_reader_free(r);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -403,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_reader_open_resets_configuration_not_units),
 		cmocka_unit_test(test_reader_next_reports_each_malformed_line),
 		cmocka_unit_test(test_reader_next_accepts_go_number_syntax),
+		cmocka_unit_test(test_reader_next_parses_decimals_exactly),
 		cmocka_unit_test(test_reader_next_handles_crlf_and_missing_newline),
 		cmocka_unit_test(test_reader_next_ignores_other_lines),
 		cmocka_unit_test(test_reader_next_splits_on_unicode_space),
