@@ -455,6 +455,21 @@ split_field_slow(const unsigned char *s, const unsigned char *q,
 	*p = (const char *)rest;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+	defined(__GNUC__)
+#define SWAR 1
+/* 0x80 in each byte of w that is zero, exactly (no borrow between bytes). */
+static inline uint64_t
+zero_bytes(uint64_t w)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+
+	return ~(((w & low7) + low7) | w | low7);
+}
+#else
+#define SWAR 0
+#endif
+
 static inline void
 split_field(const char **p, const char *end, const char **f, size_t *flen,
 	    bool *sep)
@@ -463,18 +478,25 @@ split_field(const char **p, const char *end, const char **f, size_t *flen,
 	const unsigned char *e = (const unsigned char *)end;
 	const unsigned char *q = s;
 
+#if SWAR
 	/*
-	 * Eight bytes at a time while none of them is a space, a control
-	 * character or part of a multi-byte character: a byte below 0x21
-	 * borrows into its top bit when 0x21 is subtracted.
+	 * Eight bytes at a time.  A byte below 0x21 borrows into its top bit
+	 * when 0x21 is subtracted, and a byte from 0x80 up has it already:
+	 * the lowest flagged byte is exactly the first space, control
+	 * character or multi-byte character (borrows only move upwards).
 	 */
 	while (e - q >= 8) {
 		uint64_t w;
 		memcpy(&w, q, 8);
-		if (((w - 0x2121212121212121ULL) | w) & 0x8080808080808080ULL)
+		uint64_t m = ((w - 0x2121212121212121ULL) | w) &
+			     0x8080808080808080ULL;
+		if (m) {
+			q += (unsigned)__builtin_ctzll(m) / 8;
 			break;
+		}
 		q += 8;
 	}
+#endif
 	while (q < e && byte_class[*q] == 0)
 		q++;
 	if (q == e) {
@@ -492,6 +514,21 @@ split_field(const char **p, const char *end, const char **f, size_t *flen,
 	*flen = (size_t)(q - s);
 	*sep = true;
 	q++;
+#if SWAR
+	/* Runs of spaces and tabs, eight bytes at a time. */
+	while (e - q >= 8) {
+		uint64_t w;
+		memcpy(&w, q, 8);
+		uint64_t m = zero_bytes(w ^ 0x2020202020202020ULL) |
+			     zero_bytes(w ^ 0x0909090909090909ULL);
+		uint64_t rest = ~m & 0x8080808080808080ULL;
+		if (rest) {
+			q += (unsigned)__builtin_ctzll(rest) / 8;
+			break;
+		}
+		q += 8;
+	}
+#endif
 	while (q < e && byte_class[*q] == 1)
 		q++;
 	if (q < e && byte_class[*q] == 2) {

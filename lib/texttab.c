@@ -332,9 +332,13 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 	mlen = strlen(margin);
 	if (mlen > UINT32_MAX)
 		return CSTAT_EINVAL;
-	err = reserve_cell(t, len + mlen, end, span > 1);
-	if (err)
-		return err;
+	/* Room is usually there already (see cstat__ttab_reserve). */
+	if (t->ncells >= t->cells_cap || end > t->cols_cap || span > 1 ||
+	    len + mlen > t->text_cap - t->text_len) {
+		err = reserve_cell(t, len + mlen, end, span > 1);
+		if (err)
+			return err;
+	}
 
 	c = &t->cells[t->ncells];
 	c->off = t->text_len;
