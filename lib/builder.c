@@ -547,6 +547,7 @@ struct build {
 	 * key of each rank.  Tables sort their rows by rank. */
 	uint32_t *row_rank, *row_by_rank, *col_rank, *col_by_rank;
 	uint64_t *bits; /* one bit per row or column key */
+	uint32_t *label_of; /* by row key: its label's string id, or ~0 */
 	/* The warnings that read the same in every cell, made once. */
 	uint32_t w_ci, w_utest, w_equal;
 	bool have_w_ci, have_w_utest, have_w_equal;
@@ -1013,11 +1014,16 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				 b->col_proj.keys.count);
 	for (size_t i = 0; i < t->nrows && !rc; i++) {
 		bd->row_pos[rows[i]] = (uint32_t)i;
-		rc = cstat__proj_label(&b->row_proj, rows[i], &bd->buf);
-		if (!rc)
-			rc = cstat__strtab_intern(&bd->out->strs, bd->buf.data,
-						  bd->buf.len,
-						  &t->row_labels[i]);
+		/* Row keys recur in every unit's table: label each once. */
+		if (bd->label_of[rows[i]] == UINT32_MAX) {
+			rc = cstat__proj_label(&b->row_proj, rows[i],
+					       &bd->buf);
+			if (!rc)
+				rc = cstat__strtab_intern(
+					&bd->out->strs, bd->buf.data,
+					bd->buf.len, &bd->label_of[rows[i]]);
+		}
+		t->row_labels[i] = bd->label_of[rows[i]];
 	}
 	for (size_t i = 0; i < t->ncols && !rc; i++) {
 		bd->col_pos[cols[i]] = (uint32_t)i;
@@ -1132,8 +1138,13 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 				    ? b->row_proj.keys.count
 				    : b->col_proj.keys.count;
 		bd.bits = malloc((nk / 64 + 1) * sizeof(*bd.bits));
-		if (!bd.bits)
+		bd.label_of = malloc((b->row_proj.keys.count + 1) *
+				     sizeof(*bd.label_of));
+		if (!bd.bits || !bd.label_of)
 			rc = CSTAT_ENOMEM;
+		else
+			memset(bd.label_of, 0xff, (b->row_proj.keys.count + 1) *
+							  sizeof(*bd.label_of));
 	}
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
 		const struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
@@ -1149,6 +1160,7 @@ out:
 	free(bd.ci_lo);
 	free(bd.ci_hi);
 	free(bd.bits);
+	free(bd.label_of);
 	free(bd.row_rank);
 	free(bd.row_by_rank);
 	free(bd.col_rank);

@@ -666,12 +666,25 @@ fixed_fast(char *buf, double v, int prec)
 	return len;
 }
 
-size_t
-cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
+/* The exact path of cstat__fmt_go_fixed(): printf, then Go's layout. */
+static size_t
+fixed_exact(char *buf, size_t bufsize, double v, int prec)
 {
 	/* Room for the sign, 309 digits, a multibyte point, 64 decimals. */
 	char raw[CSTAT__GO_FIXED_SIZE(CSTAT__GO_FIXED_MAXPREC) + 16];
 	char text[sizeof(raw)];
+	size_t len;
+
+	snprintf(raw, sizeof(raw), "%.*f", prec, v);
+	len = copy_c_locale(text, raw);
+	copy_out(buf, bufsize, text, len);
+	return len;
+}
+
+size_t
+cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
+{
+	char text[40];
 	size_t len;
 
 	if (!isfinite(v)) {
@@ -683,15 +696,19 @@ cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
 		prec = 0;
 	if (prec > CSTAT__GO_FIXED_MAXPREC)
 		prec = CSTAT__GO_FIXED_MAXPREC;
-	len = fixed_fast(text, v, prec);
-	if (len) {
-		copy_out(buf, bufsize, text, len);
-		return len;
+	/* fixed_fast writes at most 1 + 13 + 1 + 10 + 1 bytes. */
+	if (bufsize >= sizeof(text)) {
+		len = fixed_fast(buf, v, prec);
+		if (len)
+			return len;
+	} else {
+		len = fixed_fast(text, v, prec);
+		if (len) {
+			copy_out(buf, bufsize, text, len);
+			return len;
+		}
 	}
-	snprintf(raw, sizeof(raw), "%.*f", prec, v);
-	len = copy_c_locale(text, raw);
-	copy_out(buf, bufsize, text, len);
-	return len;
+	return fixed_exact(buf, bufsize, v, prec);
 }
 
 /*

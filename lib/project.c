@@ -545,28 +545,31 @@ int
 cstat__proj_label(const struct cstat__proj *p, uint32_t key,
 		  struct cstat__buf *out)
 {
-	uint32_t *flat;
-	size_t nflat;
 	bool first = true;
-	int rc = cstat__proj_flat(p, &flat, &nflat);
+	int rc;
 
-	if (rc)
-		return rc;
 	out->len = 0;
 	rc = cstat__buf_reserve(out, 0);
 	if (!rc)
 		out->data[0] = '\0';
-	for (size_t i = 0; i < nflat && !rc; i++) {
-		uint32_t v = cstat__proj_get(p, key, p->fields[flat[i]].idx);
-		if (!v)
-			continue;
-		if (!first)
-			rc = cstat__buf_addc(out, ' ');
-		first = false;
-		if (!rc)
-			rc = cstat__buf_add(out, cstat__strtab_str(p->strs, v),
-					    cstat__strtab_len(p->strs, v));
+	/* The parts in order, with the .config group's members inline. */
+	for (size_t i = 0; i < p->nparts && !rc; i++) {
+		const struct cstat__part *part = &p->parts[i];
+		size_t n = part->is_group ? part->nmembers : 1;
+		for (size_t j = 0; j < n && !rc; j++) {
+			uint32_t f = part->is_group ? part->members[j]
+						    : part->field;
+			uint32_t v = cstat__proj_get(p, key, p->fields[f].idx);
+			if (!v)
+				continue;
+			if (!first)
+				rc = cstat__buf_addc(out, ' ');
+			first = false;
+			if (!rc)
+				rc = cstat__buf_add(
+					out, cstat__strtab_str(p->strs, v),
+					cstat__strtab_len(p->strs, v));
+		}
 	}
-	free(flat);
 	return rc;
 }

@@ -29,6 +29,8 @@ struct ttab_cell {
 	bool blank; /* value and margin are both white space */
 };
 
+#define MARGIN_MEMOS 4
+
 /* What Format needs to know about a column before the spanning cells. */
 struct ttab_col {
 	uint32_t lmargin; /* widest margin of the cells starting here */
@@ -55,12 +57,15 @@ struct cstat__ttab {
 
 	size_t cur_row, cur_col;
 
-	/* The last short margin seen and its rune count: callers pass the
-	 * same few margins again and again. */
-	char last_margin[16];
-	size_t last_mlen;
-	uint32_t last_mrunes;
-	bool last_mblank;
+	/* Short margins seen lately and their rune counts: callers pass
+	 * the same few margins again and again. */
+	struct margin_memo {
+		char text[16];
+		size_t len; /* SIZE_MAX: unused */
+		uint32_t runes;
+		bool blank;
+	} margins[MARGIN_MEMOS];
+	size_t next_memo;
 };
 
 /*
@@ -237,7 +242,8 @@ cstat__ttab_new(struct cstat__ttab **out)
 	*out = calloc(1, sizeof **out);
 	if (!*out)
 		return CSTAT_ENOMEM;
-	(*out)->last_mlen = SIZE_MAX; /* no margin counted yet */
+	for (size_t k = 0; k < MARGIN_MEMOS; k++)
+		(*out)->margins[k].len = SIZE_MAX; /* unused */
 	return 0;
 }
 
@@ -349,15 +355,27 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 	c->mlen = (uint32_t)mlen;
 	c->vrunes = count_runes(value, len, &vblank);
 	/* Margins are a handful of short strings: count each once. */
-	if (mlen != t->last_mlen || mlen > sizeof(t->last_margin) ||
-	    memcmp(margin, t->last_margin, mlen) != 0) {
-		t->last_mrunes = count_runes(margin, mlen, &t->last_mblank);
-		t->last_mlen = mlen <= sizeof(t->last_margin) ? mlen : SIZE_MAX;
-		if (mlen <= sizeof(t->last_margin))
-			memcpy(t->last_margin, margin, mlen);
+	struct margin_memo *mm = NULL;
+	for (size_t k = 0; k < MARGIN_MEMOS && mlen < sizeof(mm->text); k++) {
+		struct margin_memo *m = &t->margins[k];
+		if (m->len == mlen && memcmp(m->text, margin, mlen) == 0) {
+			mm = m;
+			break;
+		}
 	}
-	c->mrunes = t->last_mrunes;
-	mblank = t->last_mblank;
+	if (mm) {
+		c->mrunes = mm->runes;
+		mblank = mm->blank;
+	} else {
+		c->mrunes = count_runes(margin, mlen, &mblank);
+		if (mlen < sizeof(mm->text)) {
+			mm = &t->margins[t->next_memo++ % MARGIN_MEMOS];
+			memcpy(mm->text, margin, mlen);
+			mm->len = mlen;
+			mm->runes = c->mrunes;
+			mm->blank = mblank;
+		}
+	}
 	c->align = (uint8_t)align;
 	c->blank = vblank && mblank;
 	if (len > 0)
@@ -559,7 +577,15 @@ line_reserve(struct line *l, uint64_t extra)
 static void
 line_spaces(struct line *l, uint64_t n)
 {
-	memset(l->buf + l->len, ' ', (size_t)n);
+	char *p = l->buf + l->len;
+
+	/* Mostly a few spaces: a loop beats a call to memset. */
+	if (n <= 16) {
+		for (uint64_t i = 0; i < n; i++)
+			p[i] = ' ';
+	} else {
+		memset(p, ' ', (size_t)n);
+	}
 	l->len += (size_t)n;
 }
 

@@ -11,10 +11,10 @@ cd "$(dirname "$0")/../.."
 secs=${1:-600}
 out=build-fuzz
 mkdir -p "$out/corpus"
-cp tests/fuzz/corpus/* "$out/corpus/"
+find tests/fuzz/corpus -maxdepth 1 -type f -exec cp {} "$out/corpus/" \;
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-ffp-contract=off -D_POSIX_C_SOURCE=200809L -DCSTAT_BUILDING_LIBRARY \
 	-Iinclude -Ilib lib/*.c tests/fuzz/fuzz-reader.c -lm -o "$out/fuzz-reader"
 cd "$out"
-./fuzz-reader -max_total_time="$secs" -max_len=65536 -timeout=10 \
+./fuzz-reader -max_total_time="$secs" -max_len=65536 -len_control=0 -timeout=10 \
 	-rss_limit_mb=2048 corpus
