@@ -257,12 +257,32 @@ CSTAT_EXPORT void cstat_builder_free(cstat_builder *b);
 CSTAT_EXPORT int cstat_builder_add(cstat_builder *b,
 				   const struct cstat_result *res);
 
+/*
+ * Reads every input of in into b, as the cstat tool does: opens each in
+ * turn on r (so "Unit" metadata carries across files), adds every result,
+ * passes each malformed line to on_syntax (which may be NULL; the line is
+ * skipped), and stops at the first input that cannot be opened or read.
+ * With threads > 1 a second thread parses ahead while this one adds; the
+ * builder sees the same results in the same order either way, and
+ * on_syntax is always called on this thread, in order.
+ * @return 0; the reader's error (CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR,
+ *         CSTAT_EIO) with d describing it; CSTAT_ENOMEM; or CSTAT_EINVAL.
+ */
+CSTAT_EXPORT int cstat_builder_read(
+	cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
+	unsigned threads,
+	void (*on_syntax)(void *ctx, const struct cstat_diag *d), void *ctx,
+	struct cstat_diag *d);
+
 /* Options for computing the tables' statistics. */
 struct cstat_stats_opts {
 	double alpha;      /* significance level, in [0, 1]; benchstat: 0.05 */
 	double confidence; /* for the median's interval, in [0, 1]; 0.95 */
 	/* Unit metadata ("assume=exact") comes from this reader; may be NULL. */
 	const cstat_reader *units;
+	/* Threads for the statistics: 0 or 1 computes on the calling thread
+	 * only, 2 or more also on one helper thread.  Results are the same. */
+	unsigned threads;
 };
 
 /*

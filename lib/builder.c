@@ -12,6 +12,7 @@
  * allocation once the cells exist.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -537,23 +538,31 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 /* ---------------------------------------------------------------------- */
 /* Building. */
 
+/* What one thread of the build needs for itself. */
+struct worker {
+	struct cstat__ucache *ucache;
+	/* Order statistics of the median's interval, by sample size. */
+	long *ci_lo, *ci_hi;
+	size_t ci_cap;
+};
+
 struct build {
 	cstat_builder *b;
 	cstat_tables *out;
 	const struct cstat_stats_opts *opts;
-	struct cstat__ucache *ucache;
+	/* Guards the output's string table while threads summarize. */
+	pthread_mutex_t mu;
+	struct worker w[2];
+	unsigned nthreads;
 	struct cstat__buf buf;
 	/* The global order of every row and column key: rank[key], and the
 	 * key of each rank.  Tables sort their rows by rank. */
 	uint32_t *row_rank, *row_by_rank, *col_rank, *col_by_rank;
 	uint64_t *bits; /* one bit per row or column key */
 	uint32_t *label_of; /* by row key: its label's string id, or ~0 */
-	/* The warnings that read the same in every cell, made once. */
+	/* The warnings that read the same in every cell, made up front. */
 	uint32_t w_ci, w_utest, w_equal;
-	bool have_w_ci, have_w_utest, have_w_equal;
-	/* Order statistics of the median's interval, by sample size + 1. */
-	long *ci_lo, *ci_hi;
-	size_t ci_cap;
+	int utest_need; /* uTestSamples(alpha), 10 if none */
 	/* Scratch: position of a row / column key in the current table. */
 	uint32_t *row_pos, *col_pos;
 	size_t row_pos_cap, col_pos_cap;
@@ -586,7 +595,10 @@ owarn(struct build *bd, uint32_t *out, const char *fmt, ...)
 		return CSTAT_EINVAL;
 	if ((size_t)n >= sizeof(msg))
 		n = sizeof(msg) - 1;
-	return cstat__strtab_intern(&bd->out->strs, msg, (size_t)n, out);
+	pthread_mutex_lock(&bd->mu);
+	int rc = cstat__strtab_intern(&bd->out->strs, msg, (size_t)n, out);
+	pthread_mutex_unlock(&bd->mu);
+	return rc;
 }
 
 void
@@ -637,20 +649,17 @@ field_names(struct build *bd, const struct cstat__proj *p, uint32_t **names,
 	return 0;
 }
 
-/* Summarizes one cell: sort, center, interval and the summary warnings. */
+/*
+ * Summarizes one cell whose values are in place: sort, center, interval
+ * and the summary warnings.  Runs on any build thread.
+ */
 static int
-summarize_cell(struct build *bd, struct cstat__cell *oc, struct bcell *bc,
+summarize_cell(struct build *bd, struct worker *w, struct cstat__cell *oc,
 	       bool exact)
 {
 	double conf = bd->opts->confidence;
 	char a[40], b[40];
-	int rc;
 
-	oc->present = true;
-	oc->n = bc->n;
-	oc->values = bc->vals;
-	bc->vals = NULL;
-	bc->n = bc->cap = 0;
 	cstat__sort_doubles(oc->values, oc->n);
 	if (exact) {
 		cstat__mode_summary(oc->values, oc->n, &oc->center, &oc->lo,
@@ -658,57 +667,41 @@ summarize_cell(struct build *bd, struct cstat__cell *oc, struct bcell *bc,
 		if (oc->values[0] != oc->values[oc->n - 1]) {
 			cstat__fmt_go_float(a, oc->values[0]);
 			cstat__fmt_go_float(b, oc->values[oc->n - 1]);
-			rc = owarn(bd, &oc->warn[oc->nwarn++],
-				   "exact distribution expected, but values "
-				   "range from %s to %s",
-				   a, b);
-			if (rc)
-				return rc;
+			return owarn(bd, &oc->warn[oc->nwarn++],
+				     "exact distribution expected, but values "
+				     "range from %s to %s",
+				     a, b);
 		}
 		return 0;
 	}
 	/* QuantileCI depends only on n: compute it once per size. */
-	if (oc->n >= bd->ci_cap) {
-		size_t old = bd->ci_cap, c2 = bd->ci_cap;
-		if (cstat__grow((void **)&bd->ci_lo, &bd->ci_cap,
-				(size_t)oc->n + 1, sizeof(*bd->ci_lo)) ||
-		    cstat__grow((void **)&bd->ci_hi, &c2, (size_t)oc->n + 1,
-				sizeof(*bd->ci_hi)))
+	if (oc->n >= w->ci_cap) {
+		size_t old = w->ci_cap, c2 = w->ci_cap;
+		if (cstat__grow((void **)&w->ci_lo, &w->ci_cap,
+				(size_t)oc->n + 1, sizeof(*w->ci_lo)) ||
+		    cstat__grow((void **)&w->ci_hi, &c2, (size_t)oc->n + 1,
+				sizeof(*w->ci_hi)))
 			return CSTAT_ENOMEM;
-		for (size_t i = old; i < bd->ci_cap; i++)
-			bd->ci_lo[i] = bd->ci_hi[i] = LONG_MIN;
+		for (size_t i = old; i < w->ci_cap; i++)
+			w->ci_lo[i] = w->ci_hi[i] = LONG_MIN;
 	}
-	if (bd->ci_lo[oc->n] == LONG_MIN)
-		cstat__quantile_ci(oc->n, 0.5, conf, &bd->ci_lo[oc->n],
-				   &bd->ci_hi[oc->n]);
-	long lo = bd->ci_lo[oc->n], hi = bd->ci_hi[oc->n];
+	if (w->ci_lo[oc->n] == LONG_MIN)
+		cstat__quantile_ci(oc->n, 0.5, conf, &w->ci_lo[oc->n],
+				   &w->ci_hi[oc->n]);
+	long lo = w->ci_lo[oc->n], hi = w->ci_hi[oc->n];
 	oc->center = cstat__quantile_sorted(oc->values, oc->n, 0.5);
 	oc->lo = lo < 1 || lo > (long)oc->n ? -INFINITY : oc->values[lo - 1];
 	oc->hi = hi < 1 || hi > (long)oc->n ? INFINITY : oc->values[hi - 1];
-	if (isinf(oc->lo) || isinf(oc->hi)) {
-		if (!bd->have_w_ci) {
-			int need = cstat__median_samples(conf);
-			cstat__fmt_go_float(a, conf);
-			rc = owarn(bd, &bd->w_ci,
-				   "need %s %d samples for confidence interval "
-				   "at level %s",
-				   need < 0 ? ">" : ">=", need < 0 ? 50 : need,
-				   a);
-			if (rc)
-				return rc;
-			bd->have_w_ci = true;
-		}
+	if (isinf(oc->lo) || isinf(oc->hi))
 		oc->warn[oc->nwarn++] = bd->w_ci;
-	}
 	return 0;
 }
 
 static int
-compare_cell(struct build *bd, struct cstat__cell *oc,
+compare_cell(struct build *bd, struct worker *w, struct cstat__cell *oc,
 	     const struct cstat__cell *base, bool exact)
 {
 	double alpha = bd->opts->alpha;
-	char a[40];
 	int rc;
 
 	oc->has_cmp = true;
@@ -719,42 +712,108 @@ compare_cell(struct build *bd, struct cstat__cell *oc,
 		oc->significant = true;
 		return 0;
 	}
-	rc = cstat__mann_whitney(bd->ucache, base->values, base->n,
-				 oc->values, oc->n, &oc->p);
+	rc = cstat__mann_whitney(w->ucache, base->values, base->n, oc->values,
+				 oc->n, &oc->p);
 	if (rc < 0)
 		return rc;
 	if (rc == CSTAT_SAMPLES_EQUAL) {
 		oc->p = 1;
 		oc->significant = !(oc->p > alpha);
-		if (!bd->have_w_equal) {
-			rc = owarn(bd, &bd->w_equal, "all samples are equal");
-			if (rc)
-				return rc;
-			bd->have_w_equal = true;
-		}
 		oc->cmpwarn[oc->ncmpwarn++] = bd->w_equal;
 		return 0;
 	}
 	/* FormatDelta shows "~" only when p > alpha: p == alpha counts. */
 	oc->significant = !(oc->p > alpha);
-	if (oc->p > alpha) {
-		int need = cstat__utest_samples(alpha);
-		uint32_t n = need < 0 ? 10 : (uint32_t)need;
-		if (base->n < n && oc->n < n) {
-			if (!bd->have_w_utest) {
-				cstat__fmt_go_float(a, alpha);
-				rc = owarn(bd, &bd->w_utest,
-					   "need %s %u samples to detect a "
-					   "difference at alpha level %s",
-					   need < 0 ? ">" : ">=", n, a);
-				if (rc)
-					return rc;
-				bd->have_w_utest = true;
-			}
-			oc->cmpwarn[oc->ncmpwarn++] = bd->w_utest;
-		}
-	}
+	uint32_t need = (uint32_t)bd->utest_need;
+	if (oc->p > alpha && base->n < need && oc->n < need)
+		oc->cmpwarn[oc->ncmpwarn++] = bd->w_utest;
 	return 0;
+}
+
+/* Makes the warnings every cell shares, once per build. */
+static int
+common_warnings(struct build *bd)
+{
+	double conf = bd->opts->confidence, alpha = bd->opts->alpha;
+	int need = cstat__median_samples(conf);
+	char a[40];
+	int rc;
+
+	cstat__fmt_go_float(a, conf);
+	rc = owarn(bd, &bd->w_ci,
+		   "need %s %d samples for confidence interval at level %s",
+		   need < 0 ? ">" : ">=", need < 0 ? 50 : need, a);
+	if (!rc)
+		rc = owarn(bd, &bd->w_equal, "all samples are equal");
+	need = cstat__utest_samples(alpha);
+	bd->utest_need = need < 0 ? 10 : need;
+	cstat__fmt_go_float(a, alpha);
+	if (!rc)
+		rc = owarn(bd, &bd->w_utest,
+			   "need %s %d samples to detect a difference at "
+			   "alpha level %s",
+			   need < 0 ? ">" : ">=", bd->utest_need, a);
+	return rc;
+}
+
+/* A share of one table's rows for one build thread. */
+struct row_job {
+	struct build *bd;
+	struct worker *w;
+	struct cstat__table *t;
+	size_t r0, r1;
+	int rc;
+};
+
+/* Summarizes, then compares with the baseline, every cell of rows
+ * [r0, r1): a row's cells never depend on another row's. */
+static void *
+rows_main(void *arg)
+{
+	struct row_job *j = arg;
+	struct cstat__table *t = j->t;
+	int rc = 0;
+
+	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
+		struct cstat__cell *row = &t->cells[r * t->ncols];
+		for (size_t c = 0; c < t->ncols && !rc; c++)
+			if (row[c].present)
+				rc = summarize_cell(j->bd, j->w, &row[c],
+						    t->exact);
+		if (!row[0].present)
+			continue;
+		for (size_t c = 1; c < t->ncols && !rc; c++)
+			if (row[c].present)
+				rc = compare_cell(j->bd, j->w, &row[c], &row[0],
+						  t->exact);
+	}
+	j->rc = rc;
+	return NULL;
+}
+
+/* Runs rows_main over all rows of t, on two threads when worth it. */
+static int
+summarize_rows(struct build *bd, struct cstat__table *t)
+{
+	struct row_job a = {bd, &bd->w[0], t, 0, t->nrows, 0};
+	struct row_job b = a;
+	pthread_t th;
+
+	if (bd->nthreads < 2 || t->nrows < 1024) {
+		rows_main(&a);
+		return a.rc;
+	}
+	a.r1 = b.r0 = t->nrows / 2;
+	b.w = &bd->w[1];
+	if (pthread_create(&th, NULL, rows_main, &b)) {
+		/* No second thread to be had: do it all here. */
+		a.r1 = t->nrows;
+		rows_main(&a);
+		return a.rc;
+	}
+	rows_main(&a);
+	pthread_join(th, NULL);
+	return a.rc ? a.rc : b.rc;
 }
 
 /* "benchmarks vary in ..." for a cell whose results differ in residue. */
@@ -1035,26 +1094,22 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				  &t->col_vals[i * bd->out->ncol_fields + f]);
 		}
 	}
-	/* Summaries, then comparisons against column 0 of each row. */
+	/* Move each cell's values to its place, noting mixed residues. */
 	for (size_t i = 0; i < bt->ncells && !rc; i++) {
 		struct bcell *bc = &b->cells[bt->cells[i]];
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
+		oc->present = true;
+		oc->n = bc->n;
+		oc->values = bc->vals;
+		bc->vals = NULL;
+		bc->n = bc->cap = 0;
 		rc = residue_warning(bd, oc, bc);
-		if (!rc)
-			rc = summarize_cell(bd, oc, bc, t->exact);
 	}
-	for (size_t r = 0; r < t->nrows && !rc; r++) {
-		const struct cstat__cell *base = &t->cells[r * t->ncols];
-		if (!base->present)
-			continue;
-		for (size_t c = 1; c < t->ncols && !rc; c++) {
-			struct cstat__cell *oc = &t->cells[r * t->ncols + c];
-			if (oc->present)
-				rc = compare_cell(bd, oc, base, t->exact);
-		}
-	}
+	/* Summaries, then comparisons against column 0 of each row. */
+	if (!rc)
+		rc = summarize_rows(bd, t);
 	for (size_t c = 0; c < t->ncols && !rc; c++)
 		rc = summarize_col(bd, t, c);
 	/* Reset the scratch positions touched by this table. */
@@ -1105,7 +1160,16 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
 	cstat__u64map_release(&b->cell_map);
-	rc = cstat__ucache_new(&bd.ucache);
+	bd.nthreads = opts->threads > 1 ? 2 : 1;
+	if (pthread_mutex_init(&bd.mu, NULL)) {
+		cstat_tables_free(t);
+		return CSTAT_ENOMEM;
+	}
+	rc = cstat__ucache_new(&bd.w[0].ucache);
+	if (!rc && bd.nthreads > 1)
+		rc = cstat__ucache_new(&bd.w[1].ucache);
+	if (!rc)
+		rc = common_warnings(&bd);
 	if (!rc)
 		rc = field_names(&bd, &b->table_proj, &t->key_fields,
 				 &t->nkey_fields, &key_flat);
@@ -1157,8 +1221,12 @@ out:
 	free(col_flat);
 	free(bd.row_pos);
 	free(bd.col_pos);
-	free(bd.ci_lo);
-	free(bd.ci_hi);
+	for (int k = 0; k < 2; k++) {
+		free(bd.w[k].ci_lo);
+		free(bd.w[k].ci_hi);
+		cstat__ucache_free(bd.w[k].ucache);
+	}
+	pthread_mutex_destroy(&bd.mu);
 	free(bd.bits);
 	free(bd.label_of);
 	free(bd.row_rank);
@@ -1166,7 +1234,6 @@ out:
 	free(bd.col_rank);
 	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
-	cstat__ucache_free(bd.ucache);
 	if (rc) {
 		cstat_tables_free(t);
 		return rc;

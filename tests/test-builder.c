@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -48,7 +49,8 @@ build(const char *const *names, const char *const *texts, size_t n,
 			assert_int_equal(cstat_builder_add(b, res), 0);
 		}
 	}
-	struct cstat_stats_opts o = {alpha, confidence, r};
+	struct cstat_stats_opts o = {
+		.alpha = alpha, .confidence = confidence, .units = r};
 	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
 	/* A built builder takes no more results. */
 	cstat_tables *again = NULL;
@@ -199,7 +201,8 @@ test_builder_build_rejects_bad_levels(void **state)
 	cstat_builder *b;
 	cstat_tables *t = NULL;
 	struct cstat_diag d;
-	struct cstat_stats_opts o = {2, 0.95, NULL};
+	struct cstat_stats_opts o = {
+		.alpha = 2, .confidence = 0.95, .units = NULL};
 
 	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
 	assert_int_equal(cstat_builder_build(b, &o, &t), CSTAT_EINVAL);
@@ -274,7 +277,8 @@ test_builder_add_hand_made_results(void **state)
 	assert_int_equal(cstat_builder_add(b, &a), 0);
 	assert_int_equal(cstat_builder_add(b, &b2), 0);
 	assert_int_equal(cstat_builder_add(b, &a), 0);
-	struct cstat_stats_opts o = {0.05, 0.95, NULL};
+	struct cstat_stats_opts o = {
+		.alpha = 0.05, .confidence = 0.95, .units = NULL};
 	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
 	assert_int_equal(cstat_tables_count(t), 2);
 	/* goos: darwin sorts first (configuration values bytewise). */
@@ -285,6 +289,164 @@ test_builder_add_hand_made_results(void **state)
 	assert_int_equal(c.n, 2);
 	cstat_tables_free(t);
 	cstat_builder_free(b);
+}
+
+/* Writes text to a new temporary file; returns its path (caller frees). */
+static char *
+temp_file(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/cstat-test-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* A large two-file comparison, with ties, a unit line and bad lines. */
+static void
+make_large_inputs(char **a, char **b)
+{
+	size_t cap = 4 << 20;
+	char *text = malloc(cap);
+	uint64_t x = 12345;
+
+	if (!text)
+		fail();
+	for (int f = 0; f < 2; f++) {
+		size_t len = (size_t)snprintf(text, cap,
+					      "goos: linux\npkg: p%d\n"
+					      "Unit size-B assume=exact\n",
+					      f);
+		for (int i = 0; i < 3000; i++) {
+			for (int k = 0; k < 5; k++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				len += (size_t)snprintf(
+					text + len, cap - len,
+					"BenchmarkB%d/n=%d-8 10 %d ns/op %d "
+					"size-B\n",
+					i, i % 7, 100 + i % 50 + (int)(x % 9),
+					1000 + (int)(x % 3));
+			}
+			if (i % 997 == 0)
+				len += (size_t)snprintf(text + len, cap - len,
+							"BenchmarkBad x 1 ns/op\n");
+		}
+		*(f ? b : a) = temp_file(text, len);
+	}
+	free(text);
+}
+
+struct diags {
+	char text[64][600];
+	size_t n;
+};
+
+static void
+collect(void *ctx, const struct cstat_diag *d)
+{
+	struct diags *ds = ctx;
+
+	if (ds->n < 64)
+		cstat_diag_format(d, ds->text[ds->n++], sizeof(ds->text[0]));
+}
+
+/* Reads and builds with the given threads; returns the text output. */
+static char *
+run_threads(const char *a, const char *b, unsigned threads,
+	    struct diags *ds)
+{
+	const char *args[] = {a, b};
+	cstat_inputs *in;
+	cstat_reader *r;
+	cstat_builder *bld;
+	cstat_tables *t;
+	struct cstat_diag d;
+	char *out;
+	size_t len;
+
+	assert_int_equal(cstat_inputs_new(&in, args, 2), 0);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&bld, NULL, &d), 0);
+	assert_int_equal(cstat_builder_read(bld, r, in, threads, collect, ds,
+					    &d),
+			 0);
+	struct cstat_stats_opts o = {.alpha = 0.05, .confidence = 0.95,
+				     .units = r, .threads = threads};
+	assert_int_equal(cstat_builder_build(bld, &o, &t), 0);
+	FILE *f = open_memstream(&out, &len);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_CSV, f, f), 0);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, f, f), 0);
+	fclose(f);
+	cstat_tables_free(t);
+	cstat_builder_free(bld);
+	cstat_reader_free(r);
+	cstat_inputs_free(in);
+	return out;
+}
+
+static void
+test_builder_threads_give_the_same_tables(void **state)
+{
+	(void)state;
+	char *a, *b;
+	struct diags d1 = {0}, d2 = {0};
+
+	make_large_inputs(&a, &b);
+	char *one = run_threads(a, b, 1, &d1);
+	char *two = run_threads(a, b, 2, &d2);
+	/* Same output byte for byte, same syntax errors in the same order. */
+	assert_string_equal(one, two);
+	assert_int_equal(d1.n, 8);
+	assert_int_equal(d1.n, d2.n);
+	for (size_t i = 0; i < d1.n; i++)
+		assert_string_equal(d1.text[i], d2.text[i]);
+	assert_non_null(strstr(d1.text[0], ":9: parsing iteration count"));
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+	free(one);
+	free(two);
+}
+
+static void
+test_builder_read_stops_at_unreadable_input(void **state)
+{
+	(void)state;
+	char *a, *b;
+	make_large_inputs(&a, &b);
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		const char *args[] = {a, "/nonexistent/x.txt", b};
+		cstat_inputs *in;
+		cstat_reader *r;
+		cstat_builder *bld;
+		struct cstat_diag d;
+		struct diags ds = {0};
+		char msg[700];
+
+		assert_int_equal(cstat_inputs_new(&in, args, 3), 0);
+		assert_int_equal(cstat_reader_new(&r), 0);
+		assert_int_equal(cstat_builder_new(&bld, NULL, &d), 0);
+		assert_int_equal(cstat_builder_read(bld, r, in, threads,
+						    collect, &ds, &d),
+				 CSTAT_ENOENT);
+		cstat_diag_format(&d, msg, sizeof(msg));
+		assert_string_equal(
+			msg, "open /nonexistent/x.txt: no such file or directory");
+		/* The first file's syntax errors came before the failure. */
+		assert_int_equal(ds.n, 4);
+		cstat_builder_free(bld);
+		cstat_reader_free(r);
+		cstat_inputs_free(in);
+	}
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
 }
 
 int
@@ -298,6 +460,8 @@ main(void)
 		cmocka_unit_test(test_builder_build_rejects_bad_levels),
 		cmocka_unit_test(test_tables_write_renders_text_and_csv),
 		cmocka_unit_test(test_builder_add_hand_made_results),
+		cmocka_unit_test(test_builder_threads_give_the_same_tables),
+		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -56,47 +57,21 @@ print_diag(const struct cstat_diag *d, bool prefix)
 	fprintf(stderr, "%s%s\n", prefix ? PROG ": " : "", msg);
 }
 
-/* Reads every input into b.  @return 0, or the exit code of a failure. */
-static int
-read_inputs(cstat_reader *r, cstat_builder *b, const cstat_inputs *in)
+/* Malformed lines are reported as they are met and skipped. */
+static void
+on_syntax(void *ctx, const struct cstat_diag *d)
 {
-	struct cstat_diag d;
+	(void)ctx;
+	print_diag(d, false);
+}
 
-	for (size_t i = 0; i < cstat_inputs_count(in); i++) {
-		const struct cstat_input *input = cstat_inputs_get(in, i);
-		int rc = cstat_reader_open(r, input->path, input->label, &d);
-		if (rc == CSTAT_ENOMEM) {
-			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
-			return 1;
-		} else if (rc) {
-			print_diag(&d, true);
-			return 1;
-		}
-		for (;;) {
-			const struct cstat_result *res;
-			rc = cstat_reader_next(r, &res, &d);
-			if (rc == 0)
-				break;
-			if (rc == 1) {
-				rc = cstat_builder_add(b, res);
-				if (rc) {
-					fprintf(stderr, "%s: %s\n", PROG,
-						cstat_strerror(rc));
-					return 1;
-				}
-			} else if (rc == CSTAT_ESYNTAX) {
-				print_diag(&d, false);
-			} else if (rc == CSTAT_ENOMEM) {
-				fprintf(stderr, "%s: %s\n", PROG,
-					cstat_strerror(rc));
-				return 1;
-			} else {
-				print_diag(&d, true);
-				return 1;
-			}
-		}
-	}
-	return 0;
+/* Two threads (parse ahead, add) when the machine has a second core. */
+static unsigned
+read_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? 2 : 1;
 }
 
 int
@@ -190,10 +165,18 @@ main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	status = read_inputs(reader, builder, inputs);
-	if (status)
+	rc = cstat_builder_read(builder, reader, inputs, read_threads(),
+				on_syntax, NULL, &d);
+	if (rc) {
+		if (rc == CSTAT_ENOMEM)
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		else
+			print_diag(&d, true);
+		status = 1;
 		goto out;
-	struct cstat_stats_opts sopts = {alpha, confidence, reader};
+	}
+	struct cstat_stats_opts sopts = {alpha, confidence, reader,
+					 read_threads()};
 	rc = cstat_builder_build(builder, &sopts, &tables);
 	/* The tables own copies of everything: free the builder's memory
 	 * before rendering needs its own. */

@@ -60,7 +60,8 @@ main(int argc, char **argv)
 	if (!rc)
 		rc = read_file(reader, builder, argv[2]);
 	if (!rc) {
-		struct cstat_stats_opts opts = {0.05, 0.95, reader};
+		struct cstat_stats_opts opts = {
+		.alpha = 0.05, .confidence = 0.95, .units = reader};
 		rc = cstat_builder_build(builder, &opts, &tables);
 	}
 	if (rc) {

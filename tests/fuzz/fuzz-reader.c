@@ -52,7 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		read_all(r, b);
 	if (nul && cstat_reader_open_mem(r, nul + 1, size - n1 - 1, "b.txt") == 0)
 		read_all(r, b);
-	struct cstat_stats_opts o = {0.05, 0.95, r};
+	struct cstat_stats_opts o = {
+		.alpha = 0.05, .confidence = 0.95, .units = r};
 	if (cstat_builder_build(b, &o, &t) == 0) {
 		FILE *sink = fopen("/dev/null", "w");
 		if (sink) {

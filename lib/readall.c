@@ -1,0 +1,464 @@
+/*
+ * readall.c - reading every input into a builder, optionally on two
+ * threads.
+ *
+ * cstat_builder_read() is what the cstat tool does with its inputs: open
+ * each in turn on one reader (so "Unit" metadata carries across files),
+ * add each result to the builder, report each malformed line, and stop at
+ * the first input that cannot be read.
+ *
+ * With threads > 1, a second thread parses while the calling thread adds:
+ * the parser copies each result into a batch (its name and values; the
+ * file label and units are stable pointers, the configuration a snapshot
+ * taken when it changes), and the adder consumes batches in order.  The
+ * builder sees exactly the same results, syntax errors and fatal error in
+ * the same order as with one thread.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstat-private.h"
+
+/* One configuration, as results point at it. */
+struct snapshot {
+	struct cstat_config *config;
+	size_t nconfig;
+	char *text;
+	size_t text_len;
+};
+
+enum rec_kind { REC_RESULT, REC_SYNTAX, REC_FATAL, REC_END };
+
+/*
+ * A record in a batch.  A result's values and name follow it; a syntax or
+ * fatal error's struct cstat_diag follows it.
+ */
+struct rec {
+	enum rec_kind kind;
+	int rc;                   /* REC_FATAL: the error */
+	size_t size;              /* bytes to the next record */
+	const char *file;         /* the input's label (stable) */
+	const struct snapshot *snap;
+	size_t name_len, nvalues;
+	unsigned long line, config_version;
+};
+
+#define BATCH_BYTES (256 * 1024)
+#define QUEUE_DEPTH 4
+
+struct batch {
+	char *data;
+	size_t len, cap;
+	struct batch *next;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *full_head, *full_tail; /* parsed, waiting to be added */
+	struct batch *free_list;
+	size_t nfull;
+	bool got_null; /* the parser ended without a batch */
+	bool stop; /* the adder gave up: the parser should finish */
+	bool halt; /* the parser saw stop: it adds nothing more */
+
+	cstat_reader *r;
+	const cstat_inputs *in;
+	struct cstat__arena snaps; /* snapshots, freed with the pipe */
+	const struct snapshot *snap;
+	int err; /* the parser's own failure (out of memory) */
+};
+
+static struct batch *
+take_free(struct pipe *p)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && p->nfull >= QUEUE_DEPTH)
+		pthread_cond_wait(&p->cv, &p->mu);
+	b = p->free_list;
+	if (b)
+		p->free_list = b->next;
+	pthread_mutex_unlock(&p->mu);
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (!b)
+			return NULL;
+	}
+	b->len = 0;
+	b->next = NULL;
+	return b;
+}
+
+static void
+push_full(struct pipe *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	if (!b) {
+		/* No batch to carry the END record: say so directly. */
+		p->got_null = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		return;
+	}
+	if (p->full_tail)
+		p->full_tail->next = b;
+	else
+		p->full_head = b;
+	p->full_tail = b;
+	p->nfull++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static bool
+stopped(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	bool s = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return s;
+}
+
+/* Room for a record of size bytes in *bp, passing a full batch on. */
+static struct rec *
+append(struct pipe *p, struct batch **bp, size_t size)
+{
+	struct batch *b = *bp;
+	size_t align = _Alignof(max_align_t);
+
+	size = (size + align - 1) / align * align;
+	if (b->len + size > BATCH_BYTES && b->len > 0) {
+		push_full(p, b);
+		if (stopped(p))
+			p->halt = true;
+		b = *bp = take_free(p);
+		if (!b)
+			return NULL;
+	}
+	if (cstat__grow((void **)&b->data, &b->cap, b->len + size, 1))
+		return NULL;
+	struct rec *rec = (struct rec *)(void *)(b->data + b->len);
+	memset(rec, 0, sizeof(*rec));
+	rec->size = size;
+	b->len += size;
+	return rec;
+}
+
+/* The snapshot of res's configuration: the last one, or a new copy. */
+static const struct snapshot *
+snapshot_of(struct pipe *p, const struct cstat_result *res)
+{
+	const struct snapshot *s = p->snap;
+
+	if (s && s->text_len == res->config_text_len &&
+	    memcmp(s->text, res->config_text, res->config_text_len) == 0)
+		return s;
+	struct snapshot *n = cstat__arena_alloc(&p->snaps, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->nconfig = res->nconfig;
+	n->config = cstat__arena_alloc(&p->snaps, (res->nconfig + 1) *
+							  sizeof(*n->config));
+	n->text = cstat__arena_strndup(&p->snaps, res->config_text,
+				       res->config_text_len);
+	n->text_len = res->config_text_len;
+	if (!n->config || !n->text)
+		return NULL;
+	for (size_t i = 0; i < res->nconfig; i++) {
+		const char *k = res->config[i].key, *v = res->config[i].value;
+		n->config[i].key = cstat__arena_strndup(&p->snaps, k, strlen(k));
+		n->config[i].value =
+			cstat__arena_strndup(&p->snaps, v, strlen(v));
+		if (!n->config[i].key || !n->config[i].value)
+			return NULL;
+	}
+	p->snap = n;
+	return n;
+}
+
+static void *
+parse_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct batch *b = take_free(p);
+	struct rec *rec;
+	int rc = 0;
+
+	if (!b) {
+		p->err = CSTAT_ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < cstat_inputs_count(p->in) && !rc; i++) {
+		const struct cstat_input *input = cstat_inputs_get(p->in, i);
+		struct cstat_diag d;
+		int fatal = cstat_reader_open(p->r, input->path, input->label,
+					      &d);
+
+		while (!fatal && !rc) {
+			const struct cstat_result *res = NULL;
+			int nrc = cstat_reader_next(p->r, &res, &d);
+			if (nrc == 0)
+				break;
+			if (nrc == 1) {
+				size_t vbytes =
+					res->nvalues * sizeof(*res->values);
+				const struct snapshot *s = snapshot_of(p, res);
+				rec = s ? append(p, &b,
+						 sizeof(*rec) + vbytes +
+							 res->name_len + 1)
+					: NULL;
+				if (!rec) {
+					rc = CSTAT_ENOMEM;
+					break;
+				}
+				rec->kind = REC_RESULT;
+				rec->file = input->label;
+				rec->snap = s;
+				rec->name_len = res->name_len;
+				rec->nvalues = res->nvalues;
+				rec->line = res->line;
+				rec->config_version = res->config_version;
+				char *tail = (char *)(rec + 1);
+				memcpy(tail, res->values, vbytes);
+				memcpy(tail + vbytes, res->name,
+				       res->name_len + 1);
+				if (p->halt)
+					rc = 1; /* the adder stopped */
+				continue;
+			}
+			if (nrc != CSTAT_ESYNTAX) {
+				fatal = nrc;
+				break;
+			}
+			rec = append(p, &b, sizeof(*rec) + sizeof(d));
+			if (!rec) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			rec->kind = REC_SYNTAX;
+			/* The reader's copy of the name goes with the next
+			 * file: point at the input's label instead. */
+			d.file = input->label;
+			memcpy(rec + 1, &d, sizeof(d));
+		}
+		if (fatal && !rc) {
+			rec = append(p, &b, sizeof(*rec) + sizeof(d));
+			if (!rec) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			rec->kind = REC_FATAL;
+			rec->rc = fatal;
+			if (d.file)
+				d.file = input->label;
+			memcpy(rec + 1, &d, sizeof(d));
+			rc = fatal;
+		}
+	}
+	if (rc == CSTAT_ENOMEM)
+		p->err = rc;
+	rec = b ? append(p, &b, sizeof(*rec)) : NULL;
+	if (rec)
+		rec->kind = REC_END;
+	else
+		p->err = CSTAT_ENOMEM;
+	if (b)
+		push_full(p, b);
+	else
+		push_full(p, NULL);
+	return NULL;
+}
+
+/* Whether b holds the END record (always a batch's last). */
+static bool
+ends(const struct batch *b)
+{
+	size_t off = 0, last = SIZE_MAX;
+
+	while (off < b->len) {
+		last = off;
+		off += ((const struct rec *)(const void *)(b->data + off))->size;
+	}
+	return last != SIZE_MAX &&
+	       ((const struct rec *)(const void *)(b->data + last))->kind ==
+		       REC_END;
+}
+
+/* Adds a batch's records; returns 1 at the end, 0 to go on, or < 0. */
+static int
+consume(struct batch *b, cstat_builder *bld,
+	void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
+	struct cstat_diag *d)
+{
+	for (size_t off = 0; off < b->len;) {
+		const struct rec *rec = (const struct rec *)(void *)(b->data + off);
+		off += rec->size;
+		switch (rec->kind) {
+		case REC_RESULT: {
+			const char *tail = (const char *)(rec + 1);
+			struct cstat_result res = {
+				.file = rec->file,
+				.name = tail + rec->nvalues * sizeof(struct cstat_value),
+				.name_len = rec->name_len,
+				.config = rec->snap->config,
+				.nconfig = rec->snap->nconfig,
+				.config_text = rec->snap->text,
+				.config_text_len = rec->snap->text_len,
+				.config_version = rec->config_version,
+				.values = (const struct cstat_value *)(const void *)tail,
+				.nvalues = rec->nvalues,
+				.line = rec->line,
+			};
+			int rc = cstat_builder_add(bld, &res);
+			if (rc)
+				return rc;
+			break;
+		}
+		case REC_SYNTAX:
+			if (on_syntax) {
+				struct cstat_diag sd;
+				memcpy(&sd, rec + 1, sizeof(sd));
+				on_syntax(ctx, &sd);
+			}
+			break;
+		case REC_FATAL:
+			if (d)
+				memcpy(d, rec + 1, sizeof(*d));
+			return rec->rc;
+		case REC_END:
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_threaded(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
+	      void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
+	      struct cstat_diag *d)
+{
+	struct pipe p;
+	pthread_t th;
+	int rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.in = in;
+	cstat__arena_init(&p.snaps);
+	if (pthread_mutex_init(&p.mu, NULL))
+		return CSTAT_ENOMEM;
+	if (pthread_cond_init(&p.cv, NULL)) {
+		pthread_mutex_destroy(&p.mu);
+		return CSTAT_ENOMEM;
+	}
+	if (pthread_create(&th, NULL, parse_main, &p)) {
+		rc = CSTAT_ENOMEM;
+		goto out_destroy;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.full_head && !p.got_null)
+			pthread_cond_wait(&p.cv, &p.mu);
+		struct batch *b = p.full_head;
+		if (b) {
+			p.full_head = b->next;
+			if (!p.full_head)
+				p.full_tail = NULL;
+			p.nfull--;
+			pthread_cond_broadcast(&p.cv);
+		}
+		pthread_mutex_unlock(&p.mu);
+		if (!b)
+			break; /* the parser ran out of memory at the end */
+
+		bool end = ends(b);
+		if (!rc) {
+			int crc = consume(b, bld, on_syntax, ctx, d);
+			if (crc < 0) {
+				/* Keep draining to the END record, adding
+				 * nothing more. */
+				rc = crc;
+				pthread_mutex_lock(&p.mu);
+				p.stop = true;
+				pthread_cond_broadcast(&p.cv);
+				pthread_mutex_unlock(&p.mu);
+			}
+		}
+		pthread_mutex_lock(&p.mu);
+		b->next = p.free_list;
+		p.free_list = b;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (end)
+			break;
+	}
+	pthread_join(th, NULL);
+	if (!rc && p.err)
+		rc = p.err;
+out_destroy:
+	while (p.free_list) {
+		struct batch *b = p.free_list;
+		p.free_list = b->next;
+		free(b->data);
+		free(b);
+	}
+	while (p.full_head) {
+		struct batch *b = p.full_head;
+		p.full_head = b->next;
+		free(b->data);
+		free(b);
+	}
+	cstat__arena_release(&p.snaps);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
+static int
+read_serial(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
+	    void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
+	    struct cstat_diag *d)
+{
+	for (size_t i = 0; i < cstat_inputs_count(in); i++) {
+		const struct cstat_input *input = cstat_inputs_get(in, i);
+		int rc = cstat_reader_open(r, input->path, input->label, d);
+		if (rc)
+			return rc;
+		for (;;) {
+			const struct cstat_result *res;
+			struct cstat_diag sd;
+			rc = cstat_reader_next(r, &res, &sd);
+			if (rc == 0)
+				break;
+			if (rc == 1) {
+				rc = cstat_builder_add(bld, res);
+				if (rc)
+					return rc;
+			} else if (rc == CSTAT_ESYNTAX) {
+				if (on_syntax)
+					on_syntax(ctx, &sd);
+			} else {
+				if (d)
+					*d = sd;
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+cstat_builder_read(cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
+		   unsigned threads,
+		   void (*on_syntax)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d)
+{
+	if (!b || !r || !in)
+		return CSTAT_EINVAL;
+	if (threads > 1 && cstat_inputs_count(in) > 0)
+		return read_threaded(b, r, in, on_syntax, ctx, d);
+	return read_serial(b, r, in, on_syntax, ctx, d);
+}
