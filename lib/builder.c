@@ -1149,6 +1149,7 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	}
 	t->alpha = opts->alpha;
 	t->confidence = opts->confidence;
+	t->threads = opts->threads;
 	bd.b = b;
 	bd.out = t;
 	bd.opts = opts;

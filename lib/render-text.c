@@ -7,6 +7,7 @@
  * the test note, a geomean row when there is more than one benchmark, and
  * footnotes numbered in order of first use.  The layout itself is texttab's.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,36 @@ start_col(size_t exp)
 			  (CENTER_COLS + DELTA_COLS);
 }
 
+/* The warnings of a table in first-use order: footnote i + 1 is ids[i]. */
 struct footnotes {
-	uint32_t *ids; /* warning string ids in first-use order */
+	uint32_t *ids;
 	size_t n, cap;
-	struct cstat__buf text;
 };
+
+static int
+push_id(struct footnotes *fn, uint32_t id)
+{
+	if (cstat__grow((void **)&fn->ids, &fn->cap, fn->n + 1,
+			sizeof(*fn->ids)))
+		return CSTAT_ENOMEM;
+	fn->ids[fn->n++] = id;
+	return 0;
+}
+
+/* Notes warnings in the order the rows will show them. */
+static int
+note(struct footnotes *fn, const uint32_t *ids, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
+			;
+		if (i == fn->n &&
+		    push_id(fn, ids[k]))
+			return CSTAT_ENOMEM;
+	}
+	return 0;
+}
 
 static void
 superscript(struct cstat__buf *b, size_t i)
@@ -50,38 +76,33 @@ superscript(struct cstat__buf *b, size_t i)
 		cstat__buf_adds(b, digits[(int)tmp[--n]]);
 }
 
-/* Adds the footnote cell for these warnings (possibly empty). */
+/*
+ * Adds the footnote cell for these warnings (possibly none), numbered as
+ * fn says; text is the calling thread's scratch.
+ */
 static int
-warn(struct cstat__ttab *o, struct footnotes *fn, size_t col,
-     const uint32_t *ids, size_t n)
+warn(struct cstat__ttab *o, const struct footnotes *fn,
+     struct cstat__buf *text, size_t col, const uint32_t *ids, size_t n)
 {
-	fn->text.len = 0;
-	if (cstat__buf_reserve(&fn->text, 0))
-		return CSTAT_ENOMEM;
-	fn->text.data[0] = '\0';
-	for (size_t k = 0; k < n; k++) {
-		uint32_t id = ids[k];
-		size_t i;
-		for (i = 0; i < fn->n; i++)
-			if (fn->ids[i] == id)
-				break;
-		if (i == fn->n) {
-			if (cstat__grow((void **)&fn->ids, &fn->cap, fn->n + 1,
-					sizeof(*fn->ids)))
-				return CSTAT_ENOMEM;
-			fn->ids[fn->n++] = id;
-		}
-		if (k > 0)
-			cstat__buf_addc(&fn->text, ' ');
-		superscript(&fn->text, i + 1);
-	}
 	/*
 	 * An empty footnote cell has no margin and no width, so it changes
 	 * neither the layout nor the output: leave it out of the table.
 	 */
 	if (n == 0)
 		return 0;
-	return cstat__ttab_cell(o, col, 1, fn->text.data, fn->text.len,
+	text->len = 0;
+	if (cstat__buf_reserve(text, 0))
+		return CSTAT_ENOMEM;
+	text->data[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
+			;
+		if (k > 0)
+			cstat__buf_addc(text, ' ');
+		superscript(text, i + 1);
+	}
+	return cstat__ttab_cell(o, col, 1, text->data, text->len,
 				CSTAT__TTAB_LEFT, NULL);
 }
 
@@ -145,7 +166,7 @@ header(struct cstat__ttab *o, const struct cstat_tables *t,
 static int
 data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 	 const struct cstat__table *tb, size_t r, int class,
-	 struct footnotes *fn)
+	 const struct footnotes *fn, struct cstat__buf *text)
 {
 	const struct cstat__cell *row = &tb->cells[r * tb->ncols];
 	double centers[64], *cv = centers;
@@ -182,7 +203,7 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 			rc = cell(o, col + 1, 1, txt, CSTAT__TTAB_RIGHT,
 				  " \u00b1 ");
 		if (!rc)
-			rc = warn(o, fn, col + 2, ce->warn, ce->nwarn);
+			rc = warn(o, fn, text, col + 2, ce->warn, ce->nwarn);
 		if (rc || c == 0 || !ce->has_cmp)
 			continue;
 		cstat__format_delta(ce, row[0].center, num, sizeof(num));
@@ -193,14 +214,16 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		if (!rc)
 			rc = cell(o, col + 4, 1, txt, CSTAT__TTAB_LEFT, NULL);
 		if (!rc)
-			rc = warn(o, fn, col + 5, ce->cmpwarn, ce->ncmpwarn);
+			rc = warn(o, fn, text, col + 5, ce->cmpwarn,
+				  ce->ncmpwarn);
 	}
 	return rc;
 }
 
 static int
 summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
-	    const struct cstat__table *tb, int class, struct footnotes *fn)
+	    const struct cstat__table *tb, int class,
+	    const struct footnotes *fn, struct cstat__buf *text)
 {
 	char num[512];
 	int rc;
@@ -228,50 +251,134 @@ summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
 			}
 		}
 		if (!rc)
-			rc = warn(o, fn, start_col(c + 1) - 1, s->warn,
+			rc = warn(o, fn, text, start_col(c + 1) - 1, s->warn,
 				  s->nwarn);
 	}
 	return rc;
 }
 
+/* Footnote numbers in first-use order: rows in order, geomean last. */
+static int
+number_footnotes(const struct cstat__table *tb, struct footnotes *fn)
+{
+	int rc = 0;
+
+	for (size_t r = 0; r < tb->nrows && !rc; r++) {
+		for (size_t c = 0; c < tb->ncols && !rc; c++) {
+			const struct cstat__cell *ce = &tb->cells[r * tb->ncols + c];
+			if (!ce->present)
+				continue;
+			rc = note(fn, ce->warn, ce->nwarn);
+			if (!rc && c > 0 && ce->has_cmp)
+				rc = note(fn, ce->cmpwarn, ce->ncmpwarn);
+		}
+	}
+	for (size_t c = 0; c < tb->ncols && !rc && tb->nrows > 1; c++)
+		rc = note(fn, tb->summary[c].warn, tb->summary[c].nwarn);
+	return rc;
+}
+
+/* Cells a share of rows will need, for cstat__ttab_reserve(). */
+static size_t
+cells_for(const struct cstat__table *tb, size_t nrows)
+{
+	/* The label, three cells in the baseline column and five in each
+	 * other column (footnote cells only when there are footnotes). */
+	return (nrows + 1) * (1 + 3 + (tb->ncols ? tb->ncols - 1 : 0) * 5);
+}
+
+struct rows_job {
+	const struct cstat_tables *t;
+	const struct cstat__table *tb;
+	const struct footnotes *fn;
+	struct cstat__ttab *o;
+	size_t r0, r1;
+	int class;
+	int rc;
+};
+
+static void *
+rows_main(void *arg)
+{
+	struct rows_job *j = arg;
+	struct cstat__buf text = {0};
+	int rc = 0;
+
+	for (size_t r = j->r0; r < j->r1 && !rc; r++)
+		rc = data_row(j->o, j->t, j->tb, r, j->class, j->fn, &text);
+	cstat__buf_release(&text);
+	j->rc = rc;
+	return NULL;
+}
+
+/*
+ * Lays out one table.  A large table's rows are formatted on two threads,
+ * each half into its own part of the layout; footnotes are numbered first,
+ * so both halves agree on them.
+ */
 static int
 render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	     FILE *out)
 {
-	struct cstat__ttab *o;
+	struct cstat__ttab *parts[2] = {NULL, NULL};
 	struct footnotes fn = {0};
+	struct cstat__buf text = {0};
 	int class = cstat__unit_class(cstat__tstr(t, tb->unit));
-	int rc = cstat__ttab_new(&o);
+	size_t split = tb->nrows;
+	pthread_t th;
+	bool threaded = false;
+	int rc;
 
-	if (rc)
-		return rc;
-	/*
-	 * Reserve what the rows will need: the label, three cells in the
-	 * baseline column and five in each other column (footnote cells are
-	 * only added when there are footnotes), about 16 bytes each.
-	 */
-	size_t per_row = 1 + 3 + (tb->ncols ? tb->ncols - 1 : 0) * 5;
-	size_t ncells = (tb->nrows + 1) * per_row + (t->ncol_fields + 1) *
-						     (2 * tb->ncols + 2);
-	rc = cstat__ttab_reserve(o, ncells, ncells * 16);
+	if (t->threads > 1 && tb->nrows >= 2048)
+		split = tb->nrows / 2;
+	rc = number_footnotes(tb, &fn);
 	if (!rc)
-		rc = header(o, t, tb);
-	for (size_t r = 0; r < tb->nrows && !rc; r++)
-		rc = data_row(o, t, tb, r, class, &fn);
+		rc = cstat__ttab_new(&parts[0]);
+	if (!rc)
+		rc = cstat__ttab_reserve(
+			parts[0],
+			cells_for(tb, split) +
+				(t->ncol_fields + 1) * (2 * tb->ncols + 2),
+			cells_for(tb, split) * 16);
+	if (!rc)
+		rc = header(parts[0], t, tb);
+	struct rows_job second = {t, tb, &fn, NULL, split, tb->nrows, class,
+				  0};
+	if (!rc && split < tb->nrows) {
+		rc = cstat__ttab_new(&parts[1]);
+		if (!rc)
+			rc = cstat__ttab_reserve(
+				parts[1], cells_for(tb, tb->nrows - split),
+				cells_for(tb, tb->nrows - split) * 16);
+		second.o = parts[1];
+		if (!rc)
+			threaded = pthread_create(&th, NULL, rows_main,
+						  &second) == 0;
+		if (!rc && !threaded)
+			rows_main(&second);
+	}
+	for (size_t r = 0; r < split && !rc; r++)
+		rc = data_row(parts[0], t, tb, r, class, &fn, &text);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (!rc)
+		rc = second.rc;
+	struct cstat__ttab *last = parts[1] ? parts[1] : parts[0];
 	if (!rc && tb->nrows > 1)
-		rc = summary_row(o, t, tb, class, &fn);
+		rc = summary_row(last, t, tb, class, &fn, &text);
 	if (!rc)
-		rc = cstat__ttab_write(o, out);
+		rc = cstat__ttab_write_parts(parts, parts[1] ? 2 : 1, out);
 	for (size_t i = 0; i < fn.n && !rc; i++) {
-		fn.text.len = 0;
-		superscript(&fn.text, i + 1);
-		if (fprintf(out, "%s %s\n", fn.text.data,
+		text.len = 0;
+		superscript(&text, i + 1);
+		if (fprintf(out, "%s %s\n", text.data,
 			    cstat__tstr(t, fn.ids[i])) < 0)
 			rc = CSTAT_EIO;
 	}
-	cstat__ttab_free(o);
+	cstat__ttab_free(parts[0]);
+	cstat__ttab_free(parts[1]);
 	free(fn.ids);
-	cstat__buf_release(&fn.text);
+	cstat__buf_release(&text);
 	return rc;
 }
 

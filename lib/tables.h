@@ -64,6 +64,7 @@ struct cstat_tables {
 	struct cstat__table *tables;
 	size_t ntables;
 	double alpha, confidence;
+	unsigned threads; /* for rendering, as built with */
 };
 
 static inline const char *

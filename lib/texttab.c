@@ -621,10 +621,11 @@ abs64(int64_t x)
  * value, on the right.  Returns 0 or CSTAT_ENOMEM.
  */
 static int
-put_cell(const struct cstat__ttab *t, const struct ttab_cell *c,
-	 const int64_t *offs, int64_t *off, struct line *l)
+put_cell(const struct cstat__ttab *layout, const struct cstat__ttab *t,
+	 const struct ttab_cell *c, const int64_t *offs, int64_t *off,
+	 struct line *l)
 {
-	int64_t lmargin = t->cols[c->col].lmargin;
+	int64_t lmargin = layout->cols[c->col].lmargin;
 	int64_t gap = offs[c->col] - *off;
 	int64_t tw = offs[c->col + c->span] - offs[c->col] - lmargin;
 	int64_t runes = c->vrunes;
@@ -659,7 +660,8 @@ put_cell(const struct cstat__ttab *t, const struct ttab_cell *c,
 
 /* Prints the cells row by row, given the column offsets. */
 static int
-put_rows(const struct cstat__ttab *t, const int64_t *offs, FILE *out)
+put_rows(const struct cstat__ttab *layout, const struct cstat__ttab *t,
+	 const int64_t *offs, FILE *out)
 {
 	struct line l = {NULL, 0, 0};
 	size_t row = 0;
@@ -681,7 +683,7 @@ put_rows(const struct cstat__ttab *t, const int64_t *offs, FILE *out)
 			row++;
 			off = 0;
 		}
-		err = put_cell(t, c, offs, &off, &l);
+		err = put_cell(layout, t, c, offs, &off, &l);
 		if (err)
 			goto out_free_line;
 	}
@@ -715,8 +717,65 @@ cstat__ttab_write(const struct cstat__ttab *t, FILE *out)
 		sum += ws[col];
 	}
 	offs[t->ncols] = sum;
-	err = put_rows(t, offs, out);
+	err = put_rows(t, t, offs, out);
 out_free_ws:
+	free(ws);
+	return err;
+}
+
+int
+cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n,
+			FILE *out)
+{
+	struct cstat__ttab *t = parts[0];
+	int64_t *ws, *offs, sum = 0;
+	size_t ncols = 0;
+	int err;
+
+	for (size_t k = 0; k < n; k++) {
+		if (k > 0 && parts[k]->nspans > 0)
+			return CSTAT_EINVAL;
+		if (parts[k]->ncols > ncols)
+			ncols = parts[k]->ncols;
+	}
+	/* The first part's columns take the widest of every part's. */
+	void *p = grow_array(t->cols, &t->cols_cap, ncols ? ncols : 1,
+			     sizeof *t->cols);
+	if (!p)
+		return CSTAT_ENOMEM;
+	t->cols = p;
+	if (ncols > t->ncols)
+		memset(t->cols + t->ncols, 0,
+		       (ncols - t->ncols) * sizeof *t->cols);
+	t->ncols = ncols;
+	for (size_t k = 1; k < n; k++) {
+		for (size_t col = 0; col < parts[k]->ncols; col++) {
+			const struct ttab_col *src = &parts[k]->cols[col];
+			struct ttab_col *dst = &t->cols[col];
+			if (src->lmargin > dst->lmargin)
+				dst->lmargin = src->lmargin;
+			if (src->has1 && (!dst->has1 || src->max1 > dst->max1))
+				dst->max1 = src->max1;
+			dst->has1 |= src->has1;
+		}
+	}
+	if (t->ncols == 0)
+		return 0;
+	if (t->ncols > (SIZE_MAX / sizeof *ws - 1) / 2)
+		return CSTAT_ENOMEM;
+	ws = malloc((2 * t->ncols + 1) * sizeof *ws);
+	if (!ws)
+		return CSTAT_ENOMEM;
+	offs = ws + t->ncols;
+	err = compute_widths(t, ws);
+	for (size_t col = 0; col < t->ncols && !err; col++) {
+		offs[col] = sum;
+		sum += ws[col];
+	}
+	offs[t->ncols] = sum;
+	for (size_t k = 0; k < n && !err; k++)
+		if (parts[k]->ncells)
+			err = put_rows(t, parts[k], offs, out);
 	free(ws);
 	return err;
 }

@@ -173,4 +173,19 @@ int cstat__ttab_set_shrink(struct cstat__ttab *t, size_t col, bool shrink);
  */
 int cstat__ttab_write(const struct cstat__ttab *t, FILE *out);
 
+/*
+ * Writes several tables as one: their rows one after another, laid out with
+ * the columns they would have as a single table.  Only parts[0] may hold
+ * cells that span columns.  This lets the rows of one table be built in
+ * parallel, each share in its own part.  It matches cstat__ttab_write() of
+ * the combined table when every row has a cell that is not blank (a row
+ * with only blank cells at the end of a part would not print its empty
+ * line).  parts[0]'s column statistics are widened to cover every part.
+ *
+ * @return 0, CSTAT_EINVAL (a later part has spanning cells), CSTAT_ENOMEM
+ *	or CSTAT_EIO.
+ */
+int cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n,
+			    FILE *out);
+
 #endif /* CSTAT_TEXTTAB_H */
