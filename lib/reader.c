@@ -673,6 +673,52 @@ parse_value(const char *s, size_t len, double *out)
 }
 
 /*
+ * The common case of a value field, scanned and converted in one pass:
+ * plain decimal digits with at most one inner point and at most 15
+ * significant digits, followed by ASCII spaces and another field.  Converts
+ * exactly as parse_value() does and moves *pp to the next field.  Returns
+ * false, leaving *pp alone, for anything else.
+ */
+static inline bool
+fast_value(const char **pp, const char *end, double *out)
+{
+	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+				       1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+				       1e12, 1e13, 1e14, 1e15};
+	const unsigned char *s = (const unsigned char *)*pp;
+	const unsigned char *e = (const unsigned char *)end, *p = s;
+	uint64_t v = 0;
+	unsigned digits = 0, frac = 0;
+	bool point = false;
+
+	for (; p < e; p++) {
+		unsigned d = (unsigned)*p - '0';
+		if (d < 10) {
+			if (v >= 100000000000000000ULL)
+				return false;
+			v = v * 10 + d;
+			digits += v != 0;
+			frac += point;
+		} else if (*p == '.' && !point && p > s) {
+			point = true;
+		} else {
+			break;
+		}
+	}
+	if (p == s || p == e || byte_class[*p] != 1 || p[-1] == '.' ||
+	    digits > 15 || frac > 15)
+		return false;
+	p++;
+	while (p < e && byte_class[*p] == 1)
+		p++;
+	if (p < e && byte_class[*p] == 2)
+		return false; /* maybe a Unicode space: the general path */
+	*out = point ? (double)v / pow10[frac] : (double)v;
+	*pp = (const char *)p;
+	return true;
+}
+
+/*
  * Parses a benchmark line (it starts with "Benchmark").
  * @return 1 for a result, 0 to skip the line silently, CSTAT_ESYNTAX with an
  *         error queued, or CSTAT_ENOMEM.
@@ -715,21 +761,25 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 
 	size_t nv = 0;
 	for (;;) {
-		split_field(&p, end, &f, &flen, &sep);
-		if (flen == 0) {
-			if (nv > 0)
-				break;
-			queue_error(r, "missing measurements");
-			return CSTAT_ESYNTAX;
-		}
 		double val;
-		rc = parse_value(f, flen, &val);
-		if (rc == CSTAT__PARSE_RANGE) {
-			queue_error(r, "parsing measurement: value out of range");
-			return CSTAT_ESYNTAX;
-		} else if (rc) {
-			queue_error(r, "parsing measurement: invalid syntax");
-			return CSTAT_ESYNTAX;
+		if (!fast_value(&p, end, &val)) {
+			split_field(&p, end, &f, &flen, &sep);
+			if (flen == 0) {
+				if (nv > 0)
+					break;
+				queue_error(r, "missing measurements");
+				return CSTAT_ESYNTAX;
+			}
+			rc = parse_value(f, flen, &val);
+			if (rc == CSTAT__PARSE_RANGE) {
+				queue_error(r, "parsing measurement: value out "
+					       "of range");
+				return CSTAT_ESYNTAX;
+			} else if (rc) {
+				queue_error(r, "parsing measurement: invalid "
+					       "syntax");
+				return CSTAT_ESYNTAX;
+			}
 		}
 		split_field(&p, end, &f, &flen, &sep);
 		if (flen == 0) {
