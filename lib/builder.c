@@ -402,21 +402,38 @@ note_residue(cstat_builder *b, struct bcell *c, uint32_t residue)
  * Whether res has the name, file and configuration recorded in id (by
  * record_identity): then it projects to the same keys as the last result.
  */
+/* Whether two C strings are equal: strcmp() == 0 without the call, for
+ * the short unit names compared once per value. */
+static inline bool
+same_cstr(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 static bool
 same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 {
 	const char *p = id->data, *end = id->data + id->len;
-	size_t flen = strlen(res->file);
 
-	if ((size_t)(end - p) != res->name_len + flen + 2 +
-					 res->config_text_len ||
+	if ((size_t)(end - p) < res->name_len + 2 + res->config_text_len ||
 	    memcmp(p, res->name, res->name_len) != 0 || p[res->name_len])
 		return false;
 	p += res->name_len + 1;
-	if (memcmp(p, res->file, flen + 1) != 0)
+	/* The file name, NUL included, without a strlen() first. */
+	const char *f = res->file;
+	while (p < end && *p == *f && *f) {
+		p++;
+		f++;
+	}
+	if (p == end || *p != *f)
 		return false;
-	p += flen + 1;
-	return memcmp(p, res->config_text, res->config_text_len) == 0;
+	p++;
+	return (size_t)(end - p) == res->config_text_len &&
+	       memcmp(p, res->config_text, res->config_text_len) == 0;
 }
 
 static int
@@ -498,9 +515,8 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		struct bcell *c;
 		size_t slot = i & 7;
 		if (v->unit == b->last_unit_ptr[slot] &&
-		    strcmp(v->unit, cstat__strtab_str(
-					    &b->strs, b->last_unit_id[slot])) ==
-			    0) {
+		    same_cstr(v->unit, cstat__strtab_str(
+					       &b->strs, b->last_unit_id[slot]))) {
 			unit = b->last_unit_id[slot];
 		} else {
 			rc = cstat__strtab_intern(&b->strs, v->unit,
