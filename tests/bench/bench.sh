@@ -50,11 +50,23 @@ if [ "$ref" != none ] && git rev-parse -q --verify "$ref^{commit}" >/dev/null; t
 	git worktree remove --force "$work/ref-src" >/dev/null 2>&1 || true
 fi
 
-# measure NAME CMD...: appends "NAME seconds kB" per run to $work/times
+# measure NAME CMD...: appends "NAME seconds kB" per run to $work/times:
+# wall time to the microsecond and the child's peak RSS.
 measure() {
 	local name=$1
 	shift
-	/usr/bin/time -f "$name %e %M" -a -o "$work/times" "$@" >/dev/null 2>&1
+	python3 -c '
+import os, subprocess, sys, tempfile, time
+fd, path = tempfile.mkstemp()
+os.close(fd)
+t = time.perf_counter()
+subprocess.run(["/usr/bin/time", "-f", "%M", "-o", path] + sys.argv[2:],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - t
+rss = int(open(path).read().split()[-1])
+os.unlink(path)
+print(sys.argv[1], "%.6f" % wall, rss)
+' "$name" "$@" >>"$work/times"
 }
 : >"$work/times"
 for ((i = 0; i < runs; i++)); do
@@ -79,7 +91,7 @@ print("input: 2 files x 200,000 results (gen_large.py defaults), %s runs each, m
 print("%-10s %10s %12s" % ("", "wall s", "peak RSS MB"))
 for k in ("cat", "text", "csv", "ref-text", "ref-csv"):
     if k in med:
-        print("%-10s %10.3f %12.1f" % (k, med[k][0], med[k][1] / 1024))
+        print("%-10s %10.4f %12.1f" % (k, med[k][0], med[k][1] / 1024))
 print()
 print("benchstat (recorded, ../shared/bench/README.md): text 1.9-2.6 s, 187-271 MB; csv 1.2-1.4 s, 163-166 MB")
 bt, bm = 1.9, 187.0  # the fastest, smallest of benchstat's figures
@@ -91,5 +103,5 @@ if "ref-text" in med:
     print("vs %s: text time x%.2f, memory x%.2f; csv time x%.2f, memory x%.2f" % (
         sys.argv[3], ct / med["ref-text"][0], med["text"][1] / med["ref-text"][1],
         med["csv"][0] / med["ref-csv"][0], med["csv"][1] / med["ref-csv"][1]))
-print("cat floor: text is %.1fx the time of cat" % (ct / max(med["cat"][0], 0.001)))
+print("cat floor: text takes %.0fx the time of cat of the same input" % (ct / max(med["cat"][0], 1e-6)))
 PY
