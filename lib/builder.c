@@ -108,6 +108,9 @@ struct cstat_builder {
 	 */
 	struct cstat__buf last_id;
 	bool last_valid;
+	/* The cells the last result's values went to (when at most 8). */
+	uint32_t last_cells[8];
+	size_t last_nv; /* 0: none */
 	uint32_t last_row, last_col, last_residue;
 	/* Unit string ids by the reader's unit pointer, per value position:
 	 * results of one file list the same units in the same order. */
@@ -461,6 +464,7 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 	int rc;
 
 	b->last_valid = false;
+	b->last_nv = 0;
 	rc = cstat__proj_key(&b->row_proj, res, 0, row);
 	if (!rc)
 		rc = cstat__proj_key(&b->col_proj, res, 0, col);
@@ -488,6 +492,32 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 	return 0;
 }
 
+/* Whether res's units are those of the last result, slot by slot. */
+static bool
+same_units(const cstat_builder *b, const struct cstat_result *res)
+{
+	for (size_t i = 0; i < res->nvalues; i++)
+		if (res->values[i].unit != b->last_unit_ptr[i] ||
+		    !same_cstr(res->values[i].unit,
+			       cstat__strtab_str(&b->strs, b->last_unit_id[i])))
+			return false;
+	return true;
+}
+
+/* Appends res's values to the cells of the last result's values. */
+static int
+append_values(cstat_builder *b, const struct cstat_result *res)
+{
+	for (size_t i = 0; i < res->nvalues; i++) {
+		struct bcell *c = &b->cells[b->last_cells[i]];
+		if (c->n == c->cap &&
+		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+			return CSTAT_ENOMEM;
+		c->vals[c->n++] = res->values[i].value;
+	}
+	return 0;
+}
+
 int
 cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 {
@@ -504,6 +534,11 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		row = b->last_row;
 		col = b->last_col;
 		residue = b->last_residue;
+		/* The same benchmark with the same units as last time: its
+		 * values go to the same cells. */
+		if (b->last_nv && res->nvalues == b->last_nv &&
+		    same_units(b, res))
+			return append_values(b, res);
 	} else {
 		rc = project(b, res, &row, &col, &residue);
 		if (rc)
@@ -547,7 +582,10 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
 			return CSTAT_ENOMEM;
 		c->vals[c->n++] = v->value;
+		if (i < 8)
+			b->last_cells[i] = (uint32_t)(c - b->cells);
 	}
+	b->last_nv = res->nvalues <= 8 ? res->nvalues : 0;
 	return 0;
 }
 
