@@ -693,34 +693,45 @@ out_free_line:
 	return err;
 }
 
-int
-cstat__ttab_write(const struct cstat__ttab *t, FILE *out)
+/*
+ * Lays out the columns of layout (whose column statistics cover every
+ * part) and prints the rows of each part in turn.
+ */
+static int
+write_layout(const struct cstat__ttab *layout,
+	     const struct cstat__ttab *const *parts, size_t n, FILE *out)
 {
 	int64_t *ws, *offs, sum = 0;
 	int err;
 
-	if (t->ncells == 0)
+	if (layout->ncols == 0)
 		return 0;
-	if (t->ncols > (SIZE_MAX / sizeof *ws - 1) / 2)
+	if (layout->ncols > (SIZE_MAX / sizeof *ws - 1) / 2)
 		return CSTAT_ENOMEM;
-	ws = malloc((2 * t->ncols + 1) * sizeof *ws);
+	ws = malloc((2 * layout->ncols + 1) * sizeof *ws);
 	if (!ws)
 		return CSTAT_ENOMEM;
-	offs = ws + t->ncols;
-	err = compute_widths(t, ws);
-	if (err)
-		goto out_free_ws;
-
+	offs = ws + layout->ncols;
+	err = compute_widths(layout, ws);
 	/* offs[col] is where col's margin starts; offs[ncols] is the end. */
-	for (size_t col = 0; col < t->ncols; col++) {
+	for (size_t col = 0; col < layout->ncols && !err; col++) {
 		offs[col] = sum;
 		sum += ws[col];
 	}
-	offs[t->ncols] = sum;
-	err = put_rows(t, t, offs, out);
-out_free_ws:
+	offs[layout->ncols] = sum;
+	for (size_t k = 0; k < n && !err; k++)
+		if (parts[k]->ncells)
+			err = put_rows(layout, parts[k], offs, out);
 	free(ws);
 	return err;
+}
+
+int
+cstat__ttab_write(const struct cstat__ttab *t, FILE *out)
+{
+	if (t->ncells == 0)
+		return 0;
+	return write_layout(t, &t, 1, out);
 }
 
 int
@@ -728,9 +739,7 @@ cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n,
 			FILE *out)
 {
 	struct cstat__ttab *t = parts[0];
-	int64_t *ws, *offs, sum = 0;
 	size_t ncols = 0;
-	int err;
 
 	for (size_t k = 0; k < n; k++) {
 		if (k > 0 && parts[k]->nspans > 0)
@@ -759,23 +768,6 @@ cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n,
 			dst->has1 |= src->has1;
 		}
 	}
-	if (t->ncols == 0)
-		return 0;
-	if (t->ncols > (SIZE_MAX / sizeof *ws - 1) / 2)
-		return CSTAT_ENOMEM;
-	ws = malloc((2 * t->ncols + 1) * sizeof *ws);
-	if (!ws)
-		return CSTAT_ENOMEM;
-	offs = ws + t->ncols;
-	err = compute_widths(t, ws);
-	for (size_t col = 0; col < t->ncols && !err; col++) {
-		offs[col] = sum;
-		sum += ws[col];
-	}
-	offs[t->ncols] = sum;
-	for (size_t k = 0; k < n && !err; k++)
-		if (parts[k]->ncells)
-			err = put_rows(t, parts[k], offs, out);
-	free(ws);
-	return err;
+	return write_layout(t, (const struct cstat__ttab *const *)parts, n,
+			    out);
 }

@@ -15,15 +15,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "cstat.h"
 
-static void
-assert_close(double want, double got, double rel)
-{
-	if (!(fabs(want - got) <= rel * fabs(want))) {
-		fail_msg("want %.17g, got %.17g", want, got);
-	}
-}
 
 /* Reads the named in-memory files into a builder and builds the tables. */
 static cstat_tables *
@@ -105,14 +100,14 @@ test_builder_build_mismatched_sets(void **state)
 	assert_true(c.present);
 	assert_int_equal(c.n, 6);
 	/* R8 median of 20,20,21,21,22,22 = 21 (printed 21.00n). */
-	assert_close(21e-9, c.center, 1e-12);
+	assert_close(c.center, 21e-9, 1e-12);
 	assert_false(c.has_comparison);
 	assert_int_equal(cstat_table_cell(t, 0, 1, 1, &c), 0);
 	assert_true(c.has_comparison);
 	/* "+47.62% (p=0.002 n=6)" */
-	assert_close(0.002, c.p, 0.1);
+	assert_close(c.p, 0.002, 0.1);
 	assert_true(c.significant);
-	assert_close(31.0 / 21.0 - 1, c.delta, 1e-12);
+	assert_close(c.delta, 31.0 / 21.0 - 1, 1e-12);
 	/* Six samples give a finite interval at 0.95: no warning. */
 	assert_int_equal(c.nwarnings, 0);
 	assert_int_equal(cstat_table_cell(t, 0, 9, 0, &c), CSTAT_EINVAL);
@@ -291,18 +286,6 @@ test_builder_add_hand_made_results(void **state)
 	cstat_builder_free(b);
 }
 
-/* Writes text to a new temporary file; returns its path (caller frees). */
-static char *
-temp_file(const char *text, size_t len)
-{
-	char *path = strdup("/tmp/cstat-test-XXXXXX");
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
 
 /* A large two-file comparison, with ties, a unit line and bad lines. */
 static void

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "cstat.h"
 
 static cstat_reader *
@@ -270,18 +272,6 @@ test_reader_next_splits_on_unicode_space(void **state)
 	cstat_reader_free(r);
 }
 
-/* Writes text to a temporary file and returns its path (caller frees). */
-static char *
-temp_file(const char *text, size_t len)
-{
-	char *path = strdup("/tmp/cstat-test-XXXXXX");
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
 
 static void
 test_reader_next_reads_lines_longer_than_64k(void **state)

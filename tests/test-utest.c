@@ -20,40 +20,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <math.h>
 
 #include "stats.h"
 
-/* Fail unless got is within a relative tol of want. */
-static void
-assert_close_at(double got, double want, double tol, const char *file, int line)
-{
-	if (got == want)
-		return;
-	if (fabs(got - want) <= tol * fabs(want))
-		return;
-	print_error("%.17g is not within %g of %.17g\n", got, tol, want);
-	_fail(file, line);
-}
-
-#define assert_close(got, want, tol)                                           \
-	assert_close_at((got), (want), (tol), __FILE__, __LINE__)
-
-/* Fail unless got and want are the same double, bit for bit. */
-static void
-assert_same_at(double got, double want, const char *file, int line)
-{
-	uint64_t g, w;
-
-	memcpy(&g, &got, sizeof(g));
-	memcpy(&w, &want, sizeof(w));
-	if (g == w)
-		return;
-	print_error("%a (%.17g) is not %a (%.17g)\n", got, got, want, want);
-	_fail(file, line);
-}
-
-#define assert_same(got, want) assert_same_at((got), (want), __FILE__, __LINE__)
 
 /* Fail unless p prints as the given "%.3f" text, as benchstat shows it. */
 static void

@@ -1,0 +1,68 @@
+/*
+ * testutil.h - helpers shared by the unit tests: comparing doubles (cmocka
+ * 1.1.5 has no double assertions) and writing temporary input files.
+ * Include after <cmocka.h>.
+ */
+#ifndef CSTAT_TESTUTIL_H
+#define CSTAT_TESTUTIL_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Fail unless got is within a relative tol of want (NaN matches NaN). */
+static inline void
+assert_close_at(double got, double want, double tol, const char *file,
+		int line)
+{
+	if (isnan(got) && isnan(want))
+		return;
+	if (got == want)
+		return;
+	if (fabs(got - want) <= tol * fabs(want))
+		return;
+	print_error("%.17g is not within %g of %.17g\n", got, tol, want);
+	_fail(file, line);
+}
+
+#define assert_close(got, want, tol)                                           \
+	assert_close_at((got), (want), (tol), __FILE__, __LINE__)
+
+/* Fail unless got and want are the same double, bit for bit (any NaN
+ * matches any NaN). */
+static inline void
+assert_same_at(double got, double want, const char *file, int line)
+{
+	uint64_t g, w;
+
+	if (isnan(got) && isnan(want))
+		return;
+	memcpy(&g, &got, sizeof(g));
+	memcpy(&w, &want, sizeof(w));
+	if (g == w)
+		return;
+	print_error("%a (%.17g) is not %a (%.17g)\n", got, got, want, want);
+	_fail(file, line);
+}
+
+#define assert_same(got, want) assert_same_at((got), (want), __FILE__, __LINE__)
+
+/* Writes text to a new temporary file; returns its path (caller frees). */
+static inline char *
+temp_file(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/cstat-test-XXXXXX");
+	int fd = path ? mkstemp(path) : -1;
+
+	if (fd < 0)
+		fail_msg("cannot make a temporary file");
+	if (write(fd, text, len) != (ssize_t)len)
+		fail_msg("cannot write a temporary file");
+	close(fd);
+	return path;
+}
+
+#endif /* CSTAT_TESTUTIL_H */
