@@ -141,8 +141,8 @@ struct cstat_config {
 };
 
 struct cstat_result {
-	const char *file;          /* the .file value: label or path */
-	const char *name;          /* full name after "Benchmark", NUL-ended */
+	const char *file; /* the .file value: label or path */
+	const char *name; /* full name after "Benchmark", NUL-ended */
 	size_t name_len;
 	const struct cstat_config *config; /* file configuration, in order */
 	size_t nconfig;
@@ -268,17 +268,18 @@ CSTAT_EXPORT int cstat_builder_add(cstat_builder *b,
  * @return 0; the reader's error (CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR,
  *         CSTAT_EIO) with d describing it; CSTAT_ENOMEM; or CSTAT_EINVAL.
  */
-CSTAT_EXPORT int cstat_builder_read(
-	cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
-	unsigned threads,
-	void (*on_syntax)(void *ctx, const struct cstat_diag *d), void *ctx,
-	struct cstat_diag *d);
+CSTAT_EXPORT int
+cstat_builder_read(cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
+		   unsigned threads,
+		   void (*on_syntax)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d);
 
 /* Options for computing the tables' statistics. */
 struct cstat_stats_opts {
-	double alpha;      /* significance level, in [0, 1]; benchstat: 0.05 */
+	double alpha;	   /* significance level, in [0, 1]; benchstat: 0.05 */
 	double confidence; /* for the median's interval, in [0, 1]; 0.95 */
-	/* Unit metadata ("assume=exact") comes from this reader; may be NULL. */
+	/* Unit metadata ("assume=exact") comes from this reader; may be NULL.
+	 */
 	const cstat_reader *units;
 	/* Threads for the statistics: 0 or 1 computes on the calling thread
 	 * only, 2 or more also on one helper thread.  Results are the same. */
@@ -313,22 +314,22 @@ CSTAT_EXPORT const char *cstat_table_unit(const cstat_tables *t, size_t i);
 CSTAT_EXPORT size_t cstat_table_rows(const cstat_tables *t, size_t i);
 CSTAT_EXPORT size_t cstat_table_cols(const cstat_tables *t, size_t i);
 /* The label of row r / column c of table i. */
-CSTAT_EXPORT const char *cstat_table_row_label(const cstat_tables *t,
-					       size_t i, size_t r);
-CSTAT_EXPORT const char *cstat_table_col_label(const cstat_tables *t,
-					       size_t i, size_t c);
+CSTAT_EXPORT const char *cstat_table_row_label(const cstat_tables *t, size_t i,
+					       size_t r);
+CSTAT_EXPORT const char *cstat_table_col_label(const cstat_tables *t, size_t i,
+					       size_t c);
 
 /* One cell: the summary of a sample and its comparison with the baseline. */
 struct cstat_cell {
-	bool present;       /* false: no results for this row and column */
-	size_t n;           /* number of values */
-	double center;      /* median (or mode for assume=exact units) */
-	double lo, hi;      /* confidence interval of the center; may be inf */
+	bool present;	     /* false: no results for this row and column */
+	size_t n;	     /* number of values */
+	double center;	     /* median (or mode for assume=exact units) */
+	double lo, hi;	     /* confidence interval of the center; may be inf */
 	bool has_comparison; /* a later column with a baseline in its row */
-	double p;           /* two-sided p-value of the comparison */
-	bool significant;   /* p <= alpha */
-	double delta;       /* center / baseline center - 1 */
-	size_t nwarnings;   /* warnings on the cell and its comparison */
+	double p;	     /* two-sided p-value of the comparison */
+	bool significant;    /* p <= alpha */
+	double delta;	     /* center / baseline center - 1 */
+	size_t nwarnings;    /* warnings on the cell and its comparison */
 };
 
 /*

@@ -28,11 +28,11 @@
 struct bcell {
 	double *vals;
 	uint32_t n, cap;
-	uint32_t trow;     /* global table-row index */
-	uint32_t col;      /* column key */
-	uint32_t res0;     /* first residue key */
-	uint32_t resx;     /* index + 1 in the builder's resx, or 0 */
-	uint32_t next;     /* next cell of the same table row, + 1 */
+	uint32_t trow; /* global table-row index */
+	uint32_t col;  /* column key */
+	uint32_t res0; /* first residue key */
+	uint32_t resx; /* index + 1 in the builder's resx, or 0 */
+	uint32_t next; /* next cell of the same table row, + 1 */
 };
 
 /* The further residue keys of a cell whose results differ in them. */
@@ -60,8 +60,8 @@ struct btable {
  */
 struct trow {
 	uint32_t table;
-	uint32_t row;        /* row key */
-	uint32_t next;       /* next table row of the same row key, + 1 */
+	uint32_t row;	     /* row key */
+	uint32_t next;	     /* next table row of the same row key, + 1 */
 	uint32_t first_cell; /* + 1 */
 	uint32_t ncells;
 };
@@ -164,11 +164,11 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if (opts && (!is_default(opts->table, ".config") ||
-		     !is_default(opts->row, ".fullname") ||
-		     !is_default(opts->col, ".file") ||
-		     !is_default(opts->ignore, "") ||
-		     !is_default(opts->filter, "*"))) {
+	if (opts &&
+	    (!is_default(opts->table, ".config") ||
+	     !is_default(opts->row, ".fullname") ||
+	     !is_default(opts->col, ".file") || !is_default(opts->ignore, "") ||
+	     !is_default(opts->filter, "*"))) {
 		cstat__diag_set(d, NULL, 0, 0,
 				"-filter, -row, -col, -table and -ignore "
 				"support only their default values so far");
@@ -283,12 +283,12 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 	uint32_t n = ++b->row_ntrows[row];
 	/* Past CHAIN_MAX the map holds every table row of this row key. */
 	if (n == CHAIN_MAX + 1) {
-		for (uint32_t i = b->row_first[row]; i; i = b->trows[i - 1].next)
-			if (cstat__u64map_put(&b->trow_map,
-					      (uint64_t)b->trows[i - 1].table
-							      << 32 |
-						      row,
-					      i - 1))
+		for (uint32_t i = b->row_first[row]; i;
+		     i = b->trows[i - 1].next)
+			if (cstat__u64map_put(
+				    &b->trow_map,
+				    (uint64_t)b->trows[i - 1].table << 32 | row,
+				    i - 1))
 				return CSTAT_ENOMEM;
 	} else if (n > CHAIN_MAX + 1) {
 		rc = cstat__u64map_put(&b->trow_map,
@@ -550,8 +550,9 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		struct bcell *c;
 		size_t slot = i & 7;
 		if (v->unit == b->last_unit_ptr[slot] &&
-		    same_cstr(v->unit, cstat__strtab_str(
-					       &b->strs, b->last_unit_id[slot]))) {
+		    same_cstr(v->unit,
+			      cstat__strtab_str(&b->strs,
+						b->last_unit_id[slot]))) {
 			unit = b->last_unit_id[slot];
 		} else {
 			rc = cstat__strtab_intern(&b->strs, v->unit,
@@ -612,7 +613,7 @@ struct build {
 	/* The global order of every row and column key: rank[key], and the
 	 * key of each rank.  Tables sort their rows by rank. */
 	uint32_t *row_rank, *row_by_rank, *col_rank, *col_by_rank;
-	uint64_t *bits; /* one bit per row or column key */
+	uint64_t *bits;	    /* one bit per row or column key */
 	uint32_t *label_of; /* by row key: its label's string id, or ~0 */
 	/* The warnings that read the same in every cell, made up front. */
 	uint32_t w_ci, w_utest, w_equal;
@@ -632,8 +633,7 @@ ostr(struct build *bd, uint32_t s, uint32_t *out)
 				    cstat__strtab_len(in, s), out);
 }
 
-static int
-owarn(struct build *bd, uint32_t *out, const char *fmt, ...)
+static int owarn(struct build *bd, uint32_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -1034,10 +1034,13 @@ sort_by_rank(uint32_t *keys, size_t n, const uint32_t *rank,
 		size_t words = (nkeys + 63) / 64, k = 0;
 		memset(scratch, 0, words * sizeof(*scratch));
 		for (size_t i = 0; i < n; i++)
-			scratch[rank[keys[i]] / 64] |= 1ULL << (rank[keys[i]] % 64);
+			scratch[rank[keys[i]] / 64] |= 1ULL
+						       << (rank[keys[i]] % 64);
 		for (size_t w = 0; w < words; w++)
 			for (uint64_t bits = scratch[w]; bits; bits &= bits - 1)
-				keys[k++] = by_rank[w * 64 + (size_t)__builtin_ctzll(bits)];
+				keys[k++] =
+					by_rank[w * 64 +
+						(size_t)__builtin_ctzll(bits)];
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1068,14 +1071,13 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		if (rc)
 			return rc;
 	}
-	uint32_t unit = cstat__proj_get(tp, bt->key,
-					(uint32_t)tp->unit_field);
+	uint32_t unit = cstat__proj_get(tp, bt->key, (uint32_t)tp->unit_field);
 	rc = ostr(bd, unit, &t->unit);
 	if (rc)
 		return rc;
 	const char *unit_str = cstat__strtab_str(&b->strs, unit);
-	const char *assume = cstat_reader_unit_meta(bd->opts->units, unit_str,
-						    "assume");
+	const char *assume =
+		cstat_reader_unit_meta(bd->opts->units, unit_str, "assume");
 	t->exact = assume && strcmp(assume, "exact") == 0;
 
 	/* Rows and columns, sorted in the global order of their keys. */
@@ -1129,8 +1131,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		bd->row_pos[rows[i]] = (uint32_t)i;
 		/* Row keys recur in every unit's table: label each once. */
 		if (bd->label_of[rows[i]] == UINT32_MAX) {
-			rc = cstat__proj_label(&b->row_proj, rows[i],
-					       &bd->buf);
+			rc = cstat__proj_label(&b->row_proj, rows[i], &bd->buf);
 			if (!rc)
 				rc = cstat__strtab_intern(
 					&bd->out->strs, bd->buf.data,
@@ -1262,11 +1263,13 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		if (!bd.bits || !bd.label_of)
 			rc = CSTAT_ENOMEM;
 		else
-			memset(bd.label_of, 0xff, (b->row_proj.keys.count + 1) *
-							  sizeof(*bd.label_of));
+			memset(bd.label_of, 0xff,
+			       (b->row_proj.keys.count + 1) *
+				       sizeof(*bd.label_of));
 	}
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
-		const struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
+		const struct btable *bt =
+			&b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
 		t->ntables = i + 1;
 	}

@@ -65,9 +65,9 @@ cstat__fmt_percent(char *buf, size_t size, double pct)
 
 	if (isnan(pct) || isinf(pct)) {
 		n = (size_t)snprintf(tmp, sizeof(tmp), "%s",
-				     isnan(pct)  ? "+NaN"
-				     : pct > 0 ? "+Inf"
-					       : "-Inf");
+				     isnan(pct) ? "+NaN"
+				     : pct > 0	? "+Inf"
+						: "-Inf");
 	} else {
 		if (!signbit(pct))
 			tmp[n++] = '+';

@@ -35,7 +35,8 @@ static inline uint64_t
 cstat__hash_bytes(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+	uint64_t h =
+		seed ^ 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
 	uint64_t w;
 
 	while (len >= 8) {
@@ -46,8 +47,7 @@ cstat__hash_bytes(const void *data, size_t len, uint64_t seed)
 	}
 	w = 0;
 	memcpy(&w, p, len);
-	h = cstat__mix64(h ^ w ^ ((uint64_t)len << 56),
-			 0xe7037ed1a0b428dbULL);
+	h = cstat__mix64(h ^ w ^ ((uint64_t)len << 56), 0xe7037ed1a0b428dbULL);
 	return cstat__mix64(h, 0x8ebc6af09c88c6e3ULL);
 }
 
@@ -98,7 +98,7 @@ char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
 struct cstat__vpool {
 	struct cstat__arena arena;
 	void *free_lists[CSTAT__VPOOL_CLASSES];
-	void **big;  /* malloc'd arrays beyond the classes */
+	void **big; /* malloc'd arrays beyond the classes */
 	size_t nbig, big_cap;
 };
 
@@ -132,11 +132,11 @@ void cstat__buf_release(struct cstat__buf *b);
  */
 struct cstat__strtab {
 	struct cstat__arena arena;
-	const char **strs;  /* by id */
-	uint32_t *lens;     /* by id */
+	const char **strs; /* by id */
+	uint32_t *lens;	   /* by id */
 	uint32_t count, cap;
-	uint32_t *slots;    /* open addressing: id + 1, 0 empty */
-	uint64_t *hashes;   /* by id */
+	uint32_t *slots;  /* open addressing: id + 1, 0 empty */
+	uint64_t *hashes; /* by id */
 	size_t nslots;
 };
 

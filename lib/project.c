@@ -137,8 +137,7 @@ cstat__proj_add_unit(struct cstat__proj *p)
 {
 	struct cstat__part *part;
 	uint32_t f;
-	int rc = new_field(p, ".unit", CSTAT__F_UNIT, CSTAT__O_FIRST, true,
-			   &f);
+	int rc = new_field(p, ".unit", CSTAT__F_UNIT, CSTAT__O_FIRST, true, &f);
 
 	if (rc)
 		return rc;
@@ -196,8 +195,8 @@ config_member(struct cstat__proj *p, uint32_t sid, const char *name,
 		return rc;
 	p->fields[f].key = sid;
 	struct cstat__part *g = &p->parts[p->config_part];
-	if (cstat__grow((void **)&g->members, &g->members_cap,
-			g->nmembers + 1, sizeof(*g->members)))
+	if (cstat__grow((void **)&g->members, &g->members_cap, g->nmembers + 1,
+			sizeof(*g->members)))
 		return CSTAT_ENOMEM;
 	g->members[g->nmembers++] = f;
 	p->config_map[sid] = f + 1;
@@ -296,8 +295,8 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 			*out = p->last_name_id;
 			return 0;
 		}
-		int rc = cstat__strtab_intern(p->strs, res->name,
-					      res->name_len, out);
+		int rc = cstat__strtab_intern(p->strs, res->name, res->name_len,
+					      out);
 		p->last_name.len = 0;
 		p->last_name_valid =
 			!rc && !cstat__buf_add(&p->last_name, res->name,
@@ -381,9 +380,9 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 	rc = cstat__tuptab_intern(&p->keys, p->row, n, key, &added);
 	if (rc)
 		return rc;
-	p->last_key_valid = !cstat__grow((void **)&p->last_row,
-					 &p->last_row_cap, n + 1,
-					 sizeof(*p->last_row));
+	p->last_key_valid =
+		!cstat__grow((void **)&p->last_row, &p->last_row_cap, n + 1,
+			     sizeof(*p->last_row));
 	if (p->last_key_valid) {
 		memcpy(p->last_row, p->row, n * sizeof(*p->row));
 		p->last_row_len = n;
@@ -557,8 +556,8 @@ cstat__proj_label(const struct cstat__proj *p, uint32_t key,
 		const struct cstat__part *part = &p->parts[i];
 		size_t n = part->is_group ? part->nmembers : 1;
 		for (size_t j = 0; j < n && !rc; j++) {
-			uint32_t f = part->is_group ? part->members[j]
-						    : part->field;
+			uint32_t f =
+				part->is_group ? part->members[j] : part->field;
 			uint32_t v = cstat__proj_get(p, key, p->fields[f].idx);
 			if (!v)
 				continue;

@@ -29,13 +29,13 @@ enum cstat__order {
 };
 
 struct cstat__field {
-	const char *name;        /* ".fullname", "goos", "/size", ".unit" */
+	const char *name; /* ".fullname", "goos", "/size", ".unit" */
 	enum cstat__field_kind kind;
 	enum cstat__order order;
-	uint32_t key;            /* config key / sub-name key, as a string id */
-	uint32_t idx;            /* position in the tuple */
-	bool toplevel;           /* records observation order when new */
-	uint32_t *obs;           /* by string id: observation order + 1 */
+	uint32_t key;  /* config key / sub-name key, as a string id */
+	uint32_t idx;  /* position in the tuple */
+	bool toplevel; /* records observation order when new */
+	uint32_t *obs; /* by string id: observation order + 1 */
 	size_t obs_cap;
 	uint32_t nobs;
 };
@@ -43,8 +43,8 @@ struct cstat__field {
 /* A top-level part: one field, or the .config group (a list of fields). */
 struct cstat__part {
 	bool is_group;
-	uint32_t field;          /* index into fields, when !is_group */
-	uint32_t *members;       /* group: field indices in creation order */
+	uint32_t field;	   /* index into fields, when !is_group */
+	uint32_t *members; /* group: field indices in creation order */
 	size_t nmembers, members_cap;
 };
 
@@ -56,8 +56,8 @@ struct cstat__proj {
 	struct cstat__part *parts;
 	size_t nparts, parts_cap;
 	struct cstat__tuptab keys;
-	int unit_field;   /* index of .unit, or -1 */
-	int config_part;  /* index of the .config part, or -1 */
+	int unit_field;	 /* index of .unit, or -1 */
+	int config_part; /* index of the .config part, or -1 */
 	/* .config: by string id of a config key, field index + 1; 0 unseen. */
 	uint32_t *config_map;
 	size_t config_map_cap;
@@ -110,8 +110,7 @@ int cstat__proj_fill(struct cstat__proj *p, const struct cstat_result *res);
 int cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key);
 
 /* The value (string id) of field f in key. */
-uint32_t cstat__proj_get(const struct cstat__proj *p, uint32_t key,
-			 uint32_t f);
+uint32_t cstat__proj_get(const struct cstat__proj *p, uint32_t key, uint32_t f);
 
 /* The fields in flattened (sort and header) order; *n gets the count. */
 int cstat__proj_flat(const struct cstat__proj *p, uint32_t **out, size_t *n);

@@ -36,9 +36,9 @@ enum rec_kind { REC_RESULT, REC_SYNTAX, REC_FATAL, REC_END };
  */
 struct rec {
 	enum rec_kind kind;
-	int rc;                   /* REC_FATAL: the error */
-	size_t size;              /* bytes to the next record */
-	const char *file;         /* the input's label (stable) */
+	int rc;		  /* REC_FATAL: the error */
+	size_t size;	  /* bytes to the next record */
+	const char *file; /* the input's label (stable) */
 	const struct snapshot *snap;
 	size_t name_len, nvalues;
 	unsigned long line, config_version;
@@ -60,8 +60,8 @@ struct pipe {
 	struct batch *free_list;
 	size_t nfull;
 	bool got_null; /* the parser ended without a batch */
-	bool stop; /* the adder gave up: the parser should finish */
-	bool halt; /* the parser saw stop: it adds nothing more */
+	bool stop;     /* the adder gave up: the parser should finish */
+	bool halt;     /* the parser saw stop: it adds nothing more */
 
 	cstat_reader *r;
 	const cstat_inputs *in;
@@ -160,8 +160,8 @@ snapshot_of(struct pipe *p, const struct cstat_result *res)
 	if (!n)
 		return NULL;
 	n->nconfig = res->nconfig;
-	n->config = cstat__arena_alloc(&p->snaps, (res->nconfig + 1) *
-							  sizeof(*n->config));
+	n->config = cstat__arena_alloc(&p->snaps,
+				       (res->nconfig + 1) * sizeof(*n->config));
 	n->text = cstat__arena_strndup(&p->snaps, res->config_text,
 				       res->config_text_len);
 	n->text_len = res->config_text_len;
@@ -169,7 +169,8 @@ snapshot_of(struct pipe *p, const struct cstat_result *res)
 		return NULL;
 	for (size_t i = 0; i < res->nconfig; i++) {
 		const char *k = res->config[i].key, *v = res->config[i].value;
-		n->config[i].key = cstat__arena_strndup(&p->snaps, k, strlen(k));
+		n->config[i].key =
+			cstat__arena_strndup(&p->snaps, k, strlen(k));
 		n->config[i].value =
 			cstat__arena_strndup(&p->snaps, v, strlen(v));
 		if (!n->config[i].key || !n->config[i].value)
@@ -194,8 +195,8 @@ parse_main(void *arg)
 	for (size_t i = 0; i < cstat_inputs_count(p->in) && !rc; i++) {
 		const struct cstat_input *input = cstat_inputs_get(p->in, i);
 		struct cstat_diag d;
-		int fatal = cstat_reader_open(p->r, input->path, input->label,
-					      &d);
+		int fatal =
+			cstat_reader_open(p->r, input->path, input->label, &d);
 
 		while (!fatal && !rc) {
 			const struct cstat_result *res = NULL;
@@ -280,7 +281,8 @@ ends(const struct batch *b)
 
 	while (off < b->len) {
 		last = off;
-		off += ((const struct rec *)(const void *)(b->data + off))->size;
+		off += ((const struct rec *)(const void *)(b->data + off))
+			       ->size;
 	}
 	return last != SIZE_MAX &&
 	       ((const struct rec *)(const void *)(b->data + last))->kind ==
@@ -294,21 +296,25 @@ consume(struct batch *b, cstat_builder *bld,
 	struct cstat_diag *d)
 {
 	for (size_t off = 0; off < b->len;) {
-		const struct rec *rec = (const struct rec *)(void *)(b->data + off);
+		const struct rec *rec =
+			(const struct rec *)(void *)(b->data + off);
 		off += rec->size;
 		switch (rec->kind) {
 		case REC_RESULT: {
 			const char *tail = (const char *)(rec + 1);
 			struct cstat_result res = {
 				.file = rec->file,
-				.name = tail + rec->nvalues * sizeof(struct cstat_value),
+				.name = tail +
+					rec->nvalues *
+						sizeof(struct cstat_value),
 				.name_len = rec->name_len,
 				.config = rec->snap->config,
 				.nconfig = rec->snap->nconfig,
 				.config_text = rec->snap->text,
 				.config_text_len = rec->snap->text_len,
 				.config_version = rec->config_version,
-				.values = (const struct cstat_value *)(const void *)tail,
+				.values = (const struct cstat_value
+						   *)(const void *)tail,
 				.nvalues = rec->nvalues,
 				.line = rec->line,
 			};

@@ -28,8 +28,8 @@
 #define MAX_PENDING 64
 
 struct unit_entry {
-	const char *orig;  /* interned spelling from the file */
-	const char *tidy;  /* tidied unit (arena) */
+	const char *orig; /* interned spelling from the file */
+	const char *tidy; /* tidied unit (arena) */
 	double factor;
 };
 
@@ -266,8 +266,7 @@ cstat_reader_open_mem(cstat_reader *r, const char *data, size_t len,
  * @return 1 for a line, 0 at the end, or a negative error.
  */
 static int
-next_line(cstat_reader *r, const char **line, size_t *len,
-	  struct cstat_diag *d)
+next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 {
 	if (r->mem) {
 		if (r->mem_pos >= r->mem_len)
@@ -312,8 +311,9 @@ next_line(cstat_reader *r, const char **line, size_t *len,
 			int err = errno;
 			char why[128];
 			errno_text(err, why, sizeof(why));
-			cstat__diag_set(d, r->label, 0, 0, "%s:%lu: read %s: %s",
-					r->label, r->line, r->path, why);
+			cstat__diag_set(d, r->label, 0, 0,
+					"%s:%lu: read %s: %s", r->label,
+					r->line, r->path, why);
 			/* The message carries the position itself. */
 			d->line = 0;
 			return errno_code(err);
@@ -329,9 +329,20 @@ static bool
 is_unicode_space(unsigned long c)
 {
 	switch (c) {
-	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
-	case 0x202f: case 0x205f: case 0x3000:
+	case '\t':
+	case '\n':
+	case '\v':
+	case '\f':
+	case '\r':
+	case ' ':
+	case 0x85:
+	case 0xa0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202f:
+	case 0x205f:
+	case 0x3000:
 		return true;
 	default:
 		return c >= 0x2000 && c <= 0x200a;
@@ -394,21 +405,16 @@ is_ascii_space(unsigned char c)
  * multi-byte character, which may be a Unicode space.
  */
 static const unsigned char byte_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
@@ -455,7 +461,7 @@ split_field_slow(const unsigned char *s, const unsigned char *q,
 	*p = (const char *)rest;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&    \
 	defined(__GNUC__)
 #define SWAR 1
 /* 0x80 in each byte of w that is zero, exactly (no borrow between bytes). */
@@ -630,8 +636,8 @@ same_bytes(const char *a, const char *b, size_t n)
 static int
 parse_value(const char *s, size_t len, double *out)
 {
-	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-				       1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	static const double pow10[] = {1e0,  1e1,  1e2,	 1e3, 1e4,  1e5,
+				       1e6,  1e7,  1e8,	 1e9, 1e10, 1e11,
 				       1e12, 1e13, 1e14, 1e15};
 	uint64_t v = 0;
 	size_t i, digits = 0, frac = 0;
@@ -658,7 +664,8 @@ parse_value(const char *s, size_t len, double *out)
 	 * would.  A trailing point ("5.") and everything else go to Go's
 	 * full ParseFloat.
 	 */
-	if (i == len && digits <= 15 && frac <= 15 && !(point && s[len - 1] == '.')) {
+	if (i == len && digits <= 15 && frac <= 15 &&
+	    !(point && s[len - 1] == '.')) {
 		*out = point ? (double)v / pow10[frac] : (double)v;
 		return 0;
 	}
@@ -682,8 +689,8 @@ parse_value(const char *s, size_t len, double *out)
 static inline bool
 fast_value(const char **pp, const char *end, double *out)
 {
-	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-				       1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	static const double pow10[] = {1e0,  1e1,  1e2,	 1e3, 1e4,  1e5,
+				       1e6,  1e7,  1e8,	 1e9, 1e10, 1e11,
 				       1e12, 1e13, 1e14, 1e15};
 	const unsigned char *s = (const unsigned char *)*pp;
 	const unsigned char *e = (const unsigned char *)end, *p = s;
@@ -854,8 +861,8 @@ parse_unit_line(cstat_reader *r, const char *p, const char *end)
 			continue;
 		}
 		const char *key = intern_str(r, f, (size_t)(eq - f));
-		const char *val = intern_str(r, eq + 1,
-					     flen - (size_t)(eq - f) - 1);
+		const char *val =
+			intern_str(r, eq + 1, flen - (size_t)(eq - f) - 1);
 		if (!key || !val)
 			return CSTAT_ENOMEM;
 		size_t i;
@@ -1068,8 +1075,7 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 }
 
 const char *
-cstat_reader_unit_meta(const cstat_reader *r, const char *unit,
-		       const char *key)
+cstat_reader_unit_meta(const cstat_reader *r, const char *unit, const char *key)
 {
 	if (!r || !unit || !key)
 		return NULL;

@@ -15,8 +15,8 @@
 struct csv {
 	FILE *out, *warn;
 	struct cstat__buf line;
-	size_t nfields;      /* fields in the record being built */
-	unsigned long row;   /* 1-based number of the record being built */
+	size_t nfields;	   /* fields in the record being built */
+	unsigned long row; /* 1-based number of the record being built */
 	int err;
 };
 
@@ -104,8 +104,7 @@ emit(struct csv *c)
 
 /* Warnings name the cell about to be written, in benchstat's odd base 26. */
 static void
-warn(struct csv *c, const struct cstat_tables *t, const uint32_t *ids,
-     size_t n)
+warn(struct csv *c, const struct cstat_tables *t, const uint32_t *ids, size_t n)
 {
 	char name[16];
 	size_t pos = sizeof(name) - 1;
@@ -138,8 +137,9 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	for (size_t f = 0; f < t->ncol_fields; f++) {
 		for (size_t e = 0; e < tb->ncols; e++) {
 			clear_to(c, start_col(e));
-			field(c, cstat__tstr(t, tb->col_vals[e * t->ncol_fields +
-							     f]));
+			field(c,
+			      cstat__tstr(
+				      t, tb->col_vals[e * t->ncol_fields + f]));
 		}
 		clear_to(c, start_col(tb->ncols));
 		emit(c);

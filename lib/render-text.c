@@ -23,8 +23,9 @@
 static size_t
 start_col(size_t exp)
 {
-	return exp == 0 ? 1 : 1 + CENTER_COLS + (exp - 1) *
-			  (CENTER_COLS + DELTA_COLS);
+	return exp == 0 ? 1
+			: 1 + CENTER_COLS +
+				  (exp - 1) * (CENTER_COLS + DELTA_COLS);
 }
 
 /* The warnings of a table in first-use order: footnote i + 1 is ids[i]. */
@@ -51,8 +52,7 @@ note(struct footnotes *fn, const uint32_t *ids, size_t n)
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		if (i == fn->n &&
-		    push_id(fn, ids[k]))
+		if (i == fn->n && push_id(fn, ids[k]))
 			return CSTAT_ENOMEM;
 	}
 	return 0;
@@ -81,8 +81,8 @@ superscript(struct cstat__buf *b, size_t i)
  * fn says; text is the calling thread's scratch.
  */
 static int
-warn(struct cstat__ttab *o, const struct footnotes *fn,
-     struct cstat__buf *text, size_t col, const uint32_t *ids, size_t n)
+warn(struct cstat__ttab *o, const struct footnotes *fn, struct cstat__buf *text,
+     size_t col, const uint32_t *ids, size_t n)
 {
 	/*
 	 * An empty footnote cell has no margin and no width, so it changes
@@ -142,8 +142,7 @@ header(struct cstat__ttab *o, const struct cstat_tables *t,
 			start = c;
 		}
 		if (!rc)
-			rc = cell(o, redge, 1, "", CSTAT__TTAB_LEFT,
-				  " \u2502");
+			rc = cell(o, redge, 1, "", CSTAT__TTAB_LEFT, " \u2502");
 	}
 	if (rc)
 		return rc;
@@ -243,11 +242,11 @@ summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
 			if (s->has_ratio) {
 				cstat__fmt_percent(num, sizeof(num),
 						   (s->ratio - 1) * 100);
-				rc = cell(o, start_col(c) + CENTER_COLS, 1,
-					  num, CSTAT__TTAB_RIGHT, NULL);
+				rc = cell(o, start_col(c) + CENTER_COLS, 1, num,
+					  CSTAT__TTAB_RIGHT, NULL);
 			} else {
-				rc = cell(o, start_col(c) + CENTER_COLS, 1,
-					  "?", CSTAT__TTAB_LEFT, NULL);
+				rc = cell(o, start_col(c) + CENTER_COLS, 1, "?",
+					  CSTAT__TTAB_LEFT, NULL);
 			}
 		}
 		if (!rc)
@@ -265,7 +264,8 @@ number_footnotes(const struct cstat__table *tb, struct footnotes *fn)
 
 	for (size_t r = 0; r < tb->nrows && !rc; r++) {
 		for (size_t c = 0; c < tb->ncols && !rc; c++) {
-			const struct cstat__cell *ce = &tb->cells[r * tb->ncols + c];
+			const struct cstat__cell *ce =
+				&tb->cells[r * tb->ncols + c];
 			if (!ce->present)
 				continue;
 			rc = note(fn, ce->warn, ce->nwarn);
@@ -335,15 +335,14 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	if (!rc)
 		rc = cstat__ttab_new(&parts[0]);
 	if (!rc)
-		rc = cstat__ttab_reserve(
-			parts[0],
-			cells_for(tb, split) +
-				(t->ncol_fields + 1) * (2 * tb->ncols + 2),
-			cells_for(tb, split) * 16);
+		rc = cstat__ttab_reserve(parts[0],
+					 cells_for(tb, split) +
+						 (t->ncol_fields + 1) *
+							 (2 * tb->ncols + 2),
+					 cells_for(tb, split) * 16);
 	if (!rc)
 		rc = header(parts[0], t, tb);
-	struct rows_job second = {t, tb, &fn, NULL, split, tb->nrows, class,
-				  0};
+	struct rows_job second = {t, tb, &fn, NULL, split, tb->nrows, class, 0};
 	if (!rc && split < tb->nrows) {
 		rc = cstat__ttab_new(&parts[1]);
 		if (!rc)

@@ -21,16 +21,16 @@
 #define CSTAT__MAX_SUM_WARN 3
 
 struct cstat__cell {
-	double *values;      /* sorted ascending */
+	double *values; /* sorted ascending */
 	double center, lo, hi;
 	double p;
 	uint32_t n;
-	uint32_t warn[CSTAT__MAX_CELL_WARN];   /* sample then summary */
+	uint32_t warn[CSTAT__MAX_CELL_WARN]; /* sample then summary */
 	uint32_t cmpwarn[CSTAT__MAX_CMP_WARN];
 	uint8_t nwarn, ncmpwarn;
 	bool present;
-	bool has_cmp;        /* a later column whose row has a baseline */
-	bool significant;    /* has_cmp and p <= alpha (always, if exact) */
+	bool has_cmp;	  /* a later column whose row has a baseline */
+	bool significant; /* has_cmp and p <= alpha (always, if exact) */
 };
 
 struct cstat__summary {
@@ -41,13 +41,13 @@ struct cstat__summary {
 };
 
 struct cstat__table {
-	uint32_t unit;        /* string id */
-	bool exact;           /* unit has assume=exact */
-	uint32_t *key_vals;   /* by table field (tables->key_fields) */
+	uint32_t unit;	    /* string id */
+	bool exact;	    /* unit has assume=exact */
+	uint32_t *key_vals; /* by table field (tables->key_fields) */
 	size_t nrows, ncols;
 	uint32_t *row_labels; /* string ids */
 	uint32_t *col_vals;   /* ncols x ncol_fields string ids, by column */
-	struct cstat__cell *cells;      /* nrows x ncols, row-major */
+	struct cstat__cell *cells;	/* nrows x ncols, row-major */
 	struct cstat__summary *summary; /* by column */
 };
 
@@ -57,7 +57,7 @@ struct cstat_tables {
 	/* Flattened fields of the table key, .unit included, as names. */
 	uint32_t *key_fields;
 	size_t nkey_fields;
-	int unit_field;       /* index in key_fields of .unit */
+	int unit_field; /* index in key_fields of .unit */
 	/* Flattened fields of the column key, as names. */
 	uint32_t *col_fields;
 	size_t ncol_fields;
@@ -81,8 +81,8 @@ void cstat__fmt_percent(char *buf, size_t size, double pct);
 void cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 			 size_t size);
 /* Formats "p=0.PPP n=N" or "n=N1+N2" (Comparison.String). */
-void cstat__format_cmp(const struct cstat__cell *c, uint32_t base_n,
-		       char *buf, size_t size);
+void cstat__format_cmp(const struct cstat__cell *c, uint32_t base_n, char *buf,
+		       size_t size);
 
 int cstat__render_text(const struct cstat_tables *t, FILE *out);
 int cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warn);

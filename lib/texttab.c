@@ -645,7 +645,7 @@ put_cell(const struct cstat__ttab *layout, const struct cstat__ttab *t,
 		break;
 	}
 	if (line_reserve(l, abs64(gap) + (uint64_t)lmargin + c->mlen + before +
-				c->vlen + after) != 0)
+				    c->vlen + after) != 0)
 		return CSTAT_ENOMEM;
 
 	line_spaces(l, abs64(gap));
@@ -735,8 +735,7 @@ cstat__ttab_write(const struct cstat__ttab *t, FILE *out)
 }
 
 int
-cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n,
-			FILE *out)
+cstat__ttab_write_parts(struct cstat__ttab *const *parts, size_t n, FILE *out)
 {
 	struct cstat__ttab *t = parts[0];
 	size_t ncols = 0;

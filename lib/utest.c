@@ -133,7 +133,7 @@ cstat__ucache_new(struct cstat__ucache **out)
 		c->pascal[n][0] = 1;
 		for (size_t k = 1; k <= n; k++)
 			c->pascal[n][k] =
-			    c->pascal[n - 1][k - 1] + c->pascal[n - 1][k];
+				c->pascal[n - 1][k - 1] + c->pascal[n - 1][k];
 	}
 	*out = c;
 	return 0;
@@ -205,8 +205,8 @@ build_cdf(struct cstat__ucache *c, long big_n, long big_m, double **out)
 	long umax = big_n * big_m / 2;
 	size_t width = (size_t)umax + 1;
 	size_t cells = ((size_t)big_n + 1) * width;
-	int err =
-	    reserve((void **)&c->dp, &c->dp_cap, cells, sizeof(double), false);
+	int err = reserve((void **)&c->dp, &c->dp_cap, cells, sizeof(double),
+			  false);
 
 	if (err)
 		return err;
@@ -228,7 +228,7 @@ build_cdf(struct cstat__ucache *c, long big_n, long big_m, double **out)
 			const double *lp = memo + (size_t)(n - 1) * width;
 			/* p_{n,m-1}, or p_{m-1,n} by symmetry when n == m. */
 			const double *rp =
-			    memo + (size_t)(n <= m - 1 ? n : m - 1) * width;
+				memo + (size_t)(n <= m - 1 ? n : m - 1) * width;
 			double *o = memo + (size_t)n * width;
 			long ulim = min_long(n * m, umax);
 			double nplusm = (double)(n + m);
@@ -329,7 +329,7 @@ static size_t
 index_slot(const struct klotz *kz, long k, long n1, long two_u)
 {
 	return ((size_t)k * (size_t)(kz->n1max + 1) + (size_t)n1) *
-		   (size_t)(kz->top + 1) +
+		       (size_t)(kz->top + 1) +
 	       (size_t)two_u;
 }
 
@@ -388,7 +388,7 @@ klotz_insert(struct klotz *kz, long k, long n1, long two_u)
 	if (err)
 		return err;
 	c->pool[kz->npool] = (struct umemo_entry){
-	    .k = (int)k, .n1 = (int)n1, .two_u = (int)two_u, .count = 0};
+		.k = (int)k, .n1 = (int)n1, .two_u = (int)two_u, .count = 0};
 	kz->npool++;
 	c->index[slot] = (uint32_t)kz->npool;
 	return 0;
@@ -418,8 +418,8 @@ klotz_keys(struct klotz *kz)
 			long rk_high = min_long(n1, kz->t[k]);
 
 			for (long rk = rk_low; rk <= rk_high; rk++) {
-				long tu =
-				    two_u - rk * (kz->a[k + 1] - 2 * n1 + rk);
+				long tu = two_u -
+					  rk * (kz->a[k + 1] - 2 * n1 + rk);
 				long nk = n1 - rk;
 
 				if (tu < bound_at(kz->lo, kz, k, nk) ||
@@ -491,7 +491,7 @@ klotz_counts(struct klotz *kz)
 			for (long rk = rk_low; rk <= rk_high; rk++) {
 				long tu = two_u - rk * (kz->a[k] - 2 * n1 + rk);
 				double x =
-				    klotz_lookup(kz, k, tsum, n1 - rk, tu);
+					klotz_lookup(kz, k, tsum, n1 - rk, tu);
 
 				sum += x * choose(c, t[k - 1], rk);
 			}
@@ -537,7 +537,7 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k, long top,
 	/* The range of v where each row may be non-zero; empty when
 	 * first > last. */
 	long first[CSTAT_UTEST_EXACT_LIMIT + 1],
-	    last[CSTAT_UTEST_EXACT_LIMIT + 1];
+		last[CSTAT_UTEST_EXACT_LIMIT + 1];
 	uint64_t total = 0;
 	long seen = 0, jlow = 0;
 
@@ -614,7 +614,7 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k, long top,
 				total += sum * c->pascal[rem][need];
 				memset(row + lo, 0,
 				       (size_t)(decided - lo + 1) *
-					   sizeof(*row));
+					       sizeof(*row));
 				lo = decided + 1;
 			}
 			if (alive < hi) {
@@ -669,9 +669,9 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 
 	size_t w = (size_t)n1 + 1;
 	size_t nbounds = (size_t)(big_k + 1) * w;
-	int err =
-	    reserve((void **)&c->ints, &c->ints_cap,
-		    2 * (size_t)big_k + 1 + 2 * nbounds, sizeof(int), false);
+	int err = reserve((void **)&c->ints, &c->ints_cap,
+			  2 * (size_t)big_k + 1 + 2 * nbounds, sizeof(int),
+			  false);
 
 	if (!err)
 		err = reserve((void **)&c->index, &c->index_cap,
@@ -691,15 +691,15 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 	int *lo = a + big_k + 1;
 	int *hi = lo + nbounds;
 	struct klotz kz = {
-	    .c = c,
-	    .t = c->ints,
-	    .big_k = big_k,
-	    .n1max = n1,
-	    .top = top,
-	    .a = a,
-	    .lo = lo,
-	    .hi = hi,
-	    .npool = 1,
+		.c = c,
+		.t = c->ints,
+		.big_k = big_k,
+		.n1max = n1,
+		.top = top,
+		.a = a,
+		.lo = lo,
+		.hi = hi,
+		.npool = 1,
 	};
 
 	klotz_bounds(kz.t, big_k, n1, a, lo, hi);
@@ -707,7 +707,7 @@ cdf_ties(struct cstat__ucache *c, long n1, long n2, long big_k, double u,
 	/* Level K holds just the whole problem; it is never looked up, so
 	 * it stays out of the index. */
 	c->pool[0] = (struct umemo_entry){
-	    .k = (int)big_k, .n1 = (int)n1, .two_u = (int)top, .count = 0};
+		.k = (int)big_k, .n1 = (int)n1, .two_u = (int)top, .count = 0};
 	c->levels[2 * big_k] = 0;
 	c->levels[2 * big_k + 1] = 1;
 
@@ -809,7 +809,7 @@ rank_samples(struct cstat__ucache *c, const double *merged,
 	     bool *has_ties)
 {
 	int err =
-	    reserve((void **)&c->ints, &c->ints_cap, n, sizeof(int), false);
+		reserve((void **)&c->ints, &c->ints_cap, n, sizeof(int), false);
 
 	if (err)
 		return err;

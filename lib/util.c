@@ -305,8 +305,8 @@ cstat__tuptab_intern(struct cstat__tuptab *t, const uint32_t *v, size_t n,
 		for (size_t i = h & mask; t->slots[i]; i = (i + 1) & mask) {
 			uint32_t k = t->slots[i] - 1;
 			if (t->hashes[k] == h && t->lens[k] == n &&
-			    memcmp(t->pool + t->offs[k], v,
-				   n * sizeof(*v)) == 0) {
+			    memcmp(t->pool + t->offs[k], v, n * sizeof(*v)) ==
+				    0) {
 				*id = k;
 				return 0;
 			}
@@ -465,8 +465,8 @@ cstat__utf8_runes(const char *s, size_t len)
 
 /* The capacity of each size class: 4, then growing by half. */
 static const uint32_t vpool_caps[CSTAT__VPOOL_CLASSES] = {
-	4,    6,    9,    13,   19,   28,    42,    63,
-	94,   141,  211,  316,  474,  711,   1066,  1599,
+	4,    6,    9,	  13,	19,    28,    42,    63,
+	94,   141,  211,  316,	474,   711,   1066,  1599,
 	2398, 3597, 5395, 8092, 12138, 18207, 27310, 40965,
 };
 

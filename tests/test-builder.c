@@ -19,7 +19,6 @@
 
 #include "cstat.h"
 
-
 /* Reads the named in-memory files into a builder and builds the tables. */
 static cstat_tables *
 build(const char *const *names, const char *const *texts, size_t n,
@@ -260,8 +259,8 @@ test_builder_add_hand_made_results(void **state)
 	struct cstat_config linux_cfg = {"goos", "linux"};
 	struct cstat_config darwin_cfg = {"goos", "darwin"};
 	struct cstat_value v = {1e-9, "sec/op", 1, "ns/op"};
-	struct cstat_result a = {"f", "X", 1, &linux_cfg, 1, NULL, 0, 1,
-				 &v, 1, 1};
+	struct cstat_result a = {"f", "X", 1,  &linux_cfg, 1, NULL,
+				 0,   1,   &v, 1,	   1};
 	struct cstat_result b2 = a;
 	cstat_builder *b;
 	cstat_tables *t;
@@ -285,7 +284,6 @@ test_builder_add_hand_made_results(void **state)
 	cstat_tables_free(t);
 	cstat_builder_free(b);
 }
-
 
 /* A large two-file comparison, with ties, a unit line and bad lines. */
 static void
@@ -315,8 +313,9 @@ make_large_inputs(char **a, char **b)
 					1000 + (int)(x % 3));
 			}
 			if (i % 997 == 0)
-				len += (size_t)snprintf(text + len, cap - len,
-							"BenchmarkBad x 1 ns/op\n");
+				len += (size_t)snprintf(
+					text + len, cap - len,
+					"BenchmarkBad x 1 ns/op\n");
 		}
 		*(f ? b : a) = temp_file(text, len);
 	}
@@ -339,8 +338,7 @@ collect(void *ctx, const struct cstat_diag *d)
 
 /* Reads and builds with the given threads; returns the text output. */
 static char *
-run_threads(const char *a, const char *b, unsigned threads,
-	    struct diags *ds)
+run_threads(const char *a, const char *b, unsigned threads, struct diags *ds)
 {
 	const char *args[] = {a, b};
 	cstat_inputs *in;
@@ -354,11 +352,12 @@ run_threads(const char *a, const char *b, unsigned threads,
 	assert_int_equal(cstat_inputs_new(&in, args, 2), 0);
 	assert_int_equal(cstat_reader_new(&r), 0);
 	assert_int_equal(cstat_builder_new(&bld, NULL, &d), 0);
-	assert_int_equal(cstat_builder_read(bld, r, in, threads, collect, ds,
-					    &d),
-			 0);
-	struct cstat_stats_opts o = {.alpha = 0.05, .confidence = 0.95,
-				     .units = r, .threads = threads};
+	assert_int_equal(
+		cstat_builder_read(bld, r, in, threads, collect, ds, &d), 0);
+	struct cstat_stats_opts o = {.alpha = 0.05,
+				     .confidence = 0.95,
+				     .units = r,
+				     .threads = threads};
 	assert_int_equal(cstat_builder_build(bld, &o, &t), 0);
 	FILE *f = open_memstream(&out, &len);
 	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_CSV, f, f), 0);
@@ -419,7 +418,8 @@ test_builder_read_stops_at_unreadable_input(void **state)
 				 CSTAT_ENOENT);
 		cstat_diag_format(&d, msg, sizeof(msg));
 		assert_string_equal(
-			msg, "open /nonexistent/x.txt: no such file or directory");
+			msg,
+			"open /nonexistent/x.txt: no such file or directory");
 		/* The first file's syntax errors came before the failure. */
 		assert_int_equal(ds.n, 4);
 		cstat_builder_free(bld);
@@ -438,7 +438,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builder_build_mismatched_sets),
 		cmocka_unit_test(test_builder_build_warns_on_small_samples),
-		cmocka_unit_test(test_builder_build_splits_tables_by_config_and_unit),
+		cmocka_unit_test(
+			test_builder_build_splits_tables_by_config_and_unit),
 		cmocka_unit_test(test_builder_build_exact_units_use_the_mode),
 		cmocka_unit_test(test_builder_build_rejects_bad_levels),
 		cmocka_unit_test(test_tables_write_renders_text_and_csv),

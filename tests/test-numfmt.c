@@ -846,7 +846,8 @@ test_fmt_go_fixed_fast_path_matches_printf(void **state)
 		int prec = (int)(x % 11);
 		double mant = (double)(x >> 11) / 9007199254740992.0;
 		double v = mant * pow(10, (double)((x >> 3) % 16) - 6);
-		if (i % 3 == 0) /* near a tie: k + 0.5 units of the last digit */
+		if (i % 3 ==
+		    0) /* near a tie: k + 0.5 units of the last digit */
 			v = ((double)(x % 100000) + 0.5) / pow(10, prec);
 		if (i % 7 == 0)
 			v = -v;

@@ -170,20 +170,21 @@ test_reader_next_reports_each_malformed_line(void **state)
 {
 	(void)state;
 	/* The lines of the edge-malformed conformance case. */
-	cstat_reader *r = reader_for("BenchmarkNameOnly\n"
-				     "BenchmarkBadIters abc 100 ns/op\n"
-				     "BenchmarkNoMeasure 10\n"
-				     "BenchmarkNoUnit 10 100\n"
-				     "BenchmarkBadValue 10 abc ns/op\n"
-				     "BenchmarkHalfPair 10 100 ns/op 200\n"
-				     "Unit ns/op foo =x\n"
-				     "Unit\n"
-				     "Unit B/op better=lower\n"
-				     "Unit B/op better=higher\n"
-				     "BenchmarkTrail \n"
-				     "BenchmarkBig 99999999999999999999 1 ns/op\n"
-				     "BenchmarkHex 1 0x10 ns/op\n"
-				     "Benchmark 10 100 ns/op\n");
+	cstat_reader *r =
+		reader_for("BenchmarkNameOnly\n"
+			   "BenchmarkBadIters abc 100 ns/op\n"
+			   "BenchmarkNoMeasure 10\n"
+			   "BenchmarkNoUnit 10 100\n"
+			   "BenchmarkBadValue 10 abc ns/op\n"
+			   "BenchmarkHalfPair 10 100 ns/op 200\n"
+			   "Unit ns/op foo =x\n"
+			   "Unit\n"
+			   "Unit B/op better=lower\n"
+			   "Unit B/op better=higher\n"
+			   "BenchmarkTrail \n"
+			   "BenchmarkBig 99999999999999999999 1 ns/op\n"
+			   "BenchmarkHex 1 0x10 ns/op\n"
+			   "Benchmark 10 100 ns/op\n");
 
 	expect_error(r, 2, "parsing iteration count: invalid syntax");
 	expect_error(r, 3, "missing measurements");
@@ -194,7 +195,8 @@ test_reader_next_reports_each_malformed_line(void **state)
 	expect_error(r, 7, "expected key=value");
 	expect_error(r, 7, "expected key=value");
 	expect_error(r, 8, "missing unit");
-	expect_error(r, 10, "metadata better of unit B/op already set to lower");
+	expect_error(r, 10,
+		     "metadata better of unit B/op already set to lower");
 	expect_error(r, 11, "missing iteration count");
 	expect_error(r, 12, "parsing iteration count: value out of range");
 	expect_error(r, 13, "parsing measurement: invalid syntax");
@@ -263,7 +265,8 @@ test_reader_next_splits_on_unicode_space(void **state)
 {
 	(void)state;
 	/* U+00A0 and U+3000 separate fields as Go's unicode.IsSpace says. */
-	cstat_reader *r = reader_for("BenchmarkA\xc2\xa0" "1\xe3\x80\x80"
+	cstat_reader *r = reader_for("BenchmarkA\xc2\xa0"
+				     "1\xe3\x80\x80"
 				     "5 ns/op\n");
 	const struct cstat_result *res = next_result(r);
 
@@ -271,7 +274,6 @@ test_reader_next_splits_on_unicode_space(void **state)
 	assert_true(res->values[0].orig_value == 5);
 	cstat_reader_free(r);
 }
-
 
 static void
 test_reader_next_reads_lines_longer_than_64k(void **state)
@@ -348,8 +350,8 @@ test_reader_open_reports_missing_file(void **state)
 	assert_int_equal(cstat_reader_open(r, "/nonexistent/x.txt", NULL, &d),
 			 CSTAT_ENOENT);
 	cstat_diag_format(&d, msg, sizeof(msg));
-	assert_string_equal(msg,
-			    "open /nonexistent/x.txt: no such file or directory");
+	assert_string_equal(
+		msg, "open /nonexistent/x.txt: no such file or directory");
 	cstat_reader_free(r);
 }
 
@@ -432,21 +434,25 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reader_next_parses_values_and_tidies_units),
+		cmocka_unit_test(
+			test_reader_next_parses_values_and_tidies_units),
 		cmocka_unit_test(test_reader_next_keeps_unit_of_zero_and_inf),
 		cmocka_unit_test(test_reader_next_tracks_configuration),
-		cmocka_unit_test(test_reader_open_resets_configuration_not_units),
+		cmocka_unit_test(
+			test_reader_open_resets_configuration_not_units),
 		cmocka_unit_test(test_reader_next_reports_each_malformed_line),
 		cmocka_unit_test(test_reader_next_accepts_go_number_syntax),
 		cmocka_unit_test(test_reader_next_parses_decimals_exactly),
-		cmocka_unit_test(test_reader_next_handles_crlf_and_missing_newline),
+		cmocka_unit_test(
+			test_reader_next_handles_crlf_and_missing_newline),
 		cmocka_unit_test(test_reader_next_ignores_other_lines),
 		cmocka_unit_test(test_reader_next_splits_on_unicode_space),
 		cmocka_unit_test(test_reader_next_reads_lines_longer_than_64k),
 		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
 		cmocka_unit_test(test_reader_open_reports_missing_file),
 		cmocka_unit_test(test_reader_next_reports_directory),
-		cmocka_unit_test(test_reader_next_without_file_is_a_state_error),
+		cmocka_unit_test(
+			test_reader_next_without_file_is_a_state_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,7 +82,7 @@ span_at(struct cstat__ttab *t, size_t col, size_t span, const char *v,
 	enum cstat__ttab_align align, const char *margin)
 {
 	assert_int_equal(
-	    0, cstat__ttab_cell(t, col, span, v, strlen(v), align, margin));
+		0, cstat__ttab_cell(t, col, span, v, strlen(v), align, margin));
 }
 
 /* Go's t.Cell(v, align, LeftMargin(margin)); margin NULL is no option. */
@@ -922,13 +922,13 @@ test_ttab_write_gen13_overflowing_vs_base(void **state)
 		size_t exp;
 		const char *center, *range;
 	} rows[] = {
-	    {"Parse-8", 0, "523.6µ", "1%"},
-	    {"Scan/workers=4-8", 1, "32.40n", "0%"},
-	    {"Parse/small-8", 1, "25.59µ", "6%"},
-	    {"Marshal-8", 1, "240.5m", "4%"},
-	    {"Insert-8", 0, "47.29µ", "3%"},
-	    {"Marshal/small-8", 1, "105.6µ", "1%"},
-	    {"Encode-8", 1, "92.03m", "0%"},
+		{"Parse-8", 0, "523.6µ", "1%"},
+		{"Scan/workers=4-8", 1, "32.40n", "0%"},
+		{"Parse/small-8", 1, "25.59µ", "6%"},
+		{"Marshal-8", 1, "240.5m", "4%"},
+		{"Insert-8", 0, "47.29µ", "3%"},
+		{"Marshal/small-8", 1, "105.6µ", "1%"},
+		{"Encode-8", 1, "92.03m", "0%"},
 	};
 
 	bench_header(t, cols, 2);
@@ -1033,44 +1033,44 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-	    T(test_ttab_write_align_pads_like_lpad),
-	    T(test_ttab_write_basic),
-	    T(test_ttab_write_pads_without_trailing_spaces),
-	    T(test_ttab_write_alignment),
-	    T(test_ttab_write_margins),
-	    T(test_ttab_write_missing_middle_cell),
-	    T(test_ttab_write_missing_end_cells),
-	    T(test_ttab_write_blank_rows),
-	    T(test_ttab_write_basic_span),
-	    T(test_ttab_write_span_widens_columns),
-	    T(test_ttab_write_columns_widen_span),
-	    T(test_ttab_write_span_fits_wide_columns),
-	    T(test_ttab_write_span_widens_narrow_columns),
-	    T(test_ttab_write_span_with_margins),
-	    T(test_ttab_set_shrink_keeps_column_narrow),
-	    T(test_ttab_set_shrink_clear_restores_widening),
-	    T(test_ttab_new_rejects_null),
-	    T(test_ttab_write_empty_table_writes_nothing),
-	    T(test_ttab_write_skips_blank_cells),
-	    T(test_ttab_write_prints_margin_of_empty_value),
-	    T(test_ttab_write_unicode_space_is_blank),
-	    T(test_ttab_row_before_first_cell_stays_on_row_zero),
-	    T(test_ttab_cell_default_margin),
-	    T(test_ttab_cur_col_follows_cells),
-	    T(test_ttab_cell_rejects_bad_arguments),
-	    T(test_ttab_cell_copies_len_bytes),
-	    T(test_ttab_write_counts_runes),
-	    T(test_ttab_write_overflow_pads_like_go_fmt),
-	    T(test_ttab_write_orders_spans_by_width),
-	    T(test_ttab_write_keeps_order_of_equal_spans),
-	    T(test_ttab_write_twice_is_identical),
-	    T(test_ttab_write_reports_io_error),
-	    T(test_ttab_write_doc01_table),
-	    T(test_ttab_write_doc06_footnote),
-	    T(test_ttab_write_edge_mismatch_missing_cells),
-	    T(test_ttab_write_gen13_overflowing_vs_base),
-	    T(test_ttab_write_edge_equal_footnotes),
-	    T(test_ttab_write_edge_colname_three_groups),
+		T(test_ttab_write_align_pads_like_lpad),
+		T(test_ttab_write_basic),
+		T(test_ttab_write_pads_without_trailing_spaces),
+		T(test_ttab_write_alignment),
+		T(test_ttab_write_margins),
+		T(test_ttab_write_missing_middle_cell),
+		T(test_ttab_write_missing_end_cells),
+		T(test_ttab_write_blank_rows),
+		T(test_ttab_write_basic_span),
+		T(test_ttab_write_span_widens_columns),
+		T(test_ttab_write_columns_widen_span),
+		T(test_ttab_write_span_fits_wide_columns),
+		T(test_ttab_write_span_widens_narrow_columns),
+		T(test_ttab_write_span_with_margins),
+		T(test_ttab_set_shrink_keeps_column_narrow),
+		T(test_ttab_set_shrink_clear_restores_widening),
+		T(test_ttab_new_rejects_null),
+		T(test_ttab_write_empty_table_writes_nothing),
+		T(test_ttab_write_skips_blank_cells),
+		T(test_ttab_write_prints_margin_of_empty_value),
+		T(test_ttab_write_unicode_space_is_blank),
+		T(test_ttab_row_before_first_cell_stays_on_row_zero),
+		T(test_ttab_cell_default_margin),
+		T(test_ttab_cur_col_follows_cells),
+		T(test_ttab_cell_rejects_bad_arguments),
+		T(test_ttab_cell_copies_len_bytes),
+		T(test_ttab_write_counts_runes),
+		T(test_ttab_write_overflow_pads_like_go_fmt),
+		T(test_ttab_write_orders_spans_by_width),
+		T(test_ttab_write_keeps_order_of_equal_spans),
+		T(test_ttab_write_twice_is_identical),
+		T(test_ttab_write_reports_io_error),
+		T(test_ttab_write_doc01_table),
+		T(test_ttab_write_doc06_footnote),
+		T(test_ttab_write_edge_mismatch_missing_cells),
+		T(test_ttab_write_gen13_overflowing_vs_base),
+		T(test_ttab_write_edge_equal_footnotes),
+		T(test_ttab_write_edge_colname_three_groups),
 #undef T
 	};
 

@@ -26,7 +26,6 @@
 
 #include "stats.h"
 
-
 /* Fail unless p prints as the given "%.3f" text, as benchstat shows it. */
 static void
 assert_p_text_at(double p, const char *want, const char *file, int line)
@@ -296,7 +295,7 @@ test_mann_whitney_edge_big_conformance(void **state)
 	 * normal approximation with tie correction); the Go reference
 	 * gives 0.4050095411355944. */
 	assert_int_equal(
-	    utest(bigties1, LEN(bigties1), bigties2, LEN(bigties2), &p), 0);
+		utest(bigties1, LEN(bigties1), bigties2, LEN(bigties2), &p), 0);
 	assert_p_text(p, "0.405");
 	assert_same(p, 0.4050095411355944);
 }
@@ -409,21 +408,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mann_whitney_exact_no_ties_hand),
-	    cmocka_unit_test(test_mann_whitney_equal_u_gives_one),
-	    cmocka_unit_test(test_mann_whitney_largest_exact_no_ties),
-	    cmocka_unit_test(test_mann_whitney_exact_ties_small_count),
-	    cmocka_unit_test(test_mann_whitney_exact_ties_two_groups),
-	    cmocka_unit_test(test_mann_whitney_exact_ties_memo),
-	    cmocka_unit_test(test_mann_whitney_ties_at_the_exact_limit),
-	    cmocka_unit_test(test_mann_whitney_normal_beyond_limit),
-	    cmocka_unit_test(test_mann_whitney_edge_big_conformance),
-	    cmocka_unit_test(test_mann_whitney_all_equal_is_samples_equal),
-	    cmocka_unit_test(test_mann_whitney_refuses_empty_sample),
-	    cmocka_unit_test(test_mann_whitney_leaves_inputs_alone),
-	    cmocka_unit_test(test_mann_whitney_nan_does_not_hang),
-	    cmocka_unit_test(test_ucache_reuse_gives_same_answers),
-	    cmocka_unit_test(test_ucache_free_null_is_noop),
+		cmocka_unit_test(test_mann_whitney_exact_no_ties_hand),
+		cmocka_unit_test(test_mann_whitney_equal_u_gives_one),
+		cmocka_unit_test(test_mann_whitney_largest_exact_no_ties),
+		cmocka_unit_test(test_mann_whitney_exact_ties_small_count),
+		cmocka_unit_test(test_mann_whitney_exact_ties_two_groups),
+		cmocka_unit_test(test_mann_whitney_exact_ties_memo),
+		cmocka_unit_test(test_mann_whitney_ties_at_the_exact_limit),
+		cmocka_unit_test(test_mann_whitney_normal_beyond_limit),
+		cmocka_unit_test(test_mann_whitney_edge_big_conformance),
+		cmocka_unit_test(test_mann_whitney_all_equal_is_samples_equal),
+		cmocka_unit_test(test_mann_whitney_refuses_empty_sample),
+		cmocka_unit_test(test_mann_whitney_leaves_inputs_alone),
+		cmocka_unit_test(test_mann_whitney_nan_does_not_hang),
+		cmocka_unit_test(test_ucache_reuse_gives_same_answers),
+		cmocka_unit_test(test_ucache_free_null_is_noop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,7 @@
 
 /* Fail unless got is within a relative tol of want (NaN matches NaN). */
 static inline void
-assert_close_at(double got, double want, double tol, const char *file,
-		int line)
+assert_close_at(double got, double want, double tol, const char *file, int line)
 {
 	if (isnan(got) && isnan(want))
 		return;

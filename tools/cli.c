@@ -62,8 +62,8 @@ set_value(const char *prog, const struct cli_flag *f, const char *v)
 }
 
 int
-cli_parse(const char *prog, int argc, char **argv,
-	  const struct cli_flag *flags, size_t n, int *first, bool *help)
+cli_parse(const char *prog, int argc, char **argv, const struct cli_flag *flags,
+	  size_t n, int *first, bool *help)
 {
 	int i = 1;
 

@@ -19,10 +19,10 @@ enum cli_kind { CLI_STRING, CLI_FLOAT, CLI_BOOL };
 struct cli_flag {
 	const char *name;
 	enum cli_kind kind;
-	void *value; /* const char **, double * or bool * */
-	const char *arg;  /* the value's name in the usage text, e.g. "α" */
+	void *value;	 /* const char **, double * or bool * */
+	const char *arg; /* the value's name in the usage text, e.g. "α" */
 	const char *help;
-	const char *def;  /* the default as shown in the usage text, or NULL */
+	const char *def; /* the default as shown in the usage text, or NULL */
 };
 
 /*

@@ -84,24 +84,30 @@ main(int argc, char **argv)
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
 		{"col", CLI_STRING, &col, "projection",
-		 "split results into columns by distinct values of projection (only the default value for now)",
+		 "split results into columns by distinct values of projection "
+		 "(only the default value for now)",
 		 "\".file\""},
 		{"confidence", CLI_FLOAT, &confidence, "level",
 		 "confidence level for ranges", "0.95"},
 		{"filter", CLI_STRING, &filter, "query",
-		 "use only benchmarks matching benchfilter query (only the default value for now)", "\"*\""},
+		 "use only benchmarks matching benchfilter query (only the "
+		 "default value for now)",
+		 "\"*\""},
 		{"format", CLI_STRING, &format, "format",
 		 "print results in format:\n      text - plain text\n      csv "
 		 " - comma-separated values (warnings will be written to "
 		 "stderr)\n     ",
 		 "\"text\""},
 		{"ignore", CLI_STRING, &ignore, "keys",
-		 "ignore variations in keys (only the default value for now)", NULL},
+		 "ignore variations in keys (only the default value for now)",
+		 NULL},
 		{"row", CLI_STRING, &row, "projection",
-		 "split results into rows by distinct values of projection (only the default value for now)",
+		 "split results into rows by distinct values of projection "
+		 "(only the default value for now)",
 		 "\".fullname\""},
 		{"table", CLI_STRING, &table, "projection",
-		 "split results into tables by distinct values of projection (only the default value for now)",
+		 "split results into tables by distinct values of projection "
+		 "(only the default value for now)",
 		 "\".config\""},
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);

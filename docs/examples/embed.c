@@ -61,7 +61,7 @@ main(int argc, char **argv)
 		rc = read_file(reader, builder, argv[2]);
 	if (!rc) {
 		struct cstat_stats_opts opts = {
-		.alpha = 0.05, .confidence = 0.95, .units = reader};
+			.alpha = 0.05, .confidence = 0.95, .units = reader};
 		rc = cstat_builder_build(builder, &opts, &tables);
 	}
 	if (rc) {
@@ -82,8 +82,7 @@ main(int argc, char **argv)
 				continue;
 			printf("%s %s: %+.2f%% (p=%.3f)\n",
 			       cstat_table_row_label(tables, t, r),
-			       cstat_table_unit(tables, t), c.delta * 100,
-			       c.p);
+			       cstat_table_unit(tables, t), c.delta * 100, c.p);
 		}
 	}
 out:

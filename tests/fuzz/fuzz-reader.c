@@ -50,7 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	if (cstat_reader_open_mem(r, text, n1, "a.txt") == 0)
 		read_all(r, b);
-	if (nul && cstat_reader_open_mem(r, nul + 1, size - n1 - 1, "b.txt") == 0)
+	if (nul &&
+	    cstat_reader_open_mem(r, nul + 1, size - n1 - 1, "b.txt") == 0)
 		read_all(r, b);
 	struct cstat_stats_opts o = {
 		.alpha = 0.05, .confidence = 0.95, .units = r};
@@ -64,14 +65,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < cstat_tables_count(t); i++) {
 			struct cstat_cell c;
 			(void)cstat_table_unit(t, i);
-			for (size_t col = 0; col < cstat_table_cols(t, i); col++)
+			for (size_t col = 0; col < cstat_table_cols(t, i);
+			     col++)
 				(void)cstat_table_col_label(t, i, col);
-			for (size_t row = 0; row < cstat_table_rows(t, i); row++) {
+			for (size_t row = 0; row < cstat_table_rows(t, i);
+			     row++) {
 				(void)cstat_table_row_label(t, i, row);
-				for (size_t col = 0; col < cstat_table_cols(t, i); col++) {
+				for (size_t col = 0;
+				     col < cstat_table_cols(t, i); col++) {
 					cstat_table_cell(t, i, row, col, &c);
 					for (size_t k = 0; k < c.nwarnings; k++)
-						(void)cstat_table_cell_warning(t, i, row, col, k);
+						(void)cstat_table_cell_warning(
+							t, i, row, col, k);
 				}
 			}
 		}
