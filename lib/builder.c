@@ -519,6 +519,21 @@ append_values(cstat_builder *b, const struct cstat_result *res)
 }
 
 int
+cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
+{
+	if (b->built || !b->last_nv || n != b->last_nv)
+		return CSTAT_ESTATE;
+	for (size_t i = 0; i < n; i++) {
+		struct bcell *c = &b->cells[b->last_cells[i]];
+		if (c->n == c->cap &&
+		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+			return CSTAT_ENOMEM;
+		c->vals[c->n++] = vals[i];
+	}
+	return 0;
+}
+
+int
 cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 {
 	uint32_t row, col, residue = 0;

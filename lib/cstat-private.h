@@ -216,4 +216,13 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 /* Number of UTF-8 code points in s[0..len). */
 size_t cstat__utf8_runes(const char *s, size_t len);
 
+/*
+ * Adds n more values to the cells the builder's last result went to, as if
+ * a result with the same name, file, configuration and units had been
+ * added.  For batched reading (readall.c).
+ * @return 0, CSTAT_ENOMEM, or CSTAT_ESTATE (the last add did not record
+ *         its cells, or had another number of values).
+ */
+int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
+
 #endif /* CSTAT_PRIVATE_H */

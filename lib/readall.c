@@ -42,6 +42,12 @@ struct rec {
 	const struct snapshot *snap;
 	size_t name_len, nvalues;
 	unsigned long line, config_version;
+	/*
+	 * A run: nrun consecutive results of one benchmark with the same
+	 * file, configuration and units.  The first is whole; the others are
+	 * only their values, at extra (bytes from the record's start).
+	 */
+	size_t nrun, extra;
 };
 
 #define BATCH_BYTES (256 * 1024)
@@ -68,6 +74,9 @@ struct pipe {
 	struct cstat__arena snaps; /* snapshots, freed with the pipe */
 	const struct snapshot *snap;
 	int err; /* the parser's own failure (out of memory) */
+	/* The run being extended: the last record of run_batch. */
+	struct batch *run_batch;
+	size_t run_off;
 };
 
 static struct batch *
@@ -144,7 +153,48 @@ append(struct pipe *p, struct batch **bp, size_t size)
 	memset(rec, 0, sizeof(*rec));
 	rec->size = size;
 	b->len += size;
+	p->run_batch = NULL; /* a new record ends any run */
 	return rec;
+}
+
+/*
+ * Adds res to the run at the end of batch b when it continues it (same
+ * benchmark, file, configuration and units, room in the batch): only its
+ * values cross to the adding thread.  Returns false to start a record.
+ */
+static bool
+extend_run(struct pipe *p, struct batch *b, const char *file,
+	   const struct snapshot *s, const struct cstat_result *res)
+{
+	if (p->run_batch != b)
+		return false;
+	struct rec *rec = (struct rec *)(void *)(b->data + p->run_off);
+	const struct cstat_value *first = (const struct cstat_value *)(rec + 1);
+	const char *name = (const char *)(first + rec->nvalues);
+	if (rec->file != file || rec->snap != s ||
+	    rec->nvalues != res->nvalues || res->nvalues > 8 ||
+	    rec->name_len != res->name_len ||
+	    memcmp(name, res->name, res->name_len) != 0)
+		return false;
+	for (size_t i = 0; i < res->nvalues; i++)
+		if (first[i].unit != res->values[i].unit)
+			return false;
+	size_t at =
+		rec->extra + (rec->nrun - 1) * res->nvalues * sizeof(double);
+	size_t align = _Alignof(max_align_t);
+	size_t size = (at + res->nvalues * sizeof(double) + align - 1) / align *
+		      align;
+	if (p->run_off + size > BATCH_BYTES ||
+	    cstat__grow((void **)&b->data, &b->cap, p->run_off + size, 1))
+		return false;
+	rec = (struct rec *)(void *)(b->data + p->run_off);
+	double *dst = (double *)(void *)((char *)rec + at);
+	for (size_t i = 0; i < res->nvalues; i++)
+		dst[i] = res->values[i].value;
+	rec->nrun++;
+	rec->size = size;
+	b->len = p->run_off + size;
+	return true;
 }
 
 /* The snapshot of res's configuration: the last one, or a new copy. */
@@ -207,6 +257,8 @@ parse_main(void *arg)
 				size_t vbytes =
 					res->nvalues * sizeof(*res->values);
 				const struct snapshot *s = snapshot_of(p, res);
+				if (s && extend_run(p, b, input->label, s, res))
+					continue;
 				rec = s ? append(p, &b,
 						 sizeof(*rec) + vbytes +
 							 res->name_len + 1)
@@ -226,6 +278,12 @@ parse_main(void *arg)
 				memcpy(tail, res->values, vbytes);
 				memcpy(tail + vbytes, res->name,
 				       res->name_len + 1);
+				rec->nrun = 1;
+				rec->extra = (sizeof(*rec) + vbytes +
+					      res->name_len + 1 + 7) /
+					     8 * 8;
+				p->run_batch = b;
+				p->run_off = (size_t)((char *)rec - b->data);
 				if (p->halt)
 					rc = 1; /* the adder stopped */
 				continue;
@@ -319,6 +377,14 @@ consume(struct batch *b, cstat_builder *bld,
 				.line = rec->line,
 			};
 			int rc = cstat_builder_add(bld, &res);
+			const double *extra =
+				(const double *)(const void *)((const char *)
+								       rec +
+							       rec->extra);
+			for (size_t k = 1; k < rec->nrun && !rc; k++)
+				rc = cstat__builder_append_last(
+					bld, extra + (k - 1) * rec->nvalues,
+					rec->nvalues);
 			if (rc)
 				return rc;
 			break;
