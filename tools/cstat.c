@@ -121,6 +121,10 @@ main(int argc, char **argv)
 	int first, rc, status = 0;
 
 	gsl_set_error_handler_off();
+	/* Tables can run to megabytes: write them in large blocks (glibc
+	 * ignores the size unless it is given the buffer). */
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
 		usage(stderr, flags, nflags);
 		return 2;
