@@ -252,7 +252,8 @@ CSTAT_EXPORT void cstat_builder_free(cstat_builder *b);
 
 /*
  * Adds every value of res (copied) to the builder's tables.
- * @return 0 or CSTAT_ENOMEM.
+ * @return 0, CSTAT_EINVAL (a NULL argument), CSTAT_ESTATE (the builder was
+ *         built) or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_builder_add(cstat_builder *b,
 				   const struct cstat_result *res);
@@ -289,9 +290,11 @@ struct cstat_stats_opts {
 /*
  * Computes every table from what was added: sorts rows and columns,
  * summarizes each cell, compares it with its baseline and adds the geomean
- * row.  The builder stays usable and owns nothing of *out.
- * @return 0, CSTAT_EINVAL (alpha or confidence outside [0, 1]) or
- *         CSTAT_ENOMEM.
+ * row.  A builder builds once: the values move into *out, which owns
+ * everything it holds and outlives the builder; afterwards the builder
+ * accepts no more results (CSTAT_ESTATE) and can only be freed.
+ * @return 0, CSTAT_EINVAL (alpha or confidence outside [0, 1]),
+ *         CSTAT_ESTATE (already built) or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_builder_build(cstat_builder *b,
 				     const struct cstat_stats_opts *opts,
