@@ -1,0 +1,497 @@
+/*
+ * parse.c - benchstat's projection syntax: the tokenizer shared with the
+ * filter language and the projection parser (benchproc/internal/parse).
+ *
+ * The tokenizer is a value (a byte position) so the parser can look ahead
+ * and back up, as Go's does; the first error wins, and reporting one moves
+ * the tokenizer to the end, which ends parsing.  Offsets are bytes of the
+ * query and count the spaces before a token, as benchstat's do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+enum {
+	TOK_EOF = 0,
+	TOK_WORD = 'w',
+	TOK_QUOTED = 'q',
+	TOK_AND = 'A',
+	TOK_OR = 'O'
+};
+
+struct tok {
+	int kind;
+	size_t off;
+	char *text; /* words only; owned by the parser's scratch */
+};
+
+struct parser {
+	const char *q;
+	size_t len;
+	struct cstat__perror *err;
+	bool failed;
+	bool nomem;
+	struct cstat__buf word; /* the last word's text */
+};
+
+/* Decodes one UTF-8 character as Go's utf8.DecodeRune (invalid: U+FFFD, 1). */
+static size_t
+decode(const unsigned char *s, size_t n, unsigned long *c)
+{
+	unsigned char b = s[0];
+	size_t len;
+	unsigned long v, min;
+
+	if (b < 0x80) {
+		*c = b;
+		return 1;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		len = 2, v = b & 0x1f, min = 0x80;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		len = 3, v = b & 0x0f, min = 0x800;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		len = 4, v = b & 0x07, min = 0x10000;
+	} else {
+		*c = 0xfffd;
+		return 1;
+	}
+	if (n < len)
+		goto bad;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		goto bad;
+	*c = v;
+	return len;
+bad:
+	*c = 0xfffd;
+	return 1;
+}
+
+/* Go's unicode.IsSpace. */
+static bool
+is_space(unsigned long c)
+{
+	switch (c) {
+	case '\t':
+	case '\n':
+	case '\v':
+	case '\f':
+	case '\r':
+	case ' ':
+	case 0x85:
+	case 0xa0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202f:
+	case 0x205f:
+	case 0x3000:
+		return true;
+	default:
+		return c >= 0x2000 && c <= 0x200a;
+	}
+}
+
+static bool
+is_op(unsigned long c)
+{
+	return c == '(' || c == ')' || c == ':' || c == '@' || c == ',';
+}
+
+static bool
+is_start_op(unsigned long c)
+{
+	return is_op(c) || c == '-' || c == '*';
+}
+
+/* Records the first error at byte pos. */
+static void
+fail(struct parser *p, size_t pos, const char *msg)
+{
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->err->off = pos;
+	snprintf(p->err->msg, sizeof(p->err->msg), "%s", msg);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+put_utf8(struct cstat__buf *b, unsigned long c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	return cstat__buf_add(b, u, n) == 0;
+}
+
+/*
+ * Go's strconv.Unquote of the double-quoted string s[0..n) (quotes
+ * included) into b.  Returns false for a bad escape or a newline.
+ */
+static bool
+unquote(const char *s, size_t n, struct cstat__buf *b, bool *nomem)
+{
+	b->len = 0;
+	if (cstat__buf_reserve(b, n)) {
+		*nomem = true;
+		return false;
+	}
+	b->data[0] = '\0';
+	for (size_t i = 1; i + 1 < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			return false;
+		if (c != '\\') {
+			cstat__buf_addc(b, (char)c);
+			i++;
+			continue;
+		}
+		if (i + 2 >= n)
+			return false;
+		char e = s[i + 1];
+		i += 2;
+		const char *simple = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"";
+		const char *m = strchr(simple, e);
+		if (e && m && (m - simple) % 2 == 0) {
+			cstat__buf_addc(b, m[1]);
+			continue;
+		}
+		int digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+		if (digits) {
+			unsigned long v = 0;
+			for (int k = 0; k < digits; k++, i++) {
+				int h = i + 1 < n ? hexval(s[i]) : -1;
+				if (h < 0)
+					return false;
+				v = v << 4 | (unsigned long)h;
+			}
+			if (e == 'x') {
+				cstat__buf_addc(b, (char)v);
+			} else {
+				if (v > 0x10ffff ||
+				    (v >= 0xd800 && v <= 0xdfff))
+					return false;
+				if (!put_utf8(b, v)) {
+					*nomem = true;
+					return false;
+				}
+			}
+			continue;
+		}
+		if (e >= '0' && e <= '7') {
+			unsigned v = (unsigned)(e - '0');
+			for (int k = 0; k < 2; k++, i++) {
+				if (i + 1 >= n || s[i] < '0' || s[i] > '7')
+					return false;
+				v = v * 8 + (unsigned)(s[i] - '0');
+			}
+			if (v > 255)
+				return false;
+			cstat__buf_addc(b, (char)v);
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The next key or operator token after position *pos; on return *pos is
+ * where the token ends.  Word text is in p->word.
+ */
+static struct tok
+next(struct parser *p, size_t *pos)
+{
+	const unsigned char *q = (const unsigned char *)p->q;
+	size_t i = *pos;
+
+	while (i < p->len) {
+		unsigned long c;
+		size_t w;
+		if (is_start_op(q[i])) {
+			*pos = i + 1;
+			return (struct tok){q[i], i, NULL};
+		}
+		if (q[i] == ' ') {
+			i++;
+			continue;
+		}
+		w = decode(q + i, p->len - i, &c);
+		if (is_space(c)) {
+			i += w;
+			continue;
+		}
+		if (q[i] == '"') {
+			size_t e = i + 1;
+			while (e < p->len && (q[e] != '"' || q[e - 1] == '\\'))
+				e++;
+			if (e == p->len) {
+				fail(p, i, "missing end quote");
+				*pos = p->len;
+				return (struct tok){TOK_EOF, i, NULL};
+			}
+			if (!unquote(p->q + i, e + 1 - i, &p->word,
+				     &p->nomem)) {
+				fail(p, i,
+				     p->nomem ? "out of memory"
+					      : "bad escape sequence");
+				*pos = p->len;
+				return (struct tok){TOK_EOF, i, NULL};
+			}
+			*pos = e + 1;
+			return (struct tok){TOK_QUOTED, i, p->word.data};
+		}
+		/* A bare word runs to a space or an operator ("-" and "*"
+		 * only count at the start of a word). */
+		size_t e = i;
+		while (e < p->len) {
+			w = decode(q + e, p->len - e, &c);
+			if (is_space(c) || is_op(c))
+				break;
+			e += w;
+		}
+		p->word.len = 0;
+		if (cstat__buf_add(&p->word, p->q + i, e - i)) {
+			p->nomem = true;
+			fail(p, i, "out of memory");
+			*pos = p->len;
+			return (struct tok){TOK_EOF, i, NULL};
+		}
+		*pos = e;
+		int kind = strcmp(p->word.data, "AND") == 0  ? TOK_AND
+			   : strcmp(p->word.data, "OR") == 0 ? TOK_OR
+							     : TOK_WORD;
+		return (struct tok){kind, i, p->word.data};
+	}
+	*pos = p->len;
+	return (struct tok){TOK_EOF, p->len, NULL};
+}
+
+/* Reports msg at *pos and moves to the end (Go's tokenizer.error). */
+static void
+error_at(struct parser *p, size_t *pos, const char *msg)
+{
+	fail(p, *pos, msg);
+	*pos = p->len;
+}
+
+static char *
+dup_word(struct parser *p, const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		p->nomem = true;
+	return d;
+}
+
+/* One projection field (parseField). */
+static void
+parse_field(struct parser *p, size_t *pos, struct cstat__pfield *f)
+{
+	size_t at = *pos;
+	struct tok key = next(p, &at);
+
+	memset(f, 0, sizeof(*f));
+	if (key.kind != TOK_WORD && key.kind != TOK_QUOTED) {
+		error_at(p, pos, "expected key");
+		return;
+	}
+	*pos = at;
+	f->key = dup_word(p, key.text);
+	f->key_off = key.off;
+	f->order = dup_word(p, "first");
+	/* benchstat measures the unquoted key here. */
+	f->order_off = key.off + (f->key ? strlen(f->key) : 0);
+	struct tok sep = next(p, &at);
+	if (sep.kind != '@')
+		return;
+	*pos = at;
+	struct tok order = next(p, &at);
+	f->order_off = order.off;
+	if (order.kind == TOK_WORD || order.kind == TOK_QUOTED) {
+		free(f->order);
+		f->order = dup_word(p, order.text);
+		*pos = at;
+		return;
+	}
+	if (order.kind == '(') {
+		free(f->order);
+		f->order = dup_word(p, "fixed");
+		*pos = at;
+		for (;;) {
+			struct tok t = next(p, &at);
+			if (t.kind == TOK_WORD || t.kind == TOK_QUOTED) {
+				*pos = at;
+				char **nf =
+					realloc(f->fixed,
+						(f->nfixed + 1) * sizeof(*nf));
+				if (!nf) {
+					p->nomem = true;
+					return;
+				}
+				f->fixed = nf;
+				f->fixed[f->nfixed++] = dup_word(p, t.text);
+			} else if (t.kind == ')') {
+				if (f->nfixed == 0)
+					error_at(p, pos, "nothing to match");
+				else
+					*pos = at;
+				return;
+			} else {
+				error_at(p, pos, "missing )");
+				return;
+			}
+		}
+	}
+	error_at(p, pos, "expected named sort order or parenthesized list");
+}
+
+/* strconv.Quote for a token's text, in the ASCII range. */
+static void
+go_quote(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[n++] = '"';
+	for (; *s && n + 6 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *esc = c == '"'    ? "\\\""
+				  : c == '\\' ? "\\\\"
+				  : c == '\n' ? "\\n"
+				  : c == '\t' ? "\\t"
+				  : c == '\r' ? "\\r"
+					      : NULL;
+		if (esc) {
+			n += (size_t)snprintf(out + n, size - n, "%s", esc);
+		} else if (c < 0x20 || c == 0x7f) {
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+		} else {
+			out[n++] = (char)c;
+		}
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
+int
+cstat__parse_projection(const char *q, struct cstat__pfield **out, size_t *n,
+			struct cstat__perror *err)
+{
+	struct parser p = {q, strlen(q), err, false, false, {0}};
+	struct cstat__pfield *fields = NULL;
+	size_t nf = 0, pos = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		size_t at = pos;
+		struct tok t = next(&p, &at);
+		if (t.kind == TOK_EOF)
+			break;
+		if (t.kind == ',' && nf > 0)
+			pos = at;
+		struct cstat__pfield *grown =
+			realloc(fields, (nf + 1) * sizeof(*fields));
+		if (!grown) {
+			p.nomem = true;
+			break;
+		}
+		fields = grown;
+		parse_field(&p, &pos, &fields[nf++]);
+		if (p.nomem)
+			break;
+	}
+	if (!p.nomem) {
+		/* Anything left over is an error (tokenizer.end). */
+		size_t at = pos;
+		struct tok t = next(&p, &at);
+		if (t.kind != TOK_EOF) {
+			char quoted[128], msg[160];
+			go_quote(t.text ? t.text : (char[2]){(char)t.kind, 0},
+				 quoted, sizeof(quoted));
+			snprintf(msg, sizeof(msg), "unexpected %s", quoted);
+			fail(&p, pos, msg);
+		}
+	}
+	cstat__buf_release(&p.word);
+	if (p.nomem || p.failed) {
+		cstat__pfields_free(fields, nf);
+		return p.nomem ? CSTAT_ENOMEM : CSTAT_ESYNTAX;
+	}
+	*out = fields;
+	*n = nf;
+	return 0;
+}
+
+void
+cstat__pfields_free(struct cstat__pfield *f, size_t n)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].key);
+		free(f[i].order);
+		for (size_t k = 0; k < f[i].nfixed; k++)
+			free(f[i].fixed[k]);
+		free(f[i].fixed);
+	}
+	free(f);
+}
+
+size_t
+cstat__syntax_error_format(const char *q, const struct cstat__perror *err,
+			   char *buf, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)q;
+	size_t len = strlen(q), cols = 0;
+
+	/* Characters that print before the offset (unicode.IsGraphic): all
+	 * but control characters here. */
+	for (size_t i = 0; i < len && i < err->off;) {
+		unsigned long c;
+		size_t w = decode(s + i, len - i, &c);
+		if (!(c < 0x20 || (c >= 0x7f && c < 0xa0)))
+			cols++;
+		i += w;
+	}
+	int n = snprintf(buf, size, "syntax error: %s\n\t%s\n\t%*s^", err->msg,
+			 q, (int)cols, "");
+	return n < 0 ? 0 : (size_t)n;
+}

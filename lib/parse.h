@@ -1,0 +1,57 @@
+/*
+ * parse.h - the lexical syntax and the projection expressions of
+ * benchstat's -row, -col, -table and -ignore flags (benchproc/internal/
+ * parse), for the builder.
+ *
+ * A projection is a comma- or space-separated list of keys, each with an
+ * optional order: "key", "key@alpha", "key@num", "key@(v1 v2 ...)".  Keys
+ * and values are bare words or Go-quoted strings.  Errors carry the byte
+ * offset benchstat reports, and cstat__syntax_error_format() prints them
+ * as benchstat does, with a caret under the offending position.
+ */
+#ifndef CSTAT_PARSE_H
+#define CSTAT_PARSE_H
+
+#include <stddef.h>
+
+#include "cstat-private.h"
+
+/* One element of a projection. */
+struct cstat__pfield {
+	char *key;
+	/* "first" (no order given), "fixed" (a parenthesized list) or the
+	 * name after '@' ("alpha", "num", or anything: the caller checks). */
+	char *order;
+	char **fixed; /* the fixed order's values */
+	size_t nfixed;
+	size_t key_off, order_off; /* byte offsets, for errors */
+};
+
+/* A syntax error: its byte offset in the query and its message. */
+struct cstat__perror {
+	size_t off;
+	char msg[256];
+};
+
+/*
+ * Parses projection q into *out (an array of *n fields; free it with
+ * cstat__pfields_free()).  An empty q gives no fields.
+ * @return 0, CSTAT_ESYNTAX with *err filled, or CSTAT_ENOMEM.
+ */
+int cstat__parse_projection(const char *q, struct cstat__pfield **out,
+			    size_t *n, struct cstat__perror *err);
+
+/* Frees what cstat__parse_projection() returned; NULL is a no-op. */
+void cstat__pfields_free(struct cstat__pfield *f, size_t n);
+
+/*
+ * Formats err as benchstat's SyntaxError: "syntax error: MSG\n\tQUERY\n\t"
+ * then as many spaces as there are graphic characters before the offset,
+ * then "^".  Writes at most size bytes with the NUL; returns the length
+ * the whole text needs.
+ */
+size_t cstat__syntax_error_format(const char *q,
+				  const struct cstat__perror *err, char *buf,
+				  size_t size);
+
+#endif /* CSTAT_PARSE_H */

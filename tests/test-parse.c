@@ -1,0 +1,139 @@
+/*
+ * test-parse.c - the projection syntax of -row, -col, -table and -ignore:
+ * keys, separators, orders, fixed lists, quoting, and every error with the
+ * offset benchstat reports (benchproc/internal/parse, and the edge-badcol
+ * and edge-badfilter conformance cases for the message layout).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "parse.h"
+
+static struct cstat__pfield *
+parse_ok(const char *q, size_t want_n)
+{
+	struct cstat__pfield *f;
+	struct cstat__perror e;
+	size_t n;
+
+	assert_int_equal(cstat__parse_projection(q, &f, &n, &e), 0);
+	assert_int_equal(n, want_n);
+	return f;
+}
+
+static void
+expect_error(const char *q, size_t off, const char *msg)
+{
+	struct cstat__pfield *f = (struct cstat__pfield *)1;
+	struct cstat__perror e;
+	size_t n;
+
+	assert_int_equal(cstat__parse_projection(q, &f, &n, &e), CSTAT_ESYNTAX);
+	assert_null(f);
+	assert_int_equal(e.off, off);
+	assert_string_equal(e.msg, msg);
+}
+
+static void
+test_parse_projection_keys_and_separators(void **state)
+{
+	(void)state;
+	/* doc-05 and gen-*-flags: "/format", ".name,/gomaxprocs". */
+	struct cstat__pfield *f = parse_ok(".name,/size  goos , .config", 4);
+
+	assert_string_equal(f[0].key, ".name");
+	assert_string_equal(f[0].order, "first");
+	assert_int_equal(f[0].key_off, 0);
+	assert_string_equal(f[1].key, "/size");
+	assert_int_equal(f[1].key_off, 6);
+	assert_string_equal(f[2].key, "goos");
+	assert_string_equal(f[3].key, ".config");
+	cstat__pfields_free(f, 4);
+	/* An empty projection has no fields. */
+	f = parse_ok("  ", 0);
+	cstat__pfields_free(f, 0);
+}
+
+static void
+test_parse_projection_orders(void **state)
+{
+	(void)state;
+	/* doc-07 and gen-36-flags: "/format@(gob json)", "/size@num". */
+	struct cstat__pfield *f = parse_ok("/format@(gob json) /size@num", 2);
+
+	assert_string_equal(f[0].order, "fixed");
+	assert_int_equal(f[0].nfixed, 2);
+	assert_string_equal(f[0].fixed[0], "gob");
+	assert_string_equal(f[0].fixed[1], "json");
+	assert_string_equal(f[1].key, "/size");
+	assert_string_equal(f[1].order, "num");
+	assert_int_equal(f[1].order_off, 25);
+	cstat__pfields_free(f, 2);
+}
+
+static void
+test_parse_projection_quoted_words(void **state)
+{
+	(void)state;
+	/* Go string syntax: escapes, and "-" inside words. */
+	struct cstat__pfield *f =
+		parse_ok("\"a b\\t\\u00b5\\x41\\101\" foo-bar@(\"x,y\")", 2);
+
+	assert_string_equal(f[0].key, "a b\t\xc2\xb5"
+				      "AA");
+	assert_string_equal(f[1].key, "foo-bar");
+	assert_string_equal(f[1].fixed[0], "x,y");
+	cstat__pfields_free(f, 2);
+}
+
+static void
+test_parse_projection_errors(void **state)
+{
+	(void)state;
+	/* Offsets include the spaces before a token, as benchstat's do. */
+	expect_error(",x", 0, "expected key");
+	expect_error("a,,b", 2, "expected key");
+	expect_error("a@", 2,
+		     "expected named sort order or parenthesized list");
+	expect_error("a@(x", 4, "missing )");
+	expect_error("a@()", 3, "nothing to match");
+	expect_error("a \"b", 2, "missing end quote");
+	expect_error("\"\\q\"", 0, "bad escape sequence");
+	expect_error("a -b", 1, "expected key");
+}
+
+static void
+test_syntax_error_format_puts_caret(void **state)
+{
+	(void)state;
+	/* edge-badfilter's stderr: the caret under the offset. */
+	struct cstat__perror e = {7, "expected value"};
+	char buf[256];
+
+	cstat__syntax_error_format(".name:(", &e, buf, sizeof(buf));
+	assert_string_equal(buf, "syntax error: expected value\n\t.name:(\n\t"
+				 "       ^");
+	/* Multi-byte characters count once. */
+	e.off = 3;
+	cstat__syntax_error_format("\xc2\xb5x@", &e, buf, sizeof(buf));
+	assert_string_equal(buf, "syntax error: expected value\n\t\xc2\xb5x@\n"
+				 "\t  ^");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_projection_keys_and_separators),
+		cmocka_unit_test(test_parse_projection_orders),
+		cmocka_unit_test(test_parse_projection_quoted_words),
+		cmocka_unit_test(test_parse_projection_errors),
+		cmocka_unit_test(test_syntax_error_format_puts_caret),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
