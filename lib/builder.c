@@ -20,6 +20,7 @@
 
 #include "cstat-private.h"
 #include "numfmt.h"
+#include "parse.h"
 #include "project.h"
 #include "stats.h"
 #include "tables.h"
@@ -108,6 +109,7 @@ struct cstat_builder {
 	 */
 	struct cstat__buf last_id;
 	bool last_valid;
+	bool last_filtered; /* the last result was filtered out */
 	/* The cells the last result's values went to (when at most 8). */
 	uint32_t last_cells[8];
 	size_t last_nv; /* 0: none */
@@ -156,6 +158,170 @@ is_default(const char *opt, const char *def)
 	return !opt || strcmp(opt, def) == 0;
 }
 
+/* Names of the projection flags, in the order benchstat parses them. */
+static const char *const flag_names[] = {"-table", "-row", "-col", "-ignore"};
+
+/* What parsing the projections found across all four flags. */
+struct specs {
+	bool have_config, have_fullname;
+	char **config_keys, **name_keys; /* named anywhere */
+	size_t nconfig_keys, nname_keys;
+};
+
+static int
+push_key(char ***v, size_t *n, const char *key)
+{
+	char **g = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!g)
+		return CSTAT_ENOMEM;
+	*v = g;
+	g[*n] = strdup(key);
+	if (!g[*n])
+		return CSTAT_ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Reports a projection error as benchstat does: "parsing -col: ...". */
+static int
+spec_error(struct cstat_diag *d, int flag, const char *q, size_t off,
+	   const char *msg)
+{
+	struct cstat__perror e = {off, ""};
+	char text[400];
+
+	snprintf(e.msg, sizeof(e.msg), "%s", msg);
+	cstat__syntax_error_format(q, &e, text, sizeof(text));
+	cstat__diag_set(d, NULL, 0, 0, "parsing %s: %s", flag_names[flag],
+			text);
+	return CSTAT_EINVAL;
+}
+
+/*
+ * Adds the fields of one flag's projection to p (NULL for -ignore, which
+ * only names keys), as benchproc's makeProjection does.
+ */
+static int
+add_projection(struct cstat__proj *p, struct specs *sp, int flag, const char *q,
+	       struct cstat_diag *d)
+{
+	struct cstat__pfield *f;
+	struct cstat__perror e;
+	size_t n;
+	int rc = cstat__parse_projection(q, &f, &n, &e);
+
+	if (rc == CSTAT_ESYNTAX) {
+		char text[400];
+		cstat__syntax_error_format(q, &e, text, sizeof(text));
+		cstat__diag_set(d, NULL, 0, 0, "parsing %s: %s",
+				flag_names[flag], text);
+		return CSTAT_EINVAL;
+	}
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		enum cstat__order order;
+		const char *key = f[i].key;
+		if (strcmp(f[i].order, "first") == 0) {
+			order = CSTAT__O_FIRST;
+		} else if (strcmp(f[i].order, "fixed") == 0) {
+			order = CSTAT__O_FIXED;
+		} else if (strcmp(f[i].order, "alpha") == 0) {
+			order = CSTAT__O_ALPHA;
+		} else if (strcmp(f[i].order, "num") == 0) {
+			order = CSTAT__O_NUM;
+		} else {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "unknown order \"%s\"",
+				 f[i].order);
+			rc = spec_error(d, flag, q, f[i].order_off, msg);
+			break;
+		}
+		if (strcmp(key, ".config") == 0) {
+			if (order == CSTAT__O_FIXED) {
+				rc = spec_error(d, flag, q, f[i].order_off,
+						"fixed order not allowed for "
+						".config");
+				break;
+			}
+			sp->have_config = true;
+			if (p)
+				rc = cstat__proj_add_config(p);
+			continue;
+		}
+		if (strcmp(key, ".unit") == 0) {
+			rc = spec_error(d, flag, q, f[i].key_off,
+					".unit is only allowed in filters");
+			break;
+		}
+		if (key[0] == '\0') {
+			rc = spec_error(d, flag, q, f[i].key_off,
+					"key must not be empty");
+			break;
+		}
+		if (strcmp(key, ".fullname") == 0)
+			sp->have_fullname = true;
+		else if (strcmp(key, ".name") == 0 || key[0] == '/')
+			rc = push_key(&sp->name_keys, &sp->nname_keys, key);
+		else if (strcmp(key, ".file") != 0)
+			rc = push_key(&sp->config_keys, &sp->nconfig_keys, key);
+		if (!rc && p)
+			rc = cstat__proj_add_field(p, key, order);
+		if (!rc && p && order == CSTAT__O_FIXED)
+			rc = cstat__proj_set_fixed(p, f[i].fixed, f[i].nfixed);
+	}
+	cstat__pfields_free(f, n);
+	return rc;
+}
+
+/* Parses -table, -row, -col and -ignore into the builder's projections. */
+static int
+setup_projections(cstat_builder *b, const struct cstat_builder_opts *o,
+		  struct cstat_diag *d)
+{
+	const char *q[4] = {
+		o && o->table ? o->table : ".config",
+		o && o->row ? o->row : ".fullname",
+		o && o->col ? o->col : ".file",
+		o && o->ignore ? o->ignore : "",
+	};
+	struct cstat__proj *projs[4] = {&b->table_proj, &b->row_proj,
+					&b->col_proj, NULL};
+	struct specs sp = {0};
+	int rc = 0;
+
+	for (int i = 0; i < 4 && !rc; i++) {
+		rc = add_projection(projs[i], &sp, i, q[i], d);
+		if (!rc && i == 0)
+			rc = cstat__proj_add_unit(&b->table_proj);
+	}
+	/* The residue: whatever .config and .fullname leave unnamed. */
+	if (!rc && !sp.have_config)
+		rc = cstat__proj_add_config(&b->residue_proj);
+	if (!rc && !sp.have_fullname)
+		rc = cstat__proj_add_field(&b->residue_proj, ".fullname",
+					   CSTAT__O_FIRST);
+	b->has_residue = b->residue_proj.nparts > 0;
+	/* Keys named anywhere leave the groups that would repeat them. */
+	struct cstat__proj *all[4] = {&b->table_proj, &b->row_proj,
+				      &b->col_proj, &b->residue_proj};
+	for (int i = 0; i < 4 && !rc; i++) {
+		for (size_t k = 0; k < sp.nconfig_keys && !rc; k++)
+			rc = cstat__proj_exclude_config(all[i],
+							sp.config_keys[k]);
+		for (size_t k = 0; k < sp.nname_keys && !rc; k++)
+			rc = cstat__proj_exclude_name(all[i], sp.name_keys[k]);
+	}
+	for (size_t k = 0; k < sp.nconfig_keys; k++)
+		free(sp.config_keys[k]);
+	for (size_t k = 0; k < sp.nname_keys; k++)
+		free(sp.name_keys[k]);
+	free(sp.config_keys);
+	free(sp.name_keys);
+	return rc;
+}
+
 int
 cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 		  struct cstat_diag *d)
@@ -164,14 +330,10 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if (opts &&
-	    (!is_default(opts->table, ".config") ||
-	     !is_default(opts->row, ".fullname") ||
-	     !is_default(opts->col, ".file") || !is_default(opts->ignore, "") ||
-	     !is_default(opts->filter, "*"))) {
+	if (opts && !is_default(opts->filter, "*")) {
 		cstat__diag_set(d, NULL, 0, 0,
-				"-filter, -row, -col, -table and -ignore "
-				"support only their default values so far");
+				"-filter supports only its default value, "
+				"\"*\", so far");
 		return CSTAT_EINVAL;
 	}
 	b = calloc(1, sizeof(*b));
@@ -189,18 +351,7 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->cell_map);
 	cstat__vpool_init(&b->values);
-	/* benchstat's defaults: -table .config -row .fullname -col .file. */
-	rc = cstat__proj_add_config(&b->table_proj);
-	if (!rc)
-		rc = cstat__proj_add_unit(&b->table_proj);
-	if (!rc)
-		rc = cstat__proj_add_field(&b->row_proj, ".fullname",
-					   CSTAT__O_FIRST);
-	if (!rc)
-		rc = cstat__proj_add_field(&b->col_proj, ".file",
-					   CSTAT__O_FIRST);
-	/* .config and .fullname are both projected: the residue is empty. */
-	b->has_residue = false;
+	rc = setup_projections(b, opts, d);
 	if (rc) {
 		cstat_builder_free(b);
 		return rc;
@@ -465,13 +616,28 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 
 	b->last_valid = false;
 	b->last_nv = 0;
-	rc = cstat__proj_key(&b->row_proj, res, 0, row);
+	b->last_filtered = false;
+	/* A fixed order filters: check every projection before any key is
+	 * made, so dropped results leave no trace in the orders. */
+	rc = cstat__proj_fill(&b->row_proj, res);
 	if (!rc)
-		rc = cstat__proj_key(&b->col_proj, res, 0, col);
-	if (!rc && b->has_residue)
-		rc = cstat__proj_key(&b->residue_proj, res, 0, residue);
+		rc = cstat__proj_fill(&b->col_proj, res);
 	if (!rc)
 		rc = cstat__proj_fill(&b->table_proj, res);
+	if (rc)
+		return rc;
+	if (!cstat__proj_accepts(&b->row_proj) ||
+	    !cstat__proj_accepts(&b->col_proj) ||
+	    !cstat__proj_accepts(&b->table_proj)) {
+		b->last_filtered = true;
+		b->last_valid = record_identity(&b->last_id, res) == 0;
+		return 0;
+	}
+	rc = cstat__proj_intern(&b->row_proj, 0, row);
+	if (!rc)
+		rc = cstat__proj_intern(&b->col_proj, 0, col);
+	if (!rc && b->has_residue)
+		rc = cstat__proj_key(&b->residue_proj, res, 0, residue);
 	if (rc)
 		return rc;
 	const struct cstat__proj *tp = &b->table_proj;
@@ -546,6 +712,8 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 	/* A result made by hand may lack config_text: project it fully. */
 	if (b->last_valid && (res->config_text || !res->nconfig) &&
 	    same_identity(&b->last_id, res)) {
+		if (b->last_filtered)
+			return 0;
 		row = b->last_row;
 		col = b->last_col;
 		residue = b->last_residue;
@@ -556,7 +724,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			return append_values(b, res);
 	} else {
 		rc = project(b, res, &row, &col, &residue);
-		if (rc)
+		if (rc || b->last_filtered)
 			return rc;
 	}
 	for (size_t i = 0; i < res->nvalues; i++) {

@@ -8,9 +8,11 @@
  * key holding it is first interned; the members of .config never do, so
  * they sort bytewise (benchstat behaves the same way).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "project.h"
 
 int
@@ -27,14 +29,20 @@ cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs)
 void
 cstat__proj_release(struct cstat__proj *p)
 {
-	for (size_t i = 0; i < p->nfields; i++)
+	for (size_t i = 0; i < p->nfields; i++) {
 		free(p->fields[i].obs);
+		free(p->fields[i].fixed);
+	}
 	for (size_t i = 0; i < p->nparts; i++)
 		free(p->parts[i].members);
 	free(p->fields);
 	free(p->parts);
 	free(p->config_map);
 	free(p->excluded);
+	for (size_t i = 0; i < p->nname_excl; i++)
+		free(p->name_excl[i]);
+	free(p->name_excl);
+	cstat__buf_release(&p->scratch);
 	free(p->row);
 	free(p->cache_vals);
 	free(p->last_row);
@@ -100,9 +108,8 @@ cstat__proj_add_field(struct cstat__proj *p, const char *key,
 					  &sid);
 		if (rc)
 			return rc;
-	} else if (key[0] == '.') {
-		return CSTAT_EINVAL;
 	} else {
+		/* Anything else, even ".foo", is a file configuration key. */
 		kind = CSTAT__F_CONFIGKEY;
 		rc = cstat__strtab_intern(p->strs, key, strlen(key), &sid);
 		if (rc)
@@ -117,6 +124,42 @@ cstat__proj_add_field(struct cstat__proj *p, const char *key,
 		return rc;
 	part->field = f;
 	return 0;
+}
+
+int
+cstat__proj_set_fixed(struct cstat__proj *p, char *const *v, size_t n)
+{
+	struct cstat__field *f = &p->fields[p->nfields - 1];
+
+	f->fixed = malloc((n + 1) * sizeof(*f->fixed));
+	if (!f->fixed)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (cstat__strtab_intern(p->strs, v[i], strlen(v[i]),
+					 &f->fixed[i]))
+			return CSTAT_ENOMEM;
+	f->nfixed = n;
+	return 0;
+}
+
+/* A value's place in a fixed order, or -1. */
+static long
+fixed_index(const struct cstat__field *f, uint32_t v)
+{
+	for (size_t i = 0; i < f->nfixed; i++)
+		if (f->fixed[i] == v)
+			return (long)i;
+	return -1;
+}
+
+bool
+cstat__proj_accepts(const struct cstat__proj *p)
+{
+	for (size_t i = 0; i < p->nfields; i++)
+		if (p->fields[i].order == CSTAT__O_FIXED &&
+		    fixed_index(&p->fields[i], p->row[i]) < 0)
+			return false;
+	return true;
 }
 
 int
@@ -161,6 +204,35 @@ cstat__proj_exclude_config(struct cstat__proj *p, const char *key)
 			p->nexcluded + 1, sizeof(*p->excluded)))
 		return CSTAT_ENOMEM;
 	p->excluded[p->nexcluded++] = sid;
+	return 0;
+}
+
+int
+cstat__proj_exclude_name(struct cstat__proj *p, const char *key)
+{
+	if (strcmp(key, ".name") == 0) {
+		p->excl_name = true;
+		p->last_name_valid = false;
+		return 0;
+	}
+	if (key[0] != '/')
+		return 0;
+	char **n = realloc(p->name_excl, (p->nname_excl + 1) * sizeof(*n));
+	if (!n)
+		return CSTAT_ENOMEM;
+	p->name_excl = n;
+	/* Parts look like "/key=value": match on "/key=". */
+	size_t len = strlen(key);
+	char *k = malloc(len + 2);
+	if (!k)
+		return CSTAT_ENOMEM;
+	memcpy(k, key, len);
+	k[len] = '=';
+	k[len + 1] = '\0';
+	p->name_excl[p->nname_excl++] = k;
+	if (strcmp(key, "/gomaxprocs") == 0)
+		p->excl_gomaxprocs = true;
+	p->last_name_valid = false;
 	return 0;
 }
 
@@ -266,6 +338,118 @@ base_name_len(const char *name, size_t len)
 	return len;
 }
 
+/* Where a "-N" GOMAXPROCS suffix starts (Name.splitGomaxprocs), or len. */
+static size_t
+gomaxprocs_at(const char *name, size_t len)
+{
+	for (size_t i = len; i-- > 0;) {
+		if (name[i] == '-' && i < len - 1)
+			return i;
+		if (!(name[i] >= '0' && name[i] <= '9'))
+			break;
+	}
+	return len;
+}
+
+/*
+ * Calls fn for each part of a full name after its base (Name.Parts):
+ * "/..." segments, then the "-N" suffix.  Stops when fn returns true.
+ */
+static const char *
+find_part(const char *name, size_t len, const char *prefix, size_t plen,
+	  size_t *part_len)
+{
+	size_t g = gomaxprocs_at(name, len);
+	const char *slash = memchr(name, '/', g);
+
+	while (slash) {
+		const char *next =
+			memchr(slash + 1, '/', (size_t)(name + g - slash - 1));
+		size_t n = (size_t)((next ? next : name + g) - slash);
+		if (n >= plen && memcmp(slash, prefix, plen) == 0) {
+			*part_len = n;
+			return slash;
+		}
+		slash = next;
+	}
+	return NULL;
+}
+
+/* The value of sub-name key /key (extractNamePart). */
+static int
+subkey_value(struct cstat__proj *p, const struct cstat__field *f,
+	     const struct cstat_result *res, uint32_t *out)
+{
+	const char *key = cstat__strtab_str(p->strs, f->key);
+	size_t klen = cstat__strtab_len(p->strs, f->key);
+	size_t g = gomaxprocs_at(res->name, res->name_len);
+
+	if (strcmp(key, "gomaxprocs") == 0 && g < res->name_len)
+		return cstat__strtab_intern(p->strs, res->name + g + 1,
+					    res->name_len - g - 1, out);
+	p->scratch.len = 0;
+	if (cstat__buf_addc(&p->scratch, '/') ||
+	    cstat__buf_add(&p->scratch, key, klen) ||
+	    cstat__buf_addc(&p->scratch, '='))
+		return CSTAT_ENOMEM;
+	size_t n;
+	const char *part = find_part(res->name, res->name_len, p->scratch.data,
+				     p->scratch.len, &n);
+	if (!part) {
+		*out = 0;
+		return 0;
+	}
+	return cstat__strtab_intern(p->strs, part + klen + 2, n - klen - 2,
+				    out);
+}
+
+/* The full name without excluded parts (extractFullExcluded). */
+static int
+fullname_excluded(struct cstat__proj *p, const struct cstat_result *res,
+		  uint32_t *out)
+{
+	const char *name = res->name;
+	size_t len = res->name_len, g = gomaxprocs_at(name, len);
+	bool found = p->excl_name;
+
+	for (size_t k = 0; k < p->nname_excl && !found; k++) {
+		size_t kl = strlen(p->name_excl[k]);
+		for (size_t i = 0; i + kl <= len && !found; i++)
+			found = memcmp(name + i, p->name_excl[k], kl) == 0;
+	}
+	if (!found && p->excl_gomaxprocs && memchr(name, '-', len))
+		found = true;
+	if (!found)
+		return cstat__strtab_intern(p->strs, name, len, out);
+	struct cstat__buf *b = &p->scratch;
+	const char *slash = memchr(name, '/', g);
+	size_t base = slash ? (size_t)(slash - name) : g;
+	b->len = 0;
+	int rc = p->excl_name ? cstat__buf_addc(b, '*')
+			      : cstat__buf_add(b, name, base);
+	/* The "/..." parts, each kept unless it starts with an excluded
+	 * "/key=", then the "-N" part unless /gomaxprocs is excluded. */
+	for (const char *s = slash; s && !rc;) {
+		const char *next =
+			memchr(s + 1, '/', (size_t)(name + g - s - 1));
+		size_t n = (size_t)((next ? next : name + g) - s);
+		bool skip = false;
+		for (size_t k = 0; k < p->nname_excl && !skip; k++) {
+			size_t kl = strlen(p->name_excl[k]);
+			skip = n >= kl && memcmp(s, p->name_excl[k], kl) == 0;
+		}
+		if (!skip)
+			rc = cstat__buf_add(b, s, n);
+		s = next;
+	}
+	if (!rc && g < len && !p->excl_gomaxprocs)
+		rc = cstat__buf_add(b, name + g, len - g);
+	if (rc)
+		return CSTAT_ENOMEM;
+	return cstat__strtab_intern(p->strs, b->len ? b->data : "", b->len,
+				    out);
+}
+
 static int
 field_value(struct cstat__proj *p, const struct cstat__field *f,
 	    const struct cstat_result *res, uint32_t *out)
@@ -295,8 +479,10 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 			*out = p->last_name_id;
 			return 0;
 		}
-		int rc = cstat__strtab_intern(p->strs, res->name, res->name_len,
-					      out);
+		int rc = p->nname_excl || p->excl_name || p->excl_gomaxprocs
+				 ? fullname_excluded(p, res, out)
+				 : cstat__strtab_intern(p->strs, res->name,
+							res->name_len, out);
 		p->last_name.len = 0;
 		p->last_name_valid =
 			!rc && !cstat__buf_add(&p->last_name, res->name,
@@ -308,6 +494,8 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 		return cstat__strtab_intern(
 			p->strs, res->name,
 			base_name_len(res->name, res->name_len), out);
+	case CSTAT__F_SUBKEY:
+		return subkey_value(p, f, res, out);
 	case CSTAT__F_CONFIGKEY: {
 		const char *key = cstat__strtab_str(p->strs, f->key);
 		for (size_t i = 0; i < res->nconfig; i++)
@@ -463,6 +651,61 @@ str_cmp(const struct cstat__strtab *s, uint32_t a, uint32_t b)
 	return la < lb ? -1 : la > lb;
 }
 
+/*
+ * benchproc's parseNum: Go's ParseFloat, else the first run of digits and
+ * points with an optional k/K/M/G/T/P/E/Z/Y prefix (with "i": powers of
+ * 1024) and an optional B.  Returns false for a word.
+ */
+static bool
+parse_num(const char *s, double *out)
+{
+	static const char prefixes[] = "KMGTPEZY";
+	size_t len = strlen(s);
+
+	if (cstat__parse_float(s, len, out) == 0)
+		return true;
+	const char *d = s;
+	while (*d && !((*d >= '0' && *d <= '9') || *d == '.'))
+		d++;
+	if (!*d)
+		return false;
+	const char *e = d;
+	while ((*e >= '0' && *e <= '9') || *e == '.')
+		e++;
+	double v;
+	if (cstat__parse_float(d, (size_t)(e - d), &v) != 0)
+		return false;
+	int exp = 0;
+	bool iec = false;
+	char c = *e == 'k' ? 'K' : *e;
+	const char *at = c ? strchr(prefixes, c) : NULL;
+	if (at) {
+		exp = 1 + (int)(at - prefixes);
+		iec = e[1] == 'i';
+	}
+	*out = v * pow(iec ? 1024 : 1000, exp);
+	return true;
+}
+
+/* benchproc's "num" order: numbers (NaN last) before words. */
+static int
+num_cmp(const char *a, const char *b)
+{
+	double x, y;
+	bool ok_a = parse_num(a, &x), ok_b = parse_num(b, &y);
+
+	if (ok_a && ok_b) {
+		if (x < y || (!isnan(x) && isnan(y)))
+			return -1;
+		if (x > y || (isnan(x) && !isnan(y)))
+			return 1;
+		return 0;
+	}
+	if (!ok_a && !ok_b)
+		return 0;
+	return ok_a ? -1 : 1;
+}
+
 /* benchproc's less(): field by field; unordered values fall back to bytes. */
 static int
 key_cmp(const struct sort_ctx *c, uint32_t ka, uint32_t kb)
@@ -482,6 +725,19 @@ key_cmp(const struct sort_ctx *c, uint32_t ka, uint32_t kb)
 			uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
 			if (oa != ob)
 				return oa < ob ? -1 : 1;
+		} else if (f->order == CSTAT__O_FIXED) {
+			long ia = fixed_index(f, va), ib = fixed_index(f, vb);
+			if (ia < 0)
+				ia = 0; /* Go's map gives 0 for others */
+			if (ib < 0)
+				ib = 0;
+			if (ia != ib)
+				return ia < ib ? -1 : 1;
+		} else if (f->order == CSTAT__O_NUM) {
+			int nc = num_cmp(cstat__strtab_str(c->p->strs, va),
+					 cstat__strtab_str(c->p->strs, vb));
+			if (nc)
+				return nc;
 		}
 		return str_cmp(c->p->strs, va, vb);
 	}

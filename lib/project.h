@@ -25,6 +25,8 @@ enum cstat__field_kind {
 enum cstat__order {
 	CSTAT__O_FIRST, /* first observation */
 	CSTAT__O_ALPHA,
+	CSTAT__O_NUM,	/* numbers (with k, M, Ki, ... and B) before words */
+	CSTAT__O_FIXED, /* a given list of values; others are filtered out */
 	CSTAT__O_NONE, /* .config members: bytewise (benchstat never records) */
 };
 
@@ -38,6 +40,8 @@ struct cstat__field {
 	uint32_t *obs; /* by string id: observation order + 1 */
 	size_t obs_cap;
 	uint32_t nobs;
+	uint32_t *fixed; /* O_FIXED: the values, as string ids */
+	size_t nfixed;
 };
 
 /* A top-level part: one field, or the .config group (a list of fields). */
@@ -64,6 +68,12 @@ struct cstat__proj {
 	/* Config keys named by some projection, excluded from .config. */
 	uint32_t *excluded;
 	size_t nexcluded, excluded_cap;
+	/* Name keys named by some projection ("/key", ".name"), removed
+	 * from .fullname (benchproc's extractFullExcluded). */
+	char **name_excl;
+	size_t nname_excl;
+	bool excl_name, excl_gomaxprocs;
+	struct cstat__buf scratch;
 	uint32_t *row; /* scratch tuple */
 	size_t row_cap;
 	/* The last full name seen and its id: results repeat names. */
@@ -91,12 +101,20 @@ void cstat__proj_release(struct cstat__proj *p);
 /* Adds a field for key (".fullname", ".file", "goos", ...), order given. */
 int cstat__proj_add_field(struct cstat__proj *p, const char *key,
 			  enum cstat__order order);
+/* Gives field f (the last one added) the fixed order of values v[0..n). */
+int cstat__proj_set_fixed(struct cstat__proj *p, char *const *v, size_t n);
+
+/* Whether the values just filled satisfy every fixed order's list. */
+bool cstat__proj_accepts(const struct cstat__proj *p);
+
 /* Adds the .config group. */
 int cstat__proj_add_config(struct cstat__proj *p);
 /* Adds the .unit field (last, first-observation order). */
 int cstat__proj_add_unit(struct cstat__proj *p);
 /* Excludes a configuration key from .config (named elsewhere). */
 int cstat__proj_exclude_config(struct cstat__proj *p, const char *key);
+/* Removes a name key ("/key" or ".name") from .fullname values. */
+int cstat__proj_exclude_name(struct cstat__proj *p, const char *key);
 
 /*
  * Projects res into a key.  With a .unit field, unit is its value (a string

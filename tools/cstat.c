@@ -84,8 +84,7 @@ main(int argc, char **argv)
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
 		{"col", CLI_STRING, &col, "projection",
-		 "split results into columns by distinct values of projection "
-		 "(only the default value for now)",
+		 "split results into columns by distinct values of projection",
 		 "\".file\""},
 		{"confidence", CLI_FLOAT, &confidence, "level",
 		 "confidence level for ranges", "0.95"},
@@ -99,15 +98,12 @@ main(int argc, char **argv)
 		 "stderr)\n     ",
 		 "\"text\""},
 		{"ignore", CLI_STRING, &ignore, "keys",
-		 "ignore variations in keys (only the default value for now)",
-		 NULL},
+		 "ignore variations in keys", NULL},
 		{"row", CLI_STRING, &row, "projection",
-		 "split results into rows by distinct values of projection "
-		 "(only the default value for now)",
+		 "split results into rows by distinct values of projection",
 		 "\".fullname\""},
 		{"table", CLI_STRING, &table, "projection",
-		 "split results into tables by distinct values of projection "
-		 "(only the default value for now)",
+		 "split results into tables by distinct values of projection",
 		 "\".config\""},
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
