@@ -107,6 +107,11 @@ struct cstat_builder {
 	 * The identity of the last result added (name, file, configuration)
 	 * and its keys: runs of results of one benchmark skip projecting.
 	 */
+	/* -filter, or NULL for "*"; its scratch. */
+	struct cstat__fnode *filter;
+	struct cstat__buf fscratch;
+	struct cstat_value *fvalues;
+	size_t fvalues_cap;
 	struct cstat__buf last_id;
 	bool last_valid;
 	bool last_filtered; /* the last result was filtered out */
@@ -138,6 +143,9 @@ cstat_builder_free(cstat_builder *b)
 	free(b->table_of_key);
 	free(b->tk_row);
 	cstat__buf_release(&b->last_id);
+	cstat__filter_free(b->filter);
+	cstat__buf_release(&b->fscratch);
+	free(b->fvalues);
 	free(b->trows);
 	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
@@ -150,12 +158,6 @@ cstat_builder_free(cstat_builder *b)
 	cstat__proj_release(&b->residue_proj);
 	cstat__strtab_release(&b->strs);
 	free(b);
-}
-
-static bool
-is_default(const char *opt, const char *def)
-{
-	return !opt || strcmp(opt, def) == 0;
 }
 
 /* Names of the projection flags, in the order benchstat parses them. */
@@ -322,6 +324,26 @@ setup_projections(cstat_builder *b, const struct cstat_builder_opts *o,
 	return rc;
 }
 
+static int
+setup_filter(cstat_builder *b, const struct cstat_builder_opts *o,
+	     struct cstat_diag *d)
+{
+	const char *q = o && o->filter ? o->filter : "*";
+	struct cstat__perror e;
+	char text[400];
+	int rc;
+
+	if (strcmp(q, "*") == 0)
+		return 0;
+	rc = cstat__parse_filter(q, &b->filter, &e);
+	if (rc == CSTAT_ESYNTAX) {
+		cstat__syntax_error_format(q, &e, text, sizeof(text));
+		cstat__diag_set(d, NULL, 0, 0, "parsing -filter: %s", text);
+		return CSTAT_EINVAL;
+	}
+	return rc;
+}
+
 int
 cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 		  struct cstat_diag *d)
@@ -330,12 +352,6 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if (opts && !is_default(opts->filter, "*")) {
-		cstat__diag_set(d, NULL, 0, 0,
-				"-filter supports only its default value, "
-				"\"*\", so far");
-		return CSTAT_EINVAL;
-	}
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return CSTAT_ENOMEM;
@@ -351,7 +367,10 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->cell_map);
 	cstat__vpool_init(&b->values);
-	rc = setup_projections(b, opts, d);
+	/* benchstat parses -filter first, then the projections. */
+	rc = setup_filter(b, opts, d);
+	if (!rc)
+		rc = setup_projections(b, opts, d);
 	if (rc) {
 		cstat_builder_free(b);
 		return rc;
@@ -642,13 +661,16 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 		return rc;
 	const struct cstat__proj *tp = &b->table_proj;
 	if (b->tk_len != tp->nfields ||
-	    memcmp(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row)) != 0) {
+	    (tp->nfields &&
+	     memcmp(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row)) != 0)) {
 		memset(b->tk_has, 0, sizeof(b->tk_has));
 		b->tk_len = 0;
 		if (cstat__grow((void **)&b->tk_row, &b->tk_cap,
 				tp->nfields + 1, sizeof(*b->tk_row)))
 			return CSTAT_ENOMEM;
-		memcpy(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row));
+		if (tp->nfields)
+			memcpy(b->tk_row, tp->row,
+			       tp->nfields * sizeof(*tp->row));
 		b->tk_len = tp->nfields;
 	}
 	b->last_row = *row;
@@ -699,6 +721,140 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 	return 0;
 }
 
+/* The text of key in res, NUL-terminated in b->fscratch (benchproc's
+ * extractors; a missing key is ""). */
+static const char *
+key_text(cstat_builder *b, const char *key, const struct cstat_result *res)
+{
+	struct cstat__buf *s = &b->fscratch;
+	const char *name = res->name;
+	size_t len = res->name_len;
+
+	s->len = 0;
+	if (cstat__buf_reserve(s, len + 1))
+		return NULL;
+	s->data[0] = '\0';
+	if (strcmp(key, ".fullname") == 0)
+		return name;
+	if (strcmp(key, ".file") == 0)
+		return res->file;
+	if (strcmp(key, ".name") == 0) {
+		const char *slash = memchr(name, '/', len);
+		size_t n = slash ? (size_t)(slash - name) : len;
+		if (!slash) {
+			size_t i = len;
+			while (i > 0 && name[i - 1] >= '0' &&
+			       name[i - 1] <= '9')
+				i--;
+			if (i < len && i > 0 && name[i - 1] == '-')
+				n = i - 1;
+		}
+		cstat__buf_add(s, name, n);
+		return s->data;
+	}
+	if (key[0] == '/') {
+		/* The "-N" suffix for /gomaxprocs, else a "/key=value" part. */
+		size_t g = len;
+		for (size_t i = len; i-- > 0;) {
+			if (name[i] == '-' && i < len - 1) {
+				g = i;
+				break;
+			}
+			if (!(name[i] >= '0' && name[i] <= '9'))
+				break;
+		}
+		if (strcmp(key, "/gomaxprocs") == 0 && g < len) {
+			cstat__buf_add(s, name + g + 1, len - g - 1);
+			return s->data;
+		}
+		size_t kl = strlen(key);
+		for (const char *p = memchr(name, '/', g); p;) {
+			const char *next =
+				memchr(p + 1, '/', (size_t)(name + g - p - 1));
+			size_t n = (size_t)((next ? next : name + g) - p);
+			if (n > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
+				cstat__buf_add(s, p + kl + 1, n - kl - 1);
+				return s->data;
+			}
+			p = next;
+		}
+		return s->data;
+	}
+	for (size_t i = 0; i < res->nconfig; i++)
+		if (strcmp(res->config[i].key, key) == 0)
+			return res->config[i].value;
+	return s->data;
+}
+
+static bool
+matches(const struct cstat__fnode *n, const char *text)
+{
+	if (n->re)
+		return regexec(n->re, text, 0, NULL, 0) == 0;
+	return strcmp(n->literal, text) == 0;
+}
+
+/*
+ * Whether value i of res passes filter node n.  Evaluating per value is
+ * the same as benchstat's masks: a match on .unit decides per value, any
+ * other match for the whole result.
+ */
+static bool
+filter_keeps(cstat_builder *b, const struct cstat__fnode *n,
+	     const struct cstat_result *res, size_t i)
+{
+	switch (n->kind) {
+	case CSTAT__FN_AND:
+		for (size_t k = 0; k < n->nkids; k++)
+			if (!filter_keeps(b, n->kids[k], res, i))
+				return false;
+		return true;
+	case CSTAT__FN_OR:
+		for (size_t k = 0; k < n->nkids; k++)
+			if (filter_keeps(b, n->kids[k], res, i))
+				return true;
+		return false;
+	case CSTAT__FN_NOT:
+		return !filter_keeps(b, n->kids[0], res, i);
+	case CSTAT__FN_MATCH:
+		break;
+	}
+	if (strcmp(n->key, ".unit") == 0) {
+		const struct cstat_value *v = &res->values[i];
+		return matches(n, v->unit) ||
+		       (v->orig_unit && v->orig_unit[0] &&
+			matches(n, v->orig_unit));
+	}
+	const char *text = key_text(b, n->key, res);
+	return text && matches(n, text);
+}
+
+/*
+ * Applies -filter: NULL when no value of res passes, res itself when all
+ * do, else a copy in *copy holding only the values that pass.
+ */
+static const struct cstat_result *
+apply_filter(cstat_builder *b, const struct cstat_result *res,
+	     struct cstat_result *copy)
+{
+	size_t kept = 0;
+
+	if (cstat__grow((void **)&b->fvalues, &b->fvalues_cap, res->nvalues + 1,
+			sizeof(*b->fvalues)))
+		return NULL;
+	for (size_t i = 0; i < res->nvalues; i++)
+		if (filter_keeps(b, b->filter, res, i))
+			b->fvalues[kept++] = res->values[i];
+	if (kept == res->nvalues)
+		return res;
+	if (kept == 0)
+		return NULL;
+	*copy = *res;
+	copy->values = b->fvalues;
+	copy->nvalues = kept;
+	return copy;
+}
+
 int
 cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 {
@@ -709,6 +865,16 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		return CSTAT_EINVAL;
 	if (b->built)
 		return CSTAT_ESTATE;
+	struct cstat_result copy;
+	if (b->filter) {
+		res = apply_filter(b, res, &copy);
+		if (!res) {
+			/* Filtered out: nothing may be appended as if it
+			 * had gone to the last result's cells. */
+			b->last_nv = 0;
+			return 0;
+		}
+	}
 	/* A result made by hand may lack config_text: project it fully. */
 	if (b->last_valid && (res->config_text || !res->nconfig) &&
 	    same_identity(&b->last_id, res)) {

@@ -17,6 +17,7 @@ enum {
 	TOK_EOF = 0,
 	TOK_WORD = 'w',
 	TOK_QUOTED = 'q',
+	TOK_REGEXP = 'r',
 	TOK_AND = 'A',
 	TOK_OR = 'O'
 };
@@ -235,8 +236,23 @@ unquote(const char *s, size_t n, struct cstat__buf *b, bool *nomem)
  * The next key or operator token after position *pos; on return *pos is
  * where the token ends.  Word text is in p->word.
  */
+static struct tok next_tok(struct parser *p, size_t *pos, bool allow_re);
+
+/* The next key or operator token (tokenizer.keyOrOp). */
 static struct tok
 next(struct parser *p, size_t *pos)
+{
+	return next_tok(p, pos, false);
+}
+
+static struct tok regexp_tok(struct parser *p, size_t i, size_t *pos);
+
+/*
+ * The next token after *pos: a word, a quoted word, an operator, or, when
+ * allow_re, a /regexp/ (tokenizer.valueOrOp); *pos moves past it.
+ */
+static struct tok
+next_tok(struct parser *p, size_t *pos, bool allow_re)
 {
 	const unsigned char *q = (const unsigned char *)p->q;
 	size_t i = *pos;
@@ -257,6 +273,8 @@ next(struct parser *p, size_t *pos)
 			i += w;
 			continue;
 		}
+		if (allow_re && q[i] == '/')
+			return regexp_tok(p, i, pos);
 		if (q[i] == '"') {
 			size_t e = i + 1;
 			while (e < p->len && (q[e] != '"' || q[e - 1] == '\\'))
@@ -494,4 +512,493 @@ cstat__syntax_error_format(const char *q, const struct cstat__perror *err,
 	int n = snprintf(buf, size, "syntax error: %s\n\t%s\n\t%*s^", err->msg,
 			 q, (int)cols, "");
 	return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Filters (benchproc/internal/parse/filter.go and benchproc/filter.go). */
+
+/*
+ * Where a /regexp/ ends: the first "/" outside brackets and parentheses
+ * (regexpParseUntil), or SIZE_MAX.
+ */
+static size_t
+regexp_end(const char *s, size_t n)
+{
+	int cs = 0, cp = 0;
+
+	for (size_t i = 0; i < n;) {
+		if (cs == 0 && cp == 0 && s[i] == '/')
+			return i;
+		switch (s[i]) {
+		case '[':
+			cs++;
+			break;
+		case ']':
+			if (--cs < 0)
+				cs = 0;
+			break;
+		case '(':
+			if (cs == 0)
+				cp++;
+			break;
+		case ')':
+			if (cs == 0)
+				cp--;
+			break;
+		case '\\':
+			i++;
+			break;
+		}
+		i++;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * Translates the Go (RE2) regexp src[0..n) into POSIX extended syntax: the
+ * parts real filters use (literals, ".", classes, "\d \w \s" and their
+ * negations, escaped punctuation, alternation, groups, anchors and
+ * repetition).  Anything else (flags, non-greedy repetition, \b, \pL, ...)
+ * is refused with a message in *why.
+ */
+static bool
+translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
+{
+	bool in_class = false;
+	int rc = 0;
+
+	b->len = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char c = src[i];
+		if (c == '\\') {
+			if (i + 1 >= n) {
+				*why = "trailing backslash";
+				return false;
+			}
+			char e = src[++i];
+			const char *cls = NULL;
+			switch (e) {
+			case 'd':
+				cls = in_class ? "0-9" : "[0-9]";
+				break;
+			case 'w':
+				cls = in_class ? "0-9A-Za-z_" : "[0-9A-Za-z_]";
+				break;
+			case 's':
+				cls = in_class ? "\t\n\f\r " : "[\t\n\f\r ]";
+				break;
+			case 'D':
+				cls = in_class ? NULL : "[^0-9]";
+				break;
+			case 'W':
+				cls = in_class ? NULL : "[^0-9A-Za-z_]";
+				break;
+			case 'S':
+				cls = in_class ? NULL : "[^\t\n\f\r ]";
+				break;
+			default:
+				break;
+			}
+			if (cls) {
+				rc = cstat__buf_adds(b, cls);
+				continue;
+			}
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+			    (e >= '0' && e <= '9') ||
+			    (unsigned char)e >= 0x80) {
+				*why = "unsupported escape";
+				return false;
+			}
+			if (in_class) {
+				if (e == ']' || e == '\\' || e == '^' ||
+				    e == '-') {
+					*why = "unsupported escape in class";
+					return false;
+				}
+				rc = cstat__buf_addc(b, e);
+			} else {
+				rc = cstat__buf_addc(b, '\\');
+				if (!rc)
+					rc = cstat__buf_addc(b, e);
+			}
+			continue;
+		}
+		if (in_class) {
+			if (c == ']')
+				in_class = false;
+			rc = cstat__buf_addc(b, c);
+			continue;
+		}
+		if (c == '[') {
+			in_class = true;
+			rc = cstat__buf_addc(b, c);
+			/* A leading "^" and "]" belong to the class. */
+			if (!rc && i + 1 < n && src[i + 1] == '^')
+				rc = cstat__buf_addc(b, src[++i]);
+			if (!rc && i + 1 < n && src[i + 1] == ']')
+				rc = cstat__buf_addc(b, src[++i]);
+			continue;
+		}
+		if (c == '(' && i + 1 < n && src[i + 1] == '?') {
+			*why = "unsupported flags or group";
+			return false;
+		}
+		if ((c == '*' || c == '+' || c == '?' || c == '}') &&
+		    i + 1 < n && src[i + 1] == '?') {
+			*why = "unsupported non-greedy repetition";
+			return false;
+		}
+		rc = cstat__buf_addc(b, c);
+	}
+	if (!rc)
+		rc = cstat__buf_reserve(b, 0);
+	if (rc) {
+		*why = "out of memory";
+		return false;
+	}
+	b->data[b->len] = '\0';
+	return true;
+}
+
+static struct tok
+regexp_tok(struct parser *p, size_t i, size_t *pos)
+{
+	size_t end = regexp_end(p->q + i + 1, p->len - i - 1);
+	const char *why;
+
+	if (end == SIZE_MAX) {
+		fail(p, i, "missing close \"/\"");
+		*pos = p->len;
+		return (struct tok){TOK_EOF, i, NULL};
+	}
+	end += i + 1; /* the closing "/" */
+	p->word.len = 0;
+	if (cstat__buf_add(&p->word, p->q + i + 1, end - i - 1)) {
+		p->nomem = true;
+		fail(p, i, "out of memory");
+		*pos = p->len;
+		return (struct tok){TOK_EOF, i, NULL};
+	}
+	struct cstat__buf posix = {0};
+	regex_t re;
+	bool ok = translate_re(p->word.data, p->word.len, &posix, &why);
+	if (ok && regcomp(&re, posix.data, REG_EXTENDED | REG_NOSUB) != 0) {
+		ok = false;
+		why = "invalid regexp";
+	} else if (ok) {
+		regfree(&re);
+	}
+	cstat__buf_release(&posix);
+	if (!ok) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "error parsing regexp: %s: `%s`",
+			 why, p->word.data);
+		fail(p, i, msg);
+		*pos = p->len;
+		return (struct tok){TOK_EOF, i, NULL};
+	}
+	size_t after = end + 1;
+	if (after < p->len) {
+		unsigned long c;
+		decode((const unsigned char *)p->q + after, p->len - after, &c);
+		if (!(is_space(c) || is_start_op(c))) {
+			fail(p, after,
+			     "regexp must be followed by space or an "
+			     "operator (unescaped \"/\"?)");
+			*pos = p->len;
+			return (struct tok){TOK_EOF, i, NULL};
+		}
+	}
+	*pos = after;
+	return (struct tok){TOK_REGEXP, i, p->word.data};
+}
+
+static struct cstat__fnode *
+fnode(struct parser *p, enum cstat__fkind kind)
+{
+	struct cstat__fnode *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		p->nomem = true;
+	else
+		n->kind = kind;
+	return n;
+}
+
+static bool
+fnode_add(struct parser *p, struct cstat__fnode *parent,
+	  struct cstat__fnode *kid)
+{
+	struct cstat__fnode **k =
+		realloc(parent->kids, (parent->nkids + 1) * sizeof(*k));
+
+	if (!k) {
+		p->nomem = true;
+		cstat__filter_free(kid);
+		return false;
+	}
+	parent->kids = k;
+	k[parent->nkids++] = kid;
+	return true;
+}
+
+/* A key:value match node for val (a word, quoted word or regexp). */
+static struct cstat__fnode *
+mk_match(struct parser *p, size_t off, const char *key, struct tok val)
+{
+	struct cstat__fnode *n = fnode(p, CSTAT__FN_MATCH);
+
+	if (!n)
+		return NULL;
+	n->off = off;
+	n->key = dup_word(p, key);
+	if (val.kind == TOK_REGEXP) {
+		struct cstat__buf posix = {0};
+		const char *why;
+		n->re = malloc(sizeof(*n->re));
+		if (!n->re ||
+		    !translate_re(val.text, strlen(val.text), &posix, &why) ||
+		    regcomp(n->re, posix.data, REG_EXTENDED | REG_NOSUB)) {
+			free(n->re);
+			n->re = NULL;
+			p->nomem = true;
+		}
+		cstat__buf_release(&posix);
+	} else {
+		n->literal = dup_word(p, val.text);
+	}
+	return n;
+}
+
+static struct cstat__fnode *parse_expr(struct parser *p, size_t *pos);
+
+/* match: "(" expr ")" | "-" match | "*" | key ":" value(s). */
+static struct cstat__fnode *
+parse_match(struct parser *p, size_t *pos)
+{
+	size_t start = *pos, at = *pos;
+	struct tok t = next(p, &at);
+
+	if (t.kind == '(') {
+		struct cstat__fnode *q = parse_expr(p, &at);
+		size_t at2 = at;
+		if (next(p, &at2).kind != ')') {
+			cstat__filter_free(q);
+			error_at(p, &at, "missing \")\"");
+			*pos = at;
+			return NULL;
+		}
+		*pos = at2;
+		return q;
+	}
+	if (t.kind == '-') {
+		struct cstat__fnode *n = fnode(p, CSTAT__FN_NOT);
+		struct cstat__fnode *q = parse_match(p, &at);
+		*pos = at;
+		if (!n || !q) {
+			cstat__filter_free(n);
+			cstat__filter_free(q);
+			return NULL;
+		}
+		fnode_add(p, n, q);
+		return n;
+	}
+	if (t.kind == '*') {
+		*pos = at;
+		return fnode(p, CSTAT__FN_AND);
+	}
+	if (t.kind == TOK_WORD || t.kind == TOK_QUOTED) {
+		size_t off = t.off;
+		char *key = dup_word(p, t.text);
+		struct cstat__fnode *res = NULL;
+		if (!key)
+			return NULL;
+		if (next(p, &at).kind != ':') {
+			error_at(p, &start, "expected key:value");
+			*pos = start;
+			free(key);
+			return NULL;
+		}
+		struct tok val = next_tok(p, &at, true);
+		if (val.kind == TOK_WORD || val.kind == TOK_QUOTED ||
+		    val.kind == TOK_REGEXP) {
+			res = mk_match(p, off, key, val);
+			*pos = at;
+		} else if (val.kind == '(') {
+			res = fnode(p, CSTAT__FN_OR);
+			for (;;) {
+				size_t at2 = at;
+				struct tok v = next_tok(p, &at2, true);
+				if (!(v.kind == TOK_WORD ||
+				      v.kind == TOK_QUOTED ||
+				      v.kind == TOK_REGEXP)) {
+					error_at(p, &at, "expected value");
+					break;
+				}
+				if (res)
+					fnode_add(p, res,
+						  mk_match(p, off, key, v));
+				at = at2;
+				v = next_tok(p, &at2, true);
+				if (v.kind == ')') {
+					at = at2;
+					break;
+				}
+				if (v.kind != TOK_OR) {
+					error_at(p, &at,
+						 "value list must be "
+						 "separated by OR");
+					break;
+				}
+				at = at2;
+			}
+			*pos = at;
+		} else {
+			error_at(p, &start, "expected key:value");
+			*pos = start;
+		}
+		free(key);
+		if (p->failed) {
+			cstat__filter_free(res);
+			return NULL;
+		}
+		return res;
+	}
+	error_at(p, &start, "expected key:value or subexpression");
+	*pos = start;
+	return NULL;
+}
+
+/* andExpr: matches joined by AND or by juxtaposition. */
+static struct cstat__fnode *
+parse_and(struct parser *p, size_t *pos)
+{
+	struct cstat__fnode *first = parse_match(p, pos), *all = NULL;
+
+	for (;;) {
+		size_t at = *pos;
+		struct tok op = next(p, &at);
+		if (op.kind == TOK_AND) {
+			*pos = at;
+			continue;
+		}
+		if (op.kind == '(' || op.kind == '-' || op.kind == '*' ||
+		    op.kind == TOK_WORD || op.kind == TOK_QUOTED) {
+			if (!all) {
+				all = fnode(p, CSTAT__FN_AND);
+				if (all && first)
+					fnode_add(p, all, first);
+				first = NULL;
+			}
+			struct cstat__fnode *q = parse_match(p, pos);
+			if (all && q)
+				fnode_add(p, all, q);
+			else
+				cstat__filter_free(q);
+			if (p->failed || p->nomem)
+				break;
+			continue;
+		}
+		if (op.kind == ')' || op.kind == TOK_OR || op.kind == TOK_EOF)
+			break;
+		char quoted[64], msg[100];
+		go_quote((char[2]){(char)op.kind, 0}, quoted, sizeof(quoted));
+		snprintf(msg, sizeof(msg), "unexpected %s", quoted);
+		error_at(p, pos, msg);
+		break;
+	}
+	return all ? all : first;
+}
+
+/* expr: andExprs joined by OR. */
+static struct cstat__fnode *
+parse_expr(struct parser *p, size_t *pos)
+{
+	struct cstat__fnode *first = parse_and(p, pos), *any = NULL;
+
+	for (;;) {
+		size_t at = *pos;
+		if (next(p, &at).kind != TOK_OR || p->failed)
+			break;
+		*pos = at;
+		if (!any) {
+			any = fnode(p, CSTAT__FN_OR);
+			if (any && first)
+				fnode_add(p, any, first);
+			first = NULL;
+		}
+		struct cstat__fnode *q = parse_and(p, pos);
+		if (any && q)
+			fnode_add(p, any, q);
+		else
+			cstat__filter_free(q);
+	}
+	return any ? any : first;
+}
+
+/* Checks the keys of a parsed filter (NewFilter's walk). */
+static void
+check_keys(struct parser *p, const struct cstat__fnode *n)
+{
+	if (!n || p->failed)
+		return;
+	if (n->kind == CSTAT__FN_MATCH) {
+		if (strcmp(n->key, ".config") == 0)
+			fail(p, n->off,
+			     ".config is only allowed in projections");
+		else if (n->key[0] == '\0')
+			fail(p, n->off, "key must not be empty");
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		check_keys(p, n->kids[i]);
+}
+
+int
+cstat__parse_filter(const char *q, struct cstat__fnode **out,
+		    struct cstat__perror *err)
+{
+	struct parser p = {q, strlen(q), err, false, false, {0}};
+	size_t pos = 0;
+	struct cstat__fnode *n = parse_expr(&p, &pos);
+
+	*out = NULL;
+	if (!p.failed && !p.nomem) {
+		size_t at = pos;
+		struct tok t = next(&p, &at);
+		if (t.kind != TOK_EOF) {
+			char quoted[128], msg[160];
+			go_quote(t.text ? t.text : (char[2]){(char)t.kind, 0},
+				 quoted, sizeof(quoted));
+			snprintf(msg, sizeof(msg), "unexpected %s", quoted);
+			fail(&p, pos, msg);
+		}
+	}
+	check_keys(&p, n);
+	cstat__buf_release(&p.word);
+	if (p.nomem || p.failed || !n) {
+		cstat__filter_free(n);
+		if (!p.failed && !p.nomem)
+			return CSTAT_ENOMEM;
+		return p.nomem ? CSTAT_ENOMEM : CSTAT_ESYNTAX;
+	}
+	*out = n;
+	return 0;
+}
+
+void
+cstat__filter_free(struct cstat__fnode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		cstat__filter_free(n->kids[i]);
+	free(n->kids);
+	free(n->key);
+	free(n->literal);
+	if (n->re) {
+		regfree(n->re);
+		free(n->re);
+	}
+	free(n);
 }

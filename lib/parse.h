@@ -12,6 +12,7 @@
 #ifndef CSTAT_PARSE_H
 #define CSTAT_PARSE_H
 
+#include <regex.h>
 #include <stddef.h>
 
 #include "cstat-private.h"
@@ -53,5 +54,38 @@ void cstat__pfields_free(struct cstat__pfield *f, size_t n);
 size_t cstat__syntax_error_format(const char *q,
 				  const struct cstat__perror *err, char *buf,
 				  size_t size);
+
+/*
+ * Filters (-filter): a tree of AND, OR and NOT over key:value matches,
+ * where a value is a literal or a regexp (kept as POSIX extended syntax,
+ * translated from the Go syntax real filters use).
+ */
+enum cstat__fkind {
+	CSTAT__FN_AND,
+	CSTAT__FN_OR,
+	CSTAT__FN_NOT,
+	CSTAT__FN_MATCH
+};
+
+struct cstat__fnode {
+	enum cstat__fkind kind;
+	struct cstat__fnode **kids;
+	size_t nkids;
+	char *key;     /* FN_MATCH */
+	char *literal; /* FN_MATCH with a literal value */
+	regex_t *re;   /* FN_MATCH with a regexp (unanchored) */
+	size_t off;    /* the key's byte offset, for errors */
+};
+
+/*
+ * Parses filter q ("*" matches everything) into *out (free it with
+ * cstat__filter_free()).
+ * @return 0, CSTAT_ESYNTAX with *err filled, or CSTAT_ENOMEM.
+ */
+int cstat__parse_filter(const char *q, struct cstat__fnode **out,
+			struct cstat__perror *err);
+
+/* Frees a filter tree; NULL is a no-op. */
+void cstat__filter_free(struct cstat__fnode *n);
 
 #endif /* CSTAT_PARSE_H */

@@ -517,7 +517,8 @@ cstat__proj_fill(struct cstat__proj *p, const struct cstat_result *res)
 {
 	int rc;
 
-	memset(p->row, 0, p->nfields * sizeof(*p->row));
+	if (p->nfields) /* an empty projection has no row at all */
+		memset(p->row, 0, p->nfields * sizeof(*p->row));
 	for (size_t i = 0; i < p->nparts; i++) {
 		const struct cstat__part *part = &p->parts[i];
 		if (part->is_group) {
@@ -561,7 +562,7 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 	while (n > 0 && p->row[n - 1] == 0)
 		n--;
 	if (p->last_key_valid && n == p->last_row_len &&
-	    memcmp(p->row, p->last_row, n * sizeof(*p->row)) == 0) {
+	    (n == 0 || memcmp(p->row, p->last_row, n * sizeof(*p->row)) == 0)) {
 		*key = p->last_key;
 		return 0;
 	}
@@ -572,7 +573,8 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 		!cstat__grow((void **)&p->last_row, &p->last_row_cap, n + 1,
 			     sizeof(*p->last_row));
 	if (p->last_key_valid) {
-		memcpy(p->last_row, p->row, n * sizeof(*p->row));
+		if (n)
+			memcpy(p->last_row, p->row, n * sizeof(*p->row));
 		p->last_row_len = n;
 		p->last_key = *key;
 	}

@@ -347,6 +347,21 @@ ends(const struct batch *b)
 		       REC_END;
 }
 
+/* Adds a result like res, with the values v, as a whole result. */
+static int
+add_like(cstat_builder *bld, const struct cstat_result *res, const double *v)
+{
+	struct cstat_value vals[8];
+	struct cstat_result r = *res;
+
+	for (size_t i = 0; i < res->nvalues && i < 8; i++) {
+		vals[i] = res->values[i];
+		vals[i].value = v[i];
+	}
+	r.values = vals;
+	return cstat_builder_add(bld, &r);
+}
+
 /* Adds a batch's records; returns 1 at the end, 0 to go on, or < 0. */
 static int
 consume(struct batch *b, cstat_builder *bld,
@@ -377,16 +392,29 @@ consume(struct batch *b, cstat_builder *bld,
 				.line = rec->line,
 			};
 			int rc = cstat_builder_add(bld, &res);
+			if (rc && d)
+				cstat__diag_set(d, NULL, 0, 0, "%s",
+						cstat_strerror(rc));
 			const double *extra =
 				(const double *)(const void *)((const char *)
 								       rec +
 							       rec->extra);
-			for (size_t k = 1; k < rec->nrun && !rc; k++)
-				rc = cstat__builder_append_last(
-					bld, extra + (k - 1) * rec->nvalues,
-					rec->nvalues);
-			if (rc)
+			for (size_t k = 1; k < rec->nrun && !rc; k++) {
+				const double *v =
+					extra + (k - 1) * rec->nvalues;
+				rc = cstat__builder_append_last(bld, v,
+								rec->nvalues);
+				/* The builder filtered the first result's
+				 * values: add this one in full. */
+				if (rc == CSTAT_ESTATE)
+					rc = add_like(bld, &res, v);
+			}
+			if (rc) {
+				if (d)
+					cstat__diag_set(d, NULL, 0, 0, "%s",
+							cstat_strerror(rc));
 				return rc;
+			}
 			break;
 		}
 		case REC_SYNTAX:

@@ -89,9 +89,7 @@ main(int argc, char **argv)
 		{"confidence", CLI_FLOAT, &confidence, "level",
 		 "confidence level for ranges", "0.95"},
 		{"filter", CLI_STRING, &filter, "query",
-		 "use only benchmarks matching benchfilter query (only the "
-		 "default value for now)",
-		 "\"*\""},
+		 "use only benchmarks matching benchfilter query", "\"*\""},
 		{"format", CLI_STRING, &format, "format",
 		 "print results in format:\n      text - plain text\n      csv "
 		 " - comma-separated values (warnings will be written to "

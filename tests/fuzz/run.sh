@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the reader's libFuzzer target with clang and runs it.
 #
-# usage: tests/fuzz/run.sh [SECONDS]     (default 600)
+# usage: tests/fuzz/run.sh [SECONDS] [TARGET]
+#   SECONDS  how long (default 600)
+#   TARGET   reader (default): the benchmark format reader, or
+#            query: the -filter and projection parsers
 #
 # New inputs go to a scratch corpus under build-fuzz/; an input that crashes
 # is written as build-fuzz/crash-*: copy it into tests/fuzz/corpus/ so the
@@ -9,12 +12,19 @@
 set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-600}
-out=build-fuzz
+target=${2:-reader}
+case $target in
+reader) seeds=tests/fuzz/corpus ;;
+query) seeds=tests/fuzz/corpus-query ;;
+*) echo "unknown target $target" >&2; exit 2 ;;
+esac
+out=build-fuzz-$target
 mkdir -p "$out/corpus"
-find tests/fuzz/corpus -maxdepth 1 -type f -exec cp {} "$out/corpus/" \;
+find "$seeds" -maxdepth 1 -type f -exec cp {} "$out/corpus/" \;
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-ffp-contract=off -D_POSIX_C_SOURCE=200809L -DCSTAT_BUILDING_LIBRARY \
-	-Iinclude -Ilib lib/*.c tests/fuzz/fuzz-reader.c -lm -o "$out/fuzz-reader"
+	-Iinclude -Ilib lib/*.c "tests/fuzz/fuzz-$target.c" -lm -pthread \
+	-o "$out/fuzz-$target"
 cd "$out"
-./fuzz-reader -max_total_time="$secs" -max_len=65536 -len_control=0 -timeout=10 \
+"./fuzz-$target" -max_total_time="$secs" -max_len=65536 -len_control=0 -timeout=10 \
 	-rss_limit_mb=2048 corpus
