@@ -564,12 +564,15 @@ regexp_end(const char *s, size_t n)
 static bool
 translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
 {
-	bool in_class = false;
+	bool in_class = false, last_rep = false;
 	int rc = 0;
 
 	b->len = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char c = src[i];
+		/* Whether the last thing emitted was a repetition operator. */
+		bool prev_rep = last_rep;
+		last_rep = false;
 		if (c == '\\') {
 			if (i + 1 >= n) {
 				*why = "trailing backslash";
@@ -648,6 +651,33 @@ translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
 			*why = "unsupported non-greedy repetition";
 			return false;
 		}
+		/*
+		 * Go refuses "a**" and counts over 1000; so do we, which also
+		 * keeps regcomp from building enormous automata.
+		 */
+		bool rep = c == '*' || c == '+' || c == '?' || c == '{';
+		if (rep && prev_rep) {
+			*why = "invalid nested repetition operator";
+			return false;
+		}
+		if (c == '{') {
+			size_t k = i + 1;
+			while (k < n && src[k] != '}') {
+				if (src[k] >= '0' && src[k] <= '9' &&
+				    strtol(src + k, NULL, 10) > 1000) {
+					*why = "invalid repeat count";
+					return false;
+				}
+				k++;
+			}
+			if (k < n) {
+				rc = cstat__buf_add(b, src + i, k + 1 - i);
+				i = k;
+				last_rep = true;
+				continue;
+			}
+		}
+		last_rep = rep;
 		rc = cstat__buf_addc(b, c);
 	}
 	if (!rc)

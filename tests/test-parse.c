@@ -124,6 +124,70 @@ test_syntax_error_format_puts_caret(void **state)
 				 "\t  ^");
 }
 
+static void
+expect_filter_error(const char *q, size_t off, const char *msg)
+{
+	struct cstat__fnode *f = (struct cstat__fnode *)1;
+	struct cstat__perror e;
+
+	assert_int_equal(cstat__parse_filter(q, &f, &e), CSTAT_ESYNTAX);
+	assert_null(f);
+	assert_int_equal(e.off, off);
+	assert_string_equal(e.msg, msg);
+}
+
+static void
+test_parse_filter_builds_the_tree(void **state)
+{
+	(void)state;
+	struct cstat__fnode *f;
+	struct cstat__perror e;
+
+	/* OR binds looser than juxtaposition (AND). */
+	assert_int_equal(
+		cstat__parse_filter("a:b c:/x+/ OR -d:(e OR /f/)", &f, &e), 0);
+	assert_int_equal(f->kind, CSTAT__FN_OR);
+	assert_int_equal(f->nkids, 2);
+	assert_int_equal(f->kids[0]->kind, CSTAT__FN_AND);
+	assert_string_equal(f->kids[0]->kids[0]->literal, "b");
+	assert_non_null(f->kids[0]->kids[1]->re);
+	assert_int_equal(f->kids[1]->kind, CSTAT__FN_NOT);
+	assert_int_equal(f->kids[1]->kids[0]->kind, CSTAT__FN_OR);
+	cstat__filter_free(f);
+	assert_int_equal(cstat__parse_filter("*", &f, &e), 0);
+	assert_int_equal(f->kind, CSTAT__FN_AND);
+	assert_int_equal(f->nkids, 0);
+	cstat__filter_free(f);
+}
+
+static void
+test_parse_filter_errors(void **state)
+{
+	(void)state;
+	/* edge-badfilter: "expected value" under the "(". */
+	expect_filter_error(".name:(", 7, "expected value");
+	expect_filter_error("a", 0, "expected key:value");
+	expect_filter_error("a:(b c)", 4, "value list must be separated by OR");
+	expect_filter_error("(a:b", 4, "missing \")\"");
+	expect_filter_error(".config:x", 0,
+			    ".config is only allowed in projections");
+	expect_filter_error("a:/x", 2, "missing close \"/\"");
+	expect_filter_error("a:/x/y", 5,
+			    "regexp must be followed by space or "
+			    "an operator (unescaped \"/\"?)");
+	/* Go syntax outside the supported set is refused, not misread. */
+	expect_filter_error("a:/b++/", 2,
+			    "error parsing regexp: invalid "
+			    "nested repetition operator: `b++`");
+	expect_filter_error("a:/(?i)x/", 2,
+			    "error parsing regexp: "
+			    "unsupported flags or group: "
+			    "`(?i)x`");
+	expect_filter_error("a:/x{2000}/", 2,
+			    "error parsing regexp: invalid "
+			    "repeat count: `x{2000}`");
+}
+
 int
 main(void)
 {
@@ -133,6 +197,8 @@ main(void)
 		cmocka_unit_test(test_parse_projection_quoted_words),
 		cmocka_unit_test(test_parse_projection_errors),
 		cmocka_unit_test(test_syntax_error_format_puts_caret),
+		cmocka_unit_test(test_parse_filter_builds_the_tree),
+		cmocka_unit_test(test_parse_filter_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
