@@ -338,7 +338,8 @@ collect(void *ctx, const struct cstat_diag *d)
 
 /* Reads and builds with the given threads; returns the text output. */
 static char *
-run_threads(const char *a, const char *b, unsigned threads, struct diags *ds)
+run_threads_with(const char *a, const char *b, unsigned threads,
+		 struct diags *ds, const struct cstat_builder_opts *opts)
 {
 	const char *args[] = {a, b};
 	cstat_inputs *in;
@@ -351,7 +352,7 @@ run_threads(const char *a, const char *b, unsigned threads, struct diags *ds)
 
 	assert_int_equal(cstat_inputs_new(&in, args, 2), 0);
 	assert_int_equal(cstat_reader_new(&r), 0);
-	assert_int_equal(cstat_builder_new(&bld, NULL, &d), 0);
+	assert_int_equal(cstat_builder_new(&bld, opts, &d), 0);
 	assert_int_equal(
 		cstat_builder_read(bld, r, in, threads, collect, ds, &d), 0);
 	struct cstat_stats_opts o = {.alpha = 0.05,
@@ -368,6 +369,67 @@ run_threads(const char *a, const char *b, unsigned threads, struct diags *ds)
 	cstat_reader_free(r);
 	cstat_inputs_free(in);
 	return out;
+}
+
+static char *
+run_threads(const char *a, const char *b, unsigned threads, struct diags *ds)
+{
+	return run_threads_with(a, b, threads, ds, NULL);
+}
+
+static void
+test_builder_filters_and_projects_alike_on_threads(void **state)
+{
+	(void)state;
+	char *a, *b;
+	struct diags d1 = {0}, d2 = {0};
+	/* A filter that keeps part of each result and drops some results,
+	 * and projections that merge rows (so runs of results are split and
+	 * re-added by the parallel reader). */
+	struct cstat_builder_opts o = {.filter = ".unit:ns/op -.name:/B1[0-9]/",
+				       .row = ".name",
+				       .col = ".file /n@num",
+				       .ignore = "pkg"};
+
+	make_large_inputs(&a, &b);
+	char *one = run_threads_with(a, b, 1, &d1, &o);
+	char *two = run_threads_with(a, b, 2, &d2, &o);
+	assert_string_equal(one, two);
+	/* Only the time unit is left, and B1.. rows are gone. */
+	assert_null(strstr(one, "size-B"));
+	assert_non_null(strstr(one, "sec/op"));
+	assert_null(strstr(one, "\nB10 "));
+	assert_non_null(strstr(one, "\nB2 "));
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+	free(one);
+	free(two);
+}
+
+static void
+test_builder_new_reports_bad_queries(void **state)
+{
+	(void)state;
+	cstat_builder *b = (cstat_builder *)1;
+	struct cstat_diag d;
+	struct cstat_builder_opts o = {.col = ".unit"};
+
+	/* edge-badcol and edge-badfilter: benchstat's words and caret. */
+	assert_int_equal(cstat_builder_new(&b, &o, &d), CSTAT_EINVAL);
+	assert_null(b);
+	assert_string_equal(d.message, "parsing -col: syntax error: .unit is "
+				       "only allowed in filters\n\t.unit\n\t^");
+	o = (struct cstat_builder_opts){.filter = ".name:("};
+	assert_int_equal(cstat_builder_new(&b, &o, &d), CSTAT_EINVAL);
+	assert_string_equal(d.message,
+			    "parsing -filter: syntax error: expected "
+			    "value\n\t.name:(\n\t       ^");
+	o = (struct cstat_builder_opts){.row = "x@bogus"};
+	assert_int_equal(cstat_builder_new(&b, &o, &d), CSTAT_EINVAL);
+	assert_string_equal(d.message, "parsing -row: syntax error: unknown "
+				       "order \"bogus\"\n\tx@bogus\n\t  ^");
 }
 
 static void
@@ -446,6 +508,9 @@ main(void)
 		cmocka_unit_test(test_builder_add_hand_made_results),
 		cmocka_unit_test(test_builder_threads_give_the_same_tables),
 		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
+		cmocka_unit_test(
+			test_builder_filters_and_projects_alike_on_threads),
+		cmocka_unit_test(test_builder_new_reports_bad_queries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
