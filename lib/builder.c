@@ -193,7 +193,7 @@ spec_error(struct cstat_diag *d, int flag, const char *q, size_t off,
 	struct cstat__perror e = {off, ""};
 	char text[400];
 
-	snprintf(e.msg, sizeof(e.msg), "%s", msg);
+	snprintf(e.msg, sizeof(e.msg), "%.*s", (int)sizeof(e.msg) - 1, msg);
 	cstat__syntax_error_format(q, &e, text, sizeof(text));
 	cstat__diag_set(d, NULL, 0, 0, "parsing %s: %s", flag_names[flag],
 			text);
