@@ -35,7 +35,11 @@ struct parser {
 	bool failed;
 	bool nomem;
 	struct cstat__buf word; /* the last word's text */
+	unsigned depth;		/* nesting of parentheses and negations */
 };
+
+/* Deeper nesting is refused rather than recursed into. */
+#define MAX_DEPTH 200
 
 /* Decodes one UTF-8 character as Go's utf8.DecodeRune (invalid: U+FFFD, 1). */
 static size_t
@@ -432,7 +436,7 @@ int
 cstat__parse_projection(const char *q, struct cstat__pfield **out, size_t *n,
 			struct cstat__perror *err)
 {
-	struct parser p = {q, strlen(q), err, false, false, {0}};
+	struct parser p = {q, strlen(q), err, false, false, {0}, 0};
 	struct cstat__pfield *fields = NULL;
 	size_t nf = 0, pos = 0;
 
@@ -803,8 +807,25 @@ mk_match(struct parser *p, size_t off, const char *key, struct tok val)
 static struct cstat__fnode *parse_expr(struct parser *p, size_t *pos);
 
 /* match: "(" expr ")" | "-" match | "*" | key ":" value(s). */
+static struct cstat__fnode *parse_match_at(struct parser *p, size_t *pos);
+
 static struct cstat__fnode *
 parse_match(struct parser *p, size_t *pos)
+{
+	struct cstat__fnode *n;
+
+	if (p->depth >= MAX_DEPTH) {
+		error_at(p, pos, "expression nested too deeply");
+		return NULL;
+	}
+	p->depth++;
+	n = parse_match_at(p, pos);
+	p->depth--;
+	return n;
+}
+
+static struct cstat__fnode *
+parse_match_at(struct parser *p, size_t *pos)
 {
 	size_t start = *pos, at = *pos;
 	struct tok t = next(p, &at);
@@ -988,7 +1009,7 @@ int
 cstat__parse_filter(const char *q, struct cstat__fnode **out,
 		    struct cstat__perror *err)
 {
-	struct parser p = {q, strlen(q), err, false, false, {0}};
+	struct parser p = {q, strlen(q), err, false, false, {0}, 0};
 	size_t pos = 0;
 	struct cstat__fnode *n = parse_expr(&p, &pos);
 
