@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -186,6 +187,11 @@ test_parse_filter_errors(void **state)
 	expect_filter_error("a:/x{2000}/", 2,
 			    "error parsing regexp: invalid "
 			    "repeat count: `x{2000}`");
+	/* Nesting is bounded (found by fuzzing: 7,000 parentheses). */
+	char deep[1001];
+	memset(deep, '(', 1000);
+	deep[1000] = '\0';
+	expect_filter_error(deep, 200, "expression nested too deeply");
 }
 
 int
