@@ -213,6 +213,16 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 		     unsigned long column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * Decodes the UTF-8 character at s (n >= 1 bytes) as Go's utf8.DecodeRune:
+ * *c gets the code point and the length is returned; an invalid, overlong,
+ * surrogate or truncated sequence gives U+FFFD and length 1.
+ */
+size_t cstat__utf8_decode(const unsigned char *s, size_t n, unsigned long *c);
+
+/* Whether c is white space by Go's unicode.IsSpace. */
+bool cstat__unicode_space(unsigned long c);
+
 /* Number of UTF-8 code points in s[0..len). */
 size_t cstat__utf8_runes(const char *s, size_t len);
 

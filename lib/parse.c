@@ -41,69 +41,6 @@ struct parser {
 /* Deeper nesting is refused rather than recursed into. */
 #define MAX_DEPTH 200
 
-/* Decodes one UTF-8 character as Go's utf8.DecodeRune (invalid: U+FFFD, 1). */
-static size_t
-decode(const unsigned char *s, size_t n, unsigned long *c)
-{
-	unsigned char b = s[0];
-	size_t len;
-	unsigned long v, min;
-
-	if (b < 0x80) {
-		*c = b;
-		return 1;
-	}
-	if (b >= 0xc2 && b <= 0xdf) {
-		len = 2, v = b & 0x1f, min = 0x80;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		len = 3, v = b & 0x0f, min = 0x800;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		len = 4, v = b & 0x07, min = 0x10000;
-	} else {
-		*c = 0xfffd;
-		return 1;
-	}
-	if (n < len)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		goto bad;
-	*c = v;
-	return len;
-bad:
-	*c = 0xfffd;
-	return 1;
-}
-
-/* Go's unicode.IsSpace. */
-static bool
-is_space(unsigned long c)
-{
-	switch (c) {
-	case '\t':
-	case '\n':
-	case '\v':
-	case '\f':
-	case '\r':
-	case ' ':
-	case 0x85:
-	case 0xa0:
-	case 0x1680:
-	case 0x2028:
-	case 0x2029:
-	case 0x202f:
-	case 0x205f:
-	case 0x3000:
-		return true;
-	default:
-		return c >= 0x2000 && c <= 0x200a;
-	}
-}
-
 static bool
 is_op(unsigned long c)
 {
@@ -272,8 +209,8 @@ next_tok(struct parser *p, size_t *pos, bool allow_re)
 			i++;
 			continue;
 		}
-		w = decode(q + i, p->len - i, &c);
-		if (is_space(c)) {
+		w = cstat__utf8_decode(q + i, p->len - i, &c);
+		if (cstat__unicode_space(c)) {
 			i += w;
 			continue;
 		}
@@ -303,8 +240,8 @@ next_tok(struct parser *p, size_t *pos, bool allow_re)
 		 * only count at the start of a word). */
 		size_t e = i;
 		while (e < p->len) {
-			w = decode(q + e, p->len - e, &c);
-			if (is_space(c) || is_op(c))
+			w = cstat__utf8_decode(q + e, p->len - e, &c);
+			if (cstat__unicode_space(c) || is_op(c))
 				break;
 			e += w;
 		}
@@ -508,7 +445,7 @@ cstat__syntax_error_format(const char *q, const struct cstat__perror *err,
 	 * but control characters here. */
 	for (size_t i = 0; i < len && i < err->off;) {
 		unsigned long c;
-		size_t w = decode(s + i, len - i, &c);
+		size_t w = cstat__utf8_decode(s + i, len - i, &c);
 		if (!(c < 0x20 || (c >= 0x7f && c < 0xa0)))
 			cols++;
 		i += w;
@@ -734,8 +671,9 @@ regexp_tok(struct parser *p, size_t i, size_t *pos)
 	size_t after = end + 1;
 	if (after < p->len) {
 		unsigned long c;
-		decode((const unsigned char *)p->q + after, p->len - after, &c);
-		if (!(is_space(c) || is_start_op(c))) {
+		cstat__utf8_decode((const unsigned char *)p->q + after,
+				   p->len - after, &c);
+		if (!(cstat__unicode_space(c) || is_start_op(c))) {
 			fail(p, after,
 			     "regexp must be followed by space or an "
 			     "operator (unescaped \"/\"?)");

@@ -324,75 +324,6 @@ next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 	}
 }
 
-/* Go's unicode.IsSpace for a code point. */
-static bool
-is_unicode_space(unsigned long c)
-{
-	switch (c) {
-	case '\t':
-	case '\n':
-	case '\v':
-	case '\f':
-	case '\r':
-	case ' ':
-	case 0x85:
-	case 0xa0:
-	case 0x1680:
-	case 0x2028:
-	case 0x2029:
-	case 0x202f:
-	case 0x205f:
-	case 0x3000:
-		return true;
-	default:
-		return c >= 0x2000 && c <= 0x200a;
-	}
-}
-
-/*
- * Decodes one UTF-8 code point at s (n bytes available) as utf8.DecodeRune
- * does for the purposes here: invalid bytes decode as one byte that is not
- * a space.
- */
-static size_t
-decode_rune(const unsigned char *s, size_t n, unsigned long *c)
-{
-	unsigned char b = s[0];
-	size_t len;
-	unsigned long v;
-
-	if (b < 0x80) {
-		*c = b;
-		return 1;
-	}
-	if (b >= 0xc2 && b <= 0xdf) {
-		len = 2;
-		v = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		len = 3;
-		v = b & 0x0f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		len = 4;
-		v = b & 0x07;
-	} else {
-		*c = 0xfffd;
-		return 1;
-	}
-	if (n < len) {
-		*c = 0xfffd;
-		return 1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*c = 0xfffd;
-			return 1;
-		}
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	*c = v;
-	return len;
-}
-
 static inline bool
 is_ascii_space(unsigned char c)
 {
@@ -437,8 +368,8 @@ split_field_slow(const unsigned char *s, const unsigned char *q,
 
 	while (q < e) {
 		unsigned long c;
-		size_t w = decode_rune(q, (size_t)(e - q), &c);
-		if (is_unicode_space(c)) {
+		size_t w = cstat__utf8_decode(q, (size_t)(e - q), &c);
+		if (cstat__unicode_space(c)) {
 			rest = q + w;
 			break;
 		}
@@ -453,8 +384,8 @@ split_field_slow(const unsigned char *s, const unsigned char *q,
 	}
 	while (rest < e) {
 		unsigned long c;
-		size_t w = decode_rune(rest, (size_t)(e - rest), &c);
-		if (!is_unicode_space(c))
+		size_t w = cstat__utf8_decode(rest, (size_t)(e - rest), &c);
+		if (!cstat__unicode_space(c))
 			break;
 		rest += w;
 	}
@@ -911,9 +842,9 @@ parse_key_value(const char *line, size_t len, size_t *klen, const char **val,
 			i++;
 		} else {
 			unsigned long cp;
-			size_t w = decode_rune((const unsigned char *)line + i,
-					       len - i, &cp);
-			if (is_unicode_space(cp))
+			size_t w = cstat__utf8_decode(
+				(const unsigned char *)line + i, len - i, &cp);
+			if (cstat__unicode_space(cp))
 				return false;
 			i += w;
 		}

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cstat-private.h"
 #include "cstat.h"
 #include "texttab.h"
 
@@ -122,80 +123,6 @@ cstat__ttab_reserve(struct cstat__ttab *t, size_t ncells, size_t nbytes)
 }
 
 /*
- * Decodes the UTF-8 sequence at s (n >= 1 bytes) like Go's utf8.DecodeRune:
- * stores the code point in *r and returns its length, or stores U+FFFD and
- * returns 1 for an invalid, overlong, surrogate or truncated sequence.
- */
-static size_t
-decode_rune(const unsigned char *s, size_t n, uint32_t *r)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xbf;
-	size_t size;
-
-	*r = 0xfffd;
-	if (b < 0x80) {
-		*r = b;
-		return 1;
-	}
-	if (b >= 0xc2 && b <= 0xdf) {
-		size = 2;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		size = 3;
-		if (b == 0xe0)
-			lo = 0xa0;
-		else if (b == 0xed)
-			hi = 0x9f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		size = 4;
-		if (b == 0xf0)
-			lo = 0x90;
-		else if (b == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 1;
-	}
-	if (n < size || s[1] < lo || s[1] > hi)
-		return 1;
-	for (size_t i = 2; i < size; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 1;
-	if (size == 2)
-		*r = (uint32_t)(b & 0x1f) << 6 | (s[1] & 0x3fu);
-	else if (size == 3)
-		*r = (uint32_t)(b & 0x0f) << 12 | (s[1] & 0x3fu) << 6 |
-		     (s[2] & 0x3fu);
-	else
-		*r = (uint32_t)(b & 0x07) << 18 | (s[1] & 0x3fu) << 12 |
-		     (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
-	return size;
-}
-
-/* Whether r is white space by Go's unicode.IsSpace. */
-static bool
-is_space(uint32_t r)
-{
-	switch (r) {
-	case '\t':
-	case '\n':
-	case '\v':
-	case '\f':
-	case '\r':
-	case ' ':
-	case 0x85:
-	case 0xa0:
-	case 0x1680:
-	case 0x2028:
-	case 0x2029:
-	case 0x202f:
-	case 0x205f:
-	case 0x3000:
-		return true;
-	default:
-		return r >= 0x2000 && r <= 0x200a;
-	}
-}
-
-/*
  * Counts the runes of s[0, n) as Go's utf8.RuneCountInString does and
  * stores in *blank whether all of them are white space (so that Go's
  * strings.TrimSpace would leave nothing).
@@ -224,9 +151,11 @@ count_runes(const char *s, size_t n, bool *blank)
 		if (p[i] < 0x80) {
 			r = p[i++];
 		} else {
-			i += decode_rune(p + i, n - i, &r);
+			unsigned long c;
+			i += cstat__utf8_decode(p + i, n - i, &c);
+			r = (uint32_t)c;
 		}
-		if (sp && !is_space(r))
+		if (sp && !cstat__unicode_space(r))
 			sp = false;
 		count++;
 	}

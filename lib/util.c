@@ -560,3 +560,66 @@ cstat__vpool_grow(struct cstat__vpool *p, double **vals, uint32_t n,
 	*cap = ncap;
 	return 0;
 }
+
+/* Decodes one UTF-8 character as Go's utf8.DecodeRune (invalid: U+FFFD, 1). */
+size_t
+cstat__utf8_decode(const unsigned char *s, size_t n, unsigned long *c)
+{
+	unsigned char b = s[0];
+	size_t len;
+	unsigned long v, min;
+
+	if (b < 0x80) {
+		*c = b;
+		return 1;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		len = 2, v = b & 0x1f, min = 0x80;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		len = 3, v = b & 0x0f, min = 0x800;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		len = 4, v = b & 0x07, min = 0x10000;
+	} else {
+		*c = 0xfffd;
+		return 1;
+	}
+	if (n < len)
+		goto bad;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		goto bad;
+	*c = v;
+	return len;
+bad:
+	*c = 0xfffd;
+	return 1;
+}
+
+/* Go's unicode.IsSpace. */
+bool
+cstat__unicode_space(unsigned long c)
+{
+	switch (c) {
+	case '\t':
+	case '\n':
+	case '\v':
+	case '\f':
+	case '\r':
+	case ' ':
+	case 0x85:
+	case 0xa0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202f:
+	case 0x205f:
+	case 0x3000:
+		return true;
+	default:
+		return c >= 0x2000 && c <= 0x200a;
+	}
+}
