@@ -276,6 +276,24 @@ test_reader_next_splits_on_unicode_space(void **state)
 }
 
 static void
+test_reader_next_keeps_overlong_space_in_name(void **state)
+{
+	(void)state;
+	/* E0 80 A0 is an overlong encoding of U+0020: Go decodes it as three
+	 * invalid bytes, so it is part of the name, not a separator. */
+	cstat_reader *r = reader_for("BenchmarkA\xe0\x80\xa0"
+				     "B 1 5 ns/op\n");
+	const struct cstat_result *res = next_result(r);
+
+	assert_int_equal(res->name_len, 5);
+	assert_memory_equal(res->name,
+			    "A\xe0\x80\xa0"
+			    "B",
+			    5);
+	cstat_reader_free(r);
+}
+
+static void
 test_reader_next_reads_lines_longer_than_64k(void **state)
 {
 	(void)state;
@@ -447,6 +465,7 @@ main(void)
 			test_reader_next_handles_crlf_and_missing_newline),
 		cmocka_unit_test(test_reader_next_ignores_other_lines),
 		cmocka_unit_test(test_reader_next_splits_on_unicode_space),
+		cmocka_unit_test(test_reader_next_keeps_overlong_space_in_name),
 		cmocka_unit_test(test_reader_next_reads_lines_longer_than_64k),
 		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
 		cmocka_unit_test(test_reader_open_reports_missing_file),
