@@ -714,6 +714,29 @@ fnode_add(struct parser *p, struct cstat__fnode *parent,
 	return true;
 }
 
+/*
+ * Adds q to the AND or OR node *group, creating the node around *first (the
+ * one operand so far) on the first call.  Out of memory marks the parser and
+ * frees what could not be attached.
+ */
+static void
+group_add(struct parser *p, enum cstat__fkind kind, struct cstat__fnode **group,
+	  struct cstat__fnode **first, struct cstat__fnode *q)
+{
+	if (!*group) {
+		*group = fnode(p, kind);
+		if (*group && *first)
+			fnode_add(p, *group, *first);
+		else
+			cstat__filter_free(*first);
+		*first = NULL;
+	}
+	if (*group && q)
+		fnode_add(p, *group, q);
+	else
+		cstat__filter_free(q);
+}
+
 /* A key:value match node for val (a word, quoted word or regexp). */
 static struct cstat__fnode *
 mk_match(struct parser *p, size_t off, const char *key, struct tok val)
@@ -873,17 +896,8 @@ parse_and(struct parser *p, size_t *pos)
 		}
 		if (op.kind == '(' || op.kind == '-' || op.kind == '*' ||
 		    op.kind == TOK_WORD || op.kind == TOK_QUOTED) {
-			if (!all) {
-				all = fnode(p, CSTAT__FN_AND);
-				if (all && first)
-					fnode_add(p, all, first);
-				first = NULL;
-			}
-			struct cstat__fnode *q = parse_match(p, pos);
-			if (all && q)
-				fnode_add(p, all, q);
-			else
-				cstat__filter_free(q);
+			group_add(p, CSTAT__FN_AND, &all, &first,
+				  parse_match(p, pos));
 			if (p->failed || p->nomem)
 				break;
 			continue;
@@ -910,17 +924,7 @@ parse_expr(struct parser *p, size_t *pos)
 		if (next(p, &at).kind != TOK_OR || p->failed)
 			break;
 		*pos = at;
-		if (!any) {
-			any = fnode(p, CSTAT__FN_OR);
-			if (any && first)
-				fnode_add(p, any, first);
-			first = NULL;
-		}
-		struct cstat__fnode *q = parse_and(p, pos);
-		if (any && q)
-			fnode_add(p, any, q);
-		else
-			cstat__filter_free(q);
+		group_add(p, CSTAT__FN_OR, &any, &first, parse_and(p, pos));
 	}
 	return any ? any : first;
 }
