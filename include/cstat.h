@@ -346,6 +346,25 @@ CSTAT_EXPORT const char *cstat_table_cell_warning(const cstat_tables *t,
 						  size_t i, size_t r, size_t c,
 						  size_t k);
 
+/*
+ * The values of cell (r, c) of table i, sorted ascending, borrowed until
+ * cstat_tables_free(); *n receives their number.  NULL (and *n = 0) when
+ * the cell is empty or an index is out of range.
+ */
+CSTAT_EXPORT const double *cstat_table_cell_values(const cstat_tables *t,
+						   size_t i, size_t r, size_t c,
+						   size_t *n);
+/*
+ * Field k of table i's key other than its unit (a configuration key such
+ * as "goos", or a projection field): *name and *value are borrowed until
+ * cstat_tables_free().
+ * @return 0, or CSTAT_EINVAL when k (or i) is out of range.
+ */
+CSTAT_EXPORT int cstat_table_key(const cstat_tables *t, size_t i, size_t k,
+				 const char **name, const char **value);
+/* Whether table i's unit has assume=exact metadata. */
+CSTAT_EXPORT bool cstat_table_exact(const cstat_tables *t, size_t i);
+
 /* ------------------------------------------------------------------------
  * Rendering.
  */
@@ -362,6 +381,209 @@ enum cstat_format {
 CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
 				    enum cstat_format fmt, FILE *out,
 				    FILE *warn);
+
+/* ------------------------------------------------------------------------
+ * Regression gate: a verdict for every comparison of built tables.
+ *
+ * A comparison is one row (benchmark) and unit of a table, a later column
+ * against the table's first (baseline) column.  Its verdict is
+ *
+ *   regression   the change is in the worse direction for the unit, the
+ *                U test is significant at alpha after the correction for
+ *                the number of comparisons, and |change| > threshold;
+ *   improvement  the same in the better direction;
+ *   inconclusive the benchmark is missing on one side, or the sample sizes
+ *                cannot reach the significance level a lone change needs
+ *                (alpha divided by the number of comparisons under holm
+ *                and bh, alpha under none);
+ *   unchanged    otherwise.
+ *
+ * The change is the relative change of the medians (cstat's delta); its
+ * confidence interval is the Hodges-Lehmann shift's distribution-free
+ * interval divided by the baseline median.  docs/cregress.md writes the
+ * rule out in full.
+ */
+enum cstat_verdict {
+	CSTAT_UNCHANGED = 0,
+	CSTAT_IMPROVEMENT = 1,
+	CSTAT_REGRESSION = 2,
+	CSTAT_INCONCLUSIVE = 3,
+};
+
+/* "unchanged", "improvement", "regression", "inconclusive" or NULL. */
+CSTAT_EXPORT const char *cstat_verdict_name(int verdict);
+
+/* Corrections for testing many comparisons at once. */
+enum cstat_correction {
+	CSTAT_CORRECTION_HOLM = 0, /* Holm-Bonferroni: family-wise error */
+	CSTAT_CORRECTION_BH = 1,   /* Benjamini-Hochberg: false discovery */
+	CSTAT_CORRECTION_NONE = 2,
+};
+
+/* "holm", "bh", "none" or NULL. */
+CSTAT_EXPORT const char *cstat_correction_name(int correction);
+
+/* Classes of units, for thresholds and direction. */
+enum cstat_unit_class {
+	CSTAT_CLASS_TIME = 0,	    /* sec/op, sec/iter, ... */
+	CSTAT_CLASS_MEMORY = 1,	    /* B/op, ... */
+	CSTAT_CLASS_ALLOCS = 2,	    /* allocs/op */
+	CSTAT_CLASS_THROUGHPUT = 3, /* B/s, ops/s, x/sec: higher is better */
+	CSTAT_CLASS_OTHER = 4,
+};
+
+/* "time", "memory", "allocs", "throughput", "other" or NULL. */
+CSTAT_EXPORT const char *cstat_unit_class_name(int cls);
+
+/* The class of a (tidied) unit; see docs/cregress.md for the rule. */
+CSTAT_EXPORT int cstat_unit_class_of(const char *unit);
+
+/*
+ * The gate's settings: alpha, correction, thresholds, ignore patterns and
+ * unit directions.  Defaults: alpha 0.05, holm, threshold 5%.
+ */
+typedef struct cstat_gate_config cstat_gate_config;
+
+/* @return 0 or CSTAT_ENOMEM; *out is NULL on failure. */
+CSTAT_EXPORT int cstat_gate_config_new(cstat_gate_config **out);
+/* Frees the settings; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_gate_config_free(cstat_gate_config *c);
+
+/*
+ * Applies one setting, as the cregress flags and the config file do.
+ *   "alpha"       a number in (0, 1), e.g. "0.05"
+ *   "confidence"  a number in (0, 1) for the change's interval, "0.95"
+ *   "correction"  "holm", "bh" or "none"
+ *   "threshold"   "[SELECTOR=]PCT": PCT such as "5%"; SELECTOR is
+ *                 "class:NAME", "unit:UNIT", "bench:GLOB", or a bench
+ *                 selector and a class or unit joined by ','.  Without a
+ *                 selector it sets the default.
+ *   "ignore"      a GLOB of benchmark names to leave out of the gate
+ *   "better"      "UNIT=higher" or "UNIT=lower"
+ * GLOBs are fnmatch(3) patterns matched against the row label cstat
+ * prints.  Among rules that match a comparison the most specific wins
+ * (bench and unit, bench and class, bench, unit, class, default); among
+ * equally specific ones, the last one set.
+ * @return 0; CSTAT_EINVAL with d->message saying what is wrong; or
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_config_set(cstat_gate_config *c, const char *key,
+				       const char *value, struct cstat_diag *d);
+
+/*
+ * Reads a JSON config file (docs/cregress.md has the schema) into c; its
+ * settings apply in the order written, as cstat_gate_config_set() would.
+ * @return 0; CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR or CSTAT_EIO (the file
+ *         could not be read); CSTAT_ESYNTAX (not JSON: d has the line and
+ *         column); CSTAT_EINVAL (an unknown key or a bad value: d names it
+ *         and its line); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_config_load(cstat_gate_config *c, const char *path,
+					struct cstat_diag *d);
+/* The same for the len bytes at data, named name in messages.  (Both parse
+ * with cJSON, whose parser records its last error position in a global of
+ * its own: load settings on one thread at a time.  Numbers are read in the
+ * "C" locale's syntax.) */
+CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
+					    const char *data, size_t len,
+					    const char *name,
+					    struct cstat_diag *d);
+
+/* One comparison and its verdict.  Strings are borrowed from the gate. */
+struct cstat_check {
+	int verdict;	    /* enum cstat_verdict */
+	const char *reason; /* why, for inconclusive ones; else "" */
+	const char *name;   /* the row label */
+	const char *unit;
+	const char *config; /* the table's key, "k:v k:v" (may be "") */
+	const char *base_label, *new_label; /* column labels */
+	size_t table, row, col;		    /* where it is in the tables */
+	int unit_class;			    /* enum cstat_unit_class */
+	bool higher_better;
+	const char *direction_from; /* "unit class", "Unit metadata", ... */
+	bool exact;		    /* assume=exact: values compared directly */
+	size_t n_base, n_new;	    /* 0 when missing */
+	double base_center, new_center; /* medians (modes when exact) */
+	double change;			/* new/base - 1; NaN if undefined */
+	/* Confidence interval of the change, and the Hodges-Lehmann shift
+	 * (in the unit) with its interval; NaN when undefined. */
+	double change_lo, change_hi;
+	double shift, shift_lo, shift_hi;
+	double p;	   /* two-sided U test; NaN when not tested */
+	double p_adjusted; /* after the correction */
+	double p_min;	   /* the smallest p these sample sizes allow */
+	double threshold;  /* as a fraction: 0.05 is 5% */
+	const char *rule;  /* the rule that gave the threshold */
+};
+
+/* The verdicts of every comparison of some tables. */
+typedef struct cstat_gate cstat_gate;
+
+/*
+ * Judges every comparison of t under c.  Unit metadata (better=higher)
+ * comes from units, which may be NULL.  t, c and units are borrowed and
+ * must outlive the gate.  With calibrate, each comparison also gets the
+ * smallest change it could detect (cstat_gate_detectable()), which costs
+ * a search per comparison: cregress -aa uses it.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_new(cstat_gate **out, const cstat_tables *t,
+				const cstat_gate_config *c,
+				const cstat_reader *units, bool calibrate);
+/* Frees the gate; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_gate_free(cstat_gate *g);
+
+/* The number of comparisons judged (ignored ones are not among them). */
+CSTAT_EXPORT size_t cstat_gate_count(const cstat_gate *g);
+/* Comparison i, in table, row and column order, or NULL. */
+CSTAT_EXPORT const struct cstat_check *cstat_gate_get(const cstat_gate *g,
+						      size_t i);
+/* How many comparisons have verdict v. */
+CSTAT_EXPORT size_t cstat_gate_tally(const cstat_gate *g, int verdict);
+/* How many comparisons an ignore pattern left out. */
+CSTAT_EXPORT size_t cstat_gate_ignored(const cstat_gate *g);
+/*
+ * The smallest relative change comparison i could be judged a regression
+ * at (the threshold, or more when the noise needs more), found by shifting
+ * the pooled sample against itself; NaN without calibrate or when none.
+ */
+CSTAT_EXPORT double cstat_gate_detectable(const cstat_gate *g, size_t i);
+
+/*
+ * The gate's exit status: 1 when a comparison regressed (or, with strict,
+ * was inconclusive), else 0.
+ */
+CSTAT_EXPORT int cstat_gate_status(const cstat_gate *g, bool strict);
+
+/*
+ * Writes, for every judged or ignored comparison whose name matches the
+ * fnmatch(3) pattern, which rules matched it and which one applied, its
+ * direction and why, and the numbers behind its verdict.
+ * @return the number of comparisons described, or CSTAT_EIO.
+ */
+CSTAT_EXPORT int cstat_gate_explain(const cstat_gate *g, const char *pattern,
+				    FILE *out);
+
+/* Report formats. */
+enum cstat_report {
+	CSTAT_REPORT_TEXT = 0,	   /* regressions, improvements, summary */
+	CSTAT_REPORT_MARKDOWN = 1, /* a pull-request comment */
+	CSTAT_REPORT_JSON = 2,	   /* versioned schema, every number */
+	CSTAT_REPORT_JUNIT = 3,	   /* one test case per comparison */
+	CSTAT_REPORT_GITHUB = 4,   /* ::error / ::warning annotations */
+	/* An A/A calibration: every comparison's change, p-value and the
+	 * smallest change it could detect, and the false-alarm rate.  Needs
+	 * a gate made with calibrate. */
+	CSTAT_REPORT_CALIBRATION = 5,
+};
+
+/*
+ * Writes the report.  strict marks inconclusive comparisons as failures
+ * where the format has failures (junit, github).
+ * @return 0, CSTAT_EINVAL (unknown format) or CSTAT_EIO.
+ */
+CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, int format, bool strict,
+				  FILE *out);
 
 #ifdef __cplusplus
 }

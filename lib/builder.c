@@ -1797,6 +1797,51 @@ cstat_table_cell_warning(const cstat_tables *t, size_t i, size_t r, size_t c,
 	return NULL;
 }
 
+const double *
+cstat_table_cell_values(const cstat_tables *t, size_t i, size_t r, size_t c,
+			size_t *n)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	if (n)
+		*n = 0;
+	if (!tb || r >= tb->nrows || c >= tb->ncols || !n)
+		return NULL;
+	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
+	if (!cell->present)
+		return NULL;
+	*n = cell->n;
+	return cell->values;
+}
+
+int
+cstat_table_key(const cstat_tables *t, size_t i, size_t k, const char **name,
+		const char **value)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	if (!tb || !name || !value)
+		return CSTAT_EINVAL;
+	for (size_t f = 0; f < t->nkey_fields; f++) {
+		if ((int)f == t->unit_field)
+			continue;
+		if (k-- == 0) {
+			*name = cstat__tstr(t, t->key_fields[f]);
+			*value = cstat__tstr(t, tb->key_vals[f]);
+			return 0;
+		}
+	}
+	return CSTAT_EINVAL;
+}
+
+bool
+cstat_table_exact(const cstat_tables *t, size_t i)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb && tb->exact;
+}
+
 int
 cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		   FILE *warn)

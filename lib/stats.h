@@ -217,4 +217,15 @@ void cstat__ucache_free(struct cstat__ucache *c);
 int cstat__mann_whitney(struct cstat__ucache *cache, const double *x1,
 			size_t n1, const double *x2, size_t n2, double *p);
 
+/*
+ * The exact null distribution of the U statistic (the number of pairs in
+ * which the second sample's value is larger) for samples of n1 and n2
+ * values without ties: P(U <= u).  Used for the Hodges-Lehmann interval.
+ *
+ * @return 0; CSTAT_EINVAL unless 1 <= n1, n2 <= CSTAT_UTEST_EXACT_LIMIT;
+ *         CSTAT_ENOMEM.
+ */
+int cstat__udist_cdf(struct cstat__ucache *c, long n1, long n2, double u,
+		     double *out);
+
 #endif /* CSTAT_STATS_H */

@@ -955,3 +955,12 @@ cstat__mann_whitney(struct cstat__ucache *cache, const double *x1, size_t n1,
 	cstat__ucache_free(tmp);
 	return err;
 }
+
+int
+cstat__udist_cdf(struct cstat__ucache *c, long n1, long n2, double u,
+		 double *out)
+{
+	if (!c || n1 < 1 || n2 < 1 || n1 > LIMIT || n2 > LIMIT || !out)
+		return CSTAT_EINVAL;
+	return cdf_no_ties(c, n1, n2, u, out);
+}

@@ -39,6 +39,16 @@ set_value(const char *prog, const struct cli_flag *f, const char *v)
 		}
 		*(double *)f->value = d;
 		return 0;
+	case CLI_LIST: {
+		struct cli_list *l = f->value;
+		if (l->n == CLI_LIST_MAX) {
+			fprintf(stderr, "%s: too many -%s flags (at most %d)\n",
+				prog, f->name, CLI_LIST_MAX);
+			return 2;
+		}
+		l->v[l->n++] = v;
+		return 0;
+	}
 	case CLI_BOOL:
 		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
 		    strcmp(v, "t") == 0 || strcmp(v, "T") == 0 ||

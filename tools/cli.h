@@ -14,12 +14,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum cli_kind { CLI_STRING, CLI_FLOAT, CLI_BOOL };
+enum cli_kind { CLI_STRING, CLI_FLOAT, CLI_BOOL, CLI_LIST };
+
+/* The values of a flag that may be given many times (CLI_LIST). */
+#define CLI_LIST_MAX 64
+struct cli_list {
+	const char *v[CLI_LIST_MAX];
+	size_t n;
+};
 
 struct cli_flag {
 	const char *name;
 	enum cli_kind kind;
-	void *value;	 /* const char **, double * or bool * */
+	void *value;	 /* const char **, double *, bool * or cli_list * */
 	const char *arg; /* the value's name in the usage text, e.g. "α" */
 	const char *help;
 	const char *def; /* the default as shown in the usage text, or NULL */

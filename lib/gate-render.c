@@ -1,0 +1,1429 @@
+/*
+ * gate-render.c - the regression gate's reports.
+ *
+ * Five formats of the same verdicts: text for a person reading a CI log,
+ * GitHub-flavoured Markdown for a pull-request comment or a step summary,
+ * JSON for programs, JUnit XML for test dashboards and GitHub Actions
+ * workflow commands for annotations.  Every report is written through one
+ * small writer that escapes what the format needs and remembers the first
+ * write error, so each function returns 0 or CSTAT_EIO (CSTAT_ENOMEM when
+ * cJSON cannot allocate).  Nothing here needs the tables (g->t): a report
+ * is made from the checks, the tallies and the settings alone.
+ *
+ * The JSON report, schema "cregress/1", is one object:
+ *
+ *   "schema"       "cregress/1".  Fields may be added under the same name;
+ *                  a field that changes meaning or goes away changes it.
+ *   "settings"     "alpha", "confidence" (numbers in (0, 1)), "correction"
+ *                  ("holm", "bh" or "none"), "threshold" (the default
+ *                  threshold as a fraction: 0.05 is 5%), "rules" (how many
+ *                  threshold rules there are), "comparisons" (how many were
+ *                  judged) and "tested" (how many had a U test: the family
+ *                  the correction is over).
+ *   "summary"      "regression", "improvement", "unchanged", "inconclusive"
+ *                  and "ignored" (counts), "status" and "strict_status"
+ *                  (the exit status cregress gives without and with
+ *                  -strict: 0 or 1).
+ *   "comparisons"  one object per comparison, in table, row and column
+ *                  order:
+ *       "name", "unit", "config"   the row label, the unit and the table's
+ *                                  configuration ("k:v k:v", may be "");
+ *       "base", "new"              the column labels compared;
+ *       "table", "row", "col"      where the comparison is in the tables
+ *                                  (0-based; col is the new column);
+ *       "verdict"                  "regression", "improvement",
+ *                                  "unchanged" or "inconclusive";
+ *       "reason"                   why it is inconclusive, else "";
+ *       "unit_class"               "time", "memory", "allocs",
+ *                                  "throughput" or "other";
+ *       "better"                   "lower" or "higher";
+ *       "direction_from"           what set the direction ("unit class",
+ *                                  "Unit metadata", a config source...);
+ *       "exact"                    true when the unit is assume=exact;
+ *       "n_base", "n_new"          sample sizes (0 when missing);
+ *       "base_center", "new_center" medians in the unit (modes if exact);
+ *       "change", "change_lo", "change_hi"  the relative change and its
+ *                                  confidence interval, fractions (0.072
+ *                                  is +7.2%);
+ *       "shift", "shift_lo", "shift_hi"  the Hodges-Lehmann shift and its
+ *                                  interval, in the unit;
+ *       "p", "p_adjusted", "p_min" the U test's p-value, the p-value after
+ *                                  the correction, and the smallest p-value
+ *                                  the sample sizes allow;
+ *       "threshold"                the threshold that applied, a fraction;
+ *       "rule"                     the rule that set it, as written, or
+ *                                  "default";
+ *       "detectable"               only when the gate was calibrated: the
+ *                                  smallest relative change that could have
+ *                                  been judged a regression.
+ *   "ignored"      one object per comparison an ignore pattern left out:
+ *                  "name", "unit", "config", "pattern", "source".
+ *
+ * A number that is undefined (NaN or infinite) is written as null, and so
+ * is a string the gate left unset.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "gate.h"
+#include "numfmt.h"
+#include "units.h"
+
+/* ---------------------------------------------------------------------- */
+/* Numbers */
+
+/* Holds any cstat__gate_fmt_change() text: a sign, up to 309 digits of a
+ * finite percentage, the point, the decimals and "%". */
+#define CHANGE_SIZE 330
+/* Holds any cstat__gate_fmt_change_ci() text. */
+#define CHANGE_CI_SIZE (3 * CHANGE_SIZE + 8)
+/* Holds a percentage such as a threshold, and short numbers. */
+#define SMALL_SIZE 64
+
+void
+cstat__gate_fmt_change(double change, char *buf, size_t size)
+{
+	char num[CSTAT__GO_FIXED_SIZE(CSTAT__GO_FIXED_MAXPREC)];
+	double pct = change * 100, mag = fabs(pct);
+	int prec = 1;
+
+	if (size == 0)
+		return;
+	if (isnan(pct)) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	if (isinf(pct)) {
+		snprintf(buf, size, "%cInf%%", pct > 0 ? '+' : '-');
+		return;
+	}
+	if (pct == 0) {
+		snprintf(buf, size, "0.0%%");
+		return;
+	}
+	/*
+	 * Below 1% two decimals, and below 0.005% as many as it takes to
+	 * show the first significant digit, so that a change that is not
+	 * zero never prints as zero.
+	 */
+	if (mag < 0.995)
+		prec = 2;
+	if (mag < 0.005) {
+		prec = (int)-floor(log10(mag));
+		if (prec > CSTAT__GO_FIXED_MAXPREC)
+			prec = CSTAT__GO_FIXED_MAXPREC;
+	}
+	cstat__fmt_go_fixed(num, sizeof(num), mag, prec);
+	snprintf(buf, size, "%c%s%%", pct < 0 ? '-' : '+', num);
+}
+
+void
+cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf, size_t size)
+{
+	char ch[CHANGE_SIZE], lo[CHANGE_SIZE], hi[CHANGE_SIZE];
+
+	if (size == 0)
+		return;
+	cstat__gate_fmt_change(k->change, ch, sizeof(ch));
+	if (isnan(k->change) || isnan(k->change_lo) || isnan(k->change_hi)) {
+		snprintf(buf, size, "%s", ch);
+		return;
+	}
+	cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
+	cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
+	snprintf(buf, size, "%s [%s, %s]", ch, lo, hi);
+}
+
+void
+cstat__gate_fmt_value(double v, const char *unit, char *buf, size_t size)
+{
+	if (size == 0)
+		return;
+	/* benchstat would print "NaNn" or "+InfT": the prefix means nothing
+	 * there. */
+	if (isnan(v))
+		snprintf(buf, size, "NaN");
+	else if (isinf(v))
+		snprintf(buf, size, "%cInf", v > 0 ? '+' : '-');
+	else
+		cstat__scale_format(v, cstat__unit_class(unit ? unit : ""), buf,
+				    size);
+}
+
+/*
+ * Formats a fraction as a percentage with up to four decimals and no
+ * trailing zeros: 0.05 is "5%", 0.005 is "0.5%", 0.95 is "95%".
+ */
+static void
+fmt_pct(double frac, char *buf, size_t size)
+{
+	char num[CSTAT__GO_FIXED_SIZE(4)];
+	size_t len;
+
+	if (!isfinite(frac)) {
+		snprintf(buf, size, "?%%");
+		return;
+	}
+	len = cstat__fmt_go_fixed(num, sizeof(num), frac * 100, 4);
+	if (len >= sizeof(num))
+		len = sizeof(num) - 1;
+	while (len > 0 && num[len - 1] == '0')
+		len--;
+	if (len > 0 && num[len - 1] == '.')
+		len--;
+	num[len] = '\0';
+	snprintf(buf, size, "%s%%", strcmp(num, "-0") == 0 ? "0" : num);
+}
+
+/* Formats a p-value as benchstat does, with three decimals. */
+static void
+fmt_p(double p, char *buf, size_t size)
+{
+	if (isnan(p))
+		snprintf(buf, size, "?");
+	else
+		cstat__fmt_go_fixed(buf, size, p, 3);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The writer */
+
+/* What the text written through put() must be escaped for. */
+enum esc {
+	ESC_NONE,
+	ESC_MD,	      /* a GitHub-flavoured Markdown table cell */
+	ESC_XML_TEXT, /* XML character data */
+	ESC_XML_ATTR, /* an XML attribute value in double quotes */
+	ESC_GH_DATA,  /* the message of a workflow command */
+	ESC_GH_PROP,  /* a property value of a workflow command */
+};
+
+struct wr {
+	FILE *out;
+	enum esc esc;
+	int err; /* the first error; once set, nothing more is written */
+};
+
+/* Writes len bytes as they are. */
+static void
+raw(struct wr *w, const char *s, size_t len)
+{
+	if (w->err || len == 0)
+		return;
+	if (fwrite(s, 1, len, w->out) != len)
+		w->err = CSTAT_EIO;
+}
+
+static void
+raws(struct wr *w, const char *s)
+{
+	raw(w, s, strlen(s));
+}
+
+static void
+spaces(struct wr *w, size_t n)
+{
+	static const char blanks[] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+		raw(w, blanks, k);
+		n -= k;
+	}
+}
+
+/* The replacement of an ASCII byte in Markdown and workflow commands, or
+ * NULL to keep it. */
+static const char *
+esc_ascii(enum esc e, char ch)
+{
+	if (e == ESC_MD) {
+		switch (ch) {
+		case '\n':
+		case '\r':
+			return " ";
+		case '\\':
+			return "\\\\";
+		case '|':
+			return "\\|";
+		case '*':
+			return "\\*";
+		case '_':
+			return "\\_";
+		case '`':
+			return "\\`";
+		case '<':
+			return "\\<";
+		case '>':
+			return "\\>";
+		case '[':
+			return "\\[";
+		case ']':
+			return "\\]";
+		case '&': /* "&lt;" would become an entity */
+			return "\\&";
+		case '~': /* "~~" is strikethrough */
+			return "\\~";
+		default:
+			return NULL;
+		}
+	}
+	switch (ch) {
+	case '%':
+		return "%25";
+	case '\r':
+		return "%0D";
+	case '\n':
+		return "%0A";
+	case ':':
+		return e == ESC_GH_PROP ? "%3A" : NULL;
+	case ',':
+		return e == ESC_GH_PROP ? "%2C" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* The replacement of the character c (n bytes of UTF-8) in XML, or NULL to
+ * keep it; "" drops it. */
+static const char *
+esc_xml(bool attr, unsigned long c, size_t n)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&apos;";
+	/* A parser turns these into spaces in an attribute, unless they are
+	 * character references. */
+	case '\t':
+		return attr ? "&#9;" : NULL;
+	case '\n':
+		return attr ? "&#10;" : NULL;
+	case '\r':
+		return attr ? "&#13;" : NULL;
+	case 0xfffe:
+	case 0xffff:
+		return "\xef\xbf\xbd";
+	default:
+		break;
+	}
+	if (c < 0x20)
+		return ""; /* XML 1.0 has no way to write these at all */
+	/* Bytes that are not UTF-8 would make the document ill-formed. */
+	if (c == 0xfffd && n == 1)
+		return "\xef\xbf\xbd";
+	return NULL;
+}
+
+/* Writes s escaped for w->esc; NULL writes nothing. */
+static void
+put(struct wr *w, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i = 0, run = 0;
+
+	if (!s)
+		return;
+	len = strlen(s);
+	if (w->esc == ESC_NONE) {
+		raw(w, s, len);
+		return;
+	}
+	while (i < len) {
+		const char *rep;
+		unsigned long c = p[i];
+		size_t n = 1;
+
+		if (w->esc == ESC_XML_TEXT || w->esc == ESC_XML_ATTR) {
+			if (c >= 0x80)
+				n = cstat__utf8_decode(p + i, len - i, &c);
+			rep = esc_xml(w->esc == ESC_XML_ATTR, c, n);
+		} else {
+			rep = esc_ascii(w->esc, s[i]);
+		}
+		if (rep) {
+			raw(w, s + run, i - run);
+			raws(w, rep);
+			run = i + n;
+		}
+		i += n;
+	}
+	raw(w, s + run, len - run);
+}
+
+/* put() of a short formatted text (numbers and words, never names). */
+static void putf(struct wr *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+putf(struct wr *w, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (len < 0) {
+		if (!w->err)
+			w->err = CSTAT_EIO;
+		return;
+	}
+	put(w, buf);
+}
+
+static const char *
+str(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---------------------------------------------------------------------- */
+/* What every report needs to know about the gate as a whole */
+
+struct ctx {
+	const cstat_gate *g;
+	bool show_config; /* the comparisons come from several configs */
+	bool show_labels; /* more than two column labels: say which pair */
+	size_t tested;	  /* comparisons with a U test */
+};
+
+static bool
+same(const char *a, const char *b)
+{
+	return strcmp(str(a), str(b)) == 0;
+}
+
+/* Adds label to the (at most three) distinct labels seen so far. */
+static void
+see_label(const char **seen, size_t *n, const char *label)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (same(seen[i], label))
+			return;
+	if (*n < 3)
+		seen[(*n)++] = label;
+}
+
+static void
+ctx_init(struct ctx *x, const cstat_gate *g)
+{
+	const char *labels[3];
+	size_t nlabels = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->g = g;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct cstat_check *k = &g->checks[i];
+
+		if (!same(k->config, g->checks[0].config))
+			x->show_config = true;
+		see_label(labels, &nlabels, k->base_label);
+		see_label(labels, &nlabels, k->new_label);
+		if (!isnan(k->p))
+			x->tested++;
+	}
+	x->show_labels = nlabels > 2;
+}
+
+static bool
+has_rule(const struct cstat_check *k)
+{
+	return k->rule && *k->rule && strcmp(k->rule, "default") != 0;
+}
+
+static bool
+both_sides(const struct cstat_check *k)
+{
+	return k->n_base > 0 && k->n_new > 0;
+}
+
+static const char *
+correction_name(int correction)
+{
+	const char *s = cstat_correction_name(correction);
+
+	return s ? s : "?";
+}
+
+static size_t
+count_verdict(const cstat_gate *g, int verdict)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n; i++)
+		n += g->checks[i].verdict == verdict;
+	return n;
+}
+
+/* "2 regressions, 1 improvement, 37 unchanged, 3 inconclusive[, 4
+ * ignored]" */
+static void
+put_summary(struct wr *w, const cstat_gate *g)
+{
+	size_t r = g->tally[CSTAT_REGRESSION], i = g->tally[CSTAT_IMPROVEMENT];
+
+	putf(w,
+	     "%zu regression%s, %zu improvement%s, %zu unchanged, %zu "
+	     "inconclusive",
+	     r, plural(r), i, plural(i), g->tally[CSTAT_UNCHANGED],
+	     g->tally[CSTAT_INCONCLUSIVE]);
+	if (g->nignored)
+		putf(w, ", %zu ignored", g->nignored);
+}
+
+/* "alpha 0.05 (holm over 43 comparisons), 95% intervals, threshold 5%
+ * unless a rule says otherwise" */
+static void
+put_settings(struct wr *w, const struct ctx *x)
+{
+	const cstat_gate_config *c = x->g->c;
+	char alpha[CSTAT__GO_FLOAT_SIZE], conf[SMALL_SIZE], thr[SMALL_SIZE];
+
+	cstat__fmt_go_float(alpha, c->alpha);
+	fmt_pct(c->confidence, conf, sizeof(conf));
+	fmt_pct(c->threshold, thr, sizeof(thr));
+	if (c->correction == CSTAT_CORRECTION_NONE)
+		putf(w, "alpha %s (no correction, %zu comparison%s)", alpha,
+		     x->tested, plural(x->tested));
+	else
+		putf(w, "alpha %s (%s over %zu comparison%s)", alpha,
+		     correction_name(c->correction), x->tested,
+		     plural(x->tested));
+	putf(w, ", %s intervals, threshold %s%s", conf, thr,
+	     c->nrules ? " unless a rule says otherwise" : "");
+}
+
+/* The benchmark's name, and its config when there are several. */
+static void
+put_ident(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	put(w, str(k->name));
+	if (x->show_config && k->config && *k->config) {
+		put(w, " [");
+		put(w, k->config);
+		put(w, "]");
+	}
+}
+
+/* "new vs old", the columns compared. */
+static void
+put_labels(struct wr *w, const struct cstat_check *k)
+{
+	put(w, str(k->new_label));
+	put(w, " vs ");
+	put(w, str(k->base_label));
+}
+
+/* "p=0.000 (adjusted 0.004)", or "p=0.000" without a correction. */
+static void
+fmt_p_pair(const struct ctx *x, const struct cstat_check *k, char *buf,
+	   size_t size)
+{
+	char p[SMALL_SIZE], adj[SMALL_SIZE];
+
+	fmt_p(k->p, p, sizeof(p));
+	if (x->g->c->correction != CSTAT_CORRECTION_NONE &&
+	    !isnan(k->p_adjusted)) {
+		fmt_p(k->p_adjusted, adj, sizeof(adj));
+		snprintf(buf, size, "p=%s (adjusted %s)", p, adj);
+	} else {
+		snprintf(buf, size, "p=%s", p);
+	}
+}
+
+/* "1.200µ → 1.286µ, +7.2% [+5.9%, +8.4%], p=0.000 (adjusted 0.004),
+ * n=10+10"; only "n=10+0" when a side is missing. */
+static void
+put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	char a[CSTAT__SCALE_SIZE], b[CSTAT__SCALE_SIZE], ch[CHANGE_CI_SIZE];
+
+	if (both_sides(k)) {
+		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));
+		cstat__gate_fmt_value(k->new_center, k->unit, b, sizeof(b));
+		cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
+		put(w, a);
+		put(w, " \xe2\x86\x92 ");
+		put(w, b);
+		put(w, ", ");
+		put(w, ch);
+		put(w, ", ");
+		if (!isnan(k->p)) {
+			fmt_p_pair(x, k, ch, sizeof(ch));
+			put(w, ch);
+			put(w, ", ");
+		}
+	}
+	putf(w, "n=%zu+%zu", k->n_base, k->n_new);
+}
+
+/* "threshold 5%" and the rule that set it, unless that is the default. */
+static void
+put_threshold(struct wr *w, const struct cstat_check *k)
+{
+	char thr[SMALL_SIZE];
+
+	fmt_pct(k->threshold, thr, sizeof(thr));
+	put(w, "threshold ");
+	put(w, thr);
+	if (has_rule(k)) {
+		put(w, " (");
+		put(w, k->rule);
+		put(w, ")");
+	}
+}
+
+/*
+ * One line about a comparison, for annotations and JUnit:
+ * "NAME UNIT: 1.200µ → 1.286µ, +7.2% [+5.9%, +8.4%], p=0.000 (adjusted
+ * 0.004), n=10+10, threshold 5%", or "NAME UNIT: REASON (NUMBERS)" when
+ * inconclusive.  The config follows the name ("NAME [goos:linux]") when
+ * there are several, the labels the unit ("UNIT (new vs old)") when there
+ * are more than two.
+ */
+static void
+put_describe(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	put_ident(w, x, k);
+	put(w, " ");
+	put(w, str(k->unit));
+	if (x->show_labels) {
+		put(w, " (");
+		put_labels(w, k);
+		put(w, ")");
+	}
+	put(w, ": ");
+	if (k->verdict == CSTAT_INCONCLUSIVE) {
+		put(w, str(k->reason));
+		put(w, " (");
+		put_numbers(w, x, k);
+		put(w, ")");
+		return;
+	}
+	put_numbers(w, x, k);
+	put(w, ", ");
+	put_threshold(w, k);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text */
+
+/*
+ * The text report lists the comparisons of a section one per line in
+ * aligned columns.  A cell is up to five pieces of text printed one after
+ * another; the widths are counted in runes.
+ */
+enum tcol {
+	T_NAME,
+	T_CONFIG,
+	T_LABELS,
+	T_UNIT,
+	T_BASE,
+	T_ARROW,
+	T_NEW,
+	T_CHANGE,
+	T_CI,
+	T_P,
+	T_N,
+	T_THRESH,
+	T_REASON,
+	T_NCOL
+};
+
+/* What goes before each column, and whether it is right-aligned: the
+ * groups (name, values, change, ...) are three spaces apart. */
+static const struct {
+	const char *sep;
+	bool right;
+} tcols[T_NCOL] = {
+	[T_NAME] = {"", false},	     [T_CONFIG] = {" ", false},
+	[T_LABELS] = {"   ", false}, [T_UNIT] = {"   ", false},
+	[T_BASE] = {"   ", true},    [T_ARROW] = {" ", false},
+	[T_NEW] = {" ", true},	     [T_CHANGE] = {"   ", true},
+	[T_CI] = {" ", false},	     [T_P] = {"   ", false},
+	[T_N] = {"   ", false},	     [T_THRESH] = {"   ", false},
+	[T_REASON] = {"   ", false},
+};
+
+#define TPARTS 5
+
+struct trow {
+	const char *cell[T_NCOL][TPARTS];
+	char base[CSTAT__SCALE_SIZE], new_[CSTAT__SCALE_SIZE];
+	char change[CHANGE_SIZE], ci[CHANGE_CI_SIZE];
+	char p[2 * SMALL_SIZE], n[SMALL_SIZE], thresh[SMALL_SIZE];
+};
+
+static void
+trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+{
+	const char *(*c)[TPARTS] = r->cell;
+
+	memset(r->cell, 0, sizeof(r->cell));
+	c[T_NAME][0] = str(k->name);
+	if (x->show_config && k->config && *k->config) {
+		c[T_CONFIG][0] = "[";
+		c[T_CONFIG][1] = k->config;
+		c[T_CONFIG][2] = "]";
+	}
+	if (x->show_labels) {
+		c[T_LABELS][0] = str(k->new_label);
+		c[T_LABELS][1] = " vs ";
+		c[T_LABELS][2] = str(k->base_label);
+	}
+	c[T_UNIT][0] = str(k->unit);
+	if (both_sides(k)) {
+		char lo[CHANGE_SIZE], hi[CHANGE_SIZE];
+
+		cstat__gate_fmt_value(k->base_center, k->unit, r->base,
+				      sizeof(r->base));
+		cstat__gate_fmt_value(k->new_center, k->unit, r->new_,
+				      sizeof(r->new_));
+		cstat__gate_fmt_change(k->change, r->change, sizeof(r->change));
+		c[T_BASE][0] = r->base;
+		c[T_ARROW][0] = "\xe2\x86\x92";
+		c[T_NEW][0] = r->new_;
+		c[T_CHANGE][0] = r->change;
+		if (!isnan(k->change) && !isnan(k->change_lo) &&
+		    !isnan(k->change_hi)) {
+			cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
+			cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
+			snprintf(r->ci, sizeof(r->ci), "[%s, %s]", lo, hi);
+			c[T_CI][0] = r->ci;
+		}
+		if (!isnan(k->p)) {
+			fmt_p_pair(x, k, r->p, sizeof(r->p));
+			c[T_P][0] = r->p;
+		}
+	}
+	snprintf(r->n, sizeof(r->n), "n=%zu+%zu", k->n_base, k->n_new);
+	c[T_N][0] = r->n;
+	if (k->verdict == CSTAT_INCONCLUSIVE) {
+		c[T_REASON][0] = str(k->reason);
+	} else {
+		fmt_pct(k->threshold, r->thresh, sizeof(r->thresh));
+		c[T_THRESH][0] = "threshold ";
+		c[T_THRESH][1] = r->thresh;
+		if (has_rule(k)) {
+			c[T_THRESH][2] = " (";
+			c[T_THRESH][3] = k->rule;
+			c[T_THRESH][4] = ")";
+		}
+	}
+}
+
+static size_t
+cell_width(const char *const *parts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < TPARTS; i++)
+		if (parts[i])
+			n += cstat__utf8_runes(parts[i], strlen(parts[i]));
+	return n;
+}
+
+static bool
+cell_blank(const char *const *parts)
+{
+	for (size_t i = 0; i < TPARTS; i++)
+		if (parts[i] && *parts[i])
+			return false;
+	return true;
+}
+
+static void
+trow_write(struct wr *w, const struct trow *r, const size_t *width)
+{
+	size_t last = 0;
+	bool first = true;
+
+	for (size_t col = 0; col < T_NCOL; col++)
+		if (!cell_blank(r->cell[col]))
+			last = col;
+	raws(w, "  ");
+	for (size_t col = 0; col <= last; col++) {
+		const char *const *parts = r->cell[col];
+		size_t pad = width[col] - cell_width(parts);
+
+		if (width[col] == 0)
+			continue;
+		if (!first)
+			raws(w, tcols[col].sep);
+		first = false;
+		if (tcols[col].right)
+			spaces(w, pad);
+		for (size_t i = 0; i < TPARTS; i++)
+			if (parts[i])
+				raws(w, parts[i]);
+		if (!tcols[col].right && col < last)
+			spaces(w, pad);
+	}
+	raws(w, "\n");
+}
+
+/* Writes the section of the comparisons with verdict v, if any. */
+static void
+text_section(struct wr *w, const struct ctx *x, int v, const char *title)
+{
+	const cstat_gate *g = x->g;
+	size_t width[T_NCOL] = {0};
+	struct trow r;
+
+	if (count_verdict(g, v) == 0)
+		return;
+	/* Two passes: formatting again is cheaper than keeping the cells. */
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->checks[i].verdict != v)
+			continue;
+		trow_fill(&r, x, &g->checks[i]);
+		for (size_t col = 0; col < T_NCOL; col++) {
+			size_t cw = cell_width(r.cell[col]);
+			if (cw > width[col])
+				width[col] = cw;
+		}
+	}
+	raws(w, "\n");
+	raws(w, title);
+	raws(w, "\n");
+	for (size_t i = 0; i < g->n && !w->err; i++) {
+		if (g->checks[i].verdict != v)
+			continue;
+		trow_fill(&r, x, &g->checks[i]);
+		trow_write(w, &r, width);
+	}
+}
+
+int
+cstat__gate_write_text(const cstat_gate *g, FILE *out)
+{
+	struct wr w = {out, ESC_NONE, 0};
+	struct ctx x;
+
+	ctx_init(&x, g);
+	raws(&w, "cregress: ");
+	put_settings(&w, &x);
+	raws(&w, "\n");
+	text_section(&w, &x, CSTAT_REGRESSION, "Regressions:");
+	text_section(&w, &x, CSTAT_IMPROVEMENT, "Improvements:");
+	text_section(&w, &x, CSTAT_INCONCLUSIVE, "Inconclusive:");
+	raws(&w, "\n");
+	put_summary(&w, g);
+	raws(&w, "\n");
+	return w.err;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Markdown */
+
+enum mcol {
+	M_NAME,
+	M_CONFIG,
+	M_LABELS,
+	M_UNIT,
+	M_BASE,
+	M_NEW,
+	M_CHANGE,
+	M_P,
+	M_N,
+	M_THRESH,
+	M_REASON,
+	M_VERDICT,
+};
+
+static const struct {
+	const char *head, *align;
+} mcols[] = {
+	[M_NAME] = {"Benchmark", ":--"},
+	[M_CONFIG] = {"Config", ":--"},
+	[M_LABELS] = {"Compared", ":--"},
+	[M_UNIT] = {"Unit", ":--"},
+	[M_BASE] = {"Base", "--:"},
+	[M_NEW] = {"New", "--:"},
+	[M_CHANGE] = {"Change [CI]", "--:"},
+	[M_P] = {"p (adj.)", "--:"},
+	[M_N] = {"n", "--:"},
+	[M_THRESH] = {"Threshold", ":--"},
+	[M_REASON] = {"Reason", ":--"},
+	[M_VERDICT] = {"Verdict", ":--"},
+};
+
+static const enum mcol md_judged[] = {M_NAME, M_CONFIG, M_LABELS, M_UNIT,
+				      M_BASE, M_NEW,	M_CHANGE, M_P,
+				      M_N,    M_THRESH};
+static const enum mcol md_inconclusive[] = {M_NAME,   M_CONFIG, M_LABELS,
+					    M_UNIT,   M_BASE,	M_NEW,
+					    M_CHANGE, M_N,	M_REASON};
+static const enum mcol md_all[] = {M_NAME, M_CONFIG, M_LABELS, M_UNIT,
+				   M_BASE, M_NEW,    M_CHANGE, M_P,
+				   M_N,	   M_THRESH, M_VERDICT};
+
+static bool
+md_shown(const struct ctx *x, enum mcol col)
+{
+	if (col == M_CONFIG)
+		return x->show_config;
+	if (col == M_LABELS)
+		return x->show_labels;
+	return true;
+}
+
+/* One cell's content; numbers are written as they are, names escaped. */
+static void
+md_cell(struct wr *w, const struct ctx *x, const struct cstat_check *k,
+	enum mcol col)
+{
+	char buf[CHANGE_CI_SIZE];
+	bool none = x->g->c->correction == CSTAT_CORRECTION_NONE;
+
+	switch (col) {
+	case M_NAME:
+		put(w, str(k->name));
+		break;
+	case M_CONFIG:
+		put(w, str(k->config));
+		break;
+	case M_LABELS:
+		put(w, str(k->new_label));
+		raws(w, " vs ");
+		put(w, str(k->base_label));
+		break;
+	case M_UNIT:
+		put(w, str(k->unit));
+		break;
+	case M_BASE:
+	case M_NEW:
+		if (!both_sides(k))
+			break;
+		cstat__gate_fmt_value(col == M_BASE ? k->base_center
+						    : k->new_center,
+				      k->unit, buf, sizeof(buf));
+		raws(w, buf);
+		break;
+	case M_CHANGE:
+		if (!both_sides(k))
+			break;
+		cstat__gate_fmt_change_ci(k, buf, sizeof(buf));
+		raws(w, buf);
+		break;
+	case M_P:
+		if (!both_sides(k) || isnan(k->p))
+			break;
+		fmt_p(k->p, buf, sizeof(buf));
+		raws(w, buf);
+		if (!none && !isnan(k->p_adjusted)) {
+			fmt_p(k->p_adjusted, buf, sizeof(buf));
+			raws(w, " (");
+			raws(w, buf);
+			raws(w, ")");
+		}
+		break;
+	case M_N:
+		snprintf(buf, sizeof(buf), "%zu+%zu", k->n_base, k->n_new);
+		raws(w, buf);
+		break;
+	case M_THRESH:
+		fmt_pct(k->threshold, buf, sizeof(buf));
+		raws(w, buf);
+		if (has_rule(k)) {
+			raws(w, " (");
+			put(w, k->rule);
+			raws(w, ")");
+		}
+		break;
+	case M_REASON:
+		put(w, str(k->reason));
+		break;
+	case M_VERDICT:
+		if (k->verdict == CSTAT_REGRESSION)
+			raws(w, "**");
+		put(w, str(cstat_verdict_name(k->verdict)));
+		if (k->verdict == CSTAT_REGRESSION)
+			raws(w, "**");
+		if (k->verdict == CSTAT_INCONCLUSIVE && k->reason &&
+		    *k->reason) {
+			raws(w, ": ");
+			put(w, k->reason);
+		}
+		break;
+	}
+}
+
+/* A table of the comparisons with verdict v (any when v < 0). */
+static void
+md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
+	 int v)
+{
+	const cstat_gate *g = x->g;
+	bool none = g->c->correction == CSTAT_CORRECTION_NONE;
+
+	for (size_t j = 0; j < ncols; j++)
+		if (md_shown(x, cols[j])) {
+			raws(w, "| ");
+			raws(w, cols[j] == M_P && none ? "p"
+						       : mcols[cols[j]].head);
+			raws(w, " ");
+		}
+	raws(w, "|\n");
+	for (size_t j = 0; j < ncols; j++)
+		if (md_shown(x, cols[j])) {
+			raws(w, "|");
+			raws(w, mcols[cols[j]].align);
+		}
+	raws(w, "|\n");
+	for (size_t i = 0; i < g->n && !w->err; i++) {
+		const struct cstat_check *k = &g->checks[i];
+
+		if (v >= 0 && k->verdict != v)
+			continue;
+		for (size_t j = 0; j < ncols; j++)
+			if (md_shown(x, cols[j])) {
+				raws(w, "| ");
+				md_cell(w, x, k, cols[j]);
+				raws(w, " ");
+			}
+		raws(w, "|\n");
+	}
+}
+
+int
+cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
+{
+	struct wr w = {out, ESC_MD, 0};
+	struct ctx x;
+	size_t nj = sizeof(md_judged) / sizeof(md_judged[0]);
+
+	ctx_init(&x, g);
+	raws(&w, "### cregress: ");
+	put_summary(&w, g);
+	raws(&w, "\n\nSettings: ");
+	put_settings(&w, &x);
+	raws(&w, ".\n\n");
+	if (count_verdict(g, CSTAT_REGRESSION)) {
+		raws(&w, "#### Regressions\n\n");
+		md_table(&w, &x, md_judged, nj, CSTAT_REGRESSION);
+		raws(&w, "\n");
+	} else {
+		raws(&w, "No regressions.\n\n");
+	}
+	if (count_verdict(g, CSTAT_IMPROVEMENT)) {
+		raws(&w, "#### Improvements\n\n");
+		md_table(&w, &x, md_judged, nj, CSTAT_IMPROVEMENT);
+		raws(&w, "\n");
+	}
+	if (count_verdict(g, CSTAT_INCONCLUSIVE)) {
+		raws(&w, "#### Inconclusive\n\n");
+		md_table(&w, &x, md_inconclusive,
+			 sizeof(md_inconclusive) / sizeof(md_inconclusive[0]),
+			 CSTAT_INCONCLUSIVE);
+		raws(&w, "\n");
+	}
+	if (g->n) {
+		w.esc = ESC_NONE;
+		putf(&w, "<details><summary>All %zu comparison%s</summary>\n\n",
+		     g->n, plural(g->n));
+		w.esc = ESC_MD;
+		md_table(&w, &x, md_all, sizeof(md_all) / sizeof(md_all[0]),
+			 -1);
+		raws(&w, "\n</details>\n");
+	}
+	return w.err;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON */
+
+/* Adds item to o under key; frees it if that fails. */
+static bool
+add(cJSON *o, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (!cJSON_AddItemToObject(o, key, item)) {
+		cJSON_Delete(item);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Numbers are written as Go's shortest round-trip text, not by cJSON:
+ * cJSON 1.7 prints 15 digits whenever they read back within an epsilon, so
+ * 0.060000000000000005 would come out as 0.06.  NaN and the infinities
+ * are not JSON numbers: they become null.
+ */
+static bool
+add_num(cJSON *o, const char *key, double v)
+{
+	char num[CSTAT__GO_FLOAT_SIZE];
+
+	if (!isfinite(v))
+		return add(o, key, cJSON_CreateNull());
+	cstat__fmt_go_float(num, v);
+	return add(o, key, cJSON_CreateRaw(num));
+}
+
+static bool
+add_count(cJSON *o, const char *key, size_t n)
+{
+	char num[SMALL_SIZE];
+
+	snprintf(num, sizeof(num), "%zu", n);
+	return add(o, key, cJSON_CreateRaw(num));
+}
+
+static bool
+add_str(cJSON *o, const char *key, const char *s)
+{
+	return add(o, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+static bool
+add_bool(cJSON *o, const char *key, bool b)
+{
+	return add(o, key, cJSON_CreateBool(b));
+}
+
+static cJSON *
+json_settings(const struct ctx *x)
+{
+	const cstat_gate_config *c = x->g->c;
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add_num(o, "alpha", c->alpha);
+	ok = ok && add_num(o, "confidence", c->confidence);
+	ok = ok &&
+	     add_str(o, "correction", cstat_correction_name(c->correction));
+	ok = ok && add_num(o, "threshold", c->threshold);
+	ok = ok && add_count(o, "rules", c->nrules);
+	ok = ok && add_count(o, "comparisons", x->g->n);
+	ok = ok && add_count(o, "tested", x->tested);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
+json_summary(const cstat_gate *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add_count(o, "regression", g->tally[CSTAT_REGRESSION]);
+	ok = ok && add_count(o, "improvement", g->tally[CSTAT_IMPROVEMENT]);
+	ok = ok && add_count(o, "unchanged", g->tally[CSTAT_UNCHANGED]);
+	ok = ok && add_count(o, "inconclusive", g->tally[CSTAT_INCONCLUSIVE]);
+	ok = ok && add_count(o, "ignored", g->nignored);
+	ok = ok && add_count(o, "status", (size_t)cstat_gate_status(g, false));
+	ok = ok &&
+	     add_count(o, "strict_status", (size_t)cstat_gate_status(g, true));
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
+json_check(const cstat_gate *g, size_t i)
+{
+	const struct cstat_check *k = &g->checks[i];
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add_str(o, "name", k->name);
+	ok = ok && add_str(o, "unit", k->unit);
+	ok = ok && add_str(o, "config", k->config);
+	ok = ok && add_str(o, "base", k->base_label);
+	ok = ok && add_str(o, "new", k->new_label);
+	ok = ok && add_count(o, "table", k->table);
+	ok = ok && add_count(o, "row", k->row);
+	ok = ok && add_count(o, "col", k->col);
+	ok = ok && add_str(o, "verdict", cstat_verdict_name(k->verdict));
+	ok = ok && add_str(o, "reason", k->reason);
+	ok = ok &&
+	     add_str(o, "unit_class", cstat_unit_class_name(k->unit_class));
+	ok = ok && add_str(o, "better", k->higher_better ? "higher" : "lower");
+	ok = ok && add_str(o, "direction_from", k->direction_from);
+	ok = ok && add_bool(o, "exact", k->exact);
+	ok = ok && add_count(o, "n_base", k->n_base);
+	ok = ok && add_count(o, "n_new", k->n_new);
+	ok = ok && add_num(o, "base_center", k->base_center);
+	ok = ok && add_num(o, "new_center", k->new_center);
+	ok = ok && add_num(o, "change", k->change);
+	ok = ok && add_num(o, "change_lo", k->change_lo);
+	ok = ok && add_num(o, "change_hi", k->change_hi);
+	ok = ok && add_num(o, "shift", k->shift);
+	ok = ok && add_num(o, "shift_lo", k->shift_lo);
+	ok = ok && add_num(o, "shift_hi", k->shift_hi);
+	ok = ok && add_num(o, "p", k->p);
+	ok = ok && add_num(o, "p_adjusted", k->p_adjusted);
+	ok = ok && add_num(o, "p_min", k->p_min);
+	ok = ok && add_num(o, "threshold", k->threshold);
+	ok = ok && add_str(o, "rule", k->rule);
+	if (ok && g->detectable)
+		ok = add_num(o, "detectable", g->detectable[i]);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
+json_ignored(const struct cstat__ignored *ig)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add_str(o, "name", ig->name);
+	ok = ok && add_str(o, "unit", ig->unit);
+	ok = ok && add_str(o, "config", ig->config);
+	ok = ok && add_str(o, "pattern", ig->pattern);
+	ok = ok && add_str(o, "source", ig->source);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The whole report as a cJSON tree, or NULL when out of memory. */
+static cJSON *
+json_report(const struct ctx *x)
+{
+	const cstat_gate *g = x->g;
+	cJSON *root = cJSON_CreateObject(), *list = NULL, *ign = NULL;
+	bool ok = root != NULL;
+
+	ok = ok && add_str(root, "schema", "cregress/1");
+	ok = ok && add(root, "settings", json_settings(x));
+	ok = ok && add(root, "summary", json_summary(g));
+	ok = ok && add(root, "comparisons", list = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < g->n; i++) {
+		cJSON *item = json_check(g, i);
+
+		ok = item && cJSON_AddItemToArray(list, item);
+		if (!ok)
+			cJSON_Delete(item);
+	}
+	ok = ok && add(root, "ignored", ign = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < g->nignored; i++) {
+		cJSON *item = json_ignored(&g->ignored[i]);
+
+		ok = item && cJSON_AddItemToArray(ign, item);
+		if (!ok)
+			cJSON_Delete(item);
+	}
+	if (!ok) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+int
+cstat__gate_write_json(const cstat_gate *g, FILE *out)
+{
+	struct ctx x;
+	cJSON *root;
+	char *text;
+	int err = 0;
+
+	ctx_init(&x, g);
+	root = json_report(&x);
+	if (!root)
+		return CSTAT_ENOMEM;
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return CSTAT_ENOMEM;
+	if (fputs(text, out) == EOF || fputs("\n", out) == EOF)
+		err = CSTAT_EIO;
+	cJSON_free(text);
+	return err;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JUnit XML */
+
+/* The class name of a comparison's test case: its unit, and the config
+ * and labels when the gate has more than one of them. */
+static void
+junit_classname(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	put(w, str(k->unit));
+	if (k->config && *k->config) {
+		put(w, " [");
+		put(w, k->config);
+		put(w, "]");
+	}
+	if (x->show_labels) {
+		put(w, " (");
+		put_labels(w, k);
+		put(w, ")");
+	}
+}
+
+static void
+junit_case(struct wr *w, const struct ctx *x, const struct cstat_check *k,
+	   bool strict)
+{
+	char ch[CHANGE_CI_SIZE], thr[SMALL_SIZE];
+
+	raws(w, "    <testcase classname=\"");
+	w->esc = ESC_XML_ATTR;
+	junit_classname(w, x, k);
+	raws(w, "\" name=\"");
+	put(w, str(k->name));
+	raws(w, "\">\n      ");
+	if (k->verdict == CSTAT_REGRESSION) {
+		cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
+		fmt_pct(k->threshold, thr, sizeof(thr));
+		raws(w, "<failure message=\"");
+		putf(w, "%s (threshold %s)", ch, thr);
+		raws(w, "\" type=\"regression\">");
+	} else if (k->verdict == CSTAT_INCONCLUSIVE && strict) {
+		raws(w, "<failure message=\"");
+		put(w, str(k->reason));
+		raws(w, "\" type=\"inconclusive\">");
+	} else if (k->verdict == CSTAT_INCONCLUSIVE) {
+		raws(w, "<skipped message=\"");
+		put(w, str(k->reason));
+		raws(w, "\"/>\n    </testcase>\n");
+		w->esc = ESC_NONE;
+		return;
+	} else {
+		raws(w, "<system-out>");
+		w->esc = ESC_XML_TEXT;
+		put(w, str(cstat_verdict_name(k->verdict)));
+		put(w, ": ");
+	}
+	w->esc = ESC_XML_TEXT;
+	put_describe(w, x, k);
+	w->esc = ESC_NONE;
+	if (k->verdict == CSTAT_REGRESSION || k->verdict == CSTAT_INCONCLUSIVE)
+		raws(w, "</failure>\n    </testcase>\n");
+	else
+		raws(w, "</system-out>\n    </testcase>\n");
+}
+
+int
+cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
+{
+	struct wr w = {out, ESC_NONE, 0};
+	struct ctx x;
+	const cstat_gate_config *c = g->c;
+	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
+	size_t failures = count_verdict(g, CSTAT_REGRESSION);
+	size_t skipped = strict ? 0 : nincon;
+	char num[CSTAT__GO_FLOAT_SIZE];
+
+	ctx_init(&x, g);
+	if (strict)
+		failures += nincon;
+	raws(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	putf(&w,
+	     "<testsuites name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
+	     "errors=\"0\" skipped=\"%zu\">\n",
+	     g->n, failures, skipped);
+	putf(&w,
+	     "  <testsuite name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
+	     "errors=\"0\" skipped=\"%zu\">\n",
+	     g->n, failures, skipped);
+	raws(&w, "    <properties>\n");
+	cstat__fmt_go_float(num, c->alpha);
+	putf(&w, "      <property name=\"alpha\" value=\"%s\"/>\n", num);
+	cstat__fmt_go_float(num, c->confidence);
+	putf(&w, "      <property name=\"confidence\" value=\"%s\"/>\n", num);
+	putf(&w, "      <property name=\"correction\" value=\"%s\"/>\n",
+	     correction_name(c->correction));
+	cstat__fmt_go_float(num, c->threshold);
+	putf(&w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
+	raws(&w, "    </properties>\n");
+	for (size_t i = 0; i < g->n && !w.err; i++)
+		junit_case(&w, &x, &g->checks[i], strict);
+	raws(&w, "  </testsuite>\n</testsuites>\n");
+	return w.err;
+}
+
+/* ---------------------------------------------------------------------- */
+/* GitHub Actions workflow commands */
+
+static void
+github_line(struct wr *w, const struct ctx *x, const struct cstat_check *k,
+	    const char *cmd, const char *title)
+{
+	raws(w, "::");
+	raws(w, cmd);
+	raws(w, " title=");
+	w->esc = ESC_GH_PROP;
+	put(w, title);
+	put_ident(w, x, k);
+	put(w, " (");
+	put(w, str(k->unit));
+	if (x->show_labels) {
+		put(w, ", ");
+		put_labels(w, k);
+	}
+	put(w, ")");
+	w->esc = ESC_NONE;
+	raws(w, "::");
+	w->esc = ESC_GH_DATA;
+	put_describe(w, x, k);
+	w->esc = ESC_NONE;
+	raws(w, "\n");
+}
+
+int
+cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
+{
+	struct wr w = {out, ESC_NONE, 0};
+	struct ctx x;
+
+	ctx_init(&x, g);
+	for (size_t i = 0; i < g->n && !w.err; i++) {
+		const struct cstat_check *k = &g->checks[i];
+
+		switch (k->verdict) {
+		case CSTAT_REGRESSION:
+			github_line(&w, &x, k, "error", "Regression in ");
+			break;
+		case CSTAT_IMPROVEMENT:
+			github_line(&w, &x, k, "notice", "Improvement in ");
+			break;
+		case CSTAT_INCONCLUSIVE:
+			github_line(&w, &x, k, strict ? "error" : "warning",
+				    "Inconclusive: ");
+			break;
+		default:
+			break;
+		}
+	}
+	raws(&w, "cregress: ");
+	put_summary(&w, g);
+	raws(&w, "\n");
+	return w.err;
+}

@@ -1,0 +1,938 @@
+/*
+ * gate.c - the regression gate's judge: a verdict for every comparison of
+ * built tables.
+ *
+ * For each row of each table and each later column against the first, it
+ * takes the medians and the U test cstat prints, corrects the p-values for
+ * the number of comparisons (Holm or Benjamini-Hochberg), finds the
+ * threshold that applies and the unit's direction, and decides:
+ * regression, improvement, unchanged or inconclusive.  The effect size
+ * comes with a distribution-free interval: the Hodges-Lehmann shift (the
+ * median of all pairwise differences new - base) and the order statistics
+ * of those differences that the U distribution gives, divided by the
+ * baseline median.  Everything is deterministic: no resampling.
+ */
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "gate.h"
+#include "numfmt.h"
+#include "stats.h"
+
+/* ---------------------------------------------------------------------- */
+/* The k-th smallest pairwise difference, without forming the pairs. */
+
+/* Maps doubles to integers in the same order (-0 and +0 both to 0). */
+static int64_t
+dkey(double v)
+{
+	int64_t b;
+
+	memcpy(&b, &v, sizeof(b));
+	return b < 0 ? INT64_MIN - b : b;
+}
+
+static double
+dval(int64_t k)
+{
+	int64_t b = k < 0 ? INT64_MIN - k : k;
+	double v;
+
+	memcpy(&v, &b, sizeof(v));
+	return v;
+}
+
+/*
+ * The number of pairs with y[j] - x[i] <= t, x and y sorted ascending.  The
+ * computed difference falls (weakly) as x[i] grows and rises as y[j]
+ * grows, so for each j the pairs that qualify are a suffix of x that
+ * shrinks as j grows.
+ */
+static uint64_t
+count_le(const double *x, size_t nx, const double *y, size_t ny, double t)
+{
+	uint64_t count = 0;
+	size_t i = 0;
+
+	for (size_t j = 0; j < ny; j++) {
+		while (i < nx && y[j] - x[i] > t)
+			i++;
+		count += nx - i;
+	}
+	return count;
+}
+
+/*
+ * The k-th smallest (1-based) of the nx * ny differences y[j] - x[i]: the
+ * least double t with count_le(t) >= k, found by bisecting the doubles'
+ * order, which ends on a difference itself.
+ */
+static double
+kth_difference(const double *x, size_t nx, const double *y, size_t ny,
+	       uint64_t k)
+{
+	int64_t lo = dkey(y[0] - x[nx - 1]), hi = dkey(y[ny - 1] - x[0]);
+
+	while (lo < hi) {
+		int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
+
+		if (count_le(x, nx, y, ny, dval(mid)) >= k)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return dval(lo);
+}
+
+/*
+ * The number of the order statistic that bounds the interval from below:
+ * the largest k with P(U <= k - 1) <= (1 - confidence) / 2 under the null
+ * distribution of U, exact up to CSTAT_UTEST_EXACT_LIMIT values a side and
+ * the normal approximation beyond.  0 means no interval can be had.
+ */
+static int
+hl_order(struct cstat__ucache *uc, size_t nx, size_t ny, double confidence,
+	 uint64_t *k)
+{
+	double tail = (1 - confidence) / 2;
+	uint64_t nm = (uint64_t)nx * ny;
+
+	*k = 0;
+	if (nx <= CSTAT_UTEST_EXACT_LIMIT && ny <= CSTAT_UTEST_EXACT_LIMIT) {
+		for (uint64_t u = 0; u < nm; u++) {
+			double p;
+			int rc = cstat__udist_cdf(uc, (long)nx, (long)ny,
+						  (double)u, &p);
+			if (rc)
+				return rc;
+			if (p > tail)
+				break;
+			*k = u + 1;
+		}
+		return 0;
+	}
+	double sd = sqrt((double)nx * (double)ny * (double)(nx + ny + 1) / 12);
+	double c = (double)nm / 2 - gsl_cdf_ugaussian_Qinv(tail) * sd;
+	*k = c < 1 ? 0 : (uint64_t)floor(c);
+	return 0;
+}
+
+/* The Hodges-Lehmann shift of y against x and its interval. */
+static int
+hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
+	       const double *y, size_t ny, double confidence, double *shift,
+	       double *lo, double *hi)
+{
+	uint64_t nm = (uint64_t)nx * ny, k;
+
+	*shift = *lo = *hi = NAN;
+	for (size_t i = 0; i < nx; i++)
+		if (!isfinite(x[i]))
+			return 0;
+	for (size_t j = 0; j < ny; j++)
+		if (!isfinite(y[j]))
+			return 0;
+	if (nm % 2)
+		*shift = kth_difference(x, nx, y, ny, nm / 2 + 1);
+	else
+		*shift = (kth_difference(x, nx, y, ny, nm / 2) +
+			  kth_difference(x, nx, y, ny, nm / 2 + 1)) /
+			 2;
+	int rc = hl_order(uc, nx, ny, confidence, &k);
+	if (rc)
+		return rc;
+	if (k == 0) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+	} else {
+		*lo = kth_difference(x, nx, y, ny, k);
+		*hi = kth_difference(x, nx, y, ny, nm + 1 - k);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* The smallest two-sided p-value a U test of n1 and n2 values can give:
+ * every value of one sample below every value of the other. */
+static double
+min_p(size_t n1, size_t n2)
+{
+	double lc = lgamma((double)(n1 + n2 + 1)) - lgamma((double)(n1 + 1)) -
+		    lgamma((double)(n2 + 1));
+	double p = 2 * exp(-lc);
+
+	return p > 1 ? 1 : p;
+}
+
+/* The level a lone change must reach: alpha shared among m comparisons. */
+static double
+lone_level(const cstat_gate_config *c, size_t m)
+{
+	if (c->correction == CSTAT_CORRECTION_NONE || m == 0)
+		return c->alpha;
+	return c->alpha / (double)m;
+}
+
+/* Samples per side that can reach level: the least n with min_p(n, n)
+ * <= level, or 0 when even 1000 cannot. */
+static size_t
+samples_needed(double level)
+{
+	for (size_t n = 1; n <= 1000; n++)
+		if (min_p(n, n) <= level)
+			return n;
+	return 0;
+}
+
+struct order {
+	double p;
+	size_t i;
+};
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sets p_adjusted of every tested check. */
+static int
+correct(cstat_gate *g)
+{
+	struct order *o;
+	size_t m = 0;
+
+	for (size_t i = 0; i < g->n; i++)
+		if (!isnan(g->checks[i].p))
+			m++;
+	if (m == 0)
+		return 0;
+	o = malloc(m * sizeof(*o));
+	if (!o)
+		return CSTAT_ENOMEM;
+	m = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (!isnan(g->checks[i].p))
+			o[m++] = (struct order){g->checks[i].p, i};
+	qsort(o, m, sizeof(*o), order_cmp);
+	switch (g->c->correction) {
+	case CSTAT_CORRECTION_HOLM: {
+		double run = 0;
+		for (size_t j = 0; j < m; j++) {
+			double a = (double)(m - j) * o[j].p;
+			if (a > 1)
+				a = 1;
+			if (a > run)
+				run = a;
+			g->checks[o[j].i].p_adjusted = run;
+		}
+		break;
+	}
+	case CSTAT_CORRECTION_BH: {
+		double run = 1;
+		for (size_t j = m; j-- > 0;) {
+			double a = (double)m / (double)(j + 1) * o[j].p;
+			if (a < run)
+				run = a;
+			g->checks[o[j].i].p_adjusted = run;
+		}
+		break;
+	}
+	default:
+		for (size_t j = 0; j < m; j++)
+			g->checks[o[j].i].p_adjusted = o[j].p;
+		break;
+	}
+	free(o);
+	return 0;
+}
+
+static char *
+sdup(cstat_gate *g, const char *s)
+{
+	return cstat__arena_strndup(&g->strs, s, strlen(s));
+}
+
+static char *sprintf_dup(cstat_gate *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static char *
+sprintf_dup(cstat_gate *g, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return sdup(g, buf);
+}
+
+/* "k:v k:v" for table i's key. */
+static char *
+table_config(cstat_gate *g, size_t i)
+{
+	struct cstat__buf b = {0};
+	const char *name, *value;
+	char *s;
+
+	for (size_t k = 0; cstat_table_key(g->t, i, k, &name, &value) == 0;
+	     k++) {
+		if ((k && cstat__buf_addc(&b, ' ')) ||
+		    cstat__buf_printf(&b, "%s:%s", name, value)) {
+			cstat__buf_release(&b);
+			return NULL;
+		}
+	}
+	s = cstat__arena_strndup(&g->strs, b.data ? b.data : "", b.len);
+	cstat__buf_release(&b);
+	return s;
+}
+
+/* The direction of unit and where it comes from. */
+static const char *
+direction(const cstat_gate_config *c, const cstat_reader *units,
+	  const char *unit, int cls, bool *higher)
+{
+	const char *src, *meta;
+	int b = cstat__gate_better(c, unit, &src);
+
+	if (b >= 0) {
+		*higher = b == 1;
+		return "the settings";
+	}
+	meta = units ? cstat_reader_unit_meta(units, unit, "better") : NULL;
+	if (meta &&
+	    (strcmp(meta, "higher") == 0 || strcmp(meta, "lower") == 0)) {
+		*higher = strcmp(meta, "higher") == 0;
+		return "Unit metadata";
+	}
+	*higher = cls == CSTAT_CLASS_THROUGHPUT;
+	return "unit class";
+}
+
+static int
+add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
+{
+	if (g->n == *cap) {
+		int rc = cstat__grow((void **)&g->checks, cap, g->n + 1,
+				     sizeof(*g->checks));
+		if (rc)
+			return rc;
+	}
+	*out = &g->checks[g->n++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+static int
+add_ignored(cstat_gate *g, size_t *cap, const struct cstat_check *k,
+	    const struct cstat__ignore *ig)
+{
+	if (g->nignored == *cap) {
+		int rc = cstat__grow((void **)&g->ignored, cap, g->nignored + 1,
+				     sizeof(*g->ignored));
+		if (rc)
+			return rc;
+	}
+	g->ignored[g->nignored++] = (struct cstat__ignored){
+		k->name, k->unit, k->config, ig->pattern, ig->source};
+	return 0;
+}
+
+/* Measures one comparison whose sides are both present. */
+static int
+measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
+{
+	const cstat_gate_config *c = g->c;
+	size_t nx, ny;
+	const double *x =
+		cstat_table_cell_values(g->t, k->table, k->row, 0, &nx);
+	const double *y =
+		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
+	struct cstat_cell bc, nc;
+
+	cstat_table_cell(g->t, k->table, k->row, 0, &bc);
+	cstat_table_cell(g->t, k->table, k->row, k->col, &nc);
+	k->n_base = nx;
+	k->n_new = ny;
+	k->base_center = bc.center;
+	k->new_center = nc.center;
+	if (bc.center == nc.center)
+		k->change = 0;
+	else
+		k->change = nc.center / bc.center - 1;
+	if (k->exact) {
+		/* Values are exact: a different mode is a certain change. */
+		k->p = bc.center == nc.center ? 1 : 0;
+		k->p_min = 0;
+		k->shift = k->shift_lo = k->shift_hi = nc.center - bc.center;
+	} else {
+		int rc = cstat__mann_whitney(uc, x, nx, y, ny, &k->p);
+		if (rc < 0)
+			return rc;
+		if (rc == CSTAT_SAMPLES_EQUAL)
+			k->p = 1;
+		k->p_min = min_p(nx, ny);
+		rc = hodges_lehmann(uc, x, nx, y, ny, c->confidence, &k->shift,
+				    &k->shift_lo, &k->shift_hi);
+		if (rc)
+			return rc;
+	}
+	k->p_adjusted = k->p;
+	if (bc.center != 0 && isfinite(bc.center)) {
+		double base = fabs(bc.center);
+		k->change_lo = k->shift_lo / base;
+		k->change_hi = k->shift_hi / base;
+	}
+	return 0;
+}
+
+/* Whether every value on both sides is the same: nothing changed, and no
+ * number of samples would say otherwise. */
+static bool
+all_equal(const cstat_gate *g, const struct cstat_check *k)
+{
+	size_t nx, ny;
+	const double *x =
+		cstat_table_cell_values(g->t, k->table, k->row, 0, &nx);
+	const double *y =
+		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
+
+	return x && y && x[0] == x[nx - 1] && y[0] == y[ny - 1] && x[0] == y[0];
+}
+
+static int
+decide(cstat_gate *g, struct cstat_check *k, size_t m)
+{
+	const cstat_gate_config *c = g->c;
+
+	if (k->n_base == 0 || k->n_new == 0) {
+		k->verdict = CSTAT_INCONCLUSIVE;
+		k->reason = sprintf_dup(g, "missing in %s",
+					k->n_base == 0 ? k->base_label
+						       : k->new_label);
+		return k->reason ? 0 : CSTAT_ENOMEM;
+	}
+	bool significant = !(k->p_adjusted > c->alpha);
+	bool worse = k->higher_better ? k->change < 0 : k->change > 0;
+	if (significant && fabs(k->change) > k->threshold) {
+		k->verdict = worse ? CSTAT_REGRESSION : CSTAT_IMPROVEMENT;
+		return 0;
+	}
+	double level = lone_level(c, m);
+	if (!k->exact && k->p_min > level && !all_equal(g, k)) {
+		size_t need = samples_needed(level);
+		char lv[40];
+
+		snprintf(lv, sizeof(lv), "%.3g", level);
+		k->verdict = CSTAT_INCONCLUSIVE;
+		if (need)
+			k->reason = sprintf_dup(
+				g,
+				"too few samples: n=%zu+%zu cannot reach "
+				"p <= %s; need >= %zu each",
+				k->n_base, k->n_new, lv, need);
+		else
+			k->reason = sprintf_dup(g,
+						"too few samples: n=%zu+%zu "
+						"cannot reach p <= %s",
+						k->n_base, k->n_new, lv);
+		return k->reason ? 0 : CSTAT_ENOMEM;
+	}
+	k->verdict = CSTAT_UNCHANGED;
+	return 0;
+}
+
+/*
+ * The smallest change in the worse direction that a run like the pooled
+ * sample could be judged a regression at: the least d >= threshold at
+ * which the sample against itself scaled by 1 + d (1 - d when higher is
+ * better) reaches the level a lone change needs.
+ */
+static int
+detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
+	   size_t m, double *out)
+{
+	size_t nx, ny;
+	const double *x =
+		cstat_table_cell_values(g->t, k->table, k->row, 0, &nx);
+	const double *y =
+		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
+	double level = lone_level(g->c, m), lo = 0, hi, p;
+	size_t n = nx + ny;
+	double *pool, *moved;
+	int rc = 0;
+
+	*out = NAN;
+	if (!x || !y)
+		return 0;
+	if (k->exact) {
+		*out = k->threshold;
+		return 0;
+	}
+	pool = malloc(2 * n * sizeof(double));
+	if (!pool)
+		return CSTAT_ENOMEM;
+	moved = pool + n;
+	memcpy(pool, x, nx * sizeof(double));
+	memcpy(pool + nx, y, ny * sizeof(double));
+	hi = k->higher_better ? 0.999 : 16;
+	/* p at the largest change tried, then bisect between 0 and it. */
+	for (int it = 0; it <= 60; it++) {
+		double d = it == 0 ? hi : (lo + hi) / 2;
+		double f = k->higher_better ? 1 - d : 1 + d;
+
+		for (size_t i = 0; i < n; i++)
+			moved[i] = pool[i] * f;
+		rc = cstat__mann_whitney(uc, pool, n, moved, n, &p);
+		if (rc < 0)
+			break;
+		if (rc == CSTAT_SAMPLES_EQUAL)
+			p = 1;
+		rc = 0;
+		if (it == 0 && p > level) {
+			hi = NAN; /* not even the largest change */
+			break;
+		}
+		if (it == 0)
+			continue;
+		if (p > level)
+			lo = d;
+		else
+			hi = d;
+	}
+	if (!rc && !isnan(hi))
+		*out = hi > k->threshold ? hi : k->threshold;
+	free(pool);
+	return rc;
+}
+
+static int
+judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
+{
+	const cstat_tables *t = g->t;
+	size_t cap = 0, icap = 0;
+	struct cstat__ucache *uc;
+	int rc = cstat__ucache_new(&uc);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
+		const char *unit = cstat_table_unit(t, i);
+		int cls = cstat_unit_class_of(unit);
+		bool higher;
+		const char *from = direction(g->c, units, unit, cls, &higher);
+		const char *config = table_config(g, i);
+		size_t ncols = cstat_table_cols(t, i);
+
+		if (!config) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		for (size_t r = 0; r < cstat_table_rows(t, i) && !rc; r++) {
+			const char *name = cstat_table_row_label(t, i, r);
+			const struct cstat__ignore *ig =
+				cstat__gate_ignored_by(g->c, name);
+			struct cstat_cell base;
+
+			cstat_table_cell(t, i, r, 0, &base);
+			for (size_t col = 1; col < ncols && !rc; col++) {
+				struct cstat_cell cell;
+				struct cstat_check *k, tmp;
+
+				cstat_table_cell(t, i, r, col, &cell);
+				if (!base.present && !cell.present)
+					continue;
+				k = ig ? &tmp : NULL;
+				if (!k) {
+					rc = add_check(g, &cap, &k);
+					if (rc)
+						break;
+				}
+				memset(k, 0, sizeof(*k));
+				k->reason = "";
+				k->name = name;
+				k->unit = unit;
+				k->config = config;
+				k->base_label = cstat_table_col_label(t, i, 0);
+				k->new_label = cstat_table_col_label(t, i, col);
+				if (!k->base_label)
+					k->base_label = "";
+				if (!k->new_label)
+					k->new_label = "";
+				k->table = i;
+				k->row = r;
+				k->col = col;
+				k->unit_class = cls;
+				k->higher_better = higher;
+				k->direction_from = from;
+				k->exact = cstat_table_exact(t, i);
+				k->change = k->change_lo = k->change_hi = NAN;
+				k->shift = k->shift_lo = k->shift_hi = NAN;
+				k->p = k->p_adjusted = k->p_min = NAN;
+				if (ig) {
+					rc = add_ignored(g, &icap, k, ig);
+					continue;
+				}
+				long rule = cstat__gate_rule_for(g->c, name,
+								 unit, cls);
+				k->threshold =
+					rule < 0 ? g->c->threshold
+						 : g->c->rules[rule].threshold;
+				k->rule = rule < 0 ? "default"
+						   : g->c->rules[rule].text;
+				k->n_base = base.present ? base.n : 0;
+				k->n_new = cell.present ? cell.n : 0;
+				k->base_center =
+					base.present ? base.center : NAN;
+				k->new_center =
+					cell.present ? cell.center : NAN;
+				if (base.present && cell.present)
+					rc = measure(g, uc, k);
+			}
+		}
+	}
+	if (!rc)
+		rc = correct(g);
+	size_t m = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (!isnan(g->checks[i].p))
+			m++;
+	for (size_t i = 0; i < g->n && !rc; i++) {
+		rc = decide(g, &g->checks[i], m);
+		if (!rc)
+			g->tally[g->checks[i].verdict]++;
+	}
+	if (!rc && calibrate && g->n) {
+		g->detectable = malloc(g->n * sizeof(double));
+		if (!g->detectable)
+			rc = CSTAT_ENOMEM;
+		for (size_t i = 0; i < g->n && !rc; i++)
+			rc = detectable(g, uc, &g->checks[i], m,
+					&g->detectable[i]);
+	}
+	cstat__ucache_free(uc);
+	return rc;
+}
+
+int
+cstat_gate_new(cstat_gate **out, const cstat_tables *t,
+	       const cstat_gate_config *c, const cstat_reader *units,
+	       bool calibrate)
+{
+	cstat_gate *g;
+	int rc;
+
+	if (!out)
+		return CSTAT_EINVAL;
+	*out = NULL;
+	if (!t || !c)
+		return CSTAT_EINVAL;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return CSTAT_ENOMEM;
+	g->t = t;
+	g->c = c;
+	cstat__arena_init(&g->strs);
+	rc = judge(g, units, calibrate);
+	if (rc) {
+		cstat_gate_free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+void
+cstat_gate_free(cstat_gate *g)
+{
+	if (!g)
+		return;
+	free(g->checks);
+	free(g->detectable);
+	free(g->ignored);
+	cstat__arena_release(&g->strs);
+	free(g);
+}
+
+size_t
+cstat_gate_count(const cstat_gate *g)
+{
+	return g ? g->n : 0;
+}
+
+const struct cstat_check *
+cstat_gate_get(const cstat_gate *g, size_t i)
+{
+	return g && i < g->n ? &g->checks[i] : NULL;
+}
+
+size_t
+cstat_gate_tally(const cstat_gate *g, int verdict)
+{
+	if (!g || verdict < 0 || verdict > CSTAT_INCONCLUSIVE)
+		return 0;
+	return g->tally[verdict];
+}
+
+size_t
+cstat_gate_ignored(const cstat_gate *g)
+{
+	return g ? g->nignored : 0;
+}
+
+double
+cstat_gate_detectable(const cstat_gate *g, size_t i)
+{
+	if (!g || !g->detectable || i >= g->n)
+		return NAN;
+	return g->detectable[i];
+}
+
+int
+cstat_gate_status(const cstat_gate *g, bool strict)
+{
+	if (!g)
+		return 0;
+	if (g->tally[CSTAT_REGRESSION])
+		return 1;
+	return strict && g->tally[CSTAT_INCONCLUSIVE] ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* explain */
+
+static bool
+name_matches(const char *pattern, const char *name)
+{
+	return strcmp(pattern, name) == 0 || fnmatch(pattern, name, 0) == 0;
+}
+
+static int
+explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
+	    FILE *out)
+{
+	const cstat_gate_config *c = g->c;
+	char a[64], b[64], ch[160], s0[64], s1[64], s2[64], lv[40];
+	bool io = false;
+
+	io |= fprintf(out, "%s  %s", k->name, k->unit) < 0;
+	if (*k->config)
+		io |= fprintf(out, "  [%s]", k->config) < 0;
+	io |= fprintf(out, "  %s vs %s\n", k->new_label, k->base_label) < 0;
+	io |= fprintf(out, "  verdict: %s%s%s\n",
+		      cstat_verdict_name(k->verdict), *k->reason ? ": " : "",
+		      k->reason) < 0;
+	io |= fprintf(out, "  direction: %s is better (from %s%s%s)\n",
+		      k->higher_better ? "higher" : "lower", k->direction_from,
+		      strcmp(k->direction_from, "unit class") == 0 ? " " : "",
+		      strcmp(k->direction_from, "unit class") == 0
+			      ? cstat_unit_class_name(k->unit_class)
+			      : "") < 0;
+	io |= fprintf(out, "  threshold: %g%% (%s)\n", k->threshold * 100,
+		      k->rule) < 0;
+	if (io ||
+	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
+		return CSTAT_EIO;
+	if (k->n_base && k->n_new) {
+		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));
+		cstat__gate_fmt_value(k->new_center, k->unit, b, sizeof(b));
+		cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
+		cstat__gate_fmt_value(k->shift, k->unit, s0, sizeof(s0));
+		cstat__gate_fmt_value(k->shift_lo, k->unit, s1, sizeof(s1));
+		cstat__gate_fmt_value(k->shift_hi, k->unit, s2, sizeof(s2));
+		io |= fprintf(out,
+			      "  change: %s at %g%% confidence (medians %s -> "
+			      "%s; Hodges-Lehmann shift %s [%s, %s])\n",
+			      ch, c->confidence * 100, a, b, s0, s1, s2) < 0;
+		if (k->exact)
+			io |= fprintf(out, "  test: none, the unit is exact "
+					   "(assume=exact): any change is "
+					   "real\n") < 0;
+		else
+			io |= fprintf(out,
+				      "  test: Mann-Whitney U p=%.4g, %s-"
+				      "adjusted %.4g over %zu comparisons; "
+				      "alpha %g: %s\n",
+				      k->p,
+				      cstat_correction_name(c->correction),
+				      k->p_adjusted, m, c->alpha,
+				      k->p_adjusted > c->alpha
+					      ? "not significant"
+					      : "significant") < 0;
+		snprintf(lv, sizeof(lv), "%.3g", lone_level(c, m));
+		io |= fprintf(out,
+			      "  samples: n=%zu+%zu; smallest possible p %.3g "
+			      "(a lone change needs p <= %s)\n",
+			      k->n_base, k->n_new, k->p_min, lv) < 0;
+	}
+	io |= fputs("\n", out) == EOF;
+	return io ? CSTAT_EIO : 0;
+}
+
+int
+cstat_gate_explain(const cstat_gate *g, const char *pattern, FILE *out)
+{
+	int count = 0;
+	size_t m = 0;
+
+	if (!g || !pattern || !out)
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < g->n; i++)
+		if (!isnan(g->checks[i].p))
+			m++;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct cstat_check *k = &g->checks[i];
+		if (!name_matches(pattern, k->name))
+			continue;
+		if (explain_one(g, k, m, out))
+			return CSTAT_EIO;
+		count++;
+	}
+	for (size_t i = 0; i < g->nignored; i++) {
+		const struct cstat__ignored *ig = &g->ignored[i];
+		if (!name_matches(pattern, ig->name))
+			continue;
+		if (fprintf(out, "%s  %s\n  ignored: matches \"%s\" (%s)\n\n",
+			    ig->name, ig->unit, ig->pattern, ig->source) < 0)
+			return CSTAT_EIO;
+		count++;
+	}
+	return count;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The A/A calibration report. */
+
+/* Pads s to width runes. */
+static bool
+put_cell(FILE *out, const char *s, size_t width, bool last)
+{
+	size_t w = cstat__utf8_runes(s, strlen(s));
+
+	if (fputs(s, out) == EOF)
+		return false;
+	if (last)
+		return true;
+	for (; w < width + 2; w++)
+		if (putc(' ', out) == EOF)
+			return false;
+	return true;
+}
+
+#define CAL_COLS 7
+
+static void
+cal_row(const cstat_gate *g, size_t i, char cells[CAL_COLS][192])
+{
+	const struct cstat_check *k = &g->checks[i];
+	double d = g->detectable ? g->detectable[i] : NAN;
+
+	snprintf(cells[0], 192, "%s", k->name);
+	snprintf(cells[1], 192, "%s", k->unit);
+	snprintf(cells[2], 192, "%zu+%zu", k->n_base, k->n_new);
+	cstat__gate_fmt_change_ci(k, cells[3], 192);
+	if (isnan(k->p))
+		snprintf(cells[4], 192, "-");
+	else
+		snprintf(cells[4], 192, "%.3f", k->p);
+	snprintf(cells[5], 192, "%s", cstat_verdict_name(k->verdict));
+	if (isnan(d))
+		snprintf(cells[6], 192, "none");
+	else
+		snprintf(cells[6], 192, "%.1f%%", d * 100);
+}
+
+static int
+write_calibration(const cstat_gate *g, FILE *out)
+{
+	static const char *const head[CAL_COLS] = {
+		"benchmark", "unit",	"n",	     "A/A change [CI]",
+		"p",	     "verdict", "detectable"};
+	char cells[CAL_COLS][192];
+	size_t width[CAL_COLS], alarms;
+	bool ok = true;
+
+	if (!g->detectable)
+		return CSTAT_EINVAL;
+	for (int j = 0; j < CAL_COLS; j++)
+		width[j] = strlen(head[j]);
+	for (size_t i = 0; i < g->n; i++) {
+		cal_row(g, i, cells);
+		for (int j = 0; j < CAL_COLS; j++) {
+			size_t w =
+				cstat__utf8_runes(cells[j], strlen(cells[j]));
+			if (w > width[j])
+				width[j] = w;
+		}
+	}
+	ok &= fprintf(out,
+		      "A/A calibration: each benchmark's results alternate "
+		      "between halves A and B\n"
+		      "(1st, 3rd, ... against 2nd, 4th, ...); alpha %g, %s "
+		      "over %zu comparisons.\n\n",
+		      g->c->alpha, cstat_correction_name(g->c->correction),
+		      g->n) >= 0;
+	for (int j = 0; j < CAL_COLS && ok; j++)
+		ok &= put_cell(out, head[j], width[j], j == CAL_COLS - 1);
+	ok &= ok && putc('\n', out) != EOF;
+	for (size_t i = 0; i < g->n && ok; i++) {
+		cal_row(g, i, cells);
+		for (int j = 0; j < CAL_COLS && ok; j++)
+			ok &= put_cell(out, cells[j], width[j],
+				       j == CAL_COLS - 1);
+		ok &= ok && putc('\n', out) != EOF;
+	}
+	alarms = g->tally[CSTAT_REGRESSION] + g->tally[CSTAT_IMPROVEMENT];
+	ok &= ok &&
+	      fprintf(out,
+		      "\nfalse alarms: %zu of %zu comparisons (%.1f%%) "
+		      "called a regression or an improvement; %zu "
+		      "inconclusive.\n"
+		      "detectable: the smallest change in the worse direction "
+		      "the gate can call a\n"
+		      "regression when two runs like this one are compared "
+		      "(the threshold, or more\n"
+		      "when the noise needs more).  A threshold below it "
+		      "never fires on its own.\n",
+		      alarms, g->n,
+		      g->n ? 100.0 * (double)alarms / (double)g->n : 0.0,
+		      g->tally[CSTAT_INCONCLUSIVE]) >= 0;
+	return ok ? 0 : CSTAT_EIO;
+}
+
+int
+cstat_gate_write(const cstat_gate *g, int format, bool strict, FILE *out)
+{
+	if (!g || !out)
+		return CSTAT_EINVAL;
+	switch (format) {
+	case CSTAT_REPORT_TEXT:
+		return cstat__gate_write_text(g, out);
+	case CSTAT_REPORT_MARKDOWN:
+		return cstat__gate_write_markdown(g, out);
+	case CSTAT_REPORT_JSON:
+		return cstat__gate_write_json(g, out);
+	case CSTAT_REPORT_JUNIT:
+		return cstat__gate_write_junit(g, strict, out);
+	case CSTAT_REPORT_GITHUB:
+		return cstat__gate_write_github(g, strict, out);
+	case CSTAT_REPORT_CALIBRATION:
+		return write_calibration(g, out);
+	default:
+		return CSTAT_EINVAL;
+	}
+}

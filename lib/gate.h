@@ -1,0 +1,122 @@
+/*
+ * gate.h - the regression gate's internals, shared by the settings
+ * (gate-config.c), the judge (gate.c) and the reports (gate-render.c).
+ *
+ * The public side is in cstat.h: cstat_gate_config holds what a team
+ * decided (alpha, correction, thresholds, ignore patterns, directions),
+ * cstat_gate holds the verdict on every comparison of some tables.
+ */
+#ifndef CSTAT_GATE_H
+#define CSTAT_GATE_H
+
+#include "cstat-private.h"
+
+/* A threshold rule: which comparisons it selects and the threshold. */
+struct cstat__rule {
+	char *bench;	  /* fnmatch pattern over the row label, or NULL */
+	char *unit;	  /* exact unit, or NULL */
+	int cls;	  /* enum cstat_unit_class, or -1 */
+	double threshold; /* a fraction: 0.05 is 5% */
+	char *text;	  /* the rule as written: "bench:Enc*,unit:B/op=10%" */
+	char *source;	  /* "flag" or "FILE:LINE" */
+};
+
+/* A unit's direction set by the settings ("better" key). */
+struct cstat__better {
+	char *unit;
+	bool higher;
+	char *source;
+};
+
+struct cstat__ignore {
+	char *pattern;
+	char *source;
+};
+
+struct cstat_gate_config {
+	double alpha;		/* default 0.05 */
+	double confidence;	/* default 0.95 */
+	int correction;		/* enum cstat_correction; default holm */
+	double threshold;	/* default 0.05 */
+	char *threshold_source; /* "default", "flag" or "FILE:LINE" */
+	struct cstat__rule *rules;
+	size_t nrules, rules_cap;
+	struct cstat__ignore *ignores;
+	size_t nignores, ignores_cap;
+	struct cstat__better *betters;
+	size_t nbetters, betters_cap;
+	/* Where the next setting comes from, for sources; NULL is "flag". */
+	const char *cur_source;
+};
+
+/*
+ * Parses a percentage such as "5%", "0.5%" or "+10%" into a fraction.
+ * @return 0, or CSTAT_EINVAL if s is not a finite, non-negative number
+ *         followed by '%'.
+ */
+int cstat__parse_pct(const char *s, double *out);
+
+/*
+ * The rule that sets the threshold of a comparison of benchmark name in
+ * unit (of class cls): the most specific match, the last among equals.
+ * @return its index in c->rules, or -1 when the default applies.
+ */
+long cstat__gate_rule_for(const cstat_gate_config *c, const char *name,
+			  const char *unit, int cls);
+
+/* The first ignore pattern that matches name, or NULL. */
+const struct cstat__ignore *cstat__gate_ignored_by(const cstat_gate_config *c,
+						   const char *name);
+
+/* The direction the settings give unit: 1 higher is better, 0 lower is
+ * better, -1 not set (the last setting for the unit wins). */
+int cstat__gate_better(const cstat_gate_config *c, const char *unit,
+		       const char **source);
+
+/*
+ * Writes every rule that matches (name, unit, cls), one per line, in
+ * specificity order, marking the one that applies with "*" (or the default
+ * when none matches).
+ * @return 0 or CSTAT_EIO.
+ */
+int cstat__gate_explain_rules(const cstat_gate_config *c, const char *name,
+			      const char *unit, int cls, FILE *out);
+
+/* A comparison that an ignore pattern left out, for explain. */
+struct cstat__ignored {
+	const char *name, *unit, *config;
+	const char *pattern, *source;
+};
+
+struct cstat_gate {
+	const cstat_tables *t;
+	const cstat_gate_config *c;
+	struct cstat_check *checks;
+	size_t n;
+	double *detectable; /* by check, when calibrated; else NULL */
+	size_t tally[4];
+	struct cstat__ignored *ignored;
+	size_t nignored;
+	struct cstat__arena strs; /* config labels and reasons */
+};
+
+/* The reports (gate-render.c). */
+int cstat__gate_write_text(const cstat_gate *g, FILE *out);
+int cstat__gate_write_markdown(const cstat_gate *g, FILE *out);
+int cstat__gate_write_json(const cstat_gate *g, FILE *out);
+int cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out);
+int cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out);
+
+/*
+ * Formats a relative change as "+7.2%" (one decimal; two below 1%, so a
+ * small change never prints as "+0.0%"), or "?" for NaN.
+ */
+void cstat__gate_fmt_change(double change, char *buf, size_t size);
+/* Formats "+7.2% [+5.9%, +8.4%]", the change and its interval. */
+void cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf,
+			       size_t size);
+/* Formats a value of unit with benchstat's scaling, without the unit:
+ * "1.234µ" for 1.234e-6 sec/op, "1.500Ki" for 1536 B/op. */
+void cstat__gate_fmt_value(double v, const char *unit, char *buf, size_t size);
+
+#endif /* CSTAT_GATE_H */

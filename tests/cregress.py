@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Command-line tests of cregress: verdicts, exit codes, config errors,
+every report format against golden files, -o, -explain and -aa.
+
+usage: cregress.py CREGRESS CSTAT TESTDATA NAME  (NAME: a test_* function)
+
+The inputs are testdata/cregress/base.txt and new.txt (written by gen.py,
+which documents the known answer of every comparison).  Golden files are
+in testdata/cregress/golden/; UPDATE_GOLDEN=1 rewrites them from the
+current binary (then read the diff before committing).
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+CREGRESS = CSTAT = DATA = None
+
+
+def run(args, exe=None, stdin=None, cwd=None):
+    p = subprocess.run([exe or CREGRESS] + args, input=stdin,
+                       capture_output=True, cwd=cwd or DATA, timeout=120)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+BASE, NEW = "base.txt", "new.txt"
+
+# The known answer (gen.py): benchmark and unit -> verdict.
+ANSWER = {
+    ("Encode/format=json-8", "sec/op"): "regression",
+    ("Encode/format=json-8", "B/op"): "regression",
+    ("Encode/format=json-8", "allocs/op"): "unchanged",
+    ("Encode/format=gob-8", "sec/op"): "unchanged",
+    ("Decode/format=json-8", "sec/op"): "improvement",
+    ("Decode/format=gob-8", "sec/op"): "unchanged",
+    ("Copy/size=64k-8", "B/s"): "regression",
+    ("Query/sql=a|b-8", "sec/op"): "unchanged",
+    ("Parse-8", "sec/op"): "inconclusive",
+    ("Hash-8", "sec/op"): "inconclusive",
+}
+
+
+def report(fmt, extra=()):
+    rc, out, err = run(list(extra) + ["-format", fmt, BASE, NEW])
+    expect(err == "", "stderr: " + err)
+    return rc, out
+
+
+def golden(name, got):
+    path = os.path.join(DATA, "golden", name)
+    if os.environ.get("UPDATE_GOLDEN"):
+        with open(path, "w") as f:
+            f.write(got)
+    with open(path) as f:
+        want = f.read()
+    if got != want:
+        sys.stdout.write("--- want %s\n%s\n--- got\n%s\n" % (path, want, got))
+        raise AssertionError("%s differs from its golden file" % name)
+
+
+def test_verdicts():
+    rc, out = report("json")
+    doc = json.loads(out)
+    got = {(c["name"], c["unit"]): c["verdict"] for c in doc["comparisons"]}
+    for key, want in ANSWER.items():
+        expect(got.get(key) == want, "%s: %s, want %s" %
+               (key, got.get(key), want))
+    expect(rc == 1, "rc %d with regressions" % rc)
+    dec = [c for c in doc["comparisons"] if c["name"] == "Decode/format=gob-8"
+           and c["unit"] == "sec/op"][0]
+    # The 1.5% change is real (significant) but under the threshold.
+    expect(dec["p_adjusted"] <= 0.05 and 0.01 < dec["change"] < 0.02,
+           "Decode/format=gob: %r" % dec)
+    hsh = [c for c in doc["comparisons"] if c["name"] == "Hash-8"][0]
+    expect("too few samples" in hsh["reason"], hsh["reason"])
+
+
+def test_agrees_with_cstat():
+    # The gate's medians and p-values are the ones cstat prints.
+    rc, out, err = run(["-format", "csv", BASE, NEW], exe=CSTAT)
+    expect(rc == 0, "cstat rc %d" % rc)
+    rows = {}
+    unit = None
+    for row in csv.reader(io.StringIO(out)):
+        if len(row) > 1 and row[1] in ("sec/op", "B/op", "B/s",
+                                       "allocs/op"):
+            unit = row[1]
+        elif unit and len(row) >= 6 and row[0] not in ("", "geomean"):
+            rows[(row[0], unit)] = row
+    doc = json.loads(report("json")[1])
+    checked = 0
+    for c in doc["comparisons"]:
+        row = rows.get((c["name"], c["unit"]))
+        if row is None or c["n_new"] == 0 or c["n_base"] == 0:
+            continue
+        expect(abs(float(row[1]) - c["base_center"]) <=
+               1e-12 * abs(c["base_center"]), "base center %r" % row)
+        expect(abs(float(row[3]) - c["new_center"]) <=
+               1e-12 * abs(c["new_center"]), "new center %r" % row)
+        # "p=0.353 n=10": cstat prints p to 3 decimals.
+        if row[6].startswith("p="):
+            expect(row[6].split()[0] == "p=%.3f" % c["p"], "p %r" % row)
+        checked += 1
+    expect(checked >= 8, "only %d comparisons checked" % checked)
+
+
+def test_exit_codes():
+    expect(run([BASE, BASE])[0] == 0, "same file twice must pass")
+    expect(run([BASE, NEW])[0] == 1, "regressions must fail")
+    # Leave the regressions out: inconclusive ones fail only with -strict.
+    skip = ["-skip", "Encode*", "-skip", "Copy*"]
+    expect(run(skip + [BASE, NEW])[0] == 0, "no regression left")
+    expect(run(skip + ["-strict", BASE, NEW])[0] == 1, "-strict")
+    for args in ([], [BASE], ["-nosuchflag", BASE, NEW],
+                 ["-format", "yaml", BASE, NEW],
+                 ["-threshold", "5", BASE, NEW],
+                 ["-threshold", "class:cpu=5%", BASE, NEW],
+                 ["-correction", "bonferroni", BASE, NEW],
+                 ["-alpha", "2", BASE, NEW],
+                 ["-better", "B/s=up", BASE, NEW],
+                 ["-o", "report.pdf", BASE, NEW],
+                 ["-aa", BASE, NEW]):
+        rc, out, err = run(args)
+        expect(rc == 2, "%r: rc %d" % (args, rc))
+        expect(out == "", "%r: stdout %r" % (args, out))
+        expect(err.startswith("cregress: "), "%r: stderr %r" % (args, err))
+    rc, out, err = run([BASE, "missing.txt"])
+    expect(rc == 2 and out == "", "missing input: rc %d" % rc)
+    expect(err == "cregress: open missing.txt: no such file or directory\n",
+           err)
+    rc, out, err = run(["-filter", ".name:NoSuch", BASE, NEW])
+    expect(rc == 2 and "nothing to compare" in err, "empty: %d %s" % (rc, err))
+    rc, out, err = run(["-h"])
+    expect(rc == 0 and "Exit status" in out and "-strict" in out, "help")
+
+
+def write_config(text):
+    fd, path = tempfile.mkstemp(suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
+def test_config():
+    path = write_config("""{
+  "version": 1,
+  "correction": "bh",
+  "classes": {"time": "15%"},
+  "units": {"B/s": {"threshold": "20%"}},
+  "ignore": ["Hash*"]
+}
+""")
+    try:
+        doc = json.loads(run(["-config", path, "-format", "json",
+                              BASE, NEW])[1])
+        expect(doc["settings"]["correction"] == "bh", "correction")
+        by = {(c["name"], c["unit"]): c for c in doc["comparisons"]}
+        enc = by[("Encode/format=json-8", "sec/op")]
+        expect(enc["verdict"] == "unchanged" and
+               abs(enc["threshold"] - 0.15) < 1e-12, "class rule %r" % enc)
+        expect(by[("Copy/size=64k-8", "B/s")]["verdict"] == "unchanged",
+               "unit rule")
+        expect(("Hash-8", "sec/op") not in by, "ignored")
+        expect(doc["summary"]["ignored"] == 1, "ignored count")
+        # Flags override the file.
+        doc = json.loads(run(["-config", path, "-threshold", "class:time=5%",
+                              "-format", "json", BASE, NEW])[1])
+        enc = [c for c in doc["comparisons"]
+               if c["name"] == "Encode/format=json-8"][0]
+        expect(enc["verdict"] == "regression", "flag after config")
+    finally:
+        os.unlink(path)
+
+
+def test_config_errors():
+    cases = [
+        ('{\n  "alpha": 0.05\n  "correction": "bh"\n}\n', ":3:3: "),
+        ('{\n  "alpah": 0.05\n}\n', ':2: unknown key "alpah"'),
+        ('{\n  "alpha": "0.05"\n}\n', ":2: "),
+        ('{\n  "threshold": "5"\n}\n', ":2: "),
+        ('{"version": 2}\n', ":1: "),
+        ('[]\n', ""),
+        ('', ""),
+    ]
+    for text, want in cases:
+        path = write_config(text)
+        try:
+            rc, out, err = run(["-config", path, BASE, NEW])
+        finally:
+            os.unlink(path)
+        expect(rc == 2 and out == "", "%r: rc %d" % (text, rc))
+        expect(err.startswith(path) or err.startswith("cregress: " + path),
+               "%r: message does not name the file: %r" % (text, err))
+        expect(want in err, "%r: want %r in %r" % (text, want, err))
+    rc, out, err = run(["-config", "nosuch.json", BASE, NEW])
+    expect(rc == 2 and "nosuch.json" in err, "missing config: %r" % err)
+
+
+def test_golden_text():
+    golden("report.txt", report("text")[1])
+
+
+def test_golden_markdown():
+    out = report("markdown")[1]
+    golden("report.md", out)
+    expect("Query/sql=a\\|b-8" in out, "pipe not escaped")
+    # Every table's separator row has as many cells as its header.
+    lines = out.split("\n")
+    for i, l in enumerate(lines):
+        if l.startswith("|") and i + 1 < len(lines) and \
+                lines[i + 1].startswith("|---"):
+            cells = lambda s: len(s.replace("\\|", "").split("|")) - 2
+            expect(cells(l) == cells(lines[i + 1]), "table at line %d" % i)
+
+
+def test_golden_json():
+    out = report("json")[1]
+    golden("report.json", out)
+    doc = json.loads(out)
+    expect(doc["schema"] == "cregress/1", "schema")
+    s = doc["summary"]
+    expect((s["regression"], s["improvement"], s["inconclusive"]) ==
+           (3, 1, 2), "summary %r" % s)
+
+
+def test_golden_junit():
+    out = report("junit")[1]
+    golden("report.xml", out)
+    root = ET.fromstring(out)
+    cases = root.findall(".//testcase")
+    expect(len(cases) == 16, "%d test cases" % len(cases))
+    expect(len(root.findall(".//failure")) == 3, "failures")
+    expect(len(root.findall(".//skipped")) == 2, "skipped")
+    strict = ET.fromstring(report("junit", ["-strict"])[1])
+    expect(len(strict.findall(".//failure")) == 5, "strict failures")
+
+
+def test_golden_github():
+    out = report("github")[1]
+    golden("report.github", out)
+    expect(sum(l.startswith("::error ") for l in out.splitlines()) == 3,
+           "errors")
+    expect(sum(l.startswith("::warning ") for l in out.splitlines()) == 2,
+           "warnings")
+
+
+def test_output_files():
+    with tempfile.TemporaryDirectory() as d:
+        md, js = os.path.join(d, "r.md"), os.path.join(d, "x.out")
+        rc, out, err = run(["-o", md, "-o", "json:" + js, BASE, NEW])
+        expect(rc == 1 and err == "", "rc %d %s" % (rc, err))
+        expect(out == report("text")[1], "stdout is not the text report")
+        with open(md) as f:
+            expect(f.read() == report("markdown")[1], "-o r.md")
+        with open(js) as f:
+            expect(f.read() == report("json")[1], "-o json:")
+        rc, out, err = run(["-o", os.path.join(d, "no", "such.md"),
+                            BASE, NEW])
+        expect(rc == 2 and "such.md" in err, "unwritable -o: %r" % err)
+
+
+def test_explain():
+    rc, out, err = run(["-threshold", "class:time=3%", "-explain",
+                        "Encode/format=json-8", BASE, NEW])
+    expect(rc == 1, "explain keeps the exit status: %d" % rc)
+    golden("explain.txt", out)
+    expect("* class:time=3%" in out, "applied rule not marked")
+    rc, out, err = run(["-explain", "NoSuch*", BASE, NEW])
+    expect(rc == 2 and "no benchmark matches" in err, "explain none")
+
+
+def test_aa():
+    rc, out, err = run(["-aa", NEW])
+    expect(rc == 0 and err == "", "rc %d %s" % (rc, err))
+    golden("aa.txt", out)
+    doc = json.loads(run(["-aa", "-format", "json", NEW])[1])
+    for c in doc["comparisons"]:
+        expect(c["base"] == "A" and c["new"] == "B", "halves")
+        if c["verdict"] != "inconclusive" and not c["exact"]:
+            expect(c["detectable"] >= c["threshold"], "detectable %r" % c)
+    expect(doc["summary"]["regression"] == 0, "A/A regression")
+
+
+def main():
+    global CREGRESS, CSTAT, DATA
+    CREGRESS = os.path.abspath(sys.argv[1])
+    CSTAT = os.path.abspath(sys.argv[2])
+    DATA = os.path.abspath(sys.argv[3])
+    globals()["test_" + sys.argv[4]]()
+
+
+if __name__ == "__main__":
+    main()

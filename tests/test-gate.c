@@ -1,0 +1,553 @@
+/*
+ * test-gate.c - the regression gate's verdicts on synthetic benchmark runs
+ * with known answers: a planted regression is caught, a small change under
+ * the threshold is not flagged, a throughput drop is a regression, too few
+ * samples or a missing benchmark are inconclusive, and 500 benchmarks whose
+ * two sides come from one distribution give no regression at the default
+ * settings.  Also the Hodges-Lehmann interval against brute force and the
+ * corrections against their definitions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+/* A deterministic generator (splitmix64) and normal deviates. */
+struct rng {
+	uint64_t s;
+};
+
+static double
+uniform(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double
+normal(struct rng *r)
+{
+	return sqrt(-2 * log(uniform(r))) * cos(6.283185307179586 * uniform(r));
+}
+
+/* A growing text buffer for generated input files. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+addf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char line[256];
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && (size_t)n < sizeof(line));
+	if (t->len + (size_t)n + 1 > t->cap) {
+		t->cap = 2 * (t->len + (size_t)n + 1);
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+	memcpy(t->s + t->len, line, (size_t)n + 1);
+	t->len += (size_t)n;
+}
+
+/*
+ * n results of benchmark name with values center * factor * e^(sd * Z),
+ * in unit.
+ */
+static void
+gen(struct text *t, struct rng *r, const char *name, size_t n, double center,
+    double factor, double sd, const char *unit)
+{
+	for (size_t i = 0; i < n; i++)
+		addf(t, "Benchmark%s 1000 %.9g %s\n", name,
+		     center * factor * exp(sd * normal(r)), unit);
+}
+
+struct run {
+	cstat_reader *r;
+	cstat_tables *t;
+	cstat_gate_config *c;
+	cstat_gate *g;
+};
+
+/* Reads base and new, builds and judges them with settings kv[]. */
+static void
+judge(struct run *run, const struct text *base, const struct text *new,
+      const char *const *kv, bool calibrate)
+{
+	const struct text *files[2] = {base, new};
+	const char *names[2] = {"base.txt", "new.txt"};
+	cstat_builder *b;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&run->r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (int i = 0; i < 2; i++) {
+		const struct cstat_result *res;
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(run->r, files[i]->s,
+						       files[i]->len, names[i]),
+				 0);
+		while ((rc = cstat_reader_next(run->r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+	}
+	struct cstat_stats_opts o = {0.05, 0.95, run->r, 1};
+	assert_int_equal(cstat_builder_build(b, &o, &run->t), 0);
+	cstat_builder_free(b);
+	assert_int_equal(cstat_gate_config_new(&run->c), 0);
+	for (size_t i = 0; kv && kv[i]; i += 2)
+		assert_int_equal(
+			cstat_gate_config_set(run->c, kv[i], kv[i + 1], &d), 0);
+	assert_int_equal(
+		cstat_gate_new(&run->g, run->t, run->c, run->r, calibrate), 0);
+}
+
+static void
+done(struct run *run, struct text *a, struct text *b)
+{
+	cstat_gate_free(run->g);
+	cstat_gate_config_free(run->c);
+	cstat_tables_free(run->t);
+	cstat_reader_free(run->r);
+	free(a->s);
+	free(b->s);
+}
+
+static const struct cstat_check *
+find(const cstat_gate *g, const char *name, const char *unit)
+{
+	for (size_t i = 0; i < cstat_gate_count(g); i++) {
+		const struct cstat_check *k = cstat_gate_get(g, i);
+		if (strcmp(k->name, name) == 0 && strcmp(k->unit, unit) == 0)
+			return k;
+	}
+	fail_msg("no comparison %s %s", name, unit);
+	return NULL;
+}
+
+/* A +10% regression planted among 40 benchmarks with 2% noise. */
+static void
+test_planted_regression(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {1};
+	struct run run;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "B%02d", i);
+		gen(&a, &r, name, 10, 1000 + 37 * i, 1, 0.02, "ns/op");
+		gen(&b, &r, name, 10, 1000 + 37 * i, i == 17 ? 1.10 : 1, 0.02,
+		    "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(cstat_gate_count(run.g), 40);
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_REGRESSION), 1);
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_IMPROVEMENT), 0);
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_UNCHANGED), 39);
+	const struct cstat_check *k = find(run.g, "B17", "sec/op");
+	assert_int_equal(k->verdict, CSTAT_REGRESSION);
+	assert_false(k->higher_better);
+	/* The change and its interval bracket the planted 10%. */
+	assert_true(k->change > 0.05 && k->change < 0.15);
+	assert_true(k->change_lo < 0.10 && k->change_hi > 0.10);
+	assert_true(k->change_lo > 0.05);
+	assert_true(k->p_adjusted <= 0.05);
+	assert_close(k->p_adjusted, k->p * 40, 1e-12); /* the smallest p */
+	assert_string_equal(k->rule, "default");
+	assert_int_equal(cstat_gate_status(run.g, false), 1);
+	done(&run, &a, &b);
+}
+
+/* A real +1% change, significant, stays under the 5% threshold. */
+static void
+test_small_change_under_threshold(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {2};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Small", 20, 500, 1, 0.001, "ns/op");
+	gen(&b, &r, "Small", 20, 500, 1.01, 0.001, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *k = find(run.g, "Small", "sec/op");
+	assert_true(k->p_adjusted < 1e-6); /* significant... */
+	assert_true(k->change > 0.005 && k->change < 0.015);
+	assert_int_equal(k->verdict, CSTAT_UNCHANGED); /* ...but small */
+	assert_int_equal(cstat_gate_status(run.g, true), 0);
+	cstat_gate_free(run.g);
+	/* A 0.5% threshold catches it. */
+	struct cstat_diag d;
+	assert_int_equal(cstat_gate_config_set(run.c, "threshold", "0.5%", &d),
+			 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_int_equal(find(run.g, "Small", "sec/op")->verdict,
+			 CSTAT_REGRESSION);
+	done(&run, &a, &b);
+}
+
+/* Throughput: higher is better, so a drop regresses and a rise improves. */
+static void
+test_throughput_direction(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {3};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Read", 10, 800, 1, 0.01, "MB/s");
+	gen(&b, &r, "Read", 10, 800, 0.85, 0.01, "MB/s");
+	gen(&a, &r, "Write", 10, 300, 1, 0.01, "MB/s");
+	gen(&b, &r, "Write", 10, 300, 1.2, 0.01, "MB/s");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *rd = find(run.g, "Read", "B/s");
+	const struct cstat_check *wr = find(run.g, "Write", "B/s");
+	assert_true(rd->higher_better);
+	assert_string_equal(rd->direction_from, "unit class");
+	assert_int_equal(rd->unit_class, CSTAT_CLASS_THROUGHPUT);
+	assert_true(rd->change < -0.1);
+	assert_int_equal(rd->verdict, CSTAT_REGRESSION);
+	assert_int_equal(wr->verdict, CSTAT_IMPROVEMENT);
+	done(&run, &a, &b);
+}
+
+/* "Unit score better=higher" turns a custom unit around. */
+static void
+test_unit_metadata_direction(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {4};
+	struct run run;
+
+	(void)state;
+	addf(&a, "Unit score better=higher\n");
+	gen(&a, &r, "Q", 10, 90, 1, 0.01, "score");
+	gen(&b, &r, "Q", 10, 90, 0.8, 0.01, "score");
+	gen(&a, &r, "Q", 10, 50, 1, 0.01, "widgets");
+	gen(&b, &r, "Q", 10, 50, 0.8, 0.01, "widgets");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *k = find(run.g, "Q", "score");
+	assert_true(k->higher_better);
+	assert_string_equal(k->direction_from, "Unit metadata");
+	assert_int_equal(k->verdict, CSTAT_REGRESSION);
+	/* Without metadata lower is better: the same drop improves. */
+	assert_int_equal(find(run.g, "Q", "widgets")->verdict,
+			 CSTAT_IMPROVEMENT);
+	cstat_gate_free(run.g);
+	/* The settings override the metadata. */
+	struct cstat_diag d;
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "better", "score=lower", &d), 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_int_equal(find(run.g, "Q", "score")->verdict, CSTAT_IMPROVEMENT);
+	assert_string_equal(find(run.g, "Q", "score")->direction_from,
+			    "the settings");
+	done(&run, &a, &b);
+}
+
+/* Too few samples to ever reach significance, and a missing side. */
+static void
+test_inconclusive(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {5};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Few", 3, 100, 1, 0.01, "ns/op");
+	gen(&b, &r, "Few", 3, 100, 1.5, 0.01, "ns/op");
+	gen(&a, &r, "Gone", 10, 100, 1, 0.01, "ns/op");
+	gen(&b, &r, "New", 10, 100, 1, 0.01, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *few = find(run.g, "Few", "sec/op");
+	assert_int_equal(few->verdict, CSTAT_INCONCLUSIVE);
+	assert_non_null(strstr(few->reason, "too few samples: n=3+3"));
+	assert_close(few->p_min, 0.1, 1e-12); /* 2 / C(6, 3) */
+	const struct cstat_check *gone = find(run.g, "Gone", "sec/op");
+	assert_int_equal(gone->verdict, CSTAT_INCONCLUSIVE);
+	assert_string_equal(gone->reason, "missing in new.txt");
+	assert_int_equal(gone->n_new, 0);
+	assert_string_equal(find(run.g, "New", "sec/op")->reason,
+			    "missing in base.txt");
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_INCONCLUSIVE), 3);
+	/* Inconclusive is never a pass under -strict. */
+	assert_int_equal(cstat_gate_status(run.g, false), 0);
+	assert_int_equal(cstat_gate_status(run.g, true), 1);
+	done(&run, &a, &b);
+}
+
+/*
+ * The A/A test: 500 benchmarks whose two sides come from the same
+ * distribution give no regression at the default settings.  Without the
+ * correction and the threshold, about 5% would be called changed, which
+ * shows the data can make the gate fail.
+ */
+static void
+test_aa_500(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {6};
+	struct run run;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 500; i++) {
+		double sd = 0.005 + 0.03 * uniform(&r);
+		snprintf(name, sizeof(name), "AA%03d", i);
+		gen(&a, &r, name, 10, 50 + i, 1, sd, "ns/op");
+		gen(&b, &r, name, 10, 50 + i, 1, sd, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(cstat_gate_count(run.g), 500);
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_REGRESSION), 0);
+	assert_int_equal(cstat_gate_tally(run.g, CSTAT_IMPROVEMENT), 0);
+	assert_int_equal(cstat_gate_status(run.g, false), 0);
+	cstat_gate_free(run.g);
+
+	static const char *const raw[] = {"correction", "none", "threshold",
+					  "0%", NULL};
+	struct cstat_diag d;
+	for (size_t i = 0; raw[i]; i += 2)
+		assert_int_equal(
+			cstat_gate_config_set(run.c, raw[i], raw[i + 1], &d),
+			0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	size_t changed = cstat_gate_tally(run.g, CSTAT_REGRESSION) +
+			 cstat_gate_tally(run.g, CSTAT_IMPROVEMENT);
+	assert_in_range(changed, 10, 45);
+	done(&run, &a, &b);
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/*
+ * The Hodges-Lehmann shift is the median of all pairwise differences, and
+ * for 10 + 10 values its 95% interval runs from the 24th to the 77th of
+ * them (the U test's two-sided 5% critical value is 23).
+ */
+static void
+test_hodges_lehmann(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {7};
+	struct run run;
+	double d[100];
+	const double *x, *y;
+	size_t nx, ny;
+
+	(void)state;
+	gen(&a, &r, "H", 10, 1000, 1, 0.05, "ns/op");
+	gen(&b, &r, "H", 10, 1000, 1.03, 0.05, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *k = find(run.g, "H", "sec/op");
+	x = cstat_table_cell_values(run.t, k->table, k->row, 0, &nx);
+	y = cstat_table_cell_values(run.t, k->table, k->row, 1, &ny);
+	assert_int_equal(nx, 10);
+	assert_int_equal(ny, 10);
+	for (size_t i = 0; i < 10; i++)
+		for (size_t j = 0; j < 10; j++)
+			d[i * 10 + j] = y[j] - x[i];
+	qsort(d, 100, sizeof(double), cmp_double);
+	assert_true(k->shift == (d[49] + d[50]) / 2);
+	assert_true(k->shift_lo == d[23]);
+	assert_true(k->shift_hi == d[76]);
+	assert_close(k->change_lo, d[23] / k->base_center, 1e-15);
+	assert_close(k->change_hi, d[76] / k->base_center, 1e-15);
+	done(&run, &a, &b);
+}
+
+/* Holm and Benjamini-Hochberg as their definitions say. */
+static void
+test_corrections(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {8};
+	struct run run;
+	char name[32];
+	size_t m = 30;
+
+	(void)state;
+	for (size_t i = 0; i < m; i++) {
+		snprintf(name, sizeof(name), "C%02zu", i);
+		gen(&a, &r, name, 8, 100, 1, 0.05, "ns/op");
+		gen(&b, &r, name, 8, 100, 1 + 0.01 * (double)i, 0.05, "ns/op");
+	}
+	static const char *const holm[] = {"correction", "holm", NULL};
+	judge(&run, &a, &b, holm, false);
+	assert_int_equal(cstat_gate_count(run.g), m);
+	double p[30];
+	size_t idx[30];
+	for (size_t i = 0; i < m; i++) {
+		p[i] = cstat_gate_get(run.g, i)->p;
+		idx[i] = i;
+	}
+	/* Sort indices by p (insertion sort, stable). */
+	for (size_t i = 1; i < m; i++)
+		for (size_t j = i; j > 0 && p[idx[j]] < p[idx[j - 1]]; j--) {
+			size_t t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+	double run_max = 0;
+	for (size_t j = 0; j < m; j++) {
+		double v = fmin(1, (double)(m - j) * p[idx[j]]);
+		run_max = fmax(run_max, v);
+		assert_close(cstat_gate_get(run.g, idx[j])->p_adjusted, run_max,
+			     1e-12);
+	}
+	cstat_gate_free(run.g);
+	struct cstat_diag d;
+	assert_int_equal(cstat_gate_config_set(run.c, "correction", "bh", &d),
+			 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	for (size_t j = 0; j < m; j++) {
+		double best = 1;
+		for (size_t l = j; l < m; l++)
+			best = fmin(best,
+				    (double)m / (double)(l + 1) * p[idx[l]]);
+		assert_close(cstat_gate_get(run.g, idx[j])->p_adjusted, best,
+			     1e-12);
+	}
+	done(&run, &a, &b);
+}
+
+/* assume=exact units compare values directly: one sample each is enough. */
+static void
+test_exact_units(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct run run;
+
+	(void)state;
+	addf(&a, "Unit allocs/op assume=exact\n");
+	addf(&a, "BenchmarkE 100 10 allocs/op\n");
+	addf(&b, "BenchmarkE 100 11 allocs/op\n");
+	addf(&a, "BenchmarkF 100 7 allocs/op\n");
+	addf(&b, "BenchmarkF 100 7 allocs/op\n");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *e = find(run.g, "E", "allocs/op");
+	assert_true(e->exact);
+	assert_int_equal(e->unit_class, CSTAT_CLASS_ALLOCS);
+	assert_close(e->change, 0.1, 1e-15);
+	assert_int_equal(e->verdict, CSTAT_REGRESSION);
+	assert_int_equal(find(run.g, "F", "allocs/op")->verdict,
+			 CSTAT_UNCHANGED);
+	done(&run, &a, &b);
+}
+
+/* Rules: a benchmark rule beats the class rule; ignore leaves it out. */
+static void
+test_rules_and_ignore(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {9};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Enc", 12, 100, 1, 0.002, "ns/op");
+	gen(&b, &r, "Enc", 12, 100, 1.07, 0.002, "ns/op");
+	gen(&a, &r, "Dec", 12, 100, 1, 0.002, "ns/op");
+	gen(&b, &r, "Dec", 12, 100, 1.07, 0.002, "ns/op");
+	gen(&a, &r, "Flaky", 12, 100, 1, 0.002, "ns/op");
+	gen(&b, &r, "Flaky", 12, 100, 2, 0.002, "ns/op");
+	static const char *const kv[] = {
+		"threshold", "class:time=3%", "threshold", "bench:Enc*=10%",
+		"ignore",    "Fla*",	      NULL};
+	judge(&run, &a, &b, kv, false);
+	const struct cstat_check *enc = find(run.g, "Enc", "sec/op");
+	assert_close(enc->threshold, 0.10, 1e-15);
+	assert_string_equal(enc->rule, "bench:Enc*=10%");
+	assert_int_equal(enc->verdict, CSTAT_UNCHANGED);
+	const struct cstat_check *dec = find(run.g, "Dec", "sec/op");
+	assert_string_equal(dec->rule, "class:time=3%");
+	assert_int_equal(dec->verdict, CSTAT_REGRESSION);
+	assert_int_equal(cstat_gate_count(run.g), 2);
+	assert_int_equal(cstat_gate_ignored(run.g), 1);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(cstat_gate_explain(run.g, "Enc", f), 1);
+	assert_int_equal(cstat_gate_explain(run.g, "F*", f), 1);
+	assert_int_equal(cstat_gate_explain(run.g, "Nope", f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "verdict: unchanged"));
+	assert_non_null(strstr(buf, "threshold: 10% (bench:Enc*=10%)"));
+	assert_non_null(strstr(buf, "lower is better (from unit class time)"));
+	assert_non_null(strstr(buf, "ignored: matches \"Fla*\""));
+	free(buf);
+	done(&run, &a, &b);
+}
+
+/* Calibration: the detectable change is at least the threshold, and grows
+ * with the noise. */
+static void
+test_detectable(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {10};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Quiet", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Quiet", 10, 100, 1, 0.001, "ns/op");
+	gen(&a, &r, "Noisy", 10, 100, 1, 0.2, "ns/op");
+	gen(&b, &r, "Noisy", 10, 100, 1, 0.2, "ns/op");
+	judge(&run, &a, &b, NULL, true);
+	size_t qi = 0, ni = 0;
+	for (size_t i = 0; i < cstat_gate_count(run.g); i++) {
+		if (strcmp(cstat_gate_get(run.g, i)->name, "Quiet") == 0)
+			qi = i;
+		else
+			ni = i;
+	}
+	double q = cstat_gate_detectable(run.g, qi);
+	double n = cstat_gate_detectable(run.g, ni);
+	assert_close(q, 0.05, 1e-12);  /* the threshold decides */
+	assert_true(n > 0.1 && n < 3); /* the noise decides */
+	assert_true(isnan(cstat_gate_detectable(run.g, 99)));
+	done(&run, &a, &b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_planted_regression),
+		cmocka_unit_test(test_small_change_under_threshold),
+		cmocka_unit_test(test_throughput_direction),
+		cmocka_unit_test(test_unit_metadata_direction),
+		cmocka_unit_test(test_inconclusive),
+		cmocka_unit_test(test_aa_500),
+		cmocka_unit_test(test_hodges_lehmann),
+		cmocka_unit_test(test_corrections),
+		cmocka_unit_test(test_exact_units),
+		cmocka_unit_test(test_rules_and_ignore),
+		cmocka_unit_test(test_detectable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

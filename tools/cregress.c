@@ -1,0 +1,502 @@
+/*
+ * cregress - the CI gate: fail a build on a real benchmark regression, and
+ * only then.
+ *
+ * A thin main() over libcstat: read BASE and NEW into cstat's tables (the
+ * same -filter/-row/-col/-ignore/-table), judge every comparison with the
+ * gate's settings (config file first, then flags), write the reports and
+ * exit with the verdict.  With -aa it reads one file, splits each
+ * benchmark's results into two halves and reports what the gate would say
+ * comparing a run with itself.
+ *
+ * Exit codes: 0 no regression; 1 a regression (with -strict, also an
+ * inconclusive comparison); 2 a usage error, a bad setting or an input that
+ * could not be read.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "cstat.h"
+
+#define PROG "cregress"
+
+static void
+usage(FILE *out, const struct cli_flag *flags, size_t n)
+{
+	fputs("Usage: cregress [flags] BASE NEW\n"
+	      "       cregress -aa [flags] FILE\n"
+	      "\n"
+	      "cregress compares benchmark results as cstat does and gives "
+	      "every benchmark and\n"
+	      "unit a verdict: regression, improvement, unchanged or "
+	      "inconclusive.  A\n"
+	      "regression is a change in the worse direction for its unit that "
+	      "is significant\n"
+	      "(Mann-Whitney U test at -alpha, corrected for the number of "
+	      "comparisons) and\n"
+	      "larger than its threshold.  Inputs are files, \"-\" or "
+	      "label=file, as for cstat.\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  no regression\n"
+	      "  1  at least one regression (with -strict: or an inconclusive "
+	      "comparison)\n"
+	      "  2  usage error, bad setting or config file, unreadable input, "
+	      "or nothing\n"
+	      "     to compare\n"
+	      "\n"
+	      "Thresholds: -threshold 5% sets the default; -threshold "
+	      "SELECTOR=PCT adds a\n"
+	      "rule, SELECTOR being class:time|memory|allocs|throughput|other, "
+	      "unit:UNIT,\n"
+	      "bench:GLOB, or bench:GLOB joined by ',' with a class or unit.  "
+	      "The most\n"
+	      "specific rule wins; -explain BENCH shows which one applied.\n"
+	      "\n"
+	      "Flags:\n",
+	      out);
+	cli_print_flags(flags, n, out);
+}
+
+static void
+print_diag(const struct cstat_diag *d)
+{
+	char msg[1024];
+
+	cstat_diag_format(d, msg, sizeof(msg));
+	if (d->file && d->line && d->column)
+		fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
+			d->message);
+	else
+		fprintf(stderr, "%s%s\n", d->line ? "" : PROG ": ", msg);
+}
+
+static void
+on_syntax(void *ctx, const struct cstat_diag *d)
+{
+	(void)ctx;
+	print_diag(d);
+}
+
+static unsigned
+threads(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
+static const char *const format_names[] = {"text", "markdown", "json", "junit",
+					   "github"};
+
+static int
+format_of(const char *name, size_t len)
+{
+	for (int i = 0; i < 5; i++)
+		if (strlen(format_names[i]) == len &&
+		    strncmp(format_names[i], name, len) == 0)
+			return i;
+	if (len == 2 && strncmp(name, "md", 2) == 0)
+		return CSTAT_REPORT_MARKDOWN;
+	return -1;
+}
+
+/* -o [FORMAT:]FILE: an explicit format, or one from the extension. */
+static int
+parse_output(const char *arg, const char **path)
+{
+	const char *colon = strchr(arg, ':');
+	int f;
+
+	if (colon && (f = format_of(arg, (size_t)(colon - arg))) >= 0) {
+		*path = colon + 1;
+		return **path ? f : -1;
+	}
+	*path = arg;
+	const char *dot = strrchr(arg, '.');
+	if (!dot)
+		return -1;
+	dot++;
+	if (strcmp(dot, "md") == 0 || strcmp(dot, "markdown") == 0)
+		return CSTAT_REPORT_MARKDOWN;
+	if (strcmp(dot, "json") == 0)
+		return CSTAT_REPORT_JSON;
+	if (strcmp(dot, "xml") == 0)
+		return CSTAT_REPORT_JUNIT;
+	if (strcmp(dot, "txt") == 0 || strcmp(dot, "log") == 0)
+		return CSTAT_REPORT_TEXT;
+	return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* -aa: each benchmark's results alternate between halves A and B. */
+
+struct seen {
+	uint64_t *keys; /* hash of name and configuration; 0 is empty */
+	uint32_t *count;
+	size_t cap, n;
+};
+
+static uint64_t
+fnv(const char *s, size_t len, uint64_t h)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211u;
+	}
+	return h;
+}
+
+/* The number of earlier results with res's name and configuration. */
+static int
+seen_count(struct seen *s, const struct cstat_result *res, uint32_t *out)
+{
+	uint64_t h = fnv(res->name, res->name_len, 14695981039346656037u);
+
+	h = fnv("\n", 1, h);
+	if (res->config_text)
+		h = fnv(res->config_text, res->config_text_len, h);
+	h |= 1;
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		uint64_t *keys = calloc(cap, sizeof(*keys));
+		uint32_t *count = calloc(cap, sizeof(*count));
+		if (!keys || !count) {
+			free(keys);
+			free(count);
+			return -1;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->keys[i])
+				continue;
+			size_t j = s->keys[i] & (cap - 1);
+			while (keys[j])
+				j = (j + 1) & (cap - 1);
+			keys[j] = s->keys[i];
+			count[j] = s->count[i];
+		}
+		free(s->keys);
+		free(s->count);
+		s->keys = keys;
+		s->count = count;
+		s->cap = cap;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->keys[j] && s->keys[j] != h)
+		j = (j + 1) & (s->cap - 1);
+	if (!s->keys[j]) {
+		s->keys[j] = h;
+		s->n++;
+	}
+	*out = s->count[j]++;
+	return 0;
+}
+
+static int
+read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
+{
+	struct cstat_diag d;
+	struct seen s = {0};
+	const struct cstat_result *res;
+	int rc = cstat_reader_open(r, in->path, in->label, &d);
+
+	if (rc) {
+		print_diag(&d);
+		return 2;
+	}
+	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+		if (rc == CSTAT_ESYNTAX) {
+			print_diag(&d);
+			continue;
+		}
+		if (rc < 0) {
+			if (rc == CSTAT_ENOMEM)
+				fprintf(stderr, "%s: %s\n", PROG,
+					cstat_strerror(rc));
+			else
+				print_diag(&d);
+			break;
+		}
+		struct cstat_result half = *res;
+		uint32_t k;
+		if (seen_count(&s, res, &k)) {
+			rc = CSTAT_ENOMEM;
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+			break;
+		}
+		half.file = k % 2 ? "B" : "A";
+		rc = cstat_builder_add(b, &half);
+		if (rc) {
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+			break;
+		}
+	}
+	free(s.keys);
+	free(s.count);
+	return rc ? 2 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int
+apply(cstat_gate_config *c, const char *key, const char *value)
+{
+	struct cstat_diag d;
+	int rc = cstat_gate_config_set(c, key, value, &d);
+
+	if (rc == CSTAT_ENOMEM)
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+	else if (rc)
+		fprintf(stderr, "%s: -%s: %s\n", PROG,
+			strcmp(key, "ignore") == 0 ? "skip" : key, d.message);
+	return rc ? 2 : 0;
+}
+
+static int
+write_report(const cstat_gate *g, int fmt, bool strict, const char *path)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "%s: open %s: %s\n", PROG, path,
+			strerror(errno));
+		return 2;
+	}
+	rc = cstat_gate_write(g, fmt, strict, f);
+	if (!rc && fflush(f))
+		rc = CSTAT_EIO;
+	if (path && fclose(f) && !rc)
+		rc = CSTAT_EIO;
+	if (rc) {
+		fprintf(stderr, "%s: write %s: %s\n", PROG,
+			path ? path : "standard output", cstat_strerror(rc));
+		return 2;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *table = ".config", *row = ".fullname", *col = ".file";
+	const char *ignore = "", *filter = "*", *format = "text";
+	const char *alpha = NULL, *confidence = NULL, *correction = NULL;
+	const char *config = NULL, *explain = NULL;
+	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
+			outputs = {0};
+	bool strict = false, aa = false;
+	const struct cli_flag flags[] = {
+		{"aa", CLI_BOOL, &aa, NULL,
+		 "calibrate: split each benchmark's results of one FILE into "
+		 "two halves\n    \tand report false alarms and the smallest "
+		 "detectable change",
+		 NULL},
+		{"alpha", CLI_STRING, &alpha, "α",
+		 "significance level, before the correction", "0.05"},
+		{"better", CLI_LIST, &betters, "UNIT=higher|lower",
+		 "the direction of a unit (repeatable)", NULL},
+		{"col", CLI_STRING, &col, "projection",
+		 "split results into columns by distinct values of projection",
+		 "\".file\""},
+		{"confidence", CLI_STRING, &confidence, "level",
+		 "confidence level of the change's interval", "0.95"},
+		{"config", CLI_STRING, &config, "file",
+		 "read settings from a JSON file; flags override it", NULL},
+		{"correction", CLI_STRING, &correction, "holm|bh|none",
+		 "correction for testing many comparisons", "holm"},
+		{"explain", CLI_STRING, &explain, "BENCH",
+		 "explain the verdicts of benchmarks matching the glob BENCH "
+		 "instead of\n    \tthe report (same exit status)",
+		 NULL},
+		{"filter", CLI_STRING, &filter, "query",
+		 "use only benchmarks matching benchfilter query", "\"*\""},
+		{"format", CLI_STRING, &format,
+		 "text|markdown|json|junit|github",
+		 "the report on standard output", "text"},
+		{"ignore", CLI_STRING, &ignore, "keys",
+		 "ignore variations in keys (as cstat)", NULL},
+		{"o", CLI_LIST, &outputs, "[FORMAT:]FILE",
+		 "also write a report to FILE, in FORMAT or the one its "
+		 "extension says\n    \t(.txt .md .json .xml); repeatable",
+		 NULL},
+		{"row", CLI_STRING, &row, "projection",
+		 "split results into rows by distinct values of projection",
+		 "\".fullname\""},
+		{"skip", CLI_LIST, &skips, "GLOB",
+		 "leave benchmarks matching GLOB out of the gate (repeatable)",
+		 NULL},
+		{"strict", CLI_BOOL, &strict, NULL,
+		 "exit 1 when a comparison is inconclusive, too", NULL},
+		{"table", CLI_STRING, &table, "projection",
+		 "split results into tables by distinct values of projection",
+		 "\".config\""},
+		{"threshold", CLI_LIST, &thresholds, "[SELECTOR=]PCT",
+		 "the default threshold, or a rule (repeatable)", "5%"},
+	};
+	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
+	struct cstat_diag d;
+	cstat_gate_config *gc = NULL;
+	cstat_inputs *inputs = NULL;
+	cstat_reader *reader = NULL;
+	cstat_builder *builder = NULL;
+	cstat_tables *tables = NULL;
+	cstat_gate *gate = NULL;
+	const char *out_path[CLI_LIST_MAX];
+	int out_fmt[CLI_LIST_MAX];
+	int fmt, first, rc, status = 2;
+	bool help;
+
+	gsl_set_error_handler_off();
+	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
+		usage(stderr, flags, nflags);
+		return 2;
+	}
+	if (help) {
+		usage(stdout, flags, nflags);
+		return 0;
+	}
+	int ninputs = argc - first;
+	if (aa ? ninputs != 1 : ninputs < 2) {
+		fprintf(stderr,
+			aa ? "%s: -aa takes one input file\n"
+			   : "%s: need a BASE and a NEW input\n",
+			PROG);
+		usage(stderr, flags, nflags);
+		return 2;
+	}
+	fmt = format_of(format, strlen(format));
+	if (fmt < 0) {
+		fprintf(stderr,
+			"%s: -format must be text, markdown, json, junit or "
+			"github\n",
+			PROG);
+		return 2;
+	}
+	for (size_t i = 0; i < outputs.n; i++) {
+		out_fmt[i] = parse_output(outputs.v[i], &out_path[i]);
+		if (out_fmt[i] < 0) {
+			fprintf(stderr,
+				"%s: -o %s: say the format as FORMAT:FILE "
+				"or use a .txt, .md, .json or .xml file\n",
+				PROG, outputs.v[i]);
+			return 2;
+		}
+	}
+	if (cstat_gate_config_new(&gc)) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	if (config) {
+		rc = cstat_gate_config_load(gc, config, &d);
+		if (rc) {
+			if (rc == CSTAT_ENOMEM)
+				fprintf(stderr, "%s: %s\n", PROG,
+					cstat_strerror(rc));
+			else
+				print_diag(&d);
+			goto out;
+		}
+	}
+	if ((alpha && apply(gc, "alpha", alpha)) ||
+	    (confidence && apply(gc, "confidence", confidence)) ||
+	    (correction && apply(gc, "correction", correction)))
+		goto out;
+	for (size_t i = 0; i < thresholds.n; i++)
+		if (apply(gc, "threshold", thresholds.v[i]))
+			goto out;
+	for (size_t i = 0; i < skips.n; i++)
+		if (apply(gc, "ignore", skips.v[i]))
+			goto out;
+	for (size_t i = 0; i < betters.n; i++)
+		if (apply(gc, "better", betters.v[i]))
+			goto out;
+
+	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	rc = cstat_builder_new(&builder, &bopts, &d);
+	if (rc) {
+		if (rc == CSTAT_ENOMEM)
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		else
+			print_diag(&d);
+		goto out;
+	}
+	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
+			      (size_t)ninputs);
+	if (!rc)
+		rc = cstat_reader_new(&reader);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		goto out;
+	}
+	if (aa) {
+		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))
+			goto out;
+	} else {
+		rc = cstat_builder_read(builder, reader, inputs, threads(),
+					on_syntax, NULL, &d);
+		if (rc) {
+			if (rc == CSTAT_ENOMEM)
+				fprintf(stderr, "%s: %s\n", PROG,
+					cstat_strerror(rc));
+			else
+				print_diag(&d);
+			goto out;
+		}
+	}
+	/* The tables' own significance marks are not used: the gate tests
+	 * with its own alpha after the correction. */
+	struct cstat_stats_opts sopts = {0.05, 0.95, reader, threads()};
+	rc = cstat_builder_build(builder, &sopts, &tables);
+	if (!rc)
+		rc = cstat_gate_new(&gate, tables, gc, reader, aa);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		goto out;
+	}
+	if (cstat_gate_count(gate) == 0) {
+		fprintf(stderr,
+			"%s: nothing to compare: no benchmark has results in "
+			"two columns%s\n",
+			PROG,
+			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
+		goto out;
+	}
+	if (explain) {
+		rc = cstat_gate_explain(gate, explain, stdout);
+		if (rc == 0) {
+			fprintf(stderr,
+				"%s: -explain: no benchmark matches %s\n", PROG,
+				explain);
+			goto out;
+		}
+		if (rc < 0 || fflush(stdout)) {
+			fprintf(stderr, "%s: write standard output: %s\n", PROG,
+				cstat_strerror(CSTAT_EIO));
+			goto out;
+		}
+	} else if (write_report(gate,
+				aa && fmt == CSTAT_REPORT_TEXT
+					? CSTAT_REPORT_CALIBRATION
+					: fmt,
+				strict, NULL)) {
+		goto out;
+	}
+	for (size_t i = 0; i < outputs.n; i++)
+		if (write_report(gate, out_fmt[i], strict, out_path[i]))
+			goto out;
+	status = aa ? 0 : cstat_gate_status(gate, strict);
+out:
+	cstat_gate_free(gate);
+	cstat_tables_free(tables);
+	cstat_builder_free(builder);
+	cstat_reader_free(reader);
+	cstat_inputs_free(inputs);
+	cstat_gate_config_free(gc);
+	return status;
+}
