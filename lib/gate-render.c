@@ -118,7 +118,17 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 			prec = CSTAT__GO_FIXED_MAXPREC;
 	}
 	cstat__fmt_go_fixed(num, sizeof(num), mag, prec);
-	snprintf(buf, size, "%c%s%%", pct < 0 ? '-' : '+', num);
+	/* Sign, number, '%', truncated to size as snprintf would. */
+	char text[sizeof(num) + 2];
+	size_t len = strlen(num);
+	text[0] = pct < 0 ? '-' : '+';
+	memcpy(text + 1, num, len);
+	text[len + 1] = '%';
+	len += 2;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 }
 
 void
@@ -403,7 +413,7 @@ struct ctx {
 	const cstat_gate *g;
 	bool show_config; /* the comparisons come from several configs */
 	bool show_labels; /* more than two column labels: say which pair */
-	size_t tested;	  /* comparisons with a U test */
+	size_t tested;	  /* the family the correction is over */
 };
 
 static bool
@@ -438,9 +448,8 @@ ctx_init(struct ctx *x, const cstat_gate *g)
 			x->show_config = true;
 		see_label(labels, &nlabels, k->base_label);
 		see_label(labels, &nlabels, k->new_label);
-		if (!isnan(k->p))
-			x->tested++;
 	}
+	x->tested = g->family;
 	x->show_labels = nlabels > 2;
 }
 
@@ -502,10 +511,10 @@ put_settings(struct wr *w, const struct ctx *x)
 	fmt_pct(c->confidence, conf, sizeof(conf));
 	fmt_pct(c->threshold, thr, sizeof(thr));
 	if (c->correction == CSTAT_CORRECTION_NONE)
-		putf(w, "alpha %s (no correction, %zu comparison%s)", alpha,
-		     x->tested, plural(x->tested));
+		putf(w, "alpha %s (no correction, %zu tested comparison%s)",
+		     alpha, x->tested, plural(x->tested));
 	else
-		putf(w, "alpha %s (%s over %zu comparison%s)", alpha,
+		putf(w, "alpha %s (%s over %zu tested comparison%s)", alpha,
 		     correction_name(c->correction), x->tested,
 		     plural(x->tested));
 	putf(w, ", %s intervals, threshold %s%s", conf, thr,

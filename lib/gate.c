@@ -124,6 +124,18 @@ hl_order(struct cstat__ucache *uc, size_t nx, size_t ny, double confidence,
 	return 0;
 }
 
+/* Up to this many pairs, the differences are formed and sorted. */
+#define HL_DIRECT 4096
+
+/* The k-th smallest difference (1-based), from the sorted ones if there
+ * are (d), else by bisection. */
+static double
+kth(const double *d, const double *x, size_t nx, const double *y, size_t ny,
+    uint64_t k)
+{
+	return d ? d[k - 1] : kth_difference(x, nx, y, ny, k);
+}
+
 /* The Hodges-Lehmann shift of y against x and its interval. */
 static int
 hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
@@ -131,6 +143,7 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 	       double *lo, double *hi)
 {
 	uint64_t nm = (uint64_t)nx * ny, k;
+	double direct[HL_DIRECT], *d = NULL;
 
 	*shift = *lo = *hi = NAN;
 	for (size_t i = 0; i < nx; i++)
@@ -139,11 +152,18 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 	for (size_t j = 0; j < ny; j++)
 		if (!isfinite(y[j]))
 			return 0;
+	if (nm <= HL_DIRECT) {
+		d = direct;
+		for (size_t i = 0; i < nx; i++)
+			for (size_t j = 0; j < ny; j++)
+				d[i * ny + j] = y[j] - x[i];
+		cstat__sort_doubles(d, (size_t)nm);
+	}
 	if (nm % 2)
-		*shift = kth_difference(x, nx, y, ny, nm / 2 + 1);
+		*shift = kth(d, x, nx, y, ny, nm / 2 + 1);
 	else
-		*shift = (kth_difference(x, nx, y, ny, nm / 2) +
-			  kth_difference(x, nx, y, ny, nm / 2 + 1)) /
+		*shift = (kth(d, x, nx, y, ny, nm / 2) +
+			  kth(d, x, nx, y, ny, nm / 2 + 1)) /
 			 2;
 	int rc = hl_order(uc, nx, ny, confidence, &k);
 	if (rc)
@@ -152,8 +172,8 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 		*lo = -INFINITY;
 		*hi = INFINITY;
 	} else {
-		*lo = kth_difference(x, nx, y, ny, k);
-		*hi = kth_difference(x, nx, y, ny, nm + 1 - k);
+		*lo = kth(d, x, nx, y, ny, k);
+		*hi = kth(d, x, nx, y, ny, nm + 1 - k);
 	}
 	return 0;
 }
@@ -207,7 +227,22 @@ order_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Sets p_adjusted of every tested check. */
+static bool all_equal(const cstat_gate *g, const struct cstat_check *k);
+
+/*
+ * Whether a comparison belongs to the family the correction is over: it
+ * was tested, its unit is not exact (no test: a difference is certain),
+ * and its values are not all equal (the test can then only give p = 1:
+ * as in Tarone's procedure for discrete tests, a test that cannot reject
+ * need not share alpha).
+ */
+static bool
+in_family(const cstat_gate *g, const struct cstat_check *k)
+{
+	return !isnan(k->p) && !k->exact && !all_equal(g, k);
+}
+
+/* Sets p_adjusted of every tested check, and the family's size. */
 static int
 correct(cstat_gate *g)
 {
@@ -215,8 +250,9 @@ correct(cstat_gate *g)
 	size_t m = 0;
 
 	for (size_t i = 0; i < g->n; i++)
-		if (!isnan(g->checks[i].p))
+		if (in_family(g, &g->checks[i]))
 			m++;
+	g->family = m;
 	if (m == 0)
 		return 0;
 	o = malloc(m * sizeof(*o));
@@ -224,7 +260,7 @@ correct(cstat_gate *g)
 		return CSTAT_ENOMEM;
 	m = 0;
 	for (size_t i = 0; i < g->n; i++)
-		if (!isnan(g->checks[i].p))
+		if (in_family(g, &g->checks[i]))
 			o[m++] = (struct order){g->checks[i].p, i};
 	qsort(o, m, sizeof(*o), order_cmp);
 	switch (g->c->correction) {
@@ -607,10 +643,7 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 	}
 	if (!rc)
 		rc = correct(g);
-	size_t m = 0;
-	for (size_t i = 0; i < g->n; i++)
-		if (!isnan(g->checks[i].p))
-			m++;
+	size_t m = g->family;
 	for (size_t i = 0; i < g->n && !rc; i++) {
 		rc = decide(g, &g->checks[i], m);
 		if (!rc)
@@ -756,8 +789,9 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 		cstat__gate_fmt_value(k->shift_hi, k->unit, s2, sizeof(s2));
 		io |= fprintf(out,
 			      "  change: %s at %g%% confidence (medians %s -> "
-			      "%s; Hodges-Lehmann shift %s [%s, %s])\n",
-			      ch, c->confidence * 100, a, b, s0, s1, s2) < 0;
+			      "%s; Hodges-Lehmann shift %s%s [%s, %s])\n",
+			      ch, c->confidence * 100, a, b,
+			      k->shift > 0 ? "+" : "", s0, s1, s2) < 0;
 		if (k->exact)
 			io |= fprintf(out, "  test: none, the unit is exact "
 					   "(assume=exact): any change is "
@@ -765,7 +799,8 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 		else
 			io |= fprintf(out,
 				      "  test: Mann-Whitney U p=%.4g, %s-"
-				      "adjusted %.4g over %zu comparisons; "
+				      "adjusted %.4g over %zu tested "
+				      "comparisons; "
 				      "alpha %g: %s\n",
 				      k->p,
 				      cstat_correction_name(c->correction),
@@ -787,13 +822,11 @@ int
 cstat_gate_explain(const cstat_gate *g, const char *pattern, FILE *out)
 {
 	int count = 0;
-	size_t m = 0;
+	size_t m;
 
 	if (!g || !pattern || !out)
 		return CSTAT_EINVAL;
-	for (size_t i = 0; i < g->n; i++)
-		if (!isnan(g->checks[i].p))
-			m++;
+	m = g->family;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct cstat_check *k = &g->checks[i];
 		if (!name_matches(pattern, k->name))
@@ -883,9 +916,9 @@ write_calibration(const cstat_gate *g, FILE *out)
 		      "A/A calibration: each benchmark's results alternate "
 		      "between halves A and B\n"
 		      "(1st, 3rd, ... against 2nd, 4th, ...); alpha %g, %s "
-		      "over %zu comparisons.\n\n",
+		      "over %zu tested comparisons.\n\n",
 		      g->c->alpha, cstat_correction_name(g->c->correction),
-		      g->n) >= 0;
+		      g->family) >= 0;
 	for (int j = 0; j < CAL_COLS && ok; j++)
 		ok &= put_cell(out, head[j], width[j], j == CAL_COLS - 1);
 	ok &= ok && putc('\n', out) != EOF;

@@ -95,6 +95,9 @@ struct cstat_gate {
 	size_t n;
 	double *detectable; /* by check, when calibrated; else NULL */
 	size_t tally[4];
+	/* The family the correction is over: tested comparisons, without
+	 * assume=exact ones and those whose values are all equal. */
+	size_t family;
 	struct cstat__ignored *ignored;
 	size_t nignored;
 	struct cstat__arena strs; /* config labels and reasons */

@@ -160,6 +160,7 @@ fixture_init(struct fixture *f)
 	f->g.tally[CSTAT_INCONCLUSIVE] = 1;
 	f->g.ignored = f->ig;
 	f->g.nignored = 1;
+	f->g.family = 4; /* the checks with a p-value */
 }
 
 /* Renders g in format fmt into a new string (the caller frees it). */
@@ -311,7 +312,7 @@ test_fmt_change_ci_and_value(void **state)
 
 /* The whole text report of the fixture, as a person reads it. */
 static const char text_want[] =
-	"cregress: alpha 0.05 (holm over 4 comparisons), 95% intervals, "
+	"cregress: alpha 0.05 (holm over 4 tested comparisons), 95% intervals, "
 	"threshold 5% unless a rule says otherwise\n"
 	"\n"
 	"Regressions:\n"
@@ -401,7 +402,7 @@ test_text_correction_none_and_configs(void **state)
 	f.k[1].new_label = "third.txt";
 	s = render(&f.g, CSTAT_REPORT_TEXT, false);
 	assert_int_equal(offset_of(s, "cregress: alpha 0.05 (no correction, "
-				      "4 comparisons), 95% intervals, "
+				      "4 tested comparisons), 95% intervals, "
 				      "threshold 5%\n"),
 			 0);
 	assert_null(strstr(s, "adjusted"));
@@ -480,9 +481,10 @@ test_markdown_tables(void **state)
 				      "improvement, 1 unchanged, 1 "
 				      "inconclusive, 1 ignored\n\n"),
 			 0);
-	assert_non_null(strstr(s, "\nSettings: alpha 0.05 (holm over 4 "
-				  "comparisons), 95% intervals, threshold "
-				  "5% unless a rule says otherwise.\n"));
+	assert_non_null(strstr(s,
+			       "\nSettings: alpha 0.05 (holm over 4 "
+			       "tested comparisons), 95% intervals, threshold "
+			       "5% unless a rule says otherwise.\n"));
 	/* Regressions, improvements, inconclusive and all comparisons. */
 	assert_int_equal(md_check_tables(s), 4);
 	assert_non_null(strstr(s, "| Benchmark | Unit | Base | New | Change "
@@ -834,13 +836,15 @@ test_empty_gate(void **state)
 	(void)state;
 	fixture_init(&f);
 	f.g.n = 0;
+	f.g.family = 0;
 	memset(f.g.tally, 0, sizeof(f.g.tally));
 	f.g.nignored = 0;
 	s = render(&f.g, CSTAT_REPORT_TEXT, false);
-	assert_string_equal(s, "cregress: alpha 0.05 (holm over 0 "
-			       "comparisons), 95% intervals, threshold 5% "
-			       "unless a rule says otherwise\n\n0 regressions, "
-			       "0 improvements, 0 unchanged, 0 inconclusive\n");
+	assert_string_equal(s,
+			    "cregress: alpha 0.05 (holm over 0 "
+			    "tested comparisons), 95% intervals, threshold 5% "
+			    "unless a rule says otherwise\n\n0 regressions, "
+			    "0 improvements, 0 unchanged, 0 inconclusive\n");
 	free(s);
 	s = render(&f.g, CSTAT_REPORT_MARKDOWN, false);
 	assert_non_null(strstr(s, "No regressions."));
