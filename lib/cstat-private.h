@@ -213,6 +213,12 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 		     unsigned long column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* Go's wording for a system error (strerror, lower-case first letter:
+ * "no such file or directory") into buf. */
+void cstat__errno_text(int err, char *buf, size_t size);
+/* The CSTAT_E* code for an errno value (CSTAT_EIO for the unknown). */
+int cstat__errno_code(int err);
+
 /*
  * Decodes the UTF-8 character at s (n >= 1 bytes) as Go's utf8.DecodeRune:
  * *c gets the code point and the length is returned; an invalid, overlong,

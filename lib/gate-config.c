@@ -1538,52 +1538,6 @@ out_free_nodes:
 	return rc;
 }
 
-/* Go's wording for system errors, as reader.c words them: strerror with
- * a lower-case first letter. */
-static void
-errno_text(int err, char *buf, size_t size)
-{
-	const char *s;
-
-	switch (err) {
-	case ENOENT:
-		s = "no such file or directory";
-		break;
-	case EACCES:
-		s = "permission denied";
-		break;
-	case EISDIR:
-		s = "is a directory";
-		break;
-	case ENOTDIR:
-		s = "not a directory";
-		break;
-	default:
-		s = strerror(err);
-	}
-	snprintf(buf, size, "%s", s);
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-}
-
-static int
-errno_code(int err)
-{
-	switch (err) {
-	case ENOENT:
-		return CSTAT_ENOENT;
-	case EACCES:
-	case EPERM:
-		return CSTAT_EACCES;
-	case EISDIR:
-		return CSTAT_EISDIR;
-	case ENOMEM:
-		return CSTAT_ENOMEM;
-	default:
-		return CSTAT_EIO;
-	}
-}
-
 /* Reads all of fd into *data (*len bytes). @return 0 or an errno value. */
 static int
 read_all(int fd, char **data, size_t *len)
@@ -1617,9 +1571,9 @@ cstat_gate_config_load(cstat_gate_config *c, const char *path,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		errno_text(err, why, sizeof(why));
+		cstat__errno_text(err, why, sizeof(why));
 		cstat__diag_set(d, NULL, 0, 0, "open %s: %s", path, why);
-		return errno_code(err);
+		return cstat__errno_code(err);
 	}
 	err = read_all(fd, &data, &len);
 	close(fd);
@@ -1627,9 +1581,9 @@ cstat_gate_config_load(cstat_gate_config *c, const char *path,
 		free(data);
 		if (err == ENOMEM)
 			return CSTAT_ENOMEM;
-		errno_text(err, why, sizeof(why));
+		cstat__errno_text(err, why, sizeof(why));
 		cstat__diag_set(d, NULL, 0, 0, "read %s: %s", path, why);
-		return errno_code(err);
+		return cstat__errno_code(err);
 	}
 	rc = cstat_gate_config_load_mem(c, data, len, path, d);
 	free(data);

@@ -145,51 +145,6 @@ cstat_reader_free(cstat_reader *r)
 	free(r);
 }
 
-/* Go's wording for system errors: strerror with a lower-case first letter. */
-static void
-errno_text(int err, char *buf, size_t size)
-{
-	const char *s;
-
-	switch (err) {
-	case ENOENT:
-		s = "no such file or directory";
-		break;
-	case EACCES:
-		s = "permission denied";
-		break;
-	case EISDIR:
-		s = "is a directory";
-		break;
-	case ENOTDIR:
-		s = "not a directory";
-		break;
-	default:
-		s = strerror(err);
-	}
-	snprintf(buf, size, "%s", s);
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-}
-
-static int
-errno_code(int err)
-{
-	switch (err) {
-	case ENOENT:
-		return CSTAT_ENOENT;
-	case EACCES:
-	case EPERM:
-		return CSTAT_EACCES;
-	case EISDIR:
-		return CSTAT_EISDIR;
-	case ENOMEM:
-		return CSTAT_ENOMEM;
-	default:
-		return CSTAT_EIO;
-	}
-}
-
 /* Forgets the previous file's configuration and position. */
 static int
 reader_reset(cstat_reader *r, const char *path, const char *label)
@@ -226,10 +181,10 @@ cstat_reader_open(cstat_reader *r, const char *path, const char *label,
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			int err = errno;
-			errno_text(err, why, sizeof(why));
+			cstat__errno_text(err, why, sizeof(why));
 			cstat__diag_set(d, NULL, 0, 0, "open %s: %s", path,
 					why);
-			return errno_code(err);
+			return cstat__errno_code(err);
 		}
 	}
 	rc = reader_reset(r, path, label);
@@ -310,13 +265,13 @@ next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 		if (got < 0) {
 			int err = errno;
 			char why[128];
-			errno_text(err, why, sizeof(why));
+			cstat__errno_text(err, why, sizeof(why));
 			cstat__diag_set(d, r->label, 0, 0,
 					"%s:%lu: read %s: %s", r->label,
 					r->line, r->path, why);
 			/* The message carries the position itself. */
 			d->line = 0;
-			return errno_code(err);
+			return cstat__errno_code(err);
 		}
 		if (got == 0)
 			r->eof = true;
@@ -934,8 +889,10 @@ int
 cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 		  struct cstat_diag *d)
 {
-	const char *line;
-	size_t len;
+	/* Set by next_line(); initialized only because inlining the error
+	 * paths makes gcc unsure of that. */
+	const char *line = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (!r || !res)

@@ -6,6 +6,7 @@
  * without a malloc per token: strings are interned once into an arena and
  * referred to by dense 32-bit ids from then on.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,5 +622,50 @@ cstat__unicode_space(unsigned long c)
 		return true;
 	default:
 		return c >= 0x2000 && c <= 0x200a;
+	}
+}
+
+/* Go's wording for system errors: strerror with a lower-case first letter. */
+void
+cstat__errno_text(int err, char *buf, size_t size)
+{
+	const char *s;
+
+	switch (err) {
+	case ENOENT:
+		s = "no such file or directory";
+		break;
+	case EACCES:
+		s = "permission denied";
+		break;
+	case EISDIR:
+		s = "is a directory";
+		break;
+	case ENOTDIR:
+		s = "not a directory";
+		break;
+	default:
+		s = strerror(err);
+	}
+	snprintf(buf, size, "%s", s);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+int
+cstat__errno_code(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return CSTAT_ENOENT;
+	case EACCES:
+	case EPERM:
+		return CSTAT_EACCES;
+	case EISDIR:
+		return CSTAT_EISDIR;
+	case ENOMEM:
+		return CSTAT_ENOMEM;
+	default:
+		return CSTAT_EIO;
 	}
 }

@@ -78,6 +78,17 @@ print_diag(const struct cstat_diag *d)
 		fprintf(stderr, "%s%s\n", d->line ? "" : PROG ": ", msg);
 }
 
+/* An error from the library: its diagnostic, or just the error's text
+ * when there is none (out of memory). */
+static void
+print_error(int rc, const struct cstat_diag *d)
+{
+	if (rc == CSTAT_ENOMEM)
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+	else
+		print_diag(d);
+}
+
 static void
 on_syntax(void *ctx, const struct cstat_diag *d)
 {
@@ -215,11 +226,7 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 			continue;
 		}
 		if (rc < 0) {
-			if (rc == CSTAT_ENOMEM)
-				fprintf(stderr, "%s: %s\n", PROG,
-					cstat_strerror(rc));
-			else
-				print_diag(&d);
+			print_error(rc, &d);
 			break;
 		}
 		struct cstat_result half = *res;
@@ -395,11 +402,7 @@ main(int argc, char **argv)
 	if (config) {
 		rc = cstat_gate_config_load(gc, config, &d);
 		if (rc) {
-			if (rc == CSTAT_ENOMEM)
-				fprintf(stderr, "%s: %s\n", PROG,
-					cstat_strerror(rc));
-			else
-				print_diag(&d);
+			print_error(rc, &d);
 			goto out;
 		}
 	}
@@ -420,10 +423,7 @@ main(int argc, char **argv)
 	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
 	if (rc) {
-		if (rc == CSTAT_ENOMEM)
-			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
-		else
-			print_diag(&d);
+		print_error(rc, &d);
 		goto out;
 	}
 	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
@@ -441,11 +441,7 @@ main(int argc, char **argv)
 		rc = cstat_builder_read(builder, reader, inputs, threads(),
 					on_syntax, NULL, &d);
 		if (rc) {
-			if (rc == CSTAT_ENOMEM)
-				fprintf(stderr, "%s: %s\n", PROG,
-					cstat_strerror(rc));
-			else
-				print_diag(&d);
+			print_error(rc, &d);
 			goto out;
 		}
 	}

@@ -4,9 +4,10 @@
  * The input is split at the first NUL byte into two files, so both the
  * per-file configuration reset and the cross-file unit metadata get
  * exercised; every result goes through the builder, the tables are built
- * and rendered in every format.  Any crash, leak or sanitizer report is a
- * finding.  tests/fuzz/replay.c runs the same function over the saved
- * corpus in the normal test suite.
+ * and rendered in every format, and the regression gate judges them (with
+ * calibration) and writes every report.  Any crash, leak or sanitizer report is
+ * a finding.  tests/fuzz/replay.c runs the same function over the saved corpus
+ * in the normal test suite.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -60,8 +61,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sink) {
 			cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink, sink);
 			cstat_tables_write(t, CSTAT_FORMAT_CSV, sink, sink);
-			fclose(sink);
 		}
+		cstat_gate_config *gc = NULL;
+		cstat_gate *g = NULL;
+		if (cstat_gate_config_new(&gc) == 0 &&
+		    cstat_gate_new(&g, t, gc, r, true) == 0 && sink) {
+			for (int f = CSTAT_REPORT_TEXT;
+			     f <= CSTAT_REPORT_CALIBRATION; f++)
+				cstat_gate_write(g, f, f % 2, sink);
+			cstat_gate_explain(g, "*", sink);
+		}
+		cstat_gate_free(g);
+		cstat_gate_config_free(gc);
+		if (sink)
+			fclose(sink);
 		for (size_t i = 0; i < cstat_tables_count(t); i++) {
 			struct cstat_cell c;
 			(void)cstat_table_unit(t, i);
