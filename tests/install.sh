@@ -19,8 +19,11 @@ pcopt="--define-variable=prefix=$dest$prefix"
 cflags=$(pkg-config "$pcopt" --cflags libcstat)
 libs=$(pkg-config "$pcopt" --libs libcstat)
 libdir=$(pkg-config "$pcopt" --variable=libdir libcstat)
+# A static link needs libcstat's own dependencies (cJSON, GSL), which the
+# .pc file lists for --static.
+static_libs=$(pkg-config "$pcopt" --static --libs-only-l libcstat | sed 's/-lcstat//')
 cc -std=c11 $cflags "$src/docs/examples/embed.c" $libs -o "$dest/embed-shared"
-cc -std=c11 $cflags "$src/docs/examples/embed.c" "$libdir/libcstat.a" -lm -pthread -o "$dest/embed-static"
+cc -std=c11 $cflags "$src/docs/examples/embed.c" "$libdir/libcstat.a" $static_libs -o "$dest/embed-static"
 cd "$src/testdata/conformance/edge-mismatch"
 LD_LIBRARY_PATH="$libdir" "$dest/embed-shared" a.txt b.txt | grep -q "B-8 sec/op: +47.62% (p=0.002)"
 "$dest/embed-static" a.txt b.txt | grep -q "B-8 sec/op: +47.62% (p=0.002)"
