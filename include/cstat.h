@@ -364,19 +364,56 @@ CSTAT_EXPORT int cstat_table_key(const cstat_tables *t, size_t i, size_t k,
 				 const char **name, const char **value);
 /* Whether table i's unit has assume=exact metadata. */
 CSTAT_EXPORT bool cstat_table_exact(const cstat_tables *t, size_t i);
+/*
+ * Whether higher values are better in table i: its unit has better=higher
+ * metadata, or is a throughput unit (cstat_unit_class_of()) without
+ * better=lower.  Renderers colour changes by it.
+ */
+CSTAT_EXPORT bool cstat_table_higher_better(const cstat_tables *t, size_t i);
+
+/*
+ * Output settings of built tables, for every format.
+ *   "stats"    a list of extra summary statistics, separated by commas or
+ *              spaces: mean, stddev, min, max, cv, n, and percentiles
+ *              pNN such as p50, p90, p99.9; "" for none (the default).
+ *   "samples"  "true" or "false": JSON output lists every value.
+ * @return 0; CSTAT_EINVAL with d->message naming the bad key or value;
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_tables_set(cstat_tables *t, const char *key,
+				  const char *value, struct cstat_diag *d);
+/* The number of extra statistics set with "stats". */
+CSTAT_EXPORT size_t cstat_tables_stat_count(const cstat_tables *t);
+/* The name of extra statistic k ("p90"), or NULL. */
+CSTAT_EXPORT const char *cstat_tables_stat_name(const cstat_tables *t,
+						size_t k);
+/*
+ * Extra statistic k of cell (r, c) of table i into *out: NaN for an empty
+ * cell or too few values (stddev and cv need 2).  Mean, standard
+ * deviation (n - 1) and percentiles (linear interpolation between order
+ * statistics, GSL's gsl_stats_quantile_from_sorted_data) come from GSL.
+ * @return 0 or CSTAT_EINVAL (an index out of range).
+ */
+CSTAT_EXPORT int cstat_table_cell_stat(const cstat_tables *t, size_t i,
+				       size_t r, size_t c, size_t k,
+				       double *out);
 
 /* ------------------------------------------------------------------------
  * Rendering.
  */
 enum cstat_format {
-	CSTAT_FORMAT_TEXT, /* benchstat's text tables with footnotes */
-	CSTAT_FORMAT_CSV,  /* benchstat's CSV; warnings go to warn */
+	CSTAT_FORMAT_TEXT,     /* benchstat's text tables with footnotes */
+	CSTAT_FORMAT_CSV,      /* benchstat's CSV; warnings go to warn */
+	CSTAT_FORMAT_HTML,     /* one self-contained page with plots */
+	CSTAT_FORMAT_MARKDOWN, /* GitHub-flavoured tables */
+	CSTAT_FORMAT_JSON,     /* versioned schema, docs/cstat.md */
 };
 
 /*
  * Writes the tables to out in format fmt.  CSV warnings go to warn, one per
  * line ("D7: message"); warn may be NULL to drop them.
- * @return 0, CSTAT_EINVAL (unknown format) or CSTAT_EIO (a write failed).
+ * @return 0, CSTAT_EINVAL (unknown format), CSTAT_EIO (a write failed) or
+ *         CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
 				    enum cstat_format fmt, FILE *out,
@@ -580,7 +617,7 @@ enum cstat_report {
 /*
  * Writes the report.  strict marks inconclusive comparisons as failures
  * where the format has failures (junit, github).
- * @return 0, CSTAT_EINVAL (unknown format) or CSTAT_EIO.
+ * @return 0, CSTAT_EINVAL (unknown format), CSTAT_EIO or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, int format, bool strict,
 				  FILE *out);

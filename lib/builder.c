@@ -1018,6 +1018,7 @@ cstat_tables_free(cstat_tables *t)
 		free(tb->summary);
 	}
 	free(t->tables);
+	free(t->stats);
 	free(t->key_fields);
 	free(t->col_fields);
 	cstat__vpool_release(&t->values);
@@ -1472,6 +1473,17 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	const char *assume =
 		cstat_reader_unit_meta(bd->opts->units, unit_str, "assume");
 	t->exact = assume && strcmp(assume, "exact") == 0;
+	/* Which way is better, for renderers that colour changes: the
+	 * unit's better= metadata, else its class (throughput is higher). */
+	const char *better =
+		cstat_reader_unit_meta(bd->opts->units, unit_str, "better");
+	if (better && strcmp(better, "higher") == 0)
+		t->higher_better = true;
+	else if (better && strcmp(better, "lower") == 0)
+		t->higher_better = false;
+	else
+		t->higher_better =
+			cstat_unit_class_of(unit_str) == CSTAT_CLASS_THROUGHPUT;
 
 	/* Rows and columns, sorted in the global order of their keys. */
 	t->nrows = bt->ntrows;
@@ -1842,6 +1854,14 @@ cstat_table_exact(const cstat_tables *t, size_t i)
 	return tb && tb->exact;
 }
 
+bool
+cstat_table_higher_better(const cstat_tables *t, size_t i)
+{
+	const struct cstat__table *tb = get_table(t, i);
+
+	return tb && tb->higher_better;
+}
+
 int
 cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		   FILE *warn)
@@ -1853,6 +1873,12 @@ cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		return cstat__render_text(t, out);
 	case CSTAT_FORMAT_CSV:
 		return cstat__render_csv(t, out, warn);
+	case CSTAT_FORMAT_HTML:
+		return cstat__render_html(t, out);
+	case CSTAT_FORMAT_MARKDOWN:
+		return cstat__render_markdown(t, out);
+	case CSTAT_FORMAT_JSON:
+		return cstat__render_json(t, out);
 	default:
 		return CSTAT_EINVAL;
 	}

@@ -127,3 +127,43 @@ cstat__format_cmp(const struct cstat__cell *c, uint32_t base_n, char *buf,
 		buf[n] = '\0';
 	}
 }
+
+/* Adds the ids not yet in fn, in order. */
+static int
+note(struct cstat__footnotes *fn, const uint32_t *ids, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
+			;
+		if (i < fn->n)
+			continue;
+		if (cstat__grow((void **)&fn->ids, &fn->cap, fn->n + 1,
+				sizeof(*fn->ids)))
+			return CSTAT_ENOMEM;
+		fn->ids[fn->n++] = ids[k];
+	}
+	return 0;
+}
+
+int
+cstat__number_footnotes(const struct cstat__table *tb,
+			struct cstat__footnotes *fn)
+{
+	int rc = 0;
+
+	for (size_t r = 0; r < tb->nrows && !rc; r++) {
+		for (size_t c = 0; c < tb->ncols && !rc; c++) {
+			const struct cstat__cell *ce =
+				&tb->cells[r * tb->ncols + c];
+			if (!ce->present)
+				continue;
+			rc = note(fn, ce->warn, ce->nwarn);
+			if (!rc && c > 0 && ce->has_cmp)
+				rc = note(fn, ce->cmpwarn, ce->ncmpwarn);
+		}
+	}
+	for (size_t c = 0; c < tb->ncols && !rc && tb->nrows > 1; c++)
+		rc = note(fn, tb->summary[c].warn, tb->summary[c].nwarn);
+	return rc;
+}

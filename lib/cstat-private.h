@@ -213,6 +213,12 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 		     unsigned long column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * The escape of an ASCII byte in GitHub-flavoured Markdown text (table
+ * cells included: "|" becomes "\\|"), or NULL to keep it as it is.
+ */
+const char *cstat__md_escape(char ch);
+
 /* Go's wording for a system error (strerror, lower-case first letter:
  * "no such file or directory") into buf. */
 void cstat__errno_text(int err, char *buf, size_t size);

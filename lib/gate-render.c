@@ -251,37 +251,8 @@ spaces(struct wr *w, size_t n)
 static const char *
 esc_ascii(enum esc e, char ch)
 {
-	if (e == ESC_MD) {
-		switch (ch) {
-		case '\n':
-		case '\r':
-			return " ";
-		case '\\':
-			return "\\\\";
-		case '|':
-			return "\\|";
-		case '*':
-			return "\\*";
-		case '_':
-			return "\\_";
-		case '`':
-			return "\\`";
-		case '<':
-			return "\\<";
-		case '>':
-			return "\\>";
-		case '[':
-			return "\\[";
-		case ']':
-			return "\\]";
-		case '&': /* "&lt;" would become an entity */
-			return "\\&";
-		case '~': /* "~~" is strikethrough */
-			return "\\~";
-		default:
-			return NULL;
-		}
-	}
+	if (e == ESC_MD)
+		return cstat__md_escape(ch);
 	switch (ch) {
 	case '%':
 		return "%25";
@@ -1100,10 +1071,45 @@ add_count(cJSON *o, const char *key, size_t n)
 	return add(o, key, cJSON_CreateRaw(num));
 }
 
+/*
+ * A JSON string of s with every byte that is not valid UTF-8 replaced by
+ * U+FFFD: cJSON copies bytes >= 0x80 as they are, and a benchmark name
+ * can hold any bytes.
+ */
+static cJSON *
+create_utf8(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	struct cstat__buf b = {0};
+	cJSON *item;
+
+	while (i < len) {
+		unsigned long rune;
+		size_t n = cstat__utf8_decode((const unsigned char *)s + i,
+					      len - i, &rune);
+		if (rune == 0xfffd && n == 1) { /* not valid UTF-8 */
+			if (cstat__buf_adds(&b, "\xef\xbf\xbd")) {
+				cstat__buf_release(&b);
+				return NULL;
+			}
+			i++;
+			continue;
+		}
+		if (cstat__buf_add(&b, s + i, n)) {
+			cstat__buf_release(&b);
+			return NULL;
+		}
+		i += n;
+	}
+	item = cJSON_CreateString(b.data ? b.data : "");
+	cstat__buf_release(&b);
+	return item;
+}
+
 static bool
 add_str(cJSON *o, const char *key, const char *s)
 {
-	return add(o, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	return add(o, key, s ? create_utf8(s) : cJSON_CreateNull());
 }
 
 static bool

@@ -6,6 +6,7 @@
  * stream as spreadsheet references ("D7: message") so the CSV itself stays
  * a clean grid.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,10 +123,14 @@ warn(struct csv *c, const struct cstat_tables *t, const uint32_t *ids, size_t n)
 			c->err = CSTAT_EIO;
 }
 
+/* The field where input column exp starts: center, CI, the extra
+ * statistics (-stats), then for later columns vs base and P. */
 static size_t
-start_col(size_t exp)
+start_col(const struct cstat_tables *t, size_t exp)
 {
-	return exp == 0 ? 1 : 1 + 2 + (exp - 1) * 4;
+	size_t k = t->nstats;
+
+	return exp == 0 ? 1 : 1 + 2 + k + (exp - 1) * (4 + k);
 }
 
 static void
@@ -136,18 +141,20 @@ render_table(struct csv *c, const struct cstat_tables *t,
 
 	for (size_t f = 0; f < t->ncol_fields; f++) {
 		for (size_t e = 0; e < tb->ncols; e++) {
-			clear_to(c, start_col(e));
+			clear_to(c, start_col(t, e));
 			field(c,
 			      cstat__tstr(
 				      t, tb->col_vals[e * t->ncol_fields + f]));
 		}
-		clear_to(c, start_col(tb->ncols));
+		clear_to(c, start_col(t, tb->ncols));
 		emit(c);
 	}
 	for (size_t e = 0; e < tb->ncols; e++) {
-		clear_to(c, start_col(e));
+		clear_to(c, start_col(t, e));
 		field(c, cstat__tstr(t, tb->unit));
 		field(c, "CI");
+		for (size_t k = 0; k < t->nstats; k++)
+			field(c, t->stats[k].name);
 		if (e > 0) {
 			field(c, "vs base");
 			field(c, "P");
@@ -162,12 +169,23 @@ render_table(struct csv *c, const struct cstat_tables *t,
 				&tb->cells[r * tb->ncols + e];
 			if (!cell->present)
 				continue;
-			clear_to(c, start_col(e));
+			clear_to(c, start_col(t, e));
 			warn(c, t, cell->warn, cell->nwarn);
 			cstat__fmt_go_float(num, cell->center);
 			cstat__pct_range(cell, ci, sizeof(ci));
 			field(c, num);
 			field(c, ci);
+			for (size_t k = 0; k < t->nstats; k++) {
+				double v = cstat__cell_stat(t, cell, k);
+				/* Raw numbers, as the centers; empty when
+				 * there are too few values. */
+				if (isnan(v))
+					field(c, "");
+				else {
+					cstat__fmt_go_float(num, v);
+					field(c, num);
+				}
+			}
 			if (e > 0 && cell->has_cmp) {
 				warn(c, t, cell->cmpwarn, cell->ncmpwarn);
 				cstat__format_delta(cell, base->center, num,
@@ -183,14 +201,14 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	field(c, "geomean");
 	for (size_t e = 0; e < tb->ncols; e++) {
 		const struct cstat__summary *s = &tb->summary[e];
-		clear_to(c, start_col(e));
+		clear_to(c, start_col(t, e));
 		warn(c, t, s->warn, s->nwarn);
 		if (s->has_summary) {
 			cstat__fmt_go_float(num, s->summary);
 			field(c, num);
 		}
 		if (e > 0) {
-			clear_to(c, start_col(e) + 2);
+			clear_to(c, start_col(t, e) + 2 + t->nstats);
 			if (s->has_ratio) {
 				cstat__fmt_percent(num, sizeof(num),
 						   (s->ratio - 1) * 100);
@@ -200,7 +218,7 @@ render_table(struct csv *c, const struct cstat_tables *t,
 			}
 		}
 	}
-	clear_to(c, start_col(tb->ncols));
+	clear_to(c, start_col(t, tb->ncols));
 	emit(c);
 }
 

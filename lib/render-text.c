@@ -7,6 +7,7 @@
  * the test note, a geomean row when there is more than one benchmark, and
  * footnotes numbered in order of first use.  The layout itself is texttab's.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,45 +18,23 @@
 #include "texttab.h"
 #include "units.h"
 
-#define CENTER_COLS 3 /* center, interval, footnotes */
-#define DELTA_COLS 3  /* delta, (p=... n=...), footnotes */
+#define DELTA_COLS 3 /* delta, (p=... n=...), footnotes */
 
+/* A column's center cells: center, interval, footnotes, then one cell per
+ * extra statistic (-stats). */
 static size_t
-start_col(size_t exp)
+center_cols(const struct cstat_tables *t)
+{
+	return 3 + t->nstats;
+}
+
+/* The layout column where input column exp starts (0 is the labels). */
+static size_t
+start_col(const struct cstat_tables *t, size_t exp)
 {
 	return exp == 0 ? 1
-			: 1 + CENTER_COLS +
-				  (exp - 1) * (CENTER_COLS + DELTA_COLS);
-}
-
-/* The warnings of a table in first-use order: footnote i + 1 is ids[i]. */
-struct footnotes {
-	uint32_t *ids;
-	size_t n, cap;
-};
-
-static int
-push_id(struct footnotes *fn, uint32_t id)
-{
-	if (cstat__grow((void **)&fn->ids, &fn->cap, fn->n + 1,
-			sizeof(*fn->ids)))
-		return CSTAT_ENOMEM;
-	fn->ids[fn->n++] = id;
-	return 0;
-}
-
-/* Notes warnings in the order the rows will show them. */
-static int
-note(struct footnotes *fn, const uint32_t *ids, size_t n)
-{
-	for (size_t k = 0; k < n; k++) {
-		size_t i;
-		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
-			;
-		if (i == fn->n && push_id(fn, ids[k]))
-			return CSTAT_ENOMEM;
-	}
-	return 0;
+			: 1 + center_cols(t) +
+				  (exp - 1) * (center_cols(t) + DELTA_COLS);
 }
 
 static void
@@ -81,8 +60,8 @@ superscript(struct cstat__buf *b, size_t i)
  * fn says; text is the calling thread's scratch.
  */
 static int
-warn(struct cstat__ttab *o, const struct footnotes *fn, struct cstat__buf *text,
-     size_t col, const uint32_t *ids, size_t n)
+warn(struct cstat__ttab *o, const struct cstat__footnotes *fn,
+     struct cstat__buf *text, size_t col, const uint32_t *ids, size_t n)
 {
 	/*
 	 * An empty footnote cell has no margin and no width, so it changes
@@ -118,7 +97,7 @@ static int
 header(struct cstat__ttab *o, const struct cstat_tables *t,
        const struct cstat__table *tb)
 {
-	size_t nf = t->ncol_fields, redge = start_col(tb->ncols + 1);
+	size_t nf = t->ncol_fields, redge = start_col(t, tb->ncols + 1);
 	int rc = 0;
 
 	/*
@@ -135,7 +114,7 @@ header(struct cstat__ttab *o, const struct cstat_tables *t,
 					   tb->col_vals[(c - 1) * nf + g];
 			if (!boundary)
 				continue;
-			size_t l = start_col(start), r = start_col(c);
+			size_t l = start_col(t, start), r = start_col(t, c);
 			rc = cell(o, l, r - l,
 				  cstat__tstr(t, tb->col_vals[start * nf + f]),
 				  CSTAT__TTAB_CENTER, " \u2502 ");
@@ -148,9 +127,12 @@ header(struct cstat__ttab *o, const struct cstat_tables *t,
 		return rc;
 	cstat__ttab_row(o);
 	for (size_t i = 0; i < tb->ncols && !rc; i++) {
-		size_t l = start_col(i);
-		rc = cell(o, l, CENTER_COLS, cstat__tstr(t, tb->unit),
-			  CSTAT__TTAB_CENTER, " \u2502 ");
+		size_t l = start_col(t, i);
+		rc = cell(o, l, 3, cstat__tstr(t, tb->unit), CSTAT__TTAB_CENTER,
+			  " \u2502 ");
+		for (size_t k = 0; k < t->nstats && !rc; k++)
+			rc = cell(o, l + 3 + k, 1, t->stats[k].name,
+				  CSTAT__TTAB_RIGHT, "  ");
 		if (!rc && i > 0)
 			rc = cell(o, CSTAT__TTAB_HERE, DELTA_COLS, "vs base",
 				  CSTAT__TTAB_LEFT, "  ");
@@ -165,7 +147,7 @@ header(struct cstat__ttab *o, const struct cstat_tables *t,
 static int
 data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 	 const struct cstat__table *tb, size_t r, int class,
-	 const struct footnotes *fn, struct cstat__buf *text)
+	 const struct cstat__footnotes *fn, struct cstat__buf *text)
 {
 	const struct cstat__cell *row = &tb->cells[r * tb->ncols];
 	double centers[64], *cv = centers;
@@ -195,7 +177,7 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		if (!ce->present)
 			continue;
 		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
-		size_t col = start_col(c);
+		size_t col = start_col(t, c);
 		rc = cell(o, col, 1, num, CSTAT__TTAB_RIGHT, NULL);
 		cstat__pct_range(ce, txt, sizeof(txt));
 		if (!rc)
@@ -203,6 +185,20 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 				  " \u00b1 ");
 		if (!rc)
 			rc = warn(o, fn, text, col + 2, ce->warn, ce->nwarn);
+		for (size_t k = 0; k < t->nstats && !rc; k++) {
+			double v = cstat__cell_stat(t, ce, k);
+			int kind = t->stats[k].kind;
+			/* Values in the row's scale, beside its centers. */
+			if (kind == CSTAT__STAT_N || kind == CSTAT__STAT_CV ||
+			    isnan(v))
+				cstat__stat_format(t, tb, k, v, num,
+						   sizeof(num));
+			else
+				cstat__scaler_format(&sc, v, num, sizeof(num));
+			rc = cell(o, col + 3 + k, 1, num, CSTAT__TTAB_RIGHT,
+				  "  ");
+		}
+		col += center_cols(t) - 3;
 		if (rc || c == 0 || !ce->has_cmp)
 			continue;
 		cstat__format_delta(ce, row[0].center, num, sizeof(num));
@@ -222,7 +218,7 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 static int
 summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
 	    const struct cstat__table *tb, int class,
-	    const struct footnotes *fn, struct cstat__buf *text)
+	    const struct cstat__footnotes *fn, struct cstat__buf *text)
 {
 	char num[512];
 	int rc;
@@ -235,62 +231,45 @@ summary_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		if (s->has_summary) {
 			cstat__scale_format(s->summary, class, num,
 					    sizeof(num));
-			rc = cell(o, start_col(c), 1, num, CSTAT__TTAB_RIGHT,
+			rc = cell(o, start_col(t, c), 1, num, CSTAT__TTAB_RIGHT,
 				  NULL);
 		}
 		if (!rc && c > 0) {
 			if (s->has_ratio) {
 				cstat__fmt_percent(num, sizeof(num),
 						   (s->ratio - 1) * 100);
-				rc = cell(o, start_col(c) + CENTER_COLS, 1, num,
-					  CSTAT__TTAB_RIGHT, NULL);
+				rc = cell(o, start_col(t, c) + center_cols(t),
+					  1, num, CSTAT__TTAB_RIGHT, NULL);
 			} else {
-				rc = cell(o, start_col(c) + CENTER_COLS, 1, "?",
-					  CSTAT__TTAB_LEFT, NULL);
+				rc = cell(o, start_col(t, c) + center_cols(t),
+					  1, "?", CSTAT__TTAB_LEFT, NULL);
 			}
 		}
 		if (!rc)
-			rc = warn(o, fn, text, start_col(c + 1) - 1, s->warn,
-				  s->nwarn);
+			rc = warn(o, fn, text,
+				  c == 0 ? start_col(t, 0) + 2
+					 : start_col(t, c + 1) - 1,
+				  s->warn, s->nwarn);
 	}
-	return rc;
-}
-
-/* Footnote numbers in first-use order: rows in order, geomean last. */
-static int
-number_footnotes(const struct cstat__table *tb, struct footnotes *fn)
-{
-	int rc = 0;
-
-	for (size_t r = 0; r < tb->nrows && !rc; r++) {
-		for (size_t c = 0; c < tb->ncols && !rc; c++) {
-			const struct cstat__cell *ce =
-				&tb->cells[r * tb->ncols + c];
-			if (!ce->present)
-				continue;
-			rc = note(fn, ce->warn, ce->nwarn);
-			if (!rc && c > 0 && ce->has_cmp)
-				rc = note(fn, ce->cmpwarn, ce->ncmpwarn);
-		}
-	}
-	for (size_t c = 0; c < tb->ncols && !rc && tb->nrows > 1; c++)
-		rc = note(fn, tb->summary[c].warn, tb->summary[c].nwarn);
 	return rc;
 }
 
 /* Cells a share of rows will need, for cstat__ttab_reserve(). */
 static size_t
-cells_for(const struct cstat__table *tb, size_t nrows)
+cells_for(const struct cstat_tables *t, const struct cstat__table *tb,
+	  size_t nrows)
 {
 	/* The label, three cells in the baseline column and five in each
-	 * other column (footnote cells only when there are footnotes). */
-	return (nrows + 1) * (1 + 3 + (tb->ncols ? tb->ncols - 1 : 0) * 5);
+	 * other column (footnote cells only when there are footnotes), and
+	 * the extra statistics. */
+	return (nrows + 1) * (1 + 3 + (tb->ncols ? tb->ncols - 1 : 0) * 5 +
+			      tb->ncols * t->nstats);
 }
 
 struct rows_job {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
-	const struct footnotes *fn;
+	const struct cstat__footnotes *fn;
 	struct cstat__ttab *o;
 	size_t r0, r1;
 	int class;
@@ -321,7 +300,7 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	     FILE *out)
 {
 	struct cstat__ttab *parts[2] = {NULL, NULL};
-	struct footnotes fn = {0};
+	struct cstat__footnotes fn = {0};
 	struct cstat__buf text = {0};
 	int class = cstat__unit_class(cstat__tstr(t, tb->unit));
 	size_t split = tb->nrows;
@@ -331,15 +310,15 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 
 	if (t->threads > 1 && tb->nrows >= 2048)
 		split = tb->nrows / 2;
-	rc = number_footnotes(tb, &fn);
+	rc = cstat__number_footnotes(tb, &fn);
 	if (!rc)
 		rc = cstat__ttab_new(&parts[0]);
 	if (!rc)
 		rc = cstat__ttab_reserve(parts[0],
-					 cells_for(tb, split) +
+					 cells_for(t, tb, split) +
 						 (t->ncol_fields + 1) *
 							 (2 * tb->ncols + 2),
-					 cells_for(tb, split) * 16);
+					 cells_for(t, tb, split) * 16);
 	if (!rc)
 		rc = header(parts[0], t, tb);
 	struct rows_job second = {t, tb, &fn, NULL, split, tb->nrows, class, 0};
@@ -347,8 +326,8 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 		rc = cstat__ttab_new(&parts[1]);
 		if (!rc)
 			rc = cstat__ttab_reserve(
-				parts[1], cells_for(tb, tb->nrows - split),
-				cells_for(tb, tb->nrows - split) * 16);
+				parts[1], cells_for(t, tb, tb->nrows - split),
+				cells_for(t, tb, tb->nrows - split) * 16);
 		second.o = parts[1];
 		if (!rc)
 			threaded = pthread_create(&th, NULL, rows_main,

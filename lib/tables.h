@@ -43,6 +43,7 @@ struct cstat__summary {
 struct cstat__table {
 	uint32_t unit;	    /* string id */
 	bool exact;	    /* unit has assume=exact */
+	bool higher_better; /* better=higher metadata, or a throughput unit */
 	uint32_t *key_vals; /* by table field (tables->key_fields) */
 	size_t nrows, ncols;
 	uint32_t *row_labels; /* string ids */
@@ -65,7 +66,46 @@ struct cstat_tables {
 	size_t ntables;
 	double alpha, confidence;
 	unsigned threads; /* for rendering, as built with */
+	/* Extra summary columns (-stats), in order, and whether JSON output
+	 * lists every value (-samples); set by cstat_tables_set(). */
+	struct cstat__stat *stats;
+	size_t nstats;
+	bool samples;
 };
+
+/* An extra summary statistic (-stats). */
+enum cstat__stat_kind {
+	CSTAT__STAT_MEAN,
+	CSTAT__STAT_STDDEV, /* sample standard deviation (n - 1) */
+	CSTAT__STAT_MIN,
+	CSTAT__STAT_MAX,
+	CSTAT__STAT_CV, /* stddev / mean */
+	CSTAT__STAT_N,
+	CSTAT__STAT_PCT, /* the q quantile */
+};
+
+struct cstat__stat {
+	int kind;      /* enum cstat__stat_kind */
+	double q;      /* CSTAT__STAT_PCT: in [0, 1] */
+	char name[24]; /* as asked for: "mean", "p99.9" */
+};
+
+/*
+ * Statistic k of the tables' -stats list for cell c: NaN when the cell is
+ * empty, or when it needs more values (stddev and cv need 2).  Computed
+ * with GSL from the cell's sorted values.
+ */
+double cstat__cell_stat(const struct cstat_tables *t,
+			const struct cstat__cell *c, size_t k);
+
+/*
+ * Formats statistic k's value v for display in table tb: n as an integer,
+ * cv as a percentage ("3.2%"), the rest scaled as benchstat scales the
+ * unit ("1.234µ").  buf must hold CSTAT__SCALE_SIZE bytes.
+ */
+void cstat__stat_format(const struct cstat_tables *t,
+			const struct cstat__table *tb, size_t k, double v,
+			char *buf, size_t size);
 
 static inline const char *
 cstat__tstr(const struct cstat_tables *t, uint32_t id)
@@ -84,7 +124,25 @@ void cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 void cstat__format_cmp(const struct cstat__cell *c, uint32_t base_n, char *buf,
 		       size_t size);
 
+/* The warnings of a table in first-use order: footnote i + 1 is ids[i]. */
+struct cstat__footnotes {
+	uint32_t *ids;
+	size_t n, cap;
+};
+
+/*
+ * Numbers a table's warnings as benchstat's text output does: rows in
+ * order, each cell's own warnings then its comparison's, the geomean row
+ * (shown with two or more rows) last.  The caller frees fn->ids.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__number_footnotes(const struct cstat__table *tb,
+			    struct cstat__footnotes *fn);
+
 int cstat__render_text(const struct cstat_tables *t, FILE *out);
 int cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warn);
+int cstat__render_html(const struct cstat_tables *t, FILE *out);
+int cstat__render_markdown(const struct cstat_tables *t, FILE *out);
+int cstat__render_json(const struct cstat_tables *t, FILE *out);
 
 #endif /* CSTAT_TABLES_H */

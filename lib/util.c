@@ -669,3 +669,46 @@ cstat__errno_code(int err)
 		return CSTAT_EIO;
 	}
 }
+
+/*
+ * The replacement of an ASCII byte in Markdown text, or NULL to keep it.
+ * Shared by cstat's and cregress's Markdown, so both escape alike.  A backslash
+ * before any ASCII punctuation is a literal in CommonMark, and inside a GFM
+ * table cell
+ * "\|" is how a '|' is written.
+ */
+const char *
+cstat__md_escape(char ch)
+{
+	switch (ch) {
+	case '\n':
+	case '\r':
+		return " ";
+	case '\\':
+		return "\\\\";
+	case '|':
+		return "\\|";
+	case '*':
+		return "\\*";
+	case '_':
+		return "\\_";
+	case '`':
+		return "\\`";
+	case '<':
+		return "\\<";
+	case '>':
+		return "\\>";
+	case '[':
+		return "\\[";
+	case ']':
+		return "\\]";
+	case '&': /* "&lt;" would become an entity */
+		return "\\&";
+	case '~': /* "~~" is strikethrough */
+		return "\\~";
+	case '$': /* "$x$" is math on GitHub */
+		return "\\$";
+	default:
+		return NULL;
+	}
+}

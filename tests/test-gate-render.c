@@ -655,6 +655,29 @@ test_json_numbers_round_trip(void **state)
 	free(s);
 }
 
+/* Names are bytes: what is not UTF-8 becomes U+FFFD, so the JSON parses. */
+static void
+test_json_invalid_utf8(void **state)
+{
+	struct fixture f;
+	cJSON *root;
+	char *s;
+
+	(void)state;
+	fixture_init(&f);
+	f.k[2].name = "Bad\xff\xc3name\xe2\x82";
+	s = render(&f.g, CSTAT_REPORT_JSON, false);
+	root = cJSON_Parse(s);
+	assert_non_null(root);
+	cJSON *c =
+		cJSON_GetArrayItem(cJSON_GetObjectItem(root, "comparisons"), 2);
+	assert_string_equal(cJSON_GetObjectItem(c, "name")->valuestring,
+			    "Bad\xef\xbf\xbd\xef\xbf\xbdname\xef\xbf\xbd"
+			    "\xef\xbf\xbd");
+	cJSON_Delete(root);
+	free(s);
+}
+
 static void
 test_json_detectable_and_infinity(void **state)
 {
@@ -866,6 +889,7 @@ main(void)
 		cmocka_unit_test(test_markdown_escapes_and_extra_columns),
 		cmocka_unit_test(test_json_numbers_round_trip),
 		cmocka_unit_test(test_json_detectable_and_infinity),
+		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_junit_counts_and_escapes),
 		cmocka_unit_test(test_junit_drops_what_xml_cannot_hold),
 		cmocka_unit_test(test_github_commands),

@@ -79,7 +79,9 @@ main(int argc, char **argv)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
+	const char *stats = "";
 	double alpha = 0.05, confidence = 0.95;
+	bool samples = false;
 	const struct cli_flag flags[] = {
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
@@ -93,10 +95,18 @@ main(int argc, char **argv)
 		{"format", CLI_STRING, &format, "format",
 		 "print results in format:\n      text - plain text\n      csv "
 		 " - comma-separated values (warnings will be written to "
-		 "stderr)\n     ",
+		 "stderr)\n      html - a self-contained page with plots\n   "
+		 "   markdown - GitHub-flavoured tables\n      json - "
+		 "every number, schema cstat/1\n     ",
 		 "\"text\""},
 		{"ignore", CLI_STRING, &ignore, "keys",
 		 "ignore variations in keys", NULL},
+		{"samples", CLI_BOOL, &samples, NULL,
+		 "with -format json, list every value", NULL},
+		{"stats", CLI_STRING, &stats, "list",
+		 "add summary columns: mean, stddev, min, max, cv, n, pNN "
+		 "(p90, p99.9)",
+		 NULL},
 		{"row", CLI_STRING, &row, "projection",
 		 "split results into rows by distinct values of projection",
 		 "\".fullname\""},
@@ -155,7 +165,15 @@ main(int argc, char **argv)
 		fmt = CSTAT_FORMAT_TEXT;
 	} else if (strcmp(format, "csv") == 0) {
 		fmt = CSTAT_FORMAT_CSV;
+	} else if (strcmp(format, "html") == 0) {
+		fmt = CSTAT_FORMAT_HTML;
+	} else if (strcmp(format, "markdown") == 0) {
+		fmt = CSTAT_FORMAT_MARKDOWN;
+	} else if (strcmp(format, "json") == 0) {
+		fmt = CSTAT_FORMAT_JSON;
 	} else {
+		/* benchstat's words, kept for scripts that match them;
+		 * -h lists html, markdown and json too. */
 		fprintf(stderr, "%s: -format must be text or csv\n", PROG);
 		status = 2;
 		goto out;
@@ -186,6 +204,17 @@ main(int argc, char **argv)
 	 * before rendering needs its own. */
 	cstat_builder_free(builder);
 	builder = NULL;
+	if (!rc && (*stats || samples)) {
+		rc = cstat_tables_set(tables, "stats", stats, &d);
+		if (!rc)
+			rc = cstat_tables_set(tables, "samples",
+					      samples ? "true" : "false", &d);
+		if (rc == CSTAT_EINVAL) {
+			print_diag(&d, true);
+			status = 2;
+			goto out;
+		}
+	}
 	if (!rc)
 		rc = cstat_tables_write(tables, fmt, stdout, stderr);
 	if (!rc && fflush(stdout) != 0)

@@ -4,10 +4,10 @@
  * The input is split at the first NUL byte into two files, so both the
  * per-file configuration reset and the cross-file unit metadata get
  * exercised; every result goes through the builder, the tables are built
- * and rendered in every format, and the regression gate judges them (with
- * calibration) and writes every report.  Any crash, leak or sanitizer report is
- * a finding.  tests/fuzz/replay.c runs the same function over the saved corpus
- * in the normal test suite.
+ * and rendered in every format (again with -stats and -samples), and the
+ * regression gate judges them (with calibration) and writes every report.  Any
+ * crash, leak or sanitizer report is a finding.  tests/fuzz/replay.c runs the
+ * same function over the saved corpus in the normal test suite.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +61,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sink) {
 			cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink, sink);
 			cstat_tables_write(t, CSTAT_FORMAT_CSV, sink, sink);
+			struct cstat_diag sd;
+			cstat_tables_set(t, "stats", "mean,stddev,cv,p99.9",
+					 &sd);
+			cstat_tables_set(t, "samples", "true", &sd);
+			cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink, sink);
+			cstat_tables_write(t, CSTAT_FORMAT_CSV, sink, sink);
+			cstat_tables_write(t, CSTAT_FORMAT_HTML, sink, sink);
+			cstat_tables_write(t, CSTAT_FORMAT_MARKDOWN, sink,
+					   sink);
+			cstat_tables_write(t, CSTAT_FORMAT_JSON, sink, sink);
 		}
 		cstat_gate_config *gc = NULL;
 		cstat_gate *g = NULL;

@@ -1,0 +1,498 @@
+/*
+ * render-json.c - the tables as one JSON document, schema "cstat/1".
+ *
+ * The document holds everything the text tables show, as numbers rather
+ * than scaled text, plus the settings they were computed with:
+ *
+ * {
+ *   "schema": "cstat/1",
+ *   "alpha": 0.05,            significance level of the comparisons
+ *   "confidence": 0.95,       level of the centers' intervals
+ *   "stats": ["mean", "p90"], the -stats names in order ([] when none)
+ *   "tables": [{              one per configuration and unit, in the
+ *                             order the text output prints them
+ *     "config": {"goos": "linux", ...},
+ *                             the table's key fields but .unit, in order,
+ *                             each with its value (possibly "")
+ *     "unit": "sec/op",       the tidied unit
+ *     "exact": false,         the unit has assume=exact metadata
+ *     "better": "lower",      "higher" or "lower": which way is better
+ *                             (better= metadata, else higher for a
+ *                             throughput unit)
+ *     "columns": [{           in order; the first is the baseline
+ *       "label": "old.txt",   the innermost column field's value ("" when
+ *                             there are no column fields)
+ *       "fields": {".file": "old.txt"}
+ *                             every column field with its value
+ *     }],
+ *     "rows": [{              one per benchmark, in the text's order
+ *       "name": "Encode-8",   the row label
+ *       "cells": [            one per column: null when the benchmark has
+ *                             no results in that column, else
+ *         {"n": 10,           number of values
+ *          "center": 1.2e-06, median (mode for exact units), in unit
+ *          "lo": 1.1e-06,     confidence interval of the center;
+ *          "hi": 1.3e-06,     null when unbounded
+ *          "range": "3%",     the "± x%" text without "± ": "3%", "0%",
+ *                             "∞" (unbounded) or "?" (crosses zero)
+ *          "warnings": [],    texts of the summary's warnings
+ *          "stats": {"mean": 1.2e-06, "p90": 1.3e-06},
+ *                             only when stats are set: each statistic by
+ *                             name, null where
+ *                             undefined (stddev and cv need 2 values)
+ *          "values": [1.1e-06, ...],
+ *                             only with samples: every value, ascending
+ *          "comparison": null or, in a later column whose row has a
+ *                        baseline cell,
+ *            {"delta": -0.172,      center / baseline center - 1, a
+ *                                   fraction; null when undefined
+ *             "delta_text": "-17.20%",
+ *                                   as the text shows it: "~" (not
+ *                                   significant), "+1.50%", "0.00%", "?"
+ *             "p": 0.000216,        two-sided U test p-value (0 for an
+ *                                   exact unit)
+ *             "significant": true,  p <= alpha (always for exact units)
+ *             "direction": "better",
+ *                                   "better" or "worse" by the sign of
+ *                                   delta and "better"; "none" when not
+ *                                   significant or delta is 0 or null
+ *             "warnings": []}       texts of the comparison's warnings
+ *         }
+ *       ]
+ *     }],
+ *     "geomean": null when the text shows no geomean row (one row or
+ *                none), else one object per column:
+ *       [{"value": 1.1e-06,   geomean of the column's centers, or null
+ *         "change": -0.05,    geomean of center / baseline center, minus
+ *                             1 (a fraction, as delta); null for the
+ *                             baseline column or when undefined ("?")
+ *         "warnings": []}]
+ *   }]
+ * }
+ *
+ * Numbers are Go's shortest text that reads back to the same double
+ * (cstat__fmt_go_float, so 1e-06 and 1.5e+09 forms occur); counts are
+ * integers; NaN and infinities are null.  Strings are valid UTF-8: bytes
+ * of the input that are not are replaced with U+FFFD, and control
+ * characters, '"' and '\' are escaped.  The whitespace (two-space indents,
+ * one row per line) is not part of the schema.  A later version of
+ * "cstat/1" may add keys but does not change the meaning of these.
+ *
+ * The document is streamed through a small buffer, so memory does not
+ * grow with the tables.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+#include "tables.h"
+
+struct jw {
+	FILE *out;
+	int err;
+	size_t len;
+	char buf[8192];
+};
+
+static void
+flush(struct jw *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->err = CSTAT_EIO;
+	w->len = 0;
+}
+
+static void
+put(struct jw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		flush(w);
+		if (n > sizeof(w->buf)) {
+			if (fwrite(s, 1, n, w->out) != n)
+				w->err = CSTAT_EIO;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void
+puts_(struct jw *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+/* Writes s[0..len) as a JSON string, valid UTF-8 whatever s holds. */
+static void
+str(struct jw *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	put(w, "\"", 1);
+	while (i < len) {
+		unsigned char c = p[i];
+		char esc[8];
+		size_t n;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			unsigned long rune;
+			n = cstat__utf8_decode(p + i, len - i, &rune);
+			if (n > 1) {
+				i += n;
+				continue;
+			}
+			/* Only an invalid byte decodes to U+FFFD in one. */
+			put(w, s + run, i - run);
+			put(w, "\xef\xbf\xbd", 3);
+		} else {
+			put(w, s + run, i - run);
+			switch (c) {
+			case '"':
+				put(w, "\\\"", 2);
+				break;
+			case '\\':
+				put(w, "\\\\", 2);
+				break;
+			case '\n':
+				put(w, "\\n", 2);
+				break;
+			case '\r':
+				put(w, "\\r", 2);
+				break;
+			case '\t':
+				put(w, "\\t", 2);
+				break;
+			case '\b':
+				put(w, "\\b", 2);
+				break;
+			case '\f':
+				put(w, "\\f", 2);
+				break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				put(w, esc, 6);
+			}
+		}
+		run = ++i;
+	}
+	put(w, s + run, len - run);
+	put(w, "\"", 1);
+}
+
+/* A string of the tables by id (its full length, NULs and all). */
+static void
+tstr(struct jw *w, const struct cstat_tables *t, uint32_t id)
+{
+	str(w, cstat__tstr(t, id), cstat__strtab_len(&t->strs, id));
+}
+
+static void
+cstr(struct jw *w, const char *s)
+{
+	str(w, s, strlen(s));
+}
+
+/* A key and its colon: "key": */
+static void
+key(struct jw *w, const char *k)
+{
+	cstr(w, k);
+	put(w, ": ", 2);
+}
+
+static void
+num(struct jw *w, double v)
+{
+	char b[CSTAT__GO_FLOAT_SIZE];
+
+	if (!isfinite(v))
+		put(w, "null", 4);
+	else
+		put(w, b, cstat__fmt_go_float(b, v));
+}
+
+static void
+count(struct jw *w, unsigned long long n)
+{
+	char b[24];
+	int len = snprintf(b, sizeof(b), "%llu", n);
+
+	put(w, b, (size_t)len);
+}
+
+static void
+boolean(struct jw *w, bool b)
+{
+	puts_(w, b ? "true" : "false");
+}
+
+static void
+warnings(struct jw *w, const struct cstat_tables *t, const uint32_t *ids,
+	 size_t n)
+{
+	key(w, "warnings");
+	put(w, "[", 1);
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			put(w, ", ", 2);
+		tstr(w, t, ids[k]);
+	}
+	put(w, "]", 1);
+}
+
+/* "better", "worse" or "none" for a compared cell. */
+static const char *
+direction(const struct cstat__table *tb, const struct cstat__cell *c,
+	  double delta)
+{
+	/* Neither up nor down: no change, or none defined (0 / 0). */
+	if (!c->significant || !(delta > 0 || delta < 0))
+		return "none";
+	return (delta > 0) == tb->higher_better ? "better" : "worse";
+}
+
+static void
+comparison(struct jw *w, const struct cstat_tables *t,
+	   const struct cstat__table *tb, const struct cstat__cell *c,
+	   const struct cstat__cell *base)
+{
+	char text[64];
+	double delta = c->center / base->center - 1;
+
+	key(w, "comparison");
+	put(w, "{", 1);
+	key(w, "delta");
+	num(w, delta);
+	put(w, ", ", 2);
+	key(w, "delta_text");
+	cstat__format_delta(c, base->center, text, sizeof(text));
+	cstr(w, text);
+	put(w, ", ", 2);
+	key(w, "p");
+	num(w, c->p);
+	put(w, ", ", 2);
+	key(w, "significant");
+	boolean(w, c->significant);
+	put(w, ", ", 2);
+	key(w, "direction");
+	cstr(w, direction(tb, c, delta));
+	put(w, ", ", 2);
+	warnings(w, t, c->cmpwarn, c->ncmpwarn);
+	put(w, "}", 1);
+}
+
+static void
+cell(struct jw *w, const struct cstat_tables *t, const struct cstat__table *tb,
+     const struct cstat__cell *c, const struct cstat__cell *base)
+{
+	char text[64];
+
+	if (!c->present) {
+		put(w, "null", 4);
+		return;
+	}
+	put(w, "{", 1);
+	key(w, "n");
+	count(w, c->n);
+	put(w, ", ", 2);
+	key(w, "center");
+	num(w, c->center);
+	put(w, ", ", 2);
+	key(w, "lo");
+	num(w, c->lo);
+	put(w, ", ", 2);
+	key(w, "hi");
+	num(w, c->hi);
+	put(w, ", ", 2);
+	key(w, "range");
+	cstat__pct_range(c, text, sizeof(text));
+	cstr(w, text);
+	put(w, ", ", 2);
+	warnings(w, t, c->warn, c->nwarn);
+	if (t->nstats) {
+		put(w, ", ", 2);
+		key(w, "stats");
+		put(w, "{", 1);
+		for (size_t k = 0; k < t->nstats; k++) {
+			if (k)
+				put(w, ", ", 2);
+			key(w, t->stats[k].name);
+			num(w, cstat__cell_stat(t, c, k));
+		}
+		put(w, "}", 1);
+	}
+	if (t->samples) {
+		put(w, ", ", 2);
+		key(w, "values");
+		put(w, "[", 1);
+		for (size_t k = 0; k < c->n; k++) {
+			if (k)
+				put(w, ", ", 2);
+			num(w, c->values[k]);
+		}
+		put(w, "]", 1);
+	}
+	put(w, ", ", 2);
+	if (c != base && c->has_cmp)
+		comparison(w, t, tb, c, base);
+	else
+		puts_(w, "\"comparison\": null");
+	put(w, "}", 1);
+}
+
+static void
+geomean(struct jw *w, const struct cstat_tables *t,
+	const struct cstat__table *tb)
+{
+	key(w, "geomean");
+	if (tb->nrows < 2) {
+		put(w, "null", 4);
+		return;
+	}
+	put(w, "[", 1);
+	for (size_t e = 0; e < tb->ncols; e++) {
+		const struct cstat__summary *s = &tb->summary[e];
+		puts_(w, e ? ",\n        {" : "\n        {");
+		key(w, "value");
+		num(w, s->has_summary ? s->summary : NAN);
+		put(w, ", ", 2);
+		key(w, "change");
+		num(w, e > 0 && s->has_ratio ? s->ratio - 1 : NAN);
+		put(w, ", ", 2);
+		warnings(w, t, s->warn, s->nwarn);
+		put(w, "}", 1);
+	}
+	puts_(w, "\n      ]");
+}
+
+static void
+columns(struct jw *w, const struct cstat_tables *t,
+	const struct cstat__table *tb)
+{
+	size_t nf = t->ncol_fields;
+
+	key(w, "columns");
+	put(w, "[", 1);
+	for (size_t e = 0; e < tb->ncols; e++) {
+		const uint32_t *vals = &tb->col_vals[e * nf];
+		puts_(w, e ? ",\n        {" : "\n        {");
+		key(w, "label");
+		if (nf)
+			tstr(w, t, vals[nf - 1]);
+		else
+			put(w, "\"\"", 2);
+		put(w, ", ", 2);
+		key(w, "fields");
+		put(w, "{", 1);
+		for (size_t f = 0; f < nf; f++) {
+			if (f)
+				put(w, ", ", 2);
+			tstr(w, t, t->col_fields[f]);
+			put(w, ": ", 2);
+			tstr(w, t, vals[f]);
+		}
+		put(w, "}}", 2);
+	}
+	puts_(w, tb->ncols ? "\n      ]" : "]");
+}
+
+static void
+table(struct jw *w, const struct cstat_tables *t, const struct cstat__table *tb)
+{
+	puts_(w, "    {\n      ");
+	key(w, "config");
+	put(w, "{", 1);
+	for (size_t f = 0, n = 0; f < t->nkey_fields; f++) {
+		if ((int)f == t->unit_field)
+			continue;
+		if (n++)
+			put(w, ", ", 2);
+		tstr(w, t, t->key_fields[f]);
+		put(w, ": ", 2);
+		tstr(w, t, tb->key_vals[f]);
+	}
+	puts_(w, "},\n      ");
+	key(w, "unit");
+	tstr(w, t, tb->unit);
+	puts_(w, ",\n      ");
+	key(w, "exact");
+	boolean(w, tb->exact);
+	puts_(w, ",\n      ");
+	key(w, "better");
+	cstr(w, tb->higher_better ? "higher" : "lower");
+	puts_(w, ",\n      ");
+	columns(w, t, tb);
+	puts_(w, ",\n      ");
+	key(w, "rows");
+	put(w, "[", 1);
+	for (size_t r = 0; r < tb->nrows && !w->err; r++) {
+		const struct cstat__cell *row = &tb->cells[r * tb->ncols];
+		puts_(w, r ? ",\n        {" : "\n        {");
+		key(w, "name");
+		tstr(w, t, tb->row_labels[r]);
+		put(w, ", ", 2);
+		key(w, "cells");
+		put(w, "[", 1);
+		for (size_t e = 0; e < tb->ncols; e++) {
+			if (e)
+				put(w, ", ", 2);
+			cell(w, t, tb, &row[e], &row[0]);
+		}
+		put(w, "]}", 2);
+	}
+	puts_(w, tb->nrows ? "\n      ],\n      " : "],\n      ");
+	geomean(w, t, tb);
+	puts_(w, "\n    }");
+}
+
+int
+cstat__render_json(const struct cstat_tables *t, FILE *out)
+{
+	struct jw *w;
+	int rc;
+
+	/* The writer's buffer is too big for a library's share of a stack. */
+	w = malloc(sizeof(*w));
+	if (!w)
+		return CSTAT_ENOMEM;
+	w->out = out;
+	w->err = 0;
+	w->len = 0;
+	puts_(w, "{\n  ");
+	key(w, "schema");
+	cstr(w, "cstat/1");
+	puts_(w, ",\n  ");
+	key(w, "alpha");
+	num(w, t->alpha);
+	puts_(w, ",\n  ");
+	key(w, "confidence");
+	num(w, t->confidence);
+	puts_(w, ",\n  ");
+	key(w, "stats");
+	put(w, "[", 1);
+	for (size_t k = 0; k < t->nstats; k++) {
+		if (k)
+			put(w, ", ", 2);
+		cstr(w, t->stats[k].name);
+	}
+	puts_(w, "],\n  ");
+	key(w, "tables");
+	put(w, "[", 1);
+	for (size_t i = 0; i < t->ntables && !w->err; i++) {
+		puts_(w, i ? ",\n" : "\n");
+		table(w, t, &t->tables[i]);
+	}
+	puts_(w, t->ntables ? "\n  ]\n}\n" : "]\n}\n");
+	flush(w);
+	rc = w->err;
+	free(w);
+	return rc;
+}

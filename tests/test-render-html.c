@@ -1,0 +1,386 @@
+/*
+ * test-render-html.c - the HTML page (render-html.c): its structure, the
+ * escaping of names, the better/worse marks, the -stats columns, the
+ * plots' edge cases and write errors.  Tables are built through the public
+ * API from small inputs written here; structure is checked by searching
+ * and counting, the browser test (tests/browser.py) checks the rest.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+
+/* Reads the named in-memory files into tables with the default options. */
+static cstat_tables *
+build(const char *const *names, const char *const *texts, size_t n)
+{
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_result *res;
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(r, texts[i],
+						       strlen(texts[i]),
+						       names[i]),
+				 0);
+		while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+	}
+	struct cstat_stats_opts o = {
+		.alpha = 0.05, .confidence = 0.95, .units = r};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	return t;
+}
+
+/* The page for t, NUL-terminated; the caller frees it. */
+static char *
+render(const cstat_tables *t)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_HTML, f, NULL), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(strlen(out), len);
+	return out;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
+	     p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Six runs of name near ns (ns/op) and mbs (MB/s), 1% apart. */
+static char *
+runs(const char *name, double ns, double mbs)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	assert_non_null(f);
+	fprintf(f, "goos: linux\n");
+	for (int i = 0; i < 6; i++)
+		fprintf(f, "Benchmark%s 1000 %g ns/op %g MB/s\n", name,
+			ns + i * ns / 100, mbs + i * mbs / 100);
+	assert_int_equal(fclose(f), 0);
+	return s;
+}
+
+/*
+ * Old and new runs of two benchmarks: Fast got faster (its time dropped,
+ * which is better) and moves fewer bytes a second (its throughput
+ * dropped, which is worse); Same did not change.
+ */
+static cstat_tables *
+two_files(void)
+{
+	char *a1 = runs("Fast-8", 100, 500), *a2 = runs("Same-8", 50, 300);
+	char *b1 = runs("Fast-8", 80, 400), *b2 = runs("Same-8", 50, 300);
+	size_t la = strlen(a1) + strlen(a2) + 1,
+	       lb = strlen(b1) + strlen(b2) + 1;
+	char *old = malloc(la), *new = malloc(lb);
+
+	assert_non_null(old);
+	assert_non_null(new);
+	/* The second file's "goos" line repeats the first; that is fine. */
+	snprintf(old, la, "%s%s", a1, a2);
+	snprintf(new, lb, "%s%s", b1, b2);
+	const char *names[] = {"old.txt", "new.txt"};
+	const char *texts[] = {old, new};
+	cstat_tables *t = build(names, texts, 2);
+	free(a1);
+	free(a2);
+	free(b1);
+	free(b2);
+	free(old);
+	free(new);
+	return t;
+}
+
+/* Every <svg> opens with a <title>; returns how many there are. */
+static size_t
+svgs_with_titles(const char *page)
+{
+	size_t n = 0;
+
+	for (const char *p = page; (p = strstr(p, "<svg")) != NULL; p++) {
+		const char *end = strchr(p, '>');
+		assert_non_null(end);
+		assert_memory_equal(end + 1, "<title>", 7);
+		assert_non_null(strstr(p, "role=\"img\""));
+		n++;
+	}
+	return n;
+}
+
+static void
+test_render_html_page_structure(void **state)
+{
+	(void)state;
+	cstat_tables *t = two_files();
+	char *page = render(t);
+
+	assert_int_equal(cstat_tables_count(t), 2); /* sec/op, B/s */
+	assert_memory_equal(page, "<!DOCTYPE html>\n", 16);
+	assert_non_null(strstr(page, "<html lang=\"en\">"));
+	assert_non_null(strstr(page, "<meta charset=\"utf-8\">"));
+	assert_non_null(strstr(page, "<meta name=\"viewport\" content=\"width="
+				     "device-width, initial-scale=1\">"));
+	assert_non_null(strstr(page, "<title>old.txt vs new.txt"));
+	assert_non_null(strstr(page, "<style>"));
+	assert_non_null(strstr(page, "font-variant-numeric:tabular-nums"));
+	assert_non_null(strstr(page, "overflow-x:auto"));
+	assert_non_null(strstr(page, "<dt>goos</dt><dd>linux</dd>"));
+	assert_non_null(strstr(page, "</html>\n"));
+
+	/* One section per table, headed by its unit. */
+	assert_int_equal(count(page, "<section"), 2);
+	assert_int_equal(count(page, "</section>"), 2);
+	assert_non_null(strstr(page, "\">sec/op</h2>"));
+	assert_non_null(strstr(page, "\">B/s</h2>"));
+	assert_int_equal(count(page, "<table"), 2);
+	assert_int_equal(count(page, "<thead>"), 2);
+	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"2\">"
+				     "old.txt</th>"),
+			 2);
+	assert_int_equal(count(page, "<th scope=\"col\">benchmark</th>"), 2);
+	assert_int_equal(count(page, "<th scope=\"col\" colspan=\"2\">vs base"
+				     "</th>"),
+			 2);
+
+	/* Two benchmarks and a geomean in each table; a plot per benchmark. */
+	assert_int_equal(count(page, "<th scope=\"row\">"), 6);
+	assert_int_equal(count(page, "<th scope=\"row\">geomean</th>"), 2);
+	assert_int_equal(count(page, "<th scope=\"row\">Fast-8</th>"), 2);
+	assert_int_equal(svgs_with_titles(page), 4);
+	assert_int_equal(count(page, "</svg>"), 4);
+	/* Six values a column, a dot each, two columns. */
+	assert_int_equal(count(page, "<circle "), 4 * 12);
+	assert_non_null(strstr(page, "<title>Fast-8 (sec/op): old.txt 6 "
+				     "values, median "));
+	/* The cells say what the text output says. */
+	assert_non_null(strstr(page, "<td class=\"delta\">~</td>"));
+	assert_non_null(strstr(page, "(p=0.002 n=6)"));
+	assert_non_null(strstr(page, "<td class=\"ci\">\xc2\xb1 "));
+
+	/* Self-contained: nothing to fetch, nothing to run. */
+	assert_null(strstr(page, "http"));
+	assert_null(strstr(page, "<script"));
+	assert_null(strstr(page, "src="));
+	assert_null(strstr(page, "<link"));
+	assert_null(strstr(page, "url("));
+	assert_null(strstr(page, "@import"));
+	free(page);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_marks_better_and_worse(void **state)
+{
+	(void)state;
+	cstat_tables *t = two_files();
+	char *page = render(t);
+
+	assert_false(cstat_table_higher_better(t, 0));
+	assert_true(cstat_table_higher_better(t, 1));
+	/* Time dropped 20%: better.  Throughput dropped 20%: worse. */
+	assert_int_equal(count(page, "<td class=\"delta better\""), 1);
+	assert_int_equal(count(page, "<td class=\"delta worse\""), 1);
+	const char *better = strstr(page, "<td class=\"delta better\"");
+	const char *worse = strstr(page, "<td class=\"delta worse\"");
+	const char *second = strstr(page, "\">B/s</h2>");
+	assert_true(better < second);
+	assert_true(worse > second);
+	/* Not by colour alone: a word in the title and for screen readers,
+	 * and an arrow for the direction. */
+	assert_non_null(strstr(better, "title=\"better: lower is better for "
+				       "sec/op\"><span aria-hidden=\"true\">"
+				       "\xe2\x96\xbc </span>-20.00%<span "
+				       "class=\"sr\"> (better)</span></td>"));
+	assert_non_null(strstr(worse, "title=\"worse: higher is better for "
+				      "B/s\"><span aria-hidden=\"true\">"
+				      "\xe2\x96\xbc </span>-20.00%<span "
+				      "class=\"sr\"> (worse)</span></td>"));
+	free(page);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_escapes_text(void **state)
+{
+	(void)state;
+	const char *names[] = {"a<b>&\"'.txt"};
+	const char *texts[] = {
+		"pkg: x&y<z>\n"
+		"BenchmarkBad<script>&\"'x-8 1 10 ns/op\n"
+		"BenchmarkBad<script>&\"'x-8 1 11 ns/op\n"
+		"BenchmarkUtf\xff\xfe\x01z-8 1 12 ns/op\n"
+		"BenchmarkOk\xc2\xb5/\xef\xbf\xbd-8 1 12 ns/op\n"};
+	cstat_tables *t = build(names, texts, 1);
+	char *page = render(t);
+
+	assert_null(strstr(page, "<script"));
+	assert_null(strstr(page, "<b>"));
+	assert_non_null(strstr(page, "<th scope=\"row\">Bad&lt;script&gt;"
+				     "&amp;&quot;&#39;x-8</th>"));
+	assert_non_null(strstr(page, "<title>Bad&lt;script&gt;&amp;&quot;"
+				     "&#39;x-8 (sec/op): a&lt;b&gt;&amp;&quot;"
+				     "&#39;.txt 2 values"));
+	assert_non_null(strstr(page, "<dd>x&amp;y&lt;z&gt;</dd>"));
+	assert_non_null(strstr(page, ">a&lt;b&gt;&amp;&quot;&#39;.txt</th>"));
+	/* Invalid UTF-8 and a control character become U+FFFD; valid
+	 * UTF-8 (including a real U+FFFD) is kept; names wrap after '/'. */
+	assert_non_null(strstr(page, "<th scope=\"row\">Utf\xef\xbf\xbd"
+				     "\xef\xbf\xbd\xef\xbf\xbdz-8</th>"));
+	assert_non_null(strstr(page, "<th scope=\"row\">Ok\xc2\xb5/<wbr>"
+				     "\xef\xbf\xbd-8</th>"));
+	assert_null(strstr(page, "\xff"));
+	assert_null(strstr(page, "\x01"));
+	free(page);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_stats_columns(void **state)
+{
+	(void)state;
+	cstat_tables *t = two_files();
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_tables_set(t, "stats", "mean,p90", &d), 0);
+	char *page = render(t);
+	/* Two tables of two columns: a header per column and statistic. */
+	assert_int_equal(count(page, "<th scope=\"col\">mean</th>"), 4);
+	assert_int_equal(count(page, "<th scope=\"col\">p90</th>"), 4);
+	/* A value per present cell (2 rows x 2 columns x 2 tables). */
+	assert_int_equal(count(page, "<td class=\"st\">"), 16);
+	/* The column groups widen to hold them: 2 + 2 and 2 + 2 + 2. */
+	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"4\">"
+				     "old.txt</th>"),
+			 2);
+	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"6\">"
+				     "new.txt</th>"),
+			 2);
+	free(page);
+	/* Without -stats there are none. */
+	assert_int_equal(cstat_tables_set(t, "stats", "", &d), 0);
+	page = render(t);
+	assert_null(strstr(page, "class=\"st\""));
+	free(page);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_plots_edge_cases(void **state)
+{
+	(void)state;
+	/* One value; equal values; values with a missing column. */
+	const char *names[] = {"a", "b"};
+	const char *texts[] = {
+		"BenchmarkOne 1 5 ns/op\n"
+		"BenchmarkEq 1 7 ns/op\nBenchmarkEq 1 7 ns/op\n"
+		"BenchmarkGone 1 3 ns/op\n",
+		"BenchmarkEq 1 7 ns/op\n"
+		"BenchmarkNew 1 4 ns/op\nBenchmarkNew 1 9 ns/op\n"};
+	cstat_tables *t = build(names, texts, 2);
+	char *page = render(t);
+
+	assert_int_equal(svgs_with_titles(page), 4);
+	/* A single value, or all equal, sits in the middle. */
+	assert_non_null(strstr(page, "<circle cx=\"80\" cy=\"4\" r=\"2\"/>"));
+	assert_non_null(strstr(page, "<title>One (sec/op): a 1 value, median "
+				     "5.000n; b no values; scale from 5.000n "
+				     "to 5.000n</title>"));
+	/* New's two values, in the second strip: the smaller at the left
+	 * edge, the larger at the right, a little apart vertically. */
+	assert_non_null(strstr(page, "<circle cx=\"4\" cy=\"18\" r=\"2\"/>"
+				     "<circle cx=\"156\" cy=\"21\" r=\"2\"/>"));
+	/* Too few values: the interval is unbounded, drawn dashed and
+	 * clipped to the axis. */
+	assert_non_null(strstr(page, "<line class=\"ci open\" x1=\"4\" "
+				     "x2=\"156\""));
+	assert_null(strstr(page, "nan"));
+	assert_null(strstr(page, "inf\""));
+	/* Footnotes: markers in cells link to an ordered list. */
+	assert_non_null(strstr(page, "<ol class=\"notes\""));
+	assert_non_null(strstr(page, "<a href=\"#t1-n1\" aria-label=\"note "
+				     "1\">1</a>"));
+	assert_non_null(strstr(page, "<li id=\"t1-n1\">need &gt;= 6 samples "
+				     "for confidence interval at level "
+				     "0.95</li>"));
+	free(page);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_reports_write_errors(void **state)
+{
+	(void)state;
+	cstat_tables *t = two_files();
+	FILE *f = fopen("/dev/null", "r");
+
+	assert_non_null(f);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_HTML, f, NULL),
+			 CSTAT_EIO);
+	fclose(f);
+	cstat_tables_free(t);
+}
+
+static void
+test_render_html_without_results(void **state)
+{
+	(void)state;
+	const char *names[] = {"empty.txt"};
+	const char *texts[] = {"goos: linux\n"};
+	cstat_tables *t = build(names, texts, 1);
+	char *page = render(t);
+
+	assert_int_equal(cstat_tables_count(t), 0);
+	assert_memory_equal(page, "<!DOCTYPE html>\n", 16);
+	assert_non_null(strstr(page, "No benchmark results."));
+	assert_null(strstr(page, "<section"));
+	assert_non_null(strstr(page, "</html>\n"));
+	free(page);
+	cstat_tables_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_html_page_structure),
+		cmocka_unit_test(test_render_html_marks_better_and_worse),
+		cmocka_unit_test(test_render_html_escapes_text),
+		cmocka_unit_test(test_render_html_stats_columns),
+		cmocka_unit_test(test_render_html_plots_edge_cases),
+		cmocka_unit_test(test_render_html_reports_write_errors),
+		cmocka_unit_test(test_render_html_without_results),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
