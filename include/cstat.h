@@ -49,7 +49,8 @@ CSTAT_EXPORT const char *cstat_version(void);
 	X(NOENT, -5, "no such file or directory")                              \
 	X(ISDIR, -6, "is a directory")                                         \
 	X(ACCES, -7, "permission denied")                                      \
-	X(STATE, -8, "operation not valid in this state")
+	X(STATE, -8, "operation not valid in this state")                      \
+	X(FORMAT, -9, "corrupt file or unknown format version")
 
 enum cstat_errno {
 #define CSTAT__ERRNO_ENUM(name, value, text) CSTAT_E##name = (value),
@@ -420,6 +421,157 @@ CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
 				    FILE *warn);
 
 /* ------------------------------------------------------------------------
+ * Runs: cstat's own result files (docs/cbaseline.md).
+ *
+ * A run holds every raw value of a benchmark run per benchmark and unit,
+ * its configuration lines and Unit metadata, metadata (name, created,
+ * commit, branch, meta.KEY) and its environment (host, goos, goarch, cpu).
+ * A baseline file is one run as pretty-printed JSON; a history file holds
+ * one run per line.  The reader reads both as inputs (a history as its
+ * most recent run), so cstat and cregress compare against them directly.
+ */
+typedef struct cstat_run cstat_run;
+
+/* @return 0 or CSTAT_ENOMEM; *out is NULL on failure. */
+CSTAT_EXPORT int cstat_run_new(cstat_run **out);
+/* Frees the run; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_run_free(cstat_run *r);
+/*
+ * Adds every value of res (copied).  Unit metadata (assume=, better=) of
+ * its units is taken from units, which may be NULL.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_run_add(cstat_run *r, const struct cstat_result *res,
+			       const cstat_reader *units);
+/*
+ * Sets metadata: "name", "created", "commit", "branch", "meta.KEY", or
+ * "host" (environment; goos, goarch and cpu come from the results'
+ * configuration).  A NULL value removes the key.
+ * @return 0, CSTAT_EINVAL (unknown key) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_run_set(cstat_run *r, const char *key,
+			       const char *value);
+/* Metadata key as above, or "env.KEY" for the environment; NULL if unset. */
+CSTAT_EXPORT const char *cstat_run_get(const cstat_run *r, const char *key);
+/* The number of values in the run. */
+CSTAT_EXPORT size_t cstat_run_count(const cstat_run *r);
+/*
+ * Describes how a's environment differs from b's in goos, goarch and cpu
+ * (keys either lacks are not compared), as "cpu \"X\" vs \"Y\"; ...".
+ * @return the number of differences, or CSTAT_EINVAL / CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_run_env_diff(const cstat_run *a, const cstat_run *b,
+				    char *buf, size_t size);
+/* Writes the run as JSON (pretty: a baseline; else one line). */
+CSTAT_EXPORT int cstat_run_write(const cstat_run *r, bool pretty, FILE *out);
+/*
+ * Writes the run to path as a baseline, atomically: a temporary file
+ * beside it, fsync, rename.  The old file stays whole until the rename.
+ * @return 0, CSTAT_ENOMEM, or an I/O error with d saying which.
+ */
+CSTAT_EXPORT int cstat_run_save(const cstat_run *r, const char *path,
+				struct cstat_diag *d);
+/*
+ * Appends the run to the history at path (made if missing) as one line,
+ * under an exclusive flock(), then fsync: concurrent appends all land.
+ */
+CSTAT_EXPORT int cstat_run_append(const cstat_run *r, const char *path,
+				  struct cstat_diag *d);
+/*
+ * Reads a baseline file.
+ * @return 0; CSTAT_EFORMAT (not JSON: d has line and column; not a run; a
+ *         newer schema); an open/read error; CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_run_load(cstat_run **out, const char *path,
+				struct cstat_diag *d);
+/* The run as Go benchmark text (*out malloc'd, *len bytes). */
+CSTAT_EXPORT int cstat_run_text(const cstat_run *r, char **out, size_t *len);
+/*
+ * Reads a history: *runs (oldest first) and *nruns.  A record cut short
+ * (a crash mid-write) is reported to warn (may be NULL) and skipped; a
+ * record of an unknown schema is an error (CSTAT_EFORMAT).  Free with
+ * cstat_history_free().
+ */
+CSTAT_EXPORT int
+cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
+		   void (*warn)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d);
+CSTAT_EXPORT void cstat_history_free(cstat_run **runs, size_t n);
+/*
+ * Tables with one column per run, labelled "1" to "n" (oldest first), and
+ * a row per benchmark, grouped as opts says (NULL: cstat's defaults).
+ */
+CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
+				     const struct cstat_builder_opts *opts,
+				     double confidence, cstat_tables **out,
+				     struct cstat_diag *d);
+/*
+ * Keeps the last keep records of the history at path, replacing it
+ * atomically under the lock appends take; *removed (may be NULL) gets the
+ * number of lines dropped.
+ */
+CSTAT_EXPORT int cstat_history_prune(const char *path, size_t keep,
+				     size_t *removed, struct cstat_diag *d);
+
+/*
+ * A change point of a history: where the level of one series (one row of
+ * one table of cstat_history_build(), its run medians in run order)
+ * shifted.  before and after are the medians of the run medians of the
+ * segments either side, which end at the neighbouring change points.
+ */
+struct cstat_change {
+	size_t table, row; /* the series */
+	size_t col;	   /* the table column of the first run after it */
+	size_t run;	   /* that run's number, 1 to n (its column label) */
+	double before, after;
+	double change; /* after / before - 1; +-inf or NaN when before is 0 */
+	double p;      /* two-sided Welch t-test of the split, < alpha */
+};
+
+/*
+ * Finds the change points of every row of history tables t (from
+ * cstat_history_build()) with E-divisive means and a deterministic
+ * significance test (docs/cbaseline.md): the same tables always give the
+ * same changes.  A row's series is its runs' centers in run order; runs
+ * without results (or with a non-finite center) are left out.  With since
+ * > 0 only runs numbered above m - since count, m being the highest run
+ * number in t.  alpha is the significance level of each split, in (0, 1];
+ * 0 means the default, 1e-5.  alpha is per series: correcting for many
+ * series is the caller's business.
+ * @return 0 with *out (an array the caller frees with free(), NULL when
+ *         none) and *n set, in table, row and run order; CSTAT_EINVAL (a
+ *         NULL pointer, alpha out of range, or a column label that is not
+ *         a run number); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_history_changes(const cstat_tables *t, size_t since,
+				       double alpha, struct cstat_change **out,
+				       size_t *n);
+
+/*
+ * Writes history runs[0..n) as fmt: CSTAT_FORMAT_CSV (one record per run,
+ * benchmark and unit), CSTAT_FORMAT_JSON (schema "cstat-history/1") or
+ * CSTAT_FORMAT_HTML (a self-contained dashboard page with a chart per
+ * benchmark and unit); docs/cbaseline.md describes them.  t is the tables
+ * cstat_history_build() made of these runs, and ch[0..nch) changes found
+ * in t (ch may be NULL when nch is 0).  Nothing is kept.
+ * @return 0; CSTAT_EINVAL (another format, a NULL pointer, tables or
+ *         changes that do not belong to these runs); CSTAT_EIO (a write
+ *         failed); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_history_write(cstat_run *const *runs, size_t n,
+				     const cstat_tables *t,
+				     const struct cstat_change *ch, size_t nch,
+				     enum cstat_format fmt, FILE *out);
+
+/*
+ * Formats v of unit as benchstat scales a lone value ("1.718µ" for
+ * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf
+ * (truncated to size - 1 bytes).  @return the full length, as snprintf.
+ */
+CSTAT_EXPORT size_t cstat_format_value(double v, const char *unit, char *buf,
+				       size_t size);
+
+/* ------------------------------------------------------------------------
  * Regression gate: a verdict for every comparison of built tables.
  *
  * A comparison is one row (benchmark) and unit of a table, a later column
@@ -621,6 +773,103 @@ enum cstat_report {
  */
 CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, int format, bool strict,
 				  FILE *out);
+
+/* ------------------------------------------------------------------------
+ * v1: the pre-2023 benchstat (cstat -v1).
+ *
+ * golang.org/x/perf's old benchstat, kept for scripts that depend on its
+ * output: files are read without unit tidying or warnings, each
+ * benchmark's values lose those outside 1.5 IQR of the R8 quartiles, the
+ * center is the mean of the rest and the "±" its largest relative
+ * deviation, and a change is shown when p < alpha.  docs/v1.md says how it
+ * differs from the current statistics.
+ */
+typedef struct cstat_v1 cstat_v1;
+
+/* The delta tests of -delta-test. */
+enum cstat_v1_test {
+	CSTAT_V1_UTEST = 0,  /* Mann-Whitney U */
+	CSTAT_V1_TTEST = 1,  /* Welch's t-test */
+	CSTAT_V1_NOTEST = 2, /* none: every change is shown */
+};
+
+/* The row orders of -sort. */
+enum cstat_v1_sort {
+	CSTAT_V1_SORT_NONE = 0,	      /* input order */
+	CSTAT_V1_SORT_NAME = 1,	      /* by name, bytewise */
+	CSTAT_V1_SORT_DELTA = 2,      /* regressions first */
+	CSTAT_V1_SORT_NAME_DESC = 3,  /* "-name" */
+	CSTAT_V1_SORT_DELTA_DESC = 4, /* "-delta" */
+};
+
+/* The output formats of cstat_v1_write(). */
+enum cstat_v1_format {
+	CSTAT_V1_TEXT = 0,
+	CSTAT_V1_CSV = 1,
+	CSTAT_V1_HTML = 2,
+};
+
+struct cstat_v1_opts {
+	int test;     /* enum cstat_v1_test */
+	double alpha; /* significant iff p < alpha; 0 means 0.05 */
+	bool geomean; /* add a "[Geo mean]" row to each table */
+	/* Comma-separated labels to group rows by (name labels first, then
+	 * file configuration); NULL means "pkg,goos,goarch", "" none.
+	 * Borrowed during cstat_v1_new() only. */
+	const char *split;
+	int sort; /* enum cstat_v1_sort */
+};
+
+/*
+ * The test named as -delta-test takes it, in any case: "utest", "u",
+ * "u-test", "ttest", "t", "t-test" or "none".
+ * @return an enum cstat_v1_test value, or CSTAT_EINVAL.
+ */
+CSTAT_EXPORT int cstat_v1_test_parse(const char *name);
+
+/*
+ * The order named as -sort takes it, in any case: "none", "name", "delta",
+ * "-name" or "-delta".
+ * @return an enum cstat_v1_sort value, or CSTAT_EINVAL.
+ */
+CSTAT_EXPORT int cstat_v1_sort_parse(const char *name);
+
+/*
+ * Creates an empty collection.
+ * @param out   receives the collection, to be freed with cstat_v1_free(),
+ *              or NULL on failure.
+ * @param opts  the options, copied; NULL for the defaults.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_v1_new(cstat_v1 **out, const struct cstat_v1_opts *opts);
+
+/* Frees a collection.  Freeing NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_v1_free(cstat_v1 *c);
+
+/*
+ * Reads the results file at path as the next column, named path.  A path
+ * read twice names one column twice: the two share their values.
+ * @return 0; CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR or CSTAT_EIO with d
+ *         holding "open PATH: ..." or "read PATH: ..."; CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_v1_add_file(cstat_v1 *c, const char *path,
+				   struct cstat_diag *d);
+
+/*
+ * Reads len bytes of results text as the next column, named name (copied).
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_v1_add_mem(cstat_v1 *c, const char *name,
+				  const char *data, size_t len);
+
+/*
+ * Computes the tables and writes them in format (enum cstat_v1_format);
+ * norange drops the range columns of CSV.  May be called again after
+ * more input.
+ * @return 0, CSTAT_EINVAL, CSTAT_EIO or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_v1_write(cstat_v1 *c, int format, bool norange,
+				FILE *out);
 
 #ifdef __cplusplus
 }

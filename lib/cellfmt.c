@@ -11,6 +11,7 @@
 #include "numfmt.h"
 
 #include "tables.h"
+#include "units.h"
 
 static int
 sign(double x)
@@ -166,4 +167,11 @@ cstat__number_footnotes(const struct cstat__table *tb,
 	for (size_t c = 0; c < tb->ncols && !rc && tb->nrows > 1; c++)
 		rc = note(fn, tb->summary[c].warn, tb->summary[c].nwarn);
 	return rc;
+}
+
+size_t
+cstat_format_value(double v, const char *unit, char *buf, size_t size)
+{
+	return cstat__scale_format(v, cstat__unit_class(unit ? unit : ""), buf,
+				   size);
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cstat-private.h"
+#include "store.h"
 #include "numfmt.h"
 #include "units.h"
 
@@ -53,6 +54,8 @@ struct cstat_reader {
 	bool eof;
 	const char *mem; /* open_mem: the whole input, not owned */
 	size_t mem_len, mem_pos;
+	char *owned_mem; /* a cstat run file, converted to text */
+	bool sniffed;	 /* the input's format was looked at */
 	char *buf;
 	size_t buf_len, buf_cap, buf_pos;
 	char *path;
@@ -119,6 +122,9 @@ reader_close(cstat_reader *r)
 	r->own_fd = false;
 	r->is_open = false;
 	r->mem = NULL;
+	free(r->owned_mem);
+	r->owned_mem = NULL;
+	r->sniffed = false;
 	free(r->path);
 	free(r->label);
 	r->path = r->label = NULL;
@@ -216,6 +222,44 @@ cstat_reader_open_mem(cstat_reader *r, const char *data, size_t len,
 }
 
 /*
+ * Reads more of the file after what the buffer holds (keeping a partial
+ * line), setting eof at the end.
+ * @return 0 or a negative error.
+ */
+static int
+fill(cstat_reader *r, struct cstat_diag *d)
+{
+	size_t avail = r->buf_len - r->buf_pos;
+
+	if (r->buf_pos) {
+		memmove(r->buf, r->buf + r->buf_pos, avail);
+		r->buf_len = avail;
+		r->buf_pos = 0;
+	}
+	if (cstat__grow((void **)&r->buf, &r->buf_cap, r->buf_len + READ_CHUNK,
+			1))
+		return CSTAT_ENOMEM;
+	ssize_t got;
+	do {
+		got = read(r->fd, r->buf + r->buf_len, r->buf_cap - r->buf_len);
+	} while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		int err = errno;
+		char why[128];
+		cstat__errno_text(err, why, sizeof(why));
+		cstat__diag_set(d, r->label, 0, 0, "%s:%lu: read %s: %s",
+				r->label, r->line, r->path, why);
+		/* The message carries the position itself. */
+		d->line = 0;
+		return cstat__errno_code(err);
+	}
+	if (got == 0)
+		r->eof = true;
+	r->buf_len += (size_t)got;
+	return 0;
+}
+
+/*
  * Makes the next line available as [*line, *line + *len) without its
  * newline or a trailing carriage return (as bufio.ScanLines).
  * @return 1 for a line, 0 at the end, or a negative error.
@@ -223,6 +267,8 @@ cstat_reader_open_mem(cstat_reader *r, const char *data, size_t len,
 static int
 next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 {
+	int rc;
+
 	if (r->mem) {
 		if (r->mem_pos >= r->mem_len)
 			return 0;
@@ -248,34 +294,9 @@ next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 		}
 		if (r->eof)
 			return 0;
-		/* Keep the partial line, then read more after it. */
-		if (r->buf_pos) {
-			memmove(r->buf, r->buf + r->buf_pos, avail);
-			r->buf_len = avail;
-			r->buf_pos = 0;
-		}
-		if (cstat__grow((void **)&r->buf, &r->buf_cap,
-				r->buf_len + READ_CHUNK, 1))
-			return CSTAT_ENOMEM;
-		ssize_t got;
-		do {
-			got = read(r->fd, r->buf + r->buf_len,
-				   r->buf_cap - r->buf_len);
-		} while (got < 0 && errno == EINTR);
-		if (got < 0) {
-			int err = errno;
-			char why[128];
-			cstat__errno_text(err, why, sizeof(why));
-			cstat__diag_set(d, r->label, 0, 0,
-					"%s:%lu: read %s: %s", r->label,
-					r->line, r->path, why);
-			/* The message carries the position itself. */
-			d->line = 0;
-			return cstat__errno_code(err);
-		}
-		if (got == 0)
-			r->eof = true;
-		r->buf_len += (size_t)got;
+		rc = fill(r, d);
+		if (rc)
+			return rc;
 	}
 }
 
@@ -885,6 +906,64 @@ fill_config_view(cstat_reader *r)
 	return 0;
 }
 
+/*
+ * Looks at the start of the input: a cstat run file (a baseline or a
+ * history, JSON beginning with '{') is read whole and converted into Go
+ * benchmark text, which is then read as any input.  Anything else is read
+ * as it is, from what was already buffered.
+ */
+static int
+sniff(cstat_reader *r, struct cstat_diag *d)
+{
+	const char *data;
+	size_t len;
+	int rc;
+
+	r->sniffed = true;
+	if (r->mem) {
+		data = r->mem;
+		len = r->mem_len;
+	} else {
+		/* Fill the buffer until a non-space byte shows. */
+		for (;;) {
+			size_t i = 0;
+			while (i < r->buf_len &&
+			       (r->buf[i] == ' ' || r->buf[i] == '\t' ||
+				r->buf[i] == '\n' || r->buf[i] == '\r'))
+				i++;
+			if (i < r->buf_len || r->eof)
+				break;
+			rc = fill(r, d);
+			if (rc)
+				return rc;
+		}
+		size_t i = 0;
+		while (i < r->buf_len &&
+		       (r->buf[i] == ' ' || r->buf[i] == '\t' ||
+			r->buf[i] == '\n' || r->buf[i] == '\r'))
+			i++;
+		if (i == r->buf_len || r->buf[i] != '{')
+			return 0;
+		while (!r->eof) {
+			rc = fill(r, d);
+			if (rc)
+				return rc;
+		}
+		data = r->buf;
+		len = r->buf_len;
+	}
+	char *text;
+	size_t tlen;
+	rc = cstat__store_sniff(data, len, r->label, &text, &tlen, d);
+	if (rc <= 0)
+		return rc;
+	r->owned_mem = text;
+	r->mem = text;
+	r->mem_len = tlen;
+	r->mem_pos = 0;
+	return 0;
+}
+
 int
 cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 		  struct cstat_diag *d)
@@ -907,6 +986,11 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 	r->npending = r->pending_pos = 0;
 	if (!r->is_open)
 		return CSTAT_ESTATE;
+	if (!r->sniffed) {
+		rc = sniff(r, d);
+		if (rc)
+			return rc;
+	}
 	for (;;) {
 		rc = next_line(r, &line, &len, d);
 		if (rc <= 0)

@@ -23,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "tools.h"
 #include "cstat.h"
 
 #define PROG "cregress"
@@ -289,7 +290,7 @@ write_report(const cstat_gate *g, int fmt, bool strict, const char *path)
 }
 
 int
-main(int argc, char **argv)
+cregress_tool_main(int argc, char **argv)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";

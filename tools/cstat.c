@@ -17,6 +17,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "cstat-v1.h"
+#include "tools.h"
 #include "cstat.h"
 
 #define PROG "cstat"
@@ -75,7 +77,7 @@ read_threads(void)
 }
 
 int
-main(int argc, char **argv)
+cstat_tool_main(int argc, char **argv)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
@@ -124,6 +126,10 @@ main(int argc, char **argv)
 	bool help;
 	int first, rc, status = 0;
 
+	/* -v1 hands over to the pre-2023 benchstat (cstat-v1.c). */
+	int v1 = cstat_v1_hook(argc, argv);
+	if (v1 >= 0)
+		return v1;
 	gsl_set_error_handler_off();
 	/* Tables can run to megabytes: write them in large blocks (glibc
 	 * ignores the size unless it is given the buffer). */

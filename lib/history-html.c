@@ -1,0 +1,872 @@
+/*
+ * history-html.c - a history as one self-contained dashboard page.
+ *
+ * The page opens with the history's name, its number of runs and their
+ * dates, the configuration every benchmark shares, a legend, and a table
+ * of every change point (linked to its chart).  Then, for every table of
+ * the history (a unit and configuration), a grid of line charts, one per
+ * benchmark: the x-axis is the run number over the whole history (so the
+ * charts line up), the y-axis the unit.  Each chart draws the runs'
+ * medians as a line with a dot per run, the medians' confidence intervals
+ * as a band (cut off at the chart's edge where unbounded), and each change
+ * point as a dashed vertical line before its run, labelled with the
+ * relative change and coloured better or worse for the unit; where a
+ * series has change points, the level of each segment between them (the
+ * before and after of its changes) is drawn across it.  Dots and
+ * change marks carry <title> tooltips: the run, its commit and time, the
+ * median and n; before, after and p.
+ *
+ * The page is built on html.c: the same writer, escaping and style sheet
+ * as cstat's report, plus the charts' rules below.  Numbers are scaled as
+ * benchstat scales them (the tooltips and the change table exactly as
+ * cstat's tables print a row; the axis with benchstat's prefix and as many
+ * decimals as the tick step needs).  Charts are SVG with a viewBox that
+ * scales to the width of a phone or of a two-column grid at 1280 px; on a
+ * narrow screen the charts' text is drawn larger so it stays readable.
+ *
+ * Output is streamed: memory is the tables' plus one row's scratch, time
+ * linear in the runs times the series.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+#include "html.h"
+#include "numfmt.h"
+#include "units.h"
+
+/*
+ * A chart's geometry in SVG user units: CW x CH, the plot area inside the
+ * margins (left for the y labels, top for the change labels, bottom for
+ * the x labels, the unit and "run").  The margins leave room for the
+ * larger text of narrow screens.
+ */
+#define CW 640
+#define CH 280
+#define ML 80
+#define MR 16
+#define MT 40
+#define MB 50
+#define X0 ML
+#define X1 (CW - MR)
+#define Y0 MT
+#define Y1 (CH - MB)
+
+/* Two change labels closer than this (user units) go on two lines. */
+#define LABEL_GAP 72
+
+/* Commits longer than this are shortened in tooltips, as git does. */
+#define SHORT_COMMIT 12
+
+static const char dashboard_css[] =
+	"p.summary{margin:.25rem 0 .5rem}\n"
+	".charts{display:grid;grid-template-columns:repeat(auto-fill,"
+	"minmax(min(100%,34rem),1fr));gap:1.25rem 2rem}\n"
+	"figure.chart{margin:0;min-width:0}\n"
+	"figure.chart figcaption{margin:0 0 .15rem;overflow-wrap:anywhere}\n"
+	"figure.chart figcaption .chg{color:var(--muted);margin-left:.5em}\n"
+	"svg.chart{display:block;width:100%;height:auto}\n"
+	".chart text{font-size:13px;fill:var(--muted)}\n"
+	".chart .grid{stroke:var(--line);stroke-width:1}\n"
+	".chart .ax{stroke:var(--axis);stroke-width:1;fill:none}\n"
+	".chart .band{fill:var(--s0);fill-opacity:.16;stroke:none}\n"
+	".chart .line{fill:none;stroke:var(--s0);stroke-width:1.5;"
+	"stroke-linejoin:round}\n"
+	".chart circle{fill:var(--s0);stroke:var(--bg);stroke-width:.75}\n"
+	".chart .lvl{stroke:var(--fg);stroke-width:1.25;stroke-opacity:.55;"
+	"stroke-dasharray:2 2}\n"
+	".chart .cp line{stroke:var(--muted);stroke-width:1.5;"
+	"stroke-dasharray:5 3}\n"
+	".chart .cp text{fill:var(--fg);font-weight:600}\n"
+	".chart .cp.better line{stroke:var(--better)}"
+	".chart .cp.better text{fill:var(--better)}\n"
+	".chart .cp.worse line{stroke:var(--worse)}"
+	".chart .cp.worse text{fill:var(--worse)}\n"
+	"table.changes td{text-align:right}"
+	"table.changes td.txt{text-align:left}\n"
+	"@media (max-width:600px){.chart text{font-size:18px}}\n";
+
+/* Everything the page's parts need. */
+struct dash {
+	struct cstat__html p;
+	const struct cstat__history *h;
+	const struct cstat_tables *t;
+	const bool *common; /* key fields every table shares */
+	double *scratch;    /* a row's centers */
+};
+
+/* ------------------------------------------------------------------------
+ * Numbers.
+ */
+
+/* The scaler of row r of table i: its centers, as cstat's tables have. */
+static void
+row_scaler(struct dash *d, size_t i, size_t r, struct cstat__scaler *sc)
+{
+	const struct cstat__history *h = d->h;
+	size_t m = 0;
+
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		const struct cstat__cell *ce =
+			cstat__history_cell(h, i, r, h->order[j]);
+		if (ce->present)
+			d->scratch[m++] = ce->center;
+	}
+	cstat__scaler_common(
+		sc, d->scratch, m,
+		cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit)));
+}
+
+/* A relative change with a sign and one decimal: "+10.2%", or "?". */
+static void
+pct1(double change, char *buf, size_t size)
+{
+	char num[CSTAT__GO_FIXED_SIZE(1)];
+
+	if (!isfinite(change)) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	cstat__fmt_go_fixed(num, sizeof(num), fabs(change) * 100, 1);
+	/* Sign, number, '%', truncated to size as snprintf would (the
+	 * number can be long; gcc -O3 wants the bound visible). */
+	char text[sizeof(num) + 2];
+	size_t len = strlen(num);
+	text[0] = change < 0 ? '-' : '+';
+	memcpy(text + 1, num, len);
+	text[len + 1] = '%';
+	len += 2;
+	if (size == 0)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+}
+
+/*
+ * A p-value with two significant digits, "1.2e-08"; with three decimals
+ * when it is 0.001 or more ("0.042"); as Go prints it when it is 0, tiny
+ * (below 1e-300) or not a number.  Locale-independent.
+ */
+static void
+pvalue(double p, char *buf, size_t size)
+{
+	if (!(p >= 1e-300) || p >= 0.001 || !isfinite(p)) {
+		char g[CSTAT__GO_FLOAT_SIZE];
+		if (p >= 0.001 && isfinite(p))
+			cstat__fmt_go_fixed(g, sizeof(g), p, 3);
+		else
+			cstat__fmt_go_float(g, p);
+		snprintf(buf, size, "%s", g);
+		return;
+	}
+	int e = (int)floor(log10(p));
+	double m = p / pow(10, e);
+	char mant[CSTAT__GO_FIXED_SIZE(1)];
+	cstat__fmt_go_fixed(mant, sizeof(mant), m, 1);
+	if (strcmp(mant, "10.0") == 0) {
+		e++;
+		snprintf(mant, sizeof(mant), "1.0");
+	}
+	snprintf(buf, size, "%se-%02d", mant, -e);
+}
+
+/* "better", "worse" or NULL (no direction) for a change in table tb. */
+static const char *
+direction(const struct cstat__table *tb, double change)
+{
+	if (!(change > 0 || change < 0))
+		return NULL;
+	return (change > 0) == tb->higher_better ? "better" : "worse";
+}
+
+/* Adds a commit, shortened to SHORT_COMMIT bytes when it is a hash. */
+static void
+commit_text(struct cstat__html *p, const char *c)
+{
+	size_t n = strlen(c);
+
+	if (n > SHORT_COMMIT && strspn(c, "0123456789abcdef") == n)
+		n = SHORT_COMMIT;
+	cstat__html_text_n(p, c, n);
+}
+
+/* Adds ", commit C, CREATED" for run (the parts it has). */
+static void
+run_meta(struct dash *d, size_t run)
+{
+	const char *c = cstat__history_meta(d->h, run, "commit");
+	const char *t = cstat__history_meta(d->h, run, "created");
+
+	if (c) {
+		cstat__html_adds(&d->p, ", commit ");
+		commit_text(&d->p, c);
+	}
+	if (t) {
+		cstat__html_adds(&d->p, ", ");
+		cstat__html_text(&d->p, t);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The axes.
+ */
+struct yaxis {
+	bool any;      /* something finite to draw */
+	double lo, hi; /* the domain */
+	/* Ticks at (k0 + k) * step scaled units, k < nticks; no ticks means
+	 * labels at lo and hi only. */
+	double k0, step;
+	size_t nticks;
+	struct cstat__scaler sc; /* for the labels */
+};
+
+static void
+extend(struct yaxis *a, double v)
+{
+	if (!isfinite(v))
+		return;
+	if (!a->any || v < a->lo)
+		a->lo = v;
+	if (!a->any || v > a->hi)
+		a->hi = v;
+	a->any = true;
+}
+
+/*
+ * The y-axis of row r of table i: from the smallest to the largest
+ * finite median or interval bound, widened to whole steps of 1, 2 or 5
+ * times a power of ten (three to eight ticks).
+ */
+static void
+yaxis_of(struct dash *d, size_t i, size_t r, struct yaxis *a)
+{
+	const struct cstat__history *h = d->h;
+
+	memset(a, 0, sizeof(*a));
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		const struct cstat__cell *ce =
+			cstat__history_cell(h, i, r, h->order[j]);
+		if (!ce->present)
+			continue;
+		extend(a, ce->center);
+		extend(a, ce->lo);
+		extend(a, ce->hi);
+	}
+	if (!a->any)
+		return;
+	if (a->lo == a->hi) {
+		double pad = a->lo != 0 ? fabs(a->lo) / 20 : 1;
+		a->lo -= pad;
+		a->hi += pad;
+	}
+	/*
+	 * The ticks are round in the scaled unit (benchstat's prefix for the
+	 * ends), so binary units get 480Mi, 500Mi rather than 477Mi, 486Mi.
+	 */
+	int cls = cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit));
+	double ends[2] = {a->lo, a->hi};
+	cstat__scaler_common(&a->sc, ends, 2, cls);
+	double fac = a->sc.factor, slo = a->lo / fac, shi = a->hi / fac;
+	double raw = (shi - slo) / 4;
+	if (!isfinite(raw) || !(raw > 0))
+		return; /* near the largest doubles: label the ends only */
+	double mag = pow(10, floor(log10(raw))), f = raw / mag;
+	double step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+	double k0 = floor(slo / step), k1 = ceil(shi / step);
+	if (!(k1 - k0 <= 15) || !isfinite(k1 * step * fac))
+		return;
+	a->nticks = (size_t)(k1 - k0) + 1;
+	a->k0 = k0;
+	a->step = step;
+	a->lo = k0 * step * fac;
+	a->hi = k1 * step * fac;
+	/* As many decimals as the step needs, whatever benchstat's. */
+	double digits = ceil(-log10(step) - 1e-9);
+	a->sc.prec = digits < 0 ? 0 : digits > 10 ? 10 : (int)digits;
+}
+
+/* Tick k of the axis, in the unit: 0 exactly where it is 0. */
+static double
+tick(const struct yaxis *a, size_t k)
+{
+	if (!a->nticks)
+		return k ? a->hi : a->lo;
+	return (a->k0 + (double)k) * a->step * a->sc.factor;
+}
+
+/* The y coordinate of v, clipped to the plot; NaN counts as the bottom. */
+static double
+ypos(const struct yaxis *a, double v)
+{
+	double span = a->hi / 2 - a->lo / 2;
+
+	if (isnan(v) || v <= a->lo)
+		return Y1;
+	if (v >= a->hi)
+		return Y0;
+	if (!(span > 0))
+		return (Y0 + Y1) / 2.0;
+	return Y1 - (v / 2 - a->lo / 2) / span * (Y1 - Y0);
+}
+
+/* The x coordinate of run (1-based), over the whole history. */
+static double
+xpos(const struct dash *d, double run)
+{
+	if (d->h->nruns < 2)
+		return (X0 + X1) / 2.0;
+	return X0 + (run - 1) / (double)(d->h->nruns - 1) * (X1 - X0);
+}
+
+/* Adds " x y" as a path's coordinate pair. */
+static void
+pt(struct cstat__html *p, double x, double y)
+{
+	cstat__html_adds(p, " ");
+	cstat__html_coord(p, x);
+	cstat__html_adds(p, " ");
+	cstat__html_coord(p, y);
+}
+
+static void
+text_at(struct cstat__html *p, double x, double y, const char *anchor,
+	const char *s)
+{
+	cstat__html_adds(p, "<text x=\"");
+	cstat__html_coord(p, x);
+	cstat__html_adds(p, "\" y=\"");
+	cstat__html_coord(p, y);
+	cstat__html_addf(p, "\" text-anchor=\"%s\">", anchor);
+	cstat__html_text(p, s);
+	cstat__html_adds(p, "</text>");
+}
+
+/* Gridlines and labels of the y-axis. */
+static void
+y_ticks(struct cstat__html *p, const struct yaxis *a)
+{
+	char num[CSTAT__SCALE_SIZE];
+	size_t n = a->nticks ? a->nticks : 2;
+
+	for (size_t k = 0; k < n; k++) {
+		double v = tick(a, k), y = ypos(a, v);
+		cstat__html_line(p, "grid", X0, X1, y, y);
+		if (v == 0)
+			snprintf(num, sizeof(num), "0");
+		else
+			cstat__scaler_format(&a->sc, v, num, sizeof(num));
+		text_at(p, X0 - 6, y + 4.5, "end", num);
+	}
+}
+
+static void
+x_tick(struct dash *d, size_t run)
+{
+	double x = xpos(d, (double)run);
+	char num[32];
+
+	cstat__html_line(&d->p, "ax", x, x, Y1, Y1 + 4);
+	snprintf(num, sizeof(num), "%zu", run);
+	text_at(&d->p, x, Y1 + 20, "middle", num);
+}
+
+/*
+ * Ticks and labels of the x-axis: run 1, every multiple of a step (1, 2
+ * or 5 times a power of ten, for at most 8 ticks), and the last run.
+ */
+static void
+x_ticks(struct dash *d)
+{
+	static const size_t steps[] = {1, 2, 5};
+	size_t n = d->h->nruns, step = 1;
+
+	/* The smallest 1, 2, 5 x 10^k step that gives at most 8 ticks. */
+	for (size_t mag = 1, k = 0; n > 1 && (n - 1) / step > 7; k++) {
+		if (k == 3) {
+			k = 0;
+			if (mag > SIZE_MAX / 10)
+				break;
+			mag *= 10;
+		}
+		step = steps[k] * mag;
+	}
+	size_t last = 0;
+	for (size_t run = 1; run <= n && !d->p.err;) {
+		x_tick(d, run);
+		last = run;
+		/* The next multiple of step at least half a step away. */
+		size_t next = (run / step + 1) * step;
+		if (next - run < (step + 1) / 2)
+			next += step;
+		if (next < run)
+			break; /* wrapped */
+		run = next;
+	}
+	/* The last run too, unless a tick is near it. */
+	if (last && last < n && n - last >= (step + 1) / 2)
+		x_tick(d, n);
+}
+
+/* ------------------------------------------------------------------------
+ * One chart.
+ */
+
+/* The chart's description: what it shows, in words. */
+static void
+chart_title(struct dash *d, size_t i, size_t r, const struct cstat__scaler *sc)
+{
+	const struct cstat__history *h = d->h;
+	const struct cstat__table *tb = &d->t->tables[i];
+	size_t s = h->srow[i] + r, first = 0, last = 0, m = 0;
+	double lastv = NAN;
+	char num[CSTAT__SCALE_SIZE], pct[32];
+
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		size_t c = h->order[j];
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present)
+			continue;
+		last = h->run[h->off[i] + c];
+		if (!m++)
+			first = last;
+		lastv = ce->center;
+	}
+	cstat__html_adds(&d->p, "<title>");
+	cstat__html_text(&d->p, cstat__tstr(d->t, tb->row_labels[r]));
+	cstat__html_adds(&d->p, " (");
+	cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
+	cstat__html_addf(&d->p, "): %zu run%s with results, runs %zu to %zu", m,
+			 m == 1 ? "" : "s", first, last);
+	if (m) {
+		cstat__scaler_format(sc, lastv, num, sizeof(num));
+		cstat__html_adds(&d->p, "; last median ");
+		cstat__html_text(&d->p, num);
+	}
+	size_t nch = h->chstart[s + 1] - h->chstart[s];
+	cstat__html_addf(&d->p, "; %zu change point%s", nch,
+			 nch == 1 ? "" : "s");
+	for (size_t k = h->chstart[s]; k < h->chstart[s + 1]; k++) {
+		const char *dir = direction(tb, h->ch[k].change);
+		pct1(h->ch[k].change, pct, sizeof(pct));
+		cstat__html_adds(&d->p, k == h->chstart[s] ? ": " : ", ");
+		cstat__html_text(&d->p, pct);
+		cstat__html_addf(&d->p, " at run %zu", h->ch[k].run);
+		if (dir)
+			cstat__html_addf(&d->p, " (%s)", dir);
+	}
+	cstat__html_adds(&d->p, "</title>");
+}
+
+/* The confidence band: the upper bounds left to right, then the lower
+ * bounds back. */
+static void
+band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
+{
+	const struct cstat__history *h = d->h;
+	struct cstat__html *p = &d->p;
+	bool any = false;
+
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		size_t c = h->order[j];
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present || isnan(ce->center))
+			continue;
+		cstat__html_adds(p, any ? " L" : "<path class=\"band\" d=\"M");
+		any = true;
+		pt(p, xpos(d, (double)h->run[h->off[i] + c]),
+		   ypos(a, isnan(ce->hi) ? ce->center : ce->hi));
+	}
+	if (!any)
+		return;
+	for (size_t j = h->off[i + 1]; j-- > h->off[i];) {
+		size_t c = h->order[j];
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present || isnan(ce->center))
+			continue;
+		cstat__html_adds(p, " L");
+		pt(p, xpos(d, (double)h->run[h->off[i] + c]),
+		   ypos(a, isnan(ce->lo) ? ce->center : ce->lo));
+	}
+	cstat__html_adds(p, " Z\"/>");
+}
+
+/* The line through the medians. */
+static void
+median_line(struct dash *d, size_t i, size_t r, const struct yaxis *a)
+{
+	const struct cstat__history *h = d->h;
+	bool any = false;
+
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		size_t c = h->order[j];
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present || !isfinite(ce->center))
+			continue;
+		cstat__html_adds(&d->p,
+				 any ? " L" : "<path class=\"line\" d=\"M");
+		any = true;
+		pt(&d->p, xpos(d, (double)h->run[h->off[i] + c]),
+		   ypos(a, ce->center));
+	}
+	if (any)
+		cstat__html_adds(&d->p, "\"/>");
+}
+
+/* A dot per run, with its tooltip. */
+static void
+dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
+     const struct cstat__scaler *sc)
+{
+	const struct cstat__history *h = d->h;
+	struct cstat__html *p = &d->p;
+	char num[CSTAT__SCALE_SIZE], ci[64];
+	/* Smaller dots when runs crowd. */
+	double gap = h->nruns > 1 ? (X1 - X0) / (double)(h->nruns - 1) : X1;
+	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
+
+	for (size_t j = h->off[i]; j < h->off[i + 1] && !p->err; j++) {
+		size_t c = h->order[j], run = h->run[h->off[i] + c];
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present || !isfinite(ce->center))
+			continue;
+		cstat__html_adds(p, "<circle cx=\"");
+		cstat__html_coord(p, xpos(d, (double)run));
+		cstat__html_adds(p, "\" cy=\"");
+		cstat__html_coord(p, ypos(a, ce->center));
+		cstat__html_adds(p, "\" r=\"");
+		cstat__html_coord(p, rad);
+		cstat__html_addf(p, "\"><title>run %zu", run);
+		run_meta(d, run);
+		cstat__scaler_format(sc, ce->center, num, sizeof(num));
+		cstat__pct_range(ce, ci, sizeof(ci));
+		cstat__html_adds(p, ": ");
+		cstat__html_text(p, num);
+		cstat__html_adds(p, " \xc2\xb1 ");
+		cstat__html_text(p, ci);
+		cstat__html_addf(p, " (n=%lu)</title></circle>",
+				 (unsigned long)ce->n);
+	}
+}
+
+/*
+ * The levels between change points: the median of each segment's run
+ * medians, as a line across the segment, so before and after show.
+ */
+static void
+levels(struct dash *d, size_t i, size_t r, const struct yaxis *a)
+{
+	const struct cstat__history *h = d->h;
+	size_t s = h->srow[i] + r, first = 0, last = 0;
+	bool any = false;
+
+	if (h->chstart[s] == h->chstart[s + 1])
+		return;
+	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
+		size_t c = h->order[j];
+		if (!cstat__history_cell(h, i, r, c)->present)
+			continue;
+		last = h->run[h->off[i] + c];
+		if (!any)
+			first = last;
+		any = true;
+	}
+	double from = xpos(d, (double)first);
+	for (size_t k = h->chstart[s]; k <= h->chstart[s + 1]; k++) {
+		bool end = k == h->chstart[s + 1];
+		double to = end ? xpos(d, (double)last)
+				: xpos(d, (double)h->ch[k].run - 0.5);
+		double y = ypos(a, end ? h->ch[k - 1].after : h->ch[k].before);
+		cstat__html_line(&d->p, "lvl", from, to, y, y);
+		from = to;
+	}
+}
+
+/* The change points: a dashed line before the run, a label above. */
+static void
+change_marks(struct dash *d, size_t i, size_t r, const struct cstat__scaler *sc)
+{
+	const struct cstat__history *h = d->h;
+	const struct cstat__table *tb = &d->t->tables[i];
+	struct cstat__html *p = &d->p;
+	size_t s = h->srow[i] + r;
+	double prev_x = -1e9;
+	bool prev_high = false;
+	char num[CSTAT__SCALE_SIZE], txt[64];
+
+	for (size_t k = h->chstart[s]; k < h->chstart[s + 1]; k++) {
+		const struct cstat_change *c = &h->ch[k];
+		const char *dir = direction(tb, c->change);
+		double x = xpos(d, (double)c->run - 0.5);
+		/* Labels that would overlap alternate between two lines. */
+		bool high = x - prev_x < LABEL_GAP && !prev_high;
+
+		prev_x = x;
+		prev_high = high;
+		cstat__html_addf(p,
+				 "<g class=\"cp%s%s\"><title>change at run %zu",
+				 dir ? " " : "", dir ? dir : "", c->run);
+		run_meta(d, c->run);
+		cstat__html_adds(p, ": ");
+		cstat__scaler_format(sc, c->before, num, sizeof(num));
+		cstat__html_text(p, num);
+		cstat__html_adds(p, " \xe2\x86\x92 ");
+		cstat__scaler_format(sc, c->after, num, sizeof(num));
+		cstat__html_text(p, num);
+		pct1(c->change, txt, sizeof(txt));
+		cstat__html_adds(p, " (");
+		cstat__html_text(p, txt);
+		if (dir)
+			cstat__html_addf(p, ", %s", dir);
+		pvalue(c->p, txt, sizeof(txt));
+		cstat__html_adds(p, "), p=");
+		cstat__html_text(p, txt);
+		cstat__html_adds(p, "</title>");
+		cstat__html_line(p, "cpl", x, x, Y0 - 4, Y1);
+		pct1(c->change, txt, sizeof(txt));
+		text_at(p, x, high ? 16 : 33, "middle", txt);
+		cstat__html_adds(p, "</g>");
+	}
+}
+
+static void
+chart(struct dash *d, size_t i, size_t r)
+{
+	const struct cstat__history *h = d->h;
+	const struct cstat__table *tb = &d->t->tables[i];
+	struct cstat__html *p = &d->p;
+	size_t s = h->srow[i] + r, nch = h->chstart[s + 1] - h->chstart[s];
+	struct cstat__scaler sc;
+	struct yaxis a;
+
+	row_scaler(d, i, r, &sc);
+	yaxis_of(d, i, r, &a);
+	cstat__html_addf(p, "<figure class=\"chart\" id=\"s%zu\"><figcaption>",
+			 s + 1);
+	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[r]));
+	if (nch)
+		cstat__html_addf(
+			p, "<span class=\"chg\">%zu change point%s</span>", nch,
+			nch == 1 ? "" : "s");
+	cstat__html_addf(p,
+			 "</figcaption>\n<svg class=\"chart\" role=\"img\" "
+			 "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
+			 CW, CH, CW, CH);
+	chart_title(d, i, r, &sc);
+	if (a.any) {
+		y_ticks(p, &a);
+		band(d, i, r, &a);
+	}
+	cstat__html_addf(p, "<path class=\"ax\" d=\"M%d %dV%dH%d\"/>", X0, Y0,
+			 Y1, X1);
+	x_ticks(d);
+	text_at(p, 4, CH - 6, "start", cstat__tstr(d->t, tb->unit));
+	text_at(p, X1, CH - 6, "end", "run");
+	if (a.any) {
+		levels(d, i, r, &a);
+		median_line(d, i, r, &a);
+		change_marks(d, i, r, &sc);
+		dots(d, i, r, &a, &sc);
+	}
+	cstat__html_adds(p, "</svg>\n</figure>\n");
+}
+
+/* ------------------------------------------------------------------------
+ * The page.
+ */
+
+static void
+page_head(struct dash *d, const char *name)
+{
+	cstat__html_begin(&d->p);
+	cstat__html_adds(&d->p, "<title>");
+	if (name) {
+		cstat__html_text(&d->p, name);
+		cstat__html_adds(&d->p, " \xe2\x80\x94 ");
+	}
+	cstat__html_adds(&d->p, "cstat benchmark history</title>\n");
+	cstat__html_body(&d->p, dashboard_css);
+	cstat__html_adds(&d->p, "<h1>Benchmark history");
+	if (name) {
+		cstat__html_adds(&d->p, ": ");
+		cstat__html_text(&d->p, name);
+	}
+	cstat__html_adds(&d->p, "</h1>\n");
+}
+
+static void
+summary(struct dash *d)
+{
+	const struct cstat__history *h = d->h;
+	const char *from = cstat__history_meta(h, 1, "created");
+	const char *to = cstat__history_meta(h, h->nruns, "created");
+
+	cstat__html_addf(&d->p, "<p class=\"summary\">%zu run%s", h->nruns,
+			 h->nruns == 1 ? "" : "s");
+	if (from && to) {
+		cstat__html_adds(&d->p, ", ");
+		cstat__html_text(&d->p, from);
+		cstat__html_adds(&d->p, " to ");
+		cstat__html_text(&d->p, to);
+	}
+	cstat__html_addf(&d->p, "; %zu series; %zu change point%s.</p>\n",
+			 h->nseries, h->nch, h->nch == 1 ? "" : "s");
+}
+
+static void
+legend(struct dash *d)
+{
+	cstat__html_adds(&d->p,
+			 "<p class=\"legend\">Each chart follows one benchmark "
+			 "in one unit across the runs of the history, oldest "
+			 "left. The line joins the runs\xe2\x80\x99 medians, "
+			 "and the band is each median\xe2\x80\x99s ");
+	cstat__html_go_float(&d->p, d->t->confidence * 100);
+	cstat__html_adds(
+		&d->p,
+		"% confidence interval (cut off at the chart\xe2\x80\x99s "
+		"edge when unbounded). A dashed line marks a change point, "
+		"where the level of the medians shifted, labelled with the "
+		"relative change of the median: <span class=\"better\">green "
+		"when better</span> and <span class=\"worse\">red when "
+		"worse</span> for the unit. Hover over a point or a label for "
+		"the run\xe2\x80\x99s commit, time and numbers.</p>\n");
+}
+
+/* One row of the table of change points. */
+static void
+change_row(struct dash *d, const struct cstat_change *c)
+{
+	const struct cstat__table *tb = &d->t->tables[c->table];
+	struct cstat__html *p = &d->p;
+	const char *dir = direction(tb, c->change);
+	const char *commit = cstat__history_meta(d->h, c->run, "commit");
+	const char *created = cstat__history_meta(d->h, c->run, "created");
+	struct cstat__scaler sc;
+	char num[CSTAT__SCALE_SIZE];
+
+	row_scaler(d, c->table, c->row, &sc);
+	cstat__html_addf(p, "<tr><th scope=\"row\"><a href=\"#s%zu\">",
+			 d->h->srow[c->table] + c->row + 1);
+	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[c->row]));
+	cstat__html_adds(p, "</a>");
+	cstat__html_table_key(p, d->t, tb, d->common);
+	cstat__html_adds(p, "</th><td class=\"txt\">");
+	cstat__html_text(p, cstat__tstr(d->t, tb->unit));
+	cstat__html_addf(p, "</td><td>%zu</td><td class=\"txt\">", c->run);
+	if (commit)
+		commit_text(p, commit);
+	cstat__html_adds(p, "</td><td class=\"txt\">");
+	if (created)
+		cstat__html_text(p, created);
+	cstat__html_adds(p, "</td><td>");
+	cstat__scaler_format(&sc, c->before, num, sizeof(num));
+	cstat__html_text(p, num);
+	cstat__html_adds(p, "</td><td>");
+	cstat__scaler_format(&sc, c->after, num, sizeof(num));
+	cstat__html_text(p, num);
+	pct1(c->change, num, sizeof(num));
+	if (dir) {
+		cstat__html_addf(p,
+				 "</td><td class=\"delta %s\" title=\"%s: %s "
+				 "is better for ",
+				 dir, dir,
+				 tb->higher_better ? "higher" : "lower");
+		cstat__html_text(p, cstat__tstr(d->t, tb->unit));
+		cstat__html_adds(p, "\"><span aria-hidden=\"true\">");
+		cstat__html_adds(p, c->change > 0 ? "\xe2\x96\xb2 "
+						  : "\xe2\x96\xbc ");
+		cstat__html_adds(p, "</span>");
+		cstat__html_text(p, num);
+		cstat__html_addf(p, "<span class=\"sr\"> (%s)</span>", dir);
+	} else {
+		cstat__html_adds(p, "</td><td class=\"delta\">");
+		cstat__html_text(p, num);
+	}
+	pvalue(c->p, num, sizeof(num));
+	cstat__html_adds(p, "</td><td>");
+	cstat__html_text(p, num);
+	cstat__html_adds(p, "</td></tr>\n");
+}
+
+static void
+change_table(struct dash *d)
+{
+	cstat__html_adds(&d->p, "<section aria-labelledby=\"changes\">\n<h2 "
+				"id=\"changes\">Change points</h2>\n");
+	if (d->h->nch == 0) {
+		cstat__html_adds(&d->p,
+				 "<p>No change points.</p>\n</section>\n");
+		return;
+	}
+	cstat__html_adds(
+		&d->p,
+		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+		"aria-labelledby=\"changes\">\n<table class=\"changes\" "
+		"aria-labelledby=\"changes\">\n<thead><tr>"
+		"<th scope=\"col\">benchmark</th><th scope=\"col\">unit</th>"
+		"<th scope=\"col\">run</th><th scope=\"col\">commit</th>"
+		"<th scope=\"col\">created</th><th scope=\"col\">before</th>"
+		"<th scope=\"col\">after</th><th scope=\"col\">change</th>"
+		"<th scope=\"col\">p</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < d->h->nch && !d->p.err; k++)
+		change_row(d, &d->h->ch[k]);
+	cstat__html_adds(&d->p, "</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+/* A table of the history: its heading and a chart per benchmark. */
+static void
+table_charts(struct dash *d, size_t i)
+{
+	const struct cstat__table *tb = &d->t->tables[i];
+
+	cstat__html_addf(&d->p, "<section aria-labelledby=\"t%zu\">\n", i + 1);
+	cstat__html_addf(&d->p, "<h2 id=\"t%zu\">", i + 1);
+	cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
+	cstat__html_table_key(&d->p, d->t, tb, d->common);
+	cstat__html_addf(&d->p, "</h2>\n<div class=\"charts\">\n");
+	for (size_t r = 0; r < tb->nrows && !d->p.err; r++)
+		chart(d, i, r);
+	cstat__html_adds(&d->p, "</div>\n</section>\n");
+}
+
+int
+cstat__history_html(const struct cstat__history *h, FILE *out)
+{
+	const struct cstat_tables *t = h->t;
+	struct dash d = {.p = {.out = out}, .h = h, .t = t};
+	bool *common;
+	size_t maxcols = 0;
+	int rc = cstat__html_common_keys(t, &common);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < t->ntables; i++)
+		if (t->tables[i].ncols > maxcols)
+			maxcols = t->tables[i].ncols;
+	d.common = common;
+	d.scratch = malloc((maxcols + 1) * sizeof(*d.scratch));
+	if (!d.scratch) {
+		free(common);
+		return CSTAT_ENOMEM;
+	}
+	page_head(&d,
+		  h->nruns ? cstat__history_meta(h, h->nruns, "name") : NULL);
+	summary(&d);
+	if (t->ntables > 0) {
+		cstat__html_config(&d.p, t, common);
+		legend(&d);
+		change_table(&d);
+	} else {
+		cstat__html_adds(&d.p, "<p>No benchmark results.</p>\n");
+	}
+	for (size_t i = 0; i < t->ntables && !d.p.err; i++)
+		table_charts(&d, i);
+	rc = cstat__html_end(&d.p);
+	free(d.scratch);
+	free(common);
+	return rc;
+}

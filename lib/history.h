@@ -1,0 +1,75 @@
+/*
+ * history.h - a history's tables read as series of runs, shared by the
+ * change-point search and the writers (history.c) and the dashboard
+ * (history-html.c).
+ *
+ * The tables of cstat_history_build() have a column per run, labelled
+ * with the run's number.  A series is one row of one table; its points
+ * are the row's present cells taken in run order.
+ */
+#ifndef CSTAT_HISTORY_H
+#define CSTAT_HISTORY_H
+
+#include "tables.h"
+
+struct cstat__history {
+	const struct cstat_tables *t;
+	/* Table i's columns in run order are order[off[i]..off[i+1]), and
+	 * column c's run number is run[off[i] + c]. */
+	size_t *off, *order, *run;
+	size_t maxrun; /* the highest run number, 0 without columns */
+	/* Series s = srow[i] + r is row r of table i (srow has ntables + 1
+	 * entries); its changes are ch[chstart[s]..chstart[s+1]). */
+	size_t *srow;
+	size_t nseries;
+	struct cstat_change *ch; /* sorted by table, row, run */
+	size_t nch;
+	size_t *chstart;
+	/* The history, for the writers (NULL and 0 for the search). */
+	cstat_run *const *runs;
+	size_t nruns;
+};
+
+/*
+ * Reads the run numbers of t's columns into h.  The changes are left
+ * empty.
+ * @return 0, CSTAT_EINVAL (a label is not a run number 1, 2, ...), or
+ *         CSTAT_ENOMEM.
+ */
+int cstat__history_init(struct cstat__history *h, const struct cstat_tables *t);
+/*
+ * Copies ch[0..nch) into h, sorted, and indexes it by series.
+ * @return 0, CSTAT_EINVAL (a change outside the tables or the runs), or
+ *         CSTAT_ENOMEM.
+ */
+int cstat__history_set_changes(struct cstat__history *h,
+			       const struct cstat_change *ch, size_t nch);
+/* Frees what h holds (not the tables or runs). */
+void cstat__history_release(struct cstat__history *h);
+
+/* The cell of table i, row r, column c. */
+static inline const struct cstat__cell *
+cstat__history_cell(const struct cstat__history *h, size_t i, size_t r,
+		    size_t c)
+{
+	const struct cstat__table *tb = &h->t->tables[i];
+
+	return &tb->cells[r * tb->ncols + c];
+}
+
+/*
+ * A run's metadata for display: key's value, or NULL.  Run numbers are
+ * 1-based.
+ */
+static inline const char *
+cstat__history_meta(const struct cstat__history *h, size_t run, const char *key)
+{
+	return run >= 1 && run <= h->nruns
+		       ? cstat_run_get(h->runs[run - 1], key)
+		       : NULL;
+}
+
+/* The dashboard page (history-html.c). */
+int cstat__history_html(const struct cstat__history *h, FILE *out);
+
+#endif /* CSTAT_HISTORY_H */

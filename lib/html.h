@@ -1,0 +1,102 @@
+/*
+ * html.h - what libcstat's HTML pages share: a page writer that streams
+ * markup through a small buffer, escaping of text from the input, the
+ * style sheet, and a few SVG helpers.
+ *
+ * cstat's report (render-html.c) and the history dashboard
+ * (history-html.c) are both built on it, so they look alike and escape
+ * alike.  Every page is self-contained: inline CSS and SVG, no script,
+ * nothing loaded from elsewhere.  Output never depends on the C locale.
+ *
+ * Errors stick: the first failure (CSTAT_ENOMEM, CSTAT_EIO, or
+ * CSTAT_EINVAL for markup too long for cstat__html_addf()) is kept in
+ * err and later writes do nothing, so a page is written without checking
+ * every call and the error is returned once at the end.
+ */
+#ifndef CSTAT_HTML_H
+#define CSTAT_HTML_H
+
+#include <stdio.h>
+
+#include "tables.h"
+
+struct cstat__html {
+	FILE *out;
+	struct cstat__buf b;
+	int err;
+};
+
+/* Adds len bytes of markup. */
+void cstat__html_add(struct cstat__html *p, const char *s, size_t len);
+/* Adds a NUL-terminated string of markup. */
+void cstat__html_adds(struct cstat__html *p, const char *s);
+/* Adds short formatted markup (at most 255 bytes: tags and numbers). */
+void cstat__html_addf(struct cstat__html *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Adds the n bytes at s as text or an attribute value: '&', '<', '>', '"'
+ * and '\'' become references, and bytes that are not UTF-8 (or encode a
+ * control character other than tab and line breaks) become U+FFFD.
+ */
+void cstat__html_text_n(struct cstat__html *p, const char *s, size_t n);
+/* The same for a NUL-terminated string. */
+void cstat__html_text(struct cstat__html *p, const char *s);
+/*
+ * Adds a benchmark name as text that may wrap after each '/' (a <wbr>),
+ * so that long names of sub-benchmarks break between their parts.
+ */
+void cstat__html_name(struct cstat__html *p, const char *s);
+/* Adds v as Go prints it ("0.05", "95", "1e-06"), whatever the locale. */
+void cstat__html_go_float(struct cstat__html *p, double v);
+
+/*
+ * Adds an SVG coordinate with one decimal, or none when it is whole;
+ * negative values become 0.  Integer arithmetic: the page must not depend
+ * on the C locale's decimal point.
+ */
+void cstat__html_coord(struct cstat__html *p, double x);
+/* Adds <line class="cls" x1 x2 y1 y2/>. */
+void cstat__html_line(struct cstat__html *p, const char *cls, double x1,
+		      double x2, double y1, double y2);
+
+/*
+ * Which key fields of t (t->key_fields) have one value in every table:
+ * *common gets an array of t->nkey_fields flags to free(), or NULL when
+ * there are no key fields.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__html_common_keys(const struct cstat_tables *t, bool **common);
+/*
+ * Adds the configuration every table shares (the common key fields but
+ * the unit) as a <dl class="config"> of "key: value" lines; nothing when
+ * there is none.
+ */
+void cstat__html_config(struct cstat__html *p, const struct cstat_tables *t,
+			const bool *common);
+/*
+ * Adds the key fields of table tb that not every table shares, each as
+ * ' <span class="cfg">key: value</span>', for a heading.
+ */
+void cstat__html_table_key(struct cstat__html *p, const struct cstat_tables *t,
+			   const struct cstat__table *tb, const bool *common);
+
+/*
+ * Starts a page: the doctype, <html lang="en">, <head>, the charset and
+ * the viewport.  The caller adds its <title> next, then calls
+ * cstat__html_body().
+ */
+void cstat__html_begin(struct cstat__html *p);
+/*
+ * Ends the head with the shared style sheet followed by extra_css (may be
+ * NULL), and opens <body> and <main>.
+ */
+void cstat__html_body(struct cstat__html *p, const char *extra_css);
+/*
+ * Closes <main>, adds the footer ("Made by cstat VERSION."), closes the
+ * page, writes out what is buffered and frees the buffer.
+ * @return 0 or the first error (CSTAT_ENOMEM, CSTAT_EIO, CSTAT_EINVAL).
+ */
+int cstat__html_end(struct cstat__html *p);
+
+#endif /* CSTAT_HTML_H */

@@ -1,0 +1,1452 @@
+/*
+ * store.c - cstat's own result files: baselines and histories.
+ *
+ * A run is the results of one benchmark run (one or more input files) with
+ * what is needed to judge it later: every raw value per benchmark and unit,
+ * the configuration lines, the Unit metadata, and metadata about the run
+ * (name, creation time, commit, branch, free key=value pairs) and its
+ * environment (host name, goos, goarch, cpu).  A baseline is one run in a
+ * pretty-printed JSON file; a history is a file of runs, one compact JSON
+ * object per line, appended to under a lock.  Both have the schema
+ * "cstat-run/1" (docs/cbaseline.md).
+ *
+ * Writes never lose data: a baseline is written to a temporary file in the
+ * same directory, synced and renamed over the old one; a history record is
+ * one write() of a whole line under flock(), then fsync.  Reading a history
+ * skips (with a warning) a last record that was cut short by a crash, and
+ * refuses a file of an unknown schema.
+ *
+ * The reader turns a run back into Go benchmark text (cstat__store_text),
+ * so everything downstream treats a baseline like any other input.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "numfmt.h"
+#include "store.h"
+
+#define SCHEMA "cstat-run/1"
+#define SCHEMA_PREFIX "cstat-run/"
+
+struct run_unit {
+	char *unit;
+	double *v;
+	size_t n, cap;
+};
+
+struct run_bench {
+	char *name;
+	struct run_unit *u;
+	size_t nu, cap;
+};
+
+struct run_group {
+	char *config_text; /* "key: value\n" lines, the identity */
+	char **keys, **vals;
+	size_t nconf;
+	struct run_bench *b;
+	size_t nb, cap;
+	size_t last; /* the benchmark last added to, + 1 */
+};
+
+struct run_kv {
+	char *key, *value;
+};
+
+struct cstat_run {
+	struct run_group *g;
+	size_t ng, gcap;
+	struct run_kv *meta; /* name, created, commit, branch, meta.* */
+	size_t nmeta, metacap;
+	struct run_kv *env; /* host, goos, goarch, cpu */
+	size_t nenv, envcap;
+	struct run_kv *units; /* "unit\tkey" -> value, Unit metadata */
+	size_t nunits, unitscap;
+};
+
+/* ---------------------------------------------------------------------- */
+
+static char *
+str_ndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static char *
+str_dup(const char *s)
+{
+	return str_ndup(s, strlen(s));
+}
+
+/* Sets key in a key-value list (replacing), or removes it for NULL. */
+static int
+kv_set(struct run_kv **list, size_t *n, size_t *cap, const char *key,
+       const char *value)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*list)[i].key, key) != 0)
+			continue;
+		if (!value) {
+			free((*list)[i].key);
+			free((*list)[i].value);
+			memmove(&(*list)[i], &(*list)[i + 1],
+				(*n - i - 1) * sizeof(**list));
+			(*n)--;
+			return 0;
+		}
+		char *v = str_dup(value);
+		if (!v)
+			return CSTAT_ENOMEM;
+		free((*list)[i].value);
+		(*list)[i].value = v;
+		return 0;
+	}
+	if (!value)
+		return 0;
+	if (cstat__grow((void **)list, cap, *n + 1, sizeof(**list)))
+		return CSTAT_ENOMEM;
+	char *k = str_dup(key), *v = str_dup(value);
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return CSTAT_ENOMEM;
+	}
+	(*list)[(*n)++] = (struct run_kv){k, v};
+	return 0;
+}
+
+static const char *
+kv_get(const struct run_kv *list, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].key, key) == 0)
+			return list[i].value;
+	return NULL;
+}
+
+static void
+kv_free(struct run_kv *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].key);
+		free(list[i].value);
+	}
+	free(list);
+}
+
+int
+cstat_run_new(cstat_run **out)
+{
+	if (!out)
+		return CSTAT_EINVAL;
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+void
+cstat_run_free(cstat_run *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ng; i++) {
+		struct run_group *g = &r->g[i];
+		for (size_t j = 0; j < g->nb; j++) {
+			for (size_t k = 0; k < g->b[j].nu; k++) {
+				free(g->b[j].u[k].unit);
+				free(g->b[j].u[k].v);
+			}
+			free(g->b[j].u);
+			free(g->b[j].name);
+		}
+		for (size_t j = 0; j < g->nconf; j++) {
+			free(g->keys[j]);
+			free(g->vals[j]);
+		}
+		free(g->keys);
+		free(g->vals);
+		free(g->b);
+		free(g->config_text);
+	}
+	free(r->g);
+	kv_free(r->meta, r->nmeta);
+	kv_free(r->env, r->nenv);
+	kv_free(r->units, r->nunits);
+	free(r);
+}
+
+/* The group of a configuration, made if new. */
+static int
+group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
+	  size_t nconf, struct run_group **out)
+{
+	for (size_t i = r->ng; i-- > 0;)
+		if (strcmp(r->g[i].config_text, text) == 0) {
+			*out = &r->g[i];
+			return 0;
+		}
+	if (cstat__grow((void **)&r->g, &r->gcap, r->ng + 1, sizeof(*r->g)))
+		return CSTAT_ENOMEM;
+	struct run_group *g = &r->g[r->ng];
+	memset(g, 0, sizeof(*g));
+	g->config_text = str_dup(text);
+	g->keys = calloc(nconf ? nconf : 1, sizeof(char *));
+	g->vals = calloc(nconf ? nconf : 1, sizeof(char *));
+	if (!g->config_text || !g->keys || !g->vals) {
+		free(g->config_text);
+		free(g->keys);
+		free(g->vals);
+		return CSTAT_ENOMEM;
+	}
+	r->ng++;
+	for (size_t i = 0; i < nconf; i++) {
+		g->keys[i] = str_dup(conf[i].key);
+		g->vals[i] = str_dup(conf[i].value);
+		g->nconf++;
+		if (!g->keys[i] || !g->vals[i])
+			return CSTAT_ENOMEM;
+	}
+	*out = g;
+	return 0;
+}
+
+static int
+bench_for(struct run_group *g, const char *name, size_t len,
+	  struct run_bench **out)
+{
+	if (g->last && strlen(g->b[g->last - 1].name) == len &&
+	    memcmp(g->b[g->last - 1].name, name, len) == 0) {
+		*out = &g->b[g->last - 1];
+		return 0;
+	}
+	for (size_t i = g->nb; i-- > 0;)
+		if (strlen(g->b[i].name) == len &&
+		    memcmp(g->b[i].name, name, len) == 0) {
+			g->last = i + 1;
+			*out = &g->b[i];
+			return 0;
+		}
+	if (cstat__grow((void **)&g->b, &g->cap, g->nb + 1, sizeof(*g->b)))
+		return CSTAT_ENOMEM;
+	struct run_bench *b = &g->b[g->nb];
+	memset(b, 0, sizeof(*b));
+	b->name = str_ndup(name, len);
+	if (!b->name)
+		return CSTAT_ENOMEM;
+	g->nb++;
+	g->last = g->nb;
+	*out = b;
+	return 0;
+}
+
+static int
+unit_add(struct run_bench *b, const char *unit, double v)
+{
+	struct run_unit *u = NULL;
+
+	for (size_t i = 0; i < b->nu && !u; i++)
+		if (strcmp(b->u[i].unit, unit) == 0)
+			u = &b->u[i];
+	if (!u) {
+		if (cstat__grow((void **)&b->u, &b->cap, b->nu + 1,
+				sizeof(*b->u)))
+			return CSTAT_ENOMEM;
+		u = &b->u[b->nu];
+		memset(u, 0, sizeof(*u));
+		u->unit = str_dup(unit);
+		if (!u->unit)
+			return CSTAT_ENOMEM;
+		b->nu++;
+	}
+	if (cstat__grow((void **)&u->v, &u->cap, u->n + 1, sizeof(*u->v)))
+		return CSTAT_ENOMEM;
+	u->v[u->n++] = v;
+	return 0;
+}
+
+/* config_text of a result, made when the result has none. */
+static int
+config_text(const struct cstat_result *res, char **out)
+{
+	struct cstat__buf b = {0};
+
+	if (res->config_text) {
+		*out = str_ndup(res->config_text, res->config_text_len);
+		return *out ? 0 : CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < res->nconfig; i++)
+		if (cstat__buf_printf(&b, "%s: %s\n", res->config[i].key,
+				      res->config[i].value)) {
+			cstat__buf_release(&b);
+			return CSTAT_ENOMEM;
+		}
+	*out = str_ndup(b.data ? b.data : "", b.len);
+	cstat__buf_release(&b);
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+static int
+env_from_config(cstat_run *r, const struct cstat_result *res)
+{
+	static const char *const keys[] = {"goos", "goarch", "cpu"};
+
+	for (size_t i = 0; i < res->nconfig; i++)
+		for (size_t k = 0; k < 3; k++)
+			if (strcmp(res->config[i].key, keys[k]) == 0 &&
+			    !kv_get(r->env, r->nenv, keys[k]) &&
+			    kv_set(&r->env, &r->nenv, &r->envcap, keys[k],
+				   res->config[i].value))
+				return CSTAT_ENOMEM;
+	return 0;
+}
+
+int
+cstat_run_add(cstat_run *r, const struct cstat_result *res,
+	      const cstat_reader *units)
+{
+	struct run_group *g;
+	struct run_bench *b;
+	char *text;
+	int rc;
+
+	if (!r || !res)
+		return CSTAT_EINVAL;
+	rc = config_text(res, &text);
+	if (rc)
+		return rc;
+	rc = group_for(r, text, res->config, res->nconfig, &g);
+	free(text);
+	if (!rc)
+		rc = bench_for(g, res->name, res->name_len, &b);
+	for (size_t i = 0; i < res->nvalues && !rc; i++) {
+		const char *unit = res->values[i].unit;
+		rc = unit_add(b, unit, res->values[i].value);
+		/* The Unit metadata that matters to cstat, as the reader
+		 * knows it now. */
+		static const char *const keys[] = {"assume", "better"};
+		for (size_t k = 0; k < 2 && !rc && units; k++) {
+			const char *v =
+				cstat_reader_unit_meta(units, unit, keys[k]);
+			char key[512];
+			snprintf(key, sizeof(key), "%s\t%s", unit, keys[k]);
+			if (v && !kv_get(r->units, r->nunits, key))
+				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
+					    key, v);
+		}
+	}
+	if (!rc)
+		rc = env_from_config(r, res);
+	return rc;
+}
+
+int
+cstat_run_set(cstat_run *r, const char *key, const char *value)
+{
+	if (!r || !key)
+		return CSTAT_EINVAL;
+	if (strcmp(key, "host") == 0)
+		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
+	if (strcmp(key, "name") == 0 || strcmp(key, "created") == 0 ||
+	    strcmp(key, "commit") == 0 || strcmp(key, "branch") == 0 ||
+	    (strncmp(key, "meta.", 5) == 0 && key[5]))
+		return kv_set(&r->meta, &r->nmeta, &r->metacap, key, value);
+	return CSTAT_EINVAL;
+}
+
+const char *
+cstat_run_get(const cstat_run *r, const char *key)
+{
+	const char *v;
+
+	if (!r || !key)
+		return NULL;
+	v = kv_get(r->meta, r->nmeta, key);
+	if (!v && strncmp(key, "env.", 4) == 0)
+		v = kv_get(r->env, r->nenv, key + 4);
+	return v;
+}
+
+size_t
+cstat_run_count(const cstat_run *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; r && i < r->ng; i++)
+		for (size_t j = 0; j < r->g[i].nb; j++)
+			for (size_t k = 0; k < r->g[i].b[j].nu; k++)
+				n += r->g[i].b[j].u[k].n;
+	return n;
+}
+
+int
+cstat_run_env_diff(const cstat_run *a, const cstat_run *b, char *buf,
+		   size_t size)
+{
+	static const char *const keys[] = {"goos", "goarch", "cpu"};
+	struct cstat__buf out = {0};
+	int n = 0;
+
+	if (!a || !b)
+		return CSTAT_EINVAL;
+	for (size_t k = 0; k < 3; k++) {
+		const char *x = kv_get(a->env, a->nenv, keys[k]);
+		const char *y = kv_get(b->env, b->nenv, keys[k]);
+		if (!x || !y || strcmp(x, y) == 0)
+			continue;
+		if (cstat__buf_printf(&out, "%s%s \"%s\" vs \"%s\"",
+				      n ? "; " : "", keys[k], x, y)) {
+			cstat__buf_release(&out);
+			return CSTAT_ENOMEM;
+		}
+		n++;
+	}
+	if (size)
+		snprintf(buf, size, "%s", out.data ? out.data : "");
+	cstat__buf_release(&out);
+	return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON */
+
+static cJSON *
+number(double v)
+{
+	char buf[CSTAT__GO_FLOAT_SIZE];
+
+	if (!isfinite(v)) {
+		/* JSON has no NaN or infinities: keep them as strings. */
+		return cJSON_CreateString(isnan(v) ? "NaN"
+					  : v > 0  ? "+Inf"
+						   : "-Inf");
+	}
+	cstat__fmt_go_float(buf, v);
+	return cJSON_CreateRaw(buf);
+}
+
+static bool
+add(cJSON *o, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (key)
+		cJSON_AddItemToObject(o, key, item);
+	else
+		cJSON_AddItemToArray(o, item);
+	return true;
+}
+
+static cJSON *
+kv_object(const struct run_kv *list, size_t n, size_t skip)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; o && i < n; i++)
+		if (!add(o, list[i].key + skip,
+			 cJSON_CreateString(list[i].value))) {
+			cJSON_Delete(o);
+			return NULL;
+		}
+	return o;
+}
+
+static cJSON *
+to_json(const cstat_run *r)
+{
+	cJSON *root = cJSON_CreateObject(), *meta, *groups, *units;
+	bool ok = root != NULL;
+
+	ok = ok && add(root, "schema", cJSON_CreateString(SCHEMA));
+	static const char *const top[] = {"name", "created", "commit",
+					  "branch"};
+	for (size_t k = 0; ok && k < 4; k++) {
+		const char *v = kv_get(r->meta, r->nmeta, top[k]);
+		if (v)
+			ok = add(root, top[k], cJSON_CreateString(v));
+	}
+	meta = ok ? cJSON_CreateObject() : NULL;
+	ok = ok && add(root, "meta", meta);
+	for (size_t i = 0; ok && i < r->nmeta; i++)
+		if (strncmp(r->meta[i].key, "meta.", 5) == 0)
+			ok = add(meta, r->meta[i].key + 5,
+				 cJSON_CreateString(r->meta[i].value));
+	ok = ok && add(root, "environment", kv_object(r->env, r->nenv, 0));
+	units = ok ? cJSON_CreateArray() : NULL;
+	ok = ok && add(root, "units", units);
+	for (size_t i = 0; ok && i < r->nunits; i++) {
+		cJSON *u = cJSON_CreateObject();
+		char *unit = str_dup(r->units[i].key);
+		char *tab = unit ? strchr(unit, '\t') : NULL;
+		if (tab)
+			*tab = '\0';
+		ok = tab && add(units, NULL, u) &&
+		     add(u, "unit", cJSON_CreateString(unit)) &&
+		     add(u, tab + 1, cJSON_CreateString(r->units[i].value));
+		free(unit);
+	}
+	groups = ok ? cJSON_CreateArray() : NULL;
+	ok = ok && add(root, "groups", groups);
+	for (size_t i = 0; ok && i < r->ng; i++) {
+		const struct run_group *g = &r->g[i];
+		cJSON *go = cJSON_CreateObject(), *conf, *benches;
+		ok = add(groups, NULL, go);
+		conf = ok ? cJSON_CreateArray() : NULL;
+		ok = ok && add(go, "config", conf);
+		for (size_t j = 0; ok && j < g->nconf; j++) {
+			cJSON *pair = cJSON_CreateArray();
+			ok = add(conf, NULL, pair) &&
+			     add(pair, NULL, cJSON_CreateString(g->keys[j])) &&
+			     add(pair, NULL, cJSON_CreateString(g->vals[j]));
+		}
+		benches = ok ? cJSON_CreateArray() : NULL;
+		ok = ok && add(go, "benchmarks", benches);
+		for (size_t j = 0; ok && j < g->nb; j++) {
+			const struct run_bench *b = &g->b[j];
+			cJSON *bo = cJSON_CreateObject(), *ua;
+			ok = add(benches, NULL, bo) &&
+			     add(bo, "name", cJSON_CreateString(b->name));
+			ua = ok ? cJSON_CreateArray() : NULL;
+			ok = ok && add(bo, "units", ua);
+			for (size_t k = 0; ok && k < b->nu; k++) {
+				cJSON *uo = cJSON_CreateObject(), *va;
+				ok = add(ua, NULL, uo) &&
+				     add(uo, "unit",
+					 cJSON_CreateString(b->u[k].unit));
+				va = ok ? cJSON_CreateArray() : NULL;
+				ok = ok && add(uo, "values", va);
+				for (size_t m = 0; ok && m < b->u[k].n; m++)
+					ok = add(va, NULL,
+						 number(b->u[k].v[m]));
+			}
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+int
+cstat_run_write(const cstat_run *r, bool pretty, FILE *out)
+{
+	cJSON *root;
+	char *text;
+	int rc = 0;
+
+	if (!r || !out)
+		return CSTAT_EINVAL;
+	root = to_json(r);
+	if (!root)
+		return CSTAT_ENOMEM;
+	text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!text)
+		return CSTAT_ENOMEM;
+	if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
+		rc = CSTAT_EIO;
+	cJSON_free(text);
+	return rc;
+}
+
+/* The run as one JSON text and a newline. */
+static int
+to_text(const cstat_run *r, bool pretty, char **out, size_t *len)
+{
+	cJSON *root = to_json(r);
+	char *text;
+
+	if (!root)
+		return CSTAT_ENOMEM;
+	text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!text)
+		return CSTAT_ENOMEM;
+	*len = strlen(text);
+	*out = malloc(*len + 2);
+	if (*out) {
+		memcpy(*out, text, *len);
+		(*out)[(*len)++] = '\n';
+		(*out)[*len] = '\0';
+	}
+	cJSON_free(text);
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+static int
+sys_error(struct cstat_diag *d, const char *what, const char *path)
+{
+	int err = errno;
+	char why[128];
+
+	cstat__errno_text(err, why, sizeof(why));
+	cstat__diag_set(d, NULL, 0, 0, "%s %s: %s", what, path, why);
+	return cstat__errno_code(err);
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Syncs the directory holding path, so a rename in it is durable. */
+static void
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? str_ndup(path,
+				     slash == path ? 1 : (size_t)(slash - path))
+			  : str_dup(".");
+	int fd;
+
+	if (!dir)
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/*
+ * Replaces path with len bytes at data, atomically: a temporary name of
+ * our own beside the file (a rename is atomic only within one file
+ * system), fsync, rename, then fsync of the directory.
+ */
+static int
+write_atomic(const char *path, const char *data, size_t len,
+	     struct cstat_diag *d)
+{
+	char *tmp = malloc(strlen(path) + 32);
+	int fd, rc = 0;
+
+	if (!tmp)
+		return CSTAT_ENOMEM;
+	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = sys_error(d, "create", tmp);
+	} else if (write_all(fd, data, len) || fsync(fd)) {
+		rc = sys_error(d, "write", tmp);
+		close(fd);
+		unlink(tmp);
+	} else if (close(fd)) {
+		rc = sys_error(d, "write", tmp);
+		unlink(tmp);
+	} else if (rename(tmp, path)) {
+		rc = sys_error(d, "rename", path);
+		unlink(tmp);
+	} else {
+		sync_dir(path);
+	}
+	free(tmp);
+	return rc;
+}
+
+int
+cstat_run_save(const cstat_run *r, const char *path, struct cstat_diag *d)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!r || !path)
+		return CSTAT_EINVAL;
+	rc = to_text(r, true, &text, &len);
+	if (rc)
+		return rc;
+	rc = write_atomic(path, text, len, d);
+	free(text);
+	return rc;
+}
+
+static int lock_history(const char *path, struct cstat_diag *d);
+
+int
+cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
+{
+	char *text, last;
+	size_t len;
+	int fd, rc;
+
+	if (!r || !path)
+		return CSTAT_EINVAL;
+	rc = to_text(r, false, &text, &len);
+	if (rc)
+		return rc;
+	/* One writer at a time, appends and prunes alike, through a lock
+	 * file beside the history (a prune replaces the history itself). */
+	int lock = lock_history(path, d);
+	if (lock < 0) {
+		free(text);
+		return lock;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = sys_error(d, "open", path);
+		close(lock);
+		free(text);
+		return rc;
+	}
+	/* A record cut short by a crash has no newline: end it, so this
+	 * record starts a line of its own (the reader skips the stub). */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write_all(fd, "\n", 1)) {
+		rc = sys_error(d, "write", path);
+		goto out;
+	}
+	if (write_all(fd, text, len) || fsync(fd))
+		rc = sys_error(d, "write", path);
+out:
+	close(fd);
+	close(lock); /* releases the lock */
+	free(text);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reading runs back. */
+
+static bool
+is_str(const cJSON *o)
+{
+	return cJSON_IsString(o) && o->valuestring;
+}
+
+/* Fills r from a parsed run; d gets "why" on failure. */
+static int
+from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
+	  struct cstat_diag *d)
+{
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	const cJSON *it;
+	int rc = 0;
+
+#define BAD(...)                                                               \
+	do {                                                                   \
+		cstat__diag_set(d, file, line, 0, __VA_ARGS__);                \
+		return CSTAT_EFORMAT;                                          \
+	} while (0)
+
+	if (!cJSON_IsObject(root))
+		BAD("not a cstat run (want a JSON object)");
+	if (!is_str(schema))
+		BAD("not a cstat run (no \"schema\")");
+	if (strcmp(schema->valuestring, SCHEMA) != 0) {
+		if (strncmp(schema->valuestring, SCHEMA_PREFIX,
+			    strlen(SCHEMA_PREFIX)) == 0)
+			BAD("schema \"%s\" is from a newer cstat (this one "
+			    "reads %s)",
+			    schema->valuestring, SCHEMA);
+		BAD("not a cstat run (schema \"%s\")", schema->valuestring);
+	}
+	static const char *const top[] = {"name", "created", "commit",
+					  "branch"};
+	for (size_t k = 0; k < 4 && !rc; k++) {
+		it = cJSON_GetObjectItemCaseSensitive(root, top[k]);
+		if (it && !is_str(it))
+			BAD("\"%s\" must be a string", top[k]);
+		if (it)
+			rc = kv_set(&r->meta, &r->nmeta, &r->metacap, top[k],
+				    it->valuestring);
+	}
+	it = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	cJSON *e;
+	cJSON_ArrayForEach(e, it)
+	{
+		char key[300];
+		if (!is_str(e))
+			BAD("\"meta\" values must be strings");
+		snprintf(key, sizeof(key), "meta.%s", e->string);
+		if (!rc)
+			rc = kv_set(&r->meta, &r->nmeta, &r->metacap, key,
+				    e->valuestring);
+	}
+	it = cJSON_GetObjectItemCaseSensitive(root, "environment");
+	cJSON_ArrayForEach(e, it)
+	{
+		if (!is_str(e))
+			BAD("\"environment\" values must be strings");
+		if (!rc)
+			rc = kv_set(&r->env, &r->nenv, &r->envcap, e->string,
+				    e->valuestring);
+	}
+	it = cJSON_GetObjectItemCaseSensitive(root, "units");
+	cJSON_ArrayForEach(e, it)
+	{
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(e, "unit");
+		const cJSON *f;
+		if (!is_str(u))
+			BAD("a \"units\" entry has no \"unit\"");
+		cJSON_ArrayForEach(f, e)
+		{
+			char key[512];
+			if (strcmp(f->string, "unit") == 0)
+				continue;
+			if (!is_str(f))
+				BAD("Unit metadata must be strings");
+			snprintf(key, sizeof(key), "%s\t%s", u->valuestring,
+				 f->string);
+			if (!rc)
+				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
+					    key, f->valuestring);
+		}
+	}
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+	if (!cJSON_IsArray(groups))
+		BAD("\"groups\" must be an array");
+	cJSON_ArrayForEach(e, groups)
+	{
+		const cJSON *conf =
+			cJSON_GetObjectItemCaseSensitive(e, "config");
+		const cJSON *bs =
+			cJSON_GetObjectItemCaseSensitive(e, "benchmarks");
+		struct cstat_config cv[64];
+		size_t nc = 0;
+		const cJSON *pair;
+		if (!cJSON_IsArray(conf) || !cJSON_IsArray(bs))
+			BAD("a group needs \"config\" and \"benchmarks\" "
+			    "arrays");
+		cJSON_ArrayForEach(pair, conf)
+		{
+			const cJSON *k = cJSON_GetArrayItem(pair, 0);
+			const cJSON *v = cJSON_GetArrayItem(pair, 1);
+			if (!is_str(k) || !is_str(v) ||
+			    cJSON_GetArraySize(pair) != 2)
+				BAD("a config entry must be [key, value]");
+			if (nc == 64)
+				BAD("more than 64 configuration lines");
+			cv[nc++] = (struct cstat_config){k->valuestring,
+							 v->valuestring};
+		}
+		struct cstat__buf t = {0};
+		for (size_t i = 0; i < nc && !rc; i++)
+			if (cstat__buf_printf(&t, "%s: %s\n", cv[i].key,
+					      cv[i].value))
+				rc = CSTAT_ENOMEM;
+		struct run_group *g = NULL;
+		if (!rc)
+			rc = group_for(r, t.data ? t.data : "", cv, nc, &g);
+		cstat__buf_release(&t);
+		const cJSON *bo;
+		cJSON_ArrayForEach(bo, bs)
+		{
+			const cJSON *name =
+				cJSON_GetObjectItemCaseSensitive(bo, "name");
+			const cJSON *ua =
+				cJSON_GetObjectItemCaseSensitive(bo, "units");
+			struct run_bench *b = NULL;
+			if (!is_str(name) || !cJSON_IsArray(ua))
+				BAD("a benchmark needs a \"name\" and "
+				    "\"units\"");
+			if (!rc)
+				rc = bench_for(g, name->valuestring,
+					       strlen(name->valuestring), &b);
+			const cJSON *uo;
+			cJSON_ArrayForEach(uo, ua)
+			{
+				const cJSON *unit =
+					cJSON_GetObjectItemCaseSensitive(
+						uo, "unit");
+				const cJSON *vals =
+					cJSON_GetObjectItemCaseSensitive(
+						uo, "values");
+				const cJSON *v;
+				if (!is_str(unit) || !cJSON_IsArray(vals))
+					BAD("benchmark \"%s\": a unit needs "
+					    "\"unit\" and \"values\"",
+					    name->valuestring);
+				cJSON_ArrayForEach(v, vals)
+				{
+					double x;
+					if (cJSON_IsNumber(v))
+						x = v->valuedouble;
+					else if (is_str(v) &&
+						 strcmp(v->valuestring,
+							"NaN") == 0)
+						x = NAN;
+					else if (is_str(v) &&
+						 strcmp(v->valuestring,
+							"+Inf") == 0)
+						x = INFINITY;
+					else if (is_str(v) &&
+						 strcmp(v->valuestring,
+							"-Inf") == 0)
+						x = -INFINITY;
+					else
+						BAD("benchmark \"%s\": values "
+						    "must be numbers",
+						    name->valuestring);
+					if (!rc)
+						rc = unit_add(b,
+							      unit->valuestring,
+							      x);
+				}
+			}
+		}
+	}
+#undef BAD
+	return rc;
+}
+
+/* Parses one run from len bytes; line is where it starts, for messages. */
+static int
+parse_run(const char *data, size_t len, const char *file, unsigned long line,
+	  cstat_run **out, struct cstat_diag *d)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, false);
+	int rc;
+
+	*out = NULL;
+	if (!root) {
+		size_t off = end ? (size_t)(end - data) : 0;
+		unsigned long l = line, col = 1;
+		for (size_t i = 0; i < off && i < len; i++) {
+			if (data[i] == '\n') {
+				l++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+		cstat__diag_set(d, file, l, col, "not valid JSON");
+		return CSTAT_EFORMAT;
+	}
+	rc = cstat_run_new(out);
+	if (!rc)
+		rc = from_json(*out, root, file, line, d);
+	cJSON_Delete(root);
+	if (rc) {
+		cstat_run_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int slurp(const char *path, char **data, size_t *len,
+		 struct cstat_diag *d);
+
+static int
+slurp(const char *path, char **data, size_t *len, struct cstat_diag *d)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0)
+		return sys_error(d, "open", path);
+	for (;;) {
+		if (cstat__grow((void **)data, &cap, *len + 65536, 1)) {
+			close(fd);
+			return CSTAT_ENOMEM;
+		}
+		ssize_t n = read(fd, *data + *len, cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int rc = sys_error(d, "read", path);
+			close(fd);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	close(fd);
+	(*data)[*len] = '\0';
+	return 0;
+}
+
+int
+cstat_run_load(cstat_run **out, const char *path, struct cstat_diag *d)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	if (!out || !path)
+		return CSTAT_EINVAL;
+	*out = NULL;
+	rc = slurp(path, &data, &len, d);
+	if (!rc)
+		rc = parse_run(data, len, path, 1, out, d);
+	free(data);
+	return rc;
+}
+
+int
+cstat__history_parse(const char *data, size_t len, const char *file,
+		     cstat_run ***runs, size_t *nruns,
+		     void (*warn)(void *ctx, const struct cstat_diag *d),
+		     void *ctx, struct cstat_diag *d)
+{
+	size_t cap = 0, pos = 0;
+	unsigned long line = 0;
+	int rc = 0;
+
+	*runs = NULL;
+	*nruns = 0;
+	while (pos < len && !rc) {
+		const char *p = data + pos;
+		const char *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+		bool blank = true;
+		line++;
+		pos += nl ? n + 1 : n;
+		for (size_t i = 0; i < n && blank; i++)
+			blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
+		if (blank)
+			continue;
+		cstat_run *r;
+		struct cstat_diag rd;
+		rc = parse_run(p, n, file, line, &r, &rd);
+		/* A record without its newline, or one that does not parse
+		 * and is followed by more, was cut short by a crash: say so
+		 * and go on.  A whole record of an unknown schema is an
+		 * error: it is not ours to skip. */
+		if (rc == CSTAT_EFORMAT &&
+		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
+			cstat__diag_set(&rd, file, line, 0,
+					"record cut short (an interrupted "
+					"write?), skipped");
+			if (warn)
+				warn(ctx, &rd);
+			rc = 0;
+			continue;
+		}
+		if (rc) {
+			if (d)
+				*d = rd;
+			break;
+		}
+		if (cstat__grow((void **)runs, &cap, *nruns + 1,
+				sizeof(**runs))) {
+			cstat_run_free(r);
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		(*runs)[(*nruns)++] = r;
+	}
+	if (rc) {
+		for (size_t i = 0; i < *nruns; i++)
+			cstat_run_free((*runs)[i]);
+		free(*runs);
+		*runs = NULL;
+		*nruns = 0;
+	}
+	return rc;
+}
+
+int
+cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
+		   void (*warn)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	if (!path || !runs || !nruns)
+		return CSTAT_EINVAL;
+	*runs = NULL;
+	*nruns = 0;
+	rc = slurp(path, &data, &len, d);
+	if (!rc)
+		rc = cstat__history_parse(data, len, path, runs, nruns, warn,
+					  ctx, d);
+	free(data);
+	return rc;
+}
+
+void
+cstat_history_free(cstat_run **runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cstat_run_free(runs[i]);
+	free(runs);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A run as Go benchmark text, for the reader. */
+
+int
+cstat_run_text(const cstat_run *r, char **out, size_t *len)
+{
+	struct cstat__buf b = {0};
+	const struct run_group *prev = NULL;
+	char num[CSTAT__GO_FLOAT_SIZE];
+	int rc = 0;
+
+	if (!r || !out || !len)
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < r->nunits && !rc; i++) {
+		const char *tab = strchr(r->units[i].key, '\t');
+		rc = cstat__buf_printf(
+			&b, "Unit %.*s %s=%s\n", (int)(tab - r->units[i].key),
+			r->units[i].key, tab + 1, r->units[i].value);
+	}
+	for (size_t i = 0; i < r->ng && !rc; i++) {
+		const struct run_group *g = &r->g[i];
+		/* Delete the keys the previous group had and this one does
+		 * not ("key:" with an empty value), then set this group's. */
+		for (size_t j = 0; prev && j < prev->nconf && !rc; j++) {
+			bool kept = false;
+			for (size_t k = 0; k < g->nconf && !kept; k++)
+				kept = strcmp(g->keys[k], prev->keys[j]) == 0;
+			if (!kept)
+				rc = cstat__buf_printf(&b, "%s:\n",
+						       prev->keys[j]);
+		}
+		for (size_t j = 0; j < g->nconf && !rc; j++)
+			rc = cstat__buf_printf(&b, "%s: %s\n", g->keys[j],
+					       g->vals[j]);
+		for (size_t j = 0; j < g->nb && !rc; j++) {
+			const struct run_bench *bn = &g->b[j];
+			size_t most = 0;
+			for (size_t k = 0; k < bn->nu; k++)
+				if (bn->u[k].n > most)
+					most = bn->u[k].n;
+			/* One line per sample index with every unit that has
+			 * that many values, as go test writes them. */
+			for (size_t m = 0; m < most && !rc; m++) {
+				rc = cstat__buf_printf(&b, "Benchmark%s 1",
+						       bn->name);
+				for (size_t k = 0; k < bn->nu && !rc; k++) {
+					if (m >= bn->u[k].n)
+						continue;
+					cstat__fmt_go_float(num, bn->u[k].v[m]);
+					rc = cstat__buf_printf(&b, " %s %s",
+							       num,
+							       bn->u[k].unit);
+				}
+				if (!rc)
+					rc = cstat__buf_addc(&b, '\n');
+			}
+		}
+		prev = g;
+	}
+	if (rc) {
+		cstat__buf_release(&b);
+		return CSTAT_ENOMEM;
+	}
+	*len = b.len;
+	*out = b.data ? b.data : str_dup("");
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+/* memmem(), which POSIX lacks. */
+static const char *
+find(const char *h, size_t hl, const char *n)
+{
+	size_t nl = strlen(n);
+
+	for (size_t i = 0; i + nl <= hl; i++)
+		if (memcmp(h + i, n, nl) == 0)
+			return h + i;
+	return NULL;
+}
+
+int
+cstat__store_sniff(const char *data, size_t len, const char *file, char **text,
+		   size_t *tlen, struct cstat_diag *d)
+{
+	size_t i = 0;
+	cstat_run **runs = NULL, *one = NULL;
+	size_t n = 0;
+	int rc;
+
+	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
+			   data[i] == '\n' || data[i] == '\r'))
+		i++;
+	if (i == len || data[i] != '{')
+		return 0;
+	/* Ours only if the first object names our schema. */
+	const char *nl = memchr(data + i, '\n', len - i);
+	const char *probe = find(data + i, (nl ? (size_t)(nl - data) : len) - i,
+				 "\"schema\"");
+	bool pretty = !probe;
+	if (pretty) {
+		/* A pretty-printed baseline has "schema" on its 2nd line. */
+		probe = find(data + i, len - i < 256 ? len - i : 256,
+			     "\"schema\"");
+	}
+	if (!probe)
+		return 0;
+	const char *q = probe + 8;
+	while (q < data + len && (*q == ' ' || *q == ':' || *q == '\t'))
+		q++;
+	if ((size_t)(data + len - q) < strlen(SCHEMA_PREFIX) + 1 ||
+	    strncmp(q + 1, SCHEMA_PREFIX, strlen(SCHEMA_PREFIX)) != 0)
+		return 0;
+	if (pretty) {
+		rc = parse_run(data, len, file, 1, &one, d);
+	} else {
+		rc = cstat__history_parse(data, len, file, &runs, &n, NULL,
+					  NULL, d);
+		if (!rc && n == 0) {
+			cstat__diag_set(d, file, 0, 0,
+					"%s: the history has no complete "
+					"record",
+					file);
+			rc = CSTAT_EFORMAT;
+		}
+		/* A history as an input is its most recent run. */
+		if (!rc)
+			one = runs[n - 1];
+	}
+	if (!rc)
+		rc = cstat_run_text(one, text, tlen);
+	if (pretty)
+		cstat_run_free(one);
+	cstat_history_free(runs, n);
+	return rc ? rc : 1;
+}
+
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Adds every result of r to b, as the input labelled label: the results
+ * the reader would make of cstat_run_text() (one per benchmark and sample
+ * index, with every unit that has that many values), made directly, as
+ * printing and parsing every number again is most of the time a history
+ * takes.  The Unit metadata goes to rd, for the build.
+ */
+static int
+add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
+	const char *label, unsigned long *version, struct cstat_diag *d)
+{
+	struct cstat__buf units = {0};
+	const struct cstat_result *res;
+	struct cstat_config *conf = NULL;
+	struct cstat_value *vals = NULL;
+	size_t vcap = 0, ccap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nunits && !rc; i++) {
+		const char *tab = strchr(r->units[i].key, '\t');
+		rc = cstat__buf_printf(&units, "Unit %.*s %s=%s\n",
+				       (int)(tab - r->units[i].key),
+				       r->units[i].key, tab + 1,
+				       r->units[i].value);
+	}
+	if (!rc && units.len) {
+		rc = cstat_reader_open_mem(rd, units.data, units.len, label);
+		while (!rc && (rc = cstat_reader_next(rd, &res, d)) == 1)
+			;
+	}
+	for (size_t gi = 0; gi < r->ng && !rc; gi++) {
+		const struct run_group *g = &r->g[gi];
+		if (cstat__grow((void **)&conf, &ccap, g->nconf + 1,
+				sizeof(*conf))) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < g->nconf; k++)
+			conf[k] = (struct cstat_config){g->keys[k], g->vals[k]};
+		struct cstat_result res1 = {
+			.file = label,
+			.config = conf,
+			.nconfig = g->nconf,
+			.config_text = g->config_text,
+			.config_text_len = strlen(g->config_text),
+			.config_version = ++*version,
+		};
+		for (size_t j = 0; j < g->nb && !rc; j++) {
+			const struct run_bench *bn = &g->b[j];
+			size_t most = 0;
+			for (size_t k = 0; k < bn->nu; k++)
+				if (bn->u[k].n > most)
+					most = bn->u[k].n;
+			if (cstat__grow((void **)&vals, &vcap, bn->nu + 1,
+					sizeof(*vals))) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			res1.name = bn->name;
+			res1.name_len = strlen(bn->name);
+			for (size_t m = 0; m < most && !rc; m++) {
+				size_t nv = 0;
+				for (size_t k = 0; k < bn->nu; k++)
+					if (m < bn->u[k].n)
+						vals[nv++] =
+							(struct cstat_value){
+								bn->u[k].v[m],
+								bn->u[k].unit,
+								bn->u[k].v[m],
+								bn->u[k].unit};
+				res1.values = vals;
+				res1.nvalues = nv;
+				rc = cstat_builder_add(b, &res1);
+			}
+		}
+	}
+	free(conf);
+	free(vals);
+	cstat__buf_release(&units);
+	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
+}
+
+int
+cstat_history_build(cstat_run *const *runs, size_t n,
+		    const struct cstat_builder_opts *bo, double confidence,
+		    cstat_tables **out, struct cstat_diag *d)
+{
+	cstat_builder *b = NULL;
+	cstat_reader *rd = NULL;
+	int rc;
+
+	if (!out || (!runs && n))
+		return CSTAT_EINVAL;
+	*out = NULL;
+	rc = cstat_builder_new(&b, bo, d);
+	if (!rc)
+		rc = cstat_reader_new(&rd);
+	unsigned long version = 0;
+	char(*labels)[24] = calloc(n ? n : 1, sizeof(*labels));
+	if (!labels)
+		rc = CSTAT_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		/* The builder copies what it keeps; labels outlive the adds
+		 * all the same, as results of one file share a label. */
+		snprintf(labels[i], sizeof(labels[i]), "%zu", i + 1);
+		rc = add_run(b, rd, runs[i], labels[i], &version, d);
+	}
+	if (!rc) {
+		struct cstat_stats_opts so = {0.05, confidence, rd, 1};
+		rc = cstat_builder_build(b, &so, out);
+	}
+	free(labels);
+	cstat_builder_free(b);
+	cstat_reader_free(rd);
+	return rc;
+}
+
+/* The lock beside a history, shared by appends and prunes. */
+static int
+lock_history(const char *path, struct cstat_diag *d)
+{
+	char *lock = malloc(strlen(path) + 6);
+	int fd;
+
+	if (!lock)
+		return CSTAT_ENOMEM;
+	sprintf(lock, "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int rc = sys_error(d, "open", lock);
+		free(lock);
+		return rc;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int rc = sys_error(d, "lock", lock);
+			close(fd);
+			free(lock);
+			return rc;
+		}
+	}
+	free(lock);
+	return fd;
+}
+
+int
+cstat_history_prune(const char *path, size_t keep, size_t *removed,
+		    struct cstat_diag *d)
+{
+	char *data = NULL;
+	size_t len, start;
+	int lock, rc;
+
+	if (!path)
+		return CSTAT_EINVAL;
+	if (removed)
+		*removed = 0;
+	lock = lock_history(path, d);
+	if (lock < 0)
+		return lock;
+	rc = slurp(path, &data, &len, d);
+	if (rc)
+		goto out;
+	/*
+	 * Keep the last keep records.  Records cut short go; a record of an
+	 * unknown schema stops the prune (it is not ours to drop).  The kept
+	 * lines move down in place, in order.
+	 */
+	size_t *starts = NULL, *lens = NULL, nrec = 0, cap = 0, cap2 = 0;
+	unsigned long line = 0;
+	for (size_t pos = 0; pos < len && !rc;) {
+		const char *p = data + pos;
+		const char *nl = memchr(p, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - p) : len - pos;
+		cstat_run *r;
+		struct cstat_diag rd;
+		line++;
+		int pr = parse_run(p, n, path, line, &r, &rd);
+		cstat_run_free(r);
+		if (pr == CSTAT_EFORMAT &&
+		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
+			pr = 0; /* a stub, or a blank line: dropped */
+		} else if (pr) {
+			if (d)
+				*d = rd;
+			rc = pr;
+		} else if (cstat__grow((void **)&starts, &cap, nrec + 1,
+				       sizeof(*starts)) ||
+			   cstat__grow((void **)&lens, &cap2, nrec + 1,
+				       sizeof(*lens))) {
+			rc = CSTAT_ENOMEM;
+		} else {
+			starts[nrec] = pos;
+			lens[nrec++] = n;
+		}
+		pos += nl ? n + 1 : n;
+	}
+	start = 0;
+	size_t end = 0, first = nrec > keep ? nrec - keep : 0;
+	if (removed)
+		*removed = rc ? 0 : first;
+	for (size_t k = first; k < nrec && !rc; k++) {
+		memmove(data + end, data + starts[k], lens[k]);
+		end += lens[k];
+		data[end++] = '\n';
+	}
+	free(starts);
+	free(lens);
+	if (rc)
+		goto out;
+	rc = write_atomic(path, data + start, end - start, d);
+out:
+	free(data);
+	close(lock);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * store.h - cstat's own result files (baselines and histories), internal
+ * side: what the reader needs to read them as inputs.
+ */
+#ifndef CSTAT_STORE_H
+#define CSTAT_STORE_H
+
+#include "cstat-private.h"
+
+/*
+ * If the len bytes at data are a cstat run file (a baseline, or a history
+ * whose last complete record is used), converts them into Go benchmark
+ * text in *text (malloc'd, *tlen bytes).
+ * @return 1 when converted; 0 when data is not a cstat run file (read it
+ *         as text); CSTAT_EFORMAT (d says why: a corrupt file, a newer
+ *         schema) or CSTAT_ENOMEM.
+ */
+int cstat__store_sniff(const char *data, size_t len, const char *file,
+		       char **text, size_t *tlen, struct cstat_diag *d);
+
+/* Parses a history's text into runs; see cstat_history_load(). */
+int cstat__history_parse(const char *data, size_t len, const char *file,
+			 cstat_run ***runs, size_t *nruns,
+			 void (*warn)(void *ctx, const struct cstat_diag *d),
+			 void *ctx, struct cstat_diag *d);
+
+#endif /* CSTAT_STORE_H */

@@ -1,0 +1,508 @@
+#!/usr/bin/env python3
+"""Tests of cbaseline's detect and export commands.
+
+usage: cbaseline.py CBASELINE CSTAT TESTDATA NAME  (NAME: a test_* function)
+
+Histories are made here, deterministically: Go benchmark text files drawn
+from a seeded random.Random, recorded one run at a time with
+'cbaseline record -m commit=cN -m created=...' into a temporary store.
+The known answers are planted: a 10% step in one benchmark of a history
+of 60 runs, none in a stationary one.  The golden files of the exports
+and of detect's report are in TESTDATA/golden/ (TESTDATA is
+testdata/cbaseline); UPDATE_GOLDEN=1 rewrites them from the current
+binary (then read the diff before committing).  The host name the store
+records is replaced with HOST before comparing.
+"""
+import csv
+import datetime
+import html.parser
+import io
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+CBASELINE = CSTAT = DATA = None
+
+# Variables the store would take metadata from: the tests set it all.
+SCRUB = ("GITHUB_SHA", "CI_COMMIT_SHA", "GITHUB_REF_NAME",
+         "CI_COMMIT_REF_NAME", "CSTAT_STORE")
+
+HEADER = ("goos: linux\ngoarch: amd64\npkg: example.com/cstat/hist\n"
+          "cpu: Test CPU @ 2.00GHz\n")
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def run(args, cwd=None):
+    env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+    p = subprocess.run([CBASELINE] + args, capture_output=True, cwd=cwd,
+                       env=env, stdin=subprocess.DEVNULL, timeout=300)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def created(k):
+    """The creation time of run k (1-based): a day apart, from 2026."""
+    t = datetime.datetime(2026, 1, 1, 8, 10) + datetime.timedelta(days=k - 1)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(store, name, texts, branch="main", first=1):
+    """Records each text as one run of history name: run k gets commit
+    cK and created(k)."""
+    with tempfile.TemporaryDirectory(prefix="cbaseline-gen-") as tmp:
+        for k, text in enumerate(texts, first):
+            path = os.path.join(tmp, "run%d.txt" % k)
+            with open(path, "w") as f:
+                f.write(text)
+            b = branch(k) if callable(branch) else branch
+            rc, _, err = run(["-store", store, "record",
+                              "-m", "commit=c%d" % k,
+                              "-m", "created=" + created(k),
+                              "-m", "branch=" + b, name, path])
+            expect(rc == 0, "record run %d: %s" % (k, err))
+
+
+def bench_lines(rng, name, count, ns, sd, extra=""):
+    """count lines of benchmark name around ns ns/op (relative sd)."""
+    out = []
+    for _ in range(count):
+        v = ns * (1 + rng.gauss(0, sd))
+        out.append("Benchmark%s \t 1000\t %.1f ns/op%s\n" % (name, v, extra))
+    return "".join(out)
+
+
+def planted(nruns=60, step_at=31, step=0.10, seed=1):
+    """A history of nruns runs of four benchmarks, each with sec/op, B/op
+    and allocs/op; Encode's sec/op goes up by step from run step_at on
+    (never, when step_at is None)."""
+    rng = random.Random(seed)
+    texts = []
+    for k in range(1, nruns + 1):
+        text = HEADER
+        up = step_at is not None and k >= step_at
+        for name, ns in (("Encode-8", 1718.0), ("Decode-8", 2404.0),
+                         ("Parse/small-8", 312.5), ("Parse/large-8", 9120.0)):
+            if name == "Encode-8" and up:
+                ns *= 1 + step
+            text += bench_lines(rng, name, 10, ns, 0.02,
+                                "\t 512 B/op\t 4 allocs/op")
+        texts.append(text)
+    return texts
+
+
+def detect(store, name, *flags):
+    rc, out, err = run(["-store", store, "detect"] + list(flags) + [name])
+    expect(rc == 0, "detect exit %d: %s" % (rc, err))
+    return out
+
+
+def changes_of(out):
+    """The report lines of detect's output: (benchmark, unit, run, commit,
+    change text)."""
+    rows = []
+    lines = out.split("\n")
+    for line in lines[3:]:
+        if not line.strip():
+            break
+        f = line.split()
+        rows.append((f[0], f[1], int(f[2]), f[3], f[-2]))
+    return rows
+
+
+def summary(out):
+    m = re.search(r"^(\d+) change points? in (\d+) series over (\d+) runs?$",
+                  out, re.M)
+    expect(m, "no summary line in:\n" + out)
+    return tuple(int(g) for g in m.groups())
+
+
+class Store:
+    def __enter__(self):
+        self.dir = tempfile.mkdtemp(prefix="cbaseline-test-")
+        return self.dir
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.dir)
+
+
+# ----------------------------------------------------------------------------
+# detect
+
+def test_detect_step():
+    with Store() as store:
+        record(store, "h", planted())
+        out = detect(store, "h")
+        got = changes_of(out)
+        expect(len(got) == 1, "want one change, got:\n" + out)
+        bench, unit, run_, commit, pct = got[0]
+        expect((bench, unit, run_, commit) == ("Encode-8", "sec/op", 31,
+                                               "c31"),
+               "change at %r" % (got[0],))
+        expect(created(31) in out, "created time of run 31 missing")
+        change = float(pct.rstrip("%"))
+        expect(8 < change < 12, "change %s, want about +10%%" % pct)
+        # 4 benchmarks x 3 units; the allocs and B/op series are constant.
+        expect(summary(out) == (1, 12, 60), "summary %r" % (summary(out),))
+        # before -> after, as benchstat scales: about 1.72µ -> 1.89µ.
+        m = re.search(r"(\d+\.\d+)µ → (\d+\.\d+)µ", out)
+        expect(m and abs(float(m.group(1)) - 1.718) < 0.02 and
+               abs(float(m.group(2)) - 1.890) < 0.02,
+               "before/after in:\n" + out)
+
+
+def test_detect_stationary():
+    with Store() as store:
+        record(store, "h", planted(step_at=None, seed=2))
+        out = detect(store, "h")
+        expect(summary(out) == (0, 12, 60), "stationary:\n" + out)
+        expect(changes_of(out) == [], "stationary:\n" + out)
+
+
+def test_detect_since():
+    with Store() as store:
+        record(store, "h", planted())
+        # The last 20 runs (41..60) are all after the step.
+        out = detect(store, "h", "-since", "20")
+        expect(summary(out) == (0, 12, 20), "-since 20:\n" + out)
+        expect("runs 41 to 60" in out, "-since 20 header:\n" + out)
+        # The last 40 (21..60) hold it: still reported as run 31.
+        out = detect(store, "h", "-since=40")
+        got = changes_of(out)
+        expect(len(got) == 1 and got[0][2] == 31 and got[0][3] == "c31",
+               "-since 40:\n" + out)
+        expect(summary(out) == (1, 12, 40), "-since 40:\n" + out)
+        # More than there are: all of them.
+        out = detect(store, "h", "-since", "1000")
+        expect(summary(out) == (1, 12, 60), "-since 1000:\n" + out)
+        # A smaller alpha still finds a 10% step; alpha 1 finds noise too.
+        out = detect(store, "h", "-alpha", "1e-12")
+        expect(summary(out)[0] == 1, "-alpha 1e-12:\n" + out)
+        out = detect(store, "h", "-alpha", "1")
+        expect(summary(out)[0] >= 1, "-alpha 1:\n" + out)
+
+
+def test_detect_usage():
+    with Store() as store:
+        record(store, "h", planted(nruns=3))
+        for args, want in (
+                (["detect"], "need a history NAME"),
+                (["detect", "-since", "1.5", "h"], "whole number"),
+                (["detect", "-since", "-3", "h"], "whole number"),
+                (["detect", "-alpha", "0", "h"], None),
+                (["detect", "-alpha", "2", "h"], "-alpha"),
+                (["detect", "-nope", "h"], "not defined"),
+                (["detect", "../h"], "bad history name"),
+                (["detect", "missing"], "missing.jsonl"),
+                (["detect", "h", "extra"], "unexpected argument"),
+                (["export", "h"], "need -format"),
+                (["export", "-format", "xml", "h"], "unknown format"),
+                (["export", "-format", "csv", "-o", "/nonexistent/x", "h"],
+                 "/nonexistent/x")):
+            rc, out, err = run(["-store", store] + args)
+            if want is None:
+                expect(rc == 0, "%r: exit %d: %s" % (args, rc, err))
+                continue
+            expect(rc == 2, "%r: exit %d, want 2" % (args, rc))
+            expect(want in err, "%r: stderr %r lacks %r" % (args, err, want))
+        rc, out, _ = run(["detect", "-h"])
+        expect(rc == 0 and "Usage: cbaseline detect" in out, "detect -h")
+        rc, out, _ = run(["export", "-help"])
+        expect(rc == 0 and "Usage: cbaseline export" in out, "export -h")
+        # A history that is not JSON lines is an error, not a crash.
+        with open(os.path.join(store, "history", "bad.jsonl"), "w") as f:
+            f.write("not json\n{}\n")
+        rc, _, err = run(["-store", store, "detect", "bad"])
+        expect(rc == 2 and err, "corrupt history: exit %d %s" % (rc, err))
+
+
+# ----------------------------------------------------------------------------
+# export
+
+def golden_history():
+    """A small history with every feature the formats show: a step in
+    sec/op and in allocs/op at run 9 (worse), a throughput step up at run
+    11 (better), a benchmark missing from two runs, unbounded intervals
+    (4 values), a name that needs escaping, and a branch that needs CSV
+    quoting."""
+    rng = random.Random(7)
+    texts = []
+    for k in range(1, 17):
+        text = HEADER
+        up = k >= 9
+        text += bench_lines(rng, "Encode/size=1k-8", 6,
+                            2000.0 * (1.12 if up else 1), 0.01,
+                            "\t 1024 B/op\t %d allocs/op" % (4 if up else 3))
+        if k not in (4, 5):
+            text += bench_lines(rng, "Decode-8", 6, 52.5, 0.02)
+        for _ in range(4):
+            mbs = 800.0 * (1.25 if k >= 11 else 1) * (1 + rng.gauss(0, 0.01))
+            text += ("BenchmarkParse/<a&b>-8 \t 100\t %.1f ns/op\t"
+                     " %.2f MB/s\n" % (rng.uniform(900, 1100), mbs))
+        texts.append(text)
+    return texts
+
+
+def normalise(text):
+    """The output with this machine's host name replaced by HOST."""
+    return text.replace('"host": ' + json.dumps(socket.gethostname()),
+                        '"host": "HOST"')
+
+
+def golden(name, got):
+    got = normalise(got)
+    path = os.path.join(DATA, "golden", name)
+    if os.environ.get("UPDATE_GOLDEN"):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(got)
+    with open(path, encoding="utf-8") as f:
+        want = f.read()
+    if got != want:
+        sys.stdout.write("--- want %s\n%s\n--- got\n%s\n" % (path, want, got))
+        raise AssertionError("%s differs from its golden file" % name)
+
+
+def export(store, fmt, name="g"):
+    rc, out, err = run(["-store", store, "export", "-format", fmt, name])
+    expect(rc == 0 and err == "", "export %s: exit %d: %s" % (fmt, rc, err))
+    return out
+
+
+def branch_of(k):
+    return 'release, "v1"' if k >= 13 else "main"
+
+
+def test_export_golden():
+    with Store() as store:
+        record(store, "g", golden_history(), branch=branch_of)
+        for fmt in ("csv", "json", "html"):
+            golden("export." + fmt, export(store, fmt))
+        golden("detect.txt", detect(store, "g"))
+
+
+class Dashboard(html.parser.HTMLParser):
+    """Counts the charts and change marks of the dashboard."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.charts = []  # per chart: [caption, svg title, marks, dots]
+        self.stack = []
+        self.text = None
+        self.forbidden = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag in ("script", "img", "link", "iframe", "object", "embed"):
+            self.forbidden.append(tag)
+        if tag == "figure" and "chart" in cls:
+            self.charts.append({"caption": "", "title": None, "marks": [],
+                                "dots": 0, "role": None})
+        elif tag == "figcaption" and self.charts:
+            self.text = "caption"
+        elif tag == "svg" and self.charts:
+            self.charts[-1]["role"] = a.get("role")
+        elif tag == "title" and self.charts and \
+                self.charts[-1]["title"] is None:
+            self.charts[-1]["title"] = ""
+            self.text = "title"
+        elif tag == "g" and "cp" in cls:
+            self.charts[-1]["marks"].append({"class": cls, "label": ""})
+        elif tag == "text" and self.charts and self.charts[-1]["marks"] \
+                and self.stack and self.stack[-1] == "g":
+            self.text = "label"
+        elif tag == "circle":
+            self.charts[-1]["dots"] += 1
+        if tag not in ("circle", "line", "path", "wbr", "meta"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        if tag in ("figcaption", "title", "text"):
+            self.text = None
+
+    def handle_data(self, data):
+        if self.text == "caption":
+            self.charts[-1]["caption"] += data
+        elif self.text == "title":
+            self.charts[-1]["title"] += data
+        elif self.text == "label":
+            self.charts[-1]["marks"][-1]["label"] += data
+
+
+def parse_dashboard(page):
+    d = Dashboard()
+    d.feed(page)
+    d.close()
+    expect(not d.forbidden, "forbidden elements: %r" % d.forbidden)
+    return d.charts
+
+
+def test_export_consistency():
+    with Store() as store:
+        record(store, "g", golden_history(), branch=branch_of)
+        recs = list(csv.DictReader(io.StringIO(export(store, "csv"))))
+        doc = json.loads(export(store, "json"))
+        expect(doc["schema"] == "cstat-history/1" and doc["name"] == "g",
+               "schema and name")
+        expect([r["run"] for r in doc["runs"]] == list(range(1, 17)),
+               "runs")
+        expect(doc["runs"][12]["branch"] == 'release, "v1"', "branch")
+        # Every point of the JSON is a CSV record with the same numbers.
+        def num(s):
+            return float(s)
+
+        def null_or(v, s):
+            return (v is None and s in ("+Inf", "-Inf", "NaN")) or \
+                (v is not None and float(s) == v)
+
+        points = [(s["name"], s["unit"], p)
+                  for s in doc["series"] for p in s["points"]]
+        expect(len(points) == len(recs), "%d points, %d CSV records" % (
+            len(points), len(recs)))
+        for (name, unit, p), r in zip(points, recs):
+            expect((r["benchmark"], r["unit"], int(r["run"]), int(r["n"]))
+                   == (name, unit, p["run"], p["n"]), "record %r" % r)
+            expect(num(r["median"]) == p["median"] and
+                   null_or(p["lo"], r["lo"]) and null_or(p["hi"], r["hi"]),
+                   "numbers of %r vs %r" % (r, p))
+            run_ = doc["runs"][p["run"] - 1]
+            expect(r["commit"] == run_["commit"] and
+                   r["created"] == run_["created"] and
+                   r["branch"] == run_["branch"], "metadata of %r" % r)
+        # The changes: at run 9 (sec/op, allocs/op) and 11 (B/s), each
+        # once in the CSV's change column.
+        got = sorted((s["name"], s["unit"], c["run"])
+                     for s in doc["series"] for c in s["changes"])
+        expect(got == [("Encode/size=1k-8", "allocs/op", 9),
+                       ("Encode/size=1k-8", "sec/op", 9),
+                       ("Parse/<a&b>-8", "B/s", 11)], "changes %r" % got)
+        marked = sorted((r["benchmark"], r["unit"], int(r["run"]))
+                        for r in recs if r["change"])
+        expect(marked == got, "CSV change column %r" % marked)
+        for s in doc["series"]:
+            for c in s["changes"]:
+                expect(abs(c["after"] / c["before"] - 1 - c["change"]) <
+                       1e-12 and 0 <= c["p"] < 1e-5, "change %r" % c)
+        # Decode is missing from runs 4 and 5.
+        dec = [s for s in doc["series"] if s["name"] == "Decode-8"][0]
+        expect([p["run"] for p in dec["points"]] ==
+               [k for k in range(1, 17) if k not in (4, 5)], "gap")
+        # Unbounded intervals (4 values) are null.
+        par = [s for s in doc["series"] if s["unit"] == "B/s"][0]
+        expect(par["better"] == "higher" and par["points"][0]["lo"] is None,
+               "throughput series %r" % par["points"][0])
+
+        # The page: a chart per series, a mark per change, a dot per point.
+        charts = parse_dashboard(export(store, "html"))
+        expect(len(charts) == len(doc["series"]), "%d charts, %d series" % (
+            len(charts), len(doc["series"])))
+        for ch, s in zip(charts, doc["series"]):
+            expect(ch["role"] == "img" and ch["title"].startswith(
+                "%s (%s)" % (s["name"], s["unit"])), "chart %r" % ch)
+            expect(len(ch["marks"]) == len(s["changes"]),
+                   "%s: %d marks, %d changes" % (s["name"],
+                                                 len(ch["marks"]),
+                                                 len(s["changes"])))
+            expect(ch["dots"] == len(s["points"]), "dots of " + s["name"])
+            for m, c in zip(ch["marks"], s["changes"]):
+                want = "%+.1f%%" % (c["change"] * 100)
+                expect(m["label"] == want, "label %r, want %r" % (
+                    m["label"], want))
+                word = "better" if (c["change"] > 0) == (
+                    s["better"] == "higher") else "worse"
+                expect(word in m["class"], "mark %r for %r" % (m, c))
+
+        # -o FILE and flags after NAME.
+        path = os.path.join(store, "out.json")
+        rc, out, err = run(["-store", store, "export", "g", "-format",
+                            "json", "-o", path])
+        expect(rc == 0 and out == "" and err == "", "-o: %d %s" % (rc, err))
+        with open(path) as f:
+            expect(json.load(f) == doc, "-o writes the same document")
+
+
+def test_export_medians_are_cstat_medians():
+    """The export's median of a run is cstat's center of that run's file."""
+    texts = golden_history()
+    with Store() as store, tempfile.TemporaryDirectory() as tmp:
+        record(store, "g", texts, branch=branch_of)
+        recs = list(csv.DictReader(io.StringIO(export(store, "csv"))))
+        for k in (1, 9, 16):
+            path = os.path.join(tmp, "r.txt")
+            with open(path, "w") as f:
+                f.write(texts[k - 1])
+            p = subprocess.run([CSTAT, "-format", "json", path],
+                               capture_output=True, timeout=60)
+            expect(p.returncode == 0, "cstat: " + p.stderr.decode())
+            doc = json.loads(p.stdout)
+            for t in doc["tables"]:
+                for row in t["rows"]:
+                    want = row["cells"][0]["center"]
+                    got = [float(r["median"]) for r in recs
+                           if r["benchmark"] == row["name"] and
+                           r["unit"] == t["unit"] and int(r["run"]) == k]
+                    expect(got == [want], "%s %s run %d: %r vs %r" % (
+                        row["name"], t["unit"], k, got, want))
+
+
+def test_browser():
+    """The dashboard in headless Chromium (tests/browser.py's harness): no
+    console errors or requests, no sideways scrolling at 1280 and 390
+    pixels, screenshots in the build directory."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import browser
+    chromium = browser.find_chromium()
+    if not chromium:
+        print("no chromium: skipped")
+        sys.exit(browser.SKIP)
+    outdir = os.path.abspath(os.environ.get(
+        "CBASELINE_BROWSER_DIR", os.path.join("browser", "cbaseline")))
+    os.makedirs(outdir, exist_ok=True)
+    with Store() as store:
+        record(store, "h", planted())
+        page = os.path.join(outdir, "dashboard.html")
+        rc, _, err = run(["-store", store, "export", "-format", "html",
+                          "-o", page, "h"])
+        expect(rc == 0, "export: " + err)
+    url = "file://" + page
+    problems, requests, widths = browser.load_and_listen(
+        chromium, url, os.path.join(outdir, "chromium.log"))
+    for name, (w, got) in widths.items():
+        if got > w:
+            problems.append("at %s width %d the page is %d wide" % (
+                name, w, got))
+    dom, _ = browser.run_chromium(chromium, ["--virtual-time-budget=5000",
+                                             "--dump-dom", url])
+    charts = parse_dashboard(dom.decode("utf-8"))
+    if len(charts) != 12:
+        problems.append("%d charts in the DOM, want 12" % len(charts))
+    problems += browser.screenshots(chromium, url, outdir)
+    browser.report(outdir, problems, requests, widths)
+    for p in problems:
+        print("FAIL:", p)
+    print("dashboard, DOM and screenshots in", outdir)
+    expect(not problems, "%d problems" % len(problems))
+
+
+def main():
+    global CBASELINE, CSTAT, DATA
+    CBASELINE = os.path.abspath(sys.argv[1])
+    CSTAT = os.path.abspath(sys.argv[2])
+    DATA = os.path.abspath(sys.argv[3])
+    globals()["test_" + sys.argv[4]]()
+
+
+if __name__ == "__main__":
+    main()

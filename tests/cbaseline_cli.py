@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Command-line tests of cbaseline's store commands: save, list, show, rm,
+compare, gate, record, history, prune; the baseline and history files as
+inputs of cstat and cregress; the machine fingerprint warning; refusing
+corrupt and newer files; exit codes.
+
+usage: cbaseline_cli.py CBASELINE CSTAT CREGRESS TESTDATA NAME
+
+Each test works in a fresh temporary directory with its own store.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CB = CSTAT = CREGRESS = DATA = None
+
+
+def run(exe, args, cwd, env=None):
+    e = dict(os.environ)
+    for k in ("GITHUB_SHA", "GITHUB_REF_NAME", "CI_COMMIT_SHA",
+              "CI_COMMIT_REF_NAME", "CSTAT_STORE"):
+        e.pop(k, None)
+    e.update(env or {})
+    p = subprocess.run([exe] + args, cwd=cwd, capture_output=True,
+                       timeout=120, env=e)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def cb(args, cwd, env=None):
+    return run(CB, args, cwd, env)
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def inputs(d):
+    for name in ("old.txt", "new.txt"):
+        shutil.copy(os.path.join(DATA, "examples", name), d)
+    for name in ("base.txt", "new.txt"):
+        shutil.copy(os.path.join(DATA, "cregress", name),
+                    os.path.join(d, "cr-" + name))
+
+
+def test_round_trip(d):
+    # save, show and compare say what cstat says on the original files.
+    rc, out, err = cb(["save", "-m", "commit=abc123", "main", "old.txt"], d)
+    expect(rc == 0 and "saved" in err, "save: %d %s" % (rc, err))
+    path = os.path.join(d, ".cstat", "baselines", "main.json")
+    doc = json.load(open(path))
+    expect(doc["schema"] == "cstat-run/1" and doc["commit"] == "abc123",
+           "baseline metadata")
+    expect(doc["environment"]["goos"] == "linux", "fingerprint")
+    want = run(CSTAT, ["main=old.txt"], d)[1]
+    rc, out, err = cb(["show", "main"], d)
+    expect(rc == 0 and out == want, "show:\n%s\nwant:\n%s" % (out, want))
+    want = run(CSTAT, ["main=old.txt", "new.txt"], d)[1]
+    rc, out, err = cb(["compare", "main", "new.txt"], d)
+    expect(rc == 0 and out == want, "compare:\n%s\nwant:\n%s" % (out, want))
+    # cstat flags pass through.
+    want = run(CSTAT, ["-format", "csv", "main=old.txt", "new.txt"], d)[1]
+    rc, out, err = cb(["compare", "main", "-format", "csv", "new.txt"], d)
+    expect(rc == 0 and out == want, "compare -format csv")
+    # The other tools read the baseline as an input.
+    want = run(CSTAT, ["old.txt", "new.txt"], d)[1].replace(
+        "old.txt", "B")
+    out = run(CSTAT, ["B=.cstat/baselines/main.json", "new.txt"], d)[1]
+    expect(out.replace(" ", "") == want.replace(" ", ""),
+           "cstat on the baseline:\n%s\nwant:\n%s" % (out, want))
+
+
+def test_gate(d):
+    expect(cb(["save", "main", "cr-base.txt"], d)[0] == 0, "save")
+    want = run(CREGRESS, ["-format", "json", "main=cr-base.txt",
+                          "cr-new.txt"], d)
+    rc, out, err = cb(["gate", "main", "-format", "json", "cr-new.txt"], d)
+    expect(rc == 1 == want[0], "gate exit %d, cregress %d" % (rc, want[0]))
+    expect(out == want[1], "gate report differs from cregress's")
+    rc, out, err = cb(["gate", "main", "cr-base.txt"], d)
+    expect(rc == 0, "gate of the same data: %d" % rc)
+
+
+def test_fingerprint(d):
+    expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
+    text = open(os.path.join(d, "new.txt")).read()
+    with open(os.path.join(d, "arm.txt"), "w") as f:
+        f.write(text.replace("goarch: amd64", "goarch: arm64"))
+    rc, out, err = cb(["compare", "main", "arm.txt"], d)
+    expect(rc == 0 and 'goarch "amd64" vs "arm64"' in err and
+           "warning" in err, "warning: %r" % err)
+    rc, out, err = cb(["compare", "main", "-strict", "arm.txt"], d)
+    expect(rc == 2 and out == "" and "error" in err, "-strict: %d" % rc)
+    rc, out, err = cb(["compare", "main", "new.txt"], d)
+    expect("another machine" not in err, "same machine warned")
+
+
+def test_list_rm(d):
+    cb(["save", "-m", "commit=c1", "main", "old.txt"], d)
+    cb(["record", "main", "old.txt"], d)
+    cb(["record", "main", "new.txt"], d)
+    rc, out, err = cb(["list"], d)
+    expect(rc == 0 and "baseline  main" in out and "commit c1" in out and
+           "history   main" in out and "2 runs" in out, out)
+    expect(cb(["rm", "main"], d)[0] == 0, "rm")
+    expect("baseline" not in cb(["list"], d)[1], "rm did not remove")
+    expect(cb(["rm", "main"], d)[0] == 2, "rm of nothing")
+
+
+def test_history(d):
+    env = {"GITHUB_SHA": "feedbeef", "GITHUB_REF_NAME": "main"}
+    for f in ("old.txt", "old.txt", "new.txt"):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    recs = [json.loads(l) for l in open(h)]
+    expect(len(recs) == 3 and recs[0]["commit"] == "feedbeef" and
+           recs[0]["branch"] == "main", "history records")
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 0 and "3 runs" in out, out)
+    line = [l for l in out.splitlines() if l.startswith("Encode/format=json")]
+    expect(line and "1.718µ" in line[0] and "1.423µ" in line[0] and
+           line[0].rstrip().endswith("██▁"), "history line %r" % line)
+    # A history as an input is its last run.
+    out = run(CSTAT, ["X=.cstat/history/main.jsonl"], d)[1]
+    expect(out.replace(" ", "") ==
+           run(CSTAT, ["X=new.txt"], d)[1].replace(" ", ""), "last run")
+    # A record cut short is skipped with a warning; the next one lands.
+    with open(h, "a") as f:
+        f.write('{"schema":"cstat-run/1","gro')
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 0 and "3 runs" in out and "cut short" in err, err)
+    expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record after")
+    rc, out, err = cb(["history", "main"], d)
+    expect("4 runs" in out, out)
+    rc, out, err = cb(["prune", "-keep", "2", "main"], d)
+    expect(rc == 0 and "pruned 2 runs" in err, err)
+    rc, out, err = cb(["history", "main"], d)
+    expect("2 runs" in out and "cut short" not in err, out + err)
+
+
+def test_history_golden(d):
+    # history's report against a golden file (UPDATE_GOLDEN=1 rewrites
+    # it): fixed times and commits, four runs of two input sets.
+    runs = [("old.txt", "2026-11-01T10:00:00Z"),
+            ("old.txt", "2026-11-02T10:00:00Z"),
+            ("new.txt", "2026-11-03T10:00:00Z"),
+            ("new.txt", "2026-11-04T10:00:00Z")]
+    for i, (f, t) in enumerate(runs):
+        rc, out, err = cb(["record", "-m", "created=" + t, "-m",
+                           "commit=c%d" % i, "main", f], d)
+        expect(rc == 0, "record: " + err)
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    expect(json.loads(open(h).readline())["created"] ==
+           "2026-11-01T10:00:00Z", "created= not kept")
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 0, err)
+    path = os.path.join(DATA, "cbaseline", "golden", "history.txt")
+    if os.environ.get("UPDATE_GOLDEN"):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(out)
+    want = open(path).read()
+    expect(out == want, "history:\n%s\nwant:\n%s" % (out, want))
+
+
+def test_refuses(d):
+    os.makedirs(os.path.join(d, ".cstat", "baselines"))
+    os.makedirs(os.path.join(d, ".cstat", "history"))
+    bad = os.path.join(d, ".cstat", "baselines", "main.json")
+    with open(bad, "w") as f:
+        f.write('{\n  "schema": "cstat-run/2", "groups": []\n}\n')
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    expect(rc == 2 and "newer" in err and "not replacing" in err, err)
+    expect("cstat-run/2" in open(bad).read(), "overwritten")
+    rc, out, err = cb(["compare", "main", "new.txt"], d)
+    expect(rc == 2 and "newer" in err, "compare: %d %s" % (rc, err))
+    rc, out, err = run(CSTAT, [".cstat/baselines/main.json"], d)
+    expect(rc != 0 and out == "" and "main.json" in err, err)
+    with open(bad, "w") as f:
+        f.write('{\n  "schema": "cstat-run/1",\n  oops\n}\n')
+    rc, out, err = cb(["compare", "main", "new.txt"], d)
+    expect(rc == 2 and "main.json:3:" in err, err)
+    hist = os.path.join(d, ".cstat", "history", "h.jsonl")
+    with open(hist, "w") as f:
+        f.write('{"schema":"cstat-run/7","groups":[]}\n')
+    rc, out, err = cb(["record", "h", "old.txt"], d)
+    expect(rc == 2 and "newer" in err, err)
+    expect(open(hist).read().count("\n") == 1, "appended to a newer file")
+
+
+def test_usage(d):
+    for args in ([], ["nosuch"], ["save", "main"], ["save", "../x",
+                 "old.txt"], ["show"], ["compare", "main"],
+                 ["prune", "main"], ["prune", "-keep", "x", "main"],
+                 ["save", "main", "missing.txt"], ["-store"]):
+        rc, out, err = cb(args, d)
+        expect(rc == 2 and out == "", "%r: %d %r" % (args, rc, out))
+    rc, out, err = cb(["-h"], d)
+    expect(rc == 0 and "Exit status" in out, "help")
+    # -store and CSTAT_STORE pick the directory.
+    expect(cb(["-store", "elsewhere", "save", "b", "old.txt"], d)[0] == 0,
+           "-store")
+    expect(os.path.exists(os.path.join(d, "elsewhere", "baselines",
+                                       "b.json")), "-store path")
+    rc, out, err = cb(["list"], d, {"CSTAT_STORE": "elsewhere"})
+    expect("baseline  b" in out, "CSTAT_STORE")
+
+
+def main():
+    global CB, CSTAT, CREGRESS, DATA
+    CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])
+    DATA = os.path.abspath(sys.argv[4])
+    with tempfile.TemporaryDirectory() as d:
+        inputs(d)
+        globals()["test_" + sys.argv[5]](d)
+
+
+if __name__ == "__main__":
+    main()

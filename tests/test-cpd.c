@@ -1,0 +1,621 @@
+/*
+ * test-cpd.c - change-point detection (lib/cpd.c): the calibration of the
+ * default significance level on simulated histories (stationary series
+ * must rarely report a change, a planted step must be found where it was
+ * planted), and the behaviour on small, constant, exact and invalid
+ * series.
+ *
+ * The simulated series come from a fixed-seed splitmix64 generator and
+ * Box-Muller normals written here, so every run of the test sees the same
+ * numbers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cpd.h"
+#include "testutil.h"
+
+/* ---------------------------------------------------------------------- */
+/* A reproducible source of noise. */
+
+/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014). */
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t
+rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in (0, 1): never 0, so the logarithm below is finite. */
+static double
+rng_uniform(struct rng *r)
+{
+	return ((double)(rng_next(r) >> 11) + 0.5) * 0x1p-53;
+}
+
+/* A standard normal by Box-Muller (the cosine half only). */
+static double
+rng_normal(struct rng *r)
+{
+	double u = rng_uniform(r), v = rng_uniform(r);
+
+	return sqrt(-2 * log(u)) * cos(2 * 3.14159265358979323846 * v);
+}
+
+enum noise { NORMAL, LOGNORMAL };
+
+/*
+ * Fill x[0..n) with level * (1 + step) from run at on (step 0: no change)
+ * and noise: normal with standard deviation cv * the level, or lognormal,
+ * the level times exp(sigma * N(0, 1)).
+ */
+static void
+simulate(struct rng *r, double *x, size_t n, enum noise kind, double spread,
+	 size_t at, double step)
+{
+	for (size_t i = 0; i < n; i++) {
+		double level = i >= at ? 100 * (1 + step) : 100;
+		double g = rng_normal(r);
+
+		x[i] = kind == NORMAL ? level * (1 + spread * g)
+				      : level * exp(spread * g);
+	}
+}
+
+/* Runs the detection and checks it succeeds. */
+static struct cstat__cpd_point *
+detect(const double *x, size_t n, const struct cstat__cpd_opts *o, size_t *np)
+{
+	struct cstat__cpd_point *p = (struct cstat__cpd_point *)1;
+
+	assert_int_equal(cstat__cpd(x, n, o, &p, np), 0);
+	if (*np == 0)
+		assert_null(p);
+	for (size_t i = 1; i < *np; i++)
+		assert_true(p[i - 1].index < p[i].index);
+	return p;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Calibration of the defaults. */
+
+/*
+ * How many of count stationary series of 60 runs report any change at the
+ * default settings.
+ */
+static size_t
+false_positives(uint64_t seed, size_t count, enum noise kind, double spread)
+{
+	struct rng r = {seed};
+	double x[60];
+	size_t hits = 0;
+
+	for (size_t s = 0; s < count; s++) {
+		struct cstat__cpd_point *p;
+		size_t np;
+
+		simulate(&r, x, 60, kind, spread, 60, 0);
+		p = detect(x, 60, NULL, &np);
+		hits += np > 0;
+		free(p);
+	}
+	return hits;
+}
+
+/*
+ * The issue's bound: over 1,000 stationary series of 60 runs at the
+ * default settings, at most 1% (10) report a change.  Normal noise of 3%
+ * (over 100,000 series cpd.c measured 0.19%).
+ */
+static void
+test_cpd_stationary_normal_rarely_reports_a_change(void **state)
+{
+	size_t hits = false_positives(1, 1000, NORMAL, 0.03);
+
+	(void)state;
+	print_message("normal 3%%: %zu of 1000 stationary series changed\n",
+		      hits);
+	assert_true(hits <= 10);
+}
+
+/*
+ * The same with lognormal noise: sigma 0.03 (near normal) and 0.3
+ * (strongly skewed, the t-test's weak spot; 0.37% over 100,000 series).
+ */
+static void
+test_cpd_stationary_lognormal_rarely_reports_a_change(void **state)
+{
+	size_t mild = false_positives(2, 1000, LOGNORMAL, 0.03);
+	size_t skewed = false_positives(3, 1000, LOGNORMAL, 0.3);
+
+	(void)state;
+	print_message("lognormal 0.03: %zu, 0.3: %zu of 1000 changed\n", mild,
+		      skewed);
+	assert_true(mild <= 10);
+	assert_true(skewed <= 10);
+}
+
+/* Where the planted steps of count series were found. */
+struct step_result {
+	size_t exact, within1, within3, missed;
+	size_t off3;  /* |change - step| > 0.03 for the point nearest */
+	double worst; /* largest |change - step| of the point nearest */
+};
+
+static struct step_result
+planted_steps(uint64_t seed, size_t count, double cv, double step)
+{
+	struct step_result res = {0, 0, 0, 0, 0, 0};
+	struct rng r = {seed};
+	double x[60];
+
+	for (size_t s = 0; s < count; s++) {
+		struct cstat__cpd_point *p;
+		size_t np, best = 0, dist;
+
+		simulate(&r, x, 60, NORMAL, cv, 30, step);
+		p = detect(x, 60, NULL, &np);
+		if (np == 0) {
+			res.missed++;
+			continue;
+		}
+		for (size_t i = 1; i < np; i++)
+			if (labs((long)p[i].index - 30) <
+			    labs((long)p[best].index - 30))
+				best = i;
+		dist = (size_t)labs((long)p[best].index - 30);
+		res.exact += dist == 0;
+		res.within1 += dist <= 1;
+		res.within3 += dist <= 3;
+		res.off3 += fabs(p[best].change - step) > 0.03;
+		if (fabs(p[best].change - step) > res.worst)
+			res.worst = fabs(p[best].change - step);
+		assert_true(p[best].p < CSTAT_CPD_ALPHA);
+		assert_true(p[best].stat > 0);
+		free(p);
+	}
+	return res;
+}
+
+/*
+ * A +10% step at run 30 of 60 in 3% noise is always found, near run 30,
+ * with about the right size.  The issue asked for "exactly at run 30 in at
+ * least 95 of 100" and "within 3 points of +10% in all", which is more
+ * than the data allow.  Run 29 looks like it belongs after the step when
+ * it is above 105, which it is 4.8% of the time (z = 5/3), and run 30 looks
+ * like it belongs before when it is below 105, 6.5% of the time (z =
+ * 5/3.3), so even an estimator that knew both levels would place the step
+ * exactly in only about 89% of the series.  Over 10,000 series like these
+ * E-divisive placed it exactly in 87.6%, within one run in 97.7%, within
+ * three in 99.9%; the change it reported was off by more than 3 points in
+ * 0.5% of them (its error has a standard deviation of 1.05 points, that of
+ * the ratio of two medians of 30 runs) and by more than 4 in 0.07%.  So
+ * this asks for what a sound estimator meets with room to spare: 80
+ * exact, 95 within one run, 99 within three, and the change within 3
+ * points in 98 and within 5 in all.  (This seed gives 89, 98, 100, and a
+ * worst error of 2.96 points.)  The next test has the noise at which the
+ * issue's 95 exact and "all within one run" hold.
+ */
+static void
+test_cpd_step_in_3pct_noise_is_found(void **state)
+{
+	struct step_result res = planted_steps(4, 100, 0.03, 0.10);
+
+	(void)state;
+	print_message("10%% step, 3%% noise: exact %zu, +-1 %zu, +-3 %zu, "
+		      "missed %zu, change off by > 3 points %zu, worst %.4f\n",
+		      res.exact, res.within1, res.within3, res.missed, res.off3,
+		      res.worst);
+	assert_int_equal(res.missed, 0);
+	assert_true(res.exact >= 80);
+	assert_true(res.within1 >= 95);
+	assert_true(res.within3 >= 99);
+	assert_true(res.off3 <= 2);
+	assert_true(res.worst <= 0.05);
+}
+
+/*
+ * With 2% noise the boundary runs are misread 0.6% and 1.3% of the time
+ * (z = 2.5 and 2.27): over 10,000 series the step was found exactly at
+ * run 30 in 98.3% and within one run in 99.96%, and the change was never
+ * off by 4 points.  Here, exactly in at least 95 series and within one run
+ * and 3 points in all (as the issue asks).
+ */
+static void
+test_cpd_step_in_2pct_noise_is_found_exactly(void **state)
+{
+	struct step_result res = planted_steps(5, 100, 0.02, 0.10);
+
+	(void)state;
+	print_message("10%% step, 2%% noise: exact %zu, +-1 %zu, missed %zu, "
+		      "worst change error %.4f\n",
+		      res.exact, res.within1, res.missed, res.worst);
+	assert_int_equal(res.missed, 0);
+	assert_true(res.exact >= 95);
+	assert_int_equal(res.within1, 100);
+	assert_true(res.worst <= 0.03);
+}
+
+static void
+test_cpd_defaults(void **state)
+{
+	struct cstat__cpd_opts o;
+
+	(void)state;
+	cstat__cpd_defaults(&o);
+	assert_true(o.alpha == 0.00001);
+	assert_int_equal(o.min_size, 5);
+	assert_int_equal(o.max_points, 100);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Shapes of series. */
+
+/* Steps up 10% at run 20 and down to 95 at run 40, in 1% noise. */
+static void
+test_cpd_two_steps_are_both_found(void **state)
+{
+	struct rng r = {6};
+	struct cstat__cpd_point *p;
+	double x[60];
+	size_t np;
+
+	(void)state;
+	simulate(&r, x, 60, NORMAL, 0.01, 20, 0.10);
+	for (size_t i = 40; i < 60; i++)
+		x[i] = 95 * (1 + 0.01 * rng_normal(&r));
+	p = detect(x, 60, NULL, &np);
+	assert_int_equal(np, 2);
+	assert_int_equal(p[0].index, 20);
+	assert_int_equal(p[1].index, 40);
+	assert_close(p[0].before, 100, 0.01);
+	assert_close(p[0].after, 110, 0.01);
+	assert_close(p[1].before, 110, 0.01);
+	assert_close(p[1].after, 95, 0.01);
+	/* The medians describe the final segments: the level between the
+	 * changes is reported once. */
+	assert_same(p[0].after, p[1].before);
+	assert_close(p[0].change, 0.10, 0.1);
+	assert_close(p[1].change, 95.0 / 110 - 1, 0.1);
+	free(p);
+}
+
+/* A step min_size runs from either end is still found. */
+static void
+test_cpd_step_at_the_edge_is_found(void **state)
+{
+	struct cstat__cpd_opts o;
+	struct rng r = {7};
+	struct cstat__cpd_point *p;
+	double x[40];
+	size_t np;
+
+	(void)state;
+	cstat__cpd_defaults(&o);
+	assert_int_equal(o.min_size, 5);
+	simulate(&r, x, 40, NORMAL, 0.01, 5, 0.10);
+	p = detect(x, 40, &o, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 5);
+	free(p);
+
+	simulate(&r, x, 40, NORMAL, 0.01, 35, -0.10);
+	p = detect(x, 40, &o, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 35);
+	assert_close(p[0].change, -0.10, 0.2);
+	free(p);
+
+	/* One run closer to the edge than min_size is not a change. */
+	simulate(&r, x, 40, NORMAL, 0.01, 4, 0.10);
+	p = detect(x, 40, &o, &np);
+	for (size_t i = 0; i < np; i++)
+		assert_true(p[i].index >= 5);
+	free(p);
+}
+
+/* Fewer than 2 * min_size runs: no change, whatever the values. */
+static void
+test_cpd_tiny_series_have_no_change(void **state)
+{
+	const double jump[10] = {1, 1, 1, 1, 1, 9, 9, 9, 9, 9};
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	p = detect(NULL, 0, NULL, &np);
+	assert_int_equal(np, 0);
+	p = detect(jump, 1, NULL, &np);
+	assert_int_equal(np, 0);
+	p = detect(jump + 1, 9, NULL, &np);
+	assert_int_equal(np, 0);
+	/* Ten runs are enough for a certain change at the middle. */
+	p = detect(jump, 10, NULL, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 5);
+	assert_same(p[0].p, 0);
+	free(p);
+}
+
+static void
+test_cpd_constant_series_have_no_change(void **state)
+{
+	double x[100];
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	for (size_t i = 0; i < 100; i++)
+		x[i] = 42.5;
+	p = detect(x, 100, NULL, &np);
+	assert_int_equal(np, 0);
+	assert_null(p);
+	memset(x, 0, sizeof(x));
+	p = detect(x, 100, NULL, &np);
+	assert_int_equal(np, 0);
+	assert_null(p);
+}
+
+/*
+ * Exact counts, such as allocations per operation going from 10 to 11:
+ * both sides are constant, so the change is certain (p = 0).
+ */
+static void
+test_cpd_exact_counts_jump_is_found(void **state)
+{
+	double x[60];
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	for (size_t i = 0; i < 60; i++)
+		x[i] = i < 37 ? 10 : 11;
+	p = detect(x, 60, NULL, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 37);
+	assert_same(p[0].before, 10);
+	assert_same(p[0].after, 11);
+	assert_close(p[0].change, 0.1, 1e-15);
+	assert_same(p[0].p, 0);
+	assert_true(p[0].stat > 0);
+	free(p);
+
+	/* And back down, with one stray value in the middle segment. */
+	for (size_t i = 0; i < 60; i++)
+		x[i] = i < 20 || i >= 45 ? 10 : 11;
+	x[30] = 12;
+	p = detect(x, 60, NULL, &np);
+	assert_int_equal(np, 2);
+	assert_int_equal(p[0].index, 20);
+	assert_int_equal(p[1].index, 45);
+	assert_same(p[0].after, 11);
+	assert_same(p[1].after, 10);
+	free(p);
+}
+
+/*
+ * The medians by hand.  Before: 9, 9.5, 10, 10, 10.5, 11, 11.5, 12 sorted,
+ * median (10 + 10.5) / 2; after: 18, 19, 19.5, 20, 20.5, 21, 22, 23,
+ * median (20 + 20.5) / 2.
+ */
+static void
+test_cpd_reports_medians_and_change(void **state)
+{
+	const double x[16] = {10, 12, 9,  11, 10.5, 9.5,  11.5, 10,
+			      20, 21, 19, 22, 18,   20.5, 19.5, 23};
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	p = detect(x, 16, NULL, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 8);
+	assert_same(p[0].before, 10.25);
+	assert_same(p[0].after, 20.25);
+	assert_same(p[0].change, 20.25 / 10.25 - 1);
+	assert_true(p[0].p > 0 && p[0].p < 1e-5);
+	free(p);
+}
+
+/*
+ * q-hat by hand, in the units of the values: 0, 0, 1, 1 split in the
+ * middle has the 4 pairs across at distance 1 and none within, so E =
+ * 2 * 4 / (2 * 2) = 2 and q-hat = 2 * 2 / 4 * E = 2.
+ */
+static void
+test_cpd_reports_qhat_in_value_units(void **state)
+{
+	const double x[4] = {0, 0, 1, 1}, y[4] = {0, 0, 1000, 1000};
+	struct cstat__cpd_opts o;
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	cstat__cpd_defaults(&o);
+	o.min_size = 2;
+	p = detect(x, 4, &o, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 2);
+	assert_same(p[0].stat, 2);
+	free(p);
+	p = detect(y, 4, &o, &np);
+	assert_int_equal(np, 1);
+	assert_same(p[0].stat, 2000);
+	free(p);
+}
+
+/* A zero median before the change gives an infinite relative change. */
+static void
+test_cpd_change_from_zero_is_infinite(void **state)
+{
+	double x[20];
+	struct cstat__cpd_point *p;
+	size_t np;
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		x[i] = i < 10 ? 0 : 3;
+	p = detect(x, 20, NULL, &np);
+	assert_int_equal(np, 1);
+	assert_true(isinf(p[0].change) && p[0].change > 0);
+	free(p);
+}
+
+/* The answer depends on the input only; NULL settings are the defaults. */
+static void
+test_cpd_is_deterministic(void **state)
+{
+	struct cstat__cpd_opts o;
+	struct cstat__cpd_point *a, *b;
+	struct rng r = {8};
+	double x[300];
+	size_t na, nb;
+
+	(void)state;
+	simulate(&r, x, 300, LOGNORMAL, 0.05, 100, 0.08);
+	for (size_t i = 200; i < 300; i++)
+		x[i] *= 0.9;
+	cstat__cpd_defaults(&o);
+	a = detect(x, 300, NULL, &na);
+	b = detect(x, 300, &o, &nb);
+	assert_int_equal(na, nb);
+	assert_true(na >= 2);
+	assert_memory_equal(a, b, na * sizeof(*a));
+	free(a);
+	free(b);
+}
+
+/* max_points stops the search; the result is still in index order. */
+static void
+test_cpd_max_points_limits_the_changes(void **state)
+{
+	struct cstat__cpd_opts o;
+	struct cstat__cpd_point *p;
+	double x[80];
+	size_t np;
+
+	(void)state;
+	for (size_t i = 0; i < 80; i++)
+		x[i] = (double)(i / 10) * 10 + (double)(i % 3);
+	cstat__cpd_defaults(&o);
+	p = detect(x, 80, &o, &np);
+	assert_int_equal(np, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(p[i].index, 10 * (i + 1));
+	free(p);
+	o.max_points = 2;
+	p = detect(x, 80, &o, &np);
+	assert_int_equal(np, 2);
+	free(p);
+	o.max_points = 0;
+	p = detect(x, 80, &o, &np);
+	assert_int_equal(np, 0);
+}
+
+/* Huge and negative values: differences must not overflow. */
+static void
+test_cpd_extreme_values(void **state)
+{
+	struct rng r = {9};
+	struct cstat__cpd_point *p;
+	double x[40];
+	size_t np;
+
+	(void)state;
+	simulate(&r, x, 40, NORMAL, 0.01, 20, 0.10);
+	for (size_t i = 0; i < 40; i++)
+		x[i] *= i % 2 ? 1e306 : -1e306;
+	/* Alternating signs make a series with no level change... */
+	p = detect(x, 40, NULL, &np);
+	free(p);
+	/* ...while the same magnitudes all positive have one at run 20. */
+	for (size_t i = 0; i < 40; i++)
+		x[i] = fabs(x[i]);
+	p = detect(x, 40, NULL, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 20);
+	assert_close(p[0].change, 0.10, 0.2);
+	free(p);
+}
+
+static void
+test_cpd_rejects_bad_input(void **state)
+{
+	struct cstat__cpd_opts o;
+	struct cstat__cpd_point *p = (struct cstat__cpd_point *)1;
+	double x[20];
+	size_t np = 7;
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		x[i] = i < 10 ? 1 : 2;
+	x[13] = NAN;
+	assert_int_equal(cstat__cpd(x, 20, NULL, &p, &np), CSTAT_EINVAL);
+	assert_null(p);
+	assert_int_equal(np, 0);
+	x[13] = INFINITY;
+	assert_int_equal(cstat__cpd(x, 20, NULL, &p, &np), CSTAT_EINVAL);
+	x[13] = -INFINITY;
+	assert_int_equal(cstat__cpd(x, 20, NULL, &p, &np), CSTAT_EINVAL);
+	x[13] = 2;
+	assert_int_equal(cstat__cpd(NULL, 20, NULL, &p, &np), CSTAT_EINVAL);
+	assert_int_equal(cstat__cpd(x, 20, NULL, NULL, &np), CSTAT_EINVAL);
+	assert_int_equal(cstat__cpd(x, 20, NULL, &p, NULL), CSTAT_EINVAL);
+
+	cstat__cpd_defaults(&o);
+	o.alpha = 0;
+	assert_int_equal(cstat__cpd(x, 20, &o, &p, &np), CSTAT_EINVAL);
+	o.alpha = NAN;
+	assert_int_equal(cstat__cpd(x, 20, &o, &p, &np), CSTAT_EINVAL);
+	o.alpha = 1.5;
+	assert_int_equal(cstat__cpd(x, 20, &o, &p, &np), CSTAT_EINVAL);
+	o.alpha = 1;
+	o.min_size = 1;
+	assert_int_equal(cstat__cpd(x, 20, &o, &p, &np), CSTAT_EINVAL);
+	o.min_size = 2;
+	assert_int_equal(cstat__cpd(x, 20, &o, &p, &np), 0);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].index, 10);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpd_defaults),
+		cmocka_unit_test(
+			test_cpd_stationary_normal_rarely_reports_a_change),
+		cmocka_unit_test(
+			test_cpd_stationary_lognormal_rarely_reports_a_change),
+		cmocka_unit_test(test_cpd_step_in_3pct_noise_is_found),
+		cmocka_unit_test(test_cpd_step_in_2pct_noise_is_found_exactly),
+		cmocka_unit_test(test_cpd_two_steps_are_both_found),
+		cmocka_unit_test(test_cpd_step_at_the_edge_is_found),
+		cmocka_unit_test(test_cpd_tiny_series_have_no_change),
+		cmocka_unit_test(test_cpd_constant_series_have_no_change),
+		cmocka_unit_test(test_cpd_exact_counts_jump_is_found),
+		cmocka_unit_test(test_cpd_reports_medians_and_change),
+		cmocka_unit_test(test_cpd_reports_qhat_in_value_units),
+		cmocka_unit_test(test_cpd_change_from_zero_is_infinite),
+		cmocka_unit_test(test_cpd_is_deterministic),
+		cmocka_unit_test(test_cpd_max_points_limits_the_changes),
+		cmocka_unit_test(test_cpd_extreme_values),
+		cmocka_unit_test(test_cpd_rejects_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

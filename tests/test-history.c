@@ -1,0 +1,449 @@
+/*
+ * test-history.c - change points of a history and its exports (history.c,
+ * history-html.c) through the public API: a planted step found at its run
+ * (with runs missing, with since), the refusals, the CSV quoting and the
+ * JSON escaping, empty histories, and write errors.  The histories are
+ * made here in memory; tests/cbaseline.py covers the formats' golden
+ * files and the tool.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+#define NRUNS 30
+#define STEP_AT 16 /* the first run after the planted step */
+
+/* A run of the benchmarks in text, with commit cK. */
+static cstat_run *
+make_run(const char *text, size_t k)
+{
+	cstat_reader *r;
+	cstat_run *run;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	char commit[32];
+	int rc;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_run_new(&run), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "x"), 0);
+	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+		assert_int_equal(rc, 1);
+		assert_int_equal(cstat_run_add(run, res, r), 0);
+	}
+	snprintf(commit, sizeof(commit), "c%zu", k);
+	assert_int_equal(cstat_run_set(run, "commit", commit), 0);
+	assert_int_equal(cstat_run_set(run, "name", "test"), 0);
+	cstat_reader_free(r);
+	return run;
+}
+
+/*
+ * Run k (1-based) of a history: Step-8 around 100 ns, 10% more from run
+ * STEP_AT on; Flat-8 around 50 ns, missing from runs in skip (a
+ * 0-ended list, may be NULL).  The wiggle is a fixed pattern, so every
+ * run differs a little and the same history is made every time.
+ */
+static cstat_run *
+history_run(size_t k, const size_t *skip, const char *extra)
+{
+	char text[4096];
+	size_t len = 0;
+	bool flat = true;
+
+	for (const size_t *s = skip; s && *s; s++)
+		if (*s == k)
+			flat = false;
+	for (int i = 0; i < 5; i++) {
+		double w = (double)((k * 7 + (size_t)i * 3) % 11) - 5;
+		double step = k >= STEP_AT ? 110 : 100;
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"BenchmarkStep-8 1 %.2f ns/op\n",
+					step + w * 0.2);
+		if (flat)
+			len += (size_t)snprintf(
+				text + len, sizeof(text) - len,
+				"BenchmarkFlat-8 1 %.2f ns/op\n", 50 + w * 0.1);
+	}
+	if (extra)
+		snprintf(text + len, sizeof(text) - len, "%s", extra);
+	return make_run(text, k);
+}
+
+struct hist {
+	cstat_run *runs[NRUNS];
+	size_t n;
+	cstat_tables *t;
+};
+
+static void
+hist_make(struct hist *h, const size_t *skip, const char *extra)
+{
+	struct cstat_diag d;
+
+	h->n = NRUNS;
+	for (size_t k = 1; k <= NRUNS; k++)
+		h->runs[k - 1] = history_run(k, skip, extra);
+	assert_int_equal(
+		cstat_history_build(h->runs, h->n, NULL, 0.95, &h->t, &d), 0);
+}
+
+static void
+hist_free(struct hist *h)
+{
+	cstat_tables_free(h->t);
+	for (size_t k = 0; k < h->n; k++)
+		cstat_run_free(h->runs[k]);
+}
+
+/* The table and row of benchmark name, or fails. */
+static void
+find_row(const cstat_tables *t, const char *name, size_t *table, size_t *row)
+{
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++)
+			if (strcmp(cstat_table_row_label(t, i, r), name) == 0) {
+				*table = i;
+				*row = r;
+				return;
+			}
+	fail_msg("no row %s", name);
+}
+
+/* What cstat_history_write() writes, NUL-terminated; free() it. */
+static char *
+write_to_string(const struct hist *h, const struct cstat_change *ch, size_t nch,
+		enum cstat_format fmt)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	assert_int_equal(
+		cstat_history_write(h->runs, h->n, h->t, ch, nch, fmt, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(strlen(out), len);
+	return out;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
+	     p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void
+test_history_changes_finds_step(void **state)
+{
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n, table, row;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	find_row(h.t, "Step-8", &table, &row);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].table, table);
+	assert_int_equal(ch[0].row, row);
+	assert_int_equal(ch[0].run, STEP_AT);
+	assert_string_equal(cstat_table_col_label(h.t, table, ch[0].col), "16");
+	/* Medians of the run medians of each side: 100 and 110 ns, give or
+	 * take the wiggle (at most 1 ns). */
+	assert_close(ch[0].before, 100e-9, 0.01);
+	assert_close(ch[0].after, 110e-9, 0.01);
+	assert_close(ch[0].change, ch[0].after / ch[0].before - 1, 1e-12);
+	assert_true(ch[0].p >= 0 && ch[0].p < 1e-5);
+	free(ch);
+	hist_free(&h);
+}
+
+static void
+test_history_changes_skips_missing_runs(void **state)
+{
+	/* Flat-8 is missing from runs 3, 15 and 16: its series is shorter,
+	 * and Step-8's change still maps to run 16. */
+	static const size_t skip[] = {3, 15, 16, 0};
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+
+	(void)state;
+	hist_make(&h, skip, NULL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(cstat_table_row_label(h.t, ch[0].table, ch[0].row),
+			    "Step-8");
+	assert_int_equal(ch[0].run, STEP_AT);
+	free(ch);
+	hist_free(&h);
+}
+
+static void
+test_history_changes_since(void **state)
+{
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	/* Runs 21..30 are all after the step. */
+	assert_int_equal(cstat_history_changes(h.t, 10, 0, &ch, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(ch);
+	/* Runs 11..30 hold it, 5 runs before. */
+	assert_int_equal(cstat_history_changes(h.t, 20, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].run, STEP_AT);
+	free(ch);
+	/* More than there are is all of them. */
+	assert_int_equal(cstat_history_changes(h.t, 1000, 1e-3, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	free(ch);
+	hist_free(&h);
+}
+
+static void
+test_history_changes_rejects(void **state)
+{
+	struct hist h;
+	struct cstat_change *ch = (void *)1;
+	size_t n = 7;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	assert_int_equal(cstat_history_changes(NULL, 0, 0, &ch, &n),
+			 CSTAT_EINVAL);
+	assert_null(ch);
+	assert_int_equal(n, 0);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, NULL, &n),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, NULL),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_changes(h.t, 0, -0.1, &ch, &n),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 1.5, &ch, &n),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_changes(h.t, 0, NAN, &ch, &n),
+			 CSTAT_EINVAL);
+	hist_free(&h);
+
+	/* Tables whose columns are not runs. */
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	static const char text[] = "BenchmarkX 1 5 ns/op\n";
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "old"),
+			 0);
+	assert_int_equal(cstat_reader_next(r, &res, &d), 1);
+	assert_int_equal(cstat_builder_add(b, res), 0);
+	struct cstat_stats_opts o = {.alpha = 0.05, .confidence = 0.95};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_history_changes(t, 0, 0, &ch, &n), CSTAT_EINVAL);
+	assert_int_equal(cstat_history_write(NULL, 0, t, NULL, 0,
+					     CSTAT_FORMAT_CSV, stdout),
+			 CSTAT_EINVAL);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+}
+
+static void
+test_history_write_rejects(void **state)
+{
+	struct hist h;
+	struct cstat_change *ch, bad;
+	size_t n;
+	FILE *f = fopen("/dev/null", "w");
+
+	(void)state;
+	assert_non_null(f);
+	hist_make(&h, NULL, NULL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, ch, n,
+					     CSTAT_FORMAT_TEXT, f),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, ch, n,
+					     CSTAT_FORMAT_MARKDOWN, f),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_write(h.runs, h.n, NULL, ch, n,
+					     CSTAT_FORMAT_CSV, f),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, NULL, 1,
+					     CSTAT_FORMAT_CSV, f),
+			 CSTAT_EINVAL);
+	/* Fewer runs than the tables have columns. */
+	assert_int_equal(cstat_history_write(h.runs, h.n - 1, h.t, ch, n,
+					     CSTAT_FORMAT_JSON, f),
+			 CSTAT_EINVAL);
+	/* Changes that are not of these tables. */
+	bad = ch[0];
+	bad.row = 99;
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, &bad, 1,
+					     CSTAT_FORMAT_HTML, f),
+			 CSTAT_EINVAL);
+	bad = ch[0];
+	bad.run = bad.run + 1;
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, &bad, 1,
+					     CSTAT_FORMAT_CSV, f),
+			 CSTAT_EINVAL);
+	free(ch);
+	hist_free(&h);
+	fclose(f);
+}
+
+static void
+test_history_write_formats(void **state)
+{
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	char *csv = write_to_string(&h, ch, n, CSTAT_FORMAT_CSV);
+	char *json = write_to_string(&h, ch, n, CSTAT_FORMAT_JSON);
+	char *page = write_to_string(&h, ch, n, CSTAT_FORMAT_HTML);
+	/* A header and a record per run and benchmark. */
+	assert_int_equal(count(csv, "\n"), 1 + 2 * NRUNS);
+	assert_non_null(strstr(csv, ",Step-8,sec/op,16,c16,,,5,"));
+	assert_int_equal(count(json, "\"run\": "), NRUNS + 2 * NRUNS + 1);
+	assert_non_null(strstr(json, "\"schema\": \"cstat-history/1\""));
+	assert_non_null(strstr(json, "\"name\": \"test\""));
+	assert_non_null(strstr(json, "\"branch\": null"));
+	/* Two charts; one change mark, worse (time went up), labelled. */
+	assert_int_equal(count(page, "<svg class=\"chart\" role=\"img\""), 2);
+	assert_int_equal(count(page, "<g class=\"cp worse\">"), 1);
+	assert_int_equal(count(page, "<circle "), 2 * NRUNS);
+	assert_non_null(strstr(page, ">+10.0%</text>"));
+	assert_null(strstr(page, "<script"));
+	free(csv);
+	free(json);
+	free(page);
+	/* The same without changes: none marked. */
+	csv = write_to_string(&h, NULL, 0, CSTAT_FORMAT_CSV);
+	assert_int_equal(count(csv, ",\n"), 2 * NRUNS);
+	page = write_to_string(&h, NULL, 0, CSTAT_FORMAT_HTML);
+	assert_int_equal(count(page, "<g class=\"cp"), 0);
+	assert_non_null(strstr(page, "No change points."));
+	free(csv);
+	free(page);
+	free(ch);
+	hist_free(&h);
+}
+
+static void
+test_history_write_escapes(void **state)
+{
+	/* A name with a comma and a quote, and a byte that is not UTF-8. */
+	static const char extra[] = "BenchmarkQ,\"x\"\xff-8 1 3 ns/op\n";
+	struct hist h;
+
+	(void)state;
+	hist_make(&h, NULL, extra);
+	char *csv = write_to_string(&h, NULL, 0, CSTAT_FORMAT_CSV);
+	char *json = write_to_string(&h, NULL, 0, CSTAT_FORMAT_JSON);
+	char *page = write_to_string(&h, NULL, 0, CSTAT_FORMAT_HTML);
+	assert_non_null(strstr(csv, ",\"Q,\"\"x\"\"\xff-8\",sec/op,1,"));
+	assert_non_null(
+		strstr(json, "\"name\": \"Q,\\\"x\\\"\xef\xbf\xbd-8\""));
+	assert_non_null(strstr(page, "Q,&quot;x&quot;\xef\xbf\xbd-8"));
+	assert_null(strstr(page, "\xff"));
+	assert_null(strstr(json, "\xff"));
+	free(csv);
+	free(json);
+	free(page);
+	hist_free(&h);
+}
+
+static void
+test_history_write_empty(void **state)
+{
+	cstat_tables *t;
+	struct cstat_diag d;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(cstat_history_build(NULL, 0, NULL, 0.95, &t, &d), 0);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(
+		cstat_history_write(NULL, 0, t, NULL, 0, CSTAT_FORMAT_JSON, f),
+		0);
+	assert_int_equal(
+		cstat_history_write(NULL, 0, t, NULL, 0, CSTAT_FORMAT_HTML, f),
+		0);
+	assert_int_equal(
+		cstat_history_write(NULL, 0, t, NULL, 0, CSTAT_FORMAT_CSV, f),
+		0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(out, "\"runs\": [],\n  \"series\": []\n}\n"));
+	assert_non_null(strstr(out, "No benchmark results."));
+	assert_non_null(strstr(out, "</html>\nconfig,benchmark,"));
+	free(out);
+	cstat_tables_free(t);
+}
+
+static void
+test_history_write_io_error(void **state)
+{
+	struct hist h;
+	/* Writes to a stream open for reading fail at once. */
+	FILE *f = fopen("/dev/null", "r");
+
+	(void)state;
+	assert_non_null(f);
+	hist_make(&h, NULL, NULL);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, NULL, 0,
+					     CSTAT_FORMAT_CSV, f),
+			 CSTAT_EIO);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, NULL, 0,
+					     CSTAT_FORMAT_JSON, f),
+			 CSTAT_EIO);
+	assert_int_equal(cstat_history_write(h.runs, h.n, h.t, NULL, 0,
+					     CSTAT_FORMAT_HTML, f),
+			 CSTAT_EIO);
+	hist_free(&h);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_history_changes_finds_step),
+		cmocka_unit_test(test_history_changes_skips_missing_runs),
+		cmocka_unit_test(test_history_changes_since),
+		cmocka_unit_test(test_history_changes_rejects),
+		cmocka_unit_test(test_history_write_rejects),
+		cmocka_unit_test(test_history_write_formats),
+		cmocka_unit_test(test_history_write_escapes),
+		cmocka_unit_test(test_history_write_empty),
+		cmocka_unit_test(test_history_write_io_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,379 @@
+/*
+ * test-store.c - cstat's own result files: a baseline read back as an
+ * input gives the tables its original files give; a history survives a
+ * record cut short, concurrent appends from 8 processes and pruning; a
+ * corrupt file or one of a newer schema is refused with a clear message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+static const char *old_txt =
+	"goos: linux\n"
+	"goarch: amd64\n"
+	"cpu: Example CPU\n"
+	"pkg: example.com/a\n"
+	"Unit allocs/op assume=exact\n"
+	"BenchmarkEncode/x=1-8 100 1718 ns/op 12 B/op 2 allocs/op\n"
+	"BenchmarkEncode/x=1-8 100 1723 ns/op 12 B/op 2 allocs/op\n"
+	"BenchmarkEncode/x=1-8 100 1707 ns/op 12 B/op 2 allocs/op\n"
+	"BenchmarkDecode-8 100 0 ns/op 5.5 MB/s\n"
+	"BenchmarkDecode-8 100 3.25 ns/op 6 MB/s\n"
+	"pkg: example.com/b\n"
+	"BenchmarkOther 1 42 ns/op\n"
+	"pkg:\n"
+	"BenchmarkBare 1 7 ns/op\n";
+
+/* A scratch directory for this process. */
+static char dir[256];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/cstat-test-store-%ld", (long)getpid());
+	mkdir(dir, 0755);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static char *
+path(const char *name)
+{
+	static char buf[8][320];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	snprintf(p, 320, "%s/%s", dir, name);
+	return p;
+}
+
+/* Reads text (or the file at file) into a run. */
+static cstat_run *
+run_of(const char *text)
+{
+	cstat_reader *r;
+	cstat_run *run;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_run_new(&run), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "x"), 0);
+	while (cstat_reader_next(r, &res, &d) == 1)
+		assert_int_equal(cstat_run_add(run, res, r), 0);
+	cstat_reader_free(r);
+	return run;
+}
+
+/* The text tables of one input, a file (path) or text in memory. */
+static char *
+tables_of(const char *file, const char *text)
+{
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	char *out = NULL;
+	size_t len = 0;
+	int rc;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	if (file)
+		assert_int_equal(cstat_reader_open(r, file, "in", &d), 0);
+	else
+		assert_int_equal(
+			cstat_reader_open_mem(r, text, strlen(text), "in"), 0);
+	while ((rc = cstat_reader_next(r, &res, &d)) == 1)
+		assert_int_equal(cstat_builder_add(b, res), 0);
+	assert_int_equal(rc, 0);
+	struct cstat_stats_opts o = {0.05, 0.95, r, 1};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	FILE *f = open_memstream(&out, &len);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_CSV, f, NULL), 0);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, f, NULL), 0);
+	fclose(f);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	return out;
+}
+
+/* A baseline read as an input gives the original's tables exactly
+ * (CSV has every digit), including a 0 ns/op kept in ns/op, a config key
+ * deleted, two packages and assume=exact metadata. */
+static void
+test_round_trip(void **state)
+{
+	cstat_run *run = run_of(old_txt), *back;
+	struct cstat_diag d;
+
+	(void)state;
+	assert_int_equal(cstat_run_set(run, "name", "main"), 0);
+	assert_int_equal(cstat_run_set(run, "commit", "abc"), 0);
+	assert_int_equal(cstat_run_set(run, "meta.runner", "ci-7"), 0);
+	assert_int_equal(cstat_run_set(run, "nope", "x"), CSTAT_EINVAL);
+	assert_int_equal(cstat_run_count(run), 15);
+	assert_int_equal(cstat_run_save(run, path("b.json"), &d), 0);
+	/* Nothing but the baseline is left in the directory. */
+	struct stat st;
+	char tmp[400];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path("b.json"),
+		 (long)getpid());
+	assert_int_not_equal(stat(tmp, &st), 0);
+
+	char *want = tables_of(NULL, old_txt);
+	char *got = tables_of(path("b.json"), NULL);
+	assert_string_equal(got, want);
+	free(got);
+
+	assert_int_equal(cstat_run_load(&back, path("b.json"), &d), 0);
+	assert_string_equal(cstat_run_get(back, "name"), "main");
+	assert_string_equal(cstat_run_get(back, "commit"), "abc");
+	assert_string_equal(cstat_run_get(back, "meta.runner"), "ci-7");
+	assert_string_equal(cstat_run_get(back, "env.cpu"), "Example CPU");
+	assert_int_equal(cstat_run_count(back), 15);
+	/* Its text reads back to the same tables too. */
+	char *text;
+	size_t len;
+	assert_int_equal(cstat_run_text(back, &text, &len), 0);
+	got = tables_of(NULL, text);
+	assert_string_equal(got, want);
+	free(got);
+	free(text);
+	free(want);
+	cstat_run_free(back);
+	cstat_run_free(run);
+}
+
+static void
+write_file(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int nwarnings;
+
+static void
+count_warning(void *ctx, const struct cstat_diag *d)
+{
+	(void)ctx;
+	assert_non_null(strstr(d->message, "cut short"));
+	nwarnings++;
+}
+
+/* A record cut short by a crash is skipped with a warning, and the next
+ * append starts a line of its own. */
+static void
+test_cut_short(void **state)
+{
+	cstat_run *run = run_of(old_txt), **runs;
+	struct cstat_diag d;
+	size_t n;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(cstat_run_append(run, path("h.jsonl"), &d), 0);
+	FILE *f = fopen(path("h.jsonl"), "a");
+	fputs("{\"schema\":\"cstat-run/1\",\"groups\":[{\"con", f);
+	fclose(f);
+	nwarnings = 0;
+	assert_int_equal(cstat_history_load(path("h.jsonl"), &runs, &n,
+					    count_warning, NULL, &d),
+			 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(nwarnings, 1);
+	cstat_history_free(runs, n);
+	assert_int_equal(cstat_run_set(run, "commit", "last"), 0);
+	assert_int_equal(cstat_run_append(run, path("h.jsonl"), &d), 0);
+	nwarnings = 0;
+	assert_int_equal(cstat_history_load(path("h.jsonl"), &runs, &n,
+					    count_warning, NULL, &d),
+			 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(nwarnings, 1);
+	assert_string_equal(cstat_run_get(runs[3], "commit"), "last");
+	cstat_history_free(runs, n);
+	/* As an input, a history is its last run. */
+	char *got = tables_of(path("h.jsonl"), NULL);
+	char *want = tables_of(NULL, old_txt);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	/* Pruning keeps the last two records and drops the stub. */
+	size_t removed;
+	assert_int_equal(cstat_history_prune(path("h.jsonl"), 2, &removed, &d),
+			 0);
+	assert_int_equal(removed, 2);
+	nwarnings = 0;
+	assert_int_equal(cstat_history_load(path("h.jsonl"), &runs, &n,
+					    count_warning, NULL, &d),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(nwarnings, 0);
+	assert_string_equal(cstat_run_get(runs[1], "commit"), "last");
+	cstat_history_free(runs, n);
+	cstat_run_free(run);
+}
+
+/* Corrupt files and newer schemas are refused, with where and why. */
+static void
+test_refused(void **state)
+{
+	cstat_run *run, **runs;
+	struct cstat_diag d;
+	size_t n;
+
+	(void)state;
+	write_file(path("bad.json"),
+		   "{\n  \"schema\": \"cstat-run/1\",\n  x\n}\n");
+	assert_int_equal(cstat_run_load(&run, path("bad.json"), &d),
+			 CSTAT_EFORMAT);
+	assert_null(run);
+	assert_int_equal(d.line, 3);
+	assert_true(d.column >= 3 && d.column <= 4); /* cJSON: at or after x */
+	write_file(path("new.json"),
+		   "{\n  \"schema\": \"cstat-run/2\", \"groups\": []\n}\n");
+	assert_int_equal(cstat_run_load(&run, path("new.json"), &d),
+			 CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "newer"));
+	write_file(path("other.json"), "{\"schema\": \"x\"}\n");
+	assert_int_equal(cstat_run_load(&run, path("other.json"), &d),
+			 CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "not a cstat run"));
+	write_file(path("types.json"),
+		   "{\"schema\": \"cstat-run/1\", \"groups\": [{\"config\": "
+		   "[], \"benchmarks\": [{\"name\": \"A\", \"units\": "
+		   "[{\"unit\": \"x\", \"values\": [\"1\"]}]}]}]}\n");
+	assert_int_equal(cstat_run_load(&run, path("types.json"), &d),
+			 CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "must be numbers"));
+	/* A whole history record of a newer schema is an error, not a
+	 * cut-short record to skip. */
+	write_file(path("future.jsonl"),
+		   "{\"schema\": \"cstat-run/9\", \"groups\": []}\n");
+	assert_int_equal(cstat_history_load(path("future.jsonl"), &runs, &n,
+					    NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(d.line, 1);
+	/* The reader refuses a corrupt baseline as an input. */
+	cstat_reader *r;
+	const struct cstat_result *res;
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, path("new.json"), NULL, &d), 0);
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "newer"));
+	cstat_reader_free(r);
+	assert_int_equal(cstat_run_load(&run, path("missing.json"), &d),
+			 CSTAT_ENOENT);
+}
+
+/* 8 processes appending 50 runs each at once: all 400 land, whole. */
+static void
+test_concurrent_appends(void **state)
+{
+	struct cstat_diag d;
+	cstat_run **runs;
+	size_t n;
+	pid_t pids[8];
+
+	(void)state;
+	for (int p = 0; p < 8; p++) {
+		pids[p] = fork();
+		assert_true(pids[p] >= 0);
+		if (pids[p] == 0) {
+			cstat_run *run = run_of(old_txt);
+			char tag[32];
+			int bad = 0;
+			for (int i = 0; i < 50; i++) {
+				snprintf(tag, sizeof(tag), "p%d-%d", p, i);
+				bad |= cstat_run_set(run, "commit", tag);
+				bad |= cstat_run_append(run, path("c.jsonl"),
+							&d);
+			}
+			cstat_run_free(run);
+			_exit(bad ? 1 : 0);
+		}
+	}
+	for (int p = 0; p < 8; p++) {
+		int status;
+		assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	nwarnings = 0;
+	assert_int_equal(cstat_history_load(path("c.jsonl"), &runs, &n,
+					    count_warning, NULL, &d),
+			 0);
+	assert_int_equal(n, 400);
+	assert_int_equal(nwarnings, 0);
+	bool seen[8][50] = {{false}};
+	for (size_t i = 0; i < n; i++) {
+		int p, k;
+		assert_int_equal(sscanf(cstat_run_get(runs[i], "commit"),
+					"p%d-%d", &p, &k),
+				 2);
+		assert_false(seen[p][k]);
+		seen[p][k] = true;
+		assert_int_equal(cstat_run_count(runs[i]), 15);
+	}
+	cstat_history_free(runs, n);
+}
+
+/* Runs from another machine are told apart by cpu, goos and goarch. */
+static void
+test_environment(void **state)
+{
+	cstat_run *a = run_of(old_txt);
+	cstat_run *b = run_of("goos: linux\ngoarch: arm64\ncpu: Other\n"
+			      "BenchmarkA 1 1 ns/op\n");
+	cstat_run *c = run_of("BenchmarkA 1 1 ns/op\n");
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(cstat_run_env_diff(a, b, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "goarch \"amd64\" vs \"arm64\"; cpu \"Example "
+				 "CPU\" vs \"Other\"");
+	assert_int_equal(cstat_run_env_diff(a, a, buf, sizeof(buf)), 0);
+	assert_int_equal(cstat_run_env_diff(a, c, buf, sizeof(buf)), 0);
+	cstat_run_free(a);
+	cstat_run_free(b);
+	cstat_run_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_cut_short),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_concurrent_appends),
+		cmocka_unit_test(test_environment),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

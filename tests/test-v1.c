@@ -1,0 +1,332 @@
+/*
+ * test-v1.c - unit tests for lib/v1.c, the pre-2023 benchstat (cstat -v1):
+ * the 1.5 IQR outlier trimming on R8 quartiles, the incremental mean, the
+ * "±" rule (largest relative deviation from the mean), Welch's t-test, the
+ * strict p < alpha rule with 0 meaning 0.05, the old scaler and metric
+ * names, and one comparison through the public API.
+ *
+ * Expected values name their source: a hand calculation shown in the
+ * comment, the conformance expectations in
+ * ../shared/conformance/cases/NAME/stdout (inputs copied here), or, for the
+ * t-test, the t distribution integrated numerically in this file (Simpson's
+ * rule on the density), independently of GSL.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+#include <math.h>
+
+#include "v1.h"
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Seven values and a far outlier, in no order.  Sorted: 10 11 12 13 14
+ * 15 16 100.  R8 positions 1/3 + q (n + 1/3): q1 at 2.417 -> 11 + 0.417 =
+ * 11.42, q3 at 6.583 -> 15 + 0.583 = 15.58; IQR 4.17, so the fences are
+ * 5.17 and 21.83 and only 100 goes. */
+static void
+test_trim_drops_outliers_keeps_order(void **state)
+{
+	const double x[] = {13, 100, 10, 16, 11, 15, 12, 14};
+	const double want[] = {13, 10, 16, 11, 15, 12, 14};
+	double out[LEN(x)];
+	(void)state;
+
+	size_t n = cstat__v1_trim(x, LEN(x), out);
+	assert_int_equal(n, LEN(want));
+	for (size_t i = 0; i < n; i++)
+		assert_same(out[i], want[i]);
+}
+
+/* Values inside the fences all stay, even the extremes. */
+static void
+test_trim_keeps_all_inside(void **state)
+{
+	const double x[] = {1, 2, 3, 4, 5};
+	double out[LEN(x)];
+	(void)state;
+
+	assert_int_equal(cstat__v1_trim(x, LEN(x), out), 5);
+	/* A lone low outlier goes too: sorted 1 50 51 52 53, q1 at 1.667 ->
+	 * 1 + 0.667 * 49 = 33.67, q3 at 4.333 -> 52.33; fences 5.67, 80.3. */
+	const double y[] = {50, 51, 1, 52, 53};
+	assert_int_equal(cstat__v1_trim(y, LEN(y), out), 4);
+	assert_same(out[2], 52);
+}
+
+/* NaN quartiles make the fences NaN: nothing is kept (v1-edge-weird). */
+static void
+test_trim_nan(void **state)
+{
+	const double x[] = {NAN, 1};
+	double out[2];
+	(void)state;
+
+	assert_int_equal(cstat__v1_trim(x, 2, out), 0);
+	assert_true(isnan(cstat__v1_mean(out, 0)));
+}
+
+/* The incremental mean, in input order: +Inf then 5 gives Inf + (5 -
+ * Inf)/2 = NaN (v1-edge-weird prints "NaNns"); -1, 1, ... leaves a tiny
+ * negative residue (v1-edge-negzero prints "-0.00"). */
+static void
+test_mean_incremental(void **state)
+{
+	const double inf5[] = {INFINITY, 5};
+	const double mixed[] = {-1, 1, -1, 1, -1, 1};
+	const double plain[] = {1, 2, 3, 4};
+	(void)state;
+
+	assert_true(isnan(cstat__v1_mean(inf5, 2)));
+	double m = cstat__v1_mean(mixed, LEN(mixed));
+	assert_true(m < 0 && m > -1e-15);
+	assert_same(cstat__v1_mean(plain, 4), 2.5);
+}
+
+/* "±" = max(1 - min/mean, max/mean - 1) as %.0f%%. */
+static void
+test_range_rule(void **state)
+{
+	char buf[64];
+	const double neg[] = {-5, -3, -4, -6, -2, -5};
+	double min, max;
+	(void)state;
+
+	/* 1 - 9/10 = 10%, 12/10 - 1 = 20%: the larger wins. */
+	assert_string_equal(cstat__v1_range_text(9, 10, 12, buf, sizeof(buf)),
+			    "20%");
+	assert_string_equal(cstat__v1_range_text(7, 10, 11, buf, sizeof(buf)),
+			    "30%");
+	/* No range for a zero mean or a zero max. */
+	assert_string_equal(cstat__v1_range_text(0, 0, 0, buf, sizeof(buf)),
+			    "");
+	assert_string_equal(cstat__v1_range_text(-1, -0.5, 0, buf, sizeof(buf)),
+			    "");
+	/* Negative values: mean -25/6, 1 - (-6)/(-25/6) = -0.44 beats
+	 * (-2)/(-25/6) - 1 = -0.52 (v1-edge-negzero: "±-44%"). */
+	cstat__v1_bounds(neg, LEN(neg), &min, &max);
+	assert_string_equal(cstat__v1_range_text(min,
+						 cstat__v1_mean(neg, LEN(neg)),
+						 max, buf, sizeof(buf)),
+			    "-44%");
+}
+
+/* The t density with nu degrees of freedom. */
+static double
+t_density(double x, double nu)
+{
+	return exp(lgamma((nu + 1) / 2) - lgamma(nu / 2)) /
+	       sqrt(nu * 3.14159265358979323846) *
+	       pow(1 + x * x / nu, -(nu + 1) / 2);
+}
+
+/* Two-sided p of |t| by Simpson's rule: 1 - 2 * integral of f on [0, t]. */
+static double
+t_two_sided(double t, double nu)
+{
+	const int n = 20000;
+	double h = fabs(t) / n, s = t_density(0, nu) + t_density(fabs(t), nu);
+
+	for (int i = 1; i < n; i++)
+		s += (i % 2 ? 4 : 2) * t_density(i * h, nu);
+	return 1 - 2 * (s * h / 3);
+}
+
+static double
+var(const double *x, size_t n, double m)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s += (x[i] - m) * (x[i] - m);
+	return s / (double)(n - 1);
+}
+
+/* Welch: t and dof from the textbook formulas, p from the integral. */
+static void
+check_welch(const double *a, size_t na, const double *b, size_t nb)
+{
+	double ma = 0, mb = 0, p;
+
+	for (size_t i = 0; i < na; i++)
+		ma += a[i] / (double)na;
+	for (size_t i = 0; i < nb; i++)
+		mb += b[i] / (double)nb;
+	double sa = var(a, na, ma) / (double)na,
+	       sb = var(b, nb, mb) / (double)nb;
+	double t = (ma - mb) / sqrt(sa + sb);
+	double nu = (sa + sb) * (sa + sb) /
+		    (sa * sa / (double)(na - 1) + sb * sb / (double)(nb - 1));
+	assert_int_equal(cstat__v1_welch(a, na, b, nb, &p), CSTAT__V1_OK);
+	assert_close(p, t_two_sided(t, nu), 1e-6);
+}
+
+static void
+test_welch_p_values(void **state)
+{
+	/* v1-edge-ttest's inputs: the expectation prints p=0.025. */
+	const double a[] = {1, 1, 2, 2, 3, 3, 3, 4, 5, 5};
+	const double b[] = {2, 3, 3, 4, 4, 5, 6, 6, 6, 7};
+	const double c[] = {10.5, 11.2, 9.8, 10.1};
+	const double d[] = {12.0, 12.4, 11.1, 13.3, 12.9, 11.8};
+	double p;
+	char txt[16];
+	(void)state;
+
+	check_welch(a, LEN(a), b, LEN(b));
+	check_welch(c, LEN(c), d, LEN(d));
+	check_welch(d, LEN(d), c, LEN(c));
+	assert_int_equal(cstat__v1_welch(a, LEN(a), b, LEN(b), &p), 0);
+	snprintf(txt, sizeof(txt), "%.3f", p);
+	assert_string_equal(txt, "0.025");
+	/* Equal means: t = 0, p = 1. */
+	const double e[] = {1, 3}, f[] = {2, 2, 2};
+	assert_int_equal(cstat__v1_welch(e, 2, f, 3, &p), 0);
+	assert_same(p, 1);
+}
+
+static void
+test_welch_refusals(void **state)
+{
+	const double one[] = {5}, two[] = {1, 2}, same[] = {3, 3, 3};
+	double p = -1;
+	(void)state;
+
+	assert_int_equal(cstat__v1_welch(one, 1, two, 2, &p),
+			 CSTAT__V1_TOO_FEW);
+	assert_int_equal(cstat__v1_welch(two, 2, one, 1, &p),
+			 CSTAT__V1_TOO_FEW);
+	assert_int_equal(cstat__v1_welch(same, 3, same, 3, &p),
+			 CSTAT__V1_ZERO_VAR);
+	/* One zero variance is fine. */
+	assert_int_equal(cstat__v1_welch(same, 3, two, 2, &p), CSTAT__V1_OK);
+}
+
+/* Significant iff p < alpha, strictly; alpha 0 means 0.05. */
+static void
+test_alpha_rule(void **state)
+{
+	(void)state;
+
+	assert_same(cstat__v1_alpha(0), 0.05);
+	assert_same(cstat__v1_alpha(0.01), 0.01);
+	assert_true(cstat__v1_significant(0.049, 0));
+	assert_false(cstat__v1_significant(0.05, 0));
+	assert_false(cstat__v1_significant(0.05, 0.05));
+	assert_true(cstat__v1_significant(0.009, 0.01));
+	assert_false(cstat__v1_significant(0.02, 0.01));
+	/* With -delta-test none p is -1: everything is shown. */
+	assert_true(cstat__v1_significant(-1, 0));
+}
+
+/* The old scaler and metric names (v1-upstream-example, v1-edge-custom). */
+static void
+test_scaler_and_metrics(void **state)
+{
+	char buf[64];
+	(void)state;
+
+	cstat__v1_scale(13599100, "ns/op", 13599100, buf, sizeof(buf));
+	assert_string_equal(buf, "13.6ms");
+	cstat__v1_scale(56.44, "MB/s", 56.44, buf, sizeof(buf));
+	assert_string_equal(buf, "56.4MB/s");
+	cstat__v1_scale(1234567, "size-B", 1234567, buf, sizeof(buf));
+	assert_string_equal(buf, "1.23M");
+	cstat__v1_scale(13.6, "quick-bytes", 13.6, buf, sizeof(buf));
+	assert_string_equal(buf, "13.6B");
+	cstat__v1_scale(7.5, "user-ns/op", 7.5, buf, sizeof(buf));
+	assert_string_equal(buf, "7.50ns");
+	cstat__v1_metric_of("ns/op", buf, sizeof(buf));
+	assert_string_equal(buf, "time/op");
+	cstat__v1_metric_of("user-ns/op", buf, sizeof(buf));
+	assert_string_equal(buf, "user-time/op");
+	cstat__v1_metric_of("B/op", buf, sizeof(buf));
+	assert_string_equal(buf, "alloc/op");
+	cstat__v1_metric_of("MB/s", buf, sizeof(buf));
+	assert_string_equal(buf, "speed");
+	cstat__v1_metric_of("allocs/op", buf, sizeof(buf));
+	assert_string_equal(buf, "allocs/op");
+}
+
+/* Through the public API: v1-edge-sortname's inputs, with one malformed
+ * line and a dangling token that must change nothing. */
+static void
+test_api_compare(void **state)
+{
+	const char *a =
+		"goos: linux\n"
+		"BenchmarkB-8 100 20 ns/op\nBenchmarkB-8 100 21 ns/op\n"
+		"BenchmarkB-8 100 22 ns/op\nBenchmarkB-8 100 20 ns/op\n"
+		"BenchmarkB-8 100 21 ns/op\nBenchmarkB-8 100 22 ns/op 9\n"
+		"BenchmarkB-8 abc 99 ns/op\n";
+	const char *b =
+		"goos: linux\n"
+		"BenchmarkB-8 100 30 ns/op\nBenchmarkB-8 100 31 ns/op\n"
+		"BenchmarkB-8 100 32 ns/op\nBenchmarkB-8 100 30 ns/op\n"
+		"BenchmarkB-8 100 31 ns/op\nBenchmarkB-8 100 32 ns/op\n";
+	const char *want =
+		"name  old time/op  new time/op  delta\n"
+		"B-8   21.0ns \u00b1 5%  31.0ns \u00b1 3%  +47.62%  (p=0.002 "
+		"n=6+6)\n";
+	struct cstat_v1_opts o = {CSTAT_V1_UTEST, 0, false, NULL,
+				  CSTAT_V1_SORT_NONE};
+	cstat_v1 *c;
+	char *out = NULL;
+	size_t len = 0;
+	(void)state;
+
+	assert_int_equal(cstat_v1_new(&c, &o), 0);
+	assert_int_equal(cstat_v1_add_mem(c, "a.txt", a, strlen(a)), 0);
+	assert_int_equal(cstat_v1_add_mem(c, "b.txt", b, strlen(b)), 0);
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_TEXT, false, f), 0);
+	fclose(f);
+	assert_string_equal(out, want);
+	free(out);
+	assert_int_equal(cstat_v1_write(c, 99, false, stdout), CSTAT_EINVAL);
+	cstat_v1_free(c);
+	cstat_v1_free(NULL);
+}
+
+static void
+test_parse_names(void **state)
+{
+	(void)state;
+
+	assert_int_equal(cstat_v1_test_parse("UTest"), CSTAT_V1_UTEST);
+	assert_int_equal(cstat_v1_test_parse("t-test"), CSTAT_V1_TTEST);
+	assert_int_equal(cstat_v1_test_parse("none"), CSTAT_V1_NOTEST);
+	assert_int_equal(cstat_v1_test_parse("z"), CSTAT_EINVAL);
+	assert_int_equal(cstat_v1_sort_parse("-Delta"),
+			 CSTAT_V1_SORT_DELTA_DESC);
+	assert_int_equal(cstat_v1_sort_parse("name"), CSTAT_V1_SORT_NAME);
+	assert_int_equal(cstat_v1_sort_parse("size"), CSTAT_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trim_drops_outliers_keeps_order),
+		cmocka_unit_test(test_trim_keeps_all_inside),
+		cmocka_unit_test(test_trim_nan),
+		cmocka_unit_test(test_mean_incremental),
+		cmocka_unit_test(test_range_rule),
+		cmocka_unit_test(test_welch_p_values),
+		cmocka_unit_test(test_welch_refusals),
+		cmocka_unit_test(test_alpha_rule),
+		cmocka_unit_test(test_scaler_and_metrics),
+		cmocka_unit_test(test_api_compare),
+		cmocka_unit_test(test_parse_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

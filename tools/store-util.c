@@ -1,0 +1,89 @@
+/*
+ * store-util.c - store names, history loading and messages shared by
+ * cbaseline's commands (store-util.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-util.h"
+
+#define PROG "cbaseline"
+
+bool
+store_valid_name(const char *name)
+{
+	if (!*name || name[0] == '.' || strlen(name) > 200)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		      *p == '-'))
+			return false;
+	return true;
+}
+
+void
+store_print_diag(const struct cstat_diag *d)
+{
+	char msg[1024];
+
+	cstat_diag_format(d, msg, sizeof(msg));
+	if (d->file && d->line && d->column)
+		fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
+			d->message);
+	else
+		fprintf(stderr, "%s%s\n", d->line ? "" : PROG ": ", msg);
+}
+
+void
+store_print_error(int rc, const struct cstat_diag *d)
+{
+	if (rc == CSTAT_ENOMEM || !d)
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+	else
+		store_print_diag(d);
+}
+
+void
+store_warn_diag(void *ctx, const struct cstat_diag *d)
+{
+	char msg[1024];
+
+	(void)ctx;
+	cstat_diag_format(d, msg, sizeof(msg));
+	fprintf(stderr, "%s: warning: %s\n", PROG, msg);
+}
+
+int
+store_load_history(const char *dir, const char *name, cstat_run ***runs,
+		   size_t *n)
+{
+	struct cstat_diag d;
+	char *path;
+	int rc;
+
+	if (!store_valid_name(name)) {
+		fprintf(stderr, "%s: bad history name \"%s\"\n", PROG, name);
+		return 2;
+	}
+	path = malloc(strlen(dir) + strlen(name) + sizeof("/history/.jsonl"));
+	if (!path) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	sprintf(path, "%s/history/%s.jsonl", dir, name);
+	memset(&d, 0, sizeof(d));
+	rc = cstat_history_load(path, runs, n, store_warn_diag, NULL, &d);
+	if (rc)
+		store_print_error(rc, &d); /* d.file is path */
+	free(path);
+	if (rc)
+		return 2;
+	if (*n == 0) {
+		fprintf(stderr, "%s: history %s has no runs\n", PROG, name);
+		cstat_history_free(*runs, *n);
+		return 2;
+	}
+	return 0;
+}

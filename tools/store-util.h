@@ -1,0 +1,33 @@
+/*
+ * store-util.h - what cbaseline's commands share about the store: names,
+ * paths, loading a history, and printing the library's diagnostics.
+ */
+#ifndef CSTAT_TOOLS_STORE_UTIL_H
+#define CSTAT_TOOLS_STORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cstat.h"
+
+/* Whether name is a store name: letters, digits, '.', '_' and '-', not
+ * starting with '.', at most 200 bytes (a file name of its own). */
+bool store_valid_name(const char *name);
+
+/* Prints d to stderr as "file:line:col: message" or "cbaseline: message". */
+void store_print_diag(const struct cstat_diag *d);
+/* Prints error rc: d when there is one (and rc is not CSTAT_ENOMEM). */
+void store_print_error(int rc, const struct cstat_diag *d);
+/* A cstat_history_load() warning callback: "cbaseline: warning: ...". */
+void store_warn_diag(void *ctx, const struct cstat_diag *d);
+
+/*
+ * Loads history name of the store at dir (dir/history/NAME.jsonl) into
+ * *runs and *n; free with cstat_history_free().
+ * @return 0, or 2 after printing why (a bad name, an unreadable or
+ *         corrupt file, no runs).
+ */
+int store_load_history(const char *dir, const char *name, cstat_run ***runs,
+		       size_t *n);
+
+#endif /* CSTAT_TOOLS_STORE_UTIL_H */
