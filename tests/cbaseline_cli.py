@@ -139,6 +139,10 @@ def test_history(d):
     expect(rc == 0 and "pruned 2 runs" in err, err)
     rc, out, err = cb(["history", "main"], d)
     expect("2 runs" in out and "cut short" not in err, out + err)
+    # The order, NAME first, works too.
+    rc, out, err = cb(["prune", "main", "-keep", "1"], d)
+    expect(rc == 0 and "pruned 1 run from" in err, err)
+    expect("1 runs" in cb(["history", "main"], d)[1], "prune NAME -keep")
 
 
 def test_history_golden(d):

@@ -640,24 +640,36 @@ cmd_prune(struct store *s, int argc, char **argv)
 		{"keep", CLI_FLOAT, &keep, "N", "runs to keep", NULL},
 	};
 	struct cstat_diag d;
+	const char *name;
 	size_t removed;
 	int first;
 
-	if (parse_flags("prune", argc, argv, flags, 1, &first))
-		return 2;
-	if (first != argc - 1 || !store_valid_name(argv[first]) ||
-	    !(keep >= 0) || keep != floor(keep)) {
+	/* prune -keep N NAME, or prune NAME -keep N. */
+	if (argc > 1 && argv[1][0] != '-') {
+		name = argv[1];
+		if (parse_flags("prune", argc - 1, argv + 1, flags, 1, &first))
+			return 2;
+		first = first == argc - 1 ? 1 : -1;
+	} else {
+		if (parse_flags("prune", argc, argv, flags, 1, &first))
+			return 2;
+		name = first == argc - 1 ? argv[first] : NULL;
+		first = name ? 1 : -1;
+	}
+	if (first < 0 || !store_valid_name(name) || !(keep >= 0) ||
+	    keep != floor(keep)) {
 		fprintf(stderr, "%s: prune -keep N NAME (N a whole number)\n",
 			PROG);
 		return 2;
 	}
-	const char *path = store_path(s, "history", argv[first], ".jsonl");
+	const char *path = store_path(s, "history", name, ".jsonl");
 	int rc = cstat_history_prune(path, (size_t)keep, &removed, &d);
 	if (rc) {
 		store_print_error(rc, &d);
 		return 2;
 	}
-	fprintf(stderr, "%s: pruned %zu runs from %s\n", PROG, removed, path);
+	fprintf(stderr, "%s: pruned %zu run%s from %s\n", PROG, removed,
+		removed == 1 ? "" : "s", path);
 	return 0;
 }
 
