@@ -580,7 +580,8 @@ cmd_history(struct store *s, int argc, char **argv)
 		cstat_history_free(runs, n);
 		return 2;
 	}
-	printf("history %s: %zu runs, %s to %s\n", argv[1], n,
+	printf("history %s: %zu run%s, %s to %s\n", argv[1], n,
+	       n == 1 ? "" : "s",
 	       cstat_run_get(runs[0], "created")
 		       ? cstat_run_get(runs[0], "created")
 		       : "?",
@@ -593,7 +594,21 @@ cmd_history(struct store *s, int argc, char **argv)
 	for (size_t i = 0; v && sorted && i < cstat_tables_count(t); i++) {
 		const char *unit = cstat_table_unit(t, i);
 		size_t cols = cstat_table_cols(t, i);
-		printf("\n%-40s %5s %10s %10s %10s  %s\n", unit, "runs",
+		/* With several tables, name each by its configuration too. */
+		char head[1024];
+		size_t hl = (size_t)snprintf(head, sizeof(head), "%s", unit);
+		const char *kn, *kv;
+		for (size_t k = 0; cstat_tables_count(t) > 1 &&
+				   cstat_table_key(t, i, k, &kn, &kv) == 0 &&
+				   hl < sizeof(head);
+		     k++)
+			hl += (size_t)snprintf(head + hl, sizeof(head) - hl,
+					       "%s%s:%s", k ? " " : " [", kn,
+					       kv);
+		if (cstat_tables_count(t) > 1 && hl + 1 < sizeof(head) &&
+		    strchr(head, '['))
+			strcat(head, "]");
+		printf("\n%-40s %5s %10s %10s %10s  %s\n", head, "runs",
 		       "first", "last", "median", "trend");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
 			size_t m = 0;
