@@ -214,6 +214,13 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 	__attribute__((format(printf, 5, 6)));
 
 /*
+ * Copies src into dst (size bytes, NUL included), cut short as snprintf
+ * would cut it.  Renderers compose into a local buffer whose bound the
+ * compiler can see, then copy.  @return strlen(src).
+ */
+size_t cstat__strlcpy(char *dst, const char *src, size_t size);
+
+/*
  * The escape of an ASCII byte in GitHub-flavoured Markdown text (table
  * cells included: "|" becomes "\\|"), or NULL to keep it as it is.
  */

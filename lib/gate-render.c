@@ -118,17 +118,9 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 			prec = CSTAT__GO_FIXED_MAXPREC;
 	}
 	cstat__fmt_go_fixed(num, sizeof(num), mag, prec);
-	/* Sign, number, '%', truncated to size as snprintf would. */
-	char text[sizeof(num) + 2];
-	size_t len = strlen(num);
-	text[0] = pct < 0 ? '-' : '+';
-	memcpy(text + 1, num, len);
-	text[len + 1] = '%';
-	len += 2;
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
+	char text[sizeof(num) + 3];
+	snprintf(text, sizeof(text), "%c%s%%", pct < 0 ? '-' : '+', num);
+	cstat__strlcpy(buf, text, size);
 }
 
 void

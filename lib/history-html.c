@@ -130,20 +130,9 @@ pct1(double change, char *buf, size_t size)
 		return;
 	}
 	cstat__fmt_go_fixed(num, sizeof(num), fabs(change) * 100, 1);
-	/* Sign, number, '%', truncated to size as snprintf would (the
-	 * number can be long; gcc -O3 wants the bound visible). */
-	char text[sizeof(num) + 2];
-	size_t len = strlen(num);
-	text[0] = change < 0 ? '-' : '+';
-	memcpy(text + 1, num, len);
-	text[len + 1] = '%';
-	len += 2;
-	if (size == 0)
-		return;
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
+	char text[sizeof(num) + 3];
+	snprintf(text, sizeof(text), "%c%s%%", change < 0 ? '-' : '+', num);
+	cstat__strlcpy(buf, text, size);
 }
 
 /*

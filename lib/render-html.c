@@ -471,15 +471,9 @@ data_row(struct cstat__html *p, struct tctx *x, size_t r)
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
 		cstat__html_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
-			double v = cstat__cell_stat(t, ce, k);
-			int kind = t->stats[k].kind;
 			/* In the row's scale, as the text output has them. */
-			if (kind == CSTAT__STAT_N || kind == CSTAT__STAT_CV ||
-			    isnan(v))
-				cstat__stat_format(t, tb, k, v, num,
-						   sizeof(num));
-			else
-				cstat__scaler_format(&sc, v, num, sizeof(num));
+			cstat__stat_format(t, tb, k, cstat__cell_stat(t, ce, k),
+					   &sc, num, sizeof(num));
 			cstat__html_adds(p, "<td class=\"st\">");
 			cstat__html_text(p, num);
 			cstat__html_adds(p, "</td>");

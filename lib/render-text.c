@@ -186,15 +186,9 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		if (!rc)
 			rc = warn(o, fn, text, col + 2, ce->warn, ce->nwarn);
 		for (size_t k = 0; k < t->nstats && !rc; k++) {
-			double v = cstat__cell_stat(t, ce, k);
-			int kind = t->stats[k].kind;
 			/* Values in the row's scale, beside its centers. */
-			if (kind == CSTAT__STAT_N || kind == CSTAT__STAT_CV ||
-			    isnan(v))
-				cstat__stat_format(t, tb, k, v, num,
-						   sizeof(num));
-			else
-				cstat__scaler_format(&sc, v, num, sizeof(num));
+			cstat__stat_format(t, tb, k, cstat__cell_stat(t, ce, k),
+					   &sc, num, sizeof(num));
 			rc = cell(o, col + 3 + k, 1, num, CSTAT__TTAB_RIGHT,
 				  "  ");
 		}

@@ -542,28 +542,6 @@ to_json(const cstat_run *r)
 	return root;
 }
 
-int
-cstat_run_write(const cstat_run *r, bool pretty, FILE *out)
-{
-	cJSON *root;
-	char *text;
-	int rc = 0;
-
-	if (!r || !out)
-		return CSTAT_EINVAL;
-	root = to_json(r);
-	if (!root)
-		return CSTAT_ENOMEM;
-	text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!text)
-		return CSTAT_ENOMEM;
-	if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
-		rc = CSTAT_EIO;
-	cJSON_free(text);
-	return rc;
-}
-
 /* The run as one JSON text and a newline. */
 static int
 to_text(const cstat_run *r, bool pretty, char **out, size_t *len)
@@ -586,6 +564,24 @@ to_text(const cstat_run *r, bool pretty, char **out, size_t *len)
 	}
 	cJSON_free(text);
 	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+int
+cstat_run_write(const cstat_run *r, bool pretty, FILE *out)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!r || !out)
+		return CSTAT_EINVAL;
+	rc = to_text(r, pretty, &text, &len);
+	if (rc)
+		return rc;
+	if (fwrite(text, 1, len, out) != len)
+		rc = CSTAT_EIO;
+	free(text);
+	return rc;
 }
 
 static int

@@ -98,14 +98,17 @@ struct cstat__stat {
 double cstat__cell_stat(const struct cstat_tables *t,
 			const struct cstat__cell *c, size_t k);
 
+struct cstat__scaler;
+
 /*
- * Formats statistic k's value v for display in table tb: n as an integer,
- * cv as a percentage ("3.2%"), the rest scaled as benchstat scales the
- * unit ("1.234µ").  buf must hold CSTAT__SCALE_SIZE bytes.
+ * Formats statistic k's value v for display in table tb: "-" for NaN, n
+ * as an integer, cv as a percentage ("3.2%"), the rest with the row's
+ * scaler sc (so they read beside its centers), or scaled on their own
+ * when sc is NULL ("1.234µ").  buf must hold CSTAT__SCALE_SIZE bytes.
  */
 void cstat__stat_format(const struct cstat_tables *t,
 			const struct cstat__table *tb, size_t k, double v,
-			char *buf, size_t size);
+			const struct cstat__scaler *sc, char *buf, size_t size);
 
 static inline const char *
 cstat__tstr(const struct cstat_tables *t, uint32_t id)

@@ -181,7 +181,8 @@ cstat_table_cell_stat(const cstat_tables *t, size_t i, size_t r, size_t c,
 
 void
 cstat__stat_format(const struct cstat_tables *t, const struct cstat__table *tb,
-		   size_t k, double v, char *buf, size_t size)
+		   size_t k, double v, const struct cstat__scaler *sc,
+		   char *buf, size_t size)
 {
 	int kind = t->stats[k].kind;
 
@@ -200,6 +201,10 @@ cstat__stat_format(const struct cstat_tables *t, const struct cstat__table *tb,
 			 num);
 		return;
 	}
-	cstat__scale_format(v, cstat__unit_class(cstat__tstr(t, tb->unit)), buf,
-			    size);
+	if (sc)
+		cstat__scaler_format(sc, v, buf, size);
+	else
+		cstat__scale_format(v,
+				    cstat__unit_class(cstat__tstr(t, tb->unit)),
+				    buf, size);
 }

@@ -712,3 +712,16 @@ cstat__md_escape(char ch)
 		return NULL;
 	}
 }
+
+size_t
+cstat__strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}

@@ -32,20 +32,14 @@ cstat__v1_cell_text(const struct cstat__v1_view *v,
 	unit = cstat__strtab_str(v->strs, m->unit);
 	cstat__v1_scale(r->scale_val, unit, m->mean, mean, sizeof(mean));
 	cstat__v1_range_text(m->min, m->mean, m->max, diff, sizeof(diff));
-	/* Composed whole, then cut to size as snprintf would: the parts can
-	 * be long, and gcc -O3 wants the bound visible. */
+	/* Composed whole, then cut to size (the parts can be long, and gcc
+	 * -O3 wants the bound visible). */
 	char text[sizeof(mean) + sizeof(diff) + 16];
 	if (!diff[0])
 		snprintf(text, sizeof(text), "%s     ", mean);
 	else
 		snprintf(text, sizeof(text), "%s \u00b1%3s", mean, diff);
-	if (size == 0)
-		return;
-	size_t len = strlen(text);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
+	cstat__strlcpy(buf, text, size);
 }
 
 static const char *

@@ -148,6 +148,19 @@ test_round_trip(void **state)
 	assert_string_equal(got, want);
 	free(got);
 
+	/* cstat_run_write() writes what the baseline file holds. */
+	char *mem = NULL, file[4096];
+	size_t mlen = 0;
+	FILE *mf = open_memstream(&mem, &mlen);
+	assert_int_equal(cstat_run_write(run, true, mf), 0);
+	fclose(mf);
+	FILE *bf = fopen(path("b.json"), "r");
+	size_t flen = fread(file, 1, sizeof(file) - 1, bf);
+	fclose(bf);
+	file[flen] = '\0';
+	assert_string_equal(mem, file);
+	free(mem);
+
 	assert_int_equal(cstat_run_load(&back, path("b.json"), &d), 0);
 	assert_string_equal(cstat_run_get(back, "name"), "main");
 	assert_string_equal(cstat_run_get(back, "commit"), "abc");

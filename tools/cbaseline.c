@@ -104,14 +104,21 @@ make_dirs(const struct store *s, const char *kind)
 	return 0;
 }
 
-/* Reads every input into a new run.  @return 0 or 2 (reported). */
+/*
+ * Reads every input into a new run.  With first_only, each input is read
+ * to its first result only, quietly: enough for the run's environment
+ * (goos, goarch, cpu come from the first result that has them), when
+ * another tool reads the inputs in full and reports their lines.
+ * @return 0 or 2 (reported).
+ */
 static int
-read_run(char **args, int n, cstat_run **out)
+read_run(char **args, int n, bool first_only, cstat_run **out)
 {
 	cstat_inputs *in = NULL;
 	cstat_reader *r = NULL;
 	cstat_run *run = NULL;
 	struct cstat_diag d;
+	bool told = false;
 	int rc = cstat_inputs_new(&in, (const char *const *)args, (size_t)n);
 
 	if (!rc)
@@ -124,29 +131,33 @@ read_run(char **args, int n, cstat_run **out)
 		rc = cstat_reader_open(r, inp->path, inp->label, &d);
 		while (!rc && (rc = cstat_reader_next(r, &res, &d)) != 0) {
 			if (rc == CSTAT_ESYNTAX) {
-				store_print_diag(&d);
+				if (!first_only)
+					store_print_diag(&d);
 				rc = 0;
 				continue;
 			}
 			if (rc < 0)
 				break;
 			rc = cstat_run_add(run, res, r);
+			if (first_only)
+				break;
 		}
-		if (rc) {
+		if (rc && !first_only) {
 			store_print_error(rc, &d);
-			break;
+			told = true;
 		}
 	}
-	if (!rc && cstat_run_count(run) == 0) {
+	if (!rc && !first_only && cstat_run_count(run) == 0) {
 		fprintf(stderr, "%s: no benchmark results in the inputs\n",
 			PROG);
 		rc = CSTAT_EINVAL;
+		told = true;
 	}
 	cstat_reader_free(r);
 	cstat_inputs_free(in);
 	if (rc) {
-		if (rc == CSTAT_ENOMEM)
-			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		if (!told && !first_only)
+			store_print_error(rc, NULL);
 		cstat_run_free(run);
 		return 2;
 	}
@@ -243,7 +254,7 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 		return 2;
 	}
 	const char *name = argv[first];
-	if (read_run(argv + first + 1, argc - first - 1, &run))
+	if (read_run(argv + first + 1, argc - first - 1, false, &run))
 		return 2;
 	rc = set_meta(run, name, &m);
 	bool record = strcmp(cmd, "record") == 0;
@@ -445,8 +456,9 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 		free(path);
 		return 2;
 	}
-	/* The same machine?  Read the new files once more for it. */
-	if (read_run(argv + i, argc - i, &cur) == 0) {
+	/* The same machine?  The first result of each new file tells;
+	 * the tool below reads them in full (and reports any error). */
+	if (read_run(argv + i, argc - i, true, &cur) == 0) {
 		char diff[1024];
 		if (cstat_run_env_diff(base, cur, diff, sizeof(diff)) > 0) {
 			fprintf(stderr,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cstat.h"
 
 static const struct cli_flag *
 find(const struct cli_flag *flags, size_t n, const char *name, size_t len)
@@ -147,4 +148,28 @@ cli_print_flags(const struct cli_flag *flags, size_t n, void *fp)
 			fprintf(out, " (default %s)", f->def);
 		fputc('\n', out);
 	}
+}
+
+void
+cli_print_diag(const char *prog, const struct cstat_diag *d)
+{
+	char msg[1024];
+
+	cstat_diag_format(d, msg, sizeof(msg));
+	if (d->file && d->line && d->column)
+		fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
+			d->message);
+	else if (d->line)
+		fprintf(stderr, "%s\n", msg);
+	else
+		fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+void
+cli_print_error(const char *prog, int rc, const struct cstat_diag *d)
+{
+	if (rc == CSTAT_ENOMEM || !d)
+		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(rc));
+	else
+		cli_print_diag(prog, d);
 }

@@ -41,6 +41,19 @@ struct cli_flag {
 int cli_parse(const char *prog, int argc, char **argv,
 	      const struct cli_flag *flags, size_t n, int *first, bool *help);
 
+struct cstat_diag;
+
+/*
+ * Prints a library diagnostic to stderr: "file:line:column: message" when
+ * it has a column (a config file's syntax error), "file:line: message"
+ * when it has a line, else "PROG: message".
+ */
+void cli_print_diag(const char *prog, const struct cstat_diag *d);
+
+/* Prints error rc: its diagnostic d, or just the error's text when d is
+ * NULL or rc is CSTAT_ENOMEM (nothing was described). */
+void cli_print_error(const char *prog, int rc, const struct cstat_diag *d);
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

@@ -67,34 +67,10 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 }
 
 static void
-print_diag(const struct cstat_diag *d)
-{
-	char msg[1024];
-
-	cstat_diag_format(d, msg, sizeof(msg));
-	if (d->file && d->line && d->column)
-		fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
-			d->message);
-	else
-		fprintf(stderr, "%s%s\n", d->line ? "" : PROG ": ", msg);
-}
-
-/* An error from the library: its diagnostic, or just the error's text
- * when there is none (out of memory). */
-static void
-print_error(int rc, const struct cstat_diag *d)
-{
-	if (rc == CSTAT_ENOMEM)
-		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
-	else
-		print_diag(d);
-}
-
-static void
 on_syntax(void *ctx, const struct cstat_diag *d)
 {
 	(void)ctx;
-	print_diag(d);
+	cli_print_diag(PROG, d);
 }
 
 static unsigned
@@ -218,16 +194,16 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 	int rc = cstat_reader_open(r, in->path, in->label, &d);
 
 	if (rc) {
-		print_diag(&d);
+		cli_print_diag(PROG, &d);
 		return 2;
 	}
 	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
 		if (rc == CSTAT_ESYNTAX) {
-			print_diag(&d);
+			cli_print_diag(PROG, &d);
 			continue;
 		}
 		if (rc < 0) {
-			print_error(rc, &d);
+			cli_print_error(PROG, rc, &d);
 			break;
 		}
 		struct cstat_result half = *res;
@@ -403,7 +379,7 @@ cregress_tool_main(int argc, char **argv)
 	if (config) {
 		rc = cstat_gate_config_load(gc, config, &d);
 		if (rc) {
-			print_error(rc, &d);
+			cli_print_error(PROG, rc, &d);
 			goto out;
 		}
 	}
@@ -424,7 +400,7 @@ cregress_tool_main(int argc, char **argv)
 	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
 	if (rc) {
-		print_error(rc, &d);
+		cli_print_error(PROG, rc, &d);
 		goto out;
 	}
 	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
@@ -442,7 +418,7 @@ cregress_tool_main(int argc, char **argv)
 		rc = cstat_builder_read(builder, reader, inputs, threads(),
 					on_syntax, NULL, &d);
 		if (rc) {
-			print_error(rc, &d);
+			cli_print_error(PROG, rc, &d);
 			goto out;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "store-util.h"
 
 #define PROG "cbaseline"
@@ -26,23 +27,13 @@ store_valid_name(const char *name)
 void
 store_print_diag(const struct cstat_diag *d)
 {
-	char msg[1024];
-
-	cstat_diag_format(d, msg, sizeof(msg));
-	if (d->file && d->line && d->column)
-		fprintf(stderr, "%s:%lu:%lu: %s\n", d->file, d->line, d->column,
-			d->message);
-	else
-		fprintf(stderr, "%s%s\n", d->line ? "" : PROG ": ", msg);
+	cli_print_diag(PROG, d);
 }
 
 void
 store_print_error(int rc, const struct cstat_diag *d)
 {
-	if (rc == CSTAT_ENOMEM || !d)
-		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
-	else
-		store_print_diag(d);
+	cli_print_error(PROG, rc, d);
 }
 
 void
