@@ -278,7 +278,7 @@ data_row(struct md *m, const struct cstat_tables *t,
 			if (ce->present)
 				cstat__stat_format(t, tb, k,
 						   cstat__cell_stat(t, ce, k),
-						   NULL, num, sizeof(num));
+						   &sc, num, sizeof(num));
 			cell(m, num);
 		}
 		if (c == 0)

@@ -24,7 +24,7 @@ RUNS = [
     ("html", ["-format", "html"]),
     ("stats.txt", ["-stats", "mean,stddev,p90,n"]),
     ("stats.csv", ["-format", "csv", "-stats", "min,max,cv,p99.9"]),
-    ("stats.md", ["-format", "markdown", "-stats", "mean,n"]),
+    ("stats.md", ["-format", "markdown", "-stats", "mean,stddev,n"]),
     ("samples.json", ["-format", "json", "-samples", "-stats", "p50"]),
 ]
 
