@@ -214,6 +214,14 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 	__attribute__((format(printf, 5, 6)));
 
 /*
+ * Appends s[0..len) to b as a quoted JSON string: quotes, backslashes and
+ * control characters escaped, and every byte that is not valid UTF-8
+ * replaced by U+FFFD, so the output is valid JSON whatever s holds.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__json_quote(struct cstat__buf *b, const char *s, size_t len);
+
+/*
  * Copies src into dst (size bytes, NUL included), cut short as snprintf
  * would cut it.  Renderers compose into a local buffer whose bound the
  * compiler can see, then copy.  @return strlen(src).

@@ -1064,36 +1064,18 @@ add_count(cJSON *o, const char *key, size_t n)
 }
 
 /*
- * A JSON string of s with every byte that is not valid UTF-8 replaced by
- * U+FFFD: cJSON copies bytes >= 0x80 as they are, and a benchmark name
- * can hold any bytes.
+ * A JSON string of s, quoted by cstat__json_quote(): cJSON would copy bytes
+ * that are not UTF-8 as they are, and a benchmark name can hold any bytes.
  */
 static cJSON *
 create_utf8(const char *s)
 {
-	size_t len = strlen(s), i = 0;
 	struct cstat__buf b = {0};
-	cJSON *item;
+	cJSON *item = NULL;
 
-	while (i < len) {
-		unsigned long rune;
-		size_t n = cstat__utf8_decode((const unsigned char *)s + i,
-					      len - i, &rune);
-		if (rune == 0xfffd && n == 1) { /* not valid UTF-8 */
-			if (cstat__buf_adds(&b, "\xef\xbf\xbd")) {
-				cstat__buf_release(&b);
-				return NULL;
-			}
-			i++;
-			continue;
-		}
-		if (cstat__buf_add(&b, s + i, n)) {
-			cstat__buf_release(&b);
-			return NULL;
-		}
-		i += n;
-	}
-	item = cJSON_CreateString(b.data ? b.data : "");
+	if (cstat__json_quote(&b, s, strlen(s)) == 0 &&
+	    cstat__buf_addc(&b, '\0') == 0)
+		item = cJSON_CreateRaw(b.data);
 	cstat__buf_release(&b);
 	return item;
 }

@@ -475,42 +475,12 @@ write_csv(const struct cstat__history *h, FILE *out)
 static void
 json_str(struct writer *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, len = strlen(s);
-
-	w_add(w, "\"", 1);
-	while (i < len) {
-		unsigned char c = p[i];
-		char esc[8];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			unsigned long rune;
-			size_t n = cstat__utf8_decode(p + i, len - i, &rune);
-			if (n > 1) {
-				i += n;
-				continue;
-			}
-			/* Only an invalid byte decodes to U+FFFD in one. */
-			w_add(w, s + run, i - run);
-			w_add(w, "\xef\xbf\xbd", 3);
-		} else {
-			w_add(w, s + run, i - run);
-			if (c == '"' || c == '\\') {
-				esc[0] = '\\';
-				esc[1] = (char)c;
-				w_add(w, esc, 2);
-			} else {
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				w_add(w, esc, 6);
-			}
-		}
-		run = ++i;
-	}
-	w_add(w, s + run, len - run);
-	w_add(w, "\"", 1);
+	if (w->err)
+		return;
+	if (cstat__json_quote(&w->b, s, strlen(s)))
+		w->err = CSTAT_ENOMEM;
+	else if (w->b.len >= FLUSH_AT)
+		w_flush(w);
 }
 
 /* A string or null. */

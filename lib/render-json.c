@@ -94,6 +94,7 @@ struct jw {
 	int err;
 	size_t len;
 	char buf[8192];
+	struct cstat__buf tmp; /* a string being quoted */
 };
 
 static void
@@ -129,62 +130,11 @@ puts_(struct jw *w, const char *s)
 static void
 str(struct jw *w, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-
-	put(w, "\"", 1);
-	while (i < len) {
-		unsigned char c = p[i];
-		char esc[8];
-		size_t n;
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			unsigned long rune;
-			n = cstat__utf8_decode(p + i, len - i, &rune);
-			if (n > 1) {
-				i += n;
-				continue;
-			}
-			/* Only an invalid byte decodes to U+FFFD in one. */
-			put(w, s + run, i - run);
-			put(w, "\xef\xbf\xbd", 3);
-		} else {
-			put(w, s + run, i - run);
-			switch (c) {
-			case '"':
-				put(w, "\\\"", 2);
-				break;
-			case '\\':
-				put(w, "\\\\", 2);
-				break;
-			case '\n':
-				put(w, "\\n", 2);
-				break;
-			case '\r':
-				put(w, "\\r", 2);
-				break;
-			case '\t':
-				put(w, "\\t", 2);
-				break;
-			case '\b':
-				put(w, "\\b", 2);
-				break;
-			case '\f':
-				put(w, "\\f", 2);
-				break;
-			default:
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				put(w, esc, 6);
-			}
-		}
-		run = ++i;
-	}
-	put(w, s + run, len - run);
-	put(w, "\"", 1);
+	w->tmp.len = 0;
+	if (cstat__json_quote(&w->tmp, s, len))
+		w->err = CSTAT_ENOMEM;
+	else
+		put(w, w->tmp.data, w->tmp.len);
 }
 
 /* A string of the tables by id (its full length, NULs and all). */
@@ -466,6 +416,7 @@ cstat__render_json(const struct cstat_tables *t, FILE *out)
 	w->out = out;
 	w->err = 0;
 	w->len = 0;
+	w->tmp = (struct cstat__buf){0};
 	puts_(w, "{\n  ");
 	key(w, "schema");
 	cstr(w, "cstat/1");
@@ -493,6 +444,7 @@ cstat__render_json(const struct cstat_tables *t, FILE *out)
 	puts_(w, t->ntables ? "\n  ]\n}\n" : "]\n}\n");
 	flush(w);
 	rc = w->err;
+	cstat__buf_release(&w->tmp);
 	free(w);
 	return rc;
 }
