@@ -200,6 +200,10 @@ void cstat__ucache_free(struct cstat__ucache *c);
  * MannWhitneyUTest(x1, x2, LocationDiffers): mid-ranks for ties, the exact
  * distribution when (no ties and n1, n2 <= 50) or (ties and n1, n2 <= 25),
  * otherwise the normal approximation with tie and continuity corrections.
+ * One difference: the exact test with ties takes twice the smaller tail,
+ * min(1, 2 min(P(U <= U1), P(U >= U1))), where Go doubles the lower tail at
+ * min(U1, U2) and so reads the wrong tail when U1 > U2.  The p-value does
+ * not depend on the order of x1 and x2.
  * The inputs are not modified and need not be sorted.  (Go loops forever if
  * a sample holds a NaN; here each NaN is a rank of its own.)
  *
@@ -227,5 +231,19 @@ int cstat__mann_whitney(struct cstat__ucache *cache, const double *x1,
  */
 int cstat__udist_cdf(struct cstat__ucache *c, long n1, long n2, double u,
 		     double *out);
+
+/*
+ * The exact null distribution of the first sample's U statistic for samples
+ * of n1 and n2 values with ties: P(U <= u), where t[0..nties) is the tie
+ * vector, the sizes of the runs of equal values in the sorted pooled
+ * sample, lowest first.  The count behind cstat__mann_whitney()'s exact
+ * test with ties; exposed for tests.
+ *
+ * @return 0; CSTAT_EINVAL unless 1 <= n1, n2 <= CSTAT_UTEST_TIES_EXACT_LIMIT,
+ *         nties >= 2, every t[i] >= 1, the t[i] add up to n1 + n2 and u is
+ *         not NaN; CSTAT_ENOMEM.
+ */
+int cstat__udist_cdf_ties(struct cstat__ucache *c, long n1, long n2,
+			  const int *t, long nties, double u, double *out);
 
 #endif /* CSTAT_STATS_H */

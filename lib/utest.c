@@ -8,7 +8,18 @@
  * it does.  Large samples use the normal approximation with tie and
  * continuity corrections.  Sums are accumulated in the order Go accumulates
  * them and exp, lgamma and erfc are ports of Go's own (in stats.c), so the
- * p-values are Go's to the last bit.
+ * p-values are Go's to the last bit, with one deliberate exception.
+ *
+ * The exception is the exact test with ties.  Go (and so both generations
+ * of benchstat) doubles P(U1 <= min(U1, U2)) of U1's distribution under
+ * the observed tie pattern.  With ties that distribution is not symmetric,
+ * so when U1 > U2 Go reads the wrong tail, and p can pass 1: {1, 1, 1}
+ * against {1, 0.5} gets p = 0 one way round and 0.8 the other.  Here the
+ * two-sided p is min(1, 2 min(P(U <= U1), P(U >= U1))) under the observed
+ * tie pattern (1 when U1 = U2), the same for either order of the samples;
+ * the upper tail is counted as the lower tail of the reversed tie pattern,
+ * never as 1 - CDF.  Without ties, and on the normal approximation,
+ * nothing changed.
  *
  * Speed comes from reuse and from exact arithmetic, not from different
  * answers.  The exact distribution without ties depends only on the two
@@ -183,6 +194,15 @@ static long
 min_long(long a, long b)
 {
 	return a < b ? a : b;
+}
+
+/* a / b rounded down, for b > 0 (C rounds toward zero). */
+static long
+floor_div(long a, long b)
+{
+	long q = a / b;
+
+	return a % b < 0 ? q - 1 : q;
 }
 
 /* ---------------------------------------------------------------------
@@ -469,8 +489,10 @@ klotz_counts(struct klotz *kz)
 	for (size_t e = lv[4]; e < lv[5]; e++) {
 		long n1 = c->pool[e].n1, two_u = c->pool[e].two_u;
 		long r2_low = max_long(0, n1 - t[0]);
-		/* C and Go both truncate this quotient toward zero. */
-		long r2_high = (two_u - n1 * (t[0] - n1)) / n_2;
+		/* Floor, not C's (and Go's) truncation toward zero: below
+		 * the lowest attainable 2U the quotient is negative, and
+		 * truncating it to 0 would count the r2 = 0 arrangements. */
+		long r2_high = floor_div(two_u - n1 * (t[0] - n1), n_2);
 		double sum = 0.0;
 
 		for (long r2 = r2_low; r2 <= r2_high; r2++)
@@ -884,6 +906,66 @@ normal_approx(const int *t, long nties, long n1, long n2, double u1, double *p)
 	return 0;
 }
 
+/* Reverse the first n values of t. */
+static void
+reverse_ints(int *t, long n)
+{
+	for (long i = 0, j = n - 1; i < j; i++, j--) {
+		int x = t[i];
+
+		t[i] = t[j];
+		t[j] = x;
+	}
+}
+
+/*
+ * The exact two-sided p-value with ties, where the tie vector T of nties
+ * runs is at the start of c->ints and u1 != u2:
+ * min(1, 2 min(P(U <= u1), P(U >= u1))) under T.
+ *
+ * go-moremath doubles P(U <= min(u1, u2)) of U1's distribution instead.
+ * With ties that distribution is not symmetric, so when u1 > u2 Go reads
+ * the wrong tail (and p can pass 1).  Here the sample with the smaller U
+ * goes first, so both orders of the inputs do the same arithmetic and get
+ * the same double, and when u1 < u2 the lower tail is Go's number.  The
+ * upper tail is the lower tail of the same sample with the pooled values
+ * reversed: that turns T around and makes the sample's U the other one,
+ * u2.  Counting it directly, rather than as 1 - CDF, keeps small upper
+ * tails exact.  The two tails add up to 1 + P(U = u1), so when the lower
+ * one is below 1/2 it is the smaller and the upper one is not needed.
+ */
+static int
+exact_ties_p(struct cstat__ucache *c, long n1, long n2, long nties, double u1,
+	     double u2, double *p)
+{
+	if (u1 > u2) {
+		long n = n1;
+		double u = u1;
+
+		n1 = n2;
+		n2 = n;
+		u1 = u2;
+		u2 = u;
+	}
+
+	double lower, upper;
+	int err = cdf_ties(c, n1, n2, nties, u1, &lower);
+
+	if (err)
+		return err;
+	if (lower < 0.5) {
+		*p = 2 * lower;
+		return 0;
+	}
+	reverse_ints(c->ints, nties);
+	err = cdf_ties(c, n1, n2, nties, u2, &upper);
+	reverse_ints(c->ints, nties);
+	if (err)
+		return err;
+	*p = fmin(1, 2 * fmin(lower, upper));
+	return 0;
+}
+
 /* cstat__mann_whitney() on a cache that is not NULL. */
 static int
 mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
@@ -925,12 +1007,12 @@ mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
 		return 0;
 	}
 
+	if (has_ties)
+		return exact_ties_p(c, l1, l2, nties, u1, u2, p);
+
 	double cdf = 0;
 
-	if (has_ties)
-		err = cdf_ties(c, l1, l2, nties, usmall, &cdf);
-	else
-		err = cdf_no_ties(c, l1, l2, usmall, &cdf);
+	err = cdf_no_ties(c, l1, l2, usmall, &cdf);
 	if (err)
 		return err;
 	*p = cdf * 2;
@@ -963,4 +1045,31 @@ cstat__udist_cdf(struct cstat__ucache *c, long n1, long n2, double u,
 	if (!c || n1 < 1 || n2 < 1 || n1 > LIMIT || n2 > LIMIT || !out)
 		return CSTAT_EINVAL;
 	return cdf_no_ties(c, n1, n2, u, out);
+}
+
+int
+cstat__udist_cdf_ties(struct cstat__ucache *c, long n1, long n2, const int *t,
+		      long nties, double u, double *out)
+{
+	long sum = 0;
+
+	if (!c || !t || !out || n1 < 1 || n2 < 1 ||
+	    n1 > CSTAT_UTEST_TIES_EXACT_LIMIT ||
+	    n2 > CSTAT_UTEST_TIES_EXACT_LIMIT || nties < 2 || isnan(u))
+		return CSTAT_EINVAL;
+	for (long i = 0; i < nties; i++) {
+		if (t[i] < 1)
+			return CSTAT_EINVAL;
+		sum += t[i];
+	}
+	if (sum != n1 + n2)
+		return CSTAT_EINVAL;
+
+	int err = reserve((void **)&c->ints, &c->ints_cap, (size_t)nties,
+			  sizeof(int), false);
+
+	if (err)
+		return err;
+	memcpy(c->ints, t, (size_t)nties * sizeof(int));
+	return cdf_ties(c, n1, n2, nties, u, out);
 }
