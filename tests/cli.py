@@ -146,6 +146,36 @@ def test_empty_inputs():
         expect(rc == 0 and out == "" and err == "", "empty file")
 
 
+def write_pair(d, a_text, b_text):
+    for name, text in (("a.txt", a_text), ("b.txt", b_text)):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+
+
+def test_tie_p_either_order():
+    # docs/cstat.md, "Where cstat differs from benchstat": {1,1,1} vs
+    # {1,0.5} ns/op.  Hand: the {1,1,1} sample has U = 4.5 in 4 of the
+    # C(5,3) = 10 arrangements of the pooled values and U = 2 in the other
+    # 6, so p = 2 * 0.4 = 0.8 in both orders.  benchstat prints
+    # "-25.00% (p=0.000 n=3+2)" one way round (the wrong tail) and
+    # "~ (p=0.800 n=2+3)" the other; the same holds for -v1.
+    a = "BenchmarkX 1 1 ns/op\n" * 3
+    b = "BenchmarkX 1 1 ns/op\nBenchmarkX 1 0.5 ns/op\n"
+    with tempfile.TemporaryDirectory() as d:
+        write_pair(d, a, b)
+        for flags in ([], ["-v1"]):
+            for files, n in ((["a.txt", "b.txt"], "3+2"),
+                             (["b.txt", "a.txt"], "2+3")):
+                rc, out, err = run(flags + files, cwd=d)
+                expect(rc == 0 and err == "", "%s: rc %d %s" %
+                       (flags + files, rc, err))
+                expect("(p=0.800 n=%s)" % n in out,
+                       "%s: want p=0.800 n=%s:\n%s" % (flags + files, n, out))
+                row = [l for l in out.split("\n") if "(p=" in l][0]
+                expect(row.split("(p=")[0].rstrip().endswith("~"),
+                       "%s: a delta is shown: %s" % (flags + files, row))
+
+
 def main():
     global CSTAT, DATA
     CSTAT, DATA, name = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]

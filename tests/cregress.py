@@ -290,6 +290,31 @@ def test_aa():
     expect(doc["summary"]["regression"] == 0, "A/A regression")
 
 
+def test_ties_not_a_regression():
+    # docs/cstat.md, "Where cstat differs from benchstat": throughput
+    # 3 3 3 MB/s against 3 2 MB/s.  Hand: 3+2 values can never reach
+    # p < 0.2, and with this tie pattern p = 2 * 4/10 = 0.8 in both orders
+    # (benchstat's U test gives p = 0 one way round, which made this a
+    # "regression" with p=0.000).
+    base = "BenchmarkX 1 1 ns/op 3 MB/s\n" * 3
+    new = "BenchmarkX 1 1 ns/op 3 MB/s\nBenchmarkX 1 1 ns/op 2 MB/s\n"
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in (("base.txt", base), ("new.txt", new)):
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        for files in (["base.txt", "new.txt"], ["new.txt", "base.txt"]):
+            rc, out, err = run(["-format", "json"] + files, cwd=d)
+            expect(rc == 0 and err == "", "%s: rc %d %s" % (files, rc, err))
+            got = {c["unit"]: c for c in json.loads(out)["comparisons"]}
+            bs = got["B/s"]
+            expect(bs["verdict"] == "inconclusive",
+                   "%s: B/s is %s" % (files, bs["verdict"]))
+            expect(abs(bs["p"] - 0.8) < 1e-12, "%s: p %r" % (files, bs["p"]))
+            rc, out, err = run(files, cwd=d)
+            expect(rc == 0 and "0 regressions" in out and "p=0.800" in out,
+                   "%s: text report:\n%s" % (files, out))
+
+
 def main():
     global CREGRESS, CSTAT, DATA
     CREGRESS = os.path.abspath(sys.argv[1])

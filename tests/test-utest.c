@@ -3,7 +3,10 @@
  * test: the exact distribution without ties, the exact distribution with
  * ties (both the small-sample count and the Cheung-Klotz memo), the normal
  * approximation beyond the exact limits, the "all samples are equal" and
- * refusal paths, and the cache.
+ * refusal paths, and the cache.  The exact test, with and without ties,
+ * is also checked against brute force: every one of the C(n1+n2, n1)
+ * arrangements of thousands of random samples (fixed seeds), the p-value
+ * both ways round and the CDF with ties.
  *
  * Every expected value names where it comes from: the conformance
  * expectations in ../shared/conformance/cases/NAME/stdout (their inputs are
@@ -396,6 +399,393 @@ test_ucache_reuse_gives_same_answers(void **state)
 	cstat__ucache_free(c);
 }
 
+/* ------------------------------------------------------------------
+ * The exact test with ties against brute force.
+ */
+
+/* splitmix64: the tests' own small RNG with a fixed seed. */
+static uint64_t
+next_random(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* A uniform integer in [lo, hi]. */
+static int
+random_in(uint64_t *s, int lo, int hi)
+{
+	return lo + (int)(next_random(s) % (uint64_t)(hi - lo + 1));
+}
+
+/* The most values one brute-force sample holds. */
+#define ENUM_MAX 32
+
+/*
+ * One sample pair and the brute-force distribution of 2U under its tie
+ * pattern: hist[v] arrangements of the C(n1+n2, n1) have 2U = v, where U
+ * counts the pairs in which the first sample's value is larger, a tie
+ * counting one half.
+ */
+struct enum_case {
+	double x[ENUM_MAX], y[ENUM_MAX];
+	int n1, n2;
+	int t[ENUM_MAX]; /* the tie vector */
+	int nties;
+	int two_u1; /* 2U1 of the sample as drawn */
+	uint64_t hist[2 * 16 * 32 + 1];
+	uint64_t total;
+};
+
+/* Add every way to pick left more of the n doubled mid-ranks from start. */
+static void
+enumerate(const int *rank2, int n, int start, int left, int sum, uint64_t *hist)
+{
+	if (left == 0) {
+		hist[sum]++;
+		return;
+	}
+	for (int i = start; i <= n - left; i++)
+		enumerate(rank2, n, i + 1, left - 1, sum + rank2[i], hist);
+}
+
+/*
+ * Fill in the tie vector, 2U1 by comparing every pair, and the histogram
+ * by placing the first sample on every n1-subset of the sorted pooled
+ * sample, each value counting twice its mid-rank (an integer): 2U is that
+ * sum less n1 (n1 + 1).
+ */
+static void
+enum_fill(struct enum_case *e)
+{
+	int n = e->n1 + e->n2, rank2[ENUM_MAX];
+	double pool[ENUM_MAX];
+
+	memcpy(pool, e->x, (size_t)e->n1 * sizeof(double));
+	memcpy(pool + e->n1, e->y, (size_t)e->n2 * sizeof(double));
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && pool[j - 1] > pool[j]; j--) {
+			double v = pool[j];
+
+			pool[j] = pool[j - 1];
+			pool[j - 1] = v;
+		}
+	e->nties = 0;
+	for (int i = 0; i < n;) {
+		int j = i;
+
+		while (j < n && pool[j] == pool[i])
+			j++;
+		/* Ranks i+1..j share the mid-rank (i+1+j)/2. */
+		for (int k = i; k < j; k++)
+			rank2[k] = i + 1 + j;
+		e->t[e->nties++] = j - i;
+		i = j;
+	}
+	e->two_u1 = 0;
+	for (int i = 0; i < e->n1; i++)
+		for (int j = 0; j < e->n2; j++)
+			e->two_u1 += e->x[i] > e->y[j]	  ? 2
+				     : e->x[i] == e->y[j] ? 1
+							  : 0;
+	memset(e->hist, 0, sizeof(e->hist));
+	enumerate(rank2, n, 0, e->n1, -e->n1 * (e->n1 + 1), e->hist);
+	e->total = 0;
+	for (int v = 0; v <= 2 * e->n1 * e->n2; v++)
+		e->total += e->hist[v];
+}
+
+/* The arrangements with 2U <= v. */
+static uint64_t
+enum_at_most(const struct enum_case *e, int v)
+{
+	uint64_t sum = 0;
+
+	for (int w = 0; w <= v && w <= 2 * e->n1 * e->n2; w++)
+		sum += e->hist[w];
+	return sum;
+}
+
+/* The arrangements with 2U >= v. */
+static uint64_t
+enum_at_least(const struct enum_case *e, int v)
+{
+	uint64_t sum = 0;
+
+	for (int w = v < 0 ? 0 : v; w <= 2 * e->n1 * e->n2; w++)
+		sum += e->hist[w];
+	return sum;
+}
+
+/* The two-sided p by the definition: min(1, 2 min(P(U <= U1), P(U >= U1)))
+ * under the tie pattern, 1 when U1 = U2. */
+static double
+enum_p(const struct enum_case *e)
+{
+	uint64_t lo = enum_at_most(e, e->two_u1);
+	uint64_t hi = enum_at_least(e, e->two_u1);
+
+	if (2 * e->two_u1 == 2 * e->n1 * e->n2)
+		return 1;
+	return fmin(1, 2 * (double)(lo < hi ? lo : hi) / (double)e->total);
+}
+
+/* go-moremath's p: twice U1's lower tail at min(U1, U2). */
+static double
+enum_go_p(const struct enum_case *e)
+{
+	int two_u2 = 2 * e->n1 * e->n2 - e->two_u1;
+	int small = e->two_u1 < two_u2 ? e->two_u1 : two_u2;
+
+	if (e->two_u1 == two_u2)
+		return 1;
+	return 2 * (double)enum_at_most(e, small) / (double)e->total;
+}
+
+/*
+ * Check one case against brute force: the p-value both ways round (the
+ * same double), never above 1, and with ties the CDF at the given 2U
+ * values.  Returns 1 when go-moremath's p would have been different.
+ */
+static int
+enum_check(struct cstat__ucache *c, const struct enum_case *e,
+	   const int *two_us, int nus)
+{
+	double p, q, want = enum_p(e);
+	int rc = cstat__mann_whitney(c, e->x, (size_t)e->n1, e->y,
+				     (size_t)e->n2, &p);
+
+	if (e->nties == 1) {
+		assert_int_equal(rc, CSTAT_SAMPLES_EQUAL);
+		return 0;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(cstat__mann_whitney(c, e->y, (size_t)e->n2, e->x,
+					     (size_t)e->n1, &q),
+			 0);
+	assert_close(p, want, 1e-12);
+	assert_same(p, q);
+	if (e->nties < e->n1 + e->n2)
+		assert_true(p > 0 && p <= 1);
+	else
+		/* Without ties the p-value is Go's to the bit, and Go's
+		 * running sum can reach 1/2 plus one ulp at the centre
+		 * (9+3 values, U1 = 13: p = 1 + 2^-52). */
+		assert_true(p > 0 && p <= 1 + 0x1p-52);
+	for (int i = 0; i < nus; i++) {
+		double cdf, cwant;
+		uint64_t below = two_us[i] < 0 ? 0 : enum_at_most(e, two_us[i]);
+
+		cwant = (double)below / (double)e->total;
+		assert_int_equal(cstat__udist_cdf_ties(c, e->n1, e->n2, e->t,
+						       e->nties,
+						       two_us[i] / 2.0, &cdf),
+				 0);
+		if (cwant == 0)
+			assert_same(cdf, 0);
+		else
+			assert_close(cdf, cwant, 1e-12);
+	}
+	return fabs(enum_go_p(e) - want) > 1e-12 * want;
+}
+
+/*
+ * Draw n1 + n2 values from levels distinct ones (levels = 0: all
+ * distinct), each level used at least once when levels <= n1 + n2.
+ */
+static void
+enum_draw(struct enum_case *e, uint64_t *rng, int n1, int n2, int levels)
+{
+	int n = n1 + n2;
+	double pool[ENUM_MAX];
+
+	for (int i = 0; i < n; i++)
+		pool[i] = levels == 0  ? i
+			  : i < levels ? i
+				       : random_in(rng, 0, levels - 1);
+	/* Shuffle, then deal the first n1 to x. */
+	for (int i = n - 1; i > 0; i--) {
+		int j = random_in(rng, 0, i);
+		double v = pool[i];
+
+		pool[i] = pool[j];
+		pool[j] = v;
+	}
+	e->n1 = n1;
+	e->n2 = n2;
+	memcpy(e->x, pool, (size_t)n1 * sizeof(double));
+	memcpy(e->y, pool + n1, (size_t)n2 * sizeof(double));
+	enum_fill(e);
+}
+
+/* The lowest 2U with at least one arrangement. */
+static int
+enum_lowest(const struct enum_case *e)
+{
+	int v = 0;
+
+	while (e->hist[v] == 0)
+		v++;
+	return v;
+}
+
+/*
+ * Run count cases of n1, n2 drawn from [lo, hi] (n1 from [lo1, hi1]) with
+ * the given kind of values: 0 ties of any pattern, 2 two distinct values,
+ * -1 no ties.  With ties, check the CDF just below the lowest attainable
+ * 2U, at it, at the observed 2U and at three random 2U (every 2U for two
+ * distinct values).  Prints the sizes and how often Go's p was wrong.
+ */
+static void
+enum_run(const char *what, int count, int lo1, int hi1, int lo2, int hi2,
+	 int kind, uint64_t seed)
+{
+	struct cstat__ucache *c;
+	struct enum_case *e = malloc(sizeof(*e));
+	uint64_t rng = seed, leaves = 0;
+	int go_wrong = 0, all_equal = 0;
+
+	assert_non_null(e);
+	assert_int_equal(cstat__ucache_new(&c), 0);
+	for (int i = 0; i < count; i++) {
+		int n1 = random_in(&rng, lo1, hi1),
+		    n2 = random_in(&rng, lo2, hi2);
+		int n = n1 + n2, levels = 0;
+		int us[2 * 16 * 32 + 8], nus = 0;
+
+		if (kind == 2)
+			levels = 2;
+		else if (kind == 0)
+			/* Fewer levels than values: some value repeats. */
+			levels = n <= 2 ? 1 : random_in(&rng, 1, n - 1);
+		enum_draw(e, &rng, n1, n2, levels);
+		leaves += e->total;
+		if (e->nties == 1)
+			all_equal++;
+		if (kind == 2) {
+			for (int v = -2; v <= 2 * n1 * n2 + 1; v++)
+				us[nus++] = v;
+		} else if (kind == 0 && e->nties > 1) {
+			int low = enum_lowest(e);
+
+			us[nus++] = low - 1;
+			us[nus++] = low;
+			us[nus++] = e->two_u1;
+			for (int k = 0; k < 3; k++)
+				us[nus++] = random_in(&rng, 0, 2 * n1 * n2);
+		}
+		go_wrong += enum_check(c, e, us, nus);
+	}
+	print_message("%s: %d samples (n1 %d..%d, n2 %d..%d, seed %llu), "
+		      "%llu arrangements enumerated, %d all equal, "
+		      "go-moremath's p wrong in %d\n",
+		      what, count, lo1, hi1, lo2, hi2, (unsigned long long)seed,
+		      (unsigned long long)leaves, all_equal, go_wrong);
+	if (kind == -1)
+		/* Without ties the two agree: the distribution is
+		 * symmetric. */
+		assert_int_equal(go_wrong, 0);
+	else
+		/* Brute force finds Go's wrong tail, or the test is weak. */
+		assert_true(go_wrong > 0);
+	cstat__ucache_free(c);
+	free(e);
+}
+
+static void
+test_mann_whitney_ties_match_enumeration(void **state)
+{
+	(void)state;
+	/* Brute force (see enum_fill): random tie patterns, every 2U from
+	 * C(n1+n2, n1) arrangements, p = min(1, 2 min(lower, upper)). */
+	enum_run("ties", 3000, 1, 10, 1, 10, 0, 20261205);
+}
+
+static void
+test_mann_whitney_two_values_match_enumeration(void **state)
+{
+	(void)state;
+	/* Brute force: two distinct values, the Cheung-Klotz count, the
+	 * CDF at every 2U from below the least to above the greatest. */
+	enum_run("two values", 1000, 1, 10, 1, 10, 2, 7);
+}
+
+static void
+test_mann_whitney_ties_memo_match_enumeration(void **state)
+{
+	(void)state;
+	/* Brute force: more than 20 values in all, so the Cheung-Klotz
+	 * memo (with Go's inexact binomials past n = 20) counts; a small
+	 * first sample keeps the enumeration short. */
+	enum_run("ties, memo", 300, 1, 3, 18, 25, 0, 11);
+}
+
+static void
+test_mann_whitney_no_ties_match_enumeration(void **state)
+{
+	(void)state;
+	/* Brute force without ties: Mann and Whitney's recurrence. */
+	enum_run("no ties", 500, 1, 10, 1, 10, -1, 3);
+}
+
+static void
+test_mann_whitney_ties_either_order(void **state)
+{
+	(void)state;
+	/* Hand: pooled {0.5, 1, 1, 1, 1}.  The sample {1, 1, 1} has
+	 * U = 4.5 when the 0.5 is in the other sample (C(4,3) = 4 of the
+	 * C(5,3) = 10 arrangements) and U = 2 otherwise (6 of 10), so
+	 * P(U >= 4.5) = 0.4 and p = 0.8 in either order.  go-moremath
+	 * gives 0 for ({1,1,1}, {1,0.5}): U1's lower tail at 1.5. */
+	static const double x[] = {1, 1, 1}, y[] = {1, 0.5};
+	/* Hand: throughput 3 3 3 against 3 2 is the same pattern. */
+	static const double a[] = {3, 3, 3}, b[] = {3, 2};
+	double p, q;
+
+	assert_int_equal(utest(x, 3, y, 2, &p), 0);
+	assert_int_equal(utest(y, 2, x, 3, &q), 0);
+	assert_close(p, 0.8, 1e-15);
+	assert_same(p, q);
+	assert_int_equal(utest(a, 3, b, 2, &p), 0);
+	assert_int_equal(utest(b, 2, a, 3, &q), 0);
+	assert_close(p, 0.8, 1e-15);
+	assert_same(p, q);
+}
+
+static void
+test_udist_cdf_ties_below_lowest(void **state)
+{
+	(void)state;
+	/* Hand: T = {3, 2}, n1 = 2.  The least 2U puts both values among
+	 * the three low ones: 2U = 2*(3-2) = 2 for all C(3,2) = 3 of the
+	 * C(5,2) = 10 arrangements.  Just below it (U = 0.5) the CDF is 0;
+	 * Go's truncating division counted those 3 there. */
+	struct cstat__ucache *c;
+	static const int t[] = {3, 2};
+	double cdf;
+
+	assert_int_equal(cstat__ucache_new(&c), 0);
+	assert_int_equal(cstat__udist_cdf_ties(c, 2, 3, t, 2, 0.5, &cdf), 0);
+	assert_same(cdf, 0);
+	assert_int_equal(cstat__udist_cdf_ties(c, 2, 3, t, 2, 1, &cdf), 0);
+	assert_close(cdf, 0.3, 1e-15);
+	/* Hand: the refusals: a tie vector that does not add up, one run,
+	 * an empty run, too large a sample. */
+	static const int bad[] = {3, 0, 2};
+	assert_int_equal(cstat__udist_cdf_ties(c, 2, 2, t, 2, 1, &cdf),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat__udist_cdf_ties(c, 2, 3, t, 1, 1, &cdf),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat__udist_cdf_ties(c, 2, 3, bad, 3, 1, &cdf),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat__udist_cdf_ties(c, 26, 1, t, 2, 1, &cdf),
+			 CSTAT_EINVAL);
+	cstat__ucache_free(c);
+}
+
 static void
 test_ucache_free_null_is_noop(void **state)
 {
@@ -422,6 +812,13 @@ main(void)
 		cmocka_unit_test(test_mann_whitney_leaves_inputs_alone),
 		cmocka_unit_test(test_mann_whitney_nan_does_not_hang),
 		cmocka_unit_test(test_ucache_reuse_gives_same_answers),
+		cmocka_unit_test(test_mann_whitney_ties_match_enumeration),
+		cmocka_unit_test(
+			test_mann_whitney_two_values_match_enumeration),
+		cmocka_unit_test(test_mann_whitney_ties_memo_match_enumeration),
+		cmocka_unit_test(test_mann_whitney_no_ties_match_enumeration),
+		cmocka_unit_test(test_mann_whitney_ties_either_order),
+		cmocka_unit_test(test_udist_cdf_ties_below_lowest),
 		cmocka_unit_test(test_ucache_free_null_is_noop),
 	};
 
