@@ -479,6 +479,33 @@ html_text(FILE *out, const char *s)
 	}
 }
 
+/*
+ * Where the row's group differs from the one before it (*group, "" at the
+ * top of a table), a header row naming it, as the text output prints a
+ * group line.  The template puts it on the same line as the row it heads,
+ * spanning the name, the configurations and the delta.
+ */
+static void
+html_group(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	   const struct cstat__v1_row *r, const char **group, FILE *out)
+{
+	if (!v->groups)
+		return;
+
+	const char *g = r->bench == UINT32_MAX
+				? ""
+				: cstat__strtab_str(v->strs, r->group);
+
+	if (strcmp(g, *group) == 0)
+		return;
+	*group = g;
+	if (g[0] == '\0')
+		return;
+	fprintf(out, "<tr class='group'><th colspan='%zu'>",
+		v->nconfigs + (t->oldnew ? 2 : 1));
+	html_text(out, g);
+}
+
 int
 cstat__v1_write_html(const struct cstat__v1_view *v, FILE *out)
 {
@@ -516,8 +543,10 @@ cstat__v1_write_html(const struct cstat__v1_view *v, FILE *out)
 					fputs("<th>delta", out);
 				fputs("\n", out);
 			}
+			const char *group = "";
 			for (size_t i = 0; i < t->nrows; i++) {
 				const struct cstat__v1_row *r = &t->rows[i];
+				html_group(v, t, r, &group, out);
 				if (t->oldnew)
 					fprintf(out, "<tr class='%s'>",
 						r->change == 1 ? "better"

@@ -176,6 +176,28 @@ def test_tie_p_either_order():
                        "%s: a delta is shown: %s" % (flags + files, row))
 
 
+def test_v1_html_group_rows():
+    # The old benchstat's HTML template (golang.org/x/perf at 91a0461,
+    # benchstat/html.go) heads each run of rows of one configuration group
+    # with <tr class='group'><th colspan=N>, N = configs + 1, plus 1 when
+    # there is a delta column (htmlColspan), and none with -split=.  The
+    # 2-file layout is pinned by the v1-real-groups-html case; this checks
+    # 1 and 3 files on its input.
+    d = os.path.join(DATA, "v1-real-groups-html")
+    head = "<tr class='group'><th colspan='%d'>pkg:github.com/alessiosavi/" \
+           "GoGPUtils/helper goos:linux goarch:amd64<tr><td>RandomIntn-8<td>"
+    for files, span in ((["a.txt"], 2), (["a.txt", "b.txt", "a.txt"], 4)):
+        rc, out, err = run(["-v1", "-html"] + files, cwd=d)
+        expect(rc == 0 and err == "", "%s: rc %d %s" % (files, rc, err))
+        expect(head % span in out, "%s: no group row of colspan %d" %
+               (files, span))
+        expect(out.count("<tr class='group'>") == 21,
+               "%s: %d group rows, want 21 (7 groups x 3 tables)" %
+               (files, out.count("<tr class='group'>")))
+    rc, out, err = run(["-v1", "-html", "-split=", "a.txt", "b.txt"], cwd=d)
+    expect(rc == 0 and "class='group'" not in out, "-split= shows groups")
+
+
 def main():
     global CSTAT, DATA
     CSTAT, DATA, name = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
