@@ -502,18 +502,73 @@ regexp_end(const char *s, size_t n)
  * repetition).  Anything else (flags, non-greedy repetition, \b, \pL, ...)
  * is refused with a message in *why.
  */
+/* The deepest group nesting a regexp may have (Go's maxHeight). */
+#define RE_MAX_DEPTH 1000
+
+/* The decimal number at src[*k], capped at 100000; -1 when none. */
+static long
+re_number(const char *src, size_t n, size_t *k)
+{
+	long v = -1;
+
+	for (; *k < n && src[*k] >= '0' && src[*k] <= '9'; (*k)++) {
+		v = v < 0 ? src[*k] - '0' : v * 10 + (src[*k] - '0');
+		if (v > 100000)
+			v = 100000;
+	}
+	return v;
+}
+
+/*
+ * The repetition count "{min}", "{min,}" or "{min,max}" at src[i] (the
+ * "{"), Go's way: the factor a nested repeat multiplies by is max, or min
+ * when max is open, and only a count with min or max of 2 or more is
+ * checked.  @return false when the braces are not a count.
+ */
+static bool
+re_count(const char *src, size_t n, size_t i, long *count, bool *two)
+{
+	size_t k = i + 1;
+	long lo, hi;
+
+	lo = re_number(src, n, &k);
+	if (lo < 0 || k >= n)
+		return false;
+	hi = lo;
+	if (src[k] == ',') {
+		k++;
+		hi = re_number(src, n, &k);
+	}
+	if (k >= n || src[k] != '}')
+		return false;
+	*count = hi >= 0 ? hi : lo;
+	*two = lo >= 2 || hi >= 2;
+	return true;
+}
+
 static bool
 translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
 {
 	bool in_class = false, last_rep = false;
 	int rc = 0;
+	/*
+	 * Go refuses a counted repeat whose nested counts multiply past
+	 * 1000 ("((a{1000}){1000}){1000}"), which glibc would expand into
+	 * an automaton of 10^9 copies.  weight is that product for the last
+	 * atom, group[d] the largest product inside open group d.
+	 */
+	long weight = 1, group[RE_MAX_DEPTH + 1];
+	size_t depth = 0;
 
+	group[0] = 1;
 	b->len = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char c = src[i];
 		/* Whether the last thing emitted was a repetition operator. */
 		bool prev_rep = last_rep;
 		last_rep = false;
+		if (!in_class && (c == '\\' || c == '['))
+			weight = 1;
 		if (c == '\\') {
 			if (i + 1 >= n) {
 				*why = "trailing backslash";
@@ -603,6 +658,8 @@ translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
 		}
 		if (c == '{') {
 			size_t k = i + 1;
+			long count;
+			bool two;
 			while (k < n && src[k] != '}') {
 				if (src[k] >= '0' && src[k] <= '9' &&
 				    strtol(src + k, NULL, 10) > 1000) {
@@ -611,12 +668,34 @@ translate_re(const char *src, size_t n, struct cstat__buf *b, const char **why)
 				}
 				k++;
 			}
+			if (re_count(src, n, i, &count, &two)) {
+				if (two && count * weight > 1000) {
+					*why = "invalid repeat size";
+					return false;
+				}
+				weight = count ? count * weight : 1;
+				if (weight > group[depth])
+					group[depth] = weight;
+			}
 			if (k < n) {
 				rc = cstat__buf_add(b, src + i, k + 1 - i);
 				i = k;
 				last_rep = true;
 				continue;
 			}
+		}
+		if (c == '(') {
+			if (depth == RE_MAX_DEPTH) {
+				*why = "expression nests too deeply";
+				return false;
+			}
+			group[++depth] = 1;
+		} else if (c == ')' && depth > 0) {
+			weight = group[depth--];
+			if (weight > group[depth])
+				group[depth] = weight;
+		} else if (!rep) {
+			weight = 1;
 		}
 		last_rep = rep;
 		rc = cstat__buf_addc(b, c);

@@ -161,6 +161,28 @@ test_parse_filter_builds_the_tree(void **state)
 	cstat__filter_free(f);
 }
 
+/* Nested counts whose product stays within Go's 1000 are accepted, as
+ * are zero and single counts around any amount, and counts that follow a
+ * big group without nesting in it. */
+static void
+test_parse_filter_accepts_repeat_sizes_go_accepts(void **state)
+{
+	static const char *const ok[] = {
+		"a:/(a{500}){2}/",	 "a:/(((a{10}){10}){10})/",
+		"a:/(a{1000})\\d{2}/",	 "a:/(a{1000}){0}/",
+		"a:/(a{1000}){1}/",	 "a:/([ab]{10}){100}/",
+		"a:/(a{10}|b{200}){5}/",
+	};
+	struct cstat__fnode *f;
+	struct cstat__perror e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(cstat__parse_filter(ok[i], &f, &e), 0);
+		cstat__filter_free(f);
+	}
+}
+
 static void
 test_parse_filter_errors(void **state)
 {
@@ -187,6 +209,17 @@ test_parse_filter_errors(void **state)
 	expect_filter_error("a:/x{2000}/", 2,
 			    "error parsing regexp: invalid "
 			    "repeat count: `x{2000}`");
+	/* Nested counts multiply, as in Go: past 1000 in all is refused
+	 * (glibc would build an automaton of 10^9 copies of "a"). */
+	expect_filter_error("a:/((a{1000}){1000}){1000}/", 2,
+			    "error parsing regexp: invalid "
+			    "repeat size: `((a{1000}){1000}){1000}`");
+	expect_filter_error("a:/(a{10}|b{201}){5}/", 2,
+			    "error parsing regexp: invalid "
+			    "repeat size: `(a{10}|b{201}){5}`");
+	expect_filter_error("a:/(a{2,}){501}/", 2,
+			    "error parsing regexp: invalid "
+			    "repeat size: `(a{2,}){501}`");
 	/* Nesting is bounded (found by fuzzing: 7,000 parentheses). */
 	char deep[1001];
 	memset(deep, '(', 1000);
@@ -204,6 +237,8 @@ main(void)
 		cmocka_unit_test(test_parse_projection_errors),
 		cmocka_unit_test(test_syntax_error_format_puts_caret),
 		cmocka_unit_test(test_parse_filter_builds_the_tree),
+		cmocka_unit_test(
+			test_parse_filter_accepts_repeat_sizes_go_accepts),
 		cmocka_unit_test(test_parse_filter_errors),
 	};
 
