@@ -135,6 +135,13 @@ def test_history(d):
     expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record after")
     rc, out, err = cb(["history", "main"], d)
     expect("4 runs" in out, out)
+    # A count that is not a whole number in range is refused, and no
+    # run is lost (-keep inf once pruned every run).
+    for bad in ("inf", "1e300", "99999999999999999999", "-1", "2.5",
+                "nan"):
+        rc, out, err = cb(["prune", "-keep", bad, "main"], d)
+        expect(rc == 2 and "whole number" in err, "-keep %s: %s" % (bad, err))
+    expect("4 runs" in cb(["history", "main"], d)[1], "nothing pruned")
     rc, out, err = cb(["prune", "-keep", "2", "main"], d)
     expect(rc == 0 and "pruned 2 runs" in err, err)
     rc, out, err = cb(["history", "main"], d)

@@ -683,8 +683,10 @@ cmd_prune(struct store *s, int argc, char **argv)
 		name = first == argc - 1 ? argv[first] : NULL;
 		first = name ? 1 : -1;
 	}
-	if (first < 0 || !store_valid_name(name) || !(keep >= 0) ||
-	    keep != floor(keep)) {
+	/* A count beyond 1e15 (inf, 1e300) would not survive the
+	 * conversion to size_t, and no history has that many runs. */
+	if (first < 0 || !store_valid_name(name) ||
+	    !(keep >= 0 && keep <= 1e15) || keep != floor(keep)) {
 		fprintf(stderr, "%s: prune -keep N NAME (N a whole number)\n",
 			PROG);
 		return 2;
