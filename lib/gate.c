@@ -589,7 +589,7 @@ decide(cstat_gate *g, struct cstat_check *k, size_t m)
  */
 
 #define POWER 0.8
-#define POWER_REPLICATES 4000
+#define POWER_REPLICATES 10000
 #define POWER_SIMS 8
 #define POWER_SEED 0x6a09e667f3bcc908u
 
