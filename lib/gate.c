@@ -722,12 +722,40 @@ power_sim_new(struct cstat__ucache *uc, size_t n, double level,
 	return rc;
 }
 
-static int
-cmp_doubles(const void *a, const void *b)
+/* The k-th smallest (0-based) of a[0..n), reordering a: Hoare's selection
+ * with the middle element as the pivot, O(n) on average, so a comparison
+ * costs no sort of the replicates. */
+static double
+select_kth(double *a, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return (x > y) - (x < y);
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
 }
 
 /*
@@ -781,9 +809,10 @@ power_change(const cstat_gate_config *c, const struct cstat_check *k,
 						  ? sim->low[r]
 						  : sim->med[r]);
 		need[r] = sim->test[r] > rule ? sim->test[r] : rule;
+		if (isnan(need[r])) /* an infinite threshold, say */
+			need[r] = INFINITY;
 	}
-	qsort(need, POWER_REPLICATES, sizeof(double), cmp_doubles);
-	double e = need[q];
+	double e = select_kth(need, POWER_REPLICATES, q);
 	if (!isfinite(e))
 		return NAN;
 	if (k->additive)
