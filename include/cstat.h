@@ -588,9 +588,11 @@ CSTAT_EXPORT size_t cstat_format_value(double v, const char *unit, char *buf,
  *   unchanged    otherwise.
  *
  * The change is the relative change of the medians (cstat's delta); its
- * confidence interval is the Hodges-Lehmann shift's distribution-free
- * interval divided by the baseline median.  docs/cregress.md writes the
- * rule out in full.
+ * confidence interval is the distribution-free Hodges-Lehmann interval of
+ * the ratio new / base (on the log scale), or, when some value is <= 0,
+ * that of the difference divided by the baseline median.  The threshold
+ * applies to the change itself, or with "threshold_on" "interval" to its
+ * whole interval.  docs/cregress.md writes the rule out in full.
  */
 enum cstat_verdict {
 	CSTAT_UNCHANGED = 0,
@@ -643,6 +645,9 @@ CSTAT_EXPORT void cstat_gate_config_free(cstat_gate_config *c);
  *   "alpha"       a number in (0, 1), e.g. "0.05"
  *   "confidence"  a number in (0, 1) for the change's interval, "0.95"
  *   "correction"  "holm", "bh" or "none"
+ *   "threshold_on" "estimate" (default: the change must pass the
+ *                 threshold) or "interval" (its whole confidence interval
+ *                 must)
  *   "threshold"   "[SELECTOR=]PCT": PCT such as "5%"; SELECTOR is
  *                 "class:NAME", "unit:UNIT", "bench:GLOB", or a bench
  *                 selector and a class or unit joined by ','.  Without a
@@ -694,15 +699,29 @@ struct cstat_check {
 	size_t n_base, n_new;	    /* 0 when missing */
 	double base_center, new_center; /* medians (modes when exact) */
 	double change;			/* new/base - 1; NaN if undefined */
-	/* Confidence interval of the change, and the Hodges-Lehmann shift
-	 * (in the unit) with its interval; NaN when undefined. */
+	/*
+	 * Confidence interval of the change (level "confidence"): exp(.) - 1
+	 * of the Hodges-Lehmann interval of the pairwise log ratios
+	 * log(new_j) - log(base_i), so never below -1 (-100%); when a value
+	 * is <= 0 (see additive), the interval of shift divided by
+	 * |base_center|.  For exact units, the change itself.  NaN when
+	 * undefined; an unbounded end (too few values) is -1 or -inf, +inf.
+	 */
 	double change_lo, change_hi;
+	/* The Hodges-Lehmann shift in the unit (the median of the pairwise
+	 * differences new_j - base_i) and its distribution-free interval,
+	 * whatever the scale of change_lo and change_hi; the modes'
+	 * difference for exact units.  NaN when undefined. */
 	double shift, shift_lo, shift_hi;
 	double p;	   /* two-sided U test; NaN when not tested */
 	double p_adjusted; /* after the correction */
 	double p_min;	   /* the smallest p these sample sizes allow */
 	double threshold;  /* as a fraction: 0.05 is 5% */
 	const char *rule;  /* the rule that gave the threshold */
+	/* The interval is of the difference divided by the base median (the
+	 * additive interval), because some value is <= 0 and the log-ratio
+	 * interval cannot be had. */
+	bool additive;
 };
 
 /* The verdicts of every comparison of some tables. */
@@ -732,9 +751,13 @@ CSTAT_EXPORT size_t cstat_gate_tally(const cstat_gate *g, int verdict);
 /* How many comparisons an ignore pattern left out. */
 CSTAT_EXPORT size_t cstat_gate_ignored(const cstat_gate *g);
 /*
- * The smallest relative change comparison i could be judged a regression
- * at (the threshold, or more when the noise needs more), found by shifting
- * the pooled sample against itself; NaN without calibrate or when none.
+ * The detectable change of comparison i: the least relative change in the
+ * worse direction that the gate calls a regression in 80% of comparisons
+ * of two runs like this one (each with n_base + n_new values), at the
+ * level a lone change must reach and under the threshold rule, for
+ * lognormal noise of the comparison's measured spread (docs/cregress.md).
+ * Deterministic: a fixed-seed simulation.  NaN without calibrate or when
+ * none (no sample size could reach the level, or the spread is unknown).
  */
 CSTAT_EXPORT double cstat_gate_detectable(const cstat_gate *g, size_t i);
 

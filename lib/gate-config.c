@@ -13,6 +13,7 @@
  *     "confidence": 0.95,
  *     "correction": "holm",
  *     "threshold": "5%",
+ *     "threshold_on": "estimate",
  *     "classes": {"time": "3%", "memory": "10%"},
  *     "units": {
  *       "B/op": {"threshold": "10%"},
@@ -31,6 +32,9 @@
  *   alpha       a number in (0, 1), as -alpha.
  *   confidence  a number in (0, 1), as -confidence.
  *   correction  "holm", "bh" or "none", as -correction.
+ *   threshold_on  "estimate" or "interval", as -threshold-on: whether the
+ *               change or its whole confidence interval must pass the
+ *               threshold.
  *   threshold   a percentage string: the default threshold.  (A selector
  *               is not allowed here: rules go in classes, units and
  *               benchmarks.)
@@ -92,6 +96,8 @@ static const char *const verdict_names[] = {
 
 static const char *const correction_names[] = {"holm", "bh", "none"};
 
+static const char *const threshold_on_names[] = {"estimate", "interval"};
+
 static const char *const class_names[] = {
 	"time", "memory", "allocs", "throughput", "other",
 };
@@ -112,6 +118,14 @@ cstat_correction_name(int correction)
 	if (correction < 0 || (size_t)correction >= COUNT(correction_names))
 		return NULL;
 	return correction_names[correction];
+}
+
+const char *
+cstat__gate_threshold_on_name(int on)
+{
+	if (on < 0 || (size_t)on >= COUNT(threshold_on_names))
+		return NULL;
+	return threshold_on_names[on];
 }
 
 const char *
@@ -385,6 +399,20 @@ set_correction(cstat_gate_config *c, const char *value, const struct origin *o)
 }
 
 static int
+set_threshold_on(cstat_gate_config *c, const char *value,
+		 const struct origin *o)
+{
+	int k = name_index(value, strlen(value), threshold_on_names,
+			   COUNT(threshold_on_names));
+
+	if (k < 0)
+		return fail(o, "threshold_on \"%s\": want estimate or interval",
+			    value);
+	c->threshold_on = k;
+	return 0;
+}
+
+static int
 set_default_threshold(cstat_gate_config *c, const char *value,
 		      const struct origin *o)
 {
@@ -592,6 +620,8 @@ config_set(cstat_gate_config *c, const char *key, const char *value,
 		return set_correction(c, value, o);
 	if (strcmp(key, "threshold") == 0)
 		return set_threshold(c, value, o);
+	if (strcmp(key, "threshold_on") == 0)
+		return set_threshold_on(c, value, o);
 	if (strcmp(key, "ignore") == 0)
 		return set_ignore(c, value, o);
 	if (strcmp(key, "better") == 0)
@@ -1215,6 +1245,19 @@ walk_correction(struct walk *w, const cJSON *v, size_t i)
 }
 
 static int
+walk_threshold_on(struct walk *w, const cJSON *v, size_t i)
+{
+	struct origin o;
+	int rc = want_string(w, v, i, "\"threshold_on\"");
+
+	if (!rc)
+		rc = walk_at(w, w->nodes[i].line, &o);
+	if (!rc)
+		rc = set_threshold_on(w->c, v->valuestring, &o);
+	return rc;
+}
+
+static int
 walk_threshold(struct walk *w, const cJSON *v, size_t i)
 {
 	struct origin o;
@@ -1463,11 +1506,11 @@ static const struct {
 	const char *key;
 	int (*apply)(struct walk *w, const cJSON *v, size_t i);
 } top_keys[] = {
-	{"version", walk_version},     {"alpha", walk_number},
-	{"confidence", walk_number},   {"correction", walk_correction},
-	{"threshold", walk_threshold}, {"classes", walk_classes},
-	{"units", walk_units},	       {"benchmarks", walk_benchmarks},
-	{"ignore", walk_ignore},
+	{"version", walk_version},	 {"alpha", walk_number},
+	{"confidence", walk_number},	 {"correction", walk_correction},
+	{"threshold", walk_threshold},	 {"threshold_on", walk_threshold_on},
+	{"classes", walk_classes},	 {"units", walk_units},
+	{"benchmarks", walk_benchmarks}, {"ignore", walk_ignore},
 };
 
 /* Applies the top-level object (node 0) in document order. */

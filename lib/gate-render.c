@@ -16,7 +16,9 @@
  *                  a field that changes meaning or goes away changes it.
  *   "settings"     "alpha", "confidence" (numbers in (0, 1)), "correction"
  *                  ("holm", "bh" or "none"), "threshold" (the default
- *                  threshold as a fraction: 0.05 is 5%), "rules" (how many
+ *                  threshold as a fraction: 0.05 is 5%), "threshold_on"
+ *                  ("estimate" or "interval": what the threshold is
+ *                  applied to), "rules" (how many
  *                  threshold rules there are), "comparisons" (how many were
  *                  judged) and "tested" (how many had a U test: the family
  *                  the correction is over).
@@ -44,7 +46,11 @@
  *       "base_center", "new_center" medians in the unit (modes if exact);
  *       "change", "change_lo", "change_hi"  the relative change and its
  *                                  confidence interval, fractions (0.072
- *                                  is +7.2%);
+ *                                  is +7.2%): the interval of the ratio
+ *                                  (log scale), never below -1;
+ *       "additive"                 true when the interval is instead that
+ *                                  of the difference divided by the base
+ *                                  median, because some value is <= 0;
  *       "shift", "shift_lo", "shift_hi"  the Hodges-Lehmann shift and its
  *                                  interval, in the unit;
  *       "p", "p_adjusted", "p_min" the U test's p-value, the p-value after
@@ -54,8 +60,9 @@
  *       "rule"                     the rule that set it, as written, or
  *                                  "default";
  *       "detectable"               only when the gate was calibrated: the
- *                                  smallest relative change that could have
- *                                  been judged a regression.
+ *                                  least relative change in the worse
+ *                                  direction the gate flags with 80%
+ *                                  power.
  *   "ignored"      one object per comparison an ignore pattern left out:
  *                  "name", "unit", "config", "pattern", "source".
  *
@@ -137,7 +144,15 @@ cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf, size_t size)
 	}
 	cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
 	cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-	snprintf(buf, size, "%s [%s, %s]", ch, lo, hi);
+	snprintf(buf, size, "%s [%s, %s]%s", ch, lo, hi,
+		 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+}
+
+bool
+cstat__gate_shows_additive(const struct cstat_check *k)
+{
+	return k->additive && k->n_base && k->n_new && !isnan(k->change) &&
+	       !isnan(k->change_lo) && !isnan(k->change_hi);
 }
 
 void
@@ -480,8 +495,22 @@ put_settings(struct wr *w, const struct ctx *x)
 		putf(w, "alpha %s (%s over %zu tested comparison%s)", alpha,
 		     correction_name(c->correction), x->tested,
 		     plural(x->tested));
-	putf(w, ", %s intervals, threshold %s%s", conf, thr,
-	     c->nrules ? " unless a rule says otherwise" : "");
+	putf(w, ", %s intervals, threshold %s%s (applied to the %s)", conf, thr,
+	     c->nrules ? " unless a rule says otherwise" : "",
+	     c->threshold_on == CSTAT__ON_INTERVAL ? "whole interval"
+						   : "estimate");
+}
+
+/* Whether any comparison with verdict v (any when v < 0) shows an
+ * additive interval. */
+static bool
+any_additive(const cstat_gate *g, int v)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if ((v < 0 || g->checks[i].verdict == v) &&
+		    cstat__gate_shows_additive(&g->checks[i]))
+			return true;
+	return false;
 }
 
 /* The benchmark's name, and its config when there are several. */
@@ -538,6 +567,8 @@ put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 		put(w, b);
 		put(w, ", ");
 		put(w, ch);
+		if (cstat__gate_shows_additive(k))
+			put(w, " (" CSTAT__GATE_ADDITIVE_NOTE ")");
 		put(w, ", ");
 		if (!isnan(k->p)) {
 			fmt_p_pair(x, k, ch, sizeof(ch));
@@ -550,7 +581,7 @@ put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 
 /* "threshold 5%" and the rule that set it, unless that is the default. */
 static void
-put_threshold(struct wr *w, const struct cstat_check *k)
+put_threshold(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 {
 	char thr[SMALL_SIZE];
 
@@ -562,6 +593,8 @@ put_threshold(struct wr *w, const struct cstat_check *k)
 		put(w, k->rule);
 		put(w, ")");
 	}
+	if (x->g->c->threshold_on == CSTAT__ON_INTERVAL)
+		put(w, " on the whole interval");
 }
 
 /*
@@ -593,7 +626,7 @@ put_describe(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 	}
 	put_numbers(w, x, k);
 	put(w, ", ");
-	put_threshold(w, k);
+	put_threshold(w, x, k);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -679,7 +712,8 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 		    !isnan(k->change_hi)) {
 			cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
 			cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-			snprintf(r->ci, sizeof(r->ci), "[%s, %s]", lo, hi);
+			snprintf(r->ci, sizeof(r->ci), "[%s, %s]%s", lo, hi,
+				 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
 			c[T_CI][0] = r->ci;
 		}
 		if (!isnan(k->p)) {
@@ -798,6 +832,10 @@ cstat__gate_write_text(const cstat_gate *g, FILE *out)
 	text_section(&w, &x, CSTAT_REGRESSION, "Regressions:");
 	text_section(&w, &x, CSTAT_IMPROVEMENT, "Improvements:");
 	text_section(&w, &x, CSTAT_INCONCLUSIVE, "Inconclusive:");
+	if (any_additive(g, CSTAT_REGRESSION) ||
+	    any_additive(g, CSTAT_IMPROVEMENT) ||
+	    any_additive(g, CSTAT_INCONCLUSIVE))
+		raws(&w, "\n" CSTAT__GATE_ADDITIVE_FOOTNOTE "\n");
 	raws(&w, "\n");
 	put_summary(&w, g);
 	raws(&w, "\n");
@@ -1018,6 +1056,8 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 			 -1);
 		raws(&w, "\n</details>\n");
 	}
+	if (any_additive(g, -1))
+		raws(&w, "\n" CSTAT__GATE_ADDITIVE_FOOTNOTE "\n");
 	return w.err;
 }
 
@@ -1104,6 +1144,8 @@ json_settings(const struct ctx *x)
 	ok = ok &&
 	     add_str(o, "correction", cstat_correction_name(c->correction));
 	ok = ok && add_num(o, "threshold", c->threshold);
+	ok = ok && add_str(o, "threshold_on",
+			   cstat__gate_threshold_on_name(c->threshold_on));
 	ok = ok && add_count(o, "rules", c->nrules);
 	ok = ok && add_count(o, "comparisons", x->g->n);
 	ok = ok && add_count(o, "tested", x->tested);
@@ -1164,6 +1206,7 @@ json_check(const cstat_gate *g, size_t i)
 	ok = ok && add_num(o, "change", k->change);
 	ok = ok && add_num(o, "change_lo", k->change_lo);
 	ok = ok && add_num(o, "change_hi", k->change_hi);
+	ok = ok && add_bool(o, "additive", k->additive);
 	ok = ok && add_num(o, "shift", k->shift);
 	ok = ok && add_num(o, "shift_lo", k->shift_lo);
 	ok = ok && add_num(o, "shift_hi", k->shift_hi);
@@ -1351,6 +1394,8 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	     correction_name(c->correction));
 	cstat__fmt_go_float(num, c->threshold);
 	putf(&w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
+	putf(&w, "      <property name=\"threshold_on\" value=\"%s\"/>\n",
+	     cstat__gate_threshold_on_name(c->threshold_on));
 	raws(&w, "    </properties>\n");
 	for (size_t i = 0; i < g->n && !w.err; i++)
 		junit_case(&w, &x, &g->checks[i], strict);

@@ -178,6 +178,54 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 	return 0;
 }
 
+/*
+ * The interval of the ratio y / x on the log scale: the Hodges-Lehmann
+ * interval of log(y_j) - log(x_i), whose ends are order statistics of the
+ * pairwise log ratios, so exp(.) of them is a distribution-free interval
+ * of the ratio under a scale shift (new = ratio * a base draw), and can
+ * never fall below -100%.  The additive interval divides the interval of
+ * y - x by the base median, whose own noise it ignores.
+ */
+int
+cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
+		     const double *y, size_t ny, double base_center,
+		     double confidence, bool additive, double *lo, double *hi)
+{
+	double shift, *lx;
+	int rc;
+
+	*lo = *hi = NAN;
+	if (!nx || !ny)
+		return CSTAT_EINVAL;
+	if (additive) {
+		rc = hodges_lehmann(uc, x, nx, y, ny, confidence, &shift, lo,
+				    hi);
+		if (rc || base_center == 0 || !isfinite(base_center)) {
+			*lo = *hi = NAN;
+			return rc;
+		}
+		*lo /= fabs(base_center);
+		*hi /= fabs(base_center);
+		return 0;
+	}
+	if (!(x[0] > 0 && y[0] > 0))
+		return CSTAT_EINVAL;
+	lx = malloc((nx + ny) * sizeof(double));
+	if (!lx)
+		return CSTAT_ENOMEM;
+	/* log keeps the order, so the logs are sorted too. */
+	for (size_t i = 0; i < nx; i++)
+		lx[i] = log(x[i]);
+	for (size_t j = 0; j < ny; j++)
+		lx[nx + j] = log(y[j]);
+	rc = hodges_lehmann(uc, lx, nx, lx + nx, ny, confidence, &shift, lo,
+			    hi);
+	free(lx);
+	*lo = expm1(*lo);
+	*hi = expm1(*hi);
+	return rc;
+}
+
 /* ---------------------------------------------------------------------- */
 
 /* The smallest two-sided p-value a U test of n1 and n2 values can give:
@@ -201,10 +249,8 @@ lone_level(const cstat_gate_config *c, size_t m)
 	return c->alpha / (double)m;
 }
 
-/* Samples per side that can reach level: the least n with min_p(n, n)
- * <= level, or 0 when even 1000 cannot. */
-static size_t
-samples_needed(double level)
+size_t
+cstat__gate_samples_needed(double level)
 {
 	for (size_t n = 1; n <= 1000; n++)
 		if (min_p(n, n) <= level)
@@ -428,12 +474,17 @@ measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
 			return rc;
 	}
 	k->p_adjusted = k->p;
-	if (bc.center != 0 && isfinite(bc.center)) {
-		double base = fabs(bc.center);
-		k->change_lo = k->shift_lo / base;
-		k->change_hi = k->shift_hi / base;
+	if (k->exact) {
+		if (bc.center != 0 && isfinite(bc.center))
+			k->change_lo = k->change_hi =
+				k->shift / fabs(bc.center);
+		return 0;
 	}
-	return 0;
+	/* A ratio needs positive values on both sides (sorted: the first
+	 * is the least). */
+	k->additive = !(x[0] > 0 && y[0] > 0);
+	return cstat__gate_interval(uc, x, nx, y, ny, bc.center, c->confidence,
+				    k->additive, &k->change_lo, &k->change_hi);
 }
 
 /* Whether every value on both sides is the same: nothing changed, and no
@@ -450,6 +501,29 @@ all_equal(const cstat_gate *g, const struct cstat_check *k)
 	return x && y && x[0] == x[nx - 1] && y[0] == y[ny - 1] && x[0] == y[0];
 }
 
+/*
+ * Which side of the threshold the change is on: 1 above +threshold, -1
+ * below -threshold, 0 within.  On the estimate, the change itself (so a
+ * true change at the threshold is past it about half the time); on the
+ * interval, its whole confidence interval (a change then needs to be
+ * shown larger than the threshold).
+ */
+static int
+beyond_threshold(const cstat_gate_config *c, const struct cstat_check *k)
+{
+	double lo = k->change, hi = k->change;
+
+	if (c->threshold_on == CSTAT__ON_INTERVAL) {
+		lo = k->change_lo;
+		hi = k->change_hi;
+	}
+	if (lo > k->threshold)
+		return 1;
+	if (hi < -k->threshold)
+		return -1;
+	return 0;
+}
+
 static int
 decide(cstat_gate *g, struct cstat_check *k, size_t m)
 {
@@ -463,14 +537,15 @@ decide(cstat_gate *g, struct cstat_check *k, size_t m)
 		return k->reason ? 0 : CSTAT_ENOMEM;
 	}
 	bool significant = !(k->p_adjusted > c->alpha);
-	bool worse = k->higher_better ? k->change < 0 : k->change > 0;
-	if (significant && fabs(k->change) > k->threshold) {
+	int side = beyond_threshold(c, k);
+	bool worse = k->higher_better ? side < 0 : side > 0;
+	if (significant && side) {
 		k->verdict = worse ? CSTAT_REGRESSION : CSTAT_IMPROVEMENT;
 		return 0;
 	}
 	double level = lone_level(c, m);
 	if (!k->exact && k->p_min > level && !all_equal(g, k)) {
-		size_t need = samples_needed(level);
+		size_t need = cstat__gate_samples_needed(level);
 		char lv[40];
 
 		snprintf(lv, sizeof(lv), "%.3g", level);
@@ -492,24 +567,272 @@ decide(cstat_gate *g, struct cstat_check *k, size_t m)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
 /*
- * The smallest change in the worse direction that a run like the pooled
- * sample could be judged a regression at: the least d >= threshold at
- * which the sample against itself scaled by 1 + d (1 - d when higher is
- * better) reaches the level a lone change needs.
+ * The detectable change: the least change in the worse direction that the
+ * gate flags in 80% of comparisons of two runs like this one (each with as
+ * many values as the comparison's two sides together), at the level a lone
+ * change must reach and with the threshold rule in force.
+ *
+ * The noise is taken as lognormal with the pooled within-side standard
+ * deviation s of the log values (or, when a value is <= 0, as normal with
+ * the standard deviation relative to the base median).  The U test and the
+ * intervals are invariant to the scale, so one simulation per sample size
+ * serves every comparison: R replicates of two standard normal samples
+ * (fixed seed), and for each the least shift e (in units of s) at which
+ * the U test reaches the level, the difference of the medians, and the
+ * lower end of the Hodges-Lehmann interval.  A replicate is flagged at
+ * shift e when e passes the test's point and the threshold rule's
+ * (threshold / s minus the median difference, or the interval's lower
+ * end): the 80% point is a quantile of those.  Nothing is resampled from
+ * the data, so the same inputs always give the same number.
  */
+
+#define POWER 0.8
+#define POWER_REPLICATES 10000
+#define POWER_SIMS 8
+#define POWER_SEED 0x6a09e667f3bcc908u
+
+/* The standardized replicates for one sample size per side. */
+struct power_sim {
+	size_t n;
+	double *test; /* least shift at which the U test reaches the level */
+	double *med;  /* median(y) - median(x) */
+	double *low;  /* the lower end of the Hodges-Lehmann interval */
+};
+
+/* splitmix64, and normal deviates by Box-Muller: no global state. */
+static double
+sim_uniform(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double
+sim_normal(uint64_t *s)
+{
+	double u = sim_uniform(s), v = sim_uniform(s);
+
+	return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+
+/* The p-value of the gate's U test for n1 + n2 distinct values of which u
+ * pairs have the second sample's value larger. */
+static int
+p_at_u(struct cstat__ucache *uc, size_t n1, size_t n2, uint64_t u, double *buf,
+       double *p)
+{
+	double *x = buf, *y = buf + n1;
+
+	for (size_t i = 0; i < n1; i++)
+		x[i] = 2 * (double)i;
+	for (size_t j = 0; j < n2; j++) {
+		uint64_t c = u < n1 ? u : n1;
+		/* Above exactly c of the x, and apart from the other y. */
+		y[j] = 2 * (double)c - 1 + (double)j / (2 * (double)n2);
+		u -= c;
+	}
+	int rc = cstat__mann_whitney(uc, x, n1, y, n2, p);
+	return rc < 0 ? rc : 0;
+}
+
+/* The least U (pairs with the second sample larger) at which the U test of
+ * n + n values reaches level; 0 when none does. */
+static int
+critical_u(struct cstat__ucache *uc, size_t n, double level, uint64_t *out)
+{
+	uint64_t nn = (uint64_t)n * n, lo = (nn + 1) / 2, hi = nn;
+	double *buf = malloc(2 * n * sizeof(double)), p;
+	int rc;
+
+	*out = 0;
+	if (!buf)
+		return CSTAT_ENOMEM;
+	rc = p_at_u(uc, n, n, hi, buf, &p);
+	if (!rc && p <= level) {
+		/* p falls as U moves away from its mean. */
+		while (lo < hi && !rc) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			rc = p_at_u(uc, n, n, mid, buf, &p);
+			if (p <= level)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		*out = hi;
+	}
+	free(buf);
+	return rc;
+}
+
+static double
+median_sorted(const double *v, size_t n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void
+power_sim_free(struct power_sim *s)
+{
+	free(s->test);
+	free(s->med);
+	free(s->low);
+}
+
+/* Simulates the replicates for n values per side. */
+static int
+power_sim_new(struct cstat__ucache *uc, size_t n, double level,
+	      double confidence, struct power_sim *s)
+{
+	uint64_t seed = POWER_SEED ^ n, ucrit, k;
+	double *v = malloc(2 * n * sizeof(double));
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->test = malloc(POWER_REPLICATES * sizeof(double));
+	s->med = malloc(POWER_REPLICATES * sizeof(double));
+	s->low = malloc(POWER_REPLICATES * sizeof(double));
+	rc = !v || !s->test || !s->med || !s->low ? CSTAT_ENOMEM : 0;
+	if (!rc)
+		rc = critical_u(uc, n, level, &ucrit);
+	if (!rc)
+		rc = hl_order(uc, n, n, confidence, &k);
+	for (size_t r = 0; r < POWER_REPLICATES && !rc; r++) {
+		double *x = v, *y = v + n;
+		for (size_t i = 0; i < 2 * n; i++)
+			v[i] = sim_normal(&seed);
+		cstat__sort_doubles(x, n);
+		cstat__sort_doubles(y, n);
+		/* y + e has U >= ucrit once e passes the ucrit-th smallest
+		 * x[i] - y[j]. */
+		s->test[r] =
+			ucrit ? kth_difference(y, n, x, n, ucrit) : INFINITY;
+		s->med[r] = median_sorted(y, n) - median_sorted(x, n);
+		s->low[r] = k ? kth_difference(x, n, y, n, k) : -INFINITY;
+	}
+	free(v);
+	if (rc)
+		power_sim_free(s);
+	return rc;
+}
+
+/* The k-th smallest (0-based) of a[0..n), reordering a: Hoare's selection
+ * with the middle element as the pivot, O(n) on average, so a comparison
+ * costs no sort of the replicates. */
+static double
+select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
+}
+
+/*
+ * The pooled within-side standard deviation of the log values (of the
+ * values relative to the base median when additive): the noise of one
+ * value.  NaN when it cannot be had.
+ */
+static double
+noise_sd(const double *x, size_t nx, const double *y, size_t ny,
+	 double base_center, bool additive)
+{
+	const double *side[2] = {x, y};
+	size_t n[2] = {nx, ny};
+	double ss = 0, scale = additive ? fabs(base_center) : 1;
+
+	if (nx + ny < 3 || !(scale > 0) || !isfinite(scale))
+		return NAN;
+	for (int h = 0; h < 2; h++) {
+		double mean = 0;
+		for (size_t i = 0; i < n[h]; i++)
+			mean += additive ? side[h][i] : log(side[h][i]);
+		mean /= (double)n[h];
+		for (size_t i = 0; i < n[h]; i++) {
+			double d = (additive ? side[h][i] : log(side[h][i])) -
+				   mean;
+			ss += d * d;
+		}
+	}
+	return sqrt(ss / (double)(nx + ny - 2)) / scale;
+}
+
+/* The 80%-power change of a comparison with noise sd, from sim. */
+static double
+power_change(const cstat_gate_config *c, const struct cstat_check *k,
+	     const struct power_sim *sim, double sd, double *need)
+{
+	double t = k->threshold, tau;
+	size_t q = (size_t)ceil(POWER * POWER_REPLICATES) - 1;
+
+	/* The threshold as a shift of the log values (or as it is). */
+	if (k->additive)
+		tau = t;
+	else if (k->higher_better)
+		tau = t < 1 ? -log1p(-t) : INFINITY;
+	else
+		tau = log1p(t);
+	if (sd == 0) /* no noise: any change past the threshold shows */
+		return isinf(sim->test[0]) ? NAN : t;
+	for (size_t r = 0; r < POWER_REPLICATES; r++) {
+		double rule = tau / sd - (c->threshold_on == CSTAT__ON_INTERVAL
+						  ? sim->low[r]
+						  : sim->med[r]);
+		need[r] = sim->test[r] > rule ? sim->test[r] : rule;
+		if (isnan(need[r])) /* an infinite threshold, say */
+			need[r] = INFINITY;
+	}
+	double e = select_kth(need, POWER_REPLICATES, q);
+	if (!isfinite(e))
+		return NAN;
+	if (k->additive)
+		return sd * e;
+	return k->higher_better ? -expm1(-sd * e) : expm1(sd * e);
+}
+
+/* The detectable change of comparison k (see above); sims caches the
+ * simulations by sample size. */
 static int
 detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
-	   size_t m, double *out)
+	   size_t m, struct power_sim *sims, size_t *nsims, double *out)
 {
 	size_t nx, ny;
 	const double *x =
 		cstat_table_cell_values(g->t, k->table, k->row, 0, &nx);
 	const double *y =
 		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
-	double level = lone_level(g->c, m), lo = 0, hi, p;
-	size_t n = nx + ny;
-	double *pool, *moved;
+	struct power_sim *sim = NULL;
+	double *need, sd;
 	int rc = 0;
 
 	*out = NAN;
@@ -519,41 +842,28 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 		*out = k->threshold;
 		return 0;
 	}
-	pool = malloc(2 * n * sizeof(double));
-	if (!pool)
-		return CSTAT_ENOMEM;
-	moved = pool + n;
-	memcpy(pool, x, nx * sizeof(double));
-	memcpy(pool + nx, y, ny * sizeof(double));
-	hi = k->higher_better ? 0.999 : 16;
-	/* p at the largest change tried, then bisect between 0 and it. */
-	for (int it = 0; it <= 60; it++) {
-		double d = it == 0 ? hi : (lo + hi) / 2;
-		double f = k->higher_better ? 1 - d : 1 + d;
-
-		for (size_t i = 0; i < n; i++)
-			moved[i] = pool[i] * f;
-		rc = cstat__mann_whitney(uc, pool, n, moved, n, &p);
-		if (rc < 0)
-			break;
-		if (rc == CSTAT_SAMPLES_EQUAL)
-			p = 1;
-		rc = 0;
-		if (it == 0 && p > level) {
-			hi = NAN; /* not even the largest change */
-			break;
-		}
-		if (it == 0)
-			continue;
-		if (p > level)
-			lo = d;
-		else
-			hi = d;
+	sd = noise_sd(x, nx, y, ny, k->base_center, k->additive);
+	if (isnan(sd))
+		return 0;
+	for (size_t i = 0; i < *nsims; i++)
+		if (sims[i].n == nx + ny)
+			sim = &sims[i];
+	if (!sim) {
+		if (*nsims == POWER_SIMS) /* a rare mix of sizes: recycle */
+			power_sim_free(&sims[--*nsims]);
+		sim = &sims[*nsims];
+		rc = power_sim_new(uc, nx + ny, lone_level(g->c, m),
+				   g->c->confidence, sim);
+		if (rc)
+			return rc;
+		++*nsims;
 	}
-	if (!rc && !isnan(hi))
-		*out = hi > k->threshold ? hi : k->threshold;
-	free(pool);
-	return rc;
+	need = malloc(POWER_REPLICATES * sizeof(double));
+	if (!need)
+		return CSTAT_ENOMEM;
+	*out = power_change(g->c, k, sim, sd, need);
+	free(need);
+	return 0;
 }
 
 static int
@@ -650,12 +960,16 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 			g->tally[g->checks[i].verdict]++;
 	}
 	if (!rc && calibrate && g->n) {
+		struct power_sim sims[POWER_SIMS];
+		size_t nsims = 0;
 		g->detectable = malloc(g->n * sizeof(double));
 		if (!g->detectable)
 			rc = CSTAT_ENOMEM;
 		for (size_t i = 0; i < g->n && !rc; i++)
-			rc = detectable(g, uc, &g->checks[i], m,
+			rc = detectable(g, uc, &g->checks[i], m, sims, &nsims,
 					&g->detectable[i]);
+		while (nsims)
+			power_sim_free(&sims[--nsims]);
 	}
 	cstat__ucache_free(uc);
 	return rc;
@@ -775,8 +1089,10 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 		      strcmp(k->direction_from, "unit class") == 0
 			      ? cstat_unit_class_name(k->unit_class)
 			      : "") < 0;
-	io |= fprintf(out, "  threshold: %g%% (%s)\n", k->threshold * 100,
-		      k->rule) < 0;
+	io |= fprintf(out, "  threshold: %g%% (%s), applied to the %s\n",
+		      k->threshold * 100, k->rule,
+		      c->threshold_on == CSTAT__ON_INTERVAL ? "whole interval"
+							    : "estimate") < 0;
 	if (io ||
 	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
 		return CSTAT_EIO;
@@ -792,6 +1108,9 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 			      "%s; Hodges-Lehmann shift %s%s [%s, %s])\n",
 			      ch, c->confidence * 100, a, b,
 			      k->shift > 0 ? "+" : "", s0, s1, s2) < 0;
+		if (cstat__gate_shows_additive(k))
+			io |= fprintf(out, "  %s\n",
+				      CSTAT__GATE_ADDITIVE_FOOTNOTE) < 0;
 		if (k->exact)
 			io |= fprintf(out, "  test: none, the unit is exact "
 					   "(assume=exact): any change is "
@@ -893,8 +1212,9 @@ static int
 write_calibration(const cstat_gate *g, FILE *out)
 {
 	static const char *const head[CAL_COLS] = {
-		"benchmark", "unit",	"n",	     "A/A change [CI]",
-		"p",	     "verdict", "detectable"};
+		"benchmark",	   "unit", "n",
+		"A/A change [CI]", "p",	   "verdict",
+		"detectable (80%)"};
 	char cells[CAL_COLS][192];
 	size_t width[CAL_COLS], alarms;
 	bool ok = true;
@@ -935,15 +1255,23 @@ write_calibration(const cstat_gate *g, FILE *out)
 		      "\nfalse alarms: %zu of %zu comparisons (%.1f%%) "
 		      "called a regression or an improvement; %zu "
 		      "inconclusive.\n"
-		      "detectable: the smallest change in the worse direction "
-		      "the gate can call a\n"
-		      "regression when two runs like this one are compared "
-		      "(the threshold, or more\n"
-		      "when the noise needs more).  A threshold below it "
-		      "never fires on its own.\n",
+		      "detectable (80%%): the least change in the worse "
+		      "direction that the gate calls\n"
+		      "a regression in 80%% of comparisons of two runs like "
+		      "this one (at the level a\n"
+		      "lone change needs, with the threshold rule, for "
+		      "lognormal noise of the\n"
+		      "measured spread).  Smaller changes are missed more "
+		      "often than not, or always.\n",
 		      alarms, g->n,
 		      g->n ? 100.0 * (double)alarms / (double)g->n : 0.0,
 		      g->tally[CSTAT_INCONCLUSIVE]) >= 0;
+	for (size_t i = 0; i < g->n && ok; i++)
+		if (cstat__gate_shows_additive(&g->checks[i])) {
+			ok &= fprintf(out, "%s\n",
+				      CSTAT__GATE_ADDITIVE_FOOTNOTE) >= 0;
+			break;
+		}
 	return ok ? 0 : CSTAT_EIO;
 }
 

@@ -33,11 +33,18 @@ struct cstat__ignore {
 	char *source;
 };
 
+/* What the threshold is applied to. */
+enum cstat__threshold_on {
+	CSTAT__ON_ESTIMATE = 0, /* the point estimate (default) */
+	CSTAT__ON_INTERVAL = 1, /* the whole confidence interval */
+};
+
 struct cstat_gate_config {
 	double alpha;		/* default 0.05 */
 	double confidence;	/* default 0.95 */
 	int correction;		/* enum cstat_correction; default holm */
 	double threshold;	/* default 0.05 */
+	int threshold_on;	/* enum cstat__threshold_on */
 	char *threshold_source; /* "default", "flag" or "FILE:LINE" */
 	struct cstat__rule *rules;
 	size_t nrules, rules_cap;
@@ -82,6 +89,28 @@ int cstat__gate_better(const cstat_gate_config *c, const char *unit,
 int cstat__gate_explain_rules(const cstat_gate_config *c, const char *name,
 			      const char *unit, int cls, FILE *out);
 
+/* "estimate" or "interval". */
+const char *cstat__gate_threshold_on_name(int on);
+
+struct cstat__ucache;
+
+/*
+ * The confidence interval of the relative change of y against x (both
+ * sorted ascending, finite): with additive false, exp(.) - 1 of the
+ * Hodges-Lehmann interval of log(y) - log(x) (every value must be > 0);
+ * with additive true, the interval of y - x divided by |base_center|.
+ * Unbounded ends are -1 or -inf and +inf; NaN when undefined.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+int cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
+			 const double *y, size_t ny, double base_center,
+			 double confidence, bool additive, double *lo,
+			 double *hi);
+
+/* The values per side a U test of n + n values needs to reach level: the
+ * least n with 2 / C(2n, n) <= level, or 0 when even 1000 cannot. */
+size_t cstat__gate_samples_needed(double level);
+
 /* A comparison that an ignore pattern left out, for explain. */
 struct cstat__ignored {
 	const char *name, *unit, *config;
@@ -115,7 +144,18 @@ int cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out);
  * small change never prints as "+0.0%"), or "?" for NaN.
  */
 void cstat__gate_fmt_change(double change, char *buf, size_t size);
-/* Formats "+7.2% [+5.9%, +8.4%]", the change and its interval. */
+/* The mark after an additive interval, and what it means. */
+#define CSTAT__GATE_ADDITIVE_MARK "\xe2\x80\xa0" /* a dagger */
+#define CSTAT__GATE_ADDITIVE_NOTE                                              \
+	"\xe2\x80\xa0 additive interval: some value is <= 0"
+#define CSTAT__GATE_ADDITIVE_FOOTNOTE                                          \
+	"\xe2\x80\xa0 The interval is of the difference divided by the base "  \
+	"median, because some value is <= 0; other intervals are of the "      \
+	"ratio new/base."
+/* Whether k shows an interval that is additive. */
+bool cstat__gate_shows_additive(const struct cstat_check *k);
+/* Formats "+7.2% [+5.9%, +8.4%]", the change and its interval, with the
+ * additive mark when it is additive. */
 void cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf,
 			       size_t size);
 /* Formats a value of unit with benchstat's scaling, without the unit:

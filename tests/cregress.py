@@ -315,6 +315,40 @@ def test_ties_not_a_regression():
                    "%s: text report:\n%s" % (files, out))
 
 
+def test_threshold_on():
+    # Every change in the fixture is far past 5%, so the interval rule
+    # gives the same verdicts; the mode shows in the reports and explain.
+    rc, out, err = run(["-threshold-on", "interval", "-format", "json",
+                        BASE, NEW])
+    expect(rc == 1 and err == "", "rc %d %s" % (rc, err))
+    doc = json.loads(out)
+    expect(doc["settings"]["threshold_on"] == "interval", "json setting")
+    for c in doc["comparisons"]:
+        want = ANSWER.get((c["name"], c["unit"]))
+        expect(want is None or c["verdict"] == want, "verdict %r" % c)
+        expect(c["additive"] is False, "additive %r" % c)
+        if c["change_lo"] is not None:
+            expect(c["change_lo"] >= -1, "below -100%% %r" % c)
+    out = run(["-threshold-on", "interval", BASE, NEW])[1]
+    expect("(applied to the whole interval)" in out, "text: " + out)
+    out = run(["-threshold-on", "interval", "-explain", "Hash-8",
+               BASE, NEW])[1]
+    expect("applied to the whole interval" in out, "explain: " + out)
+    rc, out, err = run(["-threshold-on", "median", BASE, NEW])
+    expect(rc == 2 and "want estimate or interval" in err, err)
+    with tempfile.TemporaryDirectory() as d:
+        cfg = os.path.join(d, "c.json")
+        with open(cfg, "w") as f:
+            f.write('{"threshold_on": "interval"}')
+        out = run(["-config", cfg, BASE, NEW])[1]
+        expect("(applied to the whole interval)" in out, "config: " + out)
+        with open(cfg, "w") as f:
+            f.write('{\n"threshold_on": 1}')
+        rc, out, err = run(["-config", cfg, BASE, NEW])
+        expect(rc == 2 and "c.json:2" in err and "must be a string" in err,
+               err)
+
+
 def main():
     global CREGRESS, CSTAT, DATA
     CREGRESS = os.path.abspath(sys.argv[1])

@@ -247,6 +247,36 @@ test_gate_config_set_correction(void **state)
 	set_bad("correction", "", "correction \"\": want holm, bh or none");
 }
 
+/* What the threshold applies to: the estimate (default) or the interval,
+ * from a flag or the config file, checked alike. */
+static void
+test_gate_config_threshold_on(void **state)
+{
+	(void)state;
+	cstat_gate_config *c = new_config();
+	struct cstat_diag d = {0};
+
+	assert_int_equal(c->threshold_on, CSTAT__ON_ESTIMATE);
+	set_ok(c, "threshold_on", "interval");
+	assert_int_equal(c->threshold_on, CSTAT__ON_INTERVAL);
+	set_ok(c, "threshold_on", "estimate");
+	assert_int_equal(c->threshold_on, CSTAT__ON_ESTIMATE);
+	assert_int_equal(load(c, "{\"threshold_on\": \"interval\"}", &d), 0);
+	assert_int_equal(c->threshold_on, CSTAT__ON_INTERVAL);
+	cstat_gate_config_free(c);
+	assert_string_equal(cstat__gate_threshold_on_name(0), "estimate");
+	assert_string_equal(cstat__gate_threshold_on_name(1), "interval");
+	assert_null(cstat__gate_threshold_on_name(2));
+	set_bad("threshold_on", "median",
+		"threshold_on \"median\": want estimate or interval");
+	set_bad("threshold_on", "",
+		"threshold_on \"\": want estimate or interval");
+	load_bad("{\n\"threshold_on\": true}", CSTAT_EINVAL, 2, 0,
+		 "\"threshold_on\" must be a string");
+	load_bad("{\"alpha\": 0.1,\n \"threshold_on\": \"both\"}", CSTAT_EINVAL,
+		 2, 0, "threshold_on \"both\": want estimate or interval");
+}
+
 static void
 test_gate_config_set_default_threshold(void **state)
 {
@@ -1000,6 +1030,7 @@ main(void)
 		cmocka_unit_test(test_parse_pct_good_and_bad),
 		cmocka_unit_test(test_gate_config_set_alpha_and_confidence),
 		cmocka_unit_test(test_gate_config_set_correction),
+		cmocka_unit_test(test_gate_config_threshold_on),
 		cmocka_unit_test(test_gate_config_set_default_threshold),
 		cmocka_unit_test(test_gate_config_set_threshold_rules),
 		cmocka_unit_test(test_gate_config_set_threshold_rule_errors),

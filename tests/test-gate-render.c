@@ -313,7 +313,7 @@ test_fmt_change_ci_and_value(void **state)
 /* The whole text report of the fixture, as a person reads it. */
 static const char text_want[] =
 	"cregress: alpha 0.05 (holm over 4 tested comparisons), 95% intervals, "
-	"threshold 5% unless a rule says otherwise\n"
+	"threshold 5% unless a rule says otherwise (applied to the estimate)\n"
 	"\n"
 	"Regressions:\n"
 	"  Encode/size=1k   sec/op      1.200\u00b5 \u2192 1.286\u00b5    "
@@ -401,9 +401,10 @@ test_text_correction_none_and_configs(void **state)
 	f.k[0].config = "goos:linux";
 	f.k[1].new_label = "third.txt";
 	s = render(&f.g, CSTAT_REPORT_TEXT, false);
-	assert_int_equal(offset_of(s, "cregress: alpha 0.05 (no correction, "
-				      "4 tested comparisons), 95% intervals, "
-				      "threshold 5%\n"),
+	assert_int_equal(offset_of(s,
+				   "cregress: alpha 0.05 (no correction, "
+				   "4 tested comparisons), 95% intervals, "
+				   "threshold 5% (applied to the estimate)\n"),
 			 0);
 	assert_null(strstr(s, "adjusted"));
 	assert_non_null(strstr(s, "p=0.000   n=10+10"));
@@ -481,10 +482,11 @@ test_markdown_tables(void **state)
 				      "improvement, 1 unchanged, 1 "
 				      "inconclusive, 1 ignored\n\n"),
 			 0);
-	assert_non_null(strstr(s,
-			       "\nSettings: alpha 0.05 (holm over 4 "
-			       "tested comparisons), 95% intervals, threshold "
-			       "5% unless a rule says otherwise.\n"));
+	assert_non_null(
+		strstr(s, "\nSettings: alpha 0.05 (holm over 4 "
+			  "tested comparisons), 95% intervals, threshold "
+			  "5% unless a rule says otherwise (applied to the "
+			  "estimate).\n"));
 	/* Regressions, improvements, inconclusive and all comparisons. */
 	assert_int_equal(md_check_tables(s), 4);
 	assert_non_null(strstr(s, "| Benchmark | Unit | Base | New | Change "
@@ -866,7 +868,8 @@ test_empty_gate(void **state)
 	assert_string_equal(s,
 			    "cregress: alpha 0.05 (holm over 0 "
 			    "tested comparisons), 95% intervals, threshold 5% "
-			    "unless a rule says otherwise\n\n0 regressions, "
+			    "unless a rule says otherwise (applied to the "
+			    "estimate)\n\n0 regressions, "
 			    "0 improvements, 0 unchanged, 0 inconclusive\n");
 	free(s);
 	s = render(&f.g, CSTAT_REPORT_MARKDOWN, false);

@@ -12,11 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "cstat.h"
+#include "gate.h"
+#include "stats.h"
 #include "testutil.h"
 
 /* A deterministic generator (splitmix64) and normal deviates. */
@@ -375,8 +378,14 @@ test_hodges_lehmann(void **state)
 	assert_true(k->shift == (d[49] + d[50]) / 2);
 	assert_true(k->shift_lo == d[23]);
 	assert_true(k->shift_hi == d[76]);
-	assert_close(k->change_lo, d[23] / k->base_center, 1e-15);
-	assert_close(k->change_hi, d[76] / k->base_center, 1e-15);
+	/* The change's interval is that of the log ratios, as a ratio. */
+	for (size_t i = 0; i < 10; i++)
+		for (size_t j = 0; j < 10; j++)
+			d[i * 10 + j] = log(y[j]) - log(x[i]);
+	qsort(d, 100, sizeof(double), cmp_double);
+	assert_false(k->additive);
+	assert_close(k->change_lo, expm1(d[23]), 1e-15);
+	assert_close(k->change_hi, expm1(d[76]), 1e-15);
 	done(&run, &a, &b);
 }
 
@@ -527,9 +536,311 @@ test_detectable(void **state)
 	}
 	double q = cstat_gate_detectable(run.g, qi);
 	double n = cstat_gate_detectable(run.g, ni);
-	assert_close(q, 0.05, 1e-12);  /* the threshold decides */
+	/* The threshold decides: a change just past 5% shows in 80% of
+	 * runs when the noise is 0.1%. */
+	assert_true(q > 0.05 && q < 0.052);
 	assert_true(n > 0.1 && n < 3); /* the noise decides */
 	assert_true(isnan(cstat_gate_detectable(run.g, 99)));
+	/* The same inputs give the same numbers (a fixed-seed simulation),
+	 * and a rule that wants the whole interval past the threshold needs
+	 * a larger change. */
+	cstat_gate_free(run.g);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, true), 0);
+	assert_true(cstat_gate_detectable(run.g, qi) == q);
+	assert_true(cstat_gate_detectable(run.g, ni) == n);
+	cstat_gate_free(run.g);
+	struct cstat_diag d;
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "threshold_on", "interval", &d),
+		0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, true), 0);
+	assert_true(cstat_gate_detectable(run.g, qi) > q);
+	assert_true(cstat_gate_detectable(run.g, ni) > n);
+	done(&run, &a, &b);
+}
+
+/* The number of orderings of m + n distinct values in which u pairs have
+ * the second sample's value larger: the largest value belongs to the
+ * second sample (it beats all m) or to the first. */
+static double
+u_count(int m, int n, int u)
+{
+	if (u < 0)
+		return 0;
+	if (m == 0 || n == 0)
+		return u == 0;
+	return u_count(m, n - 1, u - m) + u_count(m - 1, n, u);
+}
+
+/* The order statistic that starts a 95% interval for m + n values: the
+ * largest k with P(U <= k - 1) <= 0.025 (0 when none). */
+static int
+order_k(int m, int n)
+{
+	double total = 0, cum = 0;
+	int k = 0;
+
+	for (int u = 0; u <= m * n; u++)
+		total += u_count(m, n, u);
+	for (int u = 0; u < m * n; u++) {
+		cum += u_count(m, n, u);
+		if (cum / total > 0.025)
+			break;
+		k = u + 1;
+	}
+	return k;
+}
+
+/*
+ * The ratio interval against brute force on small samples: all pairwise
+ * log differences sorted, the ends the k-th from each side with k from the
+ * exact U distribution (counted here by recursion).  With noise this
+ * large the additive interval goes below -100%; the ratio's never does.
+ */
+static void
+test_log_interval_brute(void **state)
+{
+	static const int sizes[][2] = {{3, 5}, {4, 4}, {5, 7}, {6, 3}, {8, 8}};
+	struct cstat__ucache *uc;
+	struct rng r = {11};
+	double x[8], y[8], d[64], lo, hi, alo, ahi;
+	bool below = false;
+
+	(void)state;
+	assert_int_equal(cstat__ucache_new(&uc), 0);
+	for (size_t s = 0; s < 5; s++) {
+		int nx = sizes[s][0], ny = sizes[s][1], k = order_k(nx, ny);
+		for (int rep = 0; rep < 20; rep++) {
+			for (int i = 0; i < nx; i++)
+				x[i] = 100 * exp(0.9 * normal(&r));
+			for (int j = 0; j < ny; j++)
+				y[j] = 30 * exp(0.9 * normal(&r));
+			qsort(x, (size_t)nx, sizeof(double), cmp_double);
+			qsort(y, (size_t)ny, sizeof(double), cmp_double);
+			for (int i = 0; i < nx; i++)
+				for (int j = 0; j < ny; j++)
+					d[i * ny + j] = log(y[j]) - log(x[i]);
+			qsort(d, (size_t)(nx * ny), sizeof(double), cmp_double);
+			assert_int_equal(cstat__gate_interval(uc, x, (size_t)nx,
+							      y, (size_t)ny,
+							      x[nx / 2], 0.95,
+							      false, &lo, &hi),
+					 0);
+			if (k == 0) {
+				assert_true(lo == -1 && isinf(hi));
+				continue;
+			}
+			assert_close(lo, expm1(d[k - 1]), 1e-14);
+			assert_close(hi, expm1(d[nx * ny - k]), 1e-14);
+			assert_true(lo > -1 && lo <= hi);
+			assert_int_equal(cstat__gate_interval(uc, x, (size_t)nx,
+							      y, (size_t)ny,
+							      x[nx / 2], 0.95,
+							      true, &alo, &ahi),
+					 0);
+			below |= alo < -1;
+		}
+	}
+	assert_true(below); /* the additive interval can be impossible */
+	/* A value <= 0 has no logarithm: the caller must ask for additive. */
+	x[0] = 0;
+	assert_int_equal(
+		cstat__gate_interval(uc, x, 3, y, 3, 1, 0.95, false, &lo, &hi),
+		CSTAT_EINVAL);
+	cstat__ucache_free(uc);
+}
+
+/* Renders g in format fmt into a new string. */
+static char *
+render(const cstat_gate *g, int fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_gate_write(g, fmt, false, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * A value <= 0 on either side: the interval falls back to the difference
+ * divided by the base median, the check says so, and so does every report.
+ */
+static void
+test_additive_fallback(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct run run;
+	static const char *const marks[] = {
+		"\xe2\x80\xa0 The interval is of the difference", /* text */
+		"\xe2\x80\xa0 The interval is of the difference", /* md */
+		"\"additive\":\ttrue",				  /* json */
+		"\xe2\x80\xa0 additive interval: some value is &lt;= 0", /* xml
+									  */
+		"\xe2\x80\xa0 additive interval: some value is <= 0", /* gh */
+	};
+
+	(void)state;
+	/* A score that can be negative, and a positive one beside it. */
+	for (int i = 0; i < 10; i++) {
+		addf(&a, "BenchmarkS 1 %d score\n", i - 2);
+		addf(&b, "BenchmarkS 1 %d score\n", i + 30);
+		addf(&a, "BenchmarkP 1 %d score\n", 100 + i);
+		addf(&b, "BenchmarkP 1 %d score\n", 130 + i);
+	}
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *s = find(run.g, "S", "score");
+	const struct cstat_check *p = find(run.g, "P", "score");
+	assert_true(s->additive);
+	assert_false(p->additive);
+	assert_int_equal(s->verdict, CSTAT_REGRESSION);
+	/* Base median 2.5: the shift's interval over it. */
+	assert_close(s->base_center, 2.5, 1e-15);
+	assert_close(s->change_lo, s->shift_lo / 2.5, 1e-15);
+	assert_close(s->change_hi, s->shift_hi / 2.5, 1e-15);
+	for (int fmt = 0; fmt <= CSTAT_REPORT_GITHUB; fmt++) {
+		char *out = render(run.g, fmt);
+		assert_non_null(strstr(out, marks[fmt]));
+		free(out);
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(cstat_gate_explain(run.g, "S", f), 1);
+	fclose(f);
+	assert_non_null(strstr(buf, "]\xe2\x80\xa0 at 95% confidence"));
+	assert_non_null(strstr(buf, "The interval is of the difference"));
+	free(buf);
+	/* Without a value <= 0 nothing is marked. */
+	done(&run, &a, &b);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	for (int i = 0; i < 10; i++) {
+		addf(&a, "BenchmarkP 1 %d score\n", 100 + i);
+		addf(&b, "BenchmarkP 1 %d score\n", 130 + i);
+	}
+	judge(&run, &a, &b, NULL, false);
+	for (int fmt = 0; fmt <= CSTAT_REPORT_GITHUB; fmt++) {
+		char *out = render(run.g, fmt);
+		assert_null(strstr(out, "\xe2\x80\xa0"));
+		free(out);
+	}
+	done(&run, &a, &b);
+}
+
+/*
+ * -threshold-on interval: a change whose estimate passes the threshold but
+ * whose interval does not is a regression on the estimate only; one whose
+ * whole interval is past the threshold is one in both modes.
+ */
+static void
+test_threshold_on_interval(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {12};
+	struct run run;
+	struct cstat_diag d;
+
+	(void)state;
+	gen(&a, &r, "Edge", 20, 100, 1, 0.02, "ns/op");
+	gen(&b, &r, "Edge", 20, 100, 1.06, 0.02, "ns/op");
+	gen(&a, &r, "Big", 20, 100, 1, 0.02, "ns/op");
+	gen(&b, &r, "Big", 20, 100, 1.15, 0.02, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *e = find(run.g, "Edge", "sec/op");
+	assert_true(e->change > 0.05 && e->change_lo < 0.05);
+	assert_int_equal(e->verdict, CSTAT_REGRESSION);
+	assert_int_equal(find(run.g, "Big", "sec/op")->verdict,
+			 CSTAT_REGRESSION);
+	cstat_gate_free(run.g);
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "threshold_on", "interval", &d),
+		0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_int_equal(find(run.g, "Edge", "sec/op")->verdict,
+			 CSTAT_UNCHANGED);
+	assert_int_equal(find(run.g, "Big", "sec/op")->verdict,
+			 CSTAT_REGRESSION);
+	/* The reports and -explain say which rule is in force. */
+	char *out = render(run.g, CSTAT_REPORT_TEXT);
+	assert_non_null(strstr(out, "(applied to the whole interval)"));
+	free(out);
+	out = render(run.g, CSTAT_REPORT_JSON);
+	assert_non_null(strstr(out, "\"threshold_on\":\t\"interval\""));
+	free(out);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(cstat_gate_explain(run.g, "Edge", f), 1);
+	fclose(f);
+	assert_non_null(strstr(buf, "applied to the whole interval"));
+	free(buf);
+	/* Validated like the other settings. */
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "threshold_on", "median", &d),
+		CSTAT_EINVAL);
+	assert_string_equal(d.message, "threshold_on \"median\": want "
+				       "estimate or interval");
+	done(&run, &a, &b);
+}
+
+/*
+ * The detectable change has 80% power: for a benchmark whose log values
+ * have a pooled within-side sd of exactly 2% (10 values split 5 + 5, as
+ * -aa does), threshold 0 and 50 tested comparisons, 1000 fresh comparisons
+ * of 10 + 10 lognormal values (sd 2%, seed 13) with that change planted
+ * are significant at 0.05 / 50 in 80% +- 4% of cases (binomial sd 1.3%).
+ * The full acceptance run is tests/stats-gate.c.
+ */
+static void
+test_detectable_power(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {13};
+	struct run run;
+	char name[32];
+	double z[5];
+	static const char *const kv[] = {"threshold", "0%", NULL};
+
+	(void)state;
+	for (int i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "D%02d", i);
+		for (struct text *t = &a; t; t = t == &a ? &b : NULL) {
+			double mean = 0, ss = 0;
+			for (int j = 0; j < 5; j++)
+				mean += (z[j] = normal(&r)) / 5;
+			for (int j = 0; j < 5; j++)
+				ss += (z[j] - mean) * (z[j] - mean);
+			for (int j = 0; j < 5; j++)
+				addf(t, "Benchmark%s 1 %.17g ns/op\n", name,
+				     100 * exp(0.02 * (z[j] - mean) /
+					       sqrt(ss / 4)));
+		}
+	}
+	judge(&run, &a, &b, kv, true);
+	double dch = cstat_gate_detectable(run.g, 0);
+	for (size_t i = 1; i < 50; i++) /* the same noise, the same change */
+		assert_close(cstat_gate_detectable(run.g, i), dch, 1e-9);
+	/* About 2.3 sd (50% power is near 1.85 sd). */
+	assert_true(dch > 0.04 && dch < 0.052);
+	struct cstat__ucache *uc;
+	assert_int_equal(cstat__ucache_new(&uc), 0);
+	int hits = 0;
+	for (int rep = 0; rep < 1000; rep++) {
+		double x[10], y[10], p;
+		for (int j = 0; j < 10; j++) {
+			x[j] = 100 * exp(0.02 * normal(&r));
+			y[j] = 100 * (1 + dch) * exp(0.02 * normal(&r));
+		}
+		assert_true(cstat__mann_whitney(uc, x, 10, y, 10, &p) >= 0);
+		hits += p <= 0.05 / 50;
+	}
+	print_message("detectable %.4f: significant in %d of 1000\n", dch,
+		      hits);
+	assert_in_range(hits, 760, 840);
+	cstat__ucache_free(uc);
 	done(&run, &a, &b);
 }
 
@@ -548,6 +859,10 @@ main(void)
 		cmocka_unit_test(test_exact_units),
 		cmocka_unit_test(test_rules_and_ignore),
 		cmocka_unit_test(test_detectable),
+		cmocka_unit_test(test_log_interval_brute),
+		cmocka_unit_test(test_additive_fallback),
+		cmocka_unit_test(test_threshold_on_interval),
+		cmocka_unit_test(test_detectable_power),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,16 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "larger than its threshold.  Inputs are files, \"-\" or "
 	      "label=file, as for cstat.\n"
 	      "\n"
+	      "The threshold applies to the change of the medians (the "
+	      "estimate) by default,\n"
+	      "so a true change of exactly the threshold is flagged about "
+	      "half the time;\n"
+	      "-threshold-on interval flags only changes whose whole "
+	      "confidence interval\n"
+	      "(the ratio new/base) is past the threshold.  -aa's "
+	      "detectable change is the\n"
+	      "one the gate flags in 80% of comparisons.\n"
+	      "\n"
 	      "Exit status:\n"
 	      "  0  no regression\n"
 	      "  1  at least one regression (with -strict: or an inconclusive "
@@ -237,7 +247,10 @@ apply(cstat_gate_config *c, const char *key, const char *value)
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 	else if (rc)
 		fprintf(stderr, "%s: -%s: %s\n", PROG,
-			strcmp(key, "ignore") == 0 ? "skip" : key, d.message);
+			strcmp(key, "ignore") == 0	   ? "skip"
+			: strcmp(key, "threshold_on") == 0 ? "threshold-on"
+							   : key,
+			d.message);
 	return rc ? 2 : 0;
 }
 
@@ -271,6 +284,7 @@ cregress_tool_main(int argc, char **argv)
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *alpha = NULL, *confidence = NULL, *correction = NULL;
+	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
@@ -278,8 +292,8 @@ cregress_tool_main(int argc, char **argv)
 	const struct cli_flag flags[] = {
 		{"aa", CLI_BOOL, &aa, NULL,
 		 "calibrate: split each benchmark's results of one FILE into "
-		 "two halves\n    \tand report false alarms and the smallest "
-		 "detectable change",
+		 "two halves\n    \tand report false alarms and the change "
+		 "detected with 80% power",
 		 NULL},
 		{"alpha", CLI_STRING, &alpha, "α",
 		 "significance level, before the correction", "0.05"},
@@ -322,6 +336,10 @@ cregress_tool_main(int argc, char **argv)
 		 "\".config\""},
 		{"threshold", CLI_LIST, &thresholds, "[SELECTOR=]PCT",
 		 "the default threshold, or a rule (repeatable)", "5%"},
+		{"threshold-on", CLI_STRING, &threshold_on, "estimate|interval",
+		 "what must pass the threshold: the change, or its whole "
+		 "confidence\n    \tinterval",
+		 "estimate"},
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
 	struct cstat_diag d;
@@ -385,7 +403,8 @@ cregress_tool_main(int argc, char **argv)
 	}
 	if ((alpha && apply(gc, "alpha", alpha)) ||
 	    (confidence && apply(gc, "confidence", confidence)) ||
-	    (correction && apply(gc, "correction", correction)))
+	    (correction && apply(gc, "correction", correction)) ||
+	    (threshold_on && apply(gc, "threshold_on", threshold_on)))
 		goto out;
 	for (size_t i = 0; i < thresholds.n; i++)
 		if (apply(gc, "threshold", thresholds.v[i]))
