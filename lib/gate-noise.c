@@ -114,11 +114,15 @@ spread_of(const double *x, size_t n, double *scratch, struct cstat__noise *e)
 	e->set_aside = n - kept;
 	if (kept < CSTAT__NOISE_MIN_RUNS)
 		return;
+	/* Deviations from the first value: runs that all have one median
+	 * give exactly 0, not rounding noise. */
 	for (size_t i = 0; i < kept; i++)
-		mean += scratch[i];
+		mean += scratch[i] - scratch[0];
 	mean /= (double)kept;
-	for (size_t i = 0; i < kept; i++)
-		ss += (scratch[i] - mean) * (scratch[i] - mean);
+	for (size_t i = 0; i < kept; i++) {
+		double dev = scratch[i] - scratch[0] - mean;
+		ss += dev * dev;
+	}
 	e->spread = sqrt(ss / (double)(kept - 1));
 }
 
