@@ -22,6 +22,7 @@
  * Fixed seeds; no global state.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@
 #define NBENCH 300
 #define NVALUES 10
 #define NRUNS 30
-#define SUITES 500
+#define SUITES 400
 
 struct rng {
 	uint64_t s;
@@ -183,7 +184,7 @@ gate_tables(const double *base, const double *new)
  * (the planted one) is a regression. */
 static void
 judge(const cstat_tables *t, const cstat_gate_config *c, int *failed,
-      int *caught)
+      int *caught, size_t *above)
 {
 	cstat_gate *g;
 	int rc = cstat_gate_new(&g, t, c, NULL, false);
@@ -196,12 +197,17 @@ judge(const cstat_tables *t, const cstat_gate_config *c, int *failed,
 		const struct cstat_check *k = cstat_gate_get(g, i);
 		if (strcmp(k->name, "B000") == 0)
 			*caught = k->verdict == CSTAT_REGRESSION;
+		/* The bound's own calibration: changes above it, whatever
+		 * the U test says. */
+		if (above && k->change > k->noise)
+			++*above;
 	}
 	cstat_gate_free(g);
 }
 
 struct tally {
 	size_t fail_plain, fail_noise, caught_plain, caught_noise, suites;
+	size_t above; /* same-code changes above their noise threshold */
 };
 
 static void
@@ -232,16 +238,16 @@ simulate(const struct model *m, uint64_t seed, size_t suites, struct tally *t)
 		cstat_tables_free(h);
 
 		cstat_tables *same = gate_tables(base, fresh);
-		judge(same, plain, &f, &c);
+		judge(same, plain, &f, &c, NULL);
 		t->fail_plain += (size_t)f;
-		judge(same, noisy, &f, &c);
+		judge(same, noisy, &f, &c, &t->above);
 		t->fail_noise += (size_t)f;
 		cstat_tables_free(same);
 
 		cstat_tables *reg = gate_tables(base, planted);
-		judge(reg, plain, &f, &c);
+		judge(reg, plain, &f, &c, NULL);
 		t->caught_plain += (size_t)c;
-		judge(reg, noisy, &f, &c);
+		judge(reg, noisy, &f, &c, NULL);
 		t->caught_noise += (size_t)c;
 		cstat_tables_free(reg);
 	}
@@ -257,9 +263,11 @@ pct(size_t k, size_t n)
 	return 100.0 * (double)k / (double)n;
 }
 
-/* Reports one model; returns the number of targets missed. */
+/* Reports one model; returns the number of targets missed.  The power
+ * target applies when power is set. */
 static int
-report(const char *what, const struct model *m, uint64_t seed, size_t suites)
+report(const char *what, const struct model *m, uint64_t seed, size_t suites,
+       bool power)
 {
 	struct tally t;
 	int missed = 0;
@@ -273,10 +281,14 @@ report(const char *what, const struct model *m, uint64_t seed, size_t suites)
 	       "with history %zu/%zu = %.2f%% (target <= 1%%)\n",
 	       t.fail_plain, t.suites, pct(t.fail_plain, t.suites),
 	       t.fail_noise, t.suites, pct(t.fail_noise, t.suites));
+	printf("  same-code changes above their noise threshold: %zu of %zu "
+	       "(%.1f expected at noise-alpha 0.005 per suite run)\n",
+	       t.above, t.suites * NBENCH, 0.005 * (double)t.suites);
 	printf("  +10%% on B000 caught: without history %zu/%zu = %.1f%%, "
-	       "with history %zu/%zu = %.1f%% (target >= 80%%)\n",
+	       "with history %zu/%zu = %.1f%%%s\n",
 	       t.caught_plain, t.suites, pct(t.caught_plain, t.suites),
-	       t.caught_noise, t.suites, pct(t.caught_noise, t.suites));
+	       t.caught_noise, t.suites, pct(t.caught_noise, t.suites),
+	       power ? " (target >= 80%)" : "");
 	if (pct(t.fail_noise, t.suites) > 1.0) {
 		printf("  FAIL: the rate with the history is above 1%%\n");
 		missed++;
@@ -286,7 +298,7 @@ report(const char *what, const struct model *m, uint64_t seed, size_t suites)
 		       "gate: the test cannot show anything\n");
 		missed++;
 	}
-	if (pct(t.caught_noise, t.suites) < 80.0) {
+	if (power && pct(t.caught_noise, t.suites) < 80.0) {
 		printf("  FAIL: power with the history below 80%%\n");
 		missed++;
 	}
@@ -299,11 +311,14 @@ main(int argc, char **argv)
 	size_t suites = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : SUITES;
 	const struct model independent = {0, 0.01, 0.01};
 	const struct model shared = {0.007, 0.007, 0.01};
+	const struct model noisier = {0, 0.01, 0.02};
 	int missed = 0;
 
 	missed += report("independent 1% offsets", &independent, 0x5eed0001u,
-			 suites);
+			 suites, true);
 	missed += report("shared 0.7% + own 0.7% offsets", &shared, 0x5eed0002u,
-			 suites);
+			 suites, true);
+	missed += report("independent 1% offsets, within-run CV 2%", &noisier,
+			 0x5eed0003u, suites, false);
 	return missed ? 1 : 0;
 }
