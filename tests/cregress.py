@@ -367,6 +367,12 @@ def test_history():
                             BASE, NEW])
         expect(rc == 2 and out == "" and "none.jsonl" in err,
                "missing history: %d %r" % (rc, err))
+        with open(os.path.join(d, "empty.jsonl"), "w"):
+            pass
+        rc, out, err = run(["-history", os.path.join(d, "empty.jsonl"),
+                            BASE, NEW])
+        expect(rc == 2 and out == "" and "no runs" in err,
+               "empty history: %d %r" % (rc, err))
         # Without -history the report is the one without it.
         expect("noise" not in run([BASE, NEW])[1], "noise without history")
 
