@@ -654,6 +654,9 @@ CSTAT_EXPORT void cstat_gate_config_free(cstat_gate_config *c);
  *                 selector it sets the default.
  *   "ignore"      a GLOB of benchmark names to leave out of the gate
  *   "better"      "UNIT=higher" or "UNIT=lower"
+ *   "noise-alpha" a number in (0, 1): the family-wise chance that a run
+ *                 of the same code exceeds some noise-aware threshold
+ *                 (cstat_gate_config_set_history()); default 0.005
  * GLOBs are fnmatch(3) patterns matched against the row label cstat
  * prints.  Among rules that match a comparison the most specific wins
  * (bench and unit, bench and class, bench, unit, class, default); among
@@ -682,6 +685,31 @@ CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
 					    const char *data, size_t len,
 					    const char *name,
 					    struct cstat_diag *d);
+
+/*
+ * Gives the gate a history of runs to estimate each benchmark's run-to-run
+ * noise from (docs/cregress.md, "Noise-aware threshold").  history is the
+ * tables cstat_history_build() makes (a column per run); for each of its
+ * series (configuration, unit and benchmark, matched to a comparison by
+ * the configuration text, unit and row label) this computes the standard
+ * deviation of the log run medians over the runs since the series' last
+ * change point (cstat_history_changes() at its default level), at most
+ * the last 30, leaving out runs more than 5 robust standard deviations
+ * (1.4826 MAD) from their median.  A comparison's noise-aware threshold
+ * is then the one-sided Student t bound on the change between two runs,
+ * exp(t * sqrt(2) * sd) - 1 (1 - exp(-t * sqrt(2) * sd) when higher is
+ * better), t the quantile at noise-alpha / m with runs - 1 degrees of
+ * freedom, m the gate's family size; the gate requires a change to exceed
+ * it as well as the threshold.  Series with fewer than 5 usable runs get
+ * none.  from names the history in the reports (copied; NULL: "history").
+ * Nothing of history is kept: it may be freed after the call.  A NULL
+ * history removes what an earlier call set.
+ * @return 0; CSTAT_EINVAL (c is NULL, or history's column labels are not
+ *         run numbers); CSTAT_ENOMEM (c then has no history).
+ */
+CSTAT_EXPORT int cstat_gate_config_set_history(cstat_gate_config *c,
+					       const cstat_tables *history,
+					       const char *from);
 
 /* One comparison and its verdict.  Strings are borrowed from the gate. */
 struct cstat_check {
@@ -722,6 +750,14 @@ struct cstat_check {
 	 * additive interval), because some value is <= 0 and the log-ratio
 	 * interval cannot be had. */
 	bool additive;
+	/* The noise-aware threshold (cstat_gate_config_set_history()): the
+	 * run-to-run change a run of the same code stays within, in the
+	 * unit's worse direction, a fraction the change must exceed as well
+	 * as the threshold.  NaN without a history, for exact units, and for
+	 * benchmarks with fewer than 5 usable runs in it. */
+	double noise;
+	double noise_spread; /* the SD of the log run medians it comes from */
+	size_t noise_runs;   /* the runs it comes from (found, if too few) */
 };
 
 /* The verdicts of every comparison of some tables. */

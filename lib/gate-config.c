@@ -293,6 +293,7 @@ cstat_gate_config_new(cstat_gate_config **out)
 	c->confidence = 0.95;
 	c->correction = CSTAT_CORRECTION_HOLM;
 	c->threshold = 0.05;
+	c->noise_alpha = 0.005;
 	c->threshold_source = strdup("default");
 	if (!c->threshold_source) {
 		free(c);
@@ -324,6 +325,7 @@ cstat_gate_config_free(cstat_gate_config *c)
 		free(c->betters[i].source);
 	}
 	free(c->betters);
+	cstat__gate_noise_release(c);
 	free(c->threshold_source);
 	free(c);
 }
@@ -626,6 +628,8 @@ config_set(cstat_gate_config *c, const char *key, const char *value,
 		return set_ignore(c, value, o);
 	if (strcmp(key, "better") == 0)
 		return set_better(c, value, o);
+	if (strcmp(key, "noise-alpha") == 0)
+		return set_fraction(key, value, &c->noise_alpha, o);
 	return fail(o, "unknown setting \"%s\"", key);
 }
 

@@ -21,7 +21,9 @@
  *                  applied to), "rules" (how many
  *                  threshold rules there are), "comparisons" (how many were
  *                  judged) and "tested" (how many had a U test: the family
- *                  the correction is over).
+ *                  the correction is over); with a history also
+ *                  "noise_history" (its name), "noise_runs" (its runs)
+ *                  and "noise_alpha".
  *   "summary"      "regression", "improvement", "unchanged", "inconclusive"
  *                  and "ignored" (counts), "status" and "strict_status"
  *                  (the exit status cregress gives without and with
@@ -59,6 +61,12 @@
  *       "threshold"                the threshold that applied, a fraction;
  *       "rule"                     the rule that set it, as written, or
  *                                  "default";
+ *       "noise", "noise_spread", "noise_runs"  only with a history
+ *                                  (cstat_gate_config_set_history()): the
+ *                                  noise-aware threshold (a fraction), the
+ *                                  SD of the log run medians it comes from,
+ *                                  and the runs (null, null and the runs
+ *                                  found when there is none);
  *       "detectable"               only when the gate was calibrated: the
  *                                  least relative change in the worse
  *                                  direction the gate flags with 80%
@@ -392,6 +400,9 @@ struct ctx {
 	bool show_config; /* the comparisons come from several configs */
 	bool show_labels; /* more than two column labels: say which pair */
 	size_t tested;	  /* the family the correction is over */
+	/* With a history: comparisons with a noise-aware threshold, and
+	 * those (not exact) without one for want of runs. */
+	size_t noise_have, noise_short;
 };
 
 static bool
@@ -429,6 +440,34 @@ ctx_init(struct ctx *x, const cstat_gate *g)
 	}
 	x->tested = g->family;
 	x->show_labels = nlabels > 2;
+	for (size_t i = 0; g->c->noise_from && i < g->n; i++) {
+		const struct cstat_check *k = &g->checks[i];
+
+		if (!isnan(k->noise))
+			x->noise_have++;
+		else if (!k->exact)
+			x->noise_short++;
+	}
+}
+
+/*
+ * "noise 6.9% from 30 runs", "no noise estimate: 3 runs" when the history
+ * has too few, or "" (no history, or an exact unit).
+ */
+static void
+fmt_noise(const cstat_gate *g, const struct cstat_check *k, char *buf,
+	  size_t size)
+{
+	buf[0] = '\0';
+	if (!g->c->noise_from)
+		return;
+	if (!isnan(k->noise))
+		snprintf(buf, size, "noise %.*f%% from %zu runs",
+			 k->noise < 0.00995 ? 2 : 1, k->noise * 100,
+			 k->noise_runs);
+	else if (!k->exact)
+		snprintf(buf, size, "no noise estimate: %zu run%s",
+			 k->noise_runs, k->noise_runs == 1 ? "" : "s");
 }
 
 static bool
@@ -499,6 +538,15 @@ put_settings(struct wr *w, const struct ctx *x)
 	     c->nrules ? " unless a rule says otherwise" : "",
 	     c->threshold_on == CSTAT__ON_INTERVAL ? "whole interval"
 						   : "estimate");
+	if (!c->noise_from)
+		return;
+	put(w, "; noise-aware thresholds from ");
+	put(w, c->noise_from);
+	putf(w, " (%zu run%s) for %zu comparison%s", c->noise_nruns,
+	     plural(c->noise_nruns), x->noise_have, plural(x->noise_have));
+	if (x->noise_short)
+		putf(w, ", none for %zu (fewer than %d runs)", x->noise_short,
+		     CSTAT__NOISE_MIN_RUNS);
 }
 
 /* Whether any comparison with verdict v (any when v < 0) shows an
@@ -579,20 +627,27 @@ put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 	putf(w, "n=%zu+%zu", k->n_base, k->n_new);
 }
 
-/* "threshold 5%" and the rule that set it, unless that is the default. */
+/* "threshold 5%" and the rule that set it, unless that is the default,
+ * and the noise-aware threshold: "threshold 5% (noise 6.9% from 30
+ * runs)". */
 static void
 put_threshold(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 {
-	char thr[SMALL_SIZE];
+	char thr[CHANGE_SIZE], noise[2 * SMALL_SIZE];
 
 	fmt_pct(k->threshold, thr, sizeof(thr));
+	fmt_noise(x->g, k, noise, sizeof(noise));
 	put(w, "threshold ");
 	put(w, thr);
-	if (has_rule(k)) {
+	if (has_rule(k) || *noise)
 		put(w, " (");
+	if (has_rule(k))
 		put(w, k->rule);
+	if (has_rule(k) && *noise)
+		put(w, "; ");
+	put(w, noise);
+	if (has_rule(k) || *noise)
 		put(w, ")");
-	}
 	if (x->g->c->threshold_on == CSTAT__ON_INTERVAL)
 		put(w, " on the whole interval");
 }
@@ -676,7 +731,22 @@ struct trow {
 	char base[CSTAT__SCALE_SIZE], new_[CSTAT__SCALE_SIZE];
 	char change[CHANGE_SIZE], ci[CHANGE_CI_SIZE];
 	char p[2 * SMALL_SIZE], n[SMALL_SIZE], thresh[SMALL_SIZE];
+	char noise[3 * SMALL_SIZE];
 };
+
+/* The noise part of the threshold cell: "; noise 6.9% from 30 runs)"
+ * after a rule, " (noise ...)" without one; "" when there is none. */
+static void
+trow_noise(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+{
+	char noise[2 * SMALL_SIZE];
+
+	fmt_noise(x->g, k, noise, sizeof(noise));
+	r->noise[0] = '\0';
+	if (*noise)
+		snprintf(r->noise, sizeof(r->noise),
+			 has_rule(k) ? "; %s)" : " (%s)", noise);
+}
 
 static void
 trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
@@ -729,10 +799,13 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 		fmt_pct(k->threshold, r->thresh, sizeof(r->thresh));
 		c[T_THRESH][0] = "threshold ";
 		c[T_THRESH][1] = r->thresh;
+		trow_noise(r, x, k);
 		if (has_rule(k)) {
 			c[T_THRESH][2] = " (";
 			c[T_THRESH][3] = k->rule;
-			c[T_THRESH][4] = ")";
+			c[T_THRESH][4] = *r->noise ? r->noise : ")";
+		} else if (*r->noise) {
+			c[T_THRESH][2] = r->noise;
 		}
 	}
 }
@@ -897,6 +970,26 @@ md_shown(const struct ctx *x, enum mcol col)
 	return true;
 }
 
+/* "5% (RULE; noise 6.9% from 30 runs)", the rule and noise if any. */
+static void
+put_threshold_md(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	char thr[CHANGE_SIZE], noise[2 * SMALL_SIZE];
+
+	fmt_pct(k->threshold, thr, sizeof(thr));
+	fmt_noise(x->g, k, noise, sizeof(noise));
+	raws(w, thr);
+	if (has_rule(k) || *noise)
+		raws(w, " (");
+	if (has_rule(k))
+		put(w, k->rule);
+	if (has_rule(k) && *noise)
+		raws(w, "; ");
+	raws(w, noise);
+	if (has_rule(k) || *noise)
+		raws(w, ")");
+}
+
 /* One cell's content; numbers are written as they are, names escaped. */
 static void
 md_cell(struct wr *w, const struct ctx *x, const struct cstat_check *k,
@@ -952,13 +1045,7 @@ md_cell(struct wr *w, const struct ctx *x, const struct cstat_check *k,
 		raws(w, buf);
 		break;
 	case M_THRESH:
-		fmt_pct(k->threshold, buf, sizeof(buf));
-		raws(w, buf);
-		if (has_rule(k)) {
-			raws(w, " (");
-			put(w, k->rule);
-			raws(w, ")");
-		}
+		put_threshold_md(w, x, k);
 		break;
 	case M_REASON:
 		put(w, str(k->reason));
@@ -1149,6 +1236,11 @@ json_settings(const struct ctx *x)
 	ok = ok && add_count(o, "rules", c->nrules);
 	ok = ok && add_count(o, "comparisons", x->g->n);
 	ok = ok && add_count(o, "tested", x->tested);
+	if (c->noise_from) {
+		ok = ok && add_str(o, "noise_history", c->noise_from);
+		ok = ok && add_count(o, "noise_runs", c->noise_nruns);
+		ok = ok && add_num(o, "noise_alpha", c->noise_alpha);
+	}
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1215,6 +1307,11 @@ json_check(const cstat_gate *g, size_t i)
 	ok = ok && add_num(o, "p_min", k->p_min);
 	ok = ok && add_num(o, "threshold", k->threshold);
 	ok = ok && add_str(o, "rule", k->rule);
+	if (g->c->noise_from) {
+		ok = ok && add_num(o, "noise", k->noise);
+		ok = ok && add_num(o, "noise_spread", k->noise_spread);
+		ok = ok && add_count(o, "noise_runs", k->noise_runs);
+	}
 	if (ok && g->detectable)
 		ok = add_num(o, "detectable", g->detectable[i]);
 	if (!ok) {
@@ -1323,7 +1420,7 @@ static void
 junit_case(struct wr *w, const struct ctx *x, const struct cstat_check *k,
 	   bool strict)
 {
-	char ch[CHANGE_CI_SIZE], thr[SMALL_SIZE];
+	char ch[CHANGE_CI_SIZE], thr[SMALL_SIZE], noise[2 * SMALL_SIZE];
 
 	raws(w, "    <testcase classname=\"");
 	w->esc = ESC_XML_ATTR;
@@ -1334,8 +1431,10 @@ junit_case(struct wr *w, const struct ctx *x, const struct cstat_check *k,
 	if (k->verdict == CSTAT_REGRESSION) {
 		cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
 		fmt_pct(k->threshold, thr, sizeof(thr));
+		fmt_noise(x->g, k, noise, sizeof(noise));
 		raws(w, "<failure message=\"");
-		putf(w, "%s (threshold %s)", ch, thr);
+		putf(w, "%s (threshold %s%s%s)", ch, thr, *noise ? ", " : "",
+		     noise);
 		raws(w, "\" type=\"regression\">");
 	} else if (k->verdict == CSTAT_INCONCLUSIVE && strict) {
 		raws(w, "<failure message=\"");
@@ -1396,6 +1495,13 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	putf(&w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
 	putf(&w, "      <property name=\"threshold_on\" value=\"%s\"/>\n",
 	     cstat__gate_threshold_on_name(c->threshold_on));
+	if (c->noise_from) {
+		raws(&w, "      <property name=\"noise_history\" value=\"");
+		w.esc = ESC_XML_ATTR;
+		put(&w, c->noise_from);
+		w.esc = ESC_NONE;
+		raws(&w, "\"/>\n");
+	}
 	raws(&w, "    </properties>\n");
 	for (size_t i = 0; i < g->n && !w.err; i++)
 		junit_case(&w, &x, &g->checks[i], strict);

@@ -501,6 +501,14 @@ all_equal(const cstat_gate *g, const struct cstat_check *k)
 	return x && y && x[0] == x[nx - 1] && y[0] == y[ny - 1] && x[0] == y[0];
 }
 
+/* The change a comparison must exceed: its threshold, or the run-to-run
+ * noise the history shows when that is larger (NaN: no history). */
+static double
+effective_threshold(const struct cstat_check *k)
+{
+	return k->noise > k->threshold ? k->noise : k->threshold;
+}
+
 /*
  * Which side of the threshold the change is on: 1 above +threshold, -1
  * below -threshold, 0 within.  On the estimate, the change itself (so a
@@ -511,15 +519,15 @@ all_equal(const cstat_gate *g, const struct cstat_check *k)
 static int
 beyond_threshold(const cstat_gate_config *c, const struct cstat_check *k)
 {
-	double lo = k->change, hi = k->change;
+	double lo = k->change, hi = k->change, t = effective_threshold(k);
 
 	if (c->threshold_on == CSTAT__ON_INTERVAL) {
 		lo = k->change_lo;
 		hi = k->change_hi;
 	}
-	if (lo > k->threshold)
+	if (lo > t)
 		return 1;
-	if (hi < -k->threshold)
+	if (hi < -t)
 		return -1;
 	return 0;
 }
@@ -929,6 +937,7 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 				k->change = k->change_lo = k->change_hi = NAN;
 				k->shift = k->shift_lo = k->shift_hi = NAN;
 				k->p = k->p_adjusted = k->p_min = NAN;
+				k->noise = k->noise_spread = NAN;
 				if (ig) {
 					rc = add_ignored(g, &icap, k, ig);
 					continue;
@@ -955,6 +964,7 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 		rc = correct(g);
 	size_t m = g->family;
 	for (size_t i = 0; i < g->n && !rc; i++) {
+		cstat__gate_noise_apply(g->c, &g->checks[i], m);
 		rc = decide(g, &g->checks[i], m);
 		if (!rc)
 			g->tally[g->checks[i].verdict]++;
@@ -1068,6 +1078,42 @@ name_matches(const char *pattern, const char *name)
 	return strcmp(pattern, name) == 0 || fnmatch(pattern, name, 0) == 0;
 }
 
+/*
+ * The noise-aware threshold: the spread, the runs, the quantile and the
+ * bound, and the threshold that applied; or why there is none.
+ */
+static int
+explain_noise(const cstat_gate_config *c, const struct cstat_check *k, size_t m,
+	      FILE *out)
+{
+	const struct cstat__noise *e = cstat__gate_noise_find(c, k);
+	char lv[40];
+
+	if (!e)
+		return fprintf(out, "  noise: none: not in %s\n",
+			       c->noise_from) < 0;
+	if (k->exact || e->exact)
+		return fprintf(out, "  noise: none: the unit is exact\n") < 0;
+	if (isnan(k->noise))
+		return fprintf(out,
+			       "  noise: none: %zu usable run%s in %s since "
+			       "its last change (need %d)\n",
+			       e->runs, e->runs == 1 ? "" : "s", c->noise_from,
+			       CSTAT__NOISE_MIN_RUNS) < 0;
+	snprintf(lv, sizeof(lv), "%.3g", c->noise_alpha / (double)(m ? m : 1));
+	return fprintf(out,
+		       "  noise: %.3g%% in the worse direction: spread (SD of "
+		       "the log run medians) %.3g%% over %zu runs of %s from "
+		       "run %zu (%zu set aside); one-sided t bound at %s, %zu "
+		       "df: t=%.3g, x sqrt 2\n"
+		       "  effective threshold: %.3g%% (the larger of "
+		       "threshold and noise)\n",
+		       k->noise * 100, k->noise_spread * 100, e->runs,
+		       c->noise_from, e->first, e->set_aside, lv, e->runs - 1,
+		       cstat__gate_noise_quantile(c, e->runs, m),
+		       effective_threshold(k) * 100) < 0;
+}
+
 static int
 explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	    FILE *out)
@@ -1095,6 +1141,8 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 							    : "estimate") < 0;
 	if (io ||
 	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
+		return CSTAT_EIO;
+	if (c->noise_from && explain_noise(c, k, m, out))
 		return CSTAT_EIO;
 	if (k->n_base && k->n_new) {
 		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));

@@ -39,6 +39,19 @@ enum cstat__threshold_on {
 	CSTAT__ON_INTERVAL = 1, /* the whole confidence interval */
 };
 
+/*
+ * One series of a history given with cstat_gate_config_set_history(): the
+ * run-to-run spread of one benchmark in one unit and configuration.
+ */
+struct cstat__noise {
+	char *config, *unit, *name; /* the key, as a check spells it */
+	double spread;	  /* SD of the log run medians; NaN when too few */
+	size_t runs;	  /* the runs the spread is from (kept ones) */
+	size_t first;	  /* the first of them, a run number of the history */
+	size_t set_aside; /* runs left out as broken (far from the rest) */
+	bool exact;	  /* assume=exact: no run-to-run noise to speak of */
+};
+
 struct cstat_gate_config {
 	double alpha;		/* default 0.05 */
 	double confidence;	/* default 0.95 */
@@ -54,7 +67,39 @@ struct cstat_gate_config {
 	size_t nbetters, betters_cap;
 	/* Where the next setting comes from, for sources; NULL is "flag". */
 	const char *cur_source;
+	/* The history's spreads (gate-noise.c), sorted by key; noise_from is
+	 * NULL without a history. */
+	struct cstat__noise *noise;
+	size_t nnoise;
+	char *noise_from;
+	size_t noise_nruns; /* runs in the history */
+	double noise_alpha; /* family-wise level of the noise bound */
 };
+
+/* Fewest runs a spread is estimated from, and the most recent ones used. */
+#define CSTAT__NOISE_MIN_RUNS 5
+#define CSTAT__NOISE_MAX_RUNS 30
+
+/* Frees the spreads a config holds (gate-noise.c). */
+void cstat__gate_noise_release(cstat_gate_config *c);
+
+/*
+ * Fills k->noise, noise_spread and noise_runs from the history's spread
+ * of k's series, for a family of m comparisons (gate-noise.c): NaN, NaN
+ * and the runs found when there is no history, the unit is exact, or the
+ * series has fewer than CSTAT__NOISE_MIN_RUNS usable runs.
+ */
+void cstat__gate_noise_apply(const cstat_gate_config *c, struct cstat_check *k,
+			     size_t m);
+
+/* The history series of k, or NULL. */
+const struct cstat__noise *cstat__gate_noise_find(const cstat_gate_config *c,
+						  const struct cstat_check *k);
+
+/* The one-sided quantile the noise bound uses: runs - 1 degrees of freedom
+ * at c->noise_alpha / m. */
+double cstat__gate_noise_quantile(const cstat_gate_config *c, size_t runs,
+				  size_t m);
 
 /*
  * Parses a percentage such as "5%", "0.5%" or "+10%" into a fraction.

@@ -84,6 +84,61 @@ def test_gate(d):
     expect(rc == 0, "gate of the same data: %d" % rc)
 
 
+def scaled(src, dst, factor):
+    """src with every ns/op value multiplied by factor: a run whose level
+    moved."""
+    out = []
+    for line in open(src):
+        f = line.split("\t")
+        if line.startswith("Benchmark") and len(f) > 3 and f[3] == "ns/op":
+            f[2] = "%.6g" % (float(f[2]) * factor)
+        out.append("\t".join(f))
+    with open(dst, "w") as fh:
+        fh.write("".join(out))
+
+
+def test_gate_history(d):
+    # History main: 6 runs of cr-base.txt whose levels move by up to 6%.
+    for i, f in enumerate((1, 1.06, .95, 1.04, .94, 1.05)):
+        scaled(os.path.join(d, "cr-base.txt"), os.path.join(d, "r.txt"), f)
+        expect(cb(["record", "-m", "created=2026-01-0%dT00:00:00Z" % (i + 1),
+                   "main", "r.txt"], d)[0] == 0, "record")
+    expect(cb(["save", "main", "cr-base.txt"], d)[0] == 0, "save")
+    hist = os.path.join(".cstat", "history", "main.jsonl")
+    # gate uses the history of its name: what cregress -history says.
+    want = run(CREGRESS, ["-format", "json", "-history", hist,
+                          "main=cr-base.txt", "cr-new.txt"], d)
+    rc, out, err = cb(["gate", "main", "-format", "json", "cr-new.txt"], d)
+    expect(rc == want[0] and out == want[1],
+           "gate with history differs from cregress -history:\n" + out)
+    doc = json.loads(out)
+    expect(doc["settings"]["noise_history"] == hist and
+           doc["settings"]["noise_runs"] == 6, "settings %r" % doc["settings"])
+    enc = [c for c in doc["comparisons"]
+           if c["name"] == "Encode/format=json-8" and c["unit"] == "sec/op"][0]
+    expect(enc["verdict"] == "unchanged" and enc["noise"] > enc["change"],
+           "noise did not apply: %r" % enc)
+    rc, out, err = cb(["gate", "main", "cr-new.txt"], d)
+    expect("noise-aware thresholds from " + hist + " (6 runs)" in out,
+           "text report does not say which history:\n" + out)
+    # -history none: exactly cregress without one.
+    want = run(CREGRESS, ["main=cr-base.txt", "cr-new.txt"], d)
+    rc, out, err = cb(["gate", "main", "-history", "none", "cr-new.txt"], d)
+    expect((rc, out) == want[:2] and "noise" not in out, "-history none")
+    # -history OTHER: another of the store's histories; missing is 2.
+    rc, out, err = cb(["gate", "main", "-history=other", "cr-new.txt"], d)
+    expect(rc == 2 and "no history other" in err, "missing: %r" % err)
+    shutil.copy(os.path.join(d, hist),
+                os.path.join(d, ".cstat", "history", "other.jsonl"))
+    rc, out, err = cb(["gate", "main", "-history", "other", "cr-new.txt"], d)
+    expect("from .cstat/history/other.jsonl (6 runs)" in out, "other:\n" + out)
+    # A baseline without a history of its name gates as before.
+    expect(cb(["save", "solo", "cr-base.txt"], d)[0] == 0, "save solo")
+    rc, out, err = cb(["gate", "solo", "cr-new.txt"], d)
+    want = run(CREGRESS, ["solo=cr-base.txt", "cr-new.txt"], d)
+    expect((rc, out) == want[:2], "no history: not cregress's report")
+
+
 def test_fingerprint(d):
     expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
     text = open(os.path.join(d, "new.txt")).read()

@@ -347,6 +347,91 @@ def test_threshold_on():
         rc, out, err = run(["-config", cfg, BASE, NEW])
         expect(rc == 2 and "c.json:2" in err and "must be a string" in err,
                err)
+def write_history(path, series):
+    """A cstat history (schema cstat-run/1, one run per line): series maps
+    a benchmark name to its sec/op run medians (None: not in that run),
+    each run holding the median three times, in base.txt's configuration."""
+    nruns = max(len(v) for v in series.values())
+    config = [["goos", "linux"], ["goarch", "amd64"],
+              ["pkg", "example.com/codec"],
+              ["cpu", "Example CPU @ 3.00GHz"]]
+    with open(path, "w") as f:
+        for r in range(nruns):
+            benches = [{"name": name,
+                        "units": [{"unit": "sec/op", "values": [v[r]] * 3}]}
+                       for name, v in series.items()
+                       if r < len(v) and v[r] is not None]
+            f.write(json.dumps({"schema": "cstat-run/1", "name": "h",
+                                "created": "2026-01-%02dT00:00:00Z" % (r + 1),
+                                "groups": [{"config": config,
+                                            "benchmarks": benches}]}) + "\n")
+
+
+def test_history():
+    import math
+    with tempfile.TemporaryDirectory() as d:
+        h = os.path.join(d, "h.jsonl")
+        # Encode's run medians move by up to 6% from run to run: its
+        # +10% is within what unchanged code does.  Decode has 3 runs.
+        noisy = [1.41e-6 * math.exp(x)
+                 for x in (0, .06, -.05, .04, -.06, .05, -.03, 0)]
+        write_history(h, {"Encode/format=json-8": noisy,
+                          "Decode/format=json-8": [None] * 5 + [2.4e-6] * 3})
+        rc, out, err = run(["-history", h, BASE, NEW])
+        expect(rc == 1 and err == "", "rc %d %s" % (rc, err))
+        expect("; noise-aware thresholds from %s (8 runs) for 1 comparison, "
+               "none for " % h in out, "settings line:\n" + out)
+        expect("fewer than 5 runs" in out, "too few runs not said")
+        expect("Encode/format=json-8   sec/op" not in out.split(
+            "Improvements")[0], "noisy Encode still a regression:\n" + out)
+        doc = json.loads(run(["-history", h, "-format", "json", BASE,
+                              NEW])[1])
+        expect(doc["settings"]["noise_history"] == h and
+               doc["settings"]["noise_runs"] == 8 and
+               doc["settings"]["noise_alpha"] == 0.005, "json settings")
+        by = {(c["name"], c["unit"]): c for c in doc["comparisons"]}
+        enc = by[("Encode/format=json-8", "sec/op")]
+        expect(enc["verdict"] == "unchanged" and enc["noise"] > 0.2 and
+               enc["noise_runs"] == 8 and enc["change"] < enc["noise"],
+               "Encode with noise: %r" % enc)
+        dec = by[("Decode/format=json-8", "sec/op")]
+        expect(dec["noise"] is None and dec["noise_runs"] == 3 and
+               dec["verdict"] == "improvement", "Decode: %r" % dec)
+        expect(by[("Hash-8", "sec/op")]["noise_runs"] == 0, "absent")
+        # -explain shows the spread, the runs and the bound.
+        out = run(["-history", h, "-explain", "Encode/format=json-8",
+                   BASE, NEW])[1]
+        expect("  noise: " in out and "over 8 runs of " + h in out and
+               "effective threshold: " in out, "explain:\n" + out)
+        out = run(["-history", h, "-explain", "Decode/format=json-8",
+                   BASE, NEW])[1]
+        expect("noise: none: 3 usable runs" in out, "explain:\n" + out)
+        # A quiet history keeps the regression, and the report says so.
+        write_history(h, {"Encode/format=json-8":
+                          [1.41e-6 * (1 + .001 * (i % 3)) for i in range(8)]})
+        rc, out, err = run(["-history", h, BASE, NEW])
+        expect(rc == 1 and "(noise " in out and
+               "from 8 runs)" in out, "quiet history:\n" + out)
+        expect(json.loads(run(["-history", h, "-format", "json", BASE, NEW])[1])
+               ["summary"]["regression"] == 3, "quiet history verdicts")
+        # Every report names it; -noise-alpha is checked; a bad file is 2.
+        for fmt in ("markdown", "junit", "github"):
+            out = report(fmt, ["-history", h])[1]
+            expect("noise 0." in out, "%s lacks the noise:\n%s" % (fmt, out))
+        rc, out, err = run(["-history", h, "-noise-alpha", "2", BASE, NEW])
+        expect(rc == 2 and "noise-alpha" in err, "-noise-alpha 2: %r" % err)
+        rc, out, err = run(["-history", os.path.join(d, "none.jsonl"),
+                            BASE, NEW])
+        expect(rc == 2 and out == "" and "none.jsonl" in err,
+               "missing history: %d %r" % (rc, err))
+        with open(os.path.join(d, "empty.jsonl"), "w"):
+            pass
+        rc, out, err = run(["-history", os.path.join(d, "empty.jsonl"),
+                            BASE, NEW])
+        expect(rc == 2 and out == "" and "no runs" in err,
+               "empty history: %d %r" % (rc, err))
+        # Without -history the report is the one without it.
+        expect("noise" not in run([BASE, NEW])[1], "noise without history")
 
 
 def main():

@@ -844,6 +844,226 @@ test_detectable_power(void **state)
 	done(&run, &a, &b);
 }
 
+/* ---------------------------------------------------------------------- */
+/* The noise-aware threshold. */
+
+/*
+ * History tables of benchmark name (sec/op): run r's one value is
+ * center * exp(x[r]), in a column labelled with the run's number, as
+ * cstat_history_build() labels them.
+ */
+static cstat_tables *
+history_of(const char *name, double center, const double *x, size_t n)
+{
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+	char labels[64][8];
+
+	assert_true(n <= 64);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (size_t r = 0; r < n; r++) {
+		double v = center * exp(x[r]);
+		struct cstat_value val = {v, "sec/op", v, "sec/op"};
+		snprintf(labels[r], sizeof(labels[r]), "%zu", r + 1);
+		struct cstat_result res = {.file = labels[r],
+					   .name = name,
+					   .name_len = strlen(name),
+					   .values = &val,
+					   .nvalues = 1,
+					   .line = 1};
+		assert_int_equal(cstat_builder_add(b, &res), 0);
+	}
+	struct cstat_stats_opts o = {0.05, 0.95, NULL, 1};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	cstat_builder_free(b);
+	return t;
+}
+
+/* Judges base and new again, with the history h (freed here). */
+static void
+rejudge_with(struct run *run, cstat_tables *h)
+{
+	cstat_gate_free(run->g);
+	assert_int_equal(cstat_gate_config_set_history(run->c, h, "h"), 0);
+	cstat_tables_free(h);
+	assert_int_equal(cstat_gate_new(&run->g, run->t, run->c, run->r, false),
+			 0);
+}
+
+/*
+ * The spread and the bound against a hand calculation.  Log run medians
+ * 0, .01, -.01, .02, 0, -.02 have mean 0 and SD sqrt(.001 / 5) = .0141421;
+ * with one tested comparison the bound is the 99.5% quantile of Student's
+ * t with 5 df, 4.032143 (a t table), so the noise is
+ * exp(4.032143 * sqrt 2 * .0141421) - 1 = exp(.0806429) - 1 = .0839838.
+ * A seventh run at +.5 is more than 5 x 1.4826 x MAD (MAD .01) from the
+ * median and is set aside: the same answer.
+ */
+static void
+test_noise_spread(void **state)
+{
+	static const double x[] = {0, .01, -.01, .02, 0, -.02, .5};
+	struct text a = {0}, b = {0};
+	struct rng r = {11};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Fast", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Fast", 10, 100, 1, 0.001, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	const struct cstat_check *k = find(run.g, "Fast", "sec/op");
+	assert_true(isnan(k->noise)); /* no history */
+	assert_int_equal(k->noise_runs, 0);
+	rejudge_with(&run, history_of("Fast", 100e-9, x, 6));
+	k = find(run.g, "Fast", "sec/op");
+	assert_close(k->noise_spread, 0.01414213562373095, 1e-9);
+	assert_int_equal(k->noise_runs, 6);
+	assert_close(k->noise, 0.0839838, 1e-5);
+	rejudge_with(&run, history_of("Fast", 100e-9, x, 7));
+	k = find(run.g, "Fast", "sec/op");
+	assert_int_equal(k->noise_runs, 6);
+	assert_close(k->noise, 0.0839838, 1e-5);
+	/* Higher is better: the worse direction is down, 1 - exp(-.0806429)
+	 * = .0774769. */
+	cstat_gate_free(run.g);
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "better", "sec/op=higher", NULL),
+		0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	k = find(run.g, "Fast", "sec/op");
+	assert_close(k->noise, 0.0774769, 1e-5);
+	done(&run, &a, &b);
+}
+
+/* Fewer than 5 usable runs: no noise-aware threshold; and a benchmark the
+ * history lacks has none either. */
+static void
+test_noise_too_few_runs(void **state)
+{
+	static const double x[] = {0, .01, -.01, .02};
+	struct text a = {0}, b = {0};
+	struct rng r = {12};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Fast", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Fast", 10, 100, 1.2, 0.001, "ns/op");
+	gen(&a, &r, "Other", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Other", 10, 100, 1, 0.001, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	rejudge_with(&run, history_of("Fast", 100e-9, x, 4));
+	const struct cstat_check *k = find(run.g, "Fast", "sec/op");
+	assert_true(isnan(k->noise));
+	assert_true(isnan(k->noise_spread));
+	assert_int_equal(k->noise_runs, 4);
+	assert_int_equal(k->verdict, CSTAT_REGRESSION); /* the 5% decides */
+	k = find(run.g, "Other", "sec/op");
+	assert_true(isnan(k->noise));
+	assert_int_equal(k->noise_runs, 0);
+	done(&run, &a, &b);
+}
+
+/*
+ * The decision uses max(threshold, noise): a +6.5% change regresses
+ * against the 5% threshold alone, not against a noise of 8.4% (the
+ * history of test_noise_spread); a +12% change regresses against both;
+ * and a threshold of 10% still binds when the noise is smaller.
+ */
+static void
+test_noise_decision(void **state)
+{
+	static const double x[] = {0, .01, -.01, .02, 0, -.02};
+	struct text a = {0}, b = {0};
+	struct rng r = {13};
+	struct run run;
+
+	(void)state;
+	gen(&a, &r, "Mid", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Mid", 10, 100, 1.065, 0.001, "ns/op");
+	gen(&a, &r, "Big", 10, 100, 1, 0.001, "ns/op");
+	gen(&b, &r, "Big", 10, 100, 1.12, 0.001, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(find(run.g, "Mid", "sec/op")->verdict,
+			 CSTAT_REGRESSION);
+	assert_int_equal(find(run.g, "Big", "sec/op")->verdict,
+			 CSTAT_REGRESSION);
+
+	/* Two histories in one set of tables: build them together. */
+	cstat_builder *bld;
+	cstat_tables *h;
+	struct cstat_diag d;
+	char labels[6][8];
+	assert_int_equal(cstat_builder_new(&bld, NULL, &d), 0);
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "%zu", i + 1);
+		for (int j = 0; j < 2; j++) {
+			const char *name = j ? "Big" : "Mid";
+			double v = 100e-9 * exp(x[i]);
+			struct cstat_value val = {v, "sec/op", v, "sec/op"};
+			struct cstat_result res = {.file = labels[i],
+						   .name = name,
+						   .name_len = 3,
+						   .values = &val,
+						   .nvalues = 1,
+						   .line = 1};
+			assert_int_equal(cstat_builder_add(bld, &res), 0);
+		}
+	}
+	struct cstat_stats_opts o = {0.05, 0.95, NULL, 1};
+	assert_int_equal(cstat_builder_build(bld, &o, &h), 0);
+	cstat_builder_free(bld);
+	rejudge_with(&run, h);
+	const struct cstat_check *k = find(run.g, "Mid", "sec/op");
+	/* Two tested comparisons: t at .0025 with 5 df is 4.773341, so the
+	 * noise is exp(4.773341 * .02) - 1 = exp(.0954668) - 1 = .1001723. */
+	assert_close(k->noise, 0.1001723, 1e-5);
+	assert_int_equal(k->verdict, CSTAT_UNCHANGED);
+	assert_true(k->change > 0.05 && k->change < k->noise);
+	k = find(run.g, "Big", "sec/op");
+	assert_int_equal(k->verdict, CSTAT_REGRESSION);
+	assert_true(k->change > k->noise);
+	/* The threshold binds when it is the larger. */
+	cstat_gate_free(run.g);
+	assert_int_equal(cstat_gate_config_set(run.c, "threshold", "15%", NULL),
+			 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_int_equal(find(run.g, "Big", "sec/op")->verdict,
+			 CSTAT_UNCHANGED);
+	done(&run, &a, &b);
+}
+
+/* A level shift is not noise: the spread is taken over the runs since the
+ * last change point (a 10% step after run 10 of 20, found by the history's
+ * change-point search). */
+static void
+test_noise_since_change(void **state)
+{
+	double x[20];
+	struct text a = {0}, b = {0};
+	struct rng r = {14};
+	struct run run;
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		x[i] = (i >= 10 ? 0.0953 : 0) + 0.002 * normal(&r);
+	gen(&a, &r, "Step", 10, 110, 1, 0.001, "ns/op");
+	gen(&b, &r, "Step", 10, 110, 1, 0.001, "ns/op");
+	judge(&run, &a, &b, NULL, false);
+	rejudge_with(&run, history_of("Step", 100e-9, x, 20));
+	const struct cstat_check *k = find(run.g, "Step", "sec/op");
+	assert_int_equal(k->noise_runs, 10);
+	assert_true(k->noise_spread < 0.005); /* not the step's 4.8% */
+	/* Removing the history removes the noise. */
+	cstat_gate_free(run.g);
+	assert_int_equal(cstat_gate_config_set_history(run.c, NULL, NULL), 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_true(isnan(find(run.g, "Step", "sec/op")->noise));
+	assert_int_equal(cstat_gate_config_set_history(NULL, NULL, NULL),
+			 CSTAT_EINVAL);
+	done(&run, &a, &b);
+}
+
 int
 main(void)
 {
@@ -863,6 +1083,10 @@ main(void)
 		cmocka_unit_test(test_additive_fallback),
 		cmocka_unit_test(test_threshold_on_interval),
 		cmocka_unit_test(test_detectable_power),
+		cmocka_unit_test(test_noise_spread),
+		cmocka_unit_test(test_noise_too_few_runs),
+		cmocka_unit_test(test_noise_decision),
+		cmocka_unit_test(test_noise_since_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the tools' main paths under valgrind (the unit tests run under it in
-# .ci/run too): every cstat format, cregress's reports and -aa, cstat -v1,
-# and every cbaseline command on a scratch store.  Any memory error or
+# .ci/run too): every cstat format, cregress's reports, -aa and -history,
+# cstat -v1, and every cbaseline command on a scratch store.  Any memory error or
 # definite leak fails (exit 1), naming the command.
 #
 # usage: tests/valgrind-tools.sh BUILD_DIR
@@ -44,6 +44,13 @@ run 0 "$t/cbaseline" list
 run 0 "$t/cbaseline" show main
 run 0 "$t/cbaseline" compare main "$ex/new.txt"
 run 0 "$t/cbaseline" gate main "$ex/new.txt"
+for c in c d e; do
+	run 0 "$t/cbaseline" record -m commit=$c main "$ex/new.txt"
+done
+run 0 "$t/cbaseline" gate main -explain '*' "$ex/new.txt"
+for f in text markdown json junit github; do
+	run 0 "$t/cregress" -history .cstat/history/main.jsonl -format "$f" "$ex/old.txt" "$ex/new.txt"
+done
 run 0 "$t/cbaseline" history main
 run 0 "$t/cbaseline" detect main
 for f in html csv json; do

@@ -44,7 +44,9 @@ static const char usage_text[] =
 	"                          (cstat's flags go before FILES)\n"
 	"  gate NAME FILES...      cregress against baseline NAME (cregress's "
 	"flags and\n"
-	"                          exit codes)\n"
+	"                          exit codes), with history NAME's run-to-run "
+	"noise\n"
+	"                          when it exists (-history OTHER|FILE|none)\n"
 	"  record NAME FILES...    append FILES as a run to history NAME\n"
 	"  history NAME            per benchmark: runs, first, last, median, "
 	"sparkline\n"
@@ -403,6 +405,60 @@ bool_flag(const char *a)
 }
 
 /*
+ * gate's -history VALUE (or -history=VALUE) at argv[*i]: sets *value and
+ * moves *i past it.  @return whether argv[*i] was that flag.
+ */
+static bool
+history_flag(char **argv, int argc, int *i, const char **value)
+{
+	const char *a = argv[*i];
+
+	while (*a == '-')
+		a++;
+	if (strncmp(a, "history", 7) != 0 || (a[7] != '\0' && a[7] != '='))
+		return false;
+	if (a[7] == '=') {
+		*value = a + 8;
+	} else if (*i + 1 < argc) {
+		*value = argv[++*i];
+	} else {
+		return false; /* cregress says the value is missing */
+	}
+	return true;
+}
+
+/*
+ * The history gate hands cregress for its noise-aware thresholds (*out,
+ * malloc'd, or NULL for none): by default the store's history of the
+ * baseline's name when there is one; with -history, "none" for none, the
+ * store's history of that name, or a file.
+ * @return 0 or 2 (reported: a named history that does not exist).
+ */
+static int
+gate_history(struct store *s, const char *name, const char *flag, char **out)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (flag && strcmp(flag, "none") == 0)
+		return 0;
+	if (flag && !store_valid_name(flag)) {
+		*out = strdup(flag); /* a file: cregress reads and reports it */
+		return *out ? 0 : 2;
+	}
+	const char *p = store_path(s, "history", flag ? flag : name, ".jsonl");
+	if (stat(p, &st) != 0) {
+		if (!flag)
+			return 0;
+		fprintf(stderr, "%s: gate: no history %s (%s)\n", PROG, flag,
+			p);
+		return 2;
+	}
+	*out = strdup(p);
+	return *out ? 0 : 2;
+}
+
+/*
  * compare and gate: cstat or cregress with the baseline as the first input.
  * The arguments after NAME are the tool's flags, then FILES.
  */
@@ -410,6 +466,7 @@ static int
 cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 {
 	bool gate = strcmp(cmd, "gate") == 0, strict = false;
+	const char *history = NULL;
 	struct cstat_diag d;
 	cstat_run *base, *cur;
 	int i = 1, rc;
@@ -421,7 +478,7 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	const char *name = argv[1];
 	char *path = strdup(store_path(s, "baselines", name, ".json"));
-	char **args = calloc((size_t)argc + 2, sizeof(char *));
+	char **args = calloc((size_t)argc + 4, sizeof(char *));
 	int na = 0;
 	if (!path || !args)
 		return 2;
@@ -439,6 +496,8 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 			if (!gate)
 				continue; /* ours alone for compare */
 		}
+		if (gate && history_flag(argv, argc, &i, &history))
+			continue;
 		args[na++] = argv[i];
 		if (!strchr(a, '=') && !bool_flag(a) && i + 1 < argc)
 			args[na++] = argv[++i];
@@ -476,6 +535,16 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 		cstat_run_free(cur);
 	}
 	cstat_run_free(base);
+	char *hpath = NULL;
+	if (gate && gate_history(s, name, history, &hpath)) {
+		free(args);
+		free(path);
+		return 2;
+	}
+	if (hpath) {
+		args[na++] = (char *)"-history";
+		args[na++] = hpath;
+	}
 	char *label = malloc(strlen(name) + strlen(path) + 2);
 	if (!label)
 		return 2;
@@ -489,6 +558,7 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	if (!gate && rc == 1)
 		rc = 2;
 	free(label);
+	free(hpath);
 	free(args);
 	free(path);
 	return rc;

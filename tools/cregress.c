@@ -71,6 +71,14 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "The most\n"
 	      "specific rule wins; -explain BENCH shows which one applied.\n"
 	      "\n"
+	      "Noise: -history FILE (a cstat history, one run per line) "
+	      "estimates each\n"
+	      "benchmark's run-to-run spread from its run medians; a "
+	      "regression must then\n"
+	      "also exceed the change a run of the same code stays within "
+	      "(noise-aware\n"
+	      "threshold, at -noise-alpha over all benchmarks).\n"
+	      "\n"
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
@@ -236,6 +244,54 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 }
 
 /* ---------------------------------------------------------------------- */
+/* -history: the run-to-run noise of each benchmark. */
+
+static void
+on_history_warning(void *ctx, const struct cstat_diag *d)
+{
+	char msg[1024];
+
+	(void)ctx;
+	cstat_diag_format(d, msg, sizeof(msg));
+	fprintf(stderr, "%s: warning: %s\n", PROG, msg);
+}
+
+/*
+ * Reads the history at path into tables grouped as the comparison's are
+ * (its columns are its runs) and hands their spreads to the settings.
+ * @return 0 or 2 (reported).
+ */
+static int
+use_history(cstat_gate_config *gc, const char *path,
+	    const struct cstat_builder_opts *bopts)
+{
+	struct cstat_builder_opts hopts = *bopts;
+	struct cstat_diag d;
+	cstat_run **runs = NULL;
+	cstat_tables *t = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	hopts.col = ".file";
+	rc = cstat_history_load(path, &runs, &n, on_history_warning, NULL, &d);
+	if (!rc && n == 0) {
+		fprintf(stderr, "%s: -history %s: no runs in it\n", PROG, path);
+		cstat_history_free(runs, n);
+		return 2;
+	}
+	if (!rc)
+		rc = cstat_history_build(runs, n, &hopts, 0.95, &t, &d);
+	if (!rc)
+		rc = cstat_gate_config_set_history(gc, t, path);
+	if (rc)
+		cli_print_error(PROG, rc, &d);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	return rc ? 2 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
 
 static int
 apply(cstat_gate_config *c, const char *key, const char *value)
@@ -285,7 +341,8 @@ cregress_tool_main(int argc, char **argv)
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *alpha = NULL, *confidence = NULL, *correction = NULL;
 	const char *threshold_on = NULL;
-	const char *config = NULL, *explain = NULL;
+	const char *config = NULL, *explain = NULL, *history = NULL;
+	const char *noise_alpha = NULL;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -317,8 +374,17 @@ cregress_tool_main(int argc, char **argv)
 		{"format", CLI_STRING, &format,
 		 "text|markdown|json|junit|github",
 		 "the report on standard output", "text"},
+		{"history", CLI_STRING, &history, "file",
+		 "a cstat history (.jsonl): also require a regression to "
+		 "exceed each\n    \tbenchmark's run-to-run noise in it "
+		 "(the noise-aware threshold)",
+		 NULL},
 		{"ignore", CLI_STRING, &ignore, "keys",
 		 "ignore variations in keys (as cstat)", NULL},
+		{"noise-alpha", CLI_STRING, &noise_alpha, "α",
+		 "with -history: the chance that a run of the same code "
+		 "exceeds some\n    \tbenchmark's noise-aware threshold",
+		 "0.005"},
 		{"o", CLI_LIST, &outputs, "[FORMAT:]FILE",
 		 "also write a report to FILE, in FORMAT or the one its "
 		 "extension says\n    \t(.txt .md .json .xml); repeatable",
@@ -404,7 +470,8 @@ cregress_tool_main(int argc, char **argv)
 	if ((alpha && apply(gc, "alpha", alpha)) ||
 	    (confidence && apply(gc, "confidence", confidence)) ||
 	    (correction && apply(gc, "correction", correction)) ||
-	    (threshold_on && apply(gc, "threshold_on", threshold_on)))
+	    (threshold_on && apply(gc, "threshold_on", threshold_on)) ||
+	    (noise_alpha && apply(gc, "noise-alpha", noise_alpha)))
 		goto out;
 	for (size_t i = 0; i < thresholds.n; i++)
 		if (apply(gc, "threshold", thresholds.v[i]))
@@ -422,6 +489,8 @@ cregress_tool_main(int argc, char **argv)
 		cli_print_error(PROG, rc, &d);
 		goto out;
 	}
+	if (history && use_history(gc, history, &bopts))
+		goto out;
 	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
 			      (size_t)ninputs);
 	if (!rc)
