@@ -96,10 +96,16 @@ CSTAT_EXPORT size_t cstat_diag_format(const struct cstat_diag *d, char *buf,
  * The label (or the path as typed) becomes the column name (.file).  A path
  * given more than once without a label is told apart as "path#0",
  * "path#1", ...
+ *
+ * cstat also takes "FORMAT:path" and "label=FORMAT:path", where FORMAT is
+ * the name of an input format (cstat_input_format_name()): the input is
+ * read in that format instead of the one its content looks like.  A
+ * prefix that is not a format's name is part of the path.
  */
 struct cstat_input {
-	const char *path;  /* what to open; "-" is standard input */
-	const char *label; /* the .file value */
+	const char *path;   /* what to open; "-" is standard input */
+	const char *label;  /* the .file value */
+	const char *format; /* the input format's name, or NULL: by content */
 };
 
 typedef struct cstat_inputs cstat_inputs;
@@ -118,6 +124,24 @@ CSTAT_EXPORT size_t cstat_inputs_count(const cstat_inputs *in);
 /* Input i (borrowed until cstat_inputs_free), or NULL if i is out of range. */
 CSTAT_EXPORT const struct cstat_input *cstat_inputs_get(const cstat_inputs *in,
 							size_t i);
+
+/*
+ * Reads every input that names no format of its own in format name (as
+ * -input-format does); NULL goes back to choosing by content.
+ * @return 0, or CSTAT_EINVAL when in is NULL or name is no format's name.
+ */
+CSTAT_EXPORT int cstat_inputs_set_format(cstat_inputs *in, const char *name);
+
+/*
+ * The input formats cstat reads, in a fixed order (Go's benchmark text
+ * first): the name -input-format and "FORMAT:path" take, and a title for
+ * people ("Google Benchmark JSON").  docs/formats.md describes each.
+ * @return the count; a name or title, or NULL when i is out of range
+ *         (static strings).
+ */
+CSTAT_EXPORT size_t cstat_input_formats_count(void);
+CSTAT_EXPORT const char *cstat_input_format_name(size_t i);
+CSTAT_EXPORT const char *cstat_input_format_title(size_t i);
 
 /* ------------------------------------------------------------------------
  * Results: what a reader yields.
@@ -190,6 +214,31 @@ CSTAT_EXPORT int cstat_reader_open(cstat_reader *r, const char *path,
 				   const char *label, struct cstat_diag *d);
 
 /*
+ * Starts reading input in: cstat_reader_open() on its path and label, then
+ * cstat_reader_set_format() with its format when it names one.
+ * @return as cstat_reader_open(), or CSTAT_EINVAL.
+ */
+CSTAT_EXPORT int cstat_reader_open_input(cstat_reader *r,
+					 const struct cstat_input *in,
+					 struct cstat_diag *d);
+
+/*
+ * Reads the input just opened in the format called name (see
+ * cstat_input_format_name()) instead of choosing by its content; NULL
+ * chooses by content again.  Call it after opening and before the first
+ * cstat_reader_next().
+ * @return 0; CSTAT_EINVAL for a NULL r or an unknown name; CSTAT_ESTATE
+ *         when no input is open or reading has begun.
+ */
+CSTAT_EXPORT int cstat_reader_set_format(cstat_reader *r, const char *name);
+
+/*
+ * The name of the format the open input is read in ("go", "gbench", ...),
+ * or NULL before the first cstat_reader_next() chose it.  Static.
+ */
+CSTAT_EXPORT const char *cstat_reader_format(const cstat_reader *r);
+
+/*
  * Starts reading the len bytes at data (not copied: they must outlive the
  * reading) under the name label.
  * @return 0 or CSTAT_ENOMEM.
@@ -198,11 +247,17 @@ CSTAT_EXPORT int cstat_reader_open_mem(cstat_reader *r, const char *data,
 				       size_t len, const char *label);
 
 /*
- * Reads on to the next result.
+ * Reads on to the next result.  The input's format is chosen on the first
+ * call (docs/formats.md): a format set with cstat_reader_set_format(), or
+ * the one its first bytes show, or Go's benchmark text.
  * @return 1 with *res set; 0 at the end of the file; CSTAT_ESYNTAX for a
- *         malformed line, described in d ("missing units", ...), after which
- *         reading may go on; CSTAT_EIO or CSTAT_EISDIR (fatal, described in
- *         d); CSTAT_ENOMEM; CSTAT_ESTATE when no file is open.
+ *         malformed line or a warning, described in d ("missing units",
+ *         "benchmark X: error_occurred; skipped", "FILE: no benchmark
+ *         results in this ... input"), after which reading may go on;
+ *         CSTAT_EFORMAT (fatal: JSON that is no format cstat reads, a
+ *         truncated or malformed file of a known format), CSTAT_EIO or
+ *         CSTAT_EISDIR (fatal, described in d); CSTAT_ENOMEM; CSTAT_ESTATE
+ *         when no file is open or a fatal error ended it.
  */
 CSTAT_EXPORT int cstat_reader_next(cstat_reader *r,
 				   const struct cstat_result **res,

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "cstat-private.h"
+#include "readers/readers.h"
 
 struct cstat_inputs {
 	struct cstat_input *items;
 	size_t n;
+	bool *own; /* whether input i named its format ("FORMAT:path") */
 	struct cstat__arena arena;
 };
 
@@ -25,7 +27,35 @@ cstat_inputs_free(cstat_inputs *in)
 		return;
 	cstat__arena_release(&in->arena);
 	free(in->items);
+	free(in->own);
 	free(in);
+}
+
+/*
+ * Splits "FORMAT:path" when FORMAT is an input format's name (anything
+ * else before a colon is part of the path, as in "C:/x" or "a:b.txt").
+ * @return whether it did.
+ */
+static bool
+format_prefix(struct cstat_input *it)
+{
+	const char *colon = strchr(it->path, ':');
+
+	if (!colon || colon == it->path || (size_t)(colon - it->path) > 31)
+		return false;
+
+	char name[32];
+
+	memcpy(name, it->path, (size_t)(colon - it->path));
+	name[colon - it->path] = '\0';
+
+	const struct cstat__format *f = cstat__format_named(name);
+
+	if (!f)
+		return false;
+	it->format = f->name;
+	it->path = colon + 1;
+	return true;
 }
 
 int
@@ -34,6 +64,8 @@ cstat_inputs_new(cstat_inputs **out, const char *const *args, size_t n)
 	cstat_inputs *in;
 	bool *labelled = NULL;
 
+	if (!out)
+		return CSTAT_EINVAL;
 	*out = NULL;
 	if (n == 0 || !args)
 		return CSTAT_EINVAL;
@@ -45,8 +77,9 @@ cstat_inputs_new(cstat_inputs **out, const char *const *args, size_t n)
 		return CSTAT_ENOMEM;
 	cstat__arena_init(&in->arena);
 	in->items = calloc(n, sizeof(*in->items));
+	in->own = calloc(n, sizeof(*in->own));
 	labelled = calloc(n, sizeof(*labelled));
-	if (!in->items || !labelled)
+	if (!in->items || !in->own || !labelled)
 		goto out_nomem;
 	in->n = n;
 	for (size_t i = 0; i < n; i++) {
@@ -62,13 +95,17 @@ cstat_inputs_new(cstat_inputs **out, const char *const *args, size_t n)
 			in->items[i].label = args[i];
 			in->items[i].path = args[i];
 		}
+		in->own[i] = format_prefix(&in->items[i]);
+		if (in->own[i] && !labelled[i])
+			in->items[i].label = in->items[i].path;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (labelled[i])
 			continue;
 		size_t count = 0, index = 0;
 		for (size_t j = 0; j < n; j++) {
-			if (labelled[j] || strcmp(args[j], args[i]) != 0)
+			if (labelled[j] ||
+			    strcmp(in->items[j].path, in->items[i].path) != 0)
 				continue;
 			if (j < i)
 				index++;
@@ -76,11 +113,11 @@ cstat_inputs_new(cstat_inputs **out, const char *const *args, size_t n)
 		}
 		if (count < 2)
 			continue;
-		size_t len = strlen(args[i]) + 24;
+		size_t len = strlen(in->items[i].path) + 24;
 		char *s = cstat__arena_alloc(&in->arena, len);
 		if (!s)
 			goto out_nomem;
-		snprintf(s, len, "%s#%zu", args[i], index);
+		snprintf(s, len, "%s#%zu", in->items[i].path, index);
 		in->items[i].label = s;
 	}
 	free(labelled);
@@ -105,4 +142,17 @@ cstat_inputs_get(const cstat_inputs *in, size_t i)
 	if (!in || i >= in->n)
 		return NULL;
 	return &in->items[i];
+}
+
+int
+cstat_inputs_set_format(cstat_inputs *in, const char *name)
+{
+	const struct cstat__format *f = NULL;
+
+	if (!in || (name && !(f = cstat__format_named(name))))
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < in->n; i++)
+		if (!in->own[i])
+			in->items[i].format = f ? f->name : NULL;
+	return 0;
 }

@@ -245,8 +245,7 @@ parse_main(void *arg)
 	for (size_t i = 0; i < cstat_inputs_count(p->in) && !rc; i++) {
 		const struct cstat_input *input = cstat_inputs_get(p->in, i);
 		struct cstat_diag d;
-		int fatal =
-			cstat_reader_open(p->r, input->path, input->label, &d);
+		int fatal = cstat_reader_open_input(p->r, input, &d);
 
 		while (!fatal && !rc) {
 			const struct cstat_result *res = NULL;
@@ -524,7 +523,7 @@ read_serial(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
 {
 	for (size_t i = 0; i < cstat_inputs_count(in); i++) {
 		const struct cstat_input *input = cstat_inputs_get(in, i);
-		int rc = cstat_reader_open(r, input->path, input->label, d);
+		int rc = cstat_reader_open_input(r, input, d);
 		if (rc)
 			return rc;
 		for (;;) {

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "cstat-private.h"
-#include "store.h"
 #include "numfmt.h"
+#include "readers/readers.h"
 #include "units.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -54,8 +54,15 @@ struct cstat_reader {
 	bool eof;
 	const char *mem; /* open_mem: the whole input, not owned */
 	size_t mem_len, mem_pos;
-	char *owned_mem; /* a cstat run file, converted to text */
-	bool sniffed;	 /* the input's format was looked at */
+	bool sniffed; /* the input's format was chosen */
+	/* The input's format when it is not Go text (readers/), its state,
+	 * and the queue it fills; forced is what set_format() asked for. */
+	const struct cstat__format *fmt, *forced;
+	void *fmt_state;
+	struct cstat__rq *q;
+	bool fed_end;	       /* the format was told the input ended */
+	unsigned long results; /* results handed out from this input */
+	bool warned_empty;
 	char *buf;
 	size_t buf_len, buf_cap, buf_pos;
 	char *path;
@@ -122,9 +129,14 @@ reader_close(cstat_reader *r)
 	r->own_fd = false;
 	r->is_open = false;
 	r->mem = NULL;
-	free(r->owned_mem);
-	r->owned_mem = NULL;
 	r->sniffed = false;
+	if (r->fmt && r->fmt_state && r->fmt->release)
+		r->fmt->release(r->fmt_state);
+	free(r->fmt_state);
+	r->fmt_state = NULL;
+	r->fmt = r->forced = NULL;
+	if (r->q)
+		cstat__rq_clear(r->q);
 	free(r->path);
 	free(r->label);
 	r->path = r->label = NULL;
@@ -136,6 +148,7 @@ cstat_reader_free(cstat_reader *r)
 	if (!r)
 		return;
 	reader_close(r);
+	cstat__rq_free(r->q);
 	for (size_t i = 0; i < r->nconfig; i++)
 		free(r->config[i].value);
 	free(r->config);
@@ -168,6 +181,9 @@ reader_reset(cstat_reader *r, const char *path, const char *label)
 	r->eof = false;
 	r->buf_len = r->buf_pos = 0;
 	r->npending = r->pending_pos = 0;
+	r->fed_end = false;
+	r->results = 0;
+	r->warned_empty = false;
 	r->is_open = true;
 	return 0;
 }
@@ -202,6 +218,20 @@ cstat_reader_open(cstat_reader *r, const char *path, const char *label,
 	r->fd = fd;
 	r->own_fd = fd > 0;
 	return 0;
+}
+
+int
+cstat_reader_open_input(cstat_reader *r, const struct cstat_input *in,
+			struct cstat_diag *d)
+{
+	if (!r || !in || !in->path)
+		return CSTAT_EINVAL;
+
+	int rc = cstat_reader_open(r, in->path, in->label, d);
+
+	if (!rc && in->format)
+		rc = cstat_reader_set_format(r, in->format);
+	return rc;
 }
 
 int
@@ -741,6 +771,35 @@ intern_str(cstat_reader *r, const char *s, size_t len)
 	return cstat__strtab_str(&r->strs, id);
 }
 
+/* Adds metadata key = val for the unit u, queueing an error when the
+ * unit already has another value for it. */
+static int
+add_unit_meta(cstat_reader *r, const struct unit_entry *u, const char *k,
+	      size_t klen, const char *v, size_t vlen)
+{
+	const char *key = intern_str(r, k, klen);
+	const char *val = intern_str(r, v, vlen);
+	size_t i;
+
+	if (!key || !val)
+		return CSTAT_ENOMEM;
+	for (i = 0; i < r->nmeta; i++)
+		if (r->meta[i].tidy_unit == u->tidy && r->meta[i].key == key)
+			break;
+	if (i < r->nmeta) {
+		if (r->meta[i].value != val)
+			queue_error(r,
+				    "metadata %s of unit %s already set to %s",
+				    key, u->orig, r->meta[i].value);
+		return 0;
+	}
+	if (cstat__grow((void **)&r->meta, &r->meta_cap, r->nmeta + 1,
+			sizeof(*r->meta)))
+		return CSTAT_ENOMEM;
+	r->meta[r->nmeta++] = (struct unit_meta){u->tidy, key, val};
+	return 0;
+}
+
 /* Parses the rest of a "Unit" line, queueing any errors. */
 static int
 parse_unit_line(cstat_reader *r, const char *p, const char *end)
@@ -767,28 +826,10 @@ parse_unit_line(cstat_reader *r, const char *p, const char *end)
 			queue_error(r, "expected key=value");
 			continue;
 		}
-		const char *key = intern_str(r, f, (size_t)(eq - f));
-		const char *val =
-			intern_str(r, eq + 1, flen - (size_t)(eq - f) - 1);
-		if (!key || !val)
-			return CSTAT_ENOMEM;
-		size_t i;
-		for (i = 0; i < r->nmeta; i++)
-			if (r->meta[i].tidy_unit == u->tidy &&
-			    r->meta[i].key == key)
-				break;
-		if (i < r->nmeta) {
-			if (r->meta[i].value != val)
-				queue_error(r,
-					    "metadata %s of unit %s already "
-					    "set to %s",
-					    key, u->orig, r->meta[i].value);
-			continue;
-		}
-		if (cstat__grow((void **)&r->meta, &r->meta_cap, r->nmeta + 1,
-				sizeof(*r->meta)))
-			return CSTAT_ENOMEM;
-		r->meta[r->nmeta++] = (struct unit_meta){u->tidy, key, val};
+		rc = add_unit_meta(r, u, f, (size_t)(eq - f), eq + 1,
+				   flen - (size_t)(eq - f) - 1);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -906,62 +947,358 @@ fill_config_view(cstat_reader *r)
 	return 0;
 }
 
+/* Whether c is white space before the first token of an input. */
+static bool
+lead_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The input's first bytes after a UTF-8 byte order mark: the buffer
+ * filled until it holds CSTAT__SNIFF_BYTES or the whole input. */
+static int
+input_head(cstat_reader *r, const char **data, size_t *len, bool *whole,
+	   struct cstat_diag *d)
+{
+	if (r->mem) {
+		*data = r->mem;
+		*len = r->mem_len;
+		*whole = true;
+	} else {
+		while (!r->eof && r->buf_len < CSTAT__SNIFF_BYTES) {
+			int rc = fill(r, d);
+			if (rc)
+				return rc;
+		}
+		*data = r->buf;
+		*len = r->buf_len;
+		*whole = r->eof;
+	}
+	if (*len >= 3 && memcmp(*data, "\xef\xbb\xbf", 3) == 0) {
+		*data += 3;
+		*len -= 3;
+	}
+	return 0;
+}
+
+/* Starts reading the input in format f: its state and queue. */
+static int
+start_format(cstat_reader *r, const struct cstat__format *f)
+{
+	r->fmt = f;
+	if (!r->q && cstat__rq_new(&r->q))
+		return CSTAT_ENOMEM;
+	cstat__rq_clear(r->q);
+	cstat__rq_set_label(r->q, r->label);
+	r->fmt_state = calloc(1, f->state_size ? f->state_size : 1);
+	return r->fmt_state ? 0 : CSTAT_ENOMEM;
+}
+
 /*
- * Looks at the start of the input: a cstat run file (a baseline or a
- * history, JSON beginning with '{') is read whole and converted into Go
- * benchmark text, which is then read as any input.  Anything else is read
- * as it is, from what was already buffered.
+ * Chooses the input's format: the one set_format() asked for, or the one
+ * that claims the input's first bytes, or Go text.  JSON that no format
+ * claims is refused rather than read as text that holds no benchmarks.
  */
 static int
 sniff(cstat_reader *r, struct cstat_diag *d)
 {
-	const char *data;
-	size_t len;
+	const char *head;
+	size_t len, i = 0;
+	bool whole;
 	int rc;
 
 	r->sniffed = true;
-	if (r->mem) {
-		data = r->mem;
-		len = r->mem_len;
-	} else {
-		/* Fill the buffer until a non-space byte shows. */
-		for (;;) {
-			size_t i = 0;
-			while (i < r->buf_len &&
-			       (r->buf[i] == ' ' || r->buf[i] == '\t' ||
-				r->buf[i] == '\n' || r->buf[i] == '\r'))
-				i++;
-			if (i < r->buf_len || r->eof)
-				break;
-			rc = fill(r, d);
-			if (rc)
-				return rc;
-		}
-		size_t i = 0;
-		while (i < r->buf_len &&
-		       (r->buf[i] == ' ' || r->buf[i] == '\t' ||
-			r->buf[i] == '\n' || r->buf[i] == '\r'))
-			i++;
-		if (i == r->buf_len || r->buf[i] != '{')
-			return 0;
-		while (!r->eof) {
-			rc = fill(r, d);
-			if (rc)
-				return rc;
-		}
-		data = r->buf;
-		len = r->buf_len;
-	}
-	char *text;
-	size_t tlen;
-	rc = cstat__store_sniff(data, len, r->label, &text, &tlen, d);
-	if (rc <= 0)
+	if (r->forced)
+		return r->forced->feed ? start_format(r, r->forced) : 0;
+	rc = input_head(r, &head, &len, &whole, d);
+	if (rc)
 		return rc;
-	r->owned_mem = text;
-	r->mem = text;
-	r->mem_len = tlen;
-	r->mem_pos = 0;
+	while (i < len && lead_space(head[i]))
+		i++;
+
+	size_t n = len - i < CSTAT__SNIFF_BYTES ? len - i : CSTAT__SNIFF_BYTES;
+	const struct cstat__format *f =
+		cstat__format_sniff(head + i, n, whole && n == len - i);
+
+	if (f)
+		return start_format(r, f);
+	if (i < len && head[i] == '{') {
+		char list[400];
+
+		cstat__format_list(true, list, sizeof(list));
+		cstat__diag_set(d, r->label, 0, 0,
+				"%s: JSON, but not a format cstat reads "
+				"(expected %s)",
+				r->label, list);
+		return CSTAT_EFORMAT;
+	}
 	return 0;
+}
+
+/* The input's next bytes for a format: what the buffer holds, then more
+ * of the file; *len 0 at the end. */
+static int
+next_chunk(cstat_reader *r, const char **data, size_t *len,
+	   struct cstat_diag *d)
+{
+	if (r->mem) {
+		*data = r->mem + r->mem_pos;
+		*len = r->mem_len - r->mem_pos;
+		r->mem_pos = r->mem_len;
+		return 0;
+	}
+	if (r->buf_pos == r->buf_len && !r->eof) {
+		r->buf_pos = r->buf_len = 0;
+		int rc = fill(r, d);
+		if (rc)
+			return rc;
+	}
+	*data = r->buf + r->buf_pos;
+	*len = r->buf_len - r->buf_pos;
+	r->buf_pos = r->buf_len;
+	return 0;
+}
+
+/* Feeds the format until its queue holds something or the input ends. */
+static int
+feed_format(cstat_reader *r, struct cstat_diag *d)
+{
+	bool first = r->mem ? r->mem_pos == 0 : r->buf_pos == 0;
+
+	while (!cstat__rq_pending(r->q) && !r->fed_end) {
+		const char *data;
+		size_t len;
+		int rc = next_chunk(r, &data, &len, d);
+
+		if (rc)
+			return rc;
+		/* The byte order mark is the reader's business. */
+		if (first && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+			data += 3;
+			len -= 3;
+		}
+		first = false;
+		if (len == 0 && !(r->mem ? r->mem_pos >= r->mem_len : r->eof))
+			continue;
+		if (len == 0)
+			r->fed_end = true;
+		rc = r->fmt->feed(r->fmt_state, r->q, len ? data : NULL, len);
+		if (rc)
+			return rc;
+		if (cstat__rq_failed(r->q) && !r->fed_end) {
+			r->fed_end = true;
+			r->eof = true;
+		}
+	}
+	return 0;
+}
+
+/* Fills in the current result from the reader's state. */
+static int
+finish_result(cstat_reader *r, const struct cstat_result **res)
+{
+	if (fill_config_view(r))
+		return CSTAT_ENOMEM;
+	r->result.file = r->label;
+	r->result.name = r->name;
+	r->result.config = r->config_view;
+	r->result.nconfig = r->nconfig;
+	r->result.config_text = r->config_text.data;
+	r->result.config_text_len = r->config_text.len;
+	r->result.config_version = r->config_version;
+	r->result.values = r->values;
+	r->result.line = r->line;
+	r->results++;
+	*res = &r->result;
+	return 1;
+}
+
+/*
+ * One line of Go benchmark text.
+ * @return 1 with a result, 0 for a line that holds none, CSTAT_ESYNTAX
+ *         when errors were queued, or another negative error.
+ */
+static int
+go_line(cstat_reader *r, const char *line, size_t len,
+	const struct cstat_result **res)
+{
+	int rc;
+
+	if (len >= 9 && memcmp(line, "Benchmark", 9) == 0) {
+		rc = parse_benchmark(r, line, len);
+		if (rc <= 0)
+			return rc;
+		return finish_result(r, res);
+	}
+	if (len >= 4 && line[0] == 'U') {
+		const char *p = line, *f;
+		size_t flen;
+		bool sep;
+		split_field(&p, line + len, &f, &flen, &sep);
+		if (flen == 4 && memcmp(f, "Unit", 4) == 0) {
+			rc = parse_unit_line(r, p, line + len);
+			if (rc)
+				return rc;
+			return r->npending ? CSTAT_ESYNTAX : 0;
+		}
+	}
+
+	size_t klen, vlen;
+	const char *val;
+
+	if (parse_key_value(line, len, &klen, &val, &vlen))
+		return set_config(r, line, klen, val, vlen);
+	return 0;
+}
+
+/* A result a format found: its name and values, units tidied. */
+static int
+format_result(cstat_reader *r, const struct cstat__rq_item *it,
+	      const struct cstat_result **res)
+{
+	if (cstat__grow((void **)&r->name, &r->name_cap, it->a_len + 1, 1) ||
+	    cstat__grow((void **)&r->values, &r->values_cap, it->nvalues + 1,
+			sizeof(*r->values)))
+		return CSTAT_ENOMEM;
+	memcpy(r->name, it->a, it->a_len + 1);
+	r->result.name_len = it->a_len;
+	for (size_t i = 0; i < it->nvalues; i++) {
+		const struct unit_entry *u;
+		int rc = intern_unit(r, it->values[i].unit,
+				     strlen(it->values[i].unit), &u);
+		if (rc)
+			return rc;
+
+		struct cstat_value *v = &r->values[i];
+		double val = it->values[i].value, tidy = val * u->factor;
+
+		v->value = tidy == val ? val : tidy;
+		v->unit = tidy == val ? u->orig : u->tidy;
+		v->orig_value = val;
+		v->orig_unit = u->orig;
+	}
+	r->result.nvalues = it->nvalues;
+	return finish_result(r, res);
+}
+
+/* Sets a configuration key from a format, unless it already has that
+ * value (a new value is a new configuration for the builder). */
+static int
+format_config(cstat_reader *r, const char *key, const char *val)
+{
+	size_t klen = strlen(key), vlen = strlen(val);
+
+	for (size_t i = 0; i < r->nconfig; i++)
+		if (strlen(r->config[i].key) == klen &&
+		    memcmp(r->config[i].key, key, klen) == 0)
+			return strcmp(r->config[i].value, val) == 0
+				       ? 0
+				       : set_config(r, key, klen, val, vlen);
+	return set_config(r, key, klen, val, vlen);
+}
+
+/* Returns the first queued error of the current line. */
+static int
+first_pending(cstat_reader *r, struct cstat_diag *d)
+{
+	if (d)
+		*d = r->pending[0];
+	r->pending_pos = 1;
+	return CSTAT_ESYNTAX;
+}
+
+/*
+ * One item a format queued.
+ * @return as cstat_reader_next().
+ */
+static int
+format_item(cstat_reader *r, const struct cstat__rq_item *it,
+	    const struct cstat_result **res, struct cstat_diag *d)
+{
+	const struct unit_entry *u;
+	int rc;
+
+	r->line = it->line;
+	switch (it->kind) {
+	case CSTAT__RQ_CONFIG:
+		return format_config(r, it->a, it->b);
+	case CSTAT__RQ_RESULT:
+		return format_result(r, it, res);
+	case CSTAT__RQ_UNIT_META:
+		rc = intern_unit(r, it->a, strlen(it->a), &u);
+		if (!rc)
+			rc = add_unit_meta(r, u, it->b, strlen(it->b), it->c,
+					   strlen(it->c));
+		if (rc)
+			return rc;
+		return r->npending ? first_pending(r, d) : 0;
+	case CSTAT__RQ_TEXT:
+		rc = go_line(r, it->a, it->a_len, res);
+		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
+	case CSTAT__RQ_WARN:
+		cstat__diag_set(d, r->label, it->line, 0, "%s", it->a);
+		return CSTAT_ESYNTAX;
+	case CSTAT__RQ_FAIL:
+		if (it->line)
+			cstat__diag_set(d, r->label, it->line, it->column, "%s",
+					it->a);
+		else
+			cstat__diag_set(d, r->label, 0, 0, "%s: %s", r->label,
+					it->a);
+		r->is_open = false;
+		return it->code ? it->code : CSTAT_EFORMAT;
+	}
+	return 0;
+}
+
+/*
+ * The warning for an input that held no results, when one is due: every
+ * format but Go text, and Go text on standard input (a pipe from a build
+ * that failed).  An empty Go text file stays silent, as in benchstat.
+ */
+static int
+warn_empty(cstat_reader *r, struct cstat_diag *d)
+{
+	if (r->results || r->warned_empty)
+		return 0;
+	r->warned_empty = true;
+	if (r->fmt)
+		cstat__diag_set(d, r->label, 0, 0,
+				"%s: no benchmark results in this %s input",
+				r->label, r->fmt->title);
+	else if (strcmp(r->path, "-") == 0)
+		cstat__diag_set(d, r->label, 0, 0,
+				"%s: standard input held no benchmark results",
+				r->label);
+	else
+		return 0;
+	return CSTAT_ESYNTAX;
+}
+
+/* cstat_reader_next() for an input a format reads. */
+static int
+next_from_format(cstat_reader *r, const struct cstat_result **res,
+		 struct cstat_diag *d)
+{
+	for (;;) {
+		struct cstat__rq_item it;
+		int rc = cstat__rq_take(r->q, &it);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			cstat__rq_clear(r->q);
+			if (r->fed_end)
+				return warn_empty(r, d);
+			rc = feed_format(r, d);
+			if (rc)
+				return rc;
+			continue;
+		}
+		rc = format_item(r, &it, res, d);
+		if (rc)
+			return rc;
+	}
 }
 
 int
@@ -988,62 +1325,47 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 		return CSTAT_ESTATE;
 	if (!r->sniffed) {
 		rc = sniff(r, d);
-		if (rc)
+		if (rc) {
+			/* The input cannot be read at all: it is over. */
+			r->is_open = false;
 			return rc;
+		}
 	}
+	if (r->fmt)
+		return next_from_format(r, res, d);
 	for (;;) {
 		rc = next_line(r, &line, &len, d);
-		if (rc <= 0)
+		if (rc < 0)
 			return rc;
+		if (rc == 0)
+			return warn_empty(r, d);
 		r->line++;
-		if (len >= 9 && memcmp(line, "Benchmark", 9) == 0) {
-			rc = parse_benchmark(r, line, len);
-			if (rc == 0)
-				continue;
-			if (rc == CSTAT_ESYNTAX)
-				break;
-			if (rc < 0)
-				return rc;
-			if (fill_config_view(r))
-				return CSTAT_ENOMEM;
-			r->result.file = r->label;
-			r->result.name = r->name;
-			r->result.config = r->config_view;
-			r->result.nconfig = r->nconfig;
-			r->result.config_text = r->config_text.data;
-			r->result.config_text_len = r->config_text.len;
-			r->result.config_version = r->config_version;
-			r->result.values = r->values;
-			r->result.line = r->line;
-			*res = &r->result;
-			return 1;
-		}
-		if (len >= 4 && line[0] == 'U') {
-			const char *p = line, *f;
-			size_t flen;
-			bool sep;
-			split_field(&p, line + len, &f, &flen, &sep);
-			if (flen == 4 && memcmp(f, "Unit", 4) == 0) {
-				rc = parse_unit_line(r, p, line + len);
-				if (rc)
-					return rc;
-				if (r->npending)
-					break;
-				continue;
-			}
-		}
-		size_t klen, vlen;
-		const char *val;
-		if (parse_key_value(line, len, &klen, &val, &vlen)) {
-			rc = set_config(r, line, klen, val, vlen);
-			if (rc)
-				return rc;
-		}
+		rc = go_line(r, line, len, res);
+		if (rc == 0)
+			continue;
+		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
 	}
-	if (d)
-		*d = r->pending[0];
-	r->pending_pos = 1;
-	return CSTAT_ESYNTAX;
+}
+
+int
+cstat_reader_set_format(cstat_reader *r, const char *name)
+{
+	const struct cstat__format *f = NULL;
+
+	if (!r || !r->is_open || r->sniffed)
+		return r ? CSTAT_ESTATE : CSTAT_EINVAL;
+	if (name && !(f = cstat__format_named(name)))
+		return CSTAT_EINVAL;
+	r->forced = f;
+	return 0;
+}
+
+const char *
+cstat_reader_format(const cstat_reader *r)
+{
+	if (!r || !r->sniffed)
+		return NULL;
+	return r->fmt ? r->fmt->name : "go";
 }
 
 const char *

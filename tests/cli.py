@@ -146,6 +146,45 @@ def test_empty_inputs():
         expect(rc == 0 and out == "" and err == "", "empty file")
 
 
+def test_never_silent():
+    # docs/formats.md, "Never silent".  Standard input that held no
+    # benchmark results (a pipe from a failed build) gets a warning naming
+    # it, and the table still prints.
+    rc, out, err = run([A, "-"], stdin=b"")
+    expect(rc == 0 and "a.txt" in out, "rc %d: %s" % (rc, out))
+    expect(err == "-: standard input held no benchmark results\n", err)
+    rc, out, err = run([A, "new=-"], stdin=b"ok  \tpkg\t0.1s\n")
+    expect(err == "new: standard input held no benchmark results\n", err)
+    with tempfile.TemporaryDirectory() as d:
+        # JSON that is no format cstat reads: exit 1, nothing on stdout,
+        # the file and the formats it could have been named.
+        p = os.path.join(d, "new.json")
+        with open(p, "w") as f:
+            f.write('{"Time": 1, "unknown": [1, 2]}\n')
+        rc, out, err = run([A, p])
+        expect(rc == 1 and out == "", "rc %d: %r" % (rc, out))
+        expect(err.startswith("cstat: %s: JSON, but not a format cstat "
+                              "reads (expected " % p), err)
+        # -input-format takes the formats' names, and lists them when
+        # given another; NAME:path forces one input.
+        rc, out, err = run(["-input-format", "nosuch", A])
+        expect(rc == 2 and out == "" and
+               err.startswith("cstat: -input-format must be one of go, "),
+               "rc %d: %r" % (rc, err))
+        # (Read as Go text it holds no benchmarks: a file stays silent,
+        # as in benchstat.)
+        rc, out, err = run(["-input-format", "go", A, p])
+        expect(rc == 0 and "a.txt" in out and err == "",
+               "forced go: rc %d %r" % (rc, err))
+        rc, out, err = run([A, "go:" + p])
+        expect(rc == 0 and "a.txt" in out and err == "",
+               "go:path: rc %d %r" % (rc, err))
+    # -h lists every input format by name.
+    rc, out, err = run(["-h"])
+    expect("Input formats" in out and "\n  go " in out and
+           "\n  cstat " in out and "-v1" in out, out)
+
+
 def write_pair(d, a_text, b_text):
     for name, text in (("a.txt", a_text), ("b.txt", b_text)):
         with open(os.path.join(d, name), "w") as f:

@@ -130,7 +130,7 @@ read_run(char **args, int n, bool first_only, cstat_run **out)
 	for (size_t i = 0; !rc && i < cstat_inputs_count(in); i++) {
 		const struct cstat_input *inp = cstat_inputs_get(in, i);
 		const struct cstat_result *res;
-		rc = cstat_reader_open(r, inp->path, inp->label, &d);
+		rc = cstat_reader_open_input(r, inp, &d);
 		while (!rc && (rc = cstat_reader_next(r, &res, &d)) != 0) {
 			if (rc == CSTAT_ESYNTAX) {
 				if (!first_only)

@@ -173,3 +173,31 @@ cli_print_error(const char *prog, int rc, const struct cstat_diag *d)
 	else
 		cli_print_diag(prog, d);
 }
+
+int
+cli_input_format(const char *prog, cstat_inputs *in, const char *name)
+{
+	if (!name || !*name || cstat_inputs_set_format(in, name) == 0)
+		return 0;
+	fprintf(stderr, "%s: -input-format must be one of", prog);
+	for (size_t i = 0; i < cstat_input_formats_count(); i++)
+		fprintf(stderr, "%s%s", i ? ", " : " ",
+			cstat_input_format_name(i));
+	fputc('\n', stderr);
+	return 2;
+}
+
+void
+cli_print_input_formats(void *fp)
+{
+	FILE *out = fp;
+
+	fputs("Input formats (chosen by each input's content; -input-format "
+	      "NAME, or\nNAME:file for one input, reads it as NAME; "
+	      "docs/formats.md):\n",
+	      out);
+	for (size_t i = 0; i < cstat_input_formats_count(); i++)
+		fprintf(out, "  %-10s %s\n", cstat_input_format_name(i),
+			cstat_input_format_title(i));
+	fputc('\n', out);
+}

@@ -54,6 +54,19 @@ void cli_print_diag(const char *prog, const struct cstat_diag *d);
  * NULL or rc is CSTAT_ENOMEM (nothing was described). */
 void cli_print_error(const char *prog, int rc, const struct cstat_diag *d);
 
+typedef struct cstat_inputs cstat_inputs;
+
+/*
+ * Applies -input-format NAME to every input that names no format of its
+ * own (NULL or "": choose by content).
+ * @return 0, or 2 after printing "PROG: -input-format must be one of ..."
+ *         for a name that is no format's.
+ */
+int cli_input_format(const char *prog, cstat_inputs *in, const char *name);
+
+/* Prints the input formats, a line each, for a usage text. */
+void cli_print_input_formats(void *fp);
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

@@ -82,6 +82,8 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
+	fputc('\n', out);
+	cli_print_input_formats(out);
 }
 
 static void
@@ -209,7 +211,7 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 	struct cstat_diag d;
 	struct seen s = {0};
 	const struct cstat_result *res;
-	int rc = cstat_reader_open(r, in->path, in->label, &d);
+	int rc = cstat_reader_open_input(r, in, &d);
 
 	if (rc) {
 		cli_print_diag(PROG, &d);
@@ -342,7 +344,7 @@ cregress_tool_main(int argc, char **argv)
 	const char *alpha = NULL, *confidence = NULL, *correction = NULL;
 	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL, *history = NULL;
-	const char *noise_alpha = NULL;
+	const char *noise_alpha = NULL, *input_format = "";
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -381,6 +383,10 @@ cregress_tool_main(int argc, char **argv)
 		 NULL},
 		{"ignore", CLI_STRING, &ignore, "keys",
 		 "ignore variations in keys (as cstat)", NULL},
+		{"input-format", CLI_STRING, &input_format, "name",
+		 "read inputs in this format instead of choosing by content "
+		 "(see below)",
+		 NULL},
 		{"noise-alpha", CLI_STRING, &noise_alpha, "α",
 		 "with -history: the chance that a run of the same code "
 		 "exceeds some\n    \tbenchmark's noise-aware threshold",
@@ -499,6 +505,8 @@ cregress_tool_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		goto out;
 	}
+	if (cli_input_format(PROG, inputs, input_format))
+		goto out;
 	if (aa) {
 		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))
 			goto out;

@@ -40,6 +40,7 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "\n"
 	      "An input is a file, \"-\" for standard input, or label=file to "
 	      "name its column.\n"
+	      "cstat -v1 is the pre-2023 benchstat (docs/v1.md).\n"
 	      "\n"
 	      "Exit status: 0 success; 1 an input could not be read; 2 a usage "
 	      "error or a\n"
@@ -48,6 +49,8 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
+	fputc('\n', out);
+	cli_print_input_formats(out);
 }
 
 static void
@@ -81,7 +84,7 @@ cstat_tool_main(int argc, char **argv)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
-	const char *stats = "";
+	const char *stats = "", *input_format = "";
 	double alpha = 0.05, confidence = 0.95;
 	bool samples = false;
 	const struct cli_flag flags[] = {
@@ -103,6 +106,10 @@ cstat_tool_main(int argc, char **argv)
 		 "\"text\""},
 		{"ignore", CLI_STRING, &ignore, "keys",
 		 "ignore variations in keys", NULL},
+		{"input-format", CLI_STRING, &input_format, "name",
+		 "read inputs in this format instead of choosing by content "
+		 "(see below)",
+		 NULL},
 		{"samples", CLI_BOOL, &samples, NULL,
 		 "with -format json, list every value", NULL},
 		{"stats", CLI_STRING, &stats, "list",
@@ -193,6 +200,9 @@ cstat_tool_main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	status = cli_input_format(PROG, inputs, input_format);
+	if (status)
+		goto out;
 	rc = cstat_builder_read(builder, reader, inputs, read_threads(),
 				on_syntax, NULL, &d);
 	if (rc) {

@@ -1,0 +1,96 @@
+/*
+ * formats.c - the table of input formats, and choosing one by content.
+ *
+ * Every format cstat reads has one entry here; -input-format, the lists in
+ * messages and in -h, and sniffing all walk this table, so adding a format
+ * touches its own file, this table and docs/formats.md.
+ */
+#include <string.h>
+
+#include "readers.h"
+
+/* Go's text format: the reader's native path (reader.c), and what input
+ * that no other format claims is read as. */
+static const struct cstat__format go_text = {
+	.name = "go",
+	.title = "Go benchmark text",
+};
+
+extern const struct cstat__format cstat__format_cstat_run;
+
+const struct cstat__format *const cstat__formats[] = {
+	&go_text,
+	&cstat__format_cstat_run,
+};
+
+const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);
+
+const struct cstat__format *
+cstat__format_named(const char *name)
+{
+	for (size_t i = 0; i < cstat__nformats; i++)
+		if (strcmp(cstat__formats[i]->name, name) == 0)
+			return cstat__formats[i];
+	return NULL;
+}
+
+const struct cstat__format *
+cstat__format_sniff(const char *head, size_t len, bool whole)
+{
+	const struct cstat__format *best = NULL;
+	int best_score = 0;
+
+	for (size_t i = 0; i < cstat__nformats; i++) {
+		const struct cstat__format *f = cstat__formats[i];
+		int score = f->sniff ? f->sniff(head, len, whole) : 0;
+
+		if (score > best_score) {
+			best = f;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+void
+cstat__format_list(bool json, char *buf, size_t size)
+{
+	size_t n = 0, k = 0, len = 0;
+
+	for (size_t i = 0; i < cstat__nformats; i++)
+		if (cstat__formats[i]->json == json)
+			n++;
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < cstat__nformats && size; i++) {
+		const struct cstat__format *f = cstat__formats[i];
+
+		if (f->json != json)
+			continue;
+		k++;
+		const char *sep = k == 1 ? "" : k == n ? " or " : ", ";
+		int w = snprintf(buf + len, size - len, "%s%s", sep, f->title);
+
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+size_t
+cstat_input_formats_count(void)
+{
+	return cstat__nformats;
+}
+
+const char *
+cstat_input_format_name(size_t i)
+{
+	return i < cstat__nformats ? cstat__formats[i]->name : NULL;
+}
+
+const char *
+cstat_input_format_title(size_t i)
+{
+	return i < cstat__nformats ? cstat__formats[i]->title : NULL;
+}
