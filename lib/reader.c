@@ -1236,7 +1236,11 @@ format_item(cstat_reader *r, const struct cstat__rq_item *it,
 		rc = go_line(r, it->a, it->a_len, res);
 		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
 	case CSTAT__RQ_WARN:
-		cstat__diag_set(d, r->label, it->line, 0, "%s", it->a);
+		if (it->line)
+			cstat__diag_set(d, r->label, it->line, 0, "%s", it->a);
+		else
+			cstat__diag_set(d, r->label, 0, 0, "%s: %s", r->label,
+					it->a);
 		return CSTAT_ESYNTAX;
 	case CSTAT__RQ_FAIL:
 		if (it->line)

@@ -127,7 +127,8 @@ int cstat__rq_text(struct cstat__rq *q, const char *text, size_t len,
 /*
  * A message about the input that does not stop the reading: what was
  * skipped and why ("benchmark BM_X: error_occurred: ...; skipped").  The
- * reader reports it as "FILE:LINE: message", as a malformed line.
+ * reader reports it as "FILE:LINE: message" ("FILE: message" when line is
+ * 0), as a malformed line.
  */
 int cstat__rq_warn(struct cstat__rq *q, unsigned long line, const char *fmt,
 		   ...) __attribute__((format(printf, 3, 4)));
