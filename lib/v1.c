@@ -28,6 +28,7 @@
 
 #include "numfmt.h"
 #include "stats.h"
+#include "readers/readers.h"
 #include "v1.h"
 
 #define NONE UINT32_MAX
@@ -914,6 +915,45 @@ cstat_v1_add_mem(cstat_v1 *c, const char *name, const char *data, size_t len)
 	return rc;
 }
 
+/*
+ * The pre-2023 benchstat read Go benchmark text only, and so does -v1: an
+ * input that another of cstat's formats claims, or JSON, is refused with
+ * a word on what it is rather than read as text without benchmarks.
+ */
+static int
+refuse_other_formats(const char *path, const char *data, size_t len,
+		     struct cstat_diag *d)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
+			   data[i] == '\n' || data[i] == '\r'))
+		i++;
+
+	size_t n = len - i < CSTAT__SNIFF_BYTES ? len - i : CSTAT__SNIFF_BYTES;
+	const struct cstat__format *f =
+		cstat__format_sniff(data + i, n, n == len - i);
+
+	if (f) {
+		cstat__diag_set(d, NULL, 0, 0,
+				"%s: %s; cstat -v1 reads Go benchmark text "
+				"only, as the pre-2023 benchstat did (drop -v1 "
+				"to read it)",
+				path, f->title);
+		return CSTAT_EFORMAT;
+	}
+	if (i < len && data[i] == '{') {
+		cstat__diag_set(d, NULL, 0, 0,
+				"%s: JSON, but cstat -v1 reads Go benchmark "
+				"text only",
+				path);
+		return CSTAT_EFORMAT;
+	}
+	return 0;
+}
+
 int
 cstat_v1_add_file(cstat_v1 *c, const char *path, struct cstat_diag *d)
 {
@@ -951,6 +991,8 @@ cstat_v1_add_file(cstat_v1 *c, const char *path, struct cstat_diag *d)
 		b.len += (size_t)got;
 	}
 	close(fd);
+	if (!rc)
+		rc = refuse_other_formats(path, b.data ? b.data : "", b.len, d);
 	if (!rc)
 		rc = cstat_v1_add_mem(c, path, b.data ? b.data : "", b.len);
 	cstat__buf_release(&b);

@@ -179,6 +179,12 @@ def test_never_silent():
         rc, out, err = run([A, "go:" + p])
         expect(rc == 0 and "a.txt" in out and err == "",
                "go:path: rc %d %r" % (rc, err))
+        # -v1 reads Go text only, as the pre-2023 benchstat did, and says
+        # so instead of reading JSON as text without benchmarks.
+        rc, out, err = run(["-v1", A, p])
+        expect(rc == 1 and out == "" and
+               "JSON, but cstat -v1 reads Go benchmark text only" in err,
+               "-v1: rc %d %r" % (rc, err))
     # -h lists every input format by name.
     rc, out, err = run(["-h"])
     expect("Input formats" in out and "\n  go " in out and
