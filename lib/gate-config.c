@@ -1172,20 +1172,63 @@ walk_raw(struct walk *w, size_t i)
 	return cstat__buf_add(&w->tmp, w->data + n->off, n->end - n->off);
 }
 
-/* Refuses a key written twice in the object at node i. */
+/* A member of an object, for finding keys written twice. */
+struct key_ref {
+	const char *name;
+	size_t order; /* its place among the object's members */
+	size_t node;  /* its value's node, for the line */
+};
+
+/* Orders members by key, then in the order written. */
+static int
+cmp_key_ref(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/*
+ * Refuses a key written twice in the object at node i, naming the first
+ * member (in the order written) whose key an earlier one has, as a reader
+ * of the file meets it.  Sorting a copy of the keys keeps this n log n: a
+ * config with 40,000 units used to spend seconds comparing every pair.
+ * @return 0, CSTAT_EINVAL (described in w->d) or CSTAT_ENOMEM.
+ */
 static int
 check_dups(const struct walk *w, const cJSON *obj, size_t i, const char *where)
 {
-	size_t ki = i + 1;
+	size_t n = 0, ki = i + 1, found;
+	struct key_ref *keys;
+	int rc = 0;
 
+	for (const cJSON *k = obj->child; k; k = k->next)
+		n++;
+	if (n < 2)
+		return 0;
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return CSTAT_ENOMEM;
+	n = 0;
 	for (const cJSON *k = obj->child; k;
-	     ki += w->nodes[ki].size, k = k->next)
-		for (const cJSON *j = obj->child; j != k; j = j->next)
-			if (strcmp(j->string, k->string) == 0)
-				return walk_fail(w, w->nodes[ki].key_line,
-						 "duplicate key \"%s\"%s",
-						 k->string, where);
-	return 0;
+	     ki += w->nodes[ki].size, k = k->next, n++)
+		keys[n] = (struct key_ref){k->string, n, ki};
+	qsort(keys, n, sizeof(*keys), cmp_key_ref);
+	/* Each member after the first of a run of equal keys repeats one. */
+	found = n;
+	for (size_t j = 1; j < n; j++)
+		if (strcmp(keys[j].name, keys[j - 1].name) == 0 &&
+		    (found == n || keys[j].order < keys[found].order))
+			found = j;
+	if (found < n)
+		rc = walk_fail(w, w->nodes[keys[found].node].key_line,
+			       "duplicate key \"%s\"%s", keys[found].name,
+			       where);
+	free(keys);
+	return rc;
 }
 
 static int
