@@ -82,6 +82,7 @@
 #include <cjson/cJSON.h>
 
 #include "gate.h"
+#include "numfmt.h"
 
 /* ------------------------------------------------------------------------
  * Names and unit classes.
@@ -212,8 +213,8 @@ is_digit(char c)
 
 /*
  * Whether the len bytes at s are a plain decimal number: an optional sign,
- * digits with an optional fraction, and an optional exponent.  strtod()
- * alone would also take leading space, hex, "inf" and "nan".
+ * digits with an optional fraction, and an optional exponent.  Go's
+ * ParseFloat alone would also take '_', hex, "inf" and "nan".
  */
 static bool
 is_decimal(const char *s, size_t len)
@@ -249,12 +250,14 @@ is_decimal(const char *s, size_t len)
 static bool
 parse_decimal(const char *s, size_t len, double *out)
 {
-	char *end;
+	double v;
 
-	if (!is_decimal(s, len))
+	/* Go's parser, not strtod(), which follows the program's locale
+	 * ("0.01" stops at the '.' under de_DE); on a plain decimal number
+	 * it is correctly rounded too. */
+	if (!is_decimal(s, len) || cstat__parse_float(s, len, &v) != 0)
 		return false;
-	double v = strtod(s, &end);
-	if (end != s + len || !isfinite(v))
+	if (!isfinite(v))
 		return false;
 	*out = v;
 	return true;
@@ -728,6 +731,7 @@ cstat__gate_explain_rules(const cstat_gate_config *c, const char *name,
 			  const char *unit, int cls, FILE *out)
 {
 	long applied = cstat__gate_rule_for(c, name, unit, cls);
+	char pct[40];
 
 	if (fprintf(out,
 		    "  rules that match, most specific first (* applies):\n") <
@@ -745,9 +749,9 @@ cstat__gate_explain_rules(const cstat_gate_config *c, const char *name,
 				return CSTAT_EIO;
 		}
 	}
-	if (fprintf(out, "  %c default threshold %g%%   (%s)\n",
-		    applied < 0 ? '*' : ' ', c->threshold * 100,
-		    c->threshold_source) < 0)
+	cstat__fmt_c(pct, sizeof(pct), "%g", c->threshold * 100);
+	if (fprintf(out, "  %c default threshold %s%%   (%s)\n",
+		    applied < 0 ? '*' : ' ', pct, c->threshold_source) < 0)
 		return CSTAT_EIO;
 	return 0;
 }
@@ -1603,7 +1607,7 @@ cstat_gate_config_load_mem(cstat_gate_config *c, const char *data, size_t len,
 	}
 	/* The scanner is stricter than cJSON (it takes no control bytes,
 	 * no "01", no long numbers), so cJSON fails only for memory. */
-	root = cJSON_ParseWithLengthOpts(js.s, len, NULL, false);
+	root = cstat__json_parse(js.s, len, NULL);
 	if (!root) {
 		rc = CSTAT_ENOMEM;
 		goto out_free_nodes;

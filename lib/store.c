@@ -919,7 +919,7 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 	  cstat_run **out, struct cstat_diag *d)
 {
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, false);
+	cJSON *root = cstat__json_parse(data, len, &end);
 	int rc;
 
 	*out = NULL;
