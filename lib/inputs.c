@@ -34,6 +34,8 @@ cstat_inputs_new(cstat_inputs **out, const char *const *args, size_t n)
 	cstat_inputs *in;
 	bool *labelled = NULL;
 
+	if (!out)
+		return CSTAT_EINVAL;
 	*out = NULL;
 	if (n == 0 || !args)
 		return CSTAT_EINVAL;

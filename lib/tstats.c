@@ -173,6 +173,8 @@ int
 cstat_table_cell_stat(const cstat_tables *t, size_t i, size_t r, size_t c,
 		      size_t k, double *out)
 {
+	if (out)
+		*out = NAN;
 	if (!t || i >= t->ntables || k >= t->nstats || !out)
 		return CSTAT_EINVAL;
 	const struct cstat__table *tb = &t->tables[i];
