@@ -5,7 +5,8 @@
  * means the 99.9th percentile, a gate config's "alpha": 0.01 is still
  * 0.01, and every output (the five table formats, every gate report and
  * the explanation, -v1's formats, a baseline and a baseline read back)
- * is byte for byte what the "C" locale gives on conformance case doc-01.
+ * is byte for byte what the "C" locale gives on conformance case doc-01;
+ * the reader's number parser and formatters give the same bits and bytes.
  *
  * The inputs are the two files named on the command line.  A locale that
  * is not installed is skipped with a message; without de_DE.UTF-8 the
@@ -24,6 +25,7 @@
 
 #include "cstat.h"
 #include "gate.h"
+#include "numfmt.h"
 #include "testutil.h"
 
 static const char *old_path, *new_path;
@@ -337,6 +339,62 @@ test_gate_config_numbers(void **state)
 	}
 }
 
+/*
+ * The reader's number parser and the renderers' formatters (numfmt.c, the
+ * hot path, not changed for this) give the same bits and bytes in every
+ * locale: they hand strtod() and printf() nothing with a decimal point,
+ * or read printf's point whatever it is.  Expected values: the C locale's.
+ */
+static void
+test_numfmt_same_in_every_locale(void **state)
+{
+	static const char *const texts[] = {"3.25",
+					    "0.1",
+					    "1.5e-3",
+					    "1_000.5",
+					    "0x1.8p1",
+					    "1e400",
+					    "123456789.123456789e-5"};
+	static const double vals[] = {0.1, 1718e-9, 2.5, 1e21, 5e-324};
+	enum { NT = sizeof(texts) / sizeof(texts[0]) };
+	enum { NV = sizeof(vals) / sizeof(vals[0]) };
+	double want[NT];
+	int want_rc[NT];
+	char want_g[NV][CSTAT__GO_FLOAT_SIZE], want_f[NV][64];
+	char got[64];
+
+	(void)state;
+	for (size_t j = 0; j < NT; j++)
+		want_rc[j] = cstat__parse_float(texts[j], strlen(texts[j]),
+						&want[j]);
+	for (size_t j = 0; j < NV; j++) {
+		cstat__fmt_go_float(want_g[j], vals[j]);
+		cstat__fmt_go_fixed(want_f[j], sizeof(want_f[j]), vals[j] * 1e6,
+				    12);
+	}
+	assert_string_equal(want_g[0], "0.1");
+	for (size_t i = 0; i < NLOCALES; i++) {
+		if (!use_locale(locales[i]))
+			continue;
+		for (size_t j = 0; j < NT; j++) {
+			double v;
+			assert_int_equal(cstat__parse_float(texts[j],
+							    strlen(texts[j]),
+							    &v),
+					 want_rc[j]);
+			assert_same(v, want[j]);
+		}
+		for (size_t j = 0; j < NV; j++) {
+			cstat__fmt_go_float(got, vals[j]);
+			assert_string_equal(got, want_g[j]);
+			cstat__fmt_go_fixed(got, sizeof(got), vals[j] * 1e6,
+					    12);
+			assert_string_equal(got, want_f[j]);
+		}
+		setlocale(LC_ALL, "C");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -345,6 +403,8 @@ main(int argc, char **argv)
 					  reset_locale),
 		cmocka_unit_test_teardown(test_percentile_names, reset_locale),
 		cmocka_unit_test_teardown(test_gate_config_numbers,
+					  reset_locale),
+		cmocka_unit_test_teardown(test_numfmt_same_in_every_locale,
 					  reset_locale),
 	};
 
