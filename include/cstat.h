@@ -11,6 +11,19 @@
  * The library has no global state, never prints and never exits.  Errors are
  * negative CSTAT_E* codes; details of input errors (file, line, column,
  * message) go into a caller-owned struct cstat_diag.
+ *
+ * NULL: a pointer argument may be NULL only where its comment says so
+ * (every struct cstat_diag *d may be NULL: the details are then dropped).
+ * Otherwise a function that returns an error code returns CSTAT_EINVAL
+ * for a NULL object, string, stream, array or out parameter, and does
+ * nothing else; a function that returns a value returns NULL, 0, false or
+ * NaN for a NULL object; every _free() accepts NULL.  Whenever a function
+ * fails, its out parameters that are not NULL are reset: *out (a handle,
+ * string or array) is NULL and a count is 0, whichever argument was wrong.
+ *
+ * Locale: numbers are read and written in the "C" locale's syntax whatever
+ * the program's locale (setlocale()), and system error messages are
+ * English, as benchstat's are; the library never changes the locale.
  */
 #ifndef CSTAT_H
 #define CSTAT_H
@@ -84,7 +97,8 @@ struct cstat_diag {
 /*
  * Formats d as benchstat does: "file:line: message" when line > 0, else
  * "message".  Writes at most size bytes including the NUL; returns the
- * length the full text needs (as snprintf).
+ * length the full text needs (as snprintf).  A NULL d formats as ""; buf
+ * may be NULL to ask for the length only.
  */
 CSTAT_EXPORT size_t cstat_diag_format(const struct cstat_diag *d, char *buf,
 				      size_t size);
@@ -112,8 +126,9 @@ typedef struct cstat_inputs cstat_inputs;
 
 /*
  * Parses n command-line arguments into inputs.  On success *out owns the
- * list; free it with cstat_inputs_free().
- * @return 0, CSTAT_EINVAL (n == 0 or a NULL argument) or CSTAT_ENOMEM.
+ * list; free it with cstat_inputs_free(); on failure *out is NULL.
+ * @return 0, CSTAT_EINVAL (n == 0 or a NULL argument: out, args or one
+ *         of args[0..n)) or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_inputs_new(cstat_inputs **out, const char *const *args,
 				  size_t n);
@@ -196,7 +211,7 @@ typedef struct cstat_reader cstat_reader;
 
 /*
  * Creates a reader with no file open.  *out is NULL on failure.
- * @return 0 or CSTAT_ENOMEM.
+ * @return 0, CSTAT_EINVAL (out is NULL) or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_reader_new(cstat_reader **out);
 /* Frees the reader and closes its file; NULL is a harmless no-op. */
@@ -247,9 +262,10 @@ CSTAT_EXPORT int cstat_reader_open_mem(cstat_reader *r, const char *data,
 				       size_t len, const char *label);
 
 /*
- * Reads on to the next result.  The input's format is chosen on the first
- * call (docs/formats.md): a format set with cstat_reader_set_format(), or
- * the one its first bytes show, or Go's benchmark text.
+ * Reads on to the next result.  *res is NULL unless 1 is returned.  The
+ * input's format is chosen on the first call (docs/formats.md): a format
+ * set with cstat_reader_set_format(), or the one its first bytes show, or
+ * Go's benchmark text.
  * @return 1 with *res set; 0 at the end of the file; CSTAT_ESYNTAX for a
  *         malformed line or a warning, described in d ("missing units",
  *         "benchmark X: error_occurred; skipped", "FILE: no benchmark
@@ -257,7 +273,8 @@ CSTAT_EXPORT int cstat_reader_open_mem(cstat_reader *r, const char *data,
  *         CSTAT_EFORMAT (fatal: JSON that is no format cstat reads, a
  *         truncated or malformed file of a known format), CSTAT_EIO or
  *         CSTAT_EISDIR (fatal, described in d); CSTAT_ENOMEM; CSTAT_ESTATE
- *         when no file is open or a fatal error ended it.
+ *         when no file is open or a fatal error ended it; CSTAT_EINVAL (r
+ *         or res is NULL).
  */
 CSTAT_EXPORT int cstat_reader_next(cstat_reader *r,
 				   const struct cstat_result **res,
@@ -296,9 +313,10 @@ struct cstat_builder_opts {
 };
 
 /*
- * Creates a builder.  opts may be NULL for the defaults.
- * @return 0, CSTAT_ENOMEM, or CSTAT_EINVAL with d describing the option
- *         that could not be used.
+ * Creates a builder.  opts may be NULL for the defaults.  *out is NULL on
+ * failure.
+ * @return 0, CSTAT_ENOMEM, or CSTAT_EINVAL (out is NULL, or with d
+ *         describing the option that could not be used).
  */
 CSTAT_EXPORT int cstat_builder_new(cstat_builder **out,
 				   const struct cstat_builder_opts *opts,
@@ -392,8 +410,9 @@ struct cstat_cell {
 };
 
 /*
- * Fills *out with cell (r, c) of table i.
- * @return 0 or CSTAT_EINVAL (an index out of range).
+ * Fills *out with cell (r, c) of table i; on failure *out is all zero
+ * (not present).
+ * @return 0 or CSTAT_EINVAL (an index out of range, or a NULL pointer).
  */
 CSTAT_EXPORT int cstat_table_cell(const cstat_tables *t, size_t i, size_t r,
 				  size_t c, struct cstat_cell *out);
@@ -413,8 +432,9 @@ CSTAT_EXPORT const double *cstat_table_cell_values(const cstat_tables *t,
 /*
  * Field k of table i's key other than its unit (a configuration key such
  * as "goos", or a projection field): *name and *value are borrowed until
- * cstat_tables_free().
- * @return 0, or CSTAT_EINVAL when k (or i) is out of range.
+ * cstat_tables_free(), and NULL on failure.
+ * @return 0, or CSTAT_EINVAL when k (or i) is out of range or a pointer
+ *         is NULL.
  */
 CSTAT_EXPORT int cstat_table_key(const cstat_tables *t, size_t i, size_t k,
 				 const char **name, const char **value);
@@ -445,10 +465,11 @@ CSTAT_EXPORT const char *cstat_tables_stat_name(const cstat_tables *t,
 						size_t k);
 /*
  * Extra statistic k of cell (r, c) of table i into *out: NaN for an empty
- * cell or too few values (stddev and cv need 2).  Mean, standard
- * deviation (n - 1) and percentiles (linear interpolation between order
- * statistics, GSL's gsl_stats_quantile_from_sorted_data) come from GSL.
- * @return 0 or CSTAT_EINVAL (an index out of range).
+ * cell or too few values (stddev and cv need 2), and on failure.  Mean,
+ * standard deviation (n - 1) and percentiles (linear interpolation between
+ * order statistics, GSL's gsl_stats_quantile_from_sorted_data) come from
+ * GSL.
+ * @return 0 or CSTAT_EINVAL (an index out of range, or a NULL pointer).
  */
 CSTAT_EXPORT int cstat_table_cell_stat(const cstat_tables *t, size_t i,
 				       size_t r, size_t c, size_t k,
@@ -512,7 +533,8 @@ CSTAT_EXPORT const char *cstat_run_get(const cstat_run *r, const char *key);
 CSTAT_EXPORT size_t cstat_run_count(const cstat_run *r);
 /*
  * Describes how a's environment differs from b's in goos, goarch and cpu
- * (keys either lacks are not compared), as "cpu \"X\" vs \"Y\"; ...".
+ * (keys either lacks are not compared), as "cpu \"X\" vs \"Y\"; ...",
+ * into buf (truncated to size - 1 bytes; buf may be NULL to count only).
  * @return the number of differences, or CSTAT_EINVAL / CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_run_env_diff(const cstat_run *a, const cstat_run *b,
@@ -539,22 +561,28 @@ CSTAT_EXPORT int cstat_run_append(const cstat_run *r, const char *path,
  */
 CSTAT_EXPORT int cstat_run_load(cstat_run **out, const char *path,
 				struct cstat_diag *d);
-/* The run as Go benchmark text (*out malloc'd, *len bytes). */
+/*
+ * The run as Go benchmark text (*out malloc'd, *len bytes; NULL and 0 on
+ * failure).
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
 CSTAT_EXPORT int cstat_run_text(const cstat_run *r, char **out, size_t *len);
 /*
  * Reads a history: *runs (oldest first) and *nruns.  A record cut short
  * (a crash mid-write) is reported to warn (may be NULL) and skipped; a
  * record of an unknown schema is an error (CSTAT_EFORMAT).  Free with
- * cstat_history_free().
+ * cstat_history_free().  On failure *runs is NULL and *nruns 0.
  */
 CSTAT_EXPORT int
 cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
 		   void (*warn)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d);
+/* Frees runs[0..n) and the array; a NULL runs is a harmless no-op. */
 CSTAT_EXPORT void cstat_history_free(cstat_run **runs, size_t n);
 /*
  * Tables with one column per run, labelled "1" to "n" (oldest first), and
  * a row per benchmark, grouped as opts says (NULL: cstat's defaults).
+ * None of runs[0..n) may be NULL.  *out is NULL on failure.
  */
 CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
 				     const struct cstat_builder_opts *opts,
@@ -621,7 +649,9 @@ CSTAT_EXPORT int cstat_history_write(cstat_run *const *runs, size_t n,
 /*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for
  * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf
- * (truncated to size - 1 bytes).  @return the full length, as snprintf.
+ * (truncated to size - 1 bytes; buf may be NULL to count only; a NULL
+ * unit scales as a unit of no class).  @return the full length, as
+ * snprintf.
  */
 CSTAT_EXPORT size_t cstat_format_value(double v, const char *unit, char *buf,
 				       size_t size);
@@ -732,10 +762,11 @@ CSTAT_EXPORT int cstat_gate_config_set(cstat_gate_config *c, const char *key,
  */
 CSTAT_EXPORT int cstat_gate_config_load(cstat_gate_config *c, const char *path,
 					struct cstat_diag *d);
-/* The same for the len bytes at data, named name in messages.  (Both parse
- * with cJSON, whose parser records its last error position in a global of
- * its own: load settings on one thread at a time.  Numbers are read in the
- * "C" locale's syntax.) */
+/* The same for the len bytes at data (NULL only when len is 0), named name
+ * in messages (NULL: "<memory>").  (Both parse with cJSON, whose parser
+ * records its last error position in a global of its own: load settings
+ * on one thread at a time.  Numbers are read in the "C" locale's syntax
+ * whatever the program's locale.) */
 CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
 					    const char *data, size_t len,
 					    const char *name,

@@ -351,6 +351,8 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat_builder *b;
 	int rc;
 
+	if (!out)
+		return CSTAT_EINVAL;
 	*out = NULL;
 	b = calloc(1, sizeof(*b));
 	if (!b)
@@ -1770,6 +1772,8 @@ cstat_table_cell(const cstat_tables *t, size_t i, size_t r, size_t c,
 {
 	const struct cstat__table *tb = get_table(t, i);
 
+	if (out)
+		memset(out, 0, sizeof(*out));
 	if (!tb || r >= tb->nrows || c >= tb->ncols || !out)
 		return CSTAT_EINVAL;
 	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
@@ -1832,6 +1836,10 @@ cstat_table_key(const cstat_tables *t, size_t i, size_t k, const char **name,
 {
 	const struct cstat__table *tb = get_table(t, i);
 
+	if (name)
+		*name = NULL;
+	if (value)
+		*value = NULL;
 	if (!tb || !name || !value)
 		return CSTAT_EINVAL;
 	for (size_t f = 0; f < t->nkey_fields; f++) {

@@ -173,5 +173,5 @@ size_t
 cstat_format_value(double v, const char *unit, char *buf, size_t size)
 {
 	return cstat__scale_format(v, cstat__unit_class(unit ? unit : ""), buf,
-				   size);
+				   buf ? size : 0);
 }

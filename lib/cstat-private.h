@@ -234,11 +234,24 @@ size_t cstat__strlcpy(char *dst, const char *src, size_t size);
  */
 const char *cstat__md_escape(char ch);
 
-/* Go's wording for a system error (strerror, lower-case first letter:
- * "no such file or directory") into buf. */
+/* Go's wording for a system error (strerror in the "C" locale, whatever
+ * the program's, lower-case first letter: "no such file or directory")
+ * into buf. */
 void cstat__errno_text(int err, char *buf, size_t size);
 /* The CSTAT_E* code for an errno value (CSTAT_EIO for the unknown). */
 int cstat__errno_code(int err);
+
+struct cJSON;
+
+/*
+ * cJSON_ParseWithLengthOpts(data, len, end, false) with the numbers read
+ * in the "C" locale's syntax whatever the program's LC_NUMERIC: cJSON
+ * hands strtod() the number with '.' swapped for the first byte of the
+ * locale's decimal point, which misreads a multibyte one (ps_AF's).  The
+ * "C" locale is current on this thread for the call only (uselocale()),
+ * so other threads and the caller's locale are untouched.
+ */
+struct cJSON *cstat__json_parse(const char *data, size_t len, const char **end);
 
 /*
  * Decodes the UTF-8 character at s (n >= 1 bytes) as Go's utf8.DecodeRune:

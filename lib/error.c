@@ -49,7 +49,11 @@ cstat_diag_format(const struct cstat_diag *d, char *buf, size_t size)
 {
 	int n;
 
-	if (d->file && d->line > 0)
+	if (!buf)
+		size = 0;
+	if (!d)
+		n = snprintf(buf, size, "%s", "");
+	else if (d->file && d->line > 0)
 		n = snprintf(buf, size, "%s:%lu: %s", d->file, d->line,
 			     d->message);
 	else

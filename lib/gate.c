@@ -556,7 +556,7 @@ decide(cstat_gate *g, struct cstat_check *k, size_t m)
 		size_t need = cstat__gate_samples_needed(level);
 		char lv[40];
 
-		snprintf(lv, sizeof(lv), "%.3g", level);
+		cstat__fmt_c(lv, sizeof(lv), "%.3g", level);
 		k->verdict = CSTAT_INCONCLUSIVE;
 		if (need)
 			k->reason = sprintf_dup(
@@ -1120,7 +1120,17 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 {
 	const cstat_gate_config *c = g->c;
 	char a[64], b[64], ch[160], s0[64], s1[64], s2[64], lv[40];
+	/* Numbers as the C locale prints them, whatever the program's. */
+	char th[40], conf[40], p[40], padj[40], alpha[40], pmin[40];
 	bool io = false;
+
+	cstat__fmt_c(th, sizeof(th), "%g", k->threshold * 100);
+	cstat__fmt_c(conf, sizeof(conf), "%g", c->confidence * 100);
+	cstat__fmt_c(p, sizeof(p), "%.4g", k->p);
+	cstat__fmt_c(padj, sizeof(padj), "%.4g", k->p_adjusted);
+	cstat__fmt_c(alpha, sizeof(alpha), "%g", c->alpha);
+	cstat__fmt_c(pmin, sizeof(pmin), "%.3g", k->p_min);
+	cstat__fmt_c(lv, sizeof(lv), "%.3g", lone_level(c, m));
 
 	io |= fprintf(out, "%s  %s", k->name, k->unit) < 0;
 	if (*k->config)
@@ -1135,8 +1145,8 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 		      strcmp(k->direction_from, "unit class") == 0
 			      ? cstat_unit_class_name(k->unit_class)
 			      : "") < 0;
-	io |= fprintf(out, "  threshold: %g%% (%s), applied to the %s\n",
-		      k->threshold * 100, k->rule,
+	io |= fprintf(out, "  threshold: %s%% (%s), applied to the %s\n", th,
+		      k->rule,
 		      c->threshold_on == CSTAT__ON_INTERVAL ? "whole interval"
 							    : "estimate") < 0;
 	if (io ||
@@ -1152,10 +1162,10 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 		cstat__gate_fmt_value(k->shift_lo, k->unit, s1, sizeof(s1));
 		cstat__gate_fmt_value(k->shift_hi, k->unit, s2, sizeof(s2));
 		io |= fprintf(out,
-			      "  change: %s at %g%% confidence (medians %s -> "
+			      "  change: %s at %s%% confidence (medians %s -> "
 			      "%s; Hodges-Lehmann shift %s%s [%s, %s])\n",
-			      ch, c->confidence * 100, a, b,
-			      k->shift > 0 ? "+" : "", s0, s1, s2) < 0;
+			      ch, conf, a, b, k->shift > 0 ? "+" : "", s0, s1,
+			      s2) < 0;
 		if (cstat__gate_shows_additive(k))
 			io |= fprintf(out, "  %s\n",
 				      CSTAT__GATE_ADDITIVE_FOOTNOTE) < 0;
@@ -1165,21 +1175,19 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 					   "real\n") < 0;
 		else
 			io |= fprintf(out,
-				      "  test: Mann-Whitney U p=%.4g, %s-"
-				      "adjusted %.4g over %zu tested "
+				      "  test: Mann-Whitney U p=%s, %s-"
+				      "adjusted %s over %zu tested "
 				      "comparisons; "
-				      "alpha %g: %s\n",
-				      k->p,
-				      cstat_correction_name(c->correction),
-				      k->p_adjusted, m, c->alpha,
+				      "alpha %s: %s\n",
+				      p, cstat_correction_name(c->correction),
+				      padj, m, alpha,
 				      k->p_adjusted > c->alpha
 					      ? "not significant"
 					      : "significant") < 0;
-		snprintf(lv, sizeof(lv), "%.3g", lone_level(c, m));
 		io |= fprintf(out,
-			      "  samples: n=%zu+%zu; smallest possible p %.3g "
+			      "  samples: n=%zu+%zu; smallest possible p %s "
 			      "(a lone change needs p <= %s)\n",
-			      k->n_base, k->n_new, k->p_min, lv) < 0;
+			      k->n_base, k->n_new, pmin, lv) < 0;
 	}
 	io |= fputs("\n", out) == EOF;
 	return io ? CSTAT_EIO : 0;
@@ -1248,12 +1256,14 @@ cal_row(const cstat_gate *g, size_t i, char cells[CAL_COLS][192])
 	if (isnan(k->p))
 		snprintf(cells[4], 192, "-");
 	else
-		snprintf(cells[4], 192, "%.3f", k->p);
+		cstat__fmt_c(cells[4], 192, "%.3f", k->p);
 	snprintf(cells[5], 192, "%s", cstat_verdict_name(k->verdict));
-	if (isnan(d))
+	if (isnan(d)) {
 		snprintf(cells[6], 192, "none");
-	else
-		snprintf(cells[6], 192, "%.1f%%", d * 100);
+	} else {
+		cstat__fmt_c(cells[6], 191, "%.1f", d * 100);
+		strcat(cells[6], "%");
+	}
 }
 
 static int
@@ -1263,12 +1273,13 @@ write_calibration(const cstat_gate *g, FILE *out)
 		"benchmark",	   "unit", "n",
 		"A/A change [CI]", "p",	   "verdict",
 		"detectable (80%)"};
-	char cells[CAL_COLS][192];
+	char cells[CAL_COLS][192], alpha[40], rate[CSTAT__FMT_C_SIZE];
 	size_t width[CAL_COLS], alarms;
 	bool ok = true;
 
 	if (!g->detectable)
 		return CSTAT_EINVAL;
+	cstat__fmt_c(alpha, sizeof(alpha), "%g", g->c->alpha);
 	for (int j = 0; j < CAL_COLS; j++)
 		width[j] = strlen(head[j]);
 	for (size_t i = 0; i < g->n; i++) {
@@ -1283,9 +1294,9 @@ write_calibration(const cstat_gate *g, FILE *out)
 	ok &= fprintf(out,
 		      "A/A calibration: each benchmark's results alternate "
 		      "between halves A and B\n"
-		      "(1st, 3rd, ... against 2nd, 4th, ...); alpha %g, %s "
+		      "(1st, 3rd, ... against 2nd, 4th, ...); alpha %s, %s "
 		      "over %zu tested comparisons.\n\n",
-		      g->c->alpha, cstat_correction_name(g->c->correction),
+		      alpha, cstat_correction_name(g->c->correction),
 		      g->family) >= 0;
 	for (int j = 0; j < CAL_COLS && ok; j++)
 		ok &= put_cell(out, head[j], width[j], j == CAL_COLS - 1);
@@ -1298,9 +1309,11 @@ write_calibration(const cstat_gate *g, FILE *out)
 		ok &= ok && putc('\n', out) != EOF;
 	}
 	alarms = g->tally[CSTAT_REGRESSION] + g->tally[CSTAT_IMPROVEMENT];
+	cstat__fmt_c(rate, sizeof(rate), "%.1f",
+		     g->n ? 100.0 * (double)alarms / (double)g->n : 0.0);
 	ok &= ok &&
 	      fprintf(out,
-		      "\nfalse alarms: %zu of %zu comparisons (%.1f%%) "
+		      "\nfalse alarms: %zu of %zu comparisons (%s%%) "
 		      "called a regression or an improvement; %zu "
 		      "inconclusive.\n"
 		      "detectable (80%%): the least change in the worse "
@@ -1311,9 +1324,7 @@ write_calibration(const cstat_gate *g, FILE *out)
 		      "lognormal noise of the\n"
 		      "measured spread).  Smaller changes are missed more "
 		      "often than not, or always.\n",
-		      alarms, g->n,
-		      g->n ? 100.0 * (double)alarms / (double)g->n : 0.0,
-		      g->tally[CSTAT_INCONCLUSIVE]) >= 0;
+		      alarms, g->n, rate, g->tally[CSTAT_INCONCLUSIVE]) >= 0;
 	for (size_t i = 0; i < g->n && ok; i++)
 		if (cstat__gate_shows_additive(&g->checks[i])) {
 			ok &= fprintf(out, "%s\n",

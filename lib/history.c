@@ -21,6 +21,7 @@
 #include "cpd.h"
 #include "history.h"
 #include "numfmt.h"
+#include "store.h"
 
 /* Write the output buffer out once it holds this many bytes. */
 #define FLUSH_AT 65536
@@ -255,11 +256,11 @@ cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
 	size_t *cols = NULL;
 	int rc;
 
-	if (!out || !n)
-		return CSTAT_EINVAL;
-	*out = NULL;
-	*n = 0;
-	if (!t || !(alpha >= 0 && alpha <= 1))
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!out || !n || !t || !(alpha >= 0 && alpha <= 1))
 		return CSTAT_EINVAL;
 	cstat__cpd_defaults(&o);
 	if (alpha > 0)
@@ -653,7 +654,7 @@ cstat_history_write(cstat_run *const *runs, size_t n, const cstat_tables *t,
 	struct cstat__history h;
 	int rc;
 
-	if ((!runs && n) || !t || (!ch && nch) || !out)
+	if (!cstat__runs_ok(runs, n) || !t || (!ch && nch) || !out)
 		return CSTAT_EINVAL;
 	if (fmt != CSTAT_FORMAT_CSV && fmt != CSTAT_FORMAT_JSON &&
 	    fmt != CSTAT_FORMAT_HTML)

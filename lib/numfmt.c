@@ -27,6 +27,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -709,6 +710,37 @@ cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec)
 		}
 	}
 	return fixed_exact(buf, bufsize, v, prec);
+}
+
+size_t
+cstat__fmt_c(char *buf, size_t size, const char *fmt, ...)
+{
+	char raw[CSTAT__FMT_C_SIZE + 16], text[sizeof(raw)];
+	size_t n = 0;
+	bool in_point = false;
+	va_list ap;
+
+	va_start(ap, fmt);
+	int len = vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		raw[0] = '\0';
+	/* Letters stay: "inf" and "nan" have no point to replace. */
+	for (const char *t = raw; *t; t++) {
+		unsigned char c = (unsigned char)*t;
+		bool alnum =
+			is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'z');
+		if (alnum || c == '-' || c == '+') {
+			in_point = false;
+			text[n++] = (char)c;
+		} else if (!in_point) {
+			in_point = true;
+			text[n++] = '.';
+		}
+	}
+	text[n] = '\0';
+	copy_out(buf, size, text, n);
+	return n;
 }
 
 /*

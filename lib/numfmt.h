@@ -132,6 +132,26 @@ size_t cstat__fmt_go_float(char *buf, double v);
  */
 size_t cstat__fmt_go_fixed(char *buf, size_t bufsize, double v, int prec);
 
+/* A buffer this large holds any cstat__fmt_c() text and its NUL. */
+#define CSTAT__FMT_C_SIZE 400
+
+/*
+ * Formats one double as printf does in the "C" locale, whatever the host
+ * program's LC_NUMERIC: printf's text with '.' for the locale's decimal
+ * point (',' in de_DE, two bytes in ps_AF).  fmt must convert exactly one
+ * double with %e, %E, %f, %g or %G and hold nothing else ("%.3g", not
+ * "p=%.3g"), so that every byte that is not a digit, sign or letter is
+ * the point.  For report text; the renderers of tables use Go's formats
+ * above.
+ *
+ * @param buf   receives the text and a NUL, truncated to size - 1 bytes
+ *              if need be (nothing is written if size is 0).
+ * @param size  the size of buf; CSTAT__FMT_C_SIZE always suffices.
+ * @return the length of the whole text, without the NUL, as snprintf.
+ */
+size_t cstat__fmt_c(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
  * How to print the numbers of one row (benchunit.Scaler): divide by factor,
  * print with prec digits after the point, append prefix.

@@ -105,9 +105,12 @@ struct cstat_reader {
 int
 cstat_reader_new(cstat_reader **out)
 {
-	cstat_reader *r = calloc(1, sizeof(*r));
+	cstat_reader *r;
 
+	if (!out)
+		return CSTAT_EINVAL;
 	*out = NULL;
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return CSTAT_ENOMEM;
 	r->fd = -1;
@@ -280,7 +283,8 @@ fill(cstat_reader *r, struct cstat_diag *d)
 		cstat__diag_set(d, r->label, 0, 0, "%s:%lu: read %s: %s",
 				r->label, r->line, r->path, why);
 		/* The message carries the position itself. */
-		d->line = 0;
+		if (d)
+			d->line = 0;
 		return cstat__errno_code(err);
 	}
 	if (got == 0)
@@ -1315,9 +1319,10 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 	size_t len = 0;
 	int rc;
 
+	if (res)
+		*res = NULL;
 	if (!r || !res)
 		return CSTAT_EINVAL;
-	*res = NULL;
 	if (r->pending_pos < r->npending) {
 		if (d)
 			*d = r->pending[r->pending_pos];

@@ -415,7 +415,7 @@ cstat_run_env_diff(const cstat_run *a, const cstat_run *b, char *buf,
 		}
 		n++;
 	}
-	if (size)
+	if (buf && size)
 		snprintf(buf, size, "%s", out.data ? out.data : "");
 	cstat__buf_release(&out);
 	return n;
@@ -919,7 +919,7 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 	  cstat_run **out, struct cstat_diag *d)
 {
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, false);
+	cJSON *root = cstat__json_parse(data, len, &end);
 	int rc;
 
 	*out = NULL;
@@ -990,9 +990,10 @@ cstat_run_load(cstat_run **out, const char *path, struct cstat_diag *d)
 	size_t len;
 	int rc;
 
+	if (out)
+		*out = NULL;
 	if (!out || !path)
 		return CSTAT_EINVAL;
-	*out = NULL;
 	rc = slurp(path, &data, &len, d);
 	if (!rc)
 		rc = parse_run(data, len, path, 1, out, d);
@@ -1072,10 +1073,12 @@ cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
 	size_t len;
 	int rc;
 
+	if (runs)
+		*runs = NULL;
+	if (nruns)
+		*nruns = 0;
 	if (!path || !runs || !nruns)
 		return CSTAT_EINVAL;
-	*runs = NULL;
-	*nruns = 0;
 	rc = slurp(path, &data, &len, d);
 	if (!rc)
 		rc = cstat__history_parse(data, len, path, runs, nruns, warn,
@@ -1087,6 +1090,8 @@ cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
 void
 cstat_history_free(cstat_run **runs, size_t n)
 {
+	if (!runs)
+		return;
 	for (size_t i = 0; i < n; i++)
 		cstat_run_free(runs[i]);
 	free(runs);
@@ -1103,6 +1108,10 @@ cstat_run_text(const cstat_run *r, char **out, size_t *len)
 	char num[CSTAT__GO_FLOAT_SIZE];
 	int rc = 0;
 
+	if (out)
+		*out = NULL;
+	if (len)
+		*len = 0;
 	if (!r || !out || !len)
 		return CSTAT_EINVAL;
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
@@ -1155,9 +1164,11 @@ cstat_run_text(const cstat_run *r, char **out, size_t *len)
 		cstat__buf_release(&b);
 		return CSTAT_ENOMEM;
 	}
-	*len = b.len;
 	*out = b.data ? b.data : str_dup("");
-	return *out ? 0 : CSTAT_ENOMEM;
+	if (!*out)
+		return CSTAT_ENOMEM;
+	*len = b.len;
+	return 0;
 }
 
 /* memmem(), which POSIX lacks. */
@@ -1312,6 +1323,17 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
 }
 
+bool
+cstat__runs_ok(cstat_run *const *runs, size_t n)
+{
+	if (!runs)
+		return n == 0;
+	for (size_t i = 0; i < n; i++)
+		if (!runs[i])
+			return false;
+	return true;
+}
+
 int
 cstat_history_build(cstat_run *const *runs, size_t n,
 		    const struct cstat_builder_opts *bo, double confidence,
@@ -1321,9 +1343,10 @@ cstat_history_build(cstat_run *const *runs, size_t n,
 	cstat_reader *rd = NULL;
 	int rc;
 
-	if (!out || (!runs && n))
+	if (out)
+		*out = NULL;
+	if (!out || !cstat__runs_ok(runs, n))
 		return CSTAT_EINVAL;
-	*out = NULL;
 	rc = cstat_builder_new(&b, bo, d);
 	if (!rc)
 		rc = cstat_reader_new(&rd);
@@ -1383,10 +1406,10 @@ cstat_history_prune(const char *path, size_t keep, size_t *removed,
 	size_t len, start;
 	int lock, rc;
 
-	if (!path)
-		return CSTAT_EINVAL;
 	if (removed)
 		*removed = 0;
+	if (!path)
+		return CSTAT_EINVAL;
 	lock = lock_history(path, d);
 	if (lock < 0)
 		return lock;

@@ -24,4 +24,10 @@ int cstat__history_parse(const char *data, size_t len, const char *file,
 			 void (*warn)(void *ctx, const struct cstat_diag *d),
 			 void *ctx, struct cstat_diag *d);
 
+/*
+ * Whether runs[0..n) can be read: runs is NULL only when n is 0, and no
+ * element is NULL.
+ */
+bool cstat__runs_ok(cstat_run *const *runs, size_t n);
+
 #endif /* CSTAT_STORE_H */

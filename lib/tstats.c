@@ -49,8 +49,11 @@ parse_stat(const char *s, size_t len, struct cstat__stat *st)
 	}
 	if (dots > 1 || st->name[1] == '.' || st->name[len - 1] == '.')
 		return CSTAT_EINVAL;
-	double pct = strtod(st->name + 1, NULL);
-	if (!(pct >= 0 && pct <= 100))
+	/* Not strtod(): it would stop at the '.' of "p99.9" under a locale
+	 * whose decimal point is ','. */
+	double pct;
+	if (cstat__parse_float(st->name + 1, len - 1, &pct) != 0 ||
+	    !(pct >= 0 && pct <= 100))
 		return CSTAT_EINVAL;
 	st->kind = CSTAT__STAT_PCT;
 	st->q = pct / 100;
@@ -170,6 +173,8 @@ int
 cstat_table_cell_stat(const cstat_tables *t, size_t i, size_t r, size_t c,
 		      size_t k, double *out)
 {
+	if (out)
+		*out = NAN;
 	if (!t || i >= t->ntables || k >= t->nstats || !out)
 		return CSTAT_EINVAL;
 	const struct cstat__table *tb = &t->tables[i];

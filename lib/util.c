@@ -7,10 +7,13 @@
  * referred to by dense 32-bit ids from then on.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "cstat-private.h"
 
@@ -630,6 +633,7 @@ void
 cstat__errno_text(int err, char *buf, size_t size)
 {
 	const char *s;
+	locale_t c = (locale_t)0;
 
 	switch (err) {
 	case ENOENT:
@@ -645,11 +649,30 @@ cstat__errno_text(int err, char *buf, size_t size)
 		s = "not a directory";
 		break;
 	default:
-		s = strerror(err);
+		/* Not the program's language: Go's messages are English. */
+		c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+		s = c ? strerror_l(err, c) : strerror(err);
 	}
 	snprintf(buf, size, "%s", s);
+	if (c)
+		freelocale(c);
 	if (buf[0] >= 'A' && buf[0] <= 'Z')
 		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+cJSON *
+cstat__json_parse(const char *data, size_t len, const char **end)
+{
+	/* glibc hands out its static "C" object here: nothing to fail. */
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	cJSON *root = cJSON_ParseWithLengthOpts(data, len, end, false);
+
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+	return root;
 }
 
 int

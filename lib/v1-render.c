@@ -323,7 +323,7 @@ sci(double x, char *buf, size_t size)
 	else if (x < -1e308 * 10)
 		snprintf(buf, size, "-Inf");
 	else
-		snprintf(buf, size, "%.5E", x);
+		cstat__fmt_c(buf, size, "%.5E", x);
 }
 
 static int

@@ -843,6 +843,71 @@ test_gate_config_load_unknown_and_duplicate_keys(void **state)
 		 CSTAT_EINVAL, 5, 0, "unknown key \"x\" in \"benchmarks\"[2]");
 }
 
+/*
+ * A units object of n keys "uI/op", one a line from line 2, whose last key
+ * is written as dup_of's instead (n when none).  The caller frees it.
+ */
+static char *
+units_config(size_t n, size_t dup_of, size_t *len)
+{
+	size_t cap = 32 + n * 48, at = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	at += (size_t)snprintf(s, cap, "{\"units\": {\n");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(
+			s + at, cap - at,
+			"%s\"u%zu/op\": {\"better\": \"higher\"}\n",
+			i ? "," : "", i == n - 1 && dup_of < n ? dup_of : i);
+	at += (size_t)snprintf(s + at, cap - at, "}}\n");
+	*len = at;
+	return s;
+}
+
+/*
+ * Duplicate keys at scale: the check sorts a copy of the keys (it used to
+ * compare every pair: 40,000 units took 6 s), and must still name the
+ * first member that repeats an earlier key, at its own line.
+ */
+static void
+test_gate_config_load_duplicate_keys_at_scale(void **state)
+{
+	(void)state;
+	const size_t n = 40000;
+	struct cstat_diag d = {0};
+	cstat_gate_config *c = new_config();
+	size_t len;
+	char *json = units_config(n, n, &len);
+
+	/* 40,000 distinct keys load, every one applied. */
+	assert_int_equal(
+		cstat_gate_config_load_mem(c, json, len, "big.json", &d), 0);
+	assert_int_equal(c->nbetters, n);
+	cstat_gate_config_free(c);
+	free(json);
+
+	/* The last of 40,000 keys repeats the 8th: line n + 1 names it. */
+	c = new_config();
+	json = units_config(n, 7, &len);
+	assert_int_equal(
+		cstat_gate_config_load_mem(c, json, len, "big.json", &d),
+		CSTAT_EINVAL);
+	assert_int_equal(d.line, n + 1);
+	assert_string_equal(d.message, "duplicate key \"u7/op\" in \"units\"");
+	cstat_gate_config_free(c);
+	free(json);
+
+	/* Of two repeated keys, the one met first in the file is named, not
+	 * the one that sorts first. */
+	load_bad("{\"units\": {\"b\": {},\n \"a\": {},\n \"b\": {},\n"
+		 " \"a\": {}}}",
+		 CSTAT_EINVAL, 3, 0, "duplicate key \"b\" in \"units\"");
+	load_bad("{\"units\": {\"x\": {}, \"y\": {},\n \"z\": {}, \"x\": {},\n"
+		 " \"x\": {}}}",
+		 CSTAT_EINVAL, 2, 0, "duplicate key \"x\" in \"units\"");
+}
+
 static void
 test_gate_config_load_wrong_types(void **state)
 {
@@ -1045,6 +1110,7 @@ main(void)
 		cmocka_unit_test(test_gate_config_load_syntax_errors),
 		cmocka_unit_test(
 			test_gate_config_load_unknown_and_duplicate_keys),
+		cmocka_unit_test(test_gate_config_load_duplicate_keys_at_scale),
 		cmocka_unit_test(test_gate_config_load_wrong_types),
 		cmocka_unit_test(test_gate_config_load_bad_values),
 		cmocka_unit_test(test_gate_config_load_reads_a_file),

@@ -1,0 +1,1413 @@
+/*
+ * test-api.c - every exported function of cstat.h against the header's
+ * NULL contract: each pointer argument that may not be NULL, passed as
+ * NULL one at a time, gives the documented result (CSTAT_EINVAL for
+ * functions that return an error code; NULL, 0, false or NaN for those
+ * that return a value; nothing for destructors) without a crash, and
+ * every out parameter is reset on failure (*out NULL, counts 0), even
+ * when another argument is the NULL one.  The arguments documented as
+ * "may be NULL" are passed as NULL too and must work.
+ *
+ * One table lists every case; each case is a small function that makes
+ * one call on objects built once (the fixture) and returns what the call
+ * returned, or NOT_RESET when an out parameter kept its stale value.
+ * Runs under valgrind and ASan in CI, which catch what a crash would not.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+/* What an out parameter holds before a call, to see that it is reset. */
+static char stale_byte;
+#define STALE ((void *)&stale_byte)
+
+/* A case's result when the call left an out parameter stale. */
+#define NOT_RESET 1000L
+
+static const char old_txt[] = "goos: linux\n"
+			      "BenchmarkA 1 10 ns/op\n"
+			      "BenchmarkA 1 11 ns/op\n"
+			      "BenchmarkA 1 12 ns/op\n"
+			      "BenchmarkA 1 10 ns/op\n"
+			      "BenchmarkA 1 11 ns/op\n";
+static const char new_txt[] = "goos: linux\n"
+			      "BenchmarkA 1 20 ns/op\n"
+			      "BenchmarkA 1 21 ns/op\n"
+			      "BenchmarkA 1 22 ns/op\n"
+			      "BenchmarkA 1 20 ns/op\n"
+			      "BenchmarkA 1 21 ns/op\n";
+
+/* Objects every case may use, built once and valid. */
+static struct {
+	char dir[64], base[96], hist[96], missing[96];
+	FILE *sink;
+	cstat_inputs *in;
+	cstat_reader *r;
+	cstat_builder *b; /* not built */
+	cstat_tables *t;  /* two columns, one row */
+	cstat_run *runs[2];
+	cstat_tables *ht; /* history tables of runs */
+	cstat_gate_config *gc;
+	cstat_gate *g;
+	cstat_v1 *v1;
+	struct cstat_result res; /* a result built by hand */
+	struct cstat_value val;
+	struct cstat_diag d;
+} fx;
+
+static const char *const one_arg[] = {"old.txt"};
+static const struct cstat_stats_opts stats_opts = {.alpha = 0.05,
+						   .confidence = 0.95};
+
+/* Reads text under label into b and into run (either may be NULL). */
+static void
+read_into(const char *text, const char *label, cstat_builder *b, cstat_run *run)
+{
+	const struct cstat_result *res;
+
+	assert_int_equal(cstat_reader_open_mem(fx.r, text, strlen(text), label),
+			 0);
+	while (cstat_reader_next(fx.r, &res, &fx.d) == 1) {
+		if (b)
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		if (run)
+			assert_int_equal(cstat_run_add(run, res, fx.r), 0);
+	}
+}
+
+static void
+make_tables(void)
+{
+	cstat_builder *b;
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &fx.d), 0);
+	read_into(old_txt, "old", b, fx.runs[0]);
+	read_into(new_txt, "new", b, fx.runs[1]);
+	assert_int_equal(cstat_builder_build(b, &stats_opts, &fx.t), 0);
+	cstat_builder_free(b);
+	assert_int_equal(
+		cstat_history_build(fx.runs, 2, NULL, 0.95, &fx.ht, &fx.d), 0);
+}
+
+static void
+make_files(void)
+{
+	snprintf(fx.dir, sizeof(fx.dir), "/tmp/cstat-test-api-%ld",
+		 (long)getpid());
+	assert_int_equal(mkdir(fx.dir, 0755), 0);
+	snprintf(fx.base, sizeof(fx.base), "%s/base.json", fx.dir);
+	snprintf(fx.hist, sizeof(fx.hist), "%s/hist.jsonl", fx.dir);
+	snprintf(fx.missing, sizeof(fx.missing), "%s/missing", fx.dir);
+	assert_int_equal(cstat_run_save(fx.runs[0], fx.base, &fx.d), 0);
+	assert_int_equal(cstat_run_append(fx.runs[0], fx.hist, &fx.d), 0);
+	assert_int_equal(cstat_run_append(fx.runs[1], fx.hist, &fx.d), 0);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	fx.sink = fopen("/dev/null", "w");
+	assert_non_null(fx.sink);
+	assert_int_equal(cstat_inputs_new(&fx.in, one_arg, 1), 0);
+	assert_int_equal(cstat_reader_new(&fx.r), 0);
+	assert_int_equal(cstat_builder_new(&fx.b, NULL, &fx.d), 0);
+	assert_int_equal(cstat_run_new(&fx.runs[0]), 0);
+	assert_int_equal(cstat_run_new(&fx.runs[1]), 0);
+	make_tables();
+	make_files();
+	assert_int_equal(cstat_gate_config_new(&fx.gc), 0);
+	assert_int_equal(cstat_gate_new(&fx.g, fx.t, fx.gc, NULL, false), 0);
+	assert_int_equal(cstat_v1_new(&fx.v1, NULL), 0);
+	fx.val = (struct cstat_value){1e-8, "sec/op", 10, "ns/op"};
+	fx.res = (struct cstat_result){.file = "f",
+				       .name = "A",
+				       .name_len = 1,
+				       .values = &fx.val,
+				       .nvalues = 1,
+				       .line = 1};
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	cstat_v1_free(fx.v1);
+	cstat_gate_free(fx.g);
+	cstat_gate_config_free(fx.gc);
+	cstat_tables_free(fx.ht);
+	cstat_tables_free(fx.t);
+	cstat_run_free(fx.runs[0]);
+	cstat_run_free(fx.runs[1]);
+	cstat_builder_free(fx.b);
+	cstat_reader_free(fx.r);
+	cstat_inputs_free(fx.in);
+	fclose(fx.sink);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx.dir);
+	return system(cmd);
+}
+
+/* rc, unless the out parameter p was left stale. */
+static long
+reset(int rc, const void *p)
+{
+	return p == NULL ? rc : NOT_RESET;
+}
+
+/* ---- Errors and diagnostics ---- */
+
+static long
+diag_format_null_diag(void)
+{
+	char buf[8] = "xx";
+	size_t n = cstat_diag_format(NULL, buf, sizeof(buf));
+
+	return buf[0] == '\0' ? (long)n : NOT_RESET;
+}
+
+static long
+diag_format_null_buf(void)
+{
+	struct cstat_diag d = {.message = "four"};
+
+	return (long)cstat_diag_format(&d, NULL, 8);
+}
+
+/* ---- Inputs ---- */
+
+static long
+inputs_new_null_out(void)
+{
+	return cstat_inputs_new(NULL, one_arg, 1);
+}
+
+static long
+inputs_new_null_args(void)
+{
+	cstat_inputs *in = STALE;
+	int rc = cstat_inputs_new(&in, NULL, 1);
+
+	return reset(rc, in);
+}
+
+static long
+inputs_new_null_arg(void)
+{
+	const char *const args[] = {"a", NULL};
+	cstat_inputs *in = STALE;
+	int rc = cstat_inputs_new(&in, args, 2);
+
+	return reset(rc, in);
+}
+
+static long
+inputs_free_null(void)
+{
+	cstat_inputs_free(NULL);
+	return 0;
+}
+
+static long
+inputs_count_null(void)
+{
+	return (long)cstat_inputs_count(NULL);
+}
+
+static long
+inputs_get_null(void)
+{
+	return cstat_inputs_get(NULL, 0) != NULL;
+}
+
+static long
+inputs_set_format_null(void)
+{
+	return cstat_inputs_set_format(NULL, "go");
+}
+
+static long
+input_format_name_out_of_range(void)
+{
+	return cstat_input_format_name(cstat_input_formats_count()) != NULL ||
+	       cstat_input_format_title(cstat_input_formats_count()) != NULL;
+}
+
+/* ---- Reader ---- */
+
+static long
+reader_open_input_null_reader(void)
+{
+	struct cstat_input in = {fx.base, NULL, NULL};
+
+	return cstat_reader_open_input(NULL, &in, &fx.d);
+}
+
+static long
+reader_open_input_null_input(void)
+{
+	return cstat_reader_open_input(fx.r, NULL, &fx.d);
+}
+
+static long
+reader_set_format_null_reader(void)
+{
+	return cstat_reader_set_format(NULL, "go");
+}
+
+static long
+reader_format_null(void)
+{
+	return cstat_reader_format(NULL) != NULL;
+}
+
+static long
+reader_new_null_out(void)
+{
+	return cstat_reader_new(NULL);
+}
+
+static long
+reader_free_null(void)
+{
+	cstat_reader_free(NULL);
+	return 0;
+}
+
+static long
+reader_open_null_reader(void)
+{
+	return cstat_reader_open(NULL, fx.base, NULL, &fx.d);
+}
+
+static long
+reader_open_null_path(void)
+{
+	return cstat_reader_open(fx.r, NULL, NULL, &fx.d);
+}
+
+/* A directory read with no diagnostics wanted: d may be NULL. */
+static long
+reader_open_dir_null_diag(void)
+{
+	const struct cstat_result *res;
+	int rc = cstat_reader_open(fx.r, fx.dir, NULL, NULL);
+
+	if (rc == 0)
+		rc = cstat_reader_next(fx.r, &res, NULL);
+	return rc;
+}
+
+static long
+reader_open_missing_null_diag(void)
+{
+	return cstat_reader_open(fx.r, fx.missing, NULL, NULL);
+}
+
+static long
+reader_open_mem_null_reader(void)
+{
+	return cstat_reader_open_mem(NULL, old_txt, 1, NULL);
+}
+
+static long
+reader_open_mem_null_data(void)
+{
+	return cstat_reader_open_mem(fx.r, NULL, 1, NULL);
+}
+
+static long
+reader_next_null_reader(void)
+{
+	const struct cstat_result *res = STALE;
+	int rc = cstat_reader_next(NULL, &res, &fx.d);
+
+	return reset(rc, res);
+}
+
+static long
+reader_next_null_res(void)
+{
+	return cstat_reader_next(fx.r, NULL, &fx.d);
+}
+
+/* A malformed line with no diagnostics wanted. */
+static long
+reader_next_syntax_null_diag(void)
+{
+	static const char bad[] = "BenchmarkX 1 2\n";
+	const struct cstat_result *res = STALE;
+	int rc = cstat_reader_open_mem(fx.r, bad, strlen(bad), NULL);
+
+	if (rc == 0)
+		rc = cstat_reader_next(fx.r, &res, NULL);
+	return reset(rc, res);
+}
+
+static long
+reader_unit_meta_null(void)
+{
+	return cstat_reader_unit_meta(NULL, "sec/op", "assume") ||
+	       cstat_reader_unit_meta(fx.r, NULL, "assume") ||
+	       cstat_reader_unit_meta(fx.r, "sec/op", NULL);
+}
+
+/* ---- Builder ---- */
+
+static long
+builder_new_null_out(void)
+{
+	return cstat_builder_new(NULL, NULL, &fx.d);
+}
+
+static long
+builder_new_bad_opts_null_diag(void)
+{
+	const struct cstat_builder_opts o = {.filter = "(unclosed"};
+	cstat_builder *b = STALE;
+	int rc = cstat_builder_new(&b, &o, NULL);
+
+	if (rc == 0)
+		cstat_builder_free(b);
+	return reset(rc, b);
+}
+
+static long
+builder_free_null(void)
+{
+	cstat_builder_free(NULL);
+	return 0;
+}
+
+static long
+builder_add_null_builder(void)
+{
+	return cstat_builder_add(NULL, &fx.res);
+}
+
+static long
+builder_add_null_result(void)
+{
+	return cstat_builder_add(fx.b, NULL);
+}
+
+static long
+builder_read_null_builder(void)
+{
+	return cstat_builder_read(NULL, fx.r, fx.in, 1, NULL, NULL, NULL);
+}
+
+static long
+builder_read_null_reader(void)
+{
+	return cstat_builder_read(fx.b, NULL, fx.in, 1, NULL, NULL, NULL);
+}
+
+static long
+builder_read_null_inputs(void)
+{
+	return cstat_builder_read(fx.b, fx.r, NULL, 2, NULL, NULL, NULL);
+}
+
+static long
+builder_build_null_builder(void)
+{
+	cstat_tables *t = STALE;
+	int rc = cstat_builder_build(NULL, &stats_opts, &t);
+
+	return reset(rc, t);
+}
+
+static long
+builder_build_null_opts(void)
+{
+	cstat_tables *t = STALE;
+	int rc = cstat_builder_build(fx.b, NULL, &t);
+
+	return reset(rc, t);
+}
+
+static long
+builder_build_null_out(void)
+{
+	return cstat_builder_build(fx.b, &stats_opts, NULL);
+}
+
+/* ---- Tables ---- */
+
+static long
+tables_free_null(void)
+{
+	cstat_tables_free(NULL);
+	return 0;
+}
+
+static long
+tables_getters_null(void)
+{
+	return (long)(cstat_tables_count(NULL) + cstat_table_rows(NULL, 0) +
+		      cstat_table_cols(NULL, 0) +
+		      cstat_tables_stat_count(NULL)) +
+	       (cstat_table_unit(NULL, 0) != NULL) +
+	       (cstat_table_row_label(NULL, 0, 0) != NULL) +
+	       (cstat_table_col_label(NULL, 0, 0) != NULL) +
+	       (cstat_table_cell_warning(NULL, 0, 0, 0, 0) != NULL) +
+	       (cstat_tables_stat_name(NULL, 0) != NULL) +
+	       cstat_table_exact(NULL, 0) + cstat_table_higher_better(NULL, 0);
+}
+
+static long
+table_cell_null_tables(void)
+{
+	struct cstat_cell c = {.present = true, .n = 9};
+	int rc = cstat_table_cell(NULL, 0, 0, 0, &c);
+
+	return c.present || c.n ? NOT_RESET : rc;
+}
+
+static long
+table_cell_null_out(void)
+{
+	return cstat_table_cell(fx.t, 0, 0, 0, NULL);
+}
+
+static long
+table_cell_values_null_tables(void)
+{
+	size_t n = 9;
+	const double *v = cstat_table_cell_values(NULL, 0, 0, 0, &n);
+
+	return n ? NOT_RESET : v != NULL;
+}
+
+static long
+table_cell_values_null_n(void)
+{
+	return cstat_table_cell_values(fx.t, 0, 0, 0, NULL) != NULL;
+}
+
+static long
+table_key_null_tables(void)
+{
+	const char *name = STALE, *value = STALE;
+	int rc = cstat_table_key(NULL, 0, 0, &name, &value);
+
+	return name || value ? NOT_RESET : rc;
+}
+
+static long
+table_key_null_name(void)
+{
+	const char *value = STALE;
+	int rc = cstat_table_key(fx.t, 0, 0, NULL, &value);
+
+	return reset(rc, value);
+}
+
+static long
+table_key_null_value(void)
+{
+	const char *name = STALE;
+	int rc = cstat_table_key(fx.t, 0, 0, &name, NULL);
+
+	return reset(rc, name);
+}
+
+static long
+tables_set_null_tables(void)
+{
+	return cstat_tables_set(NULL, "stats", "mean", &fx.d);
+}
+
+static long
+tables_set_null_key(void)
+{
+	return cstat_tables_set(fx.t, NULL, "mean", NULL);
+}
+
+static long
+tables_set_null_value(void)
+{
+	return cstat_tables_set(fx.t, "stats", NULL, NULL);
+}
+
+static long
+table_cell_stat_null_tables(void)
+{
+	double v = 1;
+	int rc = cstat_table_cell_stat(NULL, 0, 0, 0, 0, &v);
+
+	return isnan(v) ? rc : NOT_RESET;
+}
+
+static long
+table_cell_stat_null_out(void)
+{
+	return cstat_table_cell_stat(fx.t, 0, 0, 0, 0, NULL);
+}
+
+static long
+tables_write_null_tables(void)
+{
+	return cstat_tables_write(NULL, CSTAT_FORMAT_TEXT, fx.sink, NULL);
+}
+
+static long
+tables_write_null_out(void)
+{
+	return cstat_tables_write(fx.t, CSTAT_FORMAT_TEXT, NULL, fx.sink);
+}
+
+static long
+tables_write_null_warn(void)
+{
+	return cstat_tables_write(fx.t, CSTAT_FORMAT_CSV, fx.sink, NULL);
+}
+
+/* ---- Runs and histories ---- */
+
+static long
+run_new_null_out(void)
+{
+	return cstat_run_new(NULL);
+}
+
+static long
+run_free_null(void)
+{
+	cstat_run_free(NULL);
+	return 0;
+}
+
+static long
+run_add_null_run(void)
+{
+	return cstat_run_add(NULL, &fx.res, NULL);
+}
+
+static long
+run_add_null_result(void)
+{
+	return cstat_run_add(fx.runs[0], NULL, NULL);
+}
+
+static long
+run_set_null_run(void)
+{
+	return cstat_run_set(NULL, "name", "x");
+}
+
+static long
+run_set_null_key(void)
+{
+	return cstat_run_set(fx.runs[0], NULL, "x");
+}
+
+static long
+run_set_null_value(void)
+{
+	return cstat_run_set(fx.runs[0], "meta.none", NULL);
+}
+
+static long
+run_getters_null(void)
+{
+	return (long)cstat_run_count(NULL) +
+	       (cstat_run_get(NULL, "name") != NULL) +
+	       (cstat_run_get(fx.runs[0], NULL) != NULL);
+}
+
+static long
+run_env_diff_null_a(void)
+{
+	char buf[16];
+
+	return cstat_run_env_diff(NULL, fx.runs[1], buf, sizeof(buf));
+}
+
+static long
+run_env_diff_null_b(void)
+{
+	char buf[16];
+
+	return cstat_run_env_diff(fx.runs[0], NULL, buf, sizeof(buf));
+}
+
+static long
+run_env_diff_null_buf(void)
+{
+	return cstat_run_env_diff(fx.runs[0], fx.runs[1], NULL, 16);
+}
+
+static long
+run_write_null_run(void)
+{
+	return cstat_run_write(NULL, true, fx.sink);
+}
+
+static long
+run_write_null_out(void)
+{
+	return cstat_run_write(fx.runs[0], true, NULL);
+}
+
+static long
+run_save_null_run(void)
+{
+	return cstat_run_save(NULL, fx.base, &fx.d);
+}
+
+static long
+run_save_null_path(void)
+{
+	return cstat_run_save(fx.runs[0], NULL, &fx.d);
+}
+
+static long
+run_append_null_run(void)
+{
+	return cstat_run_append(NULL, fx.hist, &fx.d);
+}
+
+static long
+run_append_null_path(void)
+{
+	return cstat_run_append(fx.runs[0], NULL, &fx.d);
+}
+
+static long
+run_load_null_out(void)
+{
+	return cstat_run_load(NULL, fx.base, &fx.d);
+}
+
+static long
+run_load_null_path(void)
+{
+	cstat_run *run = STALE;
+	int rc = cstat_run_load(&run, NULL, &fx.d);
+
+	return reset(rc, run);
+}
+
+static long
+run_load_missing_null_diag(void)
+{
+	cstat_run *run = STALE;
+	int rc = cstat_run_load(&run, fx.missing, NULL);
+
+	return reset(rc, run);
+}
+
+static long
+run_text_null_run(void)
+{
+	char *s = STALE;
+	size_t len = 9;
+	int rc = cstat_run_text(NULL, &s, &len);
+
+	return len ? NOT_RESET : reset(rc, s);
+}
+
+static long
+run_text_null_out(void)
+{
+	size_t len = 9;
+	int rc = cstat_run_text(fx.runs[0], NULL, &len);
+
+	return len ? NOT_RESET : rc;
+}
+
+static long
+run_text_null_len(void)
+{
+	char *s = STALE;
+	int rc = cstat_run_text(fx.runs[0], &s, NULL);
+
+	return reset(rc, s);
+}
+
+static long
+history_load_null_path(void)
+{
+	cstat_run **runs = STALE;
+	size_t n = 9;
+	int rc = cstat_history_load(NULL, &runs, &n, NULL, NULL, &fx.d);
+
+	return n ? NOT_RESET : reset(rc, runs);
+}
+
+static long
+history_load_null_runs(void)
+{
+	size_t n = 9;
+	int rc = cstat_history_load(fx.hist, NULL, &n, NULL, NULL, &fx.d);
+
+	return n ? NOT_RESET : rc;
+}
+
+static long
+history_load_null_nruns(void)
+{
+	cstat_run **runs = STALE;
+	int rc = cstat_history_load(fx.hist, &runs, NULL, NULL, NULL, &fx.d);
+
+	return reset(rc, runs);
+}
+
+static long
+history_load_missing_null_diag(void)
+{
+	cstat_run **runs = STALE;
+	size_t n = 9;
+	int rc = cstat_history_load(fx.missing, &runs, &n, NULL, NULL, NULL);
+
+	return n ? NOT_RESET : reset(rc, runs);
+}
+
+static long
+history_free_null(void)
+{
+	cstat_history_free(NULL, 3);
+	return 0;
+}
+
+static long
+history_build_null_runs(void)
+{
+	cstat_tables *t = STALE;
+	int rc = cstat_history_build(NULL, 2, NULL, 0.95, &t, &fx.d);
+
+	return reset(rc, t);
+}
+
+static long
+history_build_null_run(void)
+{
+	cstat_run *const runs[] = {fx.runs[0], NULL};
+	cstat_tables *t = STALE;
+	int rc = cstat_history_build(runs, 2, NULL, 0.95, &t, NULL);
+
+	return reset(rc, t);
+}
+
+static long
+history_build_null_out(void)
+{
+	return cstat_history_build(fx.runs, 2, NULL, 0.95, NULL, &fx.d);
+}
+
+static long
+history_prune_null_path(void)
+{
+	size_t removed = 9;
+	int rc = cstat_history_prune(NULL, 1, &removed, &fx.d);
+
+	return removed ? NOT_RESET : rc;
+}
+
+static long
+history_changes_null_tables(void)
+{
+	struct cstat_change *ch = STALE;
+	size_t n = 9;
+	int rc = cstat_history_changes(NULL, 0, 0, &ch, &n);
+
+	return n ? NOT_RESET : reset(rc, ch);
+}
+
+static long
+history_changes_null_out(void)
+{
+	size_t n = 9;
+	int rc = cstat_history_changes(fx.ht, 0, 0, NULL, &n);
+
+	return n ? NOT_RESET : rc;
+}
+
+static long
+history_changes_null_n(void)
+{
+	struct cstat_change *ch = STALE;
+	int rc = cstat_history_changes(fx.ht, 0, 0, &ch, NULL);
+
+	return reset(rc, ch);
+}
+
+static long
+history_write_null_runs(void)
+{
+	return cstat_history_write(NULL, 2, fx.ht, NULL, 0, CSTAT_FORMAT_CSV,
+				   fx.sink);
+}
+
+static long
+history_write_null_run(void)
+{
+	cstat_run *const runs[] = {fx.runs[0], NULL};
+
+	return cstat_history_write(runs, 2, fx.ht, NULL, 0, CSTAT_FORMAT_CSV,
+				   fx.sink);
+}
+
+static long
+history_write_null_tables(void)
+{
+	return cstat_history_write(fx.runs, 2, NULL, NULL, 0, CSTAT_FORMAT_CSV,
+				   fx.sink);
+}
+
+static long
+history_write_null_changes(void)
+{
+	return cstat_history_write(fx.runs, 2, fx.ht, NULL, 1, CSTAT_FORMAT_CSV,
+				   fx.sink);
+}
+
+static long
+history_write_null_out(void)
+{
+	return cstat_history_write(fx.runs, 2, fx.ht, NULL, 0, CSTAT_FORMAT_CSV,
+				   NULL);
+}
+
+/* ---- Formatting ---- */
+
+static long
+format_value_null_unit(void)
+{
+	char buf[16];
+
+	return (long)cstat_format_value(1.5, NULL, buf, sizeof(buf));
+}
+
+static long
+format_value_null_buf(void)
+{
+	return (long)cstat_format_value(1.5, "sec/op", NULL, 16);
+}
+
+/* ---- Gate ---- */
+
+static long
+unit_class_of_null(void)
+{
+	return cstat_unit_class_of(NULL);
+}
+
+static long
+gate_config_new_null_out(void)
+{
+	return cstat_gate_config_new(NULL);
+}
+
+static long
+gate_config_free_null(void)
+{
+	cstat_gate_config_free(NULL);
+	return 0;
+}
+
+static long
+gate_config_set_null_config(void)
+{
+	return cstat_gate_config_set(NULL, "alpha", "0.1", &fx.d);
+}
+
+static long
+gate_config_set_null_key(void)
+{
+	return cstat_gate_config_set(fx.gc, NULL, "0.1", NULL);
+}
+
+static long
+gate_config_set_null_value(void)
+{
+	return cstat_gate_config_set(fx.gc, "alpha", NULL, NULL);
+}
+
+static long
+gate_config_load_null_config(void)
+{
+	return cstat_gate_config_load(NULL, fx.base, &fx.d);
+}
+
+static long
+gate_config_load_null_path(void)
+{
+	return cstat_gate_config_load(fx.gc, NULL, &fx.d);
+}
+
+static long
+gate_config_load_missing_null_diag(void)
+{
+	return cstat_gate_config_load(fx.gc, fx.missing, NULL);
+}
+
+static long
+gate_config_load_mem_null_config(void)
+{
+	return cstat_gate_config_load_mem(NULL, "{}", 2, NULL, &fx.d);
+}
+
+static long
+gate_config_load_mem_null_data(void)
+{
+	return cstat_gate_config_load_mem(fx.gc, NULL, 2, NULL, &fx.d);
+}
+
+/* name and d may be NULL. */
+static long
+gate_config_load_mem_null_name_diag(void)
+{
+	return cstat_gate_config_load_mem(fx.gc, "{}", 2, NULL, NULL);
+}
+
+static long
+gate_config_load_mem_bad_null_diag(void)
+{
+	return cstat_gate_config_load_mem(fx.gc, "{\"alpha\": 2}", 12, NULL,
+					  NULL);
+}
+
+static long
+gate_new_null_out(void)
+{
+	return cstat_gate_new(NULL, fx.t, fx.gc, NULL, false);
+}
+
+static long
+gate_new_null_tables(void)
+{
+	cstat_gate *g = STALE;
+	int rc = cstat_gate_new(&g, NULL, fx.gc, NULL, false);
+
+	return reset(rc, g);
+}
+
+static long
+gate_new_null_config(void)
+{
+	cstat_gate *g = STALE;
+	int rc = cstat_gate_new(&g, fx.t, NULL, NULL, false);
+
+	return reset(rc, g);
+}
+
+static long
+gate_free_null(void)
+{
+	cstat_gate_free(NULL);
+	return 0;
+}
+
+static long
+gate_getters_null(void)
+{
+	return (long)(cstat_gate_count(NULL) + cstat_gate_tally(NULL, 0) +
+		      cstat_gate_ignored(NULL)) +
+	       (cstat_gate_get(NULL, 0) != NULL) +
+	       !isnan(cstat_gate_detectable(NULL, 0)) +
+	       cstat_gate_status(NULL, true);
+}
+
+static long
+gate_explain_null_gate(void)
+{
+	return cstat_gate_explain(NULL, "*", fx.sink);
+}
+
+static long
+gate_explain_null_pattern(void)
+{
+	return cstat_gate_explain(fx.g, NULL, fx.sink);
+}
+
+static long
+gate_explain_null_out(void)
+{
+	return cstat_gate_explain(fx.g, "*", NULL);
+}
+
+static long
+gate_write_null_gate(void)
+{
+	return cstat_gate_write(NULL, CSTAT_REPORT_TEXT, false, fx.sink);
+}
+
+static long
+gate_write_null_out(void)
+{
+	return cstat_gate_write(fx.g, CSTAT_REPORT_TEXT, false, NULL);
+}
+
+/* ---- v1 ---- */
+
+static long
+v1_test_parse_null(void)
+{
+	return cstat_v1_test_parse(NULL);
+}
+
+static long
+v1_sort_parse_null(void)
+{
+	return cstat_v1_sort_parse(NULL);
+}
+
+static long
+v1_new_null_out(void)
+{
+	return cstat_v1_new(NULL, NULL);
+}
+
+static long
+v1_free_null(void)
+{
+	cstat_v1_free(NULL);
+	return 0;
+}
+
+static long
+v1_add_file_null_v1(void)
+{
+	return cstat_v1_add_file(NULL, fx.base, &fx.d);
+}
+
+static long
+v1_add_file_null_path(void)
+{
+	return cstat_v1_add_file(fx.v1, NULL, &fx.d);
+}
+
+static long
+v1_add_file_missing_null_diag(void)
+{
+	return cstat_v1_add_file(fx.v1, fx.missing, NULL);
+}
+
+static long
+v1_add_mem_null_v1(void)
+{
+	return cstat_v1_add_mem(NULL, "n", old_txt, 1);
+}
+
+static long
+v1_add_mem_null_name(void)
+{
+	return cstat_v1_add_mem(fx.v1, NULL, old_txt, 1);
+}
+
+static long
+v1_add_mem_null_data(void)
+{
+	return cstat_v1_add_mem(fx.v1, "n", NULL, 1);
+}
+
+static long
+v1_write_null_v1(void)
+{
+	return cstat_v1_write(NULL, CSTAT_V1_TEXT, false, fx.sink);
+}
+
+static long
+v1_write_null_out(void)
+{
+	return cstat_v1_write(fx.v1, CSTAT_V1_TEXT, false, NULL);
+}
+
+struct api_case {
+	const char *call; /* the call, as the message shows it */
+	long (*run)(void);
+	long want; /* what cstat.h says it returns */
+};
+
+/* Every case; "want" comes from the function's comment in cstat.h and
+ * the NULL contract at its top. */
+static const struct api_case cases[] = {
+	{"cstat_diag_format(NULL, buf, 8)", diag_format_null_diag, 0},
+	{"cstat_diag_format(&d /* \"four\" */, NULL, 8)", diag_format_null_buf,
+	 4},
+	{"cstat_inputs_new(NULL, args, 1)", inputs_new_null_out, CSTAT_EINVAL},
+	{"cstat_inputs_new(&in, NULL, 1)", inputs_new_null_args, CSTAT_EINVAL},
+	{"cstat_inputs_new(&in, {\"a\", NULL}, 2)", inputs_new_null_arg,
+	 CSTAT_EINVAL},
+	{"cstat_inputs_free(NULL)", inputs_free_null, 0},
+	{"cstat_inputs_count(NULL)", inputs_count_null, 0},
+	{"cstat_inputs_get(NULL, 0)", inputs_get_null, 0},
+	{"cstat_inputs_set_format(NULL, \"go\")", inputs_set_format_null,
+	 CSTAT_EINVAL},
+	{"cstat_input_format_name(count) and _title(count)",
+	 input_format_name_out_of_range, 0},
+	{"cstat_reader_new(NULL)", reader_new_null_out, CSTAT_EINVAL},
+	{"cstat_reader_open_input(NULL, &in, &d)",
+	 reader_open_input_null_reader, CSTAT_EINVAL},
+	{"cstat_reader_open_input(r, NULL, &d)", reader_open_input_null_input,
+	 CSTAT_EINVAL},
+	{"cstat_reader_set_format(NULL, \"go\")", reader_set_format_null_reader,
+	 CSTAT_EINVAL},
+	{"cstat_reader_format(NULL)", reader_format_null, 0},
+	{"cstat_reader_free(NULL)", reader_free_null, 0},
+	{"cstat_reader_open(NULL, path, NULL, &d)", reader_open_null_reader,
+	 CSTAT_EINVAL},
+	{"cstat_reader_open(r, NULL, NULL, &d)", reader_open_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_reader_open(r, DIR, NULL, NULL) + next(r, &res, NULL)",
+	 reader_open_dir_null_diag, CSTAT_EISDIR},
+	{"cstat_reader_open(r, MISSING, NULL, NULL)",
+	 reader_open_missing_null_diag, CSTAT_ENOENT},
+	{"cstat_reader_open_mem(NULL, data, 1, NULL)",
+	 reader_open_mem_null_reader, CSTAT_EINVAL},
+	{"cstat_reader_open_mem(r, NULL, 1, NULL)", reader_open_mem_null_data,
+	 CSTAT_EINVAL},
+	{"cstat_reader_next(NULL, &res, &d)", reader_next_null_reader,
+	 CSTAT_EINVAL},
+	{"cstat_reader_next(r, NULL, &d)", reader_next_null_res, CSTAT_EINVAL},
+	{"cstat_reader_next(r, &res, NULL) on a bad line",
+	 reader_next_syntax_null_diag, CSTAT_ESYNTAX},
+	{"cstat_reader_unit_meta() with each NULL", reader_unit_meta_null, 0},
+	{"cstat_builder_new(NULL, NULL, &d)", builder_new_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_builder_new(&b, bad opts, NULL)",
+	 builder_new_bad_opts_null_diag, CSTAT_EINVAL},
+	{"cstat_builder_free(NULL)", builder_free_null, 0},
+	{"cstat_builder_add(NULL, &res)", builder_add_null_builder,
+	 CSTAT_EINVAL},
+	{"cstat_builder_add(b, NULL)", builder_add_null_result, CSTAT_EINVAL},
+	{"cstat_builder_read(NULL, r, in, ...)", builder_read_null_builder,
+	 CSTAT_EINVAL},
+	{"cstat_builder_read(b, NULL, in, ...)", builder_read_null_reader,
+	 CSTAT_EINVAL},
+	{"cstat_builder_read(b, r, NULL, ...)", builder_read_null_inputs,
+	 CSTAT_EINVAL},
+	{"cstat_builder_build(NULL, &opts, &t)", builder_build_null_builder,
+	 CSTAT_EINVAL},
+	{"cstat_builder_build(b, NULL, &t)", builder_build_null_opts,
+	 CSTAT_EINVAL},
+	{"cstat_builder_build(b, &opts, NULL)", builder_build_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_tables_free(NULL)", tables_free_null, 0},
+	{"every table getter on NULL tables", tables_getters_null, 0},
+	{"cstat_table_cell(NULL, 0, 0, 0, &c)", table_cell_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_table_cell(t, 0, 0, 0, NULL)", table_cell_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_table_cell_values(NULL, 0, 0, 0, &n)",
+	 table_cell_values_null_tables, 0},
+	{"cstat_table_cell_values(t, 0, 0, 0, NULL)", table_cell_values_null_n,
+	 0},
+	{"cstat_table_key(NULL, 0, 0, &name, &value)", table_key_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_table_key(t, 0, 0, NULL, &value)", table_key_null_name,
+	 CSTAT_EINVAL},
+	{"cstat_table_key(t, 0, 0, &name, NULL)", table_key_null_value,
+	 CSTAT_EINVAL},
+	{"cstat_tables_set(NULL, \"stats\", \"mean\", &d)",
+	 tables_set_null_tables, CSTAT_EINVAL},
+	{"cstat_tables_set(t, NULL, \"mean\", NULL)", tables_set_null_key,
+	 CSTAT_EINVAL},
+	{"cstat_tables_set(t, \"stats\", NULL, NULL)", tables_set_null_value,
+	 CSTAT_EINVAL},
+	{"cstat_table_cell_stat(NULL, 0, 0, 0, 0, &v)",
+	 table_cell_stat_null_tables, CSTAT_EINVAL},
+	{"cstat_table_cell_stat(t, 0, 0, 0, 0, NULL)", table_cell_stat_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_tables_write(NULL, TEXT, f, NULL)", tables_write_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_tables_write(t, TEXT, NULL, f)", tables_write_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_tables_write(t, CSV, f, NULL)", tables_write_null_warn, 0},
+	{"cstat_run_new(NULL)", run_new_null_out, CSTAT_EINVAL},
+	{"cstat_run_free(NULL)", run_free_null, 0},
+	{"cstat_run_add(NULL, &res, NULL)", run_add_null_run, CSTAT_EINVAL},
+	{"cstat_run_add(run, NULL, NULL)", run_add_null_result, CSTAT_EINVAL},
+	{"cstat_run_set(NULL, \"name\", \"x\")", run_set_null_run,
+	 CSTAT_EINVAL},
+	{"cstat_run_set(run, NULL, \"x\")", run_set_null_key, CSTAT_EINVAL},
+	{"cstat_run_set(run, \"meta.none\", NULL)", run_set_null_value, 0},
+	{"cstat_run_count(NULL), cstat_run_get() with each NULL",
+	 run_getters_null, 0},
+	{"cstat_run_env_diff(NULL, b, buf, 16)", run_env_diff_null_a,
+	 CSTAT_EINVAL},
+	{"cstat_run_env_diff(a, NULL, buf, 16)", run_env_diff_null_b,
+	 CSTAT_EINVAL},
+	{"cstat_run_env_diff(a, b, NULL, 16)", run_env_diff_null_buf, 0},
+	{"cstat_run_write(NULL, true, f)", run_write_null_run, CSTAT_EINVAL},
+	{"cstat_run_write(run, true, NULL)", run_write_null_out, CSTAT_EINVAL},
+	{"cstat_run_save(NULL, path, &d)", run_save_null_run, CSTAT_EINVAL},
+	{"cstat_run_save(run, NULL, &d)", run_save_null_path, CSTAT_EINVAL},
+	{"cstat_run_append(NULL, path, &d)", run_append_null_run, CSTAT_EINVAL},
+	{"cstat_run_append(run, NULL, &d)", run_append_null_path, CSTAT_EINVAL},
+	{"cstat_run_load(NULL, path, &d)", run_load_null_out, CSTAT_EINVAL},
+	{"cstat_run_load(&run, NULL, &d)", run_load_null_path, CSTAT_EINVAL},
+	{"cstat_run_load(&run, MISSING, NULL)", run_load_missing_null_diag,
+	 CSTAT_ENOENT},
+	{"cstat_run_text(NULL, &s, &len)", run_text_null_run, CSTAT_EINVAL},
+	{"cstat_run_text(run, NULL, &len)", run_text_null_out, CSTAT_EINVAL},
+	{"cstat_run_text(run, &s, NULL)", run_text_null_len, CSTAT_EINVAL},
+	{"cstat_history_load(NULL, &runs, &n, ...)", history_load_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_history_load(path, NULL, &n, ...)", history_load_null_runs,
+	 CSTAT_EINVAL},
+	{"cstat_history_load(path, &runs, NULL, ...)", history_load_null_nruns,
+	 CSTAT_EINVAL},
+	{"cstat_history_load(MISSING, &runs, &n, NULL, NULL, NULL)",
+	 history_load_missing_null_diag, CSTAT_ENOENT},
+	{"cstat_history_free(NULL, 3)", history_free_null, 0},
+	{"cstat_history_build(NULL, 2, ...)", history_build_null_runs,
+	 CSTAT_EINVAL},
+	{"cstat_history_build({run, NULL}, 2, ...)", history_build_null_run,
+	 CSTAT_EINVAL},
+	{"cstat_history_build(runs, 2, NULL, 0.95, NULL, &d)",
+	 history_build_null_out, CSTAT_EINVAL},
+	{"cstat_history_prune(NULL, 1, &removed, &d)", history_prune_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
+	 history_changes_null_tables, CSTAT_EINVAL},
+	{"cstat_history_changes(t, 0, 0, NULL, &n)", history_changes_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_history_changes(t, 0, 0, &ch, NULL)", history_changes_null_n,
+	 CSTAT_EINVAL},
+	{"cstat_history_write(NULL, 2, ...)", history_write_null_runs,
+	 CSTAT_EINVAL},
+	{"cstat_history_write({run, NULL}, 2, ...)", history_write_null_run,
+	 CSTAT_EINVAL},
+	{"cstat_history_write(runs, 2, NULL, ...)", history_write_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_history_write(runs, 2, t, NULL, 1, ...)",
+	 history_write_null_changes, CSTAT_EINVAL},
+	{"cstat_history_write(..., NULL)", history_write_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_format_value(1.5, NULL, buf, 16)", format_value_null_unit, 5},
+	{"cstat_format_value(1.5, \"sec/op\", NULL, 16)", format_value_null_buf,
+	 5},
+	{"cstat_unit_class_of(NULL)", unit_class_of_null, CSTAT_CLASS_OTHER},
+	{"cstat_gate_config_new(NULL)", gate_config_new_null_out, CSTAT_EINVAL},
+	{"cstat_gate_config_free(NULL)", gate_config_free_null, 0},
+	{"cstat_gate_config_set(NULL, \"alpha\", \"0.1\", &d)",
+	 gate_config_set_null_config, CSTAT_EINVAL},
+	{"cstat_gate_config_set(c, NULL, \"0.1\", NULL)",
+	 gate_config_set_null_key, CSTAT_EINVAL},
+	{"cstat_gate_config_set(c, \"alpha\", NULL, NULL)",
+	 gate_config_set_null_value, CSTAT_EINVAL},
+	{"cstat_gate_config_load(NULL, path, &d)", gate_config_load_null_config,
+	 CSTAT_EINVAL},
+	{"cstat_gate_config_load(c, NULL, &d)", gate_config_load_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_gate_config_load(c, MISSING, NULL)",
+	 gate_config_load_missing_null_diag, CSTAT_ENOENT},
+	{"cstat_gate_config_load_mem(NULL, \"{}\", 2, NULL, &d)",
+	 gate_config_load_mem_null_config, CSTAT_EINVAL},
+	{"cstat_gate_config_load_mem(c, NULL, 2, NULL, &d)",
+	 gate_config_load_mem_null_data, CSTAT_EINVAL},
+	{"cstat_gate_config_load_mem(c, \"{}\", 2, NULL, NULL)",
+	 gate_config_load_mem_null_name_diag, 0},
+	{"cstat_gate_config_load_mem(c, \"{\\\"alpha\\\": 2}\", 12, NULL, "
+	 "NULL)",
+	 gate_config_load_mem_bad_null_diag, CSTAT_EINVAL},
+	{"cstat_gate_new(NULL, t, c, NULL, false)", gate_new_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_gate_new(&g, NULL, c, NULL, false)", gate_new_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_gate_new(&g, t, NULL, NULL, false)", gate_new_null_config,
+	 CSTAT_EINVAL},
+	{"cstat_gate_free(NULL)", gate_free_null, 0},
+	{"every gate getter on a NULL gate", gate_getters_null, 0},
+	{"cstat_gate_explain(NULL, \"*\", f)", gate_explain_null_gate,
+	 CSTAT_EINVAL},
+	{"cstat_gate_explain(g, NULL, f)", gate_explain_null_pattern,
+	 CSTAT_EINVAL},
+	{"cstat_gate_explain(g, \"*\", NULL)", gate_explain_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_gate_write(NULL, TEXT, false, f)", gate_write_null_gate,
+	 CSTAT_EINVAL},
+	{"cstat_gate_write(g, TEXT, false, NULL)", gate_write_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_v1_test_parse(NULL)", v1_test_parse_null, CSTAT_EINVAL},
+	{"cstat_v1_sort_parse(NULL)", v1_sort_parse_null, CSTAT_EINVAL},
+	{"cstat_v1_new(NULL, NULL)", v1_new_null_out, CSTAT_EINVAL},
+	{"cstat_v1_free(NULL)", v1_free_null, 0},
+	{"cstat_v1_add_file(NULL, path, &d)", v1_add_file_null_v1,
+	 CSTAT_EINVAL},
+	{"cstat_v1_add_file(v, NULL, &d)", v1_add_file_null_path, CSTAT_EINVAL},
+	{"cstat_v1_add_file(v, MISSING, NULL)", v1_add_file_missing_null_diag,
+	 CSTAT_ENOENT},
+	{"cstat_v1_add_mem(NULL, \"n\", data, 1)", v1_add_mem_null_v1,
+	 CSTAT_EINVAL},
+	{"cstat_v1_add_mem(v, NULL, data, 1)", v1_add_mem_null_name,
+	 CSTAT_EINVAL},
+	{"cstat_v1_add_mem(v, \"n\", NULL, 1)", v1_add_mem_null_data,
+	 CSTAT_EINVAL},
+	{"cstat_v1_write(NULL, TEXT, false, f)", v1_write_null_v1,
+	 CSTAT_EINVAL},
+	{"cstat_v1_write(v, TEXT, false, NULL)", v1_write_null_out,
+	 CSTAT_EINVAL},
+};
+
+/* Runs every case, reporting each one that fails, then fails if any did. */
+static void
+test_every_null_argument(void **state)
+{
+	size_t failed = 0, n = sizeof(cases) / sizeof(cases[0]);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		long got = cases[i].run();
+		if (got == cases[i].want)
+			continue;
+		failed++;
+		if (got == NOT_RESET)
+			print_error("%s: an out parameter was not reset\n",
+				    cases[i].call);
+		else
+			print_error("%s: got %ld (%s), want %ld (%s)\n",
+				    cases[i].call, got,
+				    cstat_err_name((int)got), cases[i].want,
+				    cstat_err_name((int)cases[i].want));
+	}
+	print_message("%zu calls checked, %zu failed\n", n, failed);
+	assert_int_equal(failed, 0);
+}
+
+/* The fixture is still whole after every case: the NULL calls touched
+ * nothing they were given. */
+static void
+test_objects_untouched(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(cstat_tables_count(fx.t), 1);
+	assert_int_equal(cstat_table_cols(fx.t, 0), 2);
+	assert_int_equal(cstat_run_count(fx.runs[0]), 5);
+	assert_int_equal(cstat_run_text(fx.runs[0], &text, &len), 0);
+	assert_non_null(text);
+	assert_true(len > 0);
+	free(text);
+	assert_true(cstat_gate_count(fx.g) == 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_null_argument),
+		cmocka_unit_test(test_objects_untouched),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
