@@ -384,7 +384,8 @@ event_fail(struct cstat__rq *q, struct pkg *p, const cJSON *root,
 	if (str_field(root, "FailedBuild"))
 		return cstat__rq_warn(q, line, "%s failed to build", what);
 	if (p->panic[0])
-		return cstat__rq_warn(q, line, "%s failed: %s", what, p->panic);
+		return cstat__rq_warn(q, line, "%s failed (it printed \"%s\")",
+				      what, p->panic);
 	return cstat__rq_warn(q, line, "%s failed", what);
 }
 
