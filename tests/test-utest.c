@@ -650,7 +650,7 @@ enum_run(const char *what, int count, int lo1, int hi1, int lo2, int hi2,
 		int n1 = random_in(&rng, lo1, hi1),
 		    n2 = random_in(&rng, lo2, hi2);
 		int n = n1 + n2, levels = 0;
-		int us[2 * 16 * 32 + 8], nus = 0;
+		int us[2 * 16 * 32 + 8] = {0}, nus = 0;
 
 		if (kind == 2)
 			levels = 2;
