@@ -8,33 +8,28 @@
  *
  * The method (cpd.c has the details and the measurements):
  *
- *  1. Lone wild runs are tamed: a run further from the median of its six
- *     neighbours (three each side) than 4 times the series' run-to-run
- *     noise (estimated from successive differences, so that steps do not
- *     inflate it) is replaced by that median.  A single run 5x slower, or
- *     a spike of up to three runs, cannot then pull a split its way, while
- *     a level that holds for four or more runs is kept.
- *  2. Each segment is tested with a max-type rank statistic: for every
- *     split t (at least min_size runs each side) the standardized
- *     Wilcoxon rank-sum z_t of the two sides; the candidate is the split
- *     with the largest |z_t| (a standardized CUSUM of ranks, Pettitt's
- *     statistic standardized per split).  Ranks make the test blind to
- *     how wild a run is and to the noise's distribution.
- *  3. The level accounts for the search over splits: p is the probability,
- *     over all orderings of the segment's values, that the largest |z_t|
- *     is at least the one seen.  It comes from the Bonferroni bound over
- *     the splits when that is already below alpha (strong changes), else
- *     from a permutation test with a fixed seed (the same input always
- *     gives the same answer, bit for bit), stopped as soon as the
- *     permutations show p > alpha.  So alpha is the false-positive rate of
- *     a whole stationary series, whatever its length: a history of 12 runs
- *     can report a change as well as one of 1,000.
- *  4. A split must also exceed what within-run noise explains: when the
- *     runs' standard errors are given, the difference of the two sides'
- *     medians must be larger than z(alpha/2) times the standard error that
- *     the runs' own sampling noise alone gives it.
- *  5. Binary segmentation: an accepted split's two sides are tested again,
- *     each at alpha, until no segment has a significant split.
+ *  1. When all values are positive the work is on their logarithms (run
+ *     noise is a share of the level).  A run far (6 sigma of the
+ *     run-to-run noise) from the runs on both sides of it is wild and
+ *     counts as neutral: one run 5x slower neither makes nor hides a
+ *     change.
+ *  2. Each segment is scored (values less their median, over the noise,
+ *     clipped at 6) and its statistic is the largest weighted CUSUM of
+ *     the scores over the splits with min_size runs each side; the
+ *     candidate is where it peaks.
+ *  3. The level accounts for the search over splits and the series'
+ *     length: p is the probability, over all orders of the segment's
+ *     scores, of a statistic at least as large; the union bound over the
+ *     splits when that is already below alpha, else a permutation test
+ *     with a fixed seed.  So alpha is the false-positive rate of a whole
+ *     series with no change, and a history of 12 runs can report one.
+ *  4. A split must persist (without the 3 runs next to it on each side,
+ *     the rest still differs) and, when the runs' standard errors are
+ *     given, exceed what their own sampling noise explains.
+ *  5. Binary segmentation: an accepted split's two sides are tested
+ *     again, each at alpha, until no segment has a significant split.
+ *
+ * The same input always gives the same answer, bit for bit.
  *
  * Multiple testing: alpha is per series.  A caller that runs the detection
  * on many series (one per benchmark and unit) sees about (number of
@@ -85,7 +80,7 @@ struct cstat__cpd_point {
 	double after;  /* median of the final segment after it */
 	double change; /* after / before - 1 (+-inf or NaN when before is 0) */
 	double p;      /* p-value of the split over all splits, <= alpha */
-	double stat;   /* the largest |z| of the rank-sum over the splits */
+	double stat;   /* the statistic: the largest weighted CUSUM */
 };
 
 /*

@@ -5,18 +5,23 @@
  * "run noise"), or level * exp(cv * N(0, 1)) (lognormal noise).
  *
  * False positives: the share of stationary series that report any change,
- * at 12, 30, 60 and 200 runs, plain, with one run 5x slower at a random
- * run, and with three consecutive runs 20% slower in the middle.  Each
- * must be at most 1%.
+ * at 12, 30, 60 and 200 runs, in 5% noise plain, with one run 5x slower at
+ * a random run, and with three consecutive runs 20% slower in the middle,
+ * and that spike in 2% noise too.  Each must be at most 1%.
  *
  * Power: the share of series with a planted step where a change is
- * reported within 2 runs of it:
- *  - a 5% step in 5% noise at 60 runs, at run 31 (the middle), >= 50%;
- *    also at a random run in 11..51 (reported, and held to >= 40%);
- *  - a 3% step in 2% noise at 60 runs, at run 31, >= 90%;
+ * reported near it (each line also prints the share with any change and
+ * with one within 5 runs):
+ *  - a 5% step in 5% noise at 60 runs, at run 31 (the middle), within 2
+ *    runs (design target 50%, gate STEP5_2), and at a random run in 11..51;
+ *  - a 3% step in 2% noise at 60 runs, at run 31, within 5 runs >= 90%,
+ *    and within 2 (gate STEP3_2);
+ *  - a step 5 runs from the end: +15% in 5% noise at run 56 of 60 within
+ *    1 run >= 70%, +10% in 1% noise at run 36 of 40 exactly >= 95%;
  *  - 12 runs, a step at run 7 to 2x (slower) or to 2% of the level (98%
- *    faster), with one run 5x slower at a random run: the change must be
- *    found exactly at run 7 in >= 95%.
+ *    faster), with one run 5x slower at a random run other than 6 and 7
+ *    (next to the step the run it belongs to cannot be told): the change
+ *    must be found exactly at run 7 in >= 95%.
  * And the same input must give the same output, bit for bit.
  *
  * Every setting has its own fixed seed (printed), so the rates are the
@@ -34,13 +39,16 @@
 #include "cpd.h"
 
 /*
- * The gates.  Where a target of the design is beyond what the data allow
- * the gate is the measured rate less a margin, and the target is named:
- * an oracle that knows the noise's sigma and tests only the single-change
- * CUSUM at the same false-positive rate (0.5%) places a 3% step in 2%
- * noise within 2 runs in 86% of 20,000 series, and finds a 5% step in 5%
- * noise within 2 runs in 55% (middle) and 37% (random run), so
- * docs/cbaseline.md reports these beside the targets.
+ * The gates.  Where a target of the design is beyond what the data allow,
+ * the gate is the measured rate less a margin, and the target is named
+ * (docs/cbaseline.md has the rates measured with 5 times the samples, and
+ * why): an oracle that knows the noise's sigma and tests only the best
+ * single split at the same false-positive rate (0.5%) places a 3% step in
+ * 2% noise within 2 runs in 86% of 20,000 series, and a 5% step in 5%
+ * noise within 2 runs in 55% (middle, plain CUSUM; 37% at a random run).
+ * Measured here over 10,000 series: 43.2% and 41.9% (normal, lognormal)
+ * for the 5%/5% step in the middle, 31.6% and 33.1% at a random run, 82%
+ * for the 3%/2% step within 2 runs.
  */
 #define STEP5_2 0.38	  /* target 50% */
 #define STEP5_RANDOM 0.25 /* no target; the oracle's 37% */
@@ -197,7 +205,7 @@ power(const char *what, size_t n, enum noise kind, double cv, double factor,
 	struct rng r = {seed};
 	struct plant p = {n, kind, cv, at, factor, n, n};
 	double x[200];
-	size_t hits = 0;
+	size_t hits = 0, any = 0, near5 = 0;
 	char label[128];
 
 	count *= scale;
@@ -220,10 +228,15 @@ power(const char *what, size_t n, enum noise kind, double cv, double factor,
 			return;
 		}
 		hits += nearest(pts, np, p.step_at) <= tol;
+		near5 += nearest(pts, np, p.step_at) <= 5;
+		any += np > 0;
 		free(pts);
 	}
 	snprintf(label, sizeof(label), "%s, %s", what, noise_name[kind]);
 	verdict(label, hits, count, want, false, seed);
+	printf("    (a change reported: %.2f%%, within 5 runs: %.2f%%)\n",
+	       100.0 * (double)any / (double)count,
+	       100.0 * (double)near5 / (double)count);
 }
 
 /* The same series twice: the same changes, bit for bit. */
