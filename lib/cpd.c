@@ -131,7 +131,7 @@ struct seg {
 	size_t start, end; /* the runs [start, end) */
 	bool sig;	   /* whether its best split is accepted */
 	size_t tau;	   /* the best split (absolute index) */
-	double z, p;	   /* its |z| and p-value */
+	double z, p;	   /* its statistic and p-value */
 };
 
 /* Memory for the work on one segment, sized for the whole series. */
@@ -141,7 +141,7 @@ struct work {
 	double *y; /* v with wild runs tamed */
 	size_t n;
 	const struct cstat__cpd_opts *o;
-	double *c;    /* centred mid-ranks of the segment */
+	double *c;    /* centred scores of the segment */
 	double *perm; /* c shuffled */
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
@@ -241,7 +241,7 @@ tame(struct work *wk)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The max-type rank statistic. */
+/* The statistic and its level. */
 
 /*
  * The weight of split t of L: (t (L - t) / L^2)^-WEIGHT_EXP.  0 would be
@@ -353,7 +353,7 @@ mix_below(uint64_t *s, size_t bound)
 }
 
 /*
- * The permutation p-value of the largest |z| being at least zobs, or a
+ * The permutation p-value of the statistic being at least zobs, or a
  * value above alpha as soon as the permutations show it is.  The
  * comparison allows for rounding, so that the order seen counts as at
  * least as extreme as itself.
