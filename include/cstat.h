@@ -608,19 +608,21 @@ struct cstat_change {
 	size_t run;	   /* that run's number, 1 to n (its column label) */
 	double before, after;
 	double change; /* after / before - 1; +-inf or NaN when before is 0 */
-	double p;      /* two-sided Welch t-test of the split, < alpha */
+	double p;      /* p-value of the split over all splits, <= alpha */
 };
 
 /*
  * Finds the change points of every row of history tables t (from
- * cstat_history_build()) with E-divisive means and a deterministic
- * significance test (docs/cbaseline.md): the same tables always give the
- * same changes.  A row's series is its runs' centers in run order; runs
- * without results (or with a non-finite center) are left out.  With since
- * > 0 only runs numbered above m - since count, m being the highest run
- * number in t.  alpha is the significance level of each split, in (0, 1];
- * 0 means the default, 1e-5.  alpha is per series: correcting for many
- * series is the caller's business.
+ * cstat_history_build()): a CUSUM of robust scores applied by binary
+ * segmentation, each split tested by permutation with a fixed seed
+ * (docs/cbaseline.md), so the same tables always give the same changes.
+ * A row's series is its runs' centers in run order, with the standard
+ * error of each center from the run's own values; runs without results
+ * (or with a non-finite center) are left out.  With since > 0 only runs
+ * numbered above m - since count, m being the highest run number in t.
+ * alpha is the false-positive rate of a series without change, whatever
+ * its length, in (0, 1]; 0 means the default, 0.005.  alpha is per
+ * series: correcting for many series is the caller's business.
  * @return 0 with *out (an array the caller frees with free(), NULL when
  *         none) and *n set, in table, row and run order; CSTAT_EINVAL (a
  *         NULL pointer, alpha out of range, or a column label that is not

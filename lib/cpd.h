@@ -2,23 +2,40 @@
  * cpd.h - change-point detection in a benchmark's history.
  *
  * Given one value per run (typically each run's median of one benchmark in
- * one unit), in run order, cstat__cpd() finds the runs where the level of
- * the series changed.  The method is E-divisive with means (Matteson and
- * James, JASA 2014, with distances |x - y|), applied hierarchically as
- * Apache Otava (formerly DataStax Hunter) applies it, and with Hunter's
- * deterministic stopping rule: instead of a permutation test, each
- * candidate split is tested with a two-sided Welch t-test of the two sides
- * of the split within its segment (Fleming et al., ICPE 2023).  The same
- * input always gives the same answer, bit for bit.
+ * one unit), in run order, and optionally the standard error of each of
+ * those values from the run's own samples, cstat__cpd() finds the runs
+ * where the level of the series changed.
  *
- * Multiple testing: the significance level is per split of one series.  A
- * caller that runs the detection on many series (one per benchmark and
- * unit) sees about (number of series) x (false-positive rate per series)
- * false alarms in all: with 500 benchmarks and the default rate of about
- * 0.2% per series of 60 runs, one false change per report is to be
- * expected.  Correcting for that
- * (Holm, Benjamini-Hochberg, or a smaller alpha) is the caller's business:
- * it knows the family, this module does not.
+ * The method (cpd.c has the details and the measurements):
+ *
+ *  1. When all values are positive the work is on their logarithms (run
+ *     noise is a share of the level).  A run far (6 sigma of the
+ *     run-to-run noise) from the runs on both sides of it is wild and
+ *     counts as neutral: one run 5x slower neither makes nor hides a
+ *     change.
+ *  2. Each segment is scored (values less their median, over the noise,
+ *     clipped at 6) and its statistic is the largest weighted CUSUM of
+ *     the scores over the splits with min_size runs each side; the
+ *     candidate is where it peaks.
+ *  3. The level accounts for the search over splits and the series'
+ *     length: p is the probability, over all orders of the segment's
+ *     scores, of a statistic at least as large; the union bound over the
+ *     splits when that is already below alpha, else a permutation test
+ *     with a fixed seed.  So alpha is the false-positive rate of a whole
+ *     series with no change, and a history of 12 runs can report one.
+ *  4. A split must persist (without the 3 runs next to it on each side,
+ *     the rest still differs) and, when the runs' standard errors are
+ *     given, exceed what their own sampling noise explains.
+ *  5. Binary segmentation: an accepted split's two sides are tested
+ *     again, each at alpha, until no segment has a significant split.
+ *
+ * The same input always gives the same answer, bit for bit.
+ *
+ * Multiple testing: alpha is per series.  A caller that runs the detection
+ * on many series (one per benchmark and unit) sees about (number of
+ * series) x alpha false alarms in all: with 500 benchmarks and the default
+ * of 0.5%, two or three per report.  Correcting for that (a smaller alpha)
+ * is the caller's business: it knows the family, this module does not.
  *
  * Everything here is internal to libcstat (the cstat__ prefix).  Nothing
  * keeps global state, prints or exits.
@@ -30,9 +47,9 @@
 
 #include "cstat.h"
 
-/* The default significance level of each split (see cpd.c for how it was
- * calibrated). */
-#define CSTAT_CPD_ALPHA 0.00001
+/* The default false-positive rate per stationary series (see cpd.c for
+ * how it was calibrated). */
+#define CSTAT_CPD_ALPHA 0.005
 
 /* The default fewest runs on each side of a change. */
 #define CSTAT_CPD_MIN_SIZE 5
@@ -42,28 +59,28 @@
 
 /* The settings of a detection. */
 struct cstat__cpd_opts {
-	double alpha;	   /* significance level of each split, in (0, 1] */
+	double alpha;	   /* false-positive rate per series, in (0, 1] */
 	size_t min_size;   /* fewest runs on each side of a change, >= 2 */
 	size_t max_points; /* stop after this many changes */
 };
 
 /*
  * A change found.  The index, p and stat are those of the split as it was
- * accepted: the Welch test and the E-divisive statistic of the two sides
- * of the segment it split at that time.  The medians describe the final
- * segmentation instead: before is the median of the runs from the previous
- * change (or run 0) up to index, after the median of the runs from index up
- * to the next change (or the end).  So the after of one change is the
- * before of the next, and a level is never mixed with the level beyond a
- * later change.
+ * accepted: the test of the two sides of the segment it split at that
+ * time.  The medians describe the final segmentation instead: before is
+ * the median of the runs from the previous change (or run 0) up to index,
+ * after the median of the runs from index up to the next change (or the
+ * end), both of the values as given (not the tamed ones).  So the after of
+ * one change is the before of the next, and a level is never mixed with
+ * the level beyond a later change.
  */
 struct cstat__cpd_point {
 	size_t index;  /* first run after the change, 1..n-1 */
 	double before; /* median of the final segment before the change */
 	double after;  /* median of the final segment after it */
 	double change; /* after / before - 1 (+-inf or NaN when before is 0) */
-	double p;      /* two-sided Welch t-test p-value, < alpha */
-	double stat;   /* the E-divisive statistic q-hat at the split */
+	double p;      /* p-value of the split over all splits, <= alpha */
+	double stat;   /* the statistic: the largest weighted CUSUM */
 };
 
 /*
@@ -78,29 +95,33 @@ void cstat__cpd_defaults(struct cstat__cpd_opts *o);
  * Find the change points of x[0..n), one value per run in run order, and
  * return them in increasing index order.
  *
- * Each round takes, among all current segments, the split with the largest
- * q-hat (each side at least o->min_size runs long) and tests it; a
- * significant split (p < o->alpha) is accepted and its two halves become
- * segments, the first split that is not significant ends the search, as
- * does the o->max_points-th change.  A series shorter than 2 * min_size, or
- * a constant one, has no change.  Two sides that are each constant differ
- * with certainty (p = 0) when their means differ: right for exact counts
- * such as allocations per operation going from 10 to 11.
+ * Each round accepts, among the segments whose best split is significant
+ * (p <= o->alpha and larger than within-run noise), the one with the
+ * smallest p (then the largest stat, then the leftmost); its two halves
+ * are then tested.  The search ends when no segment has a significant
+ * split, or at the o->max_points-th change.  A series shorter than 2 *
+ * min_size, or a constant one, has no change.  Two sides that are each
+ * constant differ with certainty (p = 0) when their values differ: right
+ * for exact counts such as allocations per operation going from 10 to 11.
  *
- * Time O(n log n) for each level of the hierarchy (each accepted split
- * costs O(L log L) for the two segments of total length L it makes), so
- * O(n log n * depth) in all, depth <= max_points; memory O(n).
+ * Time O(n log n) per segment tested when the change is strong or absent,
+ * up to O(n) times the permutations (at most 100,000) for a borderline
+ * one; memory O(n).
  *
  * @param x     the series; borrowed, not modified; NULL only when n is 0.
- * @param n     its length.
+ * @param se    the standard error of each x[i] from its run's own samples
+ *              (0 when unknown), or NULL when none is known; borrowed.
+ * @param n     the length of both.
  * @param o     the settings, or NULL for the defaults.
  * @param out   receives the changes, an array the caller frees with free(),
  *              or NULL when there are none or on failure.
  * @param nout  receives their number (0 on failure).
- * @return 0; CSTAT_EINVAL if a value is NaN or infinite, a setting is out
- *         of range, or a pointer is NULL; CSTAT_ENOMEM.
+ * @return 0; CSTAT_EINVAL if a value is NaN or infinite, a standard error
+ *         negative or not finite, a setting out of range, or a pointer
+ *         NULL; CSTAT_ENOMEM.
  */
-int cstat__cpd(const double *x, size_t n, const struct cstat__cpd_opts *o,
-	       struct cstat__cpd_point **out, size_t *nout);
+int cstat__cpd(const double *x, const double *se, size_t n,
+	       const struct cstat__cpd_opts *o, struct cstat__cpd_point **out,
+	       size_t *nout);
 
 #endif /* CSTAT_CPD_H */

@@ -5,9 +5,11 @@
  * The input is the tables cstat_history_build() makes: a column per run,
  * labelled with the run's number, and a row per benchmark, in a table per
  * configuration and unit.  A series is one row: the run medians in run
- * order, leaving out runs without results.  Change points come from
- * cpd.c's E-divisive means with its deterministic Welch test, one series
- * at a time, and are mapped back from positions in the series to runs.
+ * order, leaving out runs without results, with each run's standard error
+ * of its median from its own values.  Change points come from cpd.c (a
+ * CUSUM of robust scores, tested by permutation with a fixed seed), one
+ * series at a time, and are mapped back from positions in the series to
+ * runs.
  *
  * Every writer streams through a buffer that is written out as it fills,
  * so time and memory grow linearly with the history: the tables are
@@ -22,6 +24,7 @@
 #include "history.h"
 #include "numfmt.h"
 #include "store.h"
+#include "stats.h"
 
 /* Write the output buffer out once it holds this many bytes. */
 #define FLUSH_AT 65536
@@ -223,12 +226,35 @@ add_changes(struct cstat_change **out, size_t *n, size_t *cap,
 }
 
 /*
+ * The standard error of a run's median from its own sorted values: the
+ * normal-theory sqrt(pi/2) * sd / sqrt(n), with the sd estimated robustly
+ * as 1.4826 * MAD; 0 (unknown) with fewer than 3 values.  tmp has room for
+ * n values.
+ */
+static double
+median_se(const double *v, size_t n, double *tmp)
+{
+	double med, mad;
+
+	if (n < 3)
+		return 0;
+	med = cstat__quantile_sorted(v, n, 0.5);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(v[i] - med);
+	cstat__sort_doubles(tmp, n);
+	mad = cstat__quantile_sorted(tmp, n, 0.5);
+	return 1.2533141373155003 * 1.4826 * mad / sqrt((double)n);
+}
+
+/*
  * The series of row r of table i from the runs numbered above minrun:
- * x[] gets the centers and cols[] their columns.  @return the length.
+ * x[] gets the centers, se[] their standard errors from each run's values
+ * and cols[] their columns.  tmp is scratch for the largest cell.
+ * @return the length, or (size_t)-1 when out of memory.
  */
 static size_t
 series(const struct cstat__history *h, size_t i, size_t r, size_t minrun,
-       double *x, size_t *cols)
+       double *x, double *se, size_t *cols, double **tmp, size_t *tmpcap)
 {
 	size_t m = 0;
 
@@ -238,7 +264,13 @@ series(const struct cstat__history *h, size_t i, size_t r, size_t minrun,
 		if (h->run[h->off[i] + c] <= minrun || !ce->present ||
 		    !isfinite(ce->center))
 			continue;
+		if (ce->n > *tmpcap &&
+		    cstat__grow((void **)tmp, tmpcap, ce->n, sizeof(**tmp)))
+			return (size_t)-1;
 		x[m] = ce->center;
+		se[m] = ce->values ? median_se(ce->values, ce->n, *tmp) : 0;
+		if (!isfinite(se[m]))
+			se[m] = 0;
 		cols[m++] = c;
 	}
 	return m;
@@ -252,8 +284,8 @@ cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
 	struct cstat__cpd_opts o;
 	struct cstat_change *res = NULL;
 	size_t nres = 0, cap = 0, maxcols = 0;
-	double *x = NULL;
-	size_t *cols = NULL;
+	double *x = NULL, *se = NULL, *tmp = NULL;
+	size_t *cols = NULL, tmpcap = 0;
 	int rc;
 
 	if (out)
@@ -273,15 +305,21 @@ cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
 		if (t->tables[i].ncols > maxcols)
 			maxcols = t->tables[i].ncols;
 	x = malloc((maxcols + 1) * sizeof(*x));
+	se = malloc((maxcols + 1) * sizeof(*se));
 	cols = malloc((maxcols + 1) * sizeof(*cols));
-	if (!x || !cols)
+	if (!x || !se || !cols)
 		rc = CSTAT_ENOMEM;
 	for (size_t i = 0; i < t->ntables && !rc; i++) {
 		for (size_t r = 0; r < t->tables[i].nrows && !rc; r++) {
 			struct cstat__cpd_point *pts = NULL;
 			size_t np = 0;
-			size_t m = series(&h, i, r, minrun, x, cols);
-			rc = cstat__cpd(x, m, &o, &pts, &np);
+			size_t m = series(&h, i, r, minrun, x, se, cols, &tmp,
+					  &tmpcap);
+			if (m == (size_t)-1) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			rc = cstat__cpd(x, se, m, &o, &pts, &np);
 			if (!rc)
 				rc = add_changes(&res, &nres, &cap, pts, np, &h,
 						 i, r, cols);
@@ -289,6 +327,8 @@ cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
 		}
 	}
 	free(x);
+	free(se);
+	free(tmp);
 	free(cols);
 	cstat__history_release(&h);
 	if (rc) {

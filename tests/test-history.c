@@ -219,6 +219,110 @@ test_history_changes_since(void **state)
 	hist_free(&h);
 }
 
+/*
+ * A history of nruns runs of one benchmark, Bench-8, whose run k has the
+ * five values level[k-1] * (1 + spread * {-2, -1, 0, 1, 2}): the median is
+ * the level, and spread sets how far the run's own values scatter.
+ */
+static void
+hist_levels(struct hist *h, const double *level, size_t nruns, double spread)
+{
+	struct cstat_diag d;
+
+	h->n = nruns;
+	for (size_t k = 1; k <= nruns; k++) {
+		char text[1024];
+		size_t len = 0;
+
+		for (int i = -2; i <= 2; i++)
+			len += (size_t)snprintf(
+				text + len, sizeof(text) - len,
+				"BenchmarkBench-8 1 %.6g ns/op\n",
+				level[k - 1] * (1 + spread * i));
+		h->runs[k - 1] = make_run(text, k);
+	}
+	assert_int_equal(
+		cstat_history_build(h->runs, h->n, NULL, 0.95, &h->t, &d), 0);
+}
+
+/*
+ * The history the old detector missed: 12 runs, the time doubles from
+ * run 7, and run 3 is five times slower than its neighbours (on the wrong
+ * side of the step).  The change is found at run 7; so is a 98% speed-up
+ * (to 2% of the time) with the same wild run; and the wild run alone, in
+ * an otherwise flat history, is no change.
+ */
+static void
+test_history_changes_short_history_with_a_wild_run(void **state)
+{
+	static const double wiggle[12] = {1.01, 0.97,  1.03, 0.99, 0.98, 1.02,
+					  1.0,	1.025, 0.95, 0.99, 1.01, 0.975};
+	double up[12], down[12], flat[12];
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 12; i++) {
+		flat[i] = 100 * wiggle[i] * (i == 2 ? 5 : 1);
+		up[i] = flat[i] * (i >= 6 ? 2 : 1);
+		down[i] = flat[i] * (i >= 6 ? 0.02 : 1);
+	}
+	hist_levels(&h, up, 12, 0.01);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].run, 7);
+	assert_close(ch[0].change, 1, 0.05);
+	assert_true(ch[0].p <= 0.005);
+	free(ch);
+	hist_free(&h);
+
+	hist_levels(&h, down, 12, 0.01);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].run, 7);
+	assert_close(ch[0].change, -0.98, 0.01);
+	free(ch);
+	hist_free(&h);
+
+	hist_levels(&h, flat, 12, 0.01);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 0);
+	hist_free(&h);
+}
+
+/*
+ * The within-run guard through the history: 30 runs whose medians step
+ * from 100 to 101 ns at run 16 with no other run-to-run noise, so their
+ * order alone is certain of a change.  With each run's values 0.2% apart
+ * (a standard error of the median of 0.17 ns; the guard asks for 1 ns >
+ * 2.81 * sqrt(2 * pi/2 * 0.17^2 / 15) = 0.21 ns) the step is reported;
+ * with them 10% apart (8.3 ns, asking for 10.7 ns) it is not.
+ */
+static void
+test_history_changes_within_run_noise_guards(void **state)
+{
+	double level[30];
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 30; i++)
+		level[i] = i >= 15 ? 101 : 100;
+	hist_levels(&h, level, 30, 0.002);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch[0].run, 16);
+	free(ch);
+	hist_free(&h);
+
+	hist_levels(&h, level, 30, 0.10);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 0);
+	hist_free(&h);
+}
+
 static void
 test_history_changes_rejects(void **state)
 {
@@ -437,6 +541,9 @@ main(void)
 		cmocka_unit_test(test_history_changes_finds_step),
 		cmocka_unit_test(test_history_changes_skips_missing_runs),
 		cmocka_unit_test(test_history_changes_since),
+		cmocka_unit_test(
+			test_history_changes_short_history_with_a_wild_run),
+		cmocka_unit_test(test_history_changes_within_run_noise_guards),
 		cmocka_unit_test(test_history_changes_rejects),
 		cmocka_unit_test(test_history_write_rejects),
 		cmocka_unit_test(test_history_write_formats),

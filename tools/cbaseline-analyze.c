@@ -3,9 +3,9 @@
  *
  * detect prints the change points of a history: for every benchmark and
  * unit, where the level of the run medians shifted, found with the
- * library's E-divisive means and deterministic test.  export writes the
- * history (with its change points) as a dashboard page, CSV or JSON.
- * Both load DIR/history/NAME.jsonl, build one table column per run with
+ * library's deterministic change-point detection (lib/cpd.c).  export writes
+ * the history (with its change points) as a dashboard page, CSV or JSON. Both
+ * load DIR/history/NAME.jsonl, build one table column per run with
  * cstat_history_build() and ask cstat_history_changes(); the formats are
  * the library's (cstat_history_write()).
  *
@@ -33,14 +33,15 @@ static const char detect_usage[] =
 	"\n"
 	"Prints the change points of history NAME: for every benchmark and "
 	"unit, the\n"
-	"runs where the level of the run medians shifted (E-divisive means "
-	"with a\n"
-	"deterministic Welch t-test per split), with the run's commit and "
-	"time, the\n"
-	"medians before and after, the relative change and its p-value.  "
-	"alpha is per\n"
-	"series: with many benchmarks, expect about (series x alpha) false "
-	"alarms.\n"
+	"runs where the level of the run medians shifted (a CUSUM of robust "
+	"scores\n"
+	"by binary segmentation, each split tested by permutation with a fixed "
+	"seed),\n"
+	"with the run's commit and time, the medians before and after, the "
+	"relative\n"
+	"change and its p-value.  alpha is the false-positive rate per series: "
+	"with\n"
+	"many benchmarks, expect about (series x alpha) false alarms.\n"
 	"\n"
 	"Exit status: 0 (also when nothing changed); 2 usage error or "
 	"unreadable\n"
@@ -302,7 +303,7 @@ cmd_detect(const char *dir, int argc, char **argv)
 		{"since", CLI_FLOAT, &since, "N", "only the last N runs",
 		 "0, all"},
 		{"alpha", CLI_FLOAT, &alpha, "A",
-		 "significance level of each split", "1e-05"},
+		 "false-positive rate per series", "0.005"},
 	};
 	struct analysis a;
 	const char *name;
@@ -328,7 +329,7 @@ cmd_detect(const char *dir, int argc, char **argv)
 	const char *to = cstat_run_get(a.runs[a.n - 1], "created");
 	printf("history %s: runs %zu to %zu, %s to %s; alpha %g per series\n",
 	       name, a.n - nruns + 1, a.n, from ? from : "?", to ? to : "?",
-	       alpha > 0 ? alpha : 1e-5);
+	       alpha > 0 ? alpha : 0.005);
 	if (a.nch) {
 		putchar('\n');
 		report(&a);
@@ -358,8 +359,8 @@ cmd_export(const char *dir, int argc, char **argv)
 		{"o", CLI_STRING, &output, "FILE", "write to FILE",
 		 "standard output"},
 		{"alpha", CLI_FLOAT, &alpha, "A",
-		 "significance level of each split of the change points",
-		 "1e-05"},
+		 "false-positive rate per series of the change points",
+		 "0.005"},
 	};
 	enum cstat_format fmt;
 	struct analysis a;
