@@ -61,6 +61,31 @@ sniff(const char *head, size_t len, bool whole)
 	return 0;
 }
 
+/* Whether the JSON text ends inside a string, an object or an array. */
+static bool
+ends_inside(const char *s, size_t len)
+{
+	size_t depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return in_str || depth > 0;
+}
+
 /*
  * Parses the input, or queues the failure with the line and column where
  * the JSON went wrong.  @return 0 with *out set, 1 when it failed, or
@@ -71,20 +96,23 @@ json_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
 {
 	const char *end = NULL;
 
-	*out = cJSON_ParseWithLengthOpts(data ? data : "", len, &end, 0);
+	if (!data) {
+		data = "";
+		len = 0;
+	}
+	*out = cJSON_ParseWithLengthOpts(data, len, &end, 0);
 	if (*out)
 		return 0;
 
-	/* cJSON points at the byte where parsing stopped; an input that
-	 * ends first was cut short, and the place to show is its last
-	 * byte, not the line after its final newline. */
-	size_t pos = end && end >= data && end <= data + len
-			     ? (size_t)(end - data)
-			     : len;
+	/* cJSON points at the byte where parsing stopped (for a string
+	 * left open, where the string began).  An input that ends inside
+	 * a value was cut short, and the place to show is its last byte. */
+	size_t pos =
+		end && (size_t)(end - data) <= len ? (size_t)(end - data) : len;
 	size_t last = len;
 	while (last > 0 && isspace((unsigned char)data[last - 1]))
 		last--;
-	bool truncated = pos >= last;
+	bool truncated = pos >= last || ends_inside(data, len);
 	if (truncated && last > 0)
 		pos = last - 1;
 
@@ -100,7 +128,7 @@ json_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
 		 len == 0    ? "empty input, not JSON"
 		 : truncated ? "truncated JSON: the input ends inside a value"
 			     : "malformed JSON");
-	return cstat__rq_fail_diag(q, CSTAT_ESYNTAX, &d) ? CSTAT_ENOMEM : 1;
+	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d) ? CSTAT_ENOMEM : 1;
 }
 
 /* The string member key of o, or NULL. */
