@@ -327,12 +327,19 @@ test_jobs_and_params(void **state)
 		"{\"DisplayInfo\": \"T.M: ShortRun(IterationCount=3) [S=a&b, "
 		"N=1]\", \"Type\": \"T\", \"Method\": \"M\","
 		" \"Parameters\": \"S=a&b&N=1\","
-		" \"Statistics\": {\"OriginalValues\": [2]}}]}");
+		" \"Statistics\": {\"OriginalValues\": [2]}},"
+		"{\"DisplayInfo\": \"T.M: ShortRun(IterationCount=3) "
+		"[A=[[1, 2], [3]]]\", \"Type\": \"T\", \"Method\": \"M\","
+		" \"Parameters\": \"A=[[1, 2], [3]]\","
+		" \"Statistics\": {\"OriginalValues\": [3]}}]}");
 
 	assert_non_null(strstr(got, "R T.M/job=(Runtime=.NET_8.0)/S=a&b/N=1 1 "
 				    "ns/op\n"));
 	assert_non_null(strstr(got, "R T.M/job=ShortRun(IterationCount=3)/"
 				    "S=a&b/N=1 2 ns/op\n"));
+	/* Parameters that hold " [" do not make a job of their own. */
+	assert_non_null(strstr(got, "R T.M/job=ShortRun(IterationCount=3)/"
+				    "A=[[1,_2],_[3]] 3 ns/op\n"));
 	free(got);
 }
 

@@ -259,12 +259,12 @@ job_of(const cJSON *bm, const char **job, size_t *len)
 
 	const char *s = colon + 2, *e = s + strlen(s);
 
+	/* The parameters follow the job after " ["; they may hold " ["
+	 * themselves (arrays of arrays), the job does not. */
 	if (params && *params && e > s && e[-1] == ']') {
-		const char *br = e;
-		while (br > s && !(br[-1] == ' ' && br[0] == '['))
-			br--;
-		if (br > s)
-			e = br - 1;
+		const char *br = strstr(s, " [");
+		if (br)
+			e = br;
 	}
 	if (e - s > 4 && memcmp(s, "Job-", 4) == 0) {
 		const char *paren = memchr(s, '(', (size_t)(e - s));
