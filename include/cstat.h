@@ -96,9 +96,11 @@ struct cstat_diag {
 
 /*
  * Formats d as benchstat does: "file:line: message" when line > 0, else
- * "message".  Writes at most size bytes including the NUL; returns the
- * length the full text needs (as snprintf).  A NULL d formats as ""; buf
- * may be NULL to ask for the length only.
+ * "message"; "file:line:column: message" when the column is known too
+ * (malformed JSON; Go text's errors have none, as in benchstat).  Writes
+ * at most size bytes including the NUL; returns the length the full text
+ * needs (as snprintf).  A NULL d formats as ""; buf may be NULL to ask for
+ * the length only.
  */
 CSTAT_EXPORT size_t cstat_diag_format(const struct cstat_diag *d, char *buf,
 				      size_t size);

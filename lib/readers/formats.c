@@ -18,11 +18,15 @@ static const struct cstat__format go_text = {
 
 extern const struct cstat__format cstat__format_cstat_run;
 extern const struct cstat__format cstat__format_test2json;
+extern const struct cstat__format cstat__format_dotnet;
+extern const struct cstat__format cstat__format_critcmp;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
 	&cstat__format_cstat_run,
 	&cstat__format_test2json,
+	&cstat__format_dotnet,
+	&cstat__format_critcmp,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);
