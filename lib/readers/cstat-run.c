@@ -103,7 +103,7 @@ release(void *state)
 
 const struct cstat__format cstat__format_cstat_run = {
 	.name = "cstat",
-	.title = "cstat baseline or history",
+	.title = "cstat run file",
 	.json = true,
 	.sniff = sniff,
 	.feed = feed,
