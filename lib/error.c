@@ -49,7 +49,10 @@ cstat_diag_format(const struct cstat_diag *d, char *buf, size_t size)
 {
 	int n;
 
-	if (d->file && d->line > 0)
+	if (d->file && d->line > 0 && d->column > 0)
+		n = snprintf(buf, size, "%s:%lu:%lu: %s", d->file, d->line,
+			     d->column, d->message);
+	else if (d->file && d->line > 0)
 		n = snprintf(buf, size, "%s:%lu: %s", d->file, d->line,
 			     d->message);
 	else

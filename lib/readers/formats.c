@@ -17,10 +17,12 @@ static const struct cstat__format go_text = {
 };
 
 extern const struct cstat__format cstat__format_cstat_run;
+extern const struct cstat__format cstat__format_gbench;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
 	&cstat__format_cstat_run,
+	&cstat__format_gbench,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);

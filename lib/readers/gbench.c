@@ -1,0 +1,667 @@
+/*
+ * gbench.c - Google Benchmark's JSON output (--benchmark_format=json, or
+ * --benchmark_out=F --benchmark_out_format=json) as an input.
+ *
+ * The whole document is kept and parsed with cJSON at the end (JSON has
+ * no line to stop at).  Each "run_type": "iteration" entry is one sample
+ * of its benchmark; aggregates (mean, median, stddev, cv, BigO, RMS, ...)
+ * are statistics of those samples, never samples themselves.  The
+ * mapping and the reasons for it are in docs/formats.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cstat-private.h"
+#include "readers.h"
+
+struct gbench_state {
+	struct cstat__buf data;
+};
+
+/* The most values one entry gives (time, CPU time, rates, counters). */
+#define MAX_VALUES 64
+
+/* Whether needle occurs in [s, s + len). */
+static bool
+has(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (const char *p = s; (size_t)(s + len - p) >= n;) {
+		p = memchr(p, needle[0], (size_t)(s + len - p) - n + 1);
+		if (!p)
+			return false;
+		if (memcmp(p, needle, n) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Whether the line [s, e) starts with the words of Google Benchmark's
+ * console header: "Benchmark  Time  CPU  Iterations". */
+static bool
+console_header_line(const char *s, const char *e)
+{
+	static const char *const words[] = {"Benchmark", "Time", "CPU",
+					    "Iterations"};
+
+	for (size_t w = 0; w < 4; w++) {
+		size_t n = strlen(words[w]);
+
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		if ((size_t)(e - s) < n || memcmp(s, words[w], n) != 0)
+			return false;
+		s += n;
+		if (s < e && *s != ' ' && *s != '\t' && *s != '\r')
+			return false;
+	}
+	return true;
+}
+
+/* Whether the line [s, e) is a rule of dashes ("-----"). */
+static bool
+dash_line(const char *s, const char *e)
+{
+	if (e > s && e[-1] == '\r')
+		e--;
+	if (e - s < 10)
+		return false;
+	for (; s < e; s++)
+		if (*s != '-')
+			return false;
+	return true;
+}
+
+/*
+ * Whether head holds Google Benchmark's console table: its header line
+ * with a rule of dashes right before it.  Go text has neither (its lines
+ * start "BenchmarkName"), so Go text is never claimed.
+ */
+static bool
+console_output(const char *head, size_t len)
+{
+	const char *end = head + len, *prev = NULL, *prev_end = NULL;
+
+	for (const char *s = head; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+
+		if (prev && dash_line(prev, prev_end) &&
+		    console_header_line(s, e))
+			return true;
+		prev = s;
+		prev_end = e;
+		s = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/*
+ * Google Benchmark's JSON: a "benchmarks" key with keys of its entries
+ * or of its context that no other tool writes.  Its console output is
+ * claimed too, to refuse it by name.
+ */
+static int
+sniff(const char *head, size_t len, bool whole)
+{
+	static const char *const keys[] = {
+		"\"time_unit\"",	  "\"run_type\"",     "\"real_time\"",
+		"\"cpu_time\"",		  "\"family_index\"", "\"mhz_per_cpu\"",
+		"\"library_build_type\"",
+	};
+
+	(void)whole;
+	if (len && head[0] != '{')
+		return console_output(head, len) ? 100 : 0;
+	if (!has(head, len, "\"benchmarks\""))
+		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (has(head, len, keys[i]))
+			return 90;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The context: configuration.
+ */
+
+/*
+ * Context keys that change from run to run on the same machine and
+ * program.  As configuration they would put two runs in two tables
+ * (benchstat's tables are keyed by every configuration key), so they are
+ * left out; docs/formats.md says why each one.
+ */
+static const char *const per_run_keys[] = {
+	"date", "executable", "load_avg", "caches", "mhz_per_cpu",
+};
+
+static bool
+per_run_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(per_run_keys) / sizeof(*per_run_keys);
+	     i++)
+		if (strcmp(key, per_run_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether key can be a configuration key ("key: value" in Go text). */
+static bool
+config_key_ok(const char *key)
+{
+	if (!*key)
+		return false;
+	for (const char *p = key; *p; p++)
+		if (*p == ':' || (unsigned char)*p <= ' ')
+			return false;
+	return true;
+}
+
+/* Queues one context scalar as configuration. */
+static int
+context_item(struct cstat__rq *q, const cJSON *it)
+{
+	char num[32], *v;
+	int rc;
+
+	if (!it->string || per_run_key(it->string) ||
+	    !config_key_ok(it->string))
+		return 0;
+	if (cJSON_IsString(it)) {
+		/* A value is one line of Go text. */
+		v = strdup(it->valuestring);
+		if (!v)
+			return CSTAT_ENOMEM;
+		for (char *p = v; *p; p++)
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
+		rc = *v ? cstat__rq_config(q, it->string, v, 0) : 0;
+		free(v);
+		return rc;
+	}
+	if (cJSON_IsNumber(it)) {
+		snprintf(num, sizeof(num), "%.17g", it->valuedouble);
+		return cstat__rq_config(q, it->string, num, 0);
+	}
+	if (cJSON_IsBool(it))
+		return cstat__rq_config(q, it->string,
+					cJSON_IsTrue(it) ? "true" : "false", 0);
+	return 0; /* arrays, objects and null describe no configuration */
+}
+
+static int
+read_context(struct cstat__rq *q, const cJSON *ctx)
+{
+	if (!cJSON_IsObject(ctx))
+		return 0;
+	for (const cJSON *it = ctx->child; it; it = it->next) {
+		int rc = context_item(q, it);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The entries: results.
+ */
+
+/* Fields of an entry that are not user counters. */
+static const char *const known_fields[] = {
+	"name",
+	"family_index",
+	"per_family_instance_index",
+	"run_name",
+	"run_type",
+	"repetitions",
+	"repetition_index",
+	"threads",
+	"iterations",
+	"real_time",
+	"cpu_time",
+	"time_unit",
+	"bytes_per_second",
+	"items_per_second",
+	"label",
+	"error_occurred",
+	"error_message",
+	"skipped",
+	"skip_message",
+	"aggregate_name",
+	"aggregate_unit",
+	"big_o",
+	"cpu_coefficient",
+	"real_coefficient",
+	"rms",
+	"complexity_n",
+	"allocs_per_iter",
+};
+
+static bool
+known_field(const char *key)
+{
+	for (size_t i = 0; i < sizeof(known_fields) / sizeof(*known_fields);
+	     i++)
+		if (strcmp(key, known_fields[i]) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+str_field(const cJSON *e, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(e, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Aggregate names that old versions (without "run_type") appended. */
+static const char *const aggregate_suffixes[] = {
+	"_mean", "_median", "_stddev", "_cv", "_BigO", "_RMS",
+};
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Whether an entry is an aggregate (a statistic, not a sample). */
+static bool
+is_aggregate(const cJSON *e, const char *name)
+{
+	const char *type = str_field(e, "run_type");
+
+	if (type)
+		return strcmp(type, "aggregate") == 0;
+	if (cJSON_GetObjectItemCaseSensitive(e, "aggregate_name") ||
+	    cJSON_GetObjectItemCaseSensitive(e, "big_o") ||
+	    cJSON_GetObjectItemCaseSensitive(e, "rms"))
+		return true;
+	for (size_t i = 0;
+	     i < sizeof(aggregate_suffixes) / sizeof(*aggregate_suffixes); i++)
+		if (ends_with(name, aggregate_suffixes[i]))
+			return true;
+	return false;
+}
+
+/* Whether an aggregate is a complexity fit (BigO, RMS): those summarise
+ * the results of other names, which are read, so they need no word. */
+static bool
+is_complexity(const cJSON *e)
+{
+	const char *agg = str_field(e, "aggregate_name");
+
+	if (agg)
+		return strcmp(agg, "BigO") == 0 || strcmp(agg, "RMS") == 0;
+	return cJSON_GetObjectItemCaseSensitive(e, "big_o") ||
+	       cJSON_GetObjectItemCaseSensitive(e, "rms");
+}
+
+/* The benchmark an entry belongs to: its run_name (the name without a
+ * repetition or aggregate suffix), else its name; NULL when it has none. */
+static const char *
+entry_name(const cJSON *e)
+{
+	const char *name = str_field(e, "run_name");
+
+	return name && *name ? name : str_field(e, "name");
+}
+
+/* Seconds per time_unit, or 0 for a unit Google Benchmark does not have.
+ * 1/1e9 is the factor Go text's "ns/op" is tidied with, so a time in ns
+ * becomes the same sec/op value from either format. */
+static double
+time_factor(const char *unit)
+{
+	if (!unit || strcmp(unit, "ns") == 0)
+		return 1 / 1e9;
+	if (strcmp(unit, "us") == 0)
+		return 1 / 1e6;
+	if (strcmp(unit, "ms") == 0)
+		return 1 / 1e3;
+	if (strcmp(unit, "s") == 0)
+		return 1;
+	return 0;
+}
+
+/* One entry's values and the unit strings they need. */
+struct entry_values {
+	struct cstat__rv v[MAX_VALUES];
+	size_t n;
+	struct cstat__buf units; /* counter names made units, NUL-separated */
+	size_t unit_off[MAX_VALUES];
+};
+
+static void
+add_value(struct entry_values *ev, const char *unit, double value)
+{
+	if (ev->n < MAX_VALUES) {
+		ev->v[ev->n].value = value;
+		ev->v[ev->n].unit = unit;
+		ev->unit_off[ev->n] = (size_t)-1;
+		ev->n++;
+	}
+}
+
+/*
+ * A user counter as a unit: its name, with white space (which no Go unit
+ * holds) as '_'.
+ */
+static int
+add_counter(struct entry_values *ev, const char *key, double value)
+{
+	size_t off = ev->units.len;
+
+	if (!*key || ev->n >= MAX_VALUES)
+		return 0;
+	if (cstat__buf_add(&ev->units, key, strlen(key) + 1))
+		return CSTAT_ENOMEM;
+	for (char *p = ev->units.data + off; *p; p++)
+		if ((unsigned char)*p <= ' ')
+			*p = '_';
+	add_value(ev, NULL, value);
+	ev->unit_off[ev->n - 1] = off;
+	return 0;
+}
+
+/* The numbers of an entry with their units. */
+static int
+entry_values(const cJSON *e, double factor, struct entry_values *ev)
+{
+	static const struct {
+		const char *field, *unit;
+	} rates[] = {
+		{"bytes_per_second", "B/s"},
+		{"items_per_second", "items/s"},
+		{"allocs_per_iter", "allocs/op"},
+	};
+	const cJSON *it;
+
+	ev->n = 0;
+	ev->units.len = 0;
+	it = cJSON_GetObjectItemCaseSensitive(e, "real_time");
+	if (cJSON_IsNumber(it))
+		add_value(ev, "sec/op", it->valuedouble * factor);
+	it = cJSON_GetObjectItemCaseSensitive(e, "cpu_time");
+	if (cJSON_IsNumber(it))
+		add_value(ev, "cpu-sec/op", it->valuedouble * factor);
+	for (size_t i = 0; i < sizeof(rates) / sizeof(*rates); i++) {
+		it = cJSON_GetObjectItemCaseSensitive(e, rates[i].field);
+		if (cJSON_IsNumber(it))
+			add_value(ev, rates[i].unit, it->valuedouble);
+	}
+	for (it = e->child; it; it = it->next) {
+		if (!it->string || !cJSON_IsNumber(it) ||
+		    known_field(it->string))
+			continue;
+		if (add_counter(ev, it->string, it->valuedouble))
+			return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->unit_off[i] != (size_t)-1)
+			ev->v[i].unit = ev->units.data + ev->unit_off[i];
+	return 0;
+}
+
+/* Why an entry is not a sample, as a warning; 0 when it is one. */
+static int
+skip_reason(struct cstat__rq *q, const cJSON *e, const char *name,
+	    bool *skipped)
+{
+	const char *msg;
+
+	*skipped = true;
+	if (cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(e, "error_occurred"))) {
+		msg = str_field(e, "error_message");
+		return cstat__rq_warn(
+			q, 0, "benchmark %s: error_occurred: %s; skipped", name,
+			msg ? msg : "(no error_message)");
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "skipped"))) {
+		msg = str_field(e, "skip_message");
+		return cstat__rq_warn(q, 0, "benchmark %s: skipped: %s", name,
+				      msg ? msg : "(no skip_message)");
+	}
+	const char *unit = str_field(e, "time_unit");
+
+	if (time_factor(unit) == 0)
+		return cstat__rq_warn(
+			q, 0, "benchmark %s: unknown time_unit \"%s\"; skipped",
+			name, unit);
+	*skipped = false;
+	return 0;
+}
+
+/* The walk over the entries. */
+struct walk {
+	struct cstat__rq *q;
+	/* The names of aggregates (sorted, unique) and whether an
+	 * iteration of that name was seen. */
+	const char **agg;
+	bool *agg_seen;
+	size_t nagg;
+	size_t iterations; /* entries of run_type iteration */
+	struct entry_values ev;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Collects the names of the aggregates that are not complexity fits. */
+static int
+collect_aggregates(struct walk *w, const cJSON *list)
+{
+	size_t n = 0, k = 0;
+
+	for (const cJSON *e = list->child; e; e = e->next) {
+		const char *name = entry_name(e);
+		if (name && is_aggregate(e, name) && !is_complexity(e))
+			n++;
+	}
+	w->agg = calloc(n ? n : 1, sizeof(*w->agg));
+	w->agg_seen = calloc(n ? n : 1, sizeof(*w->agg_seen));
+	if (!w->agg || !w->agg_seen)
+		return CSTAT_ENOMEM;
+	for (const cJSON *e = list->child; e; e = e->next) {
+		const char *name = entry_name(e);
+		if (name && is_aggregate(e, name) && !is_complexity(e))
+			w->agg[k++] = name;
+	}
+	qsort(w->agg, n, sizeof(*w->agg), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (w->nagg == 0 || strcmp(w->agg[w->nagg - 1], w->agg[i]))
+			w->agg[w->nagg++] = w->agg[i];
+	return 0;
+}
+
+/* Notes that the benchmark name had an entry of its own. */
+static void
+mark_seen(struct walk *w, const char *name)
+{
+	const char **at = w->nagg ? bsearch(&name, w->agg, w->nagg,
+					    sizeof(*w->agg), cmp_str)
+				  : NULL;
+
+	if (at)
+		w->agg_seen[at - w->agg] = true;
+}
+
+static const char rerun[] = "rerun with --benchmark_repetitions=N without "
+			    "--benchmark_report_aggregates_only";
+
+/* One entry of "benchmarks". */
+static int
+read_entry(struct walk *w, const cJSON *e, size_t index)
+{
+	const char *name = cJSON_IsObject(e) ? entry_name(e) : NULL;
+	bool skipped;
+	int rc;
+
+	if (!name || !*name)
+		return cstat__rq_warn(w->q, 0,
+				      "benchmarks[%zu]: no \"name\"; skipped",
+				      index);
+	if (is_aggregate(e, name))
+		return 0;
+	w->iterations++;
+	mark_seen(w, name);
+	rc = skip_reason(w->q, e, name, &skipped);
+	if (rc || skipped)
+		return rc;
+	rc = entry_values(e, time_factor(str_field(e, "time_unit")), &w->ev);
+	if (rc)
+		return rc;
+	if (w->ev.n == 0)
+		return cstat__rq_warn(w->q, 0,
+				      "benchmark %s: no values; skipped", name);
+	return cstat__rq_result(w->q, name, strlen(name), w->ev.v, w->ev.n, 0);
+}
+
+/* Says which benchmarks had only aggregates: an error when nothing else
+ * was in the file, else a warning for each. */
+static int
+report_aggregates(struct walk *w)
+{
+	if (w->iterations == 0 && w->nagg)
+		return cstat__rq_fail(
+			w->q, CSTAT_EFORMAT, 0,
+			"Google Benchmark JSON with only aggregates (mean, "
+			"median, stddev, ...), which are not samples: %s",
+			rerun);
+	for (size_t i = 0; i < w->nagg; i++) {
+		if (w->agg_seen[i])
+			continue;
+		int rc = cstat__rq_warn(
+			w->q, 0,
+			"benchmark %s: only aggregates (mean, median, ...), "
+			"no repetitions; skipped: %s",
+			w->agg[i], rerun);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+read_doc(struct cstat__rq *q, const cJSON *doc)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "benchmarks");
+	struct walk w = {.q = q};
+	size_t index = 0;
+	int rc;
+
+	if (!cJSON_IsObject(doc) || !cJSON_IsArray(list))
+		return cstat__rq_fail(q, CSTAT_EFORMAT, 0,
+				      "not Google Benchmark JSON (no "
+				      "\"benchmarks\" array)");
+	rc = read_context(q, cJSON_GetObjectItemCaseSensitive(doc, "context"));
+	if (!rc)
+		rc = collect_aggregates(&w, list);
+	for (const cJSON *e = list->child; e && !rc; e = e->next)
+		rc = read_entry(&w, e, index++);
+	if (!rc)
+		rc = report_aggregates(&w);
+	free(w.agg);
+	free(w.agg_seen);
+	cstat__buf_release(&w.ev.units);
+	return rc;
+}
+
+/* The line and column (1-based, in bytes) of offset off in text. */
+static void
+position(const char *text, size_t off, unsigned long *line, unsigned long *col)
+{
+	const char *last = text;
+
+	*line = 1;
+	for (const char *p = text;
+	     (p = memchr(p, '\n', off - (size_t)(p - text))); p++) {
+		(*line)++;
+		last = p + 1;
+	}
+	*col = (unsigned long)(text + off - last) + 1;
+}
+
+/* The document did not parse: where, and whether it was cut short. */
+static int
+parse_error(struct cstat__rq *q, const char *text, size_t len, const char *at)
+{
+	struct cstat_diag d = {0};
+	size_t off = at && at >= text && at <= text + len ? (size_t)(at - text)
+							  : len;
+	unsigned long line, col;
+	size_t rest = off;
+
+	/* Past the error only white space: the file ends inside a value. */
+	while (rest < len && strchr(" \t\r\n", text[rest]))
+		rest++;
+	position(text, off, &line, &col);
+	cstat__diag_set(&d, cstat__rq_label(q), line, col, "%s",
+			rest >= len ? "truncated Google Benchmark JSON "
+				      "(the file ends inside a value)"
+				    : "invalid Google Benchmark JSON");
+	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d);
+}
+
+static int
+feed(void *state, struct cstat__rq *q, const char *data, size_t len)
+{
+	struct gbench_state *s = state;
+	const char *end = NULL;
+
+	if (len)
+		return cstat__buf_add(&s->data, data, len) ? CSTAT_ENOMEM : 0;
+	if (s->data.len == 0)
+		return 0;
+	if (s->data.data[0] != '{' && console_output(s->data.data, s->data.len))
+		return cstat__rq_fail(q, CSTAT_EFORMAT, 0,
+				      "Google Benchmark console output, which "
+				      "cstat does not read: rerun with "
+				      "--benchmark_format=json");
+	if (cstat__buf_addc(&s->data, '\0'))
+		return CSTAT_ENOMEM;
+
+	size_t n = s->data.len - 1;
+	cJSON *doc = cJSON_ParseWithLengthOpts(s->data.data, n + 1, &end, true);
+	int rc;
+
+	if (!doc) {
+		rc = parse_error(q, s->data.data, n, end);
+		cstat__buf_release(&s->data);
+		return rc;
+	}
+	/* The tree holds copies of the strings: the text can go. */
+	cstat__buf_release(&s->data);
+	rc = read_doc(q, doc);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static void
+release(void *state)
+{
+	struct gbench_state *s = state;
+
+	cstat__buf_release(&s->data);
+}
+
+const struct cstat__format cstat__format_gbench = {
+	.name = "gbench",
+	.title = "Google Benchmark JSON",
+	.json = true,
+	.sniff = sniff,
+	.feed = feed,
+	.state_size = sizeof(struct gbench_state),
+	.release = release,
+};
