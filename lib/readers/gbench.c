@@ -210,53 +210,108 @@ read_context(struct cstat__rq *q, const cJSON *ctx)
  * The entries: results.
  */
 
-/* Fields of an entry that are not user counters. */
-static const char *const known_fields[] = {
-	"name",
-	"family_index",
-	"per_family_instance_index",
-	"run_name",
-	"run_type",
-	"repetitions",
-	"repetition_index",
-	"threads",
-	"iterations",
-	"real_time",
-	"cpu_time",
-	"time_unit",
-	"bytes_per_second",
-	"items_per_second",
-	"label",
-	"error_occurred",
-	"error_message",
-	"skipped",
-	"skip_message",
-	"aggregate_name",
-	"aggregate_unit",
-	"big_o",
-	"cpu_coefficient",
-	"real_coefficient",
-	"rms",
-	"complexity_n",
-	"allocs_per_iter",
+/* The fields of an entry that cstat uses, found in one pass over it. */
+enum field {
+	F_OTHER, /* a user counter when it is a number */
+	F_IGNORED,
+	F_NAME,
+	F_RUN_NAME,
+	F_RUN_TYPE,
+	F_REAL_TIME,
+	F_CPU_TIME,
+	F_TIME_UNIT,
+	F_BYTES,
+	F_ITEMS,
+	F_ALLOCS,
+	F_ERROR,
+	F_ERROR_MESSAGE,
+	F_SKIPPED,
+	F_SKIP_MESSAGE,
+	F_AGGREGATE_NAME,
+	F_BIG_O,
+	F_RMS,
+	F_COUNT
 };
 
-static bool
-known_field(const char *key)
+/* Google Benchmark's own fields; the rest of the numbers are counters. */
+static const struct {
+	const char *key;
+	enum field f;
+} fields[] = {
+	{"name", F_NAME},
+	{"family_index", F_IGNORED},
+	{"per_family_instance_index", F_IGNORED},
+	{"run_name", F_RUN_NAME},
+	{"run_type", F_RUN_TYPE},
+	{"repetitions", F_IGNORED},
+	{"repetition_index", F_IGNORED},
+	{"threads", F_IGNORED},
+	{"iterations", F_IGNORED},
+	{"real_time", F_REAL_TIME},
+	{"cpu_time", F_CPU_TIME},
+	{"time_unit", F_TIME_UNIT},
+	{"bytes_per_second", F_BYTES},
+	{"items_per_second", F_ITEMS},
+	{"allocs_per_iter", F_ALLOCS},
+	{"label", F_IGNORED},
+	{"error_occurred", F_ERROR},
+	{"error_message", F_ERROR_MESSAGE},
+	{"skipped", F_SKIPPED},
+	{"skip_message", F_SKIP_MESSAGE},
+	{"aggregate_name", F_AGGREGATE_NAME},
+	{"aggregate_unit", F_IGNORED},
+	{"big_o", F_BIG_O},
+	{"cpu_coefficient", F_IGNORED},
+	{"real_coefficient", F_IGNORED},
+	{"rms", F_RMS},
+	{"complexity_n", F_IGNORED},
+};
+
+static enum field
+field_of(const char *key)
 {
-	for (size_t i = 0; i < sizeof(known_fields) / sizeof(*known_fields);
-	     i++)
-		if (strcmp(key, known_fields[i]) == 0)
-			return true;
-	return false;
+	/* Most keys differ in their first two bytes: compare those first. */
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if (key[0] == fields[i].key[0] && key[0] &&
+		    key[1] == fields[i].key[1] &&
+		    strcmp(key, fields[i].key) == 0)
+			return fields[i].f;
+	return F_OTHER;
+}
+
+/* One entry: its fields by kind (NULL when absent). */
+struct entry {
+	const cJSON *f[F_COUNT];
+	bool counters; /* a number that is no field of Google Benchmark's */
+};
+
+static void
+entry_scan(const cJSON *e, struct entry *en)
+{
+	memset(en, 0, sizeof(*en));
+	for (const cJSON *it = e->child; it; it = it->next) {
+		enum field f = it->string ? field_of(it->string) : F_IGNORED;
+		if (f == F_OTHER)
+			en->counters |= cJSON_IsNumber(it) != 0;
+		else if (!en->f[f])
+			en->f[f] = it;
+	}
 }
 
 static const char *
-str_field(const cJSON *e, const char *key)
+str_of(const struct entry *en, enum field f)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(e, key);
+	return cJSON_IsString(en->f[f]) ? en->f[f]->valuestring : NULL;
+}
 
-	return cJSON_IsString(it) ? it->valuestring : NULL;
+/* The benchmark an entry belongs to: its run_name (the name without a
+ * repetition or aggregate suffix), else its name; NULL when it has none. */
+static const char *
+entry_name(const struct entry *en)
+{
+	const char *name = str_of(en, F_RUN_NAME);
+
+	return name && *name ? name : str_of(en, F_NAME);
 }
 
 /* Aggregate names that old versions (without "run_type") appended. */
@@ -274,15 +329,13 @@ ends_with(const char *s, const char *suffix)
 
 /* Whether an entry is an aggregate (a statistic, not a sample). */
 static bool
-is_aggregate(const cJSON *e, const char *name)
+is_aggregate(const struct entry *en, const char *name)
 {
-	const char *type = str_field(e, "run_type");
+	const char *type = str_of(en, F_RUN_TYPE);
 
 	if (type)
 		return strcmp(type, "aggregate") == 0;
-	if (cJSON_GetObjectItemCaseSensitive(e, "aggregate_name") ||
-	    cJSON_GetObjectItemCaseSensitive(e, "big_o") ||
-	    cJSON_GetObjectItemCaseSensitive(e, "rms"))
+	if (en->f[F_AGGREGATE_NAME] || en->f[F_BIG_O] || en->f[F_RMS])
 		return true;
 	for (size_t i = 0;
 	     i < sizeof(aggregate_suffixes) / sizeof(*aggregate_suffixes); i++)
@@ -294,24 +347,13 @@ is_aggregate(const cJSON *e, const char *name)
 /* Whether an aggregate is a complexity fit (BigO, RMS): those summarise
  * the results of other names, which are read, so they need no word. */
 static bool
-is_complexity(const cJSON *e)
+is_complexity(const struct entry *en)
 {
-	const char *agg = str_field(e, "aggregate_name");
+	const char *agg = str_of(en, F_AGGREGATE_NAME);
 
 	if (agg)
 		return strcmp(agg, "BigO") == 0 || strcmp(agg, "RMS") == 0;
-	return cJSON_GetObjectItemCaseSensitive(e, "big_o") ||
-	       cJSON_GetObjectItemCaseSensitive(e, "rms");
-}
-
-/* The benchmark an entry belongs to: its run_name (the name without a
- * repetition or aggregate suffix), else its name; NULL when it has none. */
-static const char *
-entry_name(const cJSON *e)
-{
-	const char *name = str_field(e, "run_name");
-
-	return name && *name ? name : str_field(e, "name");
+	return en->f[F_BIG_O] || en->f[F_RMS];
 }
 
 /* Seconds per time_unit, or 0 for a unit Google Benchmark does not have.
@@ -340,10 +382,11 @@ struct entry_values {
 };
 
 static void
-add_value(struct entry_values *ev, const char *unit, double value)
+add_value(struct entry_values *ev, const char *unit, const cJSON *it,
+	  double factor)
 {
-	if (ev->n < MAX_VALUES) {
-		ev->v[ev->n].value = value;
+	if (cJSON_IsNumber(it) && ev->n < MAX_VALUES) {
+		ev->v[ev->n].value = it->valuedouble * factor;
 		ev->v[ev->n].unit = unit;
 		ev->unit_off[ev->n] = (size_t)-1;
 		ev->n++;
@@ -366,40 +409,26 @@ add_counter(struct entry_values *ev, const char *key, double value)
 	for (char *p = ev->units.data + off; *p; p++)
 		if ((unsigned char)*p <= ' ')
 			*p = '_';
-	add_value(ev, NULL, value);
-	ev->unit_off[ev->n - 1] = off;
+	ev->v[ev->n].value = value;
+	ev->unit_off[ev->n++] = off;
 	return 0;
 }
 
 /* The numbers of an entry with their units. */
 static int
-entry_values(const cJSON *e, double factor, struct entry_values *ev)
+entry_values(const cJSON *e, const struct entry *en, double factor,
+	     struct entry_values *ev)
 {
-	static const struct {
-		const char *field, *unit;
-	} rates[] = {
-		{"bytes_per_second", "B/s"},
-		{"items_per_second", "items/s"},
-		{"allocs_per_iter", "allocs/op"},
-	};
-	const cJSON *it;
-
 	ev->n = 0;
 	ev->units.len = 0;
-	it = cJSON_GetObjectItemCaseSensitive(e, "real_time");
-	if (cJSON_IsNumber(it))
-		add_value(ev, "sec/op", it->valuedouble * factor);
-	it = cJSON_GetObjectItemCaseSensitive(e, "cpu_time");
-	if (cJSON_IsNumber(it))
-		add_value(ev, "cpu-sec/op", it->valuedouble * factor);
-	for (size_t i = 0; i < sizeof(rates) / sizeof(*rates); i++) {
-		it = cJSON_GetObjectItemCaseSensitive(e, rates[i].field);
-		if (cJSON_IsNumber(it))
-			add_value(ev, rates[i].unit, it->valuedouble);
-	}
-	for (it = e->child; it; it = it->next) {
+	add_value(ev, "sec/op", en->f[F_REAL_TIME], factor);
+	add_value(ev, "cpu-sec/op", en->f[F_CPU_TIME], factor);
+	add_value(ev, "B/s", en->f[F_BYTES], 1);
+	add_value(ev, "items/s", en->f[F_ITEMS], 1);
+	add_value(ev, "allocs/op", en->f[F_ALLOCS], 1);
+	for (const cJSON *it = e->child; en->counters && it; it = it->next) {
 		if (!it->string || !cJSON_IsNumber(it) ||
-		    known_field(it->string))
+		    field_of(it->string) != F_OTHER)
 			continue;
 		if (add_counter(ev, it->string, it->valuedouble))
 			return CSTAT_ENOMEM;
@@ -412,25 +441,25 @@ entry_values(const cJSON *e, double factor, struct entry_values *ev)
 
 /* Why an entry is not a sample, as a warning; 0 when it is one. */
 static int
-skip_reason(struct cstat__rq *q, const cJSON *e, const char *name,
+skip_reason(struct cstat__rq *q, const struct entry *en, const char *name,
 	    bool *skipped)
 {
 	const char *msg;
 
 	*skipped = true;
-	if (cJSON_IsTrue(
-		    cJSON_GetObjectItemCaseSensitive(e, "error_occurred"))) {
-		msg = str_field(e, "error_message");
+	if (cJSON_IsTrue(en->f[F_ERROR])) {
+		msg = str_of(en, F_ERROR_MESSAGE);
 		return cstat__rq_warn(
 			q, 0, "benchmark %s: error_occurred: %s; skipped", name,
 			msg ? msg : "(no error_message)");
 	}
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "skipped"))) {
-		msg = str_field(e, "skip_message");
-		return cstat__rq_warn(q, 0, "benchmark %s: skipped: %s", name,
-				      msg ? msg : "(no skip_message)");
+	if (cJSON_IsTrue(en->f[F_SKIPPED])) {
+		msg = str_of(en, F_SKIP_MESSAGE);
+		return cstat__rq_warn(
+			q, 0, "benchmark %s: skipped by the benchmark: %s",
+			name, msg ? msg : "(no skip_message)");
 	}
-	const char *unit = str_field(e, "time_unit");
+	const char *unit = str_of(en, F_TIME_UNIT);
 
 	if (time_factor(unit) == 0)
 		return cstat__rq_warn(
@@ -458,24 +487,37 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The name of an entry that is an aggregate but no complexity fit. */
+static const char *
+plain_aggregate(const cJSON *e)
+{
+	struct entry en;
+
+	if (!cJSON_IsObject(e))
+		return NULL;
+	entry_scan(e, &en);
+
+	const char *name = entry_name(&en);
+
+	return name && is_aggregate(&en, name) && !is_complexity(&en) ? name
+								      : NULL;
+}
+
 /* Collects the names of the aggregates that are not complexity fits. */
 static int
 collect_aggregates(struct walk *w, const cJSON *list)
 {
 	size_t n = 0, k = 0;
 
-	for (const cJSON *e = list->child; e; e = e->next) {
-		const char *name = entry_name(e);
-		if (name && is_aggregate(e, name) && !is_complexity(e))
-			n++;
-	}
+	for (const cJSON *e = list->child; e; e = e->next)
+		n += plain_aggregate(e) != NULL;
 	w->agg = calloc(n ? n : 1, sizeof(*w->agg));
 	w->agg_seen = calloc(n ? n : 1, sizeof(*w->agg_seen));
 	if (!w->agg || !w->agg_seen)
 		return CSTAT_ENOMEM;
-	for (const cJSON *e = list->child; e; e = e->next) {
-		const char *name = entry_name(e);
-		if (name && is_aggregate(e, name) && !is_complexity(e))
+	for (const cJSON *e = list->child; e && k < n; e = e->next) {
+		const char *name = plain_aggregate(e);
+		if (name)
 			w->agg[k++] = name;
 	}
 	qsort(w->agg, n, sizeof(*w->agg), cmp_str);
@@ -504,22 +546,31 @@ static const char rerun[] = "rerun with --benchmark_repetitions=N without "
 static int
 read_entry(struct walk *w, const cJSON *e, size_t index)
 {
-	const char *name = cJSON_IsObject(e) ? entry_name(e) : NULL;
+	struct entry en;
 	bool skipped;
 	int rc;
+
+	if (!cJSON_IsObject(e))
+		return cstat__rq_warn(w->q, 0,
+				      "benchmarks[%zu]: not an object; skipped",
+				      index);
+	entry_scan(e, &en);
+
+	const char *name = entry_name(&en);
 
 	if (!name || !*name)
 		return cstat__rq_warn(w->q, 0,
 				      "benchmarks[%zu]: no \"name\"; skipped",
 				      index);
-	if (is_aggregate(e, name))
+	if (is_aggregate(&en, name))
 		return 0;
 	w->iterations++;
 	mark_seen(w, name);
-	rc = skip_reason(w->q, e, name, &skipped);
+	rc = skip_reason(w->q, &en, name, &skipped);
 	if (rc || skipped)
 		return rc;
-	rc = entry_values(e, time_factor(str_field(e, "time_unit")), &w->ev);
+	rc = entry_values(e, &en, time_factor(str_of(&en, F_TIME_UNIT)),
+			  &w->ev);
 	if (rc)
 		return rc;
 	if (w->ev.n == 0)
