@@ -162,8 +162,8 @@ test_mapping(void **state)
 	free(got);
 }
 
-/* A counter named with white space becomes a unit with '_'; memory
- * manager allocations meet Go's allocs/op. */
+/* A counter named with white space becomes a unit with '_', as does a
+ * benchmark name; memory manager allocations meet Go's allocs/op. */
 static void
 test_counter_units(void **state)
 {
@@ -176,6 +176,10 @@ test_counter_units(void **state)
 
 	assert_string_equal(got, "R A sec/op=1 cpu-sec/op=1 allocs/op=2 "
 				 "cache_misses=7\n");
+	free(got);
+	got = read_text("{\"benchmarks\": [{\"name\": \"f(a, b)//8\", "
+			"\"real_time\": 2, \"time_unit\": \"s\"}]}");
+	assert_string_equal(got, "R f(a,_b)//8 sec/op=2\n");
 	free(got);
 }
 

@@ -479,6 +479,7 @@ struct walk {
 	size_t nagg;
 	size_t iterations; /* entries of run_type iteration */
 	struct entry_values ev;
+	struct cstat__buf name; /* the result's name */
 };
 
 static int
@@ -542,6 +543,26 @@ mark_seen(struct walk *w, const char *name)
 static const char rerun[] = "rerun with --benchmark_repetitions=N without "
 			    "--benchmark_report_aggregates_only";
 
+/*
+ * Queues the entry's values under its name, with white space as '_' (as
+ * Go's testing package writes sub-benchmark names), so that the name is
+ * one field of Go text wherever it goes (baselines and histories keep Go
+ * text).
+ */
+static int
+queue_result(struct walk *w, const char *name)
+{
+	size_t n = strlen(name);
+
+	w->name.len = 0;
+	if (cstat__buf_add(&w->name, name, n))
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)w->name.data[i] <= ' ')
+			w->name.data[i] = '_';
+	return cstat__rq_result(w->q, w->name.data, n, w->ev.v, w->ev.n, 0);
+}
+
 /* One entry of "benchmarks". */
 static int
 read_entry(struct walk *w, const cJSON *e, size_t index)
@@ -576,7 +597,7 @@ read_entry(struct walk *w, const cJSON *e, size_t index)
 	if (w->ev.n == 0)
 		return cstat__rq_warn(w->q, 0,
 				      "benchmark %s: no values; skipped", name);
-	return cstat__rq_result(w->q, name, strlen(name), w->ev.v, w->ev.n, 0);
+	return queue_result(w, name);
 }
 
 /* Says which benchmarks had only aggregates: an error when nothing else
@@ -626,6 +647,7 @@ read_doc(struct cstat__rq *q, const cJSON *doc)
 	free(w.agg);
 	free(w.agg_seen);
 	cstat__buf_release(&w.ev.units);
+	cstat__buf_release(&w.name);
 	return rc;
 }
 
