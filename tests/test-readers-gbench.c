@@ -159,6 +159,18 @@ test_mapping(void **state)
 		     "cpu-sec/op=0.0040000000000000001 "
 		     "Hits=4\n"
 		     "R BM_Sec sec/op=1.5 cpu-sec/op=0.5\n");
+
+	/* A shape the fast path leaves to the whole tree (a second
+	 * "benchmarks" key, which JSON readers ignore) reads the same. */
+	size_t n = strlen(sample);
+	char *dup = malloc(n + 32);
+	assert_non_null(dup);
+	memcpy(dup, sample, n - 2);
+	strcpy(dup + n - 2, ", \"benchmarks\": []}\n");
+	char *slow = read_text(dup);
+	assert_string_equal(slow, got);
+	free(slow);
+	free(dup);
 	free(got);
 }
 
@@ -263,6 +275,11 @@ test_syntax_errors(void **state)
 	free(got);
 	got = read_text("{\"benchmarks\": [\n  {\"name\": \"A\"} x]}");
 	assert_string_equal(got, "F 2:17 invalid Google Benchmark JSON\n");
+	free(got);
+	/* Google Benchmark writes NaN unquoted for a 0/0 statistic. */
+	got = read_text("{\"benchmarks\": [\n  {\"name\": \"A\", "
+			"\"real_time\": NaN}]}");
+	assert_string_equal(got, "F 2:30 invalid Google Benchmark JSON\n");
 	free(got);
 	got = read_text("{\"benchmarks\": []} {}");
 	assert_string_equal(got, "F 1:20 invalid Google Benchmark JSON\n");

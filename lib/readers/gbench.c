@@ -472,72 +472,36 @@ skip_reason(struct cstat__rq *q, const struct entry *en, const char *name,
 /* The walk over the entries. */
 struct walk {
 	struct cstat__rq *q;
-	/* The names of aggregates (sorted, unique) and whether an
-	 * iteration of that name was seen. */
-	const char **agg;
-	bool *agg_seen;
-	size_t nagg;
+	/* The names of benchmarks with an iteration entry, and of those
+	 * with an aggregate (not a complexity fit), in order of appearance:
+	 * an aggregate's name that never had an iteration is warned about. */
+	struct cstat__strtab iters, aggs;
 	size_t iterations; /* entries of run_type iteration */
 	struct entry_values ev;
 	struct cstat__buf name; /* the result's name */
 };
 
 static int
-cmp_str(const void *a, const void *b)
+walk_init(struct walk *w, struct cstat__rq *q)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The name of an entry that is an aggregate but no complexity fit. */
-static const char *
-plain_aggregate(const cJSON *e)
-{
-	struct entry en;
-
-	if (!cJSON_IsObject(e))
-		return NULL;
-	entry_scan(e, &en);
-
-	const char *name = entry_name(&en);
-
-	return name && is_aggregate(&en, name) && !is_complexity(&en) ? name
-								      : NULL;
-}
-
-/* Collects the names of the aggregates that are not complexity fits. */
-static int
-collect_aggregates(struct walk *w, const cJSON *list)
-{
-	size_t n = 0, k = 0;
-
-	for (const cJSON *e = list->child; e; e = e->next)
-		n += plain_aggregate(e) != NULL;
-	w->agg = calloc(n ? n : 1, sizeof(*w->agg));
-	w->agg_seen = calloc(n ? n : 1, sizeof(*w->agg_seen));
-	if (!w->agg || !w->agg_seen)
+	memset(w, 0, sizeof(*w));
+	w->q = q;
+	if (cstat__strtab_init(&w->iters))
 		return CSTAT_ENOMEM;
-	for (const cJSON *e = list->child; e && k < n; e = e->next) {
-		const char *name = plain_aggregate(e);
-		if (name)
-			w->agg[k++] = name;
+	if (cstat__strtab_init(&w->aggs)) {
+		cstat__strtab_release(&w->iters);
+		return CSTAT_ENOMEM;
 	}
-	qsort(w->agg, n, sizeof(*w->agg), cmp_str);
-	for (size_t i = 0; i < n; i++)
-		if (w->nagg == 0 || strcmp(w->agg[w->nagg - 1], w->agg[i]))
-			w->agg[w->nagg++] = w->agg[i];
 	return 0;
 }
 
-/* Notes that the benchmark name had an entry of its own. */
 static void
-mark_seen(struct walk *w, const char *name)
+walk_release(struct walk *w)
 {
-	const char **at = w->nagg ? bsearch(&name, w->agg, w->nagg,
-					    sizeof(*w->agg), cmp_str)
-				  : NULL;
-
-	if (at)
-		w->agg_seen[at - w->agg] = true;
+	cstat__strtab_release(&w->iters);
+	cstat__strtab_release(&w->aggs);
+	cstat__buf_release(&w->ev.units);
+	cstat__buf_release(&w->name);
 }
 
 static const char rerun[] = "rerun with --benchmark_repetitions=N without "
@@ -583,10 +547,16 @@ read_entry(struct walk *w, const cJSON *e, size_t index)
 		return cstat__rq_warn(w->q, 0,
 				      "benchmarks[%zu]: no \"name\"; skipped",
 				      index);
+	uint32_t id;
+
 	if (is_aggregate(&en, name))
-		return 0;
+		return is_complexity(&en)
+			       ? 0
+			       : cstat__strtab_intern(&w->aggs, name,
+						      strlen(name), &id);
 	w->iterations++;
-	mark_seen(w, name);
+	if (cstat__strtab_intern(&w->iters, name, strlen(name), &id))
+		return CSTAT_ENOMEM;
 	rc = skip_reason(w->q, &en, name, &skipped);
 	if (rc || skipped)
 		return rc;
@@ -605,31 +575,37 @@ read_entry(struct walk *w, const cJSON *e, size_t index)
 static int
 report_aggregates(struct walk *w)
 {
-	if (w->iterations == 0 && w->nagg)
+	if (w->iterations == 0 && w->aggs.count > 1)
 		return cstat__rq_fail(
 			w->q, CSTAT_EFORMAT, 0,
 			"Google Benchmark JSON with only aggregates (mean, "
 			"median, stddev, ...), which are not samples: %s",
 			rerun);
-	for (size_t i = 0; i < w->nagg; i++) {
-		if (w->agg_seen[i])
+	for (uint32_t i = 1; i < w->aggs.count; i++) {
+		const char *name = cstat__strtab_str(&w->aggs, i);
+
+		if (cstat__strtab_find(&w->iters, name,
+				       cstat__strtab_len(&w->aggs, i)) !=
+		    UINT32_MAX)
 			continue;
 		int rc = cstat__rq_warn(
 			w->q, 0,
 			"benchmark %s: only aggregates (mean, median, ...), "
 			"no repetitions; skipped: %s",
-			w->agg[i], rerun);
+			name, rerun);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
+/* The document as a tree: the path for any shape read_text() does not
+ * take. */
 static int
 read_doc(struct cstat__rq *q, const cJSON *doc)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "benchmarks");
-	struct walk w = {.q = q};
+	struct walk w;
 	size_t index = 0;
 	int rc;
 
@@ -637,17 +613,14 @@ read_doc(struct cstat__rq *q, const cJSON *doc)
 		return cstat__rq_fail(q, CSTAT_EFORMAT, 0,
 				      "not Google Benchmark JSON (no "
 				      "\"benchmarks\" array)");
+	if (walk_init(&w, q))
+		return CSTAT_ENOMEM;
 	rc = read_context(q, cJSON_GetObjectItemCaseSensitive(doc, "context"));
-	if (!rc)
-		rc = collect_aggregates(&w, list);
 	for (const cJSON *e = list->child; e && !rc; e = e->next)
 		rc = read_entry(&w, e, index++);
 	if (!rc)
 		rc = report_aggregates(&w);
-	free(w.agg);
-	free(w.agg_seen);
-	cstat__buf_release(&w.ev.units);
-	cstat__buf_release(&w.name);
+	walk_release(&w);
 	return rc;
 }
 
@@ -687,6 +660,255 @@ parse_error(struct cstat__rq *q, const char *text, size_t len, const char *at)
 	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d);
 }
 
+/* ------------------------------------------------------------------------
+ * The fast path.  A tree of the whole document costs several times the
+ * file in memory and most of the time in malloc; Google Benchmark's
+ * document is an object with a "context" and a long "benchmarks" array,
+ * so the array's elements are found by a scan of the bytes and each is
+ * parsed as a small tree of its own.  cJSON still checks every byte that
+ * is used; anything else falls back to the whole tree.
+ */
+
+/* The index after the white space at i. */
+static size_t
+skip_ws(const char *t, size_t i, size_t len)
+{
+	while (i < len &&
+	       (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* The index after the string that starts at i (a '"'), or 0. */
+static size_t
+skip_string(const char *t, size_t i, size_t len)
+{
+	for (i++; i < len;) {
+		const char *q = memchr(t + i, '"', len - i);
+		size_t k, bs = 0;
+
+		if (!q)
+			return 0;
+		k = (size_t)(q - t);
+		/* Escaped when an odd number of backslashes precede it. */
+		while (k - bs > i && t[k - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return k + 1;
+		i = k + 1;
+	}
+	return 0;
+}
+
+/* Bytes that matter when skipping an object or array: 1 a string,
+ * 2 an opening bracket, 3 a closing one. */
+static const unsigned char bracket_class[256] = {
+	['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3,
+};
+
+/* The index after the value that starts at i, or 0 when it does not end
+ * (cJSON checks the value itself). */
+static size_t
+skip_value(const char *t, size_t i, size_t len)
+{
+	size_t depth = 0, start = i;
+
+	if (i >= len)
+		return 0;
+	if (t[i] == '"')
+		return skip_string(t, i, len);
+	if (t[i] != '{' && t[i] != '[') {
+		while (i < len && !strchr(",]} \t\r\n", t[i]))
+			i++;
+		return i > start ? i : 0;
+	}
+	while (i < len) {
+		while (i < len && !bracket_class[(unsigned char)t[i]])
+			i++;
+		if (i >= len)
+			return 0;
+		switch (bracket_class[(unsigned char)t[i]]) {
+		case 1:
+			i = skip_string(t, i, len);
+			if (!i)
+				return 0;
+			continue;
+		case 2:
+			depth++;
+			break;
+		default:
+			if (--depth == 0)
+				return i + 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* A value of the text as a tree of its own, or NULL with *end at the
+ * problem. */
+static cJSON *
+parse_at(const char *t, size_t from, size_t to, const char **end)
+{
+	cJSON *v = cJSON_ParseWithLengthOpts(t + from, to - from, end, false);
+
+	if (v && *end != t + to) {
+		cJSON_Delete(v);
+		v = NULL;
+	}
+	return v;
+}
+
+/*
+ * Finds the top-level "context" and "benchmarks" values of the document
+ * [t, t + len): [*ctx, *ctx_end) (0, 0 when absent) and [*list,
+ * *list_end).  Other values are checked with cJSON.
+ * @return whether the document has the usual shape.
+ */
+/* Where each element of the "benchmarks" array starts and ends. */
+struct spans {
+	size_t (*at)[2];
+	size_t n, cap;
+};
+
+/*
+ * The elements of the array that starts at i, into sp.
+ * @return the index after the array, 0 when it is not one, or (size_t)-1
+ *         when out of memory.
+ */
+static size_t
+scan_list(const char *t, size_t i, size_t len, struct spans *sp)
+{
+	i = skip_ws(t, i + 1, len);
+	if (i < len && t[i] == ']')
+		return i + 1;
+	while (i < len) {
+		size_t e = skip_value(t, i, len);
+
+		if (!e)
+			return 0;
+		if (sp->n == sp->cap && cstat__grow((void **)&sp->at, &sp->cap,
+						    sp->n + 1, sizeof(*sp->at)))
+			return (size_t)-1;
+		sp->at[sp->n][0] = i;
+		sp->at[sp->n++][1] = e;
+		i = skip_ws(t, e, len);
+		if (i < len && t[i] == ']')
+			return i + 1;
+		if (i >= len || t[i] != ',')
+			return 0;
+		i = skip_ws(t, i + 1, len);
+	}
+	return 0;
+}
+
+static bool
+scan_top(const char *t, size_t len, size_t *ctx, size_t *ctx_end, size_t *list,
+	 size_t *list_end, struct spans *sp)
+{
+	size_t i = skip_ws(t, 0, len);
+
+	*ctx = *ctx_end = *list = *list_end = 0;
+	if (i >= len || t[i] != '{')
+		return false;
+	for (i = skip_ws(t, i + 1, len); i < len && t[i] == '"';) {
+		size_t k = i, k_end = skip_string(t, i, len), v, v_end;
+
+		if (!k_end)
+			return false;
+		i = skip_ws(t, k_end, len);
+		if (i >= len || t[i] != ':')
+			return false;
+		v = skip_ws(t, i + 1, len);
+
+		bool is_list = k_end - k == 12 &&
+			       memcmp(t + k, "\"benchmarks\"", 12) == 0;
+
+		if (is_list && (*list_end || v >= len || t[v] != '['))
+			return false;
+		v_end = is_list ? scan_list(t, v, len, sp)
+				: skip_value(t, v, len);
+		if (!v_end || v_end == (size_t)-1)
+			return false;
+		if (is_list) {
+			*list = v;
+			*list_end = v_end;
+		} else if (k_end - k == 9 &&
+			   memcmp(t + k, "\"context\"", 9) == 0 && !*ctx_end) {
+			*ctx = v;
+			*ctx_end = v_end;
+		} else {
+			const char *end;
+			cJSON *x = parse_at(t, v, v_end, &end);
+			if (!x)
+				return false;
+			cJSON_Delete(x);
+		}
+		i = skip_ws(t, v_end, len);
+		if (i < len && t[i] == ',')
+			i = skip_ws(t, i + 1, len);
+		else
+			break;
+	}
+	if (i >= len || t[i] != '}')
+		return false;
+	return skip_ws(t, i + 1, len) == len && *list_end;
+}
+
+/* Reads the elements of the "benchmarks" array one at a time. */
+static int
+read_list(struct walk *w, const char *t, size_t len, const struct spans *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *end = t + sp->at[i][0];
+		cJSON *e = parse_at(t, sp->at[i][0], sp->at[i][1], &end);
+		int rc;
+
+		if (!e)
+			return parse_error(w->q, t, len, end);
+		rc = read_entry(w, e, i);
+		cJSON_Delete(e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The document by parts; 1 when it does not have the usual shape. */
+static int
+read_text(struct cstat__rq *q, const char *t, size_t len)
+{
+	size_t ctx, ctx_end, list, list_end;
+	struct spans sp = {0};
+	struct walk w;
+	int rc;
+
+	if (!scan_top(t, len, &ctx, &ctx_end, &list, &list_end, &sp)) {
+		free(sp.at);
+		return 1;
+	}
+	if (ctx_end) {
+		const char *end;
+		cJSON *c = parse_at(t, ctx, ctx_end, &end);
+		rc = c ? read_context(q, c) : 1;
+		cJSON_Delete(c);
+		if (rc) {
+			free(sp.at);
+			return rc;
+		}
+	}
+	if (walk_init(&w, q)) {
+		free(sp.at);
+		return CSTAT_ENOMEM;
+	}
+	rc = read_list(&w, t, len, &sp);
+	free(sp.at);
+	if (!rc && !cstat__rq_failed(q))
+		rc = report_aggregates(&w);
+	walk_release(&w);
+	return rc;
+}
+
 static int
 feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 {
@@ -706,8 +928,14 @@ feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 		return CSTAT_ENOMEM;
 
 	size_t n = s->data.len - 1;
+	int rc = read_text(q, s->data.data, n);
+
+	if (rc != 1) {
+		cstat__buf_release(&s->data);
+		return rc;
+	}
+
 	cJSON *doc = cJSON_ParseWithLengthOpts(s->data.data, n + 1, &end, true);
-	int rc;
 
 	if (!doc) {
 		rc = parse_error(q, s->data.data, n, end);
