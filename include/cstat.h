@@ -84,8 +84,8 @@ struct cstat_diag {
 /*
  * Formats d as benchstat does: "file:line: message" when line > 0, else
  * "message"; "file:line:column: message" when a column is known too (a
- * JSON input's syntax error).  Writes at most size bytes including the NUL; returns the
- * length the full text needs (as snprintf).
+ * JSON input's syntax error).  Writes at most size bytes including the NUL;
+ * returns the length the full text needs (as snprintf).
  */
 CSTAT_EXPORT size_t cstat_diag_format(const struct cstat_diag *d, char *buf,
 				      size_t size);
