@@ -8,6 +8,7 @@
  * are statistics of those samples, never samples themselves.  The
  * mapping and the reasons for it are in docs/formats.md.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -787,9 +788,12 @@ scan_list(const char *t, size_t i, size_t len, struct spans *sp)
 
 		if (!e)
 			return 0;
-		if (sp->n == sp->cap && cstat__grow((void **)&sp->at, &sp->cap,
-						    sp->n + 1, sizeof(*sp->at)))
+		if (sp->n == sp->cap &&
+		    cstat__grow((void **)&sp->at, &sp->cap, sp->n + 1,
+				sizeof(*sp->at))) {
+			sp->cap = SIZE_MAX;
 			return (size_t)-1;
+		}
 		sp->at[sp->n][0] = i;
 		sp->at[sp->n++][1] = e;
 		i = skip_ws(t, e, len);
@@ -884,8 +888,11 @@ read_text(struct cstat__rq *q, const char *t, size_t len)
 	int rc;
 
 	if (!scan_top(t, len, &ctx, &ctx_end, &list, &list_end, &sp)) {
+		/* Out of memory for the spans (scan_list() sets cap to
+		 * SIZE_MAX): the whole tree would not fit either. */
+		bool oom = sp.cap == SIZE_MAX;
 		free(sp.at);
-		return 1;
+		return oom ? CSTAT_ENOMEM : 1;
 	}
 	if (ctx_end) {
 		const char *end;
