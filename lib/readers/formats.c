@@ -20,6 +20,7 @@ extern const struct cstat__format cstat__format_cstat_run;
 extern const struct cstat__format cstat__format_test2json;
 extern const struct cstat__format cstat__format_dotnet;
 extern const struct cstat__format cstat__format_critcmp;
+extern const struct cstat__format cstat__format_gbench;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
@@ -27,6 +28,7 @@ const struct cstat__format *const cstat__formats[] = {
 	&cstat__format_test2json,
 	&cstat__format_dotnet,
 	&cstat__format_critcmp,
+	&cstat__format_gbench,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);
