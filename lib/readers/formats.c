@@ -17,10 +17,14 @@ static const struct cstat__format go_text = {
 };
 
 extern const struct cstat__format cstat__format_cstat_run;
+extern const struct cstat__format cstat__format_hyperfine;
+extern const struct cstat__format cstat__format_pytest;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
 	&cstat__format_cstat_run,
+	&cstat__format_hyperfine,
+	&cstat__format_pytest,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);
