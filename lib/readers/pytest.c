@@ -148,10 +148,9 @@ warn_data(struct cstat__rq *q, const char *given, const cJSON *stats,
 
 	if (bad)
 		rc = cstat__rq_warn(q, 0,
-				    "benchmark %s: %zu %s of stats.data "
-				    "not a number (\"%.60s\"); skipped",
-				    given, bad,
-				    bad == 1 ? "entry is" : "entries are",
+				    "benchmark %s: %zu non-numeric %s in "
+				    "stats.data (\"%.60s\"); skipped",
+				    given, bad, bad == 1 ? "entry" : "entries",
 				    bad_text);
 	if (!rc && cJSON_IsNumber(rounds) &&
 	    rounds->valuedouble != (double)used)
