@@ -40,41 +40,74 @@ cstat__jw_key(const char *head, size_t len, size_t from, const char *key,
 	return false;
 }
 
+/* Whether data ends inside a string, an array or an object: a file cut
+ * short (cJSON reports where the value it was reading began). */
+static bool
+ends_early(const char *data, size_t len)
+{
+	size_t depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return in_str || depth > 0;
+}
+
+/* The 1-based line and column of data[pos]. */
+static void
+line_col(const char *data, size_t pos, unsigned long *line, unsigned long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (data[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
 int
 cstat__jw_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
 {
 	const char *end = NULL;
+	unsigned long line, col;
 
-	*out = NULL;
 	if (!data)
 		data = "";
 	*out = cJSON_ParseWithLengthOpts(data, len, &end, false);
 	if (*out)
 		return 0;
-	/* cJSON gives no way to tell a failed allocation from bad input;
-	 * bad input it is (an allocation failure then reads as one). */
-	size_t pos = end && end >= data && end <= data + len
-			     ? (size_t)(end - data)
-			     : len;
-	size_t rest = pos;
-	unsigned long line = 1, col = 1;
-
-	for (size_t i = 0; i < pos; i++) {
-		if (data[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	while (rest < len && json_space(data[rest]))
-		rest++;
-	if (rest >= len)
-		return cstat__rq_fail(q, CSTAT_ESYNTAX, line,
+	/* cJSON cannot tell a failed allocation from bad input; it reads
+	 * as bad input. */
+	if (ends_early(data, len)) {
+		line_col(data, len, &line, &col);
+		return cstat__rq_fail(q, CSTAT_EFORMAT, line,
 				      "column %lu: the JSON ends early "
 				      "(a truncated file?)",
 				      col);
-	return cstat__rq_fail(q, CSTAT_ESYNTAX, line,
+	}
+	line_col(data,
+		 end && end >= data && end <= data + len ? (size_t)(end - data)
+							 : len,
+		 &line, &col);
+	return cstat__rq_fail(q, CSTAT_EFORMAT, line,
 			      "column %lu: malformed JSON", col);
 }
 
