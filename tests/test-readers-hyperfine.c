@@ -80,17 +80,18 @@ static void
 test_exit_codes_warn(void **state)
 {
 	(void)state;
-	char *t =
-		feed_all("hyperfine", "{\"results\": [{\"command\": \"false\", "
-				      "\"times\": [1, 2, 3], "
-				      "\"exit_codes\": [1, 0, 2, null, 1]}]}");
+	char *t = feed_all("hyperfine",
+			   "{\"results\": [{\"command\": \"false\", "
+			   "\"times\": [1, 2, 3], "
+			   "\"exit_codes\": [11, 1, 0, 2, null, 1]}]}");
 
 	assert_has_line(t, "result false 0x1p+0 sec/op 0x1p+1 sec/op "
 			   "0x1.8p+1 sec/op");
-	assert_has_line(t, "warn 0: command \"false\": 4 of 5 runs failed "
-			   "(exit status 1, 2, killed by a signal); hyperfine "
-			   "measured them anyway (-i) and they are compared as "
-			   "the others");
+	assert_has_line(t,
+			"warn 0: command \"false\": 5 of 6 runs failed "
+			"(exit status 11, 1, 2, killed by a signal); hyperfine "
+			"measured them anyway (-i) and they are compared as "
+			"the others");
 	free(t);
 }
 

@@ -65,13 +65,16 @@ test_params_and_extra_info(void **state)
 		"\"extra_info\": {\"peak\": 4096, \"note\": \"x\", \"ok\": "
 		"true}, "
 		"\"stats\": {\"data\": [1]}},"
-		"{\"name\": \"test_n\", \"stats\": {\"data\": [2]}}]}");
+		"{\"name\": \"test_n\", \"stats\": {\"data\": [2]}},"
+		"{\"fullname\": \"a[1]/t.py::C::test_i[x::y]\", "
+		"\"params\": {\"p\": \"x::y\"}, \"stats\": {\"data\": [3]}}]}");
 
 	assert_string_equal(
 		t, "config cpu=Intel i7\n"
 		   "result t.py::test_s/size=10/kind=a_b/f=0.5 0x1p+0 sec/op "
 		   "0x1p+12 peak\n"
-		   "result test_n 0x1p+1 sec/op\n");
+		   "result test_n 0x1p+1 sec/op\n"
+		   "result a[1]/t.py::C::test_i/p=x::y 0x1.8p+1 sec/op\n");
 	free(t);
 }
 

@@ -147,6 +147,18 @@ add_values(struct cstat__rv **vals, size_t *n, size_t *cap, const cJSON *arr,
 	return 0;
 }
 
+/* Whether the list "a, b, c" holds item. */
+static bool
+listed(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *p = list; (p = strstr(p, item)); p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 /* The warning for runs that exited with a non-zero status. */
 static int
 warn_exit_codes(struct cstat__rq *q, const char *cmd, const cJSON *codes)
@@ -169,7 +181,7 @@ warn_exit_codes(struct cstat__rq *q, const char *cmd, const cJSON *codes)
 		else
 			snprintf(one, sizeof(one), "killed by a signal");
 		/* Each code once, in the order they first came. */
-		if (strstr(list, one) || used + strlen(one) + 3 >= sizeof(list))
+		if (listed(list, one) || used + strlen(one) + 3 >= sizeof(list))
 			continue;
 		used += (size_t)snprintf(list + used, sizeof(list) - used,
 					 "%s%s", used ? ", " : "", one);

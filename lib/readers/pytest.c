@@ -95,12 +95,10 @@ bench_name(struct cstat__buf *b, const char *given, const cJSON *params)
 
 	b->len = 0;
 	if (cJSON_IsObject(params) && params->child) {
-		const char *test = given, *s;
-
-		while ((s = strstr(test, "::")))
-			test = s + 2;
-
-		const char *id = strchr(test, '[');
+		/* The id starts at the first '[' after the file's path (an
+		 * id may hold "::" itself). */
+		const char *test = strstr(given, "::");
+		const char *id = strchr(test ? test : given, '[');
 
 		if (id && given[len - 1] == ']')
 			len = (size_t)(id - given);
