@@ -21,6 +21,8 @@ extern const struct cstat__format cstat__format_test2json;
 extern const struct cstat__format cstat__format_dotnet;
 extern const struct cstat__format cstat__format_critcmp;
 extern const struct cstat__format cstat__format_gbench;
+extern const struct cstat__format cstat__format_hyperfine;
+extern const struct cstat__format cstat__format_pytest;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
@@ -29,6 +31,8 @@ const struct cstat__format *const cstat__formats[] = {
 	&cstat__format_dotnet,
 	&cstat__format_critcmp,
 	&cstat__format_gbench,
+	&cstat__format_hyperfine,
+	&cstat__format_pytest,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);

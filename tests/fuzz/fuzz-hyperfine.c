@@ -1,0 +1,5 @@
+/*
+ * fuzz-hyperfine.c - libFuzzer target for hyperfine JSON (fuzz-format.h).
+ */
+#define FUZZ_FORMAT "hyperfine"
+#include "fuzz-format.h"
