@@ -18,7 +18,7 @@
 
 /* Appends one queued item to t as a line: "config k=v", "result NAME
  * v unit ..." (values as %a, exact), "warn LINE: msg", "fail CODE LINE:
- * msg". */
+ * msg" ("fail CODE LINE:COLUMN: msg" when the column is known). */
 static inline void
 feed_item(struct cstat__buf *t, const struct cstat__rq_item *it)
 {
@@ -43,8 +43,12 @@ feed_item(struct cstat__buf *t, const struct cstat__rq_item *it)
 		cstat__buf_printf(t, "warn %lu: %s\n", it->line, it->a);
 		break;
 	case CSTAT__RQ_FAIL:
-		cstat__buf_printf(t, "fail %d %lu: %s\n", it->code, it->line,
-				  it->a);
+		if (it->column)
+			cstat__buf_printf(t, "fail %d %lu:%lu: %s\n", it->code,
+					  it->line, it->column, it->a);
+		else
+			cstat__buf_printf(t, "fail %d %lu: %s\n", it->code,
+					  it->line, it->a);
 		break;
 	}
 }

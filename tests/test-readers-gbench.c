@@ -270,19 +270,19 @@ test_syntax_errors(void **state)
 	char *got = read_text("{\"benchmarks\": [\n  {\"name\": \"A\",\n   "
 			      "\"real_time\": 1");
 
-	assert_string_equal(got, "F 3:18 truncated Google Benchmark JSON (the "
-				 "file ends inside a value)\n");
+	assert_string_equal(got, "F 3:17 truncated JSON: the input ends "
+				 "inside a value\n");
 	free(got);
 	got = read_text("{\"benchmarks\": [\n  {\"name\": \"A\"} x]}");
-	assert_string_equal(got, "F 2:17 invalid Google Benchmark JSON\n");
+	assert_string_equal(got, "F 2:17 malformed JSON\n");
 	free(got);
 	/* Google Benchmark writes NaN unquoted for a 0/0 statistic. */
 	got = read_text("{\"benchmarks\": [\n  {\"name\": \"A\", "
 			"\"real_time\": NaN}]}");
-	assert_string_equal(got, "F 2:30 invalid Google Benchmark JSON\n");
+	assert_string_equal(got, "F 2:30 malformed JSON\n");
 	free(got);
 	got = read_text("{\"benchmarks\": []} {}");
-	assert_string_equal(got, "F 1:20 invalid Google Benchmark JSON\n");
+	assert_string_equal(got, "F 1:20 malformed JSON\n");
 	free(got);
 	got = read_text("{\"benchmarks\": {}}");
 	assert_string_equal(got, "F 0:0 not Google Benchmark JSON (no "

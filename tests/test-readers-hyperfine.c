@@ -143,11 +143,11 @@ test_broken_json(void **state)
 		feed_all("hyperfine", "{\"results\": [\n"
 				      "  {\"command\": \"a\", \"times\": [1,");
 
-	assert_string_equal(t, "fail -9 2: column 32: the JSON ends early "
-			       "(a truncated file?)\n");
+	assert_string_equal(t, "fail -9 2:31: truncated JSON: the input ends "
+			       "inside a value\n");
 	free(t);
 	t = feed_all("hyperfine", "{\"results\": [\n  {\"command\": x}]}\n");
-	assert_string_equal(t, "fail -9 2: column 15: malformed JSON\n");
+	assert_string_equal(t, "fail -9 2:15: malformed JSON\n");
 	free(t);
 	t = feed_all("hyperfine", "{\"benchmarks\": []}");
 	assert_string_equal(t, "fail -9 0: no \"results\" array: not a "

@@ -130,8 +130,8 @@ test_broken(void **state)
 	char *t = feed_all("pytest", "{\"machine_info\": {},\n"
 				     "\"benchmarks\": [{\"name\": \"a\"");
 
-	assert_string_equal(t, "fail -9 2: column 28: the JSON ends early "
-			       "(a truncated file?)\n");
+	assert_string_equal(t, "fail -9 2:27: truncated JSON: the input ends "
+			       "inside a value\n");
 	free(t);
 	t = feed_all("pytest", "{\"machine_info\": {}}");
 	assert_string_equal(t, "fail -9 0: no \"benchmarks\" array: not a "

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "cstat-private.h"
+#include "json-whole.h"
 #include "readers.h"
 
 struct dotnet_state {
@@ -59,76 +60,6 @@ sniff(const char *head, size_t len, bool whole)
 	    has_key(head, len, "\"Benchmarks\""))
 		return 90;
 	return 0;
-}
-
-/* Whether the JSON text ends inside a string, an object or an array. */
-static bool
-ends_inside(const char *s, size_t len)
-{
-	size_t depth = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			depth++;
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return in_str || depth > 0;
-}
-
-/*
- * Parses the input, or queues the failure with the line and column where
- * the JSON went wrong.  @return 0 with *out set, 1 when it failed, or
- * CSTAT_ENOMEM.
- */
-static int
-json_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
-{
-	const char *end = NULL;
-
-	if (!data) {
-		data = "";
-		len = 0;
-	}
-	*out = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (*out)
-		return 0;
-
-	/* cJSON points at the byte where parsing stopped (for a string
-	 * left open, where the string began).  An input that ends inside
-	 * a value was cut short, and the place to show is its last byte. */
-	size_t pos =
-		end && (size_t)(end - data) <= len ? (size_t)(end - data) : len;
-	size_t last = len;
-	while (last > 0 && isspace((unsigned char)data[last - 1]))
-		last--;
-	bool truncated = pos >= last || ends_inside(data, len);
-	if (truncated && last > 0)
-		pos = last - 1;
-
-	struct cstat_diag d = {0};
-	unsigned long line = 1, col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		col = data[i] == '\n' ? 1 : col + 1;
-		line += data[i] == '\n';
-	}
-	d.line = line;
-	d.column = col;
-	snprintf(d.message, sizeof(d.message), "%s",
-		 len == 0    ? "empty input, not JSON"
-		 : truncated ? "truncated JSON: the input ends inside a value"
-			     : "malformed JSON");
-	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d) ? CSTAT_ENOMEM : 1;
 }
 
 /* The string member key of o, or NULL. */
@@ -188,21 +119,6 @@ host_config(struct cstat__rq *q, const cJSON *host)
 	return rc;
 }
 
-/* Appends s to a benchmark name with white space as '_' (as Go's testing
- * does with sub-benchmark names), so the name stays one field. */
-static int
-add_name_part(struct cstat__buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (isspace((unsigned char)c) || (unsigned char)c < 0x20)
-			c = '_';
-		if (cstat__buf_addc(b, c))
-			return CSTAT_ENOMEM;
-	}
-	return 0;
-}
-
 /* Whether s starts a parameter: an identifier and '='. */
 static bool
 param_start(const char *s)
@@ -232,7 +148,7 @@ add_params(struct cstat__buf *b, const char *p)
 		if (*s && !(*s == '&' && param_start(s + 1)))
 			continue;
 		if (cstat__buf_addc(b, '/') ||
-		    add_name_part(b, seg, (size_t)(s - seg)))
+		    cstat__buf_add(b, seg, (size_t)(s - seg)))
 			return CSTAT_ENOMEM;
 		if (!*s)
 			return 0;
@@ -313,16 +229,16 @@ bench_name(const cJSON *bm, bool with_job, struct cstat__buf *b)
 	if (!method || !*method)
 		return 1;
 	if (type && *type &&
-	    (add_name_part(b, type, strlen(type)) || cstat__buf_addc(b, '.')))
+	    (cstat__buf_add(b, type, strlen(type)) || cstat__buf_addc(b, '.')))
 		return CSTAT_ENOMEM;
-	if (add_name_part(b, method, strlen(method)))
+	if (cstat__buf_add(b, method, strlen(method)))
 		return CSTAT_ENOMEM;
 	if (with_job) {
 		const char *j;
 		size_t n;
 		job_of(bm, &j, &n);
 		if (n &&
-		    (cstat__buf_adds(b, "/job=") || add_name_part(b, j, n)))
+		    (cstat__buf_adds(b, "/job=") || cstat__buf_add(b, j, n)))
 			return CSTAT_ENOMEM;
 	}
 	if (params && add_params(b, params))
@@ -529,9 +445,9 @@ feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 	if (len)
 		return cstat__buf_add(&s->data, data, len) ? CSTAT_ENOMEM : 0;
 
-	int rc = json_parse(q, s->data.data, s->data.len, &root);
-	if (rc)
-		return rc < 0 ? rc : 0;
+	int rc = cstat__jw_parse(q, s->data.data, s->data.len, &root);
+	if (rc || !root)
+		return rc;
 	rc = read_report(q, root);
 	cJSON_Delete(root);
 	return rc;

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "cstat-private.h"
+#include "json-whole.h"
 #include "readers.h"
 
 struct gbench_state {
@@ -394,10 +395,8 @@ add_value(struct entry_values *ev, const char *unit, const cJSON *it,
 	}
 }
 
-/*
- * A user counter as a unit: its name, with white space (which no Go unit
- * holds) as '_'.
- */
+/* A user counter as a unit: its name (white space becomes '_' in the
+ * queue, as no Go unit holds any). */
 static int
 add_counter(struct entry_values *ev, const char *key, double value)
 {
@@ -407,9 +406,6 @@ add_counter(struct entry_values *ev, const char *key, double value)
 		return 0;
 	if (cstat__buf_add(&ev->units, key, strlen(key) + 1))
 		return CSTAT_ENOMEM;
-	for (char *p = ev->units.data + off; *p; p++)
-		if ((unsigned char)*p <= ' ')
-			*p = '_';
 	ev->v[ev->n].value = value;
 	ev->unit_off[ev->n++] = off;
 	return 0;
@@ -508,24 +504,14 @@ walk_release(struct walk *w)
 static const char rerun[] = "rerun with --benchmark_repetitions=N without "
 			    "--benchmark_report_aggregates_only";
 
-/*
- * Queues the entry's values under its name, with white space as '_' (as
- * Go's testing package writes sub-benchmark names), so that the name is
- * one field of Go text wherever it goes (baselines and histories keep Go
- * text).
- */
+/* Queues the entry's values under its name (white space becomes '_' in
+ * the queue, as Go's testing package writes sub-benchmark names). */
 static int
 queue_result(struct walk *w, const char *name)
 {
 	size_t n = strlen(name);
 
-	w->name.len = 0;
-	if (cstat__buf_add(&w->name, name, n))
-		return CSTAT_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)w->name.data[i] <= ' ')
-			w->name.data[i] = '_';
-	return cstat__rq_result(w->q, w->name.data, n, w->ev.v, w->ev.n, 0);
+	return cstat__rq_result(w->q, name, n, w->ev.v, w->ev.n, 0);
 }
 
 /* One entry of "benchmarks". */
@@ -623,42 +609,6 @@ read_doc(struct cstat__rq *q, const cJSON *doc)
 		rc = report_aggregates(&w);
 	walk_release(&w);
 	return rc;
-}
-
-/* The line and column (1-based, in bytes) of offset off in text. */
-static void
-position(const char *text, size_t off, unsigned long *line, unsigned long *col)
-{
-	const char *last = text;
-
-	*line = 1;
-	for (const char *p = text;
-	     (p = memchr(p, '\n', off - (size_t)(p - text))); p++) {
-		(*line)++;
-		last = p + 1;
-	}
-	*col = (unsigned long)(text + off - last) + 1;
-}
-
-/* The document did not parse: where, and whether it was cut short. */
-static int
-parse_error(struct cstat__rq *q, const char *text, size_t len, const char *at)
-{
-	struct cstat_diag d = {0};
-	size_t off = at && at >= text && at <= text + len ? (size_t)(at - text)
-							  : len;
-	unsigned long line, col;
-	size_t rest = off;
-
-	/* Past the error only white space: the file ends inside a value. */
-	while (rest < len && strchr(" \t\r\n", text[rest]))
-		rest++;
-	position(text, off, &line, &col);
-	cstat__diag_set(&d, cstat__rq_label(q), line, col, "%s",
-			rest >= len ? "truncated Google Benchmark JSON "
-				      "(the file ends inside a value)"
-				    : "invalid Google Benchmark JSON");
-	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d);
 }
 
 /* ------------------------------------------------------------------------
@@ -869,7 +819,7 @@ read_list(struct walk *w, const char *t, size_t len, const struct spans *sp)
 		int rc;
 
 		if (!e)
-			return parse_error(w->q, t, len, end);
+			return cstat__jw_fail(w->q, t, len, end);
 		rc = read_entry(w, e, i);
 		cJSON_Delete(e);
 		if (rc)
@@ -945,7 +895,7 @@ feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 	cJSON *doc = cJSON_ParseWithLengthOpts(s->data.data, n + 1, &end, true);
 
 	if (!doc) {
-		rc = parse_error(q, s->data.data, n, end);
+		rc = cstat__jw_fail(q, s->data.data, n, end);
 		cstat__buf_release(&s->data);
 		return rc;
 	}

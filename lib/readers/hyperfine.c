@@ -95,15 +95,15 @@ bench_name(struct cstat__buf *b, const char *cmd, const cJSON *params)
 
 		if (!(p = param_at(cmd, len, i, params, &vlen)))
 			continue;
-		if (cstat__jw_name(b, cmd + start, i - start) ||
+		if (cstat__buf_add(b, cmd + start, i - start) ||
 		    cstat__buf_addc(b, '{') ||
-		    cstat__jw_name(b, p->string, strlen(p->string)) ||
+		    cstat__buf_add(b, p->string, strlen(p->string)) ||
 		    cstat__buf_addc(b, '}'))
 			return CSTAT_ENOMEM;
 		i += vlen - 1;
 		start = i + 1;
 	}
-	if (cstat__jw_name(b, cmd + start, len - start))
+	if (cstat__buf_add(b, cmd + start, len - start))
 		return CSTAT_ENOMEM;
 	cJSON_ArrayForEach(p, params)
 	{
@@ -112,10 +112,10 @@ bench_name(struct cstat__buf *b, const char *cmd, const cJSON *params)
 
 		if (!rc &&
 		    (cstat__buf_addc(b, '/') ||
-		     cstat__jw_name(b, p->string ? p->string : "",
+		     cstat__buf_add(b, p->string ? p->string : "",
 				    strlen(p->string ? p->string : "")) ||
 		     cstat__buf_addc(b, '=') ||
-		     cstat__jw_name(b, v.data ? v.data : "", v.len)))
+		     cstat__buf_add(b, v.data ? v.data : "", v.len)))
 			rc = CSTAT_ENOMEM;
 		cstat__buf_release(&v);
 		if (rc)

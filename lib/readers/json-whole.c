@@ -84,10 +84,39 @@ line_col(const char *data, size_t pos, unsigned long *line, unsigned long *col)
 }
 
 int
+cstat__jw_fail(struct cstat__rq *q, const char *data, size_t len,
+	       const char *end)
+{
+	struct cstat_diag d = {0};
+	unsigned long line, col;
+	size_t pos = end && end >= data && end <= data + len
+			     ? (size_t)(end - data)
+			     : len;
+	size_t last = len;
+
+	while (last > 0 && json_space(data[last - 1]))
+		last--;
+
+	/* cJSON points where the value it was reading began; a document
+	 * cut short is shown at its last byte, where it was cut. */
+	bool truncated = last > 0 && (pos >= last || ends_early(data, len));
+
+	if (truncated)
+		pos = last - 1;
+	line_col(data, pos, &line, &col);
+	d.line = line;
+	d.column = col;
+	snprintf(d.message, sizeof(d.message), "%s",
+		 last == 0   ? "empty input, not JSON"
+		 : truncated ? "truncated JSON: the input ends inside a value"
+			     : "malformed JSON");
+	return cstat__rq_fail_diag(q, CSTAT_EFORMAT, &d);
+}
+
+int
 cstat__jw_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
 {
 	const char *end = NULL;
-	unsigned long line, col;
 
 	if (!data)
 		data = "";
@@ -96,36 +125,7 @@ cstat__jw_parse(struct cstat__rq *q, const char *data, size_t len, cJSON **out)
 		return 0;
 	/* cJSON cannot tell a failed allocation from bad input; it reads
 	 * as bad input. */
-	if (ends_early(data, len)) {
-		line_col(data, len, &line, &col);
-		return cstat__rq_fail(q, CSTAT_EFORMAT, line,
-				      "column %lu: the JSON ends early "
-				      "(a truncated file?)",
-				      col);
-	}
-	line_col(data,
-		 end && end >= data && end <= data + len ? (size_t)(end - data)
-							 : len,
-		 &line, &col);
-	return cstat__rq_fail(q, CSTAT_EFORMAT, line,
-			      "column %lu: malformed JSON", col);
-}
-
-int
-cstat__jw_name(struct cstat__buf *b, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		unsigned long c;
-		size_t w = cstat__utf8_decode((const unsigned char *)s + i,
-					      len - i, &c);
-		bool blank = c < 0x20 || c == 0x7f || cstat__unicode_space(c);
-
-		if (blank ? cstat__buf_addc(b, '_')
-			  : cstat__buf_add(b, s + i, w))
-			return CSTAT_ENOMEM;
-		i += w;
-	}
-	return 0;
+	return cstat__jw_fail(q, data, len, end);
 }
 
 int

@@ -1,8 +1,8 @@
 /*
- * json-whole.h - what the formats that read one whole JSON document
- * (hyperfine, pytest-benchmark) share: keeping the input until its end,
- * parsing it with a message that names the line, finding keys in the head
- * for sniffing, and spelling names so that they stay one Go benchmark name.
+ * json-whole.h - what the formats that read a JSON document (Google
+ * Benchmark, hyperfine, pytest-benchmark, BenchmarkDotNet) share: keeping the
+ * input until its end, parsing it with a message that names the line and
+ * column, and finding keys in the head for sniffing.
  */
 #ifndef CSTAT_READERS_JSON_WHOLE_H
 #define CSTAT_READERS_JSON_WHOLE_H
@@ -24,6 +24,16 @@ bool cstat__jw_key(const char *head, size_t len, size_t from, const char *key,
 		   size_t *at);
 
 /*
+ * Queues the failure of a JSON document data[0..len) that cJSON could not
+ * parse, end being where cJSON stopped: "FILE:LINE:COLUMN: truncated
+ * JSON: the input ends inside a value" (shown at the last byte) or
+ * "...: malformed JSON" (where it went wrong).
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__jw_fail(struct cstat__rq *q, const char *data, size_t len,
+		   const char *end);
+
+/*
  * Parses the whole input (data, len; data may be NULL when len is 0).
  * A malformed or truncated document queues a failure naming its line and
  * column and leaves *out NULL.
@@ -31,15 +41,6 @@ bool cstat__jw_key(const char *head, size_t len, size_t from, const char *key,
  */
 int cstat__jw_parse(struct cstat__rq *q, const char *data, size_t len,
 		    cJSON **out);
-
-/*
- * Appends s[0..len) to b as part of a benchmark name: every white space
- * and control character becomes '_', as go test does to sub-benchmark
- * names, since Go's text format ends a name at white space (a name with a
- * space would not survive a baseline file).
- * @return 0 or CSTAT_ENOMEM.
- */
-int cstat__jw_name(struct cstat__buf *b, const char *s, size_t len);
 
 /*
  * Appends a JSON scalar as text: a string as it is, a number in its

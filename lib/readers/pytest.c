@@ -103,7 +103,7 @@ bench_name(struct cstat__buf *b, const char *given, const cJSON *params)
 		if (id && given[len - 1] == ']')
 			len = (size_t)(id - given);
 	}
-	if (cstat__jw_name(b, given, len))
+	if (cstat__buf_add(b, given, len))
 		return CSTAT_ENOMEM;
 	if (!cJSON_IsObject(params))
 		return 0;
@@ -114,9 +114,9 @@ bench_name(struct cstat__buf *b, const char *given, const cJSON *params)
 		int rc = cstat__jw_text(&v, p);
 
 		if (!rc && (cstat__buf_addc(b, '/') ||
-			    cstat__jw_name(b, k, strlen(k)) ||
+			    cstat__buf_add(b, k, strlen(k)) ||
 			    cstat__buf_addc(b, '=') ||
-			    cstat__jw_name(b, v.data ? v.data : "", v.len)))
+			    cstat__buf_add(b, v.data ? v.data : "", v.len)))
 			rc = CSTAT_ENOMEM;
 		cstat__buf_release(&v);
 		if (rc)

@@ -107,6 +107,31 @@ add_str(struct cstat__rq *q, const char *s, size_t len, size_t *off)
 	return 0;
 }
 
+/*
+ * Copies a result's name or unit s[0..len) and a NUL into the strings,
+ * every white space and control character as '_', as go test writes
+ * sub-benchmark names: Go text ends a name or a unit at white space, and
+ * baselines and histories keep results as Go text, so a name with a space
+ * would not come back whole.  *off gets its offset.
+ */
+static int
+add_field(struct cstat__rq *q, const char *s, size_t len, size_t *off)
+{
+	*off = q->strs.len;
+	for (size_t i = 0; i < len;) {
+		unsigned long c;
+		size_t w = cstat__utf8_decode((const unsigned char *)s + i,
+					      len - i, &c);
+		bool blank = c < 0x20 || c == 0x7f || cstat__unicode_space(c);
+
+		if (blank ? cstat__buf_addc(&q->strs, '_')
+			  : cstat__buf_add(&q->strs, s + i, w))
+			return CSTAT_ENOMEM;
+		i += w;
+	}
+	return cstat__buf_addc(&q->strs, 0) ? CSTAT_ENOMEM : 0;
+}
+
 /* A new record of kind at the end of the queue, or NULL. */
 static struct rec *
 add_rec(struct cstat__rq *q, enum cstat__rq_kind kind, unsigned long line)
@@ -153,9 +178,9 @@ cstat__rq_result(struct cstat__rq *q, const char *name, size_t name_len,
 
 	struct rec *r = add_rec(q, CSTAT__RQ_RESULT, line);
 
-	if (!r || add_str(q, name, name_len, &r->a))
+	if (!r || add_field(q, name, name_len, &r->a))
 		return CSTAT_ENOMEM;
-	r->a_len = name_len;
+	r->a_len = strlen(q->strs.data + r->a);
 	if (cstat__grow((void **)&q->vals, &q->vals_cap, q->nvals + n,
 			sizeof(*q->vals)))
 		return CSTAT_ENOMEM;
@@ -164,8 +189,8 @@ cstat__rq_result(struct cstat__rq *q, const char *name, size_t name_len,
 	for (size_t i = 0; i < n; i++) {
 		struct val *v = &q->vals[q->nvals + i];
 		v->value = values[i].value;
-		if (add_str(q, values[i].unit, strlen(values[i].unit),
-			    &v->unit))
+		if (add_field(q, values[i].unit, strlen(values[i].unit),
+			      &v->unit))
 			return CSTAT_ENOMEM;
 	}
 	q->nvals += n;

@@ -108,7 +108,11 @@ int cstat__rq_config(struct cstat__rq *q, const char *key, const char *value,
 /*
  * One result: the benchmark's full name (without Go's "Benchmark"
  * prefix; sub-benchmark keys as "/key=value", as Go prints them) and its
- * values.  Units are tidied as Go text's are (ns -> sec, MB -> B).
+ * values.  Units are tidied as Go text's are (ns -> sec, MB -> B).  White
+ * space and control characters in the name and the units become '_', as
+ * go test writes sub-benchmark names, so that each stays one field of Go
+ * text (baselines and histories keep results as Go text).  A name that
+ * holds a NUL ends there.
  */
 int cstat__rq_result(struct cstat__rq *q, const char *name, size_t name_len,
 		     const struct cstat__rv *values, size_t n,
