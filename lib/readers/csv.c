@@ -348,10 +348,10 @@ criterion_name(struct csv_state *s, struct cstat__buf *name)
 	return 0;
 }
 
-/* The throughput of one iteration taking sec seconds, when the row has
+/* The throughput of one iteration taking ns nanoseconds, when the row has
  * one: bytes give B/s, elements elem/s. */
 static int
-criterion_throughput(struct csv_state *s, unsigned long line, double sec,
+criterion_throughput(struct csv_state *s, unsigned long line, double ns,
 		     struct cstat__rv *rv)
 {
 	const char *type = field(s, CR_TPTYPE);
@@ -373,7 +373,7 @@ criterion_throughput(struct csv_state *s, unsigned long line, double sec,
 	}
 	if ((rc = number(s, CR_TPNUM, line, &n)) != 1)
 		return rc ? rc : 0;
-	rv->value = n / sec;
+	rv->value = n * 1e9 / ns;
 	return 1;
 }
 
@@ -409,7 +409,7 @@ criterion_row(struct csv_state *s, unsigned long line)
 	rv[0].unit = unit;
 	/* A throughput needs a time; other measurements have none. */
 	if (strcmp(field(s, CR_UNIT), "ns") == 0) {
-		ntp = criterion_throughput(s, line, rv[0].value * 1e-9, &rv[1]);
+		ntp = criterion_throughput(s, line, rv[0].value, &rv[1]);
 		if (ntp < 0)
 			return ntp;
 	}
@@ -460,17 +460,23 @@ start(struct csv_state *s, struct cstat__rq *q)
 	return 0;
 }
 
-/* What went wrong in libcsv, as an error on the line it was on. */
+/* What went wrong in libcsv, as an error on the line it was on (at the
+ * end of the input: a quoted field left open). */
 static int
-parse_error(struct csv_state *s)
+parse_error(struct csv_state *s, bool at_end)
 {
 	int e = csv_error(&s->p);
 
 	if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
 		return fail(s, s->line, "a field longer than 1 MiB", NULL);
+	if (at_end)
+		return fail(s, s->line,
+			    "malformed CSV: a quoted field is not closed by "
+			    "the end of the input",
+			    NULL);
 	return fail(s, s->line,
-		    "malformed CSV: a quote inside an unquoted field, text "
-		    "after a closing quote, or a quoted field not closed",
+		    "malformed CSV: a quote inside an unquoted field, or text "
+		    "after a closing quote",
 		    NULL);
 }
 
@@ -487,7 +493,7 @@ feed(struct csv_state *s, struct cstat__rq *q, const char *data, size_t len)
 		if (s->err || s->stop)
 			return s->err == CSTAT_ENOMEM ? s->err : 0;
 		if (rc)
-			return parse_error(s);
+			return parse_error(s, true);
 		if (!s->head_off)
 			return fail(s, 0, "empty CSV: no header row", NULL);
 		return 0;
@@ -498,7 +504,7 @@ feed(struct csv_state *s, struct cstat__rq *q, const char *data, size_t len)
 
 		if (csv_parse(&s->p, data + i, n, on_field, on_row, s) < n &&
 		    !s->err)
-			return parse_error(s);
+			return parse_error(s, false);
 		if (s->err == CSTAT_ENOMEM)
 			return s->err;
 		if (s->err)
