@@ -256,14 +256,14 @@ feed_other_csv(void *state, struct cstat__rq *q, const char *data, size_t len)
 }
 
 const struct cstat__format cstat__format_benchstat_out = {
-	.name = "benchstat-output",
-	.title = "benchstat's output (refused)",
+	.name = "bs-table",
+	.title = "benchstat's output table (refused)",
 	.sniff = sniff_benchstat,
 	.feed = feed_benchstat,
 };
 
 const struct cstat__format cstat__format_criterion_text = {
-	.name = "criterion-text",
+	.name = "crit-text",
 	.title = "criterion.rs console text (refused)",
 	.sniff = sniff_criterion_text,
 	.feed = feed_criterion_text,
@@ -277,7 +277,7 @@ const struct cstat__format cstat__format_asv_text = {
 };
 
 const struct cstat__format cstat__format_dotnet_csv = {
-	.name = "dotnet-csv",
+	.name = "bdn-csv",
 	.title = "BenchmarkDotNet CSV report (refused)",
 	.sniff = sniff_dotnet_csv,
 	.feed = feed_dotnet_csv,
