@@ -503,7 +503,7 @@ feed(struct csv_state *s, struct cstat__rq *q, const char *data, size_t len)
 		size_t n = nl ? (size_t)(nl - data) + 1 - i : len - i;
 
 		if (csv_parse(&s->p, data + i, n, on_field, on_row, s) < n &&
-		    !s->err)
+		    !s->err && !s->stop)
 			return parse_error(s, false);
 		if (s->err == CSTAT_ENOMEM)
 			return s->err;
