@@ -49,6 +49,8 @@ struct csv_state {
 	struct cstat__rq *q;
 	unsigned long line;   /* the line being parsed (1-based) */
 	unsigned long row_nl; /* newlines inside the row's fields */
+	size_t ctrl_col;      /* 1 + the row's first field with a control
+				 character, 0 when none has one */
 	/* The row so far: its fields, NUL-terminated, one after another. */
 	struct cstat__buf row;
 	size_t *off; /* each field's start in row */
@@ -94,9 +96,17 @@ on_field(void *data, size_t len, void *arg)
 
 	if (s->err || s->stop)
 		return;
-	for (size_t i = 0; i < len; i++)
-		if (((const char *)data)[i] == '\n')
-			s->row_nl++;
+	/* One pass finds the line breaks (for line numbers) and any other
+	 * control character (a reason to skip the row). */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = ((const unsigned char *)data)[i];
+
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		s->row_nl += c == '\n';
+		if (!s->ctrl_col)
+			s->ctrl_col = s->nfields + 1;
+	}
 	if (s->nfields == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
 		size_t *off = realloc(s->off, cap * sizeof(*off));
@@ -109,9 +119,11 @@ on_field(void *data, size_t len, void *arg)
 		s->cap = cap;
 	}
 	s->off[s->nfields++] = s->row.len;
-	if ((len && cstat__buf_add(&s->row, data, len)) ||
-	    cstat__buf_add(&s->row, "", 1))
+	/* cstat__buf_add ends the text with a NUL: keep it as the field's. */
+	if (cstat__buf_add(&s->row, data, len))
 		s->err = CSTAT_ENOMEM;
+	else
+		s->row.len++;
 }
 
 /* Whether the row repeats the header (files joined with cat). */
@@ -269,27 +281,12 @@ long_config(struct csv_state *s, unsigned long line)
 	return 0;
 }
 
-/* Whether field i holds a control character (a line break in a name
- * would break every table it is printed in). */
-static bool
-has_control(const struct csv_state *s, size_t i)
-{
-	const unsigned char *f = (const unsigned char *)field(s, i);
-
-	for (size_t k = 0, n = field_len(s, i); k < n; k++)
-		if (f[k] < 0x20 || f[k] == 0x7f)
-			return true;
-	return false;
-}
-
-/* The first column of the row with a control character, or SIZE_MAX. */
+/* The first column of the row with a control character (a line break
+ * in a name would break every table it is printed in), or SIZE_MAX. */
 static size_t
 control_column(const struct csv_state *s)
 {
-	for (size_t i = 0; i < s->nfields; i++)
-		if (has_control(s, i))
-			return i;
-	return SIZE_MAX;
+	return s->ctrl_col ? s->ctrl_col - 1 : SIZE_MAX;
 }
 
 static int
@@ -445,6 +442,7 @@ on_row(int c, void *arg)
 	s->nfields = 0;
 	s->row.len = 0;
 	s->row_nl = 0;
+	s->ctrl_col = 0;
 }
 
 static int
