@@ -18,21 +18,36 @@ static const struct cstat__format go_text = {
 
 extern const struct cstat__format cstat__format_cstat_run;
 extern const struct cstat__format cstat__format_test2json;
-extern const struct cstat__format cstat__format_dotnet;
-extern const struct cstat__format cstat__format_critcmp;
 extern const struct cstat__format cstat__format_gbench;
 extern const struct cstat__format cstat__format_hyperfine;
 extern const struct cstat__format cstat__format_pytest;
+extern const struct cstat__format cstat__format_dotnet;
+extern const struct cstat__format cstat__format_csv;
+extern const struct cstat__format cstat__format_criterion;
+/* Inputs that are refused with a message saying what to give instead. */
+extern const struct cstat__format cstat__format_critcmp;
+extern const struct cstat__format cstat__format_benchstat_out;
+extern const struct cstat__format cstat__format_criterion_text;
+extern const struct cstat__format cstat__format_asv_text;
+extern const struct cstat__format cstat__format_dotnet_csv;
+extern const struct cstat__format cstat__format_other_csv;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
 	&cstat__format_cstat_run,
 	&cstat__format_test2json,
-	&cstat__format_dotnet,
-	&cstat__format_critcmp,
 	&cstat__format_gbench,
 	&cstat__format_hyperfine,
 	&cstat__format_pytest,
+	&cstat__format_dotnet,
+	&cstat__format_csv,
+	&cstat__format_criterion,
+	&cstat__format_critcmp,
+	&cstat__format_benchstat_out,
+	&cstat__format_criterion_text,
+	&cstat__format_asv_text,
+	&cstat__format_dotnet_csv,
+	&cstat__format_other_csv,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);
