@@ -1026,7 +1026,7 @@ sniff(cstat_reader *r, struct cstat_diag *d)
 
 	if (f)
 		return start_format(r, f);
-	if (i < len && head[i] == '{') {
+	if (i < len && (head[i] == '{' || head[i] == '[')) {
 		char list[400];
 
 		cstat__format_list(true, list, sizeof(list));

@@ -944,7 +944,7 @@ refuse_other_formats(const char *path, const char *data, size_t len,
 				path, f->title);
 		return CSTAT_EFORMAT;
 	}
-	if (i < len && data[i] == '{') {
+	if (i < len && (data[i] == '{' || data[i] == '[')) {
 		cstat__diag_set(d, NULL, 0, 0,
 				"%s: JSON, but cstat -v1 reads Go benchmark "
 				"text only",

@@ -31,6 +31,7 @@ extern const struct cstat__format cstat__format_criterion_text;
 extern const struct cstat__format cstat__format_asv_text;
 extern const struct cstat__format cstat__format_dotnet_csv;
 extern const struct cstat__format cstat__format_other_csv;
+extern const struct cstat__format cstat__format_gab_js;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
@@ -48,6 +49,7 @@ const struct cstat__format *const cstat__formats[] = {
 	&cstat__format_asv_text,
 	&cstat__format_dotnet_csv,
 	&cstat__format_other_csv,
+	&cstat__format_gab_js,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);

@@ -1,7 +1,8 @@
 /*
  * refuse.c - inputs people give cstat that hold benchmark numbers cstat
  * cannot use: benchstat's own tables, the console text of criterion.rs
- * and asv, and CSV files of other tools.  Read as Go text they would give
+ * and asv, github-action-benchmark's data.js, and CSV files of other
+ * tools.  Read as Go text they would give
  * nothing, silently, or a stream of syntax errors; each is recognised here
  * and refused with one message saying what to give instead.
  *
@@ -193,14 +194,15 @@ commas(const char *head, size_t len, size_t *line_len)
 }
 
 /* Whether head starts with two lines that have the same number (at
- * least 2) of commas: a CSV header and a row. */
+ * least 1) of commas: a CSV header and a row, or two rows of a CSV
+ * without a header. */
 static bool
 csv_like(const char *head, size_t len)
 {
 	size_t n1, n2, l1, l2;
 
 	n1 = commas(head, len, &l1);
-	if (n1 < 2 || l1 == len)
+	if (n1 < 1 || l1 == len)
 		return false;
 	while (l1 < len && (head[l1] == '\r' || head[l1] == '\n'))
 		l1++;
@@ -254,6 +256,39 @@ feed_other_csv(void *state, struct cstat__rq *q, const char *data, size_t len)
 		      "CSV, but not a format cstat reads (expected columns "
 		      "name,value,unit or criterion's raw.csv)");
 }
+
+/* github-action-benchmark's history: a script assigning a JSON object to
+ * window.BENCHMARK_DATA, one summary value per benchmark and commit. */
+static int
+sniff_gab_js(const char *head, size_t len, bool whole)
+{
+	static const char start[] = "window.BENCHMARK_DATA";
+
+	(void)whole;
+	return len >= sizeof(start) - 1 &&
+			       memcmp(head, start, sizeof(start) - 1) == 0
+		       ? 60
+		       : 0;
+}
+
+static int
+feed_gab_js(void *state, struct cstat__rq *q, const char *data, size_t len)
+{
+	(void)state;
+	(void)len;
+	return refuse(q, data,
+		      "github-action-benchmark's data.js, which cstat does "
+		      "not read (it holds one summary value per benchmark and "
+		      "commit, not samples); give cstat each run's benchmark "
+		      "output, or record the runs with cbaseline");
+}
+
+const struct cstat__format cstat__format_gab_js = {
+	.name = "gab-js",
+	.title = "github-action-benchmark data.js (refused)",
+	.sniff = sniff_gab_js,
+	.feed = feed_gab_js,
+};
 
 const struct cstat__format cstat__format_benchstat_out = {
 	.name = "bs-table",
