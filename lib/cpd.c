@@ -113,7 +113,10 @@
 /* Where the scores are clipped, in noise sigmas from the median. */
 #define CLIP 6.0
 /* The weight of the splits: see split_weight(). */
-#define WEIGHT_EXP 0.35
+#define WEIGHT_CAP 2.5
+/* How many noise sigmas beyond both neighbourhoods make 2 or 3 runs in a
+ * row a burst. */
+#define BURST_K 2.5
 /* The union bound over the splits replaces the permutations only in
  * segments at least this long, where the normal tail is a fair guide. */
 #define BOUND_MIN_LEN 30
@@ -221,6 +224,38 @@ tame_pass(const double *x, double *y, size_t n, double lim)
 }
 
 /*
+ * Marks the bursts of x as wild (y[i] no longer x[i]): 2 or 3 runs in a
+ * row, each more than lim beyond the median of the TAME_HALF runs before
+ * them and that of the TAME_HALF runs after them, all the same way.  Only
+ * with both neighbourhoods whole: a new level at the end of the series is
+ * not a burst.
+ */
+static void
+tame_bursts(const double *x, double *y, size_t n, double lim)
+{
+	double nb[TAME_HALF];
+
+	for (size_t k = 3; k >= 2; k--) {
+		for (size_t i = TAME_HALF; i + k + TAME_HALF <= n; i++) {
+			double mb = window_median(x, i - TAME_HALF, i, nb);
+			double ma =
+				window_median(x, i + k, i + k + TAME_HALF, nb);
+			/* A burst returns to where it left; a step does not. */
+			bool up = fabs(ma - mb) <= lim, down = up;
+
+			for (size_t j = i; j < i + k; j++) {
+				up = up && x[j] - mb > lim && x[j] - ma > lim;
+				down = down && mb - x[j] > lim &&
+				       ma - x[j] > lim;
+			}
+			for (size_t j = i; (up || down) && j < i + k; j++)
+				if (y[j] == x[j])
+					y[j] = mb;
+		}
+	}
+}
+
+/*
  * Fills wk->y: x with its wild runs tamed.  Two passes: the first tames
  * lone runs and the middle of a 3-run spike (its neighbours on each side
  * are mostly normal), the second the spike's ends, whose neighbours the
@@ -238,24 +273,28 @@ tame(struct work *wk)
 	}
 	tame_pass(wk->v, wk->tmp, wk->n, TAME_K * sigma);
 	tame_pass(wk->tmp, wk->y, wk->n, TAME_K * sigma);
+	tame_bursts(wk->v, wk->y, wk->n, BURST_K * sigma);
 }
 
 /* ---------------------------------------------------------------------- */
 /* The statistic and its level. */
 
 /*
- * The weight of split t of L: (t (L - t) / L^2)^-WEIGHT_EXP.  0 would be
- * the plain CUSUM, most powerful for a change in the middle and blind
- * near the ends; 1/2 the standardized one, even over the splits; in
- * between keeps most of the first's power in the middle and finds a clear
- * change min_size runs from the end (see the top).
+ * The weight of split t of L: the larger of WEIGHT_CAP and the
+ * standardized weight (t (L - t) / L^2)^-1/2, which is 2 in the middle.
+ * The statistic is then the larger of WEIGHT_CAP times the plain CUSUM
+ * (most powerful for a change in the middle, blind near the ends) and the
+ * standardized CUSUM (even over the splits): the plain one decides in the
+ * middle fifth to four fifths, the standardized one near the ends (see the
+ * top).
  */
 static double
 split_weight(size_t t, size_t len)
 {
 	double l = (double)len;
+	double w = 1 / sqrt((double)t * (l - (double)t) / (l * l));
 
-	return pow((double)t * (l - (double)t) / (l * l), -WEIGHT_EXP);
+	return w > WEIGHT_CAP ? w : WEIGHT_CAP;
 }
 
 /*
