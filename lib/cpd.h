@@ -12,11 +12,13 @@
  *     noise is a share of the level).  A run far (6 sigma of the
  *     run-to-run noise) from the runs on both sides of it is wild and
  *     counts as neutral: one run 5x slower neither makes nor hides a
- *     change.
+ *     change.  So are bursts of 2 or 3 runs 2.5 sigma beyond neighbours
+ *     that agree on both sides (a spike, not a step).
  *  2. Each segment is scored (values less their median, over the noise,
  *     clipped at 6) and its statistic is the largest weighted CUSUM of
- *     the scores over the splits with min_size runs each side; the
- *     candidate is where it peaks.
+ *     the scores over the splits with min_size runs each side: the larger
+ *     of 2.5 times the plain CUSUM (the middle) and the standardized one
+ *     (the ends); the candidate is where it peaks.
  *  3. The level accounts for the search over splits and the series'
  *     length: p is the probability, over all orders of the segment's
  *     scores, of a statistic at least as large; the union bound over the
