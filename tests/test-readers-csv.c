@@ -327,6 +327,15 @@ test_sniff(void **state)
 		 "crit-text"},
 		{"· Running 10 total benchmarks\n[ 10.00%] ··· x  1.0μs\n",
 		 "asv-text"},
+		{"group   base   new\n-----   ----   ---\nx/y   1.00  "
+		 "7.7\xc2\xb1"
+		 "0.17ms   1.00  7.7\xc2\xb1"
+		 "0.17ms\n",
+		 "critcmp-text"},
+		{"``` ini\nBenchmarkDotNet=v0.12.0, OS=macOS\n```\n"
+		 "| Method | Mean |\n|------- |-----:|\n",
+		 "bdn-md"},
+		{"window.BENCHMARK_DATA = {\n", "gab-js"},
 		/* Go text, with lines of the other kinds around it. */
 		{"BenchmarkA-8 10 5 ns/op\nname,value,unit\n", NULL},
 		{"Benchmarking file: Warming up\nBenchmarkA 1 2 ns/op\n"

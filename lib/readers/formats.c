@@ -32,6 +32,8 @@ extern const struct cstat__format cstat__format_asv_text;
 extern const struct cstat__format cstat__format_dotnet_csv;
 extern const struct cstat__format cstat__format_other_csv;
 extern const struct cstat__format cstat__format_gab_js;
+extern const struct cstat__format cstat__format_critcmp_text;
+extern const struct cstat__format cstat__format_dotnet_md;
 
 const struct cstat__format *const cstat__formats[] = {
 	&go_text,
@@ -50,6 +52,8 @@ const struct cstat__format *const cstat__formats[] = {
 	&cstat__format_dotnet_csv,
 	&cstat__format_other_csv,
 	&cstat__format_gab_js,
+	&cstat__format_critcmp_text,
+	&cstat__format_dotnet_md,
 };
 
 const size_t cstat__nformats = sizeof(cstat__formats) / sizeof(*cstat__formats);

@@ -1,10 +1,10 @@
 /*
  * refuse.c - inputs people give cstat that hold benchmark numbers cstat
  * cannot use: benchstat's own tables, the console text of criterion.rs
- * and asv, github-action-benchmark's data.js, and CSV files of other
- * tools.  Read as Go text they would give
- * nothing, silently, or a stream of syntax errors; each is recognised here
- * and refused with one message saying what to give instead.
+ * and asv, critcmp's comparison table, BenchmarkDotNet's Markdown report,
+ * github-action-benchmark's data.js, and CSV files of other tools.  Read as Go
+ * text they would give nothing, silently, or a stream of syntax errors; each is
+ * recognised here and refused with one message saying what to give instead.
  *
  * None of them claims an input that holds a Go benchmark line, so Go text
  * with stray lines of these kinds is still Go text.
@@ -256,6 +256,79 @@ feed_other_csv(void *state, struct cstat__rq *q, const char *data, size_t len)
 		      "CSV, but not a format cstat reads (expected columns "
 		      "name,value,unit or criterion's raw.csv)");
 }
+
+/* critcmp's comparison table: a "group  base  new" header over a line of
+ * dashes, rows of ratios and mean±sd. */
+static int
+sniff_critcmp_text(const char *head, size_t len, bool whole)
+{
+	(void)whole;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(head + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (head + i)) : len - i;
+		size_t next = i + n + 1;
+
+		if (n > 6 && memcmp(head + i, "group ", 6) == 0 &&
+		    next + 5 < len && memcmp(head + next, "-----", 5) == 0 &&
+		    has(head, len, "\xc2\xb1") && !has_go_bench(head, len))
+			return 60;
+		i = next;
+	}
+	return 0;
+}
+
+static int
+feed_critcmp_text(void *state, struct cstat__rq *q, const char *data,
+		  size_t len)
+{
+	(void)state;
+	(void)len;
+	return refuse(q, data,
+		      "critcmp's comparison table, which cstat does not read "
+		      "(it holds each benchmark's mean and deviation, not its "
+		      "samples); give criterion's raw.csv files "
+		      "(target/criterion/<benchmark>/new/raw.csv)");
+}
+
+const struct cstat__format cstat__format_critcmp_text = {
+	.name = "critcmp-text",
+	.title = "critcmp's comparison table (refused)",
+	.sniff = sniff_critcmp_text,
+	.feed = feed_critcmp_text,
+};
+
+/* BenchmarkDotNet's Markdown report: its environment block
+ * ("BenchmarkDotNet=v0.12.0, OS=...") and a "| Method |" table. */
+static int
+sniff_dotnet_md(const char *head, size_t len, bool whole)
+{
+	(void)whole;
+	return (has(head, len, "BenchmarkDotNet=v") ||
+		has(head, len, "BenchmarkDotNet v")) &&
+			       has(head, len, "| Method") &&
+			       !has_go_bench(head, len)
+		       ? 60
+		       : 0;
+}
+
+static int
+feed_dotnet_md(void *state, struct cstat__rq *q, const char *data, size_t len)
+{
+	(void)state;
+	(void)len;
+	return refuse(q, data,
+		      "BenchmarkDotNet's Markdown report holds summary "
+		      "statistics only, not samples; use BenchmarkDotNet's "
+		      "full JSON exporter (JsonExporter.Full, --exporters "
+		      "fulljson)");
+}
+
+const struct cstat__format cstat__format_dotnet_md = {
+	.name = "bdn-md",
+	.title = "BenchmarkDotNet Markdown report (refused)",
+	.sniff = sniff_dotnet_md,
+	.feed = feed_dotnet_md,
+};
 
 /* github-action-benchmark's history: a script assigning a JSON object to
  * window.BENCHMARK_DATA, one summary value per benchmark and commit. */
