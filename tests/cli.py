@@ -7,6 +7,7 @@ Each test runs the real binary and asserts on its exit status, stdout and
 stderr.  The behaviours come from ../docs/cstat.md (flag syntax as Go's flag
 package; exit codes 0, 1, 2).
 """
+import json
 import os
 import subprocess
 import sys
@@ -189,6 +190,41 @@ def test_never_silent():
     rc, out, err = run(["-h"])
     expect("Input formats" in out and "\n  go " in out and
            "\n  cstat " in out and "-v1" in out, out)
+
+
+def test_mixed_formats():
+    # docs/formats.md: inputs of different formats meet in one table when
+    # their names and units do.  The same ten values as Go text, as
+    # cstat's long CSV and as a go test -json stream compare as equal
+    # (p = 1); Go text against the CSV scaled by 1.5 is a change of +50%.
+    vals = [100 + 3 * i for i in range(10)]
+    go = "goos: linux\n" + "".join(
+        "BenchmarkX-8 1000 %d ns/op\n" % v for v in vals)
+    csv = "name,value,unit,goos\n" + "".join(
+        "X-8,%d,ns/op,linux\n" % v for v in vals)
+    slow = "name,value,unit,goos\n" + "".join(
+        "X-8,%g,ns/op,linux\n" % (v * 1.5) for v in vals)
+    events = ['{"Action":"start","Package":"p"}']
+    for line in go.splitlines(True):
+        events.append(json.dumps({"Action": "output", "Package": "p",
+                                  "Output": line}))
+    events.append('{"Action":"pass","Package":"p"}')
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in (("a.txt", go), ("b.csv", csv), ("c.json",
+                           "\n".join(events) + "\n"), ("s.csv", slow)):
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        for other in ("b.csv", "c.json"):
+            rc, out, err = run(["a.txt", other], cwd=d)
+            expect(rc == 0 and err == "" and "~ (p=1.000 n=10)" in out,
+                   "%s: rc %d %r %s" % (other, rc, err, out))
+        rc, out, err = run(["a.txt", "s.csv"], cwd=d)
+        expect(rc == 0 and "+50.00% (p=0.000 n=10)" in out, out + err)
+        cregress = os.path.join(os.path.dirname(CSTAT), "cregress")
+        p = subprocess.run([cregress, "c.json", "s.csv"], cwd=d,
+                           capture_output=True, timeout=60)
+        out = p.stdout.decode()
+        expect(p.returncode == 1 and "1 regression" in out, out)
 
 
 def write_pair(d, a_text, b_text):
