@@ -9,12 +9,9 @@
 #include <string.h>
 
 #include "cstat-private.h"
+#include "json-whole.h"
 #include "readers.h"
 #include "store.h"
-
-struct run_state {
-	struct cstat__buf data;
-};
 
 /* The schema's name starts every run file's "schema" value. */
 static const char schema_key[] = "\"schema\"";
@@ -69,7 +66,7 @@ queue_lines(struct cstat__rq *q, const char *text, size_t len)
 static int
 feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 {
-	struct run_state *s = state;
+	struct cstat__jw_state *s = state;
 	struct cstat_diag d = {0};
 	char *text = NULL;
 	size_t tlen = 0;
@@ -93,20 +90,12 @@ feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 	return rc;
 }
 
-static void
-release(void *state)
-{
-	struct run_state *s = state;
-
-	cstat__buf_release(&s->data);
-}
-
 const struct cstat__format cstat__format_cstat_run = {
 	.name = "cstat",
 	.title = "cstat run file",
 	.json = true,
 	.sniff = sniff,
 	.feed = feed,
-	.state_size = sizeof(struct run_state),
-	.release = release,
+	.state_size = sizeof(struct cstat__jw_state),
+	.release = cstat__jw_release,
 };

@@ -27,10 +27,6 @@
 #include "json-whole.h"
 #include "readers.h"
 
-struct dotnet_state {
-	struct cstat__buf data;
-};
-
 /* Whether the quoted key appears in head. */
 static bool
 has_key(const char *head, size_t len, const char *key)
@@ -439,26 +435,7 @@ read_report(struct cstat__rq *q, const cJSON *root)
 static int
 feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 {
-	struct dotnet_state *s = state;
-	cJSON *root;
-
-	if (len)
-		return cstat__buf_add(&s->data, data, len) ? CSTAT_ENOMEM : 0;
-
-	int rc = cstat__jw_parse(q, s->data.data, s->data.len, &root);
-	if (rc || !root)
-		return rc;
-	rc = read_report(q, root);
-	cJSON_Delete(root);
-	return rc;
-}
-
-static void
-release(void *state)
-{
-	struct dotnet_state *s = state;
-
-	cstat__buf_release(&s->data);
+	return cstat__jw_feed(state, q, data, len, read_report);
 }
 
 const struct cstat__format cstat__format_dotnet = {
@@ -467,6 +444,6 @@ const struct cstat__format cstat__format_dotnet = {
 	.json = true,
 	.sniff = sniff,
 	.feed = feed,
-	.state_size = sizeof(struct dotnet_state),
-	.release = release,
+	.state_size = sizeof(struct cstat__jw_state),
+	.release = cstat__jw_release,
 };

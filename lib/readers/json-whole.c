@@ -156,3 +156,30 @@ cstat__jw_text(struct cstat__buf *b, const cJSON *v)
 	cJSON_free(s);
 	return rc;
 }
+
+int
+cstat__jw_feed(void *state, struct cstat__rq *q, const char *data, size_t len,
+	       int (*read)(struct cstat__rq *q, const cJSON *root))
+{
+	struct cstat__jw_state *s = state;
+	cJSON *root;
+
+	if (len)
+		return cstat__buf_add(&s->data, data, len) ? CSTAT_ENOMEM : 0;
+
+	int rc = cstat__jw_parse(q, s->data.data, s->data.len, &root);
+
+	if (rc || !root)
+		return rc;
+	rc = read(q, root);
+	cJSON_Delete(root);
+	return rc;
+}
+
+void
+cstat__jw_release(void *state)
+{
+	struct cstat__jw_state *s = state;
+
+	cstat__buf_release(&s->data);
+}

@@ -23,6 +23,25 @@
 bool cstat__jw_key(const char *head, size_t len, size_t from, const char *key,
 		   size_t *at);
 
+/* The state of a format that reads its whole input at its end (the JSON
+ * formats, cstat's run files): the input, kept until then. */
+struct cstat__jw_state {
+	struct cstat__buf data;
+};
+
+/*
+ * The feed() of such a format (its state a struct cstat__jw_state): keeps
+ * each chunk, and at the end parses the input (a malformed or truncated
+ * document fails as cstat__jw_parse() says) and hands the tree to read.
+ * @return 0, CSTAT_ENOMEM, or what read returns.
+ */
+int cstat__jw_feed(void *state, struct cstat__rq *q, const char *data,
+		   size_t len,
+		   int (*read)(struct cstat__rq *q, const cJSON *root));
+
+/* The release() of such a format. */
+void cstat__jw_release(void *state);
+
 /*
  * Queues the failure of a JSON document data[0..len) that cJSON could not
  * parse, end being where cJSON stopped: "FILE:LINE:COLUMN: truncated

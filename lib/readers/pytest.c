@@ -21,10 +21,6 @@
 
 #include "json-whole.h"
 
-struct pt_state {
-	struct cstat__buf data;
-};
-
 static int
 sniff(const char *head, size_t len, bool whole)
 {
@@ -266,27 +262,7 @@ read_doc(struct cstat__rq *q, const cJSON *root)
 static int
 feed(void *state, struct cstat__rq *q, const char *data, size_t len)
 {
-	struct pt_state *s = state;
-	cJSON *root;
-
-	if (len)
-		return cstat__buf_add(&s->data, data, len) ? CSTAT_ENOMEM : 0;
-
-	int rc = cstat__jw_parse(q, s->data.data, s->data.len, &root);
-
-	if (rc || !root)
-		return rc;
-	rc = read_doc(q, root);
-	cJSON_Delete(root);
-	return rc;
-}
-
-static void
-release(void *state)
-{
-	struct pt_state *s = state;
-
-	cstat__buf_release(&s->data);
+	return cstat__jw_feed(state, q, data, len, read_doc);
 }
 
 const struct cstat__format cstat__format_pytest = {
@@ -295,6 +271,6 @@ const struct cstat__format cstat__format_pytest = {
 	.json = true,
 	.sniff = sniff,
 	.feed = feed,
-	.state_size = sizeof(struct pt_state),
-	.release = release,
+	.state_size = sizeof(struct cstat__jw_state),
+	.release = cstat__jw_release,
 };
