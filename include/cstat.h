@@ -1,12 +1,21 @@
 /*
  * cstat.h - the public interface of libcstat.
  *
- * libcstat reads benchmark results, groups them into comparison tables and
- * computes the statistics Go's benchstat reports (medians, confidence
- * intervals of the median, Mann-Whitney U tests, geomeans), then renders the
- * tables as text or CSV.  This header is the specification: every function
- * states what it returns, which errors it reports and who owns memory that
- * crosses the interface.
+ * libcstat reads benchmark results (Go's benchmark text, go test -json,
+ * Google Benchmark, hyperfine, pytest-benchmark and BenchmarkDotNet JSON,
+ * CSV, criterion's raw.csv, its own baselines and histories), groups them
+ * into comparison tables and computes the statistics Go's benchstat
+ * reports (medians, confidence intervals of the median, Mann-Whitney U
+ * tests, geomeans), renders the tables as text, CSV, HTML, Markdown or
+ * JSON, judges them as a CI gate (verdicts, corrections, thresholds) and
+ * keeps baselines and histories with their change points.  This header is
+ * the specification: every function states what it returns, which errors
+ * it reports and who owns memory that crosses the interface.
+ *
+ * GSL's default error handler aborts the process.  The library checks its
+ * inputs so that GSL never reports an error, and never installs a handler
+ * itself (that is process-wide state); a program that also calls GSL
+ * should call gsl_set_error_handler_off(), as cstat's tools do.
  *
  * The library has no global state, never prints and never exits.  Errors are
  * negative CSTAT_E* codes; details of input errors (file, line, column,
