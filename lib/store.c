@@ -56,7 +56,8 @@ struct run_group {
 	size_t nconf;
 	struct run_bench *b;
 	size_t nb, cap;
-	size_t last; /* the benchmark last added to, + 1 */
+	size_t *slots; /* open addressing by name: index in b + 1, 0 empty */
+	size_t nslots;
 };
 
 struct run_kv {
@@ -92,6 +93,21 @@ static char *
 str_dup(const char *s)
 {
 	return str_ndup(s, strlen(s));
+}
+
+/* a, sep and b in one malloc'd string: keys of any length. */
+static char *
+join(const char *a, const char *sep, const char *b)
+{
+	size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+	char *p = malloc(la + ls + lb + 1);
+
+	if (p) {
+		memcpy(p, a, la);
+		memcpy(p + la, sep, ls);
+		memcpy(p + la + ls, b, lb + 1);
+	}
+	return p;
 }
 
 /* Sets key in a key-value list (replacing), or removes it for NULL. */
@@ -181,6 +197,7 @@ cstat_run_free(cstat_run *r)
 		free(g->keys);
 		free(g->vals);
 		free(g->b);
+		free(g->slots);
 		free(g->config_text);
 	}
 	free(r->g);
@@ -225,22 +242,56 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	return 0;
 }
 
+/* The slot of name in g's table: its benchmark's, or the empty one. */
+static size_t *
+bench_slot(const struct run_group *g, const char *name, size_t len)
+{
+	size_t mask = g->nslots - 1;
+	size_t i = (size_t)cstat__hash_bytes(name, len, 0) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		size_t *s = &g->slots[i];
+		if (!*s || (strlen(g->b[*s - 1].name) == len &&
+			    memcmp(g->b[*s - 1].name, name, len) == 0))
+			return s;
+	}
+}
+
+/* Doubles g's table (kept at most half full, so lookups stay short). */
+static int
+bench_rehash(struct run_group *g)
+{
+	size_t n = g->nslots ? g->nslots * 2 : 64;
+	size_t *old = g->slots;
+
+	g->slots = calloc(n, sizeof(*g->slots));
+	if (!g->slots) {
+		g->slots = old;
+		return CSTAT_ENOMEM;
+	}
+	g->nslots = n;
+	free(old);
+	for (size_t i = 0; i < g->nb; i++)
+		*bench_slot(g, g->b[i].name, strlen(g->b[i].name)) = i + 1;
+	return 0;
+}
+
+/*
+ * The benchmark of a name in g, made if new: a hash table, as a run may
+ * hold a million distinct benchmarks and a scan per result would make
+ * storing it quadratic.
+ */
 static int
 bench_for(struct run_group *g, const char *name, size_t len,
 	  struct run_bench **out)
 {
-	if (g->last && strlen(g->b[g->last - 1].name) == len &&
-	    memcmp(g->b[g->last - 1].name, name, len) == 0) {
-		*out = &g->b[g->last - 1];
+	if ((g->nb + 1) * 2 > g->nslots && bench_rehash(g))
+		return CSTAT_ENOMEM;
+	size_t *slot = bench_slot(g, name, len);
+	if (*slot) {
+		*out = &g->b[*slot - 1];
 		return 0;
 	}
-	for (size_t i = g->nb; i-- > 0;)
-		if (strlen(g->b[i].name) == len &&
-		    memcmp(g->b[i].name, name, len) == 0) {
-			g->last = i + 1;
-			*out = &g->b[i];
-			return 0;
-		}
 	if (cstat__grow((void **)&g->b, &g->cap, g->nb + 1, sizeof(*g->b)))
 		return CSTAT_ENOMEM;
 	struct run_bench *b = &g->b[g->nb];
@@ -248,8 +299,7 @@ bench_for(struct run_group *g, const char *name, size_t len,
 	b->name = str_ndup(name, len);
 	if (!b->name)
 		return CSTAT_ENOMEM;
-	g->nb++;
-	g->last = g->nb;
+	*slot = ++g->nb;
 	*out = b;
 	return 0;
 }
@@ -342,11 +392,13 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 		for (size_t k = 0; k < 2 && !rc && units; k++) {
 			const char *v =
 				cstat_reader_unit_meta(units, unit, keys[k]);
-			char key[512];
-			snprintf(key, sizeof(key), "%s\t%s", unit, keys[k]);
-			if (v && !kv_get(r->units, r->nunits, key))
+			char *key = v ? join(unit, "\t", keys[k]) : NULL;
+			if (v && !key)
+				rc = CSTAT_ENOMEM;
+			else if (v && !kv_get(r->units, r->nunits, key))
 				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
 					    key, v);
+			free(key);
 		}
 	}
 	if (!rc)
@@ -737,6 +789,42 @@ is_str(const cJSON *o)
 	return cJSON_IsString(o) && o->valuestring;
 }
 
+/*
+ * The group of a parsed "config" array, made if new.  As many lines as
+ * the writer wrote: the reader must accept whatever the writer accepts.
+ * @return 0, CSTAT_EFORMAT (an entry is not [key, value]) or CSTAT_ENOMEM.
+ */
+static int
+group_from_json(cstat_run *r, const cJSON *conf, struct run_group **g)
+{
+	size_t nc = (size_t)cJSON_GetArraySize(conf), i = 0;
+	struct cstat_config *cv = calloc(nc ? nc : 1, sizeof(*cv));
+	struct cstat__buf t = {0};
+	const cJSON *pair;
+	int rc = cv ? 0 : CSTAT_ENOMEM;
+
+	cJSON_ArrayForEach(pair, conf)
+	{
+		const cJSON *k = cJSON_GetArrayItem(pair, 0);
+		const cJSON *v = cJSON_GetArrayItem(pair, 1);
+		if (rc)
+			break;
+		if (!is_str(k) || !is_str(v) || cJSON_GetArraySize(pair) != 2)
+			rc = CSTAT_EFORMAT;
+		else
+			cv[i++] = (struct cstat_config){k->valuestring,
+							v->valuestring};
+	}
+	for (size_t j = 0; j < i && !rc; j++)
+		if (cstat__buf_printf(&t, "%s: %s\n", cv[j].key, cv[j].value))
+			rc = CSTAT_ENOMEM;
+	if (!rc)
+		rc = group_for(r, t.data ? t.data : "", cv, i, g);
+	cstat__buf_release(&t);
+	free(cv);
+	return rc;
+}
+
 /* Fills r from a parsed run; d gets "why" on failure. */
 static int
 from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
@@ -778,13 +866,15 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 	cJSON *e;
 	cJSON_ArrayForEach(e, it)
 	{
-		char key[300];
 		if (!is_str(e))
 			BAD("\"meta\" values must be strings");
-		snprintf(key, sizeof(key), "meta.%s", e->string);
+		char *key = join("meta.", "", e->string);
+		if (!key)
+			rc = CSTAT_ENOMEM;
 		if (!rc)
 			rc = kv_set(&r->meta, &r->nmeta, &r->metacap, key,
 				    e->valuestring);
+		free(key);
 	}
 	it = cJSON_GetObjectItemCaseSensitive(root, "environment");
 	cJSON_ArrayForEach(e, it)
@@ -804,16 +894,17 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 			BAD("a \"units\" entry has no \"unit\"");
 		cJSON_ArrayForEach(f, e)
 		{
-			char key[512];
 			if (strcmp(f->string, "unit") == 0)
 				continue;
 			if (!is_str(f))
 				BAD("Unit metadata must be strings");
-			snprintf(key, sizeof(key), "%s\t%s", u->valuestring,
-				 f->string);
+			char *key = join(u->valuestring, "\t", f->string);
+			if (!key)
+				rc = CSTAT_ENOMEM;
 			if (!rc)
 				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
 					    key, f->valuestring);
+			free(key);
 		}
 	}
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
@@ -825,33 +916,14 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 			cJSON_GetObjectItemCaseSensitive(e, "config");
 		const cJSON *bs =
 			cJSON_GetObjectItemCaseSensitive(e, "benchmarks");
-		struct cstat_config cv[64];
-		size_t nc = 0;
-		const cJSON *pair;
 		if (!cJSON_IsArray(conf) || !cJSON_IsArray(bs))
 			BAD("a group needs \"config\" and \"benchmarks\" "
 			    "arrays");
-		cJSON_ArrayForEach(pair, conf)
-		{
-			const cJSON *k = cJSON_GetArrayItem(pair, 0);
-			const cJSON *v = cJSON_GetArrayItem(pair, 1);
-			if (!is_str(k) || !is_str(v) ||
-			    cJSON_GetArraySize(pair) != 2)
-				BAD("a config entry must be [key, value]");
-			if (nc == 64)
-				BAD("more than 64 configuration lines");
-			cv[nc++] = (struct cstat_config){k->valuestring,
-							 v->valuestring};
-		}
-		struct cstat__buf t = {0};
-		for (size_t i = 0; i < nc && !rc; i++)
-			if (cstat__buf_printf(&t, "%s: %s\n", cv[i].key,
-					      cv[i].value))
-				rc = CSTAT_ENOMEM;
 		struct run_group *g = NULL;
 		if (!rc)
-			rc = group_for(r, t.data ? t.data : "", cv, nc, &g);
-		cstat__buf_release(&t);
+			rc = group_from_json(r, conf, &g);
+		if (rc == CSTAT_EFORMAT)
+			BAD("a config entry must be [key, value]");
 		const cJSON *bo;
 		cJSON_ArrayForEach(bo, bs)
 		{

@@ -275,6 +275,58 @@ def test_usage(d):
     expect("baseline  b" in out, "CSTAT_STORE")
 
 
+def test_many_config(d):
+    # The writer and the reader accept the same runs: 65 and 1,000
+    # configuration lines (once refused on reading past 64, after the
+    # file was written) go through save, show, record, history, prune.
+    for n in (65, 1000):
+        f = os.path.join(d, "conf%d.txt" % n)
+        with open(f, "w") as o:
+            for i in range(n):
+                o.write("key%d: v\n" % i)
+            for v in (100, 110, 105):
+                o.write("BenchmarkX 1 %d ns/op\n" % v)
+        name = "c%d" % n
+        rc, out, err = cb(["save", name, f], d)
+        expect(rc == 0, "save %d: %s" % (n, err))
+        want = run(CSTAT, [name + "=" + f], d)[1]
+        rc, out, err = cb(["show", name], d)
+        expect(rc == 0 and out == want and "key64" in out,
+               "show %d: %d %s\n%s" % (n, rc, err, out))
+        rc, out, err = cb(["save", name, f], d)
+        expect(rc == 0, "save again %d: %s" % (n, err))
+        for _ in range(3):
+            rc, out, err = cb(["record", name, f], d)
+            expect(rc == 0, "record %d: %s" % (n, err))
+        rc, out, err = cb(["history", name], d)
+        expect(rc == 0 and "3 runs" in out, "history %d: %s" % (n, err))
+        rc, out, err = cb(["prune", "-keep", "1", name], d)
+        expect(rc == 0 and "pruned 2 runs" in err, "prune %d: %s" % (n, err))
+        rc, out, err = cb(["history", name], d)
+        expect(rc == 0 and "1 run," in out, "history after prune %d" % n)
+
+
+def test_many_benchmarks(d):
+    # 40,000 distinct benchmarks save and read back as cstat reads the
+    # text they came from (storing them was once quadratic).
+    f = os.path.join(d, "many.txt")
+    with open(f, "w") as o:
+        o.write("goos: linux\n")
+        for i in range(40000):
+            o.write("BenchmarkB%d 1 %d ns/op\n" % (i, 100 + i % 97))
+    rc, out, err = cb(["save", "big", f], d)
+    expect(rc == 0 and "40000 values" in err, "save: " + err)
+    want = run(CSTAT, ["big=" + f], d)[1]
+    rc, out, err = cb(["show", "big"], d)
+    expect(rc == 0 and out == want and "B39999" in out, "show: " + err)
+    rc, out, err = cb(["record", "big", f], d)
+    expect(rc == 0 and "40000 values" in err, "record: " + err)
+    doc = json.loads(open(os.path.join(d, ".cstat", "history",
+                                       "big.jsonl")).readline())
+    names = [b["name"] for b in doc["groups"][0]["benchmarks"]]
+    expect(names == ["B%d" % i for i in range(40000)], "benchmark order")
+
+
 def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])
