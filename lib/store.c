@@ -19,9 +19,12 @@
  * The reader turns a run back into Go benchmark text (cstat__store_text),
  * so everything downstream treats a baseline like any other input.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,9 +645,14 @@ sys_error(struct cstat_diag *d, const char *what, const char *path)
 	int err = errno;
 	char why[128];
 
-	cstat__errno_text(err, why, sizeof(why));
+	/* O_NOFOLLOW's answer to a link: say what it means. */
+	if (err == ELOOP)
+		snprintf(why, sizeof(why),
+			 "is a symbolic link (a store never follows links)");
+	else
+		cstat__errno_text(err, why, sizeof(why));
 	cstat__diag_set(d, NULL, 0, 0, "%s %s: %s", what, path, why);
-	return cstat__errno_code(err);
+	return err == ELOOP ? CSTAT_EACCES : cstat__errno_code(err);
 }
 
 static int
@@ -682,24 +690,123 @@ sync_dir(const char *path)
 	free(dir);
 }
 
+/* A temporary file of path's: "path.tmp.PID", PID in *pid. */
+static bool
+tmp_of(const char *name, const char *base, long *pid)
+{
+	size_t bl = strlen(base);
+	char *end;
+
+	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5) ||
+	    name[bl + 5] < '0' || name[bl + 5] > '9')
+		return false;
+	*pid = strtol(name + bl + 5, &end, 10);
+	return *end == '\0';
+}
+
+/*
+ * Removes the temporary files of path that a writer killed before its
+ * rename left behind: those not modified for STALE_ANY seconds, and those
+ * of a process that no longer exists here and not modified for STALE_DEAD
+ * seconds (a writer writes and syncs without pause, so a file that stands
+ * still is abandoned; the wait covers a store shared with other machines,
+ * whose process ids mean nothing here).  Best effort: a file that cannot
+ * be removed stays.  A link at a temporary name was planted: refused.
+ * @return 0, or an error with d set.
+ */
+#define STALE_DEAD 60
+#define STALE_ANY (10 * 60)
+static int
+check_tmps(const char *path, struct cstat_diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? str_ndup(path, (size_t)(slash - path) + 1)
+			  : str_dup("./");
+	const char *base = slash ? slash + 1 : path;
+	DIR *dp = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	time_t now = time(NULL);
+	int rc = dir ? 0 : CSTAT_ENOMEM;
+
+	while (!rc && dp && (e = readdir(dp)) != NULL) {
+		struct stat st;
+		long pid;
+		if (!tmp_of(e->d_name, base, &pid) ||
+		    fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			cstat__diag_set(d, NULL, 0, 0,
+					"create %s%s: is a symbolic link (a "
+					"store never follows links)",
+					dir, e->d_name);
+			rc = CSTAT_EACCES;
+			continue;
+		}
+		double idle = difftime(now, st.st_mtime);
+		bool dead = pid <= 0 || pid > INT_MAX ||
+			    (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+		if (pid != (long)getpid() &&
+		    (idle >= STALE_ANY || (dead && idle >= STALE_DEAD)))
+			unlinkat(dirfd(dp), e->d_name, 0);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+	return rc;
+}
+
+/*
+ * Creates path's temporary file, ours alone: O_EXCL and O_NOFOLLOW, so a
+ * file or link planted at the name is never written through.  A regular
+ * file of our own process id is a leftover of an earlier process with the
+ * same id: removed, once.
+ */
+static int
+create_tmp(const char *tmp, struct cstat_diag *d)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd = open(tmp, flags, 0644);
+
+	if (fd < 0 && errno == EEXIST && lstat(tmp, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			errno = ELOOP;
+			return sys_error(d, "create", tmp);
+		}
+		if (S_ISREG(st.st_mode) && unlink(tmp) == 0)
+			fd = open(tmp, flags, 0644);
+		else
+			errno = EEXIST;
+	}
+	return fd >= 0 ? fd : sys_error(d, "create", tmp);
+}
+
 /*
  * Replaces path with len bytes at data, atomically: a temporary name of
  * our own beside the file (a rename is atomic only within one file
- * system), fsync, rename, then fsync of the directory.
+ * system), fsync, rename, then fsync of the directory.  A link at path
+ * is refused, not replaced.
  */
 static int
 write_atomic(const char *path, const char *data, size_t len,
 	     struct cstat_diag *d)
 {
 	char *tmp = malloc(strlen(path) + 32);
+	struct stat st;
 	int fd, rc = 0;
 
 	if (!tmp)
 		return CSTAT_ENOMEM;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		free(tmp);
+		errno = ELOOP;
+		return sys_error(d, "replace", path);
+	}
+	rc = check_tmps(path, d);
 	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = rc ? rc : create_tmp(tmp, d);
 	if (fd < 0) {
-		rc = sys_error(d, "create", tmp);
+		rc = fd;
 	} else if (write_all(fd, data, len) || fsync(fd)) {
 		rc = sys_error(d, "write", tmp);
 		close(fd);
@@ -755,7 +862,8 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		free(text);
 		return lock;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0) {
 		rc = sys_error(d, "open", path);
 		close(lock);
@@ -765,14 +873,23 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 	/* A record cut short by a crash has no newline: end it, so this
 	 * record starts a line of its own (the reader skips the stub). */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
-	    write_all(fd, "\n", 1)) {
+	if (fstat(fd, &st)) {
+		rc = sys_error(d, "stat", path);
+		goto out;
+	}
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+	    last != '\n' && write_all(fd, "\n", 1)) {
 		rc = sys_error(d, "write", path);
 		goto out;
 	}
-	if (write_all(fd, text, len) || fsync(fd))
+	if (write_all(fd, text, len) || fsync(fd)) {
 		rc = sys_error(d, "write", path);
+		/* A record that did not fit (a full disk) goes again, so
+		 * it does not stay behind as a stub every read warns of;
+		 * under the lock, nobody else wrote after it. */
+		if (ftruncate(fd, st.st_size) == 0)
+			fsync(fd);
+	}
 out:
 	close(fd);
 	close(lock); /* releases the lock */
@@ -1026,7 +1143,7 @@ static int slurp(const char *path, char **data, size_t *len,
 static int
 slurp(const char *path, char **data, size_t *len, struct cstat_diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	size_t cap = 0;
 
 	*data = NULL;
@@ -1452,7 +1569,7 @@ lock_history(const char *path, struct cstat_diag *d)
 	if (!lock)
 		return CSTAT_ENOMEM;
 	sprintf(lock, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int rc = sys_error(d, "open", lock);
 		free(lock);

@@ -327,6 +327,81 @@ def test_many_benchmarks(d):
     expect(names == ["B%d" % i for i in range(40000)], "benchmark order")
 
 
+def test_symlinks(d):
+    # A store may be committed to a repository, so its entries may be
+    # links planted by a pull request: every command refuses them, names
+    # the link, and leaves the file outside the store as it was.
+    out_dir = os.path.join(d, "outside")
+    os.makedirs(out_dir)
+    hist = os.path.join(d, ".cstat", "history")
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(hist)
+    os.makedirs(base)
+    victim = os.path.join(out_dir, "file")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+
+    def untouched(what):
+        expect(open(victim).read() == "precious\n", what + ": outside "
+               "file changed")
+
+    def refused(args, link, what):
+        rc, out, err = cb(args, d)
+        expect(rc == 2 and link in err and "symbolic link" in err,
+               "%s: %d %s" % (what, rc, err))
+
+    # 1. history/main.jsonl -> the outside file: record, history, prune.
+    os.symlink("../../outside/file", os.path.join(hist, "main.jsonl"))
+    refused(["record", "main", "old.txt"], "main.jsonl", "record")
+    refused(["history", "main"], "main.jsonl", "history")
+    refused(["prune", "-keep", "0", "main"], "main.jsonl", "prune")
+    untouched("history link")
+    # 2. a dangling link: record must not create its target.
+    os.symlink("../../outside/new", os.path.join(hist, "h2.jsonl"))
+    refused(["record", "h2", "old.txt"], "h2.jsonl", "dangling")
+    expect(not os.path.lexists(os.path.join(out_dir, "new")),
+           "dangling link's target created")
+    # 3. a link at the lock file.
+    os.symlink("../../outside/lock", os.path.join(hist, "h3.jsonl.lock"))
+    refused(["record", "h3", "old.txt"], "h3.jsonl.lock", "lock link")
+    expect(not os.path.lexists(os.path.join(out_dir, "lock")),
+           "lock link's target created")
+    # 4. links at temporary names save might use (any process id: a
+    # link at one is refused whatever id save runs as), and a baseline
+    # that is a link.
+    tmps = [1, 2, os.getpid() + 1, 4194303]
+    for p in tmps:
+        os.symlink("../../outside/file",
+                   os.path.join(base, "main.json.tmp.%d" % p))
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    untouched("tmp links")
+    expect(rc == 2 and "main.json.tmp." in err and "symbolic link" in err,
+           "save over tmp links: %d %s" % (rc, err))
+    expect(not os.path.lexists(os.path.join(base, "main.json")),
+           "a link renamed into place")
+    for p in tmps:
+        os.unlink(os.path.join(base, "main.json.tmp.%d" % p))
+    os.symlink("../../outside/file", os.path.join(base, "b.json"))
+    refused(["save", "b", "old.txt"], "b.json", "save over a link")
+    refused(["show", "b"], "b.json", "show")
+    refused(["compare", "b", "new.txt"], "b.json", "compare")
+    untouched("baseline link")
+    rc, out, err = cb(["list"], d)
+    expect("symbolic link" in out, "list: " + out)
+    # The store's folders as links.
+    for sub in ("history", "baselines"):
+        shutil.rmtree(os.path.join(d, ".cstat", sub))
+        os.symlink("../outside", os.path.join(d, ".cstat", sub))
+    refused(["record", "main", "old.txt"], "history", "history folder")
+    refused(["save", "x", "old.txt"], "baselines", "baselines folder")
+    refused(["show", "x"], "baselines", "show, baselines folder")
+    refused(["list"], "baselines", "list, baselines folder")
+    refused(["rm", "x"], "baselines", "rm, baselines folder")
+    expect(sorted(os.listdir(out_dir)) == ["file"], "files made outside: %r"
+           % os.listdir(out_dir))
+    untouched("folder links")
+
+
 def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])

@@ -97,13 +97,16 @@ make_dirs(const struct store *s, const char *kind)
 			strerror(errno));
 		return 2;
 	}
+	/* Each level checked before the next is made in it. */
+	if (store_refuse_link(s->dir))
+		return 2;
 	snprintf(path, sizeof(path), "%s/%s", s->dir, kind);
 	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, path,
 			strerror(errno));
 		return 2;
 	}
-	return 0;
+	return store_refuse_link(path);
 }
 
 /*
@@ -268,6 +271,12 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	const char *path = store_path(s, record ? "history" : "baselines", name,
 				      record ? ".jsonl" : ".json");
+	char lock[sizeof(s->path) + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (store_refuse_link(path) || (record && store_refuse_link(lock))) {
+		cstat_run_free(run);
+		return 2;
+	}
 	if (!record && access(path, F_OK) == 0) {
 		/* Never replace a file we cannot read as a baseline. */
 		int lr = cstat_run_load(&old, path, &d);
@@ -318,6 +327,8 @@ cmd_list(struct store *s)
 
 	for (size_t k = 0; k < 2; k++) {
 		snprintf(dir, sizeof(dir), "%s/%s", s->dir, kinds[k]);
+		if (store_check_dirs(s->dir, kinds[k]))
+			return 2;
 		DIR *dp = opendir(dir);
 		struct dirent *e;
 		char *names[4096];
@@ -447,6 +458,8 @@ gate_history(struct store *s, const char *name, const char *flag, char **out)
 		return *out ? 0 : 2;
 	}
 	const char *p = store_path(s, "history", flag ? flag : name, ".jsonl");
+	if (store_check_dirs(s->dir, "history") || store_refuse_link(p))
+		return 2;
 	if (stat(p, &st) != 0) {
 		if (!flag)
 			return 0;
@@ -504,6 +517,11 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	if (i >= argc) {
 		fprintf(stderr, "%s: %s: need files to compare\n", PROG, cmd);
+		free(args);
+		free(path);
+		return 2;
+	}
+	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
 		free(args);
 		free(path);
 		return 2;
@@ -578,6 +596,12 @@ cmd_show(struct store *s, int argc, char **argv)
 
 	if (!path || !label || !args)
 		return 2;
+	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
+		free(args);
+		free(label);
+		free(path);
+		return 2;
+	}
 	sprintf(label, "%s=%s", argv[1], path);
 	args[na++] = (char *)"cstat";
 	for (int i = 2; i < argc; i++)
@@ -597,6 +621,8 @@ cmd_rm(struct store *s, int argc, char **argv)
 		fprintf(stderr, "%s: rm NAME\n", PROG);
 		return 2;
 	}
+	if (store_check_dirs(s->dir, "baselines"))
+		return 2;
 	const char *path = store_path(s, "baselines", argv[1], ".json");
 	if (unlink(path)) {
 		fprintf(stderr, "%s: rm %s: %s\n", PROG, path, strerror(errno));
@@ -761,7 +787,13 @@ cmd_prune(struct store *s, int argc, char **argv)
 			PROG);
 		return 2;
 	}
+	if (store_check_dirs(s->dir, "history"))
+		return 2;
 	const char *path = store_path(s, "history", name, ".jsonl");
+	char lock[sizeof(s->path) + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (store_refuse_link(path) || store_refuse_link(lock))
+		return 2;
 	int rc = cstat_history_prune(path, (size_t)keep, &removed, &d);
 	if (rc) {
 		store_print_error(rc, &d);
