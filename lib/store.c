@@ -409,10 +409,61 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 	return rc;
 }
 
+/* n digits at s, their value in *v. */
+static bool
+digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/*
+ * Whether s is an RFC 3339 date-time ("2026-11-01T10:00:00Z", fractions
+ * of a second and a numeric offset allowed), with fields in range.
+ */
+static bool
+rfc3339(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	int y, mo, d, h, mi, se, oh, om;
+
+	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || !digits(s + 17, 2, &se))
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 60)
+		return false;
+	s += 19;
+	if (*s == '.') {
+		if (s[1] < '0' || s[1] > '9')
+			return false;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	}
+	if ((*s == 'Z' || *s == 'z') && !s[1])
+		return true;
+	return (*s == '+' || *s == '-') && digits(s + 1, 2, &oh) &&
+	       s[3] == ':' && digits(s + 4, 2, &om) && !s[6] && oh < 24 &&
+	       om < 60;
+}
+
 int
 cstat_run_set(cstat_run *r, const char *key, const char *value)
 {
 	if (!r || !key)
+		return CSTAT_EINVAL;
+	/* Readers sort and show it as a time: only a time goes in. */
+	if (strcmp(key, "created") == 0 && value && !rfc3339(value))
 		return CSTAT_EINVAL;
 	if (strcmp(key, "host") == 0)
 		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 CB = CSTAT = CREGRESS = DATA = None
 
@@ -400,6 +401,111 @@ def test_symlinks(d):
     expect(sorted(os.listdir(out_dir)) == ["file"], "files made outside: %r"
            % os.listdir(out_dir))
     untouched("folder links")
+
+
+def test_failures(d):
+    # Failures are failures, with a message: show of an empty or garbage
+    # baseline, output that cannot be written, a created= that is no time.
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(base)
+    for name, text in (("empty", ""), ("garbage", "garbage\n")):
+        with open(os.path.join(base, name + ".json"), "w") as f:
+            f.write(text)
+        rc, out, err = cb(["show", name], d)
+        expect(rc == 2 and out == "" and name + ".json" in err,
+               "show %s: %d %r" % (name, rc, err))
+    expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record")
+    for args in (["list"], ["history", "main"]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([CB] + args, cwd=d, stdout=full,
+                               stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        expect(p.returncode == 2 and "no space left on device" in err,
+               "%r > /dev/full: %d %s" % (args, p.returncode, err))
+    for bad in ("notatime", "2026-11-01T10:00:00", "2026-02-29T10:00:00Z",
+                "2026-13-01T10:00:00Z", "2026-11-01T10:00:00Zjunk", ""):
+        rc, out, err = cb(["record", "-m", "created=" + bad, "main",
+                           "old.txt"], d)
+        expect(rc == 2 and "RFC 3339" in err, "created=%s: %d %s"
+               % (bad, rc, err))
+    for good in ("2026-11-01T10:00:00Z", "2024-02-29t10:00:00.5+02:00",
+                 "2026-11-01 10:00:00-07:00"):
+        rc, out, err = cb(["save", "-m", "created=" + good, "main",
+                           "old.txt"], d)
+        expect(rc == 0, "created=%s: %s" % (good, err))
+    expect("1 runs" in cb(["list"], d)[1],
+           "bad created= recorded")
+
+
+def test_stale_tmps(d):
+    # save removes the temporary files of writers killed mid-write: one
+    # of a process that is gone (idle over a minute), any idle over ten
+    # minutes; a fresh one of a live process stays.
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(base)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    old = time.time() - 11 * 60
+    # name: its modification time (None: now); kept are the live fresh
+    # one and the names of no temporary file of main.json.
+    files = {"main.json.tmp.%d" % dead.pid: time.time() - 120,
+             "main.json.tmp.%d" % os.getpid(): old,
+             "main.json.tmp.%d.x" % dead.pid: old,
+             "other.json.tmp.%d" % dead.pid: old}
+    fresh = "main.json.tmp.%d" % os.getppid()
+    files[fresh] = None
+    for name, mtime in files.items():
+        path = os.path.join(base, name)
+        with open(path, "w") as f:
+            f.write("partial")
+        if mtime:
+            os.utime(path, (mtime, mtime))
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    expect(rc == 0, "save: " + err)
+    left = set(os.listdir(base))
+    want = {"main.json", fresh, "main.json.tmp.%d.x" % dead.pid,
+            "other.json.tmp.%d" % dead.pid}
+    expect(left == want, "left %r, want %r" % (sorted(left), sorted(want)))
+
+
+def test_disk_full(d):
+    # A record or save that fails on a full disk (a 64 KiB tmpfs) says
+    # "no space left on device" and leaves the store as it was: no stub
+    # that every later read warns of, no temporary file.
+    mnt = os.path.join(d, "mnt")
+    os.makedirs(mnt)
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+            capture_output=True).returncode != 0:
+        print("SKIP: mounting a small tmpfs needs root (CI runs this as "
+              "root)")
+        sys.exit(77)
+    try:
+        big = os.path.join(d, "big.txt")
+        with open(big, "w") as f:
+            for i in range(3000):
+                f.write("BenchmarkB%d 1 %d ns/op\n" % (i, 100 + i))
+        store = ["-store", os.path.join(mnt, "st")]
+        expect(cb(store + ["record", "main", "old.txt"], d)[0] == 0,
+               "record")
+        expect(cb(store + ["save", "main", "old.txt"], d)[0] == 0, "save")
+        h = os.path.join(mnt, "st", "history", "main.jsonl")
+        b = os.path.join(mnt, "st", "baselines", "main.json")
+        hist, base = open(h).read(), open(b).read()
+        rc, out, err = cb(store + ["record", "main", big], d)
+        expect(rc == 2 and "no space left on device" in err,
+               "record: %d %s" % (rc, err))
+        expect(open(h).read() == hist, "a partial record stayed")
+        rc, out, err = cb(store + ["history", "main"], d)
+        expect(rc == 0 and "cut short" not in err, "history: " + err)
+        rc, out, err = cb(store + ["save", "main", big], d)
+        expect(rc == 2 and "no space left on device" in err,
+               "save: %d %s" % (rc, err))
+        expect(open(b).read() == base, "baseline changed")
+        expect(os.listdir(os.path.dirname(b)) == ["main.json"],
+               "temporary files left")
+    finally:
+        subprocess.run(["umount", mnt])
 
 
 def main():

@@ -214,8 +214,14 @@ set_meta(cstat_run *run, const char *name, const struct cli_list *m)
 			     (kl == 7 && strncmp(m->v[i], "created", 7) == 0);
 		snprintf(key, sizeof(key), "%s%.*s", plain ? "" : "meta.",
 			 (int)kl, m->v[i]);
-		if (cstat_run_set(run, key, eq + 1))
+		if (cstat_run_set(run, key, eq + 1)) {
+			fprintf(stderr, "%s: -m %s: %s\n", PROG, m->v[i],
+				strcmp(key, "created") == 0
+					? "want an RFC 3339 time such as "
+					  "2026-11-01T10:00:00Z"
+					: cstat_strerror(CSTAT_ENOMEM));
 			return 2;
+		}
 	}
 	return 0;
 }
@@ -596,7 +602,17 @@ cmd_show(struct store *s, int argc, char **argv)
 
 	if (!path || !label || !args)
 		return 2;
-	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
+	/* The baseline must read as one: cstat would show an empty or
+	 * garbage file as no results, and exit 0. */
+	struct cstat_diag d;
+	cstat_run *base = NULL;
+	rc = store_check_dirs(s->dir, "baselines") || store_refuse_link(path)
+		     ? 2
+		     : cstat_run_load(&base, path, &d);
+	cstat_run_free(base);
+	if (rc) {
+		if (rc < 0)
+			store_print_error(rc, &d);
 		free(args);
 		free(label);
 		free(path);
@@ -804,6 +820,8 @@ cmd_prune(struct store *s, int argc, char **argv)
 	return 0;
 }
 
+static int run_command(struct store *s, const char *cmd, int n, char **v);
+
 int
 main(int argc, char **argv)
 {
@@ -838,23 +856,32 @@ main(int argc, char **argv)
 		return 2;
 	}
 	struct store s = {dir, {0}};
-	const char *cmd = argv[i];
-	int n = argc - i;
-	char **v = argv + i;
+	int rc = run_command(&s, argv[i], argc - i, argv + i);
+	/* Output that did not reach stdout (a full disk, a closed pipe) is a
+	 * failure; 2 and above were reported already. */
+	return rc < 2 ? cli_finish_stdout(PROG, rc) : rc;
+}
+
+/* Runs command cmd, v[0..n) its name and arguments: the exit status. */
+static int
+run_command(struct store *s, const char *cmd, int n, char **v)
+{
+	const char *dir = s->dir;
+
 	if (strcmp(cmd, "save") == 0 || strcmp(cmd, "record") == 0)
-		return cmd_save(&s, cmd, n, v);
+		return cmd_save(s, cmd, n, v);
 	if (strcmp(cmd, "list") == 0)
-		return n == 1 ? cmd_list(&s) : 2;
+		return n == 1 ? cmd_list(s) : 2;
 	if (strcmp(cmd, "show") == 0)
-		return cmd_show(&s, n, v);
+		return cmd_show(s, n, v);
 	if (strcmp(cmd, "rm") == 0)
-		return cmd_rm(&s, n, v);
+		return cmd_rm(s, n, v);
 	if (strcmp(cmd, "compare") == 0 || strcmp(cmd, "gate") == 0)
-		return cmd_compare(&s, cmd, n, v);
+		return cmd_compare(s, cmd, n, v);
 	if (strcmp(cmd, "history") == 0)
-		return cmd_history(&s, n, v);
+		return cmd_history(s, n, v);
 	if (strcmp(cmd, "prune") == 0)
-		return cmd_prune(&s, n, v);
+		return cmd_prune(s, n, v);
 	if (strcmp(cmd, "detect") == 0 || strcmp(cmd, "export") == 0)
 		return cbaseline_analyze(dir, cmd, n, v);
 	fprintf(stderr, "%s: unknown command \"%s\"\n\n%s", PROG, cmd,
