@@ -72,7 +72,8 @@ CSTAT_EXPORT const char *cstat_version(void);
 	X(ISDIR, -6, "is a directory")                                         \
 	X(ACCES, -7, "permission denied")                                      \
 	X(STATE, -8, "operation not valid in this state")                      \
-	X(FORMAT, -9, "corrupt file or unknown format version")
+	X(FORMAT, -9, "corrupt file or unknown format version")                \
+	X(NOSPC, -10, "no space left on device")
 
 enum cstat_errno {
 #define CSTAT__ERRNO_ENUM(name, value, text) CSTAT_E##name = (value),
@@ -533,8 +534,10 @@ CSTAT_EXPORT int cstat_run_add(cstat_run *r, const struct cstat_result *res,
 /*
  * Sets metadata: "name", "created", "commit", "branch", "meta.KEY", or
  * "host" (environment; goos, goarch and cpu come from the results'
- * configuration).  A NULL value removes the key.
- * @return 0, CSTAT_EINVAL (unknown key) or CSTAT_ENOMEM.
+ * configuration).  A NULL value removes the key.  "created" must be an
+ * RFC 3339 time ("2026-11-01T10:00:00Z"; fractions and offsets allowed).
+ * @return 0, CSTAT_EINVAL (unknown key, or "created" not such a time) or
+ *         CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_run_set(cstat_run *r, const char *key,
 			       const char *value);
@@ -554,19 +557,27 @@ CSTAT_EXPORT int cstat_run_env_diff(const cstat_run *a, const cstat_run *b,
 CSTAT_EXPORT int cstat_run_write(const cstat_run *r, bool pretty, FILE *out);
 /*
  * Writes the run to path as a baseline, atomically: a temporary file
- * beside it, fsync, rename.  The old file stays whole until the rename.
- * @return 0, CSTAT_ENOMEM, or an I/O error with d saying which.
+ * beside it (created with O_EXCL, never through a link), fsync, rename.
+ * The old file stays whole until the rename.  A symbolic link at path or
+ * at a temporary name beside it is refused (CSTAT_EACCES); temporary
+ * files a killed writer left behind are removed (docs/security.md).
+ * @return 0, CSTAT_ENOMEM, or an I/O error (CSTAT_ENOSPC for a full
+ *         disk) with d saying which.
  */
 CSTAT_EXPORT int cstat_run_save(const cstat_run *r, const char *path,
 				struct cstat_diag *d);
 /*
  * Appends the run to the history at path (made if missing) as one line,
  * under an exclusive flock(), then fsync: concurrent appends all land.
+ * A write that fails (a full disk) is undone: the file is cut back to
+ * its old size.  A symbolic link at path or at its lock file is refused
+ * (CSTAT_EACCES).
  */
 CSTAT_EXPORT int cstat_run_append(const cstat_run *r, const char *path,
 				  struct cstat_diag *d);
 /*
- * Reads a baseline file.
+ * Reads a baseline file; a symbolic link at path is refused (CSTAT_EACCES),
+ * as by every function that reads a store file.
  * @return 0; CSTAT_EFORMAT (not JSON: d has line and column; not a run; a
  *         newer schema); an open/read error; CSTAT_ENOMEM.
  */

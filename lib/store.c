@@ -19,9 +19,12 @@
  * The reader turns a run back into Go benchmark text (cstat__store_text),
  * so everything downstream treats a baseline like any other input.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +59,8 @@ struct run_group {
 	size_t nconf;
 	struct run_bench *b;
 	size_t nb, cap;
-	size_t last; /* the benchmark last added to, + 1 */
+	size_t *slots; /* open addressing by name: index in b + 1, 0 empty */
+	size_t nslots;
 };
 
 struct run_kv {
@@ -92,6 +96,21 @@ static char *
 str_dup(const char *s)
 {
 	return str_ndup(s, strlen(s));
+}
+
+/* a, sep and b in one malloc'd string: keys of any length. */
+static char *
+join(const char *a, const char *sep, const char *b)
+{
+	size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+	char *p = malloc(la + ls + lb + 1);
+
+	if (p) {
+		memcpy(p, a, la);
+		memcpy(p + la, sep, ls);
+		memcpy(p + la + ls, b, lb + 1);
+	}
+	return p;
 }
 
 /* Sets key in a key-value list (replacing), or removes it for NULL. */
@@ -181,6 +200,7 @@ cstat_run_free(cstat_run *r)
 		free(g->keys);
 		free(g->vals);
 		free(g->b);
+		free(g->slots);
 		free(g->config_text);
 	}
 	free(r->g);
@@ -225,22 +245,56 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	return 0;
 }
 
+/* The slot of name in g's table: its benchmark's, or the empty one. */
+static size_t *
+bench_slot(const struct run_group *g, const char *name, size_t len)
+{
+	size_t mask = g->nslots - 1;
+	size_t i = (size_t)cstat__hash_bytes(name, len, 0) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		size_t *s = &g->slots[i];
+		if (!*s || (strlen(g->b[*s - 1].name) == len &&
+			    memcmp(g->b[*s - 1].name, name, len) == 0))
+			return s;
+	}
+}
+
+/* Doubles g's table (kept at most half full, so lookups stay short). */
+static int
+bench_rehash(struct run_group *g)
+{
+	size_t n = g->nslots ? g->nslots * 2 : 64;
+	size_t *old = g->slots;
+
+	g->slots = calloc(n, sizeof(*g->slots));
+	if (!g->slots) {
+		g->slots = old;
+		return CSTAT_ENOMEM;
+	}
+	g->nslots = n;
+	free(old);
+	for (size_t i = 0; i < g->nb; i++)
+		*bench_slot(g, g->b[i].name, strlen(g->b[i].name)) = i + 1;
+	return 0;
+}
+
+/*
+ * The benchmark of a name in g, made if new: a hash table, as a run may
+ * hold a million distinct benchmarks and a scan per result would make
+ * storing it quadratic.
+ */
 static int
 bench_for(struct run_group *g, const char *name, size_t len,
 	  struct run_bench **out)
 {
-	if (g->last && strlen(g->b[g->last - 1].name) == len &&
-	    memcmp(g->b[g->last - 1].name, name, len) == 0) {
-		*out = &g->b[g->last - 1];
+	if ((g->nb + 1) * 2 > g->nslots && bench_rehash(g))
+		return CSTAT_ENOMEM;
+	size_t *slot = bench_slot(g, name, len);
+	if (*slot) {
+		*out = &g->b[*slot - 1];
 		return 0;
 	}
-	for (size_t i = g->nb; i-- > 0;)
-		if (strlen(g->b[i].name) == len &&
-		    memcmp(g->b[i].name, name, len) == 0) {
-			g->last = i + 1;
-			*out = &g->b[i];
-			return 0;
-		}
 	if (cstat__grow((void **)&g->b, &g->cap, g->nb + 1, sizeof(*g->b)))
 		return CSTAT_ENOMEM;
 	struct run_bench *b = &g->b[g->nb];
@@ -248,8 +302,7 @@ bench_for(struct run_group *g, const char *name, size_t len,
 	b->name = str_ndup(name, len);
 	if (!b->name)
 		return CSTAT_ENOMEM;
-	g->nb++;
-	g->last = g->nb;
+	*slot = ++g->nb;
 	*out = b;
 	return 0;
 }
@@ -342,11 +395,13 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 		for (size_t k = 0; k < 2 && !rc && units; k++) {
 			const char *v =
 				cstat_reader_unit_meta(units, unit, keys[k]);
-			char key[512];
-			snprintf(key, sizeof(key), "%s\t%s", unit, keys[k]);
-			if (v && !kv_get(r->units, r->nunits, key))
+			char *key = v ? join(unit, "\t", keys[k]) : NULL;
+			if (v && !key)
+				rc = CSTAT_ENOMEM;
+			else if (v && !kv_get(r->units, r->nunits, key))
 				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
 					    key, v);
+			free(key);
 		}
 	}
 	if (!rc)
@@ -354,10 +409,61 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 	return rc;
 }
 
+/* n digits at s, their value in *v. */
+static bool
+digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/*
+ * Whether s is an RFC 3339 date-time ("2026-11-01T10:00:00Z", fractions
+ * of a second and a numeric offset allowed), with fields in range.
+ */
+static bool
+rfc3339(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	int y, mo, d, h, mi, se, oh, om;
+
+	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || !digits(s + 17, 2, &se))
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 60)
+		return false;
+	s += 19;
+	if (*s == '.') {
+		if (s[1] < '0' || s[1] > '9')
+			return false;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	}
+	if ((*s == 'Z' || *s == 'z') && !s[1])
+		return true;
+	return (*s == '+' || *s == '-') && digits(s + 1, 2, &oh) &&
+	       s[3] == ':' && digits(s + 4, 2, &om) && !s[6] && oh < 24 &&
+	       om < 60;
+}
+
 int
 cstat_run_set(cstat_run *r, const char *key, const char *value)
 {
 	if (!r || !key)
+		return CSTAT_EINVAL;
+	/* Readers sort and show it as a time: only a time goes in. */
+	if (strcmp(key, "created") == 0 && value && !rfc3339(value))
 		return CSTAT_EINVAL;
 	if (strcmp(key, "host") == 0)
 		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
@@ -590,9 +696,14 @@ sys_error(struct cstat_diag *d, const char *what, const char *path)
 	int err = errno;
 	char why[128];
 
-	cstat__errno_text(err, why, sizeof(why));
+	/* O_NOFOLLOW's answer to a link: say what it means. */
+	if (err == ELOOP)
+		snprintf(why, sizeof(why),
+			 "is a symbolic link (a store never follows links)");
+	else
+		cstat__errno_text(err, why, sizeof(why));
 	cstat__diag_set(d, NULL, 0, 0, "%s %s: %s", what, path, why);
-	return cstat__errno_code(err);
+	return err == ELOOP ? CSTAT_EACCES : cstat__errno_code(err);
 }
 
 static int
@@ -630,24 +741,123 @@ sync_dir(const char *path)
 	free(dir);
 }
 
+/* A temporary file of path's: "path.tmp.PID", PID in *pid. */
+static bool
+tmp_of(const char *name, const char *base, long *pid)
+{
+	size_t bl = strlen(base);
+	char *end;
+
+	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5) ||
+	    name[bl + 5] < '0' || name[bl + 5] > '9')
+		return false;
+	*pid = strtol(name + bl + 5, &end, 10);
+	return *end == '\0';
+}
+
+/*
+ * Removes the temporary files of path that a writer killed before its
+ * rename left behind: those not modified for STALE_ANY seconds, and those
+ * of a process that no longer exists here and not modified for STALE_DEAD
+ * seconds (a writer writes and syncs without pause, so a file that stands
+ * still is abandoned; the wait covers a store shared with other machines,
+ * whose process ids mean nothing here).  Best effort: a file that cannot
+ * be removed stays.  A link at a temporary name was planted: refused.
+ * @return 0, or an error with d set.
+ */
+#define STALE_DEAD 60
+#define STALE_ANY (10 * 60)
+static int
+check_tmps(const char *path, struct cstat_diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? str_ndup(path, (size_t)(slash - path) + 1)
+			  : str_dup("./");
+	const char *base = slash ? slash + 1 : path;
+	DIR *dp = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	time_t now = time(NULL);
+	int rc = dir ? 0 : CSTAT_ENOMEM;
+
+	while (!rc && dp && (e = readdir(dp)) != NULL) {
+		struct stat st;
+		long pid;
+		if (!tmp_of(e->d_name, base, &pid) ||
+		    fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			cstat__diag_set(d, NULL, 0, 0,
+					"create %s%s: is a symbolic link (a "
+					"store never follows links)",
+					dir, e->d_name);
+			rc = CSTAT_EACCES;
+			continue;
+		}
+		double idle = difftime(now, st.st_mtime);
+		bool dead = pid <= 0 || pid > INT_MAX ||
+			    (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+		if (pid != (long)getpid() &&
+		    (idle >= STALE_ANY || (dead && idle >= STALE_DEAD)))
+			unlinkat(dirfd(dp), e->d_name, 0);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+	return rc;
+}
+
+/*
+ * Creates path's temporary file, ours alone: O_EXCL and O_NOFOLLOW, so a
+ * file or link planted at the name is never written through.  A regular
+ * file of our own process id is a leftover of an earlier process with the
+ * same id: removed, once.
+ */
+static int
+create_tmp(const char *tmp, struct cstat_diag *d)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd = open(tmp, flags, 0644);
+
+	if (fd < 0 && errno == EEXIST && lstat(tmp, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			errno = ELOOP;
+			return sys_error(d, "create", tmp);
+		}
+		if (S_ISREG(st.st_mode) && unlink(tmp) == 0)
+			fd = open(tmp, flags, 0644);
+		else
+			errno = EEXIST;
+	}
+	return fd >= 0 ? fd : sys_error(d, "create", tmp);
+}
+
 /*
  * Replaces path with len bytes at data, atomically: a temporary name of
  * our own beside the file (a rename is atomic only within one file
- * system), fsync, rename, then fsync of the directory.
+ * system), fsync, rename, then fsync of the directory.  A link at path
+ * is refused, not replaced.
  */
 static int
 write_atomic(const char *path, const char *data, size_t len,
 	     struct cstat_diag *d)
 {
 	char *tmp = malloc(strlen(path) + 32);
+	struct stat st;
 	int fd, rc = 0;
 
 	if (!tmp)
 		return CSTAT_ENOMEM;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		free(tmp);
+		errno = ELOOP;
+		return sys_error(d, "replace", path);
+	}
+	rc = check_tmps(path, d);
 	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = rc ? rc : create_tmp(tmp, d);
 	if (fd < 0) {
-		rc = sys_error(d, "create", tmp);
+		rc = fd;
 	} else if (write_all(fd, data, len) || fsync(fd)) {
 		rc = sys_error(d, "write", tmp);
 		close(fd);
@@ -703,7 +913,8 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		free(text);
 		return lock;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0) {
 		rc = sys_error(d, "open", path);
 		close(lock);
@@ -713,14 +924,23 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 	/* A record cut short by a crash has no newline: end it, so this
 	 * record starts a line of its own (the reader skips the stub). */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
-	    write_all(fd, "\n", 1)) {
+	if (fstat(fd, &st)) {
+		rc = sys_error(d, "stat", path);
+		goto out;
+	}
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+	    last != '\n' && write_all(fd, "\n", 1)) {
 		rc = sys_error(d, "write", path);
 		goto out;
 	}
-	if (write_all(fd, text, len) || fsync(fd))
+	if (write_all(fd, text, len) || fsync(fd)) {
 		rc = sys_error(d, "write", path);
+		/* A record that did not fit (a full disk) goes again, so
+		 * it does not stay behind as a stub every read warns of;
+		 * under the lock, nobody else wrote after it. */
+		if (ftruncate(fd, st.st_size) == 0)
+			fsync(fd);
+	}
 out:
 	close(fd);
 	close(lock); /* releases the lock */
@@ -735,6 +955,42 @@ static bool
 is_str(const cJSON *o)
 {
 	return cJSON_IsString(o) && o->valuestring;
+}
+
+/*
+ * The group of a parsed "config" array, made if new.  As many lines as
+ * the writer wrote: the reader must accept whatever the writer accepts.
+ * @return 0, CSTAT_EFORMAT (an entry is not [key, value]) or CSTAT_ENOMEM.
+ */
+static int
+group_from_json(cstat_run *r, const cJSON *conf, struct run_group **g)
+{
+	size_t nc = (size_t)cJSON_GetArraySize(conf), i = 0;
+	struct cstat_config *cv = calloc(nc ? nc : 1, sizeof(*cv));
+	struct cstat__buf t = {0};
+	const cJSON *pair;
+	int rc = cv ? 0 : CSTAT_ENOMEM;
+
+	cJSON_ArrayForEach(pair, conf)
+	{
+		const cJSON *k = cJSON_GetArrayItem(pair, 0);
+		const cJSON *v = cJSON_GetArrayItem(pair, 1);
+		if (rc)
+			break;
+		if (!is_str(k) || !is_str(v) || cJSON_GetArraySize(pair) != 2)
+			rc = CSTAT_EFORMAT;
+		else
+			cv[i++] = (struct cstat_config){k->valuestring,
+							v->valuestring};
+	}
+	for (size_t j = 0; j < i && !rc; j++)
+		if (cstat__buf_printf(&t, "%s: %s\n", cv[j].key, cv[j].value))
+			rc = CSTAT_ENOMEM;
+	if (!rc)
+		rc = group_for(r, t.data ? t.data : "", cv, i, g);
+	cstat__buf_release(&t);
+	free(cv);
+	return rc;
 }
 
 /* Fills r from a parsed run; d gets "why" on failure. */
@@ -778,13 +1034,15 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 	cJSON *e;
 	cJSON_ArrayForEach(e, it)
 	{
-		char key[300];
 		if (!is_str(e))
 			BAD("\"meta\" values must be strings");
-		snprintf(key, sizeof(key), "meta.%s", e->string);
+		char *key = join("meta.", "", e->string);
+		if (!key)
+			rc = CSTAT_ENOMEM;
 		if (!rc)
 			rc = kv_set(&r->meta, &r->nmeta, &r->metacap, key,
 				    e->valuestring);
+		free(key);
 	}
 	it = cJSON_GetObjectItemCaseSensitive(root, "environment");
 	cJSON_ArrayForEach(e, it)
@@ -804,16 +1062,17 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 			BAD("a \"units\" entry has no \"unit\"");
 		cJSON_ArrayForEach(f, e)
 		{
-			char key[512];
 			if (strcmp(f->string, "unit") == 0)
 				continue;
 			if (!is_str(f))
 				BAD("Unit metadata must be strings");
-			snprintf(key, sizeof(key), "%s\t%s", u->valuestring,
-				 f->string);
+			char *key = join(u->valuestring, "\t", f->string);
+			if (!key)
+				rc = CSTAT_ENOMEM;
 			if (!rc)
 				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
 					    key, f->valuestring);
+			free(key);
 		}
 	}
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
@@ -825,33 +1084,14 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 			cJSON_GetObjectItemCaseSensitive(e, "config");
 		const cJSON *bs =
 			cJSON_GetObjectItemCaseSensitive(e, "benchmarks");
-		struct cstat_config cv[64];
-		size_t nc = 0;
-		const cJSON *pair;
 		if (!cJSON_IsArray(conf) || !cJSON_IsArray(bs))
 			BAD("a group needs \"config\" and \"benchmarks\" "
 			    "arrays");
-		cJSON_ArrayForEach(pair, conf)
-		{
-			const cJSON *k = cJSON_GetArrayItem(pair, 0);
-			const cJSON *v = cJSON_GetArrayItem(pair, 1);
-			if (!is_str(k) || !is_str(v) ||
-			    cJSON_GetArraySize(pair) != 2)
-				BAD("a config entry must be [key, value]");
-			if (nc == 64)
-				BAD("more than 64 configuration lines");
-			cv[nc++] = (struct cstat_config){k->valuestring,
-							 v->valuestring};
-		}
-		struct cstat__buf t = {0};
-		for (size_t i = 0; i < nc && !rc; i++)
-			if (cstat__buf_printf(&t, "%s: %s\n", cv[i].key,
-					      cv[i].value))
-				rc = CSTAT_ENOMEM;
 		struct run_group *g = NULL;
 		if (!rc)
-			rc = group_for(r, t.data ? t.data : "", cv, nc, &g);
-		cstat__buf_release(&t);
+			rc = group_from_json(r, conf, &g);
+		if (rc == CSTAT_EFORMAT)
+			BAD("a config entry must be [key, value]");
 		const cJSON *bo;
 		cJSON_ArrayForEach(bo, bs)
 		{
@@ -954,7 +1194,7 @@ static int slurp(const char *path, char **data, size_t *len,
 static int
 slurp(const char *path, char **data, size_t *len, struct cstat_diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	size_t cap = 0;
 
 	*data = NULL;
@@ -1380,7 +1620,7 @@ lock_history(const char *path, struct cstat_diag *d)
 	if (!lock)
 		return CSTAT_ENOMEM;
 	sprintf(lock, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int rc = sys_error(d, "open", lock);
 		free(lock);

@@ -688,6 +688,9 @@ cstat__errno_code(int err)
 		return CSTAT_EISDIR;
 	case ENOMEM:
 		return CSTAT_ENOMEM;
+	case ENOSPC:
+	case EDQUOT:
+		return CSTAT_ENOSPC;
 	default:
 		return CSTAT_EIO;
 	}

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 CB = CSTAT = CREGRESS = DATA = None
 
@@ -273,6 +274,238 @@ def test_usage(d):
                                        "b.json")), "-store path")
     rc, out, err = cb(["list"], d, {"CSTAT_STORE": "elsewhere"})
     expect("baseline  b" in out, "CSTAT_STORE")
+
+
+def test_many_config(d):
+    # The writer and the reader accept the same runs: 65 and 1,000
+    # configuration lines (once refused on reading past 64, after the
+    # file was written) go through save, show, record, history, prune.
+    for n in (65, 1000):
+        f = os.path.join(d, "conf%d.txt" % n)
+        with open(f, "w") as o:
+            for i in range(n):
+                o.write("key%d: v\n" % i)
+            for v in (100, 110, 105):
+                o.write("BenchmarkX 1 %d ns/op\n" % v)
+        name = "c%d" % n
+        rc, out, err = cb(["save", name, f], d)
+        expect(rc == 0, "save %d: %s" % (n, err))
+        want = run(CSTAT, [name + "=" + f], d)[1]
+        rc, out, err = cb(["show", name], d)
+        expect(rc == 0 and out == want and "key64" in out,
+               "show %d: %d %s\n%s" % (n, rc, err, out))
+        rc, out, err = cb(["save", name, f], d)
+        expect(rc == 0, "save again %d: %s" % (n, err))
+        for _ in range(3):
+            rc, out, err = cb(["record", name, f], d)
+            expect(rc == 0, "record %d: %s" % (n, err))
+        rc, out, err = cb(["history", name], d)
+        expect(rc == 0 and "3 runs" in out, "history %d: %s" % (n, err))
+        rc, out, err = cb(["prune", "-keep", "1", name], d)
+        expect(rc == 0 and "pruned 2 runs" in err, "prune %d: %s" % (n, err))
+        rc, out, err = cb(["history", name], d)
+        expect(rc == 0 and "1 run," in out, "history after prune %d" % n)
+
+
+def test_many_benchmarks(d):
+    # 40,000 distinct benchmarks save and read back as cstat reads the
+    # text they came from (storing them was once quadratic).
+    f = os.path.join(d, "many.txt")
+    with open(f, "w") as o:
+        o.write("goos: linux\n")
+        for i in range(40000):
+            o.write("BenchmarkB%d 1 %d ns/op\n" % (i, 100 + i % 97))
+    rc, out, err = cb(["save", "big", f], d)
+    expect(rc == 0 and "40000 values" in err, "save: " + err)
+    want = run(CSTAT, ["big=" + f], d)[1]
+    rc, out, err = cb(["show", "big"], d)
+    expect(rc == 0 and out == want and "B39999" in out, "show: " + err)
+    rc, out, err = cb(["record", "big", f], d)
+    expect(rc == 0 and "40000 values" in err, "record: " + err)
+    doc = json.loads(open(os.path.join(d, ".cstat", "history",
+                                       "big.jsonl")).readline())
+    names = [b["name"] for b in doc["groups"][0]["benchmarks"]]
+    expect(names == ["B%d" % i for i in range(40000)], "benchmark order")
+
+
+def test_symlinks(d):
+    # A store may be committed to a repository, so its entries may be
+    # links planted by a pull request: every command refuses them, names
+    # the link, and leaves the file outside the store as it was.
+    out_dir = os.path.join(d, "outside")
+    os.makedirs(out_dir)
+    hist = os.path.join(d, ".cstat", "history")
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(hist)
+    os.makedirs(base)
+    victim = os.path.join(out_dir, "file")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+
+    def untouched(what):
+        expect(open(victim).read() == "precious\n", what + ": outside "
+               "file changed")
+
+    def refused(args, link, what):
+        rc, out, err = cb(args, d)
+        expect(rc == 2 and link in err and "symbolic link" in err,
+               "%s: %d %s" % (what, rc, err))
+
+    # 1. history/main.jsonl -> the outside file: record, history, prune.
+    os.symlink("../../outside/file", os.path.join(hist, "main.jsonl"))
+    refused(["record", "main", "old.txt"], "main.jsonl", "record")
+    refused(["history", "main"], "main.jsonl", "history")
+    refused(["prune", "-keep", "0", "main"], "main.jsonl", "prune")
+    untouched("history link")
+    # 2. a dangling link: record must not create its target.
+    os.symlink("../../outside/new", os.path.join(hist, "h2.jsonl"))
+    refused(["record", "h2", "old.txt"], "h2.jsonl", "dangling")
+    expect(not os.path.lexists(os.path.join(out_dir, "new")),
+           "dangling link's target created")
+    # 3. a link at the lock file.
+    os.symlink("../../outside/lock", os.path.join(hist, "h3.jsonl.lock"))
+    refused(["record", "h3", "old.txt"], "h3.jsonl.lock", "lock link")
+    expect(not os.path.lexists(os.path.join(out_dir, "lock")),
+           "lock link's target created")
+    # 4. links at temporary names save might use (any process id: a
+    # link at one is refused whatever id save runs as), and a baseline
+    # that is a link.
+    tmps = [1, 2, os.getpid() + 1, 4194303]
+    for p in tmps:
+        os.symlink("../../outside/file",
+                   os.path.join(base, "main.json.tmp.%d" % p))
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    untouched("tmp links")
+    expect(rc == 2 and "main.json.tmp." in err and "symbolic link" in err,
+           "save over tmp links: %d %s" % (rc, err))
+    expect(not os.path.lexists(os.path.join(base, "main.json")),
+           "a link renamed into place")
+    for p in tmps:
+        os.unlink(os.path.join(base, "main.json.tmp.%d" % p))
+    os.symlink("../../outside/file", os.path.join(base, "b.json"))
+    refused(["save", "b", "old.txt"], "b.json", "save over a link")
+    refused(["show", "b"], "b.json", "show")
+    refused(["compare", "b", "new.txt"], "b.json", "compare")
+    untouched("baseline link")
+    rc, out, err = cb(["list"], d)
+    expect("symbolic link" in out, "list: " + out)
+    # The store's folders as links.
+    for sub in ("history", "baselines"):
+        shutil.rmtree(os.path.join(d, ".cstat", sub))
+        os.symlink("../outside", os.path.join(d, ".cstat", sub))
+    refused(["record", "main", "old.txt"], "history", "history folder")
+    refused(["save", "x", "old.txt"], "baselines", "baselines folder")
+    refused(["show", "x"], "baselines", "show, baselines folder")
+    refused(["list"], "baselines", "list, baselines folder")
+    refused(["rm", "x"], "baselines", "rm, baselines folder")
+    expect(sorted(os.listdir(out_dir)) == ["file"], "files made outside: %r"
+           % os.listdir(out_dir))
+    untouched("folder links")
+
+
+def test_failures(d):
+    # Failures are failures, with a message: show of an empty or garbage
+    # baseline, output that cannot be written, a created= that is no time.
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(base)
+    for name, text in (("empty", ""), ("garbage", "garbage\n")):
+        with open(os.path.join(base, name + ".json"), "w") as f:
+            f.write(text)
+        rc, out, err = cb(["show", name], d)
+        expect(rc == 2 and out == "" and name + ".json" in err,
+               "show %s: %d %r" % (name, rc, err))
+    expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record")
+    for args in (["list"], ["history", "main"]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([CB] + args, cwd=d, stdout=full,
+                               stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        expect(p.returncode == 2 and "no space left on device" in err,
+               "%r > /dev/full: %d %s" % (args, p.returncode, err))
+    for bad in ("notatime", "2026-11-01T10:00:00", "2026-02-29T10:00:00Z",
+                "2026-13-01T10:00:00Z", "2026-11-01T10:00:00Zjunk", ""):
+        rc, out, err = cb(["record", "-m", "created=" + bad, "main",
+                           "old.txt"], d)
+        expect(rc == 2 and "RFC 3339" in err, "created=%s: %d %s"
+               % (bad, rc, err))
+    for good in ("2026-11-01T10:00:00Z", "2024-02-29t10:00:00.5+02:00",
+                 "2026-11-01 10:00:00-07:00"):
+        rc, out, err = cb(["save", "-m", "created=" + good, "main",
+                           "old.txt"], d)
+        expect(rc == 0, "created=%s: %s" % (good, err))
+    expect("1 runs" in cb(["list"], d)[1],
+           "bad created= recorded")
+
+
+def test_stale_tmps(d):
+    # save removes the temporary files of writers killed mid-write: one
+    # of a process that is gone (idle over a minute), any idle over ten
+    # minutes; a fresh one of a live process stays.
+    base = os.path.join(d, ".cstat", "baselines")
+    os.makedirs(base)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    old = time.time() - 11 * 60
+    # name: its modification time (None: now); kept are the live fresh
+    # one and the names of no temporary file of main.json.
+    files = {"main.json.tmp.%d" % dead.pid: time.time() - 120,
+             "main.json.tmp.%d" % os.getpid(): old,
+             "main.json.tmp.%d.x" % dead.pid: old,
+             "other.json.tmp.%d" % dead.pid: old}
+    fresh = "main.json.tmp.%d" % os.getppid()
+    files[fresh] = None
+    for name, mtime in files.items():
+        path = os.path.join(base, name)
+        with open(path, "w") as f:
+            f.write("partial")
+        if mtime:
+            os.utime(path, (mtime, mtime))
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    expect(rc == 0, "save: " + err)
+    left = set(os.listdir(base))
+    want = {"main.json", fresh, "main.json.tmp.%d.x" % dead.pid,
+            "other.json.tmp.%d" % dead.pid}
+    expect(left == want, "left %r, want %r" % (sorted(left), sorted(want)))
+
+
+def test_disk_full(d):
+    # A record or save that fails on a full disk (a 64 KiB tmpfs) says
+    # "no space left on device" and leaves the store as it was: no stub
+    # that every later read warns of, no temporary file.
+    mnt = os.path.join(d, "mnt")
+    os.makedirs(mnt)
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+            capture_output=True).returncode != 0:
+        print("SKIP: mounting a small tmpfs needs root (CI runs this as "
+              "root)")
+        sys.exit(77)
+    try:
+        big = os.path.join(d, "big.txt")
+        with open(big, "w") as f:
+            for i in range(3000):
+                f.write("BenchmarkB%d 1 %d ns/op\n" % (i, 100 + i))
+        store = ["-store", os.path.join(mnt, "st")]
+        expect(cb(store + ["record", "main", "old.txt"], d)[0] == 0,
+               "record")
+        expect(cb(store + ["save", "main", "old.txt"], d)[0] == 0, "save")
+        h = os.path.join(mnt, "st", "history", "main.jsonl")
+        b = os.path.join(mnt, "st", "baselines", "main.json")
+        hist, base = open(h).read(), open(b).read()
+        rc, out, err = cb(store + ["record", "main", big], d)
+        expect(rc == 2 and "no space left on device" in err,
+               "record: %d %s" % (rc, err))
+        expect(open(h).read() == hist, "a partial record stayed")
+        rc, out, err = cb(store + ["history", "main"], d)
+        expect(rc == 0 and "cut short" not in err, "history: " + err)
+        rc, out, err = cb(store + ["save", "main", big], d)
+        expect(rc == 2 and "no space left on device" in err,
+               "save: %d %s" % (rc, err))
+        expect(open(b).read() == base, "baseline changed")
+        expect(os.listdir(os.path.dirname(b)) == ["main.json"],
+               "temporary files left")
+    finally:
+        subprocess.run(["umount", mnt])
 
 
 def main():

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -378,6 +380,131 @@ test_environment(void **state)
 	cstat_run_free(c);
 }
 
+/* The library refuses links at store files, reads and writes alike, and
+ * leaves what they point to untouched (CSTAT_EACCES, the link named). */
+static void
+test_links(void **state)
+{
+	cstat_run *run = run_of(old_txt), *got, **runs;
+	struct cstat_diag d;
+	size_t n;
+	char tmp[400];
+
+	(void)state;
+	write_file(path("outside"), "precious\n");
+	assert_int_equal(symlink(path("outside"), path("l.json")), 0);
+	assert_int_equal(cstat_run_load(&got, path("l.json"), &d),
+			 CSTAT_EACCES);
+	assert_non_null(strstr(d.message, "symbolic link"));
+	assert_int_equal(cstat_run_save(run, path("l.json"), &d), CSTAT_EACCES);
+	assert_int_equal(symlink(path("outside"), path("l.jsonl")), 0);
+	assert_int_equal(cstat_run_append(run, path("l.jsonl"), &d),
+			 CSTAT_EACCES);
+	assert_int_equal(
+		cstat_history_load(path("l.jsonl"), &runs, &n, NULL, NULL, &d),
+		CSTAT_EACCES);
+	assert_int_equal(cstat_history_prune(path("l.jsonl"), 0, NULL, &d),
+			 CSTAT_EACCES);
+	/* A dangling link is not created through, nor is a lock link. */
+	assert_int_equal(symlink(path("made"), path("dangling.jsonl")), 0);
+	assert_int_equal(cstat_run_append(run, path("dangling.jsonl"), &d),
+			 CSTAT_EACCES);
+	assert_int_equal(symlink(path("made"), path("lk.jsonl.lock")), 0);
+	assert_int_equal(cstat_run_append(run, path("lk.jsonl"), &d),
+			 CSTAT_EACCES);
+	assert_non_null(strstr(d.message, "lk.jsonl.lock"));
+	/* Our own temporary name as a link: refused, not written through,
+	 * not renamed into place. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path("t.json"),
+		 (long)getpid());
+	assert_int_equal(symlink(path("outside"), tmp), 0);
+	assert_int_equal(cstat_run_save(run, path("t.json"), &d), CSTAT_EACCES);
+	assert_non_null(strstr(d.message, ".tmp."));
+	struct stat st;
+	assert_int_not_equal(lstat(path("t.json"), &st), 0);
+	assert_int_not_equal(lstat(path("made"), &st), 0);
+	char text[64] = "";
+	FILE *f = fopen(path("outside"), "r");
+	assert_non_null(f);
+	assert_non_null(fgets(text, sizeof(text), f));
+	fclose(f);
+	assert_string_equal(text, "precious\n");
+	cstat_run_free(run);
+}
+
+/* What is written reads back: 1,000 configuration lines, a unit and a
+ * metadata key longer than any fixed buffer once was. */
+static void
+test_no_fixed_limits(void **state)
+{
+	struct {
+		char *p;
+		size_t len;
+	} t = {NULL, 0};
+	FILE *f = open_memstream(&t.p, &t.len);
+	cstat_run *got;
+	struct cstat_diag d;
+	char unit[700];
+
+	(void)state;
+	memset(unit, 'u', sizeof(unit) - 1);
+	unit[sizeof(unit) - 1] = '\0';
+	fprintf(f, "Unit %s assume=exact\n", unit);
+	for (int i = 0; i < 1000; i++)
+		fprintf(f, "key%d: v%d\n", i, i);
+	fprintf(f, "BenchmarkX 1 5 %s\n", unit);
+	fclose(f);
+	cstat_run *run = run_of(t.p);
+	char key[400] = "meta.";
+	memset(key + 5, 'k', 390);
+	key[395] = '\0';
+	assert_int_equal(cstat_run_set(run, key, "v"), 0);
+	assert_int_equal(cstat_run_save(run, path("big.json"), &d), 0);
+	assert_int_equal(cstat_run_load(&got, path("big.json"), &d), 0);
+	assert_string_equal(cstat_run_get(got, key), "v");
+	char *a, *b;
+	size_t al, bl;
+	assert_int_equal(cstat_run_text(run, &a, &al), 0);
+	assert_int_equal(cstat_run_text(got, &b, &bl), 0);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(b, "key999: v999\n"));
+	free(a);
+	free(b);
+	free(t.p);
+	cstat_run_free(got);
+	cstat_run_free(run);
+}
+
+/* "created" takes RFC 3339 times only. */
+static void
+test_created(void **state)
+{
+	static const char *const good[] = {"2026-11-01T10:00:00Z",
+					   "2024-02-29t23:59:60.25z",
+					   "2026-11-01 10:00:00+05:30"};
+	static const char *const bad[] = {"notatime",
+					  "2026-11-01T10:00:00",
+					  "2026-02-29T10:00:00Z",
+					  "2026-11-31T10:00:00Z",
+					  "2026-11-01T24:00:00Z",
+					  "2026-11-01T10:00:00.Z",
+					  "2026-11-01T10:00:00+5:30",
+					  ""};
+	cstat_run *run;
+
+	(void)state;
+	assert_int_equal(cstat_run_new(&run), 0);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(cstat_run_set(run, "created", good[i]), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cstat_run_set(run, "created", bad[i]),
+				 CSTAT_EINVAL);
+	assert_string_equal(cstat_run_get(run, "created"), good[2]);
+	assert_string_equal(cstat_strerror(CSTAT_ENOSPC),
+			    "no space left on device");
+	cstat_run_free(run);
+}
+
 int
 main(void)
 {
@@ -387,6 +514,9 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_concurrent_appends),
 		cmocka_unit_test(test_environment),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_no_fixed_limits),
+		cmocka_unit_test(test_created),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -97,13 +97,16 @@ make_dirs(const struct store *s, const char *kind)
 			strerror(errno));
 		return 2;
 	}
+	/* Each level checked before the next is made in it. */
+	if (store_refuse_link(s->dir))
+		return 2;
 	snprintf(path, sizeof(path), "%s/%s", s->dir, kind);
 	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, path,
 			strerror(errno));
 		return 2;
 	}
-	return 0;
+	return store_refuse_link(path);
 }
 
 /*
@@ -211,8 +214,14 @@ set_meta(cstat_run *run, const char *name, const struct cli_list *m)
 			     (kl == 7 && strncmp(m->v[i], "created", 7) == 0);
 		snprintf(key, sizeof(key), "%s%.*s", plain ? "" : "meta.",
 			 (int)kl, m->v[i]);
-		if (cstat_run_set(run, key, eq + 1))
+		if (cstat_run_set(run, key, eq + 1)) {
+			fprintf(stderr, "%s: -m %s: %s\n", PROG, m->v[i],
+				strcmp(key, "created") == 0
+					? "want an RFC 3339 time such as "
+					  "2026-11-01T10:00:00Z"
+					: cstat_strerror(CSTAT_ENOMEM));
 			return 2;
+		}
 	}
 	return 0;
 }
@@ -268,6 +277,12 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	const char *path = store_path(s, record ? "history" : "baselines", name,
 				      record ? ".jsonl" : ".json");
+	char lock[sizeof(s->path) + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (store_refuse_link(path) || (record && store_refuse_link(lock))) {
+		cstat_run_free(run);
+		return 2;
+	}
 	if (!record && access(path, F_OK) == 0) {
 		/* Never replace a file we cannot read as a baseline. */
 		int lr = cstat_run_load(&old, path, &d);
@@ -318,6 +333,8 @@ cmd_list(struct store *s)
 
 	for (size_t k = 0; k < 2; k++) {
 		snprintf(dir, sizeof(dir), "%s/%s", s->dir, kinds[k]);
+		if (store_check_dirs(s->dir, kinds[k]))
+			return 2;
 		DIR *dp = opendir(dir);
 		struct dirent *e;
 		char *names[4096];
@@ -447,6 +464,8 @@ gate_history(struct store *s, const char *name, const char *flag, char **out)
 		return *out ? 0 : 2;
 	}
 	const char *p = store_path(s, "history", flag ? flag : name, ".jsonl");
+	if (store_check_dirs(s->dir, "history") || store_refuse_link(p))
+		return 2;
 	if (stat(p, &st) != 0) {
 		if (!flag)
 			return 0;
@@ -504,6 +523,11 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	if (i >= argc) {
 		fprintf(stderr, "%s: %s: need files to compare\n", PROG, cmd);
+		free(args);
+		free(path);
+		return 2;
+	}
+	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
 		free(args);
 		free(path);
 		return 2;
@@ -578,6 +602,22 @@ cmd_show(struct store *s, int argc, char **argv)
 
 	if (!path || !label || !args)
 		return 2;
+	/* The baseline must read as one: cstat would show an empty or
+	 * garbage file as no results, and exit 0. */
+	struct cstat_diag d;
+	cstat_run *base = NULL;
+	rc = store_check_dirs(s->dir, "baselines") || store_refuse_link(path)
+		     ? 2
+		     : cstat_run_load(&base, path, &d);
+	cstat_run_free(base);
+	if (rc) {
+		if (rc < 0)
+			store_print_error(rc, &d);
+		free(args);
+		free(label);
+		free(path);
+		return 2;
+	}
 	sprintf(label, "%s=%s", argv[1], path);
 	args[na++] = (char *)"cstat";
 	for (int i = 2; i < argc; i++)
@@ -597,6 +637,8 @@ cmd_rm(struct store *s, int argc, char **argv)
 		fprintf(stderr, "%s: rm NAME\n", PROG);
 		return 2;
 	}
+	if (store_check_dirs(s->dir, "baselines"))
+		return 2;
 	const char *path = store_path(s, "baselines", argv[1], ".json");
 	if (unlink(path)) {
 		fprintf(stderr, "%s: rm %s: %s\n", PROG, path, strerror(errno));
@@ -761,7 +803,13 @@ cmd_prune(struct store *s, int argc, char **argv)
 			PROG);
 		return 2;
 	}
+	if (store_check_dirs(s->dir, "history"))
+		return 2;
 	const char *path = store_path(s, "history", name, ".jsonl");
+	char lock[sizeof(s->path) + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (store_refuse_link(path) || store_refuse_link(lock))
+		return 2;
 	int rc = cstat_history_prune(path, (size_t)keep, &removed, &d);
 	if (rc) {
 		store_print_error(rc, &d);
@@ -771,6 +819,8 @@ cmd_prune(struct store *s, int argc, char **argv)
 		removed == 1 ? "" : "s", path);
 	return 0;
 }
+
+static int run_command(struct store *s, const char *cmd, int n, char **v);
 
 int
 main(int argc, char **argv)
@@ -806,23 +856,32 @@ main(int argc, char **argv)
 		return 2;
 	}
 	struct store s = {dir, {0}};
-	const char *cmd = argv[i];
-	int n = argc - i;
-	char **v = argv + i;
+	int rc = run_command(&s, argv[i], argc - i, argv + i);
+	/* Output that did not reach stdout (a full disk, a closed pipe) is a
+	 * failure; 2 and above were reported already. */
+	return rc < 2 ? cli_finish_stdout(PROG, rc) : rc;
+}
+
+/* Runs command cmd, v[0..n) its name and arguments: the exit status. */
+static int
+run_command(struct store *s, const char *cmd, int n, char **v)
+{
+	const char *dir = s->dir;
+
 	if (strcmp(cmd, "save") == 0 || strcmp(cmd, "record") == 0)
-		return cmd_save(&s, cmd, n, v);
+		return cmd_save(s, cmd, n, v);
 	if (strcmp(cmd, "list") == 0)
-		return n == 1 ? cmd_list(&s) : 2;
+		return n == 1 ? cmd_list(s) : 2;
 	if (strcmp(cmd, "show") == 0)
-		return cmd_show(&s, n, v);
+		return cmd_show(s, n, v);
 	if (strcmp(cmd, "rm") == 0)
-		return cmd_rm(&s, n, v);
+		return cmd_rm(s, n, v);
 	if (strcmp(cmd, "compare") == 0 || strcmp(cmd, "gate") == 0)
-		return cmd_compare(&s, cmd, n, v);
+		return cmd_compare(s, cmd, n, v);
 	if (strcmp(cmd, "history") == 0)
-		return cmd_history(&s, n, v);
+		return cmd_history(s, n, v);
 	if (strcmp(cmd, "prune") == 0)
-		return cmd_prune(&s, n, v);
+		return cmd_prune(s, n, v);
 	if (strcmp(cmd, "detect") == 0 || strcmp(cmd, "export") == 0)
 		return cbaseline_analyze(dir, cmd, n, v);
 	fprintf(stderr, "%s: unknown command \"%s\"\n\n%s", PROG, cmd,

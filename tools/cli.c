@@ -175,6 +175,25 @@ cli_print_error(const char *prog, int rc, const struct cstat_diag *d)
 }
 
 int
+cli_write_error(int rc)
+{
+	if (rc == CSTAT_EIO && (errno == ENOSPC || errno == EDQUOT))
+		return CSTAT_ENOSPC;
+	return rc;
+}
+
+int
+cli_finish_stdout(const char *prog, int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	fprintf(stderr, "%s: write standard output: %s\n", prog,
+		cstat_strerror(errno ? cli_write_error(CSTAT_EIO) : CSTAT_EIO));
+	return 2;
+}
+
+int
 cli_input_format(const char *prog, cstat_inputs *in, const char *name)
 {
 	if (!name || !*name || cstat_inputs_set_format(in, name) == 0)

@@ -54,6 +54,19 @@ void cli_print_diag(const char *prog, const struct cstat_diag *d);
  * NULL or rc is CSTAT_ENOMEM (nothing was described). */
 void cli_print_error(const char *prog, int rc, const struct cstat_diag *d);
 
+/*
+ * The code of a failed write of output: rc, or CSTAT_ENOSPC when rc is the
+ * generic CSTAT_EIO and errno says the disk is full.  Call it right after
+ * the write or flush that failed, while errno still tells.
+ */
+int cli_write_error(int rc);
+
+/*
+ * Flushes stdout; when it or an earlier write to it failed, says so and
+ * returns 2, else status (a tool's exit status).
+ */
+int cli_finish_stdout(const char *prog, int status);
+
 typedef struct cstat_inputs cstat_inputs;
 
 /*

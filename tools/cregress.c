@@ -326,8 +326,9 @@ write_report(const cstat_gate *g, int fmt, bool strict, const char *path)
 	rc = cstat_gate_write(g, fmt, strict, f);
 	if (!rc && fflush(f))
 		rc = CSTAT_EIO;
+	rc = cli_write_error(rc);
 	if (path && fclose(f) && !rc)
-		rc = CSTAT_EIO;
+		rc = cli_write_error(CSTAT_EIO);
 	if (rc) {
 		fprintf(stderr, "%s: write %s: %s\n", PROG,
 			path ? path : "standard output", cstat_strerror(rc));
@@ -546,7 +547,7 @@ cregress_tool_main(int argc, char **argv)
 		}
 		if (rc < 0 || fflush(stdout)) {
 			fprintf(stderr, "%s: write standard output: %s\n", PROG,
-				cstat_strerror(CSTAT_EIO));
+				cstat_strerror(cli_write_error(CSTAT_EIO)));
 			goto out;
 		}
 	} else if (write_report(gate,

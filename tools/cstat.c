@@ -235,6 +235,7 @@ cstat_tool_main(int argc, char **argv)
 		rc = cstat_tables_write(tables, fmt, stdout, stderr);
 	if (!rc && fflush(stdout) != 0)
 		rc = CSTAT_EIO;
+	rc = cli_write_error(rc);
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		status = 1;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "store-util.h"
@@ -47,6 +48,38 @@ store_warn_diag(void *ctx, const struct cstat_diag *d)
 }
 
 int
+store_refuse_link(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	fprintf(stderr,
+		"%s: %s is a symbolic link; a store never follows links "
+		"(remove it)\n",
+		PROG, path);
+	return 2;
+}
+
+int
+store_check_dirs(const char *dir, const char *kind)
+{
+	char *path = malloc(strlen(dir) + strlen(kind) + 2);
+	int rc;
+
+	if (!path) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	sprintf(path, "%s/%s", dir, kind);
+	rc = store_refuse_link(dir);
+	if (!rc)
+		rc = store_refuse_link(path);
+	free(path);
+	return rc;
+}
+
+int
 store_load_history(const char *dir, const char *name, cstat_run ***runs,
 		   size_t *n)
 {
@@ -65,6 +98,10 @@ store_load_history(const char *dir, const char *name, cstat_run ***runs,
 	}
 	sprintf(path, "%s/history/%s.jsonl", dir, name);
 	memset(&d, 0, sizeof(d));
+	if (store_check_dirs(dir, "history")) {
+		free(path);
+		return 2;
+	}
 	rc = cstat_history_load(path, runs, n, store_warn_diag, NULL, &d);
 	if (rc)
 		store_print_error(rc, &d); /* d.file is path */

@@ -27,6 +27,20 @@ void store_warn_diag(void *ctx, const struct cstat_diag *d);
  * @return 0, or 2 after printing why (a bad name, an unreadable or
  *         corrupt file, no runs).
  */
+/*
+ * Refuses path, an entry of a store, when it is a symbolic link: a store
+ * may be committed to a repository, and a link in it would make cbaseline
+ * read or write a file outside it.  A path that does not exist is fine.
+ * @return 0, or 2 after saying so.
+ */
+int store_refuse_link(const char *path);
+
+/*
+ * Refuses a store whose directory, or its folder kind ("baselines",
+ * "history"), is a symbolic link.  @return 0, or 2 after saying so.
+ */
+int store_check_dirs(const char *dir, const char *kind);
+
 int store_load_history(const char *dir, const char *name, cstat_run ***runs,
 		       size_t *n);
 
