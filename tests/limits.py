@@ -76,6 +76,72 @@ def test_config_churn_memory():
                "peak grows %.1fx for 2x the input" % (kb[8000] / kb[4000]))
 
 
+def env_with(**kw):
+    env = dict(os.environ)
+    env.update(kw)
+    return env
+
+
+def test_line_ceiling():
+    # cstat /dev/zero grew until the machine ran out; with a 1 MiB
+    # ceiling it stops at the first line, in a few MB.
+    rc, out, err, kb = peak_kb([CSTAT, "/dev/zero"],
+                               env=env_with(CSTAT_MAX_LINE="1M"))
+    print("cstat /dev/zero, CSTAT_MAX_LINE=1M: rc %d, peak %d KB, %s" %
+          (rc, kb, err.strip()))
+    expect(rc == 1, "rc %d" % rc)
+    expect(err == "cstat: /dev/zero:1: line too long (over 1048576 bytes)\n",
+           err)
+    expect(kb < 64 * 1024, "peak %d KB" % kb)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "long.txt")
+        with open(path, "w") as f:
+            f.write("BenchmarkA 1 1 ns/op\n")
+            f.write("Benchmark" + "x" * 2000 + " 1 100 ns/op\n")
+        # The line of 2,020 bytes is over a 2K ceiling, not over 3K.
+        rc, out, err, _ = peak_kb([CSTAT, path],
+                                  env=env_with(CSTAT_MAX_LINE="2000"))
+        expect(rc == 1 and err.endswith("long.txt:2: line too long "
+                                        "(over 2000 bytes)\n"), err)
+        rc, out, err, _ = peak_kb([CSTAT, path],
+                                  env=env_with(CSTAT_MAX_LINE="3K"))
+        expect(rc == 0 and "x" * 100 in out, "rc %d: %s" % (rc, err))
+        rc, out, err, _ = peak_kb([CSTAT, path],
+                                  env=env_with(CSTAT_MAX_LINE="lots"))
+        expect(rc == 2 and "CSTAT_MAX_LINE must be" in err, err)
+
+
+def test_input_ceiling():
+    # The JSON formats keep the whole input; cregress -config reads the
+    # whole file: both stop at CSTAT_MAX_INPUT.
+    env = env_with(CSTAT_MAX_INPUT="1M")
+    rc, out, err, kb = peak_kb(
+        [CSTAT, "-input-format", "gbench", "/dev/zero"], env=env)
+    print("cstat -input-format gbench /dev/zero: rc %d, peak %d KB, %s" %
+          (rc, kb, err.strip()))
+    expect(rc == 1, "rc %d" % rc)
+    expect(err == "cstat: /dev/zero: input too large "
+           "(over 1048576 bytes)\n", err)
+    expect(kb < 64 * 1024, "peak %d KB" % kb)
+    with tempfile.TemporaryDirectory() as d:
+        ok = os.path.join(d, "ok.txt")
+        with open(ok, "w") as f:
+            f.write("BenchmarkA 1 1 ns/op\n")
+        rc, out, err, kb = peak_kb(
+            [CREGRESS, "-config", "/dev/zero", ok, ok], env=env)
+        print("cregress -config /dev/zero: rc %d, peak %d KB, %s" %
+              (rc, kb, err.strip()))
+        expect(rc == 2, "rc %d" % rc)
+        expect(err == "cregress: read /dev/zero: file too large "
+               "(over 1048576 bytes)\n", err)
+        expect(kb < 64 * 1024, "peak %d KB" % kb)
+        # Without the variable, the config's own ceiling (16 MiB) holds.
+        rc, out, err, kb = peak_kb(
+            [CREGRESS, "-config", "/dev/zero", ok, ok])
+        expect(rc == 2 and "(over 16777216 bytes)" in err, err)
+        expect(kb < 128 * 1024, "peak %d KB" % kb)
+
+
 def main():
     global CSTAT, CREGRESS
     CSTAT, CREGRESS, name = sys.argv[1], sys.argv[2], sys.argv[3]
