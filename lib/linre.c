@@ -44,6 +44,14 @@ struct cstat__re {
 	int nprog;
 	struct byteset *sets;
 	int nsets;
+	/*
+	 * Scratch kept between matches (one filter matches every result):
+	 * mark[pc] is the position (+ base + 1) pc was last added at, so
+	 * raising base by the text's length + 1 clears it.
+	 */
+	size_t *mark;
+	int *buf;
+	size_t base;
 };
 
 struct rparser {
@@ -525,7 +533,7 @@ cstat__re_compile(const char *pat, struct cstat__re **out)
 		free(p.sets);
 		return p.rc ? p.rc : CSTAT_ENOMEM;
 	}
-	*re = (struct cstat__re){g.prog, g.n, p.sets, p.nsets};
+	*re = (struct cstat__re){g.prog, g.n, p.sets, p.nsets, NULL, NULL, 0};
 	*out = re;
 	return 0;
 }
@@ -537,6 +545,8 @@ cstat__re_free(struct cstat__re *re)
 		return;
 	free(re->prog);
 	free(re->sets);
+	free(re->mark);
+	free(re->buf);
 	free(re);
 }
 
@@ -548,9 +558,9 @@ struct threads {
 
 struct vm {
 	const struct cstat__re *re;
-	size_t *mark; /* the position + 1 each pc was last added at */
+	size_t *mark; /* the position + base + 1 each pc was last added at */
 	int *stack;
-	size_t pos, len;
+	size_t base, pos, len;
 	unsigned long long steps;
 };
 
@@ -566,9 +576,9 @@ add_thread(struct vm *vm, struct threads *t, int pc)
 	vm->stack[sp++] = pc;
 	while (sp > 0) {
 		pc = vm->stack[--sp];
-		if (vm->mark[pc] == vm->pos + 1)
+		if (vm->mark[pc] == vm->base + vm->pos + 1)
 			continue;
-		vm->mark[pc] = vm->pos + 1;
+		vm->mark[pc] = vm->base + vm->pos + 1;
 		vm->steps++;
 		const struct inst *in = &vm->re->prog[pc];
 		switch (in->op) {
@@ -632,26 +642,35 @@ run(struct vm *vm, const char *text, struct threads *cur, struct threads *nxt)
 }
 
 bool
-cstat__re_match(const struct cstat__re *re, const char *text, size_t len,
+cstat__re_match(struct cstat__re *re, const char *text, size_t len,
 		unsigned long long *steps)
 {
 	size_t np = (size_t)re->nprog;
-	size_t *mark = calloc(np, sizeof(*mark));
-	int *buf = malloc((4 * np + 4) * sizeof(*buf));
-	bool m = false;
 
-	if (mark && buf) {
+	if (!re->mark || re->base > SIZE_MAX / 2 - len) {
+		free(re->mark);
+		free(re->buf);
+		re->base = 0;
+		re->mark = calloc(np, sizeof(*re->mark));
 		/*
-		 * Each instruction is marked once per position and pushes at
-		 * most two more: the stack needs 2 np + 1 entries.
+		 * Two thread lists of np, and a stack: each instruction is
+		 * marked once per position and pushes at most two more.
 		 */
-		struct vm vm = {re, mark, buf + 2 * np + 2, 0, len, 0};
-		struct threads cur = {buf, 0}, nxt = {buf + np + 1, 0};
-		m = run(&vm, text, &cur, &nxt);
-		if (steps)
-			*steps += vm.steps;
+		re->buf = malloc((4 * np + 4) * sizeof(*re->buf));
+		if (!re->mark || !re->buf) {
+			free(re->mark);
+			free(re->buf);
+			re->mark = NULL;
+			re->buf = NULL;
+			return false;
+		}
 	}
-	free(mark);
-	free(buf);
+	struct vm vm = {re,  re->mark, re->buf + 2 * np + 2, re->base, 0,
+			len, 0};
+	struct threads cur = {re->buf, 0}, nxt = {re->buf + np + 1, 0};
+	bool m = run(&vm, text, &cur, &nxt);
+	re->base += len + 1;
+	if (steps)
+		*steps += vm.steps;
 	return m;
 }

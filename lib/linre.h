@@ -31,9 +31,11 @@ int cstat__re_compile(const char *pat, struct cstat__re **out);
 
 /*
  * Whether re matches anywhere in text[0..len).  *steps (when not NULL)
- * is increased by the number of thread steps taken, for tests.
+ * is increased by the number of thread steps taken, for tests.  re keeps
+ * scratch memory between calls, so one re is not matched on two threads
+ * at once.  Out of memory is no match.
  */
-bool cstat__re_match(const struct cstat__re *re, const char *text, size_t len,
+bool cstat__re_match(struct cstat__re *re, const char *text, size_t len,
 		     unsigned long long *steps);
 
 /* Frees re; NULL is a no-op. */

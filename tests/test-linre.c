@@ -159,7 +159,7 @@ splitmix(uint64_t *s)
 }
 
 /*
- * Random patterns over a small alphabet (seed 1, 30,000 patterns; those
+ * Random patterns over a small alphabet (seed 1, 6,000 patterns; those
  * glibc refuses are skipped) on every text of up to 5 bytes over "ab-".
  */
 static void
@@ -193,17 +193,17 @@ test_random_patterns_match_glibc(void **state)
 			nall++;
 		}
 	}
-	for (int n = 0; n < 30000; n++) {
+	for (int n = 0; n < 6000; n++) {
 		char pat[128] = "";
 		int ntok = 1 + (int)(splitmix(&seed) % 8);
 		for (int k = 0; k < ntok; k++)
 			strcat(pat, toks[splitmix(&seed) % NTOK]);
 		accepted += same_as_glibc(pat, all, nall);
 	}
-	printf("random: %d of 30000 patterns accepted by glibc, each on "
+	printf("random: %d of 6000 patterns accepted by glibc, each on "
 	       "%zu texts\n",
 	       accepted, nall);
-	assert_true(accepted > 5000);
+	assert_true(accepted > 2000);
 }
 
 /* The filter of issue 14: linear steps on a 100,000-byte name. */
