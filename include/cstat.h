@@ -39,6 +39,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -228,6 +229,27 @@ typedef struct cstat_reader cstat_reader;
 CSTAT_EXPORT int cstat_reader_new(cstat_reader **out);
 /* Frees the reader and closes its file; NULL is a harmless no-op. */
 CSTAT_EXPORT void cstat_reader_free(cstat_reader *r);
+
+/* The reader's default ceilings (cstat_reader_set_limits()). */
+#define CSTAT_DEFAULT_MAX_LINE ((size_t)256 << 20)
+#if SIZE_MAX > 0xffffffffu
+#define CSTAT_DEFAULT_MAX_INPUT ((size_t)4 << 30)
+#else
+#define CSTAT_DEFAULT_MAX_INPUT ((size_t)1 << 30)
+#endif
+
+/*
+ * Sets the reader's ceilings, so that no input makes it grow until the
+ * machine runs out: a Go text line longer than max_line bytes ends the
+ * input with CSTAT_EIO and "FILE:LINE: line too long (over N bytes)"; an
+ * input in another format (read in whole by the JSON formats) longer than
+ * max_input bytes ends with CSTAT_EIO and "FILE: input too large (over N
+ * bytes)".  0 keeps the default: 256 MiB a line, 4 GiB an input (1 GiB
+ * on 32-bit systems).  Inputs given in memory are not limited.
+ * @return 0 or CSTAT_EINVAL (r is NULL).
+ */
+CSTAT_EXPORT int cstat_reader_set_limits(cstat_reader *r, size_t max_line,
+					 size_t max_input);
 
 /*
  * Starts reading path ("-" reads standard input, which is not closed) under
@@ -776,11 +798,24 @@ CSTAT_EXPORT void cstat_gate_config_free(cstat_gate_config *c);
 CSTAT_EXPORT int cstat_gate_config_set(cstat_gate_config *c, const char *key,
 				       const char *value, struct cstat_diag *d);
 
+/* The largest config file cstat_gate_config_load() reads by default. */
+#define CSTAT_DEFAULT_MAX_CONFIG ((size_t)16 << 20)
+
+/*
+ * Sets the largest config file cstat_gate_config_load() reads (0: the
+ * default, CSTAT_DEFAULT_MAX_CONFIG, 16 MiB); a longer one fails with
+ * CSTAT_EIO and "read FILE: file too large (over N bytes)".
+ * @return 0 or CSTAT_EINVAL (c is NULL).
+ */
+CSTAT_EXPORT int cstat_gate_config_set_max_size(cstat_gate_config *c,
+						size_t max_bytes);
+
 /*
  * Reads a JSON config file (docs/cregress.md has the schema) into c; its
  * settings apply in the order written, as cstat_gate_config_set() would.
  * @return 0; CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR or CSTAT_EIO (the file
- *         could not be read); CSTAT_ESYNTAX (not JSON: d has the line and
+ *         could not be read, or is over cstat_gate_config_set_max_size());
+ *         CSTAT_ESYNTAX (not JSON: d has the line and
  *         column); CSTAT_EINVAL (an unknown key or a bad value: d names it
  *         and its line); CSTAT_ENOMEM.
  */

@@ -22,6 +22,7 @@
 #include "numfmt.h"
 #include "parse.h"
 #include "project.h"
+#include "linre.h"
 #include "stats.h"
 #include "tables.h"
 
@@ -792,7 +793,7 @@ static bool
 matches(const struct cstat__fnode *n, const char *text)
 {
 	if (n->re)
-		return regexec(n->re, text, 0, NULL, 0) == 0;
+		return cstat__re_match(n->re, text, strlen(text), NULL);
 	return strcmp(n->literal, text) == 0;
 }
 

@@ -292,6 +292,7 @@ cstat_gate_config_new(cstat_gate_config **out)
 	cstat_gate_config *c = calloc(1, sizeof(*c));
 	if (!c)
 		return CSTAT_ENOMEM;
+	c->max_size = CSTAT_DEFAULT_MAX_CONFIG;
 	c->alpha = 0.05;
 	c->confidence = 0.95;
 	c->correction = CSTAT_CORRECTION_HOLM;
@@ -1632,13 +1633,28 @@ out_free_nodes:
 	return rc;
 }
 
-/* Reads all of fd into *data (*len bytes). @return 0 or an errno value. */
+int
+cstat_gate_config_set_max_size(cstat_gate_config *c, size_t max_bytes)
+{
+	if (!c)
+		return CSTAT_EINVAL;
+	c->max_size = max_bytes ? max_bytes : CSTAT_DEFAULT_MAX_CONFIG;
+	return 0;
+}
+
+/*
+ * Reads all of fd into *data (*len bytes), up to max bytes (EFBIG past
+ * them: cregress -config /dev/zero must end).
+ * @return 0 or an errno value.
+ */
 static int
-read_all(int fd, char **data, size_t *len)
+read_all(int fd, char **data, size_t *len, size_t max)
 {
 	size_t cap = 0;
 
 	for (;;) {
+		if (*len > max)
+			return EFBIG;
 		if (cstat__grow((void **)data, &cap, *len + 65536, 1))
 			return ENOMEM;
 		ssize_t got = read(fd, *data + *len, cap - *len);
@@ -1669,12 +1685,19 @@ cstat_gate_config_load(cstat_gate_config *c, const char *path,
 		cstat__diag_set(d, NULL, 0, 0, "open %s: %s", path, why);
 		return cstat__errno_code(err);
 	}
-	err = read_all(fd, &data, &len);
+	err = read_all(fd, &data, &len, c->max_size);
 	close(fd);
 	if (err) {
 		free(data);
 		if (err == ENOMEM)
 			return CSTAT_ENOMEM;
+		if (err == EFBIG) {
+			cstat__diag_set(
+				d, NULL, 0, 0,
+				"read %s: file too large (over %zu bytes)",
+				path, c->max_size);
+			return CSTAT_EIO;
+		}
 		cstat__errno_text(err, why, sizeof(why));
 		cstat__diag_set(d, NULL, 0, 0, "read %s: %s", path, why);
 		return cstat__errno_code(err);

@@ -53,6 +53,7 @@ struct cstat__noise {
 };
 
 struct cstat_gate_config {
+	size_t max_size;	/* the largest file load() reads */
 	double alpha;		/* default 0.05 */
 	double confidence;	/* default 0.95 */
 	int correction;		/* enum cstat_correction; default holm */

@@ -7,11 +7,13 @@
  * the tokenizer to the end, which ends parsing.  Offsets are bytes of the
  * query and count the spaces before a token, as benchstat's do.
  */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
+#include "linre.h"
 
 enum {
 	TOK_EOF = 0,
@@ -732,11 +734,23 @@ regexp_tok(struct parser *p, size_t i, size_t *pos)
 	struct cstat__buf posix = {0};
 	regex_t re;
 	bool ok = translate_re(p->word.data, p->word.len, &posix, &why);
+	/*
+	 * regcomp decides which patterns are valid, as it always has; our
+	 * own engine (linre.h) matches them in linear time.
+	 */
 	if (ok && regcomp(&re, posix.data, REG_EXTENDED | REG_NOSUB) != 0) {
 		ok = false;
 		why = "invalid regexp";
 	} else if (ok) {
+		struct cstat__re *lin;
+		int rc = cstat__re_compile(posix.data, &lin);
 		regfree(&re);
+		cstat__re_free(lin);
+		if (rc) {
+			ok = false;
+			why = rc == CSTAT_ENOMEM ? "out of memory"
+						 : "regexp too large";
+		}
 	}
 	cstat__buf_release(&posix);
 	if (!ok) {
@@ -829,11 +843,8 @@ mk_match(struct parser *p, size_t off, const char *key, struct tok val)
 	if (val.kind == TOK_REGEXP) {
 		struct cstat__buf posix = {0};
 		const char *why;
-		n->re = malloc(sizeof(*n->re));
-		if (!n->re ||
-		    !translate_re(val.text, strlen(val.text), &posix, &why) ||
-		    regcomp(n->re, posix.data, REG_EXTENDED | REG_NOSUB)) {
-			free(n->re);
+		if (!translate_re(val.text, strlen(val.text), &posix, &why) ||
+		    cstat__re_compile(posix.data, &n->re)) {
 			n->re = NULL;
 			p->nomem = true;
 		}
@@ -1068,9 +1079,6 @@ cstat__filter_free(struct cstat__fnode *n)
 	free(n->kids);
 	free(n->key);
 	free(n->literal);
-	if (n->re) {
-		regfree(n->re);
-		free(n->re);
-	}
+	cstat__re_free(n->re);
 	free(n);
 }

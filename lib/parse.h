@@ -12,7 +12,6 @@
 #ifndef CSTAT_PARSE_H
 #define CSTAT_PARSE_H
 
-#include <regex.h>
 #include <stddef.h>
 
 #include "cstat-private.h"
@@ -67,14 +66,16 @@ enum cstat__fkind {
 	CSTAT__FN_MATCH
 };
 
+struct cstat__re;
+
 struct cstat__fnode {
 	enum cstat__fkind kind;
 	struct cstat__fnode **kids;
 	size_t nkids;
-	char *key;     /* FN_MATCH */
-	char *literal; /* FN_MATCH with a literal value */
-	regex_t *re;   /* FN_MATCH with a regexp (unanchored) */
-	size_t off;    /* the key's byte offset, for errors */
+	char *key;	      /* FN_MATCH */
+	char *literal;	      /* FN_MATCH with a literal value */
+	struct cstat__re *re; /* FN_MATCH with a regexp (unanchored) */
+	size_t off;	      /* the key's byte offset, for errors */
 };
 
 /*

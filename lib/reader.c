@@ -65,6 +65,9 @@ struct cstat_reader {
 	bool warned_empty;
 	char *buf;
 	size_t buf_len, buf_cap, buf_pos;
+	/* The ceilings (cstat_reader_set_limits()) and what the format was
+	 * fed of this input. */
+	size_t max_line, max_input, fed;
 	char *path;
 	char *label;
 	unsigned long line;
@@ -114,6 +117,8 @@ cstat_reader_new(cstat_reader **out)
 	if (!r)
 		return CSTAT_ENOMEM;
 	r->fd = -1;
+	r->max_line = CSTAT_DEFAULT_MAX_LINE;
+	r->max_input = CSTAT_DEFAULT_MAX_INPUT;
 	cstat__arena_init(&r->arena);
 	if (cstat__strtab_init(&r->strs)) {
 		free(r);
@@ -185,6 +190,7 @@ reader_reset(cstat_reader *r, const char *path, const char *label)
 	r->buf_len = r->buf_pos = 0;
 	r->npending = r->pending_pos = 0;
 	r->fed_end = false;
+	r->fed = 0;
 	r->results = 0;
 	r->warned_empty = false;
 	r->is_open = true;
@@ -293,6 +299,15 @@ fill(cstat_reader *r, struct cstat_diag *d)
 	return 0;
 }
 
+/* The error for a line over the ceiling: the input ends there. */
+static int
+line_too_long(cstat_reader *r, struct cstat_diag *d)
+{
+	cstat__diag_set(d, r->label, r->line + 1, 0,
+			"line too long (over %zu bytes)", r->max_line);
+	return CSTAT_EIO;
+}
+
 /*
  * Makes the next line available as [*line, *line + *len) without its
  * newline or a trailing carriage return (as bufio.ScanLines).
@@ -321,6 +336,8 @@ next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 		const char *nl = avail ? memchr(p, '\n', avail) : NULL;
 		if (nl || (r->eof && avail)) {
 			size_t n = nl ? (size_t)(nl - p) : avail;
+			if (n > r->max_line)
+				return line_too_long(r, d);
 			r->buf_pos += nl ? n + 1 : n;
 			*line = p;
 			*len = n && p[n - 1] == '\r' ? n - 1 : n;
@@ -328,6 +345,10 @@ next_line(cstat_reader *r, const char **line, size_t *len, struct cstat_diag *d)
 		}
 		if (r->eof)
 			return 0;
+		/* Lines of any length, up to a ceiling: never until the
+		 * machine runs out (cstat /dev/zero). */
+		if (avail > r->max_line)
+			return line_too_long(r, d);
 		rc = fill(r, d);
 		if (rc)
 			return rc;
@@ -1086,6 +1107,14 @@ feed_format(cstat_reader *r, struct cstat_diag *d)
 			continue;
 		if (len == 0)
 			r->fed_end = true;
+		/* Formats may keep the whole input (JSON): bound it. */
+		r->fed += len;
+		if (!r->mem && r->fed > r->max_input) {
+			cstat__diag_set(d, r->label, 0, 0,
+					"%s: input too large (over %zu bytes)",
+					r->label, r->max_input);
+			return CSTAT_EIO;
+		}
 		rc = r->fmt->feed(r->fmt_state, r->q, len ? data : NULL, len);
 		if (rc)
 			return rc;
@@ -1354,6 +1383,16 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 			continue;
 		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
 	}
+}
+
+int
+cstat_reader_set_limits(cstat_reader *r, size_t max_line, size_t max_input)
+{
+	if (!r)
+		return CSTAT_EINVAL;
+	r->max_line = max_line ? max_line : CSTAT_DEFAULT_MAX_LINE;
+	r->max_input = max_input ? max_input : CSTAT_DEFAULT_MAX_INPUT;
+	return 0;
 }
 
 int

@@ -323,6 +323,56 @@ test_reader_next_reads_lines_longer_than_64k(void **state)
 	free(text);
 }
 
+/*
+ * A line over the ceiling ends the input (docs/security.md, "Inputs"):
+ * lines before it are read, the error names the line, nothing follows.
+ * A line of exactly the ceiling is read.
+ */
+static void
+test_reader_next_stops_at_the_line_ceiling(void **state)
+{
+	(void)state;
+	/* Line 2 is "Benchmark" and 5,000 x's: 5,009 bytes; then a line
+	 * longer than the 256 KiB read chunk, unfinished. */
+	size_t n = 5000, big = 300000;
+	char *text = malloc(64 + n + big);
+	if (!text)
+		fail();
+	strcpy(text, "BenchmarkA 1 5 ns/op\nBenchmark");
+	size_t at = strlen(text);
+	for (size_t i = 0; i < n; i++)
+		text[at++] = 'x';
+	strcpy(text + at, " 1 5 ns/op\n");
+	at += strlen(text + at);
+	for (size_t i = 0; i < big; i++)
+		text[at++] = 'y';
+	char *path = temp_file(text, at);
+	cstat_reader *r;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	/* 5,019 bytes (the whole line 2) fit exactly. */
+	assert_int_equal(cstat_reader_set_limits(r, n + 19, 0), 0);
+	assert_int_equal(cstat_reader_open(r, path, NULL, &d), 0);
+	next_result(r);
+	assert_int_equal(next_result(r)->name_len, n);
+	const struct cstat_result *res;
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_EIO);
+	assert_int_equal(d.line, 3);
+	assert_string_equal(d.message, "line too long (over 5019 bytes)");
+	/* One byte less: line 2 is over. */
+	assert_int_equal(cstat_reader_set_limits(r, n + 18, 0), 0);
+	assert_int_equal(cstat_reader_open(r, path, NULL, &d), 0);
+	next_result(r);
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_EIO);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(cstat_reader_set_limits(NULL, 1, 1), CSTAT_EINVAL);
+	cstat_reader_free(r);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
 static void
 test_reader_next_crosses_buffer_boundaries(void **state)
 {
@@ -467,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_reader_next_splits_on_unicode_space),
 		cmocka_unit_test(test_reader_next_keeps_overlong_space_in_name),
 		cmocka_unit_test(test_reader_next_reads_lines_longer_than_64k),
+		cmocka_unit_test(test_reader_next_stops_at_the_line_ceiling),
 		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
 		cmocka_unit_test(test_reader_open_reports_missing_file),
 		cmocka_unit_test(test_reader_next_reports_directory),

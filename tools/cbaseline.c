@@ -130,6 +130,10 @@ read_run(char **args, int n, bool first_only, cstat_run **out)
 		rc = cstat_reader_new(&r);
 	if (!rc)
 		rc = cstat_run_new(&run);
+	if (!rc && cli_reader_limits(PROG, r, NULL)) {
+		rc = CSTAT_EINVAL;
+		told = true;
+	}
 	for (size_t i = 0; !rc && i < cstat_inputs_count(in); i++) {
 		const struct cstat_input *inp = cstat_inputs_get(in, i);
 		const struct cstat_result *res;

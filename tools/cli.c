@@ -220,3 +220,47 @@ cli_print_input_formats(void *fp)
 			cstat_input_format_title(i));
 	fputc('\n', out);
 }
+
+/* A byte count: digits and an optional K, M or G (powers of 1024). */
+static bool
+parse_bytes(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
+		end++;
+	if (errno || *end || v == 0 || v > (SIZE_MAX >> shift))
+		return false;
+	*out = (size_t)(v << shift);
+	return true;
+}
+
+int
+cli_reader_limits(const char *prog, struct cstat_reader *r, size_t *max_input)
+{
+	static const char *const names[] = {"CSTAT_MAX_LINE",
+					    "CSTAT_MAX_INPUT"};
+	size_t v[2] = {0, 0};
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *e = getenv(names[i]);
+		if (e && *e && !parse_bytes(e, &v[i])) {
+			fprintf(stderr,
+				"%s: %s must be a number of bytes, with an "
+				"optional K, M or G\n",
+				prog, names[i]);
+			return 2;
+		}
+	}
+	if (max_input)
+		*max_input = v[1];
+	if (r)
+		cstat_reader_set_limits(r, v[0], v[1]);
+	return 0;
+}

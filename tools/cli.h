@@ -80,6 +80,16 @@ int cli_input_format(const char *prog, cstat_inputs *in, const char *name);
 /* Prints the input formats, a line each, for a usage text. */
 void cli_print_input_formats(void *fp);
 
+/*
+ * Sets r's ceilings from the environment (CSTAT_MAX_LINE, CSTAT_MAX_INPUT:
+ * bytes, with an optional K, M or G; unset keeps the library's defaults)
+ * and stores CSTAT_MAX_INPUT in *max_input (0 when unset) when max_input
+ * is not NULL.  r may be NULL.  @return 0, or 2 after saying what is wrong.
+ */
+struct cstat_reader;
+int cli_reader_limits(const char *prog, struct cstat_reader *r,
+		      size_t *max_input);
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

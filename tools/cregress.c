@@ -467,6 +467,10 @@ cregress_tool_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
 		return 2;
 	}
+	size_t max_input;
+	if (cli_reader_limits(PROG, NULL, &max_input))
+		goto out;
+	cstat_gate_config_set_max_size(gc, max_input);
 	if (config) {
 		rc = cstat_gate_config_load(gc, config, &d);
 		if (rc) {
@@ -506,7 +510,8 @@ cregress_tool_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		goto out;
 	}
-	if (cli_input_format(PROG, inputs, input_format))
+	if (cli_input_format(PROG, inputs, input_format) ||
+	    cli_reader_limits(PROG, reader, NULL))
 		goto out;
 	if (aa) {
 		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))

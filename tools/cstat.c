@@ -201,6 +201,8 @@ cstat_tool_main(int argc, char **argv)
 		goto out;
 	}
 	status = cli_input_format(PROG, inputs, input_format);
+	if (!status)
+		status = cli_reader_limits(PROG, reader, NULL);
 	if (status)
 		goto out;
 	rc = cstat_builder_read(builder, reader, inputs, read_threads(),
