@@ -26,7 +26,8 @@ def run(exe, args, cwd, env=None):
     e.update(env or {})
     p = subprocess.run([exe] + args, cwd=cwd, capture_output=True,
                        timeout=120, env=e)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
+    return (p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
+            p.stderr.decode("utf-8", "surrogateescape"))
 
 
 def cb(args, cwd, env=None):
@@ -273,6 +274,33 @@ def test_usage(d):
                                        "b.json")), "-store path")
     rc, out, err = cb(["list"], d, {"CSTAT_STORE": "elsewhere"})
     expect("baseline  b" in out, "CSTAT_STORE")
+
+
+def test_invalid_utf8(d):
+    # Names, configuration and metadata with bytes that are not UTF-8 are
+    # stored as U+FFFD, so a strict JSON reader (Python's) reads the files.
+    with open(os.path.join(d, "bad.txt"), "wb") as f:
+        f.write(b"goos: linux\nbad\xfekey: v\xff\n")
+        for v in (10, 11, 12):
+            f.write(b"BenchmarkBad\xffName-8 1000 %d ns/op\n" % v)
+            f.write(b"BenchmarkCut\xe2\x82-8 1000 %d ns/op\n" % v)
+    env = {"GITHUB_SHA": "feedbeef", "GITHUB_REF_NAME": "br\udcffanch"}
+    expect(cb(["save", "-m", "who=x\udcfe", "main", "bad.txt"], d)[0] == 0,
+           "save")
+    expect(cb(["record", "main", "bad.txt"], d, env)[0] == 0, "record")
+    path = os.path.join(d, ".cstat", "baselines", "main.json")
+    doc = json.load(open(path, encoding="utf-8"))
+    names = [b["name"] for g in doc["groups"] for b in g["benchmarks"]]
+    expect(names == ["Bad\ufffdName-8", "Cut\ufffd\ufffd-8"], names)
+    expect(["bad\ufffdkey", "v\ufffd"] in doc["groups"][0]["config"],
+           doc["groups"][0]["config"])
+    expect(doc["meta"] == {"who": "x\ufffd"}, doc["meta"])
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    recs = [json.loads(l) for l in open(h, encoding="utf-8")]
+    expect(recs[0]["branch"] == "br\ufffdanch", recs[0]["branch"])
+    # The repaired file is still a baseline.
+    rc, out, err = cb(["show", "main"], d)
+    expect(rc == 0 and "Bad\ufffdName-8" in out, out + err)
 
 
 def main():
