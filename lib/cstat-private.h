@@ -222,6 +222,14 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 int cstat__json_quote(struct cstat__buf *b, const char *s, size_t len);
 
 /*
+ * Whether a CSV field of s would start a formula in a spreadsheet: s
+ * starts with '=', '+', '-', '@', a tab or a CR (OWASP's list) and is not
+ * a plain number such as "-0.5" or "-12.34%".  Such a field is written
+ * quoted with a "'" before s, which spreadsheets show as text.
+ */
+bool cstat__csv_formula(const char *s);
+
+/*
  * Appends s[0..len) to b with every byte that is not valid UTF-8 replaced
  * by U+FFFD (b->data stays NULL if nothing was added).
  * @return 0 or CSTAT_ENOMEM.

@@ -736,6 +736,36 @@ cstat__md_escape(char ch)
 	}
 }
 
+/* Whether s is a plain decimal number, maybe signed, maybe a percentage. */
+static bool
+plain_number(const char *s)
+{
+	size_t digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; (*s >= '0' && *s <= '9') || *s == '.'; s++)
+		digits += *s != '.';
+	if (digits && (*s == 'e' || *s == 'E')) {
+		s += (s[1] == '+' || s[1] == '-') ? 2 : 1;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == '%')
+		s++;
+	return digits > 0 && *s == '\0';
+}
+
+bool
+cstat__csv_formula(const char *s)
+{
+	if (!strchr("=+-@\t\r", s[0]) || s[0] == '\0')
+		return false;
+	return !plain_number(s);
+}
+
 int
 cstat__utf8_repair(struct cstat__buf *b, const char *s, size_t len)
 {

@@ -303,6 +303,43 @@ def test_invalid_utf8(d):
     expect(rc == 0 and "Bad\ufffdName-8" in out, out + err)
 
 
+def test_csv_formula(d):
+    # Text cells a spreadsheet would run as formulas get a "'" and quotes
+    # (OWASP's advice); numbers, deltas and a name that is a plain number
+    # stay as benchstat writes them.
+    import csv
+    import io
+    names = ["=cmd|'/Ccalc'!A0", "+x", "@SUM(1)", "-y", "-5", "Plain"]
+    for f, scale in (("old.csv.txt", 1.0), ("new.csv.txt", 0.8)):
+        with open(os.path.join(d, f), "w") as out:
+            for n in names:
+                for v in range(10, 18):
+                    out.write("Benchmark%s 1000 %g ns/op\n" % (n, v * scale))
+    rc, out, err = run(CSTAT, ["-format", "csv", "old.csv.txt",
+                               "new.csv.txt"], d)
+    expect(rc == 0, err)
+    for n in names[:4]:
+        expect('"\'%s"' % n in out, "cstat csv %s:\n%s" % (n, out))
+    rows = {r[0]: r for r in csv.reader(io.StringIO(out)) if r}
+    expect(rows["-5"][5] == "-20.00%" and rows["Plain"][5] == "-20.00%",
+           "numbers changed:\n%s" % out)
+    expect("'=cmd|'/Ccalc'!A0" in rows, "field %r" % list(rows))
+    env = {"GITHUB_SHA": "-abc", "GITHUB_REF_NAME":
+           '=HYPERLINK("http://x","y")'}
+    for f in ("old.csv.txt", "new.csv.txt"):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    rc, out, err = cb(["export", "-format", "csv", "main"], d)
+    expect(rc == 0, err)
+    recs = list(csv.DictReader(io.StringIO(out)))
+    expect(len(recs) == 2 * len(names), out)
+    for r in recs:
+        expect(r["branch"] == '\'=HYPERLINK("http://x","y")' and
+               r["commit"] == "'-abc", "branch/commit %r" % r)
+        want = r["benchmark"].lstrip("'")
+        expect(r["benchmark"] == ("'" + want if want in names[:4]
+                                  else want), "benchmark %r" % r)
+
+
 def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])
