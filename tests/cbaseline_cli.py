@@ -301,6 +301,11 @@ def test_invalid_utf8(d):
     # The repaired file is still a baseline.
     rc, out, err = cb(["show", "main"], d)
     expect(rc == 0 and "Bad\ufffdName-8" in out, out + err)
+    # The exports are UTF-8 too (a lone surrogate here is a raw byte).
+    for fmt in ("json", "html", "csv"):
+        rc, out, err = cb(["export", "-format", fmt, "main"], d)
+        expect(rc == 0 and "Bad\ufffdName-8" in out, fmt + err)
+        out.encode("utf-8")
 
 
 def test_csv_formula(d):
