@@ -222,6 +222,31 @@ void cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
 int cstat__json_quote(struct cstat__buf *b, const char *s, size_t len);
 
 /*
+ * Whether a CSV field of s would start a formula in a spreadsheet: s
+ * starts with '=', '+', '-', '@', a tab or a CR (OWASP's list) and is not
+ * a plain number such as "-0.5" or "-12.34%".  Such a field is written
+ * quoted with a "'" before s, which spreadsheets show as text.
+ */
+bool cstat__csv_formula(const char *s);
+
+/*
+ * Appends s[0..len) to b with every byte that is not valid UTF-8 replaced
+ * by U+FFFD (b->data stays NULL if nothing was added).
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__utf8_repair(struct cstat__buf *b, const char *s, size_t len);
+
+struct cJSON;
+
+/*
+ * A cJSON string item for s quoted by cstat__json_quote() (a raw item):
+ * cJSON_CreateString() copies bytes that are not UTF-8 as they are, and a
+ * benchmark name can hold any bytes, so every writer of JSON uses this.
+ * @return the item, or NULL when out of memory.
+ */
+struct cJSON *cstat__json_string(const char *s);
+
+/*
  * Copies src into dst (size bytes, NUL included), cut short as snprintf
  * would cut it.  Renderers compose into a local buffer whose bound the
  * compiler can see, then copy.  @return strlen(src).

@@ -345,6 +345,11 @@ put(struct wr *w, const char *s)
 			if (c >= 0x80)
 				n = cstat__utf8_decode(p + i, len - i, &c);
 			rep = esc_xml(w->esc == ESC_XML_ATTR, c, n);
+		} else if (c >= 0x80) {
+			/* Bytes that are not UTF-8 end a GFM table on
+			 * GitHub: they become U+FFFD like Go's strings. */
+			n = cstat__utf8_decode(p + i, len - i, &c);
+			rep = c == 0xfffd && n == 1 ? "\xef\xbf\xbd" : NULL;
 		} else {
 			rep = esc_ascii(w->esc, s[i]);
 		}
@@ -1190,27 +1195,10 @@ add_count(cJSON *o, const char *key, size_t n)
 	return add(o, key, cJSON_CreateRaw(num));
 }
 
-/*
- * A JSON string of s, quoted by cstat__json_quote(): cJSON would copy bytes
- * that are not UTF-8 as they are, and a benchmark name can hold any bytes.
- */
-static cJSON *
-create_utf8(const char *s)
-{
-	struct cstat__buf b = {0};
-	cJSON *item = NULL;
-
-	if (cstat__json_quote(&b, s, strlen(s)) == 0 &&
-	    cstat__buf_addc(&b, '\0') == 0)
-		item = cJSON_CreateRaw(b.data);
-	cstat__buf_release(&b);
-	return item;
-}
-
 static bool
 add_str(cJSON *o, const char *key, const char *s)
 {
-	return add(o, key, s ? create_utf8(s) : cJSON_CreateNull());
+	return add(o, key, s ? cstat__json_string(s) : cJSON_CreateNull());
 }
 
 static bool

@@ -403,18 +403,23 @@ meta(const struct cstat__history *h, size_t run, const char *key)
 
 /* ------------------------------------------------------------------------
  * CSV: one record per run, benchmark and unit, fields quoted as RFC 4180
- * says (when they hold a comma, a quote or a line break).
+ * says (when they hold a comma, a quote or a line break), and a text field
+ * that a spreadsheet would take for a formula quoted with a "'" before it
+ * (cstat__csv_formula()).
  */
 static void
 csv_field(struct writer *w, const char *s, bool first)
 {
+	bool formula = cstat__csv_formula(s);
+
 	if (!first)
 		w_add(w, ",", 1);
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		w_adds(w, s);
 		return;
 	}
-	w_add(w, "\"", 1);
+	/* A name or branch such as "=HYPERLINK(...)" must stay text. */
+	w_add(w, formula ? "\"'" : "\"", formula ? 2 : 1);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
 		w_add(w, s, (size_t)(q - s) + 1);
 		w_add(w, "\"", 1);

@@ -2,9 +2,13 @@
  * render-csv.c - benchstat's CSV output (benchtab Table.ToCSV).
  *
  * Records follow Go's encoding/csv: a field is quoted when it holds a comma,
- * a quote or a line break, or starts with a space.  Warnings go to a second
- * stream as spreadsheet references ("D7: message") so the CSV itself stays
- * a clean grid.
+ * a quote or a line break, or starts with a space.  A name, label or
+ * configuration value that a spreadsheet would take for a formula ("=",
+ * "+", "-", "@", a tab or a CR first, and not a plain number) is written
+ * quoted with a "'" before it, as OWASP recommends; numbers, deltas such
+ * as "-12.34%" and our own words stay as benchstat writes them.  Warnings go to
+ * a second stream as spreadsheet references ("D7: message") so the CSV itself
+ * stays a clean grid.
  */
 #include <math.h>
 #include <stdio.h>
@@ -60,19 +64,22 @@ needs_quotes(const char *s, size_t len)
 	return starts_with_space(s, len);
 }
 
+/* Adds a field; a text one (label) that would start a formula in a
+ * spreadsheet is quoted with a "'" before it. */
 static void
-field(struct csv *c, const char *s)
+field_as(struct csv *c, const char *s, bool label)
 {
 	size_t len = strlen(s);
+	bool formula = label && cstat__csv_formula(s);
 
 	if (c->nfields++ && cstat__buf_addc(&c->line, ','))
 		c->err = CSTAT_ENOMEM;
-	if (!needs_quotes(s, len)) {
+	if (!formula && !needs_quotes(s, len)) {
 		if (cstat__buf_add(&c->line, s, len))
 			c->err = CSTAT_ENOMEM;
 		return;
 	}
-	if (cstat__buf_addc(&c->line, '"'))
+	if (cstat__buf_adds(&c->line, formula ? "\"'" : "\""))
 		c->err = CSTAT_ENOMEM;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"' && cstat__buf_addc(&c->line, '"'))
@@ -82,6 +89,20 @@ field(struct csv *c, const char *s)
 	}
 	if (cstat__buf_addc(&c->line, '"'))
 		c->err = CSTAT_ENOMEM;
+}
+
+/* Adds a field of ours or a number, as benchstat writes it. */
+static void
+field(struct csv *c, const char *s)
+{
+	field_as(c, s, false);
+}
+
+/* Adds a name, label or configuration value from the input. */
+static void
+label(struct csv *c, const char *s)
+{
+	field_as(c, s, true);
 }
 
 static void
@@ -142,7 +163,7 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	for (size_t f = 0; f < t->ncol_fields; f++) {
 		for (size_t e = 0; e < tb->ncols; e++) {
 			clear_to(c, start_col(t, e));
-			field(c,
+			label(c,
 			      cstat__tstr(
 				      t, tb->col_vals[e * t->ncol_fields + f]));
 		}
@@ -151,7 +172,7 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	}
 	for (size_t e = 0; e < tb->ncols; e++) {
 		clear_to(c, start_col(t, e));
-		field(c, cstat__tstr(t, tb->unit));
+		label(c, cstat__tstr(t, tb->unit));
 		field(c, "CI");
 		for (size_t k = 0; k < t->nstats; k++)
 			field(c, t->stats[k].name);
@@ -163,7 +184,7 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	emit(c);
 	for (size_t r = 0; r < tb->nrows; r++) {
 		const struct cstat__cell *base = &tb->cells[r * tb->ncols];
-		field(c, cstat__tstr(t, tb->row_labels[r]));
+		label(c, cstat__tstr(t, tb->row_labels[r]));
 		for (size_t e = 0; e < tb->ncols; e++) {
 			const struct cstat__cell *cell =
 				&tb->cells[r * tb->ncols + e];
@@ -246,7 +267,7 @@ cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
 				c.err = CSTAT_ENOMEM;
 				break;
 			}
-			field(&c, b.data);
+			label(&c, b.data);
 			emit(&c);
 			cstat__buf_release(&b);
 		}

@@ -63,21 +63,36 @@ emit(struct md *m)
 	m->line.len = 0;
 }
 
-/* Adds s escaped as Markdown text. */
+/*
+ * Adds s escaped as Markdown text.  A byte that is not UTF-8 becomes
+ * U+FFFD: GitHub renders a table with one as a paragraph from that row on.
+ */
 static void
 add_esc(struct md *m, const char *s)
 {
-	size_t run = 0, i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), run = 0, i = 0;
 
-	for (i = 0; s[i]; i++) {
-		const char *rep = cstat__md_escape(s[i]);
-		if (!rep)
-			continue;
-		add(m, s + run, i - run);
-		adds(m, rep);
-		run = i + 1;
+	while (i < len) {
+		const char *rep = NULL;
+		unsigned long c = 0;
+		size_t n = 1;
+
+		if (p[i] >= 0x80) {
+			n = cstat__utf8_decode(p + i, len - i, &c);
+			if (c == 0xfffd && n == 1)
+				rep = "\xef\xbf\xbd";
+		} else {
+			rep = cstat__md_escape(s[i]);
+		}
+		if (rep) {
+			add(m, s + run, i - run);
+			adds(m, rep);
+			run = i + n;
+		}
+		i += n;
 	}
-	add(m, s + run, i - run);
+	add(m, s + run, len - run);
 }
 
 /*

@@ -739,6 +739,73 @@ cstat__md_escape(char ch)
 	}
 }
 
+/* Whether s is a plain decimal number, maybe signed, maybe a percentage. */
+static bool
+plain_number(const char *s)
+{
+	size_t digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; (*s >= '0' && *s <= '9') || *s == '.'; s++)
+		digits += *s != '.';
+	if (digits && (*s == 'e' || *s == 'E')) {
+		s += (s[1] == '+' || s[1] == '-') ? 2 : 1;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == '%')
+		s++;
+	return digits > 0 && *s == '\0';
+}
+
+bool
+cstat__csv_formula(const char *s)
+{
+	if (!strchr("=+-@\t\r", s[0]) || s[0] == '\0')
+		return false;
+	return !plain_number(s);
+}
+
+int
+cstat__utf8_repair(struct cstat__buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	int rc = 0;
+
+	while (i < len) {
+		unsigned long c = 0;
+		size_t n = 1;
+
+		if (p[i] >= 0x80)
+			n = cstat__utf8_decode(p + i, len - i, &c);
+		if (p[i] >= 0x80 && c == 0xfffd && n == 1) {
+			rc |= cstat__buf_add(b, s + run, i - run);
+			rc |= cstat__buf_add(b, "\xef\xbf\xbd", 3);
+			run = i + 1;
+		}
+		i += n;
+	}
+	rc |= cstat__buf_add(b, s + run, len - run);
+	return rc ? CSTAT_ENOMEM : 0;
+}
+
+cJSON *
+cstat__json_string(const char *s)
+{
+	struct cstat__buf b = {0};
+	cJSON *item = NULL;
+
+	if (cstat__json_quote(&b, s, strlen(s)) == 0 &&
+	    cstat__buf_addc(&b, '\0') == 0)
+		item = cJSON_CreateRaw(b.data);
+	cstat__buf_release(&b);
+	return item;
+}
+
 size_t
 cstat__strlcpy(char *dst, const char *src, size_t size)
 {

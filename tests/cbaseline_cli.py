@@ -27,7 +27,8 @@ def run(exe, args, cwd, env=None):
     e.update(env or {})
     p = subprocess.run([exe] + args, cwd=cwd, capture_output=True,
                        timeout=120, env=e)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
+    return (p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
+            p.stderr.decode("utf-8", "surrogateescape"))
 
 
 def cb(args, cwd, env=None):
@@ -506,6 +507,75 @@ def test_disk_full(d):
                "temporary files left")
     finally:
         subprocess.run(["umount", mnt])
+
+
+def test_invalid_utf8(d):
+    # Names, configuration and metadata with bytes that are not UTF-8 are
+    # stored as U+FFFD, so a strict JSON reader (Python's) reads the files.
+    with open(os.path.join(d, "bad.txt"), "wb") as f:
+        f.write(b"goos: linux\nbad\xfekey: v\xff\n")
+        for v in (10, 11, 12):
+            f.write(b"BenchmarkBad\xffName-8 1000 %d ns/op\n" % v)
+            f.write(b"BenchmarkCut\xe2\x82-8 1000 %d ns/op\n" % v)
+    env = {"GITHUB_SHA": "feedbeef", "GITHUB_REF_NAME": "br\udcffanch"}
+    expect(cb(["save", "-m", "who=x\udcfe", "main", "bad.txt"], d)[0] == 0,
+           "save")
+    expect(cb(["record", "main", "bad.txt"], d, env)[0] == 0, "record")
+    path = os.path.join(d, ".cstat", "baselines", "main.json")
+    doc = json.load(open(path, encoding="utf-8"))
+    names = [b["name"] for g in doc["groups"] for b in g["benchmarks"]]
+    expect(names == ["Bad\ufffdName-8", "Cut\ufffd\ufffd-8"], names)
+    expect(["bad\ufffdkey", "v\ufffd"] in doc["groups"][0]["config"],
+           doc["groups"][0]["config"])
+    expect(doc["meta"] == {"who": "x\ufffd"}, doc["meta"])
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    recs = [json.loads(l) for l in open(h, encoding="utf-8")]
+    expect(recs[0]["branch"] == "br\ufffdanch", recs[0]["branch"])
+    # The repaired file is still a baseline.
+    rc, out, err = cb(["show", "main"], d)
+    expect(rc == 0 and "Bad\ufffdName-8" in out, out + err)
+    # The exports are UTF-8 too (a lone surrogate here is a raw byte).
+    for fmt in ("json", "html", "csv"):
+        rc, out, err = cb(["export", "-format", fmt, "main"], d)
+        expect(rc == 0 and "Bad\ufffdName-8" in out, fmt + err)
+        out.encode("utf-8")
+
+
+def test_csv_formula(d):
+    # Text cells a spreadsheet would run as formulas get a "'" and quotes
+    # (OWASP's advice); numbers, deltas and a name that is a plain number
+    # stay as benchstat writes them.
+    import csv
+    import io
+    names = ["=cmd|'/Ccalc'!A0", "+x", "@SUM(1)", "-y", "-5", "Plain"]
+    for f, scale in (("old.csv.txt", 1.0), ("new.csv.txt", 0.8)):
+        with open(os.path.join(d, f), "w") as out:
+            for n in names:
+                for v in range(10, 18):
+                    out.write("Benchmark%s 1000 %g ns/op\n" % (n, v * scale))
+    rc, out, err = run(CSTAT, ["-format", "csv", "old.csv.txt",
+                               "new.csv.txt"], d)
+    expect(rc == 0, err)
+    for n in names[:4]:
+        expect('"\'%s"' % n in out, "cstat csv %s:\n%s" % (n, out))
+    rows = {r[0]: r for r in csv.reader(io.StringIO(out)) if r}
+    expect(rows["-5"][5] == "-20.00%" and rows["Plain"][5] == "-20.00%",
+           "numbers changed:\n%s" % out)
+    expect("'=cmd|'/Ccalc'!A0" in rows, "field %r" % list(rows))
+    env = {"GITHUB_SHA": "-abc", "GITHUB_REF_NAME":
+           '=HYPERLINK("http://x","y")'}
+    for f in ("old.csv.txt", "new.csv.txt"):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    rc, out, err = cb(["export", "-format", "csv", "main"], d)
+    expect(rc == 0, err)
+    recs = list(csv.DictReader(io.StringIO(out)))
+    expect(len(recs) == 2 * len(names), out)
+    for r in recs:
+        expect(r["branch"] == '\'=HYPERLINK("http://x","y")' and
+               r["commit"] == "'-abc", "branch/commit %r" % r)
+        want = r["benchmark"].lstrip("'")
+        expect(r["benchmark"] == ("'" + want if want in names[:4]
+                                  else want), "benchmark %r" % r)
 
 
 def main():

@@ -7,6 +7,9 @@ cstat -format json names it (so escaped pipes and other characters come
 through as text), the same number of cells in every row, and no raw HTML
 from a name.
 
+Names with bytes that are not UTF-8 (testdata/gfm/invalid-utf8) must come
+through as U+FFFD, as in the JSON, without ending the table.
+
 usage: gfm.py CSTAT CREGRESS CONFORMANCE_DIR CREGRESS_DATA CASE
 Exits 77 (skipped) when cmark-gfm is not installed.
 """
@@ -43,10 +46,12 @@ class Tables(html.parser.HTMLParser):
 
 
 def render(md):
-    p = subprocess.run(["cmark-gfm", "-e", "table"], input=md.encode(),
+    # Bytes that are not UTF-8 go to cmark-gfm as they are.
+    p = subprocess.run(["cmark-gfm", "-e", "table"],
+                       input=md.encode("utf-8", "surrogateescape"),
                        capture_output=True, check=True)
     t = Tables()
-    t.feed(p.stdout.decode())
+    t.feed(p.stdout.decode("utf-8", "replace"))
     return t
 
 
@@ -65,7 +70,8 @@ def main():
 
     def run(exe, extra, cwd):
         return subprocess.run([os.path.abspath(exe)] + extra, cwd=cwd,
-                              capture_output=True).stdout.decode()
+                              capture_output=True).stdout.decode(
+                                  "utf-8", "surrogateescape")
 
     doc = json.loads(run(cstat, ["-format", "json"] + args, cdir))
     page = render(run(cstat, ["-format", "markdown", "-stats", "mean"] +
@@ -91,6 +97,24 @@ def main():
     full = page.tables[-1]
     expect([r[0] for r in full[1:]] ==
            [c["name"] for c in rep["comparisons"]], "cregress details")
+    # Every output meant for a browser or a parser is UTF-8, whatever
+    # bytes the names hold.
+    for exe, fmt, a, cwd in [(cstat, "html", args, cdir),
+                             (cstat, "json", args, cdir),
+                             (cstat, "markdown", args, cdir),
+                             (cregress, "json", ["base.txt", "new.txt"], cdata),
+                             (cregress, "markdown", ["base.txt", "new.txt"],
+                              cdata),
+                             (cregress, "junit", ["base.txt", "new.txt"],
+                              cdata),
+                             (cregress, "github", ["base.txt", "new.txt"],
+                              cdata)]:
+        out = subprocess.run([os.path.abspath(exe), "-format", fmt] + a,
+                             cwd=cwd, capture_output=True).stdout
+        try:
+            out.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise SystemExit("%s -format %s: %s" % (exe, fmt, e))
 
 
 if __name__ == "__main__":

@@ -6,14 +6,18 @@
  * exercised; every result goes through the builder, the tables are built
  * and rendered in every format (again with -stats and -samples), and the
  * regression gate judges them (with calibration) and writes every report.  Any
- * crash, leak or sanitizer report is a finding.  tests/fuzz/replay.c runs the
+ * crash, leak or sanitizer report is a finding, and so is Markdown, HTML,
+ * JSON, JUnit or a workflow command that is not valid UTF-8 (names can hold
+ * any bytes; docs/security.md).  tests/fuzz/replay.c runs the
  * same function over the saved corpus in the normal test suite.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cstat-private.h"
 #include "cstat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +38,53 @@ read_all(cstat_reader *r, cstat_builder *b)
 		else
 			break;
 	}
+}
+
+/* Aborts unless s[0..len) is valid UTF-8. */
+static void
+expect_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long c;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		n = p[i] < 0x80 ? 1 : cstat__utf8_decode(p + i, len - i, &c);
+		if (p[i] >= 0x80 && n == 1)
+			abort();
+	}
+}
+
+/* The tables in fmt, which must be valid UTF-8. */
+static void
+tables_utf8(const cstat_tables *t, enum cstat_format fmt, FILE *sink)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	cstat_tables_write(t, fmt, m, sink);
+	if (fclose(m) == 0)
+		expect_utf8(buf, len);
+	free(buf);
+}
+
+/* The gate's report f, which must be valid UTF-8 but for the text. */
+static void
+report_utf8(cstat_gate *g, int f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	cstat_gate_write(g, f, f % 2, m);
+	if (fclose(m) == 0 && f != CSTAT_REPORT_TEXT &&
+	    f != CSTAT_REPORT_CALIBRATION)
+		expect_utf8(buf, len);
+	free(buf);
 }
 
 int
@@ -67,10 +118,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cstat_tables_set(t, "samples", "true", &sd);
 			cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink, sink);
 			cstat_tables_write(t, CSTAT_FORMAT_CSV, sink, sink);
-			cstat_tables_write(t, CSTAT_FORMAT_HTML, sink, sink);
-			cstat_tables_write(t, CSTAT_FORMAT_MARKDOWN, sink,
-					   sink);
-			cstat_tables_write(t, CSTAT_FORMAT_JSON, sink, sink);
+			tables_utf8(t, CSTAT_FORMAT_HTML, sink);
+			tables_utf8(t, CSTAT_FORMAT_MARKDOWN, sink);
+			tables_utf8(t, CSTAT_FORMAT_JSON, sink);
 		}
 		cstat_gate_config *gc = NULL;
 		cstat_gate *g = NULL;
@@ -78,7 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    cstat_gate_new(&g, t, gc, r, true) == 0 && sink) {
 			for (int f = CSTAT_REPORT_TEXT;
 			     f <= CSTAT_REPORT_CALIBRATION; f++)
-				cstat_gate_write(g, f, f % 2, sink);
+				report_utf8(g, f);
 			cstat_gate_explain(g, "*", sink);
 		}
 		cstat_gate_free(g);
