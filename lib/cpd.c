@@ -143,6 +143,9 @@
 #define CLIP 6.0
 /* The weight of the splits: see split_weight(). */
 #define WEIGHT_CAP 2.5
+/* Half the window of splits whose evidence places a change found in the
+ * middle of a segment. */
+#define PLACE_HALF 2
 /* How many noise sigmas beyond both neighbourhoods make 2 or 3 runs in a
  * row a burst. */
 #define BURST_K 2.5
@@ -560,6 +563,63 @@ test_segment(struct work *wk, struct seg *s)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Placing an accepted split. */
+
+/*
+ * Fills pp[1..len) with exp(w(u)^2 S(u)^2 / (2 L) - max), the weight of
+ * evidence for a change at u that the statistic itself gives (the scores
+ * are in noise sigmas), over every split, not only the allowed ones: the
+ * change itself can lie anywhere.
+ */
+static void
+split_evidence(const struct work *wk, size_t len, double *pp)
+{
+	double sum = 0, top = -INFINITY, l = (double)len;
+
+	for (size_t u = 1; u < len; u++) {
+		sum += wk->c[u - 1];
+		pp[u] = sum * sum * wk->w[u] * wk->w[u] / (2 * l);
+		if (pp[u] > top)
+			top = pp[u];
+	}
+	for (size_t u = 1; u < len; u++)
+		pp[u] = exp(pp[u] - top);
+}
+
+/*
+ * The run where the accepted change of segment s is reported (absolute
+ * index): where the statistic peaks near the segment's ends, and in the
+ * middle, where the plain CUSUM decides, the allowed split with the most
+ * evidence within PLACE_HALF runs of it (then the one with the most
+ * evidence itself, then the leftmost).  See the top for why.
+ */
+static size_t
+place_split(struct work *wk, const struct seg *s)
+{
+	size_t len = s->end - s->start, ms = wk->o->min_size;
+	size_t best = s->tau - s->start;
+	double *pp = wk->perm, top = -1;
+
+	if (!(seg_scores(wk, wk->y + s->start, wk->v + s->start, len) > 0) ||
+	    wk->w[best] > WEIGHT_CAP)
+		return s->tau;
+	split_evidence(wk, len, pp);
+	for (size_t t = ms; t <= len - ms; t++) {
+		size_t lo = t > PLACE_HALF ? t - PLACE_HALF : 1;
+		double m = 0;
+
+		for (size_t u = lo; u <= t + PLACE_HALF && u < len; u++)
+			m += pp[u];
+		if (m > top * (1 + 1e-9) ||
+		    (m >= top * (1 - 1e-9) && pp[t] > pp[best])) {
+			top = m;
+			best = t;
+		}
+	}
+	return s->start + best;
+}
+
+/* ---------------------------------------------------------------------- */
 /* The hierarchy and the results. */
 
 static int
@@ -676,6 +736,7 @@ divide(struct work *wk, struct seg *segs, size_t max_points,
 		if (b == nsegs)
 			break;
 		s = &segs[b];
+		s->tau = place_split(wk, s);
 		pts[npts].index = s->tau;
 		pts[npts].p = s->p;
 		pts[npts].stat = s->z;
