@@ -146,6 +146,7 @@
 /* Half the window of splits whose evidence places a change found in the
  * middle of a segment. */
 #define PLACE_HALF 2
+#define PLACE_SLACK 0.02
 /* How many noise sigmas beyond both neighbourhoods make 2 or 3 runs in a
  * row a burst. */
 #define BURST_K 2.5
@@ -574,7 +575,7 @@ test_segment(struct work *wk, struct seg *s)
 static void
 split_evidence(const struct work *wk, size_t len, double *pp)
 {
-	double sum = 0, top = -INFINITY, l = (double)len;
+	double sum = 0, top = -INFINITY, l = (double)len, tot = 0;
 
 	for (size_t u = 1; u < len; u++) {
 		sum += wk->c[u - 1];
@@ -582,40 +583,59 @@ split_evidence(const struct work *wk, size_t len, double *pp)
 		if (pp[u] > top)
 			top = pp[u];
 	}
-	for (size_t u = 1; u < len; u++)
+	for (size_t u = 1; u < len; u++) {
 		pp[u] = exp(pp[u] - top);
+		tot += pp[u];
+	}
+	for (size_t u = 1; u < len; u++)
+		pp[u] /= tot;
+}
+
+/* The share of the evidence pp within PLACE_HALF runs of split t. */
+static double
+window_share(const double *pp, size_t len, size_t t)
+{
+	size_t lo = t > PLACE_HALF ? t - PLACE_HALF : 1;
+	double m = 0;
+
+	for (size_t u = lo; u <= t + PLACE_HALF && u < len; u++)
+		m += pp[u];
+	return m;
 }
 
 /*
  * The run where the accepted change of segment s is reported (absolute
  * index): where the statistic peaks near the segment's ends, and in the
- * middle, where the plain CUSUM decides, the allowed split with the most
- * evidence within PLACE_HALF runs of it (then the one with the most
- * evidence itself, then the leftmost).  See the top for why.
+ * middle, where the plain CUSUM decides, of the allowed splits whose
+ * window of PLACE_HALF runs each side holds within PLACE_SLACK of the
+ * largest share of the evidence, the one with the most evidence itself
+ * (then the leftmost).  See the top for why.
  */
 static size_t
 place_split(struct work *wk, const struct seg *s)
 {
 	size_t len = s->end - s->start, ms = wk->o->min_size;
 	size_t best = s->tau - s->start;
-	double *pp = wk->perm, top = -1;
+	const double *z = wk->y + s->start;
+	double *pp = wk->perm, top = 0, sig = noise_sigma(z, len, wk->tmp);
 
-	if (!(seg_scores(wk, wk->y + s->start, wk->v + s->start, len) > 0) ||
+	/* Sign scores (no noise scale) do not measure evidence. */
+	if (!(sig > 0) || !isfinite(sig) ||
+	    !(seg_scores(wk, z, wk->v + s->start, len) > 0) ||
 	    wk->w[best] > WEIGHT_CAP)
 		return s->tau;
 	split_evidence(wk, len, pp);
 	for (size_t t = ms; t <= len - ms; t++) {
-		size_t lo = t > PLACE_HALF ? t - PLACE_HALF : 1;
-		double m = 0;
+		double m = window_share(pp, len, t);
 
-		for (size_t u = lo; u <= t + PLACE_HALF && u < len; u++)
-			m += pp[u];
-		if (m > top * (1 + 1e-9) ||
-		    (m >= top * (1 - 1e-9) && pp[t] > pp[best])) {
+		if (m > top)
 			top = m;
-			best = t;
-		}
 	}
+	for (size_t t = ms; t <= len - ms; t++)
+		if (window_share(pp, len, t) >= top - PLACE_SLACK &&
+		    (pp[t] > pp[best] ||
+		     window_share(pp, len, best) < top - PLACE_SLACK))
+			best = t;
 	return s->start + best;
 }
 
