@@ -302,10 +302,11 @@ CSTAT_EXPORT int cstat_reader_open_mem(cstat_reader *r, const char *data,
  * Go's benchmark text.
  * @return 1 with *res set; 0 at the end of the file; CSTAT_ESYNTAX for a
  *         malformed line or a warning, described in d ("missing units",
- *         "benchmark X: error_occurred; skipped", "FILE: no benchmark
- *         results in this ... input"), after which reading may go on;
+ *         "benchmark X: error_occurred; skipped", "-: standard input held
+ *         no benchmark results"), after which reading may go on;
  *         CSTAT_EFORMAT (fatal: JSON that is no format cstat reads, a
- *         truncated or malformed file of a known format), CSTAT_EIO or
+ *         truncated or malformed file of a known format, an input of a
+ *         format other than Go text that held no results), CSTAT_EIO or
  *         CSTAT_EISDIR (fatal, described in d); CSTAT_ENOMEM; CSTAT_ESTATE
  *         when no file is open or a fatal error ended it; CSTAT_EINVAL (r
  *         or res is NULL).

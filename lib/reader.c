@@ -1289,9 +1289,13 @@ format_item(cstat_reader *r, const struct cstat__rq_item *it,
 }
 
 /*
- * The warning for an input that held no results, when one is due: every
- * format but Go text, and Go text on standard input (a pipe from a build
- * that failed).  An empty Go text file stays silent, as in benchstat.
+ * What an input that held no results gets.  In a format other than Go
+ * text it is an error: the file was meant to hold results and none could
+ * be used (every entry skipped, an empty list), and a table without that
+ * input, or no table at all, would look like an answer.  Go text on
+ * standard input (a pipe from a build that failed) gets a warning, as the
+ * rest of the inputs may still make a table; an empty Go text file stays
+ * silent, as in benchstat.
  */
 static int
 warn_empty(cstat_reader *r, struct cstat_diag *d)
@@ -1299,11 +1303,14 @@ warn_empty(cstat_reader *r, struct cstat_diag *d)
 	if (r->results || r->warned_empty)
 		return 0;
 	r->warned_empty = true;
-	if (r->fmt)
+	if (r->fmt) {
 		cstat__diag_set(d, r->label, 0, 0,
 				"%s: no benchmark results in this %s input",
 				r->label, r->fmt->title);
-	else if (strcmp(r->path, "-") == 0)
+		r->is_open = false;
+		return CSTAT_EFORMAT;
+	}
+	if (strcmp(r->path, "-") == 0)
 		cstat__diag_set(d, r->label, 0, 0,
 				"%s: standard input held no benchmark results",
 				r->label);

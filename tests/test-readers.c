@@ -171,6 +171,28 @@ test_unknown_json_is_refused(void **state)
 	cstat_reader_free(r);
 }
 
+/* An input of a format other than Go text that holds no results is an
+ * error naming it: an empty table would look like an answer. */
+static void
+test_empty_input_of_a_format(void **state)
+{
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	int rc;
+
+	(void)state;
+	cstat_reader *r = read_first(
+		"{\"context\": {\"library_build_type\": \"release\"}, "
+		"\"benchmarks\": []}",
+		"g.json", NULL, &rc, &res, &d);
+	assert_string_equal(cstat_reader_format(r), "gbench");
+	assert_int_equal(rc, CSTAT_EFORMAT);
+	assert_string_equal(d.message, "g.json: no benchmark results in this "
+				       "Google Benchmark JSON input");
+	assert_int_equal(cstat_reader_next(r, &res, &d), CSTAT_ESTATE);
+	cstat_reader_free(r);
+}
+
 /* A format can only be set between opening and reading, and must exist. */
 static void
 test_set_format_contract(void **state)
@@ -258,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_queue_stops_at_failure),
 		cmocka_unit_test(test_format_table),
 		cmocka_unit_test(test_unknown_json_is_refused),
+		cmocka_unit_test(test_empty_input_of_a_format),
 		cmocka_unit_test(test_set_format_contract),
 		cmocka_unit_test(test_forced_format_that_does_not_fit),
 		cmocka_unit_test(test_inputs_format_prefix),
