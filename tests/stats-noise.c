@@ -29,32 +29,12 @@
 #include <string.h>
 
 #include "cstat.h"
+#include "gateutil.h"
 
 #define NBENCH 300
 #define NVALUES 10
 #define NRUNS 30
 #define SUITES 400
-
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64 */
-static double
-uniform(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	z ^= z >> 31;
-	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-normal(struct rng *r)
-{
-	return sqrt(-2 * log(uniform(r))) * cos(6.283185307179586 * uniform(r));
-}
 
 struct model {
 	double shared, own; /* sd of the shared and per-benchmark offsets */

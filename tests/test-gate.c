@@ -21,27 +21,7 @@
 #include "gate.h"
 #include "stats.h"
 #include "testutil.h"
-
-/* A deterministic generator (splitmix64) and normal deviates. */
-struct rng {
-	uint64_t s;
-};
-
-static double
-uniform(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	z ^= z >> 31;
-	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-normal(struct rng *r)
-{
-	return sqrt(-2 * log(uniform(r))) * cos(6.283185307179586 * uniform(r));
-}
+#include "gateutil.h"
 
 /* A growing text buffer for generated input files. */
 struct text {
