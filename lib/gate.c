@@ -178,6 +178,19 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 	return 0;
 }
 
+/* An additive interval [lo, hi] of y - x relative to the base median
+ * (NaN when that median is 0 or not finite). */
+static void
+per_base(double base_center, double *lo, double *hi)
+{
+	if (base_center == 0 || !isfinite(base_center)) {
+		*lo = *hi = NAN;
+		return;
+	}
+	*lo /= fabs(base_center);
+	*hi /= fabs(base_center);
+}
+
 /*
  * The interval of the ratio y / x on the log scale: the Hodges-Lehmann
  * interval of log(y_j) - log(x_i), whose ends are order statistics of the
@@ -200,12 +213,11 @@ cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
 	if (additive) {
 		rc = hodges_lehmann(uc, x, nx, y, ny, confidence, &shift, lo,
 				    hi);
-		if (rc || base_center == 0 || !isfinite(base_center)) {
+		if (rc) {
 			*lo = *hi = NAN;
 			return rc;
 		}
-		*lo /= fabs(base_center);
-		*hi /= fabs(base_center);
+		per_base(base_center, lo, hi);
 		return 0;
 	}
 	if (!(x[0] > 0 && y[0] > 0))
@@ -483,6 +495,14 @@ measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
 	/* A ratio needs positive values on both sides (sorted: the first
 	 * is the least). */
 	k->additive = !(x[0] > 0 && y[0] > 0);
+	if (k->additive) {
+		/* The interval of y - x is the one just had: no second
+		 * Hodges-Lehmann pass. */
+		k->change_lo = k->shift_lo;
+		k->change_hi = k->shift_hi;
+		per_base(bc.center, &k->change_lo, &k->change_hi);
+		return 0;
+	}
 	return cstat__gate_interval(uc, x, nx, y, ny, bc.center, c->confidence,
 				    k->additive, &k->change_lo, &k->change_hi);
 }
