@@ -849,10 +849,11 @@ power_change(const cstat_gate_config *c, const struct cstat_check *k,
 }
 
 /* The detectable change of comparison k (see above); sims caches the
- * simulations by sample size. */
+ * simulations by sample size, need is scratch of POWER_REPLICATES. */
 static int
 detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
-	   size_t m, struct power_sim *sims, size_t *nsims, double *out)
+	   size_t m, struct power_sim *sims, size_t *nsims, double *need,
+	   double *out)
 {
 	size_t nx, ny;
 	const double *x =
@@ -860,7 +861,7 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 	const double *y =
 		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
 	struct power_sim *sim = NULL;
-	double *need, sd;
+	double sd;
 	int rc = 0;
 
 	*out = NAN;
@@ -886,11 +887,7 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 			return rc;
 		++*nsims;
 	}
-	need = malloc(POWER_REPLICATES * sizeof(double));
-	if (!need)
-		return CSTAT_ENOMEM;
 	*out = power_change(g->c, k, sim, sd, need);
-	free(need);
 	return 0;
 }
 
@@ -992,14 +989,16 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 	if (!rc && calibrate && g->n) {
 		struct power_sim sims[POWER_SIMS];
 		size_t nsims = 0;
+		double *need = malloc(POWER_REPLICATES * sizeof(double));
 		g->detectable = malloc(g->n * sizeof(double));
-		if (!g->detectable)
+		if (!g->detectable || !need)
 			rc = CSTAT_ENOMEM;
 		for (size_t i = 0; i < g->n && !rc; i++)
 			rc = detectable(g, uc, &g->checks[i], m, sims, &nsims,
-					&g->detectable[i]);
+					need, &g->detectable[i]);
 		while (nsims)
 			power_sim_free(&sims[--nsims]);
+		free(need);
 	}
 	cstat__ucache_free(uc);
 	return rc;
