@@ -1034,7 +1034,9 @@ sniff(cstat_reader *r, struct cstat_diag *d)
 
 	r->sniffed = true;
 	if (r->forced)
-		return r->forced->feed ? start_format(r, r->forced) : 0;
+		return r->forced->feed || r->forced->refusal
+			       ? start_format(r, r->forced)
+			       : 0;
 	rc = input_head(r, &head, &len, &whole, d);
 	if (rc)
 		return rc;
@@ -1115,7 +1117,13 @@ feed_format(cstat_reader *r, struct cstat_diag *d)
 					r->label, r->max_input);
 			return CSTAT_EIO;
 		}
-		rc = r->fmt->feed(r->fmt_state, r->q, len ? data : NULL, len);
+		if (r->fmt->refusal)
+			rc = len ? 0
+				 : cstat__rq_fail(r->q, CSTAT_EFORMAT, 0, "%s",
+						  r->fmt->refusal);
+		else
+			rc = r->fmt->feed(r->fmt_state, r->q, len ? data : NULL,
+					  len);
 		if (rc)
 			return rc;
 		if (cstat__rq_failed(r->q) && !r->fed_end) {

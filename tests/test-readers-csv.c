@@ -20,6 +20,8 @@
 #include "cstat.h"
 #include "readers/readers.h"
 
+#include "feedutil.h"
+
 /*
  * Feeds text to format name in chunks of chunk bytes and describes every
  * item queued, one a line: "C key=value @L", "R name value unit ... @L",
@@ -186,17 +188,6 @@ test_long_field_cap(void **state)
 	free(text);
 }
 
-/* splitmix64 (Steele, Lea, Flood 2014): the test's own fixed-seed RNG. */
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Round trip: 2000 values of every magnitude (random bit patterns,
  * seed 42, NaN left out), written with "%.17g" into the long CSV and read
  * back through the reader, come back bit-identical. */
@@ -215,7 +206,7 @@ test_long_round_trip(void **state)
 		uint64_t bits;
 
 		do {
-			bits = splitmix(&seed);
+			bits = feed_rng(&seed);
 			memcpy(&want[i], &bits, sizeof(bits));
 		} while (want[i] != want[i]);
 		cstat__buf_printf(&csv, "\"V,%zu\",%.17g,x\n", i % 7, want[i]);

@@ -26,6 +26,8 @@
 #include "cstat.h"
 #include "readers/readers.h"
 
+#include "feedutil.h"
+
 extern const struct cstat__format cstat__format_dotnet;
 extern const struct cstat__format cstat__format_critcmp;
 
@@ -141,8 +143,8 @@ dump(struct cstat__rq *q, struct cstat__buf *b)
 /* Feeds text to format f in chunks of size chunk; returns what it queued
  * (caller frees). */
 static char *
-feed_chunks(const struct cstat__format *f, const char *text, size_t len,
-	    size_t chunk)
+bdn_chunks(const struct cstat__format *f, const char *text, size_t len,
+	   size_t chunk)
 {
 	struct cstat__rq *q;
 	struct cstat__buf out = {0};
@@ -167,10 +169,10 @@ feed_chunks(const struct cstat__format *f, const char *text, size_t len,
 }
 
 static char *
-feed_all(const char *text)
+bdn_all(const char *text)
 {
-	return feed_chunks(&cstat__format_dotnet, text, strlen(text),
-			   strlen(text) + 1);
+	return bdn_chunks(&cstat__format_dotnet, text, strlen(text),
+			  strlen(text) + 1);
 }
 
 /* The mapping: host configuration without per-run values, B/op exact,
@@ -180,7 +182,7 @@ static void
 test_mapping(void **state)
 {
 	(void)state;
-	char *got = feed_all(report);
+	char *got = bdn_all(report);
 
 	assert_string_equal(got, report_items);
 	free(got);
@@ -194,8 +196,8 @@ test_chunks(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
-		char *got = feed_chunks(&cstat__format_dotnet, report,
-					strlen(report), sizes[i]);
+		char *got = bdn_chunks(&cstat__format_dotnet, report,
+				       strlen(report), sizes[i]);
 		assert_string_equal(got, report_items);
 		free(got);
 	}
@@ -208,15 +210,15 @@ test_bad_json(void **state)
 {
 	(void)state;
 	char *got =
-		feed_all("{\n  \"Benchmarks\": [\n    {\"Method\": \"A\"\n\n");
+		bdn_all("{\n  \"Benchmarks\": [\n    {\"Method\": \"A\"\n\n");
 
 	assert_string_equal(got, "F -9 3:18 truncated JSON: the input ends "
 				 "inside a value\n");
 	free(got);
-	got = feed_all("{\n  \"Benchmarks\": [1,,2]\n}\n");
+	got = bdn_all("{\n  \"Benchmarks\": [1,,2]\n}\n");
 	assert_string_equal(got, "F -9 2:20 malformed JSON\n");
 	free(got);
-	got = feed_chunks(&cstat__format_dotnet, "", 0, 1);
+	got = bdn_chunks(&cstat__format_dotnet, "", 0, 1);
 	assert_string_equal(got, "F -9 1:1 empty input, not JSON\n");
 	free(got);
 }
@@ -226,13 +228,13 @@ static void
 test_no_benchmarks(void **state)
 {
 	(void)state;
-	char *got = feed_all("{\"Title\": \"x\", \"HostEnvironmentInfo\": {}}");
+	char *got = bdn_all("{\"Title\": \"x\", \"HostEnvironmentInfo\": {}}");
 
 	assert_non_null(strstr(got, "F -9 0:0 no \"Benchmarks\" array: not a "
 				    "BenchmarkDotNet JSON report\n"));
 	free(got);
 	/* An empty one holds no results, which the reader reports. */
-	got = feed_all("{\"Benchmarks\": []}");
+	got = bdn_all("{\"Benchmarks\": []}");
 	assert_string_equal(got, "M B/op assume=exact\n");
 	free(got);
 }
@@ -244,15 +246,15 @@ static void
 test_brief_export(void **state)
 {
 	(void)state;
-	char *got = feed_all(
+	char *got = bdn_all(
 		"{\"Benchmarks\": [{\"Type\": \"T\", \"Method\": \"M\", "
 		"\"Statistics\": {\"OriginalValues\": [1.25, 2.5]}}]}");
 
 	assert_string_equal(got, "M B/op assume=exact\nC pkg=\n"
 				 "R T.M 1.25 ns/op\nR T.M 2.5 ns/op\n");
 	free(got);
-	got = feed_all("{\"Benchmarks\": [{\"Type\": \"T\", \"Method\": \"M\", "
-		       "\"Statistics\": {\"Mean\": 3}}]}");
+	got = bdn_all("{\"Benchmarks\": [{\"Type\": \"T\", \"Method\": \"M\", "
+		      "\"Statistics\": {\"Mean\": 3}}]}");
 	assert_non_null(strstr(got,
 			       "W 0 benchmark T.M: no measurements of stage "
 			       "Result and no Statistics (did it fail?); "
@@ -271,7 +273,7 @@ static void
 test_failed_benchmark(void **state)
 {
 	(void)state;
-	char *got = feed_all(
+	char *got = bdn_all(
 		"{\"Benchmarks\": ["
 		"{\"Type\": \"T\", \"Method\": \"Bad\", \"Statistics\": null,"
 		" \"Measurements\": [{\"IterationMode\": \"Workload\","
@@ -304,9 +306,9 @@ static void
 test_debugger_warning(void **state)
 {
 	(void)state;
-	char *got = feed_all("{\"HostEnvironmentInfo\": "
-			     "{\"HasAttachedDebugger\": true}, "
-			     "\"Benchmarks\": []}");
+	char *got = bdn_all("{\"HostEnvironmentInfo\": "
+			    "{\"HasAttachedDebugger\": true}, "
+			    "\"Benchmarks\": []}");
 
 	assert_non_null(strstr(got, "W 0 measured with a debugger attached"));
 	free(got);
@@ -318,7 +320,7 @@ static void
 test_jobs_and_params(void **state)
 {
 	(void)state;
-	char *got = feed_all(
+	char *got = bdn_all(
 		"{\"Benchmarks\": ["
 		"{\"DisplayInfo\": \"T.M: Job-ABCDEF(Runtime=.NET 8.0) "
 		"[S=a&b, N=1]\", \"Type\": \"T\", \"Method\": \"M\","
@@ -343,16 +345,6 @@ test_jobs_and_params(void **state)
 	free(got);
 }
 
-/* splitmix64, for the round trip's values. */
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* Values written with "%.17g" (Nanoseconds with Operations 1, and
  * OriginalValues) come back bit for bit. */
 static void
@@ -366,7 +358,7 @@ test_round_trip(void **state)
 	(void)state;
 	for (int i = 0; i < N; i++) {
 		/* Spread over 1e-3 .. 1e9 ns, with every mantissa bit used. */
-		double u = (double)(splitmix(&seed) >> 11) * 0x1p-53;
+		double u = (double)(feed_rng(&seed) >> 11) * 0x1p-53;
 		want[i] = pow(10, -3 + 12 * u);
 	}
 	for (int pass = 0; pass < 2; pass++) {

@@ -23,6 +23,8 @@
 #include "cstat.h"
 #include "readers/readers.h"
 
+#include "feedutil.h"
+
 static const struct cstat__format *
 gbench(void)
 {
@@ -387,23 +389,12 @@ test_chunks(void **state)
 	free(err);
 }
 
-/* splitmix64, for the round trip's values (fixed seed). */
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* A positive double over many magnitudes. */
 static double
 any_value(uint64_t *s)
 {
-	double m = (double)(splitmix(s) >> 11) / 9007199254740992.0;
-	int e = (int)(splitmix(s) % 40) - 20;
+	double m = (double)(feed_rng(s) >> 11) / 9007199254740992.0;
+	int e = (int)(feed_rng(s) % 40) - 20;
 
 	return (m + 1e-300) * pow(10, e);
 }

@@ -23,6 +23,8 @@
 #include "cstat-private.h"
 #include "readers/readers.h"
 
+#include "feedutil.h"
+
 /* Appends printf-style text to a transcript of size LOG. */
 #define LOG 8192
 static void logf_(char *log, const char *fmt, ...)
@@ -205,7 +207,7 @@ drain(struct cstat__rq *q, char *log)
 
 /* Feeds in to the format in chunks of size step; the items, in order. */
 static void
-feed_chunks(const char *in, size_t step, char *log)
+feed_logged(const char *in, size_t step, char *log)
 {
 	const struct cstat__format *f = cstat__format_named("test2json");
 	struct cstat__rq *q;
@@ -249,7 +251,7 @@ test_chunk_boundaries(void **state)
 	const size_t steps[] = {1, 7, 4096};
 
 	(void)state;
-	feed_chunks(in, strlen(in), whole);
+	feed_logged(in, strlen(in), whole);
 	/* a's configuration is sent again when its output resumes after
 	 * b's; at the end, a's partial line, then who never finished. */
 	assert_string_equal(whole, "3 1 pkg: a\n"
@@ -266,7 +268,7 @@ test_chunk_boundaries(void **state)
 				   "4 4 package b did not finish: the input "
 				   "ends before its pass or fail event\n");
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-		feed_chunks(in, steps[i], got);
+		feed_logged(in, steps[i], got);
 		assert_string_equal(got, whole);
 	}
 }
@@ -310,17 +312,6 @@ test_sniff(void **state)
 	assert_int_equal(f->sniff("{\"Times\":\"2024", 14, false), 0);
 }
 
-/* splitmix64, for the round trip's values (fixed seed). */
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /*
  * Values written as events with "%.17g" (each benchmark line split after
  * its name, as test2json splits it) come back bit for bit.
@@ -341,9 +332,9 @@ test_round_trip(void **state)
 	(void)state;
 	for (size_t i = 0; i < N; i++) {
 		/* Random bits as a positive finite double, and a ratio. */
-		uint64_t bits = splitmix(&seed) & 0x7fefffffffffffffULL;
+		uint64_t bits = feed_rng(&seed) & 0x7fefffffffffffffULL;
 		memcpy(&want[i][0], &bits, sizeof(bits));
-		want[i][1] = (double)(splitmix(&seed) >> 11) / 0x1p53;
+		want[i][1] = (double)(feed_rng(&seed) >> 11) / 0x1p53;
 		assert_int_equal(
 			cstat__buf_printf(
 				&in,

@@ -288,18 +288,7 @@ read_doc(struct cstat__rq *q, const cJSON *root)
 
 	if (rc)
 		return rc < 0 ? rc : 0;
-
-	struct cstat__buf name = {0};
-	const cJSON *res;
-	size_t idx = 0;
-
-	cJSON_ArrayForEach(res, results)
-	{
-		if ((rc = read_result(q, res, idx++, &name)))
-			break;
-	}
-	cstat__buf_release(&name);
-	return rc;
+	return cstat__jw_each(q, results, read_result);
 }
 
 static int

@@ -176,6 +176,25 @@ cstat__jw_feed(void *state, struct cstat__rq *q, const char *data, size_t len,
 	return rc;
 }
 
+int
+cstat__jw_each(struct cstat__rq *q, const cJSON *items,
+	       int (*read)(struct cstat__rq *q, const cJSON *item, size_t idx,
+			   struct cstat__buf *name))
+{
+	struct cstat__buf name = {0};
+	const cJSON *it;
+	size_t idx = 0;
+	int rc = 0;
+
+	cJSON_ArrayForEach(it, items)
+	{
+		if ((rc = read(q, it, idx++, &name)))
+			break;
+	}
+	cstat__buf_release(&name);
+	return rc;
+}
+
 void
 cstat__jw_release(void *state)
 {

@@ -39,6 +39,16 @@ int cstat__jw_feed(void *state, struct cstat__rq *q, const char *data,
 		   size_t len,
 		   int (*read)(struct cstat__rq *q, const cJSON *root));
 
+/*
+ * Hands each item of the array items to read, with its index and a name
+ * buffer the calls share (so each need not allocate its own), stopping at
+ * the first that does not return 0.
+ * @return 0 or what read returned.
+ */
+int cstat__jw_each(struct cstat__rq *q, const cJSON *items,
+		   int (*read)(struct cstat__rq *q, const cJSON *item,
+			       size_t idx, struct cstat__buf *name));
+
 /* The release() of such a format. */
 void cstat__jw_release(void *state);
 

@@ -245,18 +245,7 @@ read_doc(struct cstat__rq *q, const cJSON *root)
 		return rc < 0 ? rc : 0;
 	if ((rc = machine_config(q, item(root, "machine_info"))))
 		return rc;
-
-	struct cstat__buf name = {0};
-	const cJSON *bm;
-	size_t idx = 0;
-
-	cJSON_ArrayForEach(bm, benchmarks)
-	{
-		if ((rc = read_bench(q, bm, idx++, &name)))
-			break;
-	}
-	cstat__buf_release(&name);
-	return rc;
+	return cstat__jw_each(q, benchmarks, read_bench);
 }
 
 static int

@@ -68,6 +68,9 @@ struct cstat__format {
 	size_t state_size;
 	/* Frees what the state holds (not the state itself); may be NULL. */
 	void (*release)(void *state);
+	/* For an input cstat recognises only to refuse it (refuse.c), in
+	 * place of feed: what it fails with at the end of the input. */
+	const char *refusal;
 };
 
 /* The most a sniff() is shown. */

@@ -65,15 +65,6 @@ has(const char *head, size_t len, const char *s)
 	return false;
 }
 
-/* Fails at the end of the input with the format's message. */
-static int
-refuse(struct cstat__rq *q, const char *data, const char *msg)
-{
-	if (data)
-		return 0;
-	return cstat__rq_fail(q, CSTAT_EFORMAT, 0, "%s", msg);
-}
-
 /* Whether line (n bytes) is one of benchstat's: a v2 column header (white
  * space, then "│"), a v1 header ("name  old time/op  new time/op  delta")
  * or a row ("Name-8  9.000 ± ∞ ¹  6.000 ± ∞ ¹  ~ (p=0.100 n=3) ²"). */
@@ -113,17 +104,6 @@ sniff_benchstat(const char *head, size_t len, bool whole)
 	return 0;
 }
 
-static int
-feed_benchstat(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "benchstat's output (a comparison table), not benchmark "
-		      "results; give cstat the go test -bench output that "
-		      "benchstat read");
-}
-
 /* criterion.rs's console text ("time:   [1.2 ns 1.3 ns 1.4 ns]") and
  * the libtest-style lines of cargo bench and criterion's bencher output
  * ("test x ... bench:   329 ns/iter (+/- 4)"). */
@@ -139,18 +119,6 @@ sniff_criterion_text(const char *head, size_t len, bool whole)
 	return 0;
 }
 
-static int
-feed_criterion_text(void *state, struct cstat__rq *q, const char *data,
-		    size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "criterion.rs or cargo bench console text, which cstat "
-		      "does not read; give criterion's raw.csv files "
-		      "(target/criterion/<benchmark>/new/raw.csv)");
-}
-
 /* asv's console text: "· Running N total benchmarks" and "[ 10.00%] ···"
  * progress lines. */
 static int
@@ -163,16 +131,6 @@ sniff_asv_text(const char *head, size_t len, bool whole)
 	    has(head, len, "%] \xc2\xb7\xc2\xb7"))
 		return 60;
 	return 0;
-}
-
-static int
-feed_asv_text(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "asv console text, which cstat does not read (it holds "
-		      "one summary per benchmark, not its samples)");
 }
 
 /* The first line of head, and how many commas it has outside quotes. */
@@ -228,33 +186,12 @@ sniff_dotnet_csv(const char *head, size_t len, bool whole)
 	return csv_like(head, len) && dotnet_csv(head, len) ? 50 : 0;
 }
 
-static int
-feed_dotnet_csv(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "BenchmarkDotNet's CSV report holds summary statistics "
-		      "only, not samples; use BenchmarkDotNet's full JSON "
-		      "exporter (JsonExporter.Full, --exporters fulljson)");
-}
-
 /* Any other CSV: below every CSV format cstat reads. */
 static int
 sniff_other_csv(const char *head, size_t len, bool whole)
 {
 	(void)whole;
 	return csv_like(head, len) ? 5 : 0;
-}
-
-static int
-feed_other_csv(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "CSV, but not a format cstat reads (expected columns "
-		      "name,value,unit or criterion's raw.csv)");
 }
 
 /* critcmp's comparison table: a "group  base  new" header over a line of
@@ -277,24 +214,14 @@ sniff_critcmp_text(const char *head, size_t len, bool whole)
 	return 0;
 }
 
-static int
-feed_critcmp_text(void *state, struct cstat__rq *q, const char *data,
-		  size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "critcmp's comparison table, which cstat does not read "
-		      "(it holds each benchmark's mean and deviation, not its "
-		      "samples); give criterion's raw.csv files "
-		      "(target/criterion/<benchmark>/new/raw.csv)");
-}
-
 const struct cstat__format cstat__format_critcmp_text = {
 	.name = "critcmp-text",
 	.title = "critcmp's comparison table (refused)",
 	.sniff = sniff_critcmp_text,
-	.feed = feed_critcmp_text,
+	.refusal = "critcmp's comparison table, which cstat does not read "
+		   "(it holds each benchmark's mean and deviation, not its "
+		   "samples); give criterion's raw.csv files "
+		   "(target/criterion/<benchmark>/new/raw.csv)",
 };
 
 /* BenchmarkDotNet's Markdown report: its environment block
@@ -311,23 +238,14 @@ sniff_dotnet_md(const char *head, size_t len, bool whole)
 		       : 0;
 }
 
-static int
-feed_dotnet_md(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "BenchmarkDotNet's Markdown report holds summary "
-		      "statistics only, not samples; use BenchmarkDotNet's "
-		      "full JSON exporter (JsonExporter.Full, --exporters "
-		      "fulljson)");
-}
-
 const struct cstat__format cstat__format_dotnet_md = {
 	.name = "bdn-md",
 	.title = "BenchmarkDotNet Markdown report (refused)",
 	.sniff = sniff_dotnet_md,
-	.feed = feed_dotnet_md,
+	.refusal = "BenchmarkDotNet's Markdown report holds summary "
+		   "statistics only, not samples; use BenchmarkDotNet's "
+		   "full JSON exporter (JsonExporter.Full, --exporters "
+		   "fulljson)",
 };
 
 /* github-action-benchmark's history: a script assigning a JSON object to
@@ -344,56 +262,55 @@ sniff_gab_js(const char *head, size_t len, bool whole)
 		       : 0;
 }
 
-static int
-feed_gab_js(void *state, struct cstat__rq *q, const char *data, size_t len)
-{
-	(void)state;
-	(void)len;
-	return refuse(q, data,
-		      "github-action-benchmark's data.js, which cstat does "
-		      "not read (it holds one summary value per benchmark and "
-		      "commit, not samples); give cstat each run's benchmark "
-		      "output, or record the runs with cbaseline");
-}
-
 const struct cstat__format cstat__format_gab_js = {
 	.name = "gab-js",
 	.title = "github-action-benchmark data.js (refused)",
 	.sniff = sniff_gab_js,
-	.feed = feed_gab_js,
+	.refusal = "github-action-benchmark's data.js, which cstat does "
+		   "not read (it holds one summary value per benchmark and "
+		   "commit, not samples); give cstat each run's benchmark "
+		   "output, or record the runs with cbaseline",
 };
 
 const struct cstat__format cstat__format_benchstat_out = {
 	.name = "bs-table",
 	.title = "benchstat's output table (refused)",
 	.sniff = sniff_benchstat,
-	.feed = feed_benchstat,
+	.refusal = "benchstat's output (a comparison table), not benchmark "
+		   "results; give cstat the go test -bench output that "
+		   "benchstat read",
 };
 
 const struct cstat__format cstat__format_criterion_text = {
 	.name = "crit-text",
 	.title = "criterion.rs console text (refused)",
 	.sniff = sniff_criterion_text,
-	.feed = feed_criterion_text,
+	.refusal = "criterion.rs or cargo bench console text, which cstat "
+		   "does not read; give criterion's raw.csv files "
+		   "(target/criterion/<benchmark>/new/raw.csv)",
 };
 
 const struct cstat__format cstat__format_asv_text = {
 	.name = "asv-text",
 	.title = "asv console text (refused)",
 	.sniff = sniff_asv_text,
-	.feed = feed_asv_text,
+	.refusal = "asv console text, which cstat does not read (it holds "
+		   "one summary per benchmark, not its samples)",
 };
 
 const struct cstat__format cstat__format_dotnet_csv = {
 	.name = "bdn-csv",
 	.title = "BenchmarkDotNet CSV report (refused)",
 	.sniff = sniff_dotnet_csv,
-	.feed = feed_dotnet_csv,
+	.refusal = "BenchmarkDotNet's CSV report holds summary statistics "
+		   "only, not samples; use BenchmarkDotNet's full JSON "
+		   "exporter (JsonExporter.Full, --exporters fulljson)",
 };
 
 const struct cstat__format cstat__format_other_csv = {
 	.name = "other-csv",
 	.title = "other CSV (refused)",
 	.sniff = sniff_other_csv,
-	.feed = feed_other_csv,
+	.refusal = "CSV, but not a format cstat reads (expected columns "
+		   "name,value,unit or criterion's raw.csv)",
 };

@@ -1,6 +1,7 @@
 /*
  * fuzz-format.h - the body of a libFuzzer target for one input format
- * (fuzz-hyperfine.c, fuzz-pytest.c define FUZZ_FORMAT and include it).
+ * (fuzz-hyperfine.c, fuzz-pytest.c, fuzz-dotnet.c, fuzz-gbench.c and
+ * fuzz-test2json.c define FUZZ_FORMAT and include it).
  *
  * The input is read as FUZZ_FORMAT, forced as -input-format does, and then
  * once more as whatever its content says (sniffing); every result goes
