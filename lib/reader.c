@@ -1248,6 +1248,18 @@ first_pending(cstat_reader *r, struct cstat_diag *d)
 	return CSTAT_ESYNTAX;
 }
 
+/* A format's message as a diagnostic: "FILE:LINE[:COLUMN]: message", or
+ * "FILE: message" when it has no line. */
+static void
+item_diag(const cstat_reader *r, const struct cstat__rq_item *it,
+	  struct cstat_diag *d)
+{
+	if (it->line)
+		cstat__diag_set(d, r->label, it->line, it->column, "%s", it->a);
+	else
+		cstat__diag_set(d, r->label, 0, 0, "%s: %s", r->label, it->a);
+}
+
 /*
  * One item a format queued.
  * @return as cstat_reader_next().
@@ -1277,19 +1289,10 @@ format_item(cstat_reader *r, const struct cstat__rq_item *it,
 		rc = go_line(r, it->a, it->a_len, res);
 		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
 	case CSTAT__RQ_WARN:
-		if (it->line)
-			cstat__diag_set(d, r->label, it->line, 0, "%s", it->a);
-		else
-			cstat__diag_set(d, r->label, 0, 0, "%s: %s", r->label,
-					it->a);
+		item_diag(r, it, d);
 		return CSTAT_ESYNTAX;
 	case CSTAT__RQ_FAIL:
-		if (it->line)
-			cstat__diag_set(d, r->label, it->line, it->column, "%s",
-					it->a);
-		else
-			cstat__diag_set(d, r->label, 0, 0, "%s: %s", r->label,
-					it->a);
+		item_diag(r, it, d);
 		r->is_open = false;
 		return it->code ? it->code : CSTAT_EFORMAT;
 	}

@@ -1,9 +1,8 @@
 /*
  * feedutil.h - feeding an input format directly (the reader hands it the
  * whole input at once, so chunk boundaries are tested here) and writing
- * what it queued as one transcript, for the format tests
- * (test-readers-hyperfine.c, test-readers-pytest.c).  Include after
- * <cmocka.h>.
+ * what it queued as one transcript, and the fixed-seed generator, for
+ * the format tests (tests/test-readers-*.c).  Include after <cmocka.h>.
  */
 #ifndef CSTAT_FEEDUTIL_H
 #define CSTAT_FEEDUTIL_H
