@@ -48,7 +48,7 @@ struct run_unit {
 };
 
 struct run_bench {
-	char *name;
+	const char *name; /* in its group's names */
 	struct run_unit *u;
 	size_t nu, cap;
 };
@@ -59,8 +59,9 @@ struct run_group {
 	size_t nconf;
 	struct run_bench *b;
 	size_t nb, cap;
-	size_t *slots; /* open addressing by name: index in b + 1, 0 empty */
-	size_t nslots;
+	struct cstat__strtab names; /* the benchmarks' names, interned */
+	size_t *of_name;	    /* by name id: index in b + 1, 0 none */
+	size_t of_cap;
 };
 
 struct run_kv {
@@ -191,7 +192,6 @@ cstat_run_free(cstat_run *r)
 				free(g->b[j].u[k].v);
 			}
 			free(g->b[j].u);
-			free(g->b[j].name);
 		}
 		for (size_t j = 0; j < g->nconf; j++) {
 			free(g->keys[j]);
@@ -200,7 +200,8 @@ cstat_run_free(cstat_run *r)
 		free(g->keys);
 		free(g->vals);
 		free(g->b);
-		free(g->slots);
+		cstat__strtab_release(&g->names);
+		free(g->of_name);
 		free(g->config_text);
 	}
 	free(r->g);
@@ -227,10 +228,15 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	g->config_text = str_dup(text);
 	g->keys = calloc(nconf ? nconf : 1, sizeof(char *));
 	g->vals = calloc(nconf ? nconf : 1, sizeof(char *));
-	if (!g->config_text || !g->keys || !g->vals) {
+	g->of_name = calloc(1, sizeof(*g->of_name)); /* id 0: the empty name */
+	g->of_cap = 1;
+	if (!g->config_text || !g->keys || !g->vals || !g->of_name ||
+	    cstat__strtab_init(&g->names)) {
 		free(g->config_text);
 		free(g->keys);
 		free(g->vals);
+		free(g->of_name);
+		cstat__strtab_release(&g->names);
 		return CSTAT_ENOMEM;
 	}
 	r->ng++;
@@ -245,64 +251,35 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	return 0;
 }
 
-/* The slot of name in g's table: its benchmark's, or the empty one. */
-static size_t *
-bench_slot(const struct run_group *g, const char *name, size_t len)
-{
-	size_t mask = g->nslots - 1;
-	size_t i = (size_t)cstat__hash_bytes(name, len, 0) & mask;
-
-	for (;; i = (i + 1) & mask) {
-		size_t *s = &g->slots[i];
-		if (!*s || (strlen(g->b[*s - 1].name) == len &&
-			    memcmp(g->b[*s - 1].name, name, len) == 0))
-			return s;
-	}
-}
-
-/* Doubles g's table (kept at most half full, so lookups stay short). */
-static int
-bench_rehash(struct run_group *g)
-{
-	size_t n = g->nslots ? g->nslots * 2 : 64;
-	size_t *old = g->slots;
-
-	g->slots = calloc(n, sizeof(*g->slots));
-	if (!g->slots) {
-		g->slots = old;
-		return CSTAT_ENOMEM;
-	}
-	g->nslots = n;
-	free(old);
-	for (size_t i = 0; i < g->nb; i++)
-		*bench_slot(g, g->b[i].name, strlen(g->b[i].name)) = i + 1;
-	return 0;
-}
-
 /*
- * The benchmark of a name in g, made if new: a hash table, as a run may
- * hold a million distinct benchmarks and a scan per result would make
- * storing it quadratic.
+ * The benchmark of a name in g, made if new: found by its interned name,
+ * as a run may hold a million distinct benchmarks and a scan per result
+ * would make storing it quadratic.
  */
 static int
 bench_for(struct run_group *g, const char *name, size_t len,
 	  struct run_bench **out)
 {
-	if ((g->nb + 1) * 2 > g->nslots && bench_rehash(g))
+	uint32_t id;
+
+	/* Room for a new name's entry first, so every name interned has
+	 * one. */
+	if (cstat__grow((void **)&g->of_name, &g->of_cap, g->names.count + 1,
+			sizeof(*g->of_name)))
 		return CSTAT_ENOMEM;
-	size_t *slot = bench_slot(g, name, len);
-	if (*slot) {
-		*out = &g->b[*slot - 1];
+	g->of_name[g->names.count] = 0;
+	if (cstat__strtab_intern(&g->names, name, len, &id))
+		return CSTAT_ENOMEM;
+	if (g->of_name[id]) {
+		*out = &g->b[g->of_name[id] - 1];
 		return 0;
 	}
 	if (cstat__grow((void **)&g->b, &g->cap, g->nb + 1, sizeof(*g->b)))
 		return CSTAT_ENOMEM;
 	struct run_bench *b = &g->b[g->nb];
 	memset(b, 0, sizeof(*b));
-	b->name = str_ndup(name, len);
-	if (!b->name)
-		return CSTAT_ENOMEM;
-	*slot = ++g->nb;
+	b->name = cstat__strtab_str(&g->names, id);
+	g->of_name[id] = ++g->nb;
 	*out = b;
 	return 0;
 }
