@@ -702,6 +702,18 @@ sys_error(struct cstat_diag *d, const char *what, const char *path)
 	return err == ELOOP ? CSTAT_EACCES : cstat__errno_code(err);
 }
 
+/*
+ * Opens a file of the store with flags, never through a link (O_NOFOLLOW,
+ * which sys_error names): the descriptor, or an error with d set.
+ */
+static int
+open_nofollow(const char *path, int flags, struct cstat_diag *d)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	return fd >= 0 ? fd : sys_error(d, "open", path);
+}
+
 static int
 write_all(int fd, const char *p, size_t len)
 {
@@ -909,10 +921,9 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		free(text);
 		return lock;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
+	fd = open_nofollow(path, O_RDWR | O_CREAT | O_APPEND, d);
 	if (fd < 0) {
-		rc = sys_error(d, "open", path);
+		rc = fd;
 		close(lock);
 		free(text);
 		return rc;
@@ -1184,19 +1195,16 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 	return rc;
 }
 
-static int slurp(const char *path, char **data, size_t *len,
-		 struct cstat_diag *d);
-
 static int
 slurp(const char *path, char **data, size_t *len, struct cstat_diag *d)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_nofollow(path, O_RDONLY, d);
 	size_t cap = 0;
 
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return sys_error(d, "open", path);
+		return fd;
 	for (;;) {
 		if (cstat__grow((void **)data, &cap, *len + 65536, 1)) {
 			close(fd);
@@ -1616,11 +1624,10 @@ lock_history(const char *path, struct cstat_diag *d)
 	if (!lock)
 		return CSTAT_ENOMEM;
 	sprintf(lock, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open_nofollow(lock, O_RDWR | O_CREAT, d);
 	if (fd < 0) {
-		int rc = sys_error(d, "open", lock);
 		free(lock);
-		return rc;
+		return fd;
 	}
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
