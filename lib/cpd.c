@@ -211,7 +211,7 @@ struct work {
 	double *perm; /* c shuffled */
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
-	double *tmp;  /* scratch for medians */
+	double *tmp;  /* scratch: medians, each split's share of evidence */
 };
 
 void
