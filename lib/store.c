@@ -522,18 +522,8 @@ number(double v)
 	return cJSON_CreateRaw(buf);
 }
 
-/*
- * A JSON string of s with every byte that is not UTF-8 replaced by U+FFFD:
- * cJSON writes such bytes as they are, and a file with them is not JSON
- * to a strict reader (Python's json).  A benchmark name can hold any bytes.
- */
-static cJSON *
-string(const char *s)
-{
-	return cstat__json_string(s);
-}
-
-/* Adds item under key (its bytes that are not UTF-8 repaired as above). */
+/* Adds item under key, its bytes that are not UTF-8 repaired as
+ * cstat__json_string() repairs a value's. */
 static bool
 add(cJSON *o, const char *key, cJSON *item)
 {
@@ -561,7 +551,8 @@ kv_object(const struct run_kv *list, size_t n, size_t skip)
 	cJSON *o = cJSON_CreateObject();
 
 	for (size_t i = 0; o && i < n; i++)
-		if (!add(o, list[i].key + skip, string(list[i].value))) {
+		if (!add(o, list[i].key + skip,
+			 cstat__json_string(list[i].value))) {
 			cJSON_Delete(o);
 			return NULL;
 		}
@@ -580,14 +571,14 @@ to_json(const cstat_run *r)
 	for (size_t k = 0; ok && k < 4; k++) {
 		const char *v = kv_get(r->meta, r->nmeta, top[k]);
 		if (v)
-			ok = add(root, top[k], string(v));
+			ok = add(root, top[k], cstat__json_string(v));
 	}
 	meta = ok ? cJSON_CreateObject() : NULL;
 	ok = ok && add(root, "meta", meta);
 	for (size_t i = 0; ok && i < r->nmeta; i++)
 		if (strncmp(r->meta[i].key, "meta.", 5) == 0)
 			ok = add(meta, r->meta[i].key + 5,
-				 string(r->meta[i].value));
+				 cstat__json_string(r->meta[i].value));
 	ok = ok && add(root, "environment", kv_object(r->env, r->nenv, 0));
 	units = ok ? cJSON_CreateArray() : NULL;
 	ok = ok && add(root, "units", units);
@@ -598,8 +589,8 @@ to_json(const cstat_run *r)
 		if (tab)
 			*tab = '\0';
 		ok = tab && add(units, NULL, u) &&
-		     add(u, "unit", string(unit)) &&
-		     add(u, tab + 1, string(r->units[i].value));
+		     add(u, "unit", cstat__json_string(unit)) &&
+		     add(u, tab + 1, cstat__json_string(r->units[i].value));
 		free(unit);
 	}
 	groups = ok ? cJSON_CreateArray() : NULL;
@@ -613,8 +604,8 @@ to_json(const cstat_run *r)
 		for (size_t j = 0; ok && j < g->nconf; j++) {
 			cJSON *pair = cJSON_CreateArray();
 			ok = add(conf, NULL, pair) &&
-			     add(pair, NULL, string(g->keys[j])) &&
-			     add(pair, NULL, string(g->vals[j]));
+			     add(pair, NULL, cstat__json_string(g->keys[j])) &&
+			     add(pair, NULL, cstat__json_string(g->vals[j]));
 		}
 		benches = ok ? cJSON_CreateArray() : NULL;
 		ok = ok && add(go, "benchmarks", benches);
@@ -622,13 +613,14 @@ to_json(const cstat_run *r)
 			const struct run_bench *b = &g->b[j];
 			cJSON *bo = cJSON_CreateObject(), *ua;
 			ok = add(benches, NULL, bo) &&
-			     add(bo, "name", string(b->name));
+			     add(bo, "name", cstat__json_string(b->name));
 			ua = ok ? cJSON_CreateArray() : NULL;
 			ok = ok && add(bo, "units", ua);
 			for (size_t k = 0; ok && k < b->nu; k++) {
 				cJSON *uo = cJSON_CreateObject(), *va;
 				ok = add(ua, NULL, uo) &&
-				     add(uo, "unit", string(b->u[k].unit));
+				     add(uo, "unit",
+					 cstat__json_string(b->u[k].unit));
 				va = ok ? cJSON_CreateArray() : NULL;
 				ok = ok && add(uo, "values", va);
 				for (size_t m = 0; ok && m < b->u[k].n; m++)
