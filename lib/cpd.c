@@ -211,7 +211,7 @@ struct work {
 	double *perm; /* c shuffled */
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
-	double *tmp;  /* scratch for medians */
+	double *tmp;  /* scratch: medians, each split's share of evidence */
 };
 
 void
@@ -246,15 +246,6 @@ noise_sigma(const double *x, size_t n, double *tmp)
 	return 1.4826 * cstat__quantile_sorted(tmp, n - 1, 0.5) / sqrt(2);
 }
 
-/* The median of x[lo..hi), which is not empty, using nb. */
-static double
-window_median(const double *x, size_t lo, size_t hi, double *nb)
-{
-	memcpy(nb, x + lo, (hi - lo) * sizeof(*x));
-	cstat__sort_doubles(nb, hi - lo);
-	return cstat__quantile_sorted(nb, hi - lo, 0.5);
-}
-
 /*
  * One pass of taming: y[i] = x[i], or for a wild run the median of its
  * neighbours.  A run is wild when it is more than lim from the median of
@@ -274,10 +265,11 @@ tame_pass(const double *x, double *y, size_t n, double lim)
 		y[i] = x[i];
 		if (hi - lo < 2)
 			continue;
-		if (lo < i && !(fabs(x[i] - window_median(x, lo, i, nb)) > lim))
+		if (lo < i &&
+		    !(fabs(x[i] - median_of(x + lo, i - lo, nb)) > lim))
 			continue;
 		if (i + 1 < hi &&
-		    !(fabs(x[i] - window_median(x, i + 1, hi, nb)) > lim))
+		    !(fabs(x[i] - median_of(x + i + 1, hi - i - 1, nb)) > lim))
 			continue;
 		memcpy(nb, x + lo, (i - lo) * sizeof(*x));
 		memcpy(nb + (i - lo), x + i + 1, (hi - i - 1) * sizeof(*x));
@@ -300,9 +292,8 @@ tame_bursts(const double *x, double *y, size_t n, double lim)
 
 	for (size_t k = 3; k >= 2; k--) {
 		for (size_t i = TAME_HALF; i + k + TAME_HALF <= n; i++) {
-			double mb = window_median(x, i - TAME_HALF, i, nb);
-			double ma =
-				window_median(x, i + k, i + k + TAME_HALF, nb);
+			double mb = median_of(x + i - TAME_HALF, TAME_HALF, nb);
+			double ma = median_of(x + i + k, TAME_HALF, nb);
 			/* A burst returns to where it left; a step does not. */
 			bool up = fabs(ma - mb) <= lim, down = up;
 
@@ -368,7 +359,7 @@ split_weight(size_t t, size_t len)
 static double
 seg_scores(struct work *wk, const double *z, const double *x, size_t len)
 {
-	double m = window_median(z, 0, len, wk->tmp);
+	double m = median_of(z, len, wk->tmp);
 	double s = noise_sigma(z, len, wk->tmp), mean = 0, ss = 0;
 
 	for (size_t i = 0; i < len; i++) {
@@ -648,6 +639,7 @@ place_split(struct work *wk, const struct seg *s)
 	size_t best = s->tau - s->start;
 	const double *z = wk->y + s->start;
 	double *pp = wk->perm, top = 0, sig = noise_sigma(z, len, wk->tmp);
+	double *share = wk->tmp; /* by split: window_share's, each once */
 
 	/* Sign scores (no noise scale) do not measure evidence. */
 	if (!(sig > 0) || !isfinite(sig) ||
@@ -655,16 +647,14 @@ place_split(struct work *wk, const struct seg *s)
 	    wk->w[best] > WEIGHT_CAP)
 		return s->tau;
 	split_evidence(wk, len, pp);
-	for (size_t t = ms; t <= len - ms; t++) {
-		double m = window_share(pp, len, t);
-
-		if (m > top)
-			top = m;
+	for (size_t t = 1; t < len; t++) {
+		share[t] = window_share(pp, len, t);
+		if (t >= ms && t <= len - ms && share[t] > top)
+			top = share[t];
 	}
 	for (size_t t = ms; t <= len - ms; t++)
-		if (window_share(pp, len, t) >= top - PLACE_SLACK &&
-		    (pp[t] > pp[best] ||
-		     window_share(pp, len, best) < top - PLACE_SLACK))
+		if (share[t] >= top - PLACE_SLACK &&
+		    (pp[t] > pp[best] || share[best] < top - PLACE_SLACK))
 			best = t;
 	return s->start + best;
 }

@@ -48,7 +48,7 @@ struct run_unit {
 };
 
 struct run_bench {
-	char *name;
+	const char *name; /* in its group's names */
 	struct run_unit *u;
 	size_t nu, cap;
 };
@@ -59,8 +59,9 @@ struct run_group {
 	size_t nconf;
 	struct run_bench *b;
 	size_t nb, cap;
-	size_t *slots; /* open addressing by name: index in b + 1, 0 empty */
-	size_t nslots;
+	struct cstat__strtab names; /* the benchmarks' names, interned */
+	size_t *of_name;	    /* by name id: index in b + 1, 0 none */
+	size_t of_cap;
 };
 
 struct run_kv {
@@ -191,7 +192,6 @@ cstat_run_free(cstat_run *r)
 				free(g->b[j].u[k].v);
 			}
 			free(g->b[j].u);
-			free(g->b[j].name);
 		}
 		for (size_t j = 0; j < g->nconf; j++) {
 			free(g->keys[j]);
@@ -200,7 +200,8 @@ cstat_run_free(cstat_run *r)
 		free(g->keys);
 		free(g->vals);
 		free(g->b);
-		free(g->slots);
+		cstat__strtab_release(&g->names);
+		free(g->of_name);
 		free(g->config_text);
 	}
 	free(r->g);
@@ -227,10 +228,15 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	g->config_text = str_dup(text);
 	g->keys = calloc(nconf ? nconf : 1, sizeof(char *));
 	g->vals = calloc(nconf ? nconf : 1, sizeof(char *));
-	if (!g->config_text || !g->keys || !g->vals) {
+	g->of_name = calloc(1, sizeof(*g->of_name)); /* id 0: the empty name */
+	g->of_cap = 1;
+	if (!g->config_text || !g->keys || !g->vals || !g->of_name ||
+	    cstat__strtab_init(&g->names)) {
 		free(g->config_text);
 		free(g->keys);
 		free(g->vals);
+		free(g->of_name);
+		cstat__strtab_release(&g->names);
 		return CSTAT_ENOMEM;
 	}
 	r->ng++;
@@ -245,64 +251,35 @@ group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
 	return 0;
 }
 
-/* The slot of name in g's table: its benchmark's, or the empty one. */
-static size_t *
-bench_slot(const struct run_group *g, const char *name, size_t len)
-{
-	size_t mask = g->nslots - 1;
-	size_t i = (size_t)cstat__hash_bytes(name, len, 0) & mask;
-
-	for (;; i = (i + 1) & mask) {
-		size_t *s = &g->slots[i];
-		if (!*s || (strlen(g->b[*s - 1].name) == len &&
-			    memcmp(g->b[*s - 1].name, name, len) == 0))
-			return s;
-	}
-}
-
-/* Doubles g's table (kept at most half full, so lookups stay short). */
-static int
-bench_rehash(struct run_group *g)
-{
-	size_t n = g->nslots ? g->nslots * 2 : 64;
-	size_t *old = g->slots;
-
-	g->slots = calloc(n, sizeof(*g->slots));
-	if (!g->slots) {
-		g->slots = old;
-		return CSTAT_ENOMEM;
-	}
-	g->nslots = n;
-	free(old);
-	for (size_t i = 0; i < g->nb; i++)
-		*bench_slot(g, g->b[i].name, strlen(g->b[i].name)) = i + 1;
-	return 0;
-}
-
 /*
- * The benchmark of a name in g, made if new: a hash table, as a run may
- * hold a million distinct benchmarks and a scan per result would make
- * storing it quadratic.
+ * The benchmark of a name in g, made if new: found by its interned name,
+ * as a run may hold a million distinct benchmarks and a scan per result
+ * would make storing it quadratic.
  */
 static int
 bench_for(struct run_group *g, const char *name, size_t len,
 	  struct run_bench **out)
 {
-	if ((g->nb + 1) * 2 > g->nslots && bench_rehash(g))
+	uint32_t id;
+
+	/* Room for a new name's entry first, so every name interned has
+	 * one. */
+	if (cstat__grow((void **)&g->of_name, &g->of_cap, g->names.count + 1,
+			sizeof(*g->of_name)))
 		return CSTAT_ENOMEM;
-	size_t *slot = bench_slot(g, name, len);
-	if (*slot) {
-		*out = &g->b[*slot - 1];
+	g->of_name[g->names.count] = 0;
+	if (cstat__strtab_intern(&g->names, name, len, &id))
+		return CSTAT_ENOMEM;
+	if (g->of_name[id]) {
+		*out = &g->b[g->of_name[id] - 1];
 		return 0;
 	}
 	if (cstat__grow((void **)&g->b, &g->cap, g->nb + 1, sizeof(*g->b)))
 		return CSTAT_ENOMEM;
 	struct run_bench *b = &g->b[g->nb];
 	memset(b, 0, sizeof(*b));
-	b->name = str_ndup(name, len);
-	if (!b->name)
-		return CSTAT_ENOMEM;
-	*slot = ++g->nb;
+	b->name = cstat__strtab_str(&g->names, id);
+	g->of_name[id] = ++g->nb;
 	*out = b;
 	return 0;
 }
@@ -545,18 +522,8 @@ number(double v)
 	return cJSON_CreateRaw(buf);
 }
 
-/*
- * A JSON string of s with every byte that is not UTF-8 replaced by U+FFFD:
- * cJSON writes such bytes as they are, and a file with them is not JSON
- * to a strict reader (Python's json).  A benchmark name can hold any bytes.
- */
-static cJSON *
-string(const char *s)
-{
-	return cstat__json_string(s);
-}
-
-/* Adds item under key (its bytes that are not UTF-8 repaired as above). */
+/* Adds item under key, its bytes that are not UTF-8 repaired as
+ * cstat__json_string() repairs a value's. */
 static bool
 add(cJSON *o, const char *key, cJSON *item)
 {
@@ -584,7 +551,8 @@ kv_object(const struct run_kv *list, size_t n, size_t skip)
 	cJSON *o = cJSON_CreateObject();
 
 	for (size_t i = 0; o && i < n; i++)
-		if (!add(o, list[i].key + skip, string(list[i].value))) {
+		if (!add(o, list[i].key + skip,
+			 cstat__json_string(list[i].value))) {
 			cJSON_Delete(o);
 			return NULL;
 		}
@@ -603,14 +571,14 @@ to_json(const cstat_run *r)
 	for (size_t k = 0; ok && k < 4; k++) {
 		const char *v = kv_get(r->meta, r->nmeta, top[k]);
 		if (v)
-			ok = add(root, top[k], string(v));
+			ok = add(root, top[k], cstat__json_string(v));
 	}
 	meta = ok ? cJSON_CreateObject() : NULL;
 	ok = ok && add(root, "meta", meta);
 	for (size_t i = 0; ok && i < r->nmeta; i++)
 		if (strncmp(r->meta[i].key, "meta.", 5) == 0)
 			ok = add(meta, r->meta[i].key + 5,
-				 string(r->meta[i].value));
+				 cstat__json_string(r->meta[i].value));
 	ok = ok && add(root, "environment", kv_object(r->env, r->nenv, 0));
 	units = ok ? cJSON_CreateArray() : NULL;
 	ok = ok && add(root, "units", units);
@@ -621,8 +589,8 @@ to_json(const cstat_run *r)
 		if (tab)
 			*tab = '\0';
 		ok = tab && add(units, NULL, u) &&
-		     add(u, "unit", string(unit)) &&
-		     add(u, tab + 1, string(r->units[i].value));
+		     add(u, "unit", cstat__json_string(unit)) &&
+		     add(u, tab + 1, cstat__json_string(r->units[i].value));
 		free(unit);
 	}
 	groups = ok ? cJSON_CreateArray() : NULL;
@@ -636,8 +604,8 @@ to_json(const cstat_run *r)
 		for (size_t j = 0; ok && j < g->nconf; j++) {
 			cJSON *pair = cJSON_CreateArray();
 			ok = add(conf, NULL, pair) &&
-			     add(pair, NULL, string(g->keys[j])) &&
-			     add(pair, NULL, string(g->vals[j]));
+			     add(pair, NULL, cstat__json_string(g->keys[j])) &&
+			     add(pair, NULL, cstat__json_string(g->vals[j]));
 		}
 		benches = ok ? cJSON_CreateArray() : NULL;
 		ok = ok && add(go, "benchmarks", benches);
@@ -645,13 +613,14 @@ to_json(const cstat_run *r)
 			const struct run_bench *b = &g->b[j];
 			cJSON *bo = cJSON_CreateObject(), *ua;
 			ok = add(benches, NULL, bo) &&
-			     add(bo, "name", string(b->name));
+			     add(bo, "name", cstat__json_string(b->name));
 			ua = ok ? cJSON_CreateArray() : NULL;
 			ok = ok && add(bo, "units", ua);
 			for (size_t k = 0; ok && k < b->nu; k++) {
 				cJSON *uo = cJSON_CreateObject(), *va;
 				ok = add(ua, NULL, uo) &&
-				     add(uo, "unit", string(b->u[k].unit));
+				     add(uo, "unit",
+					 cstat__json_string(b->u[k].unit));
 				va = ok ? cJSON_CreateArray() : NULL;
 				ok = ok && add(uo, "values", va);
 				for (size_t m = 0; ok && m < b->u[k].n; m++)
@@ -723,6 +692,18 @@ sys_error(struct cstat_diag *d, const char *what, const char *path)
 		cstat__errno_text(err, why, sizeof(why));
 	cstat__diag_set(d, NULL, 0, 0, "%s %s: %s", what, path, why);
 	return err == ELOOP ? CSTAT_EACCES : cstat__errno_code(err);
+}
+
+/*
+ * Opens a file of the store with flags, never through a link (O_NOFOLLOW,
+ * which sys_error names): the descriptor, or an error with d set.
+ */
+static int
+open_nofollow(const char *path, int flags, struct cstat_diag *d)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	return fd >= 0 ? fd : sys_error(d, "open", path);
 }
 
 static int
@@ -932,10 +913,9 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		free(text);
 		return lock;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
+	fd = open_nofollow(path, O_RDWR | O_CREAT | O_APPEND, d);
 	if (fd < 0) {
-		rc = sys_error(d, "open", path);
+		rc = fd;
 		close(lock);
 		free(text);
 		return rc;
@@ -1207,19 +1187,16 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 	return rc;
 }
 
-static int slurp(const char *path, char **data, size_t *len,
-		 struct cstat_diag *d);
-
 static int
 slurp(const char *path, char **data, size_t *len, struct cstat_diag *d)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_nofollow(path, O_RDONLY, d);
 	size_t cap = 0;
 
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return sys_error(d, "open", path);
+		return fd;
 	for (;;) {
 		if (cstat__grow((void **)data, &cap, *len + 65536, 1)) {
 			close(fd);
@@ -1639,11 +1616,10 @@ lock_history(const char *path, struct cstat_diag *d)
 	if (!lock)
 		return CSTAT_ENOMEM;
 	sprintf(lock, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open_nofollow(lock, O_RDWR | O_CREAT, d);
 	if (fd < 0) {
-		int rc = sys_error(d, "open", lock);
 		free(lock);
-		return rc;
+		return fd;
 	}
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {

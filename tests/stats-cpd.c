@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "cpd.h"
+#include "cpdsim.h"
 
 /*
  * The gates.  Where a target of the design is beyond what the data allow,
@@ -54,28 +55,6 @@
 #define STEP5_RANDOM 0.25 /* no target; the oracle's 37% */
 #define STEP3_2 0.80	  /* within 5 runs: target 90% */
 
-/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014). */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1). */
-static double
-rng_uniform(struct rng *r)
-{
-	return ((double)(rng_next(r) >> 11) + 0.5) * 0x1p-53;
-}
-
 /* Uniform in [lo, hi]. */
 static size_t
 rng_between(struct rng *r, size_t lo, size_t hi)
@@ -83,16 +62,6 @@ rng_between(struct rng *r, size_t lo, size_t hi)
 	return lo + (size_t)(rng_uniform(r) * (double)(hi - lo + 1));
 }
 
-/* A standard normal by Box-Muller (the cosine half only). */
-static double
-rng_normal(struct rng *r)
-{
-	double u = rng_uniform(r), v = rng_uniform(r);
-
-	return sqrt(-2 * log(u)) * cos(2 * 3.14159265358979323846 * v);
-}
-
-enum noise { NORMAL, LOGNORMAL };
 static const char *const noise_name[] = {"normal", "lognormal"};
 
 /* What is planted in a series (run numbers are 0-based here). */
@@ -111,10 +80,8 @@ simulate(struct rng *r, double *x, const struct plant *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		double level = i >= p->step_at ? 100 * p->factor : 100;
-		double g = rng_normal(r);
 
-		x[i] = p->kind == NORMAL ? level * (1 + p->cv * g)
-					 : level * exp(p->cv * g);
+		x[i] = rng_noisy(r, p->kind, level, p->cv);
 		if (i == p->outlier)
 			x[i] *= 5;
 		if (i >= p->spike && i < p->spike + 3)

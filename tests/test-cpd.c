@@ -7,8 +7,8 @@
  * the design promises, is tests/stats-cpd.c (suite "statistics").
  *
  * The simulated series come from a fixed-seed splitmix64 generator and
- * Box-Muller normals written here, so every run of the test sees the same
- * numbers.
+ * Box-Muller normals (cpdsim.h, shared with stats-cpd.c), so every run of
+ * the test sees the same numbers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,43 +20,8 @@
 #include <cmocka.h>
 
 #include "cpd.h"
+#include "cpdsim.h"
 #include "testutil.h"
-
-/* ---------------------------------------------------------------------- */
-/* A reproducible source of noise. */
-
-/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014). */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1): never 0, so the logarithm below is finite. */
-static double
-rng_uniform(struct rng *r)
-{
-	return ((double)(rng_next(r) >> 11) + 0.5) * 0x1p-53;
-}
-
-/* A standard normal by Box-Muller (the cosine half only). */
-static double
-rng_normal(struct rng *r)
-{
-	double u = rng_uniform(r), v = rng_uniform(r);
-
-	return sqrt(-2 * log(u)) * cos(2 * 3.14159265358979323846 * v);
-}
-
-enum noise { NORMAL, LOGNORMAL };
 
 /*
  * Fill x[0..n) with level * (1 + step) from run at on (step 0: no change)
@@ -69,10 +34,8 @@ simulate(struct rng *r, double *x, size_t n, enum noise kind, double spread,
 {
 	for (size_t i = 0; i < n; i++) {
 		double level = i >= at ? 100 * (1 + step) : 100;
-		double g = rng_normal(r);
 
-		x[i] = kind == NORMAL ? level * (1 + spread * g)
-				      : level * exp(spread * g);
+		x[i] = rng_noisy(r, kind, level, spread);
 	}
 }
 

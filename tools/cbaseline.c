@@ -109,6 +109,16 @@ make_dirs(const struct store *s, const char *kind)
 	return store_refuse_link(path);
 }
 
+/* A link at history path or at the lock beside it, refused: 0, or 2 (told). */
+static int
+refuse_history_links(const struct store *s, const char *path)
+{
+	char lock[sizeof(s->path) + 8];
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	return store_refuse_link(path) || store_refuse_link(lock) ? 2 : 0;
+}
+
 /*
  * Reads every input into a new run.  With first_only, each input is read
  * to its first result only, quietly: enough for the run's environment
@@ -281,9 +291,7 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	}
 	const char *path = store_path(s, record ? "history" : "baselines", name,
 				      record ? ".jsonl" : ".json");
-	char lock[sizeof(s->path) + 8];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	if (store_refuse_link(path) || (record && store_refuse_link(lock))) {
+	if (record ? refuse_history_links(s, path) : store_refuse_link(path)) {
 		cstat_run_free(run);
 		return 2;
 	}
@@ -810,9 +818,7 @@ cmd_prune(struct store *s, int argc, char **argv)
 	if (store_check_dirs(s->dir, "history"))
 		return 2;
 	const char *path = store_path(s, "history", name, ".jsonl");
-	char lock[sizeof(s->path) + 8];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	if (store_refuse_link(path) || store_refuse_link(lock))
+	if (refuse_history_links(s, path))
 		return 2;
 	int rc = cstat_history_prune(path, (size_t)keep, &removed, &d);
 	if (rc) {
