@@ -31,7 +31,8 @@
  *   "comparisons"  one object per comparison, in table, row and column
  *                  order:
  *       "name", "unit", "config"   the row label, the unit and the table's
- *                                  configuration ("k:v k:v", may be "");
+ *                                  configuration ("k:v k:v", may be "",
+ *                                  values trimmed);
  *       "base", "new"              the column labels compared;
  *       "table", "row", "col"      where the comparison is in the tables
  *                                  (0-based; col is the new column);
