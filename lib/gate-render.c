@@ -324,16 +324,13 @@ esc_xml(bool attr, unsigned long c, size_t n)
 	return NULL;
 }
 
-/* Writes s escaped for w->esc; NULL writes nothing. */
+/* Writes the len bytes at s escaped for w->esc. */
 static void
-put(struct wr *w, const char *s)
+putn(struct wr *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i = 0, run = 0;
+	size_t i = 0, run = 0;
 
-	if (!s)
-		return;
-	len = strlen(s);
 	if (w->esc == ESC_NONE) {
 		raw(w, s, len);
 		return;
@@ -363,6 +360,14 @@ put(struct wr *w, const char *s)
 		i += n;
 	}
 	raw(w, s + run, len - run);
+}
+
+/* Writes s escaped for w->esc; NULL writes nothing. */
+static void
+put(struct wr *w, const char *s)
+{
+	if (s)
+		putn(w, s, strlen(s));
 }
 
 /* put() of a short formatted text (numbers and words, never names). */
@@ -1636,7 +1641,6 @@ junit_classname(struct wr *w, const cstat_gate *g, const struct cstat_check *k)
 	     g->t && cstat_table_key(g->t, k->table, i, &name, &value) == 0;
 	     i++) {
 		size_t len;
-		char val[512];
 
 		if (machine_key(name))
 			continue;
@@ -1644,15 +1648,7 @@ junit_classname(struct wr *w, const cstat_gate *g, const struct cstat_check *k)
 		put(w, any ? " " : "");
 		put(w, name);
 		put(w, ":");
-		/* put() takes a string; long values are written in pieces. */
-		for (size_t at = 0; at < len; at += sizeof(val) - 1) {
-			size_t m = len - at < sizeof(val) - 1 ? len - at
-							      : sizeof(val) - 1;
-
-			memcpy(val, value + at, m);
-			val[m] = '\0';
-			put(w, val);
-		}
+		putn(w, value, len);
 		any = true;
 	}
 	if (!g->t && k->config && *k->config) {

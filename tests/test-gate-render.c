@@ -1047,6 +1047,13 @@ test_empty_gate(void **state)
 	assert_null(strstr(s, "<details>"));
 	assert_int_equal(md_check_tables(s), 0);
 	free(s);
+	s = render(&f.g, CSTAT_REPORT_JUNIT, false);
+	assert_null(strstr(s, "<testcase"));
+	free(s);
+	s = render(&f.g, CSTAT_REPORT_GITHUB, false);
+	assert_string_equal(s, "cregress: 0 regressions, 0 improvements, 0 "
+			       "unchanged, 0 inconclusive\n");
+	free(s);
 }
 
 int
