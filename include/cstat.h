@@ -863,7 +863,7 @@ struct cstat_check {
 	const char *reason; /* why, for inconclusive ones; else "" */
 	const char *name;   /* the row label */
 	const char *unit;
-	const char *config; /* the table's key, "k:v k:v" (may be "") */
+	const char *config; /* the table's key, "k:v k:v", values trimmed */
 	const char *base_label, *new_label; /* column labels */
 	size_t table, row, col;		    /* where it is in the tables */
 	int unit_class;			    /* enum cstat_unit_class */

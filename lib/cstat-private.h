@@ -254,6 +254,14 @@ struct cJSON *cstat__json_string(const char *s);
 size_t cstat__strlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * s without its leading and trailing ASCII white space: the start, and
+ * the length in *len.  Reports show configuration values trimmed (Go's
+ * "cpu:" line can end in spaces) while the tables keep them as read, as
+ * benchstat does.
+ */
+const char *cstat__trim(const char *s, size_t *len);
+
+/*
  * The escape of an ASCII byte in GitHub-flavoured Markdown text (table
  * cells included: "|" becomes "\\|"), or NULL to keep it as it is.
  */

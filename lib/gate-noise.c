@@ -132,11 +132,15 @@ table_config(const cstat_tables *t, size_t i)
 {
 	struct cstat__buf b = {0};
 	const char *name, *value;
+	size_t vlen;
 	char *s;
 
 	for (size_t k = 0; cstat_table_key(t, i, k, &name, &value) == 0; k++) {
+		/* Shown trimmed; the tables keep what was read. */
+		const char *v = cstat__trim(value, &vlen);
+
 		if ((k && cstat__buf_addc(&b, ' ')) ||
-		    cstat__buf_printf(&b, "%s:%s", name, value)) {
+		    cstat__buf_printf(&b, "%s:%.*s", name, (int)vlen, v)) {
 			cstat__buf_release(&b);
 			return NULL;
 		}

@@ -31,7 +31,8 @@
  *   "comparisons"  one object per comparison, in table, row and column
  *                  order:
  *       "name", "unit", "config"   the row label, the unit and the table's
- *                                  configuration ("k:v k:v", may be "");
+ *                                  configuration ("k:v k:v", may be "",
+ *                                  values trimmed);
  *       "base", "new"              the column labels compared;
  *       "table", "row", "col"      where the comparison is in the tables
  *                                  (0-based; col is the new column);
@@ -80,6 +81,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -322,16 +324,13 @@ esc_xml(bool attr, unsigned long c, size_t n)
 	return NULL;
 }
 
-/* Writes s escaped for w->esc; NULL writes nothing. */
+/* Writes the len bytes at s escaped for w->esc. */
 static void
-put(struct wr *w, const char *s)
+putn(struct wr *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i = 0, run = 0;
+	size_t i = 0, run = 0;
 
-	if (!s)
-		return;
-	len = strlen(s);
 	if (w->esc == ESC_NONE) {
 		raw(w, s, len);
 		return;
@@ -361,6 +360,14 @@ put(struct wr *w, const char *s)
 		i += n;
 	}
 	raw(w, s + run, len - run);
+}
+
+/* Writes s escaped for w->esc; NULL writes nothing. */
+static void
+put(struct wr *w, const char *s)
+{
+	if (s)
+		putn(w, s, strlen(s));
 }
 
 /* put() of a short formatted text (numbers and words, never names). */
@@ -1386,54 +1393,325 @@ cstat__gate_write_json(const cstat_gate *g, FILE *out)
 /* ---------------------------------------------------------------------- */
 /* JUnit XML */
 
-/* The class name of a comparison's test case: its unit, and the config
- * and labels when the gate has more than one of them. */
-static void
-junit_classname(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+/*
+ * A test case is one comparison, named "NAME UNIT" ("Encode/format=json-8
+ * sec/op"): tools that key results by name alone (JUnit-to-CTRF
+ * converters) keep one result per comparison.  When the report holds
+ * several configurations, the keys that tell them apart follow in
+ * brackets ("... sec/op [goos:darwin]"), and the columns compared when
+ * there are more than two ("... (b.txt vs a.txt)"); a name that would
+ * still repeat (configurations that differ only in white space) gets
+ * " #2", " #3".  The class name is the configuration without the keys
+ * that describe the machine (machine_key()): they change with the runner,
+ * not with the code, so a dashboard that groups by class keeps its groups
+ * from one runner to the next.
+ */
+
+/* Keys that describe the machine a benchmark ran on rather than the code. */
+static bool
+machine_key(const char *key)
 {
-	put(w, str(k->unit));
-	if (k->config && *k->config) {
-		put(w, " [");
-		put(w, k->config);
-		put(w, "]");
+	static const char *const keys[] = {"cpu",  "goos",     "goarch",
+					   "host", "hostname", "kernel"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The trimmed value of key in table i, or NULL when the table has none. */
+static const char *
+table_value(const cstat_tables *t, size_t i, const char *key, size_t *len)
+{
+	const char *name, *value;
+
+	for (size_t k = 0; cstat_table_key(t, i, k, &name, &value) == 0; k++)
+		if (strcmp(name, key) == 0)
+			return cstat__trim(value, len);
+	return NULL;
+}
+
+/* Whether tables a and b show key differently (or one lacks it). */
+static bool
+key_differs(const cstat_tables *t, size_t a, size_t b, const char *key)
+{
+	size_t la = 0, lb = 0;
+	const char *va = table_value(t, a, key, &la);
+	const char *vb = table_value(t, b, key, &lb);
+
+	if (!va || !vb)
+		return va != vb;
+	return la != lb || memcmp(va, vb, la) != 0;
+}
+
+struct junit {
+	const struct ctx *x;
+	const char **vary; /* keys whose values differ between test cases */
+	size_t nvary, cap;
+	struct cstat__buf names; /* every test case's name, NUL-ended */
+	size_t *name_at;	 /* by check: where its name starts in names */
+	size_t *dup; /* by check: 0, or its rank among equal names */
+};
+
+/* Whether key is one of j->vary. */
+static bool
+varies(const struct junit *j, const char *key)
+{
+	for (size_t i = 0; i < j->nvary; i++)
+		if (strcmp(j->vary[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Adds key to j->vary unless it is there. */
+static int
+vary_add(struct junit *j, const char *key)
+{
+	if (varies(j, key))
+		return 0;
+	if (j->nvary == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 8;
+		const char **p = realloc(j->vary, cap * sizeof(*p));
+
+		if (!p)
+			return CSTAT_ENOMEM;
+		j->vary = p;
+		j->cap = cap;
 	}
-	if (x->show_labels) {
-		put(w, " (");
-		put_labels(w, k);
-		put(w, ")");
+	j->vary[j->nvary++] = key;
+	return 0;
+}
+
+/* The keys, in the order the tables give them, whose values differ
+ * between the tables of the checks (none without tables). */
+static int
+junit_vary(struct junit *j)
+{
+	const cstat_gate *g = j->x->g;
+	const char *name, *value;
+	int rc = 0;
+
+	for (size_t i = 0; g->t && i < g->n && !rc; i++) {
+		size_t a = g->checks[0].table, b = g->checks[i].table;
+
+		if (i && b == g->checks[i - 1].table)
+			continue;
+		for (size_t k = 0;
+		     !rc && cstat_table_key(g->t, b, k, &name, &value) == 0;
+		     k++)
+			if (key_differs(g->t, a, b, name))
+				rc = vary_add(j, name);
+		for (size_t k = 0;
+		     !rc && cstat_table_key(g->t, a, k, &name, &value) == 0;
+		     k++)
+			if (key_differs(g->t, a, b, name))
+				rc = vary_add(j, name);
 	}
+	return rc;
+}
+
+/* Appends " [k:v k:v]" of the keys of check k's table that vary, in the
+ * table's order; without tables, its whole config when there are
+ * several. */
+static int
+junit_name_keys(struct junit *j, const struct cstat_check *k)
+{
+	const struct ctx *x = j->x;
+	struct cstat__buf *b = &j->names;
+	const char *sep = " [", *name, *value;
+	int rc = 0;
+
+	if (!x->g->t)
+		return x->show_config && k->config && *k->config
+			       ? cstat__buf_printf(b, " [%s]", k->config)
+			       : 0;
+	for (size_t i = 0;
+	     !rc && cstat_table_key(x->g->t, k->table, i, &name, &value) == 0;
+	     i++) {
+		size_t len;
+
+		if (!varies(j, name))
+			continue;
+		value = cstat__trim(value, &len);
+		rc = cstat__buf_printf(b, "%s%s:%.*s", sep, name, (int)len,
+				       value);
+		sep = " ";
+	}
+	if (!rc && sep[1] == '\0')
+		rc = cstat__buf_addc(b, ']');
+	return rc;
+}
+
+/* Appends check k's test case name to j->names, NUL included. */
+static int
+junit_name(struct junit *j, const struct cstat_check *k)
+{
+	struct cstat__buf *b = &j->names;
+	int rc = cstat__buf_printf(b, "%s %s", str(k->name), str(k->unit));
+
+	if (!rc)
+		rc = junit_name_keys(j, k);
+	if (!rc && j->x->show_labels)
+		rc = cstat__buf_printf(b, " (%s vs %s)", str(k->new_label),
+				       str(k->base_label));
+	if (!rc)
+		rc = cstat__buf_addc(b, '\0');
+	return rc;
+}
+
+struct named {
+	const char *s;
+	size_t i;
+};
+
+static int
+cmp_named(const void *pa, const void *pb)
+{
+	const struct named *a = pa, *b = pb;
+	int r = strcmp(a->s, b->s);
+
+	if (r)
+		return r;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Numbers the names that repeat: j->dup[i] is 2, 3, ... for the second,
+ * third, ... check of a name, in check order. */
+static int
+junit_dedup(struct junit *j)
+{
+	size_t n = j->x->g->n;
+	struct named *v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct named){j->names.data + j->name_at[i], i};
+	qsort(v, n, sizeof(*v), cmp_named);
+	for (size_t i = 1, rank = 1; i < n; i++) {
+		rank = strcmp(v[i].s, v[i - 1].s) == 0 ? rank + 1 : 1;
+		if (rank > 1)
+			j->dup[v[i].i] = rank;
+	}
+	free(v);
+	return 0;
 }
 
 static void
-junit_case(struct wr *w, const struct ctx *x, const struct cstat_check *k,
-	   bool strict)
+junit_release(struct junit *j)
 {
-	char ch[CHANGE_CI_SIZE], thr[SMALL_SIZE], noise[2 * SMALL_SIZE];
+	free(j->vary);
+	free(j->name_at);
+	free(j->dup);
+	cstat__buf_release(&j->names);
+}
+
+static int
+junit_init(struct junit *j, const struct ctx *x)
+{
+	size_t n = x->g->n ? x->g->n : 1;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	j->x = x;
+	j->name_at = malloc(n * sizeof(*j->name_at));
+	j->dup = calloc(n, sizeof(*j->dup));
+	rc = j->name_at && j->dup ? junit_vary(j) : CSTAT_ENOMEM;
+	for (size_t i = 0; i < x->g->n && !rc; i++) {
+		j->name_at[i] = j->names.len;
+		rc = junit_name(j, &x->g->checks[i]);
+	}
+	if (!rc)
+		rc = junit_dedup(j);
+	if (rc)
+		junit_release(j);
+	return rc;
+}
+
+/* The class name of check k: its table's configuration without the
+ * machine's keys, or "cregress" when nothing is left. */
+static void
+junit_classname(struct wr *w, const cstat_gate *g, const struct cstat_check *k)
+{
+	const char *name, *value;
+	bool any = false;
+
+	for (size_t i = 0;
+	     g->t && cstat_table_key(g->t, k->table, i, &name, &value) == 0;
+	     i++) {
+		size_t len;
+
+		if (machine_key(name))
+			continue;
+		value = cstat__trim(value, &len);
+		put(w, any ? " " : "");
+		put(w, name);
+		put(w, ":");
+		putn(w, value, len);
+		any = true;
+	}
+	if (!g->t && k->config && *k->config) {
+		put(w, k->config);
+		any = true;
+	}
+	if (!any)
+		put(w, "cregress");
+}
+
+/* "sec/op +10.1% [+8.8%, +11.3%] (p=0.000, adjusted 0.000), threshold
+ * 5%": the unit, the change and what it was held to. */
+static void
+junit_message(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+{
+	char ch[CHANGE_CI_SIZE], p[SMALL_SIZE], adj[SMALL_SIZE];
+
+	put(w, str(k->unit));
+	put(w, " ");
+	cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
+	put(w, ch);
+	if (!isnan(k->p)) {
+		fmt_p(k->p, p, sizeof(p));
+		fmt_p(k->p_adjusted, adj, sizeof(adj));
+		if (x->g->c->correction != CSTAT_CORRECTION_NONE &&
+		    !isnan(k->p_adjusted))
+			putf(w, " (p=%s, adjusted %s)", p, adj);
+		else
+			putf(w, " (p=%s)", p);
+	}
+	put(w, ", ");
+	put_threshold(w, x, k);
+}
+
+static void
+junit_case(struct wr *w, const struct junit *j, size_t i, bool strict)
+{
+	const struct ctx *x = j->x;
+	const struct cstat_check *k = &x->g->checks[i];
 
 	raws(w, "    <testcase classname=\"");
 	w->esc = ESC_XML_ATTR;
-	junit_classname(w, x, k);
+	junit_classname(w, x->g, k);
 	raws(w, "\" name=\"");
-	put(w, str(k->name));
+	put(w, j->names.data + j->name_at[i]);
+	if (j->dup[i])
+		putf(w, " #%zu", j->dup[i]);
 	raws(w, "\">\n      ");
 	if (k->verdict == CSTAT_REGRESSION) {
-		cstat__gate_fmt_change_ci(k, ch, sizeof(ch));
-		fmt_pct(k->threshold, thr, sizeof(thr));
-		fmt_noise(x->g, k, noise, sizeof(noise));
 		raws(w, "<failure message=\"");
-		putf(w, "%s (threshold %s%s%s)", ch, thr, *noise ? ", " : "",
-		     noise);
+		junit_message(w, x, k);
 		raws(w, "\" type=\"regression\">");
-	} else if (k->verdict == CSTAT_INCONCLUSIVE && strict) {
-		raws(w, "<failure message=\"");
-		put(w, str(k->reason));
-		raws(w, "\" type=\"inconclusive\">");
 	} else if (k->verdict == CSTAT_INCONCLUSIVE) {
-		raws(w, "<skipped message=\"");
+		raws(w, strict ? "<failure message=\"" : "<skipped message=\"");
+		put(w, str(k->unit));
+		put(w, " inconclusive: ");
 		put(w, str(k->reason));
-		raws(w, "\"/>\n    </testcase>\n");
-		w->esc = ESC_NONE;
-		return;
+		if (!strict) {
+			raws(w, "\"/>\n    </testcase>\n");
+			w->esc = ESC_NONE;
+			return;
+		}
+		raws(w, "\" type=\"inconclusive\">");
 	} else {
 		raws(w, "<system-out>");
 		w->esc = ESC_XML_TEXT;
@@ -1449,18 +1727,47 @@ junit_case(struct wr *w, const struct ctx *x, const struct cstat_check *k,
 		raws(w, "</system-out>\n    </testcase>\n");
 }
 
+static void
+junit_properties(struct wr *w, const cstat_gate_config *c)
+{
+	char num[CSTAT__GO_FLOAT_SIZE];
+
+	raws(w, "    <properties>\n");
+	cstat__fmt_go_float(num, c->alpha);
+	putf(w, "      <property name=\"alpha\" value=\"%s\"/>\n", num);
+	cstat__fmt_go_float(num, c->confidence);
+	putf(w, "      <property name=\"confidence\" value=\"%s\"/>\n", num);
+	putf(w, "      <property name=\"correction\" value=\"%s\"/>\n",
+	     correction_name(c->correction));
+	cstat__fmt_go_float(num, c->threshold);
+	putf(w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
+	putf(w, "      <property name=\"threshold_on\" value=\"%s\"/>\n",
+	     cstat__gate_threshold_on_name(c->threshold_on));
+	if (c->noise_from) {
+		raws(w, "      <property name=\"noise_history\" value=\"");
+		w->esc = ESC_XML_ATTR;
+		put(w, c->noise_from);
+		w->esc = ESC_NONE;
+		raws(w, "\"/>\n");
+	}
+	raws(w, "    </properties>\n");
+}
+
 int
 cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 {
 	struct wr w = {out, ESC_NONE, 0};
 	struct ctx x;
-	const cstat_gate_config *c = g->c;
+	struct junit j;
 	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
 	size_t failures = count_verdict(g, CSTAT_REGRESSION);
 	size_t skipped = strict ? 0 : nincon;
-	char num[CSTAT__GO_FLOAT_SIZE];
+	int rc;
 
 	ctx_init(&x, g);
+	rc = junit_init(&j, &x);
+	if (rc)
+		return rc;
 	if (strict)
 		failures += nincon;
 	raws(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -1472,55 +1779,185 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	     "  <testsuite name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
 	     "errors=\"0\" skipped=\"%zu\">\n",
 	     g->n, failures, skipped);
-	raws(&w, "    <properties>\n");
-	cstat__fmt_go_float(num, c->alpha);
-	putf(&w, "      <property name=\"alpha\" value=\"%s\"/>\n", num);
-	cstat__fmt_go_float(num, c->confidence);
-	putf(&w, "      <property name=\"confidence\" value=\"%s\"/>\n", num);
-	putf(&w, "      <property name=\"correction\" value=\"%s\"/>\n",
-	     correction_name(c->correction));
-	cstat__fmt_go_float(num, c->threshold);
-	putf(&w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
-	putf(&w, "      <property name=\"threshold_on\" value=\"%s\"/>\n",
-	     cstat__gate_threshold_on_name(c->threshold_on));
-	if (c->noise_from) {
-		raws(&w, "      <property name=\"noise_history\" value=\"");
-		w.esc = ESC_XML_ATTR;
-		put(&w, c->noise_from);
-		w.esc = ESC_NONE;
-		raws(&w, "\"/>\n");
-	}
-	raws(&w, "    </properties>\n");
+	junit_properties(&w, g->c);
 	for (size_t i = 0; i < g->n && !w.err; i++)
-		junit_case(&w, &x, &g->checks[i], strict);
+		junit_case(&w, &j, i, strict);
 	raws(&w, "  </testsuite>\n</testsuites>\n");
+	junit_release(&j);
 	return w.err;
 }
 
 /* ---------------------------------------------------------------------- */
 /* GitHub Actions workflow commands */
 
-static void
-github_line(struct wr *w, const struct ctx *x, const struct cstat_check *k,
-	    const char *cmd, const char *title)
+/*
+ * GitHub shows at most 10 annotations of each kind (error, warning,
+ * notice) per step and drops the rest without a word, so the report makes
+ * one annotation per benchmark and kind, with every unit of the benchmark
+ * in its message, one line each (a root cause that slows a benchmark down
+ * and makes it allocate more is one annotation, not two), and writes at
+ * most GH_CAP of each kind.  What is left out is counted in a notice that
+ * points to the job summary (the Markdown report); the notices' own cap
+ * is shared with these counts, which come first.
+ */
+#define GH_CAP 10
+
+enum gh_kind { GH_ERROR, GH_WARNING, GH_NOTICE, GH_NKINDS };
+
+/* The kind of annotation check k gets, or GH_NKINDS for none. */
+static enum gh_kind
+gh_kind_of(const struct cstat_check *k, bool strict)
 {
+	switch (k->verdict) {
+	case CSTAT_REGRESSION:
+		return GH_ERROR;
+	case CSTAT_INCONCLUSIVE:
+		return strict ? GH_ERROR : GH_WARNING;
+	case CSTAT_IMPROVEMENT:
+		return GH_NOTICE;
+	default:
+		return GH_NKINDS;
+	}
+}
+
+/* An annotated check, sorted so that a benchmark's checks of one kind
+ * are together, in check order. */
+struct gh_item {
+	const struct cstat_check *k;
+	enum gh_kind kind;
+	size_t i;
+};
+
+static int
+cmp_gh_item(const void *pa, const void *pb)
+{
+	const struct gh_item *a = pa, *b = pb;
+	int r;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	r = strcmp(str(a->k->name), str(b->k->name));
+	if (!r)
+		r = strcmp(str(a->k->config), str(b->k->config));
+	if (!r)
+		r = a->i < b->i ? -1 : a->i > b->i;
+	return r;
+}
+
+/* A benchmark's annotation: items[at, at + n). */
+struct gh_group {
+	size_t at, n, first; /* first: its first check's index */
+	enum gh_kind kind;
+};
+
+static int
+cmp_gh_group(const void *pa, const void *pb)
+{
+	const struct gh_group *a = pa, *b = pb;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+static bool
+gh_same(const struct gh_item *a, const struct gh_item *b)
+{
+	return a->kind == b->kind && same(a->k->name, b->k->name) &&
+	       same(a->k->config, b->k->config);
+}
+
+/* The annotated checks (*items) and their groups in order of first
+ * appearance (*groups, *ngroups). */
+static int
+gh_group(const cstat_gate *g, bool strict, struct gh_item **items,
+	 struct gh_group **groups, size_t *ngroups)
+{
+	size_t n = 0, m = 0;
+	struct gh_item *it = malloc((g->n ? g->n : 1) * sizeof(*it));
+	struct gh_group *gr = malloc((g->n ? g->n : 1) * sizeof(*gr));
+
+	if (!it || !gr) {
+		free(it);
+		free(gr);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		enum gh_kind kind = gh_kind_of(&g->checks[i], strict);
+
+		if (kind != GH_NKINDS)
+			it[n++] = (struct gh_item){&g->checks[i], kind, i};
+	}
+	qsort(it, n, sizeof(*it), cmp_gh_item);
+	for (size_t i = 0; i < n; i++) {
+		if (i && gh_same(&it[i], &it[i - 1])) {
+			gr[m - 1].n++;
+			continue;
+		}
+		gr[m++] = (struct gh_group){i, 1, it[i].i, it[i].kind};
+	}
+	qsort(gr, m, sizeof(*gr), cmp_gh_group);
+	*items = it;
+	*groups = gr;
+	*ngroups = m;
+	return 0;
+}
+
+/* Writes one annotation: "::error title=Regression in NAME (sec/op,
+ * B/op)::" and a line per check. */
+static void
+gh_write(struct wr *w, const struct ctx *x, const struct gh_item *items,
+	 const struct gh_group *gr)
+{
+	static const char *const cmd[] = {"error", "warning", "notice"};
+	const struct gh_item *it = items + gr->at;
+	bool regression = false;
+
+	for (size_t i = 0; i < gr->n; i++)
+		regression |= it[i].k->verdict == CSTAT_REGRESSION;
 	raws(w, "::");
-	raws(w, cmd);
+	raws(w, cmd[gr->kind]);
 	raws(w, " title=");
 	w->esc = ESC_GH_PROP;
-	put(w, title);
-	put_ident(w, x, k);
+	put(w, gr->kind == GH_NOTICE ? "Improvement in "
+	       : regression	     ? "Regression in "
+				     : "Inconclusive: ");
+	put_ident(w, x, it[0].k);
 	put(w, " (");
-	put(w, str(k->unit));
-	if (x->show_labels) {
-		put(w, ", ");
-		put_labels(w, k);
+	for (size_t i = 0; i < gr->n; i++) {
+		bool seen = false;
+
+		for (size_t e = 0; e < i && !seen; e++)
+			seen = same(it[e].k->unit, it[i].k->unit);
+		if (seen)
+			continue;
+		put(w, i ? ", " : "");
+		put(w, str(it[i].k->unit));
 	}
 	put(w, ")");
 	w->esc = ESC_NONE;
 	raws(w, "::");
+	for (size_t i = 0; i < gr->n; i++) {
+		if (i)
+			raws(w, "%0A"); /* a line break in the message */
+		w->esc = ESC_GH_DATA;
+		put_describe(w, x, it[i].k);
+		w->esc = ESC_NONE;
+	}
+	raws(w, "\n");
+}
+
+/* "::notice title=cregress::and 290 more benchmarks with regressions
+ * (580 comparisons) not annotated; see the job summary" */
+static void
+gh_more(struct wr *w, size_t groups, size_t checks, const char *what)
+{
+	raws(w, "::notice title=cregress::");
 	w->esc = ESC_GH_DATA;
-	put_describe(w, x, k);
+	putf(w,
+	     "and %zu more benchmark%s with %s (%zu comparison%s) not "
+	     "annotated; see the job summary",
+	     groups, plural(groups), what, checks, plural(checks));
 	w->esc = ESC_NONE;
 	raws(w, "\n");
 }
@@ -1530,26 +1967,47 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 {
 	struct wr w = {out, ESC_NONE, 0};
 	struct ctx x;
+	struct gh_item *items;
+	struct gh_group *groups;
+	size_t ngroups, total[GH_NKINDS] = {0}, cap[GH_NKINDS];
+	size_t shown[GH_NKINDS] = {0}, left[GH_NKINDS] = {0};
+	int rc;
 
 	ctx_init(&x, g);
-	for (size_t i = 0; i < g->n && !w.err; i++) {
-		const struct cstat_check *k = &g->checks[i];
+	rc = gh_group(g, strict, &items, &groups, &ngroups);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ngroups; i++)
+		total[groups[i].kind]++;
+	cap[GH_ERROR] = cap[GH_WARNING] = GH_CAP;
+	/* The counts of what is left out are notices too. */
+	cap[GH_NOTICE] = GH_CAP - (total[GH_ERROR] > GH_CAP) -
+			 (total[GH_WARNING] > GH_CAP);
+	if (total[GH_NOTICE] > cap[GH_NOTICE])
+		cap[GH_NOTICE]--;
+	for (size_t i = 0; i < ngroups && !w.err; i++) {
+		const struct gh_group *gr = &groups[i];
 
-		switch (k->verdict) {
-		case CSTAT_REGRESSION:
-			github_line(&w, &x, k, "error", "Regression in ");
-			break;
-		case CSTAT_IMPROVEMENT:
-			github_line(&w, &x, k, "notice", "Improvement in ");
-			break;
-		case CSTAT_INCONCLUSIVE:
-			github_line(&w, &x, k, strict ? "error" : "warning",
-				    "Inconclusive: ");
-			break;
-		default:
-			break;
+		if (shown[gr->kind] < cap[gr->kind]) {
+			gh_write(&w, &x, items, gr);
+			shown[gr->kind]++;
+		} else {
+			left[gr->kind] += gr->n;
 		}
 	}
+	if (total[GH_ERROR] > shown[GH_ERROR])
+		gh_more(&w, total[GH_ERROR] - shown[GH_ERROR], left[GH_ERROR],
+			strict && g->tally[CSTAT_INCONCLUSIVE]
+				? "regressions or inconclusive comparisons"
+				: "regressions");
+	if (total[GH_WARNING] > shown[GH_WARNING])
+		gh_more(&w, total[GH_WARNING] - shown[GH_WARNING],
+			left[GH_WARNING], "inconclusive comparisons");
+	if (total[GH_NOTICE] > shown[GH_NOTICE])
+		gh_more(&w, total[GH_NOTICE] - shown[GH_NOTICE],
+			left[GH_NOTICE], "improvements");
+	free(items);
+	free(groups);
 	raws(&w, "cregress: ");
 	put_summary(&w, g);
 	raws(&w, "\n");

@@ -819,6 +819,21 @@ cstat__strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+const char *
+cstat__trim(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+
+	while (n && strchr(" \t\n\r\v\f", s[0])) {
+		s++;
+		n--;
+	}
+	while (n && strchr(" \t\n\r\v\f", s[n - 1]))
+		n--;
+	*len = n;
+	return s;
+}
+
 int
 cstat__json_quote(struct cstat__buf *b, const char *s, size_t len)
 {

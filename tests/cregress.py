@@ -13,6 +13,8 @@ import csv
 import io
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -232,25 +234,193 @@ def test_golden_json():
            (3, 1, 2), "summary %r" % s)
 
 
+def validate_junit(xml):
+    """Validates a JUnit report against testdata/cregress/junit.xsd (the
+    de-facto format as Ant writes it and Jenkins reads it) with xmllint,
+    and checks that no two test cases share a name: tools that key results
+    by name alone must keep one result per comparison."""
+    with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
+        f.write(xml)
+        f.flush()
+        try:
+            p = subprocess.run(["xmllint", "--noout", "--schema",
+                                os.path.join(DATA, "junit.xsd"), f.name],
+                               capture_output=True, timeout=60)
+        except FileNotFoundError:
+            raise AssertionError("xmllint not found: install libxml2-utils")
+    expect(p.returncode == 0, "JUnit report does not validate:\n%s\n%s" %
+           (p.stderr.decode(), xml))
+    names = [c.get("name") for c in ET.fromstring(xml).iter("testcase")]
+    dup = sorted(set(n for n in names if names.count(n) > 1))
+    expect(not dup, "test case names repeat: %r" % dup)
+    return ET.fromstring(xml)
+
+
 def test_golden_junit():
     out = report("junit")[1]
     golden("report.xml", out)
-    root = ET.fromstring(out)
+    root = validate_junit(out)
     cases = root.findall(".//testcase")
     expect(len(cases) == 16, "%d test cases" % len(cases))
-    expect(len(root.findall(".//failure")) == 3, "failures")
+    # One test case per benchmark and unit, named "NAME UNIT"; the class
+    # is the configuration without the machine's keys.
+    names = {(c["name"], c["unit"]) for c in
+             json.loads(report("json")[1])["comparisons"]}
+    got = {c.get("name") for c in cases}
+    expect(got == {n + " " + u for n, u in names}, "names %r" % sorted(got))
+    expect({c.get("classname") for c in cases} ==
+           {"pkg:example.com/codec"}, "classnames")
+    fails = root.findall(".//failure")
+    expect(len(fails) == 3, "failures")
+    expect(any(f.get("message").startswith("sec/op +10.1% ") and
+               f.get("message").endswith(", threshold 5%") for f in fails),
+           "failure messages name the unit: %r" %
+           [f.get("message") for f in fails])
     expect(len(root.findall(".//skipped")) == 2, "skipped")
-    strict = ET.fromstring(report("junit", ["-strict"])[1])
+    strict = validate_junit(report("junit", ["-strict"])[1])
     expect(len(strict.findall(".//failure")) == 5, "strict failures")
+    # The schema is not a formality: it refuses a test case without a
+    # classname.
+    bad = out.replace(' classname="pkg:example.com/codec"', "", 1)
+    try:
+        validate_junit(bad)
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("the schema accepts a test case without "
+                             "a classname")
 
 
 def test_golden_github():
     out = report("github")[1]
     golden("report.github", out)
-    expect(sum(l.startswith("::error ") for l in out.splitlines()) == 3,
+    # Encode/format=json-8 regresses in sec/op and B/op: one annotation,
+    # a line (%0A) per unit.
+    expect(sum(l.startswith("::error ") for l in out.splitlines()) == 2,
            "errors")
+    expect("::error title=Regression in Encode/format=json-8 (sec/op%2C "
+           "B/op)::Encode/format=json-8 sec/op: " in out and
+           "%0AEncode/format=json-8 B/op: " in out, "grouped annotation")
     expect(sum(l.startswith("::warning ") for l in out.splitlines()) == 2,
            "warnings")
+
+
+def write_many(d, n, slower, header=None, units=True):
+    """Writes base.txt and new.txt of n benchmarks in d (10 runs each, 0.5%
+    noise, seed 13), new.txt slower by the factor slower in sec/op and
+    B/op: the issue's "10% slowdown across 300 benchmarks"."""
+    rng = random.Random(13)
+    header = header or ("goos: linux\ngoarch: amd64\npkg: example.com/big\n"
+                        "cpu: Example CPU @ 3.00GHz   \n")
+    for name, f in (("base.txt", 1.0), ("new.txt", slower)):
+        with open(os.path.join(d, name), "w") as out:
+            out.write(header)
+            for i in range(n):
+                for _ in range(10):
+                    out.write("BenchmarkB%03d-8 1000 %.1f ns/op" %
+                              (i, 1000 * f * rng.gauss(1, 0.005)))
+                    out.write(" %d B/op 3 allocs/op\n" % int(512 * f)
+                              if units else "\n")
+
+
+def annotations(out):
+    kinds = {}
+    for l in out.splitlines():
+        if l.startswith("::"):
+            k = l[2:].split(" ", 1)[0]
+            kinds[k] = kinds.get(k, 0) + 1
+    return kinds
+
+
+def test_annotation_cap():
+    # GitHub shows 10 annotations of each kind per step and drops the
+    # rest: 300 regressed benchmarks (600 comparisons) used to write 600
+    # ::error lines.  Now 10, one per benchmark, and a notice that counts
+    # the rest.
+    with tempfile.TemporaryDirectory() as d:
+        write_many(d, 300, 1.10)
+        rc, out, err = run(["-format", "github", "base.txt", "new.txt"],
+                           cwd=d)
+        expect(rc == 1 and err == "", "rc %d %r" % (rc, err))
+        kinds = annotations(out)
+        expect(kinds == {"error": 10, "notice": 1}, "annotations %r" % kinds)
+        expect("::notice title=cregress::and 290 more benchmarks with "
+               "regressions (580 comparisons) not annotated; see the job "
+               "summary\n" in out, out[-400:])
+        first = out.splitlines()[0]
+        expect(first.startswith("::error title=Regression in B000-8 "
+                                "(sec/op%2C B/op)::B000-8 sec/op: ") and
+               first.count("%0A") == 1 and "\n" not in first and
+               "%0AB000-8 B/op: 512.0 " in first, first)
+        # Improvements and inconclusive ones have their own caps; the
+        # counts of what is left out share the notices' cap.
+        rc, out, err = run(["-format", "github", "new.txt", "base.txt"],
+                           cwd=d)
+        kinds = annotations(out)
+        expect(kinds == {"notice": 10}, "improvements %r" % kinds)
+        expect("and 291 more benchmarks with improvements (582 "
+               "comparisons)" in out, out[-300:])
+        write_many(d, 30, 1.10, units=False)
+        with open(os.path.join(d, "new.txt"), "a") as f:
+            f.write("".join("BenchmarkX%02d-8 1 5 ns/op\n" % i
+                            for i in range(12)))
+        rc, out, err = run(["-format", "github", "-strict", "new.txt",
+                            "base.txt"], cwd=d)
+        kinds = annotations(out)
+        expect(kinds == {"error": 10, "notice": 10}, "strict %r" % kinds)
+        expect("and 2 more benchmarks with regressions or inconclusive "
+               "comparisons (2 comparisons)" in out, out[-600:])
+        rc, out, err = run(["-format", "github", "new.txt", "base.txt"],
+                           cwd=d)
+        kinds = annotations(out)
+        expect(kinds == {"warning": 10, "notice": 10}, "%r" % kinds)
+        expect("and 2 more benchmarks with inconclusive comparisons" in out
+               and "and 22 more benchmarks with improvements" in out,
+               out[-600:])
+
+
+def test_reports_distinct_and_trimmed():
+    # Two packages with the same benchmark names, on two systems, in three
+    # units, and Go's cpu line with trailing spaces: every JUnit test case
+    # has a name of its own (a converter keyed by name used to collapse 38
+    # test cases into 10), and no report shows the trailing spaces.
+    with tempfile.TemporaryDirectory() as d:
+        for name, f in (("base.txt", 1.0), ("new.txt", 1.1)):
+            with open(os.path.join(d, name), "w") as out:
+                for goos in ("linux", "darwin"):
+                    for pkg in ("example.com/a", "example.com/b"):
+                        out.write("goos: %s\ngoarch: amd64\npkg: %s\n"
+                                  "cpu: Example CPU @ 3.00GHz  \t\n" %
+                                  (goos, pkg))
+                        for b in ("Encode-8", "Decode-8"):
+                            for r in range(12):
+                                out.write("Benchmark%s 1 %d ns/op %d B/op "
+                                          "%d allocs/op\n" %
+                                          (b, (1000 + r) * f, 64 * f,
+                                           3 + r % 2))
+        rc, out, err = run(["-format", "json", "base.txt", "new.txt"], cwd=d)
+        comps = json.loads(out)["comparisons"]
+        expect(len(comps) == 24, "%d comparisons" % len(comps))
+        for fmt in ("text", "markdown", "json", "junit", "github"):
+            rc, out, err = run(["-format", fmt, "base.txt", "new.txt"],
+                               cwd=d)
+            expect(rc == 1 and err == "", "%s: rc %d %r" % (fmt, rc, err))
+            # The value was "3.00GHz  \t": two blanks or a tab (as
+            # itself or as JSON's \t) would be what is left of it.
+            expect(not re.search(r"GHz(\s\s|\s*\t|\s*\\t)", out),
+                   "%s shows the cpu untrimmed" % fmt)
+            if fmt != "junit":
+                expect("cpu:Example CPU @ 3.00GHz" in out, fmt)
+        root = validate_junit(run(["-format", "junit", "base.txt",
+                                   "new.txt"], cwd=d)[1])
+        cases = root.findall(".//testcase")
+        names = {c.get("name") for c in cases}
+        expect(len(cases) == 24 and len(names) == 24, "names")
+        expect("Encode-8 sec/op [goos:darwin pkg:example.com/b]" in names,
+               sorted(names))
+        classes = {c.get("classname") for c in cases}
+        expect(classes == {"pkg:example.com/a", "pkg:example.com/b"},
+               "classnames %r" % classes)
 
 
 def test_output_files():

@@ -737,21 +737,24 @@ test_junit_counts_and_escapes(void **state)
 			     "skipped=\"1\">\n"),
 		0);
 	assert_non_null(strstr(
-		s,
-		"    <testcase classname=\"sec/op\" name=\"Encode/size=1k\">\n"
-		"      <failure message=\"+7.2% [+5.9%, +8.4%] (threshold "
-		"5%)\" type=\"regression\">Encode/size=1k sec/op: "
-		"1.200\u00b5 \u2192 1.286\u00b5, +7.2% [+5.9%, +8.4%], "
-		"p=0.000 (adjusted 0.000), n=10+10, threshold 5% "
-		"(class:time=5%)</failure>\n    </testcase>\n"));
-	assert_non_null(strstr(s, "<testcase classname=\"allocs/op\" "
-				  "name=\"a|b&lt;c&amp;d%e,f:g\">"));
+		s, "    <testcase classname=\"cregress\" name=\"Encode/size=1k "
+		   "sec/op\">\n"
+		   "      <failure message=\"sec/op +7.2% [+5.9%, +8.4%] "
+		   "(p=0.000, "
+		   "adjusted 0.000), threshold 5% (class:time=5%)\" "
+		   "type=\"regression\">Encode/size=1k sec/op: "
+		   "1.200\u00b5 \u2192 1.286\u00b5, +7.2% [+5.9%, +8.4%], "
+		   "p=0.000 (adjusted 0.000), n=10+10, threshold 5% "
+		   "(class:time=5%)</failure>\n    </testcase>\n"));
+	assert_non_null(strstr(s, "<testcase classname=\"cregress\" "
+				  "name=\"a|b&lt;c&amp;d%e,f:g allocs/op\">"));
 	assert_non_null(strstr(s, "type=\"regression\">a|b&lt;c&amp;d%e,f:g "
 				  "allocs/op:"));
 	assert_non_null(strstr(s,
-			       "<testcase classname=\"B/op\" name=\"Parse\">\n"
-			       "      <skipped message=\"missing in "
-			       "new.txt\"/>\n    </testcase>\n"));
+			       "<testcase classname=\"cregress\" name=\"Parse "
+			       "B/op\">\n"
+			       "      <skipped message=\"B/op inconclusive: "
+			       "missing in new.txt\"/>\n    </testcase>\n"));
 	assert_non_null(strstr(s, "<system-out>improvement: Decode sec/op: "));
 	assert_null(strstr(s, "type=\"inconclusive\""));
 	assert_null(strstr(s, "a|b<c"));
@@ -763,7 +766,8 @@ test_junit_counts_and_escapes(void **state)
 	assert_non_null(strstr(s, "<testsuites name=\"cregress\" tests=\"5\" "
 				  "failures=\"3\" errors=\"0\" "
 				  "skipped=\"0\">"));
-	assert_non_null(strstr(s, "<failure message=\"missing in new.txt\" "
+	assert_non_null(strstr(s, "<failure message=\"B/op inconclusive: "
+				  "missing in new.txt\" "
 				  "type=\"inconclusive\">Parse B/op: missing "
 				  "in new.txt (n=10+0)</failure>"));
 	assert_null(strstr(s, "<skipped"));
@@ -784,9 +788,9 @@ test_junit_drops_what_xml_cannot_hold(void **state)
 		      "c\"o'd\te";
 	f.k[1].config = "k:v";
 	s = render(&f.g, CSTAT_REPORT_JUNIT, false);
-	assert_non_null(strstr(s, "<testcase classname=\"sec/op [k:v]\" "
+	assert_non_null(strstr(s, "<testcase classname=\"k:v\" "
 				  "name=\"De\xef\xbf\xbd"
-				  "c&quot;o&apos;d&#9;e\">"));
+				  "c&quot;o&apos;d&#9;e sec/op [k:v]\">"));
 	assert_non_null(strstr(s, "<system-out>improvement: De\xef\xbf\xbd"
 				  "c&quot;o&apos;d\te [k:v] sec/op: "));
 	assert_null(strstr(s, "\x01"));
@@ -829,6 +833,172 @@ test_github_commands(void **state)
 	assert_non_null(strstr(s, "\n::error title=Inconclusive%3A Parse "
 				  "(B/op)::Parse B/op: a%0D%0Ab (n=10+0)\n"));
 	assert_null(strstr(s, "::warning"));
+	free(s);
+}
+
+/* Every name="..." of a JUnit report, in order, into names (at most max);
+ * returns how many. */
+static size_t
+junit_names(const char *s, char names[][128], size_t max)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	while (n < max && (p = strstr(p, "<testcase ")) != NULL) {
+		const char *a = strstr(p, " name=\"") + 7, *e = strchr(a, '"');
+
+		assert_true((size_t)(e - a) < 128);
+		memcpy(names[n], a, (size_t)(e - a));
+		names[n++][e - a] = '\0';
+		p = e;
+	}
+	return n;
+}
+
+static void
+test_junit_names_unique(void **state)
+{
+	struct fixture f;
+	char names[8][128];
+	size_t n;
+	char *s;
+
+	(void)state;
+	fixture_init(&f);
+	/* Two comparisons of one benchmark and unit with the same config
+	 * (configs that differed only in white space, say): numbered. */
+	f.k[1].name = "Encode/size=1k";
+	s = render(&f.g, CSTAT_REPORT_JUNIT, false);
+	n = junit_names(s, names, 8);
+	assert_int_equal(n, 5);
+	assert_string_equal(names[0], "Encode/size=1k sec/op");
+	assert_string_equal(names[1], "Encode/size=1k sec/op #2");
+	assert_string_equal(names[2], "Hash B/op");
+	free(s);
+
+	/* More than two columns: each name says which pair it compares. */
+	f.k[1].new_label = "b.txt";
+	s = render(&f.g, CSTAT_REPORT_JUNIT, false);
+	n = junit_names(s, names, 8);
+	assert_string_equal(names[0], "Encode/size=1k sec/op (new.txt vs "
+				      "old.txt)");
+	assert_string_equal(names[1], "Encode/size=1k sec/op (b.txt vs "
+				      "old.txt)");
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(names[i], names[j]);
+	free(s);
+}
+
+/* n checks of verdict v named PREFIX00, PREFIX01, ... */
+static void
+fill_checks(struct cstat_check *k, size_t n, int verdict, const char *prefix,
+	    char (*names)[16])
+{
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s%02zu", prefix, i);
+		check_init(&k[i], verdict, names[i], "sec/op", CSTAT_CLASS_TIME,
+			   10, 10);
+		k[i].base_center = 1e-6;
+		k[i].new_center = 1.1e-6;
+		k[i].change = 0.1;
+		k[i].change_lo = 0.09;
+		k[i].change_hi = 0.11;
+		k[i].p = k[i].p_adjusted = 0.001;
+		if (verdict == CSTAT_INCONCLUSIVE)
+			k[i].reason = "missing in new.txt";
+	}
+}
+
+static size_t
+count_lines(const char *s, const char *prefix)
+{
+	size_t n = 0, len = strlen(prefix);
+
+	for (const char *p = s; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		n += strncmp(p, prefix, len) == 0;
+	return n;
+}
+
+static void
+test_github_one_per_benchmark(void **state)
+{
+	struct fixture f;
+	char *s;
+
+	(void)state;
+	fixture_init(&f);
+	/* Encode/size=1k regresses in sec/op and allocs/op: one annotation,
+	 * a line per unit, the line break escaped as %0A. */
+	f.k[4].name = "Encode/size=1k";
+	s = render(&f.g, CSTAT_REPORT_GITHUB, false);
+	assert_int_equal(count_lines(s, "::error "), 1);
+	assert_non_null(strstr(
+		s, "::error title=Regression in Encode/size=1k (sec/op%2C "
+		   "allocs/op)::Encode/size=1k sec/op: 1.200\u00b5 \u2192 "
+		   "1.286\u00b5, +7.2%25 [+5.9%25, +8.4%25], p=0.000 (adjusted "
+		   "0.000), n=10+10, threshold 5%25 (class:time=5%25)%0A"
+		   "Encode/size=1k allocs/op: 12.00 \u2192 14.00, +16.7%25 "));
+	free(s);
+
+	/* With -strict an inconclusive unit of the same benchmark joins its
+	 * regressions; a line break in its reason stays escaped. */
+	f.k[3].name = "Encode/size=1k";
+	f.k[3].reason = "a\nb";
+	s = render(&f.g, CSTAT_REPORT_GITHUB, true);
+	assert_int_equal(count_lines(s, "::error "), 1);
+	assert_non_null(strstr(s, "(sec/op%2C B/op%2C allocs/op)::"));
+	assert_non_null(strstr(s, "%0AEncode/size=1k B/op: a%0Ab (n=10+0)%0A"));
+	assert_null(strstr(s, "::warning"));
+	free(s);
+}
+
+static void
+test_github_caps(void **state)
+{
+	struct fixture f;
+	struct cstat_check k[60];
+	char names[60][16];
+	char *s;
+
+	(void)state;
+	fixture_init(&f);
+	/* 25 regressions, 12 inconclusive, 23 improvements: GitHub shows 10
+	 * of each kind per step. */
+	fill_checks(k, 25, CSTAT_REGRESSION, "R", names);
+	fill_checks(k + 25, 12, CSTAT_INCONCLUSIVE, "I", names + 25);
+	fill_checks(k + 37, 23, CSTAT_IMPROVEMENT, "G", names + 37);
+	f.g.checks = k;
+	f.g.n = 60;
+	f.g.tally[CSTAT_REGRESSION] = 25;
+	f.g.tally[CSTAT_IMPROVEMENT] = 23;
+	f.g.tally[CSTAT_UNCHANGED] = 0;
+	f.g.tally[CSTAT_INCONCLUSIVE] = 12;
+	s = render(&f.g, CSTAT_REPORT_GITHUB, false);
+	assert_int_equal(count_lines(s, "::error "), 10);
+	assert_int_equal(count_lines(s, "::warning "), 10);
+	/* Two counts, so room for 7 improvements and their count. */
+	assert_int_equal(count_lines(s, "::notice "), 10);
+	assert_int_equal(count_lines(s, "::notice title=Improvement in "), 7);
+	assert_non_null(strstr(s, "::error title=Regression in R09 "));
+	assert_null(strstr(s, "R10"));
+	assert_non_null(strstr(
+		s, "\n::notice title=cregress::and 15 more benchmarks with "
+		   "regressions (15 comparisons) not annotated; see the job "
+		   "summary\n::notice title=cregress::and 2 more benchmarks "
+		   "with inconclusive comparisons (2 comparisons) not "
+		   "annotated; see the job summary\n::notice title=cregress::"
+		   "and 16 more benchmarks with improvements (16 comparisons) "
+		   "not annotated; see the job summary\ncregress: 25 "
+		   "regressions, 23 improvements, 0 unchanged, 12 "
+		   "inconclusive, 1 ignored\n"));
+	free(s);
+
+	/* Exactly 10 of a kind fit without a count. */
+	f.g.n = 10;
+	s = render(&f.g, CSTAT_REPORT_GITHUB, false);
+	assert_int_equal(count_lines(s, "::error "), 10);
+	assert_int_equal(count_lines(s, "::notice "), 0);
 	free(s);
 }
 
@@ -877,6 +1047,13 @@ test_empty_gate(void **state)
 	assert_null(strstr(s, "<details>"));
 	assert_int_equal(md_check_tables(s), 0);
 	free(s);
+	s = render(&f.g, CSTAT_REPORT_JUNIT, false);
+	assert_null(strstr(s, "<testcase"));
+	free(s);
+	s = render(&f.g, CSTAT_REPORT_GITHUB, false);
+	assert_string_equal(s, "cregress: 0 regressions, 0 improvements, 0 "
+			       "unchanged, 0 inconclusive\n");
+	free(s);
 }
 
 int
@@ -895,7 +1072,10 @@ main(void)
 		cmocka_unit_test(test_json_invalid_utf8),
 		cmocka_unit_test(test_junit_counts_and_escapes),
 		cmocka_unit_test(test_junit_drops_what_xml_cannot_hold),
+		cmocka_unit_test(test_junit_names_unique),
 		cmocka_unit_test(test_github_commands),
+		cmocka_unit_test(test_github_one_per_benchmark),
+		cmocka_unit_test(test_github_caps),
 		cmocka_unit_test(test_write_errors_are_eio),
 		cmocka_unit_test(test_empty_gate),
 	};
