@@ -15,7 +15,7 @@
 bool
 store_valid_name(const char *name)
 {
-	if (!*name || name[0] == '.' || strlen(name) > 200)
+	if (!*name || name[0] == '.' || name[0] == '-' || strlen(name) > 200)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

@@ -11,7 +11,8 @@
 #include "cstat.h"
 
 /* Whether name is a store name: letters, digits, '.', '_' and '-', not
- * starting with '.', at most 200 bytes (a file name of its own). */
+ * starting with '.' or '-' (a flag), at most 200 bytes (a file name of its
+ * own). */
 bool store_valid_name(const char *name);
 
 /* Prints d to stderr as "file:line:col: message" or "cbaseline: message". */
