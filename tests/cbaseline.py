@@ -225,6 +225,98 @@ def test_detect_usage():
         expect(rc == 2 and err, "corrupt history: exit %d %s" % (rc, err))
 
 
+def alerts_along(texts, since_run, *flags):
+    """Records texts one run at a time and runs 'detect -fail-on new' after
+    each record from run since_run on, as CI would: {run: (exit status,
+    JSON report)}."""
+    got = {}
+    with Store() as store:
+        for k, text in enumerate(texts, 1):
+            record(store, "h", [text], first=k)
+            if k < since_run:
+                continue
+            rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                                "-format", "json", "h"] + list(flags))
+            expect(rc in (0, 1), "run %d: exit %d: %s" % (k, rc, err))
+            got[k] = (rc, json.loads(out))
+    return got
+
+
+def test_detect_alert():
+    # A 10% slowdown of Encode from run 31 on, detect after every record
+    # (seed 1): the first run that makes the step detectable exits 1, every
+    # later one 0 (the change was reported), and the report says why.
+    got = alerts_along(planted(nruns=40, step_at=31), 25)
+    alerting = [k for k, (rc, _) in got.items() if rc == 1]
+    expect(len(alerting) == 1, "alerting runs %r" % alerting)
+    k = alerting[0]
+    expect(31 <= k <= 36, "alert at run %d, want just after 31" % k)
+    doc = got[k][1]
+    expect(doc["schema"] == "cstat-changes/1" and doc["alerts"] == 1 and
+           doc["fail_on"] == "new" and doc["to_run"] == k and
+           doc["to_commit"] == "c%d" % k, "report %r" % doc)
+    c = [c for c in doc["changes"] if c["alert"]]
+    expect(len(c) == 1 and c[0]["name"] == "Encode-8" and
+           c[0]["unit"] == "sec/op" and c[0]["direction"] == "regression" and
+           abs(c[0]["run"] - 31) <= 3 and 0.08 < c[0]["change"] < 0.12,
+           "alerting change %r" % c)
+    for j in range(k + 1, 41):
+        rc, later = got[j]
+        expect(rc == 0 and later["alerts"] == 0 and
+               len(later["changes"]) == 1 and
+               later["changes"][0]["direction"] == "regression",
+               "run %d after the alert: %r" % (j, later))
+    # Before the step is detectable nothing alerts.
+    expect(all(got[j][0] == 0 for j in range(25, k)), "alert before %d" % k)
+
+
+def test_detect_alert_improvement():
+    # A 10% speed-up is a change point but never an alert; nor is noise.
+    got = alerts_along(planted(nruns=40, step_at=31, step=-0.10), 30)
+    expect(all(rc == 0 for rc, _ in got.values()), "improvement alerted")
+    expect(any(d["changes"] and d["changes"][0]["direction"] ==
+               "improvement" for _, d in got.values()), "no change found")
+    got = alerts_along(planted(nruns=40, step_at=None, seed=2), 30)
+    expect(all(rc == 0 for rc, _ in got.values()), "stationary alerted")
+
+
+def test_detect_alert_report():
+    # One history, the step's first detectable run last: exit 1 in every
+    # format; a few more runs at the new level: exit 0.  -new N looks N
+    # runs back (detect after every N records).
+    texts = planted(nruns=40, step_at=31)
+    first = min(k for k, (rc, _) in alerts_along(texts, 31).items()
+                if rc == 1)
+    with Store() as store:
+        record(store, "h", texts[:first])
+        for fmt in ("text", "markdown", "json"):
+            rc, out, err = run(["-store", store, "detect", "h", "-fail-on",
+                                "new", "-format", fmt])
+            expect(rc == 1, "%s: exit %d: %s" % (fmt, rc, err))
+            expect("new regression" in out or '"alerts":\t1' in out,
+                   fmt + ":\n" + out)
+            if fmt == "markdown" and shutil.which("cmark-gfm"):
+                html = subprocess.run(["cmark-gfm", "-e", "table"],
+                                      input=out.encode(), check=True,
+                                      capture_output=True).stdout.decode()
+                expect(html.count("<table>") == 1 and
+                       "<td>new regression</td>" in html, html)
+        rc, out, _ = run(["-store", store, "detect", "h"])
+        expect(rc == 0 and "alert" not in out, "without -fail-on:\n" + out)
+        record(store, "h", texts[first:first + 3], first=first + 1)
+        rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                            "h"])
+        expect(rc == 0 and "0 new regressions" in out, out + err)
+        rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                            "-new", "4", "h"])
+        expect(rc == 1 and "1 new regression" in out, out + err)
+        for args, want in ((["-fail-on", "always"], "none or new"),
+                           (["-new", "0"], "whole number"),
+                           (["-format", "csv"], "unknown format")):
+            rc, out, err = run(["-store", store, "detect", "h"] + args)
+            expect(rc == 2 and want in err, "%r: %d %s" % (args, rc, err))
+
+
 # ----------------------------------------------------------------------------
 # export
 
