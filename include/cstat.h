@@ -730,10 +730,12 @@ struct cstat_detect_report {
  * run's commit and time, the levels before and after, the relative change
  * and its p-value, and whether it alerts when rep->alert is set.
  */
-CSTAT_EXPORT int cstat_history_changes_write(
-	cstat_run *const *runs, size_t n, const cstat_tables *t,
-	const struct cstat_change *ch, size_t nch,
-	const struct cstat_detect_report *rep, enum cstat_format fmt, FILE *out);
+CSTAT_EXPORT int
+cstat_history_changes_write(cstat_run *const *runs, size_t n,
+			    const cstat_tables *t,
+			    const struct cstat_change *ch, size_t nch,
+			    const struct cstat_detect_report *rep,
+			    enum cstat_format fmt, FILE *out);
 
 /*
  * Which change points of a history are new regressions: alert[k] (nch

@@ -300,7 +300,7 @@ def test_detect_alert_report():
                                       input=out.encode(), check=True,
                                       capture_output=True).stdout.decode()
                 expect(html.count("<table>") == 1 and
-                       "<td>new regression</td>" in html, html)
+                       ">new regression</td>" in html, html)
         rc, out, _ = run(["-store", store, "detect", "h"])
         expect(rc == 0 and "alert" not in out, "without -fail-on:\n" + out)
         record(store, "h", texts[first:first + 3], first=first + 1)
