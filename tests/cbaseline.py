@@ -317,6 +317,61 @@ def test_detect_alert_report():
             expect(rc == 2 and want in err, "%r: %d %s" % (args, rc, err))
 
 
+def test_detect_alert_recipe():
+    # The alert recipe of docs/cbaseline.md, run as it is written there,
+    # with gh and curl replaced by stubs that keep what they were given.
+    doc = open(os.path.join(DATA, "..", "..", "docs", "cbaseline.md"),
+               encoding="utf-8").read()
+    start = doc.index("```sh\n", doc.index("**Opening an issue or posting"))
+    block = doc[start + 6:doc.index("```", start + 6)]
+    texts = planted(nruns=40, step_at=31)
+    first = min(k for k, (rc, _) in alerts_along(texts, 31).items()
+                if rc == 1)
+    with Store() as d:
+        record(os.path.join(d, ".cstat"), "main", texts[:first])
+        bin_ = os.path.join(d, "bin")
+        os.mkdir(bin_)
+        os.symlink(CBASELINE, os.path.join(bin_, "cbaseline"))
+        stubs = {
+            "gh": 'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && '
+                  'cp "$2" "$OUT/issue.md"; shift; done',
+            "curl": 'while [ $# -gt 0 ]; do [ "$1" = -d ] && '
+                    'cp "${2#@}" "$OUT/payload.json"; shift; done',
+        }
+        for name, body in stubs.items():
+            path = os.path.join(bin_, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + body + "\n")
+            os.chmod(path, 0o755)
+        out_dir = os.path.join(d, "out")
+        os.mkdir(out_dir)
+        env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+        env.update(PATH=bin_ + os.pathsep + env["PATH"], OUT=out_dir,
+                   SLACK_WEBHOOK_URL="https://hooks.example/x")
+        if not shutil.which("jq", path=env["PATH"]):
+            print("jq not installed: skipped")
+            sys.exit(77)
+        p = subprocess.run(["bash", "-euc", block], cwd=d, env=env,
+                           capture_output=True, timeout=120)
+        expect(p.returncode == 0, "recipe: %r" % (p,))
+        body = open(os.path.join(out_dir, "issue.md")).read()
+        expect(body.startswith("New performance regressions in history "
+                               "main at commit c%d:\n\n- Encode-8 sec/op: "
+                               "+10." % first) and body.count("\n- ") == 1,
+               "issue body:\n" + body)
+        payload = json.load(open(os.path.join(out_dir, "payload.json")))
+        expect(payload == {"text": body}, "payload %r" % payload)
+        # The next run at the new level: no alert, no issue, exit 0.
+        os.remove(os.path.join(out_dir, "issue.md"))
+        record(os.path.join(d, ".cstat"), "main", texts[first:first + 1],
+               first=first + 1)
+        p = subprocess.run(["bash", "-euc", block], cwd=d, env=env,
+                           capture_output=True, timeout=120)
+        expect(p.returncode == 0 and
+               not os.path.exists(os.path.join(out_dir, "issue.md")),
+               "recipe on the next run: %r" % (p,))
+
+
 # ----------------------------------------------------------------------------
 # export
 
