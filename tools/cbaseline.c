@@ -897,18 +897,20 @@ static const struct command commands[] = {
 	 NULL, FLAGS(meta_flags), PASS_NONE, cmd_save},
 	{"list", "", "list baselines and histories", NULL, FLAGS(list_flags),
 	 PASS_NONE, cmd_list},
-	{"show", "NAME", "print baseline NAME's summary table (cstat's flags)",
-	 NULL, NULL, 0, PASS_CSTAT, cmd_show},
+	{"show", "NAME", "baseline NAME's summary table, as cstat prints it",
+	 "cstat on baseline NAME alone: its summary table.  Every flag goes "
+	 "to cstat\n(cstat -h lists them), e.g. -format json.\n",
+	 NULL, 0, PASS_CSTAT, cmd_show},
 	{"rm", "NAME", "remove baseline NAME", NULL, NULL, 0, PASS_NONE,
 	 cmd_rm},
 	{"compare", "NAME FILES...",
-	 "cstat with baseline NAME as the first column (cstat's flags)",
+	 "cstat with baseline NAME as the first column",
 	 "cstat with baseline NAME as the first column: every flag that is "
 	 "not compare's\nown goes to cstat (cstat -h lists them), e.g. "
 	 "-format markdown.\n",
 	 FLAGS(compare_flags), PASS_CSTAT, cmd_compare},
 	{"gate", "NAME FILES...",
-	 "cregress against baseline NAME (cregress's flags and exit codes)",
+	 "cregress against baseline NAME, with history NAME",
 	 "cregress against baseline NAME, with history NAME's run-to-run "
 	 "noise when it\nexists: every flag that is not gate's own goes to "
 	 "cregress (cregress -h lists\nthem), and the exit status is "
@@ -939,7 +941,12 @@ usage(FILE *out)
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		snprintf(line, sizeof(line), "%s %s", commands[i].name,
 			 commands[i].args);
-		fprintf(out, "  %-30s %s\n", line, commands[i].brief);
+		/* A long synopsis gets its line to itself. */
+		if (strlen(line) > 22)
+			fprintf(out, "  %s\n  %-22s %s\n", line, "",
+				commands[i].brief);
+		else
+			fprintf(out, "  %-22s %s\n", line, commands[i].brief);
 	}
 	fputs(usage_tail, out);
 }
