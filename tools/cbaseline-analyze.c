@@ -9,8 +9,14 @@
  * cstat_history_build() and ask cstat_history_changes(); the formats are
  * the library's (cstat_history_write()).
  *
- * Exit codes: 0 success (whether or not changes were found); 2 a usage
- * error, an unreadable or corrupt history, or a failed write.
+ * detect -fail-on new also finds the changes of the history without its
+ * newest runs, and cstat_history_alerts() says which changes are new
+ * regressions; cstat_history_changes_write() writes the report in text,
+ * Markdown or JSON.
+ *
+ * Exit codes: 0 success (whether or not changes were found); 1 detect
+ * -fail-on new: a new regression; 2 a usage error, an unreadable or
+ * corrupt history, or a failed write.
  */
 #include <errno.h>
 #include <math.h>
@@ -245,17 +251,8 @@ cmd_detect(const char *dir, int argc, char **argv)
 	if (whole("since", since, 0, &nsince) ||
 	    whole("new", recent, 1, &nrecent))
 		return 2;
-	if (format && strcmp(format, "text") != 0)
-		fmt = strcmp(format, "markdown") == 0 ? CSTAT_FORMAT_MARKDOWN
-		      : strcmp(format, "json") == 0   ? CSTAT_FORMAT_JSON
-						      : CSTAT_FORMAT_CSV;
-	if (fmt == CSTAT_FORMAT_CSV) {
-		fprintf(stderr,
-			"%s detect: unknown format \"%s\" (want text, "
-			"markdown or json)\n",
-			PROG, format);
+	if (store_report_format("detect", format, &fmt))
 		return 2;
-	}
 	bool alerting = fail_on && strcmp(fail_on, "new") == 0;
 	if (fail_on && !alerting && strcmp(fail_on, "none") != 0) {
 		fprintf(stderr, "%s detect: -fail-on must be none or new\n",

@@ -8,7 +8,14 @@
  * sparklines, change points, exports.  compare and gate are cstat and
  * cregress with the baseline as the first input.
  *
- * Exit codes: 0 success (gate: no regression); 1 gate: a regression;
+ * Every command takes its flags before or after NAME and FILES: a table of
+ * the commands (commands[]) names each one's flags, and run_command() puts
+ * them first, each with its value, before the command parses them; compare,
+ * show and gate pass the flags that are not theirs to cstat or cregress,
+ * whose own flag tables say which take a value.
+ *
+ * Exit codes: 0 success (gate: no regression); 1 gate: a regression,
+ * detect -fail-on new: a new regression;
  * 2 usage error, unreadable input, corrupt or unknown-version store file,
  * or (with -strict) a baseline from a different machine.
  */
@@ -260,29 +267,6 @@ positional(int argc, char **argv)
 	return argc;
 }
 
-/*
- * The report format of history, detect and list from -format: text,
- * markdown or json.  @return 0, or 2 after saying what is wrong.
- */
-static int
-report_format(const char *cmd, const char *name, enum cstat_format *fmt)
-{
-	if (!name || strcmp(name, "text") == 0)
-		*fmt = CSTAT_FORMAT_TEXT;
-	else if (strcmp(name, "markdown") == 0)
-		*fmt = CSTAT_FORMAT_MARKDOWN;
-	else if (strcmp(name, "json") == 0)
-		*fmt = CSTAT_FORMAT_JSON;
-	else {
-		fprintf(stderr,
-			"%s %s: unknown format \"%s\" (want text, markdown or "
-			"json)\n",
-			PROG, cmd, name);
-		return 2;
-	}
-	return 0;
-}
-
 static int
 cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 {
@@ -452,7 +436,7 @@ cmd_list(struct store *s, const char *cmd, int argc, char **argv)
 	int first, rc = 0;
 
 	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
-	    report_format(cmd, format, &fmt))
+	    store_report_format(cmd, format, &fmt))
 		return 2;
 	if (first < argc) {
 		fprintf(stderr, "%s list: unexpected argument %s\n", PROG,
@@ -745,7 +729,7 @@ cmd_history(struct store *s, const char *cmd, int argc, char **argv)
 	int first;
 
 	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
-	    report_format(cmd, format, &fmt))
+	    store_report_format(cmd, format, &fmt))
 		return 2;
 	if (argc - first != 1) {
 		fprintf(stderr, "%s: history [-format F] NAME\n", PROG);

@@ -25,6 +25,25 @@ store_valid_name(const char *name)
 	return true;
 }
 
+int
+store_report_format(const char *cmd, const char *name, enum cstat_format *fmt)
+{
+	if (!name || strcmp(name, "text") == 0)
+		*fmt = CSTAT_FORMAT_TEXT;
+	else if (strcmp(name, "markdown") == 0)
+		*fmt = CSTAT_FORMAT_MARKDOWN;
+	else if (strcmp(name, "json") == 0)
+		*fmt = CSTAT_FORMAT_JSON;
+	else {
+		fprintf(stderr,
+			"%s %s: unknown format \"%s\" (want text, markdown or "
+			"json)\n",
+			PROG, cmd, name);
+		return 2;
+	}
+	return 0;
+}
+
 void
 store_print_diag(const struct cstat_diag *d)
 {
