@@ -81,10 +81,10 @@ def bench_lines(rng, name, count, ns, sd, extra=""):
     return "".join(out)
 
 
-def planted(nruns=60, step_at=31, step=0.10, seed=1):
+def planted(nruns=60, step_at=31, step=0.10, seed=1, step2_at=None):
     """A history of nruns runs of four benchmarks, each with sec/op, B/op
     and allocs/op; Encode's sec/op goes up by step from run step_at on
-    (never, when step_at is None)."""
+    (never, when step_at is None), and by step again from step2_at on."""
     rng = random.Random(seed)
     texts = []
     for k in range(1, nruns + 1):
@@ -93,6 +93,8 @@ def planted(nruns=60, step_at=31, step=0.10, seed=1):
         for name, ns in (("Encode-8", 1718.0), ("Decode-8", 2404.0),
                          ("Parse/small-8", 312.5), ("Parse/large-8", 9120.0)):
             if name == "Encode-8" and up:
+                ns *= 1 + step
+            if name == "Encode-8" and step2_at and k >= step2_at:
                 ns *= 1 + step
             text += bench_lines(rng, name, 10, ns, 0.02,
                                 "\t 512 B/op\t 4 allocs/op")
@@ -268,6 +270,12 @@ def test_detect_alert():
                "run %d after the alert: %r" % (j, later))
     # Before the step is detectable nothing alerts.
     expect(all(got[j][0] == 0 for j in range(25, k)), "alert before %d" % k)
+    # A second slowdown of the same benchmark, 20 runs later, alerts
+    # again, once.
+    got = alerts_along(planted(nruns=60, step_at=31, step2_at=51), 25)
+    alerting = [k for k, (rc, _) in got.items() if rc == 1]
+    expect(len(alerting) == 2 and 31 <= alerting[0] <= 36 and
+           51 <= alerting[1] <= 56, "alerting runs %r" % alerting)
 
 
 def test_detect_alert_improvement():
