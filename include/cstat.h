@@ -694,6 +694,84 @@ CSTAT_EXPORT int cstat_history_write(cstat_run *const *runs, size_t n,
 				     enum cstat_format fmt, FILE *out);
 
 /*
+ * The reports of cbaseline's history, detect and list commands, in
+ * CSTAT_FORMAT_TEXT, CSTAT_FORMAT_MARKDOWN (GitHub-flavoured tables for a
+ * job summary) or CSTAT_FORMAT_JSON (schemas cstat-history-summary/1,
+ * cstat-changes/1 and cstat-store-list/1); docs/cbaseline.md describes
+ * them.  Each returns 0; CSTAT_EINVAL (another format, a NULL pointer,
+ * changes that do not belong to the tables); CSTAT_EIO (a write to out
+ * failed); CSTAT_ENOMEM.
+ */
+
+/*
+ * Writes history runs[0..n) (n >= 1) as a line per benchmark and unit:
+ * its number of runs with results, its first, last and median center and
+ * a sparkline of the last 60.  t is the tables cstat_history_build()
+ * made of these runs; name names the history in the report.
+ */
+CSTAT_EXPORT int cstat_history_summary_write(cstat_run *const *runs, size_t n,
+					     const cstat_tables *t,
+					     const char *name,
+					     enum cstat_format fmt, FILE *out);
+
+/* What a report of change points says besides the changes. */
+struct cstat_detect_report {
+	const char *name; /* the history's name */
+	size_t since;	  /* as given to cstat_history_changes() */
+	double alpha;	  /* as given to cstat_history_changes() */
+	/* Per change, whether it alerts (cstat_history_alerts()); NULL when
+	 * no alerting was asked for. */
+	const bool *alert;
+};
+
+/*
+ * Writes the change points ch[0..nch) that cstat_history_changes() found
+ * in t, the tables of history runs[0..n) (n >= 1): a line each with its
+ * run's commit and time, the levels before and after, the relative change
+ * and its p-value, and whether it alerts when rep->alert is set.
+ */
+CSTAT_EXPORT int
+cstat_history_changes_write(cstat_run *const *runs, size_t n,
+			    const cstat_tables *t,
+			    const struct cstat_change *ch, size_t nch,
+			    const struct cstat_detect_report *rep,
+			    enum cstat_format fmt, FILE *out);
+
+/*
+ * Which change points of a history are new regressions: alert[k] (nch
+ * entries, the caller's) is set when ch[k], a change of tables t, is for
+ * the worse in its unit (slower for a lower-is-better unit, by
+ * cstat_table_higher_better()) and och[0..noch), the changes found in
+ * tables old of the same history before its newest runs were recorded,
+ * hold no change for the worse of the same benchmark, unit and
+ * configuration within 3 runs of it (a change's estimated run moves by a
+ * run or two as runs accumulate).  So a change alerts once: when the
+ * runs that make it detectable arrive.  old may be NULL when noch is 0
+ * (no earlier history: every change for the worse alerts).
+ * @return 0 or CSTAT_EINVAL (a NULL pointer, a change outside its tables).
+ */
+CSTAT_EXPORT int cstat_history_alerts(const cstat_tables *t,
+				      const struct cstat_change *ch, size_t nch,
+				      const cstat_tables *old,
+				      const struct cstat_change *och,
+				      size_t noch, bool *alert);
+
+/* One entry of a store's listing (cstat_store_list_write()). */
+struct cstat_store_entry {
+	const char *kind;    /* "baseline" or "history" */
+	const char *name;    /* the baseline's or history's name */
+	const char *created; /* the baseline's time, or the last run's; NULL */
+	size_t count;	     /* a baseline's values, a history's runs */
+	const char *commit;  /* a baseline's commit, or NULL */
+	const char *error;   /* why it could not be read, or NULL */
+};
+
+/* Writes a store's listing, entries e[0..n) in the order given. */
+CSTAT_EXPORT int cstat_store_list_write(const struct cstat_store_entry *e,
+					size_t n, enum cstat_format fmt,
+					FILE *out);
+
+/*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for
  * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf
  * (truncated to size - 1 bytes; buf may be NULL to count only; a NULL

@@ -81,10 +81,10 @@ def bench_lines(rng, name, count, ns, sd, extra=""):
     return "".join(out)
 
 
-def planted(nruns=60, step_at=31, step=0.10, seed=1):
+def planted(nruns=60, step_at=31, step=0.10, seed=1, step2_at=None):
     """A history of nruns runs of four benchmarks, each with sec/op, B/op
     and allocs/op; Encode's sec/op goes up by step from run step_at on
-    (never, when step_at is None)."""
+    (never, when step_at is None), and by step again from step2_at on."""
     rng = random.Random(seed)
     texts = []
     for k in range(1, nruns + 1):
@@ -93,6 +93,8 @@ def planted(nruns=60, step_at=31, step=0.10, seed=1):
         for name, ns in (("Encode-8", 1718.0), ("Decode-8", 2404.0),
                          ("Parse/small-8", 312.5), ("Parse/large-8", 9120.0)):
             if name == "Encode-8" and up:
+                ns *= 1 + step
+            if name == "Encode-8" and step2_at and k >= step2_at:
                 ns *= 1 + step
             text += bench_lines(rng, name, 10, ns, 0.02,
                                 "\t 512 B/op\t 4 allocs/op")
@@ -223,6 +225,159 @@ def test_detect_usage():
             f.write("not json\n{}\n")
         rc, _, err = run(["-store", store, "detect", "bad"])
         expect(rc == 2 and err, "corrupt history: exit %d %s" % (rc, err))
+
+
+def alerts_along(texts, since_run, *flags):
+    """Records texts one run at a time and runs 'detect -fail-on new' after
+    each record from run since_run on, as CI would: {run: (exit status,
+    JSON report)}."""
+    got = {}
+    with Store() as store:
+        for k, text in enumerate(texts, 1):
+            record(store, "h", [text], first=k)
+            if k < since_run:
+                continue
+            rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                                "-format", "json", "h"] + list(flags))
+            expect(rc in (0, 1), "run %d: exit %d: %s" % (k, rc, err))
+            got[k] = (rc, json.loads(out))
+    return got
+
+
+def test_detect_alert():
+    # A 10% slowdown of Encode from run 31 on, detect after every record
+    # (seed 1): the first run that makes the step detectable exits 1, every
+    # later one 0 (the change was reported), and the report says why.
+    got = alerts_along(planted(nruns=40, step_at=31), 25)
+    alerting = [k for k, (rc, _) in got.items() if rc == 1]
+    expect(len(alerting) == 1, "alerting runs %r" % alerting)
+    k = alerting[0]
+    expect(31 <= k <= 36, "alert at run %d, want just after 31" % k)
+    doc = got[k][1]
+    expect(doc["schema"] == "cstat-changes/1" and doc["alerts"] == 1 and
+           doc["fail_on"] == "new" and doc["to_run"] == k and
+           doc["to_commit"] == "c%d" % k, "report %r" % doc)
+    c = [c for c in doc["changes"] if c["alert"]]
+    expect(len(c) == 1 and c[0]["name"] == "Encode-8" and
+           c[0]["unit"] == "sec/op" and c[0]["direction"] == "regression" and
+           abs(c[0]["run"] - 31) <= 3 and 0.08 < c[0]["change"] < 0.12,
+           "alerting change %r" % c)
+    for j in range(k + 1, 41):
+        rc, later = got[j]
+        expect(rc == 0 and later["alerts"] == 0 and
+               len(later["changes"]) == 1 and
+               later["changes"][0]["direction"] == "regression",
+               "run %d after the alert: %r" % (j, later))
+    # Before the step is detectable nothing alerts.
+    expect(all(got[j][0] == 0 for j in range(25, k)), "alert before %d" % k)
+    # A second slowdown of the same benchmark, 20 runs later, alerts
+    # again, once.
+    got = alerts_along(planted(nruns=60, step_at=31, step2_at=51), 25)
+    alerting = [k for k, (rc, _) in got.items() if rc == 1]
+    expect(len(alerting) == 2 and 31 <= alerting[0] <= 36 and
+           51 <= alerting[1] <= 56, "alerting runs %r" % alerting)
+
+
+def test_detect_alert_improvement():
+    # A 10% speed-up is a change point but never an alert; nor is noise.
+    got = alerts_along(planted(nruns=40, step_at=31, step=-0.10), 30)
+    expect(all(rc == 0 for rc, _ in got.values()), "improvement alerted")
+    expect(any(d["changes"] and d["changes"][0]["direction"] ==
+               "improvement" for _, d in got.values()), "no change found")
+    got = alerts_along(planted(nruns=40, step_at=None, seed=2), 30)
+    expect(all(rc == 0 for rc, _ in got.values()), "stationary alerted")
+
+
+def test_detect_alert_report():
+    # One history, the step's first detectable run last: exit 1 in every
+    # format; a few more runs at the new level: exit 0.  -new N looks N
+    # runs back (detect after every N records).
+    texts = planted(nruns=40, step_at=31)
+    first = min(k for k, (rc, _) in alerts_along(texts, 31).items()
+                if rc == 1)
+    with Store() as store:
+        record(store, "h", texts[:first])
+        for fmt in ("text", "markdown", "json"):
+            rc, out, err = run(["-store", store, "detect", "h", "-fail-on",
+                                "new", "-format", fmt])
+            expect(rc == 1, "%s: exit %d: %s" % (fmt, rc, err))
+            expect("new regression" in out or '"alerts":\t1' in out,
+                   fmt + ":\n" + out)
+            if fmt == "markdown" and shutil.which("cmark-gfm"):
+                html = subprocess.run(["cmark-gfm", "-e", "table"],
+                                      input=out.encode(), check=True,
+                                      capture_output=True).stdout.decode()
+                expect(html.count("<table>") == 1 and
+                       ">new regression</td>" in html, html)
+        rc, out, _ = run(["-store", store, "detect", "h"])
+        expect(rc == 0 and "alert" not in out, "without -fail-on:\n" + out)
+        record(store, "h", texts[first:first + 3], first=first + 1)
+        rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                            "h"])
+        expect(rc == 0 and "0 new regressions" in out, out + err)
+        rc, out, err = run(["-store", store, "detect", "-fail-on", "new",
+                            "-new", "4", "h"])
+        expect(rc == 1 and "1 new regression" in out, out + err)
+        for args, want in ((["-fail-on", "always"], "none or new"),
+                           (["-new", "0"], "whole number"),
+                           (["-format", "csv"], "unknown format")):
+            rc, out, err = run(["-store", store, "detect", "h"] + args)
+            expect(rc == 2 and want in err, "%r: %d %s" % (args, rc, err))
+
+
+def test_detect_alert_recipe():
+    # The alert recipe of docs/cbaseline.md, run as it is written there,
+    # with gh and curl replaced by stubs that keep what they were given.
+    doc = open(os.path.join(DATA, "..", "..", "docs", "cbaseline.md"),
+               encoding="utf-8").read()
+    start = doc.index("```sh\n", doc.index("**Opening an issue or posting"))
+    block = doc[start + 6:doc.index("```", start + 6)]
+    texts = planted(nruns=40, step_at=31)
+    first = min(k for k, (rc, _) in alerts_along(texts, 31).items()
+                if rc == 1)
+    with Store() as d:
+        record(os.path.join(d, ".cstat"), "main", texts[:first])
+        bin_ = os.path.join(d, "bin")
+        os.mkdir(bin_)
+        os.symlink(CBASELINE, os.path.join(bin_, "cbaseline"))
+        stubs = {
+            "gh": 'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && '
+                  'cp "$2" "$OUT/issue.md"; shift; done',
+            "curl": 'while [ $# -gt 0 ]; do [ "$1" = -d ] && '
+                    'cp "${2#@}" "$OUT/payload.json"; shift; done',
+        }
+        for name, body in stubs.items():
+            path = os.path.join(bin_, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + body + "\n")
+            os.chmod(path, 0o755)
+        out_dir = os.path.join(d, "out")
+        os.mkdir(out_dir)
+        env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+        env.update(PATH=bin_ + os.pathsep + env["PATH"], OUT=out_dir,
+                   SLACK_WEBHOOK_URL="https://hooks.example/x")
+        if not shutil.which("jq", path=env["PATH"]):
+            print("jq not installed: skipped")
+            sys.exit(77)
+        p = subprocess.run(["bash", "-euc", block], cwd=d, env=env,
+                           capture_output=True, timeout=120)
+        expect(p.returncode == 0, "recipe: %r" % (p,))
+        body = open(os.path.join(out_dir, "issue.md")).read()
+        expect(body.startswith("New performance regressions in history "
+                               "main at commit c%d:\n\n- Encode-8 sec/op: "
+                               "+10." % first) and body.count("\n- ") == 1,
+               "issue body:\n" + body)
+        payload = json.load(open(os.path.join(out_dir, "payload.json")))
+        expect(payload == {"text": body}, "payload %r" % payload)
+        # The next run at the new level: no alert, no issue, exit 0.
+        os.remove(os.path.join(out_dir, "issue.md"))
+        record(os.path.join(d, ".cstat"), "main", texts[first:first + 1],
+               first=first + 1)
+        p = subprocess.run(["bash", "-euc", block], cwd=d, env=env,
+                           capture_output=True, timeout=120)
+        expect(p.returncode == 0 and
+               not os.path.exists(os.path.join(out_dir, "issue.md")),
+               "recipe on the next run: %r" % (p,))
 
 
 # ----------------------------------------------------------------------------

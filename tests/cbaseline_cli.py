@@ -578,6 +578,158 @@ def test_csv_formula(d):
                                   else want), "benchmark %r" % r)
 
 
+def test_syntax(d):
+    # The issue's examples: flags before or after NAME, -h on every
+    # command, NAME never a flag, unknown flags named with the usage.
+    expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
+    # compare -format markdown main new.txt opened
+    # .cstat/baselines/-format.json; now cstat's flag goes to cstat.
+    rc, md1, err = cb(["compare", "-format", "markdown", "main", "new.txt"], d)
+    expect(rc == 0 and "-format.json" not in err, "compare: %d %s" % (rc, err))
+    want = run(CSTAT, ["-format", "markdown", "main=.cstat/baselines/main.json",
+                       "new.txt"], d)[1]
+    expect(md1 == want and md1.count("| ") > 5, "markdown:\n" + md1)
+    for args in (["compare", "main", "-format", "markdown", "new.txt"],
+                 ["compare", "main", "new.txt", "-format=markdown"],
+                 ["compare", "--format", "markdown", "main", "--", "new.txt"]):
+        expect(cb(args, d)[1] == md1, "%r differs" % (args,))
+    # A value flag of cstat before NAME: its value is not NAME.
+    rc, out, err = cb(["compare", "-filter", ".name:Encode", "main",
+                       "new.txt"], d)
+    expect(rc == 0 and "Encode" in out and "Decode" not in out, out + err)
+    # record -m before and after NAME, and after FILES.
+    for k, args in enumerate((["record", "-m", "k=1", "main", "old.txt"],
+                              ["record", "main", "-m", "k=2", "old.txt"],
+                              ["record", "main", "new.txt", "-m=k=3"])):
+        rc, out, err = cb(args, d)
+        expect(rc == 0, "%r: %d %s" % (args, rc, err))
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    metas = [json.loads(l)["meta"]["k"] for l in open(h)]
+    expect(metas == ["1", "2", "3"], "metas %r" % metas)
+    # gate: cregress's flags wherever they are, -history a value of
+    # gate's own.
+    ref = cb(["gate", "-history", "none", "-threshold", "1%", "main",
+              "new.txt"], d)
+    expect(ref[0] == 0 and "threshold 1%" in ref[1], "gate: %r" % (ref,))
+    for args in (["gate", "main", "-threshold", "1%", "new.txt",
+                  "-history", "none"],
+                 ["gate", "main", "new.txt", "-history=none",
+                  "-threshold", "1%"]):
+        rc, out, err = cb(args, d)
+        expect((rc, out) == ref[:2], "%r: %d %s" % (args, rc, err))
+    # -store after the command.
+    expect(cb(["list", "-store", "other"], d)[1] == "", "-store after list")
+    expect(cb(["save", "b", "old.txt", "-store", "other"], d)[0] == 0,
+           "save -store")
+    expect(os.path.exists(os.path.join(d, "other", "baselines", "b.json")),
+           "-store after NAME")
+    # -h, -help and --help on every command: its usage, exit 0.
+    cmds = ("save", "list", "show", "rm", "compare", "gate", "record",
+            "history", "detect", "prune", "export")
+    for c in cmds:
+        for h_ in ("-h", "-help", "--help"):
+            rc, out, err = cb([c, h_], d)
+            expect(rc == 0 and out.startswith("Usage: cbaseline " + c) and
+                   err == "", "%s %s: %d %r %r" % (c, h_, rc, out, err))
+    rc, out, err = cb(["history", "main", "-h"], d)
+    expect(rc == 0 and "-format" in out, "history NAME -h")
+    expect(not os.path.exists(os.path.join(d, ".cstat", "history",
+                                           "-h.jsonl")), "-h.jsonl")
+    rc, out, err = cb(["-h"], d)
+    expect(rc == 0 and all(c in out for c in cmds), "overview")
+    # An unknown flag: exit 2, named, with the command's usage.
+    for c in cmds:
+        rc, out, err = cb([c, "-nosuch", "main"], d)
+        expect(rc == 2 and out == "" and "-nosuch" in err and
+               "Usage: cbaseline " + c in err, "%s -nosuch: %d %s" % (c, rc, err))
+    # A NAME starting with "-" is never a name, even after "--".
+    rc, out, err = cb(["history", "--", "-h"], d)
+    expect(rc == 2 and "-h.jsonl" not in err, "history -- -h: " + err)
+    rc, out, err = cb(["save", "--", "-x", "old.txt"], d)
+    expect(rc == 2 and not os.path.exists(
+        os.path.join(d, ".cstat", "baselines", "-x.json")), "save -x")
+    # "--" ends the flags: a file named like a flag is a file.
+    shutil.copy(os.path.join(d, "old.txt"), os.path.join(d, "-old.txt"))
+    rc, out, err = cb(["record", "main", "--", "-old.txt"], d)
+    expect(rc == 0, "record -- -old.txt: " + err)
+    # A flag without its value.
+    rc, out, err = cb(["history", "main", "-format"], d)
+    expect(rc == 2 and "needs an argument" in err, err)
+    rc, out, err = cb(["list", "extra"], d)
+    expect(rc == 2 and "unexpected argument" in err, err)
+
+
+def gfm_tables(md):
+    """The number of <table>s cmark-gfm renders md into (None without
+    cmark-gfm)."""
+    if not shutil.which("cmark-gfm"):
+        return None
+    p = subprocess.run(["cmark-gfm", "-e", "table"], input=md.encode(),
+                       capture_output=True, check=True)
+    return p.stdout.decode().count("<table>")
+
+
+def numbers_are_numbers(doc, where="$"):
+    """Fails when a JSON value that should be a number is a string that
+    reads as one."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            numbers_are_numbers(v, where + "." + k)
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            numbers_are_numbers(v, "%s[%d]" % (where, i))
+    elif isinstance(doc, str):
+        try:
+            float(doc)
+        except ValueError:
+            return
+        raise AssertionError("%s is the string %r" % (where, doc))
+
+
+def test_formats(d):
+    # history and list in text (unchanged), Markdown that renders as
+    # tables, and JSON whose numbers are numbers.
+    with open(os.path.join(d, "pipe.txt"), "w") as f:
+        f.write("goos: linux\n")
+        for v in (10, 11, 12):
+            f.write("BenchmarkA|B-8 1000 %d ns/op\n" % v)
+    cb(["save", "-m", "commit=c1", "main", "old.txt"], d)
+    for f, t in (("old.txt", "2026-11-01T10:00:00Z"),
+                 ("new.txt", "2026-11-02T10:00:00Z"),
+                 ("pipe.txt", "2026-11-03T10:00:00Z")):
+        expect(cb(["record", "-m", "created=" + t, "main", f], d)[0] == 0,
+               "record")
+    text = cb(["history", "main"], d)[1]
+    expect(cb(["history", "-format", "text", "main"], d)[1] == text, "text")
+    rc, md, err = cb(["history", "main", "-format", "markdown"], d)
+    expect(rc == 0 and "A\\|B-8" in md and "## History main" in md, md)
+    tables = gfm_tables(md)
+    expect(tables in (None, 2), "history tables: %r\n%s" % (tables, md))
+    rc, js, err = cb(["history", "-format=json", "main"], d)
+    doc = json.loads(js)
+    expect(doc["schema"] == "cstat-history-summary/1" and doc["runs"] == 3,
+           js)
+    numbers_are_numbers(doc)
+    enc = [x for x in doc["series"] if x["name"] == "Encode/format=json-48"]
+    expect(enc and enc[0]["runs"] == 2 and abs(enc[0]["first"] - 1.718e-06) < 1e-15 and
+           enc[0]["better"] == "lower", enc)
+    # list
+    rc, md, err = cb(["list", "-format", "markdown"], d)
+    expect(rc == 0 and "| baseline | main |" in md, md)
+    expect(gfm_tables(md) in (None, 1), "list table:\n" + md)
+    rc, js, err = cb(["list", "-format", "json"], d)
+    doc = json.loads(js)
+    numbers_are_numbers(doc)
+    expect(doc["entries"][0] == {"kind": "baseline", "name": "main",
+                                 "error": None, "values": 20,
+                                 "created": doc["entries"][0]["created"],
+                                 "commit": "c1"} and
+           doc["entries"][1]["runs"] == 3 and
+           doc["entries"][1]["last_created"] == "2026-11-03T10:00:00Z", js)
+    rc, out, err = cb(["list", "-format", "xml"], d)
+    expect(rc == 2 and "unknown format" in err, err)
+
+
 def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])

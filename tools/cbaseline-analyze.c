@@ -9,8 +9,14 @@
  * cstat_history_build() and ask cstat_history_changes(); the formats are
  * the library's (cstat_history_write()).
  *
- * Exit codes: 0 success (whether or not changes were found); 2 a usage
- * error, an unreadable or corrupt history, or a failed write.
+ * detect -fail-on new also finds the changes of the history without its
+ * newest runs, and cstat_history_alerts() says which changes are new
+ * regressions; cstat_history_changes_write() writes the report in text,
+ * Markdown or JSON.
+ *
+ * Exit codes: 0 success (whether or not changes were found); 1 detect
+ * -fail-on new: a new regression; 2 a usage error, an unreadable or
+ * corrupt history, or a failed write.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,12 +31,7 @@
 
 #define PROG "cbaseline"
 
-/* Columns of detect's report. */
-#define NFIELDS 8
-
-static const char detect_usage[] =
-	"Usage: cbaseline detect [-since N] [-alpha A] NAME\n"
-	"\n"
+const char cbaseline_detect_about[] =
 	"Prints the change points of history NAME: for every benchmark and "
 	"unit, the\n"
 	"runs where the level of the run medians shifted (a CUSUM of robust "
@@ -43,16 +44,20 @@ static const char detect_usage[] =
 	"with\n"
 	"many benchmarks, expect about (series x alpha) false alarms.\n"
 	"\n"
-	"Exit status: 0 (also when nothing changed); 2 usage error or "
-	"unreadable\n"
-	"history.\n"
+	"-fail-on new alerts: a change point for the worse (slower, for a\n"
+	"lower-is-better unit) is new when the history without its newest -new "
+	"N runs\n"
+	"(default 1: detect runs after every record) shows no change for the "
+	"worse of\n"
+	"that series within 3 runs of it.  So a regression alerts once, on the "
+	"run that\n"
+	"makes it detectable (docs/cbaseline.md, \"Alerts\").\n"
 	"\n"
-	"Flags:\n";
+	"Exit status: 0 (also when nothing changed); 1 with -fail-on new, a "
+	"new change\n"
+	"for the worse; 2 usage error or unreadable history.\n";
 
-static const char export_usage[] =
-	"Usage: cbaseline export -format html|csv|json [-o FILE] [-alpha A] "
-	"NAME\n"
-	"\n"
+const char cbaseline_export_about[] =
 	"Writes history NAME with its change points: html, a self-contained "
 	"dashboard\n"
 	"page with a chart per benchmark and unit; csv, one record per run, "
@@ -60,9 +65,7 @@ static const char export_usage[] =
 	"and unit; json, schema cstat-history/1 (docs/cbaseline.md).\n"
 	"\n"
 	"Exit status: 0; 2 usage error, unreadable history or failed "
-	"write.\n"
-	"\n"
-	"Flags:\n";
+	"write.\n";
 
 /* A history, its tables and its change points. */
 struct analysis {
@@ -138,6 +141,7 @@ parse(const char *cmd, int argc, char **argv, const struct cli_flag *flags,
 	}
 	if (help) {
 		fputs(usage, stdout);
+		fputs("\nFlags:\n", stdout);
 		cli_print_flags(flags, nflags, stdout);
 		return 1;
 	}
@@ -162,187 +166,121 @@ check_alpha(const char *cmd, double alpha)
 /* ---------------------------------------------------------------------- */
 /* detect */
 
-/* The width of UTF-8 text in columns: its code points. */
-static size_t
-width(const char *s)
+/*
+ * The changes of history a that are new regressions (cstat_history_alerts()):
+ * against the changes found in its first n - recent runs.  *alert is
+ * malloc'd (a->nch entries).  @return 0 or 2 (reported).
+ */
+static int
+alerts(const char *name, const struct analysis *a, size_t recent, size_t since,
+       double alpha, bool **alert)
 {
-	size_t w = 0;
+	cstat_tables *old = NULL;
+	struct cstat_change *och = NULL;
+	size_t noch = 0;
+	struct cstat_diag d;
+	int rc = 0;
 
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-/* Whether key field k has another value in some table than in the first. */
-static bool
-key_varies(const cstat_tables *t, size_t k)
-{
-	const char *n0, *v0, *n, *v;
-
-	if (cstat_table_key(t, 0, k, &n0, &v0))
-		return false;
-	for (size_t i = 1; i < cstat_tables_count(t); i++)
-		if (cstat_table_key(t, i, k, &n, &v) || strcmp(v, v0) != 0)
-			return true;
-	return false;
-}
-
-/* Field f of change c's report line into buf. */
-static void
-field(const struct analysis *a, const struct cstat_change *c, int f, char *buf,
-      size_t size)
-{
-	const char *unit = cstat_table_unit(a->t, c->table);
-	const char *s;
-	char x[128], y[128];
-	size_t len;
-
-	switch (f) {
-	case 0:
-		len = (size_t)snprintf(
-			buf, size, "%s",
-			cstat_table_row_label(a->t, c->table, c->row));
-		/* Name the configuration the tables differ in. */
-		for (size_t k = 0, any = 0; len < size; k++) {
-			const char *kn, *kv;
-			if (cstat_table_key(a->t, c->table, k, &kn, &kv)) {
-				if (any)
-					snprintf(buf + len, size - len, "]");
-				break;
-			}
-			if (!key_varies(a->t, k))
-				continue;
-			len += (size_t)snprintf(buf + len, size - len,
-						"%s%s:%s", any++ ? " " : " [",
-						kn, kv);
-		}
-		break;
-	case 1:
-		snprintf(buf, size, "%s", unit);
-		break;
-	case 2:
-		snprintf(buf, size, "%zu", c->run);
-		break;
-	case 3:
-		s = cstat_run_get(a->runs[c->run - 1], "commit");
-		/* A hash is shown as git shortens it. */
-		if (s && strlen(s) > 12 &&
-		    strspn(s, "0123456789abcdef") == strlen(s))
-			snprintf(buf, size, "%.12s", s);
-		else
-			snprintf(buf, size, "%s", s ? s : "-");
-		break;
-	case 4:
-		s = cstat_run_get(a->runs[c->run - 1], "created");
-		snprintf(buf, size, "%s", s ? s : "-");
-		break;
-	case 5:
-		cstat_format_value(c->before, unit, x, sizeof(x));
-		cstat_format_value(c->after, unit, y, sizeof(y));
-		snprintf(buf, size, "%s \xe2\x86\x92 %s", x, y);
-		break;
-	case 6:
-		if (isfinite(c->change))
-			snprintf(buf, size, "%+.2f%%", c->change * 100);
-		else
-			snprintf(buf, size, "?");
-		break;
-	default:
-		snprintf(buf, size, "%.2g", c->p);
+	*alert = calloc(a->nch + 1, sizeof(bool));
+	if (!*alert)
+		rc = CSTAT_ENOMEM;
+	/* No earlier history: every change for the worse is new. */
+	if (!rc && recent < a->n) {
+		memset(&d, 0, sizeof(d));
+		rc = cstat_history_build(a->runs, a->n - recent, NULL, 0.95,
+					 &old, &d);
+		if (!rc)
+			rc = cstat_history_changes(old, since, alpha, &och,
+						   &noch);
 	}
+	if (!rc)
+		rc = cstat_history_alerts(a->t, a->ch, a->nch, old, och, noch,
+					  *alert);
+	free(och);
+	cstat_tables_free(old);
+	if (rc) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, name, cstat_strerror(rc));
+		free(*alert);
+		*alert = NULL;
+		return 2;
+	}
+	return 0;
 }
 
-/* Adds s padded to w columns (left-aligned, or right for numbers). */
-static void
-pad(const char *s, size_t w, bool right, bool last)
+/* A whole number of runs from a flag.  @return 0 or 2 (reported). */
+static int
+whole(const char *flag, double v, double min, size_t *out)
 {
-	size_t n = width(s);
-
-	if (right)
-		printf("%*s", (int)(w > n ? w - n : 0), "");
-	fputs(s, stdout);
-	if (!right && !last)
-		printf("%*s", (int)(w > n ? w - n : 0), "");
-	fputs(last ? "\n" : "  ", stdout);
-}
-
-static void
-report(const struct analysis *a)
-{
-	static const char *const head[NFIELDS] = {
-		"benchmark", "unit",	"run",
-		"commit",    "created", "before \xe2\x86\x92 after",
-		"change",    "p"};
-	static const bool right[NFIELDS] = {false, false, true, false,
-					    false, false, true, true};
-	size_t w[NFIELDS];
-	char buf[1024];
-
-	for (int f = 0; f < NFIELDS; f++)
-		w[f] = width(head[f]);
-	for (size_t k = 0; k < a->nch; k++)
-		for (int f = 0; f < NFIELDS; f++) {
-			field(a, &a->ch[k], f, buf, sizeof(buf));
-			if (width(buf) > w[f])
-				w[f] = width(buf);
-		}
-	for (int f = 0; f < NFIELDS; f++)
-		pad(head[f], w[f], right[f], f == NFIELDS - 1);
-	for (size_t k = 0; k < a->nch; k++)
-		for (int f = 0; f < NFIELDS; f++) {
-			field(a, &a->ch[k], f, buf, sizeof(buf));
-			pad(buf, w[f], right[f], f == NFIELDS - 1);
-		}
+	if (!(v >= min) || v != floor(v) || v > 1e15) {
+		fprintf(stderr, "%s detect: -%s must be a whole number%s\n",
+			PROG, flag, min > 0 ? " >= 1" : "");
+		return 2;
+	}
+	*out = (size_t)v;
+	return 0;
 }
 
 static int
 cmd_detect(const char *dir, int argc, char **argv)
 {
-	double since = 0, alpha = 0;
+	double since = 0, alpha = 0, recent = 1;
+	const char *format = NULL, *fail_on = NULL;
 	const struct cli_flag flags[] = {
 		{"since", CLI_FLOAT, &since, "N", "only the last N runs",
 		 "0, all"},
 		{"alpha", CLI_FLOAT, &alpha, "A",
 		 "false-positive rate per series", "0.005"},
+		{"format", CLI_STRING, &format, "text|markdown|json",
+		 "the report's format", "text"},
+		{"fail-on", CLI_STRING, &fail_on, "none|new",
+		 "exit 1 on a new change for the worse", "none"},
+		{"new", CLI_FLOAT, &recent, "N",
+		 "with -fail-on new: the runs recorded since detect last ran",
+		 "1"},
 	};
+	enum cstat_format fmt = CSTAT_FORMAT_TEXT;
+	size_t nsince, nrecent;
+	bool *alert = NULL;
 	struct analysis a;
 	const char *name;
-	int rc = parse("detect", argc, argv, flags, 2, detect_usage, &name);
+	int rc = parse("detect", argc, argv, flags, 5, cbaseline_detect_about,
+		       &name);
 
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	if (!(since >= 0) || since != floor(since) || since > 1e15) {
-		fprintf(stderr, "%s detect: -since must be a whole number\n",
+	if (whole("since", since, 0, &nsince) ||
+	    whole("new", recent, 1, &nrecent))
+		return 2;
+	if (store_report_format("detect", format, &fmt))
+		return 2;
+	bool alerting = fail_on && strcmp(fail_on, "new") == 0;
+	if (fail_on && !alerting && strcmp(fail_on, "none") != 0) {
+		fprintf(stderr, "%s detect: -fail-on must be none or new\n",
 			PROG);
 		return 2;
 	}
 	if (check_alpha("detect", alpha) ||
-	    analyze(dir, name, (size_t)since, alpha, &a))
+	    analyze(dir, name, nsince, alpha, &a))
 		return 2;
-
-	size_t nseries = 0, nruns = a.n;
-	for (size_t i = 0; i < cstat_tables_count(a.t); i++)
-		nseries += cstat_table_rows(a.t, i);
-	if (since > 0 && (size_t)since < nruns)
-		nruns = (size_t)since;
-	const char *from = cstat_run_get(a.runs[a.n - nruns], "created");
-	const char *to = cstat_run_get(a.runs[a.n - 1], "created");
-	printf("history %s: runs %zu to %zu, %s to %s; alpha %g per series\n",
-	       name, a.n - nruns + 1, a.n, from ? from : "?", to ? to : "?",
-	       alpha > 0 ? alpha : 0.005);
-	if (a.nch) {
-		putchar('\n');
-		report(&a);
-		putchar('\n');
+	if (alerting && alerts(name, &a, nrecent, nsince, alpha, &alert)) {
+		analysis_free(&a);
+		return 2;
 	}
-	printf("%zu change point%s in %zu series over %zu run%s\n", a.nch,
-	       a.nch == 1 ? "" : "s", nseries, nruns, nruns == 1 ? "" : "s");
+	struct cstat_detect_report rep = {name, nsince, alpha, alert};
+	rc = cstat_history_changes_write(a.runs, a.n, a.t, a.ch, a.nch, &rep,
+					 fmt, stdout);
+	bool fail = false;
+	for (size_t k = 0; alert && k < a.nch; k++)
+		fail = fail || alert[k];
+	free(alert);
 	analysis_free(&a);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "%s: write: %s\n", PROG, strerror(errno));
+	if (rc || fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: write: %s\n", PROG,
+			rc && rc != CSTAT_EIO ? cstat_strerror(rc)
+					      : strerror(errno));
 		return 2;
 	}
-	return 0;
+	return fail ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -366,7 +304,8 @@ cmd_export(const char *dir, int argc, char **argv)
 	struct analysis a;
 	const char *name;
 	FILE *out = stdout;
-	int rc = parse("export", argc, argv, flags, 3, export_usage, &name);
+	int rc = parse("export", argc, argv, flags, 3, cbaseline_export_about,
+		       &name);
 
 	if (rc)
 		return rc == 1 ? 0 : 2;

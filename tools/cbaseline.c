@@ -8,7 +8,14 @@
  * sparklines, change points, exports.  compare and gate are cstat and
  * cregress with the baseline as the first input.
  *
- * Exit codes: 0 success (gate: no regression); 1 gate: a regression;
+ * Every command takes its flags before or after NAME and FILES: a table of
+ * the commands (commands[]) names each one's flags, and run_command() puts
+ * them first, each with its value, before the command parses them; compare,
+ * show and gate pass the flags that are not theirs to cstat or cregress,
+ * whose own flag tables say which take a value.
+ *
+ * Exit codes: 0 success (gate: no regression); 1 gate: a regression,
+ * detect -fail-on new: a new regression;
  * 2 usage error, unreadable input, corrupt or unknown-version store file,
  * or (with -strict) a baseline from a different machine.
  */
@@ -31,48 +38,37 @@
 
 #define PROG "cbaseline"
 
-static const char usage_text[] =
+/* The overview (cbaseline -h) around the commands' lines. */
+static const char usage_head[] =
 	"Usage: cbaseline [-store DIR] COMMAND [flags] ARGS\n"
 	"\n"
-	"Commands:\n"
-	"  save NAME FILES...      save FILES as baseline NAME (replacing it)\n"
-	"  list                    list baselines and histories\n"
-	"  show NAME               print baseline NAME's summary table\n"
-	"  rm NAME                 remove baseline NAME\n"
-	"  compare NAME FILES...   cstat with baseline NAME as the first "
-	"column\n"
-	"                          (cstat's flags go before FILES)\n"
-	"  gate NAME FILES...      cregress against baseline NAME (cregress's "
-	"flags and\n"
-	"                          exit codes), with history NAME's run-to-run "
-	"noise\n"
-	"                          when it exists (-history OTHER|FILE|none)\n"
-	"  record NAME FILES...    append FILES as a run to history NAME\n"
-	"  history NAME            per benchmark: runs, first, last, median, "
-	"sparkline\n"
-	"  detect [-since N] NAME  change points in history NAME (-since N: "
-	"last N runs)\n"
-	"  prune -keep N NAME      keep the last N runs of history NAME\n"
-	"  export -format html|csv|json NAME\n"
-	"                          history NAME as a dashboard page, CSV or "
-	"JSON\n"
+	"Commands (cbaseline COMMAND -h for a command's flags):\n";
+
+static const char usage_tail[] =
 	"\n"
-	"Flags of a command come before NAME.  save and record take -m "
-	"key=value\n"
-	"(repeatable): commit=, branch=, created= and any other key; commit "
-	"and branch\n"
-	"default to $GITHUB_SHA / $CI_COMMIT_SHA and\n"
-	"$GITHUB_REF_NAME / $CI_COMMIT_REF_NAME.  compare and gate warn when "
-	"the\n"
-	"baseline was recorded on another machine (cpu, goos, goarch); -strict "
-	"makes\n"
-	"that an error.\n"
+	"A command's flags may come before or after its NAME and FILES; \"--\" "
+	"ends the\n"
+	"flags.  compare, show and gate pass the flags that are not their own "
+	"on to\n"
+	"cstat or cregress.  save and record take -m key=value (repeatable): "
+	"commit=,\n"
+	"branch=, created= and any other key; commit and branch default to "
+	"$GITHUB_SHA /\n"
+	"$CI_COMMIT_SHA and $GITHUB_REF_NAME / $CI_COMMIT_REF_NAME.  compare "
+	"and gate\n"
+	"warn when the baseline was recorded on another machine (cpu, goos, "
+	"goarch);\n"
+	"-strict makes that an error.\n"
 	"\n"
 	"The store is -store DIR, else $CSTAT_STORE, else ./.cstat.\n"
 	"\n"
-	"Exit status: 0 success; 1 gate found a regression; 2 usage error, "
-	"unreadable\n"
-	"input, corrupt store file, or -strict and another machine.\n";
+	"Exit status: 0 success; 1 gate found a regression, or detect -fail-on "
+	"new found\n"
+	"one; 2 usage error, unreadable input, corrupt store file, or -strict "
+	"and another\n"
+	"machine.\n";
+
+static void usage(FILE *out);
 
 struct store {
 	const char *dir;
@@ -252,10 +248,23 @@ parse_flags(const char *cmd, int argc, char **argv,
 	if (cli_parse(prog, argc, argv, flags, n, first, &help))
 		return 2;
 	if (help) {
-		fputs(usage_text, stdout);
+		usage(stdout);
 		exit(0);
 	}
 	return 0;
+}
+
+/*
+ * The first positional argument of a command's arguments as run_command()
+ * hands them over: flags, "--", then NAME and FILES.
+ */
+static int
+positional(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+	return argc;
 }
 
 static int
@@ -337,100 +346,138 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	return rc ? 2 : 0;
 }
 
-static int
-cmd_list(struct store *s)
+/* Sorts names[0..n) by strcmp (a store has few entries). */
+static void
+sort_names(char **names, size_t n)
 {
-	static const char *const kinds[] = {"baselines", "history"};
-	char dir[4096];
-
-	for (size_t k = 0; k < 2; k++) {
-		snprintf(dir, sizeof(dir), "%s/%s", s->dir, kinds[k]);
-		if (store_check_dirs(s->dir, kinds[k]))
-			return 2;
-		DIR *dp = opendir(dir);
-		struct dirent *e;
-		char *names[4096];
-		size_t n = 0;
-		if (!dp)
-			continue;
-		while ((e = readdir(dp)) != NULL && n < 4096) {
-			const char *ext = k ? ".jsonl" : ".json";
-			size_t l = strlen(e->d_name), el = strlen(ext);
-			if (l > el && strcmp(e->d_name + l - el, ext) == 0 &&
-			    e->d_name[0] != '.')
-				names[n++] = strndup(e->d_name, l - el);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0;
+		     j--) {
+			char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
 		}
-		closedir(dp);
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i;
-			     j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-				char *t = names[j];
-				names[j] = names[j - 1];
-				names[j - 1] = t;
-			}
-		for (size_t i = 0; i < n; i++) {
-			struct cstat_diag d;
-			const char *path = store_path(s, kinds[k], names[i],
-						      k ? ".jsonl" : ".json");
-			if (k == 0) {
-				cstat_run *r;
-				if (cstat_run_load(&r, path, &d) == 0) {
-					const char *c =
-						cstat_run_get(r, "commit");
-					printf("baseline  %-24s %s  %zu "
-					       "values%s%s\n",
-					       names[i],
-					       cstat_run_get(r, "created")
-						       ? cstat_run_get(
-								 r, "created")
-						       : "-",
-					       cstat_run_count(r),
-					       c ? "  commit " : "",
-					       c ? c : "");
-					cstat_run_free(r);
-				} else {
-					printf("baseline  %-24s (unreadable: "
-					       "%s)\n",
-					       names[i], d.message);
-				}
-			} else {
-				cstat_run **runs;
-				size_t nr;
-				if (cstat_history_load(path, &runs, &nr, NULL,
-						       NULL, &d) == 0) {
-					printf("history   %-24s %zu runs%s%s\n",
-					       names[i], nr,
-					       nr ? ", last " : "",
-					       nr && cstat_run_get(runs[nr - 1],
-								   "created")
-						       ? cstat_run_get(
-								 runs[nr - 1],
-								 "created")
-						       : "");
-					cstat_history_free(runs, nr);
-				} else {
-					printf("history   %-24s (unreadable: "
-					       "%s)\n",
-					       names[i], d.message);
-				}
-			}
-			free(names[i]);
-		}
-	}
-	return 0;
 }
 
-/* Boolean flags of cstat and cregress: they take no value. */
-static bool
-bool_flag(const char *a)
+/* The names of the store's files of kind ("baselines", "history"), sorted,
+ * into names (at most max; malloc'd).  @return their number. */
+static size_t
+list_names(const struct store *s, const char *kind, char **names, size_t max)
 {
-	static const char *const b[] = {"samples", "aa", "strict", "h", "help"};
-	while (*a == '-')
-		a++;
-	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
-		if (strcmp(a, b[i]) == 0)
-			return true;
-	return false;
+	const char *ext = strcmp(kind, "history") == 0 ? ".jsonl" : ".json";
+	size_t n = 0, el = strlen(ext);
+	char dir[4096];
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "%s/%s", s->dir, kind);
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;
+	while ((e = readdir(dp)) != NULL && n < max) {
+		size_t l = strlen(e->d_name);
+		if (l > el && strcmp(e->d_name + l - el, ext) == 0 &&
+		    e->d_name[0] != '.' &&
+		    (names[n] = strndup(e->d_name, l - el)) != NULL)
+			n++;
+	}
+	closedir(dp);
+	sort_names(names, n);
+	return n;
+}
+
+/* Describes the store's file of entry e (kind and name set) into e;
+ * the strings it sets are malloc'd. */
+static void
+describe(struct store *s, struct cstat_store_entry *e)
+{
+	bool base = strcmp(e->kind, "baseline") == 0;
+	const char *path = store_path(s, base ? "baselines" : "history",
+				      e->name, base ? ".json" : ".jsonl");
+	struct cstat_diag d;
+	const char *c;
+
+	if (base) {
+		cstat_run *r;
+		if (cstat_run_load(&r, path, &d)) {
+			e->error = strdup(d.message);
+			return;
+		}
+		e->count = cstat_run_count(r);
+		if ((c = cstat_run_get(r, "created")) != NULL)
+			e->created = strdup(c);
+		if ((c = cstat_run_get(r, "commit")) != NULL)
+			e->commit = strdup(c);
+		cstat_run_free(r);
+		return;
+	}
+	cstat_run **runs;
+	size_t nr;
+	if (cstat_history_load(path, &runs, &nr, NULL, NULL, &d)) {
+		e->error = strdup(d.message);
+		return;
+	}
+	e->count = nr;
+	if (nr && (c = cstat_run_get(runs[nr - 1], "created")) != NULL)
+		e->created = strdup(c);
+	cstat_history_free(runs, nr);
+}
+
+static int
+cmd_list(struct store *s, const char *cmd, int argc, char **argv)
+{
+	static const char *const kinds[] = {"baselines", "history"};
+	const char *format = NULL;
+	const struct cli_flag flags[] = {
+		{"format", CLI_STRING, &format, "F", "", NULL},
+	};
+	struct cstat_store_entry *e = NULL;
+	enum cstat_format fmt;
+	size_t n = 0;
+	int first, rc = 0;
+
+	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
+	    store_report_format(cmd, format, &fmt))
+		return 2;
+	if (first < argc) {
+		fprintf(stderr, "%s list: unexpected argument %s\n", PROG,
+			argv[first]);
+		return 2;
+	}
+	for (size_t k = 0; k < 2; k++) {
+		char *names[4096];
+		if (store_check_dirs(s->dir, kinds[k])) {
+			rc = 2;
+			break;
+		}
+		size_t m = list_names(s, kinds[k], names, 4096);
+		struct cstat_store_entry *ne =
+			realloc(e, (n + m + 1) * sizeof(*e));
+		if (!ne) {
+			for (size_t i = 0; i < m; i++)
+				free(names[i]);
+			rc = 2;
+			break;
+		}
+		e = ne;
+		for (size_t i = 0; i < m; i++, n++) {
+			e[n] = (struct cstat_store_entry){
+				.kind = k ? "history" : "baseline",
+				.name = names[i]};
+			describe(s, &e[n]);
+		}
+	}
+	if (!rc && (rc = cstat_store_list_write(e, n, fmt, stdout)) != 0) {
+		store_print_error(rc, NULL);
+		rc = 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free((char *)e[i].name);
+		free((char *)e[i].created);
+		free((char *)e[i].commit);
+		free((char *)e[i].error);
+	}
+	free(e);
+	return rc;
 }
 
 /*
@@ -489,9 +536,23 @@ gate_history(struct store *s, const char *name, const char *flag, char **out)
 	return *out ? 0 : 2;
 }
 
+/* Whether flag argument a is -strict (or -strict=true). */
+static bool
+strict_flag(const char *a, bool *strict)
+{
+	while (*a == '-')
+		a++;
+	if (strncmp(a, "strict", 6) != 0 || (a[6] != '\0' && a[6] != '='))
+		return false;
+	*strict = a[6] == '\0' || strcmp(a + 7, "true") == 0 ||
+		  strcmp(a + 7, "1") == 0 || strcmp(a + 7, "t") == 0;
+	return true;
+}
+
 /*
  * compare and gate: cstat or cregress with the baseline as the first input.
- * The arguments after NAME are the tool's flags, then FILES.
+ * The arguments are flags (ours, -strict and gate's -history, and the
+ * tool's), "--", NAME and FILES (run_command()).
  */
 static int
 cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
@@ -500,44 +561,28 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	const char *history = NULL;
 	struct cstat_diag d;
 	cstat_run *base, *cur;
-	int i = 1, rc;
+	int i = positional(argc, argv), rc;
 
-	if (argc < 3 || !store_valid_name(argv[1])) {
+	if (argc - i < 2 || !store_valid_name(argv[i])) {
 		fprintf(stderr, "%s: %s NAME [flags] FILES...: %s\n", PROG, cmd,
-			argc < 3 ? "need a name and files" : "bad name");
+			argc - i < 1   ? "need a name and files"
+			: argc - i < 2 ? "need files to compare"
+				       : "bad name");
 		return 2;
 	}
-	const char *name = argv[1];
+	const char *name = argv[i++];
 	char *path = strdup(store_path(s, "baselines", name, ".json"));
 	char **args = calloc((size_t)argc + 4, sizeof(char *));
 	int na = 0;
 	if (!path || !args)
 		return 2;
 	args[na++] = (char *)(gate ? "cregress" : "cstat");
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if (strcmp(a, "-strict") == 0 || strcmp(a, "--strict") == 0) {
-			strict = true;
-			if (!gate)
-				continue; /* ours alone for compare */
-		}
-		if (gate && history_flag(argv, argc, &i, &history))
+	for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++) {
+		if (strict_flag(argv[k], &strict) && !gate)
+			continue; /* ours alone for compare */
+		if (gate && history_flag(argv, argc, &k, &history))
 			continue;
-		args[na++] = argv[i];
-		if (!strchr(a, '=') && !bool_flag(a) && i + 1 < argc)
-			args[na++] = argv[++i];
-	}
-	if (i >= argc) {
-		fprintf(stderr, "%s: %s: need files to compare\n", PROG, cmd);
-		free(args);
-		free(path);
-		return 2;
+		args[na++] = argv[k];
 	}
 	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
 		free(args);
@@ -600,15 +645,20 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* show: cstat on the baseline alone; the arguments are cstat's flags,
+ * "--" and NAME (run_command()). */
 static int
-cmd_show(struct store *s, int argc, char **argv)
+cmd_show(struct store *s, const char *cmd, int argc, char **argv)
 {
-	if (argc < 2 || !store_valid_name(argv[1])) {
-		fprintf(stderr, "%s: show NAME [cstat flags]\n", PROG);
+	int p = positional(argc, argv);
+
+	if (argc - p != 1 || !store_valid_name(argv[p])) {
+		fprintf(stderr, "%s: %s NAME [cstat flags]\n", PROG, cmd);
 		return 2;
 	}
-	char *path = strdup(store_path(s, "baselines", argv[1], ".json"));
-	char *label = malloc(strlen(argv[1]) + strlen(path ? path : "") + 2);
+	const char *name = argv[p];
+	char *path = strdup(store_path(s, "baselines", name, ".json"));
+	char *label = malloc(strlen(name) + strlen(path ? path : "") + 2);
 	char **args = calloc((size_t)argc + 2, sizeof(char *));
 	int na = 0, rc;
 
@@ -630,9 +680,9 @@ cmd_show(struct store *s, int argc, char **argv)
 		free(path);
 		return 2;
 	}
-	sprintf(label, "%s=%s", argv[1], path);
+	sprintf(label, "%s=%s", name, path);
 	args[na++] = (char *)"cstat";
-	for (int i = 2; i < argc; i++)
+	for (int i = 1; i < p - 1; i++)
 		args[na++] = argv[i];
 	args[na++] = label;
 	rc = cstat_tool_main(na, args);
@@ -643,15 +693,17 @@ cmd_show(struct store *s, int argc, char **argv)
 }
 
 static int
-cmd_rm(struct store *s, int argc, char **argv)
+cmd_rm(struct store *s, const char *cmd, int argc, char **argv)
 {
-	if (argc != 2 || !store_valid_name(argv[1])) {
-		fprintf(stderr, "%s: rm NAME\n", PROG);
+	int p = positional(argc, argv);
+
+	if (argc - p != 1 || !store_valid_name(argv[p])) {
+		fprintf(stderr, "%s: %s NAME\n", PROG, cmd);
 		return 2;
 	}
 	if (store_check_dirs(s->dir, "baselines"))
 		return 2;
-	const char *path = store_path(s, "baselines", argv[1], ".json");
+	const char *path = store_path(s, "baselines", argv[p], ".json");
 	if (unlink(path)) {
 		fprintf(stderr, "%s: rm %s: %s\n", PROG, path, strerror(errno));
 		return 2;
@@ -662,53 +714,29 @@ cmd_rm(struct store *s, int argc, char **argv)
 /* ---------------------------------------------------------------------- */
 /* History */
 
-/* A Unicode sparkline of the values, NaN as a space. */
-static void
-sparkline(const double *v, size_t n, char *buf, size_t size)
-{
-	static const char *const bars[] = {"▁", "▂", "▃", "▄",
-					   "▅", "▆", "▇", "█"};
-	double lo = INFINITY, hi = -INFINITY;
-	size_t len = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(v[i])) {
-			lo = fmin(lo, v[i]);
-			hi = fmax(hi, v[i]);
-		}
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && len + 4 < size; i++) {
-		const char *b = " ";
-		if (!isnan(v[i])) {
-			int k = hi > lo ? (int)floor((v[i] - lo) / (hi - lo) *
-						     7.999)
-					: 3;
-			b = bars[k < 0 ? 0 : k > 7 ? 7 : k];
-		}
-		len += (size_t)snprintf(buf + len, size - len, "%s", b);
-	}
-}
-
 static int
-cmp_double(const void *a, const void *b)
+cmd_history(struct store *s, const char *cmd, int argc, char **argv)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static int
-cmd_history(struct store *s, int argc, char **argv)
-{
+	const char *format = NULL;
+	const struct cli_flag flags[] = {
+		{"format", CLI_STRING, &format, "F", "", NULL},
+	};
+	enum cstat_format fmt;
 	cstat_run **runs;
 	cstat_tables *t;
 	struct cstat_diag d;
 	size_t n;
+	int first;
 
-	if (argc != 2) {
-		fprintf(stderr, "%s: history NAME\n", PROG);
+	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
+	    store_report_format(cmd, format, &fmt))
+		return 2;
+	if (argc - first != 1) {
+		fprintf(stderr, "%s: history [-format F] NAME\n", PROG);
 		return 2;
 	}
-	if (store_load_history(s->dir, argv[1], &runs, &n))
+	const char *name = argv[first];
+	if (store_load_history(s->dir, name, &runs, &n))
 		return 2;
 	int rc = cstat_history_build(runs, n, NULL, 0.95, &t, &d);
 	if (rc) {
@@ -716,75 +744,16 @@ cmd_history(struct store *s, int argc, char **argv)
 		cstat_history_free(runs, n);
 		return 2;
 	}
-	printf("history %s: %zu run%s, %s to %s\n", argv[1], n,
-	       n == 1 ? "" : "s",
-	       cstat_run_get(runs[0], "created")
-		       ? cstat_run_get(runs[0], "created")
-		       : "?",
-	       cstat_run_get(runs[n - 1], "created")
-		       ? cstat_run_get(runs[n - 1], "created")
-		       : "?");
-	double *v = malloc(n * sizeof(double)),
-	       *sorted = malloc(n * sizeof(double));
-	char spark[4 * 512];
-	for (size_t i = 0; v && sorted && i < cstat_tables_count(t); i++) {
-		const char *unit = cstat_table_unit(t, i);
-		size_t cols = cstat_table_cols(t, i);
-		/* With several tables, name each by its configuration too. */
-		char head[1024];
-		size_t hl = (size_t)snprintf(head, sizeof(head), "%s", unit);
-		const char *kn, *kv;
-		for (size_t k = 0; cstat_tables_count(t) > 1 &&
-				   cstat_table_key(t, i, k, &kn, &kv) == 0 &&
-				   hl < sizeof(head);
-		     k++)
-			hl += (size_t)snprintf(head + hl, sizeof(head) - hl,
-					       "%s%s:%s", k ? " " : " [", kn,
-					       kv);
-		if (cstat_tables_count(t) > 1 && hl + 1 < sizeof(head) &&
-		    strchr(head, '['))
-			strcat(head, "]");
-		printf("\n%-40s %5s %10s %10s %10s  %s\n", head, "runs",
-		       "first", "last", "median", "trend");
-		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
-			size_t m = 0;
-			double first = NAN, last = NAN;
-			for (size_t c = 0; c < cols; c++) {
-				struct cstat_cell cell;
-				cstat_table_cell(t, i, r, c, &cell);
-				v[c] = cell.present ? cell.center : NAN;
-				if (cell.present) {
-					if (isnan(first))
-						first = cell.center;
-					last = cell.center;
-					sorted[m++] = cell.center;
-				}
-			}
-			qsort(sorted, m, sizeof(double), cmp_double);
-			double med =
-				m % 2 ? sorted[m / 2]
-				      : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
-			/* Sparklines show at most the last 60 runs. */
-			size_t from = cols > 60 ? cols - 60 : 0;
-			sparkline(v + from, cols - from, spark, sizeof(spark));
-			char f[64], l[64], md[64];
-			cstat_format_value(first, unit, f, sizeof(f));
-			cstat_format_value(last, unit, l, sizeof(l));
-			cstat_format_value(med, unit, md, sizeof(md));
-			printf("%-40s %5zu %10s %10s %10s  %s\n",
-			       cstat_table_row_label(t, i, r), m, f, l, md,
-			       spark);
-		}
-	}
-	free(v);
-	free(sorted);
+	rc = cstat_history_summary_write(runs, n, t, name, fmt, stdout);
+	if (rc)
+		store_print_error(rc, NULL);
 	cstat_tables_free(t);
 	cstat_history_free(runs, n);
-	return 0;
+	return rc ? 2 : 0;
 }
 
 static int
-cmd_prune(struct store *s, int argc, char **argv)
+cmd_prune(struct store *s, const char *cmd, int argc, char **argv)
 {
 	double keep = -1;
 	const struct cli_flag flags[] = {
@@ -798,11 +767,11 @@ cmd_prune(struct store *s, int argc, char **argv)
 	/* prune -keep N NAME, or prune NAME -keep N. */
 	if (argc > 1 && argv[1][0] != '-') {
 		name = argv[1];
-		if (parse_flags("prune", argc - 1, argv + 1, flags, 1, &first))
+		if (parse_flags(cmd, argc - 1, argv + 1, flags, 1, &first))
 			return 2;
 		first = first == argc - 1 ? 1 : -1;
 	} else {
-		if (parse_flags("prune", argc, argv, flags, 1, &first))
+		if (parse_flags(cmd, argc, argv, flags, 1, &first))
 			return 2;
 		name = first == argc - 1 ? argv[first] : NULL;
 		first = name ? 1 : -1;
@@ -830,7 +799,307 @@ cmd_prune(struct store *s, int argc, char **argv)
 	return 0;
 }
 
-static int run_command(struct store *s, const char *cmd, int n, char **v);
+/* detect and export (cbaseline-analyze.c). */
+static int
+cmd_analyze(struct store *s, const char *cmd, int argc, char **argv)
+{
+	return cbaseline_analyze(s->dir, cmd, argc, argv);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Commands and their flags */
+
+/* Whose flags a command passes on, besides its own. */
+enum pass { PASS_NONE, PASS_CSTAT, PASS_CREGRESS };
+
+struct command {
+	const char *name;
+	const char *args;  /* after "cbaseline COMMAND [flags] " */
+	const char *brief; /* the overview's line */
+	const char *about; /* the command's usage text, or NULL: brief */
+	const struct cli_flag *flags;
+	size_t nflags;
+	enum pass pass;
+	int (*run)(struct store *s, const char *cmd, int argc, char **argv);
+};
+
+/* The flags of each command, for its usage and for telling a flag's
+ * value from NAME; each command parses their values itself. */
+static const struct cli_flag meta_flags[] = {
+	{"m", CLI_LIST, NULL, "key=value",
+	 "metadata: commit=, branch=, created= (RFC 3339) or any key "
+	 "(repeatable)",
+	 NULL},
+};
+#define FORMAT_FLAG(what)                                                      \
+	{                                                                      \
+		"format", CLI_STRING, NULL, "text|markdown|json", what, "text" \
+	}
+static const struct cli_flag list_flags[] = {
+	FORMAT_FLAG("the listing's format"),
+};
+static const struct cli_flag history_flags[] = {
+	FORMAT_FLAG("the report's format"),
+};
+static const struct cli_flag compare_flags[] = {
+	{"strict", CLI_BOOL, NULL, NULL,
+	 "a baseline from another machine is an error", NULL},
+};
+static const struct cli_flag gate_flags[] = {
+	{"history", CLI_STRING, NULL, "OTHER|FILE|none",
+	 "the history whose run-to-run noise the gate uses", "NAME's"},
+	{"strict", CLI_BOOL, NULL, NULL,
+	 "a baseline from another machine is an error (and cregress's "
+	 "-strict)",
+	 NULL},
+};
+static const struct cli_flag prune_flags[] = {
+	{"keep", CLI_FLOAT, NULL, "N", "runs to keep", NULL},
+};
+static const struct cli_flag detect_flags[] = {
+	{"alpha", CLI_FLOAT, NULL, "A", "false-positive rate per series",
+	 "0.005"},
+	{"fail-on", CLI_STRING, NULL, "none|new",
+	 "new: exit 1 when the newest runs make a change for the worse "
+	 "detectable\n    \tthat the history before them did not show",
+	 "none"},
+	FORMAT_FLAG("the report's format"),
+	{"new", CLI_FLOAT, NULL, "N",
+	 "with -fail-on new: the runs recorded since detect last ran", "1"},
+	{"since", CLI_FLOAT, NULL, "N", "only the last N runs", "0, all"},
+};
+static const struct cli_flag export_flags[] = {
+	{"alpha", CLI_FLOAT, NULL, "A",
+	 "false-positive rate per series of the change points", "0.005"},
+	{"format", CLI_STRING, NULL, "html|csv|json", "what to write", NULL},
+	{"o", CLI_STRING, NULL, "FILE", "write to FILE", "standard output"},
+};
+
+#define FLAGS(f) f, sizeof(f) / sizeof(f[0])
+static const struct command commands[] = {
+	{"save", "NAME FILES...", "save FILES as baseline NAME (replacing it)",
+	 NULL, FLAGS(meta_flags), PASS_NONE, cmd_save},
+	{"list", "", "list baselines and histories", NULL, FLAGS(list_flags),
+	 PASS_NONE, cmd_list},
+	{"show", "NAME", "baseline NAME's summary table, as cstat prints it",
+	 "cstat on baseline NAME alone: its summary table.  Every flag goes "
+	 "to cstat\n(cstat -h lists them), e.g. -format json.\n",
+	 NULL, 0, PASS_CSTAT, cmd_show},
+	{"rm", "NAME", "remove baseline NAME", NULL, NULL, 0, PASS_NONE,
+	 cmd_rm},
+	{"compare", "NAME FILES...",
+	 "cstat with baseline NAME as the first column",
+	 "cstat with baseline NAME as the first column: every flag that is "
+	 "not compare's\nown goes to cstat (cstat -h lists them), e.g. "
+	 "-format markdown.\n",
+	 FLAGS(compare_flags), PASS_CSTAT, cmd_compare},
+	{"gate", "NAME FILES...",
+	 "cregress against baseline NAME, with history NAME",
+	 "cregress against baseline NAME, with history NAME's run-to-run "
+	 "noise when it\nexists: every flag that is not gate's own goes to "
+	 "cregress (cregress -h lists\nthem), and the exit status is "
+	 "cregress's.\n",
+	 FLAGS(gate_flags), PASS_CREGRESS, cmd_compare},
+	{"record", "NAME FILES...", "append FILES as a run to history NAME",
+	 NULL, FLAGS(meta_flags), PASS_NONE, cmd_save},
+	{"history", "NAME",
+	 "per benchmark: runs, first, last, median, sparkline", NULL,
+	 FLAGS(history_flags), PASS_NONE, cmd_history},
+	{"detect", "NAME",
+	 "change points in history NAME (-fail-on new: alert)",
+	 cbaseline_detect_about, FLAGS(detect_flags), PASS_NONE, cmd_analyze},
+	{"prune", "-keep N NAME", "keep the last N runs of history NAME", NULL,
+	 FLAGS(prune_flags), PASS_NONE, cmd_prune},
+	{"export", "-format html|csv|json NAME",
+	 "history NAME as a dashboard page, CSV or JSON",
+	 cbaseline_export_about, FLAGS(export_flags), PASS_NONE, cmd_analyze},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *out)
+{
+	char line[128];
+
+	fputs(usage_head, out);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		snprintf(line, sizeof(line), "%s %s", commands[i].name,
+			 commands[i].args);
+		/* A long synopsis gets its line to itself. */
+		if (strlen(line) > 22)
+			fprintf(out, "  %s\n  %-22s %s\n", line, "",
+				commands[i].brief);
+		else
+			fprintf(out, "  %-22s %s\n", line, commands[i].brief);
+	}
+	fputs(usage_tail, out);
+}
+
+static void
+command_usage(const struct command *c, FILE *out)
+{
+	fprintf(out, "Usage: cbaseline %s [flags]%s%s\n\n", c->name,
+		*c->args ? " " : "", c->args);
+	if (c->about)
+		fputs(c->about, out);
+	else
+		fprintf(out, "%s.\n", c->brief);
+	fputs("\nFlags (before or after NAME; \"--\" ends them):\n", out);
+	cli_print_flags(c->flags, c->nflags, out);
+	fputs("  -store DIR\n    \tthe store (default $CSTAT_STORE, else "
+	      ".cstat)\n  -h, -help, --help\n    \tprint this and exit\n",
+	      out);
+}
+
+/*
+ * How flag argument a of command c is read: 1 its value is the next
+ * argument, 0 none, -1 no flag of c or of the tool it passes flags to.
+ */
+static int
+flag_arity(const struct command *c, const char *a)
+{
+	char *q[2] = {(char *)a, NULL};
+	int k = cli_flag_arity(c->flags, c->nflags, a);
+
+	if (k < 0 && c->pass == PASS_CSTAT)
+		k = cstat_tool_main(CLI_QUERY_FLAG, q);
+	if (k < 0 && c->pass == PASS_CREGRESS)
+		k = cregress_tool_main(CLI_QUERY_FLAG, q);
+	return k;
+}
+
+/* Whether flag argument a is named name ("-name", "--name=v"). */
+static bool
+flag_is(const char *a, const char *name)
+{
+	size_t l = strlen(name);
+
+	a += (a[0] == '-') + (a[0] == '-' && a[1] == '-');
+	return strncmp(a, name, l) == 0 && (a[l] == '\0' || a[l] == '=');
+}
+
+/* A command's arguments, flags first (run_command()). */
+struct args {
+	char **v;
+	int n;
+	char *joined[256]; /* "-flag=value" strings made, to free */
+	size_t njoined;
+};
+
+/*
+ * Reads command c's arguments v[1..n): its flags and the flags it passes
+ * on, wherever they are, and NAME and FILES, into a->v: the command, the
+ * flags (a flag and its value joined as "-flag=value"), "--", then NAME
+ * and FILES in their order.  -store DIR sets s->dir.
+ * @return 0; 1 after printing c's usage (-h); 2 after a usage error.
+ */
+static int
+read_args(const struct command *c, struct store *s, int n, char **v,
+	  struct args *a)
+{
+	char **pos = calloc((size_t)n + 1, sizeof(char *));
+	int np = 0, i = 1;
+
+	a->v = calloc((size_t)n + 2, sizeof(char *));
+	a->n = 0;
+	if (!pos || !a->v) {
+		free(pos);
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	a->v[a->n++] = v[0];
+	for (; i < n; i++) {
+		const char *x = v[i];
+		if (strcmp(x, "--") == 0) {
+			i++;
+			break;
+		}
+		if (x[0] != '-' || x[1] == '\0') {
+			pos[np++] = v[i];
+			continue;
+		}
+		if (flag_is(x, "h") || flag_is(x, "help")) {
+			free(pos);
+			return 1;
+		}
+		int k = flag_is(x, "store") ? !strchr(x, '=')
+					    : flag_arity(c, x);
+		if (k < 0) {
+			fprintf(stderr,
+				"%s %s: flag provided but not defined: %s\n\n",
+				PROG, c->name, x);
+			command_usage(c, stderr);
+			free(pos);
+			return 2;
+		}
+		if (k && i + 1 >= n) {
+			fprintf(stderr, "%s %s: flag needs an argument: %s\n",
+				PROG, c->name, x);
+			free(pos);
+			return 2;
+		}
+		const char *value = k ? v[++i] : strchr(x, '=') + 1;
+		if (flag_is(x, "store")) {
+			s->dir = value;
+			continue;
+		}
+		if (k) {
+			size_t len = strlen(x) + strlen(value) + 2;
+			char *j = malloc(len);
+			if (!j || a->njoined == 256) {
+				free(j);
+				free(pos);
+				fprintf(stderr, "%s: too many flags\n", PROG);
+				return 2;
+			}
+			snprintf(j, len, "%s=%s", x, value);
+			a->joined[a->njoined++] = j;
+			x = j;
+		}
+		a->v[a->n++] = (char *)x;
+	}
+	a->v[a->n++] = (char *)"--";
+	for (int k = 0; k < np; k++)
+		a->v[a->n++] = pos[k];
+	for (; i < n; i++)
+		a->v[a->n++] = v[i];
+	free(pos);
+	return 0;
+}
+
+static void
+args_free(struct args *a)
+{
+	for (size_t i = 0; i < a->njoined; i++)
+		free(a->joined[i]);
+	free(a->v);
+}
+
+/* Runs command cmd, v[0..n) its name and arguments: the exit status. */
+static int
+run_command(struct store *s, const char *cmd, int n, char **v)
+{
+	const struct command *c = NULL;
+	struct args a = {0};
+
+	for (size_t i = 0; i < NCOMMANDS && !c; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			c = &commands[i];
+	if (!c) {
+		fprintf(stderr, "%s: unknown command \"%s\"\n\n", PROG, cmd);
+		usage(stderr);
+		return 2;
+	}
+	int rc = read_args(c, s, n, v, &a);
+	if (rc == 1) {
+		command_usage(c, stdout);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = c->run(s, cmd, a.n, a.v);
+	}
+	args_free(&a);
+	return rc;
+}
 
 int
 main(int argc, char **argv)
@@ -843,26 +1112,25 @@ main(int argc, char **argv)
 		dir = ".cstat";
 	while (i < argc && argv[i][0] == '-') {
 		const char *a = argv[i];
-		while (*a == '-')
-			a++;
-		if (strcmp(a, "h") == 0 || strcmp(a, "help") == 0) {
-			fputs(usage_text, stdout);
+		if (flag_is(a, "h") || flag_is(a, "help")) {
+			usage(stdout);
 			return 0;
 		}
-		if (strncmp(a, "store=", 6) == 0) {
-			dir = a + 6;
+		if (flag_is(a, "store") && strchr(a, '=')) {
+			dir = strchr(a, '=') + 1;
 			i++;
-		} else if (strcmp(a, "store") == 0 && i + 1 < argc) {
+		} else if (flag_is(a, "store") && i + 1 < argc) {
 			dir = argv[i + 1];
 			i += 2;
 		} else {
-			fprintf(stderr, "%s: unknown flag %s\n\n%s", PROG,
-				argv[i], usage_text);
+			fprintf(stderr, "%s: unknown flag %s\n\n", PROG,
+				argv[i]);
+			usage(stderr);
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fputs(usage_text, stderr);
+		usage(stderr);
 		return 2;
 	}
 	struct store s = {dir, {0}};
@@ -870,31 +1138,4 @@ main(int argc, char **argv)
 	/* Output that did not reach stdout (a full disk, a closed pipe) is a
 	 * failure; 2 and above were reported already. */
 	return rc < 2 ? cli_finish_stdout(PROG, rc) : rc;
-}
-
-/* Runs command cmd, v[0..n) its name and arguments: the exit status. */
-static int
-run_command(struct store *s, const char *cmd, int n, char **v)
-{
-	const char *dir = s->dir;
-
-	if (strcmp(cmd, "save") == 0 || strcmp(cmd, "record") == 0)
-		return cmd_save(s, cmd, n, v);
-	if (strcmp(cmd, "list") == 0)
-		return n == 1 ? cmd_list(s) : 2;
-	if (strcmp(cmd, "show") == 0)
-		return cmd_show(s, n, v);
-	if (strcmp(cmd, "rm") == 0)
-		return cmd_rm(s, n, v);
-	if (strcmp(cmd, "compare") == 0 || strcmp(cmd, "gate") == 0)
-		return cmd_compare(s, cmd, n, v);
-	if (strcmp(cmd, "history") == 0)
-		return cmd_history(s, n, v);
-	if (strcmp(cmd, "prune") == 0)
-		return cmd_prune(s, n, v);
-	if (strcmp(cmd, "detect") == 0 || strcmp(cmd, "export") == 0)
-		return cbaseline_analyze(dir, cmd, n, v);
-	fprintf(stderr, "%s: unknown command \"%s\"\n\n%s", PROG, cmd,
-		usage_text);
-	return 2;
 }

@@ -132,6 +132,23 @@ cli_parse(const char *prog, int argc, char **argv, const struct cli_flag *flags,
 	return 0;
 }
 
+int
+cli_flag_arity(const struct cli_flag *flags, size_t n, const char *arg)
+{
+	const char *a =
+		arg + (arg[0] == '-') + (arg[0] == '-' && arg[1] == '-');
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+	if ((len == 1 && a[0] == 'h') ||
+	    (len == 4 && strncmp(a, "help", 4) == 0))
+		return 0;
+	const struct cli_flag *f = len ? find(flags, n, a, len) : NULL;
+	if (!f)
+		return -1;
+	return eq || f->kind == CLI_BOOL ? 0 : 1;
+}
+
 void
 cli_print_flags(const struct cli_flag *flags, size_t n, void *fp)
 {

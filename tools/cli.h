@@ -90,6 +90,22 @@ struct cstat_reader;
 int cli_reader_limits(const char *prog, struct cstat_reader *r,
 		      size_t *max_input);
 
+/*
+ * How flag argument arg ("-name", "--name", "-name=value") of flags[0..n)
+ * is read: 1 when its value is the next argument, 0 when it takes none
+ * (a boolean flag, -h/-help, or a value given after "="), -1 when flags
+ * has no such flag.
+ */
+int cli_flag_arity(const struct cli_flag *flags, size_t n, const char *arg);
+
+/*
+ * The argc with which cbaseline calls cstat_tool_main() and
+ * cregress_tool_main() to ask about one of their flags (argv[0]) instead of
+ * running them: they return cli_flag_arity() over their own flag table, so
+ * cbaseline passes their flags on wherever they appear.
+ */
+#define CLI_QUERY_FLAG (-1)
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

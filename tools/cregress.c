@@ -415,6 +415,8 @@ cregress_tool_main(int argc, char **argv)
 		 "estimate"},
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
+	if (argc == CLI_QUERY_FLAG) /* cbaseline asks (cli.h) */
+		return cli_flag_arity(flags, nflags, argv[0]);
 	struct cstat_diag d;
 	cstat_gate_config *gc = NULL;
 	cstat_inputs *inputs = NULL;

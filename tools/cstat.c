@@ -124,6 +124,8 @@ cstat_tool_main(int argc, char **argv)
 		 "\".config\""},
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
+	if (argc == CLI_QUERY_FLAG) /* cbaseline asks (cli.h) */
+		return cli_flag_arity(flags, nflags, argv[0]);
 	struct cstat_diag d;
 	cstat_inputs *inputs = NULL;
 	cstat_reader *reader = NULL;

@@ -15,7 +15,7 @@
 bool
 store_valid_name(const char *name)
 {
-	if (!*name || name[0] == '.' || strlen(name) > 200)
+	if (!*name || name[0] == '.' || name[0] == '-' || strlen(name) > 200)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -23,6 +23,25 @@ store_valid_name(const char *name)
 		      *p == '-'))
 			return false;
 	return true;
+}
+
+int
+store_report_format(const char *cmd, const char *name, enum cstat_format *fmt)
+{
+	if (!name || strcmp(name, "text") == 0)
+		*fmt = CSTAT_FORMAT_TEXT;
+	else if (strcmp(name, "markdown") == 0)
+		*fmt = CSTAT_FORMAT_MARKDOWN;
+	else if (strcmp(name, "json") == 0)
+		*fmt = CSTAT_FORMAT_JSON;
+	else {
+		fprintf(stderr,
+			"%s %s: unknown format \"%s\" (want text, markdown or "
+			"json)\n",
+			PROG, cmd, name);
+		return 2;
+	}
+	return 0;
 }
 
 void

@@ -11,8 +11,17 @@
 #include "cstat.h"
 
 /* Whether name is a store name: letters, digits, '.', '_' and '-', not
- * starting with '.', at most 200 bytes (a file name of its own). */
+ * starting with '.' or '-' (a flag), at most 200 bytes (a file name of its
+ * own). */
 bool store_valid_name(const char *name);
+
+/*
+ * The report format -format name asks of history, detect or list: text
+ * (also for NULL), markdown or json.  @return 0, or 2 after saying what
+ * is wrong.
+ */
+int store_report_format(const char *cmd, const char *name,
+			enum cstat_format *fmt);
 
 /* Prints d to stderr as "file:line:col: message" or "cbaseline: message". */
 void store_print_diag(const struct cstat_diag *d);

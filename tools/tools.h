@@ -5,7 +5,10 @@
 #ifndef CSTAT_TOOLS_H
 #define CSTAT_TOOLS_H
 
-/* cstat's main(): flags and inputs as cstat takes them; the exit status. */
+/*
+ * cstat's main(): flags and inputs as cstat takes them; the exit status.
+ * With argc CLI_QUERY_FLAG (cli.h), how its flag argv[0] takes a value.
+ */
 int cstat_tool_main(int argc, char **argv);
 /* cregress's main(). */
 int cregress_tool_main(int argc, char **argv);
@@ -15,5 +18,9 @@ int cregress_tool_main(int argc, char **argv);
  * directory, the command, and its arguments (argv[0] is the command).
  */
 int cbaseline_analyze(const char *dir, const char *cmd, int argc, char **argv);
+
+/* What detect and export do, for their usage texts (cbaseline-analyze.c). */
+extern const char cbaseline_detect_about[];
+extern const char cbaseline_export_about[];
 
 #endif /* CSTAT_TOOLS_H */

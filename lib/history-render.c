@@ -1,0 +1,902 @@
+/*
+ * history-render.c - the reports of cbaseline's history, detect and list
+ * commands, as text, GitHub-flavoured Markdown or JSON, and which change
+ * points of a history are new regressions (detect -fail-on new).
+ *
+ * The text reports are what cbaseline always printed, byte for byte.  The
+ * Markdown reports are tables that render in a GitHub job summary: every
+ * text cell is escaped (cstat__md_escape(), "|" included) and bytes that
+ * are not UTF-8 become U+FFFD, as render-markdown.c does.  The JSON
+ * reports are built with cJSON; every number is a JSON number (null when
+ * not finite), every string valid UTF-8 (cstat__json_string()).  The
+ * schemas are in docs/cbaseline.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cstat-private.h"
+#include "numfmt.h"
+
+/* Changes within this many runs of each other are the same change: a
+ * change point's estimate moves by a run or two as runs accumulate, and
+ * two real changes of a series are at least CSTAT_CPD_MIN_SIZE apart. */
+#define SAME_CHANGE_RUNS 3
+
+/* The first arrow of "before → after". */
+#define ARROW "\xe2\x86\x92"
+
+/* ------------------------------------------------------------------------
+ * Shared pieces.
+ */
+
+/* Whether fmt is one of the three formats of these reports. */
+static bool
+report_format(enum cstat_format fmt)
+{
+	return fmt == CSTAT_FORMAT_TEXT || fmt == CSTAT_FORMAT_MARKDOWN ||
+	       fmt == CSTAT_FORMAT_JSON;
+}
+
+/* Writes s as Markdown text: escaped, bytes that are not UTF-8 as U+FFFD
+ * (GitHub renders a table with one as a paragraph from that row on). */
+static void
+md_text(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		unsigned long c = 0;
+		size_t n = 1;
+		if (p[i] >= 0x80) {
+			n = cstat__utf8_decode(p + i, len - i, &c);
+			if (c == 0xfffd && n == 1)
+				fputs("\xef\xbf\xbd", out);
+			else
+				fwrite(s + i, 1, n, out);
+		} else {
+			const char *e = cstat__md_escape(s[i]);
+			if (e)
+				fputs(e, out);
+			else
+				fputc(s[i], out);
+		}
+		i += n;
+	}
+}
+
+/* " s |": one escaped cell of a Markdown table row. */
+static void
+md_cell(FILE *out, const char *s)
+{
+	fputc(' ', out);
+	md_text(out, s);
+	fputs(" |", out);
+}
+
+/* Ends a report: 0, or CSTAT_EIO when a write to out failed. */
+static int
+finish(FILE *out)
+{
+	return ferror(out) ? CSTAT_EIO : 0;
+}
+
+/* Adds item to o under key (o an object) or to o (an array: key NULL);
+ * false when item is NULL (out of memory). */
+static bool
+add(cJSON *o, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (key)
+		cJSON_AddItemToObject(o, key, item);
+	else
+		cJSON_AddItemToArray(o, item);
+	return true;
+}
+
+static bool
+add_str(cJSON *o, const char *key, const char *s)
+{
+	return add(o, key, s ? cstat__json_string(s) : cJSON_CreateNull());
+}
+
+/* A number as Go's shortest text that reads back to it; null if not
+ * finite. */
+static bool
+add_num(cJSON *o, const char *key, double v)
+{
+	char num[CSTAT__GO_FLOAT_SIZE];
+
+	if (!isfinite(v))
+		return add(o, key, cJSON_CreateNull());
+	cstat__fmt_go_float(num, v);
+	return add(o, key, cJSON_CreateRaw(num));
+}
+
+static bool
+add_count(cJSON *o, const char *key, size_t n)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%zu", n);
+	return add(o, key, cJSON_CreateRaw(num));
+}
+
+/* Prints root (then frees it) to out.  NULL root: out of memory. */
+static int
+json_finish(cJSON *root, bool ok, FILE *out)
+{
+	char *text = ok && root ? cJSON_Print(root) : NULL;
+	int err = 0;
+
+	cJSON_Delete(root);
+	if (!text)
+		return CSTAT_ENOMEM;
+	if (fputs(text, out) == EOF || fputs("\n", out) == EOF)
+		err = CSTAT_EIO;
+	cJSON_free(text);
+	return err ? err : finish(out);
+}
+
+/* Table i's configuration (its key but the unit) as a JSON object. */
+static cJSON *
+json_config(const cstat_tables *t, size_t i)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *kn, *kv;
+	bool ok = o != NULL;
+
+	for (size_t k = 0; ok && cstat_table_key(t, i, k, &kn, &kv) == 0; k++)
+		ok = add_str(o, kn, kv);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The run's metadata key, or NULL when out of range or unset. */
+static const char *
+run_meta(cstat_run *const *runs, size_t n, size_t run, const char *key)
+{
+	return run >= 1 && run <= n ? cstat_run_get(runs[run - 1], key) : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * history: a summary line per benchmark and unit.
+ */
+
+/* A series' summary: runs with results, first, last and median center,
+ * and its last (at most 60) centers for the sparkline (NaN: no result). */
+struct summary {
+	size_t m;
+	double first, last, median;
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Summarizes row r of table i into *s; v and sorted hold cols doubles. */
+static void
+summarize(const cstat_tables *t, size_t i, size_t r, double *v, double *sorted,
+	  struct summary *s)
+{
+	size_t cols = cstat_table_cols(t, i);
+
+	s->m = 0;
+	s->first = s->last = NAN;
+	for (size_t c = 0; c < cols; c++) {
+		struct cstat_cell cell;
+		cstat_table_cell(t, i, r, c, &cell);
+		v[c] = cell.present ? cell.center : NAN;
+		if (cell.present) {
+			if (isnan(s->first))
+				s->first = cell.center;
+			s->last = cell.center;
+			sorted[s->m++] = cell.center;
+		}
+	}
+	qsort(sorted, s->m, sizeof(double), cmp_double);
+	s->median = s->m == 0  ? NAN
+		    : s->m % 2 ? sorted[s->m / 2]
+			       : (sorted[s->m / 2 - 1] + sorted[s->m / 2]) / 2;
+}
+
+/* A Unicode sparkline of the values, NaN as a space. */
+static void
+sparkline(const double *v, size_t n, char *buf, size_t size)
+{
+	static const char *const bars[] = {"▁", "▂", "▃", "▄",
+					   "▅", "▆", "▇", "█"};
+	double lo = INFINITY, hi = -INFINITY;
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i])) {
+			lo = fmin(lo, v[i]);
+			hi = fmax(hi, v[i]);
+		}
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len + 4 < size; i++) {
+		const char *b = " ";
+		if (!isnan(v[i])) {
+			int k = hi > lo ? (int)floor((v[i] - lo) / (hi - lo) *
+						     7.999)
+					: 3;
+			b = bars[k < 0 ? 0 : k > 7 ? 7 : k];
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s", b);
+	}
+}
+
+/* The sparkline of row r of table i (v from summarize()): the last 60. */
+static void
+trend(const cstat_tables *t, size_t i, const double *v, char *buf, size_t size)
+{
+	size_t cols = cstat_table_cols(t, i);
+	size_t from = cols > 60 ? cols - 60 : 0;
+
+	sparkline(v + from, cols - from, buf, size);
+}
+
+/* Table i's heading: its unit, and with several tables its key. */
+static void
+table_head(const cstat_tables *t, size_t i, char *head, size_t size)
+{
+	size_t hl = (size_t)snprintf(head, size, "%s", cstat_table_unit(t, i));
+	const char *kn, *kv;
+
+	for (size_t k = 0; cstat_tables_count(t) > 1 &&
+			   cstat_table_key(t, i, k, &kn, &kv) == 0 && hl < size;
+	     k++)
+		hl += (size_t)snprintf(head + hl, size - hl, "%s%s:%s",
+				       k ? " " : " [", kn, kv);
+	if (cstat_tables_count(t) > 1 && hl + 1 < size && strchr(head, '['))
+		strcat(head, "]");
+}
+
+static const char *
+created_or(cstat_run *const *runs, size_t n, size_t run, const char *none)
+{
+	const char *c = run_meta(runs, n, run, "created");
+
+	return c ? c : none;
+}
+
+static void
+summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
+	     const char *name, double *v, double *sorted, FILE *out)
+{
+	char head[1024], spark[4 * 512], f[64], l[64], md[64];
+	struct summary s;
+
+	fprintf(out, "history %s: %zu run%s, %s to %s\n", name, n,
+		n == 1 ? "" : "s", created_or(runs, n, 1, "?"),
+		created_or(runs, n, n, "?"));
+	for (size_t i = 0; i < cstat_tables_count(t); i++) {
+		const char *unit = cstat_table_unit(t, i);
+		table_head(t, i, head, sizeof(head));
+		fprintf(out, "\n%-40s %5s %10s %10s %10s  %s\n", head, "runs",
+			"first", "last", "median", "trend");
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
+			summarize(t, i, r, v, sorted, &s);
+			trend(t, i, v, spark, sizeof(spark));
+			cstat_format_value(s.first, unit, f, sizeof(f));
+			cstat_format_value(s.last, unit, l, sizeof(l));
+			cstat_format_value(s.median, unit, md, sizeof(md));
+			fprintf(out, "%-40s %5zu %10s %10s %10s  %s\n",
+				cstat_table_row_label(t, i, r), s.m, f, l, md,
+				spark);
+		}
+	}
+}
+
+static void
+summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
+		 const char *name, double *v, double *sorted, FILE *out)
+{
+	char head[1024], spark[4 * 512], num[64];
+	struct summary s;
+
+	fputs("## History ", out);
+	md_text(out, name);
+	fprintf(out, "\n\n%zu run%s, ", n, n == 1 ? "" : "s");
+	md_text(out, created_or(runs, n, 1, "?"));
+	fputs(" to ", out);
+	md_text(out, created_or(runs, n, n, "?"));
+	fputs(".\n", out);
+	for (size_t i = 0; i < cstat_tables_count(t); i++) {
+		const char *unit = cstat_table_unit(t, i);
+		table_head(t, i, head, sizeof(head));
+		fputs("\n### ", out);
+		md_text(out, head);
+		fputs("\n\n| benchmark | runs | first | last | median | trend "
+		      "|\n|:--|--:|--:|--:|--:|:--|\n",
+		      out);
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
+			summarize(t, i, r, v, sorted, &s);
+			trend(t, i, v, spark, sizeof(spark));
+			fputc('|', out);
+			md_cell(out, cstat_table_row_label(t, i, r));
+			fprintf(out, " %zu |", s.m);
+			double x[3] = {s.first, s.last, s.median};
+			for (size_t k = 0; k < 3; k++) {
+				cstat_format_value(x[k], unit, num,
+						   sizeof(num));
+				md_cell(out, num);
+			}
+			/* A space for a missing run: keep the cell's bars
+			 * apart from the pipes even when it starts blank. */
+			md_cell(out, spark);
+			fputc('\n', out);
+		}
+	}
+}
+
+static int
+summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
+	     const char *name, double *v, double *sorted, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject(), *series = cJSON_CreateArray();
+	bool ok =
+		root && series &&
+		add(root, "schema",
+		    cJSON_CreateString("cstat-history-summary/1")) &&
+		add_str(root, "name", name) && add_count(root, "runs", n) &&
+		add_str(root, "first_created",
+			run_meta(runs, n, 1, "created")) &&
+		add_str(root, "last_created", run_meta(runs, n, n, "created"));
+	struct summary s;
+
+	if (ok)
+		cJSON_AddItemToObject(root, "series", series);
+	else
+		cJSON_Delete(series);
+	for (size_t i = 0; ok && i < cstat_tables_count(t); i++) {
+		for (size_t r = 0; ok && r < cstat_table_rows(t, i); r++) {
+			cJSON *o = cJSON_CreateObject();
+			summarize(t, i, r, v, sorted, &s);
+			ok = add(series, NULL, o) &&
+			     add(o, "config", json_config(t, i)) &&
+			     add_str(o, "name",
+				     cstat_table_row_label(t, i, r)) &&
+			     add_str(o, "unit", cstat_table_unit(t, i)) &&
+			     add_str(o, "better",
+				     cstat_table_higher_better(t, i)
+					     ? "higher"
+					     : "lower") &&
+			     add_count(o, "runs", s.m) &&
+			     add_num(o, "first", s.first) &&
+			     add_num(o, "last", s.last) &&
+			     add_num(o, "median", s.median);
+		}
+	}
+	return json_finish(root, ok, out);
+}
+
+int
+cstat_history_summary_write(cstat_run *const *runs, size_t n,
+			    const cstat_tables *t, const char *name,
+			    enum cstat_format fmt, FILE *out)
+{
+	size_t cols = 1;
+	int rc = 0;
+
+	if (!runs || n == 0 || !t || !name || !out || !report_format(fmt))
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!runs[i])
+			return CSTAT_EINVAL;
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		if (cstat_table_cols(t, i) > cols)
+			cols = cstat_table_cols(t, i);
+	double *v = malloc(cols * sizeof(double));
+	double *sorted = malloc(cols * sizeof(double));
+	if (!v || !sorted) {
+		rc = CSTAT_ENOMEM;
+	} else if (fmt == CSTAT_FORMAT_TEXT) {
+		summary_text(runs, n, t, name, v, sorted, out);
+		rc = finish(out);
+	} else if (fmt == CSTAT_FORMAT_MARKDOWN) {
+		summary_markdown(runs, n, t, name, v, sorted, out);
+		rc = finish(out);
+	} else {
+		rc = summary_json(runs, n, t, name, v, sorted, out);
+	}
+	free(v);
+	free(sorted);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * detect: the change points, and which of them are new regressions.
+ */
+
+/* Whether change c of tables t is for the worse in its unit. */
+static bool
+worse(const cstat_tables *t, const struct cstat_change *c)
+{
+	if (!(c->after != c->before) || isnan(c->after) || isnan(c->before))
+		return false;
+	return cstat_table_higher_better(t, c->table) ? c->after < c->before
+						      : c->after > c->before;
+}
+
+/* Whether series (i, r) of t and (j, s) of u are the same benchmark in
+ * the same unit and configuration. */
+static bool
+same_series(const cstat_tables *t, size_t i, size_t r, const cstat_tables *u,
+	    size_t j, size_t s)
+{
+	const char *a, *b, *x, *y;
+	size_t k = 0;
+
+	if (strcmp(cstat_table_unit(t, i), cstat_table_unit(u, j)) != 0 ||
+	    strcmp(cstat_table_row_label(t, i, r),
+		   cstat_table_row_label(u, j, s)) != 0)
+		return false;
+	for (;; k++) {
+		int e1 = cstat_table_key(t, i, k, &a, &x);
+		int e2 = cstat_table_key(u, j, k, &b, &y);
+		if (e1 || e2)
+			return e1 && e2;
+		if (strcmp(a, b) != 0 || strcmp(x, y) != 0)
+			return false;
+	}
+}
+
+int
+cstat_history_alerts(const cstat_tables *t, const struct cstat_change *ch,
+		     size_t nch, const cstat_tables *old,
+		     const struct cstat_change *och, size_t noch, bool *alert)
+{
+	if (!t || (!ch && nch) || (!alert && nch) || (!och && noch) ||
+	    (!old && noch))
+		return CSTAT_EINVAL;
+	for (size_t k = 0; k < nch; k++) {
+		const struct cstat_change *c = &ch[k];
+		if (c->table >= cstat_tables_count(t) ||
+		    c->row >= cstat_table_rows(t, c->table))
+			return CSTAT_EINVAL;
+		alert[k] = worse(t, c);
+		for (size_t j = 0; alert[k] && j < noch; j++) {
+			const struct cstat_change *o = &och[j];
+			if (o->table >= cstat_tables_count(old) ||
+			    o->row >= cstat_table_rows(old, o->table))
+				return CSTAT_EINVAL;
+			size_t gap = c->run > o->run ? c->run - o->run
+						     : o->run - c->run;
+			if (gap <= SAME_CHANGE_RUNS && worse(old, o) &&
+			    same_series(t, c->table, c->row, old, o->table,
+					o->row))
+				alert[k] = false; /* reported before */
+		}
+	}
+	return 0;
+}
+
+/* Columns of detect's text and Markdown reports (the alert column is
+ * the ninth, with alerts only). */
+#define NFIELDS 8
+
+/* The width of UTF-8 text in columns: its code points. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* Whether key field k has another value in some table than in the first. */
+static bool
+key_varies(const cstat_tables *t, size_t k)
+{
+	const char *n0, *v0, *n, *v;
+
+	if (cstat_table_key(t, 0, k, &n0, &v0))
+		return false;
+	for (size_t i = 1; i < cstat_tables_count(t); i++)
+		if (cstat_table_key(t, i, k, &n, &v) || strcmp(v, v0) != 0)
+			return true;
+	return false;
+}
+
+/* The change's benchmark, with the configuration the tables differ in. */
+static void
+bench_label(const cstat_tables *t, const struct cstat_change *c, char *buf,
+	    size_t size)
+{
+	size_t len = (size_t)snprintf(
+		buf, size, "%s", cstat_table_row_label(t, c->table, c->row));
+
+	for (size_t k = 0, any = 0; len < size; k++) {
+		const char *kn, *kv;
+		if (cstat_table_key(t, c->table, k, &kn, &kv)) {
+			if (any)
+				snprintf(buf + len, size - len, "]");
+			break;
+		}
+		if (!key_varies(t, k))
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s:%s",
+					any++ ? " " : " [", kn, kv);
+	}
+}
+
+/* A commit as git shortens a hash; "-" for none. */
+static void
+short_commit(const char *s, char *buf, size_t size)
+{
+	if (s && strlen(s) > 12 && strspn(s, "0123456789abcdef") == strlen(s))
+		snprintf(buf, size, "%.12s", s);
+	else
+		snprintf(buf, size, "%s", s ? s : "-");
+}
+
+struct detect_ctx {
+	cstat_run *const *runs;
+	size_t n;
+	const cstat_tables *t;
+	const struct cstat_change *ch;
+	size_t nch;
+	const struct cstat_detect_report *rep;
+	size_t nruns, nseries, nalerts;
+};
+
+/* Field f of change c's report line into buf. */
+static void
+field(const struct detect_ctx *x, size_t k, int f, char *buf, size_t size)
+{
+	const struct cstat_change *c = &x->ch[k];
+	const char *unit = cstat_table_unit(x->t, c->table);
+	char a[128], b[128];
+
+	switch (f) {
+	case 0:
+		bench_label(x->t, c, buf, size);
+		break;
+	case 1:
+		snprintf(buf, size, "%s", unit);
+		break;
+	case 2:
+		snprintf(buf, size, "%zu", c->run);
+		break;
+	case 3:
+		short_commit(run_meta(x->runs, x->n, c->run, "commit"), buf,
+			     size);
+		break;
+	case 4:
+		snprintf(buf, size, "%s",
+			 created_or(x->runs, x->n, c->run, "-"));
+		break;
+	case 5:
+		cstat_format_value(c->before, unit, a, sizeof(a));
+		cstat_format_value(c->after, unit, b, sizeof(b));
+		snprintf(buf, size, "%s " ARROW " %s", a, b);
+		break;
+	case 6:
+		if (isfinite(c->change))
+			snprintf(buf, size, "%+.2f%%", c->change * 100);
+		else
+			snprintf(buf, size, "?");
+		break;
+	case 7:
+		snprintf(buf, size, "%.2g", c->p);
+		break;
+	default:
+		snprintf(buf, size, "%s",
+			 x->rep->alert[k] ? "new regression" : "");
+	}
+}
+
+static const char *const detect_head[NFIELDS + 1] = {
+	"benchmark", "unit",	"run",
+	"commit",    "created", "before " ARROW " after",
+	"change",    "p",	"alert"};
+static const bool detect_right[NFIELDS + 1] = {false, false, true, false, false,
+					       false, true,  true, false};
+
+/* Adds s padded to w columns (left-aligned, or right for numbers). */
+static void
+pad(FILE *out, const char *s, size_t w, bool right, bool last)
+{
+	size_t n = width(s);
+
+	if (right)
+		fprintf(out, "%*s", (int)(w > n ? w - n : 0), "");
+	fputs(s, out);
+	if (!right && !last)
+		fprintf(out, "%*s", (int)(w > n ? w - n : 0), "");
+	fputs(last ? "\n" : "  ", out);
+}
+
+static void
+detect_table_text(const struct detect_ctx *x, FILE *out)
+{
+	int nf = x->rep->alert ? NFIELDS + 1 : NFIELDS;
+	size_t w[NFIELDS + 1];
+	char buf[1024];
+
+	for (int f = 0; f < nf; f++)
+		w[f] = width(detect_head[f]);
+	for (size_t k = 0; k < x->nch; k++)
+		for (int f = 0; f < nf; f++) {
+			field(x, k, f, buf, sizeof(buf));
+			if (width(buf) > w[f])
+				w[f] = width(buf);
+		}
+	for (int f = 0; f < nf; f++)
+		pad(out, detect_head[f], w[f], detect_right[f], f == nf - 1);
+	for (size_t k = 0; k < x->nch; k++)
+		for (int f = 0; f < nf; f++) {
+			field(x, k, f, buf, sizeof(buf));
+			pad(out, buf, w[f], detect_right[f], f == nf - 1);
+		}
+}
+
+static double
+alpha_of(const struct cstat_detect_report *rep)
+{
+	return rep->alpha > 0 ? rep->alpha : 0.005;
+}
+
+static void
+detect_text(const struct detect_ctx *x, FILE *out)
+{
+	size_t from = x->n - x->nruns + 1;
+
+	fprintf(out,
+		"history %s: runs %zu to %zu, %s to %s; alpha %g per series\n",
+		x->rep->name, from, x->n, created_or(x->runs, x->n, from, "?"),
+		created_or(x->runs, x->n, x->n, "?"), alpha_of(x->rep));
+	if (x->nch) {
+		fputc('\n', out);
+		detect_table_text(x, out);
+		fputc('\n', out);
+	}
+	fprintf(out, "%zu change point%s in %zu series over %zu run%s\n",
+		x->nch, x->nch == 1 ? "" : "s", x->nseries, x->nruns,
+		x->nruns == 1 ? "" : "s");
+	if (x->rep->alert)
+		fprintf(out, "%zu new regression%s (-fail-on new)\n",
+			x->nalerts, x->nalerts == 1 ? "" : "s");
+}
+
+static void
+detect_markdown(const struct detect_ctx *x, FILE *out)
+{
+	int nf = x->rep->alert ? NFIELDS + 1 : NFIELDS;
+	size_t from = x->n - x->nruns + 1;
+	char buf[1024];
+
+	fputs("## Change points of history ", out);
+	md_text(out, x->rep->name);
+	fprintf(out, "\n\nRuns %zu to %zu, ", from, x->n);
+	md_text(out, created_or(x->runs, x->n, from, "?"));
+	fputs(" to ", out);
+	md_text(out, created_or(x->runs, x->n, x->n, "?"));
+	fprintf(out,
+		"; alpha %g per series: %zu change point%s in %zu series "
+		"over %zu run%s.\n",
+		alpha_of(x->rep), x->nch, x->nch == 1 ? "" : "s", x->nseries,
+		x->nruns, x->nruns == 1 ? "" : "s");
+	if (x->rep->alert)
+		fprintf(out, "\n**%zu new regression%s** (-fail-on new).\n",
+			x->nalerts, x->nalerts == 1 ? "" : "s");
+	if (!x->nch)
+		return;
+	fputs("\n|", out);
+	for (int f = 0; f < nf; f++)
+		md_cell(out, detect_head[f]);
+	fputs("\n|", out);
+	for (int f = 0; f < nf; f++)
+		fputs(detect_right[f] ? "--:|" : ":--|", out);
+	fputc('\n', out);
+	for (size_t k = 0; k < x->nch; k++) {
+		fputc('|', out);
+		for (int f = 0; f < nf; f++) {
+			field(x, k, f, buf, sizeof(buf));
+			md_cell(out, buf);
+		}
+		fputc('\n', out);
+	}
+}
+
+static bool
+json_change(const struct detect_ctx *x, size_t k, cJSON *a)
+{
+	const struct cstat_change *c = &x->ch[k];
+	cJSON *o = cJSON_CreateObject();
+	const char *dir = worse(x->t, c)	  ? "regression"
+			  : c->after != c->before ? "improvement"
+						  : "none";
+
+	return add(a, NULL, o) &&
+	       add(o, "config", json_config(x->t, c->table)) &&
+	       add_str(o, "name",
+		       cstat_table_row_label(x->t, c->table, c->row)) &&
+	       add_str(o, "unit", cstat_table_unit(x->t, c->table)) &&
+	       add_str(o, "better",
+		       cstat_table_higher_better(x->t, c->table) ? "higher"
+								 : "lower") &&
+	       add_count(o, "run", c->run) &&
+	       add_str(o, "commit",
+		       run_meta(x->runs, x->n, c->run, "commit")) &&
+	       add_str(o, "branch",
+		       run_meta(x->runs, x->n, c->run, "branch")) &&
+	       add_str(o, "created",
+		       run_meta(x->runs, x->n, c->run, "created")) &&
+	       add_num(o, "before", c->before) &&
+	       add_num(o, "after", c->after) &&
+	       add_num(o, "change", c->change) && add_num(o, "p", c->p) &&
+	       add_str(o, "direction", dir) &&
+	       add(o, "alert",
+		   cJSON_CreateBool(x->rep->alert && x->rep->alert[k]));
+}
+
+static int
+detect_json(const struct detect_ctx *x, FILE *out)
+{
+	size_t from = x->n - x->nruns + 1;
+	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
+	bool ok = root && a &&
+		  add(root, "schema", cJSON_CreateString("cstat-changes/1")) &&
+		  add_str(root, "name", x->rep->name) &&
+		  add_count(root, "from_run", from) &&
+		  add_count(root, "to_run", x->n) &&
+		  add_str(root, "from_created",
+			  run_meta(x->runs, x->n, from, "created")) &&
+		  add_str(root, "to_created",
+			  run_meta(x->runs, x->n, x->n, "created")) &&
+		  add_str(root, "to_commit",
+			  run_meta(x->runs, x->n, x->n, "commit")) &&
+		  add_num(root, "alpha", alpha_of(x->rep)) &&
+		  add_count(root, "series", x->nseries) &&
+		  add_str(root, "fail_on", x->rep->alert ? "new" : NULL) &&
+		  add_count(root, "alerts", x->nalerts);
+
+	if (ok)
+		cJSON_AddItemToObject(root, "changes", a);
+	else
+		cJSON_Delete(a);
+	for (size_t k = 0; ok && k < x->nch; k++)
+		ok = json_change(x, k, a);
+	return json_finish(root, ok, out);
+}
+
+int
+cstat_history_changes_write(cstat_run *const *runs, size_t n,
+			    const cstat_tables *t,
+			    const struct cstat_change *ch, size_t nch,
+			    const struct cstat_detect_report *rep,
+			    enum cstat_format fmt, FILE *out)
+{
+	struct detect_ctx x = {runs, n, t, ch, nch, rep, n, 0, 0};
+
+	if (!runs || n == 0 || !t || (!ch && nch) || !rep || !rep->name ||
+	    !out || !report_format(fmt))
+		return CSTAT_EINVAL;
+	for (size_t k = 0; k < nch; k++)
+		if (ch[k].run < 1 || ch[k].run > n ||
+		    ch[k].table >= cstat_tables_count(t) ||
+		    ch[k].row >= cstat_table_rows(t, ch[k].table))
+			return CSTAT_EINVAL;
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		x.nseries += cstat_table_rows(t, i);
+	if (rep->since > 0 && rep->since < n)
+		x.nruns = rep->since;
+	for (size_t k = 0; rep->alert && k < nch; k++)
+		x.nalerts += rep->alert[k];
+	if (fmt == CSTAT_FORMAT_JSON)
+		return detect_json(&x, out);
+	if (fmt == CSTAT_FORMAT_TEXT)
+		detect_text(&x, out);
+	else
+		detect_markdown(&x, out);
+	return finish(out);
+}
+
+/* ------------------------------------------------------------------------
+ * list: the baselines and histories of a store.
+ */
+
+static void
+list_text(const struct cstat_store_entry *e, size_t n, FILE *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool base = strcmp(e[i].kind, "baseline") == 0;
+		fprintf(out, "%-9s %-24s ", e[i].kind, e[i].name);
+		if (e[i].error)
+			fprintf(out, "(unreadable: %s)\n", e[i].error);
+		else if (base)
+			fprintf(out, "%s  %zu values%s%s\n",
+				e[i].created ? e[i].created : "-", e[i].count,
+				e[i].commit ? "  commit " : "",
+				e[i].commit ? e[i].commit : "");
+		else
+			fprintf(out, "%zu runs%s%s\n", e[i].count,
+				e[i].count ? ", last " : "",
+				e[i].count && e[i].created ? e[i].created : "");
+	}
+}
+
+static void
+list_markdown(const struct cstat_store_entry *e, size_t n, FILE *out)
+{
+	char num[32];
+
+	fputs("| kind | name | values or runs | created or last run | commit "
+	      "| error |\n|:--|:--|--:|:--|:--|:--|\n",
+	      out);
+	for (size_t i = 0; i < n; i++) {
+		fputc('|', out);
+		md_cell(out, e[i].kind);
+		md_cell(out, e[i].name);
+		snprintf(num, sizeof(num), "%zu", e[i].count);
+		md_cell(out, e[i].error ? "" : num);
+		md_cell(out, e[i].created ? e[i].created : "");
+		md_cell(out, e[i].commit ? e[i].commit : "");
+		md_cell(out, e[i].error ? e[i].error : "");
+		fputc('\n', out);
+	}
+}
+
+static int
+list_json(const struct cstat_store_entry *e, size_t n, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
+	bool ok = root && a &&
+		  add(root, "schema", cJSON_CreateString("cstat-store-list/1"));
+
+	if (ok)
+		cJSON_AddItemToObject(root, "entries", a);
+	else
+		cJSON_Delete(a);
+	for (size_t i = 0; ok && i < n; i++) {
+		bool base = strcmp(e[i].kind, "baseline") == 0;
+		cJSON *o = cJSON_CreateObject();
+		ok = add(a, NULL, o) && add_str(o, "kind", e[i].kind) &&
+		     add_str(o, "name", e[i].name) &&
+		     add_str(o, "error", e[i].error);
+		if (ok && !e[i].error)
+			ok = add_count(o, base ? "values" : "runs",
+				       e[i].count) &&
+			     add_str(o, base ? "created" : "last_created",
+				     e[i].created) &&
+			     (!base || add_str(o, "commit", e[i].commit));
+	}
+	return json_finish(root, ok, out);
+}
+
+int
+cstat_store_list_write(const struct cstat_store_entry *e, size_t n,
+		       enum cstat_format fmt, FILE *out)
+{
+	if ((!e && n) || !out || !report_format(fmt))
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!e[i].kind || !e[i].name ||
+		    (strcmp(e[i].kind, "baseline") != 0 &&
+		     strcmp(e[i].kind, "history") != 0))
+			return CSTAT_EINVAL;
+	if (fmt == CSTAT_FORMAT_JSON)
+		return list_json(e, n, out);
+	if (fmt == CSTAT_FORMAT_TEXT)
+		list_text(e, n, out);
+	else
+		list_markdown(e, n, out);
+	return finish(out);
+}
