@@ -75,6 +75,9 @@ struct cstat_gate_config {
 	char *noise_from;
 	size_t noise_nruns; /* runs in the history */
 	double noise_alpha; /* family-wise level of the noise bound */
+	/* The machine-fingerprint keys, comma-separated (the "fingerprint"
+	 * setting); CSTAT_DEFAULT_FINGERPRINT until set. */
+	char *fingerprint;
 };
 
 /* Fewest runs a spread is estimated from, and the most recent ones used. */
@@ -116,6 +119,12 @@ int cstat__parse_pct(const char *s, double *out);
  */
 long cstat__gate_rule_for(const cstat_gate_config *c, const char *name,
 			  const char *unit, int cls);
+
+/*
+ * Whether the benchmark glob pattern matches name, or name without its
+ * "-N" GOMAXPROCS suffix ("Encode/j*" matches "Encode/json-8").
+ */
+bool cstat__gate_glob_matches(const char *pattern, const char *name);
 
 /* The first ignore pattern that matches name, or NULL. */
 const struct cstat__ignore *cstat__gate_ignored_by(const cstat_gate_config *c,

@@ -90,6 +90,28 @@ struct cstat_reader;
 int cli_reader_limits(const char *prog, struct cstat_reader *r,
 		      size_t *max_input);
 
+/*
+ * The machine-fingerprint keys a comparison matches across: those of the
+ * comma-separated list keys that the -table, -row and -col projections do
+ * not name (a key a projection names is wanted as it is).
+ * @return a malloc'd list, or NULL when out of memory.
+ */
+char *cli_fingerprint_keys(const char *keys, const char *table,
+			   const char *row, const char *col);
+
+/* "a,b", or whichever is not empty: malloc'd, or NULL when out of memory. */
+char *cli_join_keys(const char *a, const char *b);
+
+/*
+ * Says, once, which watched fingerprint keys of b differ between the
+ * results: "PROG: warning: compared across machines: cpu: ...; -strict
+ * makes this an error", or with strict the same as an error.
+ * @return 0, or 2 when strict and they differ (said).
+ */
+struct cstat_builder;
+int cli_machine_warning(const char *prog, const struct cstat_builder *b,
+			bool strict);
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

@@ -248,6 +248,7 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 /* ---------------------------------------------------------------------- */
 /* -history: the run-to-run noise of each benchmark. */
 
+/* Prints a warning: about the history, or a rule that matches nothing. */
 static void
 on_history_warning(void *ctx, const struct cstat_diag *d)
 {
@@ -346,6 +347,7 @@ cregress_tool_main(int argc, char **argv)
 	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL, *history = NULL;
 	const char *noise_alpha = NULL, *input_format = "";
+	const char *fingerprint = NULL;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -372,6 +374,10 @@ cregress_tool_main(int argc, char **argv)
 		 "explain the verdicts of benchmarks matching the glob BENCH "
 		 "instead of\n    \tthe report (same exit status)",
 		 NULL},
+		{"fingerprint", CLI_STRING, &fingerprint, "keys",
+		 "compare across these machine keys, with a warning when "
+		 "they differ\n    \t(-strict: an error); \"\" for none",
+		 "\"" CSTAT_DEFAULT_FINGERPRINT "\""},
 		{"filter", CLI_STRING, &filter, "query",
 		 "use only benchmarks matching benchfilter query", "\"*\""},
 		{"format", CLI_STRING, &format,
@@ -422,6 +428,7 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
+	char *ignored = NULL;
 	const char *out_path[CLI_LIST_MAX];
 	int out_fmt[CLI_LIST_MAX];
 	int fmt, first, rc, status = 2;
@@ -482,7 +489,8 @@ cregress_tool_main(int argc, char **argv)
 	    (confidence && apply(gc, "confidence", confidence)) ||
 	    (correction && apply(gc, "correction", correction)) ||
 	    (threshold_on && apply(gc, "threshold_on", threshold_on)) ||
-	    (noise_alpha && apply(gc, "noise-alpha", noise_alpha)))
+	    (noise_alpha && apply(gc, "noise-alpha", noise_alpha)) ||
+	    (fingerprint && apply(gc, "fingerprint", fingerprint)))
 		goto out;
 	for (size_t i = 0; i < thresholds.n; i++)
 		if (apply(gc, "threshold", thresholds.v[i]))
@@ -494,8 +502,20 @@ cregress_tool_main(int argc, char **argv)
 		if (apply(gc, "better", betters.v[i]))
 			goto out;
 
-	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	/* The fingerprint keys leave the projection as -ignore's do. */
+	char *keys = cli_fingerprint_keys(cstat_gate_config_fingerprint(gc),
+					  table, row, col);
+	ignored = keys ? cli_join_keys(ignore, keys) : NULL;
+	if (!ignored) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		free(keys);
+		goto out;
+	}
+	struct cstat_builder_opts bopts = {table, row, col, ignored, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
+	if (!rc)
+		rc = cstat_builder_watch(builder, keys);
+	free(keys);
 	if (rc) {
 		cli_print_error(PROG, rc, &d);
 		goto out;
@@ -524,6 +544,8 @@ cregress_tool_main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cli_machine_warning(PROG, builder, strict))
+		goto out;
 	/* The tables' own significance marks are not used: the gate tests
 	 * with its own alpha after the correction. */
 	struct cstat_stats_opts sopts = {0.05, 0.95, reader, threads()};
@@ -542,12 +564,20 @@ cregress_tool_main(int argc, char **argv)
 			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
 		goto out;
 	}
+	if (cstat_gate_check_rules(gate, on_history_warning, NULL) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		goto out;
+	}
 	if (explain) {
 		rc = cstat_gate_explain(gate, explain, stdout);
 		if (rc == 0) {
+			char near[256];
+			int n = cstat_gate_closest(gate, explain, 3, near,
+						   sizeof(near));
 			fprintf(stderr,
-				"%s: -explain: no benchmark matches %s\n", PROG,
-				explain);
+				"%s: -explain: no benchmark matches %s%s%s\n",
+				PROG, explain, n > 0 ? "; closest: " : "",
+				n > 0 ? near : "");
 			goto out;
 		}
 		if (rc < 0 || fflush(stdout)) {
@@ -567,6 +597,7 @@ cregress_tool_main(int argc, char **argv)
 			goto out;
 	status = aa ? 0 : cstat_gate_status(gate, strict);
 out:
+	free(ignored);
 	cstat_gate_free(gate);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);
