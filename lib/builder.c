@@ -658,8 +658,7 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 	/* A column's results mostly share one configuration: when only
 	 * configuration keys are watched, the same text notes nothing new. */
 	if (!b->watch_by_name && b->watch_valid && b->watch_col == col &&
-	    res->config_text &&
-	    b->watch_text.len == res->config_text_len &&
+	    res->config_text && b->watch_text.len == res->config_text_len &&
 	    memcmp(b->watch_text.data, res->config_text,
 		   res->config_text_len) == 0)
 		return 0;
@@ -667,8 +666,9 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 		const char *v = key_text(b, b->watch[k], res);
 		uint32_t key, value;
 		size_t i;
-		if (!v || cstat__strtab_intern(&b->strs, b->watch[k],
-					       strlen(b->watch[k]), &key) ||
+		if (!v ||
+		    cstat__strtab_intern(&b->strs, b->watch[k],
+					 strlen(b->watch[k]), &key) ||
 		    cstat__strtab_intern(&b->strs, v, strlen(v), &value))
 			return CSTAT_ENOMEM;
 		for (i = 0; i < b->nwatched; i++)
@@ -685,9 +685,8 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 	}
 	b->watch_valid = false;
 	b->watch_text.len = 0;
-	if (res->config_text &&
-	    cstat__buf_add(&b->watch_text, res->config_text,
-			   res->config_text_len) == 0)
+	if (res->config_text && cstat__buf_add(&b->watch_text, res->config_text,
+					       res->config_text_len) == 0)
 		b->watch_valid = true;
 	b->watch_col = col;
 	return 0;
@@ -1020,16 +1019,20 @@ cstat_builder_watch(cstat_builder *b, const char *keys)
 	for (const char *p = keys; *p;) {
 		size_t n = strcspn(p, ",");
 		if (n) {
-			char **v = realloc(b->watch,
-					   (b->nwatch + 1) * sizeof(*v));
+			char **v =
+				realloc(b->watch, (b->nwatch + 1) * sizeof(*v));
 			if (!v)
 				return CSTAT_ENOMEM;
 			b->watch = v;
 			if (!(v[b->nwatch] = strndup(p, n)))
 				return CSTAT_ENOMEM;
-			/* Name keys ("/gomaxprocs") change with the name. */
+			/* Name keys ("/gomaxprocs") change with the name;
+			 * configuration keys split no table. */
 			if (p[0] == '/' || p[0] == '.')
 				b->watch_by_name = true;
+			else if (cstat__proj_mask_config(&b->table_proj,
+							 v[b->nwatch]))
+				return CSTAT_ENOMEM;
 			b->nwatch++;
 		}
 		p += n + (p[n] == ',');
@@ -1068,7 +1071,8 @@ put_key(const cstat_builder *b, struct cstat__buf *out, uint32_t key,
 	struct cstat__buf *label)
 {
 	size_t nvalues = 0;
-	int rc = cstat__buf_printf(out, "%s:", cstat__strtab_str(&b->strs, key));
+	int rc =
+		cstat__buf_printf(out, "%s:", cstat__strtab_str(&b->strs, key));
 
 	for (size_t i = 0; i < b->nwatched && !rc; i++) {
 		const struct watched *w = &b->watched[i];
@@ -1225,6 +1229,63 @@ cstat_tables_free(cstat_tables *t)
 	cstat__vpool_release(&t->values);
 	cstat__strtab_release(&t->strs);
 	free(t);
+}
+
+/*
+ * The values watched key sid had: 0 when none was noted, else 1 with *v
+ * the value when there was one, or 2 when there were several.
+ */
+static int
+watched_values(const cstat_builder *b, uint32_t sid, uint32_t *v)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->nwatched; i++) {
+		if (b->watched[i].key != sid)
+			continue;
+		if (n && b->watched[i].value != *v)
+			return 2;
+		*v = b->watched[i].value;
+		n = 1;
+	}
+	return n;
+}
+
+/* Whether field f of the table projection is a watched configuration key
+ * (masked while adding); *v its value when it had only one. */
+static bool
+watched_field(const cstat_builder *b, uint32_t f, uint32_t *v, bool *differs)
+{
+	const struct cstat__field *fd = &b->table_proj.fields[f];
+
+	*differs = false;
+	if (fd->kind != CSTAT__F_CONFIGSUB)
+		return false;
+	for (size_t k = 0; k < b->table_proj.nmasked; k++)
+		if (b->table_proj.masked[k] == fd->key) {
+			*differs = watched_values(b, fd->key, v) != 1;
+			return true;
+		}
+	return false;
+}
+
+/* Drops the watched keys that had several values from the table keys'
+ * fields: they name no table.  The others show their one value. */
+static void
+drop_differing(const cstat_builder *b, uint32_t *flat, uint32_t *names,
+	       size_t *n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		uint32_t v;
+		bool differs;
+		if (watched_field(b, flat[i], &v, &differs) && differs)
+			continue;
+		flat[kept] = flat[i];
+		names[kept++] = names[i];
+	}
+	*n = kept;
 }
 
 static int
@@ -1662,6 +1723,9 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < bd->out->nkey_fields; i++) {
 		uint32_t v = cstat__proj_get(tp, bt->key,
 					     tp->fields[key_flat[i]].idx);
+		bool differs;
+		if (tp->nmasked)
+			watched_field(b, key_flat[i], &v, &differs);
 		rc = ostr(bd, v, &t->key_vals[i]);
 		if (rc)
 			return rc;
@@ -1835,6 +1899,8 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	if (!rc)
 		rc = field_names(&bd, &b->table_proj, &t->key_fields,
 				 &t->nkey_fields, &key_flat);
+	if (!rc && b->table_proj.nmasked)
+		drop_differing(b, key_flat, t->key_fields, &t->nkey_fields);
 	if (!rc)
 		rc = field_names(&bd, &b->col_proj, &t->col_fields,
 				 &t->ncol_fields, &col_flat);

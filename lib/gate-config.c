@@ -623,8 +623,7 @@ set_better(cstat_gate_config *c, const char *value, const struct origin *o)
  * its own (".file") and without spaces or ':', which no key has.
  */
 static int
-set_fingerprint(cstat_gate_config *c, const char *value,
-		const struct origin *o)
+set_fingerprint(cstat_gate_config *c, const char *value, const struct origin *o)
 {
 	for (const char *p = value; *p;) {
 		size_t n = strcspn(p, ",");
@@ -1659,11 +1658,11 @@ static const struct {
 	const char *key;
 	int (*apply)(struct walk *w, const cJSON *v, size_t i);
 } top_keys[] = {
-	{"version", walk_version},	 {"alpha", walk_number},
-	{"confidence", walk_number},	 {"correction", walk_correction},
-	{"threshold", walk_threshold},	 {"threshold_on", walk_threshold_on},
-	{"classes", walk_classes},	 {"units", walk_units},
-	{"benchmarks", walk_benchmarks}, {"ignore", walk_ignore},
+	{"version", walk_version},	   {"alpha", walk_number},
+	{"confidence", walk_number},	   {"correction", walk_correction},
+	{"threshold", walk_threshold},	   {"threshold_on", walk_threshold_on},
+	{"classes", walk_classes},	   {"units", walk_units},
+	{"benchmarks", walk_benchmarks},   {"ignore", walk_ignore},
 	{"fingerprint", walk_fingerprint},
 };
 

@@ -1389,7 +1389,8 @@ cstat_gate_closest(const cstat_gate *g, const char *pattern, size_t max,
 	for (size_t i = 0; i < n && !rc; i++)
 		v[i].dist = glob_distance(pattern, v[i].name, v[i].len, row);
 	/* A name is close when a third of the glob's characters (at least
-	 * 2) would be edits; without one, the closest are named all the same. */
+	 * 2) would be edits; without one, the closest are named all the same.
+	 */
 	size_t literal = 0;
 	for (const char *p = pattern; *p; p++)
 		literal += *p != '*';
@@ -1449,7 +1450,8 @@ cstat_gate_check_rules(const cstat_gate *g,
 				"benchmark%s%s",
 				r->text, flag ? "" : " (",
 				flag ? "" : r->source, flag ? "" : ")",
-				n > 0 ? "; closest: " : "", n > 0 ? closest : "");
+				n > 0 ? "; closest: " : "",
+				n > 0 ? closest : "");
 		warn(ctx, &d);
 	}
 	return count;

@@ -305,14 +305,25 @@ cli_fingerprint_keys(const char *keys, const char *table, const char *row,
 }
 
 char *
-cli_join_keys(const char *a, const char *b)
+cli_ignore_keys(const char *ignore, const char *keys)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	char *out = malloc(la + lb + 2);
+	size_t len = strlen(ignore);
+	char *out = malloc(len + strlen(keys) + 2);
 
-	if (out)
-		snprintf(out, la + lb + 2, "%s%s%s", a, la && lb ? "," : "",
-			 b);
+	if (!out)
+		return NULL;
+	memcpy(out, ignore, len + 1);
+	for (const char *p = keys; *p;) {
+		size_t n = strcspn(p, ",");
+		if (p[0] == '/') {
+			if (len)
+				out[len++] = ',';
+			memcpy(out + len, p, n);
+			len += n;
+			out[len] = '\0';
+		}
+		p += n + (p[n] == ',');
+	}
 	return out;
 }
 

@@ -96,11 +96,17 @@ int cli_reader_limits(const char *prog, struct cstat_reader *r,
  * not name (a key a projection names is wanted as it is).
  * @return a malloc'd list, or NULL when out of memory.
  */
-char *cli_fingerprint_keys(const char *keys, const char *table,
-			   const char *row, const char *col);
+char *cli_fingerprint_keys(const char *keys, const char *table, const char *row,
+			   const char *col);
 
-/* "a,b", or whichever is not empty: malloc'd, or NULL when out of memory. */
-char *cli_join_keys(const char *a, const char *b);
+/*
+ * -ignore's keys and the name keys ("/gomaxprocs") among the fingerprint
+ * keys, which leave the projection as -ignore's do (the builder keeps the
+ * configuration keys among them out of the tables' keys itself: see
+ * cstat_builder_watch()).  @return a malloc'd list, or NULL when out of
+ * memory.
+ */
+char *cli_ignore_keys(const char *ignore, const char *keys);
 
 /*
  * Says, once, which watched fingerprint keys of b differ between the

@@ -82,6 +82,12 @@ read_threads(void)
 int
 cstat_tool_main(int argc, char **argv)
 {
+	return cstat_tool_compare(argc, argv, NULL, false);
+}
+
+int
+cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
+{
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *stats = "", *input_format = "";
@@ -154,8 +160,24 @@ cstat_tool_main(int argc, char **argv)
 		usage(stderr, flags, nflags);
 		return 2;
 	}
-	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	/* cbaseline compare: the fingerprint keys split no table; what
+	 * differs is said. */
+	char *keys =
+		fingerprint ? cli_fingerprint_keys(fingerprint, table, row, col)
+			    : NULL;
+	char *ignored = keys ? cli_ignore_keys(ignore, keys) : NULL;
+	if (fingerprint && !ignored) {
+		free(keys);
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	struct cstat_builder_opts bopts = {table, row, col,
+					   ignored ? ignored : ignore, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
+	free(ignored);
+	if (!rc && keys)
+		rc = cstat_builder_watch(builder, keys);
+	free(keys);
 	if (rc) {
 		if (rc == CSTAT_ENOMEM)
 			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
@@ -213,6 +235,10 @@ cstat_tool_main(int argc, char **argv)
 		else
 			print_diag(&d, true);
 		status = 1;
+		goto out;
+	}
+	if (cli_machine_warning(PROG, builder, strict)) {
+		status = 2;
 		goto out;
 	}
 	struct cstat_stats_opts sopts = {alpha, confidence, reader,
