@@ -155,6 +155,31 @@ def test_fingerprint(d):
            "-strict: %d" % rc)
     rc, out, err = cb(["compare", "main", "new.txt"], d)
     expect("machines" not in err, "same machine warned")
+    # compare is cstat -ignore'ing what differs.
+    want = run(CSTAT, ["-ignore", "goarch", "main=old.txt", "arm.txt"], d)
+    rc, out, err = cb(["compare", "main", "arm.txt"], d)
+    expect(out == want[1],
+           "compare across machines:\n%s\nwant:\n%s" % (out, want[1]))
+    # -fingerprint '': cstat's own matching, two tables, no warning.
+    rc, out, err = cb(["compare", "main", "-fingerprint", "", "arm.txt"], d)
+    expect(rc == 0 and out == run(CSTAT, ["main=old.txt", "arm.txt"], d)[1]
+           and err == "", "-fingerprint '': %r" % err)
+    # gate: the example, a baseline and a run on another CPU.
+    expect(cb(["save", "cr", "cr-base.txt"], d)[0] == 0, "save cr")
+    text = open(os.path.join(d, "cr-base.txt")).read()
+    with open(os.path.join(d, "amd.txt"), "w") as f:
+        f.write(text.replace("cpu: Example CPU @ 3.00GHz", "cpu: AMD EPYC"))
+    rc, out, err = cb(["gate", "cr", "amd.txt"], d)
+    want = ('cregress: warning: compared across machines: cpu: '
+            '"Example CPU @ 3.00GHz" (cr) vs "AMD EPYC" (amd.txt); '
+            '-strict makes this an error\n')
+    expect(rc == 0 and "0 regressions" in out and err == want,
+           "gate across machines: %d %r" % (rc, err))
+    rc, out, err = cb(["gate", "cr", "-strict", "amd.txt"], d)
+    expect(rc == 2 and out == "" and "error with -strict" in err,
+           "gate -strict: %d %r" % (rc, err))
+    rc, out, err = cb(["gate", "cr", "-fingerprint", "goos", "amd.txt"], d)
+    expect(rc == 2 and "nothing to compare" in err, "gate -fingerprint")
 
 
 def test_list_rm(d):
