@@ -900,6 +900,8 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 
 	if (rc)
 		return rc;
+	g->match_config =
+		calloc(cstat_tables_count(t) + 1, sizeof(*g->match_config));
 	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
 		const char *unit = cstat_table_unit(t, i);
 		int cls = cstat_unit_class_of(unit);
@@ -907,8 +909,14 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 		const char *from = direction(g->c, units, unit, cls, &higher);
 		const char *config = table_config(g, i);
 		size_t ncols = cstat_table_cols(t, i);
+		char *match = cstat__gate_table_config(
+			t, i, cstat_gate_config_fingerprint(g->c));
 
-		if (!config) {
+		if (match && g->match_config)
+			g->match_config[i] = cstat__arena_strndup(
+				&g->strs, match, strlen(match));
+		free(match);
+		if (!config || !g->match_config || !g->match_config[i]) {
 			rc = CSTAT_ENOMEM;
 			break;
 		}
@@ -980,7 +988,9 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 		rc = correct(g);
 	size_t m = g->family;
 	for (size_t i = 0; i < g->n && !rc; i++) {
-		cstat__gate_noise_apply(g->c, &g->checks[i], m);
+		cstat__gate_noise_apply(g->c,
+					g->match_config[g->checks[i].table],
+					&g->checks[i], m);
 		rc = decide(g, &g->checks[i], m);
 		if (!rc)
 			g->tally[g->checks[i].verdict]++;
@@ -1039,6 +1049,7 @@ cstat_gate_free(cstat_gate *g)
 	free(g->checks);
 	free(g->detectable);
 	free(g->ignored);
+	free(g->match_config);
 	cstat__arena_release(&g->strs);
 	free(g);
 }
@@ -1102,10 +1113,12 @@ name_matches(const char *pattern, const char *name)
  * bound, and the threshold that applied; or why there is none.
  */
 static int
-explain_noise(const cstat_gate_config *c, const struct cstat_check *k, size_t m,
+explain_noise(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	      FILE *out)
 {
-	const struct cstat__noise *e = cstat__gate_noise_find(c, k);
+	const cstat_gate_config *c = g->c;
+	const struct cstat__noise *e =
+		cstat__gate_noise_find(c, g->match_config[k->table], k);
 	char lv[40];
 
 	if (!e)
@@ -1171,7 +1184,7 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	if (io ||
 	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
 		return CSTAT_EIO;
-	if (c->noise_from && explain_noise(c, k, m, out))
+	if (c->noise_from && explain_noise(g, k, m, out))
 		return CSTAT_EIO;
 	if (k->n_base && k->n_new) {
 		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));

@@ -93,12 +93,23 @@ void cstat__gate_noise_release(cstat_gate_config *c);
  * and the runs found when there is no history, the unit is exact, or the
  * series has fewer than CSTAT__NOISE_MIN_RUNS usable runs.
  */
-void cstat__gate_noise_apply(const cstat_gate_config *c, struct cstat_check *k,
-			     size_t m);
+void cstat__gate_noise_apply(const cstat_gate_config *c, const char *config,
+			     struct cstat_check *k, size_t m);
 
-/* The history series of k, or NULL. */
+/*
+ * The history series of k, or NULL: matched by config, k's table's key
+ * without the fingerprint keys (cstat__gate_table_config()), so that a
+ * comparison across machines finds the history of either.
+ */
 const struct cstat__noise *cstat__gate_noise_find(const cstat_gate_config *c,
+						  const char *config,
 						  const struct cstat_check *k);
+
+/* "k:v k:v" for table i's key, as the gate spells a check's config,
+ * without the keys in the comma-separated list skip (NULL: none);
+ * malloc'd, or NULL when out of memory. */
+char *cstat__gate_table_config(const cstat_tables *t, size_t i,
+			       const char *skip);
 
 /* The one-sided quantile the noise bound uses: runs - 1 degrees of freedom
  * at c->noise_alpha / m. */
@@ -185,6 +196,9 @@ struct cstat_gate {
 	struct cstat__ignored *ignored;
 	size_t nignored;
 	struct cstat__arena strs; /* config labels and reasons */
+	/* By table: its key without the fingerprint keys (the history's
+	 * series are matched by it), in strs. */
+	const char **match_config;
 };
 
 /* The reports (gate-render.c). */

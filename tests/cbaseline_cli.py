@@ -180,6 +180,16 @@ def test_fingerprint(d):
            "gate -strict: %d %r" % (rc, err))
     rc, out, err = cb(["gate", "cr", "-fingerprint", "goos", "amd.txt"], d)
     expect(rc == 2 and "nothing to compare" in err, "gate -fingerprint")
+    # The history's run-to-run noise applies across machines too: runs of
+    # both CPUs in history cr make one series per benchmark.
+    for i, f in enumerate((1, 1.02, .98, 1.01, .99, 1.03)):
+        src = "cr-base.txt" if i % 2 else "amd.txt"
+        scaled(os.path.join(d, src), os.path.join(d, "r.txt"), f)
+        expect(cb(["record", "cr", "r.txt"], d)[0] == 0, "record")
+    rc, out, err = cb(["gate", "cr", "-format", "json", "amd.txt"], d)
+    runs = {c["noise_runs"] for c in json.loads(out)["comparisons"]
+            if c["unit"] == "sec/op"}
+    expect(rc == 0 and runs == {6}, "noise across machines: %r" % runs)
 
 
 def test_list_rm(d):

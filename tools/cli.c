@@ -305,7 +305,7 @@ cli_fingerprint_keys(const char *keys, const char *table, const char *row,
 }
 
 char *
-cli_ignore_keys(const char *ignore, const char *keys)
+cli_ignore_keys(const char *ignore, const char *keys, bool all)
 {
 	size_t len = strlen(ignore);
 	char *out = malloc(len + strlen(keys) + 2);
@@ -315,7 +315,7 @@ cli_ignore_keys(const char *ignore, const char *keys)
 	memcpy(out, ignore, len + 1);
 	for (const char *p = keys; *p;) {
 		size_t n = strcspn(p, ",");
-		if (p[0] == '/') {
+		if (n && (all || p[0] == '/')) {
 			if (len)
 				out[len++] = ',';
 			memcpy(out + len, p, n);

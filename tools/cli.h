@@ -103,10 +103,10 @@ char *cli_fingerprint_keys(const char *keys, const char *table, const char *row,
  * -ignore's keys and the name keys ("/gomaxprocs") among the fingerprint
  * keys, which leave the projection as -ignore's do (the builder keeps the
  * configuration keys among them out of the tables' keys itself: see
- * cstat_builder_watch()).  @return a malloc'd list, or NULL when out of
- * memory.
+ * cstat_builder_watch()); with all, every fingerprint key.
+ * @return a malloc'd list, or NULL when out of memory.
  */
-char *cli_ignore_keys(const char *ignore, const char *keys);
+char *cli_ignore_keys(const char *ignore, const char *keys, bool all);
 
 /*
  * Says, once, which watched fingerprint keys of b differ between the

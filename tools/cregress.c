@@ -428,7 +428,7 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
-	char *ignored = NULL;
+	char *ignored = NULL, *hist_ignored = NULL;
 	const char *out_path[CLI_LIST_MAX];
 	int out_fmt[CLI_LIST_MAX];
 	int fmt, first, rc, status = 2;
@@ -505,8 +505,10 @@ cregress_tool_main(int argc, char **argv)
 	/* The fingerprint keys split no table; what differs is said. */
 	char *keys = cli_fingerprint_keys(cstat_gate_config_fingerprint(gc),
 					  table, row, col);
-	ignored = keys ? cli_ignore_keys(ignore, keys) : NULL;
-	if (!ignored) {
+	ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
+	/* A history's runs from several machines make one series each. */
+	hist_ignored = keys ? cli_ignore_keys(ignore, keys, true) : NULL;
+	if (!ignored || !hist_ignored) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
 		free(keys);
 		goto out;
@@ -520,7 +522,9 @@ cregress_tool_main(int argc, char **argv)
 		cli_print_error(PROG, rc, &d);
 		goto out;
 	}
-	if (history && use_history(gc, history, &bopts))
+	struct cstat_builder_opts hopts = bopts;
+	hopts.ignore = hist_ignored;
+	if (history && use_history(gc, history, &hopts))
 		goto out;
 	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
 			      (size_t)ninputs);
@@ -598,6 +602,7 @@ cregress_tool_main(int argc, char **argv)
 	status = aa ? 0 : cstat_gate_status(gate, strict);
 out:
 	free(ignored);
+	free(hist_ignored);
 	cstat_gate_free(gate);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);

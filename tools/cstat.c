@@ -165,7 +165,7 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	char *keys =
 		fingerprint ? cli_fingerprint_keys(fingerprint, table, row, col)
 			    : NULL;
-	char *ignored = keys ? cli_ignore_keys(ignore, keys) : NULL;
+	char *ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
 	if (fingerprint && !ignored) {
 		free(keys);
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
