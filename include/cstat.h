@@ -883,7 +883,8 @@ CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
  * noise from (docs/cregress.md, "Noise-aware threshold").  history is the
  * tables cstat_history_build() makes (a column per run); for each of its
  * series (configuration, unit and benchmark, matched to a comparison by
- * the configuration text, unit and row label) this computes the standard
+ * the configuration text without the "fingerprint" keys (set them
+ * first), unit and row label) this computes the standard
  * deviation of the log run medians over the runs since the series' last
  * change point (cstat_history_changes() at its default level), at most
  * the last 30, leaving out runs more than 5 robust standard deviations

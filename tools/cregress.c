@@ -9,9 +9,12 @@
  * benchmark's results into two halves and reports what the gate would say
  * comparing a run with itself.
  *
+ * Benchmarks match across the machine-fingerprint keys (cpu, goos, ...),
+ * with one warning saying what differs.
+ *
  * Exit codes: 0 no regression; 1 a regression (with -strict, also an
- * inconclusive comparison); 2 a usage error, a bad setting or an input that
- * could not be read.
+ * inconclusive comparison); 2 a usage error, a bad setting, an input that
+ * could not be read, or (with -strict) inputs from different machines.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -60,8 +63,8 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "  1  at least one regression (with -strict: or an inconclusive "
 	      "comparison)\n"
 	      "  2  usage error, bad setting or config file, unreadable input, "
-	      "or nothing\n"
-	      "     to compare\n"
+	      "nothing to\n"
+	      "     compare, or (-strict) inputs from different machines\n"
 	      "\n"
 	      "Thresholds: -threshold 5% sets the default; -threshold "
 	      "SELECTOR=PCT adds a\n"
@@ -69,7 +72,17 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "unit:UNIT,\n"
 	      "bench:GLOB, or bench:GLOB joined by ',' with a class or unit.  "
 	      "The most\n"
-	      "specific rule wins; -explain BENCH shows which one applied.\n"
+	      "specific rule wins; -explain BENCH shows which one applied.  "
+	      "A GLOB matches\n"
+	      "names with or without their -N suffix; a rule that matches "
+	      "no benchmark is\n"
+	      "named in a warning with the closest names.\n"
+	      "\n"
+	      "Machines: benchmarks match across the -fingerprint keys "
+	      "(the CPU, OS and\n"
+	      "architecture); when they differ, one warning says how, and "
+	      "-strict makes it\n"
+	      "an error (exit 2).\n"
 	      "\n"
 	      "Noise: -history FILE (a cstat history, one run per line) "
 	      "estimates each\n"
