@@ -164,6 +164,9 @@ def test_fingerprint(d):
     rc, out, err = cb(["compare", "main", "-fingerprint", "", "arm.txt"], d)
     expect(rc == 0 and out == run(CSTAT, ["main=old.txt", "arm.txt"], d)[1]
            and err == "", "-fingerprint '': %r" % err)
+    rc, out, err = cb(["compare", "main", "-fingerprint", ".file",
+                       "arm.txt"], d)
+    expect(rc == 2 and out == "" and "-fingerprint" in err, "bad keys")
     # gate: the example, a baseline and a run on another CPU.
     expect(cb(["save", "cr", "cr-base.txt"], d)[0] == 0, "save cr")
     text = open(os.path.join(d, "cr-base.txt")).read()

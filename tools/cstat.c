@@ -79,6 +79,23 @@ read_threads(void)
 	return n > 1 ? 2 : 1;
 }
 
+/* Whether the -fingerprint list is malformed (said). */
+static bool
+bad_fingerprint(const char *keys)
+{
+	cstat_gate_config *gc = NULL;
+	struct cstat_diag d;
+	int rc = cstat_gate_config_new(&gc);
+
+	if (!rc)
+		rc = cstat_gate_config_set(gc, "fingerprint", keys, &d);
+	cstat_gate_config_free(gc);
+	if (rc)
+		fprintf(stderr, "%s: -fingerprint: %s\n", PROG,
+			rc == CSTAT_EINVAL ? d.message : cstat_strerror(rc));
+	return rc != 0;
+}
+
 int
 cstat_tool_main(int argc, char **argv)
 {
@@ -161,7 +178,9 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		return 2;
 	}
 	/* cbaseline compare: the fingerprint keys split no table; what
-	 * differs is said. */
+	 * differs is said.  The gate's settings check the list. */
+	if (fingerprint && bad_fingerprint(fingerprint))
+		return 2;
 	char *keys =
 		fingerprint ? cli_fingerprint_keys(fingerprint, table, row, col)
 			    : NULL;
