@@ -517,6 +517,18 @@ def test_runners():
             os.unlink(path)
         rc, out, err = run(["-fingerprint", ".file", BASE, new])
         expect(rc == 2 and "-fingerprint" in err, "bad key: %r" % err)
+        # Another core count: /gomaxprocs in the list matches.
+        four = os.path.join(d, "four.txt")
+        with open(new) as f, open(four, "w") as g:
+            g.write(f.read().replace("-8\t", "-4\t"))
+        rc, out, err = run(["-format", "json", BASE, four])
+        expect(set(verdicts(out).values()) == {"inconclusive"},
+               "-4 against -8: %r" % verdicts(out))
+        rc, out, err = run(["-fingerprint", "cpu,/gomaxprocs", "-format",
+                            "json", BASE, four])
+        expect(rc == 1 and '/gomaxprocs: "8" (base.txt) vs "4"' in err and
+               ("Encode/format=json", "sec/op") in verdicts(out),
+               "/gomaxprocs: %d %r" % (rc, err))
 
 
 def threshold_of(out, name, unit="sec/op"):
