@@ -1026,14 +1026,14 @@ cstat_builder_watch(cstat_builder *b, const char *keys)
 			b->watch = v;
 			if (!(v[b->nwatch] = strndup(p, n)))
 				return CSTAT_ENOMEM;
+			b->nwatch++;
 			/* Name keys ("/gomaxprocs") change with the name;
 			 * configuration keys split no table. */
 			if (p[0] == '/' || p[0] == '.')
 				b->watch_by_name = true;
 			else if (cstat__proj_mask_config(&b->table_proj,
-							 v[b->nwatch]))
+							 v[b->nwatch - 1]))
 				return CSTAT_ENOMEM;
-			b->nwatch++;
 		}
 		p += n + (p[n] == ',');
 	}

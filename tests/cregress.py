@@ -496,6 +496,9 @@ def test_runners():
                    "machines" not in err, "%r: %d %r" % (flags, rc, err))
         rc, out, err = run(["-fingerprint", "cpu", BASE, arm])
         expect(rc == 2 and "nothing to compare" in err, "goarch splits")
+        # -ignore cpu merges as asked: no word.
+        rc, out, err = run(["-ignore", "cpu", BASE, new])
+        expect(rc == 1 and err == "", "-ignore cpu: %r" % err)
         rc, out, err = run(["-fingerprint", "cpu,goarch", BASE, arm])
         expect(rc == 1 and "goarch" in err, "-fingerprint cpu,goarch")
         # In the config file; the flag overrides it.

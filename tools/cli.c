@@ -282,7 +282,7 @@ names_key(const char *q, const char *key, size_t len)
 
 char *
 cli_fingerprint_keys(const char *keys, const char *table, const char *row,
-		     const char *col)
+		     const char *col, const char *ignore)
 {
 	char *out = malloc(strlen(keys) + 1);
 	size_t len = 0;
@@ -292,7 +292,7 @@ cli_fingerprint_keys(const char *keys, const char *table, const char *row,
 	for (const char *p = keys; *p;) {
 		size_t n = strcspn(p, ",");
 		if (n && !names_key(table, p, n) && !names_key(row, p, n) &&
-		    !names_key(col, p, n)) {
+		    !names_key(col, p, n) && !names_key(ignore, p, n)) {
 			if (len)
 				out[len++] = ',';
 			memcpy(out + len, p, n);

@@ -92,12 +92,13 @@ int cli_reader_limits(const char *prog, struct cstat_reader *r,
 
 /*
  * The machine-fingerprint keys a comparison matches across: those of the
- * comma-separated list keys that the -table, -row and -col projections do
- * not name (a key a projection names is wanted as it is).
+ * comma-separated list keys that the -table, -row, -col and -ignore
+ * projections do not name (a key a projection names is wanted as it is;
+ * one -ignore names is merged as asked, without a word).
  * @return a malloc'd list, or NULL when out of memory.
  */
 char *cli_fingerprint_keys(const char *keys, const char *table, const char *row,
-			   const char *col);
+			   const char *col, const char *ignore);
 
 /*
  * -ignore's keys and the name keys ("/gomaxprocs") among the fingerprint

@@ -517,7 +517,7 @@ cregress_tool_main(int argc, char **argv)
 
 	/* The fingerprint keys split no table; what differs is said. */
 	char *keys = cli_fingerprint_keys(cstat_gate_config_fingerprint(gc),
-					  table, row, col);
+					  table, row, col, ignore);
 	ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
 	/* A history's runs from several machines make one series each. */
 	hist_ignored = keys ? cli_ignore_keys(ignore, keys, true) : NULL;

@@ -181,9 +181,9 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	 * differs is said.  The gate's settings check the list. */
 	if (fingerprint && bad_fingerprint(fingerprint))
 		return 2;
-	char *keys =
-		fingerprint ? cli_fingerprint_keys(fingerprint, table, row, col)
-			    : NULL;
+	char *keys = fingerprint ? cli_fingerprint_keys(fingerprint, table, row,
+							col, ignore)
+				 : NULL;
 	char *ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
 	if (fingerprint && !ignored) {
 		free(keys);
