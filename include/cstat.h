@@ -384,6 +384,44 @@ cstat_builder_read(cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
 		   void (*on_syntax)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d);
 
+/*
+ * Makes the builder note which values each column's results have for the
+ * keys in the comma-separated list keys: configuration keys ("cpu,goos")
+ * or name keys ("/gomaxprocs"), read as a projection reads them, a missing
+ * key being "".  cregress watches the machine-fingerprint keys it leaves
+ * out of the projection, to say when a comparison spans machines.  Call
+ * it once, before adding results.
+ * @return 0, CSTAT_EINVAL (b or keys NULL, already called, or results
+ *         added) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_builder_watch(cstat_builder *b, const char *keys);
+
+/*
+ * Describes the watched keys that had more than one value, in the order
+ * given: each value (trimmed; "none" for a missing key) with the column
+ * labels that had it, e.g.
+ *   cpu: "Intel X" (old.txt) vs "AMD Y" (new.txt); goarch: ...
+ * naming at most 3 values per key and 3 columns per value ("and N more").
+ * Written into buf, truncated to size - 1 bytes (buf may be NULL to count
+ * only).  Call it before cstat_builder_build().
+ * @return the number of keys that differ, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_builder_watch_diff(const cstat_builder *b, char *buf,
+					  size_t size);
+
+/*
+ * Lists the watched keys that had more than one value within one column
+ * (a file holding results of two machines, say), comma-separated in the
+ * order given, into buf (truncated to size - 1 bytes; buf may be NULL to
+ * count only).  Such a key must keep splitting tables: merging it would
+ * pool two machines' values in one cell.  cregress reads its inputs again
+ * without those keys among the masked ones.  Call it before
+ * cstat_builder_build().
+ * @return the number of such keys, or CSTAT_EINVAL.
+ */
+CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
+					   size_t size);
+
 /* Options for computing the tables' statistics. */
 struct cstat_stats_opts {
 	double alpha;	   /* significance level, in [0, 1]; benchstat: 0.05 */
@@ -867,15 +905,36 @@ CSTAT_EXPORT void cstat_gate_config_free(cstat_gate_config *c);
  *   "noise-alpha" a number in (0, 1): the family-wise chance that a run
  *                 of the same code exceeds some noise-aware threshold
  *                 (cstat_gate_config_set_history()); default 0.005
+ *   "fingerprint" the configuration keys that describe the machine, not
+ *                 the code, joined by ',' ("" for none); default
+ *                 CSTAT_DEFAULT_FINGERPRINT.  cregress leaves them out of
+ *                 its projection so that runs on two machines compare,
+ *                 and warns when they differ (cstat_builder_watch()).
  * GLOBs are fnmatch(3) patterns matched against the row label cstat
- * prints.  Among rules that match a comparison the most specific wins
- * (bench and unit, bench and class, bench, unit, class, default); among
- * equally specific ones, the last one set.
+ * prints, and against the label without go test's "-N" GOMAXPROCS suffix
+ * ("bench:Encode/j*" matches "Encode/json-8").  Among rules that match a
+ * comparison the most specific wins (bench and unit, bench and class,
+ * bench, unit, class, default); among equally specific ones, the last one
+ * set.
  * @return 0; CSTAT_EINVAL with d->message saying what is wrong; or
  *         CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_gate_config_set(cstat_gate_config *c, const char *key,
 				       const char *value, struct cstat_diag *d);
+
+/*
+ * The default machine-fingerprint keys: what the readers put in the
+ * configuration that describes the machine a run was on: Go's cpu, goos
+ * and goarch lines; pytest-benchmark's and BenchmarkDotNet's cpu, os and
+ * arch; Google Benchmark's host_name, num_cpus and cpu_scaling_enabled.
+ */
+#define CSTAT_DEFAULT_FINGERPRINT                                              \
+	"cpu,goos,goarch,os,arch,host_name,num_cpus,cpu_scaling_enabled"
+
+/* The fingerprint keys of c, comma-separated: borrowed until c is freed or
+ * the setting changes; NULL when c is NULL. */
+CSTAT_EXPORT const char *
+cstat_gate_config_fingerprint(const cstat_gate_config *c);
 
 /* The largest config file cstat_gate_config_load() reads by default. */
 #define CSTAT_DEFAULT_MAX_CONFIG ((size_t)16 << 20)
@@ -915,7 +974,8 @@ CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
  * noise from (docs/cregress.md, "Noise-aware threshold").  history is the
  * tables cstat_history_build() makes (a column per run); for each of its
  * series (configuration, unit and benchmark, matched to a comparison by
- * the configuration text, unit and row label) this computes the standard
+ * the configuration text without the "fingerprint" keys (set them
+ * first), unit and row label) this computes the standard
  * deviation of the log run medians over the runs since the series' last
  * change point (cstat_history_changes() at its default level), at most
  * the last 30, leaving out runs more than 5 robust standard deviations
@@ -1035,6 +1095,33 @@ CSTAT_EXPORT int cstat_gate_status(const cstat_gate *g, bool strict);
  */
 CSTAT_EXPORT int cstat_gate_explain(const cstat_gate *g, const char *pattern,
 				    FILE *out);
+
+/*
+ * Names the benchmarks of g's tables closest to the glob pattern: at most
+ * max distinct row labels (without a "-N" GOMAXPROCS suffix), fewest edits
+ * first (the edits that make a label match the glob: '*' and '?' match
+ * for free), ties in table order, joined by ", " into buf (truncated to
+ * size - 1 bytes).  Only labels within a third of the glob's characters
+ * (at least 2 edits) are named, or else the closest ones.
+ * @return the number of names, or CSTAT_EINVAL / CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_closest(const cstat_gate *g, const char *pattern,
+				    size_t max, char *buf, size_t size);
+
+/*
+ * Checks the settings' threshold rules against g's benchmarks: for each
+ * rule with a bench: glob that matches no row label of g's tables (judged
+ * or ignored), calls warn with d->message such as
+ *   threshold rule "bench:Encdoe/j*=5%" matches no benchmark; closest:
+ *   Encode/json, Encode/gob
+ * (a rule from a config file is followed by its "(FILE:LINE)").  warn may
+ * be NULL to count only.
+ * @return the number of such rules, or CSTAT_EINVAL / CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int
+cstat_gate_check_rules(const cstat_gate *g,
+		       void (*warn)(void *ctx, const struct cstat_diag *d),
+		       void *ctx);
 
 /* Report formats. */
 enum cstat_report {

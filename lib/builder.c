@@ -70,6 +70,11 @@ struct trow {
 
 #define CHAIN_MAX 8
 
+/* A value a watched key had in a column (string ids). */
+struct watched {
+	uint32_t col, key, value;
+};
+
 struct cstat_builder {
 	struct cstat__strtab strs;
 	struct cstat__proj table_proj, row_proj, col_proj, residue_proj;
@@ -125,6 +130,16 @@ struct cstat_builder {
 	const char *last_unit_ptr[8];
 	uint32_t last_unit_id[8];
 	bool built;
+	/* cstat_builder_watch(): the keys, and every (column, key, value) a
+	 * result had, in first-seen order; the configuration and column they
+	 * were last noted for, to skip noting them again. */
+	char **watch;
+	size_t nwatch;
+	struct watched *watched;
+	size_t nwatched, watched_cap;
+	struct cstat__buf watch_text;
+	uint32_t watch_col;
+	bool watch_valid, watch_by_name;
 };
 
 void
@@ -158,6 +173,11 @@ cstat_builder_free(cstat_builder *b)
 	cstat__proj_release(&b->col_proj);
 	cstat__proj_release(&b->residue_proj);
 	cstat__strtab_release(&b->strs);
+	for (size_t i = 0; i < b->nwatch; i++)
+		free(b->watch[i]);
+	free(b->watch);
+	free(b->watched);
+	cstat__buf_release(&b->watch_text);
 	free(b);
 }
 
@@ -628,6 +648,50 @@ record_identity(struct cstat__buf *id, const struct cstat_result *res)
 	return rc;
 }
 
+static const char *key_text(cstat_builder *b, const char *key,
+			    const struct cstat_result *res);
+
+/* Notes the values res has for the watched keys in column col. */
+static int
+note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
+{
+	/* A column's results mostly share one configuration: when only
+	 * configuration keys are watched, the same text notes nothing new. */
+	if (!b->watch_by_name && b->watch_valid && b->watch_col == col &&
+	    res->config_text && b->watch_text.len == res->config_text_len &&
+	    memcmp(b->watch_text.data, res->config_text,
+		   res->config_text_len) == 0)
+		return 0;
+	for (size_t k = 0; k < b->nwatch; k++) {
+		const char *v = key_text(b, b->watch[k], res);
+		uint32_t key, value;
+		size_t i;
+		if (!v ||
+		    cstat__strtab_intern(&b->strs, b->watch[k],
+					 strlen(b->watch[k]), &key) ||
+		    cstat__strtab_intern(&b->strs, v, strlen(v), &value))
+			return CSTAT_ENOMEM;
+		for (i = 0; i < b->nwatched; i++)
+			if (b->watched[i].col == col &&
+			    b->watched[i].key == key &&
+			    b->watched[i].value == value)
+				break;
+		if (i < b->nwatched)
+			continue;
+		if (cstat__grow((void **)&b->watched, &b->watched_cap,
+				b->nwatched + 1, sizeof(*b->watched)))
+			return CSTAT_ENOMEM;
+		b->watched[b->nwatched++] = (struct watched){col, key, value};
+	}
+	b->watch_valid = false;
+	b->watch_text.len = 0;
+	if (res->config_text && cstat__buf_add(&b->watch_text, res->config_text,
+					       res->config_text_len) == 0)
+		b->watch_valid = true;
+	b->watch_col = col;
+	return 0;
+}
+
 /* Projects res to its row, column and residue keys and fills the table
  * projection; remembers them for the next result. */
 static int
@@ -660,6 +724,8 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 		rc = cstat__proj_intern(&b->col_proj, 0, col);
 	if (!rc && b->has_residue)
 		rc = cstat__proj_key(&b->residue_proj, res, 0, residue);
+	if (!rc && b->nwatch)
+		rc = note_watched(b, res, *col);
 	if (rc)
 		return rc;
 	const struct cstat__proj *tp = &b->table_proj;
@@ -943,6 +1009,142 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Watched keys. */
+
+int
+cstat_builder_watch(cstat_builder *b, const char *keys)
+{
+	if (!b || !keys || b->nwatch || b->ncells || b->built)
+		return CSTAT_EINVAL;
+	for (const char *p = keys; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n) {
+			char **v =
+				realloc(b->watch, (b->nwatch + 1) * sizeof(*v));
+			if (!v)
+				return CSTAT_ENOMEM;
+			b->watch = v;
+			if (!(v[b->nwatch] = strndup(p, n)))
+				return CSTAT_ENOMEM;
+			b->nwatch++;
+			/* Name keys ("/gomaxprocs") change with the name;
+			 * configuration keys split no table. */
+			if (p[0] == '/' || p[0] == '.')
+				b->watch_by_name = true;
+			else if (cstat__proj_mask_config(&b->table_proj,
+							 v[b->nwatch - 1]))
+				return CSTAT_ENOMEM;
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+/* Appends value id v as "X" (trimmed: Go's cpu line may end in spaces), or
+ * none for a result without the key. */
+static int
+put_value(const cstat_builder *b, struct cstat__buf *out, uint32_t v)
+{
+	const char *s = cstat__strtab_str(&b->strs, v);
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (!n)
+		return cstat__buf_printf(out, "none");
+	return cstat__buf_printf(out, "\"%.*s\"", (int)n, s);
+}
+
+/* At most this many values per key, and columns per value, are named. */
+#define WATCH_SHOWN 3
+
+/*
+ * Appends "KEY: "X" (a, b) vs "Y" (c)" for key id key: each value in the
+ * order first seen, with the columns that had it.
+ */
+static int
+put_key(const cstat_builder *b, struct cstat__buf *out, uint32_t key,
+	struct cstat__buf *label)
+{
+	size_t nvalues = 0;
+	int rc =
+		cstat__buf_printf(out, "%s:", cstat__strtab_str(&b->strs, key));
+
+	for (size_t i = 0; i < b->nwatched && !rc; i++) {
+		const struct watched *w = &b->watched[i];
+		size_t seen = 0, ncols = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = b->watched[j].key == key &&
+			       b->watched[j].value == w->value;
+		if (w->key != key || seen)
+			continue;
+		if (++nvalues > WATCH_SHOWN)
+			continue;
+		rc = cstat__buf_printf(out, "%s", nvalues > 1 ? " vs " : " ");
+		if (!rc)
+			rc = put_value(b, out, w->value);
+		for (size_t j = i; j < b->nwatched && !rc; j++) {
+			if (b->watched[j].key != key ||
+			    b->watched[j].value != w->value)
+				continue;
+			if (++ncols > WATCH_SHOWN)
+				continue;
+			rc = cstat__proj_label(&b->col_proj, b->watched[j].col,
+					       label);
+			if (!rc)
+				rc = cstat__buf_printf(out, "%s%s",
+						       ncols > 1 ? ", " : " (",
+						       label->data);
+		}
+		if (!rc && ncols > WATCH_SHOWN)
+			rc = cstat__buf_printf(out, " and %zu more",
+					       ncols - WATCH_SHOWN);
+		if (!rc)
+			rc = cstat__buf_addc(out, ')');
+	}
+	if (!rc && nvalues > WATCH_SHOWN)
+		rc = cstat__buf_printf(out, " and %zu more values",
+				       nvalues - WATCH_SHOWN);
+	return rc;
+}
+
+int
+cstat_builder_watch_diff(const cstat_builder *b, char *buf, size_t size)
+{
+	struct cstat__buf out = {0}, label = {0};
+	int n = 0, rc = 0;
+
+	if (!b)
+		return CSTAT_EINVAL;
+	/* A key differs when it was noted with two values. */
+	for (size_t i = 0; i < b->nwatched && !rc; i++) {
+		uint32_t key = b->watched[i].key;
+		bool first = true, differs = false;
+		for (size_t j = 0; j < i && first; j++)
+			first = b->watched[j].key != key;
+		for (size_t j = i + 1; j < b->nwatched && first && !differs;
+		     j++)
+			differs = b->watched[j].key == key &&
+				  b->watched[j].value != b->watched[i].value;
+		if (!first || !differs)
+			continue;
+		if (n++)
+			rc = cstat__buf_printf(&out, "; ");
+		if (!rc)
+			rc = put_key(b, &out, key, &label);
+	}
+	if (!rc && buf && size)
+		snprintf(buf, size, "%s", out.data ? out.data : "");
+	cstat__buf_release(&out);
+	cstat__buf_release(&label);
+	return rc ? CSTAT_ENOMEM : n;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Building. */
 
 /* What one thread of the build needs for itself. */
@@ -1027,6 +1229,102 @@ cstat_tables_free(cstat_tables *t)
 	cstat__vpool_release(&t->values);
 	cstat__strtab_release(&t->strs);
 	free(t);
+}
+
+/* Whether watched key id key had two values in one column. */
+static bool
+mixed_in_column(const cstat_builder *b, uint32_t key)
+{
+	for (size_t i = 0; i < b->nwatched; i++)
+		for (size_t j = i + 1; j < b->nwatched; j++)
+			if (b->watched[i].key == key &&
+			    b->watched[j].key == key &&
+			    b->watched[i].col == b->watched[j].col &&
+			    b->watched[i].value != b->watched[j].value)
+				return true;
+	return false;
+}
+
+int
+cstat_builder_watch_mixed(const cstat_builder *b, char *buf, size_t size)
+{
+	struct cstat__buf out = {0};
+	int n = 0;
+
+	if (!b)
+		return CSTAT_EINVAL;
+	for (size_t k = 0; k < b->nwatch; k++) {
+		uint32_t key = cstat__strtab_find(&b->strs, b->watch[k],
+						  strlen(b->watch[k]));
+		if (key == UINT32_MAX || !mixed_in_column(b, key))
+			continue;
+		if ((n++ && cstat__buf_addc(&out, ',')) ||
+		    cstat__buf_adds(&out, b->watch[k])) {
+			cstat__buf_release(&out);
+			return CSTAT_ENOMEM;
+		}
+	}
+	if (buf && size)
+		snprintf(buf, size, "%s", out.data ? out.data : "");
+	cstat__buf_release(&out);
+	return n;
+}
+
+/*
+ * The values watched key sid had: 0 when none was noted, else 1 with *v
+ * the value when there was one, or 2 when there were several.
+ */
+static int
+watched_values(const cstat_builder *b, uint32_t sid, uint32_t *v)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->nwatched; i++) {
+		if (b->watched[i].key != sid)
+			continue;
+		if (n && b->watched[i].value != *v)
+			return 2;
+		*v = b->watched[i].value;
+		n = 1;
+	}
+	return n;
+}
+
+/* Whether field f of the table projection is a watched configuration key
+ * (masked while adding); *v its value when it had only one. */
+static bool
+watched_field(const cstat_builder *b, uint32_t f, uint32_t *v, bool *differs)
+{
+	const struct cstat__field *fd = &b->table_proj.fields[f];
+
+	*differs = false;
+	if (fd->kind != CSTAT__F_CONFIGSUB)
+		return false;
+	for (size_t k = 0; k < b->table_proj.nmasked; k++)
+		if (b->table_proj.masked[k] == fd->key) {
+			*differs = watched_values(b, fd->key, v) != 1;
+			return true;
+		}
+	return false;
+}
+
+/* Drops the watched keys that had several values from the table keys'
+ * fields: they name no table.  The others show their one value. */
+static void
+drop_differing(const cstat_builder *b, uint32_t *flat, uint32_t *names,
+	       size_t *n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		uint32_t v;
+		bool differs;
+		if (watched_field(b, flat[i], &v, &differs) && differs)
+			continue;
+		flat[kept] = flat[i];
+		names[kept++] = names[i];
+	}
+	*n = kept;
 }
 
 static int
@@ -1464,6 +1762,9 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < bd->out->nkey_fields; i++) {
 		uint32_t v = cstat__proj_get(tp, bt->key,
 					     tp->fields[key_flat[i]].idx);
+		bool differs;
+		if (tp->nmasked)
+			watched_field(b, key_flat[i], &v, &differs);
 		rc = ostr(bd, v, &t->key_vals[i]);
 		if (rc)
 			return rc;
@@ -1637,6 +1938,8 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	if (!rc)
 		rc = field_names(&bd, &b->table_proj, &t->key_fields,
 				 &t->nkey_fields, &key_flat);
+	if (!rc && b->table_proj.nmasked)
+		drop_differing(b, key_flat, t->key_fields, &t->nkey_fields);
 	if (!rc)
 		rc = field_names(&bd, &b->col_proj, &t->col_fields,
 				 &t->ncol_fields, &col_flat);

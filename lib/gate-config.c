@@ -52,6 +52,9 @@
  *               "class" (a unit class name): the rule
  *               "bench:GLOB[,unit:UNIT|,class:NAME]=PCT".
  *   ignore      an array of globs, as -ignore.
+ *   fingerprint an array of configuration keys that describe the machine
+ *               ([] for none), as -fingerprint: comparisons match across
+ *               them, with a warning when they differ.
  *
  * Settings apply in the order written, through the same code as
  * cstat_gate_config_set(), so a file and flags mean the same.  A rule, an
@@ -331,6 +334,7 @@ cstat_gate_config_free(cstat_gate_config *c)
 	free(c->betters);
 	cstat__gate_noise_release(c);
 	free(c->threshold_source);
+	free(c->fingerprint);
 	free(c);
 }
 
@@ -613,6 +617,40 @@ set_better(cstat_gate_config *c, const char *value, const struct origin *o)
 	return 0;
 }
 
+/*
+ * The fingerprint keys, comma-separated ("" for none).  A key is a
+ * configuration key or a name key ("/gomaxprocs"): not a projection of
+ * its own (".file") and without spaces or ':', which no key has.
+ */
+static int
+set_fingerprint(cstat_gate_config *c, const char *value, const struct origin *o)
+{
+	for (const char *p = value; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!n || p[0] == '.' || strcspn(p, " \t:") < n)
+			return fail(o,
+				    "fingerprint \"%s\": want configuration "
+				    "keys separated by ',' (such as "
+				    "cpu,goos), or \"\" for none",
+				    value);
+		p += n + (p[n] == ',');
+	}
+	char *v = strdup(value);
+	if (!v)
+		return CSTAT_ENOMEM;
+	free(c->fingerprint);
+	c->fingerprint = v;
+	return 0;
+}
+
+const char *
+cstat_gate_config_fingerprint(const cstat_gate_config *c)
+{
+	if (!c)
+		return NULL;
+	return c->fingerprint ? c->fingerprint : CSTAT_DEFAULT_FINGERPRINT;
+}
+
 /* cstat_gate_config_set(), with messages pointing at o. */
 static int
 config_set(cstat_gate_config *c, const char *key, const char *value,
@@ -634,6 +672,8 @@ config_set(cstat_gate_config *c, const char *key, const char *value,
 		return set_better(c, value, o);
 	if (strcmp(key, "noise-alpha") == 0)
 		return set_fraction(key, value, &c->noise_alpha, o);
+	if (strcmp(key, "fingerprint") == 0)
+		return set_fingerprint(c, value, o);
 	return fail(o, "unknown setting \"%s\"", key);
 }
 
@@ -662,11 +702,39 @@ rule_rank(const struct cstat__rule *r)
 	return r->unit ? 2 : r->cls >= 0 ? 1 : 0;
 }
 
+bool
+cstat__gate_glob_matches(const char *pattern, const char *name)
+{
+	char small[256];
+	size_t n = strlen(name), k = n;
+
+	if (fnmatch(pattern, name, 0) == 0)
+		return true;
+	/* The "-N" suffix go test adds: digits after a '-', not the whole
+	 * name. */
+	while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+		k--;
+	if (k == n || k < 2 || name[k - 1] != '-')
+		return false;
+	k--;
+	char *copy = k < sizeof(small) ? small : strndup(name, k);
+	if (!copy)
+		return false;
+	if (copy == small) {
+		memcpy(small, name, k);
+		small[k] = '\0';
+	}
+	bool m = fnmatch(pattern, copy, 0) == 0;
+	if (copy != small)
+		free(copy);
+	return m;
+}
+
 static bool
 rule_matches(const struct cstat__rule *r, const char *name, const char *unit,
 	     int cls)
 {
-	if (r->bench && (!name || fnmatch(r->bench, name, 0) != 0))
+	if (r->bench && (!name || !cstat__gate_glob_matches(r->bench, name)))
 		return false;
 	if (r->unit && (!unit || strcmp(r->unit, unit) != 0))
 		return false;
@@ -698,7 +766,7 @@ cstat__gate_ignored_by(const cstat_gate_config *c, const char *name)
 	if (!name)
 		return NULL;
 	for (size_t i = 0; i < c->nignores; i++)
-		if (fnmatch(c->ignores[i].pattern, name, 0) == 0)
+		if (cstat__gate_glob_matches(c->ignores[i].pattern, name))
 			return &c->ignores[i];
 	return NULL;
 }
@@ -1554,15 +1622,48 @@ walk_ignore(struct walk *w, const cJSON *v, size_t i)
 	return rc;
 }
 
+/* "fingerprint": an array of keys, [] for none. */
+static int
+walk_fingerprint(struct walk *w, const cJSON *v, size_t i)
+{
+	struct cstat__buf list = {0};
+	size_t ki = i + 1, n = 0;
+	struct origin o;
+	int rc = 0;
+
+	if (!cJSON_IsArray(v))
+		return walk_fail(w, w->nodes[i].line,
+				 "\"fingerprint\" must be an array");
+	for (const cJSON *e = v->child; e && !rc;
+	     ki += w->nodes[ki].size, e = e->next, n++) {
+		if (!cJSON_IsString(e) || !*e->valuestring ||
+		    strchr(e->valuestring, ','))
+			rc = walk_fail(w, w->nodes[ki].line,
+				       "\"fingerprint\"[%zu] must be a key "
+				       "(a string)",
+				       n);
+		else
+			rc = cstat__buf_printf(&list, "%s%s", n ? "," : "",
+					       e->valuestring);
+	}
+	if (!rc)
+		rc = walk_at(w, w->nodes[i].line, &o);
+	if (!rc)
+		rc = set_fingerprint(w->c, list.data ? list.data : "", &o);
+	cstat__buf_release(&list);
+	return rc;
+}
+
 static const struct {
 	const char *key;
 	int (*apply)(struct walk *w, const cJSON *v, size_t i);
 } top_keys[] = {
-	{"version", walk_version},	 {"alpha", walk_number},
-	{"confidence", walk_number},	 {"correction", walk_correction},
-	{"threshold", walk_threshold},	 {"threshold_on", walk_threshold_on},
-	{"classes", walk_classes},	 {"units", walk_units},
-	{"benchmarks", walk_benchmarks}, {"ignore", walk_ignore},
+	{"version", walk_version},	   {"alpha", walk_number},
+	{"confidence", walk_number},	   {"correction", walk_correction},
+	{"threshold", walk_threshold},	   {"threshold_on", walk_threshold_on},
+	{"classes", walk_classes},	   {"units", walk_units},
+	{"benchmarks", walk_benchmarks},   {"ignore", walk_ignore},
+	{"fingerprint", walk_fingerprint},
 };
 
 /* Applies the top-level object (node 0) in document order. */

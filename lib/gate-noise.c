@@ -126,9 +126,23 @@ spread_of(const double *x, size_t n, double *scratch, struct cstat__noise *e)
 	e->spread = sqrt(ss / (double)(kept - 1));
 }
 
-/* "k:v k:v" for table i's key, as the gate spells a check's config. */
-static char *
-table_config(const cstat_tables *t, size_t i)
+/* Whether name is one of the comma-separated list. */
+static bool
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && memcmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+char *
+cstat__gate_table_config(const cstat_tables *t, size_t i, const char *skip)
 {
 	struct cstat__buf b = {0};
 	const char *name, *value;
@@ -136,10 +150,12 @@ table_config(const cstat_tables *t, size_t i)
 	char *s;
 
 	for (size_t k = 0; cstat_table_key(t, i, k, &name, &value) == 0; k++) {
+		if (listed(skip, name))
+			continue;
 		/* Shown trimmed; the tables keep what was read. */
 		const char *v = cstat__trim(value, &vlen);
 
-		if ((k && cstat__buf_addc(&b, ' ')) ||
+		if ((b.len && cstat__buf_addc(&b, ' ')) ||
 		    cstat__buf_printf(&b, "%s:%.*s", name, (int)vlen, v)) {
 			cstat__buf_release(&b);
 			return NULL;
@@ -244,7 +260,8 @@ build(cstat_gate_config *c, const cstat_tables *history)
 				k++;
 			}
 			struct cstat__noise *e = &c->noise[c->nnoise++];
-			e->config = table_config(history, i);
+			e->config = cstat__gate_table_config(
+				history, i, cstat_gate_config_fingerprint(c));
 			rc = e->config ? series_noise(&h, i, r, since, x,
 						      scratch, e)
 				       : CSTAT_ENOMEM;
@@ -279,13 +296,14 @@ cstat_gate_config_set_history(cstat_gate_config *c, const cstat_tables *history,
 }
 
 const struct cstat__noise *
-cstat__gate_noise_find(const cstat_gate_config *c, const struct cstat_check *k)
+cstat__gate_noise_find(const cstat_gate_config *c, const char *config,
+		       const struct cstat_check *k)
 {
 	size_t lo = 0, hi = c->nnoise;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = cmp_key(k->config, k->unit, k->name, &c->noise[mid]);
+		int r = cmp_key(config, k->unit, k->name, &c->noise[mid]);
 
 		if (r == 0)
 			return &c->noise[mid];
@@ -306,14 +324,14 @@ cstat__gate_noise_quantile(const cstat_gate_config *c, size_t runs, size_t m)
 }
 
 void
-cstat__gate_noise_apply(const cstat_gate_config *c, struct cstat_check *k,
-			size_t m)
+cstat__gate_noise_apply(const cstat_gate_config *c, const char *config,
+			struct cstat_check *k, size_t m)
 {
 	const struct cstat__noise *e;
 
 	k->noise = k->noise_spread = NAN;
 	k->noise_runs = 0;
-	if (!c->noise_from || !(e = cstat__gate_noise_find(c, k)))
+	if (!c->noise_from || !(e = cstat__gate_noise_find(c, config, k)))
 		return;
 	k->noise_runs = e->runs;
 	if (k->exact || e->exact || isnan(e->spread))

@@ -12,7 +12,6 @@
  * of those differences that the U distribution gives, divided by the
  * baseline median.  Everything is deterministic: no resampling.
  */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -905,6 +904,8 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 
 	if (rc)
 		return rc;
+	g->match_config =
+		calloc(cstat_tables_count(t) + 1, sizeof(*g->match_config));
 	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
 		const char *unit = cstat_table_unit(t, i);
 		int cls = cstat_unit_class_of(unit);
@@ -912,8 +913,14 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 		const char *from = direction(g->c, units, unit, cls, &higher);
 		const char *config = table_config(g, i);
 		size_t ncols = cstat_table_cols(t, i);
+		char *match = cstat__gate_table_config(
+			t, i, cstat_gate_config_fingerprint(g->c));
 
-		if (!config) {
+		if (match && g->match_config)
+			g->match_config[i] = cstat__arena_strndup(
+				&g->strs, match, strlen(match));
+		free(match);
+		if (!config || !g->match_config || !g->match_config[i]) {
 			rc = CSTAT_ENOMEM;
 			break;
 		}
@@ -985,7 +992,9 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 		rc = correct(g);
 	size_t m = g->family;
 	for (size_t i = 0; i < g->n && !rc; i++) {
-		cstat__gate_noise_apply(g->c, &g->checks[i], m);
+		cstat__gate_noise_apply(g->c,
+					g->match_config[g->checks[i].table],
+					&g->checks[i], m);
 		rc = decide(g, &g->checks[i], m);
 		if (!rc)
 			g->tally[g->checks[i].verdict]++;
@@ -1044,6 +1053,7 @@ cstat_gate_free(cstat_gate *g)
 	free(g->checks);
 	free(g->detectable);
 	free(g->ignored);
+	free(g->match_config);
 	cstat__arena_release(&g->strs);
 	free(g);
 }
@@ -1098,7 +1108,8 @@ cstat_gate_status(const cstat_gate *g, bool strict)
 static bool
 name_matches(const char *pattern, const char *name)
 {
-	return strcmp(pattern, name) == 0 || fnmatch(pattern, name, 0) == 0;
+	return strcmp(pattern, name) == 0 ||
+	       cstat__gate_glob_matches(pattern, name);
 }
 
 /*
@@ -1106,10 +1117,12 @@ name_matches(const char *pattern, const char *name)
  * bound, and the threshold that applied; or why there is none.
  */
 static int
-explain_noise(const cstat_gate_config *c, const struct cstat_check *k, size_t m,
+explain_noise(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	      FILE *out)
 {
-	const struct cstat__noise *e = cstat__gate_noise_find(c, k);
+	const cstat_gate_config *c = g->c;
+	const struct cstat__noise *e =
+		cstat__gate_noise_find(c, g->match_config[k->table], k);
 	char lv[40];
 
 	if (!e)
@@ -1175,7 +1188,7 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	if (io ||
 	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
 		return CSTAT_EIO;
-	if (c->noise_from && explain_noise(c, k, m, out))
+	if (c->noise_from && explain_noise(g, k, m, out))
 		return CSTAT_EIO;
 	if (k->n_base && k->n_new) {
 		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));
@@ -1241,6 +1254,222 @@ cstat_gate_explain(const cstat_gate *g, const char *pattern, FILE *out)
 			    ig->name, ig->unit, ig->pattern, ig->source) < 0)
 			return CSTAT_EIO;
 		count++;
+	}
+	return count;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Globs that match nothing, and the names closest to them. */
+
+/* The length of name without a "-N" GOMAXPROCS suffix. */
+static size_t
+base_len(const char *name)
+{
+	size_t n = strlen(name), k = n;
+
+	while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+		k--;
+	return k < n && k >= 2 && name[k - 1] == '-' ? k - 1 : n;
+}
+
+/*
+ * One unit of a glob at p: its length in bytes, and whether it matches any
+ * one character ('?', a bracket expression) or any run ('*').
+ */
+static size_t
+glob_unit(const char *p, bool *any, bool *star)
+{
+	*any = *star = false;
+	if (*p == '*') {
+		*star = true;
+		return 1;
+	}
+	if (*p == '?') {
+		*any = true;
+		return 1;
+	}
+	if (*p == '[') {
+		const char *q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']')
+			q++;
+		q = strchr(q, ']');
+		if (q) {
+			*any = true;
+			return (size_t)(q - p) + 1;
+		}
+	}
+	if (*p == '\\' && p[1])
+		return 2;
+	return 1;
+}
+
+/*
+ * The fewest single-character edits (insert, delete, substitute) of the
+ * n bytes at s that make them match the glob pattern: Levenshtein's
+ * distance with '*' matching any run and '?' any character for free.
+ * row has n + 1 entries of scratch.
+ */
+static size_t
+glob_distance(const char *pattern, const char *s, size_t n, size_t *row)
+{
+	for (size_t j = 0; j <= n; j++)
+		row[j] = j; /* the empty glob: delete all */
+	for (const char *p = pattern; *p;) {
+		bool any, star;
+		size_t len = glob_unit(p, &any, &star);
+		char c = len == 2 ? p[1] : p[0];
+		size_t diag = row[0];
+		/* A '*' may match nothing, else the unit is inserted. */
+		row[0] += star ? 0 : 1;
+		for (size_t j = 1; j <= n; j++) {
+			size_t up = row[j], best;
+			if (star) {
+				best = up < row[j - 1] ? up : row[j - 1];
+			} else {
+				best = diag + (any || s[j - 1] == c ? 0 : 1);
+				if (up + 1 < best)
+					best = up + 1;
+				if (row[j - 1] + 1 < best)
+					best = row[j - 1] + 1;
+			}
+			diag = up;
+			row[j] = best;
+		}
+		p += len;
+	}
+	return row[n];
+}
+
+/* A candidate name: the row label and its length without "-N". */
+struct near {
+	const char *name;
+	size_t len, dist;
+};
+
+/* Adds every distinct row label of g's tables (without "-N") to *v. */
+static int
+collect_names(const cstat_gate *g, struct near **v, size_t *n)
+{
+	size_t cap = 0;
+
+	*v = NULL;
+	*n = 0;
+	for (size_t i = 0; i < cstat_tables_count(g->t); i++) {
+		for (size_t r = 0; r < cstat_table_rows(g->t, i); r++) {
+			const char *name = cstat_table_row_label(g->t, i, r);
+			size_t len = name ? base_len(name) : 0, k;
+			for (k = 0; k < *n; k++)
+				if ((*v)[k].len == len &&
+				    memcmp((*v)[k].name, name, len) == 0)
+					break;
+			if (!name || k < *n)
+				continue;
+			if (cstat__grow((void **)v, &cap, *n + 1, sizeof(**v)))
+				return CSTAT_ENOMEM;
+			(*v)[(*n)++] = (struct near){name, len, 0};
+		}
+	}
+	return 0;
+}
+
+/* Whether some row label of g's tables matches pattern. */
+static bool
+any_name_matches(const cstat_gate *g, const char *pattern)
+{
+	for (size_t i = 0; i < cstat_tables_count(g->t); i++)
+		for (size_t r = 0; r < cstat_table_rows(g->t, i); r++) {
+			const char *name = cstat_table_row_label(g->t, i, r);
+			if (name && cstat__gate_glob_matches(pattern, name))
+				return true;
+		}
+	return false;
+}
+
+int
+cstat_gate_closest(const cstat_gate *g, const char *pattern, size_t max,
+		   char *buf, size_t size)
+{
+	struct cstat__buf out = {0};
+	struct near *v;
+	size_t n, longest = 0, *row = NULL;
+	int rc;
+
+	if (!g || !pattern)
+		return CSTAT_EINVAL;
+	rc = collect_names(g, &v, &n);
+	for (size_t i = 0; i < n; i++)
+		longest = v[i].len > longest ? v[i].len : longest;
+	if (!rc && !(row = malloc((longest + 1) * sizeof(*row))))
+		rc = CSTAT_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++)
+		v[i].dist = glob_distance(pattern, v[i].name, v[i].len, row);
+	/* A name is close when a third of the glob's characters (at least
+	 * 2) would be edits; without one, the closest are named all the same.
+	 */
+	size_t literal = 0;
+	for (const char *p = pattern; *p; p++)
+		literal += *p != '*';
+	size_t close = literal / 3 > 2 ? literal / 3 : 2;
+	/* The max closest, by a selection sort that keeps ties in order. */
+	size_t shown = 0;
+	for (size_t i = 0; i < n && !rc && shown < max; i++) {
+		size_t best = i;
+		for (size_t j = i + 1; j < n; j++)
+			if (v[j].dist < v[best].dist)
+				best = j;
+		if (i > 0 && v[best].dist > close && v[best].dist > v[0].dist)
+			break;
+		struct near t = v[best];
+		memmove(v + i + 1, v + i, (best - i) * sizeof(*v));
+		v[i] = t;
+		rc = cstat__buf_printf(&out, "%s%.*s", shown ? ", " : "",
+				       (int)t.len, t.name);
+		shown++;
+	}
+	if (!rc && buf && size)
+		snprintf(buf, size, "%s", out.data ? out.data : "");
+	cstat__buf_release(&out);
+	free(row);
+	free(v);
+	return rc ? rc : (int)shown;
+}
+
+/* How many closest names a warning about a glob gives. */
+#define CLOSEST_SHOWN 3
+
+int
+cstat_gate_check_rules(const cstat_gate *g,
+		       void (*warn)(void *ctx, const struct cstat_diag *d),
+		       void *ctx)
+{
+	int count = 0;
+
+	if (!g)
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < g->c->nrules; i++) {
+		const struct cstat__rule *r = &g->c->rules[i];
+		char closest[256];
+		struct cstat_diag d;
+		if (!r->bench || any_name_matches(g, r->bench))
+			continue;
+		count++;
+		if (!warn)
+			continue;
+		int n = cstat_gate_closest(g, r->bench, CLOSEST_SHOWN, closest,
+					   sizeof(closest));
+		if (n < 0)
+			return n;
+		bool flag = strcmp(r->source, "flag") == 0;
+		cstat__diag_set(&d, NULL, 0, 0,
+				"threshold rule \"%s\"%s%s%s matches no "
+				"benchmark%s%s",
+				r->text, flag ? "" : " (",
+				flag ? "" : r->source, flag ? "" : ")",
+				n > 0 ? "; closest: " : "",
+				n > 0 ? closest : "");
+		warn(ctx, &d);
 	}
 	return count;
 }

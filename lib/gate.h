@@ -75,6 +75,9 @@ struct cstat_gate_config {
 	char *noise_from;
 	size_t noise_nruns; /* runs in the history */
 	double noise_alpha; /* family-wise level of the noise bound */
+	/* The machine-fingerprint keys, comma-separated (the "fingerprint"
+	 * setting); CSTAT_DEFAULT_FINGERPRINT until set. */
+	char *fingerprint;
 };
 
 /* Fewest runs a spread is estimated from, and the most recent ones used. */
@@ -90,12 +93,23 @@ void cstat__gate_noise_release(cstat_gate_config *c);
  * and the runs found when there is no history, the unit is exact, or the
  * series has fewer than CSTAT__NOISE_MIN_RUNS usable runs.
  */
-void cstat__gate_noise_apply(const cstat_gate_config *c, struct cstat_check *k,
-			     size_t m);
+void cstat__gate_noise_apply(const cstat_gate_config *c, const char *config,
+			     struct cstat_check *k, size_t m);
 
-/* The history series of k, or NULL. */
+/*
+ * The history series of k, or NULL: matched by config, k's table's key
+ * without the fingerprint keys (cstat__gate_table_config()), so that a
+ * comparison across machines finds the history of either.
+ */
 const struct cstat__noise *cstat__gate_noise_find(const cstat_gate_config *c,
+						  const char *config,
 						  const struct cstat_check *k);
+
+/* "k:v k:v" for table i's key, as the gate spells a check's config,
+ * without the keys in the comma-separated list skip (NULL: none);
+ * malloc'd, or NULL when out of memory. */
+char *cstat__gate_table_config(const cstat_tables *t, size_t i,
+			       const char *skip);
 
 /* The one-sided quantile the noise bound uses: runs - 1 degrees of freedom
  * at c->noise_alpha / m. */
@@ -116,6 +130,12 @@ int cstat__parse_pct(const char *s, double *out);
  */
 long cstat__gate_rule_for(const cstat_gate_config *c, const char *name,
 			  const char *unit, int cls);
+
+/*
+ * Whether the benchmark glob pattern matches name, or name without its
+ * "-N" GOMAXPROCS suffix ("Encode/j*" matches "Encode/json-8").
+ */
+bool cstat__gate_glob_matches(const char *pattern, const char *name);
 
 /* The first ignore pattern that matches name, or NULL. */
 const struct cstat__ignore *cstat__gate_ignored_by(const cstat_gate_config *c,
@@ -176,6 +196,9 @@ struct cstat_gate {
 	struct cstat__ignored *ignored;
 	size_t nignored;
 	struct cstat__arena strs; /* config labels and reasons */
+	/* By table: its key without the fingerprint keys (the history's
+	 * series are matched by it), in strs. */
+	const char **match_config;
 };
 
 /* The reports (gate-render.c). */

@@ -39,6 +39,7 @@ cstat__proj_release(struct cstat__proj *p)
 	free(p->parts);
 	free(p->config_map);
 	free(p->excluded);
+	free(p->masked);
 	for (size_t i = 0; i < p->nname_excl; i++)
 		free(p->name_excl[i]);
 	free(p->name_excl);
@@ -208,6 +209,22 @@ cstat__proj_exclude_config(struct cstat__proj *p, const char *key)
 }
 
 int
+cstat__proj_mask_config(struct cstat__proj *p, const char *key)
+{
+	uint32_t sid;
+	int rc = cstat__strtab_intern(p->strs, key, strlen(key), &sid);
+
+	if (rc)
+		return rc;
+	if (cstat__grow((void **)&p->masked, &p->masked_cap, p->nmasked + 1,
+			sizeof(*p->masked)))
+		return CSTAT_ENOMEM;
+	p->masked[p->nmasked++] = sid;
+	p->cache_valid = false;
+	return 0;
+}
+
+int
 cstat__proj_exclude_name(struct cstat__proj *p, const char *key)
 {
 	if (strcmp(key, ".name") == 0) {
@@ -308,6 +325,11 @@ fill_config(struct cstat__proj *p, const struct cstat_result *res)
 					  &vid);
 		if (rc)
 			return rc;
+		/* A masked key keeps its place among the members (the header
+		 * order) but splits nothing. */
+		for (size_t k = 0; k < p->nmasked && vid; k++)
+			if (p->masked[k] == sid)
+				vid = 0;
 		p->row[f] = vid;
 	}
 	if (cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields,

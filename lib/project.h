@@ -65,6 +65,10 @@ struct cstat__proj {
 	/* .config: by string id of a config key, field index + 1; 0 unseen. */
 	uint32_t *config_map;
 	size_t config_map_cap;
+	/* Config keys whose .config members always project to 0 (none), so
+	 * that they split nothing (cstat_builder_watch()). */
+	uint32_t *masked;
+	size_t nmasked, masked_cap;
 	/* Config keys named by some projection, excluded from .config. */
 	uint32_t *excluded;
 	size_t nexcluded, excluded_cap;
@@ -113,6 +117,8 @@ int cstat__proj_add_config(struct cstat__proj *p);
 int cstat__proj_add_unit(struct cstat__proj *p);
 /* Excludes a configuration key from .config (named elsewhere). */
 int cstat__proj_exclude_config(struct cstat__proj *p, const char *key);
+/* Keeps config key's .config member but projects it to 0 (none). */
+int cstat__proj_mask_config(struct cstat__proj *p, const char *key);
 /* Removes a name key ("/key" or ".name") from .fullname values. */
 int cstat__proj_exclude_name(struct cstat__proj *p, const char *key);
 

@@ -147,12 +147,52 @@ def test_fingerprint(d):
     with open(os.path.join(d, "arm.txt"), "w") as f:
         f.write(text.replace("goarch: amd64", "goarch: arm64"))
     rc, out, err = cb(["compare", "main", "arm.txt"], d)
-    expect(rc == 0 and 'goarch "amd64" vs "arm64"' in err and
-           "warning" in err, "warning: %r" % err)
+    expect(rc == 0 and err.count("warning") == 1 and
+           'goarch: "amd64" (main) vs "arm64" (arm.txt)' in err,
+           "warning: %r" % err)
     rc, out, err = cb(["compare", "main", "-strict", "arm.txt"], d)
-    expect(rc == 2 and out == "" and "error" in err, "-strict: %d" % rc)
+    expect(rc == 2 and out == "" and "error with -strict" in err,
+           "-strict: %d" % rc)
     rc, out, err = cb(["compare", "main", "new.txt"], d)
-    expect("another machine" not in err, "same machine warned")
+    expect("machines" not in err, "same machine warned")
+    # compare is cstat -ignore'ing what differs.
+    want = run(CSTAT, ["-ignore", "goarch", "main=old.txt", "arm.txt"], d)
+    rc, out, err = cb(["compare", "main", "arm.txt"], d)
+    expect(out == want[1],
+           "compare across machines:\n%s\nwant:\n%s" % (out, want[1]))
+    # -fingerprint '': cstat's own matching, two tables, no warning.
+    rc, out, err = cb(["compare", "main", "-fingerprint", "", "arm.txt"], d)
+    expect(rc == 0 and out == run(CSTAT, ["main=old.txt", "arm.txt"], d)[1]
+           and err == "", "-fingerprint '': %r" % err)
+    rc, out, err = cb(["compare", "main", "-fingerprint", ".file",
+                       "arm.txt"], d)
+    expect(rc == 2 and out == "" and "-fingerprint" in err, "bad keys")
+    # gate: the example, a baseline and a run on another CPU.
+    expect(cb(["save", "cr", "cr-base.txt"], d)[0] == 0, "save cr")
+    text = open(os.path.join(d, "cr-base.txt")).read()
+    with open(os.path.join(d, "amd.txt"), "w") as f:
+        f.write(text.replace("cpu: Example CPU @ 3.00GHz", "cpu: AMD EPYC"))
+    rc, out, err = cb(["gate", "cr", "amd.txt"], d)
+    want = ('cregress: warning: compared across machines: cpu: '
+            '"Example CPU @ 3.00GHz" (cr) vs "AMD EPYC" (amd.txt); '
+            '-strict makes this an error\n')
+    expect(rc == 0 and "0 regressions" in out and err == want,
+           "gate across machines: %d %r" % (rc, err))
+    rc, out, err = cb(["gate", "cr", "-strict", "amd.txt"], d)
+    expect(rc == 2 and out == "" and "error with -strict" in err,
+           "gate -strict: %d %r" % (rc, err))
+    rc, out, err = cb(["gate", "cr", "-fingerprint", "goos", "amd.txt"], d)
+    expect(rc == 2 and "nothing to compare" in err, "gate -fingerprint")
+    # The history's run-to-run noise applies across machines too: runs of
+    # both CPUs in history cr make one series per benchmark.
+    for i, f in enumerate((1, 1.02, .98, 1.01, .99, 1.03)):
+        src = "cr-base.txt" if i % 2 else "amd.txt"
+        scaled(os.path.join(d, src), os.path.join(d, "r.txt"), f)
+        expect(cb(["record", "cr", "r.txt"], d)[0] == 0, "record")
+    rc, out, err = cb(["gate", "cr", "-format", "json", "amd.txt"], d)
+    runs = {c["noise_runs"] for c in json.loads(out)["comparisons"]
+            if c["unit"] == "sec/op"}
+    expect(rc == 0 and runs == {6}, "noise across machines: %r" % runs)
 
 
 def test_list_rm(d):

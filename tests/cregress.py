@@ -604,6 +604,192 @@ def test_history():
         expect("noise" not in run([BASE, NEW])[1], "noise without history")
 
 
+def machine_copy(src, d, name, cpu, goarch=None):
+    """src with another cpu line (and goarch): the same results as if
+    measured on another runner."""
+    out = []
+    for line in open(os.path.join(DATA, src)):
+        if line.startswith("cpu:"):
+            line = "cpu: %s   \n" % cpu  # Go pads the line with spaces
+        if goarch and line.startswith("goarch:"):
+            line = "goarch: %s\n" % goarch
+        out.append(line)
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("".join(out))
+    return path
+
+
+def verdicts(out):
+    return {(c["name"], c["unit"]): c["verdict"]
+            for c in json.loads(out)["comparisons"]}
+
+
+def test_runners_mixed():
+    # One file with two machines' results (goos linux and darwin, as a CI
+    # matrix merged into one file): goos has two values within one input,
+    # so it keeps splitting tables (merging it would pool both machines'
+    # values in one cell); a key that differs only between the inputs
+    # (cpu) is still matched across.
+    with tempfile.TemporaryDirectory() as d:
+        def two_machines(name, cpu, slow):
+            path = os.path.join(d, name)
+            with open(path, "w") as f:
+                for goos, base in (("linux", 1000), ("darwin", 5000)):
+                    f.write("goos: %s\ngoarch: amd64\npkg: example.com/a\n"
+                            "cpu: %s\n" % (goos, cpu))
+                    for r in range(10):
+                        f.write("BenchmarkEncode-8 1 %d ns/op\n" %
+                                ((base + r) * slow))
+            return path
+        a = two_machines("a.txt", "Intel X", 1)
+        b = two_machines("b.txt", "AMD Y", 1)
+        rc, out, err = run(["-format", "json", "a.txt", "b.txt"], cwd=d)
+        comps = json.loads(out)["comparisons"]
+        expect(rc == 0 and len(comps) == 2, "two tables: %d %r" % (rc, out))
+        confs = sorted(c["config"] for c in comps)
+        expect(confs[0].startswith("goos:darwin") and
+               confs[1].startswith("goos:linux"), "by goos: %r" % confs)
+        expect(all(c["verdict"] == "unchanged" for c in comps),
+               "not pooled: %r" % [c["verdict"] for c in comps])
+        expect(err.count("\n") == 1 and 'cpu: "Intel X" (a.txt) vs "AMD Y"'
+               in err and "goos" not in err, "warning names cpu: %r" % err)
+        # Through standard input the file cannot be read twice: an error
+        # that says what to do, never pooled values.
+        with open(a, "rb") as f:
+            rc, out, err = run(["-", "b.txt"], stdin=f.read(), cwd=d)
+        expect(rc == 2 and "goos differs within one input" in err and
+               "-fingerprint" in err, "stdin: %d %r" % (rc, err))
+
+
+def test_runners():
+    # The issue's examples: a file and a copy with another cpu line, and
+    # BASE and NEW from two runners, compare as from one machine, with one
+    # warning that names what differs.
+    with tempfile.TemporaryDirectory() as d:
+        other = machine_copy(BASE, d, "other.txt", "AMD EPYC 7763")
+        rc, out, err = run([BASE, other])
+        expect(rc == 0 and "0 regressions" in out, "copy: %d %s" % (rc, out))
+        want = ('cregress: warning: compared across machines: cpu: '
+                '"Example CPU @ 3.00GHz" (base.txt) vs "AMD EPYC 7763" '
+                '(%s); -strict makes this an error\n' % other)
+        expect(err == want, "warning %r, want %r" % (err, want))
+        new = machine_copy(NEW, d, "new.txt", "AMD EPYC 7763")
+        rc, out, err = run(["-format", "json", BASE, new])
+        expect(rc == 1 and verdicts(out) == verdicts(report("json")[1]),
+               "across runners: not the same verdicts as on one machine")
+        expect(err.count("\n") == 1 and "compared across machines" in err,
+               "one warning: %r" % err)
+        # A key that does not differ stays in the table's configuration.
+        conf = json.loads(out)["comparisons"][0]["config"]
+        expect(conf == "goos:linux goarch:amd64 pkg:example.com/codec",
+               "config %r" % conf)
+        # -strict: an error, exit 2, no report.
+        rc, out, err = run(["-strict", BASE, new])
+        expect(rc == 2 and out == "" and
+               "compared across machines" in err and "-strict" in err,
+               "-strict: %d %r" % (rc, err))
+        # Several keys: one message names them all.
+        arm = machine_copy(NEW, d, "arm.txt", "Apple M2", goarch="arm64")
+        rc, out, err = run([BASE, arm])
+        expect(rc == 1 and err.count("\n") == 1 and
+               'cpu: "Example CPU @ 3.00GHz" (base.txt) vs "Apple M2"' in err
+               and 'goarch: "amd64" (base.txt) vs "arm64"' in err,
+               "two keys: %r" % err)
+        # The fingerprint keys are a setting: none is benchstat's matching.
+        for flags in (["-fingerprint", ""], ["-fingerprint", "goos,goarch"]):
+            rc, out, err = run(flags + [BASE, new])
+            expect(rc == 2 and "nothing to compare" in err and
+                   "machines" not in err, "%r: %d %r" % (flags, rc, err))
+        rc, out, err = run(["-fingerprint", "cpu", BASE, arm])
+        expect(rc == 2 and "nothing to compare" in err, "goarch splits")
+        # -ignore cpu merges as asked: no word.
+        rc, out, err = run(["-ignore", "cpu", BASE, new])
+        expect(rc == 1 and err == "", "-ignore cpu: %r" % err)
+        rc, out, err = run(["-fingerprint", "cpu,goarch", BASE, arm])
+        expect(rc == 1 and "goarch" in err, "-fingerprint cpu,goarch")
+        # In the config file; the flag overrides it.
+        path = write_config('{"fingerprint": []}\n')
+        try:
+            rc, out, err = run(["-config", path, BASE, new])
+            expect(rc == 2 and "nothing to compare" in err, "config []")
+            rc, out, err = run(["-config", path, "-fingerprint", "cpu",
+                                BASE, new])
+            expect(rc == 1 and "machines" in err, "flag over config")
+        finally:
+            os.unlink(path)
+        path = write_config('{\n  "fingerprint": "cpu"\n}\n')
+        try:
+            rc, out, err = run(["-config", path, BASE, new])
+            expect(rc == 2 and ':2: "fingerprint" must be an array' in err,
+                   "bad fingerprint: %r" % err)
+        finally:
+            os.unlink(path)
+        rc, out, err = run(["-fingerprint", ".file", BASE, new])
+        expect(rc == 2 and "-fingerprint" in err, "bad key: %r" % err)
+        # Another core count: /gomaxprocs in the list matches X-4 to X-8.
+        four = os.path.join(d, "four.txt")
+        with open(new) as f, open(four, "w") as g:
+            g.write(f.read().replace("-8\t", "-4\t"))
+        rc, out, err = run(["-format", "json", BASE, four])
+        expect(set(verdicts(out).values()) == {"inconclusive"},
+               "-4 against -8: %r" % verdicts(out))
+        rc, out, err = run(["-fingerprint", "cpu,/gomaxprocs", "-format",
+                            "json", BASE, four])
+        expect(rc == 1 and '/gomaxprocs: "8" (base.txt) vs "4"' in err and
+               ("Encode/format=json", "sec/op") in verdicts(out),
+               "/gomaxprocs: %d %r" % (rc, err))
+
+
+def threshold_of(out, name, unit="sec/op"):
+    return [c for c in json.loads(out)["comparisons"]
+            if c["name"] == name and c["unit"] == unit][0]["threshold"]
+
+
+def test_glob_suffix():
+    # Globs match a name with or without its -N suffix.
+    for rule in ("bench:Encode/*=50%", "bench:Encode/format=json=50%",
+                 "bench:Encode/format=json-8=50%", "bench:Enc*-8=50%"):
+        rc, out, err = run(["-threshold", rule, "-format", "json",
+                            BASE, NEW])
+        expect(err == "" and
+               threshold_of(out, "Encode/format=json-8") == 0.5,
+               "%s did not apply: %r" % (rule, err))
+    path = write_config('{"benchmarks": [{"match": "Copy/size=64k", '
+                        '"threshold": "90%"}],\n "ignore": ["Hash"]}\n')
+    try:
+        rc, out, err = run(["-config", path, "-format", "json", BASE, NEW])
+        expect(threshold_of(out, "Copy/size=64k-8", "B/s") == 0.9,
+               "config rule without -8")
+        expect(json.loads(out)["summary"]["ignored"] == 1, "ignore Hash")
+    finally:
+        os.unlink(path)
+    rc, out, err = run(["-explain", "Decode/format=json", BASE, NEW])
+    expect(out.startswith("Decode/format=json-8  sec/op"),
+           "-explain without -8:\n" + out)
+
+
+def test_unmatched_globs():
+    rc, out, err = run(["-threshold", "bench:Encdoe/*=5%", BASE, NEW])
+    want = ('cregress: warning: threshold rule "bench:Encdoe/*=5%" matches '
+            'no benchmark; closest: Encode/format=json, '
+            'Encode/format=gob\n')
+    expect(rc == 1 and err == want, "rule: %r, want %r" % (err, want))
+    path = write_config('{\n  "benchmarks": [\n    {"match": "Qeury/*", '
+                        '"threshold": "9%"}\n  ]\n}\n')
+    try:
+        rc, out, err = run(["-config", path, BASE, NEW])
+        expect('threshold rule "bench:Qeury/*=9%%" (%s:3) matches no '
+               'benchmark; closest: Query/sql=a|b' % path in err,
+               "config rule: %r" % err)
+    finally:
+        os.unlink(path)
+    rc, out, err = run(["-explain", "Decode/format=jsno", BASE, NEW])
+    expect(rc == 2 and err == "cregress: -explain: no benchmark matches "
+           "Decode/format=jsno; closest: Decode/format=json, "
+           "Encode/format=json, Decode/format=gob\n", "explain: %r" % err)
+
+
 def main():
     global CREGRESS, CSTAT, DATA
     CREGRESS = os.path.abspath(sys.argv[1])

@@ -494,6 +494,115 @@ test_builder_read_stops_at_unreadable_input(void **state)
 	free(b);
 }
 
+/* Two runs of one benchmark, a file each, with these cpu and goarch lines
+ * (goarch NULL: none). */
+static cstat_builder *
+watched(const char *keys, const char *cpu_a, const char *cpu_b,
+	const char *goarch_b)
+{
+	char a[512], b2[512];
+	const char *names[] = {"a.txt", "b.txt"};
+	const char *texts[] = {a, b2};
+	cstat_reader *r;
+	cstat_builder *b;
+	struct cstat_diag d;
+
+	snprintf(a, sizeof(a),
+		 "goos: linux\ngoarch: amd64\ncpu: %s\n"
+		 "BenchmarkA-8 100 10 ns/op\nBenchmarkA-8 100 11 ns/op\n"
+		 "BenchmarkB-8 100 20 ns/op\nBenchmarkB-8 100 21 ns/op\n",
+		 cpu_a);
+	snprintf(b2, sizeof(b2),
+		 "goos: linux\n%s%s%scpu: %s\n"
+		 "BenchmarkA-8 100 12 ns/op\nBenchmarkA-8 100 13 ns/op\n"
+		 "BenchmarkB-8 100 22 ns/op\nBenchmarkB-8 100 23 ns/op\n",
+		 goarch_b ? "goarch: " : "", goarch_b ? goarch_b : "",
+		 goarch_b ? "\n" : "", cpu_b);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_watch(b, keys), 0);
+	/* Once, before any result. */
+	assert_int_equal(cstat_builder_watch(b, keys), CSTAT_EINVAL);
+	for (size_t i = 0; i < 2; i++) {
+		const struct cstat_result *res;
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(r, texts[i],
+						       strlen(texts[i]),
+						       names[i]),
+				 0);
+		while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+	}
+	cstat_reader_free(r);
+	return b;
+}
+
+/* The configuration of table i as "k:v k:v". */
+static void
+table_config(const cstat_tables *t, size_t i, char *buf, size_t size)
+{
+	const char *name, *value;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; cstat_table_key(t, i, k, &name, &value) == 0; k++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s:%s",
+					k ? " " : "", name, value);
+}
+
+static void
+test_builder_watch_matches_across_keys(void **state)
+{
+	char diff[256], conf[256];
+	cstat_tables *t;
+	struct cstat_stats_opts o = {0.05, 0.95, NULL, 1};
+
+	(void)state;
+	/* Two CPUs: one table, both columns, the differing key named with
+	 * its values trimmed of Go's padding, and left out of the key. */
+	cstat_builder *b = watched("cpu,goos", "Intel X   ", "AMD Y", "amd64");
+	assert_int_equal(cstat_builder_watch_diff(b, diff, sizeof(diff)), 1);
+	assert_string_equal(diff,
+			    "cpu: \"Intel X\" (a.txt) vs \"AMD Y\" (b.txt)");
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 1);
+	assert_int_equal(cstat_table_cols(t, 0), 2);
+	table_config(t, 0, conf, sizeof(conf));
+	assert_string_equal(conf, "goos:linux goarch:amd64");
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+
+	/* One CPU: nothing differs and the key stays where it was. */
+	b = watched("cpu", "Intel X", "Intel X", "amd64");
+	assert_int_equal(cstat_builder_watch_diff(b, diff, sizeof(diff)), 0);
+	assert_string_equal(diff, "");
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	table_config(t, 0, conf, sizeof(conf));
+	assert_string_equal(conf, "goos:linux goarch:amd64 cpu:Intel X");
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+
+	/* Two keys, one missing on one side ("none"); an unwatched key that
+	 * differs still splits tables, as in benchstat. */
+	b = watched("cpu,goarch", "Intel X", "AMD Y", NULL);
+	assert_int_equal(cstat_builder_watch_diff(b, NULL, 0), 2);
+	assert_int_equal(cstat_builder_watch_diff(b, diff, sizeof(diff)), 2);
+	assert_string_equal(diff, "cpu: \"Intel X\" (a.txt) vs \"AMD Y\" "
+				  "(b.txt); goarch: \"amd64\" (a.txt) vs none "
+				  "(b.txt)");
+	cstat_builder_free(b);
+	b = watched("goarch", "Intel X", "AMD Y", "amd64");
+	assert_int_equal(cstat_builder_watch_diff(b, diff, sizeof(diff)), 0);
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 2);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+	assert_int_equal(cstat_builder_watch(NULL, "cpu"), CSTAT_EINVAL);
+	assert_int_equal(cstat_builder_watch_diff(NULL, NULL, 0), CSTAT_EINVAL);
+}
+
 int
 main(void)
 {
@@ -511,6 +620,7 @@ main(void)
 		cmocka_unit_test(
 			test_builder_filters_and_projects_alike_on_threads),
 		cmocka_unit_test(test_builder_new_reports_bad_queries),
+		cmocka_unit_test(test_builder_watch_matches_across_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

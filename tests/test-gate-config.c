@@ -1085,6 +1085,71 @@ test_gate_config_load_mem_needs_no_nul(void **state)
 	cstat_gate_config_free(c);
 }
 
+/* The fingerprint keys: the default list (the keys the readers give that
+ * describe the machine, docs/cregress.md), set by a flag or the file. */
+static void
+test_gate_config_fingerprint(void **state)
+{
+	cstat_gate_config *c = new_config();
+	struct cstat_diag d;
+
+	(void)state;
+	assert_string_equal(cstat_gate_config_fingerprint(c),
+			    "cpu,goos,goarch,os,arch,host_name,num_cpus,"
+			    "cpu_scaling_enabled");
+	set_ok(c, "fingerprint", "cpu,/gomaxprocs");
+	assert_string_equal(cstat_gate_config_fingerprint(c),
+			    "cpu,/gomaxprocs");
+	set_ok(c, "fingerprint", "");
+	assert_string_equal(cstat_gate_config_fingerprint(c), "");
+	assert_int_equal(
+		load(c, "{\"fingerprint\": [\"cpu\", \"host_name\"]}", &d), 0);
+	assert_string_equal(cstat_gate_config_fingerprint(c), "cpu,host_name");
+	assert_int_equal(load(c, "{\"fingerprint\": []}", &d), 0);
+	assert_string_equal(cstat_gate_config_fingerprint(c), "");
+	assert_null(cstat_gate_config_fingerprint(NULL));
+	cstat_gate_config_free(c);
+	static const char msg[] =
+		"\": want configuration keys separated by ',' (such as "
+		"cpu,goos), or \"\" for none";
+	char want[200];
+	static const char *const bad[] = {".file", ",cpu", "cpu,,goos", "a b",
+					  "cpu:x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		snprintf(want, sizeof(want), "fingerprint \"%s%s", bad[i], msg);
+		set_bad("fingerprint", bad[i], want);
+	}
+	load_bad("{\n\"fingerprint\": \"cpu\"}", CSTAT_EINVAL, 2, 0,
+		 "\"fingerprint\" must be an array");
+	load_bad("{\"fingerprint\": [\n\"cpu\", 1]}", CSTAT_EINVAL, 2, 0,
+		 "\"fingerprint\"[1] must be a key (a string)");
+}
+
+/* Globs match with or without go test's -N suffix, and only that. */
+static void
+test_gate_glob_matches_without_suffix(void **state)
+{
+	(void)state;
+	assert_true(cstat__gate_glob_matches("Encode/*", "Encode/json-8"));
+	assert_true(cstat__gate_glob_matches("Encode/json", "Encode/json-8"));
+	assert_true(cstat__gate_glob_matches("Encode/json-8", "Encode/json-8"));
+	assert_true(cstat__gate_glob_matches("*-8", "Encode/json-8"));
+	assert_false(
+		cstat__gate_glob_matches("Encode/json-4", "Encode/json-8"));
+	assert_false(cstat__gate_glob_matches("Encode/js", "Encode/json-8"));
+	/* Not a suffix: the whole name, a '-' alone, no digits. */
+	assert_false(cstat__gate_glob_matches("", "-8"));
+	assert_false(cstat__gate_glob_matches("A", "A-"));
+	assert_false(cstat__gate_glob_matches("A-", "A-x8"));
+	/* Long names take the allocating path. */
+	char name[600], pat[600];
+	memset(name, 'x', 500);
+	memcpy(name + 500, "-16", 4);
+	memcpy(pat, name, 500);
+	pat[500] = '\0';
+	assert_true(cstat__gate_glob_matches(pat, name));
+}
+
 int
 main(void)
 {
@@ -1115,6 +1180,8 @@ main(void)
 		cmocka_unit_test(test_gate_config_load_bad_values),
 		cmocka_unit_test(test_gate_config_load_reads_a_file),
 		cmocka_unit_test(test_gate_config_load_mem_needs_no_nul),
+		cmocka_unit_test(test_gate_config_fingerprint),
+		cmocka_unit_test(test_gate_glob_matches_without_suffix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -492,6 +492,74 @@ test_rules_and_ignore(void **state)
 	done(&run, &a, &b);
 }
 
+/* Collects the messages cstat_gate_check_rules() gives. */
+static void
+collect(void *ctx, const struct cstat_diag *d)
+{
+	char *buf = ctx;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, 1024 - len, "%s\n", d->message);
+}
+
+/*
+ * Globs match names with or without the -N suffix; a rule that matches no
+ * benchmark is named with the closest names, by the edits that make a
+ * name match the glob (worked by hand below).
+ */
+static void
+test_globs_and_closest(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {11};
+	struct run run;
+	char msgs[1024] = "", near[256];
+
+	(void)state;
+	static const char *const names[] = {"Encode/json-8", "Encode/gob-8",
+					    "Decode-8", "Size-100"};
+	for (size_t i = 0; i < 4; i++) {
+		gen(&a, &r, names[i], 12, 100, 1, 0.002, "ns/op");
+		gen(&b, &r, names[i], 12, 100, 1.07, 0.002, "ns/op");
+	}
+	static const char *const kv[] = {"threshold", "bench:Encode/*=10%",
+					 "threshold", "bench:Decode-8=20%",
+					 "threshold", "bench:Encdoe/*=30%",
+					 "ignore",    "Size",
+					 NULL};
+	judge(&run, &a, &b, kv, false);
+	assert_string_equal(find(run.g, "Encode/json-8", "sec/op")->rule,
+			    "bench:Encode/*=10%");
+	assert_string_equal(find(run.g, "Decode-8", "sec/op")->rule,
+			    "bench:Decode-8=20%");
+	/* "Size-100" without its suffix is "Size". */
+	assert_int_equal(cstat_gate_ignored(run.g), 1);
+	assert_int_equal(cstat_gate_check_rules(run.g, NULL, NULL), 1);
+	assert_int_equal(cstat_gate_check_rules(run.g, collect, msgs), 1);
+	/* "Encdoe/" is 2 substitutions from "Encode/"; "Decode" needs at
+	 * least 3 edits and Encdoe/'s 7 characters allow 2. */
+	assert_string_equal(msgs, "threshold rule \"bench:Encdoe/*=30%\" "
+				  "matches no benchmark; closest: "
+				  "Encode/json, Encode/gob\n");
+	/* Ties keep table order; without a close name, the closest. */
+	assert_int_equal(
+		cstat_gate_closest(run.g, "Decdoe", 3, near, sizeof(near)), 1);
+	assert_string_equal(near, "Decode");
+	assert_int_equal(cstat_gate_closest(run.g, "Qqqqqqqqqqqqqqqq", 2, near,
+					    sizeof(near)),
+			 2);
+	assert_string_equal(near, "Encode/json, Encode/gob");
+	assert_int_equal(cstat_gate_closest(NULL, "x", 1, NULL, 0),
+			 CSTAT_EINVAL);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(cstat_gate_explain(run.g, "Encode/json", f), 1);
+	fclose(f);
+	free(buf);
+	done(&run, &a, &b);
+}
+
 /* Calibration: the detectable change is at least the threshold, and grows
  * with the noise. */
 static void
@@ -1058,6 +1126,7 @@ main(void)
 		cmocka_unit_test(test_corrections),
 		cmocka_unit_test(test_exact_units),
 		cmocka_unit_test(test_rules_and_ignore),
+		cmocka_unit_test(test_globs_and_closest),
 		cmocka_unit_test(test_detectable),
 		cmocka_unit_test(test_log_interval_brute),
 		cmocka_unit_test(test_additive_fallback),

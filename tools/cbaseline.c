@@ -56,9 +56,11 @@ static const char usage_tail[] =
 	"$GITHUB_SHA /\n"
 	"$CI_COMMIT_SHA and $GITHUB_REF_NAME / $CI_COMMIT_REF_NAME.  compare "
 	"and gate\n"
-	"warn when the baseline was recorded on another machine (cpu, goos, "
-	"goarch);\n"
-	"-strict makes that an error.\n"
+	"match benchmarks across machines (-fingerprint KEYS, default "
+	"cpu,goos,goarch,os,\n"
+	"arch,host_name,num_cpus,cpu_scaling_enabled) and warn when they "
+	"differ; -strict\n"
+	"makes that an error.\n"
 	"\n"
 	"The store is -store DIR, else $CSTAT_STORE, else ./.cstat.\n"
 	"\n"
@@ -504,6 +506,29 @@ history_flag(char **argv, int argc, int *i, const char **value)
 }
 
 /*
+ * compare's -fingerprint VALUE (or -fingerprint=VALUE) at argv[*i], as
+ * history_flag() does: cstat has no such flag, cbaseline hands it over.
+ */
+static bool
+fingerprint_flag(char **argv, int argc, int *i, const char **value)
+{
+	const char *a = argv[*i];
+
+	while (*a == '-')
+		a++;
+	if (strncmp(a, "fingerprint", 11) != 0 ||
+	    (a[11] != '\0' && a[11] != '='))
+		return false;
+	if (a[11] == '=')
+		*value = a + 12;
+	else if (*i + 1 < argc)
+		*value = argv[++*i];
+	else
+		return false; /* cstat says the flag is unknown */
+	return true;
+}
+
+/*
  * The history gate hands cregress for its noise-aware thresholds (*out,
  * malloc'd, or NULL for none): by default the store's history of the
  * baseline's name when there is one; with -history, "none" for none, the
@@ -558,9 +583,9 @@ static int
 cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 {
 	bool gate = strcmp(cmd, "gate") == 0, strict = false;
-	const char *history = NULL;
+	const char *history = NULL, *fingerprint = CSTAT_DEFAULT_FINGERPRINT;
 	struct cstat_diag d;
-	cstat_run *base, *cur;
+	cstat_run *base;
 	int i = positional(argc, argv), rc;
 
 	if (argc - i < 2 || !store_valid_name(argv[i])) {
@@ -582,6 +607,8 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 			continue; /* ours alone for compare */
 		if (gate && history_flag(argv, argc, &k, &history))
 			continue;
+		if (!gate && fingerprint_flag(argv, argc, &k, &fingerprint))
+			continue;
 		args[na++] = argv[k];
 	}
 	if (store_check_dirs(s->dir, "baselines") || store_refuse_link(path)) {
@@ -596,25 +623,8 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 		free(path);
 		return 2;
 	}
-	/* The same machine?  The first result of each new file tells;
-	 * the tool below reads them in full (and reports any error). */
-	if (read_run(argv + i, argc - i, true, &cur) == 0) {
-		char diff[1024];
-		if (cstat_run_env_diff(base, cur, diff, sizeof(diff)) > 0) {
-			fprintf(stderr,
-				"%s: %s: baseline %s was recorded on another "
-				"machine: %s\n",
-				PROG, strict ? "error" : "warning", name, diff);
-			if (strict) {
-				cstat_run_free(cur);
-				cstat_run_free(base);
-				free(args);
-				free(path);
-				return 2;
-			}
-		}
-		cstat_run_free(cur);
-	}
+	/* Another machine is for the tool below to say: it matches the
+	 * benchmarks across the fingerprint keys and names what differs. */
 	cstat_run_free(base);
 	char *hpath = NULL;
 	if (gate && gate_history(s, name, history, &hpath)) {
@@ -634,7 +644,8 @@ cmd_compare(struct store *s, const char *cmd, int argc, char **argv)
 	for (; i < argc; i++)
 		args[na++] = argv[i];
 	args[na] = NULL;
-	rc = gate ? cregress_tool_main(na, args) : cstat_tool_main(na, args);
+	rc = gate ? cregress_tool_main(na, args)
+		  : cstat_tool_compare(na, args, fingerprint, strict);
 	/* cstat says 1 for an unreadable input; cbaseline says 2. */
 	if (!gate && rc == 1)
 		rc = 2;
@@ -842,6 +853,9 @@ static const struct cli_flag history_flags[] = {
 	FORMAT_FLAG("the report's format"),
 };
 static const struct cli_flag compare_flags[] = {
+	{"fingerprint", CLI_STRING, NULL, "KEYS",
+	 "the machine keys benchmarks match across (\"\": none)",
+	 CSTAT_DEFAULT_FINGERPRINT},
 	{"strict", CLI_BOOL, NULL, NULL,
 	 "a baseline from another machine is an error", NULL},
 };

@@ -281,3 +281,103 @@ cli_reader_limits(const char *prog, struct cstat_reader *r, size_t *max_input)
 		cstat_reader_set_limits(r, v[0], v[1]);
 	return 0;
 }
+
+/* Whether the projection q names key: a field "key" or "key@order". */
+static bool
+names_key(const char *q, const char *key, size_t len)
+{
+	for (const char *p = q; *p;) {
+		size_t n = strcspn(p, ", \t");
+		size_t k = strcspn(p, "@, \t");
+		if (k == len && strncmp(p, key, len) == 0)
+			return true;
+		p += n;
+		p += strspn(p, ", \t");
+	}
+	return false;
+}
+
+char *
+cli_fingerprint_keys(const char *keys, const char *table, const char *row,
+		     const char *col, const char *ignore)
+{
+	char *out = malloc(strlen(keys) + 1);
+	size_t len = 0;
+
+	if (!out)
+		return NULL;
+	for (const char *p = keys; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n && !names_key(table, p, n) && !names_key(row, p, n) &&
+		    !names_key(col, p, n) && !names_key(ignore, p, n)) {
+			if (len)
+				out[len++] = ',';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n + (p[n] == ',');
+	}
+	out[len] = '\0';
+	return out;
+}
+
+char *
+cli_drop_keys(const char *keys, const char *drop)
+{
+	return cli_fingerprint_keys(keys, drop, "", "", "");
+}
+
+bool
+cli_reads_stdin(const struct cstat_inputs *in)
+{
+	for (size_t i = 0; i < cstat_inputs_count(in); i++)
+		if (strcmp(cstat_inputs_get(in, i)->path, "-") == 0)
+			return true;
+	return false;
+}
+
+char *
+cli_ignore_keys(const char *ignore, const char *keys, bool all)
+{
+	size_t len = strlen(ignore);
+	char *out = malloc(len + strlen(keys) + 2);
+
+	if (!out)
+		return NULL;
+	memcpy(out, ignore, len + 1);
+	for (const char *p = keys; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n && (all || p[0] == '/')) {
+			if (len)
+				out[len++] = ',';
+			memcpy(out + len, p, n);
+			len += n;
+			out[len] = '\0';
+		}
+		p += n + (p[n] == ',');
+	}
+	return out;
+}
+
+int
+cli_machine_warning(const char *prog, const struct cstat_builder *b,
+		    bool strict)
+{
+	char diff[1024];
+	int n = cstat_builder_watch_diff(b, diff, sizeof(diff));
+
+	if (n <= 0)
+		return 0;
+	if (strict) {
+		fprintf(stderr,
+			"%s: compared across machines: %s; an error with "
+			"-strict\n",
+			prog, diff);
+		return 2;
+	}
+	fprintf(stderr,
+		"%s: warning: compared across machines: %s; -strict makes "
+		"this an error\n",
+		prog, diff);
+	return 0;
+}

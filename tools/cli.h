@@ -106,6 +106,45 @@ int cli_flag_arity(const struct cli_flag *flags, size_t n, const char *arg);
  */
 #define CLI_QUERY_FLAG (-1)
 
+/*
+ * The machine-fingerprint keys a comparison matches across: those of the
+ * comma-separated list keys that the -table, -row, -col and -ignore
+ * projections do not name (a key a projection names is wanted as it is;
+ * one -ignore names is merged as asked, without a word).
+ * @return a malloc'd list, or NULL when out of memory.
+ */
+char *cli_fingerprint_keys(const char *keys, const char *table, const char *row,
+			   const char *col, const char *ignore);
+
+/*
+ * The comma-separated list keys without the keys the list drop names.
+ * @return a malloc'd list, or NULL when out of memory.
+ */
+char *cli_drop_keys(const char *keys, const char *drop);
+
+/* Whether one of the inputs is standard input ("-"), which reads once. */
+struct cstat_inputs;
+bool cli_reads_stdin(const struct cstat_inputs *in);
+
+/*
+ * -ignore's keys and the name keys ("/gomaxprocs") among the fingerprint
+ * keys, which leave the projection as -ignore's do (the builder keeps the
+ * configuration keys among them out of the tables' keys itself: see
+ * cstat_builder_watch()); with all, every fingerprint key.
+ * @return a malloc'd list, or NULL when out of memory.
+ */
+char *cli_ignore_keys(const char *ignore, const char *keys, bool all);
+
+/*
+ * Says, once, which watched fingerprint keys of b differ between the
+ * results: "PROG: warning: compared across machines: cpu: ...; -strict
+ * makes this an error", or with strict the same as an error.
+ * @return 0, or 2 when strict and they differ (said).
+ */
+struct cstat_builder;
+int cli_machine_warning(const char *prog, const struct cstat_builder *b,
+			bool strict);
+
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 

@@ -9,9 +9,12 @@
  * benchmark's results into two halves and reports what the gate would say
  * comparing a run with itself.
  *
+ * Benchmarks match across the machine-fingerprint keys (cpu, goos, ...),
+ * with one warning saying what differs.
+ *
  * Exit codes: 0 no regression; 1 a regression (with -strict, also an
- * inconclusive comparison); 2 a usage error, a bad setting or an input that
- * could not be read.
+ * inconclusive comparison); 2 a usage error, a bad setting, an input that
+ * could not be read, or (with -strict) inputs from different machines.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -60,8 +63,8 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "  1  at least one regression (with -strict: or an inconclusive "
 	      "comparison)\n"
 	      "  2  usage error, bad setting or config file, unreadable input, "
-	      "or nothing\n"
-	      "     to compare\n"
+	      "nothing to\n"
+	      "     compare, or (-strict) inputs from different machines\n"
 	      "\n"
 	      "Thresholds: -threshold 5% sets the default; -threshold "
 	      "SELECTOR=PCT adds a\n"
@@ -69,7 +72,17 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "unit:UNIT,\n"
 	      "bench:GLOB, or bench:GLOB joined by ',' with a class or unit.  "
 	      "The most\n"
-	      "specific rule wins; -explain BENCH shows which one applied.\n"
+	      "specific rule wins; -explain BENCH shows which one applied.  "
+	      "A GLOB matches\n"
+	      "names with or without their -N suffix; a rule that matches "
+	      "no benchmark is\n"
+	      "named in a warning with the closest names.\n"
+	      "\n"
+	      "Machines: benchmarks match across the -fingerprint keys "
+	      "(the CPU, OS and\n"
+	      "architecture); when they differ, one warning says how, and "
+	      "-strict makes it\n"
+	      "an error (exit 2).\n"
 	      "\n"
 	      "Noise: -history FILE (a cstat history, one run per line) "
 	      "estimates each\n"
@@ -248,6 +261,7 @@ read_split(cstat_builder *b, cstat_reader *r, const struct cstat_input *in)
 /* ---------------------------------------------------------------------- */
 /* -history: the run-to-run noise of each benchmark. */
 
+/* Prints a warning: about the history, or a rule that matches nothing. */
 static void
 on_history_warning(void *ctx, const struct cstat_diag *d)
 {
@@ -346,6 +360,7 @@ cregress_tool_main(int argc, char **argv)
 	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL, *history = NULL;
 	const char *noise_alpha = NULL, *input_format = "";
+	const char *fingerprint = NULL;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -372,6 +387,10 @@ cregress_tool_main(int argc, char **argv)
 		 "explain the verdicts of benchmarks matching the glob BENCH "
 		 "instead of\n    \tthe report (same exit status)",
 		 NULL},
+		{"fingerprint", CLI_STRING, &fingerprint, "keys",
+		 "compare across these machine keys, with a warning when "
+		 "they differ\n    \t(-strict: an error); \"\" for none",
+		 "\"" CSTAT_DEFAULT_FINGERPRINT "\""},
 		{"filter", CLI_STRING, &filter, "query",
 		 "use only benchmarks matching benchfilter query", "\"*\""},
 		{"format", CLI_STRING, &format,
@@ -424,6 +443,8 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
+	char *ignored = NULL, *hist_ignored = NULL, *fp = NULL;
+	bool reread = false;
 	const char *out_path[CLI_LIST_MAX];
 	int out_fmt[CLI_LIST_MAX];
 	int fmt, first, rc, status = 2;
@@ -484,7 +505,8 @@ cregress_tool_main(int argc, char **argv)
 	    (confidence && apply(gc, "confidence", confidence)) ||
 	    (correction && apply(gc, "correction", correction)) ||
 	    (threshold_on && apply(gc, "threshold_on", threshold_on)) ||
-	    (noise_alpha && apply(gc, "noise-alpha", noise_alpha)))
+	    (noise_alpha && apply(gc, "noise-alpha", noise_alpha)) ||
+	    (fingerprint && apply(gc, "fingerprint", fingerprint)))
 		goto out;
 	for (size_t i = 0; i < thresholds.n; i++)
 		if (apply(gc, "threshold", thresholds.v[i]))
@@ -496,13 +518,34 @@ cregress_tool_main(int argc, char **argv)
 		if (apply(gc, "better", betters.v[i]))
 			goto out;
 
-	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	/* The fingerprint keys split no table; what differs is said. */
+	fp = strdup(cstat_gate_config_fingerprint(gc));
+	if (!fp) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		goto out;
+	}
+again:;
+	char *keys = cli_fingerprint_keys(fp, table, row, col, ignore);
+	ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
+	/* A history's runs from several machines make one series each. */
+	hist_ignored = keys ? cli_ignore_keys(ignore, keys, true) : NULL;
+	if (!ignored || !hist_ignored) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		free(keys);
+		goto out;
+	}
+	struct cstat_builder_opts bopts = {table, row, col, ignored, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
+	if (!rc)
+		rc = cstat_builder_watch(builder, keys);
+	free(keys);
 	if (rc) {
 		cli_print_error(PROG, rc, &d);
 		goto out;
 	}
-	if (history && use_history(gc, history, &bopts))
+	struct cstat_builder_opts hopts = bopts;
+	hopts.ignore = hist_ignored;
+	if (history && !reread && use_history(gc, history, &hopts))
 		goto out;
 	rc = cstat_inputs_new(&inputs, (const char *const *)argv + first,
 			      (size_t)ninputs);
@@ -526,6 +569,43 @@ cregress_tool_main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* A key with two values within one input (one file with two
+	 * machines' results) keeps splitting tables, as cstat's: merging it
+	 * would pool both machines' values in one cell.  Read again. */
+	char mixed[4096];
+	if (!reread &&
+	    cstat_builder_watch_mixed(builder, mixed, sizeof(mixed)) > 0) {
+		if (cli_reads_stdin(inputs)) {
+			fprintf(stderr,
+				"%s: %s differs within one input, so it cannot "
+				"be matched across machines; standard input "
+				"cannot be read again: give -fingerprint "
+				"without it\n",
+				PROG, mixed);
+			goto out;
+		}
+		char *less = cli_drop_keys(fp, mixed);
+		if (!less) {
+			fprintf(stderr, "%s: %s\n", PROG,
+				cstat_strerror(CSTAT_ENOMEM));
+			goto out;
+		}
+		free(fp);
+		fp = less;
+		free(ignored);
+		free(hist_ignored);
+		ignored = hist_ignored = NULL;
+		cstat_builder_free(builder);
+		cstat_reader_free(reader);
+		cstat_inputs_free(inputs);
+		builder = NULL;
+		reader = NULL;
+		inputs = NULL;
+		reread = true;
+		goto again;
+	}
+	if (cli_machine_warning(PROG, builder, strict))
+		goto out;
 	/* The tables' own significance marks are not used: the gate tests
 	 * with its own alpha after the correction. */
 	struct cstat_stats_opts sopts = {0.05, 0.95, reader, threads()};
@@ -544,12 +624,20 @@ cregress_tool_main(int argc, char **argv)
 			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
 		goto out;
 	}
+	if (cstat_gate_check_rules(gate, on_history_warning, NULL) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		goto out;
+	}
 	if (explain) {
 		rc = cstat_gate_explain(gate, explain, stdout);
 		if (rc == 0) {
+			char near[256];
+			int n = cstat_gate_closest(gate, explain, 3, near,
+						   sizeof(near));
 			fprintf(stderr,
-				"%s: -explain: no benchmark matches %s\n", PROG,
-				explain);
+				"%s: -explain: no benchmark matches %s%s%s\n",
+				PROG, explain, n > 0 ? "; closest: " : "",
+				n > 0 ? near : "");
 			goto out;
 		}
 		if (rc < 0 || fflush(stdout)) {
@@ -569,6 +657,9 @@ cregress_tool_main(int argc, char **argv)
 			goto out;
 	status = aa ? 0 : cstat_gate_status(gate, strict);
 out:
+	free(fp);
+	free(ignored);
+	free(hist_ignored);
 	cstat_gate_free(gate);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);

@@ -79,8 +79,31 @@ read_threads(void)
 	return n > 1 ? 2 : 1;
 }
 
+/* Whether the -fingerprint list is malformed (said). */
+static bool
+bad_fingerprint(const char *keys)
+{
+	cstat_gate_config *gc = NULL;
+	struct cstat_diag d;
+	int rc = cstat_gate_config_new(&gc);
+
+	if (!rc)
+		rc = cstat_gate_config_set(gc, "fingerprint", keys, &d);
+	cstat_gate_config_free(gc);
+	if (rc)
+		fprintf(stderr, "%s: -fingerprint: %s\n", PROG,
+			rc == CSTAT_EINVAL ? d.message : cstat_strerror(rc));
+	return rc != 0;
+}
+
 int
 cstat_tool_main(int argc, char **argv)
+{
+	return cstat_tool_compare(argc, argv, NULL, false);
+}
+
+int
+cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
@@ -134,6 +157,7 @@ cstat_tool_main(int argc, char **argv)
 	enum cstat_format fmt;
 	bool help;
 	int first, rc, status = 0;
+	char *fp_less = NULL; /* the fingerprint keys, read again */
 
 	/* -v1 hands over to the pre-2023 benchstat (cstat-v1.c). */
 	int v1 = cstat_v1_hook(argc, argv);
@@ -156,14 +180,35 @@ cstat_tool_main(int argc, char **argv)
 		usage(stderr, flags, nflags);
 		return 2;
 	}
-	struct cstat_builder_opts bopts = {table, row, col, ignore, filter};
+	/* cbaseline compare: the fingerprint keys split no table; what
+	 * differs is said.  The gate's settings check the list. */
+	if (fingerprint && bad_fingerprint(fingerprint))
+		return 2;
+again:;
+	char *keys = fingerprint ? cli_fingerprint_keys(fingerprint, table, row,
+							col, ignore)
+				 : NULL;
+	char *ignored = keys ? cli_ignore_keys(ignore, keys, false) : NULL;
+	if (fingerprint && !ignored) {
+		free(keys);
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		status = 2;
+		goto out;
+	}
+	struct cstat_builder_opts bopts = {table, row, col,
+					   ignored ? ignored : ignore, filter};
 	rc = cstat_builder_new(&builder, &bopts, &d);
+	free(ignored);
+	if (!rc && keys)
+		rc = cstat_builder_watch(builder, keys);
+	free(keys);
 	if (rc) {
 		if (rc == CSTAT_ENOMEM)
 			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		else
 			print_diag(&d, true);
-		return 2;
+		status = 2;
+		goto out;
 	}
 	if (!(alpha >= 0 && alpha <= 1)) {
 		fprintf(stderr, "%s: -alpha must be in range [0, 1]\n", PROG);
@@ -217,6 +262,40 @@ cstat_tool_main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	/* A key with two values within one input keeps splitting tables
+	 * (merging it would pool two machines' values): read again. */
+	char mixed[4096];
+	if (fingerprint && !fp_less &&
+	    cstat_builder_watch_mixed(builder, mixed, sizeof(mixed)) > 0) {
+		status = 2;
+		if (cli_reads_stdin(inputs)) {
+			fprintf(stderr,
+				"%s: %s differs within one input, so it cannot "
+				"be matched across machines; standard input "
+				"cannot be read again: give -fingerprint "
+				"without it\n",
+				PROG, mixed);
+			goto out;
+		}
+		fingerprint = fp_less = cli_drop_keys(fingerprint, mixed);
+		if (!fp_less) {
+			fprintf(stderr, "%s: %s\n", PROG,
+				cstat_strerror(CSTAT_ENOMEM));
+			goto out;
+		}
+		cstat_builder_free(builder);
+		cstat_reader_free(reader);
+		cstat_inputs_free(inputs);
+		builder = NULL;
+		reader = NULL;
+		inputs = NULL;
+		status = 0;
+		goto again;
+	}
+	if (cli_machine_warning(PROG, builder, strict)) {
+		status = 2;
+		goto out;
+	}
 	struct cstat_stats_opts sopts = {alpha, confidence, reader,
 					 read_threads()};
 	rc = cstat_builder_build(builder, &sopts, &tables);
@@ -245,6 +324,7 @@ cstat_tool_main(int argc, char **argv)
 		status = 1;
 	}
 out:
+	free(fp_less);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);
 	cstat_reader_free(reader);

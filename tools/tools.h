@@ -5,11 +5,20 @@
 #ifndef CSTAT_TOOLS_H
 #define CSTAT_TOOLS_H
 
+#include <stdbool.h>
+
 /*
  * cstat's main(): flags and inputs as cstat takes them; the exit status.
  * With argc CLI_QUERY_FLAG (cli.h), how its flag argv[0] takes a value.
  */
 int cstat_tool_main(int argc, char **argv);
+/*
+ * cstat's main() as cbaseline compare runs it: matching benchmarks across
+ * the machine-fingerprint keys (comma-separated; NULL: as cstat does),
+ * with a warning when they differ, or with strict an error (exit 2).
+ */
+int cstat_tool_compare(int argc, char **argv, const char *fingerprint,
+		       bool strict);
 /* cregress's main(). */
 int cregress_tool_main(int argc, char **argv);
 
