@@ -16,6 +16,7 @@ dashboard.  The build step is given BUILD_DIR, which is already built, so
 it only checks that it is up to date.
 """
 
+import json
 import os
 import re
 import shutil
@@ -216,6 +217,55 @@ def case_record_then_gate(cwd):
     check(outputs["regressions"] == "0", "0 regressions: %r" % outputs["regressions"])
 
 
+def write_run(path, level, rng):
+    """A Go benchmark file: 4 benchmarks x 10 values around level (1%)."""
+    with open(path, "w") as f:
+        f.write("goos: linux\ngoarch: amd64\npkg: example.com/a\n")
+        for b in ("Encode", "Decode", "Parse", "Print"):
+            for _ in range(10):
+                f.write("Benchmark%s-8 1000 %.1f ns/op\n" %
+                        (b, level * (1 + rng.gauss(0, 0.01))))
+
+
+def case_record_alert(cwd):
+    """record on main: a run that makes a slowdown detectable alerts once
+    (outputs alerts and changes; with fail-on-alert the step fails), and
+    the runs after it do not alert again.  Fixed seed; 20 runs at one
+    level recorded with cbaseline, then runs at +30% through the action."""
+    import random
+    rng = random.Random(7)
+    cb = os.path.join(BUILD, "tools", "cbaseline")
+    bench = os.path.join(cwd, "bench.txt")
+    for i in range(20):
+        write_run(bench, 1000, rng)
+        subprocess.run([cb, "record", "-m", "commit=c%d" % i, "main", bench],
+                       cwd=cwd, check=True, capture_output=True)
+    alerted, series = [], []
+    for i in range(20, 28):
+        write_run(bench, 1300, rng)
+        inputs = common_inputs()
+        inputs.update(mode="record", results="bench.txt",
+                      **{"fail-on-alert": "true"})
+        rc, out, summary, outputs = replay(inputs, cwd)
+        n = int(outputs.get("alerts") or 0)
+        check(rc == (1 if n else 0), "run %d: exit %d with %d alerts" % (i, rc, n))
+        if n:
+            alerted.append(i)
+            with open(outputs["changes"]) as f:
+                changes = json.load(f)
+            alerts = [c for c in changes["changes"] if c["alert"]]
+            check(alerts and all(c["direction"] == "regression" for c in alerts),
+                  "the alert is a regression: %r" % alerts)
+            check("::warning" in out, "an annotation says so")
+            check("new regression" in summary, "the summary says so")
+            series += [(c["name"], c["unit"]) for c in alerts]
+    # Each of the 4 slowed series alerts once, on the run that makes it
+    # detectable; later runs at the new level alert no more.
+    check(sorted(series) == sorted(set(series)) and len(series) == 4,
+          "each series alerts once: %r" % series)
+    check(alerted and alerted[-1] < 27, "the last runs do not alert: %r" % alerted)
+
+
 def case_broken(cwd):
     """A missing result file and hostile args: the step fails with 2 and
     an error annotation, and nothing in an input runs as shell."""
@@ -245,6 +295,7 @@ CASES = {
     "gate_nofail": case_gate_nofail,
     "record_then_gate": case_record_then_gate,
     "broken": case_broken,
+    "record_alert": case_record_alert,
 }
 
 with tempfile.TemporaryDirectory() as d:

@@ -22,7 +22,9 @@
 #   CSTAT_ARGS        more cregress flags, split at spaces
 #   CSTAT_OUT_DIR     where the report, JUnit file and dashboard go
 #   CSTAT_FAIL        "true": the gate step fails on a regression
-# It writes outputs (status, regressions, report, junit, dashboard) to
+#   CSTAT_FAIL_ON_ALERT  "true": the record step fails on a new regression
+# It writes outputs (status, regressions, alerts, changes, report, junit,
+# dashboard) to
 # $GITHUB_OUTPUT, the Markdown report to $GITHUB_STEP_SUMMARY, annotations
 # to standard output, and CSTAT_BIN (the tools' folder) to $GITHUB_ENV.
 set -u
@@ -171,12 +173,26 @@ step_record() {
 	out=$(out_dir) || exit 2
 	"$(bin cbaseline)" record "$name" "${results[@]}" || exit $?
 	"$(bin cbaseline)" save "$name" "${results[@]}" || exit $?
-	local report=$out/history.md
+	local report=$out/history.md changes=$out/changes.json status alerts
 	"$(bin cbaseline)" history -format markdown "$name" >"$report" || exit $?
+	# Alerts: a regression this run made detectable (detect -fail-on new
+	# exits 1); its JSON report is what an issue or a chat message needs.
+	"$(bin cbaseline)" detect -fail-on new -format json "$name" >"$changes"
+	status=$?
+	[ "$status" -le 1 ] || exit "$status"
+	alerts=$(sed -n 's/.*"alerts":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$changes" | head -n 1)
+	if [ "$status" -eq 1 ]; then
+		echo "::warning title=cstat::$alerts new regression(s) on $name; see the job summary"
+		"$(bin cbaseline)" detect -fail-on new -format markdown "$name" >>"$report"
+	fi
 	put GITHUB_STEP_SUMMARY "$(cat "$report")"
-	put GITHUB_OUTPUT "status=0"
+	put GITHUB_OUTPUT "status=$status"
+	put GITHUB_OUTPUT "alerts=${alerts:-0}"
+	put GITHUB_OUTPUT "changes=$changes"
 	put GITHUB_OUTPUT "report=$report"
 	put GITHUB_OUTPUT "dashboard=$(dashboard "$name" "$out/dashboard.html")"
+	[ "$status" -eq 1 ] && [ "${CSTAT_FAIL_ON_ALERT:-false}" = true ] && exit 1
+	return 0
 }
 
 case ${1:-} in
