@@ -56,6 +56,10 @@ static const char usage_text[] =
 	"  export -format html|csv|json NAME\n"
 	"                          history NAME as a dashboard page, CSV or "
 	"JSON\n"
+	"  merge OTHER_STORE       merge another store's histories (by run "
+	"id) and\n"
+	"                          baselines (the newer) into this one\n"
+	"  merge NAME FILE.jsonl   merge a history file into history NAME\n"
 	"\n"
 	"Flags of a command come before NAME.  save and record take -m "
 	"key=value\n"
@@ -894,6 +898,8 @@ run_command(struct store *s, const char *cmd, int n, char **v)
 		return cmd_prune(s, n, v);
 	if (strcmp(cmd, "detect") == 0 || strcmp(cmd, "export") == 0)
 		return cbaseline_analyze(dir, cmd, n, v);
+	if (strcmp(cmd, "merge") == 0)
+		return cbaseline_merge(dir, n, v);
 	fprintf(stderr, "%s: unknown command \"%s\"\n\n%s", PROG, cmd,
 		usage_text);
 	return 2;
