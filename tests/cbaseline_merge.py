@@ -57,6 +57,56 @@ def expect(cond, what):
         raise AssertionError(what)
 
 
+def doc():
+    return open(os.path.join(ROOT, "docs", "cbaseline.md"),
+                encoding="utf-8").read()
+
+
+def yaml_run(name):
+    """The shell of the docs' workflow step called name (its run:)."""
+    text = doc()
+    lines = text[text.index("- name: " + name + "\n"):].split("\n")[1:]
+    for i, l in enumerate(lines):
+        if l.strip().startswith("run:"):
+            break
+    else:
+        raise AssertionError("step %s has no run" % name)
+    if l.strip() != "run: |":
+        return l.strip()[len("run:"):].strip() + "\n"
+    indent = len(lines[i + 1]) - len(lines[i + 1].lstrip())
+    out = []
+    for l in lines[i + 1:]:
+        if len(l) - len(l.lstrip()) < indent or not l.strip():
+            break
+        out.append(l[indent:])
+    return "\n".join(out) + "\n"
+
+
+def sh_block(after):
+    """The first ```sh block of the docs after the text after."""
+    text = doc()
+    at = text.index("```sh\n", text.index(after)) + len("```sh\n")
+    return text[at:text.index("```", at)]
+
+
+def check_quoted(script):
+    """The docs quote ci/SCRIPT whole, as the test runs it."""
+    body = open(os.path.join(ROOT, "ci", script)).read()
+    expect(sh_block("The script (`ci/%s`):" % script) == body,
+           "docs/cbaseline.md does not quote ci/%s as it is" % script)
+
+
+def ci_env(d, extra=None):
+    """cbaseline on PATH, as in a workflow."""
+    bindir = os.path.join(d, "bin")
+    if not os.path.exists(os.path.join(bindir, "cbaseline")):
+        os.makedirs(bindir, exist_ok=True)
+        os.symlink(CB, os.path.join(bindir, "cbaseline"))
+    e = {"PATH": bindir + os.pathsep + os.environ["PATH"]}
+    e.update(extra or {})
+    return e
+
+
 def read(p):
     with open(p, "rb") as f:
         return f.read()
@@ -281,11 +331,11 @@ def clone(d, bare, name, branch=None):
     return c
 
 
-def git_store(c, run_store, env=None):
+def git_store(c, run_store, tree, env=None):
     e = {"CBASELINE": CB, "CSTAT_PUSH_WAIT": "0"}
     e.update(env or {})
     return run(["sh", os.path.join(ROOT, "ci", "cbaseline-git-store.sh"),
-                run_store, os.path.join(c, ".cstat-branch")], c, e)
+                run_store, tree], c, e)
 
 
 def branch_ids(d, bare):
@@ -305,10 +355,21 @@ def test_git_recipe(d):
     git(["commit", "-q", "-m", "code"], seed)
     git(["push", "-q", "origin", "HEAD:refs/heads/main"], seed)
     a, b = clone(d, bare, "a", "main"), clone(d, bare, "b", "main")
-    # Each job records into a store of its own.
-    for c, src, t0 in ((a, OLD, 0), (b, NEW, 10)):
-        record(c, "run", 1, src, t0)
-        cb(["-store", "run", "save", "main", src], c)
+    check_quoted("cbaseline-git-store.sh")
+    # Each job runs the docs' step: record into a store of its own, save,
+    # publish with the script (copied into the repository, as the docs
+    # say), detect.
+    step = yaml_run("Record the run on branch cstat-store")
+    for c, src in ((a, OLD), (b, NEW)):
+        os.makedirs(os.path.join(c, "ci"))
+        shutil.copy(os.path.join(ROOT, "ci", "cbaseline-git-store.sh"),
+                    os.path.join(c, "ci"))
+        shutil.copy(src, os.path.join(c, "bench.txt"))
+        os.makedirs(os.path.join(c, "tmp"))
+        with open(os.path.join(c, "job.sh"), "w") as f:
+            f.write(step)
+    env = lambda c: ci_env(d, {"RUNNER_TEMP": os.path.join(c, "tmp"),
+                               "CSTAT_PUSH_WAIT": "0"})
     # b fetches and commits; before its push lands, a pushes (a pre-push
     # hook runs a's job), so b's push is rejected and b goes again.
     hook = os.path.join(b, ".git", "hooks", "pre-push")
@@ -316,28 +377,38 @@ def test_git_recipe(d):
         f.write("#!/bin/sh\n[ -e '%s/a-done' ] && exit 0\n"
                 "touch '%s/a-done'\n"
                 "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX\n"
-                "cd '%s' && CBASELINE='%s' CSTAT_PUSH_WAIT=0 sh '%s' run "
-                ".cstat-branch >'%s/a.log' 2>&1\n" %
-                (d, d, a, CB,
-                 os.path.join(ROOT, "ci", "cbaseline-git-store.sh"), d))
+                "cd '%s' && RUNNER_TEMP='%s' sh job.sh >'%s/a.log' 2>&1\n" %
+                (d, d, a, os.path.join(a, "tmp"), d))
     os.chmod(hook, 0o755)
-    rc, _, err = git_store(b, "run")
+    rc, _, err = run(["sh", "job.sh"], b, env(b))
     expect("push rejected" in err and "pushed to cstat-store (try 2)" in
            err, "b: " + err)
     expect("pushed to cstat-store (try 1)" in
            open(os.path.join(d, "a.log")).read(), "a pushed first")
-    want = set(ids(os.path.join(a, "run"))) | set(ids(os.path.join(b, "run")))
+    want = set(ids(os.path.join(a, "tmp", "run"))) | set(
+        ids(os.path.join(b, "tmp", "run")))
     got = branch_ids(d, bare)
     expect(set(got) == want and len(got) == 2, "branch: %s" % got)
     expect(not [f for f in snapshot(os.path.join(d, "check"))
                 if f.endswith(".lock") or ".tmp." in f],
            "locks or temporaries committed")
     # The branch's worktree is the merged store.
-    rc, out, _ = cb(["-store", ".cstat-branch", "history", "main"], b)
+    rc, out, _ = cb(["-store", "tmp/store", "history", "main"], b)
     expect("2 runs" in out, "b's tree: " + out[:60])
     # Again, now: nothing to push.
-    rc, _, err = git_store(b, "run")
+    rc, _, err = git_store(b, os.path.join(b, "tmp", "run"),
+                           os.path.join(b, "tmp", "store"))
     expect("already has these runs" in err, err)
+    # A pull request reads the branch, as the docs show.
+    pr = clone(d, bare, "pr", "main")
+    shutil.copy(NEW, os.path.join(pr, "bench.txt"))
+    os.makedirs(os.path.join(pr, "tmp"))
+    rc, out, err = run(["sh", "-c", sh_block("A pull request reads the "
+                                             "branch")], pr,
+                       ci_env(d, {"RUNNER_TEMP": os.path.join(pr, "tmp")}),
+                       check=False)
+    expect(rc in (0, 1) and "cregress:" in out + err,
+           "the pull request's gate: exit %d\n%s%s" % (rc, out, err))
     # Real races: both clones, 5 jobs each, at the same time.
     os.remove(hook)
     script = ("for i in 1 2 3 4 5; do rm -rf run; "
@@ -443,6 +514,8 @@ def job_start(gh, d, run_id):
     job = os.path.join(d, "job-%d" % run_id)
     os.makedirs(job)
     gh.restore(job)
+    step = yaml_run("Merge the runs of jobs the restored cache lacks")
+    expect(step == "sh ci/cbaseline-cache-records.sh .cstat\n", step)
     run(["sh", os.path.join(ROOT, "ci", "cbaseline-cache-records.sh"),
          ".cstat"], job, gh.env)
     return job
@@ -451,9 +524,8 @@ def job_start(gh, d, run_id):
 def job_end(gh, job, run_id, src, t0):
     """Record (into a store of the job's own, merged into the cached one),
     upload the job's store, save the cache under the run's key."""
-    record(job, "run-store", 1, src, t0)
-    cb(["-store", "run-store", "save", "main", src], job)
-    cb(["-store", ".cstat", "merge", "run-store"], job)
+    shutil.copy(src, os.path.join(job, "bench.txt"))
+    run(["sh", "-c", yaml_run("Record")], job, ci_env(gh.d))
     gh.upload(job, "cstat-run-%d-1" % run_id, "run-store")
     gh.save(job, "cstat-%d-1" % run_id)
     return ids(os.path.join(job, "run-store"))[0]
@@ -463,6 +535,7 @@ def test_cache_recipe(d):
     if not shutil.which("jq") or not shutil.which("unzip"):
         print("jq or unzip missing: skipped")
         sys.exit(77)
+    check_quoted("cbaseline-cache-records.sh")
     gh = GitHub(d)
     r0 = job_end(gh, job_start(gh, d, 1), 1, OLD, 0)
     # Two jobs at once: both restore job 1's cache.
