@@ -30,8 +30,10 @@ while read -r id; do
 	gh api "$api/$id/zip" >"$tmp/$id.zip"
 	mkdir "$tmp/$id"
 	unzip -q "$tmp/$id.zip" -d "$tmp/$id"
-	# Merging is idempotent: runs the store has already change nothing.
-	"$cb" -store "$store" merge "$tmp/$id" || failed=1
+	"$cb" -store "$tmp/runs" merge "$tmp/$id" || failed=1
 done <"$tmp/ids"
 [ "$failed" = 0 ] || echo "cbaseline-cache-records: some artifacts were" \
 	"not merged (see above)" >&2
+# Then into the store at once: its history is read once, not once per
+# artifact.  Merging is idempotent: runs the store has change nothing.
+[ ! -d "$tmp/runs" ] || "$cb" -store "$store" merge "$tmp/runs"

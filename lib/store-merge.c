@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "store.h"
 
 /* ---------------------------------------------------------------------- */
@@ -186,13 +188,12 @@ cstat__run_id_ok(const char *id)
 }
 
 /*
- * The id of a record: its own, or for one written before ids, "h-" and
- * a hash of its bytes (the same bytes always give the same id).
+ * The id of a record: its own (id), or for one written before ids, "h-"
+ * and a hash of its bytes (the same bytes always give the same id).
  */
 static char *
-record_id(const cstat_run *r, const char *data, size_t len)
+record_id(const char *id, const char *data, size_t len)
 {
-	const char *id = cstat_run_get(r, "id");
 	char *out = malloc(id ? strlen(id) + 1 : CSTAT__RUN_ID_SIZE + 2);
 
 	if (out && id) {
@@ -307,16 +308,65 @@ trimmed(const char *p, size_t n)
 	return n;
 }
 
-/* Fills rec from the run r parsed from its n bytes at p. */
+/* Fills rec for the record of n bytes at p, with its id and created. */
 static int
-rec_of(struct rec *rec, const cstat_run *r, const char *p, size_t n, bool ours)
+rec_fill(struct rec *rec, const char *id, const char *created, const char *p,
+	 size_t n, bool ours)
 {
 	rec->p = p;
 	rec->len = n;
 	rec->ours = ours;
-	created_key(cstat_run_get(r, "created"), rec->key);
-	rec->id = record_id(r, p, n);
+	created_key(created, rec->key);
+	rec->id = record_id(id, p, n);
 	return rec->id ? 0 : CSTAT_ENOMEM;
+}
+
+static const char *
+json_str(const cJSON *o, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/*
+ * Fills rec for a record of the history merged into, checked for what the
+ * merge needs (whole JSON, our schema, a usable id) but not made a run:
+ * those records were checked when they came in, and making each a run
+ * would cost a merge what reading the whole history costs, many times
+ * over.  Errors are the reader's (parse_run()'s).
+ */
+static int
+rec_light(struct rec *rec, const char *p, size_t n, const char *file,
+	  unsigned long line, struct cstat_diag *d)
+{
+	cJSON *root = cstat__json_parse(p, n, NULL);
+	const char *schema = root ? json_str(root, "schema") : NULL;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	int rc = CSTAT_EFORMAT;
+
+	if (!root)
+		cstat__diag_set(d, file, line, 1, "not valid JSON");
+	else if (!cJSON_IsObject(root))
+		cstat__diag_set(d, file, line, 0,
+				"not a cstat run (want a JSON object)");
+	else if (!schema)
+		cstat__diag_set(d, file, line, 0,
+				"not a cstat run (no \"schema\")");
+	else if (strcmp(schema, CSTAT__RUN_SCHEMA) != 0)
+		cstat__diag_set(d, file, line, 0,
+				strncmp(schema, "cstat-run/", 10) == 0
+					? "schema \"%s\" is from a newer cstat "
+					  "(this one reads %s)"
+					: "not a cstat run (schema \"%s\")",
+				schema, CSTAT__RUN_SCHEMA);
+	else if (id && (!cJSON_IsString(id) || !id->valuestring[0]))
+		cstat__diag_set(d, file, line, 0,
+				"\"id\" must be a non-empty string");
+	else
+		rc = rec_fill(rec, id ? id->valuestring : NULL,
+			      json_str(root, "created"), p, n, true);
+	cJSON_Delete(root);
+	return rc;
 }
 
 /*
@@ -347,7 +397,21 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 			blank = p[i] == ' ' || p[i] == '\t';
 		if (blank)
 			continue;
-		rc = cstat__store_parse(p, tn, file, line, &r, &rd);
+		if (cstat__grow((void **)recs, cap, *n + 1, sizeof(**recs))) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		struct rec *rec = &(*recs)[*n];
+		if (ours) {
+			rc = rec_light(rec, p, tn, file, line, &rd);
+		} else {
+			rc = cstat__store_parse(p, tn, file, line, &r, &rd);
+			if (!rc)
+				rc = rec_fill(rec, cstat_run_get(r, "id"),
+					      cstat_run_get(r, "created"), p,
+					      tn, false);
+			cstat_run_free(r);
+		}
 		if (rc == CSTAT_EFORMAT &&
 		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
 			cstat__diag_set(&rd, file, line, 0,
@@ -359,15 +423,11 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 			continue;
 		}
 		if (rc) {
-			if (d)
+			if (d && rc != CSTAT_ENOMEM)
 				*d = rd;
 			break;
 		}
-		if (cstat__grow((void **)recs, cap, *n + 1, sizeof(**recs)))
-			rc = CSTAT_ENOMEM;
-		else if (!(rc = rec_of(&(*recs)[*n], r, p, tn, ours)))
-			(*n)++;
-		cstat_run_free(r);
+		(*n)++;
 	}
 	return rc;
 }
@@ -384,7 +444,8 @@ merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
 	struct cstat__buf b = {0};
 	size_t k = 0;
 
-	qsort(recs, n, sizeof(*recs), by_id);
+	if (n) /* qsort() wants a non-NULL array, even empty */
+		qsort(recs, n, sizeof(*recs), by_id);
 	*added = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -398,7 +459,8 @@ merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
 		recs[k++] = keep;
 		i = j;
 	}
-	qsort(recs, k, sizeof(*recs), by_time);
+	if (k)
+		qsort(recs, k, sizeof(*recs), by_time);
 	*total = k;
 	int rc = 0;
 	for (size_t i = 0; i < k && !rc; i++)
@@ -485,7 +547,9 @@ baseline_rec(const char *path, char **data, size_t *len, struct rec *rec,
 		return rc;
 	rc = cstat__store_parse(*data, *len, path, 1, &r, d);
 	if (!rc)
-		rc = rec_of(rec, r, *data, trimmed(*data, *len), false);
+		rc = rec_fill(rec, cstat_run_get(r, "id"),
+			      cstat_run_get(r, "created"), *data,
+			      trimmed(*data, *len), false);
 	cstat_run_free(r);
 	return rc;
 }

@@ -30,6 +30,9 @@ int cstat__history_parse(const char *data, size_t len, const char *file,
  */
 bool cstat__runs_ok(cstat_run *const *runs, size_t n);
 
+/* The schema of runs (store.c's SCHEMA). */
+#define CSTAT__RUN_SCHEMA "cstat-run/1"
+
 /* A run id's size: 32 hex digits and the NUL. */
 #define CSTAT__RUN_ID_SIZE 33
 

@@ -6,7 +6,10 @@
  * as a baseline (cstat_run_load) and as a history (cstat_history_load),
  * and every run that loads is written back (pretty and as one line) and
  * turned into Go benchmark text, so what the loader stored is read back.
- * The file and the directory are removed before returning.
+ * The input is also merged as a history into a new one, twice, and as a
+ * baseline: a second merge that changes the merged file aborts, as merging
+ * must be idempotent.  The files and the directory are removed before
+ * returning.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +78,58 @@ load_both(const char *path, FILE *sink)
 	cstat_history_free(runs, n);
 }
 
+/* The bytes of the file at path (malloc'd, *len), or NULL. */
+static char *
+contents(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, len);
+	int c;
+	while (m && (c = getc(f)) != EOF)
+		putc(c, m);
+	if (m)
+		fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Merges path into dir/m.jsonl twice and into dir/b.json: the second
+ * history merge must change nothing. */
+static void
+merge_twice(const char *dir, const char *path)
+{
+	char into[64], lock[80], base[64];
+	struct cstat_diag d;
+	size_t added, total, l1, l2;
+	bool replaced;
+
+	snprintf(into, sizeof(into), "%s/m.jsonl", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", into);
+	snprintf(base, sizeof(base), "%s/b.json", dir);
+	if (cstat_history_merge(into, path, &added, &total, ignore_warning,
+				NULL, &d) == 0) {
+		char *a = contents(into, &l1);
+		if (cstat_history_merge(into, path, &added, &total, NULL, NULL,
+					&d) != 0 ||
+		    added != 0)
+			abort();
+		char *b = contents(into, &l2);
+		if (l1 != l2 || (l1 && memcmp(a, b, l1) != 0))
+			abort();
+		free(a);
+		free(b);
+	}
+	(void)cstat_baseline_merge(base, path, &replaced, &d);
+	unlink(into);
+	unlink(lock);
+	unlink(base);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -94,6 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				load_both(path, sink);
 				fclose(sink);
 			}
+			merge_twice(dir, path);
 		}
 		unlink(path);
 	}
