@@ -188,6 +188,12 @@ def test_diverged(d):
     cb(["-store", "e", "merge", "main", "a0/history/main.jsonl"], d)
     expect(read(os.path.join(d, "e", "history", "main.jsonl")) ==
            sa[os.path.join("history", "main.jsonl")], "merge NAME FILE")
+    # One baseline by file: the newer (b's) stays, either way round.
+    cb(["-store", "e", "merge", "main", "b0/baselines/main.json"], d)
+    rc, _, err = cb(["-store", "e", "merge", "main",
+                     "a0/baselines/main.json"], d)
+    expect("kept ours" in err and snapshot(os.path.join(d, "e")) == sa,
+           "merge NAME FILE.json: " + err)
     # A merge that changes nothing leaves the file alone.
     p = os.path.join(d, "a", "history", "main.jsonl")
     before = os.stat(p)

@@ -29,19 +29,21 @@
 
 static const char merge_usage[] =
 	"Usage: cbaseline [-store DIR] merge OTHER_STORE\n"
-	"       cbaseline [-store DIR] merge NAME FILE.jsonl\n"
+	"       cbaseline [-store DIR] merge NAME FILE.jsonl|FILE.json\n"
 	"\n"
-	"Merges every history and baseline of the store OTHER_STORE into this "
-	"store,\n"
-	"or the history FILE.jsonl into history NAME.  Histories are united "
-	"by run id\n"
-	"(each run once, ordered by creation time, then id); of two "
-	"baselines of one\n"
-	"name the newer by creation time stays.  Merging is idempotent and "
-	"the result\n"
-	"does not depend on the order: merge a store both ways round, or "
-	"twice, and\n"
-	"the files are the same, byte for byte.\n"
+	"Merges every history and baseline of the store OTHER_STORE into "
+	"this store,\n"
+	"or the history FILE.jsonl into history NAME (FILE.json: the baseline "
+	"into\n"
+	"baseline NAME).  Histories are united by run id (each run once, "
+	"ordered by\n"
+	"creation time, then id); of two baselines of one name the newer by "
+	"creation\n"
+	"time stays.  Merging is idempotent and the result does not depend on "
+	"the\n"
+	"order: merge a store both ways round, or twice, and the files are "
+	"the same,\n"
+	"byte for byte.\n"
 	"\n"
 	"Exit status: 0; 2 usage error, a symbolic link in a store, or a file "
 	"that\n"
@@ -249,8 +251,13 @@ cbaseline_merge(const char *dir, int argc, char **argv)
 	argv += first;
 	if (argc == 1)
 		return merge_store(dir, argv[0]);
-	if (argc == 2 && store_valid_name(argv[0]))
+	if (argc == 2 && store_valid_name(argv[0])) {
+		/* A baseline file is one pretty-printed run, not lines. */
+		size_t l = strlen(argv[1]);
+		if (l > 5 && strcmp(argv[1] + l - 5, ".json") == 0)
+			return merge_baseline(dir, argv[0], argv[1]);
 		return merge_history(dir, argv[0], argv[1]);
+	}
 	fprintf(stderr, "%s", merge_usage);
 	return 2;
 }
