@@ -329,6 +329,188 @@ json_str(const cJSON *o, const char *key)
 }
 
 /*
+ * A quick look at a record, without cJSON: whether the n bytes at p are
+ * one JSON object by the grammar of RFC 8259 (trailing bytes after it
+ * allowed, as the reader allows them), and where the first "schema", "id"
+ * and "created" members at its top level hold plain strings (no escapes).
+ * Everything the grammar accepts, cJSON reads; what it refuses, or a key
+ * it cannot give plainly, goes to cJSON (rec_light()), which decides.
+ */
+struct span {
+	const char *p; /* NULL: absent */
+	size_t n;
+	bool odd; /* not a plain string: ask cJSON */
+};
+
+#define SCAN_DEPTH 1000 /* cJSON's nesting limit */
+
+static const char *
+scan_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static bool
+hex4(const char *p, const char *e)
+{
+	for (int i = 0; i < 4; i++, p++)
+		if (p >= e ||
+		    !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		      (*p >= 'A' && *p <= 'F')))
+			return false;
+	return true;
+}
+
+/* The end of the string at p (its '"'), or NULL; *plain: no escapes. */
+static const char *
+scan_string(const char *p, const char *e, bool *plain)
+{
+	*plain = true;
+	for (p++; p < e; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p != '\\')
+			continue;
+		*plain = false;
+		if (++p >= e || !strchr("\"\\/bfnrtu", *p) || !*p)
+			return NULL;
+		if (*p == 'u' && !hex4(p + 1, e))
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *
+scan_digits(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && *q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* The end of the number at p, or NULL. */
+static const char *
+scan_number(const char *p, const char *e)
+{
+	if (*p == '-')
+		p++;
+	if (p < e && *p == '0')
+		p++;
+	else if (!(p = scan_digits(p, e)))
+		return NULL;
+	if (p < e && *p == '.' && !(p = scan_digits(p + 1, e)))
+		return NULL;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		p = scan_digits(p, e);
+	}
+	return p;
+}
+
+/* The end of the scalar value at p, or NULL; *plain for a string. */
+static const char *
+scan_scalar(const char *p, const char *e, bool *str, bool *plain)
+{
+	static const char *const lit[] = {"true", "false", "null"};
+
+	*str = *p == '"';
+	if (*str)
+		return scan_string(p, e, plain);
+	if (*p == '-' || (*p >= '0' && *p <= '9'))
+		return scan_number(p, e);
+	for (size_t k = 0; k < 3; k++) {
+		size_t l = strlen(lit[k]);
+		if ((size_t)(e - p) >= l && memcmp(p, lit[k], l) == 0)
+			return p + l;
+	}
+	return NULL;
+}
+
+static bool
+scan_record(const char *p, size_t n, struct span *want[3])
+{
+	static const char *const keys[] = {"schema", "id", "created"};
+	const char *e = p + n, *key = NULL;
+	unsigned char open[SCAN_DEPTH]; /* '{' or '[' per level */
+	size_t depth = 0, klen = 0;
+	bool str, plain;
+
+	p = scan_ws(p, e);
+	if (p >= e || *p != '{')
+		return false;
+	for (;;) {
+		/* At a value (or, inside an object, at a key). */
+		p = scan_ws(p, e);
+		if (p >= e)
+			return false;
+		if (depth && open[depth - 1] == '{' && !key) {
+			const char *k = p;
+			if (*p != '"' || !(p = scan_string(p, e, &plain)))
+				return false;
+			key = k + 1;
+			klen = (size_t)(p - k - 2);
+			/* A key with escapes could be any of ours. */
+			if (!plain && depth == 1)
+				want[0]->odd = true;
+			p = scan_ws(p, e);
+			if (p >= e || *p != ':')
+				return false;
+			p++;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			if (depth == SCAN_DEPTH)
+				return false;
+			open[depth++] = (unsigned char)*p;
+			key = NULL;
+			const char *q = scan_ws(p + 1, e);
+			if (q < e && *q == (*p == '{' ? '}' : ']')) {
+				p = q + 1;
+				depth--;
+			} else {
+				p++;
+				continue;
+			}
+		} else {
+			const char *v = p;
+			if (!(p = scan_scalar(p, e, &str, &plain)))
+				return false;
+			for (size_t k = 0; depth == 1 && k < 3; k++)
+				if (klen == strlen(keys[k]) &&
+				    memcmp(key, keys[k], klen) == 0 &&
+				    !want[k]->p && !want[k]->odd) {
+					want[k]->p = v + 1;
+					want[k]->n = (size_t)(p - v - 2);
+					want[k]->odd = !str || !plain;
+				}
+		}
+		/* After a value: a comma, or the ends of containers. */
+		for (;;) {
+			if (depth == 0)
+				return true;
+			p = scan_ws(p, e);
+			if (p >= e)
+				return false;
+			if (*p == ',') {
+				p++;
+				key = NULL;
+				break;
+			}
+			if (*p != (open[depth - 1] == '{' ? '}' : ']'))
+				return false;
+			p++;
+			depth--;
+		}
+	}
+}
+
+/*
  * Fills rec for a record of the history merged into, checked for what the
  * merge needs (whole JSON, our schema, a usable id) but not made a run:
  * those records were checked when they came in, and making each a run
@@ -339,6 +521,26 @@ static int
 rec_light(struct rec *rec, const char *p, size_t n, const char *file,
 	  unsigned long line, struct cstat_diag *d)
 {
+	struct span sc = {0}, sid = {0}, cr = {0}, *want[3] = {&sc, &sid, &cr};
+	const size_t sl = strlen(CSTAT__RUN_SCHEMA);
+
+	/* The usual record, as cstat writes it: no cJSON needed. */
+	if (scan_record(p, n, want) && sc.p && !sc.odd && sc.n == sl &&
+	    memcmp(sc.p, CSTAT__RUN_SCHEMA, sl) == 0 && !sid.odd &&
+	    (!sid.p || sid.n) && !cr.odd && cr.n < 64) {
+		char *ids = sid.p ? malloc(sid.n + 1) : NULL, created[64];
+		if (sid.p && !ids)
+			return CSTAT_ENOMEM;
+		if (ids) {
+			memcpy(ids, sid.p, sid.n);
+			ids[sid.n] = '\0';
+		}
+		memcpy(created, cr.p ? cr.p : "", cr.n);
+		created[cr.n] = '\0';
+		int rc = rec_fill(rec, ids, cr.p ? created : NULL, p, n, true);
+		free(ids);
+		return rc;
+	}
 	cJSON *root = cstat__json_parse(p, n, NULL);
 	const char *schema = root ? json_str(root, "schema") : NULL;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
