@@ -689,6 +689,46 @@ test_merge_histories(void **state)
 	free(x);
 }
 
+/* Records of the history merged into are scanned quickly when plain and
+ * read by cJSON otherwise: escapes, a byte order mark and any key order
+ * give the ids the full reader gives, either way round. */
+static void
+test_merge_odd_records(void **state)
+{
+	const char *ours =
+		"{\"schema\":\"cstat-run\\/1\",\"id\":\"x1\",\"groups\":[]}\n"
+		"{\"groups\":[{\"config\":[],\"benchmarks\":[]}],"
+		"\"id\":\"b\\u0031\",\"schema\":\"cstat-run/1\"}\n"
+		"\xef\xbb\xbf{\"schema\":\"cstat-run/1\",\"id\":\"bom\","
+		"\"groups\":[]}\n";
+	const char *theirs = "{\"schema\":\"cstat-run/1\",\"id\":\"b1\","
+			     "\"groups\":[]}\n"
+			     "{\"schema\":\"cstat-run/1\",\"id\":\"x1\","
+			     "\"groups\":[]}\n";
+	struct cstat_diag d;
+	size_t added, total;
+
+	(void)state;
+	write_file(path("o1.jsonl"), ours);
+	write_file(path("o2.jsonl"), ours);
+	write_file(path("t1.jsonl"), theirs);
+	write_file(path("t2.jsonl"), theirs);
+	assert_int_equal(cstat_history_merge(path("o1.jsonl"), path("t1.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(cstat_history_merge(path("t2.jsonl"), path("o2.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(total, 3);
+	char *x = file_text(path("o1.jsonl")), *y = file_text(path("t2.jsonl"));
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+}
+
 /* Of two baselines the newer stays, whichever way round; equal times go
  * to the greater id. */
 static void
@@ -756,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_created),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_merge_histories),
+		cmocka_unit_test(test_merge_odd_records),
 		cmocka_unit_test(test_merge_baselines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
