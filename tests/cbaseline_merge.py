@@ -315,8 +315,13 @@ def test_refusals(d):
                  ["bad/name", "cut.jsonl"]):
         rc, _, err = cb(["-store", "ours", "merge"] + args, d, check=False)
         expect(rc == 2 and err, "merge %s: exit %d" % (args, rc))
-    rc, out, _ = cb(["merge", "-h"], d)
-    expect(rc == 0 and out.startswith("Usage: cbaseline"), "merge -h")
+    for args in (["-h"], ["other", "--help"], ["main", "x.jsonl", "-help"]):
+        rc, out, _ = cb(["merge"] + args, d)
+        expect(rc == 0 and out.startswith("Usage: cbaseline"),
+               "merge %s" % args)
+    rc, _, err = cb(["-store", "ours", "merge", "other", "-x"], d,
+                    check=False)
+    expect(rc == 2 and "-x" in err, "an unknown flag: " + err)
     print("links, a newer schema, not a store, usage: refused; stubs "
           "left out")
 

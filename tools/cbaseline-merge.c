@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "cstat.h"
 #include "store-util.h"
 #include "tools.h"
@@ -238,25 +237,42 @@ merge_store(const char *dir, const char *other)
 int
 cbaseline_merge(const char *dir, int argc, char **argv)
 {
-	int first;
-	bool help;
+	char *pos[2];
+	int n = 0;
+	bool flags = true;
 
-	if (cli_parse(PROG " merge", argc, argv, NULL, 0, &first, &help))
-		return 2;
-	if (help) {
-		fputs(merge_usage, stdout);
-		return 0;
+	/* merge has no flags of its own: -h anywhere asks for the usage,
+	 * any other flag is an error; "--" ends the flags. */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (flags && strcmp(a, "--") == 0) {
+			flags = false;
+		} else if (flags && a[0] == '-' && a[1]) {
+			while (*a == '-')
+				a++;
+			if (strcmp(a, "h") == 0 || strcmp(a, "help") == 0) {
+				fputs(merge_usage, stdout);
+				return 0;
+			}
+			fprintf(stderr,
+				"%s merge: flag provided but not "
+				"defined: %s\n",
+				PROG, argv[i]);
+			return 2;
+		} else if (n < 2) {
+			pos[n++] = argv[i];
+		} else {
+			n = 3;
+		}
 	}
-	argc -= first;
-	argv += first;
-	if (argc == 1)
-		return merge_store(dir, argv[0]);
-	if (argc == 2 && store_valid_name(argv[0])) {
+	if (n == 1)
+		return merge_store(dir, pos[0]);
+	if (n == 2 && store_valid_name(pos[0])) {
 		/* A baseline file is one pretty-printed run, not lines. */
-		size_t l = strlen(argv[1]);
-		if (l > 5 && strcmp(argv[1] + l - 5, ".json") == 0)
-			return merge_baseline(dir, argv[0], argv[1]);
-		return merge_history(dir, argv[0], argv[1]);
+		size_t l = strlen(pos[1]);
+		if (l > 5 && strcmp(pos[1] + l - 5, ".json") == 0)
+			return merge_baseline(dir, pos[0], pos[1]);
+		return merge_history(dir, pos[0], pos[1]);
 	}
 	fprintf(stderr, "%s", merge_usage);
 	return 2;
