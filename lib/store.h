@@ -7,29 +7,6 @@
 
 #include "cstat-private.h"
 
-/*
- * If the len bytes at data are a cstat run file (a baseline, or a history
- * whose last complete record is used), converts them into Go benchmark
- * text in *text (malloc'd, *tlen bytes).
- * @return 1 when converted; 0 when data is not a cstat run file (read it
- *         as text); CSTAT_EFORMAT (d says why: a corrupt file, a newer
- *         schema) or CSTAT_ENOMEM.
- */
-int cstat__store_sniff(const char *data, size_t len, const char *file,
-		       char **text, size_t *tlen, struct cstat_diag *d);
-
-/* Parses a history's text into runs; see cstat_history_load(). */
-int cstat__history_parse(const char *data, size_t len, const char *file,
-			 cstat_run ***runs, size_t *nruns,
-			 void (*warn)(void *ctx, const struct cstat_diag *d),
-			 void *ctx, struct cstat_diag *d);
-
-/*
- * Whether runs[0..n) can be read: runs is NULL only when n is 0, and no
- * element is NULL.
- */
-bool cstat__runs_ok(cstat_run *const *runs, size_t n);
-
 /* The schema of runs (store.c's SCHEMA). */
 #define CSTAT__RUN_SCHEMA "cstat-run/1"
 
@@ -60,5 +37,28 @@ int cstat__store_parse(const char *data, size_t len, const char *file,
 int cstat__store_replace(const char *path, const char *data, size_t len,
 			 struct cstat_diag *d);
 int cstat__store_lock(const char *path, struct cstat_diag *d);
+
+/*
+ * If the len bytes at data are a cstat run file (a baseline, or a history
+ * whose last complete record is used), converts them into Go benchmark
+ * text in *text (malloc'd, *tlen bytes).
+ * @return 1 when converted; 0 when data is not a cstat run file (read it
+ *         as text); CSTAT_EFORMAT (d says why: a corrupt file, a newer
+ *         schema) or CSTAT_ENOMEM.
+ */
+int cstat__store_sniff(const char *data, size_t len, const char *file,
+		       char **text, size_t *tlen, struct cstat_diag *d);
+
+/* Parses a history's text into runs; see cstat_history_load(). */
+int cstat__history_parse(const char *data, size_t len, const char *file,
+			 cstat_run ***runs, size_t *nruns,
+			 void (*warn)(void *ctx, const struct cstat_diag *d),
+			 void *ctx, struct cstat_diag *d);
+
+/*
+ * Whether runs[0..n) can be read: runs is NULL only when n is 0, and no
+ * element is NULL.
+ */
+bool cstat__runs_ok(cstat_run *const *runs, size_t n);
 
 #endif /* CSTAT_STORE_H */
