@@ -561,11 +561,11 @@ rec_light(struct rec *rec, const char *p, size_t n, const char *file,
 					  "(this one reads %s)"
 					: "not a cstat run (schema \"%s\")",
 				schema, CSTAT__RUN_SCHEMA);
-	else if (id && (!cJSON_IsString(id) || !id->valuestring[0]))
-		cstat__diag_set(d, file, line, 0,
-				"\"id\" must be a non-empty string");
 	else
-		rc = rec_fill(rec, id ? id->valuestring : NULL,
+		rc = rec_fill(rec,
+			      cJSON_IsString(id) && id->valuestring[0]
+				      ? id->valuestring
+				      : NULL,
 			      json_str(root, "created"), p, n, true);
 	cJSON_Delete(root);
 	return rc;

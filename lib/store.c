@@ -1040,10 +1040,12 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 					  "id"};
 	for (size_t k = 0; k < 5 && !rc; k++) {
 		it = cJSON_GetObjectItemCaseSensitive(root, top[k]);
+		/* An id that is no string, or empty, was not written by
+		 * cstat: no id, as in a record written before ids. */
+		if (k == 4 && it && (!is_str(it) || !it->valuestring[0]))
+			it = NULL;
 		if (it && !is_str(it))
 			BAD("\"%s\" must be a string", top[k]);
-		if (it && k == 4 && !it->valuestring[0])
-			BAD("\"id\" must not be empty");
 		if (it)
 			rc = kv_set(&r->meta, &r->nmeta, &r->metacap, top[k],
 				    it->valuestring);
