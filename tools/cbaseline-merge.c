@@ -26,10 +26,13 @@
 
 #define PROG "cbaseline"
 
-static const char merge_usage[] =
+static const char merge_synopsis[] =
 	"Usage: cbaseline [-store DIR] merge OTHER_STORE\n"
 	"       cbaseline [-store DIR] merge NAME FILE.jsonl|FILE.json\n"
-	"\n"
+	"\n";
+
+/* What merge does, for its usage text (tools.h). */
+const char cbaseline_merge_about[] =
 	"Merges every history and baseline of the store OTHER_STORE into "
 	"this store,\n"
 	"or the history FILE.jsonl into history NAME (FILE.json: the baseline "
@@ -47,6 +50,13 @@ static const char merge_usage[] =
 	"Exit status: 0; 2 usage error, a symbolic link in a store, or a file "
 	"that\n"
 	"cannot be read or written.\n";
+
+static void
+usage(FILE *out)
+{
+	fputs(merge_synopsis, out);
+	fputs(cbaseline_merge_about, out);
+}
 
 /* Makes dir and dir/kind when missing, refusing links.  0 or 2 (told). */
 static int
@@ -251,7 +261,7 @@ cbaseline_merge(const char *dir, int argc, char **argv)
 			while (*a == '-')
 				a++;
 			if (strcmp(a, "h") == 0 || strcmp(a, "help") == 0) {
-				fputs(merge_usage, stdout);
+				usage(stdout);
 				return 0;
 			}
 			fprintf(stderr,
@@ -274,6 +284,6 @@ cbaseline_merge(const char *dir, int argc, char **argv)
 			return merge_baseline(dir, pos[0], pos[1]);
 		return merge_history(dir, pos[0], pos[1]);
 	}
-	fprintf(stderr, "%s", merge_usage);
+	usage(stderr);
 	return 2;
 }
