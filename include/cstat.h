@@ -581,7 +581,12 @@ CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
  */
 typedef struct cstat_run cstat_run;
 
-/* @return 0 or CSTAT_ENOMEM; *out is NULL on failure. */
+/*
+ * A new, empty run with a new random id (metadata "id": 32 hex digits,
+ * 128 bits from /dev/urandom), which the writers store so that merged
+ * histories keep each run once (cstat_history_merge()).
+ * @return 0 or CSTAT_ENOMEM; *out is NULL on failure.
+ */
 CSTAT_EXPORT int cstat_run_new(cstat_run **out);
 /* Frees the run; NULL is a harmless no-op. */
 CSTAT_EXPORT void cstat_run_free(cstat_run *r);
@@ -593,12 +598,13 @@ CSTAT_EXPORT void cstat_run_free(cstat_run *r);
 CSTAT_EXPORT int cstat_run_add(cstat_run *r, const struct cstat_result *res,
 			       const cstat_reader *units);
 /*
- * Sets metadata: "name", "created", "commit", "branch", "meta.KEY", or
- * "host" (environment; goos, goarch and cpu come from the results'
+ * Sets metadata: "name", "created", "commit", "branch", "id", "meta.KEY",
+ * or "host" (environment; goos, goarch and cpu come from the results'
  * configuration).  A NULL value removes the key.  "created" must be an
- * RFC 3339 time ("2026-11-01T10:00:00Z"; fractions and offsets allowed).
- * @return 0, CSTAT_EINVAL (unknown key, or "created" not such a time) or
- *         CSTAT_ENOMEM.
+ * RFC 3339 time ("2026-11-01T10:00:00Z"; fractions and offsets allowed);
+ * "id" 1 to 128 letters, digits, '.', '_', ':', '+' or '-'.
+ * @return 0, CSTAT_EINVAL (unknown key, or a "created" or "id" not such)
+ *         or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_run_set(cstat_run *r, const char *key,
 			       const char *value);
@@ -678,6 +684,38 @@ CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
  */
 CSTAT_EXPORT int cstat_history_prune(const char *path, size_t keep,
 				     size_t *removed, struct cstat_diag *d);
+/*
+ * Merges the history at from into the history at path (made if missing):
+ * the union of their records by id (a record without one, written before
+ * ids, is known by a hash of its bytes), each record's bytes copied as
+ * they are, ordered by creation time (RFC 3339, compared as instants;
+ * records without one first), then by id.  The result depends only on
+ * the set of records, so merging a into b and b into a give the same
+ * bytes and merging again changes nothing.  Records cut short go to warn
+ * (may be NULL) and are left out; a record of an unknown schema, in
+ * either file, is an error and nothing is written.  path is replaced
+ * atomically under the lock appends take, and only when its bytes
+ * change; links at path, its lock or from are refused (CSTAT_EACCES).
+ * *added (may be NULL): runs path did not have; *total: runs it has now.
+ * @return 0, CSTAT_EINVAL, CSTAT_EFORMAT or an I/O error, d saying why.
+ */
+CSTAT_EXPORT int cstat_history_merge(const char *path, const char *from,
+				     size_t *added, size_t *total,
+				     void (*warn)(void *ctx,
+						  const struct cstat_diag *d),
+				     void *ctx, struct cstat_diag *d);
+/*
+ * Merges the baseline at from into the baseline at path: the newer by
+ * "created" (compared as instants; one without sorts oldest) stays, of
+ * equal times the greater id (a hash of the file for a baseline without
+ * one), then the greater bytes, so merging either way round gives the
+ * same file.  from's bytes replace path atomically when from wins or
+ * path does not exist; *replaced (may be NULL) says whether they did.
+ * Either file unreadable as a baseline is an error and nothing changes.
+ * @return 0, CSTAT_EINVAL, CSTAT_EFORMAT or an I/O error, d saying why.
+ */
+CSTAT_EXPORT int cstat_baseline_merge(const char *path, const char *from,
+				      bool *replaced, struct cstat_diag *d);
 
 /*
  * A change point of a history: where the level of one series (one row of

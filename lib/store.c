@@ -173,10 +173,21 @@ kv_free(struct run_kv *list, size_t n)
 int
 cstat_run_new(cstat_run **out)
 {
+	char id[CSTAT__RUN_ID_SIZE];
+
 	if (!out)
 		return CSTAT_EINVAL;
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : CSTAT_ENOMEM;
+	if (!*out)
+		return CSTAT_ENOMEM;
+	/* Its own id, so merged histories keep every run once. */
+	cstat__run_random_id(id, *out);
+	if (kv_set(&(*out)->meta, &(*out)->nmeta, &(*out)->metacap, "id", id)) {
+		cstat_run_free(*out);
+		*out = NULL;
+		return CSTAT_ENOMEM;
+	}
+	return 0;
 }
 
 void
@@ -442,10 +453,13 @@ cstat_run_set(cstat_run *r, const char *key, const char *value)
 	/* Readers sort and show it as a time: only a time goes in. */
 	if (strcmp(key, "created") == 0 && value && !rfc3339(value))
 		return CSTAT_EINVAL;
+	if (strcmp(key, "id") == 0 && value && !cstat__run_id_ok(value))
+		return CSTAT_EINVAL;
 	if (strcmp(key, "host") == 0)
 		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
 	if (strcmp(key, "name") == 0 || strcmp(key, "created") == 0 ||
-	    strcmp(key, "commit") == 0 || strcmp(key, "branch") == 0 ||
+	    strcmp(key, "id") == 0 || strcmp(key, "commit") == 0 ||
+	    strcmp(key, "branch") == 0 ||
 	    (strncmp(key, "meta.", 5) == 0 && key[5]))
 		return kv_set(&r->meta, &r->nmeta, &r->metacap, key, value);
 	return CSTAT_EINVAL;
@@ -566,6 +580,9 @@ to_json(const cstat_run *r)
 	bool ok = root != NULL;
 
 	ok = ok && add(root, "schema", cJSON_CreateString(SCHEMA));
+	const char *id = kv_get(r->meta, r->nmeta, "id");
+	if (id)
+		ok = ok && add(root, "id", cstat__json_string(id));
 	static const char *const top[] = {"name", "created", "commit",
 					  "branch"};
 	for (size_t k = 0; ok && k < 4; k++) {
@@ -1019,10 +1036,14 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 			    schema->valuestring, SCHEMA);
 		BAD("not a cstat run (schema \"%s\")", schema->valuestring);
 	}
-	static const char *const top[] = {"name", "created", "commit",
-					  "branch"};
-	for (size_t k = 0; k < 4 && !rc; k++) {
+	static const char *const top[] = {"name", "created", "commit", "branch",
+					  "id"};
+	for (size_t k = 0; k < 5 && !rc; k++) {
 		it = cJSON_GetObjectItemCaseSensitive(root, top[k]);
+		/* An id that is no string, or empty, was not written by
+		 * cstat: no id, as in a record written before ids. */
+		if (k == 4 && it && (!is_str(it) || !it->valuestring[0]))
+			it = NULL;
 		if (it && !is_str(it))
 			BAD("\"%s\" must be a string", top[k]);
 		if (it)
@@ -1176,9 +1197,10 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 		cstat__diag_set(d, file, l, col, "not valid JSON");
 		return CSTAT_EFORMAT;
 	}
-	rc = cstat_run_new(out);
-	if (!rc)
-		rc = from_json(*out, root, file, line, d);
+	/* Not cstat_run_new(): a record has the id it was written with,
+	 * or none. */
+	*out = calloc(1, sizeof(**out));
+	rc = *out ? from_json(*out, root, file, line, d) : CSTAT_ENOMEM;
 	cJSON_Delete(root);
 	if (rc) {
 		cstat_run_free(*out);
@@ -1331,6 +1353,36 @@ cstat_history_free(cstat_run **runs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		cstat_run_free(runs[i]);
 	free(runs);
+}
+
+/* The store's file primitives, for store-merge.c (store.h). */
+static int lock_history(const char *path, struct cstat_diag *d);
+
+int
+cstat__store_slurp(const char *path, char **data, size_t *len,
+		   struct cstat_diag *d)
+{
+	return slurp(path, data, len, d);
+}
+
+int
+cstat__store_parse(const char *data, size_t len, const char *file,
+		   unsigned long line, cstat_run **out, struct cstat_diag *d)
+{
+	return parse_run(data, len, file, line, out, d);
+}
+
+int
+cstat__store_replace(const char *path, const char *data, size_t len,
+		     struct cstat_diag *d)
+{
+	return write_atomic(path, data, len, d);
+}
+
+int
+cstat__store_lock(const char *path, struct cstat_diag *d)
+{
+	return lock_history(path, d);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -7,6 +7,37 @@
 
 #include "cstat-private.h"
 
+/* The schema of runs (store.c's SCHEMA). */
+#define CSTAT__RUN_SCHEMA "cstat-run/1"
+
+/* A run id's size: 32 hex digits and the NUL. */
+#define CSTAT__RUN_ID_SIZE 33
+
+/*
+ * A new random run id in out: 128 bits from /dev/urandom in hex (without
+ * it, the time, process id and addresses such as seed's, mixed).  No state
+ * is kept between calls.
+ */
+void cstat__run_random_id(char out[CSTAT__RUN_ID_SIZE], const void *seed);
+
+/* Whether id may be set as a run's id: 1 to 128 letters, digits, '.',
+ * '_', ':', '+' or '-'. */
+bool cstat__run_id_ok(const char *id);
+
+/*
+ * store.c's file primitives, for store-merge.c: a whole file read (never
+ * through a link); one run parsed; a file replaced atomically; a
+ * history's lock taken (its descriptor; close() releases it).
+ */
+int cstat__store_slurp(const char *path, char **data, size_t *len,
+		       struct cstat_diag *d);
+int cstat__store_parse(const char *data, size_t len, const char *file,
+		       unsigned long line, cstat_run **out,
+		       struct cstat_diag *d);
+int cstat__store_replace(const char *path, const char *data, size_t len,
+			 struct cstat_diag *d);
+int cstat__store_lock(const char *path, struct cstat_diag *d);
+
 /*
  * If the len bytes at data are a cstat run file (a baseline, or a history
  * whose last complete record is used), converts them into Go benchmark

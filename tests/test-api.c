@@ -820,6 +820,44 @@ history_prune_null_path(void)
 }
 
 static long
+history_merge_null_path(void)
+{
+	size_t added = 9, total = 9;
+	int rc = cstat_history_merge(NULL, "/nonexistent", &added, &total, NULL,
+				     NULL, &fx.d);
+
+	return added || total ? NOT_RESET : rc;
+}
+
+static long
+history_merge_null_from(void)
+{
+	size_t added = 9, total = 9;
+	int rc = cstat_history_merge("/nonexistent", NULL, &added, &total, NULL,
+				     NULL, &fx.d);
+
+	return added || total ? NOT_RESET : rc;
+}
+
+static long
+baseline_merge_null_path(void)
+{
+	bool replaced = true;
+	int rc = cstat_baseline_merge(NULL, "/nonexistent", &replaced, &fx.d);
+
+	return replaced ? NOT_RESET : rc;
+}
+
+static long
+baseline_merge_null_from(void)
+{
+	bool replaced = true;
+	int rc = cstat_baseline_merge("/nonexistent", NULL, &replaced, &fx.d);
+
+	return replaced ? NOT_RESET : rc;
+}
+
+static long
 history_changes_null_tables(void)
 {
 	struct cstat_change *ch = STALE;
@@ -1275,6 +1313,14 @@ static const struct api_case cases[] = {
 	 history_build_null_out, CSTAT_EINVAL},
 	{"cstat_history_prune(NULL, 1, &removed, &d)", history_prune_null_path,
 	 CSTAT_EINVAL},
+	{"cstat_history_merge(NULL, from, ...)", history_merge_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_history_merge(path, NULL, ...)", history_merge_null_from,
+	 CSTAT_EINVAL},
+	{"cstat_baseline_merge(NULL, from, &replaced, &d)",
+	 baseline_merge_null_path, CSTAT_EINVAL},
+	{"cstat_baseline_merge(path, NULL, &replaced, &d)",
+	 baseline_merge_null_from, CSTAT_EINVAL},
 	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
 	 history_changes_null_tables, CSTAT_EINVAL},
 	{"cstat_history_changes(t, 0, 0, NULL, &n)", history_changes_null_out,

@@ -162,6 +162,8 @@ write_run(FILE *out)
 		assert_int_equal(cstat_run_add(run, res, r), 0);
 	assert_int_equal(cstat_run_set(run, "created", "2026-01-01T00:00:00Z"),
 			 0);
+	/* A fixed id too: each new run gets a random one. */
+	assert_int_equal(cstat_run_set(run, "id", "locale-test"), 0);
 	FILE *mem = open_memstream(&text, &len);
 	assert_non_null(mem);
 	assert_int_equal(cstat_run_write(run, true, mem), 0);

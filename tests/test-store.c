@@ -505,6 +505,291 @@ test_created(void **state)
 	cstat_run_free(run);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The whole file at p, malloc'd; NULL when it cannot be read. */
+static char *
+file_text(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, &len);
+	int c;
+	while ((c = getc(f)) != EOF)
+		putc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Every new run has an id of its own: 1,000 runs, 1,000 ids of 32 hex
+ * digits, kept by a baseline and a history; ids are checked as set and
+ * as read. */
+static void
+test_ids(void **state)
+{
+	char *ids[1000];
+	struct cstat_diag d;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		cstat_run *r;
+		assert_int_equal(cstat_run_new(&r), 0);
+		const char *id = cstat_run_get(r, "id");
+		assert_non_null(id);
+		assert_int_equal(strlen(id), 32);
+		assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+		ids[i] = strdup(id);
+		cstat_run_free(r);
+	}
+	qsort(ids, 1000, sizeof(*ids), cmp_str);
+	for (int i = 1; i < 1000; i++)
+		assert_string_not_equal(ids[i - 1], ids[i]);
+	for (int i = 0; i < 1000; i++)
+		free(ids[i]);
+
+	cstat_run *run = run_of(old_txt), *back, **runs;
+	size_t n;
+	char id[40];
+	snprintf(id, sizeof(id), "%s", cstat_run_get(run, "id"));
+	assert_int_equal(cstat_run_save(run, path("id.json"), &d), 0);
+	assert_int_equal(cstat_run_load(&back, path("id.json"), &d), 0);
+	assert_string_equal(cstat_run_get(back, "id"), id);
+	cstat_run_free(back);
+	assert_int_equal(cstat_run_append(run, path("id.jsonl"), &d), 0);
+	assert_int_equal(
+		cstat_history_load(path("id.jsonl"), &runs, &n, NULL, NULL, &d),
+		0);
+	assert_string_equal(cstat_run_get(runs[0], "id"), id);
+	cstat_history_free(runs, n);
+
+	assert_int_equal(cstat_run_set(run, "id", "ci:1234.5_a-b+c"), 0);
+	assert_string_equal(cstat_run_get(run, "id"), "ci:1234.5_a-b+c");
+	assert_int_equal(cstat_run_set(run, "id", ""), CSTAT_EINVAL);
+	assert_int_equal(cstat_run_set(run, "id", "a b"), CSTAT_EINVAL);
+	char longid[130];
+	memset(longid, 'a', 129);
+	longid[129] = '\0';
+	assert_int_equal(cstat_run_set(run, "id", longid), CSTAT_EINVAL);
+	longid[128] = '\0';
+	assert_int_equal(cstat_run_set(run, "id", longid), 0);
+	assert_int_equal(cstat_run_set(run, "id", NULL), 0);
+	assert_null(cstat_run_get(run, "id"));
+	cstat_run_free(run);
+
+	/* Written before ids: none.  An id that is no string, or empty,
+	 * was not cstat's: none either. */
+	write_file(path("noid.json"), "{\"schema\":\"cstat-run/1\","
+				      "\"groups\":[]}\n");
+	assert_int_equal(cstat_run_load(&back, path("noid.json"), &d), 0);
+	assert_null(cstat_run_get(back, "id"));
+	cstat_run_free(back);
+	write_file(path("badid.json"), "{\"schema\":\"cstat-run/1\","
+				       "\"id\":5,\"groups\":[]}\n");
+	assert_int_equal(cstat_run_load(&back, path("badid.json"), &d), 0);
+	assert_null(cstat_run_get(back, "id"));
+	cstat_run_free(back);
+	write_file(path("emptyid.json"), "{\"schema\":\"cstat-run/1\","
+					 "\"id\":\"\",\"groups\":[]}\n");
+	assert_int_equal(cstat_run_load(&back, path("emptyid.json"), &d), 0);
+	assert_null(cstat_run_get(back, "id"));
+	cstat_run_free(back);
+}
+
+#define REC(id, created)                                                       \
+	"{\"schema\":\"cstat-run/1\"" id ",\"created\":\"" created             \
+	"\",\"groups\":[]}\n"
+
+/* Histories merge by id whichever way round, twice changes nothing,
+ * records without ids (known by a hash of their bytes) stay once, times
+ * order as instants, stubs go, unknown schemas and links are refused. */
+static void
+test_merge_histories(void **state)
+{
+	/* The expected order, by hand: 09:00+02:00 is 07:00Z. */
+	const char *old1 = REC("", "2026-01-01T08:00:00Z");
+	const char *old2 = REC("", "2026-01-01T09:00:00+02:00");
+	const char *b1 = REC(",\"id\":\"b1\"", "2026-01-01T08:00:00Z");
+	const char *b2 = REC(",\"id\":\"b2\"", "2026-01-02T08:00:00.5Z");
+	const char *c1 = REC(",\"id\":\"c1\"", "2026-01-02T08:00:00.50Z");
+	char a[2048], b[2048], want[2048];
+	struct cstat_diag d;
+	size_t added, total;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s%s%s{\"schema\":\"cstat-run/1\",\"gro", old1,
+		 b1, old2);
+	snprintf(b, sizeof(b), "%s%s%s%s", c1, b2, old1, b1);
+	write_file(path("m1.jsonl"), a);
+	write_file(path("m2.jsonl"), b);
+	write_file(path("m3.jsonl"), b);
+	write_file(path("m4.jsonl"), a);
+	assert_int_equal(cstat_history_merge(path("m1.jsonl"), path("m2.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 2);
+	assert_int_equal(total, 5);
+	assert_int_equal(cstat_history_merge(path("m3.jsonl"), path("m4.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 1); /* old2: the stub is no run */
+	assert_int_equal(total, 5);
+	/* By time, then id: "b1" < "h-..." at 08:00Z; .5 equals .50. */
+	snprintf(want, sizeof(want), "%s%s%s%s%s", old2, b1, old1, b2, c1);
+	char *x = file_text(path("m1.jsonl")), *y = file_text(path("m3.jsonl"));
+	assert_string_equal(x, want);
+	assert_string_equal(y, want);
+	/* Again, and into itself: nothing changes, nothing is new. */
+	assert_int_equal(cstat_history_merge(path("m1.jsonl"), path("m3.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(cstat_history_merge(path("m1.jsonl"), path("m1.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	free(x);
+	x = file_text(path("m1.jsonl"));
+	assert_string_equal(x, want);
+	free(x);
+	free(y);
+	/* Into a history that does not exist: made. */
+	assert_int_equal(cstat_history_merge(path("m5.jsonl"), path("m1.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 5);
+	x = file_text(path("m5.jsonl"));
+	assert_string_equal(x, want);
+	free(x);
+
+	/* A record of another schema: refused, nothing written. */
+	write_file(path("new.jsonl"), "{\"schema\":\"cstat-run/2\"}\n");
+	assert_int_equal(cstat_history_merge(path("m1.jsonl"),
+					     path("new.jsonl"), &added, &total,
+					     NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "newer"));
+	x = file_text(path("m1.jsonl"));
+	assert_string_equal(x, want);
+	free(x);
+	/* Links: the other file, and the history merged into. */
+	assert_int_equal(symlink(path("m2.jsonl"), path("ml.jsonl")), 0);
+	assert_int_equal(cstat_history_merge(path("m1.jsonl"), path("ml.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 CSTAT_EACCES);
+	assert_int_equal(cstat_history_merge(path("ml.jsonl"), path("m1.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 CSTAT_EACCES);
+	x = file_text(path("m2.jsonl"));
+	assert_string_equal(x, b);
+	free(x);
+}
+
+/* Records of the history merged into are scanned quickly when plain and
+ * read by cJSON otherwise: escapes, a byte order mark, any key order and
+ * an id that is no string (known by its bytes) give the ids the full
+ * reader gives, either way round. */
+static void
+test_merge_odd_records(void **state)
+{
+	const char *ours =
+		"{\"schema\":\"cstat-run\\/1\",\"id\":\"x1\",\"groups\":[]}\n"
+		"{\"groups\":[{\"config\":[],\"benchmarks\":[]}],"
+		"\"id\":\"b\\u0031\",\"schema\":\"cstat-run/1\"}\n"
+		"\xef\xbb\xbf{\"schema\":\"cstat-run/1\",\"id\":\"bom\","
+		"\"groups\":[]}\n"
+		"{\"schema\":\"cstat-run/"
+		"1\",\"id\":{\"x\":[1]},\"groups\":[]}\n";
+	const char *theirs = "{\"schema\":\"cstat-run/1\",\"id\":\"b1\","
+			     "\"groups\":[]}\n"
+			     "{\"schema\":\"cstat-run/1\",\"id\":\"x1\","
+			     "\"groups\":[]}\n"
+			     "{\"schema\":\"cstat-run/1\",\"id\":{\"x\":[1]},"
+			     "\"groups\":[]}\n";
+	struct cstat_diag d;
+	size_t added, total;
+
+	(void)state;
+	write_file(path("o1.jsonl"), ours);
+	write_file(path("o2.jsonl"), ours);
+	write_file(path("t1.jsonl"), theirs);
+	write_file(path("t2.jsonl"), theirs);
+	assert_int_equal(cstat_history_merge(path("o1.jsonl"), path("t1.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(total, 4);
+	assert_int_equal(cstat_history_merge(path("t2.jsonl"), path("o2.jsonl"),
+					     &added, &total, NULL, NULL, &d),
+			 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(total, 4);
+	char *x = file_text(path("o1.jsonl")), *y = file_text(path("t2.jsonl"));
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+}
+
+/* Of two baselines the newer stays, whichever way round; equal times go
+ * to the greater id. */
+static void
+test_merge_baselines(void **state)
+{
+	const char *older = REC(",\"id\":\"zz\"", "2026-01-01T08:00:00Z");
+	const char *newer = REC(",\"id\":\"aa\"", "2026-01-01T08:00:00.1Z");
+	struct cstat_diag d;
+	bool replaced;
+
+	(void)state;
+	write_file(path("b1.json"), older);
+	write_file(path("b2.json"), newer);
+	write_file(path("b3.json"), newer);
+	write_file(path("b4.json"), older);
+	assert_int_equal(cstat_baseline_merge(path("b1.json"), path("b2.json"),
+					      &replaced, &d),
+			 0);
+	assert_true(replaced);
+	assert_int_equal(cstat_baseline_merge(path("b3.json"), path("b4.json"),
+					      &replaced, &d),
+			 0);
+	assert_false(replaced);
+	char *x = file_text(path("b1.json")), *y = file_text(path("b3.json"));
+	assert_string_equal(x, newer);
+	assert_string_equal(y, newer);
+	free(x);
+	free(y);
+	const char *tie = REC(",\"id\":\"ab\"", "2026-01-01T08:00:00.100Z");
+	write_file(path("b5.json"), tie);
+	assert_int_equal(cstat_baseline_merge(path("b1.json"), path("b5.json"),
+					      &replaced, &d),
+			 0);
+	assert_true(replaced);
+	assert_int_equal(cstat_baseline_merge(path("b5.json"), path("b3.json"),
+					      &replaced, &d),
+			 0);
+	assert_false(replaced);
+	/* A missing baseline is made; an unreadable one is not replaced. */
+	assert_int_equal(cstat_baseline_merge(path("b6.json"), path("b5.json"),
+					      &replaced, &d),
+			 0);
+	assert_true(replaced);
+	write_file(path("b7.json"), "{\"schema\":\"cstat-run/9\"}\n");
+	assert_int_equal(cstat_baseline_merge(path("b7.json"), path("b5.json"),
+					      &replaced, &d),
+			 CSTAT_EFORMAT);
+	assert_false(replaced);
+	x = file_text(path("b7.json"));
+	assert_string_equal(x, "{\"schema\":\"cstat-run/9\"}\n");
+	free(x);
+}
+
 int
 main(void)
 {
@@ -517,6 +802,10 @@ main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_no_fixed_limits),
 		cmocka_unit_test(test_created),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_merge_histories),
+		cmocka_unit_test(test_merge_odd_records),
+		cmocka_unit_test(test_merge_baselines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -817,6 +817,14 @@ cmd_analyze(struct store *s, const char *cmd, int argc, char **argv)
 	return cbaseline_analyze(s->dir, cmd, argc, argv);
 }
 
+/* merge (cbaseline-merge.c). */
+static int
+cmd_merge(struct store *s, const char *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return cbaseline_merge(s->dir, argc, argv);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Commands and their flags */
 
@@ -927,6 +935,9 @@ static const struct command commands[] = {
 	{"export", "-format html|csv|json NAME",
 	 "history NAME as a dashboard page, CSV or JSON",
 	 cbaseline_export_about, FLAGS(export_flags), PASS_NONE, cmd_analyze},
+	{"merge", "OTHER_STORE | NAME FILE",
+	 "merge a store or file in (each run once)", cbaseline_merge_about,
+	 NULL, 0, PASS_NONE, cmd_merge},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

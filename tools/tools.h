@@ -27,6 +27,10 @@ int cregress_tool_main(int argc, char **argv);
  * directory, the command, and its arguments (argv[0] is the command).
  */
 int cbaseline_analyze(const char *dir, const char *cmd, int argc, char **argv);
+/* cbaseline's merge command (cbaseline-merge.c); argv[0] is "merge". */
+int cbaseline_merge(const char *dir, int argc, char **argv);
+/* What merge does, for its usage text (cbaseline-merge.c). */
+extern const char cbaseline_merge_about[];
 
 /* What detect and export do, for their usage texts (cbaseline-analyze.c). */
 extern const char cbaseline_detect_about[];

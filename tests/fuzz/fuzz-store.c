@@ -6,7 +6,10 @@
  * as a baseline (cstat_run_load) and as a history (cstat_history_load),
  * and every run that loads is written back (pretty and as one line) and
  * turned into Go benchmark text, so what the loader stored is read back.
- * The file and the directory are removed before returning.
+ * The input is also merged as a history into a new one, twice, and as a
+ * baseline: a second merge that changes the merged file aborts, as merging
+ * must be idempotent.  The files and the directory are removed before
+ * returning.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +78,112 @@ load_both(const char *path, FILE *sink)
 	cstat_history_free(runs, n);
 }
 
+/* The bytes of the file at path (malloc'd, *len), or NULL. */
+static char *
+contents(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, len);
+	int c;
+	while (m && (c = getc(f)) != EOF)
+		putc(c, m);
+	if (m)
+		fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Writes len bytes at data to path. */
+static bool
+put(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+
+	return f && fclose(f) == 0 && ok;
+}
+
+/* Whether every line of a[0..al) is a line of b[0..bl). */
+static bool
+kept_all(const char *a, size_t al, const char *b, size_t bl)
+{
+	for (size_t i = 0; i < al;) {
+		const char *nl = memchr(a + i, '\n', al - i);
+		size_t n = nl ? (size_t)(nl - a - i) + 1 : al - i;
+		bool found = false;
+		for (size_t j = 0; j < bl && !found;) {
+			const char *bn = memchr(b + j, '\n', bl - j);
+			size_t m = bn ? (size_t)(bn - b - j) + 1 : bl - j;
+			found = m == n && memcmp(a + i, b + j, n) == 0;
+			j += m;
+		}
+		if (!found)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * Merges path into dir/m.jsonl twice and into dir/b.json: the second
+ * history merge must change nothing.  The records of the history merged
+ * into are checked less than the other file's (what merging needs): an
+ * empty file merged into a copy of path must keep every record that
+ * merging path into nothing kept.
+ */
+static void
+merge_twice(const char *dir, const char *path)
+{
+	char into[64], lock[80], base[64], copy[64], clock[80], empty[64];
+	struct cstat_diag d;
+	size_t added, total, l1, l2;
+	bool replaced;
+
+	snprintf(into, sizeof(into), "%s/m.jsonl", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", into);
+	snprintf(base, sizeof(base), "%s/b.json", dir);
+	snprintf(copy, sizeof(copy), "%s/c.jsonl", dir);
+	snprintf(clock, sizeof(clock), "%s.lock", copy);
+	snprintf(empty, sizeof(empty), "%s/e.jsonl", dir);
+	if (cstat_history_merge(into, path, &added, &total, ignore_warning,
+				NULL, &d) == 0) {
+		char *a = contents(into, &l1);
+		if (cstat_history_merge(into, path, &added, &total, NULL, NULL,
+					&d) != 0 ||
+		    added != 0)
+			abort();
+		char *b = contents(into, &l2);
+		if (l1 != l2 || (l1 && memcmp(a, b, l1) != 0))
+			abort();
+		free(b);
+		size_t pl;
+		char *src = contents(path, &pl);
+		if (src && put(copy, src, pl) && put(empty, "", 0)) {
+			if (cstat_history_merge(copy, empty, &added, &total,
+						NULL, NULL, &d) != 0)
+				abort();
+			b = contents(copy, &l2);
+			if (!kept_all(a, l1, b, l2))
+				abort();
+			free(b);
+		}
+		free(src);
+		free(a);
+	}
+	(void)cstat_baseline_merge(base, path, &replaced, &d);
+	unlink(into);
+	unlink(lock);
+	unlink(base);
+	unlink(copy);
+	unlink(clock);
+	unlink(empty);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -94,6 +203,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				load_both(path, sink);
 				fclose(sink);
 			}
+			merge_twice(dir, path);
 		}
 		unlink(path);
 	}

@@ -1,0 +1,793 @@
+/*
+ * store-merge.c - run ids, and merging histories and baselines.
+ *
+ * Every run gets a random id when it is made (cstat_run_new()), and the
+ * writers store it, so the same run in two copies of a store is known as
+ * one.  A record written before ids existed is known by a derived id, a
+ * hash of its bytes: merging old histories is idempotent too.
+ *
+ * A merge is a pure function of the set of records: the union by id (of
+ * two records with one id, the greater bytes), ordered by creation time,
+ * then id.  So merging A into B and B into A give the same bytes, and
+ * merging again changes nothing.  Records are copied byte for byte (keys
+ * a later cstat-run/1 adds survive); the result replaces the history
+ * atomically under the lock appends take, and only when it differs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "store.h"
+
+/* ---------------------------------------------------------------------- */
+/* SHA-256 (FIPS 180-4), for the derived ids of records without one. */
+
+struct sha256 {
+	uint32_t h[8];
+	unsigned char buf[64];
+	size_t nbuf;
+	uint64_t bits;
+};
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t
+ror(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void
+sha_block(struct sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], v[8];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
+			      (w[i - 15] >> 3);
+		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
+			      (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, s->h, sizeof(v));
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 =
+			v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
+			((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
+		uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
+			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(*v));
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		s->h[i] += v[i];
+}
+
+static void
+sha_add(struct sha256 *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	s->bits += (uint64_t)len * 8;
+	while (len) {
+		size_t n = 64 - s->nbuf < len ? 64 - s->nbuf : len;
+		memcpy(s->buf + s->nbuf, p, n);
+		s->nbuf += n;
+		p += n;
+		len -= n;
+		if (s->nbuf == 64) {
+			sha_block(s, s->buf);
+			s->nbuf = 0;
+		}
+	}
+}
+
+/* The first 16 bytes of the SHA-256 of len bytes at data, in hex. */
+static void
+sha256_hex(const char *data, size_t len, char out[CSTAT__RUN_ID_SIZE])
+{
+	struct sha256 s = {{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+			    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+			   {0},
+			   0,
+			   0};
+	unsigned char pad[72] = {0x80};
+	uint64_t bits;
+
+	sha_add(&s, data, len);
+	bits = s.bits;
+	size_t np = (s.nbuf < 56 ? 56 : 120) - s.nbuf;
+	for (int i = 0; i < 8; i++)
+		pad[np + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha_add(&s, pad, np + 8);
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x",
+			 (unsigned)(s.h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Ids */
+
+static uint64_t
+splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+void
+cstat__run_random_id(char out[CSTAT__RUN_ID_SIZE], const void *seed)
+{
+	unsigned char b[16];
+	size_t got = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && got < sizeof(b)) {
+		ssize_t n = read(fd, b + got, sizeof(b) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (got < sizeof(b)) {
+		/* No /dev/urandom (a chroot): the time, the process and
+		 * addresses, which differ between runs and processes. */
+		struct timespec t = {0};
+		clock_gettime(CLOCK_REALTIME, &t);
+		uint64_t x = (uint64_t)t.tv_sec * 1000000007u ^
+			     (uint64_t)t.tv_nsec ^ (uint64_t)getpid() << 40 ^
+			     (uint64_t)(uintptr_t)seed ^
+			     (uint64_t)(uintptr_t)&t << 7;
+		uint64_t r[2] = {splitmix(&x), splitmix(&x)};
+		memcpy(b, r, sizeof(b));
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+bool
+cstat__run_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 128)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._:+-", *p)))
+			return false;
+	return true;
+}
+
+/*
+ * The id of a record: its own (id), or for one written before ids, "h-"
+ * and a hash of its bytes (the same bytes always give the same id).
+ */
+static char *
+record_id(const char *id, const char *data, size_t len)
+{
+	char *out = malloc(id ? strlen(id) + 1 : CSTAT__RUN_ID_SIZE + 2);
+
+	if (out && id) {
+		strcpy(out, id);
+	} else if (out) {
+		memcpy(out, "h-", 2);
+		sha256_hex(data, len, out + 2);
+	}
+	return out;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Order */
+
+/* n digits at s, their value in *v. */
+static bool
+num(const char *s, int n, long long *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static long long
+days_from_civil(long long y, long long m, long long d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * A key that sorts as the RFC 3339 time s does, whatever its offset and
+ * fraction: the UTC seconds, fixed width, then the fraction's digits
+ * without trailing zeros.  "" (first) for a missing or unreadable time.
+ */
+static void
+created_key(const char *s, char out[64])
+{
+	long long y, mo, d, h, mi, se, oh = 0, om = 0;
+	const char *f = "", *fe;
+
+	out[0] = '\0';
+	if (!s || strlen(s) < 20 || !num(s, 4, &y) || !num(s + 5, 2, &mo) ||
+	    !num(s + 8, 2, &d) || !num(s + 11, 2, &h) || !num(s + 14, 2, &mi) ||
+	    !num(s + 17, 2, &se) || mo < 1 || mo > 12)
+		return;
+	s += 19;
+	if (*s == '.')
+		for (f = ++s; *s >= '0' && *s <= '9'; s++)
+			;
+	fe = s;
+	while (fe > f && fe[-1] == '0')
+		fe--;
+	if ((*s == '+' || *s == '-') &&
+	    (!num(s + 1, 2, &oh) || !num(s + 4, 2, &om)))
+		return;
+	long long off = (oh * 60 + om) * 60 * (*s == '-' ? -1 : 1);
+	long long t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+		      se - off;
+	/* Years 0-9999 are within +-3.2e11 s of 1970: shifted positive. */
+	snprintf(out, 64, "%013lld.%.*s", t + 1000000000000LL,
+		 (int)(fe - f < 40 ? fe - f : 40), f);
+}
+
+struct rec {
+	const char *p; /* the record's bytes, trailing blanks trimmed */
+	size_t len;
+	char *id;
+	char key[64]; /* created_key() */
+	bool ours;    /* from the file merged into */
+};
+
+static int
+bytes_cmp(const struct rec *a, const struct rec *b)
+{
+	int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* By id, the greater bytes first: the copy a merge keeps leads. */
+static int
+by_id(const void *x, const void *y)
+{
+	const struct rec *a = x, *b = y;
+	int c = strcmp(a->id, b->id);
+	return c ? c : bytes_cmp(b, a);
+}
+
+/* The history's order: by creation time, then id. */
+static int
+by_time(const void *x, const void *y)
+{
+	const struct rec *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : strcmp(a->id, b->id);
+}
+
+static size_t
+trimmed(const char *p, size_t n)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+/* Fills rec for the record of n bytes at p, with its id and created. */
+static int
+rec_fill(struct rec *rec, const char *id, const char *created, const char *p,
+	 size_t n, bool ours)
+{
+	rec->p = p;
+	rec->len = n;
+	rec->ours = ours;
+	created_key(created, rec->key);
+	rec->id = record_id(id, p, n);
+	return rec->id ? 0 : CSTAT_ENOMEM;
+}
+
+static const char *
+json_str(const cJSON *o, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/*
+ * A quick look at a record, without cJSON: whether the n bytes at p are
+ * one JSON object by the grammar of RFC 8259 (trailing bytes after it
+ * allowed, as the reader allows them), and where the first "schema", "id"
+ * and "created" members at its top level hold plain strings (no escapes).
+ * Everything the grammar accepts, cJSON reads; what it refuses, or a key
+ * it cannot give plainly, goes to cJSON (rec_light()), which decides.
+ */
+struct span {
+	const char *p; /* NULL: absent */
+	size_t n;
+	bool odd; /* not a plain string: ask cJSON */
+};
+
+#define SCAN_DEPTH 1000 /* cJSON's nesting limit */
+
+static const char *
+scan_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static bool
+hex4(const char *p, const char *e)
+{
+	for (int i = 0; i < 4; i++, p++)
+		if (p >= e ||
+		    !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		      (*p >= 'A' && *p <= 'F')))
+			return false;
+	return true;
+}
+
+/* The end of the string at p (its '"'), or NULL; *plain: no escapes. */
+static const char *
+scan_string(const char *p, const char *e, bool *plain)
+{
+	*plain = true;
+	for (p++; p < e; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p != '\\')
+			continue;
+		*plain = false;
+		if (++p >= e || !strchr("\"\\/bfnrtu", *p) || !*p)
+			return NULL;
+		if (*p == 'u' && !hex4(p + 1, e))
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *
+scan_digits(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && *q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* The end of the number at p, or NULL. */
+static const char *
+scan_number(const char *p, const char *e)
+{
+	if (*p == '-')
+		p++;
+	if (p < e && *p == '0')
+		p++;
+	else if (!(p = scan_digits(p, e)))
+		return NULL;
+	if (p < e && *p == '.' && !(p = scan_digits(p + 1, e)))
+		return NULL;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		p = scan_digits(p, e);
+	}
+	return p;
+}
+
+/* The end of the scalar value at p, or NULL; *plain for a string. */
+static const char *
+scan_scalar(const char *p, const char *e, bool *str, bool *plain)
+{
+	static const char *const lit[] = {"true", "false", "null"};
+
+	*str = *p == '"';
+	if (*str)
+		return scan_string(p, e, plain);
+	if (*p == '-' || (*p >= '0' && *p <= '9'))
+		return scan_number(p, e);
+	for (size_t k = 0; k < 3; k++) {
+		size_t l = strlen(lit[k]);
+		if ((size_t)(e - p) >= l && memcmp(p, lit[k], l) == 0)
+			return p + l;
+	}
+	return NULL;
+}
+
+static bool
+scan_record(const char *p, size_t n, struct span *want[3])
+{
+	static const char *const keys[] = {"schema", "id", "created"};
+	const char *e = p + n, *key = NULL;
+	unsigned char open[SCAN_DEPTH]; /* '{' or '[' per level */
+	size_t depth = 0, klen = 0;
+	bool str, plain;
+
+	p = scan_ws(p, e);
+	if (p >= e || *p != '{')
+		return false;
+	for (;;) {
+		/* At a value (or, inside an object, at a key). */
+		p = scan_ws(p, e);
+		if (p >= e)
+			return false;
+		if (depth && open[depth - 1] == '{' && !key) {
+			const char *k = p;
+			if (*p != '"' || !(p = scan_string(p, e, &plain)))
+				return false;
+			key = k + 1;
+			klen = (size_t)(p - k - 2);
+			/* A key with escapes could be any of ours. */
+			if (!plain && depth == 1)
+				want[0]->odd = true;
+			p = scan_ws(p, e);
+			if (p >= e || *p != ':')
+				return false;
+			p++;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			if (depth == SCAN_DEPTH)
+				return false;
+			open[depth++] = (unsigned char)*p;
+			key = NULL;
+			const char *q = scan_ws(p + 1, e);
+			if (q < e && *q == (*p == '{' ? '}' : ']')) {
+				p = q + 1;
+				depth--;
+			} else {
+				p++;
+				continue;
+			}
+		} else {
+			const char *v = p;
+			if (!(p = scan_scalar(p, e, &str, &plain)))
+				return false;
+			for (size_t k = 0; depth == 1 && k < 3; k++)
+				if (klen == strlen(keys[k]) &&
+				    memcmp(key, keys[k], klen) == 0 &&
+				    !want[k]->p && !want[k]->odd) {
+					want[k]->p = v + 1;
+					want[k]->n = (size_t)(p - v - 2);
+					want[k]->odd = !str || !plain;
+				}
+		}
+		/* After a value: a comma, or the ends of containers. */
+		for (;;) {
+			if (depth == 0)
+				return true;
+			p = scan_ws(p, e);
+			if (p >= e)
+				return false;
+			if (*p == ',') {
+				p++;
+				key = NULL;
+				break;
+			}
+			if (*p != (open[depth - 1] == '{' ? '}' : ']'))
+				return false;
+			p++;
+			depth--;
+		}
+	}
+}
+
+/*
+ * Fills rec for a record of the history merged into, checked for what the
+ * merge needs (whole JSON, our schema, a usable id) but not made a run:
+ * those records were checked when they came in, and making each a run
+ * would cost a merge what reading the whole history costs, many times
+ * over.  Errors are the reader's (parse_run()'s).
+ */
+static int
+rec_light(struct rec *rec, const char *p, size_t n, const char *file,
+	  unsigned long line, struct cstat_diag *d)
+{
+	struct span sc = {0}, sid = {0}, cr = {0}, *want[3] = {&sc, &sid, &cr};
+	const size_t sl = strlen(CSTAT__RUN_SCHEMA);
+
+	/* The usual record, as cstat writes it: no cJSON needed. */
+	if (scan_record(p, n, want) && sc.p && !sc.odd && sc.n == sl &&
+	    memcmp(sc.p, CSTAT__RUN_SCHEMA, sl) == 0 && !sid.odd &&
+	    (!sid.p || sid.n) && !cr.odd && cr.n < 64) {
+		char *ids = sid.p ? malloc(sid.n + 1) : NULL, created[64];
+		if (sid.p && !ids)
+			return CSTAT_ENOMEM;
+		if (ids) {
+			memcpy(ids, sid.p, sid.n);
+			ids[sid.n] = '\0';
+		}
+		memcpy(created, cr.p ? cr.p : "", cr.n);
+		created[cr.n] = '\0';
+		int rc = rec_fill(rec, ids, cr.p ? created : NULL, p, n, true);
+		free(ids);
+		return rc;
+	}
+	cJSON *root = cstat__json_parse(p, n, NULL);
+	const char *schema = root ? json_str(root, "schema") : NULL;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	int rc = CSTAT_EFORMAT;
+
+	if (!root)
+		cstat__diag_set(d, file, line, 1, "not valid JSON");
+	else if (!cJSON_IsObject(root))
+		cstat__diag_set(d, file, line, 0,
+				"not a cstat run (want a JSON object)");
+	else if (!schema)
+		cstat__diag_set(d, file, line, 0,
+				"not a cstat run (no \"schema\")");
+	else if (strcmp(schema, CSTAT__RUN_SCHEMA) != 0)
+		cstat__diag_set(d, file, line, 0,
+				strncmp(schema, "cstat-run/", 10) == 0
+					? "schema \"%s\" is from a newer cstat "
+					  "(this one reads %s)"
+					: "not a cstat run (schema \"%s\")",
+				schema, CSTAT__RUN_SCHEMA);
+	else
+		rc = rec_fill(rec,
+			      cJSON_IsString(id) && id->valuestring[0]
+				      ? id->valuestring
+				      : NULL,
+			      json_str(root, "created"), p, n, true);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/*
+ * Adds the records of the history text data[0..len) to *recs.  A record
+ * cut short goes to warn and is left out; a record that is not a run of
+ * our schema is an error (d says where).
+ */
+static int
+history_recs(const char *data, size_t len, const char *file, bool ours,
+	     struct rec **recs, size_t *n, size_t *cap,
+	     void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx,
+	     struct cstat_diag *d)
+{
+	unsigned long line = 0;
+	int rc = 0;
+
+	for (size_t pos = 0; pos < len && !rc;) {
+		const char *p = data + pos;
+		const char *nl = memchr(p, '\n', len - pos);
+		size_t ln = nl ? (size_t)(nl - p) : len - pos;
+		size_t tn = trimmed(p, ln);
+		cstat_run *r = NULL;
+		struct cstat_diag rd;
+		line++;
+		pos += nl ? ln + 1 : ln;
+		bool blank = true;
+		for (size_t i = 0; i < tn && blank; i++)
+			blank = p[i] == ' ' || p[i] == '\t';
+		if (blank)
+			continue;
+		if (cstat__grow((void **)recs, cap, *n + 1, sizeof(**recs))) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		struct rec *rec = &(*recs)[*n];
+		if (ours) {
+			rc = rec_light(rec, p, tn, file, line, &rd);
+		} else {
+			rc = cstat__store_parse(p, tn, file, line, &r, &rd);
+			if (!rc)
+				rc = rec_fill(rec, cstat_run_get(r, "id"),
+					      cstat_run_get(r, "created"), p,
+					      tn, false);
+			cstat_run_free(r);
+		}
+		if (rc == CSTAT_EFORMAT &&
+		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
+			cstat__diag_set(&rd, file, line, 0,
+					"record cut short (an interrupted "
+					"write?), skipped");
+			if (warn)
+				warn(ctx, &rd);
+			rc = 0;
+			continue;
+		}
+		if (rc) {
+			if (d && rc != CSTAT_ENOMEM)
+				*d = rd;
+			break;
+		}
+		(*n)++;
+	}
+	return rc;
+}
+
+/*
+ * The merged history of recs[0..n) in *out (malloc'd, *olen bytes):
+ * one record per id, in the history's order.  *added: the ids none of
+ * ours had; *total: the records.
+ */
+static int
+merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
+	    size_t *total)
+{
+	struct cstat__buf b = {0};
+	size_t k = 0;
+
+	if (n) /* qsort() wants a non-NULL array, even empty */
+		qsort(recs, n, sizeof(*recs), by_id);
+	*added = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		bool ours = false;
+		for (; j < n && strcmp(recs[j].id, recs[i].id) == 0; j++)
+			ours = ours || recs[j].ours;
+		*added += !ours;
+		struct rec keep = recs[i];
+		for (size_t m = i + 1; m < j; m++)
+			free(recs[m].id);
+		recs[k++] = keep;
+		i = j;
+	}
+	if (k)
+		qsort(recs, k, sizeof(*recs), by_time);
+	*total = k;
+	int rc = 0;
+	for (size_t i = 0; i < k && !rc; i++)
+		if (cstat__buf_add(&b, recs[i].p, recs[i].len) ||
+		    cstat__buf_addc(&b, '\n'))
+			rc = CSTAT_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		free(recs[i].id);
+	if (rc) {
+		cstat__buf_release(&b);
+		return rc;
+	}
+	*out = b.data;
+	*olen = b.len;
+	return 0;
+}
+
+int
+cstat_history_merge(const char *path, const char *from, size_t *added,
+		    size_t *total,
+		    void (*warn)(void *ctx, const struct cstat_diag *d),
+		    void *ctx, struct cstat_diag *d)
+{
+	char *ours = NULL, *theirs = NULL, *out = NULL;
+	size_t olen = 0, tlen = 0, outlen = 0, n = 0, cap = 0, nadd = 0,
+	       ntot = 0;
+	struct rec *recs = NULL;
+	int lock, rc;
+
+	if (added)
+		*added = 0;
+	if (total)
+		*total = 0;
+	if (!path || !from)
+		return CSTAT_EINVAL;
+	rc = cstat__store_slurp(from, &theirs, &tlen, d);
+	if (rc)
+		return rc;
+	lock = cstat__store_lock(path, d);
+	if (lock < 0) {
+		free(theirs);
+		return lock;
+	}
+	rc = cstat__store_slurp(path, &ours, &olen, d);
+	bool exists = rc != CSTAT_ENOENT;
+	if (!exists)
+		rc = 0;
+	if (!rc)
+		rc = history_recs(ours, olen, path, true, &recs, &n, &cap, warn,
+				  ctx, d);
+	if (!rc)
+		rc = history_recs(theirs, tlen, from, false, &recs, &n, &cap,
+				  warn, ctx, d);
+	if (!rc)
+		rc = merged_text(recs, n, &out, &outlen, &nadd, &ntot);
+	else
+		for (size_t i = 0; i < n; i++)
+			free(recs[i].id);
+	/* Unchanged, nothing is written: a merged store stays as it is. */
+	if (!rc && (exists || outlen) &&
+	    (outlen != olen || (outlen && memcmp(out, ours, outlen) != 0)))
+		rc = cstat__store_replace(path, out ? out : "", outlen, d);
+	if (!rc && added)
+		*added = nadd;
+	if (!rc && total)
+		*total = ntot;
+	close(lock);
+	free(recs);
+	free(out);
+	free(ours);
+	free(theirs);
+	return rc;
+}
+
+/* A baseline file read into *rec (its bytes in *data). */
+static int
+baseline_rec(const char *path, char **data, size_t *len, struct rec *rec,
+	     struct cstat_diag *d)
+{
+	cstat_run *r;
+	int rc = cstat__store_slurp(path, data, len, d);
+
+	if (rc)
+		return rc;
+	rc = cstat__store_parse(*data, *len, path, 1, &r, d);
+	if (!rc)
+		rc = rec_fill(rec, cstat_run_get(r, "id"),
+			      cstat_run_get(r, "created"), *data,
+			      trimmed(*data, *len), false);
+	cstat_run_free(r);
+	return rc;
+}
+
+int
+cstat_baseline_merge(const char *path, const char *from, bool *replaced,
+		     struct cstat_diag *d)
+{
+	char *ours = NULL, *theirs = NULL;
+	struct rec a = {0}, b = {0};
+	size_t olen, tlen;
+	int rc;
+
+	if (replaced)
+		*replaced = false;
+	if (!path || !from)
+		return CSTAT_EINVAL;
+	rc = baseline_rec(from, &theirs, &tlen, &b, d);
+	if (!rc) {
+		rc = baseline_rec(path, &ours, &olen, &a, d);
+		/* The newer by creation time, then the greater id, then
+		 * the greater bytes: the same whichever way round. */
+		bool take = rc == CSTAT_ENOENT ||
+			    (!rc &&
+			     (by_time(&b, &a) > 0 ||
+			      (by_time(&b, &a) == 0 && bytes_cmp(&b, &a) > 0)));
+		if (rc == CSTAT_ENOENT)
+			rc = 0;
+		if (!rc && take)
+			rc = cstat__store_replace(path, theirs, tlen, d);
+		if (!rc && replaced)
+			*replaced = take;
+	}
+	free(a.id);
+	free(b.id);
+	free(ours);
+	free(theirs);
+	return rc;
+}
