@@ -266,6 +266,210 @@ def case_record_alert(cwd):
     check(alerted and alerted[-1] < 27, "the last runs do not alert: %r" % alerted)
 
 
+def git(*args, cwd):
+    return subprocess.run(["git"] + list(args), cwd=cwd, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def case_store_branch(cwd):
+    """store-branch: two main-branch jobs that cloned before either pushed
+    each record a run through the action; the branch ends with both (the
+    second job fetched the first's run, merged, pushed).  A pull request's
+    gate then reads the baseline and history from the branch.  The remote
+    is a local bare repository."""
+    for k, v in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@x"),
+                 ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@x")):
+        os.environ[k] = v
+    origin = os.path.join(cwd, "origin.git")
+    git("init", "-q", "--bare", "-b", "main", origin, cwd=cwd)
+    seed = os.path.join(cwd, "seed")
+    git("clone", "-q", origin, seed, cwd=cwd)
+    with open(os.path.join(seed, "go.mod"), "w") as f:
+        f.write("module example.com/a\n")
+    git("add", "go.mod", cwd=seed)
+    git("commit", "-q", "-m", "project", cwd=seed)
+    git("push", "-q", "origin", "HEAD:main", cwd=seed)
+    jobs = []
+    for name in ("job1", "job2", "pr"):
+        d = os.path.join(cwd, name)
+        git("clone", "-q", origin, d, cwd=cwd)
+        jobs.append(d)
+    base = os.path.join(TESTDATA, "cregress", "base.txt")
+    new = os.path.join(TESTDATA, "cregress", "new.txt")
+    for d in jobs[:2]:
+        inputs = common_inputs()
+        inputs.update(mode="record", results=base,
+                      **{"store-branch": "cstat-store"})
+        rc, out, summary, outputs = replay(inputs, d)
+        check(rc == 0, "record in %s passes (exit %d)" % (d, rc))
+    lines = git("show", "cstat-store:history/main.jsonl", cwd=origin).splitlines()
+    ids = {json.loads(l)["id"] for l in lines}
+    check(len(lines) == 2 and len(ids) == 2,
+          "the branch has both jobs' runs: %d lines, %d ids" % (len(lines), len(ids)))
+    git("cat-file", "-e", "cstat-store:baselines/main.json", cwd=origin)
+    inputs = common_inputs()
+    inputs.update(results=new, **{"store-branch": "cstat-store"})
+    rc, out, summary, outputs = replay(inputs, jobs[2])
+    check(rc == 1 and outputs["status"] == "1",
+          "the pull request's gate against the branch's baseline fails (exit %d)" % rc)
+    check("3 regressions" in summary, "its report is in the summary")
+    check(outputs["dashboard"] and os.path.isfile(outputs["dashboard"]),
+          "the dashboard of the branch's history")
+    lines2 = git("show", "cstat-store:history/main.jsonl", cwd=origin).splitlines()
+    check(lines2 == lines, "a gate never pushes")
+
+
+def readme_workflow():
+    """The workflow of the README's section "CI: the workflow to copy"."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    section = text.split("## CI: the workflow to copy", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    return yaml.safe_load(block)
+
+
+def context_value(path, ctx, steps):
+    m = re.fullmatch(r"steps\.(\w+)\.outputs\.([\w-]+)", path)
+    if m:
+        return steps.get(m.group(1), {}).get(m.group(2), "")
+    if path in ctx:
+        return ctx[path]
+    raise SystemExit("the README's workflow uses %s, which this replay "
+                     "does not model" % path)
+
+
+def condition(expr, ctx, steps, failed):
+    """GitHub's if: for the expressions the README uses: always(), and
+    CONTEXT == 'literal' or != (with the implied success())."""
+    if expr is None:
+        return not failed
+    expr = expr.strip()
+    if expr == "always()":
+        return True
+    m = re.fullmatch(r"([\w.-]+)\s*(==|!=)\s*'([^']*)'", expr)
+    if not m:
+        raise SystemExit("if: %s is not modelled" % expr)
+    equal = context_value(m.group(1), ctx, steps) == m.group(3)
+    return not failed and (equal if m.group(2) == "==" else not equal)
+
+
+def run_job(name, event, cwd, bench, stubs):
+    """Runs job name of the README's workflow for event in clone cwd, the
+    benchmark step writing bench; returns (failed, steps' outputs)."""
+    job = readme_workflow()["jobs"][name]
+    ctx = {"github.event_name": event, "github.token": "token"}
+    steps, failed = {}, False
+    if not condition(job.get("if"), ctx, steps, False):
+        return None, steps
+    for step in job["steps"]:
+        if not condition(step.get("if"), ctx, steps, failed):
+            continue
+        uses = step.get("uses", "")
+        if uses.startswith("actions/"):
+            continue  # GitHub's own: the clone is the checkout
+        if uses:
+            check(uses.startswith("OWNER/cstat@"), "the step uses cstat: " + uses)
+            inputs = {k: str(v) for k, v in (step.get("with") or {}).items()}
+            inputs.update(common_inputs())
+            rc, out, summary, outputs = replay(inputs, cwd)
+            steps[step.get("id", "")] = outputs
+        elif re.match(r"go test .*> bench\.txt$", step["run"].strip()):
+            shutil.copy(bench, os.path.join(cwd, "bench.txt"))
+            rc = 0
+        else:
+            env = dict(os.environ)
+            env["PATH"] = stubs + os.pathsep + env["PATH"]
+            for k, v in (step.get("env") or {}).items():
+                env[k] = re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}",
+                                lambda m: context_value(m.group(1), ctx, steps),
+                                str(v))
+            r = subprocess.run(["bash", "--noprofile", "--norc", "-eo",
+                                "pipefail", "-c", step["run"]], cwd=cwd,
+                               env=env, capture_output=True, text=True)
+            sys.stderr.write(r.stderr)
+            rc = r.returncode
+        failed = failed or rc != 0
+    return failed, steps
+
+
+def case_readme(cwd):
+    """The README's workflow, job by job: 20 runs on main, then runs 30%
+    slower until one alerts (the issue step opens an issue, through a
+    stand-in for gh that keeps its arguments and body), then pull
+    requests gated against the branch's baseline."""
+    import random
+    rng = random.Random(11)
+    for k, v in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@x"),
+                 ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@x")):
+        os.environ[k] = v
+    wf = readme_workflow()
+    check(set(wf["jobs"]) == {"record", "gate"}, "two jobs: %r" % list(wf["jobs"]))
+    stubs = os.path.join(cwd, "stubs")
+    os.makedirs(stubs)
+    gh_log = os.path.join(cwd, "gh.log")
+    with open(os.path.join(stubs, "gh"), "w") as f:
+        f.write("#!/bin/sh\n# gh, kept: its arguments and the body file\n"
+                "printf '%%s\\n' \"$*\" >> %s\n"
+                "while [ $# -gt 0 ]; do\n"
+                "  [ \"$1\" = --body-file ] && cat \"$2\" >> %s\n"
+                "  shift\ndone\n" % (gh_log, gh_log))
+    os.chmod(os.path.join(stubs, "gh"), 0o755)
+    origin = os.path.join(cwd, "origin.git")
+    git("init", "-q", "--bare", "-b", "main", origin, cwd=cwd)
+    seed = os.path.join(cwd, "seed")
+    git("clone", "-q", origin, seed, cwd=cwd)
+    with open(os.path.join(seed, "go.mod"), "w") as f:
+        f.write("module example.com/a\n")
+    git("add", "go.mod", cwd=seed)
+    git("commit", "-q", "-m", "project", cwd=seed)
+    git("push", "-q", "origin", "HEAD:main", cwd=seed)
+    # 20 earlier runs of main, published with the recipe's script.
+    cb = os.path.join(BUILD, "tools", "cbaseline")
+    bench = os.path.join(cwd, "bench.txt")
+    for i in range(20):
+        write_run(bench, 1000, rng)
+        subprocess.run([cb, "-store", os.path.join(cwd, "early"), "record",
+                        "main", bench], check=True, capture_output=True)
+    subprocess.run(["sh", os.path.join(ROOT, "tools", "cbaseline-git-store.sh"),
+                    os.path.join(cwd, "early"), os.path.join(cwd, "tree")],
+                   cwd=seed, check=True, capture_output=True,
+                   env=dict(os.environ, CBASELINE=cb))
+    # The gate job does not run on a push, nor record on a pull request.
+    check(run_job("gate", "push", seed, bench, stubs)[0] is None, "gate skips pushes")
+    check(run_job("record", "pull_request", seed, bench, stubs)[0] is None,
+          "record skips pull requests")
+    alerted = None
+    for i in range(6):
+        d = os.path.join(cwd, "main%d" % i)
+        git("clone", "-q", origin, d, cwd=cwd)
+        write_run(bench, 1300, rng)
+        failed, steps = run_job("record", "push", d, bench, stubs)
+        check(failed is False, "record job %d passes" % i)
+        if steps["cstat"].get("alerts", "0") != "0":
+            alerted = i
+            break
+        check(not os.path.exists(gh_log), "no issue before an alert")
+    check(alerted is not None, "a run 30% slower alerts within 6 runs")
+    if os.path.exists(gh_log):
+        with open(gh_log) as f:
+            log = f.read()
+        check("issue create --title Performance regression on main" in log,
+              "gh issue create ran: %r" % log)
+        check(re.search(r"^- \w+-8 sec/op: 3\d% from run \d+$", log, re.M),
+              "the issue lists the regression: %r" % log)
+    lines = git("show", "cstat-store:history/main.jsonl", cwd=origin).splitlines()
+    check(len(lines) == 21 + (alerted or 0), "the branch has every run: %d" % len(lines))
+    # Pull requests: as fast as main's baseline passes; 40% slower fails.
+    for level, want in ((1300, False), (1820, True)):
+        d = os.path.join(cwd, "pr%d" % level)
+        git("clone", "-q", origin, d, cwd=cwd)
+        write_run(bench, level, rng)
+        failed, steps = run_job("gate", "pull_request", d, bench, stubs)
+        check(failed is want, "pull request at %d: failed %r" % (level, failed))
+        check(steps["cstat"].get("junit") and os.path.isfile(steps["cstat"]["junit"]),
+              "the JUnit file for the upload step")
+
+
 def case_broken(cwd):
     """A missing result file and hostile args: the step fails with 2 and
     an error annotation, and nothing in an input runs as shell."""
@@ -296,6 +500,8 @@ CASES = {
     "record_then_gate": case_record_then_gate,
     "broken": case_broken,
     "record_alert": case_record_alert,
+    "store_branch": case_store_branch,
+    "readme": case_readme,
 }
 
 with tempfile.TemporaryDirectory() as d:

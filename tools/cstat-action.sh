@@ -17,6 +17,8 @@
 #                     threshold ("none": off; empty: cbaseline's default)
 #   CSTAT_NAME        record: the history and baseline name
 #   CSTAT_STORE       the store folder (cbaseline's own variable)
+#   CSTAT_STORE_BRANCH  a git branch holding the store: fetched into the
+#                     store folder first, and a record pushed to it
 #   CSTAT_THRESHOLD   -threshold values, one per line or space
 #   CSTAT_CONFIG      a cregress config file
 #   CSTAT_ARGS        more cregress flags, split at spaces
@@ -129,11 +131,42 @@ dashboard() {
 	"$(bin cbaseline)" export -format html "$name" >"$file" && echo "$file"
 }
 
+# store-branch: the store kept on a git branch of the repository (the
+# lossless recipe of docs/cbaseline.md).  Its content, when the branch
+# exists, seeds the store folder before a gate or a record.
+fetch_store() {
+	local branch=${CSTAT_STORE_BRANCH:-} store=${CSTAT_STORE:-.cstat}
+	local remote=${CSTAT_REMOTE:-origin}
+	[ -n "$branch" ] || return 0
+	mkdir -p "$store" || die "cannot create $store"
+	if git ls-remote --exit-code "$remote" "refs/heads/$branch" >/dev/null; then
+		git fetch -q --depth 1 "$remote" "+refs/heads/$branch:refs/cstat/fetched" &&
+			git archive refs/cstat/fetched | tar -x -C "$store" ||
+			die "store-branch: cannot fetch branch $branch into $store"
+		echo "cstat: store: branch $branch fetched into $store"
+	else
+		echo "cstat: store: no branch $branch on $remote yet; this run starts it"
+	fi
+}
+
+# After a record: every run of the store onto the branch, merged with what
+# other jobs pushed meanwhile (cbaseline merge is idempotent), retried
+# until the push lands (tools/cbaseline-git-store.sh).
+publish_store() {
+	local branch=${CSTAT_STORE_BRANCH:-}
+	[ -n "$branch" ] || return 0
+	CBASELINE=$(bin cbaseline) CSTAT_BRANCH=$branch \
+		sh "$(dirname "$0")/cbaseline-git-store.sh" "${CSTAT_STORE:-.cstat}" \
+		"${RUNNER_TEMP:-/tmp}/cstat-branch" ||
+		die "store-branch: could not push the run to branch $branch"
+}
+
 step_gate() {
 	local out base=${CSTAT_BASELINE:-main} hist=${CSTAT_HISTORY:-} status
 	read_results
 	gate_flags
 	out=$(out_dir) || exit 2
+	[ -f "$base" ] || fetch_store
 	local report=$out/report.md junit=$out/junit.xml json=$out/report.json
 	rm -f "$report" "$junit" "$json"
 	flags+=(-o "markdown:$report" -o "junit:$junit" -o "json:$json" -format github)
@@ -171,6 +204,7 @@ step_record() {
 	local name=${CSTAT_NAME:-main} out
 	read_results
 	out=$(out_dir) || exit 2
+	fetch_store
 	"$(bin cbaseline)" record "$name" "${results[@]}" || exit $?
 	"$(bin cbaseline)" save "$name" "${results[@]}" || exit $?
 	local report=$out/history.md changes=$out/changes.json status alerts
@@ -191,6 +225,7 @@ step_record() {
 	put GITHUB_OUTPUT "changes=$changes"
 	put GITHUB_OUTPUT "report=$report"
 	put GITHUB_OUTPUT "dashboard=$(dashboard "$name" "$out/dashboard.html")"
+	publish_store
 	[ "$status" -eq 1 ] && [ "${CSTAT_FAIL_ON_ALERT:-false}" = true ] && exit 1
 	return 0
 }
