@@ -650,16 +650,15 @@ merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
 		qsort(recs, n, sizeof(*recs), by_id);
 	*added = 0;
 	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		bool ours = false;
-		for (; j < n && strcmp(recs[j].id, recs[i].id) == 0; j++)
-			ours = ours || recs[j].ours;
+		/* The first of a run of one id stays; the others go. */
+		struct rec keep = recs[i++];
+		bool ours = keep.ours;
+		for (; i < n && strcmp(recs[i].id, keep.id) == 0; i++) {
+			ours = ours || recs[i].ours;
+			free(recs[i].id);
+		}
 		*added += !ours;
-		struct rec keep = recs[i];
-		for (size_t m = i + 1; m < j; m++)
-			free(recs[m].id);
 		recs[k++] = keep;
-		i = j;
 	}
 	if (k)
 		qsort(recs, k, sizeof(*recs), by_time);

@@ -428,7 +428,9 @@ def case_readme(cwd):
     bench = os.path.join(cwd, "bench.txt")
     for i in range(20):
         write_run(bench, 1000, rng)
+        # A minute apart, as CI runs are: merging orders runs by time.
         subprocess.run([cb, "-store", os.path.join(cwd, "early"), "record",
+                        "-m", "created=2026-01-01T00:%02d:00Z" % i,
                         "main", bench], check=True, capture_output=True)
     subprocess.run(["sh", os.path.join(ROOT, "tools", "cbaseline-git-store.sh"),
                     os.path.join(cwd, "early"), os.path.join(cwd, "tree")],
@@ -443,6 +445,7 @@ def case_readme(cwd):
         d = os.path.join(cwd, "main%d" % i)
         git("clone", "-q", origin, d, cwd=cwd)
         write_run(bench, 1300, rng)
+        os.environ["GITHUB_SHA"] = "sha%d" % i  # as GitHub sets it
         failed, steps = run_job("record", "push", d, bench, stubs)
         check(failed is False, "record job %d passes" % i)
         if steps["cstat"].get("alerts", "0") != "0":
@@ -455,7 +458,9 @@ def case_readme(cwd):
             log = f.read()
         check("issue create --title Performance regression on main" in log,
               "gh issue create ran: %r" % log)
-        check(re.search(r"^- \w+-8 sec/op: 3\d% from run \d+$", log, re.M),
+        check("Benchmarks regressed at sha%d:" % alerted in log,
+              "the issue names the commit (GITHUB_SHA): %r" % log)
+        check(re.search(r"^- \w+-8 sec/op: [23]\d% from run \d+$", log, re.M),
               "the issue lists the regression: %r" % log)
     lines = git("show", "cstat-store:history/main.jsonl", cwd=origin).splitlines()
     check(len(lines) == 21 + (alerted or 0), "the branch has every run: %d" % len(lines))
