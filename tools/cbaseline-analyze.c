@@ -86,19 +86,11 @@ static int
 analyze(const char *dir, const char *name, size_t since, double alpha,
 	struct analysis *a)
 {
-	struct cstat_diag d;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if (store_load_history(dir, name, &a->runs, &a->n))
+	if (store_read_history(dir, name, &a->t, &a->runs, &a->n))
 		return 2;
-	memset(&d, 0, sizeof(d));
-	rc = cstat_history_build(a->runs, a->n, NULL, 0.95, &a->t, &d);
-	if (rc) {
-		store_print_error(rc, &d);
-		analysis_free(a);
-		return 2;
-	}
 	rc = cstat_history_changes(a->t, since, alpha, &a->ch, &a->nch);
 	if (rc) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, name, cstat_strerror(rc));
