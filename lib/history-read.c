@@ -19,17 +19,12 @@
  * and every error reads as before.  The results of a record reach the
  * builder in the order cstat_history_build() adds them.
  *
- * Numbers are read exactly: a mantissa of at most 19 digits with a power
- * of ten up to 10^27 is divided (or multiplied) once in long double, whose
- * 64-bit mantissa holds both exactly, and rounded to double; that double
- * rounding can differ from a single rounding only when the long double
- * lies within one of its units of a midpoint between two doubles, which
- * is checked, and those (and every other number) go to
- * cstat__parse_float(), which rounds correctly, as strtod() does for cJSON.
+ * Numbers are read exactly: cstat__decimal_exact() (numfmt.c) when it can,
+ * else cstat__parse_float(); both round correctly, as strtod() does for
+ * cJSON.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,87 +162,6 @@ note(struct frec *r, struct span *s)
 	return true;
 }
 
-static const double pow10_ld[] = {
-	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,
-	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-	1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27,
-};
-
-#if LDBL_MANT_DIG == 64
-/*
- * The 64-bit mantissa of v > 0 (its top bit set) and v's exponent as
- * frexpl() gives it.  x87's format holds the mantissa in its first 8
- * bytes, read directly there (frexpl() and ldexpl() took a tenth of the
- * time of reading a history).
- */
-static uint64_t
-ld_mantissa(long double v, int *e)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	unsigned char raw[sizeof(long double)];
-	uint64_t bits;
-	uint16_t se;
-
-	memcpy(raw, &v, sizeof(v));
-	memcpy(&bits, raw, 8);
-	memcpy(&se, raw + 8, 2);
-	*e = (int)(se & 0x7fff) - 16382;
-	return bits;
-#else
-	return (uint64_t)ldexpl(frexpl(v, e), 64);
-#endif
-}
-#endif
-
-/*
- * mant * 10^exp, rounded once to a double, into *out; false when that
- * cannot be had this way (see the top).
- */
-static bool
-exact_ld(uint64_t mant, int exp, bool neg, double *out)
-{
-#if LDBL_MANT_DIG == 64
-	long double p, v;
-	int e;
-
-	if (exp < -27 || exp > 27)
-		return false;
-	if (mant == 0) {
-		*out = neg ? -0.0 : 0.0;
-		return true;
-	}
-	/* Go's and Clinger's exact case, in plain doubles. */
-	if (mant >> 53 == 0 && exp >= -22 && exp <= 22) {
-		double d = (double)mant;
-		d = exp >= 0 ? d * pow10_ld[exp] : d / pow10_ld[-exp];
-		*out = neg ? -d : d;
-		return true;
-	}
-	/* 10^k for k <= 27 is 5^k 2^k with 5^27 < 2^64: exact; the double
-	 * literals above are exact up to 1e22, so build the rest. */
-	p = exp >= 0 ? (long double)pow10_ld[exp] : (long double)pow10_ld[-exp];
-	if (exp > 22 || exp < -22)
-		p = (long double)pow10_ld[22] *
-		    (long double)pow10_ld[(exp < 0 ? -exp : exp) - 22];
-	v = exp >= 0 ? (long double)mant * p : (long double)mant / p;
-	/* The 11 bits below a double's 53: a midpoint is 0x400. */
-	uint64_t bits = ld_mantissa(v, &e);
-	unsigned low = (unsigned)(bits & 0x7ff);
-	if (low >= 0x3ff && low <= 0x401)
-		return false;
-	if (e <= DBL_MIN_EXP || e > DBL_MAX_EXP)
-		return false; /* subnormal or out of range: not here */
-	*out = (double)(neg ? -v : v);
-	return true;
-#else
-	(void)mant;
-	(void)exp;
-	(void)neg;
-	(void)out;
-	return false;
-#endif
-}
-
 /*
  * A JSON number (RFC 8259's grammar, nothing more) into *out, or c->bad.
  * cJSON reads the same text with strtod(): both round correctly.
@@ -303,7 +217,7 @@ number(struct cur *c, double *out)
 		return;
 	}
 	if (nd <= 19 && ex < 10000 &&
-	    exact_ld(mant, scale + (eneg ? -ex : ex), neg, out))
+	    cstat__decimal_exact(mant, scale + (eneg ? -ex : ex), neg, out))
 		return;
 	if (ex >= 10000 || cstat__parse_float(s, (size_t)(q - s), out) != 0)
 		c->bad = true;
