@@ -667,10 +667,10 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
  *         run: d says why, naming the file but no line); an open or read
  *         error (a link at path is CSTAT_EACCES); CSTAT_ENOMEM.
  */
-CSTAT_EXPORT int
-cstat_history_check(const char *path,
-		    void (*warn)(void *ctx, const struct cstat_diag *d),
-		    void *ctx, struct cstat_diag *d);
+CSTAT_EXPORT int cstat_history_check(const char *path,
+				     void (*warn)(void *ctx,
+						  const struct cstat_diag *d),
+				     void *ctx, struct cstat_diag *d);
 /*
  * Keeps the last keep records of the history at path, replacing it
  * atomically under the lock appends take; *removed (may be NULL) gets the

@@ -150,8 +150,8 @@ string(struct cur *c, struct span *s)
 	c->p = q + 1;
 }
 
-/* Notes a span to NUL-end later; spans live in the record's arrays,
- * which do not move once parsed, so only their indices are kept. */
+/* Notes a span to NUL-end later: spans live in the record's arrays,
+ * which no longer move once the whole record is parsed. */
 static bool
 note(struct frec *r, struct span *s)
 {
@@ -835,10 +835,57 @@ groups_distinct(struct hread *h)
 	return ok;
 }
 
+/*
+ * Adds benchmark bn's results with res's file and configuration: one per
+ * sample index, with every unit that has that many values, as store.c's
+ * add_run() makes them.
+ */
+static int
+bench_add(struct hread *h, struct cstat_result *res, const struct fbench *bn)
+{
+	const struct frec *r = &h->rec;
+	const struct fbunit *u = &r->bunits[bn->u0];
+	size_t most = 0, last = 0;
+	int rc = 0;
+
+	for (size_t k = 0; k < bn->nu; k++)
+		if (u[k].nv > most)
+			most = u[k].nv;
+	if (cstat__grow((void **)&h->vals, &h->valscap, bn->nu + 1,
+			sizeof(*h->vals)) ||
+	    cstat__grow((void **)&h->dv, &h->dvcap, bn->nu + 1, sizeof(*h->dv)))
+		return CSTAT_ENOMEM;
+	res->name = bn->name.s;
+	res->name_len = bn->name.len;
+	for (size_t m = 0; m < most && !rc; m++) {
+		size_t nv = 0;
+		for (size_t k = 0; k < bn->nu; k++)
+			if (m < u[k].nv) {
+				double v = r->vals[u[k].v0 + m];
+				h->dv[nv] = v;
+				h->vals[nv++] = (struct cstat_value){
+					v, u[k].unit.s, v, u[k].unit.s};
+			}
+		/* The same units as the last result: its cells, as
+		 * cstat_builder_add() would find them, without comparing
+		 * names again. */
+		rc = h->append && nv == last
+			     ? cstat__builder_append_last(h->b, h->dv, nv)
+			     : CSTAT_ESTATE;
+		last = nv;
+		if (rc == CSTAT_ESTATE) {
+			res->values = h->vals;
+			res->nvalues = nv;
+			rc = cstat_builder_add(h->b, res);
+		}
+	}
+	return rc;
+}
+
 /* Adds the parsed record's results as the run labelled label: the
  * results store.c's add_run() makes of the same record, in its order. */
 static int
-rec_add(struct hread *h, const char *label, struct cstat_diag *d)
+rec_add(struct hread *h, const char *label)
 {
 	struct frec *r = &h->rec;
 	int rc = 0;
@@ -865,49 +912,9 @@ rec_add(struct hread *h, const char *label, struct cstat_diag *d)
 			.config_text_len = h->text.len,
 			.config_version = ++h->version,
 		};
-		for (size_t bi = g->b0; bi < g->b0 + g->nb && !rc; bi++) {
-			const struct fbench *bn = &r->benches[bi];
-			const struct fbunit *u = &r->bunits[bn->u0];
-			size_t most = 0;
-			for (size_t k = 0; k < bn->nu; k++)
-				if (u[k].nv > most)
-					most = u[k].nv;
-			if (cstat__grow((void **)&h->vals, &h->valscap,
-					bn->nu + 1, sizeof(*h->vals)) ||
-			    cstat__grow((void **)&h->dv, &h->dvcap, bn->nu + 1,
-					sizeof(*h->dv)))
-				return CSTAT_ENOMEM;
-			res.name = bn->name.s;
-			res.name_len = bn->name.len;
-			size_t last = 0;
-			for (size_t m = 0; m < most && !rc; m++) {
-				size_t nv = 0;
-				for (size_t k = 0; k < bn->nu; k++)
-					if (m < u[k].nv) {
-						double v = r->vals[u[k].v0 + m];
-						h->dv[nv] = v;
-						h->vals[nv++] =
-							(struct cstat_value){
-								v, u[k].unit.s,
-								v, u[k].unit.s};
-					}
-				/* The same units as the last result: its
-				 * cells, as cstat_builder_add() would find
-				 * them, without comparing names again. */
-				rc = h->append && nv == last
-					     ? cstat__builder_append_last(
-						       h->b, h->dv, nv)
-					     : CSTAT_ESTATE;
-				last = nv;
-				if (rc == CSTAT_ESTATE) {
-					res.values = h->vals;
-					res.nvalues = nv;
-					rc = cstat_builder_add(h->b, &res);
-				}
-			}
-		}
+		for (size_t bi = g->b0; bi < g->b0 + g->nb && !rc; bi++)
+			rc = bench_add(h, &res, &r->benches[bi]);
 	}
-	(void)d;
 	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
 }
 
@@ -934,7 +941,7 @@ one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
 		if (!rc)
 			rc = cstat__run_add_units(h->rd, run, label, d);
 		if (!rc)
-			rc = rec_add(h, label, d);
+			rc = rec_add(h, label);
 	} else {
 		struct cstat_diag rd;
 		rc = cstat__run_parse(line, n, h->path, lineno, &run, &rd);

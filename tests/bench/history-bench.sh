@@ -105,9 +105,25 @@ for ((i = 0; i < runs; i++)); do
 		done
 	done
 done
+# The outputs of both builds on the generated history itself (the stores
+# above gained records made at different times).
 if [ "$ref" != none ] || [ -n "$refbin" ]; then
+	rm -rf "$work/store-cmp"
+	mkdir -p "$work/store-cmp/history"
+	cp "$hist" "$work/store-cmp/history/h.jsonl"
+	for b in $bins; do
+		n=${b%%=*}
+		bin=${b#*=}
+		st=$work/store-cmp
+		"$bin" -store "$st" history h >"$work/cmp-$n-history"
+		"$bin" -store "$st" detect h >"$work/cmp-$n-detect"
+		for f in html csv json; do
+			"$bin" -store "$st" export -format $f h \
+				>"$work/cmp-$n-export-$f"
+		done
+	done
 	for c in history detect export-html export-csv export-json; do
-		if cmp -s "$work/out-cur-$c" "$work/out-ref-$c"; then
+		if cmp -s "$work/cmp-cur-$c" "$work/cmp-ref-$c"; then
 			echo "$c: output identical"
 		else
 			echo "$c: OUTPUT DIFFERS" >&2
