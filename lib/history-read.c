@@ -998,9 +998,12 @@ read_records(struct hread *h, struct cstat_diag *d)
 					   : NULL;
 		if (!nl && !eof) {
 			/* Move the partial line down, read more after it. */
-			memmove(buf.data, buf.data + start, buf.len - start);
-			buf.len -= start;
-			start = 0;
+			if (start) {
+				memmove(buf.data, buf.data + start,
+					buf.len - start);
+				buf.len -= start;
+				start = 0;
+			}
 			if (cstat__buf_reserve(&buf, CHUNK + 1)) {
 				rc = CSTAT_ENOMEM;
 				break;

@@ -45,6 +45,19 @@ static const double pow10_exact[] = {
 
 #if LDBL_MANT_DIG == 64
 /*
+ * Whether long double arithmetic really keeps 64 bits here: valgrind runs
+ * x87 instructions in double precision, and the fast paths below would
+ * then round wrongly.  volatile keeps the compiler from deciding it.
+ */
+static bool
+ld_is_extended(void)
+{
+	volatile long double one = 1.0L;
+
+	return one + 0x1p-63L != one;
+}
+
+/*
  * The 64-bit mantissa of v > 0 (its top bit set) and v's exponent as
  * frexpl() gives it.  x87's format holds the mantissa in its first 8
  * bytes, read directly there (frexpl() and ldexpl() took a tenth of the
@@ -99,6 +112,8 @@ cstat__decimal_exact(uint64_t mant, int exp, bool neg, double *out)
 		*out = neg ? -d : d;
 		return true;
 	}
+	if (!ld_is_extended())
+		return false;
 	/* 10^k for k <= 27 is 5^k 2^k with 5^27 < 2^64: exact in long
 	 * double, as a product of two exact doubles past 1e22. */
 	p = k <= 22 ? (long double)pow10_exact[k]
@@ -883,6 +898,8 @@ fast_round17(double a, uint64_t *m, int *e10)
 #if LDBL_MANT_DIG == 64
 	int e2;
 
+	if (!ld_is_extended())
+		return false;
 	frexp(a, &e2);
 	/* floor(log10(a)), or one less: corrected below. */
 	int e = (int)floor((double)(e2 - 1) * 0.30102999566398120);

@@ -315,6 +315,32 @@ test_check_last_record(void **state)
 	unlink(bad_before_stub);
 }
 
+/* An empty file, and one of blank lines: no runs, as loading gives. */
+static void
+test_empty(void **state)
+{
+	static const char *const texts[] = {"", "\n\n  \n"};
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char path[] = "/tmp/test-history-read-XXXXXX";
+		write_file(path, texts[i]);
+		assert_int_equal(cstat_history_read(path, NULL, 0.95, &t, &runs,
+						    &n, NULL, NULL, &d),
+				 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(cstat_tables_count(t), 0);
+		cstat_tables_free(t);
+		cstat_history_free(runs, n);
+		assert_int_equal(cstat_history_check(path, NULL, NULL, &d), 0);
+		unlink(path);
+	}
+}
+
 int
 main(void)
 {
@@ -322,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_read_matches_load),
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
+		cmocka_unit_test(test_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
