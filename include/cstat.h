@@ -678,6 +678,44 @@ CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
 				     double confidence, cstat_tables **out,
 				     struct cstat_diag *d);
 /*
+ * Reads the history at path and builds its tables, as cstat_history_load()
+ * then cstat_history_build() with these opts and confidence do, but one
+ * record at a time: memory holds the tables, each run's metadata and one
+ * record, not the file or every run.  Records cut short are reported to
+ * warn (may be NULL) and skipped; a record of an unknown schema is an
+ * error (CSTAT_EFORMAT), as for cstat_history_load().  *runs get each
+ * run's metadata and environment only (cstat_run_get() answers as for a
+ * loaded run; cstat_run_count() is 0).  The tables hold each cell's values,
+ * center and interval but no comparisons between runs and no geomean
+ * rows: they serve cstat_history_changes(), cstat_history_write() and the
+ * cstat_table_*() getters of cells, and cstat_tables_write() refuses them
+ * (CSTAT_EINVAL).  Free with cstat_tables_free() and cstat_history_free().
+ * @return 0; CSTAT_EINVAL (a NULL pointer, confidence outside [0, 1]);
+ *         CSTAT_EFORMAT; an open or read error (a link at path is
+ *         CSTAT_EACCES); CSTAT_ENOMEM.  On failure *t and *runs are NULL
+ *         and *nruns 0.
+ */
+CSTAT_EXPORT int
+cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
+		   double confidence, cstat_tables **t, cstat_run ***runs,
+		   size_t *nruns,
+		   void (*warn)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d);
+/*
+ * Checks, without reading the whole file, that a run may be appended to
+ * the history at path: its last record (the last non-blank line, or the
+ * line before it when that one was cut short by a crash: reported to warn,
+ * which may be NULL) is a cstat-run/1 record this library reads.  Records
+ * before it are not read.  A missing file passes.
+ * @return 0; CSTAT_EFORMAT (the last record is of another schema or not a
+ *         run: d says why, naming the file but no line); an open or read
+ *         error (a link at path is CSTAT_EACCES); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_history_check(const char *path,
+				     void (*warn)(void *ctx,
+						  const struct cstat_diag *d),
+				     void *ctx, struct cstat_diag *d);
+/*
  * Keeps the last keep records of the history at path, replacing it
  * atomically under the lock appends take; *removed (may be NULL) gets the
  * number of lines dropped.
@@ -752,6 +790,16 @@ struct cstat_change {
 CSTAT_EXPORT int cstat_history_changes(const cstat_tables *t, size_t since,
 				       double alpha, struct cstat_change **out,
 				       size_t *n);
+/*
+ * cstat_history_changes() as it was when run until was the newest: only
+ * runs numbered up to until count (0: all), and since counts back from
+ * until.  The changes are those cstat_history_changes() finds in the
+ * tables of the history's first until runs, without building them again:
+ * what detect -fail-on new compares the newest runs' changes with.
+ */
+CSTAT_EXPORT int
+cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
+			    double alpha, struct cstat_change **out, size_t *n);
 
 /*
  * Writes history runs[0..n) as fmt: CSTAT_FORMAT_CSV (one record per run,

@@ -140,6 +140,7 @@ struct cstat_builder {
 	struct cstat__buf watch_text;
 	uint32_t watch_col;
 	bool watch_valid, watch_by_name;
+	bool cells_only; /* cstat__builder_cells_only() */
 };
 
 void
@@ -1485,7 +1486,7 @@ rows_main(void *arg)
 			if (row[c].present)
 				rc = summarize_cell(j->bd, j->w, &row[c],
 						    t->exact);
-		if (!row[0].present)
+		if (!row[0].present || j->bd->b->cells_only)
 			continue;
 		for (size_t c = 1; c < t->ncols && !rc; c++)
 			if (row[c].present)
@@ -1874,7 +1875,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	/* Summaries, then comparisons against column 0 of each row. */
 	if (!rc)
 		rc = summarize_rows(bd, t);
-	if (!rc)
+	if (!rc && !b->cells_only)
 		rc = summarize_cols(bd, t);
 	/* Reset the scratch positions touched by this table. */
 	for (size_t i = 0; i < t->nrows; i++)
@@ -1914,6 +1915,7 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	t->alpha = opts->alpha;
 	t->confidence = opts->confidence;
 	t->threads = opts->threads;
+	t->cells_only = b->cells_only;
 	bd.b = b;
 	bd.out = t;
 	bd.opts = opts;
@@ -2009,6 +2011,12 @@ out:
 	}
 	*out = t;
 	return 0;
+}
+
+void
+cstat__builder_cells_only(cstat_builder *b)
+{
+	b->cells_only = true;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2178,7 +2186,7 @@ int
 cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		   FILE *warn)
 {
-	if (!t || !out)
+	if (!t || !out || t->cells_only)
 		return CSTAT_EINVAL;
 	switch (fmt) {
 	case CSTAT_FORMAT_TEXT:

@@ -212,6 +212,8 @@ struct work {
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
 	double *tmp;  /* scratch: medians, each split's share of evidence */
+	struct cstat__cpd_cache *cache; /* may be NULL */
+	uint16_t *ix;			/* scratch: an order past the cache */
 };
 
 void
@@ -446,6 +448,106 @@ mix_below(uint64_t *s, size_t bound)
 }
 
 /*
+ * Whether max_cusum() of c[ix[0]], c[ix[1]], ... (c itself when ix is
+ * NULL) reaches thr: the same products in the same order, compared one by
+ * one (multiplying by norm > 0 keeps their order), so it stops at the
+ * first split that reaches thr.
+ */
+static bool
+cusum_reaches(const struct work *wk, const double *c, const uint16_t *ix,
+	      size_t len, double thr)
+{
+	size_t ms = wk->o->min_size;
+	double s = 0;
+
+	for (size_t t = 1; t <= len - ms; t++) {
+		s += ix ? c[ix[t - 1]] : c[t - 1];
+		if (t >= ms && fabs(s) * wk->w[t] * wk->norm >= thr)
+			return true;
+	}
+	return false;
+}
+
+/* Applies one round of perm_p's swaps to ix[0..len), drawing from *s. */
+static void
+shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
+{
+	for (size_t i = len - 1; i > 0; i--) {
+		size_t j = mix_below(s, i + 1);
+		uint16_t t = ix[i];
+
+		ix[i] = ix[j];
+		ix[j] = t;
+	}
+}
+
+/*
+ * The order of round b (1-based) of the permutations of the whole series
+ * (len runs), from the cache, drawn into it while it has room, else into
+ * wk->ix following on from its last round.  *s is the generator of the
+ * rounds past the cache.
+ */
+static const uint16_t *
+cached_round(struct work *wk, size_t len, size_t b, uint64_t *s)
+{
+	struct cstat__cpd_cache *cc = wk->cache;
+	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
+
+	if (b <= cc->nrounds)
+		return cc->idx + (b - 1) * len;
+	if (b == cc->nrounds + 1 && cc->nrounds < room) {
+		uint16_t *ix = cc->idx + (b - 1) * len;
+		if (b == 1)
+			for (size_t i = 0; i < len; i++)
+				ix[i] = (uint16_t)i;
+		else
+			memcpy(ix, ix - len, len * sizeof(*ix));
+		shuffle_ix(ix, len, &cc->s);
+		cc->nrounds++;
+		return ix;
+	}
+	if (b == cc->nrounds + 1) {
+		/* Past the cache: on from its last round. */
+		*s = cc->s;
+		if (cc->nrounds)
+			memcpy(wk->ix, cc->idx + (cc->nrounds - 1) * len,
+			       len * sizeof(*wk->ix));
+		else
+			for (size_t i = 0; i < len; i++)
+				wk->ix[i] = (uint16_t)i;
+	}
+	shuffle_ix(wk->ix, len, s);
+	return wk->ix;
+}
+
+/* Whether the cache serves segments of len runs, made ready if so. */
+static bool
+cache_ready(struct work *wk, size_t len, uint64_t seed)
+{
+	struct cstat__cpd_cache *cc = wk->cache;
+
+	/* Only whole series share their length often enough to gain. */
+	if (!cc || len != wk->n || len > UINT16_MAX ||
+	    cc->cap_bytes < len * sizeof(*cc->idx))
+		return false;
+	if (!wk->ix) {
+		wk->ix = malloc(len * sizeof(*wk->ix));
+		if (!wk->ix)
+			return false;
+	}
+	if (cc->len != len) {
+		uint16_t *p = realloc(cc->idx, cc->cap_bytes);
+		if (!p)
+			return false;
+		cc->idx = p;
+		cc->len = len;
+		cc->nrounds = 0;
+		cc->s = seed;
+	}
+	return true;
+}
+
+/*
  * The permutation p-value of the statistic being at least zobs, or a
  * value above alpha as soon as the permutations show it is.  The
  * comparison allows for rounding, so that the order seen counts as at
@@ -469,6 +571,17 @@ perm_p(struct work *wk, size_t len, double zobs)
 	if (lim < 0)
 		return 1;
 	xmax = (size_t)lim;
+	double thr = zobs * (1 - 1e-12);
+	if (cache_ready(wk, len, s)) {
+		uint64_t past = 0;
+		for (b = 1; b < (size_t)nb; b++)
+			if (cusum_reaches(wk, wk->c,
+					  cached_round(wk, len, b, &past), len,
+					  thr) &&
+			    ++x > xmax)
+				return (double)(x + 1) / (double)(b + 1);
+		return (double)(x + 1) / nb;
+	}
 	memcpy(wk->perm, wk->c, len * sizeof(*wk->c));
 	for (b = 1; b < (size_t)nb; b++) {
 		for (size_t i = len - 1; i > 0; i--) {
@@ -478,8 +591,7 @@ perm_p(struct work *wk, size_t len, double zobs)
 			wk->perm[i] = wk->perm[j];
 			wk->perm[j] = t;
 		}
-		if (max_cusum(wk, wk->perm, len, NULL) >= zobs * (1 - 1e-12) &&
-		    ++x > xmax)
+		if (cusum_reaches(wk, wk->perm, NULL, len, thr) && ++x > xmax)
 			return (double)(x + 1) / (double)(b + 1);
 	}
 	return (double)(x + 1) / nb;
@@ -706,6 +818,7 @@ work_free(struct work *wk)
 	free(wk->perm);
 	free(wk->w);
 	free(wk->tmp);
+	free(wk->ix);
 }
 
 static int
@@ -818,6 +931,23 @@ cstat__cpd(const double *x, const double *se, size_t n,
 	   const struct cstat__cpd_opts *o, struct cstat__cpd_point **out,
 	   size_t *nout)
 {
+	return cstat__cpd_cached(x, se, n, o, NULL, out, nout);
+}
+
+void
+cstat__cpd_cache_release(struct cstat__cpd_cache *c)
+{
+	free(c->idx);
+	c->idx = NULL;
+	c->len = c->nrounds = 0;
+}
+
+int
+cstat__cpd_cached(const double *x, const double *se, size_t n,
+		  const struct cstat__cpd_opts *o,
+		  struct cstat__cpd_cache *cache, struct cstat__cpd_point **out,
+		  size_t *nout)
+{
 	struct cstat__cpd_opts def;
 	struct cstat__cpd_point *pts = NULL;
 	struct seg *segs = NULL;
@@ -846,6 +976,7 @@ cstat__cpd(const double *x, const double *se, size_t n,
 	err = work_init(&wk, x, se, n, o);
 	if (err)
 		return err;
+	wk.cache = cache;
 	segs = malloc((max_points + 1) * sizeof(*segs));
 	pts = malloc(max_points * sizeof(*pts));
 	if (!segs || !pts) {

@@ -46,6 +46,7 @@
 #define CSTAT_CPD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cstat.h"
 
@@ -125,5 +126,28 @@ void cstat__cpd_defaults(struct cstat__cpd_opts *o);
 int cstat__cpd(const double *x, const double *se, size_t n,
 	       const struct cstat__cpd_opts *o, struct cstat__cpd_point **out,
 	       size_t *nout);
+
+/*
+ * The permutations of the test for segments of one length, kept from one
+ * series to the next (they depend on the length only: the generator is
+ * seeded by it).  A series of the same length then reads the orders
+ * instead of drawing them; results are the same as without.  Zero it
+ * before first use (cap_bytes: how much it may keep); free it with
+ * cstat__cpd_cache_release().  One per thread.
+ */
+struct cstat__cpd_cache {
+	size_t cap_bytes;
+	size_t len;	/* the length the rounds are for, 0 none */
+	size_t nrounds; /* rounds kept */
+	uint16_t *idx;	/* round b's order at (b - 1) * len */
+	uint64_t s;	/* the generator after the last round kept */
+};
+
+/* cstat__cpd() with cache (may be NULL) for its permutations. */
+int cstat__cpd_cached(const double *x, const double *se, size_t n,
+		      const struct cstat__cpd_opts *o,
+		      struct cstat__cpd_cache *cache,
+		      struct cstat__cpd_point **out, size_t *nout);
+void cstat__cpd_cache_release(struct cstat__cpd_cache *c);
 
 #endif /* CSTAT_CPD_H */

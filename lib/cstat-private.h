@@ -308,4 +308,11 @@ size_t cstat__utf8_runes(const char *s, size_t len);
  */
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
 
+/*
+ * Makes b build the cells only: each cell's summary, without comparisons
+ * between columns or geomean rows (history views look at cells only).
+ * Tables built so cannot be rendered by cstat_tables_write().
+ */
+void cstat__builder_cells_only(cstat_builder *b);
+
 #endif /* CSTAT_PRIVATE_H */

@@ -16,7 +16,9 @@
 #ifndef CSTAT_NUMFMT_H
 #define CSTAT_NUMFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "units.h"
 
@@ -68,6 +70,14 @@ const char *cstat__parse_strerror(int status);
  * @return 0, CSTAT__PARSE_SYNTAX or CSTAT__PARSE_RANGE.
  */
 int cstat__parse_float(const char *s, size_t len, double *out);
+
+/*
+ * mant * 10^exp (negated when neg) correctly rounded to a double, into
+ * *out, when it can be had fast: mant of at most 19 digits and exp within
+ * [-27, 27], and not too near a midpoint of two doubles.  false otherwise
+ * (*out untouched): then the caller parses the text.
+ */
+bool cstat__decimal_exact(uint64_t mant, int exp, bool neg, double *out);
 
 /*
  * Parses an iteration count exactly as Go's strconv.Atoi on a 64-bit

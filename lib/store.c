@@ -1529,22 +1529,12 @@ cstat__store_sniff(const char *data, size_t len, const char *file, char **text,
 
 /* ---------------------------------------------------------------------- */
 
-/*
- * Adds every result of r to b, as the input labelled label: the results
- * the reader would make of cstat_run_text() (one per benchmark and sample
- * index, with every unit that has that many values), made directly, as
- * printing and parsing every number again is most of the time a history
- * takes.  The Unit metadata goes to rd, for the build.
- */
-static int
-add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
-	const char *label, unsigned long *version, struct cstat_diag *d)
+int
+cstat__run_add_units(cstat_reader *rd, const cstat_run *r, const char *label,
+		     struct cstat_diag *d)
 {
 	struct cstat__buf units = {0};
 	const struct cstat_result *res;
-	struct cstat_config *conf = NULL;
-	struct cstat_value *vals = NULL;
-	size_t vcap = 0, ccap = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
@@ -1559,6 +1549,26 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 		while (!rc && (rc = cstat_reader_next(rd, &res, d)) == 1)
 			;
 	}
+	cstat__buf_release(&units);
+	return rc;
+}
+
+/*
+ * Adds every result of r to b, as the input labelled label: the results
+ * the reader would make of cstat_run_text() (one per benchmark and sample
+ * index, with every unit that has that many values), made directly, as
+ * printing and parsing every number again is most of the time a history
+ * takes.  The Unit metadata goes to rd, for the build.
+ */
+static int
+add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
+	const char *label, unsigned long *version, struct cstat_diag *d)
+{
+	struct cstat_config *conf = NULL;
+	struct cstat_value *vals = NULL;
+	size_t vcap = 0, ccap = 0;
+	int rc = cstat__run_add_units(rd, r, label, d);
+
 	for (size_t gi = 0; gi < r->ng && !rc; gi++) {
 		const struct run_group *g = &r->g[gi];
 		if (cstat__grow((void **)&conf, &ccap, g->nconf + 1,
@@ -1607,7 +1617,6 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 	}
 	free(conf);
 	free(vals);
-	cstat__buf_release(&units);
 	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
 }
 
@@ -1755,4 +1764,55 @@ out:
 	free(data);
 	close(lock);
 	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* For history-read.c: a history read record by record. */
+
+int
+cstat__store_open(const char *path, int flags, struct cstat_diag *d)
+{
+	return open_nofollow(path, flags, d);
+}
+
+int
+cstat__run_parse(const char *data, size_t len, const char *file,
+		 unsigned long line, cstat_run **out, struct cstat_diag *d)
+{
+	return parse_run(data, len, file, line, out, d);
+}
+
+int
+cstat__run_add(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
+	       const char *label, unsigned long *version, struct cstat_diag *d)
+{
+	return add_run(b, rd, r, label, version, d);
+}
+
+int
+cstat__run_put(cstat_run *r, char list, const char *key, const char *value)
+{
+	switch (list) {
+	case 'm':
+		return kv_set(&r->meta, &r->nmeta, &r->metacap, key, value);
+	case 'e':
+		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
+	default:
+		return kv_set(&r->units, &r->nunits, &r->unitscap, key, value);
+	}
+}
+
+void
+cstat__run_drop_values(cstat_run *r)
+{
+	cstat_run *keep;
+
+	/* Free a run that holds only the groups; r keeps the rest. */
+	if (!r || !r->ng || cstat_run_new(&keep))
+		return;
+	keep->g = r->g;
+	keep->ng = r->ng;
+	r->g = NULL;
+	r->ng = r->gcap = 0;
+	cstat_run_free(keep);
 }

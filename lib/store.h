@@ -61,4 +61,32 @@ int cstat__history_parse(const char *data, size_t len, const char *file,
  */
 bool cstat__runs_ok(cstat_run *const *runs, size_t n);
 
+/*
+ * For reading a history record by record (history-read.c).
+ *
+ * Opens a file of the store with flags, never through a link: the
+ * descriptor, or an error with d set.
+ */
+int cstat__store_open(const char *path, int flags, struct cstat_diag *d);
+/* Parses one record of len bytes with cJSON; line is where it starts. */
+int cstat__run_parse(const char *data, size_t len, const char *file,
+		     unsigned long line, cstat_run **out, struct cstat_diag *d);
+/* Adds r's results to b as the input labelled label (the history's
+ * column), as cstat_history_build() does; *version counts groups. */
+int cstat__run_add(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
+		   const char *label, unsigned long *version,
+		   struct cstat_diag *d);
+/* Hands r's Unit metadata to rd, as cstat__run_add() does first. */
+int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
+			 const char *label, struct cstat_diag *d);
+/*
+ * Sets key to value in one of r's lists, as a record's reader does (no
+ * checks): list 'm' the metadata ("name", "created", "commit", "branch",
+ * "meta.KEY"), 'e' the environment, 'u' the Unit metadata ("unit\tkey").
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__run_put(cstat_run *r, char list, const char *key, const char *value);
+/* Frees r's results, keeping its metadata, environment and units. */
+void cstat__run_drop_values(cstat_run *r);
+
 #endif /* CSTAT_STORE_H */

@@ -71,6 +71,9 @@ struct cstat_tables {
 	struct cstat__stat *stats;
 	size_t nstats;
 	bool samples;
+	/* Built without comparisons or geomeans (cstat__builder_cells_only):
+	 * for history views, not for cstat_tables_write(). */
+	bool cells_only;
 };
 
 /* An extra summary statistic (-stats). */

@@ -220,6 +220,58 @@ test_history_changes_since(void **state)
 }
 
 /*
+ * cstat_history_changes_until(t, since, k) finds what
+ * cstat_history_changes() finds in the tables of the first k runs alone,
+ * change for change (what detect -fail-on new compares with), for every
+ * k and a few since.
+ */
+static void
+test_history_changes_until(void **state)
+{
+	struct hist h;
+	struct cstat_diag d;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	for (size_t k = 1; k <= h.n; k++) {
+		for (size_t since = 0; since <= 20; since += 10) {
+			cstat_tables *t;
+			struct cstat_change *a, *b;
+			size_t na, nb;
+			assert_int_equal(cstat_history_build(h.runs, k, NULL,
+							     0.95, &t, &d),
+					 0);
+			assert_int_equal(
+				cstat_history_changes(t, since, 0, &a, &na), 0);
+			assert_int_equal(cstat_history_changes_until(
+						 h.t, since, k, 0, &b, &nb),
+					 0);
+			assert_int_equal(na, nb);
+			for (size_t i = 0; i < na; i++) {
+				assert_int_equal(a[i].run, b[i].run);
+				assert_int_equal(a[i].row, b[i].row);
+				assert_true(a[i].p == b[i].p);
+				assert_true(a[i].before == b[i].before);
+				assert_true(a[i].after == b[i].after);
+			}
+			/* The step is there once its runs are. */
+			if (since == 0 && k == h.n)
+				assert_int_equal(na, 1);
+			free(a);
+			free(b);
+			cstat_tables_free(t);
+		}
+	}
+	/* 0 is all the runs. */
+	struct cstat_change *c;
+	size_t nc;
+	assert_int_equal(cstat_history_changes_until(h.t, 0, 0, 0, &c, &nc), 0);
+	assert_int_equal(nc, 1);
+	free(c);
+	hist_free(&h);
+}
+
+/*
  * A history of nruns runs of one benchmark, Bench-8, whose run k has the
  * five values level[k-1] * (1 + spread * {-2, -1, 0, 1, 2}): the median is
  * the level, and spread sets how far the run's own values scatter.
@@ -541,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_history_changes_finds_step),
 		cmocka_unit_test(test_history_changes_skips_missing_runs),
 		cmocka_unit_test(test_history_changes_since),
+		cmocka_unit_test(test_history_changes_until),
 		cmocka_unit_test(
 			test_history_changes_short_history_with_a_wild_run),
 		cmocka_unit_test(test_history_changes_within_run_noise_guards),

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -179,6 +180,93 @@ test_fmt_go_float_closest_shortest(void **state)
 	/* Integers below 2^53 print exactly; 2^53 + 1 is not a double. */
 	assert_go_float(9007199254740991.0, "9.007199254740991e+15");
 	assert_go_float(9007199254740993.0, "9.007199254740992e+15");
+}
+
+/* The significant digits of a number's text (trailing zeros dropped) and
+ * the decimal exponent of its first digit. */
+static void
+digits_of(const char *t, char *d, int *e10)
+{
+	int n = 0, before = 0, lead = 0;
+	bool point = false;
+	long e = 0;
+
+	for (; *t && *t != 'e' && *t != 'E'; t++) {
+		if (*t == '.') {
+			point = true;
+			continue;
+		}
+		if (*t < '0' || *t > '9')
+			continue;
+		if (!point)
+			before++; /* digits before the point */
+		if (n == 0 && *t == '0') {
+			lead++; /* leading zeros, before or after the point */
+			continue;
+		}
+		d[n++] = *t;
+	}
+	if (*t)
+		e = strtol(t + 1, NULL, 10);
+	while (n > 1 && d[n - 1] == '0')
+		n--;
+	d[n] = '\0';
+	/* The first significant digit's place: before - lead - 1. */
+	*e10 = (int)(e + before - lead - 1);
+}
+
+/* splitmix64 with a fixed seed, for the sample below. */
+static uint64_t
+mix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/*
+ * 40,000 doubles (seed 7): random bit patterns, short decimals of every
+ * size (ties of the 17-digit rounding among them) and their neighbours.
+ * Each prints as printf's correct rounding to the fewest digits that read
+ * back: the 17-digit form computed in long double must match printf's.
+ * Powers of two are left out (their interval is lopsided, see above).
+ */
+static void
+test_fmt_go_float_random_agrees_with_printf(void **state)
+{
+	uint64_t seed = 7;
+	char buf[CSTAT__GO_FLOAT_SIZE], ref[64], d1[32], d2[32];
+
+	(void)state;
+	for (int i = 0; i < 40000; i++) {
+		uint64_t r = mix64(&seed);
+		double v;
+		int e2, p, e1, e3;
+		if (i % 3 == 0) {
+			memcpy(&v, &r, sizeof(v));
+			v = fabs(v);
+		} else {
+			v = (double)(r % 100000000) *
+			    pow(10, (double)((int)(r >> 40) % 60 - 40));
+			if (i % 3 == 2)
+				v = nextafter(v, (r >> 20) & 1 ? INFINITY : 0);
+		}
+		if (!isfinite(v) || v == 0 || frexp(v, &e2) == 0.5)
+			continue;
+		cstat__fmt_go_float(buf, v);
+		assert_true(strtod(buf, NULL) == v);
+		for (p = 1; p <= 17; p++) {
+			snprintf(ref, sizeof(ref), "%.*e", p - 1, v);
+			if (strtod(ref, NULL) == v)
+				break;
+		}
+		digits_of(buf, d1, &e1);
+		digits_of(ref, d2, &e3);
+		if (strcmp(d1, d2) != 0 || e1 != e3)
+			fail_msg("%.17g: %s, printf %s", v, buf, ref);
+	}
 }
 
 static void
@@ -868,6 +956,7 @@ main(void)
 		cmocka_unit_test(test_fmt_go_float_specials),
 		cmocka_unit_test(test_fmt_go_float_exponent_rule),
 		cmocka_unit_test(test_fmt_go_float_closest_shortest),
+		cmocka_unit_test(test_fmt_go_float_random_agrees_with_printf),
 		cmocka_unit_test(test_fmt_go_float_confidence_levels),
 		cmocka_unit_test(test_parse_float_benchstat_examples),
 		cmocka_unit_test(test_parse_float_go_table),

@@ -89,19 +89,11 @@ static int
 analyze(const char *dir, const char *name, size_t since, double alpha,
 	struct analysis *a)
 {
-	struct cstat_diag d;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if (store_load_history(dir, name, &a->runs, &a->n))
+	if (store_read_history(dir, name, &a->t, &a->runs, &a->n))
 		return 2;
-	memset(&d, 0, sizeof(d));
-	rc = cstat_history_build(a->runs, a->n, NULL, 0.95, &a->t, &d);
-	if (rc) {
-		store_print_error(rc, &d);
-		analysis_free(a);
-		return 2;
-	}
 	rc = cstat_history_changes(a->t, since, alpha, &a->ch, &a->nch);
 	if (rc) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, name, cstat_strerror(rc));
@@ -175,29 +167,22 @@ static int
 alerts(const char *name, const struct analysis *a, size_t recent, size_t since,
        double alpha, bool **alert)
 {
-	cstat_tables *old = NULL;
 	struct cstat_change *och = NULL;
 	size_t noch = 0;
-	struct cstat_diag d;
 	int rc = 0;
 
 	*alert = calloc(a->nch + 1, sizeof(bool));
 	if (!*alert)
 		rc = CSTAT_ENOMEM;
-	/* No earlier history: every change for the worse is new. */
-	if (!rc && recent < a->n) {
-		memset(&d, 0, sizeof(d));
-		rc = cstat_history_build(a->runs, a->n - recent, NULL, 0.95,
-					 &old, &d);
-		if (!rc)
-			rc = cstat_history_changes(old, since, alpha, &och,
-						   &noch);
-	}
+	/* The changes the history showed before its newest runs; with no
+	 * earlier history, every change for the worse is new. */
+	if (!rc && recent < a->n)
+		rc = cstat_history_changes_until(a->t, since, a->n - recent,
+						 alpha, &och, &noch);
 	if (!rc)
-		rc = cstat_history_alerts(a->t, a->ch, a->nch, old, och, noch,
+		rc = cstat_history_alerts(a->t, a->ch, a->nch, a->t, och, noch,
 					  *alert);
 	free(och);
-	cstat_tables_free(old);
 	if (rc) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, name, cstat_strerror(rc));
 		free(*alert);

@@ -98,29 +98,67 @@ store_check_dirs(const char *dir, const char *kind)
 	return rc;
 }
 
+/* The path of history name in dir (malloc'd), or NULL after saying why. */
+static char *
+history_path(const char *dir, const char *name)
+{
+	char *path;
+
+	if (!store_valid_name(name)) {
+		fprintf(stderr, "%s: bad history name \"%s\"\n", PROG, name);
+		return NULL;
+	}
+	path = malloc(strlen(dir) + strlen(name) + sizeof("/history/.jsonl"));
+	if (!path) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return NULL;
+	}
+	sprintf(path, "%s/history/%s.jsonl", dir, name);
+	if (store_check_dirs(dir, "history")) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+int
+store_read_history(const char *dir, const char *name, cstat_tables **t,
+		   cstat_run ***runs, size_t *n)
+{
+	struct cstat_diag d;
+	char *path = history_path(dir, name);
+	int rc;
+
+	if (!path)
+		return 2;
+	memset(&d, 0, sizeof(d));
+	rc = cstat_history_read(path, NULL, 0.95, t, runs, n, store_warn_diag,
+				NULL, &d);
+	if (rc)
+		store_print_error(rc, &d); /* d.file is path */
+	free(path);
+	if (rc)
+		return 2;
+	if (*n == 0) {
+		fprintf(stderr, "%s: history %s has no runs\n", PROG, name);
+		cstat_tables_free(*t);
+		cstat_history_free(*runs, *n);
+		return 2;
+	}
+	return 0;
+}
+
 int
 store_load_history(const char *dir, const char *name, cstat_run ***runs,
 		   size_t *n)
 {
 	struct cstat_diag d;
-	char *path;
+	char *path = history_path(dir, name);
 	int rc;
 
-	if (!store_valid_name(name)) {
-		fprintf(stderr, "%s: bad history name \"%s\"\n", PROG, name);
+	if (!path)
 		return 2;
-	}
-	path = malloc(strlen(dir) + strlen(name) + sizeof("/history/.jsonl"));
-	if (!path) {
-		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
-		return 2;
-	}
-	sprintf(path, "%s/history/%s.jsonl", dir, name);
 	memset(&d, 0, sizeof(d));
-	if (store_check_dirs(dir, "history")) {
-		free(path);
-		return 2;
-	}
 	rc = cstat_history_load(path, runs, n, store_warn_diag, NULL, &d);
 	if (rc)
 		store_print_error(rc, &d); /* d.file is path */

@@ -8,11 +8,14 @@
  * turned into Go benchmark text, so what the loader stored is read back.
  * The input is also merged as a history into a new one, twice, and as a
  * baseline: a second merge that changes the merged file aborts, as merging
- * must be idempotent.  The files and the directory are removed before
- * returning.
+ * must be idempotent.  The streamed history reader (cstat_history_read)
+ * must agree with the whole-file one: the same verdict, and the same CSV
+ * export of the same tables; a difference aborts.  The files and the
+ * directory are removed before returning.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +49,55 @@ ignore_warning(void *ctx, const struct cstat_diag *d)
 	cstat_diag_format(d, msg, sizeof(msg));
 }
 
+/* The history's CSV export without changes (malloc'd), or NULL. */
+static char *
+csv_of(cstat_run *const *runs, size_t n, const cstat_tables *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (cstat_history_write(runs, n, t, NULL, 0, CSTAT_FORMAT_CSV, f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The streamed reader against the whole-file one (load_rc: what loading
+ * and building gave; runs and t when they succeeded). */
+static void
+read_streamed(const char *path, int load_rc, cstat_run *const *runs, size_t n,
+	      const cstat_tables *t)
+{
+	struct cstat_diag d;
+	cstat_run **sr = NULL;
+	cstat_tables *st = NULL;
+	size_t sn = 0;
+	int rc = cstat_history_read(path, NULL, 0.95, &st, &sr, &sn,
+				    ignore_warning, NULL, &d);
+
+	if (rc == CSTAT_ENOMEM || load_rc == CSTAT_ENOMEM)
+		goto out;
+	if (rc != load_rc || (!rc && sn != n))
+		abort();
+	if (!rc && t) {
+		char *a = csv_of(runs, n, t), *b = csv_of(sr, sn, st);
+		bool same = a && b && strcmp(a, b) == 0;
+		free(a);
+		free(b);
+		if (!same)
+			abort();
+	}
+out:
+	cstat_tables_free(st);
+	cstat_history_free(sr, sn);
+}
+
 static void
 load_both(const char *path, FILE *sink)
 {
@@ -60,21 +112,19 @@ load_both(const char *path, FILE *sink)
 	else
 		cstat_diag_format(&d, msg, sizeof(msg));
 	cstat_run_free(r);
-	if (cstat_history_load(path, &runs, &n, ignore_warning, NULL, &d) ==
-	    0) {
+	int lrc = cstat_history_load(path, &runs, &n, ignore_warning, NULL, &d);
+	cstat_tables *t = NULL;
+	if (lrc == 0) {
 		for (size_t i = 0; i < n; i++)
 			use_run(runs[i], sink);
-		if (n > 1) {
-			cstat_tables *t = NULL;
-			if (cstat_history_build(runs, n, NULL, 0.95, &t, &d) ==
-			    0)
-				cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink,
-						   sink);
-			cstat_tables_free(t);
-		}
+		lrc = cstat_history_build(runs, n, NULL, 0.95, &t, &d);
+		if (lrc == 0 && n > 1)
+			cstat_tables_write(t, CSTAT_FORMAT_TEXT, sink, sink);
 	} else {
 		cstat_diag_format(&d, msg, sizeof(msg));
 	}
+	read_streamed(path, lrc, runs, n, t);
+	cstat_tables_free(t);
 	cstat_history_free(runs, n);
 }
 

@@ -1,0 +1,1186 @@
+/*
+ * history-read.c - a history read as a stream of records, for the
+ * commands that look at a whole history (cstat_history_read()), and the
+ * check before appending to one (cstat_history_check()).
+ *
+ * cstat_history_load() keeps every run whole and cstat_history_build()
+ * then copies every value into a builder: a history of 1,000 runs of 500
+ * benchmarks held the file, a cJSON tree per record and the runs at once
+ * (about 360 MB for a 110 MB file).  Here the file is read through one
+ * buffer that grows only to the longest record; each record is parsed,
+ * its results go straight to the builder, and only its metadata is kept.
+ *
+ * Records are parsed by a small parser of the shape cstat writes
+ * (docs/cbaseline.md): strings without escapes, JSON numbers, the keys of
+ * cstat-run/1 in any order and unknown keys skipped.  Whatever it does not
+ * take on (an escape, a duplicate key, a number it cannot read exactly, a
+ * benchmark listed twice, a syntax error) goes to the cJSON reader of
+ * store.c, record by record, so every record means what it meant before
+ * and every error reads as before.  The results of a record reach the
+ * builder in the order cstat_history_build() adds them.
+ *
+ * Numbers are read exactly: cstat__decimal_exact() (numfmt.c) when it can,
+ * else cstat__parse_float(); both round correctly, as strtod() does for
+ * cJSON.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "numfmt.h"
+#include "store.h"
+
+#define SCHEMA "cstat-run/1"
+/* Read the file this many bytes at a time. */
+#define CHUNK (1 << 20)
+
+/* A string of the record, in place: len bytes at s, NUL-ended once the
+ * whole record has parsed (its closing quote becomes the NUL). */
+struct span {
+	char *s;
+	size_t len;
+};
+
+struct pair {
+	struct span k, v;
+};
+
+struct unit_meta {
+	struct span unit, key, value;
+};
+
+struct fgroup {
+	size_t conf0, nconf; /* in conf */
+	size_t b0, nb;	     /* in benches */
+};
+
+struct fbench {
+	struct span name;
+	size_t u0, nu; /* in bunits */
+};
+
+struct fbunit {
+	struct span unit;
+	size_t v0, nv; /* in vals */
+};
+
+/* One record as parsed; the arrays are reused from record to record. */
+struct frec {
+	struct span top[5]; /* schema, name, created, commit, branch */
+	bool has[5];
+	struct pair *meta, *env, *conf;
+	size_t nmeta, metacap, nenv, envcap, nconf, confcap;
+	struct unit_meta *units;
+	size_t nunits, unitscap;
+	struct fgroup *groups;
+	size_t ngroups, groupscap;
+	struct fbench *benches;
+	size_t nbenches, benchescap;
+	struct fbunit *bunits;
+	size_t nbunits, bunitscap;
+	double *vals;
+	size_t nvals, valscap;
+	/* Every span, to NUL-end them after a successful parse. */
+	struct span **spans;
+	size_t nspans, spanscap;
+	/* Benchmark names of the current group, open addressing: index in
+	 * benches + 1, stamped with the group they belong to. */
+	size_t *slot;
+	unsigned *stamp;
+	size_t nslots;
+	unsigned gen;
+};
+
+/* The parser's cursor. */
+struct cur {
+	char *p, *end;
+	struct frec *r;
+	bool bad; /* not a record this parser takes on */
+};
+
+static void
+ws(struct cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+				 *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+/* Skips blanks, then takes ch if it is next. */
+static bool
+take(struct cur *c, char ch)
+{
+	ws(c);
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+static void
+expect(struct cur *c, char ch)
+{
+	if (!take(c, ch))
+		c->bad = true;
+}
+
+/* A string without escapes or control bytes into *s. */
+static void
+string(struct cur *c, struct span *s)
+{
+	if (!take(c, '"')) {
+		c->bad = true;
+		return;
+	}
+	char *q = c->p;
+	while (q < c->end && *q != '"' && *q != '\\' &&
+	       (unsigned char)*q >= 0x20)
+		q++;
+	if (q == c->end || *q != '"') {
+		c->bad = true;
+		return;
+	}
+	*s = (struct span){c->p, (size_t)(q - c->p)};
+	c->p = q + 1;
+}
+
+/* Notes a span to NUL-end later: spans live in the record's arrays,
+ * which no longer move once the whole record is parsed. */
+static bool
+note(struct frec *r, struct span *s)
+{
+	if (cstat__grow((void **)&r->spans, &r->spanscap, r->nspans + 1,
+			sizeof(*r->spans)))
+		return false;
+	r->spans[r->nspans++] = s;
+	return true;
+}
+
+/*
+ * A JSON number (RFC 8259's grammar, nothing more) into *out, or c->bad.
+ * cJSON reads the same text with strtod(): both round correctly.
+ */
+static void
+number(struct cur *c, double *out)
+{
+	char *s = c->p, *q = s;
+	uint64_t mant = 0;
+	int nd = 0, scale = 0, ex = 0;
+	bool neg = false, eneg = false;
+
+	if (q < c->end && *q == '-') {
+		neg = true;
+		q++;
+	}
+	if (q == c->end || *q < '0' || *q > '9' ||
+	    (*q == '0' && q + 1 < c->end && q[1] >= '0' && q[1] <= '9')) {
+		c->bad = true;
+		return;
+	}
+	for (; q < c->end && *q >= '0' && *q <= '9'; q++, nd++)
+		mant = mant * 10 + (uint64_t)(*q - '0');
+	if (q < c->end && *q == '.') {
+		q++;
+		if (q == c->end || *q < '0' || *q > '9') {
+			c->bad = true;
+			return;
+		}
+		for (; q < c->end && *q >= '0' && *q <= '9'; q++, nd++) {
+			mant = mant * 10 + (uint64_t)(*q - '0');
+			scale--;
+		}
+	}
+	if (q < c->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < c->end && (*q == '+' || *q == '-'))
+			eneg = *q++ == '-';
+		if (q == c->end || *q < '0' || *q > '9') {
+			c->bad = true;
+			return;
+		}
+		for (int k = 0; q < c->end && *q >= '0' && *q <= '9'; q++)
+			if (++k <= 4)
+				ex = ex * 10 + (*q - '0');
+			else
+				ex = 100000; /* long exponents: elsewhere */
+	}
+	c->p = q;
+	/* cJSON reads at most 63 bytes of a number: longer is its error. */
+	if (q - s > 40) {
+		c->bad = true;
+		return;
+	}
+	if (nd <= 19 && ex < 10000 &&
+	    cstat__decimal_exact(mant, scale + (eneg ? -ex : ex), neg, out))
+		return;
+	if (ex >= 10000 || cstat__parse_float(s, (size_t)(q - s), out) != 0)
+		c->bad = true;
+}
+
+/* Skips any JSON value (unknown keys), depth-limited. */
+static void
+skip_value(struct cur *c, int depth)
+{
+	struct span s = {0};
+	double v;
+
+	ws(c);
+	if (c->p == c->end || depth > 64) {
+		c->bad = true;
+		return;
+	}
+	switch (*c->p) {
+	case '"':
+		string(c, &s);
+		return;
+	case '{':
+	case '[': {
+		char close = *c->p == '{' ? '}' : ']';
+		bool obj = close == '}';
+		c->p++;
+		if (take(c, close))
+			return;
+		do {
+			if (obj) {
+				string(c, &s);
+				expect(c, ':');
+			}
+			if (!c->bad)
+				skip_value(c, depth + 1);
+		} while (!c->bad && take(c, ','));
+		expect(c, close);
+		return;
+	}
+	default:
+		break;
+	}
+	static const char *const words[] = {"true", "false", "null"};
+	for (size_t k = 0; k < 3; k++) {
+		size_t n = strlen(words[k]);
+		if ((size_t)(c->end - c->p) >= n &&
+		    memcmp(c->p, words[k], n) == 0) {
+			c->p += n;
+			return;
+		}
+	}
+	number(c, &v);
+}
+
+/* Appends a pair to *list (a growing array of n of cap). */
+static struct pair *
+push_pair(struct cur *c, struct pair **list, size_t *n, size_t *cap)
+{
+	if (cstat__grow((void **)list, cap, *n + 1, sizeof(**list))) {
+		c->bad = true;
+		return NULL;
+	}
+	return &(*list)[(*n)++];
+}
+
+/* {"key": "value", ...} into *list. */
+static void
+string_object(struct cur *c, struct pair **list, size_t *n, size_t *cap)
+{
+	expect(c, '{');
+	if (c->bad || take(c, '}'))
+		return;
+	do {
+		struct pair *pr = push_pair(c, list, n, cap);
+		if (!pr)
+			return;
+		string(c, &pr->k);
+		expect(c, ':');
+		if (!c->bad)
+			string(c, &pr->v);
+	} while (!c->bad && take(c, ','));
+	expect(c, '}');
+}
+
+static bool
+key_is(const struct span *k, const char *s)
+{
+	return k->len == strlen(s) && memcmp(k->s, s, k->len) == 0;
+}
+
+/* "units": [{"unit": U, "key": "value", ...}, ...] */
+static void
+units_array(struct cur *c)
+{
+	struct frec *r = c->r;
+
+	expect(c, '[');
+	if (c->bad || take(c, ']'))
+		return;
+	do {
+		size_t first = r->nunits;
+		struct span unit = {0}, k = {0};
+		bool has_unit = false;
+		expect(c, '{');
+		if (!c->bad && !take(c, '}')) {
+			do {
+				string(c, &k);
+				expect(c, ':');
+				struct span v = {0};
+				if (!c->bad)
+					string(c, &v);
+				if (c->bad)
+					break;
+				if (key_is(&k, "unit")) {
+					c->bad = has_unit; /* twice: cJSON's */
+					has_unit = true;
+					unit = v;
+					continue;
+				}
+				if (cstat__grow((void **)&r->units,
+						&r->unitscap, r->nunits + 1,
+						sizeof(*r->units))) {
+					c->bad = true;
+					break;
+				}
+				r->units[r->nunits++] =
+					(struct unit_meta){{0}, k, v};
+			} while (!c->bad && take(c, ','));
+			expect(c, '}');
+		}
+		if (!has_unit)
+			c->bad = true; /* cJSON's reader names the error */
+		for (size_t i = first; i < r->nunits; i++)
+			r->units[i].unit = unit;
+	} while (!c->bad && take(c, ','));
+	expect(c, ']');
+}
+
+/* A benchmark's "values": numbers, or "NaN", "+Inf", "-Inf". */
+static void
+values_array(struct cur *c)
+{
+	struct frec *r = c->r;
+
+	expect(c, '[');
+	if (c->bad || take(c, ']'))
+		return;
+	do {
+		double v;
+		ws(c);
+		if (c->p < c->end && *c->p == '"') {
+			struct span s = {0};
+			string(c, &s);
+			if (key_is(&s, "NaN"))
+				v = NAN;
+			else if (key_is(&s, "+Inf"))
+				v = INFINITY;
+			else if (key_is(&s, "-Inf"))
+				v = -INFINITY;
+			else
+				c->bad = true;
+		} else {
+			number(c, &v);
+		}
+		if (c->bad)
+			return;
+		if (r->nvals == r->valscap &&
+		    cstat__grow((void **)&r->vals, &r->valscap, r->nvals + 1,
+				sizeof(*r->vals))) {
+			c->bad = true;
+			return;
+		}
+		r->vals[r->nvals++] = v;
+	} while (take(c, ','));
+	expect(c, ']');
+}
+
+/* {"unit": U, "values": [...]} of a benchmark. */
+static void
+bench_unit(struct cur *c, struct fbench *b)
+{
+	struct frec *r = c->r;
+	struct fbunit *u;
+	struct span k = {0};
+	bool seen[2] = {false, false};
+
+	if (cstat__grow((void **)&r->bunits, &r->bunitscap, r->nbunits + 1,
+			sizeof(*r->bunits))) {
+		c->bad = true;
+		return;
+	}
+	u = &r->bunits[r->nbunits++];
+	u->v0 = r->nvals;
+	b->nu++;
+	expect(c, '{');
+	do {
+		string(c, &k);
+		expect(c, ':');
+		if (c->bad)
+			return;
+		int which = key_is(&k, "unit")	   ? 0
+			    : key_is(&k, "values") ? 1
+						   : 2;
+		if (which < 2 && seen[which]) {
+			c->bad = true; /* a key twice: cJSON's reading */
+			return;
+		}
+		if (which < 2)
+			seen[which] = true;
+		if (which == 0)
+			string(c, &u->unit);
+		else if (which == 1)
+			values_array(c);
+		else
+			skip_value(c, 0);
+	} while (!c->bad && take(c, ','));
+	expect(c, '}');
+	u->nv = r->nvals - u->v0;
+	if (!seen[0] || !seen[1])
+		c->bad = true;
+	/* A unit listed twice in one benchmark: merged by cJSON's reader. */
+	for (size_t i = b->u0; !c->bad && i + 1 < b->u0 + b->nu; i++)
+		if (r->bunits[i].unit.len == u->unit.len &&
+		    memcmp(r->bunits[i].unit.s, u->unit.s, u->unit.len) == 0)
+			c->bad = true;
+}
+
+/* Whether benchmark bi's name was seen before in its group; notes it. */
+static bool
+seen_name(struct frec *r, size_t bi)
+{
+	const struct span *n = &r->benches[bi].name;
+	uint64_t h = 1469598103934665603u;
+
+	for (size_t i = 0; i < n->len; i++)
+		h = (h ^ (unsigned char)n->s[i]) * 1099511628211u;
+	for (size_t s = (size_t)h & (r->nslots - 1);;
+	     s = (s + 1) & (r->nslots - 1)) {
+		if (r->stamp[s] != r->gen) {
+			r->stamp[s] = r->gen;
+			r->slot[s] = bi;
+			return false;
+		}
+		const struct span *o = &r->benches[r->slot[s]].name;
+		if (o->len == n->len && memcmp(o->s, n->s, n->len) == 0)
+			return true;
+	}
+}
+
+/* Room in the name table for n names at most half full. */
+static bool
+name_slots(struct frec *r, size_t n)
+{
+	size_t want = 64;
+
+	while (want < 2 * n)
+		want *= 2;
+	if (want <= r->nslots)
+		return true;
+	free(r->slot);
+	free(r->stamp);
+	r->slot = malloc(want * sizeof(*r->slot));
+	r->stamp = calloc(want, sizeof(*r->stamp));
+	r->nslots = r->slot && r->stamp ? want : 0;
+	r->gen = 0;
+	return r->nslots != 0;
+}
+
+/* {"name": N, "units": [...]} */
+static void
+bench_object(struct cur *c, struct fgroup *g)
+{
+	struct frec *r = c->r;
+	struct span k = {0};
+	bool seen[2] = {false, false};
+
+	if (cstat__grow((void **)&r->benches, &r->benchescap, r->nbenches + 1,
+			sizeof(*r->benches))) {
+		c->bad = true;
+		return;
+	}
+	size_t bi = r->nbenches++;
+	r->benches[bi] = (struct fbench){{0}, r->nbunits, 0};
+	g->nb++;
+	expect(c, '{');
+	do {
+		string(c, &k);
+		expect(c, ':');
+		if (c->bad)
+			return;
+		int which = key_is(&k, "name")	  ? 0
+			    : key_is(&k, "units") ? 1
+						  : 2;
+		if (which < 2 && seen[which]) {
+			c->bad = true;
+			return;
+		}
+		if (which < 2)
+			seen[which] = true;
+		if (which == 0) {
+			string(c, &r->benches[bi].name);
+		} else if (which == 1) {
+			expect(c, '[');
+			if (!c->bad && !take(c, ']')) {
+				do
+					bench_unit(c, &r->benches[bi]);
+				while (!c->bad && take(c, ','));
+				expect(c, ']');
+			}
+		} else {
+			skip_value(c, 0);
+		}
+	} while (!c->bad && take(c, ','));
+	expect(c, '}');
+	if (!seen[0] || !seen[1])
+		c->bad = true;
+}
+
+/* {"config": [[k, v], ...], "benchmarks": [...]} */
+static void
+group_object(struct cur *c)
+{
+	struct frec *r = c->r;
+	struct span k = {0};
+	bool seen[2] = {false, false};
+
+	if (cstat__grow((void **)&r->groups, &r->groupscap, r->ngroups + 1,
+			sizeof(*r->groups))) {
+		c->bad = true;
+		return;
+	}
+	struct fgroup *g = &r->groups[r->ngroups++];
+	*g = (struct fgroup){r->nconf, 0, r->nbenches, 0};
+	expect(c, '{');
+	do {
+		string(c, &k);
+		expect(c, ':');
+		if (c->bad)
+			return;
+		int which = key_is(&k, "config")       ? 0
+			    : key_is(&k, "benchmarks") ? 1
+						       : 2;
+		if (which < 2 && seen[which]) {
+			c->bad = true;
+			return;
+		}
+		if (which < 2)
+			seen[which] = true;
+		if (which == 2) {
+			skip_value(c, 0);
+			continue;
+		}
+		expect(c, '[');
+		if (c->bad || take(c, ']'))
+			continue;
+		do {
+			if (which == 0) {
+				struct pair *pr = push_pair(
+					c, &r->conf, &r->nconf, &r->confcap);
+				if (!pr)
+					return;
+				expect(c, '[');
+				if (!c->bad)
+					string(c, &pr->k);
+				expect(c, ',');
+				if (!c->bad)
+					string(c, &pr->v);
+				expect(c, ']');
+				g = &r->groups[r->ngroups - 1];
+				g->nconf++;
+			} else {
+				bench_object(c, &r->groups[r->ngroups - 1]);
+			}
+		} while (!c->bad && take(c, ','));
+		expect(c, ']');
+	} while (!c->bad && take(c, ','));
+	expect(c, '}');
+	if (!seen[0] || !seen[1])
+		c->bad = true;
+}
+
+/*
+ * Parses the record at line[0..len) into r.  @return true when this
+ * parser takes it on; false sends it to cJSON's reader.
+ */
+static bool
+parse_record(struct frec *r, char *line, size_t len)
+{
+	static const char *const top[] = {"schema", "created", "name", "commit",
+					  "branch"};
+	struct cur c = {line, line + len, r, false};
+	struct span k = {0};
+	bool seen_groups = false, seen_other[3] = {false, false, false};
+
+	memset(r->has, 0, sizeof(r->has));
+	r->nmeta = r->nenv = r->nconf = r->nunits = r->ngroups = 0;
+	r->nbenches = r->nbunits = r->nvals = r->nspans = 0;
+	expect(&c, '{');
+	do {
+		string(&c, &k);
+		expect(&c, ':');
+		if (c.bad)
+			return false;
+		size_t t = 0;
+		while (t < 5 && !key_is(&k, top[t]))
+			t++;
+		if (t < 5) {
+			if (r->has[t])
+				return false; /* a key twice: cJSON's reading */
+			r->has[t] = true;
+			string(&c, &r->top[t]);
+			continue;
+		}
+		static const char *const lists[] = {"meta", "environment",
+						    "units"};
+		size_t l = 0;
+		while (l < 3 && !key_is(&k, lists[l]))
+			l++;
+		if (l < 3 && seen_other[l])
+			return false;
+		if (l < 3)
+			seen_other[l] = true;
+		if (l == 0) {
+			string_object(&c, &r->meta, &r->nmeta, &r->metacap);
+		} else if (l == 1) {
+			string_object(&c, &r->env, &r->nenv, &r->envcap);
+		} else if (l == 2) {
+			units_array(&c);
+		} else if (key_is(&k, "groups")) {
+			if (seen_groups)
+				return false;
+			seen_groups = true;
+			expect(&c, '[');
+			if (!c.bad && !take(&c, ']')) {
+				do
+					group_object(&c);
+				while (!c.bad && take(&c, ','));
+				expect(&c, ']');
+			}
+		} else {
+			skip_value(&c, 0);
+		}
+	} while (!c.bad && take(&c, ','));
+	expect(&c, '}');
+	ws(&c);
+	/* cJSON stops after the object; keep that reading for the rest. */
+	if (c.bad || c.p != c.end || !seen_groups || !r->has[0] ||
+	    !key_is(&r->top[0], SCHEMA))
+		return false;
+	return true;
+}
+
+/* NUL-ends every span of the parsed record (after a successful parse:
+ * each span's closing quote is not needed any more). */
+static bool
+terminate(struct frec *r)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < 5; i++)
+		if (r->has[i])
+			ok = ok && note(r, &r->top[i]);
+	for (size_t i = 0; i < r->nmeta; i++)
+		ok = ok && note(r, &r->meta[i].k) && note(r, &r->meta[i].v);
+	for (size_t i = 0; i < r->nenv; i++)
+		ok = ok && note(r, &r->env[i].k) && note(r, &r->env[i].v);
+	for (size_t i = 0; i < r->nconf; i++)
+		ok = ok && note(r, &r->conf[i].k) && note(r, &r->conf[i].v);
+	for (size_t i = 0; i < r->nunits; i++)
+		ok = ok && note(r, &r->units[i].unit) &&
+		     note(r, &r->units[i].key) && note(r, &r->units[i].value);
+	for (size_t i = 0; i < r->nbenches; i++)
+		ok = ok && note(r, &r->benches[i].name);
+	for (size_t i = 0; i < r->nbunits; i++)
+		ok = ok && note(r, &r->bunits[i].unit);
+	for (size_t i = 0; ok && i < r->nspans; i++)
+		r->spans[i]->s[r->spans[i]->len] = '\0';
+	return ok;
+}
+
+static void
+frec_release(struct frec *r)
+{
+	free(r->meta);
+	free(r->env);
+	free(r->conf);
+	free(r->units);
+	free(r->groups);
+	free(r->benches);
+	free(r->bunits);
+	free(r->vals);
+	free(r->spans);
+	free(r->slot);
+	free(r->stamp);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Records into the builder. */
+
+struct hread {
+	const char *path;
+	cstat_builder *b;
+	cstat_reader *rd;
+	unsigned long version;
+	cstat_run **runs;
+	size_t nruns, cap;
+	struct frec rec;
+	struct cstat__buf text; /* a group's configuration text */
+	struct cstat_config *conf;
+	size_t confcap;
+	struct cstat_value *vals;
+	double *dv; /* the same values alone */
+	size_t valscap, dvcap;
+	/* Whether runs of a benchmark's results may append to the cells of
+	 * its first (no -filter, which may drop a result). */
+	bool append;
+	void (*warn)(void *ctx, const struct cstat_diag *d);
+	void *ctx;
+};
+
+/*
+ * The metadata of the parsed record as a run without values; the key
+ * lists are set in the record's order, a later duplicate replacing, as
+ * store.c's reader sets them.
+ */
+static int
+rec_run(const struct frec *r, cstat_run **out)
+{
+	static const char *const top[] = {NULL, "created", "name", "commit",
+					  "branch"};
+	struct cstat__buf k = {0};
+	int rc = cstat_run_new(out);
+
+	/* store.c sets name, created, commit, branch in this order. */
+	static const int order[] = {2, 1, 3, 4};
+	for (size_t i = 0; i < 4 && !rc; i++)
+		if (r->has[order[i]])
+			rc = cstat__run_put(*out, 'm', top[order[i]],
+					    r->top[order[i]].s);
+	for (size_t i = 0; i < r->nmeta && !rc; i++) {
+		k.len = 0;
+		rc = cstat__buf_printf(&k, "meta.%s", r->meta[i].k.s);
+		if (!rc)
+			rc = cstat__run_put(*out, 'm', k.data, r->meta[i].v.s);
+	}
+	for (size_t i = 0; i < r->nenv && !rc; i++)
+		rc = cstat__run_put(*out, 'e', r->env[i].k.s, r->env[i].v.s);
+	for (size_t i = 0; i < r->nunits && !rc; i++) {
+		k.len = 0;
+		rc = cstat__buf_printf(&k, "%s\t%s", r->units[i].unit.s,
+				       r->units[i].key.s);
+		if (!rc)
+			rc = cstat__run_put(*out, 'u', k.data,
+					    r->units[i].value.s);
+	}
+	cstat__buf_release(&k);
+	if (rc) {
+		cstat_run_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Whether the parsed groups can go to the builder one by one as parsed:
+ * no two with the same configuration and no benchmark twice in one group
+ * (store.c's reader merges those; such a record goes that way).
+ */
+/* Group g's configuration text, "key: value\n" lines, into b. */
+static int
+group_text(const struct frec *r, const struct fgroup *g, struct cstat__buf *b)
+{
+	int rc = 0;
+
+	b->len = 0;
+	for (size_t k = 0; k < g->nconf && !rc; k++) {
+		const struct pair *p = &r->conf[g->conf0 + k];
+		rc = cstat__buf_printf(b, "%.*s: %.*s\n", (int)p->k.len, p->k.s,
+				       (int)p->v.len, p->v.s);
+	}
+	return rc;
+}
+
+static bool
+groups_distinct(struct hread *h)
+{
+	struct frec *r = &h->rec;
+	struct cstat__buf a = {0};
+	bool ok = r->ngroups <= 16;
+
+	/* Groups merge by their configuration's text, as store.c's
+	 * group_for() finds them; a few groups are compared pairwise. */
+	for (size_t i = 1; ok && i < r->ngroups; i++) {
+		for (size_t j = 0; ok && j < i; j++) {
+			ok = !group_text(r, &r->groups[i], &a) &&
+			     !group_text(r, &r->groups[j], &h->text);
+			ok = ok && (a.len != h->text.len ||
+				    (a.len &&
+				     memcmp(a.data, h->text.data, a.len) != 0));
+		}
+	}
+	cstat__buf_release(&a);
+	for (size_t i = 0; ok && i < r->ngroups; i++) {
+		const struct fgroup *g = &r->groups[i];
+		if (!name_slots(r, g->nb))
+			return false;
+		if (++r->gen == 0) {
+			memset(r->stamp, 0, r->nslots * sizeof(*r->stamp));
+			r->gen = 1;
+		}
+		for (size_t b = g->b0; b < g->b0 + g->nb; b++)
+			if (seen_name(r, b))
+				return false;
+	}
+	return ok;
+}
+
+/*
+ * Adds benchmark bn's results with res's file and configuration: one per
+ * sample index, with every unit that has that many values, as store.c's
+ * add_run() makes them.
+ */
+static int
+bench_add(struct hread *h, struct cstat_result *res, const struct fbench *bn)
+{
+	const struct frec *r = &h->rec;
+	const struct fbunit *u = &r->bunits[bn->u0];
+	size_t most = 0, last = 0;
+	int rc = 0;
+
+	for (size_t k = 0; k < bn->nu; k++)
+		if (u[k].nv > most)
+			most = u[k].nv;
+	if (cstat__grow((void **)&h->vals, &h->valscap, bn->nu + 1,
+			sizeof(*h->vals)) ||
+	    cstat__grow((void **)&h->dv, &h->dvcap, bn->nu + 1, sizeof(*h->dv)))
+		return CSTAT_ENOMEM;
+	res->name = bn->name.s;
+	res->name_len = bn->name.len;
+	for (size_t m = 0; m < most && !rc; m++) {
+		size_t nv = 0;
+		for (size_t k = 0; k < bn->nu; k++)
+			if (m < u[k].nv) {
+				double v = r->vals[u[k].v0 + m];
+				h->dv[nv] = v;
+				h->vals[nv++] = (struct cstat_value){
+					v, u[k].unit.s, v, u[k].unit.s};
+			}
+		/* The same units as the last result: its cells, as
+		 * cstat_builder_add() would find them, without comparing
+		 * names again. */
+		rc = h->append && nv == last
+			     ? cstat__builder_append_last(h->b, h->dv, nv)
+			     : CSTAT_ESTATE;
+		last = nv;
+		if (rc == CSTAT_ESTATE) {
+			res->values = h->vals;
+			res->nvalues = nv;
+			rc = cstat_builder_add(h->b, res);
+		}
+	}
+	return rc;
+}
+
+/* Adds the parsed record's results as the run labelled label: the
+ * results store.c's add_run() makes of the same record, in its order. */
+static int
+rec_add(struct hread *h, const char *label)
+{
+	struct frec *r = &h->rec;
+	int rc = 0;
+
+	for (size_t gi = 0; gi < r->ngroups && !rc; gi++) {
+		const struct fgroup *g = &r->groups[gi];
+		if (cstat__grow((void **)&h->conf, &h->confcap, g->nconf + 1,
+				sizeof(*h->conf)))
+			return CSTAT_ENOMEM;
+		h->text.len = 0;
+		if (h->text.data)
+			h->text.data[0] = '\0';
+		for (size_t k = 0; k < g->nconf && !rc; k++) {
+			const struct pair *p = &r->conf[g->conf0 + k];
+			h->conf[k] = (struct cstat_config){p->k.s, p->v.s};
+			rc = cstat__buf_printf(&h->text, "%s: %s\n", p->k.s,
+					       p->v.s);
+		}
+		struct cstat_result res = {
+			.file = label,
+			.config = h->conf,
+			.nconfig = g->nconf,
+			.config_text = h->text.data ? h->text.data : "",
+			.config_text_len = h->text.len,
+			.config_version = ++h->version,
+		};
+		for (size_t bi = g->b0; bi < g->b0 + g->nb && !rc; bi++)
+			rc = bench_add(h, &res, &r->benches[bi]);
+	}
+	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
+}
+
+/*
+ * One record: line[0..n) at line number lineno, complete when it ended
+ * with a newline.  The parser's record or store.c's; cut-short records
+ * are skipped as cstat__history_parse() skips them.
+ */
+static int
+one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
+	   bool complete, struct cstat_diag *d)
+{
+	char label[24];
+	cstat_run *run = NULL;
+	int rc;
+
+	snprintf(label, sizeof(label), "%zu", h->nruns + 1);
+	if (cstat__grow((void **)&h->runs, &h->cap, h->nruns + 1,
+			sizeof(*h->runs)))
+		return CSTAT_ENOMEM;
+	if (parse_record(&h->rec, line, n) && groups_distinct(h) &&
+	    terminate(&h->rec)) {
+		rc = rec_run(&h->rec, &run);
+		if (!rc)
+			rc = cstat__run_add_units(h->rd, run, label, d);
+		if (!rc)
+			rc = rec_add(h, label);
+	} else {
+		struct cstat_diag rd;
+		rc = cstat__run_parse(line, n, h->path, lineno, &run, &rd);
+		if (rc == CSTAT_EFORMAT &&
+		    (!complete || strcmp(rd.message, "not valid JSON") == 0)) {
+			cstat__diag_set(&rd, h->path, lineno, 0,
+					"record cut short (an interrupted "
+					"write?), skipped");
+			if (h->warn)
+				h->warn(h->ctx, &rd);
+			return 0;
+		}
+		if (rc) {
+			if (d)
+				*d = rd;
+			return rc;
+		}
+		rc = cstat__run_add(h->b, h->rd, run, label, &h->version, d);
+		cstat__run_drop_values(run);
+	}
+	if (rc) {
+		cstat_run_free(run);
+		return rc;
+	}
+	h->runs[h->nruns++] = run;
+	return 0;
+}
+
+/* Whether line[0..n) holds only blanks. */
+static bool
+blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* Reads path's records one line at a time into h. */
+static int
+read_records(struct hread *h, struct cstat_diag *d)
+{
+	struct cstat__buf buf = {0};
+	size_t start = 0;
+	unsigned long lineno = 0;
+	bool eof = false;
+	int fd = cstat__store_open(h->path, O_RDONLY, d), rc = 0;
+
+	if (fd < 0)
+		return fd;
+	while (!rc) {
+		char *nl = buf.len > start ? memchr(buf.data + start, '\n',
+						    buf.len - start)
+					   : NULL;
+		if (!nl && !eof) {
+			/* Move the partial line down, read more after it. */
+			if (start) {
+				memmove(buf.data, buf.data + start,
+					buf.len - start);
+				buf.len -= start;
+				start = 0;
+			}
+			if (cstat__buf_reserve(&buf, CHUNK + 1)) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			ssize_t got = read(fd, buf.data + buf.len, CHUNK);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0) {
+				int err = errno;
+				char why[128];
+				cstat__errno_text(err, why, sizeof(why));
+				cstat__diag_set(d, NULL, 0, 0, "read %s: %s",
+						h->path, why);
+				rc = cstat__errno_code(err);
+				break;
+			}
+			buf.len += (size_t)got;
+			eof = got == 0;
+			continue;
+		}
+		if (!nl && start == buf.len)
+			break;
+		char *line = buf.data + start;
+		size_t n = nl ? (size_t)(nl - line) : buf.len - start;
+		lineno++;
+		start += nl ? n + 1 : n;
+		if (!blank(line, n))
+			rc = one_record(h, line, n, lineno, nl != NULL, d);
+	}
+	close(fd);
+	cstat__buf_release(&buf);
+	return rc;
+}
+
+int
+cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
+		   double confidence, cstat_tables **t, cstat_run ***runs,
+		   size_t *nruns,
+		   void (*warn)(void *ctx, const struct cstat_diag *d),
+		   void *ctx, struct cstat_diag *d)
+{
+	struct hread h = {.path = path,
+			  .warn = warn,
+			  .ctx = ctx,
+			  .append = !opts || !opts->filter};
+	int rc;
+
+	if (t)
+		*t = NULL;
+	if (runs)
+		*runs = NULL;
+	if (nruns)
+		*nruns = 0;
+	if (!path || !t || !runs || !nruns ||
+	    !(confidence >= 0 && confidence <= 1))
+		return CSTAT_EINVAL;
+	rc = cstat_builder_new(&h.b, opts, d);
+	if (!rc)
+		rc = cstat_reader_new(&h.rd);
+	if (!rc) {
+		cstat__builder_cells_only(h.b);
+		rc = read_records(&h, d);
+	}
+	if (!rc) {
+		struct cstat_stats_opts so = {0.05, confidence, h.rd, 1};
+		rc = cstat_builder_build(h.b, &so, t);
+	}
+	cstat_builder_free(h.b);
+	cstat_reader_free(h.rd);
+	frec_release(&h.rec);
+	cstat__buf_release(&h.text);
+	free(h.conf);
+	free(h.vals);
+	free(h.dv);
+	if (rc) {
+		cstat_history_free(h.runs, h.nruns);
+		return rc;
+	}
+	*runs = h.runs;
+	*nruns = h.nruns;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Before an append: the last record. */
+
+/*
+ * Reads the line that ends at *end (the newline after it excluded) of fd
+ * into b, backwards a block at a time; *end becomes the line's start and
+ * *complete whether a newline ended it.
+ */
+static int
+line_before(int fd, off_t *end, bool *complete, struct cstat__buf *b)
+{
+	char blk[65536];
+	off_t e = *end, s;
+
+	*complete = false;
+	b->len = 0;
+	if (e > 0 && pread(fd, blk, 1, e - 1) == 1 && blk[0] == '\n') {
+		*complete = true;
+		e--;
+	}
+	/* Find the newline before e, or the file's start. */
+	for (s = e; s > 0;) {
+		size_t n = s > (off_t)sizeof(blk) ? sizeof(blk) : (size_t)s;
+		ssize_t got = pread(fd, blk, n, s - (off_t)n);
+		if (got != (ssize_t)n)
+			return CSTAT_EIO;
+		char *nl = NULL;
+		for (size_t i = n; i-- > 0 && !nl;)
+			if (blk[i] == '\n')
+				nl = blk + i;
+		if (nl) {
+			s -= (off_t)(n - (size_t)(nl - blk) - 1);
+			break;
+		}
+		s -= (off_t)n;
+	}
+	if (cstat__buf_reserve(b, (size_t)(e - s) + 1))
+		return CSTAT_ENOMEM;
+	if (e > s && pread(fd, b->data, (size_t)(e - s), s) != (ssize_t)(e - s))
+		return CSTAT_EIO;
+	b->len = (size_t)(e - s);
+	b->data[b->len] = '\0';
+	*end = s;
+	return 0;
+}
+
+int
+cstat_history_check(const char *path,
+		    void (*warn)(void *ctx, const struct cstat_diag *d),
+		    void *ctx, struct cstat_diag *d)
+{
+	struct cstat__buf b = {0};
+	struct stat st;
+	off_t end;
+	int fd, rc = 0;
+
+	if (!path)
+		return CSTAT_EINVAL;
+	fd = cstat__store_open(path, O_RDONLY, d);
+	if (fd == CSTAT_ENOENT)
+		return 0; /* a new history takes any record */
+	if (fd < 0)
+		return fd;
+	end = fstat(fd, &st) == 0 ? st.st_size : 0;
+	/* The last line; if it was cut short, also the one before. */
+	for (int looked = 0; looked < 2 && end > 0 && !rc;) {
+		bool complete;
+		cstat_run *run = NULL;
+		struct cstat_diag rd;
+		rc = line_before(fd, &end, &complete, &b);
+		if (rc || blank(b.data, b.len))
+			continue;
+		looked++;
+		rc = cstat__run_parse(b.data, b.len, path, 0, &run, &rd);
+		cstat_run_free(run);
+		if (!rc)
+			break; /* the last record is one of ours */
+		if (rc == CSTAT_EFORMAT &&
+		    (!complete || strcmp(rd.message, "not valid JSON") == 0)) {
+			cstat__diag_set(&rd, path, 0, 0,
+					"its last record was cut short (an "
+					"interrupted write?); skipped by "
+					"readers");
+			if (warn)
+				warn(ctx, &rd);
+			rc = 0;
+		} else if (d) {
+			*d = rd;
+		}
+	}
+	if (rc == CSTAT_EIO)
+		cstat__diag_set(d, NULL, 0, 0, "read %s: %s", path,
+				"input/output error");
+	close(fd);
+	cstat__buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,355 @@
+/*
+ * test-history-read.c - the streamed history reader (history-read.c)
+ * against the whole-file path it replaces: cstat_history_read() must give
+ * the tables, runs, changes and CSV, JSON and HTML exports that
+ * cstat_history_load() then cstat_history_build() give, byte for byte, on
+ * histories written here: plain records, and records its own parser hands
+ * to cJSON's (escapes, duplicate keys and benchmarks, unknown keys,
+ * numbers of every form).  Also cstat_history_check(), which looks at the
+ * last record only.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+/* splitmix64 with a fixed seed: the same histories every run. */
+static uint64_t
+mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* A number of the history in one of the forms a writer may use. */
+static void
+put_number(FILE *f, uint64_t *s, size_t b, size_t r)
+{
+	double level = 1e-7 * (double)(b + 1) * (r >= 12 && b == 1 ? 1.2 : 1);
+	double v = level * (1 + (double)(mix(s) % 1000) / 1e5);
+
+	switch (mix(s) % 8) {
+	case 0: /* the shortest text, as cstat writes it */
+		fprintf(f, "%.17g", v);
+		break;
+	case 1:
+		fprintf(f, "%.15g", v);
+		break;
+	case 2: /* nanoseconds, whole */
+		fprintf(f, "%.0f", v * 1e9);
+		break;
+	case 3:
+		fprintf(f, "%.6E", v);
+		break;
+	case 4: /* 19 and more digits: past the exact paths */
+		fprintf(f, "%.21f", v);
+		break;
+	case 5: /* 19 digits of the midpoint between v and the next
+		 * double: where rounding twice could go wrong */
+		fprintf(f, "%.18Le",
+			(long double)v / 2 + (long double)nextafter(v, 1) / 2);
+		break;
+	case 6: /* large exponents either way */
+		fprintf(f, "%.17g", v * 1e-40);
+		break;
+	default:
+		fprintf(f, "%.17g", v * 1e30);
+		break;
+	}
+}
+
+/*
+ * Writes a history of nruns records to path; odd records (by kind) take
+ * the forms the streamed parser hands to cJSON.
+ */
+static void
+write_history(const char *path, size_t nruns)
+{
+	FILE *f = fopen(path, "w");
+	uint64_t s = 42;
+
+	assert_non_null(f);
+	for (size_t r = 0; r < nruns; r++) {
+		const char *kind = "plain";
+		switch (r % 7) {
+		case 2:
+			kind = "escape";
+			break;
+		case 3:
+			kind = "dupbench";
+			break;
+		case 4:
+			kind = "unknown";
+			break;
+		case 5:
+			kind = "twogroups";
+			break;
+		default:
+			break;
+		}
+		fprintf(f,
+			"{\"schema\":\"cstat-run/1\",%s\"name\":\"h\","
+			"\"created\":\"2026-01-%02zuT10:00:00Z\","
+			"\"commit\":\"%s%zu\",\"branch\":\"main\","
+			"\"meta\":{\"k\":\"v%zu\"},\"environment\":{\"goos\":"
+			"\"linux\",\"host\":\"ci\"},\"units\":[{\"unit\":"
+			"\"B/op\",\"assume\":\"exact\"}],\"groups\":[",
+			strcmp(kind, "unknown") == 0
+				? "\"id\":{\"x\":[1,true,null,\"y\"]},"
+				: "",
+			r % 28 + 1,
+			strcmp(kind, "escape") == 0 ? "c\\u0041" : "c", r, r);
+		size_t ngroups = strcmp(kind, "twogroups") == 0 ? 2 : 1;
+		for (size_t g = 0; g < ngroups; g++) {
+			fprintf(f,
+				"%s{\"config\":[[\"goos\",\"linux\"],"
+				"[\"pkg\",\"p%zu\"]],\"benchmarks\":[",
+				g ? "," : "", g);
+			size_t nb = strcmp(kind, "dupbench") == 0 ? 4 : 3;
+			for (size_t b = 0; b < nb; b++) {
+				fprintf(f,
+					"%s{\"name\":\"Op%zu-8\",\"units\":[{"
+					"\"unit\":\"sec/op\",\"values\":[",
+					b ? "," : "", b % 3);
+				for (size_t k = 0; k < 6 + (r + b) % 5; k++) {
+					fputs(k ? "," : "", f);
+					if (b == 2 && r % 5 == 1 && k == 0)
+						fputs("\"NaN\"", f);
+					else
+						put_number(f, &s, b, r);
+				}
+				fprintf(f,
+					"]},{\"unit\":\"B/op\",\"values\":[%zu,"
+					"%zu]}]}",
+					64 * (b + 1), 64 * (b + 1));
+			}
+			fputs("]}", f);
+		}
+		fputs("]}\n", f);
+		if (r == nruns / 2)
+			fputs("{\"schema\":\"cstat-run/1\",\"groups\":[\n\n",
+			      f); /* a stub, then a blank line */
+	}
+	fclose(f);
+}
+
+/* Everything the history commands print, as one string (malloc'd). */
+static char *
+outputs(cstat_run *const *runs, size_t n, const cstat_tables *t)
+{
+	static const enum cstat_format fmts[] = {
+		CSTAT_FORMAT_CSV, CSTAT_FORMAT_JSON, CSTAT_FORMAT_HTML};
+	struct cstat_change *ch;
+	size_t nch, len;
+	char *buf;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_history_changes(t, 0, 0.2, &ch, &nch), 0);
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(
+			cstat_history_write(runs, n, t, ch, nch, fmts[k], f),
+			0);
+	/* Every value of every cell, exactly. */
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++)
+			for (size_t c = 0; c < cstat_table_cols(t, i); c++) {
+				size_t nv = 0;
+				const double *v = cstat_table_cell_values(
+					t, i, r, c, &nv);
+				for (size_t k = 0; k < nv; k++)
+					fprintf(f, "%a ", v[k]);
+				fputc('\n', f);
+			}
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s %s %s\n", cstat_run_get(runs[k], "commit"),
+			cstat_run_get(runs[k], "meta.k"),
+			cstat_run_get(runs[k], "env.host"));
+	fclose(f);
+	free(ch);
+	return buf;
+}
+
+static int warnings;
+
+static void
+count_warning(void *ctx, const struct cstat_diag *d)
+{
+	(void)ctx;
+	(void)d;
+	warnings++;
+}
+
+static void
+test_read_matches_load(void **state)
+{
+	char path[] = "/tmp/test-history-read-XXXXXX";
+	int fd = mkstemp(path);
+	cstat_run **a, **b;
+	cstat_tables *ta, *tb;
+	struct cstat_diag d;
+	size_t na, nb;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	write_history(path, 40);
+	warnings = 0;
+	assert_int_equal(
+		cstat_history_load(path, &a, &na, count_warning, NULL, &d), 0);
+	assert_int_equal(warnings, 1); /* the stub */
+	assert_int_equal(cstat_history_build(a, na, NULL, 0.95, &ta, &d), 0);
+	warnings = 0;
+	assert_int_equal(cstat_history_read(path, NULL, 0.95, &tb, &b, &nb,
+					    count_warning, NULL, &d),
+			 0);
+	assert_int_equal(warnings, 1);
+	assert_int_equal(na, 40);
+	assert_int_equal(nb, na);
+	/* Two groups, two units: four tables. */
+	assert_int_equal(cstat_tables_count(tb), 4);
+	char *x = outputs(a, na, ta), *y = outputs(b, nb, tb);
+	assert_string_equal(x, y);
+	/* The streamed tables are for history views only. */
+	FILE *null = fopen("/dev/null", "w");
+	assert_int_equal(cstat_tables_write(tb, CSTAT_FORMAT_TEXT, null, NULL),
+			 CSTAT_EINVAL);
+	fclose(null);
+	free(x);
+	free(y);
+	cstat_tables_free(ta);
+	cstat_tables_free(tb);
+	cstat_history_free(a, na);
+	cstat_history_free(b, nb);
+	unlink(path);
+}
+
+/* Writes text to a new temporary file; its path in path. */
+static void
+write_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+#define REC "{\"schema\":\"cstat-run/1\",\"groups\":[]}"
+
+/* Reading and checking agree with loading on what is refused. */
+static void
+test_errors_match_load(void **state)
+{
+	static const char *const texts[] = {
+		REC "\n{\"schema\":\"cstat-run/9\",\"groups\":[]}\n",
+		REC "\n{\"schema\":\"cstat-run/1\",\"groups\":3}\n",
+		REC "\n[1,2]\n",
+	};
+	cstat_run **runs;
+	cstat_tables *t;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char path[] = "/tmp/test-history-read-XXXXXX";
+		struct cstat_diag d1, d2, d3;
+		write_file(path, texts[i]);
+		int rc = cstat_history_load(path, &runs, &n, NULL, NULL, &d1);
+		assert_int_equal(rc, CSTAT_EFORMAT);
+		assert_int_equal(cstat_history_read(path, NULL, 0.95, &t, &runs,
+						    &n, NULL, NULL, &d2),
+				 rc);
+		assert_null(t);
+		assert_string_equal(d1.message, d2.message);
+		assert_int_equal(d1.line, d2.line);
+		/* The last record is the bad one: the check sees it. */
+		assert_int_equal(cstat_history_check(path, NULL, NULL, &d3),
+				 rc);
+		assert_string_equal(d1.message, d3.message);
+		unlink(path);
+	}
+}
+
+/* The check reads the last record, past a stub; a missing file passes. */
+static void
+test_check_last_record(void **state)
+{
+	char bad_first[] = "/tmp/test-history-read-XXXXXX";
+	char stub[] = "/tmp/test-history-read-XXXXXX";
+	char bad_before_stub[] = "/tmp/test-history-read-XXXXXX";
+	struct cstat_diag d;
+
+	(void)state;
+	assert_int_equal(
+		cstat_history_check("/nonexistent/h.jsonl", NULL, NULL, &d), 0);
+	/* A bad record that is not the last is not looked at. */
+	write_file(bad_first, "{\"schema\":\"cstat-run/9\"}\n" REC "\n");
+	assert_int_equal(cstat_history_check(bad_first, NULL, NULL, &d), 0);
+	warnings = 0;
+	write_file(stub, REC "\n\n" REC "\n{\"schema\":\"cst");
+	assert_int_equal(cstat_history_check(stub, count_warning, NULL, &d), 0);
+	assert_int_equal(warnings, 1);
+	write_file(bad_before_stub,
+		   "{\"schema\":\"cstat-run/2\",\"groups\":[]}\n{\"sch");
+	assert_int_equal(cstat_history_check(bad_before_stub, NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	unlink(bad_first);
+	unlink(stub);
+	unlink(bad_before_stub);
+}
+
+/* An empty file, and one of blank lines: no runs, as loading gives. */
+static void
+test_empty(void **state)
+{
+	static const char *const texts[] = {"", "\n\n  \n"};
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char path[] = "/tmp/test-history-read-XXXXXX";
+		write_file(path, texts[i]);
+		assert_int_equal(cstat_history_read(path, NULL, 0.95, &t, &runs,
+						    &n, NULL, NULL, &d),
+				 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(cstat_tables_count(t), 0);
+		cstat_tables_free(t);
+		cstat_history_free(runs, n);
+		assert_int_equal(cstat_history_check(path, NULL, NULL, &d), 0);
+		unlink(path);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_matches_load),
+		cmocka_unit_test(test_errors_match_load),
+		cmocka_unit_test(test_check_last_record),
+		cmocka_unit_test(test_empty),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
