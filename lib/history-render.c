@@ -151,8 +151,13 @@ json_config(const cstat_tables *t, size_t i)
 	const char *kn, *kv;
 	bool ok = o != NULL;
 
-	for (size_t k = 0; ok && cstat_table_key(t, i, k, &kn, &kv) == 0; k++)
-		ok = add_str(o, kn, kv);
+	for (size_t k = 0; ok && cstat_table_key(t, i, k, &kn, &kv) == 0; k++) {
+		size_t vl; /* shown trimmed: Go pads its cpu: line */
+		const char *v = cstat__trim(kv, &vl);
+		char *c = strndup(v, vl);
+		ok = c && add_str(o, kn, c);
+		free(c);
+	}
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -258,9 +263,12 @@ table_head(const cstat_tables *t, size_t i, char *head, size_t size)
 
 	for (size_t k = 0; cstat_tables_count(t) > 1 &&
 			   cstat_table_key(t, i, k, &kn, &kv) == 0 && hl < size;
-	     k++)
-		hl += (size_t)snprintf(head + hl, size - hl, "%s%s:%s",
-				       k ? " " : " [", kn, kv);
+	     k++) {
+		size_t vl;
+		const char *v = cstat__trim(kv, &vl);
+		hl += (size_t)snprintf(head + hl, size - hl, "%s%s:%.*s",
+				       k ? " " : " [", kn, (int)vl, v);
+	}
 	if (cstat_tables_count(t) > 1 && hl + 1 < size && strchr(head, '['))
 		strcat(head, "]");
 }
@@ -531,8 +539,10 @@ bench_label(const cstat_tables *t, const struct cstat_change *c, char *buf,
 		}
 		if (!key_varies(t, k))
 			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s:%s",
-					any++ ? " " : " [", kn, kv);
+		size_t vl;
+		const char *v = cstat__trim(kv, &vl);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s:%.*s",
+					any++ ? " " : " [", kn, (int)vl, v);
 	}
 }
 

@@ -525,10 +525,15 @@ table_config(const struct cstat_tables *t, size_t i, struct cstat__buf *b)
 	for (size_t f = 0; f < t->nkey_fields; f++) {
 		if ((int)f == t->unit_field)
 			continue;
+		/* Shown trimmed (Go pads its cpu: line); the tables keep
+		 * what was read. */
+		size_t vl;
+		const char *v = cstat__trim(
+			cstat__tstr(t, t->tables[i].key_vals[f]), &vl);
 		if ((b->len && cstat__buf_addc(b, ' ')) ||
-		    cstat__buf_printf(b, "%s:%s",
-				      cstat__tstr(t, t->key_fields[f]),
-				      cstat__tstr(t, t->tables[i].key_vals[f])))
+		    cstat__buf_printf(b, "%s:%.*s",
+				      cstat__tstr(t, t->key_fields[f]), (int)vl,
+				      v))
 			return CSTAT_ENOMEM;
 	}
 	return 0;
@@ -723,7 +728,11 @@ json_series(struct writer *w, const struct cstat__history *h, size_t i,
 		if ((int)f == t->unit_field)
 			continue;
 		json_key(w, cstat__tstr(t, t->key_fields[f]), first);
-		json_str(w, cstat__tstr(t, tb->key_vals[f]));
+		size_t vl;
+		const char *v =
+			cstat__trim(cstat__tstr(t, tb->key_vals[f]), &vl);
+		if (!w->err && cstat__json_quote(&w->b, v, vl))
+			w->err = CSTAT_ENOMEM;
 		first = false;
 	}
 	w_adds(w, "},\n     ");
