@@ -445,6 +445,30 @@ def test_export_golden():
         golden("detect.txt", detect(store, "g"))
 
 
+def test_config_trimmed():
+    # Go pads its cpu: line with spaces: history, detect and the exports
+    # show the value trimmed, in every format, while the store keeps it
+    # as read (cstat reads the history back to the original results).
+    padded = "goos: linux\ngoarch: amd64\npkg: x\ncpu: Intel X  \t\n"
+    texts = [padded + "BenchmarkA-8 1 %d ns/op\nBenchmarkA-8 1 %d ns/op\n"
+             % (100 + k, 101 + k) for k in range(3)]
+    with Store() as store:
+        record(store, "g", texts)
+        outs = [export(store, f) for f in ("csv", "json")]
+        for fmt in ("text", "markdown", "json"):
+            for cmd in ("history", "detect"):
+                rc, out, err = run(["-store", store, cmd, "-format", fmt,
+                                    "g"])
+                expect(rc == 0, "%s %s: %s" % (cmd, fmt, err))
+                outs.append(out)
+        for out in outs:
+            expect(not re.search(r"Intel X(\s|\\t)", out),
+                   "untrimmed: %r" % out[:400])
+        expect(any("Intel X" in o for o in outs), "the cpu is shown")
+        with open(os.path.join(store, "history", "g.jsonl")) as f:
+            expect('"Intel X  \\t"' in f.read(), "the store keeps it")
+
+
 class Dashboard(html.parser.HTMLParser):
     """Counts the charts and change marks of the dashboard."""
 
