@@ -290,14 +290,16 @@ use_history(cstat_gate_config *gc, const char *path,
 
 	memset(&d, 0, sizeof(d));
 	hopts.col = ".file";
-	rc = cstat_history_load(path, &runs, &n, on_history_warning, NULL, &d);
+	/* Streamed, one record at a time: a history of a thousand runs
+	 * costs its tables, not the file. */
+	rc = cstat_history_read(path, &hopts, 0.95, &t, &runs, &n,
+				on_history_warning, NULL, &d);
 	if (!rc && n == 0) {
 		fprintf(stderr, "%s: -history %s: no runs in it\n", PROG, path);
+		cstat_tables_free(t);
 		cstat_history_free(runs, n);
 		return 2;
 	}
-	if (!rc)
-		rc = cstat_history_build(runs, n, &hopts, 0.95, &t, &d);
 	if (!rc)
 		rc = cstat_gate_config_set_history(gc, t, path);
 	if (rc)
