@@ -207,6 +207,23 @@ def test_list_rm(d):
     expect(cb(["rm", "main"], d)[0] == 2, "rm of nothing")
 
 
+def test_list_many(d):
+    # A store of 5,000 baselines lists every one, sorted (the listing
+    # once stopped at 4,096 names without a word).
+    cb(["save", "main", "old.txt"], d)
+    base = os.path.join(d, ".cstat", "baselines")
+    with open(os.path.join(base, "main.json"), "rb") as f:
+        body = f.read()
+    for i in range(5000):
+        with open(os.path.join(base, "b%04d.json" % i), "wb") as f:
+            f.write(body)
+    rc, out, err = cb(["list", "-format", "json"], d)
+    expect(rc == 0, "list: %d %s" % (rc, err))
+    names = [e["name"] for e in json.loads(out)["entries"]]
+    expect(len(names) == 5001 and names == sorted(names),
+           "%d names listed" % len(names))
+
+
 def test_history(d):
     env = {"GITHUB_SHA": "feedbeef", "GITHUB_REF_NAME": "main"}
     for f in ("old.txt", "old.txt", "new.txt"):

@@ -343,43 +343,61 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	return rc ? 2 : 0;
 }
 
-/* Sorts names[0..n) by strcmp (a store has few entries). */
-static void
-sort_names(char **names, size_t n)
+static int
+cmp_name(const void *a, const void *b)
 {
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0;
-		     j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names of the store's files of kind ("baselines", "history"), sorted,
- * into names (at most max; malloc'd).  @return their number. */
-static size_t
-list_names(const struct store *s, const char *kind, char **names, size_t max)
+/*
+ * The names of the store's files of kind ("baselines", "history"), sorted:
+ * *names a malloc'd array of malloc'd strings, as many as there are.
+ * @return their number, or -1 when out of memory (said).
+ */
+static long
+list_names(const struct store *s, const char *kind, char ***names)
 {
 	const char *ext = strcmp(kind, "history") == 0 ? ".jsonl" : ".json";
-	size_t n = 0, el = strlen(ext);
-	char dir[4096];
+	size_t n = 0, cap = 0, el = strlen(ext);
+	char dir[4096], **v = NULL;
 	struct dirent *e;
+	bool oom = false;
 
+	*names = NULL;
 	snprintf(dir, sizeof(dir), "%s/%s", s->dir, kind);
 	DIR *dp = opendir(dir);
 	if (!dp)
 		return 0;
-	while ((e = readdir(dp)) != NULL && n < max) {
+	while (!oom && (e = readdir(dp)) != NULL) {
 		size_t l = strlen(e->d_name);
-		if (l > el && strcmp(e->d_name + l - el, ext) == 0 &&
-		    e->d_name[0] != '.' &&
-		    (names[n] = strndup(e->d_name, l - el)) != NULL)
-			n++;
+		if (l <= el || strcmp(e->d_name + l - el, ext) != 0 ||
+		    e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 64;
+			char **nv = realloc(v, c * sizeof(*v));
+			if (!nv) {
+				oom = true;
+				break;
+			}
+			v = nv;
+			cap = c;
+		}
+		oom = (v[n] = strndup(e->d_name, l - el)) == NULL;
+		n += !oom;
 	}
 	closedir(dp);
-	sort_names(names, n);
-	return n;
+	if (oom) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
+		return -1;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_name);
+	*names = v;
+	return (long)n;
 }
 
 /* Describes the store's file of entry e (kind and name set) into e;
@@ -441,17 +459,23 @@ cmd_list(struct store *s, const char *cmd, int argc, char **argv)
 		return 2;
 	}
 	for (size_t k = 0; k < 2; k++) {
-		char *names[4096];
+		char **names;
 		if (store_check_dirs(s->dir, kinds[k])) {
 			rc = 2;
 			break;
 		}
-		size_t m = list_names(s, kinds[k], names, 4096);
+		long got = list_names(s, kinds[k], &names);
+		if (got < 0) {
+			rc = 2;
+			break;
+		}
+		size_t m = (size_t)got;
 		struct cstat_store_entry *ne =
 			realloc(e, (n + m + 1) * sizeof(*e));
 		if (!ne) {
 			for (size_t i = 0; i < m; i++)
 				free(names[i]);
+			free(names);
 			rc = 2;
 			break;
 		}
@@ -462,6 +486,7 @@ cmd_list(struct store *s, const char *cmd, int argc, char **argv)
 				.name = names[i]};
 			describe(s, &e[n]);
 		}
+		free(names);
 	}
 	if (!rc && (rc = cstat_store_list_write(e, n, fmt, stdout)) != 0) {
 		store_print_error(rc, NULL);
