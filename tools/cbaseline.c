@@ -1020,7 +1020,7 @@ flag_is(const char *a, const char *name)
 struct args {
 	char **v;
 	int n;
-	char *joined[256]; /* "-flag=value" strings made, to free */
+	char **joined; /* "-flag=value" strings made, to free */
 	size_t njoined;
 };
 
@@ -1039,8 +1039,10 @@ read_args(const struct command *c, struct store *s, int n, char **v,
 	int np = 0, i = 1;
 
 	a->v = calloc((size_t)n + 2, sizeof(char *));
+	a->joined = calloc((size_t)n + 1, sizeof(char *));
 	a->n = 0;
-	if (!pos || !a->v) {
+	a->njoined = 0;
+	if (!pos || !a->v || !a->joined) {
 		free(pos);
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
 		return 2;
@@ -1084,10 +1086,10 @@ read_args(const struct command *c, struct store *s, int n, char **v,
 		if (k) {
 			size_t len = strlen(x) + strlen(value) + 2;
 			char *j = malloc(len);
-			if (!j || a->njoined == 256) {
-				free(j);
+			if (!j) {
 				free(pos);
-				fprintf(stderr, "%s: too many flags\n", PROG);
+				fprintf(stderr, "%s: %s\n", PROG,
+					cstat_strerror(CSTAT_ENOMEM));
 				return 2;
 			}
 			snprintf(j, len, "%s=%s", x, value);
@@ -1110,6 +1112,7 @@ args_free(struct args *a)
 {
 	for (size_t i = 0; i < a->njoined; i++)
 		free(a->joined[i]);
+	free(a->joined);
 	free(a->v);
 }
 
