@@ -23,31 +23,6 @@
 #define NRUNS 30
 #define STEP_AT 16 /* the first run after the planted step */
 
-/* A run of the benchmarks in text, with commit cK. */
-static cstat_run *
-make_run(const char *text, size_t k)
-{
-	cstat_reader *r;
-	cstat_run *run;
-	const struct cstat_result *res;
-	struct cstat_diag d;
-	char commit[32];
-	int rc;
-
-	assert_int_equal(cstat_reader_new(&r), 0);
-	assert_int_equal(cstat_run_new(&run), 0);
-	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "x"), 0);
-	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
-		assert_int_equal(rc, 1);
-		assert_int_equal(cstat_run_add(run, res, r), 0);
-	}
-	snprintf(commit, sizeof(commit), "c%zu", k);
-	assert_int_equal(cstat_run_set(run, "commit", commit), 0);
-	assert_int_equal(cstat_run_set(run, "name", "test"), 0);
-	cstat_reader_free(r);
-	return run;
-}
-
 /* Run k (1-based): Step-8 times factor from run STEP_AT on, in unit
  * (ns/op, or MB/s: higher is better). */
 static cstat_run *
@@ -66,7 +41,7 @@ history_run(size_t k, double factor, const char *unit)
 					"BenchmarkFlat-8 1 %.2f %s\n",
 					50 + w * 0.1, unit);
 	}
-	return make_run(text, k);
+	return test_history_run(text, k);
 }
 
 struct hist {

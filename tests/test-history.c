@@ -22,31 +22,6 @@
 #define NRUNS 30
 #define STEP_AT 16 /* the first run after the planted step */
 
-/* A run of the benchmarks in text, with commit cK. */
-static cstat_run *
-make_run(const char *text, size_t k)
-{
-	cstat_reader *r;
-	cstat_run *run;
-	const struct cstat_result *res;
-	struct cstat_diag d;
-	char commit[32];
-	int rc;
-
-	assert_int_equal(cstat_reader_new(&r), 0);
-	assert_int_equal(cstat_run_new(&run), 0);
-	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "x"), 0);
-	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
-		assert_int_equal(rc, 1);
-		assert_int_equal(cstat_run_add(run, res, r), 0);
-	}
-	snprintf(commit, sizeof(commit), "c%zu", k);
-	assert_int_equal(cstat_run_set(run, "commit", commit), 0);
-	assert_int_equal(cstat_run_set(run, "name", "test"), 0);
-	cstat_reader_free(r);
-	return run;
-}
-
 /*
  * Run k (1-based) of a history: Step-8 around 100 ns, 10% more from run
  * STEP_AT on; Flat-8 around 50 ns, missing from runs in skip (a
@@ -76,7 +51,7 @@ history_run(size_t k, const size_t *skip, const char *extra)
 	}
 	if (extra)
 		snprintf(text + len, sizeof(text) - len, "%s", extra);
-	return make_run(text, k);
+	return test_history_run(text, k);
 }
 
 struct hist {
@@ -291,7 +266,7 @@ hist_levels(struct hist *h, const double *level, size_t nruns, double spread)
 				text + len, sizeof(text) - len,
 				"BenchmarkBench-8 1 %.6g ns/op\n",
 				level[k - 1] * (1 + spread * i));
-		h->runs[k - 1] = make_run(text, k);
+		h->runs[k - 1] = test_history_run(text, k);
 	}
 	assert_int_equal(
 		cstat_history_build(h->runs, h->n, NULL, 0.95, &h->t, &d), 0);

@@ -1,12 +1,14 @@
 /*
  * testutil.h - helpers shared by the unit tests: comparing doubles (cmocka
- * 1.1.5 has no double assertions) and writing temporary input files.
+ * 1.1.5 has no double assertions), writing temporary input files, and
+ * (after cstat.h) making a history run of benchmark text.
  * Include after <cmocka.h>.
  */
 #ifndef CSTAT_TESTUTIL_H
 #define CSTAT_TESTUTIL_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,5 +65,33 @@ temp_file(const char *text, size_t len)
 	close(fd);
 	return path;
 }
+
+#ifdef CSTAT_H
+/* A run of the Go benchmark text (every line must read), named "test",
+ * with commit cK: one run of a history.  Needs cstat.h first. */
+static inline cstat_run *
+test_history_run(const char *text, size_t k)
+{
+	cstat_reader *r;
+	cstat_run *run;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	char commit[32];
+	int rc;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_run_new(&run), 0);
+	assert_int_equal(cstat_reader_open_mem(r, text, strlen(text), "x"), 0);
+	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+		assert_int_equal(rc, 1);
+		assert_int_equal(cstat_run_add(run, res, r), 0);
+	}
+	snprintf(commit, sizeof(commit), "c%zu", k);
+	assert_int_equal(cstat_run_set(run, "commit", commit), 0);
+	assert_int_equal(cstat_run_set(run, "name", "test"), 0);
+	cstat_reader_free(r);
+	return run;
+}
+#endif
 
 #endif /* CSTAT_TESTUTIL_H */
