@@ -321,19 +321,46 @@ cli_fingerprint_keys(const char *keys, const char *table, const char *row,
 	return out;
 }
 
-char *
-cli_drop_keys(const char *keys, const char *drop)
+/* The comma-separated list keys without the keys the list drop names. */
+static char *
+drop_keys(const char *keys, const char *drop)
 {
 	return cli_fingerprint_keys(keys, drop, "", "", "");
 }
 
-bool
-cli_reads_stdin(const struct cstat_inputs *in)
+/* Whether one of the inputs is standard input ("-"), which reads once. */
+static bool
+reads_stdin(const struct cstat_inputs *in)
 {
 	for (size_t i = 0; i < cstat_inputs_count(in); i++)
 		if (strcmp(cstat_inputs_get(in, i)->path, "-") == 0)
 			return true;
 	return false;
+}
+
+int
+cli_split_mixed(const char *prog, const struct cstat_builder *b,
+		const struct cstat_inputs *in, const char *keys, char **less)
+{
+	char mixed[4096];
+
+	*less = NULL;
+	if (cstat_builder_watch_mixed(b, mixed, sizeof(mixed)) <= 0)
+		return 0;
+	if (reads_stdin(in)) {
+		fprintf(stderr,
+			"%s: %s differs within one input, so it cannot be "
+			"matched across machines; standard input cannot be "
+			"read again: give -fingerprint without it\n",
+			prog, mixed);
+		return 2;
+	}
+	*less = drop_keys(keys, mixed);
+	if (!*less) {
+		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(CSTAT_ENOMEM));
+		return 2;
+	}
+	return 1;
 }
 
 char *

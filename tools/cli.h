@@ -117,14 +117,18 @@ char *cli_fingerprint_keys(const char *keys, const char *table, const char *row,
 			   const char *col, const char *ignore);
 
 /*
- * The comma-separated list keys without the keys the list drop names.
- * @return a malloc'd list, or NULL when out of memory.
+ * After reading: a watched fingerprint key with two values within one
+ * input (a file of two machines' results) must keep splitting tables, or
+ * two machines' values would share a cell.  @return 0 when there is none;
+ * 1 with *less the fingerprint list keys without such keys (malloc'd):
+ * read the inputs again with it; 2 when it cannot be done (standard input
+ * reads once; out of memory), said.
  */
-char *cli_drop_keys(const char *keys, const char *drop);
-
-/* Whether one of the inputs is standard input ("-"), which reads once. */
 struct cstat_inputs;
-bool cli_reads_stdin(const struct cstat_inputs *in);
+struct cstat_builder;
+int cli_split_mixed(const char *prog, const struct cstat_builder *b,
+		    const struct cstat_inputs *in, const char *keys,
+		    char **less);
 
 /*
  * -ignore's keys and the name keys ("/gomaxprocs") among the fingerprint

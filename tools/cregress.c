@@ -574,37 +574,26 @@ again:;
 	/* A key with two values within one input (one file with two
 	 * machines' results) keeps splitting tables, as cstat's: merging it
 	 * would pool both machines' values in one cell.  Read again. */
-	char mixed[4096];
-	if (!reread &&
-	    cstat_builder_watch_mixed(builder, mixed, sizeof(mixed)) > 0) {
-		if (cli_reads_stdin(inputs)) {
-			fprintf(stderr,
-				"%s: %s differs within one input, so it cannot "
-				"be matched across machines; standard input "
-				"cannot be read again: give -fingerprint "
-				"without it\n",
-				PROG, mixed);
+	if (!reread) {
+		char *less;
+		int m = cli_split_mixed(PROG, builder, inputs, fp, &less);
+		if (m == 2)
 			goto out;
+		if (m == 1) {
+			free(fp);
+			fp = less;
+			free(ignored);
+			free(hist_ignored);
+			ignored = hist_ignored = NULL;
+			cstat_builder_free(builder);
+			cstat_reader_free(reader);
+			cstat_inputs_free(inputs);
+			builder = NULL;
+			reader = NULL;
+			inputs = NULL;
+			reread = true;
+			goto again;
 		}
-		char *less = cli_drop_keys(fp, mixed);
-		if (!less) {
-			fprintf(stderr, "%s: %s\n", PROG,
-				cstat_strerror(CSTAT_ENOMEM));
-			goto out;
-		}
-		free(fp);
-		fp = less;
-		free(ignored);
-		free(hist_ignored);
-		ignored = hist_ignored = NULL;
-		cstat_builder_free(builder);
-		cstat_reader_free(reader);
-		cstat_inputs_free(inputs);
-		builder = NULL;
-		reader = NULL;
-		inputs = NULL;
-		reread = true;
-		goto again;
 	}
 	if (cli_machine_warning(PROG, builder, strict))
 		goto out;

@@ -264,33 +264,23 @@ again:;
 	}
 	/* A key with two values within one input keeps splitting tables
 	 * (merging it would pool two machines' values): read again. */
-	char mixed[4096];
-	if (fingerprint && !fp_less &&
-	    cstat_builder_watch_mixed(builder, mixed, sizeof(mixed)) > 0) {
-		status = 2;
-		if (cli_reads_stdin(inputs)) {
-			fprintf(stderr,
-				"%s: %s differs within one input, so it cannot "
-				"be matched across machines; standard input "
-				"cannot be read again: give -fingerprint "
-				"without it\n",
-				PROG, mixed);
+	if (fingerprint && !fp_less) {
+		int m = cli_split_mixed(PROG, builder, inputs, fingerprint,
+					&fp_less);
+		if (m == 2) {
+			status = 2;
 			goto out;
 		}
-		fingerprint = fp_less = cli_drop_keys(fingerprint, mixed);
-		if (!fp_less) {
-			fprintf(stderr, "%s: %s\n", PROG,
-				cstat_strerror(CSTAT_ENOMEM));
-			goto out;
+		if (m == 1) {
+			fingerprint = fp_less;
+			cstat_builder_free(builder);
+			cstat_reader_free(reader);
+			cstat_inputs_free(inputs);
+			builder = NULL;
+			reader = NULL;
+			inputs = NULL;
+			goto again;
 		}
-		cstat_builder_free(builder);
-		cstat_reader_free(reader);
-		cstat_inputs_free(inputs);
-		builder = NULL;
-		reader = NULL;
-		inputs = NULL;
-		status = 0;
-		goto again;
 	}
 	if (cli_machine_warning(PROG, builder, strict)) {
 		status = 2;
