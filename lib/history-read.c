@@ -395,13 +395,37 @@ values_array(struct cur *c)
 	expect(c, ']');
 }
 
+/*
+ * The next key of an object whose known keys are a and b, and its colon:
+ * 0 for a, 1 for b (each at most once: a key twice is bad, as cJSON reads
+ * it), 2 for another key; -1 when the record is bad.
+ */
+static int
+object_key(struct cur *c, const char *a, const char *b, bool seen[2])
+{
+	struct span k = {0};
+	int which;
+
+	string(c, &k);
+	expect(c, ':');
+	if (c->bad)
+		return -1;
+	which = key_is(&k, a) ? 0 : key_is(&k, b) ? 1 : 2;
+	if (which < 2 && seen[which]) {
+		c->bad = true;
+		return -1;
+	}
+	if (which < 2)
+		seen[which] = true;
+	return which;
+}
+
 /* {"unit": U, "values": [...]} of a benchmark. */
 static void
 bench_unit(struct cur *c, struct fbench *b)
 {
 	struct frec *r = c->r;
 	struct fbunit *u;
-	struct span k = {0};
 	bool seen[2] = {false, false};
 
 	if (cstat__grow((void **)&r->bunits, &r->bunitscap, r->nbunits + 1,
@@ -414,19 +438,9 @@ bench_unit(struct cur *c, struct fbench *b)
 	b->nu++;
 	expect(c, '{');
 	do {
-		string(c, &k);
-		expect(c, ':');
-		if (c->bad)
+		int which = object_key(c, "unit", "values", seen);
+		if (which < 0)
 			return;
-		int which = key_is(&k, "unit")	   ? 0
-			    : key_is(&k, "values") ? 1
-						   : 2;
-		if (which < 2 && seen[which]) {
-			c->bad = true; /* a key twice: cJSON's reading */
-			return;
-		}
-		if (which < 2)
-			seen[which] = true;
 		if (which == 0)
 			string(c, &u->unit);
 		else if (which == 1)
@@ -491,7 +505,6 @@ static void
 bench_object(struct cur *c, struct fgroup *g)
 {
 	struct frec *r = c->r;
-	struct span k = {0};
 	bool seen[2] = {false, false};
 
 	if (cstat__grow((void **)&r->benches, &r->benchescap, r->nbenches + 1,
@@ -504,19 +517,9 @@ bench_object(struct cur *c, struct fgroup *g)
 	g->nb++;
 	expect(c, '{');
 	do {
-		string(c, &k);
-		expect(c, ':');
-		if (c->bad)
+		int which = object_key(c, "name", "units", seen);
+		if (which < 0)
 			return;
-		int which = key_is(&k, "name")	  ? 0
-			    : key_is(&k, "units") ? 1
-						  : 2;
-		if (which < 2 && seen[which]) {
-			c->bad = true;
-			return;
-		}
-		if (which < 2)
-			seen[which] = true;
 		if (which == 0) {
 			string(c, &r->benches[bi].name);
 		} else if (which == 1) {
@@ -541,7 +544,6 @@ static void
 group_object(struct cur *c)
 {
 	struct frec *r = c->r;
-	struct span k = {0};
 	bool seen[2] = {false, false};
 
 	if (cstat__grow((void **)&r->groups, &r->groupscap, r->ngroups + 1,
@@ -553,19 +555,9 @@ group_object(struct cur *c)
 	*g = (struct fgroup){r->nconf, 0, r->nbenches, 0};
 	expect(c, '{');
 	do {
-		string(c, &k);
-		expect(c, ':');
-		if (c->bad)
+		int which = object_key(c, "config", "benchmarks", seen);
+		if (which < 0)
 			return;
-		int which = key_is(&k, "config")       ? 0
-			    : key_is(&k, "benchmarks") ? 1
-						       : 2;
-		if (which < 2 && seen[which]) {
-			c->bad = true;
-			return;
-		}
-		if (which < 2)
-			seen[which] = true;
 		if (which == 2) {
 			skip_value(c, 0);
 			continue;
