@@ -118,14 +118,11 @@ refuse_history_links(const struct store *s, const char *path)
 }
 
 /*
- * Reads every input into a new run.  With first_only, each input is read
- * to its first result only, quietly: enough for the run's environment
- * (goos, goarch, cpu come from the first result that has them), when
- * another tool reads the inputs in full and reports their lines.
+ * Reads every input into a new run, reporting bad lines as it goes.
  * @return 0 or 2 (reported).
  */
 static int
-read_run(char **args, int n, bool first_only, cstat_run **out)
+read_run(char **args, int n, cstat_run **out)
 {
 	cstat_inputs *in = NULL;
 	cstat_reader *r = NULL;
@@ -148,23 +145,20 @@ read_run(char **args, int n, bool first_only, cstat_run **out)
 		rc = cstat_reader_open_input(r, inp, &d);
 		while (!rc && (rc = cstat_reader_next(r, &res, &d)) != 0) {
 			if (rc == CSTAT_ESYNTAX) {
-				if (!first_only)
-					store_print_diag(&d);
+				store_print_diag(&d);
 				rc = 0;
 				continue;
 			}
 			if (rc < 0)
 				break;
 			rc = cstat_run_add(run, res, r);
-			if (first_only)
-				break;
 		}
-		if (rc && !first_only) {
+		if (rc) {
 			store_print_error(rc, &d);
 			told = true;
 		}
 	}
-	if (!rc && !first_only && cstat_run_count(run) == 0) {
+	if (!rc && cstat_run_count(run) == 0) {
 		fprintf(stderr, "%s: no benchmark results in the inputs\n",
 			PROG);
 		rc = CSTAT_EINVAL;
@@ -173,7 +167,7 @@ read_run(char **args, int n, bool first_only, cstat_run **out)
 	cstat_reader_free(r);
 	cstat_inputs_free(in);
 	if (rc) {
-		if (!told && !first_only)
+		if (!told)
 			store_print_error(rc, NULL);
 		cstat_run_free(run);
 		return 2;
@@ -290,7 +284,7 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 		return 2;
 	}
 	const char *name = argv[first];
-	if (read_run(argv + first + 1, argc - first - 1, false, &run))
+	if (read_run(argv + first + 1, argc - first - 1, &run))
 		return 2;
 	rc = set_meta(run, name, &m);
 	bool record = strcmp(cmd, "record") == 0;
