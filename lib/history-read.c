@@ -71,8 +71,8 @@ struct fbunit {
 
 /* One record as parsed; the arrays are reused from record to record. */
 struct frec {
-	struct span top[5]; /* schema, name, created, commit, branch */
-	bool has[5];
+	struct span top[6]; /* schema, created, name, commit, branch, id */
+	bool has[6];
 	struct pair *meta, *env, *conf;
 	size_t nmeta, metacap, nenv, envcap, nconf, confcap;
 	struct unit_meta *units;
@@ -598,8 +598,8 @@ group_object(struct cur *c)
 static bool
 parse_record(struct frec *r, char *line, size_t len)
 {
-	static const char *const top[] = {"schema", "created", "name", "commit",
-					  "branch"};
+	static const char *const top[] = {"schema", "created", "name",
+					  "commit", "branch",  "id"};
 	struct cur c = {line, line + len, r, false};
 	struct span k = {0};
 	bool seen_groups = false, seen_other[3] = {false, false, false};
@@ -614,9 +614,9 @@ parse_record(struct frec *r, char *line, size_t len)
 		if (c.bad)
 			return false;
 		size_t t = 0;
-		while (t < 5 && !key_is(&k, top[t]))
+		while (t < 6 && !key_is(&k, top[t]))
 			t++;
-		if (t < 5) {
+		if (t < 6) {
 			if (r->has[t])
 				return false; /* a key twice: cJSON's reading */
 			r->has[t] = true;
@@ -669,7 +669,7 @@ terminate(struct frec *r)
 {
 	bool ok = true;
 
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 6; i++)
 		if (r->has[i])
 			ok = ok && note(r, &r->top[i]);
 	for (size_t i = 0; i < r->nmeta; i++)
@@ -738,15 +738,17 @@ struct hread {
 static int
 rec_run(const struct frec *r, cstat_run **out)
 {
-	static const char *const top[] = {NULL, "created", "name", "commit",
-					  "branch"};
+	static const char *const top[] = {NULL,	    "created", "name",
+					  "commit", "branch",  "id"};
 	struct cstat__buf k = {0};
-	int rc = cstat_run_new(out);
+	/* Not cstat_run_new(): the run has the record's id, not a new one. */
+	int rc = cstat__run_alloc(out);
 
-	/* store.c sets name, created, commit, branch in this order. */
-	static const int order[] = {2, 1, 3, 4};
-	for (size_t i = 0; i < 4 && !rc; i++)
-		if (r->has[order[i]])
+	/* store.c sets name, created, commit, branch, id in this order; an
+	 * empty id is none, as there. */
+	static const int order[] = {2, 1, 3, 4, 5};
+	for (size_t i = 0; i < 5 && !rc; i++)
+		if (r->has[order[i]] && (order[i] != 5 || r->top[5].s[0]))
 			rc = cstat__run_put(*out, 'm', top[order[i]],
 					    r->top[order[i]].s);
 	for (size_t i = 0; i < r->nmeta && !rc; i++) {

@@ -171,14 +171,20 @@ kv_free(struct run_kv *list, size_t n)
 }
 
 int
+cstat__run_alloc(cstat_run **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : CSTAT_ENOMEM;
+}
+
+int
 cstat_run_new(cstat_run **out)
 {
 	char id[CSTAT__RUN_ID_SIZE];
 
 	if (!out)
 		return CSTAT_EINVAL;
-	*out = calloc(1, sizeof(**out));
-	if (!*out)
+	if (cstat__run_alloc(out))
 		return CSTAT_ENOMEM;
 	/* Its own id, so merged histories keep every run once. */
 	cstat__run_random_id(id, *out);
@@ -1197,10 +1203,9 @@ parse_run(const char *data, size_t len, const char *file, unsigned long line,
 		cstat__diag_set(d, file, l, col, "not valid JSON");
 		return CSTAT_EFORMAT;
 	}
-	/* Not cstat_run_new(): a record has the id it was written with,
-	 * or none. */
-	*out = calloc(1, sizeof(**out));
-	rc = *out ? from_json(*out, root, file, line, d) : CSTAT_ENOMEM;
+	rc = cstat__run_alloc(out);
+	if (!rc)
+		rc = from_json(*out, root, file, line, d);
 	cJSON_Delete(root);
 	if (rc) {
 		cstat_run_free(*out);
@@ -1808,7 +1813,7 @@ cstat__run_drop_values(cstat_run *r)
 	cstat_run *keep;
 
 	/* Free a run that holds only the groups; r keeps the rest. */
-	if (!r || !r->ng || cstat_run_new(&keep))
+	if (!r || !r->ng || cstat__run_alloc(&keep))
 		return;
 	keep->g = r->g;
 	keep->ng = r->ng;

@@ -88,5 +88,8 @@ int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
 int cstat__run_put(cstat_run *r, char list, const char *key, const char *value);
 /* Frees r's results, keeping its metadata, environment and units. */
 void cstat__run_drop_values(cstat_run *r);
+/* A run with nothing in it, not even an id (cstat_run_new() makes one):
+ * what a reader fills from a record, which has its own id or none. */
+int cstat__run_alloc(cstat_run **out);
 
 #endif /* CSTAT_STORE_H */

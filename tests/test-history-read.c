@@ -100,6 +100,11 @@ write_history(const char *path, size_t nruns)
 		default:
 			break;
 		}
+		/* Ids as written (kept by both readers), empty (none, as
+		 * store.c reads it) or not a string (the whole-file path). */
+		char id[64];
+		snprintf(id, sizeof(id),
+			 r % 3 ? "\"id\":\"rec%zu\"," : "\"id\":\"\",", r);
 		fprintf(f,
 			"{\"schema\":\"cstat-run/1\",%s\"name\":\"h\","
 			"\"created\":\"2026-01-%02zuT10:00:00Z\","
@@ -109,7 +114,7 @@ write_history(const char *path, size_t nruns)
 			"\"B/op\",\"assume\":\"exact\"}],\"groups\":[",
 			strcmp(kind, "unknown") == 0
 				? "\"id\":{\"x\":[1,true,null,\"y\"]},"
-				: "",
+				: id,
 			r % 28 + 1,
 			strcmp(kind, "escape") == 0 ? "c\\u0041" : "c", r, r);
 		size_t ngroups = strcmp(kind, "twogroups") == 0 ? 2 : 1;
@@ -175,9 +180,10 @@ outputs(cstat_run *const *runs, size_t n, const cstat_tables *t)
 				fputc('\n', f);
 			}
 	for (size_t k = 0; k < n; k++)
-		fprintf(f, "%s %s %s\n", cstat_run_get(runs[k], "commit"),
+		fprintf(f, "%s %s %s %s\n", cstat_run_get(runs[k], "commit"),
 			cstat_run_get(runs[k], "meta.k"),
-			cstat_run_get(runs[k], "env.host"));
+			cstat_run_get(runs[k], "env.host"),
+			cstat_run_get(runs[k], "id"));
 	fclose(f);
 	free(ch);
 	return buf;
