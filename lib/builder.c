@@ -1505,7 +1505,9 @@ summarize_rows(struct build *bd, struct cstat__table *t)
 	struct row_job b = a;
 	pthread_t th;
 
-	if (bd->nthreads < 2 || t->nrows < 1024) {
+	/* Rows are shared out, so a table needs a few; a history's have
+	 * as many cells as a run has benchmarks, times its runs. */
+	if (bd->nthreads < 2 || t->nrows < 2 || t->nrows * t->ncols < 2048) {
 		rows_main(&a);
 		return a.rc;
 	}

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -709,14 +710,50 @@ frec_release(struct frec *r)
 /* ---------------------------------------------------------------------- */
 /* Records into the builder. */
 
+/*
+ * A record line between the thread that reads and parses and the one that
+ * adds: the line (a copy, when it crosses threads), its parse and where it
+ * was.
+ */
+struct slot {
+	struct cstat__buf copy;
+	char *line;
+	size_t n;
+	struct frec rec;
+	struct cstat__buf a, b; /* groups_distinct()'s scratch */
+	unsigned long lineno;
+	bool complete;
+	bool parsed; /* rec holds it; else it goes to store.c's reader */
+};
+
+/*
+ * The parsing thread's queue: slots [tail, head) (modulo NSLOTS) are
+ * parsed and wait to be added.  A few slots are enough for the two
+ * threads to overlap: a record takes as long to parse as to add.
+ */
+#define NSLOTS 4
+
+struct ring {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot s[NSLOTS];
+	size_t head, tail;
+	bool done; /* the parser has read everything, or failed: rc, d */
+	bool stop; /* the adder failed: the parser gives up */
+	int rc;
+	struct cstat_diag d;
+};
+
 struct hread {
 	const char *path;
+	int fd;
 	cstat_builder *b;
 	cstat_reader *rd;
 	unsigned long version;
 	cstat_run **runs;
 	size_t nruns, cap;
-	struct frec rec;
+	struct slot one;	/* the slot of a one-thread read */
+	struct ring *ring;	/* a two-thread read's queue */
 	struct cstat__buf text; /* a group's configuration text */
 	struct cstat_config *conf;
 	size_t confcap;
@@ -796,24 +833,21 @@ group_text(const struct frec *r, const struct fgroup *g, struct cstat__buf *b)
 }
 
 static bool
-groups_distinct(struct hread *h)
+groups_distinct(struct frec *r, struct cstat__buf *a, struct cstat__buf *b)
 {
-	struct frec *r = &h->rec;
-	struct cstat__buf a = {0};
 	bool ok = r->ngroups <= 16;
 
 	/* Groups merge by their configuration's text, as store.c's
 	 * group_for() finds them; a few groups are compared pairwise. */
 	for (size_t i = 1; ok && i < r->ngroups; i++) {
 		for (size_t j = 0; ok && j < i; j++) {
-			ok = !group_text(r, &r->groups[i], &a) &&
-			     !group_text(r, &r->groups[j], &h->text);
-			ok = ok && (a.len != h->text.len ||
-				    (a.len &&
-				     memcmp(a.data, h->text.data, a.len) != 0));
+			ok = !group_text(r, &r->groups[i], a) &&
+			     !group_text(r, &r->groups[j], b);
+			ok = ok && (a->len != b->len ||
+				    (a->len &&
+				     memcmp(a->data, b->data, a->len) != 0));
 		}
 	}
-	cstat__buf_release(&a);
 	for (size_t i = 0; ok && i < r->ngroups; i++) {
 		const struct fgroup *g = &r->groups[i];
 		if (!name_slots(r, g->nb))
@@ -822,8 +856,8 @@ groups_distinct(struct hread *h)
 			memset(r->stamp, 0, r->nslots * sizeof(*r->stamp));
 			r->gen = 1;
 		}
-		for (size_t b = g->b0; b < g->b0 + g->nb; b++)
-			if (seen_name(r, b))
+		for (size_t bi = g->b0; bi < g->b0 + g->nb; bi++)
+			if (seen_name(r, bi))
 				return false;
 	}
 	return ok;
@@ -835,9 +869,9 @@ groups_distinct(struct hread *h)
  * add_run() makes them.
  */
 static int
-bench_add(struct hread *h, struct cstat_result *res, const struct fbench *bn)
+bench_add(struct hread *h, const struct frec *r, struct cstat_result *res,
+	  const struct fbench *bn)
 {
-	const struct frec *r = &h->rec;
 	const struct fbunit *u = &r->bunits[bn->u0];
 	size_t most = 0, last = 0;
 	int rc = 0;
@@ -879,9 +913,8 @@ bench_add(struct hread *h, struct cstat_result *res, const struct fbench *bn)
 /* Adds the parsed record's results as the run labelled label: the
  * results store.c's add_run() makes of the same record, in its order. */
 static int
-rec_add(struct hread *h, const char *label)
+rec_add(struct hread *h, const struct frec *r, const char *label)
 {
-	struct frec *r = &h->rec;
 	int rc = 0;
 
 	for (size_t gi = 0; gi < r->ngroups && !rc; gi++) {
@@ -907,19 +940,36 @@ rec_add(struct hread *h, const char *label)
 			.config_version = ++h->version,
 		};
 		for (size_t bi = g->b0; bi < g->b0 + g->nb && !rc; bi++)
-			rc = bench_add(h, &res, &r->benches[bi]);
+			rc = bench_add(h, r, &res, &r->benches[bi]);
 	}
 	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
 }
 
+/* Parses slot s's line with this file's parser, if it takes it on. */
+static void
+parse_slot(struct slot *s)
+{
+	s->parsed = parse_record(&s->rec, s->line, s->n) &&
+		    groups_distinct(&s->rec, &s->a, &s->b) &&
+		    terminate(&s->rec);
+}
+
+static void
+slot_release(struct slot *s)
+{
+	frec_release(&s->rec);
+	cstat__buf_release(&s->copy);
+	cstat__buf_release(&s->a);
+	cstat__buf_release(&s->b);
+}
+
 /*
- * One record: line[0..n) at line number lineno, complete when it ended
- * with a newline.  The parser's record or store.c's; cut-short records
- * are skipped as cstat__history_parse() skips them.
+ * Adds the record of slot s, parsed or not: this parser's record or
+ * store.c's; cut-short records are skipped as cstat__history_parse()
+ * skips them.
  */
 static int
-one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
-	   bool complete, struct cstat_diag *d)
+add_slot(struct hread *h, struct slot *s, struct cstat_diag *d)
 {
 	char label[24];
 	cstat_run *run = NULL;
@@ -929,19 +979,20 @@ one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
 	if (cstat__grow((void **)&h->runs, &h->cap, h->nruns + 1,
 			sizeof(*h->runs)))
 		return CSTAT_ENOMEM;
-	if (parse_record(&h->rec, line, n) && groups_distinct(h) &&
-	    terminate(&h->rec)) {
-		rc = rec_run(&h->rec, &run);
+	if (s->parsed) {
+		rc = rec_run(&s->rec, &run);
 		if (!rc)
 			rc = cstat__run_add_units(h->rd, run, label, d);
 		if (!rc)
-			rc = rec_add(h, label);
+			rc = rec_add(h, &s->rec, label);
 	} else {
 		struct cstat_diag rd;
-		rc = cstat__run_parse(line, n, h->path, lineno, &run, &rd);
+		rc = cstat__run_parse(s->line, s->n, h->path, s->lineno, &run,
+				      &rd);
 		if (rc == CSTAT_EFORMAT &&
-		    (!complete || strcmp(rd.message, "not valid JSON") == 0)) {
-			cstat__diag_set(&rd, h->path, lineno, 0,
+		    (!s->complete ||
+		     strcmp(rd.message, "not valid JSON") == 0)) {
+			cstat__diag_set(&rd, h->path, s->lineno, 0,
 					"record cut short (an interrupted "
 					"write?), skipped");
 			if (h->warn)
@@ -964,6 +1015,59 @@ one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
 	return 0;
 }
 
+/* One record line, on one thread: parsed in place, then added. */
+static int
+one_record(struct hread *h, char *line, size_t n, unsigned long lineno,
+	   bool complete, struct cstat_diag *d)
+{
+	struct slot *s = &h->one;
+
+	s->line = line;
+	s->n = n;
+	s->lineno = lineno;
+	s->complete = complete;
+	parse_slot(s);
+	return add_slot(h, s, d);
+}
+
+/*
+ * One record line, on the parsing thread: copied into the next free slot
+ * and parsed there, for the adding thread.  @return 0, or CSTAT_ESTATE
+ * once the adder has given up.
+ */
+static int
+queue_record(struct hread *h, char *line, size_t n, unsigned long lineno,
+	     bool complete, struct cstat_diag *d)
+{
+	struct ring *q = h->ring;
+	bool stop;
+
+	(void)d;
+	pthread_mutex_lock(&q->mu);
+	while (q->head - q->tail == NSLOTS && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	stop = q->stop;
+	pthread_mutex_unlock(&q->mu);
+	if (stop)
+		return CSTAT_ESTATE;
+	/* Slot head is the parser's alone until head moves past it. */
+	struct slot *s = &q->s[q->head % NSLOTS];
+	s->copy.len = 0;
+	if (cstat__buf_add(&s->copy, line, n) ||
+	    cstat__buf_reserve(&s->copy, 1))
+		return CSTAT_ENOMEM;
+	s->line = s->copy.data;
+	s->n = n;
+	s->lineno = lineno;
+	s->complete = complete;
+	parse_slot(s);
+	pthread_mutex_lock(&q->mu);
+	q->head++;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return 0;
+}
+
 /* Whether line[0..n) holds only blanks. */
 static bool
 blank(const char *p, size_t n)
@@ -974,18 +1078,19 @@ blank(const char *p, size_t n)
 	return true;
 }
 
-/* Reads path's records one line at a time into h. */
+typedef int line_fn(struct hread *h, char *line, size_t n, unsigned long lineno,
+		    bool complete, struct cstat_diag *d);
+
+/* Reads h->fd's records one line at a time, handing each to fn. */
 static int
-read_records(struct hread *h, struct cstat_diag *d)
+read_records(struct hread *h, line_fn *fn, struct cstat_diag *d)
 {
 	struct cstat__buf buf = {0};
 	size_t start = 0;
 	unsigned long lineno = 0;
 	bool eof = false;
-	int fd = cstat__store_open(h->path, O_RDONLY, d), rc = 0;
+	int rc = 0;
 
-	if (fd < 0)
-		return fd;
 	while (!rc) {
 		char *nl = buf.len > start ? memchr(buf.data + start, '\n',
 						    buf.len - start)
@@ -1002,7 +1107,7 @@ read_records(struct hread *h, struct cstat_diag *d)
 				rc = CSTAT_ENOMEM;
 				break;
 			}
-			ssize_t got = read(fd, buf.data + buf.len, CHUNK);
+			ssize_t got = read(h->fd, buf.data + buf.len, CHUNK);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0) {
@@ -1025,10 +1130,111 @@ read_records(struct hread *h, struct cstat_diag *d)
 		lineno++;
 		start += nl ? n + 1 : n;
 		if (!blank(line, n))
-			rc = one_record(h, line, n, lineno, nl != NULL, d);
+			rc = fn(h, line, n, lineno, nl != NULL, d);
 	}
-	close(fd);
 	cstat__buf_release(&buf);
+	return rc;
+}
+
+static void *
+parse_main(void *arg)
+{
+	struct hread *h = arg;
+	struct ring *q = h->ring;
+	struct cstat_diag d = {0};
+	int rc = read_records(h, queue_record, &d);
+
+	pthread_mutex_lock(&q->mu);
+	q->rc = rc;
+	q->d = d;
+	q->done = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/*
+ * Adds the records the parsing thread queues, in order, until it is done
+ * or an add fails; then waits for it.  @return the first error: the
+ * adder's, else the parser's (a read error), with its diagnostic in *d.
+ */
+static int
+add_queued(struct hread *h, pthread_t th, struct cstat_diag *d)
+{
+	struct ring *q = h->ring;
+	int rc = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (q->tail == q->head && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		bool end = q->tail == q->head;
+		pthread_mutex_unlock(&q->mu);
+		if (end)
+			break;
+		rc = add_slot(h, &q->s[q->tail % NSLOTS], d);
+		pthread_mutex_lock(&q->mu);
+		q->tail++;
+		q->stop = rc != 0;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		if (rc)
+			break;
+	}
+	pthread_join(th, NULL);
+	if (!rc && q->rc) {
+		rc = q->rc;
+		if (d)
+			*d = q->d;
+	}
+	return rc;
+}
+
+/*
+ * A history this large is read on two threads: one reads and parses
+ * records while the calling thread adds them to the builder.  Parsing is
+ * about half of reading a history, so this nearly halves it (1,000 runs
+ * of 500 benchmarks: docs/performance.md); below this size a thread is
+ * not worth starting.
+ */
+#define THREADS_FROM ((off_t)1 << 20)
+
+/* Reads h->fd's records into the builder, on two threads if worth it. */
+static int
+read_all(struct hread *h, struct cstat_diag *d)
+{
+	struct stat st;
+	struct ring *q;
+	pthread_t th;
+	int rc;
+
+	if (fstat(h->fd, &st) != 0 || st.st_size < THREADS_FROM)
+		return read_records(h, one_record, d);
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return CSTAT_ENOMEM;
+	if (pthread_mutex_init(&q->mu, NULL)) {
+		free(q);
+		return read_records(h, one_record, d);
+	}
+	if (pthread_cond_init(&q->cv, NULL)) {
+		pthread_mutex_destroy(&q->mu);
+		free(q);
+		return read_records(h, one_record, d);
+	}
+	h->ring = q;
+	if (pthread_create(&th, NULL, parse_main, h)) {
+		h->ring = NULL;
+		rc = read_records(h, one_record, d);
+	} else {
+		rc = add_queued(h, th, d);
+	}
+	pthread_cond_destroy(&q->cv);
+	pthread_mutex_destroy(&q->mu);
+	for (size_t i = 0; i < NSLOTS; i++)
+		slot_release(&q->s[i]);
+	free(q);
+	h->ring = NULL;
 	return rc;
 }
 
@@ -1040,6 +1246,7 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   void *ctx, struct cstat_diag *d)
 {
 	struct hread h = {.path = path,
+			  .fd = -1,
 			  .warn = warn,
 			  .ctx = ctx,
 			  .append = !opts || !opts->filter};
@@ -1058,16 +1265,24 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 	if (!rc)
 		rc = cstat_reader_new(&h.rd);
 	if (!rc) {
-		cstat__builder_cells_only(h.b);
-		rc = read_records(&h, d);
+		h.fd = cstat__store_open(path, O_RDONLY, d);
+		if (h.fd < 0)
+			rc = h.fd;
 	}
 	if (!rc) {
-		struct cstat_stats_opts so = {0.05, confidence, h.rd, 1};
+		cstat__builder_cells_only(h.b);
+		rc = read_all(&h, d);
+		close(h.fd);
+	}
+	if (!rc) {
+		/* Cells are summarized on two threads: their results do
+		 * not depend on it. */
+		struct cstat_stats_opts so = {0.05, confidence, h.rd, 2};
 		rc = cstat_builder_build(h.b, &so, t);
 	}
 	cstat_builder_free(h.b);
 	cstat_reader_free(h.rd);
-	frec_release(&h.rec);
+	slot_release(&h.one);
 	cstat__buf_release(&h.text);
 	free(h.conf);
 	free(h.vals);

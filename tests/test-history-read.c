@@ -76,7 +76,7 @@ put_number(FILE *f, uint64_t *s, size_t b, size_t r)
  * the forms the streamed parser hands to cJSON.
  */
 static void
-write_history(const char *path, size_t nruns)
+write_history_padded(const char *path, size_t nruns, size_t pad)
 {
 	FILE *f = fopen(path, "w");
 	uint64_t s = 42;
@@ -109,14 +109,16 @@ write_history(const char *path, size_t nruns)
 			"{\"schema\":\"cstat-run/1\",%s\"name\":\"h\","
 			"\"created\":\"2026-01-%02zuT10:00:00Z\","
 			"\"commit\":\"%s%zu\",\"branch\":\"main\","
-			"\"meta\":{\"k\":\"v%zu\"},\"environment\":{\"goos\":"
+			"\"meta\":{\"k\":\"v%zu\",\"pad\":\"%*s\"},"
+			"\"environment\":{\"goos\":"
 			"\"linux\",\"host\":\"ci\"},\"units\":[{\"unit\":"
 			"\"B/op\",\"assume\":\"exact\"}],\"groups\":[",
 			strcmp(kind, "unknown") == 0
 				? "\"id\":{\"x\":[1,true,null,\"y\"]},"
 				: id,
 			r % 28 + 1,
-			strcmp(kind, "escape") == 0 ? "c\\u0041" : "c", r, r);
+			strcmp(kind, "escape") == 0 ? "c\\u0041" : "c", r, r,
+			(int)pad, "");
 		size_t ngroups = strcmp(kind, "twogroups") == 0 ? 2 : 1;
 		for (size_t g = 0; g < ngroups; g++) {
 			fprintf(f,
@@ -200,7 +202,7 @@ count_warning(void *ctx, const struct cstat_diag *d)
 }
 
 static void
-test_read_matches_load(void **state)
+read_matches_load(size_t pad)
 {
 	char path[] = "/tmp/test-history-read-XXXXXX";
 	int fd = mkstemp(path);
@@ -209,10 +211,9 @@ test_read_matches_load(void **state)
 	struct cstat_diag d;
 	size_t na, nb;
 
-	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	write_history(path, 40);
+	write_history_padded(path, 40, pad);
 	warnings = 0;
 	assert_int_equal(
 		cstat_history_load(path, &a, &na, count_warning, NULL, &d), 0);
@@ -241,6 +242,25 @@ test_read_matches_load(void **state)
 	cstat_history_free(a, na);
 	cstat_history_free(b, nb);
 	unlink(path);
+}
+
+static void
+test_read_matches_load(void **state)
+{
+	(void)state;
+	read_matches_load(0);
+}
+
+/*
+ * The same over 1 MiB, which is read on two threads (history-read.c's
+ * THREADS_FROM): records made large by a long metadata value, so that
+ * it takes few of them.
+ */
+static void
+test_read_matches_load_threaded(void **state)
+{
+	(void)state;
+	read_matches_load(40 * 1024);
 }
 
 /* Writes text to a new temporary file; its path in path. */
@@ -291,6 +311,47 @@ test_errors_match_load(void **state)
 		assert_string_equal(d1.message, d3.message);
 		unlink(path);
 	}
+}
+
+/*
+ * On two threads, an error in the middle of a large history stops the
+ * read with load's message and line, whether the adder meets it (a schema
+ * it does not know) or the parser's thread does not (records after it).
+ */
+static void
+test_errors_threaded(void **state)
+{
+	char path[] = "/tmp/test-history-read-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d1, d2;
+	size_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (size_t r = 0; r < 200; r++)
+		fprintf(f,
+			"{\"schema\":\"cstat-run/%d\",\"meta\":{\"pad\":"
+			"\"%*s\"},\"groups\":[{\"config\":[],\"benchmarks\":"
+			"[{\"name\":\"A\",\"units\":[{\"unit\":\"sec/op\","
+			"\"values\":[1,2,3]}]}]}]}\n",
+			r == 60 ? 9 : 1, 16 * 1024, "");
+	fclose(f);
+	int rc = cstat_history_load(path, &runs, &n, NULL, NULL, &d1);
+	assert_int_equal(rc, CSTAT_EFORMAT);
+	assert_int_equal(d1.line, 61);
+	assert_int_equal(cstat_history_read(path, NULL, 0.95, &t, &runs, &n,
+					    NULL, NULL, &d2),
+			 rc);
+	assert_null(t);
+	assert_null(runs);
+	assert_string_equal(d1.message, d2.message);
+	assert_int_equal(d2.line, 61);
+	unlink(path);
 }
 
 /* The check reads the last record, past a stub; a missing file passes. */
@@ -352,6 +413,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_matches_load),
+		cmocka_unit_test(test_read_matches_load_threaded),
+		cmocka_unit_test(test_errors_threaded),
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),
