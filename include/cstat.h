@@ -702,6 +702,30 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   void (*warn)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d);
 /*
+ * cstat_history_read() with cstat's defaults (opts NULL), through a
+ * snapshot at cache (a file path; its directory must exist): what reading
+ * the history gave last time (tables, runs, warnings), kept with the
+ * history's identity (device, inode, size, modification time and a hash
+ * of its last 4 KiB).  When the history still has that identity, the
+ * snapshot is read instead, about ten times faster, and its warnings are
+ * reported again; otherwise the history is read and the snapshot written
+ * anew (atomically, never through a link), unless the history changed
+ * while it was read.  A missing, foreign or damaged snapshot is rebuilt,
+ * and one that cannot be written is skipped: the snapshot is never an
+ * error and never the only copy of anything.  *status (may be NULL) tells
+ * 1 read from the snapshot, 0 read the history and wrote the snapshot,
+ * -1 read the history without writing one.  A NULL cache reads as
+ * cstat_history_read() does.  The tables answer exactly as
+ * cstat_history_read()'s.
+ * @return as cstat_history_read().
+ */
+CSTAT_EXPORT int
+cstat_history_read_cached(const char *path, const char *cache,
+			  double confidence, cstat_tables **t,
+			  cstat_run ***runs, size_t *nruns,
+			  void (*warn)(void *ctx, const struct cstat_diag *d),
+			  void *ctx, struct cstat_diag *d, int *status);
+/*
  * Checks, without reading the whole file, that a run may be appended to
  * the history at path: its last record (the last non-blank line, or the
  * line before it when that one was cut short by a crash: reported to warn,

@@ -1781,6 +1781,68 @@ cstat__store_open(const char *path, int flags, struct cstat_diag *d)
 }
 
 int
+cstat__store_create_tmp(const char *path, char **tmp, struct cstat_diag *d)
+{
+	struct stat st;
+	int rc;
+
+	*tmp = malloc(strlen(path) + 32);
+	if (!*tmp)
+		return CSTAT_ENOMEM;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		rc = sys_error(d, "replace", path);
+	} else {
+		rc = check_tmps(path, d);
+	}
+	sprintf(*tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (!rc)
+		rc = create_tmp(*tmp, d);
+	if (rc < 0) {
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return rc;
+}
+
+/* The list of r that cstat__run_put() calls list. */
+static const struct run_kv *
+kv_list(const cstat_run *r, char list, size_t *n)
+{
+	switch (list) {
+	case 'm':
+		*n = r->nmeta;
+		return r->meta;
+	case 'e':
+		*n = r->nenv;
+		return r->env;
+	default:
+		*n = r->nunits;
+		return r->units;
+	}
+}
+
+size_t
+cstat__run_nkv(const cstat_run *r, char list)
+{
+	size_t n;
+
+	kv_list(r, list, &n);
+	return n;
+}
+
+void
+cstat__run_kv(const cstat_run *r, char list, size_t i, const char **key,
+	      const char **value)
+{
+	size_t n;
+	const struct run_kv *kv = kv_list(r, list, &n);
+
+	*key = kv[i].key;
+	*value = kv[i].value;
+}
+
+int
 cstat__run_parse(const char *data, size_t len, const char *file,
 		 unsigned long line, cstat_run **out, struct cstat_diag *d)
 {

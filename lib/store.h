@@ -68,6 +68,18 @@ bool cstat__runs_ok(cstat_run *const *runs, size_t n);
  * descriptor, or an error with d set.
  */
 int cstat__store_open(const char *path, int flags, struct cstat_diag *d);
+/*
+ * Creates a temporary file of our own beside path (path.tmp.PID, O_EXCL,
+ * never through a link; leftovers of dead processes removed) for a file
+ * to be renamed over path: the descriptor, with *tmp its name (malloc'd),
+ * or an error with d set.
+ */
+int cstat__store_create_tmp(const char *path, char **tmp, struct cstat_diag *d);
+/* The entries of run r's list ('m' metadata, 'e' environment, 'u' Unit
+ * metadata, as cstat__run_put() takes them), in order. */
+size_t cstat__run_nkv(const cstat_run *r, char list);
+void cstat__run_kv(const cstat_run *r, char list, size_t i, const char **key,
+		   const char **value);
 /* Parses one record of len bytes with cJSON; line is where it starts. */
 int cstat__run_parse(const char *data, size_t len, const char *file,
 		     unsigned long line, cstat_run **out, struct cstat_diag *d);

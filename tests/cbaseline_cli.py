@@ -461,6 +461,69 @@ def test_symlinks(d):
     untouched("folder links")
 
 
+def test_snapshot(d):
+    # history, detect and export read a history through a snapshot in
+    # cache/: written on the first read, used (not rewritten) while the
+    # history is unchanged, rebuilt after a record or when damaged, never
+    # through a link, and ignored by git.
+    for f in ("old.txt", "old.txt", "new.txt"):
+        expect(cb(["record", "main", f], d)[0] == 0, "record")
+    snap = os.path.join(d, ".cstat", "cache", "main.snapshot")
+    rc, first, err = cb(["history", "main"], d)
+    expect(rc == 0 and os.path.isfile(snap), "snapshot written: " + err)
+    ignore = open(os.path.join(d, ".cstat", "cache", ".gitignore")).read()
+    expect("*" in ignore.splitlines(), ".gitignore: " + ignore)
+    made = os.stat(snap)
+    for cmd in (["history", "main"], ["detect", "main"],
+                ["export", "-format", "json", "main"]):
+        rc, out, err = cb(cmd, d)
+        expect(rc == 0, "%s: %s" % (cmd, err))
+    rc, again, err = cb(["history", "main"], d)
+    expect(again == first, "history through the snapshot differs")
+    now = os.stat(snap)
+    expect((now.st_ino, now.st_mtime_ns) == (made.st_ino, made.st_mtime_ns),
+           "snapshot rewritten although the history did not change")
+    # A record: the next read sees the new run and writes a new snapshot.
+    expect(cb(["record", "main", "new.txt"], d)[0] == 0, "record")
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 0 and "4 runs" in out, out)
+    expect(os.stat(snap).st_ino != made.st_ino, "snapshot not rebuilt")
+    # A damaged snapshot: rebuilt, same answer.
+    with open(snap, "r+b") as f:
+        f.seek(100)
+        f.write(b"\xff" * 64)
+    rc, out2, err = cb(["history", "main"], d)
+    expect(rc == 0 and out2 == out and err == "", "damaged: " + err)
+    with open(snap, "wb") as f:
+        f.write(b"garbage")
+    expect(cb(["history", "main"], d)[1] == out, "garbage snapshot")
+    # Through a cut-short record, the warning comes every time.
+    h = os.path.join(d, ".cstat", "history", "main.jsonl")
+    with open(h, "a") as f:
+        f.write('{"schema":"cstat-run/1","gro')
+    for _ in range(2):
+        rc, out3, err = cb(["history", "main"], d)
+        expect(rc == 0 and "cut short" in err and "4 runs" in out3, err)
+    # git takes none of it.
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", d], check=True)
+        st = subprocess.run(["git", "status", "--porcelain",
+                             "--untracked-files=all", ".cstat"], cwd=d,
+                            capture_output=True, text=True).stdout
+        expect("cache" not in st and "history/main.jsonl" in st,
+               "git status: " + st)
+    # cache/ as a link: refused, nothing written outside.
+    out_dir = os.path.join(d, "outside")
+    os.makedirs(out_dir)
+    shutil.rmtree(os.path.join(d, ".cstat", "cache"))
+    os.symlink("../outside", os.path.join(d, ".cstat", "cache"))
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 2 and "cache" in err and "symbolic link" in err, err)
+    expect(os.listdir(out_dir) == [], "written outside: %r"
+           % os.listdir(out_dir))
+
+
+
 def test_failures(d):
     # Failures are failures, with a message: show of an empty or garbage
     # baseline, output that cannot be written, a created= that is no time.

@@ -6,7 +6,9 @@
  * histories written here: plain records, and records its own parser hands
  * to cJSON's (escapes, duplicate keys and benchmarks, unknown keys,
  * numbers of every form).  Also cstat_history_check(), which looks at the
- * last record only.
+ * last record only, and cstat_history_read_cached(), whose snapshot must
+ * answer exactly as the history does, be rebuilt whenever the history
+ * changed or the snapshot is damaged, and never be written through a link.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -408,6 +411,162 @@ test_empty(void **state)
 	}
 }
 
+/* The whole file at path (malloc'd), its length in *len. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+static void
+spill(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/*
+ * A cached read of path through snap: its status must be want (-2: 0 or
+ * 1, either) and it must answer as a plain read does, warnings included.
+ */
+static void
+cached_matches(const char *path, const char *snap, int want)
+{
+	cstat_run **a, **b;
+	cstat_tables *ta, *tb;
+	struct cstat_diag d;
+	size_t na, nb;
+	int status = 9, wa;
+
+	warnings = 0;
+	assert_int_equal(cstat_history_read(path, NULL, 0.95, &ta, &a, &na,
+					    count_warning, NULL, &d),
+			 0);
+	wa = warnings;
+	warnings = 0;
+	assert_int_equal(cstat_history_read_cached(path, snap, 0.95, &tb, &b,
+						   &nb, count_warning, NULL, &d,
+						   &status),
+			 0);
+	if (want == -2)
+		assert_true(status == 0 || status == 1);
+	else
+		assert_int_equal(status, want);
+	assert_int_equal(warnings, wa);
+	assert_int_equal(nb, na);
+	char *x = outputs(a, na, ta), *y = outputs(b, nb, tb);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	cstat_tables_free(ta);
+	cstat_tables_free(tb);
+	cstat_history_free(a, na);
+	cstat_history_free(b, nb);
+}
+
+static void
+test_cached(void **state)
+{
+	char dir[] = "/tmp/test-history-snap-XXXXXX", path[64], snap[64],
+	     other[64];
+	uint64_t s = 7;
+	size_t len, hlen;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
+	snprintf(other, sizeof(other), "%s/outside", dir);
+	write_history_padded(path, 40, 0);
+	/* Written on the first read, read on the second. */
+	cached_matches(path, snap, 0);
+	cached_matches(path, snap, 1);
+	/* A record appended: the history is read again. */
+	char *hist = slurp(path, &hlen);
+	char *nl = memchr(hist, '\n', hlen);
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
+	fwrite(hist, 1, (size_t)(nl - hist) + 1, f);
+	fclose(f);
+	free(hist);
+	cached_matches(path, snap, 0);
+	cached_matches(path, snap, 1);
+	/* Cut short anywhere: rebuilt. */
+	char *good = slurp(snap, &len);
+	size_t cuts[] = {0, 5, 8, 60, 100, len / 3, len / 2, len - 9, len - 1};
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		spill(snap, good, cuts[i]);
+		cached_matches(path, snap, 0);
+	}
+	/* Bytes changed: rebuilt when the structure says so; never a
+	 * crash or an error (a changed value can pass, as in any file). */
+	for (size_t i = 0; i < 60; i++) {
+		good[mix(&s) % len] ^= (char)(1u << (mix(&s) % 8));
+		spill(snap, good, len);
+		cstat_run **b;
+		cstat_tables *tb;
+		struct cstat_diag d;
+		size_t nb;
+		int status = 9;
+		assert_int_equal(cstat_history_read_cached(path, snap, 0.95,
+							   &tb, &b, &nb, NULL,
+							   NULL, &d, &status),
+				 0);
+		assert_true(status == 0 || status == 1);
+		assert_int_equal(nb, 41);
+		cstat_tables_free(tb);
+		cstat_history_free(b, nb);
+	}
+	free(good);
+	/* Another confidence level is another snapshot. */
+	cached_matches(path, snap, -2);
+	{
+		cstat_run **b;
+		cstat_tables *tb;
+		struct cstat_diag d;
+		size_t nb;
+		int status = 9;
+		assert_int_equal(cstat_history_read_cached(path, snap, 0.9, &tb,
+							   &b, &nb, NULL, NULL,
+							   &d, &status),
+				 0);
+		assert_int_equal(status, 0);
+		cstat_tables_free(tb);
+		cstat_history_free(b, nb);
+	}
+	/* A link at the snapshot's name is neither read nor written
+	 * through. */
+	spill(other, "x", 1);
+	unlink(snap);
+	assert_int_equal(symlink(other, snap), 0);
+	cached_matches(path, snap, -1);
+	char *o = slurp(other, &len);
+	assert_int_equal(len, 1);
+	assert_int_equal(o[0], 'x');
+	free(o);
+	struct stat st;
+	assert_int_equal(lstat(snap, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	unlink(snap);
+	unlink(other);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -415,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_read_matches_load),
 		cmocka_unit_test(test_read_matches_load_threaded),
 		cmocka_unit_test(test_errors_threaded),
+		cmocka_unit_test(test_cached),
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),

@@ -121,22 +121,70 @@ history_path(const char *dir, const char *name)
 	return path;
 }
 
+/*
+ * The path of history name's snapshot (malloc'd): DIR/cache/NAME.snapshot,
+ * making the folder, with a .gitignore that keeps it out of a store kept
+ * in git (it is derived, and only valid for the file it was made from).
+ * NULL when there is no folder to be had (a read-only store): the history
+ * is then read without one.  *rc is 2 after saying why a link is refused.
+ */
+static char *
+snapshot_path(const char *dir, const char *name, int *rc)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 32);
+	struct stat st;
+
+	*rc = 0;
+	if (!path)
+		return NULL;
+	sprintf(path, "%s/cache", dir);
+	if ((*rc = store_refuse_link(path)) != 0) {
+		free(path);
+		return NULL;
+	}
+	if (lstat(path, &st) != 0) {
+		if (mkdir(path, 0755) != 0) {
+			free(path);
+			return NULL;
+		}
+		strcat(path, "/.gitignore");
+		FILE *f = fopen(path, "wx");
+		if (f) {
+			fputs("# Snapshots of the histories, made by cbaseline "
+			      "to read them faster.\n*\n",
+			      f);
+			fclose(f);
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		free(path);
+		return NULL;
+	}
+	sprintf(path, "%s/cache/%s.snapshot", dir, name);
+	return path;
+}
+
 int
 store_read_history(const char *dir, const char *name, cstat_tables **t,
 		   cstat_run ***runs, size_t *n)
 {
 	struct cstat_diag d;
-	char *path = history_path(dir, name);
+	char *path = history_path(dir, name), *snap;
 	int rc;
 
 	if (!path)
 		return 2;
+	snap = snapshot_path(dir, name, &rc);
+	if (rc) {
+		free(path);
+		return rc;
+	}
 	memset(&d, 0, sizeof(d));
-	rc = cstat_history_read(path, NULL, 0.95, t, runs, n, store_warn_diag,
-				NULL, &d);
+	rc = cstat_history_read_cached(path, snap, 0.95, t, runs, n,
+				       store_warn_diag, NULL, &d, NULL);
 	if (rc)
 		store_print_error(rc, &d); /* d.file is path */
 	free(path);
+	free(snap);
 	if (rc)
 		return 2;
 	if (*n == 0) {
