@@ -708,13 +708,19 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
  * history's identity (device, inode, size, modification time and a hash
  * of its last 4 KiB).  When the history still has that identity, the
  * snapshot is read instead, about ten times faster, and its warnings are
- * reported again; otherwise the history is read and the snapshot written
- * anew (atomically, never through a link), unless the history changed
- * while it was read.  A missing, foreign or damaged snapshot is rebuilt,
- * and one that cannot be written is skipped: the snapshot is never an
- * error and never the only copy of anything.  *status (may be NULL) tells
- * 1 read from the snapshot, 0 read the history and wrote the snapshot,
- * -1 read the history without writing one.  A NULL cache reads as
+ * reported again.  When the history is the snapshot's file with lines
+ * appended (the same file, its old end unchanged), only those lines are
+ * read and their runs joined to the snapshot's tables, if that gives what
+ * reading the whole file gives (no new table, benchmark or Unit
+ * metadata).  Otherwise the history is read whole.  Either way the
+ * snapshot is written anew (atomically, never through a link), unless the
+ * history changed while it was read.  A missing, foreign or damaged
+ * snapshot is rebuilt, and one that cannot be written is skipped: the
+ * snapshot is never an error and never the only copy of anything.
+ * Warnings are reported once, in order, after the reading.  *status (may
+ * be NULL) tells 1 read from the snapshot, 2 from the snapshot and the
+ * appended lines, 0 read the history and wrote the snapshot, -1 read the
+ * history without writing one.  A NULL cache reads as
  * cstat_history_read() does.  The tables answer exactly as
  * cstat_history_read()'s.
  * @return as cstat_history_read().

@@ -765,6 +765,8 @@ struct hread {
 	bool append;
 	void (*warn)(void *ctx, const struct cstat_diag *d);
 	void *ctx;
+	/* Lines before where reading starts, and after it ends. */
+	unsigned long line0, lines;
 };
 
 /*
@@ -1087,7 +1089,7 @@ read_records(struct hread *h, line_fn *fn, struct cstat_diag *d)
 {
 	struct cstat__buf buf = {0};
 	size_t start = 0;
-	unsigned long lineno = 0;
+	unsigned long lineno = h->line0;
 	bool eof = false;
 	int rc = 0;
 
@@ -1132,6 +1134,7 @@ read_records(struct hread *h, line_fn *fn, struct cstat_diag *d)
 		if (!blank(line, n))
 			rc = fn(h, line, n, lineno, nl != NULL, d);
 	}
+	h->lines = lineno;
 	cstat__buf_release(&buf);
 	return rc;
 }
@@ -1208,7 +1211,8 @@ read_all(struct hread *h, struct cstat_diag *d)
 	pthread_t th;
 	int rc;
 
-	if (fstat(h->fd, &st) != 0 || st.st_size < THREADS_FROM)
+	off_t at = lseek(h->fd, 0, SEEK_CUR);
+	if (fstat(h->fd, &st) != 0 || at < 0 || st.st_size - at < THREADS_FROM)
 		return read_records(h, one_record, d);
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -1238,6 +1242,75 @@ read_all(struct hread *h, struct cstat_diag *d)
 	return rc;
 }
 
+/*
+ * Reads h->fd from where it stands to its end into tables *t, after
+ * handing seed[0..nseed)'s Unit metadata to the reader (runs read before,
+ * whose metadata a full read would have seen first).
+ */
+static int
+read_history(struct hread *h, const struct cstat_builder_opts *opts,
+	     double confidence, cstat_run *const *seed, size_t nseed,
+	     cstat_tables **t, struct cstat_diag *d)
+{
+	int rc = cstat_builder_new(&h->b, opts, d);
+
+	if (!rc)
+		rc = cstat_reader_new(&h->rd);
+	for (size_t i = 0; i < nseed && !rc; i++)
+		rc = cstat__run_add_units(h->rd, seed[i], "", d);
+	if (!rc) {
+		cstat__builder_cells_only(h->b);
+		rc = read_all(h, d);
+	}
+	if (!rc) {
+		/* Cells are summarized on two threads: their results do
+		 * not depend on it. */
+		struct cstat_stats_opts so = {0.05, confidence, h->rd, 2};
+		rc = cstat_builder_build(h->b, &so, t);
+	}
+	cstat_builder_free(h->b);
+	cstat_reader_free(h->rd);
+	slot_release(&h->one);
+	cstat__buf_release(&h->text);
+	free(h->conf);
+	free(h->vals);
+	free(h->dv);
+	if (rc) {
+		cstat_history_free(h->runs, h->nruns);
+		h->runs = NULL;
+		h->nruns = 0;
+	}
+	return rc;
+}
+
+int
+cstat__history_read_fd(const char *path, int fd, unsigned long line0,
+		       cstat_run *const *seed, size_t nseed, double confidence,
+		       cstat_tables **t, cstat_run ***runs, size_t *nruns,
+		       unsigned long *lines,
+		       void (*warn)(void *ctx, const struct cstat_diag *d),
+		       void *ctx, struct cstat_diag *d)
+{
+	struct hread h = {.path = path,
+			  .fd = fd,
+			  .warn = warn,
+			  .ctx = ctx,
+			  .append = true,
+			  .line0 = line0};
+	int rc;
+
+	*t = NULL;
+	*runs = NULL;
+	*nruns = 0;
+	rc = read_history(&h, NULL, confidence, seed, nseed, t, d);
+	if (!rc) {
+		*runs = h.runs;
+		*nruns = h.nruns;
+		*lines = h.lines;
+	}
+	return rc;
+}
+
 int
 cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   double confidence, cstat_tables **t, cstat_run ***runs,
@@ -1261,36 +1334,13 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 	if (!path || !t || !runs || !nruns ||
 	    !(confidence >= 0 && confidence <= 1))
 		return CSTAT_EINVAL;
-	rc = cstat_builder_new(&h.b, opts, d);
-	if (!rc)
-		rc = cstat_reader_new(&h.rd);
-	if (!rc) {
-		h.fd = cstat__store_open(path, O_RDONLY, d);
-		if (h.fd < 0)
-			rc = h.fd;
-	}
-	if (!rc) {
-		cstat__builder_cells_only(h.b);
-		rc = read_all(&h, d);
-		close(h.fd);
-	}
-	if (!rc) {
-		/* Cells are summarized on two threads: their results do
-		 * not depend on it. */
-		struct cstat_stats_opts so = {0.05, confidence, h.rd, 2};
-		rc = cstat_builder_build(h.b, &so, t);
-	}
-	cstat_builder_free(h.b);
-	cstat_reader_free(h.rd);
-	slot_release(&h.one);
-	cstat__buf_release(&h.text);
-	free(h.conf);
-	free(h.vals);
-	free(h.dv);
-	if (rc) {
-		cstat_history_free(h.runs, h.nruns);
+	h.fd = cstat__store_open(path, O_RDONLY, d);
+	if (h.fd < 0)
+		return h.fd;
+	rc = read_history(&h, opts, confidence, NULL, 0, t, d);
+	close(h.fd);
+	if (rc)
 		return rc;
-	}
 	*runs = h.runs;
 	*nruns = h.nruns;
 	return 0;

@@ -270,8 +270,9 @@ write_tables(struct out *o, const struct cstat_tables *t)
  * @return 0, or nonzero when it could not (nothing is left behind then).
  */
 static int
-write_snapshot(const char *cache, const struct ident *id, const struct warns *w,
-	       cstat_run *const *runs, size_t n, const struct cstat_tables *t)
+write_snapshot(const char *cache, const struct ident *id, uint64_t lines,
+	       const struct warns *w, cstat_run *const *runs, size_t n,
+	       const struct cstat_tables *t)
 {
 	struct cstat_diag d;
 	struct out o = {.buf = malloc(IOBUF)};
@@ -293,6 +294,7 @@ write_snapshot(const char *cache, const struct ident *id, const struct warns *w,
 	o_u32(&o, order);
 	o_u32(&o, (uint32_t)(sizeof(double) | sizeof(size_t) << 8));
 	o_put(&o, id, sizeof(*id));
+	o_u64(&o, lines);
 	o_u64(&o, w->n);
 	for (size_t i = 0; i < w->n; i++) {
 		o_u64(&o, w->d[i].line);
@@ -581,8 +583,11 @@ read_table(struct in *in, struct cstat_tables *t, struct cstat__table *tb)
 		return in->bad = true;
 	i_get(in, v, total * sizeof(double));
 	for (size_t c = 0; c < ncells; c++) {
-		tb->cells[c].values = tb->cells[c].n ? v : NULL;
-		v += tb->cells[c].n;
+		tb->cells[c].values = NULL;
+		if (tb->cells[c].n) {
+			tb->cells[c].values = v;
+			v += tb->cells[c].n;
+		}
 	}
 	return in->bad;
 }
@@ -634,47 +639,61 @@ read_tables(struct in *in, struct cstat_tables **out)
 }
 
 /*
- * Reads the snapshot at cache if it is of the history with identity id.
- * @return true with the tables, runs and warnings set; false (nothing
- *         set) when there is none or it is not whole.
+ * Opens the snapshot at cache and reads its header: the identity of the
+ * history it was made from and how many lines that held.  @return false
+ * when there is none or it is of another machine or version.
  */
 static bool
-read_snapshot(const char *cache, const struct ident *id, struct warns *w,
-	      cstat_tables **t, cstat_run ***runs, size_t *nruns)
+snap_open(const char *cache, struct in *in, struct ident *id, uint64_t *lines)
 {
 	struct cstat_diag d;
-	struct in in = {.fd = cstat__store_open(cache, O_RDONLY, &d)};
 	struct stat st;
-	struct ident got;
-	char magic[8], end[8];
+	char magic[8];
 
-	if (in.fd < 0)
+	in->fd = cstat__store_open(cache, O_RDONLY, &d);
+	if (in->fd < 0)
 		return false;
-	if (fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    !(in.buf = malloc(IOBUF))) {
-		close(in.fd);
+	if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    !(in->buf = malloc(IOBUF))) {
+		close(in->fd);
 		return false;
 	}
-	in.left = (uint64_t)st.st_size;
-	i_get(&in, magic, 8);
-	uint32_t order = i_u32(&in), sizes = i_u32(&in);
-	i_get(&in, &got, sizeof(got));
-	if (in.bad || memcmp(magic, MAGIC, 8) != 0 || order != 0x01020304u ||
-	    sizes != (uint32_t)(sizeof(double) | sizeof(size_t) << 8) ||
-	    !same_ident(&got, id))
-		in.bad = true;
-	if (!in.bad)
-		read_warnings(&in, w);
-	if (!in.bad)
-		read_runs(&in, runs, nruns);
-	if (!in.bad)
-		read_tables(&in, t);
-	i_get(&in, end, 8);
-	if (!in.bad && (memcmp(end, TRAILER, 8) != 0 || in.left != 0))
-		in.bad = true;
-	close(in.fd);
-	free(in.buf);
-	if (in.bad) {
+	in->left = (uint64_t)st.st_size;
+	i_get(in, magic, 8);
+	uint32_t order = i_u32(in), sizes = i_u32(in);
+	i_get(in, id, sizeof(*id));
+	*lines = i_u64(in);
+	if (in->bad || memcmp(magic, MAGIC, 8) != 0 || order != 0x01020304u ||
+	    sizes != (uint32_t)(sizeof(double) | sizeof(size_t) << 8)) {
+		close(in->fd);
+		free(in->buf);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the rest of the snapshot opened by snap_open() and closes it.
+ * @return true with the tables, runs and warnings set; false (nothing
+ *         set) when it is not whole.
+ */
+static bool
+snap_body(struct in *in, struct warns *w, cstat_tables **t, cstat_run ***runs,
+	  size_t *nruns)
+{
+	char end[8];
+
+	read_warnings(in, w);
+	if (!in->bad)
+		read_runs(in, runs, nruns);
+	if (!in->bad)
+		read_tables(in, t);
+	i_get(in, end, 8);
+	if (!in->bad && (memcmp(end, TRAILER, 8) != 0 || in->left != 0))
+		in->bad = true;
+	close(in->fd);
+	free(in->buf);
+	if (in->bad) {
 		cstat_tables_free(*t);
 		cstat_history_free(*runs, *nruns);
 		*t = NULL;
@@ -682,10 +701,357 @@ read_snapshot(const char *cache, const struct ident *id, struct warns *w,
 		*nruns = 0;
 		w->n = 0;
 	}
-	return !in.bad;
+	return !in->bad;
 }
 
-/* ---------------------------------------------------------------------- */
+/* ------------------------------------------------------------------------
+ * Runs appended since the snapshot: their tables joined to its tables.
+ *
+ * record appends, so the history is usually the snapshot's file with a
+ * few more lines.  Those lines are read alone (the reader first given the
+ * earlier runs' Unit metadata, as a whole read gives it) and their tables
+ * joined to the snapshot's as the columns of the new runs, when that is
+ * what reading the whole file would make: the same table key fields,
+ * every new table and row already in the snapshot, the same exactness and
+ * direction, and no new Unit metadata.  Anything else (a new benchmark, a
+ * new configuration) reads the whole history again.
+ */
+
+/* String id a of tables x as an id of tables t, interned there. */
+static int
+map_str(struct cstat_tables *t, const struct cstat_tables *x, uint32_t a,
+	uint32_t *out)
+{
+	return cstat__strtab_intern(&t->strs, x->strs.strs[a], x->strs.lens[a],
+				    out);
+}
+
+static bool
+same_str(const struct cstat_tables *t, uint32_t a, const struct cstat_tables *x,
+	 uint32_t b)
+{
+	return t->strs.lens[a] == x->strs.lens[b] &&
+	       memcmp(t->strs.strs[a], x->strs.strs[b], t->strs.lens[a]) == 0;
+}
+
+static bool
+same_fields(const struct cstat_tables *t, const struct cstat_tables *x)
+{
+	if (t->nkey_fields != x->nkey_fields ||
+	    t->unit_field != x->unit_field ||
+	    t->ncol_fields != x->ncol_fields || x->ncol_fields == 0 ||
+	    memcmp(&t->confidence, &x->confidence, sizeof(double)) != 0 ||
+	    memcmp(&t->alpha, &x->alpha, sizeof(double)) != 0)
+		return false;
+	for (size_t f = 0; f < t->nkey_fields; f++)
+		if (!same_str(t, t->key_fields[f], x, x->key_fields[f]))
+			return false;
+	for (size_t f = 0; f < t->ncol_fields; f++)
+		if (!same_str(t, t->col_fields[f], x, x->col_fields[f]))
+			return false;
+	return true;
+}
+
+/* The table of t with xt's key, or SIZE_MAX. */
+static size_t
+table_of(const struct cstat_tables *t, const struct cstat_tables *x,
+	 const struct cstat__table *xt)
+{
+	for (size_t i = 0; i < t->ntables; i++) {
+		const struct cstat__table *tb = &t->tables[i];
+		bool same = tb->exact == xt->exact &&
+			    tb->higher_better == xt->higher_better &&
+			    same_str(t, tb->unit, x, xt->unit);
+		for (size_t f = 0; same && f < t->nkey_fields; f++)
+			same = same_str(t, tb->key_vals[f], x, xt->key_vals[f]);
+		if (same)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Whether a run's Unit metadata is the same list as b's. */
+static bool
+same_units(const cstat_run *a, const cstat_run *b)
+{
+	size_t n = cstat__run_nkv(a, 'u');
+
+	if (n != cstat__run_nkv(b, 'u'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const char *ka, *va, *kb, *vb;
+		cstat__run_kv(a, 'u', i, &ka, &va);
+		cstat__run_kv(b, 'u', i, &kb, &vb);
+		if (strcmp(ka, kb) != 0 || strcmp(va, vb) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Grows tb by nx columns at the end of every row, in place: realloc (for
+ * arrays this large, a remap that copies nothing), then each row moved to
+ * its new place from the last one back, so that holding the history's
+ * largest table twice is never needed.  @return 0 or CSTAT_ENOMEM.
+ */
+static int
+widen(const struct cstat_tables *t, struct cstat__table *tb, size_t nx)
+{
+	size_t nc = tb->ncols + nx, nf = t->ncol_fields;
+	struct cstat__cell *cells =
+		realloc(tb->cells, (tb->nrows * nc + 1) * sizeof(*cells));
+
+	if (!cells)
+		return CSTAT_ENOMEM;
+	tb->cells = cells;
+	for (size_t r = tb->nrows; r-- > 0;) {
+		memmove(&cells[r * nc], &cells[r * tb->ncols],
+			tb->ncols * sizeof(*cells));
+		memset(&cells[r * nc + tb->ncols], 0, nx * sizeof(*cells));
+	}
+	/* The rows now have nc cells: keep tb whole whatever fails next. */
+	tb->ncols = nc;
+	uint32_t *cv = realloc(tb->col_vals, (nc * nf + 1) * sizeof(*cv));
+	if (!cv)
+		return CSTAT_ENOMEM;
+	tb->col_vals = cv;
+	struct cstat__summary *sum = calloc(nc + 1, sizeof(*sum));
+	if (!sum)
+		return CSTAT_ENOMEM;
+	free(tb->summary);
+	tb->summary = sum;
+	return 0;
+}
+
+/*
+ * Adds table xt's columns (runs numbered from 1 there) to tb as runs
+ * nruns + 1 on; rowof maps t's string ids of row labels to rows.
+ * @return 0, -1 when a row is new, or CSTAT_ENOMEM.
+ */
+static int
+join_table(struct cstat_tables *t, struct cstat__table *tb,
+	   const struct cstat_tables *x, const struct cstat__table *xt,
+	   size_t nruns, const uint32_t *rowof)
+{
+	size_t c0 = tb->ncols, nf = t->ncol_fields;
+	uint32_t *rows = malloc((xt->nrows + 1) * sizeof(*rows));
+	int rc = rows ? 0 : CSTAT_ENOMEM;
+
+	for (size_t r = 0; r < xt->nrows && !rc; r++) {
+		uint32_t id = cstat__strtab_find(
+			&t->strs, x->strs.strs[xt->row_labels[r]],
+			x->strs.lens[xt->row_labels[r]]);
+		rows[r] = id == UINT32_MAX ? UINT32_MAX : rowof[id];
+		if (rows[r] == UINT32_MAX)
+			rc = -1; /* a new benchmark */
+	}
+	if (!rc)
+		rc = widen(t, tb, xt->ncols);
+	/* The new runs' column labels: every field as it was, the run's
+	 * number (the last field) counted on from nruns. */
+	for (size_t c = 0; c < xt->ncols && !rc; c++) {
+		for (size_t f = 0; f < nf && !rc; f++) {
+			uint32_t id = xt->col_vals[c * nf + f];
+			uint32_t *to = &tb->col_vals[(c0 + c) * nf + f];
+			char num[32];
+			if (f + 1 < nf) {
+				rc = map_str(t, x, id, to);
+				continue;
+			}
+			unsigned long long run =
+				strtoull(x->strs.strs[id], NULL, 10);
+			int len = snprintf(num, sizeof(num), "%llu",
+					   run + (unsigned long long)nruns);
+			rc = cstat__strtab_intern(&t->strs, num, (size_t)len,
+						  to);
+		}
+	}
+	for (size_t r = 0; r < xt->nrows && !rc; r++) {
+		for (size_t c = 0; c < xt->ncols && !rc; c++) {
+			const struct cstat__cell *xc =
+				&xt->cells[r * xt->ncols + c];
+			struct cstat__cell *oc =
+				&tb->cells[rows[r] * tb->ncols + c0 + c];
+			*oc = *xc;
+			oc->values = NULL;
+			for (size_t k = 0; k < xc->nwarn && !rc; k++)
+				rc = map_str(t, x, xc->warn[k], &oc->warn[k]);
+			for (size_t k = 0; k < xc->ncmpwarn && !rc; k++)
+				rc = map_str(t, x, xc->cmpwarn[k],
+					     &oc->cmpwarn[k]);
+			if (rc || !xc->n)
+				continue;
+			oc->values = cstat__arena_alloc_aligned(
+				&t->values.arena, xc->n * sizeof(double),
+				sizeof(double));
+			if (!oc->values)
+				rc = CSTAT_ENOMEM;
+			else
+				memcpy(oc->values, xc->values,
+				       xc->n * sizeof(double));
+		}
+	}
+	free(rows);
+	return rc;
+}
+
+/*
+ * Joins x (the tables of runs nruns + 1 on) to t.  @return 0; -1 when
+ * the result would not be what reading the whole history makes (t is
+ * then to be thrown away); CSTAT_ENOMEM.
+ */
+static int
+join_tables(struct cstat_tables *t, size_t nruns, const struct cstat_tables *x)
+{
+	uint32_t *rowof = NULL;
+	size_t cap = 0;
+	int rc = same_fields(t, x) ? 0 : -1;
+
+	for (size_t j = 0; j < x->ntables && !rc; j++) {
+		const struct cstat__table *xt = &x->tables[j];
+		size_t i = table_of(t, x, xt);
+		if (i == SIZE_MAX) {
+			rc = -1; /* a new table */
+			break;
+		}
+		struct cstat__table *tb = &t->tables[i];
+		if (cstat__grow((void **)&rowof, &cap, t->strs.count + 1,
+				sizeof(*rowof))) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		memset(rowof, 0xff, t->strs.count * sizeof(*rowof));
+		for (size_t r = 0; r < tb->nrows; r++)
+			rowof[tb->row_labels[r]] = (uint32_t)r;
+		rc = join_table(t, tb, x, xt, nruns, rowof);
+	}
+	free(rowof);
+	return rc;
+}
+
+/*
+ * The runs read from fd's position on (line numbers from line0) joined to
+ * a snapshot's tables t, runs and warnings.  @return 0; -1 when the
+ * whole history has to be read instead; or a read error.
+ */
+static int
+read_appended(const char *path, int fd, uint64_t line0, double confidence,
+	      struct warns *w, cstat_tables *t, cstat_run ***runs,
+	      size_t *nruns, unsigned long *lines, struct cstat_diag *d)
+{
+	cstat_tables *x = NULL;
+	cstat_run **more = NULL;
+	size_t nmore = 0, nw = w->n;
+	int rc;
+
+	if (*nruns == 0)
+		return -1;
+	rc = cstat__history_read_fd(path, fd, (unsigned long)line0, *runs,
+				    *nruns, confidence, &x, &more, &nmore,
+				    lines, keep_warning, w, d);
+	if (rc) {
+		/* A read error stays an error; nothing was reported yet
+		 * of the snapshot's warnings. */
+		w->n = nw;
+		return rc;
+	}
+	for (size_t i = 0; i < nmore && !rc; i++)
+		if (!same_units(more[i], (*runs)[*nruns - 1]))
+			rc = -1; /* new Unit metadata: every table may change */
+	/* Runs without results (or only blank lines) add no columns. */
+	if (!rc && x->ntables)
+		rc = join_tables(t, *nruns, x);
+	cstat_run **all =
+		rc ? NULL : realloc(*runs, (*nruns + nmore + 1) * sizeof(*all));
+	if (!rc && !all)
+		rc = CSTAT_ENOMEM;
+	if (!rc) {
+		memcpy(all + *nruns, more, nmore * sizeof(*more));
+		*runs = all;
+		*nruns += nmore;
+		nmore = 0;
+	}
+	cstat_tables_free(x);
+	cstat_history_free(more, nmore);
+	return rc ? -1 : 0;
+}
+
+/*
+ * Whether the history open at fd (identity now) is the snapshot's (sid)
+ * with lines appended: the same file, longer, the same last 4 KiB where
+ * the snapshot's ended, and that end the end of a line.
+ */
+static bool
+appended(int fd, const struct ident *sid, const struct ident *now)
+{
+	unsigned char tail[TAIL];
+	size_t n = sid->size > TAIL ? TAIL : (size_t)sid->size;
+
+	if (sid->dev != now->dev || sid->ino != now->ino ||
+	    sid->size >= now->size || sid->size == 0 ||
+	    memcmp(&sid->confidence, &now->confidence, sizeof(double)) != 0)
+		return false;
+	if (pread(fd, tail, n, (off_t)(sid->size - n)) != (ssize_t)n)
+		return false;
+	return tail[n - 1] == '\n' && fnv(tail, n) == sid->tail;
+}
+
+/* Reports the warnings kept in w, in order, as from path. */
+static void
+replay(struct warns *w, const char *path,
+       void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx)
+{
+	for (size_t i = 0; i < w->n && warn; i++) {
+		w->d[i].file = path;
+		warn(ctx, &w->d[i]);
+	}
+}
+
+/*
+ * The snapshot's tables, runs and warnings when it is of this history
+ * (*status 1), or of it before lines were appended, with those lines'
+ * runs joined (*status 2).  @return whether *t and *runs are set.
+ */
+static bool
+from_snapshot(const char *path, const char *cache, int fd,
+	      const struct ident *now, double confidence, struct warns *w,
+	      cstat_tables **t, cstat_run ***runs, size_t *nruns,
+	      unsigned long *lines, int *status)
+{
+	struct in in = {0};
+	struct ident sid;
+	uint64_t slines;
+	struct cstat_diag d;
+
+	if (!snap_open(cache, &in, &sid, &slines))
+		return false;
+	bool same = same_ident(&sid, now);
+	if (!same && !appended(fd, &sid, now)) {
+		close(in.fd);
+		free(in.buf);
+		return false;
+	}
+	if (!snap_body(&in, w, t, runs, nruns))
+		return false;
+	*lines = (unsigned long)slines;
+	*status = 1;
+	if (same)
+		return true;
+	/* Whatever goes wrong now, the whole history is read instead. */
+	if (lseek(fd, (off_t)sid.size, SEEK_SET) == (off_t)sid.size &&
+	    read_appended(path, fd, slines, confidence, w, *t, runs, nruns,
+			  lines, &d) == 0) {
+		*status = 2;
+		return true;
+	}
+	cstat_tables_free(*t);
+	cstat_history_free(*runs, *nruns);
+	*t = NULL;
+	*runs = NULL;
+	*nruns = 0;
+	w->n = 0;
+	return false;
+}
 
 int
 cstat_history_read_cached(const char *path, const char *cache,
@@ -694,11 +1060,13 @@ cstat_history_read_cached(const char *path, const char *cache,
 			  void (*warn)(void *ctx, const struct cstat_diag *d),
 			  void *ctx, struct cstat_diag *d, int *status)
 {
-	struct warns w = {.warn = warn, .ctx = ctx};
-	struct ident before, after;
-	struct cstat_diag od;
-	bool known = false;
-	int fd, rc;
+	/* Warnings are kept and reported at the end, once, whichever way
+	 * the tables came. */
+	struct warns w = {0};
+	struct ident now, after;
+	unsigned long lines = 0;
+	int fd, rc = 0, st = -1;
+	bool known;
 
 	if (status)
 		*status = -1;
@@ -709,38 +1077,39 @@ cstat_history_read_cached(const char *path, const char *cache,
 	*t = NULL;
 	*runs = NULL;
 	*nruns = 0;
-	/* The history's identity as it was before anything is read of it. */
-	fd = cstat__store_open(path, O_RDONLY, &od);
-	if (fd >= 0) {
-		known = identify(fd, confidence, &before) == 0;
-		close(fd);
-	}
-	if (known && read_snapshot(cache, &before, &w, t, runs, nruns)) {
-		for (size_t i = 0; i < w.n && warn; i++) {
-			w.d[i].file = path;
-			warn(ctx, &w.d[i]);
+	fd = cstat__store_open(path, O_RDONLY, d);
+	if (fd < 0)
+		return fd;
+	known = identify(fd, confidence, &now) == 0;
+	if (!known || !from_snapshot(path, cache, fd, &now, confidence, &w, t,
+				     runs, nruns, &lines, &st)) {
+		st = 0;
+		if (lseek(fd, 0, SEEK_SET) != 0) {
+			close(fd);
+			return cstat_history_read(path, NULL, confidence, t,
+						  runs, nruns, warn, ctx, d);
 		}
-		free(w.d);
-		if (status)
-			*status = 1;
-		return 0;
+		rc = cstat__history_read_fd(path, fd, 0, NULL, 0, confidence, t,
+					    runs, nruns, &lines, keep_warning,
+					    &w, d);
 	}
-	w.warn = warn;
-	w.ctx = ctx;
-	rc = cstat_history_read(path, NULL, confidence, t, runs, nruns,
-				keep_warning, &w, d);
-	/* Written only for a history that did not change while read. */
-	fd = rc || !known || w.nomem ? -1
-				     : cstat__store_open(path, O_RDONLY, &od);
-	if (fd >= 0) {
-		if (identify(fd, confidence, &after) == 0 &&
-		    same_ident(&before, &after) &&
-		    write_snapshot(cache, &before, &w, *runs, *nruns, *t) ==
-			    0 &&
-		    status)
-			*status = 0;
-		close(fd);
+	/* Written for a history that did not change while read. */
+	if (!rc && st != 1) {
+		if (known && !w.nomem &&
+		    identify(fd, confidence, &after) == 0 &&
+		    same_ident(&now, &after) &&
+		    write_snapshot(cache, &now, lines, &w, *runs, *nruns, *t) ==
+			    0) {
+			if (st == -1)
+				st = 0;
+		} else if (st == 0) {
+			st = -1;
+		}
 	}
+	close(fd);
+	replay(&w, path, warn, ctx);
 	free(w.d);
+	if (status && !rc)
+		*status = st;
 	return rc;
 }

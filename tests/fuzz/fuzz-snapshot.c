@@ -7,6 +7,9 @@
  * temporary directory (mkdtemp), a real snapshot made of it, and the
  * input's header bytes where the identity lives (after the 8-byte magic
  * and two 4-byte words: 56 bytes) are replaced by the real snapshot's.
+ * When the input's first byte is odd, a record is appended to the history
+ * after that, so that the snapshot is read as one of the history before
+ * the append and the new run joined to its tables.
  * The input is then read as the snapshot: whatever it holds, the read
  * must succeed (from the snapshot or, when it is refused, from the
  * history) and its tables and runs must be usable: every cell is exported
@@ -106,6 +109,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy + IDENT_AT, ident, IDENT_LEN);
 	spill(snap, copy, size);
 	free(copy);
+	if (size && (data[0] & 1)) {
+		FILE *h = fopen(path, "ab");
+		if (!h)
+			abort();
+		fputs(REC("4", "2,2,2"), h);
+		fclose(h);
+	}
 	read_through(path, snap, &status);
 	unlink(snap);
 	unlink(path);
