@@ -494,6 +494,10 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 			for (size_t k = 0; k < m && !in->bad; k++) {
 				char *key = i_str(in, NULL);
 				char *val = i_str(in, NULL);
+				/* Unit metadata is keyed "unit\tkey". */
+				if (key && lists[l] == 'u' &&
+				    !strchr(key, '\t'))
+					in->bad = true;
 				if (!in->bad &&
 				    cstat__run_put((*runs)[i], lists[l], key,
 						   val))

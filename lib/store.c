@@ -1544,6 +1544,8 @@ cstat__run_add_units(cstat_reader *rd, const cstat_run *r, const char *label,
 
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
 		const char *tab = strchr(r->units[i].key, '\t');
+		if (!tab)
+			continue; /* not "unit\tkey": none of ours */
 		rc = cstat__buf_printf(&units, "Unit %.*s %s=%s\n",
 				       (int)(tab - r->units[i].key),
 				       r->units[i].key, tab + 1,
