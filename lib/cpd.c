@@ -229,8 +229,7 @@ static double
 median_of(const double *v, size_t len, double *tmp)
 {
 	memcpy(tmp, v, len * sizeof(*tmp));
-	cstat__sort_doubles(tmp, len);
-	return cstat__quantile_sorted(tmp, len, 0.5);
+	return cstat__median_select(tmp, len);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -244,8 +243,7 @@ noise_sigma(const double *x, size_t n, double *tmp)
 		return 0;
 	for (size_t i = 0; i + 1 < n; i++)
 		tmp[i] = fabs(x[i + 1] - x[i]);
-	cstat__sort_doubles(tmp, n - 1);
-	return 1.4826 * cstat__quantile_sorted(tmp, n - 1, 0.5) / sqrt(2);
+	return 1.4826 * cstat__median_select(tmp, n - 1) / sqrt(2);
 }
 
 /*
@@ -256,7 +254,7 @@ noise_sigma(const double *x, size_t n, double *tmp)
  * one side, a wild run with neither.
  */
 static void
-tame_pass(const double *x, double *y, size_t n, double lim)
+tame_pass(const double *x, const double *m, double *y, size_t n, double lim)
 {
 	double nb[2 * TAME_HALF];
 
@@ -267,11 +265,16 @@ tame_pass(const double *x, double *y, size_t n, double lim)
 		y[i] = x[i];
 		if (hi - lo < 2)
 			continue;
-		if (lo < i &&
-		    !(fabs(x[i] - median_of(x + lo, i - lo, nb)) > lim))
+		if (lo < i && !(fabs(x[i] - (i - lo == TAME_HALF
+						     ? m[lo]
+						     : median_of(x + lo, i - lo,
+								 nb))) > lim))
 			continue;
 		if (i + 1 < hi &&
-		    !(fabs(x[i] - median_of(x + i + 1, hi - i - 1, nb)) > lim))
+		    !(fabs(x[i] - (hi - i - 1 == TAME_HALF
+					   ? m[i + 1]
+					   : median_of(x + i + 1, hi - i - 1,
+						       nb))) > lim))
 			continue;
 		memcpy(nb, x + lo, (i - lo) * sizeof(*x));
 		memcpy(nb + (i - lo), x + i + 1, (hi - i - 1) * sizeof(*x));
@@ -288,14 +291,11 @@ tame_pass(const double *x, double *y, size_t n, double lim)
  * not a burst.
  */
 static void
-tame_bursts(const double *x, double *y, size_t n, double lim)
+tame_bursts(const double *x, const double *m, double *y, size_t n, double lim)
 {
-	double nb[TAME_HALF];
-
 	for (size_t k = 3; k >= 2; k--) {
 		for (size_t i = TAME_HALF; i + k + TAME_HALF <= n; i++) {
-			double mb = median_of(x + i - TAME_HALF, TAME_HALF, nb);
-			double ma = median_of(x + i + k, TAME_HALF, nb);
+			double mb = m[i - TAME_HALF], ma = m[i + k];
 			/* A burst returns to where it left; a step does not. */
 			bool up = fabs(ma - mb) <= lim, down = up;
 
@@ -309,6 +309,38 @@ tame_bursts(const double *x, double *y, size_t n, double lim)
 					y[j] = mb;
 		}
 	}
+}
+
+/*
+ * The median of the TAME_HALF = 3 values at v, bit for bit as median_of()
+ * finds it: sorted the same stable way (exchanging neighbours only when
+ * strictly out of order, as the insertion sort of short arrays does).
+ */
+static double
+median3(const double *v)
+{
+	double s[3] = {v[0], v[1], v[2]}, t;
+
+	if (s[1] < s[0])
+		t = s[0], s[0] = s[1], s[1] = t;
+	if (s[2] < s[1])
+		t = s[1], s[1] = s[2], s[2] = t;
+	if (s[1] < s[0])
+		t = s[0], s[0] = s[1], s[1] = t;
+	return cstat__quantile_sorted(s, 3, 0.5);
+}
+
+/*
+ * m[j] = the median of x[j..j + TAME_HALF) for every whole window: the
+ * neighbourhoods the runs are compared with, each found once instead of
+ * up to six times.
+ */
+static void
+window_medians(const double *x, size_t n, double *m)
+{
+	_Static_assert(TAME_HALF == 3, "median3() takes 3 values");
+	for (size_t j = 0; j + TAME_HALF <= n; j++)
+		m[j] = median3(x + j);
 }
 
 /*
@@ -327,9 +359,12 @@ tame(struct work *wk)
 		memcpy(wk->y, wk->v, wk->n * sizeof(*wk->y));
 		return;
 	}
-	tame_pass(wk->v, wk->tmp, wk->n, TAME_K * sigma);
-	tame_pass(wk->tmp, wk->y, wk->n, TAME_K * sigma);
-	tame_bursts(wk->v, wk->y, wk->n, BURST_K * sigma);
+	/* wk->c and wk->perm are free until the segments are tested. */
+	window_medians(wk->v, wk->n, wk->c);
+	tame_pass(wk->v, wk->c, wk->tmp, wk->n, TAME_K * sigma);
+	window_medians(wk->tmp, wk->n, wk->perm);
+	tame_pass(wk->tmp, wk->perm, wk->y, wk->n, TAME_K * sigma);
+	tame_bursts(wk->v, wk->c, wk->y, wk->n, BURST_K * sigma);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -413,7 +448,9 @@ max_cusum(const struct work *wk, const double *c, size_t len, size_t *where)
  * The union bound over the splits of P(max w(t) |S(t)| >= k sqrt(L var)):
  * S(t) has the standard deviation sqrt(t (L - t) / L var) over random
  * orders, and is close to normal in segments of BOUND_MIN_LEN runs and
- * more.
+ * more.  Only a bound <= alpha is used, and the sum of terms >= 0 never
+ * falls, so it stops (with a value above alpha) as soon as it passes
+ * alpha: a segment with no strong change costs a few terms, not L.
  */
 static double
 union_bound(const struct work *wk, size_t len, double k)
@@ -425,6 +462,8 @@ union_bound(const struct work *wk, size_t len, double k)
 			k * l / (wk->w[t] * sqrt((double)t * (l - (double)t)));
 
 		p += erfc(zt / sqrt(2));
+		if (p > wk->o->alpha)
+			break;
 	}
 	return p;
 }

@@ -227,6 +227,35 @@ add_changes(struct cstat_change **out, size_t *n, size_t *cap,
 }
 
 /*
+ * Fills tmp[0..n) with |v[i] - med| in ascending order, v sorted
+ * ascending and med finite: the distances fall towards med and rise after
+ * it, so walking out from med both ways and taking the nearer side first
+ * sorts them in one pass.  All are >= +0, so this is the very array a
+ * sort gives.
+ */
+static void
+sorted_deviations(const double *v, size_t n, double med, double *tmp)
+{
+	size_t lo = 0, hi, k = 0;
+
+	while (lo < n && v[lo] < med)
+		lo++;
+	hi = lo;
+	while (k < n) {
+		double l = lo > 0 ? fabs(v[lo - 1] - med) : INFINITY;
+		double r = hi < n ? fabs(v[hi] - med) : INFINITY;
+
+		if (hi < n && (lo == 0 || r <= l)) {
+			tmp[k++] = r;
+			hi++;
+		} else {
+			tmp[k++] = l;
+			lo--;
+		}
+	}
+}
+
+/*
  * The standard error of a run's median from its own sorted values: the
  * normal-theory sqrt(pi/2) * sd / sqrt(n), with the sd estimated robustly
  * as 1.4826 * MAD; 0 (unknown) with fewer than 3 values.  tmp has room for
@@ -240,9 +269,13 @@ median_se(const double *v, size_t n, double *tmp)
 	if (n < 3)
 		return 0;
 	med = cstat__quantile_sorted(v, n, 0.5);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(v[i] - med);
-	cstat__sort_doubles(tmp, n);
+	if (isfinite(med) && !isnan(v[0])) {
+		sorted_deviations(v, n, med, tmp);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = fabs(v[i] - med);
+		cstat__sort_doubles(tmp, n);
+	}
 	mad = cstat__quantile_sorted(tmp, n, 0.5);
 	return 1.2533141373155003 * 1.4826 * mad / sqrt((double)n);
 }
