@@ -315,7 +315,9 @@ tame_bursts(const double *x, const double *m, double *y, size_t n, double lim)
 /*
  * The median of the TAME_HALF = 3 values at v, bit for bit as median_of()
  * finds it: sorted the same stable way (exchanging neighbours only when
- * strictly out of order, as the insertion sort of short arrays does).
+ * strictly out of order, as the insertion sort of short arrays does), and
+ * then cstat__quantile_sorted()'s sum for 3 values, whose R8 position is
+ * 1/3 + 0.5 (3 + 1/3) = 2 exactly in doubles: s[1] + 0 (s[2] - s[1]).
  */
 static double
 median3(const double *v)
@@ -328,7 +330,7 @@ median3(const double *v)
 		t = s[1], s[1] = s[2], s[2] = t;
 	if (s[1] < s[0])
 		t = s[0], s[0] = s[1], s[1] = t;
-	return cstat__quantile_sorted(s, 3, 0.5);
+	return s[1] + 0.0 * (s[2] - s[1]);
 }
 
 /*

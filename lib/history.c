@@ -228,21 +228,21 @@ add_changes(struct cstat_change **out, size_t *n, size_t *cap,
 }
 
 /*
- * Fills tmp[0..n) with |v[i] - med| in ascending order, v sorted
- * ascending and med finite: the distances fall towards med and rise after
- * it, so walking out from med both ways and taking the nearer side first
- * sorts them in one pass.  All are >= +0, so this is the very array a
- * sort gives.
+ * Fills tmp[0..m) with the m smallest |v[i] - med| in ascending order, v
+ * sorted ascending, med finite and m <= n: the distances fall towards med
+ * and rise after it, so walking out from med both ways and taking the
+ * nearer side first sorts them in one pass.  All are >= +0, so this is
+ * the start of the very array a sort gives.
  */
 static void
-sorted_deviations(const double *v, size_t n, double med, double *tmp)
+sorted_deviations(const double *v, size_t n, double med, double *tmp, size_t m)
 {
 	size_t lo = 0, hi, k = 0;
 
 	while (lo < n && v[lo] < med)
 		lo++;
 	hi = lo;
-	while (k < n) {
+	while (k < m) {
 		double l = lo > 0 ? fabs(v[lo - 1] - med) : INFINITY;
 		double r = hi < n ? fabs(v[hi] - med) : INFINITY;
 
@@ -271,7 +271,8 @@ median_se(const double *v, size_t n, double *tmp)
 		return 0;
 	med = cstat__quantile_sorted(v, n, 0.5);
 	if (isfinite(med) && !isnan(v[0])) {
-		sorted_deviations(v, n, med, tmp);
+		/* The median of n >= 3 reads no further than n / 2 + 1. */
+		sorted_deviations(v, n, med, tmp, n / 2 + 2);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = fabs(v[i] - med);
