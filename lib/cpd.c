@@ -148,7 +148,12 @@
  * tested in turn, each at alpha.  A series with no change is tested once,
  * so alpha is its false-positive rate.
  *
- * Time: O(L log L) per segment tested, plus O(L) per permutation drawn.
+ * Time: O(L) per segment tested on average (its medians by quickselect,
+ * each 3-run neighbourhood's median once), plus O(L) per permutation
+ * drawn.  The orders of a length are drawn once and kept for the next
+ * series of that length (cstat__cpd_cache, which threads may share), and
+ * the CUSUMs of four orders are added side by side; none of it changes a
+ * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
 #include <stdbool.h>
