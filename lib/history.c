@@ -246,13 +246,13 @@ sorted_deviations(const double *v, size_t n, double med, double *tmp, size_t m)
 		double l = lo > 0 ? fabs(v[lo - 1] - med) : INFINITY;
 		double r = hi < n ? fabs(v[hi] - med) : INFINITY;
 
-		if (hi < n && (lo == 0 || r <= l)) {
-			tmp[k++] = r;
-			hi++;
-		} else {
-			tmp[k++] = l;
-			lo--;
-		}
+		/* Without a branch: which side is nearer is a coin toss. */
+		size_t right = (size_t)(hi < n) &
+			       ((size_t)(lo == 0) | (size_t)(r <= l));
+
+		tmp[k++] = right ? r : l;
+		hi += right;
+		lo -= 1 - right;
 	}
 }
 
