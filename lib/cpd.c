@@ -257,7 +257,7 @@ noise_sigma(const double *x, size_t n, double *tmp)
  * neighbours.  A run is wild when it is more than lim from the median of
  * the TAME_HALF runs before it and from that of the TAME_HALF runs after
  * it (from the one there is, at the ends): a run next to a step agrees with
- * one side, a wild run with neither.
+ * one side, a wild run with neither.  m holds x's window_medians().
  */
 static void
 tame_pass(const double *x, const double *m, double *y, size_t n, double lim)
@@ -294,7 +294,7 @@ tame_pass(const double *x, const double *m, double *y, size_t n, double lim)
  * row, each more than lim beyond the median of the TAME_HALF runs before
  * them and that of the TAME_HALF runs after them, all the same way.  Only
  * with both neighbourhoods whole: a new level at the end of the series is
- * not a burst.
+ * not a burst.  m holds x's window_medians().
  */
 static void
 tame_bursts(const double *x, const double *m, double *y, size_t n, double lim)
