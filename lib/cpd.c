@@ -148,7 +148,12 @@
  * tested in turn, each at alpha.  A series with no change is tested once,
  * so alpha is its false-positive rate.
  *
- * Time: O(L log L) per segment tested, plus O(L) per permutation drawn.
+ * Time: O(L) per segment tested on average (its medians by quickselect,
+ * each 3-run neighbourhood's median once), plus O(L) per permutation
+ * drawn.  The orders of a length are drawn once and kept for the next
+ * series of that length (cstat__cpd_cache, which threads may share), and
+ * the CUSUMs of four orders are added side by side; none of it changes a
+ * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
 #include <stdbool.h>
@@ -211,6 +216,7 @@ struct work {
 	double *perm; /* c shuffled */
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
+	double *lim;  /* by split: set_limits()'s bound on |S(t)| */
 	double *tmp;  /* scratch: medians, each split's share of evidence */
 	struct cstat__cpd_cache *cache; /* may be NULL */
 	uint16_t *ix;			/* scratch: an order past the cache */
@@ -229,8 +235,7 @@ static double
 median_of(const double *v, size_t len, double *tmp)
 {
 	memcpy(tmp, v, len * sizeof(*tmp));
-	cstat__sort_doubles(tmp, len);
-	return cstat__quantile_sorted(tmp, len, 0.5);
+	return cstat__median_select(tmp, len);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -244,8 +249,7 @@ noise_sigma(const double *x, size_t n, double *tmp)
 		return 0;
 	for (size_t i = 0; i + 1 < n; i++)
 		tmp[i] = fabs(x[i + 1] - x[i]);
-	cstat__sort_doubles(tmp, n - 1);
-	return 1.4826 * cstat__quantile_sorted(tmp, n - 1, 0.5) / sqrt(2);
+	return 1.4826 * cstat__median_select(tmp, n - 1) / sqrt(2);
 }
 
 /*
@@ -253,10 +257,10 @@ noise_sigma(const double *x, size_t n, double *tmp)
  * neighbours.  A run is wild when it is more than lim from the median of
  * the TAME_HALF runs before it and from that of the TAME_HALF runs after
  * it (from the one there is, at the ends): a run next to a step agrees with
- * one side, a wild run with neither.
+ * one side, a wild run with neither.  m holds x's window_medians().
  */
 static void
-tame_pass(const double *x, double *y, size_t n, double lim)
+tame_pass(const double *x, const double *m, double *y, size_t n, double lim)
 {
 	double nb[2 * TAME_HALF];
 
@@ -267,11 +271,16 @@ tame_pass(const double *x, double *y, size_t n, double lim)
 		y[i] = x[i];
 		if (hi - lo < 2)
 			continue;
-		if (lo < i &&
-		    !(fabs(x[i] - median_of(x + lo, i - lo, nb)) > lim))
+		if (lo < i && !(fabs(x[i] - (i - lo == TAME_HALF
+						     ? m[lo]
+						     : median_of(x + lo, i - lo,
+								 nb))) > lim))
 			continue;
 		if (i + 1 < hi &&
-		    !(fabs(x[i] - median_of(x + i + 1, hi - i - 1, nb)) > lim))
+		    !(fabs(x[i] - (hi - i - 1 == TAME_HALF
+					   ? m[i + 1]
+					   : median_of(x + i + 1, hi - i - 1,
+						       nb))) > lim))
 			continue;
 		memcpy(nb, x + lo, (i - lo) * sizeof(*x));
 		memcpy(nb + (i - lo), x + i + 1, (hi - i - 1) * sizeof(*x));
@@ -285,17 +294,14 @@ tame_pass(const double *x, double *y, size_t n, double lim)
  * row, each more than lim beyond the median of the TAME_HALF runs before
  * them and that of the TAME_HALF runs after them, all the same way.  Only
  * with both neighbourhoods whole: a new level at the end of the series is
- * not a burst.
+ * not a burst.  m holds x's window_medians().
  */
 static void
-tame_bursts(const double *x, double *y, size_t n, double lim)
+tame_bursts(const double *x, const double *m, double *y, size_t n, double lim)
 {
-	double nb[TAME_HALF];
-
 	for (size_t k = 3; k >= 2; k--) {
 		for (size_t i = TAME_HALF; i + k + TAME_HALF <= n; i++) {
-			double mb = median_of(x + i - TAME_HALF, TAME_HALF, nb);
-			double ma = median_of(x + i + k, TAME_HALF, nb);
+			double mb = m[i - TAME_HALF], ma = m[i + k];
 			/* A burst returns to where it left; a step does not. */
 			bool up = fabs(ma - mb) <= lim, down = up;
 
@@ -309,6 +315,40 @@ tame_bursts(const double *x, double *y, size_t n, double lim)
 					y[j] = mb;
 		}
 	}
+}
+
+/*
+ * The median of the TAME_HALF = 3 values at v, bit for bit as median_of()
+ * finds it: sorted the same stable way (exchanging neighbours only when
+ * strictly out of order, as the insertion sort of short arrays does), and
+ * then cstat__quantile_sorted()'s sum for 3 values, whose R8 position is
+ * 1/3 + 0.5 (3 + 1/3) = 2 exactly in doubles: s[1] + 0 (s[2] - s[1]).
+ */
+static double
+median3(const double *v)
+{
+	double s[3] = {v[0], v[1], v[2]}, t;
+
+	if (s[1] < s[0])
+		t = s[0], s[0] = s[1], s[1] = t;
+	if (s[2] < s[1])
+		t = s[1], s[1] = s[2], s[2] = t;
+	if (s[1] < s[0])
+		t = s[0], s[0] = s[1], s[1] = t;
+	return s[1] + 0.0 * (s[2] - s[1]);
+}
+
+/*
+ * m[j] = the median of x[j..j + TAME_HALF) for every whole window: the
+ * neighbourhoods the runs are compared with, each found once instead of
+ * up to six times.
+ */
+static void
+window_medians(const double *x, size_t n, double *m)
+{
+	_Static_assert(TAME_HALF == 3, "median3() takes 3 values");
+	for (size_t j = 0; j + TAME_HALF <= n; j++)
+		m[j] = median3(x + j);
 }
 
 /*
@@ -327,9 +367,12 @@ tame(struct work *wk)
 		memcpy(wk->y, wk->v, wk->n * sizeof(*wk->y));
 		return;
 	}
-	tame_pass(wk->v, wk->tmp, wk->n, TAME_K * sigma);
-	tame_pass(wk->tmp, wk->y, wk->n, TAME_K * sigma);
-	tame_bursts(wk->v, wk->y, wk->n, BURST_K * sigma);
+	/* wk->c and wk->perm are free until the segments are tested. */
+	window_medians(wk->v, wk->n, wk->c);
+	tame_pass(wk->v, wk->c, wk->tmp, wk->n, TAME_K * sigma);
+	window_medians(wk->tmp, wk->n, wk->perm);
+	tame_pass(wk->tmp, wk->perm, wk->y, wk->n, TAME_K * sigma);
+	tame_bursts(wk->v, wk->c, wk->y, wk->n, BURST_K * sigma);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -413,7 +456,9 @@ max_cusum(const struct work *wk, const double *c, size_t len, size_t *where)
  * The union bound over the splits of P(max w(t) |S(t)| >= k sqrt(L var)):
  * S(t) has the standard deviation sqrt(t (L - t) / L var) over random
  * orders, and is close to normal in segments of BOUND_MIN_LEN runs and
- * more.
+ * more.  Only a bound <= alpha is used, and the sum of terms >= 0 never
+ * falls, so it stops (with a value above alpha) as soon as it passes
+ * alpha: a segment with no strong change costs a few terms, not L.
  */
 static double
 union_bound(const struct work *wk, size_t len, double k)
@@ -425,6 +470,8 @@ union_bound(const struct work *wk, size_t len, double k)
 			k * l / (wk->w[t] * sqrt((double)t * (l - (double)t)));
 
 		p += erfc(zt / sqrt(2));
+		if (p > wk->o->alpha)
+			break;
 	}
 	return p;
 }
@@ -448,10 +495,37 @@ mix_below(uint64_t *s, size_t bound)
 }
 
 /*
+ * Fills wk->lim[t] for the allowed splits of a segment of len runs: a
+ * bound on |S(t)| below which |S(t)| w(t) norm cannot reach thr, even
+ * rounded.  It falls short of thr / (w(t) norm) by a relative 1e-9, far
+ * more than the few roundings involved, so a sum below it is below thr
+ * the way max_cusum() works it out, and above it the permutations work
+ * the product out exactly: each decision is the product's.  Comparing
+ * with the bound is what the permutations do for every split; the
+ * product is rare.
+ */
+static void
+set_limits(struct work *wk, size_t len, double thr)
+{
+	size_t ms = wk->o->min_size;
+
+	for (size_t t = ms; t <= len - ms; t++)
+		wk->lim[t] = thr / (wk->w[t] * wk->norm) * (1 - 1e-9);
+}
+
+/* Whether the sum s of the first t scores of an order reaches thr, with
+ * the same products in the same order as max_cusum() (multiplying by
+ * norm > 0 keeps their order). */
+static bool
+reaches_at(const struct work *wk, double s, size_t t, double thr)
+{
+	return fabs(s) * wk->w[t] * wk->norm >= thr;
+}
+
+/*
  * Whether max_cusum() of c[ix[0]], c[ix[1]], ... (c itself when ix is
- * NULL) reaches thr: the same products in the same order, compared one by
- * one (multiplying by norm > 0 keeps their order), so it stops at the
- * first split that reaches thr.
+ * NULL) reaches thr, wk->lim set for it: it stops at the first split that
+ * does.
  */
 static bool
 cusum_reaches(const struct work *wk, const double *c, const uint16_t *ix,
@@ -462,10 +536,53 @@ cusum_reaches(const struct work *wk, const double *c, const uint16_t *ix,
 
 	for (size_t t = 1; t <= len - ms; t++) {
 		s += ix ? c[ix[t - 1]] : c[t - 1];
-		if (t >= ms && fabs(s) * wk->w[t] * wk->norm >= thr)
+		if (t >= ms && fabs(s) >= wk->lim[t] &&
+		    reaches_at(wk, s, t, thr))
 			return true;
 	}
 	return false;
+}
+
+/* The orders cusum_reaches4() takes at once. */
+#define LANES 4
+
+/*
+ * cusum_reaches() of the LANES orders r + k len, k < LANES: bit k of the
+ * result for order k.  Each order's sum is added up in its own order, as
+ * there, so each answer is the same; the sums do not wait on each other,
+ * so the processor adds them side by side instead of one addition after
+ * the other.
+ */
+static unsigned
+cusum_reaches4(const struct work *wk, const double *c, const uint16_t *r,
+	       size_t len, double thr)
+{
+	size_t ms = wk->o->min_size;
+	const uint16_t *r0 = r, *r1 = r + len, *r2 = r + 2 * len,
+		       *r3 = r + 3 * len;
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	unsigned hit = 0;
+
+	for (size_t t = 1; t <= len - ms; t++) {
+		s0 += c[r0[t - 1]];
+		s1 += c[r1[t - 1]];
+		s2 += c[r2[t - 1]];
+		s3 += c[r3[t - 1]];
+		if (t < ms)
+			continue;
+		double a0 = fabs(s0), a1 = fabs(s1), a2 = fabs(s2),
+		       a3 = fabs(s3);
+		double m01 = a0 > a1 ? a0 : a1, m23 = a2 > a3 ? a2 : a3;
+		if ((m01 > m23 ? m01 : m23) < wk->lim[t])
+			continue;
+		hit |= (unsigned)reaches_at(wk, s0, t, thr) |
+		       (unsigned)reaches_at(wk, s1, t, thr) << 1 |
+		       (unsigned)reaches_at(wk, s2, t, thr) << 2 |
+		       (unsigned)reaches_at(wk, s3, t, thr) << 3;
+		if (hit == (1u << LANES) - 1)
+			break;
+	}
+	return hit;
 }
 
 /* Applies one round of perm_p's swaps to ix[0..len), drawing from *s. */
@@ -481,36 +598,69 @@ shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
 	}
 }
 
-/*
- * The order of round b (1-based) of the permutations of the whole series
- * (len runs), from the cache, drawn into it while it has room, else into
- * wk->ix following on from its last round.  *s is the generator of the
- * rounds past the cache.
- */
-static const uint16_t *
-cached_round(struct work *wk, size_t len, size_t b, uint64_t *s)
-{
-	struct cstat__cpd_cache *cc = wk->cache;
-	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
+/* Rounds drawn into a cache at a time, ahead of the one asked for: one
+ * lock per so many rounds. */
+#define FILL_AHEAD 64
 
-	if (b <= cc->nrounds)
-		return cc->idx + (b - 1) * len;
-	if (b == cc->nrounds + 1 && cc->nrounds < room) {
-		uint16_t *ix = cc->idx + (b - 1) * len;
-		if (b == 1)
+/*
+ * Draws the rounds of cc (segments of len runs, the generator seeded with
+ * seed) up to round upto or its room, under its lock: rounds kept are
+ * never written again, so threads read them without the lock once they
+ * see them counted.
+ */
+static void
+cache_fill(struct cstat__cpd_cache *cc, size_t len, uint64_t seed, size_t upto,
+	   size_t room)
+{
+	size_t have;
+
+	pthread_mutex_lock(&cc->lock);
+	have = atomic_load_explicit(&cc->nrounds, memory_order_relaxed);
+	if (have == 0)
+		cc->s = seed;
+	for (; have < upto && have < room; have++) {
+		uint16_t *ix = cc->idx + have * len;
+
+		if (have == 0)
 			for (size_t i = 0; i < len; i++)
 				ix[i] = (uint16_t)i;
 		else
 			memcpy(ix, ix - len, len * sizeof(*ix));
 		shuffle_ix(ix, len, &cc->s);
-		cc->nrounds++;
-		return ix;
 	}
-	if (b == cc->nrounds + 1) {
-		/* Past the cache: on from its last round. */
-		*s = cc->s;
-		if (cc->nrounds)
-			memcpy(wk->ix, cc->idx + (cc->nrounds - 1) * len,
+	atomic_store_explicit(&cc->nrounds, have, memory_order_release);
+	pthread_mutex_unlock(&cc->lock);
+}
+
+/*
+ * Round b (1-based) of the permutations of segments of len runs from
+ * cache cc, and in *avail how many rounds from it lie in a row (1 to
+ * want): read from the cache, drawn into it while it has room, else drawn
+ * into wk->ix following on from its last round, one at a time.  Rounds
+ * are asked for in turn from 1; *s is the generator past the cache.
+ */
+static const uint16_t *
+cached_rounds(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
+	      uint64_t seed, size_t b, size_t want, uint64_t *s, size_t *avail)
+{
+	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
+	size_t have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
+
+	if (b + LANES - 1 > have && have < room) {
+		cache_fill(cc, len, seed, b + FILL_AHEAD, room);
+		have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
+	}
+	if (b <= have) {
+		*avail = have - b + 1 < want ? have - b + 1 : want;
+		return cc->idx + (b - 1) * len;
+	}
+	*avail = 1;
+	if (b == have + 1) {
+		/* Past the cache, which is full (have == room) and no longer
+		 * changes: on from its last round. */
+		*s = have ? cc->s : seed;
+		if (have)
+			memcpy(wk->ix, cc->idx + (have - 1) * len,
 			       len * sizeof(*wk->ix));
 		else
 			for (size_t i = 0; i < len; i++)
@@ -520,31 +670,71 @@ cached_round(struct work *wk, size_t len, size_t b, uint64_t *s)
 	return wk->ix;
 }
 
-/* Whether the cache serves segments of len runs, made ready if so. */
-static bool
-cache_ready(struct work *wk, size_t len, uint64_t seed)
+/*
+ * The cache that serves segments of len runs, ready, or NULL: the shared
+ * one when it is for len, else this thread's own, started over for len
+ * when it was for another.
+ */
+static struct cstat__cpd_cache *
+cache_for(struct work *wk, size_t len)
 {
 	struct cstat__cpd_cache *cc = wk->cache;
+	bool ok;
 
 	/* Only whole series share their length often enough to gain. */
-	if (!cc || len != wk->n || len > UINT16_MAX ||
-	    cc->cap_bytes < len * sizeof(*cc->idx))
-		return false;
+	if (!cc || len != wk->n || len > UINT16_MAX)
+		return NULL;
 	if (!wk->ix) {
 		wk->ix = malloc(len * sizeof(*wk->ix));
 		if (!wk->ix)
-			return false;
+			return NULL;
 	}
-	if (cc->len != len) {
-		uint16_t *p = realloc(cc->idx, cc->cap_bytes);
-		if (!p)
-			return false;
-		cc->idx = p;
+	if (cc->shared && cc->shared->len == len) {
+		cc = cc->shared;
+	} else if (cc->len != len) {
 		cc->len = len;
-		cc->nrounds = 0;
-		cc->s = seed;
+		atomic_store_explicit(&cc->nrounds, 0, memory_order_relaxed);
 	}
-	return true;
+	if (cc->cap_bytes < len * sizeof(*cc->idx))
+		return NULL;
+	pthread_mutex_lock(&cc->lock);
+	if (!cc->idx)
+		cc->idx = malloc(cc->cap_bytes);
+	ok = cc->idx != NULL;
+	pthread_mutex_unlock(&cc->lock);
+	return ok ? cc : NULL;
+}
+
+/*
+ * perm_p() over the orders from cache cc: LANES rounds at a time while
+ * they lie in a row, counting them in turn.
+ */
+static double
+perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
+	      uint64_t seed, size_t nrounds, size_t xmax, double thr)
+{
+	uint64_t past = 0;
+	size_t x = 0, b = 1;
+
+	while (b < nrounds) {
+		size_t avail;
+		const uint16_t *r = cached_rounds(wk, cc, len, seed, b,
+						  nrounds - b, &past, &avail);
+
+		if (avail >= LANES) {
+			unsigned hit = cusum_reaches4(wk, wk->c, r, len, thr);
+
+			for (unsigned k = 0; k < LANES; k++, b++)
+				if ((hit >> k & 1) && ++x > xmax)
+					return (double)(x + 1) /
+					       (double)(b + 1);
+		} else {
+			if (cusum_reaches(wk, wk->c, r, len, thr) && ++x > xmax)
+				return (double)(x + 1) / (double)(b + 1);
+			b++;
+		}
+	}
+	return (double)(x + 1) / (double)nrounds;
 }
 
 /*
@@ -559,6 +749,7 @@ perm_p(struct work *wk, size_t len, double zobs)
 	double a = wk->o->alpha, nb = ceil(MC_EXCEED / a), lim;
 	size_t b, x = 0, xmax;
 	uint64_t s = MC_SEED ^ ((uint64_t)len << 32);
+	struct cstat__cpd_cache *cc;
 
 	if (nb < MC_MIN)
 		nb = MC_MIN;
@@ -572,16 +763,10 @@ perm_p(struct work *wk, size_t len, double zobs)
 		return 1;
 	xmax = (size_t)lim;
 	double thr = zobs * (1 - 1e-12);
-	if (cache_ready(wk, len, s)) {
-		uint64_t past = 0;
-		for (b = 1; b < (size_t)nb; b++)
-			if (cusum_reaches(wk, wk->c,
-					  cached_round(wk, len, b, &past), len,
-					  thr) &&
-			    ++x > xmax)
-				return (double)(x + 1) / (double)(b + 1);
-		return (double)(x + 1) / nb;
-	}
+	set_limits(wk, len, thr);
+	cc = cache_for(wk, len);
+	if (cc)
+		return perm_p_cached(wk, cc, len, s, (size_t)nb, xmax, thr);
 	memcpy(wk->perm, wk->c, len * sizeof(*wk->c));
 	for (b = 1; b < (size_t)nb; b++) {
 		for (size_t i = len - 1; i > 0; i--) {
@@ -818,6 +1003,7 @@ work_free(struct work *wk)
 	free(wk->perm);
 	free(wk->w);
 	free(wk->tmp);
+	free(wk->lim);
 	free(wk->ix);
 }
 
@@ -836,7 +1022,9 @@ work_init(struct work *wk, const double *x, const double *se, size_t n,
 	wk->perm = malloc(n * sizeof(*wk->perm));
 	wk->w = malloc(n * sizeof(*wk->w));
 	wk->tmp = malloc(n * sizeof(*wk->tmp));
-	if (!wk->v || !wk->y || !wk->c || !wk->perm || !wk->w || !wk->tmp) {
+	wk->lim = malloc(n * sizeof(*wk->lim));
+	if (!wk->v || !wk->y || !wk->c || !wk->perm || !wk->w || !wk->tmp ||
+	    !wk->lim) {
 		work_free(wk);
 		return CSTAT_ENOMEM;
 	}
@@ -934,12 +1122,26 @@ cstat__cpd(const double *x, const double *se, size_t n,
 	return cstat__cpd_cached(x, se, n, o, NULL, out, nout);
 }
 
+int
+cstat__cpd_cache_init(struct cstat__cpd_cache *c, size_t cap_bytes, size_t len,
+		      struct cstat__cpd_cache *shared)
+{
+	memset(c, 0, sizeof(*c));
+	c->cap_bytes = cap_bytes;
+	c->len = len;
+	atomic_init(&c->nrounds, 0);
+	c->shared = len ? NULL : shared;
+	return pthread_mutex_init(&c->lock, NULL) ? CSTAT_ENOMEM : 0;
+}
+
 void
 cstat__cpd_cache_release(struct cstat__cpd_cache *c)
 {
 	free(c->idx);
 	c->idx = NULL;
-	c->len = c->nrounds = 0;
+	c->len = 0;
+	atomic_store(&c->nrounds, 0);
+	pthread_mutex_destroy(&c->lock);
 }
 
 int

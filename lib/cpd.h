@@ -45,6 +45,8 @@
 #ifndef CSTAT_CPD_H
 #define CSTAT_CPD_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -131,23 +133,43 @@ int cstat__cpd(const double *x, const double *se, size_t n,
  * The permutations of the test for segments of one length, kept from one
  * series to the next (they depend on the length only: the generator is
  * seeded by it).  A series of the same length then reads the orders
- * instead of drawing them; results are the same as without.  Zero it
- * before first use (cap_bytes: how much it may keep); free it with
- * cstat__cpd_cache_release().  One per thread.
+ * instead of drawing them; results are the same as without.  Set it up
+ * with cstat__cpd_cache_init() and free it with
+ * cstat__cpd_cache_release().
+ *
+ * A cache for any length serves one thread and starts over when the
+ * length changes.  A cache for one length may be shared by threads: it
+ * draws more rounds under its lock, and rounds once kept are read without
+ * it.  A thread's own cache may point to such a shared one, which then
+ * serves its length.
  */
 struct cstat__cpd_cache {
 	size_t cap_bytes;
-	size_t len;	/* the length the rounds are for, 0 none */
-	size_t nrounds; /* rounds kept */
-	uint16_t *idx;	/* round b's order at (b - 1) * len */
-	uint64_t s;	/* the generator after the last round kept */
+	size_t len;	       /* the length the rounds are for, 0 none */
+	atomic_size_t nrounds; /* rounds kept */
+	uint16_t *idx;	       /* round b's order at (b - 1) * len */
+	uint64_t s;	       /* the generator after the last round kept */
+	pthread_mutex_t lock;  /* held to draw rounds or allocate idx */
+	struct cstat__cpd_cache *shared; /* serves its own len, or NULL */
 };
+
+/*
+ * Sets up cache c to keep up to cap_bytes of orders.  With len 0, a
+ * thread's own cache, for cstat__cpd_cached(), with shared (may be NULL)
+ * serving its own length first.  With len > 0, a cache for segments of
+ * len runs only, to be shared as other caches' shared (shared unused).
+ * The memory is taken when first used.
+ * @return 0; CSTAT_ENOMEM (no lock).
+ */
+int cstat__cpd_cache_init(struct cstat__cpd_cache *c, size_t cap_bytes,
+			  size_t len, struct cstat__cpd_cache *shared);
+/* Frees what cache c holds (not its shared cache). */
+void cstat__cpd_cache_release(struct cstat__cpd_cache *c);
 
 /* cstat__cpd() with cache (may be NULL) for its permutations. */
 int cstat__cpd_cached(const double *x, const double *se, size_t n,
 		      const struct cstat__cpd_opts *o,
 		      struct cstat__cpd_cache *cache,
 		      struct cstat__cpd_point **out, size_t *nout);
-void cstat__cpd_cache_release(struct cstat__cpd_cache *c);
 
 #endif /* CSTAT_CPD_H */

@@ -17,6 +17,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,35 @@ add_changes(struct cstat_change **out, size_t *n, size_t *cap,
 }
 
 /*
+ * Fills tmp[0..m) with the m smallest |v[i] - med| in ascending order, v
+ * sorted ascending, med finite and m <= n: the distances fall towards med
+ * and rise after it, so walking out from med both ways and taking the
+ * nearer side first sorts them in one pass.  All are >= +0, so this is
+ * the start of the very array a sort gives.
+ */
+static void
+sorted_deviations(const double *v, size_t n, double med, double *tmp, size_t m)
+{
+	size_t lo = 0, hi, k = 0;
+
+	while (lo < n && v[lo] < med)
+		lo++;
+	hi = lo;
+	while (k < m) {
+		double l = lo > 0 ? fabs(v[lo - 1] - med) : INFINITY;
+		double r = hi < n ? fabs(v[hi] - med) : INFINITY;
+
+		/* Without a branch: which side is nearer is a coin toss. */
+		size_t right = (size_t)(hi < n) &
+			       ((size_t)(lo == 0) | (size_t)(r <= l));
+
+		tmp[k++] = right ? r : l;
+		hi += right;
+		lo -= 1 - right;
+	}
+}
+
+/*
  * The standard error of a run's median from its own sorted values: the
  * normal-theory sqrt(pi/2) * sd / sqrt(n), with the sd estimated robustly
  * as 1.4826 * MAD; 0 (unknown) with fewer than 3 values.  tmp has room for
@@ -240,9 +270,14 @@ median_se(const double *v, size_t n, double *tmp)
 	if (n < 3)
 		return 0;
 	med = cstat__quantile_sorted(v, n, 0.5);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(v[i] - med);
-	cstat__sort_doubles(tmp, n);
+	if (isfinite(med) && !isnan(v[0])) {
+		/* The median of n >= 3 reads no further than n / 2 + 1. */
+		sorted_deviations(v, n, med, tmp, n / 2 + 2);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = fabs(v[i] - med);
+		cstat__sort_doubles(tmp, n);
+	}
 	mad = cstat__quantile_sorted(tmp, n, 0.5);
 	return 1.2533141373155003 * 1.4826 * mad / sqrt((double)n);
 }
@@ -280,67 +315,180 @@ series(const struct cstat__history *h, size_t i, size_t r, size_t minrun,
 	return m;
 }
 
-/* The change points of series [s0, s1) (numbered across tables), for
- * one thread: its own scratch and results. */
+/*
+ * How many runs the series of row r of table i has from the runs numbered
+ * above minrun and up to maxrun: the length series() gives it.
+ */
+static size_t
+series_length(const struct cstat__history *h, size_t i, size_t r, size_t minrun,
+	      size_t maxrun)
+{
+	size_t m = 0;
+
+	for (size_t c = 0; c < h->t->tables[i].ncols; c++) {
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		size_t run = h->run[h->off[i] + c];
+		m += run > minrun && run <= maxrun && ce->present &&
+		     isfinite(ce->center);
+	}
+	return m;
+}
+
+/*
+ * The length most series have (the shortest of equals; 0 when there are
+ * none), whose permutations the threads share.  counts has room for
+ * maxcols + 1.
+ */
+static size_t
+common_length(const struct cstat__history *h, size_t minrun, size_t maxrun,
+	      size_t maxcols, size_t *counts)
+{
+	size_t best = 0;
+
+	memset(counts, 0, (maxcols + 1) * sizeof(*counts));
+	for (size_t i = 0; i < h->t->ntables; i++)
+		for (size_t r = 0; r < h->t->tables[i].nrows; r++)
+			counts[series_length(h, i, r, minrun, maxrun)]++;
+	for (size_t m = 1; m <= maxcols; m++)
+		if (counts[m] > counts[best] || best == 0)
+			best = counts[m] ? m : best;
+	return best;
+}
+
+/* The change points of the series (numbered across tables) one thread
+ * takes from the shared counter: its own scratch and results. */
 struct changes_job {
 	const struct cstat__history *h;
 	const struct cstat__cpd_opts *o;
-	size_t minrun, maxrun, maxcols, s0, s1;
+	size_t minrun, maxrun, maxcols, nseries;
+	atomic_size_t *next;		 /* the next series no thread took */
+	struct cstat__cpd_cache *shared; /* the common length's orders */
+	struct cstat__cpd_cache cache;	 /* this thread's orders */
+	double *x, *se, *tmp;		 /* scratch for one series */
+	size_t *cols, tmpcap;
 	struct cstat_change *res;
 	size_t nres, cap;
 	int rc;
 };
 
+/* Adds the changes of series s, in table *i or a later one, to j's. */
+static int
+series_changes(struct changes_job *j, size_t s, size_t *i)
+{
+	const struct cstat__history *h = j->h;
+	struct cstat__cpd_point *pts = NULL;
+	size_t np = 0, r, m;
+	int rc;
+
+	while (h->srow[*i + 1] <= s)
+		(*i)++;
+	r = s - h->srow[*i];
+	m = series(h, *i, r, j->minrun, j->maxrun, j->x, j->se, j->cols,
+		   &j->tmp, &j->tmpcap);
+	if (m == (size_t)-1)
+		return CSTAT_ENOMEM;
+	rc = cstat__cpd_cached(j->x, j->se, m, j->o, &j->cache, &pts, &np);
+	if (!rc)
+		rc = add_changes(&j->res, &j->nres, &j->cap, pts, np, h, *i, r,
+				 j->cols);
+	free(pts);
+	return rc;
+}
+
+/* Series a thread takes at a time. */
+#define CHANGES_CHUNK 4
+
+/*
+ * One thread's search: series CHANGES_CHUNK at a time, in order, from the
+ * counter the threads share, until none is left.  Taking them as they go
+ * balances the threads, whose series differ in cost (a segment near alpha
+ * costs 10,000 permutations, one without a change a hundred).
+ */
 static void *
 changes_main(void *arg)
 {
 	struct changes_job *j = arg;
-	const struct cstat__history *h = j->h;
-	double *x = malloc((j->maxcols + 1) * sizeof(*x));
-	double *se = malloc((j->maxcols + 1) * sizeof(*se));
-	size_t *cols = malloc((j->maxcols + 1) * sizeof(*cols));
-	double *tmp = NULL;
-	size_t tmpcap = 0, i = 0;
-	int rc = x && se && cols ? 0 : CSTAT_ENOMEM;
-	/* Series of one length share their permutations (4 MB: 2,000
-	 * rounds of 1,000 runs). */
-	struct cstat__cpd_cache cache = {.cap_bytes = (size_t)4 << 20};
+	size_t i = 0, n = j->maxcols + 1;
+	/* Series of other lengths than the common one reuse their
+	 * permutations while the length stays (4 MB: 2,000 rounds of 1,000
+	 * runs). */
+	bool cached = cstat__cpd_cache_init(&j->cache, (size_t)4 << 20, 0,
+					    j->shared) == 0;
 
-	for (size_t s = j->s0; s < j->s1 && !rc; s++) {
-		struct cstat__cpd_point *pts = NULL;
-		size_t np = 0;
-		while (h->srow[i + 1] <= s)
-			i++;
-		size_t r = s - h->srow[i];
-		size_t m = series(h, i, r, j->minrun, j->maxrun, x, se, cols,
-				  &tmp, &tmpcap);
-		if (m == (size_t)-1) {
-			rc = CSTAT_ENOMEM;
+	j->x = malloc(n * sizeof(*j->x));
+	j->se = malloc(n * sizeof(*j->se));
+	j->cols = malloc(n * sizeof(*j->cols));
+	j->rc = j->x && j->se && j->cols && cached ? 0 : CSTAT_ENOMEM;
+	while (!j->rc) {
+		size_t s0 = atomic_fetch_add(j->next, CHANGES_CHUNK);
+		if (s0 >= j->nseries)
 			break;
-		}
-		rc = cstat__cpd_cached(x, se, m, j->o, &cache, &pts, &np);
-		if (!rc)
-			rc = add_changes(&j->res, &j->nres, &j->cap, pts, np, h,
-					 i, r, cols);
-		free(pts);
+		for (size_t s = s0;
+		     s < s0 + CHANGES_CHUNK && s < j->nseries && !j->rc; s++)
+			j->rc = series_changes(j, s, &i);
 	}
-	free(x);
-	free(se);
-	free(tmp);
-	free(cols);
-	cstat__cpd_cache_release(&cache);
-	j->rc = rc;
+	free(j->x);
+	free(j->se);
+	free(j->tmp);
+	free(j->cols);
+	if (cached)
+		cstat__cpd_cache_release(&j->cache);
 	return NULL;
+}
+
+/* The series of change c, numbered across tables. */
+static size_t
+change_series(const struct cstat__history *h, const struct cstat_change *c)
+{
+	return h->srow[c->table] + c->row;
+}
+
+/*
+ * Merges b's changes into a's: each in the order of its series, which the
+ * two threads took in turns, so that a's are then those of one thread.
+ * @return 0; CSTAT_ENOMEM.
+ */
+static int
+merge_changes(const struct cstat__history *h, struct changes_job *a,
+	      const struct changes_job *b)
+{
+	size_t n = a->nres + b->nres, ia = 0, ib = 0;
+	struct cstat_change *m;
+
+	if (!b->nres)
+		return 0;
+	m = malloc(n * sizeof(*m));
+	if (!m)
+		return CSTAT_ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		bool from_a =
+			ib == b->nres ||
+			(ia < a->nres && change_series(h, &a->res[ia]) <
+						 change_series(h, &b->res[ib]));
+		m[k] = from_a ? a->res[ia++] : b->res[ib++];
+	}
+	free(a->res);
+	a->res = m;
+	a->nres = a->cap = n;
+	return 0;
 }
 
 /*
  * Series are independent and each one's search is deterministic (its
- * permutations are seeded by its length), so two threads take half the
- * series each and their results, in order, are those of one thread.  The
- * search is most of detect's time (1.2 s of CPU for 500 series of 1,000
- * runs); below this many series one thread is enough.
+ * permutations are seeded by its length), so two threads share the
+ * series and their results, merged in order, are those of one thread.
+ * The search is most of detect's time; below this many series one thread
+ * is enough.
  */
 #define CHANGES_THREADS_FROM 64
+
+/*
+ * The orders of the common length, shared by the threads, up to 20 MB:
+ * the 9,999 rounds a segment of 1,000 runs can need at the default alpha,
+ * which otherwise both threads draw, and draw again for every segment
+ * that needs more than they keep.  Only the rounds drawn take memory.
+ */
+#define SHARED_CACHE_BYTES ((size_t)20 << 20)
 
 int
 cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
@@ -356,7 +504,9 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 	struct cstat__history h;
 	struct cstat__cpd_opts o;
 	struct changes_job a = {0}, b;
-	size_t maxcols = 0;
+	struct cstat__cpd_cache shared;
+	atomic_size_t next;
+	size_t maxcols = 0, *counts;
 	pthread_t th;
 	bool two = false;
 	int rc;
@@ -377,37 +527,41 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 		if (t->tables[i].ncols > maxcols)
 			maxcols = t->tables[i].ncols;
 	size_t top = until && until < h.maxrun ? until : h.maxrun;
+	atomic_init(&next, 0);
 	a = (struct changes_job){
 		.h = &h,
 		.o = &o,
 		.minrun = since && since < top ? top - since : 0,
 		.maxrun = top,
 		.maxcols = maxcols,
-		.s1 = h.nseries,
+		.nseries = h.nseries,
+		.next = &next,
 	};
-	b = a;
-	if (h.nseries >= CHANGES_THREADS_FROM) {
-		a.s1 = b.s0 = h.nseries / 2;
-		two = pthread_create(&th, NULL, changes_main, &b) == 0;
-		if (!two)
-			a.s1 = h.nseries; /* no second thread: all here */
+	counts = malloc((maxcols + 1) * sizeof(*counts));
+	if (!counts ||
+	    cstat__cpd_cache_init(
+		    &shared, SHARED_CACHE_BYTES,
+		    common_length(&h, a.minrun, top, maxcols, counts), NULL)) {
+		free(counts);
+		cstat__history_release(&h);
+		return CSTAT_ENOMEM;
 	}
+	free(counts);
+	a.shared = &shared;
+	b = a;
+	if (h.nseries >= CHANGES_THREADS_FROM)
+		two = pthread_create(&th, NULL, changes_main, &b) == 0;
 	changes_main(&a);
+	rc = a.rc;
 	if (two) {
 		pthread_join(th, NULL);
-		rc = a.rc ? a.rc : b.rc;
-		if (!rc && b.nres &&
-		    cstat__grow((void **)&a.res, &a.cap, a.nres + b.nres,
-				sizeof(*a.res)))
-			rc = CSTAT_ENOMEM;
-		if (!rc && b.nres) {
-			memcpy(a.res + a.nres, b.res, b.nres * sizeof(*b.res));
-			a.nres += b.nres;
-		}
+		if (!rc)
+			rc = b.rc;
+		if (!rc)
+			rc = merge_changes(&h, &a, &b);
 		free(b.res);
-	} else {
-		rc = a.rc;
 	}
+	cstat__cpd_cache_release(&shared);
 	cstat__history_release(&h);
 	if (rc) {
 		free(a.res);

@@ -358,6 +358,63 @@ cstat__sort_doubles(double *x, size_t n)
 	pdqsort(x, 0, (long)n, bits_len((uint64_t)n));
 }
 
+/*
+ * Hoare's partition of d[a:b] (b - a >= 2) around the value at its middle,
+ * taken as the median of the first, middle and last.  @return m with
+ * d[a:m] <= pivot <= d[m:b], both non-empty.
+ */
+static long
+select_partition(double *d, long a, long b)
+{
+	long i = a - 1, j = b, mid = a + (b - a) / 2;
+
+	if (d[mid] < d[a])
+		swap_at(d, mid, a);
+	if (d[b - 1] < d[mid]) {
+		swap_at(d, b - 1, mid);
+		if (d[mid] < d[a])
+			swap_at(d, mid, a);
+	}
+	double p = d[mid];
+
+	for (;;) {
+		do
+			i++;
+		while (d[i] < p);
+		do
+			j--;
+		while (p < d[j]);
+		if (i >= j)
+			return j + 1;
+		swap_at(d, i, j);
+	}
+}
+
+/*
+ * Puts the k-th smallest of d[0..n) (no NaN) at d[k], with nothing larger
+ * before it and nothing smaller after it: quickselect, sorting what is
+ * left once the range is small or the pivots have been bad too often.
+ */
+static void
+select_kth(double *d, long n, long k)
+{
+	long a = 0, b = n;
+	int limit = 2 * bits_len((uint64_t)n);
+
+	while (b - a > 12) {
+		if (limit-- == 0) {
+			pdqsort(d, a, b, bits_len((uint64_t)(b - a)));
+			return;
+		}
+		long m = select_partition(d, a, b);
+		if (k < m)
+			b = m;
+		else
+			a = m;
+	}
+	insertion_sort(d, a, b);
+}
+
 /* ---------------------------------------------------------------------
  * Go's math.Exp, math.Log, math.Erfc and math.Lgamma.
  *
@@ -1323,6 +1380,34 @@ cstat__quantile_sorted(const double *x, size_t n, double q)
 	if ((size_t)k >= n)
 		return x[n - 1];
 	return x[k - 1] + frac * (x[k] - x[k - 1]);
+}
+
+double
+cstat__median_select(double *x, size_t n)
+{
+	double big_n = (double)n, kf;
+	long k;
+
+	if (n <= 1)
+		return cstat__quantile_sorted(x, n, 0.5);
+	/* The order statistics cstat__quantile_sorted() reads for q = 0.5. */
+	modf(1 / 3.0 + 0.5 * (big_n + 1 / 3.0), &kf);
+	k = go_int(kf);
+	if (k <= 0)
+		k = 1;
+	if ((size_t)k >= n)
+		k = (long)n - 1;
+	select_kth(x, (long)n, k - 1);
+	if ((size_t)k < n) {
+		long lo = k;
+
+		/* The smallest of those after x[k - 1] is the next one. */
+		for (long i = k + 1; i < (long)n; i++)
+			if (x[i] < x[lo])
+				lo = i;
+		swap_at(x, k, lo);
+	}
+	return cstat__quantile_sorted(x, n, 0.5);
 }
 
 /*

@@ -65,6 +65,19 @@ void cstat__sort_doubles(double *x, size_t n);
 double cstat__quantile_sorted(const double *x, size_t n, double q);
 
 /*
+ * The median of x[0..n) (no NaN) exactly as cstat__quantile_sorted() of
+ * the sorted values gives it for q = 0.5, bit for bit, found by
+ * quickselect (O(n) on average) instead of a sort: it reads only the two
+ * order statistics around the middle, which are the same values whatever
+ * the order of equal ones (and -0 beside +0 gives +0 either way).
+ *
+ * @param x  the sample, reordered in place.
+ * @param n  its size.
+ * @return the median, or NaN when n is 0.
+ */
+double cstat__median_select(double *x, size_t n);
+
+/*
  * The result of a quantile confidence interval (go-moremath
  * QuantileCIResult).
  */

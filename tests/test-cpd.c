@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "cpd.h"
 #include "cpdsim.h"
@@ -539,6 +540,71 @@ test_cpd_is_deterministic(void **state)
 	free(b);
 }
 
+/* cstat__cpd_cached() of x[0..n) with cache, which must succeed, the
+ * same as cstat__cpd() without one, bit for bit.  @return the changes. */
+static size_t
+cached_as_uncached(const double *x, size_t n, struct cstat__cpd_cache *cache)
+{
+	struct cstat__cpd_point *a, *b;
+	size_t na, nb;
+
+	a = detect(x, n, NULL, &na);
+	assert_int_equal(cstat__cpd_cached(x, NULL, n, NULL, cache, &b, &nb),
+			 0);
+	assert_int_equal(na, nb);
+	if (na)
+		assert_memory_equal(a, b, na * sizeof(*a));
+	free(a);
+	free(b);
+	return na;
+}
+
+/*
+ * The permutations kept in a cache give the changes found without one,
+ * bit for bit: read from a shared cache for the length, from a thread's
+ * own cache for another length, and past the end of either (caps of 3
+ * and 50 rounds of 60 runs, where the test draws up to 9,999).  The
+ * p-values of the changes found here come from the permutations
+ * (multiples of 1 / 10,000), so the orders matter.
+ */
+static void
+test_cpd_cache_gives_the_same_changes(void **state)
+{
+	const size_t caps[] = {3, 50, 20000}; /* rounds of 60 runs */
+	struct rng r = {21};
+	double x[8][60];
+	size_t perm_p = 0;
+
+	(void)state;
+	/* Hand-picked: modest steps in 3% noise, p near alpha, and none. */
+	for (size_t k = 0; k < 8; k++)
+		simulate(&r, x[k], 60, NORMAL, 0.03, 20 + 3 * k,
+			 k % 4 == 3 ? 0 : 0.02 + 0.005 * (double)k);
+	for (size_t c = 0; c < 3; c++) {
+		struct cstat__cpd_cache shared, own;
+		size_t bytes = caps[c] * 60 * sizeof(uint16_t);
+
+		assert_int_equal(
+			cstat__cpd_cache_init(&shared, bytes, 60, NULL), 0);
+		assert_int_equal(cstat__cpd_cache_init(&own, bytes, 0, &shared),
+				 0);
+		for (size_t k = 0; k < 8; k++) {
+			struct cstat__cpd_point *p;
+			size_t np;
+
+			cached_as_uncached(x[k], 60, &own);
+			cached_as_uncached(x[k], 50, &own); /* own cache */
+			p = detect(x[k], 60, NULL, &np);
+			for (size_t i = 0; i < np; i++)
+				perm_p += p[i].p * 1e4 == round(p[i].p * 1e4);
+			free(p);
+		}
+		cstat__cpd_cache_release(&own);
+		cstat__cpd_cache_release(&shared);
+	}
+	assert_true(perm_p >= 3);
+}
+
 /* max_points stops the search; the result is still in index order. */
 static void
 test_cpd_max_points_limits_the_changes(void **state)
@@ -658,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_cpd_within_run_noise_guards),
 		cmocka_unit_test(test_cpd_change_from_zero_is_infinite),
 		cmocka_unit_test(test_cpd_is_deterministic),
+		cmocka_unit_test(test_cpd_cache_gives_the_same_changes),
 		cmocka_unit_test(test_cpd_max_points_limits_the_changes),
 		cmocka_unit_test(test_cpd_extreme_values),
 		cmocka_unit_test(test_cpd_rejects_bad_input),

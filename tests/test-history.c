@@ -247,6 +247,96 @@ test_history_changes_until(void **state)
 }
 
 /*
+ * Run k of a history of benchmarks S<b>-8 for b in [b0, b1): each with
+ * its own level and noise pattern, every third one stepping up 2% to 20%
+ * at a run of its own, and every fifth one missing from every seventh
+ * run (series of two lengths).
+ */
+static cstat_run *
+many_run(size_t k, size_t b0, size_t b1)
+{
+	static char text[1 << 16];
+	size_t len = 0;
+
+	for (size_t b = b0; b < b1; b++) {
+		if (b % 5 == 0 && (k + b) % 7 == 0)
+			continue;
+		double level = 100 + (double)b;
+		if (b % 3 == 0 && k >= 8 + b % 15)
+			level *= 1.02 + 0.01 * (double)(b % 19);
+		for (size_t i = 0; i < 5; i++) {
+			double w = (double)((k * 13 + b * 5 + i * 3) % 17) - 8;
+			len += (size_t)snprintf(
+				text + len, sizeof(text) - len,
+				"BenchmarkS%zu-8 1 %.3f ns/op\n", b,
+				level * (1 + w * 0.001 * (double)(1 + b % 4)));
+		}
+	}
+	return test_history_run(text, k);
+}
+
+/* The changes of the history of S<b>-8 for b in [b0, b1) over NRUNS
+ * runs, with the row label of each. */
+static struct cstat_change *
+many_changes(size_t b0, size_t b1, size_t *n, char labels[][16])
+{
+	cstat_run *runs[NRUNS];
+	cstat_tables *t;
+	struct cstat_diag d;
+	struct cstat_change *ch;
+
+	for (size_t k = 1; k <= NRUNS; k++)
+		runs[k - 1] = many_run(k, b0, b1);
+	assert_int_equal(cstat_history_build(runs, NRUNS, NULL, 0.95, &t, &d),
+			 0);
+	assert_int_equal(cstat_history_changes(t, 0, 0.01, &ch, n), 0);
+	for (size_t i = 0; i < *n; i++)
+		snprintf(labels[i], 16, "%s",
+			 cstat_table_row_label(t, ch[i].table, ch[i].row));
+	cstat_tables_free(t);
+	for (size_t k = 0; k < NRUNS; k++)
+		cstat_run_free(runs[k]);
+	return ch;
+}
+
+/*
+ * With 96 series the search runs on two threads, which share the
+ * permutations of the common length and take series as they go: the
+ * changes are those of the two halves searched apart (48 series each, one
+ * thread), change for change and bit for bit, in series order.
+ */
+static void
+test_history_changes_two_threads_as_one(void **state)
+{
+	static char la[256][16], lb[256][16];
+	struct cstat_change *all, *half;
+	size_t nall, nhalf, k = 0;
+
+	(void)state;
+	all = many_changes(0, 96, &nall, la);
+	assert_true(nall >= 20); /* the 32 steps, mostly */
+	for (size_t i = 1; i < nall; i++)
+		assert_true(all[i - 1].row < all[i].row ||
+			    (all[i - 1].row == all[i].row &&
+			     all[i - 1].run < all[i].run));
+	for (size_t h = 0; h < 2; h++) {
+		half = many_changes(48 * h, 48 * h + 48, &nhalf, lb);
+		for (size_t i = 0; i < nhalf; i++, k++) {
+			assert_true(k < nall);
+			assert_string_equal(la[k], lb[i]);
+			assert_int_equal(all[k].run, half[i].run);
+			assert_same(all[k].before, half[i].before);
+			assert_same(all[k].after, half[i].after);
+			assert_same(all[k].change, half[i].change);
+			assert_same(all[k].p, half[i].p);
+		}
+		free(half);
+	}
+	assert_int_equal(k, nall);
+	free(all);
+}
+
+/*
  * A history of nruns runs of one benchmark, Bench-8, whose run k has the
  * five values level[k-1] * (1 + spread * {-2, -1, 0, 1, 2}): the median is
  * the level, and spread sets how far the run's own values scatter.
@@ -569,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_history_changes_skips_missing_runs),
 		cmocka_unit_test(test_history_changes_since),
 		cmocka_unit_test(test_history_changes_until),
+		cmocka_unit_test(test_history_changes_two_threads_as_one),
 		cmocka_unit_test(
 			test_history_changes_short_history_with_a_wild_run),
 		cmocka_unit_test(test_history_changes_within_run_noise_guards),
