@@ -10,7 +10,10 @@
  * does not matter.  strtod() and Go's multiprecision fallback both round
  * correctly, so they agree on every input.
  *
- * Formatting finds Go's shortest round-trip digits: printf("%.16e") gives
+ * Formatting finds Go's shortest round-trip digits with Ryu (shortest.c),
+ * in integer arithmetic.  The search it replaced is kept as the reference
+ * that the tests hold Ryu to (cstat__fmt_go_float_search()):
+ * printf("%.16e") gives
  * the exactly rounded 17-digit form, shorter roundings are derived from it
  * (asking printf again only in the one case where rounding twice could
  * differ), and strtod() says whether a candidate reads back as the same
@@ -1054,28 +1057,41 @@ below(uint64_t *m, int *e10, int p)
 	return true;
 }
 
-/* Turns m * 10^e10 into Go's digits, dropping trailing zeros. */
+/* Turns m * 10^e10 (m > 0) into Go's digits, dropping trailing zeros. */
 static void
 set_digits(struct digits *dg, uint64_t m, int e10)
 {
-	char tmp[24];
-	int n = (int)put_uint(tmp, m);
+	char tmp[20];
+	int n = 0;
 
-	while (n > 1 && tmp[n - 1] == '0') {
-		n--;
+	while (m % 10 == 0) {
+		m /= 10;
 		e10++;
 	}
-	memcpy(dg->d, tmp, (size_t)n);
+	/* Two digits per division, from the right. */
+	int end = sizeof(tmp);
+	while (m >= 100) {
+		unsigned r = (unsigned)(m % 100);
+		m /= 100;
+		tmp[--end] = (char)('0' + r % 10);
+		tmp[--end] = (char)('0' + r / 10);
+	}
+	if (m >= 10)
+		tmp[--end] = (char)('0' + m % 10);
+	tmp[--end] = (char)('0' + (m >= 10 ? m / 10 : m));
+	n = (int)sizeof(tmp) - end;
+	memcpy(dg->d, tmp + end, (size_t)n);
 	dg->nd = n;
 	dg->dp = n + e10;
 }
 
 /*
- * Go's shortest digits for a finite a > 0: the fewest digits that read back
- * as a, and of those the closest to a.
+ * Go's shortest digits for a finite a > 0 by search: the fewest digits that
+ * read back as a, and of those the closest to a.  The reference that
+ * cstat__shortest() is tested against (cstat__fmt_go_float_search()).
  */
 static void
-shortest_digits(double a, struct digits *dg)
+search_digits(double a, struct digits *dg)
 {
 	struct rounder r;
 	uint64_t m = 0;
@@ -1120,6 +1136,26 @@ shortest_digits(double a, struct digits *dg)
 	set_digits(dg, m, e10);
 }
 
+/*
+ * Go's shortest digits for a finite a > 0, as search_digits() finds them,
+ * but by Ryu (shortest.c) in a few dozen nanoseconds rather than a
+ * bisection of roundings that each read back.
+ */
+static void
+shortest_digits(double a, struct digits *dg)
+{
+	uint64_t m;
+	int e10;
+
+	/* Integers below 2^53: their own digits, as Go's Ryu starts with. */
+	if (a < 0x1p53 && a == (double)(uint64_t)a) {
+		set_digits(dg, (uint64_t)a, 0);
+		return;
+	}
+	cstat__shortest(a, &m, &e10);
+	set_digits(dg, m, e10);
+}
+
 /* Appends the exponent Go's %e prints: a sign and at least two digits. */
 static size_t
 put_exponent(char *out, int exp)
@@ -1137,12 +1173,13 @@ put_exponent(char *out, int exp)
 	return n;
 }
 
-size_t
-cstat__fmt_go_float(char *buf, double v)
+/* cstat__fmt_go_float() with the digits of the search or of Ryu. */
+static size_t
+fmt_go_float(char *buf, double v, bool search)
 {
 	struct digits dg;
 	size_t n = 0;
-	int exp, i, frac;
+	int exp;
 
 	if (!isfinite(v)) {
 		const char *sp = special_text(v);
@@ -1156,7 +1193,10 @@ cstat__fmt_go_float(char *buf, double v)
 		buf[n] = '\0';
 		return n;
 	}
-	shortest_digits(fabs(v), &dg);
+	if (search)
+		search_digits(fabs(v), &dg);
+	else
+		shortest_digits(fabs(v), &dg);
 	exp = dg.dp - 1;
 	if (exp < -4 || exp >= 6) {
 		/* %e: d.ddde±dd */
@@ -1171,22 +1211,38 @@ cstat__fmt_go_float(char *buf, double v)
 		return n;
 	}
 	/* %f: the integer part, then the remaining digits, if any. */
-	if (dg.dp > 0) {
-		for (i = 0; i < dg.dp; i++)
-			buf[n++] = i < dg.nd ? dg.d[i] : '0';
+	if (dg.dp >= dg.nd) {
+		memcpy(buf + n, dg.d, (size_t)dg.nd);
+		memset(buf + n + dg.nd, '0', (size_t)(dg.dp - dg.nd));
+		n += (size_t)dg.dp;
+	} else if (dg.dp > 0) {
+		memcpy(buf + n, dg.d, (size_t)dg.dp);
+		n += (size_t)dg.dp;
+		buf[n++] = '.';
+		memcpy(buf + n, dg.d + dg.dp, (size_t)(dg.nd - dg.dp));
+		n += (size_t)(dg.nd - dg.dp);
 	} else {
 		buf[n++] = '0';
-	}
-	frac = dg.nd - dg.dp;
-	if (frac > 0) {
 		buf[n++] = '.';
-		for (i = 0; i < frac; i++) {
-			int j = dg.dp + i;
-			buf[n++] = j >= 0 && j < dg.nd ? dg.d[j] : '0';
-		}
+		memset(buf + n, '0', (size_t)-dg.dp);
+		n += (size_t)-dg.dp;
+		memcpy(buf + n, dg.d, (size_t)dg.nd);
+		n += (size_t)dg.nd;
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+size_t
+cstat__fmt_go_float(char *buf, double v)
+{
+	return fmt_go_float(buf, v, false);
+}
+
+size_t
+cstat__fmt_go_float_search(char *buf, double v)
+{
+	return fmt_go_float(buf, v, true);
 }
 
 /*
