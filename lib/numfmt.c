@@ -992,9 +992,8 @@ round_to(const struct rounder *r, int p, uint64_t *m, int *e10)
 	*m = tail > 0 ? mant + 1 : mant;
 }
 
-/* Writes v in decimal at out; returns the number of digits. */
-static size_t
-put_uint(char *out, uint64_t v)
+size_t
+cstat__fmt_uint(char *out, uint64_t v)
 {
 	char tmp[20];
 	size_t n = 0, i;
@@ -1006,6 +1005,13 @@ put_uint(char *out, uint64_t v)
 	for (i = 0; i < n; i++)
 		out[i] = tmp[n - 1 - i];
 	return n;
+}
+
+/* Writes v in decimal at out; returns the number of digits. */
+static size_t
+put_uint(char *out, uint64_t v)
+{
+	return cstat__fmt_uint(out, v);
 }
 
 /* Whether m * 10^e10 reads back as exactly a. */

@@ -129,6 +129,13 @@ size_t cstat__fmt_go_float_search(char *buf, double v);
  */
 void cstat__shortest(double a, uint64_t *m, int *e10);
 
+/*
+ * Writes v in decimal at out, without a NUL: printf's "%" PRIu64 without
+ * printf, for writers that put out millions of numbers.  out needs room
+ * for 20 bytes.  @return the number of digits.
+ */
+size_t cstat__fmt_uint(char *out, uint64_t v);
+
 /* The largest precision cstat__fmt_go_fixed() honours. */
 #define CSTAT__GO_FIXED_MAXPREC 64
 
