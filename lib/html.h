@@ -20,6 +20,7 @@
 
 #include "tables.h"
 
+/* A page, or with out NULL a fragment kept whole in b (never flushed). */
 struct cstat__html {
 	FILE *out;
 	struct cstat__buf b;
@@ -30,6 +31,17 @@ struct cstat__html {
 void cstat__html_add(struct cstat__html *p, const char *s, size_t len);
 /* Adds a NUL-terminated string of markup. */
 void cstat__html_adds(struct cstat__html *p, const char *s);
+/*
+ * Room for n more bytes at the end of the page's buffer, to be written
+ * there and taken with cstat__html_commit(); NULL after an error (then
+ * write nothing).  For the hot paths, which append without a call per
+ * piece.
+ */
+char *cstat__html_room(struct cstat__html *p, size_t n);
+/* Takes the n bytes written at cstat__html_room() into the page. */
+void cstat__html_commit(struct cstat__html *p, size_t n);
+/* Adds v in decimal ("%zu" without printf). */
+void cstat__html_size(struct cstat__html *p, size_t v);
 /* Adds short formatted markup (at most 255 bytes: tags and numbers). */
 void cstat__html_addf(struct cstat__html *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -56,6 +68,10 @@ void cstat__html_go_float(struct cstat__html *p, double v);
  * on the C locale's decimal point.
  */
 void cstat__html_coord(struct cstat__html *p, double x);
+/* A buffer this large holds any cstat__html_coord_text(). */
+#define CSTAT__HTML_COORD_SIZE 24
+/* The text cstat__html_coord() adds, at buf (no NUL); its length. */
+size_t cstat__html_coord_text(char *buf, double x);
 /* Adds <line class="cls" x1 x2 y1 y2/>. */
 void cstat__html_line(struct cstat__html *p, const char *cls, double x1,
 		      double x2, double y1, double y2);

@@ -723,12 +723,27 @@ special_text(double v)
 }
 
 /*
+ * Whether fma() rounds once, as C says: an emulator may compute it as a
+ * product and a sum (then ties go to printf).  volatile keeps the
+ * compiler from deciding it.
+ */
+static bool
+fma_is_exact(void)
+{
+	volatile double a = 1 + 0x1p-30, c = -(1 + 0x1p-29);
+
+	return fma(a, a, c) == 0x1p-60;
+}
+
+/*
  * The common case of cstat__fmt_go_fixed() without printf, which dominates
- * the time to render a large table.  v * 10^prec is computed in double; when
- * it is below 2^40 its rounding error is under 2^-13, so unless the
- * fraction lies within 1e-3 of one half the rounded integer is the one the
- * exact decimal value rounds to.  Returns the length written to buf, or 0
- * to ask for the exact (printf) path.
+ * the time to render a large table.  x = v * 10^prec is computed in
+ * double; below 2^40 its ulp is at most 2^-13, a divisor of one half, and
+ * its rounding error at most half an ulp.  So a fraction other than one
+ * half rounds as the exact product would, and on one half the product's
+ * exact error (fma) says which way, or that it is a true tie (to even).
+ * Returns the length written to buf, or 0 to ask for the exact (printf)
+ * path (large values, many decimals).
  */
 static size_t
 fixed_fast(char *buf, double v, int prec)
@@ -744,9 +759,17 @@ fixed_fast(char *buf, double v, int prec)
 	if (!(x < 1099511627776.0))
 		return 0;
 	double fl = floor(x), frac = x - fl;
-	if (fabs(frac - 0.5) < 1e-3)
-		return 0;
-	uint64_t r = (uint64_t)fl + (frac > 0.5);
+	uint64_t r = (uint64_t)fl;
+	if (frac != 0.5) {
+		r += frac > 0.5;
+	} else {
+		/* The exact product is x + err: above, below or on the tie,
+		 * which goes to even (fma's product is exact). */
+		if (!fma_is_exact())
+			return 0;
+		double err = fma(fabs(v), pow10[prec], -x);
+		r += err > 0 || (err == 0 && (r & 1));
+	}
 	do {
 		digits[nd++] = (char)('0' + r % 10);
 		r /= 10;
@@ -995,15 +1018,34 @@ round_to(const struct rounder *r, int p, uint64_t *m, int *e10)
 size_t
 cstat__fmt_uint(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
+	size_t n = 1;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	/* Two digits per division, from the right. */
+	size_t end = n;
+	while (v >= 100) {
+		size_t k = (size_t)(v % 100) * 2;
+		v /= 100;
+		out[--end] = pairs[k + 1];
+		out[--end] = pairs[k];
+	}
+	if (v >= 10) {
+		out[--end] = pairs[v * 2 + 1];
+		out[--end] = pairs[v * 2];
+	} else {
+		out[--end] = (char)('0' + v);
+	}
 	return n;
 }
 
