@@ -325,16 +325,16 @@ run_x(struct dash *d, size_t run)
 {
 	size_t from = d->off[2 * run - 2], to = d->off[2 * run - 1];
 
-	cstat__html_add(&d->p, d->runs.b.data + from, to - from);
+	cstat__html_put(&d->p, d->runs.b.data + from, to - from);
 }
 
 /* Adds " x y" as a path's coordinate pair, x at run. */
 static void
 pt(struct dash *d, size_t run, double y)
 {
-	cstat__html_add(&d->p, " ", 1);
+	cstat__html_put(&d->p, " ", 1);
 	run_x(d, run);
-	cstat__html_add(&d->p, " ", 1);
+	cstat__html_put(&d->p, " ", 1);
 	cstat__html_coord(&d->p, y);
 }
 
@@ -495,7 +495,7 @@ band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || isnan(ce->center))
 			continue;
-		cstat__html_add(p, " L", 2);
+		cstat__html_put(p, " L", 2);
 		pt(d, h->run[h->off[i] + c],
 		   ypos(a, isnan(ce->lo) ? ce->center : ce->lo));
 	}
@@ -568,20 +568,20 @@ dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || !isfinite(ce->center))
 			continue;
-		cstat__html_add(p, "<circle cx=\"", 12);
+		cstat__html_put(p, "<circle cx=\"", 12);
 		run_x(d, run);
-		cstat__html_add(p, "\" cy=\"", 6);
+		cstat__html_put(p, "\" cy=\"", 6);
 		cstat__html_coord(p, ypos(a, ce->center));
-		cstat__html_add(p, d->runs.b.data + d->off[2 * run - 1],
+		cstat__html_put(p, d->runs.b.data + d->off[2 * run - 1],
 				d->off[2 * run] - d->off[2 * run - 1]);
 		cstat__scaler_format(sc, ce->center, num, sizeof(num));
 		cstat__pct_range(ce, ci, sizeof(ci));
 		cstat__html_text(p, num);
-		cstat__html_add(p, " \xc2\xb1 ", 4);
+		cstat__html_put(p, " \xc2\xb1 ", 4);
 		cstat__html_text(p, ci);
-		cstat__html_add(p, " (n=", 4);
+		cstat__html_put(p, " (n=", 4);
 		cstat__html_size(p, ce->n);
-		cstat__html_adds(p, ")</title></circle>");
+		cstat__html_put(p, ")</title></circle>", 18);
 	}
 }
 

@@ -17,7 +17,7 @@
 #include "numfmt.h"
 
 /* Flush the page buffer once it holds this many bytes. */
-#define FLUSH_AT 65536
+#define FLUSH_AT CSTAT__HTML_FLUSH_AT
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 

@@ -17,6 +17,7 @@
 #define CSTAT_HTML_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "tables.h"
 
@@ -29,6 +30,26 @@ struct cstat__html {
 
 /* Adds len bytes of markup. */
 void cstat__html_add(struct cstat__html *p, const char *s, size_t len);
+
+/* The buffer is written out once it holds this many bytes. */
+#define CSTAT__HTML_FLUSH_AT 65536
+
+/*
+ * cstat__html_add() inline for the hot paths: a copy when the buffer has
+ * room and stays below the flush mark, the function otherwise.
+ */
+static inline void
+cstat__html_put(struct cstat__html *p, const char *s, size_t len)
+{
+	if (!p->err && p->b.cap - p->b.len > len &&
+	    p->b.len + len < CSTAT__HTML_FLUSH_AT) {
+		memcpy(p->b.data + p->b.len, s, len);
+		p->b.len += len;
+		p->b.data[p->b.len] = '\0';
+	} else {
+		cstat__html_add(p, s, len);
+	}
+}
 /* Adds a NUL-terminated string of markup. */
 void cstat__html_adds(struct cstat__html *p, const char *s);
 /*

@@ -1015,6 +1015,30 @@ round_to(const struct rounder *r, int p, uint64_t *m, int *e10)
 	*m = tail > 0 ? mant + 1 : mant;
 }
 
+/* 10^k for k < 20: every power of ten a uint64_t holds. */
+static const uint64_t pow10_u64[20] = {
+	1u,
+	10u,
+	100u,
+	1000u,
+	10000u,
+	100000u,
+	1000000u,
+	10000000u,
+	100000000u,
+	1000000000u,
+	10000000000u,
+	100000000000u,
+	1000000000000u,
+	10000000000000u,
+	100000000000000u,
+	1000000000000000u,
+	10000000000000000u,
+	100000000000000000u,
+	1000000000000000000u,
+	10000000000000000000u,
+};
+
 size_t
 cstat__fmt_uint(char *out, uint64_t v)
 {
@@ -1028,9 +1052,10 @@ cstat__fmt_uint(char *out, uint64_t v)
 				    "70717273747576777879"
 				    "80818283848586878889"
 				    "90919293949596979899";
+	/* The length by comparisons, which do not wait on each other as
+	 * a chain of divisions would. */
 	size_t n = 1;
-
-	for (uint64_t t = v; t >= 10; t /= 10)
+	while (n < 20 && v >= pow10_u64[n])
 		n++;
 	/* Two digits per division, from the right. */
 	size_t end = n;
