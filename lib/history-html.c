@@ -103,7 +103,15 @@ struct dash {
 	 */
 	struct cstat__html runs;
 	size_t *off;
+	/* The text of every y coordinate in the chart (0 to CH in tenths),
+	 * which every chart repeats, made once. */
+	struct ytext {
+		char text[7];
+		unsigned char len;
+	} * ytext;
 };
+
+#define YTEXTS (CH * 10 + 1)
 
 /* ------------------------------------------------------------------------
  * Numbers.
@@ -328,6 +336,18 @@ run_x(struct dash *d, size_t run)
 	cstat__html_put(&d->p, d->runs.b.data + from, to - from);
 }
 
+/* Adds a y coordinate (as cstat__html_coord()). */
+static void
+y_coord(struct dash *d, double y)
+{
+	long t = cstat__html_tenths(y);
+
+	if (t < YTEXTS)
+		cstat__html_put(&d->p, d->ytext[t].text, d->ytext[t].len);
+	else
+		cstat__html_coord(&d->p, y);
+}
+
 /* Adds " x y" as a path's coordinate pair, x at run. */
 static void
 pt(struct dash *d, size_t run, double y)
@@ -335,7 +355,7 @@ pt(struct dash *d, size_t run, double y)
 	cstat__html_put(&d->p, " ", 1);
 	run_x(d, run);
 	cstat__html_put(&d->p, " ", 1);
-	cstat__html_coord(&d->p, y);
+	y_coord(d, y);
 }
 
 static void
@@ -537,8 +557,12 @@ run_texts(struct dash *d)
 	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
 
 	d->off = malloc((2 * h->nruns + 1) * sizeof(*d->off));
-	if (!d->off)
+	d->ytext = malloc(YTEXTS * sizeof(*d->ytext));
+	if (!d->off || !d->ytext)
 		return CSTAT_ENOMEM;
+	for (long t = 0; t < YTEXTS; t++)
+		d->ytext[t].len = (unsigned char)cstat__html_tenths_text(
+			d->ytext[t].text, t);
 	d->off[0] = 0;
 	for (size_t run = 1; run <= h->nruns; run++) {
 		cstat__html_coord(p, xpos(d, (double)run));
@@ -571,7 +595,7 @@ dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
 		cstat__html_put(p, "<circle cx=\"", 12);
 		run_x(d, run);
 		cstat__html_put(p, "\" cy=\"", 6);
-		cstat__html_coord(p, ypos(a, ce->center));
+		y_coord(d, ypos(a, ce->center));
 		cstat__html_put(p, d->runs.b.data + d->off[2 * run - 1],
 				d->off[2 * run] - d->off[2 * run - 1]);
 		cstat__scaler_format(sc, ce->center, num, sizeof(num));
@@ -901,6 +925,7 @@ cstat__history_html(const struct cstat__history *h, FILE *out)
 out_free:
 	cstat__buf_release(&d.runs.b);
 	free(d.off);
+	free(d.ytext);
 	free(d.scratch);
 	free(common);
 	return rc;

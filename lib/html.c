@@ -215,20 +215,29 @@ round_half_away(double v)
 	return lround(v);
 }
 
-size_t
-cstat__html_coord_text(char *buf, double x)
+long
+cstat__html_tenths(double x)
 {
 	long tenths = round_half_away(x * 10);
-	size_t n;
 
-	if (tenths < 0)
-		tenths = 0;
-	n = cstat__fmt_uint(buf, (uint64_t)(tenths / 10));
+	return tenths < 0 ? 0 : tenths;
+}
+
+size_t
+cstat__html_tenths_text(char *buf, long tenths)
+{
+	size_t n = cstat__fmt_uint(buf, (uint64_t)(tenths / 10));
 	if (tenths % 10 != 0) {
 		buf[n++] = '.';
 		buf[n++] = (char)('0' + tenths % 10);
 	}
 	return n;
+}
+
+size_t
+cstat__html_coord_text(char *buf, double x)
+{
+	return cstat__html_tenths_text(buf, cstat__html_tenths(x));
 }
 
 void

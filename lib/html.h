@@ -93,6 +93,10 @@ void cstat__html_coord(struct cstat__html *p, double x);
 #define CSTAT__HTML_COORD_SIZE 24
 /* The text cstat__html_coord() adds, at buf (no NUL); its length. */
 size_t cstat__html_coord_text(char *buf, double x);
+/* x in whole tenths as cstat__html_coord() rounds it (0 if negative). */
+long cstat__html_tenths(double x);
+/* The text of a coordinate of tenths tenths (>= 0), as above. */
+size_t cstat__html_tenths_text(char *buf, long tenths);
 /* Adds <line class="cls" x1 x2 y1 y2/>. */
 void cstat__html_line(struct cstat__html *p, const char *cls, double x1,
 		      double x2, double y1, double y2);
