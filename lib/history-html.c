@@ -95,7 +95,23 @@ struct dash {
 	const struct cstat_tables *t;
 	const bool *common; /* key fields every table shares */
 	double *scratch;    /* a row's centers */
+	/*
+	 * What every chart repeats for a run, made once: run r's x
+	 * coordinate is runs.b.data[off[2r - 2] .. off[2r - 1]), and the
+	 * rest of its dot's markup up to the median, "\" r=\"R\"><title>run
+	 * r, commit C, CREATED: ", runs on to off[2r].
+	 */
+	struct cstat__html runs;
+	size_t *off;
+	/* The text of every y coordinate in the chart (0 to CH in tenths),
+	 * which every chart repeats, made once. */
+	struct ytext {
+		char text[7];
+		unsigned char len;
+	} * ytext;
 };
+
+#define YTEXTS (CH * 10 + 1)
 
 /* ------------------------------------------------------------------------
  * Numbers.
@@ -183,20 +199,20 @@ commit_text(struct cstat__html *p, const char *c)
 	cstat__html_text_n(p, c, n);
 }
 
-/* Adds ", commit C, CREATED" for run (the parts it has). */
+/* Adds ", commit C, CREATED" for run (the parts it has) to p. */
 static void
-run_meta(struct dash *d, size_t run)
+run_meta(struct dash *d, struct cstat__html *p, size_t run)
 {
 	const char *c = cstat__history_meta(d->h, run, "commit");
 	const char *t = cstat__history_meta(d->h, run, "created");
 
 	if (c) {
-		cstat__html_adds(&d->p, ", commit ");
-		commit_text(&d->p, c);
+		cstat__html_adds(p, ", commit ");
+		commit_text(p, c);
 	}
 	if (t) {
-		cstat__html_adds(&d->p, ", ");
-		cstat__html_text(&d->p, t);
+		cstat__html_adds(p, ", ");
+		cstat__html_text(p, t);
 	}
 }
 
@@ -311,14 +327,35 @@ xpos(const struct dash *d, double run)
 	return X0 + (run - 1) / (double)(d->h->nruns - 1) * (X1 - X0);
 }
 
-/* Adds " x y" as a path's coordinate pair. */
+/* Adds the x coordinate of run (xpos(), made once: see struct dash). */
 static void
-pt(struct cstat__html *p, double x, double y)
+run_x(struct dash *d, size_t run)
 {
-	cstat__html_adds(p, " ");
-	cstat__html_coord(p, x);
-	cstat__html_adds(p, " ");
-	cstat__html_coord(p, y);
+	size_t from = d->off[2 * run - 2], to = d->off[2 * run - 1];
+
+	cstat__html_put(&d->p, d->runs.b.data + from, to - from);
+}
+
+/* Adds a y coordinate (as cstat__html_coord()). */
+static void
+y_coord(struct dash *d, double y)
+{
+	long t = cstat__html_tenths(y);
+
+	if (t < YTEXTS)
+		cstat__html_put(&d->p, d->ytext[t].text, d->ytext[t].len);
+	else
+		cstat__html_coord(&d->p, y);
+}
+
+/* Adds " x y" as a path's coordinate pair, x at run. */
+static void
+pt(struct dash *d, size_t run, double y)
+{
+	cstat__html_put(&d->p, " ", 1);
+	run_x(d, run);
+	cstat__html_put(&d->p, " ", 1);
+	y_coord(d, y);
 }
 
 static void
@@ -329,7 +366,9 @@ text_at(struct cstat__html *p, double x, double y, const char *anchor,
 	cstat__html_coord(p, x);
 	cstat__html_adds(p, "\" y=\"");
 	cstat__html_coord(p, y);
-	cstat__html_addf(p, "\" text-anchor=\"%s\">", anchor);
+	cstat__html_adds(p, "\" text-anchor=\"");
+	cstat__html_adds(p, anchor);
+	cstat__html_adds(p, "\">");
 	cstat__html_text(p, s);
 	cstat__html_adds(p, "</text>");
 }
@@ -356,10 +395,10 @@ static void
 x_tick(struct dash *d, size_t run)
 {
 	double x = xpos(d, (double)run);
-	char num[32];
+	char num[24];
 
 	cstat__html_line(&d->p, "ax", x, x, Y1, Y1 + 4);
-	snprintf(num, sizeof(num), "%zu", run);
+	num[cstat__fmt_uint(num, run)] = '\0';
 	text_at(&d->p, x, Y1 + 20, "middle", num);
 }
 
@@ -466,7 +505,7 @@ band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 			continue;
 		cstat__html_adds(p, any ? " L" : "<path class=\"band\" d=\"M");
 		any = true;
-		pt(p, xpos(d, (double)h->run[h->off[i] + c]),
+		pt(d, h->run[h->off[i] + c],
 		   ypos(a, isnan(ce->hi) ? ce->center : ce->hi));
 	}
 	if (!any)
@@ -476,8 +515,8 @@ band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || isnan(ce->center))
 			continue;
-		cstat__html_adds(p, " L");
-		pt(p, xpos(d, (double)h->run[h->off[i] + c]),
+		cstat__html_put(p, " L", 2);
+		pt(d, h->run[h->off[i] + c],
 		   ypos(a, isnan(ce->lo) ? ce->center : ce->lo));
 	}
 	cstat__html_adds(p, " Z\"/>");
@@ -498,11 +537,45 @@ median_line(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		cstat__html_adds(&d->p,
 				 any ? " L" : "<path class=\"line\" d=\"M");
 		any = true;
-		pt(&d->p, xpos(d, (double)h->run[h->off[i] + c]),
-		   ypos(a, ce->center));
+		pt(d, h->run[h->off[i] + c], ypos(a, ce->center));
 	}
 	if (any)
 		cstat__html_adds(&d->p, "\"/>");
+}
+
+/*
+ * What every chart repeats for each run (struct dash): its x coordinate,
+ * and its dot's radius and the start of its tooltip.  Dots are smaller
+ * when runs crowd.
+ */
+static int
+run_texts(struct dash *d)
+{
+	const struct cstat__history *h = d->h;
+	struct cstat__html *p = &d->runs;
+	double gap = h->nruns > 1 ? (X1 - X0) / (double)(h->nruns - 1) : X1;
+	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
+
+	d->off = malloc((2 * h->nruns + 1) * sizeof(*d->off));
+	d->ytext = malloc(YTEXTS * sizeof(*d->ytext));
+	if (!d->off || !d->ytext)
+		return CSTAT_ENOMEM;
+	for (long t = 0; t < YTEXTS; t++)
+		d->ytext[t].len = (unsigned char)cstat__html_tenths_text(
+			d->ytext[t].text, t);
+	d->off[0] = 0;
+	for (size_t run = 1; run <= h->nruns; run++) {
+		cstat__html_coord(p, xpos(d, (double)run));
+		d->off[2 * run - 1] = p->b.len;
+		cstat__html_adds(p, "\" r=\"");
+		cstat__html_coord(p, rad);
+		cstat__html_adds(p, "\"><title>run ");
+		cstat__html_size(p, run);
+		run_meta(d, p, run);
+		cstat__html_adds(p, ": ");
+		d->off[2 * run] = p->b.len;
+	}
+	return p->err;
 }
 
 /* A dot per run, with its tooltip. */
@@ -513,31 +586,26 @@ dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
 	const struct cstat__history *h = d->h;
 	struct cstat__html *p = &d->p;
 	char num[CSTAT__SCALE_SIZE], ci[64];
-	/* Smaller dots when runs crowd. */
-	double gap = h->nruns > 1 ? (X1 - X0) / (double)(h->nruns - 1) : X1;
-	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
 
 	for (size_t j = h->off[i]; j < h->off[i + 1] && !p->err; j++) {
 		size_t c = h->order[j], run = h->run[h->off[i] + c];
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || !isfinite(ce->center))
 			continue;
-		cstat__html_adds(p, "<circle cx=\"");
-		cstat__html_coord(p, xpos(d, (double)run));
-		cstat__html_adds(p, "\" cy=\"");
-		cstat__html_coord(p, ypos(a, ce->center));
-		cstat__html_adds(p, "\" r=\"");
-		cstat__html_coord(p, rad);
-		cstat__html_addf(p, "\"><title>run %zu", run);
-		run_meta(d, run);
+		cstat__html_put(p, "<circle cx=\"", 12);
+		run_x(d, run);
+		cstat__html_put(p, "\" cy=\"", 6);
+		y_coord(d, ypos(a, ce->center));
+		cstat__html_put(p, d->runs.b.data + d->off[2 * run - 1],
+				d->off[2 * run] - d->off[2 * run - 1]);
 		cstat__scaler_format(sc, ce->center, num, sizeof(num));
 		cstat__pct_range(ce, ci, sizeof(ci));
-		cstat__html_adds(p, ": ");
 		cstat__html_text(p, num);
-		cstat__html_adds(p, " \xc2\xb1 ");
+		cstat__html_put(p, " \xc2\xb1 ", 4);
 		cstat__html_text(p, ci);
-		cstat__html_addf(p, " (n=%lu)</title></circle>",
-				 (unsigned long)ce->n);
+		cstat__html_put(p, " (n=", 4);
+		cstat__html_size(p, ce->n);
+		cstat__html_put(p, ")</title></circle>", 18);
 	}
 }
 
@@ -598,7 +666,7 @@ change_marks(struct dash *d, size_t i, size_t r, const struct cstat__scaler *sc)
 		cstat__html_addf(p,
 				 "<g class=\"cp%s%s\"><title>change at run %zu",
 				 dir ? " " : "", dir ? dir : "", c->run);
-		run_meta(d, c->run);
+		run_meta(d, p, c->run);
 		cstat__html_adds(p, ": ");
 		cstat__scaler_format(sc, c->before, num, sizeof(num));
 		cstat__html_text(p, num);
@@ -838,10 +906,9 @@ cstat__history_html(const struct cstat__history *h, FILE *out)
 			maxcols = t->tables[i].ncols;
 	d.common = common;
 	d.scratch = malloc((maxcols + 1) * sizeof(*d.scratch));
-	if (!d.scratch) {
-		free(common);
-		return CSTAT_ENOMEM;
-	}
+	rc = d.scratch ? run_texts(&d) : CSTAT_ENOMEM;
+	if (rc)
+		goto out_free;
 	page_head(&d,
 		  h->nruns ? cstat__history_meta(h, h->nruns, "name") : NULL);
 	summary(&d);
@@ -855,6 +922,10 @@ cstat__history_html(const struct cstat__history *h, FILE *out)
 	for (size_t i = 0; i < t->ntables && !d.p.err; i++)
 		table_charts(&d, i);
 	rc = cstat__html_end(&d.p);
+out_free:
+	cstat__buf_release(&d.runs.b);
+	free(d.off);
+	free(d.ytext);
 	free(d.scratch);
 	free(common);
 	return rc;

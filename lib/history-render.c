@@ -191,12 +191,62 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The k-th smallest of x[0..n) (from 0), moving x's values so that those
+ * before k are no larger and those after no smaller (Hoare's selection).
+ * x holds no NaN.
+ */
+static double
+select_kth(double *x, long n, long k)
+{
+	long lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = x[lo + (hi - lo) / 2];
+		long i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				double tmp = x[i];
+				x[i++] = x[j];
+				x[j--] = tmp;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break; /* between j and i: equal to the pivot */
+	}
+	return x[k];
+}
+
+/* The median of the m values x (no NaN, no zero), reordering x. */
+static double
+median_of(double *x, size_t m)
+{
+	double below = select_kth(x, (long)m, (long)(m / 2));
+
+	if (m % 2)
+		return below;
+	/* The largest of the lower half is the other middle value. */
+	double other = x[0];
+	for (size_t i = 1; i < m / 2; i++)
+		other = fmax(other, x[i]);
+	return (other + below) / 2;
+}
+
 /* Summarizes row r of table i into *s; v and sorted hold cols doubles. */
 static void
 summarize(const cstat_tables *t, size_t i, size_t r, double *v, double *sorted,
 	  struct summary *s)
 {
 	size_t cols = cstat_table_cols(t, i);
+	bool plain = true; /* no NaN, no zero */
 
 	s->m = 0;
 	s->first = s->last = NAN;
@@ -209,12 +259,23 @@ summarize(const cstat_tables *t, size_t i, size_t r, double *v, double *sorted,
 				s->first = cell.center;
 			s->last = cell.center;
 			sorted[s->m++] = cell.center;
+			plain &= cell.center != 0 && !isnan(cell.center);
 		}
 	}
+	/* Without NaN and zeros (-0 and +0 compare equal) the middle values
+	 * are the same whatever the order, so selection (linear) finds them;
+	 * otherwise qsort's order is the one the output has always had. */
+	if (s->m == 0) {
+		s->median = NAN;
+		return;
+	}
+	if (plain) {
+		s->median = median_of(sorted, s->m);
+		return;
+	}
 	qsort(sorted, s->m, sizeof(double), cmp_double);
-	s->median = s->m == 0  ? NAN
-		    : s->m % 2 ? sorted[s->m / 2]
-			       : (sorted[s->m / 2 - 1] + sorted[s->m / 2]) / 2;
+	s->median = s->m % 2 ? sorted[s->m / 2]
+			     : (sorted[s->m / 2 - 1] + sorted[s->m / 2]) / 2;
 }
 
 /* A Unicode sparkline of the values, NaN as a space. */
@@ -240,7 +301,10 @@ sparkline(const double *v, size_t n, char *buf, size_t size)
 					: 3;
 			b = bars[k < 0 ? 0 : k > 7 ? 7 : k];
 		}
-		len += (size_t)snprintf(buf + len, size - len, "%s", b);
+		/* Room is checked above: a bar is at most 3 bytes. */
+		size_t bl = strlen(b);
+		memcpy(buf + len, b, bl + 1);
+		len += bl;
 	}
 }
 

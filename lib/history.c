@@ -573,13 +573,31 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 }
 
 /* ------------------------------------------------------------------------
- * Output shared by CSV and JSON: a buffer written out as it fills.
+ * Output shared by CSV and JSON: a buffer written out as it fills.  The
+ * hot paths (a record per run and benchmark) append to it directly: no
+ * printf, no call per byte.
  */
 struct writer {
 	FILE *out;
 	struct cstat__buf b;
 	int err;
+	struct memo *memo; /* MEMO_SIZE entries, or NULL */
 };
+
+/*
+ * The text of a number written recently.  A series repeats its numbers
+ * (a run's interval ends are two of its values, and values of whole
+ * nanoseconds repeat from run to run), so a small table by the bits of
+ * the double saves most of the formatting.
+ */
+struct memo {
+	uint64_t bits;
+	uint8_t len; /* 0: empty */
+	char text[CSTAT__GO_FLOAT_SIZE];
+};
+
+#define MEMO_BITS 10
+#define MEMO_SIZE ((size_t)1 << MEMO_BITS)
 
 static void
 w_flush(struct writer *w)
@@ -590,15 +608,37 @@ w_flush(struct writer *w)
 	w->b.len = 0;
 }
 
+/* Room for n more bytes at the end of the buffer, or NULL (w->err). */
+static char *
+w_room(struct writer *w, size_t n)
+{
+	if (w->err)
+		return NULL;
+	if (w->b.cap - w->b.len <= n && cstat__buf_reserve(&w->b, n)) {
+		w->err = CSTAT_ENOMEM;
+		return NULL;
+	}
+	return w->b.data + w->b.len;
+}
+
+/* Takes the n bytes written at w_room() into the output. */
+static void
+w_commit(struct writer *w, size_t n)
+{
+	w->b.len += n;
+	if (w->b.len >= FLUSH_AT)
+		w_flush(w);
+}
+
 static void
 w_add(struct writer *w, const char *s, size_t len)
 {
-	if (w->err)
-		return;
-	if (cstat__buf_add(&w->b, s, len))
-		w->err = CSTAT_ENOMEM;
-	else if (w->b.len >= FLUSH_AT)
-		w_flush(w);
+	char *p = w_room(w, len);
+
+	if (p) {
+		memcpy(p, s, len);
+		w_commit(w, len);
+	}
 }
 
 static void
@@ -610,9 +650,47 @@ w_adds(struct writer *w, const char *s)
 static void
 w_size(struct writer *w, size_t v)
 {
-	char b[32];
+	char *p = w_room(w, 20);
 
-	w_add(w, b, (size_t)snprintf(b, sizeof(b), "%zu", v));
+	if (p)
+		w_commit(w, cstat__fmt_uint(p, v));
+}
+
+/* v as Go prints it (cstat__fmt_go_float()). */
+static void
+w_float(struct writer *w, double v)
+{
+	uint64_t bits;
+
+	if (!w->memo) {
+		char *p = w_room(w, CSTAT__GO_FLOAT_SIZE);
+		if (p)
+			w_commit(w, cstat__fmt_go_float(p, v));
+		return;
+	}
+	memcpy(&bits, &v, sizeof(bits));
+	struct memo *e =
+		&w->memo[(bits * 0x9e3779b97f4a7c15u) >> (64 - MEMO_BITS)];
+	if (e->len == 0 || e->bits != bits) {
+		e->bits = bits;
+		e->len = (uint8_t)cstat__fmt_go_float(e->text, v);
+	}
+	/* A copy of constant size is a few moves; of e->len, a loop. */
+	char *p = w_room(w, sizeof(e->text));
+	if (p) {
+		memcpy(p, e->text, sizeof(e->text));
+		w_commit(w, e->len);
+	}
+}
+
+/* Starts the output to out (the memo is optional: without it, numbers
+ * are formatted each time). */
+static void
+w_begin(struct writer *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->memo = calloc(MEMO_SIZE, sizeof(*w->memo));
 }
 
 /* Ends the output: writes out the rest, frees the buffer. */
@@ -621,6 +699,7 @@ w_end(struct writer *w)
 {
 	w_flush(w);
 	cstat__buf_release(&w->b);
+	free(w->memo);
 	return w->err;
 }
 
@@ -637,36 +716,27 @@ meta(const struct cstat__history *h, size_t run, const char *key)
  * CSV: one record per run, benchmark and unit, fields quoted as RFC 4180
  * says (when they hold a comma, a quote or a line break), and a text field
  * that a spreadsheet would take for a formula quoted with a "'" before it
- * (cstat__csv_formula()).
+ * (cstat__csv_formula()).  A record repeats its series' fields and its
+ * run's, so each is quoted once, into the text that every record of the
+ * series or the run copies.
  */
-static void
-csv_field(struct writer *w, const char *s, bool first)
+static int
+csv_field(struct cstat__buf *b, const char *s, bool first)
 {
 	bool formula = cstat__csv_formula(s);
+	int rc = first ? 0 : cstat__buf_addc(b, ',');
 
-	if (!first)
-		w_add(w, ",", 1);
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		w_adds(w, s);
-		return;
-	}
+	if (!formula && !strpbrk(s, ",\"\r\n"))
+		return rc ? rc : cstat__buf_adds(b, s);
 	/* A name or branch such as "=HYPERLINK(...)" must stay text. */
-	w_add(w, formula ? "\"'" : "\"", formula ? 2 : 1);
-	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-		w_add(w, s, (size_t)(q - s) + 1);
-		w_add(w, "\"", 1);
-	}
-	w_adds(w, s);
-	w_add(w, "\"", 1);
-}
-
-static void
-csv_num(struct writer *w, double v)
-{
-	char b[CSTAT__GO_FLOAT_SIZE];
-
-	w_add(w, ",", 1);
-	w_add(w, b, cstat__fmt_go_float(b, v));
+	if (!rc)
+		rc = cstat__buf_adds(b, formula ? "\"'" : "\"");
+	for (const char *q; !rc && (q = strchr(s, '"')) != NULL; s = q + 1)
+		rc = cstat__buf_add(b, s, (size_t)(q - s) + 1) ||
+		     cstat__buf_addc(b, '"');
+	if (!rc)
+		rc = cstat__buf_adds(b, s) || cstat__buf_addc(b, '"');
+	return rc ? CSTAT_ENOMEM : 0;
 }
 
 /* Table i's key but its unit, "k:v k:v" as cregress prints it. */
@@ -693,12 +763,37 @@ table_config(const struct cstat_tables *t, size_t i, struct cstat__buf *b)
 	return 0;
 }
 
+/*
+ * Every run's fields, ",run,commit,branch,created", one after another in
+ * b: run r's from off[r - 1] to off[r].  off gets h->nruns + 1 entries.
+ */
+static int
+csv_runs(const struct cstat__history *h, struct cstat__buf *b, size_t **off)
+{
+	static const char *const keys[] = {"commit", "branch", "created"};
+	char num[24];
+	int rc = 0;
+
+	*off = malloc((h->nruns + 1) * sizeof(**off));
+	if (!*off)
+		return CSTAT_ENOMEM;
+	(*off)[0] = 0;
+	for (size_t run = 1; run <= h->nruns && !rc; run++) {
+		num[0] = ',';
+		rc = cstat__buf_add(b, num, 1 + cstat__fmt_uint(num + 1, run));
+		for (size_t k = 0; k < 3 && !rc; k++)
+			rc = csv_field(b, meta(h, run, keys[k]), false);
+		(*off)[run] = b->len;
+	}
+	return rc ? CSTAT_ENOMEM : 0;
+}
+
+/* The records of row r of table i; lead is its "config,benchmark,unit"
+ * and runs, off its runs' fields (csv_runs()). */
 static void
 csv_series(struct writer *w, const struct cstat__history *h, size_t i, size_t r,
-	   const char *config)
+	   const struct cstat__buf *lead, const char *runs, const size_t *off)
 {
-	const struct cstat_tables *t = h->t;
-	const struct cstat__table *tb = &t->tables[i];
 	size_t s = h->srow[i] + r, k = h->chstart[s];
 
 	for (size_t j = h->off[i]; j < h->off[i + 1] && !w->err; j++) {
@@ -706,25 +801,21 @@ csv_series(struct writer *w, const struct cstat__history *h, size_t i, size_t r,
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present)
 			continue;
-		csv_field(w, config, true);
-		csv_field(w, cstat__tstr(t, tb->row_labels[r]), false);
-		csv_field(w, cstat__tstr(t, tb->unit), false);
-		w_add(w, ",", 1);
-		w_size(w, run);
-		csv_field(w, meta(h, run, "commit"), false);
-		csv_field(w, meta(h, run, "branch"), false);
-		csv_field(w, meta(h, run, "created"), false);
+		w_add(w, lead->data, lead->len);
+		w_add(w, runs + off[run - 1], off[run] - off[run - 1]);
 		w_add(w, ",", 1);
 		w_size(w, ce->n);
-		csv_num(w, ce->center);
-		csv_num(w, ce->lo);
-		csv_num(w, ce->hi);
+		w_add(w, ",", 1);
+		w_float(w, ce->center);
+		w_add(w, ",", 1);
+		w_float(w, ce->lo);
+		w_add(w, ",", 1);
+		w_float(w, ce->hi);
+		w_add(w, ",", 1);
 		while (k < h->chstart[s + 1] && h->ch[k].run < run)
 			k++;
 		if (k < h->chstart[s + 1] && h->ch[k].run == run)
-			csv_num(w, h->ch[k].change);
-		else
-			w_add(w, ",", 1);
+			w_float(w, h->ch[k].change);
 		w_add(w, "\n", 1);
 	}
 }
@@ -733,19 +824,35 @@ static int
 write_csv(const struct cstat__history *h, FILE *out)
 {
 	const struct cstat_tables *t = h->t;
-	struct writer w = {.out = out};
-	struct cstat__buf config = {0};
+	struct writer w;
+	struct cstat__buf config = {0}, lead = {0}, runs = {0};
+	size_t *off = NULL;
 
+	w_begin(&w, out);
 	w_adds(&w, "config,benchmark,unit,run,commit,branch,created,n,median,"
 		   "lo,hi,change\n");
+	w.err = csv_runs(h, &runs, &off);
 	for (size_t i = 0; i < t->ntables && !w.err; i++) {
-		if (table_config(t, i, &config)) {
-			w.err = CSTAT_ENOMEM;
-			break;
+		const struct cstat__table *tb = &t->tables[i];
+		w.err = table_config(t, i, &config);
+		for (size_t r = 0; r < tb->nrows && !w.err; r++) {
+			lead.len = 0;
+			w.err = csv_field(&lead, config.data, true);
+			if (!w.err)
+				w.err = csv_field(
+					&lead,
+					cstat__tstr(t, tb->row_labels[r]),
+					false);
+			if (!w.err)
+				w.err = csv_field(
+					&lead, cstat__tstr(t, tb->unit), false);
+			if (!w.err)
+				csv_series(&w, h, i, r, &lead, runs.data, off);
 		}
-		for (size_t r = 0; r < t->tables[i].nrows && !w.err; r++)
-			csv_series(&w, h, i, r, config.data);
 	}
+	free(off);
+	cstat__buf_release(&runs);
+	cstat__buf_release(&lead);
 	cstat__buf_release(&config);
 	return w_end(&w);
 }
@@ -779,12 +886,10 @@ json_opt(struct writer *w, const char *s)
 static void
 json_num(struct writer *w, double v)
 {
-	char b[CSTAT__GO_FLOAT_SIZE];
-
 	if (!isfinite(v))
 		w_adds(w, "null");
 	else
-		w_add(w, b, cstat__fmt_go_float(b, v));
+		w_float(w, v);
 }
 
 /* ", \"key\": " (or without the comma for the first key). */
@@ -796,6 +901,9 @@ json_key(struct writer *w, const char *k, bool first)
 	json_str(w, k);
 	w_add(w, ": ", 2);
 }
+
+/* A literal: its bytes and length, for keys that need no quoting. */
+#define LIT(s) s, sizeof(s) - 1
 
 static void
 json_runs(struct writer *w, const struct cstat__history *h)
@@ -830,17 +938,19 @@ json_points(struct writer *w, const struct cstat__history *h, size_t i,
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present)
 			continue;
-		w_adds(w, first ? "\n      {" : ",\n      {");
+		if (first)
+			w_add(w, LIT("\n      {\"run\": "));
+		else
+			w_add(w, LIT(",\n      {\"run\": "));
 		first = false;
-		json_key(w, "run", true);
 		w_size(w, h->run[h->off[i] + c]);
-		json_key(w, "n", false);
+		w_add(w, LIT(", \"n\": "));
 		w_size(w, ce->n);
-		json_key(w, "median", false);
+		w_add(w, LIT(", \"median\": "));
 		json_num(w, ce->center);
-		json_key(w, "lo", false);
+		w_add(w, LIT(", \"lo\": "));
 		json_num(w, ce->lo);
-		json_key(w, "hi", false);
+		w_add(w, LIT(", \"hi\": "));
 		json_num(w, ce->hi);
 		w_add(w, "}", 1);
 	}
@@ -907,9 +1017,10 @@ static int
 write_json(const struct cstat__history *h, FILE *out)
 {
 	const struct cstat_tables *t = h->t;
-	struct writer w = {.out = out};
+	struct writer w;
 	bool first = true;
 
+	w_begin(&w, out);
 	w_adds(&w, "{\n  \"schema\": \"cstat-history/1\",\n  \"name\": ");
 	json_opt(&w,
 		 h->nruns ? cstat__history_meta(h, h->nruns, "name") : NULL);

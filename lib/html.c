@@ -17,30 +17,60 @@
 #include "numfmt.h"
 
 /* Flush the page buffer once it holds this many bytes. */
-#define FLUSH_AT 65536
+#define FLUSH_AT CSTAT__HTML_FLUSH_AT
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 static void
 flush(struct cstat__html *p)
 {
+	if (!p->out)
+		return; /* a fragment: it stays in the buffer */
 	if (p->b.len && !p->err &&
 	    fwrite(p->b.data, 1, p->b.len, p->out) != p->b.len)
 		p->err = CSTAT_EIO;
 	p->b.len = 0;
 }
 
+char *
+cstat__html_room(struct cstat__html *p, size_t n)
+{
+	if (p->err)
+		return NULL;
+	if (p->b.cap - p->b.len <= n && cstat__buf_reserve(&p->b, n)) {
+		p->err = CSTAT_ENOMEM;
+		return NULL;
+	}
+	return p->b.data + p->b.len;
+}
+
+void
+cstat__html_commit(struct cstat__html *p, size_t n)
+{
+	p->b.len += n;
+	p->b.data[p->b.len] = '\0';
+	if (p->b.len >= FLUSH_AT)
+		flush(p);
+}
+
 void
 cstat__html_add(struct cstat__html *p, const char *s, size_t len)
 {
-	if (p->err)
-		return;
-	if (cstat__buf_add(&p->b, s, len)) {
-		p->err = CSTAT_ENOMEM;
-		return;
+	char *at = cstat__html_room(p, len);
+
+	if (at) {
+		memcpy(at, s, len);
+		cstat__html_commit(p, len);
 	}
-	if (p->b.len >= FLUSH_AT)
-		flush(p);
+}
+
+void
+cstat__html_size(struct cstat__html *p, size_t v)
+{
+	char *at = cstat__html_room(p, 20);
+
+	if (at)
+		cstat__html_commit(p, cstat__fmt_uint(at, v));
 }
 
 void
@@ -78,6 +108,27 @@ is_control(unsigned long c)
 	       (c >= 0x7f && c <= 0x9f);
 }
 
+/*
+ * Whether byte c stands for itself in text: printable ASCII but the five
+ * that need a reference, and tab and line breaks.  One table lookup, for
+ * the common case of names, dates and numbers.
+ */
+static bool
+plain(unsigned char c)
+{
+	static const uint32_t bits[4] = {
+		/* \t \n \r */
+		(1u << 9) | (1u << 10) | (1u << 13),
+		/* 0x20-0x3f but " & ' < > */
+		~((1u << 2) | (1u << 6) | (1u << 7) | (1u << 28) | (1u << 30)),
+		0xffffffffu,
+		/* 0x60-0x7e; DEL is a control */
+		0x7fffffffu,
+	};
+
+	return c < 0x80 && (bits[c >> 5] >> (c & 31) & 1);
+}
+
 void
 cstat__html_text_n(struct cstat__html *p, const char *s, size_t n)
 {
@@ -87,6 +138,11 @@ cstat__html_text_n(struct cstat__html *p, const char *s, size_t n)
 	while (i < n) {
 		const char *rep = NULL;
 		unsigned long c;
+
+		if (plain(u[i])) {
+			i++;
+			continue;
+		}
 		size_t len = cstat__utf8_decode(u + i, n - i, &c);
 
 		switch (c) {
@@ -147,24 +203,59 @@ cstat__html_go_float(struct cstat__html *p, double v)
 	cstat__html_add(p, buf, cstat__fmt_go_float(buf, v));
 }
 
+/* lround(v), without the call where v is small and not negative (the
+ * fraction of such a v is exact). */
+static long
+round_half_away(double v)
+{
+	if (v >= 0 && v < 0x1p31) {
+		long t = (long)v;
+		return t + (v - (double)t >= 0.5);
+	}
+	return lround(v);
+}
+
+long
+cstat__html_tenths(double x)
+{
+	long tenths = round_half_away(x * 10);
+
+	return tenths < 0 ? 0 : tenths;
+}
+
+size_t
+cstat__html_tenths_text(char *buf, long tenths)
+{
+	size_t n = cstat__fmt_uint(buf, (uint64_t)(tenths / 10));
+	if (tenths % 10 != 0) {
+		buf[n++] = '.';
+		buf[n++] = (char)('0' + tenths % 10);
+	}
+	return n;
+}
+
+size_t
+cstat__html_coord_text(char *buf, double x)
+{
+	return cstat__html_tenths_text(buf, cstat__html_tenths(x));
+}
+
 void
 cstat__html_coord(struct cstat__html *p, double x)
 {
-	long tenths = lround(x * 10);
+	char *at = cstat__html_room(p, CSTAT__HTML_COORD_SIZE);
 
-	if (tenths < 0)
-		tenths = 0;
-	if (tenths % 10 == 0)
-		cstat__html_addf(p, "%ld", tenths / 10);
-	else
-		cstat__html_addf(p, "%ld.%ld", tenths / 10, tenths % 10);
+	if (at)
+		cstat__html_commit(p, cstat__html_coord_text(at, x));
 }
 
 void
 cstat__html_line(struct cstat__html *p, const char *cls, double x1, double x2,
 		 double y1, double y2)
 {
-	cstat__html_addf(p, "<line class=\"%s\" x1=\"", cls);
+	cstat__html_adds(p, "<line class=\"");
+	cstat__html_adds(p, cls);
+	cstat__html_adds(p, "\" x1=\"");
 	cstat__html_coord(p, x1);
 	cstat__html_adds(p, "\" x2=\"");
 	cstat__html_coord(p, x2);

@@ -17,9 +17,11 @@
 #define CSTAT_HTML_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "tables.h"
 
+/* A page, or with out NULL a fragment kept whole in b (never flushed). */
 struct cstat__html {
 	FILE *out;
 	struct cstat__buf b;
@@ -28,8 +30,39 @@ struct cstat__html {
 
 /* Adds len bytes of markup. */
 void cstat__html_add(struct cstat__html *p, const char *s, size_t len);
+
+/* The buffer is written out once it holds this many bytes. */
+#define CSTAT__HTML_FLUSH_AT 65536
+
+/*
+ * cstat__html_add() inline for the hot paths: a copy when the buffer has
+ * room and stays below the flush mark, the function otherwise.
+ */
+static inline void
+cstat__html_put(struct cstat__html *p, const char *s, size_t len)
+{
+	if (!p->err && p->b.cap - p->b.len > len &&
+	    p->b.len + len < CSTAT__HTML_FLUSH_AT) {
+		memcpy(p->b.data + p->b.len, s, len);
+		p->b.len += len;
+		p->b.data[p->b.len] = '\0';
+	} else {
+		cstat__html_add(p, s, len);
+	}
+}
 /* Adds a NUL-terminated string of markup. */
 void cstat__html_adds(struct cstat__html *p, const char *s);
+/*
+ * Room for n more bytes at the end of the page's buffer, to be written
+ * there and taken with cstat__html_commit(); NULL after an error (then
+ * write nothing).  For the hot paths, which append without a call per
+ * piece.
+ */
+char *cstat__html_room(struct cstat__html *p, size_t n);
+/* Takes the n bytes written at cstat__html_room() into the page. */
+void cstat__html_commit(struct cstat__html *p, size_t n);
+/* Adds v in decimal ("%zu" without printf). */
+void cstat__html_size(struct cstat__html *p, size_t v);
 /* Adds short formatted markup (at most 255 bytes: tags and numbers). */
 void cstat__html_addf(struct cstat__html *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -56,6 +89,14 @@ void cstat__html_go_float(struct cstat__html *p, double v);
  * on the C locale's decimal point.
  */
 void cstat__html_coord(struct cstat__html *p, double x);
+/* A buffer this large holds any cstat__html_coord_text(). */
+#define CSTAT__HTML_COORD_SIZE 24
+/* The text cstat__html_coord() adds, at buf (no NUL); its length. */
+size_t cstat__html_coord_text(char *buf, double x);
+/* x in whole tenths as cstat__html_coord() rounds it (0 if negative). */
+long cstat__html_tenths(double x);
+/* The text of a coordinate of tenths tenths (>= 0), as above. */
+size_t cstat__html_tenths_text(char *buf, long tenths);
 /* Adds <line class="cls" x1 x2 y1 y2/>. */
 void cstat__html_line(struct cstat__html *p, const char *cls, double x1,
 		      double x2, double y1, double y2);

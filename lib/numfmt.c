@@ -10,7 +10,10 @@
  * does not matter.  strtod() and Go's multiprecision fallback both round
  * correctly, so they agree on every input.
  *
- * Formatting finds Go's shortest round-trip digits: printf("%.16e") gives
+ * Formatting finds Go's shortest round-trip digits with Ryu (shortest.c),
+ * in integer arithmetic.  The search it replaced is kept as the reference
+ * that the tests hold Ryu to (cstat__fmt_go_float_search()):
+ * printf("%.16e") gives
  * the exactly rounded 17-digit form, shorter roundings are derived from it
  * (asking printf again only in the one case where rounding twice could
  * differ), and strtod() says whether a candidate reads back as the same
@@ -937,12 +940,27 @@ special_text(double v)
 }
 
 /*
+ * Whether fma() rounds once, as C says: an emulator may compute it as a
+ * product and a sum (then ties go to printf).  volatile keeps the
+ * compiler from deciding it.
+ */
+static bool
+fma_is_exact(void)
+{
+	volatile double a = 1 + 0x1p-30, c = -(1 + 0x1p-29);
+
+	return fma(a, a, c) == 0x1p-60;
+}
+
+/*
  * The common case of cstat__fmt_go_fixed() without printf, which dominates
- * the time to render a large table.  v * 10^prec is computed in double; when
- * it is below 2^40 its rounding error is under 2^-13, so unless the
- * fraction lies within 1e-3 of one half the rounded integer is the one the
- * exact decimal value rounds to.  Returns the length written to buf, or 0
- * to ask for the exact (printf) path.
+ * the time to render a large table.  x = v * 10^prec is computed in
+ * double; below 2^40 its ulp is at most 2^-13, a divisor of one half, and
+ * its rounding error at most half an ulp.  So a fraction other than one
+ * half rounds as the exact product would, and on one half the product's
+ * exact error (fma) says which way, or that it is a true tie (to even).
+ * Returns the length written to buf, or 0 to ask for the exact (printf)
+ * path (large values, many decimals).
  */
 static size_t
 fixed_fast(char *buf, double v, int prec)
@@ -958,9 +976,17 @@ fixed_fast(char *buf, double v, int prec)
 	if (!(x < 1099511627776.0))
 		return 0;
 	double fl = floor(x), frac = x - fl;
-	if (fabs(frac - 0.5) < 1e-3)
-		return 0;
-	uint64_t r = (uint64_t)fl + (frac > 0.5);
+	uint64_t r = (uint64_t)fl;
+	if (frac != 0.5) {
+		r += frac > 0.5;
+	} else {
+		/* The exact product is x + err: above, below or on the tie,
+		 * which goes to even (fma's product is exact). */
+		if (!fma_is_exact())
+			return 0;
+		double err = fma(fabs(v), pow10[prec], -x);
+		r += err > 0 || (err == 0 && (r & 1));
+	}
 	do {
 		digits[nd++] = (char)('0' + r % 10);
 		r /= 10;
@@ -1206,20 +1232,70 @@ round_to(const struct rounder *r, int p, uint64_t *m, int *e10)
 	*m = tail > 0 ? mant + 1 : mant;
 }
 
+/* 10^k for k < 20: every power of ten a uint64_t holds. */
+static const uint64_t pow10_u64[20] = {
+	1u,
+	10u,
+	100u,
+	1000u,
+	10000u,
+	100000u,
+	1000000u,
+	10000000u,
+	100000000u,
+	1000000000u,
+	10000000000u,
+	100000000000u,
+	1000000000000u,
+	10000000000000u,
+	100000000000000u,
+	1000000000000000u,
+	10000000000000000u,
+	100000000000000000u,
+	1000000000000000000u,
+	10000000000000000000u,
+};
+
+size_t
+cstat__fmt_uint(char *out, uint64_t v)
+{
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
+	/* The length by comparisons, which do not wait on each other as
+	 * a chain of divisions would. */
+	size_t n = 1;
+	while (n < 20 && v >= pow10_u64[n])
+		n++;
+	/* Two digits per division, from the right. */
+	size_t end = n;
+	while (v >= 100) {
+		size_t k = (size_t)(v % 100) * 2;
+		v /= 100;
+		out[--end] = pairs[k + 1];
+		out[--end] = pairs[k];
+	}
+	if (v >= 10) {
+		out[--end] = pairs[v * 2 + 1];
+		out[--end] = pairs[v * 2];
+	} else {
+		out[--end] = (char)('0' + v);
+	}
+	return n;
+}
+
 /* Writes v in decimal at out; returns the number of digits. */
 static size_t
 put_uint(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	return cstat__fmt_uint(out, v);
 }
 
 /* Whether m * 10^e10 reads back as exactly a. */
@@ -1271,28 +1347,41 @@ below(uint64_t *m, int *e10, int p)
 	return true;
 }
 
-/* Turns m * 10^e10 into Go's digits, dropping trailing zeros. */
+/* Turns m * 10^e10 (m > 0) into Go's digits, dropping trailing zeros. */
 static void
 set_digits(struct digits *dg, uint64_t m, int e10)
 {
-	char tmp[24];
-	int n = (int)put_uint(tmp, m);
+	char tmp[20];
+	int n = 0;
 
-	while (n > 1 && tmp[n - 1] == '0') {
-		n--;
+	while (m % 10 == 0) {
+		m /= 10;
 		e10++;
 	}
-	memcpy(dg->d, tmp, (size_t)n);
+	/* Two digits per division, from the right. */
+	int end = sizeof(tmp);
+	while (m >= 100) {
+		unsigned r = (unsigned)(m % 100);
+		m /= 100;
+		tmp[--end] = (char)('0' + r % 10);
+		tmp[--end] = (char)('0' + r / 10);
+	}
+	if (m >= 10)
+		tmp[--end] = (char)('0' + m % 10);
+	tmp[--end] = (char)('0' + (m >= 10 ? m / 10 : m));
+	n = (int)sizeof(tmp) - end;
+	memcpy(dg->d, tmp + end, (size_t)n);
 	dg->nd = n;
 	dg->dp = n + e10;
 }
 
 /*
- * Go's shortest digits for a finite a > 0: the fewest digits that read back
- * as a, and of those the closest to a.
+ * Go's shortest digits for a finite a > 0 by search: the fewest digits that
+ * read back as a, and of those the closest to a.  The reference that
+ * cstat__shortest() is tested against (cstat__fmt_go_float_search()).
  */
 static void
-shortest_digits(double a, struct digits *dg)
+search_digits(double a, struct digits *dg)
 {
 	struct rounder r;
 	uint64_t m = 0;
@@ -1337,6 +1426,26 @@ shortest_digits(double a, struct digits *dg)
 	set_digits(dg, m, e10);
 }
 
+/*
+ * Go's shortest digits for a finite a > 0, as search_digits() finds them,
+ * but by Ryu (shortest.c) in a few dozen nanoseconds rather than a
+ * bisection of roundings that each read back.
+ */
+static void
+shortest_digits(double a, struct digits *dg)
+{
+	uint64_t m;
+	int e10;
+
+	/* Integers below 2^53: their own digits, as Go's Ryu starts with. */
+	if (a < 0x1p53 && a == (double)(uint64_t)a) {
+		set_digits(dg, (uint64_t)a, 0);
+		return;
+	}
+	cstat__shortest(a, &m, &e10);
+	set_digits(dg, m, e10);
+}
+
 /* Appends the exponent Go's %e prints: a sign and at least two digits. */
 static size_t
 put_exponent(char *out, int exp)
@@ -1354,12 +1463,13 @@ put_exponent(char *out, int exp)
 	return n;
 }
 
-size_t
-cstat__fmt_go_float(char *buf, double v)
+/* cstat__fmt_go_float() with the digits of the search or of Ryu. */
+static size_t
+fmt_go_float(char *buf, double v, bool search)
 {
 	struct digits dg;
 	size_t n = 0;
-	int exp, i, frac;
+	int exp;
 
 	if (!isfinite(v)) {
 		const char *sp = special_text(v);
@@ -1373,7 +1483,10 @@ cstat__fmt_go_float(char *buf, double v)
 		buf[n] = '\0';
 		return n;
 	}
-	shortest_digits(fabs(v), &dg);
+	if (search)
+		search_digits(fabs(v), &dg);
+	else
+		shortest_digits(fabs(v), &dg);
 	exp = dg.dp - 1;
 	if (exp < -4 || exp >= 6) {
 		/* %e: d.ddde±dd */
@@ -1388,22 +1501,38 @@ cstat__fmt_go_float(char *buf, double v)
 		return n;
 	}
 	/* %f: the integer part, then the remaining digits, if any. */
-	if (dg.dp > 0) {
-		for (i = 0; i < dg.dp; i++)
-			buf[n++] = i < dg.nd ? dg.d[i] : '0';
+	if (dg.dp >= dg.nd) {
+		memcpy(buf + n, dg.d, (size_t)dg.nd);
+		memset(buf + n + dg.nd, '0', (size_t)(dg.dp - dg.nd));
+		n += (size_t)dg.dp;
+	} else if (dg.dp > 0) {
+		memcpy(buf + n, dg.d, (size_t)dg.dp);
+		n += (size_t)dg.dp;
+		buf[n++] = '.';
+		memcpy(buf + n, dg.d + dg.dp, (size_t)(dg.nd - dg.dp));
+		n += (size_t)(dg.nd - dg.dp);
 	} else {
 		buf[n++] = '0';
-	}
-	frac = dg.nd - dg.dp;
-	if (frac > 0) {
 		buf[n++] = '.';
-		for (i = 0; i < frac; i++) {
-			int j = dg.dp + i;
-			buf[n++] = j >= 0 && j < dg.nd ? dg.d[j] : '0';
-		}
+		memset(buf + n, '0', (size_t)-dg.dp);
+		n += (size_t)-dg.dp;
+		memcpy(buf + n, dg.d, (size_t)dg.nd);
+		n += (size_t)dg.nd;
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+size_t
+cstat__fmt_go_float(char *buf, double v)
+{
+	return fmt_go_float(buf, v, false);
+}
+
+size_t
+cstat__fmt_go_float_search(char *buf, double v)
+{
+	return fmt_go_float(buf, v, true);
 }
 
 /*

@@ -114,6 +114,28 @@ int cstat__parse_int(const char *s, size_t len, long long *out);
  */
 size_t cstat__fmt_go_float(char *buf, double v);
 
+/*
+ * cstat__fmt_go_float() by the search it used before Ryu: roundings of
+ * printf's 17 digits to fewer, bisected on whether they read back.  Slow
+ * (hundreds of nanoseconds); kept as the independent reference the tests
+ * hold the fast path to.
+ */
+size_t cstat__fmt_go_float_search(char *buf, double v);
+
+/*
+ * Go's shortest digits of a finite a > 0, by Ryu (shortest.c): the fewest
+ * decimal digits m * 10^e10 that read back as a, and of those the closest
+ * to a (ties to an even last digit).  m may end in zeros.
+ */
+void cstat__shortest(double a, uint64_t *m, int *e10);
+
+/*
+ * Writes v in decimal at out, without a NUL: printf's "%" PRIu64 without
+ * printf, for writers that put out millions of numbers.  out needs room
+ * for 20 bytes.  @return the number of digits.
+ */
+size_t cstat__fmt_uint(char *out, uint64_t v);
+
 /* The largest precision cstat__fmt_go_fixed() honours. */
 #define CSTAT__GO_FIXED_MAXPREC 64
 

@@ -211,6 +211,63 @@ test_summary_formats(void **state)
 	hist_free(&h);
 }
 
+static int
+cmp_center(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The summary's median column (found by selection, not a sort) is the
+ * median of the sorted run medians, for every length from 1 to 30 runs
+ * (odd and even counts, ties among the run medians): the reference sorts
+ * the table's centers here and formats them with cstat_format_value().
+ */
+static void
+test_summary_median_of_every_length(void **state)
+{
+	(void)state;
+	for (size_t n = 1; n <= NRUNS; n++) {
+		struct hist h;
+		char *text = NULL, want[64], line[128];
+		double c[NRUNS];
+		size_t m = 0;
+
+		hist_make(&h, n, 1.1, "ns/op");
+		for (size_t col = 0; col < cstat_table_cols(h.t, 0); col++) {
+			struct cstat_cell cell;
+			assert_int_equal(
+				cstat_table_cell(h.t, 0, 0, col, &cell), 0);
+			if (cell.present)
+				c[m++] = cell.center;
+		}
+		assert_int_equal(m, n);
+		qsort(c, m, sizeof(*c), cmp_center);
+		double med = m % 2 ? c[m / 2] : (c[m / 2 - 1] + c[m / 2]) / 2;
+		cstat_format_value(med, "ns/op", want, sizeof(want));
+		CAPTURE(text,
+			cstat_history_summary_write(h.runs, h.n, h.t, "m",
+						    CSTAT_FORMAT_TEXT, f));
+		/* The row of table 0, row 0: name, runs, first, last, median.
+		 */
+		const char *row =
+			strstr(text, cstat_table_row_label(h.t, 0, 0));
+		assert_non_null(row);
+		char name[64], first[32], last[32], got[32];
+		size_t runs;
+		assert_int_equal(sscanf(row, "%63s %zu %31s %31s %31s", name,
+					&runs, first, last, got),
+				 5);
+		snprintf(line, sizeof(line), "%zu runs: median %s", n, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%s, want %s", line, want);
+		free(text);
+		hist_free(&h);
+	}
+}
+
 static void
 test_changes_formats(void **state)
 {
@@ -341,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_alerts_direction),
 		cmocka_unit_test(test_alerts_rejects),
 		cmocka_unit_test(test_summary_formats),
+		cmocka_unit_test(test_summary_median_of_every_length),
 		cmocka_unit_test(test_changes_formats),
 		cmocka_unit_test(test_list_formats),
 		cmocka_unit_test(test_rejects_and_io_errors),
