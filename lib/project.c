@@ -23,7 +23,7 @@ cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs)
 	p->unit_field = -1;
 	p->config_part = -1;
 	cstat__arena_init(&p->arena);
-	return cstat__tuptab_init(&p->keys);
+	return cstat__seqtab_init(&p->keys);
 }
 
 void
@@ -49,7 +49,7 @@ cstat__proj_release(struct cstat__proj *p)
 	free(p->last_row);
 	cstat__buf_release(&p->last_name);
 	cstat__buf_release(&p->cache_text);
-	cstat__tuptab_release(&p->keys);
+	cstat__seqtab_release(&p->keys);
 	cstat__arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
 }
@@ -588,7 +588,7 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 		*key = p->last_key;
 		return 0;
 	}
-	rc = cstat__tuptab_intern(&p->keys, p->row, n, key, &added);
+	rc = cstat__seqtab_intern(&p->keys, p->row, n, key, &added);
 	if (rc)
 		return rc;
 	p->last_key_valid =
@@ -629,10 +629,7 @@ cstat__proj_key(struct cstat__proj *p, const struct cstat_result *res,
 uint32_t
 cstat__proj_get(const struct cstat__proj *p, uint32_t key, uint32_t f)
 {
-	size_t n;
-	const uint32_t *v = cstat__tuptab_get(&p->keys, key, &n);
-
-	return f < n ? v[f] : 0;
+	return cstat__seqtab_get(&p->keys, key, f);
 }
 
 int
@@ -661,6 +658,12 @@ struct sort_ctx {
 	const struct cstat__proj *p;
 	const uint32_t *flat;
 	size_t nflat;
+	/* The .config members, when they are fields glo..ghi-1 in order (as
+	 * they are when made while reading): flat[gflat..gflat + ghi - glo).
+	 * Keys are compared there by their first differing member, found
+	 * without visiting the members they share. */
+	bool grange;
+	size_t gflat, glo, ghi;
 };
 
 static int
@@ -730,42 +733,81 @@ num_cmp(const char *a, const char *b)
 	return ok_a ? -1 : 1;
 }
 
+/* Orders two different values va, vb of field f. */
+static int
+value_cmp(const struct sort_ctx *c, const struct cstat__field *f, uint32_t va,
+	  uint32_t vb)
+{
+	if (f->order == CSTAT__O_FIRST) {
+		uint32_t oa = va < f->obs_cap ? f->obs[va] : 0;
+		uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
+		if (oa != ob)
+			return oa < ob ? -1 : 1;
+	} else if (f->order == CSTAT__O_FIXED) {
+		long ia = fixed_index(f, va), ib = fixed_index(f, vb);
+		if (ia < 0)
+			ia = 0; /* Go's map gives 0 for others */
+		if (ib < 0)
+			ib = 0;
+		if (ia != ib)
+			return ia < ib ? -1 : 1;
+	} else if (f->order == CSTAT__O_NUM) {
+		int nc = num_cmp(cstat__strtab_str(c->p->strs, va),
+				 cstat__strtab_str(c->p->strs, vb));
+		if (nc)
+			return nc;
+	}
+	return str_cmp(c->p->strs, va, vb);
+}
+
 /* benchproc's less(): field by field; unordered values fall back to bytes. */
 static int
 key_cmp(const struct sort_ctx *c, uint32_t ka, uint32_t kb)
 {
-	size_t na, nb;
-	const uint32_t *a = cstat__tuptab_get(&c->p->keys, ka, &na);
-	const uint32_t *b = cstat__tuptab_get(&c->p->keys, kb, &nb);
+	const struct cstat__seqtab *keys = &c->p->keys;
 
+	if (ka == kb) /* interned: equal keys are one id */
+		return 0;
 	for (size_t i = 0; i < c->nflat; i++) {
-		const struct cstat__field *f = &c->p->fields[c->flat[i]];
-		uint32_t va = f->idx < na ? a[f->idx] : 0;
-		uint32_t vb = f->idx < nb ? b[f->idx] : 0;
-		if (va == vb)
-			continue;
-		if (f->order == CSTAT__O_FIRST) {
-			uint32_t oa = va < f->obs_cap ? f->obs[va] : 0;
-			uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
-			if (oa != ob)
-				return oa < ob ? -1 : 1;
-		} else if (f->order == CSTAT__O_FIXED) {
-			long ia = fixed_index(f, va), ib = fixed_index(f, vb);
-			if (ia < 0)
-				ia = 0; /* Go's map gives 0 for others */
-			if (ib < 0)
-				ib = 0;
-			if (ia != ib)
-				return ia < ib ? -1 : 1;
-		} else if (f->order == CSTAT__O_NUM) {
-			int nc = num_cmp(cstat__strtab_str(c->p->strs, va),
-					 cstat__strtab_str(c->p->strs, vb));
-			if (nc)
-				return nc;
+		uint32_t fi = c->flat[i];
+		if (c->grange && i == c->gflat) {
+			size_t d = cstat__seqtab_diff(keys, ka, kb, c->glo,
+						      c->ghi);
+			i += c->ghi - c->glo - 1;
+			if (d == c->ghi)
+				continue;
+			fi = (uint32_t)d;
 		}
-		return str_cmp(c->p->strs, va, vb);
+		const struct cstat__field *f = &c->p->fields[fi];
+		uint32_t va = cstat__seqtab_get(keys, ka, f->idx);
+		uint32_t vb = cstat__seqtab_get(keys, kb, f->idx);
+		if (va != vb)
+			return value_cmp(c, f, va, vb);
 	}
 	return 0;
+}
+
+/* Finds whether the .config members are one run of fields (sort_ctx). */
+static void
+config_range(const struct cstat__proj *p, struct sort_ctx *c)
+{
+	if (p->config_part < 0)
+		return;
+	const struct cstat__part *g = &p->parts[p->config_part];
+	if (g->nmembers < 2)
+		return;
+	for (size_t j = 0; j < g->nmembers; j++)
+		if (g->members[j] != g->members[0] + j ||
+		    p->fields[g->members[j]].idx != g->members[j])
+			return;
+	for (size_t i = 0; i < c->nflat; i++)
+		if (c->flat[i] == g->members[0]) {
+			c->gflat = i;
+			c->glo = g->members[0];
+			c->ghi = c->glo + g->nmembers;
+			c->grange = true;
+			return;
+		}
 }
 
 /* A merge sort, since qsort() has no context argument in C11. */
@@ -802,13 +844,14 @@ merge_sort(const struct sort_ctx *c, uint32_t *v, uint32_t *tmp, size_t n)
 int
 cstat__proj_sort(const struct cstat__proj *p, uint32_t *keys, size_t n)
 {
-	struct sort_ctx c = {p, NULL, 0};
+	struct sort_ctx c = {.p = p};
 	uint32_t *flat, *tmp;
 	int rc = cstat__proj_flat(p, &flat, &c.nflat);
 
 	if (rc)
 		return rc;
 	c.flat = flat;
+	config_range(p, &c);
 	tmp = malloc((n + 1) * sizeof(*tmp));
 	if (!tmp) {
 		free(flat);

@@ -59,7 +59,7 @@ struct cstat__proj {
 	size_t nfields, fields_cap;
 	struct cstat__part *parts;
 	size_t nparts, parts_cap;
-	struct cstat__tuptab keys;
+	struct cstat__seqtab keys;
 	int unit_field;	 /* index of .unit, or -1 */
 	int config_part; /* index of the .config part, or -1 */
 	/* .config: by string id of a config key, field index + 1; 0 unseen. */

@@ -257,8 +257,9 @@ cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
 		for (size_t f = 0; f < t->nkey_fields; f++) {
 			if ((int)f == t->unit_field)
 				continue;
-			uint32_t v = tb->key_vals[f];
-			if (i > 0 && v == t->tables[i - 1].key_vals[f])
+			uint32_t v = cstat__table_key(t, tb, f);
+			if (i > 0 &&
+			    v == cstat__table_key(t, &t->tables[i - 1], f))
 				continue;
 			struct cstat__buf b = {0};
 			if (cstat__buf_printf(&b, "%s: %s",

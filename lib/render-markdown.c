@@ -387,8 +387,8 @@ config(struct md *m, const struct cstat_tables *t, size_t i)
 	for (size_t f = 0; f < t->nkey_fields; f++) {
 		if ((int)f == t->unit_field)
 			continue;
-		uint32_t v = tb->key_vals[f];
-		if (i > 0 && v == t->tables[i - 1].key_vals[f])
+		uint32_t v = cstat__table_key(t, tb, f);
+		if (i > 0 && v == cstat__table_key(t, &t->tables[i - 1], f))
 			continue;
 		adds(m, "- ");
 		add_esc_start(m, cstat__tstr(t, t->key_fields[f]));
