@@ -125,6 +125,20 @@ cstat__table_key(const struct cstat_tables *t, const struct cstat__table *tb,
 	return cstat__seqtab_get(&t->keys, tb->key, f);
 }
 
+/*
+ * The first key field at or after f that table i sets differently from
+ * table i - 1 (every field, for table 0), or nkey_fields: the fields the
+ * header lines print, found without visiting what the two keys share.
+ */
+static inline size_t
+cstat__table_key_change(const struct cstat_tables *t, size_t i, size_t f)
+{
+	if (i == 0)
+		return f;
+	return cstat__seqtab_diff(&t->keys, t->tables[i - 1].key,
+				  t->tables[i].key, f, t->nkey_fields);
+}
+
 static inline const char *
 cstat__tstr(const struct cstat_tables *t, uint32_t id)
 {
