@@ -46,6 +46,9 @@ cstat__proj_release(struct cstat__proj *p)
 	cstat__buf_release(&p->scratch);
 	free(p->row);
 	free(p->cache_vals);
+	free(p->cache_klen);
+	free(p->cache_field);
+	free(p->cache_src);
 	free(p->last_row);
 	cstat__buf_release(&p->last_name);
 	cstat__buf_release(&p->cache_text);
@@ -294,6 +297,152 @@ config_member(struct cstat__proj *p, uint32_t sid, const char *name,
 	return 0;
 }
 
+/* Room for the incremental fill's arrays: n entries, every field. */
+static int
+grow_fill_state(struct cstat__proj *p, size_t n)
+{
+	size_t old = p->cache_src_cap, cap = p->cache_entries_cap;
+
+	if (cstat__grow((void **)&p->cache_klen, &cap, n + 1,
+			sizeof(*p->cache_klen)))
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&p->cache_field, &p->cache_entries_cap, n + 1,
+			sizeof(*p->cache_field)) ||
+	    cstat__grow((void **)&p->cache_src, &p->cache_src_cap,
+			p->nfields + 1, sizeof(*p->cache_src)) ||
+	    cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields + 1,
+			sizeof(*p->cache_vals)))
+		return CSTAT_ENOMEM;
+	if (p->cache_entries_cap != cap)
+		return CSTAT_ENOMEM; /* the two grew apart: cannot happen */
+	memset(p->cache_src + old, 0,
+	       (p->cache_src_cap - old) * sizeof(*p->cache_src));
+	return 0;
+}
+
+/*
+ * Projects entry j of res's configuration into the row.  *dup is set when
+ * its key's field was set by an earlier entry of this configuration.
+ */
+static int
+fill_entry(struct cstat__proj *p, const struct cstat_result *res, size_t j,
+	   bool *dup)
+{
+	const struct cstat_config *c = &res->config[j];
+	size_t klen = strlen(c->key);
+	uint32_t sid, vid, f;
+	int rc = cstat__strtab_intern(p->strs, c->key, klen, &sid);
+
+	if (rc)
+		return rc;
+	p->cache_klen[j] = (uint32_t)klen;
+	p->cache_field[j] = 0;
+	if (is_excluded(p, sid))
+		return 0;
+	rc = config_member(p, sid, c->key, &f);
+	if (!rc)
+		rc = grow_fill_state(p, res->nconfig);
+	if (!rc)
+		rc = cstat__strtab_intern(p->strs, c->value, strlen(c->value),
+					  &vid);
+	if (rc)
+		return rc;
+	/* A masked key keeps its place among the members (the header
+	 * order) but splits nothing. */
+	for (size_t k = 0; k < p->nmasked && vid; k++)
+		if (p->masked[k] == sid)
+			vid = 0;
+	*dup = *dup || p->cache_src[f];
+	p->row[f] = vid;
+	p->cache_src[f] = (uint32_t)j + 1;
+	p->cache_field[j] = f + 1;
+	return 0;
+}
+
+/* Every entry of res's configuration into the row. */
+static int
+fill_all(struct cstat__proj *p, const struct cstat_result *res)
+{
+	const struct cstat__part *g = &p->parts[p->config_part];
+	bool dup = false;
+	int rc = grow_fill_state(p, res->nconfig);
+
+	for (size_t i = 0; i < g->nmembers; i++)
+		p->row[g->members[i]] = 0;
+	if (p->cache_src_cap)
+		memset(p->cache_src, 0,
+		       p->cache_src_cap * sizeof(*p->cache_src));
+	for (size_t j = 0; j < res->nconfig && !rc; j++)
+		rc = fill_entry(p, res, j, &dup);
+	p->cache_dups = dup;
+	return rc;
+}
+
+/*
+ * How many first entries of res's configuration are those of the cached
+ * one: its first lines of text that are the cached text's, when each has
+ * a key of the same length (so the same key and value).  0 when the text
+ * does not hold one line per entry.
+ */
+static size_t
+same_entries(const struct cstat__proj *p, const struct cstat_result *res)
+{
+	const char *a = p->cache_text.data, *t = res->config_text;
+	size_t m = p->cache_text.len < res->config_text_len
+			   ? p->cache_text.len
+			   : res->config_text_len;
+	size_t b = 0, k = 0, lines = 0;
+
+	while (b + 64 <= m && memcmp(a + b, t + b, 64) == 0)
+		b += 64;
+	while (b < m && a[b] == t[b])
+		b++;
+	for (const char *q = t;
+	     (q = memchr(q, '\n', res->config_text_len - (size_t)(q - t)));
+	     q++) {
+		lines++;
+		if ((size_t)(q - t) < b)
+			k++;
+	}
+	if (lines != res->nconfig || k > p->cache_n)
+		return 0;
+	for (size_t j = 0; j < k; j++)
+		if (strlen(res->config[j].key) != p->cache_klen[j])
+			return 0;
+	return k;
+}
+
+/*
+ * The entries of res's configuration after its first k, which are the
+ * cached configuration's: the cached entries after k unset, the new ones
+ * set.  Falls back to fill_all() when a key comes twice.
+ */
+static int
+fill_from(struct cstat__proj *p, const struct cstat_result *res, size_t k)
+{
+	const struct cstat__part *g = &p->parts[p->config_part];
+	bool dup = false;
+	int rc = grow_fill_state(p, res->nconfig > p->cache_n ? res->nconfig
+							      : p->cache_n);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < g->nmembers; i++)
+		p->row[g->members[i]] = p->cache_vals[g->members[i]];
+	for (size_t j = k; j < p->cache_n; j++) {
+		uint32_t f = p->cache_field[j];
+		if (f && p->cache_src[f - 1] == j + 1) {
+			p->row[f - 1] = 0;
+			p->cache_src[f - 1] = 0;
+		}
+	}
+	for (size_t j = k; j < res->nconfig && !rc && !dup; j++)
+		rc = fill_entry(p, res, j, &dup);
+	if (!rc && dup)
+		return fill_all(p, res);
+	return rc;
+}
+
 static int
 fill_config(struct cstat__proj *p, const struct cstat_result *res)
 {
@@ -309,34 +458,21 @@ fill_config(struct cstat__proj *p, const struct cstat_result *res)
 			p->row[g->members[i]] = p->cache_vals[g->members[i]];
 		return 0;
 	}
-	for (size_t i = 0; i < res->nconfig; i++) {
-		const struct cstat_config *c = &res->config[i];
-		uint32_t sid, vid, f;
-		rc = cstat__strtab_intern(p->strs, c->key, strlen(c->key),
-					  &sid);
-		if (rc)
-			return rc;
-		if (is_excluded(p, sid))
-			continue;
-		rc = config_member(p, sid, c->key, &f);
-		if (rc)
-			return rc;
-		rc = cstat__strtab_intern(p->strs, c->value, strlen(c->value),
-					  &vid);
-		if (rc)
-			return rc;
-		/* A masked key keeps its place among the members (the header
-		 * order) but splits nothing. */
-		for (size_t k = 0; k < p->nmasked && vid; k++)
-			if (p->masked[k] == sid)
-				vid = 0;
-		p->row[f] = vid;
-	}
+	/* A configuration that changed in a few lines: only those.  The
+	 * cache is valid only while every member has a cached value. */
+	size_t k = p->cache_valid && !p->cache_dups && res->config_text
+			   ? same_entries(p, res)
+			   : 0;
+	rc = k ? fill_from(p, res, k) : fill_all(p, res);
+	if (rc)
+		return rc;
+	g = &p->parts[p->config_part];
 	if (cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields,
 			sizeof(*p->cache_vals)))
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < g->nmembers; i++)
 		p->cache_vals[g->members[i]] = p->row[g->members[i]];
+	p->cache_n = res->nconfig;
 	p->cache_text.len = 0;
 	p->cache_valid = res->config_text &&
 			 !cstat__buf_add(&p->cache_text, res->config_text,
