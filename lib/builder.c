@@ -1176,6 +1176,10 @@ struct build {
 	/* Scratch: position of a row / column key in the current table. */
 	uint32_t *row_pos, *col_pos;
 	size_t row_pos_cap, col_pos_cap;
+	/* Scratch for table keys: the projection's values, the output's
+	 * values, and by builder string id its output id + 1 (0 unknown). */
+	uint32_t *pkey, *okey, *omap;
+	size_t omap_cap;
 };
 
 /* Copies builder string id s into the output's string table. */
@@ -1217,7 +1221,6 @@ cstat_tables_free(cstat_tables *t)
 		return;
 	for (size_t i = 0; i < t->ntables; i++) {
 		struct cstat__table *tb = &t->tables[i];
-		free(tb->key_vals);
 		free(tb->row_labels);
 		free(tb->col_vals);
 		free(tb->cells);
@@ -1229,6 +1232,7 @@ cstat_tables_free(cstat_tables *t)
 	free(t->col_fields);
 	cstat__vpool_release(&t->values);
 	cstat__strtab_release(&t->strs);
+	cstat__seqtab_release(&t->keys);
 	free(t);
 }
 
@@ -1749,6 +1753,61 @@ sort_by_rank(uint32_t *keys, size_t n, const uint32_t *rank,
 	return 0;
 }
 
+/* ostr() remembered for every builder string id: table keys repeat their
+ * values, and a string's hash costs more than a lookup. */
+static int
+ostr_memo(struct build *bd, uint32_t s, uint32_t *out)
+{
+	if (s >= bd->omap_cap) {
+		size_t old = bd->omap_cap;
+		if (cstat__grow((void **)&bd->omap, &bd->omap_cap,
+				(size_t)s + 1, sizeof(*bd->omap)))
+			return CSTAT_ENOMEM;
+		memset(bd->omap + old, 0,
+		       (bd->omap_cap - old) * sizeof(*bd->omap));
+	}
+	if (!bd->omap[s]) {
+		int rc = ostr(bd, s, out);
+		if (rc)
+			return rc;
+		bd->omap[s] = *out + 1;
+	}
+	*out = bd->omap[s] - 1;
+	return 0;
+}
+
+/* The table key, field by field, for the header lines: one sequence in
+ * the output's keys, sharing what it has in common with the others. */
+static int
+table_key(struct build *bd, const struct btable *bt, struct cstat__table *t,
+	  const uint32_t *key_flat)
+{
+	cstat_builder *b = bd->b;
+	const struct cstat__proj *tp = &b->table_proj;
+	size_t n = bd->out->nkey_fields;
+	bool added;
+	int rc;
+
+	if (!bd->pkey) {
+		bd->pkey = malloc((tp->nfields + 1) * sizeof(*bd->pkey));
+		bd->okey = malloc((n + 1) * sizeof(*bd->okey));
+		if (!bd->pkey || !bd->okey)
+			return CSTAT_ENOMEM;
+	}
+	cstat__seqtab_fill(&tp->keys, bt->key, bd->pkey, tp->nfields);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = bd->pkey[tp->fields[key_flat[i]].idx];
+		bool differs;
+		if (tp->nmasked)
+			watched_field(b, key_flat[i], &v, &differs);
+		rc = ostr_memo(bd, v, &bd->okey[i]);
+		if (rc)
+			return rc;
+	}
+	return cstat__seqtab_intern(&bd->out->keys, bd->okey, n, &t->key,
+				    &added);
+}
+
 static int
 build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	    const uint32_t *key_flat, const uint32_t *col_flat)
@@ -1758,20 +1817,9 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	uint32_t *rows = NULL;
 	int rc;
 
-	/* The table key, field by field, for the header lines. */
-	t->key_vals = malloc((bd->out->nkey_fields + 1) * sizeof(uint32_t));
-	if (!t->key_vals)
-		return CSTAT_ENOMEM;
-	for (size_t i = 0; i < bd->out->nkey_fields; i++) {
-		uint32_t v = cstat__proj_get(tp, bt->key,
-					     tp->fields[key_flat[i]].idx);
-		bool differs;
-		if (tp->nmasked)
-			watched_field(b, key_flat[i], &v, &differs);
-		rc = ostr(bd, v, &t->key_vals[i]);
-		if (rc)
-			return rc;
-	}
+	rc = table_key(bd, bt, t, key_flat);
+	if (rc)
+		return rc;
 	uint32_t unit = cstat__proj_get(tp, bt->key, (uint32_t)tp->unit_field);
 	rc = ostr(bd, unit, &t->unit);
 	if (rc)
@@ -1910,6 +1958,11 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	if (!t)
 		return CSTAT_ENOMEM;
 	rc = cstat__strtab_init(&t->strs);
+	if (!rc) {
+		rc = cstat__seqtab_init(&t->keys);
+		if (rc)
+			cstat__strtab_release(&t->strs);
+	}
 	if (rc) {
 		free(t);
 		return rc;
@@ -1994,6 +2047,9 @@ out:
 	free(col_flat);
 	free(bd.row_pos);
 	free(bd.col_pos);
+	free(bd.pkey);
+	free(bd.okey);
+	free(bd.omap);
 	for (int k = 0; k < 2; k++) {
 		free(bd.w[k].ci_lo);
 		free(bd.w[k].ci_hi);
@@ -2161,7 +2217,7 @@ cstat_table_key(const cstat_tables *t, size_t i, size_t k, const char **name,
 			continue;
 		if (k-- == 0) {
 			*name = cstat__tstr(t, t->key_fields[f]);
-			*value = cstat__tstr(t, tb->key_vals[f]);
+			*value = cstat__tstr(t, cstat__table_key(t, tb, f));
 			return 0;
 		}
 	}

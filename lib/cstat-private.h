@@ -162,42 +162,75 @@ cstat__strtab_len(const struct cstat__strtab *t, uint32_t id)
 }
 
 /*
- * A tuple table interns sequences of 32-bit values into dense ids.  The
- * values live in one pool, so a tuple costs its length plus two words.
+ * A sequence table interns sequences of 32-bit values into dense ids, as
+ * trees of CSTAT__SEQ_WIDTH-wide nodes that are interned themselves
+ * (seqtab.c): sequences that share most of their values share most of
+ * their nodes, so n sequences of up to n values that each differ from the
+ * last in a few places cost O(n) memory, not O(n * n).  Trailing zeros are
+ * not part of a sequence: (1, 2) and (1, 2, 0) are one sequence.
  */
-struct cstat__tuptab {
-	uint32_t *pool;
-	size_t pool_len, pool_cap;
-	uint32_t *offs; /* by id: start in pool */
-	uint32_t *lens; /* by id */
-	uint32_t count, cap;
-	uint32_t *slots;
-	uint64_t *hashes;
-	size_t nslots;
+#define CSTAT__SEQ_WIDTH 32
+
+struct cstat__seq {
+	uint32_t root, len;
+	unsigned height; /* 0: the root is a leaf */
 };
 
-int cstat__tuptab_init(struct cstat__tuptab *t);
-void cstat__tuptab_release(struct cstat__tuptab *t);
-/* Interns the tuple v[0..n); *id gets its id, *added whether it is new. */
-int cstat__tuptab_intern(struct cstat__tuptab *t, const uint32_t *v, size_t n,
-			 uint32_t *id, bool *added);
-
-static inline const uint32_t *
-cstat__tuptab_get(const struct cstat__tuptab *t, uint32_t id, size_t *n)
-{
-	*n = t->lens[id];
-	return t->pool + t->offs[id];
-}
-
-/*
- * A map from 64-bit keys to 32-bit values, for the builder's
- * (table, row) -> row-slot lookups.
- */
 struct cstat__u64map {
 	uint64_t *keys;
 	uint32_t *vals;
 	size_t nslots, count;
 };
+
+struct cstat__seqtab {
+	uint32_t *nodes; /* CSTAT__SEQ_WIDTH values or node ids per node */
+	size_t nodes_cap;
+	uint64_t *nhash; /* by node */
+	size_t nhash_cap;
+	uint32_t nnodes; /* node 0 is all zeros */
+	uint32_t *slots; /* open addressing: node id, 0 empty */
+	size_t nslots;
+	struct cstat__seq *seqs; /* by id */
+	size_t seqs_cap;
+	uint32_t count;
+	struct cstat__u64map by_root; /* root << 8 | height -> id */
+	/* The last sequence interned and its leaves: the next one hashes
+	 * only the leaves that differ. */
+	uint32_t *prev, *prev_leaf, *level;
+	size_t prev_len, prev_cap, prev_leaf_cap, level_cap;
+};
+
+int cstat__seqtab_init(struct cstat__seqtab *t);
+void cstat__seqtab_release(struct cstat__seqtab *t);
+/*
+ * Interns v[0..n); *id gets its id, *added whether it is new.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
+			 uint32_t *id, bool *added);
+/* Value i of sequence id (0 past its end), in O(log n). */
+uint32_t cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id,
+			   size_t i);
+/* The length of sequence id, trailing zeros dropped. */
+static inline size_t
+cstat__seqtab_len(const struct cstat__seqtab *t, uint32_t id)
+{
+	return t->seqs[id].len;
+}
+/* Writes sequence id's first n values (zeros past its end) into out. */
+void cstat__seqtab_fill(const struct cstat__seqtab *t, uint32_t id,
+			uint32_t *out, size_t n);
+/*
+ * The first i in [lo, hi) where sequences a and b differ, or hi: shared
+ * subtrees are skipped whole, so this costs the path to the difference.
+ */
+size_t cstat__seqtab_diff(const struct cstat__seqtab *t, uint32_t a, uint32_t b,
+			  size_t lo, size_t hi);
+
+/*
+ * A map from 64-bit keys to 32-bit values (struct cstat__u64map, above),
+ * for the builder's (table, row) -> row-slot lookups.
+ */
 
 int cstat__u64map_init(struct cstat__u64map *m);
 void cstat__u64map_release(struct cstat__u64map *m);

@@ -251,7 +251,8 @@ write_tables(struct out *o, const struct cstat_tables *t)
 		o_u32(o, tb->unit);
 		o_u8(o, tb->exact);
 		o_u8(o, tb->higher_better);
-		o_ids(o, tb->key_vals, t->nkey_fields);
+		for (size_t f = 0; f < t->nkey_fields; f++)
+			o_u32(o, cstat__table_key(t, tb, f));
 		o_u64(o, tb->nrows);
 		o_u64(o, tb->ncols);
 		o_ids(o, tb->row_labels, tb->nrows);
@@ -282,6 +283,16 @@ write_snapshot(const char *cache, const struct ident *id, uint64_t lines,
 	if (!t->cells_only) {
 		free(o.buf);
 		return CSTAT_EINVAL; /* comparisons are not kept */
+	}
+	/* Table keys are written whole: a history whose configuration
+	 * churns (a key more per run) would make a snapshot quadratic in
+	 * it, so none is kept when keys outweigh the cells. */
+	size_t ncells = 0;
+	for (size_t i = 0; i < t->ntables; i++)
+		ncells += t->tables[i].nrows * t->tables[i].ncols;
+	if (t->nkey_fields > 8 * (ncells + 1024) / (t->ntables + 1)) {
+		free(o.buf);
+		return CSTAT_EINVAL;
 	}
 	if (!o.buf)
 		return CSTAT_ENOMEM;
@@ -554,7 +565,12 @@ read_table(struct in *in, struct cstat_tables *t, struct cstat__table *tb)
 	tb->higher_better = i_u8(in) != 0;
 	if (tb->unit >= nstrs)
 		in->bad = true;
-	tb->key_vals = i_ids(in, t->nkey_fields, nstrs);
+	uint32_t *key = i_ids(in, t->nkey_fields, nstrs);
+	bool added;
+	if (!in->bad && cstat__seqtab_intern(&t->keys, key, t->nkey_fields,
+					     &tb->key, &added))
+		in->bad = true;
+	free(key);
 	tb->nrows = i_count(in, 4);
 	tb->ncols = i_count(in, 4);
 	tb->row_labels = i_ids(in, tb->nrows, nstrs);
@@ -606,7 +622,7 @@ read_tables(struct in *in, struct cstat_tables **out)
 		return in->bad = true;
 	*out = t;
 	cstat__vpool_init(&t->values);
-	if (cstat__strtab_init(&t->strs))
+	if (cstat__strtab_init(&t->strs) || cstat__seqtab_init(&t->keys))
 		return in->bad = true;
 	n = i_count(in, 8);
 	if (n > UINT32_MAX - 1)
@@ -767,7 +783,8 @@ table_of(const struct cstat_tables *t, const struct cstat_tables *x,
 			    tb->higher_better == xt->higher_better &&
 			    same_str(t, tb->unit, x, xt->unit);
 		for (size_t f = 0; same && f < t->nkey_fields; f++)
-			same = same_str(t, tb->key_vals[f], x, xt->key_vals[f]);
+			same = same_str(t, cstat__table_key(t, tb, f), x,
+					cstat__table_key(x, xt, f));
 		if (same)
 			return i;
 	}

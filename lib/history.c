@@ -753,7 +753,8 @@ table_config(const struct cstat_tables *t, size_t i, struct cstat__buf *b)
 		 * what was read. */
 		size_t vl;
 		const char *v = cstat__trim(
-			cstat__tstr(t, t->tables[i].key_vals[f]), &vl);
+			cstat__tstr(t, cstat__table_key(t, &t->tables[i], f)),
+			&vl);
 		if ((b->len && cstat__buf_addc(b, ' ')) ||
 		    cstat__buf_printf(b, "%s:%.*s",
 				      cstat__tstr(t, t->key_fields[f]), (int)vl,
@@ -993,8 +994,8 @@ json_series(struct writer *w, const struct cstat__history *h, size_t i,
 			continue;
 		json_key(w, cstat__tstr(t, t->key_fields[f]), first);
 		size_t vl;
-		const char *v =
-			cstat__trim(cstat__tstr(t, tb->key_vals[f]), &vl);
+		const char *v = cstat__trim(
+			cstat__tstr(t, cstat__table_key(t, tb, f)), &vl);
 		if (!w->err && cstat__json_quote(&w->b, v, vl))
 			w->err = CSTAT_ENOMEM;
 		first = false;

@@ -281,8 +281,8 @@ cstat__html_common_keys(const struct cstat_tables *t, bool **common)
 	for (size_t f = 0; f < t->nkey_fields; f++) {
 		bool same = true;
 		for (size_t i = 1; i < t->ntables && same; i++)
-			same = t->tables[i].key_vals[f] ==
-			       t->tables[0].key_vals[f];
+			same = cstat__table_key(t, &t->tables[i], f) ==
+			       cstat__table_key(t, &t->tables[0], f);
 		(*common)[f] = same;
 	}
 	return 0;
@@ -304,7 +304,9 @@ cstat__html_config(struct cstat__html *p, const struct cstat_tables *t,
 		cstat__html_adds(p, "<dt>");
 		cstat__html_text(p, cstat__tstr(t, t->key_fields[f]));
 		cstat__html_adds(p, "</dt><dd>");
-		cstat__html_text(p, cstat__tstr(t, t->tables[0].key_vals[f]));
+		cstat__html_text(
+			p,
+			cstat__tstr(t, cstat__table_key(t, &t->tables[0], f)));
 		cstat__html_adds(p, "</dd>\n");
 	}
 	if (any)
@@ -321,7 +323,7 @@ cstat__html_table_key(struct cstat__html *p, const struct cstat_tables *t,
 		cstat__html_adds(p, " <span class=\"cfg\">");
 		cstat__html_text(p, cstat__tstr(t, t->key_fields[f]));
 		cstat__html_adds(p, ": ");
-		cstat__html_text(p, cstat__tstr(t, tb->key_vals[f]));
+		cstat__html_text(p, cstat__tstr(t, cstat__table_key(t, tb, f)));
 		cstat__html_adds(p, "</span>");
 	}
 }

@@ -23,7 +23,7 @@ cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs)
 	p->unit_field = -1;
 	p->config_part = -1;
 	cstat__arena_init(&p->arena);
-	return cstat__tuptab_init(&p->keys);
+	return cstat__seqtab_init(&p->keys);
 }
 
 void
@@ -46,10 +46,13 @@ cstat__proj_release(struct cstat__proj *p)
 	cstat__buf_release(&p->scratch);
 	free(p->row);
 	free(p->cache_vals);
+	free(p->cache_klen);
+	free(p->cache_field);
+	free(p->cache_src);
 	free(p->last_row);
 	cstat__buf_release(&p->last_name);
 	cstat__buf_release(&p->cache_text);
-	cstat__tuptab_release(&p->keys);
+	cstat__seqtab_release(&p->keys);
 	cstat__arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
 }
@@ -294,6 +297,152 @@ config_member(struct cstat__proj *p, uint32_t sid, const char *name,
 	return 0;
 }
 
+/* Room for the incremental fill's arrays: n entries, every field. */
+static int
+grow_fill_state(struct cstat__proj *p, size_t n)
+{
+	size_t old = p->cache_src_cap, cap = p->cache_entries_cap;
+
+	if (cstat__grow((void **)&p->cache_klen, &cap, n + 1,
+			sizeof(*p->cache_klen)))
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&p->cache_field, &p->cache_entries_cap, n + 1,
+			sizeof(*p->cache_field)) ||
+	    cstat__grow((void **)&p->cache_src, &p->cache_src_cap,
+			p->nfields + 1, sizeof(*p->cache_src)) ||
+	    cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields + 1,
+			sizeof(*p->cache_vals)))
+		return CSTAT_ENOMEM;
+	if (p->cache_entries_cap != cap)
+		return CSTAT_ENOMEM; /* the two grew apart: cannot happen */
+	memset(p->cache_src + old, 0,
+	       (p->cache_src_cap - old) * sizeof(*p->cache_src));
+	return 0;
+}
+
+/*
+ * Projects entry j of res's configuration into the row.  *dup is set when
+ * its key's field was set by an earlier entry of this configuration.
+ */
+static int
+fill_entry(struct cstat__proj *p, const struct cstat_result *res, size_t j,
+	   bool *dup)
+{
+	const struct cstat_config *c = &res->config[j];
+	size_t klen = strlen(c->key);
+	uint32_t sid, vid, f;
+	int rc = cstat__strtab_intern(p->strs, c->key, klen, &sid);
+
+	if (rc)
+		return rc;
+	p->cache_klen[j] = (uint32_t)klen;
+	p->cache_field[j] = 0;
+	if (is_excluded(p, sid))
+		return 0;
+	rc = config_member(p, sid, c->key, &f);
+	if (!rc)
+		rc = grow_fill_state(p, res->nconfig);
+	if (!rc)
+		rc = cstat__strtab_intern(p->strs, c->value, strlen(c->value),
+					  &vid);
+	if (rc)
+		return rc;
+	/* A masked key keeps its place among the members (the header
+	 * order) but splits nothing. */
+	for (size_t k = 0; k < p->nmasked && vid; k++)
+		if (p->masked[k] == sid)
+			vid = 0;
+	*dup = *dup || p->cache_src[f];
+	p->row[f] = vid;
+	p->cache_src[f] = (uint32_t)j + 1;
+	p->cache_field[j] = f + 1;
+	return 0;
+}
+
+/* Every entry of res's configuration into the row. */
+static int
+fill_all(struct cstat__proj *p, const struct cstat_result *res)
+{
+	const struct cstat__part *g = &p->parts[p->config_part];
+	bool dup = false;
+	int rc = grow_fill_state(p, res->nconfig);
+
+	for (size_t i = 0; i < g->nmembers; i++)
+		p->row[g->members[i]] = 0;
+	if (p->cache_src_cap)
+		memset(p->cache_src, 0,
+		       p->cache_src_cap * sizeof(*p->cache_src));
+	for (size_t j = 0; j < res->nconfig && !rc; j++)
+		rc = fill_entry(p, res, j, &dup);
+	p->cache_dups = dup;
+	return rc;
+}
+
+/*
+ * How many first entries of res's configuration are those of the cached
+ * one: its first lines of text that are the cached text's, when each has
+ * a key of the same length (so the same key and value).  0 when the text
+ * does not hold one line per entry.
+ */
+static size_t
+same_entries(const struct cstat__proj *p, const struct cstat_result *res)
+{
+	const char *a = p->cache_text.data, *t = res->config_text;
+	size_t m = p->cache_text.len < res->config_text_len
+			   ? p->cache_text.len
+			   : res->config_text_len;
+	size_t b = 0, k = 0, lines = 0;
+
+	while (b + 64 <= m && memcmp(a + b, t + b, 64) == 0)
+		b += 64;
+	while (b < m && a[b] == t[b])
+		b++;
+	for (const char *q = t;
+	     (q = memchr(q, '\n', res->config_text_len - (size_t)(q - t)));
+	     q++) {
+		lines++;
+		if ((size_t)(q - t) < b)
+			k++;
+	}
+	if (lines != res->nconfig || k > p->cache_n)
+		return 0;
+	for (size_t j = 0; j < k; j++)
+		if (strlen(res->config[j].key) != p->cache_klen[j])
+			return 0;
+	return k;
+}
+
+/*
+ * The entries of res's configuration after its first k, which are the
+ * cached configuration's: the cached entries after k unset, the new ones
+ * set.  Falls back to fill_all() when a key comes twice.
+ */
+static int
+fill_from(struct cstat__proj *p, const struct cstat_result *res, size_t k)
+{
+	const struct cstat__part *g = &p->parts[p->config_part];
+	bool dup = false;
+	int rc = grow_fill_state(p, res->nconfig > p->cache_n ? res->nconfig
+							      : p->cache_n);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < g->nmembers; i++)
+		p->row[g->members[i]] = p->cache_vals[g->members[i]];
+	for (size_t j = k; j < p->cache_n; j++) {
+		uint32_t f = p->cache_field[j];
+		if (f && p->cache_src[f - 1] == j + 1) {
+			p->row[f - 1] = 0;
+			p->cache_src[f - 1] = 0;
+		}
+	}
+	for (size_t j = k; j < res->nconfig && !rc && !dup; j++)
+		rc = fill_entry(p, res, j, &dup);
+	if (!rc && dup)
+		return fill_all(p, res);
+	return rc;
+}
+
 static int
 fill_config(struct cstat__proj *p, const struct cstat_result *res)
 {
@@ -309,34 +458,21 @@ fill_config(struct cstat__proj *p, const struct cstat_result *res)
 			p->row[g->members[i]] = p->cache_vals[g->members[i]];
 		return 0;
 	}
-	for (size_t i = 0; i < res->nconfig; i++) {
-		const struct cstat_config *c = &res->config[i];
-		uint32_t sid, vid, f;
-		rc = cstat__strtab_intern(p->strs, c->key, strlen(c->key),
-					  &sid);
-		if (rc)
-			return rc;
-		if (is_excluded(p, sid))
-			continue;
-		rc = config_member(p, sid, c->key, &f);
-		if (rc)
-			return rc;
-		rc = cstat__strtab_intern(p->strs, c->value, strlen(c->value),
-					  &vid);
-		if (rc)
-			return rc;
-		/* A masked key keeps its place among the members (the header
-		 * order) but splits nothing. */
-		for (size_t k = 0; k < p->nmasked && vid; k++)
-			if (p->masked[k] == sid)
-				vid = 0;
-		p->row[f] = vid;
-	}
+	/* A configuration that changed in a few lines: only those.  The
+	 * cache is valid only while every member has a cached value. */
+	size_t k = p->cache_valid && !p->cache_dups && res->config_text
+			   ? same_entries(p, res)
+			   : 0;
+	rc = k ? fill_from(p, res, k) : fill_all(p, res);
+	if (rc)
+		return rc;
+	g = &p->parts[p->config_part];
 	if (cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields,
 			sizeof(*p->cache_vals)))
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < g->nmembers; i++)
 		p->cache_vals[g->members[i]] = p->row[g->members[i]];
+	p->cache_n = res->nconfig;
 	p->cache_text.len = 0;
 	p->cache_valid = res->config_text &&
 			 !cstat__buf_add(&p->cache_text, res->config_text,
@@ -588,7 +724,7 @@ cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 		*key = p->last_key;
 		return 0;
 	}
-	rc = cstat__tuptab_intern(&p->keys, p->row, n, key, &added);
+	rc = cstat__seqtab_intern(&p->keys, p->row, n, key, &added);
 	if (rc)
 		return rc;
 	p->last_key_valid =
@@ -629,10 +765,7 @@ cstat__proj_key(struct cstat__proj *p, const struct cstat_result *res,
 uint32_t
 cstat__proj_get(const struct cstat__proj *p, uint32_t key, uint32_t f)
 {
-	size_t n;
-	const uint32_t *v = cstat__tuptab_get(&p->keys, key, &n);
-
-	return f < n ? v[f] : 0;
+	return cstat__seqtab_get(&p->keys, key, f);
 }
 
 int
@@ -661,6 +794,12 @@ struct sort_ctx {
 	const struct cstat__proj *p;
 	const uint32_t *flat;
 	size_t nflat;
+	/* The .config members, when they are fields glo..ghi-1 in order (as
+	 * they are when made while reading): flat[gflat..gflat + ghi - glo).
+	 * Keys are compared there by their first differing member, found
+	 * without visiting the members they share. */
+	bool grange;
+	size_t gflat, glo, ghi;
 };
 
 static int
@@ -730,42 +869,81 @@ num_cmp(const char *a, const char *b)
 	return ok_a ? -1 : 1;
 }
 
+/* Orders two different values va, vb of field f. */
+static int
+value_cmp(const struct sort_ctx *c, const struct cstat__field *f, uint32_t va,
+	  uint32_t vb)
+{
+	if (f->order == CSTAT__O_FIRST) {
+		uint32_t oa = va < f->obs_cap ? f->obs[va] : 0;
+		uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
+		if (oa != ob)
+			return oa < ob ? -1 : 1;
+	} else if (f->order == CSTAT__O_FIXED) {
+		long ia = fixed_index(f, va), ib = fixed_index(f, vb);
+		if (ia < 0)
+			ia = 0; /* Go's map gives 0 for others */
+		if (ib < 0)
+			ib = 0;
+		if (ia != ib)
+			return ia < ib ? -1 : 1;
+	} else if (f->order == CSTAT__O_NUM) {
+		int nc = num_cmp(cstat__strtab_str(c->p->strs, va),
+				 cstat__strtab_str(c->p->strs, vb));
+		if (nc)
+			return nc;
+	}
+	return str_cmp(c->p->strs, va, vb);
+}
+
 /* benchproc's less(): field by field; unordered values fall back to bytes. */
 static int
 key_cmp(const struct sort_ctx *c, uint32_t ka, uint32_t kb)
 {
-	size_t na, nb;
-	const uint32_t *a = cstat__tuptab_get(&c->p->keys, ka, &na);
-	const uint32_t *b = cstat__tuptab_get(&c->p->keys, kb, &nb);
+	const struct cstat__seqtab *keys = &c->p->keys;
 
+	if (ka == kb) /* interned: equal keys are one id */
+		return 0;
 	for (size_t i = 0; i < c->nflat; i++) {
-		const struct cstat__field *f = &c->p->fields[c->flat[i]];
-		uint32_t va = f->idx < na ? a[f->idx] : 0;
-		uint32_t vb = f->idx < nb ? b[f->idx] : 0;
-		if (va == vb)
-			continue;
-		if (f->order == CSTAT__O_FIRST) {
-			uint32_t oa = va < f->obs_cap ? f->obs[va] : 0;
-			uint32_t ob = vb < f->obs_cap ? f->obs[vb] : 0;
-			if (oa != ob)
-				return oa < ob ? -1 : 1;
-		} else if (f->order == CSTAT__O_FIXED) {
-			long ia = fixed_index(f, va), ib = fixed_index(f, vb);
-			if (ia < 0)
-				ia = 0; /* Go's map gives 0 for others */
-			if (ib < 0)
-				ib = 0;
-			if (ia != ib)
-				return ia < ib ? -1 : 1;
-		} else if (f->order == CSTAT__O_NUM) {
-			int nc = num_cmp(cstat__strtab_str(c->p->strs, va),
-					 cstat__strtab_str(c->p->strs, vb));
-			if (nc)
-				return nc;
+		uint32_t fi = c->flat[i];
+		if (c->grange && i == c->gflat) {
+			size_t d = cstat__seqtab_diff(keys, ka, kb, c->glo,
+						      c->ghi);
+			i += c->ghi - c->glo - 1;
+			if (d == c->ghi)
+				continue;
+			fi = (uint32_t)d;
 		}
-		return str_cmp(c->p->strs, va, vb);
+		const struct cstat__field *f = &c->p->fields[fi];
+		uint32_t va = cstat__seqtab_get(keys, ka, f->idx);
+		uint32_t vb = cstat__seqtab_get(keys, kb, f->idx);
+		if (va != vb)
+			return value_cmp(c, f, va, vb);
 	}
 	return 0;
+}
+
+/* Finds whether the .config members are one run of fields (sort_ctx). */
+static void
+config_range(const struct cstat__proj *p, struct sort_ctx *c)
+{
+	if (p->config_part < 0)
+		return;
+	const struct cstat__part *g = &p->parts[p->config_part];
+	if (g->nmembers < 2)
+		return;
+	for (size_t j = 0; j < g->nmembers; j++)
+		if (g->members[j] != g->members[0] + j ||
+		    p->fields[g->members[j]].idx != g->members[j])
+			return;
+	for (size_t i = 0; i < c->nflat; i++)
+		if (c->flat[i] == g->members[0]) {
+			c->gflat = i;
+			c->glo = g->members[0];
+			c->ghi = c->glo + g->nmembers;
+			c->grange = true;
+			return;
+		}
 }
 
 /* A merge sort, since qsort() has no context argument in C11. */
@@ -802,13 +980,14 @@ merge_sort(const struct sort_ctx *c, uint32_t *v, uint32_t *tmp, size_t n)
 int
 cstat__proj_sort(const struct cstat__proj *p, uint32_t *keys, size_t n)
 {
-	struct sort_ctx c = {p, NULL, 0};
+	struct sort_ctx c = {.p = p};
 	uint32_t *flat, *tmp;
 	int rc = cstat__proj_flat(p, &flat, &c.nflat);
 
 	if (rc)
 		return rc;
 	c.flat = flat;
+	config_range(p, &c);
 	tmp = malloc((n + 1) * sizeof(*tmp));
 	if (!tmp) {
 		free(flat);

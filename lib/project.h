@@ -59,7 +59,7 @@ struct cstat__proj {
 	size_t nfields, fields_cap;
 	struct cstat__part *parts;
 	size_t nparts, parts_cap;
-	struct cstat__tuptab keys;
+	struct cstat__seqtab keys;
 	int unit_field;	 /* index of .unit, or -1 */
 	int config_part; /* index of the .config part, or -1 */
 	/* .config: by string id of a config key, field index + 1; 0 unseen. */
@@ -97,6 +97,13 @@ struct cstat__proj {
 	bool cache_valid;
 	uint32_t *cache_vals; /* by field index, the projected .config values */
 	size_t cache_cap;
+	/* For the next configuration, which often shares its first lines
+	 * with this one: by entry, its key's length and its field + 1 (0:
+	 * excluded); by field, the entry that set it + 1 (0: none); whether
+	 * a key came twice (then every entry is projected again). */
+	uint32_t *cache_klen, *cache_field, *cache_src;
+	size_t cache_n, cache_entries_cap, cache_src_cap;
+	bool cache_dups;
 };
 
 int cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs);

@@ -92,6 +92,13 @@ struct cstat_reader {
 	/* The configuration as "key: value" lines, for config_text. */
 	struct cstat__buf config_text;
 	unsigned long view_version; /* config_version of the view + 1 */
+	/* The view is rebuilt from the first entry changed since it was
+	 * last built (view_from; the entries before it are as they were),
+	 * so a key added to a long configuration costs one line, not all of
+	 * them.  view_off: by entry, where its line starts in config_text. */
+	size_t view_from, view_n;
+	size_t *view_off;
+	size_t view_off_cap;
 
 	/* The current result. */
 	struct cstat_result result;
@@ -161,6 +168,7 @@ cstat_reader_free(cstat_reader *r)
 		free(r->config[i].value);
 	free(r->config);
 	free(r->config_view);
+	free(r->view_off);
 	cstat__buf_release(&r->config_text);
 	free(r->values);
 	free(r->name);
@@ -185,6 +193,7 @@ reader_reset(cstat_reader *r, const char *path, const char *label)
 		free(r->config[i].value);
 	r->nconfig = 0;
 	r->config_version++;
+	r->view_from = 0;
 	r->line = 0;
 	r->eof = false;
 	r->buf_len = r->buf_pos = 0;
@@ -928,6 +937,8 @@ set_config(cstat_reader *r, const char *key, size_t klen, const char *val,
 			(r->nconfig - i - 1) * sizeof(*r->config));
 		r->nconfig--;
 		r->config_version++;
+		if (i < r->view_from)
+			r->view_from = i;
 		return 0;
 	}
 	if (i == r->nconfig) {
@@ -943,31 +954,47 @@ set_config(cstat_reader *r, const char *key, size_t klen, const char *val,
 	memcpy(c->value, val, vlen);
 	c->value[vlen] = '\0';
 	r->config_version++;
+	if (i < r->view_from)
+		r->view_from = i;
 	return 0;
 }
 
-/* Brings the result's view of the configuration up to date. */
+/* Brings the result's view of the configuration up to date, from the
+ * first entry changed since the last time. */
 static int
 fill_config_view(cstat_reader *r)
 {
 	if (r->view_version == r->config_version + 1)
 		return 0;
 	if (cstat__grow((void **)&r->config_view, &r->config_view_cap,
-			r->nconfig + 1, sizeof(*r->config_view)))
+			r->nconfig + 1, sizeof(*r->config_view)) ||
+	    cstat__grow((void **)&r->view_off, &r->view_off_cap, r->nconfig + 1,
+			sizeof(*r->view_off)))
 		return CSTAT_ENOMEM;
-	r->config_text.len = 0;
+	size_t from = r->view_version == 0 ? 0 : r->view_from;
+	if (from > r->view_n)
+		from = r->view_n;
+	if (from > r->nconfig)
+		from = r->nconfig;
+	r->config_text.len = from ? r->view_off[from] : 0;
 	if (cstat__buf_reserve(&r->config_text, 0))
 		return CSTAT_ENOMEM;
-	r->config_text.data[0] = '\0';
-	for (size_t i = 0; i < r->nconfig; i++) {
+	for (size_t i = from; i < r->nconfig; i++) {
+		r->view_off[i] = r->config_text.len;
 		r->config_view[i].key = r->config[i].key;
 		r->config_view[i].value = r->config[i].value;
 		if (cstat__buf_adds(&r->config_text, r->config[i].key) ||
 		    cstat__buf_add(&r->config_text, ": ", 2) ||
 		    cstat__buf_adds(&r->config_text, r->config[i].value) ||
-		    cstat__buf_addc(&r->config_text, '\n'))
+		    cstat__buf_addc(&r->config_text, '\n')) {
+			r->view_version = 0; /* rebuild it all next time */
 			return CSTAT_ENOMEM;
+		}
 	}
+	r->view_off[r->nconfig] = r->config_text.len;
+	r->config_text.data[r->config_text.len] = '\0';
+	r->view_n = r->nconfig;
+	r->view_from = SIZE_MAX;
 	r->view_version = r->config_version + 1;
 	return 0;
 }

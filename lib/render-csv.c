@@ -254,12 +254,12 @@ cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
 			field(&c, "");
 			emit(&c);
 		}
-		for (size_t f = 0; f < t->nkey_fields; f++) {
+		for (size_t f = cstat__table_key_change(t, i, 0);
+		     f < t->nkey_fields;
+		     f = cstat__table_key_change(t, i, f + 1)) {
 			if ((int)f == t->unit_field)
 				continue;
-			uint32_t v = tb->key_vals[f];
-			if (i > 0 && v == t->tables[i - 1].key_vals[f])
-				continue;
+			uint32_t v = cstat__table_key(t, tb, f);
 			struct cstat__buf b = {0};
 			if (cstat__buf_printf(&b, "%s: %s",
 					      cstat__tstr(t, t->key_fields[f]),

@@ -367,7 +367,7 @@ table(struct jw *w, const struct cstat_tables *t, const struct cstat__table *tb)
 			put(w, ", ", 2);
 		tstr(w, t, t->key_fields[f]);
 		put(w, ": ", 2);
-		tstr(w, t, tb->key_vals[f]);
+		tstr(w, t, cstat__table_key(t, tb, f));
 	}
 	puts_(w, "},\n      ");
 	key(w, "unit");

@@ -384,12 +384,11 @@ config(struct md *m, const struct cstat_tables *t, size_t i)
 	const struct cstat__table *tb = &t->tables[i];
 	bool any = false;
 
-	for (size_t f = 0; f < t->nkey_fields; f++) {
+	for (size_t f = cstat__table_key_change(t, i, 0); f < t->nkey_fields;
+	     f = cstat__table_key_change(t, i, f + 1)) {
 		if ((int)f == t->unit_field)
 			continue;
-		uint32_t v = tb->key_vals[f];
-		if (i > 0 && v == t->tables[i - 1].key_vals[f])
-			continue;
+		uint32_t v = cstat__table_key(t, tb, f);
 		adds(m, "- ");
 		add_esc_start(m, cstat__tstr(t, t->key_fields[f]));
 		adds(m, ":");

@@ -363,12 +363,12 @@ cstat__render_text(const struct cstat_tables *t, FILE *out)
 		const struct cstat__table *tb = &t->tables[i];
 		if (i > 0 && fputs("\n", out) == EOF)
 			return CSTAT_EIO;
-		for (size_t f = 0; f < t->nkey_fields; f++) {
+		for (size_t f = cstat__table_key_change(t, i, 0);
+		     f < t->nkey_fields;
+		     f = cstat__table_key_change(t, i, f + 1)) {
 			if ((int)f == t->unit_field)
 				continue;
-			uint32_t v = tb->key_vals[f];
-			if (i > 0 && v == t->tables[i - 1].key_vals[f])
-				continue;
+			uint32_t v = cstat__table_key(t, tb, f);
 			if (fprintf(out, "%s: %s\n",
 				    cstat__tstr(t, t->key_fields[f]),
 				    cstat__tstr(t, v)) < 0)

@@ -54,8 +54,7 @@ struct run_bench {
 };
 
 struct run_group {
-	char *config_text; /* "key: value\n" lines, the identity */
-	char **keys, **vals;
+	uint32_t conf; /* the configuration, in the run's confs */
 	size_t nconf;
 	struct run_bench *b;
 	size_t nb, cap;
@@ -77,6 +76,23 @@ struct cstat_run {
 	size_t nenv, envcap;
 	struct run_kv *units; /* "unit\tkey" -> value, Unit metadata */
 	size_t nunits, unitscap;
+	/*
+	 * The groups' configurations, shared: each is a sequence of pairs
+	 * (pair_key[p - 1], pair_val[p - 1]) of strings in cstrs, and equal
+	 * runs of pairs are stored once (struct cstat__seqtab).  A
+	 * configuration that gains a key before each result makes n groups
+	 * of 1..n pairs: stored as copies they took memory n * n / 2.
+	 */
+	bool conf_ready;
+	struct cstat__strtab cstrs;
+	struct cstat__seqtab confs;
+	struct cstat__u64map pair_of;  /* key id << 32 | value id -> p */
+	struct cstat__u64map group_of; /* confs id -> group index */
+	uint32_t *pair_key, *pair_val, *scratch;
+	size_t npairs, pairs_cap, pvals_cap, scratch_cap;
+	struct cstat__buf last_text; /* the last result's config_text */
+	size_t last_group;
+	bool last_valid;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -210,62 +226,144 @@ cstat_run_free(cstat_run *r)
 			}
 			free(g->b[j].u);
 		}
-		for (size_t j = 0; j < g->nconf; j++) {
-			free(g->keys[j]);
-			free(g->vals[j]);
-		}
-		free(g->keys);
-		free(g->vals);
 		free(g->b);
 		cstat__strtab_release(&g->names);
 		free(g->of_name);
-		free(g->config_text);
 	}
 	free(r->g);
+	if (r->conf_ready) {
+		cstat__strtab_release(&r->cstrs);
+		cstat__seqtab_release(&r->confs);
+		cstat__u64map_release(&r->pair_of);
+		cstat__u64map_release(&r->group_of);
+	}
+	free(r->pair_key);
+	free(r->pair_val);
+	free(r->scratch);
+	cstat__buf_release(&r->last_text);
 	kv_free(r->meta, r->nmeta);
 	kv_free(r->env, r->nenv);
 	kv_free(r->units, r->nunits);
 	free(r);
 }
 
-/* The group of a configuration, made if new. */
-static int
-group_for(cstat_run *r, const char *text, const struct cstat_config *conf,
-	  size_t nconf, struct run_group **out)
+/* Key j of group g's configuration. */
+static const char *
+group_key(const cstat_run *r, const struct run_group *g, size_t j)
 {
-	for (size_t i = r->ng; i-- > 0;)
-		if (strcmp(r->g[i].config_text, text) == 0) {
-			*out = &r->g[i];
-			return 0;
-		}
+	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
+
+	return cstat__strtab_str(&r->cstrs, r->pair_key[p - 1]);
+}
+
+/* Value j of group g's configuration. */
+static const char *
+group_val(const cstat_run *r, const struct run_group *g, size_t j)
+{
+	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
+
+	return cstat__strtab_str(&r->cstrs, r->pair_val[p - 1]);
+}
+
+/* The pair (key, value) as a pair number (from 1), made if new. */
+static int
+pair_for(cstat_run *r, const struct cstat_config *c, uint32_t *out)
+{
+	uint32_t k, v;
+
+	if (cstat__strtab_intern(&r->cstrs, c->key, strlen(c->key), &k) ||
+	    cstat__strtab_intern(&r->cstrs, c->value, strlen(c->value), &v))
+		return CSTAT_ENOMEM;
+	uint64_t key = (uint64_t)k << 32 | v;
+	uint32_t p = cstat__u64map_get(&r->pair_of, key);
+	if (p != UINT32_MAX) {
+		*out = p;
+		return 0;
+	}
+	if (cstat__grow((void **)&r->pair_key, &r->pairs_cap, r->npairs + 1,
+			sizeof(*r->pair_key)))
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&r->pair_val, &r->pvals_cap, r->npairs + 1,
+			sizeof(*r->pair_val)))
+		return CSTAT_ENOMEM;
+	r->pair_key[r->npairs] = k;
+	r->pair_val[r->npairs] = v;
+	*out = (uint32_t)++r->npairs;
+	return cstat__u64map_put(&r->pair_of, key, *out);
+}
+
+static int
+conf_init(cstat_run *r)
+{
+	if (r->conf_ready)
+		return 0;
+	if (cstat__strtab_init(&r->cstrs))
+		return CSTAT_ENOMEM;
+	if (cstat__seqtab_init(&r->confs)) {
+		cstat__strtab_release(&r->cstrs);
+		return CSTAT_ENOMEM;
+	}
+	cstat__u64map_init(&r->pair_of);
+	cstat__u64map_init(&r->group_of);
+	r->conf_ready = true;
+	return 0;
+}
+
+/* A new group for configuration id conf of nconf pairs. */
+static int
+group_new(cstat_run *r, uint32_t conf, size_t nconf, struct run_group **out)
+{
 	if (cstat__grow((void **)&r->g, &r->gcap, r->ng + 1, sizeof(*r->g)))
 		return CSTAT_ENOMEM;
 	struct run_group *g = &r->g[r->ng];
 	memset(g, 0, sizeof(*g));
-	g->config_text = str_dup(text);
-	g->keys = calloc(nconf ? nconf : 1, sizeof(char *));
-	g->vals = calloc(nconf ? nconf : 1, sizeof(char *));
 	g->of_name = calloc(1, sizeof(*g->of_name)); /* id 0: the empty name */
 	g->of_cap = 1;
-	if (!g->config_text || !g->keys || !g->vals || !g->of_name ||
-	    cstat__strtab_init(&g->names)) {
-		free(g->config_text);
-		free(g->keys);
-		free(g->vals);
+	if (!g->of_name || cstat__strtab_init(&g->names)) {
 		free(g->of_name);
+		return CSTAT_ENOMEM;
+	}
+	g->conf = conf;
+	g->nconf = nconf;
+	if (cstat__u64map_put(&r->group_of, conf, (uint32_t)r->ng)) {
 		cstat__strtab_release(&g->names);
+		free(g->of_name);
 		return CSTAT_ENOMEM;
 	}
 	r->ng++;
-	for (size_t i = 0; i < nconf; i++) {
-		g->keys[i] = str_dup(conf[i].key);
-		g->vals[i] = str_dup(conf[i].value);
-		g->nconf++;
-		if (!g->keys[i] || !g->vals[i])
-			return CSTAT_ENOMEM;
-	}
 	*out = g;
 	return 0;
+}
+
+/*
+ * The group of a configuration, made if new: found by its interned
+ * sequence of pairs, so that neither finding nor keeping a group costs
+ * more than its own changes.
+ */
+static int
+group_for(cstat_run *r, const struct cstat_config *conf, size_t nconf,
+	  struct run_group **out)
+{
+	uint32_t id;
+	bool added;
+	int rc = conf_init(r);
+
+	if (!rc && cstat__grow((void **)&r->scratch, &r->scratch_cap, nconf + 1,
+			       sizeof(*r->scratch)))
+		rc = CSTAT_ENOMEM;
+	for (size_t i = 0; i < nconf && !rc; i++)
+		rc = pair_for(r, &conf[i], &r->scratch[i]);
+	if (!rc)
+		rc = cstat__seqtab_intern(&r->confs, r->scratch, nconf, &id,
+					  &added);
+	if (rc)
+		return rc;
+	uint32_t gi = cstat__u64map_get(&r->group_of, id);
+	if (gi != UINT32_MAX) {
+		*out = &r->g[gi];
+		return 0;
+	}
+	return group_new(r, id, nconf, out);
 }
 
 /*
@@ -326,27 +424,6 @@ unit_add(struct run_bench *b, const char *unit, double v)
 	return 0;
 }
 
-/* config_text of a result, made when the result has none. */
-static int
-config_text(const struct cstat_result *res, char **out)
-{
-	struct cstat__buf b = {0};
-
-	if (res->config_text) {
-		*out = str_ndup(res->config_text, res->config_text_len);
-		return *out ? 0 : CSTAT_ENOMEM;
-	}
-	for (size_t i = 0; i < res->nconfig; i++)
-		if (cstat__buf_printf(&b, "%s: %s\n", res->config[i].key,
-				      res->config[i].value)) {
-			cstat__buf_release(&b);
-			return CSTAT_ENOMEM;
-		}
-	*out = str_ndup(b.data ? b.data : "", b.len);
-	cstat__buf_release(&b);
-	return *out ? 0 : CSTAT_ENOMEM;
-}
-
 static int
 env_from_config(cstat_run *r, const struct cstat_result *res)
 {
@@ -368,16 +445,26 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 {
 	struct run_group *g;
 	struct run_bench *b;
-	char *text;
 	int rc;
 
 	if (!r || !res)
 		return CSTAT_EINVAL;
-	rc = config_text(res, &text);
-	if (rc)
-		return rc;
-	rc = group_for(r, text, res->config, res->nconfig, &g);
-	free(text);
+	/* Results mostly come in runs of one configuration: its text says
+	 * whether this one is the last one's. */
+	if (r->last_valid && res->config_text &&
+	    res->config_text_len == r->last_text.len &&
+	    memcmp(res->config_text, r->last_text.data, r->last_text.len) ==
+		    0) {
+		g = &r->g[r->last_group];
+		rc = 0;
+	} else {
+		rc = group_for(r, res->config, res->nconfig, &g);
+		r->last_text.len = 0;
+		r->last_valid = !rc && res->config_text &&
+				!cstat__buf_add(&r->last_text, res->config_text,
+						res->config_text_len);
+		r->last_group = rc ? 0 : (size_t)(g - r->g);
+	}
 	if (!rc)
 		rc = bench_for(g, res->name, res->name_len, &b);
 	for (size_t i = 0; i < res->nvalues && !rc; i++) {
@@ -616,42 +703,9 @@ to_json(const cstat_run *r)
 		     add(u, tab + 1, cstat__json_string(r->units[i].value));
 		free(unit);
 	}
+	/* The groups are written one by one after this (write_run). */
 	groups = ok ? cJSON_CreateArray() : NULL;
 	ok = ok && add(root, "groups", groups);
-	for (size_t i = 0; ok && i < r->ng; i++) {
-		const struct run_group *g = &r->g[i];
-		cJSON *go = cJSON_CreateObject(), *conf, *benches;
-		ok = add(groups, NULL, go);
-		conf = ok ? cJSON_CreateArray() : NULL;
-		ok = ok && add(go, "config", conf);
-		for (size_t j = 0; ok && j < g->nconf; j++) {
-			cJSON *pair = cJSON_CreateArray();
-			ok = add(conf, NULL, pair) &&
-			     add(pair, NULL, cstat__json_string(g->keys[j])) &&
-			     add(pair, NULL, cstat__json_string(g->vals[j]));
-		}
-		benches = ok ? cJSON_CreateArray() : NULL;
-		ok = ok && add(go, "benchmarks", benches);
-		for (size_t j = 0; ok && j < g->nb; j++) {
-			const struct run_bench *b = &g->b[j];
-			cJSON *bo = cJSON_CreateObject(), *ua;
-			ok = add(benches, NULL, bo) &&
-			     add(bo, "name", cstat__json_string(b->name));
-			ua = ok ? cJSON_CreateArray() : NULL;
-			ok = ok && add(bo, "units", ua);
-			for (size_t k = 0; ok && k < b->nu; k++) {
-				cJSON *uo = cJSON_CreateObject(), *va;
-				ok = add(ua, NULL, uo) &&
-				     add(uo, "unit",
-					 cstat__json_string(b->u[k].unit));
-				va = ok ? cJSON_CreateArray() : NULL;
-				ok = ok && add(uo, "values", va);
-				for (size_t m = 0; ok && m < b->u[k].n; m++)
-					ok = add(va, NULL,
-						 number(b->u[k].v[m]));
-			}
-		}
-	}
 	if (!ok) {
 		cJSON_Delete(root);
 		return NULL;
@@ -659,46 +713,129 @@ to_json(const cstat_run *r)
 	return root;
 }
 
-/* The run as one JSON text and a newline. */
-static int
-to_text(const cstat_run *r, bool pretty, char **out, size_t *len)
+/* Group g as a JSON object. */
+static cJSON *
+group_json(const cstat_run *r, const struct run_group *g)
 {
-	cJSON *root = to_json(r);
-	char *text;
+	cJSON *go = cJSON_CreateObject(), *conf, *benches;
+	bool ok = go != NULL;
 
-	if (!root)
-		return CSTAT_ENOMEM;
-	text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!text)
-		return CSTAT_ENOMEM;
-	*len = strlen(text);
-	*out = malloc(*len + 2);
-	if (*out) {
-		memcpy(*out, text, *len);
-		(*out)[(*len)++] = '\n';
-		(*out)[*len] = '\0';
+	conf = ok ? cJSON_CreateArray() : NULL;
+	ok = ok && add(go, "config", conf);
+	for (size_t j = 0; ok && j < g->nconf; j++) {
+		cJSON *pair = cJSON_CreateArray();
+		ok = add(conf, NULL, pair) &&
+		     add(pair, NULL, cstat__json_string(group_key(r, g, j))) &&
+		     add(pair, NULL, cstat__json_string(group_val(r, g, j)));
+	}
+	benches = ok ? cJSON_CreateArray() : NULL;
+	ok = ok && add(go, "benchmarks", benches);
+	for (size_t j = 0; ok && j < g->nb; j++) {
+		const struct run_bench *b = &g->b[j];
+		cJSON *bo = cJSON_CreateObject(), *ua;
+		ok = add(benches, NULL, bo) &&
+		     add(bo, "name", cstat__json_string(b->name));
+		ua = ok ? cJSON_CreateArray() : NULL;
+		ok = ok && add(bo, "units", ua);
+		for (size_t k = 0; ok && k < b->nu; k++) {
+			cJSON *uo = cJSON_CreateObject(), *va;
+			ok = add(ua, NULL, uo) &&
+			     add(uo, "unit", cstat__json_string(b->u[k].unit));
+			va = ok ? cJSON_CreateArray() : NULL;
+			ok = ok && add(uo, "values", va);
+			for (size_t m = 0; ok && m < b->u[k].n; m++)
+				ok = add(va, NULL, number(b->u[k].v[m]));
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(go);
+		return NULL;
+	}
+	return go;
+}
+
+/* Where a run's text goes: put() returns 0 or an error code. */
+struct sink {
+	int (*put)(void *ctx, const char *p, size_t n);
+	void *ctx;
+};
+
+/*
+ * Group g's text, as cJSON prints it inside the run: pretty text is
+ * indented two tabs deeper (cJSON indents by depth alone, and its strings
+ * hold no raw newline).
+ */
+static int
+write_group(const cstat_run *r, const struct run_group *g, bool pretty,
+	    struct sink *s)
+{
+	cJSON *go = group_json(r, g);
+	char *text = !go      ? NULL
+		     : pretty ? cJSON_Print(go)
+			      : cJSON_PrintUnformatted(go);
+	int rc = text ? 0 : CSTAT_ENOMEM;
+
+	cJSON_Delete(go);
+	for (const char *p = text; p && !rc;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		rc = s->put(s->ctx, p, n);
+		if (!rc && nl)
+			rc = s->put(s->ctx, "\t\t", 2);
+		p = nl ? nl + 1 : NULL;
 	}
 	cJSON_free(text);
-	return *out ? 0 : CSTAT_ENOMEM;
+	return rc;
+}
+
+/*
+ * The run as one JSON text and a newline, exactly as cJSON prints the whole
+ * tree, but a group at a time: a run whose configuration grows by a key per
+ * result writes n * n / 2 pairs, which as one tree took many times the
+ * file's size in memory.
+ */
+static int
+write_run(const cstat_run *r, bool pretty, struct sink *s)
+{
+	cJSON *root = to_json(r);
+	char *head = !root    ? NULL
+		     : pretty ? cJSON_Print(root)
+			      : cJSON_PrintUnformatted(root);
+	/* head ends with the empty groups: "[]\n}" or "[]}". */
+	size_t tail = pretty ? 3 : 2, len = head ? strlen(head) : 0;
+	int rc = head && len > tail ? 0 : CSTAT_ENOMEM;
+
+	cJSON_Delete(root);
+	if (!rc)
+		rc = s->put(s->ctx, head, len - tail);
+	for (size_t i = 0; i < r->ng && !rc; i++) {
+		if (i > 0)
+			rc = s->put(s->ctx, pretty ? ", " : ",",
+				    pretty ? 2 : 1);
+		if (!rc)
+			rc = write_group(r, &r->g[i], pretty, s);
+	}
+	if (!rc)
+		rc = s->put(s->ctx, head + len - tail, tail);
+	if (!rc)
+		rc = s->put(s->ctx, "\n", 1);
+	cJSON_free(head);
+	return rc;
+}
+
+static int
+put_file(void *ctx, const char *p, size_t n)
+{
+	return fwrite(p, 1, n, ctx) == n ? 0 : CSTAT_EIO;
 }
 
 int
 cstat_run_write(const cstat_run *r, bool pretty, FILE *out)
 {
-	char *text;
-	size_t len;
-	int rc;
-
 	if (!r || !out)
 		return CSTAT_EINVAL;
-	rc = to_text(r, pretty, &text, &len);
-	if (rc)
-		return rc;
-	if (fwrite(text, 1, len, out) != len)
-		rc = CSTAT_EIO;
-	free(text);
-	return rc;
+	struct sink s = {put_file, out};
+	return write_run(r, pretty, &s);
 }
 
 static int
@@ -855,15 +992,68 @@ create_tmp(const char *tmp, struct cstat_diag *d)
 	return fd >= 0 ? fd : sys_error(d, "create", tmp);
 }
 
+/* What a file gets: a run's text, or len bytes at data when r is NULL. */
+struct content {
+	const cstat_run *r;
+	bool pretty;
+	const char *data;
+	size_t len;
+};
+
+/* A sink into a descriptor through a buffer, for write_run(). */
+struct fd_sink {
+	int fd;
+	size_t len;
+	char buf[1 << 16];
+};
+
+static int
+put_fd(void *ctx, const char *p, size_t n)
+{
+	struct fd_sink *f = ctx;
+
+	if (f->len + n > sizeof(f->buf)) {
+		if (write_all(f->fd, f->buf, f->len))
+			return CSTAT_EIO;
+		f->len = 0;
+	}
+	if (n > sizeof(f->buf))
+		return write_all(f->fd, p, n) ? CSTAT_EIO : 0;
+	memcpy(f->buf + f->len, p, n);
+	f->len += n;
+	return 0;
+}
+
 /*
- * Replaces path with len bytes at data, atomically: a temporary name of
- * our own beside the file (a rename is atomic only within one file
- * system), fsync, rename, then fsync of the directory.  A link at path
- * is refused, not replaced.
+ * Writes c to fd.  @return 0, CSTAT_EIO (errno says why) or
+ * CSTAT_ENOMEM.
  */
 static int
-write_atomic(const char *path, const char *data, size_t len,
-	     struct cstat_diag *d)
+write_content(int fd, const struct content *c)
+{
+	if (!c->r)
+		return write_all(fd, c->data, c->len) ? CSTAT_EIO : 0;
+	struct fd_sink *f = malloc(sizeof(*f));
+	if (!f)
+		return CSTAT_ENOMEM;
+	f->fd = fd;
+	f->len = 0;
+	struct sink s = {put_fd, f};
+	int rc = write_run(c->r, c->pretty, &s);
+	if (!rc && write_all(fd, f->buf, f->len))
+		rc = CSTAT_EIO;
+	free(f);
+	return rc;
+}
+
+/*
+ * Replaces path with c, atomically: a temporary name of our own beside
+ * the file (a rename is atomic only within one file system), fsync,
+ * rename, then fsync of the directory.  A link at path is refused, not
+ * replaced.
+ */
+static int
+replace_with(const char *path, const struct content *c, struct cstat_diag *d)
 {
 	char *tmp = malloc(strlen(path) + 32);
 	struct stat st;
@@ -879,10 +1069,11 @@ write_atomic(const char *path, const char *data, size_t len,
 	rc = check_tmps(path, d);
 	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
 	fd = rc ? rc : create_tmp(tmp, d);
+	int wr = fd < 0 ? 0 : write_content(fd, c);
 	if (fd < 0) {
 		rc = fd;
-	} else if (write_all(fd, data, len) || fsync(fd)) {
-		rc = sys_error(d, "write", tmp);
+	} else if (wr || fsync(fd)) {
+		rc = wr == CSTAT_ENOMEM ? wr : sys_error(d, "write", tmp);
 		close(fd);
 		unlink(tmp);
 	} else if (close(fd)) {
@@ -898,21 +1089,23 @@ write_atomic(const char *path, const char *data, size_t len,
 	return rc;
 }
 
+/* Replaces path with len bytes at data (replace_with()). */
+static int
+write_atomic(const char *path, const char *data, size_t len,
+	     struct cstat_diag *d)
+{
+	struct content c = {NULL, false, data, len};
+
+	return replace_with(path, &c, d);
+}
+
 int
 cstat_run_save(const cstat_run *r, const char *path, struct cstat_diag *d)
 {
-	char *text;
-	size_t len;
-	int rc;
-
 	if (!r || !path)
 		return CSTAT_EINVAL;
-	rc = to_text(r, true, &text, &len);
-	if (rc)
-		return rc;
-	rc = write_atomic(path, text, len, d);
-	free(text);
-	return rc;
+	struct content c = {r, true, NULL, 0};
+	return replace_with(path, &c, d);
 }
 
 static int lock_history(const char *path, struct cstat_diag *d);
@@ -920,28 +1113,20 @@ static int lock_history(const char *path, struct cstat_diag *d);
 int
 cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 {
-	char *text, last;
-	size_t len;
-	int fd, rc;
+	char last;
+	int fd, rc = 0;
 
 	if (!r || !path)
 		return CSTAT_EINVAL;
-	rc = to_text(r, false, &text, &len);
-	if (rc)
-		return rc;
 	/* One writer at a time, appends and prunes alike, through a lock
 	 * file beside the history (a prune replaces the history itself). */
 	int lock = lock_history(path, d);
-	if (lock < 0) {
-		free(text);
+	if (lock < 0)
 		return lock;
-	}
 	fd = open_nofollow(path, O_RDWR | O_CREAT | O_APPEND, d);
 	if (fd < 0) {
-		rc = fd;
 		close(lock);
-		free(text);
-		return rc;
+		return fd;
 	}
 	/* A record cut short by a crash has no newline: end it, so this
 	 * record starts a line of its own (the reader skips the stub). */
@@ -955,8 +1140,11 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		rc = sys_error(d, "write", path);
 		goto out;
 	}
-	if (write_all(fd, text, len) || fsync(fd)) {
-		rc = sys_error(d, "write", path);
+	/* The record goes out a group at a time (write_run()). */
+	struct content c = {r, false, NULL, 0};
+	int wr = write_content(fd, &c);
+	if (wr || fsync(fd)) {
+		rc = wr == CSTAT_ENOMEM ? wr : sys_error(d, "write", path);
 		/* A record that did not fit (a full disk) goes again, so
 		 * it does not stay behind as a stub every read warns of;
 		 * under the lock, nobody else wrote after it. */
@@ -966,7 +1154,6 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 out:
 	close(fd);
 	close(lock); /* releases the lock */
-	free(text);
 	return rc;
 }
 
@@ -989,7 +1176,6 @@ group_from_json(cstat_run *r, const cJSON *conf, struct run_group **g)
 {
 	size_t nc = (size_t)cJSON_GetArraySize(conf), i = 0;
 	struct cstat_config *cv = calloc(nc ? nc : 1, sizeof(*cv));
-	struct cstat__buf t = {0};
 	const cJSON *pair;
 	int rc = cv ? 0 : CSTAT_ENOMEM;
 
@@ -1005,12 +1191,8 @@ group_from_json(cstat_run *r, const cJSON *conf, struct run_group **g)
 			cv[i++] = (struct cstat_config){k->valuestring,
 							v->valuestring};
 	}
-	for (size_t j = 0; j < i && !rc; j++)
-		if (cstat__buf_printf(&t, "%s: %s\n", cv[j].key, cv[j].value))
-			rc = CSTAT_ENOMEM;
 	if (!rc)
-		rc = group_for(r, t.data ? t.data : "", cv, i, g);
-	cstat__buf_release(&t);
+		rc = group_for(r, cv, i, g);
 	free(cv);
 	return rc;
 }
@@ -1179,6 +1361,26 @@ from_json(cstat_run *r, const cJSON *root, const char *file, unsigned long line,
 	return rc;
 }
 
+int
+cstat__run_group(cstat_run *r, const struct cstat_config *conf, size_t n,
+		 struct run_group **g)
+{
+	return group_for(r, conf, n, g);
+}
+
+int
+cstat__run_bench(struct run_group *g, const char *name, size_t len,
+		 struct run_bench **b)
+{
+	return bench_for(g, name, len, b);
+}
+
+int
+cstat__run_value(struct run_bench *b, const char *unit, double v)
+{
+	return unit_add(b, unit, v);
+}
+
 /* Parses one run from len bytes; line is where it starts, for messages. */
 static int
 parse_run(const char *data, size_t len, const char *file, unsigned long line,
@@ -1258,8 +1460,15 @@ cstat_run_load(cstat_run **out, const char *path, struct cstat_diag *d)
 	if (!out || !path)
 		return CSTAT_EINVAL;
 	rc = slurp(path, &data, &len, d);
+	/* history-read.c's small parser first: cJSON's tree of a baseline
+	 * took some 30 times its size.  It takes only what cJSON's reading
+	 * reads the same, and leaves errors to it. */
 	if (!rc)
+		rc = cstat__run_parse_small(data, len, out);
+	if (rc == 0)
 		rc = parse_run(data, len, path, 1, out, d);
+	else if (rc == 1)
+		rc = 0;
 	free(data);
 	return rc;
 }
@@ -1393,11 +1602,46 @@ cstat__store_lock(const char *path, struct cstat_diag *d)
 /* ---------------------------------------------------------------------- */
 /* A run as Go benchmark text, for the reader. */
 
+/*
+ * Group g's configuration lines after group prev's: "key:" (an empty
+ * value) deletes each key prev had and g has not, then g's own.  *seen
+ * marks g's keys by string id (so this is linear in the two groups).
+ */
+static int
+text_config(const cstat_run *r, const struct run_group *prev,
+	    const struct run_group *g, bool **seen, struct cstat__buf *b)
+{
+	int rc = 0;
+
+	if (!*seen) {
+		*seen = calloc(r->cstrs.count + 1, sizeof(**seen));
+		if (!*seen)
+			return CSTAT_ENOMEM;
+	}
+	for (size_t j = 0; j < g->nconf; j++)
+		(*seen)[r->pair_key[cstat__seqtab_get(&r->confs, g->conf, j) -
+				    1]] = true;
+	for (size_t j = 0; prev && j < prev->nconf && !rc; j++) {
+		uint32_t p = cstat__seqtab_get(&r->confs, prev->conf, j);
+		if (!(*seen)[r->pair_key[p - 1]])
+			rc = cstat__buf_printf(b, "%s:\n",
+					       group_key(r, prev, j));
+	}
+	for (size_t j = 0; j < g->nconf && !rc; j++)
+		rc = cstat__buf_printf(b, "%s: %s\n", group_key(r, g, j),
+				       group_val(r, g, j));
+	for (size_t j = 0; j < g->nconf; j++)
+		(*seen)[r->pair_key[cstat__seqtab_get(&r->confs, g->conf, j) -
+				    1]] = false;
+	return rc;
+}
+
 int
 cstat_run_text(const cstat_run *r, char **out, size_t *len)
 {
 	struct cstat__buf b = {0};
 	const struct run_group *prev = NULL;
+	bool *seen = NULL;
 	char num[CSTAT__GO_FLOAT_SIZE];
 	int rc = 0;
 
@@ -1415,19 +1659,7 @@ cstat_run_text(const cstat_run *r, char **out, size_t *len)
 	}
 	for (size_t i = 0; i < r->ng && !rc; i++) {
 		const struct run_group *g = &r->g[i];
-		/* Delete the keys the previous group had and this one does
-		 * not ("key:" with an empty value), then set this group's. */
-		for (size_t j = 0; prev && j < prev->nconf && !rc; j++) {
-			bool kept = false;
-			for (size_t k = 0; k < g->nconf && !kept; k++)
-				kept = strcmp(g->keys[k], prev->keys[j]) == 0;
-			if (!kept)
-				rc = cstat__buf_printf(&b, "%s:\n",
-						       prev->keys[j]);
-		}
-		for (size_t j = 0; j < g->nconf && !rc; j++)
-			rc = cstat__buf_printf(&b, "%s: %s\n", g->keys[j],
-					       g->vals[j]);
+		rc = text_config(r, prev, g, &seen, &b);
 		for (size_t j = 0; j < g->nb && !rc; j++) {
 			const struct run_bench *bn = &g->b[j];
 			size_t most = 0;
@@ -1453,6 +1685,7 @@ cstat_run_text(const cstat_run *r, char **out, size_t *len)
 		}
 		prev = g;
 	}
+	free(seen);
 	if (rc) {
 		cstat__buf_release(&b);
 		return CSTAT_ENOMEM;
@@ -1474,6 +1707,25 @@ find(const char *h, size_t hl, const char *n)
 		if (memcmp(h + i, n, nl) == 0)
 			return h + i;
 	return NULL;
+}
+
+/*
+ * A baseline through history-read.c's small parser, on a copy (it parses
+ * in place): as cJSON's tree, a baseline took some 30 times its size.
+ * @return 1 with *out set, 0 when it is cJSON's to read, or an error.
+ */
+static int
+parse_small(const char *data, size_t len, cstat_run **out)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return CSTAT_ENOMEM;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	int rc = cstat__run_parse_small(copy, len, out);
+	free(copy);
+	return rc;
 }
 
 int
@@ -1509,7 +1761,11 @@ cstat__store_sniff(const char *data, size_t len, const char *file, char **text,
 	    strncmp(q + 1, SCHEMA_PREFIX, strlen(SCHEMA_PREFIX)) != 0)
 		return 0;
 	if (pretty) {
-		rc = parse_run(data, len, file, 1, &one, d);
+		rc = parse_small(data, len, &one);
+		if (rc == 0)
+			rc = parse_run(data, len, file, 1, &one, d);
+		else if (rc == 1)
+			rc = 0;
 	} else {
 		rc = cstat__history_parse(data, len, file, &runs, &n, NULL,
 					  NULL, d);
@@ -1573,6 +1829,7 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 {
 	struct cstat_config *conf = NULL;
 	struct cstat_value *vals = NULL;
+	struct cstat__buf text = {0};
 	size_t vcap = 0, ccap = 0;
 	int rc = cstat__run_add_units(rd, r, label, d);
 
@@ -1583,14 +1840,23 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 			rc = CSTAT_ENOMEM;
 			break;
 		}
-		for (size_t k = 0; k < g->nconf; k++)
-			conf[k] = (struct cstat_config){g->keys[k], g->vals[k]};
+		text.len = 0;
+		for (size_t k = 0; k < g->nconf && !rc; k++) {
+			conf[k] = (struct cstat_config){group_key(r, g, k),
+							group_val(r, g, k)};
+			rc = cstat__buf_printf(&text, "%s: %s\n", conf[k].key,
+					       conf[k].value);
+		}
+		if (rc || cstat__buf_reserve(&text, 0)) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
 		struct cstat_result res1 = {
 			.file = label,
 			.config = conf,
 			.nconfig = g->nconf,
-			.config_text = g->config_text,
-			.config_text_len = strlen(g->config_text),
+			.config_text = text.data,
+			.config_text_len = text.len,
 			.config_version = ++*version,
 		};
 		for (size_t j = 0; j < g->nb && !rc; j++) {
@@ -1624,6 +1890,7 @@ add_run(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 	}
 	free(conf);
 	free(vals);
+	cstat__buf_release(&text);
 	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
 }
 
@@ -1884,4 +2151,8 @@ cstat__run_drop_values(cstat_run *r)
 	r->g = NULL;
 	r->ng = r->gcap = 0;
 	cstat_run_free(keep);
+	/* No group is left to find (the configurations stay with r). */
+	cstat__u64map_release(&r->group_of);
+	cstat__u64map_init(&r->group_of);
+	r->last_valid = false;
 }

@@ -95,6 +95,27 @@ int cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			   unsigned long *lines,
 			   void (*warn)(void *ctx, const struct cstat_diag *d),
 			   void *ctx, struct cstat_diag *d);
+/*
+ * Filling a run as its reader does (history-read.c): the group of a
+ * configuration, made if new; the benchmark of a name in a group, made if
+ * new; a value appended to a benchmark's unit.  Each returns 0 or
+ * CSTAT_ENOMEM.
+ */
+struct run_group;
+struct run_bench;
+int cstat__run_group(cstat_run *r, const struct cstat_config *conf, size_t n,
+		     struct run_group **g);
+int cstat__run_bench(struct run_group *g, const char *name, size_t len,
+		     struct run_bench **b);
+int cstat__run_value(struct run_bench *b, const char *unit, double v);
+
+/*
+ * Parses a run of len bytes at data (changed in place) with the small
+ * parser of history-read.c, values and all.
+ * @return 1 with *out set; 0 when the run is not one it takes on (read it
+ *         with cJSON); CSTAT_ENOMEM.
+ */
+int cstat__run_parse_small(char *data, size_t len, cstat_run **out);
 /* Parses one record of len bytes with cJSON; line is where it starts. */
 int cstat__run_parse(const char *data, size_t len, const char *file,
 		     unsigned long line, cstat_run **out, struct cstat_diag *d);

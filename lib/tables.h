@@ -44,7 +44,7 @@ struct cstat__table {
 	uint32_t unit;	    /* string id */
 	bool exact;	    /* unit has assume=exact */
 	bool higher_better; /* better=higher metadata, or a throughput unit */
-	uint32_t *key_vals; /* by table field (tables->key_fields) */
+	uint32_t key;	    /* in tables->keys: read with cstat__table_key() */
 	size_t nrows, ncols;
 	uint32_t *row_labels; /* string ids */
 	uint32_t *col_vals;   /* ncols x ncol_fields string ids, by column */
@@ -58,6 +58,10 @@ struct cstat_tables {
 	/* Flattened fields of the table key, .unit included, as names. */
 	uint32_t *key_fields;
 	size_t nkey_fields;
+	/* Each table's key: its value (string id) of every key field, as a
+	 * sequence that shares what it has in common with the others, so
+	 * many tables with many fields cost what sets them apart. */
+	struct cstat__seqtab keys;
 	int unit_field; /* index in key_fields of .unit */
 	/* Flattened fields of the column key, as names. */
 	uint32_t *col_fields;
@@ -112,6 +116,28 @@ struct cstat__scaler;
 void cstat__stat_format(const struct cstat_tables *t,
 			const struct cstat__table *tb, size_t k, double v,
 			const struct cstat__scaler *sc, char *buf, size_t size);
+
+/* Table tb's value (string id) of key field f (tables->key_fields). */
+static inline uint32_t
+cstat__table_key(const struct cstat_tables *t, const struct cstat__table *tb,
+		 size_t f)
+{
+	return cstat__seqtab_get(&t->keys, tb->key, f);
+}
+
+/*
+ * The first key field at or after f that table i sets differently from
+ * table i - 1 (every field, for table 0), or nkey_fields: the fields the
+ * header lines print, found without visiting what the two keys share.
+ */
+static inline size_t
+cstat__table_key_change(const struct cstat_tables *t, size_t i, size_t f)
+{
+	if (i == 0)
+		return f;
+	return cstat__seqtab_diff(&t->keys, t->tables[i - 1].key,
+				  t->tables[i].key, f, t->nkey_fields);
+}
 
 static inline const char *
 cstat__tstr(const struct cstat_tables *t, uint32_t id)

@@ -1,0 +1,340 @@
+/*
+ * seqtab.c - interned sequences of 32-bit values that share their parts.
+ *
+ * A sequence is a tree of 32-wide nodes: leaves hold values, inner nodes
+ * hold node ids.  Nodes are interned (hash-consed), so equal subtrees are
+ * one node and a sequence that differs from an earlier one in a few places
+ * costs only the paths to those places.  A configuration that gains a key
+ * before each result makes sequences of 1, 2, ..., n values: as arrays
+ * they would take n * n / 2 words, as trees a few nodes each.  Node 0 is
+ * all zeros at every level, so long runs of empty values cost nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstat-private.h"
+
+#define W CSTAT__SEQ_WIDTH
+#define BITS 5 /* log2(W) */
+
+int
+cstat__seqtab_init(struct cstat__seqtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->nodes = calloc(W, sizeof(*t->nodes));
+	t->nhash = calloc(1, sizeof(*t->nhash));
+	if (!t->nodes || !t->nhash) {
+		cstat__seqtab_release(t);
+		return CSTAT_ENOMEM;
+	}
+	t->nodes_cap = W;
+	t->nhash_cap = 1;
+	t->nnodes = 1; /* node 0: zeros */
+	return cstat__u64map_init(&t->by_root);
+}
+
+void
+cstat__seqtab_release(struct cstat__seqtab *t)
+{
+	free(t->nodes);
+	free(t->nhash);
+	free(t->slots);
+	free(t->seqs);
+	free(t->prev);
+	free(t->prev_leaf);
+	free(t->level);
+	cstat__u64map_release(&t->by_root);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+node_rehash(struct cstat__seqtab *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : 256;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	for (uint32_t id = 1; id < t->nnodes; id++) {
+		size_t i = t->nhash[id] & (n - 1);
+		while (s[i])
+			i = (i + 1) & (n - 1);
+		s[i] = id;
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+	return 0;
+}
+
+/* The id of the node holding v[0..W), made if new. */
+static int
+node_intern(struct cstat__seqtab *t, const uint32_t *v, uint32_t *id)
+{
+	uint64_t h = cstat__hash_u32s(v, W);
+	size_t mask = t->nslots - 1;
+	size_t i;
+
+	for (i = 0; i < W && !v[i]; i++)
+		;
+	if (i == W) {
+		*id = 0;
+		return 0;
+	}
+	if (t->nslots)
+		for (i = h & mask; t->slots[i]; i = (i + 1) & mask) {
+			uint32_t k = t->slots[i];
+			if (t->nhash[k] == h &&
+			    memcmp(t->nodes + (size_t)k * W, v,
+				   W * sizeof(*v)) == 0) {
+				*id = k;
+				return 0;
+			}
+		}
+	if (t->nnodes == UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&t->nodes, &t->nodes_cap,
+			((size_t)t->nnodes + 1) * W, sizeof(*t->nodes)) ||
+	    cstat__grow((void **)&t->nhash, &t->nhash_cap,
+			(size_t)t->nnodes + 1, sizeof(*t->nhash)))
+		return CSTAT_ENOMEM;
+	uint32_t k = t->nnodes++;
+	memcpy(t->nodes + (size_t)k * W, v, W * sizeof(*v));
+	t->nhash[k] = h;
+	if ((size_t)t->nnodes * 2 > t->nslots) {
+		if (node_rehash(t)) {
+			t->nnodes--;
+			return CSTAT_ENOMEM;
+		}
+	} else {
+		mask = t->nslots - 1;
+		for (i = h & mask; t->slots[i]; i = (i + 1) & mask)
+			;
+		t->slots[i] = k;
+	}
+	*id = k;
+	return 0;
+}
+
+/* Interns the n ids at v (zero-padded to whole nodes) in place: v[0..)
+ * gets the ids of the level above.  Returns how many. */
+static int
+level_up(struct cstat__seqtab *t, uint32_t *v, size_t n, size_t *out)
+{
+	uint32_t chunk[W];
+	size_t m = (n + W - 1) / W;
+
+	for (size_t c = 0; c < m; c++) {
+		size_t k = n - c * W < W ? n - c * W : W;
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, v + c * W, k * sizeof(*v));
+		int rc = node_intern(t, chunk, &v[c]);
+		if (rc)
+			return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+/*
+ * The leaves of v[0..n): a chunk equal to the last sequence's is not
+ * hashed again, so interning a sequence that differs from the last in a
+ * few values hashes a few leaves.
+ */
+static int
+leaves(struct cstat__seqtab *t, const uint32_t *v, size_t n, size_t m)
+{
+	uint32_t chunk[W];
+
+	for (size_t c = 0; c < m; c++) {
+		size_t k = n - c * W < W ? n - c * W : W;
+		if (c * W + k <= t->prev_len && k == W &&
+		    memcmp(t->prev + c * W, v + c * W, W * sizeof(*v)) == 0) {
+			t->level[c] = t->prev_leaf[c];
+			continue;
+		}
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, v + c * W, k * sizeof(*v));
+		int rc = node_intern(t, chunk, &t->level[c]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Keeps v[0..n) and its leaves for the next intern's comparison. */
+static int
+remember(struct cstat__seqtab *t, const uint32_t *v, size_t n, size_t m)
+{
+	if (cstat__grow((void **)&t->prev, &t->prev_cap, n + 1,
+			sizeof(*t->prev)) ||
+	    cstat__grow((void **)&t->prev_leaf, &t->prev_leaf_cap, m + 1,
+			sizeof(*t->prev_leaf))) {
+		t->prev_len = 0;
+		return CSTAT_ENOMEM;
+	}
+	if (n)
+		memcpy(t->prev, v, n * sizeof(*v));
+	memcpy(t->prev_leaf, t->level, m * sizeof(*t->level));
+	t->prev_len = n;
+	return 0;
+}
+
+int
+cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
+		     uint32_t *id, bool *added)
+{
+	uint32_t root = 0;
+	unsigned height = 0;
+	int rc;
+
+	*added = false;
+	while (n > 0 && v[n - 1] == 0)
+		n--;
+	if (n > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	size_t m = (n + W - 1) / W;
+	if (cstat__grow((void **)&t->level, &t->level_cap, m + 1,
+			sizeof(*t->level)))
+		return CSTAT_ENOMEM;
+	rc = leaves(t, v, n, m);
+	if (!rc)
+		rc = remember(t, v, n, m);
+	if (rc)
+		return rc;
+	if (m)
+		root = t->level[0];
+	for (size_t k = m; k > 1; height++) {
+		rc = level_up(t, t->level, k, &k);
+		if (rc)
+			return rc;
+		root = t->level[0];
+	}
+	uint64_t key = ((uint64_t)root << 8) | height;
+	uint32_t found = cstat__u64map_get(&t->by_root, key);
+	if (found != UINT32_MAX) {
+		*id = found;
+		return 0;
+	}
+	if (t->count == UINT32_MAX - 1 ||
+	    cstat__grow((void **)&t->seqs, &t->seqs_cap, (size_t)t->count + 1,
+			sizeof(*t->seqs)))
+		return CSTAT_ENOMEM;
+	rc = cstat__u64map_put(&t->by_root, key, t->count);
+	if (rc)
+		return rc;
+	t->seqs[t->count] = (struct cstat__seq){root, (uint32_t)n, height};
+	*id = t->count++;
+	*added = true;
+	return 0;
+}
+
+uint32_t
+cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id, size_t i)
+{
+	const struct cstat__seq *s = &t->seqs[id];
+	uint32_t node = s->root;
+
+	if (i >= s->len)
+		return 0;
+	for (unsigned h = s->height; h > 0; h--)
+		node = t->nodes[(size_t)node * W +
+				((i >> (BITS * h)) & (W - 1))];
+	return t->nodes[(size_t)node * W + (i & (W - 1))];
+}
+
+/* How many values a tree of height h spans. */
+static size_t
+span(unsigned h)
+{
+	size_t s = W;
+
+	while (h-- > 0)
+		s *= W;
+	return s;
+}
+
+/* The first i in [lo, hi) where nodes a and b (of height h, covering
+ * [base, base + span(h))) differ, or hi. */
+static size_t
+node_diff(const struct cstat__seqtab *t, uint32_t a, uint32_t b, unsigned h,
+	  size_t base, size_t lo, size_t hi)
+{
+	const uint32_t *na = t->nodes + (size_t)a * W;
+	const uint32_t *nb = t->nodes + (size_t)b * W;
+	size_t each = h ? span(h - 1) : 1;
+
+	if (a == b)
+		return hi;
+	for (size_t j = 0; j < W; j++) {
+		size_t from = base + j * each;
+		if (from >= hi)
+			break;
+		if (from + each <= lo || na[j] == nb[j])
+			continue;
+		if (h == 0)
+			return from;
+		size_t r = node_diff(t, na[j], nb[j], h - 1, from, lo, hi);
+		if (r < hi)
+			return r;
+	}
+	return hi;
+}
+
+size_t
+cstat__seqtab_diff(const struct cstat__seqtab *t, uint32_t a, uint32_t b,
+		   size_t lo, size_t hi)
+{
+	const struct cstat__seq *sa = &t->seqs[a], *sb = &t->seqs[b];
+
+	if (a == b || lo >= hi)
+		return hi;
+	if (sa->height < sb->height) {
+		const struct cstat__seq *x = sa;
+		sa = sb;
+		sb = x;
+	}
+	/* sa is the taller: its leftmost subtree of sb's height covers what
+	 * sb does; beyond it, sb is all zeros. */
+	uint32_t left = sa->root;
+	for (unsigned h = sa->height; h > sb->height; h--)
+		left = t->nodes[(size_t)left * W];
+	size_t cover = span(sb->height);
+	size_t r = node_diff(t, left, sb->root, sb->height, 0, lo,
+			     hi < cover ? hi : cover);
+	if (r < (hi < cover ? hi : cover))
+		return r;
+	if (hi <= cover)
+		return hi;
+	return node_diff(t, sa->root, 0, sa->height, 0, lo > cover ? lo : cover,
+			 hi);
+}
+
+/* Writes the non-zero values under node (height h, at base) into out. */
+static void
+node_fill(const struct cstat__seqtab *t, uint32_t node, unsigned h, size_t base,
+	  uint32_t *out, size_t n)
+{
+	const uint32_t *nd = t->nodes + (size_t)node * W;
+	size_t each = h ? span(h - 1) : 1;
+
+	for (size_t j = 0; j < W && base + j * each < n; j++) {
+		if (!nd[j])
+			continue;
+		if (h == 0)
+			out[base + j] = nd[j];
+		else
+			node_fill(t, nd[j], h - 1, base + j * each, out, n);
+	}
+}
+
+void
+cstat__seqtab_fill(const struct cstat__seqtab *t, uint32_t id, uint32_t *out,
+		   size_t n)
+{
+	const struct cstat__seq *s = &t->seqs[id];
+
+	if (n)
+		memset(out, 0, n * sizeof(*out));
+	node_fill(t, s->root, s->height, 0, out, n);
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Memory in proportion to the input when the configuration churns.
+
+usage: churn.py CSTAT CBASELINE
+
+The input gains a configuration key before each result (`key{i}: v{i}`,
+then `BenchmarkA 1 {i+1} ns/op`), so result i has i keys: kept as whole
+copies, n steps cost n * n / 2 keys (cstat took 387 MB at 8,000 steps,
+cbaseline save 832 MB at 2,000).  For 4x the steps, the peak RSS (from
+wait4) must grow at most 6x: linear growth plus the fixed part gives
+about 2-4x, quadratic growth 16x.  A ratio of peaks, not a timing.
+
+`save` and `record` are measured at 1,000 and 4,000 steps: the baseline
+file itself repeats each group's whole configuration (as cstat-run/1
+says), so 8,000 steps would write a 690 MB file.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+MAX_RATIO = 6.0
+
+
+def peak_kb(args):
+    """Runs args; returns (exit status, stdout, stderr, peak RSS in KB)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        out.seek(0)
+        err.seek(0)
+        return (os.waitstatus_to_exitcode(status), out.read().decode(),
+                err.read().decode(), usage.ru_maxrss)
+
+
+def churn(path, steps):
+    """The generator of the report: a key before each result."""
+    with open(path, "w") as f:
+        for i in range(steps):
+            f.write("key%d: v%d\nBenchmarkA 1 %d ns/op\n" % (i, i, i + 1))
+
+
+def measure(d, what, steps, make_args):
+    """Peak RSS in KB of make_args(path) on a churn input of steps."""
+    path = os.path.join(d, "churn%d.txt" % steps)
+    if not os.path.exists(path):
+        churn(path, steps)
+    rc, out, err, kb = peak_kb(make_args(path, steps))
+    if rc != 0:
+        raise AssertionError("%s, %d steps: rc %d: %s" %
+                             (what, steps, rc, err))
+    print("%-16s %5d steps (%7d bytes): peak %7d KB" %
+          (what, steps, os.path.getsize(path), kb))
+    return kb, out
+
+
+def main():
+    cstat, cbaseline = sys.argv[1], sys.argv[2]
+    failed = []
+    with tempfile.TemporaryDirectory() as d:
+        def run_cstat(path, steps):
+            return [cstat, path]
+
+        def run_store(cmd):
+            def args(path, steps):
+                store = os.path.join(d, "%s%d" % (cmd, steps))
+                return [cbaseline, "-store", store, cmd, "b", path]
+            return args
+
+        cases = [("cstat", (2000, 8000), run_cstat),
+                 ("cbaseline save", (1000, 4000), run_store("save")),
+                 ("cbaseline record", (1000, 4000), run_store("record"))]
+        for what, (small, large), args in cases:
+            kb_small, out = measure(d, what, small, args)
+            kb_large, _ = measure(d, what, large, args)
+            ratio = kb_large / kb_small
+            print("%-16s peak ratio %.2f for 4x the steps (limit %.0f)" %
+                  (what, ratio, MAX_RATIO))
+            if ratio > MAX_RATIO:
+                failed.append("%s: %.2fx" % (what, ratio))
+            if what == "cstat" and out.count("sec/op") != small:
+                failed.append("cstat: %d tables, want %d" %
+                              (out.count("sec/op"), small))
+    if failed:
+        print("FAIL: " + "; ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+/*
+ * test-seqtab.c - unit tests for the sequence table (seqtab.c).
+ *
+ * Every answer is checked against the plain arrays the sequences were made
+ * from: value by value (cstat__seqtab_get and _fill), equality by id, and
+ * the first difference by a scan.  The sequences are random edits of one
+ * another from a fixed seed (splitmix64, seed 14), of up to 3,000 values
+ * so that trees of one to three levels are exercised, and the churn shape
+ * (a value appended per sequence) checks that memory grows with the edits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cstat-private.h"
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+#define NSEQ 200
+#define MAXLEN 3000
+
+/* The trimmed length of v[0..n), as the table keeps it. */
+static size_t
+trimmed(const uint32_t *v, size_t n)
+{
+	while (n > 0 && v[n - 1] == 0)
+		n--;
+	return n;
+}
+
+static void
+random_edits(void **state)
+{
+	(void)state;
+	struct cstat__seqtab t;
+	uint32_t *seqs = calloc((size_t)NSEQ * MAXLEN, sizeof(*seqs));
+	uint32_t ids[NSEQ], *out = malloc(MAXLEN * sizeof(*out));
+	uint64_t seed = 14;
+
+	assert_non_null(seqs);
+	assert_non_null(out);
+	assert_int_equal(cstat__seqtab_init(&t), 0);
+	for (size_t s = 0; s < NSEQ; s++) {
+		uint32_t *v = seqs + s * MAXLEN;
+		/* A copy of an earlier sequence with a few values changed,
+		 * or (one in ten) a fresh one. */
+		if (s > 0 && splitmix64(&seed) % 10)
+			memcpy(v, seqs + (splitmix64(&seed) % s) * MAXLEN,
+			       MAXLEN * sizeof(*v));
+		else
+			for (size_t i = 0; i < MAXLEN; i++)
+				v[i] = splitmix64(&seed) % 4 ? 0 : (uint32_t)i;
+		size_t edits = splitmix64(&seed) % 4;
+		for (size_t e = 0; e < edits; e++)
+			v[splitmix64(&seed) % MAXLEN] =
+				(uint32_t)(splitmix64(&seed) % 3);
+		size_t n = 1 + splitmix64(&seed) % MAXLEN;
+		memset(v + n, 0, (MAXLEN - n) * sizeof(*v));
+		bool added;
+		assert_int_equal(
+			cstat__seqtab_intern(&t, v, n, &ids[s], &added), 0);
+		assert_int_equal(cstat__seqtab_len(&t, ids[s]),
+				 trimmed(v, MAXLEN));
+	}
+	for (size_t s = 0; s < NSEQ; s++) {
+		const uint32_t *v = seqs + s * MAXLEN;
+		cstat__seqtab_fill(&t, ids[s], out, MAXLEN);
+		assert_memory_equal(out, v, MAXLEN * sizeof(*v));
+		for (size_t i = 0; i < MAXLEN; i += 7)
+			assert_int_equal(cstat__seqtab_get(&t, ids[s], i),
+					 v[i]);
+		size_t o = splitmix64(&seed) % NSEQ;
+		const uint32_t *w = seqs + o * MAXLEN;
+		bool same = memcmp(v, w, MAXLEN * sizeof(*v)) == 0;
+		assert_true(same == (ids[s] == ids[o]));
+		size_t lo = splitmix64(&seed) % MAXLEN, want = MAXLEN;
+		for (size_t i = lo; i < MAXLEN && want == MAXLEN; i++)
+			if (v[i] != w[i])
+				want = i;
+		assert_int_equal(
+			cstat__seqtab_diff(&t, ids[s], ids[o], lo, MAXLEN),
+			want);
+		/* Past the end of both: no difference. */
+		assert_int_equal(cstat__seqtab_diff(&t, ids[s], ids[o], MAXLEN,
+						    MAXLEN + 100),
+				 MAXLEN + 100);
+	}
+	cstat__seqtab_release(&t);
+	free(seqs);
+	free(out);
+}
+
+/* n sequences 1, (1, 2), (1, 2, 3), ...: nodes grow with n, not n * n. */
+static void
+churn_is_linear(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct cstat__seqtab t;
+	uint32_t *v = malloc(N * sizeof(*v)), id, last = 0;
+
+	assert_non_null(v);
+	assert_int_equal(cstat__seqtab_init(&t), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		bool added;
+		v[i] = i + 1;
+		assert_int_equal(
+			cstat__seqtab_intern(&t, v, i + 1, &id, &added), 0);
+		assert_true(added);
+		if (i > 0) /* the first difference is the value appended */
+			assert_int_equal(cstat__seqtab_diff(&t, last, id, 0, N),
+					 i);
+		last = id;
+	}
+	/* A leaf and the path above it per sequence: at most 3 levels. */
+	assert_true(t.nnodes <= 3 * N + 1);
+	assert_int_equal(cstat__seqtab_get(&t, id, N - 1), N);
+	assert_int_equal(cstat__seqtab_get(&t, id, N), 0);
+	cstat__seqtab_release(&t);
+	free(v);
+}
+
+/* The empty sequence, and trailing zeros that are no part of one. */
+static void
+empty_and_trailing_zeros(void **state)
+{
+	(void)state;
+	struct cstat__seqtab t;
+	uint32_t a[] = {5, 0, 7}, b[] = {5, 0, 7, 0, 0}, zeros[40] = {0};
+	uint32_t ia, ib, iz, ie;
+	bool added;
+
+	assert_int_equal(cstat__seqtab_init(&t), 0);
+	assert_int_equal(cstat__seqtab_intern(&t, a, 3, &ia, &added), 0);
+	assert_true(added);
+	assert_int_equal(cstat__seqtab_intern(&t, b, 5, &ib, &added), 0);
+	assert_false(added);
+	assert_int_equal(ia, ib);
+	assert_int_equal(cstat__seqtab_intern(&t, zeros, 40, &iz, &added), 0);
+	assert_int_equal(cstat__seqtab_intern(&t, NULL, 0, &ie, &added), 0);
+	assert_int_equal(iz, ie);
+	assert_int_equal(cstat__seqtab_len(&t, iz), 0);
+	assert_int_equal(cstat__seqtab_diff(&t, ia, iz, 0, 10), 0);
+	assert_int_equal(cstat__seqtab_diff(&t, ia, iz, 1, 10), 2);
+	assert_int_equal(cstat__seqtab_diff(&t, ia, iz, 3, 10), 10);
+	cstat__seqtab_release(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(random_edits),
+		cmocka_unit_test(churn_is_linear),
+		cmocka_unit_test(empty_and_trailing_zeros),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
