@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures cbaseline on a large history (tests/bench/gen-history.c: 1,000
-# runs x 500 benchmarks x 10 values by default, 109 MB): record, history,
-# detect and export -format html|csv|json, with cbaseline built from this
+# runs x 500 benchmarks x 10 values by default, 109 MB): history with no
+# snapshot ("cold": the store's cache/ removed), record, history right
+# after it (the snapshot plus the appended run), detect and export
+# -format html|csv|json (the snapshot alone), with cbaseline built from this
 # tree and from a reference commit in the same run, interleaved, and `cat`
 # of the history as the floor.  Prints, per command, the median wall time,
 # CPU time (user + system) and peak RSS over the runs, from /usr/bin/time.
@@ -96,6 +98,11 @@ for ((i = 0; i < runs; i++)); do
 		n=${b%%=*}
 		bin=${b#*=}
 		st=$work/store-$n
+		# With no snapshot (cache/ removed): the history read whole.
+		rm -rf "$st/cache"
+		measure "$n-cold" "$bin" -store "$st" history h
+		# After a record: the snapshot and the appended run; then the
+		# snapshot alone.
 		measure "$n-record" "$bin" -store "$st" record h "$work/run.txt"
 		measure "$n-history" "$bin" -store "$st" history h
 		measure "$n-detect" "$bin" -store "$st" detect h
