@@ -27,8 +27,9 @@
  * that spells those defaults out: start from it and change the fields
  * you mean to change.  A zeroed struct is the defaults for every struct
  * but struct cstat_stats_opts, whose alpha and confidence 0 are values
- * benchstat accepts (-alpha 0: no change is significant), not defaults:
- * use CSTAT_STATS_OPTS_INIT or cstat_stats_opts_default() there.
+ * benchstat accepts (-alpha 0: only assume=exact units are significant),
+ * not defaults: use CSTAT_STATS_OPTS_INIT or cstat_stats_opts_default()
+ * there.
  *
  * GSL's default error handler aborts the process.  The library checks its
  * inputs so that GSL never reports an error, and never installs a handler
@@ -457,8 +458,9 @@ CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
  *
  * A ZEROED STRUCT IS NOT THE DEFAULTS: alpha and confidence mean what they
  * say, 0 included, as benchstat's -alpha 0 and -confidence 0 do (alpha 0:
- * only p = 0 is significant, so in practice only assume=exact units; confidence
- * 0: an interval at level 0, as benchstat computes one).  So write
+ * only p = 0 is significant, so in practice only assume=exact units;
+ * confidence 0: an interval at level 0, as benchstat computes one).  So
+ * write
  *   struct cstat_stats_opts o = CSTAT_STATS_OPTS_INIT;
  *   o.units = reader;
  * never "= {0}" or memset().
@@ -763,7 +765,8 @@ CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
 				     struct cstat_diag *d);
 /*
  * Reads the history at path and builds its tables, as cstat_history_load()
- * then cstat_history_build() with these opts and confidence do, but one
+ * then cstat_history_build() with these opts (NULL: the defaults) and
+ * confidence do, but one
  * record at a time: memory holds the tables, each run's metadata and one
  * record, not the file or every run.  Records cut short are reported to
  * warn (may be NULL) and skipped; a record of an unknown schema is an
