@@ -22,14 +22,14 @@
  *
  * Options: every function that takes an options struct (struct
  * cstat_builder_opts, struct cstat_stats_opts, struct cstat_v1_opts,
- * struct cstat_detect_report) or a cstat_gate_config takes NULL for the
- * documented defaults.  Each struct has an initialiser, CSTAT_*_INIT,
- * that spells those defaults out: start from it and change the fields
- * you mean to change.  A zeroed struct is the defaults for every struct
- * but struct cstat_stats_opts, whose alpha and confidence 0 are values
- * benchstat accepts (-alpha 0: only assume=exact units are significant),
- * not defaults: use CSTAT_STATS_OPTS_INIT or cstat_stats_opts_default()
- * there.
+ * struct cstat_detect_report) takes NULL for the documented defaults, and
+ * so does cstat_gate_new() for its settings (cstat_gate_config).  Each struct
+ * has an initialiser, CSTAT_*_INIT, that spells those defaults out: start from
+ * it and change the fields you mean to change.  A zeroed struct is the defaults
+ * for every struct but struct cstat_stats_opts, whose alpha and confidence 0
+ * are values benchstat accepts (-alpha 0: only assume=exact units are
+ * significant), not defaults: use CSTAT_STATS_OPTS_INIT or
+ * cstat_stats_opts_default() there.
  *
  * GSL's default error handler aborts the process.  The library checks its
  * inputs so that GSL never reports an error, and never installs a handler
