@@ -6,11 +6,30 @@
  * CSV, criterion's raw.csv, its own baselines and histories), groups them
  * into comparison tables and computes the statistics Go's benchstat
  * reports (medians, confidence intervals of the median, Mann-Whitney U
- * tests, geomeans), renders the tables as text, CSV, HTML, Markdown or
- * JSON, judges them as a CI gate (verdicts, corrections, thresholds) and
- * keeps baselines and histories with their change points.  This header is
- * the specification: every function states what it returns, which errors
- * it reports and who owns memory that crosses the interface.
+ * tests, geomeans).  It writes:
+ *   - the tables as text (benchstat's), CSV, HTML (a page with plots),
+ *     GitHub Markdown or JSON (cstat_tables_write());
+ *   - a CI gate's verdicts (corrections, thresholds, noise-aware limits)
+ *     as text, Markdown, JSON, JUnit XML, GitHub annotations or an A/A
+ *     calibration (cstat_gate_write());
+ *   - baselines and histories (JSON), their change points and exports
+ *     as CSV, JSON or an HTML dashboard, and the reports of cbaseline as
+ *     text, Markdown or JSON (cstat_history_*());
+ *   - the pre-2023 benchstat's text, CSV and HTML (cstat_v1_write()).
+ * This header is the specification: every function states what it
+ * returns, which errors it reports and who owns memory that crosses the
+ * interface.
+ *
+ * Options: every function that takes an options struct (struct
+ * cstat_builder_opts, struct cstat_stats_opts, struct cstat_v1_opts,
+ * struct cstat_detect_report) takes NULL for the documented defaults, and
+ * so does cstat_gate_new() for its settings (cstat_gate_config).  Each struct
+ * has an initialiser, CSTAT_*_INIT, that spells those defaults out: start from
+ * it and change the fields you mean to change.  A zeroed struct is the defaults
+ * for every struct but struct cstat_stats_opts, whose alpha and confidence 0
+ * are values benchstat accepts (-alpha 0: only assume=exact units are
+ * significant), not defaults: use CSTAT_STATS_OPTS_INIT or
+ * cstat_stats_opts_default() there.
  *
  * GSL's default error handler aborts the process.  The library checks its
  * inputs so that GSL never reports an error, and never installs a handler
@@ -336,8 +355,11 @@ typedef struct cstat_builder cstat_builder;
 typedef struct cstat_tables cstat_tables;
 
 /*
- * How to group results.  NULL (or a NULL member) means benchstat's default
- * for that flag.
+ * How to group results, as benchstat's flags say.  A NULL struct, a NULL
+ * member and a zeroed struct mean benchstat's default for that flag; an
+ * empty string is a value ("" for -ignore ignores nothing, for -table
+ * makes one table per unit, for -filter is a syntax error).  The strings
+ * are read during cstat_builder_new() only.
  */
 struct cstat_builder_opts {
 	const char *table;  /* -table, default ".config" */
@@ -347,9 +369,16 @@ struct cstat_builder_opts {
 	const char *filter; /* -filter, default "*" */
 };
 
+/* The defaults of struct cstat_builder_opts, for an initialiser:
+ *   struct cstat_builder_opts o = CSTAT_BUILDER_OPTS_INIT; */
+#define CSTAT_BUILDER_OPTS_INIT                                                \
+	{                                                                      \
+		NULL, NULL, NULL, NULL, NULL                                   \
+	}
+
 /*
- * Creates a builder.  opts may be NULL for the defaults.  *out is NULL on
- * failure.
+ * Creates a builder.  opts may be NULL for the defaults
+ * (CSTAT_BUILDER_OPTS_INIT).  *out is NULL on failure.
  * @return 0, CSTAT_ENOMEM, or CSTAT_EINVAL (out is NULL, or with d
  *         describing the option that could not be used).
  */
@@ -422,25 +451,60 @@ CSTAT_EXPORT int cstat_builder_watch_diff(const cstat_builder *b, char *buf,
 CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
 					   size_t size);
 
-/* Options for computing the tables' statistics. */
+/*
+ * Options for computing the tables' statistics (cstat's -alpha and
+ * -confidence).  Defaults: CSTAT_STATS_OPTS_INIT, cstat_stats_opts_default()
+ * or a NULL struct give alpha 0.05, confidence 0.95, no reader, one thread.
+ *
+ * A ZEROED STRUCT IS NOT THE DEFAULTS: alpha and confidence mean what they
+ * say, 0 included, as benchstat's -alpha 0 and -confidence 0 do (alpha 0:
+ * only p = 0 is significant, so in practice only assume=exact units;
+ * confidence 0: an interval at level 0, as benchstat computes one).  So
+ * write
+ *   struct cstat_stats_opts o = CSTAT_STATS_OPTS_INIT;
+ *   o.units = reader;
+ * never "= {0}" or memset().
+ */
 struct cstat_stats_opts {
-	double alpha;	   /* significance level, in [0, 1]; benchstat: 0.05 */
-	double confidence; /* for the median's interval, in [0, 1]; 0.95 */
-	/* Unit metadata ("assume=exact") comes from this reader; may be NULL.
-	 */
+	/* Significance level, in [0, 1]: a comparison is significant when
+	 * p <= alpha (benchstat's rule: p == alpha counts).  Default 0.05. */
+	double alpha;
+	/* Level of the median's confidence interval, in [0, 1].  Default
+	 * 0.95; 1 gives (-inf, +inf). */
+	double confidence;
+	/* Unit metadata ("assume=exact", "better=higher") comes from this
+	 * reader, borrowed during cstat_builder_build().  NULL (the default):
+	 * none, so the inputs' Unit lines are not applied; pass the reader
+	 * the results were read with, as cstat does. */
 	const cstat_reader *units;
 	/* Threads for the statistics: 0 or 1 computes on the calling thread
 	 * only, 2 or more also on one helper thread.  Results are the same. */
 	unsigned threads;
 };
 
+/* The defaults of struct cstat_stats_opts, for an initialiser (C and C++):
+ *   struct cstat_stats_opts o = CSTAT_STATS_OPTS_INIT; */
+#define CSTAT_STATS_OPTS_INIT                                                  \
+	{                                                                      \
+		0.05, 0.95, NULL, 0                                            \
+	}
+
+/*
+ * Sets *o to the defaults, as CSTAT_STATS_OPTS_INIT: for languages that
+ * cannot use the macro (bindings through a foreign-function interface).
+ * A NULL o is a harmless no-op.
+ */
+CSTAT_EXPORT void cstat_stats_opts_default(struct cstat_stats_opts *o);
+
 /*
  * Computes every table from what was added: sorts rows and columns,
  * summarizes each cell, compares it with its baseline and adds the geomean
- * row.  A builder builds once: the values move into *out, which owns
+ * row.  opts may be NULL for the defaults (CSTAT_STATS_OPTS_INIT); it is
+ * not kept.  A builder builds once: the values move into *out, which owns
  * everything it holds and outlives the builder; afterwards the builder
  * accepts no more results (CSTAT_ESTATE) and can only be freed.
- * @return 0, CSTAT_EINVAL (alpha or confidence outside [0, 1]),
+ * @return 0, CSTAT_EINVAL (b or out NULL, alpha or confidence outside
+ *         [0, 1] or NaN),
  *         CSTAT_ESTATE (already built) or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_builder_build(cstat_builder *b,
@@ -469,16 +533,36 @@ CSTAT_EXPORT const char *cstat_table_row_label(const cstat_tables *t, size_t i,
 CSTAT_EXPORT const char *cstat_table_col_label(const cstat_tables *t, size_t i,
 					       size_t c);
 
-/* One cell: the summary of a sample and its comparison with the baseline. */
+/*
+ * One cell: the summary of a sample and its comparison with the baseline
+ * (column 0 of its row).  The geomean row is not a cell: the renderers
+ * print it.  At the edges:
+ *   - an empty cell (no results for this row and column) has present
+ *     false and every other field 0 (delta 0, not NaN);
+ *   - a cell without a comparison (column 0, an empty baseline cell, or
+ *     any cell of cstat_history_read()'s tables) has has_comparison false and
+ * p, significant and delta 0 / false;
+ *   - delta is center / baseline center - 1 as IEEE arithmetic gives it:
+ *     NaN for 0 -> 0 (both centers 0), +inf for 0 -> positive, -inf for
+ *     0 -> negative; with a negative baseline its sign is not the
+ *     direction of the change.  Test with isnan()/isinf() before printing;
+ *     benchstat's text shows "~" or "?" there;
+ *   - p is 0 (and significant true) for assume=exact units, whose
+ *     comparisons benchstat always shows; 1 when every value of both
+ *     cells is the same (a warning says so);
+ *   - lo and hi are -inf and +inf when the cell has too few values for
+ *     the confidence level (a warning says how many it needs), and the
+ *     smallest and largest value for assume=exact units.
+ */
 struct cstat_cell {
 	bool present;	     /* false: no results for this row and column */
-	size_t n;	     /* number of values */
+	size_t n;	     /* number of values, >= 1 when present */
 	double center;	     /* median (or mode for assume=exact units) */
 	double lo, hi;	     /* confidence interval of the center; may be inf */
 	bool has_comparison; /* a later column with a baseline in its row */
-	double p;	     /* two-sided p-value of the comparison */
+	double p;	     /* two-sided p-value of the U test */
 	bool significant;    /* p <= alpha */
-	double delta;	     /* center / baseline center - 1 */
+	double delta;	     /* center / baseline center - 1; see above */
 	size_t nwarnings;    /* warnings on the cell and its comparison */
 };
 
@@ -670,7 +754,9 @@ cstat_history_load(const char *path, cstat_run ***runs, size_t *nruns,
 CSTAT_EXPORT void cstat_history_free(cstat_run **runs, size_t n);
 /*
  * Tables with one column per run, labelled "1" to "n" (oldest first), and
- * a row per benchmark, grouped as opts says (NULL: cstat's defaults).
+ * a row per benchmark, grouped as opts says (NULL: cstat's defaults),
+ * their intervals at level confidence (in [0, 1]; 0 is a level, not the
+ * default: pass 0.95 for cstat's).
  * None of runs[0..n) may be NULL.  *out is NULL on failure.
  */
 CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
@@ -679,7 +765,8 @@ CSTAT_EXPORT int cstat_history_build(cstat_run *const *runs, size_t n,
 				     struct cstat_diag *d);
 /*
  * Reads the history at path and builds its tables, as cstat_history_load()
- * then cstat_history_build() with these opts and confidence do, but one
+ * then cstat_history_build() with these opts (NULL: the defaults) and
+ * confidence do, but one
  * record at a time: memory holds the tables, each run's metadata and one
  * record, not the file or every run.  Records cut short are reported to
  * warn (may be NULL) and skipped; a record of an unknown schema is an
@@ -868,21 +955,32 @@ CSTAT_EXPORT int cstat_history_summary_write(cstat_run *const *runs, size_t n,
 					     const char *name,
 					     enum cstat_format fmt, FILE *out);
 
-/* What a report of change points says besides the changes. */
+/*
+ * What a report of change points says besides the changes.  A NULL
+ * struct, as a zeroed one, means CSTAT_DETECT_REPORT_INIT: the history
+ * named "history", every run, the default level, no alerting.
+ */
 struct cstat_detect_report {
-	const char *name; /* the history's name */
-	size_t since;	  /* as given to cstat_history_changes() */
-	double alpha;	  /* as given to cstat_history_changes() */
+	const char *name; /* the history's name; NULL: "history" */
+	size_t since;	  /* as given to cstat_history_changes(); 0: all */
+	double alpha;	  /* as given to cstat_history_changes(); 0: 0.005 */
 	/* Per change, whether it alerts (cstat_history_alerts()); NULL when
 	 * no alerting was asked for. */
 	const bool *alert;
 };
 
+/* The defaults of struct cstat_detect_report, for an initialiser. */
+#define CSTAT_DETECT_REPORT_INIT                                               \
+	{                                                                      \
+		NULL, 0, 0.0, NULL                                             \
+	}
+
 /*
  * Writes the change points ch[0..nch) that cstat_history_changes() found
  * in t, the tables of history runs[0..n) (n >= 1): a line each with its
  * run's commit and time, the levels before and after, the relative change
- * and its p-value, and whether it alerts when rep->alert is set.
+ * and its p-value, and whether it alerts when rep->alert is set.  rep
+ * may be NULL for the defaults (CSTAT_DETECT_REPORT_INIT).
  */
 CSTAT_EXPORT int
 cstat_history_changes_write(cstat_run *const *runs, size_t n,
@@ -1164,11 +1262,13 @@ struct cstat_check {
 typedef struct cstat_gate cstat_gate;
 
 /*
- * Judges every comparison of t under c.  Unit metadata (better=higher)
- * comes from units, which may be NULL.  t, c and units are borrowed and
- * must outlive the gate.  With calibrate, each comparison also gets the
- * smallest change it could detect (cstat_gate_detectable()), which costs
- * a search per comparison: cregress -aa uses it.
+ * Judges every comparison of t under c.  c may be NULL for the default
+ * settings (those of a new cstat_gate_config: alpha 0.05, holm, 5%).  Unit
+ * metadata (better=higher) comes from units, which may be NULL.  t, c and
+ * units are borrowed and must outlive the gate.  With calibrate, each
+ * comparison also gets the smallest change it could detect
+ * (cstat_gate_detectable()), which costs a search per comparison: cregress -aa
+ * uses it.
  * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_gate_new(cstat_gate **out, const cstat_tables *t,
@@ -1295,16 +1395,29 @@ enum cstat_v1_format {
 	CSTAT_V1_HTML = 2,
 };
 
+/*
+ * Old benchstat's flags.  A NULL struct, as a zeroed one, means
+ * CSTAT_V1_OPTS_INIT: the U test, alpha 0.05, no geomean row, split by
+ * "pkg,goos,goarch", input order; these are old benchstat's defaults.
+ */
 struct cstat_v1_opts {
-	int test;     /* enum cstat_v1_test */
-	double alpha; /* significant iff p < alpha; 0 means 0.05 */
+	int test; /* enum cstat_v1_test; 0: CSTAT_V1_UTEST */
+	/* Significant iff p < alpha; 0 means 0.05, as old benchstat's
+	 * -alpha 0 does. */
+	double alpha;
 	bool geomean; /* add a "[Geo mean]" row to each table */
 	/* Comma-separated labels to group rows by (name labels first, then
 	 * file configuration); NULL means "pkg,goos,goarch", "" none.
 	 * Borrowed during cstat_v1_new() only. */
 	const char *split;
-	int sort; /* enum cstat_v1_sort */
+	int sort; /* enum cstat_v1_sort; 0: CSTAT_V1_SORT_NONE */
 };
+
+/* The defaults of struct cstat_v1_opts, for an initialiser. */
+#define CSTAT_V1_OPTS_INIT                                                     \
+	{                                                                      \
+		CSTAT_V1_UTEST, 0.05, false, NULL, CSTAT_V1_SORT_NONE          \
+	}
 
 /*
  * The test named as -delta-test takes it, in any case: "utest", "u",

@@ -1937,10 +1937,21 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	return rc;
 }
 
+void
+cstat_stats_opts_default(struct cstat_stats_opts *o)
+{
+	const struct cstat_stats_opts def = CSTAT_STATS_OPTS_INIT;
+
+	if (o)
+		*o = def;
+}
+
 int
 cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		    cstat_tables **out)
 {
+	/* NULL means the defaults; the build keeps opts only while it runs. */
+	const struct cstat_stats_opts def = CSTAT_STATS_OPTS_INIT;
 	struct build bd = {0};
 	uint32_t *keys = NULL, *key_flat = NULL, *col_flat = NULL;
 	cstat_tables *t;
@@ -1949,7 +1960,9 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	if (!out)
 		return CSTAT_EINVAL;
 	*out = NULL;
-	if (!b || !opts || !(opts->alpha >= 0 && opts->alpha <= 1) ||
+	if (!opts)
+		opts = &def;
+	if (!b || !(opts->alpha >= 0 && opts->alpha <= 1) ||
 	    !(opts->confidence >= 0 && opts->confidence <= 1))
 		return CSTAT_EINVAL;
 	if (b->built)

@@ -1028,7 +1028,7 @@ cstat_gate_new(cstat_gate **out, const cstat_tables *t,
 	if (!out)
 		return CSTAT_EINVAL;
 	*out = NULL;
-	if (!t || !c)
+	if (!t)
 		return CSTAT_EINVAL;
 	g = calloc(1, sizeof(*g));
 	if (!g)
@@ -1036,7 +1036,12 @@ cstat_gate_new(cstat_gate **out, const cstat_tables *t,
 	g->t = t;
 	g->c = c;
 	cstat__arena_init(&g->strs);
-	rc = judge(g, units, calibrate);
+	/* No settings means the defaults, which the gate then owns. */
+	rc = c ? 0 : cstat_gate_config_new(&g->own_c);
+	if (!c)
+		g->c = g->own_c;
+	if (!rc)
+		rc = judge(g, units, calibrate);
 	if (rc) {
 		cstat_gate_free(g);
 		return rc;
@@ -1055,6 +1060,7 @@ cstat_gate_free(cstat_gate *g)
 	free(g->ignored);
 	free(g->match_config);
 	cstat__arena_release(&g->strs);
+	cstat_gate_config_free(g->own_c);
 	free(g);
 }
 

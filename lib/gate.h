@@ -186,6 +186,7 @@ struct cstat__ignored {
 struct cstat_gate {
 	const cstat_tables *t;
 	const cstat_gate_config *c;
+	cstat_gate_config *own_c; /* the defaults, when given no settings */
 	struct cstat_check *checks;
 	size_t n;
 	double *detectable; /* by check, when calibrated; else NULL */

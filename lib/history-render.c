@@ -858,11 +858,18 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
 			    const struct cstat_detect_report *rep,
 			    enum cstat_format fmt, FILE *out)
 {
-	struct detect_ctx x = {runs, n, t, ch, nch, rep, n, 0, 0};
+	/* A NULL report, or a NULL name, means the defaults. */
+	struct cstat_detect_report r = CSTAT_DETECT_REPORT_INIT;
+	struct detect_ctx x = {runs, n, t, ch, nch, &r, n, 0, 0};
 
-	if (!runs || n == 0 || !t || (!ch && nch) || !rep || !rep->name ||
-	    !out || !report_format(fmt))
+	if (!runs || n == 0 || !t || (!ch && nch) || !out ||
+	    !report_format(fmt))
 		return CSTAT_EINVAL;
+	if (rep)
+		r = *rep;
+	if (!r.name)
+		r.name = "history";
+	rep = &r;
 	for (size_t k = 0; k < nch; k++)
 		if (ch[k].run < 1 || ch[k].run > n ||
 		    ch[k].table >= cstat_tables_count(t) ||

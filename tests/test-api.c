@@ -431,13 +431,22 @@ builder_build_null_builder(void)
 	return reset(rc, t);
 }
 
+/* NULL opts are the defaults (test_null_opts_are_defaults compares the
+ * tables): the call succeeds, on a builder of its own. */
 static long
 builder_build_null_opts(void)
 {
+	cstat_builder *b = NULL;
 	cstat_tables *t = STALE;
-	int rc = cstat_builder_build(fx.b, NULL, &t);
+	int rc = cstat_builder_new(&b, NULL, NULL);
 
-	return reset(rc, t);
+	if (!rc)
+		rc = cstat_builder_build(b, NULL, &t);
+	cstat_builder_free(b);
+	if (!rc && t == STALE)
+		return NOT_RESET;
+	cstat_tables_free(t);
+	return rc;
 }
 
 static long
@@ -1036,13 +1045,17 @@ gate_new_null_tables(void)
 	return reset(rc, g);
 }
 
+/* NULL settings are the defaults: the call succeeds. */
 static long
 gate_new_null_config(void)
 {
 	cstat_gate *g = STALE;
 	int rc = cstat_gate_new(&g, fx.t, NULL, NULL, false);
 
-	return reset(rc, g);
+	if (!rc && (g == STALE || g == NULL))
+		return NOT_RESET;
+	cstat_gate_free(g);
+	return rc;
 }
 
 static long
@@ -1233,8 +1246,7 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_builder_build(NULL, &opts, &t)", builder_build_null_builder,
 	 CSTAT_EINVAL},
-	{"cstat_builder_build(b, NULL, &t)", builder_build_null_opts,
-	 CSTAT_EINVAL},
+	{"cstat_builder_build(b, NULL, &t)", builder_build_null_opts, 0},
 	{"cstat_builder_build(b, &opts, NULL)", builder_build_null_out,
 	 CSTAT_EINVAL},
 	{"cstat_tables_free(NULL)", tables_free_null, 0},
@@ -1368,8 +1380,7 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_gate_new(&g, NULL, c, NULL, false)", gate_new_null_tables,
 	 CSTAT_EINVAL},
-	{"cstat_gate_new(&g, t, NULL, NULL, false)", gate_new_null_config,
-	 CSTAT_EINVAL},
+	{"cstat_gate_new(&g, t, NULL, NULL, false)", gate_new_null_config, 0},
 	{"cstat_gate_free(NULL)", gate_free_null, 0},
 	{"every gate getter on a NULL gate", gate_getters_null, 0},
 	{"cstat_gate_explain(NULL, \"*\", f)", gate_explain_null_gate,
@@ -1447,12 +1458,369 @@ test_objects_untouched(void **state)
 	assert_true(cstat_gate_count(fx.g) == 1);
 }
 
+/* ---- NULL options are the defaults ---- */
+
+/* What write(f) wrote, malloc'd and NUL-terminated. */
+struct out {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *
+out_open(struct out *o)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->f = open_memstream(&o->buf, &o->len);
+	assert_non_null(o->f);
+	return o->f;
+}
+
+static char *
+out_close(struct out *o)
+{
+	assert_int_equal(fclose(o->f), 0);
+	return o->buf;
+}
+
+/* Fails unless every text of got[0..n) is want's, and want is not empty. */
+static void
+assert_all_equal(const char *want, char *const *got, size_t n)
+{
+	assert_non_null(want);
+	assert_true(strlen(want) > 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(got[i], want);
+}
+
+/* The fixture's two inputs built under bo and so (either may be NULL),
+ * written as text then JSON: every number and warning of the tables. */
+static char *
+tables_text(const struct cstat_builder_opts *bo,
+	    const struct cstat_stats_opts *so)
+{
+	cstat_builder *b;
+	cstat_tables *t;
+	struct out o;
+
+	assert_int_equal(cstat_builder_new(&b, bo, NULL), 0);
+	read_into(old_txt, "old", b, NULL);
+	read_into(new_txt, "new", b, NULL);
+	assert_int_equal(cstat_builder_build(b, so, &t), 0);
+	cstat_builder_free(b);
+	out_open(&o);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, o.f, o.f), 0);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_JSON, o.f, o.f), 0);
+	cstat_tables_free(t);
+	return out_close(&o);
+}
+
+/* cstat_builder_new() and cstat_builder_build(): NULL, the initialisers,
+ * cstat_stats_opts_default() and the defaults spelled out (benchstat's
+ * flag defaults, docs/cstat.md) give the same bytes. */
+static void
+test_builder_null_opts_are_defaults(void **state)
+{
+	const struct cstat_builder_opts binit = CSTAT_BUILDER_OPTS_INIT;
+	const struct cstat_builder_opts bzero = {0};
+	const struct cstat_builder_opts bexpl = {".config", ".fullname",
+						 ".file", "", "*"};
+	const struct cstat_stats_opts sinit = CSTAT_STATS_OPTS_INIT;
+	const struct cstat_stats_opts sexpl = {0.05, 0.95, NULL, 0};
+	struct cstat_stats_opts sfun;
+	char *want, *got[6];
+
+	(void)state;
+	memset(&sfun, 0xff, sizeof(sfun));
+	cstat_stats_opts_default(&sfun);
+	cstat_stats_opts_default(NULL);
+	want = tables_text(NULL, NULL);
+	got[0] = tables_text(&binit, NULL);
+	got[1] = tables_text(&bzero, NULL);
+	got[2] = tables_text(&bexpl, NULL);
+	got[3] = tables_text(NULL, &sinit);
+	got[4] = tables_text(NULL, &sfun);
+	got[5] = tables_text(&bexpl, &sexpl);
+	/* A change of +90.91% at p=0.008 (n=5 each): the defaults' alpha. */
+	assert_non_null(strstr(want, "+90.91% (p=0.008 n=5)"));
+	assert_all_equal(want, got, 6);
+	for (size_t i = 0; i < 6; i++)
+		free(got[i]);
+	free(want);
+}
+
+/* A zeroed struct cstat_stats_opts is alpha 0 and confidence 0, as the
+ * header warns: the same change is then not significant ("~"). */
+static void
+test_zeroed_stats_opts_are_zero(void **state)
+{
+	const struct cstat_stats_opts zero = {0};
+	char *got;
+
+	(void)state;
+	got = tables_text(NULL, &zero);
+	assert_non_null(strstr(got, "~ (p=0.008 n=5)"));
+	free(got);
+}
+
+/* cstat_history_build() and cstat_history_read() with NULL opts: the
+ * tables of cstat_builder_opts' defaults, exported as CSV. */
+static void
+test_history_null_opts_are_defaults(void **state)
+{
+	const struct cstat_builder_opts init = CSTAT_BUILDER_OPTS_INIT;
+	const struct cstat_builder_opts expl = {".config", ".fullname", ".file",
+						"", "*"};
+	const struct cstat_builder_opts *opts[3] = {NULL, &init, &expl};
+	char *built[3], *read[3];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		cstat_tables *t;
+		cstat_run **runs;
+		size_t n;
+		struct out o;
+
+		assert_int_equal(cstat_history_build(fx.runs, 2, opts[i], 0.95,
+						     &t, NULL),
+				 0);
+		out_open(&o);
+		assert_int_equal(cstat_history_write(fx.runs, 2, t, NULL, 0,
+						     CSTAT_FORMAT_CSV, o.f),
+				 0);
+		built[i] = out_close(&o);
+		cstat_tables_free(t);
+		assert_int_equal(cstat_history_read(fx.hist, opts[i], 0.95, &t,
+						    &runs, &n, NULL, NULL,
+						    NULL),
+				 0);
+		out_open(&o);
+		assert_int_equal(cstat_history_write(runs, n, t, NULL, 0,
+						     CSTAT_FORMAT_CSV, o.f),
+				 0);
+		read[i] = out_close(&o);
+		cstat_tables_free(t);
+		cstat_history_free(runs, n);
+	}
+	assert_all_equal(built[0], built + 1, 2);
+	assert_all_equal(read[0], read + 1, 2);
+	for (int i = 0; i < 3; i++) {
+		free(built[i]);
+		free(read[i]);
+	}
+}
+
+/* The v1 report of the fixture's inputs under opts. */
+static char *
+v1_text(const struct cstat_v1_opts *opts)
+{
+	cstat_v1 *v;
+	struct out o;
+
+	assert_int_equal(cstat_v1_new(&v, opts), 0);
+	assert_int_equal(cstat_v1_add_mem(v, "old", old_txt, strlen(old_txt)),
+			 0);
+	assert_int_equal(cstat_v1_add_mem(v, "new", new_txt, strlen(new_txt)),
+			 0);
+	out_open(&o);
+	assert_int_equal(cstat_v1_write(v, CSTAT_V1_TEXT, false, o.f), 0);
+	cstat_v1_free(v);
+	return out_close(&o);
+}
+
+/* cstat_v1_new(): NULL, CSTAT_V1_OPTS_INIT, a zeroed struct and old
+ * benchstat's flag defaults (BENCHSTAT.md) give the same report. */
+static void
+test_v1_null_opts_are_defaults(void **state)
+{
+	const struct cstat_v1_opts init = CSTAT_V1_OPTS_INIT;
+	const struct cstat_v1_opts zero = {0};
+	const struct cstat_v1_opts expl = {CSTAT_V1_UTEST, 0.05, false,
+					   "pkg,goos,goarch",
+					   CSTAT_V1_SORT_NONE};
+	char *want, *got[3];
+
+	(void)state;
+	want = v1_text(NULL);
+	got[0] = v1_text(&init);
+	got[1] = v1_text(&zero);
+	got[2] = v1_text(&expl);
+	assert_non_null(strstr(want, "+92.59%  (p=0.008 n=5+5)"));
+	assert_all_equal(want, got, 3);
+	for (int i = 0; i < 3; i++)
+		free(got[i]);
+	free(want);
+}
+
+/* The JSON report of a gate on the fixture's tables under c. */
+static char *
+gate_text(const cstat_gate_config *c)
+{
+	cstat_gate *g;
+	struct out o;
+
+	assert_int_equal(cstat_gate_new(&g, fx.t, c, NULL, false), 0);
+	out_open(&o);
+	assert_int_equal(cstat_gate_write(g, CSTAT_REPORT_JSON, false, o.f), 0);
+	cstat_gate_free(g);
+	return out_close(&o);
+}
+
+/* cstat_gate_new() without settings judges as a new cstat_gate_config
+ * does, and as the documented defaults set by hand. */
+static void
+test_gate_null_config_is_default(void **state)
+{
+	cstat_gate_config *expl;
+	char *want, *got[2];
+
+	(void)state;
+	assert_int_equal(cstat_gate_config_new(&expl), 0);
+	assert_int_equal(cstat_gate_config_set(expl, "alpha", "0.05", NULL), 0);
+	assert_int_equal(
+		cstat_gate_config_set(expl, "correction", "holm", NULL), 0);
+	assert_int_equal(cstat_gate_config_set(expl, "threshold", "5%", NULL),
+			 0);
+	want = gate_text(NULL);
+	got[0] = gate_text(fx.gc);
+	got[1] = gate_text(expl);
+	assert_non_null(strstr(want, "\"regression\""));
+	assert_all_equal(want, got, 2);
+	for (int i = 0; i < 2; i++)
+		free(got[i]);
+	free(want);
+	cstat_gate_config_free(expl);
+}
+
+/* cstat_history_changes_write() with a NULL report, the initialiser, a
+ * zeroed one and its defaults spelled out, in text and JSON. */
+static void
+test_detect_null_report_is_default(void **state)
+{
+	const struct cstat_detect_report init = CSTAT_DETECT_REPORT_INIT;
+	const struct cstat_detect_report zero = {0};
+	const struct cstat_detect_report expl = {"history", 0, 0.005, NULL};
+	const struct cstat_detect_report *reps[4] = {NULL, &init, &zero, &expl};
+	const enum cstat_format fmts[2] = {CSTAT_FORMAT_TEXT,
+					   CSTAT_FORMAT_JSON};
+	char *got[4];
+
+	(void)state;
+	for (int f = 0; f < 2; f++) {
+		for (int i = 0; i < 4; i++) {
+			struct out o;
+			out_open(&o);
+			assert_int_equal(cstat_history_changes_write(
+						 fx.runs, 2, fx.ht, NULL, 0,
+						 reps[i], fmts[f], o.f),
+					 0);
+			got[i] = out_close(&o);
+		}
+		assert_non_null(strstr(got[0], "history"));
+		assert_all_equal(got[0], got + 1, 3);
+		for (int i = 0; i < 4; i++)
+			free(got[i]);
+	}
+}
+
+/* ---- The edges of struct cstat_cell, as cstat.h states them ---- */
+
+/* Tables of two inputs under so. */
+static cstat_tables *
+edge_tables(const char *a, const char *b, const struct cstat_stats_opts *so)
+{
+	cstat_builder *bd;
+	cstat_tables *t;
+
+	assert_int_equal(cstat_builder_new(&bd, NULL, NULL), 0);
+	read_into(a, "a", bd, NULL);
+	read_into(b, "b", bd, NULL);
+	assert_int_equal(cstat_builder_build(bd, so, &t), 0);
+	cstat_builder_free(bd);
+	return t;
+}
+
+/* Cell (r, c) of the table whose unit is unit. */
+static struct cstat_cell
+edge_cell(const cstat_tables *t, const char *unit, size_t r, size_t c)
+{
+	struct cstat_cell cell;
+
+	for (size_t i = 0; i < cstat_tables_count(t); i++) {
+		if (strcmp(cstat_table_unit(t, i), unit) != 0)
+			continue;
+		assert_int_equal(cstat_table_cell(t, i, r, c, &cell), 0);
+		return cell;
+	}
+	fail_msg("no table of unit %s", unit);
+	return cell;
+}
+
+/* 0 -> 0 is NaN, 0 -> 3 is +inf, an empty cell is all zero, the baseline
+ * column has no comparison, one value has an unbounded interval, and an
+ * assume=exact unit has p 0 and is significant (hand-made inputs). */
+static void
+test_cell_edges(void **state)
+{
+	static const char a[] = "Unit x/op assume=exact\n"
+				"BenchmarkZ 1 0 zero/op 0 grow/op 7 x/op\n"
+				"BenchmarkZ 1 0 zero/op 0 grow/op 7 x/op\n"
+				"BenchmarkZ 1 0 zero/op 0 grow/op 7 x/op\n"
+				"BenchmarkGone 1 5 zero/op\n";
+	static const char b[] = "BenchmarkZ 1 0 zero/op 3 grow/op 8 x/op\n"
+				"BenchmarkZ 1 0 zero/op 3 grow/op 8 x/op\n"
+				"BenchmarkZ 1 0 zero/op 3 grow/op 8 x/op\n";
+	struct cstat_stats_opts so = CSTAT_STATS_OPTS_INIT;
+	cstat_tables *t;
+	struct cstat_cell c;
+
+	(void)state;
+	/* Without a reader for units, Unit metadata is not applied: x/op is
+	 * compared by the U test like any unit. */
+	t = edge_tables(a, b, NULL);
+	c = edge_cell(t, "x/op", 0, 1);
+	assert_close(c.p, 0.1, 1e-12); /* n = 3 + 3, separated: 2/C(6,3) */
+	assert_false(c.significant);
+	cstat_tables_free(t);
+	so.units = fx.r;
+	t = edge_tables(a, b, &so);
+	c = edge_cell(t, "zero/op", 0, 1);
+	assert_true(c.present && c.has_comparison);
+	assert_true(isnan(c.delta));
+	assert_same(c.p, 1); /* all samples are equal */
+	c = edge_cell(t, "grow/op", 0, 1);
+	assert_true(isinf(c.delta) && c.delta > 0);
+	c = edge_cell(t, "zero/op", 0, 0);
+	assert_true(c.present && !c.has_comparison);
+	assert_true(c.p == 0 && !c.significant && c.delta == 0);
+	c = edge_cell(t, "zero/op", 1, 1); /* Gone in b */
+	assert_false(c.present);
+	assert_true(c.n == 0 && c.center == 0 && c.lo == 0 && c.hi == 0);
+	assert_true(!c.has_comparison && c.delta == 0 && c.nwarnings == 0);
+	c = edge_cell(t, "zero/op", 1, 0); /* Gone in a: one value */
+	assert_true(c.n == 1 && isinf(c.lo) && c.lo < 0 && isinf(c.hi));
+	c = edge_cell(t, "x/op", 0, 1);
+	assert_true(c.p == 0 && c.significant);
+	assert_same(c.lo, 8);
+	assert_same(c.hi, 8);
+	assert_close(c.delta, 1.0 / 7, 1e-15);
+	cstat_tables_free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_null_argument),
 		cmocka_unit_test(test_objects_untouched),
+		cmocka_unit_test(test_builder_null_opts_are_defaults),
+		cmocka_unit_test(test_zeroed_stats_opts_are_zero),
+		cmocka_unit_test(test_history_null_opts_are_defaults),
+		cmocka_unit_test(test_v1_null_opts_are_defaults),
+		cmocka_unit_test(test_gate_null_config_is_default),
+		cmocka_unit_test(test_detect_null_report_is_default),
+		cmocka_unit_test(test_cell_edges),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,8 +60,10 @@ main(int argc, char **argv)
 	if (!rc)
 		rc = read_file(reader, builder, argv[2]);
 	if (!rc) {
-		struct cstat_stats_opts opts = {
-			.alpha = 0.05, .confidence = 0.95, .units = reader};
+		/* The defaults (alpha 0.05, confidence 0.95), with the
+		 * reader's Unit metadata. */
+		struct cstat_stats_opts opts = CSTAT_STATS_OPTS_INIT;
+		opts.units = reader;
 		rc = cstat_builder_build(builder, &opts, &tables);
 	}
 	if (rc) {
