@@ -555,7 +555,7 @@ test_history_write_formats(void **state)
 	assert_non_null(strstr(json, "\"branch\": null"));
 	/* Two charts; one change mark, worse (time went up), labelled. */
 	assert_int_equal(count(page, "<svg class=\"chart\" role=\"img\""), 2);
-	assert_int_equal(count(page, "<g class=\"cp worse\">"), 1);
+	assert_int_equal(count(page, "<g class=\"cp worse\" id=\"c1\">"), 1);
 	assert_int_equal(count(page, "<circle "), 2 * NRUNS);
 	assert_non_null(strstr(page, ">+10.0%</text>"));
 	assert_null(strstr(page, "<script"));
