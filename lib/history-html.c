@@ -65,7 +65,7 @@
  * largest median in magnitude), so run-to-run noise of 1% moves the line
  * at most a tenth of the chart's height instead of across all of it.
  */
-#define MIN_SPAN 0.10
+#define MIN_SPAN 0.10 /* the legend says "10%" */
 
 static const char dashboard_css[] =
 	"p.summary{margin:.25rem 0 .5rem}\n"
@@ -780,8 +780,7 @@ change_marks(struct dash *d, size_t i, size_t r)
 	const struct cstat__table *tb = &d->t->tables[i];
 	struct cstat__html *p = &d->p;
 	size_t s = h->srow[i] + r;
-	double prev_x = -1e9;
-	bool prev_high = false;
+	double last_x[2] = {-1e9, -1e9}; /* the last label on each line */
 	char txt[64];
 
 	for (size_t k = h->chstart[s]; k < h->chstart[s + 1]; k++) {
@@ -789,10 +788,13 @@ change_marks(struct dash *d, size_t i, size_t r)
 		const char *dir = direction(tb, c->change);
 		double x = xpos(d, (double)c->run - 0.5);
 		/* Labels that would overlap alternate between two lines. */
-		bool high = x - prev_x < LABEL_GAP && !prev_high;
+		/*
+		 * The lower line unless its last label is too close; then the
+		 * upper, or whichever line's last label is further away.
+		 */
+		int high = x - last_x[0] < LABEL_GAP && last_x[1] < last_x[0];
 
-		prev_x = x;
-		prev_high = high;
+		last_x[high] = x;
 		cstat__html_addf(
 			p,
 			"<g class=\"cp%s%s\" id=\"c%zu\"><title>change "
@@ -919,8 +921,12 @@ legend(struct dash *d)
 		"where the level of the medians shifted, labelled with the "
 		"relative change of the median: <span class=\"better\">green "
 		"when better</span> and <span class=\"worse\">red when "
-		"worse</span> for the unit. Hover over a point or a label for "
-		"the run\xe2\x80\x99s commit, time and numbers.</p>\n");
+		"worse</span> for the unit. The y-axis spans at least 10% of "
+		"the largest median, so a 1% move takes at most a tenth of "
+		"its height. Hover over a point or a label for the "
+		"run\xe2\x80\x99s commit, time and numbers; series whose "
+		"median never moved are listed, not charted, under "
+		"Unchanged series.</p>\n");
 }
 
 /* One row of the table of change points. */
