@@ -3,9 +3,12 @@
  *
  * The page opens with the history's name, its number of runs and their
  * dates, the configuration every benchmark shares, a legend, and a table
- * of every change point (linked to its chart).  Then, for every table of
- * the history (a unit and configuration), a grid of line charts, one per
- * benchmark: the x-axis is the run number over the whole history (so the
+ * of every change point (linked to its chart; its commit linked to the
+ * repository's page of it when the caller names the repository).  Then,
+ * for every table of the history (a unit and configuration), a grid of
+ * line charts, one per benchmark that is not flat (the same median in
+ * every run, no change: those are listed in one folded table at the
+ * end): the x-axis is the run number over the whole history (so the
  * charts line up), the y-axis the unit.  Each chart draws the runs'
  * medians as a line with a dot per run, the medians' confidence intervals
  * as a band (cut off at the chart's edge where unbounded), and each change
@@ -18,9 +21,12 @@
  *
  * The page is built on html.c: the same writer, escaping and style sheet
  * as cstat's report, plus the charts' rules below.  Numbers are scaled as
- * benchstat scales them (the tooltips and the change table exactly as
- * cstat's tables print a row; the axis with benchstat's prefix and as many
- * decimals as the tick step needs).  Charts are SVG with a viewBox that
+ * benchstat scales them: the dots' tooltips as cstat's tables print a
+ * row, a change's before and after each on its own as detect prints
+ * them, the axis's ticks as one row (the smallest nonzero tick chooses
+ * the prefix) with as many decimals as the step needs.  The y-axis spans
+ * at least MIN_SPAN of the series' level, so noise does not look like a
+ * cliff.  Charts are SVG with a viewBox that
  * scales to the width of a phone or of a two-column grid at 1280 px; on a
  * narrow screen the charts' text is drawn larger so it stays readable.
  *
