@@ -933,6 +933,20 @@ CSTAT_EXPORT int cstat_history_write(cstat_run *const *runs, size_t n,
 				     const cstat_tables *t,
 				     const struct cstat_change *ch, size_t nch,
 				     enum cstat_format fmt, FILE *out);
+/*
+ * cstat_history_write() as CSTAT_FORMAT_HTML, with every commit of the
+ * table of change points linked to repo_url + "/commit/" + the commit
+ * (percent-encoded), as GitHub, GitLab and Gitea name a commit's page.
+ * repo_url NULL: commits are plain text, as cstat_history_write().
+ * @return as cstat_history_write(); CSTAT_EINVAL also when repo_url does
+ *         not start with http:// or https:// or holds a space or a
+ *         control character.
+ */
+CSTAT_EXPORT int cstat_history_write_html(cstat_run *const *runs, size_t n,
+					  const cstat_tables *t,
+					  const struct cstat_change *ch,
+					  size_t nch, const char *repo_url,
+					  FILE *out);
 
 /*
  * The reports of cbaseline's history, detect and list commands, in

@@ -3,9 +3,12 @@
  *
  * The page opens with the history's name, its number of runs and their
  * dates, the configuration every benchmark shares, a legend, and a table
- * of every change point (linked to its chart).  Then, for every table of
- * the history (a unit and configuration), a grid of line charts, one per
- * benchmark: the x-axis is the run number over the whole history (so the
+ * of every change point (linked to its chart; its commit linked to the
+ * repository's page of it when the caller names the repository).  Then,
+ * for every table of the history (a unit and configuration), a grid of
+ * line charts, one per benchmark that is not flat (the same median in
+ * every run, no change: those are listed in one folded table at the
+ * end): the x-axis is the run number over the whole history (so the
  * charts line up), the y-axis the unit.  Each chart draws the runs'
  * medians as a line with a dot per run, the medians' confidence intervals
  * as a band (cut off at the chart's edge where unbounded), and each change
@@ -18,9 +21,12 @@
  *
  * The page is built on html.c: the same writer, escaping and style sheet
  * as cstat's report, plus the charts' rules below.  Numbers are scaled as
- * benchstat scales them (the tooltips and the change table exactly as
- * cstat's tables print a row; the axis with benchstat's prefix and as many
- * decimals as the tick step needs).  Charts are SVG with a viewBox that
+ * benchstat scales them: the dots' tooltips as cstat's tables print a
+ * row, a change's before and after each on its own as detect prints
+ * them, the axis's ticks as one row (the smallest nonzero tick chooses
+ * the prefix) with as many decimals as the step needs.  The y-axis spans
+ * at least MIN_SPAN of the series' level, so noise does not look like a
+ * cliff.  Charts are SVG with a viewBox that
  * scales to the width of a phone or of a two-column grid at 1280 px; on a
  * narrow screen the charts' text is drawn larger so it stays readable.
  *
@@ -60,6 +66,13 @@
 /* Commits longer than this are shortened in tooltips, as git does. */
 #define SHORT_COMMIT 12
 
+/*
+ * The y-axis spans at least this fraction of the series' level (its
+ * largest median in magnitude), so run-to-run noise of 1% moves the line
+ * at most a tenth of the chart's height instead of across all of it.
+ */
+#define MIN_SPAN 0.10 /* the legend says "10%" */
+
 static const char dashboard_css[] =
 	"p.summary{margin:.25rem 0 .5rem}\n"
 	".charts{display:grid;grid-template-columns:repeat(auto-fill,"
@@ -84,8 +97,9 @@ static const char dashboard_css[] =
 	".chart .cp.better text{fill:var(--better)}\n"
 	".chart .cp.worse line{stroke:var(--worse)}"
 	".chart .cp.worse text{fill:var(--worse)}\n"
-	"table.changes td{text-align:right}"
-	"table.changes td.txt{text-align:left}\n"
+	"table.changes td,table.flat td{text-align:right}"
+	"table.changes td.txt,table.flat td.txt{text-align:left}\n"
+	"details.flat summary{cursor:pointer;margin:.25rem 0}\n"
 	"@media (max-width:600px){.chart text{font-size:18px}}\n";
 
 /* Everything the page's parts need. */
@@ -93,6 +107,7 @@ struct dash {
 	struct cstat__html p;
 	const struct cstat__history *h;
 	const struct cstat_tables *t;
+	const char *repo;   /* commit links' prefix, or NULL */
 	const bool *common; /* key fields every table shares */
 	double *scratch;    /* a row's centers */
 	/*
@@ -133,6 +148,21 @@ row_scaler(struct dash *d, size_t i, size_t r, struct cstat__scaler *sc)
 	cstat__scaler_common(
 		sc, d->scratch, m,
 		cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit)));
+}
+
+/*
+ * Adds v of table i with its own scale, as detect's table prints a
+ * change's before and after: 8.137m, whatever the series' other runs.
+ */
+static void
+value_text(struct dash *d, size_t i, double v)
+{
+	char num[CSTAT__SCALE_SIZE];
+
+	cstat__scale_format(
+		v, cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit)),
+		num, sizeof(num));
+	cstat__html_text(&d->p, num);
 }
 
 /* A relative change with a sign and one decimal: "+10.2%", or "?". */
@@ -199,6 +229,56 @@ commit_text(struct cstat__html *p, const char *c)
 	cstat__html_text_n(p, c, n);
 }
 
+bool
+cstat__repo_url_ok(const char *url)
+{
+	size_t skip = strncmp(url, "https://", 8) == 0	? 8
+		      : strncmp(url, "http://", 7) == 0 ? 7
+							: 0;
+
+	if (!skip || !url[skip])
+		return false;
+	for (const unsigned char *u = (const unsigned char *)url; *u; u++)
+		if (*u <= ' ' || *u == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * Adds the commit as a link to its page, REPO/commit/C (C
+ * percent-encoded but for RFC 3986's unreserved characters, the whole
+ * attribute escaped), or as text without a repository.
+ */
+static void
+commit_link(struct dash *d, const char *c)
+{
+	struct cstat__html *p = &d->p;
+	size_t n = strlen(d->repo ? d->repo : "");
+
+	if (!d->repo) {
+		commit_text(p, c);
+		return;
+	}
+	while (n && d->repo[n - 1] == '/')
+		n--;
+	cstat__html_adds(p, "<a class=\"commit\" href=\"");
+	cstat__html_text_n(p, d->repo, n);
+	cstat__html_adds(p, "/commit/");
+	for (const unsigned char *u = (const unsigned char *)c; *u; u++) {
+		char hex[4];
+		if (strchr("-._~", *u) || (*u >= '0' && *u <= '9') ||
+		    ((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z' && *u < 0x80)) {
+			cstat__html_put(p, (const char *)u, 1);
+			continue;
+		}
+		snprintf(hex, sizeof(hex), "%%%02X", *u);
+		cstat__html_put(p, hex, 3);
+	}
+	cstat__html_adds(p, "\">");
+	commit_text(p, c);
+	cstat__html_adds(p, "</a>");
+}
+
 /* Adds ", commit C, CREATED" for run (the parts it has) to p. */
 static void
 run_meta(struct dash *d, struct cstat__html *p, size_t run)
@@ -224,7 +304,7 @@ struct yaxis {
 	double lo, hi; /* the domain */
 	/* Ticks at (k0 + k) * step scaled units, k < nticks; no ticks means
 	 * labels at lo and hi only. */
-	double k0, step;
+	double k0, step, step_fac; /* step_fac: the unit of step */
 	size_t nticks;
 	struct cstat__scaler sc; /* for the labels */
 };
@@ -242,14 +322,67 @@ extend(struct yaxis *a, double v)
 }
 
 /*
- * The y-axis of row r of table i: from the smallest to the largest
- * finite median or interval bound, widened to whole steps of 1, 2 or 5
- * times a power of ten (three to eight ticks).
+ * The domain before rounding: from the smallest to the largest finite
+ * median or interval bound, spanning at least MIN_SPAN of the level (the
+ * largest median in magnitude) around its middle, not crossing zero when
+ * the values do not; an all-zero series gets 0 to 1, zero at the bottom.
+ */
+static void
+ydomain(struct yaxis *a, double level)
+{
+	double span = MIN_SPAN * level, mid = a->lo / 2 + a->hi / 2;
+
+	if (a->lo == 0 && a->hi == 0) {
+		a->hi = 1;
+		return;
+	}
+	if (a->hi - a->lo < span) {
+		bool pos = a->lo >= 0, neg = a->hi <= 0;
+		a->lo = mid - span / 2;
+		a->hi = mid + span / 2;
+		if (pos && a->lo < 0) {
+			a->lo = 0;
+			a->hi = span;
+		} else if (neg && a->hi > 0) {
+			a->lo = -span;
+			a->hi = 0;
+		}
+	}
+	if (a->lo == a->hi) { /* zero medians, tiny bounds */
+		double pad = fabs(a->lo) / 20;
+		a->lo -= pad;
+		a->hi += pad;
+	}
+}
+
+/*
+ * The labels' scaler: the ticks' own, as cstat's tables scale a row (the
+ * smallest nonzero tick chooses the prefix), with as many decimals as the
+ * step needs in that prefix.
+ */
+static void
+label_scaler(struct yaxis *a, int cls)
+{
+	double ticks[16], fac = a->sc.factor;
+
+	for (size_t k = 0; k < a->nticks; k++)
+		ticks[k] = (a->k0 + (double)k) * a->step * fac;
+	cstat__scaler_common(&a->sc, ticks, a->nticks, cls);
+	double digits = ceil(-log10(a->step * fac / a->sc.factor) - 1e-9);
+	a->sc.prec = digits < 0 ? 0 : digits > 10 ? 10 : (int)digits;
+	a->step_fac = fac;
+}
+
+/*
+ * The y-axis of row r of table i: ydomain(), widened to whole steps of
+ * 1, 2 or 5 times a power of ten in the prefix of the largest end (three
+ * to eight ticks).
  */
 static void
 yaxis_of(struct dash *d, size_t i, size_t r, struct yaxis *a)
 {
 	const struct cstat__history *h = d->h;
+	double level = 0;
 
 	memset(a, 0, sizeof(*a));
 	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
@@ -260,38 +393,41 @@ yaxis_of(struct dash *d, size_t i, size_t r, struct yaxis *a)
 		extend(a, ce->center);
 		extend(a, ce->lo);
 		extend(a, ce->hi);
+		if (isfinite(ce->center) && fabs(ce->center) > level)
+			level = fabs(ce->center);
 	}
 	if (!a->any)
 		return;
-	if (a->lo == a->hi) {
-		double pad = a->lo != 0 ? fabs(a->lo) / 20 : 1;
-		a->lo -= pad;
-		a->hi += pad;
-	}
+	ydomain(a, level);
 	/*
-	 * The ticks are round in the scaled unit (benchstat's prefix for the
-	 * ends), so binary units get 480Mi, 500Mi rather than 477Mi, 486Mi.
+	 * The ticks are round in the scaled unit of the larger end, so
+	 * binary units get 480Mi, 500Mi rather than 477Mi, 486Mi.
 	 */
 	int cls = cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit));
+	double big = fabs(a->lo) > fabs(a->hi) ? a->lo : a->hi;
 	double ends[2] = {a->lo, a->hi};
-	cstat__scaler_common(&a->sc, ends, 2, cls);
+	cstat__scaler_common(&a->sc, &big, 1, cls);
 	double fac = a->sc.factor, slo = a->lo / fac, shi = a->hi / fac;
 	double raw = (shi - slo) / 4;
-	if (!isfinite(raw) || !(raw > 0))
-		return; /* near the largest doubles: label the ends only */
+	a->step_fac = fac;
+	if (!isfinite(raw) || !(raw > 0)) {
+		/* near the largest doubles: label the ends only */
+		cstat__scaler_common(&a->sc, ends, 2, cls);
+		return;
+	}
 	double mag = pow(10, floor(log10(raw))), f = raw / mag;
 	double step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 	double k0 = floor(slo / step), k1 = ceil(shi / step);
-	if (!(k1 - k0 <= 15) || !isfinite(k1 * step * fac))
+	if (!(k1 - k0 <= 15) || !isfinite(k1 * step * fac)) {
+		cstat__scaler_common(&a->sc, ends, 2, cls);
 		return;
+	}
 	a->nticks = (size_t)(k1 - k0) + 1;
 	a->k0 = k0;
 	a->step = step;
 	a->lo = k0 * step * fac;
 	a->hi = k1 * step * fac;
-	/* As many decimals as the step needs, whatever benchstat's. */
-	double digits = ceil(-log10(step) - 1e-9);
-	a->sc.prec = digits < 0 ? 0 : digits > 10 ? 10 : (int)digits;
+	label_scaler(a, cls);
 }
 
 /* Tick k of the axis, in the unit: 0 exactly where it is 0. */
@@ -300,7 +436,7 @@ tick(const struct yaxis *a, size_t k)
 {
 	if (!a->nticks)
 		return k ? a->hi : a->lo;
-	return (a->k0 + (double)k) * a->step * a->sc.factor;
+	return (a->k0 + (double)k) * a->step * a->step_fac;
 }
 
 /* The y coordinate of v, clipped to the plot; NaN counts as the bottom. */
@@ -644,35 +780,37 @@ levels(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 
 /* The change points: a dashed line before the run, a label above. */
 static void
-change_marks(struct dash *d, size_t i, size_t r, const struct cstat__scaler *sc)
+change_marks(struct dash *d, size_t i, size_t r)
 {
 	const struct cstat__history *h = d->h;
 	const struct cstat__table *tb = &d->t->tables[i];
 	struct cstat__html *p = &d->p;
 	size_t s = h->srow[i] + r;
-	double prev_x = -1e9;
-	bool prev_high = false;
-	char num[CSTAT__SCALE_SIZE], txt[64];
+	double last_x[2] = {-1e9, -1e9}; /* the last label on each line */
+	char txt[64];
 
 	for (size_t k = h->chstart[s]; k < h->chstart[s + 1]; k++) {
 		const struct cstat_change *c = &h->ch[k];
 		const char *dir = direction(tb, c->change);
 		double x = xpos(d, (double)c->run - 0.5);
 		/* Labels that would overlap alternate between two lines. */
-		bool high = x - prev_x < LABEL_GAP && !prev_high;
+		/*
+		 * The lower line unless its last label is too close; then the
+		 * upper, or whichever line's last label is further away.
+		 */
+		int high = x - last_x[0] < LABEL_GAP && last_x[1] < last_x[0];
 
-		prev_x = x;
-		prev_high = high;
-		cstat__html_addf(p,
-				 "<g class=\"cp%s%s\"><title>change at run %zu",
-				 dir ? " " : "", dir ? dir : "", c->run);
+		last_x[high] = x;
+		cstat__html_addf(
+			p,
+			"<g class=\"cp%s%s\" id=\"c%zu\"><title>change "
+			"at run %zu",
+			dir ? " " : "", dir ? dir : "", k + 1, c->run);
 		run_meta(d, p, c->run);
 		cstat__html_adds(p, ": ");
-		cstat__scaler_format(sc, c->before, num, sizeof(num));
-		cstat__html_text(p, num);
+		value_text(d, i, c->before);
 		cstat__html_adds(p, " \xe2\x86\x92 ");
-		cstat__scaler_format(sc, c->after, num, sizeof(num));
-		cstat__html_text(p, num);
+		value_text(d, i, c->after);
 		pct1(c->change, txt, sizeof(txt));
 		cstat__html_adds(p, " (");
 		cstat__html_text(p, txt);
@@ -725,7 +863,7 @@ chart(struct dash *d, size_t i, size_t r)
 	if (a.any) {
 		levels(d, i, r, &a);
 		median_line(d, i, r, &a);
-		change_marks(d, i, r, &sc);
+		change_marks(d, i, r);
 		dots(d, i, r, &a, &sc);
 	}
 	cstat__html_adds(p, "</svg>\n</figure>\n");
@@ -789,8 +927,12 @@ legend(struct dash *d)
 		"where the level of the medians shifted, labelled with the "
 		"relative change of the median: <span class=\"better\">green "
 		"when better</span> and <span class=\"worse\">red when "
-		"worse</span> for the unit. Hover over a point or a label for "
-		"the run\xe2\x80\x99s commit, time and numbers.</p>\n");
+		"worse</span> for the unit. The y-axis spans at least 10% of "
+		"the largest median, so a 1% move takes at most a tenth of "
+		"its height. Hover over a point or a label for the "
+		"run\xe2\x80\x99s commit, time and numbers; series whose "
+		"median never moved are listed, not charted, under "
+		"Unchanged series.</p>\n");
 }
 
 /* One row of the table of change points. */
@@ -802,10 +944,8 @@ change_row(struct dash *d, const struct cstat_change *c)
 	const char *dir = direction(tb, c->change);
 	const char *commit = cstat__history_meta(d->h, c->run, "commit");
 	const char *created = cstat__history_meta(d->h, c->run, "created");
-	struct cstat__scaler sc;
 	char num[CSTAT__SCALE_SIZE];
 
-	row_scaler(d, c->table, c->row, &sc);
 	cstat__html_addf(p, "<tr><th scope=\"row\"><a href=\"#s%zu\">",
 			 d->h->srow[c->table] + c->row + 1);
 	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[c->row]));
@@ -815,16 +955,14 @@ change_row(struct dash *d, const struct cstat_change *c)
 	cstat__html_text(p, cstat__tstr(d->t, tb->unit));
 	cstat__html_addf(p, "</td><td>%zu</td><td class=\"txt\">", c->run);
 	if (commit)
-		commit_text(p, commit);
+		commit_link(d, commit);
 	cstat__html_adds(p, "</td><td class=\"txt\">");
 	if (created)
 		cstat__html_text(p, created);
 	cstat__html_adds(p, "</td><td>");
-	cstat__scaler_format(&sc, c->before, num, sizeof(num));
-	cstat__html_text(p, num);
+	value_text(d, c->table, c->before);
 	cstat__html_adds(p, "</td><td>");
-	cstat__scaler_format(&sc, c->after, num, sizeof(num));
-	cstat__html_text(p, num);
+	value_text(d, c->table, c->after);
 	pct1(c->change, num, sizeof(num));
 	if (dir) {
 		cstat__html_addf(p,
@@ -874,27 +1012,130 @@ change_table(struct dash *d)
 	cstat__html_adds(&d->p, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
-/* A table of the history: its heading and a chart per benchmark. */
+/*
+ * Whether row r of table i is flat: no change point and the same median
+ * in each of its two or more runs with results (B/op and allocs/op that
+ * never move).  Flat rows are listed in one table, not charted.
+ */
+static bool
+flat(const struct dash *d, size_t i, size_t r, size_t *nruns, double *v)
+{
+	const struct cstat__history *h = d->h;
+	size_t s = h->srow[i] + r, m = 0;
+
+	if (h->chstart[s] != h->chstart[s + 1])
+		return false;
+	for (size_t c = 0; c < d->t->tables[i].ncols; c++) {
+		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
+		if (!ce->present)
+			continue;
+		if (!isfinite(ce->center) || (m && ce->center != *v))
+			return false;
+		*v = ce->center;
+		m++;
+	}
+	*nruns = m;
+	return m >= 2;
+}
+
+/* A table of the history: its heading and a chart per benchmark that is
+ * not flat; nothing when all are. */
 static void
 table_charts(struct dash *d, size_t i)
 {
 	const struct cstat__table *tb = &d->t->tables[i];
+	bool head = false;
+	size_t m;
+	double v;
 
-	cstat__html_addf(&d->p, "<section aria-labelledby=\"t%zu\">\n", i + 1);
-	cstat__html_addf(&d->p, "<h2 id=\"t%zu\">", i + 1);
-	cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
-	cstat__html_table_key(&d->p, d->t, tb, d->common);
-	cstat__html_addf(&d->p, "</h2>\n<div class=\"charts\">\n");
-	for (size_t r = 0; r < tb->nrows && !d->p.err; r++)
+	for (size_t r = 0; r < tb->nrows && !d->p.err; r++) {
+		if (flat(d, i, r, &m, &v))
+			continue;
+		if (!head) {
+			cstat__html_addf(&d->p,
+					 "<section aria-labelledby=\"t%zu\">\n"
+					 "<h2 id=\"t%zu\">",
+					 i + 1, i + 1);
+			cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
+			cstat__html_table_key(&d->p, d->t, tb, d->common);
+			cstat__html_adds(&d->p,
+					 "</h2>\n<div class=\"charts\">\n");
+			head = true;
+		}
 		chart(d, i, r);
-	cstat__html_adds(&d->p, "</div>\n</section>\n");
+	}
+	if (head)
+		cstat__html_adds(&d->p, "</div>\n</section>\n");
+}
+
+/* One row of the table of flat series. */
+static void
+flat_row(struct dash *d, size_t i, size_t r, size_t m, double v)
+{
+	const struct cstat__table *tb = &d->t->tables[i];
+	struct cstat__html *p = &d->p;
+	char num[CSTAT__SCALE_SIZE];
+
+	cstat__html_addf(p, "<tr id=\"s%zu\"><th scope=\"row\">",
+			 d->h->srow[i] + r + 1);
+	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[r]));
+	cstat__html_table_key(p, d->t, tb, d->common);
+	cstat__html_adds(p, "</th><td class=\"txt\">");
+	cstat__html_text(p, cstat__tstr(d->t, tb->unit));
+	cstat__html_adds(p, "</td><td>");
+	if (v == 0)
+		snprintf(num, sizeof(num), "0");
+	else
+		cstat__scale_format(
+			v, cstat__unit_class(cstat__tstr(d->t, tb->unit)), num,
+			sizeof(num));
+	cstat__html_text(p, num);
+	cstat__html_addf(p, "</td><td>%zu</td></tr>\n", m);
+}
+
+/*
+ * The flat series, folded into one table under a <details> (closed: it
+ * opens without script), after the charts.
+ */
+static void
+flat_section(struct dash *d)
+{
+	const struct cstat_tables *t = d->t;
+	size_t nflat = 0, m;
+	double v;
+
+	for (size_t i = 0; i < t->ntables; i++)
+		for (size_t r = 0; r < t->tables[i].nrows; r++)
+			nflat += flat(d, i, r, &m, &v);
+	if (!nflat)
+		return;
+	cstat__html_addf(&d->p,
+			 "<section aria-labelledby=\"flat\">\n<h2 "
+			 "id=\"flat\">Unchanged series</h2>\n<details "
+			 "class=\"flat\"><summary>%zu series with the same "
+			 "median in every run, not charted</summary>\n",
+			 nflat);
+	cstat__html_adds(
+		&d->p,
+		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+		"aria-labelledby=\"flat\">\n<table class=\"flat\" "
+		"aria-labelledby=\"flat\">\n<thead><tr><th "
+		"scope=\"col\">benchmark</th><th scope=\"col\">unit</th><th "
+		"scope=\"col\">median</th><th scope=\"col\">runs</th></tr>"
+		"</thead>\n<tbody>\n");
+	for (size_t i = 0; i < t->ntables && !d->p.err; i++)
+		for (size_t r = 0; r < t->tables[i].nrows; r++)
+			if (flat(d, i, r, &m, &v))
+				flat_row(d, i, r, m, v);
+	cstat__html_adds(&d->p, "</tbody>\n</table>\n</div>\n</details>\n"
+				"</section>\n");
 }
 
 int
-cstat__history_html(const struct cstat__history *h, FILE *out)
+cstat__history_html(const struct cstat__history *h, const char *repo, FILE *out)
 {
 	const struct cstat_tables *t = h->t;
-	struct dash d = {.p = {.out = out}, .h = h, .t = t};
+	struct dash d = {.p = {.out = out}, .h = h, .t = t, .repo = repo};
 	bool *common;
 	size_t maxcols = 0;
 	int rc = cstat__html_common_keys(t, &common);
@@ -921,6 +1162,7 @@ cstat__history_html(const struct cstat__history *h, FILE *out)
 	}
 	for (size_t i = 0; i < t->ntables && !d.p.err; i++)
 		table_charts(&d, i);
+	flat_section(&d);
 	rc = cstat__html_end(&d.p);
 out_free:
 	cstat__buf_release(&d.runs.b);

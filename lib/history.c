@@ -1044,10 +1044,11 @@ write_json(const struct cstat__history *h, FILE *out)
 /* ------------------------------------------------------------------------
  * The entry point.
  */
-int
-cstat_history_write(cstat_run *const *runs, size_t n, const cstat_tables *t,
-		    const struct cstat_change *ch, size_t nch,
-		    enum cstat_format fmt, FILE *out)
+/* Writes the history as fmt, the dashboard with commit links to repo. */
+static int
+write_history(cstat_run *const *runs, size_t n, const cstat_tables *t,
+	      const struct cstat_change *ch, size_t nch, enum cstat_format fmt,
+	      const char *repo, FILE *out)
 {
 	struct cstat__history h;
 	int rc;
@@ -1071,7 +1072,26 @@ cstat_history_write(cstat_run *const *runs, size_t n, const cstat_tables *t,
 	else if (!rc && fmt == CSTAT_FORMAT_JSON)
 		rc = write_json(&h, out);
 	else if (!rc)
-		rc = cstat__history_html(&h, out);
+		rc = cstat__history_html(&h, repo, out);
 	cstat__history_release(&h);
 	return rc;
+}
+
+int
+cstat_history_write(cstat_run *const *runs, size_t n, const cstat_tables *t,
+		    const struct cstat_change *ch, size_t nch,
+		    enum cstat_format fmt, FILE *out)
+{
+	return write_history(runs, n, t, ch, nch, fmt, NULL, out);
+}
+
+int
+cstat_history_write_html(cstat_run *const *runs, size_t n,
+			 const cstat_tables *t, const struct cstat_change *ch,
+			 size_t nch, const char *repo_url, FILE *out)
+{
+	if (repo_url && !cstat__repo_url_ok(repo_url))
+		return CSTAT_EINVAL;
+	return write_history(runs, n, t, ch, nch, CSTAT_FORMAT_HTML, repo_url,
+			     out);
 }

@@ -69,7 +69,14 @@ cstat__history_meta(const struct cstat__history *h, size_t run, const char *key)
 		       : NULL;
 }
 
-/* The dashboard page (history-html.c). */
-int cstat__history_html(const struct cstat__history *h, FILE *out);
+/*
+ * The dashboard page (history-html.c); commits link to repo's
+ * REPO/commit/COMMIT pages when repo is not NULL (cstat__repo_url_ok()).
+ */
+int cstat__history_html(const struct cstat__history *h, const char *repo,
+			FILE *out);
+/* Whether url can prefix the commit links: http:// or https://, no
+ * spaces or control characters (history-html.c). */
+bool cstat__repo_url_ok(const char *url);
 
 #endif /* CSTAT_HISTORY_H */

@@ -31,7 +31,8 @@ CBASELINE = CSTAT = DATA = None
 
 # Variables the store would take metadata from: the tests set it all.
 SCRUB = ("GITHUB_SHA", "CI_COMMIT_SHA", "GITHUB_REF_NAME",
-         "CI_COMMIT_REF_NAME", "CSTAT_STORE")
+         "CI_COMMIT_REF_NAME", "CSTAT_STORE", "GITHUB_SERVER_URL",
+         "GITHUB_REPOSITORY")
 
 HEADER = ("goos: linux\ngoarch: amd64\npkg: example.com/cstat/hist\n"
           "cpu: Test CPU @ 2.00GHz\n")
@@ -42,8 +43,9 @@ def expect(cond, what):
         raise AssertionError(what)
 
 
-def run(args, cwd=None):
+def run(args, cwd=None, extra_env=None):
     env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+    env.update(extra_env or {})
     p = subprocess.run([CBASELINE] + args, capture_output=True, cwd=cwd,
                        env=env, stdin=subprocess.DEVNULL, timeout=300)
     return (p.returncode, p.stdout.decode("utf-8", "replace"),
@@ -56,9 +58,9 @@ def created(k):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def record(store, name, texts, branch="main", first=1):
+def record(store, name, texts, branch="main", first=1, commit="c%d"):
     """Records each text as one run of history name: run k gets commit
-    cK and created(k)."""
+    cK (commit % k) and created(k)."""
     with tempfile.TemporaryDirectory(prefix="cbaseline-gen-") as tmp:
         for k, text in enumerate(texts, first):
             path = os.path.join(tmp, "run%d.txt" % k)
@@ -66,7 +68,7 @@ def record(store, name, texts, branch="main", first=1):
                 f.write(text)
             b = branch(k) if callable(branch) else branch
             rc, _, err = run(["-store", store, "record",
-                              "-m", "commit=c%d" % k,
+                              "-m", "commit=" + commit % k,
                               "-m", "created=" + created(k),
                               "-m", "branch=" + b, name, path])
             expect(rc == 0, "record run %d: %s" % (k, err))
@@ -583,11 +585,18 @@ def test_export_consistency():
         expect(par["better"] == "higher" and par["points"][0]["lo"] is None,
                "throughput series %r" % par["points"][0])
 
-        # The page: a chart per series, a mark per change, a dot per point.
-        charts = parse_dashboard(export(store, "html"))
-        expect(len(charts) == len(doc["series"]), "%d charts, %d series" % (
-            len(charts), len(doc["series"])))
-        for ch, s in zip(charts, doc["series"]):
+        # The page: a chart per series but the unchanged one (1024 B/op
+        # in every run, folded into a table), a mark per change, a dot per
+        # point.
+        page = export(store, "html")
+        charts = parse_dashboard(page)
+        charted = [s for s in doc["series"] if s["unit"] != "B/op"]
+        expect(len(charts) == len(charted) == len(doc["series"]) - 1,
+               "%d charts, %d series" % (len(charts), len(doc["series"])))
+        expect(page.count('<tr id="s') == 1 and
+               '<td class="txt">B/op</td><td>1.000Ki</td><td>16</td>' in page,
+               "the unchanged series folded")
+        for ch, s in zip(charts, charted):
             expect(ch["role"] == "img" and ch["title"].startswith(
                 "%s (%s)" % (s["name"], s["unit"])), "chart %r" % ch)
             expect(len(ch["marks"]) == len(s["changes"]),
@@ -636,6 +645,213 @@ def test_export_medians_are_cstat_medians():
                         row["name"], t["unit"], k, got, want))
 
 
+class Axes(html.parser.HTMLParser):
+    """Per chart of the dashboard: its title, the y-axis labels (text
+    anchored at the end), the change marks' ids and the medians' y; the
+    rows of the table of unchanged series; the commit links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.charts, self.flat, self.links, self.changes = [], [], [], []
+        self.where = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag == "figure":
+            self.charts.append({"title": "", "ticks": [], "marks": [],
+                                "ys": []})
+        elif tag == "title" and self.charts and not self.charts[-1]["title"]:
+            self.where = "title"
+        elif tag == "text" and a.get("text-anchor") == "end" and \
+                a.get("x") == "74":
+            self.charts[-1]["ticks"].append("")
+            self.where = "tick"
+        elif tag == "g" and "cp" in cls:
+            self.charts[-1]["marks"].append(a.get("id"))
+        elif tag == "circle":
+            self.charts[-1]["ys"].append(float(a["cy"]))
+        elif tag == "table" and "flat" in cls:
+            self.where = "flat"
+        elif tag == "tr" and self.where == "flat" and "id" in a:
+            self.flat.append(a["id"])
+        elif tag == "a" and "commit" in cls:
+            self.links.append(a["href"])
+        elif tag == "table" and "changes" in cls:
+            self.where = "changes"
+        elif tag == "tr" and self.where == "changes":
+            self.changes.append(None)
+
+    def handle_endtag(self, tag):
+        if tag in ("title", "text"):
+            self.where = None if self.where in ("title", "tick") \
+                else self.where
+        elif tag == "table":
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "title":
+            self.charts[-1]["title"] += data
+        elif self.where == "tick":
+            self.charts[-1]["ticks"][-1] += data
+
+
+PREFIX = {"": 1, "n": 1e-9, "\u00b5": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6,
+          "G": 1e9, "T": 1e12, "Ki": 1024.0, "Mi": 1024.0 ** 2,
+          "Gi": 1024.0 ** 3, "Ti": 1024.0 ** 4}
+
+
+def tick_value(label):
+    m = re.fullmatch(r"(-?[0-9.]+)(\w*|\u00b5)", label)
+    expect(m and m.group(2) in PREFIX, "tick label %r" % label)
+    return float(m.group(1)) * PREFIX[m.group(2)], m.group(1)
+
+
+def axes_history():
+    """20 runs: Slow-8 at 20\u00b5s for runs 1-5, 4ms for 6-12, 8.137ms
+    from 13 (two changes, the second "4.003m" to "8.130m" though the
+    series holds 20\u00b5); Ramp-8 from 5ns in run 1
+    to 290\u00b5s (the old axis read "300000n"); Noise-8 at 6.05Ki B/s with 0.3%
+    noise (the old axis zoomed on it); Const-8 with 512 B/op and 0
+    allocs/op in every run (unchanged: folded); Once-8 in the last run
+    only, 0 B/op (an all-zero series that is charted)."""
+    rng = random.Random(11)
+    texts = []
+    for k in range(1, 21):
+        slow = 20e3 if k <= 5 else 4e6 if k <= 12 else 8.137e6
+        text = HEADER + bench_lines(rng, "Slow-8", 6, slow, 0.005)
+        ramp = 5.0 if k == 1 else 290e3 * k / 20
+        text += bench_lines(rng, "Ramp-8", 6, ramp, 0.005)
+        for _ in range(6):
+            text += ("BenchmarkNoise-8 \t 1000\t 100 ns/op\t %.6f MB/s\n" %
+                     (6.05 * 1024 * (1 + rng.gauss(0, 0.003)) / 1e6))
+        text += bench_lines(rng, "Const-8", 6, 700, 0.01,
+                            "\t 512 B/op\t 0 allocs/op")
+        if k == 20:
+            text += bench_lines(rng, "Once-8", 6, 90, 0.01, "\t 0 B/op")
+        texts.append(text)
+    return texts
+
+
+def test_dashboard_axes():
+    """The dashboard's axes and layout (docs/cbaseline.md, "The
+    dashboard"): tick labels scaled as cstat's tables scale a row, the
+    y-axis spanning at least 10% of the level, unchanged series folded
+    into one table, all-zero series on 0 to 1, a mark per change point,
+    and commit links with the address escaped."""
+    with Store() as store:
+        record(store, "g", axes_history(), commit="c%d&x=\"<y>'")
+        doc = json.loads(export(store, "json"))
+        page = export(store, "html")
+        ax = Axes()
+        ax.feed(page)
+        ax.close()
+        charts = {c["title"].split(":")[0]: c for c in ax.charts}
+        series = {"%s (%s)" % (s["name"], s["unit"]): s
+                  for s in doc["series"]}
+        # Folded: the series with the same median in every run and no
+        # change, and only those; every other series has a chart.
+        flat = sorted(k for k, s in series.items() if not s["changes"] and
+                      len(s["points"]) >= 2 and
+                      len({p["median"] for p in s["points"]}) == 1)
+        expect(flat == ["Const-8 (B/op)", "Const-8 (allocs/op)",
+                        "Noise-8 (sec/op)"], "unchanged series %r" % flat)
+        expect(len(ax.flat) == 3 and sorted(charts) ==
+               sorted(k for k in series if k not in flat),
+               "charts %r, folded rows %r" % (sorted(charts), ax.flat))
+        expect('<td class="txt">allocs/op</td><td>0</td><td>20</td>' in page
+               and '<td class="txt">B/op</td><td>512.0</td><td>20</td>'
+               in page, "the folded rows' medians and runs")
+        # Tick labels: scaled as a row of cstat's tables, so no label
+        # needs more than 4 digits before the point; values are even steps.
+        for name, c in charts.items():
+            vals = [tick_value(t) for t in c["ticks"]]
+            for v, digits in vals:
+                expect(len(digits.lstrip("-").split(".")[0]) <= 4,
+                       "%s: tick %r" % (name, c["ticks"]))
+        expect(charts["Ramp-8 (sec/op)"]["ticks"] ==
+               ["0", "100\u00b5", "200\u00b5", "300\u00b5"],
+               "Ramp ticks %r" % charts["Ramp-8 (sec/op)"]["ticks"])
+        # The y-range: at least 10% of the largest median, not below 0
+        # for positive values.
+        for name, c in charts.items():
+            vals = [tick_value(t)[0] for t in c["ticks"]]
+            level = max(abs(p["median"]) for p in series[name]["points"])
+            expect(vals[-1] - vals[0] >= 0.1 * level * (1 - 1e-9) and
+                   vals[0] >= 0, "%s: ticks %r for level %g" % (
+                       name, c["ticks"], level))
+        noise = [tick_value(t)[0] for t in charts["Noise-8 (B/s)"]["ticks"]]
+        expect(noise[-1] - noise[0] >= 605, "Noise-8 ticks %r" % noise)
+        # An all-zero series: 0 at the bottom, 1 at the top, the median
+        # on the bottom line.
+        once = charts["Once-8 (B/op)"]
+        expect(once["ticks"][0] == "0" and
+               tick_value(once["ticks"][-1])[0] == 1 and
+               once["ys"] == [230.0], "Once-8 %r" % once)
+        # The changes: each number with its own scale, as detect prints
+        # them (detect's "20.05\u00b5 \u2192 4.003m").
+        rc, out, err = run(["-store", store, "detect", "g"])
+        pairs = re.findall(r"([0-9.]+\w*) \u2192 ([0-9.]+\w*)", out)
+        expect(len(pairs) >= 2, "detect: %r" % out)
+        for b, a in pairs:
+            expect("<td>%s</td><td>%s</td>" % (b, a) in page,
+                   "change %s \u2192 %s in the table" % (b, a))
+        expect("<td>4.003m</td><td>8.130m</td>" in page, "Slow-8 at 13")
+        # A mark per change point, on its series' chart, ids in the
+        # table's order.
+        want = {}
+        k = 0
+        for name, s in series.items():
+            for c in s["changes"]:
+                k += 1
+                want.setdefault(name, []).append("c%d" % k)
+        expect(k >= 2 and len(ax.changes) == k + 1, "%d changes" % k)
+        for name, c in charts.items():
+            expect(c["marks"] == want.get(name, []), "%s: marks %r" % (
+                name, c["marks"]))
+        expect(not ax.links, "no links without a repository")
+
+        # Commit links: -repo-url, then the environment; escaped.
+        commit = "c13&x=\"<y>'"
+        quoted = "c13%26x%3D%22%3Cy%3E%27"
+        rc, out, err = run(["-store", store, "export", "-format", "html",
+                            "-repo-url", "https://git.example/o/r?a&b\"<",
+                            "g"])
+        expect(rc == 0, "export -repo-url: " + err)
+        ax = Axes()
+        ax.feed(out)
+        expect("https://git.example/o/r?a&b\"<" not in out and
+               'href="https://git.example/o/r?a&amp;b&quot;&lt;/commit/'
+               + quoted + '"' in out, "escaped link")
+        expect(len(ax.links) == k and
+               "https://git.example/o/r?a&b\"</commit/" + quoted in ax.links,
+               "links %r" % ax.links)
+        expect(">c13&amp;x=&quot;&lt;y&gt;&#39;</a>" in out or
+               ">c13&amp;x=&quot;&lt;y&gt;&#x27;</a>" in out,
+               "link text: " + out[out.find(quoted):][:200])
+        env = {"GITHUB_SERVER_URL": "https://github.com",
+               "GITHUB_REPOSITORY": "o/r"}
+        rc, out, err = run(["-store", store, "export", "-format", "html",
+                            "g"], extra_env=env)
+        ax = Axes()
+        ax.feed(out)
+        expect(rc == 0 and "https://github.com/o/r/commit/" + quoted
+               in ax.links, "links from the environment %r" % ax.links)
+        rc, out, err = run(["-store", store, "export", "-format", "html",
+                            "-repo-url", "https://x.example/y", "g"],
+                           extra_env=env)
+        ax = Axes()
+        ax.feed(out)
+        expect(ax.links and all(h.startswith("https://x.example/y/commit/")
+                                for h in ax.links), "the flag wins")
+        for bad in ("javascript:alert(1)", "https://a b", "https://"):
+            rc, out, err = run(["-store", store, "export", "-format",
+                                "html", "-repo-url", bad, "g"])
+            expect(rc == 2 and out == "" and "-repo-url" in err,
+                   "-repo-url %r: %d %r" % (bad, rc, err))
+        expect(commit not in page, "commit text escaped")
+
+
 def test_browser():
     """The dashboard in headless Chromium (tests/browser.py's harness): no
     console errors or requests, no sideways scrolling at 1280 and 390
@@ -665,8 +881,11 @@ def test_browser():
     dom, _ = browser.run_chromium(chromium, ["--virtual-time-budget=5000",
                                              "--dump-dom", url])
     charts = parse_dashboard(dom.decode("utf-8"))
-    if len(charts) != 12:
-        problems.append("%d charts in the DOM, want 12" % len(charts))
+    # Four sec/op charts; B/op and allocs/op never change: folded.
+    if len(charts) != 4:
+        problems.append("%d charts in the DOM, want 4" % len(charts))
+    if dom.decode("utf-8").count('<tr id="s') != 8:
+        problems.append("want 8 folded series")
     problems += browser.screenshots(chromium, url, outdir)
     browser.report(outdir, problems, requests, widths)
     for p in problems:

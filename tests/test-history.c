@@ -2,7 +2,8 @@
  * test-history.c - change points of a history and its exports (history.c,
  * history-html.c) through the public API: a planted step found at its run
  * (with runs missing, with since), the refusals, the CSV quoting and the
- * JSON escaping, empty histories, and write errors.  The histories are
+ * JSON escaping, the dashboard's commit links, empty histories, and write
+ * errors.  The histories are
  * made here in memory; tests/cbaseline.py covers the formats' golden
  * files and the tool.
  */
@@ -555,7 +556,7 @@ test_history_write_formats(void **state)
 	assert_non_null(strstr(json, "\"branch\": null"));
 	/* Two charts; one change mark, worse (time went up), labelled. */
 	assert_int_equal(count(page, "<svg class=\"chart\" role=\"img\""), 2);
-	assert_int_equal(count(page, "<g class=\"cp worse\">"), 1);
+	assert_int_equal(count(page, "<g class=\"cp worse\" id=\"c1\">"), 1);
 	assert_int_equal(count(page, "<circle "), 2 * NRUNS);
 	assert_non_null(strstr(page, ">+10.0%</text>"));
 	assert_null(strstr(page, "<script"));
@@ -570,6 +571,68 @@ test_history_write_formats(void **state)
 	assert_non_null(strstr(page, "No change points."));
 	free(csv);
 	free(page);
+	free(ch);
+	hist_free(&h);
+}
+
+/* What cstat_history_write_html() writes with repo, or its error. */
+static char *
+html_to_string(const struct hist *h, const struct cstat_change *ch, size_t nch,
+	       const char *repo, int *rc)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	*rc = cstat_history_write_html(h->runs, h->n, h->t, ch, nch, repo, f);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+static void
+test_history_write_html_links(void **state)
+{
+	static const char *const bad[] = {"javascript:alert(1)",
+					  "https://",
+					  "http://a b",
+					  "https://a\tb",
+					  "https://a\x7f",
+					  "ftp://x",
+					  ""};
+	struct hist h;
+	struct cstat_change *ch;
+	size_t n;
+	int rc;
+
+	(void)state;
+	hist_make(&h, NULL, NULL);
+	assert_int_equal(cstat_history_changes(h.t, 0, 0, &ch, &n), 0);
+	assert_int_equal(n, 1);
+	/* NULL: the page of cstat_history_write(), byte for byte. */
+	char *plain = write_to_string(&h, ch, n, CSTAT_FORMAT_HTML);
+	char *page = html_to_string(&h, ch, n, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(page, plain);
+	assert_null(strstr(page, "<a class=\"commit\""));
+	free(page);
+	/* The change's run is STEP_AT, its commit cSTEP_AT (testutil.h);
+	 * the URL escaped, a trailing slash dropped. */
+	page = html_to_string(&h, ch, n, "https://g.example/o/r?a&b\"/", &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(page,
+			       "<a class=\"commit\" "
+			       "href=\"https://g.example/o/r?a&amp;b&quot;"
+			       "/commit/c16\">c16</a>"));
+	assert_int_equal(count(page, "<a class=\"commit\""), 1);
+	free(page);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		page = html_to_string(&h, ch, n, bad[k], &rc);
+		assert_int_equal(rc, CSTAT_EINVAL);
+		assert_int_equal(strlen(page), 0);
+		free(page);
+	}
+	free(plain);
 	free(ch);
 	hist_free(&h);
 }
@@ -666,6 +729,7 @@ main(void)
 		cmocka_unit_test(test_history_changes_rejects),
 		cmocka_unit_test(test_history_write_rejects),
 		cmocka_unit_test(test_history_write_formats),
+		cmocka_unit_test(test_history_write_html_links),
 		cmocka_unit_test(test_history_write_escapes),
 		cmocka_unit_test(test_history_write_empty),
 		cmocka_unit_test(test_history_write_io_error),

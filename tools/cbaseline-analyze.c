@@ -271,14 +271,57 @@ cmd_detect(const char *dir, int argc, char **argv)
 /* ---------------------------------------------------------------------- */
 /* export */
 
+/*
+ * The repository GitHub Actions names in the environment,
+ * $GITHUB_SERVER_URL/$GITHUB_REPOSITORY (malloc'd), "" when either is
+ * unset or empty, NULL when out of memory.
+ */
+static char *
+github_repo_url(void)
+{
+	const char *server = getenv("GITHUB_SERVER_URL");
+	const char *repo = getenv("GITHUB_REPOSITORY");
+	size_t n;
+	char *url;
+
+	if (!server || !*server || !repo || !*repo)
+		server = repo = "";
+	n = strlen(server) + strlen(repo) + 2;
+	if (!(url = malloc(n)))
+		return NULL;
+	snprintf(url, n, "%s%s%s", server, *repo ? "/" : "", repo);
+	return url;
+}
+
+static int
+check_repo_url(const char *url)
+{
+	size_t skip = strncmp(url ? url : "", "https://", 8) == 0  ? 8
+		      : strncmp(url ? url : "", "http://", 7) == 0 ? 7
+								   : 0;
+
+	if (!url)
+		return 0;
+	if (skip && url[skip] && !strpbrk(url, " \t\r\n\v\f"))
+		return 0; /* the library refuses other control characters */
+	fprintf(stderr,
+		"%s export: -repo-url \"%s\" is not an http:// or https:// "
+		"URL without spaces\n",
+		PROG, url);
+	return 1;
+}
+
 static int
 cmd_export(const char *dir, int argc, char **argv)
 {
-	const char *format = NULL, *output = NULL;
+	const char *format = NULL, *output = NULL, *repo = NULL;
 	double alpha = 0;
 	const struct cli_flag flags[] = {
 		{"format", CLI_STRING, &format, "html|csv|json",
 		 "what to write", NULL},
+		{"repo-url", CLI_STRING, &repo, "URL",
+		 "link the dashboard's commits to URL/commit/COMMIT",
+		 "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"},
 		{"o", CLI_STRING, &output, "FILE", "write to FILE",
 		 "standard output"},
 		{"alpha", CLI_FLOAT, &alpha, "A",
@@ -289,7 +332,8 @@ cmd_export(const char *dir, int argc, char **argv)
 	struct analysis a;
 	const char *name;
 	FILE *out = stdout;
-	int rc = parse("export", argc, argv, flags, 3, cbaseline_export_about,
+	char *envrepo = NULL;
+	int rc = parse("export", argc, argv, flags, 4, cbaseline_export_about,
 		       &name);
 
 	if (rc)
@@ -312,15 +356,30 @@ cmd_export(const char *dir, int argc, char **argv)
 			PROG, format);
 		return 2;
 	}
-	if (check_alpha("export", alpha) || analyze(dir, name, 0, alpha, &a))
+	if (!repo && !(repo = envrepo = github_repo_url())) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 2;
+	}
+	if (!*repo)
+		repo = NULL;
+	if (check_alpha("export", alpha) || check_repo_url(repo) ||
+	    analyze(dir, name, 0, alpha, &a)) {
+		free(envrepo);
+		return 2;
+	}
 	if (output && !(out = fopen(output, "w"))) {
 		fprintf(stderr, "%s: open %s: %s\n", PROG, output,
 			strerror(errno));
 		analysis_free(&a);
+		free(envrepo);
 		return 2;
 	}
-	rc = cstat_history_write(a.runs, a.n, a.t, a.ch, a.nch, fmt, out);
+	rc = fmt == CSTAT_FORMAT_HTML
+		     ? cstat_history_write_html(a.runs, a.n, a.t, a.ch, a.nch,
+						repo, out)
+		     : cstat_history_write(a.runs, a.n, a.t, a.ch, a.nch, fmt,
+					   out);
+	free(envrepo);
 	if (!rc && (fflush(out) || ferror(out)))
 		rc = CSTAT_EIO;
 	if (output && fclose(out) && !rc)

@@ -902,6 +902,9 @@ static const struct cli_flag export_flags[] = {
 	 "false-positive rate per series of the change points", "0.005"},
 	{"format", CLI_STRING, NULL, "html|csv|json", "what to write", NULL},
 	{"o", CLI_STRING, NULL, "FILE", "write to FILE", "standard output"},
+	{"repo-url", CLI_STRING, NULL, "URL",
+	 "link the dashboard's commits to URL/commit/COMMIT",
+	 "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"},
 };
 
 #define FLAGS(f) f, sizeof(f) / sizeof(f[0])
