@@ -482,7 +482,7 @@ linear_ticks(const struct axis *a, double *v, double *step)
 
 	if (!(span > 0) || !isfinite(span)) {
 		v[0] = a->min;
-		*step = fabs(a->min) > 0 ? fabs(a->min) : 1;
+		*step = 0; /* one value: label it as the table does */
 		return 1;
 	}
 	double raw = span / 4, mag = pow(10, floor(log10(raw)));
@@ -528,7 +528,8 @@ log_ticks(const struct axis *a, double *v)
 
 /*
  * A tick's label in the row's scale (the table's prefix), with as many
- * decimals as the spacing of the ticks needs and no more.
+ * decimals as the spacing of the ticks needs and no more; a lone tick
+ * (step 0) as the table prints it.
  */
 static void
 tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
@@ -539,6 +540,11 @@ tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
 	double d = step / s.factor;
 	int prec = 0;
 
+	if (!(step > 0)) {
+		cstat__scaler_format(sc, v, num, sizeof(num));
+		cstat__html_text(p, num);
+		return;
+	}
 	while (prec < 6 && d * pow(10, prec) < 0.9995)
 		prec++;
 	s.prec = prec;

@@ -314,9 +314,9 @@ test_render_html_plots_edge_cases(void **state)
 	/* A single value, or all equal, sits in the middle. */
 	assert_non_null(
 		strstr(page, "<circle cx=\"268\" cy=\"9\" r=\"2.5\"/>"));
-	/* Its one tick is the value itself, in the table's scale. */
+	/* Its one tick is the value itself, as the table prints it. */
 	assert_non_null(strstr(page, "<text class=\"tl\" x=\"268\" "
-				     "y=\"52\">5n</text>"));
+				     "y=\"52\">5.000n</text>"));
 	assert_non_null(strstr(page, "<title>One (sec/op): a 1 value, median "
 				     "5.000n; b no values; scale from 5.000n "
 				     "to 5.000n</title>"));
