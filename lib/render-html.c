@@ -119,7 +119,8 @@ static const char report_css[] =
 	"tr:target th,tr:target td{outline:2px solid var(--s0);"
 	"outline-offset:-2px}\n"
 	"td.delta.doubt{color:var(--muted)}\n"
-	"svg.plot{width:clamp(320px,calc(100vw - 44rem),520px);height:auto}\n"
+	"svg.plot{width:clamp(300px,calc(100vw - 12rem - var(--cells,6) * "
+	"5.5rem),600px);height:auto}\n"
 	".plot .tk{stroke:var(--axis);stroke-width:1}\n"
 	".plot text{font-size:11px;stroke:none;fill:var(--muted)}\n"
 	".plot .lg{text-anchor:end;font-weight:600}\n"
@@ -822,6 +823,21 @@ heading(struct cstat__html *p, const struct tctx *x, const bool *common)
 	cstat__html_adds(p, "</h2>\n");
 }
 
+/*
+ * How many cells a row has left of its plot: the style sheet sizes the
+ * plot from the page's width less that many cells, so that a table with
+ * many columns still fits beside a readable plot.
+ */
+static size_t
+table_cells(const struct tctx *x)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		n += col_width(x, c);
+	return n;
+}
+
 /* Points x->ck at the gate's verdict of each of table i's cells. */
 static int
 table_checks(struct tctx *x, const cstat_gate *g, size_t i)
@@ -867,8 +883,9 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 	cstat__html_addf(
 		p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
-		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\">\n",
-		x.tno, x.tno);
+		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\" "
+		"style=\"--cells:%zu\">\n",
+		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
 	cstat__html_adds(p, "<tbody>\n");
 	for (size_t r = 0; r < x.tb->nrows && !p->err; r++)
