@@ -56,7 +56,10 @@ import time
 
 SKIP = 77
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SIZES = {"desktop": (1400, 2000), "phone": (390, 1600)}
+# The shared default (the cbaseline dashboard's test uses it too), and the
+# sizes cstat's report is checked at.
+SIZES = {"desktop": (1280, 2000), "phone": (390, 1600)}
+REPORT_SIZES = {"desktop": (1400, 2000), "phone": (390, 1600)}
 
 
 def find_chromium():
@@ -249,7 +252,7 @@ def only_changed(dt, session, outdir, problems):
         return None
     if before["shown"] != before["rows"]:
         problems.append("rows hidden before the switch: %r" % before)
-    w, h = SIZES["desktop"]
+    w, h = REPORT_SIZES["desktop"]
     dt.call("Emulation.setDeviceMetricsOverride",
             {"width": w, "height": h, "deviceScaleFactor": 1,
              "mobile": False}, session)
@@ -270,7 +273,8 @@ def only_changed(dt, session, outdir, problems):
     return {"before": before, "after": after}
 
 
-def load_and_listen(chromium, url, log_path, outdir=None, seen=None):
+def load_and_listen(chromium, url, log_path, outdir=None, seen=None,
+                    sizes=SIZES):
     """Loads url, with the browser's own output going to log_path;
     returns (problems, requests, widths), widths[size] being (viewport
     width, page width).  With a dict seen, also records each size's
@@ -299,7 +303,7 @@ def load_and_listen(chromium, url, log_path, outdir=None, seen=None):
             if not dt.wait_for("Page.loadEventFired", 30):
                 problems.append("the page did not finish loading")
             dt.drain(0.5)
-            for name, (w, h) in SIZES.items():
+            for name, (w, h) in sizes.items():
                 widths[name] = (w, page_width(dt, session, w, h))
                 if seen is not None:
                     seen.setdefault("layout", {})[name] = evaluate(
@@ -534,9 +538,9 @@ def check_dom(dom, want):
 # ----------------------------------------------------------------------------
 # Step 3: screenshots.
 
-def screenshots(chromium, url, outdir):
+def screenshots(chromium, url, outdir, sizes=SIZES):
     problems = []
-    for name, (w, h) in SIZES.items():
+    for name, (w, h) in sizes.items():
         path = os.path.join(outdir, name + ".png")
         if os.path.exists(path):
             os.remove(path)
@@ -583,7 +587,8 @@ def check_case(chromium, cstat, case, outdir, flags):
 
     seen = {}
     problems, requests, widths = load_and_listen(
-        chromium, url, os.path.join(outdir, "chromium.log"), outdir, seen)
+        chromium, url, os.path.join(outdir, "chromium.log"), outdir, seen,
+        REPORT_SIZES)
     for name, (w, got) in widths.items():
         if got > w:
             problems.append("at %s width %d the page is %d wide" % (
@@ -598,7 +603,7 @@ def check_case(chromium, cstat, case, outdir, flags):
     dom_problems, nrows = check_dom(dom, csv_tables(cstat, case, args,
                                                     flags))
     problems += dom_problems
-    problems += screenshots(chromium, url, outdir)
+    problems += screenshots(chromium, url, outdir, REPORT_SIZES)
     report(outdir, problems, requests, dict(widths, **seen))
 
     for p in problems:
