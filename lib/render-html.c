@@ -838,17 +838,23 @@ table_cells(const struct tctx *x)
 	return n;
 }
 
-/* Points x->ck at the gate's verdict of each of table i's cells. */
+/*
+ * Points x->ck at the gate's verdict of each of table i's cells.  The
+ * gate lists its checks in table order: *next is where table i's start,
+ * or later, and is left after them.
+ */
 static int
-table_checks(struct tctx *x, const cstat_gate *g, size_t i)
+table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
 {
 	size_t n = x->tb->nrows * x->tb->ncols;
 
 	x->ck = calloc(n ? n : 1, sizeof(*x->ck));
 	if (!x->ck)
 		return CSTAT_ENOMEM;
-	for (size_t j = 0; g && j < cstat_gate_count(g); j++) {
-		const struct cstat_check *k = cstat_gate_get(g, j);
+	for (; g && *next < cstat_gate_count(g); ++*next) {
+		const struct cstat_check *k = cstat_gate_get(g, *next);
+		if (k->table > i)
+			break;
 		if (k->table == i && k->row < x->tb->nrows &&
 		    k->col < x->tb->ncols)
 			x->ck[k->row * x->tb->ncols + k->col] = k;
@@ -858,7 +864,7 @@ table_checks(struct tctx *x, const cstat_gate *g, size_t i)
 
 static int
 render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
-	     const bool *common, const cstat_gate *g)
+	     const bool *common, const cstat_gate *g, size_t *next)
 {
 	struct tctx x = {
 		.t = t,
@@ -870,7 +876,7 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 	int rc = cstat__number_footnotes(x.tb, &x.fn);
 
 	if (!rc)
-		rc = table_checks(&x, g, i);
+		rc = table_checks(&x, g, i, next);
 	if (rc)
 		goto out_free;
 	x.centers = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(double));
@@ -1054,6 +1060,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
 	bool *common;
+	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
 	if (!rc)
@@ -1073,7 +1080,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__html_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common, g);
+		rc = render_table(&p, t, i, common, g, &next);
 	if (g && t->ntables > 0)
 		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
