@@ -5,10 +5,22 @@
  * configuration, then for every table a section headed by its unit (and
  * the configuration it does not share with the others), a table whose
  * cells hold the same strings ("1.718µ", "± 1%", "-17.20%", "~",
- * "(p=0.000 n=10)"), a geomean row and numbered footnotes.  On top of that,
- * significant changes are marked better or worse for the unit, by colour
- * and by an arrow and a word for those who cannot see the colour, and
- * each row ends with a small plot of every sample of the row.
+ * "(p=0.000 n=10)"), a geomean row and numbered footnotes.  On top of that:
+ *
+ * - the changes are judged as the gate judges them (cstat_gate_new() with
+ *   its defaults: Holm's correction over every comparison of the page and
+ *   a 5% threshold), because benchstat's column tests each row alone and,
+ *   on hundreds of rows, marks noise as changes.  A summary at the top
+ *   counts the verdicts and links to every changed row (each row has an
+ *   anchor); a checkbox and a CSS rule show only the changed rows.
+ *   Changes the gate keeps are marked better or worse for the unit, by
+ *   colour and by an arrow and a word for those who cannot see colour;
+ *   those only benchstat's column calls significant get a dagger that
+ *   says why, explained in a footnote at the end;
+ * - each row ends with a plot of every sample of the row that reads on
+ *   its own: a strip per input named by its column label, the median and
+ *   its interval, and an axis with ticks in the table's scale for the
+ *   row, logarithmic when the values span more than ten times.
  *
  * Everything is inline (CSS and SVG); the page needs no script and loads
  * nothing.  All text from the input is escaped, and invalid UTF-8 becomes
