@@ -639,7 +639,7 @@ gate_doubt(const struct cstat__cell *ce, const struct cstat_check *k,
 		return NULL;
 	if (k->verdict == CSTAT_INCONCLUSIVE)
 		return "inconclusive for the gate";
-	if (!(k->p_adjusted < alpha) && !k->exact)
+	if (k->p_adjusted > alpha && !k->exact)
 		return "not significant after the correction for multiple "
 		       "comparisons";
 	return "within the gate's threshold";
