@@ -5,10 +5,22 @@
  * configuration, then for every table a section headed by its unit (and
  * the configuration it does not share with the others), a table whose
  * cells hold the same strings ("1.718µ", "± 1%", "-17.20%", "~",
- * "(p=0.000 n=10)"), a geomean row and numbered footnotes.  On top of that,
- * significant changes are marked better or worse for the unit, by colour
- * and by an arrow and a word for those who cannot see the colour, and
- * each row ends with a small plot of every sample of the row.
+ * "(p=0.000 n=10)"), a geomean row and numbered footnotes.  On top of that:
+ *
+ * - the changes are judged as the gate judges them (cstat_gate_new() with
+ *   its defaults: Holm's correction over every comparison of the page and
+ *   a 5% threshold), because benchstat's column tests each row alone and,
+ *   on hundreds of rows, marks noise as changes.  A summary at the top
+ *   counts the verdicts and links to every changed row (each row has an
+ *   anchor); a checkbox and a CSS rule show only the changed rows.
+ *   Changes the gate keeps are marked better or worse for the unit, by
+ *   colour and by an arrow and a word for those who cannot see colour;
+ *   those only benchstat's column calls significant get a dagger that
+ *   says why, explained in a footnote at the end;
+ * - each row ends with a plot of every sample of the row that reads on
+ *   its own: a strip per input named by its column label, the median and
+ *   its interval, and an axis with ticks in the table's scale for the
+ *   row, logarithmic when the values span more than ten times.
  *
  * Everything is inline (CSS and SVG); the page needs no script and loads
  * nothing.  All text from the input is escaped, and invalid UTF-8 becomes
@@ -23,15 +35,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate.h"
 #include "html.h"
 #include "numfmt.h"
 #include "tables.h"
 #include "units.h"
 
-/* The plot of a row: PLOT_W wide, a strip of STRIP_H per column. */
-#define PLOT_W 160
-#define PLOT_PAD 4
-#define STRIP_H 14
+/*
+ * The plot of a row, in SVG units: PLOT_W wide (the style sheet scales it
+ * with the page), the columns' labels left of PLOT_X0, a strip of STRIP_H
+ * per column under PLOT_TOP, then the axis (AXIS_H) with its ticks.
+ */
+#define PLOT_W 440
+#define PLOT_X0 104
+#define PLOT_PAD 8
+#define PLOT_TOP 4
+#define STRIP_H 16
+#define AXIS_H 22
+/* Characters of a column's label in the plot's legend. */
+#define LABEL_CHARS 15
+/* At most this many ticks on an axis. */
+#define MAX_TICKS 12
+/* A row whose values span more than this ratio is plotted on a log scale. */
+#define LOG_SPAN 10.0
 
 /* Colours of the plot strips, cycled over the columns. */
 #define NPALETTE 4
@@ -88,12 +114,38 @@ page_title(struct cstat__html *p, const struct cstat_tables *t)
 	cstat__html_adds(p, "cstat benchmark comparison</title>\n");
 }
 
+/* What the report adds to the shared style sheet. */
+static const char report_css[] =
+	"nav.summary{margin:.5rem 0 1rem}nav.summary p{margin:.25rem 0}\n"
+	"ul.changes{margin:.25rem 0;padding-left:1.25rem;columns:26rem}\n"
+	"ul.changes a{overflow-wrap:anywhere}\n"
+	"label[for=only-changed]{margin-left:.5em;padding:.1rem .5rem;"
+	"border:1px solid var(--line);border-radius:6px;cursor:pointer;"
+	"white-space:nowrap}\n"
+	"#only-changed:checked~nav label[for=only-changed]{"
+	"background:var(--head);font-weight:600}\n"
+	"#only-changed:focus-visible~nav label[for=only-changed]{"
+	"outline:2px solid var(--s0)}\n"
+	"#only-changed:checked~section tbody tr:not(.chg):not(.geomean){"
+	"display:none}\n"
+	"tr:target th,tr:target td{outline:2px solid var(--s0);"
+	"outline-offset:-2px}\n"
+	"td.delta.doubt{color:var(--muted)}\n"
+	"svg.plot{width:clamp(300px,calc(100vw - 12rem - var(--cells,6) * "
+	"5.5rem),600px);height:auto}\n"
+	".plot .tk{stroke:var(--axis);stroke-width:1}\n"
+	".plot text{font-size:11px;stroke:none;fill:var(--muted)}\n"
+	".plot .lg{text-anchor:end;font-weight:600}\n"
+	".plot .s0 .lg{fill:var(--s0)}.plot .s1 .lg{fill:var(--s1)}"
+	".plot .s2 .lg{fill:var(--s2)}.plot .s3 .lg{fill:var(--s3)}\n"
+	".plot .tl{text-anchor:middle}.plot .un{text-anchor:end}\n";
+
 static void
 head(struct cstat__html *p, const struct cstat_tables *t)
 {
 	cstat__html_begin(p);
 	page_title(p, t);
-	cstat__html_body(p, NULL);
+	cstat__html_body(p, report_css);
 	cstat__html_adds(p, "<h1>Benchmark comparison</h1>\n");
 }
 
@@ -111,13 +163,16 @@ legend(struct cstat__html *p, const struct cstat_tables *t)
 	cstat__html_go_float(p, t->alpha);
 	cstat__html_adds(
 		p,
-		"; a significant change is marked \xe2\x96\xb2 (up) or "
+		"; a change the gate keeps (see \xe2\x80\xa0 below) is marked "
+		"\xe2\x96\xb2 (up) or "
 		"\xe2\x96\xbc (down), in <span class=\"better\">green "
 		"when better</span> and <span class=\"worse\">red when "
 		"worse</span> for the unit (hover for the word). Plots show "
-		"every value of the row on one scale: a dot per value, a tick "
-		"at the median and a bar for its confidence interval (dashed "
-		"when unbounded).</p>\n");
+		"every value of the row on one axis, in the table\xe2\x80\x99s "
+		"scale (a log scale when the values span more than ten "
+		"times): a strip per input, named on its left, with a dot per "
+		"value, a tick at the median and a bar for its confidence "
+		"interval (dashed when unbounded).</p>\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -130,6 +185,9 @@ struct tctx {
 	int class;  /* the unit's scaling class */
 	struct cstat__footnotes fn;
 	double *centers; /* scratch: a row's centers */
+	/* The gate's verdict of each cell (row-major), NULL where none. */
+	const struct cstat_check **ck;
+	double alpha; /* the gate's */
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -232,17 +290,23 @@ col_label(struct cstat__html *p, const struct tctx *x, size_t c)
 	}
 }
 
-/* The x-axis of a row's plot: from the smallest to the largest value. */
+/*
+ * The x-axis of a row's plot: from the smallest to the largest value, on
+ * a log scale when they are all positive and span more than LOG_SPAN
+ * times (a 40x speed-up then reads as a distance, not as a pile at one
+ * edge).
+ */
 struct axis {
 	double min, max;
 	bool any; /* the row has a finite value */
+	bool log;
 };
 
 static void
 axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
 {
 	a->min = a->max = 0;
-	a->any = false;
+	a->any = a->log = false;
 	for (size_t c = 0; c < ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present)
@@ -259,24 +323,31 @@ axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
 			a->any = true;
 		}
 	}
+	a->log = a->any && a->min > 0 && a->max / a->min > LOG_SPAN;
 }
 
 /*
- * The x coordinate of v: the axis spread over the plot's width less its
- * padding, or the middle when every value is the same.  Halves keep the
- * arithmetic finite for values near the largest double.
+ * The x coordinate of v: the axis spread over the plot area, or its
+ * middle when every value is the same.  Halves keep the arithmetic finite
+ * for values near the largest double.
  */
 static double
 xpos(const struct axis *a, double v)
 {
-	double lo = PLOT_PAD, hi = PLOT_W - PLOT_PAD;
-	double span = a->max / 2 - a->min / 2;
+	double lo = PLOT_X0, hi = PLOT_W - PLOT_PAD, f;
 
-	if (!(span > 0))
-		return PLOT_W / 2.0;
-	double x = lo + (v / 2 - a->min / 2) / span * (hi - lo);
+	if (a->log) {
+		f = v > 0 ? log(v / a->min) / log(a->max / a->min)
+			  : (v < 0 ? -1 : 0);
+	} else {
+		double span = a->max / 2 - a->min / 2;
+		if (!(span > 0))
+			return (lo + hi) / 2;
+		f = (v / 2 - a->min / 2) / span;
+	}
+	double x = lo + f * (hi - lo);
 	if (isnan(x))
-		return PLOT_W / 2.0;
+		return (lo + hi) / 2;
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
@@ -319,7 +390,8 @@ plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
 		cstat__html_text(p, num);
 	}
 	if (a->any) {
-		cstat__html_adds(p, "; scale from ");
+		cstat__html_adds(p, a->log ? "; log scale from "
+					   : "; scale from ");
 		cstat__scaler_format(sc, a->min, num, sizeof(num));
 		cstat__html_text(p, num);
 		cstat__html_adds(p, " to ");
@@ -330,17 +402,63 @@ plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
 }
 
 /*
+ * The legend of strip c: its column's label, left of the strip in the
+ * strip's colour, cut to LABEL_CHARS characters (the <title> and the
+ * table's header have it whole).
+ */
+static void
+strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
+{
+	struct cstat__html s = {0};
+	size_t n = 0, cut = 0;
+
+	col_label(&s, x, c);
+	if (s.err) {
+		p->err = s.err;
+		return;
+	}
+	const char *t = s.b.data ? s.b.data : "";
+	/* Count characters (not bytes, not continuation bytes). */
+	for (size_t i = 0; t[i]; i++) {
+		if (((unsigned char)t[i] & 0xc0) == 0x80)
+			continue;
+		if (n++ == LABEL_CHARS - 1)
+			cut = i;
+	}
+	cstat__html_adds(p, "<text class=\"lg\" x=\"");
+	cstat__html_coord(p, PLOT_X0 - 6);
+	cstat__html_adds(p, "\" y=\"");
+	cstat__html_coord(p, yc + 4);
+	cstat__html_adds(p, "\">");
+	/* The markup is already escaped: cut only outside a reference. */
+	if (n > LABEL_CHARS) {
+		size_t amp = cut;
+		while (amp > 0 && t[amp] != '&' && t[amp] != ';')
+			amp--;
+		if (t[amp] == '&')
+			cut = amp;
+		cstat__html_add(p, t, cut);
+		cstat__html_adds(p, "\xe2\x80\xa6");
+	} else {
+		cstat__html_adds(p, t);
+	}
+	cstat__html_adds(p, "</text>");
+	cstat__buf_release(&s.b);
+}
+
+/*
  * One column's strip: the median's confidence interval as a bar (clipped
  * to the axis; dashed when a side is unbounded), a dot per finite value
  * and a tick at the median.
  */
 static void
-strip(struct cstat__html *p, const struct cstat__cell *ce, size_t c,
-      const struct axis *a)
+strip(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
+      size_t c, const struct axis *a)
 {
-	double yc = (double)(c * STRIP_H) + STRIP_H / 2.0;
+	double yc = (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
 
 	cstat__html_addf(p, "<g class=\"s%zu\">", c % NPALETTE);
+	strip_label(p, x, c, yc);
 	if (!ce->present || !a->any) {
 		cstat__html_adds(p, "</g>");
 		return;
@@ -357,21 +475,133 @@ strip(struct cstat__html *p, const struct cstat__cell *ce, size_t c,
 		cstat__html_coord(p, xpos(a, ce->values[j]));
 		cstat__html_adds(p, "\" cy=\"");
 		cstat__html_coord(p, yc + jitter(j));
-		cstat__html_adds(p, "\" r=\"2\"/>");
+		cstat__html_adds(p, "\" r=\"2.5\"/>");
 	}
-	if (isfinite(ce->center)) {
-		double xm = xpos(a, ce->center);
-		cstat__html_adds(p, "<line class=\"md\" x1=\"");
-		cstat__html_coord(p, xm);
-		cstat__html_adds(p, "\" x2=\"");
-		cstat__html_coord(p, xm);
-		cstat__html_adds(p, "\" y1=\"");
-		cstat__html_coord(p, yc - 5);
-		cstat__html_adds(p, "\" y2=\"");
-		cstat__html_coord(p, yc + 5);
-		cstat__html_adds(p, "\"/>");
-	}
+	if (isfinite(ce->center))
+		cstat__html_line(p, "md", xpos(a, ce->center),
+				 xpos(a, ce->center), yc - 6, yc + 6);
 	cstat__html_adds(p, "</g>");
+}
+
+/*
+ * Ticks of a linear axis: multiples of 1, 2 or 5 times a power of ten,
+ * about four across; *step gets the spacing.  Returns how many (at most
+ * MAX_TICKS) are put in v.
+ */
+static size_t
+linear_ticks(const struct axis *a, double *v, double *step)
+{
+	double span = a->max - a->min;
+
+	if (!(span > 0) || !isfinite(span)) {
+		v[0] = a->min;
+		*step = 0; /* one value: label it as the table does */
+		return 1;
+	}
+	double raw = span / 4, mag = pow(10, floor(log10(raw)));
+	double s = raw / mag < 1.5   ? 1
+		   : raw / mag < 3.5 ? 2
+		   : raw / mag < 7.5 ? 5
+				     : 10;
+	*step = s * mag;
+	size_t n = 0;
+	for (double k = ceil(a->min / *step); n < MAX_TICKS; k++) {
+		double t = k * *step;
+		if (t > a->max + *step * 1e-9)
+			break;
+		v[n++] = t;
+	}
+	return n;
+}
+
+/*
+ * Ticks of a log axis: the powers of ten in it, and 2 and 5 times them
+ * when there are fewer than three.  Returns how many are put in v.
+ */
+static size_t
+log_ticks(const struct axis *a, double *v)
+{
+	static const double mult[] = {1, 2, 5};
+	double lo = floor(log10(a->min)), hi = ceil(log10(a->max));
+	size_t n = 0, powers = 0;
+
+	for (double e = lo; e <= hi; e++)
+		powers += pow(10, e) >= a->min * (1 - 1e-9) &&
+			  pow(10, e) <= a->max * (1 + 1e-9);
+	size_t nmult = powers < 3 ? 3 : 1;
+	for (double e = lo; e <= hi && n < MAX_TICKS; e++)
+		for (size_t m = 0; m < nmult && n < MAX_TICKS; m++) {
+			double t = mult[m] * pow(10, e);
+			if (t >= a->min * (1 - 1e-9) &&
+			    t <= a->max * (1 + 1e-9))
+				v[n++] = t;
+		}
+	return n;
+}
+
+/*
+ * A tick's label in the row's scale (the table's prefix), with as many
+ * decimals as the spacing of the ticks needs and no more; a lone tick
+ * (step 0) as the table prints it.
+ */
+static void
+tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
+	   double step)
+{
+	struct cstat__scaler s = *sc;
+	char num[CSTAT__SCALE_SIZE];
+	double d = step / s.factor;
+	int prec = 0;
+
+	if (!(step > 0)) {
+		cstat__scaler_format(sc, v, num, sizeof(num));
+		cstat__html_text(p, num);
+		return;
+	}
+	while (prec < 6 && d * pow(10, prec) < 0.9995)
+		prec++;
+	s.prec = prec;
+	cstat__scaler_format(&s, v, num, sizeof(num));
+	cstat__html_text(p, num);
+}
+
+/* The axis under the strips: a line, ticks with labels, and the unit. */
+static void
+axis_line(struct cstat__html *p, const struct tctx *x,
+	  const struct cstat__scaler *sc, const struct axis *a, double y)
+{
+	double v[MAX_TICKS], step = 0;
+	size_t n = 0;
+
+	cstat__html_adds(p, "<g class=\"axis\">");
+	cstat__html_line(p, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
+	if (a->any)
+		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
+	for (size_t i = 0; i < n; i++) {
+		double xt = xpos(a, v[i]), xl = xt;
+		cstat__html_line(p, "tk", xt, xt, PLOT_TOP, y + 3);
+		/* Keep the labels inside the plot. */
+		if (xl < PLOT_X0 + 14)
+			xl = PLOT_X0 + 14;
+		if (xl > PLOT_W - 16)
+			xl = PLOT_W - 16;
+		cstat__html_adds(p, "<text class=\"tl\" x=\"");
+		cstat__html_coord(p, xl);
+		cstat__html_adds(p, "\" y=\"");
+		cstat__html_coord(p, y + 14);
+		cstat__html_adds(p, "\">");
+		tick_label(p, sc, v[i], a->log ? v[i] : step);
+		cstat__html_adds(p, "</text>");
+	}
+	cstat__html_adds(p, "<text class=\"un\" x=\"");
+	cstat__html_coord(p, PLOT_X0 - 6);
+	cstat__html_adds(p, "\" y=\"");
+	cstat__html_coord(p, y + 14);
+	cstat__html_adds(p, "\">");
+	tstr(p, x->t, x->tb->unit);
+	if (a->log)
+		cstat__html_adds(p, ", log");
+	cstat__html_adds(p, "</text></g>");
 }
 
 static void
@@ -379,7 +609,8 @@ plot(struct cstat__html *p, const struct tctx *x, size_t r,
      const struct cstat__scaler *sc)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
-	size_t h = x->tb->ncols * STRIP_H;
+	size_t ystrips = PLOT_TOP + x->tb->ncols * STRIP_H;
+	size_t h = ystrips + AXIS_H;
 	struct axis a;
 
 	axis_of(&a, row, x->tb->ncols);
@@ -389,37 +620,63 @@ plot(struct cstat__html *p, const struct tctx *x, size_t r,
 		"viewBox=\"0 0 %d %zu\">",
 		PLOT_W, h, PLOT_W, h);
 	plot_title(p, x, r, sc, &a);
-	/* The strips' axis lines, as one path. */
-	cstat__html_adds(p, "<path class=\"ax\" d=\"");
+	axis_line(p, x, sc, &a, (double)ystrips + 2);
 	for (size_t c = 0; c < x->tb->ncols; c++)
-		cstat__html_addf(p, "M%d %zuH%d", PLOT_PAD,
-				 c * STRIP_H + STRIP_H / 2, PLOT_W - PLOT_PAD);
-	cstat__html_adds(p, "\"/>");
-	for (size_t c = 0; c < x->tb->ncols; c++)
-		strip(p, &row[c], c, &a);
+		strip(p, x, &row[c], c, &a);
 	cstat__html_adds(p, "</svg>");
 }
 
 /*
- * The delta cell.  A significant change is better or worse for the
- * unit: the class colours it, an arrow shows its direction, and the word
- * is in the title and, for screen readers, in the cell.
+ * Why the gate does not call a change what benchstat's column calls
+ * significant, or NULL when they agree: the mark's title.
+ */
+static const char *
+gate_doubt(const struct cstat__cell *ce, const struct cstat_check *k,
+	   double alpha)
+{
+	if (!k || !ce->significant || k->verdict == CSTAT_IMPROVEMENT ||
+	    k->verdict == CSTAT_REGRESSION)
+		return NULL;
+	if (k->verdict == CSTAT_INCONCLUSIVE)
+		return "inconclusive for the gate";
+	if (k->p_adjusted > alpha && !k->exact)
+		return "not significant after the correction for multiple "
+		       "comparisons";
+	return "within the gate's threshold";
+}
+
+/*
+ * The delta cell.  A change the gate would call one (significant after
+ * the correction for multiple comparisons, and past the threshold) is
+ * better or worse for the unit: the class colours it, an arrow shows its
+ * direction, and the word is in the title and, for screen readers, in the
+ * cell.  A change benchstat's column alone calls significant gets a dagger
+ * that says why the gate does not (the page's last footnote explains).
  */
 static void
 delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
-      double base)
+      double base, const struct cstat_check *k)
 {
 	char num[64];
 	int dir = 0;
+	const char *doubt = gate_doubt(ce, k, x->alpha);
+	bool sig = ce->significant && !doubt;
 
 	cstat__format_delta(ce, base, num, sizeof(num));
-	if (ce->significant && ce->center > base)
+	if (sig && ce->center > base)
 		dir = 1;
-	else if (ce->significant && ce->center < base)
+	else if (sig && ce->center < base)
 		dir = -1;
 	if (dir == 0) {
-		cstat__html_adds(p, "<td class=\"delta\">");
+		cstat__html_adds(p, doubt ? "<td class=\"delta doubt\">"
+					  : "<td class=\"delta\">");
 		cstat__html_text(p, num);
+		if (doubt)
+			cstat__html_addf(p,
+					 "<sup class=\"fn\"><a href=\"#gate\" "
+					 "title=\"%s\" aria-label=\"%s\">"
+					 "\xe2\x80\xa0</a></sup>",
+					 doubt, doubt);
 		cstat__html_adds(p, "</td>");
 		return;
 	}
@@ -434,6 +691,19 @@ delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
 	cstat__html_adds(p, "</span>");
 	cstat__html_text(p, num);
 	cstat__html_addf(p, "<span class=\"sr\"> (%s)</span></td>", word);
+}
+
+/* Whether the gate calls some change of row r one. */
+static bool
+row_changed(const struct tctx *x, size_t r)
+{
+	for (size_t c = 1; c < x->tb->ncols; c++) {
+		const struct cstat_check *k = x->ck[r * x->tb->ncols + c];
+		if (k && (k->verdict == CSTAT_IMPROVEMENT ||
+			  k->verdict == CSTAT_REGRESSION))
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -452,7 +722,8 @@ data_row(struct cstat__html *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__html_adds(p, "<tr><th scope=\"row\">");
+	cstat__html_addf(p, "<tr id=\"t%zu-r%zu\"%s><th scope=\"row\">", x->tno,
+			 r + 1, row_changed(x, r) ? " class=\"chg\"" : "");
 	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
 	cstat__html_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
@@ -484,7 +755,7 @@ data_row(struct cstat__html *p, struct tctx *x, size_t r)
 			cstat__html_adds(p, "<td></td><td></td>");
 			continue;
 		}
-		delta(p, x, ce, row[0].center);
+		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
 		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
 		cstat__html_adds(p, "<td class=\"note\">(");
 		cstat__html_text(p, txt);
@@ -564,18 +835,60 @@ heading(struct cstat__html *p, const struct tctx *x, const bool *common)
 	cstat__html_adds(p, "</h2>\n");
 }
 
+/*
+ * How many cells a row has left of its plot: the style sheet sizes the
+ * plot from the page's width less that many cells, so that a table with
+ * many columns still fits beside a readable plot.
+ */
+static size_t
+table_cells(const struct tctx *x)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		n += col_width(x, c);
+	return n;
+}
+
+/*
+ * Points x->ck at the gate's verdict of each of table i's cells.  The
+ * gate lists its checks in table order: *next is where table i's start,
+ * or later, and is left after them.
+ */
+static int
+table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
+{
+	size_t n = x->tb->nrows * x->tb->ncols;
+
+	x->ck = calloc(n ? n : 1, sizeof(*x->ck));
+	if (!x->ck)
+		return CSTAT_ENOMEM;
+	for (; g && *next < cstat_gate_count(g); ++*next) {
+		const struct cstat_check *k = cstat_gate_get(g, *next);
+		if (k->table > i)
+			break;
+		if (k->table == i && k->row < x->tb->nrows &&
+		    k->col < x->tb->ncols)
+			x->ck[k->row * x->tb->ncols + k->col] = k;
+	}
+	return 0;
+}
+
 static int
 render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
-	     const bool *common)
+	     const bool *common, const cstat_gate *g, size_t *next)
 {
 	struct tctx x = {
 		.t = t,
 		.tb = &t->tables[i],
 		.tno = i + 1,
 		.class = cstat__unit_class(cstat__tstr(t, t->tables[i].unit)),
+		.alpha = g ? g->c->alpha : t->alpha,
 	};
 	int rc = cstat__number_footnotes(x.tb, &x.fn);
 
+	if (!rc)
+		rc = table_checks(&x, g, i, next);
 	if (rc)
 		goto out_free;
 	x.centers = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(double));
@@ -588,8 +901,9 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 	cstat__html_addf(
 		p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
-		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\">\n",
-		x.tno, x.tno);
+		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\" "
+		"style=\"--cells:%zu\">\n",
+		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
 	cstat__html_adds(p, "<tbody>\n");
 	for (size_t r = 0; r < x.tb->nrows && !p->err; r++)
@@ -601,29 +915,189 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 	cstat__html_adds(p, "</section>\n");
 out_free:
 	free(x.centers);
+	free(x.ck);
 	free(x.fn.ids);
 	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The summary on top and the gate's footnote at the end.
+ */
+
+/*
+ * The gate's verdicts under its defaults (Holm's correction, 5%
+ * threshold) at the tables' alpha, or NULL in *out when there is nothing
+ * to judge.  The page's colours follow it, not benchstat's uncorrected
+ * column: on many benchmarks that column marks noise as changes.
+ */
+static int
+judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
+{
+	int rc = cstat_gate_config_new(c);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (t->alpha > 0 && t->alpha < 1)
+		(*c)->alpha = t->alpha;
+	rc = cstat_gate_new(out, t, *c, NULL, false);
+	if (!rc && cstat_gate_count(*out) == 0) {
+		/* One column: nothing compared, nothing to sum up. */
+		cstat_gate_free(*out);
+		*out = NULL;
+	}
+	/* Tables the gate cannot judge are still a page. */
+	return rc == CSTAT_EINVAL ? 0 : rc;
+}
+
+/* The link to the changed row of check k, with its change and word. */
+static void
+summary_link(struct cstat__html *p, const struct cstat_tables *t,
+	     const struct cstat_check *k)
+{
+	const struct cstat__table *tb = &t->tables[k->table];
+	const struct cstat__cell *row = &tb->cells[k->row * tb->ncols];
+	const char *word = k->verdict == CSTAT_IMPROVEMENT ? "better" : "worse";
+	char num[64];
+
+	cstat__format_delta(&row[k->col], row[0].center, num, sizeof(num));
+	cstat__html_addf(p, "<li class=\"%s\"><a href=\"#t%zu-r%zu\">", word,
+			 k->table + 1, k->row + 1);
+	cstat__html_text(p, k->name);
+	cstat__html_adds(p, "</a> ");
+	cstat__html_text(p, k->unit);
+	if (tb->ncols > 2) {
+		cstat__html_adds(p, " (");
+		cstat__html_text(p, k->new_label);
+		cstat__html_adds(p, ")");
+	}
+	cstat__html_adds(p, " <b>");
+	cstat__html_text(p, num);
+	cstat__html_addf(p, "</b> %s</li>\n", word);
+}
+
+/* How many cells benchstat's column marks significant. */
+static size_t
+count_significant(const struct cstat_tables *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->ntables; i++) {
+		const struct cstat__table *tb = &t->tables[i];
+		for (size_t j = 0; j < tb->nrows * tb->ncols; j++)
+			n += tb->cells[j].significant;
+	}
+	return n;
+}
+
+/*
+ * The summary: how many comparisons are better, worse and unchanged for
+ * the gate, a link to every changed row, and the switch (a checkbox and
+ * CSS, no script) that hides the other rows.
+ */
+static void
+summary(struct cstat__html *p, const struct cstat_tables *t,
+	const cstat_gate *g)
+{
+	size_t better = cstat_gate_tally(g, CSTAT_IMPROVEMENT),
+	       worse = cstat_gate_tally(g, CSTAT_REGRESSION),
+	       same = cstat_gate_tally(g, CSTAT_UNCHANGED),
+	       inc = cstat_gate_tally(g, CSTAT_INCONCLUSIVE);
+
+	cstat__html_adds(p, "<input type=\"checkbox\" id=\"only-changed\" "
+			    "class=\"sr\">\n<nav class=\"summary\" "
+			    "aria-label=\"summary\">\n<p class=\"counts\">");
+	cstat__html_addf(p,
+			 "<span class=\"better\">%zu better</span>, "
+			 "<span class=\"worse\">%zu worse</span>, "
+			 "%zu unchanged",
+			 better, worse, same);
+	if (inc)
+		cstat__html_addf(p, ", %zu inconclusive", inc);
+	cstat__html_addf(p,
+			 " of %zu comparisons, as the gate judges them "
+			 "(<a href=\"#gate\">how</a>).",
+			 cstat_gate_count(g));
+	if (better + worse > 0)
+		cstat__html_adds(p, " <label for=\"only-changed\">Show only "
+				    "the changed rows</label>");
+	cstat__html_adds(p, "</p>\n");
+	if (better + worse == 0) {
+		cstat__html_adds(p, "</nav>\n");
+		return;
+	}
+	cstat__html_adds(p, "<ul class=\"changes\">\n");
+	for (size_t j = 0; j < cstat_gate_count(g); j++) {
+		const struct cstat_check *k = cstat_gate_get(g, j);
+		if (k->verdict == CSTAT_IMPROVEMENT ||
+		    k->verdict == CSTAT_REGRESSION)
+			summary_link(p, t, k);
+	}
+	cstat__html_adds(p, "</ul>\n</nav>\n");
+}
+
+/* The footnote that says how the gate judges, with the page's numbers. */
+static void
+gate_note(struct cstat__html *p, const struct cstat_tables *t,
+	  const cstat_gate *g)
+{
+	size_t sig = count_significant(t),
+	       kept = cstat_gate_tally(g, CSTAT_IMPROVEMENT) +
+		      cstat_gate_tally(g, CSTAT_REGRESSION);
+
+	cstat__html_adds(p, "<p class=\"legend\" id=\"gate\">"
+			    "\xe2\x80\xa0 Better and worse are the "
+			    "gate\xe2\x80\x99s verdicts (cregress with its "
+			    "defaults): a change counts when its U test is "
+			    "significant at \xce\xb1 = ");
+	cstat__html_go_float(p, g->c->alpha);
+	cstat__html_addf(p,
+			 " after Holm\xe2\x80\x99s correction for the %zu "
+			 "comparison%s tested together, and the change of the "
+			 "medians is larger than ",
+			 g->family, g->family == 1 ? "" : "s");
+	cstat__html_go_float(p, g->c->threshold * 100);
+	cstat__html_addf(p,
+			 "%%. Benchstat\xe2\x80\x99s column tests each row "
+			 "alone: it marks %zu change%s significant here, %zu "
+			 "of which the gate keeps; a dagger marks the others "
+			 "(hover it for why).</p>\n",
+			 sig, sig == 1 ? "" : "s", kept);
 }
 
 int
 cstat__render_html(const struct cstat_tables *t, FILE *out)
 {
 	struct cstat__html p = {.out = out};
+	cstat_gate_config *gc = NULL;
+	cstat_gate *g = NULL;
 	bool *common;
+	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
-	if (rc)
+	if (!rc)
+		rc = judge(t, &gc, &g);
+	if (rc) {
+		free(common);
+		cstat_gate_config_free(gc);
 		return rc;
+	}
 	head(&p, t);
 	if (t->ntables > 0) {
+		if (g)
+			summary(&p, t, g);
 		cstat__html_config(&p, t, common);
 		legend(&p, t);
 	} else {
 		cstat__html_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common);
+		rc = render_table(&p, t, i, common, g, &next);
+	if (g && t->ntables > 0)
+		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
 	free(common);
+	cstat_gate_free(g);
+	cstat_gate_config_free(gc);
 	return rc ? rc : err;
 }

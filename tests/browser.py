@@ -13,9 +13,14 @@ every proxy is a closed port, a fresh profile):
      and records every request, console message, log entry and uncaught
      exception: the only request may be the page itself, and nothing may
      be logged at level warning or error.  It also checks that the page
-     itself does not scroll sideways at 1280 and 390 pixels (only the
-     tables' wrappers may); what it saw goes to OUTDIR/console.txt and
-     the browser's own output to OUTDIR/chromium.log;
+     itself does not scroll sideways at 1400 and 390 pixels (only the
+     tables' wrappers may), and records at each width how wide the plots
+     and the tables are.  When the page has the "Show only the changed
+     rows" switch, it clicks its label (as a user would: the page has no
+     script) and checks that exactly the rows marked changed stay
+     visible, then screenshots that view (OUTDIR/desktop-changed.png).
+     What it saw goes to OUTDIR/console.txt and the browser's own output
+     to OUTDIR/chromium.log;
   2. dumps the DOM (chromium --dump-dom) to OUTDIR/dom.html and parses it:
      a doctype, lang, charset, viewport and title; a <section> per table
      with a <tr> whose <th scope="row"> names each benchmark, in the order
@@ -24,8 +29,11 @@ every proxy is a closed port, a fresh profile):
      <title> in each benchmark row and none in geomean rows; a scope on
      every <th>; no <script>, <img>, <link>, <iframe>, <object>, <embed>,
      no src attribute, no href but "#..." and no url() or @import in CSS;
-  3. takes screenshots, OUTDIR/desktop.png (1280x2000) and OUTDIR/phone.png
+  3. takes screenshots, OUTDIR/desktop.png (1400x2000) and OUTDIR/phone.png
      (390x1600), and checks that they are PNG files.
+
+'browser.py CSTAT --generate N OUTDIR' does the same for a pair of N
+generated benchmarks (genpair.py, fixed seed 15) written to OUTDIR/case.
 
 --self-test loads a page with a script error, a console error, a missing
 image and a stylesheet from the network, and checks that step 1 reports
@@ -48,7 +56,10 @@ import time
 
 SKIP = 77
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The shared default (the cbaseline dashboard's test uses it too), and the
+# sizes cstat's report is checked at.
 SIZES = {"desktop": (1280, 2000), "phone": (390, 1600)}
+REPORT_SIZES = {"desktop": (1400, 2000), "phone": (390, 1600)}
 
 
 def find_chromium():
@@ -205,9 +216,70 @@ def page_width(dt, session, width, height):
     return r["result"]["value"]
 
 
-def load_and_listen(chromium, url, log_path):
+LAYOUT_JS = """(() => {
+  const r = e => e.getBoundingClientRect();
+  const svgs = [...document.querySelectorAll('svg.plot')];
+  const tables = [...document.querySelectorAll('table')];
+  return JSON.stringify({
+    plot: svgs.length ? Math.round(r(svgs[0]).width) : 0,
+    table_right: Math.round(Math.max(0, ...tables.map(x => r(x).right))),
+  });
+})()"""
+
+VISIBLE_JS = """(() => {
+  const rows = [...document.querySelectorAll('tbody tr[id]')];
+  const shown = rows.filter(x => x.getClientRects().length > 0);
+  return JSON.stringify({
+    rows: rows.length, shown: shown.length,
+    changed: rows.filter(x => x.classList.contains('chg')).length,
+    shown_changed: shown.filter(x => x.classList.contains('chg')).length,
+    label: !!document.querySelector('label[for=only-changed]'),
+  });
+})()"""
+
+
+def evaluate(dt, session, expr):
+    r = dt.call("Runtime.evaluate", {"expression": expr,
+                                     "returnByValue": True}, session)
+    return json.loads(r["result"]["value"])
+
+
+def only_changed(dt, session, outdir, problems):
+    """Clicks the switch's label and checks which rows stay visible;
+    screenshots that view.  Returns what it saw, or None."""
+    before = evaluate(dt, session, VISIBLE_JS)
+    if not before["label"]:
+        return None
+    if before["shown"] != before["rows"]:
+        problems.append("rows hidden before the switch: %r" % before)
+    w, h = REPORT_SIZES["desktop"]
+    dt.call("Emulation.setDeviceMetricsOverride",
+            {"width": w, "height": h, "deviceScaleFactor": 1,
+             "mobile": False}, session)
+    dt.call("Runtime.evaluate", {"expression": "document.querySelector("
+                                 "'label[for=only-changed]').click()"},
+            session)
+    after = evaluate(dt, session, VISIBLE_JS)
+    if after["shown"] != after["changed"] or \
+            after["shown_changed"] != after["changed"]:
+        problems.append("with the switch on, %d rows shown, %d changed"
+                        % (after["shown"], after["changed"]))
+    if outdir:
+        import base64
+        shot = dt.call("Page.captureScreenshot", {"format": "png"},
+                       session)
+        with open(os.path.join(outdir, "desktop-changed.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+    return {"before": before, "after": after}
+
+
+def load_and_listen(chromium, url, log_path, outdir=None, seen=None,
+                    sizes=SIZES):
     """Loads url, with the browser's own output going to log_path;
-    returns (problems, requests, widths)."""
+    returns (problems, requests, widths), widths[size] being (viewport
+    width, page width).  With a dict seen, also records each size's
+    layout (seen["layout"]) and checks the switch (seen["only-changed"]),
+    its screenshot going to outdir."""
     problems, requests, widths = [], [], {}
     with tempfile.TemporaryDirectory(prefix="cstat-chromium-") as profile, \
             open(log_path, "wb") as log:
@@ -231,8 +303,14 @@ def load_and_listen(chromium, url, log_path):
             if not dt.wait_for("Page.loadEventFired", 30):
                 problems.append("the page did not finish loading")
             dt.drain(0.5)
-            for name, (w, h) in SIZES.items():
+            for name, (w, h) in sizes.items():
                 widths[name] = (w, page_width(dt, session, w, h))
+                if seen is not None:
+                    seen.setdefault("layout", {})[name] = evaluate(
+                        dt, session, LAYOUT_JS)
+            if seen is not None:
+                seen["only-changed"] = only_changed(dt, session, outdir,
+                                                    problems)
             dt.drain(0.2)
         finally:
             dt.close()
@@ -460,9 +538,9 @@ def check_dom(dom, want):
 # ----------------------------------------------------------------------------
 # Step 3: screenshots.
 
-def screenshots(chromium, url, outdir):
+def screenshots(chromium, url, outdir, sizes=SIZES):
     problems = []
-    for name, (w, h) in SIZES.items():
+    for name, (w, h) in sizes.items():
         path = os.path.join(outdir, name + ".png")
         if os.path.exists(path):
             os.remove(path)
@@ -507,8 +585,10 @@ def check_case(chromium, cstat, case, outdir, flags):
         return 1
     url = "file://" + os.path.abspath(page)
 
+    seen = {}
     problems, requests, widths = load_and_listen(
-        chromium, url, os.path.join(outdir, "chromium.log"))
+        chromium, url, os.path.join(outdir, "chromium.log"), outdir, seen,
+        REPORT_SIZES)
     for name, (w, got) in widths.items():
         if got > w:
             problems.append("at %s width %d the page is %d wide" % (
@@ -523,13 +603,18 @@ def check_case(chromium, cstat, case, outdir, flags):
     dom_problems, nrows = check_dom(dom, csv_tables(cstat, case, args,
                                                     flags))
     problems += dom_problems
-    problems += screenshots(chromium, url, outdir)
-    report(outdir, problems, requests, widths)
+    problems += screenshots(chromium, url, outdir, REPORT_SIZES)
+    report(outdir, problems, requests, dict(widths, **seen))
 
     for p in problems:
         print("FAIL:", p)
     print("%s: %d benchmark rows; page, DOM and screenshots in %s" % (
         os.path.basename(case.rstrip("/")), nrows, outdir))
+    for name, (w, got) in widths.items():
+        print("  at %d px: page %d px wide, layout %r" % (
+            w, got, seen["layout"][name]))
+    if seen.get("only-changed"):
+        print("  only the changed rows: %r" % seen["only-changed"])
     return 1 if problems else 0
 
 
@@ -578,6 +663,16 @@ def main():
             print("no chromium: skipped")
             return SKIP
         return self_test(chromium, sys.argv[2])
+    if len(sys.argv) == 5 and sys.argv[2] == "--generate":
+        if not chromium:
+            print("no chromium: skipped")
+            return SKIP
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import genpair
+        cstat, outdir = (os.path.abspath(a) for a in sys.argv[1:5:3])
+        case = os.path.join(outdir, "case")
+        genpair.write_pair(case, int(sys.argv[3]), 15)
+        return check_case(chromium, cstat, case, outdir, [])
     if len(sys.argv) < 4:
         print(__doc__)
         return 2

@@ -312,18 +312,34 @@ test_render_html_plots_edge_cases(void **state)
 
 	assert_int_equal(svgs_with_titles(page), 4);
 	/* A single value, or all equal, sits in the middle. */
-	assert_non_null(strstr(page, "<circle cx=\"80\" cy=\"4\" r=\"2\"/>"));
+	assert_non_null(
+		strstr(page, "<circle cx=\"268\" cy=\"9\" r=\"2.5\"/>"));
+	/* Its one tick is the value itself, as the table prints it. */
+	assert_non_null(strstr(page, "<text class=\"tl\" x=\"268\" "
+				     "y=\"52\">5.000n</text>"));
 	assert_non_null(strstr(page, "<title>One (sec/op): a 1 value, median "
 				     "5.000n; b no values; scale from 5.000n "
 				     "to 5.000n</title>"));
 	/* New's two values, in the second strip: the smaller at the left
-	 * edge, the larger at the right, a little apart vertically. */
-	assert_non_null(strstr(page, "<circle cx=\"4\" cy=\"18\" r=\"2\"/>"
-				     "<circle cx=\"156\" cy=\"21\" r=\"2\"/>"));
+	 * edge of the plot area, the larger at the right, a little apart
+	 * vertically; ticks 1n apart (1, 2, 5 times a power of ten, about
+	 * four across), labels kept inside the plot. */
+	assert_non_null(strstr(page, "<circle cx=\"104\" cy=\"25\" r=\"2.5\"/>"
+				     "<circle cx=\"432\" cy=\"28\" "
+				     "r=\"2.5\"/>"));
+	assert_non_null(strstr(page, ">4n</text><line class=\"tk\" "
+				     "x1=\"169.6\" x2=\"169.6\" y1=\"4\" "
+				     "y2=\"41\"/><text class=\"tl\" "
+				     "x=\"169.6\" y=\"52\">5n</text>"));
+	assert_non_null(strstr(page, "<text class=\"tl\" x=\"424\" "
+				     "y=\"52\">9n</text>"));
+	/* Each strip is named after its column, left of it. */
+	assert_non_null(strstr(page, "<g class=\"s1\"><text class=\"lg\" "
+				     "x=\"98\" y=\"32\">b</text>"));
 	/* Too few values: the interval is unbounded, drawn dashed and
 	 * clipped to the axis. */
-	assert_non_null(strstr(page, "<line class=\"ci open\" x1=\"4\" "
-				     "x2=\"156\""));
+	assert_non_null(strstr(page, "<line class=\"ci open\" x1=\"104\" "
+				     "x2=\"432\""));
 	assert_null(strstr(page, "nan"));
 	assert_null(strstr(page, "inf\""));
 	/* Footnotes: markers in cells link to an ordered list. */
@@ -335,6 +351,76 @@ test_render_html_plots_edge_cases(void **state)
 				     "0.95</li>"));
 	free(page);
 	cstat_tables_free(t);
+}
+
+/* Six runs of name at v, v + step, ... (ns/op), appended to f. */
+static void
+six(FILE *f, const char *name, double v, double step)
+{
+	for (int i = 0; i < 6; i++)
+		fprintf(f, "Benchmark%s 1000 %g ns/op\n", name, v + i * step);
+}
+
+static void
+test_render_html_summary_log_scale_and_gate(void **state)
+{
+	(void)state;
+	char *old = NULL, *new = NULL;
+	size_t lo, ln;
+	FILE *fo = open_memstream(&old, &lo), *fn = open_memstream(&new, &ln);
+
+	assert_non_null(fo);
+	assert_non_null(fn);
+	/* Big got 40 times faster; Small 1% slower (every new value above
+	 * every old one: p = 0.002 for benchstat, a change within the
+	 * gate's 5% threshold); Flat did not change. */
+	six(fo, "Big", 4000, 10);
+	six(fn, "Big", 100, 0.5);
+	six(fo, "Small", 100, 0.1);
+	six(fn, "Small", 101, 0.1);
+	six(fo, "Flat", 50, 0.1);
+	six(fn, "Flat", 50, 0.1);
+	assert_int_equal(fclose(fo), 0);
+	assert_int_equal(fclose(fn), 0);
+	const char *names[] = {"old", "new"};
+	const char *texts[] = {old, new};
+	cstat_tables *t = build(names, texts, 2);
+	char *page = render(t);
+
+	/* The summary: the gate's counts, a link to the one change, the
+	 * switch that shows only the changed rows, and its CSS. */
+	assert_non_null(strstr(page, "<span class=\"better\">1 better</span>, "
+				     "<span class=\"worse\">0 worse</span>, 2 "
+				     "unchanged of 3 comparisons"));
+	assert_non_null(strstr(page, "<li class=\"better\"><a "
+				     "href=\"#t1-r1\">Big</a> sec/op "
+				     "<b>-97.48%</b> better</li>"));
+	assert_int_equal(count(page, "<a href=\"#t1-r"), 1);
+	assert_non_null(strstr(page, "<tr id=\"t1-r1\" class=\"chg\">"));
+	assert_non_null(strstr(page, "<tr id=\"t1-r2\">"));
+	assert_non_null(strstr(page, "<input type=\"checkbox\" "
+				     "id=\"only-changed\""));
+	assert_non_null(strstr(page,
+			       "#only-changed:checked~section tbody "
+			       "tr:not(.chg):not(.geomean){display:none}"));
+	/* Big spans 40x: a log scale, ticks at 1, 2 and 5 times powers of
+	 * ten, in the row's scale (the table prints "100.8n"). */
+	assert_non_null(strstr(page, ">sec/op, log</text>"));
+	assert_non_null(strstr(page, "y=\"52\">100n</text>"));
+	assert_non_null(strstr(page, "y=\"52\">2000n</text>"));
+	/* Small: benchstat's column says +1.00%, significant; the gate does
+	 * not call it a change, so it is not coloured and has a dagger. */
+	assert_non_null(strstr(page, "<td class=\"delta doubt\">+1.00%<sup "
+				     "class=\"fn\"><a href=\"#gate\" "
+				     "title=\"within the gate's threshold\""));
+	assert_int_equal(count(page, "class=\"delta better"), 1);
+	assert_non_null(strstr(page, "id=\"gate\""));
+	assert_non_null(strstr(page, "it marks 2 changes significant here, 1 "
+				     "of which the gate keeps"));
+	free(page);
+	cstat_tables_free(t);
+	free(old);
+	free(new);
 }
 
 static void
@@ -378,6 +464,7 @@ main(void)
 		cmocka_unit_test(test_render_html_escapes_text),
 		cmocka_unit_test(test_render_html_stats_columns),
 		cmocka_unit_test(test_render_html_plots_edge_cases),
+		cmocka_unit_test(test_render_html_summary_log_scale_and_gate),
 		cmocka_unit_test(test_render_html_reports_write_errors),
 		cmocka_unit_test(test_render_html_without_results),
 	};
