@@ -254,12 +254,18 @@ cli_print_input_formats(void *fp)
 {
 	FILE *out = fp;
 
+	int w = 0;
+
 	fputs("Input formats (chosen by each input's content; -input-format "
-	      "NAME, or\nNAME:file for one input, reads it as NAME; "
-	      "docs/formats.md):\n",
+	      "NAME, or\nNAME:file for one input, reads it as NAME; man "
+	      "cstat,\n" CSTAT_DOCDIR "/formats.md):\n",
 	      out);
+	/* The names are ASCII: bytes are columns. */
 	for (size_t i = 0; i < cstat_input_formats_count(); i++)
-		fprintf(out, "  %-10s %s\n", cstat_input_format_name(i),
+		if ((int)strlen(cstat_input_format_name(i)) > w)
+			w = (int)strlen(cstat_input_format_name(i));
+	for (size_t i = 0; i < cstat_input_formats_count(); i++)
+		fprintf(out, "  %-*s %s\n", w, cstat_input_format_name(i),
 			cstat_input_format_title(i));
 	fputc('\n', out);
 }
