@@ -485,8 +485,10 @@ cregress_tool_main(int argc, char **argv)
 		out_fmt[i] = parse_output(outputs.v[i], &out_path[i]);
 		if (out_fmt[i] < 0) {
 			fprintf(stderr,
-				"%s: -o %s: say the format as FORMAT:FILE "
-				"or use a .txt, .md, .json or .xml file\n",
+				"%s: -o %s: say the format as FORMAT:FILE, "
+				"FORMAT one of text, markdown (md), json, "
+				"junit, github, or use a .txt, .log, .md, "
+				".markdown, .json or .xml file\n",
 				PROG, outputs.v[i]);
 			return 2;
 		}
