@@ -1477,11 +1477,11 @@ cstat_gate_check_rules(const cstat_gate *g,
 /* ---------------------------------------------------------------------- */
 /* The A/A calibration report. */
 
-/* Pads s to width runes. */
+/* Pads s to width columns (as displayed: cstat__text_width()). */
 static bool
 put_cell(FILE *out, const char *s, size_t width, bool last)
 {
-	size_t w = cstat__utf8_runes(s, strlen(s));
+	size_t w = cstat__text_width(s);
 
 	if (fputs(s, out) == EOF)
 		return false;
@@ -1537,8 +1537,7 @@ write_calibration(const cstat_gate *g, FILE *out)
 	for (size_t i = 0; i < g->n; i++) {
 		cal_row(g, i, cells);
 		for (int j = 0; j < CAL_COLS; j++) {
-			size_t w =
-				cstat__utf8_runes(cells[j], strlen(cells[j]));
+			size_t w = cstat__text_width(cells[j]);
 			if (w > width[j])
 				width[j] = w;
 		}
