@@ -77,15 +77,58 @@ def test_render():
                    "%s: line over 80 columns: %r" % (page, line))
 
 
-def check_tool(tool, page, texts):
+def defaults_of(text):
+    """(flag, default) of each flag entry of a usage text whose help ends
+    in "(default X)" (quotes dropped)."""
+    out, flag, body = [], None, ""
+    for line in text.splitlines() + [""]:
+        m = re.match(r"^  (-[a-z][a-z0-9-]*)", line)
+        if m or not line.strip():
+            d = re.search(r"\(default (.*)\)\s*$", body)
+            if flag and d:
+                out.append((flag, d.group(1).replace('"', "")))
+            flag, body = (m.group(1) if m else None), ""
+        else:
+            body += " " + line.strip()
+    return out
+
+
+def blocks(page_text):
+    """The rendered page's flag paragraphs: (flag, text), a paragraph
+    being a tag line indented 7 columns and the lines under it."""
+    out, cur = [], None
+    for line in page_text.splitlines():
+        m = re.match(r"^       (-[a-z][a-z0-9-]*)", line)
+        if m:
+            cur = [m.group(1), line]
+            out.append(cur)
+        elif cur and (line.startswith("        ") or not line.strip()):
+            cur[1] += " " + line
+        else:
+            cur = None
+    return [(f, " ".join(t.split())) for f, t in out]
+
+
+def check_tool(tool, page, texts, per_flag=True):
     _, out, _ = render(page, "200")
     flags = set()
     for t in texts:
         flags |= flags_of(t)
     gone = missing(flags, out)
     expect(not gone, "%s: flags of -h not in %s: %s" % (tool, page, gone))
-    print("%s: %d flags of -h, all in %s" % (os.path.basename(tool),
-                                              len(flags), page))
+    # Each default -h states is the page's, in the flag's own paragraph
+    # (cbaseline's commands share paragraphs: anywhere in the page).
+    flat, paras, n = " ".join(out.split()), blocks(out), 0
+    for t in texts:
+        for flag, d in defaults_of(t):
+            where = [b for f, b in paras if f == flag] if per_flag \
+                else [flat]
+            expect(any(d in b for b in where),
+                   "%s: %s's default %r (-h) not in %s" % (tool, flag, d,
+                                                          page))
+            n += 1
+    print("%s: %d flags and %d defaults of -h, all in %s" %
+          (os.path.basename(tool), len(flags), n, page))
 
 
 def test_flags_cstat():
@@ -99,7 +142,7 @@ def test_flags_cregress():
 def test_flags_cbaseline():
     texts = [usage(CBASELINE)]
     texts += [usage(CBASELINE, c) for c in CBASELINE_COMMANDS]
-    check_tool(CBASELINE, "cbaseline.1", texts)
+    check_tool(CBASELINE, "cbaseline.1", texts, per_flag=False)
     _, out, _ = render("cbaseline.1", "200")
     for c in CBASELINE_COMMANDS:
         expect(re.search(r"^\s+%s\b" % c, out, re.M),
