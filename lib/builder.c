@@ -1108,8 +1108,9 @@ put_key(const cstat_builder *b, struct cstat__buf *out, uint32_t key,
 			rc = cstat__buf_addc(out, ')');
 	}
 	if (!rc && nvalues > WATCH_SHOWN)
-		rc = cstat__buf_printf(out, " and %zu more values",
-				       nvalues - WATCH_SHOWN);
+		rc = cstat__buf_printf(out, " and %zu more value%s",
+				       nvalues - WATCH_SHOWN,
+				       nvalues - WATCH_SHOWN == 1 ? "" : "s");
 	return rc;
 }
 

@@ -333,6 +333,15 @@ bool cstat__unicode_space(unsigned long c);
 size_t cstat__utf8_runes(const char *s, size_t len);
 
 /*
+ * The columns NUL-terminated UTF-8 text s takes on a terminal: a column a
+ * character ("µ", "±", "▁" one each), none for combining marks and
+ * zero-width characters, two for East Asian wide and fullwidth ones; a
+ * byte that is not UTF-8 one column (shown as U+FFFD).  The tables that
+ * benchstat lays out count code points instead (texttab.c), as Go does.
+ */
+size_t cstat__text_width(const char *s);
+
+/*
  * Adds n more values to the cells the builder's last result went to, as if
  * a result with the same name, file, configuration and units had been
  * added.  For batched reading (readall.c).

@@ -829,7 +829,7 @@ cell_width(const char *const *parts)
 
 	for (size_t i = 0; i < TPARTS; i++)
 		if (parts[i])
-			n += cstat__utf8_runes(parts[i], strlen(parts[i]));
+			n += cstat__text_width(parts[i]);
 	return n;
 }
 

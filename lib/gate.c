@@ -1219,10 +1219,10 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 			io |= fprintf(out,
 				      "  test: Mann-Whitney U p=%s, %s-"
 				      "adjusted %s over %zu tested "
-				      "comparisons; "
+				      "comparison%s; "
 				      "alpha %s: %s\n",
 				      p, cstat_correction_name(c->correction),
-				      padj, m, alpha,
+				      padj, m, m == 1 ? "" : "s", alpha,
 				      k->p_adjusted > c->alpha
 					      ? "not significant"
 					      : "significant") < 0;
@@ -1483,11 +1483,11 @@ cstat_gate_check_rules(const cstat_gate *g,
 /* ---------------------------------------------------------------------- */
 /* The A/A calibration report. */
 
-/* Pads s to width runes. */
+/* Pads s to width columns (as displayed: cstat__text_width()). */
 static bool
 put_cell(FILE *out, const char *s, size_t width, bool last)
 {
-	size_t w = cstat__utf8_runes(s, strlen(s));
+	size_t w = cstat__text_width(s);
 
 	if (fputs(s, out) == EOF)
 		return false;
@@ -1543,8 +1543,7 @@ write_calibration(const cstat_gate *g, FILE *out)
 	for (size_t i = 0; i < g->n; i++) {
 		cal_row(g, i, cells);
 		for (int j = 0; j < CAL_COLS; j++) {
-			size_t w =
-				cstat__utf8_runes(cells[j], strlen(cells[j]));
+			size_t w = cstat__text_width(cells[j]);
 			if (w > width[j])
 				width[j] = w;
 		}
@@ -1553,9 +1552,9 @@ write_calibration(const cstat_gate *g, FILE *out)
 		      "A/A calibration: each benchmark's results alternate "
 		      "between halves A and B\n"
 		      "(1st, 3rd, ... against 2nd, 4th, ...); alpha %s, %s "
-		      "over %zu tested comparisons.\n\n",
-		      alpha, cstat_correction_name(g->c->correction),
-		      g->family) >= 0;
+		      "over %zu tested comparison%s.\n\n",
+		      alpha, cstat_correction_name(g->c->correction), g->family,
+		      g->family == 1 ? "" : "s") >= 0;
 	for (int j = 0; j < CAL_COLS && ok; j++)
 		ok &= put_cell(out, head[j], width[j], j == CAL_COLS - 1);
 	ok &= ok && putc('\n', out) != EOF;
@@ -1571,7 +1570,7 @@ write_calibration(const cstat_gate *g, FILE *out)
 		     g->n ? 100.0 * (double)alarms / (double)g->n : 0.0);
 	ok &= ok &&
 	      fprintf(out,
-		      "\nfalse alarms: %zu of %zu comparisons (%s%%) "
+		      "\nfalse alarms: %zu of %zu comparison%s (%s%%) "
 		      "called a regression or an improvement; %zu "
 		      "inconclusive.\n"
 		      "detectable (80%%): the least change in the worse "
@@ -1582,7 +1581,8 @@ write_calibration(const cstat_gate *g, FILE *out)
 		      "lognormal noise of the\n"
 		      "measured spread).  Smaller changes are missed more "
 		      "often than not, or always.\n",
-		      alarms, g->n, rate, g->tally[CSTAT_INCONCLUSIVE]) >= 0;
+		      alarms, g->n, g->n == 1 ? "" : "s", rate,
+		      g->tally[CSTAT_INCONCLUSIVE]) >= 0;
 	for (size_t i = 0; i < g->n && ok; i++)
 		if (cstat__gate_shows_additive(&g->checks[i])) {
 			ok &= fprintf(out, "%s\n",

@@ -33,6 +33,23 @@
  * Shared pieces.
  */
 
+/*
+ * Writes s padded with blanks to w columns as a terminal shows them
+ * (cstat__text_width(): "µs" is two columns, not three bytes), on the
+ * right, or with right on the left.
+ */
+static void
+put_padded(FILE *out, const char *s, size_t w, bool right)
+{
+	size_t n = cstat__text_width(s);
+	int gap = (int)(w > n ? w - n : 0);
+
+	if (right)
+		fprintf(out, "%*s%s", gap, "", s);
+	else
+		fprintf(out, "%s%*s", s, gap, "");
+}
+
 /* Whether fmt is one of the three formats of these reports. */
 static bool
 report_format(enum cstat_format fmt)
@@ -358,17 +375,25 @@ summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
 	for (size_t i = 0; i < cstat_tables_count(t); i++) {
 		const char *unit = cstat_table_unit(t, i);
 		table_head(t, i, head, sizeof(head));
-		fprintf(out, "\n%-40s %5s %10s %10s %10s  %s\n", head, "runs",
-			"first", "last", "median", "trend");
+		fputc('\n', out);
+		put_padded(out, head, 40, false);
+		fprintf(out, " %5s %10s %10s %10s  %s\n", "runs", "first",
+			"last", "median", "trend");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
 			summarize(t, i, r, v, sorted, &s);
 			trend(t, i, v, spark, sizeof(spark));
 			cstat_format_value(s.first, unit, f, sizeof(f));
 			cstat_format_value(s.last, unit, l, sizeof(l));
 			cstat_format_value(s.median, unit, md, sizeof(md));
-			fprintf(out, "%-40s %5zu %10s %10s %10s  %s\n",
-				cstat_table_row_label(t, i, r), s.m, f, l, md,
-				spark);
+			put_padded(out, cstat_table_row_label(t, i, r), 40,
+				   false);
+			fprintf(out, " %5zu ", s.m);
+			put_padded(out, f, 10, true);
+			fputc(' ', out);
+			put_padded(out, l, 10, true);
+			fputc(' ', out);
+			put_padded(out, md, 10, true);
+			fprintf(out, "  %s\n", spark);
 		}
 	}
 }
@@ -561,15 +586,11 @@ cstat_history_alerts(const cstat_tables *t, const struct cstat_change *ch,
  * the ninth, with alerts only). */
 #define NFIELDS 8
 
-/* The width of UTF-8 text in columns: its code points. */
+/* The width of UTF-8 text in columns, as a terminal shows it. */
 static size_t
 width(const char *s)
 {
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
+	return cstat__text_width(s);
 }
 
 /* Whether key field k has another value in some table than in the first. */
@@ -899,16 +920,20 @@ list_text(const struct cstat_store_entry *e, size_t n, FILE *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		bool base = strcmp(e[i].kind, "baseline") == 0;
-		fprintf(out, "%-9s %-24s ", e[i].kind, e[i].name);
+		const char *s = e[i].count == 1 ? "" : "s";
+		put_padded(out, e[i].kind, 9, false);
+		fputc(' ', out);
+		put_padded(out, e[i].name, 24, false);
+		fputc(' ', out);
 		if (e[i].error)
 			fprintf(out, "(unreadable: %s)\n", e[i].error);
 		else if (base)
-			fprintf(out, "%s  %zu values%s%s\n",
+			fprintf(out, "%s  %zu value%s%s%s\n",
 				e[i].created ? e[i].created : "-", e[i].count,
-				e[i].commit ? "  commit " : "",
+				s, e[i].commit ? "  commit " : "",
 				e[i].commit ? e[i].commit : "");
 		else
-			fprintf(out, "%zu runs%s%s\n", e[i].count,
+			fprintf(out, "%zu run%s%s%s\n", e[i].count, s,
 				e[i].count ? ", last " : "",
 				e[i].count && e[i].created ? e[i].created : "");
 	}

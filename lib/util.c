@@ -390,6 +390,48 @@ cstat__utf8_runes(const char *s, size_t len)
 	return n;
 }
 
+/* Whether c takes no column: a combining mark or a zero-width character. */
+static bool
+zero_width(unsigned long c)
+{
+	return (c >= 0x0300 && c <= 0x036f) || (c >= 0x0483 && c <= 0x0489) ||
+	       (c >= 0x0591 && c <= 0x05bd) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	       (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x200b && c <= 0x200f) ||
+	       (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe00 && c <= 0xfe0f) ||
+	       (c >= 0xfe20 && c <= 0xfe2f) || c == 0xfeff;
+}
+
+/* Whether c takes two columns: East Asian wide or fullwidth. */
+static bool
+double_width(unsigned long c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	       (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	       (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	       (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	       (c >= 0x1f680 && c <= 0x1f6ff) ||
+	       (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+size_t
+cstat__text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0, n = strlen(s);
+
+	while (n) {
+		unsigned long c;
+		size_t l =
+			*p < 0x80 ? (c = *p, 1) : cstat__utf8_decode(p, n, &c);
+		w += zero_width(c) ? 0 : double_width(c) ? 2 : 1;
+		p += l;
+		n -= l;
+	}
+	return w;
+}
+
 /*
  * The capacity of each size class: 4, 6, then growing by half.  10 is a
  * class because 10 values per cell is the common case (go test -count

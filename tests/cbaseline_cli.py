@@ -10,6 +10,7 @@ Each test works in a fresh temporary directory with its own store.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -554,7 +555,7 @@ def test_failures(d):
         rc, out, err = cb(["save", "-m", "created=" + good, "main",
                            "old.txt"], d)
         expect(rc == 0, "created=%s: %s" % (good, err))
-    expect("1 runs" in cb(["list"], d)[1],
+    expect("1 run," in cb(["list"], d)[1],
            "bad created= recorded")
 
 
@@ -848,6 +849,64 @@ def test_formats(d):
            doc["entries"][1]["last_created"] == "2026-11-03T10:00:00Z", js)
     rc, out, err = cb(["list", "-format", "xml"], d)
     expect(rc == 2 and "unknown format" in err, err)
+
+
+def column_starts(line, words):
+    """Where each word starts in line, in characters as displayed (µ and
+    ▁ one column each; every character here is one column)."""
+    return [line.index(w) for w in words]
+
+
+def test_display_width(d):
+    # history pads by display width: a row whose medians print with µ
+    # lines up with the header like the others (padding by bytes put
+    # every µ row one column short per µ).
+    for f in ("old.txt", "new.txt"):
+        expect(cb(["record", "main", f], d)[0] == 0, "record")
+    rc, out, err = cb(["history", "main"], d)
+    expect(rc == 0, err)
+    lines = out.splitlines()
+    head = [l for l in lines if l.rstrip().endswith("trend")][0]
+    # Each right-aligned column ends where its heading ends.
+    ends = [head.index(w) + len(w) for w in ("runs", "first", "last",
+                                              "median")]
+    rows = [l for l in lines if "µ" in l]
+    expect(rows, "no row with µ:\n" + out)
+    for row in rows:
+        cells = row[40:].split()
+        pos, got = 40, []
+        for c in cells[:4]:
+            pos = row.index(c, pos)
+            got.append(pos + len(c))
+            pos += len(c)
+        expect(got == ends, "columns end at %s, headings at %s:\n%s\n%s" %
+               (got, ends, head, row))
+    # list: the same for names of one width.
+    rc, out, err = cb(["list"], d)
+    expect(rc == 0 and out.startswith("history   main ") and
+           out.index("2 runs") == 35, out)
+
+
+def test_singular(d):
+    # "1 run", "1 value": counts of one are singular (list said "1 runs").
+    with open(os.path.join(d, "one.txt"), "w") as f:
+        f.write("BenchmarkOne 1 100 ns/op\n")
+    rc, out, err = cb(["save", "one", "one.txt"], d)
+    expect(rc == 0 and err.endswith(": 1 value\n"), err)
+    rc, out, err = cb(["record", "one", "one.txt"], d)
+    expect(rc == 0 and err.endswith(": 1 value\n"), err)
+    rc, out, err = cb(["list"], d)
+    expect(rc == 0, err)
+    base, hist = out.splitlines()
+    expect("  1 value" in base and "1 values" not in base, base)
+    expect(" 1 run, last " in hist and "1 runs" not in hist, hist)
+    rc, out, err = cb(["history", "one"], d)
+    expect(rc == 0 and "history one: 1 run, " in out, out)
+    cb(["record", "one", "one.txt"], d)
+    rc, out, err = cb(["list"], d)
+    expect(" 2 runs, last " in out, out)
+    rc, out, err = cb(["save", "two", "old.txt"], d)
+    expect(rc == 0 and re.search(r": \d+ values\n$", err), err)
 
 
 def main():

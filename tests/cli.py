@@ -9,6 +9,7 @@ package; exit codes 0, 1, 2).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,45 @@ def test_usage_errors_exit_two():
         expect(rc == 2, "%s: rc %d" % (args, rc))
         expect(out == "", "%s: stdout not empty" % args)
         expect(msg in err, "%s: stderr %r" % (args, err))
+
+
+def test_help_lists_formats_and_v1():
+    # The issue: -h did not name -v1 or the formats benchstat lacks, and
+    # -v1 -h pointed at docs/v1.md, which is not installed.
+    rc, out, err = run(["-h"])
+    expect(rc == 0, "rc %d" % rc)
+    flags = out[out.index("Flags:"):out.index("Input formats")]
+    for f in ("text", "csv", "html", "markdown", "json"):
+        expect("      %s " % f in flags, "-h lacks format %s" % f)
+    for f in ("\n  -v1\n", "\n  -version\n"):
+        expect(f in flags, "-h lacks %r" % f)
+    rc, out, err = run(["-v1", "-h"])
+    expect(rc == 0 and "docs/v1.md" not in out and
+           "man cstat (section V1)" in out and
+           "/doc/cstat/v1.md" in out, out)
+
+
+def test_errors_list_values():
+    # Every enumerated flag's error names every value it accepts.
+    for args, msg in (
+            (["-format", "htm", A],
+             "cstat: -format must be one of text, csv, html, markdown, "
+             "json\n"),
+            (["-v1", "-delta-test", "z", A],
+             "cstat: unknown -delta-test z: must be one of utest, ttest, "
+             "none\n"),
+            (["-v1", "-sort", "z", A],
+             "cstat: unknown -sort z: must be one of none, name, -name, "
+             "delta, -delta\n")):
+        rc, out, err = run(args)
+        expect(rc == 2 and out == "", "%s: rc %d" % (args, rc))
+        expect(err.startswith(msg), "%s: stderr %r" % (args, err))
+    rc, out, err = run(["-input-format", "nosuch", A])
+    expect(rc == 2, "rc %d" % rc)
+    for f in ("go", "cstat", "test2json", "gbench", "hyperfine", "pytest",
+              "dotnet", "csv", "criterion"):
+        expect(re.search(r"[ ,]%s(,|$)" % f, err.strip()),
+               "-input-format error lacks %s: %r" % (f, err))
 
 
 def test_stdin_input():

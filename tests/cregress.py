@@ -135,6 +135,21 @@ def test_exit_codes():
         expect(rc == 2, "%r: rc %d" % (args, rc))
         expect(out == "", "%r: stdout %r" % (args, out))
         expect(err.startswith("cregress: "), "%r: stderr %r" % (args, err))
+    # The errors of enumerated flags name every value they accept.
+    for args, values in (
+            (["-format", "yaml"], ["text", "markdown", "md", "json", "junit",
+                                   "github"]),
+            (["-o", "report.pdf"], ["text", "markdown", "md", "json",
+                                    "junit", "github", ".txt", ".log",
+                                    ".md", ".markdown", ".json", ".xml"]),
+            (["-correction", "x"], ["holm", "bh", "none"]),
+            (["-threshold-on", "x"], ["estimate", "interval"]),
+            (["-threshold", "class:x=5%"], ["time", "memory", "allocs",
+                                            "throughput", "other"])):
+        err = run(args + [BASE, NEW])[2]
+        for v in values:
+            expect(re.search(r"(?<![\w.])%s(?![\w])" % re.escape(v), err),
+                   "%r: %r lacks %s" % (args, err, v))
     rc, out, err = run([BASE, "missing.txt"])
     expect(rc == 2 and out == "", "missing input: rc %d" % rc)
     expect(err == "cregress: open missing.txt: no such file or directory\n",

@@ -32,4 +32,31 @@ if ldd "$dest/embed-static" | grep -q libcstat; then
 	echo "embed-static links libcstat.so"
 	exit 1
 fi
-echo "installed library, header and pkg-config file work"
+# The manual pages, rendered from where they are installed; the bash
+# completion, loaded by each tool's name as bash-completion does; the
+# guides the usage texts point at, where they say.
+share="$dest$prefix/share"
+for page in man1/cstat.1 man1/cregress.1 man1/cbaseline.1 man3/libcstat.3; do
+	test -f "$share/man/$page" || { echo "no $page installed"; exit 1; }
+	MANWIDTH=80 man -l --warnings "$share/man/$page" >/dev/null 2>"$dest/warn"
+	if test -s "$dest/warn"; then
+		echo "$page: warnings:"
+		cat "$dest/warn"
+		exit 1
+	fi
+done
+for tool in cstat cregress cbaseline; do
+	f="$share/bash-completion/completions/$tool"
+	test -f "$f" || { echo "no completion for $tool installed"; exit 1; }
+	bash --norc -c ". '$f' && complete -p $tool" | grep -q "_$tool $tool" ||
+		{ echo "$f does not complete $tool"; exit 1; }
+	LD_LIBRARY_PATH="$libdir" "$dest$prefix/bin/$tool" --version | grep -qx "$tool [0-9.]*" ||
+		{ echo "$tool --version"; exit 1; }
+done
+docdir=$(LD_LIBRARY_PATH="$libdir" "$dest$prefix/bin/cstat" -v1 -h |
+	sed -n 's|^See man cstat (section V1) or \(.*\)/v1.md.$|\1|p')
+test -n "$docdir" && test -f "$dest$docdir/v1.md" ||
+	{ echo "cstat -v1 -h names $docdir/v1.md, not installed"; exit 1; }
+test -f "$dest$docdir/formats.md" || { echo "no formats.md"; exit 1; }
+echo "installed library, header, pkg-config file, manual pages," \
+	"completion and guides work"

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "cstat-private.h"
 #include "cstat.h"
 #include "testutil.h"
 
@@ -310,6 +311,49 @@ test_changes_formats(void **state)
 	hist_free(&h);
 }
 
+/* Counts of one are singular; names pad to their display width. */
+static void
+test_list_singular_and_width(void **state)
+{
+	const struct cstat_store_entry e[] = {
+		{"baseline",
+		 "\xc2\xb5"
+		 "bench",
+		 "2026-11-01T10:00:00Z", 1, NULL, NULL},
+		{"history", "\xe6\x97\xa5\xe6\x9c\xac", "2026-11-02T10:00:00Z",
+		 1, NULL, NULL},
+	};
+	char *text = NULL;
+
+	(void)state;
+	CAPTURE(text, cstat_store_list_write(e, 2, CSTAT_FORMAT_TEXT, f));
+	/* µbench is 6 columns (18 blanks to 24); 日本 is 4 (20 blanks). */
+	assert_string_equal(text, "baseline  \xc2\xb5"
+				  "bench                   "
+				  "2026-11-01T10:00:00Z  1 value\n"
+				  "history   \xe6\x97\xa5\xe6\x9c\xac"
+				  "                     1 run, last "
+				  "2026-11-02T10:00:00Z\n");
+	free(text);
+}
+
+/* Display widths: hand-counted terminal columns of each string. */
+static void
+test_text_width(void **state)
+{
+	(void)state;
+	assert_int_equal(cstat__text_width(""), 0);
+	assert_int_equal(cstat__text_width("1.718\xc2\xb5"), 6); /* µ */
+	assert_int_equal(cstat__text_width("\xc2\xb1 1%"), 4);	 /* ± */
+	assert_int_equal(cstat__text_width("\xe2\x96\x81\xe2\x96\x88"), 2);
+	assert_int_equal(cstat__text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	assert_int_equal(cstat__text_width("e\xcc\x81"), 1); /* e + U+0301 */
+	assert_int_equal(cstat__text_width("a\xff"
+					   "b"),
+			 3); /* a bad byte: 1 */
+	assert_int_equal(cstat__text_width("\xf0\x9f\x9a\x80"), 2); /* 🚀 */
+}
+
 static void
 test_list_formats(void **state)
 {
@@ -401,6 +445,8 @@ main(void)
 		cmocka_unit_test(test_summary_median_of_every_length),
 		cmocka_unit_test(test_changes_formats),
 		cmocka_unit_test(test_list_formats),
+		cmocka_unit_test(test_list_singular_and_width),
+		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_rejects_and_io_errors),
 	};
 

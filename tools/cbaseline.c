@@ -41,6 +41,7 @@
 /* The overview (cbaseline -h) around the commands' lines. */
 static const char usage_head[] =
 	"Usage: cbaseline [-store DIR] COMMAND [flags] ARGS\n"
+	"       cbaseline -version\n"
 	"\n"
 	"Commands (cbaseline COMMAND -h for a command's flags):\n";
 
@@ -330,9 +331,10 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	if (rc)
 		store_print_error(rc, &d);
 	else
-		fprintf(stderr, "%s: %s %s: %zu values\n", PROG,
+		fprintf(stderr, "%s: %s %s: %zu value%s\n", PROG,
 			record ? "recorded a run in" : "saved", path,
-			cstat_run_count(run));
+			cstat_run_count(run),
+			cstat_run_count(run) == 1 ? "" : "s");
 	cstat_run_free(run);
 	return rc ? 2 : 0;
 }
@@ -1154,6 +1156,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
+		if (cli_version(PROG, 2, (char *[]){argv[0], argv[i]}, NULL, 0))
+			return cli_finish_stdout(PROG, 0);
 		if (flag_is(a, "store") && strchr(a, '=')) {
 			dir = strchr(a, '=') + 1;
 			i++;

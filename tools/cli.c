@@ -167,6 +167,32 @@ cli_print_flags(const struct cli_flag *flags, size_t n, void *fp)
 	}
 }
 
+bool
+cli_version(const char *prog, int argc, char **argv,
+	    const struct cli_flag *flags, size_t n)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+			return false;
+		const char *name = a + 1 + (a[1] == '-');
+		if (strcmp(name, "version") == 0 ||
+		    strcmp(name, "version=true") == 0) {
+			printf("%s %s\n", prog, CSTAT_TOOL_VERSION);
+			return true;
+		}
+		if (cli_flag_arity(flags, n, a) == 1)
+			i++;
+	}
+	return false;
+}
+
+void
+cli_print_version_flag(void *fp)
+{
+	fputs("  -version\n    \tprint the version and exit\n", fp);
+}
+
 void
 cli_print_diag(const char *prog, const struct cstat_diag *d)
 {
@@ -228,12 +254,18 @@ cli_print_input_formats(void *fp)
 {
 	FILE *out = fp;
 
+	int w = 0;
+
 	fputs("Input formats (chosen by each input's content; -input-format "
-	      "NAME, or\nNAME:file for one input, reads it as NAME; "
-	      "docs/formats.md):\n",
+	      "NAME, or\nNAME:file for one input, reads it as NAME; man "
+	      "cstat,\n" CSTAT_DOCDIR "/formats.md):\n",
 	      out);
+	/* The names are ASCII: bytes are columns. */
 	for (size_t i = 0; i < cstat_input_formats_count(); i++)
-		fprintf(out, "  %-10s %s\n", cstat_input_format_name(i),
+		if ((int)strlen(cstat_input_format_name(i)) > w)
+			w = (int)strlen(cstat_input_format_name(i));
+	for (size_t i = 0; i < cstat_input_formats_count(); i++)
+		fprintf(out, "  %-*s %s\n", w, cstat_input_format_name(i),
 			cstat_input_format_title(i));
 	fputc('\n', out);
 }

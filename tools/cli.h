@@ -152,4 +152,17 @@ int cli_machine_warning(const char *prog, const struct cstat_builder *b,
 /* Prints the flag list in the style of Go's PrintDefaults. */
 void cli_print_flags(const struct cli_flag *flags, size_t n, void *fp);
 
+/*
+ * Whether the flags of argv[1..argc) ask for the version: -version or
+ * --version (or =true) among them, before the first argument that is not a
+ * flag or "--"; the values of flags[0..n) that take one are skipped.  When
+ * they do, prints "PROG VERSION" (the project's version, from meson) to
+ * stdout.
+ */
+bool cli_version(const char *prog, int argc, char **argv,
+		 const struct cli_flag *flags, size_t n);
+
+/* The usage lines of -version, after a tool's flag list. */
+void cli_print_version_flag(void *fp);
+
 #endif /* CSTAT_TOOLS_CLI_H */

@@ -95,6 +95,7 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
+	cli_print_version_flag(out);
 	fputc('\n', out);
 	cli_print_input_formats(out);
 }
@@ -453,6 +454,8 @@ cregress_tool_main(int argc, char **argv)
 	bool help;
 
 	gsl_set_error_handler_off();
+	if (cli_version(PROG, argc, argv, flags, nflags))
+		return cli_finish_stdout(PROG, 0);
 	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
 		usage(stderr, flags, nflags);
 		return 2;
@@ -473,8 +476,8 @@ cregress_tool_main(int argc, char **argv)
 	fmt = format_of(format, strlen(format));
 	if (fmt < 0) {
 		fprintf(stderr,
-			"%s: -format must be text, markdown, json, junit or "
-			"github\n",
+			"%s: -format must be one of text, markdown (md), "
+			"json, junit, github\n",
 			PROG);
 		return 2;
 	}
@@ -482,8 +485,10 @@ cregress_tool_main(int argc, char **argv)
 		out_fmt[i] = parse_output(outputs.v[i], &out_path[i]);
 		if (out_fmt[i] < 0) {
 			fprintf(stderr,
-				"%s: -o %s: say the format as FORMAT:FILE "
-				"or use a .txt, .md, .json or .xml file\n",
+				"%s: -o %s: say the format as FORMAT:FILE, "
+				"FORMAT one of text, markdown (md), json, "
+				"junit, github, or use a .txt, .log, .md, "
+				".markdown, .json or .xml file\n",
 				PROG, outputs.v[i]);
 			return 2;
 		}

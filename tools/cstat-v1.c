@@ -50,7 +50,7 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "largest deviation\n"
 	      "from it. With two files it tests each change; with more it "
 	      "only lists them.\n"
-	      "See docs/v1.md.\n"
+	      "See man cstat (section V1) or " CSTAT_DOCDIR "/v1.md.\n"
 	      "\n"
 	      "Exit status: 0 success; 1 an input could not be read; 2 a usage "
 	      "error.\n"
@@ -58,6 +58,7 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
+	cli_print_version_flag(out);
 }
 
 static int
@@ -95,6 +96,8 @@ v1_main(int argc, char **argv)
 	bool help;
 
 	gsl_set_error_handler_off();
+	if (cli_version(PROG, argc, argv, flags, nflags))
+		return cli_finish_stdout(PROG, 0);
 	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
 		usage(stderr, flags, nflags);
 		return 2;
@@ -107,10 +110,15 @@ v1_main(int argc, char **argv)
 	int s = cstat_v1_sort_parse(sort);
 	if (first >= argc || t < 0 || s < 0) {
 		if (t < 0)
-			fprintf(stderr, "%s: unknown -delta-test %s\n", PROG,
-				test);
+			fprintf(stderr,
+				"%s: unknown -delta-test %s: must be one of "
+				"utest, ttest, none\n",
+				PROG, test);
 		if (s < 0)
-			fprintf(stderr, "%s: unknown -sort %s\n", PROG, sort);
+			fprintf(stderr,
+				"%s: unknown -sort %s: must be one of none, "
+				"name, -name, delta, -delta\n",
+				PROG, sort);
 		usage(stderr, flags, nflags);
 		return 2;
 	}

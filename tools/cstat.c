@@ -40,7 +40,9 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "\n"
 	      "An input is a file, \"-\" for standard input, or label=file to "
 	      "name its column.\n"
-	      "cstat -v1 is the pre-2023 benchstat (docs/v1.md).\n"
+	      "cstat -v1 is the pre-2023 benchstat, with its own flags "
+	      "(cstat -v1 -h;\n"
+	      "man cstat, section V1).\n"
 	      "\n"
 	      "Exit status: 0 success; 1 an input could not be read; 2 a usage "
 	      "error or a\n"
@@ -49,6 +51,10 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "Flags:\n",
 	      out);
 	cli_print_flags(flags, n, out);
+	fputs("  -v1\n    \tbehave as the pre-2023 benchstat (its flags: "
+	      "cstat -v1 -h)\n",
+	      out);
+	cli_print_version_flag(out);
 	fputc('\n', out);
 	cli_print_input_formats(out);
 }
@@ -168,6 +174,8 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	 * ignores the size unless it is given the buffer). */
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (cli_version(PROG, argc, argv, flags, nflags))
+		return cli_finish_stdout(PROG, 0);
 	if (cli_parse(PROG, argc, argv, flags, nflags, &first, &help)) {
 		usage(stderr, flags, nflags);
 		return 2;
@@ -232,9 +240,12 @@ again:;
 	} else if (strcmp(format, "json") == 0) {
 		fmt = CSTAT_FORMAT_JSON;
 	} else {
-		/* benchstat's words, kept for scripts that match them;
-		 * -h lists html, markdown and json too. */
-		fprintf(stderr, "%s: -format must be text or csv\n", PROG);
+		/* benchstat says "text or csv", its only formats: cstat
+		 * names all of its own. */
+		fprintf(stderr,
+			"%s: -format must be one of text, csv, html, "
+			"markdown, json\n",
+			PROG);
 		status = 2;
 		goto out;
 	}

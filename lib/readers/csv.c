@@ -307,9 +307,10 @@ long_row(struct csv_state *s, unsigned long line)
 
 	if (s->nfields != s->ncols)
 		return cstat__rq_warn(s->q, line,
-				      "row has %zu fields, the header %zu; "
+				      "row has %zu field%s, the header %zu; "
 				      "row skipped",
-				      s->nfields, s->ncols);
+				      s->nfields, s->nfields == 1 ? "" : "s",
+				      s->ncols);
 	if ((c = control_column(s)) != SIZE_MAX)
 		return control_warning(s, line, c);
 	if (!field_len(s, s->col_name))
@@ -386,9 +387,10 @@ criterion_row(struct csv_state *s, unsigned long line)
 
 	if (s->nfields != s->ncols)
 		return cstat__rq_warn(s->q, line,
-				      "row has %zu fields, the header %zu; "
+				      "row has %zu field%s, the header %zu; "
 				      "row skipped",
-				      s->nfields, s->ncols);
+				      s->nfields, s->nfields == 1 ? "" : "s",
+				      s->ncols);
 	if ((c = control_column(s)) != SIZE_MAX)
 		return control_warning(s, line, c);
 	if ((rc = number(s, CR_MEASURED, line, &measured)) != 1 ||

@@ -377,9 +377,9 @@ one_bench(struct cstat__rq *q, const cJSON *bm, bool with_job,
 	t->measured |= measured;
 	t->samples += n;
 	if (b.bad && cstat__rq_warn(q, 0,
-				    "benchmark %s: %zu measurements without "
+				    "benchmark %s: %zu measurement%s without "
 				    "a time or an operation count; skipped",
-				    b.name, b.bad))
+				    b.name, b.bad, b.bad == 1 ? "" : "s"))
 		return CSTAT_ENOMEM;
 	if (n == 0)
 		return cstat__rq_warn(q, 0,
