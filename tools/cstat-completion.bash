@@ -155,7 +155,7 @@ prune export merge"
 	gate) flags+=" -history -strict" ;;
 	detect) flags+=" -alpha -fail-on -format -new -since" ;;
 	prune) flags+=" -keep" ;;
-	export) flags+=" -alpha -format -o" ;;
+	export) flags+=" -alpha -format -o -repo-url" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
