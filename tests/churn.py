@@ -55,11 +55,12 @@ def measure(d, what, steps, make_args):
 
 
 def sanitized(exe):
-    """Whether exe was built with AddressSanitizer, whose shadow memory
-    and quarantine are what its peak RSS would measure (and whose save of
-    4,000 steps outlasts the test's time)."""
+    """Whether exe was built with AddressSanitizer or ThreadSanitizer,
+    whose shadow memory is what its peak RSS would measure (and whose save
+    of 4,000 steps outlasts the test's time)."""
     with open(exe, "rb") as f:
-        return b"__asan_init" in f.read()
+        data = f.read()
+    return b"__asan_init" in data or b"__tsan_init" in data
 
 
 def main():
