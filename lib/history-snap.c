@@ -36,7 +36,7 @@
 
 #define MAGIC "cstatSN1"
 #define TRAILER "cstatEND"
-/* The hash covers this much of the history's end. */
+/* The hash (cstat__hash_bytes) covers this much of the history's end. */
 #define TAIL 4096
 /* Buffered reads and writes of this size. */
 #define IOBUF (1 << 20)
@@ -46,17 +46,6 @@ struct ident {
 	uint64_t dev, ino, size, sec, nsec, tail;
 	double confidence;
 };
-
-/* FNV-1a, 64 bits: enough to tell an edited tail from the same one. */
-static uint64_t
-fnv(const unsigned char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3u;
-	return h;
-}
 
 /* The identity of the open history fd.  @return 0 or -1. */
 static int
@@ -78,7 +67,7 @@ identify(int fd, double confidence, struct ident *id)
 			     (uint64_t)st.st_size,
 			     (uint64_t)st.st_mtim.tv_sec,
 			     (uint64_t)st.st_mtim.tv_nsec,
-			     fnv(tail, (size_t)got),
+			     cstat__hash_bytes(tail, (size_t)got, 0),
 			     confidence};
 	return 0;
 }
@@ -126,17 +115,8 @@ struct out {
 static void
 o_flush(struct out *o)
 {
-	size_t off = 0;
-
-	while (!o->err && off < o->len) {
-		ssize_t w = write(o->fd, o->buf + off, o->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			o->err = true;
-		else
-			off += (size_t)w;
-	}
+	if (!o->err && cstat__write_all(o->fd, o->buf, o->len) != 0)
+		o->err = true;
 	o->len = 0;
 }
 
@@ -1014,7 +994,8 @@ appended(int fd, const struct ident *sid, const struct ident *now)
 		return false;
 	if (pread(fd, tail, n, (off_t)(sid->size - n)) != (ssize_t)n)
 		return false;
-	return tail[n - 1] == '\n' && fnv(tail, n) == sid->tail;
+	return tail[n - 1] == '\n' &&
+	       cstat__hash_bytes(tail, n, 0) == sid->tail;
 }
 
 /* Reports the warnings kept in w, in order, as from path. */

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "pow5.h"
 
 /* Exact powers of ten: every one up to 1e22 is a double without rounding. */
 static const double pow10_exact[] = {
@@ -85,160 +86,6 @@ ld_mantissa(long double v, int *e)
 }
 #endif
 
-/*
- * 10^q for q in [POW10_MIN, POW10_MAX] as 128-bit mantissas, rounded down,
- * normalized to their top bit (Go's detailedPowersOfTen, a slice of it):
- * the table of the Eisel-Lemire conversion below.  Made with Python's
- * exact integers: for q >= 0, 10^q shifted left to 128 bits; for q < 0,
- * floor(2^s / 10^-q) with s making it 128 bits.
- */
-#define POW10_MIN (-64)
-#define POW10_MAX 64
-static const uint64_t pow10_128[][2] = {
-	{0xa87fea27a539e9a5ULL, 0x3f2398d747b36224ULL}, /* 1e-64 */
-	{0xd29fe4b18e88640eULL, 0x8eec7f0d19a03aadULL}, /* 1e-63 */
-	{0x83a3eeeef9153e89ULL, 0x1953cf68300424acULL}, /* 1e-62 */
-	{0xa48ceaaab75a8e2bULL, 0x5fa8c3423c052dd7ULL}, /* 1e-61 */
-	{0xcdb02555653131b6ULL, 0x3792f412cb06794dULL}, /* 1e-60 */
-	{0x808e17555f3ebf11ULL, 0xe2bbd88bbee40bd0ULL}, /* 1e-59 */
-	{0xa0b19d2ab70e6ed6ULL, 0x5b6aceaeae9d0ec4ULL}, /* 1e-58 */
-	{0xc8de047564d20a8bULL, 0xf245825a5a445275ULL}, /* 1e-57 */
-	{0xfb158592be068d2eULL, 0xeed6e2f0f0d56712ULL}, /* 1e-56 */
-	{0x9ced737bb6c4183dULL, 0x55464dd69685606bULL}, /* 1e-55 */
-	{0xc428d05aa4751e4cULL, 0xaa97e14c3c26b886ULL}, /* 1e-54 */
-	{0xf53304714d9265dfULL, 0xd53dd99f4b3066a8ULL}, /* 1e-53 */
-	{0x993fe2c6d07b7fabULL, 0xe546a8038efe4029ULL}, /* 1e-52 */
-	{0xbf8fdb78849a5f96ULL, 0xde98520472bdd033ULL}, /* 1e-51 */
-	{0xef73d256a5c0f77cULL, 0x963e66858f6d4440ULL}, /* 1e-50 */
-	{0x95a8637627989aadULL, 0xdde7001379a44aa8ULL}, /* 1e-49 */
-	{0xbb127c53b17ec159ULL, 0x5560c018580d5d52ULL}, /* 1e-48 */
-	{0xe9d71b689dde71afULL, 0xaab8f01e6e10b4a6ULL}, /* 1e-47 */
-	{0x9226712162ab070dULL, 0xcab3961304ca70e8ULL}, /* 1e-46 */
-	{0xb6b00d69bb55c8d1ULL, 0x3d607b97c5fd0d22ULL}, /* 1e-45 */
-	{0xe45c10c42a2b3b05ULL, 0x8cb89a7db77c506aULL}, /* 1e-44 */
-	{0x8eb98a7a9a5b04e3ULL, 0x77f3608e92adb242ULL}, /* 1e-43 */
-	{0xb267ed1940f1c61cULL, 0x55f038b237591ed3ULL}, /* 1e-42 */
-	{0xdf01e85f912e37a3ULL, 0x6b6c46dec52f6688ULL}, /* 1e-41 */
-	{0x8b61313bbabce2c6ULL, 0x2323ac4b3b3da015ULL}, /* 1e-40 */
-	{0xae397d8aa96c1b77ULL, 0xabec975e0a0d081aULL}, /* 1e-39 */
-	{0xd9c7dced53c72255ULL, 0x96e7bd358c904a21ULL}, /* 1e-38 */
-	{0x881cea14545c7575ULL, 0x7e50d64177da2e54ULL}, /* 1e-37 */
-	{0xaa242499697392d2ULL, 0xdde50bd1d5d0b9e9ULL}, /* 1e-36 */
-	{0xd4ad2dbfc3d07787ULL, 0x955e4ec64b44e864ULL}, /* 1e-35 */
-	{0x84ec3c97da624ab4ULL, 0xbd5af13bef0b113eULL}, /* 1e-34 */
-	{0xa6274bbdd0fadd61ULL, 0xecb1ad8aeacdd58eULL}, /* 1e-33 */
-	{0xcfb11ead453994baULL, 0x67de18eda5814af2ULL}, /* 1e-32 */
-	{0x81ceb32c4b43fcf4ULL, 0x80eacf948770ced7ULL}, /* 1e-31 */
-	{0xa2425ff75e14fc31ULL, 0xa1258379a94d028dULL}, /* 1e-30 */
-	{0xcad2f7f5359a3b3eULL, 0x096ee45813a04330ULL}, /* 1e-29 */
-	{0xfd87b5f28300ca0dULL, 0x8bca9d6e188853fcULL}, /* 1e-28 */
-	{0x9e74d1b791e07e48ULL, 0x775ea264cf55347dULL}, /* 1e-27 */
-	{0xc612062576589ddaULL, 0x95364afe032a819dULL}, /* 1e-26 */
-	{0xf79687aed3eec551ULL, 0x3a83ddbd83f52204ULL}, /* 1e-25 */
-	{0x9abe14cd44753b52ULL, 0xc4926a9672793542ULL}, /* 1e-24 */
-	{0xc16d9a0095928a27ULL, 0x75b7053c0f178293ULL}, /* 1e-23 */
-	{0xf1c90080baf72cb1ULL, 0x5324c68b12dd6338ULL}, /* 1e-22 */
-	{0x971da05074da7beeULL, 0xd3f6fc16ebca5e03ULL}, /* 1e-21 */
-	{0xbce5086492111aeaULL, 0x88f4bb1ca6bcf584ULL}, /* 1e-20 */
-	{0xec1e4a7db69561a5ULL, 0x2b31e9e3d06c32e5ULL}, /* 1e-19 */
-	{0x9392ee8e921d5d07ULL, 0x3aff322e62439fcfULL}, /* 1e-18 */
-	{0xb877aa3236a4b449ULL, 0x09befeb9fad487c2ULL}, /* 1e-17 */
-	{0xe69594bec44de15bULL, 0x4c2ebe687989a9b3ULL}, /* 1e-16 */
-	{0x901d7cf73ab0acd9ULL, 0x0f9d37014bf60a10ULL}, /* 1e-15 */
-	{0xb424dc35095cd80fULL, 0x538484c19ef38c94ULL}, /* 1e-14 */
-	{0xe12e13424bb40e13ULL, 0x2865a5f206b06fb9ULL}, /* 1e-13 */
-	{0x8cbccc096f5088cbULL, 0xf93f87b7442e45d3ULL}, /* 1e-12 */
-	{0xafebff0bcb24aafeULL, 0xf78f69a51539d748ULL}, /* 1e-11 */
-	{0xdbe6fecebdedd5beULL, 0xb573440e5a884d1bULL}, /* 1e-10 */
-	{0x89705f4136b4a597ULL, 0x31680a88f8953030ULL}, /* 1e-9 */
-	{0xabcc77118461cefcULL, 0xfdc20d2b36ba7c3dULL}, /* 1e-8 */
-	{0xd6bf94d5e57a42bcULL, 0x3d32907604691b4cULL}, /* 1e-7 */
-	{0x8637bd05af6c69b5ULL, 0xa63f9a49c2c1b10fULL}, /* 1e-6 */
-	{0xa7c5ac471b478423ULL, 0x0fcf80dc33721d53ULL}, /* 1e-5 */
-	{0xd1b71758e219652bULL, 0xd3c36113404ea4a8ULL}, /* 1e-4 */
-	{0x83126e978d4fdf3bULL, 0x645a1cac083126e9ULL}, /* 1e-3 */
-	{0xa3d70a3d70a3d70aULL, 0x3d70a3d70a3d70a3ULL}, /* 1e-2 */
-	{0xccccccccccccccccULL, 0xccccccccccccccccULL}, /* 1e-1 */
-	{0x8000000000000000ULL, 0x0000000000000000ULL}, /* 1e0 */
-	{0xa000000000000000ULL, 0x0000000000000000ULL}, /* 1e1 */
-	{0xc800000000000000ULL, 0x0000000000000000ULL}, /* 1e2 */
-	{0xfa00000000000000ULL, 0x0000000000000000ULL}, /* 1e3 */
-	{0x9c40000000000000ULL, 0x0000000000000000ULL}, /* 1e4 */
-	{0xc350000000000000ULL, 0x0000000000000000ULL}, /* 1e5 */
-	{0xf424000000000000ULL, 0x0000000000000000ULL}, /* 1e6 */
-	{0x9896800000000000ULL, 0x0000000000000000ULL}, /* 1e7 */
-	{0xbebc200000000000ULL, 0x0000000000000000ULL}, /* 1e8 */
-	{0xee6b280000000000ULL, 0x0000000000000000ULL}, /* 1e9 */
-	{0x9502f90000000000ULL, 0x0000000000000000ULL}, /* 1e10 */
-	{0xba43b74000000000ULL, 0x0000000000000000ULL}, /* 1e11 */
-	{0xe8d4a51000000000ULL, 0x0000000000000000ULL}, /* 1e12 */
-	{0x9184e72a00000000ULL, 0x0000000000000000ULL}, /* 1e13 */
-	{0xb5e620f480000000ULL, 0x0000000000000000ULL}, /* 1e14 */
-	{0xe35fa931a0000000ULL, 0x0000000000000000ULL}, /* 1e15 */
-	{0x8e1bc9bf04000000ULL, 0x0000000000000000ULL}, /* 1e16 */
-	{0xb1a2bc2ec5000000ULL, 0x0000000000000000ULL}, /* 1e17 */
-	{0xde0b6b3a76400000ULL, 0x0000000000000000ULL}, /* 1e18 */
-	{0x8ac7230489e80000ULL, 0x0000000000000000ULL}, /* 1e19 */
-	{0xad78ebc5ac620000ULL, 0x0000000000000000ULL}, /* 1e20 */
-	{0xd8d726b7177a8000ULL, 0x0000000000000000ULL}, /* 1e21 */
-	{0x878678326eac9000ULL, 0x0000000000000000ULL}, /* 1e22 */
-	{0xa968163f0a57b400ULL, 0x0000000000000000ULL}, /* 1e23 */
-	{0xd3c21bcecceda100ULL, 0x0000000000000000ULL}, /* 1e24 */
-	{0x84595161401484a0ULL, 0x0000000000000000ULL}, /* 1e25 */
-	{0xa56fa5b99019a5c8ULL, 0x0000000000000000ULL}, /* 1e26 */
-	{0xcecb8f27f4200f3aULL, 0x0000000000000000ULL}, /* 1e27 */
-	{0x813f3978f8940984ULL, 0x4000000000000000ULL}, /* 1e28 */
-	{0xa18f07d736b90be5ULL, 0x5000000000000000ULL}, /* 1e29 */
-	{0xc9f2c9cd04674edeULL, 0xa400000000000000ULL}, /* 1e30 */
-	{0xfc6f7c4045812296ULL, 0x4d00000000000000ULL}, /* 1e31 */
-	{0x9dc5ada82b70b59dULL, 0xf020000000000000ULL}, /* 1e32 */
-	{0xc5371912364ce305ULL, 0x6c28000000000000ULL}, /* 1e33 */
-	{0xf684df56c3e01bc6ULL, 0xc732000000000000ULL}, /* 1e34 */
-	{0x9a130b963a6c115cULL, 0x3c7f400000000000ULL}, /* 1e35 */
-	{0xc097ce7bc90715b3ULL, 0x4b9f100000000000ULL}, /* 1e36 */
-	{0xf0bdc21abb48db20ULL, 0x1e86d40000000000ULL}, /* 1e37 */
-	{0x96769950b50d88f4ULL, 0x1314448000000000ULL}, /* 1e38 */
-	{0xbc143fa4e250eb31ULL, 0x17d955a000000000ULL}, /* 1e39 */
-	{0xeb194f8e1ae525fdULL, 0x5dcfab0800000000ULL}, /* 1e40 */
-	{0x92efd1b8d0cf37beULL, 0x5aa1cae500000000ULL}, /* 1e41 */
-	{0xb7abc627050305adULL, 0xf14a3d9e40000000ULL}, /* 1e42 */
-	{0xe596b7b0c643c719ULL, 0x6d9ccd05d0000000ULL}, /* 1e43 */
-	{0x8f7e32ce7bea5c6fULL, 0xe4820023a2000000ULL}, /* 1e44 */
-	{0xb35dbf821ae4f38bULL, 0xdda2802c8a800000ULL}, /* 1e45 */
-	{0xe0352f62a19e306eULL, 0xd50b2037ad200000ULL}, /* 1e46 */
-	{0x8c213d9da502de45ULL, 0x4526f422cc340000ULL}, /* 1e47 */
-	{0xaf298d050e4395d6ULL, 0x9670b12b7f410000ULL}, /* 1e48 */
-	{0xdaf3f04651d47b4cULL, 0x3c0cdd765f114000ULL}, /* 1e49 */
-	{0x88d8762bf324cd0fULL, 0xa5880a69fb6ac800ULL}, /* 1e50 */
-	{0xab0e93b6efee0053ULL, 0x8eea0d047a457a00ULL}, /* 1e51 */
-	{0xd5d238a4abe98068ULL, 0x72a4904598d6d880ULL}, /* 1e52 */
-	{0x85a36366eb71f041ULL, 0x47a6da2b7f864750ULL}, /* 1e53 */
-	{0xa70c3c40a64e6c51ULL, 0x999090b65f67d924ULL}, /* 1e54 */
-	{0xd0cf4b50cfe20765ULL, 0xfff4b4e3f741cf6dULL}, /* 1e55 */
-	{0x82818f1281ed449fULL, 0xbff8f10e7a8921a4ULL}, /* 1e56 */
-	{0xa321f2d7226895c7ULL, 0xaff72d52192b6a0dULL}, /* 1e57 */
-	{0xcbea6f8ceb02bb39ULL, 0x9bf4f8a69f764490ULL}, /* 1e58 */
-	{0xfee50b7025c36a08ULL, 0x02f236d04753d5b4ULL}, /* 1e59 */
-	{0x9f4f2726179a2245ULL, 0x01d762422c946590ULL}, /* 1e60 */
-	{0xc722f0ef9d80aad6ULL, 0x424d3ad2b7b97ef5ULL}, /* 1e61 */
-	{0xf8ebad2b84e0d58bULL, 0xd2e0898765a7deb2ULL}, /* 1e62 */
-	{0x9b934c3b330c8577ULL, 0x63cc55f49f88eb2fULL}, /* 1e63 */
-	{0xc2781f49ffcfa6d5ULL, 0x3cbf6b71c76b25fbULL}, /* 1e64 */
-};
-
-/* The 128-bit product of a and b, in 32-bit halves (portable C). */
-static void
-mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
-{
-	uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
-	uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
-	uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-	uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
-
-	*lo = (mid << 32) | (p00 & 0xffffffffu);
-	*hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-}
-
 static int
 clz64(uint64_t x)
 {
@@ -266,6 +113,7 @@ eisel_lemire(uint64_t mant, int exp, bool neg, double *out)
 
 	if (mant == 0 || exp < POW10_MIN || exp > POW10_MAX)
 		return false;
+	/* The table's entries are low half first. */
 	const uint64_t *p = pow10_128[exp - POW10_MIN];
 	int clz = clz64(mant);
 	mant <<= clz;
@@ -274,9 +122,9 @@ eisel_lemire(uint64_t mant, int exp, bool neg, double *out)
 	int t = 217706 * exp;
 	int fl = t >= 0 ? t >> 16 : -((-t + 65535) >> 16); /* floor(t / 2^16) */
 	uint64_t e2 = (uint64_t)(fl + 64 + 1023 - clz);
-	mul64(mant, p[0], &xhi, &xlo);
+	cstat__mul128(mant, p[1], &xhi, &xlo);
 	if ((xhi & 0x1ff) == 0x1ff && xlo + mant < mant) {
-		mul64(mant, p[1], &yhi, &ylo);
+		cstat__mul128(mant, p[0], &yhi, &ylo);
 		uint64_t mhi = xhi, mlo = xlo + yhi;
 		if (mlo < xlo)
 			mhi++;

@@ -72,6 +72,31 @@ const char *cstat__parse_strerror(int status);
 int cstat__parse_float(const char *s, size_t len, double *out);
 
 /*
+ * The 128-bit product of a and b as *hi and *lo: the multiplication that
+ * Ryu's formatting (shortest.c) and Lemire's parsing (numfmt.c) are made
+ * of, one instruction where the compiler has 128-bit integers.
+ */
+static inline void
+cstat__mul128(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+#ifdef __SIZEOF_INT128__
+	__extension__ typedef unsigned __int128 cstat__u128;
+	cstat__u128 p = (cstat__u128)a * b;
+
+	*hi = (uint64_t)(p >> 64);
+	*lo = (uint64_t)p;
+#else
+	uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
+	uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
+	uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+	uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+
+	*lo = (mid << 32) | (p00 & 0xffffffffu);
+	*hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
+/*
  * mant * 10^exp (negated when neg) correctly rounded to a double, into
  * *out, when it can be had fast: mant of at most 19 digits and exp within
  * [-27, 27], and not too near a midpoint of two doubles.  false otherwise

@@ -34,18 +34,10 @@
 static uint64_t
 mul_hi(uint64_t a, uint64_t b)
 {
-#ifdef __SIZEOF_INT128__
-	__extension__ typedef unsigned __int128 u128;
+	uint64_t hi, lo;
 
-	return (uint64_t)(((u128)a * b) >> 64);
-#else
-	uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
-	uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
-	uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-	uint64_t mid = (p00 >> 32) + (p10 & 0xffffffffu) + (p01 & 0xffffffffu);
-
-	return p11 + (p10 >> 32) + (p01 >> 32) + (mid >> 32);
-#endif
+	cstat__mul128(a, b, &hi, &lo);
+	return hi;
 }
 
 /*

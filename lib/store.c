@@ -866,8 +866,8 @@ open_nofollow(const char *path, int flags, struct cstat_diag *d)
 	return fd >= 0 ? fd : sys_error(d, "open", path);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+cstat__write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -1013,12 +1013,12 @@ put_fd(void *ctx, const char *p, size_t n)
 	struct fd_sink *f = ctx;
 
 	if (f->len + n > sizeof(f->buf)) {
-		if (write_all(f->fd, f->buf, f->len))
+		if (cstat__write_all(f->fd, f->buf, f->len))
 			return CSTAT_EIO;
 		f->len = 0;
 	}
 	if (n > sizeof(f->buf))
-		return write_all(f->fd, p, n) ? CSTAT_EIO : 0;
+		return cstat__write_all(f->fd, p, n) ? CSTAT_EIO : 0;
 	memcpy(f->buf + f->len, p, n);
 	f->len += n;
 	return 0;
@@ -1032,7 +1032,7 @@ static int
 write_content(int fd, const struct content *c)
 {
 	if (!c->r)
-		return write_all(fd, c->data, c->len) ? CSTAT_EIO : 0;
+		return cstat__write_all(fd, c->data, c->len) ? CSTAT_EIO : 0;
 	struct fd_sink *f = malloc(sizeof(*f));
 	if (!f)
 		return CSTAT_ENOMEM;
@@ -1040,7 +1040,7 @@ write_content(int fd, const struct content *c)
 	f->len = 0;
 	struct sink s = {put_fd, f};
 	int rc = write_run(c->r, c->pretty, &s);
-	if (!rc && write_all(fd, f->buf, f->len))
+	if (!rc && cstat__write_all(fd, f->buf, f->len))
 		rc = CSTAT_EIO;
 	free(f);
 	return rc;
@@ -1136,7 +1136,7 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 		goto out;
 	}
 	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
-	    last != '\n' && write_all(fd, "\n", 1)) {
+	    last != '\n' && cstat__write_all(fd, "\n", 1)) {
 		rc = sys_error(d, "write", path);
 		goto out;
 	}

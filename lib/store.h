@@ -68,6 +68,9 @@ bool cstat__runs_ok(cstat_run *const *runs, size_t n);
  * descriptor, or an error with d set.
  */
 int cstat__store_open(const char *path, int flags, struct cstat_diag *d);
+/* Writes len bytes at p to fd whole (again after EINTR): 0, or -1 with
+ * errno set. */
+int cstat__write_all(int fd, const char *p, size_t len);
 /*
  * Creates a temporary file of our own beside path (path.tmp.PID, O_EXCL,
  * never through a link; leftovers of dead processes removed) for a file

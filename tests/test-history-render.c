@@ -167,17 +167,6 @@ test_alerts_rejects(void **state)
 		assert_int_equal(fclose(f), 0);                                \
 	} while (0)
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
-	     p += strlen(needle))
-		n++;
-	return n;
-}
-
 static void
 test_summary_formats(void **state)
 {
@@ -194,7 +183,7 @@ test_summary_formats(void **state)
 						  CSTAT_FORMAT_JSON, f));
 	/* No created times: "?" as cbaseline history always printed. */
 	assert_non_null(strstr(text, "history main: 30 runs, ? to ?\n"));
-	assert_int_equal(count(text, "\n"), 1 + 1 + 1 + 2);
+	assert_int_equal(count_in(text, "\n"), 1 + 1 + 1 + 2);
 	assert_non_null(strstr(md, "## History main\n\n30 runs, ? to ?.\n"));
 	/* Step-8's first run median is 100.4 ns (its values 99.4 to 101),
 	 * its last 109.8 ns; the median of its 15 + 15 run medians 105. */

@@ -112,17 +112,6 @@ write_to_string(const struct hist *h, const struct cstat_change *ch, size_t nch,
 	return out;
 }
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
-	     p += strlen(needle))
-		n++;
-	return n;
-}
-
 static void
 test_history_changes_finds_step(void **state)
 {
@@ -548,16 +537,17 @@ test_history_write_formats(void **state)
 	char *json = write_to_string(&h, ch, n, CSTAT_FORMAT_JSON);
 	char *page = write_to_string(&h, ch, n, CSTAT_FORMAT_HTML);
 	/* A header and a record per run and benchmark. */
-	assert_int_equal(count(csv, "\n"), 1 + 2 * NRUNS);
+	assert_int_equal(count_in(csv, "\n"), 1 + 2 * NRUNS);
 	assert_non_null(strstr(csv, ",Step-8,sec/op,16,c16,,,5,"));
-	assert_int_equal(count(json, "\"run\": "), NRUNS + 2 * NRUNS + 1);
+	assert_int_equal(count_in(json, "\"run\": "), NRUNS + 2 * NRUNS + 1);
 	assert_non_null(strstr(json, "\"schema\": \"cstat-history/1\""));
 	assert_non_null(strstr(json, "\"name\": \"test\""));
 	assert_non_null(strstr(json, "\"branch\": null"));
 	/* Two charts; one change mark, worse (time went up), labelled. */
-	assert_int_equal(count(page, "<svg class=\"chart\" role=\"img\""), 2);
-	assert_int_equal(count(page, "<g class=\"cp worse\" id=\"c1\">"), 1);
-	assert_int_equal(count(page, "<circle "), 2 * NRUNS);
+	assert_int_equal(count_in(page, "<svg class=\"chart\" role=\"img\""),
+			 2);
+	assert_int_equal(count_in(page, "<g class=\"cp worse\" id=\"c1\">"), 1);
+	assert_int_equal(count_in(page, "<circle "), 2 * NRUNS);
 	assert_non_null(strstr(page, ">+10.0%</text>"));
 	assert_null(strstr(page, "<script"));
 	free(csv);
@@ -565,9 +555,9 @@ test_history_write_formats(void **state)
 	free(page);
 	/* The same without changes: none marked. */
 	csv = write_to_string(&h, NULL, 0, CSTAT_FORMAT_CSV);
-	assert_int_equal(count(csv, ",\n"), 2 * NRUNS);
+	assert_int_equal(count_in(csv, ",\n"), 2 * NRUNS);
 	page = write_to_string(&h, NULL, 0, CSTAT_FORMAT_HTML);
-	assert_int_equal(count(page, "<g class=\"cp"), 0);
+	assert_int_equal(count_in(page, "<g class=\"cp"), 0);
 	assert_non_null(strstr(page, "No change points."));
 	free(csv);
 	free(page);
@@ -624,7 +614,7 @@ test_history_write_html_links(void **state)
 			       "<a class=\"commit\" "
 			       "href=\"https://g.example/o/r?a&amp;b&quot;"
 			       "/commit/c16\">c16</a>"));
-	assert_int_equal(count(page, "<a class=\"commit\""), 1);
+	assert_int_equal(count_in(page, "<a class=\"commit\""), 1);
 	free(page);
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		page = html_to_string(&h, ch, n, bad[k], &rc);

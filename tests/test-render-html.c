@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cstat.h"
+#include "testutil.h"
 
 /* Reads the named in-memory files into tables with the default options. */
 static cstat_tables *
@@ -61,17 +62,6 @@ render(const cstat_tables *t)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(strlen(out), len);
 	return out;
-}
-
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
-	     p += strlen(needle))
-		n++;
-	return n;
 }
 
 /* Six runs of name near ns (ns/op) and mbs (MB/s), 1% apart. */
@@ -159,28 +149,29 @@ test_render_html_page_structure(void **state)
 	assert_non_null(strstr(page, "</html>\n"));
 
 	/* One section per table, headed by its unit. */
-	assert_int_equal(count(page, "<section"), 2);
-	assert_int_equal(count(page, "</section>"), 2);
+	assert_int_equal(count_in(page, "<section"), 2);
+	assert_int_equal(count_in(page, "</section>"), 2);
 	assert_non_null(strstr(page, "\">sec/op</h2>"));
 	assert_non_null(strstr(page, "\">B/s</h2>"));
-	assert_int_equal(count(page, "<table"), 2);
-	assert_int_equal(count(page, "<thead>"), 2);
-	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"2\">"
-				     "old.txt</th>"),
+	assert_int_equal(count_in(page, "<table"), 2);
+	assert_int_equal(count_in(page, "<thead>"), 2);
+	assert_int_equal(count_in(page, "<th scope=\"colgroup\" colspan=\"2\">"
+					"old.txt</th>"),
 			 2);
-	assert_int_equal(count(page, "<th scope=\"col\">benchmark</th>"), 2);
-	assert_int_equal(count(page, "<th scope=\"col\" colspan=\"2\">vs base"
-				     "</th>"),
+	assert_int_equal(count_in(page, "<th scope=\"col\">benchmark</th>"), 2);
+	assert_int_equal(count_in(page,
+				  "<th scope=\"col\" colspan=\"2\">vs base"
+				  "</th>"),
 			 2);
 
 	/* Two benchmarks and a geomean in each table; a plot per benchmark. */
-	assert_int_equal(count(page, "<th scope=\"row\">"), 6);
-	assert_int_equal(count(page, "<th scope=\"row\">geomean</th>"), 2);
-	assert_int_equal(count(page, "<th scope=\"row\">Fast-8</th>"), 2);
+	assert_int_equal(count_in(page, "<th scope=\"row\">"), 6);
+	assert_int_equal(count_in(page, "<th scope=\"row\">geomean</th>"), 2);
+	assert_int_equal(count_in(page, "<th scope=\"row\">Fast-8</th>"), 2);
 	assert_int_equal(svgs_with_titles(page), 4);
-	assert_int_equal(count(page, "</svg>"), 4);
+	assert_int_equal(count_in(page, "</svg>"), 4);
 	/* Six values a column, a dot each, two columns. */
-	assert_int_equal(count(page, "<circle "), 4 * 12);
+	assert_int_equal(count_in(page, "<circle "), 4 * 12);
 	assert_non_null(strstr(page, "<title>Fast-8 (sec/op): old.txt 6 "
 				     "values, median "));
 	/* The cells say what the text output says. */
@@ -209,8 +200,8 @@ test_render_html_marks_better_and_worse(void **state)
 	assert_false(cstat_table_higher_better(t, 0));
 	assert_true(cstat_table_higher_better(t, 1));
 	/* Time dropped 20%: better.  Throughput dropped 20%: worse. */
-	assert_int_equal(count(page, "<td class=\"delta better\""), 1);
-	assert_int_equal(count(page, "<td class=\"delta worse\""), 1);
+	assert_int_equal(count_in(page, "<td class=\"delta better\""), 1);
+	assert_int_equal(count_in(page, "<td class=\"delta worse\""), 1);
 	const char *better = strstr(page, "<td class=\"delta better\"");
 	const char *worse = strstr(page, "<td class=\"delta worse\"");
 	const char *second = strstr(page, "\">B/s</h2>");
@@ -275,16 +266,16 @@ test_render_html_stats_columns(void **state)
 	assert_int_equal(cstat_tables_set(t, "stats", "mean,p90", &d), 0);
 	char *page = render(t);
 	/* Two tables of two columns: a header per column and statistic. */
-	assert_int_equal(count(page, "<th scope=\"col\">mean</th>"), 4);
-	assert_int_equal(count(page, "<th scope=\"col\">p90</th>"), 4);
+	assert_int_equal(count_in(page, "<th scope=\"col\">mean</th>"), 4);
+	assert_int_equal(count_in(page, "<th scope=\"col\">p90</th>"), 4);
 	/* A value per present cell (2 rows x 2 columns x 2 tables). */
-	assert_int_equal(count(page, "<td class=\"st\">"), 16);
+	assert_int_equal(count_in(page, "<td class=\"st\">"), 16);
 	/* The column groups widen to hold them: 2 + 2 and 2 + 2 + 2. */
-	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"4\">"
-				     "old.txt</th>"),
+	assert_int_equal(count_in(page, "<th scope=\"colgroup\" colspan=\"4\">"
+					"old.txt</th>"),
 			 2);
-	assert_int_equal(count(page, "<th scope=\"colgroup\" colspan=\"6\">"
-				     "new.txt</th>"),
+	assert_int_equal(count_in(page, "<th scope=\"colgroup\" colspan=\"6\">"
+					"new.txt</th>"),
 			 2);
 	free(page);
 	/* Without -stats there are none. */
@@ -395,7 +386,7 @@ test_render_html_summary_log_scale_and_gate(void **state)
 	assert_non_null(strstr(page, "<li class=\"better\"><a "
 				     "href=\"#t1-r1\">Big</a> sec/op "
 				     "<b>-97.48%</b> better</li>"));
-	assert_int_equal(count(page, "<a href=\"#t1-r"), 1);
+	assert_int_equal(count_in(page, "<a href=\"#t1-r"), 1);
 	assert_non_null(strstr(page, "<tr id=\"t1-r1\" class=\"chg\">"));
 	assert_non_null(strstr(page, "<tr id=\"t1-r2\">"));
 	assert_non_null(strstr(page, "<input type=\"checkbox\" "
@@ -413,7 +404,7 @@ test_render_html_summary_log_scale_and_gate(void **state)
 	assert_non_null(strstr(page, "<td class=\"delta doubt\">+1.00%<sup "
 				     "class=\"fn\"><a href=\"#gate\" "
 				     "title=\"within the gate's threshold\""));
-	assert_int_equal(count(page, "class=\"delta better"), 1);
+	assert_int_equal(count_in(page, "class=\"delta better"), 1);
 	assert_non_null(strstr(page, "id=\"gate\""));
 	assert_non_null(strstr(page, "it marks 2 changes significant here, 1 "
 				     "of which the gate keeps"));

@@ -66,6 +66,18 @@ temp_file(const char *text, size_t len)
 	return path;
 }
 
+/* How many times needle occurs in hay, not overlapping. */
+static inline size_t
+count_in(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL;
+	     p += strlen(needle))
+		n++;
+	return n;
+}
+
 #ifdef CSTAT_H
 /* A run of the Go benchmark text (every line must read), named "test",
  * with commit cK: one run of a history.  Needs cstat.h first. */
