@@ -278,6 +278,23 @@ struct cJSON;
  * @return the item, or NULL when out of memory.
  */
 struct cJSON *cstat__json_string(const char *s);
+/*
+ * Adds item to object o under key, or to array o when key is NULL; frees
+ * item when that fails.  @return false when item is NULL (out of memory)
+ * or could not be added.
+ */
+bool cstat__json_add(struct cJSON *o, const char *key, struct cJSON *item);
+/* s as cstat__json_string() makes it; null for NULL. */
+bool cstat__json_add_str(struct cJSON *o, const char *key, const char *s);
+/*
+ * v as Go's shortest round-trip text, not by cJSON (cJSON 1.7 prints 15
+ * digits whenever they read back within an epsilon, so
+ * 0.060000000000000005 would come out as 0.06); NaN and the infinities,
+ * which are not JSON numbers, as null.
+ */
+bool cstat__json_add_num(struct cJSON *o, const char *key, double v);
+/* n as a JSON integer. */
+bool cstat__json_add_count(struct cJSON *o, const char *key, size_t n);
 
 /*
  * Copies src into dst (size bytes, NUL included), cut short as snprintf

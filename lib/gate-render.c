@@ -1163,55 +1163,10 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 /* ---------------------------------------------------------------------- */
 /* JSON */
 
-/* Adds item to o under key; frees it if that fails. */
-static bool
-add(cJSON *o, const char *key, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToObject(o, key, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Numbers are written as Go's shortest round-trip text, not by cJSON:
- * cJSON 1.7 prints 15 digits whenever they read back within an epsilon, so
- * 0.060000000000000005 would come out as 0.06.  NaN and the infinities
- * are not JSON numbers: they become null.
- */
-static bool
-add_num(cJSON *o, const char *key, double v)
-{
-	char num[CSTAT__GO_FLOAT_SIZE];
-
-	if (!isfinite(v))
-		return add(o, key, cJSON_CreateNull());
-	cstat__fmt_go_float(num, v);
-	return add(o, key, cJSON_CreateRaw(num));
-}
-
-static bool
-add_count(cJSON *o, const char *key, size_t n)
-{
-	char num[SMALL_SIZE];
-
-	snprintf(num, sizeof(num), "%zu", n);
-	return add(o, key, cJSON_CreateRaw(num));
-}
-
-static bool
-add_str(cJSON *o, const char *key, const char *s)
-{
-	return add(o, key, s ? cstat__json_string(s) : cJSON_CreateNull());
-}
-
 static bool
 add_bool(cJSON *o, const char *key, bool b)
 {
-	return add(o, key, cJSON_CreateBool(b));
+	return cstat__json_add(o, key, cJSON_CreateBool(b));
 }
 
 static cJSON *
@@ -1221,20 +1176,24 @@ json_settings(const struct ctx *x)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && add_num(o, "alpha", c->alpha);
-	ok = ok && add_num(o, "confidence", c->confidence);
-	ok = ok &&
-	     add_str(o, "correction", cstat_correction_name(c->correction));
-	ok = ok && add_num(o, "threshold", c->threshold);
-	ok = ok && add_str(o, "threshold_on",
+	ok = ok && cstat__json_add_num(o, "alpha", c->alpha);
+	ok = ok && cstat__json_add_num(o, "confidence", c->confidence);
+	ok = ok && cstat__json_add_str(o, "correction",
+				       cstat_correction_name(c->correction));
+	ok = ok && cstat__json_add_num(o, "threshold", c->threshold);
+	ok = ok && cstat__json_add_str(
+			   o, "threshold_on",
 			   cstat__gate_threshold_on_name(c->threshold_on));
-	ok = ok && add_count(o, "rules", c->nrules);
-	ok = ok && add_count(o, "comparisons", x->g->n);
-	ok = ok && add_count(o, "tested", x->tested);
+	ok = ok && cstat__json_add_count(o, "rules", c->nrules);
+	ok = ok && cstat__json_add_count(o, "comparisons", x->g->n);
+	ok = ok && cstat__json_add_count(o, "tested", x->tested);
 	if (c->noise_from) {
-		ok = ok && add_str(o, "noise_history", c->noise_from);
-		ok = ok && add_count(o, "noise_runs", c->noise_nruns);
-		ok = ok && add_num(o, "noise_alpha", c->noise_alpha);
+		ok = ok &&
+		     cstat__json_add_str(o, "noise_history", c->noise_from);
+		ok = ok &&
+		     cstat__json_add_count(o, "noise_runs", c->noise_nruns);
+		ok = ok &&
+		     cstat__json_add_num(o, "noise_alpha", c->noise_alpha);
 	}
 	if (!ok) {
 		cJSON_Delete(o);
@@ -1249,14 +1208,19 @@ json_summary(const cstat_gate *g)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && add_count(o, "regression", g->tally[CSTAT_REGRESSION]);
-	ok = ok && add_count(o, "improvement", g->tally[CSTAT_IMPROVEMENT]);
-	ok = ok && add_count(o, "unchanged", g->tally[CSTAT_UNCHANGED]);
-	ok = ok && add_count(o, "inconclusive", g->tally[CSTAT_INCONCLUSIVE]);
-	ok = ok && add_count(o, "ignored", g->nignored);
-	ok = ok && add_count(o, "status", (size_t)cstat_gate_status(g, false));
 	ok = ok &&
-	     add_count(o, "strict_status", (size_t)cstat_gate_status(g, true));
+	     cstat__json_add_count(o, "regression", g->tally[CSTAT_REGRESSION]);
+	ok = ok && cstat__json_add_count(o, "improvement",
+					 g->tally[CSTAT_IMPROVEMENT]);
+	ok = ok &&
+	     cstat__json_add_count(o, "unchanged", g->tally[CSTAT_UNCHANGED]);
+	ok = ok && cstat__json_add_count(o, "inconclusive",
+					 g->tally[CSTAT_INCONCLUSIVE]);
+	ok = ok && cstat__json_add_count(o, "ignored", g->nignored);
+	ok = ok && cstat__json_add_count(o, "status",
+					 (size_t)cstat_gate_status(g, false));
+	ok = ok && cstat__json_add_count(o, "strict_status",
+					 (size_t)cstat_gate_status(g, true));
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1271,44 +1235,48 @@ json_check(const cstat_gate *g, size_t i)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && add_str(o, "name", k->name);
-	ok = ok && add_str(o, "unit", k->unit);
-	ok = ok && add_str(o, "config", k->config);
-	ok = ok && add_str(o, "base", k->base_label);
-	ok = ok && add_str(o, "new", k->new_label);
-	ok = ok && add_count(o, "table", k->table);
-	ok = ok && add_count(o, "row", k->row);
-	ok = ok && add_count(o, "col", k->col);
-	ok = ok && add_str(o, "verdict", cstat_verdict_name(k->verdict));
-	ok = ok && add_str(o, "reason", k->reason);
+	ok = ok && cstat__json_add_str(o, "name", k->name);
+	ok = ok && cstat__json_add_str(o, "unit", k->unit);
+	ok = ok && cstat__json_add_str(o, "config", k->config);
+	ok = ok && cstat__json_add_str(o, "base", k->base_label);
+	ok = ok && cstat__json_add_str(o, "new", k->new_label);
+	ok = ok && cstat__json_add_count(o, "table", k->table);
+	ok = ok && cstat__json_add_count(o, "row", k->row);
+	ok = ok && cstat__json_add_count(o, "col", k->col);
 	ok = ok &&
-	     add_str(o, "unit_class", cstat_unit_class_name(k->unit_class));
-	ok = ok && add_str(o, "better", k->higher_better ? "higher" : "lower");
-	ok = ok && add_str(o, "direction_from", k->direction_from);
+	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
+	ok = ok && cstat__json_add_str(o, "reason", k->reason);
+	ok = ok && cstat__json_add_str(o, "unit_class",
+				       cstat_unit_class_name(k->unit_class));
+	ok = ok && cstat__json_add_str(o, "better",
+				       k->higher_better ? "higher" : "lower");
+	ok = ok && cstat__json_add_str(o, "direction_from", k->direction_from);
 	ok = ok && add_bool(o, "exact", k->exact);
-	ok = ok && add_count(o, "n_base", k->n_base);
-	ok = ok && add_count(o, "n_new", k->n_new);
-	ok = ok && add_num(o, "base_center", k->base_center);
-	ok = ok && add_num(o, "new_center", k->new_center);
-	ok = ok && add_num(o, "change", k->change);
-	ok = ok && add_num(o, "change_lo", k->change_lo);
-	ok = ok && add_num(o, "change_hi", k->change_hi);
+	ok = ok && cstat__json_add_count(o, "n_base", k->n_base);
+	ok = ok && cstat__json_add_count(o, "n_new", k->n_new);
+	ok = ok && cstat__json_add_num(o, "base_center", k->base_center);
+	ok = ok && cstat__json_add_num(o, "new_center", k->new_center);
+	ok = ok && cstat__json_add_num(o, "change", k->change);
+	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
+	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
 	ok = ok && add_bool(o, "additive", k->additive);
-	ok = ok && add_num(o, "shift", k->shift);
-	ok = ok && add_num(o, "shift_lo", k->shift_lo);
-	ok = ok && add_num(o, "shift_hi", k->shift_hi);
-	ok = ok && add_num(o, "p", k->p);
-	ok = ok && add_num(o, "p_adjusted", k->p_adjusted);
-	ok = ok && add_num(o, "p_min", k->p_min);
-	ok = ok && add_num(o, "threshold", k->threshold);
-	ok = ok && add_str(o, "rule", k->rule);
+	ok = ok && cstat__json_add_num(o, "shift", k->shift);
+	ok = ok && cstat__json_add_num(o, "shift_lo", k->shift_lo);
+	ok = ok && cstat__json_add_num(o, "shift_hi", k->shift_hi);
+	ok = ok && cstat__json_add_num(o, "p", k->p);
+	ok = ok && cstat__json_add_num(o, "p_adjusted", k->p_adjusted);
+	ok = ok && cstat__json_add_num(o, "p_min", k->p_min);
+	ok = ok && cstat__json_add_num(o, "threshold", k->threshold);
+	ok = ok && cstat__json_add_str(o, "rule", k->rule);
 	if (g->c->noise_from) {
-		ok = ok && add_num(o, "noise", k->noise);
-		ok = ok && add_num(o, "noise_spread", k->noise_spread);
-		ok = ok && add_count(o, "noise_runs", k->noise_runs);
+		ok = ok && cstat__json_add_num(o, "noise", k->noise);
+		ok = ok &&
+		     cstat__json_add_num(o, "noise_spread", k->noise_spread);
+		ok = ok &&
+		     cstat__json_add_count(o, "noise_runs", k->noise_runs);
 	}
 	if (ok && g->detectable)
-		ok = add_num(o, "detectable", g->detectable[i]);
+		ok = cstat__json_add_num(o, "detectable", g->detectable[i]);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1322,11 +1290,11 @@ json_ignored(const struct cstat__ignored *ig)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && add_str(o, "name", ig->name);
-	ok = ok && add_str(o, "unit", ig->unit);
-	ok = ok && add_str(o, "config", ig->config);
-	ok = ok && add_str(o, "pattern", ig->pattern);
-	ok = ok && add_str(o, "source", ig->source);
+	ok = ok && cstat__json_add_str(o, "name", ig->name);
+	ok = ok && cstat__json_add_str(o, "unit", ig->unit);
+	ok = ok && cstat__json_add_str(o, "config", ig->config);
+	ok = ok && cstat__json_add_str(o, "pattern", ig->pattern);
+	ok = ok && cstat__json_add_str(o, "source", ig->source);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1342,10 +1310,11 @@ json_report(const struct ctx *x)
 	cJSON *root = cJSON_CreateObject(), *list = NULL, *ign = NULL;
 	bool ok = root != NULL;
 
-	ok = ok && add_str(root, "schema", "cregress/1");
-	ok = ok && add(root, "settings", json_settings(x));
-	ok = ok && add(root, "summary", json_summary(g));
-	ok = ok && add(root, "comparisons", list = cJSON_CreateArray());
+	ok = ok && cstat__json_add_str(root, "schema", "cregress/1");
+	ok = ok && cstat__json_add(root, "settings", json_settings(x));
+	ok = ok && cstat__json_add(root, "summary", json_summary(g));
+	ok = ok &&
+	     cstat__json_add(root, "comparisons", list = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < g->n; i++) {
 		cJSON *item = json_check(g, i);
 
@@ -1353,7 +1322,7 @@ json_report(const struct ctx *x)
 		if (!ok)
 			cJSON_Delete(item);
 	}
-	ok = ok && add(root, "ignored", ign = cJSON_CreateArray());
+	ok = ok && cstat__json_add(root, "ignored", ign = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < g->nignored; i++) {
 		cJSON *item = json_ignored(&g->ignored[i]);
 

@@ -102,48 +102,6 @@ finish(FILE *out)
 	return ferror(out) ? CSTAT_EIO : 0;
 }
 
-/* Adds item to o under key (o an object) or to o (an array: key NULL);
- * false when item is NULL (out of memory). */
-static bool
-add(cJSON *o, const char *key, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (key)
-		cJSON_AddItemToObject(o, key, item);
-	else
-		cJSON_AddItemToArray(o, item);
-	return true;
-}
-
-static bool
-add_str(cJSON *o, const char *key, const char *s)
-{
-	return add(o, key, s ? cstat__json_string(s) : cJSON_CreateNull());
-}
-
-/* A number as Go's shortest text that reads back to it; null if not
- * finite. */
-static bool
-add_num(cJSON *o, const char *key, double v)
-{
-	char num[CSTAT__GO_FLOAT_SIZE];
-
-	if (!isfinite(v))
-		return add(o, key, cJSON_CreateNull());
-	cstat__fmt_go_float(num, v);
-	return add(o, key, cJSON_CreateRaw(num));
-}
-
-static bool
-add_count(cJSON *o, const char *key, size_t n)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%zu", n);
-	return add(o, key, cJSON_CreateRaw(num));
-}
-
 /* Prints root (then frees it) to out.  NULL root: out of memory. */
 static int
 json_finish(cJSON *root, bool ok, FILE *out)
@@ -172,7 +130,7 @@ json_config(const cstat_tables *t, size_t i)
 		size_t vl; /* shown trimmed: Go pads its cpu: line */
 		const char *v = cstat__trim(kv, &vl);
 		char *c = strndup(v, vl);
-		ok = c && add_str(o, kn, c);
+		ok = c && cstat__json_add_str(o, kn, c);
 		free(c);
 	}
 	if (!ok) {
@@ -445,14 +403,16 @@ summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
 	     const char *name, double *v, double *sorted, FILE *out)
 {
 	cJSON *root = cJSON_CreateObject(), *series = cJSON_CreateArray();
-	bool ok =
-		root && series &&
-		add(root, "schema",
-		    cJSON_CreateString("cstat-history-summary/1")) &&
-		add_str(root, "name", name) && add_count(root, "runs", n) &&
-		add_str(root, "first_created",
-			run_meta(runs, n, 1, "created")) &&
-		add_str(root, "last_created", run_meta(runs, n, n, "created"));
+	bool ok = root && series &&
+		  cstat__json_add(
+			  root, "schema",
+			  cJSON_CreateString("cstat-history-summary/1")) &&
+		  cstat__json_add_str(root, "name", name) &&
+		  cstat__json_add_count(root, "runs", n) &&
+		  cstat__json_add_str(root, "first_created",
+				      run_meta(runs, n, 1, "created")) &&
+		  cstat__json_add_str(root, "last_created",
+				      run_meta(runs, n, n, "created"));
 	struct summary s;
 
 	if (ok)
@@ -463,19 +423,21 @@ summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
 		for (size_t r = 0; ok && r < cstat_table_rows(t, i); r++) {
 			cJSON *o = cJSON_CreateObject();
 			summarize(t, i, r, v, sorted, &s);
-			ok = add(series, NULL, o) &&
-			     add(o, "config", json_config(t, i)) &&
-			     add_str(o, "name",
+			ok = cstat__json_add(series, NULL, o) &&
+			     cstat__json_add(o, "config", json_config(t, i)) &&
+			     cstat__json_add_str(
+				     o, "name",
 				     cstat_table_row_label(t, i, r)) &&
-			     add_str(o, "unit", cstat_table_unit(t, i)) &&
-			     add_str(o, "better",
-				     cstat_table_higher_better(t, i)
-					     ? "higher"
-					     : "lower") &&
-			     add_count(o, "runs", s.m) &&
-			     add_num(o, "first", s.first) &&
-			     add_num(o, "last", s.last) &&
-			     add_num(o, "median", s.median);
+			     cstat__json_add_str(o, "unit",
+						 cstat_table_unit(t, i)) &&
+			     cstat__json_add_str(o, "better",
+						 cstat_table_higher_better(t, i)
+							 ? "higher"
+							 : "lower") &&
+			     cstat__json_add_count(o, "runs", s.m) &&
+			     cstat__json_add_num(o, "first", s.first) &&
+			     cstat__json_add_num(o, "last", s.last) &&
+			     cstat__json_add_num(o, "median", s.median);
 		}
 	}
 	return json_finish(root, ok, out);
@@ -819,27 +781,33 @@ json_change(const struct detect_ctx *x, size_t k, cJSON *a)
 			  : c->after != c->before ? "improvement"
 						  : "none";
 
-	return add(a, NULL, o) &&
-	       add(o, "config", json_config(x->t, c->table)) &&
-	       add_str(o, "name",
+	return cstat__json_add(a, NULL, o) &&
+	       cstat__json_add(o, "config", json_config(x->t, c->table)) &&
+	       cstat__json_add_str(
+		       o, "name",
 		       cstat_table_row_label(x->t, c->table, c->row)) &&
-	       add_str(o, "unit", cstat_table_unit(x->t, c->table)) &&
-	       add_str(o, "better",
-		       cstat_table_higher_better(x->t, c->table) ? "higher"
-								 : "lower") &&
-	       add_count(o, "run", c->run) &&
-	       add_str(o, "commit",
-		       run_meta(x->runs, x->n, c->run, "commit")) &&
-	       add_str(o, "branch",
-		       run_meta(x->runs, x->n, c->run, "branch")) &&
-	       add_str(o, "created",
+	       cstat__json_add_str(o, "unit",
+				   cstat_table_unit(x->t, c->table)) &&
+	       cstat__json_add_str(o, "better",
+				   cstat_table_higher_better(x->t, c->table)
+					   ? "higher"
+					   : "lower") &&
+	       cstat__json_add_count(o, "run", c->run) &&
+	       cstat__json_add_str(o, "commit",
+				   run_meta(x->runs, x->n, c->run, "commit")) &&
+	       cstat__json_add_str(o, "branch",
+				   run_meta(x->runs, x->n, c->run, "branch")) &&
+	       cstat__json_add_str(
+		       o, "created",
 		       run_meta(x->runs, x->n, c->run, "created")) &&
-	       add_num(o, "before", c->before) &&
-	       add_num(o, "after", c->after) &&
-	       add_num(o, "change", c->change) && add_num(o, "p", c->p) &&
-	       add_str(o, "direction", dir) &&
-	       add(o, "alert",
-		   cJSON_CreateBool(x->rep->alert && x->rep->alert[k]));
+	       cstat__json_add_num(o, "before", c->before) &&
+	       cstat__json_add_num(o, "after", c->after) &&
+	       cstat__json_add_num(o, "change", c->change) &&
+	       cstat__json_add_num(o, "p", c->p) &&
+	       cstat__json_add_str(o, "direction", dir) &&
+	       cstat__json_add(
+		       o, "alert",
+		       cJSON_CreateBool(x->rep->alert && x->rep->alert[k]));
 }
 
 static int
@@ -847,21 +815,24 @@ detect_json(const struct detect_ctx *x, FILE *out)
 {
 	size_t from = x->n - x->nruns + 1;
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
-	bool ok = root && a &&
-		  add(root, "schema", cJSON_CreateString("cstat-changes/1")) &&
-		  add_str(root, "name", x->rep->name) &&
-		  add_count(root, "from_run", from) &&
-		  add_count(root, "to_run", x->n) &&
-		  add_str(root, "from_created",
-			  run_meta(x->runs, x->n, from, "created")) &&
-		  add_str(root, "to_created",
-			  run_meta(x->runs, x->n, x->n, "created")) &&
-		  add_str(root, "to_commit",
-			  run_meta(x->runs, x->n, x->n, "commit")) &&
-		  add_num(root, "alpha", alpha_of(x->rep)) &&
-		  add_count(root, "series", x->nseries) &&
-		  add_str(root, "fail_on", x->rep->alert ? "new" : NULL) &&
-		  add_count(root, "alerts", x->nalerts);
+	bool ok =
+		root && a &&
+		cstat__json_add(root, "schema",
+				cJSON_CreateString("cstat-changes/1")) &&
+		cstat__json_add_str(root, "name", x->rep->name) &&
+		cstat__json_add_count(root, "from_run", from) &&
+		cstat__json_add_count(root, "to_run", x->n) &&
+		cstat__json_add_str(root, "from_created",
+				    run_meta(x->runs, x->n, from, "created")) &&
+		cstat__json_add_str(root, "to_created",
+				    run_meta(x->runs, x->n, x->n, "created")) &&
+		cstat__json_add_str(root, "to_commit",
+				    run_meta(x->runs, x->n, x->n, "commit")) &&
+		cstat__json_add_num(root, "alpha", alpha_of(x->rep)) &&
+		cstat__json_add_count(root, "series", x->nseries) &&
+		cstat__json_add_str(root, "fail_on",
+				    x->rep->alert ? "new" : NULL) &&
+		cstat__json_add_count(root, "alerts", x->nalerts);
 
 	if (ok)
 		cJSON_AddItemToObject(root, "changes", a);
@@ -965,7 +936,8 @@ list_json(const struct cstat_store_entry *e, size_t n, FILE *out)
 {
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
 	bool ok = root && a &&
-		  add(root, "schema", cJSON_CreateString("cstat-store-list/1"));
+		  cstat__json_add(root, "schema",
+				  cJSON_CreateString("cstat-store-list/1"));
 
 	if (ok)
 		cJSON_AddItemToObject(root, "entries", a);
@@ -974,15 +946,18 @@ list_json(const struct cstat_store_entry *e, size_t n, FILE *out)
 	for (size_t i = 0; ok && i < n; i++) {
 		bool base = strcmp(e[i].kind, "baseline") == 0;
 		cJSON *o = cJSON_CreateObject();
-		ok = add(a, NULL, o) && add_str(o, "kind", e[i].kind) &&
-		     add_str(o, "name", e[i].name) &&
-		     add_str(o, "error", e[i].error);
+		ok = cstat__json_add(a, NULL, o) &&
+		     cstat__json_add_str(o, "kind", e[i].kind) &&
+		     cstat__json_add_str(o, "name", e[i].name) &&
+		     cstat__json_add_str(o, "error", e[i].error);
 		if (ok && !e[i].error)
-			ok = add_count(o, base ? "values" : "runs",
-				       e[i].count) &&
-			     add_str(o, base ? "created" : "last_created",
+			ok = cstat__json_add_count(o, base ? "values" : "runs",
+						   e[i].count) &&
+			     cstat__json_add_str(
+				     o, base ? "created" : "last_created",
 				     e[i].created) &&
-			     (!base || add_str(o, "commit", e[i].commit));
+			     (!base ||
+			      cstat__json_add_str(o, "commit", e[i].commit));
 	}
 	return json_finish(root, ok, out);
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "cstat-private.h"
+#include "numfmt.h"
 
 struct cstat__arena_block {
 	struct cstat__arena_block *next;
@@ -774,6 +776,45 @@ cstat__json_string(const char *s)
 		item = cJSON_CreateRaw(b.data);
 	cstat__buf_release(&b);
 	return item;
+}
+
+bool
+cstat__json_add(cJSON *o, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (key ? cJSON_AddItemToObject(o, key, item)
+		: cJSON_AddItemToArray(o, item))
+		return true;
+	cJSON_Delete(item);
+	return false;
+}
+
+bool
+cstat__json_add_str(cJSON *o, const char *key, const char *s)
+{
+	return cstat__json_add(o, key,
+			       s ? cstat__json_string(s) : cJSON_CreateNull());
+}
+
+bool
+cstat__json_add_num(cJSON *o, const char *key, double v)
+{
+	char num[CSTAT__GO_FLOAT_SIZE];
+
+	if (!isfinite(v))
+		return cstat__json_add(o, key, cJSON_CreateNull());
+	cstat__fmt_go_float(num, v);
+	return cstat__json_add(o, key, cJSON_CreateRaw(num));
+}
+
+bool
+cstat__json_add_count(cJSON *o, const char *key, size_t n)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%zu", n);
+	return cstat__json_add(o, key, cJSON_CreateRaw(num));
 }
 
 size_t
