@@ -994,16 +994,9 @@ add_slot(struct hread *h, struct slot *s, struct cstat_diag *d)
 		struct cstat_diag rd;
 		rc = cstat__run_parse(s->line, s->n, h->path, s->lineno, &run,
 				      &rd);
-		if (rc == CSTAT_EFORMAT &&
-		    (!s->complete ||
-		     strcmp(rd.message, "not valid JSON") == 0)) {
-			cstat__diag_set(&rd, h->path, s->lineno, 0,
-					"record cut short (an interrupted "
-					"write?), skipped");
-			if (h->warn)
-				h->warn(h->ctx, &rd);
+		if (cstat__cut_short(rc, s->complete, &rd, h->path, s->lineno,
+				     h->warn, h->ctx))
 			return 0;
-		}
 		if (rc) {
 			if (d)
 				*d = rd;

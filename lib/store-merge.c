@@ -614,13 +614,8 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 					      tn, false);
 			cstat_run_free(r);
 		}
-		if (rc == CSTAT_EFORMAT &&
-		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
-			cstat__diag_set(&rd, file, line, 0,
-					"record cut short (an interrupted "
-					"write?), skipped");
-			if (warn)
-				warn(ctx, &rd);
+		if (cstat__cut_short(rc, nl != NULL, &rd, file, line, warn,
+				     ctx)) {
 			rc = 0;
 			continue;
 		}

@@ -1499,17 +1499,8 @@ cstat__history_parse(const char *data, size_t len, const char *file,
 		cstat_run *r;
 		struct cstat_diag rd;
 		rc = parse_run(p, n, file, line, &r, &rd);
-		/* A record without its newline, or one that does not parse
-		 * and is followed by more, was cut short by a crash: say so
-		 * and go on.  A whole record of an unknown schema is an
-		 * error: it is not ours to skip. */
-		if (rc == CSTAT_EFORMAT &&
-		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
-			cstat__diag_set(&rd, file, line, 0,
-					"record cut short (an interrupted "
-					"write?), skipped");
-			if (warn)
-				warn(ctx, &rd);
+		if (cstat__cut_short(rc, nl != NULL, &rd, file, line, warn,
+				     ctx)) {
 			rc = 0;
 			continue;
 		}
@@ -2042,6 +2033,25 @@ out:
 
 /* ---------------------------------------------------------------------- */
 /* For history-read.c: a history read record by record. */
+
+bool
+cstat__cut_short(int rc, bool complete, struct cstat_diag *rd, const char *file,
+		 unsigned long line,
+		 void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx)
+{
+	/* A record without its newline, or one that does not parse and is
+	 * followed by more, was cut short by a crash: say so and go on.  A
+	 * whole record of an unknown schema is an error: it is not ours to
+	 * skip. */
+	if (rc != CSTAT_EFORMAT ||
+	    (complete && strcmp(rd->message, "not valid JSON") != 0))
+		return false;
+	cstat__diag_set(rd, file, line, 0,
+			"record cut short (an interrupted write?), skipped");
+	if (warn)
+		warn(ctx, rd);
+	return true;
+}
 
 int
 cstat__store_open(const char *path, int flags, struct cstat_diag *d)

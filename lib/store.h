@@ -68,6 +68,16 @@ bool cstat__runs_ok(cstat_run *const *runs, size_t n);
  * descriptor, or an error with d set.
  */
 int cstat__store_open(const char *path, int flags, struct cstat_diag *d);
+/*
+ * Whether a history record that failed to read with rc is one cut short
+ * by a crash (no newline after it, or not JSON at all) rather than an
+ * error: then *rd says so for file and line, warn (may be NULL) is told,
+ * and the reader skips it.  complete: a newline ended the record.
+ */
+bool cstat__cut_short(int rc, bool complete, struct cstat_diag *rd,
+		      const char *file, unsigned long line,
+		      void (*warn)(void *ctx, const struct cstat_diag *d),
+		      void *ctx);
 /* Writes len bytes at p to fd whole (again after EINTR): 0, or -1 with
  * errno set. */
 int cstat__write_all(int fd, const char *p, size_t len);

@@ -58,28 +58,6 @@ usage(FILE *out)
 	fputs(cbaseline_merge_about, out);
 }
 
-/* Makes dir and dir/kind when missing, refusing links.  0 or 2 (told). */
-static int
-make_kind(const char *dir, const char *kind)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, kind);
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, dir,
-			strerror(errno));
-		return 2;
-	}
-	if (store_refuse_link(dir))
-		return 2;
-	if (mkdir(path, 0755) && errno != EEXIST) {
-		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, path,
-			strerror(errno));
-		return 2;
-	}
-	return store_refuse_link(path);
-}
-
 static int
 merge_history(const char *dir, const char *name, const char *from)
 {
@@ -89,7 +67,7 @@ merge_history(const char *dir, const char *name, const char *from)
 
 	snprintf(path, sizeof(path), "%s/history/%s.jsonl", dir, name);
 	snprintf(lock, sizeof(lock), "%s.lock", path);
-	if (make_kind(dir, "history") || store_refuse_link(path) ||
+	if (store_make_dirs(dir, "history") || store_refuse_link(path) ||
 	    store_refuse_link(lock) || store_refuse_link(from))
 		return 2;
 	int rc = cstat_history_merge(path, from, &added, &total,
@@ -111,7 +89,7 @@ merge_baseline(const char *dir, const char *name, const char *from)
 	bool replaced;
 
 	snprintf(path, sizeof(path), "%s/baselines/%s.json", dir, name);
-	if (make_kind(dir, "baselines") || store_refuse_link(path) ||
+	if (store_make_dirs(dir, "baselines") || store_refuse_link(path) ||
 	    store_refuse_link(from))
 		return 2;
 	int rc = cstat_baseline_merge(path, from, &replaced, &d);

@@ -86,28 +86,6 @@ store_path(struct store *s, const char *kind, const char *name, const char *ext)
 	return s->path;
 }
 
-static int
-make_dirs(const struct store *s, const char *kind)
-{
-	char path[4096];
-
-	if (mkdir(s->dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, s->dir,
-			strerror(errno));
-		return 2;
-	}
-	/* Each level checked before the next is made in it. */
-	if (store_refuse_link(s->dir))
-		return 2;
-	snprintf(path, sizeof(path), "%s/%s", s->dir, kind);
-	if (mkdir(path, 0755) && errno != EEXIST) {
-		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, path,
-			strerror(errno));
-		return 2;
-	}
-	return store_refuse_link(path);
-}
-
 /* A link at history path or at the lock beside it, refused: 0, or 2 (told). */
 static int
 refuse_history_links(const struct store *s, const char *path)
@@ -290,7 +268,7 @@ cmd_save(struct store *s, const char *cmd, int argc, char **argv)
 	rc = set_meta(run, name, &m);
 	bool record = strcmp(cmd, "record") == 0;
 	if (!rc)
-		rc = make_dirs(s, record ? "history" : "baselines");
+		rc = store_make_dirs(s->dir, record ? "history" : "baselines");
 	if (rc) {
 		cstat_run_free(run);
 		return 2;

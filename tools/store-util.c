@@ -2,6 +2,7 @@
  * store-util.c - store names, history loading and messages shared by
  * cbaseline's commands (store-util.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,28 @@ store_check_dirs(const char *dir, const char *kind)
 		rc = store_refuse_link(path);
 	free(path);
 	return rc;
+}
+
+int
+store_make_dirs(const char *dir, const char *kind)
+{
+	char path[4096];
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, dir,
+			strerror(errno));
+		return 2;
+	}
+	/* Each level checked before the next is made in it. */
+	if (store_refuse_link(dir))
+		return 2;
+	snprintf(path, sizeof(path), "%s/%s", dir, kind);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		fprintf(stderr, "%s: mkdir %s: %s\n", PROG, path,
+			strerror(errno));
+		return 2;
+	}
+	return store_refuse_link(path);
 }
 
 /* The path of history name in dir (malloc'd), or NULL after saying why. */

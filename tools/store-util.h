@@ -49,6 +49,9 @@ int store_refuse_link(const char *path);
  * "history"), is a symbolic link.  @return 0, or 2 after saying so.
  */
 int store_check_dirs(const char *dir, const char *kind);
+/* Makes dir and dir/kind when missing, refusing links at either: 0, or 2
+ * after saying why. */
+int store_make_dirs(const char *dir, const char *kind);
 
 int store_load_history(const char *dir, const char *name, cstat_run ***runs,
 		       size_t *n);
