@@ -7,7 +7,7 @@
 
 #include "cstat-private.h"
 
-/* The schema of runs (store.c's SCHEMA). */
+/* The schema of runs that this cstat writes and reads. */
 #define CSTAT__RUN_SCHEMA "cstat-run/1"
 
 /* A run id's size: 32 hex digits and the NUL. */
@@ -25,9 +25,10 @@ void cstat__run_random_id(char out[CSTAT__RUN_ID_SIZE], const void *seed);
 bool cstat__run_id_ok(const char *id);
 
 /*
- * store.c's file primitives, for store-merge.c: a whole file read (never
- * through a link); one run parsed; a file replaced atomically; a
- * history's lock taken (its descriptor; close() releases it).
+ * The store's file primitives, for store-merge.c: a whole file read
+ * (never through a link); one run parsed (store-json.c); a file replaced
+ * atomically; a history's lock taken (its descriptor; close() releases
+ * it).  The others are store-write.c's.
  */
 int cstat__store_slurp(const char *path, char **data, size_t *len,
 		       struct cstat_diag *d);
