@@ -645,25 +645,22 @@ int
 cstat__run_add_units(cstat_reader *rd, const cstat_run *r, const char *label,
 		     struct cstat_diag *d)
 {
-	struct cstat__buf units = {0};
-	const struct cstat_result *res;
 	int rc = 0;
 
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
-		const char *tab = strchr(r->units[i].key, '\t');
+		const char *key = r->units[i].key;
+		const char *tab = strchr(key, '\t');
 		if (!tab)
 			continue; /* not "unit\tkey": none of ours */
-		rc = cstat__buf_printf(&units, "Unit %.*s %s=%s\n",
-				       (int)(tab - r->units[i].key),
-				       r->units[i].key, tab + 1,
-				       r->units[i].value);
+		rc = cstat__reader_add_unit_meta(rd, key, (size_t)(tab - key),
+						 tab + 1, r->units[i].value, d);
 	}
-	if (!rc && units.len) {
-		rc = cstat_reader_open_mem(rd, units.data, units.len, label);
-		while (!rc && (rc = cstat_reader_next(rd, &res, d)) == 1)
-			;
+	/* Say which run disagrees with the ones before it. */
+	if (rc == CSTAT_ESYNTAX && d && label && *label) {
+		char why[sizeof(d->message)];
+		cstat__strlcpy(why, d->message, sizeof(why));
+		cstat__diag_set(d, NULL, 0, 0, "run %s: %s", label, why);
 	}
-	cstat__buf_release(&units);
 	return rc;
 }
 

@@ -138,7 +138,13 @@ int cstat__run_parse(const char *data, size_t len, const char *file,
 int cstat__run_add(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 		   const char *label, unsigned long *version,
 		   struct cstat_diag *d);
-/* Hands r's Unit metadata to rd, as cstat__run_add() does first. */
+/*
+ * Hands r's Unit metadata to rd (cstat__reader_add_unit_meta()), as
+ * cstat__run_add() does first.
+ * @return 0; CSTAT_ESYNTAX when r gives a unit's key another value than
+ *         a run before it (d: "run LABEL: metadata KEY of unit UNIT
+ *         already set to VALUE", without a file); CSTAT_ENOMEM.
+ */
 int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
 			 const char *label, struct cstat_diag *d);
 /*
