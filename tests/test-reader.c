@@ -2,8 +2,9 @@
  * test-reader.c - the Go benchmark format reader: results, configuration,
  * unit metadata, every syntax error, line endings, long lines, chunk
  * boundaries and the open/read failures.  Expected messages are benchstat's
- * (../shared/docs/BENCHSTAT.md section 1.2 and the edge-malformed and
- * edge-weird conformance cases).
+ * (golang.org/x/perf's benchfmt/reader.go, Reader.Scan, and the
+ * testdata/conformance cases edge-malformed and edge-weird, whose stderr
+ * is benchstat's own).
  */
 #include <math.h>
 #include <setjmp.h>
