@@ -12,6 +12,7 @@
  * what it says (a NUL escape, a number longer than cJSON reads), so what
  * passes here parses there the same.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,9 @@ cstat__jscan(const char *s, size_t len, const char *name,
 		.s = s ? s : "", .len = len, .line = 1, .name = name, .d = d};
 	int rc = s || !len ? scan_json(&js) : CSTAT_EINVAL;
 
+	/* One value, whose subtree is every node: gate-config.c walks the
+	 * nodes in step with cJSON's tree from node 0. */
+	assert(rc || (js.n > 0 && js.nodes[0].size == js.n));
 	if (rc) {
 		free(js.nodes);
 		js.nodes = NULL;

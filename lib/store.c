@@ -13,6 +13,7 @@
  * The run as JSON, written and read back, is store-json.c; the files that
  * hold runs, written so that no crash loses one, are store-write.c.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -160,6 +161,8 @@ cstat__run_group_key(const cstat_run *r, const struct run_group *g, size_t j)
 {
 	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
 
+	/* Pairs are numbered from 1; 0 would be j past the group's end. */
+	assert(p > 0 && p <= r->npairs);
 	return cstat__strtab_str(&r->cstrs, r->pair_key[p - 1]);
 }
 
@@ -169,6 +172,7 @@ cstat__run_group_val(const cstat_run *r, const struct run_group *g, size_t j)
 {
 	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
 
+	assert(p > 0 && p <= r->npairs);
 	return cstat__strtab_str(&r->cstrs, r->pair_val[p - 1]);
 }
 

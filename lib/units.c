@@ -9,6 +9,7 @@
  * separators, because each of them starts with a byte that cannot continue
  * another rune, and Go reads any invalid byte as a one-byte rune.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,9 @@ cstat__unit_tidy_buf(const char *unit, size_t len, char *buf, double *factor)
 		n += strlen(repl);
 		copied = p.tok + p.toklen;
 	}
+	/* The callers' buffers hold CSTAT__UNIT_TIDY_SIZE(len) bytes: each
+	 * "ns" that grows by a byte has a separator beside it. */
+	assert(n + (len - copied) < CSTAT__UNIT_TIDY_SIZE(len));
 	memcpy(buf + n, unit + copied, len - copied);
 	n += len - copied;
 	buf[n] = '\0';
