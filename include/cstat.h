@@ -31,10 +31,15 @@
  * significant), not defaults: use CSTAT_STATS_OPTS_INIT or
  * cstat_stats_opts_default() there.
  *
- * GSL's default error handler aborts the process.  The library checks its
- * inputs so that GSL never reports an error, and never installs a handler
- * itself (that is process-wide state); a program that also calls GSL
- * should call gsl_set_error_handler_off(), as cstat's tools do.
+ * GSL: the gate, change points, the extra statistics ("stats" of
+ * cstat_tables_set()) and v1 call GSL, whose error handler is
+ * process-wide and, until the program changes it, aborts the process on
+ * any error GSL reports.  The library checks its inputs so that GSL should
+ * never report one, and never installs a handler itself (that would be
+ * global state); cstat's tools call gsl_set_error_handler_off() before
+ * they call the library.  A program that embeds the library should do the
+ * same (or install a handler of its own that returns) before its first
+ * call, unless it wants an abort on a GSL error.
  *
  * The library has no global state, never prints and never exits.  Errors are
  * negative CSTAT_E* codes; details of input errors (file, line, column,
@@ -1371,8 +1376,8 @@ enum cstat_report {
  * where the format has failures (junit, github).
  * @return 0, CSTAT_EINVAL (unknown format), CSTAT_EIO or CSTAT_ENOMEM.
  */
-CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, int format, bool strict,
-				  FILE *out);
+CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, enum cstat_report format,
+				  bool strict, FILE *out);
 
 /* ------------------------------------------------------------------------
  * v1: the pre-2023 benchstat (cstat -v1).
@@ -1476,13 +1481,13 @@ CSTAT_EXPORT int cstat_v1_add_mem(cstat_v1 *c, const char *name,
 				  const char *data, size_t len);
 
 /*
- * Computes the tables and writes them in format (enum cstat_v1_format);
+ * Computes the tables and writes them in format;
  * norange drops the range columns of CSV.  May be called again after
  * more input.
  * @return 0, CSTAT_EINVAL, CSTAT_EIO or CSTAT_ENOMEM.
  */
-CSTAT_EXPORT int cstat_v1_write(cstat_v1 *c, int format, bool norange,
-				FILE *out);
+CSTAT_EXPORT int cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format,
+				bool norange, FILE *out);
 
 #ifdef __cplusplus
 }

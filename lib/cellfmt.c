@@ -172,6 +172,6 @@ cstat__number_footnotes(const struct cstat__table *tb,
 size_t
 cstat_format_value(double v, const char *unit, char *buf, size_t size)
 {
-	return cstat__scale_format(v, cstat__unit_class(unit ? unit : ""), buf,
-				   buf ? size : 0);
+	return cstat__scale_format(v, cstat__unit_scaling(unit ? unit : ""),
+				   buf, buf ? size : 0);
 }

@@ -374,4 +374,16 @@ int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
  */
 void cstat__builder_cells_only(cstat_builder *b);
 
+/*
+ * Unit metadata for a reader without a "Unit" line (the store's runs hand
+ * theirs over so): key = value for the unit of len bytes at unit, tidied
+ * as a Unit line's unit is, kept as one would keep it.
+ * @return 0; CSTAT_ESYNTAX when the unit already has another value for
+ *         key (d says which, without file or line: the caller knows
+ *         where it came from); CSTAT_ENOMEM.
+ */
+int cstat__reader_add_unit_meta(cstat_reader *r, const char *unit, size_t len,
+				const char *key, const char *value,
+				struct cstat_diag *d);
+
 #endif /* CSTAT_PRIVATE_H */

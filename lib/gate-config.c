@@ -66,7 +66,7 @@
  * to the config already (cregress stops anyway).
  *
  * cJSON builds the values but records no positions, so the text is first
- * checked by a strict JSON scanner of our own (RFC 8259), which gives
+ * checked by a strict JSON scanner of our own (jscan.c, RFC 8259), which gives
  * syntax errors an exact line and column and records where every value
  * starts.  cJSON keeps members and elements in the order written, so the
  * scanner's values (in document order, with subtree sizes) are walked in
@@ -85,10 +85,12 @@
 #include <cjson/cJSON.h>
 
 #include "gate.h"
+#include "jscan.h"
 #include "numfmt.h"
+#include "units.h"
 
 /* ------------------------------------------------------------------------
- * Names and unit classes.
+ * Names.
  */
 
 static const char *const verdict_names[] = {
@@ -101,10 +103,6 @@ static const char *const verdict_names[] = {
 static const char *const correction_names[] = {"holm", "bh", "none"};
 
 static const char *const threshold_on_names[] = {"estimate", "interval"};
-
-static const char *const class_names[] = {
-	"time", "memory", "allocs", "throughput", "other",
-};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -132,14 +130,6 @@ cstat__gate_threshold_on_name(int on)
 	return threshold_on_names[on];
 }
 
-const char *
-cstat_unit_class_name(int cls)
-{
-	if (cls < 0 || (size_t)cls >= COUNT(class_names))
-		return NULL;
-	return class_names[cls];
-}
-
 /* The index of the len bytes at s in names, or -1. */
 static int
 name_index(const char *s, size_t len, const char *const *names, size_t n)
@@ -148,60 +138,6 @@ name_index(const char *s, size_t len, const char *const *names, size_t n)
 		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
 			return (int)i;
 	return -1;
-}
-
-/* Whether the len bytes at s are one of the NULL-terminated words. */
-static bool
-is_one_of(const char *s, size_t len, const char *const *words)
-{
-	for (; *words; words++)
-		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The class of a tidied unit ("sec/op", "B/op", "allocs/op", "B/s",
- * "ops/s", "frames/sec", "sec/msg", ...).  The numerator is the text before
- * the first '/' (the whole unit when it has none), the denominator the text
- * after the last '/'.  The first of these that holds decides:
- *
- *   throughput  the denominator is "s", "sec", "second" or "seconds"
- *               ("B/s", "ops/s", "frames/sec");
- *   time        the numerator is "sec", "s", "ns", "us", "µs" or "ms"
- *               ("sec/op", "sec/msg");
- *   memory      the numerator is "B", "bytes", "KB", "MB", "GB", "KiB",
- *               "MiB" or "GiB" ("B/op");
- *   allocs      the numerator is "allocs" or "allocations" ("allocs/op");
- *   other       anything else, and a NULL unit.
- */
-int
-cstat_unit_class_of(const char *unit)
-{
-	static const char *const per_second[] = {"s", "sec", "second",
-						 "seconds", NULL};
-	/* "µs" as U+00B5 (Go's spelling) and as U+03BC. */
-	static const char *const time_units[] = {
-		"sec", "s", "ns", "us", "\xc2\xb5s", "\xce\xbcs", "ms", NULL};
-	static const char *const memory_units[] = {
-		"B", "bytes", "KB", "MB", "GB", "KiB", "MiB", "GiB", NULL};
-	static const char *const alloc_units[] = {"allocs", "allocations",
-						  NULL};
-
-	if (!unit)
-		return CSTAT_CLASS_OTHER;
-	const char *first = strchr(unit, '/'), *last = strrchr(unit, '/');
-	size_t num_len = first ? (size_t)(first - unit) : strlen(unit);
-
-	if (last && is_one_of(last + 1, strlen(last + 1), per_second))
-		return CSTAT_CLASS_THROUGHPUT;
-	if (is_one_of(unit, num_len, time_units))
-		return CSTAT_CLASS_TIME;
-	if (is_one_of(unit, num_len, memory_units))
-		return CSTAT_CLASS_MEMORY;
-	if (is_one_of(unit, num_len, alloc_units))
-		return CSTAT_CLASS_ALLOCS;
-	return CSTAT_CLASS_OTHER;
 }
 
 /* ------------------------------------------------------------------------
@@ -467,8 +403,7 @@ add_rule(cstat_gate_config *c, const struct selector *sel, const char *pct,
 			    "class, not both",
 			    text);
 	if (sel->cls) {
-		r.cls = name_index(sel->cls, sel->cls_len, class_names,
-				   COUNT(class_names));
+		r.cls = cstat__unit_class_named(sel->cls, sel->cls_len);
 		if (r.cls < 0)
 			return fail(o,
 				    "threshold \"%s\": unknown unit class "
@@ -830,370 +765,6 @@ cstat__gate_explain_rules(const cstat_gate_config *c, const char *name,
 }
 
 /* ------------------------------------------------------------------------
- * The JSON scanner: checks the syntax and records where values are.
- */
-
-/* Deep enough for any config (which nests three deep), shallow enough
- * for the recursion. */
-#define JSON_MAX_DEPTH 64
-
-/* cJSON reads at most 63 characters of a number (cJSON.c, parse_number),
- * so a longer one is refused here rather than misread there. */
-#define JSON_MAX_NUMBER 63
-
-/* A JSON value, in document order. */
-struct jnode {
-	unsigned long key_line; /* its member's key, or 0 */
-	unsigned long line;	/* where the value starts */
-	size_t off, end;	/* its bytes */
-	size_t size;		/* nodes in its subtree, itself included */
-};
-
-struct jscan {
-	const char *s;
-	size_t len, pos;
-	unsigned long line;
-	size_t line_off; /* where the current line starts */
-	struct jnode *nodes;
-	size_t n, cap;
-	const char *name;
-	struct cstat_diag *d;
-};
-
-static int scan_fail(const struct jscan *js, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Reports a syntax error at the current position. @return CSTAT_ESYNTAX. */
-static int
-scan_fail(const struct jscan *js, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	cstat__diag_set(js->d, js->name, js->line,
-			(unsigned long)(js->pos - js->line_off + 1),
-			"invalid JSON: %s", msg);
-	return CSTAT_ESYNTAX;
-}
-
-/* The byte at the position, or -1 at the end. */
-static int
-peek(const struct jscan *js)
-{
-	return js->pos < js->len ? (unsigned char)js->s[js->pos] : -1;
-}
-
-/* Reports the byte at the position (or the end) where want should be. */
-static int
-scan_unexpected(const struct jscan *js, const char *want)
-{
-	int ch = peek(js);
-
-	if (ch < 0)
-		return scan_fail(js, "unexpected end of input (want %s)", want);
-	if (ch > ' ' && ch < 0x7f)
-		return scan_fail(js, "unexpected '%c' (want %s)", ch, want);
-	return scan_fail(js, "unexpected byte 0x%02x (want %s)", ch, want);
-}
-
-static void
-scan_ws(struct jscan *js)
-{
-	for (; js->pos < js->len; js->pos++) {
-		char ch = js->s[js->pos];
-		if (ch == '\n') {
-			js->line++;
-			js->line_off = js->pos + 1;
-		} else if (ch != ' ' && ch != '\t' && ch != '\r') {
-			return;
-		}
-	}
-}
-
-/* Reads four hex digits at s (n bytes available). */
-static bool
-hex4(const char *s, size_t n, unsigned long *v)
-{
-	*v = 0;
-	if (n < 4)
-		return false;
-	for (int i = 0; i < 4; i++) {
-		char ch = s[i];
-		unsigned long x;
-		if (is_digit(ch))
-			x = (unsigned long)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			x = (unsigned long)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			x = (unsigned long)(ch - 'A' + 10);
-		else
-			return false;
-		*v = *v << 4 | x;
-	}
-	return true;
-}
-
-/* The escape at the position (a backslash inside a string). */
-static int
-scan_escape(struct jscan *js)
-{
-	const char *s = js->s + js->pos;
-	size_t left = js->len - js->pos;
-	unsigned long u, lo;
-
-	if (left < 2) {
-		js->pos++;
-		return scan_unexpected(js, "an escape");
-	}
-	switch (s[1]) {
-	case '"':
-	case '\\':
-	case '/':
-	case 'b':
-	case 'f':
-	case 'n':
-	case 'r':
-	case 't':
-		js->pos += 2;
-		return 0;
-	case 'u':
-		break;
-	default:
-		return scan_fail(js, "invalid escape in a string");
-	}
-	if (!hex4(s + 2, left - 2, &u))
-		return scan_fail(js, "invalid \\u escape in a string");
-	/* cJSON would end the string there and drop the rest. */
-	if (u == 0)
-		return scan_fail(js, "\\u0000 in a string is not supported");
-	if (u >= 0xdc00 && u <= 0xdfff)
-		return scan_fail(js, "unpaired surrogate \\u%04lx in a string",
-				 u);
-	if (u >= 0xd800 && u <= 0xdbff) {
-		if (left < 12 || s[6] != '\\' || s[7] != 'u' ||
-		    !hex4(s + 8, left - 8, &lo) || lo < 0xdc00 || lo > 0xdfff)
-			return scan_fail(js,
-					 "unpaired surrogate \\u%04lx in a "
-					 "string",
-					 u);
-		js->pos += 12;
-		return 0;
-	}
-	js->pos += 6;
-	return 0;
-}
-
-static int
-scan_string(struct jscan *js)
-{
-	int rc;
-
-	js->pos++;
-	for (;;) {
-		int ch = peek(js);
-		if (ch < 0)
-			return scan_unexpected(js, "'\"' to end the string");
-		if (ch == '"') {
-			js->pos++;
-			return 0;
-		}
-		if (ch < ' ')
-			return scan_fail(js,
-					 "control character 0x%02x in a "
-					 "string",
-					 ch);
-		if (ch != '\\') {
-			js->pos++;
-			continue;
-		}
-		rc = scan_escape(js);
-		if (rc)
-			return rc;
-	}
-}
-
-/* Skips digits; @return whether there was at least one. */
-static bool
-scan_digits(struct jscan *js)
-{
-	size_t start = js->pos;
-
-	while (js->pos < js->len && is_digit(js->s[js->pos]))
-		js->pos++;
-	return js->pos > start;
-}
-
-static int
-scan_number(struct jscan *js)
-{
-	size_t start = js->pos;
-
-	if (peek(js) == '-')
-		js->pos++;
-	if (peek(js) == '0')
-		js->pos++;
-	else if (!scan_digits(js))
-		return scan_unexpected(js, "a digit");
-	if (peek(js) == '.') {
-		js->pos++;
-		if (!scan_digits(js))
-			return scan_unexpected(js, "a digit");
-	}
-	if (peek(js) == 'e' || peek(js) == 'E') {
-		js->pos++;
-		if (peek(js) == '+' || peek(js) == '-')
-			js->pos++;
-		if (!scan_digits(js))
-			return scan_unexpected(js, "a digit");
-	}
-	if (js->pos - start > JSON_MAX_NUMBER) {
-		js->pos = start;
-		return scan_fail(js, "number longer than %d characters",
-				 JSON_MAX_NUMBER);
-	}
-	return 0;
-}
-
-static int
-scan_literal(struct jscan *js, const char *word)
-{
-	for (const char *w = word; *w; w++, js->pos++)
-		if (peek(js) != (unsigned char)*w)
-			return scan_unexpected(js, word);
-	return 0;
-}
-
-static int scan_value(struct jscan *js, unsigned long key_line, int depth);
-
-static int
-scan_object(struct jscan *js, int depth)
-{
-	int rc;
-
-	js->pos++;
-	scan_ws(js);
-	if (peek(js) == '}') {
-		js->pos++;
-		return 0;
-	}
-	if (peek(js) != '"')
-		return scan_unexpected(js, "a string key or '}'");
-	for (;;) {
-		unsigned long key_line = js->line;
-		rc = scan_string(js);
-		if (rc)
-			return rc;
-		scan_ws(js);
-		if (peek(js) != ':')
-			return scan_unexpected(js, "':'");
-		js->pos++;
-		scan_ws(js);
-		rc = scan_value(js, key_line, depth);
-		if (rc)
-			return rc;
-		scan_ws(js);
-		if (peek(js) == '}') {
-			js->pos++;
-			return 0;
-		}
-		if (peek(js) != ',')
-			return scan_unexpected(js, "',' or '}'");
-		js->pos++;
-		scan_ws(js);
-		if (peek(js) != '"')
-			return scan_unexpected(js, "a string key");
-	}
-}
-
-static int
-scan_array(struct jscan *js, int depth)
-{
-	int rc;
-
-	js->pos++;
-	scan_ws(js);
-	if (peek(js) == ']') {
-		js->pos++;
-		return 0;
-	}
-	for (;;) {
-		rc = scan_value(js, 0, depth);
-		if (rc)
-			return rc;
-		scan_ws(js);
-		if (peek(js) == ']') {
-			js->pos++;
-			return 0;
-		}
-		if (peek(js) != ',')
-			return scan_unexpected(js, "',' or ']'");
-		js->pos++;
-		scan_ws(js);
-	}
-}
-
-/* Scans the value at the position, recording it and what it holds. */
-static int
-scan_value(struct jscan *js, unsigned long key_line, int depth)
-{
-	size_t i = js->n;
-	int ch = peek(js), rc;
-
-	if (cstat__grow((void **)&js->nodes, &js->cap, i + 1,
-			sizeof(*js->nodes)))
-		return CSTAT_ENOMEM;
-	js->nodes[i] = (struct jnode){
-		.key_line = key_line, .line = js->line, .off = js->pos};
-	js->n++;
-	if ((ch == '{' || ch == '[') && depth >= JSON_MAX_DEPTH)
-		return scan_fail(js, "nested more than %d deep",
-				 JSON_MAX_DEPTH);
-	if (ch == '{')
-		rc = scan_object(js, depth + 1);
-	else if (ch == '[')
-		rc = scan_array(js, depth + 1);
-	else if (ch == '"')
-		rc = scan_string(js);
-	else if (ch == 't')
-		rc = scan_literal(js, "true");
-	else if (ch == 'f')
-		rc = scan_literal(js, "false");
-	else if (ch == 'n')
-		rc = scan_literal(js, "null");
-	else if (ch == '-' || (ch >= '0' && ch <= '9'))
-		rc = scan_number(js);
-	else
-		rc = scan_unexpected(js, "a value");
-	if (rc)
-		return rc;
-	js->nodes[i].end = js->pos;
-	js->nodes[i].size = js->n - i;
-	return 0;
-}
-
-/* Scans the whole text: one value, white space around it. */
-static int
-scan_json(struct jscan *js)
-{
-	int rc;
-
-	/* cJSON skips a UTF-8 byte order mark too. */
-	if (js->len >= 3 && memcmp(js->s, "\xef\xbb\xbf", 3) == 0)
-		js->pos = 3;
-	scan_ws(js);
-	rc = scan_value(js, 0, 0);
-	if (rc)
-		return rc;
-	scan_ws(js);
-	if (js->pos < js->len)
-		return scan_fail(js, "unexpected data after the JSON value");
-	return 0;
-}
-
-/* ------------------------------------------------------------------------
  * Applying a parsed config.
  */
 
@@ -1201,7 +772,7 @@ struct walk {
 	cstat_gate_config *c;
 	const char *name;
 	const char *data;
-	const struct jnode *nodes;
+	const struct cstat__jnode *nodes;
 	struct cstat__buf src; /* "NAME:LINE", the current source */
 	struct cstat__buf tmp; /* text built for a setting */
 	struct cstat_diag *d;
@@ -1243,7 +814,7 @@ walk_at(struct walk *w, unsigned long line, struct origin *o)
 static int
 walk_raw(struct walk *w, size_t i)
 {
-	const struct jnode *n = &w->nodes[i];
+	const struct cstat__jnode *n = &w->nodes[i];
 
 	w->tmp.len = 0;
 	return cstat__buf_add(&w->tmp, w->data + n->off, n->end - n->off);
@@ -1691,38 +1262,33 @@ int
 cstat_gate_config_load_mem(cstat_gate_config *c, const char *data, size_t len,
 			   const char *name, struct cstat_diag *d)
 {
-	struct jscan js = {0};
+	struct cstat__jnode *nodes = NULL;
+	size_t n = 0;
 	cJSON *root;
 	int rc;
 
 	if (!c || (!data && len))
 		return CSTAT_EINVAL;
-	js.s = data ? data : "";
-	js.len = len;
-	js.line = 1;
-	js.name = name ? name : "<memory>";
-	js.d = d;
-	rc = scan_json(&js);
+	data = data ? data : "";
+	name = name ? name : "<memory>";
+	rc = cstat__jscan(data, len, name, &nodes, &n, d);
 	if (rc)
 		goto out_free_nodes;
-	if (js.s[js.nodes[0].off] != '{') {
-		cstat__diag_set(d, js.name, js.nodes[0].line, 0,
+	if (data[nodes[0].off] != '{') {
+		cstat__diag_set(d, name, nodes[0].line, 0,
 				"the config must be a JSON object");
 		rc = CSTAT_EINVAL;
 		goto out_free_nodes;
 	}
 	/* The scanner is stricter than cJSON (it takes no control bytes,
 	 * no "01", no long numbers), so cJSON fails only for memory. */
-	root = cstat__json_parse(js.s, len, NULL);
+	root = cstat__json_parse(data, len, NULL);
 	if (!root) {
 		rc = CSTAT_ENOMEM;
 		goto out_free_nodes;
 	}
-	struct walk w = {.c = c,
-			 .name = js.name,
-			 .data = js.s,
-			 .nodes = js.nodes,
-			 .d = d};
+	struct walk w = {
+		.c = c, .name = name, .data = data, .nodes = nodes, .d = d};
 	const char *saved = c->cur_source;
 	rc = walk_top(&w, root);
 	c->cur_source = saved;
@@ -1730,7 +1296,7 @@ cstat_gate_config_load_mem(cstat_gate_config *c, const char *data, size_t len,
 	cstat__buf_release(&w.tmp);
 	cJSON_Delete(root);
 out_free_nodes:
-	free(js.nodes);
+	free(nodes);
 	return rc;
 }
 

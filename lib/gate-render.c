@@ -177,8 +177,8 @@ cstat__gate_fmt_value(double v, const char *unit, char *buf, size_t size)
 	else if (isinf(v))
 		snprintf(buf, size, "%cInf", v > 0 ? '+' : '-');
 	else
-		cstat__scale_format(v, cstat__unit_class(unit ? unit : ""), buf,
-				    size);
+		cstat__scale_format(v, cstat__unit_scaling(unit ? unit : ""),
+				    buf, size);
 }
 
 /*

@@ -1593,7 +1593,8 @@ write_calibration(const cstat_gate *g, FILE *out)
 }
 
 int
-cstat_gate_write(const cstat_gate *g, int format, bool strict, FILE *out)
+cstat_gate_write(const cstat_gate *g, enum cstat_report format, bool strict,
+		 FILE *out)
 {
 	if (!g || !out)
 		return CSTAT_EINVAL;

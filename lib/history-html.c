@@ -147,7 +147,7 @@ row_scaler(struct dash *d, size_t i, size_t r, struct cstat__scaler *sc)
 	}
 	cstat__scaler_common(
 		sc, d->scratch, m,
-		cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit)));
+		cstat__unit_scaling(cstat__tstr(d->t, d->t->tables[i].unit)));
 }
 
 /*
@@ -160,7 +160,7 @@ value_text(struct dash *d, size_t i, double v)
 	char num[CSTAT__SCALE_SIZE];
 
 	cstat__scale_format(
-		v, cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit)),
+		v, cstat__unit_scaling(cstat__tstr(d->t, d->t->tables[i].unit)),
 		num, sizeof(num));
 	cstat__html_text(&d->p, num);
 }
@@ -403,7 +403,7 @@ yaxis_of(struct dash *d, size_t i, size_t r, struct yaxis *a)
 	 * The ticks are round in the scaled unit of the larger end, so
 	 * binary units get 480Mi, 500Mi rather than 477Mi, 486Mi.
 	 */
-	int cls = cstat__unit_class(cstat__tstr(d->t, d->t->tables[i].unit));
+	int cls = cstat__unit_scaling(cstat__tstr(d->t, d->t->tables[i].unit));
 	double big = fabs(a->lo) > fabs(a->hi) ? a->lo : a->hi;
 	double ends[2] = {a->lo, a->hi};
 	cstat__scaler_common(&a->sc, &big, 1, cls);
@@ -1087,8 +1087,8 @@ flat_row(struct dash *d, size_t i, size_t r, size_t m, double v)
 		snprintf(num, sizeof(num), "0");
 	else
 		cstat__scale_format(
-			v, cstat__unit_class(cstat__tstr(d->t, tb->unit)), num,
-			sizeof(num));
+			v, cstat__unit_scaling(cstat__tstr(d->t, tb->unit)),
+			num, sizeof(num));
 	cstat__html_text(p, num);
 	cstat__html_addf(p, "</td><td>%zu</td></tr>\n", m);
 }

@@ -1437,7 +1437,7 @@ set_scaler(struct cstat__scaler *s, int prec, const struct factor *f)
 
 void
 cstat__scaler_common(struct cstat__scaler *s, const double *vals, size_t n,
-		     int unit_class)
+		     int scaling)
 {
 	const struct factor *factors = si_factors;
 	size_t nfactors = COUNT(si_factors), i;
@@ -1455,7 +1455,7 @@ cstat__scaler_common(struct cstat__scaler *s, const double *vals, size_t n,
 		s->prefix = "";
 		return;
 	}
-	if (unit_class == CSTAT__UNIT_BINARY) {
+	if (scaling == CSTAT__SCALE_BINARY) {
 		factors = iec_factors;
 		nfactors = COUNT(iec_factors);
 	}
@@ -1498,10 +1498,10 @@ cstat__scaler_format(const struct cstat__scaler *s, double v, char *buf,
 }
 
 size_t
-cstat__scale_format(double v, int unit_class, char *buf, size_t bufsize)
+cstat__scale_format(double v, int scaling, char *buf, size_t bufsize)
 {
 	struct cstat__scaler s;
 
-	cstat__scaler_common(&s, &v, 1, unit_class);
+	cstat__scaler_common(&s, &v, 1, scaling);
 	return cstat__scaler_format(&s, v, buf, bufsize);
 }

@@ -239,11 +239,11 @@ struct cstat__scaler {
  * @param vals        the values, in the row's order (order matters only for
  *                    NaN, as in Go).
  * @param n           how many.
- * @param unit_class  CSTAT__UNIT_BINARY for IEC prefixes; any other value
+ * @param scaling  CSTAT__SCALE_BINARY for IEC prefixes; any other value
  *                    means decimal (Go panics on a bad class).
  */
 void cstat__scaler_common(struct cstat__scaler *s, const double *vals, size_t n,
-			  int unit_class);
+			  int scaling);
 
 /* A buffer this large holds any scaled number and its NUL. */
 #define CSTAT__SCALE_SIZE 400
@@ -274,6 +274,6 @@ size_t cstat__scaler_format(const struct cstat__scaler *s, double v, char *buf,
  *
  * @return as cstat__scaler_format().
  */
-size_t cstat__scale_format(double v, int unit_class, char *buf, size_t bufsize);
+size_t cstat__scale_format(double v, int scaling, char *buf, size_t bufsize);
 
 #endif /* CSTAT_NUMFMT_H */

@@ -1472,3 +1472,25 @@ cstat_reader_unit_meta(const cstat_reader *r, const char *unit, const char *key)
 			return r->meta[i].value;
 	return NULL;
 }
+
+int
+cstat__reader_add_unit_meta(cstat_reader *r, const char *unit, size_t len,
+			    const char *key, const char *value,
+			    struct cstat_diag *d)
+{
+	const struct unit_entry *u;
+	int rc = intern_unit(r, unit, len, &u);
+
+	if (rc)
+		return rc;
+	const char *old = cstat_reader_unit_meta(r, u->tidy, key);
+	if (!old)
+		return add_unit_meta(r, u, key, strlen(key), value,
+				     strlen(value));
+	if (strcmp(old, value) == 0)
+		return 0;
+	cstat__diag_set(d, NULL, 0, 0,
+			"metadata %s of unit %s already set to %s", key,
+			u->orig, old);
+	return CSTAT_ESYNTAX;
+}

@@ -882,7 +882,7 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 		.t = t,
 		.tb = &t->tables[i],
 		.tno = i + 1,
-		.class = cstat__unit_class(cstat__tstr(t, t->tables[i].unit)),
+		.class = cstat__unit_scaling(cstat__tstr(t, t->tables[i].unit)),
 		.alpha = g ? g->c->alpha : t->alpha,
 	};
 	int rc = cstat__number_footnotes(x.tb, &x.fn);

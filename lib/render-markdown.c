@@ -352,7 +352,7 @@ render_table(struct md *m, const struct cstat_tables *t,
 	     const struct cstat__table *tb)
 {
 	struct cstat__footnotes fn = {0};
-	int class = cstat__unit_class(cstat__tstr(t, tb->unit));
+	int class = cstat__unit_scaling(cstat__tstr(t, tb->unit));
 	int rc;
 
 	rc = cstat__number_footnotes(tb, &fn);

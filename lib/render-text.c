@@ -296,7 +296,7 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	struct cstat__ttab *parts[2] = {NULL, NULL};
 	struct cstat__footnotes fn = {0};
 	struct cstat__buf text = {0};
-	int class = cstat__unit_class(cstat__tstr(t, tb->unit));
+	int class = cstat__unit_scaling(cstat__tstr(t, tb->unit));
 	size_t split = tb->nrows;
 	pthread_t th;
 	bool threaded = false;

@@ -7,7 +7,7 @@
 
 #include "cstat-private.h"
 
-/* The schema of runs (store.c's SCHEMA). */
+/* The schema of runs that this cstat writes and reads. */
 #define CSTAT__RUN_SCHEMA "cstat-run/1"
 
 /* A run id's size: 32 hex digits and the NUL. */
@@ -25,9 +25,10 @@ void cstat__run_random_id(char out[CSTAT__RUN_ID_SIZE], const void *seed);
 bool cstat__run_id_ok(const char *id);
 
 /*
- * store.c's file primitives, for store-merge.c: a whole file read (never
- * through a link); one run parsed; a file replaced atomically; a
- * history's lock taken (its descriptor; close() releases it).
+ * The store's file primitives, for store-merge.c: a whole file read
+ * (never through a link); one run parsed (store-json.c); a file replaced
+ * atomically; a history's lock taken (its descriptor; close() releases
+ * it).  The others are store-write.c's.
  */
 int cstat__store_slurp(const char *path, char **data, size_t *len,
 		       struct cstat_diag *d);
@@ -137,7 +138,13 @@ int cstat__run_parse(const char *data, size_t len, const char *file,
 int cstat__run_add(cstat_builder *b, cstat_reader *rd, const cstat_run *r,
 		   const char *label, unsigned long *version,
 		   struct cstat_diag *d);
-/* Hands r's Unit metadata to rd, as cstat__run_add() does first. */
+/*
+ * Hands r's Unit metadata to rd (cstat__reader_add_unit_meta()), as
+ * cstat__run_add() does first.
+ * @return 0; CSTAT_ESYNTAX when r gives a unit's key another value than
+ *         a run before it (d: "run LABEL: metadata KEY of unit UNIT
+ *         already set to VALUE", without a file); CSTAT_ENOMEM.
+ */
 int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
 			 const char *label, struct cstat_diag *d);
 /*

@@ -209,7 +209,7 @@ cstat__stat_format(const struct cstat_tables *t, const struct cstat__table *tb,
 	if (sc)
 		cstat__scaler_format(sc, v, buf, size);
 	else
-		cstat__scale_format(v,
-				    cstat__unit_class(cstat__tstr(t, tb->unit)),
-				    buf, size);
+		cstat__scale_format(
+			v, cstat__unit_scaling(cstat__tstr(t, tb->unit)), buf,
+			size);
 }

@@ -9,6 +9,7 @@
  * separators, because each of them starts with a byte that cannot continue
  * another rune, and Go reads any invalid byte as a one-byte rune.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +117,7 @@ token_is(const struct unit_parser *p, const char *word)
 }
 
 int
-cstat__unit_class_n(const char *unit, size_t len)
+cstat__unit_scaling_n(const char *unit, size_t len)
 {
 	struct unit_parser p;
 
@@ -124,15 +125,15 @@ cstat__unit_class_n(const char *unit, size_t len)
 	while (parser_next(&p)) {
 		if (!p.denom && (token_is(&p, "B") || token_is(&p, "MB") ||
 				 token_is(&p, "bytes")))
-			return CSTAT__UNIT_BINARY;
+			return CSTAT__SCALE_BINARY;
 	}
-	return CSTAT__UNIT_DECIMAL;
+	return CSTAT__SCALE_DECIMAL;
 }
 
 int
-cstat__unit_class(const char *unit)
+cstat__unit_scaling(const char *unit)
 {
-	return cstat__unit_class_n(unit, strlen(unit));
+	return cstat__unit_scaling_n(unit, strlen(unit));
 }
 
 size_t
@@ -162,6 +163,9 @@ cstat__unit_tidy_buf(const char *unit, size_t len, char *buf, double *factor)
 		n += strlen(repl);
 		copied = p.tok + p.toklen;
 	}
+	/* The callers' buffers hold CSTAT__UNIT_TIDY_SIZE(len) bytes: each
+	 * "ns" that grows by a byte has a separator beside it. */
+	assert(n + (len - copied) < CSTAT__UNIT_TIDY_SIZE(len));
 	memcpy(buf + n, unit + copied, len - copied);
 	n += len - copied;
 	buf[n] = '\0';
@@ -197,4 +201,87 @@ cstat__unit_tidy_keeps(double val, double factor, double *tidied)
 	if (tidied)
 		*tidied = t;
 	return t == val;
+}
+
+/* ------------------------------------------------------------------------
+ * The gate's unit classes (cstat.h): which thresholds apply, which way is
+ * better.  Not the scaling above.
+ */
+
+static const char *const class_names[] = {
+	"time", "memory", "allocs", "throughput", "other",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *
+cstat_unit_class_name(int cls)
+{
+	if (cls < 0 || (size_t)cls >= COUNT(class_names))
+		return NULL;
+	return class_names[cls];
+}
+
+int
+cstat__unit_class_named(const char *s, size_t len)
+{
+	for (size_t i = 0; i < COUNT(class_names); i++)
+		if (strlen(class_names[i]) == len &&
+		    memcmp(class_names[i], s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Whether the len bytes at s are one of the NULL-terminated words. */
+static bool
+is_one_of(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && memcmp(*words, s, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The class of a tidied unit ("sec/op", "B/op", "allocs/op", "B/s",
+ * "ops/s", "frames/sec", "sec/msg", ...).  The numerator is the text before
+ * the first '/' (the whole unit when it has none), the denominator the text
+ * after the last '/'.  The first of these that holds decides:
+ *
+ *   throughput  the denominator is "s", "sec", "second" or "seconds"
+ *               ("B/s", "ops/s", "frames/sec");
+ *   time        the numerator is "sec", "s", "ns", "us", "µs" or "ms"
+ *               ("sec/op", "sec/msg");
+ *   memory      the numerator is "B", "bytes", "KB", "MB", "GB", "KiB",
+ *               "MiB" or "GiB" ("B/op");
+ *   allocs      the numerator is "allocs" or "allocations" ("allocs/op");
+ *   other       anything else, and a NULL unit.
+ */
+int
+cstat_unit_class_of(const char *unit)
+{
+	static const char *const per_second[] = {"s", "sec", "second",
+						 "seconds", NULL};
+	/* "µs" as U+00B5 (Go's spelling) and as U+03BC. */
+	static const char *const time_units[] = {
+		"sec", "s", "ns", "us", "\xc2\xb5s", "\xce\xbcs", "ms", NULL};
+	static const char *const memory_units[] = {
+		"B", "bytes", "KB", "MB", "GB", "KiB", "MiB", "GiB", NULL};
+	static const char *const alloc_units[] = {"allocs", "allocations",
+						  NULL};
+
+	if (!unit)
+		return CSTAT_CLASS_OTHER;
+	const char *first = strchr(unit, '/'), *last = strrchr(unit, '/');
+	size_t num_len = first ? (size_t)(first - unit) : strlen(unit);
+
+	if (last && is_one_of(last + 1, strlen(last + 1), per_second))
+		return CSTAT_CLASS_THROUGHPUT;
+	if (is_one_of(unit, num_len, time_units))
+		return CSTAT_CLASS_TIME;
+	if (is_one_of(unit, num_len, memory_units))
+		return CSTAT_CLASS_MEMORY;
+	if (is_one_of(unit, num_len, alloc_units))
+		return CSTAT_CLASS_ALLOCS;
+	return CSTAT_CLASS_OTHER;
 }

@@ -1,13 +1,18 @@
 /*
- * units.h - benchmark units: tidying and classes, as Go's benchunit does.
+ * units.h - benchmark units: tidying and scaling, as Go's benchunit does,
+ * and the gate's unit classes.
  *
  * A unit such as "ns/op" or "MB/s" is a list of tokens separated by '*',
  * '/', '-' and Unicode white space; tokens after a '/' form the
  * denominator, and a '*' returns to the numerator.  Tidying rewrites the
  * numerator tokens "ns" to "sec" and "MB" to "B" and yields the factor that
- * converts a value into the tidied unit (benchunit/tidy.go).  The class of a
- * unit says whether its values scale by powers of 1000 or of 1024
- * (benchunit.ClassOf).  Nothing here allocates except cstat__unit_tidy().
+ * converts a value into the tidied unit (benchunit/tidy.go).  The scaling
+ * of a unit says whether its values scale by powers of 1000 or of 1024
+ * (what benchunit calls its class, benchunit.ClassOf).  "Class" in cstat
+ * means the other thing: the gate's kind of unit (time, memory, allocs,
+ * throughput, other: cstat_unit_class_of() in cstat.h), which picks
+ * thresholds and which way is better.  Nothing here allocates except
+ * cstat__unit_tidy().
  */
 #ifndef CSTAT_UNITS_H
 #define CSTAT_UNITS_H
@@ -16,31 +21,37 @@
 #include <stddef.h>
 
 /* How values of a unit are scaled for display (benchunit.Class). */
-enum cstat__class {
+enum cstat__scaling {
 	/* Powers of 1000 with SI prefixes: T G M k "" m µ n. */
-	CSTAT__UNIT_DECIMAL = 0,
+	CSTAT__SCALE_DECIMAL = 0,
 	/* Powers of 1024 with IEC prefixes: Ti Gi Mi Ki "". */
-	CSTAT__UNIT_BINARY = 1,
+	CSTAT__SCALE_BINARY = 1,
 };
 
 /*
- * The class of a unit, as benchunit.ClassOf: binary if a numerator token is
+ * The scaling of a unit, as benchunit.ClassOf: binary if a numerator token is
  * exactly "B", "MB" or "bytes" (so "B/op", "MB/s" and "size-B" are binary,
  * "ops/B" is not), otherwise decimal.
  *
  * @param unit  the unit, NUL-terminated.
- * @return CSTAT__UNIT_BINARY or CSTAT__UNIT_DECIMAL.
+ * @return CSTAT__SCALE_BINARY or CSTAT__SCALE_DECIMAL.
  */
-int cstat__unit_class(const char *unit);
+int cstat__unit_scaling(const char *unit);
 
-/* cstat__unit_class() for len bytes at unit, which may contain NULs. */
-int cstat__unit_class_n(const char *unit, size_t len);
+/* cstat__unit_scaling() for len bytes at unit, which may contain NULs. */
+int cstat__unit_scaling_n(const char *unit, size_t len);
 
 /*
  * A buffer size that always holds the tidied form of a unit of len bytes
  * plus a NUL: each "ns" that becomes "sec" needs a separator beside it, so
  * the text grows by at most a third.
  */
+/*
+ * The gate's unit class (enum cstat_unit_class) named by the len bytes at
+ * s ("time", "memory", "allocs", "throughput", "other"), or -1.
+ */
+int cstat__unit_class_named(const char *s, size_t len);
+
 #define CSTAT__UNIT_TIDY_SIZE(len) ((len) + (len) / 2 + 2)
 
 /*

@@ -32,6 +32,7 @@
  */
 #include "stats.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -989,6 +990,9 @@ mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
 	long l1 = (long)n1, l2 = (long)n2;
 	double u1 = r1 - (double)(l1 * (l1 + 1)) / 2;
 	double u2 = (double)(l1 * l2) - u1;
+	/* Midranks of n1 + n2 values put U1 in [0, n1 n2]; outside, the
+	 * ranking (NaNs, ties) is broken and every p-value below is wrong. */
+	assert(u1 >= 0 && u2 >= 0);
 	double usmall = go_min(u1, u2);
 	bool exact = has_ties ? (l1 <= CSTAT_UTEST_TIES_EXACT_LIMIT &&
 				 l2 <= CSTAT_UTEST_TIES_EXACT_LIMIT)

@@ -1318,7 +1318,8 @@ out:
 }
 
 int
-cstat_v1_write(cstat_v1 *c, int format, bool norange, FILE *out)
+cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
+	       FILE *out)
 {
 	int rc;
 

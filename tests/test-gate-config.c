@@ -1,9 +1,8 @@
 /*
- * test-gate-config.c - the regression gate's settings: defaults, names and
- * unit classes, every key of cstat_gate_config_set() with good and bad
- * values, how threshold rules rank, ignore patterns, unit directions, the
- * explain lines, and the JSON config file with the line (and column) of
- * every error.
+ * test-gate-config.c - the regression gate's settings: defaults, names every
+ * key of cstat_gate_config_set() with good and bad values, how threshold rules
+ * rank, ignore patterns, unit directions, the explain lines, and the JSON
+ * config file with the line (and column) of every error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,38 +124,6 @@ test_names_are_static_or_null(void **state)
 			    "none");
 	assert_null(cstat_correction_name(-1));
 	assert_null(cstat_correction_name(3));
-	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_TIME), "time");
-	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_MEMORY),
-			    "memory");
-	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_ALLOCS),
-			    "allocs");
-	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_THROUGHPUT),
-			    "throughput");
-	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_OTHER), "other");
-	assert_null(cstat_unit_class_name(-1));
-	assert_null(cstat_unit_class_name(5));
-}
-
-static void
-test_unit_class_of_tidied_units(void **state)
-{
-	(void)state;
-	assert_int_equal(cstat_unit_class_of("sec/op"), CSTAT_CLASS_TIME);
-	assert_int_equal(cstat_unit_class_of("sec/msg"), CSTAT_CLASS_TIME);
-	assert_int_equal(cstat_unit_class_of("\xc2\xb5s/op"), CSTAT_CLASS_TIME);
-	assert_int_equal(cstat_unit_class_of("sec"), CSTAT_CLASS_TIME);
-	assert_int_equal(cstat_unit_class_of("B/op"), CSTAT_CLASS_MEMORY);
-	assert_int_equal(cstat_unit_class_of("MiB/op"), CSTAT_CLASS_MEMORY);
-	assert_int_equal(cstat_unit_class_of("allocs/op"), CSTAT_CLASS_ALLOCS);
-	assert_int_equal(cstat_unit_class_of("B/s"), CSTAT_CLASS_THROUGHPUT);
-	assert_int_equal(cstat_unit_class_of("ops/s"), CSTAT_CLASS_THROUGHPUT);
-	assert_int_equal(cstat_unit_class_of("frames/sec"),
-			 CSTAT_CLASS_THROUGHPUT);
-	assert_int_equal(cstat_unit_class_of("widgets"), CSTAT_CLASS_OTHER);
-	assert_int_equal(cstat_unit_class_of("ops/B"), CSTAT_CLASS_OTHER);
-	assert_int_equal(cstat_unit_class_of("secs/op"), CSTAT_CLASS_OTHER);
-	assert_int_equal(cstat_unit_class_of(""), CSTAT_CLASS_OTHER);
-	assert_int_equal(cstat_unit_class_of(NULL), CSTAT_CLASS_OTHER);
 }
 
 static void
@@ -1156,7 +1123,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_config_new_has_the_defaults),
 		cmocka_unit_test(test_names_are_static_or_null),
-		cmocka_unit_test(test_unit_class_of_tidied_units),
 		cmocka_unit_test(test_parse_pct_good_and_bad),
 		cmocka_unit_test(test_gate_config_set_alpha_and_confidence),
 		cmocka_unit_test(test_gate_config_set_correction),

@@ -815,19 +815,19 @@ test_scale_format_benchstat_examples(void **state)
 	(void)state;
 	/* BENCHSTAT.md 1.5 "Examples"; values tidied as the reader does
 	 * (1718 ns is 1718 * 1e-9 s). */
-	assert_scale(1718 * 1e-9, CSTAT__UNIT_DECIMAL, "1.718\xc2\xb5");
-	assert_scale(46.55 * 1e-9, CSTAT__UNIT_DECIMAL, "46.55n");
-	assert_scale(5, CSTAT__UNIT_BINARY, "5.000");
-	assert_scale(1550, CSTAT__UNIT_BINARY, "1.514Ki");
-	assert_scale(1234567, CSTAT__UNIT_BINARY, "1.177Mi");
+	assert_scale(1718 * 1e-9, CSTAT__SCALE_DECIMAL, "1.718\xc2\xb5");
+	assert_scale(46.55 * 1e-9, CSTAT__SCALE_DECIMAL, "46.55n");
+	assert_scale(5, CSTAT__SCALE_BINARY, "5.000");
+	assert_scale(1550, CSTAT__SCALE_BINARY, "1.514Ki");
+	assert_scale(1234567, CSTAT__SCALE_BINARY, "1.177Mi");
 	/* BENCHSTAT.md Example 1 geomean cells. */
-	assert_scale(2.294891936453654e-06, CSTAT__UNIT_DECIMAL,
+	assert_scale(2.294891936453654e-06, CSTAT__SCALE_DECIMAL,
 		     "2.295\xc2\xb5");
-	assert_scale(2.089754770302007e-06, CSTAT__UNIT_DECIMAL,
+	assert_scale(2.089754770302007e-06, CSTAT__SCALE_DECIMAL,
 		     "2.090\xc2\xb5");
 	/* conformance edge-csvmalformed: geomean 1.0024968827881684e-07 is
 	 * "100.2n" in edge-malformed's text output. */
-	assert_scale(1.0024968827881684e-07, CSTAT__UNIT_DECIMAL, "100.2n");
+	assert_scale(1.0024968827881684e-07, CSTAT__SCALE_DECIMAL, "100.2n");
 }
 
 static void
@@ -843,13 +843,13 @@ test_scaler_common_row_examples(void **state)
 			       426.9 * 0x1p20};
 
 	(void)state;
-	assert_common(r15, 3, CSTAT__UNIT_DECIMAL, r15[2], "35.60n");
-	assert_common(r512, 3, CSTAT__UNIT_DECIMAL, r512[2], "1073.00n");
-	assert_common(r512, 3, CSTAT__UNIT_DECIMAL, r512[0], "56.75n");
-	assert_common(r4k, 3, CSTAT__UNIT_DECIMAL, r4k[2], "8964.0n");
-	assert_common(r32k, 3, CSTAT__UNIT_DECIMAL, r32k[2], "73.206\xc2\xb5");
-	assert_common(b32k, 3, CSTAT__UNIT_BINARY, b32k[0], "14567.5Mi");
-	assert_common(b32k, 3, CSTAT__UNIT_BINARY, b32k[2], "426.9Mi");
+	assert_common(r15, 3, CSTAT__SCALE_DECIMAL, r15[2], "35.60n");
+	assert_common(r512, 3, CSTAT__SCALE_DECIMAL, r512[2], "1073.00n");
+	assert_common(r512, 3, CSTAT__SCALE_DECIMAL, r512[0], "56.75n");
+	assert_common(r4k, 3, CSTAT__SCALE_DECIMAL, r4k[2], "8964.0n");
+	assert_common(r32k, 3, CSTAT__SCALE_DECIMAL, r32k[2], "73.206\xc2\xb5");
+	assert_common(b32k, 3, CSTAT__SCALE_BINARY, b32k[0], "14567.5Mi");
+	assert_common(b32k, 3, CSTAT__SCALE_BINARY, b32k[2], "426.9Mi");
 }
 
 static void
@@ -861,12 +861,12 @@ test_scaler_common_all_zero(void **state)
 	(void)state;
 	/* scale.go CommonScale: "if min == 0 { return Scaler{3, 1, ""} }";
 	 * conformance edge-negzero prints 0 ns/op and 0 B/op as "0.000". */
-	cstat__scaler_common(&s, zeros, 3, CSTAT__UNIT_DECIMAL);
+	cstat__scaler_common(&s, zeros, 3, CSTAT__SCALE_DECIMAL);
 	assert_same_double(s.factor, 1);
 	assert_int_equal(s.prec, 3);
 	assert_string_equal(s.prefix, "");
-	assert_common(zeros, 3, CSTAT__UNIT_BINARY, 0, "0.000");
-	assert_common(NULL, 0, CSTAT__UNIT_DECIMAL, 0, "0.000");
+	assert_common(zeros, 3, CSTAT__SCALE_BINARY, 0, "0.000");
+	assert_common(NULL, 0, CSTAT__SCALE_DECIMAL, 0, "0.000");
 }
 
 static void
@@ -877,9 +877,9 @@ test_scaler_common_negative_values(void **state)
 
 	(void)state;
 	/* conformance edge-negzero: the median -4.5 delta/op is "-4.500". */
-	assert_common(neg, 1, CSTAT__UNIT_DECIMAL, -4.5, "-4.500");
+	assert_common(neg, 1, CSTAT__SCALE_DECIMAL, -4.5, "-4.500");
 	/* Magnitudes decide (math.Abs): |-1e-6| picks µ (hand). */
-	assert_common(mixed, 2, CSTAT__UNIT_DECIMAL, 2e-3, "2000.000\xc2\xb5");
+	assert_common(mixed, 2, CSTAT__SCALE_DECIMAL, 2e-3, "2000.000\xc2\xb5");
 }
 
 static void
@@ -893,14 +893,14 @@ test_scaler_common_tiny_values(void **state)
 	(void)state;
 	/* Below "n": 1e-12 / 1e-9 = 0.001 first reaches sigfigs[3] =
 	 * 9.9995e-4, so 3 + 3 = 6 decimals (hand, scale.go mkSigfigs). */
-	assert_common(t12, 1, CSTAT__UNIT_DECIMAL, 1e-12, "0.001000n");
+	assert_common(t12, 1, CSTAT__SCALE_DECIMAL, 1e-12, "0.001000n");
 	/* Nothing reached: the last entry, 10 decimals. */
-	cstat__scaler_common(&s, t30, 1, CSTAT__UNIT_DECIMAL);
+	cstat__scaler_common(&s, t30, 1, CSTAT__SCALE_DECIMAL);
 	assert_int_equal(s.prec, 10);
-	assert_common(t30, 1, CSTAT__UNIT_DECIMAL, 1e-30, "0.0000000000n");
+	assert_common(t30, 1, CSTAT__SCALE_DECIMAL, 1e-30, "0.0000000000n");
 	/* Binary has no fractional prefixes: 0.5 reaches sigfigs[1], 4
 	 * decimals (hand). */
-	assert_common(half, 1, CSTAT__UNIT_BINARY, 0.5, "0.5000");
+	assert_common(half, 1, CSTAT__SCALE_BINARY, 0.5, "0.5000");
 }
 
 static void
@@ -913,14 +913,14 @@ test_scaler_common_decimal_thresholds(void **state)
 	(void)state;
 	/* scale.go mkSIFactors: thresholds parsed from "99.995e0" etc., so
 	 * the value at a threshold prints as the rounded-up form (hand). */
-	assert_common(t100, 1, CSTAT__UNIT_DECIMAL, 99.995, "100.0");
-	assert_common(below100, 1, CSTAT__UNIT_DECIMAL, 99.99499999999999,
+	assert_common(t100, 1, CSTAT__SCALE_DECIMAL, 99.995, "100.0");
+	assert_common(below100, 1, CSTAT__SCALE_DECIMAL, 99.99499999999999,
 		      "99.99");
-	assert_common(t10, 1, CSTAT__UNIT_DECIMAL, 9.9995, "10.00");
-	assert_common(t1, 1, CSTAT__UNIT_DECIMAL, 0.99995, "1.000");
-	assert_common(below1, 1, CSTAT__UNIT_DECIMAL, 0.9999, "999.9m");
-	assert_common(k, 1, CSTAT__UNIT_DECIMAL, 99995, "100.0k");
-	assert_common(k2, 1, CSTAT__UNIT_DECIMAL, 99994, "99.99k");
+	assert_common(t10, 1, CSTAT__SCALE_DECIMAL, 9.9995, "10.00");
+	assert_common(t1, 1, CSTAT__SCALE_DECIMAL, 0.99995, "1.000");
+	assert_common(below1, 1, CSTAT__SCALE_DECIMAL, 0.9999, "999.9m");
+	assert_common(k, 1, CSTAT__SCALE_DECIMAL, 99995, "100.0k");
+	assert_common(k2, 1, CSTAT__SCALE_DECIMAL, 99994, "99.99k");
 }
 
 static void
@@ -932,12 +932,13 @@ test_scaler_common_binary_thresholds(void **state)
 	(void)state;
 	/* scale.go mkIECFactors: t1 of Ki is 0.99995 * 1024 = 1023.9488,
 	 * so 1023 stays unprefixed and 1024 is 1.000Ki (hand). */
-	assert_common(b1023, 1, CSTAT__UNIT_BINARY, 1023, "1023.0");
-	assert_common(b1024, 1, CSTAT__UNIT_BINARY, 1024, "1.000Ki");
+	assert_common(b1023, 1, CSTAT__SCALE_BINARY, 1023, "1023.0");
+	assert_common(b1024, 1, CSTAT__SCALE_BINARY, 1024, "1.000Ki");
 	/* "1020 * 1024 will be rendered as 1020 KiB" (scale.go comment). */
-	assert_common(b1000k, 1, CSTAT__UNIT_BINARY, 1000 * 1024.0, "1000.0Ki");
+	assert_common(b1000k, 1, CSTAT__SCALE_BINARY, 1000 * 1024.0,
+		      "1000.0Ki");
 	/* 2^50 is 1024 Ti, the largest prefix (hand). */
-	assert_common(big, 1, CSTAT__UNIT_BINARY, 0x1p50, "1024.0Ti");
+	assert_common(big, 1, CSTAT__SCALE_BINARY, 0x1p50, "1024.0Ti");
 }
 
 static void
@@ -950,12 +951,13 @@ test_scaler_common_nan_and_inf(void **state)
 	(void)state;
 	/* conformance edge-weird: a NaN center prints "NaNn" (the NaN
 	 * becomes CommonScale's min, which then reaches no threshold). */
-	assert_common(nan_first, 2, CSTAT__UNIT_DECIMAL, NAN, "NaNn");
-	assert_common(nan_first, 2, CSTAT__UNIT_DECIMAL, 1e-9, "1.0000000000n");
+	assert_common(nan_first, 2, CSTAT__SCALE_DECIMAL, NAN, "NaNn");
+	assert_common(nan_first, 2, CSTAT__SCALE_DECIMAL, 1e-9,
+		      "1.0000000000n");
 	/* After a number, "v < min" is false for NaN: ignored (hand). */
-	assert_common(nan_later, 2, CSTAT__UNIT_DECIMAL, 1e-9, "1.000n");
+	assert_common(nan_later, 2, CSTAT__SCALE_DECIMAL, 1e-9, "1.000n");
 	/* conformance edge-weird: +Inf ns/op prints "+InfT". */
-	assert_common(inf, 1, CSTAT__UNIT_DECIMAL, INFINITY, "+InfT");
+	assert_common(inf, 1, CSTAT__SCALE_DECIMAL, INFINITY, "+InfT");
 }
 
 static void

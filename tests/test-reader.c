@@ -2,8 +2,9 @@
  * test-reader.c - the Go benchmark format reader: results, configuration,
  * unit metadata, every syntax error, line endings, long lines, chunk
  * boundaries and the open/read failures.  Expected messages are benchstat's
- * (../shared/docs/BENCHSTAT.md section 1.2 and the edge-malformed and
- * edge-weird conformance cases).
+ * (golang.org/x/perf's benchfmt/reader.go, Reader.Scan, and the
+ * testdata/conformance cases edge-malformed and edge-weird, whose stderr
+ * is benchstat's own).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "testutil.h"
 
 #include "cstat.h"
+#include "cstat-private.h"
 
 static cstat_reader *
 reader_for(const char *text)
@@ -498,6 +500,46 @@ test_reader_next_parses_decimals_exactly(void **state)
 	free(text);
 }
 
+/*
+ * Unit metadata handed over directly (as the store hands a run's) means
+ * what a "Unit" line means: the unit is tidied ("ns/op" is "sec/op"), the
+ * same value again is no error, another one is refused naming the first
+ * (the message of the Unit line's conflict above), and the first stays.
+ */
+static void
+test_reader_add_unit_meta_is_a_unit_line(void **state)
+{
+	cstat_reader *r;
+	struct cstat_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat__reader_add_unit_meta(r, "ns/op", 5, "assume",
+						     "exact", &d),
+			 0);
+	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
+			    "exact");
+	/* Only len bytes of the unit count. */
+	assert_int_equal(cstat__reader_add_unit_meta(r, "ns/op\tassume", 5,
+						     "assume", "exact", &d),
+			 0);
+	assert_int_equal(cstat__reader_add_unit_meta(r, "ns/op", 5, "assume",
+						     "nothing", &d),
+			 CSTAT_ESYNTAX);
+	assert_null(d.file);
+	assert_int_equal(d.line, 0);
+	assert_string_equal(
+		d.message,
+		"metadata assume of unit ns/op already set to exact");
+	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
+			    "exact");
+	/* Metadata kept so is kept across files, as a Unit line's is. */
+	assert_int_equal(cstat_reader_open_mem(r, "", 0, "next"), 0);
+	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
+			    "exact");
+	cstat_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -523,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_reader_next_reports_directory),
 		cmocka_unit_test(
 			test_reader_next_without_file_is_a_state_error),
+		cmocka_unit_test(test_reader_add_unit_meta_is_a_unit_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

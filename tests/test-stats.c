@@ -5,9 +5,10 @@
  * them.
  *
  * Every expected value names where it comes from: the table of order
- * statistics in ../shared/docs/median_ci_orders.txt (copied below, so the
- * test reads nothing at run time), the conformance expectations in
- * ../shared/conformance/cases/NAME/stdout, a hand calculation shown in the
+ * statistics that Go's benchmath.QuantileCI gives (golang.org/x/perf, run
+ * for every n and level and copied below as ci_table, so the test
+ * reads nothing at run time), the conformance expectations in
+ * testdata/conformance/NAME/stdout, a hand calculation shown in the
  * comment, or, for a few bit patterns, Go 1.19.8 running the same
  * go-moremath code ("the Go reference" below).
  */
@@ -198,8 +199,9 @@ test_quantile_sorted_empty_is_nan(void **state)
 /* ------------------------------------------------------------------ */
 
 /*
- * ../shared/docs/median_ci_orders.txt: Go's QuantileCI(n, 0.5, conf), in
- * its columns conf, n, LoOrder, HiOrder, actualConfidence, ambiguous.
+ * ci_table: Go's benchmath.QuantileCI(n, 0.5, conf) as Go printed
+ * it, in its columns conf, n, LoOrder, HiOrder, actualConfidence,
+ * ambiguous.
  */
 static const struct ci_row {
 	double conf;
@@ -550,7 +552,7 @@ static void
 test_quantile_ci_documented_examples(void **state)
 {
 	(void)state;
-	/* ../shared/docs/BENCHSTAT.md section 1.4: at 0.95, n <= 5 is
+	/* benchmath's QuantileCI (the table above): at 0.95, n <= 5 is
 	 * infinite, n=6 -> (1,6), n=10 -> (2,9), n=20 -> (6,15),
 	 * n=30 -> (10,21). */
 	static const long want[][3] = {
@@ -626,10 +628,10 @@ static void
 test_median_summary_needs_six_samples_at_95(void **state)
 {
 	(void)state;
-	/* ../shared/conformance/cases/edge-few/stdout: n=3 prints
+	/* testdata/conformance/edge-few/stdout: n=3 prints
 	 * "101.0n ± ∞". */
 	double few[] = {100, 101, 102};
-	/* ../shared/conformance/cases/edge-mismatch/stdout: A-8 is
+	/* testdata/conformance/edge-mismatch/stdout: A-8 is
 	 * "11.00n ± 9%": n=6 uses orders (1,6) and 12/11 - 1 rounds to 9%. */
 	double six[] = {10, 10, 11, 11, 12, 12};
 	double c, lo, hi;
@@ -649,7 +651,7 @@ static void
 test_median_summary_uses_ci_orders_for_ties(void **state)
 {
 	(void)state;
-	/* ../shared/conformance/cases/edge-ties/stdout: ties1 is
+	/* testdata/conformance/edge-ties/stdout: ties1 is
 	 * "3.000n ± 67%": n=10 uses orders (2,9), so lo=1, hi=5 and
 	 * max(5/3 - 1, 1 - 1/3) = 0.667. */
 	double t1[] = {1, 1, 2, 2, 3, 3, 3, 4, 5, 5};
@@ -725,7 +727,7 @@ static void
 test_geomean_matches_benchstat_csv(void **state)
 {
 	(void)state;
-	/* ../shared/conformance/cases/edge-csv/stdout: the geomean row of
+	/* testdata/conformance/edge-csv/stdout: the geomean row of
 	 * centers 1.1000000000000001e-08 and 2.1000000000000003e-08 is
 	 * 1.5198684153570684e-08, and of 3.1e-08 and 4.1e-08 is
 	 * 3.565108693995174e-08, to the last digit. */
@@ -769,7 +771,7 @@ static void
 test_median_samples_levels(void **state)
 {
 	(void)state;
-	/* ../shared/docs/median_ci_orders.txt: the first n >= 2 with
+	/* ci_table (above): the first n >= 2 with
 	 * LoOrder > 0 and HiOrder <= n is 5 at 0.9, 6 at 0.95, 8 at 0.99;
 	 * edge-few/stdout says "need >= 6 samples ... at level 0.95". */
 	assert_int_equal(cstat__median_samples(0.95), 6);
@@ -783,7 +785,7 @@ static void
 test_utest_samples_levels(void **state)
 {
 	(void)state;
-	/* ../shared/conformance/cases/edge-few/stdout: "need >= 4 samples
+	/* testdata/conformance/edge-few/stdout: "need >= 4 samples
 	 * to detect a difference at alpha level 0.05"; the others from
 	 * benchmath's uTestMinP table (1, 1/3, 0.1, 0.0286, 0.0079, ...,
 	 * 4.1e-05 for n = 1..9). */

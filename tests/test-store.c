@@ -790,6 +790,66 @@ test_merge_baselines(void **state)
 	free(x);
 }
 
+/* Histories of run_of() texts a and b, built; *rc and d what it gave. */
+static cstat_tables *
+history_of(const char *a, const char *b, int *rc, struct cstat_diag *d)
+{
+	cstat_run *runs[2] = {run_of(a), run_of(b)};
+	cstat_tables *t = NULL;
+
+	*rc = cstat_history_build(runs, 2, NULL, 0.95, &t, d);
+	cstat_run_free(runs[0]);
+	cstat_run_free(runs[1]);
+	return t;
+}
+
+/*
+ * A history's runs hand their Unit metadata to the build: runs that agree
+ * build, and assume=exact reaches the cells (two equal values: "± 0%",
+ * where without it two values are too few for an interval, "± ∞", as
+ * cstat prints the same inputs); a run that gives a unit another value is
+ * refused, naming the run (not a file of the reader's: that name was once freed
+ * before the caller printed it).
+ */
+static void
+test_history_unit_metadata(void **state)
+{
+	const char *exact = "Unit ns/op assume=exact\n"
+			    "BenchmarkA 1 10 ns/op\nBenchmarkA 1 10 ns/op\n";
+	const char *other = "Unit ns/op assume=nothing\n"
+			    "BenchmarkA 1 12 ns/op\nBenchmarkA 1 13 ns/op\n";
+	const char *plain = "BenchmarkA 1 10 ns/op\nBenchmarkA 1 10 ns/op\n";
+	struct cstat_diag d = {0};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	(void)state;
+	cstat_tables *t = history_of(exact, exact, &rc, &d);
+	assert_int_equal(rc, 0);
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, f, NULL), 0);
+	fclose(f);
+	assert_null(strstr(text, "∞"));
+	free(text);
+	cstat_tables_free(t);
+	t = history_of(plain, plain, &rc, &d);
+	assert_int_equal(rc, 0);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(cstat_tables_write(t, CSTAT_FORMAT_TEXT, f, NULL), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "∞"));
+	free(text);
+	cstat_tables_free(t);
+	t = history_of(exact, other, &rc, &d);
+	assert_null(t);
+	assert_int_equal(rc, CSTAT_EFORMAT);
+	assert_null(d.file);
+	assert_string_equal(d.message, "run 2: metadata assume of unit sec/op "
+				       "already set to exact");
+}
+
 int
 main(void)
 {
@@ -806,6 +866,7 @@ main(void)
 		cmocka_unit_test(test_merge_histories),
 		cmocka_unit_test(test_merge_odd_records),
 		cmocka_unit_test(test_merge_baselines),
+		cmocka_unit_test(test_history_unit_metadata),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

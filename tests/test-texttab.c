@@ -8,7 +8,7 @@
  * overflows, the order of spanning cells, and I/O errors.  The last group
  * rebuilds real benchstat tables cell by cell, the way benchtab's
  * Table.ToText lays them out, and compares the bytes with the conformance
- * goldens in /work/shared/conformance/cases/<case>/stdout.
+ * goldens in testdata/conformance/<case>/stdout.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
@@ -768,7 +768,7 @@ bench_delta(struct cstat__ttab *t, const char *delta, const char *cmp,
 
 /*
  * doc-01 (benchstat old.txt new.txt), built call by call as ToText does.
- * Expected: /work/shared/conformance/cases/doc-01/stdout, lines 4-8 (the
+ * Expected: testdata/conformance/doc-01/stdout, lines 4-8 (the
  * lines before are the "goos:" etc. keys, printed outside the table).
  * Values (labels, units, centers, ranges, deltas, p-values, geomeans) are
  * read from the same lines.  Columns: 0 label; 1-3 old.txt (center, range,
@@ -842,7 +842,7 @@ test_ttab_write_doc01_table(void **state)
 
 /*
  * doc-06 (benchstat -row .name new.txt): one group, a footnote marker, no
- * summary row.  Expected: /work/shared/conformance/cases/doc-06/stdout,
+ * summary row.  Expected: testdata/conformance/doc-06/stdout,
  * lines 4-6 (line 7, "¹ benchmarks vary in .fullname", follows the table).
  */
 static void
@@ -864,7 +864,7 @@ test_ttab_write_doc06_footnote(void **state)
 /*
  * edge-mismatch (benchstat a.txt b.txt): missing cells, no comparison
  * without a baseline, a footnote on the geomean ratio.  Expected:
- * /work/shared/conformance/cases/edge-mismatch/stdout, lines 2-7.
+ * testdata/conformance/edge-mismatch/stdout, lines 2-7.
  */
 static void
 test_ttab_write_edge_mismatch_missing_cells(void **state)
@@ -910,7 +910,7 @@ test_ttab_write_edge_mismatch_missing_cells(void **state)
  * spans only shrink columns and overflows them, so Go's "%*s" prints the
  * negative gap before the edge as spaces ("vs base   │").  The summary "?"
  * is left-aligned (o.Cell("?")).  Expected:
- * /work/shared/conformance/cases/gen-13-flags/stdout, lines 5-14.
+ * testdata/conformance/gen-13-flags/stdout, lines 5-14.
  */
 static void
 test_ttab_write_gen13_overflowing_vs_base(void **state)
@@ -963,7 +963,7 @@ test_ttab_write_gen13_overflowing_vs_base(void **state)
 /*
  * edge-equal, first table (benchstat equal-old.txt equal-new.txt): footnotes
  * in both note columns and a range column widened by "∞".  Expected:
- * /work/shared/conformance/cases/edge-equal/stdout, lines 1-5.
+ * testdata/conformance/edge-equal/stdout, lines 1-5.
  */
 static void
 test_ttab_write_edge_equal_footnotes(void **state)
@@ -1003,7 +1003,7 @@ test_ttab_write_edge_equal_footnotes(void **state)
 
 /*
  * edge-colname (benchstat -col .name a.txt b.txt): three groups.
- * Expected: /work/shared/conformance/cases/edge-colname/stdout, lines 2-4.
+ * Expected: testdata/conformance/edge-colname/stdout, lines 2-4.
  */
 static void
 test_ttab_write_edge_colname_three_groups(void **state)

@@ -1,6 +1,6 @@
 /*
- * test-units.c - unit tests for unit tidying and unit classes
- * (lib/units.c), as Go's benchunit does them.
+ * test-units.c - unit tests for unit tidying and scaling (lib/units.c), as
+ * Go's benchunit does them, and the gate's unit classes.
  *
  * Every expected value names where it comes from: docs/BENCHSTAT.md 1.2
  * and 1.5, a conformance case under conformance/cases (output of the real
@@ -201,39 +201,89 @@ test_unit_tidy_keeps_quirk(void **state)
 }
 
 static void
-test_unit_class_examples(void **state)
+test_unit_scaling_examples(void **state)
 {
 	(void)state;
 	/* BENCHSTAT.md 1.5 and parse.go ClassOf: B, MB or bytes in the
 	 * numerator is binary. */
-	assert_int_equal(cstat__unit_class("B/op"), CSTAT__UNIT_BINARY);
-	assert_int_equal(cstat__unit_class("B/s"), CSTAT__UNIT_BINARY);
-	assert_int_equal(cstat__unit_class("MB/s"), CSTAT__UNIT_BINARY);
-	assert_int_equal(cstat__unit_class("bytes"), CSTAT__UNIT_BINARY);
+	assert_int_equal(cstat__unit_scaling("B/op"), CSTAT__SCALE_BINARY);
+	assert_int_equal(cstat__unit_scaling("B/s"), CSTAT__SCALE_BINARY);
+	assert_int_equal(cstat__unit_scaling("MB/s"), CSTAT__SCALE_BINARY);
+	assert_int_equal(cstat__unit_scaling("bytes"), CSTAT__SCALE_BINARY);
 	/* conformance edge-custom: size-B prints "1.177Mi". */
-	assert_int_equal(cstat__unit_class("size-B"), CSTAT__UNIT_BINARY);
-	assert_int_equal(cstat__unit_class("sec/op"), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class("allocs/op"), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class("widgets/op"), CSTAT__UNIT_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("size-B"), CSTAT__SCALE_BINARY);
+	assert_int_equal(cstat__unit_scaling("sec/op"), CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("allocs/op"),
+			 CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("widgets/op"),
+			 CSTAT__SCALE_DECIMAL);
 	/* Denominators do not count; '*' returns to the numerator (hand). */
-	assert_int_equal(cstat__unit_class("ops/B"), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class("x/op*B"), CSTAT__UNIT_BINARY);
+	assert_int_equal(cstat__unit_scaling("ops/B"), CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("x/op*B"), CSTAT__SCALE_BINARY);
 	/* Whole tokens only (hand). */
-	assert_int_equal(cstat__unit_class("KB/op"), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class("Bytes"), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class(""), CSTAT__UNIT_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("KB/op"), CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling("Bytes"), CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling(""), CSTAT__SCALE_DECIMAL);
 }
 
 static void
-test_unit_class_n_reads_len_bytes(void **state)
+test_unit_scaling_n_reads_len_bytes(void **state)
 {
 	(void)state;
 	/* Only len bytes count: "x-B" is binary, "x-" is not (hand). */
-	assert_int_equal(cstat__unit_class_n("x-B", 3), CSTAT__UNIT_BINARY);
-	assert_int_equal(cstat__unit_class_n("x-B", 2), CSTAT__UNIT_DECIMAL);
+	assert_int_equal(cstat__unit_scaling_n("x-B", 3), CSTAT__SCALE_BINARY);
+	assert_int_equal(cstat__unit_scaling_n("x-B", 2), CSTAT__SCALE_DECIMAL);
 	/* A NUL is an ordinary token byte, as in a Go string. */
-	assert_int_equal(cstat__unit_class_n("B\0/op", 5), CSTAT__UNIT_DECIMAL);
-	assert_int_equal(cstat__unit_class_n("op/\0*B", 6), CSTAT__UNIT_BINARY);
+	assert_int_equal(cstat__unit_scaling_n("B\0/op", 5),
+			 CSTAT__SCALE_DECIMAL);
+	assert_int_equal(cstat__unit_scaling_n("op/\0*B", 6),
+			 CSTAT__SCALE_BINARY);
+}
+
+static void
+test_unit_class_of_tidied_units(void **state)
+{
+	(void)state;
+	assert_int_equal(cstat_unit_class_of("sec/op"), CSTAT_CLASS_TIME);
+	assert_int_equal(cstat_unit_class_of("sec/msg"), CSTAT_CLASS_TIME);
+	assert_int_equal(cstat_unit_class_of("\xc2\xb5s/op"), CSTAT_CLASS_TIME);
+	assert_int_equal(cstat_unit_class_of("sec"), CSTAT_CLASS_TIME);
+	assert_int_equal(cstat_unit_class_of("B/op"), CSTAT_CLASS_MEMORY);
+	assert_int_equal(cstat_unit_class_of("MiB/op"), CSTAT_CLASS_MEMORY);
+	assert_int_equal(cstat_unit_class_of("allocs/op"), CSTAT_CLASS_ALLOCS);
+	assert_int_equal(cstat_unit_class_of("B/s"), CSTAT_CLASS_THROUGHPUT);
+	assert_int_equal(cstat_unit_class_of("ops/s"), CSTAT_CLASS_THROUGHPUT);
+	assert_int_equal(cstat_unit_class_of("frames/sec"),
+			 CSTAT_CLASS_THROUGHPUT);
+	assert_int_equal(cstat_unit_class_of("widgets"), CSTAT_CLASS_OTHER);
+	assert_int_equal(cstat_unit_class_of("ops/B"), CSTAT_CLASS_OTHER);
+	assert_int_equal(cstat_unit_class_of("secs/op"), CSTAT_CLASS_OTHER);
+	assert_int_equal(cstat_unit_class_of(""), CSTAT_CLASS_OTHER);
+	assert_int_equal(cstat_unit_class_of(NULL), CSTAT_CLASS_OTHER);
+}
+
+/* The gate's class names, each the enum's, and looked up by name (a
+ * threshold rule's "class:NAME"). */
+static void
+test_unit_class_names(void **state)
+{
+	(void)state;
+	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_TIME), "time");
+	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_MEMORY),
+			    "memory");
+	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_ALLOCS),
+			    "allocs");
+	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_THROUGHPUT),
+			    "throughput");
+	assert_string_equal(cstat_unit_class_name(CSTAT_CLASS_OTHER), "other");
+	assert_null(cstat_unit_class_name(-1));
+	assert_null(cstat_unit_class_name(5));
+	assert_int_equal(cstat__unit_class_named("throughput", 10),
+			 CSTAT_CLASS_THROUGHPUT);
+	assert_int_equal(cstat__unit_class_named("timex", 4), CSTAT_CLASS_TIME);
+	assert_int_equal(cstat__unit_class_named("time", 3), -1);
+	assert_int_equal(cstat__unit_class_named("Time", 4), -1);
+	assert_int_equal(cstat__unit_class_named("", 0), -1);
 }
 
 int
@@ -248,8 +298,10 @@ main(void)
 		cmocka_unit_test(test_unit_tidy_size_bound),
 		cmocka_unit_test(test_unit_tidy_refuses_bad_arguments),
 		cmocka_unit_test(test_unit_tidy_keeps_quirk),
-		cmocka_unit_test(test_unit_class_examples),
-		cmocka_unit_test(test_unit_class_n_reads_len_bytes),
+		cmocka_unit_test(test_unit_scaling_examples),
+		cmocka_unit_test(test_unit_scaling_n_reads_len_bytes),
+		cmocka_unit_test(test_unit_class_of_tidied_units),
+		cmocka_unit_test(test_unit_class_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

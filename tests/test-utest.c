@@ -9,7 +9,7 @@
  * both ways round and the CDF with ties.
  *
  * Every expected value names where it comes from: the conformance
- * expectations in ../shared/conformance/cases/NAME/stdout (their inputs are
+ * expectations in testdata/conformance/NAME/stdout (their inputs are
  * copied below, so the test reads nothing at run time), a hand calculation
  * or a brute-force count over every arrangement, shown in the comment, or,
  * for exact bit patterns, Go 1.19.8 running go-moremath's MannWhitneyUTest
@@ -64,7 +64,7 @@ utest(const double *x1, size_t n1, const double *x2, size_t n2, double *p)
 	return rc;
 }
 
-/* ../shared/conformance/cases/edge-big/big1.txt and big2.txt: the
+/* testdata/conformance/edge-big/big1.txt and big2.txt: the
  * BenchmarkBig and BenchmarkBigTies values, in file order. */
 /* clang-format off */
 static const double big1[] = {
@@ -112,7 +112,7 @@ test_mann_whitney_exact_no_ties_hand(void **state)
 	/* Hand: the samples do not overlap, so U = 0 and the lower tail is
 	 * the one arrangement of C(6,3) = 20: p = 2/20.  (The exact sum
 	 * gives 0.05000000000000001, so p is 0.10000000000000002, as in
-	 * the Go reference.)  ../shared/conformance/cases/edge-few/stdout
+	 * the Go reference.)  testdata/conformance/edge-few/stdout
 	 * prints it as "p=0.100 n=3". */
 	static const double f1[] = {100, 101, 102}, f2[] = {200, 201, 202};
 	/* Hand: U1 = #(x1 > x2) = 1 (3 > 2); for n = m = 2 the U counts
@@ -168,14 +168,14 @@ test_mann_whitney_exact_ties_small_count(void **state)
 {
 	(void)state;
 	double p;
-	/* ../shared/conformance/cases/edge-ties/stdout: "p=0.035 n=10".
+	/* testdata/conformance/edge-ties/stdout: "p=0.035 n=10".
 	 * A brute-force count over all C(20,10) = 184756 arrangements with
 	 * mid-ranks finds 3198 with U <= 22 (the observed smaller U), so
 	 * p = 2 * 3198/184756 = 123/3553, which the Go reference computes
 	 * as 3198/184756*2 = 0.03461863214185196. */
 	static const double t1[] = {1, 1, 2, 2, 3, 3, 3, 4, 5, 5};
 	static const double t2[] = {2, 3, 3, 4, 4, 5, 6, 6, 6, 7};
-	/* ../shared/conformance/cases/edge-mismatch/stdout: B-8 is
+	/* testdata/conformance/edge-mismatch/stdout: B-8 is
 	 * "p=0.002 n=6".  Hand: the samples do not overlap, so only the
 	 * one arrangement of C(12,6) = 924 has U = 0: p = 2/924, which is
 	 * also benchmath's uTestMinP[6] = 0.0021645021645021645. */
@@ -287,7 +287,7 @@ test_mann_whitney_edge_big_conformance(void **state)
 	(void)state;
 	double p;
 
-	/* ../shared/conformance/cases/edge-big/stdout: "Big ... ~
+	/* testdata/conformance/edge-big/stdout: "Big ... ~
 	 * (p=0.548 n=60)" (n > 50: normal approximation); the Go reference
 	 * gives 0.5478605382101782. */
 	assert_int_equal(utest(big1, LEN(big1), big2, LEN(big2), &p), 0);
@@ -307,7 +307,7 @@ static void
 test_mann_whitney_all_equal_is_samples_equal(void **state)
 {
 	(void)state;
-	/* ../shared/conformance/cases/edge-equal: every value equal gives
+	/* testdata/conformance/edge-equal: every value equal gives
 	 * "all samples are equal" (len(T) == 1 on the exact path, and
 	 * sigma == 0 on the normal path beyond 50 values). */
 	double x[60], p = 42;

@@ -7,7 +7,7 @@
  *
  * Expected values name their source: a hand calculation shown in the
  * comment, the conformance expectations in
- * ../shared/conformance/cases/NAME/stdout (inputs copied here), or, for the
+ * testdata/conformance/NAME/stdout (inputs copied here), or, for the
  * t-test, the t distribution integrated numerically in this file (Simpson's
  * rule on the density), independently of GSL.
  */

@@ -1,7 +1,7 @@
 /*
  * cstat-run.c - cstat's own result files as inputs: a baseline (one
  * pretty-printed run) or a history (one run per line, of which the last
- * complete one is read).  Their format is the store's (store.c); this
+ * complete one is read).  Their format is the store's (store-json.c); this
  * reads the whole file, lets the store turn the run back into the Go
  * benchmark text it came from, and hands that text to the reader.
  */

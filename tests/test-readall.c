@@ -1,0 +1,270 @@
+/*
+ * test-readall.c - cstat_builder_read() (lib/readall.c): every input into
+ * a builder, on one thread or with a second thread parsing ahead.
+ *
+ * The contract (cstat.h): inputs are read in turn on one reader, so Unit
+ * metadata carries across files; each malformed line goes to on_syntax,
+ * on the calling thread and in order; reading stops at the first input
+ * that cannot be opened, with the reader's error; and with two threads the
+ * builder sees the same results in the same order.  So every test here
+ * reads the same inputs with 1 and with 2 threads and requires the same
+ * tables (CSV, every digit), the same syntax errors and the same result.
+ * The large input is generated with a fixed seed (splitmix64, seed 7).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cstat.h"
+#include "testutil.h"
+
+/* What one read gave: its result, the syntax errors, the tables' CSV and
+ * text, and the reader's Unit metadata for ns/op's "assume". */
+struct outcome {
+	int rc;
+	struct cstat_diag d;
+	char *errors; /* "file:line: message\n" each */
+	size_t errors_len;
+	FILE *errors_f;
+	char *tables;
+	size_t tables_len;
+	char assume[32];
+};
+
+static void
+on_syntax(void *ctx, const struct cstat_diag *d)
+{
+	struct outcome *o = ctx;
+	char buf[700];
+
+	cstat_diag_format(d, buf, sizeof(buf));
+	fprintf(o->errors_f, "%s\n", buf);
+}
+
+/* Reads paths[0..n) with threads, builds and writes CSV and text. */
+static void
+read_with(const char *const *paths, size_t n, unsigned threads,
+	  struct outcome *o)
+{
+	cstat_inputs *in;
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t = NULL;
+
+	memset(o, 0, sizeof(*o));
+	assert_int_equal(cstat_inputs_new(&in, paths, n), 0);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, NULL), 0);
+	o->errors_f = open_memstream(&o->errors, &o->errors_len);
+	o->rc = cstat_builder_read(b, r, in, threads, on_syntax, o, &o->d);
+	fclose(o->errors_f);
+	const char *a = cstat_reader_unit_meta(r, "sec/op", "assume");
+	snprintf(o->assume, sizeof(o->assume), "%s", a ? a : "(none)");
+	if (o->rc == 0) {
+		struct cstat_stats_opts so = CSTAT_STATS_OPTS_INIT;
+		so.units = r;
+		assert_int_equal(cstat_builder_build(b, &so, &t), 0);
+		FILE *f = open_memstream(&o->tables, &o->tables_len);
+		assert_int_equal(
+			cstat_tables_write(t, CSTAT_FORMAT_CSV, f, NULL), 0);
+		assert_int_equal(
+			cstat_tables_write(t, CSTAT_FORMAT_TEXT, f, NULL), 0);
+		fclose(f);
+	}
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	cstat_inputs_free(in);
+}
+
+static void
+outcome_free(struct outcome *o)
+{
+	free(o->errors);
+	free(o->tables);
+}
+
+/* The same read on one and two threads: equal in everything. */
+static void
+same_on_two_threads(const char *const *paths, size_t n, struct outcome *one)
+{
+	struct outcome two;
+
+	read_with(paths, n, 1, one);
+	read_with(paths, n, 2, &two);
+	assert_int_equal(one->rc, two.rc);
+	assert_string_equal(one->errors, two.errors);
+	assert_string_equal(one->assume, two.assume);
+	if (one->rc) {
+		assert_string_equal(one->d.message, two.d.message);
+	} else {
+		assert_int_equal(one->tables_len, two.tables_len);
+		assert_memory_equal(one->tables, two.tables, one->tables_len);
+	}
+	outcome_free(&two);
+}
+
+static const char old_txt[] = "goos: linux\n"
+			      "Unit ns/op assume=exact\n"
+			      "BenchmarkA 1 10 ns/op\n"
+			      "BenchmarkA 1 10 ns/op\n"
+			      "BenchmarkBad 1\n"
+			      "BenchmarkB 1 20 ns/op 8 B/op\n";
+static const char new_txt[] = "goos: linux\n"
+			      "BenchmarkA 1 12 ns/op\n"
+			      "BenchmarkA x 12 ns/op\n"
+			      "BenchmarkA 1 12 ns/op\n"
+			      "BenchmarkB 1 21 ns/op 8 B/op\n";
+
+/*
+ * Two small files: the syntax errors come in file and line order (old.txt
+ * line 5: "missing measurements", new.txt line 3: benchfmt's iteration
+ * count error, as test-reader.c has them), the first file's Unit line
+ * holds for the second (assume=exact), and both thread counts agree.
+ */
+static void
+test_read_small_inputs(void **state)
+{
+	char *a = temp_file(old_txt, strlen(old_txt));
+	char *b = temp_file(new_txt, strlen(new_txt));
+	char *paths[2];
+	char want[1024];
+	struct outcome o;
+
+	(void)state;
+	snprintf(want, sizeof(want),
+		 "%s:5: missing measurements\n"
+		 "%s:3: parsing iteration count: invalid syntax\n",
+		 a, b);
+	paths[0] = a;
+	paths[1] = b;
+	same_on_two_threads((const char *const *)paths, 2, &o);
+	assert_int_equal(o.rc, 0);
+	assert_string_equal(o.errors, want);
+	assert_string_equal(o.assume, "exact");
+	assert_non_null(strstr(o.tables, "A,"));
+	outcome_free(&o);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/*
+ * An input that cannot be opened stops the read with the reader's error
+ * (CSTAT_ENOENT, "open PATH: ..."), on either thread count; the syntax
+ * errors of the inputs before it were reported first.
+ */
+static void
+test_read_stops_at_missing_input(void **state)
+{
+	char *a = temp_file(old_txt, strlen(old_txt));
+	const char *paths[3] = {a, "/nonexistent/cstat-test-readall", a};
+	struct outcome o;
+
+	(void)state;
+	same_on_two_threads(paths, 3, &o);
+	assert_int_equal(o.rc, CSTAT_ENOENT);
+	assert_non_null(strstr(o.d.message, "/nonexistent/cstat-test-readall"));
+	assert_int_equal(count_in(o.errors, "missing measurements"), 1);
+	outcome_free(&o);
+	unlink(a);
+	free(a);
+}
+
+/* splitmix64 (Steele, Lea and Flood). */
+static uint64_t
+next_u64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Inputs of several of the parser's batches (a file of 8,000 results,
+ * 0.36 MB, read twice; readall.c hands results over in batches of 256
+ * KiB): a configuration that gains a key every 100 results and changes a
+ * value every 7, 200 benchmark names, a malformed line every 1,000: one
+ * and two threads give the same tables, byte for byte, and the same
+ * errors (8 per file).
+ */
+static void
+test_read_many_batches(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	uint64_t seed = 7;
+	struct outcome o;
+
+	(void)state;
+	for (unsigned i = 0; i < 8000; i++) {
+		if (i % 100 == 0)
+			fprintf(f, "key%u: %u\n", i / 100, i);
+		if (i % 7 == 0)
+			fprintf(f, "phase: p%u\n", (i / 7) % 5);
+		if (i % 1000 == 999)
+			fprintf(f, "BenchmarkBroken 1\n");
+		fprintf(f, "BenchmarkN%u-8 1000 %.3f ns/op %u B/op\n",
+			(unsigned)(next_u64(&seed) % 200),
+			100 + (double)(next_u64(&seed) % 100000) / 1000,
+			(unsigned)(next_u64(&seed) % 64));
+	}
+	fclose(f);
+	char *a = temp_file(text, len);
+	const char *paths[2] = {a, a};
+
+	same_on_two_threads(paths, 2, &o);
+	assert_int_equal(o.rc, 0);
+	assert_int_equal(count_in(o.errors, "missing measurements"), 16);
+	outcome_free(&o);
+	unlink(a);
+	free(a);
+	free(text);
+}
+
+/* NULL builder, reader or inputs: CSTAT_EINVAL. */
+static void
+test_read_refuses_null(void **state)
+{
+	cstat_inputs *in;
+	cstat_reader *r;
+	cstat_builder *b;
+	const char *p = "x";
+
+	(void)state;
+	assert_int_equal(cstat_inputs_new(&in, &p, 1), 0);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, NULL), 0);
+	assert_int_equal(cstat_builder_read(NULL, r, in, 2, NULL, NULL, NULL),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_builder_read(b, NULL, in, 2, NULL, NULL, NULL),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_builder_read(b, r, NULL, 2, NULL, NULL, NULL),
+			 CSTAT_EINVAL);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	cstat_inputs_free(in);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_small_inputs),
+		cmocka_unit_test(test_read_stops_at_missing_input),
+		cmocka_unit_test(test_read_many_batches),
+		cmocka_unit_test(test_read_refuses_null),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
