@@ -63,7 +63,7 @@
 #define NPALETTE 4
 
 static void
-tstr(struct cstat__html *p, const struct cstat_tables *t, uint32_t id)
+tstr(struct cstat__ostream *p, const struct cstat_tables *t, uint32_t id)
 {
 	cstat__html_text(p, cstat__tstr(t, id));
 }
@@ -74,22 +74,22 @@ tstr(struct cstat__html *p, const struct cstat_tables *t, uint32_t id)
 
 /* Adds the footnote markers for these warnings (possibly none). */
 static void
-markers(struct cstat__html *p, size_t tno, const struct cstat__footnotes *fn,
+markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 	const uint32_t *ids, size_t n)
 {
 	if (n == 0)
 		return;
-	cstat__html_adds(p, "<sup class=\"fn\">");
+	cstat__os_adds(p, "<sup class=\"fn\">");
 	for (size_t k = 0; k < n; k++) {
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		cstat__html_addf(p,
+		cstat__os_printf(p,
 				 "%s<a href=\"#t%zu-n%zu\" aria-label=\"note "
 				 "%zu\">%zu</a>",
 				 k ? " " : "", tno, i + 1, i + 1, i + 1);
 	}
-	cstat__html_adds(p, "</sup>");
+	cstat__os_adds(p, "</sup>");
 }
 
 /* ------------------------------------------------------------------------
@@ -97,21 +97,21 @@ markers(struct cstat__html *p, size_t tno, const struct cstat__footnotes *fn,
  */
 /* The page's title: the first table's column labels, "old vs new". */
 static void
-page_title(struct cstat__html *p, const struct cstat_tables *t)
+page_title(struct cstat__ostream *p, const struct cstat_tables *t)
 {
-	cstat__html_adds(p, "<title>");
+	cstat__os_adds(p, "<title>");
 	if (t->ntables > 0 && t->ncol_fields > 0) {
 		const struct cstat__table *tb = &t->tables[0];
 		for (size_t c = 0; c < tb->ncols; c++) {
 			if (c)
-				cstat__html_adds(p, " vs ");
+				cstat__os_adds(p, " vs ");
 			tstr(p, t,
 			     tb->col_vals[c * t->ncol_fields + t->ncol_fields -
 					  1]);
 		}
-		cstat__html_adds(p, " \xe2\x80\x94 ");
+		cstat__os_adds(p, " \xe2\x80\x94 ");
 	}
-	cstat__html_adds(p, "cstat benchmark comparison</title>\n");
+	cstat__os_adds(p, "cstat benchmark comparison</title>\n");
 }
 
 /* What the report adds to the shared style sheet. */
@@ -141,27 +141,27 @@ static const char report_css[] =
 	".plot .tl{text-anchor:middle}.plot .un{text-anchor:end}\n";
 
 static void
-head(struct cstat__html *p, const struct cstat_tables *t)
+head(struct cstat__ostream *p, const struct cstat_tables *t)
 {
 	cstat__html_begin(p);
 	page_title(p, t);
 	cstat__html_body(p, report_css);
-	cstat__html_adds(p, "<h1>Benchmark comparison</h1>\n");
+	cstat__os_adds(p, "<h1>Benchmark comparison</h1>\n");
 }
 
 static void
-legend(struct cstat__html *p, const struct cstat_tables *t)
+legend(struct cstat__ostream *p, const struct cstat_tables *t)
 {
-	cstat__html_adds(
-		p, "<p class=\"legend\">Each cell is the median with its ");
-	cstat__html_go_float(p, t->confidence * 100);
-	cstat__html_adds(
+	cstat__os_adds(p,
+		       "<p class=\"legend\">Each cell is the median with its ");
+	cstat__os_go_float(p, t->confidence * 100);
+	cstat__os_adds(
 		p,
 		"% confidence interval (\xc2\xb1). Against the first column, "
 		"\xe2\x80\x9c~\xe2\x80\x9d means no significant difference at "
 		"\xce\xb1 = ");
-	cstat__html_go_float(p, t->alpha);
-	cstat__html_adds(
+	cstat__os_go_float(p, t->alpha);
+	cstat__os_adds(
 		p,
 		"; a change the gate keeps (see \xe2\x80\xa0 below) is marked "
 		"\xe2\x96\xb2 (up) or "
@@ -204,29 +204,29 @@ col_width(const struct tctx *x, size_t c)
  * column's header.
  */
 static void
-unit_header(struct cstat__html *p, const struct tctx *x)
+unit_header(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
 
-	cstat__html_adds(p, "<tr><th scope=\"col\">benchmark</th>");
+	cstat__os_adds(p, "<tr><th scope=\"col\">benchmark</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
-		cstat__html_adds(p, "<th scope=\"col\" colspan=\"2\">");
+		cstat__os_adds(p, "<th scope=\"col\" colspan=\"2\">");
 		tstr(p, t, tb->unit);
-		cstat__html_adds(p, "</th>");
+		cstat__os_adds(p, "</th>");
 		for (size_t k = 0; k < t->nstats; k++) {
-			cstat__html_adds(p, "<th scope=\"col\">");
+			cstat__os_adds(p, "<th scope=\"col\">");
 			cstat__html_text(p, t->stats[k].name);
-			cstat__html_adds(p, "</th>");
+			cstat__os_adds(p, "</th>");
 		}
 		if (c > 0)
-			cstat__html_adds(
+			cstat__os_adds(
 				p,
 				"<th scope=\"col\" colspan=\"2\">vs base</th>");
 	}
 	if (t->ncol_fields == 0)
-		cstat__html_adds(p, "<th scope=\"col\">samples</th>");
-	cstat__html_adds(p, "</tr>\n");
+		cstat__os_adds(p, "<th scope=\"col\">samples</th>");
+	cstat__os_adds(p, "</tr>\n");
 }
 
 /*
@@ -236,17 +236,17 @@ unit_header(struct cstat__html *p, const struct tctx *x)
  * them all from the first row.
  */
 static void
-header(struct cstat__html *p, const struct tctx *x)
+header(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
 	size_t nf = t->ncol_fields;
 
-	cstat__html_adds(p, "<thead>\n");
+	cstat__os_adds(p, "<thead>\n");
 	for (size_t f = 0; f < nf; f++) {
-		cstat__html_adds(p, "<tr>");
+		cstat__os_adds(p, "<tr>");
 		if (f == 0)
-			cstat__html_addf(p, "<td rowspan=\"%zu\"></td>", nf);
+			cstat__os_printf(p, "<td rowspan=\"%zu\"></td>", nf);
 		size_t start = 0, span = 0;
 		for (size_t c = 0; c < tb->ncols; c++) {
 			span += col_width(x, c);
@@ -256,36 +256,36 @@ header(struct cstat__html *p, const struct tctx *x)
 					   tb->col_vals[c * nf + g];
 			if (!boundary)
 				continue;
-			cstat__html_addf(
+			cstat__os_printf(
 				p, "<th scope=\"colgroup\" colspan=\"%zu\">",
 				span);
 			tstr(p, t, tb->col_vals[start * nf + f]);
-			cstat__html_adds(p, "</th>");
+			cstat__os_adds(p, "</th>");
 			start = c + 1;
 			span = 0;
 		}
 		if (f == 0)
-			cstat__html_addf(p,
+			cstat__os_printf(p,
 					 "<th scope=\"col\" "
 					 "rowspan=\"%zu\">samples</th>",
 					 nf + 1);
-		cstat__html_adds(p, "</tr>\n");
+		cstat__os_adds(p, "</tr>\n");
 	}
 	unit_header(p, x);
-	cstat__html_adds(p, "</thead>\n");
+	cstat__os_adds(p, "</thead>\n");
 }
 
 /* Column c's name: its column fields, outermost first. */
 static void
-col_label(struct cstat__html *p, const struct tctx *x, size_t c)
+col_label(struct cstat__ostream *p, const struct tctx *x, size_t c)
 {
 	size_t nf = x->t->ncol_fields;
 
 	if (nf == 0)
-		cstat__html_addf(p, "column %zu", c + 1);
+		cstat__os_printf(p, "column %zu", c + 1);
 	for (size_t f = 0; f < nf; f++) {
 		if (f)
-			cstat__html_adds(p, " ");
+			cstat__os_adds(p, " ");
 		tstr(p, x->t, x->tb->col_vals[c * nf + f]);
 	}
 }
@@ -364,41 +364,41 @@ jitter(size_t j)
 
 /* The plot's description: every column's count and median, the axis. */
 static void
-plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
+plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	   const struct cstat__scaler *sc, const struct axis *a)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__html_adds(p, "<title>");
+	cstat__os_adds(p, "<title>");
 	tstr(p, x->t, x->tb->row_labels[r]);
-	cstat__html_adds(p, " (");
+	cstat__os_adds(p, " (");
 	tstr(p, x->t, x->tb->unit);
-	cstat__html_adds(p, "): ");
+	cstat__os_adds(p, "): ");
 	for (size_t c = 0; c < x->tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (c)
-			cstat__html_adds(p, "; ");
+			cstat__os_adds(p, "; ");
 		col_label(p, x, c);
 		if (!ce->present) {
-			cstat__html_adds(p, " no values");
+			cstat__os_adds(p, " no values");
 			continue;
 		}
-		cstat__html_addf(p, " %lu value%s, median ",
+		cstat__os_printf(p, " %lu value%s, median ",
 				 (unsigned long)ce->n, ce->n == 1 ? "" : "s");
 		cstat__scaler_format(sc, ce->center, num, sizeof(num));
 		cstat__html_text(p, num);
 	}
 	if (a->any) {
-		cstat__html_adds(p, a->log ? "; log scale from "
-					   : "; scale from ");
+		cstat__os_adds(p,
+			       a->log ? "; log scale from " : "; scale from ");
 		cstat__scaler_format(sc, a->min, num, sizeof(num));
 		cstat__html_text(p, num);
-		cstat__html_adds(p, " to ");
+		cstat__os_adds(p, " to ");
 		cstat__scaler_format(sc, a->max, num, sizeof(num));
 		cstat__html_text(p, num);
 	}
-	cstat__html_adds(p, "</title>");
+	cstat__os_adds(p, "</title>");
 }
 
 /*
@@ -407,17 +407,18 @@ plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
  * table's header have it whole).
  */
 static void
-strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
+strip_label(struct cstat__ostream *p, const struct tctx *x, size_t c, double yc)
 {
-	struct cstat__html s = {0};
+	struct cstat__ostream s = {0};
 	size_t n = 0, cut = 0;
 
 	col_label(&s, x, c);
 	if (s.err) {
-		p->err = s.err;
+		cstat__os_fail(p, s.err);
+		cstat__os_release(&s);
 		return;
 	}
-	const char *t = s.b.data ? s.b.data : "";
+	const char *t = cstat__os_cstr(&s);
 	/* Count characters (not bytes, not continuation bytes). */
 	for (size_t i = 0; t[i]; i++) {
 		if (((unsigned char)t[i] & 0xc0) == 0x80)
@@ -425,11 +426,11 @@ strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
 		if (n++ == LABEL_CHARS - 1)
 			cut = i;
 	}
-	cstat__html_adds(p, "<text class=\"lg\" x=\"");
+	cstat__os_adds(p, "<text class=\"lg\" x=\"");
 	cstat__html_coord(p, PLOT_X0 - 6);
-	cstat__html_adds(p, "\" y=\"");
+	cstat__os_adds(p, "\" y=\"");
 	cstat__html_coord(p, yc + 4);
-	cstat__html_adds(p, "\">");
+	cstat__os_adds(p, "\">");
 	/* The markup is already escaped: cut only outside a reference. */
 	if (n > LABEL_CHARS) {
 		size_t amp = cut;
@@ -437,13 +438,13 @@ strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
 			amp--;
 		if (t[amp] == '&')
 			cut = amp;
-		cstat__html_add(p, t, cut);
-		cstat__html_adds(p, "\xe2\x80\xa6");
+		cstat__os_put(p, t, cut);
+		cstat__os_adds(p, "\xe2\x80\xa6");
 	} else {
-		cstat__html_adds(p, t);
+		cstat__os_adds(p, t);
 	}
-	cstat__html_adds(p, "</text>");
-	cstat__buf_release(&s.b);
+	cstat__os_adds(p, "</text>");
+	cstat__os_release(&s);
 }
 
 /*
@@ -452,15 +453,15 @@ strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
  * and a tick at the median.
  */
 static void
-strip(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
-      size_t c, const struct axis *a)
+strip(struct cstat__ostream *p, const struct tctx *x,
+      const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
 	double yc = (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
 
-	cstat__html_addf(p, "<g class=\"s%zu\">", c % NPALETTE);
+	cstat__os_printf(p, "<g class=\"s%zu\">", c % NPALETTE);
 	strip_label(p, x, c, yc);
 	if (!ce->present || !a->any) {
-		cstat__html_adds(p, "</g>");
+		cstat__os_adds(p, "</g>");
 		return;
 	}
 	if (!isnan(ce->lo) && !isnan(ce->hi)) {
@@ -471,16 +472,16 @@ strip(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
 	for (uint32_t j = 0; j < ce->n; j++) {
 		if (!isfinite(ce->values[j]))
 			continue;
-		cstat__html_adds(p, "<circle cx=\"");
+		cstat__os_adds(p, "<circle cx=\"");
 		cstat__html_coord(p, xpos(a, ce->values[j]));
-		cstat__html_adds(p, "\" cy=\"");
+		cstat__os_adds(p, "\" cy=\"");
 		cstat__html_coord(p, yc + jitter(j));
-		cstat__html_adds(p, "\" r=\"2.5\"/>");
+		cstat__os_adds(p, "\" r=\"2.5\"/>");
 	}
 	if (isfinite(ce->center))
 		cstat__html_line(p, "md", xpos(a, ce->center),
 				 xpos(a, ce->center), yc - 6, yc + 6);
-	cstat__html_adds(p, "</g>");
+	cstat__os_adds(p, "</g>");
 }
 
 /*
@@ -545,7 +546,7 @@ log_ticks(const struct axis *a, double *v)
  * (step 0) as the table prints it.
  */
 static void
-tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
+tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	   double step)
 {
 	struct cstat__scaler s = *sc;
@@ -567,13 +568,13 @@ tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
 static void
-axis_line(struct cstat__html *p, const struct tctx *x,
+axis_line(struct cstat__ostream *p, const struct tctx *x,
 	  const struct cstat__scaler *sc, const struct axis *a, double y)
 {
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
 
-	cstat__html_adds(p, "<g class=\"axis\">");
+	cstat__os_adds(p, "<g class=\"axis\">");
 	cstat__html_line(p, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
@@ -585,27 +586,27 @@ axis_line(struct cstat__html *p, const struct tctx *x,
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		cstat__html_adds(p, "<text class=\"tl\" x=\"");
+		cstat__os_adds(p, "<text class=\"tl\" x=\"");
 		cstat__html_coord(p, xl);
-		cstat__html_adds(p, "\" y=\"");
+		cstat__os_adds(p, "\" y=\"");
 		cstat__html_coord(p, y + 14);
-		cstat__html_adds(p, "\">");
+		cstat__os_adds(p, "\">");
 		tick_label(p, sc, v[i], a->log ? v[i] : step);
-		cstat__html_adds(p, "</text>");
+		cstat__os_adds(p, "</text>");
 	}
-	cstat__html_adds(p, "<text class=\"un\" x=\"");
+	cstat__os_adds(p, "<text class=\"un\" x=\"");
 	cstat__html_coord(p, PLOT_X0 - 6);
-	cstat__html_adds(p, "\" y=\"");
+	cstat__os_adds(p, "\" y=\"");
 	cstat__html_coord(p, y + 14);
-	cstat__html_adds(p, "\">");
+	cstat__os_adds(p, "\">");
 	tstr(p, x->t, x->tb->unit);
 	if (a->log)
-		cstat__html_adds(p, ", log");
-	cstat__html_adds(p, "</text></g>");
+		cstat__os_adds(p, ", log");
+	cstat__os_adds(p, "</text></g>");
 }
 
 static void
-plot(struct cstat__html *p, const struct tctx *x, size_t r,
+plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
      const struct cstat__scaler *sc)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
@@ -614,7 +615,7 @@ plot(struct cstat__html *p, const struct tctx *x, size_t r,
 	struct axis a;
 
 	axis_of(&a, row, x->tb->ncols);
-	cstat__html_addf(
+	cstat__os_printf(
 		p,
 		"<svg class=\"plot\" role=\"img\" width=\"%d\" height=\"%zu\" "
 		"viewBox=\"0 0 %d %zu\">",
@@ -623,7 +624,7 @@ plot(struct cstat__html *p, const struct tctx *x, size_t r,
 	axis_line(p, x, sc, &a, (double)ystrips + 2);
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		strip(p, x, &row[c], c, &a);
-	cstat__html_adds(p, "</svg>");
+	cstat__os_adds(p, "</svg>");
 }
 
 /*
@@ -654,8 +655,8 @@ gate_doubt(const struct cstat__cell *ce, const struct cstat_check *k,
  * that says why the gate does not (the page's last footnote explains).
  */
 static void
-delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
-      double base, const struct cstat_check *k)
+delta(struct cstat__ostream *p, const struct tctx *x,
+      const struct cstat__cell *ce, double base, const struct cstat_check *k)
 {
 	char num[64];
 	int dir = 0;
@@ -668,29 +669,29 @@ delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
 	else if (sig && ce->center < base)
 		dir = -1;
 	if (dir == 0) {
-		cstat__html_adds(p, doubt ? "<td class=\"delta doubt\">"
-					  : "<td class=\"delta\">");
+		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
+					: "<td class=\"delta\">");
 		cstat__html_text(p, num);
 		if (doubt)
-			cstat__html_addf(p,
+			cstat__os_printf(p,
 					 "<sup class=\"fn\"><a href=\"#gate\" "
 					 "title=\"%s\" aria-label=\"%s\">"
 					 "\xe2\x80\xa0</a></sup>",
 					 doubt, doubt);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		return;
 	}
 	const char *word =
 		(dir > 0) == x->tb->higher_better ? "better" : "worse";
-	cstat__html_addf(p,
+	cstat__os_printf(p,
 			 "<td class=\"delta %s\" title=\"%s: %s is better for ",
 			 word, word, x->tb->higher_better ? "higher" : "lower");
 	tstr(p, x->t, x->tb->unit);
-	cstat__html_adds(p, "\"><span aria-hidden=\"true\">");
-	cstat__html_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
-	cstat__html_adds(p, "</span>");
+	cstat__os_adds(p, "\"><span aria-hidden=\"true\">");
+	cstat__os_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
+	cstat__os_adds(p, "</span>");
 	cstat__html_text(p, num);
-	cstat__html_addf(p, "<span class=\"sr\"> (%s)</span></td>", word);
+	cstat__os_printf(p, "<span class=\"sr\"> (%s)</span></td>", word);
 }
 
 /* Whether the gate calls some change of row r one. */
@@ -707,7 +708,7 @@ row_changed(const struct tctx *x, size_t r)
 }
 
 static void
-data_row(struct cstat__html *p, struct tctx *x, size_t r)
+data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
@@ -722,117 +723,117 @@ data_row(struct cstat__html *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__html_addf(p, "<tr id=\"t%zu-r%zu\"%s><th scope=\"row\">", x->tno,
+	cstat__os_printf(p, "<tr id=\"t%zu-r%zu\"%s><th scope=\"row\">", x->tno,
 			 r + 1, row_changed(x, r) ? " class=\"chg\"" : "");
 	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
-	cstat__html_adds(p, "</th>");
+	cstat__os_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present) {
 			for (size_t w = col_width(x, c); w > 0; w--)
-				cstat__html_adds(p, "<td></td>");
+				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
 		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
-		cstat__html_adds(p, "<td class=\"ctr\">");
+		cstat__os_adds(p, "<td class=\"ctr\">");
 		cstat__html_text(p, num);
-		cstat__html_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
+		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
 		cstat__html_text(p, txt);
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
 			/* In the row's scale, as the text output has them. */
 			cstat__stat_format(t, tb, k, cstat__cell_stat(t, ce, k),
 					   &sc, num, sizeof(num));
-			cstat__html_adds(p, "<td class=\"st\">");
+			cstat__os_adds(p, "<td class=\"st\">");
 			cstat__html_text(p, num);
-			cstat__html_adds(p, "</td>");
+			cstat__os_adds(p, "</td>");
 		}
 		if (c == 0)
 			continue;
 		if (!ce->has_cmp) {
-			cstat__html_adds(p, "<td></td><td></td>");
+			cstat__os_adds(p, "<td></td><td></td>");
 			continue;
 		}
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
 		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
-		cstat__html_adds(p, "<td class=\"note\">(");
+		cstat__os_adds(p, "<td class=\"note\">(");
 		cstat__html_text(p, txt);
-		cstat__html_adds(p, ")");
+		cstat__os_adds(p, ")");
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 	}
-	cstat__html_adds(p, "<td class=\"plot\">");
+	cstat__os_adds(p, "<td class=\"plot\">");
 	plot(p, x, r, &sc);
-	cstat__html_adds(p, "</td></tr>\n");
+	cstat__os_adds(p, "</td></tr>\n");
 }
 
 /* The geomean row: each column's geomean, and its ratio to the first. */
 static void
-geomean_row(struct cstat__html *p, const struct tctx *x)
+geomean_row(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat__table *tb = x->tb;
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__html_adds(
-		p, "<tr class=\"geomean\"><th scope=\"row\">geomean</th>");
+	cstat__os_adds(p,
+		       "<tr class=\"geomean\"><th scope=\"row\">geomean</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__summary *s = &tb->summary[c];
-		cstat__html_adds(p, "<td class=\"ctr\">");
+		cstat__os_adds(p, "<td class=\"ctr\">");
 		if (s->has_summary) {
 			cstat__scale_format(s->summary, x->class, num,
 					    sizeof(num));
 			cstat__html_text(p, num);
 		}
 		/* The geomean's footnotes end its column, as in the text. */
-		cstat__html_adds(p, "</td><td class=\"ci\">");
+		cstat__os_adds(p, "</td><td class=\"ci\">");
 		if (c == 0)
 			markers(p, x->tno, &x->fn, s->warn, s->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < x->t->nstats; k++)
-			cstat__html_adds(p, "<td></td>");
+			cstat__os_adds(p, "<td></td>");
 		if (c == 0)
 			continue;
-		cstat__html_adds(p, "<td class=\"delta\">");
+		cstat__os_adds(p, "<td class=\"delta\">");
 		if (s->has_ratio) {
 			cstat__fmt_percent(num, sizeof(num),
 					   (s->ratio - 1) * 100);
 			cstat__html_text(p, num);
 		} else {
-			cstat__html_adds(p, "?");
+			cstat__os_adds(p, "?");
 		}
-		cstat__html_adds(p, "</td><td class=\"note\">");
+		cstat__os_adds(p, "</td><td class=\"note\">");
 		markers(p, x->tno, &x->fn, s->warn, s->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 	}
-	cstat__html_adds(p, "<td class=\"plot\"></td></tr>\n");
+	cstat__os_adds(p, "<td class=\"plot\"></td></tr>\n");
 }
 
 static void
-footnote_list(struct cstat__html *p, const struct tctx *x)
+footnote_list(struct cstat__ostream *p, const struct tctx *x)
 {
 	if (x->fn.n == 0)
 		return;
-	cstat__html_adds(p, "<ol class=\"notes\" aria-label=\"notes\">\n");
+	cstat__os_adds(p, "<ol class=\"notes\" aria-label=\"notes\">\n");
 	for (size_t i = 0; i < x->fn.n; i++) {
-		cstat__html_addf(p, "<li id=\"t%zu-n%zu\">", x->tno, i + 1);
+		cstat__os_printf(p, "<li id=\"t%zu-n%zu\">", x->tno, i + 1);
 		tstr(p, x->t, x->fn.ids[i]);
-		cstat__html_adds(p, "</li>\n");
+		cstat__os_adds(p, "</li>\n");
 	}
-	cstat__html_adds(p, "</ol>\n");
+	cstat__os_adds(p, "</ol>\n");
 }
 
 /* The heading: the unit, then the configuration not every table shares. */
 static void
-heading(struct cstat__html *p, const struct tctx *x, const bool *common)
+heading(struct cstat__ostream *p, const struct tctx *x, const bool *common)
 {
 	const struct cstat_tables *t = x->t;
 
-	cstat__html_addf(p, "<h2 id=\"t%zu\">", x->tno);
+	cstat__os_printf(p, "<h2 id=\"t%zu\">", x->tno);
 	tstr(p, t, x->tb->unit);
 	cstat__html_table_key(p, t, x->tb, common);
-	cstat__html_adds(p, "</h2>\n");
+	cstat__os_adds(p, "</h2>\n");
 }
 
 /*
@@ -875,7 +876,7 @@ table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
 }
 
 static int
-render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
+render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	     const bool *common, const cstat_gate *g, size_t *next)
 {
 	struct tctx x = {
@@ -896,23 +897,23 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 		rc = CSTAT_ENOMEM;
 		goto out_free;
 	}
-	cstat__html_addf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
+	cstat__os_printf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
 	heading(p, &x, common);
-	cstat__html_addf(
+	cstat__os_printf(
 		p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
 		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\" "
 		"style=\"--cells:%zu\">\n",
 		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
-	cstat__html_adds(p, "<tbody>\n");
+	cstat__os_adds(p, "<tbody>\n");
 	for (size_t r = 0; r < x.tb->nrows && !p->err; r++)
 		data_row(p, &x, r);
 	if (x.tb->nrows > 1)
 		geomean_row(p, &x);
-	cstat__html_adds(p, "</tbody>\n</table>\n</div>\n");
+	cstat__os_adds(p, "</tbody>\n</table>\n</div>\n");
 	footnote_list(p, &x);
-	cstat__html_adds(p, "</section>\n");
+	cstat__os_adds(p, "</section>\n");
 out_free:
 	free(x.centers);
 	free(x.ck);
@@ -952,7 +953,7 @@ judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
 
 /* The link to the changed row of check k, with its change and word. */
 static void
-summary_link(struct cstat__html *p, const struct cstat_tables *t,
+summary_link(struct cstat__ostream *p, const struct cstat_tables *t,
 	     const struct cstat_check *k)
 {
 	const struct cstat__table *tb = &t->tables[k->table];
@@ -961,19 +962,19 @@ summary_link(struct cstat__html *p, const struct cstat_tables *t,
 	char num[64];
 
 	cstat__format_delta(&row[k->col], row[0].center, num, sizeof(num));
-	cstat__html_addf(p, "<li class=\"%s\"><a href=\"#t%zu-r%zu\">", word,
+	cstat__os_printf(p, "<li class=\"%s\"><a href=\"#t%zu-r%zu\">", word,
 			 k->table + 1, k->row + 1);
 	cstat__html_text(p, k->name);
-	cstat__html_adds(p, "</a> ");
+	cstat__os_adds(p, "</a> ");
 	cstat__html_text(p, k->unit);
 	if (tb->ncols > 2) {
-		cstat__html_adds(p, " (");
+		cstat__os_adds(p, " (");
 		cstat__html_text(p, k->new_label);
-		cstat__html_adds(p, ")");
+		cstat__os_adds(p, ")");
 	}
-	cstat__html_adds(p, " <b>");
+	cstat__os_adds(p, " <b>");
 	cstat__html_text(p, num);
-	cstat__html_addf(p, "</b> %s</li>\n", word);
+	cstat__os_printf(p, "</b> %s</li>\n", word);
 }
 
 /* How many cells benchstat's column marks significant. */
@@ -996,7 +997,7 @@ count_significant(const struct cstat_tables *t)
  * CSS, no script) that hides the other rows.
  */
 static void
-summary(struct cstat__html *p, const struct cstat_tables *t,
+summary(struct cstat__ostream *p, const struct cstat_tables *t,
 	const cstat_gate *g)
 {
 	size_t better = cstat_gate_tally(g, CSTAT_IMPROVEMENT),
@@ -1004,60 +1005,60 @@ summary(struct cstat__html *p, const struct cstat_tables *t,
 	       same = cstat_gate_tally(g, CSTAT_UNCHANGED),
 	       inc = cstat_gate_tally(g, CSTAT_INCONCLUSIVE);
 
-	cstat__html_adds(p, "<input type=\"checkbox\" id=\"only-changed\" "
-			    "class=\"sr\">\n<nav class=\"summary\" "
-			    "aria-label=\"summary\">\n<p class=\"counts\">");
-	cstat__html_addf(p,
+	cstat__os_adds(p, "<input type=\"checkbox\" id=\"only-changed\" "
+			  "class=\"sr\">\n<nav class=\"summary\" "
+			  "aria-label=\"summary\">\n<p class=\"counts\">");
+	cstat__os_printf(p,
 			 "<span class=\"better\">%zu better</span>, "
 			 "<span class=\"worse\">%zu worse</span>, "
 			 "%zu unchanged",
 			 better, worse, same);
 	if (inc)
-		cstat__html_addf(p, ", %zu inconclusive", inc);
-	cstat__html_addf(p,
+		cstat__os_printf(p, ", %zu inconclusive", inc);
+	cstat__os_printf(p,
 			 " of %zu comparisons, as the gate judges them "
 			 "(<a href=\"#gate\">how</a>).",
 			 cstat_gate_count(g));
 	if (better + worse > 0)
-		cstat__html_adds(p, " <label for=\"only-changed\">Show only "
-				    "the changed rows</label>");
-	cstat__html_adds(p, "</p>\n");
+		cstat__os_adds(p, " <label for=\"only-changed\">Show only "
+				  "the changed rows</label>");
+	cstat__os_adds(p, "</p>\n");
 	if (better + worse == 0) {
-		cstat__html_adds(p, "</nav>\n");
+		cstat__os_adds(p, "</nav>\n");
 		return;
 	}
-	cstat__html_adds(p, "<ul class=\"changes\">\n");
+	cstat__os_adds(p, "<ul class=\"changes\">\n");
 	for (size_t j = 0; j < cstat_gate_count(g); j++) {
 		const struct cstat_check *k = cstat_gate_get(g, j);
 		if (k->verdict == CSTAT_IMPROVEMENT ||
 		    k->verdict == CSTAT_REGRESSION)
 			summary_link(p, t, k);
 	}
-	cstat__html_adds(p, "</ul>\n</nav>\n");
+	cstat__os_adds(p, "</ul>\n</nav>\n");
 }
 
 /* The footnote that says how the gate judges, with the page's numbers. */
 static void
-gate_note(struct cstat__html *p, const struct cstat_tables *t,
+gate_note(struct cstat__ostream *p, const struct cstat_tables *t,
 	  const cstat_gate *g)
 {
 	size_t sig = count_significant(t),
 	       kept = cstat_gate_tally(g, CSTAT_IMPROVEMENT) +
 		      cstat_gate_tally(g, CSTAT_REGRESSION);
 
-	cstat__html_adds(p, "<p class=\"legend\" id=\"gate\">"
-			    "\xe2\x80\xa0 Better and worse are the "
-			    "gate\xe2\x80\x99s verdicts (cregress with its "
-			    "defaults): a change counts when its U test is "
-			    "significant at \xce\xb1 = ");
-	cstat__html_go_float(p, g->c->alpha);
-	cstat__html_addf(p,
+	cstat__os_adds(p, "<p class=\"legend\" id=\"gate\">"
+			  "\xe2\x80\xa0 Better and worse are the "
+			  "gate\xe2\x80\x99s verdicts (cregress with its "
+			  "defaults): a change counts when its U test is "
+			  "significant at \xce\xb1 = ");
+	cstat__os_go_float(p, g->c->alpha);
+	cstat__os_printf(p,
 			 " after Holm\xe2\x80\x99s correction for the %zu "
 			 "comparison%s tested together, and the change of the "
 			 "medians is larger than ",
 			 g->family, g->family == 1 ? "" : "s");
-	cstat__html_go_float(p, g->c->threshold * 100);
-	cstat__html_addf(p,
+	cstat__os_go_float(p, g->c->threshold * 100);
+	cstat__os_printf(p,
 			 "%%. Benchstat\xe2\x80\x99s column tests each row "
 			 "alone: it marks %zu change%s significant here, %zu "
 			 "of which the gate keeps; a dagger marks the others "
@@ -1068,13 +1069,14 @@ gate_note(struct cstat__html *p, const struct cstat_tables *t,
 int
 cstat__render_html(const struct cstat_tables *t, FILE *out)
 {
-	struct cstat__html p = {.out = out};
+	struct cstat__ostream p;
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
+	cstat__os_file(&p, out);
 	if (!rc)
 		rc = judge(t, &gc, &g);
 	if (rc) {
@@ -1089,7 +1091,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__html_config(&p, t, common);
 		legend(&p, t);
 	} else {
-		cstat__html_adds(&p, "<p>No benchmark results.</p>\n");
+		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
 		rc = render_table(&p, t, i, common, g, &next);

@@ -306,59 +306,6 @@ test_html_coord_agrees_with_printf(void **state)
 	}
 }
 
-/* The escaping of every byte alone, and of runs of plain text. */
-static void
-test_html_text_every_byte(void **state)
-{
-	struct cstat__html p = {.out = NULL};
-
-	(void)state;
-	for (int c = 0; c < 256; c++) {
-		char in[3] = {'a', (char)c, 'b'};
-		const char *mid;
-		p.b.len = 0;
-		cstat__html_text_n(&p, in, sizeof(in));
-		assert_int_equal(p.err, 0);
-		switch (c) {
-		case '&':
-			mid = "&amp;";
-			break;
-		case '<':
-			mid = "&lt;";
-			break;
-		case '>':
-			mid = "&gt;";
-			break;
-		case '"':
-			mid = "&quot;";
-			break;
-		case '\'':
-			mid = "&#39;";
-			break;
-		default:
-			/* Controls but tab and line breaks, DEL, and any byte
-			 * that is not UTF-8 alone (>= 0x80): U+FFFD. */
-			mid = (c < 0x20 && c != '\t' && c != '\n' &&
-			       c != '\r') || c >= 0x7f
-				      ? "\xef\xbf\xbd"
-				      : NULL;
-		}
-		char want[16];
-		if (mid)
-			snprintf(want, sizeof(want), "a%sb", mid);
-		else
-			snprintf(want, sizeof(want), "a%cb", c);
-		assert_int_equal(p.b.len, strlen(want));
-		assert_memory_equal(p.b.data, want, p.b.len);
-	}
-	p.b.len = 0;
-	cstat__html_text(&p, "run 12, 2026-01-01T00:00:00Z: 1.5\xc2\xb5 <x>");
-	assert_string_equal(
-		p.b.data,
-		"run 12, 2026-01-01T00:00:00Z: 1.5\xc2\xb5 &lt;x&gt;");
-	cstat__buf_release(&p.b);
-}
-
 int
 main(void)
 {
@@ -373,7 +320,6 @@ main(void)
 		cmocka_unit_test(test_fmt_uint_agrees_with_printf),
 		cmocka_unit_test(test_fmt_go_fixed_halves_agree_with_printf),
 		cmocka_unit_test(test_html_coord_agrees_with_printf),
-		cmocka_unit_test(test_html_text_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
