@@ -27,28 +27,14 @@ cstat__html_name(struct cstat__ostream *p, const char *s)
 	cstat__html_text(p, s);
 }
 
-/* lround(v), without the call where v is small and not negative (the
- * fraction of such a v is exact). */
-static long
-round_half_away(double v)
+long
+cstat__html_round_slow(double v)
 {
-	if (v >= 0 && v < 0x1p31) {
-		long t = (long)v;
-		return t + (v - (double)t >= 0.5);
-	}
 	return lround(v);
 }
 
-long
-cstat__html_tenths(double x)
-{
-	long tenths = round_half_away(x * 10);
-
-	return tenths < 0 ? 0 : tenths;
-}
-
 size_t
-cstat__html_tenths_text(char *buf, long tenths)
+cstat__html_tenths_text_slow(char *buf, long tenths)
 {
 	size_t n = cstat__fmt_uint(buf, (uint64_t)(tenths / 10));
 	if (tenths % 10 != 0) {
@@ -58,36 +44,21 @@ cstat__html_tenths_text(char *buf, long tenths)
 	return n;
 }
 
-size_t
-cstat__html_coord_text(char *buf, double x)
-{
-	return cstat__html_tenths_text(buf, cstat__html_tenths(x));
-}
-
-void
-cstat__html_coord(struct cstat__ostream *p, double x)
-{
-	char *at = cstat__os_room(p, CSTAT__HTML_COORD_SIZE);
-
-	if (at)
-		cstat__os_commit(p, cstat__html_coord_text(at, x));
-}
-
 void
 cstat__html_line(struct cstat__ostream *p, const char *cls, double x1,
 		 double x2, double y1, double y2)
 {
-	cstat__os_adds(p, "<line class=\"");
+	cstat__os_put(p, CSTAT__LIT("<line class=\""));
 	cstat__os_adds(p, cls);
-	cstat__os_adds(p, "\" x1=\"");
+	cstat__os_put(p, CSTAT__LIT("\" x1=\""));
 	cstat__html_coord(p, x1);
-	cstat__os_adds(p, "\" x2=\"");
+	cstat__os_put(p, CSTAT__LIT("\" x2=\""));
 	cstat__html_coord(p, x2);
-	cstat__os_adds(p, "\" y1=\"");
+	cstat__os_put(p, CSTAT__LIT("\" y1=\""));
 	cstat__html_coord(p, y1);
-	cstat__os_adds(p, "\" y2=\"");
+	cstat__os_put(p, CSTAT__LIT("\" y2=\""));
 	cstat__html_coord(p, y2);
-	cstat__os_adds(p, "\"/>");
+	cstat__os_put(p, CSTAT__LIT("\"/>"));
 }
 
 /* ------------------------------------------------------------------------

@@ -32,20 +32,71 @@ cstat__html_text(struct cstat__ostream *p, const char *s)
  * so that long names of sub-benchmarks break between their parts.
  */
 void cstat__html_name(struct cstat__ostream *p, const char *s);
+/* A buffer this large holds any cstat__html_coord_text(). */
+#define CSTAT__HTML_COORD_SIZE 24
+
+/* The text of a coordinate of tenths tenths (>= 0): one decimal, or none
+ * when it is whole; its length (no NUL). */
+size_t cstat__html_tenths_text_slow(char *buf, long tenths);
+
+/* cstat__html_tenths_text_slow() without a division loop below 1000. */
+static inline size_t
+cstat__html_tenths_text(char *buf, long tenths)
+{
+	if (tenths >= 10000)
+		return cstat__html_tenths_text_slow(buf, tenths);
+	long w = tenths / 10, d = tenths % 10;
+	size_t n = 0;
+	if (w >= 100)
+		buf[n++] = (char)('0' + w / 100);
+	if (w >= 10)
+		buf[n++] = (char)('0' + w / 10 % 10);
+	buf[n++] = (char)('0' + w % 10);
+	buf[n] = '.';
+	buf[n + 1] = (char)('0' + d);
+	return d ? n + 2 : n;
+}
+
+/* lround(v), without the call where v is small and not negative (the
+ * fraction of such a v is exact). */
+long cstat__html_round_slow(double v);
+
+/* x in whole tenths as cstat__html_coord() rounds it (0 if negative). */
+static inline long
+cstat__html_tenths(double x)
+{
+	double v = x * 10;
+	long tenths;
+
+	if (v >= 0 && v < 0x1p31) {
+		long t = (long)v;
+		tenths = t + (v - (double)t >= 0.5);
+	} else {
+		tenths = cstat__html_round_slow(v);
+	}
+	return tenths < 0 ? 0 : tenths;
+}
+
+/* The text cstat__html_coord() adds, at buf (no NUL); its length. */
+static inline size_t
+cstat__html_coord_text(char *buf, double x)
+{
+	return cstat__html_tenths_text(buf, cstat__html_tenths(x));
+}
+
 /*
  * Adds an SVG coordinate with one decimal, or none when it is whole;
  * negative values become 0.  Integer arithmetic: the page must not depend
  * on the C locale's decimal point.
  */
-void cstat__html_coord(struct cstat__ostream *p, double x);
-/* A buffer this large holds any cstat__html_coord_text(). */
-#define CSTAT__HTML_COORD_SIZE 24
-/* The text cstat__html_coord() adds, at buf (no NUL); its length. */
-size_t cstat__html_coord_text(char *buf, double x);
-/* x in whole tenths as cstat__html_coord() rounds it (0 if negative). */
-long cstat__html_tenths(double x);
-/* The text of a coordinate of tenths tenths (>= 0), as above. */
-size_t cstat__html_tenths_text(char *buf, long tenths);
+static inline void
+cstat__html_coord(struct cstat__ostream *p, double x)
+{
+	char *at = cstat__os_room(p, CSTAT__HTML_COORD_SIZE);
+
+	if (at)
+		cstat__os_commit(p, cstat__html_coord_text(at, x));
+}
 /* Adds <line class="cls" x1 x2 y1 y2/>. */
 void cstat__html_line(struct cstat__ostream *p, const char *cls, double x1,
 		      double x2, double y1, double y2);

@@ -71,8 +71,8 @@ put_out(const struct cstat__ostream *s, const void *p, size_t n)
 }
 
 /* Writes the buffer out to the target; the bytes are gone either way. */
-static void
-drain(struct cstat__ostream *s)
+void
+cstat__os_drain(struct cstat__ostream *s)
 {
 	if (s->target == CSTAT__OS_MEMORY)
 		return;
@@ -84,7 +84,7 @@ drain(struct cstat__ostream *s)
 int
 cstat__os_flush(struct cstat__ostream *s, bool flush_file)
 {
-	drain(s);
+	cstat__os_drain(s);
 	if (flush_file && s->target == CSTAT__OS_FILE && !s->err &&
 	    fflush(s->file) != 0)
 		s->err = CSTAT_EIO;
@@ -102,7 +102,7 @@ cstat__os_release(struct cstat__ostream *s)
 int
 cstat__os_close(struct cstat__ostream *s)
 {
-	drain(s);
+	cstat__os_drain(s);
 	cstat__os_release(s);
 	return s->err;
 }
@@ -119,7 +119,7 @@ cstat__os_cstr(struct cstat__ostream *s)
 }
 
 char *
-cstat__os_room(struct cstat__ostream *s, size_t n)
+cstat__os_grow(struct cstat__ostream *s, size_t n)
 {
 	if (s->err)
 		return NULL;
@@ -134,20 +134,12 @@ cstat__os_room(struct cstat__ostream *s, size_t n)
 }
 
 void
-cstat__os_commit(struct cstat__ostream *s, size_t n)
-{
-	s->len += n;
-	if (s->len >= CSTAT__OS_FLUSH_AT)
-		drain(s);
-}
-
-void
 cstat__os_add(struct cstat__ostream *s, const void *p, size_t len)
 {
 	/* A large block goes out as it is, after what is buffered. */
 	if (len >= CSTAT__OS_FLUSH_AT && s->target != CSTAT__OS_MEMORY &&
 	    !s->err) {
-		drain(s);
+		cstat__os_drain(s);
 		if (!s->err)
 			s->err = put_out(s, p, len);
 		return;

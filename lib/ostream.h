@@ -81,13 +81,31 @@ void cstat__os_release(struct cstat__ostream *s);
  */
 const char *cstat__os_cstr(struct cstat__ostream *s);
 
+/* cstat__os_room() when the buffer is too small: grows it. */
+char *cstat__os_grow(struct cstat__ostream *s, size_t n);
+/* Writes the buffer out (cstat__os_commit() at the flush mark). */
+void cstat__os_drain(struct cstat__ostream *s);
+
 /*
  * Room for n more bytes at the end of the buffer, to be written there and
  * taken with cstat__os_commit(); NULL after an error (write nothing then).
  */
-char *cstat__os_room(struct cstat__ostream *s, size_t n);
+static inline char *
+cstat__os_room(struct cstat__ostream *s, size_t n)
+{
+	if (s->cap - s->len > n && !s->err)
+		return s->data + s->len;
+	return cstat__os_grow(s, n);
+}
+
 /* Takes the n bytes written at cstat__os_room() into the stream. */
-void cstat__os_commit(struct cstat__ostream *s, size_t n);
+static inline void
+cstat__os_commit(struct cstat__ostream *s, size_t n)
+{
+	s->len += n;
+	if (s->len >= CSTAT__OS_FLUSH_AT)
+		cstat__os_drain(s);
+}
 
 /* Adds the len bytes at p. */
 void cstat__os_add(struct cstat__ostream *s, const void *p, size_t len);

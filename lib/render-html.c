@@ -178,6 +178,36 @@ legend(struct cstat__ostream *p, const struct cstat_tables *t)
 /* ------------------------------------------------------------------------
  * One table.
  */
+/* A piece of a table's templates: where in tmpl.s, and how long. */
+struct piece {
+	size_t off, len;
+};
+
+/* The pieces of column c's strip in every row's plot. */
+struct colpieces {
+	struct piece open;  /* <g class="sK"> and the strip's legend */
+	struct piece label; /* the column's label, for the plot's title */
+	struct piece ci_y;  /* '" y1="YC" y2="YC"/>' ending the interval */
+	struct piece md_y;  /* the same ending the median's tick */
+	struct piece cy[7]; /* '" cy="Y" r="2.5"/>' for value j, by j % 7 */
+};
+
+/*
+ * The markup of a table's plots that is the same in every row, made once
+ * per table by the functions that would write it per row (so the bytes
+ * cannot differ) and copied into each row with memcpy.
+ */
+struct tmpl {
+	struct cstat__ostream s; /* every piece, one after another */
+	struct piece svg;	 /* <svg ...> */
+	struct piece unit;	 /* ' (unit): ' in the title */
+	struct piece axis;	 /* <g class="axis"> and its line */
+	struct piece tick_mid;	 /* a tick's line after x2, to its label's x */
+	struct piece tick_end;	 /* after the tick label's x, to its text */
+	struct piece un, un_log; /* the unit under the axis, </g> */
+	struct colpieces *col;	 /* per column */
+};
+
 struct tctx {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
@@ -188,6 +218,7 @@ struct tctx {
 	/* The gate's verdict of each cell (row-major), NULL where none. */
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
+	struct tmpl m;
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -362,43 +393,43 @@ jitter(size_t j)
 	return (double)((int)(j * 3 % 7) - 3);
 }
 
-/* The plot's description: every column's count and median, the axis. */
-static void
-plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
-	   const struct cstat__scaler *sc, const struct axis *a)
-{
-	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
-	char num[CSTAT__SCALE_SIZE];
+/* ------------------------------------------------------------------------
+ * The templates of a table's plots.
+ */
 
-	cstat__os_adds(p, "<title>");
-	tstr(p, x->t, x->tb->row_labels[r]);
-	cstat__os_adds(p, " (");
-	tstr(p, x->t, x->tb->unit);
-	cstat__os_adds(p, "): ");
-	for (size_t c = 0; c < x->tb->ncols; c++) {
-		const struct cstat__cell *ce = &row[c];
-		if (c)
-			cstat__os_adds(p, "; ");
-		col_label(p, x, c);
-		if (!ce->present) {
-			cstat__os_adds(p, " no values");
-			continue;
-		}
-		cstat__os_printf(p, " %lu value%s, median ",
-				 (unsigned long)ce->n, ce->n == 1 ? "" : "s");
-		cstat__scaler_format(sc, ce->center, num, sizeof(num));
-		cstat__html_text(p, num);
-	}
-	if (a->any) {
-		cstat__os_adds(p,
-			       a->log ? "; log scale from " : "; scale from ");
-		cstat__scaler_format(sc, a->min, num, sizeof(num));
-		cstat__html_text(p, num);
-		cstat__os_adds(p, " to ");
-		cstat__scaler_format(sc, a->max, num, sizeof(num));
-		cstat__html_text(p, num);
-	}
-	cstat__os_adds(p, "</title>");
+/* The vertical centre of column c's strip. */
+static double
+strip_y(size_t c)
+{
+	return (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
+}
+
+/* The y of a plot's axis line, under the strips of ncols columns. */
+static double
+axis_y(size_t ncols)
+{
+	return (double)(PLOT_TOP + ncols * STRIP_H) + 2;
+}
+
+/* Starts a piece at the end of the templates. */
+static void
+piece_begin(struct tmpl *m, struct piece *pc)
+{
+	pc->off = m->s.len;
+}
+
+/* Ends the piece begun with piece_begin(). */
+static void
+piece_end(struct tmpl *m, struct piece *pc)
+{
+	pc->len = m->s.len - pc->off;
+}
+
+/* Copies a piece of the templates into the page. */
+static inline void
+put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
+{
+	cstat__os_put(p, m->s.data + pc.off, pc.len);
 }
 
 /*
@@ -447,41 +478,214 @@ strip_label(struct cstat__ostream *p, const struct tctx *x, size_t c, double yc)
 	cstat__os_release(&s);
 }
 
+/* The end of a line from y1 to y2, after its x2: '" y1="Y1" y2="Y2"/>'. */
+static void
+line_end(struct cstat__ostream *p, double y1, double y2)
+{
+	cstat__os_adds(p, "\" y1=\"");
+	cstat__html_coord(p, y1);
+	cstat__os_adds(p, "\" y2=\"");
+	cstat__html_coord(p, y2);
+	cstat__os_adds(p, "\"/>");
+}
+
+/* The pieces of column c. */
+static void
+column_pieces(struct tctx *x, size_t c)
+{
+	struct tmpl *m = &x->m;
+	struct colpieces *cp = &m->col[c];
+	double yc = strip_y(c);
+
+	piece_begin(m, &cp->open);
+	cstat__os_adds(&m->s, "<g class=\"s");
+	cstat__os_uint(&m->s, c % NPALETTE);
+	cstat__os_adds(&m->s, "\">");
+	strip_label(&m->s, x, c, yc);
+	piece_end(m, &cp->open);
+	piece_begin(m, &cp->label);
+	col_label(&m->s, x, c);
+	piece_end(m, &cp->label);
+	piece_begin(m, &cp->ci_y);
+	line_end(&m->s, yc, yc);
+	piece_end(m, &cp->ci_y);
+	piece_begin(m, &cp->md_y);
+	line_end(&m->s, yc - 6, yc + 6);
+	piece_end(m, &cp->md_y);
+	for (size_t j = 0; j < 7; j++) {
+		piece_begin(m, &cp->cy[j]);
+		cstat__os_adds(&m->s, "\" cy=\"");
+		cstat__html_coord(&m->s, yc + jitter(j));
+		cstat__os_adds(&m->s, "\" r=\"2.5\"/>");
+		piece_end(m, &cp->cy[j]);
+	}
+}
+
+/* The unit under the axis and the end of the axis' group. */
+static void
+unit_piece(struct tctx *x, struct piece *pc, bool log)
+{
+	struct tmpl *m = &x->m;
+
+	piece_begin(m, pc);
+	cstat__os_adds(&m->s, "<text class=\"un\" x=\"");
+	cstat__html_coord(&m->s, PLOT_X0 - 6);
+	cstat__os_adds(&m->s, "\" y=\"");
+	cstat__html_coord(&m->s, axis_y(x->tb->ncols) + 14);
+	cstat__os_adds(&m->s, "\">");
+	tstr(&m->s, x->t, x->tb->unit);
+	if (log)
+		cstat__os_adds(&m->s, ", log");
+	cstat__os_adds(&m->s, "</text></g>");
+	piece_end(m, pc);
+}
+
+/* Makes table x->tb's templates in x->m.  @return 0 or CSTAT_ENOMEM. */
+static int
+tmpl_make(struct tctx *x)
+{
+	struct tmpl *m = &x->m;
+	size_t ncols = x->tb->ncols;
+	size_t h = PLOT_TOP + ncols * STRIP_H + AXIS_H;
+	double y = axis_y(ncols);
+
+	m->col = calloc(ncols ? ncols : 1, sizeof(*m->col));
+	if (!m->col)
+		return CSTAT_ENOMEM;
+	piece_begin(m, &m->svg);
+	cstat__os_printf(&m->s,
+			 "<svg class=\"plot\" role=\"img\" width=\"%d\" "
+			 "height=\"%zu\" viewBox=\"0 0 %d %zu\">",
+			 PLOT_W, h, PLOT_W, h);
+	piece_end(m, &m->svg);
+	piece_begin(m, &m->unit);
+	cstat__os_adds(&m->s, " (");
+	tstr(&m->s, x->t, x->tb->unit);
+	cstat__os_adds(&m->s, "): ");
+	piece_end(m, &m->unit);
+	piece_begin(m, &m->axis);
+	cstat__os_adds(&m->s, "<g class=\"axis\">");
+	cstat__html_line(&m->s, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
+	piece_end(m, &m->axis);
+	piece_begin(m, &m->tick_mid);
+	line_end(&m->s, PLOT_TOP, y + 3);
+	cstat__os_adds(&m->s, "<text class=\"tl\" x=\"");
+	piece_end(m, &m->tick_mid);
+	piece_begin(m, &m->tick_end);
+	cstat__os_adds(&m->s, "\" y=\"");
+	cstat__html_coord(&m->s, y + 14);
+	cstat__os_adds(&m->s, "\">");
+	piece_end(m, &m->tick_end);
+	unit_piece(x, &m->un, false);
+	unit_piece(x, &m->un_log, true);
+	for (size_t c = 0; c < ncols; c++)
+		column_pieces(x, c);
+	return m->s.err;
+}
+
+/* ------------------------------------------------------------------------
+ * A row's plot.
+ */
+
+/* Adds " N value(s), median " for a cell of n values. */
+static void
+put_count(struct cstat__ostream *p, size_t n)
+{
+	cstat__os_put(p, " ", 1);
+	cstat__os_uint(p, n);
+	if (n == 1)
+		cstat__os_put(p, CSTAT__LIT(" value, median "));
+	else
+		cstat__os_put(p, CSTAT__LIT(" values, median "));
+}
+
+/* Adds v in the row's scale, escaped. */
+static void
+put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
+{
+	char num[CSTAT__SCALE_SIZE];
+
+	cstat__scaler_format(sc, v, num, sizeof(num));
+	cstat__html_text(p, num);
+}
+
+/* The plot's description: every column's count and median, the axis. */
+static void
+plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
+	   const struct cstat__scaler *sc, const struct axis *a)
+{
+	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
+
+	cstat__os_put(p, CSTAT__LIT("<title>"));
+	tstr(p, x->t, x->tb->row_labels[r]);
+	put_piece(p, &x->m, x->m.unit);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		const struct cstat__cell *ce = &row[c];
+		if (c)
+			cstat__os_put(p, CSTAT__LIT("; "));
+		put_piece(p, &x->m, x->m.col[c].label);
+		if (!ce->present) {
+			cstat__os_put(p, CSTAT__LIT(" no values"));
+			continue;
+		}
+		put_count(p, ce->n);
+		put_scaled(p, sc, ce->center);
+	}
+	if (a->any) {
+		cstat__os_adds(p,
+			       a->log ? "; log scale from " : "; scale from ");
+		put_scaled(p, sc, a->min);
+		cstat__os_put(p, CSTAT__LIT(" to "));
+		put_scaled(p, sc, a->max);
+	}
+	cstat__os_put(p, CSTAT__LIT("</title>"));
+}
+
 /*
  * One column's strip: the median's confidence interval as a bar (clipped
  * to the axis; dashed when a side is unbounded), a dot per finite value
- * and a tick at the median.
+ * and a tick at the median.  Only the x coordinates are made per row.
  */
 static void
 strip(struct cstat__ostream *p, const struct tctx *x,
       const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
-	double yc = (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
+	const struct colpieces *cp = &x->m.col[c];
 
-	cstat__os_printf(p, "<g class=\"s%zu\">", c % NPALETTE);
-	strip_label(p, x, c, yc);
+	put_piece(p, &x->m, cp->open);
 	if (!ce->present || !a->any) {
-		cstat__os_adds(p, "</g>");
+		cstat__os_put(p, CSTAT__LIT("</g>"));
 		return;
 	}
 	if (!isnan(ce->lo) && !isnan(ce->hi)) {
-		bool open = isinf(ce->lo) || isinf(ce->hi);
-		cstat__html_line(p, open ? "ci open" : "ci", xpos(a, ce->lo),
-				 xpos(a, ce->hi), yc, yc);
+		if (isinf(ce->lo) || isinf(ce->hi))
+			cstat__os_put(
+				p, CSTAT__LIT("<line class=\"ci open\" x1=\""));
+		else
+			cstat__os_put(p,
+				      CSTAT__LIT("<line class=\"ci\" x1=\""));
+		cstat__html_coord(p, xpos(a, ce->lo));
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__html_coord(p, xpos(a, ce->hi));
+		put_piece(p, &x->m, cp->ci_y);
 	}
 	for (uint32_t j = 0; j < ce->n; j++) {
 		if (!isfinite(ce->values[j]))
 			continue;
-		cstat__os_adds(p, "<circle cx=\"");
+		cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
 		cstat__html_coord(p, xpos(a, ce->values[j]));
-		cstat__os_adds(p, "\" cy=\"");
-		cstat__html_coord(p, yc + jitter(j));
-		cstat__os_adds(p, "\" r=\"2.5\"/>");
+		put_piece(p, &x->m, cp->cy[j % 7]);
 	}
-	if (isfinite(ce->center))
-		cstat__html_line(p, "md", xpos(a, ce->center),
-				 xpos(a, ce->center), yc - 6, yc + 6);
-	cstat__os_adds(p, "</g>");
+	if (isfinite(ce->center)) {
+		char at[CSTAT__HTML_COORD_SIZE];
+		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
+		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
+		cstat__os_put(p, at, n);
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__os_put(p, at, n);
+		put_piece(p, &x->m, cp->md_y);
+	}
+	cstat__os_put(p, CSTAT__LIT("</g>"));
 }
 
 /*
@@ -569,40 +773,34 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 /* The axis under the strips: a line, ticks with labels, and the unit. */
 static void
 axis_line(struct cstat__ostream *p, const struct tctx *x,
-	  const struct cstat__scaler *sc, const struct axis *a, double y)
+	  const struct cstat__scaler *sc, const struct axis *a)
 {
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
 
-	cstat__os_adds(p, "<g class=\"axis\">");
-	cstat__html_line(p, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
+	put_piece(p, &x->m, x->m.axis);
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
 	for (size_t i = 0; i < n; i++) {
+		char at[CSTAT__HTML_COORD_SIZE];
 		double xt = xpos(a, v[i]), xl = xt;
-		cstat__html_line(p, "tk", xt, xt, PLOT_TOP, y + 3);
+		size_t len = cstat__html_coord_text(at, xt);
+		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
+		cstat__os_put(p, at, len);
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__os_put(p, at, len);
+		put_piece(p, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		cstat__os_adds(p, "<text class=\"tl\" x=\"");
 		cstat__html_coord(p, xl);
-		cstat__os_adds(p, "\" y=\"");
-		cstat__html_coord(p, y + 14);
-		cstat__os_adds(p, "\">");
+		put_piece(p, &x->m, x->m.tick_end);
 		tick_label(p, sc, v[i], a->log ? v[i] : step);
-		cstat__os_adds(p, "</text>");
+		cstat__os_put(p, CSTAT__LIT("</text>"));
 	}
-	cstat__os_adds(p, "<text class=\"un\" x=\"");
-	cstat__html_coord(p, PLOT_X0 - 6);
-	cstat__os_adds(p, "\" y=\"");
-	cstat__html_coord(p, y + 14);
-	cstat__os_adds(p, "\">");
-	tstr(p, x->t, x->tb->unit);
-	if (a->log)
-		cstat__os_adds(p, ", log");
-	cstat__os_adds(p, "</text></g>");
+	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
 }
 
 static void
@@ -610,21 +808,15 @@ plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
      const struct cstat__scaler *sc)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
-	size_t ystrips = PLOT_TOP + x->tb->ncols * STRIP_H;
-	size_t h = ystrips + AXIS_H;
 	struct axis a;
 
 	axis_of(&a, row, x->tb->ncols);
-	cstat__os_printf(
-		p,
-		"<svg class=\"plot\" role=\"img\" width=\"%d\" height=\"%zu\" "
-		"viewBox=\"0 0 %d %zu\">",
-		PLOT_W, h, PLOT_W, h);
+	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
-	axis_line(p, x, sc, &a, (double)ystrips + 2);
+	axis_line(p, x, sc, &a);
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		strip(p, x, &row[c], c, &a);
-	cstat__os_adds(p, "</svg>");
+	cstat__os_put(p, CSTAT__LIT("</svg>"));
 }
 
 /*
@@ -723,8 +915,13 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__os_printf(p, "<tr id=\"t%zu-r%zu\"%s><th scope=\"row\">", x->tno,
-			 r + 1, row_changed(x, r) ? " class=\"chg\"" : "");
+	cstat__os_put(p, CSTAT__LIT("<tr id=\"t"));
+	cstat__os_uint(p, x->tno);
+	cstat__os_put(p, CSTAT__LIT("-r"));
+	cstat__os_uint(p, r + 1);
+	if (row_changed(x, r))
+		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
+	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
 	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
 	cstat__os_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
@@ -893,10 +1090,9 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	if (rc)
 		goto out_free;
 	x.centers = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(double));
-	if (!x.centers) {
-		rc = CSTAT_ENOMEM;
+	rc = x.centers ? tmpl_make(&x) : CSTAT_ENOMEM;
+	if (rc)
 		goto out_free;
-	}
 	cstat__os_printf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
 	heading(p, &x, common);
 	cstat__os_printf(
@@ -915,6 +1111,8 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	footnote_list(p, &x);
 	cstat__os_adds(p, "</section>\n");
 out_free:
+	cstat__os_release(&x.m.s);
+	free(x.m.col);
 	free(x.centers);
 	free(x.ck);
 	free(x.fn.ids);
