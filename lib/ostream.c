@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +24,23 @@ static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 void
 cstat__os_file(struct cstat__ostream *s, FILE *f)
 {
-	*s = (struct cstat__ostream){.target = CSTAT__OS_FILE, .file = f};
+	*s = (struct cstat__ostream){.target = CSTAT__OS_FILE,
+				     .file = f,
+				     .limit = CSTAT__OS_FLUSH_AT};
 }
 
 void
 cstat__os_fd(struct cstat__ostream *s, int fd)
 {
-	*s = (struct cstat__ostream){.target = CSTAT__OS_FD, .fd = fd};
+	*s = (struct cstat__ostream){
+		.target = CSTAT__OS_FD, .fd = fd, .limit = CSTAT__OS_FLUSH_AT};
 }
 
 void
 cstat__os_memory(struct cstat__ostream *s)
 {
-	*s = (struct cstat__ostream){.target = CSTAT__OS_MEMORY};
+	*s = (struct cstat__ostream){.target = CSTAT__OS_MEMORY,
+				     .limit = SIZE_MAX};
 }
 
 void
@@ -123,6 +128,8 @@ cstat__os_grow(struct cstat__ostream *s, size_t n)
 {
 	if (s->err)
 		return NULL;
+	if (s->target == CSTAT__OS_MEMORY)
+		s->limit = SIZE_MAX; /* ({0}) */
 	/* Keep the buffer one byte larger than needed: cstat__os_put()'s
 	 * test is then a single comparison. */
 	if (s->cap - s->len <= n &&

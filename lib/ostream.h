@@ -39,6 +39,9 @@ struct cstat__ostream {
 	FILE *file; /* the target of CSTAT__OS_FILE */
 	int fd;	    /* the target of CSTAT__OS_FD */
 	int err;    /* the first error, or 0 */
+	/* Written out when len reaches it: CSTAT__OS_FLUSH_AT, or SIZE_MAX
+	 * in memory (0 until a stream of zero bytes first grows). */
+	size_t limit;
 };
 
 /* The buffer is written out once it holds this many bytes. */
@@ -103,7 +106,7 @@ static inline void
 cstat__os_commit(struct cstat__ostream *s, size_t n)
 {
 	s->len += n;
-	if (s->len >= CSTAT__OS_FLUSH_AT)
+	if (s->len >= s->limit)
 		cstat__os_drain(s);
 }
 
@@ -117,8 +120,7 @@ void cstat__os_add(struct cstat__ostream *s, const void *p, size_t len);
 static inline void
 cstat__os_put(struct cstat__ostream *s, const void *p, size_t len)
 {
-	if (s->cap - s->len > len && s->len + len < CSTAT__OS_FLUSH_AT &&
-	    !s->err) {
+	if (s->cap - s->len > len && s->len + len < s->limit && !s->err) {
 		memcpy(s->data + s->len, p, len);
 		s->len += len;
 	} else {

@@ -31,6 +31,7 @@
  * html.c's, shared with the history dashboard (history-html.c).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1072,6 +1073,117 @@ table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
 	return 0;
 }
 
+/*
+ * The rows of a large table on two threads: the table is cut into chunks
+ * of CHUNK_ROWS rows; this thread makes the even ones straight into the
+ * page, a helper the odd ones into a buffer of its own that this thread
+ * copies into the page in turn.  Memory stays one chunk, the bytes are
+ * those of one thread, and each thread has its own scratch.
+ */
+#define CHUNK_ROWS 256
+
+struct helper {
+	struct tctx x;		   /* the table's, with its own scratch */
+	struct cstat__ostream out; /* the chunk made (in memory) */
+	bool full;		   /* out holds a chunk not yet taken */
+	bool stop;		   /* this thread wants no more */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Rows [r0, r1) of chunk k of a table of nrows rows. */
+static void
+chunk_rows(size_t k, size_t nrows, size_t *r0, size_t *r1)
+{
+	*r0 = k * CHUNK_ROWS;
+	*r1 = *r0 + CHUNK_ROWS < nrows ? *r0 + CHUNK_ROWS : nrows;
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct helper *h = arg;
+	size_t nrows = h->x.tb->nrows, r0, r1;
+
+	for (size_t k = 1; k * CHUNK_ROWS < nrows; k += 2) {
+		pthread_mutex_lock(&h->mu);
+		while (h->full && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		bool stop = h->stop;
+		pthread_mutex_unlock(&h->mu);
+		if (stop)
+			break;
+		chunk_rows(k, nrows, &r0, &r1);
+		for (size_t r = r0; r < r1; r++)
+			data_row(&h->out, &h->x, r);
+		pthread_mutex_lock(&h->mu);
+		h->full = true;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	return NULL;
+}
+
+/* Takes the helper's chunk into the page, and lets it make the next. */
+static void
+take_chunk(struct cstat__ostream *p, struct helper *h)
+{
+	pthread_mutex_lock(&h->mu);
+	while (!h->full)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	cstat__os_fail(p, h->out.err);
+	cstat__os_put(p, h->out.data, h->out.len);
+	h->out.len = 0;
+	pthread_mutex_lock(&h->mu);
+	h->full = false;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The rows of x->tb: on two threads when the tables were built so and the
+ * table is large.  @return 0 or CSTAT_ENOMEM. */
+static int
+rows(struct cstat__ostream *p, struct tctx *x)
+{
+	size_t nrows = x->tb->nrows, r0, r1;
+	struct helper h = {.x = *x};
+	pthread_t th;
+	bool threaded = false;
+
+	if (x->t->threads > 1 && nrows >= 2048) {
+		h.x.centers = malloc(x->tb->ncols * sizeof(double));
+		if (!h.x.centers)
+			return CSTAT_ENOMEM;
+		pthread_mutex_init(&h.mu, NULL);
+		pthread_cond_init(&h.cv, NULL);
+		threaded = pthread_create(&th, NULL, helper_main, &h) == 0;
+	}
+	for (size_t k = 0; k * CHUNK_ROWS < nrows && !p->err; k++) {
+		if (threaded && k % 2) {
+			take_chunk(p, &h);
+			continue;
+		}
+		chunk_rows(k, nrows, &r0, &r1);
+		for (size_t r = r0; r < r1; r++)
+			data_row(p, x, r);
+	}
+	if (x->t->threads > 1 && nrows >= 2048) {
+		if (threaded) {
+			pthread_mutex_lock(&h.mu);
+			h.stop = true;
+			pthread_cond_broadcast(&h.cv);
+			pthread_mutex_unlock(&h.mu);
+			pthread_join(th, NULL);
+		}
+		pthread_cond_destroy(&h.cv);
+		pthread_mutex_destroy(&h.mu);
+		cstat__os_release(&h.out);
+		free(h.x.centers);
+	}
+	return 0;
+}
+
 static int
 render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	     const bool *common, const cstat_gate *g, size_t *next)
@@ -1103,8 +1215,7 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
 	cstat__os_adds(p, "<tbody>\n");
-	for (size_t r = 0; r < x.tb->nrows && !p->err; r++)
-		data_row(p, &x, r);
+	rc = rows(p, &x);
 	if (x.tb->nrows > 1)
 		geomean_row(p, &x);
 	cstat__os_adds(p, "</tbody>\n</table>\n</div>\n");
