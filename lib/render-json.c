@@ -118,6 +118,9 @@ key(struct cstat__ostream *w, const char *k)
 	cstat__os_put(w, ": ", 2);
 }
 
+/* key() of a literal key that needs no escaping, copied whole. */
+#define KEY(w, k) cstat__os_put(w, CSTAT__LIT("\"" k "\": "))
+
 static void
 num(struct cstat__ostream *w, double v)
 {
@@ -143,7 +146,7 @@ static void
 warnings(struct cstat__ostream *w, const struct cstat_tables *t,
 	 const uint32_t *ids, size_t n)
 {
-	key(w, "warnings");
+	KEY(w, "warnings");
 	cstat__os_put(w, "[", 1);
 	for (size_t k = 0; k < n; k++) {
 		if (k)
@@ -172,22 +175,22 @@ comparison(struct cstat__ostream *w, const struct cstat_tables *t,
 	char text[64];
 	double delta = c->center / base->center - 1;
 
-	key(w, "comparison");
+	KEY(w, "comparison");
 	cstat__os_put(w, "{", 1);
-	key(w, "delta");
+	KEY(w, "delta");
 	num(w, delta);
 	cstat__os_put(w, ", ", 2);
-	key(w, "delta_text");
+	KEY(w, "delta_text");
 	cstat__format_delta(c, base->center, text, sizeof(text));
 	cstr(w, text);
 	cstat__os_put(w, ", ", 2);
-	key(w, "p");
+	KEY(w, "p");
 	num(w, c->p);
 	cstat__os_put(w, ", ", 2);
-	key(w, "significant");
+	KEY(w, "significant");
 	boolean(w, c->significant);
 	cstat__os_put(w, ", ", 2);
-	key(w, "direction");
+	KEY(w, "direction");
 	cstr(w, direction(tb, c, delta));
 	cstat__os_put(w, ", ", 2);
 	warnings(w, t, c->cmpwarn, c->ncmpwarn);
@@ -206,26 +209,26 @@ cell(struct cstat__ostream *w, const struct cstat_tables *t,
 		return;
 	}
 	cstat__os_put(w, "{", 1);
-	key(w, "n");
+	KEY(w, "n");
 	count(w, c->n);
 	cstat__os_put(w, ", ", 2);
-	key(w, "center");
+	KEY(w, "center");
 	num(w, c->center);
 	cstat__os_put(w, ", ", 2);
-	key(w, "lo");
+	KEY(w, "lo");
 	num(w, c->lo);
 	cstat__os_put(w, ", ", 2);
-	key(w, "hi");
+	KEY(w, "hi");
 	num(w, c->hi);
 	cstat__os_put(w, ", ", 2);
-	key(w, "range");
+	KEY(w, "range");
 	cstat__pct_range(c, text, sizeof(text));
 	cstr(w, text);
 	cstat__os_put(w, ", ", 2);
 	warnings(w, t, c->warn, c->nwarn);
 	if (t->nstats) {
 		cstat__os_put(w, ", ", 2);
-		key(w, "stats");
+		KEY(w, "stats");
 		cstat__os_put(w, "{", 1);
 		for (size_t k = 0; k < t->nstats; k++) {
 			if (k)
@@ -237,7 +240,7 @@ cell(struct cstat__ostream *w, const struct cstat_tables *t,
 	}
 	if (t->samples) {
 		cstat__os_put(w, ", ", 2);
-		key(w, "values");
+		KEY(w, "values");
 		cstat__os_put(w, "[", 1);
 		for (size_t k = 0; k < c->n; k++) {
 			if (k)
@@ -258,7 +261,7 @@ static void
 geomean(struct cstat__ostream *w, const struct cstat_tables *t,
 	const struct cstat__table *tb)
 {
-	key(w, "geomean");
+	KEY(w, "geomean");
 	if (tb->nrows < 2) {
 		cstat__os_put(w, "null", 4);
 		return;
@@ -267,10 +270,10 @@ geomean(struct cstat__ostream *w, const struct cstat_tables *t,
 	for (size_t e = 0; e < tb->ncols; e++) {
 		const struct cstat__summary *s = &tb->summary[e];
 		cstat__os_adds(w, e ? ",\n        {" : "\n        {");
-		key(w, "value");
+		KEY(w, "value");
 		num(w, s->has_summary ? s->summary : NAN);
 		cstat__os_put(w, ", ", 2);
-		key(w, "change");
+		KEY(w, "change");
 		num(w, e > 0 && s->has_ratio ? s->ratio - 1 : NAN);
 		cstat__os_put(w, ", ", 2);
 		warnings(w, t, s->warn, s->nwarn);
@@ -285,18 +288,18 @@ columns(struct cstat__ostream *w, const struct cstat_tables *t,
 {
 	size_t nf = t->ncol_fields;
 
-	key(w, "columns");
+	KEY(w, "columns");
 	cstat__os_put(w, "[", 1);
 	for (size_t e = 0; e < tb->ncols; e++) {
 		const uint32_t *vals = &tb->col_vals[e * nf];
 		cstat__os_adds(w, e ? ",\n        {" : "\n        {");
-		key(w, "label");
+		KEY(w, "label");
 		if (nf)
 			tstr(w, t, vals[nf - 1]);
 		else
 			cstat__os_put(w, "\"\"", 2);
 		cstat__os_put(w, ", ", 2);
-		key(w, "fields");
+		KEY(w, "fields");
 		cstat__os_put(w, "{", 1);
 		for (size_t f = 0; f < nf; f++) {
 			if (f)
@@ -315,7 +318,7 @@ table(struct cstat__ostream *w, const struct cstat_tables *t,
       const struct cstat__table *tb)
 {
 	cstat__os_adds(w, "    {\n      ");
-	key(w, "config");
+	KEY(w, "config");
 	cstat__os_put(w, "{", 1);
 	for (size_t f = 0, n = 0; f < t->nkey_fields; f++) {
 		if ((int)f == t->unit_field)
@@ -327,26 +330,26 @@ table(struct cstat__ostream *w, const struct cstat_tables *t,
 		tstr(w, t, cstat__table_key(t, tb, f));
 	}
 	cstat__os_adds(w, "},\n      ");
-	key(w, "unit");
+	KEY(w, "unit");
 	tstr(w, t, tb->unit);
 	cstat__os_adds(w, ",\n      ");
-	key(w, "exact");
+	KEY(w, "exact");
 	boolean(w, tb->exact);
 	cstat__os_adds(w, ",\n      ");
-	key(w, "better");
+	KEY(w, "better");
 	cstr(w, tb->higher_better ? "higher" : "lower");
 	cstat__os_adds(w, ",\n      ");
 	columns(w, t, tb);
 	cstat__os_adds(w, ",\n      ");
-	key(w, "rows");
+	KEY(w, "rows");
 	cstat__os_put(w, "[", 1);
 	for (size_t r = 0; r < tb->nrows && !w->err; r++) {
 		const struct cstat__cell *row = &tb->cells[r * tb->ncols];
 		cstat__os_adds(w, r ? ",\n        {" : "\n        {");
-		key(w, "name");
+		KEY(w, "name");
 		tstr(w, t, tb->row_labels[r]);
 		cstat__os_put(w, ", ", 2);
-		key(w, "cells");
+		KEY(w, "cells");
 		cstat__os_put(w, "[", 1);
 		for (size_t e = 0; e < tb->ncols; e++) {
 			if (e)
@@ -367,16 +370,16 @@ cstat__render_json(const struct cstat_tables *t, FILE *out)
 
 	cstat__os_file(w, out);
 	cstat__os_adds(w, "{\n  ");
-	key(w, "schema");
+	KEY(w, "schema");
 	cstr(w, "cstat/1");
 	cstat__os_adds(w, ",\n  ");
-	key(w, "alpha");
+	KEY(w, "alpha");
 	num(w, t->alpha);
 	cstat__os_adds(w, ",\n  ");
-	key(w, "confidence");
+	KEY(w, "confidence");
 	num(w, t->confidence);
 	cstat__os_adds(w, ",\n  ");
-	key(w, "stats");
+	KEY(w, "stats");
 	cstat__os_put(w, "[", 1);
 	for (size_t k = 0; k < t->nstats; k++) {
 		if (k)
@@ -384,7 +387,7 @@ cstat__render_json(const struct cstat_tables *t, FILE *out)
 		cstr(w, t->stats[k].name);
 	}
 	cstat__os_adds(w, "],\n  ");
-	key(w, "tables");
+	KEY(w, "tables");
 	cstat__os_put(w, "[", 1);
 	for (size_t i = 0; i < t->ntables && !w->err; i++) {
 		cstat__os_adds(w, i ? ",\n" : "\n");
