@@ -216,6 +216,9 @@ struct tctx {
 	int class;  /* the unit's scaling class */
 	struct cstat__footnotes fn;
 	double *centers; /* scratch: a row's centers */
+	/* Scratch: the text of each column's center in the row's scale,
+	 * made for its cell and used again in the plot's title. */
+	char (*ctext)[CSTAT__SCALE_SIZE];
 	/* The gate's verdict of each cell (row-major), NULL where none. */
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
@@ -630,7 +633,7 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 			continue;
 		}
 		put_count(p, ce->n);
-		put_scaled(p, sc, ce->center);
+		cstat__html_text(p, x->ctext[c]); /* made by data_row() */
 	}
 	if (a->any) {
 		cstat__os_adds(p,
@@ -932,9 +935,10 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
-		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
+		cstat__scaler_format(&sc, ce->center, x->ctext[c],
+				     sizeof(x->ctext[c]));
 		cstat__os_adds(p, "<td class=\"ctr\">");
-		cstat__html_text(p, num);
+		cstat__html_text(p, x->ctext[c]);
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
 		cstat__html_text(p, txt);
@@ -1152,9 +1156,14 @@ rows(struct cstat__ostream *p, struct tctx *x)
 	bool threaded = false;
 
 	if (x->t->threads > 1 && nrows >= 2048) {
-		h.x.centers = malloc(x->tb->ncols * sizeof(double));
-		if (!h.x.centers)
+		size_t nc = x->tb->ncols ? x->tb->ncols : 1;
+		h.x.centers = malloc(nc * sizeof(double));
+		h.x.ctext = malloc(nc * sizeof(*h.x.ctext));
+		if (!h.x.centers || !h.x.ctext) {
+			free(h.x.centers);
+			free(h.x.ctext);
 			return CSTAT_ENOMEM;
+		}
 		pthread_mutex_init(&h.mu, NULL);
 		pthread_cond_init(&h.cv, NULL);
 		threaded = pthread_create(&th, NULL, helper_main, &h) == 0;
@@ -1180,6 +1189,7 @@ rows(struct cstat__ostream *p, struct tctx *x)
 		pthread_mutex_destroy(&h.mu);
 		cstat__os_release(&h.out);
 		free(h.x.centers);
+		free(h.x.ctext);
 	}
 	return 0;
 }
@@ -1202,7 +1212,8 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	if (rc)
 		goto out_free;
 	x.centers = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(double));
-	rc = x.centers ? tmpl_make(&x) : CSTAT_ENOMEM;
+	x.ctext = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(*x.ctext));
+	rc = x.centers && x.ctext ? tmpl_make(&x) : CSTAT_ENOMEM;
 	if (rc)
 		goto out_free;
 	cstat__os_printf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
@@ -1225,6 +1236,7 @@ out_free:
 	cstat__os_release(&x.m.s);
 	free(x.m.col);
 	free(x.centers);
+	free(x.ctext);
 	free(x.ck);
 	free(x.fn.ids);
 	return rc;
