@@ -104,7 +104,7 @@ static const char dashboard_css[] =
 
 /* Everything the page's parts need. */
 struct dash {
-	struct cstat__html p;
+	struct cstat__ostream p;
 	const struct cstat__history *h;
 	const struct cstat_tables *t;
 	const char *repo;   /* commit links' prefix, or NULL */
@@ -112,11 +112,11 @@ struct dash {
 	double *scratch;    /* a row's centers */
 	/*
 	 * What every chart repeats for a run, made once: run r's x
-	 * coordinate is runs.b.data[off[2r - 2] .. off[2r - 1]), and the
+	 * coordinate is runs.data[off[2r - 2] .. off[2r - 1]), and the
 	 * rest of its dot's markup up to the median, "\" r=\"R\"><title>run
 	 * r, commit C, CREATED: ", runs on to off[2r].
 	 */
-	struct cstat__html runs;
+	struct cstat__ostream runs;
 	size_t *off;
 	/* The text of every y coordinate in the chart (0 to CH in tenths),
 	 * which every chart repeats, made once. */
@@ -220,13 +220,13 @@ direction(const struct cstat__table *tb, double change)
 
 /* Adds a commit, shortened to SHORT_COMMIT bytes when it is a hash. */
 static void
-commit_text(struct cstat__html *p, const char *c)
+commit_text(struct cstat__ostream *p, const char *c)
 {
 	size_t n = strlen(c);
 
 	if (n > SHORT_COMMIT && strspn(c, "0123456789abcdef") == n)
 		n = SHORT_COMMIT;
-	cstat__html_text_n(p, c, n);
+	cstat__os_html_text(p, c, n);
 }
 
 bool
@@ -252,7 +252,7 @@ cstat__repo_url_ok(const char *url)
 static void
 commit_link(struct dash *d, const char *c)
 {
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	size_t n = strlen(d->repo ? d->repo : "");
 
 	if (!d->repo) {
@@ -261,37 +261,37 @@ commit_link(struct dash *d, const char *c)
 	}
 	while (n && d->repo[n - 1] == '/')
 		n--;
-	cstat__html_adds(p, "<a class=\"commit\" href=\"");
-	cstat__html_text_n(p, d->repo, n);
-	cstat__html_adds(p, "/commit/");
+	cstat__os_adds(p, "<a class=\"commit\" href=\"");
+	cstat__os_html_text(p, d->repo, n);
+	cstat__os_adds(p, "/commit/");
 	for (const unsigned char *u = (const unsigned char *)c; *u; u++) {
 		char hex[4];
 		if (strchr("-._~", *u) || (*u >= '0' && *u <= '9') ||
 		    ((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z' && *u < 0x80)) {
-			cstat__html_put(p, (const char *)u, 1);
+			cstat__os_put(p, (const char *)u, 1);
 			continue;
 		}
 		snprintf(hex, sizeof(hex), "%%%02X", *u);
-		cstat__html_put(p, hex, 3);
+		cstat__os_put(p, hex, 3);
 	}
-	cstat__html_adds(p, "\">");
+	cstat__os_adds(p, "\">");
 	commit_text(p, c);
-	cstat__html_adds(p, "</a>");
+	cstat__os_adds(p, "</a>");
 }
 
 /* Adds ", commit C, CREATED" for run (the parts it has) to p. */
 static void
-run_meta(struct dash *d, struct cstat__html *p, size_t run)
+run_meta(struct dash *d, struct cstat__ostream *p, size_t run)
 {
 	const char *c = cstat__history_meta(d->h, run, "commit");
 	const char *t = cstat__history_meta(d->h, run, "created");
 
 	if (c) {
-		cstat__html_adds(p, ", commit ");
+		cstat__os_adds(p, ", commit ");
 		commit_text(p, c);
 	}
 	if (t) {
-		cstat__html_adds(p, ", ");
+		cstat__os_adds(p, ", ");
 		cstat__html_text(p, t);
 	}
 }
@@ -469,7 +469,7 @@ run_x(struct dash *d, size_t run)
 {
 	size_t from = d->off[2 * run - 2], to = d->off[2 * run - 1];
 
-	cstat__html_put(&d->p, d->runs.b.data + from, to - from);
+	cstat__os_put(&d->p, d->runs.data + from, to - from);
 }
 
 /* Adds a y coordinate (as cstat__html_coord()). */
@@ -479,7 +479,7 @@ y_coord(struct dash *d, double y)
 	long t = cstat__html_tenths(y);
 
 	if (t < YTEXTS)
-		cstat__html_put(&d->p, d->ytext[t].text, d->ytext[t].len);
+		cstat__os_put(&d->p, d->ytext[t].text, d->ytext[t].len);
 	else
 		cstat__html_coord(&d->p, y);
 }
@@ -488,30 +488,30 @@ y_coord(struct dash *d, double y)
 static void
 pt(struct dash *d, size_t run, double y)
 {
-	cstat__html_put(&d->p, " ", 1);
+	cstat__os_put(&d->p, " ", 1);
 	run_x(d, run);
-	cstat__html_put(&d->p, " ", 1);
+	cstat__os_put(&d->p, " ", 1);
 	y_coord(d, y);
 }
 
 static void
-text_at(struct cstat__html *p, double x, double y, const char *anchor,
+text_at(struct cstat__ostream *p, double x, double y, const char *anchor,
 	const char *s)
 {
-	cstat__html_adds(p, "<text x=\"");
+	cstat__os_adds(p, "<text x=\"");
 	cstat__html_coord(p, x);
-	cstat__html_adds(p, "\" y=\"");
+	cstat__os_adds(p, "\" y=\"");
 	cstat__html_coord(p, y);
-	cstat__html_adds(p, "\" text-anchor=\"");
-	cstat__html_adds(p, anchor);
-	cstat__html_adds(p, "\">");
+	cstat__os_adds(p, "\" text-anchor=\"");
+	cstat__os_adds(p, anchor);
+	cstat__os_adds(p, "\">");
 	cstat__html_text(p, s);
-	cstat__html_adds(p, "</text>");
+	cstat__os_adds(p, "</text>");
 }
 
 /* Gridlines and labels of the y-axis. */
 static void
-y_ticks(struct cstat__html *p, const struct yaxis *a)
+y_ticks(struct cstat__ostream *p, const struct yaxis *a)
 {
 	char num[CSTAT__SCALE_SIZE];
 	size_t n = a->nticks ? a->nticks : 2;
@@ -599,30 +599,30 @@ chart_title(struct dash *d, size_t i, size_t r, const struct cstat__scaler *sc)
 			first = last;
 		lastv = ce->center;
 	}
-	cstat__html_adds(&d->p, "<title>");
+	cstat__os_adds(&d->p, "<title>");
 	cstat__html_text(&d->p, cstat__tstr(d->t, tb->row_labels[r]));
-	cstat__html_adds(&d->p, " (");
+	cstat__os_adds(&d->p, " (");
 	cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
-	cstat__html_addf(&d->p, "): %zu run%s with results, runs %zu to %zu", m,
+	cstat__os_printf(&d->p, "): %zu run%s with results, runs %zu to %zu", m,
 			 m == 1 ? "" : "s", first, last);
 	if (m) {
 		cstat__scaler_format(sc, lastv, num, sizeof(num));
-		cstat__html_adds(&d->p, "; last median ");
+		cstat__os_adds(&d->p, "; last median ");
 		cstat__html_text(&d->p, num);
 	}
 	size_t nch = h->chstart[s + 1] - h->chstart[s];
-	cstat__html_addf(&d->p, "; %zu change point%s", nch,
+	cstat__os_printf(&d->p, "; %zu change point%s", nch,
 			 nch == 1 ? "" : "s");
 	for (size_t k = h->chstart[s]; k < h->chstart[s + 1]; k++) {
 		const char *dir = direction(tb, h->ch[k].change);
 		pct1(h->ch[k].change, pct, sizeof(pct));
-		cstat__html_adds(&d->p, k == h->chstart[s] ? ": " : ", ");
+		cstat__os_adds(&d->p, k == h->chstart[s] ? ": " : ", ");
 		cstat__html_text(&d->p, pct);
-		cstat__html_addf(&d->p, " at run %zu", h->ch[k].run);
+		cstat__os_printf(&d->p, " at run %zu", h->ch[k].run);
 		if (dir)
-			cstat__html_addf(&d->p, " (%s)", dir);
+			cstat__os_printf(&d->p, " (%s)", dir);
 	}
-	cstat__html_adds(&d->p, "</title>");
+	cstat__os_adds(&d->p, "</title>");
 }
 
 /* The confidence band: the upper bounds left to right, then the lower
@@ -631,7 +631,7 @@ static void
 band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 {
 	const struct cstat__history *h = d->h;
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	bool any = false;
 
 	for (size_t j = h->off[i]; j < h->off[i + 1]; j++) {
@@ -639,7 +639,7 @@ band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || isnan(ce->center))
 			continue;
-		cstat__html_adds(p, any ? " L" : "<path class=\"band\" d=\"M");
+		cstat__os_adds(p, any ? " L" : "<path class=\"band\" d=\"M");
 		any = true;
 		pt(d, h->run[h->off[i] + c],
 		   ypos(a, isnan(ce->hi) ? ce->center : ce->hi));
@@ -651,11 +651,11 @@ band(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || isnan(ce->center))
 			continue;
-		cstat__html_put(p, " L", 2);
+		cstat__os_put(p, " L", 2);
 		pt(d, h->run[h->off[i] + c],
 		   ypos(a, isnan(ce->lo) ? ce->center : ce->lo));
 	}
-	cstat__html_adds(p, " Z\"/>");
+	cstat__os_adds(p, " Z\"/>");
 }
 
 /* The line through the medians. */
@@ -670,13 +670,13 @@ median_line(struct dash *d, size_t i, size_t r, const struct yaxis *a)
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || !isfinite(ce->center))
 			continue;
-		cstat__html_adds(&d->p,
-				 any ? " L" : "<path class=\"line\" d=\"M");
+		cstat__os_adds(&d->p,
+			       any ? " L" : "<path class=\"line\" d=\"M");
 		any = true;
 		pt(d, h->run[h->off[i] + c], ypos(a, ce->center));
 	}
 	if (any)
-		cstat__html_adds(&d->p, "\"/>");
+		cstat__os_adds(&d->p, "\"/>");
 }
 
 /*
@@ -688,7 +688,7 @@ static int
 run_texts(struct dash *d)
 {
 	const struct cstat__history *h = d->h;
-	struct cstat__html *p = &d->runs;
+	struct cstat__ostream *p = &d->runs;
 	double gap = h->nruns > 1 ? (X1 - X0) / (double)(h->nruns - 1) : X1;
 	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
 
@@ -702,14 +702,14 @@ run_texts(struct dash *d)
 	d->off[0] = 0;
 	for (size_t run = 1; run <= h->nruns; run++) {
 		cstat__html_coord(p, xpos(d, (double)run));
-		d->off[2 * run - 1] = p->b.len;
-		cstat__html_adds(p, "\" r=\"");
+		d->off[2 * run - 1] = p->len;
+		cstat__os_adds(p, "\" r=\"");
 		cstat__html_coord(p, rad);
-		cstat__html_adds(p, "\"><title>run ");
-		cstat__html_size(p, run);
+		cstat__os_adds(p, "\"><title>run ");
+		cstat__os_uint(p, run);
 		run_meta(d, p, run);
-		cstat__html_adds(p, ": ");
-		d->off[2 * run] = p->b.len;
+		cstat__os_adds(p, ": ");
+		d->off[2 * run] = p->len;
 	}
 	return p->err;
 }
@@ -720,7 +720,7 @@ dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
      const struct cstat__scaler *sc)
 {
 	const struct cstat__history *h = d->h;
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	char num[CSTAT__SCALE_SIZE], ci[64];
 
 	for (size_t j = h->off[i]; j < h->off[i + 1] && !p->err; j++) {
@@ -728,20 +728,20 @@ dots(struct dash *d, size_t i, size_t r, const struct yaxis *a,
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present || !isfinite(ce->center))
 			continue;
-		cstat__html_put(p, "<circle cx=\"", 12);
+		cstat__os_put(p, "<circle cx=\"", 12);
 		run_x(d, run);
-		cstat__html_put(p, "\" cy=\"", 6);
+		cstat__os_put(p, "\" cy=\"", 6);
 		y_coord(d, ypos(a, ce->center));
-		cstat__html_put(p, d->runs.b.data + d->off[2 * run - 1],
-				d->off[2 * run] - d->off[2 * run - 1]);
+		cstat__os_put(p, d->runs.data + d->off[2 * run - 1],
+			      d->off[2 * run] - d->off[2 * run - 1]);
 		cstat__scaler_format(sc, ce->center, num, sizeof(num));
 		cstat__pct_range(ce, ci, sizeof(ci));
 		cstat__html_text(p, num);
-		cstat__html_put(p, " \xc2\xb1 ", 4);
+		cstat__os_put(p, " \xc2\xb1 ", 4);
 		cstat__html_text(p, ci);
-		cstat__html_put(p, " (n=", 4);
-		cstat__html_size(p, ce->n);
-		cstat__html_put(p, ")</title></circle>", 18);
+		cstat__os_put(p, " (n=", 4);
+		cstat__os_uint(p, ce->n);
+		cstat__os_put(p, ")</title></circle>", 18);
 	}
 }
 
@@ -784,7 +784,7 @@ change_marks(struct dash *d, size_t i, size_t r)
 {
 	const struct cstat__history *h = d->h;
 	const struct cstat__table *tb = &d->t->tables[i];
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	size_t s = h->srow[i] + r;
 	double last_x[2] = {-1e9, -1e9}; /* the last label on each line */
 	char txt[64];
@@ -801,29 +801,29 @@ change_marks(struct dash *d, size_t i, size_t r)
 		int high = x - last_x[0] < LABEL_GAP && last_x[1] < last_x[0];
 
 		last_x[high] = x;
-		cstat__html_addf(
+		cstat__os_printf(
 			p,
 			"<g class=\"cp%s%s\" id=\"c%zu\"><title>change "
 			"at run %zu",
 			dir ? " " : "", dir ? dir : "", k + 1, c->run);
 		run_meta(d, p, c->run);
-		cstat__html_adds(p, ": ");
+		cstat__os_adds(p, ": ");
 		value_text(d, i, c->before);
-		cstat__html_adds(p, " \xe2\x86\x92 ");
+		cstat__os_adds(p, " \xe2\x86\x92 ");
 		value_text(d, i, c->after);
 		pct1(c->change, txt, sizeof(txt));
-		cstat__html_adds(p, " (");
+		cstat__os_adds(p, " (");
 		cstat__html_text(p, txt);
 		if (dir)
-			cstat__html_addf(p, ", %s", dir);
+			cstat__os_printf(p, ", %s", dir);
 		pvalue(c->p, txt, sizeof(txt));
-		cstat__html_adds(p, "), p=");
+		cstat__os_adds(p, "), p=");
 		cstat__html_text(p, txt);
-		cstat__html_adds(p, "</title>");
+		cstat__os_adds(p, "</title>");
 		cstat__html_line(p, "cpl", x, x, Y0 - 4, Y1);
 		pct1(c->change, txt, sizeof(txt));
 		text_at(p, x, high ? 16 : 33, "middle", txt);
-		cstat__html_adds(p, "</g>");
+		cstat__os_adds(p, "</g>");
 	}
 }
 
@@ -832,21 +832,21 @@ chart(struct dash *d, size_t i, size_t r)
 {
 	const struct cstat__history *h = d->h;
 	const struct cstat__table *tb = &d->t->tables[i];
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	size_t s = h->srow[i] + r, nch = h->chstart[s + 1] - h->chstart[s];
 	struct cstat__scaler sc;
 	struct yaxis a;
 
 	row_scaler(d, i, r, &sc);
 	yaxis_of(d, i, r, &a);
-	cstat__html_addf(p, "<figure class=\"chart\" id=\"s%zu\"><figcaption>",
+	cstat__os_printf(p, "<figure class=\"chart\" id=\"s%zu\"><figcaption>",
 			 s + 1);
 	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[r]));
 	if (nch)
-		cstat__html_addf(
+		cstat__os_printf(
 			p, "<span class=\"chg\">%zu change point%s</span>", nch,
 			nch == 1 ? "" : "s");
-	cstat__html_addf(p,
+	cstat__os_printf(p,
 			 "</figcaption>\n<svg class=\"chart\" role=\"img\" "
 			 "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
 			 CW, CH, CW, CH);
@@ -855,7 +855,7 @@ chart(struct dash *d, size_t i, size_t r)
 		y_ticks(p, &a);
 		band(d, i, r, &a);
 	}
-	cstat__html_addf(p, "<path class=\"ax\" d=\"M%d %dV%dH%d\"/>", X0, Y0,
+	cstat__os_printf(p, "<path class=\"ax\" d=\"M%d %dV%dH%d\"/>", X0, Y0,
 			 Y1, X1);
 	x_ticks(d);
 	text_at(p, 4, CH - 6, "start", cstat__tstr(d->t, tb->unit));
@@ -866,7 +866,7 @@ chart(struct dash *d, size_t i, size_t r)
 		change_marks(d, i, r);
 		dots(d, i, r, &a, &sc);
 	}
-	cstat__html_adds(p, "</svg>\n</figure>\n");
+	cstat__os_adds(p, "</svg>\n</figure>\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -877,19 +877,19 @@ static void
 page_head(struct dash *d, const char *name)
 {
 	cstat__html_begin(&d->p);
-	cstat__html_adds(&d->p, "<title>");
+	cstat__os_adds(&d->p, "<title>");
 	if (name) {
 		cstat__html_text(&d->p, name);
-		cstat__html_adds(&d->p, " \xe2\x80\x94 ");
+		cstat__os_adds(&d->p, " \xe2\x80\x94 ");
 	}
-	cstat__html_adds(&d->p, "cstat benchmark history</title>\n");
+	cstat__os_adds(&d->p, "cstat benchmark history</title>\n");
 	cstat__html_body(&d->p, dashboard_css);
-	cstat__html_adds(&d->p, "<h1>Benchmark history");
+	cstat__os_adds(&d->p, "<h1>Benchmark history");
 	if (name) {
-		cstat__html_adds(&d->p, ": ");
+		cstat__os_adds(&d->p, ": ");
 		cstat__html_text(&d->p, name);
 	}
-	cstat__html_adds(&d->p, "</h1>\n");
+	cstat__os_adds(&d->p, "</h1>\n");
 }
 
 static void
@@ -899,28 +899,28 @@ summary(struct dash *d)
 	const char *from = cstat__history_meta(h, 1, "created");
 	const char *to = cstat__history_meta(h, h->nruns, "created");
 
-	cstat__html_addf(&d->p, "<p class=\"summary\">%zu run%s", h->nruns,
+	cstat__os_printf(&d->p, "<p class=\"summary\">%zu run%s", h->nruns,
 			 h->nruns == 1 ? "" : "s");
 	if (from && to) {
-		cstat__html_adds(&d->p, ", ");
+		cstat__os_adds(&d->p, ", ");
 		cstat__html_text(&d->p, from);
-		cstat__html_adds(&d->p, " to ");
+		cstat__os_adds(&d->p, " to ");
 		cstat__html_text(&d->p, to);
 	}
-	cstat__html_addf(&d->p, "; %zu series; %zu change point%s.</p>\n",
+	cstat__os_printf(&d->p, "; %zu series; %zu change point%s.</p>\n",
 			 h->nseries, h->nch, h->nch == 1 ? "" : "s");
 }
 
 static void
 legend(struct dash *d)
 {
-	cstat__html_adds(&d->p,
-			 "<p class=\"legend\">Each chart follows one benchmark "
-			 "in one unit across the runs of the history, oldest "
-			 "left. The line joins the runs\xe2\x80\x99 medians, "
-			 "and the band is each median\xe2\x80\x99s ");
-	cstat__html_go_float(&d->p, d->t->confidence * 100);
-	cstat__html_adds(
+	cstat__os_adds(&d->p,
+		       "<p class=\"legend\">Each chart follows one benchmark "
+		       "in one unit across the runs of the history, oldest "
+		       "left. The line joins the runs\xe2\x80\x99 medians, "
+		       "and the band is each median\xe2\x80\x99s ");
+	cstat__os_go_float(&d->p, d->t->confidence * 100);
+	cstat__os_adds(
 		&d->p,
 		"% confidence interval (cut off at the chart\xe2\x80\x99s "
 		"edge when unbounded). A dashed line marks a change point, "
@@ -940,64 +940,63 @@ static void
 change_row(struct dash *d, const struct cstat_change *c)
 {
 	const struct cstat__table *tb = &d->t->tables[c->table];
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	const char *dir = direction(tb, c->change);
 	const char *commit = cstat__history_meta(d->h, c->run, "commit");
 	const char *created = cstat__history_meta(d->h, c->run, "created");
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__html_addf(p, "<tr><th scope=\"row\"><a href=\"#s%zu\">",
+	cstat__os_printf(p, "<tr><th scope=\"row\"><a href=\"#s%zu\">",
 			 d->h->srow[c->table] + c->row + 1);
 	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[c->row]));
-	cstat__html_adds(p, "</a>");
+	cstat__os_adds(p, "</a>");
 	cstat__html_table_key(p, d->t, tb, d->common);
-	cstat__html_adds(p, "</th><td class=\"txt\">");
+	cstat__os_adds(p, "</th><td class=\"txt\">");
 	cstat__html_text(p, cstat__tstr(d->t, tb->unit));
-	cstat__html_addf(p, "</td><td>%zu</td><td class=\"txt\">", c->run);
+	cstat__os_printf(p, "</td><td>%zu</td><td class=\"txt\">", c->run);
 	if (commit)
 		commit_link(d, commit);
-	cstat__html_adds(p, "</td><td class=\"txt\">");
+	cstat__os_adds(p, "</td><td class=\"txt\">");
 	if (created)
 		cstat__html_text(p, created);
-	cstat__html_adds(p, "</td><td>");
+	cstat__os_adds(p, "</td><td>");
 	value_text(d, c->table, c->before);
-	cstat__html_adds(p, "</td><td>");
+	cstat__os_adds(p, "</td><td>");
 	value_text(d, c->table, c->after);
 	pct1(c->change, num, sizeof(num));
 	if (dir) {
-		cstat__html_addf(p,
+		cstat__os_printf(p,
 				 "</td><td class=\"delta %s\" title=\"%s: %s "
 				 "is better for ",
 				 dir, dir,
 				 tb->higher_better ? "higher" : "lower");
 		cstat__html_text(p, cstat__tstr(d->t, tb->unit));
-		cstat__html_adds(p, "\"><span aria-hidden=\"true\">");
-		cstat__html_adds(p, c->change > 0 ? "\xe2\x96\xb2 "
-						  : "\xe2\x96\xbc ");
-		cstat__html_adds(p, "</span>");
+		cstat__os_adds(p, "\"><span aria-hidden=\"true\">");
+		cstat__os_adds(p, c->change > 0 ? "\xe2\x96\xb2 "
+						: "\xe2\x96\xbc ");
+		cstat__os_adds(p, "</span>");
 		cstat__html_text(p, num);
-		cstat__html_addf(p, "<span class=\"sr\"> (%s)</span>", dir);
+		cstat__os_printf(p, "<span class=\"sr\"> (%s)</span>", dir);
 	} else {
-		cstat__html_adds(p, "</td><td class=\"delta\">");
+		cstat__os_adds(p, "</td><td class=\"delta\">");
 		cstat__html_text(p, num);
 	}
 	pvalue(c->p, num, sizeof(num));
-	cstat__html_adds(p, "</td><td>");
+	cstat__os_adds(p, "</td><td>");
 	cstat__html_text(p, num);
-	cstat__html_adds(p, "</td></tr>\n");
+	cstat__os_adds(p, "</td></tr>\n");
 }
 
 static void
 change_table(struct dash *d)
 {
-	cstat__html_adds(&d->p, "<section aria-labelledby=\"changes\">\n<h2 "
-				"id=\"changes\">Change points</h2>\n");
+	cstat__os_adds(&d->p, "<section aria-labelledby=\"changes\">\n<h2 "
+			      "id=\"changes\">Change points</h2>\n");
 	if (d->h->nch == 0) {
-		cstat__html_adds(&d->p,
-				 "<p>No change points.</p>\n</section>\n");
+		cstat__os_adds(&d->p, "<p>No change points.</p>\n</section>\n");
 		return;
 	}
-	cstat__html_adds(
+	cstat__os_adds(
 		&d->p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
 		"aria-labelledby=\"changes\">\n<table class=\"changes\" "
@@ -1009,7 +1008,7 @@ change_table(struct dash *d)
 		"<th scope=\"col\">p</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < d->h->nch && !d->p.err; k++)
 		change_row(d, &d->h->ch[k]);
-	cstat__html_adds(&d->p, "</tbody>\n</table>\n</div>\n</section>\n");
+	cstat__os_adds(&d->p, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 /*
@@ -1052,20 +1051,20 @@ table_charts(struct dash *d, size_t i)
 		if (flat(d, i, r, &m, &v))
 			continue;
 		if (!head) {
-			cstat__html_addf(&d->p,
+			cstat__os_printf(&d->p,
 					 "<section aria-labelledby=\"t%zu\">\n"
 					 "<h2 id=\"t%zu\">",
 					 i + 1, i + 1);
 			cstat__html_text(&d->p, cstat__tstr(d->t, tb->unit));
 			cstat__html_table_key(&d->p, d->t, tb, d->common);
-			cstat__html_adds(&d->p,
-					 "</h2>\n<div class=\"charts\">\n");
+			cstat__os_adds(&d->p,
+				       "</h2>\n<div class=\"charts\">\n");
 			head = true;
 		}
 		chart(d, i, r);
 	}
 	if (head)
-		cstat__html_adds(&d->p, "</div>\n</section>\n");
+		cstat__os_adds(&d->p, "</div>\n</section>\n");
 }
 
 /* One row of the table of flat series. */
@@ -1073,16 +1072,16 @@ static void
 flat_row(struct dash *d, size_t i, size_t r, size_t m, double v)
 {
 	const struct cstat__table *tb = &d->t->tables[i];
-	struct cstat__html *p = &d->p;
+	struct cstat__ostream *p = &d->p;
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__html_addf(p, "<tr id=\"s%zu\"><th scope=\"row\">",
+	cstat__os_printf(p, "<tr id=\"s%zu\"><th scope=\"row\">",
 			 d->h->srow[i] + r + 1);
 	cstat__html_name(p, cstat__tstr(d->t, tb->row_labels[r]));
 	cstat__html_table_key(p, d->t, tb, d->common);
-	cstat__html_adds(p, "</th><td class=\"txt\">");
+	cstat__os_adds(p, "</th><td class=\"txt\">");
 	cstat__html_text(p, cstat__tstr(d->t, tb->unit));
-	cstat__html_adds(p, "</td><td>");
+	cstat__os_adds(p, "</td><td>");
 	if (v == 0)
 		snprintf(num, sizeof(num), "0");
 	else
@@ -1090,7 +1089,7 @@ flat_row(struct dash *d, size_t i, size_t r, size_t m, double v)
 			v, cstat__unit_scaling(cstat__tstr(d->t, tb->unit)),
 			num, sizeof(num));
 	cstat__html_text(p, num);
-	cstat__html_addf(p, "</td><td>%zu</td></tr>\n", m);
+	cstat__os_printf(p, "</td><td>%zu</td></tr>\n", m);
 }
 
 /*
@@ -1109,13 +1108,13 @@ flat_section(struct dash *d)
 			nflat += flat(d, i, r, &m, &v);
 	if (!nflat)
 		return;
-	cstat__html_addf(&d->p,
+	cstat__os_printf(&d->p,
 			 "<section aria-labelledby=\"flat\">\n<h2 "
 			 "id=\"flat\">Unchanged series</h2>\n<details "
 			 "class=\"flat\"><summary>%zu series with the same "
 			 "median in every run, not charted</summary>\n",
 			 nflat);
-	cstat__html_adds(
+	cstat__os_adds(
 		&d->p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
 		"aria-labelledby=\"flat\">\n<table class=\"flat\" "
@@ -1127,21 +1126,23 @@ flat_section(struct dash *d)
 		for (size_t r = 0; r < t->tables[i].nrows; r++)
 			if (flat(d, i, r, &m, &v))
 				flat_row(d, i, r, m, v);
-	cstat__html_adds(&d->p, "</tbody>\n</table>\n</div>\n</details>\n"
-				"</section>\n");
+	cstat__os_adds(&d->p, "</tbody>\n</table>\n</div>\n</details>\n"
+			      "</section>\n");
 }
 
 int
 cstat__history_html(const struct cstat__history *h, const char *repo, FILE *out)
 {
 	const struct cstat_tables *t = h->t;
-	struct dash d = {.p = {.out = out}, .h = h, .t = t, .repo = repo};
+	struct dash d = {.h = h, .t = t, .repo = repo};
 	bool *common;
 	size_t maxcols = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
 	if (rc)
 		return rc;
+	cstat__os_file(&d.p, out);
+	cstat__os_memory(&d.runs);
 	for (size_t i = 0; i < t->ntables; i++)
 		if (t->tables[i].ncols > maxcols)
 			maxcols = t->tables[i].ncols;
@@ -1158,14 +1159,14 @@ cstat__history_html(const struct cstat__history *h, const char *repo, FILE *out)
 		legend(&d);
 		change_table(&d);
 	} else {
-		cstat__html_adds(&d.p, "<p>No benchmark results.</p>\n");
+		cstat__os_adds(&d.p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !d.p.err; i++)
 		table_charts(&d, i);
 	flat_section(&d);
 	rc = cstat__html_end(&d.p);
 out_free:
-	cstat__buf_release(&d.runs.b);
+	cstat__os_release(&d.runs);
 	free(d.off);
 	free(d.ytext);
 	free(d.scratch);

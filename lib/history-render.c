@@ -20,6 +20,7 @@
 
 #include "cstat-private.h"
 #include "numfmt.h"
+#include "ostream.h"
 
 /* Changes within this many runs of each other are the same change: a
  * change point's estimate moves by a run or two as runs accumulate, and
@@ -39,15 +40,15 @@
  * right, or with right on the left.
  */
 static void
-put_padded(FILE *out, const char *s, size_t w, bool right)
+put_padded(struct cstat__ostream *out, const char *s, size_t w, bool right)
 {
 	size_t n = cstat__text_width(s);
 	int gap = (int)(w > n ? w - n : 0);
 
 	if (right)
-		fprintf(out, "%*s%s", gap, "", s);
+		cstat__os_printf(out, "%*s%s", gap, "", s);
 	else
-		fprintf(out, "%s%*s", s, gap, "");
+		cstat__os_printf(out, "%s%*s", s, gap, "");
 }
 
 /* Whether fmt is one of the three formats of these reports. */
@@ -61,7 +62,7 @@ report_format(enum cstat_format fmt)
 /* Writes s as Markdown text: escaped, bytes that are not UTF-8 as U+FFFD
  * (GitHub renders a table with one as a paragraph from that row on). */
 static void
-md_text(FILE *out, const char *s)
+md_text(struct cstat__ostream *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), i = 0;
@@ -72,15 +73,15 @@ md_text(FILE *out, const char *s)
 		if (p[i] >= 0x80) {
 			n = cstat__utf8_decode(p + i, len - i, &c);
 			if (c == 0xfffd && n == 1)
-				fputs("\xef\xbf\xbd", out);
+				cstat__os_adds(out, "\xef\xbf\xbd");
 			else
-				fwrite(s + i, 1, n, out);
+				cstat__os_put(out, s + i, n);
 		} else {
 			const char *e = cstat__md_escape(s[i]);
 			if (e)
-				fputs(e, out);
+				cstat__os_adds(out, e);
 			else
-				fputc(s[i], out);
+				cstat__os_addc(out, s[i]);
 		}
 		i += n;
 	}
@@ -88,34 +89,50 @@ md_text(FILE *out, const char *s)
 
 /* " s |": one escaped cell of a Markdown table row. */
 static void
-md_cell(FILE *out, const char *s)
+md_cell(struct cstat__ostream *out, const char *s)
 {
-	fputc(' ', out);
+	cstat__os_addc(out, ' ');
 	md_text(out, s);
-	fputs(" |", out);
+	cstat__os_adds(out, " |");
 }
 
-/* Ends a report: 0, or CSTAT_EIO when a write to out failed. */
-static int
-finish(FILE *out)
+/*
+ * Starts a report's stream into f; the report is then written with no
+ * check of each call, and ended by finish().
+ */
+static void
+start(struct cstat__ostream *out, FILE *f)
 {
-	return ferror(out) ? CSTAT_EIO : 0;
+	cstat__os_file(out, f);
+}
+
+/*
+ * Ends a report: writes out its stream.  @return rc if set, else 0 or
+ * CSTAT_EIO when a write to f failed (now or before: ferror()).
+ */
+static int
+finish(struct cstat__ostream *out, int rc)
+{
+	int err = cstat__os_close(out);
+
+	if (!err && out->file && ferror(out->file))
+		err = CSTAT_EIO;
+	return rc ? rc : err;
 }
 
 /* Prints root (then frees it) to out.  NULL root: out of memory. */
 static int
-json_finish(cJSON *root, bool ok, FILE *out)
+json_finish(cJSON *root, bool ok, struct cstat__ostream *out)
 {
 	char *text = ok && root ? cJSON_Print(root) : NULL;
-	int err = 0;
 
 	cJSON_Delete(root);
 	if (!text)
 		return CSTAT_ENOMEM;
-	if (fputs(text, out) == EOF || fputs("\n", out) == EOF)
-		err = CSTAT_EIO;
+	cstat__os_adds(out, text);
+	cstat__os_put(out, "\n", 1);
 	cJSON_free(text);
-	return err ? err : finish(out);
+	return 0;
 }
 
 /* Table i's configuration (its key but the unit) as a JSON object. */
@@ -322,21 +339,22 @@ created_or(cstat_run *const *runs, size_t n, size_t run, const char *none)
 
 static void
 summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
-	     const char *name, double *v, double *sorted, FILE *out)
+	     const char *name, double *v, double *sorted,
+	     struct cstat__ostream *out)
 {
 	char head[1024], spark[4 * 512], f[64], l[64], md[64];
 	struct summary s;
 
-	fprintf(out, "history %s: %zu run%s, %s to %s\n", name, n,
-		n == 1 ? "" : "s", created_or(runs, n, 1, "?"),
-		created_or(runs, n, n, "?"));
+	cstat__os_printf(out, "history %s: %zu run%s, %s to %s\n", name, n,
+			 n == 1 ? "" : "s", created_or(runs, n, 1, "?"),
+			 created_or(runs, n, n, "?"));
 	for (size_t i = 0; i < cstat_tables_count(t); i++) {
 		const char *unit = cstat_table_unit(t, i);
 		table_head(t, i, head, sizeof(head));
-		fputc('\n', out);
+		cstat__os_addc(out, '\n');
 		put_padded(out, head, 40, false);
-		fprintf(out, " %5s %10s %10s %10s  %s\n", "runs", "first",
-			"last", "median", "trend");
+		cstat__os_printf(out, " %5s %10s %10s %10s  %s\n", "runs",
+				 "first", "last", "median", "trend");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
 			summarize(t, i, r, v, sorted, &s);
 			trend(t, i, v, spark, sizeof(spark));
@@ -345,45 +363,46 @@ summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
 			cstat_format_value(s.median, unit, md, sizeof(md));
 			put_padded(out, cstat_table_row_label(t, i, r), 40,
 				   false);
-			fprintf(out, " %5zu ", s.m);
+			cstat__os_printf(out, " %5zu ", s.m);
 			put_padded(out, f, 10, true);
-			fputc(' ', out);
+			cstat__os_addc(out, ' ');
 			put_padded(out, l, 10, true);
-			fputc(' ', out);
+			cstat__os_addc(out, ' ');
 			put_padded(out, md, 10, true);
-			fprintf(out, "  %s\n", spark);
+			cstat__os_printf(out, "  %s\n", spark);
 		}
 	}
 }
 
 static void
 summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
-		 const char *name, double *v, double *sorted, FILE *out)
+		 const char *name, double *v, double *sorted,
+		 struct cstat__ostream *out)
 {
 	char head[1024], spark[4 * 512], num[64];
 	struct summary s;
 
-	fputs("## History ", out);
+	cstat__os_adds(out, "## History ");
 	md_text(out, name);
-	fprintf(out, "\n\n%zu run%s, ", n, n == 1 ? "" : "s");
+	cstat__os_printf(out, "\n\n%zu run%s, ", n, n == 1 ? "" : "s");
 	md_text(out, created_or(runs, n, 1, "?"));
-	fputs(" to ", out);
+	cstat__os_adds(out, " to ");
 	md_text(out, created_or(runs, n, n, "?"));
-	fputs(".\n", out);
+	cstat__os_adds(out, ".\n");
 	for (size_t i = 0; i < cstat_tables_count(t); i++) {
 		const char *unit = cstat_table_unit(t, i);
 		table_head(t, i, head, sizeof(head));
-		fputs("\n### ", out);
+		cstat__os_adds(out, "\n### ");
 		md_text(out, head);
-		fputs("\n\n| benchmark | runs | first | last | median | trend "
-		      "|\n|:--|--:|--:|--:|--:|:--|\n",
-		      out);
+		cstat__os_adds(out, "\n\n| benchmark | runs | first | last | "
+				    "median | trend "
+				    "|\n|:--|--:|--:|--:|--:|:--|\n");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
 			summarize(t, i, r, v, sorted, &s);
 			trend(t, i, v, spark, sizeof(spark));
-			fputc('|', out);
+			cstat__os_addc(out, '|');
 			md_cell(out, cstat_table_row_label(t, i, r));
-			fprintf(out, " %zu |", s.m);
+			cstat__os_printf(out, " %zu |", s.m);
 			double x[3] = {s.first, s.last, s.median};
 			for (size_t k = 0; k < 3; k++) {
 				cstat_format_value(x[k], unit, num,
@@ -393,14 +412,15 @@ summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
 			/* A space for a missing run: keep the cell's bars
 			 * apart from the pipes even when it starts blank. */
 			md_cell(out, spark);
-			fputc('\n', out);
+			cstat__os_addc(out, '\n');
 		}
 	}
 }
 
 static int
 summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
-	     const char *name, double *v, double *sorted, FILE *out)
+	     const char *name, double *v, double *sorted,
+	     struct cstat__ostream *out)
 {
 	cJSON *root = cJSON_CreateObject(), *series = cJSON_CreateArray();
 	bool ok = root && series &&
@@ -446,12 +466,13 @@ summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
 int
 cstat_history_summary_write(cstat_run *const *runs, size_t n,
 			    const cstat_tables *t, const char *name,
-			    enum cstat_format fmt, FILE *out)
+			    enum cstat_format fmt, FILE *f)
 {
+	struct cstat__ostream os, *out = &os;
 	size_t cols = 1;
 	int rc = 0;
 
-	if (!runs || n == 0 || !t || !name || !out || !report_format(fmt))
+	if (!runs || n == 0 || !t || !name || !f || !report_format(fmt))
 		return CSTAT_EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!runs[i])
@@ -461,20 +482,18 @@ cstat_history_summary_write(cstat_run *const *runs, size_t n,
 			cols = cstat_table_cols(t, i);
 	double *v = malloc(cols * sizeof(double));
 	double *sorted = malloc(cols * sizeof(double));
-	if (!v || !sorted) {
+	start(out, f);
+	if (!v || !sorted)
 		rc = CSTAT_ENOMEM;
-	} else if (fmt == CSTAT_FORMAT_TEXT) {
+	else if (fmt == CSTAT_FORMAT_TEXT)
 		summary_text(runs, n, t, name, v, sorted, out);
-		rc = finish(out);
-	} else if (fmt == CSTAT_FORMAT_MARKDOWN) {
+	else if (fmt == CSTAT_FORMAT_MARKDOWN)
 		summary_markdown(runs, n, t, name, v, sorted, out);
-		rc = finish(out);
-	} else {
+	else
 		rc = summary_json(runs, n, t, name, v, sorted, out);
-	}
 	free(v);
 	free(sorted);
-	return rc;
+	return finish(out, rc);
 }
 
 /* ------------------------------------------------------------------------
@@ -668,20 +687,20 @@ static const bool detect_right[NFIELDS + 1] = {false, false, true, false, false,
 
 /* Adds s padded to w columns (left-aligned, or right for numbers). */
 static void
-pad(FILE *out, const char *s, size_t w, bool right, bool last)
+pad(struct cstat__ostream *out, const char *s, size_t w, bool right, bool last)
 {
 	size_t n = width(s);
 
 	if (right)
-		fprintf(out, "%*s", (int)(w > n ? w - n : 0), "");
-	fputs(s, out);
+		cstat__os_printf(out, "%*s", (int)(w > n ? w - n : 0), "");
+	cstat__os_adds(out, s);
 	if (!right && !last)
-		fprintf(out, "%*s", (int)(w > n ? w - n : 0), "");
-	fputs(last ? "\n" : "  ", out);
+		cstat__os_printf(out, "%*s", (int)(w > n ? w - n : 0), "");
+	cstat__os_adds(out, last ? "\n" : "  ");
 }
 
 static void
-detect_table_text(const struct detect_ctx *x, FILE *out)
+detect_table_text(const struct detect_ctx *x, struct cstat__ostream *out)
 {
 	int nf = x->rep->alert ? NFIELDS + 1 : NFIELDS;
 	size_t w[NFIELDS + 1];
@@ -711,64 +730,68 @@ alpha_of(const struct cstat_detect_report *rep)
 }
 
 static void
-detect_text(const struct detect_ctx *x, FILE *out)
+detect_text(const struct detect_ctx *x, struct cstat__ostream *out)
 {
 	size_t from = x->n - x->nruns + 1;
 
-	fprintf(out,
+	cstat__os_printf(
+		out,
 		"history %s: runs %zu to %zu, %s to %s; alpha %g per series\n",
 		x->rep->name, from, x->n, created_or(x->runs, x->n, from, "?"),
 		created_or(x->runs, x->n, x->n, "?"), alpha_of(x->rep));
 	if (x->nch) {
-		fputc('\n', out);
+		cstat__os_addc(out, '\n');
 		detect_table_text(x, out);
-		fputc('\n', out);
+		cstat__os_addc(out, '\n');
 	}
-	fprintf(out, "%zu change point%s in %zu series over %zu run%s\n",
-		x->nch, x->nch == 1 ? "" : "s", x->nseries, x->nruns,
-		x->nruns == 1 ? "" : "s");
+	cstat__os_printf(out,
+			 "%zu change point%s in %zu series over %zu run%s\n",
+			 x->nch, x->nch == 1 ? "" : "s", x->nseries, x->nruns,
+			 x->nruns == 1 ? "" : "s");
 	if (x->rep->alert)
-		fprintf(out, "%zu new regression%s (-fail-on new)\n",
-			x->nalerts, x->nalerts == 1 ? "" : "s");
+		cstat__os_printf(out, "%zu new regression%s (-fail-on new)\n",
+				 x->nalerts, x->nalerts == 1 ? "" : "s");
 }
 
 static void
-detect_markdown(const struct detect_ctx *x, FILE *out)
+detect_markdown(const struct detect_ctx *x, struct cstat__ostream *out)
 {
 	int nf = x->rep->alert ? NFIELDS + 1 : NFIELDS;
 	size_t from = x->n - x->nruns + 1;
 	char buf[1024];
 
-	fputs("## Change points of history ", out);
+	cstat__os_adds(out, "## Change points of history ");
 	md_text(out, x->rep->name);
-	fprintf(out, "\n\nRuns %zu to %zu, ", from, x->n);
+	cstat__os_printf(out, "\n\nRuns %zu to %zu, ", from, x->n);
 	md_text(out, created_or(x->runs, x->n, from, "?"));
-	fputs(" to ", out);
+	cstat__os_adds(out, " to ");
 	md_text(out, created_or(x->runs, x->n, x->n, "?"));
-	fprintf(out,
+	cstat__os_printf(
+		out,
 		"; alpha %g per series: %zu change point%s in %zu series "
 		"over %zu run%s.\n",
 		alpha_of(x->rep), x->nch, x->nch == 1 ? "" : "s", x->nseries,
 		x->nruns, x->nruns == 1 ? "" : "s");
 	if (x->rep->alert)
-		fprintf(out, "\n**%zu new regression%s** (-fail-on new).\n",
-			x->nalerts, x->nalerts == 1 ? "" : "s");
+		cstat__os_printf(out,
+				 "\n**%zu new regression%s** (-fail-on new).\n",
+				 x->nalerts, x->nalerts == 1 ? "" : "s");
 	if (!x->nch)
 		return;
-	fputs("\n|", out);
+	cstat__os_adds(out, "\n|");
 	for (int f = 0; f < nf; f++)
 		md_cell(out, detect_head[f]);
-	fputs("\n|", out);
+	cstat__os_adds(out, "\n|");
 	for (int f = 0; f < nf; f++)
-		fputs(detect_right[f] ? "--:|" : ":--|", out);
-	fputc('\n', out);
+		cstat__os_adds(out, detect_right[f] ? "--:|" : ":--|");
+	cstat__os_addc(out, '\n');
 	for (size_t k = 0; k < x->nch; k++) {
-		fputc('|', out);
+		cstat__os_addc(out, '|');
 		for (int f = 0; f < nf; f++) {
 			field(x, k, f, buf, sizeof(buf));
 			md_cell(out, buf);
 		}
-		fputc('\n', out);
+		cstat__os_addc(out, '\n');
 	}
 }
 
@@ -811,7 +834,7 @@ json_change(const struct detect_ctx *x, size_t k, cJSON *a)
 }
 
 static int
-detect_json(const struct detect_ctx *x, FILE *out)
+detect_json(const struct detect_ctx *x, struct cstat__ostream *out)
 {
 	size_t from = x->n - x->nruns + 1;
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
@@ -848,14 +871,15 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
 			    const cstat_tables *t,
 			    const struct cstat_change *ch, size_t nch,
 			    const struct cstat_detect_report *rep,
-			    enum cstat_format fmt, FILE *out)
+			    enum cstat_format fmt, FILE *f)
 {
 	/* A NULL report, or a NULL name, means the defaults. */
 	struct cstat_detect_report r = CSTAT_DETECT_REPORT_INIT;
 	struct detect_ctx x = {runs, n, t, ch, nch, &r, n, 0, 0};
+	struct cstat__ostream os, *out = &os;
+	int rc = 0;
 
-	if (!runs || n == 0 || !t || (!ch && nch) || !out ||
-	    !report_format(fmt))
+	if (!runs || n == 0 || !t || (!ch && nch) || !f || !report_format(fmt))
 		return CSTAT_EINVAL;
 	if (rep)
 		r = *rep;
@@ -873,13 +897,14 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
 		x.nruns = rep->since;
 	for (size_t k = 0; rep->alert && k < nch; k++)
 		x.nalerts += rep->alert[k];
+	start(out, f);
 	if (fmt == CSTAT_FORMAT_JSON)
-		return detect_json(&x, out);
-	if (fmt == CSTAT_FORMAT_TEXT)
+		rc = detect_json(&x, out);
+	else if (fmt == CSTAT_FORMAT_TEXT)
 		detect_text(&x, out);
 	else
 		detect_markdown(&x, out);
-	return finish(out);
+	return finish(out, rc);
 }
 
 /* ------------------------------------------------------------------------
@@ -887,39 +912,44 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
  */
 
 static void
-list_text(const struct cstat_store_entry *e, size_t n, FILE *out)
+list_text(const struct cstat_store_entry *e, size_t n,
+	  struct cstat__ostream *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		bool base = strcmp(e[i].kind, "baseline") == 0;
 		const char *s = e[i].count == 1 ? "" : "s";
 		put_padded(out, e[i].kind, 9, false);
-		fputc(' ', out);
+		cstat__os_addc(out, ' ');
 		put_padded(out, e[i].name, 24, false);
-		fputc(' ', out);
+		cstat__os_addc(out, ' ');
 		if (e[i].error)
-			fprintf(out, "(unreadable: %s)\n", e[i].error);
+			cstat__os_printf(out, "(unreadable: %s)\n", e[i].error);
 		else if (base)
-			fprintf(out, "%s  %zu value%s%s%s\n",
-				e[i].created ? e[i].created : "-", e[i].count,
-				s, e[i].commit ? "  commit " : "",
-				e[i].commit ? e[i].commit : "");
+			cstat__os_printf(out, "%s  %zu value%s%s%s\n",
+					 e[i].created ? e[i].created : "-",
+					 e[i].count, s,
+					 e[i].commit ? "  commit " : "",
+					 e[i].commit ? e[i].commit : "");
 		else
-			fprintf(out, "%zu run%s%s%s\n", e[i].count, s,
+			cstat__os_printf(
+				out, "%zu run%s%s%s\n", e[i].count, s,
 				e[i].count ? ", last " : "",
 				e[i].count && e[i].created ? e[i].created : "");
 	}
 }
 
 static void
-list_markdown(const struct cstat_store_entry *e, size_t n, FILE *out)
+list_markdown(const struct cstat_store_entry *e, size_t n,
+	      struct cstat__ostream *out)
 {
 	char num[32];
 
-	fputs("| kind | name | values or runs | created or last run | commit "
-	      "| error |\n|:--|:--|--:|:--|:--|:--|\n",
-	      out);
+	cstat__os_adds(
+		out,
+		"| kind | name | values or runs | created or last run | commit "
+		"| error |\n|:--|:--|--:|:--|:--|:--|\n");
 	for (size_t i = 0; i < n; i++) {
-		fputc('|', out);
+		cstat__os_addc(out, '|');
 		md_cell(out, e[i].kind);
 		md_cell(out, e[i].name);
 		snprintf(num, sizeof(num), "%zu", e[i].count);
@@ -927,12 +957,13 @@ list_markdown(const struct cstat_store_entry *e, size_t n, FILE *out)
 		md_cell(out, e[i].created ? e[i].created : "");
 		md_cell(out, e[i].commit ? e[i].commit : "");
 		md_cell(out, e[i].error ? e[i].error : "");
-		fputc('\n', out);
+		cstat__os_addc(out, '\n');
 	}
 }
 
 static int
-list_json(const struct cstat_store_entry *e, size_t n, FILE *out)
+list_json(const struct cstat_store_entry *e, size_t n,
+	  struct cstat__ostream *out)
 {
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
 	bool ok = root && a &&
@@ -964,20 +995,24 @@ list_json(const struct cstat_store_entry *e, size_t n, FILE *out)
 
 int
 cstat_store_list_write(const struct cstat_store_entry *e, size_t n,
-		       enum cstat_format fmt, FILE *out)
+		       enum cstat_format fmt, FILE *f)
 {
-	if ((!e && n) || !out || !report_format(fmt))
+	struct cstat__ostream os, *out = &os;
+	int rc = 0;
+
+	if ((!e && n) || !f || !report_format(fmt))
 		return CSTAT_EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!e[i].kind || !e[i].name ||
 		    (strcmp(e[i].kind, "baseline") != 0 &&
 		     strcmp(e[i].kind, "history") != 0))
 			return CSTAT_EINVAL;
+	start(out, f);
 	if (fmt == CSTAT_FORMAT_JSON)
-		return list_json(e, n, out);
-	if (fmt == CSTAT_FORMAT_TEXT)
+		rc = list_json(e, n, out);
+	else if (fmt == CSTAT_FORMAT_TEXT)
 		list_text(e, n, out);
 	else
 		list_markdown(e, n, out);
-	return finish(out);
+	return finish(out, rc);
 }

@@ -25,11 +25,9 @@
 #include "cpd.h"
 #include "history.h"
 #include "numfmt.h"
+#include "ostream.h"
 #include "store.h"
 #include "stats.h"
-
-/* Write the output buffer out once it holds this many bytes. */
-#define FLUSH_AT 65536
 
 /* ------------------------------------------------------------------------
  * Tables as series of runs.
@@ -573,14 +571,12 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 }
 
 /* ------------------------------------------------------------------------
- * Output shared by CSV and JSON: a buffer written out as it fills.  The
- * hot paths (a record per run and benchmark) append to it directly: no
+ * Output shared by CSV and JSON: the output stream (ostream.h).  The hot
+ * paths (a record per run and benchmark) append to it directly: no
  * printf, no call per byte.
  */
 struct writer {
-	FILE *out;
-	struct cstat__buf b;
-	int err;
+	struct cstat__ostream os;
 	struct memo *memo; /* MEMO_SIZE entries, or NULL */
 };
 
@@ -600,60 +596,21 @@ struct memo {
 #define MEMO_SIZE ((size_t)1 << MEMO_BITS)
 
 static void
-w_flush(struct writer *w)
-{
-	if (w->b.len && !w->err &&
-	    fwrite(w->b.data, 1, w->b.len, w->out) != w->b.len)
-		w->err = CSTAT_EIO;
-	w->b.len = 0;
-}
-
-/* Room for n more bytes at the end of the buffer, or NULL (w->err). */
-static char *
-w_room(struct writer *w, size_t n)
-{
-	if (w->err)
-		return NULL;
-	if (w->b.cap - w->b.len <= n && cstat__buf_reserve(&w->b, n)) {
-		w->err = CSTAT_ENOMEM;
-		return NULL;
-	}
-	return w->b.data + w->b.len;
-}
-
-/* Takes the n bytes written at w_room() into the output. */
-static void
-w_commit(struct writer *w, size_t n)
-{
-	w->b.len += n;
-	if (w->b.len >= FLUSH_AT)
-		w_flush(w);
-}
-
-static void
 w_add(struct writer *w, const char *s, size_t len)
 {
-	char *p = w_room(w, len);
-
-	if (p) {
-		memcpy(p, s, len);
-		w_commit(w, len);
-	}
+	cstat__os_put(&w->os, s, len);
 }
 
 static void
 w_adds(struct writer *w, const char *s)
 {
-	w_add(w, s, strlen(s));
+	cstat__os_adds(&w->os, s);
 }
 
 static void
 w_size(struct writer *w, size_t v)
 {
-	char *p = w_room(w, 20);
-
-	if (p)
-		w_commit(w, cstat__fmt_uint(p, v));
+	cstat__os_uint(&w->os, v);
 }
 
 /* v as Go prints it (cstat__fmt_go_float()). */
@@ -663,9 +620,7 @@ w_float(struct writer *w, double v)
 	uint64_t bits;
 
 	if (!w->memo) {
-		char *p = w_room(w, CSTAT__GO_FLOAT_SIZE);
-		if (p)
-			w_commit(w, cstat__fmt_go_float(p, v));
+		cstat__os_go_float(&w->os, v);
 		return;
 	}
 	memcpy(&bits, &v, sizeof(bits));
@@ -676,10 +631,10 @@ w_float(struct writer *w, double v)
 		e->len = (uint8_t)cstat__fmt_go_float(e->text, v);
 	}
 	/* A copy of constant size is a few moves; of e->len, a loop. */
-	char *p = w_room(w, sizeof(e->text));
+	char *p = cstat__os_room(&w->os, sizeof(e->text));
 	if (p) {
 		memcpy(p, e->text, sizeof(e->text));
-		w_commit(w, e->len);
+		cstat__os_commit(&w->os, e->len);
 	}
 }
 
@@ -688,8 +643,7 @@ w_float(struct writer *w, double v)
 static void
 w_begin(struct writer *w, FILE *out)
 {
-	memset(w, 0, sizeof(*w));
-	w->out = out;
+	cstat__os_file(&w->os, out);
 	w->memo = calloc(MEMO_SIZE, sizeof(*w->memo));
 }
 
@@ -697,10 +651,8 @@ w_begin(struct writer *w, FILE *out)
 static int
 w_end(struct writer *w)
 {
-	w_flush(w);
-	cstat__buf_release(&w->b);
 	free(w->memo);
-	return w->err;
+	return cstat__os_close(&w->os);
 }
 
 /* The run's metadata key, or "". */
@@ -714,29 +666,18 @@ meta(const struct cstat__history *h, size_t run, const char *key)
 
 /* ------------------------------------------------------------------------
  * CSV: one record per run, benchmark and unit, fields quoted as RFC 4180
- * says (when they hold a comma, a quote or a line break), and a text field
- * that a spreadsheet would take for a formula quoted with a "'" before it
- * (cstat__csv_formula()).  A record repeats its series' fields and its
- * run's, so each is quoted once, into the text that every record of the
- * series or the run copies.
+ * says (when they hold a comma, a quote or a line break: the stream's
+ * CSTAT__CSV_RFC4180 rule), and a text field that a spreadsheet would take
+ * for a formula quoted with a "'" before it (cstat__csv_formula()).  A record
+ * repeats its series' fields and its run's, so each is quoted once, into the
+ * text that every record of the series or the run copies.
  */
-static int
-csv_field(struct cstat__buf *b, const char *s, bool first)
+static void
+csv_field(struct cstat__ostream *b, const char *s, bool first)
 {
-	bool formula = cstat__csv_formula(s);
-	int rc = first ? 0 : cstat__buf_addc(b, ',');
-
-	if (!formula && !strpbrk(s, ",\"\r\n"))
-		return rc ? rc : cstat__buf_adds(b, s);
-	/* A name or branch such as "=HYPERLINK(...)" must stay text. */
-	if (!rc)
-		rc = cstat__buf_adds(b, formula ? "\"'" : "\"");
-	for (const char *q; !rc && (q = strchr(s, '"')) != NULL; s = q + 1)
-		rc = cstat__buf_add(b, s, (size_t)(q - s) + 1) ||
-		     cstat__buf_addc(b, '"');
-	if (!rc)
-		rc = cstat__buf_adds(b, s) || cstat__buf_addc(b, '"');
-	return rc ? CSTAT_ENOMEM : 0;
+	if (!first)
+		cstat__os_put(b, ",", 1);
+	cstat__os_csv(b, s, CSTAT__CSV_RFC4180, true);
 }
 
 /* Table i's key but its unit, "k:v k:v" as cregress prints it. */
@@ -769,35 +710,34 @@ table_config(const struct cstat_tables *t, size_t i, struct cstat__buf *b)
  * b: run r's from off[r - 1] to off[r].  off gets h->nruns + 1 entries.
  */
 static int
-csv_runs(const struct cstat__history *h, struct cstat__buf *b, size_t **off)
+csv_runs(const struct cstat__history *h, struct cstat__ostream *b, size_t **off)
 {
 	static const char *const keys[] = {"commit", "branch", "created"};
-	char num[24];
-	int rc = 0;
 
 	*off = malloc((h->nruns + 1) * sizeof(**off));
 	if (!*off)
 		return CSTAT_ENOMEM;
 	(*off)[0] = 0;
-	for (size_t run = 1; run <= h->nruns && !rc; run++) {
-		num[0] = ',';
-		rc = cstat__buf_add(b, num, 1 + cstat__fmt_uint(num + 1, run));
-		for (size_t k = 0; k < 3 && !rc; k++)
-			rc = csv_field(b, meta(h, run, keys[k]), false);
+	for (size_t run = 1; run <= h->nruns && !b->err; run++) {
+		cstat__os_put(b, ",", 1);
+		cstat__os_uint(b, run);
+		for (size_t k = 0; k < 3; k++)
+			csv_field(b, meta(h, run, keys[k]), false);
 		(*off)[run] = b->len;
 	}
-	return rc ? CSTAT_ENOMEM : 0;
+	return b->err;
 }
 
 /* The records of row r of table i; lead is its "config,benchmark,unit"
  * and runs, off its runs' fields (csv_runs()). */
 static void
 csv_series(struct writer *w, const struct cstat__history *h, size_t i, size_t r,
-	   const struct cstat__buf *lead, const char *runs, const size_t *off)
+	   const struct cstat__ostream *lead, const char *runs,
+	   const size_t *off)
 {
 	size_t s = h->srow[i] + r, k = h->chstart[s];
 
-	for (size_t j = h->off[i]; j < h->off[i + 1] && !w->err; j++) {
+	for (size_t j = h->off[i]; j < h->off[i + 1] && !w->os.err; j++) {
 		size_t c = h->order[j], run = h->run[h->off[i] + c];
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present)
@@ -826,34 +766,33 @@ write_csv(const struct cstat__history *h, FILE *out)
 {
 	const struct cstat_tables *t = h->t;
 	struct writer w;
-	struct cstat__buf config = {0}, lead = {0}, runs = {0};
+	struct cstat__buf config = {0};
+	struct cstat__ostream lead = {0}, runs = {0}; /* in memory */
 	size_t *off = NULL;
+	int rc;
 
 	w_begin(&w, out);
 	w_adds(&w, "config,benchmark,unit,run,commit,branch,created,n,median,"
 		   "lo,hi,change\n");
-	w.err = csv_runs(h, &runs, &off);
-	for (size_t i = 0; i < t->ntables && !w.err; i++) {
+	rc = csv_runs(h, &runs, &off);
+	for (size_t i = 0; i < t->ntables && !rc && !w.os.err; i++) {
 		const struct cstat__table *tb = &t->tables[i];
-		w.err = table_config(t, i, &config);
-		for (size_t r = 0; r < tb->nrows && !w.err; r++) {
+		rc = table_config(t, i, &config);
+		for (size_t r = 0; r < tb->nrows && !rc && !w.os.err; r++) {
 			lead.len = 0;
-			w.err = csv_field(&lead, config.data, true);
-			if (!w.err)
-				w.err = csv_field(
-					&lead,
-					cstat__tstr(t, tb->row_labels[r]),
-					false);
-			if (!w.err)
-				w.err = csv_field(
-					&lead, cstat__tstr(t, tb->unit), false);
-			if (!w.err)
+			csv_field(&lead, config.data, true);
+			csv_field(&lead, cstat__tstr(t, tb->row_labels[r]),
+				  false);
+			csv_field(&lead, cstat__tstr(t, tb->unit), false);
+			rc = lead.err;
+			if (!rc)
 				csv_series(&w, h, i, r, &lead, runs.data, off);
 		}
 	}
+	cstat__os_fail(&w.os, rc);
 	free(off);
-	cstat__buf_release(&runs);
-	cstat__buf_release(&lead);
+	cstat__os_release(&runs);
+	cstat__os_release(&lead);
 	cstat__buf_release(&config);
 	return w_end(&w);
 }
@@ -866,12 +805,7 @@ write_csv(const struct cstat__history *h, FILE *out)
 static void
 json_str(struct writer *w, const char *s)
 {
-	if (w->err)
-		return;
-	if (cstat__json_quote(&w->b, s, strlen(s)))
-		w->err = CSTAT_ENOMEM;
-	else if (w->b.len >= FLUSH_AT)
-		w_flush(w);
+	cstat__os_json_str(&w->os, s, strlen(s));
 }
 
 /* A string or null. */
@@ -913,7 +847,7 @@ json_runs(struct writer *w, const struct cstat__history *h)
 					   "env.host"};
 
 	w_adds(w, "  \"runs\": [");
-	for (size_t run = 1; run <= h->nruns && !w->err; run++) {
+	for (size_t run = 1; run <= h->nruns && !w->os.err; run++) {
 		w_adds(w, run > 1 ? ",\n    {" : "\n    {");
 		json_key(w, "run", true);
 		w_size(w, run);
@@ -934,7 +868,7 @@ json_points(struct writer *w, const struct cstat__history *h, size_t i,
 	bool first = true;
 
 	w_adds(w, "     \"points\": [");
-	for (size_t j = h->off[i]; j < h->off[i + 1] && !w->err; j++) {
+	for (size_t j = h->off[i]; j < h->off[i + 1] && !w->os.err; j++) {
 		size_t c = h->order[j];
 		const struct cstat__cell *ce = cstat__history_cell(h, i, r, c);
 		if (!ce->present)
@@ -996,8 +930,7 @@ json_series(struct writer *w, const struct cstat__history *h, size_t i,
 		size_t vl;
 		const char *v = cstat__trim(
 			cstat__tstr(t, cstat__table_key(t, tb, f)), &vl);
-		if (!w->err && cstat__json_quote(&w->b, v, vl))
-			w->err = CSTAT_ENOMEM;
+		cstat__os_json_str(&w->os, v, vl);
 		first = false;
 	}
 	w_adds(w, "},\n     ");
@@ -1030,8 +963,8 @@ write_json(const struct cstat__history *h, FILE *out)
 	w_adds(&w, ",\n");
 	json_runs(&w, h);
 	w_adds(&w, "  \"series\": [");
-	for (size_t i = 0; i < t->ntables && !w.err; i++) {
-		for (size_t r = 0; r < t->tables[i].nrows && !w.err; r++) {
+	for (size_t i = 0; i < t->ntables && !w.os.err; i++) {
+		for (size_t r = 0; r < t->tables[i].nrows && !w.os.err; r++) {
 			w_adds(&w, first ? "\n" : ",\n");
 			first = false;
 			json_series(&w, h, i, r);

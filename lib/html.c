@@ -1,14 +1,12 @@
 /*
- * html.c - the page writer, escaping, style sheet and SVG helpers that
- * libcstat's HTML pages share (html.h).
+ * html.c - the page around the content, the style sheet and the SVG
+ * helpers that libcstat's HTML pages share (html.h).
  *
- * Markup goes into a buffer that is written out whenever it holds
- * FLUSH_AT bytes, so a page of any size costs memory in proportion to the
- * largest piece added at once.  Text from the input is escaped on the way
- * in; invalid UTF-8 and control characters become U+FFFD.
+ * Markup goes through an output stream (ostream.c), which escapes the
+ * text from the input on the way in (invalid UTF-8 and control characters
+ * become U+FFFD).
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,215 +14,27 @@
 #include "html.h"
 #include "numfmt.h"
 
-/* Flush the page buffer once it holds this many bytes. */
-#define FLUSH_AT CSTAT__HTML_FLUSH_AT
-
-static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
-
-static void
-flush(struct cstat__html *p)
-{
-	if (!p->out)
-		return; /* a fragment: it stays in the buffer */
-	if (p->b.len && !p->err &&
-	    fwrite(p->b.data, 1, p->b.len, p->out) != p->b.len)
-		p->err = CSTAT_EIO;
-	p->b.len = 0;
-}
-
-char *
-cstat__html_room(struct cstat__html *p, size_t n)
-{
-	if (p->err)
-		return NULL;
-	if (p->b.cap - p->b.len <= n && cstat__buf_reserve(&p->b, n)) {
-		p->err = CSTAT_ENOMEM;
-		return NULL;
-	}
-	return p->b.data + p->b.len;
-}
-
 void
-cstat__html_commit(struct cstat__html *p, size_t n)
-{
-	p->b.len += n;
-	p->b.data[p->b.len] = '\0';
-	if (p->b.len >= FLUSH_AT)
-		flush(p);
-}
-
-void
-cstat__html_add(struct cstat__html *p, const char *s, size_t len)
-{
-	char *at = cstat__html_room(p, len);
-
-	if (at) {
-		memcpy(at, s, len);
-		cstat__html_commit(p, len);
-	}
-}
-
-void
-cstat__html_size(struct cstat__html *p, size_t v)
-{
-	char *at = cstat__html_room(p, 20);
-
-	if (at)
-		cstat__html_commit(p, cstat__fmt_uint(at, v));
-}
-
-void
-cstat__html_adds(struct cstat__html *p, const char *s)
-{
-	cstat__html_add(p, s, strlen(s));
-}
-
-void
-cstat__html_addf(struct cstat__html *p, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	/* Only short markup with numbers comes through here. */
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		if (!p->err)
-			p->err = CSTAT_EINVAL;
-		return;
-	}
-	cstat__html_add(p, buf, (size_t)n);
-}
-
-/*
- * Whether code point c may not appear in an HTML document as is: the
- * controls other than tab, line feed and carriage return (C0, DEL, C1).
- */
-static bool
-is_control(unsigned long c)
-{
-	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-	       (c >= 0x7f && c <= 0x9f);
-}
-
-/*
- * Whether byte c stands for itself in text: printable ASCII but the five
- * that need a reference, and tab and line breaks.  One table lookup, for
- * the common case of names, dates and numbers.
- */
-static bool
-plain(unsigned char c)
-{
-	static const uint32_t bits[4] = {
-		/* \t \n \r */
-		(1u << 9) | (1u << 10) | (1u << 13),
-		/* 0x20-0x3f but " & ' < > */
-		~((1u << 2) | (1u << 6) | (1u << 7) | (1u << 28) | (1u << 30)),
-		0xffffffffu,
-		/* 0x60-0x7e; DEL is a control */
-		0x7fffffffu,
-	};
-
-	return c < 0x80 && (bits[c >> 5] >> (c & 31) & 1);
-}
-
-void
-cstat__html_text_n(struct cstat__html *p, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t start = 0, i = 0;
-
-	while (i < n) {
-		const char *rep = NULL;
-		unsigned long c;
-
-		if (plain(u[i])) {
-			i++;
-			continue;
-		}
-		size_t len = cstat__utf8_decode(u + i, n - i, &c);
-
-		switch (c) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			/* A valid U+FFFD is three bytes; one is an error. */
-			if ((c == 0xfffd && len == 1) || is_control(c))
-				rep = replacement;
-		}
-		if (rep) {
-			cstat__html_add(p, s + start, i - start);
-			cstat__html_adds(p, rep);
-			start = i + len;
-		}
-		i += len;
-	}
-	cstat__html_add(p, s + start, n - start);
-}
-
-void
-cstat__html_text(struct cstat__html *p, const char *s)
-{
-	cstat__html_text_n(p, s, strlen(s));
-}
-
-void
-cstat__html_name(struct cstat__html *p, const char *s)
+cstat__html_name(struct cstat__ostream *p, const char *s)
 {
 	const char *slash;
 
 	while ((slash = strchr(s, '/')) != NULL && slash[1] != '\0') {
-		cstat__html_text_n(p, s, (size_t)(slash - s) + 1);
-		cstat__html_adds(p, "<wbr>");
+		cstat__os_html_text(p, s, (size_t)(slash - s) + 1);
+		cstat__os_adds(p, "<wbr>");
 		s = slash + 1;
 	}
 	cstat__html_text(p, s);
 }
 
-void
-cstat__html_go_float(struct cstat__html *p, double v)
+long
+cstat__html_round_slow(double v)
 {
-	char buf[CSTAT__GO_FLOAT_SIZE];
-
-	cstat__html_add(p, buf, cstat__fmt_go_float(buf, v));
-}
-
-/* lround(v), without the call where v is small and not negative (the
- * fraction of such a v is exact). */
-static long
-round_half_away(double v)
-{
-	if (v >= 0 && v < 0x1p31) {
-		long t = (long)v;
-		return t + (v - (double)t >= 0.5);
-	}
 	return lround(v);
 }
 
-long
-cstat__html_tenths(double x)
-{
-	long tenths = round_half_away(x * 10);
-
-	return tenths < 0 ? 0 : tenths;
-}
-
 size_t
-cstat__html_tenths_text(char *buf, long tenths)
+cstat__html_tenths_text_slow(char *buf, long tenths)
 {
 	size_t n = cstat__fmt_uint(buf, (uint64_t)(tenths / 10));
 	if (tenths % 10 != 0) {
@@ -234,36 +44,21 @@ cstat__html_tenths_text(char *buf, long tenths)
 	return n;
 }
 
-size_t
-cstat__html_coord_text(char *buf, double x)
-{
-	return cstat__html_tenths_text(buf, cstat__html_tenths(x));
-}
-
 void
-cstat__html_coord(struct cstat__html *p, double x)
+cstat__html_line(struct cstat__ostream *p, const char *cls, double x1,
+		 double x2, double y1, double y2)
 {
-	char *at = cstat__html_room(p, CSTAT__HTML_COORD_SIZE);
-
-	if (at)
-		cstat__html_commit(p, cstat__html_coord_text(at, x));
-}
-
-void
-cstat__html_line(struct cstat__html *p, const char *cls, double x1, double x2,
-		 double y1, double y2)
-{
-	cstat__html_adds(p, "<line class=\"");
-	cstat__html_adds(p, cls);
-	cstat__html_adds(p, "\" x1=\"");
+	cstat__os_put(p, CSTAT__LIT("<line class=\""));
+	cstat__os_adds(p, cls);
+	cstat__os_put(p, CSTAT__LIT("\" x1=\""));
 	cstat__html_coord(p, x1);
-	cstat__html_adds(p, "\" x2=\"");
+	cstat__os_put(p, CSTAT__LIT("\" x2=\""));
 	cstat__html_coord(p, x2);
-	cstat__html_adds(p, "\" y1=\"");
+	cstat__os_put(p, CSTAT__LIT("\" y1=\""));
 	cstat__html_coord(p, y1);
-	cstat__html_adds(p, "\" y2=\"");
+	cstat__os_put(p, CSTAT__LIT("\" y2=\""));
 	cstat__html_coord(p, y2);
-	cstat__html_adds(p, "\"/>");
+	cstat__os_put(p, CSTAT__LIT("\"/>"));
 }
 
 /* ------------------------------------------------------------------------
@@ -289,7 +84,7 @@ cstat__html_common_keys(const struct cstat_tables *t, bool **common)
 }
 
 void
-cstat__html_config(struct cstat__html *p, const struct cstat_tables *t,
+cstat__html_config(struct cstat__ostream *p, const struct cstat_tables *t,
 		   const bool *common)
 {
 	bool any = false;
@@ -298,33 +93,33 @@ cstat__html_config(struct cstat__html *p, const struct cstat_tables *t,
 		if ((int)f == t->unit_field || !common[f])
 			continue;
 		if (!any)
-			cstat__html_adds(p, "<dl class=\"config\" "
-					    "aria-label=\"configuration\">\n");
+			cstat__os_adds(p, "<dl class=\"config\" "
+					  "aria-label=\"configuration\">\n");
 		any = true;
-		cstat__html_adds(p, "<dt>");
+		cstat__os_adds(p, "<dt>");
 		cstat__html_text(p, cstat__tstr(t, t->key_fields[f]));
-		cstat__html_adds(p, "</dt><dd>");
+		cstat__os_adds(p, "</dt><dd>");
 		cstat__html_text(
 			p,
 			cstat__tstr(t, cstat__table_key(t, &t->tables[0], f)));
-		cstat__html_adds(p, "</dd>\n");
+		cstat__os_adds(p, "</dd>\n");
 	}
 	if (any)
-		cstat__html_adds(p, "</dl>\n");
+		cstat__os_adds(p, "</dl>\n");
 }
 
 void
-cstat__html_table_key(struct cstat__html *p, const struct cstat_tables *t,
+cstat__html_table_key(struct cstat__ostream *p, const struct cstat_tables *t,
 		      const struct cstat__table *tb, const bool *common)
 {
 	for (size_t f = 0; f < t->nkey_fields; f++) {
 		if ((int)f == t->unit_field || common[f])
 			continue;
-		cstat__html_adds(p, " <span class=\"cfg\">");
+		cstat__os_adds(p, " <span class=\"cfg\">");
 		cstat__html_text(p, cstat__tstr(t, t->key_fields[f]));
-		cstat__html_adds(p, ": ");
+		cstat__os_adds(p, ": ");
 		cstat__html_text(p, cstat__tstr(t, cstat__table_key(t, tb, f)));
-		cstat__html_adds(p, "</span>");
+		cstat__os_adds(p, "</span>");
 	}
 }
 
@@ -398,32 +193,28 @@ static const char style[] =
 	"th,td{padding:.15rem .3rem}}\n";
 
 void
-cstat__html_begin(struct cstat__html *p)
+cstat__html_begin(struct cstat__ostream *p)
 {
-	cstat__html_adds(p,
-			 "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-			 "<meta charset=\"utf-8\">\n"
-			 "<meta name=\"viewport\" "
-			 "content=\"width=device-width, initial-scale=1\">\n");
+	cstat__os_adds(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			  "<meta charset=\"utf-8\">\n"
+			  "<meta name=\"viewport\" "
+			  "content=\"width=device-width, initial-scale=1\">\n");
 }
 
 void
-cstat__html_body(struct cstat__html *p, const char *extra_css)
+cstat__html_body(struct cstat__ostream *p, const char *extra_css)
 {
-	cstat__html_adds(p, "<style>\n");
-	cstat__html_adds(p, style);
+	cstat__os_adds(p, "<style>\n");
+	cstat__os_adds(p, style);
 	if (extra_css)
-		cstat__html_adds(p, extra_css);
-	cstat__html_adds(p, "</style>\n</head>\n<body>\n<main>\n");
+		cstat__os_adds(p, extra_css);
+	cstat__os_adds(p, "</style>\n</head>\n<body>\n<main>\n");
 }
 
 int
-cstat__html_end(struct cstat__html *p)
+cstat__html_end(struct cstat__ostream *p)
 {
-	cstat__html_adds(p,
-			 "</main>\n<footer>Made by cstat " CSTAT_VERSION_STRING
-			 ".</footer>\n</body>\n</html>\n");
-	flush(p);
-	cstat__buf_release(&p->b);
-	return p->err;
+	cstat__os_adds(p, "</main>\n<footer>Made by cstat " CSTAT_VERSION_STRING
+			  ".</footer>\n</body>\n</html>\n");
+	return cstat__os_close(p);
 }

@@ -1,94 +1,45 @@
 /*
  * render-csv.c - benchstat's CSV output (benchtab Table.ToCSV).
  *
- * Records follow Go's encoding/csv: a field is quoted when it holds a comma,
- * a quote or a line break, or starts with a space.  A name, label or
+ * Records follow Go's encoding/csv (the stream's CSTAT__CSV_GO rule): a
+ * field is quoted when it holds a comma, a quote or a line break, is
+ * "\.", or starts with a space.  A name, label or
  * configuration value that a spreadsheet would take for a formula ("=",
  * "+", "-", "@", a tab or a CR first, and not a plain number) is written
  * quoted with a "'" before it, as OWASP recommends; numbers, deltas such
  * as "-12.34%" and our own words stay as benchstat writes them.  Warnings go to
  * a second stream as spreadsheet references ("D7: message") so the CSV itself
- * stays a clean grid.
+ * stays a clean grid; it is buffered too (a large input has tens of
+ * thousands of warnings, each once a write to unbuffered stderr).
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "numfmt.h"
+#include "ostream.h"
 #include "tables.h"
 
 struct csv {
-	FILE *out, *warn;
-	struct cstat__buf line;
-	size_t nfields;	   /* fields in the record being built */
+	struct cstat__ostream out;   /* the records */
+	struct cstat__ostream *warn; /* the warnings: warn_os, out or NULL */
+	struct cstat__ostream warn_os;
+	struct cstat__ostream line; /* the record being built (memory) */
+	size_t nfields;		    /* fields in the record being built */
 	unsigned long row; /* 1-based number of the record being built */
-	int err;
 };
 
-/* Go's unicode.IsSpace for the first rune of a field (ASCII and Latin-1). */
-static bool
-starts_with_space(const char *s, size_t len)
-{
-	unsigned char c = (unsigned char)s[0];
-
-	if (c == ' ' || (c >= '\t' && c <= '\r'))
-		return true;
-	if (len >= 2 && c == 0xc2)
-		return (unsigned char)s[1] == 0x85 ||
-		       (unsigned char)s[1] == 0xa0;
-	if (len >= 3 && c == 0xe2 && (unsigned char)s[1] == 0x80)
-		return ((unsigned char)s[2] >= 0x80 &&
-			(unsigned char)s[2] <= 0x8a) ||
-		       (unsigned char)s[2] == 0xa8 ||
-		       (unsigned char)s[2] == 0xa9 ||
-		       (unsigned char)s[2] == 0xaf;
-	if (len >= 3 && c == 0xe2 && (unsigned char)s[1] == 0x81)
-		return (unsigned char)s[2] == 0x9f;
-	if (len >= 3 && c == 0xe1 && (unsigned char)s[1] == 0x9a)
-		return (unsigned char)s[2] == 0x80;
-	if (len >= 3 && c == 0xe3 && (unsigned char)s[1] == 0x80)
-		return (unsigned char)s[2] == 0x80;
-	return false;
-}
-
-static bool
-needs_quotes(const char *s, size_t len)
-{
-	if (len == 0)
-		return false;
-	if (len == 2 && s[0] == '\\' && s[1] == '.')
-		return true;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == '"' || s[i] == ',')
-			return true;
-	return starts_with_space(s, len);
-}
-
-/* Adds a field; a text one (label) that would start a formula in a
- * spreadsheet is quoted with a "'" before it. */
+/*
+ * Adds a field: numbers and our words as benchstat writes them, and with
+ * text set a name, label or configuration value from the input, quoted
+ * with a "'" before it if a spreadsheet would take it for a formula.
+ */
 static void
-field_as(struct csv *c, const char *s, bool label)
+field_as(struct csv *c, const char *s, bool text)
 {
-	size_t len = strlen(s);
-	bool formula = label && cstat__csv_formula(s);
-
-	if (c->nfields++ && cstat__buf_addc(&c->line, ','))
-		c->err = CSTAT_ENOMEM;
-	if (!formula && !needs_quotes(s, len)) {
-		if (cstat__buf_add(&c->line, s, len))
-			c->err = CSTAT_ENOMEM;
-		return;
-	}
-	if (cstat__buf_adds(&c->line, formula ? "\"'" : "\""))
-		c->err = CSTAT_ENOMEM;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"' && cstat__buf_addc(&c->line, '"'))
-			c->err = CSTAT_ENOMEM;
-		if (cstat__buf_addc(&c->line, s[i]))
-			c->err = CSTAT_ENOMEM;
-	}
-	if (cstat__buf_addc(&c->line, '"'))
-		c->err = CSTAT_ENOMEM;
+	if (c->nfields++)
+		cstat__os_put(&c->line, ",", 1);
+	cstat__os_csv(&c->line, s, CSTAT__CSV_GO, text);
 }
 
 /* Adds a field of ours or a number, as benchstat writes it. */
@@ -112,13 +63,16 @@ clear_to(struct csv *c, size_t col)
 		field(c, "");
 }
 
+/*
+ * Ends the record.  It was built apart so that its warnings, written as
+ * its cells are, come before it when they share one stream.
+ */
 static void
 emit(struct csv *c)
 {
-	if (cstat__buf_addc(&c->line, '\n'))
-		c->err = CSTAT_ENOMEM;
-	if (fwrite(c->line.data, 1, c->line.len, c->out) != c->line.len)
-		c->err = CSTAT_EIO;
+	cstat__os_put(&c->line, "\n", 1);
+	cstat__os_fail(&c->out, c->line.err);
+	cstat__os_put(&c->out, c->line.data, c->line.len);
 	c->line.len = 0;
 	c->nfields = 0;
 	c->row++;
@@ -129,19 +83,21 @@ static void
 warn(struct csv *c, const struct cstat_tables *t, const uint32_t *ids, size_t n)
 {
 	char name[16];
-	size_t pos = sizeof(name) - 1;
+	size_t pos = sizeof(name);
 
 	if (!c->warn || n == 0)
 		return;
-	name[pos] = '\0';
 	for (size_t x = c->nfields; x > 0; x /= 26)
 		name[--pos] = (char)('A' + x % 26);
-	if (pos == sizeof(name) - 1)
+	if (pos == sizeof(name))
 		name[--pos] = 'A';
-	for (size_t i = 0; i < n; i++)
-		if (fprintf(c->warn, "%s%lu: %s\n", name + pos, c->row,
-			    cstat__tstr(t, ids[i])) < 0)
-			c->err = CSTAT_EIO;
+	for (size_t i = 0; i < n; i++) {
+		cstat__os_put(c->warn, name + pos, sizeof(name) - pos);
+		cstat__os_uint(c->warn, c->row);
+		cstat__os_put(c->warn, ": ", 2);
+		cstat__os_adds(c->warn, cstat__tstr(t, ids[i]));
+		cstat__os_put(c->warn, "\n", 1);
+	}
 }
 
 /* The field where input column exp starts: center, CI, the extra
@@ -243,12 +199,58 @@ render_table(struct csv *c, const struct cstat_tables *t,
 	emit(c);
 }
 
+/* Starts the streams: the warnings buffered too, or in the records'
+ * stream when they go to the same file. */
+static void
+csv_begin(struct csv *c, FILE *out, FILE *warnf)
+{
+	*c = (struct csv){.row = 1};
+	cstat__os_file(&c->out, out);
+	cstat__os_memory(&c->line);
+	if (warnf == out) {
+		c->warn = &c->out;
+	} else if (warnf) {
+		cstat__os_file(&c->warn_os, warnf);
+		c->warn = &c->warn_os;
+	}
+}
+
+/* Writes out and frees the streams: the warnings first, as they came
+ * before their records.  @return the first error. */
+static int
+csv_end(struct csv *c)
+{
+	int werr = c->warn == &c->warn_os ? cstat__os_close(&c->warn_os) : 0;
+	int err = cstat__os_close(&c->out);
+
+	cstat__os_release(&c->line);
+	return err ? err : werr;
+}
+
+/* The configuration line "key: value" of field f of table tb. */
+static void
+config_line(struct csv *c, const struct cstat_tables *t,
+	    const struct cstat__table *tb, size_t f)
+{
+	struct cstat__ostream b;
+
+	cstat__os_memory(&b);
+	cstat__os_adds(&b, cstat__tstr(t, t->key_fields[f]));
+	cstat__os_put(&b, ": ", 2);
+	cstat__os_adds(&b, cstat__tstr(t, cstat__table_key(t, tb, f)));
+	cstat__os_fail(&c->out, b.err);
+	label(c, cstat__os_cstr(&b));
+	emit(c);
+	cstat__os_release(&b);
+}
+
 int
 cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
 {
-	struct csv c = {out, warnf, {0}, 0, 1, 0};
+	struct csv c;
 
-	for (size_t i = 0; i < t->ntables && !c.err; i++) {
+	csv_begin(&c, out, warnf);
+	for (size_t i = 0; i < t->ntables && !c.out.err; i++) {
 		const struct cstat__table *tb = &t->tables[i];
 		if (i > 0) {
 			field(&c, "");
@@ -257,22 +259,10 @@ cstat__render_csv(const struct cstat_tables *t, FILE *out, FILE *warnf)
 		for (size_t f = cstat__table_key_change(t, i, 0);
 		     f < t->nkey_fields;
 		     f = cstat__table_key_change(t, i, f + 1)) {
-			if ((int)f == t->unit_field)
-				continue;
-			uint32_t v = cstat__table_key(t, tb, f);
-			struct cstat__buf b = {0};
-			if (cstat__buf_printf(&b, "%s: %s",
-					      cstat__tstr(t, t->key_fields[f]),
-					      cstat__tstr(t, v))) {
-				c.err = CSTAT_ENOMEM;
-				break;
-			}
-			label(&c, b.data);
-			emit(&c);
-			cstat__buf_release(&b);
+			if ((int)f != t->unit_field)
+				config_line(&c, t, tb, f);
 		}
 		render_table(&c, t, tb);
 	}
-	cstat__buf_release(&c.line);
-	return c.err;
+	return csv_end(&c);
 }

@@ -31,6 +31,7 @@
  * html.c's, shared with the history dashboard (history-html.c).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@
 #define NPALETTE 4
 
 static void
-tstr(struct cstat__html *p, const struct cstat_tables *t, uint32_t id)
+tstr(struct cstat__ostream *p, const struct cstat_tables *t, uint32_t id)
 {
 	cstat__html_text(p, cstat__tstr(t, id));
 }
@@ -74,22 +75,22 @@ tstr(struct cstat__html *p, const struct cstat_tables *t, uint32_t id)
 
 /* Adds the footnote markers for these warnings (possibly none). */
 static void
-markers(struct cstat__html *p, size_t tno, const struct cstat__footnotes *fn,
+markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 	const uint32_t *ids, size_t n)
 {
 	if (n == 0)
 		return;
-	cstat__html_adds(p, "<sup class=\"fn\">");
+	cstat__os_adds(p, "<sup class=\"fn\">");
 	for (size_t k = 0; k < n; k++) {
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		cstat__html_addf(p,
+		cstat__os_printf(p,
 				 "%s<a href=\"#t%zu-n%zu\" aria-label=\"note "
 				 "%zu\">%zu</a>",
 				 k ? " " : "", tno, i + 1, i + 1, i + 1);
 	}
-	cstat__html_adds(p, "</sup>");
+	cstat__os_adds(p, "</sup>");
 }
 
 /* ------------------------------------------------------------------------
@@ -97,21 +98,21 @@ markers(struct cstat__html *p, size_t tno, const struct cstat__footnotes *fn,
  */
 /* The page's title: the first table's column labels, "old vs new". */
 static void
-page_title(struct cstat__html *p, const struct cstat_tables *t)
+page_title(struct cstat__ostream *p, const struct cstat_tables *t)
 {
-	cstat__html_adds(p, "<title>");
+	cstat__os_adds(p, "<title>");
 	if (t->ntables > 0 && t->ncol_fields > 0) {
 		const struct cstat__table *tb = &t->tables[0];
 		for (size_t c = 0; c < tb->ncols; c++) {
 			if (c)
-				cstat__html_adds(p, " vs ");
+				cstat__os_adds(p, " vs ");
 			tstr(p, t,
 			     tb->col_vals[c * t->ncol_fields + t->ncol_fields -
 					  1]);
 		}
-		cstat__html_adds(p, " \xe2\x80\x94 ");
+		cstat__os_adds(p, " \xe2\x80\x94 ");
 	}
-	cstat__html_adds(p, "cstat benchmark comparison</title>\n");
+	cstat__os_adds(p, "cstat benchmark comparison</title>\n");
 }
 
 /* What the report adds to the shared style sheet. */
@@ -141,27 +142,27 @@ static const char report_css[] =
 	".plot .tl{text-anchor:middle}.plot .un{text-anchor:end}\n";
 
 static void
-head(struct cstat__html *p, const struct cstat_tables *t)
+head(struct cstat__ostream *p, const struct cstat_tables *t)
 {
 	cstat__html_begin(p);
 	page_title(p, t);
 	cstat__html_body(p, report_css);
-	cstat__html_adds(p, "<h1>Benchmark comparison</h1>\n");
+	cstat__os_adds(p, "<h1>Benchmark comparison</h1>\n");
 }
 
 static void
-legend(struct cstat__html *p, const struct cstat_tables *t)
+legend(struct cstat__ostream *p, const struct cstat_tables *t)
 {
-	cstat__html_adds(
-		p, "<p class=\"legend\">Each cell is the median with its ");
-	cstat__html_go_float(p, t->confidence * 100);
-	cstat__html_adds(
+	cstat__os_adds(p,
+		       "<p class=\"legend\">Each cell is the median with its ");
+	cstat__os_go_float(p, t->confidence * 100);
+	cstat__os_adds(
 		p,
 		"% confidence interval (\xc2\xb1). Against the first column, "
 		"\xe2\x80\x9c~\xe2\x80\x9d means no significant difference at "
 		"\xce\xb1 = ");
-	cstat__html_go_float(p, t->alpha);
-	cstat__html_adds(
+	cstat__os_go_float(p, t->alpha);
+	cstat__os_adds(
 		p,
 		"; a change the gate keeps (see \xe2\x80\xa0 below) is marked "
 		"\xe2\x96\xb2 (up) or "
@@ -178,6 +179,36 @@ legend(struct cstat__html *p, const struct cstat_tables *t)
 /* ------------------------------------------------------------------------
  * One table.
  */
+/* A piece of a table's templates: where in tmpl.s, and how long. */
+struct piece {
+	size_t off, len;
+};
+
+/* The pieces of column c's strip in every row's plot. */
+struct colpieces {
+	struct piece open;  /* <g class="sK"> and the strip's legend */
+	struct piece label; /* the column's label, for the plot's title */
+	struct piece ci_y;  /* '" y1="YC" y2="YC"/>' ending the interval */
+	struct piece md_y;  /* the same ending the median's tick */
+	struct piece cy[7]; /* '" cy="Y" r="2.5"/>' for value j, by j % 7 */
+};
+
+/*
+ * The markup of a table's plots that is the same in every row, made once
+ * per table by the functions that would write it per row (so the bytes
+ * cannot differ) and copied into each row with memcpy.
+ */
+struct tmpl {
+	struct cstat__ostream s; /* every piece, one after another */
+	struct piece svg;	 /* <svg ...> */
+	struct piece unit;	 /* ' (unit): ' in the title */
+	struct piece axis;	 /* <g class="axis"> and its line */
+	struct piece tick_mid;	 /* a tick's line after x2, to its label's x */
+	struct piece tick_end;	 /* after the tick label's x, to its text */
+	struct piece un, un_log; /* the unit under the axis, </g> */
+	struct colpieces *col;	 /* per column */
+};
+
 struct tctx {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
@@ -185,9 +216,13 @@ struct tctx {
 	int class;  /* the unit's scaling class */
 	struct cstat__footnotes fn;
 	double *centers; /* scratch: a row's centers */
+	/* Scratch: the text of each column's center in the row's scale,
+	 * made for its cell and used again in the plot's title. */
+	char (*ctext)[CSTAT__SCALE_SIZE];
 	/* The gate's verdict of each cell (row-major), NULL where none. */
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
+	struct tmpl m;
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -204,29 +239,29 @@ col_width(const struct tctx *x, size_t c)
  * column's header.
  */
 static void
-unit_header(struct cstat__html *p, const struct tctx *x)
+unit_header(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
 
-	cstat__html_adds(p, "<tr><th scope=\"col\">benchmark</th>");
+	cstat__os_adds(p, "<tr><th scope=\"col\">benchmark</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
-		cstat__html_adds(p, "<th scope=\"col\" colspan=\"2\">");
+		cstat__os_adds(p, "<th scope=\"col\" colspan=\"2\">");
 		tstr(p, t, tb->unit);
-		cstat__html_adds(p, "</th>");
+		cstat__os_adds(p, "</th>");
 		for (size_t k = 0; k < t->nstats; k++) {
-			cstat__html_adds(p, "<th scope=\"col\">");
+			cstat__os_adds(p, "<th scope=\"col\">");
 			cstat__html_text(p, t->stats[k].name);
-			cstat__html_adds(p, "</th>");
+			cstat__os_adds(p, "</th>");
 		}
 		if (c > 0)
-			cstat__html_adds(
+			cstat__os_adds(
 				p,
 				"<th scope=\"col\" colspan=\"2\">vs base</th>");
 	}
 	if (t->ncol_fields == 0)
-		cstat__html_adds(p, "<th scope=\"col\">samples</th>");
-	cstat__html_adds(p, "</tr>\n");
+		cstat__os_adds(p, "<th scope=\"col\">samples</th>");
+	cstat__os_adds(p, "</tr>\n");
 }
 
 /*
@@ -236,17 +271,17 @@ unit_header(struct cstat__html *p, const struct tctx *x)
  * them all from the first row.
  */
 static void
-header(struct cstat__html *p, const struct tctx *x)
+header(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
 	size_t nf = t->ncol_fields;
 
-	cstat__html_adds(p, "<thead>\n");
+	cstat__os_adds(p, "<thead>\n");
 	for (size_t f = 0; f < nf; f++) {
-		cstat__html_adds(p, "<tr>");
+		cstat__os_adds(p, "<tr>");
 		if (f == 0)
-			cstat__html_addf(p, "<td rowspan=\"%zu\"></td>", nf);
+			cstat__os_printf(p, "<td rowspan=\"%zu\"></td>", nf);
 		size_t start = 0, span = 0;
 		for (size_t c = 0; c < tb->ncols; c++) {
 			span += col_width(x, c);
@@ -256,36 +291,36 @@ header(struct cstat__html *p, const struct tctx *x)
 					   tb->col_vals[c * nf + g];
 			if (!boundary)
 				continue;
-			cstat__html_addf(
+			cstat__os_printf(
 				p, "<th scope=\"colgroup\" colspan=\"%zu\">",
 				span);
 			tstr(p, t, tb->col_vals[start * nf + f]);
-			cstat__html_adds(p, "</th>");
+			cstat__os_adds(p, "</th>");
 			start = c + 1;
 			span = 0;
 		}
 		if (f == 0)
-			cstat__html_addf(p,
+			cstat__os_printf(p,
 					 "<th scope=\"col\" "
 					 "rowspan=\"%zu\">samples</th>",
 					 nf + 1);
-		cstat__html_adds(p, "</tr>\n");
+		cstat__os_adds(p, "</tr>\n");
 	}
 	unit_header(p, x);
-	cstat__html_adds(p, "</thead>\n");
+	cstat__os_adds(p, "</thead>\n");
 }
 
 /* Column c's name: its column fields, outermost first. */
 static void
-col_label(struct cstat__html *p, const struct tctx *x, size_t c)
+col_label(struct cstat__ostream *p, const struct tctx *x, size_t c)
 {
 	size_t nf = x->t->ncol_fields;
 
 	if (nf == 0)
-		cstat__html_addf(p, "column %zu", c + 1);
+		cstat__os_printf(p, "column %zu", c + 1);
 	for (size_t f = 0; f < nf; f++) {
 		if (f)
-			cstat__html_adds(p, " ");
+			cstat__os_adds(p, " ");
 		tstr(p, x->t, x->tb->col_vals[c * nf + f]);
 	}
 }
@@ -362,43 +397,43 @@ jitter(size_t j)
 	return (double)((int)(j * 3 % 7) - 3);
 }
 
-/* The plot's description: every column's count and median, the axis. */
-static void
-plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
-	   const struct cstat__scaler *sc, const struct axis *a)
-{
-	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
-	char num[CSTAT__SCALE_SIZE];
+/* ------------------------------------------------------------------------
+ * The templates of a table's plots.
+ */
 
-	cstat__html_adds(p, "<title>");
-	tstr(p, x->t, x->tb->row_labels[r]);
-	cstat__html_adds(p, " (");
-	tstr(p, x->t, x->tb->unit);
-	cstat__html_adds(p, "): ");
-	for (size_t c = 0; c < x->tb->ncols; c++) {
-		const struct cstat__cell *ce = &row[c];
-		if (c)
-			cstat__html_adds(p, "; ");
-		col_label(p, x, c);
-		if (!ce->present) {
-			cstat__html_adds(p, " no values");
-			continue;
-		}
-		cstat__html_addf(p, " %lu value%s, median ",
-				 (unsigned long)ce->n, ce->n == 1 ? "" : "s");
-		cstat__scaler_format(sc, ce->center, num, sizeof(num));
-		cstat__html_text(p, num);
-	}
-	if (a->any) {
-		cstat__html_adds(p, a->log ? "; log scale from "
-					   : "; scale from ");
-		cstat__scaler_format(sc, a->min, num, sizeof(num));
-		cstat__html_text(p, num);
-		cstat__html_adds(p, " to ");
-		cstat__scaler_format(sc, a->max, num, sizeof(num));
-		cstat__html_text(p, num);
-	}
-	cstat__html_adds(p, "</title>");
+/* The vertical centre of column c's strip. */
+static double
+strip_y(size_t c)
+{
+	return (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
+}
+
+/* The y of a plot's axis line, under the strips of ncols columns. */
+static double
+axis_y(size_t ncols)
+{
+	return (double)(PLOT_TOP + ncols * STRIP_H) + 2;
+}
+
+/* Starts a piece at the end of the templates. */
+static void
+piece_begin(struct tmpl *m, struct piece *pc)
+{
+	pc->off = m->s.len;
+}
+
+/* Ends the piece begun with piece_begin(). */
+static void
+piece_end(struct tmpl *m, struct piece *pc)
+{
+	pc->len = m->s.len - pc->off;
+}
+
+/* Copies a piece of the templates into the page. */
+static inline void
+put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
+{
+	cstat__os_put(p, m->s.data + pc.off, pc.len);
 }
 
 /*
@@ -407,17 +442,18 @@ plot_title(struct cstat__html *p, const struct tctx *x, size_t r,
  * table's header have it whole).
  */
 static void
-strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
+strip_label(struct cstat__ostream *p, const struct tctx *x, size_t c, double yc)
 {
-	struct cstat__html s = {0};
+	struct cstat__ostream s = {0};
 	size_t n = 0, cut = 0;
 
 	col_label(&s, x, c);
 	if (s.err) {
-		p->err = s.err;
+		cstat__os_fail(p, s.err);
+		cstat__os_release(&s);
 		return;
 	}
-	const char *t = s.b.data ? s.b.data : "";
+	const char *t = cstat__os_cstr(&s);
 	/* Count characters (not bytes, not continuation bytes). */
 	for (size_t i = 0; t[i]; i++) {
 		if (((unsigned char)t[i] & 0xc0) == 0x80)
@@ -425,11 +461,11 @@ strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
 		if (n++ == LABEL_CHARS - 1)
 			cut = i;
 	}
-	cstat__html_adds(p, "<text class=\"lg\" x=\"");
+	cstat__os_adds(p, "<text class=\"lg\" x=\"");
 	cstat__html_coord(p, PLOT_X0 - 6);
-	cstat__html_adds(p, "\" y=\"");
+	cstat__os_adds(p, "\" y=\"");
 	cstat__html_coord(p, yc + 4);
-	cstat__html_adds(p, "\">");
+	cstat__os_adds(p, "\">");
 	/* The markup is already escaped: cut only outside a reference. */
 	if (n > LABEL_CHARS) {
 		size_t amp = cut;
@@ -437,50 +473,223 @@ strip_label(struct cstat__html *p, const struct tctx *x, size_t c, double yc)
 			amp--;
 		if (t[amp] == '&')
 			cut = amp;
-		cstat__html_add(p, t, cut);
-		cstat__html_adds(p, "\xe2\x80\xa6");
+		cstat__os_put(p, t, cut);
+		cstat__os_adds(p, "\xe2\x80\xa6");
 	} else {
-		cstat__html_adds(p, t);
+		cstat__os_adds(p, t);
 	}
-	cstat__html_adds(p, "</text>");
-	cstat__buf_release(&s.b);
+	cstat__os_adds(p, "</text>");
+	cstat__os_release(&s);
+}
+
+/* The end of a line from y1 to y2, after its x2: '" y1="Y1" y2="Y2"/>'. */
+static void
+line_end(struct cstat__ostream *p, double y1, double y2)
+{
+	cstat__os_adds(p, "\" y1=\"");
+	cstat__html_coord(p, y1);
+	cstat__os_adds(p, "\" y2=\"");
+	cstat__html_coord(p, y2);
+	cstat__os_adds(p, "\"/>");
+}
+
+/* The pieces of column c. */
+static void
+column_pieces(struct tctx *x, size_t c)
+{
+	struct tmpl *m = &x->m;
+	struct colpieces *cp = &m->col[c];
+	double yc = strip_y(c);
+
+	piece_begin(m, &cp->open);
+	cstat__os_adds(&m->s, "<g class=\"s");
+	cstat__os_uint(&m->s, c % NPALETTE);
+	cstat__os_adds(&m->s, "\">");
+	strip_label(&m->s, x, c, yc);
+	piece_end(m, &cp->open);
+	piece_begin(m, &cp->label);
+	col_label(&m->s, x, c);
+	piece_end(m, &cp->label);
+	piece_begin(m, &cp->ci_y);
+	line_end(&m->s, yc, yc);
+	piece_end(m, &cp->ci_y);
+	piece_begin(m, &cp->md_y);
+	line_end(&m->s, yc - 6, yc + 6);
+	piece_end(m, &cp->md_y);
+	for (size_t j = 0; j < 7; j++) {
+		piece_begin(m, &cp->cy[j]);
+		cstat__os_adds(&m->s, "\" cy=\"");
+		cstat__html_coord(&m->s, yc + jitter(j));
+		cstat__os_adds(&m->s, "\" r=\"2.5\"/>");
+		piece_end(m, &cp->cy[j]);
+	}
+}
+
+/* The unit under the axis and the end of the axis' group. */
+static void
+unit_piece(struct tctx *x, struct piece *pc, bool log)
+{
+	struct tmpl *m = &x->m;
+
+	piece_begin(m, pc);
+	cstat__os_adds(&m->s, "<text class=\"un\" x=\"");
+	cstat__html_coord(&m->s, PLOT_X0 - 6);
+	cstat__os_adds(&m->s, "\" y=\"");
+	cstat__html_coord(&m->s, axis_y(x->tb->ncols) + 14);
+	cstat__os_adds(&m->s, "\">");
+	tstr(&m->s, x->t, x->tb->unit);
+	if (log)
+		cstat__os_adds(&m->s, ", log");
+	cstat__os_adds(&m->s, "</text></g>");
+	piece_end(m, pc);
+}
+
+/* Makes table x->tb's templates in x->m.  @return 0 or CSTAT_ENOMEM. */
+static int
+tmpl_make(struct tctx *x)
+{
+	struct tmpl *m = &x->m;
+	size_t ncols = x->tb->ncols;
+	size_t h = PLOT_TOP + ncols * STRIP_H + AXIS_H;
+	double y = axis_y(ncols);
+
+	m->col = calloc(ncols ? ncols : 1, sizeof(*m->col));
+	if (!m->col)
+		return CSTAT_ENOMEM;
+	piece_begin(m, &m->svg);
+	cstat__os_printf(&m->s,
+			 "<svg class=\"plot\" role=\"img\" width=\"%d\" "
+			 "height=\"%zu\" viewBox=\"0 0 %d %zu\">",
+			 PLOT_W, h, PLOT_W, h);
+	piece_end(m, &m->svg);
+	piece_begin(m, &m->unit);
+	cstat__os_adds(&m->s, " (");
+	tstr(&m->s, x->t, x->tb->unit);
+	cstat__os_adds(&m->s, "): ");
+	piece_end(m, &m->unit);
+	piece_begin(m, &m->axis);
+	cstat__os_adds(&m->s, "<g class=\"axis\">");
+	cstat__html_line(&m->s, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
+	piece_end(m, &m->axis);
+	piece_begin(m, &m->tick_mid);
+	line_end(&m->s, PLOT_TOP, y + 3);
+	cstat__os_adds(&m->s, "<text class=\"tl\" x=\"");
+	piece_end(m, &m->tick_mid);
+	piece_begin(m, &m->tick_end);
+	cstat__os_adds(&m->s, "\" y=\"");
+	cstat__html_coord(&m->s, y + 14);
+	cstat__os_adds(&m->s, "\">");
+	piece_end(m, &m->tick_end);
+	unit_piece(x, &m->un, false);
+	unit_piece(x, &m->un_log, true);
+	for (size_t c = 0; c < ncols; c++)
+		column_pieces(x, c);
+	return m->s.err;
+}
+
+/* ------------------------------------------------------------------------
+ * A row's plot.
+ */
+
+/* Adds " N value(s), median " for a cell of n values. */
+static void
+put_count(struct cstat__ostream *p, size_t n)
+{
+	cstat__os_put(p, " ", 1);
+	cstat__os_uint(p, n);
+	if (n == 1)
+		cstat__os_put(p, CSTAT__LIT(" value, median "));
+	else
+		cstat__os_put(p, CSTAT__LIT(" values, median "));
+}
+
+/* Adds v in the row's scale, escaped. */
+static void
+put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
+{
+	char num[CSTAT__SCALE_SIZE];
+
+	cstat__scaler_format(sc, v, num, sizeof(num));
+	cstat__html_text(p, num);
+}
+
+/* The plot's description: every column's count and median, the axis. */
+static void
+plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
+	   const struct cstat__scaler *sc, const struct axis *a)
+{
+	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
+
+	cstat__os_put(p, CSTAT__LIT("<title>"));
+	tstr(p, x->t, x->tb->row_labels[r]);
+	put_piece(p, &x->m, x->m.unit);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		const struct cstat__cell *ce = &row[c];
+		if (c)
+			cstat__os_put(p, CSTAT__LIT("; "));
+		put_piece(p, &x->m, x->m.col[c].label);
+		if (!ce->present) {
+			cstat__os_put(p, CSTAT__LIT(" no values"));
+			continue;
+		}
+		put_count(p, ce->n);
+		cstat__html_text(p, x->ctext[c]); /* made by data_row() */
+	}
+	if (a->any) {
+		cstat__os_adds(p,
+			       a->log ? "; log scale from " : "; scale from ");
+		put_scaled(p, sc, a->min);
+		cstat__os_put(p, CSTAT__LIT(" to "));
+		put_scaled(p, sc, a->max);
+	}
+	cstat__os_put(p, CSTAT__LIT("</title>"));
 }
 
 /*
  * One column's strip: the median's confidence interval as a bar (clipped
  * to the axis; dashed when a side is unbounded), a dot per finite value
- * and a tick at the median.
+ * and a tick at the median.  Only the x coordinates are made per row.
  */
 static void
-strip(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
-      size_t c, const struct axis *a)
+strip(struct cstat__ostream *p, const struct tctx *x,
+      const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
-	double yc = (double)(c * STRIP_H) + STRIP_H / 2.0 + PLOT_TOP;
+	const struct colpieces *cp = &x->m.col[c];
 
-	cstat__html_addf(p, "<g class=\"s%zu\">", c % NPALETTE);
-	strip_label(p, x, c, yc);
+	put_piece(p, &x->m, cp->open);
 	if (!ce->present || !a->any) {
-		cstat__html_adds(p, "</g>");
+		cstat__os_put(p, CSTAT__LIT("</g>"));
 		return;
 	}
 	if (!isnan(ce->lo) && !isnan(ce->hi)) {
-		bool open = isinf(ce->lo) || isinf(ce->hi);
-		cstat__html_line(p, open ? "ci open" : "ci", xpos(a, ce->lo),
-				 xpos(a, ce->hi), yc, yc);
+		if (isinf(ce->lo) || isinf(ce->hi))
+			cstat__os_put(
+				p, CSTAT__LIT("<line class=\"ci open\" x1=\""));
+		else
+			cstat__os_put(p,
+				      CSTAT__LIT("<line class=\"ci\" x1=\""));
+		cstat__html_coord(p, xpos(a, ce->lo));
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__html_coord(p, xpos(a, ce->hi));
+		put_piece(p, &x->m, cp->ci_y);
 	}
 	for (uint32_t j = 0; j < ce->n; j++) {
 		if (!isfinite(ce->values[j]))
 			continue;
-		cstat__html_adds(p, "<circle cx=\"");
+		cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
 		cstat__html_coord(p, xpos(a, ce->values[j]));
-		cstat__html_adds(p, "\" cy=\"");
-		cstat__html_coord(p, yc + jitter(j));
-		cstat__html_adds(p, "\" r=\"2.5\"/>");
+		put_piece(p, &x->m, cp->cy[j % 7]);
 	}
-	if (isfinite(ce->center))
-		cstat__html_line(p, "md", xpos(a, ce->center),
-				 xpos(a, ce->center), yc - 6, yc + 6);
-	cstat__html_adds(p, "</g>");
+	if (isfinite(ce->center)) {
+		char at[CSTAT__HTML_COORD_SIZE];
+		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
+		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
+		cstat__os_put(p, at, n);
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__os_put(p, at, n);
+		put_piece(p, &x->m, cp->md_y);
+	}
+	cstat__os_put(p, CSTAT__LIT("</g>"));
 }
 
 /*
@@ -545,7 +754,7 @@ log_ticks(const struct axis *a, double *v)
  * (step 0) as the table prints it.
  */
 static void
-tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
+tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	   double step)
 {
 	struct cstat__scaler s = *sc;
@@ -567,63 +776,51 @@ tick_label(struct cstat__html *p, const struct cstat__scaler *sc, double v,
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
 static void
-axis_line(struct cstat__html *p, const struct tctx *x,
-	  const struct cstat__scaler *sc, const struct axis *a, double y)
+axis_line(struct cstat__ostream *p, const struct tctx *x,
+	  const struct cstat__scaler *sc, const struct axis *a)
 {
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
 
-	cstat__html_adds(p, "<g class=\"axis\">");
-	cstat__html_line(p, "ax", PLOT_X0, PLOT_W - PLOT_PAD, y, y);
+	put_piece(p, &x->m, x->m.axis);
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
 	for (size_t i = 0; i < n; i++) {
+		char at[CSTAT__HTML_COORD_SIZE];
 		double xt = xpos(a, v[i]), xl = xt;
-		cstat__html_line(p, "tk", xt, xt, PLOT_TOP, y + 3);
+		size_t len = cstat__html_coord_text(at, xt);
+		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
+		cstat__os_put(p, at, len);
+		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
+		cstat__os_put(p, at, len);
+		put_piece(p, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		cstat__html_adds(p, "<text class=\"tl\" x=\"");
 		cstat__html_coord(p, xl);
-		cstat__html_adds(p, "\" y=\"");
-		cstat__html_coord(p, y + 14);
-		cstat__html_adds(p, "\">");
+		put_piece(p, &x->m, x->m.tick_end);
 		tick_label(p, sc, v[i], a->log ? v[i] : step);
-		cstat__html_adds(p, "</text>");
+		cstat__os_put(p, CSTAT__LIT("</text>"));
 	}
-	cstat__html_adds(p, "<text class=\"un\" x=\"");
-	cstat__html_coord(p, PLOT_X0 - 6);
-	cstat__html_adds(p, "\" y=\"");
-	cstat__html_coord(p, y + 14);
-	cstat__html_adds(p, "\">");
-	tstr(p, x->t, x->tb->unit);
-	if (a->log)
-		cstat__html_adds(p, ", log");
-	cstat__html_adds(p, "</text></g>");
+	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
 }
 
 static void
-plot(struct cstat__html *p, const struct tctx *x, size_t r,
+plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
      const struct cstat__scaler *sc)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
-	size_t ystrips = PLOT_TOP + x->tb->ncols * STRIP_H;
-	size_t h = ystrips + AXIS_H;
 	struct axis a;
 
 	axis_of(&a, row, x->tb->ncols);
-	cstat__html_addf(
-		p,
-		"<svg class=\"plot\" role=\"img\" width=\"%d\" height=\"%zu\" "
-		"viewBox=\"0 0 %d %zu\">",
-		PLOT_W, h, PLOT_W, h);
+	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
-	axis_line(p, x, sc, &a, (double)ystrips + 2);
+	axis_line(p, x, sc, &a);
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		strip(p, x, &row[c], c, &a);
-	cstat__html_adds(p, "</svg>");
+	cstat__os_put(p, CSTAT__LIT("</svg>"));
 }
 
 /*
@@ -654,8 +851,8 @@ gate_doubt(const struct cstat__cell *ce, const struct cstat_check *k,
  * that says why the gate does not (the page's last footnote explains).
  */
 static void
-delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
-      double base, const struct cstat_check *k)
+delta(struct cstat__ostream *p, const struct tctx *x,
+      const struct cstat__cell *ce, double base, const struct cstat_check *k)
 {
 	char num[64];
 	int dir = 0;
@@ -668,29 +865,29 @@ delta(struct cstat__html *p, const struct tctx *x, const struct cstat__cell *ce,
 	else if (sig && ce->center < base)
 		dir = -1;
 	if (dir == 0) {
-		cstat__html_adds(p, doubt ? "<td class=\"delta doubt\">"
-					  : "<td class=\"delta\">");
+		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
+					: "<td class=\"delta\">");
 		cstat__html_text(p, num);
 		if (doubt)
-			cstat__html_addf(p,
+			cstat__os_printf(p,
 					 "<sup class=\"fn\"><a href=\"#gate\" "
 					 "title=\"%s\" aria-label=\"%s\">"
 					 "\xe2\x80\xa0</a></sup>",
 					 doubt, doubt);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		return;
 	}
 	const char *word =
 		(dir > 0) == x->tb->higher_better ? "better" : "worse";
-	cstat__html_addf(p,
+	cstat__os_printf(p,
 			 "<td class=\"delta %s\" title=\"%s: %s is better for ",
 			 word, word, x->tb->higher_better ? "higher" : "lower");
 	tstr(p, x->t, x->tb->unit);
-	cstat__html_adds(p, "\"><span aria-hidden=\"true\">");
-	cstat__html_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
-	cstat__html_adds(p, "</span>");
+	cstat__os_adds(p, "\"><span aria-hidden=\"true\">");
+	cstat__os_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
+	cstat__os_adds(p, "</span>");
 	cstat__html_text(p, num);
-	cstat__html_addf(p, "<span class=\"sr\"> (%s)</span></td>", word);
+	cstat__os_printf(p, "<span class=\"sr\"> (%s)</span></td>", word);
 }
 
 /* Whether the gate calls some change of row r one. */
@@ -707,7 +904,7 @@ row_changed(const struct tctx *x, size_t r)
 }
 
 static void
-data_row(struct cstat__html *p, struct tctx *x, size_t r)
+data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 {
 	const struct cstat_tables *t = x->t;
 	const struct cstat__table *tb = x->tb;
@@ -722,117 +919,123 @@ data_row(struct cstat__html *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__html_addf(p, "<tr id=\"t%zu-r%zu\"%s><th scope=\"row\">", x->tno,
-			 r + 1, row_changed(x, r) ? " class=\"chg\"" : "");
+	cstat__os_put(p, CSTAT__LIT("<tr id=\"t"));
+	cstat__os_uint(p, x->tno);
+	cstat__os_put(p, CSTAT__LIT("-r"));
+	cstat__os_uint(p, r + 1);
+	if (row_changed(x, r))
+		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
+	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
 	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
-	cstat__html_adds(p, "</th>");
+	cstat__os_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present) {
 			for (size_t w = col_width(x, c); w > 0; w--)
-				cstat__html_adds(p, "<td></td>");
+				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
-		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
-		cstat__html_adds(p, "<td class=\"ctr\">");
-		cstat__html_text(p, num);
-		cstat__html_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
+		cstat__scaler_format(&sc, ce->center, x->ctext[c],
+				     sizeof(x->ctext[c]));
+		cstat__os_adds(p, "<td class=\"ctr\">");
+		cstat__html_text(p, x->ctext[c]);
+		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
 		cstat__html_text(p, txt);
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
 			/* In the row's scale, as the text output has them. */
 			cstat__stat_format(t, tb, k, cstat__cell_stat(t, ce, k),
 					   &sc, num, sizeof(num));
-			cstat__html_adds(p, "<td class=\"st\">");
+			cstat__os_adds(p, "<td class=\"st\">");
 			cstat__html_text(p, num);
-			cstat__html_adds(p, "</td>");
+			cstat__os_adds(p, "</td>");
 		}
 		if (c == 0)
 			continue;
 		if (!ce->has_cmp) {
-			cstat__html_adds(p, "<td></td><td></td>");
+			cstat__os_adds(p, "<td></td><td></td>");
 			continue;
 		}
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
 		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
-		cstat__html_adds(p, "<td class=\"note\">(");
+		cstat__os_adds(p, "<td class=\"note\">(");
 		cstat__html_text(p, txt);
-		cstat__html_adds(p, ")");
+		cstat__os_adds(p, ")");
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 	}
-	cstat__html_adds(p, "<td class=\"plot\">");
+	cstat__os_adds(p, "<td class=\"plot\">");
 	plot(p, x, r, &sc);
-	cstat__html_adds(p, "</td></tr>\n");
+	cstat__os_adds(p, "</td></tr>\n");
 }
 
 /* The geomean row: each column's geomean, and its ratio to the first. */
 static void
-geomean_row(struct cstat__html *p, const struct tctx *x)
+geomean_row(struct cstat__ostream *p, const struct tctx *x)
 {
 	const struct cstat__table *tb = x->tb;
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__html_adds(
-		p, "<tr class=\"geomean\"><th scope=\"row\">geomean</th>");
+	cstat__os_adds(p,
+		       "<tr class=\"geomean\"><th scope=\"row\">geomean</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__summary *s = &tb->summary[c];
-		cstat__html_adds(p, "<td class=\"ctr\">");
+		cstat__os_adds(p, "<td class=\"ctr\">");
 		if (s->has_summary) {
 			cstat__scale_format(s->summary, x->class, num,
 					    sizeof(num));
 			cstat__html_text(p, num);
 		}
 		/* The geomean's footnotes end its column, as in the text. */
-		cstat__html_adds(p, "</td><td class=\"ci\">");
+		cstat__os_adds(p, "</td><td class=\"ci\">");
 		if (c == 0)
 			markers(p, x->tno, &x->fn, s->warn, s->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < x->t->nstats; k++)
-			cstat__html_adds(p, "<td></td>");
+			cstat__os_adds(p, "<td></td>");
 		if (c == 0)
 			continue;
-		cstat__html_adds(p, "<td class=\"delta\">");
+		cstat__os_adds(p, "<td class=\"delta\">");
 		if (s->has_ratio) {
 			cstat__fmt_percent(num, sizeof(num),
 					   (s->ratio - 1) * 100);
 			cstat__html_text(p, num);
 		} else {
-			cstat__html_adds(p, "?");
+			cstat__os_adds(p, "?");
 		}
-		cstat__html_adds(p, "</td><td class=\"note\">");
+		cstat__os_adds(p, "</td><td class=\"note\">");
 		markers(p, x->tno, &x->fn, s->warn, s->nwarn);
-		cstat__html_adds(p, "</td>");
+		cstat__os_adds(p, "</td>");
 	}
-	cstat__html_adds(p, "<td class=\"plot\"></td></tr>\n");
+	cstat__os_adds(p, "<td class=\"plot\"></td></tr>\n");
 }
 
 static void
-footnote_list(struct cstat__html *p, const struct tctx *x)
+footnote_list(struct cstat__ostream *p, const struct tctx *x)
 {
 	if (x->fn.n == 0)
 		return;
-	cstat__html_adds(p, "<ol class=\"notes\" aria-label=\"notes\">\n");
+	cstat__os_adds(p, "<ol class=\"notes\" aria-label=\"notes\">\n");
 	for (size_t i = 0; i < x->fn.n; i++) {
-		cstat__html_addf(p, "<li id=\"t%zu-n%zu\">", x->tno, i + 1);
+		cstat__os_printf(p, "<li id=\"t%zu-n%zu\">", x->tno, i + 1);
 		tstr(p, x->t, x->fn.ids[i]);
-		cstat__html_adds(p, "</li>\n");
+		cstat__os_adds(p, "</li>\n");
 	}
-	cstat__html_adds(p, "</ol>\n");
+	cstat__os_adds(p, "</ol>\n");
 }
 
 /* The heading: the unit, then the configuration not every table shares. */
 static void
-heading(struct cstat__html *p, const struct tctx *x, const bool *common)
+heading(struct cstat__ostream *p, const struct tctx *x, const bool *common)
 {
 	const struct cstat_tables *t = x->t;
 
-	cstat__html_addf(p, "<h2 id=\"t%zu\">", x->tno);
+	cstat__os_printf(p, "<h2 id=\"t%zu\">", x->tno);
 	tstr(p, t, x->tb->unit);
 	cstat__html_table_key(p, t, x->tb, common);
-	cstat__html_adds(p, "</h2>\n");
+	cstat__os_adds(p, "</h2>\n");
 }
 
 /*
@@ -874,8 +1077,125 @@ table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
 	return 0;
 }
 
+/*
+ * The rows of a large table on two threads: the table is cut into chunks
+ * of CHUNK_ROWS rows; this thread makes the even ones straight into the
+ * page, a helper the odd ones into a buffer of its own that this thread
+ * copies into the page in turn.  Memory stays one chunk, the bytes are
+ * those of one thread, and each thread has its own scratch.
+ */
+#define CHUNK_ROWS 256
+
+struct helper {
+	struct tctx x;		   /* the table's, with its own scratch */
+	struct cstat__ostream out; /* the chunk made (in memory) */
+	bool full;		   /* out holds a chunk not yet taken */
+	bool stop;		   /* this thread wants no more */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Rows [r0, r1) of chunk k of a table of nrows rows. */
+static void
+chunk_rows(size_t k, size_t nrows, size_t *r0, size_t *r1)
+{
+	*r0 = k * CHUNK_ROWS;
+	*r1 = *r0 + CHUNK_ROWS < nrows ? *r0 + CHUNK_ROWS : nrows;
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct helper *h = arg;
+	size_t nrows = h->x.tb->nrows, r0, r1;
+
+	for (size_t k = 1; k * CHUNK_ROWS < nrows; k += 2) {
+		pthread_mutex_lock(&h->mu);
+		while (h->full && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		bool stop = h->stop;
+		pthread_mutex_unlock(&h->mu);
+		if (stop)
+			break;
+		chunk_rows(k, nrows, &r0, &r1);
+		for (size_t r = r0; r < r1; r++)
+			data_row(&h->out, &h->x, r);
+		pthread_mutex_lock(&h->mu);
+		h->full = true;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	return NULL;
+}
+
+/* Takes the helper's chunk into the page, and lets it make the next. */
+static void
+take_chunk(struct cstat__ostream *p, struct helper *h)
+{
+	pthread_mutex_lock(&h->mu);
+	while (!h->full)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	cstat__os_fail(p, h->out.err);
+	cstat__os_put(p, h->out.data, h->out.len);
+	h->out.len = 0;
+	pthread_mutex_lock(&h->mu);
+	h->full = false;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The rows of x->tb: on two threads when the tables were built so and the
+ * table is large.  @return 0 or CSTAT_ENOMEM. */
 static int
-render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
+rows(struct cstat__ostream *p, struct tctx *x)
+{
+	size_t nrows = x->tb->nrows, r0, r1;
+	struct helper h = {.x = *x};
+	pthread_t th;
+	bool threaded = false;
+
+	if (x->t->threads > 1 && nrows >= 2048) {
+		size_t nc = x->tb->ncols ? x->tb->ncols : 1;
+		h.x.centers = malloc(nc * sizeof(double));
+		h.x.ctext = malloc(nc * sizeof(*h.x.ctext));
+		if (!h.x.centers || !h.x.ctext) {
+			free(h.x.centers);
+			free(h.x.ctext);
+			return CSTAT_ENOMEM;
+		}
+		pthread_mutex_init(&h.mu, NULL);
+		pthread_cond_init(&h.cv, NULL);
+		threaded = pthread_create(&th, NULL, helper_main, &h) == 0;
+	}
+	for (size_t k = 0; k * CHUNK_ROWS < nrows && !p->err; k++) {
+		if (threaded && k % 2) {
+			take_chunk(p, &h);
+			continue;
+		}
+		chunk_rows(k, nrows, &r0, &r1);
+		for (size_t r = r0; r < r1; r++)
+			data_row(p, x, r);
+	}
+	if (x->t->threads > 1 && nrows >= 2048) {
+		if (threaded) {
+			pthread_mutex_lock(&h.mu);
+			h.stop = true;
+			pthread_cond_broadcast(&h.cv);
+			pthread_mutex_unlock(&h.mu);
+			pthread_join(th, NULL);
+		}
+		pthread_cond_destroy(&h.cv);
+		pthread_mutex_destroy(&h.mu);
+		cstat__os_release(&h.out);
+		free(h.x.centers);
+		free(h.x.ctext);
+	}
+	return 0;
+}
+
+static int
+render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	     const bool *common, const cstat_gate *g, size_t *next)
 {
 	struct tctx x = {
@@ -892,29 +1212,31 @@ render_table(struct cstat__html *p, const struct cstat_tables *t, size_t i,
 	if (rc)
 		goto out_free;
 	x.centers = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(double));
-	if (!x.centers) {
-		rc = CSTAT_ENOMEM;
+	x.ctext = malloc((x.tb->ncols ? x.tb->ncols : 1) * sizeof(*x.ctext));
+	rc = x.centers && x.ctext ? tmpl_make(&x) : CSTAT_ENOMEM;
+	if (rc)
 		goto out_free;
-	}
-	cstat__html_addf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
+	cstat__os_printf(p, "<section aria-labelledby=\"t%zu\">\n", x.tno);
 	heading(p, &x, common);
-	cstat__html_addf(
+	cstat__os_printf(
 		p,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
 		"aria-labelledby=\"t%zu\">\n<table aria-labelledby=\"t%zu\" "
 		"style=\"--cells:%zu\">\n",
 		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
-	cstat__html_adds(p, "<tbody>\n");
-	for (size_t r = 0; r < x.tb->nrows && !p->err; r++)
-		data_row(p, &x, r);
+	cstat__os_adds(p, "<tbody>\n");
+	rc = rows(p, &x);
 	if (x.tb->nrows > 1)
 		geomean_row(p, &x);
-	cstat__html_adds(p, "</tbody>\n</table>\n</div>\n");
+	cstat__os_adds(p, "</tbody>\n</table>\n</div>\n");
 	footnote_list(p, &x);
-	cstat__html_adds(p, "</section>\n");
+	cstat__os_adds(p, "</section>\n");
 out_free:
+	cstat__os_release(&x.m.s);
+	free(x.m.col);
 	free(x.centers);
+	free(x.ctext);
 	free(x.ck);
 	free(x.fn.ids);
 	return rc;
@@ -952,7 +1274,7 @@ judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
 
 /* The link to the changed row of check k, with its change and word. */
 static void
-summary_link(struct cstat__html *p, const struct cstat_tables *t,
+summary_link(struct cstat__ostream *p, const struct cstat_tables *t,
 	     const struct cstat_check *k)
 {
 	const struct cstat__table *tb = &t->tables[k->table];
@@ -961,19 +1283,19 @@ summary_link(struct cstat__html *p, const struct cstat_tables *t,
 	char num[64];
 
 	cstat__format_delta(&row[k->col], row[0].center, num, sizeof(num));
-	cstat__html_addf(p, "<li class=\"%s\"><a href=\"#t%zu-r%zu\">", word,
+	cstat__os_printf(p, "<li class=\"%s\"><a href=\"#t%zu-r%zu\">", word,
 			 k->table + 1, k->row + 1);
 	cstat__html_text(p, k->name);
-	cstat__html_adds(p, "</a> ");
+	cstat__os_adds(p, "</a> ");
 	cstat__html_text(p, k->unit);
 	if (tb->ncols > 2) {
-		cstat__html_adds(p, " (");
+		cstat__os_adds(p, " (");
 		cstat__html_text(p, k->new_label);
-		cstat__html_adds(p, ")");
+		cstat__os_adds(p, ")");
 	}
-	cstat__html_adds(p, " <b>");
+	cstat__os_adds(p, " <b>");
 	cstat__html_text(p, num);
-	cstat__html_addf(p, "</b> %s</li>\n", word);
+	cstat__os_printf(p, "</b> %s</li>\n", word);
 }
 
 /* How many cells benchstat's column marks significant. */
@@ -996,7 +1318,7 @@ count_significant(const struct cstat_tables *t)
  * CSS, no script) that hides the other rows.
  */
 static void
-summary(struct cstat__html *p, const struct cstat_tables *t,
+summary(struct cstat__ostream *p, const struct cstat_tables *t,
 	const cstat_gate *g)
 {
 	size_t better = cstat_gate_tally(g, CSTAT_IMPROVEMENT),
@@ -1004,60 +1326,60 @@ summary(struct cstat__html *p, const struct cstat_tables *t,
 	       same = cstat_gate_tally(g, CSTAT_UNCHANGED),
 	       inc = cstat_gate_tally(g, CSTAT_INCONCLUSIVE);
 
-	cstat__html_adds(p, "<input type=\"checkbox\" id=\"only-changed\" "
-			    "class=\"sr\">\n<nav class=\"summary\" "
-			    "aria-label=\"summary\">\n<p class=\"counts\">");
-	cstat__html_addf(p,
+	cstat__os_adds(p, "<input type=\"checkbox\" id=\"only-changed\" "
+			  "class=\"sr\">\n<nav class=\"summary\" "
+			  "aria-label=\"summary\">\n<p class=\"counts\">");
+	cstat__os_printf(p,
 			 "<span class=\"better\">%zu better</span>, "
 			 "<span class=\"worse\">%zu worse</span>, "
 			 "%zu unchanged",
 			 better, worse, same);
 	if (inc)
-		cstat__html_addf(p, ", %zu inconclusive", inc);
-	cstat__html_addf(p,
+		cstat__os_printf(p, ", %zu inconclusive", inc);
+	cstat__os_printf(p,
 			 " of %zu comparisons, as the gate judges them "
 			 "(<a href=\"#gate\">how</a>).",
 			 cstat_gate_count(g));
 	if (better + worse > 0)
-		cstat__html_adds(p, " <label for=\"only-changed\">Show only "
-				    "the changed rows</label>");
-	cstat__html_adds(p, "</p>\n");
+		cstat__os_adds(p, " <label for=\"only-changed\">Show only "
+				  "the changed rows</label>");
+	cstat__os_adds(p, "</p>\n");
 	if (better + worse == 0) {
-		cstat__html_adds(p, "</nav>\n");
+		cstat__os_adds(p, "</nav>\n");
 		return;
 	}
-	cstat__html_adds(p, "<ul class=\"changes\">\n");
+	cstat__os_adds(p, "<ul class=\"changes\">\n");
 	for (size_t j = 0; j < cstat_gate_count(g); j++) {
 		const struct cstat_check *k = cstat_gate_get(g, j);
 		if (k->verdict == CSTAT_IMPROVEMENT ||
 		    k->verdict == CSTAT_REGRESSION)
 			summary_link(p, t, k);
 	}
-	cstat__html_adds(p, "</ul>\n</nav>\n");
+	cstat__os_adds(p, "</ul>\n</nav>\n");
 }
 
 /* The footnote that says how the gate judges, with the page's numbers. */
 static void
-gate_note(struct cstat__html *p, const struct cstat_tables *t,
+gate_note(struct cstat__ostream *p, const struct cstat_tables *t,
 	  const cstat_gate *g)
 {
 	size_t sig = count_significant(t),
 	       kept = cstat_gate_tally(g, CSTAT_IMPROVEMENT) +
 		      cstat_gate_tally(g, CSTAT_REGRESSION);
 
-	cstat__html_adds(p, "<p class=\"legend\" id=\"gate\">"
-			    "\xe2\x80\xa0 Better and worse are the "
-			    "gate\xe2\x80\x99s verdicts (cregress with its "
-			    "defaults): a change counts when its U test is "
-			    "significant at \xce\xb1 = ");
-	cstat__html_go_float(p, g->c->alpha);
-	cstat__html_addf(p,
+	cstat__os_adds(p, "<p class=\"legend\" id=\"gate\">"
+			  "\xe2\x80\xa0 Better and worse are the "
+			  "gate\xe2\x80\x99s verdicts (cregress with its "
+			  "defaults): a change counts when its U test is "
+			  "significant at \xce\xb1 = ");
+	cstat__os_go_float(p, g->c->alpha);
+	cstat__os_printf(p,
 			 " after Holm\xe2\x80\x99s correction for the %zu "
 			 "comparison%s tested together, and the change of the "
 			 "medians is larger than ",
 			 g->family, g->family == 1 ? "" : "s");
-	cstat__html_go_float(p, g->c->threshold * 100);
-	cstat__html_addf(p,
+	cstat__os_go_float(p, g->c->threshold * 100);
+	cstat__os_printf(p,
 			 "%%. Benchstat\xe2\x80\x99s column tests each row "
 			 "alone: it marks %zu change%s significant here, %zu "
 			 "of which the gate keeps; a dagger marks the others "
@@ -1068,13 +1390,14 @@ gate_note(struct cstat__html *p, const struct cstat_tables *t,
 int
 cstat__render_html(const struct cstat_tables *t, FILE *out)
 {
-	struct cstat__html p = {.out = out};
+	struct cstat__ostream p;
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
+	cstat__os_file(&p, out);
 	if (!rc)
 		rc = judge(t, &gc, &g);
 	if (rc) {
@@ -1089,7 +1412,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__html_config(&p, t, common);
 		legend(&p, t);
 	} else {
-		cstat__html_adds(&p, "<p>No benchmark results.</p>\n");
+		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
 		rc = render_table(&p, t, i, common, g, &next);

@@ -78,8 +78,8 @@
  * one row per line) is not part of the schema.  A later version of
  * "cstat/1" may add keys but does not change the meaning of these.
  *
- * The document is streamed through a small buffer, so memory does not
- * grow with the tables.
+ * The document is streamed through the output stream (ostream.h), so
+ * memory does not grow with the tables.
  */
 #include <math.h>
 #include <stdio.h>
@@ -87,115 +87,73 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "ostream.h"
 #include "tables.h"
-
-struct jw {
-	FILE *out;
-	int err;
-	size_t len;
-	char buf[8192];
-	struct cstat__buf tmp; /* a string being quoted */
-};
-
-static void
-flush(struct jw *w)
-{
-	if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
-		w->err = CSTAT_EIO;
-	w->len = 0;
-}
-
-static void
-put(struct jw *w, const char *s, size_t n)
-{
-	if (n > sizeof(w->buf) - w->len) {
-		flush(w);
-		if (n > sizeof(w->buf)) {
-			if (fwrite(s, 1, n, w->out) != n)
-				w->err = CSTAT_EIO;
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-static void
-puts_(struct jw *w, const char *s)
-{
-	put(w, s, strlen(s));
-}
 
 /* Writes s[0..len) as a JSON string, valid UTF-8 whatever s holds. */
 static void
-str(struct jw *w, const char *s, size_t len)
+str(struct cstat__ostream *w, const char *s, size_t len)
 {
-	w->tmp.len = 0;
-	if (cstat__json_quote(&w->tmp, s, len))
-		w->err = CSTAT_ENOMEM;
-	else
-		put(w, w->tmp.data, w->tmp.len);
+	cstat__os_json_str(w, s, len);
 }
 
 /* A string of the tables by id (its full length, NULs and all). */
 static void
-tstr(struct jw *w, const struct cstat_tables *t, uint32_t id)
+tstr(struct cstat__ostream *w, const struct cstat_tables *t, uint32_t id)
 {
 	str(w, cstat__tstr(t, id), cstat__strtab_len(&t->strs, id));
 }
 
 static void
-cstr(struct jw *w, const char *s)
+cstr(struct cstat__ostream *w, const char *s)
 {
 	str(w, s, strlen(s));
 }
 
 /* A key and its colon: "key": */
 static void
-key(struct jw *w, const char *k)
+key(struct cstat__ostream *w, const char *k)
 {
 	cstr(w, k);
-	put(w, ": ", 2);
+	cstat__os_put(w, ": ", 2);
 }
 
-static void
-num(struct jw *w, double v)
-{
-	char b[CSTAT__GO_FLOAT_SIZE];
+/* key() of a literal key that needs no escaping, copied whole. */
+#define KEY(w, k) cstat__os_put(w, CSTAT__LIT("\"" k "\": "))
 
+static void
+num(struct cstat__ostream *w, double v)
+{
 	if (!isfinite(v))
-		put(w, "null", 4);
+		cstat__os_put(w, "null", 4);
 	else
-		put(w, b, cstat__fmt_go_float(b, v));
+		cstat__os_go_float(w, v);
 }
 
 static void
-count(struct jw *w, unsigned long long n)
+count(struct cstat__ostream *w, unsigned long long n)
 {
-	char b[24];
-	int len = snprintf(b, sizeof(b), "%llu", n);
-
-	put(w, b, (size_t)len);
+	cstat__os_uint(w, n);
 }
 
 static void
-boolean(struct jw *w, bool b)
+boolean(struct cstat__ostream *w, bool b)
 {
-	puts_(w, b ? "true" : "false");
+	cstat__os_adds(w, b ? "true" : "false");
 }
 
 static void
-warnings(struct jw *w, const struct cstat_tables *t, const uint32_t *ids,
-	 size_t n)
+warnings(struct cstat__ostream *w, const struct cstat_tables *t,
+	 const uint32_t *ids, size_t n)
 {
-	key(w, "warnings");
-	put(w, "[", 1);
+	KEY(w, "warnings");
+	cstat__os_put(w, "[", 1);
 	for (size_t k = 0; k < n; k++) {
 		if (k)
-			put(w, ", ", 2);
+			cstat__os_put(w, ", ", 2);
 		tstr(w, t, ids[k]);
 	}
-	put(w, "]", 1);
+	cstat__os_put(w, "]", 1);
 }
 
 /* "better", "worse" or "none" for a compared cell. */
@@ -210,241 +168,231 @@ direction(const struct cstat__table *tb, const struct cstat__cell *c,
 }
 
 static void
-comparison(struct jw *w, const struct cstat_tables *t,
+comparison(struct cstat__ostream *w, const struct cstat_tables *t,
 	   const struct cstat__table *tb, const struct cstat__cell *c,
 	   const struct cstat__cell *base)
 {
 	char text[64];
 	double delta = c->center / base->center - 1;
 
-	key(w, "comparison");
-	put(w, "{", 1);
-	key(w, "delta");
+	KEY(w, "comparison");
+	cstat__os_put(w, "{", 1);
+	KEY(w, "delta");
 	num(w, delta);
-	put(w, ", ", 2);
-	key(w, "delta_text");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "delta_text");
 	cstat__format_delta(c, base->center, text, sizeof(text));
 	cstr(w, text);
-	put(w, ", ", 2);
-	key(w, "p");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "p");
 	num(w, c->p);
-	put(w, ", ", 2);
-	key(w, "significant");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "significant");
 	boolean(w, c->significant);
-	put(w, ", ", 2);
-	key(w, "direction");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "direction");
 	cstr(w, direction(tb, c, delta));
-	put(w, ", ", 2);
+	cstat__os_put(w, ", ", 2);
 	warnings(w, t, c->cmpwarn, c->ncmpwarn);
-	put(w, "}", 1);
+	cstat__os_put(w, "}", 1);
 }
 
 static void
-cell(struct jw *w, const struct cstat_tables *t, const struct cstat__table *tb,
-     const struct cstat__cell *c, const struct cstat__cell *base)
+cell(struct cstat__ostream *w, const struct cstat_tables *t,
+     const struct cstat__table *tb, const struct cstat__cell *c,
+     const struct cstat__cell *base)
 {
 	char text[64];
 
 	if (!c->present) {
-		put(w, "null", 4);
+		cstat__os_put(w, "null", 4);
 		return;
 	}
-	put(w, "{", 1);
-	key(w, "n");
+	cstat__os_put(w, "{", 1);
+	KEY(w, "n");
 	count(w, c->n);
-	put(w, ", ", 2);
-	key(w, "center");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "center");
 	num(w, c->center);
-	put(w, ", ", 2);
-	key(w, "lo");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "lo");
 	num(w, c->lo);
-	put(w, ", ", 2);
-	key(w, "hi");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "hi");
 	num(w, c->hi);
-	put(w, ", ", 2);
-	key(w, "range");
+	cstat__os_put(w, ", ", 2);
+	KEY(w, "range");
 	cstat__pct_range(c, text, sizeof(text));
 	cstr(w, text);
-	put(w, ", ", 2);
+	cstat__os_put(w, ", ", 2);
 	warnings(w, t, c->warn, c->nwarn);
 	if (t->nstats) {
-		put(w, ", ", 2);
-		key(w, "stats");
-		put(w, "{", 1);
+		cstat__os_put(w, ", ", 2);
+		KEY(w, "stats");
+		cstat__os_put(w, "{", 1);
 		for (size_t k = 0; k < t->nstats; k++) {
 			if (k)
-				put(w, ", ", 2);
+				cstat__os_put(w, ", ", 2);
 			key(w, t->stats[k].name);
 			num(w, cstat__cell_stat(t, c, k));
 		}
-		put(w, "}", 1);
+		cstat__os_put(w, "}", 1);
 	}
 	if (t->samples) {
-		put(w, ", ", 2);
-		key(w, "values");
-		put(w, "[", 1);
+		cstat__os_put(w, ", ", 2);
+		KEY(w, "values");
+		cstat__os_put(w, "[", 1);
 		for (size_t k = 0; k < c->n; k++) {
 			if (k)
-				put(w, ", ", 2);
+				cstat__os_put(w, ", ", 2);
 			num(w, c->values[k]);
 		}
-		put(w, "]", 1);
+		cstat__os_put(w, "]", 1);
 	}
-	put(w, ", ", 2);
+	cstat__os_put(w, ", ", 2);
 	if (c != base && c->has_cmp)
 		comparison(w, t, tb, c, base);
 	else
-		puts_(w, "\"comparison\": null");
-	put(w, "}", 1);
+		cstat__os_adds(w, "\"comparison\": null");
+	cstat__os_put(w, "}", 1);
 }
 
 static void
-geomean(struct jw *w, const struct cstat_tables *t,
+geomean(struct cstat__ostream *w, const struct cstat_tables *t,
 	const struct cstat__table *tb)
 {
-	key(w, "geomean");
+	KEY(w, "geomean");
 	if (tb->nrows < 2) {
-		put(w, "null", 4);
+		cstat__os_put(w, "null", 4);
 		return;
 	}
-	put(w, "[", 1);
+	cstat__os_put(w, "[", 1);
 	for (size_t e = 0; e < tb->ncols; e++) {
 		const struct cstat__summary *s = &tb->summary[e];
-		puts_(w, e ? ",\n        {" : "\n        {");
-		key(w, "value");
+		cstat__os_adds(w, e ? ",\n        {" : "\n        {");
+		KEY(w, "value");
 		num(w, s->has_summary ? s->summary : NAN);
-		put(w, ", ", 2);
-		key(w, "change");
+		cstat__os_put(w, ", ", 2);
+		KEY(w, "change");
 		num(w, e > 0 && s->has_ratio ? s->ratio - 1 : NAN);
-		put(w, ", ", 2);
+		cstat__os_put(w, ", ", 2);
 		warnings(w, t, s->warn, s->nwarn);
-		put(w, "}", 1);
+		cstat__os_put(w, "}", 1);
 	}
-	puts_(w, "\n      ]");
+	cstat__os_adds(w, "\n      ]");
 }
 
 static void
-columns(struct jw *w, const struct cstat_tables *t,
+columns(struct cstat__ostream *w, const struct cstat_tables *t,
 	const struct cstat__table *tb)
 {
 	size_t nf = t->ncol_fields;
 
-	key(w, "columns");
-	put(w, "[", 1);
+	KEY(w, "columns");
+	cstat__os_put(w, "[", 1);
 	for (size_t e = 0; e < tb->ncols; e++) {
 		const uint32_t *vals = &tb->col_vals[e * nf];
-		puts_(w, e ? ",\n        {" : "\n        {");
-		key(w, "label");
+		cstat__os_adds(w, e ? ",\n        {" : "\n        {");
+		KEY(w, "label");
 		if (nf)
 			tstr(w, t, vals[nf - 1]);
 		else
-			put(w, "\"\"", 2);
-		put(w, ", ", 2);
-		key(w, "fields");
-		put(w, "{", 1);
+			cstat__os_put(w, "\"\"", 2);
+		cstat__os_put(w, ", ", 2);
+		KEY(w, "fields");
+		cstat__os_put(w, "{", 1);
 		for (size_t f = 0; f < nf; f++) {
 			if (f)
-				put(w, ", ", 2);
+				cstat__os_put(w, ", ", 2);
 			tstr(w, t, t->col_fields[f]);
-			put(w, ": ", 2);
+			cstat__os_put(w, ": ", 2);
 			tstr(w, t, vals[f]);
 		}
-		put(w, "}}", 2);
+		cstat__os_put(w, "}}", 2);
 	}
-	puts_(w, tb->ncols ? "\n      ]" : "]");
+	cstat__os_adds(w, tb->ncols ? "\n      ]" : "]");
 }
 
 static void
-table(struct jw *w, const struct cstat_tables *t, const struct cstat__table *tb)
+table(struct cstat__ostream *w, const struct cstat_tables *t,
+      const struct cstat__table *tb)
 {
-	puts_(w, "    {\n      ");
-	key(w, "config");
-	put(w, "{", 1);
+	cstat__os_adds(w, "    {\n      ");
+	KEY(w, "config");
+	cstat__os_put(w, "{", 1);
 	for (size_t f = 0, n = 0; f < t->nkey_fields; f++) {
 		if ((int)f == t->unit_field)
 			continue;
 		if (n++)
-			put(w, ", ", 2);
+			cstat__os_put(w, ", ", 2);
 		tstr(w, t, t->key_fields[f]);
-		put(w, ": ", 2);
+		cstat__os_put(w, ": ", 2);
 		tstr(w, t, cstat__table_key(t, tb, f));
 	}
-	puts_(w, "},\n      ");
-	key(w, "unit");
+	cstat__os_adds(w, "},\n      ");
+	KEY(w, "unit");
 	tstr(w, t, tb->unit);
-	puts_(w, ",\n      ");
-	key(w, "exact");
+	cstat__os_adds(w, ",\n      ");
+	KEY(w, "exact");
 	boolean(w, tb->exact);
-	puts_(w, ",\n      ");
-	key(w, "better");
+	cstat__os_adds(w, ",\n      ");
+	KEY(w, "better");
 	cstr(w, tb->higher_better ? "higher" : "lower");
-	puts_(w, ",\n      ");
+	cstat__os_adds(w, ",\n      ");
 	columns(w, t, tb);
-	puts_(w, ",\n      ");
-	key(w, "rows");
-	put(w, "[", 1);
+	cstat__os_adds(w, ",\n      ");
+	KEY(w, "rows");
+	cstat__os_put(w, "[", 1);
 	for (size_t r = 0; r < tb->nrows && !w->err; r++) {
 		const struct cstat__cell *row = &tb->cells[r * tb->ncols];
-		puts_(w, r ? ",\n        {" : "\n        {");
-		key(w, "name");
+		cstat__os_adds(w, r ? ",\n        {" : "\n        {");
+		KEY(w, "name");
 		tstr(w, t, tb->row_labels[r]);
-		put(w, ", ", 2);
-		key(w, "cells");
-		put(w, "[", 1);
+		cstat__os_put(w, ", ", 2);
+		KEY(w, "cells");
+		cstat__os_put(w, "[", 1);
 		for (size_t e = 0; e < tb->ncols; e++) {
 			if (e)
-				put(w, ", ", 2);
+				cstat__os_put(w, ", ", 2);
 			cell(w, t, tb, &row[e], &row[0]);
 		}
-		put(w, "]}", 2);
+		cstat__os_put(w, "]}", 2);
 	}
-	puts_(w, tb->nrows ? "\n      ],\n      " : "],\n      ");
+	cstat__os_adds(w, tb->nrows ? "\n      ],\n      " : "],\n      ");
 	geomean(w, t, tb);
-	puts_(w, "\n    }");
+	cstat__os_adds(w, "\n    }");
 }
 
 int
 cstat__render_json(const struct cstat_tables *t, FILE *out)
 {
-	struct jw *w;
-	int rc;
+	struct cstat__ostream os, *w = &os;
 
-	/* The writer's buffer is too big for a library's share of a stack. */
-	w = malloc(sizeof(*w));
-	if (!w)
-		return CSTAT_ENOMEM;
-	w->out = out;
-	w->err = 0;
-	w->len = 0;
-	w->tmp = (struct cstat__buf){0};
-	puts_(w, "{\n  ");
-	key(w, "schema");
+	cstat__os_file(w, out);
+	cstat__os_adds(w, "{\n  ");
+	KEY(w, "schema");
 	cstr(w, "cstat/1");
-	puts_(w, ",\n  ");
-	key(w, "alpha");
+	cstat__os_adds(w, ",\n  ");
+	KEY(w, "alpha");
 	num(w, t->alpha);
-	puts_(w, ",\n  ");
-	key(w, "confidence");
+	cstat__os_adds(w, ",\n  ");
+	KEY(w, "confidence");
 	num(w, t->confidence);
-	puts_(w, ",\n  ");
-	key(w, "stats");
-	put(w, "[", 1);
+	cstat__os_adds(w, ",\n  ");
+	KEY(w, "stats");
+	cstat__os_put(w, "[", 1);
 	for (size_t k = 0; k < t->nstats; k++) {
 		if (k)
-			put(w, ", ", 2);
+			cstat__os_put(w, ", ", 2);
 		cstr(w, t->stats[k].name);
 	}
-	puts_(w, "],\n  ");
-	key(w, "tables");
-	put(w, "[", 1);
+	cstat__os_adds(w, "],\n  ");
+	KEY(w, "tables");
+	cstat__os_put(w, "[", 1);
 	for (size_t i = 0; i < t->ntables && !w->err; i++) {
-		puts_(w, i ? ",\n" : "\n");
+		cstat__os_adds(w, i ? ",\n" : "\n");
 		table(w, t, &t->tables[i]);
 	}
-	puts_(w, t->ntables ? "\n  ]\n}\n" : "]\n}\n");
-	flush(w);
-	rc = w->err;
-	cstat__buf_release(&w->tmp);
-	free(w);
-	return rc;
+	cstat__os_adds(w, t->ntables ? "\n  ]\n}\n" : "]\n}\n");
+	return cstat__os_close(w);
 }

@@ -29,38 +29,32 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "ostream.h"
 #include "tables.h"
 #include "units.h"
 
-/* The output line being built, and the first error. */
+/* The output, and its first error (m->os.err). */
 struct md {
-	FILE *out;
-	struct cstat__buf line;
-	int err;
+	struct cstat__ostream os;
 };
 
 static void
 add(struct md *m, const char *s, size_t len)
 {
-	if (!m->err && len > 0 && cstat__buf_add(&m->line, s, len))
-		m->err = CSTAT_ENOMEM;
+	cstat__os_put(&m->os, s, len);
 }
 
 static void
 adds(struct md *m, const char *s)
 {
-	add(m, s, strlen(s));
+	cstat__os_adds(&m->os, s);
 }
 
-/* Writes the line built so far and a newline, and starts a new one. */
+/* Ends the line. */
 static void
 emit(struct md *m)
 {
-	adds(m, "\n");
-	if (!m->err &&
-	    fwrite(m->line.data, 1, m->line.len, m->out) != m->line.len)
-		m->err = CSTAT_EIO;
-	m->line.len = 0;
+	cstat__os_put(&m->os, "\n", 1);
 }
 
 /*
@@ -304,7 +298,7 @@ data_row(struct md *m, const struct cstat_tables *t,
 			cell(m, "");
 	}
 	emit(m);
-	return m->err;
+	return m->os.err;
 }
 
 /* The geomean row; its warnings go where the text output puts them, at
@@ -359,19 +353,19 @@ render_table(struct md *m, const struct cstat_tables *t,
 	if (rc)
 		goto out_free;
 	header(m, t, tb);
-	for (size_t r = 0; r < tb->nrows && !m->err; r++)
+	for (size_t r = 0; r < tb->nrows && !m->os.err; r++)
 		data_row(m, t, tb, r, class, &fn);
 	if (tb->nrows > 1)
 		summary_row(m, t, tb, class, &fn);
 	if (fn.n > 0)
 		emit(m);
 	for (size_t i = 0; i < fn.n; i++) {
-		if (!m->err && cstat__buf_printf(&m->line, "%zu. ", i + 1))
-			m->err = CSTAT_ENOMEM;
+		cstat__os_uint(&m->os, i + 1);
+		add(m, ". ", 2);
 		add_esc(m, cstat__tstr(t, fn.ids[i]));
 		emit(m);
 	}
-	rc = m->err;
+	rc = m->os.err;
 out_free:
 	free(fn.ids);
 	return rc;
@@ -407,17 +401,16 @@ config(struct md *m, const struct cstat_tables *t, size_t i)
 int
 cstat__render_markdown(const struct cstat_tables *t, FILE *out)
 {
-	struct md m = {out, {0}, 0};
+	struct md m;
 	int rc = 0;
 
-	for (size_t i = 0; i < t->ntables && !rc && !m.err; i++) {
+	cstat__os_file(&m.os, out);
+	for (size_t i = 0; i < t->ntables && !rc && !m.os.err; i++) {
 		if (i > 0)
 			emit(&m);
 		config(&m, t, i);
 		rc = render_table(&m, t, &t->tables[i]);
 	}
-	if (!rc)
-		rc = m.err;
-	cstat__buf_release(&m.line);
-	return rc;
+	int err = cstat__os_close(&m.os);
+	return rc ? rc : err;
 }

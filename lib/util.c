@@ -18,6 +18,7 @@
 
 #include "cstat-private.h"
 #include "numfmt.h"
+#include "ostream.h"
 
 struct cstat__arena_block {
 	struct cstat__arena_block *next;
@@ -848,62 +849,18 @@ cstat__trim(const char *s, size_t *len)
 int
 cstat__json_quote(struct cstat__buf *b, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-	int rc = 0;
+	/* The stream's escaper, appending to b's storage: one JSON rule. */
+	struct cstat__ostream o;
 
-	rc |= cstat__buf_add(b, "\"", 1);
-	while (i < len) {
-		unsigned char c = p[i];
-		char esc[8];
-		size_t n;
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			unsigned long rune;
-			n = cstat__utf8_decode(p + i, len - i, &rune);
-			if (n > 1) {
-				i += n;
-				continue;
-			}
-			/* Only an invalid byte decodes to U+FFFD in one. */
-			rc |= cstat__buf_add(b, s + run, i - run);
-			rc |= cstat__buf_add(b, "\xef\xbf\xbd", 3);
-		} else {
-			rc |= cstat__buf_add(b, s + run, i - run);
-			switch (c) {
-			case '"':
-				rc |= cstat__buf_add(b, "\\\"", 2);
-				break;
-			case '\\':
-				rc |= cstat__buf_add(b, "\\\\", 2);
-				break;
-			case '\n':
-				rc |= cstat__buf_add(b, "\\n", 2);
-				break;
-			case '\r':
-				rc |= cstat__buf_add(b, "\\r", 2);
-				break;
-			case '\t':
-				rc |= cstat__buf_add(b, "\\t", 2);
-				break;
-			case '\b':
-				rc |= cstat__buf_add(b, "\\b", 2);
-				break;
-			case '\f':
-				rc |= cstat__buf_add(b, "\\f", 2);
-				break;
-			default:
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				rc |= cstat__buf_add(b, esc, 6);
-			}
-		}
-		run = ++i;
-	}
-	rc |= cstat__buf_add(b, s + run, len - run);
-	rc |= cstat__buf_add(b, "\"", 1);
-	return rc ? CSTAT_ENOMEM : 0;
+	cstat__os_memory(&o);
+	o.data = b->data;
+	o.len = b->len;
+	o.cap = b->cap;
+	cstat__os_json_str(&o, s, len);
+	b->data = o.data;
+	b->len = o.len;
+	b->cap = o.cap;
+	if (!o.err)
+		b->data[b->len] = '\0';
+	return o.err ? CSTAT_ENOMEM : 0;
 }

@@ -1,7 +1,8 @@
 /*
  * test-render-html.c - the HTML page (render-html.c): its structure, the
  * escaping of names, the better/worse marks, the -stats columns, the
- * plots' edge cases and write errors.  Tables are built through the public
+ * plots' edge cases, write errors, and the same page from one thread as
+ * from two.  Tables are built through the public
  * API from small inputs written here; structure is checked by searching
  * and counting, the browser test (tests/browser.py) checks the rest.
  */
@@ -446,6 +447,82 @@ test_render_html_without_results(void **state)
 	cstat_tables_free(t);
 }
 
+/* Reads the named in-memory files into tables built on threads threads. */
+static cstat_tables *
+build_threads(const char *const *names, const char *const *texts, size_t n,
+	      unsigned threads)
+{
+	cstat_reader *r;
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_result *res;
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(r, texts[i],
+						       strlen(texts[i]),
+						       names[i]),
+				 0);
+		while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+	}
+	struct cstat_stats_opts o = {.alpha = 0.05,
+				     .confidence = 0.95,
+				     .units = r,
+				     .threads = threads};
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+	return t;
+}
+
+/*
+ * A table of 2,101 rows (over the 2,048 from which rows are made on two
+ * threads, and not a whole number of 256-row chunks), some with no new
+ * results, makes the same page on one thread and on two.
+ */
+static void
+test_render_html_two_threads_same_page(void **state)
+{
+	char *texts[2] = {NULL, NULL};
+	size_t lens[2];
+	const char *names[] = {"old.txt", "new.txt"};
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		FILE *f = open_memstream(&texts[k], &lens[k]);
+		assert_non_null(f);
+		for (int i = 0; i < 2101; i++) {
+			if (k == 1 && i % 97 == 0)
+				continue; /* only in the old file */
+			for (int j = 0; j < 4; j++)
+				fprintf(f, "BenchmarkB%d-8 1 %d ns/op\n", i,
+					100 + i % 50 + j * (k + 1) +
+						k * (i % 3));
+		}
+		assert_int_equal(fclose(f), 0);
+	}
+	cstat_tables *one =
+		build_threads(names, (const char *const *)texts, 2, 1);
+	cstat_tables *two =
+		build_threads(names, (const char *const *)texts, 2, 2);
+	char *p1 = render(one), *p2 = render(two);
+	assert_int_equal(cstat_table_rows(one, 0), 2101);
+	assert_int_equal(count_in(p1, "<tr id="), 2101);
+	assert_string_equal(p1, p2);
+	free(p1);
+	free(p2);
+	cstat_tables_free(one);
+	cstat_tables_free(two);
+	free(texts[0]);
+	free(texts[1]);
+}
+
 int
 main(void)
 {
@@ -458,6 +535,7 @@ main(void)
 		cmocka_unit_test(test_render_html_summary_log_scale_and_gate),
 		cmocka_unit_test(test_render_html_reports_write_errors),
 		cmocka_unit_test(test_render_html_without_results),
+		cmocka_unit_test(test_render_html_two_threads_same_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
