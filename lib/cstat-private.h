@@ -365,6 +365,10 @@ size_t cstat__text_width(const char *s);
  */
 unsigned long cstat__reader_name_serial(const cstat_reader *r);
 
+/* Turns the reader's fast path for Go text off (or on again): every line
+ * then goes through the general path, which tests compare it with. */
+void cstat__reader_set_fast(cstat_reader *r, bool on);
+
 /*
  * Adds n more values to the cells the builder's last result went to, as if
  * a result with the same name, file, configuration and units had been

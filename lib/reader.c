@@ -116,6 +116,7 @@ struct cstat_reader {
 	size_t name_cap;
 	/* Changes whenever the name changes (cstat__reader_name_serial). */
 	unsigned long name_serial;
+	bool slow; /* the fast path is off (cstat__reader_set_fast) */
 
 	/* Errors found on the current line, returned one per call. */
 	struct cstat_diag pending[MAX_PENDING];
@@ -1662,7 +1663,7 @@ fast_line(cstat_reader *r, const char **line, size_t *len)
 	size_t avail =
 		r->mem ? r->mem_len - r->mem_pos : r->buf_len - r->buf_pos;
 
-	if (avail < FAST_AHEAD)
+	if (r->slow || avail < FAST_AHEAD)
 		return -1;
 	size_t n = scan_line((const unsigned char *)p, sp);
 	if (n == SIZE_MAX || n > r->max_line)
@@ -1741,6 +1742,12 @@ unsigned long
 cstat__reader_name_serial(const cstat_reader *r)
 {
 	return r->name_serial;
+}
+
+void
+cstat__reader_set_fast(cstat_reader *r, bool on)
+{
+	r->slow = !on;
 }
 
 int
