@@ -860,30 +860,38 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
  * the line down the general path, which decides it exactly as before.
  */
 #define FAST_LINE 256
-#define FAST_AHEAD (FAST_LINE + 16)
-#define FAST_WORDS (FAST_AHEAD / 64 + 1)
+#define FAST_AHEAD (FAST_LINE + 64)
+#define FAST_WORDS (FAST_AHEAD / 64)
 
-/* The marks of one 16-byte block: its ASCII spaces (Go's isSpace: \t \n
+/* The marks of one 64-byte block: its ASCII spaces (Go's isSpace: \t \n
  * \v \f \r and ' '), newlines and bytes from 0x80 up, one bit a byte. */
 static inline void
-mark_block(const unsigned char *p, unsigned *sp, unsigned *nl, unsigned *hi)
+mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl, uint64_t *hi)
 {
 #if defined(__SSE2__)
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
-	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-	__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-
-	*sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
-	*nl = (unsigned)_mm_movemask_epi8(
-		_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-	*hi = (unsigned)_mm_movemask_epi8(v);
+	*sp = *nl = *hi = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + 16 * k));
+		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+		__m128i ctl =
+			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		uint64_t s =
+			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
+		uint64_t n = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		uint64_t h = (unsigned)_mm_movemask_epi8(v);
+		*sp |= s << (16 * k);
+		*nl |= n << (16 * k);
+		*hi |= h << (16 * k);
+	}
 #else
 	*sp = *nl = *hi = 0;
-	for (unsigned i = 0; i < 16; i++) {
-		*sp |= (unsigned)(byte_class[p[i]] == 1) << i;
-		*nl |= (unsigned)(p[i] == '\n') << i;
-		*hi |= (unsigned)(p[i] >= 0x80) << i;
+	for (unsigned i = 0; i < 64; i++) {
+		*sp |= (uint64_t)(byte_class[p[i]] == 1) << i;
+		*nl |= (uint64_t)(p[i] == '\n') << i;
+		*hi |= (uint64_t)(p[i] >= 0x80) << i;
 	}
 #endif
 }
@@ -897,28 +905,23 @@ mark_block(const unsigned char *p, unsigned *sp, unsigned *nl, unsigned *hi)
 static inline size_t
 scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
 {
-	for (size_t k = 0; k < FAST_AHEAD / 16; k++) {
-		unsigned s, nl, hi;
-		mark_block(p + 16 * k, &s, &nl, &hi);
-		size_t w = k / 4, shift = (k % 4) * 16;
-		if (shift == 0)
-			sp[w] = 0;
+	for (size_t w = 0; w < FAST_WORDS; w++) {
+		uint64_t s, nl, hi;
+		mark_block(p + 64 * w, &s, &nl, &hi);
 		if (!nl) {
 			if (hi)
 				return SIZE_MAX;
-			sp[w] |= (uint64_t)s << shift;
+			sp[w] = s;
 			continue;
 		}
-		unsigned at = (unsigned)__builtin_ctz(nl);
-		unsigned below = (1u << at) - 1;
-		if ((hi & below) || 16 * k + at > FAST_LINE)
+		unsigned at = (unsigned)__builtin_ctzll(nl);
+		uint64_t below = (1ULL << at) - 1;
+		if ((hi & below) || 64 * w + at > FAST_LINE)
 			return SIZE_MAX;
-		sp[w] |= (uint64_t)((s & below) | (~below & 0xffffu)) << shift;
-		if (shift < 48)
-			sp[w] |= ~0ULL << (shift + 16);
-		while (++w < FAST_WORDS)
-			sp[w] = ~0ULL;
-		return 16 * k + at;
+		sp[w] = s | ~below;
+		for (size_t k = w + 1; k < FAST_WORDS; k++)
+			sp[k] = ~0ULL;
+		return 64 * w + at;
 	}
 	return SIZE_MAX;
 }
@@ -948,13 +951,55 @@ field_bounds(const uint64_t *sp, size_t n, uint16_t *pos)
 	return k;
 }
 
+#if SWAR
+/* The n (1 to 8) bytes at s (8 readable) moved to the top of a word, the
+ * bytes below them '0': as a number of 8 digits, the same value. */
+static inline uint64_t
+digits_word(const char *s, size_t n)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	w <<= 8 * (8 - n);
+	return n == 8 ? w : w | 0x3030303030303030ULL >> 8 * n;
+}
+
+/* Whether every byte of w is an ASCII digit. */
+static inline bool
+all_digit_bytes(uint64_t w)
+{
+	return (w & 0xf0f0f0f0f0f0f0f0ULL) == 0x3030303030303030ULL &&
+	       ((w + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) ==
+		       0x3030303030303030ULL;
+}
+
+/* The value of 8 ASCII digits, the first in the lowest byte (Lemire's
+ * SWAR conversion, as in simdjson). */
+static inline uint64_t
+eight_digits(uint64_t w)
+{
+	w -= 0x3030303030303030ULL;
+	w = w * 10 + (w >> 8);
+	return ((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+		((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >>
+	       32;
+}
+#endif
+
 /* Whether [s, s + n) is n digits, n at most 18, as benchfmt's count
- * needs no conversion then. */
+ * needs no conversion then; s has 16 bytes readable. */
 static inline bool
 short_digits(const char *s, size_t n)
 {
 	if (n == 0 || n > 18)
 		return false;
+#if SWAR
+	if (n <= 8)
+		return all_digit_bytes(digits_word(s, n));
+	if (n <= 16)
+		return all_digit_bytes(digits_word(s, 8)) &&
+		       all_digit_bytes(digits_word(s + 8, n - 8));
+#endif
 	return all_digits(s, n);
 }
 
@@ -973,6 +1018,35 @@ fast_decimal(const char *s, size_t n, double *out)
 	unsigned digits = 0, frac = 0;
 	bool point = false;
 
+#if SWAR
+	/* Up to 8 bytes without a branch a byte: the point (if one) taken
+	 * out, the digits checked and converted in one word. */
+	if (n - 1 < 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		uint64_t keep = n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+		uint64_t dots = zero_bytes((w & keep) ^ 0x2e2e2e2e2e2e2e2eULL) &
+				0x8080808080808080ULL & keep;
+		size_t k = n;
+		if (dots) {
+			size_t at = (size_t)__builtin_ctzll(dots) / 8;
+			if ((dots & (dots - 1)) || at == 0 || at == n - 1)
+				return false;
+			uint64_t low = (1ULL << (8 * at)) - 1;
+			w = (w & low) | ((w >> 8) & ~low);
+			k = n - 1;
+			frac = (unsigned)(k - at);
+		}
+		w <<= 8 * (8 - k);
+		if (k < 8)
+			w |= 0x3030303030303030ULL >> 8 * k;
+		if (!all_digit_bytes(w))
+			return false;
+		v = eight_digits(w);
+		*out = frac ? (double)v / pow10[frac] : (double)v;
+		return true;
+	}
+#endif
 	if (n == 0 || n > 32 || s[n - 1] == '.')
 		return false;
 	for (size_t i = 0; i < n; i++) {
