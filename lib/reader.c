@@ -1500,11 +1500,12 @@ feed_format(cstat_reader *r, struct cstat_diag *d)
 	return 0;
 }
 
-/* Fills in the current result from the reader's state. */
-static int
+/* Fills in the current result from the reader's state (inline: once a
+ * result, and the view is mostly up to date already). */
+static inline int
 finish_result(cstat_reader *r, const struct cstat_result **res)
 {
-	if (fill_config_view(r))
+	if (r->view_version != r->config_version + 1 && fill_config_view(r))
 		return CSTAT_ENOMEM;
 	r->result.file = r->label;
 	r->result.name = r->name;
