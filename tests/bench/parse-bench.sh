@@ -3,7 +3,7 @@
 # result read, parsed and handed to the builder, none kept), beside `cat`
 # of the same files and a reference build, interleaved in the same loop;
 # then the reader alone on one thread (tests/bench/read-only.c, CPU time
-# per pass) for both builds; then the peak memory of the parse-only path
+# per pass, the fastest of 5 passes a run) for both builds, alternating; then the peak memory of the parse-only path
 # on inputs of 2,000, 20,000 and 200,000 benchmarks (10 results each), which
 # must not grow with the file.  Medians, because the machines are shared.
 #
@@ -89,11 +89,29 @@ print("ratio to reference: wall %.2f, CPU %.2f" % (
     st.median(x[0] for x in c) / st.median(x[0] for x in r),
     st.median(x[1] for x in c) / st.median(x[1] for x in r)))
 PY
-echo "the reader alone, one thread, $((runs * 3)) passes over both files:"
-for v in cur ref; do
-	echo "$v: $("$work/read-only-$v" -n $((runs * 3)) "$old" "$new" |
-		tail -2 | tr '\n' ' ')"
+# The reader alone: RUNS runs of each build, alternating, each the fastest
+# of 5 passes (the least disturbed by neighbours) in MB/s of input.
+: >"$work/reader-rates"
+for ((i = 0; i < runs; i++)); do
+	for v in cur ref; do
+		echo "$v $("$work/read-only-$v" -n 5 "$old" "$new" | tail -1 |
+			awk '{print $(NF - 1)}')" >>"$work/reader-rates"
+	done
 done
+python3 - "$work/reader-rates" "$runs" <<'PY'
+import statistics as st, sys
+d = {}
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    d.setdefault(k, []).append(float(v))
+ratios = [c / r for c, r in zip(d["cur"], d["ref"])]
+print("the reader alone, one thread (%s runs of each, alternating, the "
+      "fastest of 5 passes each):" % sys.argv[2])
+for k in ("cur", "ref"):
+    print("  %s: median %.0f MB/s (runs from %.0f to %.0f)" % (
+        k, st.median(d[k]), min(d[k]), max(d[k])))
+print("  median ratio of paired runs: %.2f" % st.median(ratios))
+PY
 echo "peak RSS of the parse-only path (KB) by input size:"
 for n in 2000 20000 200000; do
 	f=$work/p$n
