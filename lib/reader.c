@@ -1734,12 +1734,13 @@ static int
 fast_line(cstat_reader *r, const char **line, size_t *len)
 {
 	uint64_t sp[FAST_WORDS];
-	const char *p = r->mem ? r->mem + r->mem_pos : r->buf + r->buf_pos;
 	size_t avail =
 		r->mem ? r->mem_len - r->mem_pos : r->buf_len - r->buf_pos;
 
+	/* (The buffer may not exist yet: no pointer into it before.) */
 	if (r->slow || avail < FAST_AHEAD)
 		return -1;
+	const char *p = r->mem ? r->mem + r->mem_pos : r->buf + r->buf_pos;
 	size_t n = scan_line((const unsigned char *)p, sp);
 	if (n == SIZE_MAX || n > r->max_line)
 		return -1;
