@@ -115,6 +115,12 @@ struct cstat_builder {
 	 */
 	/* -filter, or NULL for "*"; its scratch. */
 	struct cstat__fnode *filter;
+	/* -filter tests .unit, so it decides value by value; else once a
+	 * result. */
+	bool filter_by_unit;
+	/* -filter dropped the last result whole: a result with the same
+	 * name, file, configuration and units is dropped too. */
+	bool last_dropped;
 	struct cstat__buf fscratch;
 	struct cstat_value *fvalues;
 	size_t fvalues_cap;
@@ -346,6 +352,18 @@ setup_projections(cstat_builder *b, const struct cstat_builder_opts *o,
 	return rc;
 }
 
+/* Whether filter node n or one below it matches on .unit. */
+static bool
+tests_unit(const struct cstat__fnode *n)
+{
+	if (n->kind == CSTAT__FN_MATCH)
+		return strcmp(n->key, ".unit") == 0;
+	for (size_t k = 0; k < n->nkids; k++)
+		if (tests_unit(n->kids[k]))
+			return true;
+	return false;
+}
+
 static int
 setup_filter(cstat_builder *b, const struct cstat_builder_opts *o,
 	     struct cstat_diag *d)
@@ -363,6 +381,8 @@ setup_filter(cstat_builder *b, const struct cstat_builder_opts *o,
 		cstat__diag_set(d, NULL, 0, 0, "parsing -filter: %s", text);
 		return CSTAT_EINVAL;
 	}
+	if (!rc)
+		b->filter_by_unit = tests_unit(b->filter);
 	return rc;
 }
 
@@ -779,6 +799,8 @@ append_values(cstat_builder *b, const struct cstat_result *res)
 int
 cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 {
+	if (!b->built && b->last_dropped)
+		return 0;
 	if (b->built || !b->last_nv || n != b->last_nv)
 		return CSTAT_ESTATE;
 	for (size_t i = 0; i < n; i++) {
@@ -909,6 +931,11 @@ apply_filter(cstat_builder *b, const struct cstat_result *res,
 {
 	size_t kept = 0;
 
+	/* Without .unit the answer is the same for every value. */
+	if (!b->filter_by_unit)
+		return !res->nvalues || filter_keeps(b, b->filter, res, 0)
+			       ? res
+			       : NULL;
 	if (cstat__grow((void **)&b->fvalues, &b->fvalues_cap, res->nvalues + 1,
 			sizeof(*b->fvalues)))
 		return NULL;
@@ -936,12 +963,14 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 	if (b->built)
 		return CSTAT_ESTATE;
 	struct cstat_result copy;
+	b->last_dropped = false;
 	if (b->filter) {
 		res = apply_filter(b, res, &copy);
 		if (!res) {
 			/* Filtered out: nothing may be appended as if it
 			 * had gone to the last result's cells. */
 			b->last_nv = 0;
+			b->last_dropped = true;
 			return 0;
 		}
 	}

@@ -359,11 +359,23 @@ size_t cstat__utf8_runes(const char *s, size_t len);
 size_t cstat__text_width(const char *s);
 
 /*
+ * A number that changes whenever the name of the reader's current result
+ * changes: equal numbers mean equal names, without comparing them.  For
+ * batched reading (readall.c).
+ */
+unsigned long cstat__reader_name_serial(const cstat_reader *r);
+
+/* Turns the reader's fast path for Go text off (or on again): every line
+ * then goes through the general path, which tests compare it with. */
+void cstat__reader_set_fast(cstat_reader *r, bool on);
+
+/*
  * Adds n more values to the cells the builder's last result went to, as if
  * a result with the same name, file, configuration and units had been
  * added.  For batched reading (readall.c).
- * @return 0, CSTAT_ENOMEM, or CSTAT_ESTATE (the last add did not record
- *         its cells, or had another number of values).
+ * @return 0 (also when -filter dropped the last result whole: it drops
+ *         this one too), CSTAT_ENOMEM, or CSTAT_ESTATE (the last add did
+ *         not record its cells, or had another number of values).
  */
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
 

@@ -79,10 +79,16 @@ struct pipe {
 	const cstat_inputs *in;
 	struct cstat__buf snap_text; /* the last configuration queued */
 	unsigned long snap;	     /* its number, from 1 */
+	/* The reader's config_version of the last result found to have
+	 * that configuration (0: none yet): the same version is the same
+	 * configuration, without comparing its text. */
+	unsigned long snap_version;
 	int err; /* the parser's own failure (out of memory) */
-	/* The run being extended: the last record of run_batch. */
+	/* The run being extended: the last record of run_batch, and the
+	 * reader's name serial of its results. */
 	struct batch *run_batch;
 	size_t run_off;
+	unsigned long run_name;
 };
 
 static struct batch *
@@ -170,7 +176,7 @@ append(struct pipe *p, struct batch **bp, size_t size)
  */
 static bool
 extend_run(struct pipe *p, struct batch *b, const char *file, unsigned long s,
-	   const struct cstat_result *res)
+	   unsigned long name_serial, const struct cstat_result *res)
 {
 	if (p->run_batch != b)
 		return false;
@@ -179,7 +185,10 @@ extend_run(struct pipe *p, struct batch *b, const char *file, unsigned long s,
 	const char *name = (const char *)(first + rec->nvalues);
 	if (rec->file != file || rec->snap != s ||
 	    rec->nvalues != res->nvalues || res->nvalues > 8 ||
-	    rec->name_len != res->name_len ||
+	    rec->name_len != res->name_len)
+		return false;
+	/* The reader says when the name is unchanged; else compare. */
+	if (name_serial != p->run_name &&
 	    memcmp(name, res->name, res->name_len) != 0)
 		return false;
 	for (size_t i = 0; i < res->nvalues; i++)
@@ -191,7 +200,8 @@ extend_run(struct pipe *p, struct batch *b, const char *file, unsigned long s,
 	size_t size = (at + res->nvalues * sizeof(double) + align - 1) / align *
 		      align;
 	if (p->run_off + size > BATCH_BYTES ||
-	    cstat__grow((void **)&b->data, &b->cap, p->run_off + size, 1))
+	    (p->run_off + size > b->cap &&
+	     cstat__grow((void **)&b->data, &b->cap, p->run_off + size, 1)))
 		return false;
 	rec = (struct rec *)(void *)(b->data + p->run_off);
 	double *dst = (double *)(void *)((char *)rec + at);
@@ -212,6 +222,10 @@ snapshot_of(struct pipe *p, struct batch **bp, const struct cstat_result *res)
 {
 	const char *text = res->config_text ? res->config_text : "";
 
+	if (p->snap && p->snap_version &&
+	    res->config_version == p->snap_version)
+		return p->snap;
+	p->snap_version = res->config_version;
 	if (p->snap && p->snap_text.len == res->config_text_len &&
 	    (!res->config_text_len ||
 	     memcmp(p->snap_text.data, text, res->config_text_len) == 0))
@@ -270,7 +284,10 @@ parse_main(void *arg)
 				size_t vbytes =
 					res->nvalues * sizeof(*res->values);
 				unsigned long s = snapshot_of(p, &b, res);
-				if (s && extend_run(p, b, input->label, s, res))
+				unsigned long ns =
+					cstat__reader_name_serial(p->r);
+				if (s &&
+				    extend_run(p, b, input->label, s, ns, res))
 					continue;
 				rec = s ? append(p, &b,
 						 sizeof(*rec) + vbytes +
@@ -297,6 +314,7 @@ parse_main(void *arg)
 					     8 * 8;
 				p->run_batch = b;
 				p->run_off = (size_t)((char *)rec - b->data);
+				p->run_name = ns;
 				if (p->halt)
 					rc = 1; /* the adder stopped */
 				continue;

@@ -20,6 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cstat-private.h"
 #include "numfmt.h"
 #include "readers/readers.h"
@@ -76,9 +80,13 @@ struct cstat_reader {
 	struct cstat__strtab strs;
 	struct unit_entry *units; /* indexed by strtab id of the spelling */
 	size_t units_cap;
-	/* The unit last seen at each value position (its id + 1), so a
-	 * repeated unit skips the hash. */
-	uint32_t last_unit[8];
+	/* The unit last seen at each value position, so a repeated unit
+	 * skips the hash: its id + 1 (0 for none), length and first eight
+	 * bytes (zero-padded). */
+	struct {
+		uint32_t id1, len;
+		uint64_t head;
+	} last_unit[8];
 	struct cstat__arena arena;
 
 	struct unit_meta *meta;
@@ -106,6 +114,9 @@ struct cstat_reader {
 	size_t values_cap;
 	char *name;
 	size_t name_cap;
+	/* Changes whenever the name changes (cstat__reader_name_serial). */
+	unsigned long name_serial;
+	bool slow; /* the fast path is off (cstat__reader_set_fast) */
 
 	/* Errors found on the current line, returned one per call. */
 	struct cstat_diag pending[MAX_PENDING];
@@ -696,6 +707,66 @@ fast_value(const char **pp, const char *end, double *out)
 	return true;
 }
 
+/* Makes [f, f + flen) the result's name, copying it only when it
+ * changed (runs of one benchmark repeat their name). */
+static int
+set_name(cstat_reader *r, const char *f, size_t flen)
+{
+	if (r->name && r->result.name_len == flen &&
+	    memcmp(r->name, f, flen) == 0)
+		return 0;
+	if (cstat__grow((void **)&r->name, &r->name_cap, flen + 1, 1))
+		return CSTAT_ENOMEM;
+	memcpy(r->name, f, flen);
+	r->name[flen] = '\0';
+	r->result.name_len = flen;
+	r->name_serial++;
+	return 0;
+}
+
+/* Interns the unit [f, f + flen) and makes it the one last seen at value
+ * position nv. */
+static int
+new_unit_at(cstat_reader *r, size_t nv, const char *f, size_t flen,
+	    const struct unit_entry **u)
+{
+	int rc = intern_unit(r, f, flen, u);
+
+	if (rc)
+		return rc;
+	uint64_t head = 0;
+	memcpy(&head, (*u)->orig, flen < 8 ? flen : 8);
+	r->last_unit[nv & 7].id1 = (uint32_t)(*u - r->units) + 1;
+	r->last_unit[nv & 7].len = (uint32_t)flen;
+	r->last_unit[nv & 7].head = head;
+	return 0;
+}
+
+/* Stores value nv of the result: val in unit u, tidied. */
+static inline int
+add_value(cstat_reader *r, size_t nv, double val, const struct unit_entry *u)
+{
+	if (nv >= r->values_cap &&
+	    cstat__grow((void **)&r->values, &r->values_cap, nv + 1,
+			sizeof(*r->values)))
+		return CSTAT_ENOMEM;
+
+	struct cstat_value *v = &r->values[nv];
+	double tidy = val * u->factor;
+
+	/* benchunit.Tidy: an unchanged value keeps its unit. */
+	if (tidy == val) {
+		v->value = val;
+		v->unit = u->orig;
+	} else {
+		v->value = tidy;
+		v->unit = u->tidy;
+	}
+	v->orig_value = val;
+	v->orig_unit = u->orig;
+	return 0;
+}
+
 /*
  * Parses a benchmark line (it starts with "Benchmark").
  * @return 1 for a result, 0 to skip the line silently, CSTAT_ESYNTAX with an
@@ -714,11 +785,8 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 	/* "BenchmarkFoo" alone is what go test -v prints before a run. */
 	if (!sep)
 		return 0;
-	if (cstat__grow((void **)&r->name, &r->name_cap, flen + 1, 1))
+	if (set_name(r, f, flen))
 		return CSTAT_ENOMEM;
-	memcpy(r->name, f, flen);
-	r->name[flen] = '\0';
-	r->result.name_len = flen;
 
 	split_field(&p, end, &f, &flen, &sep);
 	if (flen == 0) {
@@ -765,31 +833,302 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 			return CSTAT_ESYNTAX;
 		}
 		const struct unit_entry *u = NULL;
-		uint32_t last = r->last_unit[nv & 7];
-		if (last && r->strs.lens[last - 1] == flen &&
+		uint32_t last = r->last_unit[nv & 7].id1;
+		if (last && r->last_unit[nv & 7].len == flen &&
 		    same_bytes(r->units[last - 1].orig, f, flen)) {
 			u = &r->units[last - 1];
 		} else {
-			rc = intern_unit(r, f, flen, &u);
+			rc = new_unit_at(r, nv, f, flen, &u);
 			if (rc)
 				return rc;
-			r->last_unit[nv & 7] = (uint32_t)(u - r->units) + 1;
 		}
-		if (cstat__grow((void **)&r->values, &r->values_cap, nv + 1,
-				sizeof(*r->values)))
-			return CSTAT_ENOMEM;
-		struct cstat_value *v = &r->values[nv++];
-		double tidy = val * u->factor;
-		/* benchunit.Tidy: an unchanged value keeps its unit. */
-		if (tidy == val) {
-			v->value = val;
-			v->unit = u->orig;
+		rc = add_value(r, nv++, val, u);
+		if (rc)
+			return rc;
+	}
+	r->result.nvalues = nv;
+	return 1;
+}
+
+/*
+ * The fast path for Go text: a line that fits in FAST_LINE bytes, with
+ * FAST_AHEAD bytes of input readable from its start (all but the last few
+ * lines of each buffer), is found and split in one pass that marks its
+ * spaces, sixteen bytes at a time, and a benchmark line of the usual shape
+ * is parsed from those marks.  Anything else on the line (a byte from 0x80
+ * up, which may start a Unicode space; an unusual count; any error) sends
+ * the line down the general path, which decides it exactly as before.
+ */
+#define FAST_LINE 256
+#define FAST_AHEAD (FAST_LINE + 64)
+#define FAST_WORDS (FAST_AHEAD / 64)
+
+/* The marks of one 64-byte block: its ASCII spaces (Go's isSpace: \t \n
+ * \v \f \r and ' '), newlines and bytes from 0x80 up, one bit a byte. */
+static inline void
+mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl, uint64_t *hi)
+{
+#if defined(__SSE2__)
+	*sp = *nl = *hi = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + 16 * k));
+		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+		__m128i ctl =
+			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		uint64_t s =
+			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
+		uint64_t n = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		uint64_t h = (unsigned)_mm_movemask_epi8(v);
+		*sp |= s << (16 * k);
+		*nl |= n << (16 * k);
+		*hi |= h << (16 * k);
+	}
+#else
+	*sp = *nl = *hi = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		*sp |= (uint64_t)(byte_class[p[i]] == 1) << i;
+		*nl |= (uint64_t)(p[i] == '\n') << i;
+		*hi |= (uint64_t)(p[i] >= 0x80) << i;
+	}
+#endif
+}
+
+/*
+ * Finds the end of the line at p (FAST_AHEAD bytes readable) and marks
+ * its spaces in sp, bits from the newline on set.
+ * @return the line's length without its newline, or SIZE_MAX for a line
+ *         over FAST_LINE bytes or with a byte from 0x80 up.
+ */
+static inline size_t
+scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
+{
+	for (size_t w = 0; w < FAST_WORDS; w++) {
+		uint64_t s, nl, hi;
+		mark_block(p + 64 * w, &s, &nl, &hi);
+		if (!nl) {
+			if (hi)
+				return SIZE_MAX;
+			sp[w] = s;
+			continue;
+		}
+		unsigned at = (unsigned)__builtin_ctzll(nl);
+		uint64_t below = (1ULL << at) - 1;
+		if ((hi & below) || 64 * w + at > FAST_LINE)
+			return SIZE_MAX;
+		sp[w] = s | ~below;
+		for (size_t k = w + 1; k < FAST_WORDS; k++)
+			sp[k] = ~0ULL;
+		return 64 * w + at;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * The bounds of the fields of a line of n bytes from its space marks (bits
+ * from n on set): where each starts and ends, alternately, in pos.  Every
+ * change from space to field or back is a bound, found by its bit rather
+ * than by a loop over bytes.
+ * @return the number of bounds (twice the number of fields).
+ */
+static inline size_t
+field_bounds(const uint64_t *sp, size_t n, uint16_t *pos)
+{
+	uint64_t before = 1; /* what precedes the line counts as a space */
+	size_t k = 0;
+
+	for (size_t w = 0; w <= n / 64; w++) {
+		uint64_t t = sp[w] ^ (sp[w] << 1 | before);
+		before = sp[w] >> 63;
+		while (t) {
+			pos[k++] =
+				(uint16_t)(w * 64 + (size_t)__builtin_ctzll(t));
+			t &= t - 1;
+		}
+	}
+	return k;
+}
+
+#if SWAR
+/* The n (1 to 8) bytes at s (8 readable) moved to the top of a word, the
+ * bytes below them '0': as a number of 8 digits, the same value. */
+static inline uint64_t
+digits_word(const char *s, size_t n)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	w <<= 8 * (8 - n);
+	return n == 8 ? w : w | 0x3030303030303030ULL >> 8 * n;
+}
+
+/* Whether every byte of w is an ASCII digit. */
+static inline bool
+all_digit_bytes(uint64_t w)
+{
+	return (w & 0xf0f0f0f0f0f0f0f0ULL) == 0x3030303030303030ULL &&
+	       ((w + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) ==
+		       0x3030303030303030ULL;
+}
+
+/* The value of 8 ASCII digits, the first in the lowest byte (Lemire's
+ * SWAR conversion, as in simdjson). */
+static inline uint64_t
+eight_digits(uint64_t w)
+{
+	w -= 0x3030303030303030ULL;
+	w = w * 10 + (w >> 8);
+	return ((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32)) +
+		((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32))) >>
+	       32;
+}
+#endif
+
+/* Whether [s, s + n) is n digits, n at most 18, as benchfmt's count
+ * needs no conversion then; s has 16 bytes readable. */
+static inline bool
+short_digits(const char *s, size_t n)
+{
+	if (n == 0 || n > 18)
+		return false;
+#if SWAR
+	if (n <= 8)
+		return all_digit_bytes(digits_word(s, n));
+	if (n <= 16)
+		return all_digit_bytes(digits_word(s, 8)) &&
+		       all_digit_bytes(digits_word(s + 8, n - 8));
+#endif
+	return all_digits(s, n);
+}
+
+/*
+ * The field [s, s + n) as a value by Clinger's fast path, exactly as
+ * fast_value(): digits with at most one inner point and at most 15
+ * significant digits.  false for anything else.
+ */
+static inline bool
+fast_decimal(const char *s, size_t n, double *out)
+{
+	static const double pow10[] = {1e0,  1e1,  1e2,	 1e3, 1e4,  1e5,
+				       1e6,  1e7,  1e8,	 1e9, 1e10, 1e11,
+				       1e12, 1e13, 1e14, 1e15};
+	uint64_t v = 0;
+	unsigned digits = 0, frac = 0;
+	bool point = false;
+
+#if SWAR
+	/* Up to 8 bytes without a branch a byte: the point (if one) taken
+	 * out, the digits checked and converted in one word. */
+	if (n - 1 < 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		uint64_t keep = n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+		uint64_t dots = zero_bytes((w & keep) ^ 0x2e2e2e2e2e2e2e2eULL) &
+				0x8080808080808080ULL & keep;
+		size_t k = n;
+		if (dots) {
+			size_t at = (size_t)__builtin_ctzll(dots) / 8;
+			if ((dots & (dots - 1)) || at == 0 || at == n - 1)
+				return false;
+			uint64_t low = (1ULL << (8 * at)) - 1;
+			w = (w & low) | ((w >> 8) & ~low);
+			k = n - 1;
+			frac = (unsigned)(k - at);
+		}
+		w <<= 8 * (8 - k);
+		if (k < 8)
+			w |= 0x3030303030303030ULL >> 8 * k;
+		if (!all_digit_bytes(w))
+			return false;
+		v = eight_digits(w);
+		*out = frac ? (double)v / pow10[frac] : (double)v;
+		return true;
+	}
+#endif
+	if (n == 0 || n > 32 || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d < 10) {
+			v = v * 10 + d;
+			digits += v != 0;
+			frac += point;
+		} else if (s[i] == '.' && !point && i > 0) {
+			point = true;
 		} else {
-			v->value = tidy;
-			v->unit = u->tidy;
+			return false;
 		}
-		v->orig_value = val;
-		v->orig_unit = u->orig;
+	}
+	if (digits > 15 || frac > 15)
+		return false;
+	*out = point ? (double)v / pow10[frac] : (double)v;
+	return true;
+}
+
+/* Whether the unit at [f, f + flen) is the one last seen at position
+ * slot; f has eight bytes readable (the fast path's look-ahead). */
+static inline bool
+same_unit(const cstat_reader *r, size_t slot, const char *f, size_t flen)
+{
+	if (!r->last_unit[slot].id1 || r->last_unit[slot].len != flen)
+		return false;
+#if SWAR
+	if (flen <= 8) {
+		uint64_t w;
+		memcpy(&w, f, 8);
+		if (flen < 8)
+			w &= (1ULL << (8 * flen)) - 1;
+		return w == r->last_unit[slot].head;
+	}
+#endif
+	return same_bytes(r->units[r->last_unit[slot].id1 - 1].orig, f, flen);
+}
+
+/*
+ * A benchmark line [line, line + n) of the usual shape, from its space
+ * marks: name, count of at most 18 digits, then value and unit pairs.
+ * @return 1 with the result, 0 for "BenchmarkName" alone, -1 for the
+ *         general path to take the line, or CSTAT_ENOMEM.
+ */
+static int
+fast_benchmark(cstat_reader *r, const char *line, size_t n, const uint64_t *sp)
+{
+	uint16_t pos[FAST_LINE + 2];
+	size_t nb = field_bounds(sp, n, pos);
+
+	/* The first field is "Benchmark" and the name; alone, it is what
+	 * go test -v prints before a run. */
+	if (pos[1] >= n)
+		return 0;
+	if (set_name(r, line + 9, (size_t)pos[1] - 9))
+		return CSTAT_ENOMEM;
+	/* A count, and value and unit pairs: else an error to report. */
+	if (nb < 8 || nb % 4 != 0 ||
+	    !short_digits(line + pos[2], (size_t)(pos[3] - pos[2])))
+		return -1;
+
+	size_t nv = 0;
+	for (size_t k = 4; k < nb; k += 4) {
+		const char *f = line + pos[k], *uf = line + pos[k + 2];
+		size_t flen = (size_t)(pos[k + 1] - pos[k]);
+		size_t ulen = (size_t)(pos[k + 3] - pos[k + 2]);
+		double val;
+		if (!fast_decimal(f, flen, &val) && parse_value(f, flen, &val))
+			return -1;
+
+		const struct unit_entry *u;
+		size_t slot = nv & 7;
+		if (same_unit(r, slot, uf, ulen)) {
+			u = &r->units[r->last_unit[slot].id1 - 1];
+		} else {
+			int rc = new_unit_at(r, nv, uf, ulen, &u);
+			if (rc)
+				return rc;
+		}
+		if (add_value(r, nv++, val, u))
+			return CSTAT_ENOMEM;
 	}
 	r->result.nvalues = nv;
 	return 1;
@@ -1161,11 +1500,12 @@ feed_format(cstat_reader *r, struct cstat_diag *d)
 	return 0;
 }
 
-/* Fills in the current result from the reader's state. */
-static int
+/* Fills in the current result from the reader's state (inline: once a
+ * result, and the view is mostly up to date already). */
+static inline int
 finish_result(cstat_reader *r, const struct cstat_result **res)
 {
-	if (fill_config_view(r))
+	if (r->view_version != r->config_version + 1 && fill_config_view(r))
 		return CSTAT_ENOMEM;
 	r->result.file = r->label;
 	r->result.name = r->name;
@@ -1224,12 +1564,10 @@ static int
 format_result(cstat_reader *r, const struct cstat__rq_item *it,
 	      const struct cstat_result **res)
 {
-	if (cstat__grow((void **)&r->name, &r->name_cap, it->a_len + 1, 1) ||
+	if (set_name(r, it->a, it->a_len) ||
 	    cstat__grow((void **)&r->values, &r->values_cap, it->nvalues + 1,
 			sizeof(*r->values)))
 		return CSTAT_ENOMEM;
-	memcpy(r->name, it->a, it->a_len + 1);
-	r->result.name_len = it->a_len;
 	for (size_t i = 0; i < it->nvalues; i++) {
 		const struct unit_entry *u;
 		int rc = intern_unit(r, it->values[i].unit,
@@ -1383,6 +1721,46 @@ next_from_format(cstat_reader *r, const struct cstat_result **res,
 	}
 }
 
+/*
+ * The next line of Go text by the fast path, when the input holds
+ * FAST_AHEAD bytes from it and it is no longer than FAST_LINE (and the
+ * ceiling): a benchmark line of the usual shape is parsed at once.
+ * @return 1 with a result, -1 when the general path must find the line,
+ *         or 0 with the line in *line for go_line() (NULL when it held
+ *         nothing).  A line the fast path gave up on, out of memory
+ *         included, goes to go_line(), which decides it afresh.
+ */
+static int
+fast_line(cstat_reader *r, const char **line, size_t *len)
+{
+	uint64_t sp[FAST_WORDS];
+	size_t avail =
+		r->mem ? r->mem_len - r->mem_pos : r->buf_len - r->buf_pos;
+
+	/* (The buffer may not exist yet: no pointer into it before.) */
+	if (r->slow || avail < FAST_AHEAD)
+		return -1;
+	const char *p = r->mem ? r->mem + r->mem_pos : r->buf + r->buf_pos;
+	size_t n = scan_line((const unsigned char *)p, sp);
+	if (n == SIZE_MAX || n > r->max_line)
+		return -1;
+	if (r->mem)
+		r->mem_pos += n + 1;
+	else
+		r->buf_pos += n + 1;
+	r->line++;
+	*line = p;
+	*len = n && p[n - 1] == '\r' ? n - 1 : n;
+	if (*len >= 9 && memcmp(p, "Benchmark", 9) == 0) {
+		int rc = fast_benchmark(r, p, *len, sp);
+		if (rc == 1)
+			return 1;
+		if (rc == 0)
+			*line = NULL;
+	}
+	return 0;
+}
+
 int
 cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 		  struct cstat_diag *d)
@@ -1417,17 +1795,35 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 	if (r->fmt)
 		return next_from_format(r, res, d);
 	for (;;) {
-		rc = next_line(r, &line, &len, d);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
-			return warn_empty(r, d);
-		r->line++;
-		rc = go_line(r, line, len, res);
+		rc = fast_line(r, &line, &len);
+		if (rc > 0)
+			return finish_result(r, res);
+		if (rc < 0) {
+			rc = next_line(r, &line, &len, d);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				return warn_empty(r, d);
+			r->line++;
+		}
+		if (line)
+			rc = go_line(r, line, len, res);
 		if (rc == 0)
 			continue;
 		return rc == CSTAT_ESYNTAX ? first_pending(r, d) : rc;
 	}
+}
+
+unsigned long
+cstat__reader_name_serial(const cstat_reader *r)
+{
+	return r->name_serial;
+}
+
+void
+cstat__reader_set_fast(cstat_reader *r, bool on)
+{
+	r->slow = !on;
 }
 
 int

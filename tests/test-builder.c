@@ -408,6 +408,37 @@ test_builder_filters_and_projects_alike_on_threads(void **state)
 	free(two);
 }
 
+/* A filter without .unit is decided once a result, and a result dropped
+ * whole drops the rest of its run on the parallel reader: both threads'
+ * outputs agree, and the rows it names are gone while the others stay. */
+static void
+test_builder_drops_whole_runs_alike_on_threads(void **state)
+{
+	(void)state;
+	char *a, *b;
+	struct diags d1 = {0}, d2 = {0};
+	struct cstat_builder_opts o = {.filter = "-.name:/B1[0-9]/",
+				       .row = ".name"};
+
+	make_large_inputs(&a, &b);
+	char *one = run_threads_with(a, b, 1, &d1, &o);
+	char *two = run_threads_with(a, b, 2, &d2, &o);
+	assert_string_equal(one, two);
+	assert_null(strstr(one, "\nB10 "));
+	assert_non_null(strstr(one, "\nB2 "));
+	assert_non_null(strstr(one, "sec/op"));
+	o.filter = ".name:none";
+	char *none = run_threads_with(a, b, 2, &d2, &o);
+	assert_null(strstr(none, "\nB2 "));
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+	free(one);
+	free(two);
+	free(none);
+}
+
 static void
 test_builder_new_reports_bad_queries(void **state)
 {
@@ -619,6 +650,8 @@ main(void)
 		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
 		cmocka_unit_test(
 			test_builder_filters_and_projects_alike_on_threads),
+		cmocka_unit_test(
+			test_builder_drops_whole_runs_alike_on_threads),
 		cmocka_unit_test(test_builder_new_reports_bad_queries),
 		cmocka_unit_test(test_builder_watch_matches_across_keys),
 	};

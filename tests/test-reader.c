@@ -22,6 +22,7 @@
 
 #include "cstat.h"
 #include "cstat-private.h"
+#include "fuzz/fast-slow.h"
 
 static cstat_reader *
 reader_for(const char *text)
@@ -463,6 +464,9 @@ test_reader_next_parses_decimals_exactly(void **state)
 	/*
 	 * The reader's fast path for plain decimals must give the correctly
 	 * rounded double that Go's ParseFloat (and glibc's strtod) gives.
+	 * Every other line is at most 8 bytes (1 to 7 integer digits and a
+	 * fraction that fits), which the fast path converts a word at a time;
+	 * the others are longer and go digit by digit.
 	 */
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 	char *text = malloc(64 * 20000);
@@ -478,6 +482,13 @@ test_reader_next_parses_decimals_exactly(void **state)
 		char num[40];
 		int ip = (int)(x % 100000000), fd = (int)((x >> 30) % 12);
 		unsigned long long fr = (x >> 8) % 1000000000000ULL;
+		if (i % 2) {
+			int k = 1 + (int)((x >> 50) % 7);
+			ip = (int)(x % (unsigned long long)pow(10, k));
+			fd = (int)((x >> 40) % (unsigned long long)(8 - k));
+			if (snprintf(num, sizeof(num), "%d", ip) + fd + 1 > 8)
+				fd = 0;
+		}
 		if (fd == 0)
 			snprintf(num, sizeof(num), "%d", ip);
 		else
@@ -538,6 +549,124 @@ test_reader_add_unit_meta_is_a_unit_line(void **state)
 	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
 			    "exact");
 	cstat_reader_free(r);
+/* splitmix64 (Steele, Lea and Flood 2014): the test's own generator. */
+static uint64_t
+mix_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static const char *
+pick(uint64_t *s, const char *const *from, size_t n)
+{
+	return from[mix_next(s) % n];
+}
+
+/*
+ * The fast path for Go text and the general one hand out the same results
+ * and errors (fast-slow.h), on lines made of the pieces that decide which
+ * path takes a line and what it says: separators (ASCII, Unicode and
+ * vertical spaces, CR), counts and values in every syntax benchfmt
+ * accepts or refuses, long units and names, lines around 256 bytes.  A
+ * fixed seed (1), 20,000 lines, then again with a 64-byte line ceiling.
+ */
+static void
+test_reader_fast_path_matches_general_path(void **state)
+{
+	static const char *const seps[] = {
+		" ",	"\t",	    "  \t ",	    "\v",	 "\f",
+		" \r ", "\xc2\xa0", "\xe2\x80\x83", " \xc2\x85 "};
+	static const char *const names[] = {
+		"Foo",
+		"Foo/bar=1-8",
+		"X",
+		"",
+		"a\xc3\xa9"
+		"b",
+		"Name:colon",
+		"\x7f\x01",
+		"Long/sub=benchmark/with/many/parts/and/more/parts/still-16"};
+	static const char *const counts[] = {"1",
+					     "15640479",
+					     "+5",
+					     "0x10",
+					     "-1",
+					     "00",
+					     "12a",
+					     "123456789012345678",
+					     "1234567890123456789",
+					     "99999999999999999999"};
+	static const char *const values[] = {"63.9",
+					     "0",
+					     "8",
+					     "1.5e3",
+					     ".5",
+					     "5.",
+					     "NaN",
+					     "-inf",
+					     "1_000",
+					     "0x1p3",
+					     "123456789012345",
+					     "1234567890123456",
+					     "1e400",
+					     "00000000000000001.5",
+					     "0.000000000000001",
+					     "1.2.3",
+					     "-",
+					     "12345678901234567890",
+					     "3.14159265358979",
+					     "9007199254740993"};
+	static const char *const units[] = {
+		"ns/op",       "B/op",	      "allocs/op",
+		"MB/s",	       "12345678/op", "a-very-long-unit-name/op",
+		"\xc3\xa9/op", "sec/op"};
+	static const char *const ends[] = {"\n", "\r\n", "\n", " \n"};
+	uint64_t seed = 1;
+	size_t cap = 20000 * 400, len = 0;
+	char *text = malloc(cap);
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t kind = mix_next(&seed) % 16;
+		if (kind == 0) {
+			len += (size_t)sprintf(text + len, "key%d: v%s%d\n",
+					       i % 7, pick(&seed, seps, 9), i);
+			continue;
+		}
+		if (kind == 1) {
+			len += (size_t)sprintf(text + len, "Unit %s%sk=%d\n",
+					       pick(&seed, units, 8),
+					       pick(&seed, seps, 9), i % 3);
+			continue;
+		}
+		len += (size_t)sprintf(
+			text + len, "Benchmark%s%s%s", pick(&seed, names, 8),
+			pick(&seed, seps, 9), pick(&seed, counts, 10));
+		int nv = (int)(mix_next(&seed) % 5);
+		for (int k = 0; k < nv; k++)
+			len += (size_t)sprintf(
+				text + len, "%s%s%s%s", pick(&seed, seps, 9),
+				pick(&seed, values, 20), pick(&seed, seps, 9),
+				pick(&seed, units, 8));
+		if (mix_next(&seed) % 8 == 0)
+			len += (size_t)sprintf(text + len, " trailing");
+		if (mix_next(&seed) % 10 == 0) {
+			/* Around the fast path's longest line. */
+			int pad = 180 + (int)(mix_next(&seed) % 100);
+			len += (size_t)sprintf(text + len, "%*s1 ns/op", pad,
+					       "");
+		}
+		len += (size_t)sprintf(text + len, "%s", pick(&seed, ends, 4));
+	}
+	long n = fast_slow_compare(text, len, 0);
+	assert_true(n > 1000); /* results, not only errors */
+	assert_true(fast_slow_compare(text, len, 64) >= 0);
+	free(text);
 }
 
 int
@@ -561,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_reader_next_reads_lines_longer_than_64k),
 		cmocka_unit_test(test_reader_next_stops_at_the_line_ceiling),
 		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
+		cmocka_unit_test(test_reader_fast_path_matches_general_path),
 		cmocka_unit_test(test_reader_open_reports_missing_file),
 		cmocka_unit_test(test_reader_next_reports_directory),
 		cmocka_unit_test(

@@ -8,7 +8,9 @@
  * regression gate judges them (with calibration) and writes every report.  Any
  * crash, leak or sanitizer report is a finding, and so is Markdown, HTML,
  * JSON, JUnit or a workflow command that is not valid UTF-8 (names can hold
- * any bytes; docs/security.md).  tests/fuzz/replay.c runs the
+ * any bytes; docs/security.md).  The first file is also read with the
+ * reader's fast path for Go text on and off (fast-slow.h): any difference
+ * aborts.  tests/fuzz/replay.c runs the
  * same function over the saved corpus in the normal test suite.
  */
 #include <stddef.h>
@@ -19,6 +21,7 @@
 
 #include "cstat-private.h"
 #include "cstat.h"
+#include "fast-slow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -98,6 +101,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cstat_tables *t = NULL;
 	struct cstat_diag d;
 
+	if (fast_slow_compare(text, n1, 0) < 0 ||
+	    fast_slow_compare(text, n1, 64) < 0)
+		abort();
 	if (cstat_reader_new(&r) || cstat_builder_new(&b, NULL, &d))
 		goto out;
 	if (cstat_reader_open_mem(r, text, n1, "a.txt") == 0)
