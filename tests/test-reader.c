@@ -549,6 +549,8 @@ test_reader_add_unit_meta_is_a_unit_line(void **state)
 	assert_string_equal(cstat_reader_unit_meta(r, "sec/op", "assume"),
 			    "exact");
 	cstat_reader_free(r);
+}
+
 /* splitmix64 (Steele, Lea and Flood 2014): the test's own generator. */
 static uint64_t
 mix_next(uint64_t *s)
