@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "cstat.h"
-#include "stores/stores.h"
 
 static cstat_run *
 run_of(const char *path, struct cstat_diag *d)
@@ -44,7 +43,24 @@ run_of(const char *path, struct cstat_diag *d)
 }
 
 static int
-record(struct cstat__stores *s, const char *history, long n, const char *input,
+append(cstat_store *s, const char *history, const cstat_run *r, bool *added,
+       struct cstat_diag *d)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	int rc = f ? cstat_run_write(r, false, f) : CSTAT_ENOMEM;
+
+	if (f && fclose(f) && !rc)
+		rc = CSTAT_ENOMEM;
+	if (!rc)
+		rc = cstat_store_record(s, history, line, len, added, d);
+	free(line);
+	return rc;
+}
+
+static int
+record(cstat_store *s, const char *history, long n, const char *input,
        bool retry, struct cstat_diag *d)
 {
 	for (long i = 0; n == 0 || i < n; i++) {
@@ -56,8 +72,7 @@ record(struct cstat__stores *s, const char *history, long n, const char *input,
 		for (int k = 0; k < (retry ? 2 : 1); k++) {
 			printf("begin\n");
 			fflush(stdout);
-			rc = s->ops->history_append(s->state, history, r,
-						    &added, d);
+			rc = append(s, history, r, &added, d);
 			if (rc) {
 				cstat_run_free(r);
 				return 1;
@@ -74,7 +89,7 @@ record(struct cstat__stores *s, const char *history, long n, const char *input,
 int
 main(int argc, char **argv)
 {
-	struct cstat__stores *s;
+	cstat_store *s;
 	struct cstat_diag d;
 	int rc;
 
@@ -84,7 +99,7 @@ main(int argc, char **argv)
 				"INPUT [retry] | read LOCATION HISTORY\n");
 		return 2;
 	}
-	if (cstat__stores_open(&s, argv[2], getenv("CSTAT_PROJECT"), &d)) {
+	if (cstat_store_open(&s, argv[2], getenv("CSTAT_PROJECT"), &d)) {
 		fprintf(stderr, "pg-record: %s\n", d.message);
 		return 1;
 	}
@@ -94,9 +109,7 @@ main(int argc, char **argv)
 	} else {
 		char *bytes;
 		size_t len;
-		rc = s->ops->history_read(s->state, argv[3], &bytes, &len, &d)
-			     ? 1
-			     : 0;
+		rc = cstat_store_history(s, argv[3], &bytes, &len, &d) ? 1 : 0;
 		if (!rc) {
 			fwrite(bytes, 1, len, stdout);
 			free(bytes);
@@ -104,6 +117,6 @@ main(int argc, char **argv)
 	}
 	if (rc)
 		fprintf(stderr, "pg-record: %s\n", d.message);
-	cstat__stores_close(s);
+	cstat_store_close(s);
 	return rc;
 }

@@ -21,7 +21,6 @@
 #include <libpq-fe.h>
 
 #include "cstat.h"
-#include "stores/stores.h"
 
 static const char *owner, *runner, *runner_uri, *testdata;
 static char dir[256];
@@ -53,12 +52,12 @@ count(const char *text)
 	return n;
 }
 
-static struct cstat__stores *
+static cstat_store *
 open_store(const char *location, const char *project)
 {
-	struct cstat__stores *s;
+	cstat_store *s;
 	struct cstat_diag d;
-	int rc = cstat__stores_open(&s, location, project, &d);
+	int rc = cstat_store_open(&s, location, project, &d);
 	if (rc)
 		fail_msg("open: %s", d.message);
 	return s;
@@ -89,6 +88,42 @@ run_of(const char *rel, const char *created)
 	return run;
 }
 
+/* The run's record: pretty (a baseline file's bytes) or one line. */
+static char *
+text_of(const cstat_run *r, bool pretty, size_t *len)
+{
+	char *out = NULL;
+	FILE *f = open_memstream(&out, len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_run_write(r, pretty, f), 0);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+static int
+save(cstat_store *s, const char *name, const cstat_run *r, struct cstat_diag *d)
+{
+	size_t len;
+	char *text = text_of(r, true, &len);
+	int rc = cstat_store_baseline_save(s, name, text, len, d);
+
+	free(text);
+	return rc;
+}
+
+static int
+record(cstat_store *s, const char *name, const cstat_run *r, bool *added,
+       struct cstat_diag *d)
+{
+	size_t len;
+	char *text = text_of(r, false, &len);
+	int rc = cstat_store_record(s, name, text, len, added, d);
+
+	free(text);
+	return rc;
+}
+
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -112,18 +147,17 @@ slurp(const char *path, size_t *len)
 static void
 test_schema(void **state)
 {
-	struct cstat__stores *s;
+	cstat_store *s;
 	struct cstat_diag d;
 
 	(void)state;
-	cstat__stores_close(open_store(owner, NULL));
+	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
 			 1);
-	cstat__stores_close(open_store(owner, NULL));
+	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 1);
 	sql("INSERT INTO cstat_schema_version (version) VALUES (99)");
-	assert_int_equal(cstat__stores_open(&s, owner, NULL, &d),
-			 CSTAT_EFORMAT);
+	assert_int_equal(cstat_store_open(&s, owner, NULL, &d), CSTAT_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(d.message, "version 99, newer than this "
 					  "cbaseline knows (1)"));
@@ -136,7 +170,7 @@ test_schema(void **state)
 static void
 test_baselines(void **state)
 {
-	struct cstat__stores *s = open_store(owner, "baselines");
+	cstat_store *s = open_store(owner, "baselines");
 	cstat_run *a = run_of("examples/old.txt", "2026-11-01T10:00:00Z");
 	cstat_run *b = run_of("examples/new.txt", "2026-11-02T10:00:00Z");
 	struct cstat_diag d;
@@ -145,34 +179,33 @@ test_baselines(void **state)
 
 	(void)state;
 	snprintf(file, sizeof(file), "%s/b.json", dir);
-	assert_int_equal(s->ops->baseline_save(s->state, "main", a, &d), 0);
-	assert_int_equal(s->ops->baseline_save(s->state, "next", a, &d), 0);
-	assert_int_equal(s->ops->baseline_save(s->state, "main", b, &d), 0);
+	assert_int_equal(save(s, "main", a, &d), 0);
+	assert_int_equal(save(s, "next", a, &d), 0);
+	assert_int_equal(save(s, "main", b, &d), 0);
 	assert_int_equal(cstat_run_save(b, file, &d), 0);
 	want = slurp(file, &wlen);
-	assert_int_equal(
-		s->ops->baseline_load(s->state, "main", &got, &glen, &d), 0);
+	assert_int_equal(cstat_store_baseline_load(s, "main", &got, &glen, &d),
+			 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);
 	free(got);
 	free(want);
-	assert_int_equal(s->ops->list(s->state, "baseline", &names, &n, &d), 0);
+	assert_int_equal(cstat_store_names(s, "baseline", &names, &n, &d), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(names[0], "main");
 	assert_string_equal(names[1], "next");
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	assert_int_equal(s->ops->baseline_remove(s->state, "next", &d), 0);
-	assert_int_equal(s->ops->baseline_remove(s->state, "next", &d),
+	assert_int_equal(cstat_store_baseline_remove(s, "next", &d), 0);
+	assert_int_equal(cstat_store_baseline_remove(s, "next", &d),
 			 CSTAT_ENOENT);
-	assert_int_equal(
-		s->ops->baseline_load(s->state, "next", &got, &glen, &d),
-		CSTAT_ENOENT);
+	assert_int_equal(cstat_store_baseline_load(s, "next", &got, &glen, &d),
+			 CSTAT_ENOENT);
 	assert_string_equal(d.message, "no baseline next");
 	cstat_run_free(a);
 	cstat_run_free(b);
-	cstat__stores_close(s);
+	cstat_store_close(s);
 }
 
 /* Runs recorded to PostgreSQL read back as the bytes cstat_run_append()
@@ -186,7 +219,7 @@ test_history_bytes(void **state)
 		"conformance/doc-01/old.txt",
 		"inputs/gbench/googlebench_test1_run1.json",
 		"examples/old.txt"};
-	struct cstat__stores *s = open_store(owner, "history");
+	cstat_store *s = open_store(owner, "history");
 	struct cstat_diag d;
 	char file[300], created[32], *want, *got;
 	size_t wlen, glen, nvalues = 0;
@@ -199,23 +232,17 @@ test_history_bytes(void **state)
 			 i + 1);
 		cstat_run *r = run_of(inputs[i], created);
 		assert_int_equal(cstat_run_append(r, file, &d), 0);
-		assert_int_equal(
-			s->ops->history_append(s->state, "main", r, &added, &d),
-			0);
+		assert_int_equal(record(s, "main", r, &added, &d), 0);
 		assert_true(added);
 		nvalues += cstat_run_count(r);
 		if (i == 2) { /* a retry of the same run id */
-			assert_int_equal(s->ops->history_append(s->state,
-								"main", r,
-								&added, &d),
-					 0);
+			assert_int_equal(record(s, "main", r, &added, &d), 0);
 			assert_false(added);
 		}
 		cstat_run_free(r);
 	}
 	want = slurp(file, &wlen);
-	assert_int_equal(
-		s->ops->history_read(s->state, "main", &got, &glen, &d), 0);
+	assert_int_equal(cstat_store_history(s, "main", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);
 	assert_int_equal(count("SELECT count(*) FROM cstat_runs r JOIN "
@@ -238,61 +265,52 @@ test_history_bytes(void **state)
 	free(want);
 	want = slurp(file, &wlen);
 	free(got);
-	assert_int_equal(
-		s->ops->history_prune(s->state, "main", 2, &removed, &d), 0);
+	assert_int_equal(cstat_store_prune(s, "main", 2, &removed, &d), 0);
 	assert_int_equal(removed, 3);
-	assert_int_equal(
-		s->ops->history_read(s->state, "main", &got, &glen, &d), 0);
+	assert_int_equal(cstat_store_history(s, "main", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);
 
 	/* Replace (what a merge writes) takes a history's bytes whole. */
-	assert_int_equal(
-		s->ops->history_replace(s->state, "copy", want, wlen, &d), 0);
+	assert_int_equal(cstat_store_replace(s, "copy", want, wlen, &d), 0);
 	free(got);
-	assert_int_equal(
-		s->ops->history_read(s->state, "copy", &got, &glen, &d), 0);
+	assert_int_equal(cstat_store_history(s, "copy", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);
 	/* A damaged line is refused and the old history stays whole. */
-	assert_int_equal(
-		s->ops->history_replace(s->state, "copy", "{\"x\":1}\n", 8, &d),
-		CSTAT_EFORMAT);
+	assert_int_equal(cstat_store_replace(s, "copy", "{\"x\":1}\n", 8, &d),
+			 CSTAT_EFORMAT);
 	free(got);
-	assert_int_equal(
-		s->ops->history_read(s->state, "copy", &got, &glen, &d), 0);
+	assert_int_equal(cstat_store_history(s, "copy", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	free(got);
 	free(want);
-	assert_int_equal(
-		s->ops->history_read(s->state, "none", &got, &glen, &d),
-		CSTAT_ENOENT);
-	cstat__stores_close(s);
+	assert_int_equal(cstat_store_history(s, "none", &got, &glen, &d),
+			 CSTAT_ENOENT);
+	cstat_store_close(s);
 }
 
 /* Two projects in one database see only their own histories. */
 static void
 test_projects_apart(void **state)
 {
-	struct cstat__stores *a = open_store(owner, "team-a");
-	struct cstat__stores *b = open_store(owner, "team-b");
+	cstat_store *a = open_store(owner, "team-a");
+	cstat_store *b = open_store(owner, "team-b");
 	cstat_run *r = run_of("examples/old.txt", "2026-11-01T10:00:00Z");
 	struct cstat_diag d;
 	char *got, **names;
 	size_t glen, n;
 
 	(void)state;
-	assert_int_equal(a->ops->history_append(a->state, "main", r, NULL, &d),
-			 0);
-	assert_int_equal(
-		b->ops->history_read(b->state, "main", &got, &glen, &d),
-		CSTAT_ENOENT);
-	assert_int_equal(b->ops->list(b->state, "history", &names, &n, &d), 0);
+	assert_int_equal(record(a, "main", r, NULL, &d), 0);
+	assert_int_equal(cstat_store_history(b, "main", &got, &glen, &d),
+			 CSTAT_ENOENT);
+	assert_int_equal(cstat_store_names(b, "history", &names, &n, &d), 0);
 	assert_int_equal(n, 0);
 	free(names);
 	cstat_run_free(r);
-	cstat__stores_close(a);
-	cstat__stores_close(b);
+	cstat_store_close(a);
+	cstat_store_close(b);
 }
 
 /* The GRANTs of docs/cbaseline.md: the runner records and reads (by a
@@ -301,39 +319,35 @@ test_projects_apart(void **state)
 static void
 test_runner_role(void **state)
 {
-	cstat__stores_close(open_store(owner, "ci"));
+	cstat_store_close(open_store(owner, "ci"));
 	sql("GRANT SELECT ON cstat_schema_version TO cstat_runner;"
 	    "GRANT SELECT, INSERT ON cstat_projects, cstat_histories,"
 	    " cstat_runs, cstat_series, cstat_values, cstat_baselines"
 	    " TO cstat_runner;"
 	    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO cstat_runner;");
-	struct cstat__stores *s = open_store(runner, "ci");
-	struct cstat__stores *u = open_store(runner_uri, "ci");
+	cstat_store *s = open_store(runner, "ci");
+	cstat_store *u = open_store(runner_uri, "ci");
 	cstat_run *r = run_of("examples/new.txt", "2026-11-01T10:00:00Z");
 	struct cstat_diag d;
 	char *got;
 	size_t glen, removed;
 
 	(void)state;
-	assert_int_equal(s->ops->history_append(s->state, "main", r, NULL, &d),
-			 0);
-	assert_int_equal(
-		u->ops->history_read(u->state, "main", &got, &glen, &d), 0);
+	assert_int_equal(record(s, "main", r, NULL, &d), 0);
+	assert_int_equal(cstat_store_history(u, "main", &got, &glen, &d), 0);
 	assert_true(glen > 100);
 	free(got);
 	/* Saving replaces (UPDATE), removing deletes: not a runner's. */
-	assert_int_equal(s->ops->baseline_save(s->state, "main", r, &d),
-			 CSTAT_EACCES);
-	assert_int_equal(s->ops->baseline_remove(s->state, "main", &d),
+	assert_int_equal(save(s, "main", r, &d), CSTAT_EACCES);
+	assert_int_equal(cstat_store_baseline_remove(s, "main", &d),
 			 CSTAT_EACCES);
 	assert_non_null(strstr(d.message, "permission denied"));
 	assert_null(strstr(d.message, "Secr3t"));
-	assert_int_equal(
-		s->ops->history_prune(s->state, "main", 0, &removed, &d),
-		CSTAT_EACCES);
+	assert_int_equal(cstat_store_prune(s, "main", 0, &removed, &d),
+			 CSTAT_EACCES);
 	cstat_run_free(r);
-	cstat__stores_close(s);
-	cstat__stores_close(u);
+	cstat_store_close(s);
+	cstat_store_close(u);
 }
 
 /* Where a password may show, it does not: redacted locations, a failed
@@ -356,12 +370,12 @@ test_no_password(void **state)
 		{"password=s3cret host=h", " host=h"},
 	};
 	char buf[256], bad[512];
-	struct cstat__stores *s;
+	cstat_store *s;
 	struct cstat_diag d;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		cstat__stores_redact(cases[i].in, buf, sizeof(buf));
+		cstat_store_redact(cases[i].in, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].out);
 	}
 	/* A wrong password: the server's refusal, without it. */
@@ -370,21 +384,21 @@ test_no_password(void **state)
 	assert_non_null(pw);
 	snprintf(pw, sizeof(bad) - (size_t)(pw - bad),
 		 "password=Wr0ngPassw0rd");
-	assert_int_equal(cstat__stores_open(&s, bad, NULL, &d), CSTAT_EIO);
+	assert_int_equal(cstat_store_open(&s, bad, NULL, &d), CSTAT_EIO);
 	assert_non_null(strstr(d.message, "password authentication failed"));
 	assert_null(strstr(d.message, "Wr0ngPassw0rd"));
 	/* A malformed string: libpq's message would quote it. */
-	assert_int_equal(cstat__stores_open(&s,
-					    "host=h password='Wr0ngPassw0rd",
-					    NULL, &d),
+	assert_int_equal(cstat_store_open(&s, "host=h password='Wr0ngPassw0rd",
+					  NULL, &d),
 			 CSTAT_EINVAL);
 	assert_null(strstr(d.message, "Wr0ngPassw0rd"));
 	/* Which store a location names. */
-	assert_non_null(cstat__stores_pick("postgres://h/db"));
-	assert_non_null(cstat__stores_pick(" dbname = x"));
-	assert_null(cstat__stores_pick(".cstat"));
-	assert_null(cstat__stores_pick("/srv/store"));
-	assert_null(cstat__stores_pick("postgresql-store"));
+	assert_string_equal(cstat_store_scheme("postgres://h/db"),
+			    "postgresql");
+	assert_string_equal(cstat_store_scheme(" dbname = x"), "postgresql");
+	assert_null(cstat_store_scheme(".cstat"));
+	assert_null(cstat_store_scheme("/srv/store"));
+	assert_null(cstat_store_scheme("postgresql-store"));
 }
 
 int

@@ -9,7 +9,7 @@
  * the transaction back).  Every value goes to the server as a parameter
  * (PQexecParams), never in the text of a query.  Credentials come from
  * the location, libpq's environment or ~/.pgpass, and no message names
- * the password: locations are printed redacted (cstat__stores_redact())
+ * the password: locations are printed redacted (cstat_store_redact())
  * and the server's messages have the password cut out.
  *
  * The layout is versioned: opening the store applies the migrations it
@@ -359,7 +359,7 @@ pg_open(void **state, const char *location, const char *project,
 	*state = NULL;
 	if (!p)
 		return CSTAT_ENOMEM;
-	cstat__stores_redact(location, p->where, sizeof(p->where));
+	cstat_store_redact(location, p->where, sizeof(p->where));
 	/* libpq's own message about a malformed string may quote it. */
 	opts = PQconninfoParse(location, &errmsg);
 	PQconninfoFree(opts);
@@ -398,41 +398,34 @@ pg_open(void **state, const char *location, const char *project,
 /* ---------------------------------------------------------------------- */
 /* Baselines. */
 
-/* The run as its record (pretty: a baseline) without a final newline. */
-static int
-run_text(const cstat_run *r, bool pretty, char **out)
+/* The RFC 3339 "created" of a record's text, or NULL (malloc'd). */
+static char *
+created_of(const char *text, size_t len)
 {
-	size_t len = 0;
-	FILE *f = open_memstream(out, &len);
-	int rc;
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "created");
+	char *out = cJSON_IsString(c) ? strdup(c->valuestring) : NULL;
 
-	if (!f)
-		return CSTAT_ENOMEM;
-	rc = cstat_run_write(r, pretty, f);
-	if (fclose(f) && !rc)
-		rc = CSTAT_ENOMEM;
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		return rc;
-	}
-	while (len > 0 && (*out)[len - 1] == '\n')
-		(*out)[--len] = '\0';
-	return 0;
+	cJSON_Delete(root);
+	return out;
 }
 
 static int
-pg_baseline_save(void *state, const char *name, const cstat_run *r,
+pg_baseline_save(void *state, const char *name, const char *text, size_t len,
 		 struct cstat_diag *d)
 {
 	struct pg *p = state;
-	char *text;
-	int rc = run_text(r, true, &text);
+	char *body = strndup(text, len), *created;
+	int rc;
 
-	if (rc)
-		return rc;
-	const char *vals[4] = {p->project_id, name, text,
-			       cstat_run_get(r, "created")};
+	if (!body)
+		return CSTAT_ENOMEM;
+	/* Kept as the file holds it but for its final newline, which
+	 * loading gives back. */
+	while (len > 0 && body[len - 1] == '\n')
+		body[--len] = '\0';
+	created = created_of(body, len);
+	const char *vals[4] = {p->project_id, name, body, created};
 	rc = run(p, d, "saving a baseline",
 		 "INSERT INTO cstat_baselines (project_id, name, record, "
 		 "created)"
@@ -441,7 +434,8 @@ pg_baseline_save(void *state, const char *name, const cstat_run *r,
 		 " record = excluded.record, created = excluded.created,"
 		 " saved_at = now()",
 		 4, vals);
-	free(text);
+	free(created);
+	free(body);
 	return rc;
 }
 
@@ -808,20 +802,25 @@ do_append(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 }
 
 static int
-pg_history_append(void *state, const char *name, const cstat_run *r,
+pg_history_append(void *state, const char *name, const char *line, size_t len,
 		  bool *added, struct cstat_diag *d)
 {
 	struct append a = {name, NULL, false};
-	char *line;
-	int rc = run_text(r, false, &line);
+	char *text;
+	int rc;
 
-	if (rc)
-		return rc;
-	a.line = line;
+	while (len > 0 && line[len - 1] == '\n')
+		len--;
+	/* One record is one line of the history's bytes. */
+	if (memchr(line, '\n', len))
+		return say(d, CSTAT_EFORMAT, "a record of more than one line");
+	if (!(text = strndup(line, len)))
+		return CSTAT_ENOMEM;
+	a.line = text;
 	rc = transaction(state, d, do_append, &a);
 	if (added)
 		*added = !rc && a.added;
-	free(line);
+	free(text);
 	return rc;
 }
 

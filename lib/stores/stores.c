@@ -1,6 +1,7 @@
 /*
- * stores.c - choosing a store by its location, opening and closing it,
- * and naming a location without its password (stores.h).
+ * stores.c - choosing a store by its location, the public cstat_store_*()
+ * functions over the table of its kind, and naming a location without
+ * its password (stores.h).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -46,15 +47,26 @@ cstat__stores_pick(const char *location)
 	return NULL;
 }
 
-int
-cstat__stores_open(struct cstat__stores **out, const char *location,
-		   const char *project, struct cstat_diag *d)
+const char *
+cstat_store_scheme(const char *location)
 {
 	const struct cstat__stores_ops *ops = cstat__stores_pick(location);
-	struct cstat__stores *s;
+	return ops ? ops->scheme : NULL;
+}
+
+int
+cstat_store_open(cstat_store **out, const char *location, const char *project,
+		 struct cstat_diag *d)
+{
+	const struct cstat__stores_ops *ops = cstat__stores_pick(location);
+	cstat_store *s;
 	int rc;
 
+	if (!out)
+		return CSTAT_EINVAL;
 	*out = NULL;
+	if (d)
+		memset(d, 0, sizeof(*d));
 	if (!ops)
 		return CSTAT_EINVAL;
 	s = malloc(sizeof(*s));
@@ -71,12 +83,88 @@ cstat__stores_open(struct cstat__stores **out, const char *location,
 }
 
 void
-cstat__stores_close(struct cstat__stores *s)
+cstat_store_close(cstat_store *s)
 {
 	if (!s)
 		return;
 	s->ops->close(s->state);
 	free(s);
+}
+
+int
+cstat_store_baseline_save(cstat_store *s, const char *name, const char *text,
+			  size_t len, struct cstat_diag *d)
+{
+	if (!s || !name || !text)
+		return CSTAT_EINVAL;
+	return s->ops->baseline_save(s->state, name, text, len, d);
+}
+
+int
+cstat_store_baseline_load(cstat_store *s, const char *name, char **text,
+			  size_t *len, struct cstat_diag *d)
+{
+	if (!s || !name || !text || !len)
+		return CSTAT_EINVAL;
+	return s->ops->baseline_load(s->state, name, text, len, d);
+}
+
+int
+cstat_store_baseline_remove(cstat_store *s, const char *name,
+			    struct cstat_diag *d)
+{
+	if (!s || !name)
+		return CSTAT_EINVAL;
+	return s->ops->baseline_remove(s->state, name, d);
+}
+
+int
+cstat_store_names(cstat_store *s, const char *kind, char ***names, size_t *n,
+		  struct cstat_diag *d)
+{
+	if (!s || !names || !n || !kind ||
+	    (strcmp(kind, "baseline") != 0 && strcmp(kind, "history") != 0))
+		return CSTAT_EINVAL;
+	return s->ops->list(s->state, kind, names, n, d);
+}
+
+int
+cstat_store_record(cstat_store *s, const char *name, const char *record,
+		   size_t len, bool *added, struct cstat_diag *d)
+{
+	if (added)
+		*added = false;
+	if (!s || !name || !record)
+		return CSTAT_EINVAL;
+	return s->ops->history_append(s->state, name, record, len, added, d);
+}
+
+int
+cstat_store_history(cstat_store *s, const char *name, char **bytes, size_t *len,
+		    struct cstat_diag *d)
+{
+	if (!s || !name || !bytes || !len)
+		return CSTAT_EINVAL;
+	return s->ops->history_read(s->state, name, bytes, len, d);
+}
+
+int
+cstat_store_prune(cstat_store *s, const char *name, size_t keep,
+		  size_t *removed, struct cstat_diag *d)
+{
+	if (!s || !name)
+		return CSTAT_EINVAL;
+	return s->ops->history_prune(s->state, name, keep, removed, d);
+}
+
+int
+cstat_store_replace(cstat_store *s, const char *name, const char *bytes,
+		    size_t len, struct cstat_diag *d)
+{
+	if (!s || !name || (!bytes && len))
+		return CSTAT_EINVAL;
+	return s->ops->history_replace(s->state, name, bytes ? bytes : "", len,
+				       d);
 }
 
 /* Appends n bytes of s to buf (of size bytes, *at used), truncating. */
@@ -177,7 +265,7 @@ redact_keywords(const char *loc, char *buf, size_t size, size_t *at)
 }
 
 void
-cstat__stores_redact(const char *location, char *buf, size_t size)
+cstat_store_redact(const char *location, char *buf, size_t size)
 {
 	size_t at = 0;
 

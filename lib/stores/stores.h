@@ -14,7 +14,7 @@
  * are PostgreSQL (postgresql.c); anything else is a directory.
  *
  * Adding a store: a file here with its struct cstat__stores_ops, a line in
- * stores.c's pick, a section in docs/cbaseline.md.
+ * stores.c's cstat__stores_pick(), a section in docs/cbaseline.md.
  */
 #ifndef CSTAT_STORES_H
 #define CSTAT_STORES_H
@@ -26,7 +26,7 @@
 
 /*
  * A kind of store.  Every function returns 0 or a CSTAT_E* code with d
- * saying why (never a password: see cstat__stores_redact()).  Names are
+ * saying why (never a password: see cstat_store_redact()).  Names are
  * checked by the caller (store_valid_name()).  Buffers handed back are
  * malloc'd; the caller frees them.
  */
@@ -38,9 +38,10 @@ struct cstat__stores_ops {
 		    struct cstat_diag *d);
 	/* Closes the store; NULL is a harmless no-op. */
 	void (*close)(void *state);
-	/* Saves r as baseline name, replacing an older one. */
-	int (*baseline_save)(void *state, const char *name, const cstat_run *r,
-			     struct cstat_diag *d);
+	/* Saves text[0..len) (a baseline file's bytes) as baseline name,
+	 * replacing an older one. */
+	int (*baseline_save)(void *state, const char *name, const char *text,
+			     size_t len, struct cstat_diag *d);
 	/* The bytes of baseline name (CSTAT_ENOENT when there is none). */
 	int (*baseline_load)(void *state, const char *name, char **text,
 			     size_t *len, struct cstat_diag *d);
@@ -51,11 +52,12 @@ struct cstat__stores_ops {
 	 * histories ("history"), sorted bytewise; free each and the array. */
 	int (*list)(void *state, const char *kind, char ***names, size_t *n,
 		    struct cstat_diag *d);
-	/* Appends r to history name (made if missing) in one step that
+	/* Appends the record line[0..len) (a history file's line, without
+	 * its newline) to history name (made if missing) in one step that
 	 * either lands whole or not at all; *added (may be NULL) is false
-	 * when a run with r's id was there already (nothing is stored). */
-	int (*history_append)(void *state, const char *name, const cstat_run *r,
-			      bool *added, struct cstat_diag *d);
+	 * when a run with its id was there already (nothing is stored). */
+	int (*history_append)(void *state, const char *name, const char *line,
+			      size_t len, bool *added, struct cstat_diag *d);
 	/* History name as the bytes of its history file: each record and a
 	 * newline, oldest first (CSTAT_ENOENT when there is none). */
 	int (*history_read)(void *state, const char *name, char **bytes,
@@ -70,8 +72,8 @@ struct cstat__stores_ops {
 			       size_t len, struct cstat_diag *d);
 };
 
-/* An open store: its kind and that kind's state. */
-struct cstat__stores {
+/* An open store (cstat_store_open()): its kind and that kind's state. */
+struct cstat_store {
 	const struct cstat__stores_ops *ops;
 	void *state;
 };
@@ -84,23 +86,7 @@ extern const struct cstat__stores_ops cstat__stores_postgresql;
  */
 const struct cstat__stores_ops *cstat__stores_pick(const char *location);
 
-/*
- * Opens the store at location (a store of a kind cstat__stores_pick()
- * knows; a directory is CSTAT_EINVAL here, the file store being the
- * tools' own) for project (NULL: "default").
- * @return 0 or the kind's open() error; *out is NULL on failure.
- */
-int cstat__stores_open(struct cstat__stores **out, const char *location,
-		       const char *project, struct cstat_diag *d);
-/* Closes s; NULL is a harmless no-op. */
-void cstat__stores_close(struct cstat__stores *s);
-
-/*
- * location with its password left out, into buf (size bytes, at least
- * 1; truncated): a URI's "user:password@" becomes "user@" and its
- * password= parameter goes, as does a key=value string's password=...
- * (quoted or not).  What to print wherever a location is named.
- */
-void cstat__stores_redact(const char *location, char *buf, size_t size);
+/* The public functions (cstat_store_*(), cstat.h) are stores.c's thin
+ * wrappers over the table of the store's kind. */
 
 #endif
