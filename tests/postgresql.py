@@ -12,8 +12,11 @@ CSTAT_TEST_PG_RUNNER):
               time, KILLS times (fixed seed): no half run is ever left,
               every run the client saw committed is there.
   password    the client's messages never show the password.
+  cbaseline   cbaseline's commands with -store set to the database give
+              the same output (stdout and exit status) as on a store
+              directory, for the same inputs and times.
 
-Usage: postgresql.py PG_RECORD TESTDATA CASE
+Usage: postgresql.py PG_RECORD TESTDATA CASE [CBASELINE]
 """
 import json
 import os
@@ -160,5 +163,59 @@ def case_password():
         print("refused without the password:", r.stderr.strip())
 
 
-{"concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
+def case_cbaseline():
+    cb = sys.argv[4]
+    grant()
+    uri = os.environ["CSTAT_TEST_PG_URI"]
+    ex = os.path.join(TESTDATA, "examples")
+    inputs = [os.path.join(ex, "old.txt"), os.path.join(ex, "new.txt")]
+    steps = []
+    for i in range(6):
+        steps.append(("record", "-m", "created=2026-11-0%dT10:00:00Z" % (i + 1),
+                      "-m", "commit=c%d" % i, "main", inputs[i % 2]))
+    steps += [
+        ("save", "-m", "created=2026-11-02T10:00:00Z", "main", inputs[0]),
+        ("save", "-m", "created=2026-11-03T10:00:00Z", "other", inputs[1]),
+        ("history", "main"), ("history", "-format", "markdown", "main"),
+        ("history", "-format", "json", "main"),
+        ("show", "main"), ("show", "-format", "csv", "other"),
+        ("list",), ("list", "-format", "json"),
+        ("compare", "main", inputs[1]), ("gate", "main", inputs[1]),
+        ("detect", "main"), ("detect", "-format", "json", "main"),
+        ("export", "-format", "csv", "main"),
+        ("rm", "other"), ("rm", "other"), ("show", "other"), ("list",),
+        ("prune", "-keep", "3", "main"), ("history", "main"),
+        ("history", "none"), ("record", "bad name", inputs[0]),
+    ]
+    fs = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                      "cstat-pg-fs-%d" % os.getpid())
+    same = 0
+    try:
+        for step in steps:
+            out = []
+            # A report may name the store (gate names its history).
+            for store, named in ((fs, fs), (OWNER, "[%s]" % OWNER)):
+                r = subprocess.run([cb, "-store", store] + list(step),
+                                   capture_output=True)
+                out.append((r.returncode, r.stdout.replace(
+                    named.encode(), b"STORE")))
+            assert out[0] == out[1], "%s: file store %r, database %r" % (
+                step, out[0], out[1])
+            same += 1
+        # The runner role records by URI; its password shows nowhere.
+        r = subprocess.run([cb, "-store", uri, "record", "main", inputs[0]],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "Secr3t" not in r.stderr + r.stdout, r.stderr
+        assert "recorded a run in [postgresql://cstat_runner@/" in r.stderr
+        r = subprocess.run([cb, "-store", OWNER, "merge", fs],
+                           capture_output=True, text=True)
+        assert r.returncode == 2 and "not" in r.stderr, r
+    finally:
+        subprocess.run(["rm", "-rf", fs])
+    print("%d cbaseline commands: the same exit status and stdout on a "
+          "store directory and on PostgreSQL" % same)
+
+
+{"cbaseline": case_cbaseline, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
  "password": case_password}[CASE]()
