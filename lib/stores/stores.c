@@ -104,6 +104,10 @@ int
 cstat_store_baseline_load(cstat_store *s, const char *name, char **text,
 			  size_t *len, struct cstat_diag *d)
 {
+	if (text)
+		*text = NULL;
+	if (len)
+		*len = 0;
 	if (!s || !name || !text || !len)
 		return CSTAT_EINVAL;
 	return s->ops->baseline_load(s->state, name, text, len, d);
@@ -122,6 +126,10 @@ int
 cstat_store_names(cstat_store *s, const char *kind, char ***names, size_t *n,
 		  struct cstat_diag *d)
 {
+	if (names)
+		*names = NULL;
+	if (n)
+		*n = 0;
 	if (!s || !names || !n || !kind ||
 	    (strcmp(kind, "baseline") != 0 && strcmp(kind, "history") != 0))
 		return CSTAT_EINVAL;
@@ -143,6 +151,10 @@ int
 cstat_store_history(cstat_store *s, const char *name, char **bytes, size_t *len,
 		    struct cstat_diag *d)
 {
+	if (bytes)
+		*bytes = NULL;
+	if (len)
+		*len = 0;
 	if (!s || !name || !bytes || !len)
 		return CSTAT_EINVAL;
 	return s->ops->history_read(s->state, name, bytes, len, d);
@@ -152,6 +164,8 @@ int
 cstat_store_prune(cstat_store *s, const char *name, size_t keep,
 		  size_t *removed, struct cstat_diag *d)
 {
+	if (removed)
+		*removed = 0;
 	if (!s || !name)
 		return CSTAT_EINVAL;
 	return s->ops->history_prune(s->state, name, keep, removed, d);
@@ -269,7 +283,7 @@ cstat_store_redact(const char *location, char *buf, size_t size)
 {
 	size_t at = 0;
 
-	if (!size)
+	if (!buf || !size)
 		return;
 	buf[0] = '\0';
 	if (!location)
