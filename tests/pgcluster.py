@@ -28,6 +28,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,9 @@ def main(argv):
         print("usage: pgcluster.py run -- COMMAND ARGS...", file=sys.stderr)
         return 2
     cmd = argv[argv.index("--") + 1:]
+    # meson ends a test that runs too long with SIGTERM: stop the cluster
+    # and remove its folder then too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         cluster = PgCluster()
     except FileNotFoundError as e:
