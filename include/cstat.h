@@ -1048,7 +1048,8 @@ CSTAT_EXPORT int cstat_store_list_write(const struct cstat_store_entry *e,
  * history file), so everything that reads those files reads these.
  * Credentials come from the location, libpq's environment (PGPASSWORD)
  * or ~/.pgpass; no message of these functions shows a password.  Names
- * are those a store directory takes (letters, digits, '.', '_', '-').
+ * are those a store directory takes (1 to 200 letters, digits, '.', '_'
+ * and '-', not starting with '.' or '-'): any other is CSTAT_EINVAL.
  */
 typedef struct cstat_store cstat_store;
 

@@ -203,6 +203,10 @@ test_baselines(void **state)
 	assert_int_equal(cstat_store_baseline_load(s, "next", &got, &glen, &d),
 			 CSTAT_ENOENT);
 	assert_string_equal(d.message, "no baseline next");
+	/* A name no store directory could hold is refused. */
+	assert_int_equal(save(s, "../x", a, &d), CSTAT_EINVAL);
+	assert_int_equal(save(s, ".hidden", a, &d), CSTAT_EINVAL);
+	assert_int_equal(record(s, "a b", a, NULL, &d), CSTAT_EINVAL);
 	cstat_run_free(a);
 	cstat_run_free(b);
 	cstat_store_close(s);

@@ -47,6 +47,20 @@ cstat__stores_pick(const char *location)
 	return NULL;
 }
 
+/* A name a store directory takes as a file name of its own: letters,
+ * digits, '.', '_' and '-', not starting with '.' or '-', at most 200. */
+static bool
+valid_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!n || n > 200 || name[0] == '.' || name[0] == '-')
+		return false;
+	return strspn(name,
+		      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789._-") == n;
+}
+
 const char *
 cstat_store_scheme(const char *location)
 {
@@ -95,7 +109,7 @@ int
 cstat_store_baseline_save(cstat_store *s, const char *name, const char *text,
 			  size_t len, struct cstat_diag *d)
 {
-	if (!s || !name || !text)
+	if (!s || !valid_name(name) || !text)
 		return CSTAT_EINVAL;
 	return s->ops->baseline_save(s->state, name, text, len, d);
 }
@@ -108,7 +122,7 @@ cstat_store_baseline_load(cstat_store *s, const char *name, char **text,
 		*text = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !name || !text || !len)
+	if (!s || !valid_name(name) || !text || !len)
 		return CSTAT_EINVAL;
 	return s->ops->baseline_load(s->state, name, text, len, d);
 }
@@ -117,7 +131,7 @@ int
 cstat_store_baseline_remove(cstat_store *s, const char *name,
 			    struct cstat_diag *d)
 {
-	if (!s || !name)
+	if (!s || !valid_name(name))
 		return CSTAT_EINVAL;
 	return s->ops->baseline_remove(s->state, name, d);
 }
@@ -142,7 +156,7 @@ cstat_store_record(cstat_store *s, const char *name, const char *record,
 {
 	if (added)
 		*added = false;
-	if (!s || !name || !record)
+	if (!s || !valid_name(name) || !record)
 		return CSTAT_EINVAL;
 	return s->ops->history_append(s->state, name, record, len, added, d);
 }
@@ -155,7 +169,7 @@ cstat_store_history(cstat_store *s, const char *name, char **bytes, size_t *len,
 		*bytes = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !name || !bytes || !len)
+	if (!s || !valid_name(name) || !bytes || !len)
 		return CSTAT_EINVAL;
 	return s->ops->history_read(s->state, name, bytes, len, d);
 }
@@ -166,7 +180,7 @@ cstat_store_prune(cstat_store *s, const char *name, size_t keep,
 {
 	if (removed)
 		*removed = 0;
-	if (!s || !name)
+	if (!s || !valid_name(name))
 		return CSTAT_EINVAL;
 	return s->ops->history_prune(s->state, name, keep, removed, d);
 }
@@ -175,7 +189,7 @@ int
 cstat_store_replace(cstat_store *s, const char *name, const char *bytes,
 		    size_t len, struct cstat_diag *d)
 {
-	if (!s || !name || (!bytes && len))
+	if (!s || !valid_name(name) || (!bytes && len))
 		return CSTAT_EINVAL;
 	return s->ops->history_replace(s->state, name, bytes ? bytes : "", len,
 				       d);
