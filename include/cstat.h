@@ -1038,12 +1038,13 @@ CSTAT_EXPORT int cstat_store_list_write(const struct cstat_store_entry *e,
 					FILE *out);
 
 /* ------------------------------------------------------------------------
- * Shared stores: baselines and histories in a database server
- * (docs/cbaseline.md, "A shared store on PostgreSQL").
+ * Stores: baselines and histories in a directory or in a database
+ * server (docs/cbaseline.md, "A shared store on PostgreSQL").
  *
  * A store named by a postgresql:// or postgres:// URI or a libpq
  * "key=value" connection string keeps what a store directory keeps, for
- * several projects in one database.  Reading gives the exact bytes the
+ * several projects in one database; any other location is a store
+ * directory, through the same functions.  Reading gives the exact bytes the
  * directory's files would hold for the same runs (a baseline file, a
  * history file), so everything that reads those files reads these.
  * Credentials come from the location, libpq's environment (PGPASSWORD)
@@ -1055,7 +1056,8 @@ typedef struct cstat_store cstat_store;
 
 /*
  * The kind of store location names: "postgresql" for a URI or a
- * key=value string as above, NULL for anything else (a directory).
+ * key=value string as above, "file" for anything else (a store
+ * directory, made when first written to), NULL for NULL or "".
  */
 CSTAT_EXPORT const char *cstat_store_scheme(const char *location);
 /*
@@ -1069,7 +1071,8 @@ CSTAT_EXPORT void cstat_store_redact(const char *location, char *buf,
  * Connects to the store at location for project (NULL: "default"),
  * creating its tables or applying the migrations it lacks (one
  * transaction, under a lock: concurrent first opens migrate once).
- * @return 0; CSTAT_EINVAL (not a store location, or a malformed one);
+ * A directory's store has one project and ignores project.
+ * @return 0; CSTAT_EINVAL (NULL or "", or a malformed location);
  *         CSTAT_EFORMAT (the store's schema is newer than this library
  *         knows); CSTAT_EACCES (a privilege is missing); CSTAT_EIO (no
  *         connection, or the server refused); CSTAT_ENOMEM.  d says why.

@@ -906,10 +906,10 @@ store_open_null_location(void)
 }
 
 static long
-store_open_directory(void)
+store_open_empty(void)
 {
 	cstat_store *s = STALE;
-	int rc = cstat_store_open(&s, "/nonexistent", NULL, NULL);
+	int rc = cstat_store_open(&s, "", NULL, NULL);
 
 	return s ? NOT_RESET : rc;
 }
@@ -1461,7 +1461,7 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_store_open(&s, NULL, NULL, &d)", store_open_null_location,
 	 CSTAT_EINVAL},
-	{"cstat_store_open(&s, DIRECTORY, NULL, NULL)", store_open_directory,
+	{"cstat_store_open(&s, \"\", NULL, NULL)", store_open_empty,
 	 CSTAT_EINVAL},
 	{"cstat_store_close(NULL)", store_close_null, 0},
 	{"cstat_store_baseline_save(NULL, ...)", store_baseline_save_null,

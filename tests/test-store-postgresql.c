@@ -400,9 +400,10 @@ test_no_password(void **state)
 	assert_string_equal(cstat_store_scheme("postgres://h/db"),
 			    "postgresql");
 	assert_string_equal(cstat_store_scheme(" dbname = x"), "postgresql");
-	assert_null(cstat_store_scheme(".cstat"));
-	assert_null(cstat_store_scheme("/srv/store"));
-	assert_null(cstat_store_scheme("postgresql-store"));
+	assert_string_equal(cstat_store_scheme(".cstat"), "file");
+	assert_string_equal(cstat_store_scheme("/srv/store"), "file");
+	assert_string_equal(cstat_store_scheme("postgresql-store"), "file");
+	assert_null(cstat_store_scheme(""));
 }
 
 int

@@ -1133,7 +1133,8 @@ run_command(struct store *s, const char *cmd, int n, char **v)
 	if (rc == 1) {
 		command_usage(c, stdout);
 		rc = 0;
-	} else if (rc == 0 && cstat_store_scheme(s->dir)) {
+	} else if (rc == 0 && cstat_store_scheme(s->dir) &&
+		   strcmp(cstat_store_scheme(s->dir), "file") != 0) {
 		struct db_call k = {c, s};
 		rc = db_command(s->dir, cmd, a.n, a.v, run_in_dir, &k);
 	} else if (rc == 0) {

@@ -42,9 +42,11 @@ is_keyword_value(const char *location)
 const struct cstat__stores_ops *
 cstat__stores_pick(const char *location)
 {
-	if (location && (is_uri(location) || is_keyword_value(location)))
+	if (!location || !*location)
+		return NULL;
+	if (is_uri(location) || is_keyword_value(location))
 		return &cstat__stores_postgresql;
-	return NULL;
+	return &cstat__stores_file;
 }
 
 /* A name a store directory takes as a file name of its own: letters,

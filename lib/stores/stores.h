@@ -11,7 +11,7 @@
  *
  * The store is chosen by its location (cstat__stores_pick()):
  * "postgresql://" and "postgres://" URIs and libpq "key=value" strings
- * are PostgreSQL (postgresql.c); anything else is a directory.
+ * are PostgreSQL (postgresql.c); anything else is a directory (file.c).
  *
  * Adding a store: a file here with its struct cstat__stores_ops, a line in
  * stores.c's cstat__stores_pick(), a section in docs/cbaseline.md.
@@ -79,10 +79,12 @@ struct cstat_store {
 };
 
 extern const struct cstat__stores_ops cstat__stores_postgresql;
+extern const struct cstat__stores_ops cstat__stores_file;
 
 /*
  * The kind of store location names: PostgreSQL for a postgresql:// or
- * postgres:// URI or a libpq key=value string, NULL for a directory.
+ * postgres:// URI or a libpq key=value string, else a directory; NULL
+ * for a NULL or empty location.
  */
 const struct cstat__stores_ops *cstat__stores_pick(const char *location);
 
