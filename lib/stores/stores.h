@@ -26,9 +26,9 @@
 
 /*
  * A kind of store.  Every function returns 0 or a CSTAT_E* code with d
- * saying why (never a password: see cstat_store_redact()).  Names are
- * checked by the caller (store_valid_name()).  Buffers handed back are
- * malloc'd; the caller frees them.
+ * saying why (never a password: see cstat_store_redact()).  Names and
+ * pointers are checked by the caller (stores.c's cstat_store_*()), and d
+ * may be NULL.  Buffers handed back are malloc'd; the caller frees them.
  */
 struct cstat__stores_ops {
 	const char *scheme; /* "postgresql" */
