@@ -1042,6 +1042,112 @@ CSTAT_EXPORT int cstat_store_list_write(const struct cstat_store_entry *e,
 					size_t n, enum cstat_format fmt,
 					FILE *out);
 
+/* ------------------------------------------------------------------------
+ * Stores: baselines and histories in a directory or in a database
+ * server (docs/cbaseline.md, "A shared store on PostgreSQL").
+ *
+ * A store named by a postgresql:// or postgres:// URI or a libpq
+ * "key=value" connection string keeps what a store directory keeps, for
+ * several projects in one database; any other location is a store
+ * directory, through the same functions.  Reading gives the exact bytes the
+ * directory's files would hold for the same runs (a baseline file, a
+ * history file), so everything that reads those files reads these.
+ * Credentials come from the location, libpq's environment (PGPASSWORD)
+ * or ~/.pgpass; no message of these functions shows a password.  Names
+ * are those a store directory takes (1 to 200 letters, digits, '.', '_'
+ * and '-', not starting with '.' or '-'): any other is CSTAT_EINVAL.
+ */
+typedef struct cstat_store cstat_store;
+
+/*
+ * The kind of store location names: "postgresql" for a URI or a
+ * key=value string as above, "file" for anything else (a store
+ * directory, made when first written to), NULL for NULL or "".
+ */
+CSTAT_EXPORT const char *cstat_store_scheme(const char *location);
+/*
+ * location with its password left out, into buf (size bytes; truncated):
+ * a URI's "user:password@" becomes "user@" and a password= parameter or
+ * pair goes.  What to print wherever a location is named.
+ */
+CSTAT_EXPORT void cstat_store_redact(const char *location, char *buf,
+				     size_t size);
+/*
+ * Connects to the store at location for project (NULL: "default"),
+ * creating its tables or applying the migrations it lacks (one
+ * transaction, under a lock: concurrent first opens migrate once).
+ * A directory's store has one project and ignores project.
+ * @return 0; CSTAT_EINVAL (NULL or "", or a malformed location);
+ *         CSTAT_EFORMAT (the store's schema is newer than this library
+ *         knows); CSTAT_EACCES (a privilege is missing); CSTAT_EIO (no
+ *         connection, or the server refused); CSTAT_ENOMEM.  d says why.
+ *         *out is NULL on failure.
+ */
+CSTAT_EXPORT int cstat_store_open(cstat_store **out, const char *location,
+				  const char *project, struct cstat_diag *d);
+/* Disconnects and frees s; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_store_close(cstat_store *s);
+/*
+ * Saves text[0..len), a baseline file's bytes (cstat_run_write() pretty),
+ * as baseline name, replacing an older one.
+ * @return 0 or an error as cstat_store_open()'s.
+ */
+CSTAT_EXPORT int cstat_store_baseline_save(cstat_store *s, const char *name,
+					   const char *text, size_t len,
+					   struct cstat_diag *d);
+/*
+ * Baseline name's bytes: *text (malloc'd, NUL-terminated) and *len.
+ * @return 0, CSTAT_ENOENT (no such baseline) or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_baseline_load(cstat_store *s, const char *name,
+					   char **text, size_t *len,
+					   struct cstat_diag *d);
+/* Removes baseline name. @return 0, CSTAT_ENOENT or an error as above. */
+CSTAT_EXPORT int cstat_store_baseline_remove(cstat_store *s, const char *name,
+					     struct cstat_diag *d);
+/*
+ * The names of the store's baselines (kind "baseline") or histories
+ * ("history"), sorted bytewise: *names a malloc'd array of n malloc'd
+ * strings.  @return 0 or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_names(cstat_store *s, const char *kind,
+				   char ***names, size_t *n,
+				   struct cstat_diag *d);
+/*
+ * Appends record[0..len), a history line (cstat_run_write() on one line,
+ * no newline), to history name (made if missing), in one transaction:
+ * all of it or nothing.  A run whose id the history holds is not stored
+ * again: *added (may be NULL) is false and the call succeeds.
+ * @return 0, CSTAT_EFORMAT (not a cstat-run/1 record) or as above.
+ */
+CSTAT_EXPORT int cstat_store_record(cstat_store *s, const char *name,
+				    const char *record, size_t len, bool *added,
+				    struct cstat_diag *d);
+/*
+ * History name as its history file's bytes (each record and a newline,
+ * in the order recorded): *bytes (malloc'd, NUL-terminated) and *len.
+ * @return 0, CSTAT_ENOENT (no such history) or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_history(cstat_store *s, const char *name,
+				     char **bytes, size_t *len,
+				     struct cstat_diag *d);
+/*
+ * Keeps the last keep runs of history name; *removed (may be NULL) gets
+ * how many went.  @return 0 or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_prune(cstat_store *s, const char *name,
+				   size_t keep, size_t *removed,
+				   struct cstat_diag *d);
+/*
+ * Replaces history name by the records of bytes[0..len) (a history
+ * file's lines), in one transaction.
+ * @return 0, CSTAT_EFORMAT (a line that is no cstat-run/1 record:
+ *         nothing changes) or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_replace(cstat_store *s, const char *name,
+				     const char *bytes, size_t len,
+				     struct cstat_diag *d);
+
 /*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for
  * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf

@@ -32,7 +32,7 @@ except ImportError:  # python3-yaml is in .ci/run's and the quick start's list
     sys.exit(77)
 
 ROOT, BUILD, TESTDATA, CASE = sys.argv[1:5]
-PKGS = "meson ninja-build pkg-config gcc libc6-dev libgsl-dev libcjson-dev libcsv-dev"
+PKGS = "meson ninja-build pkg-config gcc libc6-dev libgsl-dev libcjson-dev libcsv-dev libpq-dev"
 failures = []
 
 

@@ -866,6 +866,127 @@ baseline_merge_null_from(void)
 	return replaced ? NOT_RESET : rc;
 }
 
+/* The shared stores (cstat_store_*()): no server is needed to check the
+ * NULL contract, which is checked before any connection. */
+static long
+store_scheme_null(void)
+{
+	return cstat_store_scheme(NULL) != NULL;
+}
+
+static long
+store_redact_null_location(void)
+{
+	char buf[8] = "stale";
+
+	cstat_store_redact(NULL, buf, sizeof(buf));
+	return buf[0] ? NOT_RESET : 0;
+}
+
+static long
+store_redact_null_buf(void)
+{
+	cstat_store_redact("postgresql://u:p@h/db", NULL, 64);
+	return 0;
+}
+
+static long
+store_open_null_out(void)
+{
+	return cstat_store_open(NULL, "postgresql:///db", NULL, &fx.d);
+}
+
+static long
+store_open_null_location(void)
+{
+	cstat_store *s = STALE;
+	int rc = cstat_store_open(&s, NULL, NULL, &fx.d);
+
+	return s ? NOT_RESET : rc;
+}
+
+static long
+store_open_empty(void)
+{
+	cstat_store *s = STALE;
+	int rc = cstat_store_open(&s, "", NULL, NULL);
+
+	return s ? NOT_RESET : rc;
+}
+
+static long
+store_close_null(void)
+{
+	cstat_store_close(NULL);
+	return 0;
+}
+
+static long
+store_baseline_save_null(void)
+{
+	return cstat_store_baseline_save(NULL, "main", "{}", 2, &fx.d);
+}
+
+static long
+store_baseline_load_null(void)
+{
+	char *text = STALE;
+	size_t len = 9;
+	int rc = cstat_store_baseline_load(NULL, "main", &text, &len, &fx.d);
+
+	return text || len ? NOT_RESET : rc;
+}
+
+static long
+store_baseline_remove_null(void)
+{
+	return cstat_store_baseline_remove(NULL, "main", &fx.d);
+}
+
+static long
+store_names_null(void)
+{
+	char **names = STALE;
+	size_t n = 9;
+	int rc = cstat_store_names(NULL, "history", &names, &n, &fx.d);
+
+	return names || n ? NOT_RESET : rc;
+}
+
+static long
+store_record_null(void)
+{
+	bool added = true;
+	int rc = cstat_store_record(NULL, "main", "{}", 2, &added, &fx.d);
+
+	return added ? NOT_RESET : rc;
+}
+
+static long
+store_history_null(void)
+{
+	char *bytes = STALE;
+	size_t len = 9;
+	int rc = cstat_store_history(NULL, "main", &bytes, &len, &fx.d);
+
+	return bytes || len ? NOT_RESET : rc;
+}
+
+static long
+store_prune_null(void)
+{
+	size_t removed = 9;
+	int rc = cstat_store_prune(NULL, "main", 1, &removed, &fx.d);
+
+	return removed ? NOT_RESET : rc;
+}
+
+static long
+store_replace_null(void)
+{
+	return cstat_store_replace(NULL, "main", "", 0, &fx.d);
+}
+
 static long
 history_changes_null_tables(void)
 {
@@ -1333,6 +1454,27 @@ static const struct api_case cases[] = {
 	 baseline_merge_null_path, CSTAT_EINVAL},
 	{"cstat_baseline_merge(path, NULL, &replaced, &d)",
 	 baseline_merge_null_from, CSTAT_EINVAL},
+	{"cstat_store_scheme(NULL)", store_scheme_null, 0},
+	{"cstat_store_redact(NULL, buf, size)", store_redact_null_location, 0},
+	{"cstat_store_redact(location, NULL, 64)", store_redact_null_buf, 0},
+	{"cstat_store_open(NULL, location, NULL, &d)", store_open_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_store_open(&s, NULL, NULL, &d)", store_open_null_location,
+	 CSTAT_EINVAL},
+	{"cstat_store_open(&s, \"\", NULL, NULL)", store_open_empty,
+	 CSTAT_EINVAL},
+	{"cstat_store_close(NULL)", store_close_null, 0},
+	{"cstat_store_baseline_save(NULL, ...)", store_baseline_save_null,
+	 CSTAT_EINVAL},
+	{"cstat_store_baseline_load(NULL, ...)", store_baseline_load_null,
+	 CSTAT_EINVAL},
+	{"cstat_store_baseline_remove(NULL, ...)", store_baseline_remove_null,
+	 CSTAT_EINVAL},
+	{"cstat_store_names(NULL, ...)", store_names_null, CSTAT_EINVAL},
+	{"cstat_store_record(NULL, ...)", store_record_null, CSTAT_EINVAL},
+	{"cstat_store_history(NULL, ...)", store_history_null, CSTAT_EINVAL},
+	{"cstat_store_prune(NULL, ...)", store_prune_null, CSTAT_EINVAL},
+	{"cstat_store_replace(NULL, ...)", store_replace_null, CSTAT_EINVAL},
 	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
 	 history_changes_null_tables, CSTAT_EINVAL},
 	{"cstat_history_changes(t, 0, 0, NULL, &n)", history_changes_null_out,

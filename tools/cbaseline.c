@@ -31,6 +31,7 @@
 #include <dirent.h>
 #include <gsl/gsl_errno.h>
 
+#include "cbaseline-db.h"
 #include "cli.h"
 #include "cstat.h"
 #include "store-util.h"
@@ -63,7 +64,11 @@ static const char usage_tail[] =
 	"differ; -strict\n"
 	"makes that an error.\n"
 	"\n"
-	"The store is -store DIR, else $CSTAT_STORE, else ./.cstat.\n"
+	"The store is -store DIR, else $CSTAT_STORE, else ./.cstat.  A "
+	"postgresql:// URI\n"
+	"or a libpq key=value string is a shared store in PostgreSQL, for "
+	"the project\n"
+	"$CSTAT_PROJECT (else \"default\"); merge does not work there yet.\n"
 	"\n"
 	"Exit status: 0 success; 1 gate found a regression, or detect -fail-on "
 	"new found\n"
@@ -1093,6 +1098,22 @@ args_free(struct args *a)
 	free(a->v);
 }
 
+/* Command c on the store directory dir (db_command()'s callback). */
+struct db_call {
+	const struct command *c;
+	struct store *s;
+};
+
+static int
+run_in_dir(void *ctx, const char *dir, const char *cmd, int n, char **v)
+{
+	struct db_call *k = ctx;
+	struct store s = {dir, {0}};
+
+	(void)k->s;
+	return k->c->run(&s, cmd, n, v);
+}
+
 /* Runs command cmd, v[0..n) its name and arguments: the exit status. */
 static int
 run_command(struct store *s, const char *cmd, int n, char **v)
@@ -1112,6 +1133,10 @@ run_command(struct store *s, const char *cmd, int n, char **v)
 	if (rc == 1) {
 		command_usage(c, stdout);
 		rc = 0;
+	} else if (rc == 0 && cstat_store_scheme(s->dir) &&
+		   strcmp(cstat_store_scheme(s->dir), "file") != 0) {
+		struct db_call k = {c, s};
+		rc = db_command(s->dir, cmd, a.n, a.v, run_in_dir, &k);
 	} else if (rc == 0) {
 		rc = c->run(s, cmd, a.n, a.v);
 	}

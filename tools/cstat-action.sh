@@ -31,7 +31,7 @@
 # to standard output, and CSTAT_BIN (the tools' folder) to $GITHUB_ENV.
 set -u
 
-pkgs="meson ninja-build pkg-config gcc libc6-dev libgsl-dev libcjson-dev libcsv-dev"
+pkgs="meson ninja-build pkg-config gcc libc6-dev libgsl-dev libcjson-dev libcsv-dev libpq-dev"
 
 die() {
 	echo "::error title=cstat::$*"

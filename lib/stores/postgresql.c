@@ -1,0 +1,953 @@
+/*
+ * postgresql.c - the PostgreSQL store: baselines and histories of several
+ * projects in one database, shared by every runner of a team (stores.h,
+ * docs/cbaseline.md "A shared store on PostgreSQL").
+ *
+ * Each record is one transaction, and a run whose id a history holds
+ * already is stored once: recording it again is a success that adds
+ * nothing.  A connection lost mid-record leaves nothing (the server rolls
+ * the transaction back).  Every value goes to the server as a parameter
+ * (PQexecParams), never in the text of a query.  Credentials come from
+ * the location, libpq's environment or ~/.pgpass, and no message names
+ * the password: locations are printed redacted (cstat_store_redact())
+ * and the server's messages have the password cut out.
+ *
+ * The layout is versioned: opening the store applies the migrations it
+ * lacks in one transaction under an advisory lock (two first runs at once
+ * migrate once), and refuses a layout newer than this code knows.
+ * Besides each run's exact record (what reading a history returns, so
+ * reports stay byte-identical to the file store's), every run's values
+ * are kept per series (benchmark, unit, configuration) as float8[] for
+ * queries over one series in time.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <libpq-fe.h>
+
+#include "stores.h"
+
+/* pg_advisory_xact_lock() key of the migrations: "cstatmig". */
+#define MIGRATION_LOCK "7166236040461985127"
+
+/*
+ * The migrations, in order: migration k (from 1) takes the layout from
+ * version k - 1 to k.  Add to the end; never edit one that shipped.
+ */
+static const char *const migrations[] = {
+	/* 1: projects, baselines, histories, runs, series and values. */
+	"CREATE TABLE cstat_projects ("
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  name text NOT NULL UNIQUE);"
+	"CREATE TABLE cstat_baselines ("
+	"  project_id bigint NOT NULL REFERENCES cstat_projects(id),"
+	"  name text NOT NULL,"
+	"  record text NOT NULL,"
+	"  created timestamptz,"
+	"  saved_at timestamptz NOT NULL DEFAULT now(),"
+	"  PRIMARY KEY (project_id, name));"
+	"CREATE TABLE cstat_histories ("
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  project_id bigint NOT NULL REFERENCES cstat_projects(id),"
+	"  name text NOT NULL,"
+	"  UNIQUE (project_id, name));"
+	"CREATE TABLE cstat_runs ("
+	"  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  history_id bigint NOT NULL REFERENCES cstat_histories(id),"
+	"  run_id text NOT NULL,"
+	"  created timestamptz,"
+	"  recorded_at timestamptz NOT NULL DEFAULT now(),"
+	"  metadata jsonb NOT NULL,"
+	"  record text NOT NULL,"
+	"  UNIQUE (history_id, run_id));"
+	/* "The last run" and a history in order. */
+	"CREATE INDEX cstat_runs_last ON cstat_runs (history_id, seq DESC);"
+	"CREATE TABLE cstat_series ("
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  history_id bigint NOT NULL REFERENCES cstat_histories(id),"
+	"  name text NOT NULL,"
+	"  unit text NOT NULL,"
+	"  config text NOT NULL);"
+	/* A configuration can be long: its hash keeps the key small. */
+	"CREATE UNIQUE INDEX cstat_series_key ON cstat_series"
+	"  (history_id, name, unit, md5(config));"
+	"CREATE TABLE cstat_values ("
+	"  series_id bigint NOT NULL REFERENCES cstat_series(id),"
+	"  run_seq bigint NOT NULL REFERENCES cstat_runs(seq)"
+	"    ON DELETE CASCADE,"
+	"  vals float8[] NOT NULL,"
+	"  metadata jsonb NOT NULL,"
+	/* "One series over time": its values in run order. */
+	"  PRIMARY KEY (series_id, run_seq));"
+	"CREATE INDEX cstat_values_run ON cstat_values (run_seq);",
+};
+
+#define LATEST (sizeof(migrations) / sizeof(migrations[0]))
+
+struct pg {
+	PGconn *conn;
+	char where[512]; /* the location without its password */
+	char *secret;	 /* the password, cut out of every message */
+	char project_id[24];
+};
+
+/* ---------------------------------------------------------------------- */
+/* Messages. */
+
+/* Replaces every copy of secret in msg by "***". */
+static void
+scrub(char *msg, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *p;
+
+	if (!n)
+		return;
+	while ((p = strstr(msg, secret)) != NULL) {
+		size_t rest = strlen(p + n);
+		if (n >= 3) {
+			memcpy(p, "***", 3);
+			memmove(p + 3, p + n, rest + 1);
+		} else {
+			memset(p, '*', n);
+		}
+	}
+}
+
+/*
+ * Fills d with "postgresql WHERE: WHAT: the server's first line" and
+ * returns the code for it: CSTAT_EACCES for a missing privilege, else
+ * CSTAT_EIO.
+ */
+static int
+fail(struct pg *p, struct cstat_diag *d, const char *what, const PGresult *res)
+{
+	const char *err = res ? PQresultErrorMessage(res) : "";
+	const char *state =
+		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	char line[400];
+
+	if (!*err)
+		err = PQerrorMessage(p->conn);
+	snprintf(line, sizeof(line), "%s", err);
+	line[strcspn(line, "\n")] = '\0';
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		snprintf(d->message, sizeof(d->message),
+			 "postgresql %.180s: %.40s: %.240s", p->where, what,
+			 line);
+		scrub(d->message, p->secret);
+	}
+	return state && strcmp(state, "42501") == 0 ? CSTAT_EACCES : CSTAT_EIO;
+}
+
+/* Fills d with a message of our own; returns rc. */
+__attribute__((format(printf, 3, 4))) static int
+say(struct cstat_diag *d, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		va_start(ap, fmt);
+		vsnprintf(d->message, sizeof(d->message), fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Queries. */
+
+static PGresult *
+query(struct pg *p, const char *sql, int n, const char *const *vals)
+{
+	return PQexecParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0);
+}
+
+static bool
+ok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* Runs sql, keeping nothing of its result. */
+static int
+run(struct pg *p, struct cstat_diag *d, const char *what, const char *sql,
+    int n, const char *const *vals)
+{
+	PGresult *res = query(p, sql, n, vals);
+	int rc = ok(res) ? 0 : fail(p, d, what, res);
+
+	PQclear(res);
+	return rc;
+}
+
+/* Runs sql for one value (at most 23 characters: ids, counts) into out;
+ * out is "" when there is no row. */
+static int
+scalar(struct pg *p, struct cstat_diag *d, const char *what, const char *sql,
+       int n, const char *const *vals, char out[24])
+{
+	PGresult *res = query(p, sql, n, vals);
+	int rc = ok(res) ? 0 : fail(p, d, what, res);
+
+	out[0] = '\0';
+	if (!rc && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		snprintf(out, 24, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+static void
+rollback(struct pg *p)
+{
+	PQclear(PQexec(p->conn, "ROLLBACK"));
+}
+
+/* Whether the last failure was one that trying again may cure (a
+ * deadlock or a serialization failure between concurrent records). */
+static bool
+retryable(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	return state &&
+	       (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Opening: connection, layout, project. */
+
+/* The layout's version into *v: 0 when there is none yet. */
+static int
+schema_version(struct pg *p, struct cstat_diag *d, long *v)
+{
+	char out[24];
+	int rc =
+		scalar(p, d, "reading the schema version",
+		       "SELECT to_regclass('cstat_schema_version') IS NOT NULL",
+		       0, NULL, out);
+
+	*v = 0;
+	if (rc || strcmp(out, "t") != 0)
+		return rc;
+	rc = scalar(
+		p, d, "reading the schema version",
+		"SELECT coalesce(max(version), 0) FROM cstat_schema_version", 0,
+		NULL, out);
+	if (!rc)
+		*v = strtol(out, NULL, 10);
+	return rc;
+}
+
+/* Applies the migrations after version *v under the lock, in one
+ * transaction, reading the version again once the lock is held. */
+static int
+migrate(struct pg *p, struct cstat_diag *d)
+{
+	long v;
+	int rc = run(p, d, "migrating", "BEGIN", 0, NULL);
+
+	rc = rc ? rc
+		: run(p, d, "migrating",
+		      "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", 0,
+		      NULL);
+	rc = rc ? rc
+		: run(p, d, "migrating",
+		      "CREATE TABLE IF NOT EXISTS cstat_schema_version ("
+		      "  version integer PRIMARY KEY,"
+		      "  applied_at timestamptz NOT NULL DEFAULT now())",
+		      0, NULL);
+	rc = rc ? rc : schema_version(p, d, &v);
+	for (long k = v; !rc && k < (long)LATEST; k++) {
+		char ver[24];
+		const char *vals[1] = {ver};
+		snprintf(ver, sizeof(ver), "%ld", k + 1);
+		PGresult *res = PQexec(p->conn, migrations[k]);
+		rc = ok(res) ? 0 : fail(p, d, "migrating", res);
+		PQclear(res);
+		rc = rc ? rc
+			: run(p, d, "migrating",
+			      "INSERT INTO cstat_schema_version (version) "
+			      "VALUES ($1::integer)",
+			      1, vals);
+	}
+	rc = rc ? rc : run(p, d, "migrating", "COMMIT", 0, NULL);
+	if (rc)
+		rollback(p);
+	return rc;
+}
+
+/* Brings the layout to LATEST, or refuses a newer one. */
+static int
+check_schema(struct pg *p, struct cstat_diag *d)
+{
+	long v;
+	int rc = schema_version(p, d, &v);
+
+	if (rc)
+		return rc;
+	if (v > (long)LATEST) {
+		char have[24], know[24];
+		snprintf(have, sizeof(have), "%ld", v);
+		snprintf(know, sizeof(know), "%zu", LATEST);
+		return say(d, CSTAT_EFORMAT,
+			   "the PostgreSQL store's schema is version %s, newer "
+			   "than this cbaseline knows (%s): upgrade cstat",
+			   have, know);
+	}
+	return v < (long)LATEST ? migrate(p, d) : 0;
+}
+
+/* The project's id into p->project_id, adding the project if new. */
+static int
+find_project(struct pg *p, const char *project, struct cstat_diag *d)
+{
+	const char *vals[1] = {project ? project : "default"};
+	int rc = run(p, d, "adding the project",
+		     "INSERT INTO cstat_projects (name) VALUES ($1) "
+		     "ON CONFLICT DO NOTHING",
+		     1, vals);
+
+	return rc ? rc
+		  : scalar(p, d, "finding the project",
+			   "SELECT id FROM cstat_projects WHERE name = $1", 1,
+			   vals, p->project_id);
+}
+
+/* The password location gives, if any (for scrubbing messages). */
+static char *
+find_secret(const char *location)
+{
+	PQconninfoOption *opts = PQconninfoParse(location, NULL);
+	char *secret = NULL;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			secret = strdup(o->val);
+	PQconninfoFree(opts);
+	return secret;
+}
+
+static void
+pg_close(void *state)
+{
+	struct pg *p = state;
+
+	if (!p)
+		return;
+	PQfinish(p->conn);
+	free(p->secret);
+	free(p);
+}
+
+static int
+pg_open(void **state, const char *location, const char *project,
+	struct cstat_diag *d)
+{
+	struct pg *p = calloc(1, sizeof(*p));
+	char *errmsg = NULL;
+	PQconninfoOption *opts;
+	int rc;
+
+	*state = NULL;
+	if (!p)
+		return CSTAT_ENOMEM;
+	cstat_store_redact(location, p->where, sizeof(p->where));
+	/* libpq's own message about a malformed string may quote it. */
+	opts = PQconninfoParse(location, &errmsg);
+	PQconninfoFree(opts);
+	if (!opts) {
+		PQfreemem(errmsg);
+		rc = say(d, CSTAT_EINVAL,
+			 "postgresql %.200s: not a valid connection string or "
+			 "URI",
+			 p->where);
+		free(p);
+		return rc;
+	}
+	p->secret = find_secret(location);
+	p->conn = PQconnectdb(location);
+	if (!p->conn) {
+		pg_close(p);
+		return CSTAT_ENOMEM;
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		rc = fail(p, d, "cannot connect", NULL);
+		pg_close(p);
+		return rc;
+	}
+	rc = run(p, d, "setting up", "SET client_min_messages = warning", 0,
+		 NULL);
+	rc = rc ? rc : check_schema(p, d);
+	rc = rc ? rc : find_project(p, project, d);
+	if (rc) {
+		pg_close(p);
+		return rc;
+	}
+	*state = p;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Baselines. */
+
+/* The RFC 3339 "created" of a record's text, or NULL (malloc'd). */
+static char *
+created_of(const char *text, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "created");
+	char *out = cJSON_IsString(c) ? strdup(c->valuestring) : NULL;
+
+	cJSON_Delete(root);
+	return out;
+}
+
+static int
+pg_baseline_save(void *state, const char *name, const char *text, size_t len,
+		 struct cstat_diag *d)
+{
+	struct pg *p = state;
+	char *body = strndup(text, len), *created;
+	int rc;
+
+	if (!body)
+		return CSTAT_ENOMEM;
+	/* Kept as the file holds it but for its final newline, which
+	 * loading gives back. */
+	while (len > 0 && body[len - 1] == '\n')
+		body[--len] = '\0';
+	created = created_of(body, len);
+	const char *vals[4] = {p->project_id, name, body, created};
+	rc = run(p, d, "saving a baseline",
+		 "INSERT INTO cstat_baselines (project_id, name, record, "
+		 "created)"
+		 " VALUES ($1::bigint, $2, $3, $4::timestamptz)"
+		 " ON CONFLICT (project_id, name) DO UPDATE SET"
+		 " record = excluded.record, created = excluded.created,"
+		 " saved_at = now()",
+		 4, vals);
+	free(created);
+	free(body);
+	return rc;
+}
+
+/* Copies the one text value of res (row 0) with a newline after it. */
+static int
+take_text(const PGresult *res, char **text, size_t *len)
+{
+	size_t n = (size_t)PQgetlength(res, 0, 0);
+
+	*text = malloc(n + 2);
+	if (!*text)
+		return CSTAT_ENOMEM;
+	memcpy(*text, PQgetvalue(res, 0, 0), n);
+	(*text)[n] = '\n';
+	(*text)[n + 1] = '\0';
+	*len = n + 1;
+	return 0;
+}
+
+static int
+pg_baseline_load(void *state, const char *name, char **text, size_t *len,
+		 struct cstat_diag *d)
+{
+	struct pg *p = state;
+	const char *vals[2] = {p->project_id, name};
+	PGresult *res = query(p,
+			      "SELECT record FROM cstat_baselines"
+			      " WHERE project_id = $1::bigint AND name = $2",
+			      2, vals);
+	int rc = ok(res) ? 0 : fail(p, d, "loading a baseline", res);
+
+	*text = NULL;
+	*len = 0;
+	if (!rc && PQntuples(res) == 0)
+		rc = say(d, CSTAT_ENOENT, "no baseline %.200s", name);
+	if (!rc)
+		rc = take_text(res, text, len);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_baseline_remove(void *state, const char *name, struct cstat_diag *d)
+{
+	struct pg *p = state;
+	const char *vals[2] = {p->project_id, name};
+	PGresult *res = query(p,
+			      "DELETE FROM cstat_baselines"
+			      " WHERE project_id = $1::bigint AND name = $2",
+			      2, vals);
+	int rc = ok(res) ? 0 : fail(p, d, "removing a baseline", res);
+
+	if (!rc && strcmp(PQcmdTuples(res), "0") == 0)
+		rc = say(d, CSTAT_ENOENT, "no baseline %.200s", name);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_list(void *state, const char *kind, char ***names, size_t *n,
+	struct cstat_diag *d)
+{
+	struct pg *p = state;
+	const char *vals[1] = {p->project_id};
+	const char *sql = strcmp(kind, "baseline") == 0
+				  ? "SELECT name FROM cstat_baselines"
+				    " WHERE project_id = $1::bigint"
+				    " ORDER BY name COLLATE \"C\""
+				  : "SELECT name FROM cstat_histories"
+				    " WHERE project_id = $1::bigint"
+				    " ORDER BY name COLLATE \"C\"";
+	PGresult *res = query(p, sql, 1, vals);
+	int rc = ok(res) ? 0 : fail(p, d, "listing", res);
+	size_t rows = rc ? 0 : (size_t)PQntuples(res);
+
+	*names = NULL;
+	*n = 0;
+	if (!rc && !(*names = calloc(rows + 1, sizeof(**names))))
+		rc = CSTAT_ENOMEM;
+	for (size_t i = 0; !rc && i < rows; i++) {
+		(*names)[i] = strdup(PQgetvalue(res, (int)i, 0));
+		if (!(*names)[i])
+			rc = CSTAT_ENOMEM;
+		else
+			*n = i + 1;
+	}
+	PQclear(res);
+	if (rc && *names) {
+		for (size_t i = 0; i < *n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Histories. */
+
+/* The id of history name into id, adding it when add is true ("" when
+ * there is none). */
+static int
+find_history(struct pg *p, const char *name, bool add, char id[24],
+	     struct cstat_diag *d)
+{
+	const char *vals[2] = {p->project_id, name};
+	int rc = 0;
+
+	if (add)
+		rc = run(p, d, "adding a history",
+			 "INSERT INTO cstat_histories (project_id, name)"
+			 " VALUES ($1::bigint, $2) ON CONFLICT DO NOTHING",
+			 2, vals);
+	return rc ? rc
+		  : scalar(p, d, "finding a history",
+			   "SELECT id FROM cstat_histories"
+			   " WHERE project_id = $1::bigint AND name = $2",
+			   2, vals, id);
+}
+
+/* What a record line holds for the tables beside it: its id, creation
+ * time, metadata (the record without its groups) and series. */
+struct parsed {
+	const char *id, *created;
+	char *metadata; /* JSON */
+	char *series;	/* JSON: [{name, unit, config, vals, meta}] */
+};
+
+static void
+parsed_free(struct parsed *r)
+{
+	free(r->metadata);
+	free(r->series);
+}
+
+/* The metadata of unit (its "units" entries but the unit) as an object. */
+static cJSON *
+unit_meta(const cJSON *units, const char *unit)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *u, *kv;
+
+	cJSON_ArrayForEach(u, units)
+	{
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(u, "unit");
+		if (!o || !cJSON_IsString(name) ||
+		    strcmp(name->valuestring, unit) != 0)
+			continue;
+		cJSON_ArrayForEach(kv, u) if (strcmp(kv->string, "unit") != 0)
+			cJSON_AddItemToObject(o, kv->string,
+					      cJSON_Duplicate(kv, true));
+	}
+	return o;
+}
+
+/* One series of a record: benchmark b's unit u in a group of config. */
+static bool
+add_series(cJSON *out, const cJSON *root, const char *config, const cJSON *b,
+	   const cJSON *u)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
+	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(u, "unit");
+	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(u, "values");
+	cJSON *s = cJSON_CreateObject();
+
+	if (!s || !cJSON_IsString(name) || !cJSON_IsString(unit) ||
+	    !cJSON_IsArray(vals)) {
+		cJSON_Delete(s);
+		return false;
+	}
+	cJSON_AddItemToArray(out, s);
+	return cJSON_AddStringToObject(s, "name", name->valuestring) &&
+	       cJSON_AddStringToObject(s, "unit", unit->valuestring) &&
+	       cJSON_AddStringToObject(s, "config", config) &&
+	       cJSON_AddItemToObject(s, "vals", cJSON_Duplicate(vals, true)) &&
+	       cJSON_AddItemToObject(s, "meta",
+				     unit_meta(cJSON_GetObjectItemCaseSensitive(
+						       root, "units"),
+					       unit->valuestring));
+}
+
+/* The series of every group of root, as JSON into *out. */
+static bool
+series_json(const cJSON *root, char **out)
+{
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+	const cJSON *g, *b, *u;
+	cJSON *all = cJSON_CreateArray();
+	bool good = all != NULL;
+
+	cJSON_ArrayForEach(g, groups)
+	{
+		const cJSON *conf =
+			cJSON_GetObjectItemCaseSensitive(g, "config");
+		char *config = conf ? cJSON_PrintUnformatted(conf) : NULL;
+		good = good && config;
+		const cJSON *benches =
+			cJSON_GetObjectItemCaseSensitive(g, "benchmarks");
+		cJSON_ArrayForEach(b, benches)
+		{
+			const cJSON *units =
+				cJSON_GetObjectItemCaseSensitive(b, "units");
+			cJSON_ArrayForEach(u, units) good =
+				good && add_series(all, root, config, b, u);
+		}
+		free(config);
+	}
+	*out = good ? cJSON_PrintUnformatted(all) : NULL;
+	cJSON_Delete(all);
+	return *out != NULL;
+}
+
+/* Reads what the tables need from the record line (parsed keeps
+ * pointers into root). */
+static int
+parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
+{
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	const cJSON *created =
+		cJSON_GetObjectItemCaseSensitive(root, "created");
+
+	memset(r, 0, sizeof(*r));
+	if (!cJSON_IsString(schema) ||
+	    strcmp(schema->valuestring, "cstat-run/1") != 0)
+		return say(d, CSTAT_EFORMAT, "not a cstat-run/1 record");
+	r->id = cJSON_IsString(id) ? id->valuestring : NULL;
+	r->created = cJSON_IsString(created) ? created->valuestring : NULL;
+	if (!series_json(root, &r->series))
+		return say(d, CSTAT_EFORMAT,
+			   "a record's groups are not those "
+			   "of a cstat-run/1 record");
+	cJSON *groups = cJSON_DetachItemFromObjectCaseSensitive(root, "groups");
+	r->metadata = cJSON_PrintUnformatted(root);
+	cJSON_AddItemToObject(root, "groups", groups);
+	return r->metadata ? 0 : CSTAT_ENOMEM;
+}
+
+/*
+ * Inserts record line into history hid inside the caller's transaction:
+ * the run (nothing when its id is there: *added false), its series and
+ * values.  A record without an id (written before ids) is known by the
+ * SHA-256 of its bytes.  *res is the failed statement's result for the
+ * caller to judge (retry or not), or NULL.
+ */
+static int
+insert_record(struct pg *p, const char *hid, const char *line, bool *added,
+	      PGresult **res, struct cstat_diag *d)
+{
+	cJSON *root = cJSON_Parse(line);
+	struct parsed r;
+	int rc;
+
+	*res = NULL;
+	if (!root)
+		return say(d, CSTAT_EFORMAT, "a record is not JSON");
+	rc = parse_record(root, &r, d);
+	if (rc) {
+		parsed_free(&r);
+		cJSON_Delete(root);
+		return rc;
+	}
+	const char *vals[5] = {hid, r.id, r.created, r.metadata, line};
+	*res = query(p,
+		     "INSERT INTO cstat_runs"
+		     " (history_id, run_id, created, metadata, record)"
+		     " VALUES ($1::bigint,"
+		     " coalesce($2, 'sha256:' || encode(sha256("
+		     "   convert_to($5, 'UTF8')), 'hex')),"
+		     " $3::timestamptz, $4::jsonb, $5)"
+		     " ON CONFLICT (history_id, run_id) DO NOTHING"
+		     " RETURNING seq",
+		     5, vals);
+	rc = ok(*res) ? 0 : fail(p, d, "recording a run", *res);
+	*added = !rc && PQntuples(*res) == 1;
+	if (!rc && *added) {
+		char seq[24];
+		snprintf(seq, sizeof(seq), "%s", PQgetvalue(*res, 0, 0));
+		PQclear(*res);
+		const char *sv[3] = {hid, r.series, seq};
+		/* Sorted, so that concurrent records of new series take
+		 * their keys in one order and cannot deadlock. */
+		*res = query(p,
+			     "INSERT INTO cstat_series"
+			     " (history_id, name, unit, config)"
+			     " SELECT $1::bigint, name, unit, config"
+			     " FROM jsonb_to_recordset($2::jsonb)"
+			     "   AS v(name text, unit text, config text)"
+			     " ORDER BY name, unit, md5(config)"
+			     " ON CONFLICT DO NOTHING",
+			     2, sv);
+		rc = ok(*res) ? 0 : fail(p, d, "recording series", *res);
+		if (!rc) {
+			PQclear(*res);
+			*res = query(p,
+				     "INSERT INTO cstat_values"
+				     " (series_id, run_seq, vals, metadata)"
+				     " SELECT s.id, $3::bigint, v.vals, v.meta"
+				     " FROM jsonb_to_recordset($2::jsonb) AS"
+				     " v(name text, unit text, config text,"
+				     "   vals float8[], meta jsonb)"
+				     " JOIN cstat_series s ON"
+				     " s.history_id = $1::bigint AND"
+				     " s.name = v.name AND s.unit = v.unit AND"
+				     " md5(s.config) = md5(v.config)",
+				     3, sv);
+			rc = ok(*res) ? 0
+				      : fail(p, d, "recording values", *res);
+		}
+	}
+	if (!rc) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	parsed_free(&r);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* Tries a transaction of f again (up to 5 times) when it failed on a
+ * deadlock or serialization failure with a concurrent writer. */
+static int
+transaction(struct pg *p, struct cstat_diag *d,
+	    int (*f)(struct pg *p, void *ctx, PGresult **res,
+		     struct cstat_diag *d),
+	    void *ctx)
+{
+	int rc = 0;
+
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PGresult *res = NULL;
+		rc = run(p, d, "beginning a transaction", "BEGIN", 0, NULL);
+		if (rc)
+			return rc;
+		rc = f(p, ctx, &res, d);
+		if (!rc) {
+			rc = run(p, d, "committing", "COMMIT", 0, NULL);
+			PQclear(res);
+			return rc;
+		}
+		bool again = res && retryable(res);
+		PQclear(res);
+		rollback(p);
+		if (!again)
+			break;
+	}
+	return rc;
+}
+
+struct append {
+	const char *name, *line;
+	bool added;
+};
+
+static int
+do_append(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
+{
+	struct append *a = ctx;
+	char hid[24];
+	int rc = find_history(p, a->name, true, hid, d);
+
+	return rc ? rc : insert_record(p, hid, a->line, &a->added, res, d);
+}
+
+static int
+pg_history_append(void *state, const char *name, const char *line, size_t len,
+		  bool *added, struct cstat_diag *d)
+{
+	struct append a = {name, NULL, false};
+	char *text;
+	int rc;
+
+	while (len > 0 && line[len - 1] == '\n')
+		len--;
+	/* One record is one line of the history's bytes. */
+	if (memchr(line, '\n', len))
+		return say(d, CSTAT_EFORMAT, "a record of more than one line");
+	if (!(text = strndup(line, len)))
+		return CSTAT_ENOMEM;
+	a.line = text;
+	rc = transaction(state, d, do_append, &a);
+	if (added)
+		*added = !rc && a.added;
+	free(text);
+	return rc;
+}
+
+static int
+pg_history_read(void *state, const char *name, char **bytes, size_t *len,
+		struct cstat_diag *d)
+{
+	struct pg *p = state;
+	char hid[24];
+	size_t total = 0, at = 0;
+	int rc = find_history(p, name, false, hid, d);
+
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	const char *vals[1] = {hid};
+	PGresult *res = query(p,
+			      "SELECT record FROM cstat_runs"
+			      " WHERE history_id = $1::bigint ORDER BY seq",
+			      1, vals);
+	if (!ok(res)) {
+		rc = fail(p, d, "reading a history", res);
+		PQclear(res);
+		return rc;
+	}
+	int rows = PQntuples(res);
+	for (int i = 0; i < rows; i++)
+		total += (size_t)PQgetlength(res, i, 0) + 1;
+	*bytes = malloc(total + 1);
+	if (!*bytes) {
+		PQclear(res);
+		return CSTAT_ENOMEM;
+	}
+	for (int i = 0; i < rows; i++) {
+		size_t n = (size_t)PQgetlength(res, i, 0);
+		memcpy(*bytes + at, PQgetvalue(res, i, 0), n);
+		at += n;
+		(*bytes)[at++] = '\n';
+	}
+	(*bytes)[at] = '\0';
+	*len = at;
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_history_prune(void *state, const char *name, size_t keep, size_t *removed,
+		 struct cstat_diag *d)
+{
+	struct pg *p = state;
+	char hid[24], n[24];
+	int rc = find_history(p, name, false, hid, d);
+
+	if (removed)
+		*removed = 0;
+	if (rc || !*hid)
+		return rc;
+	snprintf(n, sizeof(n), "%zu", keep);
+	const char *vals[2] = {hid, n};
+	PGresult *res =
+		query(p,
+		      "DELETE FROM cstat_runs WHERE history_id = $1::bigint"
+		      " AND seq NOT IN (SELECT seq FROM cstat_runs"
+		      "  WHERE history_id = $1::bigint"
+		      "  ORDER BY seq DESC LIMIT $2::bigint)",
+		      2, vals);
+	rc = ok(res) ? 0 : fail(p, d, "pruning a history", res);
+	if (!rc && removed)
+		*removed = (size_t)strtoull(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return rc;
+}
+
+struct replace {
+	const char *name, *bytes;
+	size_t len;
+};
+
+static int
+do_replace(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
+{
+	struct replace *a = ctx;
+	char hid[24];
+	int rc = find_history(p, a->name, true, hid, d);
+	const char *vals[1] = {hid};
+
+	rc = rc ? rc
+		: run(p, d, "replacing a history",
+		      "DELETE FROM cstat_runs WHERE history_id = $1::bigint", 1,
+		      vals);
+	for (size_t at = 0; !rc && at < a->len;) {
+		const char *nl = memchr(a->bytes + at, '\n', a->len - at);
+		size_t n = nl ? (size_t)(nl - (a->bytes + at)) : a->len - at;
+		char *line = strndup(a->bytes + at, n);
+		bool added;
+		if (!line)
+			return CSTAT_ENOMEM;
+		bool blank = strspn(line, " \t\r") == n;
+		rc = blank ? 0 : insert_record(p, hid, line, &added, res, d);
+		free(line);
+		at += n + 1;
+	}
+	return rc;
+}
+
+static int
+pg_history_replace(void *state, const char *name, const char *bytes, size_t len,
+		   struct cstat_diag *d)
+{
+	struct replace a = {name, bytes, len};
+
+	return transaction(state, d, do_replace, &a);
+}
+
+const struct cstat__stores_ops cstat__stores_postgresql = {
+	.scheme = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.baseline_save = pg_baseline_save,
+	.baseline_load = pg_baseline_load,
+	.baseline_remove = pg_baseline_remove,
+	.list = pg_list,
+	.history_append = pg_history_append,
+	.history_read = pg_history_read,
+	.history_prune = pg_history_prune,
+	.history_replace = pg_history_replace,
+};

@@ -1,0 +1,94 @@
+/*
+ * stores.h - where cbaseline keeps baselines and histories, one file per
+ * kind of store in this folder, each behind one small table of functions.
+ *
+ * A store holds named baselines (one run each, as the pretty-printed
+ * cstat-run/1 JSON a baseline file holds) and named histories (runs in
+ * the order they were recorded, each the one-line cstat-run/1 record a
+ * history file holds).  Every store hands back the exact bytes the file
+ * store would hold for the same runs, so the readers, the history reports
+ * and every output stay byte-identical whatever the store.
+ *
+ * The store is chosen by its location (cstat__stores_pick()):
+ * "postgresql://" and "postgres://" URIs and libpq "key=value" strings
+ * are PostgreSQL (postgresql.c); anything else is a directory (file.c).
+ *
+ * Adding a store: a file here with its struct cstat__stores_ops, a line in
+ * stores.c's cstat__stores_pick(), a section in docs/cbaseline.md.
+ */
+#ifndef CSTAT_STORES_H
+#define CSTAT_STORES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cstat.h"
+
+/*
+ * A kind of store.  Every function returns 0 or a CSTAT_E* code with d
+ * saying why (never a password: see cstat_store_redact()).  Names and
+ * pointers are checked by the caller (stores.c's cstat_store_*()), and d
+ * may be NULL.  Buffers handed back are malloc'd; the caller frees them.
+ */
+struct cstat__stores_ops {
+	const char *scheme; /* "postgresql" */
+	/* Opens the store at location for project (NULL: "default"),
+	 * making or migrating its layout when it has to. */
+	int (*open)(void **state, const char *location, const char *project,
+		    struct cstat_diag *d);
+	/* Closes the store; NULL is a harmless no-op. */
+	void (*close)(void *state);
+	/* Saves text[0..len) (a baseline file's bytes) as baseline name,
+	 * replacing an older one. */
+	int (*baseline_save)(void *state, const char *name, const char *text,
+			     size_t len, struct cstat_diag *d);
+	/* The bytes of baseline name (CSTAT_ENOENT when there is none). */
+	int (*baseline_load)(void *state, const char *name, char **text,
+			     size_t *len, struct cstat_diag *d);
+	/* Removes baseline name (CSTAT_ENOENT when there is none). */
+	int (*baseline_remove)(void *state, const char *name,
+			       struct cstat_diag *d);
+	/* The names of the store's baselines (kind "baseline") or
+	 * histories ("history"), sorted bytewise; free each and the array. */
+	int (*list)(void *state, const char *kind, char ***names, size_t *n,
+		    struct cstat_diag *d);
+	/* Appends the record line[0..len) (a history file's line, without
+	 * its newline) to history name (made if missing) in one step that
+	 * either lands whole or not at all; *added (may be NULL) is false
+	 * when a run with its id was there already (nothing is stored). */
+	int (*history_append)(void *state, const char *name, const char *line,
+			      size_t len, bool *added, struct cstat_diag *d);
+	/* History name as the bytes of its history file: each record and a
+	 * newline, oldest first (CSTAT_ENOENT when there is none). */
+	int (*history_read)(void *state, const char *name, char **bytes,
+			    size_t *len, struct cstat_diag *d);
+	/* Keeps the last keep runs of history name; *removed (may be
+	 * NULL) gets how many went. */
+	int (*history_prune)(void *state, const char *name, size_t keep,
+			     size_t *removed, struct cstat_diag *d);
+	/* Replaces history name by the records of bytes[0..len) (lines of
+	 * a history file, as a merge made them), all or nothing. */
+	int (*history_replace)(void *state, const char *name, const char *bytes,
+			       size_t len, struct cstat_diag *d);
+};
+
+/* An open store (cstat_store_open()): its kind and that kind's state. */
+struct cstat_store {
+	const struct cstat__stores_ops *ops;
+	void *state;
+};
+
+extern const struct cstat__stores_ops cstat__stores_postgresql;
+extern const struct cstat__stores_ops cstat__stores_file;
+
+/*
+ * The kind of store location names: PostgreSQL for a postgresql:// or
+ * postgres:// URI or a libpq key=value string, else a directory; NULL
+ * for a NULL or empty location.
+ */
+const struct cstat__stores_ops *cstat__stores_pick(const char *location);
+
+/* The public functions (cstat_store_*(), cstat.h) are stores.c's thin
+ * wrappers over the table of the store's kind. */
+
+#endif

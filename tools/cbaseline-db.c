@@ -1,0 +1,363 @@
+/*
+ * cbaseline-db.c - cbaseline's commands on a shared store (cbaseline-db.h).
+ *
+ * The database hands back the exact bytes a store directory holds
+ * (cstat_store_history(), cstat_store_baseline_load()), so a command runs
+ * unchanged on a private directory holding what it reads: baseline and
+ * history NAME (every one for list), and its output is the file store's,
+ * byte for byte.  What a command wrote there goes back in one step each:
+ * record's line (one transaction; a run already there is stored once),
+ * save's file, rm's and prune's removals.  The directory is removed at
+ * the end.  merge is not yet supported on a shared store.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cbaseline-db.h"
+#include "cstat.h"
+#include "store-util.h"
+
+#define PROG "cbaseline"
+
+struct db {
+	cstat_store *store;
+	char where[512]; /* the location, without its password */
+	char dir[256];	 /* the private directory */
+};
+
+static int
+db_error(const struct db *db, int rc, const struct cstat_diag *d)
+{
+	(void)db;
+	if (d && d->message[0])
+		fprintf(stderr, "%s: %s\n", PROG, d->message);
+	else
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+	return 2;
+}
+
+/* Writes bytes[0..len) to DIR/kind/name+ext. */
+static int
+put_file(const struct db *db, const char *kind, const char *name,
+	 const char *ext, const char *bytes, size_t len)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s%s", db->dir, kind, name, ext);
+	f = fopen(path, "wx");
+	if (!f || fwrite(bytes, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* Reads DIR/kind/name+ext whole (NULL when missing). */
+static char *
+get_file(const struct db *db, const char *kind, const char *name,
+	 const char *ext, size_t *len)
+{
+	char path[1024];
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*len = 0;
+	snprintf(path, sizeof(path), "%s/%s/%s%s", db->dir, kind, name, ext);
+	if (!(f = fopen(path, "rb")))
+		return NULL;
+	for (;;) {
+		if (*len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = 2 * cap + 8192);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		size_t got = fread(buf + *len, 1, 4096, f);
+		*len += got;
+		if (got < 4096)
+			break;
+	}
+	fclose(f);
+	if (buf)
+		buf[*len] = '\0';
+	return buf;
+}
+
+/* Copies baseline or history name (kind "baseline"/"history") into the
+ * directory, if the database has it. */
+static int
+fetch(struct db *db, const char *kind, const char *name)
+{
+	bool base = strcmp(kind, "baseline") == 0;
+	struct cstat_diag d;
+	char *bytes;
+	size_t len;
+	int rc;
+
+	if (!store_valid_name(name))
+		return 0; /* the command says why */
+	rc = base ? cstat_store_baseline_load(db->store, name, &bytes, &len, &d)
+		  : cstat_store_history(db->store, name, &bytes, &len, &d);
+	if (rc == CSTAT_ENOENT)
+		return 0;
+	if (rc)
+		return db_error(db, rc, &d);
+	rc = put_file(db, base ? "baselines" : "history", name,
+		      base ? ".json" : ".jsonl", bytes, len);
+	free(bytes);
+	return rc;
+}
+
+/* Copies every baseline and history (list). */
+static int
+fetch_all(struct db *db)
+{
+	static const char *const kinds[] = {"baseline", "history"};
+	int rc = 0;
+
+	for (size_t k = 0; !rc && k < 2; k++) {
+		char **names;
+		size_t n;
+		struct cstat_diag d;
+		int lr = cstat_store_names(db->store, kinds[k], &names, &n, &d);
+		if (lr)
+			return db_error(db, lr, &d);
+		for (size_t i = 0; i < n; i++) {
+			if (!rc)
+				rc = fetch(db, kinds[k], names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	return rc;
+}
+
+/* Removes the private directory and what the command left in it. */
+static void
+remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *dp;
+	struct dirent *e;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (dp = opendir(path)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			char sub[1024];
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			remove_tree(sub);
+		}
+		closedir(dp);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
+}
+
+/* Copies what the command run in the directory wrote to the database. */
+static int
+write_back(struct db *db, const char *cmd, const char *name)
+{
+	struct cstat_diag d;
+	size_t len;
+	int rc = 0;
+	bool history = strcmp(cmd, "record") == 0 || strcmp(cmd, "prune") == 0;
+	char *bytes = get_file(db, history ? "history" : "baselines", name,
+			       history ? ".jsonl" : ".json", &len);
+
+	memset(&d, 0, sizeof(d));
+	if (strcmp(cmd, "record") == 0) {
+		bool added;
+		rc = bytes ? cstat_store_record(db->store, name, bytes, len,
+						&added, &d)
+			   : CSTAT_EIO;
+		if (!rc && !added)
+			fprintf(stderr,
+				"%s: the run was there already: "
+				"stored once\n",
+				PROG);
+	} else if (strcmp(cmd, "save") == 0) {
+		rc = bytes ? cstat_store_baseline_save(db->store, name, bytes,
+						       len, &d)
+			   : CSTAT_EIO;
+	} else if (strcmp(cmd, "rm") == 0) {
+		rc = cstat_store_baseline_remove(db->store, name, &d);
+	} else if (strcmp(cmd, "prune") == 0) {
+		size_t keep = 0;
+		for (size_t i = 0; bytes && i < len; i++)
+			keep += bytes[i] == '\n';
+		rc = cstat_store_prune(db->store, name, keep, NULL, &d);
+	}
+	free(bytes);
+	return rc ? db_error(db, rc, &d) : 0;
+}
+
+/* Points fd at a new file DIR/name; *saved keeps the old fd (-1 when
+ * that failed and fd is as it was). */
+static void
+capture(const struct db *db, int fd, const char *name, int *saved)
+{
+	char path[300];
+	int f;
+
+	snprintf(path, sizeof(path), "%s/%s", db->dir, name);
+	*saved = dup(fd);
+	f = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (*saved >= 0 && f >= 0 && dup2(f, fd) >= 0) {
+		close(f);
+		return;
+	}
+	if (f >= 0)
+		close(f);
+	if (*saved >= 0)
+		close(*saved);
+	*saved = -1;
+}
+
+/* Puts fd back and writes what went to DIR/name to out, with the
+ * private directory named as the location ("[LOCATION]"). */
+static void
+release(const struct db *db, int fd, const char *name, int saved, FILE *out)
+{
+	size_t len, dl = strlen(db->dir);
+	char *text, *p, *hit;
+
+	if (saved < 0)
+		return;
+	dup2(saved, fd);
+	close(saved);
+	text = get_file(db, ".", name, "", &len);
+	for (p = text; p && p < text + len; p = hit + dl) {
+		hit = strstr(p, db->dir);
+		if (!hit) {
+			fwrite(p, 1, len - (size_t)(p - text), out);
+			break;
+		}
+		fprintf(out, "%.*s[%s]", (int)(hit - p), p, db->where);
+	}
+	free(text);
+}
+
+/*
+ * Runs the command with its output and messages kept aside, then writes
+ * them out with the private directory named as the location: a report
+ * that names the history file (gate's noise-aware threshold) names the
+ * database instead.
+ */
+static int
+run_quoted(struct db *db, const char *cmd, int argc, char **argv, db_run_fn run,
+	   void *ctx)
+{
+	int out, err, rc;
+
+	fflush(stdout);
+	fflush(stderr);
+	capture(db, 1, "stdout", &out);
+	capture(db, 2, "stderr", &err);
+	rc = run(ctx, db->dir, cmd, argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	release(db, 2, "stderr", err, stderr);
+	release(db, 1, "stdout", out, stdout);
+	return rc;
+}
+
+/* The NAME of the arguments (the first after "--"), or NULL. */
+static const char *
+name_of(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+	return NULL;
+}
+
+/* gate's -history=VALUE (joined by run_command()), or NULL. */
+static const char *
+history_flag(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "-history=", 9) == 0 ||
+		    strncmp(argv[i], "--history=", 10) == 0)
+			return strchr(argv[i], '=') + 1;
+	return NULL;
+}
+
+static int
+make_dir(struct db *db)
+{
+	const char *tmp = getenv("TMPDIR");
+	char sub[300];
+
+	snprintf(db->dir, sizeof(db->dir), "%s/cbaseline-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(db->dir)) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, db->dir, strerror(errno));
+		return 2;
+	}
+	static const char *const kinds[] = {"baselines", "history"};
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(sub, sizeof(sub), "%s/%s", db->dir, kinds[k]);
+		if (mkdir(sub, 0700) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, sub,
+				strerror(errno));
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int
+db_command(const char *location, const char *cmd, int argc, char **argv,
+	   db_run_fn run, void *ctx)
+{
+	struct db db = {0};
+	struct cstat_diag d;
+	const char *name = name_of(argc, argv);
+	int rc;
+
+	cstat_store_redact(location, db.where, sizeof(db.where));
+	if (strcmp(cmd, "merge") == 0) {
+		fprintf(stderr,
+			"%s: merge does not work on a PostgreSQL store yet "
+			"(%s)\n",
+			PROG, db.where);
+		return 2;
+	}
+	rc = cstat_store_open(&db.store, location, getenv("CSTAT_PROJECT"), &d);
+	if (rc)
+		return db_error(&db, rc, &d);
+	rc = make_dir(&db);
+	bool writes = strcmp(cmd, "record") == 0 || strcmp(cmd, "save") == 0 ||
+		      strcmp(cmd, "rm") == 0 || strcmp(cmd, "prune") == 0;
+	if (!rc && strcmp(cmd, "list") == 0)
+		rc = fetch_all(&db);
+	else if (!rc && name && strcmp(cmd, "record") != 0) {
+		rc = fetch(&db, "baseline", name);
+		if (!rc)
+			rc = fetch(&db, "history", name);
+		const char *h = history_flag(argc, argv);
+		if (!rc && h && strcmp(h, name) != 0)
+			rc = fetch(&db, "history", h);
+	}
+	if (!rc)
+		rc = run_quoted(&db, cmd, argc, argv, run, ctx);
+	if (!rc && writes && name)
+		rc = write_back(&db, cmd, name);
+	if (db.dir[0])
+		remove_tree(db.dir);
+	cstat_store_close(db.store);
+	return rc;
+}
