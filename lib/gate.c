@@ -123,8 +123,206 @@ hl_order(struct cstat__ucache *uc, size_t nx, size_t ny, double confidence,
 	return 0;
 }
 
+/*
+ * What the judge keeps from one comparison to the next: the U
+ * distributions, and the interval's order statistic for the last sample
+ * sizes (comparisons mostly share them), with the normal quantile of its
+ * rank that guesses where it lies.
+ */
+struct hl_memo {
+	struct cstat__ucache *uc;
+	size_t nx, ny;
+	double confidence;
+	uint64_t k;
+	double z;
+	bool set;
+};
+
+/* The interval's order statistic k for nx + ny values (hl_order()). */
+static int
+memo_order(struct hl_memo *m, size_t nx, size_t ny, double confidence)
+{
+	int rc;
+
+	if (m->set && m->nx == nx && m->ny == ny && m->confidence == confidence)
+		return 0;
+	m->set = false;
+	rc = hl_order(m->uc, nx, ny, confidence, &m->k);
+	if (rc)
+		return rc;
+	m->z = m->k ? gsl_cdf_ugaussian_Pinv(((double)m->k - 0.5) /
+					     ((double)nx * (double)ny))
+		    : 0;
+	m->nx = nx;
+	m->ny = ny;
+	m->confidence = confidence;
+	m->set = true;
+	return 0;
+}
+
 /* Up to this many pairs, the differences are formed and sorted. */
 #define HL_DIRECT 4096
+
+/*
+ * The order statistics without sorting the pairs: the differences y[j] -
+ * x[i] form a matrix whose rows (i) rise with j and whose columns fall
+ * with i, so the ones <= t are a prefix of each row, a staircase counted
+ * in nx + ny steps.  From the staircase at a guess t near the wanted rank
+ * k, the k-th smallest is reached by stepping over the few differences
+ * between: taking out the largest of the rows' last included ones, or
+ * adding the least of their first excluded ones.  Every value it returns
+ * is one of the differences, computed as the sort computed it, so it is
+ * the same double.  For 10 + 10 values a rank costs a count of 20 steps
+ * and a few steps of 10 comparisons, against a sort of 100.
+ */
+#define WALK_ROWS 64
+#define WALK_MAX 32
+
+/* c[i] = the number of differences <= t in row i; returns their sum.  A
+ * later row has at least as many (its x is larger). */
+static uint64_t
+stair_count(const double *x, size_t nx, const double *y, size_t ny, double t,
+	    uint32_t *c)
+{
+	uint64_t total = 0;
+	size_t j = 0;
+
+	for (size_t i = 0; i < nx; i++) {
+		while (j < ny && y[j] - x[i] <= t)
+			j++;
+		c[i] = (uint32_t)j;
+		total += j;
+	}
+	return total;
+}
+
+/* The difference in row i at column j, or the sentinel when j is past
+ * the row's end (the walk runs on finite differences, so a sentinel never
+ * ties with one). */
+static double
+cell_at(const double *x, const double *y, size_t ny, size_t i, long j,
+	bool down)
+{
+	if (down)
+		return j >= 0 ? y[j] - x[i] : -INFINITY;
+	return (size_t)j < ny ? y[j] - x[i] : INFINITY;
+}
+
+/*
+ * The k-th smallest difference from the staircase c (total differences
+ * <= t).  Each step takes out (or adds) every difference equal to the
+ * largest included (least excluded) one, so ties cost one step; false
+ * after WALK_MAX steps.
+ */
+static bool
+stair_walk(const double *x, size_t nx, const double *y, size_t ny,
+	   const uint32_t *c, uint64_t total, uint64_t k, double *out)
+{
+	bool down = total >= k;
+	uint64_t left = down ? total - k : k - total - 1;
+	double v[WALK_ROWS];
+	long at[WALK_ROWS];
+
+	for (size_t i = 0; i < nx; i++) {
+		at[i] = down ? (long)c[i] - 1 : (long)c[i];
+		v[i] = cell_at(x, y, ny, i, at[i], down);
+	}
+	for (int step = 0; step < WALK_MAX; step++) {
+		double best = v[0];
+		uint64_t same = 0;
+		for (size_t i = 1; i < nx; i++)
+			if (down ? v[i] > best : v[i] < best)
+				best = v[i];
+		for (size_t i = 0; i < nx; i++) {
+			while (v[i] == best) {
+				same++;
+				at[i] += down ? -1 : 1;
+				v[i] = cell_at(x, y, ny, i, at[i], down);
+			}
+		}
+		if (same > left) {
+			*out = best;
+			return true;
+		}
+		left -= same;
+	}
+	return false;
+}
+
+/* Where the k-th smallest difference is expected: t0 + z sd, z the
+ * normal quantile of its rank. */
+static bool
+walk_kth(const double *x, size_t nx, const double *y, size_t ny, double guess,
+	 uint64_t k, double *out)
+{
+	uint32_t c[WALK_ROWS] = {0};
+	uint64_t total = stair_count(x, nx, y, ny, guess, c);
+
+	return stair_walk(x, nx, y, ny, c, total, k, out);
+}
+
+/* Population variance of v[0..n). */
+static double
+variance(const double *v, size_t n)
+{
+	double mean = 0, ss = 0;
+
+	for (size_t i = 0; i < n; i++)
+		mean += v[i];
+	mean /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	return ss / (double)n;
+}
+
+static double median_sorted(const double *v, size_t n);
+
+/*
+ * The shift (when shift is not NULL) and the k-th and (nm + 1 - k)-th
+ * differences by walking; false when the walk does not apply (more rows
+ * than it keeps, a difference that overflows, a -0 that could make a
+ * zero difference's sign depend on the order) or strays too far.
+ */
+static bool
+hl_walk(const double *x, size_t nx, const double *y, size_t ny, uint64_t k,
+	double z, double *shift, double *lo, double *hi)
+{
+	uint64_t nm = (uint64_t)nx * ny;
+	double t0, sd, a, b;
+	uint32_t c[WALK_ROWS] = {0};
+
+	if (nx > WALK_ROWS || !isfinite(y[0] - x[nx - 1]) ||
+	    !isfinite(y[ny - 1] - x[0]))
+		return false;
+	for (size_t j = 0; j < ny; j++)
+		if (y[j] == 0 && signbit(y[j]))
+			return false;
+	if (x[0] == x[nx - 1] && y[0] == y[ny - 1]) {
+		/* One value a side: every difference is the same double. */
+		a = y[0] - x[0];
+		if (shift)
+			*shift = nm % 2 ? a : (a + a) / 2;
+		*lo = *hi = a;
+		return true;
+	}
+	t0 = median_sorted(y, ny) - median_sorted(x, nx);
+	if (shift) {
+		uint64_t total = stair_count(x, nx, y, ny, t0, c);
+		if (!stair_walk(x, nx, y, ny, c, total, nm / 2 + 1, &b))
+			return false;
+		if (nm % 2)
+			a = b;
+		else if (!stair_walk(x, nx, y, ny, c, total, nm / 2, &a))
+			return false;
+		*shift = nm % 2 ? b : (a + b) / 2;
+		t0 = *shift;
+	}
+	if (k == 0)
+		return true;
+	sd = sqrt(variance(x, nx) + variance(y, ny));
+	return walk_kth(x, nx, y, ny, t0 + z * sd, k, lo) &&
+	       walk_kth(x, nx, y, ny, t0 - z * sd, nm + 1 - k, hi);
+}
 
 /* The k-th smallest difference (1-based), from the sorted ones if there
  * are (d), else by bisection. */
@@ -135,22 +333,14 @@ kth(const double *d, const double *x, size_t nx, const double *y, size_t ny,
 	return d ? d[k - 1] : kth_difference(x, nx, y, ny, k);
 }
 
-/* The Hodges-Lehmann shift of y against x and its interval. */
-static int
-hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
-	       const double *y, size_t ny, double confidence, double *shift,
-	       double *lo, double *hi)
+/* The shift and interval by sorting the differences (or bisecting). */
+static void
+hl_sorted(const double *x, size_t nx, const double *y, size_t ny, uint64_t k,
+	  double *shift, double *lo, double *hi)
 {
-	uint64_t nm = (uint64_t)nx * ny, k;
+	uint64_t nm = (uint64_t)nx * ny;
 	double direct[HL_DIRECT], *d = NULL;
 
-	*shift = *lo = *hi = NAN;
-	for (size_t i = 0; i < nx; i++)
-		if (!isfinite(x[i]))
-			return 0;
-	for (size_t j = 0; j < ny; j++)
-		if (!isfinite(y[j]))
-			return 0;
 	if (nm <= HL_DIRECT) {
 		d = direct;
 		for (size_t i = 0; i < nx; i++)
@@ -158,23 +348,60 @@ hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
 				d[i * ny + j] = y[j] - x[i];
 		cstat__sort_doubles(d, (size_t)nm);
 	}
-	if (nm % 2)
+	if (shift && nm % 2)
 		*shift = kth(d, x, nx, y, ny, nm / 2 + 1);
-	else
+	else if (shift)
 		*shift = (kth(d, x, nx, y, ny, nm / 2) +
 			  kth(d, x, nx, y, ny, nm / 2 + 1)) /
 			 2;
-	int rc = hl_order(uc, nx, ny, confidence, &k);
-	if (rc)
-		return rc;
-	if (k == 0) {
-		*lo = -INFINITY;
-		*hi = INFINITY;
-	} else {
+	if (k) {
 		*lo = kth(d, x, nx, y, ny, k);
 		*hi = kth(d, x, nx, y, ny, nm + 1 - k);
 	}
+}
+
+/*
+ * The Hodges-Lehmann shift of y against x (unless shift is NULL) and its
+ * interval, x and y sorted ascending.
+ */
+static int
+hodges_lehmann(struct hl_memo *m, const double *x, size_t nx, const double *y,
+	       size_t ny, double confidence, double *shift, double *lo,
+	       double *hi)
+{
+	int rc;
+
+	if (shift)
+		*shift = NAN;
+	*lo = *hi = NAN;
+	for (size_t i = 0; i < nx; i++)
+		if (!isfinite(x[i]))
+			return 0;
+	for (size_t j = 0; j < ny; j++)
+		if (!isfinite(y[j]))
+			return 0;
+	rc = memo_order(m, nx, ny, confidence);
+	if (rc)
+		return rc;
+	if (!hl_walk(x, nx, y, ny, m->k, m->z, shift, lo, hi))
+		hl_sorted(x, nx, y, ny, m->k, shift, lo, hi);
+	if (m->k == 0) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+	}
 	return 0;
+}
+
+int
+cstat__gate_hodges_lehmann(struct cstat__ucache *uc, const double *x, size_t nx,
+			   const double *y, size_t ny, double confidence,
+			   double *shift, double *lo, double *hi)
+{
+	struct hl_memo m = {.uc = uc};
+
+	if (!nx || !ny || !shift || !lo || !hi)
+		return CSTAT_EINVAL;
+	return hodges_lehmann(&m, x, nx, y, ny, confidence, shift, lo, hi);
 }
 
 /* An additive interval [lo, hi] of y - x relative to the base median
@@ -190,6 +417,37 @@ per_base(double base_center, double *lo, double *hi)
 	*hi /= fabs(base_center);
 }
 
+/* The logarithms of small samples stay on the stack. */
+#define LOG_DIRECT 256
+
+/* The ratio's interval (cstat__gate_interval() with additive false). */
+static int
+log_interval(struct hl_memo *m, const double *x, size_t nx, const double *y,
+	     size_t ny, double confidence, double *lo, double *hi)
+{
+	double direct[LOG_DIRECT], *lx = direct;
+	int rc;
+
+	if (!(x[0] > 0 && y[0] > 0))
+		return CSTAT_EINVAL;
+	if (nx + ny > LOG_DIRECT) {
+		lx = malloc((nx + ny) * sizeof(double));
+		if (!lx)
+			return CSTAT_ENOMEM;
+	}
+	/* log keeps the order, so the logs are sorted too. */
+	for (size_t i = 0; i < nx; i++)
+		lx[i] = log(x[i]);
+	for (size_t j = 0; j < ny; j++)
+		lx[nx + j] = log(y[j]);
+	rc = hodges_lehmann(m, lx, nx, lx + nx, ny, confidence, NULL, lo, hi);
+	if (lx != direct)
+		free(lx);
+	*lo = expm1(*lo);
+	*hi = expm1(*hi);
+	return rc;
+}
+
 /*
  * The interval of the ratio y / x on the log scale: the Hodges-Lehmann
  * interval of log(y_j) - log(x_i), whose ends are order statistics of the
@@ -203,38 +461,21 @@ cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
 		     const double *y, size_t ny, double base_center,
 		     double confidence, bool additive, double *lo, double *hi)
 {
-	double shift, *lx;
+	struct hl_memo m = {.uc = uc};
 	int rc;
 
 	*lo = *hi = NAN;
 	if (!nx || !ny)
 		return CSTAT_EINVAL;
-	if (additive) {
-		rc = hodges_lehmann(uc, x, nx, y, ny, confidence, &shift, lo,
-				    hi);
-		if (rc) {
-			*lo = *hi = NAN;
-			return rc;
-		}
-		per_base(base_center, lo, hi);
-		return 0;
+	if (!additive)
+		return log_interval(&m, x, nx, y, ny, confidence, lo, hi);
+	rc = hodges_lehmann(&m, x, nx, y, ny, confidence, NULL, lo, hi);
+	if (rc) {
+		*lo = *hi = NAN;
+		return rc;
 	}
-	if (!(x[0] > 0 && y[0] > 0))
-		return CSTAT_EINVAL;
-	lx = malloc((nx + ny) * sizeof(double));
-	if (!lx)
-		return CSTAT_ENOMEM;
-	/* log keeps the order, so the logs are sorted too. */
-	for (size_t i = 0; i < nx; i++)
-		lx[i] = log(x[i]);
-	for (size_t j = 0; j < ny; j++)
-		lx[nx + j] = log(y[j]);
-	rc = hodges_lehmann(uc, lx, nx, lx + nx, ny, confidence, &shift, lo,
-			    hi);
-	free(lx);
-	*lo = expm1(*lo);
-	*hi = expm1(*hi);
-	return rc;
+	per_base(base_center, lo, hi);
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -449,9 +690,30 @@ add_ignored(cstat_gate *g, size_t *cap, const struct cstat_check *k,
 	return 0;
 }
 
+/*
+ * The U test's p-value of base against new: the one the builder already
+ * computed for the cell when it did (the same test of the same values),
+ * else computed here.
+ */
+static int
+u_test(struct hl_memo *m, const struct cstat_cell *nc, const double *x,
+       size_t nx, const double *y, size_t ny, double *p)
+{
+	if (nc->has_comparison) {
+		*p = nc->p;
+		return 0;
+	}
+	int rc = cstat__mann_whitney(m->uc, x, nx, y, ny, p);
+	if (rc < 0)
+		return rc;
+	if (rc == CSTAT_SAMPLES_EQUAL)
+		*p = 1;
+	return 0;
+}
+
 /* Measures one comparison whose sides are both present. */
 static int
-measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
+measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 {
 	const cstat_gate_config *c = g->c;
 	size_t nx, ny;
@@ -477,13 +739,11 @@ measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
 		k->p_min = 0;
 		k->shift = k->shift_lo = k->shift_hi = nc.center - bc.center;
 	} else {
-		int rc = cstat__mann_whitney(uc, x, nx, y, ny, &k->p);
-		if (rc < 0)
+		int rc = u_test(m, &nc, x, nx, y, ny, &k->p);
+		if (rc)
 			return rc;
-		if (rc == CSTAT_SAMPLES_EQUAL)
-			k->p = 1;
 		k->p_min = min_p(nx, ny);
-		rc = hodges_lehmann(uc, x, nx, y, ny, c->confidence, &k->shift,
+		rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
 				    &k->shift_lo, &k->shift_hi);
 		if (rc)
 			return rc;
@@ -506,8 +766,8 @@ measure(cstat_gate *g, struct cstat__ucache *uc, struct cstat_check *k)
 		per_base(bc.center, &k->change_lo, &k->change_hi);
 		return 0;
 	}
-	return cstat__gate_interval(uc, x, nx, y, ny, bc.center, c->confidence,
-				    k->additive, &k->change_lo, &k->change_hi);
+	return log_interval(m, x, nx, y, ny, c->confidence, &k->change_lo,
+			    &k->change_hi);
 }
 
 /* Whether every value on both sides is the same: nothing changed, and no
@@ -901,6 +1161,7 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 	size_t cap = 0, icap = 0;
 	struct cstat__ucache *uc;
 	int rc = cstat__ucache_new(&uc);
+	struct hl_memo memo = {.uc = uc};
 
 	if (rc)
 		return rc;
@@ -984,7 +1245,7 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 				k->new_center =
 					cell.present ? cell.center : NAN;
 				if (base.present && cell.present)
-					rc = measure(g, uc, k);
+					rc = measure(g, &memo, k);
 			}
 		}
 	}
