@@ -229,11 +229,34 @@ enum esc {
 	ESC_GH_PROP,  /* a property value of a workflow command */
 };
 
+/* The bytes a writer gathers before one fwrite(): a report is many short
+ * pieces, and a call to stdio for each cost more than the rest of the
+ * writing. */
+#define WR_BUF 8192
+
 struct wr {
 	FILE *out;
 	enum esc esc;
 	int err; /* the first error; once set, nothing more is written */
+	size_t len;
+	char buf[WR_BUF];
 };
+
+static void
+wr_flush(struct wr *w)
+{
+	if (!w->err && w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->err = CSTAT_EIO;
+	w->len = 0;
+}
+
+/* Flushes what is gathered: the writer's first error, or 0. */
+static int
+wr_done(struct wr *w)
+{
+	wr_flush(w);
+	return w->err;
+}
 
 /* Writes len bytes as they are. */
 static void
@@ -241,8 +264,16 @@ raw(struct wr *w, const char *s, size_t len)
 {
 	if (w->err || len == 0)
 		return;
-	if (fwrite(s, 1, len, w->out) != len)
-		w->err = CSTAT_EIO;
+	if (len > WR_BUF - w->len) {
+		wr_flush(w);
+		if (len >= WR_BUF) {
+			if (!w->err && fwrite(s, 1, len, w->out) != len)
+				w->err = CSTAT_EIO;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, len);
+	w->len += len;
 }
 
 static void
@@ -822,6 +853,29 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 	}
 }
 
+/*
+ * cstat__text_width() of s, counting ASCII and two-byte characters below
+ * U+0300 (such as the µ of µs) itself, as one column each: no combining
+ * or wide character is among them.  Anything else, or bytes that are not
+ * well-formed UTF-8, goes to cstat__text_width().
+ */
+static size_t
+text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	for (; *p; w++) {
+		if (*p < 0x80)
+			p++;
+		else if (*p >= 0xc2 && *p <= 0xcb && (p[1] & 0xc0) == 0x80)
+			p += 2;
+		else
+			return cstat__text_width(s);
+	}
+	return w;
+}
+
 static size_t
 cell_width(const char *const *parts)
 {
@@ -829,7 +883,7 @@ cell_width(const char *const *parts)
 
 	for (size_t i = 0; i < TPARTS; i++)
 		if (parts[i])
-			n += cstat__text_width(parts[i]);
+			n += text_width(parts[i]);
 	return n;
 }
 
@@ -907,7 +961,7 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 int
 cstat__gate_write_text(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 
 	ctx_init(&x, g);
@@ -924,7 +978,7 @@ cstat__gate_write_text(const cstat_gate *g, FILE *out)
 	raws(&w, "\n");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1117,7 +1171,7 @@ md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
 int
 cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {out, ESC_MD, 0};
+	struct wr w = {.out = out, .esc = ESC_MD};
 	struct ctx x;
 	size_t nj = sizeof(md_judged) / sizeof(md_judged[0]);
 
@@ -1157,7 +1211,7 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 	}
 	if (any_additive(g, -1))
 		raws(&w, "\n" CSTAT__GATE_ADDITIVE_FOOTNOTE "\n");
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1725,7 +1779,7 @@ junit_properties(struct wr *w, const cstat_gate_config *c)
 int
 cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 	struct junit j;
 	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
@@ -1753,7 +1807,7 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 		junit_case(&w, &j, i, strict);
 	raws(&w, "  </testsuite>\n</testsuites>\n");
 	junit_release(&j);
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1934,7 +1988,7 @@ gh_more(struct wr *w, size_t groups, size_t checks, const char *what)
 int
 cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 	struct gh_item *items;
 	struct gh_group *groups;
@@ -1980,5 +2034,5 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 	raws(&w, "cregress: ");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return w.err;
+	return wr_done(&w);
 }

@@ -123,6 +123,14 @@ hl_order(struct cstat__ucache *uc, size_t nx, size_t ny, double confidence,
 	return 0;
 }
 
+/* Where the interval's ends were, in the matrix of the last walk: the
+ * log-ratio interval of the same samples starts its walks from the same
+ * pairs, whose log differences are close to its ends. */
+struct hl_hint {
+	bool set;
+	size_t lo_i, lo_j, hi_i, hi_j;
+};
+
 /*
  * What the judge keeps from one comparison to the next: the U
  * distributions, and the interval's order statistic for the last sample
@@ -136,6 +144,9 @@ struct hl_memo {
 	uint64_t k;
 	double z;
 	bool set;
+	size_t pn1, pn2; /* the sizes pmin is for, 0 0 at first */
+	double pmin;
+	struct hl_hint hint; /* from the shift's walk to the ratio's */
 };
 
 /* The interval's order statistic k for nx + ny values (hl_order()). */
@@ -196,52 +207,88 @@ stair_count(const double *x, size_t nx, const double *y, size_t ny, double t,
 	return total;
 }
 
-/* The difference in row i at column j, or the sentinel when j is past
- * the row's end (the walk runs on finite differences, so a sentinel never
- * ties with one). */
+/*
+ * A walk from a staircase: for each row, the column of its last included
+ * difference (going down) or of its first excluded one (going up), and
+ * that difference, or a sentinel past the row's end (the walk runs on
+ * finite differences, so a sentinel never ties with one).
+ */
+struct walk {
+	const double *x, *y;
+	size_t nx, ny;
+	bool down;
+	long at[WALK_ROWS];
+	double v[WALK_ROWS];
+	size_t bi, bj; /* where the last group taken starts */
+};
+
 static double
-cell_at(const double *x, const double *y, size_t ny, size_t i, long j,
-	bool down)
+walk_cell(const struct walk *w, size_t i)
 {
-	if (down)
-		return j >= 0 ? y[j] - x[i] : -INFINITY;
-	return (size_t)j < ny ? y[j] - x[i] : INFINITY;
+	long j = w->at[i];
+
+	if (w->down)
+		return j >= 0 ? w->y[j] - w->x[i] : -INFINITY;
+	return (size_t)j < w->ny ? w->y[j] - w->x[i] : INFINITY;
+}
+
+static void
+walk_init(struct walk *w, const double *x, size_t nx, const double *y,
+	  size_t ny, const uint32_t *c, bool down)
+{
+	w->x = x;
+	w->y = y;
+	w->nx = nx;
+	w->ny = ny;
+	w->down = down;
+	for (size_t i = 0; i < nx; i++) {
+		w->at[i] = down ? (long)c[i] - 1 : (long)c[i];
+		w->v[i] = walk_cell(w, i);
+	}
+}
+
+/* Takes out (adds) every difference equal to the largest included (least
+ * excluded) one: returns it, with their number in *same. */
+static double
+walk_group(struct walk *w, uint64_t *same)
+{
+	double best = w->v[0];
+	size_t b = 0;
+
+	for (size_t i = 1; i < w->nx; i++)
+		if (w->down ? w->v[i] > best : w->v[i] < best) {
+			best = w->v[i];
+			b = i;
+		}
+	w->bi = b;
+	w->bj = (size_t)w->at[b];
+	*same = 0;
+	/* b is the first row at best: the rows before it are not. */
+	for (size_t i = b; i < w->nx; i++)
+		while (w->v[i] == best) {
+			++*same;
+			w->at[i] += w->down ? -1 : 1;
+			w->v[i] = walk_cell(w, i);
+		}
+	return best;
 }
 
 /*
- * The k-th smallest difference from the staircase c (total differences
- * <= t).  Each step takes out (or adds) every difference equal to the
- * largest included (least excluded) one, so ties cost one step; false
- * after WALK_MAX steps.
+ * The difference left groups further on, and (when next is not NULL) the
+ * one after it; false after WALK_MAX groups.
  */
 static bool
-stair_walk(const double *x, size_t nx, const double *y, size_t ny,
-	   const uint32_t *c, uint64_t total, uint64_t k, double *out)
+walk_rank(struct walk *w, uint64_t left, double *out, double *next)
 {
-	bool down = total >= k;
-	uint64_t left = down ? total - k : k - total - 1;
-	double v[WALK_ROWS];
-	long at[WALK_ROWS];
+	uint64_t same;
 
-	for (size_t i = 0; i < nx; i++) {
-		at[i] = down ? (long)c[i] - 1 : (long)c[i];
-		v[i] = cell_at(x, y, ny, i, at[i], down);
-	}
 	for (int step = 0; step < WALK_MAX; step++) {
-		double best = v[0];
-		uint64_t same = 0;
-		for (size_t i = 1; i < nx; i++)
-			if (down ? v[i] > best : v[i] < best)
-				best = v[i];
-		for (size_t i = 0; i < nx; i++) {
-			while (v[i] == best) {
-				same++;
-				at[i] += down ? -1 : 1;
-				v[i] = cell_at(x, y, ny, i, at[i], down);
-			}
-		}
+		double best = walk_group(w, &same);
 		if (same > left) {
 			*out = best;
+			if (next)
+				*next = same > left + 1 ? best
+							: walk_group(w, &same);
 			return true;
 		}
 		left -= same;
@@ -249,16 +296,48 @@ stair_walk(const double *x, size_t nx, const double *y, size_t ny,
 	return false;
 }
 
-/* Where the k-th smallest difference is expected: t0 + z sd, z the
- * normal quantile of its rank. */
+/*
+ * The k-th smallest difference, and (when next is not NULL) the (k+1)-th,
+ * from the staircase at t; *i, *j receive where the k-th is.
+ */
 static bool
-walk_kth(const double *x, size_t nx, const double *y, size_t ny, double guess,
-	 uint64_t k, double *out)
+walk_kth(const double *x, size_t nx, const double *y, size_t ny, double t,
+	 uint64_t k, double *out, double *next, size_t *i, size_t *j)
 {
 	uint32_t c[WALK_ROWS] = {0};
-	uint64_t total = stair_count(x, nx, y, ny, guess, c);
+	uint64_t total = stair_count(x, nx, y, ny, t, c);
+	uint64_t want = next ? k + 1 : k;
+	struct walk w;
 
-	return stair_walk(x, nx, y, ny, c, total, k, out);
+	if (total >= want) {
+		/* Down to the (k+1)-th, whose group or the next one below
+		 * holds the k-th. */
+		walk_init(&w, x, nx, y, ny, c, true);
+		if (!walk_rank(&w, total - want, next ? next : out,
+			       next ? out : NULL))
+			return false;
+	} else if (total < k) {
+		walk_init(&w, x, nx, y, ny, c, false);
+		if (!walk_rank(&w, k - total - 1, out, next))
+			return false;
+	} else {
+		/* total == k and next: the largest included, then the least
+		 * excluded. */
+		walk_init(&w, x, nx, y, ny, c, true);
+		if (!walk_rank(&w, 0, out, NULL))
+			return false;
+		size_t bi = w.bi, bj = w.bj;
+		walk_init(&w, x, nx, y, ny, c, false);
+		if (!walk_rank(&w, 0, next, NULL))
+			return false;
+		w.bi = bi;
+		w.bj = bj;
+	}
+	/* Going down to a pair of ranks, the last group is the k-th's only
+	 * when it held both; either way the place is a hint, not a rank. */
+	*i = w.bi;
+	*j = w.bj;
+	return true;
 }
 
 /* Population variance of v[0..n). */
@@ -281,21 +360,23 @@ static double median_sorted(const double *v, size_t n);
  * The shift (when shift is not NULL) and the k-th and (nm + 1 - k)-th
  * differences by walking; false when the walk does not apply (more rows
  * than it keeps, a difference that overflows, a -0 that could make a
- * zero difference's sign depend on the order) or strays too far.
+ * zero difference's sign depend on the order) or strays too far.  The
+ * ends start from hint's pairs when it is set, else from the normal
+ * quantiles z sd around the shift; where they end is left in hint.
  */
 static bool
 hl_walk(const double *x, size_t nx, const double *y, size_t ny, uint64_t k,
-	double z, double *shift, double *lo, double *hi)
+	double z, struct hl_hint *hint, double *shift, double *lo, double *hi)
 {
 	uint64_t nm = (uint64_t)nx * ny;
-	double t0, sd, a, b;
-	uint32_t c[WALK_ROWS] = {0};
+	double t0, sd, tlo, thi, a, b;
+	size_t i, j;
 
 	if (nx > WALK_ROWS || !isfinite(y[0] - x[nx - 1]) ||
 	    !isfinite(y[ny - 1] - x[0]))
 		return false;
-	for (size_t j = 0; j < ny; j++)
-		if (y[j] == 0 && signbit(y[j]))
+	for (size_t q = 0; q < ny; q++)
+		if (y[q] == 0 && signbit(y[q]))
 			return false;
 	if (x[0] == x[nx - 1] && y[0] == y[ny - 1]) {
 		/* One value a side: every difference is the same double. */
@@ -303,25 +384,42 @@ hl_walk(const double *x, size_t nx, const double *y, size_t ny, uint64_t k,
 		if (shift)
 			*shift = nm % 2 ? a : (a + a) / 2;
 		*lo = *hi = a;
+		hint->set = false;
 		return true;
 	}
 	t0 = median_sorted(y, ny) - median_sorted(x, nx);
 	if (shift) {
-		uint64_t total = stair_count(x, nx, y, ny, t0, c);
-		if (!stair_walk(x, nx, y, ny, c, total, nm / 2 + 1, &b))
-			return false;
-		if (nm % 2)
-			a = b;
-		else if (!stair_walk(x, nx, y, ny, c, total, nm / 2, &a))
-			return false;
-		*shift = nm % 2 ? b : (a + b) / 2;
+		if (nm % 2) {
+			if (!walk_kth(x, nx, y, ny, t0, nm / 2 + 1, &b, NULL,
+				      &i, &j))
+				return false;
+			*shift = b;
+		} else {
+			if (!walk_kth(x, nx, y, ny, t0, nm / 2, &a, &b, &i, &j))
+				return false;
+			*shift = (a + b) / 2;
+		}
 		t0 = *shift;
 	}
 	if (k == 0)
 		return true;
-	sd = sqrt(variance(x, nx) + variance(y, ny));
-	return walk_kth(x, nx, y, ny, t0 + z * sd, k, lo) &&
-	       walk_kth(x, nx, y, ny, t0 - z * sd, nm + 1 - k, hi);
+	if (hint->set && hint->lo_i < nx && hint->hi_i < nx &&
+	    hint->lo_j < ny && hint->hi_j < ny) {
+		tlo = y[hint->lo_j] - x[hint->lo_i];
+		thi = y[hint->hi_j] - x[hint->hi_i];
+	} else {
+		sd = sqrt(variance(x, nx) + variance(y, ny));
+		tlo = t0 + z * sd;
+		thi = t0 - z * sd;
+	}
+	hint->set = false;
+	if (!walk_kth(x, nx, y, ny, tlo, k, lo, NULL, &hint->lo_i,
+		      &hint->lo_j) ||
+	    !walk_kth(x, nx, y, ny, thi, nm + 1 - k, hi, NULL, &hint->hi_i,
+		      &hint->hi_j))
+		return false;
+	hint->set = true;
+	return true;
 }
 
 /* The k-th smallest difference (1-based), from the sorted ones if there
@@ -371,8 +469,10 @@ hodges_lehmann(struct hl_memo *m, const double *x, size_t nx, const double *y,
 {
 	int rc;
 
-	if (shift)
+	if (shift) {
 		*shift = NAN;
+		m->hint.set = false; /* a new comparison */
+	}
 	*lo = *hi = NAN;
 	for (size_t i = 0; i < nx; i++)
 		if (!isfinite(x[i]))
@@ -383,8 +483,10 @@ hodges_lehmann(struct hl_memo *m, const double *x, size_t nx, const double *y,
 	rc = memo_order(m, nx, ny, confidence);
 	if (rc)
 		return rc;
-	if (!hl_walk(x, nx, y, ny, m->k, m->z, shift, lo, hi))
+	if (!hl_walk(x, nx, y, ny, m->k, m->z, &m->hint, shift, lo, hi)) {
 		hl_sorted(x, nx, y, ny, m->k, shift, lo, hi);
+		m->hint.set = false;
+	}
 	if (m->k == 0) {
 		*lo = -INFINITY;
 		*hi = INFINITY;
@@ -420,6 +522,21 @@ per_base(double base_center, double *lo, double *hi)
 /* The logarithms of small samples stay on the stack. */
 #define LOG_DIRECT 256
 
+/* out[i] = log(v[i]) for sorted v; a side of one value (as most
+ * counts are) has one logarithm. */
+static void
+logs(const double *v, size_t n, double *out)
+{
+	if (v[0] == v[n - 1]) {
+		double l = log(v[0]);
+		for (size_t i = 0; i < n; i++)
+			out[i] = l;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = log(v[i]);
+}
+
 /* The ratio's interval (cstat__gate_interval() with additive false). */
 static int
 log_interval(struct hl_memo *m, const double *x, size_t nx, const double *y,
@@ -436,10 +553,8 @@ log_interval(struct hl_memo *m, const double *x, size_t nx, const double *y,
 			return CSTAT_ENOMEM;
 	}
 	/* log keeps the order, so the logs are sorted too. */
-	for (size_t i = 0; i < nx; i++)
-		lx[i] = log(x[i]);
-	for (size_t j = 0; j < ny; j++)
-		lx[nx + j] = log(y[j]);
+	logs(x, nx, lx);
+	logs(y, ny, lx + nx);
 	rc = hodges_lehmann(m, lx, nx, lx + nx, ny, confidence, NULL, lo, hi);
 	if (lx != direct)
 		free(lx);
@@ -547,19 +662,16 @@ correct(cstat_gate *g)
 	struct order *o;
 	size_t m = 0;
 
-	for (size_t i = 0; i < g->n; i++)
-		if (in_family(g, &g->checks[i]))
-			m++;
-	g->family = m;
-	if (m == 0)
+	g->family = 0;
+	if (g->n == 0)
 		return 0;
-	o = malloc(m * sizeof(*o));
+	o = malloc(g->n * sizeof(*o));
 	if (!o)
 		return CSTAT_ENOMEM;
-	m = 0;
 	for (size_t i = 0; i < g->n; i++)
 		if (in_family(g, &g->checks[i]))
 			o[m++] = (struct order){g->checks[i].p, i};
+	g->family = m;
 	qsort(o, m, sizeof(*o), order_cmp);
 	switch (g->c->correction) {
 	case CSTAT_CORRECTION_HOLM: {
@@ -742,7 +854,12 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 		int rc = u_test(m, &nc, x, nx, y, ny, &k->p);
 		if (rc)
 			return rc;
-		k->p_min = min_p(nx, ny);
+		if (m->pn1 != nx || m->pn2 != ny) {
+			m->pmin = min_p(nx, ny);
+			m->pn1 = nx;
+			m->pn2 = ny;
+		}
+		k->p_min = m->pmin;
 		rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
 				    &k->shift_lo, &k->shift_hi);
 		if (rc)
@@ -815,8 +932,52 @@ beyond_threshold(const cstat_gate_config *c, const struct cstat_check *k)
 	return 0;
 }
 
+/*
+ * What decide() shares across comparisons: the level a lone change must
+ * reach, the samples it needs, and the last "too few samples" reason,
+ * which comparisons of the same sizes share rather than each formatting
+ * and keeping its own copy.
+ */
+struct verdicts {
+	double level;
+	size_t need;
+	char lv[40];
+	size_t n_base, n_new;
+	const char *few;
+};
+
+static void
+verdicts_init(struct verdicts *v, const cstat_gate *g, size_t m)
+{
+	memset(v, 0, sizeof(*v));
+	v->level = lone_level(g->c, m);
+	v->need = cstat__gate_samples_needed(v->level);
+	cstat__fmt_c(v->lv, sizeof(v->lv), "%.3g", v->level);
+}
+
+/* "too few samples: ..." for k's sizes. */
+static const char *
+too_few(cstat_gate *g, struct verdicts *v, const struct cstat_check *k)
+{
+	if (v->few && v->n_base == k->n_base && v->n_new == k->n_new)
+		return v->few;
+	if (v->need)
+		v->few = sprintf_dup(g,
+				     "too few samples: n=%zu+%zu cannot reach "
+				     "p <= %s; need >= %zu each",
+				     k->n_base, k->n_new, v->lv, v->need);
+	else
+		v->few = sprintf_dup(g,
+				     "too few samples: n=%zu+%zu "
+				     "cannot reach p <= %s",
+				     k->n_base, k->n_new, v->lv);
+	v->n_base = k->n_base;
+	v->n_new = k->n_new;
+	return v->few;
+}
+
 static int
-decide(cstat_gate *g, struct cstat_check *k, size_t m)
+decide(cstat_gate *g, struct verdicts *v, struct cstat_check *k)
 {
 	const cstat_gate_config *c = g->c;
 
@@ -834,24 +995,9 @@ decide(cstat_gate *g, struct cstat_check *k, size_t m)
 		k->verdict = worse ? CSTAT_REGRESSION : CSTAT_IMPROVEMENT;
 		return 0;
 	}
-	double level = lone_level(c, m);
-	if (!k->exact && k->p_min > level && !all_equal(g, k)) {
-		size_t need = cstat__gate_samples_needed(level);
-		char lv[40];
-
-		cstat__fmt_c(lv, sizeof(lv), "%.3g", level);
+	if (!k->exact && k->p_min > v->level && !all_equal(g, k)) {
 		k->verdict = CSTAT_INCONCLUSIVE;
-		if (need)
-			k->reason = sprintf_dup(
-				g,
-				"too few samples: n=%zu+%zu cannot reach "
-				"p <= %s; need >= %zu each",
-				k->n_base, k->n_new, lv, need);
-		else
-			k->reason = sprintf_dup(g,
-						"too few samples: n=%zu+%zu "
-						"cannot reach p <= %s",
-						k->n_base, k->n_new, lv);
+		k->reason = too_few(g, v, k);
 		return k->reason ? 0 : CSTAT_ENOMEM;
 	}
 	k->verdict = CSTAT_UNCHANGED;
@@ -1252,11 +1398,13 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 	if (!rc)
 		rc = correct(g);
 	size_t m = g->family;
+	struct verdicts v;
+	verdicts_init(&v, g, m);
 	for (size_t i = 0; i < g->n && !rc; i++) {
 		cstat__gate_noise_apply(g->c,
 					g->match_config[g->checks[i].table],
 					&g->checks[i], m);
-		rc = decide(g, &g->checks[i], m);
+		rc = decide(g, &v, &g->checks[i]);
 		if (!rc)
 			g->tally[g->checks[i].verdict]++;
 	}
