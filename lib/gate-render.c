@@ -101,6 +101,48 @@
 /* Holds a percentage such as a threshold, and short numbers. */
 #define SMALL_SIZE 64
 
+/*
+ * Writes the n strings one after another into buf, cut to size - 1 bytes
+ * and terminated, as snprintf("%s%s...") would: the reports join many
+ * short pieces per comparison, and stdio's formatting cost more than all
+ * the rest of the line.
+ */
+static void
+join(char *buf, size_t size, size_t n, const char *const *parts)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+		if (l > size - 1 - len)
+			l = size - 1 - len;
+		memcpy(buf + len, parts[i], l);
+		len += l;
+	}
+	buf[len] = '\0';
+}
+
+#define JOIN(buf, size, ...)                                                   \
+	join(buf, size,                                                        \
+	     sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *),           \
+	     (const char *[]){__VA_ARGS__})
+
+/* The decimal digits of v, into buf of at least 21 bytes. */
+static const char *
+fmt_size(size_t v, char *buf)
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 void
 cstat__gate_fmt_change(double change, char *buf, size_t size)
 {
@@ -119,7 +161,7 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 		return;
 	}
 	if (pct == 0) {
-		snprintf(buf, size, "0.0%%");
+		JOIN(buf, size, "0.0%");
 		return;
 	}
 	/*
@@ -135,9 +177,7 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 			prec = CSTAT__GO_FIXED_MAXPREC;
 	}
 	cstat__fmt_go_fixed(num, sizeof(num), mag, prec);
-	char text[sizeof(num) + 3];
-	snprintf(text, sizeof(text), "%c%s%%", pct < 0 ? '-' : '+', num);
-	cstat__strlcpy(buf, text, size);
+	JOIN(buf, size, pct < 0 ? "-" : "+", num, "%");
 }
 
 void
@@ -154,8 +194,8 @@ cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf, size_t size)
 	}
 	cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
 	cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-	snprintf(buf, size, "%s [%s, %s]%s", ch, lo, hi,
-		 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+	JOIN(buf, size, ch, " [", lo, ", ", hi, "]",
+	     k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
 }
 
 bool
@@ -203,7 +243,7 @@ fmt_pct(double frac, char *buf, size_t size)
 	if (len > 0 && num[len - 1] == '.')
 		len--;
 	num[len] = '\0';
-	snprintf(buf, size, "%s%%", strcmp(num, "-0") == 0 ? "0" : num);
+	JOIN(buf, size, strcmp(num, "-0") == 0 ? "0" : num, "%");
 }
 
 /* Formats a p-value as benchstat does, with three decimals. */
@@ -636,9 +676,9 @@ fmt_p_pair(const struct ctx *x, const struct cstat_check *k, char *buf,
 	if (x->g->c->correction != CSTAT_CORRECTION_NONE &&
 	    !isnan(k->p_adjusted)) {
 		fmt_p(k->p_adjusted, adj, sizeof(adj));
-		snprintf(buf, size, "p=%s (adjusted %s)", p, adj);
+		JOIN(buf, size, "p=", p, " (adjusted ", adj, ")");
 	} else {
-		snprintf(buf, size, "p=%s", p);
+		JOIN(buf, size, "p=", p);
 	}
 }
 
@@ -791,8 +831,100 @@ trow_noise(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 			 has_rule(k) ? "; %s)" : " (%s)", noise);
 }
 
+/* The numbers of a row that has both sides: the medians, the change, its
+ * interval and the p-values ("" when there are none). */
 static void
-trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+trow_numbers(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+{
+	char lo[CHANGE_SIZE], hi[CHANGE_SIZE];
+
+	cstat__gate_fmt_value(k->base_center, k->unit, r->base,
+			      sizeof(r->base));
+	cstat__gate_fmt_value(k->new_center, k->unit, r->new_, sizeof(r->new_));
+	cstat__gate_fmt_change(k->change, r->change, sizeof(r->change));
+	r->ci[0] = r->p[0] = '\0';
+	if (!isnan(k->change) && !isnan(k->change_lo) && !isnan(k->change_hi)) {
+		cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
+		cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
+		JOIN(r->ci, sizeof(r->ci), "[", lo, ", ", hi, "]",
+		     k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+	}
+	if (!isnan(k->p))
+		fmt_p_pair(x, k, r->p, sizeof(r->p));
+}
+
+/*
+ * The numbers of a section's rows, formatted for the widths and kept for
+ * the writing: each row's five strings one after another, NUL-terminated.
+ * Without the memory, the writing formats them again.
+ */
+struct keep {
+	char *buf;
+	size_t len, cap, pos;
+	bool reading, failed;
+};
+
+static void
+keep_add(struct keep *kp, const char *s)
+{
+	size_t l = strlen(s) + 1;
+
+	if (kp->failed)
+		return;
+	if (kp->len + l > kp->cap) {
+		size_t cap = kp->cap ? 2 * kp->cap : 65536;
+		char *b;
+		while (cap < kp->len + l)
+			cap *= 2;
+		b = realloc(kp->buf, cap);
+		if (!b) {
+			kp->failed = true;
+			return;
+		}
+		kp->buf = b;
+		kp->cap = cap;
+	}
+	memcpy(kp->buf + kp->len, s, l);
+	kp->len += l;
+}
+
+static void
+keep_put(struct keep *kp, const struct trow *r)
+{
+	keep_add(kp, r->base);
+	keep_add(kp, r->new_);
+	keep_add(kp, r->change);
+	keep_add(kp, r->ci);
+	keep_add(kp, r->p);
+}
+
+static void
+keep_take(struct keep *kp, char *dst)
+{
+	size_t l = strlen(kp->buf + kp->pos) + 1;
+
+	memcpy(dst, kp->buf + kp->pos, l);
+	kp->pos += l;
+}
+
+/* Fills r's numbers from what the width pass kept: false when nothing was
+ * (the width pass itself, or memory ran out). */
+static bool
+keep_get(struct keep *kp, struct trow *r)
+{
+	if (!kp || !kp->reading || kp->failed)
+		return false;
+	keep_take(kp, r->base);
+	keep_take(kp, r->new_);
+	keep_take(kp, r->change);
+	keep_take(kp, r->ci);
+	keep_take(kp, r->p);
+	return true;
+}
+
+static void
+trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
+	  struct keep *keep)
 {
 	const char *(*c)[TPARTS] = r->cell;
 
@@ -810,31 +942,21 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 	}
 	c[T_UNIT][0] = str(k->unit);
 	if (both_sides(k)) {
-		char lo[CHANGE_SIZE], hi[CHANGE_SIZE];
-
-		cstat__gate_fmt_value(k->base_center, k->unit, r->base,
-				      sizeof(r->base));
-		cstat__gate_fmt_value(k->new_center, k->unit, r->new_,
-				      sizeof(r->new_));
-		cstat__gate_fmt_change(k->change, r->change, sizeof(r->change));
+		if (!keep_get(keep, r))
+			trow_numbers(r, x, k);
 		c[T_BASE][0] = r->base;
 		c[T_ARROW][0] = "\xe2\x86\x92";
 		c[T_NEW][0] = r->new_;
 		c[T_CHANGE][0] = r->change;
 		if (!isnan(k->change) && !isnan(k->change_lo) &&
-		    !isnan(k->change_hi)) {
-			cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
-			cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-			snprintf(r->ci, sizeof(r->ci), "[%s, %s]%s", lo, hi,
-				 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+		    !isnan(k->change_hi))
 			c[T_CI][0] = r->ci;
-		}
-		if (!isnan(k->p)) {
-			fmt_p_pair(x, k, r->p, sizeof(r->p));
+		if (!isnan(k->p))
 			c[T_P][0] = r->p;
-		}
 	}
-	snprintf(r->n, sizeof(r->n), "n=%zu+%zu", k->n_base, k->n_new);
+	char nb[21], nn[21];
+	JOIN(r->n, sizeof(r->n), "n=", fmt_size(k->n_base, nb), "+",
+	     fmt_size(k->n_new, nn));
 	c[T_N][0] = r->n;
 	if (k->verdict == CSTAT_INCONCLUSIVE) {
 		c[T_REASON][0] = str(k->reason);
@@ -936,26 +1058,32 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 
 	if (count_verdict(g, v) == 0)
 		return;
-	/* Two passes: formatting again is cheaper than keeping the cells. */
+	/* Two passes: the widths, then the rows; the numbers formatted in
+	 * the first are kept for the second. */
+	struct keep keep = {0};
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i]);
+		trow_fill(&r, x, &g->checks[i], &keep);
+		if (both_sides(&g->checks[i]))
+			keep_put(&keep, &r);
 		for (size_t col = 0; col < T_NCOL; col++) {
 			size_t cw = cell_width(r.cell[col]);
 			if (cw > width[col])
 				width[col] = cw;
 		}
 	}
+	keep.reading = true;
 	raws(w, "\n");
 	raws(w, title);
 	raws(w, "\n");
 	for (size_t i = 0; i < g->n && !w->err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i]);
+		trow_fill(&r, x, &g->checks[i], &keep);
 		trow_write(w, &r, width);
 	}
+	free(keep.buf);
 }
 
 int

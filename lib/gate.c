@@ -189,6 +189,10 @@ memo_order(struct hl_memo *m, size_t nx, size_t ny, double confidence)
 #define WALK_ROWS 64
 #define WALK_MAX 32
 
+/* Up to this many pairs, stair_count() compares every one: without a
+ * branch to mispredict, and vectorized, that is faster than stepping. */
+#define COUNT_ALL 256
+
 /* c[i] = the number of differences <= t in row i; returns their sum.  A
  * later row has at least as many (its x is larger). */
 static uint64_t
@@ -198,6 +202,16 @@ stair_count(const double *x, size_t nx, const double *y, size_t ny, double t,
 	uint64_t total = 0;
 	size_t j = 0;
 
+	if (nx * ny <= COUNT_ALL) {
+		for (size_t i = 0; i < nx; i++) {
+			uint32_t n = 0;
+			for (size_t q = 0; q < ny; q++)
+				n += y[q] - x[i] <= t;
+			c[i] = n;
+			total += n;
+		}
+		return total;
+	}
 	for (size_t i = 0; i < nx; i++) {
 		while (j < ny && y[j] - x[i] <= t)
 			j++;
@@ -253,19 +267,23 @@ static double
 walk_group(struct walk *w, uint64_t *same)
 {
 	double best = w->v[0];
-	size_t b = 0;
+	size_t b = w->nx;
 
-	for (size_t i = 1; i < w->nx; i++)
-		if (w->down ? w->v[i] > best : w->v[i] < best) {
-			best = w->v[i];
-			b = i;
-		}
-	w->bi = b;
-	w->bj = (size_t)w->at[b];
+	/* Max and min without a branch; then the rows at it. */
+	if (w->down)
+		for (size_t i = 1; i < w->nx; i++)
+			best = w->v[i] > best ? w->v[i] : best;
+	else
+		for (size_t i = 1; i < w->nx; i++)
+			best = w->v[i] < best ? w->v[i] : best;
 	*same = 0;
-	/* b is the first row at best: the rows before it are not. */
-	for (size_t i = b; i < w->nx; i++)
+	for (size_t i = 0; i < w->nx; i++)
 		while (w->v[i] == best) {
+			if (b == w->nx) {
+				b = i;
+				w->bi = i;
+				w->bj = (size_t)w->at[i];
+			}
 			++*same;
 			w->at[i] += w->down ? -1 : 1;
 			w->v[i] = walk_cell(w, i);
@@ -640,8 +658,6 @@ order_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static bool all_equal(const cstat_gate *g, const struct cstat_check *k);
-
 /*
  * Whether a comparison belongs to the family the correction is over: it
  * was tested, its unit is not exact (no test: a difference is certain),
@@ -650,9 +666,11 @@ static bool all_equal(const cstat_gate *g, const struct cstat_check *k);
  * need not share alpha).
  */
 static bool
-in_family(const cstat_gate *g, const struct cstat_check *k)
+in_family(const cstat_gate *g, size_t i)
 {
-	return !isnan(k->p) && !k->exact && !all_equal(g, k);
+	const struct cstat_check *k = &g->checks[i];
+
+	return !isnan(k->p) && !k->exact && !g->equal[i];
 }
 
 /* Sets p_adjusted of every tested check, and the family's size. */
@@ -669,7 +687,7 @@ correct(cstat_gate *g)
 	if (!o)
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < g->n; i++)
-		if (in_family(g, &g->checks[i]))
+		if (in_family(g, i))
 			o[m++] = (struct order){g->checks[i].p, i};
 	g->family = m;
 	qsort(o, m, sizeof(*o), order_cmp);
@@ -781,9 +799,41 @@ add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
 				     sizeof(*g->checks));
 		if (rc)
 			return rc;
+		bool *eq = realloc(g->equal, *cap * sizeof(*g->equal));
+		if (!eq)
+			return CSTAT_ENOMEM;
+		g->equal = eq;
 	}
+	g->equal[g->n] = false;
 	*out = &g->checks[g->n++];
 	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+/*
+ * Makes room for every comparison the tables can have at once: growing
+ * by doubling would leave the smaller arrays behind as freed but touched
+ * memory (a 60,000-comparison gate's checks are 16 MB).
+ */
+static int
+reserve_checks(cstat_gate *g, size_t *cap)
+{
+	size_t most = 0;
+
+	for (size_t i = 0; i < cstat_tables_count(g->t); i++) {
+		size_t cols = cstat_table_cols(g->t, i);
+		if (cols > 1)
+			most += cstat_table_rows(g->t, i) * (cols - 1);
+	}
+	if (most == 0)
+		return 0;
+	if (most > SIZE_MAX / sizeof(*g->checks))
+		return CSTAT_ENOMEM;
+	g->checks = malloc(most * sizeof(*g->checks));
+	g->equal = malloc(most * sizeof(*g->equal));
+	if (!g->checks || !g->equal)
+		return CSTAT_ENOMEM;
+	*cap = most;
 	return 0;
 }
 
@@ -800,6 +850,14 @@ add_ignored(cstat_gate *g, size_t *cap, const struct cstat_check *k,
 	g->ignored[g->nignored++] = (struct cstat__ignored){
 		k->name, k->unit, k->config, ig->pattern, ig->source};
 	return 0;
+}
+
+/* Whether every value on both sides is the same: nothing changed, and no
+ * number of samples would say otherwise. */
+static bool
+all_equal(const double *x, size_t nx, const double *y, size_t ny)
+{
+	return x && y && x[0] == x[nx - 1] && y[0] == y[ny - 1] && x[0] == y[0];
 }
 
 /*
@@ -839,6 +897,8 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	cstat_table_cell(g->t, k->table, k->row, k->col, &nc);
 	k->n_base = nx;
 	k->n_new = ny;
+	/* Whether all values are the same, while they are at hand. */
+	g->equal[k - g->checks] = all_equal(x, nx, y, ny);
 	k->base_center = bc.center;
 	k->new_center = nc.center;
 	if (bc.center == nc.center)
@@ -885,20 +945,6 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	}
 	return log_interval(m, x, nx, y, ny, c->confidence, &k->change_lo,
 			    &k->change_hi);
-}
-
-/* Whether every value on both sides is the same: nothing changed, and no
- * number of samples would say otherwise. */
-static bool
-all_equal(const cstat_gate *g, const struct cstat_check *k)
-{
-	size_t nx, ny;
-	const double *x =
-		cstat_table_cell_values(g->t, k->table, k->row, 0, &nx);
-	const double *y =
-		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
-
-	return x && y && x[0] == x[nx - 1] && y[0] == y[ny - 1] && x[0] == y[0];
 }
 
 /* The change a comparison must exceed: its threshold, or the run-to-run
@@ -995,7 +1041,7 @@ decide(cstat_gate *g, struct verdicts *v, struct cstat_check *k)
 		k->verdict = worse ? CSTAT_REGRESSION : CSTAT_IMPROVEMENT;
 		return 0;
 	}
-	if (!k->exact && k->p_min > v->level && !all_equal(g, k)) {
+	if (!k->exact && k->p_min > v->level && !g->equal[k - g->checks]) {
 		k->verdict = CSTAT_INCONCLUSIVE;
 		k->reason = too_few(g, v, k);
 		return k->reason ? 0 : CSTAT_ENOMEM;
@@ -1311,6 +1357,11 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 
 	if (rc)
 		return rc;
+	rc = reserve_checks(g, &cap);
+	if (rc) {
+		cstat__ucache_free(uc);
+		return rc;
+	}
 	g->match_config =
 		calloc(cstat_tables_count(t) + 1, sizeof(*g->match_config));
 	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
@@ -1465,6 +1516,7 @@ cstat_gate_free(cstat_gate *g)
 	if (!g)
 		return;
 	free(g->checks);
+	free(g->equal);
 	free(g->detectable);
 	free(g->ignored);
 	free(g->match_config);

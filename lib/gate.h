@@ -202,6 +202,7 @@ struct cstat_gate {
 	cstat_gate_config *own_c; /* the defaults, when given no settings */
 	struct cstat_check *checks;
 	size_t n;
+	bool *equal;	    /* by check: every value on both sides the same */
 	double *detectable; /* by check, when calibrated; else NULL */
 	size_t tally[4];
 	/* The family the correction is over: tested comparisons, without
