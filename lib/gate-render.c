@@ -80,6 +80,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -985,13 +986,25 @@ static size_t
 text_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
+	size_t len = strlen(s), i = 0, w = 0;
+	uint64_t high = 0;
 
-	for (; *p; w++) {
-		if (*p < 0x80)
-			p++;
-		else if (*p >= 0xc2 && *p <= 0xcb && (p[1] & 0xc0) == 0x80)
-			p += 2;
+	/* Most strings are ASCII: eight bytes at a time. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t word;
+		memcpy(&word, p + i, 8);
+		high |= word;
+	}
+	for (; i < len; i++)
+		high |= p[i];
+	if (!(high & 0x8080808080808080u))
+		return len;
+	for (i = 0; i < len; w++) {
+		if (p[i] < 0x80)
+			i++;
+		else if (p[i] >= 0xc2 && p[i] <= 0xcb &&
+			 (p[i + 1] & 0xc0) == 0x80)
+			i += 2;
 		else
 			return cstat__text_width(s);
 	}
@@ -1018,8 +1031,11 @@ cell_blank(const char *const *parts)
 	return true;
 }
 
+/* Writes row r in columns of the widths; cw holds the row's own cells'
+ * widths, or is NULL to count them. */
 static void
-trow_write(struct wr *w, const struct trow *r, const size_t *width)
+trow_write(struct wr *w, const struct trow *r, const size_t *width,
+	   const uint32_t *cw)
 {
 	size_t last = 0;
 	bool first = true;
@@ -1030,7 +1046,7 @@ trow_write(struct wr *w, const struct trow *r, const size_t *width)
 	raws(w, "  ");
 	for (size_t col = 0; col <= last; col++) {
 		const char *const *parts = r->cell[col];
-		size_t pad = width[col] - cell_width(parts);
+		size_t pad = width[col] - (cw ? cw[col] : cell_width(parts));
 
 		if (width[col] == 0)
 			continue;
@@ -1058,9 +1074,13 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 
 	if (count_verdict(g, v) == 0)
 		return;
-	/* Two passes: the widths, then the rows; the numbers formatted in
-	 * the first are kept for the second. */
+	/* Two passes: the widths, then the rows; the numbers formatted and
+	 * the cells' widths found in the first are kept for the second. */
 	struct keep keep = {0};
+	size_t nrows = count_verdict(g, v), row = 0;
+	uint32_t *cw = nrows <= SIZE_MAX / sizeof(*cw) / T_NCOL
+			       ? malloc(nrows * T_NCOL * sizeof(*cw))
+			       : NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
@@ -1068,21 +1088,30 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 		if (both_sides(&g->checks[i]))
 			keep_put(&keep, &r);
 		for (size_t col = 0; col < T_NCOL; col++) {
-			size_t cw = cell_width(r.cell[col]);
-			if (cw > width[col])
-				width[col] = cw;
+			size_t n = cell_width(r.cell[col]);
+			if (n > width[col])
+				width[col] = n;
+			if (cw && n > UINT32_MAX) {
+				free(cw);
+				cw = NULL;
+			}
+			if (cw)
+				cw[row * T_NCOL + col] = (uint32_t)n;
 		}
+		row++;
 	}
 	keep.reading = true;
 	raws(w, "\n");
 	raws(w, title);
 	raws(w, "\n");
+	row = 0;
 	for (size_t i = 0; i < g->n && !w->err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
 		trow_fill(&r, x, &g->checks[i], &keep);
-		trow_write(w, &r, width);
+		trow_write(w, &r, width, cw ? &cw[row++ * T_NCOL] : NULL);
 	}
+	free(cw);
 	free(keep.buf);
 }
 
