@@ -13,6 +13,7 @@
  * baseline median.  Everything is deterministic: no resampling.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1346,14 +1347,64 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 	return 0;
 }
 
+/* Checks [from, to) measured on one thread, with its own caches. */
+struct measure_job {
+	cstat_gate *g;
+	size_t from, to;
+	int rc;
+};
+
+static void *
+measure_main(void *arg)
+{
+	struct measure_job *j = arg;
+	struct hl_memo memo = {0};
+
+	j->rc = cstat__ucache_new(&memo.uc);
+	for (size_t i = j->from; i < j->to && !j->rc; i++) {
+		struct cstat_check *k = &j->g->checks[i];
+		if (k->n_base && k->n_new)
+			j->rc = measure(j->g, &memo, k);
+	}
+	cstat__ucache_free(memo.uc);
+	return NULL;
+}
+
+/*
+ * Measures every comparison with both sides: on two threads, each half of
+ * the comparisons, when asked and when there are enough.  A comparison
+ * depends on nothing but its own values, so the results are the same.
+ */
 static int
-judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
+measure_all(cstat_gate *g, unsigned threads)
+{
+	struct measure_job a = {g, 0, g->n, 0}, b = a;
+	pthread_t th;
+
+	if (threads < 2 || g->n < 2048) {
+		measure_main(&a);
+		return a.rc;
+	}
+	a.to = b.from = g->n / 2;
+	if (pthread_create(&th, NULL, measure_main, &b)) {
+		/* No second thread to be had: do it all here. */
+		a.to = g->n;
+		measure_main(&a);
+		return a.rc;
+	}
+	measure_main(&a);
+	pthread_join(th, NULL);
+	return a.rc ? a.rc : b.rc;
+}
+
+static int
+judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
+      unsigned threads)
 {
 	const cstat_tables *t = g->t;
 	size_t cap = 0, icap = 0;
 	struct cstat__ucache *uc;
 	int rc = cstat__ucache_new(&uc);
-	struct hl_memo memo = {.uc = uc};
 
 	if (rc)
 		return rc;
@@ -1441,11 +1492,12 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 					base.present ? base.center : NAN;
 				k->new_center =
 					cell.present ? cell.center : NAN;
-				if (base.present && cell.present)
-					rc = measure(g, &memo, k);
+				/* Measured below, when all are known. */
 			}
 		}
 	}
+	if (!rc)
+		rc = measure_all(g, threads);
 	if (!rc)
 		rc = correct(g);
 	size_t m = g->family;
@@ -1478,9 +1530,9 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate)
 }
 
 int
-cstat_gate_new(cstat_gate **out, const cstat_tables *t,
-	       const cstat_gate_config *c, const cstat_reader *units,
-	       bool calibrate)
+cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
+			const cstat_gate_config *c, const cstat_reader *units,
+			bool calibrate, unsigned threads)
 {
 	cstat_gate *g;
 	int rc;
@@ -1501,13 +1553,21 @@ cstat_gate_new(cstat_gate **out, const cstat_tables *t,
 	if (!c)
 		g->c = g->own_c;
 	if (!rc)
-		rc = judge(g, units, calibrate);
+		rc = judge(g, units, calibrate, threads);
 	if (rc) {
 		cstat_gate_free(g);
 		return rc;
 	}
 	*out = g;
 	return 0;
+}
+
+int
+cstat_gate_new(cstat_gate **out, const cstat_tables *t,
+	       const cstat_gate_config *c, const cstat_reader *units,
+	       bool calibrate)
+{
+	return cstat_gate_new_threaded(out, t, c, units, calibrate, 1);
 }
 
 void

@@ -639,6 +639,53 @@ order_k(int m, int n)
 	return k;
 }
 
+/* Bit for bit, as the tests below compare doubles. */
+static bool same_bits(double a, double b);
+
+/*
+ * Two threads judge as one does: 2,100 benchmarks (enough for the second
+ * thread) of 10 + 10 values, some noisy, some constant, some shifted,
+ * every number and verdict the same bit for bit (seed 13).
+ */
+static void
+test_two_threads(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {13};
+	struct run run;
+	cstat_gate *g2;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 2100; i++) {
+		snprintf(name, sizeof(name), "T%04d", i);
+		double sd = i % 3 == 0 ? 0 : 0.03, f = i % 7 == 0 ? 1.1 : 1;
+		gen(&a, &r, name, 10, 100 + i, 1, sd, "ns/op");
+		gen(&b, &r, name, 10, 100 + i, f, sd, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(
+		cstat_gate_new_threaded(&g2, run.t, run.c, run.r, false, 2), 0);
+	assert_int_equal(cstat_gate_count(g2), 2100);
+	assert_int_equal(cstat_gate_count(run.g), 2100);
+	for (size_t i = 0; i < 2100; i++) {
+		const struct cstat_check *x = cstat_gate_get(run.g, i),
+					 *y = cstat_gate_get(g2, i);
+		assert_int_equal(x->verdict, y->verdict);
+		assert_string_equal(x->reason, y->reason);
+		assert_true(same_bits(x->p, y->p));
+		assert_true(same_bits(x->p_adjusted, y->p_adjusted));
+		assert_true(same_bits(x->shift, y->shift));
+		assert_true(same_bits(x->shift_lo, y->shift_lo));
+		assert_true(same_bits(x->shift_hi, y->shift_hi));
+		assert_true(same_bits(x->change_lo, y->change_lo));
+		assert_true(same_bits(x->change_hi, y->change_hi));
+	}
+	assert_true(cstat_gate_tally(g2, CSTAT_REGRESSION) > 0);
+	cstat_gate_free(g2);
+	done(&run, &a, &b);
+}
+
 /* order_k() by dynamic programming over m, n <= 12 (the recursion above
  * takes too long there): f[a][b][u] counts the orderings of a + b. */
 static int
@@ -1238,6 +1285,7 @@ main(void)
 		cmocka_unit_test(test_aa_500),
 		cmocka_unit_test(test_hodges_lehmann),
 		cmocka_unit_test(test_hodges_lehmann_brute),
+		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_corrections),
 		cmocka_unit_test(test_exact_units),
 		cmocka_unit_test(test_rules_and_ignore),

@@ -611,7 +611,8 @@ again:;
 	cstat_builder_free(builder);
 	builder = NULL;
 	if (!rc)
-		rc = cstat_gate_new(&gate, tables, gc, reader, aa);
+		rc = cstat_gate_new_threaded(&gate, tables, gc, reader, aa,
+					     threads());
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		goto out;
