@@ -1399,6 +1399,18 @@ typedef struct cstat_gate cstat_gate;
 CSTAT_EXPORT int cstat_gate_new(cstat_gate **out, const cstat_tables *t,
 				const cstat_gate_config *c,
 				const cstat_reader *units, bool calibrate);
+/*
+ * cstat_gate_new() on up to threads threads (0 and 1: the calling thread
+ * only): with 2, each measures half of the comparisons (U test,
+ * Hodges-Lehmann shift and intervals) when there are at least 2,048.  The
+ * verdicts are the same whatever the number of threads.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_new_threaded(cstat_gate **out,
+					 const cstat_tables *t,
+					 const cstat_gate_config *c,
+					 const cstat_reader *units,
+					 bool calibrate, unsigned threads);
 /* Frees the gate; NULL is a harmless no-op. */
 CSTAT_EXPORT void cstat_gate_free(cstat_gate *g);
 

@@ -80,6 +80,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,48 @@
 /* Holds a percentage such as a threshold, and short numbers. */
 #define SMALL_SIZE 64
 
+/*
+ * Writes the n strings one after another into buf, cut to size - 1 bytes
+ * and terminated, as snprintf("%s%s...") would: the reports join many
+ * short pieces per comparison, and stdio's formatting cost more than all
+ * the rest of the line.
+ */
+static void
+join(char *buf, size_t size, size_t n, const char *const *parts)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+		if (l > size - 1 - len)
+			l = size - 1 - len;
+		memcpy(buf + len, parts[i], l);
+		len += l;
+	}
+	buf[len] = '\0';
+}
+
+#define JOIN(buf, size, ...)                                                   \
+	join(buf, size,                                                        \
+	     sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *),           \
+	     (const char *[]){__VA_ARGS__})
+
+/* The decimal digits of v, into buf of at least 21 bytes. */
+static const char *
+fmt_size(size_t v, char *buf)
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 void
 cstat__gate_fmt_change(double change, char *buf, size_t size)
 {
@@ -119,7 +162,7 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 		return;
 	}
 	if (pct == 0) {
-		snprintf(buf, size, "0.0%%");
+		JOIN(buf, size, "0.0%");
 		return;
 	}
 	/*
@@ -135,9 +178,7 @@ cstat__gate_fmt_change(double change, char *buf, size_t size)
 			prec = CSTAT__GO_FIXED_MAXPREC;
 	}
 	cstat__fmt_go_fixed(num, sizeof(num), mag, prec);
-	char text[sizeof(num) + 3];
-	snprintf(text, sizeof(text), "%c%s%%", pct < 0 ? '-' : '+', num);
-	cstat__strlcpy(buf, text, size);
+	JOIN(buf, size, pct < 0 ? "-" : "+", num, "%");
 }
 
 void
@@ -154,8 +195,8 @@ cstat__gate_fmt_change_ci(const struct cstat_check *k, char *buf, size_t size)
 	}
 	cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
 	cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-	snprintf(buf, size, "%s [%s, %s]%s", ch, lo, hi,
-		 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+	JOIN(buf, size, ch, " [", lo, ", ", hi, "]",
+	     k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
 }
 
 bool
@@ -203,7 +244,7 @@ fmt_pct(double frac, char *buf, size_t size)
 	if (len > 0 && num[len - 1] == '.')
 		len--;
 	num[len] = '\0';
-	snprintf(buf, size, "%s%%", strcmp(num, "-0") == 0 ? "0" : num);
+	JOIN(buf, size, strcmp(num, "-0") == 0 ? "0" : num, "%");
 }
 
 /* Formats a p-value as benchstat does, with three decimals. */
@@ -229,11 +270,34 @@ enum esc {
 	ESC_GH_PROP,  /* a property value of a workflow command */
 };
 
+/* The bytes a writer gathers before one fwrite(): a report is many short
+ * pieces, and a call to stdio for each cost more than the rest of the
+ * writing. */
+#define WR_BUF 8192
+
 struct wr {
 	FILE *out;
 	enum esc esc;
 	int err; /* the first error; once set, nothing more is written */
+	size_t len;
+	char buf[WR_BUF];
 };
+
+static void
+wr_flush(struct wr *w)
+{
+	if (!w->err && w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->err = CSTAT_EIO;
+	w->len = 0;
+}
+
+/* Flushes what is gathered: the writer's first error, or 0. */
+static int
+wr_done(struct wr *w)
+{
+	wr_flush(w);
+	return w->err;
+}
 
 /* Writes len bytes as they are. */
 static void
@@ -241,8 +305,16 @@ raw(struct wr *w, const char *s, size_t len)
 {
 	if (w->err || len == 0)
 		return;
-	if (fwrite(s, 1, len, w->out) != len)
-		w->err = CSTAT_EIO;
+	if (len > WR_BUF - w->len) {
+		wr_flush(w);
+		if (len >= WR_BUF) {
+			if (!w->err && fwrite(s, 1, len, w->out) != len)
+				w->err = CSTAT_EIO;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, len);
+	w->len += len;
 }
 
 static void
@@ -605,9 +677,9 @@ fmt_p_pair(const struct ctx *x, const struct cstat_check *k, char *buf,
 	if (x->g->c->correction != CSTAT_CORRECTION_NONE &&
 	    !isnan(k->p_adjusted)) {
 		fmt_p(k->p_adjusted, adj, sizeof(adj));
-		snprintf(buf, size, "p=%s (adjusted %s)", p, adj);
+		JOIN(buf, size, "p=", p, " (adjusted ", adj, ")");
 	} else {
-		snprintf(buf, size, "p=%s", p);
+		JOIN(buf, size, "p=", p);
 	}
 }
 
@@ -760,8 +832,100 @@ trow_noise(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 			 has_rule(k) ? "; %s)" : " (%s)", noise);
 }
 
+/* The numbers of a row that has both sides: the medians, the change, its
+ * interval and the p-values ("" when there are none). */
 static void
-trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+trow_numbers(struct trow *r, const struct ctx *x, const struct cstat_check *k)
+{
+	char lo[CHANGE_SIZE], hi[CHANGE_SIZE];
+
+	cstat__gate_fmt_value(k->base_center, k->unit, r->base,
+			      sizeof(r->base));
+	cstat__gate_fmt_value(k->new_center, k->unit, r->new_, sizeof(r->new_));
+	cstat__gate_fmt_change(k->change, r->change, sizeof(r->change));
+	r->ci[0] = r->p[0] = '\0';
+	if (!isnan(k->change) && !isnan(k->change_lo) && !isnan(k->change_hi)) {
+		cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
+		cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
+		JOIN(r->ci, sizeof(r->ci), "[", lo, ", ", hi, "]",
+		     k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+	}
+	if (!isnan(k->p))
+		fmt_p_pair(x, k, r->p, sizeof(r->p));
+}
+
+/*
+ * The numbers of a section's rows, formatted for the widths and kept for
+ * the writing: each row's five strings one after another, NUL-terminated.
+ * Without the memory, the writing formats them again.
+ */
+struct keep {
+	char *buf;
+	size_t len, cap, pos;
+	bool reading, failed;
+};
+
+static void
+keep_add(struct keep *kp, const char *s)
+{
+	size_t l = strlen(s) + 1;
+
+	if (kp->failed)
+		return;
+	if (kp->len + l > kp->cap) {
+		size_t cap = kp->cap ? 2 * kp->cap : 65536;
+		char *b;
+		while (cap < kp->len + l)
+			cap *= 2;
+		b = realloc(kp->buf, cap);
+		if (!b) {
+			kp->failed = true;
+			return;
+		}
+		kp->buf = b;
+		kp->cap = cap;
+	}
+	memcpy(kp->buf + kp->len, s, l);
+	kp->len += l;
+}
+
+static void
+keep_put(struct keep *kp, const struct trow *r)
+{
+	keep_add(kp, r->base);
+	keep_add(kp, r->new_);
+	keep_add(kp, r->change);
+	keep_add(kp, r->ci);
+	keep_add(kp, r->p);
+}
+
+static void
+keep_take(struct keep *kp, char *dst)
+{
+	size_t l = strlen(kp->buf + kp->pos) + 1;
+
+	memcpy(dst, kp->buf + kp->pos, l);
+	kp->pos += l;
+}
+
+/* Fills r's numbers from what the width pass kept: false when nothing was
+ * (the width pass itself, or memory ran out). */
+static bool
+keep_get(struct keep *kp, struct trow *r)
+{
+	if (!kp || !kp->reading || kp->failed)
+		return false;
+	keep_take(kp, r->base);
+	keep_take(kp, r->new_);
+	keep_take(kp, r->change);
+	keep_take(kp, r->ci);
+	keep_take(kp, r->p);
+	return true;
+}
+
+static void
+trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
+	  struct keep *keep)
 {
 	const char *(*c)[TPARTS] = r->cell;
 
@@ -779,31 +943,21 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 	}
 	c[T_UNIT][0] = str(k->unit);
 	if (both_sides(k)) {
-		char lo[CHANGE_SIZE], hi[CHANGE_SIZE];
-
-		cstat__gate_fmt_value(k->base_center, k->unit, r->base,
-				      sizeof(r->base));
-		cstat__gate_fmt_value(k->new_center, k->unit, r->new_,
-				      sizeof(r->new_));
-		cstat__gate_fmt_change(k->change, r->change, sizeof(r->change));
+		if (!keep_get(keep, r))
+			trow_numbers(r, x, k);
 		c[T_BASE][0] = r->base;
 		c[T_ARROW][0] = "\xe2\x86\x92";
 		c[T_NEW][0] = r->new_;
 		c[T_CHANGE][0] = r->change;
 		if (!isnan(k->change) && !isnan(k->change_lo) &&
-		    !isnan(k->change_hi)) {
-			cstat__gate_fmt_change(k->change_lo, lo, sizeof(lo));
-			cstat__gate_fmt_change(k->change_hi, hi, sizeof(hi));
-			snprintf(r->ci, sizeof(r->ci), "[%s, %s]%s", lo, hi,
-				 k->additive ? CSTAT__GATE_ADDITIVE_MARK : "");
+		    !isnan(k->change_hi))
 			c[T_CI][0] = r->ci;
-		}
-		if (!isnan(k->p)) {
-			fmt_p_pair(x, k, r->p, sizeof(r->p));
+		if (!isnan(k->p))
 			c[T_P][0] = r->p;
-		}
 	}
-	snprintf(r->n, sizeof(r->n), "n=%zu+%zu", k->n_base, k->n_new);
+	char nb[21], nn[21];
+	JOIN(r->n, sizeof(r->n), "n=", fmt_size(k->n_base, nb), "+",
+	     fmt_size(k->n_new, nn));
 	c[T_N][0] = r->n;
 	if (k->verdict == CSTAT_INCONCLUSIVE) {
 		c[T_REASON][0] = str(k->reason);
@@ -822,6 +976,41 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 	}
 }
 
+/*
+ * cstat__text_width() of s, counting ASCII and two-byte characters below
+ * U+0300 (such as the µ of µs) itself, as one column each: no combining
+ * or wide character is among them.  Anything else, or bytes that are not
+ * well-formed UTF-8, goes to cstat__text_width().
+ */
+static size_t
+text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, w = 0;
+	uint64_t high = 0;
+
+	/* Most strings are ASCII: eight bytes at a time. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t word;
+		memcpy(&word, p + i, 8);
+		high |= word;
+	}
+	for (; i < len; i++)
+		high |= p[i];
+	if (!(high & 0x8080808080808080u))
+		return len;
+	for (i = 0; i < len; w++) {
+		if (p[i] < 0x80)
+			i++;
+		else if (p[i] >= 0xc2 && p[i] <= 0xcb &&
+			 (p[i + 1] & 0xc0) == 0x80)
+			i += 2;
+		else
+			return cstat__text_width(s);
+	}
+	return w;
+}
+
 static size_t
 cell_width(const char *const *parts)
 {
@@ -829,7 +1018,7 @@ cell_width(const char *const *parts)
 
 	for (size_t i = 0; i < TPARTS; i++)
 		if (parts[i])
-			n += cstat__text_width(parts[i]);
+			n += text_width(parts[i]);
 	return n;
 }
 
@@ -842,8 +1031,11 @@ cell_blank(const char *const *parts)
 	return true;
 }
 
+/* Writes row r in columns of the widths; cw holds the row's own cells'
+ * widths, or is NULL to count them. */
 static void
-trow_write(struct wr *w, const struct trow *r, const size_t *width)
+trow_write(struct wr *w, const struct trow *r, const size_t *width,
+	   const uint32_t *cw)
 {
 	size_t last = 0;
 	bool first = true;
@@ -854,7 +1046,7 @@ trow_write(struct wr *w, const struct trow *r, const size_t *width)
 	raws(w, "  ");
 	for (size_t col = 0; col <= last; col++) {
 		const char *const *parts = r->cell[col];
-		size_t pad = width[col] - cell_width(parts);
+		size_t pad = width[col] - (cw ? cw[col] : cell_width(parts));
 
 		if (width[col] == 0)
 			continue;
@@ -882,32 +1074,51 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 
 	if (count_verdict(g, v) == 0)
 		return;
-	/* Two passes: formatting again is cheaper than keeping the cells. */
+	/* Two passes: the widths, then the rows; the numbers formatted and
+	 * the cells' widths found in the first are kept for the second. */
+	struct keep keep = {0};
+	size_t nrows = count_verdict(g, v), row = 0;
+	uint32_t *cw = nrows <= SIZE_MAX / sizeof(*cw) / T_NCOL
+			       ? malloc(nrows * T_NCOL * sizeof(*cw))
+			       : NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i]);
+		trow_fill(&r, x, &g->checks[i], &keep);
+		if (both_sides(&g->checks[i]))
+			keep_put(&keep, &r);
 		for (size_t col = 0; col < T_NCOL; col++) {
-			size_t cw = cell_width(r.cell[col]);
-			if (cw > width[col])
-				width[col] = cw;
+			size_t n = cell_width(r.cell[col]);
+			if (n > width[col])
+				width[col] = n;
+			if (cw && n > UINT32_MAX) {
+				free(cw);
+				cw = NULL;
+			}
+			if (cw)
+				cw[row * T_NCOL + col] = (uint32_t)n;
 		}
+		row++;
 	}
+	keep.reading = true;
 	raws(w, "\n");
 	raws(w, title);
 	raws(w, "\n");
+	row = 0;
 	for (size_t i = 0; i < g->n && !w->err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i]);
-		trow_write(w, &r, width);
+		trow_fill(&r, x, &g->checks[i], &keep);
+		trow_write(w, &r, width, cw ? &cw[row++ * T_NCOL] : NULL);
 	}
+	free(cw);
+	free(keep.buf);
 }
 
 int
 cstat__gate_write_text(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 
 	ctx_init(&x, g);
@@ -924,7 +1135,7 @@ cstat__gate_write_text(const cstat_gate *g, FILE *out)
 	raws(&w, "\n");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1117,7 +1328,7 @@ md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
 int
 cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {out, ESC_MD, 0};
+	struct wr w = {.out = out, .esc = ESC_MD};
 	struct ctx x;
 	size_t nj = sizeof(md_judged) / sizeof(md_judged[0]);
 
@@ -1157,7 +1368,7 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 	}
 	if (any_additive(g, -1))
 		raws(&w, "\n" CSTAT__GATE_ADDITIVE_FOOTNOTE "\n");
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1725,7 +1936,7 @@ junit_properties(struct wr *w, const cstat_gate_config *c)
 int
 cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 	struct junit j;
 	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
@@ -1753,7 +1964,7 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 		junit_case(&w, &j, i, strict);
 	raws(&w, "  </testsuite>\n</testsuites>\n");
 	junit_release(&j);
-	return w.err;
+	return wr_done(&w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1934,7 +2145,7 @@ gh_more(struct wr *w, size_t groups, size_t checks, const char *what)
 int
 cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {out, ESC_NONE, 0};
+	struct wr w = {.out = out, .esc = ESC_NONE};
 	struct ctx x;
 	struct gh_item *items;
 	struct gh_group *groups;
@@ -1980,5 +2191,5 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 	raws(&w, "cregress: ");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return w.err;
+	return wr_done(&w);
 }

@@ -173,6 +173,19 @@ int cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
 			 double confidence, bool additive, double *lo,
 			 double *hi);
 
+/*
+ * The Hodges-Lehmann shift of y against x (the median of the differences
+ * y[j] - x[i]) and its interval (their k-th smallest and largest, k from
+ * the U distribution), x and y sorted ascending: the same doubles as
+ * sorting all the differences gives.  NaN when a value is not finite;
+ * -inf and +inf when the samples are too small for the confidence.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+int cstat__gate_hodges_lehmann(struct cstat__ucache *uc, const double *x,
+			       size_t nx, const double *y, size_t ny,
+			       double confidence, double *shift, double *lo,
+			       double *hi);
+
 /* The values per side a U test of n + n values needs to reach level: the
  * least n with 2 / C(2n, n) <= level, or 0 when even 1000 cannot. */
 size_t cstat__gate_samples_needed(double level);
@@ -189,6 +202,7 @@ struct cstat_gate {
 	cstat_gate_config *own_c; /* the defaults, when given no settings */
 	struct cstat_check *checks;
 	size_t n;
+	bool *equal;	    /* by check: every value on both sides the same */
 	double *detectable; /* by check, when calibrated; else NULL */
 	size_t tally[4];
 	/* The family the correction is over: tested comparisons, without

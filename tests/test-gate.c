@@ -639,6 +639,167 @@ order_k(int m, int n)
 	return k;
 }
 
+/* Bit for bit, as the tests below compare doubles. */
+static bool same_bits(double a, double b);
+
+/*
+ * Two threads judge as one does: 2,100 benchmarks (enough for the second
+ * thread) of 10 + 10 values, some noisy, some constant, some shifted,
+ * every number and verdict the same bit for bit (seed 13).
+ */
+static void
+test_two_threads(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {13};
+	struct run run;
+	cstat_gate *g2;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 2100; i++) {
+		snprintf(name, sizeof(name), "T%04d", i);
+		double sd = i % 3 == 0 ? 0 : 0.03, f = i % 7 == 0 ? 1.1 : 1;
+		gen(&a, &r, name, 10, 100 + i, 1, sd, "ns/op");
+		gen(&b, &r, name, 10, 100 + i, f, sd, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(
+		cstat_gate_new_threaded(&g2, run.t, run.c, run.r, false, 2), 0);
+	assert_int_equal(cstat_gate_count(g2), 2100);
+	assert_int_equal(cstat_gate_count(run.g), 2100);
+	for (size_t i = 0; i < 2100; i++) {
+		const struct cstat_check *x = cstat_gate_get(run.g, i),
+					 *y = cstat_gate_get(g2, i);
+		assert_int_equal(x->verdict, y->verdict);
+		assert_string_equal(x->reason, y->reason);
+		assert_true(same_bits(x->p, y->p));
+		assert_true(same_bits(x->p_adjusted, y->p_adjusted));
+		assert_true(same_bits(x->shift, y->shift));
+		assert_true(same_bits(x->shift_lo, y->shift_lo));
+		assert_true(same_bits(x->shift_hi, y->shift_hi));
+		assert_true(same_bits(x->change_lo, y->change_lo));
+		assert_true(same_bits(x->change_hi, y->change_hi));
+	}
+	assert_true(cstat_gate_tally(g2, CSTAT_REGRESSION) > 0);
+	cstat_gate_free(g2);
+	done(&run, &a, &b);
+}
+
+/* order_k() by dynamic programming over m, n <= 12 (the recursion above
+ * takes too long there): f[a][b][u] counts the orderings of a + b. */
+static int
+order_k_dp(int m, int n)
+{
+	static double f[13][13][145];
+	double total = 0, cum = 0;
+	int k = 0;
+
+	for (int a = 0; a <= m; a++)
+		for (int b = 0; b <= n; b++)
+			for (int u = 0; u <= m * n; u++)
+				f[a][b][u] =
+					a == 0 || b == 0
+						? u == 0
+						: (u >= a ? f[a][b - 1][u - a]
+							  : 0) +
+							  f[a - 1][b][u];
+	for (int u = 0; u <= m * n; u++)
+		total += f[m][n][u];
+	for (int u = 0; u < m * n; u++) {
+		cum += f[m][n][u];
+		if (cum / total > 0.025)
+			break;
+		k = u + 1;
+	}
+	return k;
+}
+
+/* Bit for bit: the same double, the sign of a zero included. */
+static bool
+same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/* Sample values of kind 0..5: continuous, few levels (many ties), one
+ * value, heavy tails, around zero, and -0 among zeros. */
+static double
+draw(struct rng *r, int kind, double shift)
+{
+	switch (kind) {
+	case 0:
+		return 100 + shift + normal(r);
+	case 1:
+		return 3 + shift + floor(3 * uniform(r));
+	case 2:
+		return 7 + shift;
+	case 3:
+		return shift + normal(r) / (0.05 + fabs(normal(r)));
+	case 4:
+		return shift + floor(4 * normal(r)) / 4;
+	default:
+		return uniform(r) < 0.5 ? -0.0 : 0.0;
+	}
+}
+
+/*
+ * The shift and interval the judge finds without sorting the pairs are
+ * the very doubles that sorting all nx * ny differences gives, for every
+ * size from 1 to 12 a side, samples with many ties, heavy tails, zeros of
+ * both signs, and sides far apart (the seed is fixed; 8,640 samples).
+ */
+static void
+test_hodges_lehmann_brute(void **state)
+{
+	struct cstat__ucache *uc;
+	struct rng r = {12};
+	double x[12], y[12], d[144], shift, lo, hi;
+	size_t checked = 0;
+
+	(void)state;
+	assert_int_equal(cstat__ucache_new(&uc), 0);
+	for (int nx = 1; nx <= 12; nx++)
+		for (int ny = 1; ny <= 12; ny++) {
+			int k = order_k_dp(nx, ny), nm = nx * ny;
+			for (int rep = 0; rep < 60; rep++) {
+				int kind = rep % 6;
+				double off = rep % 12 < 6 ? 0.3 : 40;
+				for (int i = 0; i < nx; i++)
+					x[i] = draw(&r, kind, 0);
+				for (int j = 0; j < ny; j++)
+					y[j] = draw(&r, kind,
+						    kind == 5 ? 0 : off);
+				qsort(x, (size_t)nx, sizeof(double),
+				      cmp_double);
+				qsort(y, (size_t)ny, sizeof(double),
+				      cmp_double);
+				for (int i = 0; i < nx; i++)
+					for (int j = 0; j < ny; j++)
+						d[i * ny + j] = y[j] - x[i];
+				qsort(d, (size_t)nm, sizeof(double),
+				      cmp_double);
+				assert_int_equal(cstat__gate_hodges_lehmann(
+							 uc, x, (size_t)nx, y,
+							 (size_t)ny, 0.95,
+							 &shift, &lo, &hi),
+						 0);
+				assert_true(same_bits(
+					shift,
+					nm % 2 ? d[nm / 2]
+					       : (d[nm / 2 - 1] + d[nm / 2]) /
+							 2));
+				assert_true(same_bits(lo, k ? d[k - 1]
+							    : -INFINITY));
+				assert_true(same_bits(hi, k ? d[nm - k]
+							    : INFINITY));
+				checked++;
+			}
+		}
+	assert_int_equal(checked, 8640);
+	cstat__ucache_free(uc);
+}
+
 /*
  * The ratio interval against brute force on small samples: all pairwise
  * log differences sorted, the ends the k-th from each side with k from the
@@ -1123,6 +1284,8 @@ main(void)
 		cmocka_unit_test(test_inconclusive),
 		cmocka_unit_test(test_aa_500),
 		cmocka_unit_test(test_hodges_lehmann),
+		cmocka_unit_test(test_hodges_lehmann_brute),
+		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_corrections),
 		cmocka_unit_test(test_exact_units),
 		cmocka_unit_test(test_rules_and_ignore),

@@ -606,8 +606,13 @@ again:;
 	 * with its own alpha after the correction. */
 	struct cstat_stats_opts sopts = {0.05, 0.95, reader, threads()};
 	rc = cstat_builder_build(builder, &sopts, &tables);
+	/* The tables own copies of everything: free the builder's memory
+	 * before the gate needs its own (as cstat does before rendering). */
+	cstat_builder_free(builder);
+	builder = NULL;
 	if (!rc)
-		rc = cstat_gate_new(&gate, tables, gc, reader, aa);
+		rc = cstat_gate_new_threaded(&gate, tables, gc, reader, aa,
+					     threads());
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
 		goto out;
