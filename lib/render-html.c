@@ -1262,7 +1262,9 @@ judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
 		return rc;
 	if (t->alpha > 0 && t->alpha < 1)
 		(*c)->alpha = t->alpha;
-	rc = cstat_gate_new(out, t, *c, NULL, false);
+	/* On as many threads as the tables were built with: the verdicts are
+	 * the same, and judging 60,000 comparisons is most of a large page. */
+	rc = cstat_gate_new_threaded(out, t, *c, NULL, false, t->threads);
 	if (!rc && cstat_gate_count(*out) == 0) {
 		/* One column: nothing compared, nothing to sum up. */
 		cstat_gate_free(*out);
