@@ -26,10 +26,17 @@
 #include "stats.h"
 #include "tables.h"
 
-/* A cell being filled: 40 bytes, as there can be 100,000s. */
+/*
+ * A cell being filled: 40 bytes, as there can be 100,000s.  Its values
+ * are kept as 4-byte decimal codes (vcode_of) while every one of them has
+ * one, else as doubles (wide): benchmark values are mostly decimals of a
+ * few digits, and 1.2 million of them then take 4.8 MB instead of 9.6.
+ */
 struct bcell {
-	double *vals;
-	uint32_t n, cap;
+	void *vals; /* uint32_t codes, or doubles when wide */
+	uint32_t n;
+	uint32_t cap : 31;
+	uint32_t wide : 1;
 	uint32_t trow; /* global table-row index */
 	uint32_t col;  /* column key */
 	uint32_t res0; /* first residue key */
@@ -89,7 +96,10 @@ struct cstat_builder {
 	size_t ntrows, trows_cap;
 	struct bcell *cells;
 	size_t ncells, cells_cap;
-	struct cstat__vpool values; /* the cells' values */
+	struct cstat__arena slab; /* the cells' values */
+	/* How many values the result being added brings to each of its
+	 * cells (a run of one benchmark, cstat__builder_expect), or 0. */
+	uint32_t expect;
 	struct resx *resx;
 	size_t nresx, resx_cap;
 
@@ -140,7 +150,8 @@ struct cstat_builder {
 	struct cstat__buf watch_text;
 	uint32_t watch_col;
 	bool watch_valid, watch_by_name;
-	bool cells_only; /* cstat__builder_cells_only() */
+	bool cells_only;     /* cstat__builder_cells_only() */
+	bool summaries_only; /* cstat_builder_summaries_only() */
 };
 
 void
@@ -152,7 +163,7 @@ cstat_builder_free(cstat_builder *b)
 		free(b->tables[i].trows);
 		free(b->tables[i].cells);
 	}
-	cstat__vpool_release(&b->values);
+	cstat__arena_release(&b->slab);
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
 	free(b->resx);
@@ -390,7 +401,7 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__proj_init(&b->residue_proj, &b->strs);
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->cell_map);
-	cstat__vpool_init(&b->values);
+	cstat__arena_init(&b->slab);
 	/* benchstat parses -filter first, then the projections. */
 	rc = setup_filter(b, opts, d);
 	if (!rc)
@@ -750,6 +761,157 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 	return 0;
 }
 
+/* Powers of ten that doubles hold exactly, for the decimal codes. */
+static const double pow10_exact[23] = {
+	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#define VCODE_MAX 134217728.0 /* 2^27: the digits of a code */
+/* The reader's factor for "ns" (units.c divides 1 by 1e9). */
+#define VCODE_NS (1 / 1e9)
+
+static double
+vcode_value(uint32_t code)
+{
+	double v = (double)(code >> 5) / pow10_exact[code & 15];
+
+	return code & 16 ? v * VCODE_NS : v;
+}
+
+/* The code of v with u = v or v / VCODE_NS as the decimal (scaled 0/1). */
+static bool
+vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
+{
+	for (uint32_t k = 0; k < 16; k++) {
+		double x = u * pow10_exact[k];
+		if (x >= VCODE_MAX)
+			return false;
+		uint32_t m = (uint32_t)(x + 0.5);
+		double r = x - (double)m;
+		/* Not near an integer: no need to divide to know. */
+		if (r > 1e-3 || r < -1e-3)
+			continue;
+		uint32_t c = m << 5 | scaled << 4 | k;
+		if (vcode_value(c) == v) {
+			*code = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The 4-byte code of v: digits m (below 2^27) and decimal places k (below
+ * 16) such that m / 10^k, correctly rounded as IEEE division is, gives
+ * back v's very bits (63.9 -> 639, 1), or does so once multiplied by the
+ * reader's factor for "ns" (63.9 ns read as 63.9 * 1e-9 s -> 639, 1,
+ * scaled), as m << 5 | scaled << 4 | k.  False for anything else
+ * (negative, -0, too many digits, NaN, infinities): the cell then keeps
+ * doubles.
+ */
+static bool
+vcode_of(double v, uint32_t *code)
+{
+	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
+		return false;
+	if (v < 1e-3)
+		return vcode_try(v, v / VCODE_NS, 1, code) ||
+		       vcode_try(v, v, 0, code);
+	return vcode_try(v, v, 0, code) || vcode_try(v, v / VCODE_NS, 1, code);
+}
+
+/*
+ * Makes room in c for more values: exactly as many when the cell is new
+ * (a run's length is known before its values come), else at least half
+ * as many again as it holds, so a cell that gets values one at a time
+ * grows geometrically.  An outgrown block is left in the slab.
+ */
+static int
+cell_reserve(cstat_builder *b, struct bcell *c, uint32_t more)
+{
+	uint64_t need = (uint64_t)c->n + more;
+
+	if (need <= c->cap)
+		return 0;
+	if (c->n && need < (uint64_t)c->cap + c->cap / 2 + 4)
+		need = (uint64_t)c->cap + c->cap / 2 + 4;
+	if (need >= 1u << 30)
+		return CSTAT_ENOMEM;
+	size_t size = c->wide ? sizeof(double) : sizeof(uint32_t);
+	void *nv = cstat__arena_alloc_aligned(&b->slab, (size_t)need * size,
+					      sizeof(double));
+	if (!nv)
+		return CSTAT_ENOMEM;
+	if (c->n)
+		memcpy(nv, c->vals, (size_t)c->n * size);
+	c->vals = nv;
+	c->cap = (uint32_t)need & 0x7fffffffu;
+	return 0;
+}
+
+/* Turns c's codes into doubles, for a value that has no code. */
+static int
+cell_widen(cstat_builder *b, struct bcell *c)
+{
+	uint32_t cap = c->cap > c->n ? c->cap : c->n + 1;
+	double *nv = cstat__arena_alloc_aligned(
+		&b->slab, (size_t)cap * sizeof(double), sizeof(double));
+
+	if (!nv)
+		return CSTAT_ENOMEM;
+	for (uint32_t i = 0; i < c->n; i++)
+		nv[i] = vcode_value(((const uint32_t *)c->vals)[i]);
+	c->vals = nv;
+	c->cap = cap & 0x7fffffffu;
+	c->wide = 1;
+	return 0;
+}
+
+/* Appends v to cell c. */
+static int
+cell_push(cstat_builder *b, struct bcell *c, double v)
+{
+	uint32_t code;
+
+	if (c->n == c->cap) {
+		/* A new cell without a known run starts with room for 4. */
+		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
+		if (cell_reserve(b, c, more))
+			return CSTAT_ENOMEM;
+	}
+	if (c->wide) {
+		((double *)c->vals)[c->n++] = v;
+		return 0;
+	}
+	if (!vcode_of(v, &code)) {
+		if (cell_widen(b, c))
+			return CSTAT_ENOMEM;
+		((double *)c->vals)[c->n++] = v;
+		return 0;
+	}
+	((uint32_t *)c->vals)[c->n++] = code;
+	return 0;
+}
+
+/* Writes c's values as doubles into out. */
+static void
+cell_values(const struct bcell *c, double *out)
+{
+	if (c->wide) {
+		memcpy(out, c->vals, (size_t)c->n * sizeof(*out));
+		return;
+	}
+	for (uint32_t i = 0; i < c->n; i++)
+		out[i] = vcode_value(((const uint32_t *)c->vals)[i]);
+}
+
+void
+cstat__builder_expect(cstat_builder *b, size_t nrun)
+{
+	b->expect = nrun < UINT32_MAX ? (uint32_t)nrun : 0;
+}
+
 /* Whether res's units are those of the last result, slot by slot. */
 static bool
 same_units(const cstat_builder *b, const struct cstat_result *res)
@@ -766,13 +928,10 @@ same_units(const cstat_builder *b, const struct cstat_result *res)
 static int
 append_values(cstat_builder *b, const struct cstat_result *res)
 {
-	for (size_t i = 0; i < res->nvalues; i++) {
-		struct bcell *c = &b->cells[b->last_cells[i]];
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+	for (size_t i = 0; i < res->nvalues; i++)
+		if (cell_push(b, &b->cells[b->last_cells[i]],
+			      res->values[i].value))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = res->values[i].value;
-	}
 	return 0;
 }
 
@@ -781,13 +940,9 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 {
 	if (b->built || !b->last_nv || n != b->last_nv)
 		return CSTAT_ESTATE;
-	for (size_t i = 0; i < n; i++) {
-		struct bcell *c = &b->cells[b->last_cells[i]];
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+	for (size_t i = 0; i < n; i++)
+		if (cell_push(b, &b->cells[b->last_cells[i]], vals[i]))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = vals[i];
-	}
 	return 0;
 }
 
@@ -998,10 +1153,8 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			rc = note_residue(b, c, residue);
 		if (rc)
 			return rc;
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+		if (cell_push(b, c, v->value))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = v->value;
 		if (i < 8)
 			b->last_cells[i] = (uint32_t)(c - b->cells);
 	}
@@ -1181,6 +1334,8 @@ struct build {
 	 * values, and by builder string id its output id + 1 (0 unknown). */
 	uint32_t *pkey, *okey, *omap;
 	size_t omap_cap;
+	/* Where cells' values go as doubles: the tables' pool, or scratch. */
+	struct cstat__arena *vals, scratch;
 };
 
 /* Copies builder string id s into the output's string table. */
@@ -1918,9 +2073,14 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
-		oc->values = bc->vals;
-		bc->vals = NULL;
-		bc->n = bc->cap = 0;
+		oc->values = cstat__arena_alloc_aligned(
+			bd->vals, (size_t)bc->n * sizeof(double),
+			sizeof(double));
+		if (!oc->values) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		cell_values(bc, oc->values);
 		rc = residue_warning(bd, oc, bc);
 	}
 	/* Summaries, then comparisons against column 0 of each row. */
@@ -1928,6 +2088,12 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		rc = summarize_rows(bd, t);
 	if (!rc && !b->cells_only)
 		rc = summarize_cols(bd, t);
+	/* Summaries only: the table's values go as soon as it is built. */
+	if (b->summaries_only) {
+		for (size_t i = 0; i < t->nrows * t->ncols; i++)
+			t->cells[i].values = NULL;
+		cstat__arena_release(bd->vals);
+	}
 	/* Reset the scratch positions touched by this table. */
 	for (size_t i = 0; i < t->nrows; i++)
 		bd->row_pos[rows[i]] = UINT32_MAX;
@@ -1985,13 +2151,16 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	t->confidence = opts->confidence;
 	t->threads = opts->threads;
 	t->cells_only = b->cells_only;
+	t->no_values = b->summaries_only;
 	bd.b = b;
 	bd.out = t;
 	bd.opts = opts;
 	b->built = true;
-	/* The values move to the tables, which own them from now on. */
-	t->values = b->values;
-	cstat__vpool_init(&b->values);
+	/* The values, as doubles, go to the tables, which own them from
+	 * now on; or, for summaries only, to scratch freed table by table. */
+	cstat__vpool_init(&t->values);
+	cstat__arena_init(&bd.scratch);
+	bd.vals = b->summaries_only ? &bd.scratch : &t->values.arena;
 	/* The lookup maps served adding only; free them before the tables
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
@@ -2077,6 +2246,7 @@ out:
 	free(bd.col_rank);
 	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
+	cstat__arena_release(&bd.scratch);
 	if (rc) {
 		cstat_tables_free(t);
 		return rc;
@@ -2089,6 +2259,17 @@ void
 cstat__builder_cells_only(cstat_builder *b)
 {
 	b->cells_only = true;
+}
+
+int
+cstat_builder_summaries_only(cstat_builder *b)
+{
+	if (!b)
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	b->summaries_only = true;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2208,7 +2389,7 @@ cstat_table_cell_values(const cstat_tables *t, size_t i, size_t r, size_t c,
 	if (!tb || r >= tb->nrows || c >= tb->ncols || !n)
 		return NULL;
 	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
-	if (!cell->present)
+	if (!cell->present || !cell->values)
 		return NULL;
 	*n = cell->n;
 	return cell->values;
@@ -2260,6 +2441,8 @@ cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 {
 	if (!t || !out || t->cells_only)
 		return CSTAT_EINVAL;
+	if (t->no_values && fmt == CSTAT_FORMAT_HTML)
+		return CSTAT_ESTATE;
 	switch (fmt) {
 	case CSTAT_FORMAT_TEXT:
 		return cstat__render_text(t, out);

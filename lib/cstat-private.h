@@ -368,6 +368,14 @@ size_t cstat__text_width(const char *s);
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
 
 /*
+ * Says that the next result added to b starts a run of nrun results of
+ * one benchmark whose other values will come by
+ * cstat__builder_append_last(): a new cell gets room for exactly that
+ * many values.  0 (the default) when unknown.
+ */
+void cstat__builder_expect(cstat_builder *b, size_t nrun);
+
+/*
  * Makes b build the cells only: each cell's summary, without comparisons
  * between columns or geomean rows (history views look at cells only).
  * Tables built so cannot be rendered by cstat_tables_write().
