@@ -1308,6 +1308,9 @@ struct worker {
 	/* Order statistics of the median's interval, by sample size. */
 	long *ci_lo, *ci_hi;
 	size_t ci_cap;
+	/* Summaries only: the values of the row being summarized. */
+	double *row_vals;
+	size_t row_cap;
 };
 
 struct build {
@@ -1334,8 +1337,9 @@ struct build {
 	 * values, and by builder string id its output id + 1 (0 unknown). */
 	uint32_t *pkey, *okey, *omap;
 	size_t omap_cap;
-	/* Where cells' values go as doubles: the tables' pool, or scratch. */
-	struct cstat__arena *vals, scratch;
+	/* Summaries only: each cell's builder cell (by row, then column),
+	 * whose values are made doubles a row at a time. */
+	const struct bcell **src;
 };
 
 /* Copies builder string id s into the output's string table. */
@@ -1631,6 +1635,30 @@ struct row_job {
 	int rc;
 };
 
+/* Summaries only: row r's values as doubles in w's scratch. */
+static int
+row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
+{
+	const struct bcell **src = &bd->src[r * t->ncols];
+	struct cstat__cell *row = &t->cells[r * t->ncols];
+	size_t total = 0, at = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (row[c].present)
+			total += src[c]->n;
+	if (cstat__grow((void **)&w->row_vals, &w->row_cap, total + 1,
+			sizeof(*w->row_vals)))
+		return CSTAT_ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!row[c].present)
+			continue;
+		row[c].values = w->row_vals + at;
+		cell_values(src[c], row[c].values);
+		at += src[c]->n;
+	}
+	return 0;
+}
+
 /* Summarizes, then compares with the baseline, every cell of rows
  * [r0, r1): a row's cells never depend on another row's. */
 static void *
@@ -1642,16 +1670,19 @@ rows_main(void *arg)
 
 	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
 		struct cstat__cell *row = &t->cells[r * t->ncols];
+		if (j->bd->src)
+			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++)
 			if (row[c].present)
 				rc = summarize_cell(j->bd, j->w, &row[c],
 						    t->exact);
-		if (!row[0].present || j->bd->b->cells_only)
-			continue;
-		for (size_t c = 1; c < t->ncols && !rc; c++)
-			if (row[c].present)
-				rc = compare_cell(j->bd, j->w, &row[c], &row[0],
-						  t->exact);
+		if (row[0].present && !j->bd->b->cells_only)
+			for (size_t c = 1; c < t->ncols && !rc; c++)
+				if (row[c].present)
+					rc = compare_cell(j->bd, j->w, &row[c],
+							  &row[0], t->exact);
+		for (size_t c = 0; c < t->ncols && j->bd->src; c++)
+			row[c].values = NULL;
 	}
 	j->rc = rc;
 	return NULL;
@@ -2017,8 +2048,12 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 			     sizeof(*t->col_vals));
 	t->cells = calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
 	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
+	if (b->summaries_only) {
+		free(bd->src);
+		bd->src = malloc((t->nrows * t->ncols + 1) * sizeof(*bd->src));
+	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
-	    !t->summary) {
+	    !t->summary || (b->summaries_only && !bd->src)) {
 		free(rows);
 		free(cols);
 		return CSTAT_ENOMEM;
@@ -2073,14 +2108,18 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
-		oc->values = cstat__arena_alloc_aligned(
-			bd->vals, (size_t)bc->n * sizeof(double),
-			sizeof(double));
-		if (!oc->values) {
-			rc = CSTAT_ENOMEM;
-			break;
+		if (bd->src) {
+			bd->src[r * t->ncols + c] = bc;
+		} else {
+			oc->values = cstat__arena_alloc_aligned(
+				&bd->out->values.arena,
+				(size_t)bc->n * sizeof(double), sizeof(double));
+			if (!oc->values) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			cell_values(bc, oc->values);
 		}
-		cell_values(bc, oc->values);
 		rc = residue_warning(bd, oc, bc);
 	}
 	/* Summaries, then comparisons against column 0 of each row. */
@@ -2088,12 +2127,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		rc = summarize_rows(bd, t);
 	if (!rc && !b->cells_only)
 		rc = summarize_cols(bd, t);
-	/* Summaries only: the table's values go as soon as it is built. */
-	if (b->summaries_only) {
-		for (size_t i = 0; i < t->nrows * t->ncols; i++)
-			t->cells[i].values = NULL;
-		cstat__arena_release(bd->vals);
-	}
+
 	/* Reset the scratch positions touched by this table. */
 	for (size_t i = 0; i < t->nrows; i++)
 		bd->row_pos[rows[i]] = UINT32_MAX;
@@ -2157,10 +2191,8 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	bd.opts = opts;
 	b->built = true;
 	/* The values, as doubles, go to the tables, which own them from
-	 * now on; or, for summaries only, to scratch freed table by table. */
+	 * now on; for summaries only, to scratch a row at a time. */
 	cstat__vpool_init(&t->values);
-	cstat__arena_init(&bd.scratch);
-	bd.vals = b->summaries_only ? &bd.scratch : &t->values.arena;
 	/* The lookup maps served adding only; free them before the tables
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
@@ -2236,6 +2268,7 @@ out:
 	for (int k = 0; k < 2; k++) {
 		free(bd.w[k].ci_lo);
 		free(bd.w[k].ci_hi);
+		free(bd.w[k].row_vals);
 		cstat__ucache_free(bd.w[k].ucache);
 	}
 	pthread_mutex_destroy(&bd.mu);
@@ -2246,7 +2279,7 @@ out:
 	free(bd.col_rank);
 	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
-	cstat__arena_release(&bd.scratch);
+	free(bd.src);
 	if (rc) {
 		cstat_tables_free(t);
 		return rc;
