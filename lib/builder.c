@@ -57,8 +57,11 @@ struct btable {
 	bool last_valid;
 	uint32_t *trows; /* global table-row indices */
 	size_t ntrows, trows_cap;
-	uint32_t *cells;
+	/* The table's cells and their values: building a table frees them,
+	 * so the builder shrinks as the tables grow. */
+	struct bcell *cells;
 	size_t ncells, cells_cap;
+	struct cstat__arena slab;
 };
 
 /*
@@ -94,9 +97,7 @@ struct cstat_builder {
 
 	struct trow *trows;
 	size_t ntrows, trows_cap;
-	struct bcell *cells;
-	size_t ncells, cells_cap;
-	struct cstat__arena slab; /* the cells' values */
+	size_t ncells; /* cells made, in every table */
 	/* How many values the result being added brings to each of its
 	 * cells (a run of one benchmark, cstat__builder_expect), or 0. */
 	uint32_t expect;
@@ -132,7 +133,7 @@ struct cstat_builder {
 	bool last_valid;
 	bool last_filtered; /* the last result was filtered out */
 	/* The cells the last result's values went to (when at most 8). */
-	uint32_t last_cells[8];
+	uint32_t last_cells[8], last_tables[8];
 	size_t last_nv; /* 0: none */
 	uint32_t last_row, last_col, last_residue;
 	/* Unit string ids by the reader's unit pointer, per value position:
@@ -162,8 +163,8 @@ cstat_builder_free(cstat_builder *b)
 	for (size_t i = 0; i < b->ntables; i++) {
 		free(b->tables[i].trows);
 		free(b->tables[i].cells);
+		cstat__arena_release(&b->tables[i].slab);
 	}
-	cstat__arena_release(&b->slab);
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
 	free(b->resx);
@@ -175,7 +176,6 @@ cstat_builder_free(cstat_builder *b)
 	cstat__buf_release(&b->fscratch);
 	free(b->fvalues);
 	free(b->trows);
-	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
 	cstat__u64map_release(&b->cell_map);
 	free(b->row_first);
@@ -401,7 +401,6 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__proj_init(&b->residue_proj, &b->strs);
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->cell_map);
-	cstat__arena_init(&b->slab);
 	/* benchstat parses -filter first, then the projections. */
 	rc = setup_filter(b, opts, d);
 	if (!rc)
@@ -432,6 +431,9 @@ table_for_key(cstat_builder *b, uint32_t key, uint32_t *out)
 		return CSTAT_ENOMEM;
 	memset(&b->tables[b->ntables], 0, sizeof(b->tables[0]));
 	b->tables[b->ntables].key = key;
+	cstat__arena_init(&b->tables[b->ntables].slab);
+	/* A table may hold a single value: start its blocks small. */
+	b->tables[b->ntables].slab.block_size = 256;
 	b->table_of_key[key] = (uint32_t)++b->ntables;
 	*out = (uint32_t)(b->ntables - 1);
 	return 0;
@@ -510,12 +512,13 @@ static uint32_t
 find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
 {
 	const struct trow *r = &b->trows[tr];
+	const struct bcell *cells = b->tables[r->table].cells;
 
 	if (r->ncells > CHAIN_MAX)
 		return cstat__u64map_get(&b->cell_map,
 					 (uint64_t)tr << 32 | col);
-	for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
-		if (b->cells[i - 1].col == col)
+	for (uint32_t i = r->first_cell; i; i = cells[i - 1].next)
+		if (cells[i - 1].col == col)
 			return i - 1;
 	return UINT32_MAX;
 }
@@ -526,12 +529,13 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 {
 	struct btable *t = &b->tables[b->trows[tr].table];
 
-	if (cstat__grow((void **)&b->cells, &b->cells_cap, b->ncells + 1,
-			sizeof(*b->cells)))
+	if (cstat__grow((void **)&t->cells, &t->cells_cap, t->ncells + 1,
+			sizeof(*t->cells)))
 		return CSTAT_ENOMEM;
-	uint32_t ci = (uint32_t)b->ncells++;
+	uint32_t ci = (uint32_t)t->ncells++;
+	b->ncells++;
 	struct trow *r = &b->trows[tr];
-	struct bcell *c = &b->cells[ci];
+	struct bcell *c = &t->cells[ci];
 	memset(c, 0, sizeof(*c));
 	c->trow = tr;
 	c->col = col;
@@ -540,10 +544,10 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 	r->first_cell = ci + 1;
 	r->ncells++;
 	if (r->ncells == CHAIN_MAX + 1) {
-		for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
+		for (uint32_t i = r->first_cell; i; i = t->cells[i - 1].next)
 			if (cstat__u64map_put(&b->cell_map,
 					      (uint64_t)tr << 32 |
-						      b->cells[i - 1].col,
+						      t->cells[i - 1].col,
 					      i - 1))
 				return CSTAT_ENOMEM;
 	} else if (r->ncells > CHAIN_MAX + 1) {
@@ -552,7 +556,7 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 			return CSTAT_ENOMEM;
 	}
 	*out = ci;
-	return push_u32(&t->cells, &t->ncells, &t->cells_cap, ci);
+	return 0;
 }
 
 /* The cell of (table, row, col), created with its row if need be. */
@@ -564,7 +568,7 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	int rc;
 
 	if (t->last_valid && t->last_row == row && t->last_col == col) {
-		*out = &b->cells[t->last_cell];
+		*out = &t->cells[t->last_cell];
 		return 0;
 	}
 	uint32_t tr = find_trow(b, table, row);
@@ -583,7 +587,7 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	t->last_col = col;
 	t->last_cell = ci;
 	t->last_valid = true;
-	*out = &b->cells[ci];
+	*out = &t->cells[ci];
 	return 0;
 }
 
@@ -828,7 +832,7 @@ vcode_of(double v, uint32_t *code)
  * grows geometrically.  An outgrown block is left in the slab.
  */
 static int
-cell_reserve(cstat_builder *b, struct bcell *c, uint32_t more)
+cell_reserve(struct cstat__arena *slab, struct bcell *c, uint32_t more)
 {
 	uint64_t need = (uint64_t)c->n + more;
 
@@ -839,7 +843,7 @@ cell_reserve(cstat_builder *b, struct bcell *c, uint32_t more)
 	if (need >= 1u << 30)
 		return CSTAT_ENOMEM;
 	size_t size = c->wide ? sizeof(double) : sizeof(uint32_t);
-	void *nv = cstat__arena_alloc_aligned(&b->slab, (size_t)need * size,
+	void *nv = cstat__arena_alloc_aligned(slab, (size_t)need * size,
 					      sizeof(double));
 	if (!nv)
 		return CSTAT_ENOMEM;
@@ -852,11 +856,11 @@ cell_reserve(cstat_builder *b, struct bcell *c, uint32_t more)
 
 /* Turns c's codes into doubles, for a value that has no code. */
 static int
-cell_widen(cstat_builder *b, struct bcell *c)
+cell_widen(struct cstat__arena *slab, struct bcell *c)
 {
 	uint32_t cap = c->cap > c->n ? c->cap : c->n + 1;
 	double *nv = cstat__arena_alloc_aligned(
-		&b->slab, (size_t)cap * sizeof(double), sizeof(double));
+		slab, (size_t)cap * sizeof(double), sizeof(double));
 
 	if (!nv)
 		return CSTAT_ENOMEM;
@@ -868,16 +872,18 @@ cell_widen(cstat_builder *b, struct bcell *c)
 	return 0;
 }
 
-/* Appends v to cell c. */
+/* Appends v to cell ci of table ti. */
 static int
-cell_push(cstat_builder *b, struct bcell *c, double v)
+cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 {
+	struct btable *t = &b->tables[ti];
+	struct bcell *c = &t->cells[ci];
 	uint32_t code;
 
 	if (c->n == c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
-		if (cell_reserve(b, c, more))
+		if (cell_reserve(&t->slab, c, more))
 			return CSTAT_ENOMEM;
 	}
 	if (c->wide) {
@@ -885,7 +891,7 @@ cell_push(cstat_builder *b, struct bcell *c, double v)
 		return 0;
 	}
 	if (!vcode_of(v, &code)) {
-		if (cell_widen(b, c))
+		if (cell_widen(&t->slab, c))
 			return CSTAT_ENOMEM;
 		((double *)c->vals)[c->n++] = v;
 		return 0;
@@ -929,7 +935,7 @@ static int
 append_values(cstat_builder *b, const struct cstat_result *res)
 {
 	for (size_t i = 0; i < res->nvalues; i++)
-		if (cell_push(b, &b->cells[b->last_cells[i]],
+		if (cell_push(b, b->last_tables[i], b->last_cells[i],
 			      res->values[i].value))
 			return CSTAT_ENOMEM;
 	return 0;
@@ -941,7 +947,7 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 	if (b->built || !b->last_nv || n != b->last_nv)
 		return CSTAT_ESTATE;
 	for (size_t i = 0; i < n; i++)
-		if (cell_push(b, &b->cells[b->last_cells[i]], vals[i]))
+		if (cell_push(b, b->last_tables[i], b->last_cells[i], vals[i]))
 			return CSTAT_ENOMEM;
 	return 0;
 }
@@ -1153,10 +1159,14 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			rc = note_residue(b, c, residue);
 		if (rc)
 			return rc;
-		if (cell_push(b, c, v->value))
+		/* cell_for() left the cell's index in the table's cache. */
+		uint32_t ci = b->tables[table].last_cell;
+		if (cell_push(b, table, ci, v->value))
 			return CSTAT_ENOMEM;
-		if (i < 8)
-			b->last_cells[i] = (uint32_t)(c - b->cells);
+		if (i < 8) {
+			b->last_cells[i] = ci;
+			b->last_tables[i] = table;
+		}
 	}
 	b->last_nv = res->nvalues <= 8 ? res->nvalues : 0;
 	return 0;
@@ -2036,7 +2046,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		return rc;
 	size_t ncols = 0;
 	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = b->cells[bt->cells[i]].col;
+		uint32_t ck = bt->cells[i].col;
 		if (bd->col_pos[ck] == UINT32_MAX)
 			bd->col_pos[ck] = (uint32_t)ncols++;
 	}
@@ -2061,7 +2071,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < t->nrows; i++)
 		rows[i] = b->trows[bt->trows[i]].row;
 	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = b->cells[bt->cells[i]].col;
+		uint32_t ck = bt->cells[i].col;
 		if (bd->col_pos[ck] != UINT32_MAX) {
 			cols[bd->col_pos[ck]] = ck;
 			bd->col_pos[ck] = UINT32_MAX;
@@ -2102,7 +2112,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	}
 	/* Move each cell's values to its place, noting mixed residues. */
 	for (size_t i = 0; i < bt->ncells && !rc; i++) {
-		struct bcell *bc = &b->cells[bt->cells[i]];
+		const struct bcell *bc = &bt->cells[i];
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
@@ -2251,10 +2261,17 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 				       sizeof(*bd.label_of));
 	}
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
-		const struct btable *bt =
-			&b->tables[b->table_of_key[keys[i]] - 1];
+		struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
 		t->ntables = i + 1;
+		/* The table has its own copy of what it needs now. */
+		free(bt->cells);
+		free(bt->trows);
+		bt->cells = NULL;
+		bt->trows = NULL;
+		bt->ncells = bt->cells_cap = 0;
+		bt->ntrows = bt->trows_cap = 0;
+		cstat__arena_release(&bt->slab);
 	}
 out:
 	free(keys);
