@@ -778,8 +778,11 @@ static const double pow10_exact[23] = {
 static double
 vcode_value(uint32_t code)
 {
-	double v = (double)(code >> 5) / pow10_exact[code & 15];
+	double v = (double)(code >> 5);
 
+	/* Dividing by 10^0 changes nothing: skip the division. */
+	if (code & 15)
+		v /= pow10_exact[code & 15];
 	return code & 16 ? v * VCODE_NS : v;
 }
 
@@ -819,10 +822,18 @@ vcode_of(double v, uint32_t *code)
 {
 	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
 		return false;
+	/* Counts (B/op, allocs/op) first: a whole number is its own code. */
+	uint32_t m = (uint32_t)v;
+	if ((double)m == v) {
+		*code = m << 5;
+		return true;
+	}
+	/* The guess at the decimal only picks the digits: the code is kept
+	 * only if it gives back v exactly. */
 	if (v < 1e-3)
-		return vcode_try(v, v / VCODE_NS, 1, code) ||
+		return vcode_try(v, v * 1e9, 1, code) ||
 		       vcode_try(v, v, 0, code);
-	return vcode_try(v, v, 0, code) || vcode_try(v, v / VCODE_NS, 1, code);
+	return vcode_try(v, v, 0, code) || vcode_try(v, v * 1e9, 1, code);
 }
 
 /*
