@@ -27,21 +27,26 @@
 #include "tables.h"
 
 /*
- * A cell being filled: 40 bytes, as there can be 100,000s.  Its values
- * are kept as 4-byte decimal codes (vcode_of) while every one of them has
- * one, else as doubles (wide): benchmark values are mostly decimals of a
- * few digits, and 1.2 million of them then take 4.8 MB instead of 9.6.
+ * A cell being filled: 24 bytes, as there can be 100,000s.  Its values
+ * are kept in its table's slab as 4-byte decimal codes (vcode_of) while
+ * every one of them has one, else as doubles (wide): benchmark values are
+ * mostly decimals of a few digits, and 1.2 million of them then take
+ * 4.8 MB instead of 9.6.
  */
 struct bcell {
-	void *vals; /* uint32_t codes, or doubles when wide */
+	uint32_t at; /* where its values start in the slab, in 4-byte words */
 	uint32_t n;
 	uint32_t cap : 31;
 	uint32_t wide : 1;
 	uint32_t trow; /* global table-row index */
 	uint32_t col;  /* column key */
+	uint32_t next; /* next cell of the same table row, + 1 */
+};
+
+/* A cell's residue keys, kept only when there is a residue. */
+struct bres {
 	uint32_t res0; /* first residue key */
 	uint32_t resx; /* index + 1 in the builder's resx, or 0 */
-	uint32_t next; /* next cell of the same table row, + 1 */
 };
 
 /* The further residue keys of a cell whose results differ in them. */
@@ -61,7 +66,10 @@ struct btable {
 	 * so the builder shrinks as the tables grow. */
 	struct bcell *cells;
 	size_t ncells, cells_cap;
-	struct cstat__arena slab;
+	struct bres *res; /* by cell, when the builder has a residue */
+	size_t res_cap;
+	uint32_t *slab; /* the cells' values */
+	size_t slab_len, slab_cap;
 };
 
 /*
@@ -163,7 +171,8 @@ cstat_builder_free(cstat_builder *b)
 	for (size_t i = 0; i < b->ntables; i++) {
 		free(b->tables[i].trows);
 		free(b->tables[i].cells);
-		cstat__arena_release(&b->tables[i].slab);
+		free(b->tables[i].res);
+		free(b->tables[i].slab);
 	}
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
@@ -431,9 +440,6 @@ table_for_key(cstat_builder *b, uint32_t key, uint32_t *out)
 		return CSTAT_ENOMEM;
 	memset(&b->tables[b->ntables], 0, sizeof(b->tables[0]));
 	b->tables[b->ntables].key = key;
-	cstat__arena_init(&b->tables[b->ntables].slab);
-	/* A table may hold a single value: start its blocks small. */
-	b->tables[b->ntables].slab.block_size = 256;
 	b->table_of_key[key] = (uint32_t)++b->ntables;
 	*out = (uint32_t)(b->ntables - 1);
 	return 0;
@@ -539,7 +545,12 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 	memset(c, 0, sizeof(*c));
 	c->trow = tr;
 	c->col = col;
-	c->res0 = residue;
+	if (b->has_residue) {
+		if (cstat__grow((void **)&t->res, &t->res_cap, ci + 1,
+				sizeof(*t->res)))
+			return CSTAT_ENOMEM;
+		t->res[ci] = (struct bres){residue, 0};
+	}
 	c->next = r->first_cell;
 	r->first_cell = ci + 1;
 	r->ncells++;
@@ -592,8 +603,11 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 }
 
 static int
-note_residue(cstat_builder *b, struct bcell *c, uint32_t residue)
+note_residue(cstat_builder *b, struct btable *t, uint32_t ci, uint32_t residue)
 {
+	if (!b->has_residue)
+		return 0;
+	struct bres *c = &t->res[ci];
 	if (c->res0 == residue)
 		return 0;
 	if (!c->resx) {
@@ -837,15 +851,48 @@ vcode_of(double v, uint32_t *code)
 }
 
 /*
+ * n 4-byte words at the end of t's slab, at an even index (doubles are
+ * aligned): *at gets where.  The slab doubles as it grows.
+ */
+static int
+slab_take(struct btable *t, uint64_t n, uint32_t *at)
+{
+	uint64_t start = (t->slab_len + 1) & ~(uint64_t)1;
+
+	if (start + n > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (start + n > t->slab_cap) {
+		size_t cap = t->slab_cap ? t->slab_cap * 2 : 64;
+		if (cap < start + n)
+			cap = (size_t)(start + n);
+		uint32_t *ns = realloc(t->slab, cap * sizeof(*ns));
+		if (!ns)
+			return CSTAT_ENOMEM;
+		t->slab = ns;
+		t->slab_cap = cap;
+	}
+	*at = (uint32_t)start;
+	t->slab_len = (size_t)(start + n);
+	return 0;
+}
+
+static double *
+cell_doubles(const struct btable *t, const struct bcell *c)
+{
+	return (double *)(void *)(t->slab + c->at);
+}
+
+/*
  * Makes room in c for more values: exactly as many when the cell is new
  * (a run's length is known before its values come), else at least half
  * as many again as it holds, so a cell that gets values one at a time
  * grows geometrically.  An outgrown block is left in the slab.
  */
 static int
-cell_reserve(struct cstat__arena *slab, struct bcell *c, uint32_t more)
+cell_reserve(struct btable *t, struct bcell *c, uint32_t more)
 {
 	uint64_t need = (uint64_t)c->n + more;
+	uint32_t at;
 
 	if (need <= c->cap)
 		return 0;
@@ -853,31 +900,30 @@ cell_reserve(struct cstat__arena *slab, struct bcell *c, uint32_t more)
 		need = (uint64_t)c->cap + c->cap / 2 + 4;
 	if (need >= 1u << 30)
 		return CSTAT_ENOMEM;
-	size_t size = c->wide ? sizeof(double) : sizeof(uint32_t);
-	void *nv = cstat__arena_alloc_aligned(slab, (size_t)need * size,
-					      sizeof(double));
-	if (!nv)
+	uint64_t words = c->wide ? 2 : 1;
+	if (slab_take(t, need * words, &at))
 		return CSTAT_ENOMEM;
 	if (c->n)
-		memcpy(nv, c->vals, (size_t)c->n * size);
-	c->vals = nv;
+		memmove(t->slab + at, t->slab + c->at,
+			(size_t)(c->n * words) * sizeof(*t->slab));
+	c->at = at;
 	c->cap = (uint32_t)need & 0x7fffffffu;
 	return 0;
 }
 
 /* Turns c's codes into doubles, for a value that has no code. */
 static int
-cell_widen(struct cstat__arena *slab, struct bcell *c)
+cell_widen(struct btable *t, struct bcell *c)
 {
 	uint32_t cap = c->cap > c->n ? c->cap : c->n + 1;
-	double *nv = cstat__arena_alloc_aligned(
-		slab, (size_t)cap * sizeof(double), sizeof(double));
+	uint32_t at;
 
-	if (!nv)
+	if (slab_take(t, (uint64_t)cap * 2, &at))
 		return CSTAT_ENOMEM;
+	double *nv = (double *)(void *)(t->slab + at);
 	for (uint32_t i = 0; i < c->n; i++)
-		nv[i] = vcode_value(((const uint32_t *)c->vals)[i]);
-	c->vals = nv;
+		nv[i] = vcode_value(t->slab[c->at + i]);
+	c->at = at;
 	c->cap = cap & 0x7fffffffu;
 	c->wide = 1;
 	return 0;
@@ -889,38 +935,33 @@ cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 {
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
-	uint32_t code;
+	uint32_t code = 0;
 
 	if (c->n == c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
-		if (cell_reserve(&t->slab, c, more))
+		if (cell_reserve(t, c, more))
 			return CSTAT_ENOMEM;
 	}
-	if (c->wide) {
-		((double *)c->vals)[c->n++] = v;
-		return 0;
-	}
-	if (!vcode_of(v, &code)) {
-		if (cell_widen(&t->slab, c))
-			return CSTAT_ENOMEM;
-		((double *)c->vals)[c->n++] = v;
-		return 0;
-	}
-	((uint32_t *)c->vals)[c->n++] = code;
+	if (!c->wide && !vcode_of(v, &code) && cell_widen(t, c))
+		return CSTAT_ENOMEM;
+	if (c->wide)
+		cell_doubles(t, c)[c->n++] = v;
+	else
+		t->slab[c->at + c->n++] = code;
 	return 0;
 }
 
-/* Writes c's values as doubles into out. */
+/* Writes c's values (in t's slab) as doubles into out. */
 static void
-cell_values(const struct bcell *c, double *out)
+cell_values(const struct btable *t, const struct bcell *c, double *out)
 {
 	if (c->wide) {
-		memcpy(out, c->vals, (size_t)c->n * sizeof(*out));
+		memcpy(out, cell_doubles(t, c), (size_t)c->n * sizeof(*out));
 		return;
 	}
 	for (uint32_t i = 0; i < c->n; i++)
-		out[i] = vcode_value(((const uint32_t *)c->vals)[i]);
+		out[i] = vcode_value(t->slab[c->at + i]);
 }
 
 void
@@ -1167,7 +1208,8 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		}
 		rc = cell_for(b, table, row, col, residue, &c);
 		if (!rc)
-			rc = note_residue(b, c, residue);
+			rc = note_residue(b, &b->tables[table],
+					  b->tables[table].last_cell, residue);
 		if (rc)
 			return rc;
 		/* cell_for() left the cell's index in the table's cache. */
@@ -1361,6 +1403,7 @@ struct build {
 	/* Summaries only: each cell's builder cell (by row, then column),
 	 * whose values are made doubles a row at a time. */
 	const struct bcell **src;
+	const struct btable *src_table; /* whose slab holds their values */
 };
 
 /* Copies builder string id s into the output's string table. */
@@ -1674,7 +1717,7 @@ row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
 		if (!row[c].present)
 			continue;
 		row[c].values = w->row_vals + at;
-		cell_values(src[c], row[c].values);
+		cell_values(bd->src_table, src[c], row[c].values);
 		at += src[c]->n;
 	}
 	return 0;
@@ -1738,15 +1781,14 @@ summarize_rows(struct build *bd, struct cstat__table *t)
 
 /* "benchmarks vary in ..." for a cell whose results differ in residue. */
 static int
-residue_warning(struct build *bd, struct cstat__cell *oc,
-		const struct bcell *bc)
+residue_warning(struct build *bd, struct cstat__cell *oc, const struct bres *bc)
 {
 	const struct cstat__proj *p = &bd->b->residue_proj;
 	uint32_t *flat;
 	size_t nflat;
 	int rc;
 
-	if (!bc->resx)
+	if (!bc || !bc->resx)
 		return 0;
 	const struct resx *x = &bd->b->resx[bc->resx - 1];
 	rc = cstat__proj_flat(p, &flat, &nflat);
@@ -2072,6 +2114,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	if (b->summaries_only) {
 		free(bd->src);
 		bd->src = malloc((t->nrows * t->ncols + 1) * sizeof(*bd->src));
+		bd->src_table = bt;
 	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
 	    !t->summary || (b->summaries_only && !bd->src)) {
@@ -2139,9 +2182,9 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				rc = CSTAT_ENOMEM;
 				break;
 			}
-			cell_values(bc, oc->values);
+			cell_values(bt, bc, oc->values);
 		}
-		rc = residue_warning(bd, oc, bc);
+		rc = residue_warning(bd, oc, bt->res ? &bt->res[i] : NULL);
 	}
 	/* Summaries, then comparisons against column 0 of each row. */
 	if (!rc)
@@ -2278,11 +2321,15 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		/* The table has its own copy of what it needs now. */
 		free(bt->cells);
 		free(bt->trows);
+		free(bt->res);
+		free(bt->slab);
 		bt->cells = NULL;
 		bt->trows = NULL;
-		bt->ncells = bt->cells_cap = 0;
+		bt->res = NULL;
+		bt->slab = NULL;
+		bt->ncells = bt->cells_cap = bt->res_cap = 0;
 		bt->ntrows = bt->trows_cap = 0;
-		cstat__arena_release(&bt->slab);
+		bt->slab_len = bt->slab_cap = 0;
 	}
 out:
 	free(keys);
