@@ -51,7 +51,8 @@ struct cstat__ttab {
 	/*
 	 * Every cell that prints (not blank), in order, as a few varints
 	 * (rows advanced since the last cell, column, span, margin number,
-	 * alignment, value length) then the value's bytes: 6 bytes and the
+	 * alignment, the value's runes when they are not its bytes, value
+	 * length) then the value's bytes: 6 bytes and the
 	 * text, where a record would take 40 (a large table has 100,000s).
 	 */
 	unsigned char *text;
@@ -112,7 +113,7 @@ grow_array(void *p, size_t *cap, size_t need, size_t size)
 }
 
 /* The most bytes a cell adds to the stream besides its value. */
-#define CELL_HEAD (6 * 5)
+#define CELL_HEAD (7 * 5)
 
 int
 cstat__ttab_reserve(struct cstat__ttab *t, size_t ncells, size_t nbytes)
@@ -362,7 +363,10 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 		put_varint(t, col);
 		put_varint(t, span);
 		put_varint(t, mid);
-		put_varint(t, (uint64_t)align);
+		/* Runes are stored only when they differ from the bytes. */
+		put_varint(t, (uint64_t)align | (uint64_t)(vrunes != len) << 2);
+		if (vrunes != len)
+			put_varint(t, vrunes);
 		put_varint(t, len);
 		if (len > 0)
 			memcpy(t->text + t->text_len, value, len);
@@ -607,7 +611,7 @@ struct cell_view {
 	const struct ttab_margin *m;
 	unsigned align;
 	const char *value;
-	size_t vlen;
+	size_t vlen, runes;
 };
 
 static void
@@ -618,8 +622,12 @@ next_cell(const struct cstat__ttab *t, const unsigned char **p,
 	c->col = (size_t)get_varint(p);
 	c->span = (size_t)get_varint(p);
 	c->m = &t->mtab[get_varint(p)];
-	c->align = (unsigned)get_varint(p);
+	unsigned flags = (unsigned)get_varint(p);
+	c->align = flags & 3;
+	c->runes = flags & 4 ? (size_t)get_varint(p) : 0;
 	c->vlen = (size_t)get_varint(p);
+	if (!(flags & 4))
+		c->runes = c->vlen;
 	c->value = (const char *)*p;
 	*p += c->vlen;
 }
@@ -637,8 +645,7 @@ put_cell(const struct cstat__ttab *layout, const struct cell_view *c,
 	int64_t lmargin = layout->cols[c->col].lmargin;
 	int64_t gap = offs[c->col] - *off;
 	int64_t tw = offs[c->col + c->span] - offs[c->col] - lmargin;
-	bool blank;
-	int64_t runes = count_runes(c->value, c->vlen, &blank);
+	int64_t runes = (int64_t)c->runes;
 	uint64_t before = 0, after = 0;
 
 	switch (c->align) {
