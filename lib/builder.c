@@ -70,6 +70,7 @@ struct btable {
 	size_t res_cap;
 	uint32_t *slab; /* the cells' values */
 	size_t slab_len, slab_cap;
+	uint32_t hint; /* the places and scaling of its last value code */
 };
 
 /*
@@ -832,7 +833,7 @@ vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
  * doubles.
  */
 static bool
-vcode_of(double v, uint32_t *code)
+vcode_of(double v, uint32_t *code, uint32_t *hint)
 {
 	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
 		return false;
@@ -842,12 +843,24 @@ vcode_of(double v, uint32_t *code)
 		*code = m << 5;
 		return true;
 	}
-	/* The guess at the decimal only picks the digits: the code is kept
-	 * only if it gives back v exactly. */
-	if (v < 1e-3)
-		return vcode_try(v, v * 1e9, 1, code) ||
-		       vcode_try(v, v, 0, code);
-	return vcode_try(v, v, 0, code) || vcode_try(v, v * 1e9, 1, code);
+	/* The places and scaling of the table's last code fit most values
+	 * of its unit: one try.  The guess at the decimal only picks the
+	 * digits: a code is kept only if it gives back v exactly. */
+	double x = (*hint & 16 ? v * 1e9 : v) * pow10_exact[*hint & 15];
+	if (x < VCODE_MAX) {
+		uint32_t c = (uint32_t)(x + 0.5) << 5 | (*hint & 31);
+		if (vcode_value(c) == v) {
+			*code = c;
+			return true;
+		}
+	}
+	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
+				     vcode_try(v, v, 0, code)
+			   : vcode_try(v, v, 0, code) ||
+				     vcode_try(v, v * 1e9, 1, code);
+	if (ok)
+		*hint = *code & 31;
+	return ok;
 }
 
 /*
@@ -943,7 +956,7 @@ cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 		if (cell_reserve(t, c, more))
 			return CSTAT_ENOMEM;
 	}
-	if (!c->wide && !vcode_of(v, &code) && cell_widen(t, c))
+	if (!c->wide && !vcode_of(v, &code, &t->hint) && cell_widen(t, c))
 		return CSTAT_ENOMEM;
 	if (c->wide)
 		cell_doubles(t, c)[c->n++] = v;
