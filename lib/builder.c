@@ -2274,6 +2274,13 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
 	cstat__u64map_release(&b->cell_map);
+	/* So are the row keys' hash tables (a row key per benchmark) and
+	 * the first table row of each key. */
+	cstat__seqtab_seal(&b->row_proj.keys);
+	free(b->row_first);
+	free(b->row_ntrows);
+	b->row_first = b->row_ntrows = NULL;
+	b->row_cap = 0;
 	bd.nthreads = opts->threads > 1 ? 2 : 1;
 	if (pthread_mutex_init(&bd.mu, NULL)) {
 		cstat_tables_free(t);

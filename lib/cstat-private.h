@@ -208,6 +208,12 @@ void cstat__seqtab_release(struct cstat__seqtab *t);
  */
 int cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 			 uint32_t *id, bool *added);
+/*
+ * Frees what only interning needs (the hash tables, the last sequence):
+ * the sequences can still be read, compared and filled, never interned
+ * again.  For a builder that is done adding.
+ */
+void cstat__seqtab_seal(struct cstat__seqtab *t);
 /* Value i of sequence id (0 past its end), in O(log n). */
 uint32_t cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id,
 			   size_t i);

@@ -240,6 +240,22 @@ find:;
 	return 0;
 }
 
+void
+cstat__seqtab_seal(struct cstat__seqtab *t)
+{
+	free(t->slots);
+	free(t->nhash);
+	free(t->prev);
+	free(t->prev_leaf);
+	free(t->level);
+	cstat__u64map_release(&t->by_root);
+	t->slots = NULL;
+	t->nhash = NULL;
+	t->prev = t->prev_leaf = t->level = NULL;
+	t->nslots = t->nhash_cap = 0;
+	t->prev_len = t->prev_cap = t->prev_leaf_cap = t->level_cap = 0;
+}
+
 uint32_t
 cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id, size_t i)
 {
