@@ -457,6 +457,21 @@ CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
 					   size_t size);
 
 /*
+ * Tells b that its tables will be read for their summaries only: written
+ * as text, CSV, Markdown or JSON without "samples", never with "stats",
+ * as HTML or through cstat_table_cell_values().  Building then summarizes
+ * each cell from the builder's own copy of its values and keeps none in
+ * the tables, so they cost their summaries, not the 8 bytes of every
+ * value (10 MB for 1.2 million values), and freeing the builder after
+ * building frees the values before anything is written.  Of such tables
+ * cstat_table_cell_values() gives NULL, cstat_tables_set() refuses "stats"
+ * and "samples" = true, and cstat_tables_write() refuses HTML, each with
+ * CSTAT_ESTATE.  Call it before cstat_builder_build().
+ * @return 0, CSTAT_EINVAL (b NULL) or CSTAT_ESTATE (already built).
+ */
+CSTAT_EXPORT int cstat_builder_summaries_only(cstat_builder *b);
+
+/*
  * Options for computing the tables' statistics (cstat's -alpha and
  * -confidence).  Defaults: CSTAT_STATS_OPTS_INIT, cstat_stats_opts_default()
  * or a NULL struct give alpha 0.05, confidence 0.95, no reader, one thread.

@@ -26,15 +26,27 @@
 #include "stats.h"
 #include "tables.h"
 
-/* A cell being filled: 40 bytes, as there can be 100,000s. */
+/*
+ * A cell being filled: 24 bytes, as there can be 100,000s.  Its values
+ * are kept in its table's slab as 4-byte decimal codes (vcode_of) while
+ * every one of them has one, else as doubles (wide): benchmark values are
+ * mostly decimals of a few digits, and 1.2 million of them then take
+ * 4.8 MB instead of 9.6.
+ */
 struct bcell {
-	double *vals;
-	uint32_t n, cap;
+	uint32_t at; /* where its values start in the slab, in 4-byte words */
+	uint32_t n;
+	uint32_t cap : 31;
+	uint32_t wide : 1;
 	uint32_t trow; /* global table-row index */
 	uint32_t col;  /* column key */
+	uint32_t next; /* next cell of the same table row, + 1 */
+};
+
+/* A cell's residue keys, kept only when there is a residue. */
+struct bres {
 	uint32_t res0; /* first residue key */
 	uint32_t resx; /* index + 1 in the builder's resx, or 0 */
-	uint32_t next; /* next cell of the same table row, + 1 */
 };
 
 /* The further residue keys of a cell whose results differ in them. */
@@ -50,8 +62,15 @@ struct btable {
 	bool last_valid;
 	uint32_t *trows; /* global table-row indices */
 	size_t ntrows, trows_cap;
-	uint32_t *cells;
+	/* The table's cells and their values: building a table frees them,
+	 * so the builder shrinks as the tables grow. */
+	struct bcell *cells;
 	size_t ncells, cells_cap;
+	struct bres *res; /* by cell, when the builder has a residue */
+	size_t res_cap;
+	uint32_t *slab; /* the cells' values */
+	size_t slab_len, slab_cap;
+	uint32_t hint; /* the places and scaling of its last value code */
 };
 
 /*
@@ -87,9 +106,10 @@ struct cstat_builder {
 
 	struct trow *trows;
 	size_t ntrows, trows_cap;
-	struct bcell *cells;
-	size_t ncells, cells_cap;
-	struct cstat__vpool values; /* the cells' values */
+	size_t ncells; /* cells made, in every table */
+	/* How many values the result being added brings to each of its
+	 * cells (a run of one benchmark, cstat__builder_expect), or 0. */
+	uint32_t expect;
 	struct resx *resx;
 	size_t nresx, resx_cap;
 
@@ -128,7 +148,7 @@ struct cstat_builder {
 	bool last_valid;
 	bool last_filtered; /* the last result was filtered out */
 	/* The cells the last result's values went to (when at most 8). */
-	uint32_t last_cells[8];
+	uint32_t last_cells[8], last_tables[8];
 	size_t last_nv; /* 0: none */
 	uint32_t last_row, last_col, last_residue;
 	/* Unit string ids by the reader's unit pointer, per value position:
@@ -146,7 +166,8 @@ struct cstat_builder {
 	struct cstat__buf watch_text;
 	uint32_t watch_col;
 	bool watch_valid, watch_by_name;
-	bool cells_only; /* cstat__builder_cells_only() */
+	bool cells_only;     /* cstat__builder_cells_only() */
+	bool summaries_only; /* cstat_builder_summaries_only() */
 };
 
 void
@@ -157,8 +178,9 @@ cstat_builder_free(cstat_builder *b)
 	for (size_t i = 0; i < b->ntables; i++) {
 		free(b->tables[i].trows);
 		free(b->tables[i].cells);
+		free(b->tables[i].res);
+		free(b->tables[i].slab);
 	}
-	cstat__vpool_release(&b->values);
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
 	free(b->resx);
@@ -170,7 +192,6 @@ cstat_builder_free(cstat_builder *b)
 	cstat__buf_release(&b->fscratch);
 	free(b->fvalues);
 	free(b->trows);
-	free(b->cells);
 	cstat__u64map_release(&b->trow_map);
 	cstat__u64map_release(&b->cell_map);
 	free(b->row_first);
@@ -410,7 +431,6 @@ cstat_builder_new(cstat_builder **out, const struct cstat_builder_opts *opts,
 	cstat__proj_init(&b->residue_proj, &b->strs);
 	cstat__u64map_init(&b->trow_map);
 	cstat__u64map_init(&b->cell_map);
-	cstat__vpool_init(&b->values);
 	/* benchstat parses -filter first, then the projections. */
 	rc = setup_filter(b, opts, d);
 	if (!rc)
@@ -519,12 +539,13 @@ static uint32_t
 find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
 {
 	const struct trow *r = &b->trows[tr];
+	const struct bcell *cells = b->tables[r->table].cells;
 
 	if (r->ncells > CHAIN_MAX)
 		return cstat__u64map_get(&b->cell_map,
 					 (uint64_t)tr << 32 | col);
-	for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
-		if (b->cells[i - 1].col == col)
+	for (uint32_t i = r->first_cell; i; i = cells[i - 1].next)
+		if (cells[i - 1].col == col)
 			return i - 1;
 	return UINT32_MAX;
 }
@@ -535,24 +556,30 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 {
 	struct btable *t = &b->tables[b->trows[tr].table];
 
-	if (cstat__grow((void **)&b->cells, &b->cells_cap, b->ncells + 1,
-			sizeof(*b->cells)))
+	if (cstat__grow((void **)&t->cells, &t->cells_cap, t->ncells + 1,
+			sizeof(*t->cells)))
 		return CSTAT_ENOMEM;
-	uint32_t ci = (uint32_t)b->ncells++;
+	uint32_t ci = (uint32_t)t->ncells++;
+	b->ncells++;
 	struct trow *r = &b->trows[tr];
-	struct bcell *c = &b->cells[ci];
+	struct bcell *c = &t->cells[ci];
 	memset(c, 0, sizeof(*c));
 	c->trow = tr;
 	c->col = col;
-	c->res0 = residue;
+	if (b->has_residue) {
+		if (cstat__grow((void **)&t->res, &t->res_cap, ci + 1,
+				sizeof(*t->res)))
+			return CSTAT_ENOMEM;
+		t->res[ci] = (struct bres){residue, 0};
+	}
 	c->next = r->first_cell;
 	r->first_cell = ci + 1;
 	r->ncells++;
 	if (r->ncells == CHAIN_MAX + 1) {
-		for (uint32_t i = r->first_cell; i; i = b->cells[i - 1].next)
+		for (uint32_t i = r->first_cell; i; i = t->cells[i - 1].next)
 			if (cstat__u64map_put(&b->cell_map,
 					      (uint64_t)tr << 32 |
-						      b->cells[i - 1].col,
+						      t->cells[i - 1].col,
 					      i - 1))
 				return CSTAT_ENOMEM;
 	} else if (r->ncells > CHAIN_MAX + 1) {
@@ -561,7 +588,7 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 			return CSTAT_ENOMEM;
 	}
 	*out = ci;
-	return push_u32(&t->cells, &t->ncells, &t->cells_cap, ci);
+	return 0;
 }
 
 /* The cell of (table, row, col), created with its row if need be. */
@@ -573,7 +600,7 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	int rc;
 
 	if (t->last_valid && t->last_row == row && t->last_col == col) {
-		*out = &b->cells[t->last_cell];
+		*out = &t->cells[t->last_cell];
 		return 0;
 	}
 	uint32_t tr = find_trow(b, table, row);
@@ -592,13 +619,16 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 	t->last_col = col;
 	t->last_cell = ci;
 	t->last_valid = true;
-	*out = &b->cells[ci];
+	*out = &t->cells[ci];
 	return 0;
 }
 
 static int
-note_residue(cstat_builder *b, struct bcell *c, uint32_t residue)
+note_residue(cstat_builder *b, struct btable *t, uint32_t ci, uint32_t residue)
 {
+	if (!b->has_residue)
+		return 0;
+	struct bres *c = &t->res[ci];
 	if (c->res0 == residue)
 		return 0;
 	if (!c->resx) {
@@ -770,6 +800,209 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 	return 0;
 }
 
+/* Powers of ten that doubles hold exactly, for the decimal codes. */
+static const double pow10_exact[23] = {
+	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#define VCODE_MAX 134217728.0 /* 2^27: the digits of a code */
+/* The reader's factor for "ns" (units.c divides 1 by 1e9). */
+#define VCODE_NS (1 / 1e9)
+
+static double
+vcode_value(uint32_t code)
+{
+	double v = (double)(code >> 5);
+
+	/* Dividing by 10^0 changes nothing: skip the division. */
+	if (code & 15)
+		v /= pow10_exact[code & 15];
+	return code & 16 ? v * VCODE_NS : v;
+}
+
+/* The code of v with u = v or v / VCODE_NS as the decimal (scaled 0/1). */
+static bool
+vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
+{
+	for (uint32_t k = 0; k < 16; k++) {
+		double x = u * pow10_exact[k];
+		if (x >= VCODE_MAX)
+			return false;
+		uint32_t m = (uint32_t)(x + 0.5);
+		double r = x - (double)m;
+		/* Not near an integer: no need to divide to know. */
+		if (r > 1e-3 || r < -1e-3)
+			continue;
+		uint32_t c = m << 5 | scaled << 4 | k;
+		if (vcode_value(c) == v) {
+			*code = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The 4-byte code of v: digits m (below 2^27) and decimal places k (below
+ * 16) such that m / 10^k, correctly rounded as IEEE division is, gives
+ * back v's very bits (63.9 -> 639, 1), or does so once multiplied by the
+ * reader's factor for "ns" (63.9 ns read as 63.9 * 1e-9 s -> 639, 1,
+ * scaled), as m << 5 | scaled << 4 | k.  False for anything else
+ * (negative, -0, too many digits, NaN, infinities): the cell then keeps
+ * doubles.
+ */
+static bool
+vcode_of(double v, uint32_t *code, uint32_t *hint)
+{
+	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
+		return false;
+	/* Counts (B/op, allocs/op) first: a whole number is its own code. */
+	uint32_t m = (uint32_t)v;
+	if ((double)m == v) {
+		*code = m << 5;
+		return true;
+	}
+	/* The places and scaling of the table's last code fit most values
+	 * of its unit: one try.  The guess at the decimal only picks the
+	 * digits: a code is kept only if it gives back v exactly. */
+	double x = (*hint & 16 ? v * 1e9 : v) * pow10_exact[*hint & 15];
+	if (x < VCODE_MAX) {
+		uint32_t c = (uint32_t)(x + 0.5) << 5 | (*hint & 31);
+		if (vcode_value(c) == v) {
+			*code = c;
+			return true;
+		}
+	}
+	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
+				     vcode_try(v, v, 0, code)
+			   : vcode_try(v, v, 0, code) ||
+				     vcode_try(v, v * 1e9, 1, code);
+	if (ok)
+		*hint = *code & 31;
+	return ok;
+}
+
+/*
+ * n 4-byte words at the end of t's slab, at an even index (doubles are
+ * aligned): *at gets where.  The slab doubles as it grows.
+ */
+static int
+slab_take(struct btable *t, uint64_t n, uint32_t *at)
+{
+	uint64_t start = (t->slab_len + 1) & ~(uint64_t)1;
+
+	if (start + n > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (start + n > t->slab_cap) {
+		size_t cap = t->slab_cap ? t->slab_cap * 2 : 64;
+		if (cap < start + n)
+			cap = (size_t)(start + n);
+		uint32_t *ns = realloc(t->slab, cap * sizeof(*ns));
+		if (!ns)
+			return CSTAT_ENOMEM;
+		t->slab = ns;
+		t->slab_cap = cap;
+	}
+	*at = (uint32_t)start;
+	t->slab_len = (size_t)(start + n);
+	return 0;
+}
+
+static double *
+cell_doubles(const struct btable *t, const struct bcell *c)
+{
+	return (double *)(void *)(t->slab + c->at);
+}
+
+/*
+ * Makes room in c for more values: exactly as many when the cell is new
+ * (a run's length is known before its values come), else at least half
+ * as many again as it holds, so a cell that gets values one at a time
+ * grows geometrically.  An outgrown block is left in the slab.
+ */
+static int
+cell_reserve(struct btable *t, struct bcell *c, uint32_t more)
+{
+	uint64_t need = (uint64_t)c->n + more;
+	uint32_t at;
+
+	if (need <= c->cap)
+		return 0;
+	if (c->n && need < (uint64_t)c->cap + c->cap / 2 + 4)
+		need = (uint64_t)c->cap + c->cap / 2 + 4;
+	if (need >= 1u << 30)
+		return CSTAT_ENOMEM;
+	uint64_t words = c->wide ? 2 : 1;
+	if (slab_take(t, need * words, &at))
+		return CSTAT_ENOMEM;
+	if (c->n)
+		memmove(t->slab + at, t->slab + c->at,
+			(size_t)(c->n * words) * sizeof(*t->slab));
+	c->at = at;
+	c->cap = (uint32_t)need & 0x7fffffffu;
+	return 0;
+}
+
+/* Turns c's codes into doubles, for a value that has no code. */
+static int
+cell_widen(struct btable *t, struct bcell *c)
+{
+	uint32_t cap = c->cap > c->n ? c->cap : c->n + 1;
+	uint32_t at;
+
+	if (slab_take(t, (uint64_t)cap * 2, &at))
+		return CSTAT_ENOMEM;
+	double *nv = (double *)(void *)(t->slab + at);
+	for (uint32_t i = 0; i < c->n; i++)
+		nv[i] = vcode_value(t->slab[c->at + i]);
+	c->at = at;
+	c->cap = cap & 0x7fffffffu;
+	c->wide = 1;
+	return 0;
+}
+
+/* Appends v to cell ci of table ti. */
+static int
+cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+{
+	struct btable *t = &b->tables[ti];
+	struct bcell *c = &t->cells[ci];
+	uint32_t code = 0;
+
+	if (c->n == c->cap) {
+		/* A new cell without a known run starts with room for 4. */
+		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
+		if (cell_reserve(t, c, more))
+			return CSTAT_ENOMEM;
+	}
+	if (!c->wide && !vcode_of(v, &code, &t->hint) && cell_widen(t, c))
+		return CSTAT_ENOMEM;
+	if (c->wide)
+		cell_doubles(t, c)[c->n++] = v;
+	else
+		t->slab[c->at + c->n++] = code;
+	return 0;
+}
+
+/* Writes c's values (in t's slab) as doubles into out. */
+static void
+cell_values(const struct btable *t, const struct bcell *c, double *out)
+{
+	if (c->wide) {
+		memcpy(out, cell_doubles(t, c), (size_t)c->n * sizeof(*out));
+		return;
+	}
+	for (uint32_t i = 0; i < c->n; i++)
+		out[i] = vcode_value(t->slab[c->at + i]);
+}
+
+void
+cstat__builder_expect(cstat_builder *b, size_t nrun)
+{
+	b->expect = nrun < UINT32_MAX ? (uint32_t)nrun : 0;
+}
+
 /* Whether res's units are those of the last result, slot by slot. */
 static bool
 same_units(const cstat_builder *b, const struct cstat_result *res)
@@ -786,13 +1019,10 @@ same_units(const cstat_builder *b, const struct cstat_result *res)
 static int
 append_values(cstat_builder *b, const struct cstat_result *res)
 {
-	for (size_t i = 0; i < res->nvalues; i++) {
-		struct bcell *c = &b->cells[b->last_cells[i]];
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+	for (size_t i = 0; i < res->nvalues; i++)
+		if (cell_push(b, b->last_tables[i], b->last_cells[i],
+			      res->values[i].value))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = res->values[i].value;
-	}
 	return 0;
 }
 
@@ -803,13 +1033,9 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 		return 0;
 	if (b->built || !b->last_nv || n != b->last_nv)
 		return CSTAT_ESTATE;
-	for (size_t i = 0; i < n; i++) {
-		struct bcell *c = &b->cells[b->last_cells[i]];
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+	for (size_t i = 0; i < n; i++)
+		if (cell_push(b, b->last_tables[i], b->last_cells[i], vals[i]))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = vals[i];
-	}
 	return 0;
 }
 
@@ -1024,15 +1250,18 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		}
 		rc = cell_for(b, table, row, col, residue, &c);
 		if (!rc)
-			rc = note_residue(b, c, residue);
+			rc = note_residue(b, &b->tables[table],
+					  b->tables[table].last_cell, residue);
 		if (rc)
 			return rc;
-		if (c->n == c->cap &&
-		    cstat__vpool_grow(&b->values, &c->vals, c->n, &c->cap))
+		/* cell_for() left the cell's index in the table's cache. */
+		uint32_t ci = b->tables[table].last_cell;
+		if (cell_push(b, table, ci, v->value))
 			return CSTAT_ENOMEM;
-		c->vals[c->n++] = v->value;
-		if (i < 8)
-			b->last_cells[i] = (uint32_t)(c - b->cells);
+		if (i < 8) {
+			b->last_cells[i] = ci;
+			b->last_tables[i] = table;
+		}
 	}
 	b->last_nv = res->nvalues <= 8 ? res->nvalues : 0;
 	return 0;
@@ -1184,6 +1413,9 @@ struct worker {
 	/* Order statistics of the median's interval, by sample size. */
 	long *ci_lo, *ci_hi;
 	size_t ci_cap;
+	/* Summaries only: the values of the row being summarized. */
+	double *row_vals;
+	size_t row_cap;
 };
 
 struct build {
@@ -1210,6 +1442,10 @@ struct build {
 	 * values, and by builder string id its output id + 1 (0 unknown). */
 	uint32_t *pkey, *okey, *omap;
 	size_t omap_cap;
+	/* Summaries only: each cell's builder cell (by row, then column),
+	 * whose values are made doubles a row at a time. */
+	const struct bcell **src;
+	const struct btable *src_table; /* whose slab holds their values */
 };
 
 /* Copies builder string id s into the output's string table. */
@@ -1505,6 +1741,30 @@ struct row_job {
 	int rc;
 };
 
+/* Summaries only: row r's values as doubles in w's scratch. */
+static int
+row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
+{
+	const struct bcell **src = &bd->src[r * t->ncols];
+	struct cstat__cell *row = &t->cells[r * t->ncols];
+	size_t total = 0, at = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (row[c].present)
+			total += src[c]->n;
+	if (cstat__grow((void **)&w->row_vals, &w->row_cap, total + 1,
+			sizeof(*w->row_vals)))
+		return CSTAT_ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!row[c].present)
+			continue;
+		row[c].values = w->row_vals + at;
+		cell_values(bd->src_table, src[c], row[c].values);
+		at += src[c]->n;
+	}
+	return 0;
+}
+
 /* Summarizes, then compares with the baseline, every cell of rows
  * [r0, r1): a row's cells never depend on another row's. */
 static void *
@@ -1516,16 +1776,19 @@ rows_main(void *arg)
 
 	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
 		struct cstat__cell *row = &t->cells[r * t->ncols];
+		if (j->bd->src)
+			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++)
 			if (row[c].present)
 				rc = summarize_cell(j->bd, j->w, &row[c],
 						    t->exact);
-		if (!row[0].present || j->bd->b->cells_only)
-			continue;
-		for (size_t c = 1; c < t->ncols && !rc; c++)
-			if (row[c].present)
-				rc = compare_cell(j->bd, j->w, &row[c], &row[0],
-						  t->exact);
+		if (row[0].present && !j->bd->b->cells_only)
+			for (size_t c = 1; c < t->ncols && !rc; c++)
+				if (row[c].present)
+					rc = compare_cell(j->bd, j->w, &row[c],
+							  &row[0], t->exact);
+		for (size_t c = 0; c < t->ncols && j->bd->src; c++)
+			row[c].values = NULL;
 	}
 	j->rc = rc;
 	return NULL;
@@ -1560,15 +1823,14 @@ summarize_rows(struct build *bd, struct cstat__table *t)
 
 /* "benchmarks vary in ..." for a cell whose results differ in residue. */
 static int
-residue_warning(struct build *bd, struct cstat__cell *oc,
-		const struct bcell *bc)
+residue_warning(struct build *bd, struct cstat__cell *oc, const struct bres *bc)
 {
 	const struct cstat__proj *p = &bd->b->residue_proj;
 	uint32_t *flat;
 	size_t nflat;
 	int rc;
 
-	if (!bc->resx)
+	if (!bc || !bc->resx)
 		return 0;
 	const struct resx *x = &bd->b->resx[bc->resx - 1];
 	rc = cstat__proj_flat(p, &flat, &nflat);
@@ -1879,7 +2141,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		return rc;
 	size_t ncols = 0;
 	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = b->cells[bt->cells[i]].col;
+		uint32_t ck = bt->cells[i].col;
 		if (bd->col_pos[ck] == UINT32_MAX)
 			bd->col_pos[ck] = (uint32_t)ncols++;
 	}
@@ -1891,8 +2153,13 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 			     sizeof(*t->col_vals));
 	t->cells = calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
 	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
+	if (b->summaries_only) {
+		free(bd->src);
+		bd->src = malloc((t->nrows * t->ncols + 1) * sizeof(*bd->src));
+		bd->src_table = bt;
+	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
-	    !t->summary) {
+	    !t->summary || (b->summaries_only && !bd->src)) {
 		free(rows);
 		free(cols);
 		return CSTAT_ENOMEM;
@@ -1900,7 +2167,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < t->nrows; i++)
 		rows[i] = b->trows[bt->trows[i]].row;
 	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = b->cells[bt->cells[i]].col;
+		uint32_t ck = bt->cells[i].col;
 		if (bd->col_pos[ck] != UINT32_MAX) {
 			cols[bd->col_pos[ck]] = ck;
 			bd->col_pos[ck] = UINT32_MAX;
@@ -1941,22 +2208,32 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	}
 	/* Move each cell's values to its place, noting mixed residues. */
 	for (size_t i = 0; i < bt->ncells && !rc; i++) {
-		struct bcell *bc = &b->cells[bt->cells[i]];
+		const struct bcell *bc = &bt->cells[i];
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
-		oc->values = bc->vals;
-		bc->vals = NULL;
-		bc->n = bc->cap = 0;
-		rc = residue_warning(bd, oc, bc);
+		if (bd->src) {
+			bd->src[r * t->ncols + c] = bc;
+		} else {
+			oc->values = cstat__arena_alloc_aligned(
+				&bd->out->values.arena,
+				(size_t)bc->n * sizeof(double), sizeof(double));
+			if (!oc->values) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			cell_values(bt, bc, oc->values);
+		}
+		rc = residue_warning(bd, oc, bt->res ? &bt->res[i] : NULL);
 	}
 	/* Summaries, then comparisons against column 0 of each row. */
 	if (!rc)
 		rc = summarize_rows(bd, t);
 	if (!rc && !b->cells_only)
 		rc = summarize_cols(bd, t);
+
 	/* Reset the scratch positions touched by this table. */
 	for (size_t i = 0; i < t->nrows; i++)
 		bd->row_pos[rows[i]] = UINT32_MAX;
@@ -2014,17 +2291,25 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	t->confidence = opts->confidence;
 	t->threads = opts->threads;
 	t->cells_only = b->cells_only;
+	t->no_values = b->summaries_only;
 	bd.b = b;
 	bd.out = t;
 	bd.opts = opts;
 	b->built = true;
-	/* The values move to the tables, which own them from now on. */
-	t->values = b->values;
-	cstat__vpool_init(&b->values);
+	/* The values, as doubles, go to the tables, which own them from
+	 * now on; for summaries only, to scratch a row at a time. */
+	cstat__vpool_init(&t->values);
 	/* The lookup maps served adding only; free them before the tables
 	 * need memory of their own. */
 	cstat__u64map_release(&b->trow_map);
 	cstat__u64map_release(&b->cell_map);
+	/* So are the row keys' hash tables (a row key per benchmark) and
+	 * the first table row of each key. */
+	cstat__seqtab_seal(&b->row_proj.keys);
+	free(b->row_first);
+	free(b->row_ntrows);
+	b->row_first = b->row_ntrows = NULL;
+	b->row_cap = 0;
 	bd.nthreads = opts->threads > 1 ? 2 : 1;
 	if (pthread_mutex_init(&bd.mu, NULL)) {
 		cstat_tables_free(t);
@@ -2079,10 +2364,21 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 				       sizeof(*bd.label_of));
 	}
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
-		const struct btable *bt =
-			&b->tables[b->table_of_key[keys[i]] - 1];
+		struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
 		t->ntables = i + 1;
+		/* The table has its own copy of what it needs now. */
+		free(bt->cells);
+		free(bt->trows);
+		free(bt->res);
+		free(bt->slab);
+		bt->cells = NULL;
+		bt->trows = NULL;
+		bt->res = NULL;
+		bt->slab = NULL;
+		bt->ncells = bt->cells_cap = bt->res_cap = 0;
+		bt->ntrows = bt->trows_cap = 0;
+		bt->slab_len = bt->slab_cap = 0;
 	}
 out:
 	free(keys);
@@ -2096,6 +2392,7 @@ out:
 	for (int k = 0; k < 2; k++) {
 		free(bd.w[k].ci_lo);
 		free(bd.w[k].ci_hi);
+		free(bd.w[k].row_vals);
 		cstat__ucache_free(bd.w[k].ucache);
 	}
 	pthread_mutex_destroy(&bd.mu);
@@ -2106,6 +2403,7 @@ out:
 	free(bd.col_rank);
 	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
+	free(bd.src);
 	if (rc) {
 		cstat_tables_free(t);
 		return rc;
@@ -2118,6 +2416,17 @@ void
 cstat__builder_cells_only(cstat_builder *b)
 {
 	b->cells_only = true;
+}
+
+int
+cstat_builder_summaries_only(cstat_builder *b)
+{
+	if (!b)
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	b->summaries_only = true;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2237,7 +2546,7 @@ cstat_table_cell_values(const cstat_tables *t, size_t i, size_t r, size_t c,
 	if (!tb || r >= tb->nrows || c >= tb->ncols || !n)
 		return NULL;
 	const struct cstat__cell *cell = &tb->cells[r * tb->ncols + c];
-	if (!cell->present)
+	if (!cell->present || !cell->values)
 		return NULL;
 	*n = cell->n;
 	return cell->values;
@@ -2289,6 +2598,8 @@ cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 {
 	if (!t || !out || t->cells_only)
 		return CSTAT_EINVAL;
+	if (t->no_values && fmt == CSTAT_FORMAT_HTML)
+		return CSTAT_ESTATE;
 	switch (fmt) {
 	case CSTAT_FORMAT_TEXT:
 		return cstat__render_text(t, out);

@@ -208,6 +208,12 @@ void cstat__seqtab_release(struct cstat__seqtab *t);
  */
 int cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 			 uint32_t *id, bool *added);
+/*
+ * Frees what only interning needs (the hash tables, the last sequence):
+ * the sequences can still be read, compared and filled, never interned
+ * again.  For a builder that is done adding.
+ */
+void cstat__seqtab_seal(struct cstat__seqtab *t);
 /* Value i of sequence id (0 past its end), in O(log n). */
 uint32_t cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id,
 			   size_t i);
@@ -378,6 +384,14 @@ void cstat__reader_set_fast(cstat_reader *r, bool on);
  *         not record its cells, or had another number of values).
  */
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
+
+/*
+ * Says that the next result added to b starts a run of nrun results of
+ * one benchmark whose other values will come by
+ * cstat__builder_append_last(): a new cell gets room for exactly that
+ * many values.  0 (the default) when unknown.
+ */
+void cstat__builder_expect(cstat_builder *b, size_t nrun);
 
 /*
  * Makes b build the cells only: each cell's summary, without comparisons

@@ -443,6 +443,8 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 				.nvalues = rec->nvalues,
 				.line = rec->line,
 			};
+			/* The run's length sizes new cells exactly. */
+			cstat__builder_expect(bld, rec->nrun);
 			int rc = cstat_builder_add(bld, &res);
 			if (rc && d)
 				cstat__diag_set(d, NULL, 0, 0, "%s",
@@ -461,6 +463,7 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 				if (rc == CSTAT_ESTATE)
 					rc = add_like(bld, &res, v);
 			}
+			cstat__builder_expect(bld, 0);
 			if (rc) {
 				if (d)
 					cstat__diag_set(d, NULL, 0, 0, "%s",

@@ -8,6 +8,10 @@
  * before each result makes sequences of 1, 2, ..., n values: as arrays
  * they would take n * n / 2 words, as trees a few nodes each.  Node 0 is
  * all zeros at every level, so long runs of empty values cost nothing.
+ *
+ * A sequence of one value (a row key of one field: a benchmark's name) is
+ * kept without a node, its value as its root (height SINGLE): a node
+ * would cost 128 bytes and a hash for each of 100,000s of names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +19,8 @@
 #include "cstat-private.h"
 
 #define W CSTAT__SEQ_WIDTH
-#define BITS 5 /* log2(W) */
+#define BITS 5	     /* log2(W) */
+#define SINGLE 0xffu /* the height of a sequence of one value */
 
 int
 cstat__seqtab_init(struct cstat__seqtab *t)
@@ -193,6 +198,11 @@ cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 		n--;
 	if (n > UINT32_MAX)
 		return CSTAT_ENOMEM;
+	if (n == 1) {
+		root = v[0];
+		height = SINGLE;
+		goto find;
+	}
 	size_t m = (n + W - 1) / W;
 	if (cstat__grow((void **)&t->level, &t->level_cap, m + 1,
 			sizeof(*t->level)))
@@ -210,6 +220,7 @@ cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 			return rc;
 		root = t->level[0];
 	}
+find:;
 	uint64_t key = ((uint64_t)root << 8) | height;
 	uint32_t found = cstat__u64map_get(&t->by_root, key);
 	if (found != UINT32_MAX) {
@@ -229,6 +240,22 @@ cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 	return 0;
 }
 
+void
+cstat__seqtab_seal(struct cstat__seqtab *t)
+{
+	free(t->slots);
+	free(t->nhash);
+	free(t->prev);
+	free(t->prev_leaf);
+	free(t->level);
+	cstat__u64map_release(&t->by_root);
+	t->slots = NULL;
+	t->nhash = NULL;
+	t->prev = t->prev_leaf = t->level = NULL;
+	t->nslots = t->nhash_cap = 0;
+	t->prev_len = t->prev_cap = t->prev_leaf_cap = t->level_cap = 0;
+}
+
 uint32_t
 cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id, size_t i)
 {
@@ -237,6 +264,8 @@ cstat__seqtab_get(const struct cstat__seqtab *t, uint32_t id, size_t i)
 
 	if (i >= s->len)
 		return 0;
+	if (s->height == SINGLE)
+		return s->root;
 	for (unsigned h = s->height; h > 0; h--)
 		node = t->nodes[(size_t)node * W +
 				((i >> (BITS * h)) & (W - 1))];
@@ -289,6 +318,15 @@ cstat__seqtab_diff(const struct cstat__seqtab *t, uint32_t a, uint32_t b,
 
 	if (a == b || lo >= hi)
 		return hi;
+	/* A sequence of one value: compare value by value. */
+	if (sa->height == SINGLE || sb->height == SINGLE) {
+		size_t end = sa->len > sb->len ? sa->len : sb->len;
+		for (size_t i = lo; i < hi && i < end; i++)
+			if (cstat__seqtab_get(t, a, i) !=
+			    cstat__seqtab_get(t, b, i))
+				return i;
+		return hi;
+	}
 	if (sa->height < sb->height) {
 		const struct cstat__seq *x = sa;
 		sa = sb;
@@ -336,5 +374,10 @@ cstat__seqtab_fill(const struct cstat__seqtab *t, uint32_t id, uint32_t *out,
 
 	if (n)
 		memset(out, 0, n * sizeof(*out));
+	if (s->height == SINGLE) {
+		if (n)
+			out[0] = s->root;
+		return;
+	}
 	node_fill(t, s->root, s->height, 0, out, n);
 }

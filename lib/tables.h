@@ -78,6 +78,9 @@ struct cstat_tables {
 	/* Built without comparisons or geomeans (cstat__builder_cells_only):
 	 * for history views, not for cstat_tables_write(). */
 	bool cells_only;
+	/* Built by a builder told cstat_builder_summaries_only(): no cell
+	 * keeps its values. */
+	bool no_values;
 };
 
 /* An extra summary statistic (-stats). */

@@ -3,14 +3,16 @@
  * cmd/benchstat/internal/texttab (Table.Row, Col, Span, SetShrink, Format).
  *
  * A real run lays out hundreds of thousands of cells, so the table keeps
- * them in flat arrays: one array of fixed-size cell records, one growing
- * byte buffer that holds every value followed by its margin, and one record
- * per column.  The work Go does in Format that depends only on single-column
- * cells (the margin room and the widest value of each column) is done as
- * cells arrive, so formatting only has to sort the few spanning cells.
- * Cells are added in row, then column order (columns never move left within
- * a row, rows never go back), which is exactly the order Go's Format sorts
- * them into for printing, so they are printed as stored.
+ * them as one byte stream: per cell a few varints and its text, about 6
+ * bytes besides the text (a record per cell took 40, and a 20,000-row
+ * table 8 MB).  The work Go does in Format that depends only on
+ * single-column cells (the margin room and the widest value of each
+ * column) is done as cells arrive, so formatting only has to sort the few
+ * spanning cells, which are kept as records too.  Cells are added in row,
+ * then column order (columns never move left within a row, rows never go
+ * back), which is exactly the order Go's Format sorts them into for
+ * printing, so they are printed as stored; blank cells, which Go does not
+ * print, count in the widths and are not stored.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,14 +22,13 @@
 #include "cstat.h"
 #include "texttab.h"
 
-/* One cell; its value is text[off, off + vlen), its margin follows it. */
-struct ttab_cell {
-	size_t off;
-	uint32_t row, col, span;
-	uint32_t vlen, mlen;
-	uint32_t vrunes, mrunes;
-	uint8_t align;
-	bool blank; /* value and margin are both white space */
+/*
+ * A cell that spans several columns, kept whole: laying out widens the
+ * columns under it.  Cells of one column are not kept as records at all
+ * (see the stream below).
+ */
+struct ttab_span {
+	uint32_t col, span, vrunes;
 };
 
 #define MARGIN_MEMOS 4
@@ -39,32 +40,46 @@ struct ttab_col {
 	bool has1;	  /* whether there is any single-column cell here */
 };
 
-struct cstat__ttab {
-	struct ttab_cell *cells;
-	size_t ncells, cells_cap;
-
+/* A margin as cells refer to it: the table keeps each distinct one once. */
+struct ttab_margin {
 	char *text;
+	uint32_t len, runes;
+	bool blank;
+};
+
+struct cstat__ttab {
+	/*
+	 * Every cell that prints (not blank), in order, as a few varints
+	 * (rows advanced since the last cell, column, span, margin number,
+	 * alignment, the value's runes when they are not its bytes, value
+	 * length) then the value's bytes: 6 bytes and the
+	 * text, where a record would take 40 (a large table has 100,000s).
+	 */
+	unsigned char *text;
 	size_t text_len, text_cap;
+	size_t ncells;	   /* cells added, blank ones included */
+	size_t stream_row; /* the row of the last cell in the stream */
 
 	struct ttab_col *cols;
 	size_t ncols, cols_cap;
 
-	/* Indices into cells of the cells that span two columns or more. */
-	size_t *spans;
+	struct ttab_span *spans;
 	size_t nspans, spans_cap;
+
+	struct ttab_margin *mtab;
+	size_t nmtab, mtab_cap;
 
 	bool *shrink;
 	size_t nshrink;
 
 	size_t cur_row, cur_col;
 
-	/* Short margins seen lately and their rune counts: callers pass
-	 * the same few margins again and again. */
+	/* Short margins seen lately: callers pass the same few margins
+	 * again and again. */
 	struct margin_memo {
 		char text[16];
 		size_t len; /* SIZE_MAX: unused */
-		uint32_t runes;
-		bool blank;
+		uint32_t id;
 	} margins[MARGIN_MEMOS];
 	size_t next_memo;
 };
@@ -97,27 +112,24 @@ grow_array(void *p, size_t *cap, size_t need, size_t size)
 	return np;
 }
 
+/* The most bytes a cell adds to the stream besides its value. */
+#define CELL_HEAD (7 * 5)
+
 int
 cstat__ttab_reserve(struct cstat__ttab *t, size_t ncells, size_t nbytes)
 {
-	void *p;
-
-	if (ncells > SIZE_MAX - t->ncells || nbytes > SIZE_MAX - t->text_len)
+	/* A cell takes about 6 bytes besides its text. */
+	if (ncells > (SIZE_MAX - nbytes) / 6 ||
+	    ncells * 6 + nbytes > SIZE_MAX - t->text_len)
 		return CSTAT_ENOMEM;
+	size_t need = t->text_len + ncells * 6 + nbytes;
 	/* Exact sizes: a table of 100,000s of cells should not double. */
-	if (t->ncells + ncells > t->cells_cap) {
-		p = realloc(t->cells, (t->ncells + ncells) * sizeof *t->cells);
-		if (!p)
-			return CSTAT_ENOMEM;
-		t->cells = p;
-		t->cells_cap = t->ncells + ncells;
-	}
-	if (t->text_len + nbytes > t->text_cap) {
-		p = realloc(t->text, t->text_len + nbytes);
+	if (need > t->text_cap) {
+		void *p = realloc(t->text, need);
 		if (!p)
 			return CSTAT_ENOMEM;
 		t->text = p;
-		t->text_cap = t->text_len + nbytes;
+		t->text_cap = need;
 	}
 	return 0;
 }
@@ -181,10 +193,12 @@ cstat__ttab_free(struct cstat__ttab *t)
 {
 	if (!t)
 		return;
-	free(t->cells);
 	free(t->text);
 	free(t->cols);
 	free(t->spans);
+	for (size_t i = 0; i < t->nmtab; i++)
+		free(t->mtab[i].text);
+	free(t->mtab);
 	free(t->shrink);
 	free(t);
 }
@@ -204,8 +218,8 @@ cstat__ttab_cur_col(const struct cstat__ttab *t)
 }
 
 /*
- * Makes room for one more cell of nbytes bytes of text ending at column
- * end, and one more spanning-cell index if spanning.  Returns 0 or
+ * Makes room for one more cell of nbytes bytes of value ending at column
+ * end, and one more spanning cell if spanning.  Returns 0 or
  * CSTAT_ENOMEM; either way the table's contents are unchanged.
  */
 static int
@@ -213,19 +227,13 @@ reserve_cell(struct cstat__ttab *t, size_t nbytes, size_t end, bool spanning)
 {
 	void *p;
 
-	if (nbytes > SIZE_MAX - t->text_len)
+	if (nbytes > SIZE_MAX - CELL_HEAD - t->text_len)
 		return CSTAT_ENOMEM;
-	if (nbytes > 0) {
-		p = grow_array(t->text, &t->text_cap, t->text_len + nbytes, 1);
-		if (!p)
-			return CSTAT_ENOMEM;
-		t->text = p;
-	}
-	p = grow_array(t->cells, &t->cells_cap, t->ncells + 1,
-		       sizeof *t->cells);
+	p = grow_array(t->text, &t->text_cap, t->text_len + nbytes + CELL_HEAD,
+		       1);
 	if (!p)
 		return CSTAT_ENOMEM;
-	t->cells = p;
+	t->text = p;
 	p = grow_array(t->cols, &t->cols_cap, end, sizeof *t->cols);
 	if (!p)
 		return CSTAT_ENOMEM;
@@ -240,15 +248,84 @@ reserve_cell(struct cstat__ttab *t, size_t nbytes, size_t end, bool spanning)
 	return 0;
 }
 
+/* Appends x as a varint (7 bits a byte); room must have been reserved. */
+static void
+put_varint(struct cstat__ttab *t, uint64_t x)
+{
+	while (x >= 0x80) {
+		t->text[t->text_len++] = (unsigned char)(x | 0x80);
+		x >>= 7;
+	}
+	t->text[t->text_len++] = (unsigned char)x;
+}
+
+static uint64_t
+get_varint(const unsigned char **p)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+
+	while (**p & 0x80) {
+		x |= (uint64_t)(**p & 0x7f) << shift;
+		shift += 7;
+		(*p)++;
+	}
+	x |= (uint64_t) * *p << shift;
+	(*p)++;
+	return x;
+}
+
+/*
+ * The number of margin m[0..len) in the table's list of margins, added
+ * if new; UINT32_MAX when out of memory.
+ */
+static uint32_t
+margin_id(struct cstat__ttab *t, const char *m, size_t len)
+{
+	struct margin_memo *mm;
+
+	for (size_t k = 0; k < MARGIN_MEMOS && len < sizeof(mm->text); k++) {
+		mm = &t->margins[k];
+		if (mm->len == len && memcmp(mm->text, m, len) == 0)
+			return mm->id;
+	}
+	uint32_t id;
+	for (id = 0; id < t->nmtab; id++)
+		if (t->mtab[id].len == len &&
+		    memcmp(t->mtab[id].text, m, len) == 0)
+			break;
+	if (id == t->nmtab) {
+		void *p = grow_array(t->mtab, &t->mtab_cap, t->nmtab + 1,
+				     sizeof *t->mtab);
+		if (!p)
+			return UINT32_MAX;
+		t->mtab = p;
+		struct ttab_margin *nm = &t->mtab[id];
+		nm->text = malloc(len + 1);
+		if (!nm->text)
+			return UINT32_MAX;
+		memcpy(nm->text, m, len);
+		nm->len = (uint32_t)len;
+		nm->runes = count_runes(m, len, &nm->blank);
+		t->nmtab++;
+	}
+	if (len < sizeof(mm->text)) {
+		mm = &t->margins[t->next_memo++ % MARGIN_MEMOS];
+		memcpy(mm->text, m, len);
+		mm->len = len;
+		mm->id = id;
+	}
+	return id;
+}
+
 int
 cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 		 const char *value, size_t len, enum cstat__ttab_align align,
 		 const char *margin)
 {
-	struct ttab_cell *c;
 	struct ttab_col *tc;
 	size_t mlen, end;
-	bool vblank, mblank;
+	bool vblank;
 	int err;
 
 	if (col == CSTAT__TTAB_HERE)
@@ -268,65 +345,49 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 	if (mlen > UINT32_MAX)
 		return CSTAT_EINVAL;
 	/* Room is usually there already (see cstat__ttab_reserve). */
-	if (t->ncells >= t->cells_cap || end > t->cols_cap || span > 1 ||
-	    len + mlen > t->text_cap - t->text_len) {
-		err = reserve_cell(t, len + mlen, end, span > 1);
+	if (end > t->cols_cap || span > 1 ||
+	    len + CELL_HEAD > t->text_cap - t->text_len) {
+		err = reserve_cell(t, len, end, span > 1);
 		if (err)
 			return err;
 	}
+	uint32_t mid = margin_id(t, margin, mlen);
+	if (mid == UINT32_MAX)
+		return CSTAT_ENOMEM;
+	const struct ttab_margin *m = &t->mtab[mid];
+	uint32_t vrunes = count_runes(value, len, &vblank);
 
-	c = &t->cells[t->ncells];
-	c->off = t->text_len;
-	c->row = (uint32_t)t->cur_row;
-	c->col = (uint32_t)col;
-	c->span = (uint32_t)span;
-	c->vlen = (uint32_t)len;
-	c->mlen = (uint32_t)mlen;
-	c->vrunes = count_runes(value, len, &vblank);
-	/* Margins are a handful of short strings: count each once. */
-	struct margin_memo *mm = NULL;
-	for (size_t k = 0; k < MARGIN_MEMOS && mlen < sizeof(mm->text); k++) {
-		struct margin_memo *m = &t->margins[k];
-		if (m->len == mlen && memcmp(m->text, margin, mlen) == 0) {
-			mm = m;
-			break;
-		}
+	/* A blank cell counts in the widths but prints nothing. */
+	if (!(vblank && m->blank)) {
+		put_varint(t, t->cur_row - t->stream_row);
+		put_varint(t, col);
+		put_varint(t, span);
+		put_varint(t, mid);
+		/* Runes are stored only when they differ from the bytes. */
+		put_varint(t, (uint64_t)align | (uint64_t)(vrunes != len) << 2);
+		if (vrunes != len)
+			put_varint(t, vrunes);
+		put_varint(t, len);
+		if (len > 0)
+			memcpy(t->text + t->text_len, value, len);
+		t->text_len += len;
+		t->stream_row = t->cur_row;
 	}
-	if (mm) {
-		c->mrunes = mm->runes;
-		mblank = mm->blank;
-	} else {
-		c->mrunes = count_runes(margin, mlen, &mblank);
-		if (mlen < sizeof(mm->text)) {
-			mm = &t->margins[t->next_memo++ % MARGIN_MEMOS];
-			memcpy(mm->text, margin, mlen);
-			mm->len = mlen;
-			mm->runes = c->mrunes;
-			mm->blank = mblank;
-		}
-	}
-	c->align = (uint8_t)align;
-	c->blank = vblank && mblank;
-	if (len > 0)
-		memcpy(t->text + t->text_len, value, len);
-	if (mlen > 0)
-		memcpy(t->text + t->text_len + len, margin, mlen);
-	t->text_len += len + mlen;
-
 	if (end > t->ncols) {
 		memset(t->cols + t->ncols, 0,
 		       (end - t->ncols) * sizeof *t->cols);
 		t->ncols = end;
 	}
 	tc = &t->cols[col];
-	if (c->mrunes > tc->lmargin)
-		tc->lmargin = c->mrunes;
+	if (m->runes > tc->lmargin)
+		tc->lmargin = m->runes;
 	if (span == 1) {
-		if (!tc->has1 || c->vrunes > tc->max1)
-			tc->max1 = c->vrunes;
+		if (!tc->has1 || vrunes > tc->max1)
+			tc->max1 = vrunes;
 		tc->has1 = true;
 	} else {
-		t->spans[t->nspans++] = t->ncells;
+		t->spans[t->nspans++] = (struct ttab_span){
+			(uint32_t)col, (uint32_t)span, vrunes};
 	}
 	t->ncells++;
 	t->cur_col = end;
@@ -398,7 +459,7 @@ cmp_width_key(const void *a, const void *b)
  * as Go's Format does; scratch has room for c->span keys.
  */
 static void
-widen_for(const struct cstat__ttab *t, const struct ttab_cell *c, int64_t *ws,
+widen_for(const struct cstat__ttab *t, const struct ttab_span *c, int64_t *ws,
 	  struct width_key *scratch)
 {
 	int64_t need = (int64_t)c->vrunes + t->cols[c->col].lmargin;
@@ -464,8 +525,8 @@ compute_widths(const struct cstat__ttab *t, int64_t *ws)
 	if (!order)
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < t->nspans; i++) {
-		order[i].idx = t->spans[i];
-		order[i].span = t->cells[t->spans[i]].span;
+		order[i].idx = i;
+		order[i].span = t->spans[i].span;
 		if (order[i].span > maxspan)
 			maxspan = order[i].span;
 	}
@@ -476,7 +537,7 @@ compute_widths(const struct cstat__ttab *t, int64_t *ws)
 		return CSTAT_ENOMEM;
 	}
 	for (size_t i = 0; i < t->nspans; i++)
-		widen_for(t, &t->cells[order[i].idx], ws, scratch);
+		widen_for(t, &t->spans[order[i].idx], ws, scratch);
 	free(scratch);
 	free(order);
 	return 0;
@@ -543,6 +604,34 @@ abs64(int64_t x)
 	return x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
 }
 
+/* A cell read back from the stream. */
+struct cell_view {
+	uint64_t rows; /* rows advanced since the last cell */
+	size_t col, span;
+	const struct ttab_margin *m;
+	unsigned align;
+	const char *value;
+	size_t vlen, runes;
+};
+
+static void
+next_cell(const struct cstat__ttab *t, const unsigned char **p,
+	  struct cell_view *c)
+{
+	c->rows = get_varint(p);
+	c->col = (size_t)get_varint(p);
+	c->span = (size_t)get_varint(p);
+	c->m = &t->mtab[get_varint(p)];
+	unsigned flags = (unsigned)get_varint(p);
+	c->align = flags & 3;
+	c->runes = flags & 4 ? (size_t)get_varint(p) : 0;
+	c->vlen = (size_t)get_varint(p);
+	if (!(flags & 4))
+		c->runes = c->vlen;
+	c->value = (const char *)*p;
+	*p += c->vlen;
+}
+
 /*
  * Appends cell c, whose columns start at offs[c->col], to the line, where
  * *off is the number of runes Go's Format thinks it has printed so far.
@@ -550,14 +639,13 @@ abs64(int64_t x)
  * value, on the right.  Returns 0 or CSTAT_ENOMEM.
  */
 static int
-put_cell(const struct cstat__ttab *layout, const struct cstat__ttab *t,
-	 const struct ttab_cell *c, const int64_t *offs, int64_t *off,
-	 struct line *l)
+put_cell(const struct cstat__ttab *layout, const struct cell_view *c,
+	 const int64_t *offs, int64_t *off, struct line *l)
 {
 	int64_t lmargin = layout->cols[c->col].lmargin;
 	int64_t gap = offs[c->col] - *off;
 	int64_t tw = offs[c->col + c->span] - offs[c->col] - lmargin;
-	int64_t runes = c->vrunes;
+	int64_t runes = (int64_t)c->runes;
 	uint64_t before = 0, after = 0;
 
 	switch (c->align) {
@@ -573,15 +661,15 @@ put_cell(const struct cstat__ttab *layout, const struct cstat__ttab *t,
 	default:
 		break;
 	}
-	if (line_reserve(l, abs64(gap) + (uint64_t)lmargin + c->mlen + before +
-				    c->vlen + after) != 0)
+	if (line_reserve(l, abs64(gap) + (uint64_t)lmargin + c->m->len +
+				    before + c->vlen + after) != 0)
 		return CSTAT_ENOMEM;
 
 	line_spaces(l, abs64(gap));
-	line_spaces(l, (uint64_t)(lmargin - c->mrunes));
-	line_bytes(l, t->text + c->off + c->vlen, c->mlen);
+	line_spaces(l, (uint64_t)(lmargin - c->m->runes));
+	line_bytes(l, c->m->text, c->m->len);
 	line_spaces(l, before);
-	line_bytes(l, t->text + c->off, c->vlen);
+	line_bytes(l, c->value, c->vlen);
 	line_spaces(l, after);
 	*off += gap + lmargin + runes + (int64_t)(before + after);
 	return 0;
@@ -593,26 +681,23 @@ put_rows(const struct cstat__ttab *layout, const struct cstat__ttab *t,
 	 const int64_t *offs, FILE *out)
 {
 	struct line l = {NULL, 0, 0};
-	size_t row = 0;
+	const unsigned char *p = t->text, *end = t->text + t->text_len;
 	int64_t off = 0;
 	int err;
 
 	err = line_reserve(&l, 256);
 	if (err)
 		return err;
-	for (size_t i = 0; i < t->ncells; i++) {
-		const struct ttab_cell *c = &t->cells[i];
-
-		if (c->blank)
-			continue;
-		while (c->row > row) {
+	while (p < end) {
+		struct cell_view c;
+		next_cell(t, &p, &c);
+		for (uint64_t r = 0; r < c.rows; r++) {
 			err = line_flush(&l, out);
 			if (err)
 				goto out_free_line;
-			row++;
 			off = 0;
 		}
-		err = put_cell(layout, t, c, offs, &off, &l);
+		err = put_cell(layout, &c, offs, &off, &l);
 		if (err)
 			goto out_free_line;
 	}

@@ -113,6 +113,15 @@ cstat_tables_set(cstat_tables *t, const char *key, const char *value,
 		cstat__diag_set(d, NULL, 0, 0, "invalid argument");
 		return CSTAT_EINVAL;
 	}
+	/* Tables built for their summaries only have no values to show. */
+	if (t->no_values &&
+	    ((strcmp(key, "stats") == 0 && value[0]) ||
+	     (strcmp(key, "samples") == 0 && strcmp(value, "true") == 0))) {
+		cstat__diag_set(d, NULL, 0, 0,
+				"%s: the tables were built without values",
+				key);
+		return CSTAT_ESTATE;
+	}
 	if (strcmp(key, "stats") == 0)
 		return set_stats(t, value, d);
 	if (strcmp(key, "samples") == 0) {

@@ -399,6 +399,12 @@ builder_add_null_builder(void)
 }
 
 static long
+builder_summaries_only_null(void)
+{
+	return cstat_builder_summaries_only(NULL);
+}
+
+static long
 builder_add_null_result(void)
 {
 	return cstat_builder_add(fx.b, NULL);
@@ -1359,6 +1365,8 @@ static const struct api_case cases[] = {
 	{"cstat_builder_add(NULL, &res)", builder_add_null_builder,
 	 CSTAT_EINVAL},
 	{"cstat_builder_add(b, NULL)", builder_add_null_result, CSTAT_EINVAL},
+	{"cstat_builder_summaries_only(NULL)", builder_summaries_only_null,
+	 CSTAT_EINVAL},
 	{"cstat_builder_read(NULL, r, in, ...)", builder_read_null_builder,
 	 CSTAT_EINVAL},
 	{"cstat_builder_read(b, NULL, in, ...)", builder_read_null_reader,

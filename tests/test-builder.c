@@ -463,6 +463,174 @@ test_builder_new_reports_bad_queries(void **state)
 				       "order \"bogus\"\n\tx@bogus\n\t  ^");
 }
 
+/* Orders doubles as numbers, -0 before 0 (which compare equal). */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return (int)!signbit(x) - (int)!signbit(y);
+}
+
+/*
+ * The builder keeps values as decimal codes when it can: every value must
+ * come back with its very bits, whichever way it is kept.  The values are
+ * the kinds a reader makes (63.9 ns read as 63.9 * (1 / 1e9) s, counts,
+ * decimals) and ones no code holds (-0, negatives, 2^27 and beyond, tiny,
+ * 0.1 + 0.2, NaN-free subnormals), each cell getting them one result at a
+ * time so cells grow and turn from codes into doubles midway.
+ */
+static void
+test_builder_values_come_back_exactly(void **state)
+{
+	(void)state;
+	static const double plain[] = {
+		0,
+		8,
+		4096,
+		63.9,
+		80540.2,
+		1.5,
+		0.001,
+		123456.789,
+		134217727,
+		134217728,
+		1e15,
+		-0.0,
+		-3.5,
+		0.1 + 0.2,
+		4.9e-324,
+		2.2e-308,
+		1e-300,
+		99999999.9,
+		0.30000000000000004,
+	};
+	enum { NPLAIN = sizeof(plain) / sizeof(plain[0]) };
+	double want[2][NPLAIN * 2];
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+	struct cstat_value v = {0, "sec/op", 1, "ns/op"};
+	struct cstat_result r = {"f", "BenchmarkX", 10, NULL, 0, NULL, 0,
+				 1,   &v,	    1,	1};
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (size_t i = 0; i < NPLAIN * 2; i++) {
+		/* The second half as a reader scales nanoseconds. */
+		double x =
+			i < NPLAIN ? plain[i] : plain[i - NPLAIN] * (1 / 1e9);
+		/* Cell 0 starts with codes, cell 1 with one that has none. */
+		want[0][i] = x;
+		want[1][i] = i == 0 ? -0.0 : x;
+		v.value = want[0][i];
+		r.file = "a";
+		assert_int_equal(cstat_builder_add(b, &r), 0);
+		v.value = want[1][i];
+		r.file = "b";
+		assert_int_equal(cstat_builder_add(b, &r), 0);
+	}
+	assert_int_equal(cstat_builder_build(b, NULL, &t), 0);
+	for (size_t c = 0; c < 2; c++) {
+		size_t n;
+		const double *vals = cstat_table_cell_values(t, 0, 0, c, &n);
+		double got[NPLAIN * 2];
+		assert_int_equal(n, NPLAIN * 2);
+		/* -0 and 0 may come in either order: put both in one. */
+		memcpy(got, vals, sizeof(got));
+		qsort(got, n, sizeof(double), cmp_double);
+		qsort(want[c], n, sizeof(double), cmp_double);
+		for (size_t i = 0; i < n; i++)
+			assert_memory_equal(&got[i], &want[c][i],
+					    sizeof(double));
+	}
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
+/* Writes tables t in format f to a string (caller frees). */
+static char *
+write_tables(const cstat_tables *t, enum cstat_format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	assert_int_equal(cstat_tables_write(t, f, out, out), 0);
+	fclose(out);
+	return buf;
+}
+
+/*
+ * Tables built for their summaries only print exactly what tables with
+ * their values do, and refuse what needs the values.
+ */
+static void
+test_builder_summaries_only_print_the_same(void **state)
+{
+	(void)state;
+	char *a, *bpath;
+	cstat_tables *t[2];
+
+	make_large_inputs(&a, &bpath);
+	for (int k = 0; k < 2; k++) {
+		cstat_reader *r;
+		cstat_builder *b;
+		cstat_inputs *in;
+		struct cstat_diag d;
+		const char *args[] = {a, bpath};
+		assert_int_equal(cstat_reader_new(&r), 0);
+		assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+		assert_int_equal(cstat_inputs_new(&in, args, 2), 0);
+		if (k)
+			assert_int_equal(cstat_builder_summaries_only(b), 0);
+		struct diags ds = {0};
+		assert_int_equal(
+			cstat_builder_read(b, r, in, 2, collect, &ds, &d), 0);
+		struct cstat_stats_opts o = CSTAT_STATS_OPTS_INIT;
+		o.units = r;
+		o.threads = 2;
+		assert_int_equal(cstat_builder_build(b, &o, &t[k]), 0);
+		/* Too late once built. */
+		assert_int_equal(cstat_builder_summaries_only(b), CSTAT_ESTATE);
+		cstat_builder_free(b);
+		cstat_inputs_free(in);
+		cstat_reader_free(r);
+	}
+	enum cstat_format fmts[] = {CSTAT_FORMAT_TEXT, CSTAT_FORMAT_CSV,
+				    CSTAT_FORMAT_MARKDOWN, CSTAT_FORMAT_JSON};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		char *x = write_tables(t[0], fmts[i]);
+		char *y = write_tables(t[1], fmts[i]);
+		assert_true(strlen(x) > 1000);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+	size_t n = 1;
+	assert_non_null(cstat_table_cell_values(t[0], 0, 0, 0, &n));
+	assert_null(cstat_table_cell_values(t[1], 0, 0, 0, &n));
+	assert_int_equal(n, 0);
+	struct cstat_diag d;
+	assert_int_equal(cstat_tables_set(t[1], "stats", "mean", &d),
+			 CSTAT_ESTATE);
+	assert_int_equal(cstat_tables_set(t[1], "samples", "true", &d),
+			 CSTAT_ESTATE);
+	assert_int_equal(cstat_tables_set(t[1], "samples", "false", &d), 0);
+	assert_int_equal(
+		cstat_tables_write(t[1], CSTAT_FORMAT_HTML, stdout, stderr),
+		CSTAT_ESTATE);
+	assert_int_equal(cstat_builder_summaries_only(NULL), CSTAT_EINVAL);
+	cstat_tables_free(t[0]);
+	cstat_tables_free(t[1]);
+	unlink(a);
+	unlink(bpath);
+	free(a);
+	free(bpath);
+}
+
 static void
 test_builder_threads_give_the_same_tables(void **state)
 {
@@ -647,6 +815,8 @@ main(void)
 		cmocka_unit_test(test_tables_write_renders_text_and_csv),
 		cmocka_unit_test(test_builder_add_hand_made_results),
 		cmocka_unit_test(test_builder_threads_give_the_same_tables),
+		cmocka_unit_test(test_builder_values_come_back_exactly),
+		cmocka_unit_test(test_builder_summaries_only_print_the_same),
 		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
 		cmocka_unit_test(
 			test_builder_filters_and_projects_alike_on_threads),

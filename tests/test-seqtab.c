@@ -159,6 +159,49 @@ empty_and_trailing_zeros(void **state)
 	cstat__seqtab_release(&t);
 }
 
+/*
+ * Sequences of one value are kept without a node: they must still read,
+ * compare, fill and intern like any other, beside sequences of trees
+ * (one value then zeros is the same sequence; two values is not).
+ */
+static void
+single_values(void **state)
+{
+	(void)state;
+	struct cstat__seqtab t;
+	uint32_t one[1] = {7}, pad[3] = {7, 0, 0}, two[2] = {7, 9},
+		 other[1] = {8}, out[4];
+	uint32_t a, b, c, d;
+	bool added;
+
+	assert_int_equal(cstat__seqtab_init(&t), 0);
+	assert_int_equal(cstat__seqtab_intern(&t, one, 1, &a, &added), 0);
+	assert_true(added);
+	assert_int_equal(cstat__seqtab_intern(&t, pad, 3, &b, &added), 0);
+	assert_false(added);
+	assert_int_equal(a, b);
+	assert_int_equal(cstat__seqtab_intern(&t, two, 2, &c, &added), 0);
+	assert_true(added);
+	assert_int_equal(cstat__seqtab_intern(&t, other, 1, &d, &added), 0);
+	assert_true(added);
+	assert_int_equal(cstat__seqtab_len(&t, a), 1);
+	assert_int_equal(cstat__seqtab_get(&t, a, 0), 7);
+	assert_int_equal(cstat__seqtab_get(&t, a, 1), 0);
+	assert_int_equal(cstat__seqtab_get(&t, d, 0), 8);
+	/* Differences: single against tree, single against single. */
+	assert_int_equal(cstat__seqtab_diff(&t, a, c, 0, 4), 1);
+	assert_int_equal(cstat__seqtab_diff(&t, c, a, 0, 4), 1);
+	assert_int_equal(cstat__seqtab_diff(&t, a, d, 0, 4), 0);
+	assert_int_equal(cstat__seqtab_diff(&t, a, d, 1, 4), 4);
+	assert_int_equal(cstat__seqtab_diff(&t, a, a, 0, 4), 4);
+	memset(out, 0xff, sizeof(out));
+	cstat__seqtab_fill(&t, a, out, 4);
+	assert_int_equal(out[0], 7);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(out[3], 0);
+	cstat__seqtab_release(&t);
+}
+
 int
 main(void)
 {
@@ -166,6 +209,7 @@ main(void)
 		cmocka_unit_test(random_edits),
 		cmocka_unit_test(churn_is_linear),
 		cmocka_unit_test(empty_and_trailing_zeros),
+		cmocka_unit_test(single_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -294,6 +294,10 @@ again:;
 		status = 2;
 		goto out;
 	}
+	/* Only HTML, -stats and -samples read values once built: otherwise
+	 * the tables need none, and the builder frees them. */
+	if (fmt != CSTAT_FORMAT_HTML && !*stats && !samples)
+		cstat_builder_summaries_only(builder);
 	struct cstat_stats_opts sopts = {alpha, confidence, reader,
 					 read_threads()};
 	rc = cstat_builder_build(builder, &sopts, &tables);
