@@ -37,6 +37,7 @@ static const struct {
 
 struct point {
 	double x, y; /* ln n, ln value */
+	double n;    /* n itself, for the range reported */
 };
 
 struct series {
@@ -117,7 +118,7 @@ tie_sums(double *v, size_t m, double s[3])
 	}
 }
 
-/* The variance of Kendall's S with ties in x and y (Kendall 1970, 4.3). */
+/* The variance of Kendall's S with ties in x and y (Kendall, with ties in both rankings). */
 static int
 kendall_var(const struct point *p, size_t m, double *var)
 {
@@ -194,14 +195,14 @@ fit_reset(struct cstat_scaling_fit *f)
 static void
 fit_range(struct point *p, size_t m, struct cstat_scaling_fit *f)
 {
-	f->nmin = exp(p[0].x);
-	f->nmax = exp(p[0].x);
+	f->nmin = p[0].n;
+	f->nmax = p[0].n;
 	f->nsizes = m ? 1 : 0;
 	for (size_t i = 1; i < m; i++) {
 		if (p[i].x != p[i - 1].x)
 			f->nsizes++;
-		f->nmin = fmin(f->nmin, exp(p[i].x));
-		f->nmax = fmax(f->nmax, exp(p[i].x));
+		f->nmin = fmin(f->nmin, p[i].n);
+		f->nmax = fmax(f->nmax, p[i].n);
 	}
 }
 
@@ -258,7 +259,7 @@ cstat_scaling_fit_points(const double *n, const double *y, size_t m,
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < m; i++) {
 		if (n[i] > 0 && y[i] > 0 && isfinite(n[i]) && isfinite(y[i]))
-			p[k++] = (struct point){log(n[i]), log(y[i])};
+			p[k++] = (struct point){log(n[i]), log(y[i]), n[i]};
 		else
 			bad++;
 	}
@@ -407,7 +408,7 @@ series_add(struct series *se, double n, double v)
 		se->p = p;
 		se->cap = cap;
 	}
-	se->p[se->n++] = (struct point){log(n), log(v)};
+	se->p[se->n++] = (struct point){log(n), log(v), n};
 	return 0;
 }
 

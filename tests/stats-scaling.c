@@ -17,7 +17,9 @@
  *   - the class named: the planted class in at least 90% of replicates
  *     and a wrong class in at most 5% (n log n: a wrong class at most
  *     5%); at k = 1.5 (no class) and with 50% noise at 3 sizes of 3 runs
- *     (an interval wider than the classes' spacing) a class in at most 5%.
+ *     (an interval wider than the classes' spacing) a class in at most 5%;
+ *   - the change flag (two inputs' intervals apart): at most 2% of pairs
+ *     of the same exponent 1, at least 80% of pairs of 1 and 1.1 (N pairs).
  *
  * Fails when a target is missed; prints every rate with its N.
  */
@@ -127,6 +129,47 @@ run(const struct plant *p, struct rng *r)
 	return ok;
 }
 
+/* One replicate of the plant of p at exponent a into f. */
+static bool
+fit_one(const struct plant *p, double a, struct rng *r,
+	struct cstat_scaling_fit *f)
+{
+	double n[256], y[256];
+	size_t m = p->sizes * p->runs;
+
+	for (size_t i = 0; i < m; i++) {
+		n[i] = ldexp(1, p->lo2 + p->step2 * (int)(i / p->runs));
+		y[i] = 1e-6 * pow(n[i], a) * exp(p->sd * normal(r));
+	}
+	return cstat_scaling_fit_points(n, y, m, 0.95, f) == 0;
+}
+
+/*
+ * The change flag (intervals apart) over N pairs of inputs: at the same
+ * exponent 1 (a false alarm, at most 2%), and from 1 to 1.1 (found in at
+ * least 80%) at the plant of p.
+ */
+static bool
+run_change(const struct plant *p, struct rng *r)
+{
+	size_t same = 0, moved = 0;
+
+	for (size_t rep = 0; rep < N; rep++) {
+		struct cstat_scaling_fit a, b, c;
+		if (!fit_one(p, 1, r, &a) || !fit_one(p, 1, r, &b) ||
+		    !fit_one(p, 1.1, r, &c))
+			return false;
+		same += a.hi < b.lo || b.hi < a.lo;
+		moved += a.hi < c.lo || c.hi < a.lo;
+	}
+	double fa = (double)same / N, found = (double)moved / N;
+	bool ok = fa <= 0.02 && found >= 0.80;
+	printf("change flag: k 1 -> 1 flagged %.3f, k 1 -> 1.1 flagged %.3f "
+	       "(N = %d pairs) %s\n",
+	       fa, found, N, ok ? "ok" : "FAIL");
+	return ok;
+}
+
 int
 main(void)
 {
@@ -152,5 +195,6 @@ main(void)
 		r.s[i] = splitmix64(&seed);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ok &= run(&cases[i], &r);
+	ok &= run_change(&cases[1], &r);
 	return ok ? 0 : 1;
 }
