@@ -1610,12 +1610,12 @@ typedef struct cstat_scaling cstat_scaling;
 
 /* One fit.  With fewer than two distinct sizes k, lo and hi are NaN. */
 struct cstat_scaling_fit {
-	double k;	   /* Theil-Sen estimate of the exponent */
-	double lo, hi;	   /* its interval; -inf/+inf when too few points */
-	double nmin, nmax; /* the range of n */
-	size_t nsizes;	   /* distinct values of n */
-	size_t npoints;	   /* points fitted (values > 0) */
-	size_t npairs;	   /* pairs with different n: the slopes */
+	double k;	    /* Theil-Sen estimate of the exponent */
+	double lo, hi;	    /* its interval; -inf/+inf when too few points */
+	double nmin, nmax;  /* the range of n */
+	size_t nsizes;	    /* distinct values of n */
+	size_t npoints;	    /* points fitted (values > 0) */
+	size_t npairs;	    /* pairs with different n: the slopes */
 	size_t nonpositive; /* values <= 0 set aside (no logarithm) */
 	/* The class the interval supports ("O(n log n)"), or NULL when it
 	 * holds none or several; the class whose exponent is nearest k (NULL

@@ -118,7 +118,7 @@ tie_sums(double *v, size_t m, double s[3])
 	}
 }
 
-/* The variance of Kendall's S with ties in x and y (Kendall, with ties in both rankings). */
+/* The variance of Kendall's S with ties in both x and y (Kendall). */
 static int
 kendall_var(const struct point *p, size_t m, double *var)
 {
