@@ -58,6 +58,11 @@ cstat_tool_scaling(const char *prog, const char *key, cstat_reader *r,
 			prog);
 		return 2;
 	}
+	if (!(confidence > 0 && confidence < 1)) {
+		fprintf(stderr, "%s: -scaling needs -confidence in (0, 1)\n",
+			prog);
+		return 2;
+	}
 	rc = cstat_scaling_new(&s, key, n, confidence);
 	if (rc) {
 		fprintf(stderr, "%s: -scaling %s: %s\n", prog, key,
