@@ -1700,11 +1700,13 @@ CSTAT_EXPORT double cstat_scaling_confidence(const cstat_scaling *s);
 
 /*
  * Writes the built analysis to out as fmt says: CSTAT_FORMAT_TEXT (aligned
- * columns), CSTAT_FORMAT_MARKDOWN (a GitHub table) or CSTAT_FORMAT_JSON
- * (schema cstat-scaling/1, every number; infinite bounds as null).
- * @return 0; CSTAT_EINVAL (NULL argument, or CSV or HTML, which scaling
- *         does not write yet); CSTAT_ESTATE before build; CSTAT_ENOMEM;
- *         CSTAT_EIO when writing failed.
+ * columns), CSTAT_FORMAT_MARKDOWN (a GitHub table), CSTAT_FORMAT_JSON
+ * (schema cstat-scaling/1, every number; infinite bounds as null) or
+ * CSTAT_FORMAT_HTML (a page with a log-log plot per row: every point and
+ * each input's fitted line).  Numbers do not follow the host's locale.
+ * @return 0; CSTAT_EINVAL (NULL argument, or CSV, which scaling does not
+ *         write); CSTAT_ESTATE before build; CSTAT_ENOMEM; CSTAT_EIO when
+ *         writing failed.
  */
 CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
 				     enum cstat_format fmt, FILE *out);

@@ -11,9 +11,12 @@
 #include <cjson/cJSON.h>
 
 #include "cstat.h"
+#include "numfmt.h"
 
 /* Defined in scaling.c. */
 bool cstat__scaling_built(const cstat_scaling *s);
+bool cstat__scaling_point(const cstat_scaling *s, size_t r, size_t j, size_t i,
+			  double *x, double *y);
 
 #define NCOLS 6
 #define CELL 256
@@ -25,7 +28,7 @@ num(char *buf, size_t size, double v)
 	if (isinf(v))
 		snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
 	else
-		snprintf(buf, size, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
+		cstat__fmt_c(buf, size, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
 }
 
 /* A size as the names give it: whole numbers in full (1000000), after
@@ -36,7 +39,7 @@ size_num(char *buf, size_t size, double n)
 	if (fabs(n - round(n)) <= 1e-9 * n && n < 1e15)
 		snprintf(buf, size, "%.0f", round(n));
 	else
-		snprintf(buf, size, "%g", n);
+		cstat__fmt_c(buf, size, "%g", n);
 }
 
 /* "k 1.02 [0.98, 1.05]" for the first input, "1.31 [1.27, 1.36]" after. */
@@ -115,10 +118,14 @@ write_title(const cstat_scaling *s, FILE *out, const char *pre)
 	size_t n = cstat_scaling_count(s);
 	size_t ninputs = n ? cstat_scaling_get(s, 0)->ninputs : 0;
 
+	char level[CSTAT__FMT_C_SIZE];
+
+	cstat__fmt_c(level, sizeof(level), "%g",
+		     cstat_scaling_confidence(s) * 100);
 	fprintf(out,
 		"%sscaling in %s: cost = c * %s^k; k by Theil-Sen over all "
-		"points, %g%% Sen interval\n",
-		pre, key, key, cstat_scaling_confidence(s) * 100);
+		"points, %s%% Sen interval\n",
+		pre, key, key, level);
 	for (size_t j = 0; j < ninputs; j++)
 		fprintf(out, "%s%s",
 			j ? " -> " : "inputs: ", cstat_scaling_label(s, j));
@@ -155,6 +162,224 @@ write_text(const cstat_scaling *s, FILE *out)
 		line[used] = 0;
 		fprintf(out, "%s\n", line);
 	}
+	free(c);
+	return 0;
+}
+
+/* Text for HTML: the five characters that matter escaped. */
+static void
+html_text(FILE *out, const char *t)
+{
+	for (; *t; t++) {
+		switch (*t) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fputc(*t, out);
+		}
+	}
+}
+
+/* The plot's frame: log-log axes mapped onto x 60..460, y 20..260. */
+struct frame {
+	double x0, x1, y0, y1;
+};
+
+static double
+px(const struct frame *f, double x)
+{
+	return 60 + 400 * (x - f->x0) / (f->x1 - f->x0);
+}
+
+static double
+py(const struct frame *f, double y)
+{
+	return 260 - 240 * (y - f->y0) / (f->y1 - f->y0);
+}
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The fit's intercept: the median of y - k x (Theil-Sen's); NaN without. */
+static double
+intercept(const cstat_scaling *s, size_t r, size_t j, double k)
+{
+	size_t n = 0;
+	double x, y, *v, b;
+
+	while (cstat__scaling_point(s, r, j, n, &x, &y))
+		n++;
+	if (!n || isnan(k) || !(v = malloc(n * sizeof(*v))))
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		cstat__scaling_point(s, r, j, i, &x, &y);
+		v[i] = y - k * x;
+	}
+	qsort(v, n, sizeof(*v), cmp_dbl);
+	b = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return b;
+}
+
+/* The frame holding every point of row r; false when it has none. */
+static bool
+row_frame(const cstat_scaling *s, size_t r, size_t ninputs, struct frame *f)
+{
+	double x, y;
+	bool any = false;
+
+	*f = (struct frame){INFINITY, -INFINITY, INFINITY, -INFINITY};
+	for (size_t j = 0; j < ninputs; j++)
+		for (size_t i = 0; cstat__scaling_point(s, r, j, i, &x, &y);
+		     i++) {
+			f->x0 = fmin(f->x0, x);
+			f->x1 = fmax(f->x1, x);
+			f->y0 = fmin(f->y0, y);
+			f->y1 = fmax(f->y1, y);
+			any = true;
+		}
+	if (!any)
+		return false;
+	if (f->x1 - f->x0 < 1e-9)
+		f->x0 -= 1, f->x1 += 1;
+	if (f->y1 - f->y0 < 1e-9)
+		f->y0 -= 1, f->y1 += 1;
+	return true;
+}
+
+/* A coordinate (one decimal) and a value (3 digits) in the "C" locale,
+ * whatever the host program's, into buf (CSTAT__FMT_C_SIZE bytes). */
+static const char *
+co(char *buf, double v)
+{
+	cstat__fmt_c(buf, CSTAT__FMT_C_SIZE, "%.1f", v);
+	return buf;
+}
+
+static const char *
+co3(char *buf, double v)
+{
+	cstat__fmt_c(buf, CSTAT__FMT_C_SIZE, "%.3g", v);
+	return buf;
+}
+
+static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c",
+				     "#9467bd"};
+
+/* Row r's log-log plot: every point and each input's fitted line. */
+static void
+html_plot(const cstat_scaling *s, size_t r, FILE *out)
+{
+	const struct cstat_scaling_row *row = cstat_scaling_get(s, r);
+	struct frame f;
+	double x, y;
+	char a[32], b[32], cx[CSTAT__FMT_C_SIZE], cy[CSTAT__FMT_C_SIZE];
+
+	if (!row_frame(s, r, row->ninputs, &f))
+		return;
+	fputs("<svg width=\"480\" height=\"300\" viewBox=\"0 0 480 300\" "
+	      "role=\"img\"><rect x=\"60\" y=\"20\" width=\"400\" "
+	      "height=\"240\" fill=\"none\" stroke=\"#999\"/>\n",
+	      out);
+	for (size_t j = 0; j < row->ninputs; j++) {
+		const char *c = colors[j % 4];
+		for (size_t i = 0; cstat__scaling_point(s, r, j, i, &x, &y);
+		     i++)
+			fprintf(out,
+				"<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" "
+				"fill=\"%s\" fill-opacity=\"0.5\"/>\n",
+				co(cx, px(&f, x)), co(cy, py(&f, y)), c);
+		double k = row->fits[j].k, b0 = intercept(s, r, j, k);
+		if (isnan(b0))
+			continue;
+		char x2[CSTAT__FMT_C_SIZE], y2[CSTAT__FMT_C_SIZE];
+		fprintf(out,
+			"<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+			"stroke=\"%s\" stroke-width=\"1.5\"%s/>\n",
+			co(cx, px(&f, f.x0)), co(cy, py(&f, b0 + k * f.x0)),
+			co(x2, px(&f, f.x1)), co(y2, py(&f, b0 + k * f.x1)), c,
+			j ? " stroke-dasharray=\"6 3\"" : "");
+	}
+	size_num(a, sizeof(a), exp(f.x0));
+	size_num(b, sizeof(b), exp(f.x1));
+	fprintf(out,
+		"<text x=\"60\" y=\"278\">%s</text><text x=\"460\" y=\"278\" "
+		"text-anchor=\"end\">%s</text>\n"
+		"<text x=\"56\" y=\"260\" text-anchor=\"end\">%s</text>"
+		"<text x=\"56\" y=\"28\" text-anchor=\"end\">%s</text>\n"
+		"<text x=\"260\" y=\"296\" text-anchor=\"middle\">",
+		a, b, co3(cx, exp(f.y0)), co3(cy, exp(f.y1)));
+	html_text(out, cstat_scaling_key(s));
+	fputs(" (log scale)</text></svg>\n", out);
+}
+
+static int
+write_html(const cstat_scaling *s, FILE *out)
+{
+	size_t n;
+	char(*c)[NCOLS][CELL] = all_cells(s, &n);
+	size_t ninputs = n ? cstat_scaling_get(s, 0)->ninputs : 0;
+
+	if (!c)
+		return CSTAT_ENOMEM;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	      "charset=\"utf-8\"><title>cstat: scaling in ",
+	      out);
+	html_text(out, cstat_scaling_key(s));
+	fputs("</title><style>body{font-family:sans-serif;margin:2em}"
+	      "td,th{padding:2px 8px;text-align:left}svg text{font-size:11px}"
+	      "</style></head><body>\n<p>",
+	      out);
+	fputs("scaling in ", out);
+	html_text(out, cstat_scaling_key(s));
+	char level[CSTAT__FMT_C_SIZE];
+	cstat__fmt_c(level, sizeof(level), "%g",
+		     cstat_scaling_confidence(s) * 100);
+	fprintf(out,
+		": cost = c * n^k; k by Theil-Sen over all points, %s%% Sen "
+		"interval. Plots: log-log axes, each input's points and "
+		"fitted line (",
+		level);
+	for (size_t j = 0; j < ninputs; j++) {
+		fprintf(out, "%s<span style=\"color:%s\">", j ? ", " : "",
+			colors[j % 4]);
+		html_text(out, cstat_scaling_label(s, j));
+		fputs(j ? " dashed</span>" : " solid</span>", out);
+	}
+	fputs(").</p>\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<h2>", out);
+		html_text(out, c[i][0]);
+		fputs(" ", out);
+		html_text(out, c[i][1]);
+		fputs("</h2>\n<p>", out);
+		for (size_t col = 2; col < NCOLS; col++) {
+			html_text(out, c[i][col]);
+			fputs(col + 1 < NCOLS && c[i][col + 1][0] ? "; " : "",
+			      out);
+		}
+		fputs("</p>\n", out);
+		html_plot(s, i, out);
+	}
+	fputs("</body></html>\n", out);
 	free(c);
 	return 0;
 }
@@ -292,6 +517,9 @@ cstat_scaling_write(const cstat_scaling *s, enum cstat_format fmt, FILE *out)
 		break;
 	case CSTAT_FORMAT_JSON:
 		rc = write_json(s, out);
+		break;
+	case CSTAT_FORMAT_HTML:
+		rc = write_html(s, out);
 		break;
 	default:
 		return CSTAT_EINVAL;

@@ -24,6 +24,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "cstat.h"
+#include "numfmt.h"
 
 /* The classes named, in order of growth.  b is the power of the log. */
 static const struct {
@@ -343,13 +344,9 @@ split_name(const char *name, size_t len, const char *key, double *n,
 		size_t v = i + 2 + klen, e = v;
 		while (e < end && name[e] != '/')
 			e++;
-		char buf[64], *stop;
-		if (e - v == 0 || e - v >= sizeof(buf))
-			return false;
-		memcpy(buf, name + v, e - v);
-		buf[e - v] = 0;
-		*n = strtod(buf, &stop);
-		if (*stop || !(*n > 0) || !isfinite(*n))
+		/* Go's number syntax, whatever the host's locale. */
+		if (cstat__parse_float(name + v, e - v, n) || !(*n > 0) ||
+		    !isfinite(*n))
 			return false;
 		*family = malloc(len - (e - i) + 1);
 		if (!*family)
@@ -511,4 +508,20 @@ bool
 cstat__scaling_built(const cstat_scaling *s)
 {
 	return s && s->built;
+}
+
+/* Point i of row r's input j on log-log axes, for the plot
+ * (scaling-render.c): false past the end. */
+bool cstat__scaling_point(const cstat_scaling *s, size_t r, size_t j, size_t i,
+			  double *x, double *y);
+
+bool
+cstat__scaling_point(const cstat_scaling *s, size_t r, size_t j, size_t i,
+		     double *x, double *y)
+{
+	if (!s || r >= s->ng || j >= s->ninputs || i >= s->g[r].in[j].n)
+		return false;
+	*x = s->g[r].in[j].p[i].x;
+	*y = s->g[r].in[j].p[i].y;
+	return true;
 }

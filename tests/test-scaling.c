@@ -5,6 +5,7 @@
  * the refusals, and the classes found in real files (argv[1], the folder
  * testdata/scaling, whose README says where each file comes from).
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,6 +184,19 @@ render(const cstat_scaling *s, enum cstat_format fmt)
 	return buf;
 }
 
+/* How many times needle occurs in t. */
+static size_t
+count(const char *t, const char *needle)
+{
+	size_t n = 0;
+
+	while ((t = strstr(t, needle)) != NULL) {
+		n++;
+		t += strlen(needle);
+	}
+	return n;
+}
+
 static void
 test_changed_and_formats(void **state)
 {
@@ -216,7 +230,24 @@ test_changed_and_formats(void **state)
 	assert_non_null(strstr(t, "\"changed\":\ttrue"));
 	assert_non_null(strstr(t, "\"class\":\t\"O(n^2)\""));
 	free(t);
-	assert_int_equal(cstat_scaling_write(s, CSTAT_FORMAT_HTML, stdout),
+	t = render(s, CSTAT_FORMAT_HTML);
+	assert_non_null(strstr(t, "<h2>F sec/op</h2>"));
+	assert_non_null(strstr(t, "complexity changed</p>\n<svg"));
+	/* Both fits drawn, the second dashed, on 6 + 6 points. */
+	assert_non_null(strstr(t, "stroke-dasharray"));
+	assert_int_equal(count(t, "<circle "), 12);
+	assert_int_equal(count(t, "<line "), 2);
+	free(t);
+	/* The host's decimal comma changes nothing (if de_DE is installed). */
+	char *c = render(s, CSTAT_FORMAT_TEXT);
+	if (setlocale(LC_ALL, "de_DE.UTF-8")) {
+		t = render(s, CSTAT_FORMAT_TEXT);
+		setlocale(LC_ALL, "C");
+		assert_string_equal(t, c);
+		free(t);
+	}
+	free(c);
+	assert_int_equal(cstat_scaling_write(s, CSTAT_FORMAT_CSV, stdout),
 			 CSTAT_EINVAL);
 	cstat_scaling_free(s);
 }

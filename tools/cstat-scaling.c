@@ -51,10 +51,10 @@ cstat_tool_scaling(const char *prog, const char *key, cstat_reader *r,
 	size_t n = cstat_inputs_count(in);
 	int status = 0, rc;
 
-	if (fmt != CSTAT_FORMAT_TEXT && fmt != CSTAT_FORMAT_MARKDOWN &&
-	    fmt != CSTAT_FORMAT_JSON) {
+	if (fmt == CSTAT_FORMAT_CSV) {
 		fprintf(stderr,
-			"%s: -scaling writes -format text, markdown or json\n",
+			"%s: -scaling writes -format text, markdown, json or "
+			"html\n",
 			prog);
 		return 2;
 	}
