@@ -1622,6 +1622,122 @@ CSTAT_EXPORT int cstat_v1_add_mem(cstat_v1 *c, const char *name,
 CSTAT_EXPORT int cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format,
 				bool norange, FILE *out);
 
+/* ------------------------------------------------------------------------
+ * Scaling analysis (cstat -scaling KEY; docs/analyses.md).
+ *
+ * How cost grows with a numeric sub-benchmark key: BenchmarkSort/n=1000-8
+ * has key n = 1000 and family "Sort-8".  For each family, unit and input
+ * the points (n, value) are fitted as value = c * n^k on log-log axes by
+ * Theil-Sen over all points (the median of the slopes of every pair of
+ * points with different n), with Sen's distribution-free interval for k.
+ * A complexity class is named only when the interval holds that class's
+ * exponent over the measured range and no other class's.
+ */
+typedef struct cstat_scaling cstat_scaling;
+
+/* One fit.  With fewer than two distinct sizes k, lo and hi are NaN. */
+struct cstat_scaling_fit {
+	double k;	    /* Theil-Sen estimate of the exponent */
+	double lo, hi;	    /* its interval; -inf/+inf when too few points */
+	double nmin, nmax;  /* the range of n */
+	size_t nsizes;	    /* distinct values of n */
+	size_t npoints;	    /* points fitted (values > 0) */
+	size_t npairs;	    /* pairs with different n: the slopes */
+	size_t nonpositive; /* values <= 0 set aside (no logarithm) */
+	/* The class the interval supports ("O(n log n)"), or NULL when it
+	 * holds none or several; the class whose exponent is nearest k (NULL
+	 * without a fit).  Static strings. */
+	const char *class_name;
+	const char *nearest;
+};
+
+/* One family and unit: a fit per input (npoints 0 where it has none). */
+struct cstat_scaling_row {
+	const char *family;
+	const char *unit;
+	size_t ninputs;
+	const struct cstat_scaling_fit *fits;
+	/* Some input's interval does not overlap the first input's. */
+	bool changed;
+};
+
+/*
+ * Fits the m points (n[i], y[i]) (points with n or y not positive and
+ * finite are set aside and counted in nonpositive) at the confidence level
+ * (0 < confidence < 1) into *out.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_scaling_fit_points(const double *n, const double *y,
+					  size_t m, double confidence,
+					  struct cstat_scaling_fit *out);
+
+/*
+ * The classes cstat names, in order of growth: their count, name (static;
+ * NULL when c is out of range) and exponent over [nmin, nmax] on log-log
+ * axes (the chord's slope; the log factor is ln(1 + n); NaN when c is out
+ * of range or the range is empty).
+ */
+CSTAT_EXPORT size_t cstat_scaling_class_count(void);
+CSTAT_EXPORT const char *cstat_scaling_class_name(size_t c);
+CSTAT_EXPORT double cstat_scaling_class_exponent(size_t c, double nmin,
+						 double nmax);
+
+/*
+ * Creates an analysis in key ("n" or "/n") of ninputs inputs at the
+ * confidence level.  Free it with cstat_scaling_free(); *out is NULL on
+ * failure.
+ * @return 0, CSTAT_EINVAL (out NULL, key empty or holding '/' or '=',
+ *         ninputs 0, confidence not in (0, 1)) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_scaling_new(cstat_scaling **out, const char *key,
+				   size_t ninputs, double confidence);
+/* Frees the analysis; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_scaling_free(cstat_scaling *s);
+
+/*
+ * Adds every value of res to input's series of its family and unit.  A
+ * result whose name has no part KEY=number (number > 0) is skipped.  The
+ * first result of each input names it (its file).  res is not kept.
+ * @return 0, CSTAT_EINVAL, CSTAT_ESTATE (after build) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_scaling_add(cstat_scaling *s, size_t input,
+				   const struct cstat_result *res);
+
+/*
+ * Fits every series and compares each input with the first.
+ * @return 0, CSTAT_EINVAL, CSTAT_ESTATE (built already) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_scaling_build(cstat_scaling *s);
+
+/*
+ * After build: the number of rows (families x units, in order of first
+ * appearance) and row i (borrowed until cstat_scaling_free(); NULL when i
+ * is out of range or before build).
+ */
+CSTAT_EXPORT size_t cstat_scaling_count(const cstat_scaling *s);
+CSTAT_EXPORT const struct cstat_scaling_row *
+cstat_scaling_get(const cstat_scaling *s, size_t i);
+
+/* The key (without '/'), input's label ("" before its first result) and
+ * the confidence level; borrowed until cstat_scaling_free(). */
+CSTAT_EXPORT const char *cstat_scaling_key(const cstat_scaling *s);
+CSTAT_EXPORT const char *cstat_scaling_label(const cstat_scaling *s,
+					     size_t input);
+CSTAT_EXPORT double cstat_scaling_confidence(const cstat_scaling *s);
+
+/*
+ * Writes the built analysis to out as fmt says: CSTAT_FORMAT_TEXT (aligned
+ * columns), CSTAT_FORMAT_MARKDOWN (a GitHub table), CSTAT_FORMAT_JSON
+ * (schema cstat-scaling/1, every number; infinite bounds as null) or
+ * CSTAT_FORMAT_HTML (a page with a log-log plot per row: every point and
+ * each input's fitted line).  Numbers do not follow the host's locale.
+ * @return 0; CSTAT_EINVAL (NULL argument, or CSV, which scaling does not
+ *         write); CSTAT_ESTATE before build; CSTAT_ENOMEM; CSTAT_EIO when
+ *         writing failed.
+ */
+CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
+				     enum cstat_format fmt, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

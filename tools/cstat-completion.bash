@@ -33,7 +33,7 @@ _cstat()
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-alpha -col -confidence -filter -format -ignore -input-format
--samples -stats -row -table -v1 -version -h -help"
+-samples -scaling -stats -row -table -v1 -version -h -help"
 	local v1_flags="-alpha -csv -delta-test -geomean -html -norange -sort
 -split -v1 -version -h -help"
 	local w
@@ -58,7 +58,7 @@ _cstat()
 		return ;;
 	-alpha | --alpha | -col | --col | -confidence | --confidence | -filter | \
 		--filter | -ignore | --ignore | -row | --row | -table | --table | \
-		-split | --split)
+		-split | --split | -scaling | --scaling)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

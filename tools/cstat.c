@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "cstat-scaling.h"
 #include "cstat-v1.h"
 #include "tools.h"
 #include "cstat.h"
@@ -113,7 +114,7 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 {
 	const char *table = ".config", *row = ".fullname", *col = ".file";
 	const char *ignore = "", *filter = "*", *format = "text";
-	const char *stats = "", *input_format = "";
+	const char *stats = "", *input_format = "", *scaling = "";
 	double alpha = 0.05, confidence = 0.95;
 	bool samples = false;
 	const struct cli_flag flags[] = {
@@ -141,6 +142,11 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		 NULL},
 		{"samples", CLI_BOOL, &samples, NULL,
 		 "with -format json, list every value", NULL},
+		{"scaling", CLI_STRING, &scaling, "key",
+		 "fit cost as key^k per benchmark family, key a numeric "
+		 "sub-benchmark key\n    \t(/n, /size): exponent, interval, "
+		 "class (docs/analyses.md)",
+		 NULL},
 		{"stats", CLI_STRING, &stats, "list",
 		 "add summary columns: mean, stddev, min, max, cv, n, pNN "
 		 "(p90, p99.9)",
@@ -260,6 +266,11 @@ again:;
 		status = cli_reader_limits(PROG, reader, NULL);
 	if (status)
 		goto out;
+	if (*scaling) {
+		status = cstat_tool_scaling(PROG, scaling, reader, inputs, fmt,
+					    confidence);
+		goto out;
+	}
 	rc = cstat_builder_read(builder, reader, inputs, read_threads(),
 				on_syntax, NULL, &d);
 	if (rc) {
