@@ -1646,20 +1646,25 @@ struct cstat_diagnosis {
 	double median, cv; /* cv: sample stddev / mean; NaN when n < 2 */
 	/* Mann-Kendall: S, its two-sided p (exact for n <= 10 without ties,
 	 * else normal with the ties correction; 1 when n < 4), and where the
-	 * trend is: runs [trend_from, trend_to] (1-based; 0 when none). */
+	 * trend is: runs [trend_from, trend_to] (1-based; 0 when none):
+	 * the first runs (warm-up) or the last ones when the split of the
+	 * runs whose rank sums differ most leaves the other runs without a
+	 * trend (Mann-Kendall p > 0.1), else all of them (drift). */
 	double trend_s, trend_p;
 	bool trend_exact;
 	int trend_dir; /* -1 values fall, +1 rise, 0 no trend */
 	size_t trend_from, trend_to;
-	/* The gap test: the widest gap between sorted values with at least
-	 * max(3, n/5) values either side, over the wider side's range; 0
-	 * when n < 8.  gap_low: values below the gap. */
+	/* The gap test: the largest gap between sorted values with at least
+	 * max(3, n/5) values either side, over the two sides' pooled
+	 * standard deviation; 0 when n < 8.  Two modes from 40 / n (strong
+	 * from 80 / n).  gap_low: values below the gap. */
 	double gap_ratio;
 	size_t gap_low;
 	/* Tukey's fences: Q1 - 1.5 IQR and Q3 + 1.5 IQR (quartiles by linear
 	 * interpolation), how many values lie beyond, how many beyond 3 IQR
-	 * (far out), and the first CSTAT_DIAG_MAX_RUNS of their runs. */
-	double fence_lo, fence_hi;
+	 * (far out), the farthest one's distance from its quartile in IQRs
+	 * (strong from 6), and the first CSTAT_DIAG_MAX_RUNS of their runs. */
+	double fence_lo, fence_hi, outlier_iqrs;
 	size_t noutliers, nfar;
 	size_t outlier_runs[CSTAT_DIAG_MAX_RUNS];
 	/* The smallest change the U test detects with 80% power at alpha
