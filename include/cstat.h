@@ -1663,7 +1663,8 @@ struct cstat_diagnosis {
 	/* Tukey's fences: Q1 - 1.5 IQR and Q3 + 1.5 IQR (quartiles by linear
 	 * interpolation), how many values lie beyond, how many beyond 3 IQR
 	 * (far out), the farthest one's distance from its quartile in IQRs
-	 * (strong from 6), and the first CSTAT_DIAG_MAX_RUNS of their runs. */
+	 * (strong from 6 and 1% of the median), and the first
+	 * CSTAT_DIAG_MAX_RUNS of their runs. */
 	double fence_lo, fence_hi, outlier_iqrs;
 	size_t noutliers, nfar;
 	size_t outlier_runs[CSTAT_DIAG_MAX_RUNS];

@@ -123,7 +123,8 @@ cstat_diagnosis_text(const struct cstat_diagnosis *g, unsigned f, char *buf,
 			   snprintf(buf, size,
 				    "CV %.2g%% at n=%zu: changes under %.2g%% "
 				    "go undetected (80%% power), above the "
-				    "%.3g%% threshold: raise -count to %zu or "
+				    "%.3g%% threshold: raise -count to %zu a "
+				    "side or "
 				    "reduce the noise",
 				    100 * g->cv, g->n, 100 * g->detectable,
 				    100 * g->threshold, g->count_needed));

@@ -496,7 +496,10 @@ check_outliers(struct cstat_diagnosis *g, const double *v, const double *s)
 	}
 	if (g->noutliers)
 		g->findings |= CSTAT_DIAG_OUTLIERS;
-	if (g->outlier_iqrs >= FAR_STRONG)
+	/* Within 1% of the median no outlier is strong: a B/op that is
+	 * the same but once (IQR 0) is no reason to warn by default. */
+	if (g->outlier_iqrs >= FAR_STRONG &&
+	    g->outlier_iqrs * iqr > 0.01 * fabs(g->median))
 		g->strong |= CSTAT_DIAG_OUTLIERS;
 }
 
