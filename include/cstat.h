@@ -1643,7 +1643,7 @@ struct cstat_diagnosis {
 	const char *input, *name, *unit;
 	double alpha, threshold; /* the settings it was checked with */
 	size_t n;		 /* values */
-	double median, cv; /* cv: sample stddev / mean; NaN when n < 2 */
+	double median, cv;	 /* cv: sample stddev / mean; NaN when n < 2 */
 	/* Mann-Kendall: S, its two-sided p (exact for n <= 10 without ties,
 	 * else normal with the ties correction; 1 when n < 4), and where the
 	 * trend is: runs [trend_from, trend_to] (1-based; 0 when none):
