@@ -1738,6 +1738,147 @@ CSTAT_EXPORT double cstat_scaling_confidence(const cstat_scaling *s);
 CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
 				     enum cstat_format fmt, FILE *out);
 
+/* ------------------------------------------------------------------------
+ * Data-quality diagnostics (docs/analyses.md, "Data-quality diagnostics").
+ *
+ * A diagnose object collects results as a reader hands them out, one cell
+ * per input (the result's .file), benchmark name and unit, keeping each
+ * cell's values in the order they were read: the run order for Go text
+ * and every format docs/analyses.md names.  cstat_diagnose_run() then
+ * checks every cell for a trend over the runs (Mann-Kendall), two modes
+ * (a gap test), outliers beyond Tukey's fences, a coefficient of
+ * variation too high for the threshold, and too few values for the
+ * exact U test against the first input's cell ever to reach alpha.
+ */
+typedef struct cstat_diagnose cstat_diagnose;
+
+/* The findings, as bits of struct cstat_diagnosis's findings and strong. */
+enum {
+	CSTAT_DIAG_TREND = 1,	 /* a trend over the runs */
+	CSTAT_DIAG_MODES = 2,	 /* two modes */
+	CSTAT_DIAG_OUTLIERS = 4, /* values beyond Tukey's fences */
+	CSTAT_DIAG_NOISY = 8,	 /* CV hides a change of the threshold */
+	CSTAT_DIAG_FEW = 16,	 /* the U test can never reach alpha */
+};
+
+/*
+ * Settings; a zero field means its default.
+ *   alpha      the gate's level, for CSTAT_DIAG_FEW (default 0.05)
+ *   threshold  the smallest change that matters, as a fraction, for
+ *              CSTAT_DIAG_NOISY (default 0.05: 5%)
+ *   level      the level of the trend and two-mode tests (default 0.01);
+ *              a finding is strong at a tenth of it
+ */
+struct cstat_diagnose_opts {
+	double alpha;
+	double threshold;
+	double level;
+};
+
+/* The most outlying runs a diagnosis lists (it counts them all). */
+#define CSTAT_DIAG_MAX_RUNS 8
+
+/*
+ * One cell's diagnosis.  Runs are numbered from 1 in read order.  Strings
+ * are borrowed until cstat_diagnose_free().
+ */
+struct cstat_diagnosis {
+	const char *input, *name, *unit;
+	double alpha, threshold; /* the settings it was checked with */
+	size_t n;		 /* values */
+	double median, cv;	 /* cv: sample stddev / mean; NaN when n < 2 */
+	/* Mann-Kendall: S, its two-sided p (exact for n <= 10 without ties,
+	 * else normal with the ties correction; 1 when n < 4), and where the
+	 * trend is: runs [trend_from, trend_to] (1-based; 0 when none):
+	 * the first runs (warm-up) or the last ones when the split of the
+	 * runs whose rank sums differ most leaves the other runs without a
+	 * trend (Mann-Kendall p > 0.1), else all of them (drift). */
+	double trend_s, trend_p;
+	bool trend_exact;
+	int trend_dir; /* -1 values fall, +1 rise, 0 no trend */
+	size_t trend_from, trend_to;
+	/* The gap test: the largest gap between sorted values with at least
+	 * max(3, n/5) values either side, over the two sides' pooled
+	 * standard deviation; 0 when n < 8.  Two modes from 40 / n (strong
+	 * from 80 / n).  gap_low: values below the gap. */
+	double gap_ratio;
+	size_t gap_low;
+	/* Tukey's fences: Q1 - 1.5 IQR and Q3 + 1.5 IQR (quartiles by linear
+	 * interpolation), how many values lie beyond, how many beyond 3 IQR
+	 * (far out), the farthest one's distance from its quartile in IQRs
+	 * (strong from 6 and 1% of the median), and the first
+	 * CSTAT_DIAG_MAX_RUNS of their runs. */
+	double fence_lo, fence_hi, outlier_iqrs;
+	size_t noutliers, nfar;
+	size_t outlier_runs[CSTAT_DIAG_MAX_RUNS];
+	/* The smallest change the U test detects with 80% power at alpha
+	 * with n values a side (a fraction; NaN when n < 2), and the count
+	 * a side that detects the threshold. */
+	double detectable;
+	size_t count_needed;
+	/* The smallest two-sided p the exact U test can give against the
+	 * first input's cell of the same benchmark and unit (NaN for the
+	 * first input's cells, or without one). */
+	double min_p;
+	unsigned findings; /* CSTAT_DIAG_* bits */
+	unsigned strong;   /* the findings strong enough to show by default */
+};
+
+/*
+ * Creates an empty diagnose object; opts may be NULL (every default) and
+ * is copied.  *out is NULL on failure.
+ * @return 0, CSTAT_EINVAL (out NULL; a setting negative, NaN, or alpha
+ *         or level not below 1) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_diagnose_new(const struct cstat_diagnose_opts *opts,
+				    cstat_diagnose **out);
+/* Frees it; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_diagnose_free(cstat_diagnose *dg);
+
+/*
+ * Adds every value of res to its cell (res->file, res->name, unit); res
+ * is copied.  The first input added is the baseline of CSTAT_DIAG_FEW.
+ * @return 0, CSTAT_EINVAL (a NULL pointer), CSTAT_ESTATE (after
+ *         cstat_diagnose_run()) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_diagnose_add(cstat_diagnose *dg,
+				    const struct cstat_result *res);
+
+/*
+ * Diagnoses every cell, in the order cells were first seen; once.
+ * @return 0, CSTAT_EINVAL (dg NULL), CSTAT_ESTATE (run already) or
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_diagnose_run(cstat_diagnose *dg);
+
+/* The number of cells, and cell i's diagnosis (NULL out of range or before
+ * cstat_diagnose_run()), borrowed until cstat_diagnose_free(). */
+CSTAT_EXPORT size_t cstat_diagnose_count(const cstat_diagnose *dg);
+CSTAT_EXPORT const struct cstat_diagnosis *
+cstat_diagnose_get(const cstat_diagnose *dg, size_t i);
+
+/*
+ * Writes finding f (one CSTAT_DIAG_* bit) of diagnosis g as one sentence
+ * that says what to do ("values fall over the first 4 runs: add
+ * -benchtime or discard warm-up runs") into buf, NUL-ended and cut to
+ * size.
+ * @return the length it needed (as snprintf), 0 when g lacks finding f.
+ */
+CSTAT_EXPORT size_t cstat_diagnosis_text(const struct cstat_diagnosis *g,
+					 unsigned f, char *buf, size_t size);
+
+/*
+ * Writes the report of a run diagnose object to out in fmt: text,
+ * Markdown or JSON (schema cstat-diagnose/1, every field of every cell).
+ * all false writes only the strong findings (text and Markdown: nothing
+ * at all when there are none).
+ * @return 0, CSTAT_EINVAL (a NULL pointer, another format), CSTAT_ESTATE
+ *         (not run) or CSTAT_EIO (a write failed).
+ */
+CSTAT_EXPORT int cstat_diagnose_write(const cstat_diagnose *dg,
+				      enum cstat_format fmt, bool all,
+				      FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -320,6 +320,31 @@ def test_v1_html_group_rows():
     expect(rc == 0 and "class='group'" not in out, "-split= shows groups")
 
 
+def test_diagnose():
+    # docs/analyses.md: the report instead of the tables, in text,
+    # Markdown and JSON; CSV and HTML refused with exit 2.  mkvdup's
+    # baseline has a real 4-run warm-up (testdata/diagnose/README.md).
+    f = os.path.join("..", "diagnose", "mkvdup_baseline.txt")
+    rc, out, err = run(["-diagnose", f])
+    expect(rc == 0 and err == "", "text: rc %d %r" % (rc, err))
+    expect(out.startswith("data-quality diagnostics: 170 cells, "),
+           "text: %r" % out[:80])
+    expect("Parser_Parse_Small-4  sec/op  n=10\n  trend: values fall over "
+           "the first 4 runs" in out, "text: no warm-up finding")
+    rc, out, err = run(["-diagnose", "-format", "json", f])
+    doc = json.loads(out)
+    expect(rc == 0 and doc["schema"] == "cstat-diagnose/1" and
+           len(doc["cells"]) == 170, "json: rc %d" % rc)
+    rc, out, err = run(["-diagnose", "-format", "markdown", f])
+    expect(rc == 0 and out.startswith("| input | benchmark |"),
+           "markdown: %r" % out[:80])
+    for fmt in ("csv", "html"):
+        rc, out, err = run(["-diagnose", "-format", fmt, f])
+        expect(rc == 2 and out == "" and
+               "-diagnose writes text, markdown or json" in err,
+               "%s: rc %d %r" % (fmt, rc, err))
+
+
 def main():
     global CSTAT, DATA
     CSTAT, DATA, name = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]

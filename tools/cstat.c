@@ -103,6 +103,44 @@ bad_fingerprint(const char *keys)
 	return rc != 0;
 }
 
+/*
+ * -diagnose: reads the inputs again, each cell's values in the order read
+ * (the built tables keep them sorted), and writes the full data-quality
+ * report instead of the tables.  Malformed lines were reported by the
+ * first reading.
+ */
+static int
+diagnose_inputs(const cstat_inputs *inputs, double alpha, enum cstat_format fmt)
+{
+	struct cstat_diagnose_opts o = {alpha > 0 && alpha < 1 ? alpha : 0, 0,
+					0};
+	cstat_diagnose *dg = NULL;
+	cstat_reader *r = NULL;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	int rc = cstat_diagnose_new(&o, &dg);
+
+	if (!rc)
+		rc = cstat_reader_new(&r);
+	for (size_t i = 0; !rc && i < cstat_inputs_count(inputs); i++) {
+		rc = cstat_reader_open_input(r, cstat_inputs_get(inputs, i),
+					     &d);
+		int k;
+		while (!rc && (k = cstat_reader_next(r, &res, &d)) != 0)
+			if (k == 1)
+				rc = cstat_diagnose_add(dg, res);
+			else if (k != CSTAT_ESYNTAX)
+				rc = k;
+	}
+	if (!rc)
+		rc = cstat_diagnose_run(dg);
+	if (!rc)
+		rc = cstat_diagnose_write(dg, fmt, true, stdout);
+	cstat_reader_free(r);
+	cstat_diagnose_free(dg);
+	return rc;
+}
+
 int
 cstat_tool_main(int argc, char **argv)
 {
@@ -116,7 +154,7 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *stats = "", *input_format = "", *scaling = "";
 	double alpha = 0.05, confidence = 0.95;
-	bool samples = false;
+	bool samples = false, diagnose = false;
 	const struct cli_flag flags[] = {
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
@@ -125,6 +163,11 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		 "\".file\""},
 		{"confidence", CLI_FLOAT, &confidence, "level",
 		 "confidence level for ranges", "0.95"},
+		{"diagnose", CLI_BOOL, &diagnose, NULL,
+		 "print the data-quality report (trend, modes, outliers, "
+		 "noise, count)\n    \tinstead of the tables; -format text, "
+		 "markdown or json",
+		 NULL},
 		{"filter", CLI_STRING, &filter, "query",
 		 "use only benchmarks matching benchfilter query", "\"*\""},
 		{"format", CLI_STRING, &format, "format",
@@ -300,6 +343,22 @@ again:;
 			inputs = NULL;
 			goto again;
 		}
+	}
+	if (diagnose) {
+		rc = fmt == CSTAT_FORMAT_CSV || fmt == CSTAT_FORMAT_HTML
+			     ? CSTAT_EINVAL
+			     : diagnose_inputs(inputs, alpha, fmt);
+		if (rc == CSTAT_EINVAL)
+			fprintf(stderr,
+				"%s: -diagnose writes text, markdown or "
+				"json\n",
+				PROG);
+		else if (!rc && fflush(stdout) != 0)
+			rc = CSTAT_EIO;
+		if (rc && rc != CSTAT_EINVAL)
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		status = rc == CSTAT_EINVAL ? 2 : rc ? 1 : 0;
+		goto out;
 	}
 	if (cli_machine_warning(PROG, builder, strict)) {
 		status = 2;

@@ -1,0 +1,347 @@
+/*
+ * diagnose-write.c - the data-quality findings in words, and the report
+ * in text, Markdown and JSON.
+ *
+ * Every finding is one sentence: what the values show, with the number
+ * behind it, then after a colon what to do.  The three formats carry the
+ * same sentences; JSON adds every number of every cell.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cstat.h"
+
+/* snprintf's count as a size_t (a negative count cannot happen with
+ * these formats; 0 then). */
+static size_t
+put(char *buf, size_t size, int n)
+{
+	(void)buf;
+	(void)size;
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static size_t
+trend_text(const struct cstat_diagnosis *g, char *buf, size_t size)
+{
+	const char *dir = g->trend_dir < 0 ? "fall" : "rise";
+	char where[64];
+
+	if (g->trend_from == 1 && g->trend_to < g->n) {
+		if (g->trend_to == 1)
+			snprintf(where, sizeof(where), "after the first run");
+		else
+			snprintf(where, sizeof(where),
+				 "over the first %zu runs", g->trend_to);
+		return put(buf, size,
+			   snprintf(buf, size,
+				    "values %s %s (Mann-Kendall p=%.2g): add "
+				    "-benchtime or discard warm-up runs",
+				    dir, where, g->trend_p));
+	}
+	if (g->trend_from > 1)
+		return put(buf, size,
+			   snprintf(buf, size,
+				    "values %s from run %zu on (Mann-Kendall "
+				    "p=%.2g): thermal throttling or background "
+				    "load? let the machine cool, pin the CPU "
+				    "frequency, interleave old and new runs",
+				    dir, g->trend_from, g->trend_p));
+	return put(buf, size,
+		   snprintf(buf, size,
+			    "values %s across all %zu runs (Mann-Kendall "
+			    "p=%.2g): drift (thermal throttling, background "
+			    "load): pin the CPU frequency, interleave old and "
+			    "new runs",
+			    dir, g->n, g->trend_p));
+}
+
+static size_t
+outlier_text(const struct cstat_diagnosis *g, char *buf, size_t size)
+{
+	char runs[128] = "";
+	size_t len = 0, shown = g->noutliers < CSTAT_DIAG_MAX_RUNS
+					? g->noutliers
+					: CSTAT_DIAG_MAX_RUNS;
+
+	for (size_t i = 0; i < shown && len < sizeof(runs); i++)
+		len += put(runs, 0,
+			   snprintf(runs + len, sizeof(runs) - len, "%s%zu",
+				    i ? ", " : "", g->outlier_runs[i]));
+	return put(buf, size,
+		   snprintf(buf, size,
+			    "%zu value%s beyond Tukey's fences [%.4g, %.4g] "
+			    "(%zu far out), run%s %s%s: look for interference "
+			    "(background load, GC) in %s and re-run",
+			    g->noutliers, g->noutliers == 1 ? "" : "s",
+			    g->fence_lo, g->fence_hi, g->nfar,
+			    g->noutliers == 1 ? "" : "s", runs,
+			    g->noutliers > shown ? ", ..." : "",
+			    g->noutliers == 1 ? "that run" : "those runs"));
+}
+
+/* The smallest count a side whose exact U test can reach alpha. */
+static size_t
+count_for_alpha(double alpha)
+{
+	double c = 2; /* C(2m, m) at m = 1 */
+
+	for (size_t m = 1; m < 64; m++) {
+		if (2 / c <= alpha)
+			return m;
+		c = c * (double)(2 * m + 2) * (double)(2 * m + 1) /
+		    ((double)(m + 1) * (double)(m + 1));
+	}
+	return 64;
+}
+
+size_t
+cstat_diagnosis_text(const struct cstat_diagnosis *g, unsigned f, char *buf,
+		     size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	if (!g || !(g->findings & f))
+		return 0;
+	switch (f) {
+	case CSTAT_DIAG_TREND:
+		return trend_text(g, buf, size);
+	case CSTAT_DIAG_MODES:
+		return put(buf, size,
+			   snprintf(buf, size,
+				    "two modes: %zu values below a gap %.2g "
+				    "times as wide as either side, %zu above: "
+				    "look for a second state (CPU frequency, "
+				    "GC, memory placement) and raise -count",
+				    g->gap_low, g->gap_ratio,
+				    g->n - g->gap_low));
+	case CSTAT_DIAG_OUTLIERS:
+		return outlier_text(g, buf, size);
+	case CSTAT_DIAG_NOISY:
+		return put(buf, size,
+			   snprintf(buf, size,
+				    "CV %.2g%% at n=%zu: changes under %.2g%% "
+				    "go undetected (80%% power), above the "
+				    "%.3g%% threshold: raise -count to %zu a "
+				    "side or "
+				    "reduce the noise",
+				    100 * g->cv, g->n, 100 * g->detectable,
+				    100 * g->threshold, g->count_needed));
+	case CSTAT_DIAG_FEW:
+		return put(
+			buf, size,
+			snprintf(buf, size,
+				 "too few values: the U test's smallest p "
+				 "is %.2g > alpha %.3g, so it can never "
+				 "decide: raise -count to at least %zu a side",
+				 g->min_p, g->alpha,
+				 count_for_alpha(g->alpha)));
+	default:
+		return 0;
+	}
+}
+
+static const char *const kind_names[] = {"trend", "modes", "outliers", "noisy",
+					 "few"};
+#define NKINDS 5
+
+static unsigned
+shown(const struct cstat_diagnosis *g, bool all)
+{
+	return all ? g->findings : g->strong;
+}
+
+static void
+write_text(const cstat_diagnose *dg, bool all, FILE *out)
+{
+	size_t n = cstat_diagnose_count(dg), with = 0;
+	char buf[512];
+
+	for (size_t i = 0; i < n; i++)
+		with += shown(cstat_diagnose_get(dg, i), all) != 0;
+	if (!all && !with)
+		return;
+	fprintf(out, "data-quality diagnostics%s: %zu cells, %zu with %s\n",
+		all ? "" : " (strong findings; -diagnose for all)", n, with,
+		all ? "findings" : "strong findings");
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_diagnosis *g = cstat_diagnose_get(dg, i);
+		unsigned f = shown(g, all);
+		if (!f)
+			continue;
+		fprintf(out, "%s  %s  %s  n=%zu\n", g->input, g->name, g->unit,
+			g->n);
+		for (unsigned k = 0; k < NKINDS; k++) {
+			if (!(f & (1u << k)))
+				continue;
+			cstat_diagnosis_text(g, 1u << k, buf, sizeof(buf));
+			fprintf(out, "  %s: %s\n", kind_names[k], buf);
+		}
+	}
+}
+
+/* Text from the input in a table cell: no line breaks, pipes escaped,
+ * HTML's specials as entities. */
+static void
+md_escape(const char *s, FILE *out)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' ||
+		    *s == '`' || *s == '[' || *s == ']')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '<')
+			fputs("&lt;", out);
+		else if (*s == '>')
+			fputs("&gt;", out);
+		else if (*s == '&')
+			fputs("&amp;", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void
+write_markdown(const cstat_diagnose *dg, bool all, FILE *out)
+{
+	size_t n = cstat_diagnose_count(dg);
+	char buf[512];
+	bool head = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_diagnosis *g = cstat_diagnose_get(dg, i);
+		unsigned f = shown(g, all);
+		for (unsigned k = 0; k < NKINDS; k++) {
+			if (!(f & (1u << k)))
+				continue;
+			if (!head)
+				fputs("| input | benchmark | unit | n | check "
+				      "| finding "
+				      "|\n|:--|:--|:--|--:|:--|:--|\n",
+				      out);
+			head = true;
+			cstat_diagnosis_text(g, 1u << k, buf, sizeof(buf));
+			fputs("| ", out);
+			md_escape(g->input, out);
+			fputs(" | ", out);
+			md_escape(g->name, out);
+			fputs(" | ", out);
+			md_escape(g->unit, out);
+			fprintf(out, " | %zu | %s | ", g->n, kind_names[k]);
+			md_escape(buf, out);
+			fputs(" |\n", out);
+		}
+	}
+	if (all && !head)
+		fprintf(out, "No data-quality finding in %zu cells.\n", n);
+}
+
+static void
+json_string(const char *s, FILE *out)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* A JSON number, null for NaN and infinities. */
+static void
+json_num(const char *name, double x, FILE *out)
+{
+	if (isfinite(x))
+		fprintf(out, ",\"%s\":%.17g", name, x);
+	else
+		fprintf(out, ",\"%s\":null", name);
+}
+
+static void
+json_cell(const struct cstat_diagnosis *g, bool all, FILE *out)
+{
+	char buf[512];
+
+	fputs("{\"input\":", out);
+	json_string(g->input, out);
+	fputs(",\"name\":", out);
+	json_string(g->name, out);
+	fputs(",\"unit\":", out);
+	json_string(g->unit, out);
+	fprintf(out, ",\"n\":%zu", g->n);
+	json_num("median", g->median, out);
+	json_num("cv", g->cv, out);
+	json_num("trend_s", g->trend_s, out);
+	json_num("trend_p", g->trend_p, out);
+	fprintf(out, ",\"trend_exact\":%s,\"trend_dir\":%d",
+		g->trend_exact ? "true" : "false", g->trend_dir);
+	fprintf(out, ",\"trend_from\":%zu,\"trend_to\":%zu", g->trend_from,
+		g->trend_to);
+	json_num("gap_ratio", g->gap_ratio, out);
+	fprintf(out, ",\"gap_low\":%zu", g->gap_low);
+	json_num("fence_lo", g->fence_lo, out);
+	json_num("fence_hi", g->fence_hi, out);
+	fprintf(out, ",\"outliers\":%zu,\"far_out\":%zu,\"outlier_runs\":[",
+		g->noutliers, g->nfar);
+	for (size_t i = 0; i < g->noutliers && i < CSTAT_DIAG_MAX_RUNS; i++)
+		fprintf(out, "%s%zu", i ? "," : "", g->outlier_runs[i]);
+	fputc(']', out);
+	json_num("detectable", g->detectable, out);
+	fprintf(out, ",\"count_needed\":%zu", g->count_needed);
+	json_num("min_p", g->min_p, out);
+	fputs(",\"findings\":[", out);
+	bool first = true;
+	for (unsigned k = 0; k < NKINDS; k++) {
+		if (!(shown(g, all) & (1u << k)))
+			continue;
+		cstat_diagnosis_text(g, 1u << k, buf, sizeof(buf));
+		fprintf(out, "%s{\"check\":\"%s\",\"strong\":%s,\"text\":",
+			first ? "" : ",", kind_names[k],
+			g->strong & (1u << k) ? "true" : "false");
+		json_string(buf, out);
+		fputc('}', out);
+		first = false;
+	}
+	fputs("]}", out);
+}
+
+static void
+write_json(const cstat_diagnose *dg, bool all, FILE *out)
+{
+	size_t n = cstat_diagnose_count(dg);
+
+	fputs("{\"schema\":\"cstat-diagnose/1\",\"cells\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		fputs("\n", out);
+		json_cell(cstat_diagnose_get(dg, i), all, out);
+	}
+	fputs("\n]}\n", out);
+}
+
+int
+cstat_diagnose_write(const cstat_diagnose *dg, enum cstat_format fmt, bool all,
+		     FILE *out)
+{
+	if (!dg || !out)
+		return CSTAT_EINVAL;
+	if (cstat_diagnose_count(dg) && !cstat_diagnose_get(dg, 0))
+		return CSTAT_ESTATE;
+	if (fmt == CSTAT_FORMAT_TEXT)
+		write_text(dg, all, out);
+	else if (fmt == CSTAT_FORMAT_MARKDOWN)
+		write_markdown(dg, all, out);
+	else if (fmt == CSTAT_FORMAT_JSON)
+		write_json(dg, all, out);
+	else
+		return CSTAT_EINVAL;
+	return ferror(out) ? CSTAT_EIO : 0;
+}

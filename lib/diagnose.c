@@ -1,0 +1,631 @@
+/*
+ * diagnose.c - data-quality diagnostics: what in a benchmark's own values
+ * makes its comparison unreliable.
+ *
+ * Results arrive one at a time from a reader; each value goes to its cell
+ * (input, benchmark name, unit) in the order it was read, which is the
+ * run order for Go text (docs/analyses.md says for which other formats).
+ * The built tables cannot serve: they keep each cell's values sorted.
+ *
+ * Each cell then gets five checks, each a finding with what to do:
+ *   - a trend over the runs: the Mann-Kendall test, exact (Mahonian
+ *     numbers) for n <= 10 without ties, else normal with the ties
+ *     correction and a continuity correction; and where the trend lies,
+ *     from the split of the runs whose rank sums differ most;
+ *   - two modes: the widest gap between sorted values, with enough values
+ *     on each side, against the wider side's range (a gap test: simple,
+ *     exact to compute, and calibrated by simulation in the tests; the
+ *     dip test needs tabled critical values and is weak at n = 10);
+ *   - values beyond Tukey's fences (1.5 IQR), and far out (3 IQR);
+ *   - a coefficient of variation that hides a change of the threshold:
+ *     the normal-theory detectable change at 80% power scaled by the U
+ *     test's asymptotic relative efficiency 3/pi;
+ *   - too few values: the exact U test's smallest two-sided p, 2/C(n1+n2,
+ *     n1), above alpha.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "cstat.h"
+
+struct dcell {
+	char *key; /* input NUL name NUL unit NUL */
+	size_t klen;
+	size_t input; /* index of the input, in order first seen */
+	double *v;    /* run order */
+	size_t n, cap;
+};
+
+struct cstat_diagnose {
+	struct cstat_diagnose_opts o;
+	struct dcell *cells;
+	size_t ncells, cap;
+	size_t *slots; /* open addressing: cell index + 1, 0 empty */
+	size_t nslots;
+	char *first_input; /* the baseline input's label */
+	size_t ninputs;
+	char *last_input;
+	struct cstat_diagnosis *out; /* after run */
+};
+
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	return h;
+}
+
+static bool
+bad_setting(double x, bool below1)
+{
+	return isnan(x) || x < 0 || (below1 && x >= 1);
+}
+
+int
+cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
+{
+	struct cstat_diagnose_opts o = {0.05, 0.05, 0.01};
+
+	if (!out)
+		return CSTAT_EINVAL;
+	*out = NULL;
+	if (opts) {
+		if (bad_setting(opts->alpha, true) ||
+		    bad_setting(opts->threshold, false) ||
+		    bad_setting(opts->level, true))
+			return CSTAT_EINVAL;
+		if (opts->alpha > 0)
+			o.alpha = opts->alpha;
+		if (opts->threshold > 0)
+			o.threshold = opts->threshold;
+		if (opts->level > 0)
+			o.level = opts->level;
+	}
+	cstat_diagnose *dg = calloc(1, sizeof(*dg));
+	if (!dg)
+		return CSTAT_ENOMEM;
+	dg->o = o;
+	*out = dg;
+	return 0;
+}
+
+void
+cstat_diagnose_free(cstat_diagnose *dg)
+{
+	if (!dg)
+		return;
+	for (size_t i = 0; i < dg->ncells; i++) {
+		free(dg->cells[i].key);
+		free(dg->cells[i].v);
+	}
+	free(dg->cells);
+	free(dg->slots);
+	free(dg->first_input);
+	free(dg->last_input);
+	free(dg->out);
+	free(dg);
+}
+
+/* Doubles the hash table (kept at most half full). */
+static int
+grow_slots(cstat_diagnose *dg)
+{
+	size_t ns = dg->nslots ? dg->nslots * 2 : 64;
+	size_t *s = calloc(ns, sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < dg->ncells; i++) {
+		size_t j = (size_t)hash_bytes(dg->cells[i].key,
+					      dg->cells[i].klen) &
+			   (ns - 1);
+		while (s[j])
+			j = (j + 1) & (ns - 1);
+		s[j] = i + 1;
+	}
+	free(dg->slots);
+	dg->slots = s;
+	dg->nslots = ns;
+	return 0;
+}
+
+/* The cell of key, or SIZE_MAX. */
+static size_t
+find_cell(const cstat_diagnose *dg, const char *key, size_t klen)
+{
+	if (!dg->nslots)
+		return SIZE_MAX;
+	size_t j = (size_t)hash_bytes(key, klen) & (dg->nslots - 1);
+	for (; dg->slots[j]; j = (j + 1) & (dg->nslots - 1)) {
+		const struct dcell *c = &dg->cells[dg->slots[j] - 1];
+		if (c->klen == klen && memcmp(c->key, key, klen) == 0)
+			return dg->slots[j] - 1;
+	}
+	return SIZE_MAX;
+}
+
+static int
+new_cell(cstat_diagnose *dg, char *key, size_t klen, size_t *idx)
+{
+	if ((dg->ncells + 1) * 2 > dg->nslots && grow_slots(dg))
+		return CSTAT_ENOMEM;
+	if (dg->ncells == dg->cap) {
+		size_t nc = dg->cap ? dg->cap * 2 : 16;
+		struct dcell *c = realloc(dg->cells, nc * sizeof(*c));
+		if (!c)
+			return CSTAT_ENOMEM;
+		dg->cells = c;
+		dg->cap = nc;
+	}
+	char *k = malloc(klen);
+	if (!k)
+		return CSTAT_ENOMEM;
+	memcpy(k, key, klen);
+	dg->cells[dg->ncells] =
+		(struct dcell){k, klen, dg->ninputs - 1, NULL, 0, 0};
+	size_t j = (size_t)hash_bytes(key, klen) & (dg->nslots - 1);
+	while (dg->slots[j])
+		j = (j + 1) & (dg->nslots - 1);
+	dg->slots[j] = dg->ncells + 1;
+	*idx = dg->ncells++;
+	return 0;
+}
+
+static int
+push_value(struct dcell *c, double x)
+{
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 16;
+		double *v = realloc(c->v, nc * sizeof(*v));
+		if (!v)
+			return CSTAT_ENOMEM;
+		c->v = v;
+		c->cap = nc;
+	}
+	c->v[c->n++] = x;
+	return 0;
+}
+
+/* Counts the inputs as they change; the first is the baseline. */
+static int
+note_input(cstat_diagnose *dg, const char *file)
+{
+	if (dg->last_input && strcmp(dg->last_input, file) == 0)
+		return 0;
+	char *s = strdup(file);
+	if (!s)
+		return CSTAT_ENOMEM;
+	if (!dg->first_input) {
+		dg->first_input = strdup(file);
+		if (!dg->first_input) {
+			free(s);
+			return CSTAT_ENOMEM;
+		}
+	}
+	free(dg->last_input);
+	dg->last_input = s;
+	dg->ninputs++;
+	return 0;
+}
+
+int
+cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
+{
+	if (!dg || !res || !res->file || !res->name)
+		return CSTAT_EINVAL;
+	if (dg->out)
+		return CSTAT_ESTATE;
+	if (note_input(dg, res->file))
+		return CSTAT_ENOMEM;
+	size_t lf = strlen(res->file) + 1, ln = strlen(res->name) + 1;
+	for (size_t k = 0; k < res->nvalues; k++) {
+		const char *unit = res->values[k].unit;
+		size_t lu = strlen(unit) + 1, klen = lf + ln + lu, idx;
+		char *key = malloc(klen);
+		if (!key)
+			return CSTAT_ENOMEM;
+		memcpy(key, res->file, lf);
+		memcpy(key + lf, res->name, ln);
+		memcpy(key + lf + ln, unit, lu);
+		idx = find_cell(dg, key, klen);
+		int rc = idx == SIZE_MAX ? new_cell(dg, key, klen, &idx) : 0;
+		free(key);
+		if (!rc)
+			rc = push_value(&dg->cells[idx], res->values[k].value);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Mann-Kendall.
+ */
+
+static int
+sgn(double x)
+{
+	return (x > 0) - (x < 0);
+}
+
+/*
+ * The exact two-sided p of S for n <= 10 values without ties: S = M - 2I
+ * with I the number of inversions of a random permutation, whose counts
+ * are the Mahonian numbers (built one element at a time).
+ */
+static double
+mk_exact_p(size_t n, double s)
+{
+	double cnt[46] = {1}, next[46];
+	size_t m = n * (n - 1) / 2, top = 0;
+
+	for (size_t k = 2; k <= n; k++) {
+		size_t nt = top + k - 1;
+		for (size_t i = 0; i <= nt; i++) {
+			next[i] = 0;
+			for (size_t j = 0; j < k && j <= i; j++)
+				if (i - j <= top)
+					next[i] += cnt[i - j];
+		}
+		memcpy(cnt, next, (nt + 1) * sizeof(double));
+		top = nt;
+	}
+	double tail = 0, total = 0, as = fabs(s);
+	for (size_t i = 0; i <= m; i++) {
+		double si = (double)m - 2.0 * (double)i;
+		total += cnt[i];
+		if (fabs(si) >= as - 1e-9)
+			tail += cnt[i];
+	}
+	return tail / total;
+}
+
+/* S over v[0..n) and its two-sided p; *exact says which way. */
+static double
+mann_kendall(const double *v, size_t n, double *s_out, bool *exact)
+{
+	double s = 0, var;
+	bool ties = false;
+
+	*exact = false;
+	*s_out = 0;
+	if (n < 4)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			s += sgn(v[j] - v[i]);
+			ties |= v[j] == v[i];
+		}
+	*s_out = s;
+	if (n <= 10 && !ties) {
+		*exact = true;
+		return mk_exact_p(n, s);
+	}
+	double *w = malloc(n * sizeof(*w));
+	if (!w)
+		return NAN;
+	memcpy(w, v, n * sizeof(*w));
+	gsl_sort(w, 1, n);
+	double dn = (double)n, tsum = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && w[j] == w[i]; j++)
+			;
+		double t = (double)(j - i);
+		tsum += t * (t - 1) * (2 * t + 5);
+	}
+	free(w);
+	var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
+	if (var <= 0)
+		return 1;
+	double z = (fabs(s) - 1) / sqrt(var);
+	if (z <= 0)
+		return 1;
+	return fmin(1, 2 * gsl_cdf_ugaussian_Q(z));
+}
+
+/* Midranks of v[0..n) into r. */
+static void
+midranks(const double *v, size_t n, double *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		double below = 0, same = 0;
+		for (size_t j = 0; j < n; j++) {
+			below += v[j] < v[i];
+			same += v[j] == v[i];
+		}
+		r[i] = below + (same + 1) / 2;
+	}
+}
+
+/* The split k (first k runs against the rest) whose rank sums differ
+ * most, in standard deviations. */
+static size_t
+best_split(const double *r, size_t n)
+{
+	double sum = 0, best = -1, dn = (double)n;
+	size_t bk = 1;
+
+	for (size_t k = 1; k < n; k++) {
+		sum += r[k - 1];
+		double dk = (double)k;
+		double e = dk * (dn + 1) / 2;
+		double sd = sqrt(dk * (dn - dk) * (dn + 1) / 12);
+		double z = fabs(sum - e) / sd;
+		if (z > best) {
+			best = z;
+			bk = k;
+		}
+	}
+	return bk;
+}
+
+/* The rest of the runs counts as flat when its own trend has p above. */
+#define FLAT 0.1
+
+/* Where the trend lies: the first runs (warm-up), the last (a late
+ * change), or all of them (drift). */
+static void
+locate_trend(struct cstat_diagnosis *g, const double *v)
+{
+	size_t n = g->n;
+	double *r = malloc(n * sizeof(*r)), s;
+	bool ex;
+
+	g->trend_from = 1;
+	g->trend_to = n;
+	if (!r)
+		return;
+	midranks(v, n, r);
+	size_t k = best_split(r, n);
+	free(r);
+	if (k <= n / 2 && mann_kendall(v + k, n - k, &s, &ex) > FLAT) {
+		g->trend_to = k;
+	} else if (k > n / 2 && mann_kendall(v, k, &s, &ex) > FLAT) {
+		g->trend_from = k + 1;
+	}
+}
+
+static void
+check_trend(struct cstat_diagnosis *g, const double *v,
+	    const struct cstat_diagnose_opts *o)
+{
+	g->trend_p = mann_kendall(v, g->n, &g->trend_s, &g->trend_exact);
+	if (!(g->trend_p <= o->level))
+		return;
+	g->trend_dir = g->trend_s > 0 ? 1 : -1;
+	g->findings |= CSTAT_DIAG_TREND;
+	if (g->trend_p <= o->level / 10)
+		g->strong |= CSTAT_DIAG_TREND;
+	locate_trend(g, v);
+}
+
+/* ------------------------------------------------------------------------
+ * The other checks, on the sorted values s.
+ */
+
+/*
+ * A cell has two modes when its gap ratio reaches GAP_RATIO / n (strong:
+ * GAP_STRONG / n); a gap under GAP_MIN_REL of the median never counts.
+ * The ratio's upper quantiles on normal samples fall as 1/n: its 99.5th
+ * percentile is 5.2, 4.1, 2.7, 2.0 and 0.97 at n = 8, 10, 15, 20, 40,
+ * its 99.9th 7.7, 5.6, 3.6, 2.6, 1.2 (20,000 samples each, seed 7);
+ * tests/stats-diagnose.c measures the rates.
+ */
+#define GAP_RATIO 40.0
+#define GAP_STRONG 80.0
+#define GAP_MIN_REL 0.005
+/* A value this many IQRs beyond its quartile makes a strong finding:
+ * on normal samples the farthest value's 99.9th percentile is 8.8, 5.6,
+ * 4.6 and 3.9 IQRs at n = 10, 15, 20, 40 (as above). */
+#define FAR_STRONG 6.0
+
+/* The pooled standard deviation of the two sides of a split at i. */
+static double
+pooled_sd(const double *s, size_t n, size_t i)
+{
+	double ml = gsl_stats_mean(s, 1, i),
+	       mh = gsl_stats_mean(s + i, 1, n - i);
+	double ss = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		double d = s[j] - (j < i ? ml : mh);
+		ss += d * d;
+	}
+	return sqrt(ss / (double)(n - 2));
+}
+
+static void
+check_modes(struct cstat_diagnosis *g, const double *s)
+{
+	size_t n = g->n, m = (n + 4) / 5;
+
+	if (n < 8)
+		return;
+	if (m < 3)
+		m = 3;
+	for (size_t i = m; i + m <= n; i++) {
+		double gap = s[i] - s[i - 1];
+		if (gap < GAP_MIN_REL * fabs(g->median) || gap <= 0)
+			continue;
+		double sd = pooled_sd(s, n, i);
+		double ratio = sd > 0 ? gap / sd : INFINITY;
+		if (ratio > g->gap_ratio) {
+			g->gap_ratio = ratio;
+			g->gap_low = i;
+		}
+	}
+	if (g->gap_ratio >= GAP_RATIO / (double)n)
+		g->findings |= CSTAT_DIAG_MODES;
+	if (g->gap_ratio >= GAP_STRONG / (double)n)
+		g->strong |= CSTAT_DIAG_MODES;
+}
+
+static void
+check_outliers(struct cstat_diagnosis *g, const double *v, const double *s)
+{
+	size_t n = g->n;
+
+	if (n < 4)
+		return;
+	double q1 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.25);
+	double q3 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.75);
+	double iqr = q3 - q1;
+	g->fence_lo = q1 - 1.5 * iqr;
+	g->fence_hi = q3 + 1.5 * iqr;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] >= g->fence_lo && v[i] <= g->fence_hi)
+			continue;
+		if (g->noutliers < CSTAT_DIAG_MAX_RUNS)
+			g->outlier_runs[g->noutliers] = i + 1;
+		g->noutliers++;
+		double far = v[i] < q1 ? q1 - v[i] : v[i] - q3;
+		if (far > 3 * iqr)
+			g->nfar++;
+		if (far > g->outlier_iqrs * iqr)
+			g->outlier_iqrs = iqr > 0 ? far / iqr : INFINITY;
+	}
+	if (g->noutliers)
+		g->findings |= CSTAT_DIAG_OUTLIERS;
+	/* Within 1% of the median no outlier is strong: a B/op that is
+	 * the same but once (IQR 0) is no reason to warn by default. */
+	if (g->outlier_iqrs >= FAR_STRONG &&
+	    g->outlier_iqrs * iqr > 0.01 * fabs(g->median))
+		g->strong |= CSTAT_DIAG_OUTLIERS;
+}
+
+/* (z_{1-alpha/2} + z_{0.8}) * sqrt(pi/3): the U test's detectable change
+ * in units of the noise over sqrt(2/n). */
+static double
+power_factor(double alpha)
+{
+	return (gsl_cdf_ugaussian_Qinv(alpha / 2) +
+		gsl_cdf_ugaussian_Qinv(0.2)) *
+	       sqrt(3.14159265358979323846 / 3);
+}
+
+static void
+check_noise(struct cstat_diagnosis *g, const double *v,
+	    const struct cstat_diagnose_opts *o)
+{
+	g->cv = NAN;
+	g->detectable = NAN;
+	if (g->n < 2)
+		return;
+	double mean = gsl_stats_mean(v, 1, g->n);
+	double sd = gsl_stats_sd_m(v, 1, g->n, mean);
+	if (mean == 0)
+		return;
+	g->cv = sd / fabs(mean);
+	double k = power_factor(o->alpha) * g->cv;
+	g->detectable = k * sqrt(2.0 / (double)g->n);
+	g->count_needed =
+		(size_t)ceil(2 * (k / o->threshold) * (k / o->threshold));
+	if (g->detectable > o->threshold)
+		g->findings |= CSTAT_DIAG_NOISY;
+	if (g->detectable > 2 * o->threshold)
+		g->strong |= CSTAT_DIAG_NOISY;
+}
+
+/* 2 / C(a + b, a), the exact U test's smallest two-sided p, at most 1. */
+static double
+min_u_p(size_t a, size_t b)
+{
+	double c = 1;
+
+	for (size_t i = 1; i <= b; i++)
+		c = c * (double)(a + i) / (double)i;
+	return fmin(1, 2 / c);
+}
+
+static void
+check_few(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
+{
+	const struct dcell *c = &dg->cells[idx];
+
+	g->min_p = NAN;
+	if (c->input == 0)
+		return;
+	size_t lf = strlen(c->key) + 1, lb = strlen(dg->first_input) + 1;
+	size_t klen = c->klen - lf + lb;
+	char *key = malloc(klen);
+	if (!key)
+		return;
+	memcpy(key, dg->first_input, lb);
+	memcpy(key + lb, c->key + lf, c->klen - lf);
+	size_t b = find_cell(dg, key, klen);
+	free(key);
+	if (b == SIZE_MAX)
+		return;
+	g->min_p = min_u_p(dg->cells[b].n, c->n);
+	if (g->min_p > dg->o.alpha)
+		g->findings |= CSTAT_DIAG_FEW, g->strong |= CSTAT_DIAG_FEW;
+}
+
+static int
+diagnose_cell(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
+{
+	const struct dcell *c = &dg->cells[idx];
+	double *s = malloc(c->n * sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	memcpy(s, c->v, c->n * sizeof(*s));
+	gsl_sort(s, 1, c->n);
+	g->input = c->key;
+	g->name = c->key + strlen(c->key) + 1;
+	g->unit = g->name + strlen(g->name) + 1;
+	g->n = c->n;
+	g->alpha = dg->o.alpha;
+	g->threshold = dg->o.threshold;
+	g->median = gsl_stats_median_from_sorted_data(s, 1, c->n);
+	check_trend(g, c->v, &dg->o);
+	check_modes(g, s);
+	check_outliers(g, c->v, s);
+	check_noise(g, c->v, &dg->o);
+	check_few(dg, idx, g);
+	free(s);
+	return isnan(g->trend_p) ? CSTAT_ENOMEM : 0;
+}
+
+int
+cstat_diagnose_run(cstat_diagnose *dg)
+{
+	if (!dg)
+		return CSTAT_EINVAL;
+	if (dg->out)
+		return CSTAT_ESTATE;
+	dg->out = calloc(dg->ncells ? dg->ncells : 1, sizeof(*dg->out));
+	if (!dg->out)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < dg->ncells; i++)
+		if (diagnose_cell(dg, i, &dg->out[i])) {
+			free(dg->out);
+			dg->out = NULL;
+			return CSTAT_ENOMEM;
+		}
+	return 0;
+}
+
+size_t
+cstat_diagnose_count(const cstat_diagnose *dg)
+{
+	return dg ? dg->ncells : 0;
+}
+
+const struct cstat_diagnosis *
+cstat_diagnose_get(const cstat_diagnose *dg, size_t i)
+{
+	if (!dg || !dg->out || i >= dg->ncells)
+		return NULL;
+	return &dg->out[i];
+}

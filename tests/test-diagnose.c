@@ -1,0 +1,311 @@
+/*
+ * test-diagnose.c - the data-quality diagnostics on samples with a known
+ * answer: the Mann-Kendall p-values by hand, planted warm-up, late change,
+ * two modes, outliers, noise and too few values, a real warm-up from a
+ * public project's results, the report's three formats, and the refusals.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "diagutil.h"
+#include "stats.h"
+#include "testutil.h"
+
+/* n = 5 rising: S = 10, the most of 5! = 120 orders; two-sided 2/120. */
+static void
+test_diagnose_mk_exact(void **state)
+{
+	double x[] = {1, 2, 3, 4, 5};
+	struct cstat_diagnosis g;
+
+	(void)state;
+	assert_int_equal(du_diagnose(x, 5, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.trend_exact);
+	assert_close(g.trend_s, 10, 1e-12);
+	assert_close(g.trend_p, 2.0 / 120, 1e-12);
+	/* At level 0.01 it is no finding; at 0.02 it is. */
+	assert_false(g.findings & CSTAT_DIAG_TREND);
+	struct cstat_diagnose_opts o = {0, 0, 0.02};
+	assert_int_equal(du_diagnose(x, 5, NULL, 0, &o, &g, NULL), 0);
+	assert_true(g.findings & CSTAT_DIAG_TREND);
+	assert_int_equal(g.trend_dir, 1);
+}
+
+/*
+ * n = 12 rising with one tie (2, 2): S = 66 - 1 = 65; var = (12*11*29 -
+ * 2*1*9) / 18 = 211.67; z = (65 - 1) / sqrt(var) = 4.399; p = erfc(z /
+ * sqrt 2) = 1.09e-5 (by hand).
+ */
+static void
+test_diagnose_mk_ties(void **state)
+{
+	double x[] = {1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+	struct cstat_diagnosis g;
+
+	(void)state;
+	assert_int_equal(du_diagnose(x, 12, NULL, 0, NULL, &g, NULL), 0);
+	assert_false(g.trend_exact);
+	assert_close(g.trend_s, 65, 1e-12);
+	double z = 64 / sqrt((12.0 * 11 * 29 - 18) / 18);
+	assert_close(g.trend_p, erfc(z / sqrt(2)), 1e-9);
+	assert_true(g.strong & CSTAT_DIAG_TREND);
+	assert_int_equal(g.trend_from, 1);
+	assert_int_equal(g.trend_to, 12);
+}
+
+/* Six slow runs, then fourteen around 100: values fall over the first 6
+ * (Mann-Kendall sees a trend, not a short step: four runs of 16 are not
+ * enough at level 0.01). */
+static void
+test_diagnose_warmup(void **state)
+{
+	double x[20];
+	uint64_t s = 1;
+	struct cstat_diagnosis g;
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		x[i] = 100 + 0.3 * du_norm(&s) +
+		       (i < 6 ? 12 - 2.0 * (double)i : 0);
+	assert_int_equal(du_diagnose(x, 20, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.findings & CSTAT_DIAG_TREND);
+	assert_int_equal(g.trend_dir, -1);
+	assert_int_equal(g.trend_from, 1);
+	assert_int_equal(g.trend_to, 6);
+	cstat_diagnosis_text(&g, CSTAT_DIAG_TREND, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "values fall over the first 6 runs"));
+	assert_non_null(strstr(buf, "add -benchtime or discard warm-up runs"));
+}
+
+/* Twelve runs around 100, then eight slower: throttling from run 13 on. */
+static void
+test_diagnose_late(void **state)
+{
+	double x[20];
+	uint64_t s = 2;
+	struct cstat_diagnosis g;
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < 20; i++)
+		x[i] = 100 + 0.3 * du_norm(&s) + (i >= 12 ? 5 : 0);
+	assert_int_equal(du_diagnose(x, 20, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.findings & CSTAT_DIAG_TREND);
+	assert_int_equal(g.trend_dir, 1);
+	assert_int_equal(g.trend_from, 13);
+	cstat_diagnosis_text(&g, CSTAT_DIAG_TREND, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "values rise from run 13 on"));
+}
+
+/* Ten runs alternating between 100 and 110 (+-0.2): 5 below the gap. */
+static void
+test_diagnose_modes(void **state)
+{
+	double x[10];
+	uint64_t s = 3;
+	struct cstat_diagnosis g;
+
+	(void)state;
+	for (size_t i = 0; i < 10; i++)
+		x[i] = (i % 2 ? 110 : 100) + 0.2 * du_norm(&s);
+	assert_int_equal(du_diagnose(x, 10, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.strong & CSTAT_DIAG_MODES);
+	assert_int_equal(g.gap_low, 5);
+	assert_false(g.findings & CSTAT_DIAG_TREND);
+}
+
+/* Run 7 at 150 among values 100..104.5: one far outlier in run 7. */
+static void
+test_diagnose_outlier(void **state)
+{
+	double x[10];
+	struct cstat_diagnosis g;
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < 10; i++)
+		x[i] = 100 + 0.5 * (double)((i * 7) % 10);
+	x[6] = 150;
+	assert_int_equal(du_diagnose(x, 10, NULL, 0, NULL, &g, NULL), 0);
+	assert_int_equal(g.noutliers, 1);
+	assert_int_equal(g.nfar, 1);
+	assert_int_equal(g.outlier_runs[0], 7);
+	assert_true(g.strong & CSTAT_DIAG_OUTLIERS);
+	cstat_diagnosis_text(&g, CSTAT_DIAG_OUTLIERS, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "run 7:"));
+}
+
+/*
+ * CV 10% at n = 10 hides a 5% change.  The count: n = 2 ((z_0.975 +
+ * z_0.8) sqrt(pi/3) cv / threshold)^2 = 2 (2.8016 * 1.0233 * 2)^2 = 65.7
+ * (z from tables: 1.95996, 0.84162), so 66, with the sample's own cv.
+ */
+static void
+test_diagnose_noisy(void **state)
+{
+	double x[10];
+	uint64_t s = 4;
+	struct cstat_diagnosis g;
+
+	(void)state;
+	for (size_t i = 0; i < 10; i++)
+		x[i] = 100 * (1 + 0.1 * du_norm(&s));
+	assert_int_equal(du_diagnose(x, 10, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.findings & CSTAT_DIAG_NOISY);
+	double k = (1.959964 + 0.841621) * sqrt(3.141592653589793 / 3) * g.cv;
+	assert_close(g.detectable, k * sqrt(0.2), 1e-5);
+	assert_int_equal(g.count_needed,
+			 (size_t)ceil(2 * (k / 0.05) * (k / 0.05)));
+}
+
+/* 3 against 3: the U test's least p is 2 / C(6, 3) = 0.1 > 0.05; 4
+ * against 4: 2 / 70 = 0.029, as benchstat's uTestMinP. */
+static void
+test_diagnose_few(void **state)
+{
+	double x[] = {1, 2, 3, 4}, y[] = {5, 6, 7, 8};
+	struct cstat_diagnosis g, h;
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(du_diagnose(x, 3, y, 3, NULL, &g, &h), 0);
+	assert_true(isnan(g.min_p));
+	assert_close(h.min_p, 0.1, 1e-12);
+	assert_true(h.strong & CSTAT_DIAG_FEW);
+	cstat_diagnosis_text(&h, CSTAT_DIAG_FEW, buf, sizeof(buf));
+	char want[64];
+	snprintf(want, sizeof(want), "at least %d a side",
+		 cstat__utest_samples(0.05));
+	assert_non_null(strstr(buf, want));
+	assert_int_equal(du_diagnose(x, 4, y, 4, NULL, &g, &h), 0);
+	assert_close(h.min_p, 2.0 / 70, 1e-12);
+	assert_false(h.findings & CSTAT_DIAG_FEW);
+}
+
+/* Reads path into a diagnose object and runs it. */
+static cstat_diagnose *
+diagnose_file(const char *path)
+{
+	cstat_diagnose *dg = NULL;
+	cstat_reader *r = NULL;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	int k;
+
+	assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, path, "base", &d), 0);
+	while ((k = cstat_reader_next(r, &res, &d)) != 0)
+		if (k == 1)
+			assert_int_equal(cstat_diagnose_add(dg, res), 0);
+	cstat_reader_free(r);
+	assert_int_equal(cstat_diagnose_run(dg), 0);
+	return dg;
+}
+
+/*
+ * stuckj/mkvdup's CI baseline (testdata/diagnose/README.md): the first
+ * four runs of Parser_Parse_Small-4 take 126.6-127.2 us, the last six
+ * 123.3-126.4 us.
+ */
+static void
+test_diagnose_realworld(void **state)
+{
+	cstat_diagnose *dg =
+		diagnose_file(TESTDATA "/diagnose/mkvdup_baseline.txt");
+	const struct cstat_diagnosis *g = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < cstat_diagnose_count(dg); i++) {
+		const struct cstat_diagnosis *c = cstat_diagnose_get(dg, i);
+		if (strcmp(c->name, "Parser_Parse_Small-4") == 0 &&
+		    strcmp(c->unit, "sec/op") == 0)
+			g = c;
+	}
+	assert_non_null(g);
+	assert_int_equal(g->n, 10);
+	assert_true(g->findings & CSTAT_DIAG_TREND);
+	assert_int_equal(g->trend_dir, -1);
+	assert_int_equal(g->trend_to, 4);
+	assert_true(g->trend_p < 0.01);
+	cstat_diagnose_free(dg);
+}
+
+/* The report in every format it writes; CSV is refused. */
+static void
+test_diagnose_write(void **state)
+{
+	cstat_diagnose *dg =
+		diagnose_file(TESTDATA "/diagnose/mkvdup_baseline.txt");
+	char *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_TEXT, true, f),
+			 0);
+	assert_int_equal(
+		cstat_diagnose_write(dg, CSTAT_FORMAT_MARKDOWN, true, f), 0);
+	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_JSON, false, f),
+			 0);
+	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_CSV, true, f),
+			 CSTAT_EINVAL);
+	fclose(f);
+	assert_non_null(strstr(buf,
+			       "base  Parser_Parse_Small-4  sec/op  n=10\n"
+			       "  trend: values fall over the first 4 runs"));
+	assert_non_null(strstr(buf, "| base | Parser\\_Parse\\_Small-4 |"));
+	assert_non_null(strstr(buf, "{\"schema\":\"cstat-diagnose/1\""));
+	free(buf);
+	cstat_diagnose_free(dg);
+}
+
+static void
+test_diagnose_refusals(void **state)
+{
+	cstat_diagnose *dg = NULL;
+	struct cstat_diagnose_opts bad = {1, 0, 0};
+	double x[] = {1};
+
+	(void)state;
+	assert_int_equal(cstat_diagnose_new(&bad, &dg), CSTAT_EINVAL);
+	assert_null(dg);
+	assert_int_equal(cstat_diagnose_new(NULL, NULL), CSTAT_EINVAL);
+	assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
+	assert_int_equal(cstat_diagnose_add(dg, NULL), CSTAT_EINVAL);
+	assert_int_equal(du_add(dg, "a", x, 1), 0);
+	assert_null(cstat_diagnose_get(dg, 0));
+	assert_int_equal(
+		cstat_diagnose_write(dg, CSTAT_FORMAT_TEXT, true, stdout),
+		CSTAT_ESTATE);
+	assert_int_equal(cstat_diagnose_run(dg), 0);
+	assert_int_equal(cstat_diagnose_run(dg), CSTAT_ESTATE);
+	assert_int_equal(du_add(dg, "a", x, 1), CSTAT_ESTATE);
+	assert_int_equal(cstat_diagnose_get(dg, 0)->n, 1);
+	assert_true(isnan(cstat_diagnose_get(dg, 0)->cv));
+	cstat_diagnose_free(dg);
+	cstat_diagnose_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diagnose_mk_exact),
+		cmocka_unit_test(test_diagnose_mk_ties),
+		cmocka_unit_test(test_diagnose_warmup),
+		cmocka_unit_test(test_diagnose_late),
+		cmocka_unit_test(test_diagnose_modes),
+		cmocka_unit_test(test_diagnose_outlier),
+		cmocka_unit_test(test_diagnose_noisy),
+		cmocka_unit_test(test_diagnose_few),
+		cmocka_unit_test(test_diagnose_realworld),
+		cmocka_unit_test(test_diagnose_write),
+		cmocka_unit_test(test_diagnose_refusals),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
