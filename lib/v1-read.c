@@ -166,6 +166,36 @@ next_field(const char **p, const char *end, const char **f, size_t *flen)
 }
 
 /*
+ * strings.Fields of an ASCII line, up to MAXF fields, by a byte table.
+ * false, with nothing decided, at the first byte outside ASCII: the caller
+ * splits such a line by next_field(), which decodes it.
+ */
+static bool
+ascii_fields(const char *p, const char *end, const char **f, size_t *fl,
+	     size_t *nf)
+{
+	size_t n = 0;
+
+	while (n < MAXF) {
+		while (p < end && (signed char)*p >= 0 &&
+		       ascii_space[(unsigned char)*p])
+			p++;
+		if (p == end)
+			break;
+		const char *s = p;
+		while (p < end && (signed char)*p >= 0 &&
+		       !ascii_space[(unsigned char)*p])
+			p++;
+		if (p < end && (signed char)*p < 0)
+			return false;
+		f[n] = s;
+		fl[n++] = (size_t)(p - s);
+	}
+	*nf = n;
+	return true;
+}
+
+/*
  * parseKeyValueLine of the old reader: a key that starts lower case and has
  * no space or upper case letter, ':', then an empty value or one after
  * spaces or tabs.  Letters outside ASCII are taken as neither lower nor
@@ -442,8 +472,9 @@ add_result(struct file_state *fs, const char *line, size_t len)
 	bool same;
 	int rc;
 
-	while (nf < MAXF && next_field(&p, end, &f[nf], &fl[nf]))
-		nf++;
+	if (!ascii_fields(line, end, f, fl, &nf))
+		for (nf = 0; nf < MAXF && next_field(&p, end, &f[nf], &fl[nf]);)
+			nf++;
 	bool more = nf == MAXF;
 	if (nf < 4)
 		return 0;
@@ -675,8 +706,9 @@ stream(cstat_v1 *c, int fd, const char *path, struct cstat_diag *d)
 			if (!eof && !sniffable(b.data, b.len))
 				continue;
 			rc = refuse_other_formats(path, b.data, b.len, eof, d);
-			if (!rc)
-				rc = file_begin(c, &fs, path);
+			if (rc)
+				break;
+			rc = file_begin(c, &fs, path);
 			begun = true;
 			if (rc)
 				break;
