@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -458,54 +459,99 @@ add_long_result(struct file_state *fs, const char *p, const char *end)
 	return 0;
 }
 
+/* A result line split into fields, its numbers read: what needs no state
+ * of the file. */
+struct parsed {
+	const char *name; /* after "Benchmark" */
+	size_t nlen, np;
+	double vals[MAXP];
+	const char *u[MAXP];
+	size_t ul[MAXP];
+};
+
+/* What parse_result() found. */
+enum { RES_SKIP, RES_VALUES, RES_LONG };
+
 /*
- * addResult: one "Benchmark..." line.  It needs four fields, an iteration
- * count other than 0, and then takes each value and unit pair whose value
- * parses; a dangling last token is ignored.
+ * addResult's reading of a "Benchmark..." line: it needs four fields and
+ * an iteration count other than 0 (else RES_SKIP), and then takes each
+ * value and unit pair whose value parses; a dangling last token is
+ * ignored.  A line of MAXF fields or more is RES_LONG, left to
+ * add_long_result().
  */
 static int
-add_result(struct file_state *fs, const char *line, size_t len)
+parse_result(const char *line, size_t len, struct parsed *pr)
 {
 	const char *f[MAXF], *p = line, *end = line + len;
 	size_t fl[MAXF], nf = 0;
 	long long iters;
-	bool same;
-	int rc;
 
 	if (!ascii_fields(line, end, f, fl, &nf))
 		for (nf = 0; nf < MAXF && next_field(&p, end, &f[nf], &fl[nf]);)
 			nf++;
-	bool more = nf == MAXF;
 	if (nf < 4)
-		return 0;
+		return RES_SKIP;
 	cstat__parse_int(f[1], fl[1], &iters);
 	if (iters == 0)
-		return 0;
-	if ((rc = resolve_name(fs, f[0] + 9, fl[0] - 9, &same)))
-		return rc;
-	if (more) {
-		if ((rc = flush_run(fs)))
-			return rc;
-		return add_long_result(fs, f[2], end);
-	}
-	double vals[MAXP];
-	const char *u[MAXP];
-	size_t ul[MAXP], np = 0;
+		return RES_SKIP;
+	pr->name = f[0] + 9;
+	pr->nlen = fl[0] - 9;
+	if (nf == MAXF)
+		return RES_LONG;
+	pr->np = 0;
 	for (size_t i = 2; i + 1 < nf; i += 2) {
-		if (cstat__parse_float(f[i], fl[i], &vals[np]))
+		if (cstat__parse_float(f[i], fl[i], &pr->vals[pr->np]))
 			continue;
-		u[np] = f[i + 1];
-		ul[np++] = fl[i + 1];
+		pr->u[pr->np] = f[i + 1];
+		pr->ul[pr->np++] = fl[i + 1];
 	}
-	if (fs->run && same && same_units(fs, u, ul, np)) {
-		for (size_t j = 0; j < np; j++)
-			if (pend_push(&fs->pend[j], vals[j]))
+	return RES_VALUES;
+}
+
+/* addResult's adding of a parsed line: to the run, or a new run. */
+static int
+add_parsed(struct file_state *fs, const struct parsed *pr)
+{
+	bool same;
+	int rc;
+
+	if ((rc = resolve_name(fs, pr->name, pr->nlen, &same)))
+		return rc;
+	if (fs->run && same && same_units(fs, pr->u, pr->ul, pr->np)) {
+		for (size_t j = 0; j < pr->np; j++)
+			if (pend_push(&fs->pend[j], pr->vals[j]))
 				return CSTAT_ENOMEM;
 		return 0;
 	}
 	if ((rc = flush_run(fs)))
 		return rc;
-	return start_run(fs, vals, u, ul, np);
+	return start_run(fs, pr->vals, pr->u, pr->ul, pr->np);
+}
+
+/* addResult: one "Benchmark..." line. */
+static int
+add_result(struct file_state *fs, const char *line, size_t len)
+{
+	struct parsed pr;
+	bool same;
+	int rc;
+
+	switch (parse_result(line, len, &pr)) {
+	case RES_VALUES:
+		return add_parsed(fs, &pr);
+	case RES_LONG:
+		if ((rc = resolve_name(fs, pr.name, pr.nlen, &same)) ||
+		    (rc = flush_run(fs)))
+			return rc;
+		/* Past the name and the count. */
+		const char *p = line, *end = line + len, *f;
+		size_t fl;
+		for (int i = 0; i < 2; i++)
+			next_field(&p, end, &f, &fl);
+		return add_long_result(fs, p, end);
+	default:
+		return 0;
+	}
 }
 
 /* One line (without its newline) of a file. */
@@ -689,40 +735,335 @@ read_more(int fd, struct cstat__buf *b, const char *path, bool *eof,
 	}
 }
 
-/* Reads fd's lines into the collection, keeping only a partial line
- * between reads. */
+/* ------------------------------------------------------------------------
+ * Reading a file in batches of lines, parsed ahead of adding.
+ *
+ * A producer reads the file and parses its result lines (fields, numbers),
+ * which needs nothing from the lines before; the consumer adds the batches
+ * in order, which does.  With two threads the producer runs ahead on the
+ * second; with one they take turns.  Both run the same code, so the
+ * results are the same.
+ */
+
+/* How many bytes of lines a batch takes, at least. */
+#define BATCH_BYTES (256 * 1024)
+
+/* What a batch says of a line. */
+enum { REC_OTHER, REC_SKIP, REC_VALUES };
+
+struct rec {
+	uint32_t off, len;	 /* the line, without its newline */
+	uint32_t name_off, nlen; /* REC_VALUES: the name after "Benchmark" */
+	uint32_t first;		 /* REC_VALUES: its values' index */
+	uint8_t kind, np;
+};
+
+struct batch {
+	struct cstat__buf bytes;
+	struct rec *recs;
+	size_t nrecs, rcap;
+	double *vals;
+	uint32_t *uoff, *ulen;
+	size_t nvals, vcap;
+	bool last; /* the file ends with this batch */
+	bool full; /* waiting for the consumer */
+	int rc;	   /* a read error, told in diag */
+	struct cstat_diag diag;
+};
+
+struct producer {
+	int fd;
+	const char *path;
+	struct cstat__buf carry; /* the start of a line not yet whole */
+	bool eof;
+};
+
+static int
+batch_values(struct batch *b, size_t np)
+{
+	size_t cap = b->vcap;
+
+	if (cstat__grow((void **)&b->vals, &cap, b->nvals + np,
+			sizeof(*b->vals)))
+		return CSTAT_ENOMEM;
+	cap = b->vcap;
+	if (cstat__grow((void **)&b->uoff, &cap, b->nvals + np,
+			sizeof(*b->uoff)))
+		return CSTAT_ENOMEM;
+	cap = b->vcap;
+	if (cstat__grow((void **)&b->ulen, &cap, b->nvals + np,
+			sizeof(*b->ulen)))
+		return CSTAT_ENOMEM;
+	b->vcap = cap;
+	return 0;
+}
+
+/* Parses one line of the batch into a record. */
+static int
+batch_line(struct batch *b, size_t off, size_t len)
+{
+	const char *line = b->bytes.data + off;
+	size_t n = len && line[len - 1] == '\r' ? len - 1 : len;
+	struct parsed pr;
+
+	/* Offsets are 32 bits: a line of 4 GiB is more than memory. */
+	if (off + len > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (cstat__grow((void **)&b->recs, &b->rcap, b->nrecs + 1,
+			sizeof(*b->recs)))
+		return CSTAT_ENOMEM;
+	struct rec *r = &b->recs[b->nrecs++];
+	memset(r, 0, sizeof(*r));
+	r->off = (uint32_t)off;
+	r->len = (uint32_t)len;
+	r->kind = REC_OTHER;
+	if (n < 9 || memcmp(line, "Benchmark", 9) != 0)
+		return 0;
+	int res = parse_result(line, n, &pr);
+	if (res == RES_SKIP) {
+		r->kind = REC_SKIP;
+		return 0;
+	}
+	if (res != RES_VALUES)
+		return 0;
+	if (batch_values(b, pr.np))
+		return CSTAT_ENOMEM;
+	r->kind = REC_VALUES;
+	r->name_off = (uint32_t)(pr.name - b->bytes.data);
+	r->nlen = (uint32_t)pr.nlen;
+	r->first = (uint32_t)b->nvals;
+	r->np = (uint8_t)pr.np;
+	for (size_t j = 0; j < pr.np; j++) {
+		b->vals[b->nvals] = pr.vals[j];
+		b->uoff[b->nvals] = (uint32_t)(pr.u[j] - b->bytes.data);
+		b->ulen[b->nvals++] = (uint32_t)pr.ul[j];
+	}
+	return 0;
+}
+
+/* The last '\n' of data[0..len), or NULL. */
+static const char *
+last_newline(const char *data, size_t len)
+{
+	while (len > 0)
+		if (data[--len] == '\n')
+			return data + len;
+	return NULL;
+}
+
+/*
+ * Fills a batch with the next whole lines of the file (at least
+ * BATCH_BYTES of them unless the file ends; more for a longer line) and
+ * parses them.
+ */
+static void
+fill_batch(struct producer *pd, struct batch *b)
+{
+	b->nrecs = b->nvals = 0;
+	b->bytes.len = 0;
+	b->rc = cstat__buf_add(&b->bytes, pd->carry.data, pd->carry.len);
+	pd->carry.len = 0;
+	const char *nl = NULL;
+	while (!b->rc) {
+		if (!pd->eof && b->bytes.len < BATCH_BYTES) {
+			b->rc = read_more(pd->fd, &b->bytes, pd->path, &pd->eof,
+					  &b->diag);
+			continue;
+		}
+		nl = last_newline(b->bytes.data, b->bytes.len);
+		if (nl || pd->eof)
+			break;
+		b->rc = read_more(pd->fd, &b->bytes, pd->path, &pd->eof,
+				  &b->diag);
+	}
+	if (b->rc) {
+		b->last = true;
+		return;
+	}
+	size_t end = pd->eof ? b->bytes.len : (size_t)(nl - b->bytes.data) + 1;
+	size_t pos = 0;
+	while (pos < end && !b->rc) {
+		const char *line = b->bytes.data + pos;
+		const char *e = memchr(line, '\n', end - pos);
+		size_t len = e ? (size_t)(e - line) : end - pos;
+		b->rc = batch_line(b, pos, len);
+		pos += len + 1;
+	}
+	if (!b->rc)
+		b->rc = cstat__buf_add(&pd->carry, b->bytes.data + end,
+				       b->bytes.len - end);
+	b->last = pd->eof || b->rc;
+}
+
+/* Adds a batch's lines in order. */
+static int
+consume_batch(struct file_state *fs, const struct batch *b)
+{
+	const char *data = b->bytes.data;
+	struct parsed pr;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->nrecs && !rc; i++) {
+		const struct rec *r = &b->recs[i];
+		if (r->kind == REC_OTHER) {
+			rc = add_line(fs, data + r->off, r->len);
+			continue;
+		}
+		/* A result line is neither configuration nor blank. */
+		fs->have_perm = true;
+		if (r->kind == REC_SKIP)
+			continue;
+		pr.name = data + r->name_off;
+		pr.nlen = r->nlen;
+		pr.np = r->np;
+		for (size_t j = 0; j < r->np; j++) {
+			pr.vals[j] = b->vals[r->first + j];
+			pr.u[j] = data + b->uoff[r->first + j];
+			pr.ul[j] = b->ulen[r->first + j];
+		}
+		rc = add_parsed(fs, &pr);
+	}
+	return rc;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	cstat__buf_release(&b->bytes);
+	free(b->recs);
+	free(b->vals);
+	free(b->uoff);
+	free(b->ulen);
+}
+
+/* The two threads' meeting point: two batches, each full or free. */
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct producer *pd;
+	struct batch b[2];
+	bool stop;
+};
+
+static void *
+producer_main(void *arg)
+{
+	struct pipeline *pl = arg;
+
+	for (int i = 0;; i ^= 1) {
+		struct batch *b = &pl->b[i];
+		pthread_mutex_lock(&pl->mu);
+		while (b->full && !pl->stop)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		bool stop = pl->stop;
+		pthread_mutex_unlock(&pl->mu);
+		if (stop)
+			break;
+		fill_batch(pl->pd, b);
+		pthread_mutex_lock(&pl->mu);
+		b->full = true;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+		if (b->last)
+			break;
+	}
+	return NULL;
+}
+
+/* The error of a batch, its message copied out. */
+static int
+batch_error(const struct batch *b, struct cstat_diag *d)
+{
+	if (b->rc && b->rc != CSTAT_ENOMEM && d)
+		*d = b->diag;
+	return b->rc;
+}
+
+/* Adds the batches the producer thread fills, in order. */
+static int
+consume_threaded(struct file_state *fs, struct pipeline *pl,
+		 struct cstat_diag *d)
+{
+	int rc = 0;
+
+	for (int i = 0;; i ^= 1) {
+		struct batch *b = &pl->b[i];
+		pthread_mutex_lock(&pl->mu);
+		while (!b->full)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		pthread_mutex_unlock(&pl->mu);
+		rc = batch_error(b, d);
+		if (!rc)
+			rc = consume_batch(fs, b);
+		bool last = b->last;
+		pthread_mutex_lock(&pl->mu);
+		b->full = false;
+		pl->stop = rc != 0;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+		if (rc || last)
+			return rc;
+	}
+}
+
+/* Reads the rest of the file into fs, on one thread or two. */
+static int
+read_lines(struct file_state *fs, struct producer *pd, unsigned threads,
+	   struct cstat_diag *d)
+{
+	struct pipeline pl = {.pd = pd};
+	pthread_t tid;
+	int rc = 0;
+
+	if (threads > 1 && !pthread_mutex_init(&pl.mu, NULL)) {
+		if (!pthread_cond_init(&pl.cv, NULL)) {
+			if (!pthread_create(&tid, NULL, producer_main, &pl)) {
+				rc = consume_threaded(fs, &pl, d);
+				pthread_join(tid, NULL);
+				threads = 0;
+			}
+			pthread_cond_destroy(&pl.cv);
+		}
+		pthread_mutex_destroy(&pl.mu);
+	}
+	/* One thread (or a second could not be had): taking turns. */
+	for (bool last = threads == 0; !last && !rc;) {
+		fill_batch(pd, &pl.b[0]);
+		rc = batch_error(&pl.b[0], d);
+		if (!rc)
+			rc = consume_batch(fs, &pl.b[0]);
+		last = pl.b[0].last;
+	}
+	batch_release(&pl.b[0]);
+	batch_release(&pl.b[1]);
+	return rc;
+}
+
+/*
+ * Reads fd's lines into the collection: first enough of its start to
+ * tell its format, then the lines in batches, never the whole file.
+ */
 static int
 stream(cstat_v1 *c, int fd, const char *path, struct cstat_diag *d)
 {
-	struct cstat__buf b = {0};
+	struct producer pd = {.fd = fd, .path = path};
 	struct file_state fs;
-	bool eof = false, begun = false;
 	int rc = 0;
 
-	while (!rc && !eof) {
-		if ((rc = read_more(fd, &b, path, &eof, d)))
-			break;
-		if (!begun) {
-			if (!eof && !sniffable(b.data, b.len))
-				continue;
-			rc = refuse_other_formats(path, b.data, b.len, eof, d);
-			if (rc)
-				break;
-			rc = file_begin(c, &fs, path);
-			begun = true;
-			if (rc)
-				break;
-		}
-		size_t used;
-		rc = add_lines(&fs, b.data, b.len, &used);
-		if (!rc && eof && used < b.len)
-			rc = add_line(&fs, b.data + used, b.len - used);
-		memmove(b.data, b.data + used, b.len - used);
-		b.len -= used;
-	}
-	if (begun)
+	do {
+		rc = read_more(fd, &pd.carry, path, &pd.eof, d);
+	} while (!rc && !pd.eof && !sniffable(pd.carry.data, pd.carry.len));
+	if (!rc)
+		rc = refuse_other_formats(path,
+					  pd.carry.data ? pd.carry.data : "",
+					  pd.carry.len, pd.eof, d);
+	if (!rc) {
+		rc = file_begin(c, &fs, path);
+		if (!rc)
+			rc = read_lines(&fs, &pd, c->threads, d);
 		rc = file_end(&fs, rc);
-	cstat__buf_release(&b);
+	}
+	cstat__buf_release(&pd.carry);
 	return rc;
 }
 

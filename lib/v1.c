@@ -705,6 +705,15 @@ out_nomem:
 	return CSTAT_ENOMEM;
 }
 
+int
+cstat_v1_set_threads(cstat_v1 *c, unsigned threads)
+{
+	if (!c)
+		return CSTAT_EINVAL;
+	c->threads = threads;
+	return 0;
+}
+
 void
 cstat__v1_free_tables(cstat_v1 *c)
 {

@@ -185,6 +185,7 @@ struct cstat__v1_gb {
 
 struct cstat_v1 {
 	struct cstat_v1_opts opts;
+	unsigned threads; /* for reading: 2 parses ahead on a second */
 	char **split;
 	size_t nsplit;
 	struct cstat__strtab strs;
