@@ -31,7 +31,7 @@
 #define MAXP ((MAXF - 2) / 2)
 
 /* How much a read asks for at once. */
-#define READ_SIZE (256 * 1024)
+#define READ_SIZE (64 * 1024)
 
 struct label {
 	char *key, *val;
@@ -42,11 +42,17 @@ struct labels {
 	size_t n, cap;
 };
 
-/* A queue of one run's values for one metric. */
+/* A queue of one run's values for one metric, and their decimal
+ * mantissas while they all have the same digits after the point. */
 struct pend {
 	double *v;
+	int32_t *mant;
 	size_t n, cap;
+	int dec; /* the digits after the point; -1 if not all alike */
 };
+
+/* No digits after the point that the reader can keep exactly. */
+#define NO_DEC 255
 
 /* What one file's reading keeps between lines. */
 struct file_state {
@@ -333,16 +339,32 @@ make_group(cstat_v1 *c, const char *name, size_t nlen,
 	return rc ? CSTAT_ENOMEM : 0;
 }
 
+/* A result line split into fields, its numbers read: what needs no state
+ * of the file. */
+struct parsed {
+	const char *name; /* after "Benchmark" */
+	size_t nlen, np;
+	double vals[MAXP];
+	int32_t mant[MAXP]; /* vals as decimal mantissas, if dec allows */
+	uint8_t dec[MAXP];  /* their digits after the point, or NO_DEC */
+	const char *u[MAXP];
+	size_t ul[MAXP];
+};
+
 /* Hands the run's queued values to their metrics and ends the run. */
 static int
 flush_run(struct file_state *fs)
 {
 	int rc = 0;
 
-	if (fs->run)
-		for (size_t j = 0; j < fs->np && !rc; j++)
-			rc = cstat__v1_append(fs->c, fs->metrics[j],
-					      fs->pend[j].v, fs->pend[j].n);
+	for (size_t j = 0; fs->run && j < fs->np && !rc; j++) {
+		const struct pend *p = &fs->pend[j];
+		rc = p->dec >= 0 ? cstat__v1_append_dec(fs->c, fs->metrics[j],
+							p->mant, p->n,
+							(unsigned)p->dec)
+				 : cstat__v1_append(fs->c, fs->metrics[j], p->v,
+						    p->n);
+	}
 	for (size_t j = 0; j < MAXP; j++)
 		fs->pend[j].n = 0;
 	fs->run = false;
@@ -350,12 +372,22 @@ flush_run(struct file_state *fs)
 }
 
 static int
-pend_push(struct pend *p, double v)
+pend_push(struct pend *p, const struct parsed *pr, size_t j)
 {
-	if (p->n == p->cap &&
-	    cstat__grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v)))
-		return CSTAT_ENOMEM;
-	p->v[p->n++] = v;
+	if (p->n == p->cap) {
+		size_t cap = p->cap;
+		if (cstat__grow((void **)&p->v, &cap, p->n + 1,
+				sizeof(*p->v)) ||
+		    cstat__grow((void **)&p->mant, &p->cap, p->n + 1,
+				sizeof(*p->mant)))
+			return CSTAT_ENOMEM;
+	}
+	if (p->n == 0)
+		p->dec = pr->dec[j];
+	if (pr->dec[j] == NO_DEC || pr->dec[j] != p->dec)
+		p->dec = -1;
+	p->mant[p->n] = pr->mant[j];
+	p->v[p->n++] = pr->vals[j];
 	return 0;
 }
 
@@ -401,15 +433,16 @@ same_units(const struct file_state *fs, const char *const *u, const size_t *ul,
  * share a metric, whose order a run would not keep.
  */
 static int
-start_run(struct file_state *fs, const double *vals, const char *const *u,
-	  const size_t *ul, size_t np)
+start_run(struct file_state *fs, const struct parsed *pr)
 {
 	cstat_v1 *c = fs->c;
+	size_t np = pr->np;
 	bool dup = false;
 	int rc;
 
 	for (size_t j = 0; j < np; j++) {
-		if (cstat__strtab_intern(&c->strs, u[j], ul[j], &fs->units[j]))
+		if (cstat__strtab_intern(&c->strs, pr->u[j], pr->ul[j],
+					 &fs->units[j]))
 			return CSTAT_ENOMEM;
 		rc = cstat__v1_metric_get(c, fs->config, fs->group, fs->bench,
 					  fs->units[j], &fs->metrics[j]);
@@ -421,14 +454,14 @@ start_run(struct file_state *fs, const double *vals, const char *const *u,
 	fs->np = np;
 	if (dup) {
 		for (size_t j = 0; j < np; j++)
-			if ((rc = cstat__v1_append(c, fs->metrics[j], &vals[j],
-						   1)))
+			if ((rc = cstat__v1_append(c, fs->metrics[j],
+						   &pr->vals[j], 1)))
 				return rc;
 		return 0;
 	}
 	fs->run = true;
 	for (size_t j = 0; j < np; j++)
-		if (pend_push(&fs->pend[j], vals[j]))
+		if (pend_push(&fs->pend[j], pr, j))
 			return CSTAT_ENOMEM;
 	return 0;
 }
@@ -459,15 +492,41 @@ add_long_result(struct file_state *fs, const char *p, const char *end)
 	return 0;
 }
 
-/* A result line split into fields, its numbers read: what needs no state
- * of the file. */
-struct parsed {
-	const char *name; /* after "Benchmark" */
-	size_t nlen, np;
-	double vals[MAXP];
-	const char *u[MAXP];
-	size_t ul[MAXP];
-};
+/*
+ * The digits after the point of a value written as plain decimal digits
+ * ("-63.9": 1, mantissa -639), if its mantissa fits 32 bits and gives back
+ * exactly v; else NO_DEC.
+ */
+static uint8_t
+dec_code(const char *s, size_t len, double v, int32_t *mant)
+{
+	size_t i = len && s[0] == '-';
+	int64_t m = 0;
+	int d = -1;
+
+	if (i == len || len - i > 10)
+		return NO_DEC;
+	for (; i < len; i++) {
+		if (s[i] == '.' && d < 0) {
+			d = 0;
+			continue;
+		}
+		unsigned digit = (unsigned)((unsigned char)s[i] - '0');
+		if (digit > 9)
+			return NO_DEC;
+		m = m * 10 + digit;
+		d += d >= 0;
+	}
+	if (d < 0)
+		d = 0;
+	if (m > INT32_MAX)
+		return NO_DEC;
+	*mant = (int32_t)(s[0] == '-' ? -m : m);
+	double back = cstat__v1_dec_value(*mant, (unsigned)d);
+	if (memcmp(&back, &v, sizeof(v)) != 0)
+		return NO_DEC;
+	return (uint8_t)d;
+}
 
 /* What parse_result() found. */
 enum { RES_SKIP, RES_VALUES, RES_LONG };
@@ -502,6 +561,8 @@ parse_result(const char *line, size_t len, struct parsed *pr)
 	for (size_t i = 2; i + 1 < nf; i += 2) {
 		if (cstat__parse_float(f[i], fl[i], &pr->vals[pr->np]))
 			continue;
+		pr->dec[pr->np] = dec_code(f[i], fl[i], pr->vals[pr->np],
+					   &pr->mant[pr->np]);
 		pr->u[pr->np] = f[i + 1];
 		pr->ul[pr->np++] = fl[i + 1];
 	}
@@ -519,13 +580,13 @@ add_parsed(struct file_state *fs, const struct parsed *pr)
 		return rc;
 	if (fs->run && same && same_units(fs, pr->u, pr->ul, pr->np)) {
 		for (size_t j = 0; j < pr->np; j++)
-			if (pend_push(&fs->pend[j], pr->vals[j]))
+			if (pend_push(&fs->pend[j], pr, j))
 				return CSTAT_ENOMEM;
 		return 0;
 	}
 	if ((rc = flush_run(fs)))
 		return rc;
-	return start_run(fs, pr->vals, pr->u, pr->ul, pr->np);
+	return start_run(fs, pr);
 }
 
 /* addResult: one "Benchmark..." line. */
@@ -630,8 +691,10 @@ file_end(struct file_state *fs, int rc)
 	labels_release(&fs->labels);
 	labels_release(&fs->perm);
 	cstat__buf_release(&fs->name);
-	for (size_t j = 0; j < MAXP; j++)
+	for (size_t j = 0; j < MAXP; j++) {
 		free(fs->pend[j].v);
+		free(fs->pend[j].mant);
+	}
 	return rc;
 }
 
@@ -746,7 +809,7 @@ read_more(int fd, struct cstat__buf *b, const char *path, bool *eof,
  */
 
 /* How many bytes of lines a batch takes, at least. */
-#define BATCH_BYTES (256 * 1024)
+#define BATCH_BYTES (128 * 1024)
 
 /* What a batch says of a line. */
 enum { REC_OTHER, REC_SKIP, REC_VALUES };
@@ -763,6 +826,8 @@ struct batch {
 	struct rec *recs;
 	size_t nrecs, rcap;
 	double *vals;
+	int32_t *mant;
+	uint8_t *dec;
 	uint32_t *uoff, *ulen;
 	size_t nvals, vcap;
 	bool last; /* the file ends with this batch */
@@ -793,6 +858,13 @@ batch_values(struct batch *b, size_t np)
 	cap = b->vcap;
 	if (cstat__grow((void **)&b->ulen, &cap, b->nvals + np,
 			sizeof(*b->ulen)))
+		return CSTAT_ENOMEM;
+	cap = b->vcap;
+	if (cstat__grow((void **)&b->mant, &cap, b->nvals + np,
+			sizeof(*b->mant)))
+		return CSTAT_ENOMEM;
+	cap = b->vcap;
+	if (cstat__grow((void **)&b->dec, &cap, b->nvals + np, sizeof(*b->dec)))
 		return CSTAT_ENOMEM;
 	b->vcap = cap;
 	return 0;
@@ -835,6 +907,8 @@ batch_line(struct batch *b, size_t off, size_t len)
 	r->np = (uint8_t)pr.np;
 	for (size_t j = 0; j < pr.np; j++) {
 		b->vals[b->nvals] = pr.vals[j];
+		b->mant[b->nvals] = pr.mant[j];
+		b->dec[b->nvals] = pr.dec[j];
 		b->uoff[b->nvals] = (uint32_t)(pr.u[j] - b->bytes.data);
 		b->ulen[b->nvals++] = (uint32_t)pr.ul[j];
 	}
@@ -918,6 +992,8 @@ consume_batch(struct file_state *fs, const struct batch *b)
 		pr.np = r->np;
 		for (size_t j = 0; j < r->np; j++) {
 			pr.vals[j] = b->vals[r->first + j];
+			pr.mant[j] = b->mant[r->first + j];
+			pr.dec[j] = b->dec[r->first + j];
 			pr.u[j] = data + b->uoff[r->first + j];
 			pr.ul[j] = b->ulen[r->first + j];
 		}
@@ -932,6 +1008,8 @@ batch_release(struct batch *b)
 	cstat__buf_release(&b->bytes);
 	free(b->recs);
 	free(b->vals);
+	free(b->mant);
+	free(b->dec);
 	free(b->uoff);
 	free(b->ulen);
 }

@@ -337,8 +337,9 @@ cstat__v1_scale(double val, const char *unit, double v, char *buf, size_t size)
  * The collection: metrics by (config, group, benchmark, unit).
  */
 
-/* Blocks of the value pool; larger arrays get a block of their own. */
-#define POOL_BLOCK (64 * 1024)
+/* Blocks of the value pool grow from 1 KiB to 512 KiB, so that small
+ * inputs stay small; larger arrays get a block of their own. */
+#define POOL_FIRST 128
 
 static double *
 pool_alloc(struct cstat__v1_pool *p, size_t k)
@@ -349,7 +350,8 @@ pool_alloc(struct cstat__v1_pool *p, size_t k)
 		p->left -= k;
 		return r;
 	}
-	size_t size = k > POOL_BLOCK / 4 ? k : POOL_BLOCK;
+	size_t block = POOL_FIRST << (p->nblocks < 9 ? p->nblocks : 9);
+	size_t size = k > block / 4 ? k : block;
 	if (cstat__grow((void **)&p->blocks, &p->cap, p->nblocks + 1,
 			sizeof(*p->blocks)))
 		return NULL;
@@ -357,7 +359,7 @@ pool_alloc(struct cstat__v1_pool *p, size_t k)
 	if (!b)
 		return NULL;
 	p->blocks[p->nblocks++] = b;
-	if (size == POOL_BLOCK) {
+	if (size == block) {
 		p->next = b + k;
 		p->left = size - k;
 	}
@@ -384,6 +386,19 @@ pow2(size_t n)
 	return c;
 }
 
+/* Metric m's n values as doubles, into out. */
+static void
+values_out(const struct cstat__v1_metrics *m, double *out)
+{
+	if (!(m->flags & CSTAT__V1_DEC)) {
+		memcpy(out, m->values, m->n * sizeof(*out));
+		return;
+	}
+	const int32_t *mant = m->values;
+	for (size_t i = 0; i < m->n; i++)
+		out[i] = cstat__v1_dec_value(mant[i], m->flags >> 8);
+}
+
 int
 cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k)
 {
@@ -402,19 +417,48 @@ cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k)
 		double *v = malloc(pow2(n + k) * sizeof(*v));
 		if (!v)
 			return CSTAT_ENOMEM;
-		memcpy(v, m->values, n * sizeof(*v));
+		values_out(m, v);
 		m->values = v;
-		m->flags |= CSTAT__V1_HEAP;
+		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_DEC) |
+			   CSTAT__V1_HEAP;
 	} else if (n + k > pow2(n)) {
 		double *v = realloc(m->values, pow2(n + k) * sizeof(*v));
 		if (!v)
 			return CSTAT_ENOMEM;
 		m->values = v;
 	}
-	memcpy(m->values + n, vals, k * sizeof(*vals));
+	memcpy((double *)m->values + n, vals, k * sizeof(*vals));
 	m->n = (uint32_t)(n + k);
 	m->flags &= ~(uint32_t)CSTAT__V1_STATS;
 	return 0;
+}
+
+int
+cstat__v1_append_dec(cstat_v1 *c, uint32_t mi, const int32_t *mant, size_t k,
+		     unsigned d)
+{
+	struct cstat__v1_metrics *m = &c->m[mi];
+
+	if (k == 0)
+		return 0;
+	if (m->n == 0 && k <= UINT32_MAX) {
+		/* Two mantissas to a double of the pool. */
+		if (!(m->values = pool_alloc(&c->pool, (k + 1) / 2)))
+			return CSTAT_ENOMEM;
+		memcpy(m->values, mant, k * sizeof(*mant));
+		m->n = (uint32_t)k;
+		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_STATS) |
+			   CSTAT__V1_DEC | d << 8;
+		return 0;
+	}
+	double *v = malloc(k * sizeof(*v));
+	if (!v)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		v[i] = cstat__v1_dec_value(mant[i], d);
+	int rc = cstat__v1_append(c, mi, v, k);
+	free(v);
+	return rc;
 }
 
 int
@@ -762,7 +806,7 @@ cstat_v1_free(cstat_v1 *c)
 
 /* Scratch arrays as large as the largest metric, for one build. */
 struct scratch {
-	double *sorted, *rv[2];
+	double *sorted, *rv[2], *values;
 };
 
 /*
@@ -774,7 +818,13 @@ metric_stats(struct cstat__v1_metrics *m, const struct scratch *s, double *rv)
 {
 	double min, max, *kept = rv ? rv : s->rv[0];
 
-	m->nr = (uint32_t)trim_with(m->values, m->n, s->sorted, kept);
+	const double *x = m->values;
+
+	if (m->flags & CSTAT__V1_DEC) {
+		values_out(m, s->values);
+		x = s->values;
+	}
+	m->nr = (uint32_t)trim_with(x, m->n, s->sorted, kept);
 	cstat__v1_bounds(kept, m->nr, &min, &max);
 	m->mean = cstat__v1_mean(kept, m->nr);
 	m->flags |= CSTAT__V1_STATS;
@@ -1095,7 +1145,8 @@ compute(cstat_v1 *c)
 	s.sorted = malloc(most * sizeof(double));
 	s.rv[0] = malloc(most * sizeof(double));
 	s.rv[1] = malloc(most * sizeof(double));
-	if (!s.sorted || !s.rv[0] || !s.rv[1])
+	s.values = malloc(most * sizeof(double));
+	if (!s.sorted || !s.rv[0] || !s.rv[1] || !s.values)
 		rc = CSTAT_ENOMEM;
 	else if (!(rc = cstat__ucache_new(&cache)))
 		rc = build_tables(c, &s, cache);
@@ -1103,6 +1154,7 @@ compute(cstat_v1 *c)
 	free(s.sorted);
 	free(s.rv[0]);
 	free(s.rv[1]);
+	free(s.values);
 	return rc;
 }
 

@@ -33,11 +33,30 @@ enum {
 	CSTAT__V1_HEAP = 1,    /* values are malloc'd, capacity pow2(n) */
 	CSTAT__V1_STATS = 2,   /* nr, mean and rng are current */
 	CSTAT__V1_NORANGE = 4, /* no "±" (mean or max is 0) */
+	/* values are int32 mantissas m, each value m / 10^d, d = flags >> 8 */
+	CSTAT__V1_DEC = 8,
 };
+
+/*
+ * The value of a decimal mantissa m with d digits after the point (d <=
+ * 9): one correctly rounded division, as reading "m/10^d" gives; the
+ * reader keeps a value this way only if this gives back its exact bits.
+ */
+static inline double
+cstat__v1_dec_value(int32_t m, unsigned d)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4,
+				     1e5, 1e6, 1e7, 1e8, 1e9};
+
+	return d ? (double)m / p10[d] : (double)m;
+}
 
 /* The measurements of one metric of one benchmark in one file name. */
 struct cstat__v1_metrics {
-	double *values; /* in input order */
+	/* In input order: doubles, or with CSTAT__V1_DEC the 4-byte decimal
+	 * mantissas most benchmark output reads as exactly (half the
+	 * memory). */
+	void *values;
 	uint32_t n;
 	uint32_t unit;	 /* string id; UINT32_MAX for an empty cell */
 	uint32_t config; /* string id of the file name */
@@ -219,6 +238,11 @@ int cstat__v1_metric_get(cstat_v1 *c, uint32_t config, uint32_t group,
 
 /* Appends vals[0..k) to metric mi.  @return 0 or CSTAT_ENOMEM. */
 int cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k);
+
+/* Appends the values mant[0..k) / 10^d to metric mi, kept as mantissas if
+ * they are its first.  @return 0 or CSTAT_ENOMEM. */
+int cstat__v1_append_dec(cstat_v1 *c, uint32_t mi, const int32_t *mant,
+			 size_t k, unsigned d);
 
 /* The metric of (config, gb, unit), or NULL. */
 const struct cstat__v1_metrics *cstat__v1_lookup(const cstat_v1 *c,
