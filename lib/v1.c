@@ -492,10 +492,22 @@ hash3(uint32_t a, uint32_t b, uint32_t d)
 	return h ^ (h >> 31);
 }
 
+/*
+ * The hash of a metric's key.  Units whose ids differ only in their last
+ * three bits land in neighbouring slots, so that the run of a benchmark's
+ * first line, which looks up each of its units in turn, finds them in one
+ * cache line rather than one miss each.
+ */
+static uint64_t
+metric_key_hash(uint32_t gb, uint32_t config, uint32_t unit)
+{
+	return hash3(gb, config, unit >> 3) + (unit & 7);
+}
+
 static uint64_t
 metric_hash(const struct cstat__v1_metrics *m)
 {
-	return hash3(m->gb, m->config, m->unit);
+	return metric_key_hash(m->gb, m->config, m->unit);
 }
 
 static uint64_t
@@ -547,7 +559,7 @@ static size_t
 metric_slot(const cstat_v1 *c, uint32_t config, uint32_t gb, uint32_t unit)
 {
 	size_t mask = c->nmslots - 1;
-	size_t j = hash3(gb, config, unit) & mask;
+	size_t j = metric_key_hash(gb, config, unit) & mask;
 
 	for (;; j = (j + 1) & mask) {
 		uint32_t s = c->mslots[j];
