@@ -1460,10 +1460,11 @@ CSTAT_EXPORT int cstat_v1_new(cstat_v1 **out, const struct cstat_v1_opts *opts);
 CSTAT_EXPORT void cstat_v1_free(cstat_v1 *c);
 
 /*
- * Sets how many threads read files: 0 or 1 (the default) reads on the
- * calling thread only; 2 or more also parses each file ahead on one helper
- * thread while the calling thread adds what it parsed.  The results are
- * the same either way.
+ * Sets how many threads read files and compute: 0 or 1 (the default) uses
+ * the calling thread only; 2 or more also parses each file ahead on one
+ * helper thread while the calling thread adds what it parsed, and shares
+ * the statistics of a large table's rows between two threads.  The
+ * results are the same either way.
  * @return 0, or CSTAT_EINVAL if c is NULL.
  */
 CSTAT_EXPORT int cstat_v1_set_threads(cstat_v1 *c, unsigned threads);

@@ -15,6 +15,7 @@
  * the current cstat does otherwise.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -819,7 +820,33 @@ cstat_v1_free(cstat_v1 *c)
 /* Scratch arrays as large as the largest metric, for one build. */
 struct scratch {
 	double *sorted, *rv[2], *values;
+	size_t most;
 };
+
+static void
+scratch_free(struct scratch *s)
+{
+	free(s->sorted);
+	free(s->rv[0]);
+	free(s->rv[1]);
+	free(s->values);
+	memset(s, 0, sizeof(*s));
+}
+
+/* @return 0 or CSTAT_ENOMEM (nothing kept). */
+static int
+scratch_new(struct scratch *s, size_t most)
+{
+	s->most = most;
+	s->sorted = malloc(most * sizeof(double));
+	s->rv[0] = malloc(most * sizeof(double));
+	s->rv[1] = malloc(most * sizeof(double));
+	s->values = malloc(most * sizeof(double));
+	if (s->sorted && s->rv[0] && s->rv[1] && s->values)
+		return 0;
+	scratch_free(s);
+	return CSTAT_ENOMEM;
+}
 
 /*
  * A metric's summary: the values kept by the fences, their mean and
@@ -861,9 +888,10 @@ ensure_stats(const struct cstat__v1_metrics *cm, const struct scratch *s)
 
 /* Runs the delta test and sets the row's delta, note and change. */
 static int
-delta_row(const cstat_v1 *c, struct cstat__v1_table *t, struct cstat__v1_row *r,
-	  struct cstat__v1_metrics *o, struct cstat__v1_metrics *n,
-	  const struct scratch *s, struct cstat__ucache *cache)
+delta_row(const cstat_v1 *c, const struct cstat__v1_table *t,
+	  struct cstat__v1_row *r, struct cstat__v1_metrics *o,
+	  struct cstat__v1_metrics *n, const struct scratch *s,
+	  struct cstat__ucache *cache)
 {
 	double p = -1;
 	int st = CSTAT__V1_OK;
@@ -1060,21 +1088,17 @@ sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 	return 0;
 }
 
-/* One benchmark's row of table t, unless it is missing old or new. */
+/* One benchmark's row of table t, its cells looked up, unless it is
+ * missing old or new. */
 static int
-bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb,
-	  const struct scratch *s, struct cstat__ucache *cache)
+bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb)
 {
 	size_t nc = c->configs.n;
-	/* The collection's own metrics, reached through lookups. */
-	struct cstat__v1_metrics *o = NULL, *n = NULL;
-	int rc = 0;
+	const struct cstat__v1_metrics *o = NULL, *n = NULL;
 
 	if (t->oldnew) {
-		o = (struct cstat__v1_metrics *)cstat__v1_lookup(
-			c, c->configs.v[0], gb, t->unit);
-		n = (struct cstat__v1_metrics *)cstat__v1_lookup(
-			c, c->configs.v[1], gb, t->unit);
+		o = cstat__v1_lookup(c, c->configs.v[0], gb, t->unit);
+		n = cstat__v1_lookup(c, c->configs.v[1], gb, t->unit);
 		/* A row missing on either side is dropped. */
 		if (!o || !n)
 			return 0;
@@ -1084,22 +1108,91 @@ bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb,
 		return CSTAT_ENOMEM;
 	r->bench = c->gbs[gb].bench;
 	r->group = c->groups.n > 1 ? c->groups.v[g] : 0;
-	if (t->oldnew)
-		rc = delta_row(c, t, r, o, n, s, cache);
-	for (size_t k = 0; k < nc; k++) {
-		const struct cstat__v1_metrics *m =
+	for (size_t k = 0; k < nc; k++)
+		t->cells[r->cell0 + k] =
 			t->oldnew && k < 2
 				? (k ? n : o)
 				: cstat__v1_lookup(c, c->configs.v[k], gb,
 						   t->unit);
-		ensure_stats(m, s);
-		t->cells[r->cell0 + k] = m;
-		if (m && !r->has_scaler) {
+	return 0;
+}
+
+/*
+ * A row's statistics: its cells' summaries, the delta test, and the value
+ * its scaler is chosen from.  A row's metrics are its own (a metric is one
+ * benchmark, file and unit), so rows can be done on two threads.
+ */
+static int
+row_stats(const cstat_v1 *c, const struct cstat__v1_table *t,
+	  struct cstat__v1_row *r, const struct scratch *s,
+	  struct cstat__ucache *cache)
+{
+	const struct cstat__v1_metrics *const *cells = t->cells + r->cell0;
+	int rc = 0;
+
+	/* The collection's own metrics, reached through lookups. */
+	if (t->oldnew)
+		rc = delta_row(c, t, r, (struct cstat__v1_metrics *)cells[0],
+			       (struct cstat__v1_metrics *)cells[1], s, cache);
+	for (size_t k = 0; k < c->configs.n; k++) {
+		ensure_stats(cells[k], s);
+		if (cells[k] && !r->has_scaler) {
 			r->has_scaler = true;
-			r->scale_val = m->mean;
+			r->scale_val = cells[k]->mean;
 		}
 	}
 	return rc;
+}
+
+/* row_stats() over rows [lo, hi) of a table, with their own scratch. */
+struct stats_job {
+	const cstat_v1 *c;
+	struct cstat__v1_table *t;
+	size_t lo, hi;
+	struct scratch s;
+	struct cstat__ucache *cache;
+	int rc;
+};
+
+static void *
+stats_job_run(void *arg)
+{
+	struct stats_job *j = arg;
+
+	for (size_t i = j->lo; i < j->hi && !j->rc; i++)
+		j->rc = row_stats(j->c, j->t, &j->t->rows[i], &j->s, j->cache);
+	return NULL;
+}
+
+/* Tables this large share their rows' statistics between two threads. */
+#define TWO_THREAD_ROWS 4096
+
+/* row_stats() over a table's rows, the second half on a second thread
+ * when the collection has two and the table is large. */
+static int
+table_stats(const cstat_v1 *c, struct cstat__v1_table *t,
+	    const struct scratch *s, struct cstat__ucache *cache)
+{
+	struct stats_job first = {c, t, 0, t->nrows, *s, cache, 0};
+	struct stats_job half = first;
+	pthread_t tid;
+	bool two = false;
+
+	half.cache = NULL;
+	if (c->threads > 1 && t->nrows >= TWO_THREAD_ROWS &&
+	    !scratch_new(&half.s, s->most) && !cstat__ucache_new(&half.cache)) {
+		half.lo = t->nrows / 2;
+		two = !pthread_create(&tid, NULL, stats_job_run, &half);
+		if (two)
+			first.hi = half.lo;
+	}
+	stats_job_run(&first);
+	if (two)
+		pthread_join(tid, NULL);
+	if (half.s.sorted != s->sorted)
+		scratch_free(&half.s);
+	cstat__ucache_free(half.cache);
+	return first.rc ? first.rc : two ? half.rc : 0;
 }
 
 /* Tables(): one table per unit, in first-seen order. */
@@ -1121,9 +1214,11 @@ build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 		t->oldnew = nc == 2;
 		for (size_t g = 0; g < c->groups.n; g++)
 			for (size_t b = 0; b < c->benches[g].n; b++)
-				if ((rc = bench_row(c, t, g, c->benches[g].v[b],
-						    s, cache)))
+				if ((rc = bench_row(c, t, g,
+						    c->benches[g].v[b])))
 					return rc;
+		if ((rc = table_stats(c, t, s, cache)))
+			return rc;
 		if (t->nrows == 0) {
 			free(t->rows);
 			free(t->cells);
@@ -1154,19 +1249,10 @@ compute(cstat_v1 *c)
 		if (c->m[i].n > most)
 			most = c->m[i].n;
 	}
-	s.sorted = malloc(most * sizeof(double));
-	s.rv[0] = malloc(most * sizeof(double));
-	s.rv[1] = malloc(most * sizeof(double));
-	s.values = malloc(most * sizeof(double));
-	if (!s.sorted || !s.rv[0] || !s.rv[1] || !s.values)
-		rc = CSTAT_ENOMEM;
-	else if (!(rc = cstat__ucache_new(&cache)))
+	if (!(rc = scratch_new(&s, most)) && !(rc = cstat__ucache_new(&cache)))
 		rc = build_tables(c, &s, cache);
 	cstat__ucache_free(cache);
-	free(s.sorted);
-	free(s.rv[0]);
-	free(s.rv[1]);
-	free(s.values);
+	scratch_free(&s);
 	return rc;
 }
 

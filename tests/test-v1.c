@@ -328,7 +328,9 @@ next_u64(uint64_t *x)
  * what changes state between lines: packages changing mid-file (groups),
  * a blank line, CRLF, a benchmark coming back after others (its arrays
  * grow), two values of one unit on a line, a line of over 64 fields, an
- * unreadable value, a non-ASCII space, a result without iterations.
+ * unreadable value, a non-ASCII space, a result without iterations; and
+ * 4,200 benchmarks in runs of two lines, so that the tables are large
+ * enough for their statistics to be shared between two threads.
  */
 static char *
 thread_text(uint64_t seed, size_t *len)
@@ -341,7 +343,7 @@ thread_text(uint64_t seed, size_t *len)
 	fputs("goos: linux\n\npkg: a\n", f);
 	for (int i = 0; i < 12000; i++) {
 		uint64_t r = next_u64(&seed);
-		int bench = i / 10 % 700;
+		int bench = i / 2 % 4200;
 		if (i % 997 == 0)
 			fprintf(f, "pkg: %c\n", "abc"[i / 997 % 3]);
 		if (i % 1511 == 0)
@@ -414,7 +416,9 @@ test_threads_same_output(void **state)
 	char *mem = thread_run(a, alen, b, blen, -1);
 	assert_string_equal(one, two);
 	assert_string_equal(one, mem);
-	/* The groups and the geomean rows made it, in both formats. */
+	/* Two tables of over 4,096 rows (the size that takes two threads),
+	 * in each format; the groups and the geomean rows made it. */
+	assert_true(count_in(one, "\nN") > 4 * 4096);
 	assert_true(count_in(one, "pkg:b") >= 4 && count_in(one, "pkg:c") >= 4);
 	assert_true(count_in(one, "[Geo mean]") >= 4);
 	free(one);
