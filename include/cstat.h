@@ -1598,6 +1598,16 @@ CSTAT_EXPORT int cstat_v1_new(cstat_v1 **out, const struct cstat_v1_opts *opts);
 CSTAT_EXPORT void cstat_v1_free(cstat_v1 *c);
 
 /*
+ * Sets how many threads read files and compute: 0 or 1 (the default) uses
+ * the calling thread only; 2 or more also parses each file ahead on one
+ * helper thread while the calling thread adds what it parsed, and shares
+ * the statistics of a large table's rows between two threads.  The
+ * results are the same either way.
+ * @return 0, or CSTAT_EINVAL if c is NULL.
+ */
+CSTAT_EXPORT int cstat_v1_set_threads(cstat_v1 *c, unsigned threads);
+
+/*
  * Reads the results file at path as the next column, named path.  A path
  * read twice names one column twice: the two share their values.
  * @return 0; CSTAT_ENOENT, CSTAT_EACCES, CSTAT_EISDIR or CSTAT_EIO with d

@@ -8,6 +8,10 @@
  * between, "%.5E" means and "%.0f%%" ranges, trailing empty fields
  * trimmed.  HTML (FormatHTML): the fixed page and the template's exact
  * whitespace.
+ *
+ * Nothing is kept per cell: the text output formats its rows twice, once
+ * to measure the columns and once to print them, and everything goes out
+ * through one buffer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,240 +19,401 @@
 #include "numfmt.h"
 #include "v1.h"
 
+/* Old benchstat's cells, cut to this size less one (as they always were). */
 #define CELL_SIZE 512
 
-void
-cstat__v1_cell_text(const struct cstat__v1_view *v,
-		    const struct cstat__v1_row *r,
-		    const struct cstat__v1_metrics *m, char *buf, size_t size)
+/* The most columns a row has: name, cells, delta, note. */
+#define EXTRA_COLS 3
+
+/* A buffered writer to the caller's FILE. */
+struct out {
+	FILE *f;
+	size_t n;
+	char buf[1 << 16];
+};
+
+static void
+out_flush(struct out *o)
 {
-	char mean[CSTAT__SCALE_SIZE], diff[CSTAT__GO_FIXED_SIZE(0) + 2];
-	const char *unit;
+	if (o->n)
+		fwrite(o->buf, 1, o->n, o->f);
+	o->n = 0;
+}
+
+static void
+put(struct out *o, const char *s, size_t len)
+{
+	if (len > sizeof(o->buf) - o->n) {
+		out_flush(o);
+		if (len > sizeof(o->buf)) {
+			fwrite(s, 1, len, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+static void
+puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void
+putc_(struct out *o, char c)
+{
+	if (o->n == sizeof(o->buf))
+		out_flush(o);
+	o->buf[o->n++] = c;
+}
+
+static void
+pad(struct out *o, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		put(o, spaces, k);
+		n -= k;
+	}
+}
+
+/* Ends the output: flushed, and CSTAT_EIO if anything failed. */
+static int
+out_end(struct out *o, int rc)
+{
+	out_flush(o);
+	if (!rc && ferror(o->f))
+		rc = CSTAT_EIO;
+	free(o);
+	return rc;
+}
+
+static struct out *
+out_new(FILE *f)
+{
+	struct out *o = malloc(sizeof(*o));
+
+	if (o) {
+		o->f = f;
+		o->n = 0;
+	}
+	return o;
+}
+
+/* A string and its length. */
+struct str {
+	const char *s;
+	size_t len;
+};
+
+static const struct cstat__v1_metrics *
+cell(const struct cstat__v1_table *t, const struct cstat__v1_row *r, size_t k)
+{
+	return t->cells[r->cell0 + k];
+}
+
+/* A cell's text as the text and HTML tables show it ("" if empty). */
+static size_t
+cell_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
+	  const struct cstat__v1_metrics *m, char *buf)
+{
+	char text[CSTAT__SCALE_SIZE + CSTAT__GO_FIXED_SIZE(0) + 16];
+	char diff[CSTAT__GO_FIXED_SIZE(0) + 2];
 
 	if (!m || m->unit == UINT32_MAX) {
 		buf[0] = '\0';
-		return;
+		return 0;
 	}
-	unit = cstat__strtab_str(v->strs, m->unit);
-	cstat__v1_scale(r->scale_val, unit, m->mean, mean, sizeof(mean));
-	cstat__v1_range_text(m->min, m->mean, m->max, diff, sizeof(diff));
-	/* Composed whole, then cut to size (the parts can be long, and gcc
-	 * -O3 wants the bound visible). */
-	char text[sizeof(mean) + sizeof(diff) + 16];
-	if (!diff[0])
-		snprintf(text, sizeof(text), "%s     ", mean);
-	else
-		snprintf(text, sizeof(text), "%s \u00b1%3s", mean, diff);
-	cstat__strlcpy(buf, text, size);
+	size_t n =
+		cstat__v1_scale_fmt(t->scale_kind, r->scale_val, m->mean, text);
+	size_t d = cstat__v1_metric_range(m, diff);
+	if (!d) {
+		memcpy(text + n, "     ", 5);
+		n += 5;
+	} else {
+		memcpy(text + n, " \u00b1", 3);
+		n += 3;
+		/* "%3s" */
+		for (size_t i = d; i < 3; i++)
+			text[n++] = ' ';
+		memcpy(text + n, diff, d);
+		n += d;
+	}
+	if (n > CELL_SIZE - 1)
+		n = CELL_SIZE - 1;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* The delta column's text. */
+static size_t
+delta_text(const struct cstat__v1_row *r, char *buf)
+{
+	switch (r->delta) {
+	case CSTAT__V1_DELTA_TILDE:
+		memcpy(buf, "~", 2);
+		return 1;
+	case CSTAT__V1_DELTA_ZERO:
+		memcpy(buf, "0.00%", 6);
+		return 5;
+	case CSTAT__V1_DELTA_PCT: {
+		size_t n = cstat__fmt_go_fixed(buf + 1, CSTAT__GO_FIXED_SIZE(2),
+					       r->pct, 2);
+		char *s = buf + 1;
+		if (s[0] != '-' && s[0] != '+') {
+			s = buf;
+			s[0] = '+';
+			n++;
+		} else {
+			memmove(buf, buf + 1, n);
+		}
+		buf[n] = '%';
+		buf[n + 1] = '\0';
+		return n + 1;
+	}
+	default:
+		buf[0] = '\0';
+		return 0;
+	}
+}
+
+/* The note column's text. */
+static size_t
+note_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
+	  char *buf)
+{
+	static const char *const fixed[] = {
+		[CSTAT__V1_TOO_FEW + 1] = "(too few samples)",
+		[CSTAT__V1_ZERO_VAR + 1] = "(zero variance)",
+		[CSTAT__V1_ALL_EQUAL + 1] = "(all equal)",
+	};
+	size_t n;
+
+	if (r->note == 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (r->note != CSTAT__V1_OK + 1) {
+		n = strlen(fixed[r->note]);
+		memcpy(buf, fixed[r->note], n + 1);
+		return n;
+	}
+	memcpy(buf, "(p=", 3);
+	n = 3 + cstat__fmt_go_fixed(buf + 3, CSTAT__GO_FIXED_SIZE(3), r->p, 3);
+	memcpy(buf + n, " n=", 3);
+	n += 3;
+	n += cstat__fmt_uint(buf + n, cell(t, r, 0)->nr);
+	buf[n++] = '+';
+	n += cstat__fmt_uint(buf + n, cell(t, r, 1)->nr);
+	buf[n++] = ')';
+	buf[n] = '\0';
+	return n;
 }
 
 static const char *
-row_name(const struct cstat__v1_view *v, const struct cstat__v1_row *r)
+row_name(const struct cstat__v1_view *v, const struct cstat__v1_row *r,
+	 size_t *len)
 {
-	return r->bench == UINT32_MAX ? "[Geo mean]"
-				      : cstat__strtab_str(v->strs, r->bench);
+	if (r->bench == UINT32_MAX) {
+		*len = 10;
+		return "[Geo mean]";
+	}
+	*len = cstat__strtab_len(v->strs, r->bench);
+	return cstat__strtab_str(v->strs, r->bench);
 }
 
-/* One printed row: its columns, and its group for data rows. */
-struct trow {
-	char **cols;
-	size_t n;
-	const char *group;
+/* Room for the texts of one row's columns. */
+struct rowbuf {
+	char delta[CSTAT__GO_FIXED_SIZE(2) + 4];
+	char note[CSTAT__GO_FIXED_SIZE(3) + 64];
+	char cells[][CELL_SIZE];
 };
 
-static int
-trow_add(struct trow *t, const char *s)
+static struct rowbuf *
+rowbuf_new(size_t nconfigs)
 {
-	char **nc = realloc(t->cols, (t->n + 1) * sizeof(*nc));
-	if (!nc)
-		return CSTAT_ENOMEM;
-	t->cols = nc;
-	t->cols[t->n] = strdup(s);
-	if (!t->cols[t->n])
-		return CSTAT_ENOMEM;
-	t->n++;
-	return 0;
+	return malloc(sizeof(struct rowbuf) + nconfigs * CELL_SIZE);
 }
 
-static void
-trow_trim(struct trow *t)
+/* Drops the trailing empty columns (toText and FormatCSV do). */
+static size_t
+trim_cols(const struct str *cols, size_t n)
 {
-	while (t->n > 0 && t->cols[t->n - 1][0] == '\0')
-		free(t->cols[--t->n]);
+	while (n > 0 && cols[n - 1].len == 0)
+		n--;
+	return n;
 }
 
-static void
-trows_free(struct trow *rows, size_t n)
+/* toText's columns of a data row; the number of them. */
+static size_t
+row_cols(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	 const struct cstat__v1_row *r, struct rowbuf *rb, struct str *cols)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < rows[i].n; j++)
-			free(rows[i].cols[j]);
-		free(rows[i].cols);
+	size_t n = 0;
+
+	cols[n].s = row_name(v, r, &cols[n].len);
+	n++;
+	for (size_t k = 0; k < v->nconfigs; k++, n++) {
+		cols[n].s = rb->cells[k];
+		cols[n].len = cell_text(t, r, cell(t, r, k), rb->cells[k]);
 	}
-	free(rows);
+	if (v->nconfigs == 2) {
+		cols[n].s = rb->delta;
+		cols[n].len = delta_text(r, rb->delta);
+		if (r->delta == CSTAT__V1_DELTA_TILDE) {
+			cols[n].s = "~   ";
+			cols[n].len = 4;
+		}
+		n++;
+		cols[n].s = rb->note;
+		cols[n].len = note_text(t, r, rb->note);
+		n++;
+	}
+	return trim_cols(cols, n);
 }
 
-/* toText: the heading and data rows of one table. */
-static int
-to_text(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	struct trow **out, size_t *nout)
+/* toText's heading of a table; its strings live in buf and the view. */
+static size_t
+head_cols(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	  struct rowbuf *rb, struct str *cols)
 {
-	char buf[CELL_SIZE];
-	size_t n = t->nrows + 1;
-	struct trow *rows = calloc(n, sizeof(*rows));
-	int rc = 0;
+	size_t n = 0;
 
-	if (!rows)
-		return CSTAT_ENOMEM;
-	rc = trow_add(&rows[0], "name");
-	if (v->nconfigs == 1) {
-		rc = rc ? rc : trow_add(&rows[0], t->metric);
-	} else if (v->nconfigs == 2) {
-		snprintf(buf, sizeof(buf), "old %s", t->metric);
-		rc = rc ? rc : trow_add(&rows[0], buf);
-		snprintf(buf, sizeof(buf), "new %s", t->metric);
-		rc = rc ? rc : trow_add(&rows[0], buf);
-		rc = rc ? rc : trow_add(&rows[0], "delta");
+	if (v->nconfigs == 1 || v->nconfigs == 2) {
+		cols[n++] = (struct str){"name", 4};
 	} else {
-		free(rows[0].cols[0]);
-		snprintf(buf, sizeof(buf), "name \\ %s", t->metric);
-		rows[0].cols[0] = rc ? NULL : strdup(buf);
-		if (!rc && !rows[0].cols[0])
-			rc = CSTAT_ENOMEM;
-		for (size_t k = 0; k < v->nconfigs && !rc; k++)
-			rc = trow_add(
-				&rows[0],
-				cstat__strtab_str(v->strs, v->configs[k]));
+		snprintf(rb->cells[0], CELL_SIZE, "name \\ %s", t->metric);
+		cols[n].s = rb->cells[0];
+		cols[n++].len = strlen(rb->cells[0]);
 	}
-	for (size_t i = 0; i < t->nrows && !rc; i++) {
-		const struct cstat__v1_row *r = &t->rows[i];
-		struct trow *tr = &rows[i + 1];
-		tr->group = cstat__strtab_str(v->strs, r->group);
-		if (r->bench == UINT32_MAX)
-			tr->group = "";
-		rc = trow_add(tr, row_name(v, r));
-		for (size_t k = 0; k < v->nconfigs && !rc; k++) {
-			cstat__v1_cell_text(v, r, r->cells[k], buf,
-					    sizeof(buf));
-			rc = trow_add(tr, buf);
+	if (v->nconfigs == 1) {
+		cols[n].s = t->metric;
+		cols[n++].len = strlen(t->metric);
+	} else if (v->nconfigs == 2) {
+		snprintf(rb->cells[0], CELL_SIZE, "old %s", t->metric);
+		snprintf(rb->cells[1], CELL_SIZE, "new %s", t->metric);
+		for (size_t k = 0; k < 2; k++) {
+			cols[n].s = rb->cells[k];
+			cols[n++].len = strlen(rb->cells[k]);
 		}
-		if (!rc && v->nconfigs == 2) {
-			rc = trow_add(tr, strcmp(r->delta, "~") == 0
-						  ? "~   "
-						  : r->delta);
-			rc = rc ? rc : trow_add(tr, r->note);
+		cols[n++] = (struct str){"delta", 5};
+	} else {
+		for (size_t k = 0; k < v->nconfigs; k++, n++) {
+			cols[n].s = cstat__strtab_str(v->strs, v->configs[k]);
+			cols[n].len = cstat__strtab_len(v->strs, v->configs[k]);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		trow_trim(&rows[i]);
-	if (rc) {
-		trows_free(rows, n);
-		return rc;
-	}
-	*out = rows;
-	*nout = n;
-	return 0;
-}
-
-static void
-pad(FILE *out, size_t n)
-{
-	while (n--)
-		fputc(' ', out);
+	return trim_cols(cols, n);
 }
 
 static size_t
-runes(const char *s)
+runes(const struct str *s)
 {
-	return cstat__utf8_runes(s, strlen(s));
+	return cstat__utf8_runes(s->s, s->len);
+}
+
+static void
+widen(size_t *max, const struct str *cols, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		size_t w = runes(&cols[j]);
+		if (w > max[j])
+			max[j] = w;
+	}
+}
+
+static void
+text_head(struct out *o, const size_t *max, const struct str *h, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (j == 0) {
+			put(o, h[j].s, h[j].len);
+			pad(o, max[j] - runes(&h[j]));
+		} else {
+			put(o, "  ", 2);
+			put(o, h[j].s, h[j].len);
+			if (j == n - 1)
+				putc_(o, '\n');
+			else
+				pad(o, max[j] - runes(&h[j]));
+		}
+	}
+}
+
+static void
+text_row(struct out *o, const size_t *max, const struct str *c, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (j == 0) {
+			/* A name alone is not padded. */
+			put(o, c[j].s, c[j].len);
+			if (n > 1)
+				pad(o, max[j] - runes(&c[j]));
+		} else if (j == n - 1 && c[j].len && c[j].s[0] == '(') {
+			put(o, "  ", 2);
+			put(o, c[j].s, c[j].len);
+		} else {
+			put(o, "  ", 2);
+			pad(o, max[j] - runes(&c[j]));
+			put(o, c[j].s, c[j].len);
+		}
+	}
+	putc_(o, '\n');
+}
+
+/* The group a row is printed under: "" for the geomean row. */
+static uint32_t
+row_group(const struct cstat__v1_row *r)
+{
+	return r->bench == UINT32_MAX ? 0 : r->group;
 }
 
 int
-cstat__v1_write_text(const struct cstat__v1_view *v, FILE *out)
+cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 {
-	struct trow **tabs = calloc(v->ntables + 1, sizeof(*tabs));
-	size_t *ns = calloc(v->ntables + 1, sizeof(*ns));
-	size_t *max = NULL, nmax = 0;
+	size_t ncols = v->nconfigs + EXTRA_COLS;
+	struct str *cols = calloc(ncols, sizeof(*cols));
+	size_t *max = calloc(ncols, sizeof(*max));
+	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
+	struct out *o = out_new(f);
 	int rc = 0;
 
-	if (!tabs || !ns) {
+	if (!cols || !max || !rb || !o) {
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
-	for (size_t t = 0; t < v->ntables && !rc; t++)
-		rc = to_text(v, &v->tables[t], &tabs[t], &ns[t]);
-	for (size_t t = 0; t < v->ntables && !rc; t++) {
-		for (size_t i = 0; i < ns[t]; i++) {
-			const struct trow *r = &tabs[t][i];
-			if (r->n > nmax) {
-				size_t *nm = realloc(max, r->n * sizeof(*nm));
-				if (!nm) {
-					rc = CSTAT_ENOMEM;
-					goto out;
-				}
-				for (size_t j = nmax; j < r->n; j++)
-					nm[j] = 0;
-				max = nm;
-				nmax = r->n;
-			}
-			for (size_t j = 0; j < r->n; j++) {
-				size_t w = runes(r->cols[j]);
-				if (w > max[j])
-					max[j] = w;
-			}
-		}
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		widen(max, cols, head_cols(v, tab, rb, cols));
+		for (size_t i = 0; i < tab->nrows; i++)
+			widen(max, cols,
+			      row_cols(v, tab, &tab->rows[i], rb, cols));
 	}
-	for (size_t t = 0; t < v->ntables && !rc; t++) {
-		const struct trow *h = &tabs[t][0];
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
 		if (t > 0)
-			fputc('\n', out);
-		for (size_t j = 0; j < h->n; j++) {
-			const char *s = h->cols[j];
-			if (j == 0) {
-				fputs(s, out);
-				pad(out, max[j] - runes(s));
-			} else if (j == h->n - 1) {
-				fprintf(out, "  %s\n", s);
-			} else {
-				fprintf(out, "  %s", s);
-				pad(out, max[j] - runes(s));
+			putc_(o, '\n');
+		text_head(o, max, cols, head_cols(v, tab, rb, cols));
+		uint32_t group = 0;
+		for (size_t i = 0; i < tab->nrows; i++) {
+			const struct cstat__v1_row *r = &tab->rows[i];
+			if (v->groups && row_group(r) != group) {
+				group = row_group(r);
+				puts_(o, cstat__strtab_str(v->strs, group));
+				putc_(o, '\n');
 			}
-		}
-		const char *group = "";
-		for (size_t i = 1; i < ns[t]; i++) {
-			const struct trow *r = &tabs[t][i];
-			if (v->groups && strcmp(r->group, group) != 0) {
-				group = r->group;
-				fprintf(out, "%s\n", group);
-			}
-			for (size_t j = 0; j < r->n; j++) {
-				const char *s = r->cols[j];
-				if (j == 0) {
-					/* A name alone is not padded. */
-					fputs(s, out);
-					if (r->n > 1)
-						pad(out, max[j] - runes(s));
-				} else if (j == r->n - 1 && s[0] == '(') {
-					fprintf(out, "  %s", s);
-				} else {
-					fputs("  ", out);
-					pad(out, max[j] - runes(s));
-					fputs(s, out);
-				}
-			}
-			fputc('\n', out);
+			text_row(o, max, cols, row_cols(v, tab, r, rb, cols));
 		}
 	}
-	if (!rc && ferror(out))
-		rc = CSTAT_EIO;
 out:
-	if (tabs)
-		for (size_t t = 0; t < v->ntables; t++)
-			trows_free(tabs[t], ns[t]);
-	free(tabs);
-	free(ns);
+	free(cols);
 	free(max);
-	return rc;
+	free(rb);
+	return o ? out_end(o, rc) : rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -257,41 +422,43 @@ out:
 
 /* One field as Go's encoding/csv writes it. */
 static void
-csv_field(FILE *out, const char *s)
+csv_field(struct out *o, const char *s, size_t len)
 {
 	bool quote = false;
 
-	if (s[0]) {
-		quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (len) {
+		for (size_t i = 0; i < len && !quote; i++)
+			quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+				s[i] == '\n';
 		if (!quote) {
 			unsigned long cp;
-			cstat__utf8_decode((const unsigned char *)s, strlen(s),
-					   &cp);
+			cstat__utf8_decode((const unsigned char *)s, len, &cp);
 			quote = cstat__unicode_space(cp);
 		}
 	}
 	if (!quote) {
-		fputs(s, out);
+		put(o, s, len);
 		return;
 	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	putc_(o, '"');
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			putc_(o, '"');
+		putc_(o, s[i]);
 	}
-	fputc('"', out);
+	putc_(o, '"');
 }
 
 static void
-csv_record(FILE *out, const struct trow *r)
+csv_record(struct out *o, const struct str *cols, size_t n)
 {
-	for (size_t j = 0; j < r->n; j++) {
+	n = trim_cols(cols, n);
+	for (size_t j = 0; j < n; j++) {
 		if (j)
-			fputc(',', out);
-		csv_field(out, r->cols[j]);
+			putc_(o, ',');
+		csv_field(o, cols[j].s, cols[j].len);
 	}
-	fputc('\n', out);
+	putc_(o, '\n');
 }
 
 /* The length of the configs' common prefix, cut back to a '/'. */
@@ -313,115 +480,134 @@ common_prefix(const struct cstat__v1_view *v)
 	return n;
 }
 
-static void
+static size_t
 sci(double x, char *buf, size_t size)
 {
 	if (x != x)
-		snprintf(buf, size, "NaN");
-	else if (x > 1e308 * 10)
-		snprintf(buf, size, "+Inf");
-	else if (x < -1e308 * 10)
-		snprintf(buf, size, "-Inf");
-	else
-		cstat__fmt_c(buf, size, "%.5E", x);
+		return (size_t)snprintf(buf, size, "NaN");
+	if (x > 1e308 * 10)
+		return (size_t)snprintf(buf, size, "+Inf");
+	if (x < -1e308 * 10)
+		return (size_t)snprintf(buf, size, "-Inf");
+	return cstat__fmt_c(buf, size, "%.5E", x);
 }
 
-static int
-csv_table(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	  bool norange, FILE *out)
+/* A column's text kept in rb->cells[k]. */
+static struct str
+keep(struct rowbuf *rb, size_t k, const char *s)
 {
-	char buf[CELL_SIZE];
+	cstat__strlcpy(rb->cells[k], s, CELL_SIZE);
+	return (struct str){rb->cells[k], strlen(rb->cells[k])};
+}
+
+static void
+csv_head(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	 bool norange, struct out *o, struct rowbuf *rb, struct str *cols)
+{
 	const char *unit = cstat__strtab_str(v->strs, t->unit);
-	struct trow h = {0};
-	int rc = 0;
+	const struct str pm = {"\u00b1", 2};
+	char buf[CELL_SIZE];
+	size_t n = 0;
 
 	if (v->nconfigs <= 2) {
-		rc = trow_add(&h, "name");
-		for (size_t k = 0; k < v->nconfigs && !rc; k++) {
+		cols[n++] = (struct str){"name", 4};
+		for (size_t k = 0; k < v->nconfigs; k++) {
 			snprintf(buf, sizeof(buf), "%s%s (%s)",
 				 v->nconfigs == 1 ? ""
 				 : k == 0	  ? "old "
 						  : "new ",
 				 t->metric, unit);
-			rc = trow_add(&h, buf);
-			if (!rc && !norange)
-				rc = trow_add(&h, "\u00b1");
+			cols[n++] = keep(rb, k, buf);
+			if (!norange)
+				cols[n++] = pm;
 		}
-		if (!rc && v->nconfigs == 2) {
-			rc = trow_add(&h, "delta");
-			if (!rc && !norange)
-				rc = trow_add(&h, "\u00b1");
+		if (v->nconfigs == 2) {
+			cols[n++] = (struct str){"delta", 5};
+			if (!norange)
+				cols[n++] = pm;
 		}
 	} else {
 		size_t pre = common_prefix(v);
 		snprintf(buf, sizeof(buf), "name \\ %s (%s)", t->metric, unit);
-		rc = trow_add(&h, buf);
-		for (size_t k = 0; k < v->nconfigs && !rc; k++) {
-			rc = trow_add(
-				&h, cstat__strtab_str(v->strs, v->configs[k]) +
-					    pre);
-			if (!rc && !norange)
-				rc = trow_add(&h, "\u00b1");
+		cols[n++] = keep(rb, 0, buf);
+		for (size_t k = 0; k < v->nconfigs; k++) {
+			cols[n].s =
+				cstat__strtab_str(v->strs, v->configs[k]) + pre;
+			cols[n].len = strlen(cols[n].s);
+			n++;
+			if (!norange)
+				cols[n++] = pm;
 		}
 	}
-	if (!rc)
-		csv_record(out, &h);
-	for (size_t j = 0; j < h.n; j++)
-		free(h.cols[j]);
-	free(h.cols);
+	csv_record(o, cols, n);
+}
 
-	const char *group = "";
-	for (size_t i = 0; i < t->nrows && !rc; i++) {
-		const struct cstat__v1_row *r = &t->rows[i];
-		const char *g = r->bench == UINT32_MAX
-					? ""
-					: cstat__strtab_str(v->strs, r->group);
-		struct trow tr = {0};
-		if (v->groups && strcmp(g, group) != 0) {
-			group = g;
-			csv_field(out, g);
-			fputc('\n', out);
+static void
+csv_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	const struct cstat__v1_row *r, bool norange, struct out *o,
+	struct rowbuf *rb, struct str *cols)
+{
+	size_t n = 0;
+
+	cols[n].s = row_name(v, r, &cols[n].len);
+	n++;
+	for (size_t k = 0; k < v->nconfigs; k++) {
+		const struct cstat__v1_metrics *m = cell(t, r, k);
+		char *b = rb->cells[k];
+		struct str mean = {"", 0}, range = {"", 0};
+		if (m && m->unit != UINT32_MAX) {
+			mean.len = sci(m->mean, b, 32);
+			mean.s = b;
+			range.s = b + 32;
+			range.len = cstat__v1_metric_range(m, b + 32);
 		}
-		rc = trow_add(&tr, row_name(v, r));
-		for (size_t k = 0; k < v->nconfigs && !rc; k++) {
-			const struct cstat__v1_metrics *m = r->cells[k];
-			if (m && m->unit != UINT32_MAX) {
-				sci(m->mean, buf, sizeof(buf));
-				rc = trow_add(&tr, buf);
-				cstat__v1_range_text(m->min, m->mean, m->max,
-						     buf, sizeof(buf));
-			} else {
-				rc = trow_add(&tr, "");
-				buf[0] = '\0';
-			}
-			if (!rc && !norange)
-				rc = trow_add(&tr, buf);
-		}
-		if (!rc && v->nconfigs == 2) {
-			rc = trow_add(&tr, r->delta);
-			rc = rc ? rc : trow_add(&tr, r->note);
-		}
-		trow_trim(&tr);
-		if (!rc)
-			csv_record(out, &tr);
-		for (size_t j = 0; j < tr.n; j++)
-			free(tr.cols[j]);
-		free(tr.cols);
+		cols[n++] = mean;
+		if (!norange)
+			cols[n++] = range;
 	}
-	return rc;
+	if (v->nconfigs == 2) {
+		cols[n].s = rb->delta;
+		cols[n++].len = delta_text(r, rb->delta);
+		cols[n].s = rb->note;
+		cols[n++].len = note_text(t, r, rb->note);
+	}
+	csv_record(o, cols, n);
 }
 
 int
-cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *out)
+cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 {
-	for (size_t t = 0; t < v->ntables; t++) {
-		if (t > 0)
-			fputc('\n', out);
-		int rc = csv_table(v, &v->tables[t], norange, out);
-		if (rc)
-			return rc;
+	size_t ncols = 2 * v->nconfigs + 4;
+	struct str *cols = calloc(ncols, sizeof(*cols));
+	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
+	struct out *o = out_new(f);
+	int rc = 0;
+
+	if (!cols || !rb || !o) {
+		rc = CSTAT_ENOMEM;
+		goto out;
 	}
-	return ferror(out) ? CSTAT_EIO : 0;
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		if (t > 0)
+			putc_(o, '\n');
+		csv_head(v, tab, norange, o, rb, cols);
+		uint32_t group = 0;
+		for (size_t i = 0; i < tab->nrows; i++) {
+			const struct cstat__v1_row *r = &tab->rows[i];
+			if (v->groups && row_group(r) != group) {
+				group = row_group(r);
+				csv_field(o, cstat__strtab_str(v->strs, group),
+					  cstat__strtab_len(v->strs, group));
+				putc_(o, '\n');
+			}
+			csv_row(v, tab, r, norange, o, rb, cols);
+		}
+	}
+out:
+	free(cols);
+	free(rb);
+	return o ? out_end(o, rc) : rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -450,33 +636,63 @@ static const char html_header[] =
 
 static const char html_footer[] = "</body>\n</html>\n";
 
-/* Text escaped for an HTML text node, as the template does. */
+/* Text escaped for an HTML text node, as the template does; '-' becomes
+ * U+2212 when minus is set (the delta column). */
 static void
-html_text(FILE *out, const char *s)
+html_text(struct out *o, const char *s, size_t len, bool minus)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	size_t run = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		const char *e;
+		switch (s[i]) {
 		case '&':
-			fputs("&amp;", out);
+			e = "&amp;";
 			break;
 		case '<':
-			fputs("&lt;", out);
+			e = "&lt;";
 			break;
 		case '>':
-			fputs("&gt;", out);
+			e = "&gt;";
 			break;
 		case '"':
-			fputs("&#34;", out);
+			e = "&#34;";
 			break;
 		case '\'':
-			fputs("&#39;", out);
+			e = "&#39;";
 			break;
 		case '\0':
+			e = "";
 			break;
+		case '-':
+			if (minus) {
+				e = "\u2212";
+				break;
+			}
+			continue;
 		default:
-			fputc(*s, out);
+			continue;
 		}
+		put(o, s + run, i - run);
+		puts_(o, e);
+		run = i + 1;
 	}
+	put(o, s + run, len - run);
+}
+
+static void
+html_str(struct out *o, const char *s)
+{
+	html_text(o, s, strlen(s), false);
+}
+
+/* A count as %zu. */
+static void
+put_count(struct out *o, size_t n)
+{
+	char num[24];
+
+	put(o, num, cstat__fmt_uint(num, n));
 }
 
 /*
@@ -487,103 +703,112 @@ html_text(FILE *out, const char *s)
  */
 static void
 html_group(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	   const struct cstat__v1_row *r, const char **group, FILE *out)
+	   const struct cstat__v1_row *r, uint32_t *group, struct out *o)
 {
-	if (!v->groups)
+	if (!v->groups || row_group(r) == *group)
 		return;
+	*group = row_group(r);
+	if (cstat__strtab_len(v->strs, *group) == 0)
+		return;
+	puts_(o, "<tr class='group'><th colspan='");
+	put_count(o, v->nconfigs + (t->oldnew ? 2 : 1));
+	puts_(o, "'>");
+	html_text(o, cstat__strtab_str(v->strs, *group),
+		  cstat__strtab_len(v->strs, *group), false);
+}
 
-	const char *g = r->bench == UINT32_MAX
-				? ""
-				: cstat__strtab_str(v->strs, r->group);
+static void
+html_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	 const struct cstat__v1_row *r, struct rowbuf *rb, struct out *o)
+{
+	size_t len;
 
-	if (strcmp(g, *group) == 0)
-		return;
-	*group = g;
-	if (g[0] == '\0')
-		return;
-	fprintf(out, "<tr class='group'><th colspan='%zu'>",
-		v->nconfigs + (t->oldnew ? 2 : 1));
-	html_text(out, g);
+	if (t->oldnew) {
+		puts_(o, "<tr class='");
+		puts_(o, r->change == 1	   ? "better"
+			 : r->change == -1 ? "worse"
+					   : "unchanged");
+		puts_(o, "'>");
+	} else {
+		puts_(o, "<tr>");
+	}
+	puts_(o, "<td>");
+	const char *name = row_name(v, r, &len);
+	html_text(o, name, len, false);
+	for (size_t k = 0; k < v->nconfigs; k++) {
+		len = cell_text(t, r, cell(t, r, k), rb->cells[0]);
+		puts_(o, "<td>");
+		html_text(o, rb->cells[0], len, false);
+	}
+	if (t->oldnew) {
+		puts_(o, r->delta == CSTAT__V1_DELTA_TILDE
+				 ? "<td class='nodelta'>"
+				 : "<td class='delta'>");
+		html_text(o, rb->delta, delta_text(r, rb->delta), true);
+		puts_(o, "<td class='note'>");
+		html_text(o, rb->note, note_text(t, r, rb->note), false);
+	}
+	putc_(o, '\n');
+}
+
+static void
+html_table(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	   struct rowbuf *rb, struct out *o)
+{
+	puts_(o, "\n<tbody>\n");
+	if (v->nconfigs == 1) {
+		puts_(o, "\n<tr><th><th>");
+		html_str(o, t->metric);
+		puts_(o, "\n");
+	} else {
+		puts_(o, "<tr><th><th colspan='");
+		put_count(o, v->nconfigs);
+		puts_(o, "' class='metric'>");
+		html_str(o, t->metric);
+		if (t->oldnew)
+			puts_(o, "<th>delta");
+		puts_(o, "\n");
+	}
+	uint32_t group = 0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		html_group(v, t, &t->rows[i], &group, o);
+		html_row(v, t, &t->rows[i], rb, o);
+	}
+	puts_(o, "<tr><td>&nbsp;\n</tbody>\n");
 }
 
 int
-cstat__v1_write_html(const struct cstat__v1_view *v, FILE *out)
+cstat__v1_write_html(const struct cstat__v1_view *v, FILE *f)
 {
-	char buf[CELL_SIZE];
+	struct rowbuf *rb = rowbuf_new(1);
+	struct out *o = out_new(f);
+	int rc = 0;
 
-	fputs(html_header, out);
-	if (v->ntables > 0) {
-		const struct cstat__v1_table *t0 = &v->tables[0];
-		fprintf(out, "\n<table class='benchstat %s'>\n",
-			t0->oldnew ? "oldnew" : "");
-		if (v->nconfigs != 1) {
-			fputs("<tr class='configs'><th>", out);
-			for (size_t k = 0; k < v->nconfigs; k++) {
-				fputs("<th>", out);
-				html_text(out, cstat__strtab_str(
-						       v->strs, v->configs[k]));
-			}
-			fputs("\n", out);
-		}
-		fputs("\n", out);
-		for (size_t ti = 0; ti < v->ntables; ti++) {
-			const struct cstat__v1_table *t = &v->tables[ti];
-			fputs("\n<tbody>\n", out);
-			if (v->nconfigs == 1) {
-				fputs("\n<tr><th><th>", out);
-				html_text(out, t->metric);
-				fputs("\n", out);
-			} else {
-				fprintf(out,
-					"<tr><th><th colspan='%zu' "
-					"class='metric'>",
-					v->nconfigs);
-				html_text(out, t->metric);
-				if (t->oldnew)
-					fputs("<th>delta", out);
-				fputs("\n", out);
-			}
-			const char *group = "";
-			for (size_t i = 0; i < t->nrows; i++) {
-				const struct cstat__v1_row *r = &t->rows[i];
-				html_group(v, t, r, &group, out);
-				if (t->oldnew)
-					fprintf(out, "<tr class='%s'>",
-						r->change == 1 ? "better"
-						: r->change == -1
-							? "worse"
-							: "unchanged");
-				else
-					fputs("<tr>", out);
-				fputs("<td>", out);
-				html_text(out, row_name(v, r));
-				for (size_t k = 0; k < v->nconfigs; k++) {
-					cstat__v1_cell_text(v, r, r->cells[k],
-							    buf, sizeof(buf));
-					fputs("<td>", out);
-					html_text(out, buf);
-				}
-				if (t->oldnew) {
-					fprintf(out, "<td class='%s'>",
-						strcmp(r->delta, "~") == 0
-							? "nodelta"
-							: "delta");
-					for (const char *d = r->delta; *d; d++)
-						if (*d == '-')
-							fputs("\u2212", out);
-						else
-							html_text(out,
-								  (char[]){*d,
-									   0});
-					fputs("<td class='note'>", out);
-					html_text(out, r->note);
-				}
-				fputs("\n", out);
-			}
-			fputs("<tr><td>&nbsp;\n</tbody>\n", out);
-		}
-		fputs("\n</table>\n", out);
+	if (!rb || !o) {
+		rc = CSTAT_ENOMEM;
+		goto out;
 	}
-	fputs(html_footer, out);
-	return ferror(out) ? CSTAT_EIO : 0;
+	puts_(o, html_header);
+	if (v->ntables > 0) {
+		puts_(o, v->tables[0].oldnew
+				 ? "\n<table class='benchstat oldnew'>\n"
+				 : "\n<table class='benchstat '>\n");
+		if (v->nconfigs != 1) {
+			puts_(o, "<tr class='configs'><th>");
+			for (size_t k = 0; k < v->nconfigs; k++) {
+				puts_(o, "<th>");
+				html_str(o, cstat__strtab_str(v->strs,
+							      v->configs[k]));
+			}
+			puts_(o, "\n");
+		}
+		puts_(o, "\n");
+		for (size_t t = 0; t < v->ntables; t++)
+			html_table(v, &v->tables[t], rb, o);
+		puts_(o, "\n</table>\n");
+	}
+	puts_(o, html_footer);
+out:
+	free(rb);
+	return o ? out_end(o, rc) : rc;
 }

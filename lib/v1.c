@@ -1,14 +1,12 @@
 /*
- * v1.c - the pre-2023 benchstat: its reader, its statistics and its tables.
+ * v1.c - the pre-2023 benchstat: its collection, statistics and tables.
  *
  * This is golang.org/x/perf's benchstat package as it was before the 2023
- * rewrite (the last version, 91a0461), behind cstat -v1.  Files are read as
- * the old storage/benchfmt reader read them: configuration lines set labels
- * (those above the first blank line are fixed for the file), a line whose
- * first word starts with "Benchmark" is a result, and anything malformed is
- * skipped without a word.  Units are kept as written and names keep their
- * "-N" suffix.  Results with the same file name, group (the -split labels),
- * name and unit are pooled, so a path given twice compares with itself.
+ * rewrite (the last version, 91a0461), behind cstat -v1.  v1-read.c reads
+ * the files; results with the same file name, group (the -split labels),
+ * name and unit are pooled here, so a path given twice compares with
+ * itself.  Each such metric keeps its values in one array, carved from
+ * large blocks when it is first filled.
  *
  * The statistics are the old ones: outliers beyond 1.5 IQR of the R8
  * quartiles are dropped, the center is the mean of what is left, the "±" is
@@ -16,162 +14,50 @@
  * the U test (or Welch's t-test) gives p < alpha.  See docs/v1.md for why
  * the current cstat does otherwise.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
 #include "numfmt.h"
 #include "stats.h"
-#include "readers/readers.h"
 #include "v1.h"
-
-#define NONE UINT32_MAX
-
-/* A (config, group, benchmark, unit) key and the index it maps to. */
-struct qmap {
-	uint32_t (*keys)[4];
-	uint32_t *vals;
-	size_t count, nslots; /* nslots is a power of two */
-};
-
-struct id_list {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-struct label {
-	char *key, *val;
-};
-
-struct labels {
-	struct label *v;
-	size_t n, cap;
-};
-
-struct cstat_v1 {
-	struct cstat_v1_opts opts;
-	char **split;
-	size_t nsplit;
-	struct cstat__strtab strs;
-	struct id_list configs; /* one per file, duplicates kept */
-	struct id_list groups;
-	struct id_list *benches; /* per group */
-	struct id_list units;
-	struct cstat__v1_metrics *m;
-	size_t nm, mcap;
-	struct qmap mmap;  /* key -> metrics index */
-	struct qmap bench; /* (group, bench) -> 1 */
-	struct cstat__v1_table *tables;
-	size_t ntables;
-};
-
-static uint64_t
-qhash(const uint32_t k[4])
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-
-	for (int i = 0; i < 4; i++) {
-		h ^= k[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 33;
-	}
-	return h;
-}
-
-/* The value at k, or NONE. */
-static uint32_t
-qmap_get(const struct qmap *m, const uint32_t k[4])
-{
-	if (!m->nslots)
-		return NONE;
-	for (size_t i = qhash(k) & (m->nslots - 1);;
-	     i = (i + 1) & (m->nslots - 1)) {
-		if (m->vals[i] == NONE)
-			return NONE;
-		if (memcmp(m->keys[i], k, sizeof(m->keys[i])) == 0)
-			return m->vals[i];
-	}
-}
-
-static int
-qmap_put(struct qmap *m, const uint32_t k[4], uint32_t val)
-{
-	if (2 * (m->count + 1) > m->nslots) {
-		struct qmap g = {0};
-		g.nslots = m->nslots ? 2 * m->nslots : 64;
-		g.keys = malloc(g.nslots * sizeof(*g.keys));
-		g.vals = malloc(g.nslots * sizeof(*g.vals));
-		if (!g.keys || !g.vals) {
-			free(g.keys);
-			free(g.vals);
-			return CSTAT_ENOMEM;
-		}
-		memset(g.vals, 0xff, g.nslots * sizeof(*g.vals));
-		for (size_t i = 0; i < m->nslots; i++)
-			if (m->vals[i] != NONE)
-				qmap_put(&g, m->keys[i], m->vals[i]);
-		free(m->keys);
-		free(m->vals);
-		*m = g;
-	}
-	size_t i = qhash(k) & (m->nslots - 1);
-	while (m->vals[i] != NONE)
-		i = (i + 1) & (m->nslots - 1);
-	memcpy(m->keys[i], k, sizeof(m->keys[i]));
-	m->vals[i] = val;
-	m->count++;
-	return 0;
-}
-
-static int
-ids_add(struct id_list *l, uint32_t id)
-{
-	if (cstat__grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
-		return CSTAT_ENOMEM;
-	l->v[l->n++] = id;
-	return 0;
-}
-
-/* Go's addString: append id unless it is already there. */
-static int
-ids_add_unique(struct id_list *l, uint32_t id)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == id)
-			return 0;
-	return ids_add(l, id);
-}
 
 /* ------------------------------------------------------------------------
  * Statistics.
  */
 
-size_t
-cstat__v1_trim(const double *x, size_t n, double *out)
+/* cstat__v1_trim() with s (room for n) to sort a copy in. */
+static size_t
+trim_with(const double *x, size_t n, double *s, double *out)
 {
-	double *s;
 	size_t k = 0;
 
 	if (n == 0)
-		return 0;
-	s = malloc(n * sizeof(*s));
-	if (!s)
 		return 0;
 	memcpy(s, x, n * sizeof(*s));
 	cstat__sort_doubles(s, n);
 	double q1 = cstat__quantile_sorted(s, n, 0.25);
 	double q3 = cstat__quantile_sorted(s, n, 0.75);
-	free(s);
 	double lo = q1 - 1.5 * (q3 - q1), hi = q3 + 1.5 * (q3 - q1);
 	for (size_t i = 0; i < n; i++)
 		if (lo <= x[i] && x[i] <= hi)
 			out[k++] = x[i];
+	return k;
+}
+
+size_t
+cstat__v1_trim(const double *x, size_t n, double *out)
+{
+	double *s = malloc((n ? n : 1) * sizeof(*s));
+
+	if (!s)
+		return 0;
+	size_t k = trim_with(x, n, s, out);
+	free(s);
 	return k;
 }
 
@@ -215,10 +101,26 @@ cstat__v1_range_text(double min, double mean, double max, char *buf,
 	double diff = 1 - min / mean, d = max / mean - 1;
 	if (d > diff)
 		diff = d;
-	char num[CSTAT__GO_FIXED_SIZE(0)];
-	cstat__fmt_go_fixed(num, sizeof(num), diff * 100.0, 0);
-	snprintf(buf, size, "%s%%", num);
+	char num[CSTAT__GO_FIXED_SIZE(0) + 1];
+	size_t n = cstat__fmt_go_fixed(num, sizeof(num), diff * 100.0, 0);
+	num[n] = '%';
+	num[n + 1] = '\0';
+	cstat__strlcpy(buf, num, size);
 	return buf;
+}
+
+size_t
+cstat__v1_metric_range(const struct cstat__v1_metrics *m, char *buf)
+{
+	if (m->flags & CSTAT__V1_NORANGE) {
+		buf[0] = '\0';
+		return 0;
+	}
+	size_t n = cstat__fmt_go_fixed(buf, CSTAT__GO_FIXED_SIZE(0),
+				       m->rng * 100.0, 0);
+	buf[n] = '%';
+	buf[n + 1] = '\0';
+	return n + 1;
 }
 
 /* Welford's variance, as Go's stats.Variance. */
@@ -309,51 +211,75 @@ cstat__v1_metric_of(const char *unit, char *buf, size_t size)
 	snprintf(buf, size, "%s", unit);
 }
 
-void
-cstat__v1_scale(double val, const char *unit, double v, char *buf, size_t size)
+/* The scaler families of cstat__v1_scale_kind(). */
+enum { KIND_PLAIN, KIND_TIME, KIND_BYTES, KIND_SPEED };
+
+int
+cstat__v1_scale_kind(const char *unit)
 {
-	char num[CSTAT__SCALE_SIZE];
-	const char *suffix;
-	double scale;
-	int prec;
+	if (has_base_unit(unit, "ns/op") || has_base_unit(unit, "ns/GC"))
+		return KIND_TIME;
+	if (has_base_unit(unit, "MB/s"))
+		return KIND_SPEED;
+	if (has_base_unit(unit, "B/op") || has_base_unit(unit, "bytes/op") ||
+	    has_base_unit(unit, "bytes"))
+		return KIND_BYTES;
+	return KIND_PLAIN;
+}
 
-	if (has_base_unit(unit, "ns/op") || has_base_unit(unit, "ns/GC")) {
-		static const struct {
-			double min, scale;
-			int prec;
-			const char *suffix;
-		} t[] = {
-			{99.5, 1, 0, "s"},
-			{9.95, 1, 1, "s"},
-			{0.995, 1, 2, "s"},
-			{0.0995, 1000, 0, "ms"},
-			{0.00995, 1000, 1, "ms"},
-			{0.000995, 1000, 2, "ms"},
-			{0.0000995, 1000 * 1000, 0, "\u00b5s"},
-			{0.00000995, 1000 * 1000, 1, "\u00b5s"},
-			{0.000000995, 1000 * 1000, 2, "\u00b5s"},
-			{0.0000000995, 1000 * 1000 * 1000, 0, "ns"},
-			{0.00000000995, 1000 * 1000 * 1000, 1, "ns"},
-		};
-		double x = val / 1e9;
-		size_t i = 0;
+/* num (n bytes) then two suffixes, into buf. */
+static size_t
+join3(char *buf, const char *num, size_t n, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
 
-		while (i < sizeof(t) / sizeof(t[0]) && !(x >= t[i].min))
-			i++;
-		if (i == sizeof(t) / sizeof(t[0])) {
-			scale = 1000 * 1000 * 1000;
-			prec = 2;
-			suffix = "ns";
-		} else {
-			scale = t[i].scale;
-			prec = t[i].prec;
-			suffix = t[i].suffix;
-		}
-		cstat__fmt_go_fixed(num, sizeof(num), v / 1e9 * scale, prec);
-		snprintf(buf, size, "%s%s", num, suffix);
-		return;
+	memmove(buf, num, n);
+	memcpy(buf + n, a, la);
+	memcpy(buf + n + la, b, lb + 1);
+	return n + la + lb;
+}
+
+/* NewScaler for times: the precision and unit from val in seconds. */
+static size_t
+scale_time(double val, double v, char *buf)
+{
+	static const struct {
+		double min, scale;
+		int prec;
+		const char *suffix;
+	} t[] = {
+		{99.5, 1, 0, "s"},
+		{9.95, 1, 1, "s"},
+		{0.995, 1, 2, "s"},
+		{0.0995, 1000, 0, "ms"},
+		{0.00995, 1000, 1, "ms"},
+		{0.000995, 1000, 2, "ms"},
+		{0.0000995, 1000 * 1000, 0, "\u00b5s"},
+		{0.00000995, 1000 * 1000, 1, "\u00b5s"},
+		{0.000000995, 1000 * 1000, 2, "\u00b5s"},
+		{0.0000000995, 1000 * 1000 * 1000, 0, "ns"},
+		{0.00000000995, 1000 * 1000 * 1000, 1, "ns"},
+	};
+	double x = val / 1e9, scale = 1000 * 1000 * 1000;
+	const char *suffix = "ns";
+	int prec = 2;
+	size_t i = 0;
+
+	while (i < sizeof(t) / sizeof(t[0]) && !(x >= t[i].min))
+		i++;
+	if (i < sizeof(t) / sizeof(t[0])) {
+		scale = t[i].scale;
+		prec = t[i].prec;
+		suffix = t[i].suffix;
 	}
+	size_t n = cstat__fmt_go_fixed(buf, CSTAT__GO_FIXED_SIZE(2),
+				       v / 1e9 * scale, prec);
+	return join3(buf, buf, n, suffix, "");
+}
 
+size_t
+cstat__v1_scale_fmt(int kind, double val, double v, char *buf)
+{
 	static const struct {
 		double min, scale;
 		int prec;
@@ -374,37 +300,380 @@ cstat__v1_scale(double val, const char *unit, double v, char *buf, size_t size)
 		{99.5, 1, 0, ""},
 		{9.95, 1, 1, ""},
 	};
-	bool mbs = has_base_unit(unit, "MB/s");
-	double prescale = mbs ? 1e6 : 1.0;
-	double x = val * prescale;
+
+	if (kind == KIND_TIME)
+		return scale_time(val, v, buf);
+	double prescale = kind == KIND_SPEED ? 1e6 : 1.0;
+	double x = val * prescale, scale = 1;
 	const char *prefix = "";
+	int prec = 2;
 	size_t i = 0;
 
 	while (i < sizeof(s) / sizeof(s[0]) && !(x >= s[i].min))
 		i++;
-	if (i == sizeof(s) / sizeof(s[0])) {
-		scale = 1;
-		prec = 2;
-	} else {
+	if (i < sizeof(s) / sizeof(s[0])) {
 		scale = s[i].scale;
 		prec = s[i].prec;
 		prefix = s[i].prefix;
 	}
-	if (has_base_unit(unit, "B/op") || has_base_unit(unit, "bytes/op") ||
-	    has_base_unit(unit, "bytes"))
-		suffix = "B";
-	else if (mbs)
-		suffix = "B/s";
-	else
-		suffix = "";
 	scale /= prescale;
-	cstat__fmt_go_fixed(num, sizeof(num), v / scale, prec);
-	snprintf(buf, size, "%s%s%s", num, prefix, suffix);
+	size_t n = cstat__fmt_go_fixed(buf, CSTAT__GO_FIXED_SIZE(2), v / scale,
+				       prec);
+	return join3(buf, buf, n, prefix,
+		     kind == KIND_BYTES	  ? "B"
+		     : kind == KIND_SPEED ? "B/s"
+					  : "");
+}
+
+void
+cstat__v1_scale(double val, const char *unit, double v, char *buf, size_t size)
+{
+	char text[CSTAT__SCALE_SIZE];
+
+	cstat__v1_scale_fmt(cstat__v1_scale_kind(unit), val, v, text);
+	cstat__strlcpy(buf, text, size);
 }
 
 /* ------------------------------------------------------------------------
- * The collection.
+ * The collection: metrics by (config, group, benchmark, unit).
  */
+
+/* Blocks of the value pool grow from 1 KiB to 512 KiB, so that small
+ * inputs stay small; larger arrays get a block of their own. */
+#define POOL_FIRST 128
+
+static double *
+pool_alloc(struct cstat__v1_pool *p, size_t k)
+{
+	if (k <= p->left) {
+		double *r = p->next;
+		p->next += k;
+		p->left -= k;
+		return r;
+	}
+	size_t block = POOL_FIRST << (p->nblocks < 9 ? p->nblocks : 9);
+	size_t size = k > block / 4 ? k : block;
+	if (cstat__grow((void **)&p->blocks, &p->cap, p->nblocks + 1,
+			sizeof(*p->blocks)))
+		return NULL;
+	double *b = malloc(size * sizeof(*b));
+	if (!b)
+		return NULL;
+	p->blocks[p->nblocks++] = b;
+	if (size == block) {
+		p->next = b + k;
+		p->left = size - k;
+	}
+	return b;
+}
+
+static void
+pool_release(struct cstat__v1_pool *p)
+{
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The smallest power of two >= n (n >= 1). */
+static size_t
+pow2(size_t n)
+{
+	size_t c = 1;
+
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+/* Metric m's n values as doubles, into out. */
+static void
+values_out(const struct cstat__v1_metrics *m, double *out)
+{
+	if (!(m->flags & CSTAT__V1_DEC)) {
+		memcpy(out, m->values, m->n * sizeof(*out));
+		return;
+	}
+	const int32_t *mant = m->values;
+	for (size_t i = 0; i < m->n; i++)
+		out[i] = cstat__v1_dec_value(mant[i], m->flags >> 8);
+}
+
+int
+cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k)
+{
+	struct cstat__v1_metrics *m = &c->m[mi];
+	size_t n = m->n;
+
+	if (k == 0)
+		return 0;
+	if (n + k > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (n == 0) {
+		/* The usual case: a metric filled by one run, exactly. */
+		if (!(m->values = pool_alloc(&c->pool, k)))
+			return CSTAT_ENOMEM;
+	} else if (!(m->flags & CSTAT__V1_HEAP)) {
+		double *v = malloc(pow2(n + k) * sizeof(*v));
+		if (!v)
+			return CSTAT_ENOMEM;
+		values_out(m, v);
+		m->values = v;
+		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_DEC) |
+			   CSTAT__V1_HEAP;
+	} else if (n + k > pow2(n)) {
+		double *v = realloc(m->values, pow2(n + k) * sizeof(*v));
+		if (!v)
+			return CSTAT_ENOMEM;
+		m->values = v;
+	}
+	memcpy((double *)m->values + n, vals, k * sizeof(*vals));
+	m->n = (uint32_t)(n + k);
+	m->flags &= ~(uint32_t)CSTAT__V1_STATS;
+	return 0;
+}
+
+int
+cstat__v1_append_dec(cstat_v1 *c, uint32_t mi, const int32_t *mant, size_t k,
+		     unsigned d)
+{
+	struct cstat__v1_metrics *m = &c->m[mi];
+
+	if (k == 0)
+		return 0;
+	if (m->n == 0 && k <= UINT32_MAX) {
+		/* Two mantissas to a double of the pool. */
+		if (!(m->values = pool_alloc(&c->pool, (k + 1) / 2)))
+			return CSTAT_ENOMEM;
+		memcpy(m->values, mant, k * sizeof(*mant));
+		m->n = (uint32_t)k;
+		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_STATS) |
+			   CSTAT__V1_DEC | d << 8;
+		return 0;
+	}
+	double *v = malloc(k * sizeof(*v));
+	if (!v)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		v[i] = cstat__v1_dec_value(mant[i], d);
+	int rc = cstat__v1_append(c, mi, v, k);
+	free(v);
+	return rc;
+}
+
+int
+cstat__v1_ids_add(struct cstat__v1_ids *l, uint32_t id)
+{
+	if (cstat__grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return CSTAT_ENOMEM;
+	l->v[l->n++] = id;
+	return 0;
+}
+
+/* Go's addString: append id unless it is already there. */
+static int
+ids_add_unique(struct cstat__v1_ids *l, uint32_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return 0;
+	return cstat__v1_ids_add(l, id);
+}
+
+/* Three ids mixed as splitmix64 finalizes. */
+static uint64_t
+hash3(uint32_t a, uint32_t b, uint32_t d)
+{
+	uint64_t h = (((uint64_t)a << 32) | b) ^
+		     ((uint64_t)d * 0x9e3779b97f4a7c15ull);
+
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
+/*
+ * The hash of a metric's key.  Units whose ids differ only in their last
+ * three bits land in neighbouring slots, so that the run of a benchmark's
+ * first line, which looks up each of its units in turn, finds them in one
+ * cache line rather than one miss each.
+ */
+static uint64_t
+metric_key_hash(uint32_t gb, uint32_t config, uint32_t unit)
+{
+	return hash3(gb, config, unit >> 3) + (unit & 7);
+}
+
+static uint64_t
+metric_hash(const struct cstat__v1_metrics *m)
+{
+	return metric_key_hash(m->gb, m->config, m->unit);
+}
+
+static uint64_t
+gb_hash(const struct cstat__v1_gb *g)
+{
+	return hash3(g->group, g->bench, 0);
+}
+
+/*
+ * Doubles an open-addressing table of indexes + 1 (slots, nslots a power of
+ * two), placing entry i by hash(i).
+ */
+static int
+rehash(uint32_t **slots, size_t *nslots, size_t count,
+       uint64_t (*hash)(const void *base, uint32_t i), const void *base)
+{
+	size_t ns = *nslots ? 2 * *nslots : 1024;
+	uint32_t *s = calloc(ns, sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t j = hash(base, i) & (ns - 1);
+		while (s[j])
+			j = (j + 1) & (ns - 1);
+		s[j] = i + 1;
+	}
+	free(*slots);
+	*slots = s;
+	*nslots = ns;
+	return 0;
+}
+
+static uint64_t
+metric_hash_at(const void *base, uint32_t i)
+{
+	return metric_hash(&((const struct cstat__v1_metrics *)base)[i]);
+}
+
+static uint64_t
+gb_hash_at(const void *base, uint32_t i)
+{
+	return gb_hash(&((const struct cstat__v1_gb *)base)[i]);
+}
+
+/* The slot of (config, gb, unit): its metric index + 1, or 0 where it
+ * would go. */
+static size_t
+metric_slot(const cstat_v1 *c, uint32_t config, uint32_t gb, uint32_t unit)
+{
+	size_t mask = c->nmslots - 1;
+	size_t j = metric_key_hash(gb, config, unit) & mask;
+
+	for (;; j = (j + 1) & mask) {
+		uint32_t s = c->mslots[j];
+		if (!s)
+			return j;
+		const struct cstat__v1_metrics *m = &c->m[s - 1];
+		if (m->gb == gb && m->config == config && m->unit == unit)
+			return j;
+	}
+}
+
+const struct cstat__v1_metrics *
+cstat__v1_lookup(const cstat_v1 *c, uint32_t config, uint32_t gb, uint32_t unit)
+{
+	if (!c->nmslots)
+		return NULL;
+	uint32_t s = c->mslots[metric_slot(c, config, gb, unit)];
+	return s ? &c->m[s - 1] : NULL;
+}
+
+/* The group index of string id group, listed if new. */
+static int
+group_index(cstat_v1 *c, uint32_t group, size_t *out)
+{
+	struct cstat__v1_ids *go = &c->group_of;
+
+	while (go->n <= group)
+		if (cstat__v1_ids_add(go, 0))
+			return CSTAT_ENOMEM;
+	if (go->v[group]) {
+		*out = go->v[group] - 1;
+		return 0;
+	}
+	size_t g = c->groups.n;
+	struct cstat__v1_ids *nb = realloc(c->benches, (g + 1) * sizeof(*nb));
+	if (!nb)
+		return CSTAT_ENOMEM;
+	c->benches = nb;
+	memset(&nb[g], 0, sizeof(nb[g]));
+	if (cstat__v1_ids_add(&c->groups, group))
+		return CSTAT_ENOMEM;
+	go->v[group] = (uint32_t)(g + 1);
+	*out = g;
+	return 0;
+}
+
+/* The index of (group, bench), listed under its group if new. */
+static int
+gb_index(cstat_v1 *c, uint32_t group, uint32_t bench, uint32_t *out)
+{
+	struct cstat__v1_gb key = {group, bench};
+	size_t mask = c->ngbslots - 1, j;
+
+	if (c->ngbslots)
+		for (j = gb_hash(&key) & mask; c->gbslots[j];
+		     j = (j + 1) & mask) {
+			const struct cstat__v1_gb *g =
+				&c->gbs[c->gbslots[j] - 1];
+			if (g->group == group && g->bench == bench) {
+				*out = c->gbslots[j] - 1;
+				return 0;
+			}
+		}
+	size_t gi;
+	if (group_index(c, group, &gi) ||
+	    cstat__grow((void **)&c->gbs, &c->gbcap, c->ngb + 1,
+			sizeof(*c->gbs)) ||
+	    cstat__v1_ids_add(&c->benches[gi], (uint32_t)c->ngb))
+		return CSTAT_ENOMEM;
+	c->gbs[c->ngb] = key;
+	*out = (uint32_t)c->ngb++;
+	if (2 * c->ngb > c->ngbslots)
+		return rehash(&c->gbslots, &c->ngbslots, c->ngb, gb_hash_at,
+			      c->gbs);
+	mask = c->ngbslots - 1;
+	for (j = gb_hash(&key) & mask; c->gbslots[j]; j = (j + 1) & mask)
+		;
+	c->gbslots[j] = *out + 1;
+	return 0;
+}
+
+int
+cstat__v1_metric_get(cstat_v1 *c, uint32_t config, uint32_t group,
+		     uint32_t bench, uint32_t unit, uint32_t *out)
+{
+	uint32_t gb;
+	int rc;
+
+	if ((rc = gb_index(c, group, bench, &gb)))
+		return rc;
+	if (c->nmslots) {
+		uint32_t s = c->mslots[metric_slot(c, config, gb, unit)];
+		if (s) {
+			*out = s - 1;
+			return 0;
+		}
+	}
+	if (ids_add_unique(&c->configs, config) ||
+	    ids_add_unique(&c->units, unit) ||
+	    cstat__grow((void **)&c->m, &c->mcap, c->nm + 1, sizeof(*c->m)))
+		return CSTAT_ENOMEM;
+	struct cstat__v1_metrics *m = &c->m[c->nm];
+	memset(m, 0, sizeof(*m));
+	m->unit = unit;
+	m->config = config;
+	m->gb = gb;
+	*out = (uint32_t)c->nm++;
+	if (2 * c->nm > c->nmslots)
+		return rehash(&c->mslots, &c->nmslots, c->nm, metric_hash_at,
+			      c->m);
+	c->mslots[metric_slot(c, config, gb, unit)] = *out + 1;
+	return 0;
+}
 
 int
 cstat_v1_test_parse(const char *name)
@@ -493,16 +762,22 @@ out_nomem:
 	return CSTAT_ENOMEM;
 }
 
-static void
-free_tables(cstat_v1 *c)
+int
+cstat_v1_set_threads(cstat_v1 *c, unsigned threads)
+{
+	if (!c)
+		return CSTAT_EINVAL;
+	c->threads = threads;
+	return 0;
+}
+
+void
+cstat__v1_free_tables(cstat_v1 *c)
 {
 	for (size_t t = 0; t < c->ntables; t++) {
-		struct cstat__v1_table *tab = &c->tables[t];
-		for (size_t r = 0; r < tab->nrows; r++) {
-			free(tab->rows[r].cells);
-			free(tab->rows[r].own);
-		}
-		free(tab->rows);
+		free(c->tables[t].rows);
+		free(c->tables[t].cells);
+		free(c->tables[t].geo);
 	}
 	free(c->tables);
 	c->tables = NULL;
@@ -514,560 +789,140 @@ cstat_v1_free(cstat_v1 *c)
 {
 	if (!c)
 		return;
-	free_tables(c);
+	cstat__v1_free_tables(c);
 	for (size_t i = 0; i < c->nsplit; i++)
 		free(c->split[i]);
 	free(c->split);
-	for (size_t i = 0; i < c->nm; i++) {
-		free(c->m[i].values);
-		free(c->m[i].rvalues);
-	}
+	for (size_t i = 0; i < c->nm; i++)
+		if (c->m[i].flags & CSTAT__V1_HEAP)
+			free(c->m[i].values);
 	free(c->m);
-	free(c->mmap.keys);
-	free(c->mmap.vals);
-	free(c->bench.keys);
-	free(c->bench.vals);
+	free(c->mslots);
+	free(c->gbs);
+	free(c->gbslots);
+	pool_release(&c->pool);
 	if (c->benches)
 		for (size_t i = 0; i < c->groups.n; i++)
 			free(c->benches[i].v);
 	free(c->benches);
 	free(c->configs.v);
 	free(c->groups.v);
+	free(c->group_of.v);
 	free(c->units.v);
 	cstat__strtab_release(&c->strs);
 	free(c);
-}
-
-static const char *
-labels_get(const struct labels *l, const char *key, size_t klen)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->v[i].key) == klen &&
-		    memcmp(l->v[i].key, key, klen) == 0)
-			return l->v[i].val;
-	return NULL;
-}
-
-static void
-labels_release(struct labels *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].val);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Sets key to val, or deletes key when val is empty (benchfmt's rule). */
-static int
-labels_set(struct labels *l, const char *key, size_t klen, const char *val,
-	   size_t vlen)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->v[i].key) == klen &&
-		    memcmp(l->v[i].key, key, klen) == 0)
-			break;
-	if (vlen == 0) {
-		if (i < l->n) {
-			free(l->v[i].key);
-			free(l->v[i].val);
-			l->v[i] = l->v[--l->n];
-		}
-		return 0;
-	}
-	char *v = strndup(val, vlen);
-	if (!v)
-		return CSTAT_ENOMEM;
-	if (i < l->n) {
-		free(l->v[i].val);
-		l->v[i].val = v;
-		return 0;
-	}
-	char *k = strndup(key, klen);
-	if (!k ||
-	    cstat__grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
-		free(k);
-		free(v);
-		return CSTAT_ENOMEM;
-	}
-	l->v[l->n++] = (struct label){k, v};
-	return 0;
-}
-
-/* Whether the character at s is a Go unicode.IsSpace; *w gets its size. */
-static bool
-space_at(const char *s, const char *end, size_t *w)
-{
-	unsigned char c = (unsigned char)*s;
-
-	if (c < 0x80) {
-		*w = 1;
-		return c == ' ' || (c >= '\t' && c <= '\r');
-	}
-	unsigned long cp;
-	*w = cstat__utf8_decode((const unsigned char *)s, (size_t)(end - s),
-				&cp);
-	return cstat__unicode_space(cp);
-}
-
-/* The next strings.Fields word of [*p, end), or false at the end. */
-static bool
-next_field(const char **p, const char *end, const char **f, size_t *flen)
-{
-	const char *s = *p;
-	size_t w;
-
-	while (s < end && space_at(s, end, &w))
-		s += w;
-	if (s == end)
-		return false;
-	*f = s;
-	while (s < end && !space_at(s, end, &w))
-		s += w;
-	*flen = (size_t)(s - *f);
-	*p = s;
-	return true;
-}
-
-/*
- * parseKeyValueLine of the old reader: a key that starts lower case and has
- * no space or upper case letter, ':', then an empty value or one after
- * spaces or tabs.  Letters outside ASCII are taken as neither lower nor
- * upper case, as in the current reader.
- */
-static bool
-key_value(const char *line, size_t len, size_t *klen, const char **val,
-	  size_t *vlen)
-{
-	const char *end = line + len;
-	size_t i = 0, w;
-
-	if (len == 0 || !(line[0] >= 'a' && line[0] <= 'z'))
-		return false;
-	for (;;) {
-		if (i >= len)
-			return false;
-		if (space_at(line + i, end, &w) ||
-		    (line[i] >= 'A' && line[i] <= 'Z'))
-			return false;
-		if (i > 0 && line[i] == ':')
-			break;
-		i += w;
-	}
-	*klen = i;
-	const char *v = line + i + 1;
-	bool ok = v == end;
-	while (v < end && (*v == ' ' || *v == '\t')) {
-		v++;
-		ok = true;
-	}
-	*val = v;
-	*vlen = (size_t)(end - v);
-	return ok;
-}
-
-/* The name label key of name (parseNameLabels), or NULL. */
-static bool
-name_label(const char *name, size_t len, const char *key, const char **v,
-	   size_t *vlen)
-{
-	const char *dash = NULL;
-	size_t klen = strlen(key);
-
-	for (size_t i = 0; i < len; i++)
-		if (name[i] == '-')
-			dash = name + i;
-	if (dash) {
-		long long n;
-		size_t dlen = (size_t)(name + len - dash - 1);
-		if (cstat__parse_int(dash + 1, dlen, &n) == 0) {
-			if (strcmp(key, "gomaxprocs") == 0) {
-				*v = dash + 1;
-				*vlen = dlen;
-				return true;
-			}
-			len = (size_t)(dash - name);
-		}
-	}
-	/* Split at "/": the first part is "name", the rest "k=v" or subN. */
-	const char *p = name, *end = name + len;
-	const char *found = NULL;
-	size_t flen = 0;
-	for (unsigned i = 0;; i++) {
-		const char *e = memchr(p, '/', (size_t)(end - p));
-		size_t plen = e ? (size_t)(e - p) : (size_t)(end - p);
-		if (i == 0) {
-			if (strcmp(key, "name") == 0) {
-				found = p;
-				flen = plen;
-			}
-		} else {
-			const char *eq = memchr(p, '=', plen);
-			char sub[32];
-			const char *k = p, *val = p;
-			size_t kl, vl = plen;
-			if (eq) {
-				kl = (size_t)(eq - p);
-				val = eq + 1;
-				vl = plen - kl - 1;
-			} else {
-				snprintf(sub, sizeof(sub), "sub%u", i);
-				k = sub;
-				kl = strlen(sub);
-			}
-			/* Later parts win, as map assignments do. */
-			if (kl == klen && memcmp(k, key, kl) == 0) {
-				found = val;
-				flen = vl;
-			}
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	*v = found;
-	*vlen = flen;
-	return found != NULL;
-}
-
-/* makeGroup: "k:v k:v" over the -split labels that have a value. */
-static int
-make_group(cstat_v1 *c, const char *name, size_t nlen,
-	   const struct labels *labels, uint32_t *id)
-{
-	struct cstat__buf b = {0};
-	int rc = 0;
-
-	for (size_t i = 0; i < c->nsplit && !rc; i++) {
-		const char *v = NULL;
-		size_t vlen = 0;
-		const char *s = c->split[i];
-		if (!name_label(name, nlen, s, &v, &vlen) || vlen == 0) {
-			v = labels_get(labels, s, strlen(s));
-			vlen = v ? strlen(v) : 0;
-		}
-		if (!vlen)
-			continue;
-		if (b.len)
-			rc = cstat__buf_addc(&b, ' ');
-		if (!rc)
-			rc = cstat__buf_printf(&b, "%s:%.*s", s, (int)vlen, v);
-	}
-	if (!rc)
-		rc = cstat__strtab_intern(&c->strs, b.len ? b.data : "", b.len,
-					  id);
-	cstat__buf_release(&b);
-	return rc ? CSTAT_ENOMEM : 0;
-}
-
-/* addMetrics: the metrics of a key, created (and listed) if new. */
-static int
-add_metrics(cstat_v1 *c, const uint32_t key[4], size_t *out)
-{
-	uint32_t i = qmap_get(&c->mmap, key);
-	uint32_t bk[4] = {key[1], key[2], 0, 0};
-
-	if (i != NONE) {
-		*out = i;
-		return 0;
-	}
-	if (ids_add_unique(&c->configs, key[0]))
-		return CSTAT_ENOMEM;
-	size_t g;
-	for (g = 0; g < c->groups.n && c->groups.v[g] != key[1]; g++)
-		;
-	if (g == c->groups.n) {
-		struct id_list *nb = realloc(c->benches, (g + 1) * sizeof(*nb));
-		if (!nb)
-			return CSTAT_ENOMEM;
-		c->benches = nb;
-		memset(&nb[g], 0, sizeof(nb[g]));
-		if (ids_add(&c->groups, key[1]))
-			return CSTAT_ENOMEM;
-	}
-	if (qmap_get(&c->bench, bk) == NONE) {
-		if (qmap_put(&c->bench, bk, 1) ||
-		    ids_add(&c->benches[g], key[2]))
-			return CSTAT_ENOMEM;
-	}
-	if (ids_add_unique(&c->units, key[3]))
-		return CSTAT_ENOMEM;
-	if (cstat__grow((void **)&c->m, &c->mcap, c->nm + 1, sizeof(*c->m)))
-		return CSTAT_ENOMEM;
-	memset(&c->m[c->nm], 0, sizeof(c->m[c->nm]));
-	c->m[c->nm].unit = key[3];
-	if (qmap_put(&c->mmap, key, (uint32_t)c->nm))
-		return CSTAT_ENOMEM;
-	*out = c->nm++;
-	return 0;
-}
-
-/* addResult: one "Benchmark..." line. */
-static int
-add_result(cstat_v1 *c, uint32_t config, const char *line, size_t len,
-	   const struct labels *labels)
-{
-	const char *f[64], *p = line, *end = line + len;
-	size_t fl[64], n = 0;
-	const char *w;
-	size_t wl;
-	uint32_t key[4] = {config, 0, 0, 0};
-	long long iters;
-	int rc;
-
-	/* Only the first 4 fields are needed to decide; pairs are read as
-	 * they come. */
-	while (n < 2 && next_field(&p, end, &f[n], &fl[n]))
-		n++;
-	const char *rest = p;
-	size_t more = 0;
-	for (const char *q = p; more < 2 && next_field(&q, end, &w, &wl);)
-		more++;
-	if (n + more < 4)
-		return 0;
-	if (fl[0] < 9 || memcmp(f[0], "Benchmark", 9) != 0)
-		return 0;
-	cstat__parse_int(f[1], fl[1], &iters);
-	if (iters == 0)
-		return 0;
-	rc = make_group(c, f[0] + 9, fl[0] - 9, labels, &key[1]);
-	if (!rc)
-		rc = cstat__strtab_intern(&c->strs, f[0] + 9, fl[0] - 9,
-					  &key[2]);
-	if (rc)
-		return CSTAT_ENOMEM;
-	p = rest;
-	const char *vf, *uf;
-	size_t vl, ul;
-	while (next_field(&p, end, &vf, &vl)) {
-		if (!next_field(&p, end, &uf, &ul))
-			break; /* a dangling last token */
-		double val;
-		if (cstat__parse_float(vf, vl, &val))
-			continue;
-		if (cstat__strtab_intern(&c->strs, uf, ul, &key[3]))
-			return CSTAT_ENOMEM;
-		size_t mi;
-		if ((rc = add_metrics(c, key, &mi)))
-			return rc;
-		struct cstat__v1_metrics *m = &c->m[mi];
-		if (cstat__grow((void **)&m->values, &m->cap, m->n + 1,
-				sizeof(*m->values)))
-			return CSTAT_ENOMEM;
-		m->values[m->n++] = val;
-	}
-	return 0;
-}
-
-int
-cstat_v1_add_mem(cstat_v1 *c, const char *name, const char *data, size_t len)
-{
-	struct labels labels = {0}, perm = {0};
-	bool have_perm = false;
-	uint32_t config;
-	int rc;
-
-	if (!c || !name || (!data && len))
-		return CSTAT_EINVAL;
-	free_tables(c);
-	if (cstat__strtab_intern(&c->strs, name, strlen(name), &config) ||
-	    ids_add(&c->configs, config))
-		return CSTAT_ENOMEM;
-	rc = 0;
-	for (size_t pos = 0; pos < len && !rc;) {
-		const char *line = data + pos;
-		const char *nl = memchr(line, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - line) : len - pos;
-		pos += n + (nl != NULL);
-		/* bufio.ScanLines drops one "\r" before the newline. */
-		if (n && line[n - 1] == '\r')
-			n--;
-		size_t klen, vlen;
-		const char *val;
-		if (key_value(line, n, &klen, &val, &vlen)) {
-			if (!labels_get(&perm, line, klen))
-				rc = labels_set(&labels, line, klen, val, vlen);
-			continue;
-		}
-		if (!have_perm) {
-			have_perm = true;
-			/* Labels above a first blank line are fixed. */
-			for (size_t i = 0; n == 0 && i < labels.n && !rc; i++)
-				rc = labels_set(&perm, labels.v[i].key,
-						strlen(labels.v[i].key),
-						labels.v[i].val,
-						strlen(labels.v[i].val));
-		}
-		/* parseBenchmarkLine: a space must follow the name. */
-		size_t w;
-		const char *s = line;
-		while (s < line + n && !space_at(s, line + n, &w))
-			s += w;
-		if (s == line + n || n < 9 || memcmp(line, "Benchmark", 9))
-			continue;
-		rc = add_result(c, config, line, n, &labels);
-	}
-	labels_release(&labels);
-	labels_release(&perm);
-	return rc;
-}
-
-/*
- * The pre-2023 benchstat read Go benchmark text only, and so does -v1: an
- * input that another of cstat's formats claims, or JSON, is refused with
- * a word on what it is rather than read as text without benchmarks.
- */
-static int
-refuse_other_formats(const char *path, const char *data, size_t len,
-		     struct cstat_diag *d)
-{
-	size_t i = 0;
-
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
-			   data[i] == '\n' || data[i] == '\r'))
-		i++;
-
-	size_t n = len - i < CSTAT__SNIFF_BYTES ? len - i : CSTAT__SNIFF_BYTES;
-	const struct cstat__format *f =
-		cstat__format_sniff(data + i, n, n == len - i);
-
-	if (f) {
-		cstat__diag_set(d, NULL, 0, 0,
-				"%s: %s; cstat -v1 reads Go benchmark text "
-				"only, as the pre-2023 benchstat did (drop -v1 "
-				"to read it)",
-				path, f->title);
-		return CSTAT_EFORMAT;
-	}
-	if (i < len && (data[i] == '{' || data[i] == '[')) {
-		cstat__diag_set(d, NULL, 0, 0,
-				"%s: JSON, but cstat -v1 reads Go benchmark "
-				"text only",
-				path);
-		return CSTAT_EFORMAT;
-	}
-	return 0;
-}
-
-int
-cstat_v1_add_file(cstat_v1 *c, const char *path, struct cstat_diag *d)
-{
-	struct cstat__buf b = {0};
-	char why[128];
-	int fd, rc = 0;
-
-	if (!c || !path)
-		return CSTAT_EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int err = errno;
-		cstat__errno_text(err, why, sizeof(why));
-		cstat__diag_set(d, NULL, 0, 0, "open %s: %s", path, why);
-		return cstat__errno_code(err);
-	}
-	for (;;) {
-		if (cstat__buf_reserve(&b, 1 << 16)) {
-			rc = CSTAT_ENOMEM;
-			break;
-		}
-		ssize_t got = read(fd, b.data + b.len, b.cap - b.len - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int err = errno;
-			cstat__errno_text(err, why, sizeof(why));
-			cstat__diag_set(d, NULL, 0, 0, "read %s: %s", path,
-					why);
-			rc = cstat__errno_code(err);
-			break;
-		}
-		if (got == 0)
-			break;
-		b.len += (size_t)got;
-	}
-	close(fd);
-	if (!rc)
-		rc = refuse_other_formats(path, b.data ? b.data : "", b.len, d);
-	if (!rc)
-		rc = cstat_v1_add_mem(c, path, b.data ? b.data : "", b.len);
-	cstat__buf_release(&b);
-	return rc;
 }
 
 /* ------------------------------------------------------------------------
  * Tables.
  */
 
-static int
-compute_stats(struct cstat__v1_metrics *m)
+/* Scratch arrays as large as the largest metric, for one build. */
+struct scratch {
+	double *sorted, *rv[2], *values;
+	size_t most;
+};
+
+static void
+scratch_free(struct scratch *s)
 {
-	free(m->rvalues);
-	m->rvalues = malloc((m->n ? m->n : 1) * sizeof(*m->rvalues));
-	if (!m->rvalues)
-		return CSTAT_ENOMEM;
-	m->nr = cstat__v1_trim(m->values, m->n, m->rvalues);
-	cstat__v1_bounds(m->rvalues, m->nr, &m->min, &m->max);
-	m->mean = cstat__v1_mean(m->rvalues, m->nr);
-	return 0;
+	free(s->sorted);
+	free(s->rv[0]);
+	free(s->rv[1]);
+	free(s->values);
+	memset(s, 0, sizeof(*s));
 }
 
-static const struct cstat__v1_metrics *
-lookup(const cstat_v1 *c, uint32_t config, uint32_t group, uint32_t bench,
-       uint32_t unit)
+/* @return 0 or CSTAT_ENOMEM (nothing kept). */
+static int
+scratch_new(struct scratch *s, size_t most)
 {
-	uint32_t key[4] = {config, group, bench, unit};
-	uint32_t i = qmap_get(&c->mmap, key);
-
-	return i == NONE ? NULL : &c->m[i];
+	s->most = most;
+	s->sorted = malloc(most * sizeof(double));
+	s->rv[0] = malloc(most * sizeof(double));
+	s->rv[1] = malloc(most * sizeof(double));
+	s->values = malloc(most * sizeof(double));
+	if (s->sorted && s->rv[0] && s->rv[1] && s->values)
+		return 0;
+	scratch_free(s);
+	return CSTAT_ENOMEM;
 }
 
-/* Runs the delta test and fills the row's delta, note and change. */
+/*
+ * A metric's summary: the values kept by the fences, their mean and
+ * range; the kept values (in input order) into rv if not NULL.
+ */
+static void
+metric_stats(struct cstat__v1_metrics *m, const struct scratch *s, double *rv)
+{
+	double min, max, *kept = rv ? rv : s->rv[0];
+
+	const double *x = m->values;
+
+	if (m->flags & CSTAT__V1_DEC) {
+		values_out(m, s->values);
+		x = s->values;
+	}
+	m->nr = (uint32_t)trim_with(x, m->n, s->sorted, kept);
+	cstat__v1_bounds(kept, m->nr, &min, &max);
+	m->mean = cstat__v1_mean(kept, m->nr);
+	m->flags |= CSTAT__V1_STATS;
+	m->flags &= ~(uint32_t)CSTAT__V1_NORANGE;
+	if (m->mean == 0 || max == 0) {
+		m->flags |= CSTAT__V1_NORANGE;
+		return;
+	}
+	double diff = 1 - min / m->mean, d = max / m->mean - 1;
+	m->rng = d > diff ? d : diff;
+}
+
+static void
+ensure_stats(const struct cstat__v1_metrics *cm, const struct scratch *s)
+{
+	/* The collection's own metrics, reached through lookups. */
+	struct cstat__v1_metrics *m = (struct cstat__v1_metrics *)cm;
+
+	if (m && !(m->flags & CSTAT__V1_STATS))
+		metric_stats(m, s, NULL);
+}
+
+/* Runs the delta test and sets the row's delta, note and change. */
 static int
-delta_row(const cstat_v1 *c, struct cstat__v1_table *t, struct cstat__v1_row *r,
-	  const struct cstat__v1_metrics *o, const struct cstat__v1_metrics *n,
+delta_row(const cstat_v1 *c, const struct cstat__v1_table *t,
+	  struct cstat__v1_row *r, struct cstat__v1_metrics *o,
+	  struct cstat__v1_metrics *n, const struct scratch *s,
 	  struct cstat__ucache *cache)
 {
 	double p = -1;
 	int st = CSTAT__V1_OK;
 
+	metric_stats(o, s, s->rv[0]);
+	metric_stats(n, s, s->rv[1]);
 	if (c->opts.test == CSTAT_V1_UTEST) {
 		if (o->nr == 0 || n->nr == 0) {
 			st = CSTAT__V1_TOO_FEW;
 		} else {
-			int rc = cstat__mann_whitney(cache, o->rvalues, o->nr,
-						     n->rvalues, n->nr, &p);
+			int rc = cstat__mann_whitney(cache, s->rv[0], o->nr,
+						     s->rv[1], n->nr, &p);
 			if (rc == CSTAT_SAMPLES_EQUAL)
 				st = CSTAT__V1_ALL_EQUAL;
 			else if (rc < 0)
 				return rc;
 		}
 	} else if (c->opts.test == CSTAT_V1_TTEST) {
-		st = cstat__v1_welch(o->rvalues, o->nr, n->rvalues, n->nr, &p);
+		st = cstat__v1_welch(s->rv[0], o->nr, s->rv[1], n->nr, &p);
 	}
 	if (st != CSTAT__V1_OK)
 		p = -1;
-	strcpy(r->delta, "~");
-	if (st == CSTAT__V1_ZERO_VAR) {
-		strcpy(r->note, "(zero variance)");
-	} else if (st == CSTAT__V1_TOO_FEW) {
-		strcpy(r->note, "(too few samples)");
-	} else if (st == CSTAT__V1_ALL_EQUAL) {
-		strcpy(r->note, "(all equal)");
+	r->delta = CSTAT__V1_DELTA_TILDE;
+	if (st != CSTAT__V1_OK) {
+		r->note = (uint8_t)(st + 1);
 	} else if (cstat__v1_significant(p, c->opts.alpha)) {
 		if (n->mean == o->mean) {
-			strcpy(r->delta, "0.00%");
+			r->delta = CSTAT__V1_DELTA_ZERO;
 		} else {
-			char num[CSTAT__GO_FIXED_SIZE(2)];
 			double pct = ((n->mean / o->mean) - 1.0) * 100.0;
-			cstat__fmt_go_fixed(num, sizeof(num), pct, 2);
-			snprintf(r->delta, sizeof(r->delta), "%s%s%%",
-				 num[0] == '-' || num[0] == '+' ? "" : "+",
-				 num);
+			r->delta = CSTAT__V1_DELTA_PCT;
 			r->pct = pct;
 			/* Smaller is better, except for speeds. */
 			r->change =
@@ -1076,65 +931,75 @@ delta_row(const cstat_v1 *c, struct cstat__v1_table *t, struct cstat__v1_row *r,
 					: -1;
 		}
 	}
-	if (!r->note[0] && p != -1) {
-		char num[CSTAT__GO_FIXED_SIZE(3)];
-		cstat__fmt_go_fixed(num, sizeof(num), p, 3);
-		snprintf(r->note, sizeof(r->note), "(p=%s n=%zu+%zu)", num,
-			 o->nr, n->nr);
+	if (!r->note && p != -1) {
+		r->note = CSTAT__V1_OK + 1;
+		r->p = p;
 	}
 	return 0;
 }
 
-static int
-add_row(struct cstat__v1_table *t, size_t *cap, struct cstat__v1_row **out)
+/* A new zeroed row with nc cells at the end of the table. */
+static struct cstat__v1_row *
+add_row(struct cstat__v1_table *t, size_t nc)
 {
-	if (cstat__grow((void **)&t->rows, cap, t->nrows + 1, sizeof(*t->rows)))
-		return CSTAT_ENOMEM;
-	*out = &t->rows[t->nrows];
-	memset(*out, 0, sizeof(**out));
-	return 0;
+	if (cstat__grow((void **)&t->rows, &t->cap, t->nrows + 1,
+			sizeof(*t->rows)) ||
+	    cstat__grow((void **)&t->cells, &t->cells_cap, t->ncells + nc,
+			sizeof(*t->cells)))
+		return NULL;
+	struct cstat__v1_row *r = &t->rows[t->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->cell0 = (uint32_t)t->ncells;
+	for (size_t k = 0; k < nc; k++)
+		t->cells[t->ncells++] = NULL;
+	return r;
+}
+
+/* The geometric mean of config k's means in table t (0 if none). */
+static double
+config_geomean(const cstat_v1 *c, const struct cstat__v1_table *t, size_t k,
+	       double *means, size_t *count, const struct scratch *s)
+{
+	size_t nmeans = 0;
+
+	for (size_t g = 0; g < c->groups.n; g++) {
+		for (size_t b = 0; b < c->benches[g].n; b++) {
+			const struct cstat__v1_metrics *m =
+				cstat__v1_lookup(c, c->configs.v[k],
+						 c->benches[g].v[b], t->unit);
+			ensure_stats(m, s);
+			/* Zero means would make it 0 or NaN. */
+			if (m && m->mean != 0)
+				means[nmeans++] = m->mean;
+		}
+	}
+	*count = nmeans;
+	return nmeans ? cstat__geomean(means, nmeans) : 0;
 }
 
 /* addGeomean: the "[Geo mean]" row of a table. */
 static int
-add_geomean(const cstat_v1 *c, struct cstat__v1_table *t, size_t *cap)
+add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
+	    const struct scratch *s)
 {
-	size_t nc = c->configs.n, maxcount = 0, nmeans = 0;
-	double *means = NULL, geo[2] = {0, 0};
-	struct cstat__v1_row *r;
-	bool delta = t->oldnew;
-	int rc = 0;
-
-	size_t total = 0;
-	for (size_t g = 0; g < c->groups.n; g++)
-		total += c->benches[g].n;
-	means = malloc((total ? total : 1) * sizeof(*means));
-	struct cstat__v1_metrics *own = calloc(nc, sizeof(*own));
-	const struct cstat__v1_metrics **cells = calloc(nc, sizeof(*cells));
-	if (!means || !own || !cells) {
-		rc = CSTAT_ENOMEM;
-		goto out;
-	}
-	bool has_scaler = false;
-	double scale_val = 0;
+	size_t nc = c->configs.n, maxcount = 0;
+	double geo[2] = {0, 0}, scale_val = 0;
+	bool delta = t->oldnew, has_scaler = false;
 	size_t ngeo = 0;
+
+	double *means = malloc((c->ngb ? c->ngb : 1) * sizeof(*means));
+	t->geo = calloc(nc ? nc : 1, sizeof(*t->geo));
+	if (!means || !t->geo) {
+		free(means);
+		return CSTAT_ENOMEM;
+	}
 	for (size_t k = 0; k < nc; k++) {
-		nmeans = 0;
-		for (size_t g = 0; g < c->groups.n; g++) {
-			for (size_t b = 0; b < c->benches[g].n; b++) {
-				const struct cstat__v1_metrics *m = lookup(
-					c, c->configs.v[k], c->groups.v[g],
-					c->benches[g].v[b], t->unit);
-				/* Zero means would make it 0 or NaN. */
-				if (m && m->mean != 0)
-					means[nmeans++] = m->mean;
-			}
-		}
-		if (nmeans == 0) {
+		size_t count;
+		double gm = config_geomean(c, t, k, means, &count, s);
+		if (count == 0) {
 			delta = false;
 			continue;
 		}
-		double gm = cstat__geomean(means, nmeans);
 		if (ngeo < 2)
 			geo[ngeo] = gm;
 		ngeo++;
@@ -1142,36 +1007,29 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t, size_t *cap)
 			has_scaler = true;
 			scale_val = gm;
 		}
-		own[k].unit = t->unit;
-		own[k].mean = gm;
-		cells[k] = &own[k];
-		if (nmeans > maxcount)
-			maxcount = nmeans;
+		t->geo[k].unit = t->unit;
+		t->geo[k].mean = gm;
+		t->geo[k].flags = CSTAT__V1_STATS | CSTAT__V1_NORANGE;
+		if (count > maxcount)
+			maxcount = count;
 	}
+	free(means);
 	if (maxcount <= 1)
-		goto out;
-	if ((rc = add_row(t, cap, &r)))
-		goto out;
-	r->bench = NONE;
-	r->cells = cells;
-	r->own = own;
+		return 0;
+	struct cstat__v1_row *r = add_row(t, nc);
+	if (!r)
+		return CSTAT_ENOMEM;
+	r->bench = UINT32_MAX;
+	for (size_t k = 0; k < nc; k++)
+		if (t->geo[k].unit == t->unit && t->geo[k].flags)
+			t->cells[r->cell0 + k] = &t->geo[k];
 	r->has_scaler = has_scaler;
 	r->scale_val = scale_val;
-	cells = NULL;
-	own = NULL;
-	t->nrows++;
 	if (delta) {
-		char num[CSTAT__GO_FIXED_SIZE(2)];
-		cstat__fmt_go_fixed(num, sizeof(num),
-				    ((geo[1] / geo[0]) - 1.0) * 100.0, 2);
-		snprintf(r->delta, sizeof(r->delta), "%s%s%%",
-			 num[0] == '-' || num[0] == '+' ? "" : "+", num);
+		r->delta = CSTAT__V1_DELTA_PCT;
+		r->pct = ((geo[1] / geo[0]) - 1.0) * 100.0;
 	}
-out:
-	free(means);
-	free(own);
-	free(cells);
-	return rc;
+	return 0;
 }
 
 /* The sort key of a row for -sort delta: |pct| * change. */
@@ -1192,7 +1050,7 @@ row_less(const cstat_v1 *c, int mode, const struct cstat__v1_row *a,
 	return delta_key(a) < delta_key(b);
 }
 
-/* A stable insertion-merge sort of the rows (sort.SliceStable). */
+/* A stable bottom-up merge sort of the rows (sort.SliceStable). */
 static int
 sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 {
@@ -1207,7 +1065,6 @@ sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp)
 		return CSTAT_ENOMEM;
-	/* Bottom-up merge sort: stable. */
 	for (size_t w = 1; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n;
@@ -1231,89 +1088,171 @@ sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 	return 0;
 }
 
+/* One benchmark's row of table t, its cells looked up, unless it is
+ * missing old or new. */
+static int
+bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb)
+{
+	size_t nc = c->configs.n;
+	const struct cstat__v1_metrics *o = NULL, *n = NULL;
+
+	if (t->oldnew) {
+		o = cstat__v1_lookup(c, c->configs.v[0], gb, t->unit);
+		n = cstat__v1_lookup(c, c->configs.v[1], gb, t->unit);
+		/* A row missing on either side is dropped. */
+		if (!o || !n)
+			return 0;
+	}
+	struct cstat__v1_row *r = add_row(t, nc);
+	if (!r)
+		return CSTAT_ENOMEM;
+	r->bench = c->gbs[gb].bench;
+	r->group = c->groups.n > 1 ? c->groups.v[g] : 0;
+	for (size_t k = 0; k < nc; k++)
+		t->cells[r->cell0 + k] =
+			t->oldnew && k < 2
+				? (k ? n : o)
+				: cstat__v1_lookup(c, c->configs.v[k], gb,
+						   t->unit);
+	return 0;
+}
+
+/*
+ * A row's statistics: its cells' summaries, the delta test, and the value
+ * its scaler is chosen from.  A row's metrics are its own (a metric is one
+ * benchmark, file and unit), so rows can be done on two threads.
+ */
+static int
+row_stats(const cstat_v1 *c, const struct cstat__v1_table *t,
+	  struct cstat__v1_row *r, const struct scratch *s,
+	  struct cstat__ucache *cache)
+{
+	const struct cstat__v1_metrics *const *cells = t->cells + r->cell0;
+	int rc = 0;
+
+	/* The collection's own metrics, reached through lookups. */
+	if (t->oldnew)
+		rc = delta_row(c, t, r, (struct cstat__v1_metrics *)cells[0],
+			       (struct cstat__v1_metrics *)cells[1], s, cache);
+	for (size_t k = 0; k < c->configs.n; k++) {
+		ensure_stats(cells[k], s);
+		if (cells[k] && !r->has_scaler) {
+			r->has_scaler = true;
+			r->scale_val = cells[k]->mean;
+		}
+	}
+	return rc;
+}
+
+/* row_stats() over rows [lo, hi) of a table, with their own scratch. */
+struct stats_job {
+	const cstat_v1 *c;
+	struct cstat__v1_table *t;
+	size_t lo, hi;
+	struct scratch s;
+	struct cstat__ucache *cache;
+	int rc;
+};
+
+static void *
+stats_job_run(void *arg)
+{
+	struct stats_job *j = arg;
+
+	for (size_t i = j->lo; i < j->hi && !j->rc; i++)
+		j->rc = row_stats(j->c, j->t, &j->t->rows[i], &j->s, j->cache);
+	return NULL;
+}
+
+/* Tables this large share their rows' statistics between two threads. */
+#define TWO_THREAD_ROWS 4096
+
+/* row_stats() over a table's rows, the second half on a second thread
+ * when the collection has two and the table is large. */
+static int
+table_stats(const cstat_v1 *c, struct cstat__v1_table *t,
+	    const struct scratch *s, struct cstat__ucache *cache)
+{
+	struct stats_job first = {c, t, 0, t->nrows, *s, cache, 0};
+	struct stats_job half = first;
+	pthread_t tid;
+	bool two = false;
+
+	half.cache = NULL;
+	if (c->threads > 1 && t->nrows >= TWO_THREAD_ROWS &&
+	    !scratch_new(&half.s, s->most) && !cstat__ucache_new(&half.cache)) {
+		half.lo = t->nrows / 2;
+		two = !pthread_create(&tid, NULL, stats_job_run, &half);
+		if (two)
+			first.hi = half.lo;
+	}
+	stats_job_run(&first);
+	if (two)
+		pthread_join(tid, NULL);
+	if (half.s.sorted != s->sorted)
+		scratch_free(&half.s);
+	cstat__ucache_free(half.cache);
+	return first.rc ? first.rc : two ? half.rc : 0;
+}
+
 /* Tables(): one table per unit, in first-seen order. */
 static int
-build_tables(cstat_v1 *c)
+build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 {
-	struct cstat__ucache *cache = NULL;
 	size_t nc = c->configs.n;
 	int rc;
 
-	free_tables(c);
-	for (size_t i = 0; i < c->nm; i++)
-		if ((rc = compute_stats(&c->m[i])))
-			return rc;
-	if ((rc = cstat__ucache_new(&cache)))
-		return rc;
 	c->tables = calloc(c->units.n ? c->units.n : 1, sizeof(*c->tables));
-	if (!c->tables) {
-		rc = CSTAT_ENOMEM;
-		goto out;
-	}
+	if (!c->tables)
+		return CSTAT_ENOMEM;
 	for (size_t u = 0; u < c->units.n; u++) {
-		struct cstat__v1_table *t = &c->tables[c->ntables];
-		size_t cap = 0;
-		memset(t, 0, sizeof(*t));
+		struct cstat__v1_table *t = &c->tables[c->ntables++];
 		t->unit = c->units.v[u];
-		cstat__v1_metric_of(cstat__strtab_str(&c->strs, t->unit),
-				    t->metric, sizeof(t->metric));
+		const char *unit = cstat__strtab_str(&c->strs, t->unit);
+		cstat__v1_metric_of(unit, t->metric, sizeof(t->metric));
+		t->scale_kind = cstat__v1_scale_kind(unit);
 		t->oldnew = nc == 2;
-		c->ntables++;
-		for (size_t g = 0; g < c->groups.n; g++) {
-			for (size_t b = 0; b < c->benches[g].n; b++) {
-				uint32_t bench = c->benches[g].v[b];
-				uint32_t group = c->groups.v[g];
-				const struct cstat__v1_metrics *o = NULL,
-							       *n = NULL;
-				if (t->oldnew) {
-					o = lookup(c, c->configs.v[0], group,
-						   bench, t->unit);
-					n = lookup(c, c->configs.v[1], group,
-						   bench, t->unit);
-					/* A row missing on either side is
-					 * dropped. */
-					if (!o || !n)
-						continue;
-				}
-				struct cstat__v1_row *r;
-				if ((rc = add_row(t, &cap, &r)))
-					goto out;
-				r->bench = bench;
-				r->group = c->groups.n > 1 ? group : 0;
-				r->cells = calloc(nc, sizeof(*r->cells));
-				if (!r->cells) {
-					rc = CSTAT_ENOMEM;
-					goto out;
-				}
-				t->nrows++;
-				for (size_t k = 0; k < nc; k++) {
-					const struct cstat__v1_metrics *m =
-						lookup(c, c->configs.v[k],
-						       group, bench, t->unit);
-					r->cells[k] = m;
-					if (m && !r->has_scaler) {
-						r->has_scaler = true;
-						r->scale_val = m->mean;
-					}
-				}
-				if (t->oldnew &&
-				    (rc = delta_row(c, t, r, o, n, cache)))
-					goto out;
-			}
-		}
+		for (size_t g = 0; g < c->groups.n; g++)
+			for (size_t b = 0; b < c->benches[g].n; b++)
+				if ((rc = bench_row(c, t, g,
+						    c->benches[g].v[b])))
+					return rc;
+		if ((rc = table_stats(c, t, s, cache)))
+			return rc;
 		if (t->nrows == 0) {
 			free(t->rows);
+			free(t->cells);
+			memset(t, 0, sizeof(*t));
 			c->ntables--;
 			continue;
 		}
 		if ((rc = sort_rows(c, t)))
-			goto out;
-		if (c->opts.geomean && (rc = add_geomean(c, t, &cap)))
-			goto out;
+			return rc;
+		if (c->opts.geomean && (rc = add_geomean(c, t, s)))
+			return rc;
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+/* Computes the tables with scratch space for the largest metric. */
+static int
+compute(cstat_v1 *c)
+{
+	struct cstat__ucache *cache = NULL;
+	struct scratch s = {0};
+	size_t most = 1;
+	int rc;
+
+	cstat__v1_free_tables(c);
+	for (size_t i = 0; i < c->nm; i++) {
+		c->m[i].flags &= ~(uint32_t)CSTAT__V1_STATS;
+		if (c->m[i].n > most)
+			most = c->m[i].n;
+	}
+	if (!(rc = scratch_new(&s, most)) && !(rc = cstat__ucache_new(&cache)))
+		rc = build_tables(c, &s, cache);
 	cstat__ucache_free(cache);
+	scratch_free(&s);
 	return rc;
 }
 
@@ -1328,7 +1267,7 @@ cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 	if (format != CSTAT_V1_TEXT && format != CSTAT_V1_CSV &&
 	    format != CSTAT_V1_HTML)
 		return CSTAT_EINVAL;
-	if ((rc = build_tables(c)))
+	if ((rc = compute(c)))
 		return rc;
 	struct cstat__v1_view v = {
 		.strs = &c->strs,

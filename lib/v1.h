@@ -1,9 +1,10 @@
 /*
  * v1.h - internals of the pre-2023 benchstat (cstat -v1).
  *
- * The collection (v1.c) reads files as the old storage/benchfmt reader did
- * and keeps, per (file name, group, benchmark, unit), the raw values; the
- * statistics (also v1.c) are old benchstat's: the mean after dropping values
+ * The reader (v1-read.c) streams files as the old storage/benchfmt reader
+ * read them and keeps, per (file name, group, benchmark, unit), the raw
+ * values in one array each, sized to the run of lines that filled it; the
+ * statistics (v1.c) are old benchstat's: the mean after dropping values
  * outside 1.5 IQR of the R8 quartiles, the largest relative deviation of
  * what is kept, and a U, Welch t or no test.  v1-render.c lays the tables
  * out as text, CSV or HTML.  Everything is internal to libcstat.
@@ -27,36 +28,80 @@ enum cstat__v1_test_status {
 	CSTAT__V1_ALL_EQUAL = 3, /* "(all equal)" */
 };
 
+/* Flags of struct cstat__v1_metrics. */
+enum {
+	CSTAT__V1_HEAP = 1,    /* values are malloc'd, capacity pow2(n) */
+	CSTAT__V1_STATS = 2,   /* nr, mean and rng are current */
+	CSTAT__V1_NORANGE = 4, /* no "±" (mean or max is 0) */
+	/* values are int32 mantissas m, each value m / 10^d, d = flags >> 8 */
+	CSTAT__V1_DEC = 8,
+};
+
+/*
+ * The value of a decimal mantissa m with d digits after the point (d <=
+ * 9): one correctly rounded division, as reading "m/10^d" gives; the
+ * reader keeps a value this way only if this gives back its exact bits.
+ */
+static inline double
+cstat__v1_dec_value(int32_t m, unsigned d)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4,
+				     1e5, 1e6, 1e7, 1e8, 1e9};
+
+	return d ? (double)m / p10[d] : (double)m;
+}
+
 /* The measurements of one metric of one benchmark in one file name. */
 struct cstat__v1_metrics {
-	uint32_t unit; /* string id; UINT32_MAX for an empty cell */
-	double *values;
-	size_t n, cap;
-	double *rvalues; /* values inside the IQR fences, in input order */
-	size_t nr;
-	double min, mean, max;
+	/* In input order: doubles, or with CSTAT__V1_DEC the 4-byte decimal
+	 * mantissas most benchmark output reads as exactly (half the
+	 * memory). */
+	void *values;
+	uint32_t n;
+	uint32_t unit;	 /* string id; UINT32_MAX for an empty cell */
+	uint32_t config; /* string id of the file name */
+	uint32_t gb;	 /* index of the (group, benchmark) pair */
+	uint32_t nr;	 /* values inside the IQR fences */
+	uint32_t flags;
+	double mean; /* of the values kept */
+	/* max(1 - min/mean, max/mean - 1) of the values kept. */
+	double rng;
+};
+
+/* What a row's delta column says. */
+enum cstat__v1_delta {
+	CSTAT__V1_DELTA_NONE = 0, /* "" */
+	CSTAT__V1_DELTA_TILDE,	  /* "~" */
+	CSTAT__V1_DELTA_ZERO,	  /* "0.00%" */
+	CSTAT__V1_DELTA_PCT,	  /* pct as "+1.23%" */
 };
 
 /* One row of a table. */
 struct cstat__v1_row {
 	uint32_t bench; /* string id; UINT32_MAX for "[Geo mean]" */
 	uint32_t group; /* string id; 0 ("") unless there are groups */
-	const struct cstat__v1_metrics **cells; /* ncols; NULL = empty */
-	struct cstat__v1_metrics *own;		/* geomean cells */
+	uint32_t cell0; /* its cells are the table's cells[cell0..+ncols) */
+	uint8_t delta;	/* enum cstat__v1_delta */
+	/* enum cstat__v1_test_status + 1, or 0 for no note; CSTAT__V1_OK + 1
+	 * is "(p=... n=...)". */
+	uint8_t note;
+	int8_t change; /* +1 better, -1 worse, 0 unchanged */
 	bool has_scaler;
 	double scale_val; /* the value the row's scaler was chosen from */
-	char delta[400];
-	char note[400];
 	double pct;
-	int change; /* +1 better, -1 worse, 0 unchanged */
+	double p;
 };
 
 struct cstat__v1_table {
 	uint32_t unit;
+	int scale_kind; /* of the unit, for cstat__v1_scale_fmt() */
 	char metric[256];
 	bool oldnew;
 	struct cstat__v1_row *rows;
-	size_t nrows;
+	size_t nrows, cap;
+	const struct cstat__v1_metrics **cells; /* ncols per row */
+	size_t ncells, cells_cap;
+	struct cstat__v1_metrics *geo; /* the geomean row's cells */
 };
 
 /*
@@ -79,6 +124,12 @@ void cstat__v1_bounds(const double *x, size_t n, double *min, double *max);
  */
 char *cstat__v1_range_text(double min, double mean, double max, char *buf,
 			   size_t size);
+
+/*
+ * The same text from a metric's stored range: "" when it has none.
+ * buf needs CSTAT__GO_FIXED_SIZE(0) + 1 bytes.  @return its length.
+ */
+size_t cstat__v1_metric_range(const struct cstat__v1_metrics *m, char *buf);
 
 /*
  * Welch's two-sample t-test, two-sided, as golang.org/x/perf's
@@ -105,6 +156,15 @@ void cstat__v1_metric_of(const char *unit, char *buf, size_t size);
 void cstat__v1_scale(double val, const char *unit, double v, char *buf,
 		     size_t size);
 
+/* The scaler family of a unit: time, bytes, speed or plain. */
+int cstat__v1_scale_kind(const char *unit);
+
+/*
+ * cstat__v1_scale() for a unit of that family, into buf of at least
+ * CSTAT__SCALE_SIZE bytes.  @return the length of the text.
+ */
+size_t cstat__v1_scale_fmt(int kind, double val, double v, char *buf);
+
 /* The collection as the renderers see it. */
 struct cstat__v1_view {
 	const struct cstat__strtab *strs;
@@ -120,10 +180,76 @@ int cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange,
 			FILE *out);
 int cstat__v1_write_html(const struct cstat__v1_view *v, FILE *out);
 
-/* A cell's text as the text and HTML tables show it ("" if empty). */
-void cstat__v1_cell_text(const struct cstat__v1_view *v,
-			 const struct cstat__v1_row *r,
-			 const struct cstat__v1_metrics *m, char *buf,
-			 size_t size);
+/* ------------------------------------------------------------------------
+ * The collection, shared by v1.c (statistics, tables) and v1-read.c.
+ */
+
+struct cstat__v1_ids {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* Arrays of doubles carved from large blocks, freed all at once. */
+struct cstat__v1_pool {
+	void **blocks;
+	size_t nblocks, cap;
+	double *next; /* free space in the last block */
+	size_t left;
+};
+
+/* A benchmark of a group: one row of each table it has values for. */
+struct cstat__v1_gb {
+	uint32_t group, bench; /* string ids */
+};
+
+struct cstat_v1 {
+	struct cstat_v1_opts opts;
+	unsigned threads; /* for reading: 2 parses ahead on a second */
+	char **split;
+	size_t nsplit;
+	struct cstat__strtab strs;
+	struct cstat__v1_ids configs;  /* one per file, duplicates kept */
+	struct cstat__v1_ids groups;   /* string ids, first seen first */
+	struct cstat__v1_ids *benches; /* per group: gb indexes */
+	struct cstat__v1_ids group_of; /* string id -> group index + 1 */
+	struct cstat__v1_ids units;
+	struct cstat__v1_gb *gbs;
+	size_t ngb, gbcap;
+	uint32_t *gbslots; /* open addressing: gb index + 1, 0 empty */
+	size_t ngbslots;
+	struct cstat__v1_metrics *m;
+	size_t nm, mcap;
+	uint32_t *mslots; /* open addressing: metric index + 1, 0 empty */
+	size_t nmslots;
+	struct cstat__v1_pool pool;
+	struct cstat__v1_table *tables;
+	size_t ntables;
+};
+
+int cstat__v1_ids_add(struct cstat__v1_ids *l, uint32_t id);
+
+/*
+ * The metric of (config, group, bench, unit), created (and its group,
+ * benchmark and unit listed) if new: old benchstat's addMetrics.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__v1_metric_get(cstat_v1 *c, uint32_t config, uint32_t group,
+			 uint32_t bench, uint32_t unit, uint32_t *out);
+
+/* Appends vals[0..k) to metric mi.  @return 0 or CSTAT_ENOMEM. */
+int cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k);
+
+/* Appends the values mant[0..k) / 10^d to metric mi, kept as mantissas if
+ * they are its first.  @return 0 or CSTAT_ENOMEM. */
+int cstat__v1_append_dec(cstat_v1 *c, uint32_t mi, const int32_t *mant,
+			 size_t k, unsigned d);
+
+/* The metric of (config, gb, unit), or NULL. */
+const struct cstat__v1_metrics *cstat__v1_lookup(const cstat_v1 *c,
+						 uint32_t config, uint32_t gb,
+						 uint32_t unit);
+
+/* Drops the tables (before more input, or at the end). */
+void cstat__v1_free_tables(cstat_v1 *c);
 
 #endif /* CSTAT_V1_H */

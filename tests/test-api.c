@@ -1260,6 +1260,12 @@ v1_free_null(void)
 }
 
 static long
+v1_set_threads_null(void)
+{
+	return cstat_v1_set_threads(NULL, 2);
+}
+
+static long
 v1_add_file_null_v1(void)
 {
 	return cstat_v1_add_file(NULL, fx.base, &fx.d);
@@ -1547,6 +1553,7 @@ static const struct api_case cases[] = {
 	{"cstat_v1_sort_parse(NULL)", v1_sort_parse_null, CSTAT_EINVAL},
 	{"cstat_v1_new(NULL, NULL)", v1_new_null_out, CSTAT_EINVAL},
 	{"cstat_v1_free(NULL)", v1_free_null, 0},
+	{"cstat_v1_set_threads(NULL, 2)", v1_set_threads_null, CSTAT_EINVAL},
 	{"cstat_v1_add_file(NULL, path, &d)", v1_add_file_null_v1,
 	 CSTAT_EINVAL},
 	{"cstat_v1_add_file(v, NULL, &d)", v1_add_file_null_path, CSTAT_EINVAL},

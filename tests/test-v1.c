@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -311,6 +312,123 @@ test_parse_names(void **state)
 	assert_int_equal(cstat_v1_sort_parse("size"), CSTAT_EINVAL);
 }
 
+/* splitmix64, for the text of the thread test: a fixed sequence. */
+static uint64_t
+next_u64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * About 480 kB of results, three of the reader's 128 KiB batches, with
+ * what changes state between lines: packages changing mid-file (groups),
+ * a blank line, CRLF, a benchmark coming back after others (its arrays
+ * grow), two values of one unit on a line, a line of over 64 fields, an
+ * unreadable value, a non-ASCII space, a result without iterations; and
+ * 4,200 benchmarks in runs of two lines, so that the tables are large
+ * enough for their statistics to be shared between two threads.
+ */
+static char *
+thread_text(uint64_t seed, size_t *len)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	assert_non_null(f);
+	fputs("goos: linux\n\npkg: a\n", f);
+	for (int i = 0; i < 12000; i++) {
+		uint64_t r = next_u64(&seed);
+		int bench = i / 2 % 4200;
+		if (i % 997 == 0)
+			fprintf(f, "pkg: %c\n", "abc"[i / 997 % 3]);
+		if (i % 1511 == 0)
+			fputs("BenchmarkDup 10 5 ns/op 6 ns/op 7 B/op\n", f);
+		if (i % 4099 == 0) {
+			fputs("BenchmarkLong 1", f);
+			for (int k = 0; k < 40; k++)
+				fprintf(f, " %d u%d", k, k % 3);
+			fputs("\n", f);
+		}
+		if (i % 3001 == 0)
+			fputs("BenchmarkOdd\u00a010 x ns/op 3 ns/op\n"
+			      "BenchmarkZero 0 1 ns/op\n",
+			      f);
+		fprintf(f, "BenchmarkN%d-8\t%d\t%.1f ns/op\t%d B/op%s\n", bench,
+			100 + (int)(r % 7), 50 + (double)(r % 1000) / 10,
+			(int)(r >> 20) % 64, i % 5 == 0 ? "\r" : "");
+	}
+	fclose(f);
+	*len = n;
+	return text;
+}
+
+/* What reading the two texts gives, as text then CSV: by files on
+ * threads threads, or from memory when threads is -1. */
+static char *
+thread_run(const char *a, size_t alen, const char *b, size_t blen, int threads)
+{
+	struct cstat_v1_opts o = CSTAT_V1_OPTS_INIT;
+	cstat_v1 *c;
+	char *out = NULL;
+	size_t len = 0;
+
+	o.geomean = true;
+	assert_int_equal(cstat_v1_new(&c, &o), 0);
+	if (threads < 0) {
+		assert_int_equal(cstat_v1_add_mem(c, "a", a, alen), 0);
+		assert_int_equal(cstat_v1_add_mem(c, "b", b, blen), 0);
+	} else {
+		char *pa = temp_file(a, alen), *pb = temp_file(b, blen);
+		assert_int_equal(cstat_v1_set_threads(c, (unsigned)threads), 0);
+		assert_int_equal(cstat_v1_add_file(c, pa, NULL), 0);
+		assert_int_equal(cstat_v1_add_file(c, pb, NULL), 0);
+		unlink(pa);
+		unlink(pb);
+		free(pa);
+		free(pb);
+	}
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_TEXT, false, f), 0);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_CSV, false, f), 0);
+	fclose(f);
+	cstat_v1_free(c);
+	return out;
+}
+
+/* Reading ahead on a second thread, on one, or from memory gives the same
+ * bytes in text and CSV (HTML names the files, which differ here). */
+static void
+test_threads_same_output(void **state)
+{
+	size_t alen, blen;
+	char *a = thread_text(1, &alen), *b = thread_text(2, &blen);
+
+	(void)state;
+	assert_true(alen > 3 * 128 * 1024);
+	char *one = thread_run(a, alen, b, blen, 1);
+	char *two = thread_run(a, alen, b, blen, 2);
+	char *mem = thread_run(a, alen, b, blen, -1);
+	assert_string_equal(one, two);
+	assert_string_equal(one, mem);
+	/* Two tables of over 4,096 rows (the size that takes two threads),
+	 * in each format; the groups and the geomean rows made it. */
+	assert_true(count_in(one, "\nN") > 4 * 4096);
+	assert_true(count_in(one, "pkg:b") >= 4 && count_in(one, "pkg:c") >= 4);
+	assert_true(count_in(one, "[Geo mean]") >= 4);
+	free(one);
+	free(two);
+	free(mem);
+	free(a);
+	free(b);
+	assert_int_equal(cstat_v1_set_threads(NULL, 2), CSTAT_EINVAL);
+}
+
 int
 main(void)
 {
@@ -326,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_scaler_and_metrics),
 		cmocka_unit_test(test_api_compare),
 		cmocka_unit_test(test_parse_names),
+		cmocka_unit_test(test_threads_same_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,12 +3,14 @@
  *
  * Old benchstat's flags (-delta-test, -alpha, -geomean, -split, -sort,
  * -csv, -norange, -html) over libcstat's v1 collection.  Every input is a
- * path, read whole before anything is printed.  Exit codes as cstat's: 0
+ * path, read (streamed, parsed ahead on a second thread when there is a
+ * second core) before anything is printed.  Exit codes as cstat's: 0
  * success, 1 an input could not be read, 2 a usage error.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -124,6 +126,10 @@ v1_main(int argc, char **argv)
 	}
 	struct cstat_v1_opts o = {t, alpha, geomean, split, s};
 	rc = cstat_v1_new(&c, &o);
+	/* A second thread parses ahead when the machine has a second core. */
+	if (!rc)
+		rc = cstat_v1_set_threads(
+			c, sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1);
 	for (int i = first; i < argc && !rc; i++) {
 		rc = cstat_v1_add_file(c, argv[i], &d);
 		if (rc && rc != CSTAT_ENOMEM) {
