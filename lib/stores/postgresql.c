@@ -28,8 +28,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <libpq-fe.h>
-
+#include "pq.h"
 #include "stores.h"
 
 /* pg_advisory_xact_lock() key of the migrations: "cstatmig". */
@@ -90,6 +89,7 @@ static const char *const migrations[] = {
 #define LATEST (sizeof(migrations) / sizeof(migrations[0]))
 
 struct pg {
+	struct cstat__pq pq; /* libpq, opened with the store (pq.h) */
 	PGconn *conn;
 	char where[512]; /* the location without its password */
 	char *secret;	 /* the password, cut out of every message */
@@ -127,13 +127,13 @@ scrub(char *msg, const char *secret)
 static int
 fail(struct pg *p, struct cstat_diag *d, const char *what, const PGresult *res)
 {
-	const char *err = res ? PQresultErrorMessage(res) : "";
+	const char *err = res ? p->pq.resultErrorMessage(res) : "";
 	const char *state =
-		res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		res ? p->pq.resultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	char line[400];
 
 	if (!*err)
-		err = PQerrorMessage(p->conn);
+		err = p->pq.errorMessage(p->conn);
 	snprintf(line, sizeof(line), "%s", err);
 	line[strcspn(line, "\n")] = '\0';
 	if (d) {
@@ -167,13 +167,13 @@ say(struct cstat_diag *d, int rc, const char *fmt, ...)
 static PGresult *
 query(struct pg *p, const char *sql, int n, const char *const *vals)
 {
-	return PQexecParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0);
+	return p->pq.execParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0);
 }
 
 static bool
-ok(const PGresult *res)
+ok(const struct pg *p, const PGresult *res)
 {
-	ExecStatusType st = PQresultStatus(res);
+	ExecStatusType st = p->pq.resultStatus(res);
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
@@ -183,9 +183,9 @@ run(struct pg *p, struct cstat_diag *d, const char *what, const char *sql,
     int n, const char *const *vals)
 {
 	PGresult *res = query(p, sql, n, vals);
-	int rc = ok(res) ? 0 : fail(p, d, what, res);
+	int rc = ok(p, res) ? 0 : fail(p, d, what, res);
 
-	PQclear(res);
+	p->pq.clear(res);
 	return rc;
 }
 
@@ -196,27 +196,27 @@ scalar(struct pg *p, struct cstat_diag *d, const char *what, const char *sql,
        int n, const char *const *vals, char out[24])
 {
 	PGresult *res = query(p, sql, n, vals);
-	int rc = ok(res) ? 0 : fail(p, d, what, res);
+	int rc = ok(p, res) ? 0 : fail(p, d, what, res);
 
 	out[0] = '\0';
-	if (!rc && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-		snprintf(out, 24, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	if (!rc && p->pq.ntuples(res) > 0 && !p->pq.getisnull(res, 0, 0))
+		snprintf(out, 24, "%s", p->pq.getvalue(res, 0, 0));
+	p->pq.clear(res);
 	return rc;
 }
 
 static void
 rollback(struct pg *p)
 {
-	PQclear(PQexec(p->conn, "ROLLBACK"));
+	p->pq.clear(p->pq.exec(p->conn, "ROLLBACK"));
 }
 
 /* Whether the last failure was one that trying again may cure (a
  * deadlock or a serialization failure between concurrent records). */
 static bool
-retryable(const PGresult *res)
+retryable(const struct pg *p, const PGresult *res)
 {
-	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *state = p->pq.resultErrorField(res, PG_DIAG_SQLSTATE);
 	return state &&
 	       (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0);
 }
@@ -269,9 +269,9 @@ migrate(struct pg *p, struct cstat_diag *d)
 		char ver[24];
 		const char *vals[1] = {ver};
 		snprintf(ver, sizeof(ver), "%ld", k + 1);
-		PGresult *res = PQexec(p->conn, migrations[k]);
-		rc = ok(res) ? 0 : fail(p, d, "migrating", res);
-		PQclear(res);
+		PGresult *res = p->pq.exec(p->conn, migrations[k]);
+		rc = ok(p, res) ? 0 : fail(p, d, "migrating", res);
+		p->pq.clear(res);
 		rc = rc ? rc
 			: run(p, d, "migrating",
 			      "INSERT INTO cstat_schema_version (version) "
@@ -323,15 +323,15 @@ find_project(struct pg *p, const char *project, struct cstat_diag *d)
 
 /* The password location gives, if any (for scrubbing messages). */
 static char *
-find_secret(const char *location)
+find_secret(const struct pg *p, const char *location)
 {
-	PQconninfoOption *opts = PQconninfoParse(location, NULL);
+	PQconninfoOption *opts = p->pq.conninfoParse(location, NULL);
 	char *secret = NULL;
 
 	for (PQconninfoOption *o = opts; o && o->keyword; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
 			secret = strdup(o->val);
-	PQconninfoFree(opts);
+	p->pq.conninfoFree(opts);
 	return secret;
 }
 
@@ -342,7 +342,9 @@ pg_close(void *state)
 
 	if (!p)
 		return;
-	PQfinish(p->conn);
+	if (p->conn)
+		p->pq.finish(p->conn);
+	cstat__pq_unload(&p->pq);
 	free(p->secret);
 	free(p);
 }
@@ -354,31 +356,37 @@ pg_open(void **state, const char *location, const char *project,
 	struct pg *p = calloc(1, sizeof(*p));
 	char *errmsg = NULL;
 	PQconninfoOption *opts;
+	char why[160];
 	int rc;
 
 	*state = NULL;
 	if (!p)
 		return CSTAT_ENOMEM;
 	cstat_store_redact(location, p->where, sizeof(p->where));
+	if (cstat__pq_load(&p->pq, why, sizeof(why))) {
+		rc = say(d, CSTAT_EIO, "postgresql %.200s: %s", p->where, why);
+		free(p);
+		return rc;
+	}
 	/* libpq's own message about a malformed string may quote it. */
-	opts = PQconninfoParse(location, &errmsg);
-	PQconninfoFree(opts);
+	opts = p->pq.conninfoParse(location, &errmsg);
+	p->pq.conninfoFree(opts);
 	if (!opts) {
-		PQfreemem(errmsg);
+		p->pq.freemem(errmsg);
 		rc = say(d, CSTAT_EINVAL,
 			 "postgresql %.200s: not a valid connection string or "
 			 "URI",
 			 p->where);
-		free(p);
+		pg_close(p);
 		return rc;
 	}
-	p->secret = find_secret(location);
-	p->conn = PQconnectdb(location);
+	p->secret = find_secret(p, location);
+	p->conn = p->pq.connectdb(location);
 	if (!p->conn) {
 		pg_close(p);
 		return CSTAT_ENOMEM;
 	}
-	if (PQstatus(p->conn) != CONNECTION_OK) {
+	if (p->pq.status(p->conn) != CONNECTION_OK) {
 		rc = fail(p, d, "cannot connect", NULL);
 		pg_close(p);
 		return rc;
@@ -441,14 +449,14 @@ pg_baseline_save(void *state, const char *name, const char *text, size_t len,
 
 /* Copies the one text value of res (row 0) with a newline after it. */
 static int
-take_text(const PGresult *res, char **text, size_t *len)
+take_text(const struct pg *p, const PGresult *res, char **text, size_t *len)
 {
-	size_t n = (size_t)PQgetlength(res, 0, 0);
+	size_t n = (size_t)p->pq.getlength(res, 0, 0);
 
 	*text = malloc(n + 2);
 	if (!*text)
 		return CSTAT_ENOMEM;
-	memcpy(*text, PQgetvalue(res, 0, 0), n);
+	memcpy(*text, p->pq.getvalue(res, 0, 0), n);
 	(*text)[n] = '\n';
 	(*text)[n + 1] = '\0';
 	*len = n + 1;
@@ -465,15 +473,15 @@ pg_baseline_load(void *state, const char *name, char **text, size_t *len,
 			      "SELECT record FROM cstat_baselines"
 			      " WHERE project_id = $1::bigint AND name = $2",
 			      2, vals);
-	int rc = ok(res) ? 0 : fail(p, d, "loading a baseline", res);
+	int rc = ok(p, res) ? 0 : fail(p, d, "loading a baseline", res);
 
 	*text = NULL;
 	*len = 0;
-	if (!rc && PQntuples(res) == 0)
+	if (!rc && p->pq.ntuples(res) == 0)
 		rc = say(d, CSTAT_ENOENT, "no baseline %.200s", name);
 	if (!rc)
-		rc = take_text(res, text, len);
-	PQclear(res);
+		rc = take_text(p, res, text, len);
+	p->pq.clear(res);
 	return rc;
 }
 
@@ -486,11 +494,11 @@ pg_baseline_remove(void *state, const char *name, struct cstat_diag *d)
 			      "DELETE FROM cstat_baselines"
 			      " WHERE project_id = $1::bigint AND name = $2",
 			      2, vals);
-	int rc = ok(res) ? 0 : fail(p, d, "removing a baseline", res);
+	int rc = ok(p, res) ? 0 : fail(p, d, "removing a baseline", res);
 
-	if (!rc && strcmp(PQcmdTuples(res), "0") == 0)
+	if (!rc && strcmp(p->pq.cmdTuples(res), "0") == 0)
 		rc = say(d, CSTAT_ENOENT, "no baseline %.200s", name);
-	PQclear(res);
+	p->pq.clear(res);
 	return rc;
 }
 
@@ -508,21 +516,21 @@ pg_list(void *state, const char *kind, char ***names, size_t *n,
 				    " WHERE project_id = $1::bigint"
 				    " ORDER BY name COLLATE \"C\"";
 	PGresult *res = query(p, sql, 1, vals);
-	int rc = ok(res) ? 0 : fail(p, d, "listing", res);
-	size_t rows = rc ? 0 : (size_t)PQntuples(res);
+	int rc = ok(p, res) ? 0 : fail(p, d, "listing", res);
+	size_t rows = rc ? 0 : (size_t)p->pq.ntuples(res);
 
 	*names = NULL;
 	*n = 0;
 	if (!rc && !(*names = calloc(rows + 1, sizeof(**names))))
 		rc = CSTAT_ENOMEM;
 	for (size_t i = 0; !rc && i < rows; i++) {
-		(*names)[i] = strdup(PQgetvalue(res, (int)i, 0));
+		(*names)[i] = strdup(p->pq.getvalue(res, (int)i, 0));
 		if (!(*names)[i])
 			rc = CSTAT_ENOMEM;
 		else
 			*n = i + 1;
 	}
-	PQclear(res);
+	p->pq.clear(res);
 	if (rc && *names) {
 		for (size_t i = 0; i < *n; i++)
 			free((*names)[i]);
@@ -710,12 +718,12 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 		     " ON CONFLICT (history_id, run_id) DO NOTHING"
 		     " RETURNING seq",
 		     5, vals);
-	rc = ok(*res) ? 0 : fail(p, d, "recording a run", *res);
-	*added = !rc && PQntuples(*res) == 1;
+	rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
+	*added = !rc && p->pq.ntuples(*res) == 1;
 	if (!rc && *added) {
 		char seq[24];
-		snprintf(seq, sizeof(seq), "%s", PQgetvalue(*res, 0, 0));
-		PQclear(*res);
+		snprintf(seq, sizeof(seq), "%s", p->pq.getvalue(*res, 0, 0));
+		p->pq.clear(*res);
 		const char *sv[3] = {hid, r.series, seq};
 		/* Sorted, so that concurrent records of new series take
 		 * their keys in one order and cannot deadlock. */
@@ -728,9 +736,9 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 			     " ORDER BY name, unit, md5(config)"
 			     " ON CONFLICT DO NOTHING",
 			     2, sv);
-		rc = ok(*res) ? 0 : fail(p, d, "recording series", *res);
+		rc = ok(p, *res) ? 0 : fail(p, d, "recording series", *res);
 		if (!rc) {
-			PQclear(*res);
+			p->pq.clear(*res);
 			*res = query(p,
 				     "INSERT INTO cstat_values"
 				     " (series_id, run_seq, vals, metadata)"
@@ -743,12 +751,12 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 				     " s.name = v.name AND s.unit = v.unit AND"
 				     " md5(s.config) = md5(v.config)",
 				     3, sv);
-			rc = ok(*res) ? 0
-				      : fail(p, d, "recording values", *res);
+			rc = ok(p, *res) ? 0
+					 : fail(p, d, "recording values", *res);
 		}
 	}
 	if (!rc) {
-		PQclear(*res);
+		p->pq.clear(*res);
 		*res = NULL;
 	}
 	parsed_free(&r);
@@ -774,11 +782,11 @@ transaction(struct pg *p, struct cstat_diag *d,
 		rc = f(p, ctx, &res, d);
 		if (!rc) {
 			rc = run(p, d, "committing", "COMMIT", 0, NULL);
-			PQclear(res);
+			p->pq.clear(res);
 			return rc;
 		}
-		bool again = res && retryable(res);
-		PQclear(res);
+		bool again = res && retryable(p, res);
+		p->pq.clear(res);
 		rollback(p);
 		if (!again)
 			break;
@@ -844,28 +852,28 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 			      "SELECT record FROM cstat_runs"
 			      " WHERE history_id = $1::bigint ORDER BY seq",
 			      1, vals);
-	if (!ok(res)) {
+	if (!ok(p, res)) {
 		rc = fail(p, d, "reading a history", res);
-		PQclear(res);
+		p->pq.clear(res);
 		return rc;
 	}
-	int rows = PQntuples(res);
+	int rows = p->pq.ntuples(res);
 	for (int i = 0; i < rows; i++)
-		total += (size_t)PQgetlength(res, i, 0) + 1;
+		total += (size_t)p->pq.getlength(res, i, 0) + 1;
 	*bytes = malloc(total + 1);
 	if (!*bytes) {
-		PQclear(res);
+		p->pq.clear(res);
 		return CSTAT_ENOMEM;
 	}
 	for (int i = 0; i < rows; i++) {
-		size_t n = (size_t)PQgetlength(res, i, 0);
-		memcpy(*bytes + at, PQgetvalue(res, i, 0), n);
+		size_t n = (size_t)p->pq.getlength(res, i, 0);
+		memcpy(*bytes + at, p->pq.getvalue(res, i, 0), n);
 		at += n;
 		(*bytes)[at++] = '\n';
 	}
 	(*bytes)[at] = '\0';
 	*len = at;
-	PQclear(res);
+	p->pq.clear(res);
 	return 0;
 }
 
@@ -890,10 +898,10 @@ pg_history_prune(void *state, const char *name, size_t keep, size_t *removed,
 		      "  WHERE history_id = $1::bigint"
 		      "  ORDER BY seq DESC LIMIT $2::bigint)",
 		      2, vals);
-	rc = ok(res) ? 0 : fail(p, d, "pruning a history", res);
+	rc = ok(p, res) ? 0 : fail(p, d, "pruning a history", res);
 	if (!rc && removed)
-		*removed = (size_t)strtoull(PQcmdTuples(res), NULL, 10);
-	PQclear(res);
+		*removed = (size_t)strtoull(p->pq.cmdTuples(res), NULL, 10);
+	p->pq.clear(res);
 	return rc;
 }
 

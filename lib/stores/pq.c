@@ -1,0 +1,68 @@
+/*
+ * pq.c - libpq opened on demand (pq.h says why).
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cstat.h"
+#include "pq.h"
+
+/* Each slot of the table and the name libpq exports its function under. */
+#define PQ_FUNCTIONS(X)                                                        \
+	X(connectdb, PQconnectdb)                                              \
+	X(finish, PQfinish)                                                    \
+	X(status, PQstatus)                                                    \
+	X(errorMessage, PQerrorMessage)                                        \
+	X(exec, PQexec)                                                        \
+	X(execParams, PQexecParams)                                            \
+	X(resultStatus, PQresultStatus)                                        \
+	X(resultErrorMessage, PQresultErrorMessage)                            \
+	X(resultErrorField, PQresultErrorField)                                \
+	X(ntuples, PQntuples)                                                  \
+	X(getvalue, PQgetvalue)                                                \
+	X(getlength, PQgetlength)                                              \
+	X(getisnull, PQgetisnull)                                              \
+	X(cmdTuples, PQcmdTuples)                                              \
+	X(clear, PQclear)                                                      \
+	X(conninfoParse, PQconninfoParse)                                      \
+	X(conninfoFree, PQconninfoFree)                                        \
+	X(freemem, PQfreemem)
+
+/* dlsym() gives a void *, which POSIX lets us read as a function
+ * pointer: memcpy does it without a cast that ISO C warns about. */
+#define PQ_LOOKUP(slot, name)                                                  \
+	do {                                                                   \
+		void *f = dlsym(q->dl, #name);                                 \
+		if (!f) {                                                      \
+			snprintf(why, size, "%s lacks %s (a libpq too old)",   \
+				 CSTAT__PQ_SONAME, #name);                     \
+			cstat__pq_unload(q);                                   \
+			return CSTAT_EIO;                                      \
+		}                                                              \
+		memcpy(&q->slot, &f, sizeof(f));                               \
+	} while (0);
+
+int
+cstat__pq_load(struct cstat__pq *q, char *why, size_t size)
+{
+	memset(q, 0, sizeof(*q));
+	q->dl = dlopen(CSTAT__PQ_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!q->dl) {
+		snprintf(why, size,
+			 "the PostgreSQL store needs libpq (%s): install "
+			 "Debian's libpq5",
+			 CSTAT__PQ_SONAME);
+		return CSTAT_EIO;
+	}
+	PQ_FUNCTIONS(PQ_LOOKUP)
+	return 0;
+}
+
+void
+cstat__pq_unload(struct cstat__pq *q)
+{
+	if (q->dl)
+		dlclose(q->dl);
+	memset(q, 0, sizeof(*q));
+}
