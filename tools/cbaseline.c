@@ -68,7 +68,8 @@ static const char usage_tail[] =
 	"postgresql:// URI\n"
 	"or a libpq key=value string is a shared store in PostgreSQL, for "
 	"the project\n"
-	"$CSTAT_PROJECT (else \"default\"); merge does not work there yet.\n"
+	"$CSTAT_PROJECT (else \"default\"); merge copies between the two "
+	"kinds.\n"
 	"\n"
 	"Exit status: 0 success; 1 gate found a regression, or detect -fail-on "
 	"new found\n"
@@ -809,11 +810,23 @@ cmd_analyze(struct store *s, const char *cmd, int argc, char **argv)
 	return cbaseline_analyze(s->dir, cmd, argc, argv);
 }
 
-/* merge (cbaseline-merge.c). */
+/* merge on the directory dir (db_merge_into_dir()'s callback). */
+static int
+merge_in_dir(void *ctx, const char *dir, const char *cmd, int n, char **v)
+{
+	(void)ctx;
+	(void)cmd;
+	return cbaseline_merge(dir, n, v);
+}
+
+/* merge (cbaseline-merge.c); OTHER_STORE may be a shared store. */
 static int
 cmd_merge(struct store *s, const char *cmd, int argc, char **argv)
 {
 	(void)cmd;
+	if (db_merge_other(argc, argv) >= 0)
+		return db_merge_into_dir(s->dir, argc, argv, merge_in_dir,
+					 NULL);
 	return cbaseline_merge(s->dir, argc, argv);
 }
 
