@@ -262,6 +262,30 @@ test_history_bytes(void **state)
 		      "cstat_projects p ON p.id = h.project_id "
 		      "WHERE p.name = 'history'"),
 		(long)nvalues);
+	/* One benchmark from the series tables: every run, a run without
+	 * it (googlebench's, the 4th) with no groups. */
+	free(got);
+	assert_int_equal(cstat_store_history_series(s, "main", "Encode", &got,
+						    &glen, &d),
+			 0);
+	size_t lines = 0;
+	for (size_t i = 0; i < glen; i++)
+		lines += got[i] == '\n';
+	assert_int_equal(lines, 5);
+	assert_non_null(strstr(got, "\"Encode/format=json-48\""));
+	/* A value cJSON would print in 15 digits (a neighbouring double) is
+	 * stored exactly (examples/old.txt's gob run, as its history file
+	 * has it). */
+	assert_non_null(strstr(got, "3.0640000000000002e-06"));
+	char *fourth = got;
+	for (int k = 0; k < 3; k++)
+		fourth = strchr(fourth, '\n') + 1;
+	assert_non_null(strstr(fourth, "\"groups\":[]"));
+	assert_true(strstr(fourth, "\"groups\":[]") < strchr(fourth, '\n'));
+	free(got);
+	assert_int_equal(cstat_store_history_series(s, "none", "Encode", &got,
+						    &glen, &d),
+			 CSTAT_ENOENT);
 
 	/* Prune keeps the last 2, as the file store's prune does. */
 	size_t removed;

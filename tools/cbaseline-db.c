@@ -8,10 +8,12 @@
  * byte for byte.  What a command wrote there goes back in one step each:
  * record's line (one transaction; a run already there is stored once),
  * save's file, rm's and prune's removals.  The directory is removed at
- * the end.  merge copies the whole store (and OTHER_STORE, when it is a
- * database too) and puts back each history and baseline the file merge
- * changed: a history that only grew gets its new runs appended, one that
- * merged runs in between its own is replaced in one transaction.
+ * the end.  history, detect and export with -filter .name:NAME read only
+ * that benchmark's series from the database.  merge copies the whole store (and
+ * OTHER_STORE, when it is a database too) and puts back each history and
+ * baseline the file merge changed: a history that only grew gets its new runs
+ * appended, one that merged runs in between its own is replaced in one
+ * transaction.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -95,9 +97,11 @@ get_file(const struct db *db, const char *kind, const char *name,
 }
 
 /* Copies baseline or history name (kind "baseline"/"history") into the
- * directory, if the database has it. */
+ * directory, if the database has it; a history cut to benchmark bench's
+ * series when bench is not NULL. */
 static int
-fetch(struct db *db, const char *kind, const char *name)
+fetch_series(struct db *db, const char *kind, const char *name,
+	     const char *bench)
 {
 	bool base = strcmp(kind, "baseline") == 0;
 	struct cstat_diag d;
@@ -107,8 +111,14 @@ fetch(struct db *db, const char *kind, const char *name)
 
 	if (!store_valid_name(name))
 		return 0; /* the command says why */
-	rc = base ? cstat_store_baseline_load(db->store, name, &bytes, &len, &d)
-		  : cstat_store_history(db->store, name, &bytes, &len, &d);
+	if (base)
+		rc = cstat_store_baseline_load(db->store, name, &bytes, &len,
+					       &d);
+	else if (bench)
+		rc = cstat_store_history_series(db->store, name, bench, &bytes,
+						&len, &d);
+	else
+		rc = cstat_store_history(db->store, name, &bytes, &len, &d);
 	if (rc == CSTAT_ENOENT)
 		return 0;
 	if (rc)
@@ -117,6 +127,12 @@ fetch(struct db *db, const char *kind, const char *name)
 		      base ? ".json" : ".jsonl", bytes, len);
 	free(bytes);
 	return rc;
+}
+
+static int
+fetch(struct db *db, const char *kind, const char *name)
+{
+	return fetch_series(db, kind, name, NULL);
 }
 
 /* Copies every baseline and history (list). */
@@ -311,6 +327,39 @@ history_flag(int argc, char **argv)
 		if (strncmp(argv[i], "-history=", 9) == 0 ||
 		    strncmp(argv[i], "--history=", 10) == 0)
 			return strchr(argv[i], '=') + 1;
+	return NULL;
+}
+
+/*
+ * The benchmark that history's, detect's or export's -filter keeps when
+ * it is ".name:NAME" or ".fullname:NAME" with a plain NAME (no pattern,
+ * no second term), written into buf; else NULL: the history is read
+ * whole and the filter applied to it.  The series the store selects for
+ * NAME are a superset of what the filter keeps, and the filter still
+ * decides, so the report is the one from the whole history.
+ */
+static const char *
+filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
+{
+	static const char *const keys[] = {".name:", ".fullname:"};
+	const char *f = NULL;
+
+	if (strcmp(cmd, "history") != 0 && strcmp(cmd, "detect") != 0 &&
+	    strcmp(cmd, "export") != 0)
+		return NULL;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "-filter=", 8) == 0 ||
+		    strncmp(argv[i], "--filter=", 9) == 0)
+			f = strchr(argv[i], '=') + 1;
+	for (size_t k = 0; f && k < 2; k++) {
+		size_t kl = strlen(keys[k]);
+		const char *w = f + kl;
+		if (strncmp(f, keys[k], kl) != 0 || !*w || *w == '/' ||
+		    strlen(w) >= size || strpbrk(w, " \t()\"'*?[]{}\\^$|"))
+			continue;
+		snprintf(buf, size, "%s", w);
+		return buf;
+	}
 	return NULL;
 }
 
@@ -523,9 +572,12 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	if (!rc && strcmp(cmd, "list") == 0)
 		rc = fetch_all(&db);
 	else if (!rc && name && strcmp(cmd, "record") != 0) {
+		char bench[256];
+		const char *one =
+			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
 		if (!rc)
-			rc = fetch(&db, "history", name);
+			rc = fetch_series(&db, "history", name, one);
 		const char *h = history_flag(argc, argv);
 		if (!rc && h && strcmp(h, name) != 0)
 			rc = fetch(&db, "history", h);
