@@ -1147,6 +1147,20 @@ CSTAT_EXPORT int cstat_store_history(cstat_store *s, const char *name,
 				     char **bytes, size_t *len,
 				     struct cstat_diag *d);
 /*
+ * History name as history-file lines cut to benchmark bench's series:
+ * those named bench or starting bench + "/" (its sub-benchmarks) or
+ * bench + "-" (its -N runs), the superset of what cstat's filter
+ * ".name:bench" keeps.  Every run is there, oldest first; a run without
+ * such a series has no groups.  The records mean what the stored ones
+ * mean (the same runs, metadata and values) but are not their bytes.  A
+ * PostgreSQL store reads only those series (indexed); a directory, which
+ * cannot select, hands back the whole history.
+ * @return as cstat_store_history(); CSTAT_EINVAL also for an empty bench.
+ */
+CSTAT_EXPORT int cstat_store_history_series(cstat_store *s, const char *name,
+					    const char *bench, char **bytes,
+					    size_t *len, struct cstat_diag *d);
+/*
  * Keeps the last keep runs of history name; *removed (may be NULL) gets
  * how many went.  @return 0 or an error as above.
  */

@@ -13,6 +13,11 @@ CSTAT_TEST_PG_RUNNER):
               seed): no half run is ever left, every run the client saw
               committed is there.
   password    the client's messages never show the password.
+  merge       cbaseline merge between a store directory and the database
+              (both ways, and database to database): a store of 300 + 50
+              runs and 3 baselines copied into PostgreSQL and back is the
+              same, byte for byte; runs merged in between the database's
+              own give the file merge's result.
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
               directory, for the same inputs and times.
@@ -101,7 +106,7 @@ def case_concurrent():
                  if l.startswith("done")]
     took = time.monotonic() - t0
     ids = check_whole("conc", "main")
-    assert psql("SELECT count(*) FROM cstat_schema_version") == "1"
+    assert psql("SELECT count(*) FROM cstat_schema_version") == "2"
     assert sorted(ids) == sorted(seen), "lost or extra runs"
     assert len(ids) == n * per, len(ids)
     print("%d processes x %d runs: %d stored, each once and whole, "
@@ -191,6 +196,13 @@ def case_cbaseline():
         ("export", "-format", "json", "main"),
         ("export", "-format", "html", "main"),
         ("detect", "-format", "markdown", "main"),
+        ("history", "-filter", ".name:Encode", "main"),
+        ("history", "-filter", ".fullname:Encode/format=gob-48", "main"),
+        ("detect", "-filter", ".name:Encode", "-format", "json", "main"),
+        ("export", "-format", "csv", "-filter", ".name:Encode", "main"),
+        ("export", "-format", "json", "-filter", ".name:Encode /format:gob",
+         "main"),
+        ("history", "-filter", ".name:Nothing", "main"),
         ("rm", "other"), ("rm", "other"), ("show", "other"), ("list",),
         ("prune", "-keep", "3", "main"), ("history", "main"),
         ("history", "none"), ("record", "bad name", inputs[0]),
@@ -216,14 +228,120 @@ def case_cbaseline():
         assert r.returncode == 0, r.stderr
         assert "Secr3t" not in r.stderr + r.stdout, r.stderr
         assert "recorded a run in [postgresql://cstat_runner@/" in r.stderr
-        r = subprocess.run([cb, "-store", OWNER, "merge", fs],
-                           capture_output=True, text=True)
-        assert r.returncode == 2 and "not" in r.stderr, r
     finally:
         subprocess.run(["rm", "-rf", fs])
     print("%d cbaseline commands: the same exit status and stdout on a "
           "store directory and on PostgreSQL" % same)
 
 
-{"cbaseline": case_cbaseline, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
+def store_files(d):
+    """{relative path: bytes} of a store directory's histories and
+    baselines (not its lock files)."""
+    out = {}
+    for kind in ("history", "baselines"):
+        sub = os.path.join(d, kind)
+        for f in sorted(os.listdir(sub)) if os.path.isdir(sub) else []:
+            if not f.endswith(".json") and not f.endswith(".jsonl"):
+                continue  # a lock file is the file store's own
+            with open(os.path.join(sub, f), "rb") as fh:
+                out[kind + "/" + f] = fh.read()
+    return out
+
+
+def same_store(got, want, what):
+    """Asserts two stores' files are the same, naming the first that is
+    not."""
+    for k in sorted(set(got) | set(want)):
+        g, w = got.get(k), want.get(k)
+        if g != w:
+            at = next((i for i, (x, y) in enumerate(zip(g or b"", w or b""))
+                       if x != y), min(len(g or b""), len(w or b"")))
+            raise AssertionError("%s: %s differs at byte %d: %r, not %r" % (
+                what, k, at, (g or b"")[at:at + 60], (w or b"")[at:at + 60]))
+
+
+def write_history(d, name, lines):
+    os.makedirs(os.path.join(d, "history"), exist_ok=True)
+    with open(os.path.join(d, "history", name + ".jsonl"), "wb") as f:
+        f.write(b"".join(l + b"\n" for l in lines))
+
+
+def case_merge():
+    cb = sys.argv[4]
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                       "cstat-pg-merge-%d" % os.getpid())
+    a, b, c, odd, even, back = (os.path.join(tmp, x) for x in
+                                ("a", "b", "c", "odd", "even", "back"))
+    inputs = [os.path.join(TESTDATA, "examples", x)
+              for x in ("old.txt", "new.txt")]
+
+    def cbl(store, *args, project="rt"):
+        env = dict(os.environ, CSTAT_PROJECT=project)
+        r = subprocess.run([cb, "-store", store] + list(args), env=env,
+                           capture_output=True)
+        assert r.returncode == 0, (args, r.stderr.decode())
+        return r
+
+    os.makedirs(tmp)
+    try:
+        # A template record; runs i = 0..N-1 made from it, in creation
+        # order (one a minute), each with its own id.
+        cbl(a, "record", "-m", "created=2026-01-01T00:00:00Z", "tpl",
+            inputs[0])
+        with open(os.path.join(a, "history", "tpl.jsonl"), "rb") as f:
+            tpl = f.read().rstrip(b"\n")
+        old_id = json.loads(tpl)["id"].encode()
+        old_created = json.loads(tpl)["created"].encode()
+        assert tpl.count(old_id) == 1 and tpl.count(old_created) == 1
+
+        def run(i):
+            t = "2026-01-%02dT%02d:%02d:00Z" % (1 + i // 1440,
+                                                 i // 60 % 24, i % 60)
+            return tpl.replace(old_id, b"run-%04d" % i).replace(
+                old_created, t.encode())
+        write_history(a, "main", [run(i) for i in range(300)])
+        write_history(a, "side", [run(i) for i in range(0, 100, 2)])
+        for k, (name, day) in enumerate((("b1", 2), ("b2", 3), ("b3", 4))):
+            cbl(a, "save", "-m", "created=2026-02-%02dT10:00:00Z" % day,
+                name, inputs[k % 2])
+        want = store_files(a)
+        # Directory -> database -> directory; and database -> database.
+        cbl(OWNER, "merge", a)
+        cbl(b, "merge", OWNER)
+        same_store(store_files(b), want, "directory -> database -> directory")
+        psql("CREATE DATABASE cstat_other")
+        other = OWNER.replace("dbname=cstat_test", "dbname=cstat_other")
+        assert other != OWNER
+        cbl(other, "merge", OWNER)
+        cbl(c, "merge", other)
+        same_store(store_files(c), want, "database -> database -> directory")
+        again = cbl(OWNER, "merge", a).stderr
+        cbl(back, "merge", OWNER)
+        same_store(store_files(back), want, "merged twice: %r" % again)
+        # Runs in between: the database holds the odd runs, the directory
+        # the even ones; the database then holds what the file merge
+        # makes of the two directories.
+        write_history(odd, "main", [run(i) for i in range(1, 300, 2)])
+        write_history(even, "main", [run(i) for i in range(0, 300, 2)])
+        cbl(odd, "save", "-m", "created=2026-03-01T10:00:00Z", "b1",
+            inputs[1])
+        cbl(even, "save", "-m", "created=2026-02-01T10:00:00Z", "b1",
+            inputs[0])
+        cbl(OWNER, "merge", odd, project="mix")
+        cbl(OWNER, "merge", even, project="mix")
+        cbl(odd, "merge", even)
+        mixed = os.path.join(tmp, "mixed")
+        cbl(mixed, "merge", OWNER, project="mix")
+        same_store(store_files(mixed), store_files(odd), "interleaved")
+        assert store_files(odd)["history/main.jsonl"] == \
+            want["history/main.jsonl"]
+        assert b"2026-03-01" in store_files(mixed)["baselines/b1.json"]
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+    print("merge: 300 + 50 runs and 3 baselines, directory -> database -> "
+          "directory and database -> database -> directory byte-identical; "
+          "150 + 150 interleaved runs merged as the file merge does")
+
+
+{"cbaseline": case_cbaseline, "merge": case_merge, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
  "password": case_password}[CASE]()

@@ -142,7 +142,7 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* A fresh database gets schema version 1; opening again changes
+/* A fresh database gets schema version 2; opening again changes
  * nothing; a newer version is refused, saying so, and left alone. */
 static void
 test_schema(void **state)
@@ -153,14 +153,14 @@ test_schema(void **state)
 	(void)state;
 	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
-			 1);
+			 2);
 	cstat_store_close(open_store(owner, NULL));
-	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 1);
+	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 2);
 	sql("INSERT INTO cstat_schema_version (version) VALUES (99)");
 	assert_int_equal(cstat_store_open(&s, owner, NULL, &d), CSTAT_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(d.message, "version 99, newer than this "
-					  "cbaseline knows (1)"));
+					  "cbaseline knows (2)"));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
 			 99);
 	sql("DELETE FROM cstat_schema_version WHERE version = 99");
@@ -262,6 +262,30 @@ test_history_bytes(void **state)
 		      "cstat_projects p ON p.id = h.project_id "
 		      "WHERE p.name = 'history'"),
 		(long)nvalues);
+	/* One benchmark from the series tables: every run, a run without
+	 * it (googlebench's, the 4th) with no groups. */
+	free(got);
+	assert_int_equal(cstat_store_history_series(s, "main", "Encode", &got,
+						    &glen, &d),
+			 0);
+	size_t lines = 0;
+	for (size_t i = 0; i < glen; i++)
+		lines += got[i] == '\n';
+	assert_int_equal(lines, 5);
+	assert_non_null(strstr(got, "\"Encode/format=json-48\""));
+	/* A value cJSON would print in 15 digits (a neighbouring double) is
+	 * stored exactly (examples/old.txt's gob run, as its history file
+	 * has it). */
+	assert_non_null(strstr(got, "3.0640000000000002e-06"));
+	char *fourth = got;
+	for (int k = 0; k < 3; k++)
+		fourth = strchr(fourth, '\n') + 1;
+	assert_non_null(strstr(fourth, "\"groups\":[]"));
+	assert_true(strstr(fourth, "\"groups\":[]") < strchr(fourth, '\n'));
+	free(got);
+	assert_int_equal(cstat_store_history_series(s, "none", "Encode", &got,
+						    &glen, &d),
+			 CSTAT_ENOENT);
 
 	/* Prune keeps the last 2, as the file store's prune does. */
 	size_t removed;

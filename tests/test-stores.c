@@ -146,6 +146,21 @@ test_file_member(void **state)
 		cstat_run_free(r);
 	}
 	assert_same_file(s, true, "main", ref);
+	/* A directory cannot select series: one benchmark's history is the
+	 * whole history, which the reader's filter then narrows. */
+	char *whole, *one;
+	size_t wlen, olen;
+	assert_int_equal(cstat_store_history(s, "main", &whole, &wlen, &d), 0);
+	assert_int_equal(cstat_store_history_series(s, "main", "Encode", &one,
+						    &olen, &d),
+			 0);
+	assert_int_equal(olen, wlen);
+	assert_memory_equal(one, whole, wlen);
+	free(one);
+	free(whole);
+	assert_int_equal(
+		cstat_store_history_series(s, "main", "", &one, &olen, &d),
+		CSTAT_EINVAL);
 	/* A damaged record or baseline is refused; nothing changes. */
 	assert_int_equal(
 		cstat_store_record(s, "main", "{\"schema\":1}", 12, NULL, &d),

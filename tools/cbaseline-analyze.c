@@ -86,13 +86,13 @@ analysis_free(struct analysis *a)
 
 /* Loads history name and finds its changes.  @return 0 or 2 (reported). */
 static int
-analyze(const char *dir, const char *name, size_t since, double alpha,
-	struct analysis *a)
+analyze(const char *dir, const char *name, const char *filter, size_t since,
+	double alpha, struct analysis *a)
 {
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if (store_read_history(dir, name, &a->t, &a->runs, &a->n))
+	if (store_read_history(dir, name, filter, &a->t, &a->runs, &a->n))
 		return 2;
 	rc = cstat_history_changes(a->t, since, alpha, &a->ch, &a->nch);
 	if (rc) {
@@ -209,8 +209,10 @@ static int
 cmd_detect(const char *dir, int argc, char **argv)
 {
 	double since = 0, alpha = 0, recent = 1;
-	const char *format = NULL, *fail_on = NULL;
+	const char *format = NULL, *fail_on = NULL, *filter = NULL;
 	const struct cli_flag flags[] = {
+		{"filter", CLI_STRING, &filter, "EXPR",
+		 "only the benchmarks EXPR keeps", "*, all"},
 		{"since", CLI_FLOAT, &since, "N", "only the last N runs",
 		 "0, all"},
 		{"alpha", CLI_FLOAT, &alpha, "A",
@@ -228,7 +230,7 @@ cmd_detect(const char *dir, int argc, char **argv)
 	bool *alert = NULL;
 	struct analysis a;
 	const char *name;
-	int rc = parse("detect", argc, argv, flags, 5, cbaseline_detect_about,
+	int rc = parse("detect", argc, argv, flags, 6, cbaseline_detect_about,
 		       &name);
 
 	if (rc)
@@ -245,7 +247,7 @@ cmd_detect(const char *dir, int argc, char **argv)
 		return 2;
 	}
 	if (check_alpha("detect", alpha) ||
-	    analyze(dir, name, nsince, alpha, &a))
+	    analyze(dir, name, filter, nsince, alpha, &a))
 		return 2;
 	if (alerting && alerts(name, &a, nrecent, nsince, alpha, &alert)) {
 		analysis_free(&a);
@@ -314,9 +316,11 @@ check_repo_url(const char *url)
 static int
 cmd_export(const char *dir, int argc, char **argv)
 {
-	const char *format = NULL, *output = NULL, *repo = NULL;
+	const char *format = NULL, *output = NULL, *repo = NULL, *filter = NULL;
 	double alpha = 0;
 	const struct cli_flag flags[] = {
+		{"filter", CLI_STRING, &filter, "EXPR",
+		 "only the benchmarks EXPR keeps", "*, all"},
 		{"format", CLI_STRING, &format, "html|csv|json",
 		 "what to write", NULL},
 		{"repo-url", CLI_STRING, &repo, "URL",
@@ -333,7 +337,7 @@ cmd_export(const char *dir, int argc, char **argv)
 	const char *name;
 	FILE *out = stdout;
 	char *envrepo = NULL;
-	int rc = parse("export", argc, argv, flags, 4, cbaseline_export_about,
+	int rc = parse("export", argc, argv, flags, 5, cbaseline_export_about,
 		       &name);
 
 	if (rc)
@@ -363,7 +367,7 @@ cmd_export(const char *dir, int argc, char **argv)
 	if (!*repo)
 		repo = NULL;
 	if (check_alpha("export", alpha) || check_repo_url(repo) ||
-	    analyze(dir, name, 0, alpha, &a)) {
+	    analyze(dir, name, filter, 0, alpha, &a)) {
 		free(envrepo);
 		return 2;
 	}

@@ -8,7 +8,12 @@
  * byte for byte.  What a command wrote there goes back in one step each:
  * record's line (one transaction; a run already there is stored once),
  * save's file, rm's and prune's removals.  The directory is removed at
- * the end.  merge is not yet supported on a shared store.
+ * the end.  history, detect and export with -filter .name:NAME read only
+ * that benchmark's series from the database.  merge copies the whole store (and
+ * OTHER_STORE, when it is a database too) and puts back each history and
+ * baseline the file merge changed: a history that only grew gets its new runs
+ * appended, one that merged runs in between its own is replaced in one
+ * transaction.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -92,9 +97,11 @@ get_file(const struct db *db, const char *kind, const char *name,
 }
 
 /* Copies baseline or history name (kind "baseline"/"history") into the
- * directory, if the database has it. */
+ * directory, if the database has it; a history cut to benchmark bench's
+ * series when bench is not NULL. */
 static int
-fetch(struct db *db, const char *kind, const char *name)
+fetch_series(struct db *db, const char *kind, const char *name,
+	     const char *bench)
 {
 	bool base = strcmp(kind, "baseline") == 0;
 	struct cstat_diag d;
@@ -104,8 +111,14 @@ fetch(struct db *db, const char *kind, const char *name)
 
 	if (!store_valid_name(name))
 		return 0; /* the command says why */
-	rc = base ? cstat_store_baseline_load(db->store, name, &bytes, &len, &d)
-		  : cstat_store_history(db->store, name, &bytes, &len, &d);
+	if (base)
+		rc = cstat_store_baseline_load(db->store, name, &bytes, &len,
+					       &d);
+	else if (bench)
+		rc = cstat_store_history_series(db->store, name, bench, &bytes,
+						&len, &d);
+	else
+		rc = cstat_store_history(db->store, name, &bytes, &len, &d);
 	if (rc == CSTAT_ENOENT)
 		return 0;
 	if (rc)
@@ -114,6 +127,12 @@ fetch(struct db *db, const char *kind, const char *name)
 		      base ? ".json" : ".jsonl", bytes, len);
 	free(bytes);
 	return rc;
+}
+
+static int
+fetch(struct db *db, const char *kind, const char *name)
+{
+	return fetch_series(db, kind, name, NULL);
 }
 
 /* Copies every baseline and history (list). */
@@ -226,39 +245,55 @@ capture(const struct db *db, int fd, const char *name, int *saved)
 	*saved = -1;
 }
 
-/* Puts fd back and writes what went to DIR/name to out, with the
- * private directory named as the location ("[LOCATION]"). */
-static void
-release(const struct db *db, int fd, const char *name, int saved, FILE *out)
+/* The first place in p where a private directory (db's, else other's)
+ * is named; *which says whose. */
+static const char *
+first_dir(const char *p, const struct db *db, const struct db *other,
+	  const struct db **which)
 {
-	size_t len, dl = strlen(db->dir);
-	char *text, *p, *hit;
+	const char *a = strstr(p, db->dir);
+	const char *b = other ? strstr(p, other->dir) : NULL;
+
+	*which = a && (!b || a <= b) ? db : other;
+	return a && (!b || a <= b) ? a : b;
+}
+
+/* Puts fd back and writes what went to DIR/name to out, with each
+ * private directory named as its location ("[LOCATION]"). */
+static void
+release(const struct db *db, const struct db *other, int fd, const char *name,
+	int saved, FILE *out)
+{
+	size_t len;
+	char *text;
+	const char *p, *hit;
+	const struct db *who;
 
 	if (saved < 0)
 		return;
 	dup2(saved, fd);
 	close(saved);
 	text = get_file(db, ".", name, "", &len);
-	for (p = text; p && p < text + len; p = hit + dl) {
-		hit = strstr(p, db->dir);
+	for (p = text; p && p < text + len; p = hit + strlen(who->dir)) {
+		hit = first_dir(p, db, other, &who);
 		if (!hit) {
 			fwrite(p, 1, len - (size_t)(p - text), out);
 			break;
 		}
-		fprintf(out, "%.*s[%s]", (int)(hit - p), p, db->where);
+		fprintf(out, "%.*s[%s]", (int)(hit - p), p, who->where);
 	}
 	free(text);
 }
 
 /*
- * Runs the command with its output and messages kept aside, then writes
- * them out with the private directory named as the location: a report
- * that names the history file (gate's noise-aware threshold) names the
- * database instead.
+ * Runs the command on the directory target with its output and messages
+ * kept aside (in db's directory), then writes them out with each private
+ * directory named as its location: a report that names the history file
+ * (gate's noise-aware threshold) names the database instead.
  */
 static int
-run_quoted(struct db *db, const char *cmd, int argc, char **argv, db_run_fn run,
-	   void *ctx)
+run_quoted(struct db *db, const struct db *other, const char *target,
+	   const char *cmd, int argc, char **argv, db_run_fn run, void *ctx)
 {
 	int out, err, rc;
 
@@ -266,11 +301,11 @@ run_quoted(struct db *db, const char *cmd, int argc, char **argv, db_run_fn run,
 	fflush(stderr);
 	capture(db, 1, "stdout", &out);
 	capture(db, 2, "stderr", &err);
-	rc = run(ctx, db->dir, cmd, argc, argv);
+	rc = run(ctx, target, cmd, argc, argv);
 	fflush(stdout);
 	fflush(stderr);
-	release(db, 2, "stderr", err, stderr);
-	release(db, 1, "stdout", out, stdout);
+	release(db, other, 2, "stderr", err, stderr);
+	release(db, other, 1, "stdout", out, stdout);
 	return rc;
 }
 
@@ -292,6 +327,39 @@ history_flag(int argc, char **argv)
 		if (strncmp(argv[i], "-history=", 9) == 0 ||
 		    strncmp(argv[i], "--history=", 10) == 0)
 			return strchr(argv[i], '=') + 1;
+	return NULL;
+}
+
+/*
+ * The benchmark that history's, detect's or export's -filter keeps when
+ * it is ".name:NAME" or ".fullname:NAME" with a plain NAME (no pattern,
+ * no second term), written into buf; else NULL: the history is read
+ * whole and the filter applied to it.  The series the store selects for
+ * NAME are a superset of what the filter keeps, and the filter still
+ * decides, so the report is the one from the whole history.
+ */
+static const char *
+filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
+{
+	static const char *const keys[] = {".name:", ".fullname:"};
+	const char *f = NULL;
+
+	if (strcmp(cmd, "history") != 0 && strcmp(cmd, "detect") != 0 &&
+	    strcmp(cmd, "export") != 0)
+		return NULL;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "-filter=", 8) == 0 ||
+		    strncmp(argv[i], "--filter=", 9) == 0)
+			f = strchr(argv[i], '=') + 1;
+	for (size_t k = 0; f && k < 2; k++) {
+		size_t kl = strlen(keys[k]);
+		const char *w = f + kl;
+		if (strncmp(f, keys[k], kl) != 0 || !*w || *w == '/' ||
+		    strlen(w) >= size || strpbrk(w, " \t()\"'*?[]{}\\^$|"))
+			continue;
+		snprintf(buf, size, "%s", w);
+		return buf;
+	}
 	return NULL;
 }
 
@@ -320,44 +388,204 @@ make_dir(struct db *db)
 }
 
 int
+db_merge_other(int argc, char **argv)
+{
+	int at = -1;
+
+	for (int i = 1; i < argc && at < 0; i++)
+		if (strcmp(argv[i], "--") == 0)
+			at = i + 1;
+	if (at < 0 || argc - at != 1)
+		return -1;
+	const char *scheme = cstat_store_scheme(argv[at]);
+	return scheme && strcmp(scheme, "file") != 0 ? at : -1;
+}
+
+/* Opens the store at location and copies everything it holds into a new
+ * private directory. */
+static int
+open_copy(struct db *db, const char *location, bool all)
+{
+	struct cstat_diag d;
+	int rc;
+
+	cstat_store_redact(location, db->where, sizeof(db->where));
+	rc = cstat_store_open(&db->store, location, getenv("CSTAT_PROJECT"),
+			      &d);
+	if (rc)
+		return db_error(db, rc, &d);
+	rc = make_dir(db);
+	return !rc && all ? fetch_all(db) : rc;
+}
+
+static void
+close_copy(struct db *db)
+{
+	if (db->dir[0])
+		remove_tree(db->dir);
+	cstat_store_close(db->store);
+}
+
+/* Appends the lines of bytes[0..len) to history name, one run each. */
+static int
+append_lines(struct db *db, const char *name, const char *bytes, size_t len,
+	     struct cstat_diag *d)
+{
+	int rc = 0;
+
+	for (size_t at = 0; !rc && at < len;) {
+		const char *nl = memchr(bytes + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (bytes + at)) : len - at;
+		if (n)
+			rc = cstat_store_record(db->store, name, bytes + at, n,
+						NULL, d);
+		at += n + 1;
+	}
+	return rc;
+}
+
+/* Puts history or baseline name of the directory into the database when
+ * the merge changed it: a history that only grew by appending. */
+static int
+merge_back_one(struct db *db, bool base, const char *name)
+{
+	struct cstat_diag d;
+	size_t len, had = 0;
+	char *old = NULL;
+	char *bytes = get_file(db, base ? "baselines" : "history", name,
+			       base ? ".json" : ".jsonl", &len);
+	int rc = bytes ? 0 : CSTAT_EIO;
+
+	memset(&d, 0, sizeof(d));
+	if (!rc)
+		rc = base ? cstat_store_baseline_load(db->store, name, &old,
+						      &had, &d)
+			  : cstat_store_history(db->store, name, &old, &had,
+						&d);
+	if (rc == CSTAT_ENOENT)
+		rc = 0, had = 0;
+	bool same = !rc && old && had == len && memcmp(old, bytes, len) == 0;
+	bool grew = !rc && !base && had < len &&
+		    (had == 0 ||
+		     (memcmp(old, bytes, had) == 0 && bytes[had - 1] == '\n'));
+	if (!rc && !same && base)
+		rc = cstat_store_baseline_save(db->store, name, bytes, len, &d);
+	else if (!rc && !same && grew)
+		rc = append_lines(db, name, bytes + had, len - had, &d);
+	else if (!rc && !same)
+		rc = cstat_store_replace(db->store, name, bytes, len, &d);
+	free(old);
+	free(bytes);
+	return rc ? db_error(db, rc, &d) : 0;
+}
+
+/* Puts every history and baseline the merge changed into the database. */
+static int
+merge_back(struct db *db)
+{
+	static const char *const kinds[] = {"baselines", "history"};
+	static const char *const exts[] = {".json", ".jsonl"};
+	int rc = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		char sub[300];
+		struct dirent *e;
+		snprintf(sub, sizeof(sub), "%s/%s", db->dir, kinds[k]);
+		DIR *dp = opendir(sub);
+		while (dp && (e = readdir(dp)) != NULL) {
+			size_t l = strlen(e->d_name), el = strlen(exts[k]);
+			if (e->d_name[0] == '.' || l <= el ||
+			    strcmp(e->d_name + l - el, exts[k]) != 0)
+				continue;
+			char *name = strndup(e->d_name, l - el);
+			if (name && store_valid_name(name) &&
+			    merge_back_one(db, k == 0, name))
+				rc = 2;
+			free(name);
+		}
+		if (dp)
+			closedir(dp);
+	}
+	return rc;
+}
+
+int
+db_merge_into_dir(const char *dir, int argc, char **argv, db_run_fn run,
+		  void *ctx)
+{
+	struct db other = {0};
+	int at = db_merge_other(argc, argv);
+	int rc = open_copy(&other, argv[at], true);
+
+	if (!rc) {
+		char *was = argv[at];
+		argv[at] = other.dir;
+		rc = run_quoted(&other, NULL, dir, "merge", argc, argv, run,
+				ctx);
+		argv[at] = was;
+	}
+	close_copy(&other);
+	return rc;
+}
+
+/* merge on a database: both stores copied whole, the file merge run on
+ * the copies, and what it changed put back. */
+static int
+db_merge(const char *location, int argc, char **argv, db_run_fn run, void *ctx)
+{
+	struct db db = {0}, other = {0};
+	int at = db_merge_other(argc, argv);
+	int rc = open_copy(&db, location, true);
+
+	if (!rc && at >= 0)
+		rc = open_copy(&other, argv[at], true);
+	if (!rc) {
+		char *was = at >= 0 ? argv[at] : NULL;
+		if (at >= 0)
+			argv[at] = other.dir;
+		int mr = run_quoted(&db, at >= 0 ? &other : NULL, db.dir,
+				    "merge", argc, argv, run, ctx);
+		if (at >= 0)
+			argv[at] = was;
+		/* A file that failed to merge leaves the others merged. */
+		rc = merge_back(&db);
+		rc = rc ? rc : mr;
+	}
+	close_copy(&other);
+	close_copy(&db);
+	return rc;
+}
+
+int
 db_command(const char *location, const char *cmd, int argc, char **argv,
 	   db_run_fn run, void *ctx)
 {
 	struct db db = {0};
-	struct cstat_diag d;
 	const char *name = name_of(argc, argv);
 	int rc;
 
-	cstat_store_redact(location, db.where, sizeof(db.where));
-	if (strcmp(cmd, "merge") == 0) {
-		fprintf(stderr,
-			"%s: merge does not work on a PostgreSQL store yet "
-			"(%s)\n",
-			PROG, db.where);
-		return 2;
-	}
-	rc = cstat_store_open(&db.store, location, getenv("CSTAT_PROJECT"), &d);
-	if (rc)
-		return db_error(&db, rc, &d);
-	rc = make_dir(&db);
+	if (strcmp(cmd, "merge") == 0)
+		return db_merge(location, argc, argv, run, ctx);
+	rc = open_copy(&db, location, false);
 	bool writes = strcmp(cmd, "record") == 0 || strcmp(cmd, "save") == 0 ||
 		      strcmp(cmd, "rm") == 0 || strcmp(cmd, "prune") == 0;
 	if (!rc && strcmp(cmd, "list") == 0)
 		rc = fetch_all(&db);
 	else if (!rc && name && strcmp(cmd, "record") != 0) {
+		char bench[256];
+		const char *one =
+			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
 		if (!rc)
-			rc = fetch(&db, "history", name);
+			rc = fetch_series(&db, "history", name, one);
 		const char *h = history_flag(argc, argv);
 		if (!rc && h && strcmp(h, name) != 0)
 			rc = fetch(&db, "history", h);
 	}
 	if (!rc)
-		rc = run_quoted(&db, cmd, argc, argv, run, ctx);
+		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx);
 	if (!rc && writes && name)
 		rc = write_back(&db, cmd, name);
-	if (db.dir[0])
-		remove_tree(db.dir);
-	cstat_store_close(db.store);
+	close_copy(&db);
 	return rc;
 }

@@ -23,4 +23,17 @@ typedef int (*db_run_fn)(void *ctx, const char *dir, const char *cmd, int argc,
 int db_command(const char *location, const char *cmd, int argc, char **argv,
 	       db_run_fn run, void *ctx);
 
+/* The index in argv of merge's OTHER_STORE when it is a shared store
+ * (argv as db_command()'s), else -1. */
+int db_merge_other(int argc, char **argv);
+
+/*
+ * merge (argv as db_command()'s) of the shared store OTHER_STORE into the
+ * store directory dir: the shared store is copied into a private
+ * directory and run() merges that in.
+ * @return merge's exit status; 2 after saying why it could not run.
+ */
+int db_merge_into_dir(const char *dir, int argc, char **argv, db_run_fn run,
+		      void *ctx);
+
 #endif

@@ -68,7 +68,8 @@ static const char usage_tail[] =
 	"postgresql:// URI\n"
 	"or a libpq key=value string is a shared store in PostgreSQL, for "
 	"the project\n"
-	"$CSTAT_PROJECT (else \"default\"); merge does not work there yet.\n"
+	"$CSTAT_PROJECT (else \"default\"); merge copies between the two "
+	"kinds.\n"
 	"\n"
 	"Exit status: 0 success; 1 gate found a regression, or detect -fail-on "
 	"new found\n"
@@ -429,7 +430,7 @@ cmd_list(struct store *s, const char *cmd, int argc, char **argv)
 	size_t n = 0;
 	int first, rc = 0;
 
-	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
+	if (parse_flags(cmd, argc, argv, flags, 2, &first) ||
 	    store_report_format(cmd, format, &fmt))
 		return 2;
 	if (first < argc) {
@@ -727,9 +728,10 @@ cmd_rm(struct store *s, const char *cmd, int argc, char **argv)
 static int
 cmd_history(struct store *s, const char *cmd, int argc, char **argv)
 {
-	const char *format = NULL;
+	const char *format = NULL, *filter = NULL;
 	const struct cli_flag flags[] = {
 		{"format", CLI_STRING, &format, "F", "", NULL},
+		{"filter", CLI_STRING, &filter, "EXPR", "", NULL},
 	};
 	enum cstat_format fmt;
 	cstat_run **runs;
@@ -737,15 +739,16 @@ cmd_history(struct store *s, const char *cmd, int argc, char **argv)
 	size_t n;
 	int first;
 
-	if (parse_flags(cmd, argc, argv, flags, 1, &first) ||
+	if (parse_flags(cmd, argc, argv, flags, 2, &first) ||
 	    store_report_format(cmd, format, &fmt))
 		return 2;
 	if (argc - first != 1) {
-		fprintf(stderr, "%s: history [-format F] NAME\n", PROG);
+		fprintf(stderr, "%s: history [-format F] [-filter EXPR] NAME\n",
+			PROG);
 		return 2;
 	}
 	const char *name = argv[first];
-	if (store_read_history(s->dir, name, &t, &runs, &n))
+	if (store_read_history(s->dir, name, filter, &t, &runs, &n))
 		return 2;
 	int rc = cstat_history_summary_write(runs, n, t, name, fmt, stdout);
 	if (rc)
@@ -809,11 +812,23 @@ cmd_analyze(struct store *s, const char *cmd, int argc, char **argv)
 	return cbaseline_analyze(s->dir, cmd, argc, argv);
 }
 
-/* merge (cbaseline-merge.c). */
+/* merge on the directory dir (db_merge_into_dir()'s callback). */
+static int
+merge_in_dir(void *ctx, const char *dir, const char *cmd, int n, char **v)
+{
+	(void)ctx;
+	(void)cmd;
+	return cbaseline_merge(dir, n, v);
+}
+
+/* merge (cbaseline-merge.c); OTHER_STORE may be a shared store. */
 static int
 cmd_merge(struct store *s, const char *cmd, int argc, char **argv)
 {
 	(void)cmd;
+	if (db_merge_other(argc, argv) >= 0)
+		return db_merge_into_dir(s->dir, argc, argv, merge_in_dir,
+					 NULL);
 	return cbaseline_merge(s->dir, argc, argv);
 }
 
@@ -849,7 +864,16 @@ static const struct cli_flag meta_flags[] = {
 static const struct cli_flag list_flags[] = {
 	FORMAT_FLAG("the listing's format"),
 };
+/* -filter of history, detect and export. */
+#define FILTER_FLAG                                                            \
+	{                                                                      \
+		"filter", CLI_STRING, NULL, "EXPR",                            \
+			"only the benchmarks EXPR keeps, as cstat's -filter "  \
+			"(.name:Op: one benchmark)",                           \
+			"*, all"                                               \
+	}
 static const struct cli_flag history_flags[] = {
+	FILTER_FLAG,
 	FORMAT_FLAG("the report's format"),
 };
 static const struct cli_flag compare_flags[] = {
@@ -877,6 +901,7 @@ static const struct cli_flag detect_flags[] = {
 	 "new: exit 1 when the newest runs make a change for the worse "
 	 "detectable\n    \tthat the history before them did not show",
 	 "none"},
+	FILTER_FLAG,
 	FORMAT_FLAG("the report's format"),
 	{"new", CLI_FLOAT, NULL, "N",
 	 "with -fail-on new: the runs recorded since detect last ran", "1"},
@@ -885,6 +910,7 @@ static const struct cli_flag detect_flags[] = {
 static const struct cli_flag export_flags[] = {
 	{"alpha", CLI_FLOAT, NULL, "A",
 	 "false-positive rate per series of the change points", "0.005"},
+	FILTER_FLAG,
 	{"format", CLI_STRING, NULL, "html|csv|json", "what to write", NULL},
 	{"o", CLI_STRING, NULL, "FILE", "write to FILE", "standard output"},
 	{"repo-url", CLI_STRING, NULL, "URL",

@@ -150,12 +150,13 @@ prune export merge"
 	local flags="-store -h -help"
 	case $cmd in
 	save | record) flags+=" -m" ;;
-	list | history) flags+=" -format" ;;
+	list) flags+=" -format" ;;
+	history) flags+=" -filter -format" ;;
 	compare) flags+=" -fingerprint -strict" ;;
 	gate) flags+=" -history -strict" ;;
-	detect) flags+=" -alpha -fail-on -format -new -since" ;;
+	detect) flags+=" -alpha -fail-on -filter -format -new -since" ;;
 	prune) flags+=" -keep" ;;
-	export) flags+=" -alpha -format -o -repo-url" ;;
+	export) flags+=" -alpha -filter -format -o -repo-url" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
@@ -166,7 +167,7 @@ prune export merge"
 	local n=0
 	for ((i = i + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-store | -m | -format | -fingerprint | -history | -alpha | \
+		-store | -m | -format | -filter | -fingerprint | -history | -alpha | \
 			-fail-on | -new | -since | -keep | -o) ((i++)) ;;
 		-*) ;;
 		*) ((n++)) ;;

@@ -187,9 +187,10 @@ snapshot_path(const char *dir, const char *name, int *rc)
 }
 
 int
-store_read_history(const char *dir, const char *name, cstat_tables **t,
-		   cstat_run ***runs, size_t *n)
+store_read_history(const char *dir, const char *name, const char *filter,
+		   cstat_tables **t, cstat_run ***runs, size_t *n)
 {
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
 	char *path = history_path(dir, name), *snap;
 	int rc;
@@ -202,8 +203,13 @@ store_read_history(const char *dir, const char *name, cstat_tables **t,
 		return rc;
 	}
 	memset(&d, 0, sizeof(d));
-	rc = cstat_history_read_cached(path, snap, 0.95, t, runs, n,
-				       store_warn_diag, NULL, &d, NULL);
+	opts.filter = filter;
+	/* A snapshot holds every benchmark: a filtered read streams. */
+	rc = filter ? cstat_history_read(path, &opts, 0.95, t, runs, n,
+					 store_warn_diag, NULL, &d)
+		    : cstat_history_read_cached(path, snap, 0.95, t, runs, n,
+						store_warn_diag, NULL, &d,
+						NULL);
 	if (rc)
 		store_print_error(rc, &d); /* d.file is path */
 	free(path);

@@ -57,10 +57,12 @@ int store_load_history(const char *dir, const char *name, cstat_run ***runs,
 		       size_t *n);
 /*
  * History name of the store at dir read as tables with a column per run
- * (cstat_history_read(): streamed, runs without their values).
+ * (cstat_history_read(): streamed, runs without their values), only the
+ * benchmarks filter keeps (cstat's -filter; NULL: all, through the
+ * history's snapshot).
  * @return 0, or 2 after saying why (also for a history without runs).
  */
-int store_read_history(const char *dir, const char *name, cstat_tables **t,
-		       cstat_run ***runs, size_t *n);
+int store_read_history(const char *dir, const char *name, const char *filter,
+		       cstat_tables **t, cstat_run ***runs, size_t *n);
 
 #endif /* CSTAT_TOOLS_STORE_UTIL_H */

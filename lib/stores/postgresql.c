@@ -84,6 +84,10 @@ static const char *const migrations[] = {
 	/* "One series over time": its values in run order. */
 	"  PRIMARY KEY (series_id, run_seq));"
 	"CREATE INDEX cstat_values_run ON cstat_values (run_seq);",
+	/* 2: one series over time read from the index alone (an
+	 * index-only scan), not from heap pages spread over every run. */
+	"CREATE INDEX cstat_values_series ON cstat_values"
+	"  (series_id, run_seq) INCLUDE (vals);",
 };
 
 #define LATEST (sizeof(migrations) / sizeof(migrations[0]))
@@ -600,6 +604,37 @@ unit_meta(const cJSON *units, const char *unit)
 	return o;
 }
 
+/*
+ * vals (numbers) as a raw JSON array that reads back the very doubles:
+ * cJSON prints 15 digits when they read back within an epsilon, which
+ * would store a neighbour of a value in the series tables.
+ */
+static cJSON *
+exact_array(const cJSON *vals)
+{
+	size_t cap = 26 * (size_t)cJSON_GetArraySize(vals) + 3, at = 0;
+	char *buf = malloc(cap);
+	const cJSON *v;
+
+	if (!buf)
+		return NULL;
+	buf[at++] = '[';
+	cJSON_ArrayForEach(v, vals)
+	{
+		if (!cJSON_IsNumber(v)) {
+			free(buf);
+			return NULL;
+		}
+		at += (size_t)snprintf(buf + at, cap - at, "%s%.17g",
+				       at > 1 ? "," : "", v->valuedouble);
+	}
+	buf[at++] = ']';
+	buf[at] = '\0';
+	cJSON *raw = cJSON_CreateRaw(buf);
+	free(buf);
+	return raw;
+}
+
 /* One series of a record: benchmark b's unit u in a group of config. */
 static bool
 add_series(cJSON *out, const cJSON *root, const char *config, const cJSON *b,
@@ -619,7 +654,7 @@ add_series(cJSON *out, const cJSON *root, const char *config, const cJSON *b,
 	return cJSON_AddStringToObject(s, "name", name->valuestring) &&
 	       cJSON_AddStringToObject(s, "unit", unit->valuestring) &&
 	       cJSON_AddStringToObject(s, "config", config) &&
-	       cJSON_AddItemToObject(s, "vals", cJSON_Duplicate(vals, true)) &&
+	       cJSON_AddItemToObject(s, "vals", exact_array(vals)) &&
 	       cJSON_AddItemToObject(s, "meta",
 				     unit_meta(cJSON_GetObjectItemCaseSensitive(
 						       root, "units"),
@@ -725,16 +760,19 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 		snprintf(seq, sizeof(seq), "%s", p->pq.getvalue(*res, 0, 0));
 		p->pq.clear(*res);
 		const char *sv[3] = {hid, r.series, seq};
-		/* Sorted, so that concurrent records of new series take
-		 * their keys in one order and cannot deadlock. */
+		/* In the record's order, so that a series' id says where
+		 * it first appeared, as a history file's reader orders its
+		 * rows (one benchmark's read keeps that order).  Concurrent
+		 * records of the same new series take their keys in the same
+		 * order; a deadlock between different orders is retried. */
 		*res = query(p,
 			     "INSERT INTO cstat_series"
 			     " (history_id, name, unit, config)"
 			     " SELECT $1::bigint, name, unit, config"
-			     " FROM jsonb_to_recordset($2::jsonb)"
-			     "   AS v(name text, unit text, config text)"
-			     " ORDER BY name, unit, md5(config)"
-			     " ON CONFLICT DO NOTHING",
+			     " FROM ROWS FROM (jsonb_to_recordset($2::jsonb)"
+			     "   AS (name text, unit text, config text))"
+			     "   WITH ORDINALITY AS v(name, unit, config, k)"
+			     " ORDER BY k ON CONFLICT DO NOTHING",
 			     2, sv);
 		rc = ok(p, *res) ? 0 : fail(p, d, "recording series", *res);
 		if (!rc) {
@@ -832,39 +870,18 @@ pg_history_append(void *state, const char *name, const char *line, size_t len,
 	return rc;
 }
 
+/* The rows of res (one text column) as lines: each and a newline. */
 static int
-pg_history_read(void *state, const char *name, char **bytes, size_t *len,
-		struct cstat_diag *d)
+take_lines(const struct pg *p, PGresult *res, char **bytes, size_t *len)
 {
-	struct pg *p = state;
-	char hid[24];
-	size_t total = 0, at = 0;
-	int rc = find_history(p, name, false, hid, d);
-
-	*bytes = NULL;
-	*len = 0;
-	if (rc)
-		return rc;
-	if (!*hid)
-		return say(d, CSTAT_ENOENT, "no history %.200s", name);
-	const char *vals[1] = {hid};
-	PGresult *res = query(p,
-			      "SELECT record FROM cstat_runs"
-			      " WHERE history_id = $1::bigint ORDER BY seq",
-			      1, vals);
-	if (!ok(p, res)) {
-		rc = fail(p, d, "reading a history", res);
-		p->pq.clear(res);
-		return rc;
-	}
 	int rows = p->pq.ntuples(res);
+	size_t total = 0, at = 0;
+
 	for (int i = 0; i < rows; i++)
 		total += (size_t)p->pq.getlength(res, i, 0) + 1;
 	*bytes = malloc(total + 1);
-	if (!*bytes) {
-		p->pq.clear(res);
+	if (!*bytes)
 		return CSTAT_ENOMEM;
-	}
 	for (int i = 0; i < rows; i++) {
 		size_t n = (size_t)p->pq.getlength(res, i, 0);
 		memcpy(*bytes + at, p->pq.getvalue(res, i, 0), n);
@@ -873,8 +890,91 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 	}
 	(*bytes)[at] = '\0';
 	*len = at;
-	p->pq.clear(res);
 	return 0;
+}
+
+/* Runs sql with vals[0] the id of history name: its rows as lines. */
+static int
+history_lines(struct pg *p, const char *name, const char *sql, int n,
+	      const char **vals, char **bytes, size_t *len,
+	      struct cstat_diag *d)
+{
+	char hid[24];
+	int rc = find_history(p, name, false, hid, d);
+
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	vals[0] = hid;
+	PGresult *res = query(p, sql, n, vals);
+	rc = ok(p, res) ? take_lines(p, res, bytes, len)
+			: fail(p, d, "reading a history", res);
+	p->pq.clear(res);
+	return rc;
+}
+
+static int
+pg_history_read(void *state, const char *name, char **bytes, size_t *len,
+		struct cstat_diag *d)
+{
+	const char *vals[1];
+
+	return history_lines(state, name,
+			     "SELECT record FROM cstat_runs"
+			     " WHERE history_id = $1::bigint ORDER BY seq",
+			     1, vals, bytes, len, d);
+}
+
+/*
+ * One benchmark's series from the series tables (cstat_values by series,
+ * then run: its primary key): each run's metadata with a group per
+ * series, in the order the series first appeared.  The values are
+ * float8's text, the shortest that reads back the same double (with
+ * extra_float_digits above 0), not a numeric's rounding.
+ */
+static int
+pg_history_series(void *state, const char *name, const char *bench,
+		  char **bytes, size_t *len, struct cstat_diag *d)
+{
+	const char *vals[2] = {NULL, bench};
+	int rc = run(state, d, "reading a history",
+		     "SET extra_float_digits = 3", 0, NULL);
+
+	/* Compiling the query would take longer than running it. */
+	rc = rc ? rc
+		: run(state, d, "reading a history", "SET jit = off", 0, NULL);
+
+	/* The series first, then each one's values by the index (the
+	 * lateral OFFSET 0 keeps the planner from a scan of every value). */
+	return rc ? rc
+		  : history_lines(
+			    state, name,
+			    "WITH s AS MATERIALIZED (SELECT id, name, unit,"
+			    "  config FROM cstat_series"
+			    "  WHERE history_id = $1::bigint"
+			    "  AND (name = $2 OR left(name, length($2) + 1)"
+			    "   IN ($2 || '/', $2 || '-'))),"
+			    " g AS (SELECT v.run_seq, string_agg("
+			    "  '{\"config\":' || s.config"
+			    "  || ',\"benchmarks\":[{\"name\":'"
+			    "  || to_json(s.name)::text"
+			    "  || ',\"units\":[{\"unit\":'"
+			    "  || to_json(s.unit)::text || ',\"values\":['"
+			    "  || array_to_string(v.vals, ',') || ']}]}]}',"
+			    "  ',' ORDER BY s.id) AS groups"
+			    "  FROM s, LATERAL (SELECT run_seq, vals"
+			    "   FROM cstat_values WHERE series_id = s.id"
+			    "   OFFSET 0) v GROUP BY v.run_seq)"
+			    " SELECT left(r.metadata::text, -1)"
+			    "  || ',\"groups\":[' || coalesce(g.groups, '')"
+			    "  || ']}'"
+			    " FROM cstat_runs r LEFT JOIN g ON g.run_seq = "
+			    "r.seq"
+			    " WHERE r.history_id = $1::bigint ORDER BY r.seq",
+			    2, vals, bytes, len, d);
 }
 
 static int
@@ -956,6 +1056,7 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.list = pg_list,
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
+	.history_series = pg_history_series,
 	.history_prune = pg_history_prune,
 	.history_replace = pg_history_replace,
 };

@@ -62,6 +62,13 @@ struct cstat__stores_ops {
 	 * newline, oldest first (CSTAT_ENOENT when there is none). */
 	int (*history_read)(void *state, const char *name, char **bytes,
 			    size_t *len, struct cstat_diag *d);
+	/* History name cut to the series of benchmark bench (named bench,
+	 * or starting bench + "/" or bench + "-"): every run, oldest first,
+	 * its record holding only those series, one line each (the same
+	 * runs and values as the stored records, not their bytes).  NULL:
+	 * the store cannot select, and the whole history is read. */
+	int (*history_series)(void *state, const char *name, const char *bench,
+			      char **bytes, size_t *len, struct cstat_diag *d);
 	/* Keeps the last keep runs of history name; *removed (may be
 	 * NULL) gets how many went. */
 	int (*history_prune)(void *state, const char *name, size_t keep,
