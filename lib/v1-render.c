@@ -11,12 +11,14 @@
  *
  * Nothing is kept per cell: the text output formats its rows twice, once
  * to measure the columns and once to print them, and everything goes out
- * through one buffer.
+ * through the one output stream (ostream.h), which keeps the first error;
+ * each entry point closes it and returns that error once.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "numfmt.h"
+#include "ostream.h"
 #include "v1.h"
 
 /* Old benchstat's cells, cut to this size less one (as they always were). */
@@ -25,82 +27,28 @@
 /* The most columns a row has: name, cells, delta, note. */
 #define EXTRA_COLS 3
 
-/* A buffered writer to the caller's FILE. */
-struct out {
-	FILE *f;
-	size_t n;
-	char buf[1 << 16];
-};
-
+/* The stream's spaces, for column padding. */
 static void
-out_flush(struct out *o)
+pad(struct cstat__ostream *o, size_t n)
 {
-	if (o->n)
-		fwrite(o->buf, 1, o->n, o->f);
-	o->n = 0;
+	cstat__os_fill(o, ' ', n);
 }
 
-static void
-put(struct out *o, const char *s, size_t len)
-{
-	if (len > sizeof(o->buf) - o->n) {
-		out_flush(o);
-		if (len > sizeof(o->buf)) {
-			fwrite(s, 1, len, o->f);
-			return;
-		}
-	}
-	memcpy(o->buf + o->n, s, len);
-	o->n += len;
-}
-
-static void
-puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void
-putc_(struct out *o, char c)
-{
-	if (o->n == sizeof(o->buf))
-		out_flush(o);
-	o->buf[o->n++] = c;
-}
-
-static void
-pad(struct out *o, size_t n)
-{
-	static const char spaces[] = "                                ";
-
-	while (n) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		put(o, spaces, k);
-		n -= k;
-	}
-}
-
-/* Ends the output: flushed, and CSTAT_EIO if anything failed. */
+/*
+ * Ends the output: written out, and the first error once (rc, the
+ * stream's, or CSTAT_EIO when the caller's FILE has its error flag set,
+ * as a full stdio buffer that failed to flush leaves it).
+ */
 static int
-out_end(struct out *o, int rc)
+out_end(struct cstat__ostream *o, FILE *f, int rc)
 {
-	out_flush(o);
-	if (!rc && ferror(o->f))
+	int err = cstat__os_close(o);
+
+	if (!rc)
+		rc = err;
+	if (!rc && ferror(f))
 		rc = CSTAT_EIO;
-	free(o);
 	return rc;
-}
-
-static struct out *
-out_new(FILE *f)
-{
-	struct out *o = malloc(sizeof(*o));
-
-	if (o) {
-		o->f = f;
-		o->n = 0;
-	}
-	return o;
 }
 
 /* A string and its length. */
@@ -327,17 +275,18 @@ widen(size_t *max, const struct str *cols, size_t n)
 }
 
 static void
-text_head(struct out *o, const size_t *max, const struct str *h, size_t n)
+text_head(struct cstat__ostream *o, const size_t *max, const struct str *h,
+	  size_t n)
 {
 	for (size_t j = 0; j < n; j++) {
 		if (j == 0) {
-			put(o, h[j].s, h[j].len);
+			cstat__os_put(o, h[j].s, h[j].len);
 			pad(o, max[j] - runes(&h[j]));
 		} else {
-			put(o, "  ", 2);
-			put(o, h[j].s, h[j].len);
+			cstat__os_put(o, "  ", 2);
+			cstat__os_put(o, h[j].s, h[j].len);
 			if (j == n - 1)
-				putc_(o, '\n');
+				cstat__os_addc(o, '\n');
 			else
 				pad(o, max[j] - runes(&h[j]));
 		}
@@ -345,24 +294,25 @@ text_head(struct out *o, const size_t *max, const struct str *h, size_t n)
 }
 
 static void
-text_row(struct out *o, const size_t *max, const struct str *c, size_t n)
+text_row(struct cstat__ostream *o, const size_t *max, const struct str *c,
+	 size_t n)
 {
 	for (size_t j = 0; j < n; j++) {
 		if (j == 0) {
 			/* A name alone is not padded. */
-			put(o, c[j].s, c[j].len);
+			cstat__os_put(o, c[j].s, c[j].len);
 			if (n > 1)
 				pad(o, max[j] - runes(&c[j]));
 		} else if (j == n - 1 && c[j].len && c[j].s[0] == '(') {
-			put(o, "  ", 2);
-			put(o, c[j].s, c[j].len);
+			cstat__os_put(o, "  ", 2);
+			cstat__os_put(o, c[j].s, c[j].len);
 		} else {
-			put(o, "  ", 2);
+			cstat__os_put(o, "  ", 2);
 			pad(o, max[j] - runes(&c[j]));
-			put(o, c[j].s, c[j].len);
+			cstat__os_put(o, c[j].s, c[j].len);
 		}
 	}
-	putc_(o, '\n');
+	cstat__os_addc(o, '\n');
 }
 
 /* The group a row is printed under: "" for the geomean row. */
@@ -379,10 +329,11 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 	struct str *cols = calloc(ncols, sizeof(*cols));
 	size_t *max = calloc(ncols, sizeof(*max));
 	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
-	struct out *o = out_new(f);
+	struct cstat__ostream os, *o = &os;
 	int rc = 0;
 
-	if (!cols || !max || !rb || !o) {
+	cstat__os_file(o, f);
+	if (!cols || !max || !rb) {
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
@@ -396,15 +347,16 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 	for (size_t t = 0; t < v->ntables; t++) {
 		const struct cstat__v1_table *tab = &v->tables[t];
 		if (t > 0)
-			putc_(o, '\n');
+			cstat__os_addc(o, '\n');
 		text_head(o, max, cols, head_cols(v, tab, rb, cols));
 		uint32_t group = 0;
 		for (size_t i = 0; i < tab->nrows; i++) {
 			const struct cstat__v1_row *r = &tab->rows[i];
 			if (v->groups && row_group(r) != group) {
 				group = row_group(r);
-				puts_(o, cstat__strtab_str(v->strs, group));
-				putc_(o, '\n');
+				cstat__os_adds(
+					o, cstat__strtab_str(v->strs, group));
+				cstat__os_addc(o, '\n');
 			}
 			text_row(o, max, cols, row_cols(v, tab, r, rb, cols));
 		}
@@ -413,52 +365,48 @@ out:
 	free(cols);
 	free(max);
 	free(rb);
-	return o ? out_end(o, rc) : rc;
+	return out_end(o, f, rc);
 }
 
 /* ------------------------------------------------------------------------
  * CSV.
  */
 
-/* One field as Go's encoding/csv writes it. */
+/*
+ * One field as Go's encoding/csv writes it, quoted under the stream's Go
+ * rule (which quotes a field that is exactly "\." too).  Not
+ * cstat__os_csv(): a name may hold a NUL byte, written as it is, and old
+ * benchstat had no formula guard.
+ */
 static void
-csv_field(struct out *o, const char *s, size_t len)
+csv_field(struct cstat__ostream *o, const char *s, size_t len)
 {
-	bool quote = false;
-
-	if (len) {
-		for (size_t i = 0; i < len && !quote; i++)
-			quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
-				s[i] == '\n';
-		if (!quote) {
-			unsigned long cp;
-			cstat__utf8_decode((const unsigned char *)s, len, &cp);
-			quote = cstat__unicode_space(cp);
-		}
-	}
-	if (!quote) {
-		put(o, s, len);
+	if (!cstat__csv_needs_quotes(CSTAT__CSV_GO, s, len)) {
+		cstat__os_put(o, s, len);
 		return;
 	}
-	putc_(o, '"');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			putc_(o, '"');
-		putc_(o, s[i]);
+	cstat__os_addc(o, '"');
+	for (const char *q; (q = memchr(s, '"', len)) != NULL;) {
+		size_t k = (size_t)(q - s) + 1;
+		cstat__os_put(o, s, k);
+		cstat__os_addc(o, '"');
+		s += k;
+		len -= k;
 	}
-	putc_(o, '"');
+	cstat__os_put(o, s, len);
+	cstat__os_addc(o, '"');
 }
 
 static void
-csv_record(struct out *o, const struct str *cols, size_t n)
+csv_record(struct cstat__ostream *o, const struct str *cols, size_t n)
 {
 	n = trim_cols(cols, n);
 	for (size_t j = 0; j < n; j++) {
 		if (j)
-			putc_(o, ',');
+			cstat__os_addc(o, ',');
 		csv_field(o, cols[j].s, cols[j].len);
 	}
-	putc_(o, '\n');
+	cstat__os_addc(o, '\n');
 }
 
 /* The length of the configs' common prefix, cut back to a '/'. */
@@ -502,7 +450,8 @@ keep(struct rowbuf *rb, size_t k, const char *s)
 
 static void
 csv_head(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	 bool norange, struct out *o, struct rowbuf *rb, struct str *cols)
+	 bool norange, struct cstat__ostream *o, struct rowbuf *rb,
+	 struct str *cols)
 {
 	const char *unit = cstat__strtab_str(v->strs, t->unit);
 	const struct str pm = {"\u00b1", 2};
@@ -544,7 +493,7 @@ csv_head(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 
 static void
 csv_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	const struct cstat__v1_row *r, bool norange, struct out *o,
+	const struct cstat__v1_row *r, bool norange, struct cstat__ostream *o,
 	struct rowbuf *rb, struct str *cols)
 {
 	size_t n = 0;
@@ -580,17 +529,18 @@ cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 	size_t ncols = 2 * v->nconfigs + 4;
 	struct str *cols = calloc(ncols, sizeof(*cols));
 	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
-	struct out *o = out_new(f);
+	struct cstat__ostream os, *o = &os;
 	int rc = 0;
 
-	if (!cols || !rb || !o) {
+	cstat__os_file(o, f);
+	if (!cols || !rb) {
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
 	for (size_t t = 0; t < v->ntables; t++) {
 		const struct cstat__v1_table *tab = &v->tables[t];
 		if (t > 0)
-			putc_(o, '\n');
+			cstat__os_addc(o, '\n');
 		csv_head(v, tab, norange, o, rb, cols);
 		uint32_t group = 0;
 		for (size_t i = 0; i < tab->nrows; i++) {
@@ -599,7 +549,7 @@ cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 				group = row_group(r);
 				csv_field(o, cstat__strtab_str(v->strs, group),
 					  cstat__strtab_len(v->strs, group));
-				putc_(o, '\n');
+				cstat__os_addc(o, '\n');
 			}
 			csv_row(v, tab, r, norange, o, rb, cols);
 		}
@@ -607,7 +557,7 @@ cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 out:
 	free(cols);
 	free(rb);
-	return o ? out_end(o, rc) : rc;
+	return out_end(o, f, rc);
 }
 
 /* ------------------------------------------------------------------------
@@ -636,10 +586,14 @@ static const char html_header[] =
 
 static const char html_footer[] = "</body>\n</html>\n";
 
-/* Text escaped for an HTML text node, as the template does; '-' becomes
- * U+2212 when minus is set (the delta column). */
+/*
+ * Text escaped for an HTML text node as Go's html/template does, which is
+ * not the stream's HTML escaper: '"' is "&#34;", a NUL byte is dropped and
+ * other bytes pass as they are.  '-' becomes U+2212 when minus is set (the
+ * delta column).
+ */
 static void
-html_text(struct out *o, const char *s, size_t len, bool minus)
+html_text(struct cstat__ostream *o, const char *s, size_t len, bool minus)
 {
 	size_t run = 0;
 
@@ -673,26 +627,26 @@ html_text(struct out *o, const char *s, size_t len, bool minus)
 		default:
 			continue;
 		}
-		put(o, s + run, i - run);
-		puts_(o, e);
+		cstat__os_put(o, s + run, i - run);
+		cstat__os_adds(o, e);
 		run = i + 1;
 	}
-	put(o, s + run, len - run);
+	cstat__os_put(o, s + run, len - run);
 }
 
 static void
-html_str(struct out *o, const char *s)
+html_str(struct cstat__ostream *o, const char *s)
 {
 	html_text(o, s, strlen(s), false);
 }
 
 /* A count as %zu. */
 static void
-put_count(struct out *o, size_t n)
+put_count(struct cstat__ostream *o, size_t n)
 {
 	char num[24];
 
-	put(o, num, cstat__fmt_uint(num, n));
+	cstat__os_put(o, num, cstat__fmt_uint(num, n));
 }
 
 /*
@@ -703,112 +657,116 @@ put_count(struct out *o, size_t n)
  */
 static void
 html_group(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	   const struct cstat__v1_row *r, uint32_t *group, struct out *o)
+	   const struct cstat__v1_row *r, uint32_t *group,
+	   struct cstat__ostream *o)
 {
 	if (!v->groups || row_group(r) == *group)
 		return;
 	*group = row_group(r);
 	if (cstat__strtab_len(v->strs, *group) == 0)
 		return;
-	puts_(o, "<tr class='group'><th colspan='");
+	cstat__os_adds(o, "<tr class='group'><th colspan='");
 	put_count(o, v->nconfigs + (t->oldnew ? 2 : 1));
-	puts_(o, "'>");
+	cstat__os_adds(o, "'>");
 	html_text(o, cstat__strtab_str(v->strs, *group),
 		  cstat__strtab_len(v->strs, *group), false);
 }
 
 static void
 html_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	 const struct cstat__v1_row *r, struct rowbuf *rb, struct out *o)
+	 const struct cstat__v1_row *r, struct rowbuf *rb,
+	 struct cstat__ostream *o)
 {
 	size_t len;
 
 	if (t->oldnew) {
-		puts_(o, "<tr class='");
-		puts_(o, r->change == 1	   ? "better"
-			 : r->change == -1 ? "worse"
-					   : "unchanged");
-		puts_(o, "'>");
+		cstat__os_adds(o, "<tr class='");
+		cstat__os_adds(o, r->change == 1    ? "better"
+				  : r->change == -1 ? "worse"
+						    : "unchanged");
+		cstat__os_adds(o, "'>");
 	} else {
-		puts_(o, "<tr>");
+		cstat__os_adds(o, "<tr>");
 	}
-	puts_(o, "<td>");
+	cstat__os_adds(o, "<td>");
 	const char *name = row_name(v, r, &len);
 	html_text(o, name, len, false);
 	for (size_t k = 0; k < v->nconfigs; k++) {
 		len = cell_text(t, r, cell(t, r, k), rb->cells[0]);
-		puts_(o, "<td>");
+		cstat__os_adds(o, "<td>");
 		html_text(o, rb->cells[0], len, false);
 	}
 	if (t->oldnew) {
-		puts_(o, r->delta == CSTAT__V1_DELTA_TILDE
-				 ? "<td class='nodelta'>"
-				 : "<td class='delta'>");
+		cstat__os_adds(o, r->delta == CSTAT__V1_DELTA_TILDE
+					  ? "<td class='nodelta'>"
+					  : "<td class='delta'>");
 		html_text(o, rb->delta, delta_text(r, rb->delta), true);
-		puts_(o, "<td class='note'>");
+		cstat__os_adds(o, "<td class='note'>");
 		html_text(o, rb->note, note_text(t, r, rb->note), false);
 	}
-	putc_(o, '\n');
+	cstat__os_addc(o, '\n');
 }
 
 static void
 html_table(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
-	   struct rowbuf *rb, struct out *o)
+	   struct rowbuf *rb, struct cstat__ostream *o)
 {
-	puts_(o, "\n<tbody>\n");
+	cstat__os_adds(o, "\n<tbody>\n");
 	if (v->nconfigs == 1) {
-		puts_(o, "\n<tr><th><th>");
+		cstat__os_adds(o, "\n<tr><th><th>");
 		html_str(o, t->metric);
-		puts_(o, "\n");
+		cstat__os_adds(o, "\n");
 	} else {
-		puts_(o, "<tr><th><th colspan='");
+		cstat__os_adds(o, "<tr><th><th colspan='");
 		put_count(o, v->nconfigs);
-		puts_(o, "' class='metric'>");
+		cstat__os_adds(o, "' class='metric'>");
 		html_str(o, t->metric);
 		if (t->oldnew)
-			puts_(o, "<th>delta");
-		puts_(o, "\n");
+			cstat__os_adds(o, "<th>delta");
+		cstat__os_adds(o, "\n");
 	}
 	uint32_t group = 0;
 	for (size_t i = 0; i < t->nrows; i++) {
 		html_group(v, t, &t->rows[i], &group, o);
 		html_row(v, t, &t->rows[i], rb, o);
 	}
-	puts_(o, "<tr><td>&nbsp;\n</tbody>\n");
+	cstat__os_adds(o, "<tr><td>&nbsp;\n</tbody>\n");
 }
 
 int
 cstat__v1_write_html(const struct cstat__v1_view *v, FILE *f)
 {
 	struct rowbuf *rb = rowbuf_new(1);
-	struct out *o = out_new(f);
+	struct cstat__ostream os, *o = &os;
 	int rc = 0;
 
-	if (!rb || !o) {
+	cstat__os_file(o, f);
+	if (!rb) {
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
-	puts_(o, html_header);
+	cstat__os_adds(o, html_header);
 	if (v->ntables > 0) {
-		puts_(o, v->tables[0].oldnew
-				 ? "\n<table class='benchstat oldnew'>\n"
-				 : "\n<table class='benchstat '>\n");
+		cstat__os_adds(o,
+			       v->tables[0].oldnew
+				       ? "\n<table class='benchstat oldnew'>\n"
+				       : "\n<table class='benchstat '>\n");
 		if (v->nconfigs != 1) {
-			puts_(o, "<tr class='configs'><th>");
+			cstat__os_adds(o, "<tr class='configs'><th>");
 			for (size_t k = 0; k < v->nconfigs; k++) {
-				puts_(o, "<th>");
+				cstat__os_adds(o, "<th>");
 				html_str(o, cstat__strtab_str(v->strs,
 							      v->configs[k]));
 			}
-			puts_(o, "\n");
+			cstat__os_adds(o, "\n");
 		}
-		puts_(o, "\n");
+		cstat__os_adds(o, "\n");
 		for (size_t t = 0; t < v->ntables; t++)
 			html_table(v, &v->tables[t], rb, o);
-		puts_(o, "\n</table>\n");
+		cstat__os_adds(o, "\n</table>\n");
 	}
-	puts_(o, html_footer);
+	cstat__os_adds(o, html_footer);
 out:
 	free(rb);
-	return o ? out_end(o, rc) : rc;
+	return out_end(o, f, rc);
 }

@@ -429,6 +429,78 @@ test_threads_same_output(void **state)
 	assert_int_equal(cstat_v1_set_threads(NULL, 2), CSTAT_EINVAL);
 }
 
+/* A comparison of one benchmark named by name, in both files. */
+static cstat_v1 *
+one_bench(const char *name)
+{
+	struct cstat_v1_opts o = CSTAT_V1_OPTS_INIT;
+	cstat_v1 *c;
+	char text[128];
+
+	snprintf(text, sizeof(text),
+		 "Benchmark%s\t1\t5 ns/op\nBenchmark%s\t1\t6 ns/op\n", name,
+		 name);
+	assert_int_equal(cstat_v1_new(&c, &o), 0);
+	assert_int_equal(cstat_v1_add_mem(c, "a", text, strlen(text)), 0);
+	assert_int_equal(cstat_v1_add_mem(c, "b", text, strlen(text)), 0);
+	return c;
+}
+
+/*
+ * Old benchstat wrote its CSV with Go's encoding/csv, whose
+ * Writer.fieldNeedsQuotes quotes a field that is exactly `\.` (since Go
+ * 1.10: alone on a line it ends PostgreSQL's COPY).  Other names with a
+ * backslash stay bare, and a name with a quote is quoted, quote doubled.
+ */
+static void
+test_csv_quotes_as_go(void **state)
+{
+	static const struct {
+		const char *name, *field;
+	} cases[] = {
+		{"\\.", "\"\\.\""},
+		{"\\.x", "\\.x"},
+		{"a\\", "a\\"},
+		{"q\"x", "\"q\"\"x\""},
+	};
+	(void)state;
+	for (size_t i = 0; i < LEN(cases); i++) {
+		cstat_v1 *c = one_bench(cases[i].name);
+		char *out = NULL, want[64];
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+		assert_non_null(f);
+		assert_int_equal(cstat_v1_write(c, CSTAT_V1_CSV, false, f), 0);
+		fclose(f);
+		snprintf(want, sizeof(want), "\n%s,5.50000E+00,9%%,",
+			 cases[i].field);
+		assert_non_null(strstr(out, want));
+		free(out);
+		cstat_v1_free(c);
+	}
+}
+
+/* A write that fails (an unbuffered /dev/full fails the first fwrite)
+ * is reported once, as CSTAT_EIO, by each format. */
+static void
+test_write_errors(void **state)
+{
+	static const enum cstat_v1_format formats[] = {
+		CSTAT_V1_TEXT, CSTAT_V1_CSV, CSTAT_V1_HTML};
+	FILE *f = fopen("/dev/full", "w");
+
+	(void)state;
+	if (!f)
+		skip();
+	setvbuf(f, NULL, _IONBF, 0);
+	cstat_v1 *c = one_bench("A");
+	for (size_t i = 0; i < LEN(formats); i++)
+		assert_int_equal(cstat_v1_write(c, formats[i], false, f),
+				 CSTAT_EIO);
+	cstat_v1_free(c);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -445,6 +517,8 @@ main(void)
 		cmocka_unit_test(test_api_compare),
 		cmocka_unit_test(test_parse_names),
 		cmocka_unit_test(test_threads_same_output),
+		cmocka_unit_test(test_csv_quotes_as_go),
+		cmocka_unit_test(test_write_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
