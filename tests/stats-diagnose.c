@@ -35,7 +35,7 @@ stationary(size_t n, uint64_t *s)
 {
 	double x[64];
 	size_t trend = 0, modes = 0, out = 0, far = 0, noisy = 0, strong = 0;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	for (int r = 0; r < REPS; r++) {
 		for (size_t i = 0; i < n; i++)
@@ -76,7 +76,7 @@ warmup(size_t n, size_t w, double lo, double loc_lo, uint64_t *s)
 {
 	double x[64];
 	size_t found = 0, located = 0;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 	char what[64];
 
 	for (int r = 0; r < REPS; r++) {
@@ -102,7 +102,7 @@ drift(size_t n, uint64_t *s)
 {
 	double x[64];
 	size_t found = 0, all = 0;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	for (int r = 0; r < REPS; r++) {
 		for (size_t i = 0; i < n; i++)
@@ -125,7 +125,7 @@ bimodal(size_t n, uint64_t *s)
 {
 	double x[64];
 	size_t found = 0;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	for (int r = 0; r < REPS; r++) {
 		for (size_t i = 0; i < n; i++)
@@ -149,7 +149,7 @@ detectable_power(size_t n, uint64_t *s)
 {
 	double x[64], y[64], cv = 0.02;
 	size_t hit = 0;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	for (size_t i = 0; i < n; i++)
 		x[i] = 100 * (1 + cv * du_norm(s));

@@ -19,7 +19,7 @@ static void
 test_diagnose_mk_exact(void **state)
 {
 	double x[] = {1, 2, 3, 4, 5};
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	(void)state;
 	assert_int_equal(du_diagnose(x, 5, NULL, 0, NULL, &g, NULL), 0);
@@ -43,7 +43,7 @@ static void
 test_diagnose_mk_ties(void **state)
 {
 	double x[] = {1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	(void)state;
 	assert_int_equal(du_diagnose(x, 12, NULL, 0, NULL, &g, NULL), 0);
@@ -64,7 +64,7 @@ test_diagnose_warmup(void **state)
 {
 	double x[20];
 	uint64_t s = 1;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 	char buf[256];
 
 	(void)state;
@@ -87,7 +87,7 @@ test_diagnose_late(void **state)
 {
 	double x[20];
 	uint64_t s = 2;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 	char buf[256];
 
 	(void)state;
@@ -107,7 +107,7 @@ test_diagnose_modes(void **state)
 {
 	double x[10];
 	uint64_t s = 3;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	(void)state;
 	for (size_t i = 0; i < 10; i++)
@@ -123,7 +123,7 @@ static void
 test_diagnose_outlier(void **state)
 {
 	double x[10];
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 	char buf[256];
 
 	(void)state;
@@ -149,7 +149,7 @@ test_diagnose_noisy(void **state)
 {
 	double x[10];
 	uint64_t s = 4;
-	struct cstat_diagnosis g;
+	struct cstat_diagnosis g = {0};
 
 	(void)state;
 	for (size_t i = 0; i < 10; i++)
