@@ -673,6 +673,16 @@ CSTAT_EXPORT int cstat_tables_write(const cstat_tables *t,
 				    enum cstat_format fmt, FILE *out,
 				    FILE *warn);
 
+/*
+ * Sets *out to the format called name: "text", "csv", "html", "markdown" or
+ * "json" (the names the tools' -format takes).  Every writer that takes an
+ * enum cstat_format reads the same names, although each writes only some of
+ * them (see its comment).
+ * @return 0, or CSTAT_EINVAL (a NULL argument or an unknown name; *out is
+ *         then unchanged).
+ */
+CSTAT_EXPORT int cstat_format_parse(const char *name, enum cstat_format *out);
+
 /* ------------------------------------------------------------------------
  * Runs: cstat's own result files (docs/cbaseline.md).
  *
@@ -1525,6 +1535,15 @@ enum cstat_report {
  */
 CSTAT_EXPORT int cstat_gate_write(const cstat_gate *g, enum cstat_report format,
 				  bool strict, FILE *out);
+
+/*
+ * Sets *out to the report called name: "text", "markdown" (or "md"),
+ * "json", "junit", "github" or "calibration", so a caller need not know the
+ * order of enum cstat_report.
+ * @return 0, or CSTAT_EINVAL (a NULL argument or an unknown name; *out is
+ *         then unchanged).
+ */
+CSTAT_EXPORT int cstat_report_parse(const char *name, enum cstat_report *out);
 
 /* ------------------------------------------------------------------------
  * v1: the pre-2023 benchstat (cstat -v1).

@@ -2592,6 +2592,63 @@ cstat_table_higher_better(const cstat_tables *t, size_t i)
 	return tb && tb->higher_better;
 }
 
+/* The table renderers, one row per enum cstat_format (the index), so a new
+ * format is one row here; cstat_format_parse() reads the names from it. */
+typedef int (*tables_writer)(const struct cstat_tables *t, FILE *out,
+			     FILE *warn);
+
+static int
+write_text(const struct cstat_tables *t, FILE *out, FILE *warn)
+{
+	(void)warn;
+	return cstat__render_text(t, out);
+}
+
+static int
+write_html(const struct cstat_tables *t, FILE *out, FILE *warn)
+{
+	(void)warn;
+	return cstat__render_html(t, out);
+}
+
+static int
+write_markdown(const struct cstat_tables *t, FILE *out, FILE *warn)
+{
+	(void)warn;
+	return cstat__render_markdown(t, out);
+}
+
+static int
+write_json(const struct cstat_tables *t, FILE *out, FILE *warn)
+{
+	(void)warn;
+	return cstat__render_json(t, out);
+}
+
+static const struct {
+	const char *name;
+	tables_writer write;
+} formats[] = {
+	[CSTAT_FORMAT_TEXT] = {"text", write_text},
+	[CSTAT_FORMAT_CSV] = {"csv", cstat__render_csv},
+	[CSTAT_FORMAT_HTML] = {"html", write_html},
+	[CSTAT_FORMAT_MARKDOWN] = {"markdown", write_markdown},
+	[CSTAT_FORMAT_JSON] = {"json", write_json},
+};
+
+int
+cstat_format_parse(const char *name, enum cstat_format *out)
+{
+	if (!name || !out)
+		return CSTAT_EINVAL;
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i].name, name) == 0) {
+			*out = (enum cstat_format)i;
+			return 0;
+		}
+	return CSTAT_EINVAL;
+}
+
 int
 cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		   FILE *warn)
@@ -2600,18 +2657,7 @@ cstat_tables_write(const cstat_tables *t, enum cstat_format fmt, FILE *out,
 		return CSTAT_EINVAL;
 	if (t->no_values && fmt == CSTAT_FORMAT_HTML)
 		return CSTAT_ESTATE;
-	switch (fmt) {
-	case CSTAT_FORMAT_TEXT:
-		return cstat__render_text(t, out);
-	case CSTAT_FORMAT_CSV:
-		return cstat__render_csv(t, out, warn);
-	case CSTAT_FORMAT_HTML:
-		return cstat__render_html(t, out);
-	case CSTAT_FORMAT_MARKDOWN:
-		return cstat__render_markdown(t, out);
-	case CSTAT_FORMAT_JSON:
-		return cstat__render_json(t, out);
-	default:
+	if ((unsigned)fmt >= sizeof formats / sizeof formats[0])
 		return CSTAT_EINVAL;
-	}
+	return formats[fmt].write(t, out, warn);
 }

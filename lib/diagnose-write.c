@@ -327,6 +327,15 @@ write_json(const cstat_diagnose *dg, bool all, FILE *out)
 	fputs("\n]}\n", out);
 }
 
+/* The diagnosis writers by enum cstat_format (the index; an empty row is a
+ * format the diagnosis has not), so a new format is one row here. */
+static void (*const diagnose_formats[])(const cstat_diagnose *dg, bool all,
+					FILE *out) = {
+	[CSTAT_FORMAT_TEXT] = write_text,
+	[CSTAT_FORMAT_MARKDOWN] = write_markdown,
+	[CSTAT_FORMAT_JSON] = write_json,
+};
+
 int
 cstat_diagnose_write(const cstat_diagnose *dg, enum cstat_format fmt, bool all,
 		     FILE *out)
@@ -335,13 +344,10 @@ cstat_diagnose_write(const cstat_diagnose *dg, enum cstat_format fmt, bool all,
 		return CSTAT_EINVAL;
 	if (cstat_diagnose_count(dg) && !cstat_diagnose_get(dg, 0))
 		return CSTAT_ESTATE;
-	if (fmt == CSTAT_FORMAT_TEXT)
-		write_text(dg, all, out);
-	else if (fmt == CSTAT_FORMAT_MARKDOWN)
-		write_markdown(dg, all, out);
-	else if (fmt == CSTAT_FORMAT_JSON)
-		write_json(dg, all, out);
-	else
+	if ((unsigned)fmt >=
+		    sizeof diagnose_formats / sizeof diagnose_formats[0] ||
+	    !diagnose_formats[fmt])
 		return CSTAT_EINVAL;
+	diagnose_formats[fmt](dg, all, out);
 	return ferror(out) ? CSTAT_EIO : 0;
 }

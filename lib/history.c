@@ -977,6 +977,32 @@ write_json(const struct cstat__history *h, FILE *out)
 /* ------------------------------------------------------------------------
  * The entry point.
  */
+/* The history writers by enum cstat_format (the index; an empty row is a
+ * format the history has not), so a new format is one row here; repo only
+ * matters to the dashboard. */
+typedef int (*history_writer)(const struct cstat__history *h, const char *repo,
+			      FILE *out);
+
+static int
+history_csv(const struct cstat__history *h, const char *repo, FILE *out)
+{
+	(void)repo;
+	return write_csv(h, out);
+}
+
+static int
+history_json(const struct cstat__history *h, const char *repo, FILE *out)
+{
+	(void)repo;
+	return write_json(h, out);
+}
+
+static const history_writer history_formats[] = {
+	[CSTAT_FORMAT_CSV] = history_csv,
+	[CSTAT_FORMAT_JSON] = history_json,
+	[CSTAT_FORMAT_HTML] = cstat__history_html,
+};
+
 /* Writes the history as fmt, the dashboard with commit links to repo. */
 static int
 write_history(cstat_run *const *runs, size_t n, const cstat_tables *t,
@@ -988,8 +1014,9 @@ write_history(cstat_run *const *runs, size_t n, const cstat_tables *t,
 
 	if (!cstat__runs_ok(runs, n) || !t || (!ch && nch) || !out)
 		return CSTAT_EINVAL;
-	if (fmt != CSTAT_FORMAT_CSV && fmt != CSTAT_FORMAT_JSON &&
-	    fmt != CSTAT_FORMAT_HTML)
+	if ((unsigned)fmt >=
+		    sizeof history_formats / sizeof history_formats[0] ||
+	    !history_formats[fmt])
 		return CSTAT_EINVAL;
 	rc = cstat__history_init(&h, t);
 	if (rc)
@@ -1000,12 +1027,8 @@ write_history(cstat_run *const *runs, size_t n, const cstat_tables *t,
 		rc = CSTAT_EINVAL; /* a column of a run we were not given */
 	if (!rc)
 		rc = cstat__history_set_changes(&h, ch, nch);
-	if (!rc && fmt == CSTAT_FORMAT_CSV)
-		rc = write_csv(&h, out);
-	else if (!rc && fmt == CSTAT_FORMAT_JSON)
-		rc = write_json(&h, out);
-	else if (!rc)
-		rc = cstat__history_html(&h, repo, out);
+	if (!rc)
+		rc = history_formats[fmt](&h, repo, out);
 	cstat__history_release(&h);
 	return rc;
 }

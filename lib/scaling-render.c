@@ -499,6 +499,15 @@ write_json(const cstat_scaling *s, FILE *out)
 	return 0;
 }
 
+/* The scaling writers by enum cstat_format (the index; an empty row is a
+ * format the analysis has not), so a new format is one row here. */
+static int (*const scaling_formats[])(const cstat_scaling *s, FILE *out) = {
+	[CSTAT_FORMAT_TEXT] = write_text,
+	[CSTAT_FORMAT_HTML] = write_html,
+	[CSTAT_FORMAT_MARKDOWN] = write_markdown,
+	[CSTAT_FORMAT_JSON] = write_json,
+};
+
 int
 cstat_scaling_write(const cstat_scaling *s, enum cstat_format fmt, FILE *out)
 {
@@ -508,22 +517,11 @@ cstat_scaling_write(const cstat_scaling *s, enum cstat_format fmt, FILE *out)
 		return CSTAT_EINVAL;
 	if (!cstat__scaling_built(s))
 		return CSTAT_ESTATE;
-	switch (fmt) {
-	case CSTAT_FORMAT_TEXT:
-		rc = write_text(s, out);
-		break;
-	case CSTAT_FORMAT_MARKDOWN:
-		rc = write_markdown(s, out);
-		break;
-	case CSTAT_FORMAT_JSON:
-		rc = write_json(s, out);
-		break;
-	case CSTAT_FORMAT_HTML:
-		rc = write_html(s, out);
-		break;
-	default:
+	if ((unsigned)fmt >=
+		    sizeof scaling_formats / sizeof scaling_formats[0] ||
+	    !scaling_formats[fmt])
 		return CSTAT_EINVAL;
-	}
+	rc = scaling_formats[fmt](s, out);
 	if (!rc && ferror(out))
 		rc = CSTAT_EIO;
 	return rc;

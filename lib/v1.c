@@ -1256,6 +1256,31 @@ compute(cstat_v1 *c)
 	return rc;
 }
 
+/* The v1 writers, one row per enum cstat_v1_format (the index), so a new
+ * format is one row here; norange only matters to CSV. */
+typedef int (*v1_writer)(const struct cstat__v1_view *v, bool norange,
+			 FILE *out);
+
+static int
+v1_text(const struct cstat__v1_view *v, bool norange, FILE *out)
+{
+	(void)norange;
+	return cstat__v1_write_text(v, out);
+}
+
+static int
+v1_html(const struct cstat__v1_view *v, bool norange, FILE *out)
+{
+	(void)norange;
+	return cstat__v1_write_html(v, out);
+}
+
+static const v1_writer v1_formats[] = {
+	[CSTAT_V1_TEXT] = v1_text,
+	[CSTAT_V1_CSV] = cstat__v1_write_csv,
+	[CSTAT_V1_HTML] = v1_html,
+};
+
 int
 cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 	       FILE *out)
@@ -1264,8 +1289,7 @@ cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 
 	if (!c || !out)
 		return CSTAT_EINVAL;
-	if (format != CSTAT_V1_TEXT && format != CSTAT_V1_CSV &&
-	    format != CSTAT_V1_HTML)
+	if ((unsigned)format >= sizeof v1_formats / sizeof v1_formats[0])
 		return CSTAT_EINVAL;
 	if ((rc = compute(c)))
 		return rc;
@@ -1277,12 +1301,5 @@ cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 		.tables = c->tables,
 		.ntables = c->ntables,
 	};
-	switch (format) {
-	case CSTAT_V1_CSV:
-		return cstat__v1_write_csv(&v, norange, out);
-	case CSTAT_V1_HTML:
-		return cstat__v1_write_html(&v, out);
-	default:
-		return cstat__v1_write_text(&v, out);
-	}
+	return v1_formats[format](&v, norange, out);
 }

@@ -592,6 +592,20 @@ tables_write_null_warn(void)
 	return cstat_tables_write(fx.t, CSTAT_FORMAT_CSV, fx.sink, NULL);
 }
 
+static long
+format_parse_null_name(void)
+{
+	enum cstat_format f;
+
+	return cstat_format_parse(NULL, &f);
+}
+
+static long
+format_parse_null_out(void)
+{
+	return cstat_format_parse("text", NULL);
+}
+
 /* ---- Runs and histories ---- */
 
 static long
@@ -1232,6 +1246,20 @@ gate_write_null_out(void)
 	return cstat_gate_write(fx.g, CSTAT_REPORT_TEXT, false, NULL);
 }
 
+static long
+report_parse_null_name(void)
+{
+	enum cstat_report f;
+
+	return cstat_report_parse(NULL, &f);
+}
+
+static long
+report_parse_null_out(void)
+{
+	return cstat_report_parse("text", NULL);
+}
+
 /* ---- v1 ---- */
 
 static long
@@ -1415,6 +1443,9 @@ static const struct api_case cases[] = {
 	{"cstat_tables_write(t, TEXT, NULL, f)", tables_write_null_out,
 	 CSTAT_EINVAL},
 	{"cstat_tables_write(t, CSV, f, NULL)", tables_write_null_warn, 0},
+	{"cstat_format_parse(NULL, &f)", format_parse_null_name, CSTAT_EINVAL},
+	{"cstat_format_parse(\"text\", NULL)", format_parse_null_out,
+	 CSTAT_EINVAL},
 	{"cstat_run_new(NULL)", run_new_null_out, CSTAT_EINVAL},
 	{"cstat_run_free(NULL)", run_free_null, 0},
 	{"cstat_run_add(NULL, &res, NULL)", run_add_null_run, CSTAT_EINVAL},
@@ -1548,6 +1579,9 @@ static const struct api_case cases[] = {
 	{"cstat_gate_write(NULL, TEXT, false, f)", gate_write_null_gate,
 	 CSTAT_EINVAL},
 	{"cstat_gate_write(g, TEXT, false, NULL)", gate_write_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_report_parse(NULL, &f)", report_parse_null_name, CSTAT_EINVAL},
+	{"cstat_report_parse(\"text\", NULL)", report_parse_null_out,
 	 CSTAT_EINVAL},
 	{"cstat_v1_test_parse(NULL)", v1_test_parse_null, CSTAT_EINVAL},
 	{"cstat_v1_sort_parse(NULL)", v1_sort_parse_null, CSTAT_EINVAL},
@@ -1965,6 +1999,58 @@ test_cell_edges(void **state)
 	cstat_tables_free(t);
 }
 
+/* Every name the tools' -format flags document (docs/cstat.md,
+ * docs/cregress.md) maps to its enum value, whatever the enum's order; an
+ * unknown or differently cased name is rejected and leaves *out as it was. */
+static void
+test_format_names(void **state)
+{
+	static const struct {
+		const char *name;
+		enum cstat_format f;
+	} formats[] = {
+		{"text", CSTAT_FORMAT_TEXT},
+		{"csv", CSTAT_FORMAT_CSV},
+		{"html", CSTAT_FORMAT_HTML},
+		{"markdown", CSTAT_FORMAT_MARKDOWN},
+		{"json", CSTAT_FORMAT_JSON},
+	};
+	static const struct {
+		const char *name;
+		enum cstat_report r;
+	} reports[] = {
+		{"text", CSTAT_REPORT_TEXT},
+		{"markdown", CSTAT_REPORT_MARKDOWN},
+		{"md", CSTAT_REPORT_MARKDOWN},
+		{"json", CSTAT_REPORT_JSON},
+		{"junit", CSTAT_REPORT_JUNIT},
+		{"github", CSTAT_REPORT_GITHUB},
+		{"calibration", CSTAT_REPORT_CALIBRATION},
+	};
+	enum cstat_format f;
+	enum cstat_report r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		assert_int_equal(cstat_format_parse(formats[i].name, &f), 0);
+		assert_int_equal(f, formats[i].f);
+	}
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+		assert_int_equal(cstat_report_parse(reports[i].name, &r), 0);
+		assert_int_equal(r, reports[i].r);
+	}
+	f = CSTAT_FORMAT_CSV;
+	assert_int_equal(cstat_format_parse("htm", &f), CSTAT_EINVAL);
+	assert_int_equal(cstat_format_parse("TEXT", &f), CSTAT_EINVAL);
+	assert_int_equal(cstat_format_parse("", &f), CSTAT_EINVAL);
+	assert_int_equal(cstat_format_parse("md", &f), CSTAT_EINVAL);
+	assert_int_equal(f, CSTAT_FORMAT_CSV);
+	r = CSTAT_REPORT_JUNIT;
+	assert_int_equal(cstat_report_parse("csv", &r), CSTAT_EINVAL);
+	assert_int_equal(cstat_report_parse("junit ", &r), CSTAT_EINVAL);
+	assert_int_equal(r, CSTAT_REPORT_JUNIT);
+}
+
 int
 main(void)
 {
@@ -1978,6 +2064,7 @@ main(void)
 		cmocka_unit_test(test_gate_null_config_is_default),
 		cmocka_unit_test(test_detect_null_report_is_default),
 		cmocka_unit_test(test_cell_edges),
+		cmocka_unit_test(test_format_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -347,13 +347,9 @@ cmd_export(const char *dir, int argc, char **argv)
 			PROG);
 		return 2;
 	}
-	if (strcmp(format, "html") == 0) {
-		fmt = CSTAT_FORMAT_HTML;
-	} else if (strcmp(format, "csv") == 0) {
-		fmt = CSTAT_FORMAT_CSV;
-	} else if (strcmp(format, "json") == 0) {
-		fmt = CSTAT_FORMAT_JSON;
-	} else {
+	if (cstat_format_parse(format, &fmt) ||
+	    (fmt != CSTAT_FORMAT_HTML && fmt != CSTAT_FORMAT_CSV &&
+	     fmt != CSTAT_FORMAT_JSON)) {
 		fprintf(stderr,
 			"%s export: unknown format \"%s\" (want html, csv or "
 			"json)\n",

@@ -113,46 +113,49 @@ threads(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 }
 
-static const char *const format_names[] = {"text", "markdown", "json", "junit",
-					   "github"};
-
+/* The report called name[0..len): any cstat_report_parse() knows but
+ * calibration, which -aa picks itself.  0 or CSTAT_EINVAL. */
 static int
-format_of(const char *name, size_t len)
+format_of(const char *name, size_t len, enum cstat_report *f)
 {
-	for (int i = 0; i < 5; i++)
-		if (strlen(format_names[i]) == len &&
-		    strncmp(format_names[i], name, len) == 0)
-			return i;
-	if (len == 2 && strncmp(name, "md", 2) == 0)
-		return CSTAT_REPORT_MARKDOWN;
-	return -1;
+	char buf[16];
+
+	if (len >= sizeof buf)
+		return CSTAT_EINVAL;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	if (cstat_report_parse(buf, f) || *f == CSTAT_REPORT_CALIBRATION)
+		return CSTAT_EINVAL;
+	return 0;
 }
 
-/* -o [FORMAT:]FILE: an explicit format, or one from the extension. */
+/* -o [FORMAT:]FILE: an explicit format, or one from the extension.
+ * 0 or CSTAT_EINVAL. */
 static int
-parse_output(const char *arg, const char **path)
+parse_output(const char *arg, const char **path, enum cstat_report *f)
 {
 	const char *colon = strchr(arg, ':');
-	int f;
 
-	if (colon && (f = format_of(arg, (size_t)(colon - arg))) >= 0) {
+	if (colon && !format_of(arg, (size_t)(colon - arg), f)) {
 		*path = colon + 1;
-		return **path ? f : -1;
+		return **path ? 0 : CSTAT_EINVAL;
 	}
 	*path = arg;
 	const char *dot = strrchr(arg, '.');
 	if (!dot)
-		return -1;
+		return CSTAT_EINVAL;
 	dot++;
 	if (strcmp(dot, "md") == 0 || strcmp(dot, "markdown") == 0)
-		return CSTAT_REPORT_MARKDOWN;
-	if (strcmp(dot, "json") == 0)
-		return CSTAT_REPORT_JSON;
-	if (strcmp(dot, "xml") == 0)
-		return CSTAT_REPORT_JUNIT;
-	if (strcmp(dot, "txt") == 0 || strcmp(dot, "log") == 0)
-		return CSTAT_REPORT_TEXT;
-	return -1;
+		*f = CSTAT_REPORT_MARKDOWN;
+	else if (strcmp(dot, "json") == 0)
+		*f = CSTAT_REPORT_JSON;
+	else if (strcmp(dot, "xml") == 0)
+		*f = CSTAT_REPORT_JUNIT;
+	else if (strcmp(dot, "txt") == 0 || strcmp(dot, "log") == 0)
+		*f = CSTAT_REPORT_TEXT;
+	else
+		return CSTAT_EINVAL;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -330,7 +333,8 @@ apply(cstat_gate_config *c, const char *key, const char *value)
 }
 
 static int
-write_report(const cstat_gate *g, int fmt, bool strict, const char *path)
+write_report(const cstat_gate *g, enum cstat_report fmt, bool strict,
+	     const char *path)
 {
 	FILE *f = path ? fopen(path, "w") : stdout;
 	int rc;
@@ -449,8 +453,8 @@ cregress_tool_main(int argc, char **argv)
 	char *ignored = NULL, *hist_ignored = NULL, *fp = NULL;
 	bool reread = false;
 	const char *out_path[CLI_LIST_MAX];
-	int out_fmt[CLI_LIST_MAX];
-	int fmt, first, rc, status = 2;
+	enum cstat_report out_fmt[CLI_LIST_MAX], fmt;
+	int first, rc, status = 2;
 	bool help;
 
 	gsl_set_error_handler_off();
@@ -473,8 +477,7 @@ cregress_tool_main(int argc, char **argv)
 		usage(stderr, flags, nflags);
 		return 2;
 	}
-	fmt = format_of(format, strlen(format));
-	if (fmt < 0) {
+	if (format_of(format, strlen(format), &fmt)) {
 		fprintf(stderr,
 			"%s: -format must be one of text, markdown (md), "
 			"json, junit, github\n",
@@ -482,8 +485,7 @@ cregress_tool_main(int argc, char **argv)
 		return 2;
 	}
 	for (size_t i = 0; i < outputs.n; i++) {
-		out_fmt[i] = parse_output(outputs.v[i], &out_path[i]);
-		if (out_fmt[i] < 0) {
+		if (parse_output(outputs.v[i], &out_path[i], &out_fmt[i])) {
 			fprintf(stderr,
 				"%s: -o %s: say the format as FORMAT:FILE, "
 				"FORMAT one of text, markdown (md), json, "

@@ -278,17 +278,7 @@ again:;
 		status = 2;
 		goto out;
 	}
-	if (strcmp(format, "text") == 0) {
-		fmt = CSTAT_FORMAT_TEXT;
-	} else if (strcmp(format, "csv") == 0) {
-		fmt = CSTAT_FORMAT_CSV;
-	} else if (strcmp(format, "html") == 0) {
-		fmt = CSTAT_FORMAT_HTML;
-	} else if (strcmp(format, "markdown") == 0) {
-		fmt = CSTAT_FORMAT_MARKDOWN;
-	} else if (strcmp(format, "json") == 0) {
-		fmt = CSTAT_FORMAT_JSON;
-	} else {
+	if (cstat_format_parse(format, &fmt)) {
 		/* benchstat's words, which the conformance corpus pins
 		 * (edge-badformat); -h lists all five formats. */
 		fprintf(stderr, "%s: -format must be text or csv\n", PROG);

@@ -29,13 +29,11 @@ store_valid_name(const char *name)
 int
 store_report_format(const char *cmd, const char *name, enum cstat_format *fmt)
 {
-	if (!name || strcmp(name, "text") == 0)
+	if (!name)
 		*fmt = CSTAT_FORMAT_TEXT;
-	else if (strcmp(name, "markdown") == 0)
-		*fmt = CSTAT_FORMAT_MARKDOWN;
-	else if (strcmp(name, "json") == 0)
-		*fmt = CSTAT_FORMAT_JSON;
-	else {
+	else if (cstat_format_parse(name, fmt) ||
+		 (*fmt != CSTAT_FORMAT_TEXT && *fmt != CSTAT_FORMAT_MARKDOWN &&
+		  *fmt != CSTAT_FORMAT_JSON)) {
 		fprintf(stderr,
 			"%s %s: unknown format \"%s\" (want text, markdown or "
 			"json)\n",
