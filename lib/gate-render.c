@@ -4,11 +4,12 @@
  * Five formats of the same verdicts: text for a person reading a CI log,
  * GitHub-flavoured Markdown for a pull-request comment or a step summary,
  * JSON for programs, JUnit XML for test dashboards and GitHub Actions
- * workflow commands for annotations.  Every report is written through one
- * small writer that escapes what the format needs and remembers the first
- * write error, so each function returns 0 or CSTAT_EIO (CSTAT_ENOMEM when
- * cJSON cannot allocate).  Nothing here needs the tables (g->t): a report
- * is made from the checks, the tallies and the settings alone.
+ * workflow commands for annotations.  Every report is written through the
+ * one output stream (ostream.h), with the escaping its format needs; the
+ * stream keeps the first write error and writes nothing after it, so each
+ * function returns 0 or that error once (CSTAT_EIO, or CSTAT_ENOMEM when
+ * the buffer or cJSON cannot allocate).  Nothing here needs the tables (g->t):
+ * a report is made from the checks, the tallies and the settings alone.
  *
  * The JSON report, schema "cregress/1", is one object:
  *
