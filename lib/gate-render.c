@@ -4,11 +4,12 @@
  * Five formats of the same verdicts: text for a person reading a CI log,
  * GitHub-flavoured Markdown for a pull-request comment or a step summary,
  * JSON for programs, JUnit XML for test dashboards and GitHub Actions
- * workflow commands for annotations.  Every report is written through one
- * small writer that escapes what the format needs and remembers the first
- * write error, so each function returns 0 or CSTAT_EIO (CSTAT_ENOMEM when
- * cJSON cannot allocate).  Nothing here needs the tables (g->t): a report
- * is made from the checks, the tallies and the settings alone.
+ * workflow commands for annotations.  Every report is written through the
+ * one output stream (ostream.h), with the escaping its format needs; the
+ * stream keeps the first write error and writes nothing after it, so each
+ * function returns 0 or that error once (CSTAT_EIO, or CSTAT_ENOMEM when
+ * the buffer or cJSON cannot allocate).  Nothing here needs the tables (g->t):
+ * a report is made from the checks, the tallies and the settings alone.
  *
  * The JSON report, schema "cregress/1", is one object:
  *
@@ -89,6 +90,7 @@
 
 #include "gate.h"
 #include "numfmt.h"
+#include "ostream.h"
 #include "units.h"
 
 /* ---------------------------------------------------------------------- */
@@ -258,9 +260,18 @@ fmt_p(double p, char *buf, size_t size)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The writer */
+/* The stream and the escapers */
 
-/* What the text written through put() must be escaped for. */
+/*
+ * Every report is appended to one struct cstat__ostream (ostream.h): it
+ * buffers, keeps the first write error and writes nothing after it, so the
+ * functions below append without checking and each entry point returns
+ * the error once, from cstat__os_close().  What the reports add to the
+ * stream's own escapers (HTML, JSON, CSV) stays here: XML for JUnit, the
+ * Markdown table cell and GitHub's workflow commands have no other user.
+ */
+
+/* What the text added through put() must be escaped for. */
 enum esc {
 	ESC_NONE,
 	ESC_MD,	      /* a GitHub-flavoured Markdown table cell */
@@ -270,70 +281,11 @@ enum esc {
 	ESC_GH_PROP,  /* a property value of a workflow command */
 };
 
-/* The bytes a writer gathers before one fwrite(): a report is many short
- * pieces, and a call to stdio for each cost more than the rest of the
- * writing. */
-#define WR_BUF 8192
-
-struct wr {
-	FILE *out;
+/* A report being written: its stream, and the escaping of put(). */
+struct report {
+	struct cstat__ostream os;
 	enum esc esc;
-	int err; /* the first error; once set, nothing more is written */
-	size_t len;
-	char buf[WR_BUF];
 };
-
-static void
-wr_flush(struct wr *w)
-{
-	if (!w->err && w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
-		w->err = CSTAT_EIO;
-	w->len = 0;
-}
-
-/* Flushes what is gathered: the writer's first error, or 0. */
-static int
-wr_done(struct wr *w)
-{
-	wr_flush(w);
-	return w->err;
-}
-
-/* Writes len bytes as they are. */
-static void
-raw(struct wr *w, const char *s, size_t len)
-{
-	if (w->err || len == 0)
-		return;
-	if (len > WR_BUF - w->len) {
-		wr_flush(w);
-		if (len >= WR_BUF) {
-			if (!w->err && fwrite(s, 1, len, w->out) != len)
-				w->err = CSTAT_EIO;
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, s, len);
-	w->len += len;
-}
-
-static void
-raws(struct wr *w, const char *s)
-{
-	raw(w, s, strlen(s));
-}
-
-static void
-spaces(struct wr *w, size_t n)
-{
-	static const char blanks[] = "                                ";
-
-	while (n > 0) {
-		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
-		raw(w, blanks, k);
-		n -= k;
-	}
-}
 
 /* The replacement of an ASCII byte in Markdown and workflow commands, or
  * NULL to keep it. */
@@ -396,58 +348,79 @@ esc_xml(bool attr, unsigned long c, size_t n)
 	return NULL;
 }
 
-/* Writes the len bytes at s escaped for w->esc. */
+/* The replacement of the character at p (its length in *n) for e, or NULL
+ * to keep it; "" drops it. */
+static const char *
+esc_char(enum esc e, const unsigned char *p, size_t len, size_t *n)
+{
+	unsigned long c = p[0];
+
+	*n = 1;
+	if (e == ESC_XML_TEXT || e == ESC_XML_ATTR) {
+		if (c >= 0x80)
+			*n = cstat__utf8_decode(p, len, &c);
+		return esc_xml(e == ESC_XML_ATTR, c, *n);
+	}
+	if (c >= 0x80) {
+		/* Bytes that are not UTF-8 end a GFM table on GitHub: they
+		 * become U+FFFD like Go's strings. */
+		*n = cstat__utf8_decode(p, len, &c);
+		return c == 0xfffd && *n == 1 ? "\xef\xbf\xbd" : NULL;
+	}
+	return esc_ascii(e, (char)c);
+}
+
+/* Adds the len bytes at s escaped for w->esc: the runs that need nothing
+ * in one append each. */
 static void
-putn(struct wr *w, const char *s, size_t len)
+putn(struct report *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
 	if (w->esc == ESC_NONE) {
-		raw(w, s, len);
+		cstat__os_put(&w->os, s, len);
 		return;
 	}
 	while (i < len) {
-		const char *rep;
-		unsigned long c = p[i];
-		size_t n = 1;
+		size_t n;
+		const char *rep = esc_char(w->esc, p + i, len - i, &n);
 
-		if (w->esc == ESC_XML_TEXT || w->esc == ESC_XML_ATTR) {
-			if (c >= 0x80)
-				n = cstat__utf8_decode(p + i, len - i, &c);
-			rep = esc_xml(w->esc == ESC_XML_ATTR, c, n);
-		} else if (c >= 0x80) {
-			/* Bytes that are not UTF-8 end a GFM table on
-			 * GitHub: they become U+FFFD like Go's strings. */
-			n = cstat__utf8_decode(p + i, len - i, &c);
-			rep = c == 0xfffd && n == 1 ? "\xef\xbf\xbd" : NULL;
-		} else {
-			rep = esc_ascii(w->esc, s[i]);
-		}
 		if (rep) {
-			raw(w, s + run, i - run);
-			raws(w, rep);
+			cstat__os_put(&w->os, s + run, i - run);
+			cstat__os_adds(&w->os, rep);
 			run = i + n;
 		}
 		i += n;
 	}
-	raw(w, s + run, len - run);
+	cstat__os_put(&w->os, s + run, len - run);
 }
 
-/* Writes s escaped for w->esc; NULL writes nothing. */
+/* Adds s escaped for w->esc; NULL adds nothing. */
 static void
-put(struct wr *w, const char *s)
+put(struct report *w, const char *s)
 {
 	if (s)
 		putn(w, s, strlen(s));
 }
 
-/* put() of a short formatted text (numbers and words, never names). */
-static void putf(struct wr *w, const char *fmt, ...)
+/* Adds s as it is, whatever w->esc. */
+static void
+raws(struct report *w, const char *s)
+{
+	cstat__os_adds(&w->os, s);
+}
+
+/*
+ * put() of a short formatted text (numbers and words, never names):
+ * formatted first, since the escaping must see the whole text; text that
+ * needs no escaping goes through cstat__os_printf() instead.
+ */
+static void putf(struct report *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void
-putf(struct wr *w, const char *fmt, ...)
+putf(struct report *w, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -457,8 +430,7 @@ putf(struct wr *w, const char *fmt, ...)
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (len < 0) {
-		if (!w->err)
-			w->err = CSTAT_EIO;
+		cstat__os_fail(&w->os, CSTAT_EIO);
 		return;
 	}
 	put(w, buf);
@@ -587,7 +559,7 @@ count_verdict(const cstat_gate *g, int verdict)
 /* "2 regressions, 1 improvement, 37 unchanged, 3 inconclusive[, 4
  * ignored]" */
 static void
-put_summary(struct wr *w, const cstat_gate *g)
+put_summary(struct report *w, const cstat_gate *g)
 {
 	size_t r = g->tally[CSTAT_REGRESSION], i = g->tally[CSTAT_IMPROVEMENT];
 
@@ -603,7 +575,7 @@ put_summary(struct wr *w, const cstat_gate *g)
 /* "alpha 0.05 (holm over 43 comparisons), 95% intervals, threshold 5%
  * unless a rule says otherwise" */
 static void
-put_settings(struct wr *w, const struct ctx *x)
+put_settings(struct report *w, const struct ctx *x)
 {
 	const cstat_gate_config *c = x->g->c;
 	char alpha[CSTAT__GO_FLOAT_SIZE], conf[SMALL_SIZE], thr[SMALL_SIZE];
@@ -647,7 +619,7 @@ any_additive(const cstat_gate *g, int v)
 
 /* The benchmark's name, and its config when there are several. */
 static void
-put_ident(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+put_ident(struct report *w, const struct ctx *x, const struct cstat_check *k)
 {
 	put(w, str(k->name));
 	if (x->show_config && k->config && *k->config) {
@@ -659,7 +631,7 @@ put_ident(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 
 /* "new vs old", the columns compared. */
 static void
-put_labels(struct wr *w, const struct cstat_check *k)
+put_labels(struct report *w, const struct cstat_check *k)
 {
 	put(w, str(k->new_label));
 	put(w, " vs ");
@@ -686,7 +658,7 @@ fmt_p_pair(const struct ctx *x, const struct cstat_check *k, char *buf,
 /* "1.200µ → 1.286µ, +7.2% [+5.9%, +8.4%], p=0.000 (adjusted 0.004),
  * n=10+10"; only "n=10+0" when a side is missing. */
 static void
-put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+put_numbers(struct report *w, const struct ctx *x, const struct cstat_check *k)
 {
 	char a[CSTAT__SCALE_SIZE], b[CSTAT__SCALE_SIZE], ch[CHANGE_CI_SIZE];
 
@@ -715,7 +687,8 @@ put_numbers(struct wr *w, const struct ctx *x, const struct cstat_check *k)
  * and the noise-aware threshold: "threshold 5% (noise 6.9% from 30
  * runs)". */
 static void
-put_threshold(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+put_threshold(struct report *w, const struct ctx *x,
+	      const struct cstat_check *k)
 {
 	char thr[CHANGE_SIZE], noise[2 * SMALL_SIZE];
 
@@ -745,7 +718,7 @@ put_threshold(struct wr *w, const struct ctx *x, const struct cstat_check *k)
  * are more than two.
  */
 static void
-put_describe(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+put_describe(struct report *w, const struct ctx *x, const struct cstat_check *k)
 {
 	put_ident(w, x, k);
 	put(w, " ");
@@ -1034,7 +1007,7 @@ cell_blank(const char *const *parts)
 /* Writes row r in columns of the widths; cw holds the row's own cells'
  * widths, or is NULL to count them. */
 static void
-trow_write(struct wr *w, const struct trow *r, const size_t *width,
+trow_write(struct report *w, const struct trow *r, const size_t *width,
 	   const uint32_t *cw)
 {
 	size_t last = 0;
@@ -1054,19 +1027,19 @@ trow_write(struct wr *w, const struct trow *r, const size_t *width,
 			raws(w, tcols[col].sep);
 		first = false;
 		if (tcols[col].right)
-			spaces(w, pad);
+			cstat__os_fill(&w->os, ' ', pad);
 		for (size_t i = 0; i < TPARTS; i++)
 			if (parts[i])
 				raws(w, parts[i]);
 		if (!tcols[col].right && col < last)
-			spaces(w, pad);
+			cstat__os_fill(&w->os, ' ', pad);
 	}
 	raws(w, "\n");
 }
 
 /* Writes the section of the comparisons with verdict v, if any. */
 static void
-text_section(struct wr *w, const struct ctx *x, int v, const char *title)
+text_section(struct report *w, const struct ctx *x, int v, const char *title)
 {
 	const cstat_gate *g = x->g;
 	size_t width[T_NCOL] = {0};
@@ -1105,7 +1078,7 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 	raws(w, title);
 	raws(w, "\n");
 	row = 0;
-	for (size_t i = 0; i < g->n && !w->err; i++) {
+	for (size_t i = 0; i < g->n && !w->os.err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
 		trow_fill(&r, x, &g->checks[i], &keep);
@@ -1118,9 +1091,10 @@ text_section(struct wr *w, const struct ctx *x, int v, const char *title)
 int
 cstat__gate_write_text(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {.out = out, .esc = ESC_NONE};
+	struct report w = {.esc = ESC_NONE};
 	struct ctx x;
 
+	cstat__os_file(&w.os, out);
 	ctx_init(&x, g);
 	raws(&w, "cregress: ");
 	put_settings(&w, &x);
@@ -1135,7 +1109,7 @@ cstat__gate_write_text(const cstat_gate *g, FILE *out)
 	raws(&w, "\n");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return wr_done(&w);
+	return cstat__os_close(&w.os);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1195,7 +1169,8 @@ md_shown(const struct ctx *x, enum mcol col)
 
 /* "5% (RULE; noise 6.9% from 30 runs)", the rule and noise if any. */
 static void
-put_threshold_md(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+put_threshold_md(struct report *w, const struct ctx *x,
+		 const struct cstat_check *k)
 {
 	char thr[CHANGE_SIZE], noise[2 * SMALL_SIZE];
 
@@ -1215,7 +1190,7 @@ put_threshold_md(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 
 /* One cell's content; numbers are written as they are, names escaped. */
 static void
-md_cell(struct wr *w, const struct ctx *x, const struct cstat_check *k,
+md_cell(struct report *w, const struct ctx *x, const struct cstat_check *k,
 	enum mcol col)
 {
 	char buf[CHANGE_CI_SIZE];
@@ -1290,8 +1265,8 @@ md_cell(struct wr *w, const struct ctx *x, const struct cstat_check *k,
 
 /* A table of the comparisons with verdict v (any when v < 0). */
 static void
-md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
-	 int v)
+md_table(struct report *w, const struct ctx *x, const enum mcol *cols,
+	 size_t ncols, int v)
 {
 	const cstat_gate *g = x->g;
 	bool none = g->c->correction == CSTAT_CORRECTION_NONE;
@@ -1310,7 +1285,7 @@ md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
 			raws(w, mcols[cols[j]].align);
 		}
 	raws(w, "|\n");
-	for (size_t i = 0; i < g->n && !w->err; i++) {
+	for (size_t i = 0; i < g->n && !w->os.err; i++) {
 		const struct cstat_check *k = &g->checks[i];
 
 		if (v >= 0 && k->verdict != v)
@@ -1328,10 +1303,11 @@ md_table(struct wr *w, const struct ctx *x, const enum mcol *cols, size_t ncols,
 int
 cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 {
-	struct wr w = {.out = out, .esc = ESC_MD};
+	struct report w = {.esc = ESC_MD};
 	struct ctx x;
 	size_t nj = sizeof(md_judged) / sizeof(md_judged[0]);
 
+	cstat__os_file(&w.os, out);
 	ctx_init(&x, g);
 	raws(&w, "### cregress: ");
 	put_summary(&w, g);
@@ -1358,17 +1334,17 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 		raws(&w, "\n");
 	}
 	if (g->n) {
-		w.esc = ESC_NONE;
-		putf(&w, "<details><summary>All %zu comparison%s</summary>\n\n",
-		     g->n, plural(g->n));
-		w.esc = ESC_MD;
+		cstat__os_printf(&w.os,
+				 "<details><summary>All %zu comparison%s"
+				 "</summary>\n\n",
+				 g->n, plural(g->n));
 		md_table(&w, &x, md_all, sizeof(md_all) / sizeof(md_all[0]),
 			 -1);
 		raws(&w, "\n</details>\n");
 	}
 	if (any_additive(g, -1))
 		raws(&w, "\n" CSTAT__GATE_ADDITIVE_FOOTNOTE "\n");
-	return wr_done(&w);
+	return cstat__os_close(&w.os);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1551,10 +1527,10 @@ json_report(const struct ctx *x)
 int
 cstat__gate_write_json(const cstat_gate *g, FILE *out)
 {
+	struct cstat__ostream os;
 	struct ctx x;
 	cJSON *root;
 	char *text;
-	int err = 0;
 
 	ctx_init(&x, g);
 	root = json_report(&x);
@@ -1564,10 +1540,11 @@ cstat__gate_write_json(const cstat_gate *g, FILE *out)
 	cJSON_Delete(root);
 	if (!text)
 		return CSTAT_ENOMEM;
-	if (fputs(text, out) == EOF || fputs("\n", out) == EOF)
-		err = CSTAT_EIO;
+	cstat__os_file(&os, out);
+	cstat__os_adds(&os, text);
+	cstat__os_addc(&os, '\n');
 	cJSON_free(text);
-	return err;
+	return cstat__os_close(&os);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1812,7 +1789,8 @@ junit_init(struct junit *j, const struct ctx *x)
 /* The class name of check k: its table's configuration without the
  * machine's keys, or "cregress" when nothing is left. */
 static void
-junit_classname(struct wr *w, const cstat_gate *g, const struct cstat_check *k)
+junit_classname(struct report *w, const cstat_gate *g,
+		const struct cstat_check *k)
 {
 	const char *name, *value;
 	bool any = false;
@@ -1842,7 +1820,8 @@ junit_classname(struct wr *w, const cstat_gate *g, const struct cstat_check *k)
 /* "sec/op +10.1% [+8.8%, +11.3%] (p=0.000, adjusted 0.000), threshold
  * 5%": the unit, the change and what it was held to. */
 static void
-junit_message(struct wr *w, const struct ctx *x, const struct cstat_check *k)
+junit_message(struct report *w, const struct ctx *x,
+	      const struct cstat_check *k)
 {
 	char ch[CHANGE_CI_SIZE], p[SMALL_SIZE], adj[SMALL_SIZE];
 
@@ -1864,7 +1843,7 @@ junit_message(struct wr *w, const struct ctx *x, const struct cstat_check *k)
 }
 
 static void
-junit_case(struct wr *w, const struct junit *j, size_t i, bool strict)
+junit_case(struct report *w, const struct junit *j, size_t i, bool strict)
 {
 	const struct ctx *x = j->x;
 	const struct cstat_check *k = &x->g->checks[i];
@@ -1908,21 +1887,29 @@ junit_case(struct wr *w, const struct junit *j, size_t i, bool strict)
 }
 
 static void
-junit_properties(struct wr *w, const cstat_gate_config *c)
+junit_properties(struct report *w, const cstat_gate_config *c)
 {
 	char num[CSTAT__GO_FLOAT_SIZE];
 
 	raws(w, "    <properties>\n");
 	cstat__fmt_go_float(num, c->alpha);
-	putf(w, "      <property name=\"alpha\" value=\"%s\"/>\n", num);
+	cstat__os_printf(
+		&w->os, "      <property name=\"alpha\" value=\"%s\"/>\n", num);
 	cstat__fmt_go_float(num, c->confidence);
-	putf(w, "      <property name=\"confidence\" value=\"%s\"/>\n", num);
-	putf(w, "      <property name=\"correction\" value=\"%s\"/>\n",
-	     correction_name(c->correction));
+	cstat__os_printf(&w->os,
+			 "      <property name=\"confidence\" value=\"%s\"/>\n",
+			 num);
+	cstat__os_printf(&w->os,
+			 "      <property name=\"correction\" value=\"%s\"/>\n",
+			 correction_name(c->correction));
 	cstat__fmt_go_float(num, c->threshold);
-	putf(w, "      <property name=\"threshold\" value=\"%s\"/>\n", num);
-	putf(w, "      <property name=\"threshold_on\" value=\"%s\"/>\n",
-	     cstat__gate_threshold_on_name(c->threshold_on));
+	cstat__os_printf(&w->os,
+			 "      <property name=\"threshold\" value=\"%s\"/>\n",
+			 num);
+	cstat__os_printf(
+		&w->os,
+		"      <property name=\"threshold_on\" value=\"%s\"/>\n",
+		cstat__gate_threshold_on_name(c->threshold_on));
 	if (c->noise_from) {
 		raws(w, "      <property name=\"noise_history\" value=\"");
 		w->esc = ESC_XML_ATTR;
@@ -1936,7 +1923,7 @@ junit_properties(struct wr *w, const cstat_gate_config *c)
 int
 cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {.out = out, .esc = ESC_NONE};
+	struct report w = {.esc = ESC_NONE};
 	struct ctx x;
 	struct junit j;
 	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
@@ -1944,6 +1931,7 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	size_t skipped = strict ? 0 : nincon;
 	int rc;
 
+	cstat__os_file(&w.os, out);
 	ctx_init(&x, g);
 	rc = junit_init(&j, &x);
 	if (rc)
@@ -1951,20 +1939,22 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	if (strict)
 		failures += nincon;
 	raws(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	putf(&w,
-	     "<testsuites name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
-	     "errors=\"0\" skipped=\"%zu\">\n",
-	     g->n, failures, skipped);
-	putf(&w,
-	     "  <testsuite name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
-	     "errors=\"0\" skipped=\"%zu\">\n",
-	     g->n, failures, skipped);
+	cstat__os_printf(
+		&w.os,
+		"<testsuites name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\" skipped=\"%zu\">\n",
+		g->n, failures, skipped);
+	cstat__os_printf(
+		&w.os,
+		"  <testsuite name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\" skipped=\"%zu\">\n",
+		g->n, failures, skipped);
 	junit_properties(&w, g->c);
-	for (size_t i = 0; i < g->n && !w.err; i++)
+	for (size_t i = 0; i < g->n && !w.os.err; i++)
 		junit_case(&w, &j, i, strict);
 	raws(&w, "  </testsuite>\n</testsuites>\n");
 	junit_release(&j);
-	return wr_done(&w);
+	return cstat__os_close(&w.os);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2086,7 +2076,7 @@ gh_group(const cstat_gate *g, bool strict, struct gh_item **items,
 /* Writes one annotation: "::error title=Regression in NAME (sec/op,
  * B/op)::" and a line per check. */
 static void
-gh_write(struct wr *w, const struct ctx *x, const struct gh_item *items,
+gh_write(struct report *w, const struct ctx *x, const struct gh_item *items,
 	 const struct gh_group *gr)
 {
 	static const char *const cmd[] = {"error", "warning", "notice"};
@@ -2130,7 +2120,7 @@ gh_write(struct wr *w, const struct ctx *x, const struct gh_item *items,
 /* "::notice title=cregress::and 290 more benchmarks with regressions
  * (580 comparisons) not annotated; see the job summary" */
 static void
-gh_more(struct wr *w, size_t groups, size_t checks, const char *what)
+gh_more(struct report *w, size_t groups, size_t checks, const char *what)
 {
 	raws(w, "::notice title=cregress::");
 	w->esc = ESC_GH_DATA;
@@ -2145,7 +2135,7 @@ gh_more(struct wr *w, size_t groups, size_t checks, const char *what)
 int
 cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 {
-	struct wr w = {.out = out, .esc = ESC_NONE};
+	struct report w = {.esc = ESC_NONE};
 	struct ctx x;
 	struct gh_item *items;
 	struct gh_group *groups;
@@ -2153,6 +2143,7 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 	size_t shown[GH_NKINDS] = {0}, left[GH_NKINDS] = {0};
 	int rc;
 
+	cstat__os_file(&w.os, out);
 	ctx_init(&x, g);
 	rc = gh_group(g, strict, &items, &groups, &ngroups);
 	if (rc)
@@ -2165,7 +2156,7 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 			 (total[GH_WARNING] > GH_CAP);
 	if (total[GH_NOTICE] > cap[GH_NOTICE])
 		cap[GH_NOTICE]--;
-	for (size_t i = 0; i < ngroups && !w.err; i++) {
+	for (size_t i = 0; i < ngroups && !w.os.err; i++) {
 		const struct gh_group *gr = &groups[i];
 
 		if (shown[gr->kind] < cap[gr->kind]) {
@@ -2191,5 +2182,5 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 	raws(&w, "cregress: ");
 	put_summary(&w, g);
 	raws(&w, "\n");
-	return wr_done(&w);
+	return cstat__os_close(&w.os);
 }

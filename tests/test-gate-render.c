@@ -4,6 +4,7 @@
  * of a gate built by hand (no tables needed: the reports read only the
  * checks, the tallies and the settings).
  */
+#define _GNU_SOURCE /* fopencookie(), to fail a write on purpose */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 
 #include "cstat.h"
 #include "gate.h"
+#include "ostream.h"
 
 /*
  * A gate with one comparison of each verdict, a second regression whose
@@ -1022,6 +1024,115 @@ test_write_errors_are_eio(void **state)
 	fclose(full);
 }
 
+/*
+ * A FILE whose fail_at-th write fails (0: none does): it counts the writes
+ * and the bytes taken, and the writes tried after the failure.  It keeps
+ * stdio's buffer: unbuffered, glibc retries a failed write byte by byte.
+ */
+struct sink {
+	size_t fail_at, calls, bytes, after;
+	bool closed; /* the writes from here on are fclose()'s */
+};
+
+static ssize_t
+sink_write(void *cookie, const char *buf, size_t size)
+{
+	struct sink *k = cookie;
+
+	(void)buf;
+	if (k->closed)
+		return -1;
+	if (k->fail_at && k->calls >= k->fail_at) {
+		k->after++;
+		return -1;
+	}
+	if (++k->calls == k->fail_at)
+		return -1;
+	k->bytes += size;
+	return (ssize_t)size;
+}
+
+/* Renders g in format fmt into k; the report's return value. */
+static int
+render_sink(const cstat_gate *g, int fmt, struct sink *k)
+{
+	cookie_io_functions_t io = {.write = sink_write};
+	FILE *f = fopencookie(k, "w", io);
+	int rc;
+
+	assert_non_null(f);
+	switch (fmt) {
+	case CSTAT_REPORT_TEXT:
+		rc = cstat__gate_write_text(g, f);
+		break;
+	case CSTAT_REPORT_MARKDOWN:
+		rc = cstat__gate_write_markdown(g, f);
+		break;
+	case CSTAT_REPORT_JSON:
+		rc = cstat__gate_write_json(g, f);
+		break;
+	case CSTAT_REPORT_JUNIT:
+		rc = cstat__gate_write_junit(g, false, f);
+		break;
+	default:
+		rc = cstat__gate_write_github(g, false, f);
+		break;
+	}
+	/* Not fclose()'s flush of what stdio still buffers: the report's
+	 * own writes only. */
+	k->closed = true;
+	fclose(f);
+	return rc;
+}
+
+static void
+test_write_error_stops_the_report(void **state)
+{
+	/*
+	 * Not GitHub's: capped at 10 annotations, it fits in stdio's buffer,
+	 * so its first write to the file is fclose()'s.  Not JSON: one piece
+	 * (cJSON prints the whole document), and glibc 2.36 crashed when a
+	 * cookie refuses a write that large; test_write_errors_are_eio() has
+	 * both.
+	 */
+	static const int fmts[] = {CSTAT_REPORT_TEXT, CSTAT_REPORT_MARKDOWN,
+				   CSTAT_REPORT_JUNIT};
+	enum { N = 3000 };
+	struct fixture f;
+	struct cstat_check *k = calloc(N, sizeof(*k));
+	char(*names)[16] = calloc(N, sizeof(*names));
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(names);
+	fixture_init(&f);
+	/* 3,000 regressions: each report is several of the stream's 64 KiB
+	 * blocks. */
+	fill_checks(k, N, CSTAT_REGRESSION, "R", names);
+	f.g.checks = k;
+	f.g.n = N;
+	f.g.tally[CSTAT_REGRESSION] = N;
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		struct sink whole = {0}, cut = {0};
+
+		assert_int_equal(render_sink(&f.g, fmts[i], &whole), 0);
+		assert_int_equal(whole.after, 0);
+		assert_true(whole.bytes > 2 * CSTAT__OS_FLUSH_AT);
+		assert_true(whole.calls >= 3);
+		/* Every write to the file fails from the first on: the error
+		 * comes back, and the report stops there.  stdio may try the
+		 * failed block once more (glibc does for the text report),
+		 * but not the blocks after it: a writer that went on would
+		 * try each of them. */
+		cut.fail_at = 1;
+		assert_int_equal(render_sink(&f.g, fmts[i], &cut), CSTAT_EIO);
+		assert_int_equal(cut.bytes, 0);
+		assert_true(cut.after <= 1);
+	}
+	free(names);
+	free(k);
+}
+
 static void
 test_empty_gate(void **state)
 {
@@ -1077,6 +1188,7 @@ main(void)
 		cmocka_unit_test(test_github_one_per_benchmark),
 		cmocka_unit_test(test_github_caps),
 		cmocka_unit_test(test_write_errors_are_eio),
+		cmocka_unit_test(test_write_error_stops_the_report),
 		cmocka_unit_test(test_empty_gate),
 	};
 
