@@ -175,23 +175,8 @@ render(const cstat_gate *g, int fmt, bool strict)
 	int rc;
 
 	assert_non_null(f);
-	switch (fmt) {
-	case CSTAT_REPORT_TEXT:
-		rc = cstat__gate_write_text(g, f);
-		break;
-	case CSTAT_REPORT_MARKDOWN:
-		rc = cstat__gate_write_markdown(g, f);
-		break;
-	case CSTAT_REPORT_JSON:
-		rc = cstat__gate_write_json(g, f);
-		break;
-	case CSTAT_REPORT_JUNIT:
-		rc = cstat__gate_write_junit(g, strict, f);
-		break;
-	default:
-		rc = cstat__gate_write_github(g, strict, f);
-		break;
-	}
+	/* Through the reports' table, as cregress writes them. */
+	rc = cstat_gate_write(g, (enum cstat_report)fmt, strict, f);
 	assert_int_equal(rc, 0);
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(buf);
@@ -1061,23 +1046,8 @@ render_sink(const cstat_gate *g, int fmt, struct sink *k)
 	int rc;
 
 	assert_non_null(f);
-	switch (fmt) {
-	case CSTAT_REPORT_TEXT:
-		rc = cstat__gate_write_text(g, f);
-		break;
-	case CSTAT_REPORT_MARKDOWN:
-		rc = cstat__gate_write_markdown(g, f);
-		break;
-	case CSTAT_REPORT_JSON:
-		rc = cstat__gate_write_json(g, f);
-		break;
-	case CSTAT_REPORT_JUNIT:
-		rc = cstat__gate_write_junit(g, false, f);
-		break;
-	default:
-		rc = cstat__gate_write_github(g, false, f);
-		break;
-	}
+	/* Through the reports' table, as cregress writes them. */
+	rc = cstat_gate_write(g, (enum cstat_report)fmt, false, f);
 	/* Not fclose()'s flush of what stdio still buffers: the report's
 	 * own writes only. */
 	k->closed = true;

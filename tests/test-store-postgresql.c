@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "cstat.h"
+#include "testutil.h"
 
 static const char *owner, *runner, *runner_uri, *testdata;
 static char dir[256];
@@ -89,18 +90,6 @@ run_of(const char *rel, const char *created)
 }
 
 /* The run's record: pretty (a baseline file's bytes) or one line. */
-static char *
-text_of(const cstat_run *r, bool pretty, size_t *len)
-{
-	char *out = NULL;
-	FILE *f = open_memstream(&out, len);
-
-	assert_non_null(f);
-	assert_int_equal(cstat_run_write(r, pretty, f), 0);
-	assert_int_equal(fclose(f), 0);
-	return out;
-}
-
 static int
 save(cstat_store *s, const char *name, const cstat_run *r, struct cstat_diag *d)
 {
@@ -122,24 +111,6 @@ record(cstat_store *s, const char *name, const cstat_run *r, bool *added,
 
 	free(text);
 	return rc;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	rewind(f);
-	buf = malloc(*len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, *len, f), *len);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* A fresh database gets schema version 2; opening again changes

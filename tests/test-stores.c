@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cstat.h"
+#include "testutil.h"
 
 static char dir[256];
 
@@ -47,35 +48,6 @@ run_of(const char *text, const char *created)
 	assert_int_equal(cstat_run_set(run, "created", created), 0);
 	assert_int_equal(cstat_run_set(run, "meta.k", "v \"q\""), 0);
 	return run;
-}
-
-static char *
-text_of(const cstat_run *r, bool pretty, size_t *len)
-{
-	char *out = NULL;
-	FILE *f = open_memstream(&out, len);
-
-	assert_non_null(f);
-	assert_int_equal(cstat_run_write(r, pretty, f), 0);
-	assert_int_equal(fclose(f), 0);
-	return out;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	rewind(f);
-	buf = malloc(*len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, *len, f), *len);
-	fclose(f);
-	return buf;
 }
 
 static void

@@ -78,7 +78,39 @@ count_in(const char *hay, const char *needle)
 	return n;
 }
 
+/* The whole file at path, NUL-ended (caller frees); its length in *len. */
+static inline char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
 #ifdef CSTAT_H
+/* A run's cstat-run/1 text, as cstat_run_write() makes it (caller frees). */
+static inline char *
+text_of(const cstat_run *r, bool pretty, size_t *len)
+{
+	char *out = NULL;
+	FILE *f = open_memstream(&out, len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_run_write(r, pretty, f), 0);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
 /* A run of the Go benchmark text (every line must read), named "test",
  * with commit cK: one run of a history.  Needs cstat.h first. */
 static inline cstat_run *

@@ -151,15 +151,24 @@ fs_baseline_save(void *state, const char *name, const char *text, size_t len,
 	return rc;
 }
 
+/* The bytes of file name in folder dir of the store (a baseline, a
+ * history), as read_all() reads them. */
+static int
+read_named(void *state, const char *dir, const char *name, char **bytes,
+	   size_t *len, struct cstat_diag *d)
+{
+	char *path = path_of(state, dir, name);
+	int rc = path ? read_all(path, bytes, len, d) : CSTAT_ENOMEM;
+
+	free(path);
+	return rc;
+}
+
 static int
 fs_baseline_load(void *state, const char *name, char **text, size_t *len,
 		 struct cstat_diag *d)
 {
-	char *path = path_of(state, "baselines", name);
-	int rc = path ? read_all(path, text, len, d) : CSTAT_ENOMEM;
-
-	free(path);
-	return rc;
+	return read_named(state, "baselines", name, text, len, d);
 }
 
 static int
@@ -293,11 +302,7 @@ static int
 fs_history_read(void *state, const char *name, char **bytes, size_t *len,
 		struct cstat_diag *d)
 {
-	char *path = path_of(state, "history", name);
-	int rc = path ? read_all(path, bytes, len, d) : CSTAT_ENOMEM;
-
-	free(path);
-	return rc;
+	return read_named(state, "history", name, bytes, len, d);
 }
 
 static int
