@@ -1922,6 +1922,158 @@ CSTAT_EXPORT int cstat_diagnose_write(const cstat_diagnose *dg,
 				      enum cstat_format fmt, bool all,
 				      FILE *out);
 
+/* ------------------------------------------------------------------------
+ * Metric correlation (cstat -correlate; docs/analyses.md, "Metric
+ * correlation").
+ *
+ * How the units of a comparison move together.  Across benchmarks: for
+ * each input after the first, each benchmark's change in each unit is the
+ * log ratio of its medians (the comparison's centre) against the first
+ * input, and for each pair of units Spearman's rho between the two
+ * units' changes over the benchmarks that have both.  Within benchmarks:
+ * in each input, the i-th value of two units of one benchmark come from
+ * its i-th result line (Go text keeps them together, in run order), so
+ * rho between the two units' values per benchmark, summarised per pair.
+ * Benchmarks are told apart by name and their "pkg" configuration.
+ */
+typedef struct cstat_correlate cstat_correlate;
+
+/* Whether a rank correlation has a value. */
+enum cstat_rho_status {
+	CSTAT_RHO_OK,	    /* rho and its interval are set */
+	CSTAT_RHO_FEW,	    /* fewer than 3 finite pairs: refused */
+	CSTAT_RHO_CONSTANT, /* one side holds a single value: undefined */
+};
+
+/* |rho| from which a correlation whose interval excludes 0 is strong. */
+#define CSTAT_RHO_STRONG 0.7
+
+/*
+ * Spearman's rho of n pairs (ties get their average rank) and its
+ * interval at the confidence level: Fisher's z with Bonett and Wright's
+ * (2000) standard error sqrt((1 + rho^2 / 2) / (n - 3)), from n = 4 on
+ * ([-1, 1] at n = 3).  At |rho| = 1, where z is infinite, the interval
+ * is taken at the next |rho| n untied ranks can give, 1 - 12 / (n^3 - n).
+ */
+struct cstat_rho {
+	enum cstat_rho_status status;
+	double rho, lo, hi; /* NaN unless CSTAT_RHO_OK */
+	size_t n;	    /* pairs used: both values finite */
+	size_t dropped;	    /* pairs left out: a NaN or infinite value */
+	/* +1 or -1 when |rho| >= CSTAT_RHO_STRONG and the interval lies
+	 * wholly above or below 0, else 0. */
+	int strong;
+};
+
+/*
+ * Computes Spearman's rho of (x[i], y[i]), i < n, into *out; pairs with a
+ * NaN or infinite value are left out (counted in dropped).  Fewer than 3
+ * pairs left give CSTAT_RHO_FEW, a side of one value CSTAT_RHO_CONSTANT:
+ * a result, not an error.
+ * @return 0, CSTAT_EINVAL (out NULL, x or y NULL with n > 0, confidence
+ *         outside (0, 1)) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_correlate_spearman(const double *x, const double *y,
+					  size_t n, double confidence,
+					  struct cstat_rho *out);
+
+/* Across benchmarks: how unit b's changes follow unit a's (a seen first
+ * in the inputs) from the first input to input.  Strings are borrowed
+ * until cstat_correlate_free(). */
+struct cstat_correlate_pair {
+	const char *a, *b;
+	size_t input;	   /* 1 .. inputs - 1 */
+	struct cstat_rho r; /* n: benchmarks used */
+};
+
+/* Within one benchmark's values of one input: rho of units a and b. */
+struct cstat_correlate_bench {
+	const char *name;
+	struct cstat_rho r; /* n: result lines holding both units */
+};
+
+/* Within benchmarks, one pair of units of one input, summarised. */
+struct cstat_correlate_within {
+	const char *a, *b;
+	size_t input;
+	size_t nbench;	   /* benchmarks holding both units */
+	size_t nrho;	   /* of those, with a rho (CSTAT_RHO_OK) */
+	double median;	   /* the median of their rho; NaN when none */
+	size_t npos, nneg; /* whose interval lies above, below 0 */
+	size_t nstrong;	   /* strong, either sign */
+	const struct cstat_correlate_bench *bench; /* nbench of them */
+};
+
+/*
+ * Creates an empty correlation of ninputs inputs (the first is the
+ * baseline) at the confidence level.  Free it with cstat_correlate_free();
+ * *out is NULL on failure.
+ * @return 0, CSTAT_EINVAL (out NULL, ninputs 0, confidence outside
+ *         (0, 1)) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_correlate_new(cstat_correlate **out, size_t ninputs,
+				     double confidence);
+/* Frees it; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_correlate_free(cstat_correlate *c);
+
+/*
+ * Adds every value of res, read from input (0-based), to its benchmark
+ * and unit, in the order added; res is copied.  The first result of an
+ * input names it (its .file).
+ * @return 0, CSTAT_EINVAL (a NULL pointer, input out of range),
+ *         CSTAT_ESTATE (after cstat_correlate_build()) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_correlate_add(cstat_correlate *c, size_t input,
+				     const struct cstat_result *res);
+
+/*
+ * Computes every pair, across and within benchmarks; once.
+ * @return 0, CSTAT_EINVAL (c NULL), CSTAT_ESTATE (built already) or
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_correlate_build(cstat_correlate *c);
+
+/* The pairs across benchmarks (by input, then units in the order first
+ * seen) and pair i; NULL out of range or before cstat_correlate_build().
+ * Borrowed until cstat_correlate_free(). */
+CSTAT_EXPORT size_t cstat_correlate_count(const cstat_correlate *c);
+CSTAT_EXPORT const struct cstat_correlate_pair *
+cstat_correlate_get(const cstat_correlate *c, size_t i);
+
+/* The same for the pairs within benchmarks. */
+CSTAT_EXPORT size_t cstat_correlate_within_count(const cstat_correlate *c);
+CSTAT_EXPORT const struct cstat_correlate_within *
+cstat_correlate_within_get(const cstat_correlate *c, size_t i);
+
+/* Input i's label (its first result's .file; "" if it had none; NULL out
+ * of range), and the confidence level; borrowed until
+ * cstat_correlate_free(). */
+CSTAT_EXPORT const char *cstat_correlate_label(const cstat_correlate *c,
+					       size_t input);
+CSTAT_EXPORT double cstat_correlate_confidence(const cstat_correlate *c);
+
+/*
+ * Writes pair p as one sentence ("sec/op changes follow allocs/op
+ * changes, rho = 0.83 [0.71, 0.90], 40 benchmarks"; "move against" when
+ * rho < 0) into buf, NUL-ended and cut to size.
+ * @return the length it needed (as snprintf); 0 when p is NULL or has
+ *         no rho.
+ */
+CSTAT_EXPORT size_t cstat_correlate_pair_text(
+	const struct cstat_correlate_pair *p, char *buf, size_t size);
+
+/*
+ * Writes the report of a built correlation to out in fmt: text, CSV,
+ * Markdown, JSON (schema cstat-correlate/1, every number; each
+ * benchmark's rho within) or HTML (the tables and a scatter plot of the
+ * changes per pair).
+ * @return 0, CSTAT_EINVAL (a NULL pointer, an unknown format),
+ *         CSTAT_ESTATE (not built), CSTAT_EIO (a write failed) or
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_correlate_write(const cstat_correlate *c,
+				       enum cstat_format fmt, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "cstat-correlate.h"
 #include "cstat-scaling.h"
 #include "cstat-v1.h"
 #include "tools.h"
@@ -154,7 +155,7 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *stats = "", *input_format = "", *scaling = "";
 	double alpha = 0.05, confidence = 0.95;
-	bool samples = false, diagnose = false;
+	bool samples = false, diagnose = false, correlate = false;
 	const struct cli_flag flags[] = {
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
@@ -163,6 +164,11 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		 "\".file\""},
 		{"confidence", CLI_FLOAT, &confidence, "level",
 		 "confidence level for ranges", "0.95"},
+		{"correlate", CLI_BOOL, &correlate, NULL,
+		 "print how the units' changes move together across "
+		 "benchmarks, and within\n    \teach benchmark's runs "
+		 "(Spearman's rho; docs/analyses.md)",
+		 NULL},
 		{"diagnose", CLI_BOOL, &diagnose, NULL,
 		 "print the data-quality report (trend, modes, outliers, "
 		 "noise, count)\n    \tinstead of the tables; -format text, "
@@ -299,6 +305,11 @@ again:;
 		status = cli_reader_limits(PROG, reader, NULL);
 	if (status)
 		goto out;
+	if (correlate) {
+		status = cstat_tool_correlate(PROG, reader, inputs, fmt,
+					      confidence);
+		goto out;
+	}
 	if (*scaling) {
 		status = cstat_tool_scaling(PROG, scaling, reader, inputs, fmt,
 					    confidence);
