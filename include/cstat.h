@@ -1952,8 +1952,9 @@ enum cstat_rho_status {
  * Spearman's rho of n pairs (ties get their average rank) and its
  * interval at the confidence level: Fisher's z with Bonett and Wright's
  * (2000) standard error sqrt((1 + rho^2 / 2) / (n - 3)), from n = 4 on
- * ([-1, 1] at n = 3).  At |rho| = 1, where z is infinite, the interval
- * is taken at the next |rho| n untied ranks can give, 1 - 12 / (n^3 - n).
+ * ([-1, 1] at n = 3).  Where |rho| exceeds 1 - 12 / (n^3 - n), the
+ * largest value below 1 that n untied ranks give (z is infinite at 1),
+ * the interval is taken there, and widened to hold rho.
  */
 struct cstat_rho {
 	enum cstat_rho_status status;

@@ -142,13 +142,15 @@ rho_interval(struct cstat_rho *o, double confidence)
 		o->hi = 1;
 		return;
 	}
+	/* z is infinite at |rho| = 1: take the interval at the largest
+	 * |rho| below 1 that n untied ranks give, and widen it to hold the
+	 * estimate (ties can give values between that and 1). */
 	double cap = 1 - 12 / (n * n * n - n);
 	double rz = fmax(-cap, fmin(cap, r));
 	double se = sqrt((1 + rz * rz / 2) / (n - 3));
 	double q = gsl_cdf_ugaussian_Qinv((1 - confidence) / 2);
 	o->lo = tanh(atanh(rz) - q * se);
 	o->hi = tanh(atanh(rz) + q * se);
-	/* The interval holds the estimate, at |rho| = 1 too. */
 	o->lo = fmin(o->lo, r);
 	o->hi = fmax(o->hi, r);
 }
