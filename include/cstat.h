@@ -1983,7 +1983,7 @@ CSTAT_EXPORT int cstat_correlate_spearman(const double *x, const double *y,
  * until cstat_correlate_free(). */
 struct cstat_correlate_pair {
 	const char *a, *b;
-	size_t input;	   /* 1 .. inputs - 1 */
+	size_t input;	    /* 1 .. inputs - 1 */
 	struct cstat_rho r; /* n: benchmarks used */
 };
 

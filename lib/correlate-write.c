@@ -226,6 +226,17 @@ title_lines(const cstat_correlate *c, struct cstat__ostream *o, put_fn *put,
 	}
 }
 
+/* The number of strong pairs across benchmarks. */
+static size_t
+strong_pairs(const cstat_correlate *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cstat_correlate_count(c); i++)
+		n += cstat_correlate_get(c, i)->r.strong != 0;
+	return n;
+}
+
 /* Calls f for each strong pair's sentence. */
 static void
 each_sentence(const cstat_correlate *c,
@@ -266,7 +277,8 @@ write_text(const cstat_correlate *c, struct cstat__ostream *o)
 		else
 			cstat__os_adds(o, "(needs two inputs with a unit pair "
 					  "in common)\n");
-		cstat__os_addc(o, '\n');
+		if (strong_pairs(c))
+			cstat__os_addc(o, '\n');
 		each_sentence(c, text_sentence, o);
 		cstat__os_adds(o, "\nwithin benchmarks: values of one result "
 				  "line paired, in run order\n");

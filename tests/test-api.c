@@ -1341,6 +1341,97 @@ v1_write_null_out(void)
 	return cstat_v1_write(fx.v1, CSTAT_V1_TEXT, false, NULL);
 }
 
+/* ---- Metric correlation ---- */
+
+static long
+correlate_new_null_out(void)
+{
+	return cstat_correlate_new(NULL, 2, 0.95);
+}
+
+static long
+correlate_new_bad_resets(void)
+{
+	cstat_correlate *c = (cstat_correlate *)&fx;
+	int rc = cstat_correlate_new(&c, 0, 0.95);
+
+	return reset(rc, c);
+}
+
+static long
+correlate_free_null(void)
+{
+	cstat_correlate_free(NULL);
+	return 0;
+}
+
+static long
+correlate_add_null(void)
+{
+	struct cstat_result res = {0};
+	cstat_correlate *c;
+	long rc;
+
+	if (cstat_correlate_new(&c, 1, 0.95))
+		return NOT_RESET;
+	rc = cstat_correlate_add(NULL, 0, &res) == CSTAT_EINVAL &&
+	     cstat_correlate_add(c, 0, NULL) == CSTAT_EINVAL;
+	cstat_correlate_free(c);
+	return rc ? CSTAT_EINVAL : 0;
+}
+
+static long
+correlate_build_null(void)
+{
+	return cstat_correlate_build(NULL);
+}
+
+static long
+correlate_getters_null(void)
+{
+	char buf[4] = "x";
+
+	return (long)(cstat_correlate_count(NULL) +
+		      cstat_correlate_within_count(NULL) +
+		      cstat_correlate_pair_text(NULL, buf, sizeof(buf))) +
+	       (cstat_correlate_get(NULL, 0) != NULL) +
+	       (cstat_correlate_within_get(NULL, 0) != NULL) +
+	       (cstat_correlate_label(NULL, 0) != NULL) +
+	       !isnan(cstat_correlate_confidence(NULL)) + (buf[0] != 0);
+}
+
+static long
+correlate_write_null(void)
+{
+	cstat_correlate *c;
+	long rc;
+
+	if (cstat_correlate_new(&c, 1, 0.95) || cstat_correlate_build(c))
+		return NOT_RESET;
+	rc = cstat_correlate_write(NULL, CSTAT_FORMAT_TEXT, fx.sink) ==
+		     CSTAT_EINVAL &&
+	     cstat_correlate_write(c, CSTAT_FORMAT_TEXT, NULL) == CSTAT_EINVAL;
+	cstat_correlate_free(c);
+	return rc ? CSTAT_EINVAL : 0;
+}
+
+static long
+correlate_spearman_null(void)
+{
+	double x[] = {1, 2, 3};
+	struct cstat_rho r;
+
+	if (cstat_correlate_spearman(x, x, 3, 0.95, NULL) != CSTAT_EINVAL ||
+	    cstat_correlate_spearman(NULL, x, 3, 0.95, &r) != CSTAT_EINVAL ||
+	    cstat_correlate_spearman(x, NULL, 3, 0.95, &r) != CSTAT_EINVAL)
+		return 0;
+	/* n 0 may come with NULL arrays: no pairs, a result. */
+	return cstat_correlate_spearman(NULL, NULL, 0, 0.95, &r) == 0 &&
+			       r.status == CSTAT_RHO_FEW
+		       ? CSTAT_EINVAL
+		       : 0;
+}
+
 struct api_case {
 	const char *call; /* the call, as the message shows it */
 	long (*run)(void);
@@ -1603,6 +1694,19 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_v1_write(v, TEXT, false, NULL)", v1_write_null_out,
 	 CSTAT_EINVAL},
+	{"cstat_correlate_new(NULL, 2, 0.95)", correlate_new_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_correlate_new(&c, 0, 0.95) resets c", correlate_new_bad_resets,
+	 CSTAT_EINVAL},
+	{"cstat_correlate_free(NULL)", correlate_free_null, 0},
+	{"cstat_correlate_add(NULL, 0, res) and (c, 0, NULL)",
+	 correlate_add_null, CSTAT_EINVAL},
+	{"cstat_correlate_build(NULL)", correlate_build_null, CSTAT_EINVAL},
+	{"every correlation getter on NULL", correlate_getters_null, 0},
+	{"cstat_correlate_write(NULL, TEXT, f) and (c, TEXT, NULL)",
+	 correlate_write_null, CSTAT_EINVAL},
+	{"cstat_correlate_spearman() with NULL out, x or y",
+	 correlate_spearman_null, CSTAT_EINVAL},
 };
 
 /* Runs every case, reporting each one that fails, then fails if any did. */

@@ -32,7 +32,7 @@ _cstat()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local flags="-alpha -col -confidence -diagnose -filter -format -ignore -input-format
+	local flags="-alpha -col -confidence -correlate -diagnose -filter -format -ignore -input-format
 -samples -scaling -stats -row -table -v1 -version -h -help"
 	local v1_flags="-alpha -csv -delta-test -geomean -html -norange -sort
 -split -v1 -version -h -help"
