@@ -635,9 +635,9 @@ plot_axes(struct cstat__ostream *o, const struct frame *f,
 	svg_text(o, 460, 276, "end", pct(b, f->x1));
 	svg_text(o, 56, 260, "end", pct(a, f->y0));
 	svg_text(o, 56, 28, "end", pct(b, f->y1));
-	snprintf(a, sizeof(a), "%s change", p->a);
+	snprintf(a, sizeof(a), "%s change (log scale)", p->a);
 	svg_text(o, 260, 294, "middle", a);
-	snprintf(b, sizeof(b), "%s change", p->b);
+	snprintf(b, sizeof(b), "%s change (log scale)", p->b);
 	svg_text(o, 64, 14, "start", b);
 }
 
