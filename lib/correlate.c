@@ -19,6 +19,7 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,8 @@ struct cstat_correlate {
 	size_t nunits, capu;
 	struct bench *b;
 	size_t nb, capb, last;
+	size_t *slots; /* open addressing by bench_hash(): index + 1, 0 free */
+	size_t nslots; /* a power of 2, more than twice nb */
 	struct cstat_correlate_pair *pairs;
 	struct cstat__corr_points *pts; /* per pair */
 	size_t npairs, cappairs;
@@ -275,6 +278,7 @@ cstat_correlate_free(cstat_correlate *c)
 	free(c->units);
 	free(c->labels);
 	free(c->b);
+	free(c->slots);
 	free(c);
 }
 
@@ -311,6 +315,55 @@ bench_is(const struct bench *b, const struct cstat_result *res, const char *pkg)
 	       !strcmp(b->pkg, pkg);
 }
 
+/* FNV-1a of the name, a NUL and the package. */
+static size_t
+bench_hash(const char *name, size_t len, const char *pkg)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3u;
+	h *= 0x100000001b3u;
+	for (; *pkg; pkg++)
+		h = (h ^ (unsigned char)*pkg) * 0x100000001b3u;
+	return (size_t)h;
+}
+
+/* The slot of res's benchmark: its own, or the free one it would take. */
+static size_t *
+bench_slot(const cstat_correlate *c, const struct cstat_result *res,
+	   const char *pkg)
+{
+	size_t mask = c->nslots - 1;
+	size_t i = bench_hash(res->name, res->name_len, pkg) & mask;
+
+	while (c->slots[i] && !bench_is(&c->b[c->slots[i] - 1], res, pkg))
+		i = (i + 1) & mask;
+	return &c->slots[i];
+}
+
+/* Doubles the slots (at least 64), placing every benchmark again. */
+static bool
+rehash(cstat_correlate *c)
+{
+	size_t n = c->nslots ? 2 * c->nslots : 64, *old = c->slots;
+
+	c->slots = calloc(n, sizeof(*c->slots));
+	if (!c->slots) {
+		c->slots = old;
+		return false;
+	}
+	free(old);
+	c->nslots = n;
+	for (size_t k = 0; k < c->nb; k++) {
+		struct cstat_result r = {0};
+		r.name = c->b[k].name;
+		r.name_len = strlen(c->b[k].name);
+		*bench_slot(c, &r, c->b[k].pkg) = k + 1;
+	}
+	return true;
+}
+
 /* The benchmark of res, added if new; NULL when out of memory.  Results
  * of one benchmark mostly come together: the last one is tried first. */
 static struct bench *
@@ -320,9 +373,11 @@ bench_of(cstat_correlate *c, const struct cstat_result *res)
 
 	if (c->nb && bench_is(&c->b[c->last], res, pkg))
 		return &c->b[c->last];
-	for (size_t i = 0; i < c->nb; i++)
-		if (bench_is(&c->b[i], res, pkg))
-			return &c->b[c->last = i];
+	if (2 * (c->nb + 1) > c->nslots && !rehash(c))
+		return NULL;
+	size_t *slot = bench_slot(c, res, pkg);
+	if (*slot)
+		return &c->b[c->last = *slot - 1];
 	if (!grow((void **)&c->b, &c->capb, c->nb, sizeof(*c->b)))
 		return NULL;
 	struct bench *b = &c->b[c->nb];
@@ -334,6 +389,7 @@ bench_of(cstat_correlate *c, const struct cstat_result *res)
 		bench_free(b);
 		return NULL;
 	}
+	*slot = c->nb + 1;
 	c->last = c->nb++;
 	return b;
 }
