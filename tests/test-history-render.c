@@ -326,23 +326,6 @@ test_list_singular_and_width(void **state)
 	free(text);
 }
 
-/* Display widths: hand-counted terminal columns of each string. */
-static void
-test_text_width(void **state)
-{
-	(void)state;
-	assert_int_equal(cstat__text_width(""), 0);
-	assert_int_equal(cstat__text_width("1.718\xc2\xb5"), 6); /* µ */
-	assert_int_equal(cstat__text_width("\xc2\xb1 1%"), 4);	 /* ± */
-	assert_int_equal(cstat__text_width("\xe2\x96\x81\xe2\x96\x88"), 2);
-	assert_int_equal(cstat__text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
-	assert_int_equal(cstat__text_width("e\xcc\x81"), 1); /* e + U+0301 */
-	assert_int_equal(cstat__text_width("a\xff"
-					   "b"),
-			 3); /* a bad byte: 1 */
-	assert_int_equal(cstat__text_width("\xf0\x9f\x9a\x80"), 2); /* 🚀 */
-}
-
 static void
 test_list_formats(void **state)
 {
@@ -473,7 +456,6 @@ main(void)
 		cmocka_unit_test(test_changes_formats),
 		cmocka_unit_test(test_list_formats),
 		cmocka_unit_test(test_list_singular_and_width),
-		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_rejects_and_io_errors),
 		cmocka_unit_test(test_formats_outside_the_table),
 	};
