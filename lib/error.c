@@ -1,10 +1,15 @@
 /*
- * error.c - error codes, their descriptions, diagnostics and the version.
+ * error.c - error codes, their descriptions, diagnostics, the wording and
+ * code of a system error (errno), and the version.
  *
  * The codes come from one X-macro list in cstat.h, so the enum, the text and
  * the names cannot drift apart.
  */
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cstat-private.h"
 
@@ -62,4 +67,73 @@ cstat_diag_format(const struct cstat_diag *d, char *buf, size_t size)
 	else
 		n = snprintf(buf, size, "%s", d->message);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+void
+cstat__diag_set(struct cstat_diag *d, const char *file, unsigned long line,
+		unsigned long column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return;
+	d->file = file;
+	d->line = line;
+	d->column = column;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+/* Go's wording for system errors: strerror with a lower-case first letter. */
+void
+cstat__errno_text(int err, char *buf, size_t size)
+{
+	const char *s;
+	locale_t c = (locale_t)0;
+
+	switch (err) {
+	case ENOENT:
+		s = "no such file or directory";
+		break;
+	case EACCES:
+		s = "permission denied";
+		break;
+	case EISDIR:
+		s = "is a directory";
+		break;
+	case ENOTDIR:
+		s = "not a directory";
+		break;
+	default:
+		/* Not the program's language: Go's messages are English. */
+		c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+		s = c ? strerror_l(err, c) : strerror(err);
+	}
+	snprintf(buf, size, "%s", s);
+	if (c)
+		freelocale(c);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+int
+cstat__errno_code(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return CSTAT_ENOENT;
+	case EACCES:
+	case EPERM:
+		return CSTAT_EACCES;
+	case EISDIR:
+		return CSTAT_EISDIR;
+	case ENOMEM:
+		return CSTAT_ENOMEM;
+	case ENOSPC:
+	case EDQUOT:
+		return CSTAT_ENOSPC;
+	default:
+		return CSTAT_EIO;
+	}
 }

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "cstat-private.h"
+#include "history.h"
 #include "numfmt.h"
 #include "ostream.h"
 
@@ -51,13 +52,7 @@ put_padded(struct cstat__ostream *out, const char *s, size_t w, bool right)
 		cstat__os_printf(out, "%s%*s", s, gap, "");
 }
 
-/* Whether fmt is one of the three formats of these reports. */
-static bool
-report_format(enum cstat_format fmt)
-{
-	return fmt == CSTAT_FORMAT_TEXT || fmt == CSTAT_FORMAT_MARKDOWN ||
-	       fmt == CSTAT_FORMAT_JSON;
-}
+static bool view_has(enum cstat__history_view v, enum cstat_format fmt);
 
 /* Writes s as Markdown text: escaped, bytes that are not UTF-8 as U+FFFD
  * (GitHub renders a table with one as a paragraph from that row on). */
@@ -94,30 +89,6 @@ md_cell(struct cstat__ostream *out, const char *s)
 	cstat__os_addc(out, ' ');
 	md_text(out, s);
 	cstat__os_adds(out, " |");
-}
-
-/*
- * Starts a report's stream into f; the report is then written with no
- * check of each call, and ended by finish().
- */
-static void
-start(struct cstat__ostream *out, FILE *f)
-{
-	cstat__os_file(out, f);
-}
-
-/*
- * Ends a report: writes out its stream.  @return rc if set, else 0 or
- * CSTAT_EIO when a write to f failed (now or before: ferror()).
- */
-static int
-finish(struct cstat__ostream *out, int rc)
-{
-	int err = cstat__os_close(out);
-
-	if (!err && out->file && ferror(out->file))
-		err = CSTAT_EIO;
-	return rc ? rc : err;
 }
 
 /* Prints root (then frees it) to out.  NULL root: out of memory. */
@@ -337,15 +308,26 @@ created_or(cstat_run *const *runs, size_t n, size_t run, const char *none)
 	return c ? c : none;
 }
 
-static void
-summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
-	     const char *name, double *v, double *sorted,
-	     struct cstat__ostream *out)
+/* What the summary's writers are given. */
+struct summary_ctx {
+	cstat_run *const *runs;
+	size_t n;
+	const cstat_tables *t;
+	const char *name;
+	double *v, *sorted; /* room for the widest table's columns */
+};
+
+static int
+summary_text(const void *ctx, struct cstat__ostream *out)
 {
+	const struct summary_ctx *x = ctx;
+	cstat_run *const *runs = x->runs;
+	const cstat_tables *t = x->t;
+	size_t n = x->n;
 	char head[1024], spark[4 * 512], f[64], l[64], md[64];
 	struct summary s;
 
-	cstat__os_printf(out, "history %s: %zu run%s, %s to %s\n", name, n,
+	cstat__os_printf(out, "history %s: %zu run%s, %s to %s\n", x->name, n,
 			 n == 1 ? "" : "s", created_or(runs, n, 1, "?"),
 			 created_or(runs, n, n, "?"));
 	for (size_t i = 0; i < cstat_tables_count(t); i++) {
@@ -356,8 +338,8 @@ summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
 		cstat__os_printf(out, " %5s %10s %10s %10s  %s\n", "runs",
 				 "first", "last", "median", "trend");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
-			summarize(t, i, r, v, sorted, &s);
-			trend(t, i, v, spark, sizeof(spark));
+			summarize(t, i, r, x->v, x->sorted, &s);
+			trend(t, i, x->v, spark, sizeof(spark));
 			cstat_format_value(s.first, unit, f, sizeof(f));
 			cstat_format_value(s.last, unit, l, sizeof(l));
 			cstat_format_value(s.median, unit, md, sizeof(md));
@@ -372,18 +354,21 @@ summary_text(cstat_run *const *runs, size_t n, const cstat_tables *t,
 			cstat__os_printf(out, "  %s\n", spark);
 		}
 	}
+	return 0;
 }
 
-static void
-summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
-		 const char *name, double *v, double *sorted,
-		 struct cstat__ostream *out)
+static int
+summary_markdown(const void *ctx, struct cstat__ostream *out)
 {
+	const struct summary_ctx *x = ctx;
+	cstat_run *const *runs = x->runs;
+	const cstat_tables *t = x->t;
+	size_t n = x->n;
 	char head[1024], spark[4 * 512], num[64];
 	struct summary s;
 
 	cstat__os_adds(out, "## History ");
-	md_text(out, name);
+	md_text(out, x->name);
 	cstat__os_printf(out, "\n\n%zu run%s, ", n, n == 1 ? "" : "s");
 	md_text(out, created_or(runs, n, 1, "?"));
 	cstat__os_adds(out, " to ");
@@ -398,14 +383,14 @@ summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
 				    "median | trend "
 				    "|\n|:--|--:|--:|--:|--:|:--|\n");
 		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
-			summarize(t, i, r, v, sorted, &s);
-			trend(t, i, v, spark, sizeof(spark));
+			summarize(t, i, r, x->v, x->sorted, &s);
+			trend(t, i, x->v, spark, sizeof(spark));
 			cstat__os_addc(out, '|');
 			md_cell(out, cstat_table_row_label(t, i, r));
 			cstat__os_printf(out, " %zu |", s.m);
-			double x[3] = {s.first, s.last, s.median};
+			double val[3] = {s.first, s.last, s.median};
 			for (size_t k = 0; k < 3; k++) {
-				cstat_format_value(x[k], unit, num,
+				cstat_format_value(val[k], unit, num,
 						   sizeof(num));
 				md_cell(out, num);
 			}
@@ -415,19 +400,22 @@ summary_markdown(cstat_run *const *runs, size_t n, const cstat_tables *t,
 			cstat__os_addc(out, '\n');
 		}
 	}
+	return 0;
 }
 
 static int
-summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
-	     const char *name, double *v, double *sorted,
-	     struct cstat__ostream *out)
+summary_json(const void *ctx, struct cstat__ostream *out)
 {
+	const struct summary_ctx *x = ctx;
+	cstat_run *const *runs = x->runs;
+	const cstat_tables *t = x->t;
+	size_t n = x->n;
 	cJSON *root = cJSON_CreateObject(), *series = cJSON_CreateArray();
 	bool ok = root && series &&
 		  cstat__json_add(
 			  root, "schema",
 			  cJSON_CreateString("cstat-history-summary/1")) &&
-		  cstat__json_add_str(root, "name", name) &&
+		  cstat__json_add_str(root, "name", x->name) &&
 		  cstat__json_add_count(root, "runs", n) &&
 		  cstat__json_add_str(root, "first_created",
 				      run_meta(runs, n, 1, "created")) &&
@@ -442,7 +430,7 @@ summary_json(cstat_run *const *runs, size_t n, const cstat_tables *t,
 	for (size_t i = 0; ok && i < cstat_tables_count(t); i++) {
 		for (size_t r = 0; ok && r < cstat_table_rows(t, i); r++) {
 			cJSON *o = cJSON_CreateObject();
-			summarize(t, i, r, v, sorted, &s);
+			summarize(t, i, r, x->v, x->sorted, &s);
 			ok = cstat__json_add(series, NULL, o) &&
 			     cstat__json_add(o, "config", json_config(t, i)) &&
 			     cstat__json_add_str(
@@ -468,11 +456,12 @@ cstat_history_summary_write(cstat_run *const *runs, size_t n,
 			    const cstat_tables *t, const char *name,
 			    enum cstat_format fmt, FILE *f)
 {
-	struct cstat__ostream os, *out = &os;
+	struct summary_ctx x = {runs, n, t, name, NULL, NULL};
 	size_t cols = 1;
-	int rc = 0;
+	int rc = CSTAT_ENOMEM;
 
-	if (!runs || n == 0 || !t || !name || !f || !report_format(fmt))
+	if (!runs || n == 0 || !t || !name || !f ||
+	    !view_has(CSTAT__VIEW_SUMMARY, fmt))
 		return CSTAT_EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!runs[i])
@@ -480,20 +469,13 @@ cstat_history_summary_write(cstat_run *const *runs, size_t n,
 	for (size_t i = 0; i < cstat_tables_count(t); i++)
 		if (cstat_table_cols(t, i) > cols)
 			cols = cstat_table_cols(t, i);
-	double *v = malloc(cols * sizeof(double));
-	double *sorted = malloc(cols * sizeof(double));
-	start(out, f);
-	if (!v || !sorted)
-		rc = CSTAT_ENOMEM;
-	else if (fmt == CSTAT_FORMAT_TEXT)
-		summary_text(runs, n, t, name, v, sorted, out);
-	else if (fmt == CSTAT_FORMAT_MARKDOWN)
-		summary_markdown(runs, n, t, name, v, sorted, out);
-	else
-		rc = summary_json(runs, n, t, name, v, sorted, out);
-	free(v);
-	free(sorted);
-	return finish(out, rc);
+	x.v = malloc(cols * sizeof(double));
+	x.sorted = malloc(cols * sizeof(double));
+	if (x.v && x.sorted)
+		rc = cstat__history_view_write(CSTAT__VIEW_SUMMARY, &x, fmt, f);
+	free(x.v);
+	free(x.sorted);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -729,9 +711,10 @@ alpha_of(const struct cstat_detect_report *rep)
 	return rep->alpha > 0 ? rep->alpha : 0.005;
 }
 
-static void
-detect_text(const struct detect_ctx *x, struct cstat__ostream *out)
+static int
+detect_text(const void *ctx, struct cstat__ostream *out)
 {
+	const struct detect_ctx *x = ctx;
 	size_t from = x->n - x->nruns + 1;
 
 	cstat__os_printf(
@@ -751,11 +734,13 @@ detect_text(const struct detect_ctx *x, struct cstat__ostream *out)
 	if (x->rep->alert)
 		cstat__os_printf(out, "%zu new regression%s (-fail-on new)\n",
 				 x->nalerts, x->nalerts == 1 ? "" : "s");
+	return 0;
 }
 
-static void
-detect_markdown(const struct detect_ctx *x, struct cstat__ostream *out)
+static int
+detect_markdown(const void *ctx, struct cstat__ostream *out)
 {
+	const struct detect_ctx *x = ctx;
 	int nf = x->rep->alert ? NFIELDS + 1 : NFIELDS;
 	size_t from = x->n - x->nruns + 1;
 	char buf[1024];
@@ -777,7 +762,7 @@ detect_markdown(const struct detect_ctx *x, struct cstat__ostream *out)
 				 "\n**%zu new regression%s** (-fail-on new).\n",
 				 x->nalerts, x->nalerts == 1 ? "" : "s");
 	if (!x->nch)
-		return;
+		return 0;
 	cstat__os_adds(out, "\n|");
 	for (int f = 0; f < nf; f++)
 		md_cell(out, detect_head[f]);
@@ -793,6 +778,7 @@ detect_markdown(const struct detect_ctx *x, struct cstat__ostream *out)
 		}
 		cstat__os_addc(out, '\n');
 	}
+	return 0;
 }
 
 static bool
@@ -834,8 +820,9 @@ json_change(const struct detect_ctx *x, size_t k, cJSON *a)
 }
 
 static int
-detect_json(const struct detect_ctx *x, struct cstat__ostream *out)
+detect_json(const void *ctx, struct cstat__ostream *out)
 {
+	const struct detect_ctx *x = ctx;
 	size_t from = x->n - x->nruns + 1;
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
 	bool ok =
@@ -876,10 +863,9 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
 	/* A NULL report, or a NULL name, means the defaults. */
 	struct cstat_detect_report r = CSTAT_DETECT_REPORT_INIT;
 	struct detect_ctx x = {runs, n, t, ch, nch, &r, n, 0, 0};
-	struct cstat__ostream os, *out = &os;
-	int rc = 0;
 
-	if (!runs || n == 0 || !t || (!ch && nch) || !f || !report_format(fmt))
+	if (!runs || n == 0 || !t || (!ch && nch) || !f ||
+	    !view_has(CSTAT__VIEW_CHANGES, fmt))
 		return CSTAT_EINVAL;
 	if (rep)
 		r = *rep;
@@ -897,24 +883,25 @@ cstat_history_changes_write(cstat_run *const *runs, size_t n,
 		x.nruns = rep->since;
 	for (size_t k = 0; rep->alert && k < nch; k++)
 		x.nalerts += rep->alert[k];
-	start(out, f);
-	if (fmt == CSTAT_FORMAT_JSON)
-		rc = detect_json(&x, out);
-	else if (fmt == CSTAT_FORMAT_TEXT)
-		detect_text(&x, out);
-	else
-		detect_markdown(&x, out);
-	return finish(out, rc);
+	return cstat__history_view_write(CSTAT__VIEW_CHANGES, &x, fmt, f);
 }
 
 /* ------------------------------------------------------------------------
  * list: the baselines and histories of a store.
  */
 
-static void
-list_text(const struct cstat_store_entry *e, size_t n,
-	  struct cstat__ostream *out)
+/* What the list's writers are given. */
+struct list_ctx {
+	const struct cstat_store_entry *e;
+	size_t n;
+};
+
+static int
+list_text(const void *ctx, struct cstat__ostream *out)
 {
+	const struct cstat_store_entry *e = ((const struct list_ctx *)ctx)->e;
+	size_t n = ((const struct list_ctx *)ctx)->n;
+
 	for (size_t i = 0; i < n; i++) {
 		bool base = strcmp(e[i].kind, "baseline") == 0;
 		const char *s = e[i].count == 1 ? "" : "s";
@@ -936,12 +923,14 @@ list_text(const struct cstat_store_entry *e, size_t n,
 				e[i].count ? ", last " : "",
 				e[i].count && e[i].created ? e[i].created : "");
 	}
+	return 0;
 }
 
-static void
-list_markdown(const struct cstat_store_entry *e, size_t n,
-	      struct cstat__ostream *out)
+static int
+list_markdown(const void *ctx, struct cstat__ostream *out)
 {
+	const struct cstat_store_entry *e = ((const struct list_ctx *)ctx)->e;
+	size_t n = ((const struct list_ctx *)ctx)->n;
 	char num[32];
 
 	cstat__os_adds(
@@ -959,12 +948,14 @@ list_markdown(const struct cstat_store_entry *e, size_t n,
 		md_cell(out, e[i].error ? e[i].error : "");
 		cstat__os_addc(out, '\n');
 	}
+	return 0;
 }
 
 static int
-list_json(const struct cstat_store_entry *e, size_t n,
-	  struct cstat__ostream *out)
+list_json(const void *ctx, struct cstat__ostream *out)
 {
+	const struct cstat_store_entry *e = ((const struct list_ctx *)ctx)->e;
+	size_t n = ((const struct list_ctx *)ctx)->n;
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
 	bool ok = root && a &&
 		  cstat__json_add(root, "schema",
@@ -997,22 +988,71 @@ int
 cstat_store_list_write(const struct cstat_store_entry *e, size_t n,
 		       enum cstat_format fmt, FILE *f)
 {
-	struct cstat__ostream os, *out = &os;
-	int rc = 0;
+	struct list_ctx x = {e, n};
 
-	if ((!e && n) || !f || !report_format(fmt))
+	if ((!e && n) || !f || !view_has(CSTAT__VIEW_LIST, fmt))
 		return CSTAT_EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!e[i].kind || !e[i].name ||
 		    (strcmp(e[i].kind, "baseline") != 0 &&
 		     strcmp(e[i].kind, "history") != 0))
 			return CSTAT_EINVAL;
-	start(out, f);
-	if (fmt == CSTAT_FORMAT_JSON)
-		rc = list_json(e, n, out);
-	else if (fmt == CSTAT_FORMAT_TEXT)
-		list_text(e, n, out);
-	else
-		list_markdown(e, n, out);
-	return finish(out, rc);
+	return cstat__history_view_write(CSTAT__VIEW_LIST, &x, fmt, f);
+}
+
+/* ------------------------------------------------------------------------
+ * The views and their formats: one table.
+ */
+
+/*
+ * Each view's writer per format, indexed by enum cstat__history_view and
+ * enum cstat_format; an empty entry is a format the view has not.
+ * Adding a view is a value of that enum (history.h), its writers (in any
+ * file, declared in history.h) and a row here.
+ */
+static const struct {
+	const char *name; /* its public writer's: cstat_history_NAME_write */
+	cstat__history_writer write[CSTAT_FORMAT_JSON + 1];
+} views[] = {
+	[CSTAT__VIEW_SUMMARY] = {"summary",
+				 {[CSTAT_FORMAT_TEXT] = summary_text,
+				  [CSTAT_FORMAT_MARKDOWN] = summary_markdown,
+				  [CSTAT_FORMAT_JSON] = summary_json}},
+	[CSTAT__VIEW_CHANGES] = {"changes",
+				 {[CSTAT_FORMAT_TEXT] = detect_text,
+				  [CSTAT_FORMAT_MARKDOWN] = detect_markdown,
+				  [CSTAT_FORMAT_JSON] = detect_json}},
+	[CSTAT__VIEW_LIST] = {"list",
+			      {[CSTAT_FORMAT_TEXT] = list_text,
+			       [CSTAT_FORMAT_MARKDOWN] = list_markdown,
+			       [CSTAT_FORMAT_JSON] = list_json}},
+};
+
+/* Whether view v has a writer for fmt. */
+static bool
+view_has(enum cstat__history_view v, enum cstat_format fmt)
+{
+	return (unsigned)v < sizeof views / sizeof views[0] &&
+	       (unsigned)fmt <
+		       sizeof views[v].write / sizeof views[v].write[0] &&
+	       views[v].write[fmt];
+}
+
+int
+cstat__history_view_write(enum cstat__history_view v, const void *ctx,
+			  enum cstat_format fmt, FILE *f)
+{
+	struct cstat__ostream out;
+	int rc, err;
+
+	if (!view_has(v, fmt) || !f)
+		return CSTAT_EINVAL;
+	/* The writers append with no check of each call; the stream keeps
+	 * the first error, and ferror() one of f's from before. */
+	cstat__os_file(&out, f);
+	rc = views[v].write[fmt](ctx, &out);
+	err = cstat__os_close(&out);
+	if (!err && ferror(f))
+		err = CSTAT_EIO;
+	return rc ? rc : err;
 }

@@ -79,4 +79,27 @@ int cstat__history_html(const struct cstat__history *h, const char *repo,
  * spaces or control characters (history-html.c). */
 bool cstat__repo_url_ok(const char *url);
 
+/*
+ * The reports of cbaseline's history, detect and list commands
+ * (history-render.c), one table of views by format.  A view's writers
+ * take what its public function gathered (ctx) and append to the stream,
+ * returning 0 or an error code (CSTAT_ENOMEM); the stream's own error
+ * comes from cstat__history_view_write().
+ */
+enum cstat__history_view {
+	CSTAT__VIEW_SUMMARY, /* cstat_history_summary_write() */
+	CSTAT__VIEW_CHANGES, /* cstat_history_changes_write() */
+	CSTAT__VIEW_LIST,    /* cstat_store_list_write() */
+};
+struct cstat__ostream;
+typedef int (*cstat__history_writer)(const void *ctx,
+				     struct cstat__ostream *out);
+/*
+ * Writes view v of ctx to f as fmt through one output stream.
+ * @return 0, the writer's error, CSTAT_EINVAL (a format the view has
+ *         not), or CSTAT_EIO (a write to f failed, now or before).
+ */
+int cstat__history_view_write(enum cstat__history_view v, const void *ctx,
+			      enum cstat_format fmt, FILE *f);
+
 #endif /* CSTAT_HISTORY_H */

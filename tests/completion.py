@@ -6,7 +6,8 @@ usage: completion.py SCRIPT CSTAT CREGRESS CBASELINE NAME
 
 Checks that each tool's completion offers every flag its -h lists (and
 each cbaseline command's own flags), the values of enumerated flags, and
-cbaseline's commands and store names.
+cbaseline's commands and store names, and that every tool completes a
+word as a flag or a file the same way.
 """
 import os
 import re
@@ -119,6 +120,38 @@ def test_store_names():
         got = complete(["cbaseline", "-store", "s", "gate", "main", "ne"],
                        cwd=d)
         expect(got == {"new.txt"}, "gate FILES: %s" % sorted(got))
+    finally:
+        shutil.rmtree(d)
+
+
+def test_flag_or_file():
+    """Every tool ends the same way: a word starting with "-" completes as
+    a flag (never a file, even one named so), any other as a file."""
+    d = tempfile.mkdtemp()
+    try:
+        for name in ("new.txt", "-new.txt"):
+            open(os.path.join(d, name), "w").close()
+        os.makedirs(os.path.join(d, "s", "baselines"))
+        open(os.path.join(d, "s", "baselines", "main.json"), "w").close()
+        for words in (["cstat"], ["cstat", "-v1"], ["cregress"],
+                      ["cregress", "-row", ".name"],
+                      ["cbaseline", "-store", "s", "gate", "main"],
+                      ["cbaseline", "-store", "s", "compare", "main"]):
+            got = complete(words + ["ne"], cwd=d)
+            expect(got == {"new.txt"}, "%s ne: %s" % (words, sorted(got)))
+            got = complete(words + ["-"], cwd=d)
+            expect("-h" in got and "-new.txt" not in got,
+                   "%s -: %s" % (words, sorted(got)))
+        got = complete(["cstat", "-sa"], cwd=d)
+        expect(got == {"-samples"}, "cstat -sa: %s" % sorted(got))
+        got = complete(["cstat", "-v1", "-no"], cwd=d)
+        expect(got == {"-norange"}, "cstat -v1 -no: %s" % sorted(got))
+        got = complete(["cbaseline", "-store", "s", "gate", "main", "-st"],
+                       cwd=d)
+        expect(got == {"-store", "-strict"}, "gate -st: %s" % sorted(got))
+        # Before NAME a flag is still a flag.
+        got = complete(["cbaseline", "-store", "s", "gate", "-st"], cwd=d)
+        expect(got == {"-store", "-strict"}, "gate -st: %s" % sorted(got))
     finally:
         shutil.rmtree(d)
 

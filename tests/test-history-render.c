@@ -326,23 +326,6 @@ test_list_singular_and_width(void **state)
 	free(text);
 }
 
-/* Display widths: hand-counted terminal columns of each string. */
-static void
-test_text_width(void **state)
-{
-	(void)state;
-	assert_int_equal(cstat__text_width(""), 0);
-	assert_int_equal(cstat__text_width("1.718\xc2\xb5"), 6); /* µ */
-	assert_int_equal(cstat__text_width("\xc2\xb1 1%"), 4);	 /* ± */
-	assert_int_equal(cstat__text_width("\xe2\x96\x81\xe2\x96\x88"), 2);
-	assert_int_equal(cstat__text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
-	assert_int_equal(cstat__text_width("e\xcc\x81"), 1); /* e + U+0301 */
-	assert_int_equal(cstat__text_width("a\xff"
-					   "b"),
-			 3); /* a bad byte: 1 */
-	assert_int_equal(cstat__text_width("\xf0\x9f\x9a\x80"), 2); /* 🚀 */
-}
-
 static void
 test_list_formats(void **state)
 {
@@ -423,6 +406,44 @@ test_rejects_and_io_errors(void **state)
 	fclose(f);
 }
 
+/*
+ * The formats outside each view's row of the table (CSV, HTML, a value
+ * past the enum) are refused before a byte is written.
+ */
+static void
+test_formats_outside_the_table(void **state)
+{
+	const struct cstat_store_entry e = {"history", "x",  NULL,
+					    1,	       NULL, NULL};
+	struct cstat_detect_report rep = {"main", 0, 0, NULL};
+	enum cstat_format bad[] = {CSTAT_FORMAT_CSV, CSTAT_FORMAT_HTML,
+				   (enum cstat_format)99};
+	struct hist h;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	hist_make(&h, NRUNS, 1.1, "ns/op");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(cstat_history_summary_write(h.runs, h.n, h.t,
+							     "m", bad[i], f),
+				 CSTAT_EINVAL);
+		assert_int_equal(cstat_history_changes_write(h.runs, h.n, h.t,
+							     h.ch, h.nch, &rep,
+							     bad[i], f),
+				 CSTAT_EINVAL);
+		assert_int_equal(cstat_store_list_write(&e, 1, bad[i], f),
+				 CSTAT_EINVAL);
+	}
+	assert_int_equal(fflush(f), 0);
+	assert_int_equal(len, 0);
+	fclose(f);
+	free(text);
+	hist_free(&h);
+}
+
 int
 main(void)
 {
@@ -435,8 +456,8 @@ main(void)
 		cmocka_unit_test(test_changes_formats),
 		cmocka_unit_test(test_list_formats),
 		cmocka_unit_test(test_list_singular_and_width),
-		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_rejects_and_io_errors),
+		cmocka_unit_test(test_formats_outside_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -289,7 +289,7 @@ test_os_json_str(void **state)
 	cstat__os_release(&s);
 }
 
-/* util.c's buffer form is the same escaper. */
+/* json.c's buffer form is the same escaper. */
 static void
 test_os_json_quote_is_the_stream(void **state)
 {

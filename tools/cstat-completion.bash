@@ -5,7 +5,8 @@
 # any of the three.  Flags, enumerated flag values (-format, -correction,
 # -input-format, ...), cbaseline's commands and store names are completed;
 # everything else completes as a file name.  The lists follow each tool's
-# -h (tests/completion.sh checks that every flag -h lists is here).
+# -h (tests/completion.py checks that every flag -h lists is here); each
+# function ends in the shared flag-or-file tail, _cstat_flag_or_file.
 
 # The names of the store's baselines or histories (kind: baselines|history).
 _cstat_store_names()
@@ -24,6 +25,17 @@ _cstat_store_names()
 		names+="${f%.json*}"$'\n'
 	done
 	printf '%s' "$names"
+}
+
+# How every tool's completion ends: the word being completed ($2) as one
+# of the flags $1 when it starts with "-", else as a file name.
+_cstat_flag_or_file()
+{
+	if [[ $2 == -* ]]; then
+		COMPREPLY=($(compgen -W "$1" -- "$2"))
+	else
+		COMPREPLY=($(compgen -f -- "$2"))
+	fi
 }
 
 _cstat_input_formats="go cstat test2json gbench hyperfine pytest dotnet csv criterion"
@@ -61,11 +73,7 @@ _cstat()
 		-split | --split | -scaling | --scaling)
 		return ;;
 	esac
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
-	else
-		COMPREPLY=($(compgen -f -- "$cur"))
-	fi
+	_cstat_flag_or_file "$flags" "$cur"
 }
 
 _cregress()
@@ -99,11 +107,7 @@ _cregress()
 		-table | --table | -threshold | --threshold)
 		return ;;
 	esac
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
-	else
-		COMPREPLY=($(compgen -f -- "$cur"))
-	fi
+	_cstat_flag_or_file "$flags" "$cur"
 }
 
 _cbaseline()
@@ -158,10 +162,6 @@ prune export merge"
 	prune) flags+=" -keep" ;;
 	export) flags+=" -alpha -filter -format -o -repo-url" ;;
 	esac
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$flags" -- "$cur"))
-		return
-	fi
 	# The first word after the command is NAME: a baseline for save, show,
 	# rm, compare and gate, a history for the others; then files.
 	local n=0
@@ -173,7 +173,7 @@ prune export merge"
 		*) ((n++)) ;;
 		esac
 	done
-	if ((n == 0)); then
+	if [[ $cur != -* ]] && ((n == 0)); then
 		case $cmd in
 		show | rm | compare | gate | save)
 			COMPREPLY=($(compgen -W "$(_cstat_store_names baselines)" -- "$cur")) ;;
@@ -183,7 +183,7 @@ prune export merge"
 		esac
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	_cstat_flag_or_file "$flags" "$cur"
 }
 
 complete -o default -F _cstat cstat

@@ -1,10 +1,10 @@
 /*
- * test-util.c - the containers at the bottom of the library
- * (cstat-private.h): the arena, the string table that interns bytes into
- * dense ids, the 64-bit hash map, the pool of growing value arrays and the
+ * test-containers.c - the containers at the bottom of the library
+ * (containers.c, containers.h): the arena, the string table that interns bytes
+ * into dense ids, the 64-bit hash map, the pool of growing value arrays and the
  * byte buffer.
  *
- * These test the contracts that cstat-private.h states and the rest of the
+ * These test the contracts that containers.h states and the rest of the
  * library relies on (memory that stays put and apart, ids dense from 0 in
  * the order of first sight, a string's bytes and length as given, values
  * kept across growth), not how the containers do it: block sizes, growth
@@ -192,7 +192,7 @@ test_strtab_find_does_not_add(void **state)
 /*
  * 100,000 distinct strings (the decimal numbers, seed-free), then each
  * again: the same ids; and a pointer taken after the first intern still
- * reads its string after the table grew (cstat-private.h: valid until the
+ * reads its string after the table grew (containers.h: valid until the
  * table is released).
  */
 static void

@@ -1,0 +1,37 @@
+/*
+ * builder.h - the builder's private entry points (builder.c), for batched
+ * reading (readall.c) and for the history reader (history-read.c).
+ */
+#ifndef CSTAT_BUILDER_H
+#define CSTAT_BUILDER_H
+
+#include <stddef.h>
+
+#include "cstat.h"
+
+/*
+ * Adds n more values to the cells the builder's last result went to, as if
+ * a result with the same name, file, configuration and units had been
+ * added.  For batched reading (readall.c).
+ * @return 0 (also when -filter dropped the last result whole: it drops
+ *         this one too), CSTAT_ENOMEM, or CSTAT_ESTATE (the last add did
+ *         not record its cells, or had another number of values).
+ */
+int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
+
+/*
+ * Says that the next result added to b starts a run of nrun results of
+ * one benchmark whose other values will come by
+ * cstat__builder_append_last(): a new cell gets room for exactly that
+ * many values.  0 (the default) when unknown.
+ */
+void cstat__builder_expect(cstat_builder *b, size_t nrun);
+
+/*
+ * Makes b build the cells only: each cell's summary, without comparisons
+ * between columns or geomean rows (history views look at cells only).
+ * Tables built so cannot be rendered by cstat_tables_write().
+ */
+void cstat__builder_cells_only(cstat_builder *b);
+
+#endif /* CSTAT_BUILDER_H */

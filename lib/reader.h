@@ -1,0 +1,36 @@
+/*
+ * reader.h - the reader's private entry points (reader.c), for batched
+ * reading (readall.c), the store's runs (store.c) and the tests.
+ */
+#ifndef CSTAT_READER_H
+#define CSTAT_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cstat.h"
+
+/*
+ * A number that changes whenever the name of the reader's current result
+ * changes: equal numbers mean equal names, without comparing them.  For
+ * batched reading (readall.c).
+ */
+unsigned long cstat__reader_name_serial(const cstat_reader *r);
+
+/* Turns the reader's fast path for Go text off (or on again): every line
+ * then goes through the general path, which tests compare it with. */
+void cstat__reader_set_fast(cstat_reader *r, bool on);
+
+/*
+ * Unit metadata for a reader without a "Unit" line (the store's runs hand
+ * theirs over so): key = value for the unit of len bytes at unit, tidied
+ * as a Unit line's unit is, kept as one would keep it.
+ * @return 0; CSTAT_ESYNTAX when the unit already has another value for
+ *         key (d says which, without file or line: the caller knows
+ *         where it came from); CSTAT_ENOMEM.
+ */
+int cstat__reader_add_unit_meta(cstat_reader *r, const char *unit, size_t len,
+				const char *key, const char *value,
+				struct cstat_diag *d);
+
+#endif /* CSTAT_READER_H */
