@@ -310,22 +310,21 @@ at_count(const cstat_plan *p, size_t j)
 }
 
 /*
- * Row j's least count with the target power: none when max_count lacks
- * it; else by bisection (the power grows with the count), then down
- * while the count below has it too (the U test's discrete levels make
- * the power step, not always up).  0 or CSTAT_ENOMEM.
+ * Row j's least count with the target power: doubling from the least
+ * count the U test can use until one has it (so a plan costs simulations
+ * of about the size it finds; none when max_count lacks it), then by
+ * bisection (the power grows with the count), then down while the count
+ * below has it too (the U test's discrete levels make the power step,
+ * not always up).  0 or CSTAT_ENOMEM.
  */
 static int
 plan_row(cstat_plan *p, size_t j, size_t least)
 {
 	struct cstat_plan_row *w = &p->rows[j];
 	const struct cstat_plan_suite *u = &p->suite;
-	size_t lo = least, hi = u->max_count;
-	double pw = row_power(p, j, hi, least), at;
+	size_t lo = least, hi = least;
+	double at;
 
-	if (pw < 0)
-		return CSTAT_ENOMEM;
-	w->power_max = pw;
 	if (w->status != CSTAT_PLAN_OK)
 		return 0;
 	if (w->exact) { /* a different mode is a certain change */
@@ -333,9 +332,25 @@ plan_row(cstat_plan *p, size_t j, size_t least)
 		w->power = 1;
 		return 0;
 	}
-	if (!(pw >= u->power) || least > hi) {
-		w->status = CSTAT_PLAN_BEYOND_MAX;
-		return 0;
+	for (;;) {
+		if (hi > u->max_count)
+			hi = u->max_count;
+		if (hi < lo) {
+			w->status = CSTAT_PLAN_BEYOND_MAX;
+			return 0;
+		}
+		if ((at = row_power(p, j, hi, least)) < 0)
+			return CSTAT_ENOMEM;
+		if (hi == u->max_count)
+			w->power_max = at;
+		if (at >= u->power)
+			break;
+		if (hi == u->max_count) {
+			w->status = CSTAT_PLAN_BEYOND_MAX;
+			return 0;
+		}
+		lo = hi + 1;
+		hi *= 2;
 	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
