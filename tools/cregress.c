@@ -550,9 +550,10 @@ cregress_tool_main(int argc, char **argv)
 		 "the verdict",
 		 NULL},
 		{"plan-count", CLI_STRING, &plan_count, "N",
-		 "with -plan: the count the suite's expected share detected "
-		 "is for",
-		 "the input's"},
+		 "with -plan: the count per side the suite's expected share "
+		 "detected is\n    \tfor, instead of each benchmark's count "
+		 "in the input",
+		 NULL},
 		{"plan-power", CLI_STRING, &plan_power, "PCT",
 		 "with -plan: the power to plan for", "80%"},
 		{"row", CLI_STRING, &row, "projection",
