@@ -1935,8 +1935,8 @@ CSTAT_EXPORT int cstat_diagnose_write(const cstat_diagnose *dg,
  * level a lone change must reach (alpha over the comparisons when a
  * correction is on), its threshold rule on the change of the medians or
  * on the whole Hodges-Lehmann interval; the power at each count is the
- * share of 10,000 simulated comparisons (a fixed seed per count) that
- * the gate flags.  The same inputs always give the same plan.
+ * share of 2,000 simulated comparisons (a fixed seed per count) that the
+ * gate flags.  The same inputs always give the same plan.
  */
 typedef struct cstat_plan cstat_plan;
 

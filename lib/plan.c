@@ -27,9 +27,10 @@
  * (tests/stats-plan.c measures the power of the real gate at the planned
  * counts).
  *
- * Counts are tried from the least at which the U test can reach the
- * level upwards, one simulation at a time, until every benchmark has its
- * count or max_count is passed.
+ * A benchmark's count is found by doubling from the least count at which
+ * the U test can reach the level, then bisection, then a step down while
+ * the count below still has the power; simulations are kept by count and
+ * shared by every benchmark while the plan is made.
  */
 #include <math.h>
 #include <stdint.h>
