@@ -2074,6 +2074,130 @@ CSTAT_EXPORT size_t cstat_correlate_pair_text(
  */
 CSTAT_EXPORT int cstat_correlate_write(const cstat_correlate *c,
 				       enum cstat_format fmt, FILE *out);
+ * Run planning (cregress -plan CHANGE; docs/analyses.md, "Run planning").
+ *
+ * From one run's noise, the -count per side at which the gate, with its
+ * settings, flags a change of CHANGE in each unit's worse direction with
+ * the target power.  The noise of a benchmark is the standard deviation s
+ * of the logarithms of its values in the first column of its table (of
+ * the values over the median's size when some value is <= 0).  The model
+ * is the one -aa's detectable change uses: lognormal values with that s,
+ * the second side's shifted by CHANGE, and the gate's exact U test at the
+ * level a lone change must reach (alpha over the comparisons when a
+ * correction is on), its threshold rule on the change of the medians or
+ * on the whole Hodges-Lehmann interval; the power at each count is the
+ * share of 2,000 simulated comparisons (a fixed seed per count) that the
+ * gate flags.  The same inputs always give the same plan.
+ */
+typedef struct cstat_plan cstat_plan;
+
+/* Settings; a zero field means its default. */
+struct cstat_plan_opts {
+	double change;	  /* the change to detect, a fraction > 0: 0.03 */
+	double power;	  /* the target power, in (0, 1); default 0.8 */
+	size_t max_count; /* the largest count tried; default 100 */
+	/* The count per side the suite's expected share is for; 0: each
+	 * benchmark's own count in the tables. */
+	size_t at_count;
+};
+
+/* The default target power and largest count of a plan. */
+#define CSTAT_PLAN_POWER 0.8
+#define CSTAT_PLAN_MAX_COUNT 100
+
+/* What a plan found for a benchmark. */
+enum cstat_plan_status {
+	CSTAT_PLAN_OK = 0,	    /* count reaches the power */
+	CSTAT_PLAN_BELOW_THRESHOLD, /* CHANGE is not past the threshold */
+	CSTAT_PLAN_BEYOND_MAX,	    /* not even max_count reaches the power */
+	CSTAT_PLAN_NO_NOISE,	    /* fewer than 3 values: no noise estimate */
+};
+
+/* One benchmark and unit.  Strings are borrowed until cstat_plan_free(). */
+struct cstat_plan_row {
+	const char *name, *unit;
+	const char *config; /* the table's key, "k:v k:v" ("" when none) */
+	size_t n;	    /* the values the noise is from */
+	double noise;	    /* s above; NaN when n < 3 */
+	double threshold;   /* the threshold in force, a fraction */
+	const char *rule;   /* the rule that set it, or "default" */
+	bool higher_better; /* the direction the gate uses */
+	bool exact;	    /* assume=exact: any change is certain */
+	bool additive;	    /* some value is <= 0 */
+	int status;	    /* enum cstat_plan_status */
+	size_t count;	    /* the least count per side (CSTAT_PLAN_OK) */
+	double power;	    /* the power at count; NaN unless CSTAT_PLAN_OK */
+	double power_max;   /* the power at max_count when the plan went
+			       that far (always for CSTAT_PLAN_BEYOND_MAX),
+			       else NaN */
+	size_t at_count;    /* the count power_at is for */
+	double power_at;    /* the power at at_count; NaN without noise */
+};
+
+/* The suite. */
+struct cstat_plan_suite {
+	double change, power; /* the settings the plan was made with */
+	size_t max_count;     /* and the largest count tried */
+	double alpha, level;  /* the gate's alpha; the level a lone change
+				 must reach: alpha / family when corrected */
+	size_t family;	      /* comparisons the correction is over */
+	bool on_interval;     /* the threshold applies to the interval */
+	double confidence;    /* the interval's level */
+	size_t rows;	      /* benchmarks and units planned */
+	size_t reachable;     /* of them, CSTAT_PLAN_OK */
+	size_t below;	      /* CSTAT_PLAN_BELOW_THRESHOLD */
+	size_t beyond;	      /* CSTAT_PLAN_BEYOND_MAX */
+	size_t no_noise;      /* CSTAT_PLAN_NO_NOISE */
+	size_t count;	      /* the least count per side at which every
+				 reachable row has the power; 0 if none */
+	size_t at_count;      /* opts.at_count (0: each row's own) */
+	double share;	      /* the expected share of the rows with a
+				 noise estimate that detect the change at
+				 at_count: their mean power; NaN if none */
+};
+
+/*
+ * Parses CHANGE as -plan takes it: a percentage above 0 such as "3%" or
+ * "0.5%".
+ * @return 0, or CSTAT_EINVAL (NULL, no '%', not a number, 0 or less, not
+ *         finite).
+ */
+CSTAT_EXPORT int cstat_plan_change_parse(const char *s, double *out);
+
+/*
+ * Plans every benchmark and unit of t (its first column) at the gate
+ * settings c (NULL: the defaults; rules, -skip patterns and directions
+ * apply as in the gate; a history's noise-aware threshold does not).
+ * Free the plan with cstat_plan_free(); *out is NULL on failure.
+ * @return 0; CSTAT_EINVAL (out, t or opts NULL, change not > 0 and
+ *         finite, power not in (0, 1), max_count or at_count over 1000);
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_plan_new(cstat_plan **out, const cstat_tables *t,
+				const cstat_gate_config *c,
+				const struct cstat_plan_opts *opts);
+/* Frees a plan; NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_plan_free(cstat_plan *p);
+
+/* The rows (in the tables' order) and row i (NULL out of range), and the
+ * suite; borrowed until cstat_plan_free().  NULL p: 0 and NULL. */
+CSTAT_EXPORT size_t cstat_plan_count(const cstat_plan *p);
+CSTAT_EXPORT const struct cstat_plan_row *cstat_plan_get(const cstat_plan *p,
+							 size_t i);
+CSTAT_EXPORT const struct cstat_plan_suite *
+cstat_plan_suite(const cstat_plan *p);
+
+/*
+ * Writes the plan to out as a report: CSTAT_REPORT_TEXT (aligned
+ * columns), CSTAT_REPORT_MARKDOWN (a GitHub table) or CSTAT_REPORT_JSON
+ * (schema cstat-plan/1, every field; NaN as null).  A plan is no verdict,
+ * so JUnit, GitHub annotations and the calibration are not among them.
+ * Numbers do not follow the host's locale.
+ * @return 0, CSTAT_EINVAL (a NULL pointer or another report), CSTAT_ENOMEM
+ *         or CSTAT_EIO.
+ */
+CSTAT_EXPORT int cstat_plan_write(const cstat_plan *p, enum cstat_report fmt,
+				  FILE *out);
 
 #ifdef __cplusplus
 }

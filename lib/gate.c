@@ -1181,10 +1181,10 @@ power_sim_free(struct power_sim *s)
 	free(s->low);
 }
 
-/* Simulates the replicates for n values per side. */
+/* Simulates reps replicates for n values per side. */
 static int
-power_sim_new(struct cstat__ucache *uc, size_t n, double level,
-	      double confidence, struct power_sim *s)
+power_sim_reps(struct cstat__ucache *uc, size_t n, double level,
+	       double confidence, size_t reps, struct power_sim *s)
 {
 	uint64_t seed = POWER_SEED ^ n, ucrit, k;
 	double *v = malloc(2 * n * sizeof(double));
@@ -1192,15 +1192,15 @@ power_sim_new(struct cstat__ucache *uc, size_t n, double level,
 
 	memset(s, 0, sizeof(*s));
 	s->n = n;
-	s->test = malloc(POWER_REPLICATES * sizeof(double));
-	s->med = malloc(POWER_REPLICATES * sizeof(double));
-	s->low = malloc(POWER_REPLICATES * sizeof(double));
+	s->test = malloc(reps * sizeof(double));
+	s->med = malloc(reps * sizeof(double));
+	s->low = malloc(reps * sizeof(double));
 	rc = !v || !s->test || !s->med || !s->low ? CSTAT_ENOMEM : 0;
 	if (!rc)
 		rc = critical_u(uc, n, level, &ucrit);
 	if (!rc)
 		rc = hl_order(uc, n, n, confidence, &k);
-	for (size_t r = 0; r < POWER_REPLICATES && !rc; r++) {
+	for (size_t r = 0; r < reps && !rc; r++) {
 		double *x = v, *y = v + n;
 		for (size_t i = 0; i < 2 * n; i++)
 			v[i] = sim_normal(&seed);
@@ -1216,6 +1216,27 @@ power_sim_new(struct cstat__ucache *uc, size_t n, double level,
 	free(v);
 	if (rc)
 		power_sim_free(s);
+	return rc;
+}
+
+static int
+power_sim_new(struct cstat__ucache *uc, size_t n, double level,
+	      double confidence, struct power_sim *s)
+{
+	return power_sim_reps(uc, n, level, confidence, POWER_REPLICATES, s);
+}
+
+int
+cstat__gate_power_sim(struct cstat__ucache *uc, size_t n, double level,
+		      double confidence, size_t reps, double **test,
+		      double **med, double **low)
+{
+	struct power_sim s;
+	int rc = power_sim_reps(uc, n, level, confidence, reps, &s);
+
+	*test = rc ? NULL : s.test;
+	*med = rc ? NULL : s.med;
+	*low = rc ? NULL : s.low;
 	return rc;
 }
 

@@ -190,6 +190,21 @@ int cstat__gate_hodges_lehmann(struct cstat__ucache *uc, const double *x,
  * least n with 2 / C(2n, n) <= level, or 0 when even 1000 cannot. */
 size_t cstat__gate_samples_needed(double level);
 
+/*
+ * The detectable change's simulation for n values a side, for run
+ * planning (plan.c), so that a plan and -aa's detectable change come from
+ * the same replicates: reps pairs of standard normal samples (a fixed
+ * seed per n; -aa takes 10,000, whose first reps these are), and for each
+ * the least shift of the second sample at which the U test reaches level
+ * (+inf when it never can), the difference of the medians, and the lower
+ * end of the Hodges-Lehmann interval at confidence.  The three arrays of
+ * reps are malloc'd, the caller's to free; NULL on failure.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__gate_power_sim(struct cstat__ucache *uc, size_t n, double level,
+			  double confidence, size_t reps, double **test,
+			  double **med, double **low);
+
 /* A comparison that an ignore pattern left out, for explain. */
 struct cstat__ignored {
 	const char *name, *unit, *config;

@@ -1430,6 +1430,54 @@ correlate_spearman_null(void)
 			       r.status == CSTAT_RHO_FEW
 		       ? CSTAT_EINVAL
 		       : 0;
+static long
+plan_change_parse_null(void)
+{
+	double v;
+
+	return cstat_plan_change_parse(NULL, &v) +
+	       cstat_plan_change_parse("3%", NULL) - CSTAT_EINVAL;
+}
+
+static const struct cstat_plan_opts plan_opts = {0.1, 0, 0, 0};
+
+static long
+plan_new_null_out(void)
+{
+	return cstat_plan_new(NULL, fx.t, fx.gc, &plan_opts);
+}
+
+static long
+plan_new_null_tables(void)
+{
+	cstat_plan *p = (cstat_plan *)&fx;
+	int rc = cstat_plan_new(&p, NULL, fx.gc, &plan_opts);
+
+	return p == NULL ? rc : NOT_RESET;
+}
+
+static long
+plan_new_null_opts(void)
+{
+	cstat_plan *p = (cstat_plan *)&fx;
+	int rc = cstat_plan_new(&p, fx.t, fx.gc, NULL);
+
+	return p == NULL ? rc : NOT_RESET;
+}
+
+static long
+plan_write_null_plan(void)
+{
+	return cstat_plan_write(NULL, CSTAT_REPORT_TEXT, fx.sink);
+}
+
+static long
+plan_getters_null(void)
+{
+	cstat_plan_free(NULL);
+	return (long)cstat_plan_count(NULL) +
+	       (cstat_plan_get(NULL, 0) != NULL) +
+	       (cstat_plan_suite(NULL) != NULL);
 }
 
 struct api_case {
@@ -1707,6 +1755,14 @@ static const struct api_case cases[] = {
 	 correlate_write_null, CSTAT_EINVAL},
 	{"cstat_correlate_spearman() with NULL out, x or y",
 	 correlate_spearman_null, CSTAT_EINVAL},
+	{"cstat_plan_change_parse(NULL, &v), (\"3%\", NULL)",
+	 plan_change_parse_null, CSTAT_EINVAL},
+	{"cstat_plan_new(NULL, t, c, &o)", plan_new_null_out, CSTAT_EINVAL},
+	{"cstat_plan_new(&p, NULL, c, &o)", plan_new_null_tables, CSTAT_EINVAL},
+	{"cstat_plan_new(&p, t, c, NULL)", plan_new_null_opts, CSTAT_EINVAL},
+	{"cstat_plan_write(NULL, TEXT, f)", plan_write_null_plan, CSTAT_EINVAL},
+	{"cstat_plan_free(NULL), _count(NULL), _get(NULL), _suite(NULL)",
+	 plan_getters_null, 0},
 };
 
 /* Runs every case, reporting each one that fails, then fails if any did. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the tools' main paths under valgrind (the unit tests run under it in
-# .ci/run too): every cstat format, cregress's reports, -aa and -history,
+# .ci/run too): every cstat format, cregress's reports, -aa, -plan and -history,
 # cstat -v1, and every cbaseline command on a scratch store.  Any memory error or
 # definite leak fails (exit 1), naming the command.
 #
@@ -36,6 +36,10 @@ for f in text markdown json junit github; do
 	run 1 "$t/cregress" -format "$f" "$cr/base.txt" "$cr/new.txt"
 done
 run 0 "$t/cregress" -aa "$cr/new.txt"
+for f in text markdown json; do
+	run 0 "$t/cregress" -plan 10% -format "$f" "$cr/base.txt" "$cr/new.txt"
+done
+run 2 "$t/cregress" -plan 0% "$cr/base.txt"
 run 2 "$t/cregress" -threshold 5 "$cr/base.txt" "$cr/new.txt"
 run 0 "$t/cbaseline" save -m commit=a main "$ex/old.txt"
 run 0 "$t/cbaseline" record -m commit=a main "$ex/old.txt"

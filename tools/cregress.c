@@ -36,6 +36,7 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 {
 	fputs("Usage: cregress [flags] BASE NEW\n"
 	      "       cregress -aa [flags] FILE\n"
+	      "       cregress -plan CHANGE [flags] FILE [NEW]\n"
 	      "\n"
 	      "cregress compares benchmark results as cstat does and gives "
 	      "every benchmark and\n"
@@ -91,6 +92,15 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "also exceed the change a run of the same code stays within "
 	      "(noise-aware\n"
 	      "threshold, at -noise-alpha over all benchmarks).\n"
+	      "\n"
+	      "Planning: -plan 3% prints, instead of a verdict, the -count "
+	      "per side at which\n"
+	      "the gate (its alpha, correction, threshold rules) flags a 3% "
+	      "change in each\n"
+	      "unit's worse direction with 80% power (-plan-power), from "
+	      "the noise of FILE\n"
+	      "(or of BASE); counts over 100 are \"not reachable\".  Exit 0, "
+	      "or 2 on bad input.\n"
 	      "\n"
 	      "Flags:\n",
 	      out);
@@ -332,6 +342,117 @@ apply(cstat_gate_config *c, const char *key, const char *value)
 	return rc ? 2 : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* -plan: the runs needed, instead of a verdict. */
+
+/* The settings of -plan, -plan-power and -plan-count; 0 or 2 (said). */
+static int
+plan_opts(const char *change, const char *power, const char *count,
+	  struct cstat_plan_opts *o)
+{
+	double pw = 0;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	if (cstat_plan_change_parse(change, &o->change)) {
+		fprintf(stderr,
+			"%s: -plan %s: want a change above 0 such as 3%%\n",
+			PROG, change);
+		return 2;
+	}
+	if (power && (cstat_plan_change_parse(power, &pw) || pw >= 1)) {
+		fprintf(stderr,
+			"%s: -plan-power %s: want a percentage between 0%% "
+			"and 100%% such as 80%%\n",
+			PROG, power);
+		return 2;
+	}
+	o->power = pw;
+	if (count) {
+		errno = 0;
+		unsigned long v = strtoul(count, &end, 10);
+		if (errno || end == count || *end || v == 0 || v > 1000 ||
+		    count[0] == '-') {
+			fprintf(stderr,
+				"%s: -plan-count %s: want a count from 1 to "
+				"1000\n",
+				PROG, count);
+			return 2;
+		}
+		o->at_count = v;
+	}
+	return 0;
+}
+
+/* Writes the plan to path (NULL: standard output); 0 or 2 (said). */
+static int
+write_plan(const cstat_plan *p, enum cstat_report fmt, const char *path)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "%s: open %s: %s\n", PROG, path,
+			strerror(errno));
+		return 2;
+	}
+	rc = cstat_plan_write(p, fmt, f);
+	if (!rc && fflush(f))
+		rc = CSTAT_EIO;
+	rc = cli_write_error(rc);
+	if (path && fclose(f) && !rc)
+		rc = cli_write_error(CSTAT_EIO);
+	if (rc) {
+		fprintf(stderr, "%s: write %s: %s\n", PROG,
+			path ? path : "standard output", cstat_strerror(rc));
+		return 2;
+	}
+	return 0;
+}
+
+/* Plans from tables' first column and writes every report asked for. */
+static int
+plan_main(const cstat_tables *t, const cstat_gate_config *gc,
+	  const struct cstat_plan_opts *o, enum cstat_report fmt,
+	  const enum cstat_report *out_fmt, const char *const *out_path,
+	  size_t nout)
+{
+	cstat_plan *p = NULL;
+	int rc = cstat_plan_new(&p, t, gc, o), status = 2;
+
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+		return 2;
+	}
+	if (cstat_plan_count(p) == 0) {
+		fprintf(stderr, "%s: -plan: no benchmark to plan\n", PROG);
+		goto out;
+	}
+	if (write_plan(p, fmt, NULL))
+		goto out;
+	for (size_t i = 0; i < nout; i++)
+		if (write_plan(p, out_fmt[i], out_path[i]))
+			goto out;
+	status = 0;
+out:
+	cstat_plan_free(p);
+	return status;
+}
+
+/* Whether fmt is a report a plan has; says so when not. */
+static bool
+plan_format_ok(enum cstat_report fmt)
+{
+	if (fmt == CSTAT_REPORT_TEXT || fmt == CSTAT_REPORT_MARKDOWN ||
+	    fmt == CSTAT_REPORT_JSON)
+		return true;
+	fprintf(stderr,
+		"%s: -plan writes text, markdown or json: a plan is no "
+		"verdict for junit or github\n",
+		PROG);
+	return false;
+}
+
 static int
 write_report(const cstat_gate *g, enum cstat_report fmt, bool strict,
 	     const char *path)
@@ -368,6 +489,7 @@ cregress_tool_main(int argc, char **argv)
 	const char *config = NULL, *explain = NULL, *history = NULL;
 	const char *noise_alpha = NULL, *input_format = "";
 	const char *fingerprint = NULL;
+	const char *plan = NULL, *plan_power = NULL, *plan_count = NULL;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -422,6 +544,18 @@ cregress_tool_main(int argc, char **argv)
 		 "also write a report to FILE, in FORMAT or the one its "
 		 "extension says\n    \t(.txt .md .json .xml); repeatable",
 		 NULL},
+		{"plan", CLI_STRING, &plan, "CHANGE",
+		 "print the -count per side that detects CHANGE (3%) with "
+		 "80% power\n    \tfrom FILE's (or BASE's) noise, instead of "
+		 "the verdict",
+		 NULL},
+		{"plan-count", CLI_STRING, &plan_count, "N",
+		 "with -plan: the count per side the suite's expected share "
+		 "detected is\n    \tfor, instead of each benchmark's count "
+		 "in the input",
+		 NULL},
+		{"plan-power", CLI_STRING, &plan_power, "PCT",
+		 "with -plan: the power to plan for", "80%"},
 		{"row", CLI_STRING, &row, "projection",
 		 "split results into rows by distinct values of projection",
 		 "\".fullname\""},
@@ -469,7 +603,25 @@ cregress_tool_main(int argc, char **argv)
 		return 0;
 	}
 	int ninputs = argc - first;
-	if (aa ? ninputs != 1 : ninputs < 2) {
+	struct cstat_plan_opts popts;
+	if (plan && (aa || explain || history)) {
+		fprintf(stderr,
+			"%s: -plan takes no -aa, -explain or -history\n", PROG);
+		return 2;
+	}
+	if (plan && (plan_opts(plan, plan_power, plan_count, &popts) ||
+		     ninputs < 1 || ninputs > 2)) {
+		if (ninputs < 1 || ninputs > 2)
+			fprintf(stderr, "%s: -plan takes FILE or BASE NEW\n",
+				PROG);
+		return 2;
+	}
+	if (!plan && (plan_power || plan_count)) {
+		fprintf(stderr, "%s: -plan-power and -plan-count need -plan\n",
+			PROG);
+		return 2;
+	}
+	if (!plan && (aa ? ninputs != 1 : ninputs < 2)) {
 		fprintf(stderr,
 			aa ? "%s: -aa takes one input file\n"
 			   : "%s: need a BASE and a NEW input\n",
@@ -484,8 +636,13 @@ cregress_tool_main(int argc, char **argv)
 			PROG);
 		return 2;
 	}
+	if (plan && !plan_format_ok(fmt))
+		return 2;
 	for (size_t i = 0; i < outputs.n; i++) {
-		if (parse_output(outputs.v[i], &out_path[i], &out_fmt[i])) {
+		if (parse_output(outputs.v[i], &out_path[i], &out_fmt[i]) ||
+		    (plan && !plan_format_ok(out_fmt[i]))) {
+			if (plan)
+				return 2;
 			fprintf(stderr,
 				"%s: -o %s: say the format as FORMAT:FILE, "
 				"FORMAT one of text, markdown (md), json, "
@@ -612,6 +769,11 @@ again:;
 	 * before the gate needs its own (as cstat does before rendering). */
 	cstat_builder_free(builder);
 	builder = NULL;
+	if (!rc && plan) {
+		status = plan_main(tables, gc, &popts, fmt, out_fmt, out_path,
+				   outputs.n);
+		goto out;
+	}
 	if (!rc)
 		rc = cstat_gate_new_threaded(&gate, tables, gc, reader, aa,
 					     threads());

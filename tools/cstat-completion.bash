@@ -82,8 +82,8 @@ _cregress()
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-aa -alpha -better -col -confidence -config -correction
 -explain -fingerprint -filter -format -history -ignore -input-format
--noise-alpha -o -row -skip -strict -table -threshold -threshold-on -version
--h -help"
+-noise-alpha -o -plan -plan-count -plan-power -row -skip -strict -table
+-threshold -threshold-on -version -h -help"
 	case $prev in
 	-format | --format)
 		COMPREPLY=($(compgen -W "text markdown json junit github" -- "$cur"))
@@ -103,8 +103,9 @@ _cregress()
 	-alpha | --alpha | -better | --better | -col | --col | -confidence | \
 		--confidence | -explain | --explain | -fingerprint | \
 		--fingerprint | -filter | --filter | -ignore | --ignore | \
-		-noise-alpha | --noise-alpha | -row | --row | -skip | --skip | \
-		-table | --table | -threshold | --threshold)
+		-noise-alpha | --noise-alpha | -plan | --plan | -plan-count | \
+		--plan-count | -plan-power | --plan-power | -row | --row | \
+		-skip | --skip | -table | --table | -threshold | --threshold)
 		return ;;
 	esac
 	_cstat_flag_or_file "$flags" "$cur"
