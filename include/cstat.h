@@ -2074,6 +2074,8 @@ CSTAT_EXPORT size_t cstat_correlate_pair_text(
  */
 CSTAT_EXPORT int cstat_correlate_write(const cstat_correlate *c,
 				       enum cstat_format fmt, FILE *out);
+
+/*
  * Run planning (cregress -plan CHANGE; docs/analyses.md, "Run planning").
  *
  * From one run's noise, the -count per side at which the gate, with its

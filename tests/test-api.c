@@ -1430,6 +1430,8 @@ correlate_spearman_null(void)
 			       r.status == CSTAT_RHO_FEW
 		       ? CSTAT_EINVAL
 		       : 0;
+}
+
 static long
 plan_change_parse_null(void)
 {
