@@ -235,7 +235,7 @@ test_diagnose_realworld(void **state)
 	cstat_diagnose_free(dg);
 }
 
-/* The report in every format it writes; CSV is refused. */
+/* The report in every format. */
 static void
 test_diagnose_write(void **state)
 {
@@ -253,8 +253,20 @@ test_diagnose_write(void **state)
 	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_JSON, false, f),
 			 0);
 	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_CSV, true, f),
-			 CSTAT_EINVAL);
+			 0);
+	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_HTML, true, f),
+			 0);
+	assert_int_equal(
+		cstat_diagnose_write(dg, (enum cstat_format)99, true, f),
+		CSTAT_EINVAL);
 	fclose(f);
+	/* CSV: the header, then every cell; HTML: every finding (the
+	 * warm-up's p = 0.0022 is not strong: not in bold). */
+	assert_non_null(strstr(buf, "\ninput,name,unit,n,median,cv,"));
+	assert_non_null(strstr(buf, "\nbase,Parser_Parse_Small-4,sec/op,10,"));
+	assert_non_null(strstr(buf, "<td>Parser_Parse_Small-4</td><td>sec/op"
+				    "</td><td>10</td><td>trend</td><td>values "
+				    "fall"));
 	assert_non_null(strstr(buf,
 			       "base  Parser_Parse_Small-4  sec/op  n=10\n"
 			       "  trend: values fall over the first 4 runs"));

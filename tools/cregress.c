@@ -25,6 +25,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "analyses.h"
 #include "cli.h"
 #include "tools.h"
 #include "cstat.h"
@@ -367,7 +368,8 @@ cregress_tool_main(int argc, char **argv)
 	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL, *history = NULL;
 	const char *noise_alpha = NULL, *input_format = "";
-	const char *fingerprint = NULL;
+	const char *fingerprint = NULL, *scaling = NULL;
+	bool no_diagnose = false;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -414,6 +416,10 @@ cregress_tool_main(int argc, char **argv)
 		 "read inputs in this format instead of choosing by content "
 		 "(see below)",
 		 NULL},
+		{"no-diagnose", CLI_BOOL, &no_diagnose, NULL,
+		 "leave the data-quality warnings (strong findings in each "
+		 "benchmark's\n    \tvalues in run order) out of the reports",
+		 NULL},
 		{"noise-alpha", CLI_STRING, &noise_alpha, "α",
 		 "with -history: the chance that a run of the same code "
 		 "exceeds some\n    \tbenchmark's noise-aware threshold",
@@ -425,6 +431,11 @@ cregress_tool_main(int argc, char **argv)
 		{"row", CLI_STRING, &row, "projection",
 		 "split results into rows by distinct values of projection",
 		 "\".fullname\""},
+		{"scaling", CLI_STRING, &scaling, "key",
+		 "also gate on how cost grows with the sub-benchmark key (/n): "
+		 "a scaling\n    \texponent that rose by more than "
+		 "-threshold exponent=D (0.1) regresses",
+		 NULL},
 		{"skip", CLI_LIST, &skips, "GLOB",
 		 "leave benchmarks matching GLOB out of the gate (repeatable)",
 		 NULL},
@@ -450,6 +461,7 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
+	struct analyses an = {NULL, NULL};
 	char *ignored = NULL, *hist_ignored = NULL, *fp = NULL;
 	bool reread = false;
 	const char *out_path[CLI_LIST_MAX];
@@ -627,6 +639,9 @@ again:;
 			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
 		goto out;
 	}
+	if (!aa &&
+	    analyses_gate(PROG, gate, gc, inputs, scaling, !no_diagnose, &an))
+		goto out;
 	if (cstat_gate_check_rules(gate, on_history_warning, NULL) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
 		goto out;
@@ -664,6 +679,7 @@ out:
 	free(ignored);
 	free(hist_ignored);
 	cstat_gate_free(gate);
+	analyses_free(&an);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);
 	cstat_reader_free(reader);

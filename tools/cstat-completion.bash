@@ -33,7 +33,7 @@ _cstat()
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-alpha -col -confidence -diagnose -filter -format -ignore -input-format
--samples -scaling -stats -row -table -v1 -version -h -help"
+-no-diagnose -samples -scaling -stats -row -table -v1 -version -h -help"
 	local v1_flags="-alpha -csv -delta-test -geomean -html -norange -sort
 -split -v1 -version -h -help"
 	local w
@@ -74,8 +74,8 @@ _cregress()
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-aa -alpha -better -col -confidence -config -correction
 -explain -fingerprint -filter -format -history -ignore -input-format
--noise-alpha -o -row -skip -strict -table -threshold -threshold-on -version
--h -help"
+-no-diagnose -noise-alpha -o -row -scaling -skip -strict -table -threshold
+-threshold-on -version -h -help"
 	case $prev in
 	-format | --format)
 		COMPREPLY=($(compgen -W "text markdown json junit github" -- "$cur"))
@@ -95,8 +95,9 @@ _cregress()
 	-alpha | --alpha | -better | --better | -col | --col | -confidence | \
 		--confidence | -explain | --explain | -fingerprint | \
 		--fingerprint | -filter | --filter | -ignore | --ignore | \
-		-noise-alpha | --noise-alpha | -row | --row | -skip | --skip | \
-		-table | --table | -threshold | --threshold)
+		-noise-alpha | --noise-alpha | -row | --row | -scaling | \
+		--scaling | -skip | --skip | -table | --table | -threshold | \
+		--threshold)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
