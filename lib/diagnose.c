@@ -43,6 +43,8 @@ struct dcell {
 	size_t n, cap;
 };
 
+#define DG_RECENT 8
+
 struct cstat_diagnose {
 	struct cstat_diagnose_opts o;
 	struct dcell *cells;
@@ -53,6 +55,8 @@ struct cstat_diagnose {
 	size_t ninputs;
 	char *last_input;
 	struct cstat_diagnosis *out; /* after run */
+	/* The cell each of a result's first DG_RECENT values went to last. */
+	size_t recent[DG_RECENT];
 };
 
 static uint64_t
@@ -95,6 +99,8 @@ cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 	if (!dg)
 		return CSTAT_ENOMEM;
 	dg->o = o;
+	for (size_t i = 0; i < DG_RECENT; i++)
+		dg->recent[i] = SIZE_MAX;
 	*out = dg;
 	return 0;
 }
@@ -231,15 +237,24 @@ cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
 	for (size_t k = 0; k < res->nvalues; k++) {
 		const char *unit = res->values[k].unit;
 		size_t lu = strlen(unit) + 1, klen = lf + ln + lu, idx;
-		char *key = malloc(klen);
+		char stack[256];
+		char *key = klen <= sizeof(stack) ? stack : malloc(klen);
 		if (!key)
 			return CSTAT_ENOMEM;
 		memcpy(key, res->file, lf);
 		memcpy(key + lf, res->name, ln);
 		memcpy(key + lf + ln, unit, lu);
-		idx = find_cell(dg, key, klen);
+		/* Runs of one benchmark usually come one after another: try
+		 * the cell this value's place had last time first. */
+		idx = k < DG_RECENT ? dg->recent[k] : SIZE_MAX;
+		if (idx >= dg->ncells || dg->cells[idx].klen != klen ||
+		    memcmp(dg->cells[idx].key, key, klen) != 0)
+			idx = find_cell(dg, key, klen);
 		int rc = idx == SIZE_MAX ? new_cell(dg, key, klen, &idx) : 0;
-		free(key);
+		if (key != stack)
+			free(key);
+		if (!rc && k < DG_RECENT)
+			dg->recent[k] = idx;
 		if (!rc)
 			rc = push_value(&dg->cells[idx], res->values[k].value);
 		if (rc)
@@ -259,28 +274,41 @@ sgn(double x)
 }
 
 /*
- * The exact two-sided p of S for n <= 10 values without ties: S = M - 2I
- * with I the number of inversions of a random permutation, whose counts
- * are the Mahonian numbers (built one element at a time).
+ * The Mahonian numbers: row n - 4 holds how many permutations of n values
+ * (4 <= n <= 10) have 0, 1, ... n(n-1)/2 inversions (OEIS A008302), the
+ * exact null distribution of Mann-Kendall's S = n(n-1)/2 - 2I without
+ * ties.  A constant table: building the rows per cell cost more than the
+ * rest of the check.
  */
+static const double mahonian[7][46] = {
+	{1, 3, 5, 6, 5, 3, 1},
+	{1, 4, 9, 15, 20, 22, 20, 15, 9, 4, 1},
+	{1, 5, 14, 29, 49, 71, 90, 101, 101, 90, 71, 49, 29, 14, 5, 1},
+	{1,   6,   20,	49,  98,  169, 259, 359, 455, 531, 573,
+	 573, 531, 455, 359, 259, 169, 98,  49,	 20,  6,   1},
+	{1,    7,    27,   76,	 174,  343,  602,  961,	 1415, 1940,
+	 2493, 3017, 3450, 3736, 3836, 3736, 3450, 3017, 2493, 1940,
+	 1415, 961,  602,  343,	 174,  76,   27,   7,	 1},
+	{1,	8,     35,    111,   285,   628,   1230,  2191,	 3606,	5545,
+	 8031,	11021, 14395, 17957, 21450, 24584, 27073, 28675, 29228, 28675,
+	 27073, 24584, 21450, 17957, 14395, 11021, 8031,  5545,	 3606,	2191,
+	 1230,	628,   285,   111,   35,    8,	   1},
+	{1,	 9,	 44,	 155,	 440,	 1068,	 2298,	 4489,
+	 8095,	 13640,	 21670,	 32683,	 47043,	 64889,	 86054,	 110010,
+	 135853, 162337, 187959, 211089, 230131, 243694, 250749, 250749,
+	 243694, 230131, 211089, 187959, 162337, 135853, 110010, 86054,
+	 64889,	 47043,	 32683,	 21670,	 13640,	 8095,	 4489,	 2298,
+	 1068,	 440,	 155,	 44,	 9,	 1},
+};
+
+/* The exact two-sided p of S for 4 <= n <= 10 values without ties. */
 static double
 mk_exact_p(size_t n, double s)
 {
-	double cnt[46] = {1}, next[46];
-	size_t m = n * (n - 1) / 2, top = 0;
-
-	for (size_t k = 2; k <= n; k++) {
-		size_t nt = top + k - 1;
-		for (size_t i = 0; i <= nt; i++) {
-			next[i] = 0;
-			for (size_t j = 0; j < k && j <= i; j++)
-				if (i - j <= top)
-					next[i] += cnt[i - j];
-		}
-		memcpy(cnt, next, (nt + 1) * sizeof(double));
-		top = nt;
-	}
+	const double *cnt = mahonian[n - 4];
+	size_t m = n * (n - 1) / 2;
 	double tail = 0, total = 0, as = fabs(s);
+
 	for (size_t i = 0; i <= m; i++) {
 		double si = (double)m - 2.0 * (double)i;
 		total += cnt[i];
@@ -445,6 +473,12 @@ step_test(struct cstat_diagnosis *g, const double *v)
 			continue;
 		double t = (head - mean) /
 			   (sd * sqrt(1 / (double)k + 1 / (double)m));
+		/* Student's tail is never below the normal's: skip the t
+		 * distribution where even the normal's cannot beat the best
+		 * p so far (most k of most cells: t within +-2). */
+		if (2 * gsl_cdf_ugaussian_Q(fabs(t)) * (double)kmax >=
+		    g->step_p)
+			continue;
 		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(m - 1));
 		if (p * (double)kmax < g->step_p) {
 			g->step_p = p * (double)kmax;

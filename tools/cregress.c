@@ -461,7 +461,7 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
-	struct analyses an = {NULL, NULL};
+	struct analyses an = {0};
 	char *ignored = NULL, *hist_ignored = NULL, *fp = NULL;
 	bool reread = false;
 	const char *out_path[CLI_LIST_MAX];
@@ -583,6 +583,10 @@ again:;
 		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))
 			goto out;
 	} else {
+		/* The analyses read the inputs again, alongside. */
+		if (analyses_start(PROG, gc, inputs, scaling, !no_diagnose,
+				   &an))
+			goto out;
 		rc = cstat_builder_read(builder, reader, inputs, threads(),
 					on_syntax, NULL, &d);
 		if (rc) {
@@ -604,6 +608,7 @@ again:;
 			free(ignored);
 			free(hist_ignored);
 			ignored = hist_ignored = NULL;
+			analyses_free(&an);
 			cstat_builder_free(builder);
 			cstat_reader_free(reader);
 			cstat_inputs_free(inputs);
@@ -639,8 +644,7 @@ again:;
 			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
 		goto out;
 	}
-	if (!aa &&
-	    analyses_gate(PROG, gate, gc, inputs, scaling, !no_diagnose, &an))
+	if (!aa && analyses_gate(PROG, gate, &an))
 		goto out;
 	if (cstat_gate_check_rules(gate, on_history_warning, NULL) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
