@@ -1228,11 +1228,9 @@ extra_markdown(struct report *w, const cstat_gate *g)
 {
 	if (g->scaling) {
 		raws(w, "#### Scaling exponents\n\n");
-		w->esc = ESC_NONE;
 		put_exponent_settings(w, g);
 		raws(w, ".\n\n| family | unit | exponent | verdict |\n"
 			"|---|---|---|---|\n");
-		w->esc = ESC_MD;
 		for (size_t i = 0; i < g->nscal; i++) {
 			const struct cstat_scaling_check *k = &g->scal[i];
 			raws(w, "| ");
