@@ -1771,12 +1771,15 @@ CSTAT_EXPORT double cstat_scaling_confidence(const cstat_scaling *s);
 /*
  * Writes the built analysis to out as fmt says: CSTAT_FORMAT_TEXT (aligned
  * columns), CSTAT_FORMAT_MARKDOWN (a GitHub table), CSTAT_FORMAT_JSON
- * (schema cstat-scaling/1, every number; infinite bounds as null) or
- * CSTAT_FORMAT_HTML (a page with a log-log plot per row: every point and
- * each input's fitted line).  Numbers do not follow the host's locale.
- * @return 0; CSTAT_EINVAL (NULL argument, or CSV, which scaling does not
- *         write); CSTAT_ESTATE before build; CSTAT_ENOMEM; CSTAT_EIO when
- *         writing failed.
+ * (schema cstat-scaling/1, every number; infinite bounds as null),
+ * CSTAT_FORMAT_CSV (a header row, then a line per row and input:
+ * family,unit,input,k,lo,hi,class,nearest,nmin,nmax,sizes,points,
+ * nonpositive,changed) or CSTAT_FORMAT_HTML (a page with a log-log plot
+ * per row: every point and each input's fitted line).  Numbers do not
+ * follow the host's locale.
+ * @return 0; CSTAT_EINVAL (NULL argument, or a format out of range);
+ *         CSTAT_ESTATE before build; CSTAT_ENOMEM; CSTAT_EIO when writing
+ *         failed.
  */
 CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
 				     enum cstat_format fmt, FILE *out);
@@ -1865,6 +1868,17 @@ struct cstat_diagnosis {
 	double min_p;
 	unsigned findings; /* CSTAT_DIAG_* bits */
 	unsigned strong;   /* the findings strong enough to show by default */
+	/* The step test: the first step_k runs (1 .. n/2) against the rest,
+	 * a t test with the rest's standard deviation, its p multiplied by
+	 * n/2 (Bonferroni over k); 1 and 0 when n < 6.  step_dir: -1 the
+	 * first runs are higher (values fall after them), +1 lower.  A trend
+	 * is also found when step_p is at most the level (strong at a
+	 * thousandth of it) and Mann-Kendall found none: trend_by_step is then
+	 * true and the trend is over the first step_k runs. */
+	double step_p;
+	size_t step_k;
+	int step_dir;
+	bool trend_by_step;
 };
 
 /*
@@ -1912,9 +1926,12 @@ CSTAT_EXPORT size_t cstat_diagnosis_text(const struct cstat_diagnosis *g,
 
 /*
  * Writes the report of a run diagnose object to out in fmt: text,
- * Markdown or JSON (schema cstat-diagnose/1, every field of every cell).
- * all false writes only the strong findings (text and Markdown: nothing
- * at all when there are none).
+ * Markdown, JSON (schema cstat-diagnose/1, every field of every cell), CSV
+ * (a header row, then a line per cell with every number and the names of
+ * its findings and strong findings, ';'-joined) or HTML (a page with a
+ * table of the findings, strong ones in bold).  all false writes only the
+ * strong findings (text and Markdown: nothing at all when there are none;
+ * CSV: the header and the cells with one).
  * @return 0, CSTAT_EINVAL (a NULL pointer, another format), CSTAT_ESTATE
  *         (not run) or CSTAT_EIO (a write failed).
  */
@@ -2200,6 +2217,79 @@ cstat_plan_suite(const cstat_plan *p);
  */
 CSTAT_EXPORT int cstat_plan_write(const cstat_plan *p, enum cstat_report fmt,
 				  FILE *out);
+
+/* ------------------------------------------------------------------------
+ * The analyses in the gate's reports and cstat's HTML page.
+ */
+
+/*
+ * The gate on a scaling exponent (cregress -scaling KEY; docs/cregress.md,
+ * "Scaling exponents").  For every row of a scaling analysis and every
+ * later input, the change of k against the first input, with the interval
+ * [lo_new - hi_base, hi_new - lo_base]: when each fit's interval is at
+ * level c, the change's holds with probability at least 2c - 1
+ * (Bonferroni), so cregress fits at 1 - (1 - confidence) / 2.  A rise
+ * whose whole interval is above the allowed rise (-threshold exponent=D,
+ * default 0.1) is a regression; a fall whose whole interval is below -D an
+ * improvement; an infinite bound or a missing fit is inconclusive; the
+ * rest unchanged.  Strings and fits are borrowed from the analysis.
+ */
+struct cstat_scaling_check {
+	const char *family, *unit;
+	const char *base_label, *new_label;
+	const struct cstat_scaling_fit *base_fit, *new_fit;
+	double change;		     /* k new - k base; NaN without both */
+	double change_lo, change_hi; /* its interval */
+	double allowed;		     /* the rise allowed */
+	int verdict;		     /* enum cstat_verdict */
+	const char *reason;	     /* why inconclusive (static), else "" */
+};
+
+/*
+ * Judges the exponents of the built analysis s (borrowed: keep it until
+ * cstat_gate_free()) with g's exponent rule; a regression among them makes
+ * cstat_gate_status() 1, and every report shows them.  Once per gate.
+ * @return 0, CSTAT_EINVAL (NULL, or s not built), CSTAT_ESTATE (called
+ *         before) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_add_scaling(cstat_gate *g, const cstat_scaling *s);
+
+/*
+ * A number setting of c: "alpha", "confidence", "threshold" (the default
+ * threshold, a fraction) or "exponent" (the rise of a scaling exponent
+ * allowed); NaN for another key or a NULL argument.  Tools read them to
+ * set up the analyses the gate is given.
+ */
+CSTAT_EXPORT double cstat_gate_config_get(const cstat_gate_config *c,
+					  const char *key);
+/* The exponents judged (0 without cstat_gate_add_scaling()), and check i
+ * (NULL out of range), in the analysis's row order, later inputs in turn. */
+CSTAT_EXPORT size_t cstat_gate_scaling_count(const cstat_gate *g);
+CSTAT_EXPORT const struct cstat_scaling_check *
+cstat_gate_scaling_get(const cstat_gate *g, size_t i);
+
+/*
+ * Makes every report of g show the strong data-quality findings of the run
+ * diagnose object dg (borrowed: keep it until cstat_gate_free()) as
+ * warnings, one per finding with what to do, except "too few values",
+ * which the gate's inconclusive verdicts already say.  Nothing is added to
+ * a report when there is no such finding.  Warnings never change the
+ * exit status.
+ * @return the number of cells with warnings, CSTAT_EINVAL (NULL, or dg
+ *         not run), CSTAT_ESTATE (called before) or CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_gate_add_diagnose(cstat_gate *g,
+					 const cstat_diagnose *dg);
+
+/*
+ * Makes cstat's HTML page of t show the strong data-quality findings of
+ * the run diagnose object dg (borrowed until t is freed or this is called
+ * again; NULL removes them) in a block of warnings under the summary.
+ * Other formats ignore it.
+ * @return 0 or CSTAT_EINVAL (t NULL).
+ */
+CSTAT_EXPORT int cstat_tables_set_diagnose(cstat_tables *t,
+					   const cstat_diagnose *dg);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "cstat.h"
+#include "html.h"
+#include "numfmt.h"
+#include "ostream.h"
 
 /* snprintf's count as a size_t (a negative count cannot happen with
  * these formats; 0 then). */
@@ -36,9 +39,12 @@ trend_text(const struct cstat_diagnosis *g, char *buf, size_t size)
 				 "over the first %zu runs", g->trend_to);
 		return put(buf, size,
 			   snprintf(buf, size,
-				    "values %s %s (Mann-Kendall p=%.2g): add "
+				    "values %s %s (%s p=%.2g): add "
 				    "-benchtime or discard warm-up runs",
-				    dir, where, g->trend_p));
+				    dir, where,
+				    g->trend_by_step ? "step test"
+						     : "Mann-Kendall",
+				    g->trend_by_step ? g->step_p : g->trend_p));
 	}
 	if (g->trend_from > 1)
 		return put(buf, size,
@@ -284,6 +290,9 @@ json_cell(const struct cstat_diagnosis *g, bool all, FILE *out)
 		g->trend_exact ? "true" : "false", g->trend_dir);
 	fprintf(out, ",\"trend_from\":%zu,\"trend_to\":%zu", g->trend_from,
 		g->trend_to);
+	json_num("step_p", g->step_p, out);
+	fprintf(out, ",\"step_k\":%zu,\"trend_by_step\":%s", g->step_k,
+		g->trend_by_step ? "true" : "false");
 	json_num("gap_ratio", g->gap_ratio, out);
 	fprintf(out, ",\"gap_low\":%zu", g->gap_low);
 	json_num("fence_lo", g->fence_lo, out);
@@ -329,9 +338,142 @@ write_json(const cstat_diagnose *dg, bool all, FILE *out)
 
 /* The diagnosis writers by enum cstat_format (the index; an empty row is a
  * format the diagnosis has not), so a new format is one row here. */
+/* A CSV number after a comma: Go's shortest form, empty for NaN. */
+static void
+csv_num(struct cstat__ostream *os, double v)
+{
+	char buf[CSTAT__GO_FLOAT_SIZE];
+
+	cstat__os_addc(os, ',');
+	if (!isnan(v)) {
+		cstat__fmt_go_float(buf, v);
+		cstat__os_adds(os, buf);
+	}
+}
+
+/* The names of the findings in bits f, joined by ';'. */
+static void
+csv_kinds(struct cstat__ostream *os, unsigned f)
+{
+	bool first = true;
+
+	cstat__os_addc(os, ',');
+	for (unsigned k = 0; k < NKINDS; k++)
+		if (f & (1u << k)) {
+			cstat__os_adds(os, first ? "" : ";");
+			cstat__os_adds(os, kind_names[k]);
+			first = false;
+		}
+}
+
+/*
+ * CSV: a header row, then a line per cell (with all false, per cell with a
+ * strong finding) with every number and its findings' names.
+ */
+static void
+write_csv(const cstat_diagnose *dg, bool all, FILE *out)
+{
+	struct cstat__ostream os;
+	size_t n = cstat_diagnose_count(dg);
+
+	cstat__os_file(&os, out);
+	cstat__os_adds(&os, "input,name,unit,n,median,cv,trend_s,trend_p,"
+			    "trend_dir,trend_from,trend_to,step_p,step_k,"
+			    "gap_ratio,fence_lo,fence_hi,outliers,far_out,"
+			    "detectable,count_needed,min_p,findings,strong\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_diagnosis *g = cstat_diagnose_get(dg, i);
+		if (!all && !g->strong)
+			continue;
+		cstat__os_csv(&os, g->input, CSTAT__CSV_RFC4180, true);
+		cstat__os_addc(&os, ',');
+		cstat__os_csv(&os, g->name, CSTAT__CSV_RFC4180, true);
+		cstat__os_addc(&os, ',');
+		cstat__os_csv(&os, g->unit, CSTAT__CSV_RFC4180, true);
+		cstat__os_printf(&os, ",%zu", g->n);
+		csv_num(&os, g->median);
+		csv_num(&os, g->cv);
+		csv_num(&os, g->trend_s);
+		csv_num(&os, g->trend_p);
+		cstat__os_printf(&os, ",%d,%zu,%zu", g->trend_dir,
+				 g->trend_from, g->trend_to);
+		csv_num(&os, g->step_p);
+		cstat__os_printf(&os, ",%zu", g->step_k);
+		csv_num(&os, g->gap_ratio);
+		csv_num(&os, g->fence_lo);
+		csv_num(&os, g->fence_hi);
+		cstat__os_printf(&os, ",%zu,%zu", g->noutliers, g->nfar);
+		csv_num(&os, g->detectable);
+		cstat__os_printf(&os, ",%zu", g->count_needed);
+		csv_num(&os, g->min_p);
+		csv_kinds(&os, g->findings);
+		csv_kinds(&os, g->strong);
+		cstat__os_addc(&os, '\n');
+	}
+	cstat__os_close(&os);
+}
+
+static void
+html_str(struct cstat__ostream *os, const char *s)
+{
+	cstat__os_html_text(os, s, strlen(s));
+}
+
+/* HTML: a page with a table of the findings (strong ones in bold). */
+static void
+write_html(const cstat_diagnose *dg, bool all, FILE *out)
+{
+	struct cstat__ostream os;
+	size_t n = cstat_diagnose_count(dg), with = 0;
+	char buf[512];
+
+	for (size_t i = 0; i < n; i++)
+		with += shown(cstat_diagnose_get(dg, i), all) != 0;
+	cstat__os_file(&os, out);
+	cstat__html_begin(&os);
+	cstat__os_adds(&os, "<title>cstat: data-quality diagnostics</title>\n");
+	cstat__html_body(&os, NULL);
+	cstat__os_printf(&os,
+			 "<h1>Data-quality diagnostics</h1>\n<p>%zu cells, "
+			 "%zu with %s; strong findings in bold.</p>\n",
+			 n, with, all ? "findings" : "strong findings");
+	if (with)
+		cstat__os_adds(&os, "<table>\n<thead><tr><th>input</th>"
+				    "<th>benchmark</th><th>unit</th><th>n</th>"
+				    "<th>check</th><th>finding: what to do</th>"
+				    "</tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_diagnosis *g = cstat_diagnose_get(dg, i);
+		unsigned f = shown(g, all);
+		for (unsigned k = 0; k < NKINDS; k++) {
+			bool strong = g->strong & (1u << k);
+			if (!(f & (1u << k)))
+				continue;
+			cstat_diagnosis_text(g, 1u << k, buf, sizeof(buf));
+			cstat__os_adds(&os, "<tr><td>");
+			html_str(&os, g->input);
+			cstat__os_adds(&os, "</td><td>");
+			html_str(&os, g->name);
+			cstat__os_adds(&os, "</td><td>");
+			html_str(&os, g->unit);
+			cstat__os_printf(
+				&os, "</td><td>%zu</td><td>%s</td><td>%s", g->n,
+				kind_names[k], strong ? "<b>" : "");
+			html_str(&os, buf);
+			cstat__os_adds(&os, strong ? "</b></td></tr>\n"
+						   : "</td></tr>\n");
+		}
+	}
+	if (with)
+		cstat__os_adds(&os, "</tbody>\n</table>\n");
+	cstat__html_end(&os);
+}
+
 static void (*const diagnose_formats[])(const cstat_diagnose *dg, bool all,
 					FILE *out) = {
 	[CSTAT_FORMAT_TEXT] = write_text,
+	[CSTAT_FORMAT_CSV] = write_csv,
+	[CSTAT_FORMAT_HTML] = write_html,
 	[CSTAT_FORMAT_MARKDOWN] = write_markdown,
 	[CSTAT_FORMAT_JSON] = write_json,
 };

@@ -43,6 +43,8 @@ struct dcell {
 	size_t n, cap;
 };
 
+#define DG_RECENT 8
+
 struct cstat_diagnose {
 	struct cstat_diagnose_opts o;
 	struct dcell *cells;
@@ -53,6 +55,8 @@ struct cstat_diagnose {
 	size_t ninputs;
 	char *last_input;
 	struct cstat_diagnosis *out; /* after run */
+	/* The cell each of a result's first DG_RECENT values went to last. */
+	size_t recent[DG_RECENT];
 };
 
 static uint64_t
@@ -95,6 +99,8 @@ cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 	if (!dg)
 		return CSTAT_ENOMEM;
 	dg->o = o;
+	for (size_t i = 0; i < DG_RECENT; i++)
+		dg->recent[i] = SIZE_MAX;
 	*out = dg;
 	return 0;
 }
@@ -231,15 +237,24 @@ cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
 	for (size_t k = 0; k < res->nvalues; k++) {
 		const char *unit = res->values[k].unit;
 		size_t lu = strlen(unit) + 1, klen = lf + ln + lu, idx;
-		char *key = malloc(klen);
+		char stack[256];
+		char *key = klen <= sizeof(stack) ? stack : malloc(klen);
 		if (!key)
 			return CSTAT_ENOMEM;
 		memcpy(key, res->file, lf);
 		memcpy(key + lf, res->name, ln);
 		memcpy(key + lf + ln, unit, lu);
-		idx = find_cell(dg, key, klen);
+		/* Runs of one benchmark usually come one after another: try
+		 * the cell this value's place had last time first. */
+		idx = k < DG_RECENT ? dg->recent[k] : SIZE_MAX;
+		if (idx >= dg->ncells || dg->cells[idx].klen != klen ||
+		    memcmp(dg->cells[idx].key, key, klen) != 0)
+			idx = find_cell(dg, key, klen);
 		int rc = idx == SIZE_MAX ? new_cell(dg, key, klen, &idx) : 0;
-		free(key);
+		if (key != stack)
+			free(key);
+		if (!rc && k < DG_RECENT)
+			dg->recent[k] = idx;
 		if (!rc)
 			rc = push_value(&dg->cells[idx], res->values[k].value);
 		if (rc)
@@ -259,28 +274,41 @@ sgn(double x)
 }
 
 /*
- * The exact two-sided p of S for n <= 10 values without ties: S = M - 2I
- * with I the number of inversions of a random permutation, whose counts
- * are the Mahonian numbers (built one element at a time).
+ * The Mahonian numbers: row n - 4 holds how many permutations of n values
+ * (4 <= n <= 10) have 0, 1, ... n(n-1)/2 inversions (OEIS A008302), the
+ * exact null distribution of Mann-Kendall's S = n(n-1)/2 - 2I without
+ * ties.  A constant table: building the rows per cell cost more than the
+ * rest of the check.
  */
+static const double mahonian[7][46] = {
+	{1, 3, 5, 6, 5, 3, 1},
+	{1, 4, 9, 15, 20, 22, 20, 15, 9, 4, 1},
+	{1, 5, 14, 29, 49, 71, 90, 101, 101, 90, 71, 49, 29, 14, 5, 1},
+	{1,   6,   20,	49,  98,  169, 259, 359, 455, 531, 573,
+	 573, 531, 455, 359, 259, 169, 98,  49,	 20,  6,   1},
+	{1,    7,    27,   76,	 174,  343,  602,  961,	 1415, 1940,
+	 2493, 3017, 3450, 3736, 3836, 3736, 3450, 3017, 2493, 1940,
+	 1415, 961,  602,  343,	 174,  76,   27,   7,	 1},
+	{1,	8,     35,    111,   285,   628,   1230,  2191,	 3606,	5545,
+	 8031,	11021, 14395, 17957, 21450, 24584, 27073, 28675, 29228, 28675,
+	 27073, 24584, 21450, 17957, 14395, 11021, 8031,  5545,	 3606,	2191,
+	 1230,	628,   285,   111,   35,    8,	   1},
+	{1,	 9,	 44,	 155,	 440,	 1068,	 2298,	 4489,
+	 8095,	 13640,	 21670,	 32683,	 47043,	 64889,	 86054,	 110010,
+	 135853, 162337, 187959, 211089, 230131, 243694, 250749, 250749,
+	 243694, 230131, 211089, 187959, 162337, 135853, 110010, 86054,
+	 64889,	 47043,	 32683,	 21670,	 13640,	 8095,	 4489,	 2298,
+	 1068,	 440,	 155,	 44,	 9,	 1},
+};
+
+/* The exact two-sided p of S for 4 <= n <= 10 values without ties. */
 static double
 mk_exact_p(size_t n, double s)
 {
-	double cnt[46] = {1}, next[46];
-	size_t m = n * (n - 1) / 2, top = 0;
-
-	for (size_t k = 2; k <= n; k++) {
-		size_t nt = top + k - 1;
-		for (size_t i = 0; i <= nt; i++) {
-			next[i] = 0;
-			for (size_t j = 0; j < k && j <= i; j++)
-				if (i - j <= top)
-					next[i] += cnt[i - j];
-		}
-		memcpy(cnt, next, (nt + 1) * sizeof(double));
-		top = nt;
-	}
+	const double *cnt = mahonian[n - 4];
+	size_t m = n * (n - 1) / 2;
 	double tail = 0, total = 0, as = fabs(s);
+
 	for (size_t i = 0; i <= m; i++) {
 		double si = (double)m - 2.0 * (double)i;
 		total += cnt[i];
@@ -395,18 +423,98 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
 	}
 }
 
+/*
+ * The step test: whether the first k runs (k = 1 .. n/2) differ from the
+ * rest in level.  For each k, t = (mean of the first k - mean of the
+ * rest) / (s * sqrt(1/k + 1/(n - k))), s the standard deviation of the
+ * rest alone (a warm-up must not widen the yardstick it is measured
+ * with); for normal values that do not change, t follows Student's t
+ * with n - k - 1 degrees of freedom exactly (the first runs are
+ * independent of the rest, and the rest's mean of its spread).  The p is
+ * the smallest two-sided p over k times the number of k tried
+ * (Bonferroni), so at most the level on stationary normal data.  Unlike
+ * Mann-Kendall, it sees how far the first runs are, not only their ranks:
+ * ranks cannot single out 3 slow runs of 10 (their smallest p is then
+ * 1/120 before any correction).  Only the k whose first runs all lie on
+ * one side of the rest's mean count: one outlier among them is not a
+ * step (skipping some k can only lower the chance of a false finding).
+ * Needs n >= 6.
+ */
+static void
+step_test(struct cstat_diagnosis *g, const double *v)
+{
+	size_t n = g->n, kmax = n / 2;
+
+	g->step_p = 1;
+	g->step_k = 0;
+	if (n < 6)
+		return;
+	for (size_t k = 1; k <= kmax; k++) {
+		double head = 0, mean = 0, ss = 0;
+		size_t m = n - k;
+
+		for (size_t i = 0; i < k; i++)
+			head += v[i];
+		head /= (double)k;
+		for (size_t i = k; i < n; i++)
+			mean += v[i];
+		mean /= (double)m;
+		for (size_t i = k; i < n; i++)
+			ss += (v[i] - mean) * (v[i] - mean);
+		double sd = sqrt(ss / (double)(m - 1));
+		if (!(sd > 0))
+			continue; /* a constant rest: no scale to judge by */
+		/* A step moves every one of the first runs: one outlier among
+		 * them is not a warm-up (the outlier check says it). */
+		size_t above = 0;
+		for (size_t i = 0; i < k; i++)
+			above += v[i] > mean;
+		if (above != 0 && above != k)
+			continue;
+		double t = (head - mean) /
+			   (sd * sqrt(1 / (double)k + 1 / (double)m));
+		/* Student's tail is never below the normal's: skip the t
+		 * distribution where even the normal's cannot beat the best
+		 * p so far (most k of most cells: t within +-2). */
+		if (2 * gsl_cdf_ugaussian_Q(fabs(t)) * (double)kmax >=
+		    g->step_p)
+			continue;
+		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(m - 1));
+		if (p * (double)kmax < g->step_p) {
+			g->step_p = p * (double)kmax;
+			g->step_k = k;
+			g->step_dir = head > mean ? -1 : 1;
+		}
+	}
+}
+
 static void
 check_trend(struct cstat_diagnosis *g, const double *v,
 	    const struct cstat_diagnose_opts *o)
 {
 	g->trend_p = mann_kendall(v, g->n, &g->trend_s, &g->trend_exact);
-	if (!(g->trend_p <= o->level))
+	step_test(g, v);
+	if (g->trend_p <= o->level) {
+		g->trend_dir = g->trend_s > 0 ? 1 : -1;
+		g->findings |= CSTAT_DIAG_TREND;
+		if (g->trend_p <= o->level / 10)
+			g->strong |= CSTAT_DIAG_TREND;
+		locate_trend(g, v);
 		return;
-	g->trend_dir = g->trend_s > 0 ? 1 : -1;
+	}
+	if (!(g->step_p <= o->level))
+		return;
+	/* A step at the start that Mann-Kendall missed: a short warm-up. */
 	g->findings |= CSTAT_DIAG_TREND;
-	if (g->trend_p <= o->level / 10)
+	/* Strong only a hundredth of the level: its p is exact for normal
+	 * values only (heavier tails make it smaller), where Mann-Kendall's
+	 * holds for any distribution. */
+	if (g->step_p <= o->level / 1000)
 		g->strong |= CSTAT_DIAG_TREND;
-	locate_trend(g, v);
+	g->trend_dir = g->step_dir;
+	g->trend_by_step = true;
+	g->trend_from = 1;
+	g->trend_to = g->step_k;
 }
 
 /* ------------------------------------------------------------------------

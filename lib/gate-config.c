@@ -55,6 +55,9 @@
  *   fingerprint an array of configuration keys that describe the machine
  *               ([] for none), as -fingerprint: comparisons match across
  *               them, with a warning when they differ.
+ *   exponent    a number >= 0 (or a string such as "+0.1"): the rise of
+ *               the scaling exponent allowed (cregress -scaling), as the
+ *               rule -threshold exponent=D.
  *
  * Settings apply in the order written, through the same code as
  * cstat_gate_config_set(), so a file and flags mean the same.  A rule, an
@@ -237,8 +240,12 @@ cstat_gate_config_new(cstat_gate_config **out)
 	c->correction = CSTAT_CORRECTION_HOLM;
 	c->threshold = 0.05;
 	c->noise_alpha = 0.005;
+	c->exponent_rise = CSTAT__EXPONENT_RISE;
 	c->threshold_source = strdup("default");
-	if (!c->threshold_source) {
+	c->exponent_source = strdup("default");
+	if (!c->threshold_source || !c->exponent_source) {
+		free(c->threshold_source);
+		free(c->exponent_source);
 		free(c);
 		return CSTAT_ENOMEM;
 	}
@@ -270,6 +277,8 @@ cstat_gate_config_free(cstat_gate_config *c)
 	free(c->betters);
 	cstat__gate_noise_release(c);
 	free(c->threshold_source);
+	free(c->exponent_source);
+	free(c->exponent_text);
 	free(c->fingerprint);
 	free(c);
 }
@@ -492,6 +501,39 @@ parse_selector(const char *value, const char *p, const char *end,
 	}
 }
 
+/*
+ * The exponent rule "exponent=D" (D a number >= 0, "+" allowed: "+0.1"):
+ * how much a family's scaling exponent k may rise before the gate calls
+ * it a regression.  One value for every family; the last one given wins.
+ */
+static int
+set_exponent(cstat_gate_config *c, const char *value, const char *rise,
+	     const struct origin *o)
+{
+	double v;
+	char *text, *src;
+
+	if (!parse_decimal(rise, strlen(rise), &v) || v < 0 || rise[0] == '-')
+		return fail(o,
+			    "threshold \"%s\": want exponent=D, D the rise "
+			    "of the scaling exponent allowed, a number >= 0 "
+			    "such as 0.1",
+			    value);
+	text = strdup(value);
+	src = source_dup(c);
+	if (!text || !src) {
+		free(text);
+		free(src);
+		return CSTAT_ENOMEM;
+	}
+	free(c->exponent_text);
+	free(c->exponent_source);
+	c->exponent_text = text;
+	c->exponent_source = src;
+	c->exponent_rise = v;
+	return 0;
+}
+
 static int
 set_threshold(cstat_gate_config *c, const char *value, const struct origin *o)
 {
@@ -499,6 +541,8 @@ set_threshold(cstat_gate_config *c, const char *value, const struct origin *o)
 	struct selector sel;
 	int rc;
 
+	if (strncmp(value, "exponent=", 9) == 0)
+		return set_exponent(c, value, value + 9, o);
 	if (!eq)
 		return set_default_threshold(c, value, o);
 	rc = parse_selector(value, value, eq, &sel, o);
@@ -961,6 +1005,32 @@ walk_threshold(struct walk *w, const cJSON *v, size_t i)
 	return rc;
 }
 
+/* "exponent": a number or a string, as the rule exponent=D. */
+static int
+walk_exponent(struct walk *w, const cJSON *v, size_t i)
+{
+	struct origin o;
+	int rc;
+
+	if (cJSON_IsNumber(v))
+		rc = walk_raw(w, i);
+	else if (cJSON_IsString(v)) {
+		w->tmp.len = 0;
+		rc = cstat__buf_add(&w->tmp, v->valuestring,
+				    strlen(v->valuestring) + 1);
+	} else
+		return walk_fail(w, w->nodes[i].line,
+				 "\"exponent\" must be a number or a string");
+	if (rc)
+		return rc;
+	char text[96];
+	snprintf(text, sizeof(text), "exponent=%.80s", w->tmp.data);
+	rc = walk_at(w, w->nodes[i].line, &o);
+	if (!rc)
+		rc = set_exponent(w->c, text, text + 9, &o);
+	return rc;
+}
+
 /* Adds the rule sel=pct from line, its text built from fmt. */
 static int walk_rule(struct walk *w, unsigned long line,
 		     const struct selector *sel, const char *pct,
@@ -1234,7 +1304,7 @@ static const struct {
 	{"threshold", walk_threshold},	   {"threshold_on", walk_threshold_on},
 	{"classes", walk_classes},	   {"units", walk_units},
 	{"benchmarks", walk_benchmarks},   {"ignore", walk_ignore},
-	{"fingerprint", walk_fingerprint},
+	{"fingerprint", walk_fingerprint}, {"exponent", walk_exponent},
 };
 
 /* Applies the top-level object (node 0) in document order. */

@@ -556,6 +556,8 @@ count_verdict(const cstat_gate *g, int verdict)
 	return n;
 }
 
+static void put_exponent_summary(struct report *w, const cstat_gate *g);
+
 /* "2 regressions, 1 improvement, 37 unchanged, 3 inconclusive[, 4
  * ignored]" */
 static void
@@ -570,6 +572,7 @@ put_summary(struct report *w, const cstat_gate *g)
 	     g->tally[CSTAT_INCONCLUSIVE]);
 	if (g->nignored)
 		putf(w, ", %zu ignored", g->nignored);
+	put_exponent_summary(w, g);
 }
 
 /* "alpha 0.05 (holm over 43 comparisons), 95% intervals, threshold 5%
@@ -1037,6 +1040,441 @@ trow_write(struct report *w, const struct trow *r, const size_t *width,
 	raws(w, "\n");
 }
 
+/* ---------------------------------------------------------------------- */
+/* The scaling exponents and the data-quality warnings, in every report */
+
+static const char *const warn_kinds[] = {"trend", "modes", "outliers", "noisy",
+					 "few"};
+
+/* An exponent with two decimals ("1.02"; with sign set "+0.31"), or
+ * "-inf"/"inf", or "?" for NaN. */
+static void
+fmt_k(double v, bool sign, char *buf, size_t size)
+{
+	if (isnan(v))
+		snprintf(buf, size, "?");
+	else if (isinf(v))
+		snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
+	else
+		cstat__fmt_c(buf, size, sign ? "%+.2f" : "%.2f",
+			     fabs(v) < 0.005 ? 0.0 : v);
+}
+
+/* "1.02 [0.98, 1.05]" */
+static void
+fmt_fit(const struct cstat_scaling_fit *f, char *buf, size_t size)
+{
+	char k[SMALL_SIZE], lo[SMALL_SIZE], hi[SMALL_SIZE];
+
+	fmt_k(f->k, false, k, sizeof(k));
+	fmt_k(f->lo, false, lo, sizeof(lo));
+	fmt_k(f->hi, false, hi, sizeof(hi));
+	if (isnan(f->k))
+		snprintf(buf, size, "?");
+	else
+		snprintf(buf, size, "%s [%s, %s]", k, lo, hi);
+}
+
+/* "k 1.02 [0.98, 1.05] -> 2.01 [1.97, 2.05], change +0.99 [+0.92,
+ * +1.07]" */
+static void
+put_exponent(struct report *w, const struct cstat_scaling_check *k)
+{
+	char a[4 * SMALL_SIZE], b[4 * SMALL_SIZE];
+	char c[SMALL_SIZE], lo[SMALL_SIZE], hi[SMALL_SIZE];
+
+	fmt_fit(k->base_fit, a, sizeof(a));
+	fmt_fit(k->new_fit, b, sizeof(b));
+	fmt_k(k->change, true, c, sizeof(c));
+	fmt_k(k->change_lo, true, lo, sizeof(lo));
+	fmt_k(k->change_hi, true, hi, sizeof(hi));
+	putf(w, "k %s -> %s, change %s [%s, %s]", a, b, c, lo, hi);
+}
+
+/* "regression", or "inconclusive: why". */
+static void
+put_exponent_verdict(struct report *w, const struct cstat_scaling_check *k)
+{
+	put(w, cstat_verdict_name(k->verdict));
+	if (k->verdict == CSTAT_INCONCLUSIVE) {
+		put(w, ": ");
+		put(w, k->reason);
+	}
+}
+
+/* "exponents in n: each k at 97.5%, the change at >= 95%; a rise above
+ * 0.1 fails (exponent=0.1, flag)" */
+static void
+put_exponent_settings(struct report *w, const cstat_gate *g)
+{
+	double c = cstat_scaling_confidence(g->scaling);
+	char fit[SMALL_SIZE], both[SMALL_SIZE], rise[CSTAT__GO_FLOAT_SIZE];
+
+	fmt_pct(c, fit, sizeof(fit));
+	fmt_pct(2 * c - 1, both, sizeof(both));
+	cstat__fmt_go_float(rise, g->c->exponent_rise);
+	put(w, "scaling exponents in ");
+	put(w, cstat_scaling_key(g->scaling));
+	putf(w,
+	     " (cost = c * n^k, Theil-Sen): each k with its %s Sen "
+	     "interval, the change with one of at least %s; a rise above %s "
+	     "fails (",
+	     fit, both, rise);
+	put(w, g->c->exponent_text ? g->c->exponent_text : "default");
+	if (g->c->exponent_text) {
+		put(w, ", ");
+		put(w, g->c->exponent_source);
+	}
+	put(w, ")");
+}
+
+/* ", exponents: 1 regression, 3 unchanged" after the summary. */
+static void
+put_exponent_summary(struct report *w, const cstat_gate *g)
+{
+	static const int order[] = {CSTAT_REGRESSION, CSTAT_IMPROVEMENT,
+				    CSTAT_UNCHANGED, CSTAT_INCONCLUSIVE};
+	bool any = false;
+
+	if (!g->scaling)
+		return;
+	put(w, "; exponents:");
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = g->scal_tally[order[i]];
+		if (!n && order[i] != CSTAT_REGRESSION)
+			continue;
+		putf(w, "%s %zu %s%s", any ? "," : "", n,
+		     cstat_verdict_name(order[i]),
+		     n != 1 && (order[i] == CSTAT_REGRESSION ||
+				order[i] == CSTAT_IMPROVEMENT)
+			     ? "s"
+			     : "");
+		any = true;
+	}
+}
+
+/* One warning: "new.txt Parse-8 sec/op n=10: trend: values fall ...",
+ * the fields apart by sep; with md, Markdown table cells. */
+static void
+put_warning(struct report *w, const struct cstat_diagnosis *d, unsigned bit,
+	    const char *sep, bool md)
+{
+	char text[1024];
+	size_t kind = 0;
+
+	while ((1u << kind) != bit)
+		kind++;
+	cstat_diagnosis_text(d, bit, text, sizeof(text));
+	put(w, d->input);
+	raws(w, sep);
+	put(w, d->name);
+	raws(w, sep);
+	put(w, d->unit);
+	raws(w, sep);
+	putf(w, md ? "%zu" : "n=%zu", d->n);
+	raws(w, md ? sep : ": ");
+	put(w, warn_kinds[kind]);
+	put(w, ": ");
+	put(w, text);
+}
+
+static void
+extra_text(struct report *w, const cstat_gate *g)
+{
+	if (g->scaling) {
+		raws(w, "\n");
+		put_exponent_settings(w, g);
+		raws(w, ":\n");
+		size_t wf = 0, wu = 0;
+		for (size_t i = 0; i < g->nscal; i++) {
+			if (text_width(g->scal[i].family) > wf)
+				wf = text_width(g->scal[i].family);
+			if (text_width(g->scal[i].unit) > wu)
+				wu = text_width(g->scal[i].unit);
+		}
+		for (size_t i = 0; i < g->nscal; i++) {
+			const struct cstat_scaling_check *k = &g->scal[i];
+			raws(w, "  ");
+			put(w, k->family);
+			cstat__os_printf(&w->os, "%*s",
+					 (int)(wf + 2 - text_width(k->family)),
+					 "");
+			put(w, k->unit);
+			cstat__os_printf(&w->os, "%*s",
+					 (int)(wu + 2 - text_width(k->unit)),
+					 "");
+			put_exponent(w, k);
+			raws(w, "  ");
+			put_exponent_verdict(w, k);
+			raws(w, "\n");
+		}
+	}
+	if (!g->nwarn)
+		return;
+	raws(w, "\nData-quality warnings (strong findings; -no-diagnose hides "
+		"them):\n");
+	for (size_t i = 0; i < g->nwarn; i++)
+		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+				continue;
+			raws(w, "  ");
+			put_warning(w, g->warn[i], b, "  ", false);
+			raws(w, "\n");
+		}
+}
+
+static void
+extra_markdown(struct report *w, const cstat_gate *g)
+{
+	if (g->scaling) {
+		raws(w, "#### Scaling exponents\n\n");
+		put_exponent_settings(w, g);
+		raws(w, ".\n\n| family | unit | exponent | verdict |\n"
+			"|---|---|---|---|\n");
+		for (size_t i = 0; i < g->nscal; i++) {
+			const struct cstat_scaling_check *k = &g->scal[i];
+			raws(w, "| ");
+			put(w, k->family);
+			raws(w, " | ");
+			put(w, k->unit);
+			raws(w, " | ");
+			put_exponent(w, k);
+			raws(w, " | ");
+			put_exponent_verdict(w, k);
+			raws(w, " |\n");
+		}
+		raws(w, "\n");
+	}
+	if (!g->nwarn)
+		return;
+	raws(w, "#### Data-quality warnings\n\n"
+		"| input | benchmark | unit | n | finding: what to do |\n"
+		"|---|---|---|--:|---|\n");
+	for (size_t i = 0; i < g->nwarn; i++)
+		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+				continue;
+			raws(w, "| ");
+			put_warning(w, g->warn[i], b, " | ", true);
+			raws(w, " |\n");
+		}
+	raws(w, "\n");
+}
+
+static cJSON *
+json_fit_of(const struct cstat_scaling_fit *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && cstat__json_add_num(o, "k", f->k);
+	ok = ok && cstat__json_add_num(o, "lo", f->lo);
+	ok = ok && cstat__json_add_num(o, "hi", f->hi);
+	ok = ok && cstat__json_add_count(o, "points", f->npoints);
+	ok = ok && cstat__json_add_count(o, "sizes", f->nsizes);
+	ok = ok && cstat__json_add_str(o, "class", f->class_name);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
+json_exponent(const struct cstat_scaling_check *k)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && cstat__json_add_str(o, "family", k->family);
+	ok = ok && cstat__json_add_str(o, "unit", k->unit);
+	ok = ok && cstat__json_add_str(o, "base", k->base_label);
+	ok = ok && cstat__json_add_str(o, "new", k->new_label);
+	ok = ok && cstat__json_add(o, "base_fit", json_fit_of(k->base_fit));
+	ok = ok && cstat__json_add(o, "new_fit", json_fit_of(k->new_fit));
+	ok = ok && cstat__json_add_num(o, "change", k->change);
+	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
+	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
+	ok = ok && cstat__json_add_num(o, "allowed", k->allowed);
+	ok = ok &&
+	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
+	ok = ok && cstat__json_add_str(o, "reason", k->reason);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* "scaling": {"key", "confidence", "allowed", "rule", "source",
+ * "exponents": [...]} */
+static cJSON *
+json_scaling(const cstat_gate *g)
+{
+	cJSON *o = cJSON_CreateObject(), *list = NULL;
+	bool ok = o != NULL;
+
+	ok = ok && cstat__json_add_str(o, "key", cstat_scaling_key(g->scaling));
+	ok = ok && cstat__json_add_num(o, "confidence",
+				       cstat_scaling_confidence(g->scaling));
+	ok = ok && cstat__json_add_num(o, "allowed", g->c->exponent_rise);
+	ok = ok && cstat__json_add_str(o, "rule",
+				       g->c->exponent_text ? g->c->exponent_text
+							   : "default");
+	ok = ok && cstat__json_add_count(o, "regression",
+					 g->scal_tally[CSTAT_REGRESSION]);
+	ok = ok && cstat__json_add(o, "exponents", list = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < g->nscal; i++)
+		ok = cstat__json_add(list, NULL, json_exponent(&g->scal[i]));
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* "warnings": one object per finding. */
+static cJSON *
+json_warnings(const cstat_gate *g)
+{
+	cJSON *list = cJSON_CreateArray();
+	bool ok = list != NULL;
+	char text[1024];
+
+	for (size_t i = 0; ok && i < g->nwarn; i++)
+		for (unsigned b = 1, kind = 0; ok && b <= CSTAT_DIAG_FEW;
+		     b <<= 1, kind++) {
+			const struct cstat_diagnosis *d = g->warn[i];
+			cJSON *o;
+			if (!(cstat__gate_warn_bits(d) & b))
+				continue;
+			cstat_diagnosis_text(d, b, text, sizeof(text));
+			ok = (o = cJSON_CreateObject()) != NULL &&
+			     cstat__json_add_str(o, "input", d->input) &&
+			     cstat__json_add_str(o, "name", d->name) &&
+			     cstat__json_add_str(o, "unit", d->unit) &&
+			     cstat__json_add_count(o, "n", d->n) &&
+			     cstat__json_add_str(o, "check",
+						 warn_kinds[kind]) &&
+			     cstat__json_add_str(o, "message", text);
+			if (!ok)
+				cJSON_Delete(o);
+			else
+				ok = cstat__json_add(list, NULL, o);
+		}
+	if (!ok) {
+		cJSON_Delete(list);
+		return NULL;
+	}
+	return list;
+}
+
+static bool
+extra_json(cJSON *root, const cstat_gate *g)
+{
+	bool ok = true;
+
+	if (g->scaling)
+		ok = cstat__json_add(root, "scaling", json_scaling(g));
+	if (ok && g->nwarn)
+		ok = cstat__json_add(root, "warnings", json_warnings(g));
+	return ok;
+}
+
+/* The exponents as JUnit test cases: a regression is a failure. */
+static void
+extra_junit_cases(struct report *w, const cstat_gate *g)
+{
+	for (size_t i = 0; i < g->nscal && !w->os.err; i++) {
+		const struct cstat_scaling_check *k = &g->scal[i];
+
+		raws(w, "    <testcase classname=\"cregress.scaling\" name=\"");
+		w->esc = ESC_XML_ATTR;
+		put(w, k->family);
+		put(w, " ");
+		put(w, k->unit);
+		put(w, " exponent");
+		w->esc = ESC_NONE;
+		if (k->verdict == CSTAT_REGRESSION) {
+			raws(w, "\">\n      <failure message=\"");
+			w->esc = ESC_XML_ATTR;
+			put_exponent(w, k);
+			w->esc = ESC_NONE;
+			raws(w, "\" type=\"regression\"/>\n    </testcase>\n");
+			continue;
+		}
+		raws(w, "\">\n      <system-out>");
+		w->esc = ESC_XML_TEXT;
+		put_exponent_verdict(w, k);
+		put(w, ": ");
+		put_exponent(w, k);
+		w->esc = ESC_NONE;
+		raws(w, "</system-out>\n    </testcase>\n");
+	}
+}
+
+/* The warnings as the suite's output. */
+static void
+extra_junit_out(struct report *w, const cstat_gate *g)
+{
+	if (!g->nwarn)
+		return;
+	raws(w, "    <system-out>");
+	w->esc = ESC_XML_TEXT;
+	put(w, "Data-quality warnings (strong findings):\n");
+	for (size_t i = 0; i < g->nwarn; i++)
+		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+				continue;
+			put_warning(w, g->warn[i], b, " ", false);
+			put(w, "\n");
+		}
+	w->esc = ESC_NONE;
+	raws(w, "</system-out>\n");
+}
+
+/* One annotation for every exponent regression (an error), one for every
+ * warning (a warning): each takes one of GitHub's ten of its kind. */
+static void
+extra_github(struct report *w, const cstat_gate *g)
+{
+	bool first = true;
+
+	if (g->scal_tally[CSTAT_REGRESSION]) {
+		raws(w, "::error title=Scaling exponent regression::");
+		for (size_t i = 0; i < g->nscal; i++) {
+			const struct cstat_scaling_check *k = &g->scal[i];
+			if (k->verdict != CSTAT_REGRESSION)
+				continue;
+			raws(w, first ? "" : "%0A");
+			first = false;
+			w->esc = ESC_GH_DATA;
+			put(w, k->family);
+			put(w, " ");
+			put(w, k->unit);
+			put(w, ": ");
+			put_exponent(w, k);
+			w->esc = ESC_NONE;
+		}
+		raws(w, "\n");
+	}
+	if (!g->nwarn)
+		return;
+	raws(w, "::warning title=Data quality::");
+	first = true;
+	for (size_t i = 0; i < g->nwarn; i++)
+		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+				continue;
+			raws(w, first ? "" : "%0A");
+			first = false;
+			w->esc = ESC_GH_DATA;
+			put_warning(w, g->warn[i], b, " ", false);
+			w->esc = ESC_NONE;
+		}
+	raws(w, "\n");
+}
+
 /* Writes the section of the comparisons with verdict v, if any. */
 static void
 text_section(struct report *w, const struct ctx *x, int v, const char *title)
@@ -1102,6 +1540,7 @@ cstat__gate_write_text(const cstat_gate *g, FILE *out)
 	text_section(&w, &x, CSTAT_REGRESSION, "Regressions:");
 	text_section(&w, &x, CSTAT_IMPROVEMENT, "Improvements:");
 	text_section(&w, &x, CSTAT_INCONCLUSIVE, "Inconclusive:");
+	extra_text(&w, g);
 	if (any_additive(g, CSTAT_REGRESSION) ||
 	    any_additive(g, CSTAT_IMPROVEMENT) ||
 	    any_additive(g, CSTAT_INCONCLUSIVE))
@@ -1333,6 +1772,7 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 			 CSTAT_INCONCLUSIVE);
 		raws(&w, "\n");
 	}
+	extra_markdown(&w, g);
 	if (g->n) {
 		cstat__os_printf(&w.os,
 				 "<details><summary>All %zu comparison%s"
@@ -1517,6 +1957,7 @@ json_report(const struct ctx *x)
 		if (!ok)
 			cJSON_Delete(item);
 	}
+	ok = ok && extra_json(root, g);
 	if (!ok) {
 		cJSON_Delete(root);
 		return NULL;
@@ -1927,7 +2368,8 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 	struct ctx x;
 	struct junit j;
 	size_t nincon = count_verdict(g, CSTAT_INCONCLUSIVE);
-	size_t failures = count_verdict(g, CSTAT_REGRESSION);
+	size_t failures = count_verdict(g, CSTAT_REGRESSION) +
+			  g->scal_tally[CSTAT_REGRESSION];
 	size_t skipped = strict ? 0 : nincon;
 	int rc;
 
@@ -1943,15 +2385,17 @@ cstat__gate_write_junit(const cstat_gate *g, bool strict, FILE *out)
 		&w.os,
 		"<testsuites name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
 		"errors=\"0\" skipped=\"%zu\">\n",
-		g->n, failures, skipped);
+		g->n + g->nscal, failures, skipped);
 	cstat__os_printf(
 		&w.os,
 		"  <testsuite name=\"cregress\" tests=\"%zu\" failures=\"%zu\" "
 		"errors=\"0\" skipped=\"%zu\">\n",
-		g->n, failures, skipped);
+		g->n + g->nscal, failures, skipped);
 	junit_properties(&w, g->c);
 	for (size_t i = 0; i < g->n && !w.os.err; i++)
 		junit_case(&w, &j, i, strict);
+	extra_junit_cases(&w, g);
+	extra_junit_out(&w, g);
 	raws(&w, "  </testsuite>\n</testsuites>\n");
 	junit_release(&j);
 	return cstat__os_close(&w.os);
@@ -2150,7 +2594,10 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 		return rc;
 	for (size_t i = 0; i < ngroups; i++)
 		total[groups[i].kind]++;
-	cap[GH_ERROR] = cap[GH_WARNING] = GH_CAP;
+	/* An exponent regression and the data-quality warnings take one
+	 * annotation each. */
+	cap[GH_ERROR] = GH_CAP - (g->scal_tally[CSTAT_REGRESSION] > 0);
+	cap[GH_WARNING] = GH_CAP - (g->nwarn > 0);
 	/* The counts of what is left out are notices too. */
 	cap[GH_NOTICE] = GH_CAP - (total[GH_ERROR] > GH_CAP) -
 			 (total[GH_WARNING] > GH_CAP);
@@ -2179,6 +2626,7 @@ cstat__gate_write_github(const cstat_gate *g, bool strict, FILE *out)
 			left[GH_NOTICE], "improvements");
 	free(items);
 	free(groups);
+	extra_github(&w, g);
 	raws(&w, "cregress: ");
 	put_summary(&w, g);
 	raws(&w, "\n");

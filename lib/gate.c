@@ -1614,6 +1614,8 @@ cstat_gate_free(cstat_gate *g)
 	free(g->detectable);
 	free(g->ignored);
 	free(g->match_config);
+	free(g->scal);
+	free(g->warn);
 	cstat__arena_release(&g->strs);
 	cstat_gate_config_free(g->own_c);
 	free(g);
@@ -1658,7 +1660,7 @@ cstat_gate_status(const cstat_gate *g, bool strict)
 {
 	if (!g)
 		return 0;
-	if (g->tally[CSTAT_REGRESSION])
+	if (g->tally[CSTAT_REGRESSION] || g->scal_tally[CSTAT_REGRESSION])
 		return 1;
 	return strict && g->tally[CSTAT_INCONCLUSIVE] ? 1 : 0;
 }

@@ -78,7 +78,15 @@ struct cstat_gate_config {
 	/* The machine-fingerprint keys, comma-separated (the "fingerprint"
 	 * setting); CSTAT_DEFAULT_FINGERPRINT until set. */
 	char *fingerprint;
+	/* The exponent rule: the rise of a scaling exponent allowed, the
+	 * rule as written (NULL: the default) and where it came from. */
+	double exponent_rise;
+	char *exponent_text;
+	char *exponent_source;
 };
+
+/* The rise of a scaling exponent allowed by default. */
+#define CSTAT__EXPONENT_RISE 0.1
 
 /* Fewest runs a spread is estimated from, and the most recent ones used. */
 #define CSTAT__NOISE_MIN_RUNS 5
@@ -229,7 +237,28 @@ struct cstat_gate {
 	/* By table: its key without the fingerprint keys (the history's
 	 * series are matched by it), in strs. */
 	const char **match_config;
+	/* The scaling exponents judged (cstat_gate_add_scaling();
+	 * gate-extra.c), their tally by verdict, and the analysis they come
+	 * from. */
+	const cstat_scaling *scaling;
+	struct cstat_scaling_check *scal;
+	size_t nscal;
+	size_t scal_tally[4];
+	/* The data-quality findings shown as warnings
+	 * (cstat_gate_add_diagnose()): the cells with a strong finding other
+	 * than too few values, which the verdicts say already. */
+	const cstat_diagnose *diag;
+	const struct cstat_diagnosis **warn;
+	size_t nwarn;
 };
+
+/* The findings a report shows as warnings of diagnosis g (gate-extra.c). */
+unsigned cstat__gate_warn_bits(const struct cstat_diagnosis *g);
+
+struct cstat__ostream;
+/* Writes the HTML block of dg's warnings (nothing when there are none):
+ * cstat's page, under its summary (gate-extra.c). */
+void cstat__html_warnings(struct cstat__ostream *p, const cstat_diagnose *dg);
 
 /* The reports (gate-render.c). */
 int cstat__gate_write_text(const cstat_gate *g, FILE *out);

@@ -1411,6 +1411,8 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	if (t->ntables > 0) {
 		if (g)
 			summary(&p, t, g);
+		if (t->diag)
+			cstat__html_warnings(&p, t->diag);
 		cstat__html_config(&p, t, common);
 		legend(&p, t);
 	} else {

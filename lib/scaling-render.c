@@ -1,7 +1,7 @@
 /*
  * The scaling analysis's reports (scaling.c computes them): aligned text,
- * a GitHub Markdown table and JSON, from one set of cells per row so that
- * every format says the same thing.
+ * a GitHub Markdown table, JSON, CSV and HTML, from one set of cells per row so
+ * that every format says the same thing.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 
 #include "cstat.h"
 #include "numfmt.h"
+#include "ostream.h"
 
 /* Defined in scaling.c. */
 bool cstat__scaling_built(const cstat_scaling *s);
@@ -499,10 +500,74 @@ write_json(const cstat_scaling *s, FILE *out)
 	return 0;
 }
 
+/* A CSV number: Go's shortest form ("+Inf", "-Inf"), empty for NaN. */
+static void
+csv_num(struct cstat__ostream *os, double v)
+{
+	char buf[CSTAT__GO_FLOAT_SIZE];
+
+	cstat__os_addc(os, ',');
+	if (!isnan(v)) {
+		cstat__fmt_go_float(buf, v);
+		cstat__os_adds(os, buf);
+	}
+}
+
+/* A CSV text field after a comma (the first of a line without). */
+static void
+csv_text(struct cstat__ostream *os, const char *t, bool first)
+{
+	if (!first)
+		cstat__os_addc(os, ',');
+	cstat__os_csv(os, t ? t : "", CSTAT__CSV_RFC4180, true);
+}
+
+/*
+ * CSV: a header row, then one line per row and input (long form, for a
+ * spreadsheet or a script): every number of the fit, a class only where
+ * the interval supports it, and whether this input's interval misses the
+ * first input's ("complexity changed").
+ */
+static int
+write_csv(const cstat_scaling *s, FILE *out)
+{
+	struct cstat__ostream os;
+
+	cstat__os_file(&os, out);
+	cstat__os_adds(&os, "family,unit,input,k,lo,hi,class,nearest,nmin,"
+			    "nmax,sizes,points,nonpositive,changed\n");
+	for (size_t i = 0; i < cstat_scaling_count(s); i++) {
+		const struct cstat_scaling_row *r = cstat_scaling_get(s, i);
+
+		for (size_t j = 0; j < r->ninputs; j++) {
+			const struct cstat_scaling_fit *f = &r->fits[j];
+
+			csv_text(&os, r->family, true);
+			csv_text(&os, r->unit, false);
+			csv_text(&os, cstat_scaling_label(s, j), false);
+			csv_num(&os, f->k);
+			csv_num(&os, f->lo);
+			csv_num(&os, f->hi);
+			csv_text(&os, f->class_name, false);
+			csv_text(&os, f->nearest, false);
+			csv_num(&os, f->npoints ? f->nmin : NAN);
+			csv_num(&os, f->npoints ? f->nmax : NAN);
+			cstat__os_printf(&os, ",%zu,%zu,%zu,%s\n", f->nsizes,
+					 f->npoints, f->nonpositive,
+					 j > 0 && (f->lo > r->fits[0].hi ||
+						   f->hi < r->fits[0].lo)
+						 ? "true"
+						 : "false");
+		}
+	}
+	return cstat__os_close(&os);
+}
+
 /* The scaling writers by enum cstat_format (the index; an empty row is a
  * format the analysis has not), so a new format is one row here. */
 static int (*const scaling_formats[])(const cstat_scaling *s, FILE *out) = {
 	[CSTAT_FORMAT_TEXT] = write_text,
+	[CSTAT_FORMAT_CSV] = write_csv,
 	[CSTAT_FORMAT_HTML] = write_html,
 	[CSTAT_FORMAT_MARKDOWN] = write_markdown,
 	[CSTAT_FORMAT_JSON] = write_json,

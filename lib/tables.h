@@ -81,6 +81,9 @@ struct cstat_tables {
 	/* Built by a builder told cstat_builder_summaries_only(): no cell
 	 * keeps its values. */
 	bool no_values;
+	/* Data-quality findings the HTML page shows as warnings
+	 * (cstat_tables_set_diagnose()); borrowed, NULL for none. */
+	const cstat_diagnose *diag;
 };
 
 /* An extra summary statistic (-stats). */

@@ -7,6 +7,8 @@ Each test runs the real binary and asserts on its exit status, stdout and
 stderr.  The behaviours come from ../docs/cstat.md (flag syntax as Go's flag
 package; exit codes 0, 1, 2).
 """
+import csv
+import io
 import json
 import os
 import re
@@ -338,11 +340,22 @@ def test_diagnose():
     rc, out, err = run(["-diagnose", "-format", "markdown", f])
     expect(rc == 0 and out.startswith("| input | benchmark |"),
            "markdown: %r" % out[:80])
-    for fmt in ("csv", "html"):
-        rc, out, err = run(["-diagnose", "-format", fmt, f])
-        expect(rc == 2 and out == "" and
-               "-diagnose writes text, markdown or json" in err,
-               "%s: rc %d %r" % (fmt, rc, err))
+    # CSV: a header row and a line per cell (170), every number.
+    rc, out, err = run(["-diagnose", "-format", "csv", f])
+    rows = list(csv.reader(io.StringIO(out)))
+    expect(rc == 0 and rows[0][:4] == ["input", "name", "unit", "n"] and
+           len(rows) == 171 and all(len(r) == len(rows[0]) for r in rows),
+           "csv: rc %d %r" % (rc, out[:200]))
+    small = [r for r in rows if r[1] == "Parser_Parse_Small-4" and
+             r[2] == "sec/op"]
+    # p = 0.0022: a finding, not a strong one (p <= 0.001).
+    expect(len(small) == 1 and small[0][-2] == "trend" and
+           small[0][-1] == "", "csv: %r" % small)
+    rc, out, err = run(["-diagnose", "-format", "html", f])
+    expect(rc == 0 and out.startswith("<!DOCTYPE html>") and
+           "<td>Parser_Parse_Small-4</td><td>sec/op</td><td>10</td>"
+           "<td>trend</td><td>values fall over the first 4 runs" in out,
+           "html: rc %d" % rc)
 
 
 def main():

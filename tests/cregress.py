@@ -358,6 +358,17 @@ def test_annotation_cap():
                            cwd=d)
         expect(rc == 1 and err == "", "rc %d %r" % (rc, err))
         kinds = annotations(out)
+        # Two of the 600 cells of this random data have a value far out
+        # (a strong finding): all the data-quality warnings are one
+        # annotation, which takes none of the errors' ten.
+        expect(kinds == {"error": 10, "notice": 1, "warning": 1},
+               "annotations %r" % kinds)
+        expect(out.count("outliers:") == 2 and
+               "::warning title=Data quality::base.txt B096-8 sec/op n=10: "
+               "outliers: " in out, out)
+        rc, out, err = run(["-format", "github", "-no-diagnose", "base.txt",
+                            "new.txt"], cwd=d)
+        kinds = annotations(out)
         expect(kinds == {"error": 10, "notice": 1}, "annotations %r" % kinds)
         expect("::notice title=cregress::and 290 more benchmarks with "
                "regressions (580 comparisons) not annotated; see the job "
@@ -372,7 +383,8 @@ def test_annotation_cap():
         rc, out, err = run(["-format", "github", "new.txt", "base.txt"],
                            cwd=d)
         kinds = annotations(out)
-        expect(kinds == {"notice": 10}, "improvements %r" % kinds)
+        expect(kinds == {"notice": 10, "warning": 1},
+               "improvements %r" % kinds)
         expect("and 291 more benchmarks with improvements (582 "
                "comparisons)" in out, out[-300:])
         write_many(d, 30, 1.10, units=False)
@@ -803,6 +815,113 @@ def test_unmatched_globs():
     expect(rc == 2 and err == "cregress: -explain: no benchmark matches "
            "Decode/format=jsno; closest: Decode/format=json, "
            "Encode/format=json, Decode/format=gob\n", "explain: %r" % err)
+
+
+def test_scaling():
+    # testdata/scaling/gen_planted.py: Sort is O(n) in planted-linear.txt
+    # and planted-linear2.txt (other noise), O(n^2) in
+    # planted-quadratic.txt; Lookup is O(1) in all three.  A huge
+    # threshold for Sort's own comparisons leaves the exponent as the
+    # only thing that can fail the gate.
+    sd = os.path.join(DATA, "..", "scaling")
+    lin, lin2, quad = (os.path.join(sd, "planted-%s.txt" % n)
+                       for n in ("linear", "linear2", "quadratic"))
+    quiet = ["-threshold", "bench:Sort/*=100000%", "-scaling", "/n"]
+    rc, out, err = run(quiet + ["-format", "json", lin, quad])
+    doc = json.loads(out)
+    got = {e["family"]: e for e in doc["scaling"]["exponents"]}
+    expect(rc == 1 and err == "", "rc %d %r" % (rc, err))
+    expect(doc["summary"]["regression"] == 0 and
+           doc["summary"]["status"] == 1, doc["summary"])
+    expect(got["Sort-8"]["verdict"] == "regression" and
+           0.9 < got["Sort-8"]["change_lo"] < 1 < got["Sort-8"]["change_hi"]
+           < 1.1, got["Sort-8"])
+    expect(got["Lookup-8"]["verdict"] == "unchanged", got["Lookup-8"])
+    expect(doc["scaling"]["confidence"] == 0.975 and
+           doc["scaling"]["allowed"] == 0.1, doc["scaling"])
+    # The same class on both sides passes.
+    rc, out, err = run(quiet + ["-format", "json", lin, lin2])
+    doc = json.loads(out)
+    expect(rc == 0 and all(e["verdict"] == "unchanged"
+                           for e in doc["scaling"]["exponents"]), out)
+    # A rise of 1 is allowed by exponent=1.5 (flag or config file).
+    rc, out, err = run(quiet + ["-threshold", "exponent=1.5", lin, quad])
+    expect(rc == 0 and "a rise above 1.5 fails (exponent=1.5, flag)" in out,
+           out)
+    with tempfile.TemporaryDirectory() as d:
+        cfg = os.path.join(d, "c.json")
+        with open(cfg, "w") as f:
+            f.write('{"exponent": 1.5}\n')
+        rc, out, err = run(quiet + ["-config", cfg, lin, quad])
+        expect(rc == 0 and "(exponent=1.5, %s:1)" % cfg in out, out)
+    # Every report says it.
+    rc, out, err = run(quiet + [lin, quad])
+    expect(rc == 1 and re.search(r"\n  Sort-8    sec/op  k 1\.00 \[[0-9.]+, "
+                                 r"[0-9.]+\] -> 2\.00 .*  regression\n", out)
+           and out.endswith("; exponents: 1 regression, 1 unchanged\n"),
+           out)
+    rc, out, err = run(quiet + ["-format", "markdown", lin, quad])
+    expect(rc == 1 and "#### Scaling exponents" in out and
+           re.search(r"\n\| Sort-8 \| sec/op \| k 1\.00 .* \| regression \|",
+                     out), out)
+    rc, out, err = run(quiet + ["-format", "junit", lin, quad])
+    root = ET.fromstring(out)
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    expect(rc == 1 and root.get("failures") == "1" and
+           cases["Sort-8 sec/op exponent"].find("failure") is not None and
+           cases["Lookup-8 sec/op exponent"].find("failure") is None, out)
+    rc, out, err = run(quiet + ["-format", "github", lin, quad])
+    expect(rc == 1 and "::error title=Scaling exponent regression::Sort-8 "
+           "sec/op: k 1.00 " in out, out)
+    # Bad rules and keys exit 2; standard input cannot be read twice.
+    for args in (["-threshold", "exponent=-1"], ["-threshold", "exponent=x"],
+                 ["-scaling", "/a/b"]):
+        rc, out, err = run(args + [lin, quad])
+        expect(rc == 2 and out == "", "%r: rc %d %r" % (args, rc, err))
+    with open(quad, "rb") as f:
+        rc, out, err = run(["-scaling", "/n", lin, "-"], stdin=f.read())
+    expect(rc == 2 and "standard input" in err, err)
+
+
+def test_warnings():
+    # A value far out in base.txt's runs (run 3: 2% off, 6 IQRs and more
+    # beyond the quartile) is a strong finding, the only one: every report shows it as a
+    # warning, -no-diagnose leaves it out, and the exit status is the
+    # gate's.
+    with tempfile.TemporaryDirectory() as d:
+        rng = random.Random(5)
+        for name, far in (("base.txt", True), ("new.txt", False)):
+            with open(os.path.join(d, name), "w") as f:
+                for i in range(10):
+                    v = 102 if far and i == 2 else 100 + rng.gauss(0, 0.1)
+                    f.write("BenchmarkX-8 1000 %.2f ns/op\n" % v)
+        want = "base.txt  X-8  sec/op  n=10: outliers: 1 value beyond"
+        rc, out, err = run([BASE, NEW], cwd=d)
+        expect(rc == 0 and err == "" and
+               "\nData-quality warnings (strong findings; -no-diagnose "
+               "hides them):\n  " + want in out, out)
+        rc, out, err = run(["-no-diagnose", BASE, NEW], cwd=d)
+        expect(rc == 0 and "Data-quality" not in out, out)
+        rc, out, err = run(["-format", "markdown", BASE, NEW], cwd=d)
+        expect("#### Data-quality warnings" in out and
+               "| base.txt | X-8 | sec/op | 10 | outliers: 1 value" in out,
+               out)
+        rc, out, err = run(["-format", "json", BASE, NEW], cwd=d)
+        w = json.loads(out)["warnings"]
+        expect(len(w) == 1 and w[0]["check"] == "outliers" and
+               w[0]["input"] == "base.txt" and w[0]["n"] == 10 and
+               "re-run" in w[0]["message"], w)
+        rc, out, err = run(["-format", "json", "-no-diagnose", BASE, NEW],
+                           cwd=d)
+        expect("warnings" not in json.loads(out), out)
+        rc, out, err = run(["-format", "junit", BASE, NEW], cwd=d)
+        root = ET.fromstring(out)
+        so = [e.text for e in root.find("testsuite").findall("system-out")]
+        expect(len(so) == 1 and "Data-quality warnings" in so[0] and
+               "base.txt X-8 sec/op n=10: outliers:" in so[0], out)
+        rc, out, err = run(["-format", "github", BASE, NEW], cwd=d)
+        expect("::warning title=Data quality::base.txt X-8 sec/op n=10: "
+               "outliers: 1 value" in out, out)
 
 
 def main():

@@ -31,7 +31,7 @@ check_rate(const char *what, size_t n, double rate, double lo, double hi)
 
 /* Stationary normal samples (mean 100, sd 1: CV 1%). */
 static void
-stationary(size_t n, uint64_t *s)
+stationary(size_t n, double strong_max, uint64_t *s)
 {
 	double x[64];
 	size_t trend = 0, modes = 0, out = 0, far = 0, noisy = 0, strong = 0;
@@ -62,7 +62,7 @@ stationary(size_t n, uint64_t *s)
 	check_rate("stationary: noisy (CV 1%, threshold 5%)", n,
 		   (double)noisy / REPS, 0, 0);
 	check_rate("stationary: any strong finding", n, (double)strong / REPS,
-		   0, 0.01);
+		   0, strong_max);
 }
 
 /*
@@ -177,13 +177,18 @@ main(void)
 {
 	uint64_t s = SEED;
 	const size_t sizes[] = {10, 20, 40};
+	/* The strong findings' rates on stationary data before the step
+	 * test was added (Mann-Kendall alone; same seed): the step test must
+	 * not raise them. */
+	const double strong_max[] = {0.0040, 0.0003, 0.0005};
+	/* A 3-run warm-up (+4.5, +3, +1.5 sd): Mann-Kendall alone found it
+	 * in 17.5%, 10.1% and 6.7% (same seed); with the step test. */
+	const double short_lo[] = {0.55, 0.85, 0.90};
 
 	printf("seed %#x, %d replicates per rate\n", SEED, REPS);
 	for (size_t k = 0; k < 3; k++) {
-		stationary(sizes[k], &s);
-		/* Mann-Kendall sees a trend, not a step: a 3-run warm-up
-		 * in 10 runs is beyond it (measured, target 0). */
-		warmup(sizes[k], 3, 0, 0, &s);
+		stationary(sizes[k], strong_max[k], &s);
+		warmup(sizes[k], 3, short_lo[k], 0.45, &s);
 		warmup(sizes[k], sizes[k] / 2, k == 0 ? 0.75 : 0.95, 0.5, &s);
 		drift(sizes[k], &s);
 		bimodal(sizes[k], &s);

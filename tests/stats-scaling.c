@@ -19,7 +19,10 @@
  *     5%); at k = 1.5 (no class) and with 50% noise at 3 sizes of 3 runs
  *     (an interval wider than the classes' spacing) a class in at most 5%;
  *   - the change flag (two inputs' intervals apart): at most 2% of pairs
- *     of the same exponent 1, at least 80% of pairs of 1 and 1.1 (N pairs).
+ *     of the same exponent 1, at least 80% of pairs of 1 and 1.1 (N pairs);
+ *   - the exponent gate (run_gate()): a rise of at most the allowed one
+ *     called a regression in at most 2.5% of pairs, 1 -> 1.2 at 0.1 in at
+ *     least 80%, 1 -> 1.3 in at least 99%, 1 -> 2 in all (N pairs each).
  *
  * Fails when a target is missed; prints every rate with its N.
  */
@@ -131,8 +134,8 @@ run(const struct plant *p, struct rng *r)
 
 /* One replicate of the plant of p at exponent a into f. */
 static bool
-fit_one(const struct plant *p, double a, struct rng *r,
-	struct cstat_scaling_fit *f)
+fit_at(const struct plant *p, double a, double level, struct rng *r,
+       struct cstat_scaling_fit *f)
 {
 	double n[256], y[256];
 	size_t m = p->sizes * p->runs;
@@ -141,7 +144,62 @@ fit_one(const struct plant *p, double a, struct rng *r,
 		n[i] = ldexp(1, p->lo2 + p->step2 * (int)(i / p->runs));
 		y[i] = 1e-6 * pow(n[i], a) * exp(p->sd * normal(r));
 	}
-	return cstat_scaling_fit_points(n, y, m, 0.95, f) == 0;
+	return cstat_scaling_fit_points(n, y, m, level, f) == 0;
+}
+
+static bool
+fit_one(const struct plant *p, double a, struct rng *r,
+	struct cstat_scaling_fit *f)
+{
+	return fit_at(p, a, 0.95, r, f);
+}
+
+/*
+ * The gate on the exponent (cregress -scaling; lib/gate-extra.c): each
+ * fit at 97.5%, a regression when the change's interval [lo_b - hi_a,
+ * hi_b - lo_a] lies wholly above the allowed rise D.  Over N pairs at the
+ * plant of p, the share called a regression: from k = 1 to k = 1 + rise
+ * under D.  A rise of D or less must be called in at most 2.5% of pairs
+ * (the interval holds at least 95%, one side of it 2.5%); a rise well past
+ * D in most.
+ */
+static double
+gate_rate(const struct plant *p, double rise, double allowed, struct rng *r)
+{
+	size_t hit = 0;
+
+	for (size_t rep = 0; rep < N; rep++) {
+		struct cstat_scaling_fit a, b;
+		if (!fit_at(p, 1, 0.975, r, &a) ||
+		    !fit_at(p, 1 + rise, 0.975, r, &b))
+			return NAN;
+		hit += b.lo - a.hi > allowed;
+	}
+	return (double)hit / N;
+}
+
+static bool
+run_gate(const struct plant *p, struct rng *r)
+{
+	static const struct {
+		double rise, allowed, lo, hi;
+	} cases[] = {
+		{0, 0.1, 0, 0.025},  {0, 0, 0, 0.025},	  {0.1, 0.1, 0, 0.025},
+		{0.2, 0.1, 0.80, 1}, {0.3, 0.1, 0.99, 1}, {1, 0.1, 1, 1},
+	};
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double rate = gate_rate(p, cases[i].rise, cases[i].allowed, r);
+		bool good = rate >= cases[i].lo && rate <= cases[i].hi;
+		printf("exponent gate: k 1 -> %.1f, rise allowed %.1f: "
+		       "regression in %.3f of N = %d pairs (target [%g, %g]) "
+		       "%s\n",
+		       1 + cases[i].rise, cases[i].allowed, rate, N,
+		       cases[i].lo, cases[i].hi, good ? "ok" : "FAIL");
+		ok &= good;
+	}
+	return ok;
 }
 
 /*
@@ -196,5 +254,6 @@ main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ok &= run(&cases[i], &r);
 	ok &= run_change(&cases[1], &r);
+	ok &= run_gate(&cases[1], &r);
 	return ok ? 0 : 1;
 }

@@ -82,6 +82,47 @@ test_diagnose_warmup(void **state)
 }
 
 /* Twelve runs around 100, then eight slower: throttling from run 13 on. */
+/*
+ * The step test: 3 slow runs, then 7 runs that rise a little, so that
+ * Mann-Kendall's S is -3 (p far above 0.01) while the step is plain: at
+ * k = 3, t = (104.167 - 100.0) / (0.2160 * sqrt(1/3 + 1/7)) = 27.9 on 6
+ * degrees of freedom (worked by hand), p far below 1e-5 even times 5.
+ * A lone outlier in run 3 is no step: runs 1 and 2 are not beyond the
+ * rest's mean.
+ */
+static void
+test_diagnose_step(void **state)
+{
+	const double x[] = {105,  104,	 103.5, 99.7,  99.8,
+			    99.9, 100.0, 100.1, 100.2, 100.3};
+	const double y[] = {99.7,  99.9,  110,	100.2, 99.8,
+			    100.1, 100.0, 99.9, 100.3, 100.1};
+	struct cstat_diagnosis g;
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(du_diagnose(x, 10, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.trend_s == -3 && g.trend_p > 0.01);
+	assert_int_equal(g.step_k, 3);
+	assert_true(g.step_p < 1e-5);
+	assert_true(g.trend_by_step);
+	assert_true(g.findings & CSTAT_DIAG_TREND);
+	assert_true(g.strong & CSTAT_DIAG_TREND);
+	assert_int_equal(g.trend_dir, -1);
+	assert_int_equal(g.trend_from, 1);
+	assert_int_equal(g.trend_to, 3);
+	cstat_diagnosis_text(&g, CSTAT_DIAG_TREND, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "values fall over the first 3 runs (step "
+				    "test p="));
+	assert_int_equal(du_diagnose(y, 10, NULL, 0, NULL, &g, NULL), 0);
+	assert_false(g.trend_by_step);
+	assert_false(g.findings & CSTAT_DIAG_TREND);
+	assert_true(g.findings & CSTAT_DIAG_OUTLIERS);
+	/* Fewer than 6 values: no step test. */
+	assert_int_equal(du_diagnose(x, 5, NULL, 0, NULL, &g, NULL), 0);
+	assert_true(g.step_p == 1 && g.step_k == 0);
+}
+
 static void
 test_diagnose_late(void **state)
 {
@@ -235,7 +276,7 @@ test_diagnose_realworld(void **state)
 	cstat_diagnose_free(dg);
 }
 
-/* The report in every format it writes; CSV is refused. */
+/* The report in every format. */
 static void
 test_diagnose_write(void **state)
 {
@@ -253,8 +294,20 @@ test_diagnose_write(void **state)
 	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_JSON, false, f),
 			 0);
 	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_CSV, true, f),
-			 CSTAT_EINVAL);
+			 0);
+	assert_int_equal(cstat_diagnose_write(dg, CSTAT_FORMAT_HTML, true, f),
+			 0);
+	assert_int_equal(
+		cstat_diagnose_write(dg, (enum cstat_format)99, true, f),
+		CSTAT_EINVAL);
 	fclose(f);
+	/* CSV: the header, then every cell; HTML: every finding (the
+	 * warm-up's p = 0.0022 is not strong: not in bold). */
+	assert_non_null(strstr(buf, "\ninput,name,unit,n,median,cv,"));
+	assert_non_null(strstr(buf, "\nbase,Parser_Parse_Small-4,sec/op,10,"));
+	assert_non_null(strstr(buf, "<td>Parser_Parse_Small-4</td><td>sec/op"
+				    "</td><td>10</td><td>trend</td><td>values "
+				    "fall"));
 	assert_non_null(strstr(buf,
 			       "base  Parser_Parse_Small-4  sec/op  n=10\n"
 			       "  trend: values fall over the first 4 runs"));
@@ -298,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_diagnose_mk_exact),
 		cmocka_unit_test(test_diagnose_mk_ties),
 		cmocka_unit_test(test_diagnose_warmup),
+		cmocka_unit_test(test_diagnose_step),
 		cmocka_unit_test(test_diagnose_late),
 		cmocka_unit_test(test_diagnose_modes),
 		cmocka_unit_test(test_diagnose_outlier),

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,53 @@ test_gate_config_set_threshold_rule_errors(void **state)
 	set_bad("threshold", "Encode*=5%",
 		"threshold \"Encode*=5%\": unknown selector \"Encode*\" (want "
 		"bench:GLOB, class:NAME or unit:UNIT)");
+}
+
+/* The exponent rule: exponent=D, D >= 0, "+" allowed; the last one wins,
+ * from a flag or the config file's "exponent" (a number or a string). */
+static void
+test_gate_config_exponent_rule(void **state)
+{
+	(void)state;
+	cstat_gate_config *c = new_config();
+	struct cstat_diag d = {0};
+
+	/* The default: 0.1, from nowhere. */
+	assert_true(cstat_gate_config_get(c, "exponent") == 0.1);
+	assert_null(c->exponent_text);
+	assert_string_equal(c->exponent_source, "default");
+	set_ok(c, "threshold", "exponent=+0.25");
+	assert_true(cstat_gate_config_get(c, "exponent") == 0.25);
+	assert_string_equal(c->exponent_text, "exponent=+0.25");
+	assert_string_equal(c->exponent_source, "flag");
+	set_ok(c, "threshold", "exponent=0");
+	assert_true(c->exponent_rise == 0);
+	/* Not a threshold rule, and the default threshold stays. */
+	assert_int_equal(c->nrules, 0);
+	assert_true(c->threshold == 0.05);
+	assert_int_equal(load(c, "{\"exponent\": 0.5}", &d), 0);
+	assert_true(c->exponent_rise == 0.5);
+	assert_string_equal(c->exponent_source, "cfg.json:1");
+	assert_int_equal(load(c, "{\"exponent\": \"+1\"}", &d), 0);
+	assert_true(c->exponent_rise == 1);
+	assert_string_equal(c->exponent_text, "exponent=+1");
+	assert_true(isnan(cstat_gate_config_get(c, "nope")));
+	assert_true(cstat_gate_config_get(c, "threshold") == 0.05);
+	cstat_gate_config_free(c);
+	set_bad("threshold", "exponent=-0.1",
+		"threshold \"exponent=-0.1\": want exponent=D, D the rise of "
+		"the scaling exponent allowed, a number >= 0 such as 0.1");
+	set_bad("threshold", "exponent=10%",
+		"threshold \"exponent=10%\": want exponent=D, D the rise of "
+		"the scaling exponent allowed, a number >= 0 such as 0.1");
+	set_bad("threshold", "exponent=",
+		"threshold \"exponent=\": want exponent=D, D the rise of "
+		"the scaling exponent allowed, a number >= 0 such as 0.1");
+	load_bad("{\"exponent\": true}", CSTAT_EINVAL, 1, 0,
+		 "\"exponent\" must be a number or a string");
+	load_bad("{\"exponent\": -1}", CSTAT_EINVAL, 1, 0,
+		 "threshold \"exponent=-1\": want exponent=D, D the rise of "
+		 "the scaling exponent allowed, a number >= 0 such as 0.1");
 }
 
 static void
@@ -1130,6 +1178,7 @@ main(void)
 		cmocka_unit_test(test_gate_config_set_default_threshold),
 		cmocka_unit_test(test_gate_config_set_threshold_rules),
 		cmocka_unit_test(test_gate_config_set_threshold_rule_errors),
+		cmocka_unit_test(test_gate_config_exponent_rule),
 		cmocka_unit_test(test_gate_config_set_ignore),
 		cmocka_unit_test(test_gate_config_set_better),
 		cmocka_unit_test(test_gate_config_set_refuses_unknown_keys),

@@ -247,7 +247,16 @@ test_changed_and_formats(void **state)
 		free(t);
 	}
 	free(c);
-	assert_int_equal(cstat_scaling_write(s, CSTAT_FORMAT_CSV, stdout),
+	/* CSV: a header row, a line per row and input; the second input's
+	 * interval misses the first's. */
+	t = render(s, CSTAT_FORMAT_CSV);
+	assert_string_equal(
+		t, "family,unit,input,k,lo,hi,class,nearest,nmin,nmax,sizes,"
+		   "points,nonpositive,changed\n"
+		   "F,sec/op,old,1,1,1,O(n),O(n),10,1e+06,6,6,0,false\n"
+		   "F,sec/op,new,2,2,2,O(n^2),O(n^2),10,1e+06,6,6,0,true\n");
+	free(t);
+	assert_int_equal(cstat_scaling_write(s, (enum cstat_format)99, stdout),
 			 CSTAT_EINVAL);
 	cstat_scaling_free(s);
 }

@@ -25,6 +25,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "analyses.h"
 #include "cli.h"
 #include "tools.h"
 #include "cstat.h"
@@ -77,7 +78,10 @@ usage(FILE *out, const struct cli_flag *flags, size_t n)
 	      "A GLOB matches\n"
 	      "names with or without their -N suffix; a rule that matches "
 	      "no benchmark is\n"
-	      "named in a warning with the closest names.\n"
+	      "named in a warning with the closest names.  -threshold "
+	      "exponent=D is the rise\n"
+	      "of a scaling exponent allowed with -scaling KEY (default "
+	      "0.1).\n"
 	      "\n"
 	      "Machines: benchmarks match across the -fingerprint keys "
 	      "(the CPU, OS and\n"
@@ -488,8 +492,9 @@ cregress_tool_main(int argc, char **argv)
 	const char *threshold_on = NULL;
 	const char *config = NULL, *explain = NULL, *history = NULL;
 	const char *noise_alpha = NULL, *input_format = "";
-	const char *fingerprint = NULL;
+	const char *fingerprint = NULL, *scaling = NULL;
 	const char *plan = NULL, *plan_power = NULL, *plan_count = NULL;
+	bool no_diagnose = false;
 	struct cli_list thresholds = {0}, skips = {0}, betters = {0},
 			outputs = {0};
 	bool strict = false, aa = false;
@@ -536,6 +541,10 @@ cregress_tool_main(int argc, char **argv)
 		 "read inputs in this format instead of choosing by content "
 		 "(see below)",
 		 NULL},
+		{"no-diagnose", CLI_BOOL, &no_diagnose, NULL,
+		 "leave the data-quality warnings (strong findings in each "
+		 "benchmark's\n    \tvalues in run order) out of the reports",
+		 NULL},
 		{"noise-alpha", CLI_STRING, &noise_alpha, "α",
 		 "with -history: the chance that a run of the same code "
 		 "exceeds some\n    \tbenchmark's noise-aware threshold",
@@ -559,6 +568,11 @@ cregress_tool_main(int argc, char **argv)
 		{"row", CLI_STRING, &row, "projection",
 		 "split results into rows by distinct values of projection",
 		 "\".fullname\""},
+		{"scaling", CLI_STRING, &scaling, "key",
+		 "also gate on how cost grows with the sub-benchmark key (/n): "
+		 "a scaling\n    \texponent that rose by more than "
+		 "-threshold exponent=D (0.1) regresses",
+		 NULL},
 		{"skip", CLI_LIST, &skips, "GLOB",
 		 "leave benchmarks matching GLOB out of the gate (repeatable)",
 		 NULL},
@@ -584,6 +598,7 @@ cregress_tool_main(int argc, char **argv)
 	cstat_builder *builder = NULL;
 	cstat_tables *tables = NULL;
 	cstat_gate *gate = NULL;
+	struct analyses an = {0};
 	char *ignored = NULL, *hist_ignored = NULL, *fp = NULL;
 	bool reread = false;
 	const char *out_path[CLI_LIST_MAX];
@@ -728,6 +743,10 @@ again:;
 		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))
 			goto out;
 	} else {
+		/* The analyses read the inputs again, alongside. */
+		if (analyses_start(PROG, gc, inputs, scaling, !no_diagnose,
+				   &an))
+			goto out;
 		rc = cstat_builder_read(builder, reader, inputs, threads(),
 					on_syntax, NULL, &d);
 		if (rc) {
@@ -749,6 +768,7 @@ again:;
 			free(ignored);
 			free(hist_ignored);
 			ignored = hist_ignored = NULL;
+			analyses_free(&an);
 			cstat_builder_free(builder);
 			cstat_reader_free(reader);
 			cstat_inputs_free(inputs);
@@ -789,6 +809,8 @@ again:;
 			cstat_gate_ignored(gate) ? " that -skip leaves" : "");
 		goto out;
 	}
+	if (!aa && analyses_gate(PROG, gate, &an))
+		goto out;
 	if (cstat_gate_check_rules(gate, on_history_warning, NULL) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(CSTAT_ENOMEM));
 		goto out;
@@ -826,6 +848,7 @@ out:
 	free(ignored);
 	free(hist_ignored);
 	cstat_gate_free(gate);
+	analyses_free(&an);
 	cstat_tables_free(tables);
 	cstat_builder_free(builder);
 	cstat_reader_free(reader);

@@ -45,7 +45,7 @@ _cstat()
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-alpha -col -confidence -correlate -diagnose -filter -format -ignore -input-format
--samples -scaling -stats -row -table -v1 -version -h -help"
+-no-diagnose -samples -scaling -stats -row -table -v1 -version -h -help"
 	local v1_flags="-alpha -csv -delta-test -geomean -html -norange -sort
 -split -v1 -version -h -help"
 	local w
@@ -82,8 +82,8 @@ _cregress()
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local flags="-aa -alpha -better -col -confidence -config -correction
 -explain -fingerprint -filter -format -history -ignore -input-format
--noise-alpha -o -plan -plan-count -plan-power -row -skip -strict -table
--threshold -threshold-on -version -h -help"
+-no-diagnose -noise-alpha -o -plan -plan-count -plan-power -row -scaling -skip
+-strict -table -threshold -threshold-on -version -h -help"
 	case $prev in
 	-format | --format)
 		COMPREPLY=($(compgen -W "text markdown json junit github" -- "$cur"))
@@ -105,7 +105,8 @@ _cregress()
 		--fingerprint | -filter | --filter | -ignore | --ignore | \
 		-noise-alpha | --noise-alpha | -plan | --plan | -plan-count | \
 		--plan-count | -plan-power | --plan-power | -row | --row | \
-		-skip | --skip | -table | --table | -threshold | --threshold)
+		-scaling | --scaling | -skip | --skip | -table | --table | \
+		-threshold | --threshold)
 		return ;;
 	esac
 	_cstat_flag_or_file "$flags" "$cur"

@@ -51,13 +51,6 @@ cstat_tool_scaling(const char *prog, const char *key, cstat_reader *r,
 	size_t n = cstat_inputs_count(in);
 	int status = 0, rc;
 
-	if (fmt == CSTAT_FORMAT_CSV) {
-		fprintf(stderr,
-			"%s: -scaling writes -format text, markdown, json or "
-			"html\n",
-			prog);
-		return 2;
-	}
 	if (!(confidence > 0 && confidence < 1)) {
 		fprintf(stderr, "%s: -scaling needs -confidence in (0, 1)\n",
 			prog);

@@ -12,8 +12,7 @@
  * Reads every input of in on r, fits how each family's cost grows with
  * key (cstat_scaling_*) and writes the report in fmt to stdout; malformed
  * lines are reported on stderr as they come.  The exit status: 0; 1 an
- * input could not be read or writing failed; 2 fmt is not one scaling
- * writes.
+ * input could not be read or writing failed; 2 a bad key or confidence.
  */
 int cstat_tool_scaling(const char *prog, const char *key, cstat_reader *r,
 		       const cstat_inputs *in, enum cstat_format fmt,

@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "analyses.h"
 #include "cstat-correlate.h"
 #include "cstat-scaling.h"
 #include "cstat-v1.h"
@@ -142,6 +143,33 @@ diagnose_inputs(const cstat_inputs *inputs, double alpha, enum cstat_format fmt)
 	return rc;
 }
 
+/*
+ * The HTML page's data-quality warnings: the inputs read again, each
+ * cell's values in run order (analyses.c), the strong findings shown under
+ * the summary.  A reader's error was reported by the first reading.
+ */
+static int
+html_warnings(cstat_tables *t, const cstat_inputs *in, double alpha,
+	      cstat_diagnose **dg)
+{
+	struct cstat_diagnose_opts o = {alpha > 0 && alpha < 1 ? alpha : 0, 0,
+					0};
+	cstat_reader *r = NULL;
+	struct cstat_diag d;
+	int rc = cstat_diagnose_new(&o, dg);
+
+	if (!rc)
+		rc = cstat_reader_new(&r);
+	if (!rc && cli_reader_limits(PROG, r, NULL))
+		rc = CSTAT_EINVAL;
+	if (!rc)
+		rc = analyses_read(in, r, *dg, NULL, &d);
+	cstat_reader_free(r);
+	if (!rc)
+		rc = cstat_tables_set_diagnose(t, *dg);
+	return rc;
+}
+
 int
 cstat_tool_main(int argc, char **argv)
 {
@@ -155,7 +183,8 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	const char *ignore = "", *filter = "*", *format = "text";
 	const char *stats = "", *input_format = "", *scaling = "";
 	double alpha = 0.05, confidence = 0.95;
-	bool samples = false, diagnose = false, correlate = false;
+	bool samples = false, diagnose = false, no_diagnose = false;
+	bool correlate = false;
 	const struct cli_flag flags[] = {
 		{"alpha", CLI_FLOAT, &alpha, "α",
 		 "consider change significant if p <= α", "0.05"},
@@ -171,8 +200,7 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		 NULL},
 		{"diagnose", CLI_BOOL, &diagnose, NULL,
 		 "print the data-quality report (trend, modes, outliers, "
-		 "noise, count)\n    \tinstead of the tables; -format text, "
-		 "markdown or json",
+		 "noise, count)\n    \tinstead of the tables, in any -format",
 		 NULL},
 		{"filter", CLI_STRING, &filter, "query",
 		 "use only benchmarks matching benchfilter query", "\"*\""},
@@ -185,6 +213,8 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 		 "\"text\""},
 		{"ignore", CLI_STRING, &ignore, "keys",
 		 "ignore variations in keys", NULL},
+		{"no-diagnose", CLI_BOOL, &no_diagnose, NULL,
+		 "leave the data-quality warnings out of the HTML page", NULL},
 		{"input-format", CLI_STRING, &input_format, "name",
 		 "read inputs in this format instead of choosing by content "
 		 "(see below)",
@@ -218,7 +248,8 @@ cstat_tool_compare(int argc, char **argv, const char *fingerprint, bool strict)
 	enum cstat_format fmt;
 	bool help;
 	int first, rc, status = 0;
-	char *fp_less = NULL; /* the fingerprint keys, read again */
+	char *fp_less = NULL;	   /* the fingerprint keys, read again */
+	cstat_diagnose *dg = NULL; /* the HTML page's warnings */
 
 	/* -v1 hands over to the pre-2023 benchstat (cstat-v1.c). */
 	int v1 = cstat_v1_hook(argc, argv);
@@ -346,19 +377,12 @@ again:;
 		}
 	}
 	if (diagnose) {
-		rc = fmt == CSTAT_FORMAT_CSV || fmt == CSTAT_FORMAT_HTML
-			     ? CSTAT_EINVAL
-			     : diagnose_inputs(inputs, alpha, fmt);
-		if (rc == CSTAT_EINVAL)
-			fprintf(stderr,
-				"%s: -diagnose writes text, markdown or "
-				"json\n",
-				PROG);
-		else if (!rc && fflush(stdout) != 0)
+		rc = diagnose_inputs(inputs, alpha, fmt);
+		if (!rc && fflush(stdout) != 0)
 			rc = CSTAT_EIO;
-		if (rc && rc != CSTAT_EINVAL)
+		if (rc)
 			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
-		status = rc == CSTAT_EINVAL ? 2 : rc ? 1 : 0;
+		status = rc ? 1 : 0;
 		goto out;
 	}
 	if (cli_machine_warning(PROG, builder, strict)) {
@@ -387,6 +411,9 @@ again:;
 			goto out;
 		}
 	}
+	if (!rc && fmt == CSTAT_FORMAT_HTML && !no_diagnose &&
+	    !analyses_stdin(inputs))
+		rc = html_warnings(tables, inputs, alpha, &dg);
 	if (!rc)
 		rc = cstat_tables_write(tables, fmt, stdout, stderr);
 	if (!rc && fflush(stdout) != 0)
@@ -399,6 +426,7 @@ again:;
 out:
 	free(fp_less);
 	cstat_tables_free(tables);
+	cstat_diagnose_free(dg);
 	cstat_builder_free(builder);
 	cstat_reader_free(reader);
 	cstat_inputs_free(inputs);
