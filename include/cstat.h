@@ -1793,7 +1793,8 @@ CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
  * interval excludes 0, which is Kendall's test of no trend (Mann-Kendall)
  * at 1 - level, the interval being that test inverted.  A prediction
  * interval for the next runs comes from the fitted line, the residuals'
- * robust spread (1.4826 MAD) and the slope's uncertainty.  Only where the
+ * standard deviation (runs beyond 5 robust standard deviations left
+ * out) and the slope's uncertainty.  Only where the
  * trend is significant, the number of runs until the line, at the
  * current rate, crosses the gate's threshold for that unit, relative to
  * the level at the last change point (the line's value at the first run
@@ -1850,8 +1851,9 @@ struct cstat_forecast {
 	double rate, rate_lo, rate_hi;
 	double slope, slope_lo, slope_hi, intercept;
 	double kendall_s, p;
-	/* The residuals' robust standard deviation (log scale) and the mean
-	 * of the runs fitted, for cstat_forecast_predict(). */
+	/* The residuals' standard deviation (log scale, runs beyond 5
+	 * robust standard deviations left out) and the mean of the runs
+	 * fitted, for cstat_forecast_predict(). */
 	double sigma, run_mean;
 	/* The reference (the line at first_run) and the line at last_run, in
 	 * the unit, and the drift between them (current / reference - 1). */
