@@ -977,7 +977,7 @@ static const struct command commands[] = {
 	 "history NAME as a dashboard page, CSV or JSON",
 	 cbaseline_export_about, FLAGS(export_flags), PASS_NONE, cmd_analyze},
 	{"forecast", "NAME",
-	 "trends since the last change points, and when they cross",
+	 "trends since the change points; when they cross",
 	 cbaseline_forecast_about, FLAGS(forecast_flags), PASS_NONE,
 	 cmd_analyze},
 	{"merge", "OTHER_STORE | NAME FILE",
