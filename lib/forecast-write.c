@@ -96,15 +96,15 @@ verdict(const struct cstat_forecast *f, char *buf, size_t size)
 	char rate[64], thr[64], when[128];
 
 	if (f->status == CSTAT_FORECAST_SHORT) {
-		if (f->change_run)
+		if (!f->nruns)
+			snprintf(buf, size, "no runs with a value above 0");
+		else if (f->change_run)
 			snprintf(buf, size,
 				 "too few runs since the change at run %zu "
 				 "(%zu)",
 				 f->change_run, f->nruns);
-		else if (f->nruns)
-			snprintf(buf, size, "too few runs (%zu)", f->nruns);
 		else
-			snprintf(buf, size, "no runs with a value above 0");
+			snprintf(buf, size, "too few runs (%zu)", f->nruns);
 		return;
 	}
 	if (f->status == CSTAT_FORECAST_NONE) {
