@@ -10,7 +10,12 @@ it; the next run's interval holds its prediction; too-short series have
 fewer than -min-runs runs; the same history gives the same bytes twice;
 -threshold moves the crossings; bad flags exit 2.
 
-Usage: forecast_cli.py CBASELINE TESTDATA/forecast
+With a third argument "browser": the -format html page in headless
+Chromium (tests/browser.py's harness): no console errors or requests, no
+sideways scrolling, a dashed continuation per trend in the DOM;
+screenshots in $FORECAST_BROWSER_DIR.
+
+Usage: forecast_cli.py CBASELINE TESTDATA/forecast [browser]
 """
 import csv
 import io
@@ -47,13 +52,58 @@ def key(s):
             tuple(sorted(cfg.items())))
 
 
-def main():
+def store_of(tmp):
+    store = os.path.join(tmp, "store")
+    os.makedirs(os.path.join(store, "history"))
+    shutil.copy(os.path.join(DATA, "mkvdup.jsonl"),
+                os.path.join(store, "history", "mkvdup.jsonl"))
+    return store
+
+
+def browser_check():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import browser
+    chromium = browser.find_chromium()
+    if not chromium:
+        print("no chromium: skipped")
+        return browser.SKIP
+    outdir = os.path.abspath(os.environ.get(
+        "FORECAST_BROWSER_DIR", os.path.join("browser", "forecast")))
+    os.makedirs(outdir, exist_ok=True)
+    page = os.path.join(outdir, "forecast.html")
     tmp = tempfile.mkdtemp(prefix="cstat-forecast-")
     try:
-        store = os.path.join(tmp, "store")
-        os.makedirs(os.path.join(store, "history"))
-        shutil.copy(os.path.join(DATA, "mkvdup.jsonl"),
-                    os.path.join(store, "history", "mkvdup.jsonl"))
+        store = store_of(tmp)
+        run(store, "forecast", "mkvdup", "-format", "html", "-o", page)
+        trends = sum(s["status"] == "trend" for s in json.loads(
+            run(store, "forecast", "mkvdup", "-format", "json"))["series"])
+    finally:
+        shutil.rmtree(tmp)
+    url = "file://" + page
+    problems, requests, widths = browser.load_and_listen(
+        chromium, url, os.path.join(outdir, "chromium.log"))
+    for name, (w, got) in widths.items():
+        if got > w:
+            problems.append("at %s width %d the page is %d wide" % (
+                name, w, got))
+    dom, _ = browser.run_chromium(chromium, ["--virtual-time-budget=5000",
+                                             "--dump-dom", url])
+    if dom.decode("utf-8").count('class="fc"') != trends:
+        problems.append("want %d dashed continuations in the DOM" % trends)
+    problems += browser.screenshots(chromium, url, outdir)
+    browser.report(outdir, problems, requests, widths)
+    for p in problems:
+        print("FAIL:", p)
+    print("forecast page, DOM and screenshots in", outdir)
+    return 1 if problems or failures else 0
+
+
+def main():
+    if len(sys.argv) > 3 and sys.argv[3] == "browser":
+        return browser_check()
+    tmp = tempfile.mkdtemp(prefix="cstat-forecast-")
+    try:
+        store = store_of(tmp)
         doc = json.loads(run(store, "forecast", "mkvdup", "-format", "json"))
         series = doc["series"]
         check(doc["schema"] == "cstat-forecast/1", "schema")
