@@ -1840,7 +1840,13 @@ struct cstat_forecast_opts {
 struct cstat_forecast {
 	size_t table, row; /* the series in the history's tables */
 	int status;	   /* enum cstat_forecast_status */
-	size_t change_run; /* first run after the last change point, 0 none */
+	/* First run after the change point the trend starts at (0: none):
+	 * the last one, or an earlier one when the later ones are a drift
+	 * the change-point search cut into steps (explained of them: the
+	 * residuals from one line through both sides of each do not differ,
+	 * U test p > 0.05). */
+	size_t change_run;
+	size_t explained;
 	size_t first_run, last_run; /* the runs fitted, inclusive */
 	size_t nruns;		    /* runs fitted (centers > 0) */
 	double level, plevel;	    /* the settings it was made with */
@@ -1872,6 +1878,10 @@ struct cstat_forecast {
 	/* The next run's prediction and its plevel interval, in the unit. */
 	double next, next_lo, next_hi;
 };
+
+/* The fewest runs on each side of a change point for the test whether the
+ * trend explains it. */
+#define CSTAT_FORECAST_MIN_SIDE 3
 
 /* The defaults of struct cstat_forecast_opts, for an initialiser. */
 #define CSTAT_FORECAST_OPTS_INIT                                               \

@@ -421,6 +421,7 @@ json_series(const struct fctx *x, const struct cstat_forecast *f)
 				      cstat_table_unit(x->t, f->table)) &&
 		  cstat__json_add_str(o, "status", status_names[f->status]) &&
 		  cstat__json_add_count(o, "change_run", f->change_run) &&
+		  cstat__json_add_count(o, "explained", f->explained) &&
 		  cstat__json_add_count(o, "first_run", f->first_run) &&
 		  cstat__json_add_count(o, "last_run", f->last_run) &&
 		  cstat__json_add_count(o, "runs", f->nruns) &&

@@ -13,6 +13,13 @@
  *     (by hand: 1 + ln 1.1 / ln 1.002 - 30), estimated with a median
  *     within 20% of that.
  *
+ * And through a whole history, change points first (cstat_history_forecast()
+ * on HSERIES benchmarks x HRUNS runs of 5 values each, run noise 2%, noise
+ * within a run 0.5%): false forecasts on a flat history and after a step
+ * of 5% or 10% at run 21 (no drift) under 5%, a drift of 0.5% a run found
+ * in at least 80% of its series (the change-point search cuts such a
+ * drift into steps, about 3 a series, which the trend must explain).
+ *
  * Each series has 30 runs since its change point (runs 1..30), run
  * medians 100 * (1 + drift)^run with log-normal noise of 2% (sd of the log
  * median): a noisy CI machine's run-to-run spread.  N series per drift;
@@ -30,6 +37,8 @@
 #define N 4000	   /* series per drift */
 #define RUNS 30	   /* runs since the change point */
 #define NOISE 0.02 /* sd of the log run median */
+#define HSERIES 200
+#define HRUNS 40
 
 static uint64_t s[4];
 
@@ -125,6 +134,68 @@ one(double drift, struct tally *t)
 	return 0;
 }
 
+/* Run k (1-based) of a history of HSERIES benchmarks drifting by drift a
+ * run: 5 values each. */
+static cstat_run *
+history_run(double drift, double step, size_t k)
+{
+	static char text[HSERIES * 5 * 48];
+	size_t len = 0;
+	cstat_reader *r;
+	cstat_run *run;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+
+	for (size_t b = 0; b < HSERIES; b++) {
+		double level = median_at(drift, (double)k) *
+			       (k > HRUNS / 2 ? 1 + step : 1);
+		for (int i = 0; i < 5; i++)
+			len += (size_t)snprintf(
+				text + len, sizeof(text) - len,
+				"BenchmarkB%zu-8 1 %.6g ns/op\n", b,
+				level * exp(0.005 * normal()));
+	}
+	if (cstat_reader_new(&r) || cstat_run_new(&run) ||
+	    cstat_reader_open_mem(r, text, len, "x"))
+		exit(1);
+	while (cstat_reader_next(r, &res, &d) == 1)
+		if (cstat_run_add(run, res, r))
+			exit(1);
+	cstat_reader_free(r);
+	return run;
+}
+
+/* The share of a history's series with a significant trend (rising,
+ * when drift > 0), through its change points. */
+static double
+history_rate(double drift, double step)
+{
+	cstat_run *runs[HRUNS];
+	cstat_tables *t;
+	struct cstat_change *ch;
+	struct cstat_forecast *fc;
+	struct cstat_diag d;
+	size_t nch, n, found = 0;
+
+	for (size_t k = 0; k < HRUNS; k++)
+		runs[k] = history_run(drift, step, k + 1);
+	if (cstat_history_build(runs, HRUNS, NULL, 0.95, &t, &d) ||
+	    cstat_history_changes(t, 0, 0, &ch, &nch) ||
+	    cstat_history_forecast(t, ch, nch, NULL, &fc, &n) || n != HSERIES)
+		exit(1);
+	for (size_t k = 0; k < n; k++)
+		found += fc[k].status == CSTAT_FORECAST_TREND &&
+			 (drift == 0 || fc[k].rate > 0);
+	printf("  history of %d runs: %zu change points in %zu series\n", HRUNS,
+	       nch, n);
+	free(fc);
+	free(ch);
+	cstat_tables_free(t);
+	for (size_t k = 0; k < HRUNS; k++)
+		cstat_run_free(runs[k]);
+	return (double)found / (double)n;
+}
+
 /* Whether v is in [lo, hi]; prints the check. */
 static bool
 check(const char *what, double v, double lo, double hi)
@@ -184,6 +255,16 @@ main(void)
 		free(t.rates);
 		free(t.cross);
 	}
+	printf("through a history's change points (N = %d series each):\n",
+	       HSERIES);
+	ok &= check("flat history: false forecasts", history_rate(0, 0), 0,
+		    0.05);
+	ok &= check("a 10% step, no drift: false forecasts",
+		    history_rate(0, 0.10), 0, 0.05);
+	ok &= check("a 5% step, no drift: false forecasts",
+		    history_rate(0, 0.05), 0, 0.05);
+	ok &= check("0.5% a run: significant rising trend",
+		    history_rate(0.005, 0), 0.80, 1);
 	printf("%s\n", ok ? "all targets met" : "a target was missed");
 	return ok ? 0 : 1;
 }
