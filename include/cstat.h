@@ -1786,10 +1786,11 @@ CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
  *
  * For each series of a history (one benchmark and unit, as
  * cstat_history_changes() sees them), the trend of its run medians since
- * its last change point: the slope of their logarithms against the run
- * number by Theil-Sen (the median of the slopes of every pair of runs),
- * so a relative change per run ("+0.4% a run"), with Sen's
- * distribution-free interval.  The trend is significant when that
+ * its last change point (or an earlier one when the trend explains the
+ * later ones: a drift the change-point search cut into steps): the slope of
+ * their logarithms against the run number by Theil-Sen (the median of the
+ * slopes of every pair of runs), so a relative change per run ("+0.4% a run"),
+ * with Sen's distribution-free interval.  The trend is significant when that
  * interval excludes 0, which is Kendall's test of no trend (Mann-Kendall)
  * at 1 - level, the interval being that test inverted.  A prediction
  * interval for the next runs comes from the fitted line, the residuals'

@@ -13,6 +13,13 @@
  * residuals' median is 0; their spread is their standard deviation
  * without those beyond 5 robust standard deviations (line_of()).
  *
+ * The change point the trend starts at: the change-point search is built
+ * for steps and cuts a steady drift into steps (about three per 40-run
+ * series at 0.5% a run in 2% noise), which would leave a drift too few
+ * runs to forecast.  So the trend passes over a change point when, with
+ * the slope within its two sides taken out, the runs either side do not
+ * differ (trend_start(), explained()).
+ *
  * Significance: Sen's interval at `level` excludes 0.  That interval is
  * Kendall's test of no trend inverted, so this is the Mann-Kendall test
  * at 1 - level (the whole ranks it is widened to make it a little
