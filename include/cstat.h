@@ -1785,6 +1785,181 @@ CSTAT_EXPORT int cstat_scaling_write(const cstat_scaling *s,
 				     enum cstat_format fmt, FILE *out);
 
 /* ------------------------------------------------------------------------
+ * Forecasts (cbaseline forecast NAME; docs/analyses.md, "Forecasts").
+ *
+ * For each series of a history (one benchmark and unit, as
+ * cstat_history_changes() sees them), the trend of its run medians since
+ * its last change point (or an earlier one when the trend explains the
+ * later ones: a drift the change-point search cut into steps): the slope of
+ * their logarithms against the run number by Theil-Sen (the median of the
+ * slopes of every pair of runs), so a relative change per run ("+0.4% a run"),
+ * with Sen's distribution-free interval.  The trend is significant when that
+ * interval excludes 0, which is Kendall's test of no trend (Mann-Kendall)
+ * at 1 - level, the interval being that test inverted.  A prediction
+ * interval for the next runs comes from the fitted line, the residuals'
+ * standard deviation (runs beyond 5 robust standard deviations left
+ * out) and the slope's uncertainty.  Only where the
+ * trend is significant, the number of runs until the line, at the
+ * current rate, crosses the gate's threshold for that unit, relative to
+ * the level at the last change point (the line's value at the first run
+ * fitted): what a baseline saved since that change holds.
+ */
+
+/* What a series' forecast says. */
+enum cstat_forecast_status {
+	CSTAT_FORECAST_SHORT = 0, /* too few runs since the change point */
+	CSTAT_FORECAST_NONE = 1,  /* no significant trend */
+	CSTAT_FORECAST_TREND = 2, /* a significant trend, with its crossing */
+};
+
+/*
+ * Settings; a zero field means its default.
+ *   level      confidence of the slope's interval, which decides
+ *              significance (default 0.99: a flat series has a
+ *              significant trend about 1% of the time)
+ *   plevel     confidence of the prediction interval (default 0.95)
+ *   min_runs   fewest runs since the change point to fit (default 10;
+ *              at least 3)
+ *   max_runs   the last runs fitted at most (default 100: older runs
+ *              describe an older rate)
+ *   ahead      runs predicted (the dashboard's continuation; default 10)
+ *   alpha      unused by the fit: the change points' level, for reports
+ *              (default 0.005)
+ *   gate       the thresholds (cstat_gate_config_set()'s "threshold"
+ *              rules, the most specific for the benchmark and unit); NULL:
+ *              the gate's default, 5% for every unit.  Borrowed.
+ */
+struct cstat_forecast_opts {
+	double level, plevel;
+	size_t min_runs, max_runs, ahead;
+	double alpha;
+	const cstat_gate_config *gate;
+};
+
+/*
+ * One series' forecast.  Runs are the history's run numbers.  The line
+ * is ln(center) = intercept + slope * run.  Fields that a status does not
+ * reach are NaN (numbers) or 0 (counts).
+ */
+struct cstat_forecast {
+	size_t table, row; /* the series in the history's tables */
+	int status;	   /* enum cstat_forecast_status */
+	/* First run after the change point the trend starts at (0: none):
+	 * the last one, or an earlier one when the later ones are a drift
+	 * the change-point search cut into steps (explained of them: the
+	 * residuals from one line through both sides of each do not differ,
+	 * U test p > 0.05). */
+	size_t change_run;
+	size_t explained;
+	size_t first_run, last_run; /* the runs fitted, inclusive */
+	size_t nruns;		    /* runs fitted (centers > 0) */
+	double level, plevel;	    /* the settings it was made with */
+	size_t ahead;
+	/* The trend: exp(slope) - 1 per run and its interval (fractions:
+	 * 0.004 is +0.4% a run), Kendall's S and its two-sided p (normal
+	 * approximation with the ties correction). */
+	double rate, rate_lo, rate_hi;
+	double slope, slope_lo, slope_hi, intercept;
+	double kendall_s, p;
+	/* The residuals' standard deviation (log scale, runs beyond 5
+	 * robust standard deviations left out) and the mean of the runs
+	 * fitted, for cstat_forecast_predict(). */
+	double sigma, run_mean;
+	/* The reference (the line at first_run) and the line at last_run, in
+	 * the unit, and the drift between them (current / reference - 1). */
+	double reference, current, drift;
+	double threshold;   /* the gate's, a fraction */
+	const char *rule;   /* the rule that gave it ("default" or its text;
+			       borrowed from the gate config) */
+	bool higher_better; /* the unit's direction */
+	bool worse;	    /* the trend is in the unit's worse direction */
+	/* Runs after last_run until the line crosses reference * (1 +-
+	 * threshold) in the trend's direction: 0 when it has already, +inf
+	 * when it never can (a fall of 100% or more); cross_lo and cross_hi
+	 * at the interval's faster and slower ends.  NaN unless status is
+	 * CSTAT_FORECAST_TREND. */
+	double cross, cross_lo, cross_hi;
+	/* The next run's prediction and its plevel interval, in the unit. */
+	double next, next_lo, next_hi;
+};
+
+/* The fewest runs on each side of a change point for the test whether the
+ * trend explains it. */
+#define CSTAT_FORECAST_MIN_SIDE 3
+
+/* The defaults of struct cstat_forecast_opts, for an initialiser. */
+#define CSTAT_FORECAST_OPTS_INIT                                               \
+	{                                                                      \
+		0.99, 0.95, 10, 100, 10, 0.005, NULL                           \
+	}
+
+/*
+ * Fits one series: y[i] > 0 the centers of runs run[i] (increasing; NULL
+ * means 1, 2, ... n), all of them since its last change point (the last
+ * o->max_runs are used).  threshold (a fraction >= 0) and higher_better
+ * are the unit's; *out is filled as cstat_history_forecast() fills it,
+ * with table, row, change_run and rule 0 or NULL.  Values <= 0 or not
+ * finite are left out.  o may be NULL for the defaults.
+ * @return 0; CSTAT_EINVAL (a NULL pointer, a setting out of range, runs
+ *         not increasing, threshold negative or NaN); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_forecast_fit(const double *run, const double *y,
+				    size_t n, double threshold,
+				    bool higher_better,
+				    const struct cstat_forecast_opts *o,
+				    struct cstat_forecast *out);
+
+/*
+ * The prediction of f's series h runs after its last run (h >= 1): *mid
+ * the line's value, [*lo, *hi] its plevel prediction interval, in the
+ * unit: exp of the line +- t * sqrt(sigma^2 (1 + 1/nruns) + (se (run -
+ * run_mean))^2), t Student's quantile with nruns - 2 degrees of freedom,
+ * se the slope's standard error read from its interval's width.
+ * @return 0; CSTAT_EINVAL (a NULL pointer, h < 1, or f has no fit:
+ *         status CSTAT_FORECAST_SHORT).
+ */
+CSTAT_EXPORT int cstat_forecast_predict(const struct cstat_forecast *f,
+					double h, double *mid, double *lo,
+					double *hi);
+
+/*
+ * Forecasts every series of history tables t (from cstat_history_build())
+ * whose changes ch[0..nch) cstat_history_changes() found (ch may be NULL
+ * when nch is 0): *out, an array the caller frees with free() (NULL when
+ * t has no series), of *n forecasts in table and row order.  o may be
+ * NULL for the defaults.
+ * @return 0; CSTAT_EINVAL (a NULL pointer, a setting out of range,
+ *         column labels that are not run numbers, changes outside t);
+ *         CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_history_forecast(const cstat_tables *t,
+					const struct cstat_change *ch,
+					size_t nch,
+					const struct cstat_forecast_opts *o,
+					struct cstat_forecast **out, size_t *n);
+
+/*
+ * Writes forecasts fc[0..nfc) of the tables t of history runs[0..n) (n >=
+ * 1) as fmt: CSTAT_FORMAT_TEXT, CSTAT_FORMAT_MARKDOWN (GitHub table),
+ * CSTAT_FORMAT_JSON (schema cstat-forecast/1, every field), CSTAT_FORMAT_CSV
+ * (one record per series) or CSTAT_FORMAT_HTML (the dashboard of
+ * cstat_history_write_html() with the changes ch[0..nch), a table of the
+ * forecasts, and each significant trend drawn as a dashed continuation
+ * over the next ahead runs with its prediction band).  name names the
+ * history (NULL: "history"); repo_url as cstat_history_write_html() (HTML
+ * only; may be NULL).  Numbers do not follow the host's locale.
+ * @return 0; CSTAT_EINVAL (a NULL pointer, another format, forecasts or
+ *         changes outside t); CSTAT_EIO (a write failed); CSTAT_ENOMEM.
+ */
+CSTAT_EXPORT int cstat_forecast_write(cstat_run *const *runs, size_t n,
+				      const cstat_tables *t,
+				      const struct cstat_change *ch, size_t nch,
+				      const struct cstat_forecast *fc,
+				      size_t nfc, const char *name,
+				      const char *repo_url,
+				      enum cstat_format fmt, FILE *out);
+
+/* ------------------------------------------------------------------------
  * Data-quality diagnostics (docs/analyses.md, "Data-quality diagnostics").
  *
  * A diagnose object collects results as a reader hands them out, one cell

@@ -73,34 +73,46 @@
  */
 #define MIN_SPAN 0.10 /* the legend says "10%" */
 
-static const char dashboard_css[] =
-	"p.summary{margin:.25rem 0 .5rem}\n"
-	".charts{display:grid;grid-template-columns:repeat(auto-fill,"
-	"minmax(min(100%,34rem),1fr));gap:1.25rem 2rem}\n"
-	"figure.chart{margin:0;min-width:0}\n"
-	"figure.chart figcaption{margin:0 0 .15rem;overflow-wrap:anywhere}\n"
-	"figure.chart figcaption .chg{color:var(--muted);margin-left:.5em}\n"
-	"svg.chart{display:block;width:100%;height:auto}\n"
-	".chart text{font-size:13px;fill:var(--muted)}\n"
-	".chart .grid{stroke:var(--line);stroke-width:1}\n"
-	".chart .ax{stroke:var(--axis);stroke-width:1;fill:none}\n"
-	".chart .band{fill:var(--s0);fill-opacity:.16;stroke:none}\n"
-	".chart .line{fill:none;stroke:var(--s0);stroke-width:1.5;"
-	"stroke-linejoin:round}\n"
-	".chart circle{fill:var(--s0);stroke:var(--bg);stroke-width:.75}\n"
-	".chart .lvl{stroke:var(--fg);stroke-width:1.25;stroke-opacity:.55;"
-	"stroke-dasharray:2 2}\n"
-	".chart .cp line{stroke:var(--muted);stroke-width:1.5;"
-	"stroke-dasharray:5 3}\n"
-	".chart .cp text{fill:var(--fg);font-weight:600}\n"
-	".chart .cp.better line{stroke:var(--better)}"
-	".chart .cp.better text{fill:var(--better)}\n"
-	".chart .cp.worse line{stroke:var(--worse)}"
-	".chart .cp.worse text{fill:var(--worse)}\n"
-	"table.changes td,table.flat td{text-align:right}"
-	"table.changes td.txt,table.flat td.txt{text-align:left}\n"
-	"details.flat summary{cursor:pointer;margin:.25rem 0}\n"
-	"@media (max-width:600px){.chart text{font-size:18px}}\n";
+#define DASHBOARD_CSS                                                          \
+	"p.summary{margin:.25rem 0 .5rem}\n"                                   \
+	".charts{display:grid;grid-template-columns:repeat(auto-fill,"         \
+	"minmax(min(100%,34rem),1fr));gap:1.25rem 2rem}\n"                     \
+	"figure.chart{margin:0;min-width:0}\n"                                 \
+	"figure.chart figcaption{margin:0 0 .15rem;overflow-wrap:anywhere}\n"  \
+	"figure.chart figcaption .chg{color:var(--muted);margin-left:.5em}\n"  \
+	"svg.chart{display:block;width:100%;height:auto}\n"                    \
+	".chart text{font-size:13px;fill:var(--muted)}\n"                      \
+	".chart .grid{stroke:var(--line);stroke-width:1}\n"                    \
+	".chart .ax{stroke:var(--axis);stroke-width:1;fill:none}\n"            \
+	".chart .band{fill:var(--s0);fill-opacity:.16;stroke:none}\n"          \
+	".chart .line{fill:none;stroke:var(--s0);stroke-width:1.5;"            \
+	"stroke-linejoin:round}\n"                                             \
+	".chart circle{fill:var(--s0);stroke:var(--bg);stroke-width:.75}\n"    \
+	".chart .lvl{stroke:var(--fg);stroke-width:1.25;stroke-opacity:.55;"   \
+	"stroke-dasharray:2 2}\n"                                              \
+	".chart .cp line{stroke:var(--muted);stroke-width:1.5;"                \
+	"stroke-dasharray:5 3}\n"                                              \
+	".chart .cp text{fill:var(--fg);font-weight:600}\n"                    \
+	".chart .cp.better line{stroke:var(--better)}"                         \
+	".chart .cp.better text{fill:var(--better)}\n"                         \
+	".chart .cp.worse line{stroke:var(--worse)}"                           \
+	".chart .cp.worse text{fill:var(--worse)}\n"                           \
+	"table.changes td,table.flat td{text-align:right}"                     \
+	"table.changes td.txt,table.flat td.txt{text-align:left}\n"            \
+	"details.flat summary{cursor:pointer;margin:.25rem 0}\n"               \
+	"@media (max-width:600px){.chart text{font-size:18px}}\n"
+
+/* The forecast's continuation (cstat_forecast_write()): a dashed line on
+ * from the last run and its prediction band. */
+#define FORECAST_CSS                                                           \
+	".chart .fc{fill:none;stroke:var(--s0);stroke-width:1.5;"              \
+	"stroke-dasharray:6 4}\n"                                              \
+	".chart .fcband{fill:var(--s0);fill-opacity:.07;stroke:var(--s0);"     \
+	"stroke-opacity:.35;stroke-width:.75;stroke-dasharray:3 3}\n"          \
+	"figure.chart figcaption .fct{display:block;color:var(--muted)}\n"
+
+static const char dashboard_css[] = DASHBOARD_CSS;
+static const char forecast_css[] = DASHBOARD_CSS FORECAST_CSS;
 
 /* Everything the page's parts need. */
 struct dash {
@@ -373,6 +385,32 @@ label_scaler(struct yaxis *a, int cls)
 	a->step_fac = fac;
 }
 
+/* Series s's forecast when it has a trend to draw, else NULL. */
+static const struct cstat_forecast *
+trend_of(const struct dash *d, size_t i, size_t r)
+{
+	const struct cstat_forecast *f =
+		d->h->fc ? d->h->fc[d->h->srow[i] + r] : NULL;
+
+	return f && f->status == CSTAT_FORECAST_TREND ? f : NULL;
+}
+
+/* The forecast's line over its runs, and the next run's band, on the
+ * axis (the band further on may leave the chart: it is cut at its edge). */
+static void
+forecast_extent(const struct dash *d, size_t i, size_t r, struct yaxis *a)
+{
+	const struct cstat_forecast *f = trend_of(d, i, r);
+	double mid, lo, hi;
+
+	if (!f)
+		return;
+	extend(a, f->next_lo);
+	extend(a, f->next_hi);
+	if (!cstat_forecast_predict(f, (double)d->h->ahead, &mid, &lo, &hi))
+		extend(a, mid);
+}
+
 /*
  * The y-axis of row r of table i: ydomain(), widened to whole steps of
  * 1, 2 or 5 times a power of ten in the prefix of the largest end (three
@@ -396,6 +434,7 @@ yaxis_of(struct dash *d, size_t i, size_t r, struct yaxis *a)
 		if (isfinite(ce->center) && fabs(ce->center) > level)
 			level = fabs(ce->center);
 	}
+	forecast_extent(d, i, r, a);
 	if (!a->any)
 		return;
 	ydomain(a, level);
@@ -454,13 +493,16 @@ ypos(const struct yaxis *a, double v)
 	return Y1 - (v / 2 - a->lo / 2) / span * (Y1 - Y0);
 }
 
-/* The x coordinate of run (1-based), over the whole history. */
+/* The x coordinate of run (1-based), over the whole history and the
+ * runs forecast after it. */
 static double
 xpos(const struct dash *d, double run)
 {
-	if (d->h->nruns < 2)
+	size_t n = d->h->nruns + d->h->ahead;
+
+	if (n < 2)
 		return (X0 + X1) / 2.0;
-	return X0 + (run - 1) / (double)(d->h->nruns - 1) * (X1 - X0);
+	return X0 + (run - 1) / (double)(n - 1) * (X1 - X0);
 }
 
 /* Adds the x coordinate of run (xpos(), made once: see struct dash). */
@@ -546,7 +588,7 @@ static void
 x_ticks(struct dash *d)
 {
 	static const size_t steps[] = {1, 2, 5};
-	size_t n = d->h->nruns, step = 1;
+	size_t n = d->h->nruns + d->h->ahead, step = 1;
 
 	/* The smallest 1, 2, 5 x 10^k step that gives at most 8 ticks. */
 	for (size_t mag = 1, k = 0; n > 1 && (n - 1) / step > 7; k++) {
@@ -689,7 +731,8 @@ run_texts(struct dash *d)
 {
 	const struct cstat__history *h = d->h;
 	struct cstat__ostream *p = &d->runs;
-	double gap = h->nruns > 1 ? (X1 - X0) / (double)(h->nruns - 1) : X1;
+	size_t span = h->nruns + h->ahead;
+	double gap = span > 1 ? (X1 - X0) / (double)(span - 1) : X1;
 	double rad = gap / 2.5 < 1.2 ? 1.2 : gap / 2.5 > 3 ? 3 : gap / 2.5;
 
 	d->off = malloc((2 * h->nruns + 1) * sizeof(*d->off));
@@ -827,6 +870,58 @@ change_marks(struct dash *d, size_t i, size_t r)
 	}
 }
 
+/* Adds " x y" at run (fractional runs too: the forecast's). */
+static void
+fpt(struct dash *d, double run, double y)
+{
+	cstat__os_put(&d->p, " ", 1);
+	cstat__html_coord(&d->p, xpos(d, run));
+	cstat__os_put(&d->p, " ", 1);
+	cstat__html_coord(&d->p, y);
+}
+
+/*
+ * The forecast of a series with a significant trend: its prediction band
+ * over the next ahead runs, and the line at the current rate, dashed,
+ * from the last run on.
+ */
+static void
+forecast_marks(struct dash *d, size_t i, size_t r, const struct yaxis *a)
+{
+	const struct cstat_forecast *f = trend_of(d, i, r);
+	struct cstat__ostream *p = &d->p;
+	size_t ahead = d->h->ahead;
+	double mid, lo, hi, last;
+	char words[512];
+
+	if (!f)
+		return;
+	last = (double)f->last_run;
+	cstat__os_adds(p, "<g class=\"forecast\"><title>forecast: ");
+	cstat__forecast_words(f, words, sizeof(words));
+	cstat__html_text(p, words);
+	cstat__os_adds(p, "</title><path class=\"fcband\" d=\"M");
+	for (size_t k = 1; k <= ahead; k++) {
+		cstat_forecast_predict(f, (double)k, &mid, &lo, &hi);
+		if (k > 1)
+			cstat__os_put(p, " L", 2);
+		fpt(d, last + (double)k, ypos(a, hi));
+	}
+	for (size_t k = ahead; k >= 1; k--) {
+		cstat_forecast_predict(f, (double)k, &mid, &lo, &hi);
+		cstat__os_put(p, " L", 2);
+		fpt(d, last + (double)k, ypos(a, lo));
+	}
+	cstat__os_adds(p, " Z\"/><path class=\"fc\" d=\"M");
+	fpt(d, last, ypos(a, f->current));
+	for (size_t k = 1; k <= ahead; k++) {
+		cstat_forecast_predict(f, (double)k, &mid, &lo, &hi);
+		cstat__os_put(p, " L", 2);
+		fpt(d, last + (double)k, ypos(a, mid));
+	}
+	cstat__os_adds(p, "\"/></g>");
+}
+
 static void
 chart(struct dash *d, size_t i, size_t r)
 {
@@ -846,6 +941,13 @@ chart(struct dash *d, size_t i, size_t r)
 		cstat__os_printf(
 			p, "<span class=\"chg\">%zu change point%s</span>", nch,
 			nch == 1 ? "" : "s");
+	if (trend_of(d, i, r)) {
+		char words[512];
+		cstat__forecast_words(trend_of(d, i, r), words, sizeof(words));
+		cstat__os_adds(p, "<span class=\"fct\">");
+		cstat__html_text(p, words);
+		cstat__os_adds(p, "</span>");
+	}
 	cstat__os_printf(p,
 			 "</figcaption>\n<svg class=\"chart\" role=\"img\" "
 			 "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
@@ -862,6 +964,7 @@ chart(struct dash *d, size_t i, size_t r)
 	text_at(p, X1, CH - 6, "end", "run");
 	if (a.any) {
 		levels(d, i, r, &a);
+		forecast_marks(d, i, r, &a);
 		median_line(d, i, r, &a);
 		change_marks(d, i, r);
 		dots(d, i, r, &a, &sc);
@@ -883,7 +986,7 @@ page_head(struct dash *d, const char *name)
 		cstat__os_adds(&d->p, " \xe2\x80\x94 ");
 	}
 	cstat__os_adds(&d->p, "cstat benchmark history</title>\n");
-	cstat__html_body(&d->p, dashboard_css);
+	cstat__html_body(&d->p, d->h->fc ? forecast_css : dashboard_css);
 	cstat__os_adds(&d->p, "<h1>Benchmark history");
 	if (name) {
 		cstat__os_adds(&d->p, ": ");
@@ -933,6 +1036,15 @@ legend(struct dash *d)
 		"run\xe2\x80\x99s commit, time and numbers; series whose "
 		"median never moved are listed, not charted, under "
 		"Unchanged series.</p>\n");
+	if (d->h->fc && d->h->ahead)
+		cstat__os_printf(
+			&d->p,
+			"<p class=\"legend\">Where a series has a significant "
+			"trend since its last change point, a dashed line "
+			"continues it at the current rate over the next %zu "
+			"runs, in a dashed band: the prediction interval of "
+			"each run (cbaseline forecast).</p>\n",
+			d->h->ahead);
 }
 
 /* One row of the table of change points. */

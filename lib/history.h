@@ -28,6 +28,11 @@ struct cstat__history {
 	/* The history, for the writers (NULL and 0 for the search). */
 	cstat_run *const *runs;
 	size_t nruns;
+	/* Forecasts (forecast-write.c): series s's is fc[s], or NULL; the
+	 * dashboard then reaches ahead runs past the last.  NULL and 0 for
+	 * the dashboard without them. */
+	const struct cstat_forecast *const *fc;
+	size_t ahead;
 };
 
 /*
@@ -75,6 +80,10 @@ cstat__history_meta(const struct cstat__history *h, size_t run, const char *key)
  */
 int cstat__history_html(const struct cstat__history *h, const char *repo,
 			FILE *out);
+/* A forecast in words, "grows 0.41% a run (worse); crosses +5% in about
+ * 11 runs (7 to 21)", into buf (forecast-write.c). */
+void cstat__forecast_words(const struct cstat_forecast *f, char *buf,
+			   size_t size);
 /* Whether url can prefix the commit links: http:// or https://, no
  * spaces or control characters (history-html.c). */
 bool cstat__repo_url_ok(const char *url);

@@ -25,6 +25,7 @@
 
 #include "cstat.h"
 #include "numfmt.h"
+#include "sen.h"
 
 /* The classes named, in order of growth.  b is the power of the log. */
 static const struct {
@@ -214,13 +215,67 @@ cmp_point(const void *a, const void *b)
 			  &((const struct point *)b)->x);
 }
 
+/*
+ * Theil-Sen over the m points p (sorted by x): slope, Sen's interval,
+ * Kendall's S and its variance into e.
+ */
+static int
+sen_points(const struct point *p, size_t m, double confidence,
+	   struct cstat__sen *e)
+{
+	double *s = NULL, var;
+	size_t np;
+	int rc;
+
+	e->slope = e->lo = e->hi = NAN;
+	e->npairs = 0;
+	e->s = e->var_s = 0;
+	if ((rc = pair_slopes(p, m, &s, &np)) || (rc = kendall_var(p, m, &var)))
+		goto out;
+	e->npairs = np;
+	e->var_s = var;
+	for (size_t i = 0; i < np; i++)
+		e->s += (s[i] > 0) - (s[i] < 0);
+	if (!np)
+		goto out;
+	e->slope = np % 2 ? s[np / 2] : (s[np / 2 - 1] + s[np / 2]) / 2;
+	/* Sen's ranks, widened to whole ranks so as not to undercover. */
+	double c = gsl_cdf_ugaussian_Qinv((1 - confidence) / 2) * sqrt(var);
+	double lo = floor(((double)np - c) / 2),
+	       hi = ceil(((double)np + c) / 2);
+	e->lo = lo >= 1 ? s[(size_t)lo - 1] : -INFINITY;
+	e->hi = hi + 1 <= (double)np ? s[(size_t)hi] : INFINITY;
+out:
+	free(s);
+	return rc;
+}
+
+int
+cstat__sen_fit(const double *x, const double *y, size_t m, double confidence,
+	       struct cstat__sen *out)
+{
+	struct point *p;
+
+	if (m < 2) { /* no pair: nothing to fit */
+		*out = (struct cstat__sen){NAN, NAN, NAN, 0, 0, 0};
+		return 0;
+	}
+	if (!(p = malloc(m * sizeof(*p))))
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < m; i++)
+		p[i] = (struct point){x[i], y[i], x[i]};
+	qsort(p, m, sizeof(*p), cmp_point);
+	int rc = sen_points(p, m, confidence, out);
+	free(p);
+	return rc;
+}
+
 /* Fits the points (sorted here) into f. */
 static int
 fit_points(struct point *p, size_t m, double confidence,
 	   struct cstat_scaling_fit *f)
 {
-	double *s = NULL, var;
-	size_t np;
+	struct cstat__sen e;
 	int rc;
 
 	fit_reset(f);
@@ -231,20 +286,14 @@ fit_points(struct point *p, size_t m, double confidence,
 	fit_range(p, m, f);
 	if (f->nsizes < 2)
 		return 0;
-	if ((rc = pair_slopes(p, m, &s, &np)) || (rc = kendall_var(p, m, &var)))
-		goto out;
-	f->npairs = np;
-	f->k = np % 2 ? s[np / 2] : (s[np / 2 - 1] + s[np / 2]) / 2;
-	/* Sen's ranks, widened to whole ranks so as not to undercover. */
-	double c = gsl_cdf_ugaussian_Qinv((1 - confidence) / 2) * sqrt(var);
-	double lo = floor(((double)np - c) / 2),
-	       hi = ceil(((double)np + c) / 2);
-	f->lo = lo >= 1 ? s[(size_t)lo - 1] : -INFINITY;
-	f->hi = hi + 1 <= (double)np ? s[(size_t)hi] : INFINITY;
+	if ((rc = sen_points(p, m, confidence, &e)))
+		return rc;
+	f->npairs = e.npairs;
+	f->k = e.slope;
+	f->lo = e.lo;
+	f->hi = e.hi;
 	classify(f);
-out:
-	free(s);
-	return rc;
+	return 0;
 }
 
 int

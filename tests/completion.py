@@ -65,7 +65,8 @@ def test_flags():
              (["cstat", "-v1"], help_flags(CSTAT, "-v1")),
              (["cregress"], help_flags(CREGRESS))]
     for c in ["save", "list", "show", "rm", "compare", "gate", "record",
-              "history", "detect", "prune", "export", "merge"]:
+              "history", "detect", "prune", "export", "forecast",
+              "merge"]:
         cases.append((["cbaseline", c], help_flags(CBASELINE, c)))
     for words, want in cases:
         expect(want, "%s -h lists no flags" % words)
@@ -92,6 +93,8 @@ def test_values():
         (["cbaseline", "-store", "x", "de"], {"detect"}),
         (["cbaseline", "detect", "-fail-on", ""], {"none", "new"}),
         (["cbaseline", "export", "-format", ""], {"html", "csv", "json"}),
+        (["cbaseline", "forecast", "-format", ""],
+         {"text", "markdown", "json", "csv", "html"}),
         (["cbaseline", "history", "-format", ""], {"text", "markdown",
                                                    "json"}),
         (["cbaseline", "-"], {"-store", "-version", "-h", "-help"}),

@@ -19,7 +19,7 @@ MANDIR = CSTAT = CREGRESS = CBASELINE = VERSION = None
 PAGES = ["cstat.1", "cregress.1", "cbaseline.1", "libcstat.3"]
 CBASELINE_COMMANDS = ["save", "list", "show", "rm", "compare", "gate",
                       "record", "history", "detect", "prune", "export",
-                      "merge"]
+                      "forecast", "merge"]
 
 
 def expect(cond, what):

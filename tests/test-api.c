@@ -1036,6 +1036,80 @@ history_changes_null_n(void)
 }
 
 static long
+forecast_fit_null_out(void)
+{
+	double y[] = {1, 2, 3};
+
+	return cstat_forecast_fit(NULL, y, 3, 0.05, false, NULL, NULL);
+}
+
+static long
+forecast_fit_null_values(void)
+{
+	struct cstat_forecast f;
+
+	return cstat_forecast_fit(NULL, NULL, 3, 0.05, false, NULL, &f);
+}
+
+static long
+forecast_predict_null(void)
+{
+	double m, l, h;
+
+	return cstat_forecast_predict(NULL, 1, &m, &l, &h);
+}
+
+static long
+history_forecast_null_tables(void)
+{
+	struct cstat_forecast *f = STALE;
+	size_t n = 9;
+	int rc = cstat_history_forecast(NULL, NULL, 0, NULL, &f, &n);
+
+	return n ? NOT_RESET : reset(rc, f);
+}
+
+static long
+history_forecast_null_out(void)
+{
+	size_t n = 9;
+	int rc = cstat_history_forecast(fx.ht, NULL, 0, NULL, NULL, &n);
+
+	return n ? NOT_RESET : rc;
+}
+
+static long
+history_forecast_null_changes(void)
+{
+	struct cstat_forecast *f = STALE;
+	size_t n = 9;
+	int rc = cstat_history_forecast(fx.ht, NULL, 1, NULL, &f, &n);
+
+	return n ? NOT_RESET : reset(rc, f);
+}
+
+static long
+forecast_write_null_tables(void)
+{
+	return cstat_forecast_write(fx.runs, 2, NULL, NULL, 0, NULL, 0, NULL,
+				    NULL, CSTAT_FORMAT_TEXT, fx.sink);
+}
+
+static long
+forecast_write_null_out(void)
+{
+	return cstat_forecast_write(fx.runs, 2, fx.ht, NULL, 0, NULL, 0, NULL,
+				    NULL, CSTAT_FORMAT_TEXT, NULL);
+}
+
+static long
+forecast_write_null_forecasts(void)
+{
+	return cstat_forecast_write(fx.runs, 2, fx.ht, NULL, 0, NULL, 1, NULL,
+				    NULL, CSTAT_FORMAT_TEXT, fx.sink);
+}
+
+static long
 history_write_null_runs(void)
 {
 	return cstat_history_write(NULL, 2, fx.ht, NULL, 0, CSTAT_FORMAT_CSV,
@@ -1677,6 +1751,24 @@ static const struct api_case cases[] = {
 	 history_write_null_changes, CSTAT_EINVAL},
 	{"cstat_history_write(..., NULL)", history_write_null_out,
 	 CSTAT_EINVAL},
+	{"cstat_forecast_fit(NULL, y, 3, ..., NULL)", forecast_fit_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_forecast_fit(NULL, NULL, 3, ..., &f)", forecast_fit_null_values,
+	 CSTAT_EINVAL},
+	{"cstat_forecast_predict(NULL, 1, ...)", forecast_predict_null,
+	 CSTAT_EINVAL},
+	{"cstat_history_forecast(NULL, ...)", history_forecast_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_history_forecast(t, NULL, 0, NULL, NULL, &n)",
+	 history_forecast_null_out, CSTAT_EINVAL},
+	{"cstat_history_forecast(t, NULL, 1, ...)",
+	 history_forecast_null_changes, CSTAT_EINVAL},
+	{"cstat_forecast_write(runs, 2, NULL, ...)", forecast_write_null_tables,
+	 CSTAT_EINVAL},
+	{"cstat_forecast_write(..., NULL)", forecast_write_null_out,
+	 CSTAT_EINVAL},
+	{"cstat_forecast_write(runs, 2, t, NULL, 0, NULL, 1, ...)",
+	 forecast_write_null_forecasts, CSTAT_EINVAL},
 	{"cstat_format_value(1.5, NULL, buf, 16)", format_value_null_unit, 5},
 	{"cstat_format_value(1.5, \"sec/op\", NULL, 16)", format_value_null_buf,
 	 5},

@@ -60,6 +60,9 @@ run 0 "$t/cbaseline" detect main
 for f in html csv json; do
 	run 0 "$t/cbaseline" export -format "$f" main
 done
+for f in text markdown json csv html; do
+	run 0 "$t/cbaseline" forecast -format "$f" -min-runs 3 main
+done
 run 0 "$t/cbaseline" prune main -keep 1
 run 2 "$t/cbaseline" compare nosuch "$ex/new.txt"
 if [ "$fail" -eq 0 ]; then

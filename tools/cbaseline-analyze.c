@@ -1,5 +1,5 @@
 /*
- * cbaseline-analyze.c - cbaseline's detect and export commands.
+ * cbaseline-analyze.c - cbaseline's detect, export and forecast commands.
  *
  * detect prints the change points of a history: for every benchmark and
  * unit, where the level of the run medians shifted, found with the
@@ -13,6 +13,9 @@
  * newest runs, and cstat_history_alerts() says which changes are new
  * regressions; cstat_history_changes_write() writes the report in text,
  * Markdown or JSON.
+ *
+ * forecast extrapolates each series' trend since its last change point
+ * (cstat_history_forecast()) and writes it with cstat_forecast_write().
  *
  * Exit codes: 0 success (whether or not changes were found); 1 detect
  * -fail-on new: a new regression; 2 a usage error, an unreadable or
@@ -63,6 +66,36 @@ const char cbaseline_export_about[] =
 	"page with a chart per benchmark and unit; csv, one record per run, "
 	"benchmark\n"
 	"and unit; json, schema cstat-history/1 (docs/cbaseline.md).\n"
+	"\n"
+	"Exit status: 0; 2 usage error, unreadable history or failed "
+	"write.\n";
+
+const char cbaseline_forecast_about[] =
+	"Forecasts each series of history NAME (a benchmark and unit, as "
+	"detect sees\n"
+	"them): the trend of its run medians since its last change point "
+	"(Theil-Sen\n"
+	"slope of their logarithms, so \"% a run\", with its -level "
+	"interval), the next\n"
+	"run's prediction interval, and, only where the trend is significant "
+	"(the\n"
+	"interval excludes 0: Mann-Kendall at 1 - level), when it crosses the "
+	"gate's\n"
+	"threshold for that unit at the current rate, relative to the level at "
+	"the\n"
+	"change point: \"grows 0.41% a run (worse); crosses +5% in about 11 "
+	"runs\".\n"
+	"Change points that a steady drift explains (the runs either side do "
+	"not differ\n"
+	"once its slope is taken out) are passed over.  The threshold is the "
+	"gate's:\n"
+	"-config FILE and -threshold rules as cregress takes them, else 5%.  "
+	"Fewer than\n"
+	"-min-runs runs since the change point: no forecast.  -format html "
+	"writes the\n"
+	"dashboard with each trend drawn on, dashed, over the next -ahead runs "
+	"with its\n"
+	"prediction band (docs/analyses.md).\n"
 	"\n"
 	"Exit status: 0; 2 usage error, unreadable history or failed "
 	"write.\n";
@@ -395,6 +428,144 @@ cmd_export(const char *dir, int argc, char **argv)
 	return rc ? 2 : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* forecast */
+
+/* The gate's thresholds from -config and -threshold.  @return 0 or 2. */
+static int
+forecast_gate(const char *config, const struct cli_list *thr,
+	      cstat_gate_config **gc)
+{
+	struct cstat_diag d;
+	int rc = cstat_gate_config_new(gc);
+
+	if (!rc && config)
+		rc = cstat_gate_config_load(*gc, config, &d);
+	for (size_t i = 0; !rc && i < thr->n; i++)
+		rc = cstat_gate_config_set(*gc, "threshold", thr->v[i], &d);
+	if (!rc)
+		return 0;
+	if (rc == CSTAT_ENOMEM)
+		fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+	else
+		cli_print_error(PROG " forecast", rc, &d);
+	return 2;
+}
+
+/* The forecast's settings from its flags.  @return 0 or 2 (reported). */
+static int
+forecast_opts(double level, double ahead, double min_runs,
+	      struct cstat_forecast_opts *o)
+{
+	size_t a, m;
+
+	if (!(level > 0 && level < 1)) {
+		fprintf(stderr, "%s forecast: -level must be in (0, 1)\n",
+			PROG);
+		return 2;
+	}
+	if (!(ahead >= 1 && ahead <= 1000 && ahead == floor(ahead)) ||
+	    !(min_runs >= 3 && min_runs <= 1e6 &&
+	      min_runs == floor(min_runs))) {
+		fprintf(stderr,
+			"%s forecast: -ahead must be a whole number from 1 to "
+			"1000, -min-runs one from 3\n",
+			PROG);
+		return 2;
+	}
+	a = (size_t)ahead;
+	m = (size_t)min_runs;
+	o->level = level;
+	o->ahead = a;
+	o->min_runs = m;
+	if (o->max_runs < m)
+		o->max_runs = m;
+	return 0;
+}
+
+static int
+cmd_forecast(const char *dir, int argc, char **argv)
+{
+	const char *format = NULL, *filter = NULL, *config = NULL;
+	const char *output = NULL, *repo = NULL;
+	double alpha = 0, level = 0.99, ahead = 10, min_runs = 10;
+	struct cli_list thr = {0};
+	const struct cli_flag flags[] = {
+		{"filter", CLI_STRING, &filter, "EXPR",
+		 "only the benchmarks EXPR keeps", "*, all"},
+		{"format", CLI_STRING, &format, "text|markdown|json|csv|html",
+		 "the report's format", "text"},
+		{"alpha", CLI_FLOAT, &alpha, "A",
+		 "false-positive rate per series of the change points",
+		 "0.005"},
+		{"level", CLI_FLOAT, &level, "L",
+		 "confidence of the trend's interval", "0.99"},
+		{"ahead", CLI_FLOAT, &ahead, "N", "runs predicted", "10"},
+		{"min-runs", CLI_FLOAT, &min_runs, "N",
+		 "fewest runs since the change point", "10"},
+		{"config", CLI_STRING, &config, "FILE",
+		 "the gate's config file, for its thresholds", NULL},
+		{"threshold", CLI_LIST, &thr, "[SELECTOR=]PCT",
+		 "a threshold rule, as cregress's (repeatable)", "5%"},
+		{"o", CLI_STRING, &output, "FILE", "write to FILE",
+		 "standard output"},
+		{"repo-url", CLI_STRING, &repo, "URL",
+		 "html: link commits to URL/commit/COMMIT", NULL},
+	};
+	struct cstat_forecast_opts o = CSTAT_FORECAST_OPTS_INIT;
+	enum cstat_format fmt = CSTAT_FORMAT_TEXT;
+	struct cstat_forecast *fc = NULL;
+	cstat_gate_config *gc = NULL;
+	size_t nfc = 0;
+	struct analysis a;
+	const char *name;
+	FILE *out = stdout;
+	int rc = parse("forecast", argc, argv, flags, 10,
+		       cbaseline_forecast_about, &name);
+
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	if (format && cstat_format_parse(format, &fmt)) {
+		fprintf(stderr,
+			"%s forecast: unknown format \"%s\" (want text, "
+			"markdown, json, csv or html)\n",
+			PROG, format);
+		return 2;
+	}
+	if (check_alpha("forecast", alpha) ||
+	    forecast_opts(level, ahead, min_runs, &o) ||
+	    (repo && check_repo_url(repo)))
+		return 2;
+	if (forecast_gate(config, &thr, &gc))
+		return 2;
+	o.gate = gc;
+	if (analyze(dir, name, filter, 0, alpha, &a)) {
+		cstat_gate_config_free(gc);
+		return 2;
+	}
+	rc = cstat_history_forecast(a.t, a.ch, a.nch, &o, &fc, &nfc);
+	if (!rc && output && !(out = fopen(output, "w")))
+		rc = CSTAT_EIO;
+	if (!rc)
+		rc = cstat_forecast_write(a.runs, a.n, a.t, a.ch, a.nch, fc,
+					  nfc, name, repo, fmt, out);
+	if (!rc && (fflush(out) || ferror(out)))
+		rc = CSTAT_EIO;
+	if (output && out && out != stdout && fclose(out) && !rc)
+		rc = CSTAT_EIO;
+	if (rc) {
+		fprintf(stderr, "%s forecast: %s%s%s\n", PROG,
+			output ? output : name, ": ",
+			rc == CSTAT_EIO ? strerror(errno) : cstat_strerror(rc));
+		if (output)
+			remove(output);
+	}
+	free(fc);
+	analysis_free(&a);
+	cstat_gate_config_free(gc);
+	return rc ? 2 : 0;
+}
+
 int
 cbaseline_analyze(const char *dir, const char *cmd, int argc, char **argv)
 {
@@ -402,6 +573,8 @@ cbaseline_analyze(const char *dir, const char *cmd, int argc, char **argv)
 		return cmd_detect(dir, argc, argv);
 	if (strcmp(cmd, "export") == 0)
 		return cmd_export(dir, argc, argv);
+	if (strcmp(cmd, "forecast") == 0)
+		return cmd_forecast(dir, argc, argv);
 	fprintf(stderr, "%s: unknown command \"%s\"\n", PROG, cmd);
 	return 2;
 }

@@ -331,9 +331,9 @@ history_flag(int argc, char **argv)
 }
 
 /*
- * The benchmark that history's, detect's or export's -filter keeps when
- * it is ".name:NAME" or ".fullname:NAME" with a plain NAME (no pattern,
- * no second term), written into buf; else NULL: the history is read
+ * The benchmark that history's, detect's, export's or forecast's -filter
+ * keeps when it is ".name:NAME" or ".fullname:NAME" with a plain NAME (no
+ * pattern, no second term), written into buf; else NULL: the history is read
  * whole and the filter applied to it.  The series the store selects for
  * NAME are a superset of what the filter keeps, and the filter still
  * decides, so the report is the one from the whole history.
@@ -345,7 +345,7 @@ filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
 	const char *f = NULL;
 
 	if (strcmp(cmd, "history") != 0 && strcmp(cmd, "detect") != 0 &&
-	    strcmp(cmd, "export") != 0)
+	    strcmp(cmd, "export") != 0 && strcmp(cmd, "forecast") != 0)
 		return NULL;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strncmp(argv[i], "-filter=", 8) == 0 ||

@@ -805,7 +805,7 @@ cmd_prune(struct store *s, const char *cmd, int argc, char **argv)
 	return 0;
 }
 
-/* detect and export (cbaseline-analyze.c). */
+/* detect, export and forecast (cbaseline-analyze.c). */
 static int
 cmd_analyze(struct store *s, const char *cmd, int argc, char **argv)
 {
@@ -864,7 +864,7 @@ static const struct cli_flag meta_flags[] = {
 static const struct cli_flag list_flags[] = {
 	FORMAT_FLAG("the listing's format"),
 };
-/* -filter of history, detect and export. */
+/* -filter of history, detect, export and forecast. */
 #define FILTER_FLAG                                                            \
 	{                                                                      \
 		"filter", CLI_STRING, NULL, "EXPR",                            \
@@ -918,6 +918,26 @@ static const struct cli_flag export_flags[] = {
 	 "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"},
 };
 
+static const struct cli_flag forecast_flags[] = {
+	{"ahead", CLI_FLOAT, NULL, "N", "runs predicted", "10"},
+	{"alpha", CLI_FLOAT, NULL, "A",
+	 "false-positive rate per series of the change points", "0.005"},
+	{"config", CLI_STRING, NULL, "FILE",
+	 "the gate's config file, for its thresholds", NULL},
+	FILTER_FLAG,
+	{"format", CLI_STRING, NULL, "text|markdown|json|csv|html",
+	 "the report's format", "text"},
+	{"level", CLI_FLOAT, NULL, "L", "confidence of the trend's interval",
+	 "0.99"},
+	{"min-runs", CLI_FLOAT, NULL, "N", "fewest runs since the change point",
+	 "10"},
+	{"o", CLI_STRING, NULL, "FILE", "write to FILE", "standard output"},
+	{"repo-url", CLI_STRING, NULL, "URL",
+	 "html: link commits to URL/commit/COMMIT", NULL},
+	{"threshold", CLI_LIST, NULL, "[SELECTOR=]PCT",
+	 "a threshold rule, as cregress's (repeatable)", "5%"},
+};
+
 #define FLAGS(f) f, sizeof(f) / sizeof(f[0])
 static const struct command commands[] = {
 	{"save", "NAME FILES...", "save FILES as baseline NAME (replacing it)",
@@ -956,6 +976,9 @@ static const struct command commands[] = {
 	{"export", "-format html|csv|json NAME",
 	 "history NAME as a dashboard page, CSV or JSON",
 	 cbaseline_export_about, FLAGS(export_flags), PASS_NONE, cmd_analyze},
+	{"forecast", "NAME", "trends since the change points; when they cross",
+	 cbaseline_forecast_about, FLAGS(forecast_flags), PASS_NONE,
+	 cmd_analyze},
 	{"merge", "OTHER_STORE | NAME FILE",
 	 "merge a store or file in (each run once)", cbaseline_merge_about,
 	 NULL, 0, PASS_NONE, cmd_merge},

@@ -117,7 +117,7 @@ _cbaseline()
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="save list show rm compare gate record history detect
-prune export merge"
+prune export forecast merge"
 	local cmd= i
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -133,6 +133,7 @@ prune export merge"
 	-format | --format)
 		case $cmd in
 		export) COMPREPLY=($(compgen -W "html csv json" -- "$cur")) ;;
+		forecast) COMPREPLY=($(compgen -W "text markdown json csv html" -- "$cur")) ;;
 		compare | show) COMPREPLY=($(compgen -W "text csv html markdown json" -- "$cur")) ;;
 		gate) COMPREPLY=($(compgen -W "text markdown json junit github" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "text markdown json" -- "$cur")) ;;
@@ -141,7 +142,7 @@ prune export merge"
 	-fail-on | --fail-on)
 		COMPREPLY=($(compgen -W "none new" -- "$cur"))
 		return ;;
-	-o | --o)
+	-o | --o | -config | --config)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac
@@ -163,6 +164,8 @@ prune export merge"
 	detect) flags+=" -alpha -fail-on -filter -format -new -since" ;;
 	prune) flags+=" -keep" ;;
 	export) flags+=" -alpha -filter -format -o -repo-url" ;;
+	forecast) flags+=" -ahead -alpha -config -filter -format -level -min-runs -o
+-repo-url -threshold" ;;
 	esac
 	# The first word after the command is NAME: a baseline for save, show,
 	# rm, compare and gate, a history for the others; then files.
@@ -170,7 +173,8 @@ prune export merge"
 	for ((i = i + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-store | -m | -format | -filter | -fingerprint | -history | -alpha | \
-			-fail-on | -new | -since | -keep | -o) ((i++)) ;;
+			-fail-on | -new | -since | -keep | -o | -ahead | -level | \
+			-min-runs | -config | -threshold | -repo-url) ((i++)) ;;
 		-*) ;;
 		*) ((n++)) ;;
 		esac
@@ -179,7 +183,7 @@ prune export merge"
 		case $cmd in
 		show | rm | compare | gate | save)
 			COMPREPLY=($(compgen -W "$(_cstat_store_names baselines)" -- "$cur")) ;;
-		record | history | detect | prune | export)
+		record | history | detect | prune | export | forecast)
 			COMPREPLY=($(compgen -W "$(_cstat_store_names history)" -- "$cur")) ;;
 		merge) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		esac

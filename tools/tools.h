@@ -23,8 +23,8 @@ int cstat_tool_compare(int argc, char **argv, const char *fingerprint,
 int cregress_tool_main(int argc, char **argv);
 
 /*
- * cbaseline's detect and export commands (cbaseline-analyze.c): the store
- * directory, the command, and its arguments (argv[0] is the command).
+ * cbaseline's detect, export and forecast commands (cbaseline-analyze.c): the
+ * store directory, the command, and its arguments (argv[0] is the command).
  */
 int cbaseline_analyze(const char *dir, const char *cmd, int argc, char **argv);
 /* cbaseline's merge command (cbaseline-merge.c); argv[0] is "merge". */
@@ -35,5 +35,6 @@ extern const char cbaseline_merge_about[];
 /* What detect and export do, for their usage texts (cbaseline-analyze.c). */
 extern const char cbaseline_detect_about[];
 extern const char cbaseline_export_about[];
+extern const char cbaseline_forecast_about[];
 
 #endif /* CSTAT_TOOLS_H */
