@@ -88,6 +88,52 @@ static const char *const migrations[] = {
 	 * index-only scan), not from heap pages spread over every run. */
 	"CREATE INDEX cstat_values_series ON cstat_values"
 	"  (series_id, run_seq) INCLUDE (vals);",
+	/* 3: a record in one statement, so one round trip: the history
+	 * (added if new), the run (nothing when its id is there: false),
+	 * its series and values.  Each statement of the function sees
+	 * what committed before it, as the separate statements did, so a
+	 * series a concurrent record added is found by the values' join.
+	 * It runs with its caller's rights: a runner needs no more than
+	 * INSERT and SELECT. */
+	"CREATE FUNCTION cstat_record(p_project bigint, p_history text,"
+	"  p_run text, p_created timestamptz, p_meta jsonb, p_record text,"
+	"  p_series jsonb) RETURNS boolean LANGUAGE plpgsql AS $f$"
+	" DECLARE hid bigint; s bigint;"
+	" BEGIN"
+	"  SELECT id INTO hid FROM cstat_histories"
+	"   WHERE project_id = p_project AND name = p_history;"
+	"  IF hid IS NULL THEN"
+	"   INSERT INTO cstat_histories (project_id, name)"
+	"    VALUES (p_project, p_history) ON CONFLICT DO NOTHING;"
+	"   SELECT id INTO hid FROM cstat_histories"
+	"    WHERE project_id = p_project AND name = p_history;"
+	"  END IF;"
+	"  INSERT INTO cstat_runs"
+	"   (history_id, run_id, created, metadata, record)"
+	"   VALUES (hid, coalesce(p_run, 'sha256:' || encode(sha256("
+	"    convert_to(p_record, 'UTF8')), 'hex')),"
+	"    p_created, p_meta, p_record)"
+	"   ON CONFLICT (history_id, run_id) DO NOTHING RETURNING seq INTO s;"
+	"  IF s IS NULL THEN RETURN false; END IF;"
+	/* In the record's order, so that a series' id says where it first
+	 * appeared (see insert_record()). */
+	"  INSERT INTO cstat_series (history_id, name, unit, config)"
+	"   SELECT hid, v.name, v.unit, v.config"
+	"   FROM ROWS FROM (jsonb_to_recordset(p_series)"
+	"    AS (name text, unit text, config text))"
+	"    WITH ORDINALITY AS v(name, unit, config, k)"
+	"   WHERE NOT EXISTS (SELECT 1 FROM cstat_series c"
+	"    WHERE c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config))"
+	"   ORDER BY k ON CONFLICT DO NOTHING;"
+	"  INSERT INTO cstat_values (series_id, run_seq, vals, metadata)"
+	"   SELECT c.id, s, v.vals, v.meta"
+	"   FROM jsonb_to_recordset(p_series) AS v(name text, unit text,"
+	"    config text, vals float8[], meta jsonb)"
+	"   JOIN cstat_series c ON c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
+	"  RETURN true;"
+	" END $f$;",
 };
 
 #define LATEST (sizeof(migrations) / sizeof(migrations[0]))
@@ -288,13 +334,37 @@ migrate(struct pg *p, struct cstat_diag *d)
 	return rc;
 }
 
-/* Brings the layout to LATEST, or refuses a newer one. */
+/*
+ * Brings the layout to LATEST, or refuses a newer one.  The common case,
+ * a current layout and a known project, is one round trip: the version
+ * and the project's id in one query (into p->project_id, "" when the
+ * project is new); a missing version table (42P01) is version 0.
+ */
 static int
-check_schema(struct pg *p, struct cstat_diag *d)
+check_schema(struct pg *p, const char *project, struct cstat_diag *d)
 {
-	long v;
-	int rc = schema_version(p, d, &v);
+	const char *vals[1] = {project ? project : "default"};
+	PGresult *res =
+		query(p,
+		      "SELECT (SELECT coalesce(max(version), 0)"
+		      "  FROM cstat_schema_version),"
+		      " (SELECT id FROM cstat_projects WHERE name = $1)",
+		      1, vals);
+	const char *state = p->pq.resultErrorField(res, PG_DIAG_SQLSTATE);
+	bool none = state && strcmp(state, "42P01") == 0;
+	int rc = ok(p, res) || none
+			 ? 0
+			 : fail(p, d, "reading the schema version", res);
+	long v = 0;
 
+	p->project_id[0] = '\0';
+	if (!rc && !none) {
+		v = strtol(p->pq.getvalue(res, 0, 0), NULL, 10);
+		if (!p->pq.getisnull(res, 0, 1))
+			snprintf(p->project_id, sizeof(p->project_id), "%s",
+				 p->pq.getvalue(res, 0, 1));
+	}
+	p->pq.clear(res);
 	if (rc)
 		return rc;
 	if (v > (long)LATEST) {
@@ -337,6 +407,13 @@ find_secret(const struct pg *p, const char *location)
 			secret = strdup(o->val);
 	p->pq.conninfoFree(opts);
 	return secret;
+}
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
 }
 
 static void
@@ -395,10 +472,10 @@ pg_open(void **state, const char *location, const char *project,
 		pg_close(p);
 		return rc;
 	}
-	rc = run(p, d, "setting up", "SET client_min_messages = warning", 0,
-		 NULL);
-	rc = rc ? rc : check_schema(p, d);
-	rc = rc ? rc : find_project(p, project, d);
+	/* The migrations' notices (a table there already) are not news. */
+	p->pq.setNoticeProcessor(p->conn, quiet, NULL);
+	rc = check_schema(p, project, d);
+	rc = rc || p->project_id[0] ? rc : find_project(p, project, d);
 	if (rc) {
 		pg_close(p);
 		return rc;
@@ -719,14 +796,14 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 }
 
 /*
- * Inserts record line into history hid inside the caller's transaction:
- * the run (nothing when its id is there: *added false), its series and
- * values.  A record without an id (written before ids) is known by the
- * SHA-256 of its bytes.  *res is the failed statement's result for the
- * caller to judge (retry or not), or NULL.
+ * Inserts record line into history name (added if new) in one statement
+ * (cstat_record(), migration 3): the run (nothing when its id is there:
+ * *added false), its series and values.  A record without an id (written
+ * before ids) is known by the SHA-256 of its bytes.  *res is the failed
+ * statement's result for the caller to judge (retry or not), or NULL.
  */
 static int
-insert_record(struct pg *p, const char *hid, const char *line, bool *added,
+insert_record(struct pg *p, const char *name, const char *line, bool *added,
 	      PGresult **res, struct cstat_diag *d)
 {
 	cJSON *root = cJSON_Parse(line);
@@ -734,68 +811,24 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 	int rc;
 
 	*res = NULL;
+	*added = false;
 	if (!root)
 		return say(d, CSTAT_EFORMAT, "a record is not JSON");
 	rc = parse_record(root, &r, d);
-	if (rc) {
-		parsed_free(&r);
-		cJSON_Delete(root);
-		return rc;
-	}
-	const char *vals[5] = {hid, r.id, r.created, r.metadata, line};
-	*res = query(p,
-		     "INSERT INTO cstat_runs"
-		     " (history_id, run_id, created, metadata, record)"
-		     " VALUES ($1::bigint,"
-		     " coalesce($2, 'sha256:' || encode(sha256("
-		     "   convert_to($5, 'UTF8')), 'hex')),"
-		     " $3::timestamptz, $4::jsonb, $5)"
-		     " ON CONFLICT (history_id, run_id) DO NOTHING"
-		     " RETURNING seq",
-		     5, vals);
-	rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
-	*added = !rc && p->pq.ntuples(*res) == 1;
-	if (!rc && *added) {
-		char seq[24];
-		snprintf(seq, sizeof(seq), "%s", p->pq.getvalue(*res, 0, 0));
-		p->pq.clear(*res);
-		const char *sv[3] = {hid, r.series, seq};
-		/* In the record's order, so that a series' id says where
-		 * it first appeared, as a history file's reader orders its
-		 * rows (one benchmark's read keeps that order).  Concurrent
-		 * records of the same new series take their keys in the same
-		 * order; a deadlock between different orders is retried. */
+	if (!rc) {
+		const char *vals[7] = {p->project_id, name, r.id,    r.created,
+				       r.metadata,    line, r.series};
 		*res = query(p,
-			     "INSERT INTO cstat_series"
-			     " (history_id, name, unit, config)"
-			     " SELECT $1::bigint, name, unit, config"
-			     " FROM ROWS FROM (jsonb_to_recordset($2::jsonb)"
-			     "   AS (name text, unit text, config text))"
-			     "   WITH ORDINALITY AS v(name, unit, config, k)"
-			     " ORDER BY k ON CONFLICT DO NOTHING",
-			     2, sv);
-		rc = ok(p, *res) ? 0 : fail(p, d, "recording series", *res);
+			     "SELECT cstat_record($1::bigint, $2, $3,"
+			     " $4::timestamptz, $5::jsonb, $6, $7::jsonb)",
+			     7, vals);
+		rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
+		*added = !rc && p->pq.ntuples(*res) == 1 &&
+			 strcmp(p->pq.getvalue(*res, 0, 0), "t") == 0;
 		if (!rc) {
 			p->pq.clear(*res);
-			*res = query(p,
-				     "INSERT INTO cstat_values"
-				     " (series_id, run_seq, vals, metadata)"
-				     " SELECT s.id, $3::bigint, v.vals, v.meta"
-				     " FROM jsonb_to_recordset($2::jsonb) AS"
-				     " v(name text, unit text, config text,"
-				     "   vals float8[], meta jsonb)"
-				     " JOIN cstat_series s ON"
-				     " s.history_id = $1::bigint AND"
-				     " s.name = v.name AND s.unit = v.unit AND"
-				     " md5(s.config) = md5(v.config)",
-				     3, sv);
-			rc = ok(p, *res) ? 0
-					 : fail(p, d, "recording values", *res);
+			*res = NULL;
 		}
-	}
-	if (!rc) {
-		p->pq.clear(*res);
-		*res = NULL;
 	}
 	parsed_free(&r);
 	cJSON_Delete(root);
@@ -832,28 +865,14 @@ transaction(struct pg *p, struct cstat_diag *d,
 	return rc;
 }
 
-struct append {
-	const char *name, *line;
-	bool added;
-};
-
-static int
-do_append(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
-{
-	struct append *a = ctx;
-	char hid[24];
-	int rc = find_history(p, a->name, true, hid, d);
-
-	return rc ? rc : insert_record(p, hid, a->line, &a->added, res, d);
-}
-
 static int
 pg_history_append(void *state, const char *name, const char *line, size_t len,
 		  bool *added, struct cstat_diag *d)
 {
-	struct append a = {name, NULL, false};
+	struct pg *p = state;
+	bool was_added = false;
 	char *text;
-	int rc;
+	int rc = 0;
 
 	while (len > 0 && line[len - 1] == '\n')
 		len--;
@@ -862,10 +881,18 @@ pg_history_append(void *state, const char *name, const char *line, size_t len,
 		return say(d, CSTAT_EFORMAT, "a record of more than one line");
 	if (!(text = strndup(line, len)))
 		return CSTAT_ENOMEM;
-	a.line = text;
-	rc = transaction(state, d, do_append, &a);
+	/* One statement is one transaction: no BEGIN and COMMIT round
+	 * trips.  A deadlock with a concurrent record is tried again. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PGresult *res = NULL;
+		rc = insert_record(p, name, text, &was_added, &res, d);
+		bool again = res && retryable(p, res);
+		p->pq.clear(res);
+		if (!again)
+			break;
+	}
 	if (added)
-		*added = !rc && a.added;
+		*added = !rc && was_added;
 	free(text);
 	return rc;
 }
@@ -1030,7 +1057,8 @@ do_replace(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 		if (!line)
 			return CSTAT_ENOMEM;
 		bool blank = strspn(line, " \t\r") == n;
-		rc = blank ? 0 : insert_record(p, hid, line, &added, res, d);
+		rc = blank ? 0
+			   : insert_record(p, a->name, line, &added, res, d);
 		free(line);
 		at += n + 1;
 	}
