@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include "ostream.h"
 #include "pq.h"
 #include "stores.h"
 
@@ -955,53 +956,254 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 			     1, vals, bytes, len, d);
 }
 
+/* A big-endian integer of n bytes at p (libpq's binary format). */
+static uint64_t
+be(const char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
 /*
- * One benchmark's series from the series tables (cstat_values by series,
- * then run: its primary key): each run's metadata with a group per
- * series, in the order the series first appeared.  The values are
- * float8's text, the shortest that reads back the same double (with
- * extra_float_digits above 0), not a numeric's rounding.
+ * Adds the values of a float8[] in binary (ndim, flags, element type,
+ * then per dimension its size and lower bound, then per element its
+ * length and 8 bytes) as JSON numbers, each the shortest text that reads
+ * back the same double.  @return false for anything but a flat array
+ * without NULLs.
+ */
+static bool
+add_vals(struct cstat__ostream *o, const char *p, size_t len)
+{
+	if (len < 12 || be(p, 4) > 1)
+		return false;
+	size_t n = be(p, 4) == 1 && len >= 20 ? (size_t)be(p + 12, 4) : 0;
+	const char *e = p + 12 + 8 * be(p, 4);
+
+	if ((size_t)(e - p) + 12 * n != len)
+		return false;
+	for (size_t i = 0; i < n; i++, e += 12) {
+		uint64_t bits = be(e + 4, 8);
+		double v;
+		if (be(e, 4) != 8)
+			return false;
+		memcpy(&v, &bits, sizeof(v));
+		if (i)
+			cstat__os_addc(o, ',');
+		cstat__os_go_float(o, v);
+	}
+	return true;
+}
+
+/* Series k of a benchmark: its group up to the values, and where its
+ * values start and end among the rows of the values' result. */
+struct one {
+	char *head;
+	int at, end;
+};
+
+/* The group text before the values of series row i of res (id, name,
+ * unit, config). */
+static char *
+series_head(const struct pg *p, const PGresult *res, int i)
+{
+	static const char tail[] = ",\"values\":[";
+	struct cstat__ostream o = {0};
+	const char *name = p->pq.getvalue(res, i, 1);
+	const char *unit = p->pq.getvalue(res, i, 2);
+
+	cstat__os_adds(&o, "{\"config\":");
+	cstat__os_adds(&o, p->pq.getvalue(res, i, 3));
+	cstat__os_adds(&o, ",\"benchmarks\":[{\"name\":");
+	cstat__os_json_str(&o, name, strlen(name));
+	cstat__os_adds(&o, ",\"units\":[{\"unit\":");
+	cstat__os_json_str(&o, unit, strlen(unit));
+	cstat__os_put(&o, tail, sizeof(tail)); /* and its NUL */
+	if (o.err) {
+		cstat__os_release(&o);
+		return NULL;
+	}
+	return o.data;
+}
+
+/*
+ * Writes a record per row of runs (seq, metadata without its closing
+ * brace; binary) to o: the metadata and a group per series of the[k]
+ * whose next row of vals (series index, run, float8[]; binary, by series
+ * then run) is that run's.
+ */
+static bool
+join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
+	  struct one *the, size_t k, struct cstat__ostream *o)
+{
+	int rows = p->pq.ntuples(runs);
+
+	for (int i = 0; i < rows; i++) {
+		uint64_t seq = be(p->pq.getvalue(runs, i, 0), 8);
+		bool first = true;
+		cstat__os_add(o, p->pq.getvalue(runs, i, 1),
+			      (size_t)p->pq.getlength(runs, i, 1));
+		cstat__os_adds(o, ",\"groups\":[");
+		for (size_t s = 0; s < k; s++) {
+			struct one *w = &the[s];
+			if (w->at >= w->end ||
+			    be(p->pq.getvalue(vals, w->at, 1), 8) != seq)
+				continue;
+			cstat__os_adds(o, first ? "" : ",");
+			cstat__os_adds(o, w->head);
+			if (!add_vals(o, p->pq.getvalue(vals, w->at, 2),
+				      (size_t)p->pq.getlength(vals, w->at, 2)))
+				return false;
+			cstat__os_adds(o, "]}]}]}");
+			first = false;
+			w->at++;
+		}
+		cstat__os_adds(o, "]}\n");
+	}
+	return o->err == 0;
+}
+
+/* Each series' rows among vals (by series index, then run). */
+static void
+split_vals(const struct pg *p, const PGresult *vals, struct one *the, size_t k)
+{
+	int rows = p->pq.ntuples(vals), r = 0;
+
+	for (size_t s = 0; s < k; s++) {
+		the[s].at = r;
+		while (r < rows && be(p->pq.getvalue(vals, r, 0), 8) == s + 1)
+			r++;
+		the[s].end = r;
+	}
+}
+
+/* The ids of series rows of res as a PostgreSQL array literal. */
+static char *
+id_array(const struct pg *p, const PGresult *res)
+{
+	struct cstat__ostream o = {0};
+	int rows = p->pq.ntuples(res);
+
+	cstat__os_addc(&o, '{');
+	for (int i = 0; i < rows; i++) {
+		cstat__os_adds(&o, i ? "," : "");
+		cstat__os_adds(&o, p->pq.getvalue(res, i, 0));
+	}
+	cstat__os_put(&o, "}", 2); /* and its NUL */
+	if (o.err) {
+		cstat__os_release(&o);
+		return NULL;
+	}
+	return o.data;
+}
+
+/* Runs sql with vals in binary results (libpq's resultFormat 1). */
+static PGresult *
+query_binary(struct pg *p, const char *sql, int n, const char *const *vals)
+{
+	return p->pq.execParams(p->conn, sql, n, NULL, vals, NULL, NULL, 1);
+}
+
+/* The records of history hid cut to the series rows of ser. */
+static int
+series_records(struct pg *p, const char *hid, const PGresult *ser,
+	       struct cstat__ostream *o, struct cstat_diag *d)
+{
+	size_t k = (size_t)p->pq.ntuples(ser);
+	struct one *the = calloc(k + 1, sizeof(*the));
+	char *ids = id_array(p, ser);
+	const char *v1[1] = {hid}, *v2[1] = {ids};
+	PGresult *runs = NULL, *vals = NULL;
+	int rc = the && ids ? 0 : CSTAT_ENOMEM;
+
+	for (size_t s = 0; !rc && s < k; s++)
+		if (!(the[s].head = series_head(p, ser, (int)s)))
+			rc = CSTAT_ENOMEM;
+	if (!rc) {
+		runs = query_binary(p,
+				    "SELECT seq, left(metadata::text, -1)"
+				    " FROM cstat_runs"
+				    " WHERE history_id = $1::bigint"
+				    " ORDER BY seq",
+				    1, v1);
+		rc = ok(p, runs) ? 0 : fail(p, d, "reading a history", runs);
+	}
+	if (!rc) {
+		/* Each series' values by the covering index, series after
+		 * series (the nested loop keeps unnest's order). */
+		vals = query_binary(p,
+				    "SELECT s.k, v.run_seq, v.vals"
+				    " FROM unnest($1::bigint[])"
+				    "  WITH ORDINALITY AS s(id, k),"
+				    " LATERAL (SELECT run_seq, vals"
+				    "  FROM cstat_values WHERE series_id = s.id"
+				    "  ORDER BY run_seq) v"
+				    " ORDER BY s.k, v.run_seq",
+				    1, v2);
+		rc = ok(p, vals) ? 0 : fail(p, d, "reading a history", vals);
+	}
+	if (!rc) {
+		split_vals(p, vals, the, k);
+		if (!join_runs(p, runs, vals, the, k, o))
+			rc = o->err ? CSTAT_ENOMEM
+				    : say(d, CSTAT_EFORMAT,
+					  "a series' values are not a "
+					  "float8[]");
+	}
+	p->pq.clear(runs);
+	p->pq.clear(vals);
+	for (size_t s = 0; the && s < k; s++)
+		free(the[s].head);
+	free(the);
+	free(ids);
+	return rc;
+}
+
+/*
+ * One benchmark's series from the series tables, built into records
+ * here: the series (in the order they first appeared), every run's
+ * metadata, and the series' values in binary (float8[]), read by the
+ * covering index series after series and joined to their runs in C.
+ * Each value is the shortest text that reads back its double.
  */
 static int
 pg_history_series(void *state, const char *name, const char *bench,
 		  char **bytes, size_t *len, struct cstat_diag *d)
 {
-	const char *vals[2] = {NULL, bench};
-	int rc = run(state, d, "reading a history",
-		     "SET extra_float_digits = 3", 0, NULL);
+	struct pg *p = state;
+	struct cstat__ostream o = {0};
+	char hid[24];
+	int rc = find_history(p, name, false, hid, d);
 
-	/* Compiling the query would take longer than running it. */
-	rc = rc ? rc
-		: run(state, d, "reading a history", "SET jit = off", 0, NULL);
-
-	/* The series first, then each one's values by the index (the
-	 * lateral OFFSET 0 keeps the planner from a scan of every value). */
-	return rc ? rc
-		  : history_lines(
-			    state, name,
-			    "WITH s AS MATERIALIZED (SELECT id, name, unit,"
-			    "  config FROM cstat_series"
-			    "  WHERE history_id = $1::bigint"
-			    "  AND (name = $2 OR left(name, length($2) + 1)"
-			    "   IN ($2 || '/', $2 || '-'))),"
-			    " g AS (SELECT v.run_seq, string_agg("
-			    "  '{\"config\":' || s.config"
-			    "  || ',\"benchmarks\":[{\"name\":'"
-			    "  || to_json(s.name)::text"
-			    "  || ',\"units\":[{\"unit\":'"
-			    "  || to_json(s.unit)::text || ',\"values\":['"
-			    "  || array_to_string(v.vals, ',') || ']}]}]}',"
-			    "  ',' ORDER BY s.id) AS groups"
-			    "  FROM s, LATERAL (SELECT run_seq, vals"
-			    "   FROM cstat_values WHERE series_id = s.id"
-			    "   OFFSET 0) v GROUP BY v.run_seq)"
-			    " SELECT left(r.metadata::text, -1)"
-			    "  || ',\"groups\":[' || coalesce(g.groups, '')"
-			    "  || ']}'"
-			    " FROM cstat_runs r LEFT JOIN g ON g.run_seq = "
-			    "r.seq"
-			    " WHERE r.history_id = $1::bigint ORDER BY r.seq",
-			    2, vals, bytes, len, d);
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	const char *vals[2] = {hid, bench};
+	PGresult *ser = query(p,
+			      "SELECT id, name, unit, config FROM cstat_series"
+			      " WHERE history_id = $1::bigint"
+			      " AND (name = $2 OR left(name, length($2) + 1)"
+			      "  IN ($2 || '/', $2 || '-'))"
+			      " ORDER BY id",
+			      2, vals);
+	rc = ok(p, ser) ? series_records(p, hid, ser, &o, d)
+			: fail(p, d, "reading a history", ser);
+	p->pq.clear(ser);
+	/* NUL-terminated, as every history's bytes. */
+	cstat__os_addc(&o, '\0');
+	o.len--;
+	if (rc || o.err) {
+		cstat__os_release(&o);
+		return rc ? rc : CSTAT_ENOMEM;
+	}
+	*bytes = o.data;
+	*len = o.len;
+	return 0;
 }
 
 static int
