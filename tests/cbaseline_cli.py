@@ -32,7 +32,16 @@ def run(exe, args, cwd, env=None):
             p.stderr.decode("utf-8", "surrogateescape"))
 
 
+# The store: .cstat in each test's directory, or, with
+# CBASELINE_TEST_STORE=postgresql, the database tests/pgcluster.py started
+# (CSTAT_TEST_PG) as $CSTAT_STORE.  The expected outputs are the same.
+PG = (os.environ.get("CSTAT_TEST_PG")
+      if os.environ.get("CBASELINE_TEST_STORE") == "postgresql" else None)
+
+
 def cb(args, cwd, env=None):
+    if PG:
+        env = dict(env or {}, CSTAT_STORE=PG)
     return run(CB, args, cwd, env)
 
 
@@ -913,6 +922,7 @@ def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])
     DATA = os.path.abspath(sys.argv[4])
+    print("store:", "PostgreSQL" if PG else "a directory")
     with tempfile.TemporaryDirectory() as d:
         inputs(d)
         globals()["test_" + sys.argv[5]](d)
