@@ -50,7 +50,7 @@ if [ -z "$inside" ]; then
 	mkdir -p "$work/store/history"
 	cc -O2 -o "$work/gen-history" tests/bench/gen-history.c
 	hist=$work/store/history/main.jsonl
-	if [ ! -f "$work/size-$size" ]; then
+	if [ -z "$reuse" ] && [ ! -f "$work/size-$size" ]; then
 		IFS=x read -r nr nb nv <<<"$size"
 		"$work/gen-history" "$hist" "$nr" "$nb" "$nv"
 		: >"$work/size-$size"
