@@ -998,11 +998,28 @@ add_vals(struct cstat__ostream *o, const char *p, size_t len)
 }
 
 /* Series k of a benchmark: its group up to the values, and where its
- * values start and end among the rows of the values' result. */
+ * values start and end in the rows of the values' result by series, then
+ * run (struct row). */
 struct one {
 	char *head;
-	int at, end;
+	size_t at, end;
 };
+
+/* A row of the values' result: its series index, run and row number. */
+struct row {
+	uint64_t k, seq;
+	int row;
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
 
 /* The group text before the values of series row i of res (id, name,
  * unit, config). */
@@ -1036,7 +1053,8 @@ series_head(const struct pg *p, const PGresult *res, int i)
  */
 static bool
 join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
-	  struct one *the, size_t k, struct cstat__ostream *o)
+	  const struct row *rows_of, struct one *the, size_t k,
+	  struct cstat__ostream *o)
 {
 	int rows = p->pq.ntuples(runs);
 
@@ -1048,13 +1066,13 @@ join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
 		cstat__os_adds(o, ",\"groups\":[");
 		for (size_t s = 0; s < k; s++) {
 			struct one *w = &the[s];
-			if (w->at >= w->end ||
-			    be(p->pq.getvalue(vals, w->at, 1), 8) != seq)
+			if (w->at >= w->end || rows_of[w->at].seq != seq)
 				continue;
+			int r = rows_of[w->at].row;
 			cstat__os_adds(o, first ? "" : ",");
 			cstat__os_adds(o, w->head);
-			if (!add_vals(o, p->pq.getvalue(vals, w->at, 2),
-				      (size_t)p->pq.getlength(vals, w->at, 2)))
+			if (!add_vals(o, p->pq.getvalue(vals, r, 2),
+				      (size_t)p->pq.getlength(vals, r, 2)))
 				return false;
 			cstat__os_adds(o, "]}]}]}");
 			first = false;
@@ -1065,18 +1083,37 @@ join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
 	return o->err == 0;
 }
 
-/* Each series' rows among vals (by series index, then run). */
-static void
-split_vals(const struct pg *p, const PGresult *vals, struct one *the, size_t k)
+/*
+ * The rows of vals (series index, run, values) by series, then run, and
+ * each series' stretch of them in the[0..k).  The server hands them back
+ * in that order already (series after series, each by its index); they
+ * are sorted here only if not, which costs less than a sort on the
+ * server every time.  NULL when out of memory.
+ */
+static struct row *
+order_vals(const struct pg *p, const PGresult *vals, struct one *the, size_t k)
 {
-	int rows = p->pq.ntuples(vals), r = 0;
+	int rows = p->pq.ntuples(vals);
+	struct row *r = malloc(((size_t)rows + 1) * sizeof(*r));
+	bool sorted = true;
+	size_t at = 0;
 
-	for (size_t s = 0; s < k; s++) {
-		the[s].at = r;
-		while (r < rows && be(p->pq.getvalue(vals, r, 0), 8) == s + 1)
-			r++;
-		the[s].end = r;
+	if (!r)
+		return NULL;
+	for (int i = 0; i < rows; i++) {
+		r[i] = (struct row){be(p->pq.getvalue(vals, i, 0), 8),
+				    be(p->pq.getvalue(vals, i, 1), 8), i};
+		sorted = sorted && (i == 0 || row_cmp(&r[i - 1], &r[i]) < 0);
 	}
+	if (!sorted)
+		qsort(r, (size_t)rows, sizeof(*r), row_cmp);
+	for (size_t s = 0; s < k; s++) {
+		the[s].at = at;
+		while (at < (size_t)rows && r[at].k == s + 1)
+			at++;
+		the[s].end = at;
+	}
+	return r;
 }
 
 /* The ids of series rows of res as a PostgreSQL array literal. */
@@ -1116,6 +1153,7 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	char *ids = id_array(p, ser);
 	const char *v1[1] = {hid}, *v2[1] = {ids};
 	PGresult *runs = NULL, *vals = NULL;
+	struct row *order = NULL;
 	int rc = the && ids ? 0 : CSTAT_ENOMEM;
 
 	for (size_t s = 0; !rc && s < k; s++)
@@ -1132,21 +1170,22 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	}
 	if (!rc) {
 		/* Each series' values by the covering index, series after
-		 * series (the nested loop keeps unnest's order). */
+		 * series: in order already (order_vals() checks). */
 		vals = query_binary(p,
 				    "SELECT s.k, v.run_seq, v.vals"
 				    " FROM unnest($1::bigint[])"
 				    "  WITH ORDINALITY AS s(id, k),"
 				    " LATERAL (SELECT run_seq, vals"
 				    "  FROM cstat_values WHERE series_id = s.id"
-				    "  ORDER BY run_seq) v"
-				    " ORDER BY s.k, v.run_seq",
+				    "  ORDER BY run_seq) v",
 				    1, v2);
 		rc = ok(p, vals) ? 0 : fail(p, d, "reading a history", vals);
 	}
 	if (!rc) {
-		split_vals(p, vals, the, k);
-		if (!join_runs(p, runs, vals, the, k, o))
+		order = order_vals(p, vals, the, k);
+		if (!order)
+			rc = CSTAT_ENOMEM;
+		else if (!join_runs(p, runs, vals, order, the, k, o))
 			rc = o->err ? CSTAT_ENOMEM
 				    : say(d, CSTAT_EFORMAT,
 					  "a series' values are not a "
@@ -1158,6 +1197,7 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 		free(the[s].head);
 	free(the);
 	free(ids);
+	free(order);
 	return rc;
 }
 

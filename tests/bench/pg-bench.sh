@@ -10,8 +10,8 @@
 # -format csv for all benchmarks and for one (-filter .name:Op7).
 #
 # Each figure is "WALL (CPU)": the median wall time of the process and the
-# median of its user + system CPU time, in ms (on a shared machine the
-# CPU time is the steadier of the two).
+# median of its CPU time (perf stat's task-clock, every thread), in ms; on
+# a shared machine the CPU time is the steadier of the two.
 #
 # usage: tests/bench/pg-bench.sh [-s RxBxV] [-n REPEATS] [-c CBASELINE]
 #                                [-f] [-d LOCATION]
@@ -84,14 +84,14 @@ median() { # COMMAND...: "WALL (CPU)" medians of REPEATS runs, in ms
 	for _ in $(seq "$repeats"); do
 		local s e
 		s=$(date +%s%N)
-		/usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null \
+		perf stat -x, -e task-clock -o "$work/cpu" "$@" >/dev/null \
 			2>"$work/err" || {
 			cat "$work/err" >&2
 			return 1
 		}
 		e=$(date +%s%N)
 		t+=($(((e - s) / 1000000)))
-		c+=($(awk '{printf "%d", 1000 * ($1 + $2)}' "$work/cpu"))
+		c+=($(awk -F, '/task-clock/ {printf "%d", $1}' "$work/cpu"))
 	done
 	echo "$(printf '%s\n' "${t[@]}" | mid) ($(printf '%s\n' "${c[@]}" | mid))"
 }
