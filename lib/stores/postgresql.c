@@ -997,11 +997,15 @@ add_vals(struct cstat__ostream *o, const char *p, size_t len)
 	return true;
 }
 
-/* Series k of a benchmark: its group up to the values, and where its
+/* Series k of a benchmark: its configuration (the result's text), name
+ * and unit (as JSON strings), which series before it has the same
+ * configuration and name (cfg, nm: the first such index), and where its
  * values start and end in the rows of the values' result by series, then
  * run (struct row). */
 struct one {
-	char *head;
+	const char *config;
+	char *name, *unit;
+	size_t cfg, nm;
 	size_t at, end;
 };
 
@@ -1021,23 +1025,14 @@ row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* The group text before the values of series row i of res (id, name,
- * unit, config). */
+/* text as a JSON string (malloc'd), or NULL. */
 static char *
-series_head(const struct pg *p, const PGresult *res, int i)
+json_str(const char *text)
 {
-	static const char tail[] = ",\"values\":[";
 	struct cstat__ostream o = {0};
-	const char *name = p->pq.getvalue(res, i, 1);
-	const char *unit = p->pq.getvalue(res, i, 2);
 
-	cstat__os_adds(&o, "{\"config\":");
-	cstat__os_adds(&o, p->pq.getvalue(res, i, 3));
-	cstat__os_adds(&o, ",\"benchmarks\":[{\"name\":");
-	cstat__os_json_str(&o, name, strlen(name));
-	cstat__os_adds(&o, ",\"units\":[{\"unit\":");
-	cstat__os_json_str(&o, unit, strlen(unit));
-	cstat__os_put(&o, tail, sizeof(tail)); /* and its NUL */
+	cstat__os_json_str(&o, text, strlen(text));
+	cstat__os_put(&o, "", 1);
 	if (o.err) {
 		cstat__os_release(&o);
 		return NULL;
@@ -1045,11 +1040,54 @@ series_head(const struct pg *p, const PGresult *res, int i)
 	return o.data;
 }
 
+/* Fills the[0..k) from the series rows of res (id, name, unit, config).
+ * @return false when out of memory. */
+static bool
+series_of(const struct pg *p, const PGresult *res, struct one *the, size_t k)
+{
+	for (size_t s = 0; s < k; s++) {
+		struct one *w = &the[s];
+		const char *name = p->pq.getvalue(res, (int)s, 1);
+		w->config = p->pq.getvalue(res, (int)s, 3);
+		w->name = json_str(name);
+		w->unit = json_str(p->pq.getvalue(res, (int)s, 2));
+		if (!w->name || !w->unit)
+			return false;
+		w->cfg = w->nm = s;
+		for (size_t j = 0; j < s; j++) {
+			if (w->cfg == s &&
+			    strcmp(the[j].config, w->config) == 0)
+				w->cfg = j;
+			if (w->nm == s &&
+			    strcmp(p->pq.getvalue(res, (int)j, 1), name) == 0)
+				w->nm = j;
+		}
+	}
+	return true;
+}
+
+/* Opens a group of w's configuration (open) or w's benchmark in it. */
+static void
+open_bench(struct cstat__ostream *o, const struct one *w, bool group)
+{
+	if (group) {
+		cstat__os_adds(o, "{\"config\":");
+		cstat__os_adds(o, w->config);
+		cstat__os_adds(o, ",\"benchmarks\":[");
+	}
+	cstat__os_adds(o, "{\"name\":");
+	cstat__os_adds(o, w->name);
+	cstat__os_adds(o, ",\"units\":[");
+}
+
 /*
  * Writes a record per row of runs (seq, metadata without its closing
- * brace; binary) to o: the metadata and a group per series of the[k]
- * whose next row of vals (series index, run, float8[]; binary, by series
- * then run) is that run's.
+ * brace; binary) to o: the metadata and the series of the[k] whose next
+ * row of vals (series index, run, float8[]; binary) is that run's, in
+ * series order, as a record holds them: series next to each other with
+ * one configuration in one group, and with one name in one benchmark
+ * (the reader then parses each configuration once a group, not once a
+ * series).
  */
 static bool
 join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
@@ -1060,7 +1098,7 @@ join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
 
 	for (int i = 0; i < rows; i++) {
 		uint64_t seq = be(p->pq.getvalue(runs, i, 0), 8);
-		bool first = true;
+		const struct one *prev = NULL;
 		cstat__os_add(o, p->pq.getvalue(runs, i, 1),
 			      (size_t)p->pq.getlength(runs, i, 1));
 		cstat__os_adds(o, ",\"groups\":[");
@@ -1069,16 +1107,28 @@ join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
 			if (w->at >= w->end || rows_of[w->at].seq != seq)
 				continue;
 			int r = rows_of[w->at].row;
-			cstat__os_adds(o, first ? "" : ",");
-			cstat__os_adds(o, w->head);
+			if (!prev) {
+				open_bench(o, w, true);
+			} else if (prev->cfg != w->cfg) {
+				cstat__os_adds(o, "]}]},");
+				open_bench(o, w, true);
+			} else if (prev->nm != w->nm) {
+				cstat__os_adds(o, "]},");
+				open_bench(o, w, false);
+			} else {
+				cstat__os_addc(o, ',');
+			}
+			cstat__os_adds(o, "{\"unit\":");
+			cstat__os_adds(o, w->unit);
+			cstat__os_adds(o, ",\"values\":[");
 			if (!add_vals(o, p->pq.getvalue(vals, r, 2),
 				      (size_t)p->pq.getlength(vals, r, 2)))
 				return false;
-			cstat__os_adds(o, "]}]}]}");
-			first = false;
+			cstat__os_adds(o, "]}");
+			prev = w;
 			w->at++;
 		}
-		cstat__os_adds(o, "]}\n");
+		cstat__os_adds(o, prev ? "]}]}]}\n" : "]}\n");
 	}
 	return o->err == 0;
 }
@@ -1156,9 +1206,8 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	struct row *order = NULL;
 	int rc = the && ids ? 0 : CSTAT_ENOMEM;
 
-	for (size_t s = 0; !rc && s < k; s++)
-		if (!(the[s].head = series_head(p, ser, (int)s)))
-			rc = CSTAT_ENOMEM;
+	if (!rc && !series_of(p, ser, the, k))
+		rc = CSTAT_ENOMEM;
 	if (!rc) {
 		runs = query_binary(p,
 				    "SELECT seq, left(metadata::text, -1)"
@@ -1193,8 +1242,10 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	}
 	p->pq.clear(runs);
 	p->pq.clear(vals);
-	for (size_t s = 0; the && s < k; s++)
-		free(the[s].head);
+	for (size_t s = 0; the && s < k; s++) {
+		free(the[s].name);
+		free(the[s].unit);
+	}
 	free(the);
 	free(ids);
 	free(order);
