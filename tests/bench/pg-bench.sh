@@ -20,7 +20,8 @@
 #   -c CBASELINE cbaseline to measure (default build/tools/cbaseline)
 #   -f           load with SQL (tests/bench/pg-load.sql: COPY of the
 #                records, the series tables filled from them on the
-#                server; minutes rather than the merge's quarter hour)
+#                server, in four statements rather than a transaction
+#                a run; 30 minutes here under a load average of 15-23)
 #   -d LOCATION  measure on a database loaded before (project "bench"),
 #                without a cluster or a load of its own
 set -eu

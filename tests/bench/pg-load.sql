@@ -1,7 +1,7 @@
 -- pg-load.sql - loads a generated history (tests/bench/gen-history.c) into
 -- the PostgreSQL store's tables as project "bench", history "main", with
--- SQL on the server: the rows cbaseline's merge would write, in minutes
--- rather than the merge's quarter hour (one transaction a run).
+-- SQL on the server: the rows cbaseline's merge would write (checked on
+-- a 20-run history), in four statements rather than a transaction a run.
 --
 -- usage: psql -v file=/path/main.jsonl -f pg-load.sql   (the tables and the
 -- project made first by any cbaseline command with CSTAT_PROJECT=bench;
