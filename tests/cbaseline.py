@@ -130,13 +130,70 @@ def summary(out):
     return tuple(int(g) for g in m.groups())
 
 
+# The store the tests run on: a temporary directory, or, with
+# CBASELINE_TEST_STORE=postgresql, the database tests/pgcluster.py started
+# (CSTAT_TEST_PG), each Store a project of its own.  The expected outputs
+# are the same.
+PG = (os.environ.get("CSTAT_TEST_PG")
+      if os.environ.get("CBASELINE_TEST_STORE") == "postgresql" else None)
+
+
+def psql(sql, *params):
+    """Runs sql against the database of PG (psql's :'vN' are params)."""
+    args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+            "-d", PG]
+    for i, v in enumerate(params):
+        args += ["-v", "v%d=%s" % (i, v)]
+    p = subprocess.run(args, input=sql, capture_output=True, text=True,
+                       check=True)
+    return p.stdout
+
+
+def history_text(store, name):
+    """History name's bytes as the store holds them."""
+    if not PG:
+        with open(os.path.join(store, "history", name + ".jsonl")) as f:
+            return f.read()
+    return psql("SELECT r.record FROM cstat_runs r JOIN cstat_histories h"
+                " ON h.id = r.history_id JOIN cstat_projects p"
+                " ON p.id = h.project_id WHERE p.name = :'v0'"
+                " AND h.name = :'v1' ORDER BY r.seq",
+                os.environ["CSTAT_PROJECT"], name)
+
+
+def put_history(store, name, lines):
+    """Stores lines (what a history file would hold, damaged or not) as
+    history name, bypassing cbaseline."""
+    if not PG:
+        with open(os.path.join(store, "history", name + ".jsonl"), "w") as f:
+            f.write("".join(l + "\n" for l in lines))
+        return
+    project = os.environ["CSTAT_PROJECT"]
+    psql("INSERT INTO cstat_histories (project_id, name) SELECT id, :'v1'"
+         " FROM cstat_projects WHERE name = :'v0'", project, name)
+    for k, line in enumerate(lines):
+        psql("INSERT INTO cstat_runs (history_id, run_id, metadata, record)"
+             " SELECT h.id, :'v2', '{}', :'v3' FROM cstat_histories h"
+             " JOIN cstat_projects p ON p.id = h.project_id"
+             " WHERE p.name = :'v0' AND h.name = :'v1'",
+             project, name, "bad-%d" % k, line)
+
+
 class Store:
+    made = 0
+
     def __enter__(self):
+        self.dir = None
+        if PG:
+            Store.made += 1
+            os.environ["CSTAT_PROJECT"] = "test-%d" % Store.made
+            return PG
         self.dir = tempfile.mkdtemp(prefix="cbaseline-test-")
         return self.dir
 
     def __exit__(self, *exc):
-        shutil.rmtree(self.dir)
+        if self.dir:
+            shutil.rmtree(self.dir)
 
 
 # ----------------------------------------------------------------------------
@@ -223,8 +280,7 @@ def test_detect_usage():
         rc, out, _ = run(["export", "-help"])
         expect(rc == 0 and "Usage: cbaseline export" in out, "export -h")
         # A history that is not JSON lines is an error, not a crash.
-        with open(os.path.join(store, "history", "bad.jsonl"), "w") as f:
-            f.write("not json\n{}\n")
+        put_history(store, "bad", ["not json", "{}"])
         rc, _, err = run(["-store", store, "detect", "bad"])
         expect(rc == 2 and err, "corrupt history: exit %d %s" % (rc, err))
 
@@ -467,8 +523,8 @@ def test_config_trimmed():
             expect(not re.search(r"Intel X(\s|\\t)", out),
                    "untrimmed: %r" % out[:400])
         expect(any("Intel X" in o for o in outs), "the cpu is shown")
-        with open(os.path.join(store, "history", "g.jsonl")) as f:
-            expect('"Intel X  \\t"' in f.read(), "the store keeps it")
+        expect('"Intel X  \\t"' in history_text(store, "g"),
+               "the store keeps it")
 
 
 class Dashboard(html.parser.HTMLParser):
@@ -613,12 +669,14 @@ def test_export_consistency():
                 expect(word in m["class"], "mark %r for %r" % (m, c))
 
         # -o FILE and flags after NAME.
-        path = os.path.join(store, "out.json")
-        rc, out, err = run(["-store", store, "export", "g", "-format",
-                            "json", "-o", path])
-        expect(rc == 0 and out == "" and err == "", "-o: %d %s" % (rc, err))
-        with open(path) as f:
-            expect(json.load(f) == doc, "-o writes the same document")
+        with tempfile.TemporaryDirectory(prefix="cbaseline-o-") as tmp:
+            path = os.path.join(tmp, "out.json")
+            rc, out, err = run(["-store", store, "export", "g", "-format",
+                                "json", "-o", path])
+            expect(rc == 0 and out == "" and err == "",
+                   "-o: %d %s" % (rc, err))
+            with open(path) as f:
+                expect(json.load(f) == doc, "-o writes the same document")
 
 
 def test_export_medians_are_cstat_medians():
@@ -899,6 +957,7 @@ def main():
     CBASELINE = os.path.abspath(sys.argv[1])
     CSTAT = os.path.abspath(sys.argv[2])
     DATA = os.path.abspath(sys.argv[3])
+    print("store:", "PostgreSQL" if PG else "a directory")
     globals()["test_" + sys.argv[4]]()
 
 

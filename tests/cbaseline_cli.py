@@ -32,7 +32,30 @@ def run(exe, args, cwd, env=None):
             p.stderr.decode("utf-8", "surrogateescape"))
 
 
+# The store: .cstat in each test's directory, or, with
+# CBASELINE_TEST_STORE=postgresql, the database tests/pgcluster.py started
+# (CSTAT_TEST_PG) as $CSTAT_STORE.  The expected outputs are the same.
+PG = (os.environ.get("CSTAT_TEST_PG")
+      if os.environ.get("CBASELINE_TEST_STORE") == "postgresql" else None)
+
+
+def history_text(d, name):
+    """History name's bytes as the store holds them (project default)."""
+    if not PG:
+        with open(os.path.join(d, ".cstat", "history", name + ".jsonl")) as f:
+            return f.read()
+    return subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-d", PG, "-v", "n=" + name],
+        input="SELECT r.record FROM cstat_runs r JOIN cstat_histories h"
+        " ON h.id = r.history_id JOIN cstat_projects p"
+        " ON p.id = h.project_id WHERE p.name = 'default'"
+        " AND h.name = :'n' ORDER BY r.seq",
+        capture_output=True, text=True, check=True).stdout
+
+
 def cb(args, cwd, env=None):
+    if PG:
+        env = dict(env or {}, CSTAT_STORE=PG)
     return run(CB, args, cwd, env)
 
 
@@ -278,8 +301,8 @@ def test_history_golden(d):
         rc, out, err = cb(["record", "-m", "created=" + t, "-m",
                            "commit=c%d" % i, "main", f], d)
         expect(rc == 0, "record: " + err)
-    h = os.path.join(d, ".cstat", "history", "main.jsonl")
-    expect(json.loads(open(h).readline())["created"] ==
+    first = history_text(d, "main").splitlines()[0]
+    expect(json.loads(first)["created"] ==
            "2026-11-01T10:00:00Z", "created= not kept")
     rc, out, err = cb(["history", "main"], d)
     expect(rc == 0, err)
@@ -913,6 +936,7 @@ def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])
     DATA = os.path.abspath(sys.argv[4])
+    print("store:", "PostgreSQL" if PG else "a directory")
     with tempfile.TemporaryDirectory() as d:
         inputs(d)
         globals()["test_" + sys.argv[5]](d)

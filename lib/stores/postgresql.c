@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include "ostream.h"
 #include "pq.h"
 #include "stores.h"
 
@@ -88,6 +89,52 @@ static const char *const migrations[] = {
 	 * index-only scan), not from heap pages spread over every run. */
 	"CREATE INDEX cstat_values_series ON cstat_values"
 	"  (series_id, run_seq) INCLUDE (vals);",
+	/* 3: a record in one statement, so one round trip: the history
+	 * (added if new), the run (nothing when its id is there: false),
+	 * its series and values.  Each statement of the function sees
+	 * what committed before it, as the separate statements did, so a
+	 * series a concurrent record added is found by the values' join.
+	 * It runs with its caller's rights: a runner needs no more than
+	 * INSERT and SELECT. */
+	"CREATE FUNCTION cstat_record(p_project bigint, p_history text,"
+	"  p_run text, p_created timestamptz, p_meta jsonb, p_record text,"
+	"  p_series jsonb) RETURNS boolean LANGUAGE plpgsql AS $f$"
+	" DECLARE hid bigint; s bigint;"
+	" BEGIN"
+	"  SELECT id INTO hid FROM cstat_histories"
+	"   WHERE project_id = p_project AND name = p_history;"
+	"  IF hid IS NULL THEN"
+	"   INSERT INTO cstat_histories (project_id, name)"
+	"    VALUES (p_project, p_history) ON CONFLICT DO NOTHING;"
+	"   SELECT id INTO hid FROM cstat_histories"
+	"    WHERE project_id = p_project AND name = p_history;"
+	"  END IF;"
+	"  INSERT INTO cstat_runs"
+	"   (history_id, run_id, created, metadata, record)"
+	"   VALUES (hid, coalesce(p_run, 'sha256:' || encode(sha256("
+	"    convert_to(p_record, 'UTF8')), 'hex')),"
+	"    p_created, p_meta, p_record)"
+	"   ON CONFLICT (history_id, run_id) DO NOTHING RETURNING seq INTO s;"
+	"  IF s IS NULL THEN RETURN false; END IF;"
+	/* In the record's order, so that a series' id says where it first
+	 * appeared (see insert_record()). */
+	"  INSERT INTO cstat_series (history_id, name, unit, config)"
+	"   SELECT hid, v.name, v.unit, v.config"
+	"   FROM ROWS FROM (jsonb_to_recordset(p_series)"
+	"    AS (name text, unit text, config text))"
+	"    WITH ORDINALITY AS v(name, unit, config, k)"
+	"   WHERE NOT EXISTS (SELECT 1 FROM cstat_series c"
+	"    WHERE c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config))"
+	"   ORDER BY k ON CONFLICT DO NOTHING;"
+	"  INSERT INTO cstat_values (series_id, run_seq, vals, metadata)"
+	"   SELECT c.id, s, v.vals, v.meta"
+	"   FROM jsonb_to_recordset(p_series) AS v(name text, unit text,"
+	"    config text, vals float8[], meta jsonb)"
+	"   JOIN cstat_series c ON c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
+	"  RETURN true;"
+	" END $f$;",
 };
 
 #define LATEST (sizeof(migrations) / sizeof(migrations[0]))
@@ -288,13 +335,37 @@ migrate(struct pg *p, struct cstat_diag *d)
 	return rc;
 }
 
-/* Brings the layout to LATEST, or refuses a newer one. */
+/*
+ * Brings the layout to LATEST, or refuses a newer one.  The common case,
+ * a current layout and a known project, is one round trip: the version
+ * and the project's id in one query (into p->project_id, "" when the
+ * project is new); a missing version table (42P01) is version 0.
+ */
 static int
-check_schema(struct pg *p, struct cstat_diag *d)
+check_schema(struct pg *p, const char *project, struct cstat_diag *d)
 {
-	long v;
-	int rc = schema_version(p, d, &v);
+	const char *vals[1] = {project ? project : "default"};
+	PGresult *res =
+		query(p,
+		      "SELECT (SELECT coalesce(max(version), 0)"
+		      "  FROM cstat_schema_version),"
+		      " (SELECT id FROM cstat_projects WHERE name = $1)",
+		      1, vals);
+	const char *state = p->pq.resultErrorField(res, PG_DIAG_SQLSTATE);
+	bool none = state && strcmp(state, "42P01") == 0;
+	int rc = ok(p, res) || none
+			 ? 0
+			 : fail(p, d, "reading the schema version", res);
+	long v = 0;
 
+	p->project_id[0] = '\0';
+	if (!rc && !none) {
+		v = strtol(p->pq.getvalue(res, 0, 0), NULL, 10);
+		if (!p->pq.getisnull(res, 0, 1))
+			snprintf(p->project_id, sizeof(p->project_id), "%s",
+				 p->pq.getvalue(res, 0, 1));
+	}
+	p->pq.clear(res);
 	if (rc)
 		return rc;
 	if (v > (long)LATEST) {
@@ -337,6 +408,13 @@ find_secret(const struct pg *p, const char *location)
 			secret = strdup(o->val);
 	p->pq.conninfoFree(opts);
 	return secret;
+}
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
 }
 
 static void
@@ -395,10 +473,10 @@ pg_open(void **state, const char *location, const char *project,
 		pg_close(p);
 		return rc;
 	}
-	rc = run(p, d, "setting up", "SET client_min_messages = warning", 0,
-		 NULL);
-	rc = rc ? rc : check_schema(p, d);
-	rc = rc ? rc : find_project(p, project, d);
+	/* The migrations' notices (a table there already) are not news. */
+	p->pq.setNoticeProcessor(p->conn, quiet, NULL);
+	rc = check_schema(p, project, d);
+	rc = rc || p->project_id[0] ? rc : find_project(p, project, d);
 	if (rc) {
 		pg_close(p);
 		return rc;
@@ -719,14 +797,14 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 }
 
 /*
- * Inserts record line into history hid inside the caller's transaction:
- * the run (nothing when its id is there: *added false), its series and
- * values.  A record without an id (written before ids) is known by the
- * SHA-256 of its bytes.  *res is the failed statement's result for the
- * caller to judge (retry or not), or NULL.
+ * Inserts record line into history name (added if new) in one statement
+ * (cstat_record(), migration 3): the run (nothing when its id is there:
+ * *added false), its series and values.  A record without an id (written
+ * before ids) is known by the SHA-256 of its bytes.  *res is the failed
+ * statement's result for the caller to judge (retry or not), or NULL.
  */
 static int
-insert_record(struct pg *p, const char *hid, const char *line, bool *added,
+insert_record(struct pg *p, const char *name, const char *line, bool *added,
 	      PGresult **res, struct cstat_diag *d)
 {
 	cJSON *root = cJSON_Parse(line);
@@ -734,68 +812,24 @@ insert_record(struct pg *p, const char *hid, const char *line, bool *added,
 	int rc;
 
 	*res = NULL;
+	*added = false;
 	if (!root)
 		return say(d, CSTAT_EFORMAT, "a record is not JSON");
 	rc = parse_record(root, &r, d);
-	if (rc) {
-		parsed_free(&r);
-		cJSON_Delete(root);
-		return rc;
-	}
-	const char *vals[5] = {hid, r.id, r.created, r.metadata, line};
-	*res = query(p,
-		     "INSERT INTO cstat_runs"
-		     " (history_id, run_id, created, metadata, record)"
-		     " VALUES ($1::bigint,"
-		     " coalesce($2, 'sha256:' || encode(sha256("
-		     "   convert_to($5, 'UTF8')), 'hex')),"
-		     " $3::timestamptz, $4::jsonb, $5)"
-		     " ON CONFLICT (history_id, run_id) DO NOTHING"
-		     " RETURNING seq",
-		     5, vals);
-	rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
-	*added = !rc && p->pq.ntuples(*res) == 1;
-	if (!rc && *added) {
-		char seq[24];
-		snprintf(seq, sizeof(seq), "%s", p->pq.getvalue(*res, 0, 0));
-		p->pq.clear(*res);
-		const char *sv[3] = {hid, r.series, seq};
-		/* In the record's order, so that a series' id says where
-		 * it first appeared, as a history file's reader orders its
-		 * rows (one benchmark's read keeps that order).  Concurrent
-		 * records of the same new series take their keys in the same
-		 * order; a deadlock between different orders is retried. */
+	if (!rc) {
+		const char *vals[7] = {p->project_id, name, r.id,    r.created,
+				       r.metadata,    line, r.series};
 		*res = query(p,
-			     "INSERT INTO cstat_series"
-			     " (history_id, name, unit, config)"
-			     " SELECT $1::bigint, name, unit, config"
-			     " FROM ROWS FROM (jsonb_to_recordset($2::jsonb)"
-			     "   AS (name text, unit text, config text))"
-			     "   WITH ORDINALITY AS v(name, unit, config, k)"
-			     " ORDER BY k ON CONFLICT DO NOTHING",
-			     2, sv);
-		rc = ok(p, *res) ? 0 : fail(p, d, "recording series", *res);
+			     "SELECT cstat_record($1::bigint, $2, $3,"
+			     " $4::timestamptz, $5::jsonb, $6, $7::jsonb)",
+			     7, vals);
+		rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
+		*added = !rc && p->pq.ntuples(*res) == 1 &&
+			 strcmp(p->pq.getvalue(*res, 0, 0), "t") == 0;
 		if (!rc) {
 			p->pq.clear(*res);
-			*res = query(p,
-				     "INSERT INTO cstat_values"
-				     " (series_id, run_seq, vals, metadata)"
-				     " SELECT s.id, $3::bigint, v.vals, v.meta"
-				     " FROM jsonb_to_recordset($2::jsonb) AS"
-				     " v(name text, unit text, config text,"
-				     "   vals float8[], meta jsonb)"
-				     " JOIN cstat_series s ON"
-				     " s.history_id = $1::bigint AND"
-				     " s.name = v.name AND s.unit = v.unit AND"
-				     " md5(s.config) = md5(v.config)",
-				     3, sv);
-			rc = ok(p, *res) ? 0
-					 : fail(p, d, "recording values", *res);
+			*res = NULL;
 		}
-	}
-	if (!rc) {
-		p->pq.clear(*res);
-		*res = NULL;
 	}
 	parsed_free(&r);
 	cJSON_Delete(root);
@@ -832,28 +866,14 @@ transaction(struct pg *p, struct cstat_diag *d,
 	return rc;
 }
 
-struct append {
-	const char *name, *line;
-	bool added;
-};
-
-static int
-do_append(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
-{
-	struct append *a = ctx;
-	char hid[24];
-	int rc = find_history(p, a->name, true, hid, d);
-
-	return rc ? rc : insert_record(p, hid, a->line, &a->added, res, d);
-}
-
 static int
 pg_history_append(void *state, const char *name, const char *line, size_t len,
 		  bool *added, struct cstat_diag *d)
 {
-	struct append a = {name, NULL, false};
+	struct pg *p = state;
+	bool was_added = false;
 	char *text;
-	int rc;
+	int rc = 0;
 
 	while (len > 0 && line[len - 1] == '\n')
 		len--;
@@ -862,10 +882,18 @@ pg_history_append(void *state, const char *name, const char *line, size_t len,
 		return say(d, CSTAT_EFORMAT, "a record of more than one line");
 	if (!(text = strndup(line, len)))
 		return CSTAT_ENOMEM;
-	a.line = text;
-	rc = transaction(state, d, do_append, &a);
+	/* One statement is one transaction: no BEGIN and COMMIT round
+	 * trips.  A deadlock with a concurrent record is tried again. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PGresult *res = NULL;
+		rc = insert_record(p, name, text, &was_added, &res, d);
+		bool again = res && retryable(p, res);
+		p->pq.clear(res);
+		if (!again)
+			break;
+	}
 	if (added)
-		*added = !rc && a.added;
+		*added = !rc && was_added;
 	free(text);
 	return rc;
 }
@@ -928,53 +956,345 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 			     1, vals, bytes, len, d);
 }
 
+/* A big-endian integer of n bytes at p (libpq's binary format). */
+static uint64_t
+be(const char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
 /*
- * One benchmark's series from the series tables (cstat_values by series,
- * then run: its primary key): each run's metadata with a group per
- * series, in the order the series first appeared.  The values are
- * float8's text, the shortest that reads back the same double (with
- * extra_float_digits above 0), not a numeric's rounding.
+ * Adds the values of a float8[] in binary (ndim, flags, element type,
+ * then per dimension its size and lower bound, then per element its
+ * length and 8 bytes) as JSON numbers, each the shortest text that reads
+ * back the same double.  @return false for anything but a flat array
+ * without NULLs.
+ */
+static bool
+add_vals(struct cstat__ostream *o, const char *p, size_t len)
+{
+	if (len < 12 || be(p, 4) > 1)
+		return false;
+	size_t n = be(p, 4) == 1 && len >= 20 ? (size_t)be(p + 12, 4) : 0;
+	const char *e = p + 12 + 8 * be(p, 4);
+
+	if ((size_t)(e - p) + 12 * n != len)
+		return false;
+	for (size_t i = 0; i < n; i++, e += 12) {
+		uint64_t bits = be(e + 4, 8);
+		double v;
+		if (be(e, 4) != 8)
+			return false;
+		memcpy(&v, &bits, sizeof(v));
+		if (i)
+			cstat__os_addc(o, ',');
+		cstat__os_go_float(o, v);
+	}
+	return true;
+}
+
+/* Series k of a benchmark: its configuration (the result's text), name
+ * and unit (as JSON strings), which series before it has the same
+ * configuration and name (cfg, nm: the first such index), and where its
+ * values start and end in the rows of the values' result by series, then
+ * run (struct row). */
+struct one {
+	const char *config;
+	char *name, *unit;
+	size_t cfg, nm;
+	size_t at, end;
+};
+
+/* A row of the values' result: its series index, run and row number. */
+struct row {
+	uint64_t k, seq;
+	int row;
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* text as a JSON string (malloc'd), or NULL. */
+static char *
+json_str(const char *text)
+{
+	struct cstat__ostream o = {0};
+
+	cstat__os_json_str(&o, text, strlen(text));
+	cstat__os_put(&o, "", 1);
+	if (o.err) {
+		cstat__os_release(&o);
+		return NULL;
+	}
+	return o.data;
+}
+
+/* Fills the[0..k) from the series rows of res (id, name, unit, config).
+ * @return false when out of memory. */
+static bool
+series_of(const struct pg *p, const PGresult *res, struct one *the, size_t k)
+{
+	for (size_t s = 0; s < k; s++) {
+		struct one *w = &the[s];
+		const char *name = p->pq.getvalue(res, (int)s, 1);
+		w->config = p->pq.getvalue(res, (int)s, 3);
+		w->name = json_str(name);
+		w->unit = json_str(p->pq.getvalue(res, (int)s, 2));
+		if (!w->name || !w->unit)
+			return false;
+		w->cfg = w->nm = s;
+		for (size_t j = 0; j < s; j++) {
+			if (w->cfg == s &&
+			    strcmp(the[j].config, w->config) == 0)
+				w->cfg = j;
+			if (w->nm == s &&
+			    strcmp(p->pq.getvalue(res, (int)j, 1), name) == 0)
+				w->nm = j;
+		}
+	}
+	return true;
+}
+
+/* Opens a group of w's configuration (open) or w's benchmark in it. */
+static void
+open_bench(struct cstat__ostream *o, const struct one *w, bool group)
+{
+	if (group) {
+		cstat__os_adds(o, "{\"config\":");
+		cstat__os_adds(o, w->config);
+		cstat__os_adds(o, ",\"benchmarks\":[");
+	}
+	cstat__os_adds(o, "{\"name\":");
+	cstat__os_adds(o, w->name);
+	cstat__os_adds(o, ",\"units\":[");
+}
+
+/*
+ * Writes a record per row of runs (seq, metadata without its closing
+ * brace; binary) to o: the metadata and the series of the[k] whose next
+ * row of vals (series index, run, float8[]; binary) is that run's, in
+ * series order, as a record holds them: series next to each other with
+ * one configuration in one group, and with one name in one benchmark
+ * (the reader then parses each configuration once a group, not once a
+ * series).
+ */
+static bool
+join_runs(const struct pg *p, const PGresult *runs, const PGresult *vals,
+	  const struct row *rows_of, struct one *the, size_t k,
+	  struct cstat__ostream *o)
+{
+	int rows = p->pq.ntuples(runs);
+
+	for (int i = 0; i < rows; i++) {
+		uint64_t seq = be(p->pq.getvalue(runs, i, 0), 8);
+		const struct one *prev = NULL;
+		cstat__os_add(o, p->pq.getvalue(runs, i, 1),
+			      (size_t)p->pq.getlength(runs, i, 1));
+		cstat__os_adds(o, ",\"groups\":[");
+		for (size_t s = 0; s < k; s++) {
+			struct one *w = &the[s];
+			if (w->at >= w->end || rows_of[w->at].seq != seq)
+				continue;
+			int r = rows_of[w->at].row;
+			if (!prev) {
+				open_bench(o, w, true);
+			} else if (prev->cfg != w->cfg) {
+				cstat__os_adds(o, "]}]},");
+				open_bench(o, w, true);
+			} else if (prev->nm != w->nm) {
+				cstat__os_adds(o, "]},");
+				open_bench(o, w, false);
+			} else {
+				cstat__os_addc(o, ',');
+			}
+			cstat__os_adds(o, "{\"unit\":");
+			cstat__os_adds(o, w->unit);
+			cstat__os_adds(o, ",\"values\":[");
+			if (!add_vals(o, p->pq.getvalue(vals, r, 2),
+				      (size_t)p->pq.getlength(vals, r, 2)))
+				return false;
+			cstat__os_adds(o, "]}");
+			prev = w;
+			w->at++;
+		}
+		cstat__os_adds(o, prev ? "]}]}]}\n" : "]}\n");
+	}
+	return o->err == 0;
+}
+
+/*
+ * The rows of vals (series index, run, values) by series, then run, and
+ * each series' stretch of them in the[0..k).  The server hands them back
+ * in that order already (series after series, each by its index); they
+ * are sorted here only if not, which costs less than a sort on the
+ * server every time.  NULL when out of memory.
+ */
+static struct row *
+order_vals(const struct pg *p, const PGresult *vals, struct one *the, size_t k)
+{
+	int rows = p->pq.ntuples(vals);
+	struct row *r = malloc(((size_t)rows + 1) * sizeof(*r));
+	bool sorted = true;
+	size_t at = 0;
+
+	if (!r)
+		return NULL;
+	for (int i = 0; i < rows; i++) {
+		r[i] = (struct row){be(p->pq.getvalue(vals, i, 0), 8),
+				    be(p->pq.getvalue(vals, i, 1), 8), i};
+		sorted = sorted && (i == 0 || row_cmp(&r[i - 1], &r[i]) < 0);
+	}
+	if (!sorted)
+		qsort(r, (size_t)rows, sizeof(*r), row_cmp);
+	for (size_t s = 0; s < k; s++) {
+		the[s].at = at;
+		while (at < (size_t)rows && r[at].k == s + 1)
+			at++;
+		the[s].end = at;
+	}
+	return r;
+}
+
+/* The ids of series rows of res as a PostgreSQL array literal. */
+static char *
+id_array(const struct pg *p, const PGresult *res)
+{
+	struct cstat__ostream o = {0};
+	int rows = p->pq.ntuples(res);
+
+	cstat__os_addc(&o, '{');
+	for (int i = 0; i < rows; i++) {
+		cstat__os_adds(&o, i ? "," : "");
+		cstat__os_adds(&o, p->pq.getvalue(res, i, 0));
+	}
+	cstat__os_put(&o, "}", 2); /* and its NUL */
+	if (o.err) {
+		cstat__os_release(&o);
+		return NULL;
+	}
+	return o.data;
+}
+
+/* Runs sql with vals in binary results (libpq's resultFormat 1). */
+static PGresult *
+query_binary(struct pg *p, const char *sql, int n, const char *const *vals)
+{
+	return p->pq.execParams(p->conn, sql, n, NULL, vals, NULL, NULL, 1);
+}
+
+/* The records of history hid cut to the series rows of ser. */
+static int
+series_records(struct pg *p, const char *hid, const PGresult *ser,
+	       struct cstat__ostream *o, struct cstat_diag *d)
+{
+	size_t k = (size_t)p->pq.ntuples(ser);
+	struct one *the = calloc(k + 1, sizeof(*the));
+	char *ids = id_array(p, ser);
+	const char *v1[1] = {hid}, *v2[1] = {ids};
+	PGresult *runs = NULL, *vals = NULL;
+	struct row *order = NULL;
+	int rc = the && ids ? 0 : CSTAT_ENOMEM;
+
+	if (!rc && !series_of(p, ser, the, k))
+		rc = CSTAT_ENOMEM;
+	if (!rc) {
+		runs = query_binary(p,
+				    "SELECT seq, left(metadata::text, -1)"
+				    " FROM cstat_runs"
+				    " WHERE history_id = $1::bigint"
+				    " ORDER BY seq",
+				    1, v1);
+		rc = ok(p, runs) ? 0 : fail(p, d, "reading a history", runs);
+	}
+	if (!rc) {
+		/* Each series' values by the covering index, series after
+		 * series: in order already (order_vals() checks). */
+		vals = query_binary(p,
+				    "SELECT s.k, v.run_seq, v.vals"
+				    " FROM unnest($1::bigint[])"
+				    "  WITH ORDINALITY AS s(id, k),"
+				    " LATERAL (SELECT run_seq, vals"
+				    "  FROM cstat_values WHERE series_id = s.id"
+				    "  ORDER BY run_seq) v",
+				    1, v2);
+		rc = ok(p, vals) ? 0 : fail(p, d, "reading a history", vals);
+	}
+	if (!rc) {
+		order = order_vals(p, vals, the, k);
+		if (!order)
+			rc = CSTAT_ENOMEM;
+		else if (!join_runs(p, runs, vals, order, the, k, o))
+			rc = o->err ? CSTAT_ENOMEM
+				    : say(d, CSTAT_EFORMAT,
+					  "a series' values are not a "
+					  "float8[]");
+	}
+	p->pq.clear(runs);
+	p->pq.clear(vals);
+	for (size_t s = 0; the && s < k; s++) {
+		free(the[s].name);
+		free(the[s].unit);
+	}
+	free(the);
+	free(ids);
+	free(order);
+	return rc;
+}
+
+/*
+ * One benchmark's series from the series tables, built into records
+ * here: the series (in the order they first appeared), every run's
+ * metadata, and the series' values in binary (float8[]), read by the
+ * covering index series after series and joined to their runs in C.
+ * Each value is the shortest text that reads back its double.
  */
 static int
 pg_history_series(void *state, const char *name, const char *bench,
 		  char **bytes, size_t *len, struct cstat_diag *d)
 {
-	const char *vals[2] = {NULL, bench};
-	int rc = run(state, d, "reading a history",
-		     "SET extra_float_digits = 3", 0, NULL);
+	struct pg *p = state;
+	struct cstat__ostream o = {0};
+	char hid[24];
+	int rc = find_history(p, name, false, hid, d);
 
-	/* Compiling the query would take longer than running it. */
-	rc = rc ? rc
-		: run(state, d, "reading a history", "SET jit = off", 0, NULL);
-
-	/* The series first, then each one's values by the index (the
-	 * lateral OFFSET 0 keeps the planner from a scan of every value). */
-	return rc ? rc
-		  : history_lines(
-			    state, name,
-			    "WITH s AS MATERIALIZED (SELECT id, name, unit,"
-			    "  config FROM cstat_series"
-			    "  WHERE history_id = $1::bigint"
-			    "  AND (name = $2 OR left(name, length($2) + 1)"
-			    "   IN ($2 || '/', $2 || '-'))),"
-			    " g AS (SELECT v.run_seq, string_agg("
-			    "  '{\"config\":' || s.config"
-			    "  || ',\"benchmarks\":[{\"name\":'"
-			    "  || to_json(s.name)::text"
-			    "  || ',\"units\":[{\"unit\":'"
-			    "  || to_json(s.unit)::text || ',\"values\":['"
-			    "  || array_to_string(v.vals, ',') || ']}]}]}',"
-			    "  ',' ORDER BY s.id) AS groups"
-			    "  FROM s, LATERAL (SELECT run_seq, vals"
-			    "   FROM cstat_values WHERE series_id = s.id"
-			    "   OFFSET 0) v GROUP BY v.run_seq)"
-			    " SELECT left(r.metadata::text, -1)"
-			    "  || ',\"groups\":[' || coalesce(g.groups, '')"
-			    "  || ']}'"
-			    " FROM cstat_runs r LEFT JOIN g ON g.run_seq = "
-			    "r.seq"
-			    " WHERE r.history_id = $1::bigint ORDER BY r.seq",
-			    2, vals, bytes, len, d);
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	const char *vals[2] = {hid, bench};
+	PGresult *ser = query(p,
+			      "SELECT id, name, unit, config FROM cstat_series"
+			      " WHERE history_id = $1::bigint"
+			      " AND (name = $2 OR left(name, length($2) + 1)"
+			      "  IN ($2 || '/', $2 || '-'))"
+			      " ORDER BY id",
+			      2, vals);
+	rc = ok(p, ser) ? series_records(p, hid, ser, &o, d)
+			: fail(p, d, "reading a history", ser);
+	p->pq.clear(ser);
+	/* NUL-terminated, as every history's bytes. */
+	cstat__os_addc(&o, '\0');
+	o.len--;
+	if (rc || o.err) {
+		cstat__os_release(&o);
+		return rc ? rc : CSTAT_ENOMEM;
+	}
+	*bytes = o.data;
+	*len = o.len;
+	return 0;
 }
 
 static int
@@ -1030,7 +1350,8 @@ do_replace(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 		if (!line)
 			return CSTAT_ENOMEM;
 		bool blank = strspn(line, " \t\r") == n;
-		rc = blank ? 0 : insert_record(p, hid, line, &added, res, d);
+		rc = blank ? 0
+			   : insert_record(p, a->name, line, &added, res, d);
 		free(line);
 		at += n + 1;
 	}

@@ -27,7 +27,8 @@
 	X(clear, PQclear)                                                      \
 	X(conninfoParse, PQconninfoParse)                                      \
 	X(conninfoFree, PQconninfoFree)                                        \
-	X(freemem, PQfreemem)
+	X(freemem, PQfreemem)                                                  \
+	X(setNoticeProcessor, PQsetNoticeProcessor)
 
 /* dlsym() gives a void *, which POSIX lets us read as a function
  * pointer: memcpy does it without a cast that ISO C warns about. */

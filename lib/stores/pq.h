@@ -45,6 +45,9 @@ struct cstat__pq {
 	PQconninfoOption *(*conninfoParse)(const char *conninfo, char **errmsg);
 	void (*conninfoFree)(PQconninfoOption *connOptions);
 	void (*freemem)(void *ptr);
+	PQnoticeProcessor (*setNoticeProcessor)(PGconn *conn,
+						PQnoticeProcessor proc,
+						void *arg);
 };
 
 /*

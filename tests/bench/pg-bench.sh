@@ -9,25 +9,40 @@
 # record of one 500-benchmark run, and history, detect and export
 # -format csv for all benchmarks and for one (-filter .name:Op7).
 #
+# Each figure is "WALL (CPU)": the median wall time of the process and the
+# median of its CPU time (perf stat's task-clock, every thread), in ms; on
+# a shared machine the CPU time is the steadier of the two.
+#
 # usage: tests/bench/pg-bench.sh [-s RxBxV] [-n REPEATS] [-c CBASELINE]
+#                                [-f] [-d LOCATION]
 #   -s RxBxV     history size (default 10000x500x5)
 #   -n REPEATS   runs per measurement (default 5)
 #   -c CBASELINE cbaseline to measure (default build/tools/cbaseline)
+#   -f           load with SQL (tests/bench/pg-load.sql: COPY of the
+#                records, the series tables filled from them on the
+#                server, in four statements rather than a transaction
+#                a run; 30 minutes here under a load average of 15-23)
+#   -d LOCATION  measure on a database loaded before (project "bench"),
+#                without a cluster or a load of its own
 set -eu
 cd "$(dirname "$0")/../.."
 size=10000x500x5
 repeats=5
 cb=$(pwd)/build/tools/cbaseline
 inside=""
+fast=""
+reuse=""
 if [ "${1:-}" = "--inside" ]; then
 	inside=$2
 	shift 2
 fi
-while getopts s:n:c: o; do
+while getopts s:n:c:fd: o; do
 	case $o in
 	s) size=$OPTARG ;;
 	n) repeats=$OPTARG ;;
 	c) cb=$OPTARG ;;
+	f) fast=-f ;;
+	d) reuse=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -36,7 +51,7 @@ if [ -z "$inside" ]; then
 	mkdir -p "$work/store/history"
 	cc -O2 -o "$work/gen-history" tests/bench/gen-history.c
 	hist=$work/store/history/main.jsonl
-	if [ ! -f "$work/size-$size" ]; then
+	if [ -z "$reuse" ] && [ ! -f "$work/size-$size" ]; then
 		IFS=x read -r nr nb nv <<<"$size"
 		"$work/gen-history" "$hist" "$nr" "$nb" "$nv"
 		: >"$work/size-$size"
@@ -50,31 +65,48 @@ if [ -z "$inside" ]; then
 				printf "BenchmarkOp%d/size=%d-8 1000 %d ns/op\n",
 					b, b % 8, 100 * (1 + b % 97) + (k * 7 + b) % 10
 	}' >"$work/run.txt"
+	if [ -n "$reuse" ]; then
+		export CSTAT_TEST_PG=$reuse
+		exec "$0" --inside "$work" -n "$repeats" -c "$cb" -d "$reuse"
+	fi
 	exec python3 tests/pgcluster.py run -- "$0" --inside "$work" \
-		-n "$repeats" -c "$cb"
+		-n "$repeats" -c "$cb" $fast
 fi
 work=$inside
 db=$CSTAT_TEST_PG
 export CSTAT_PROJECT=bench
 
-median() { # COMMAND...: the median wall time of REPEATS runs, in ms
-	local t=()
+mid() { # the median of the numbers on stdin
+	sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+
+median() { # COMMAND...: "WALL (CPU)" medians of REPEATS runs, in ms
+	local t=() c=()
 	for _ in $(seq "$repeats"); do
 		local s e
 		s=$(date +%s%N)
-		"$@" >/dev/null 2>"$work/err" || {
+		perf stat -x, -e task-clock -o "$work/cpu" "$@" >/dev/null \
+			2>"$work/err" || {
 			cat "$work/err" >&2
 			return 1
 		}
 		e=$(date +%s%N)
 		t+=($(((e - s) / 1000000)))
+		c+=($(awk -F, '/task-clock/ {printf "%d", $1}' "$work/cpu"))
 	done
-	printf '%s\n' "${t[@]}" | sort -n | awk '{v[NR] = $1}
-		END {print v[int((NR + 1) / 2)]}'
+	echo "$(printf '%s\n' "${t[@]}" | mid) ($(printf '%s\n' "${c[@]}" | mid))"
 }
 
 s=$(date +%s)
-"$cb" -store "$db" merge "$work/store" 2>/dev/null
+if [ -n "$reuse" ]; then
+	: # loaded before
+elif [ -n "$fast" ]; then
+	"$cb" -store "$db" list >/dev/null # the tables and the project
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v "file=$work/store/history/main.jsonl" \
+		-f tests/bench/pg-load.sql >/dev/null
+else
+	"$cb" -store "$db" merge "$work/store" 2>/dev/null
+fi
 e=$(date +%s)
 runs=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM cstat_runs")
 vals=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM cstat_values")
@@ -82,12 +114,8 @@ dbsize=$(psql -X -A -t -d "$db" -c \
 	"SELECT pg_size_pretty(pg_database_size(current_database()))")
 echo "loaded $runs runs ($vals series values) in $((e - s)) s; database $dbsize"
 echo "median of $repeats, ms:"
-n=0
-rec() {
-	n=$((n + 1))
-	"$cb" -store "$db" record -m "created=2027-01-01T00:00:$(printf %02d $((n % 60)))Z" main "$work/run.txt"
-}
-echo "record (one run, 500 benchmarks): $(median rec)"
+echo "record (one run, 500 benchmarks): $(median "$cb" -store "$db" record \
+	-m created=2027-01-01T00:00:00Z main "$work/run.txt")"
 # One benchmark: one series of 10,000 runs (benchmark Op7 has one).
 for c in "history" "detect" "export -format csv"; do
 	echo "$c, all benchmarks: $(median "$cb" -store "$db" $c main)"
