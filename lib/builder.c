@@ -2306,6 +2306,8 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	/* So are the row keys' hash tables (a row key per benchmark) and
 	 * the first table row of each key. */
 	cstat__seqtab_seal(&b->row_proj.keys);
+	/* Building reads the builder's strings but interns none there. */
+	cstat__strtab_seal(&b->strs);
 	free(b->row_first);
 	free(b->row_ntrows);
 	b->row_first = b->row_ntrows = NULL;

@@ -145,6 +145,9 @@ void cstat__strtab_release(struct cstat__strtab *t);
 /* Interns s; sets *id.  Returns 0 or CSTAT_ENOMEM. */
 int cstat__strtab_intern(struct cstat__strtab *t, const char *s, size_t len,
 			 uint32_t *id);
+/* Frees the hash of a table that is only read from now on (its strings
+ * stay); a later intern builds it again. */
+void cstat__strtab_seal(struct cstat__strtab *t);
 /* Looks s up without adding it: the id, or UINT32_MAX when absent. */
 uint32_t cstat__strtab_find(const struct cstat__strtab *t, const char *s,
 			    size_t len);
@@ -370,6 +373,11 @@ size_t cstat__text_width(const char *s);
  * batched reading (readall.c).
  */
 unsigned long cstat__reader_name_serial(const cstat_reader *r);
+
+/* Frees the reader's input buffer when every byte of it was read (at the
+ * end of reading, before building needs the memory); reading again
+ * allocates it again. */
+void cstat__reader_drop_buffer(cstat_reader *r);
 
 /* Turns the reader's fast path for Go text off (or on again): every line
  * then goes through the general path, which tests compare it with. */

@@ -624,7 +624,11 @@ cstat_builder_read(cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
 {
 	if (!b || !r || !in)
 		return CSTAT_EINVAL;
-	if (threads > 1 && cstat_inputs_count(in) > 0)
-		return read_threaded(b, r, in, on_syntax, ctx, d);
-	return read_serial(b, r, in, on_syntax, ctx, d);
+	int rc = threads > 1 && cstat_inputs_count(in) > 0
+			 ? read_threaded(b, r, in, on_syntax, ctx, d)
+			 : read_serial(b, r, in, on_syntax, ctx, d);
+	/* Every input is read: building needs the memory more. */
+	if (!rc)
+		cstat__reader_drop_buffer(r);
+	return rc;
 }

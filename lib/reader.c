@@ -1814,6 +1814,16 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 	}
 }
 
+void
+cstat__reader_drop_buffer(cstat_reader *r)
+{
+	if (!r || r->buf_pos < r->buf_len)
+		return;
+	free(r->buf);
+	r->buf = NULL;
+	r->buf_cap = r->buf_len = r->buf_pos = 0;
+}
+
 unsigned long
 cstat__reader_name_serial(const cstat_reader *r)
 {
