@@ -379,6 +379,16 @@ unsigned long cstat__reader_name_serial(const cstat_reader *r);
  * allocates it again. */
 void cstat__reader_drop_buffer(cstat_reader *r);
 
+/*
+ * For parsing later inputs ahead on another thread (readall.c): a new
+ * reader with r's limits and settings but none of its state, the number
+ * of Unit metadata entries r holds (with none, a new reader parses the
+ * next input exactly as r would), and from's entries added to r's.
+ */
+int cstat__reader_fork(const cstat_reader *r, cstat_reader **out);
+size_t cstat__reader_meta_count(const cstat_reader *r);
+int cstat__reader_merge_meta(cstat_reader *r, const cstat_reader *from);
+
 /* Turns the reader's fast path for Go text off (or on again): every line
  * then goes through the general path, which tests compare it with. */
 void cstat__reader_set_fast(cstat_reader *r, bool on);
@@ -391,6 +401,15 @@ void cstat__reader_set_fast(cstat_reader *r, bool on);
  *         this one too), CSTAT_ENOMEM, or CSTAT_ESTATE (the last add did
  *         not record its cells, or had another number of values).
  */
+/*
+ * Whether the builder's -filter drops every value of res, decided without
+ * touching the builder (so on another thread while it adds), with
+ * scratch as the caller's own; false when only adding can tell (a filter
+ * on .unit or with a regexp).
+ */
+bool cstat__builder_drops(const cstat_builder *b,
+			  const struct cstat_result *res,
+			  struct cstat__buf *scratch);
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
 
 /*
