@@ -141,6 +141,9 @@ struct cstat_builder {
 	/* The filter only compares literals (no regexp scratch): another
 	 * thread may evaluate it (cstat__builder_drops). */
 	bool filter_shared;
+	/* A summaries-only build gave the strings to its tables: what is
+	 * left of strs is empty. */
+	bool strs_given;
 	/* -filter dropped the last result whole: a result with the same
 	 * name, file, configuration and units is dropped too. */
 	bool last_dropped;
@@ -1406,6 +1409,8 @@ cstat_builder_watch_diff(const cstat_builder *b, char *buf, size_t size)
 
 	if (!b)
 		return CSTAT_EINVAL;
+	if (b->strs_given)
+		return CSTAT_ESTATE;
 	/* A key differs when it was noted with two values. */
 	for (size_t i = 0; i < b->nwatched && !rc; i++) {
 		uint32_t key = b->watched[i].key;
@@ -1474,11 +1479,17 @@ struct build {
 	const struct btable *src_table; /* whose slab holds their values */
 };
 
-/* Copies builder string id s into the output's string table. */
+/* Copies builder string id s into the output's string table (the same
+ * id when the tables took the builder's strings). */
 static int
 ostr(struct build *bd, uint32_t s, uint32_t *out)
 {
 	const struct cstat__strtab *in = &bd->b->strs;
+
+	if (bd->b->strs_given) {
+		*out = s;
+		return 0;
+	}
 
 	return cstat__strtab_intern(&bd->out->strs, cstat__strtab_str(in, s),
 				    cstat__strtab_len(in, s), out);
@@ -1550,6 +1561,8 @@ cstat_builder_watch_mixed(const cstat_builder *b, char *buf, size_t size)
 
 	if (!b)
 		return CSTAT_EINVAL;
+	if (b->strs_given)
+		return CSTAT_ESTATE;
 	for (size_t k = 0; k < b->nwatch; k++) {
 		uint32_t key = cstat__strtab_find(&b->strs, b->watch[k],
 						  strlen(b->watch[k]));
@@ -2142,7 +2155,8 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	rc = ostr(bd, unit, &t->unit);
 	if (rc)
 		return rc;
-	const char *unit_str = cstat__strtab_str(&b->strs, unit);
+	const char *unit_str = cstat__strtab_str(
+		b->strs_given ? &bd->out->strs : &b->strs, unit);
 	const char *assume =
 		cstat_reader_unit_meta(bd->opts->units, unit_str, "assume");
 	t->exact = assume && strcmp(assume, "exact") == 0;
@@ -2334,6 +2348,19 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	cstat__seqtab_seal(&b->row_proj.keys);
 	/* Building reads the builder's strings but interns none there. */
 	cstat__strtab_seal(&b->strs);
+	/*
+	 * Tables of summaries only are written after the builder is freed:
+	 * they take its strings (every benchmark's name among them) instead
+	 * of copying those they need, and builder ids are table ids.
+	 */
+	if (b->summaries_only) {
+		cstat__strtab_release(&t->strs);
+		t->strs = b->strs;
+		memset(&b->strs, 0, sizeof(b->strs));
+		b->strs_given = true;
+		b->table_proj.strs = b->row_proj.strs = &t->strs;
+		b->col_proj.strs = b->residue_proj.strs = &t->strs;
+	}
 	free(b->row_first);
 	free(b->row_ntrows);
 	b->row_first = b->row_ntrows = NULL;
