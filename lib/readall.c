@@ -17,6 +17,14 @@
  * quadratic in the input: 524 MB for 4,000 steps of 153 KB).  The
  * builder sees exactly the same results, syntax errors and fatal error in
  * the same order as with one thread.
+ *
+ * The later half of the inputs, when they are regular files, is parsed at
+ * the same time on a third thread and a reader of its own, into a pipe the
+ * adder turns to after the first one's END.  Only Unit metadata carries
+ * from one input to the next on a reader, so that early parse stands when
+ * the first half left none; otherwise the first parser stops it and
+ * parses those inputs again itself.  A -filter the parsing threads can
+ * decide (cstat__builder_drops) drops results before they cross.
  */
 #include <pthread.h>
 #include <sys/stat.h>
