@@ -438,7 +438,9 @@ CSTAT_EXPORT int cstat_builder_watch(cstat_builder *b, const char *keys);
  * naming at most 3 values per key and 3 columns per value ("and N more").
  * Written into buf, truncated to size - 1 bytes (buf may be NULL to count
  * only).  Call it before cstat_builder_build().
- * @return the number of keys that differ, CSTAT_EINVAL or CSTAT_ENOMEM.
+ * @return the number of keys that differ, CSTAT_EINVAL, CSTAT_ENOMEM or
+ *         CSTAT_ESTATE (after a build of summaries only, whose tables took
+ *         the builder's strings).
  */
 CSTAT_EXPORT int cstat_builder_watch_diff(const cstat_builder *b, char *buf,
 					  size_t size);
@@ -451,7 +453,8 @@ CSTAT_EXPORT int cstat_builder_watch_diff(const cstat_builder *b, char *buf,
  * pool two machines' values in one cell.  cregress reads its inputs again
  * without those keys among the masked ones.  Call it before
  * cstat_builder_build().
- * @return the number of such keys, or CSTAT_EINVAL.
+ * @return the number of such keys, CSTAT_EINVAL, or CSTAT_ESTATE (after a
+ *         build of summaries only).
  */
 CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
 					   size_t size);
@@ -466,7 +469,8 @@ CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
  * building frees the values before anything is written.  Of such tables
  * cstat_table_cell_values() gives NULL, cstat_tables_set() refuses "stats"
  * and "samples" = true, and cstat_tables_write() refuses HTML, each with
- * CSTAT_ESTATE.  Call it before cstat_builder_build().
+ * CSTAT_ESTATE.  The tables also take the builder's strings instead of
+ * copying them.  Call it before cstat_builder_build().
  * @return 0, CSTAT_EINVAL (b NULL) or CSTAT_ESTATE (already built).
  */
 CSTAT_EXPORT int cstat_builder_summaries_only(cstat_builder *b);

@@ -138,6 +138,12 @@ struct cstat_builder {
 	/* -filter tests .unit, so it decides value by value; else once a
 	 * result. */
 	bool filter_by_unit;
+	/* The filter only compares literals (no regexp scratch): another
+	 * thread may evaluate it (cstat__builder_drops). */
+	bool filter_shared;
+	/* A summaries-only build gave the strings to its tables: what is
+	 * left of strs is empty. */
+	bool strs_given;
 	/* -filter dropped the last result whole: a result with the same
 	 * name, file, configuration and units is dropped too. */
 	bool last_dropped;
@@ -373,6 +379,18 @@ setup_projections(cstat_builder *b, const struct cstat_builder_opts *o,
 	return rc;
 }
 
+/* Whether every match of filter node n and below is a literal. */
+static bool
+literal_only(const struct cstat__fnode *n)
+{
+	if (n->kind == CSTAT__FN_MATCH)
+		return !n->re;
+	for (size_t k = 0; k < n->nkids; k++)
+		if (!literal_only(n->kids[k]))
+			return false;
+	return true;
+}
+
 /* Whether filter node n or one below it matches on .unit. */
 static bool
 tests_unit(const struct cstat__fnode *n)
@@ -402,8 +420,11 @@ setup_filter(cstat_builder *b, const struct cstat_builder_opts *o,
 		cstat__diag_set(d, NULL, 0, 0, "parsing -filter: %s", text);
 		return CSTAT_EINVAL;
 	}
-	if (!rc)
+	if (!rc) {
 		b->filter_by_unit = tests_unit(b->filter);
+		b->filter_shared =
+			!b->filter_by_unit && literal_only(b->filter);
+	}
 	return rc;
 }
 
@@ -699,7 +720,7 @@ record_identity(struct cstat__buf *id, const struct cstat_result *res)
 	return rc;
 }
 
-static const char *key_text(cstat_builder *b, const char *key,
+static const char *key_text(struct cstat__buf *s, const char *key,
 			    const struct cstat_result *res);
 
 /* Notes the values res has for the watched keys in column col. */
@@ -714,7 +735,7 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 		   res->config_text_len) == 0)
 		return 0;
 	for (size_t k = 0; k < b->nwatch; k++) {
-		const char *v = key_text(b, b->watch[k], res);
+		const char *v = key_text(&b->fscratch, b->watch[k], res);
 		uint32_t key, value;
 		size_t i;
 		if (!v ||
@@ -1039,12 +1060,11 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 	return 0;
 }
 
-/* The text of key in res, NUL-terminated in b->fscratch (benchproc's
- * extractors; a missing key is ""). */
+/* The text of key in res, NUL-terminated in s (benchproc's extractors;
+ * a missing key is ""). */
 static const char *
-key_text(cstat_builder *b, const char *key, const struct cstat_result *res)
+key_text(struct cstat__buf *s, const char *key, const struct cstat_result *res)
 {
-	struct cstat__buf *s = &b->fscratch;
 	const char *name = res->name;
 	size_t len = res->name_len;
 
@@ -1118,7 +1138,7 @@ matches(const struct cstat__fnode *n, const char *text)
  * other match for the whole result.
  */
 static bool
-filter_keeps(cstat_builder *b, const struct cstat__fnode *n,
+filter_keeps(struct cstat__buf *b, const struct cstat__fnode *n,
 	     const struct cstat_result *res, size_t i)
 {
 	switch (n->kind) {
@@ -1159,14 +1179,15 @@ apply_filter(cstat_builder *b, const struct cstat_result *res,
 
 	/* Without .unit the answer is the same for every value. */
 	if (!b->filter_by_unit)
-		return !res->nvalues || filter_keeps(b, b->filter, res, 0)
+		return !res->nvalues || filter_keeps(&b->fscratch, b->filter,
+						     res, 0)
 			       ? res
 			       : NULL;
 	if (cstat__grow((void **)&b->fvalues, &b->fvalues_cap, res->nvalues + 1,
 			sizeof(*b->fvalues)))
 		return NULL;
 	for (size_t i = 0; i < res->nvalues; i++)
-		if (filter_keeps(b, b->filter, res, i))
+		if (filter_keeps(&b->fscratch, b->filter, res, i))
 			b->fvalues[kept++] = res->values[i];
 	if (kept == res->nvalues)
 		return res;
@@ -1176,6 +1197,14 @@ apply_filter(cstat_builder *b, const struct cstat_result *res,
 	copy->values = b->fvalues;
 	copy->nvalues = kept;
 	return copy;
+}
+
+bool
+cstat__builder_drops(const cstat_builder *b, const struct cstat_result *res,
+		     struct cstat__buf *scratch)
+{
+	return b->filter_shared && res->nvalues &&
+	       !filter_keeps(scratch, b->filter, res, 0);
 }
 
 int
@@ -1380,6 +1409,8 @@ cstat_builder_watch_diff(const cstat_builder *b, char *buf, size_t size)
 
 	if (!b)
 		return CSTAT_EINVAL;
+	if (b->strs_given)
+		return CSTAT_ESTATE;
 	/* A key differs when it was noted with two values. */
 	for (size_t i = 0; i < b->nwatched && !rc; i++) {
 		uint32_t key = b->watched[i].key;
@@ -1448,11 +1479,17 @@ struct build {
 	const struct btable *src_table; /* whose slab holds their values */
 };
 
-/* Copies builder string id s into the output's string table. */
+/* Copies builder string id s into the output's string table (the same
+ * id when the tables took the builder's strings). */
 static int
 ostr(struct build *bd, uint32_t s, uint32_t *out)
 {
 	const struct cstat__strtab *in = &bd->b->strs;
+
+	if (bd->b->strs_given) {
+		*out = s;
+		return 0;
+	}
 
 	return cstat__strtab_intern(&bd->out->strs, cstat__strtab_str(in, s),
 				    cstat__strtab_len(in, s), out);
@@ -1524,6 +1561,8 @@ cstat_builder_watch_mixed(const cstat_builder *b, char *buf, size_t size)
 
 	if (!b)
 		return CSTAT_EINVAL;
+	if (b->strs_given)
+		return CSTAT_ESTATE;
 	for (size_t k = 0; k < b->nwatch; k++) {
 		uint32_t key = cstat__strtab_find(&b->strs, b->watch[k],
 						  strlen(b->watch[k]));
@@ -2116,7 +2155,8 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	rc = ostr(bd, unit, &t->unit);
 	if (rc)
 		return rc;
-	const char *unit_str = cstat__strtab_str(&b->strs, unit);
+	const char *unit_str = cstat__strtab_str(
+		b->strs_given ? &bd->out->strs : &b->strs, unit);
 	const char *assume =
 		cstat_reader_unit_meta(bd->opts->units, unit_str, "assume");
 	t->exact = assume && strcmp(assume, "exact") == 0;
@@ -2306,6 +2346,21 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	/* So are the row keys' hash tables (a row key per benchmark) and
 	 * the first table row of each key. */
 	cstat__seqtab_seal(&b->row_proj.keys);
+	/* Building reads the builder's strings but interns none there. */
+	cstat__strtab_seal(&b->strs);
+	/*
+	 * Tables of summaries only are written after the builder is freed:
+	 * they take its strings (every benchmark's name among them) instead
+	 * of copying those they need, and builder ids are table ids.
+	 */
+	if (b->summaries_only) {
+		cstat__strtab_release(&t->strs);
+		t->strs = b->strs;
+		memset(&b->strs, 0, sizeof(b->strs));
+		b->strs_given = true;
+		b->table_proj.strs = b->row_proj.strs = &t->strs;
+		b->col_proj.strs = b->residue_proj.strs = &t->strs;
+	}
 	free(b->row_first);
 	free(b->row_ntrows);
 	b->row_first = b->row_ntrows = NULL;

@@ -5,9 +5,11 @@
 #ifndef CSTAT_BUILDER_H
 #define CSTAT_BUILDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cstat.h"
+#include "containers.h"
 
 /*
  * Adds n more values to the cells the builder's last result went to, as if
@@ -18,6 +20,16 @@
  *         not record its cells, or had another number of values).
  */
 int cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n);
+
+/*
+ * Whether the builder's -filter drops every value of res, decided without
+ * touching the builder (so on another thread while it adds), with
+ * scratch as the caller's own; false when only adding can tell (a filter
+ * on .unit or with a regexp).
+ */
+bool cstat__builder_drops(const cstat_builder *b,
+			  const struct cstat_result *res,
+			  struct cstat__buf *scratch);
 
 /*
  * Says that the next result added to b starts a run of nrun results of

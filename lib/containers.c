@@ -207,9 +207,46 @@ cstat__strtab_release(struct cstat__strtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void
+cstat__strtab_seal(struct cstat__strtab *t)
+{
+	free(t->slots);
+	free(t->hashes);
+	t->slots = NULL;
+	t->hashes = NULL;
+	t->nslots = 0;
+}
+
+/* A sealed table's hash again, for an intern after the seal. */
+static int
+unseal(struct cstat__strtab *t)
+{
+	t->hashes = malloc((t->cap + 1) * sizeof(*t->hashes));
+	if (!t->hashes)
+		return CSTAT_ENOMEM;
+	for (uint32_t id = 0; id < t->count; id++)
+		t->hashes[id] = cstat__hash_bytes(t->strs[id], t->lens[id], 0);
+	/* slots_rehash() doubles nslots: start at half the size wanted. */
+	size_t n = 64;
+	while (n < 2 * (size_t)t->count + 2)
+		n *= 2;
+	t->nslots = n / 2;
+	if (slots_rehash(&t->slots, &t->nslots, t->hashes, t->count)) {
+		t->nslots = 0;
+		free(t->hashes);
+		t->hashes = NULL;
+		return CSTAT_ENOMEM;
+	}
+	return 0;
+}
+
 uint32_t
 cstat__strtab_find(const struct cstat__strtab *t, const char *s, size_t len)
 {
+	/* Sealed: look without a hash (no caller does it often). */
+	for (uint32_t id = 0; !t->nslots && id < t->count; id++)
+		if (t->lens[id] == len && memcmp(t->strs[id], s, len) == 0)
+			return id;
 	if (!t->nslots)
 		return UINT32_MAX;
 	uint64_t h = cstat__hash_bytes(s, len, 0);
@@ -227,6 +264,8 @@ int
 cstat__strtab_intern(struct cstat__strtab *t, const char *s, size_t len,
 		     uint32_t *id)
 {
+	if (!t->nslots && t->count && unseal(t))
+		return CSTAT_ENOMEM;
 	uint64_t h = cstat__hash_bytes(s, len, 0);
 
 	if (t->nslots) {

@@ -119,6 +119,9 @@ void cstat__strtab_release(struct cstat__strtab *t);
 /* Interns s; sets *id.  Returns 0 or CSTAT_ENOMEM. */
 int cstat__strtab_intern(struct cstat__strtab *t, const char *s, size_t len,
 			 uint32_t *id);
+/* Frees the hash of a table that is only read from now on (its strings
+ * stay); a later intern builds it again. */
+void cstat__strtab_seal(struct cstat__strtab *t);
 /* Looks s up without adding it: the id, or UINT32_MAX when absent. */
 uint32_t cstat__strtab_find(const struct cstat__strtab *t, const char *s,
 			    size_t len);

@@ -17,8 +17,17 @@
  * quadratic in the input: 524 MB for 4,000 steps of 153 KB).  The
  * builder sees exactly the same results, syntax errors and fatal error in
  * the same order as with one thread.
+ *
+ * The later half of the inputs, when they are regular files, is parsed at
+ * the same time on a third thread and a reader of its own, into a pipe the
+ * adder turns to after the first one's END.  Only Unit metadata carries
+ * from one input to the next on a reader, so that early parse stands when
+ * the first half left none; otherwise the first parser stops it and
+ * parses those inputs again itself.  A -filter the parsing threads can
+ * decide (cstat__builder_drops) drops results before they cross.
  */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +86,16 @@ struct pipe {
 
 	cstat_reader *r;
 	const cstat_inputs *in;
+	size_t first, last; /* the inputs this pipe's parser reads */
+	/* The builder, whose -filter the parser may apply itself, with its
+	 * own scratch: a result dropped whole never crosses. */
+	const cstat_builder *bld;
+	struct cstat__buf fscratch;
+	/* The pipe parsing the inputs from last on ahead, on a reader of its
+	 * own (NULL: none); whether this one's END hands over to it. */
+	struct pipe *next;
+	bool handover;
+	size_t depth;		     /* full batches it may hold */
 	struct cstat__buf snap_text; /* the last configuration queued */
 	unsigned long snap;	     /* its number, from 1 */
 	/* The reader's config_version of the last result found to have
@@ -97,7 +116,7 @@ take_free(struct pipe *p)
 	struct batch *b;
 
 	pthread_mutex_lock(&p->mu);
-	while (!p->stop && p->nfull >= QUEUE_DEPTH)
+	while (!p->stop && p->nfull >= p->depth)
 		pthread_cond_wait(&p->cv, &p->mu);
 	b = p->free_list;
 	if (b)
@@ -258,19 +277,53 @@ snapshot_of(struct pipe *p, struct batch **bp, const struct cstat_result *res)
 	return ++p->snap;
 }
 
-static void *
-parse_main(void *arg)
+/* Queues one result: on the run it continues, or as a record. */
+static int
+queue_result(struct pipe *p, struct batch **bp, const struct cstat_input *input,
+	     const struct cstat_result *res)
 {
-	struct pipe *p = arg;
-	struct batch *b = take_free(p);
+	if (cstat__builder_drops(p->bld, res, &p->fscratch)) {
+		p->run_batch = NULL; /* the next result starts a record */
+		return p->halt ? 1 : 0;
+	}
+	size_t vbytes = res->nvalues * sizeof(*res->values);
+	unsigned long s = snapshot_of(p, bp, res);
+	unsigned long ns = cstat__reader_name_serial(p->r);
+	struct rec *rec;
+
+	if (s && extend_run(p, *bp, input->label, s, ns, res))
+		return 0;
+	rec = s ? append(p, bp, sizeof(*rec) + vbytes + res->name_len + 1)
+		: NULL;
+	if (!rec)
+		return CSTAT_ENOMEM;
+	rec->kind = REC_RESULT;
+	rec->file = input->label;
+	rec->snap = s;
+	rec->name_len = res->name_len;
+	rec->nvalues = res->nvalues;
+	rec->line = res->line;
+	rec->config_version = res->config_version;
+	char *tail = (char *)(rec + 1);
+	memcpy(tail, res->values, vbytes);
+	memcpy(tail + vbytes, res->name, res->name_len + 1);
+	rec->nrun = 1;
+	rec->extra = (sizeof(*rec) + vbytes + res->name_len + 1 + 7) / 8 * 8;
+	p->run_batch = *bp;
+	p->run_off = (size_t)((char *)rec - (*bp)->data);
+	p->run_name = ns;
+	return p->halt ? 1 : 0; /* 1: the adder stopped */
+}
+
+/* Parses inputs [from, to) into batches; returns 0, 1 (stopped), a
+ * fatal error (recorded) or CSTAT_ENOMEM. */
+static int
+parse_inputs(struct pipe *p, struct batch **bp, size_t from, size_t to)
+{
 	struct rec *rec;
 	int rc = 0;
 
-	if (!b) {
-		p->err = CSTAT_ENOMEM;
-		return NULL;
-	}
-	for (size_t i = 0; i < cstat_inputs_count(p->in) && !rc; i++) {
+	for (size_t i = from; i < to && !rc; i++) {
 		const struct cstat_input *input = cstat_inputs_get(p->in, i);
 		struct cstat_diag d;
 		int fatal = cstat_reader_open_input(p->r, input, &d);
@@ -281,49 +334,14 @@ parse_main(void *arg)
 			if (nrc == 0)
 				break;
 			if (nrc == 1) {
-				size_t vbytes =
-					res->nvalues * sizeof(*res->values);
-				unsigned long s = snapshot_of(p, &b, res);
-				unsigned long ns =
-					cstat__reader_name_serial(p->r);
-				if (s &&
-				    extend_run(p, b, input->label, s, ns, res))
-					continue;
-				rec = s ? append(p, &b,
-						 sizeof(*rec) + vbytes +
-							 res->name_len + 1)
-					: NULL;
-				if (!rec) {
-					rc = CSTAT_ENOMEM;
-					break;
-				}
-				rec->kind = REC_RESULT;
-				rec->file = input->label;
-				rec->snap = s;
-				rec->name_len = res->name_len;
-				rec->nvalues = res->nvalues;
-				rec->line = res->line;
-				rec->config_version = res->config_version;
-				char *tail = (char *)(rec + 1);
-				memcpy(tail, res->values, vbytes);
-				memcpy(tail + vbytes, res->name,
-				       res->name_len + 1);
-				rec->nrun = 1;
-				rec->extra = (sizeof(*rec) + vbytes +
-					      res->name_len + 1 + 7) /
-					     8 * 8;
-				p->run_batch = b;
-				p->run_off = (size_t)((char *)rec - b->data);
-				p->run_name = ns;
-				if (p->halt)
-					rc = 1; /* the adder stopped */
+				rc = queue_result(p, bp, input, res);
 				continue;
 			}
 			if (nrc != CSTAT_ESYNTAX) {
 				fatal = nrc;
 				break;
 			}
-			rec = append(p, &b, sizeof(*rec) + sizeof(d));
+			rec = append(p, bp, sizeof(*rec) + sizeof(d));
 			if (!rec) {
 				rc = CSTAT_ENOMEM;
 				break;
@@ -335,11 +353,9 @@ parse_main(void *arg)
 			memcpy(rec + 1, &d, sizeof(d));
 		}
 		if (fatal && !rc) {
-			rec = append(p, &b, sizeof(*rec) + sizeof(d));
-			if (!rec) {
-				rc = CSTAT_ENOMEM;
-				break;
-			}
+			rec = append(p, bp, sizeof(*rec) + sizeof(d));
+			if (!rec)
+				return CSTAT_ENOMEM;
 			rec->kind = REC_FATAL;
 			rec->rc = fatal;
 			if (d.file)
@@ -348,13 +364,58 @@ parse_main(void *arg)
 			rc = fatal;
 		}
 	}
+	return rc;
+}
+
+/* Tells p's parser to stop: its batches will not be added. */
+static void
+stop_pipe(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *
+parse_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct batch *b = take_free(p);
+	struct rec *rec;
+	int rc;
+
+	if (!b) {
+		p->err = CSTAT_ENOMEM;
+		push_full(p, NULL);
+		return NULL;
+	}
+	rc = parse_inputs(p, &b, p->first, p->last);
+	if (!rc && p->next) {
+		/*
+		 * The next pipe parsed the later inputs on a fresh reader:
+		 * the same results, unless Unit metadata read by now would
+		 * have applied to them (or clashed with theirs).  Then
+		 * they are parsed again here, after these.
+		 */
+		if (cstat__reader_meta_count(p->r) == 0) {
+			p->handover = true;
+		} else {
+			stop_pipe(p->next);
+			rc = parse_inputs(p, &b, p->last, p->next->last);
+		}
+	}
 	if (rc == CSTAT_ENOMEM)
 		p->err = rc;
+	/* Freed on the thread that allocated it, back to its own arena. */
+	cstat__reader_drop_buffer(p->r);
 	rec = b ? append(p, &b, sizeof(*rec)) : NULL;
-	if (rec)
+	if (rec) {
 		rec->kind = REC_END;
-	else
+		rec->rc = p->handover;
+	} else {
 		p->err = CSTAT_ENOMEM;
+	}
 	if (b)
 		push_full(p, b);
 	else
@@ -362,8 +423,8 @@ parse_main(void *arg)
 	return NULL;
 }
 
-/* Whether b holds the END record (always a batch's last). */
-static bool
+/* b's END record (always a batch's last), or NULL. */
+static const struct rec *
 ends(const struct batch *b)
 {
 	size_t off = 0, last = SIZE_MAX;
@@ -373,9 +434,11 @@ ends(const struct batch *b)
 		off += ((const struct rec *)(const void *)(b->data + off))
 			       ->size;
 	}
-	return last != SIZE_MAX &&
-	       ((const struct rec *)(const void *)(b->data + last))->kind ==
-		       REC_END;
+	if (last == SIZE_MAX)
+		return NULL;
+	const struct rec *rec =
+		(const struct rec *)(const void *)(b->data + last);
+	return rec->kind == REC_END ? rec : NULL;
 }
 
 /* Adds a result like res, with the values v, as a whole result. */
@@ -500,86 +563,198 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 }
 
 static int
-read_threaded(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
-	      void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
-	      struct cstat_diag *d)
+pipe_init(struct pipe *p, const cstat_builder *bld, cstat_reader *r,
+	  const cstat_inputs *in, size_t first, size_t last)
 {
-	struct pipe p;
+	memset(p, 0, sizeof(*p));
+	p->bld = bld;
+	p->r = r;
+	p->in = in;
+	p->first = first;
+	p->last = last;
+	/* A pipe parsing ahead waits for the adder to reach it; its batches
+	 * would only be memory held meanwhile. */
+	p->depth = first > 0 ? 1 : QUEUE_DEPTH;
+	if (pthread_mutex_init(&p->mu, NULL))
+		return CSTAT_ENOMEM;
+	if (pthread_cond_init(&p->cv, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		return CSTAT_ENOMEM;
+	}
+	return 0;
+}
+
+static void
+free_batches(struct batch *b)
+{
+	while (b) {
+		struct batch *next = b->next;
+		free(b->data);
+		free(b);
+		b = next;
+	}
+}
+
+static void
+pipe_destroy(struct pipe *p)
+{
+	free_batches(p->free_list);
+	free_batches(p->full_head);
+	cstat__buf_release(&p->snap_text);
+	cstat__buf_release(&p->fscratch);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/* The next parsed batch of p, waiting for it; NULL when the parser ran
+ * out of memory at the end. */
+static struct batch *
+take_full(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->full_head && !p->got_null)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct batch *b = p->full_head;
+	if (b) {
+		p->full_head = b->next;
+		if (!p->full_head)
+			p->full_tail = NULL;
+		p->nfull--;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void
+give_back(struct pipe *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->next = p->free_list;
+	p->free_list = b;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Adds the batches of p, then of the pipe it hands over to, in order. */
+static int
+add_pipes(struct pipe *p, cstat_builder *bld,
+	  void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
+	  struct cstat_diag *d, bool *handed)
+{
 	struct snapshot snap = {0};
-	pthread_t th;
 	int rc = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.r = r;
-	p.in = in;
-	if (pthread_mutex_init(&p.mu, NULL))
-		return CSTAT_ENOMEM;
-	if (pthread_cond_init(&p.cv, NULL)) {
-		pthread_mutex_destroy(&p.mu);
-		return CSTAT_ENOMEM;
-	}
-	if (pthread_create(&th, NULL, parse_main, &p)) {
-		rc = CSTAT_ENOMEM;
-		goto out_destroy;
-	}
 	for (;;) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.full_head && !p.got_null)
-			pthread_cond_wait(&p.cv, &p.mu);
-		struct batch *b = p.full_head;
-		if (b) {
-			p.full_head = b->next;
-			if (!p.full_head)
-				p.full_tail = NULL;
-			p.nfull--;
-			pthread_cond_broadcast(&p.cv);
-		}
-		pthread_mutex_unlock(&p.mu);
+		struct batch *b = take_full(p);
 		if (!b)
 			break; /* the parser ran out of memory at the end */
-
-		bool end = ends(b);
+		const struct rec *end = ends(b);
+		bool next = end && end->rc && !rc;
 		if (!rc) {
 			int crc = consume(b, &snap, bld, on_syntax, ctx, d);
 			if (crc < 0) {
 				/* Keep draining to the END record, adding
 				 * nothing more. */
 				rc = crc;
-				pthread_mutex_lock(&p.mu);
-				p.stop = true;
-				pthread_cond_broadcast(&p.cv);
-				pthread_mutex_unlock(&p.mu);
+				stop_pipe(p);
 			}
 		}
-		pthread_mutex_lock(&p.mu);
-		b->next = p.free_list;
-		p.free_list = b;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
+		give_back(p, b);
+		if (next) {
+			/* The same configuration record starts the next
+			 * pipe's batches: its numbers are its own. */
+			if (!rc && p->err)
+				break;
+			p = p->next;
+			*handed = true;
+			/* Its batches are added from now on: let it run as
+			 * far ahead as the first. */
+			pthread_mutex_lock(&p->mu);
+			p->depth = QUEUE_DEPTH;
+			pthread_cond_broadcast(&p->cv);
+			pthread_mutex_unlock(&p->mu);
+			continue;
+		}
 		if (end)
 			break;
 	}
-	pthread_join(th, NULL);
-	if (!rc && p.err)
-		rc = p.err;
-out_destroy:
-	while (p.free_list) {
-		struct batch *b = p.free_list;
-		p.free_list = b->next;
-		free(b->data);
-		free(b);
-	}
-	while (p.full_head) {
-		struct batch *b = p.full_head;
-		p.full_head = b->next;
-		free(b->data);
-		free(b);
-	}
-	cstat__buf_release(&p.snap_text);
+	if (!rc && p->err)
+		rc = p->err;
 	cstat__buf_release(&snap.data);
 	free(snap.config);
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
+/* Whether the parser may read input i ahead of the ones before it: a
+ * regular file, which reading twice or early does not change. */
+static bool
+may_read_ahead(const cstat_inputs *in, size_t i)
+{
+	struct stat st;
+	const char *path = cstat_inputs_get(in, i)->path;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+static int
+read_threaded(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
+	      void (*on_syntax)(void *, const struct cstat_diag *), void *ctx,
+	      struct cstat_diag *d)
+{
+	size_t n = cstat_inputs_count(in), half = n / 2;
+	struct pipe pa, pb;
+	cstat_reader *rb = NULL;
+	pthread_t tha, thb;
+	bool two = false, handed = false;
+	int rc;
+
+	/*
+	 * The later half of the inputs is parsed at once on a second
+	 * parsing thread when they are regular files: the adder takes its
+	 * batches after all of the first half's, so results, errors and
+	 * Unit metadata come in the same order as on one reader.  Its
+	 * queue is as short as the first's, so it runs ahead only as far
+	 * as the adder keeps up (always, when a filter drops everything).
+	 */
+	for (size_t i = half; i < n && half > 0; i++)
+		if (!may_read_ahead(in, i))
+			half = 0;
+	if (half > 0 && cstat__reader_fork(r, &rb))
+		return CSTAT_ENOMEM;
+	rc = pipe_init(&pa, bld, r, in, 0, rb ? half : n);
+	if (rc) {
+		cstat_reader_free(rb);
+		return rc;
+	}
+	if (rb && !pipe_init(&pb, bld, rb, in, half, n)) {
+		two = !pthread_create(&thb, NULL, parse_main, &pb);
+		if (two)
+			pa.next = &pb;
+		else
+			pipe_destroy(&pb);
+	}
+	if (!two)
+		pa.last = n;
+	if (pthread_create(&tha, NULL, parse_main, &pa)) {
+		rc = CSTAT_ENOMEM;
+		if (two)
+			stop_pipe(&pb);
+	} else {
+		rc = add_pipes(&pa, bld, on_syntax, ctx, d, &handed);
+		pthread_join(tha, NULL);
+	}
+	if (two) {
+		stop_pipe(&pb);
+		pthread_join(thb, NULL);
+		/* Its Unit metadata is the reader's now. */
+		if (!rc && handed)
+			rc = cstat__reader_merge_meta(r, rb);
+		pipe_destroy(&pb);
+	}
+	cstat_reader_free(rb);
+	pipe_destroy(&pa);
 	return rc;
 }
 
@@ -624,7 +799,11 @@ cstat_builder_read(cstat_builder *b, cstat_reader *r, const cstat_inputs *in,
 {
 	if (!b || !r || !in)
 		return CSTAT_EINVAL;
-	if (threads > 1 && cstat_inputs_count(in) > 0)
-		return read_threaded(b, r, in, on_syntax, ctx, d);
-	return read_serial(b, r, in, on_syntax, ctx, d);
+	int rc = threads > 1 && cstat_inputs_count(in) > 0
+			 ? read_threaded(b, r, in, on_syntax, ctx, d)
+			 : read_serial(b, r, in, on_syntax, ctx, d);
+	/* Every input is read: building needs the memory more. */
+	if (!rc)
+		cstat__reader_drop_buffer(r);
+	return rc;
 }

@@ -1814,6 +1814,49 @@ cstat_reader_next(cstat_reader *r, const struct cstat_result **res,
 	}
 }
 
+int
+cstat__reader_fork(const cstat_reader *r, cstat_reader **out)
+{
+	int rc = cstat_reader_new(out);
+
+	if (rc)
+		return rc;
+	(*out)->max_line = r->max_line;
+	(*out)->max_input = r->max_input;
+	(*out)->slow = r->slow;
+	return 0;
+}
+
+size_t
+cstat__reader_meta_count(const cstat_reader *r)
+{
+	return r->nmeta;
+}
+
+int
+cstat__reader_merge_meta(cstat_reader *r, const cstat_reader *from)
+{
+	for (size_t i = 0; i < from->nmeta; i++) {
+		const struct unit_meta *m = &from->meta[i];
+		int rc = cstat__reader_add_unit_meta(r, m->tidy_unit,
+						     strlen(m->tidy_unit),
+						     m->key, m->value, NULL);
+		if (rc && rc != CSTAT_ESYNTAX)
+			return rc;
+	}
+	return 0;
+}
+
+void
+cstat__reader_drop_buffer(cstat_reader *r)
+{
+	if (!r || r->buf_pos < r->buf_len)
+		return;
+	free(r->buf);
+	r->buf = NULL;
+	r->buf_cap = r->buf_len = r->buf_pos = 0;
+}
+
 unsigned long
 cstat__reader_name_serial(const cstat_reader *r)
 {

@@ -21,6 +21,21 @@ unsigned long cstat__reader_name_serial(const cstat_reader *r);
  * then goes through the general path, which tests compare it with. */
 void cstat__reader_set_fast(cstat_reader *r, bool on);
 
+/* Frees the reader's input buffer when every byte of it was read (at the
+ * end of reading, before building needs the memory); reading again
+ * allocates it again. */
+void cstat__reader_drop_buffer(cstat_reader *r);
+
+/*
+ * For parsing later inputs ahead on another thread (readall.c): a new
+ * reader with r's limits and settings but none of its state, the number
+ * of Unit metadata entries r holds (with none, a new reader parses the
+ * next input exactly as r would), and from's entries added to r's.
+ */
+int cstat__reader_fork(const cstat_reader *r, cstat_reader **out);
+size_t cstat__reader_meta_count(const cstat_reader *r);
+int cstat__reader_merge_meta(cstat_reader *r, const cstat_reader *from);
+
 /*
  * Unit metadata for a reader without a "Unit" line (the store's runs hand
  * theirs over so): key = value for the unit of len bytes at unit, tidied

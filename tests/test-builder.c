@@ -565,7 +565,8 @@ write_tables(const cstat_tables *t, enum cstat_format f)
 
 /*
  * Tables built for their summaries only print exactly what tables with
- * their values do, and refuse what needs the values.
+ * their values do, with the builder's strings, once it is freed, and
+ * refuse what needs the values.
  */
 static void
 test_builder_summaries_only_print_the_same(void **state)
@@ -595,6 +596,15 @@ test_builder_summaries_only_print_the_same(void **state)
 		assert_int_equal(cstat_builder_build(b, &o, &t[k]), 0);
 		/* Too late once built. */
 		assert_int_equal(cstat_builder_summaries_only(b), CSTAT_ESTATE);
+		/* The tables of summaries only took the builder's strings
+		 * (they are written below, the builder freed): what needs
+		 * them refuses. */
+		if (k) {
+			assert_int_equal(cstat_builder_watch_diff(b, NULL, 0),
+					 CSTAT_ESTATE);
+			assert_int_equal(cstat_builder_watch_mixed(b, NULL, 0),
+					 CSTAT_ESTATE);
+		}
 		cstat_builder_free(b);
 		cstat_inputs_free(in);
 		cstat_reader_free(r);

@@ -223,6 +223,44 @@ test_strtab_many_strings_stay_put(void **state)
 	cstat__strtab_release(&t);
 }
 
+/*
+ * A sealed table (its hash freed, as the builder's when building starts)
+ * still reads every string, finds one without the hash, and an intern
+ * afterwards gives the old ids to old strings and a new id to a new one:
+ * 1,000 decimal numbers, seed-free.
+ */
+static void
+test_strtab_sealed_still_finds_and_interns(void **state)
+{
+	enum { N = 1000 };
+	struct cstat__strtab t;
+	char buf[32];
+	uint32_t id;
+
+	(void)state;
+	assert_int_equal(cstat__strtab_init(&t), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		int n = snprintf(buf, sizeof(buf), "%u", i);
+		assert_int_equal(cstat__strtab_intern(&t, buf, (size_t)n, &id),
+				 0);
+	}
+	cstat__strtab_seal(&t);
+	assert_null(t.slots);
+	assert_string_equal(cstat__strtab_str(&t, 501), "500");
+	assert_int_equal(cstat__strtab_find(&t, "999", 3), 1000);
+	assert_int_equal(cstat__strtab_find(&t, "1000", 4), UINT32_MAX);
+	assert_int_equal(cstat__strtab_intern(&t, "17", 2, &id), 0);
+	assert_int_equal(id, 18);
+	assert_int_equal(cstat__strtab_intern(&t, "new", 3, &id), 0);
+	assert_int_equal(id, N + 1);
+	for (uint32_t i = 0; i < N; i += 13) {
+		int n = snprintf(buf, sizeof(buf), "%u", i);
+		assert_int_equal(cstat__strtab_find(&t, buf, (size_t)n), i + 1);
+	}
+	assert_int_equal(t.count, N + 2);
+	cstat__strtab_release(&t);
+}
+
 /* ------------------------------------------------------------------
  * The hash map.  (UINT64_MAX marks an empty slot and is not a key: no
  * caller uses it, so it is not tested.)
@@ -394,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_strtab_keeps_bytes_and_lengths),
 		cmocka_unit_test(test_strtab_find_does_not_add),
 		cmocka_unit_test(test_strtab_many_strings_stay_put),
+		cmocka_unit_test(test_strtab_sealed_still_finds_and_interns),
 		cmocka_unit_test(test_u64map_put_get_replace),
 		cmocka_unit_test(test_u64map_many_keys),
 		cmocka_unit_test(test_vpool_arrays_keep_their_values),

@@ -48,11 +48,13 @@ on_syntax(void *ctx, const struct cstat_diag *d)
 	fprintf(o->errors_f, "%s\n", buf);
 }
 
-/* Reads paths[0..n) with threads, builds and writes CSV and text. */
+/* Reads paths[0..n) with threads through -filter (NULL: none), builds
+ * and writes CSV and text. */
 static void
 read_with(const char *const *paths, size_t n, unsigned threads,
-	  struct outcome *o)
+	  const char *filter, struct outcome *o)
 {
+	struct cstat_builder_opts bo = {0};
 	cstat_inputs *in;
 	cstat_reader *r;
 	cstat_builder *b;
@@ -61,7 +63,8 @@ read_with(const char *const *paths, size_t n, unsigned threads,
 	memset(o, 0, sizeof(*o));
 	assert_int_equal(cstat_inputs_new(&in, paths, n), 0);
 	assert_int_equal(cstat_reader_new(&r), 0);
-	assert_int_equal(cstat_builder_new(&b, NULL, NULL), 0);
+	bo.filter = filter;
+	assert_int_equal(cstat_builder_new(&b, filter ? &bo : NULL, NULL), 0);
 	o->errors_f = open_memstream(&o->errors, &o->errors_len);
 	o->rc = cstat_builder_read(b, r, in, threads, on_syntax, o, &o->d);
 	fclose(o->errors_f);
@@ -93,12 +96,13 @@ outcome_free(struct outcome *o)
 
 /* The same read on one and two threads: equal in everything. */
 static void
-same_on_two_threads(const char *const *paths, size_t n, struct outcome *one)
+same_filtered(const char *const *paths, size_t n, const char *filter,
+	      struct outcome *one)
 {
 	struct outcome two;
 
-	read_with(paths, n, 1, one);
-	read_with(paths, n, 2, &two);
+	read_with(paths, n, 1, filter, one);
+	read_with(paths, n, 2, filter, &two);
 	assert_int_equal(one->rc, two.rc);
 	assert_string_equal(one->errors, two.errors);
 	assert_string_equal(one->assume, two.assume);
@@ -109,6 +113,12 @@ same_on_two_threads(const char *const *paths, size_t n, struct outcome *one)
 		assert_memory_equal(one->tables, two.tables, one->tables_len);
 	}
 	outcome_free(&two);
+}
+
+static void
+same_on_two_threads(const char *const *paths, size_t n, struct outcome *one)
+{
+	same_filtered(paths, n, NULL, one);
 }
 
 static const char old_txt[] = "goos: linux\n"
@@ -233,6 +243,148 @@ test_read_many_batches(void **state)
 	free(text);
 }
 
+/*
+ * The second file's own Unit line: with two threads the later half of
+ * the inputs is parsed at once on a reader of its own, whose metadata
+ * becomes the reader's (assume=exact from new.txt, read after old.txt
+ * without one); errors still come in file order.
+ */
+static void
+test_read_ahead_keeps_later_unit_metadata(void **state)
+{
+	static const char plain[] = "BenchmarkA 1 10 ns/op\n"
+				    "BenchmarkBad 1\n"
+				    "BenchmarkA 1 11 ns/op\n";
+	static const char with_unit[] = "Unit ns/op assume=exact\n"
+					"BenchmarkA 1 12 ns/op\n"
+					"BenchmarkA x 12 ns/op\n"
+					"BenchmarkA 1 13 ns/op\n";
+	char *a = temp_file(plain, strlen(plain));
+	char *b = temp_file(with_unit, strlen(with_unit));
+	const char *paths[2] = {a, b};
+	char want[1024];
+	struct outcome o;
+
+	(void)state;
+	snprintf(want, sizeof(want),
+		 "%s:2: missing measurements\n"
+		 "%s:3: parsing iteration count: invalid syntax\n",
+		 a, b);
+	same_on_two_threads(paths, 2, &o);
+	assert_int_equal(o.rc, 0);
+	assert_string_equal(o.errors, want);
+	assert_string_equal(o.assume, "exact");
+	outcome_free(&o);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/*
+ * Unit metadata in the first file makes the later file's early parse
+ * void: it is parsed again after the first, on the same reader, so its
+ * clashing Unit line is an error ("already set to exact", as on one
+ * thread) and its results are the same.
+ */
+static void
+test_read_ahead_redone_after_unit_metadata(void **state)
+{
+	static const char clash[] = "Unit ns/op assume=none\n"
+				    "BenchmarkA 1 12 ns/op\n"
+				    "BenchmarkB 1 21 ns/op 8 B/op\n";
+	char *a = temp_file(old_txt, strlen(old_txt));
+	char *b = temp_file(clash, strlen(clash));
+	const char *paths[2] = {a, b};
+	struct outcome o;
+
+	(void)state;
+	same_on_two_threads(paths, 2, &o);
+	assert_int_equal(o.rc, 0);
+	assert_int_equal(count_in(o.errors, "already set to exact"), 1);
+	assert_string_equal(o.assume, "exact");
+	outcome_free(&o);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/* A large input (one result a line, 12,000 lines, 0.5 MB: several of
+ * the parser's 256 KiB batches), as text. */
+static char *
+large_text(size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	uint64_t seed = 11;
+
+	for (unsigned i = 0; i < 12000; i++)
+		fprintf(f, "BenchmarkN%u-8 1000 %.3f ns/op %u B/op\n",
+			(unsigned)(next_u64(&seed) % 300),
+			100 + (double)(next_u64(&seed) % 100000) / 1000,
+			(unsigned)(next_u64(&seed) % 64));
+	fclose(f);
+	return text;
+}
+
+/*
+ * The first input fails while the second is parsed ahead (a directory:
+ * its read fails): the read stops with that error on both thread counts,
+ * and the second file's parser, waiting with a full queue, is stopped
+ * rather than waited for.
+ */
+static void
+test_read_ahead_stops_at_first_failure(void **state)
+{
+	size_t len;
+	char *text = large_text(&len);
+	char *b = temp_file(text, len);
+	const char *paths[2] = {"/", b};
+	struct outcome o;
+
+	(void)state;
+	same_on_two_threads(paths, 2, &o);
+	assert_int_not_equal(o.rc, 0);
+	outcome_free(&o);
+	unlink(b);
+	free(b);
+	free(text);
+}
+
+/*
+ * -filter decided on the parsing threads (a literal filter on the name
+ * drops a result before it crosses) gives what adding decides: the same
+ * tables for one benchmark dropped, for all dropped (the parse-only
+ * path) and for a regexp (decided by the adder), on 1 and 2 threads,
+ * over three inputs (the later two parsed ahead).
+ */
+static void
+test_read_filter_on_parsing_threads(void **state)
+{
+	static const char *const filters[] = {
+		"-.name:BenchmarkN1",
+		".name:none",
+		".name:/N1.$/",
+		".name:BenchmarkN7 OR .name:BenchmarkN250",
+	};
+	size_t len;
+	char *text = large_text(&len);
+	char *a = temp_file(text, len);
+	const char *paths[3] = {a, a, a};
+	struct outcome o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(filters) / sizeof(*filters); i++) {
+		same_filtered(paths, 3, filters[i], &o);
+		assert_int_equal(o.rc, 0);
+		outcome_free(&o);
+	}
+	unlink(a);
+	free(a);
+	free(text);
+}
+
 /* NULL builder, reader or inputs: CSTAT_EINVAL. */
 static void
 test_read_refuses_null(void **state)
@@ -264,6 +416,10 @@ main(void)
 		cmocka_unit_test(test_read_small_inputs),
 		cmocka_unit_test(test_read_stops_at_missing_input),
 		cmocka_unit_test(test_read_many_batches),
+		cmocka_unit_test(test_read_ahead_keeps_later_unit_metadata),
+		cmocka_unit_test(test_read_ahead_redone_after_unit_metadata),
+		cmocka_unit_test(test_read_ahead_stops_at_first_failure),
+		cmocka_unit_test(test_read_filter_on_parsing_threads),
 		cmocka_unit_test(test_read_refuses_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
