@@ -934,10 +934,6 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 			m->pn2 = ny;
 		}
 		k->p_min = m->pmin;
-		rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
-				    &k->shift_lo, &k->shift_hi);
-		if (rc)
-			return rc;
 	}
 	k->p_adjusted = k->p;
 	if (k->exact) {
@@ -949,6 +945,14 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	/* A ratio needs positive values on both sides (sorted: the first
 	 * is the least). */
 	k->additive = !(x[0] > 0 && y[0] > 0);
+	/* Verdicts read the intervals only when the threshold is on them:
+	 * for the page alone, they are left NaN. */
+	if (g->verdicts_only && c->threshold_on != CSTAT__ON_INTERVAL)
+		return 0;
+	int rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
+				&k->shift_lo, &k->shift_hi);
+	if (rc)
+		return rc;
 	if (k->additive) {
 		/* The interval of y - x is the one just had: no second
 		 * Hodges-Lehmann pass. */
@@ -1542,10 +1546,12 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 	return rc;
 }
 
-int
-cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
-			const cstat_gate_config *c, const cstat_reader *units,
-			bool calibrate, unsigned threads)
+/* cstat_gate_new_threaded(), or cstat__gate_new_verdicts() when
+ * verdicts_only is set. */
+static int
+gate_new(cstat_gate **out, const cstat_tables *t, const cstat_gate_config *c,
+	 const cstat_reader *units, bool calibrate, unsigned threads,
+	 bool verdicts_only)
 {
 	cstat_gate *g;
 	int rc;
@@ -1560,6 +1566,7 @@ cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
 		return CSTAT_ENOMEM;
 	g->t = t;
 	g->c = c;
+	g->verdicts_only = verdicts_only;
 	cstat__arena_init(&g->strs);
 	/* No settings means the defaults, which the gate then owns. */
 	rc = c ? 0 : cstat_gate_config_new(&g->own_c);
@@ -1573,6 +1580,21 @@ cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
 	}
 	*out = g;
 	return 0;
+}
+
+int
+cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
+			const cstat_gate_config *c, const cstat_reader *units,
+			bool calibrate, unsigned threads)
+{
+	return gate_new(out, t, c, units, calibrate, threads, false);
+}
+
+int
+cstat__gate_new_verdicts(cstat_gate **out, const cstat_tables *t,
+			 const cstat_gate_config *c, unsigned threads)
+{
+	return gate_new(out, t, c, NULL, false, threads, true);
 }
 
 int

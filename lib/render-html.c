@@ -85,10 +85,17 @@ markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		cstat__os_printf(p,
-				 "%s<a href=\"#t%zu-n%zu\" aria-label=\"note "
-				 "%zu\">%zu</a>",
-				 k ? " " : "", tno, i + 1, i + 1, i + 1);
+		/* No printf: a large table has a marker on most rows. */
+		cstat__os_put(p, " <a href=\"#t" + (k == 0),
+			      sizeof(" <a href=\"#t") - 1 - (k == 0));
+		cstat__os_uint(p, tno);
+		cstat__os_put(p, CSTAT__LIT("-n"));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("\" aria-label=\"note "));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("\">"));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("</a>"));
 	}
 	cstat__os_adds(p, "</sup>");
 }
@@ -1264,7 +1271,7 @@ judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
 		(*c)->alpha = t->alpha;
 	/* On as many threads as the tables were built with: the verdicts are
 	 * the same, and judging 60,000 comparisons is most of a large page. */
-	rc = cstat_gate_new_threaded(out, t, *c, NULL, false, t->threads);
+	rc = cstat__gate_new_verdicts(out, t, *c, t->threads);
 	if (!rc && cstat_gate_count(*out) == 0) {
 		/* One column: nothing compared, nothing to sum up. */
 		cstat_gate_free(*out);
