@@ -86,8 +86,8 @@ struct cstat__v1_row {
 	 * is "(p=... n=...)". */
 	uint8_t note;
 	int8_t change; /* +1 better, -1 worse, 0 unchanged */
-	bool has_scaler;
-	double scale_val; /* the value the row's scaler was chosen from */
+	/* (The row's scaler is chosen from its first cell's mean, looked
+	 * up when printed: not kept, 8 bytes a row.) */
 	double pct;
 	double p;
 };
