@@ -191,6 +191,13 @@ struct piece {
 	size_t off, len;
 };
 
+/* Room for a dot's cy piece, copied whole (see struct colpieces). */
+#define CY_MAX 32
+/* The most bytes a dot takes: '<circle cx="', its x, its cy piece. */
+#define DOT_MAX (12 + CSTAT__HTML_COORD_SIZE + CY_MAX)
+/* Dots written in one reservation of the page's buffer. */
+#define DOT_BLOCK 64
+
 /* The pieces of column c's strip in every row's plot. */
 struct colpieces {
 	struct piece open;  /* <g class="sK"> and the strip's legend */
@@ -198,6 +205,11 @@ struct colpieces {
 	struct piece ci_y;  /* '" y1="YC" y2="YC"/>' ending the interval */
 	struct piece md_y;  /* the same ending the median's tick */
 	struct piece cy[7]; /* '" cy="Y" r="2.5"/>' for value j, by j % 7 */
+	/* The same, each padded to CY_MAX bytes, so that a dot copies a
+	 * fixed size; cy_fits is false when one is longer. */
+	char cyt[7][CY_MAX];
+	unsigned char cyn[7];
+	bool cy_fits;
 };
 
 /*
@@ -373,7 +385,7 @@ axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
  * middle when every value is the same.  Halves keep the arithmetic finite
  * for values near the largest double.
  */
-static double
+static inline double
 xpos(const struct axis *a, double v)
 {
 	double lo = PLOT_X0, hi = PLOT_W - PLOT_PAD, f;
@@ -523,12 +535,19 @@ column_pieces(struct tctx *x, size_t c)
 	piece_begin(m, &cp->md_y);
 	line_end(&m->s, yc - 6, yc + 6);
 	piece_end(m, &cp->md_y);
+	cp->cy_fits = true;
 	for (size_t j = 0; j < 7; j++) {
 		piece_begin(m, &cp->cy[j]);
 		cstat__os_adds(&m->s, "\" cy=\"");
 		cstat__html_coord(&m->s, yc + jitter(j));
 		cstat__os_adds(&m->s, "\" r=\"2.5\"/>");
 		piece_end(m, &cp->cy[j]);
+		if (cp->cy[j].len > CY_MAX || m->s.err) {
+			cp->cy_fits = false;
+			continue;
+		}
+		memcpy(cp->cyt[j], m->s.data + cp->cy[j].off, cp->cy[j].len);
+		cp->cyn[j] = (unsigned char)cp->cy[j].len;
 	}
 }
 
@@ -653,6 +672,43 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 }
 
 /*
+ * A dot per finite value of a cell, DOT_BLOCK dots at a time written
+ * straight into the buffer: a cell's dots are most of the page's bytes.
+ */
+static void
+dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
+     const struct cstat__cell *ce, const struct axis *a)
+{
+	if (!cp->cy_fits) {
+		for (uint32_t j = 0; j < ce->n; j++) {
+			if (!isfinite(ce->values[j]))
+				continue;
+			cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
+			cstat__html_coord(p, xpos(a, ce->values[j]));
+			put_piece(p, &x->m, cp->cy[j % 7]);
+		}
+		return;
+	}
+	for (uint32_t j = 0; j < ce->n;) {
+		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
+		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
+		if (!at)
+			return;
+		for (; k > 0; k--, j++) {
+			double v = ce->values[j];
+			if (!isfinite(v))
+				continue;
+			memcpy(w, "<circle cx=\"", 12);
+			w += 12;
+			w += cstat__html_coord_text(w, xpos(a, v));
+			memcpy(w, cp->cyt[j % 7], CY_MAX);
+			w += cp->cyn[j % 7];
+		}
+		cstat__os_commit(p, (size_t)(w - at));
+	}
+}
+
+/*
  * One column's strip: the median's confidence interval as a bar (clipped
  * to the axis; dashed when a side is unbounded), a dot per finite value
  * and a tick at the median.  Only the x coordinates are made per row.
@@ -680,13 +736,7 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		cstat__html_coord(p, xpos(a, ce->hi));
 		put_piece(p, &x->m, cp->ci_y);
 	}
-	for (uint32_t j = 0; j < ce->n; j++) {
-		if (!isfinite(ce->values[j]))
-			continue;
-		cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
-		cstat__html_coord(p, xpos(a, ce->values[j]));
-		put_piece(p, &x->m, cp->cy[j % 7]);
-	}
+	dots(p, x, cp, ce, a);
 	if (isfinite(ce->center)) {
 		char at[CSTAT__HTML_COORD_SIZE];
 		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
@@ -774,7 +824,10 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 		cstat__html_text(p, num);
 		return;
 	}
-	while (prec < 6 && d * pow(10, prec) < 0.9995)
+	/* pow(10, prec), which is exact for these, without the call. */
+	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
 	cstat__scaler_format(&s, v, num, sizeof(num));
