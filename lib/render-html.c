@@ -629,14 +629,22 @@ put_count(struct cstat__ostream *p, size_t n)
 		cstat__os_put(p, CSTAT__LIT(" values, median "));
 }
 
+/* Adds the text a formatter wrote in buf (of size bytes), escaped: len
+ * is what the formatter returned, as snprintf (no strlen). */
+static void
+put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
+{
+	cstat__os_html_text(p, buf, len < size ? len : size - 1);
+}
+
 /* Adds v in the row's scale, escaped. */
 static void
 put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
 {
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__scaler_format(sc, v, num, sizeof(num));
-	cstat__html_text(p, num);
+	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+		 sizeof(num));
 }
 
 /* The plot's description: every column's count and median, the axis. */
@@ -820,8 +828,8 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	int prec = 0;
 
 	if (!(step > 0)) {
-		cstat__scaler_format(sc, v, num, sizeof(num));
-		cstat__html_text(p, num);
+		put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+			 sizeof(num));
 		return;
 	}
 	/* pow(10, prec), which is exact for these, without the call. */
@@ -830,8 +838,8 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	cstat__scaler_format(&s, v, num, sizeof(num));
-	cstat__html_text(p, num);
+	put_text(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
+		 sizeof(num));
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
