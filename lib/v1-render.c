@@ -60,7 +60,7 @@ struct str {
 static const struct cstat__v1_metrics *
 cell(const struct cstat__v1_table *t, const struct cstat__v1_row *r, size_t k)
 {
-	return t->cells[r->cell0 + k];
+	return cstat__v1_cell(t, t->cells[r->cell0 + k]);
 }
 
 /*
