@@ -145,8 +145,6 @@ struct hl_memo {
 	uint64_t k;
 	double z;
 	bool set;
-	size_t pn1, pn2; /* the sizes pmin is for, 0 0 at first */
-	double pmin;
 	struct hl_hint hint; /* from the shift's walk to the ratio's */
 };
 
@@ -906,6 +904,8 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	const double *y =
 		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
 	struct cstat_cell bc, nc;
+	/* p_min was had for these sizes by judge(), on one thread. */
+	bool have_p_min = k->n_base == nx && k->n_new == ny;
 
 	cstat_table_cell(g->t, k->table, k->row, 0, &bc);
 	cstat_table_cell(g->t, k->table, k->row, k->col, &nc);
@@ -928,12 +928,8 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 		int rc = u_test(m, &nc, x, nx, y, ny, &k->p);
 		if (rc)
 			return rc;
-		if (m->pn1 != nx || m->pn2 != ny) {
-			m->pmin = min_p(nx, ny);
-			m->pn1 = nx;
-			m->pn2 = ny;
-		}
-		k->p_min = m->pmin;
+		if (!have_p_min)
+			k->p_min = min_p(nx, ny);
 	}
 	k->p_adjusted = k->p;
 	if (k->exact) {
@@ -1414,11 +1410,34 @@ measure_all(cstat_gate *g, unsigned threads)
 	return a.rc ? a.rc : b.rc;
 }
 
+/* min_p() of the last sizes asked for, kept for the next comparison. */
+struct p_min_memo {
+	size_t n1, n2; /* 0 0 at first */
+	double p;
+};
+
+/*
+ * min_p() of k's sizes.  Called by judge() before the comparisons are
+ * measured on two threads: lgamma() writes the global signgam, which two
+ * threads must not do at once.
+ */
+static double
+sizes_p_min(struct p_min_memo *pm, const struct cstat_check *k)
+{
+	if (pm->n1 != k->n_base || pm->n2 != k->n_new) {
+		pm->p = min_p(k->n_base, k->n_new);
+		pm->n1 = k->n_base;
+		pm->n2 = k->n_new;
+	}
+	return pm->p;
+}
+
 static int
 judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
       unsigned threads)
 {
 	const cstat_tables *t = g->t;
+	struct p_min_memo pm = {0};
 	size_t cap = 0, icap = 0;
 	struct cstat__ucache *uc;
 	int rc = cstat__ucache_new(&uc);
@@ -1509,6 +1528,8 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 					base.present ? base.center : NAN;
 				k->new_center =
 					cell.present ? cell.center : NAN;
+				if (!k->exact && k->n_base && k->n_new)
+					k->p_min = sizes_p_min(&pm, k);
 				/* Measured below, when all are known. */
 			}
 		}
