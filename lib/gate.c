@@ -145,8 +145,6 @@ struct hl_memo {
 	uint64_t k;
 	double z;
 	bool set;
-	size_t pn1, pn2; /* the sizes pmin is for, 0 0 at first */
-	double pmin;
 	struct hl_hint hint; /* from the shift's walk to the ratio's */
 };
 
@@ -906,6 +904,8 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	const double *y =
 		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
 	struct cstat_cell bc, nc;
+	/* p_min was had for these sizes by judge(), on one thread. */
+	bool have_p_min = k->n_base == nx && k->n_new == ny;
 
 	cstat_table_cell(g->t, k->table, k->row, 0, &bc);
 	cstat_table_cell(g->t, k->table, k->row, k->col, &nc);
@@ -928,16 +928,8 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 		int rc = u_test(m, &nc, x, nx, y, ny, &k->p);
 		if (rc)
 			return rc;
-		if (m->pn1 != nx || m->pn2 != ny) {
-			m->pmin = min_p(nx, ny);
-			m->pn1 = nx;
-			m->pn2 = ny;
-		}
-		k->p_min = m->pmin;
-		rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
-				    &k->shift_lo, &k->shift_hi);
-		if (rc)
-			return rc;
+		if (!have_p_min)
+			k->p_min = min_p(nx, ny);
 	}
 	k->p_adjusted = k->p;
 	if (k->exact) {
@@ -949,6 +941,14 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	/* A ratio needs positive values on both sides (sorted: the first
 	 * is the least). */
 	k->additive = !(x[0] > 0 && y[0] > 0);
+	/* Verdicts read the intervals only when the threshold is on them:
+	 * for the page alone, they are left NaN. */
+	if (g->verdicts_only && c->threshold_on != CSTAT__ON_INTERVAL)
+		return 0;
+	int rc = hodges_lehmann(m, x, nx, y, ny, c->confidence, &k->shift,
+				&k->shift_lo, &k->shift_hi);
+	if (rc)
+		return rc;
 	if (k->additive) {
 		/* The interval of y - x is the one just had: no second
 		 * Hodges-Lehmann pass. */
@@ -1431,11 +1431,34 @@ measure_all(cstat_gate *g, unsigned threads)
 	return a.rc ? a.rc : b.rc;
 }
 
+/* min_p() of the last sizes asked for, kept for the next comparison. */
+struct p_min_memo {
+	size_t n1, n2; /* 0 0 at first */
+	double p;
+};
+
+/*
+ * min_p() of k's sizes.  Called by judge() before the comparisons are
+ * measured on two threads: lgamma() writes the global signgam, which two
+ * threads must not do at once.
+ */
+static double
+sizes_p_min(struct p_min_memo *pm, const struct cstat_check *k)
+{
+	if (pm->n1 != k->n_base || pm->n2 != k->n_new) {
+		pm->p = min_p(k->n_base, k->n_new);
+		pm->n1 = k->n_base;
+		pm->n2 = k->n_new;
+	}
+	return pm->p;
+}
+
 static int
 judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
       unsigned threads)
 {
 	const cstat_tables *t = g->t;
+	struct p_min_memo pm = {0};
 	size_t cap = 0, icap = 0;
 	struct cstat__ucache *uc;
 	int rc = cstat__ucache_new(&uc);
@@ -1526,6 +1549,8 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 					base.present ? base.center : NAN;
 				k->new_center =
 					cell.present ? cell.center : NAN;
+				if (!k->exact && k->n_base && k->n_new)
+					k->p_min = sizes_p_min(&pm, k);
 				/* Measured below, when all are known. */
 			}
 		}
@@ -1563,10 +1588,12 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 	return rc;
 }
 
-int
-cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
-			const cstat_gate_config *c, const cstat_reader *units,
-			bool calibrate, unsigned threads)
+/* cstat_gate_new_threaded(), or cstat__gate_new_verdicts() when
+ * verdicts_only is set. */
+static int
+gate_new(cstat_gate **out, const cstat_tables *t, const cstat_gate_config *c,
+	 const cstat_reader *units, bool calibrate, unsigned threads,
+	 bool verdicts_only)
 {
 	cstat_gate *g;
 	int rc;
@@ -1581,6 +1608,7 @@ cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
 		return CSTAT_ENOMEM;
 	g->t = t;
 	g->c = c;
+	g->verdicts_only = verdicts_only;
 	cstat__arena_init(&g->strs);
 	/* No settings means the defaults, which the gate then owns. */
 	rc = c ? 0 : cstat_gate_config_new(&g->own_c);
@@ -1594,6 +1622,21 @@ cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
 	}
 	*out = g;
 	return 0;
+}
+
+int
+cstat_gate_new_threaded(cstat_gate **out, const cstat_tables *t,
+			const cstat_gate_config *c, const cstat_reader *units,
+			bool calibrate, unsigned threads)
+{
+	return gate_new(out, t, c, units, calibrate, threads, false);
+}
+
+int
+cstat__gate_new_verdicts(cstat_gate **out, const cstat_tables *t,
+			 const cstat_gate_config *c, unsigned threads)
+{
+	return gate_new(out, t, c, NULL, false, threads, true);
 }
 
 int

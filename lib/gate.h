@@ -250,6 +250,9 @@ struct cstat_gate {
 	const cstat_diagnose *diag;
 	const struct cstat_diagnosis **warn;
 	size_t nwarn;
+	/* Made by cstat__gate_new_verdicts(): what the verdicts do not need
+	 * is not measured. */
+	bool verdicts_only;
 };
 
 /* The findings a report shows as warnings of diagnosis g (gate-extra.c). */
@@ -259,6 +262,18 @@ struct cstat__ostream;
 /* Writes the HTML block of dg's warnings (nothing when there are none):
  * cstat's page, under its summary (gate-extra.c). */
 void cstat__html_warnings(struct cstat__ostream *p, const cstat_diagnose *dg);
+
+/*
+ * cstat_gate_new_threaded() without units or calibration, for a reader of
+ * the verdicts alone (the HTML page): unless the threshold is on the
+ * interval, the Hodges-Lehmann shift and the change's interval, which no
+ * verdict reads, are not measured and stay NaN (for assume=exact tables
+ * they are the modes' difference, as always).  Every other field, the
+ * verdicts and the tallies are those cstat_gate_new_threaded() gives.
+ * @return 0, CSTAT_EINVAL or CSTAT_ENOMEM.
+ */
+int cstat__gate_new_verdicts(cstat_gate **out, const cstat_tables *t,
+			     const cstat_gate_config *c, unsigned threads);
 
 /* The reports (gate-render.c). */
 int cstat__gate_write_text(const cstat_gate *g, FILE *out);

@@ -85,10 +85,17 @@ markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		cstat__os_printf(p,
-				 "%s<a href=\"#t%zu-n%zu\" aria-label=\"note "
-				 "%zu\">%zu</a>",
-				 k ? " " : "", tno, i + 1, i + 1, i + 1);
+		/* No printf: a large table has a marker on most rows. */
+		cstat__os_put(p, " <a href=\"#t" + (k == 0),
+			      sizeof(" <a href=\"#t") - 1 - (k == 0));
+		cstat__os_uint(p, tno);
+		cstat__os_put(p, CSTAT__LIT("-n"));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("\" aria-label=\"note "));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("\">"));
+		cstat__os_uint(p, i + 1);
+		cstat__os_put(p, CSTAT__LIT("</a>"));
 	}
 	cstat__os_adds(p, "</sup>");
 }
@@ -184,6 +191,13 @@ struct piece {
 	size_t off, len;
 };
 
+/* Room for a dot's cy piece, copied whole (see struct colpieces). */
+#define CY_MAX 32
+/* The most bytes a dot takes: '<circle cx="', its x, its cy piece. */
+#define DOT_MAX (12 + CSTAT__HTML_COORD_SIZE + CY_MAX)
+/* Dots written in one reservation of the page's buffer. */
+#define DOT_BLOCK 64
+
 /* The pieces of column c's strip in every row's plot. */
 struct colpieces {
 	struct piece open;  /* <g class="sK"> and the strip's legend */
@@ -191,6 +205,11 @@ struct colpieces {
 	struct piece ci_y;  /* '" y1="YC" y2="YC"/>' ending the interval */
 	struct piece md_y;  /* the same ending the median's tick */
 	struct piece cy[7]; /* '" cy="Y" r="2.5"/>' for value j, by j % 7 */
+	/* The same, each padded to CY_MAX bytes, so that a dot copies a
+	 * fixed size; cy_fits is false when one is longer. */
+	char cyt[7][CY_MAX];
+	unsigned char cyn[7];
+	bool cy_fits;
 };
 
 /*
@@ -366,7 +385,7 @@ axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
  * middle when every value is the same.  Halves keep the arithmetic finite
  * for values near the largest double.
  */
-static double
+static inline double
 xpos(const struct axis *a, double v)
 {
 	double lo = PLOT_X0, hi = PLOT_W - PLOT_PAD, f;
@@ -516,12 +535,19 @@ column_pieces(struct tctx *x, size_t c)
 	piece_begin(m, &cp->md_y);
 	line_end(&m->s, yc - 6, yc + 6);
 	piece_end(m, &cp->md_y);
+	cp->cy_fits = true;
 	for (size_t j = 0; j < 7; j++) {
 		piece_begin(m, &cp->cy[j]);
 		cstat__os_adds(&m->s, "\" cy=\"");
 		cstat__html_coord(&m->s, yc + jitter(j));
 		cstat__os_adds(&m->s, "\" r=\"2.5\"/>");
 		piece_end(m, &cp->cy[j]);
+		if (cp->cy[j].len > CY_MAX || m->s.err) {
+			cp->cy_fits = false;
+			continue;
+		}
+		memcpy(cp->cyt[j], m->s.data + cp->cy[j].off, cp->cy[j].len);
+		cp->cyn[j] = (unsigned char)cp->cy[j].len;
 	}
 }
 
@@ -603,14 +629,22 @@ put_count(struct cstat__ostream *p, size_t n)
 		cstat__os_put(p, CSTAT__LIT(" values, median "));
 }
 
+/* Adds the text a formatter wrote in buf (of size bytes), escaped: len
+ * is what the formatter returned, as snprintf (no strlen). */
+static void
+put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
+{
+	cstat__os_html_text(p, buf, len < size ? len : size - 1);
+}
+
 /* Adds v in the row's scale, escaped. */
 static void
 put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
 {
 	char num[CSTAT__SCALE_SIZE];
 
-	cstat__scaler_format(sc, v, num, sizeof(num));
-	cstat__html_text(p, num);
+	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+		 sizeof(num));
 }
 
 /* The plot's description: every column's count and median, the axis. */
@@ -646,6 +680,43 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 }
 
 /*
+ * A dot per finite value of a cell, DOT_BLOCK dots at a time written
+ * straight into the buffer: a cell's dots are most of the page's bytes.
+ */
+static void
+dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
+     const struct cstat__cell *ce, const struct axis *a)
+{
+	if (!cp->cy_fits) {
+		for (uint32_t j = 0; j < ce->n; j++) {
+			if (!isfinite(ce->values[j]))
+				continue;
+			cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
+			cstat__html_coord(p, xpos(a, ce->values[j]));
+			put_piece(p, &x->m, cp->cy[j % 7]);
+		}
+		return;
+	}
+	for (uint32_t j = 0; j < ce->n;) {
+		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
+		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
+		if (!at)
+			return;
+		for (; k > 0; k--, j++) {
+			double v = ce->values[j];
+			if (!isfinite(v))
+				continue;
+			memcpy(w, "<circle cx=\"", 12);
+			w += 12;
+			w += cstat__html_coord_text(w, xpos(a, v));
+			memcpy(w, cp->cyt[j % 7], CY_MAX);
+			w += cp->cyn[j % 7];
+		}
+		cstat__os_commit(p, (size_t)(w - at));
+	}
+}
+
+/*
  * One column's strip: the median's confidence interval as a bar (clipped
  * to the axis; dashed when a side is unbounded), a dot per finite value
  * and a tick at the median.  Only the x coordinates are made per row.
@@ -673,13 +744,7 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		cstat__html_coord(p, xpos(a, ce->hi));
 		put_piece(p, &x->m, cp->ci_y);
 	}
-	for (uint32_t j = 0; j < ce->n; j++) {
-		if (!isfinite(ce->values[j]))
-			continue;
-		cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
-		cstat__html_coord(p, xpos(a, ce->values[j]));
-		put_piece(p, &x->m, cp->cy[j % 7]);
-	}
+	dots(p, x, cp, ce, a);
 	if (isfinite(ce->center)) {
 		char at[CSTAT__HTML_COORD_SIZE];
 		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
@@ -763,15 +828,18 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	int prec = 0;
 
 	if (!(step > 0)) {
-		cstat__scaler_format(sc, v, num, sizeof(num));
-		cstat__html_text(p, num);
+		put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+			 sizeof(num));
 		return;
 	}
-	while (prec < 6 && d * pow(10, prec) < 0.9995)
+	/* pow(10, prec), which is exact for these, without the call. */
+	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	cstat__scaler_format(&s, v, num, sizeof(num));
-	cstat__html_text(p, num);
+	put_text(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
+		 sizeof(num));
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
@@ -1264,7 +1332,7 @@ judge(const struct cstat_tables *t, cstat_gate_config **c, cstat_gate **out)
 		(*c)->alpha = t->alpha;
 	/* On as many threads as the tables were built with: the verdicts are
 	 * the same, and judging 60,000 comparisons is most of a large page. */
-	rc = cstat_gate_new_threaded(out, t, *c, NULL, false, t->threads);
+	rc = cstat__gate_new_verdicts(out, t, *c, t->threads);
 	if (!rc && cstat_gate_count(*out) == 0) {
 		/* One column: nothing compared, nothing to sum up. */
 		cstat_gate_free(*out);

@@ -60,12 +60,28 @@ struct str {
 static const struct cstat__v1_metrics *
 cell(const struct cstat__v1_table *t, const struct cstat__v1_row *r, size_t k)
 {
-	return t->cells[r->cell0 + k];
+	return cstat__v1_cell(t, t->cells[r->cell0 + k]);
 }
 
-/* A cell's text as the text and HTML tables show it ("" if empty). */
+/*
+ * The value a row's scaler is chosen from: the mean of its first cell
+ * (the geomean row's cells are its geomeans), as old benchstat chose it;
+ * 0 when the row has none (no cell then needs it).
+ */
+static double
+row_scale(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
+	  const struct cstat__v1_row *r)
+{
+	for (size_t k = 0; k < v->nconfigs; k++)
+		if (cell(t, r, k))
+			return cell(t, r, k)->mean;
+	return 0;
+}
+
+/* A cell's text as the text and HTML tables show it ("" if empty), in the
+ * scale of scale_val (row_scale()). */
 static size_t
-cell_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
+cell_text(const struct cstat__v1_table *t, double scale_val,
 	  const struct cstat__v1_metrics *m, char *buf)
 {
 	char text[CSTAT__SCALE_SIZE + CSTAT__GO_FIXED_SIZE(0) + 16];
@@ -75,8 +91,7 @@ cell_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
 		buf[0] = '\0';
 		return 0;
 	}
-	size_t n =
-		cstat__v1_scale_fmt(t->scale_kind, r->scale_val, m->mean, text);
+	size_t n = cstat__v1_scale_fmt(t->scale_kind, scale_val, m->mean, text);
 	size_t d = cstat__v1_metric_range(m, diff);
 	if (!d) {
 		memcpy(text + n, "     ", 5);
@@ -203,11 +218,13 @@ row_cols(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 {
 	size_t n = 0;
 
+	double scale = row_scale(v, t, r);
+
 	cols[n].s = row_name(v, r, &cols[n].len);
 	n++;
 	for (size_t k = 0; k < v->nconfigs; k++, n++) {
 		cols[n].s = rb->cells[k];
-		cols[n].len = cell_text(t, r, cell(t, r, k), rb->cells[k]);
+		cols[n].len = cell_text(t, scale, cell(t, r, k), rb->cells[k]);
 	}
 	if (v->nconfigs == 2) {
 		cols[n].s = rb->delta;
@@ -691,8 +708,9 @@ html_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	cstat__os_adds(o, "<td>");
 	const char *name = row_name(v, r, &len);
 	html_text(o, name, len, false);
+	double scale = row_scale(v, t, r);
 	for (size_t k = 0; k < v->nconfigs; k++) {
-		len = cell_text(t, r, cell(t, r, k), rb->cells[0]);
+		len = cell_text(t, scale, cell(t, r, k), rb->cells[0]);
 		cstat__os_adds(o, "<td>");
 		html_text(o, rb->cells[0], len, false);
 	}

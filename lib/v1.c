@@ -951,7 +951,7 @@ add_row(struct cstat__v1_table *t, size_t nc)
 	memset(r, 0, sizeof(*r));
 	r->cell0 = (uint32_t)t->ncells;
 	for (size_t k = 0; k < nc; k++)
-		t->cells[t->ncells++] = NULL;
+		t->cells[t->ncells++] = 0;
 	return r;
 }
 
@@ -983,8 +983,8 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
 	    const struct scratch *s)
 {
 	size_t nc = c->configs.n, maxcount = 0;
-	double geo[2] = {0, 0}, scale_val = 0;
-	bool delta = t->oldnew, has_scaler = false;
+	double geo[2] = {0, 0};
+	bool delta = t->oldnew;
 	size_t ngeo = 0;
 
 	double *means = malloc((c->ngb ? c->ngb : 1) * sizeof(*means));
@@ -1003,10 +1003,6 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
 		if (ngeo < 2)
 			geo[ngeo] = gm;
 		ngeo++;
-		if (!has_scaler) {
-			has_scaler = true;
-			scale_val = gm;
-		}
 		t->geo[k].unit = t->unit;
 		t->geo[k].mean = gm;
 		t->geo[k].flags = CSTAT__V1_STATS | CSTAT__V1_NORANGE;
@@ -1022,9 +1018,7 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
 	r->bench = UINT32_MAX;
 	for (size_t k = 0; k < nc; k++)
 		if (t->geo[k].unit == t->unit && t->geo[k].flags)
-			t->cells[r->cell0 + k] = &t->geo[k];
-	r->has_scaler = has_scaler;
-	r->scale_val = scale_val;
+			t->cells[r->cell0 + k] = CSTAT__V1_GEO | (uint32_t)k;
 	if (delta) {
 		r->delta = CSTAT__V1_DELTA_PCT;
 		r->pct = ((geo[1] / geo[0]) - 1.0) * 100.0;
@@ -1088,6 +1082,13 @@ sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 	return 0;
 }
 
+/* The id of metrics m (of c's) in a table's cells: cstat__v1_cell(). */
+static uint32_t
+cell_id(const cstat_v1 *c, const struct cstat__v1_metrics *m)
+{
+	return m ? (uint32_t)(m - c->m) + 1 : 0;
+}
+
 /* One benchmark's row of table t, its cells looked up, unless it is
  * missing old or new. */
 static int
@@ -1109,17 +1110,18 @@ bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb)
 	r->bench = c->gbs[gb].bench;
 	r->group = c->groups.n > 1 ? c->groups.v[g] : 0;
 	for (size_t k = 0; k < nc; k++)
-		t->cells[r->cell0 + k] =
-			t->oldnew && k < 2
-				? (k ? n : o)
-				: cstat__v1_lookup(c, c->configs.v[k], gb,
-						   t->unit);
+		t->cells[r->cell0 + k] = cell_id(
+			c, t->oldnew && k < 2
+				   ? (k ? n : o)
+				   : cstat__v1_lookup(c, c->configs.v[k], gb,
+						      t->unit));
 	return 0;
 }
 
 /*
- * A row's statistics: its cells' summaries, the delta test, and the value
- * its scaler is chosen from.  A row's metrics are its own (a metric is one
+ * A row's statistics: its cells' summaries and the delta test (the value
+ * its scaler is chosen from is its first cell's mean, looked up when the
+ * row is printed).  A row's metrics are its own (a metric is one
  * benchmark, file and unit), so rows can be done on two threads.
  */
 static int
@@ -1127,20 +1129,18 @@ row_stats(const cstat_v1 *c, const struct cstat__v1_table *t,
 	  struct cstat__v1_row *r, const struct scratch *s,
 	  struct cstat__ucache *cache)
 {
-	const struct cstat__v1_metrics *const *cells = t->cells + r->cell0;
+	const uint32_t *cells = t->cells + r->cell0;
 	int rc = 0;
 
 	/* The collection's own metrics, reached through lookups. */
 	if (t->oldnew)
-		rc = delta_row(c, t, r, (struct cstat__v1_metrics *)cells[0],
-			       (struct cstat__v1_metrics *)cells[1], s, cache);
-	for (size_t k = 0; k < c->configs.n; k++) {
-		ensure_stats(cells[k], s);
-		if (cells[k] && !r->has_scaler) {
-			r->has_scaler = true;
-			r->scale_val = cells[k]->mean;
-		}
-	}
+		rc = delta_row(
+			c, t, r,
+			(struct cstat__v1_metrics *)cstat__v1_cell(t, cells[0]),
+			(struct cstat__v1_metrics *)cstat__v1_cell(t, cells[1]),
+			s, cache);
+	for (size_t k = 0; k < c->configs.n; k++)
+		ensure_stats(cstat__v1_cell(t, cells[k]), s);
 	return rc;
 }
 
@@ -1195,6 +1195,28 @@ table_stats(const cstat_v1 *c, struct cstat__v1_table *t,
 	return first.rc ? first.rc : two ? half.rc : 0;
 }
 
+/*
+ * Room for every row table t can have (a row per benchmark, and the
+ * geomean's) at once: grown by doubling, a table's rows and cells would
+ * leave their smaller copies behind as freed but touched memory, and
+ * memory peaks while the tables are written.
+ */
+static int
+reserve_rows(const cstat_v1 *c, struct cstat__v1_table *t)
+{
+	size_t most = 1, nc = c->configs.n ? c->configs.n : 1;
+
+	for (size_t g = 0; g < c->groups.n; g++)
+		most += c->benches[g].n;
+	t->rows = malloc(most * sizeof(*t->rows));
+	t->cells = malloc(most * nc * sizeof(*t->cells));
+	if (!t->rows || !t->cells)
+		return CSTAT_ENOMEM;
+	t->cap = most;
+	t->cells_cap = most * nc;
+	return 0;
+}
+
 /* Tables(): one table per unit, in first-seen order. */
 static int
 build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
@@ -1202,6 +1224,9 @@ build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 	size_t nc = c->configs.n;
 	int rc;
 
+	/* A cell's id is 31 bits (cstat__v1_cell()). */
+	if (c->nm >= CSTAT__V1_GEO)
+		return CSTAT_ENOMEM;
 	c->tables = calloc(c->units.n ? c->units.n : 1, sizeof(*c->tables));
 	if (!c->tables)
 		return CSTAT_ENOMEM;
@@ -1212,6 +1237,9 @@ build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 		cstat__v1_metric_of(unit, t->metric, sizeof(t->metric));
 		t->scale_kind = cstat__v1_scale_kind(unit);
 		t->oldnew = nc == 2;
+		t->m = c->m;
+		if ((rc = reserve_rows(c, t)))
+			return rc;
 		for (size_t g = 0; g < c->groups.n; g++)
 			for (size_t b = 0; b < c->benches[g].n; b++)
 				if ((rc = bench_row(c, t, g,

@@ -86,8 +86,8 @@ struct cstat__v1_row {
 	 * is "(p=... n=...)". */
 	uint8_t note;
 	int8_t change; /* +1 better, -1 worse, 0 unchanged */
-	bool has_scaler;
-	double scale_val; /* the value the row's scaler was chosen from */
+	/* (The row's scaler is chosen from its first cell's mean, looked
+	 * up when printed: not kept, 8 bytes a row.) */
 	double pct;
 	double p;
 };
@@ -99,10 +99,30 @@ struct cstat__v1_table {
 	bool oldnew;
 	struct cstat__v1_row *rows;
 	size_t nrows, cap;
-	const struct cstat__v1_metrics **cells; /* ncols per row */
+	uint32_t *cells; /* ncols per row, ids for cstat__v1_cell() */
 	size_t ncells, cells_cap;
 	struct cstat__v1_metrics *geo; /* the geomean row's cells */
+	/* The collection's metrics, which the cells' ids index. */
+	const struct cstat__v1_metrics *m;
 };
+
+/* The id of the geomean row's cell k: CSTAT__V1_GEO | k. */
+#define CSTAT__V1_GEO 0x80000000u
+
+/*
+ * The metrics of a table cell by its id: 0 for none, i + 1 for the
+ * collection's metric i, CSTAT__V1_GEO | k for the geomean row's cell k.
+ * An id is 4 bytes a cell where a pointer was 8 (60,000 rows × 2 cells).
+ */
+static inline const struct cstat__v1_metrics *
+cstat__v1_cell(const struct cstat__v1_table *t, uint32_t id)
+{
+	if (id == 0)
+		return NULL;
+	if (id & CSTAT__V1_GEO)
+		return &t->geo[id & ~CSTAT__V1_GEO];
+	return &t->m[id - 1];
+}
 
 /*
  * Keeps the values of x[0..n) that lie within [q1 - 1.5 IQR, q3 + 1.5 IQR]

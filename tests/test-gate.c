@@ -686,6 +686,74 @@ test_two_threads(void **state)
 	done(&run, &a, &b);
 }
 
+/* Whether g2 has g's verdicts, reasons and p-values, and its tallies. */
+static void
+same_verdicts(const cstat_gate *g, const cstat_gate *g2)
+{
+	assert_int_equal(cstat_gate_count(g2), cstat_gate_count(g));
+	for (int v = 0; v < 4; v++)
+		assert_int_equal(cstat_gate_tally(g2, v),
+				 cstat_gate_tally(g, v));
+	assert_int_equal(g2->family, g->family);
+	for (size_t i = 0; i < cstat_gate_count(g); i++) {
+		const struct cstat_check *x = cstat_gate_get(g, i),
+					 *y = cstat_gate_get(g2, i);
+		assert_int_equal(x->verdict, y->verdict);
+		assert_string_equal(x->reason, y->reason);
+		assert_true(same_bits(x->p, y->p));
+		assert_true(same_bits(x->p_adjusted, y->p_adjusted));
+		assert_true(same_bits(x->change, y->change));
+	}
+}
+
+/*
+ * The verdicts alone (cstat__gate_new_verdicts(), the HTML page's) are
+ * the full gate's, on one thread or two, on the data of
+ * test_two_threads() (seed 13): without the intervals when the threshold
+ * is on the estimate, with them when it is on the interval.
+ */
+static void
+test_verdicts_only(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {13};
+	struct run run;
+	struct cstat_diag d;
+	cstat_gate *g2;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 2100; i++) {
+		snprintf(name, sizeof(name), "T%04d", i);
+		double sd = i % 3 == 0 ? 0 : 0.03, f = i % 7 == 0 ? 1.1 : 1;
+		gen(&a, &r, name, 10, 100 + i, 1, sd, "ns/op");
+		gen(&b, &r, name, 10, 100 + i, f, sd, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_true(cstat_gate_tally(run.g, CSTAT_REGRESSION) > 0);
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		assert_int_equal(
+			cstat__gate_new_verdicts(&g2, run.t, run.c, threads),
+			0);
+		same_verdicts(run.g, g2);
+		assert_true(isnan(cstat_gate_get(g2, 1)->shift));
+		assert_true(isnan(cstat_gate_get(g2, 1)->change_lo));
+		cstat_gate_free(g2);
+	}
+	cstat_gate_free(run.g);
+	assert_int_equal(
+		cstat_gate_config_set(run.c, "threshold_on", "interval", &d),
+		0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	assert_int_equal(cstat__gate_new_verdicts(&g2, run.t, run.c, 2), 0);
+	same_verdicts(run.g, g2);
+	for (size_t i = 0; i < cstat_gate_count(g2); i++)
+		assert_true(same_bits(cstat_gate_get(run.g, i)->change_lo,
+				      cstat_gate_get(g2, i)->change_lo));
+	cstat_gate_free(g2);
+	done(&run, &a, &b);
+}
+
 /* order_k() by dynamic programming over m, n <= 12 (the recursion above
  * takes too long there): f[a][b][u] counts the orderings of a + b. */
 static int
@@ -1286,6 +1354,7 @@ main(void)
 		cmocka_unit_test(test_hodges_lehmann),
 		cmocka_unit_test(test_hodges_lehmann_brute),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_verdicts_only),
 		cmocka_unit_test(test_corrections),
 		cmocka_unit_test(test_exact_units),
 		cmocka_unit_test(test_rules_and_ignore),
