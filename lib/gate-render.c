@@ -1178,6 +1178,36 @@ put_warning(struct report *w, const struct cstat_diagnosis *d, unsigned bit,
 	put(w, text);
 }
 
+/* At most this many data-quality findings in a report a person reads (text,
+ * Markdown, JUnit, GitHub); JSON keeps them all.  On a large suite a few
+ * strong findings in a thousand cells still make hundreds of lines. */
+#define WARN_SHOWN 20
+
+/* How many findings the warnings hold in all (a cell may have several). */
+static size_t
+warn_findings(const cstat_gate *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nwarn; i++)
+		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1)
+			n += (cstat__gate_warn_bits(g->warn[i]) & b) != 0;
+	return n;
+}
+
+/* The line after the shown findings when some were left out. */
+static void
+warn_more(struct report *w, size_t total, const char *pre, const char *post)
+{
+	if (total <= WARN_SHOWN)
+		return;
+	raws(w, pre);
+	cstat__os_printf(&w->os,
+			 "... and %zu more (cstat -diagnose prints them all)",
+			 total - WARN_SHOWN);
+	raws(w, post);
+}
+
 static void
 extra_text(struct report *w, const cstat_gate *g)
 {
@@ -1213,14 +1243,17 @@ extra_text(struct report *w, const cstat_gate *g)
 		return;
 	raws(w, "\nData-quality warnings (strong findings; -no-diagnose hides "
 		"them):\n");
+	size_t shown = 0;
 	for (size_t i = 0; i < g->nwarn; i++)
 		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
-			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b) ||
+			    shown++ >= WARN_SHOWN)
 				continue;
 			raws(w, "  ");
 			put_warning(w, g->warn[i], b, "  ", false);
 			raws(w, "\n");
 		}
+	warn_more(w, warn_findings(g), "  ", "\n");
 }
 
 static void
@@ -1250,14 +1283,17 @@ extra_markdown(struct report *w, const cstat_gate *g)
 	raws(w, "#### Data-quality warnings\n\n"
 		"| input | benchmark | unit | n | finding: what to do |\n"
 		"|---|---|---|--:|---|\n");
+	size_t shown = 0;
 	for (size_t i = 0; i < g->nwarn; i++)
 		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
-			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b) ||
+			    shown++ >= WARN_SHOWN)
 				continue;
 			raws(w, "| ");
 			put_warning(w, g->warn[i], b, " | ", true);
 			raws(w, " |\n");
 		}
+	warn_more(w, warn_findings(g), "\n", "\n");
 	raws(w, "\n");
 }
 
@@ -1422,13 +1458,16 @@ extra_junit_out(struct report *w, const cstat_gate *g)
 	raws(w, "    <system-out>");
 	w->esc = ESC_XML_TEXT;
 	put(w, "Data-quality warnings (strong findings):\n");
+	size_t shown = 0;
 	for (size_t i = 0; i < g->nwarn; i++)
 		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
-			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b) ||
+			    shown++ >= WARN_SHOWN)
 				continue;
 			put_warning(w, g->warn[i], b, " ", false);
 			put(w, "\n");
 		}
+	warn_more(w, warn_findings(g), "", "\n");
 	w->esc = ESC_NONE;
 	raws(w, "</system-out>\n");
 }
@@ -1462,9 +1501,11 @@ extra_github(struct report *w, const cstat_gate *g)
 		return;
 	raws(w, "::warning title=Data quality::");
 	first = true;
+	size_t shown = 0;
 	for (size_t i = 0; i < g->nwarn; i++)
 		for (unsigned b = 1; b <= CSTAT_DIAG_FEW; b <<= 1) {
-			if (!(cstat__gate_warn_bits(g->warn[i]) & b))
+			if (!(cstat__gate_warn_bits(g->warn[i]) & b) ||
+			    shown++ >= WARN_SHOWN)
 				continue;
 			raws(w, first ? "" : "%0A");
 			first = false;
@@ -1472,6 +1513,7 @@ extra_github(struct report *w, const cstat_gate *g)
 			put_warning(w, g->warn[i], b, " ", false);
 			w->esc = ESC_NONE;
 		}
+	warn_more(w, warn_findings(g), "%0A", "");
 	raws(w, "\n");
 }
 

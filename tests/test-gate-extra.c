@@ -268,6 +268,79 @@ test_warnings(void **state)
 	cstat_diagnose_free(dg);
 }
 
+/* Counts the lines of buf that start with prefix. */
+static size_t
+lines_starting(const char *buf, const char *prefix)
+{
+	size_t n = 0;
+
+	for (const char *p = buf; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
+		n += strncmp(p, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+/*
+ * 25 cells with a value far out: text, Markdown and JUnit show the first 20
+ * findings and say how many more there are; JSON keeps all 25.
+ */
+static void
+test_warnings_capped(void **state)
+{
+	cstat_diagnose *dg = NULL;
+	cstat_gate_config *c = NULL;
+	cstat_tables *t = NULL;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
+	for (int b = 0; b < 25; b++) {
+		snprintf(name, sizeof(name), "Far%02d", b);
+		for (int i = 0; i < 10; i++)
+			add_result(NULL, dg, 0, "old", name,
+				   i == 4 ? 1.02e-6
+					  : 1e-6 * (1 + 1e-4 * ((i * 7) % 10)));
+	}
+	assert_int_equal(cstat_diagnose_run(dg), 0);
+	assert_int_equal(cstat_gate_config_new(&c), 0);
+	cstat_gate *g = gate_of(c, &t);
+	assert_int_equal(cstat_gate_add_diagnose(g, dg), 25);
+	static const struct {
+		enum cstat_report fmt;
+		const char *line; /* a shown finding starts so */
+		size_t shown;
+	} cases[] = {
+		{CSTAT_REPORT_TEXT, "  old  Far", 20},
+		{CSTAT_REPORT_MARKDOWN, "| old | Far", 20},
+		{CSTAT_REPORT_JSON, NULL, 25},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		assert_int_equal(cstat_gate_write(g, cases[k].fmt, false, f),
+				 0);
+		fclose(f);
+		if (cases[k].line) {
+			assert_int_equal(lines_starting(buf, cases[k].line),
+					 cases[k].shown);
+			assert_non_null(strstr(buf,
+					       "... and 5 more (cstat "
+					       "-diagnose prints them all)"));
+			assert_non_null(strstr(buf, "Far19"));
+			assert_null(strstr(buf, "Far20"));
+		} else {
+			assert_null(strstr(buf, "more (cstat -diagnose"));
+			assert_non_null(strstr(buf, "Far24"));
+		}
+		free(buf);
+	}
+	cstat_gate_free(g);
+	cstat_tables_free(t);
+	cstat_gate_config_free(c);
+	cstat_diagnose_free(dg);
+}
+
 int
 main(void)
 {
@@ -276,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_exponent_interval),
 		cmocka_unit_test(test_exponent_refusals),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_warnings_capped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
