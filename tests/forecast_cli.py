@@ -164,6 +164,17 @@ def main():
               "html: a dashed continuation per trend")
         check(html.count('<path class="fcband"') == len(trends),
               "html: a band per trend")
+        # The dashboard (export -format html) with -forecast is the
+        # forecast's page; without it, the plain dashboard, no trend drawn.
+        dash = run(store, "export", "mkvdup", "-format", "html",
+                   "-repo-url", "", "-forecast")
+        check(dash == run(store, "forecast", "mkvdup", "-format", "html"),
+              "export -forecast: not the forecast's page")
+        plain = run(store, "export", "mkvdup", "-format", "html",
+                    "-repo-url", "")
+        check('<path class="fc"' not in plain and len(plain) < len(dash),
+              "export without -forecast draws trends")
+        run(store, "export", "mkvdup", "-format", "csv", "-forecast", code=2)
         # -filter, -threshold, -min-runs.
         one = json.loads(run(store, "forecast", "mkvdup", "-format", "json",
                              "-filter", ".name:ReadAt_Sequential"))

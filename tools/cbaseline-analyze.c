@@ -346,11 +346,34 @@ check_repo_url(const char *url)
 	return 1;
 }
 
+/* The dashboard with the forecasts drawn on (export -forecast): the
+ * defaults of cbaseline forecast, its gate threshold 5%. */
+static int
+export_forecast(const struct analysis *a, const char *name, double alpha,
+		const char *repo, FILE *out)
+{
+	struct cstat_forecast_opts o = CSTAT_FORECAST_OPTS_INIT;
+	struct cstat_forecast *fc = NULL;
+	size_t nfc = 0;
+
+	if (alpha > 0)
+		o.alpha = alpha;
+	int rc = cstat_history_forecast(a->t, a->ch, a->nch, &o, &fc, &nfc);
+
+	if (!rc)
+		rc = cstat_forecast_write(a->runs, a->n, a->t, a->ch, a->nch,
+					  fc, nfc, name, repo,
+					  CSTAT_FORMAT_HTML, out);
+	free(fc);
+	return rc;
+}
+
 static int
 cmd_export(const char *dir, int argc, char **argv)
 {
 	const char *format = NULL, *output = NULL, *repo = NULL, *filter = NULL;
 	double alpha = 0;
+	bool forecast = false;
 	const struct cli_flag flags[] = {
 		{"filter", CLI_STRING, &filter, "EXPR",
 		 "only the benchmarks EXPR keeps", "*, all"},
@@ -364,13 +387,17 @@ cmd_export(const char *dir, int argc, char **argv)
 		{"alpha", CLI_FLOAT, &alpha, "A",
 		 "false-positive rate per series of the change points",
 		 "0.005"},
+		{"forecast", CLI_BOOL, &forecast, NULL,
+		 "html: draw each significant trend on, dashed, as "
+		 "cbaseline forecast does",
+		 NULL},
 	};
 	enum cstat_format fmt;
 	struct analysis a;
 	const char *name;
 	FILE *out = stdout;
 	char *envrepo = NULL;
-	int rc = parse("export", argc, argv, flags, 5, cbaseline_export_about,
+	int rc = parse("export", argc, argv, flags, 6, cbaseline_export_about,
 		       &name);
 
 	if (rc)
@@ -387,6 +414,13 @@ cmd_export(const char *dir, int argc, char **argv)
 			"%s export: unknown format \"%s\" (want html, csv or "
 			"json)\n",
 			PROG, format);
+		return 2;
+	}
+	if (forecast && fmt != CSTAT_FORMAT_HTML) {
+		fprintf(stderr,
+			"%s export: -forecast draws on the dashboard: it needs "
+			"-format html (cbaseline forecast writes the others)\n",
+			PROG);
 		return 2;
 	}
 	if (!repo && !(repo = envrepo = github_repo_url())) {
@@ -407,11 +441,14 @@ cmd_export(const char *dir, int argc, char **argv)
 		free(envrepo);
 		return 2;
 	}
-	rc = fmt == CSTAT_FORMAT_HTML
-		     ? cstat_history_write_html(a.runs, a.n, a.t, a.ch, a.nch,
-						repo, out)
-		     : cstat_history_write(a.runs, a.n, a.t, a.ch, a.nch, fmt,
-					   out);
+	if (forecast)
+		rc = export_forecast(&a, name, alpha, repo, out);
+	else
+		rc = fmt == CSTAT_FORMAT_HTML
+			     ? cstat_history_write_html(a.runs, a.n, a.t, a.ch,
+							a.nch, repo, out)
+			     : cstat_history_write(a.runs, a.n, a.t, a.ch,
+						   a.nch, fmt, out);
 	free(envrepo);
 	if (!rc && (fflush(out) || ferror(out)))
 		rc = CSTAT_EIO;

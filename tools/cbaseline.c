@@ -911,6 +911,10 @@ static const struct cli_flag export_flags[] = {
 	{"alpha", CLI_FLOAT, NULL, "A",
 	 "false-positive rate per series of the change points", "0.005"},
 	FILTER_FLAG,
+	{"forecast", CLI_BOOL, NULL, NULL,
+	 "html: draw each significant trend on, dashed, as cbaseline "
+	 "forecast does",
+	 NULL},
 	{"format", CLI_STRING, NULL, "html|csv|json", "what to write", NULL},
 	{"o", CLI_STRING, NULL, "FILE", "write to FILE", "standard output"},
 	{"repo-url", CLI_STRING, NULL, "URL",

@@ -163,7 +163,7 @@ prune export forecast merge"
 	gate) flags+=" -history -strict" ;;
 	detect) flags+=" -alpha -fail-on -filter -format -new -since" ;;
 	prune) flags+=" -keep" ;;
-	export) flags+=" -alpha -filter -format -o -repo-url" ;;
+	export) flags+=" -alpha -filter -forecast -format -o -repo-url" ;;
 	forecast) flags+=" -ahead -alpha -config -filter -format -level -min-runs -o
 -repo-url -threshold" ;;
 	esac
