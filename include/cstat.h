@@ -475,6 +475,25 @@ CSTAT_EXPORT int cstat_builder_watch_mixed(const cstat_builder *b, char *buf,
  */
 CSTAT_EXPORT int cstat_builder_summaries_only(cstat_builder *b);
 
+struct cstat_diagnose;
+
+/*
+ * Has the build check each cell's values with dg's settings, in the order
+ * they were read, just before it sorts them (on the build threads): the
+ * data-quality checks without a second reading of the inputs and without a
+ * second copy of the values (docs/analyses.md).  dg keeps only the cells
+ * with a finding, labelled by the cell's column (the input), row (the
+ * benchmark) and table's unit, in table, row and column order; call
+ * cstat_diagnose_run() after cstat_builder_build(), then use dg as one fed
+ * by cstat_diagnose_add(), which it then refuses.  "Too few values"
+ * (CSTAT_DIAG_FEW) is not checked this way: the gate's verdicts say it.
+ * Call it before cstat_builder_build(); dg is borrowed until then.
+ * @return 0, CSTAT_EINVAL (a NULL argument) or CSTAT_ESTATE (already
+ *         built, or dg already has results or was run).
+ */
+CSTAT_EXPORT int cstat_builder_diagnose(cstat_builder *b,
+					struct cstat_diagnose *dg);
+
 /*
  * Options for computing the tables' statistics (cstat's -alpha and
  * -confidence).  Defaults: CSTAT_STATS_OPTS_INIT, cstat_stats_opts_default()

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cstat-private.h"
+#include "diagnose.h"
 #include "numfmt.h"
 #include "parse.h"
 #include "project.h"
@@ -174,6 +175,7 @@ struct cstat_builder {
 	bool watch_valid, watch_by_name;
 	bool cells_only;     /* cstat__builder_cells_only() */
 	bool summaries_only; /* cstat_builder_summaries_only() */
+	cstat_diagnose *dg;  /* cstat_builder_diagnose() */
 };
 
 void
@@ -1804,6 +1806,31 @@ row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
 	return 0;
 }
 
+/* The data-quality checks of cell (r, c) of t, on its values in the
+ * order read (cstat_builder_diagnose()); a cell with a finding is kept,
+ * under the lock that guards the output's strings. */
+static int
+diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
+	      size_t c, const struct cstat__cell *oc)
+{
+	const cstat_tables *o = bd->out;
+	struct cstat_diagnosis g = {0};
+	int rc = cstat__diagnose_values(bd->b->dg, oc->values, oc->n, &g);
+
+	if (rc || !g.findings)
+		return rc;
+	pthread_mutex_lock(&bd->mu);
+	const char *col =
+		o->ncol_fields ? cstat__tstr(o, t->col_vals[c * o->ncol_fields +
+							    o->ncol_fields - 1])
+			       : "";
+	rc = cstat__diagnose_keep(
+		bd->b->dg, &g, col, cstat__tstr(o, t->row_labels[r]),
+		cstat__tstr(o, t->unit), (size_t)(t - o->tables), r, c);
+	pthread_mutex_unlock(&bd->mu);
+	return rc;
+}
+
 /* Summarizes, then compares with the baseline, every cell of rows
  * [r0, r1): a row's cells never depend on another row's. */
 static void *
@@ -1817,10 +1844,13 @@ rows_main(void *arg)
 		struct cstat__cell *row = &t->cells[r * t->ncols];
 		if (j->bd->src)
 			rc = row_values(j->bd, j->w, t, r);
-		for (size_t c = 0; c < t->ncols && !rc; c++)
-			if (row[c].present)
+		for (size_t c = 0; c < t->ncols && !rc; c++) {
+			if (row[c].present && j->bd->b->dg)
+				rc = diagnose_cell(j->bd, t, r, c, &row[c]);
+			if (row[c].present && !rc)
 				rc = summarize_cell(j->bd, j->w, &row[c],
 						    t->exact);
+		}
 		if (row[0].present && !j->bd->b->cells_only)
 			for (size_t c = 1; c < t->ncols && !rc; c++)
 				if (row[c].present)
@@ -2471,6 +2501,19 @@ void
 cstat__builder_cells_only(cstat_builder *b)
 {
 	b->cells_only = true;
+}
+
+int
+cstat_builder_diagnose(cstat_builder *b, cstat_diagnose *dg)
+{
+	if (!b || !dg)
+		return CSTAT_EINVAL;
+	if (b->built)
+		return CSTAT_ESTATE;
+	int rc = cstat__diagnose_feed(dg);
+	if (!rc)
+		b->dg = dg;
+	return rc;
 }
 
 int

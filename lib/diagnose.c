@@ -30,10 +30,11 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "cstat.h"
+#include "diagnose.h"
+#include "stats.h"
 
 struct dcell {
 	char *key; /* input NUL name NUL unit NUL */
@@ -57,6 +58,13 @@ struct cstat_diagnose {
 	struct cstat_diagnosis *out; /* after run */
 	/* The cell each of a result's first DG_RECENT values went to last. */
 	size_t recent[DG_RECENT];
+	/* Fed by a builder (cstat_builder_diagnose()): the cells with a
+	 * finding, their diagnoses and their place (table, row, column),
+	 * kept as the build threads find them and ordered by place when
+	 * run. */
+	bool fed;
+	struct cstat_diagnosis *kept;
+	size_t (*place)[3];
 };
 
 static uint64_t
@@ -119,6 +127,8 @@ cstat_diagnose_free(cstat_diagnose *dg)
 	free(dg->first_input);
 	free(dg->last_input);
 	free(dg->out);
+	free(dg->kept);
+	free(dg->place);
 	free(dg);
 }
 
@@ -229,7 +239,7 @@ cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
 {
 	if (!dg || !res || !res->file || !res->name)
 		return CSTAT_EINVAL;
-	if (dg->out)
+	if (dg->out || dg->fed)
 		return CSTAT_ESTATE;
 	if (note_input(dg, res->file))
 		return CSTAT_ENOMEM;
@@ -343,7 +353,7 @@ mann_kendall(const double *v, size_t n, double *s_out, bool *exact)
 	if (!w)
 		return NAN;
 	memcpy(w, v, n * sizeof(*w));
-	gsl_sort(w, 1, n);
+	cstat__sort_doubles(w, n);
 	double dn = (double)n, tsum = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && w[j] == w[i]; j++)
@@ -679,30 +689,143 @@ check_few(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 		g->findings |= CSTAT_DIAG_FEW, g->strong |= CSTAT_DIAG_FEW;
 }
 
+/* Every check but "too few values" (which needs the other input's cell)
+ * on v[0..n) in run order; g's labels are left alone. */
+int
+cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
+		       struct cstat_diagnosis *g)
+{
+	double stack[64];
+	double *s = n <= 64 ? stack : malloc(n * sizeof(*s));
+
+	if (!s)
+		return CSTAT_ENOMEM;
+	memcpy(s, v, n * sizeof(*s));
+	cstat__sort_doubles(s, n);
+	g->n = n;
+	g->alpha = dg->o.alpha;
+	g->threshold = dg->o.threshold;
+	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
+	g->min_p = NAN;
+	check_trend(g, v, &dg->o);
+	check_modes(g, s);
+	check_outliers(g, v, s);
+	check_noise(g, v, &dg->o);
+	if (s != stack)
+		free(s);
+	return isnan(g->trend_p) ? CSTAT_ENOMEM : 0;
+}
+
 static int
 diagnose_cell(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 {
 	const struct dcell *c = &dg->cells[idx];
-	double *s = malloc(c->n * sizeof(*s));
 
-	if (!s)
-		return CSTAT_ENOMEM;
-	memcpy(s, c->v, c->n * sizeof(*s));
-	gsl_sort(s, 1, c->n);
 	g->input = c->key;
 	g->name = c->key + strlen(c->key) + 1;
 	g->unit = g->name + strlen(g->name) + 1;
-	g->n = c->n;
-	g->alpha = dg->o.alpha;
-	g->threshold = dg->o.threshold;
-	g->median = gsl_stats_median_from_sorted_data(s, 1, c->n);
-	check_trend(g, c->v, &dg->o);
-	check_modes(g, s);
-	check_outliers(g, c->v, s);
-	check_noise(g, c->v, &dg->o);
+	if (cstat__diagnose_values(dg, c->v, c->n, g))
+		return CSTAT_ENOMEM;
 	check_few(dg, idx, g);
-	free(s);
-	return isnan(g->trend_p) ? CSTAT_ENOMEM : 0;
+	return 0;
+}
+
+int
+cstat__diagnose_feed(cstat_diagnose *dg)
+{
+	if (!dg)
+		return CSTAT_EINVAL;
+	if (dg->out || dg->ncells || dg->ninputs)
+		return CSTAT_ESTATE;
+	dg->fed = true;
+	return 0;
+}
+
+int
+cstat__diagnose_keep(cstat_diagnose *dg, const struct cstat_diagnosis *g,
+		     const char *input, const char *name, const char *unit,
+		     size_t table, size_t row, size_t col)
+{
+	size_t li = strlen(input) + 1, ln = strlen(name) + 1;
+	size_t klen = li + ln + strlen(unit) + 1;
+
+	if (dg->ncells == dg->cap) {
+		size_t nc = dg->cap ? dg->cap * 2 : 16;
+		struct dcell *c = realloc(dg->cells, nc * sizeof(*c));
+		if (c)
+			dg->cells = c;
+		struct cstat_diagnosis *k =
+			c ? realloc(dg->kept, nc * sizeof(*k)) : NULL;
+		if (k)
+			dg->kept = k;
+		size_t(*pl)[3] =
+			k ? realloc(dg->place, nc * sizeof(*pl)) : NULL;
+		if (!pl)
+			return CSTAT_ENOMEM;
+		dg->place = pl;
+		dg->cap = nc;
+	}
+	char *key = malloc(klen);
+	if (!key)
+		return CSTAT_ENOMEM;
+	memcpy(key, input, li);
+	memcpy(key + li, name, ln);
+	memcpy(key + li + ln, unit, klen - li - ln);
+	dg->cells[dg->ncells] = (struct dcell){key, klen, col, NULL, g->n, 0};
+	dg->kept[dg->ncells] = *g;
+	dg->place[dg->ncells][0] = table;
+	dg->place[dg->ncells][1] = row;
+	dg->place[dg->ncells][2] = col;
+	dg->ncells++;
+	return 0;
+}
+
+static int
+cmp_place(const void *a, const void *b)
+{
+	const size_t *x = *(const size_t *const *)a;
+	const size_t *y = *(const size_t *const *)b;
+
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/* A fed diagnose: the kept cells in table, row, column order, whatever
+ * order the build threads found them in. */
+static int
+run_fed(cstat_diagnose *dg)
+{
+	size_t n = dg->ncells;
+	const size_t **by = malloc((n ? n : 1) * sizeof(*by));
+	struct dcell *cells = malloc((n ? n : 1) * sizeof(*cells));
+
+	dg->out = calloc(n ? n : 1, sizeof(*dg->out));
+	if (!by || !cells || !dg->out) {
+		free(by);
+		free(cells);
+		free(dg->out);
+		dg->out = NULL;
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		by[i] = dg->place[i];
+	qsort(by, n, sizeof(*by), cmp_place);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = (size_t)(by[i] - dg->place[0]) / 3;
+		cells[i] = dg->cells[j];
+		dg->out[i] = dg->kept[j];
+		struct cstat_diagnosis *g = &dg->out[i];
+		g->input = cells[i].key;
+		g->name = g->input + strlen(g->input) + 1;
+		g->unit = g->name + strlen(g->name) + 1;
+	}
+	free(by);
+	free(dg->cells);
+	dg->cells = cells;
+	dg->cap = n;
+	return 0;
 }
 
 int
@@ -712,6 +835,8 @@ cstat_diagnose_run(cstat_diagnose *dg)
 		return CSTAT_EINVAL;
 	if (dg->out)
 		return CSTAT_ESTATE;
+	if (dg->fed)
+		return run_fed(dg);
 	dg->out = calloc(dg->ncells ? dg->ncells : 1, sizeof(*dg->out));
 	if (!dg->out)
 		return CSTAT_ENOMEM;

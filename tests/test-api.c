@@ -404,6 +404,23 @@ builder_summaries_only_null(void)
 	return cstat_builder_summaries_only(NULL);
 }
 
+/* Either argument NULL: refused; both must be given. */
+static long
+builder_diagnose_null(void)
+{
+	cstat_diagnose *dg = NULL;
+	long rc;
+
+	if (cstat_diagnose_new(NULL, &dg))
+		return 0;
+	rc = cstat_builder_diagnose(NULL, dg);
+	cstat_diagnose_free(dg);
+	return rc == CSTAT_EINVAL && cstat_builder_diagnose(fx.b, NULL) ==
+					     CSTAT_EINVAL
+		       ? CSTAT_EINVAL
+		       : 0;
+}
+
 static long
 builder_add_null_result(void)
 {
@@ -1616,6 +1633,8 @@ static const struct api_case cases[] = {
 	{"cstat_builder_add(b, NULL)", builder_add_null_result, CSTAT_EINVAL},
 	{"cstat_builder_summaries_only(NULL)", builder_summaries_only_null,
 	 CSTAT_EINVAL},
+	{"cstat_builder_diagnose(NULL, dg) and (b, NULL)",
+	 builder_diagnose_null, CSTAT_EINVAL},
 	{"cstat_builder_read(NULL, r, in, ...)", builder_read_null_builder,
 	 CSTAT_EINVAL},
 	{"cstat_builder_read(b, NULL, in, ...)", builder_read_null_reader,

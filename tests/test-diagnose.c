@@ -276,6 +276,100 @@ test_diagnose_realworld(void **state)
 	cstat_diagnose_free(dg);
 }
 
+/* The same file through a builder that checks its cells as it builds
+ * (cstat_builder_diagnose()), on threads build threads. */
+static cstat_diagnose *
+diagnose_built(const char *path, unsigned threads)
+{
+	cstat_diagnose *dg = NULL;
+	cstat_builder *b = NULL;
+	cstat_tables *t = NULL;
+	cstat_reader *r = NULL;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	int k;
+
+	assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_diagnose(b, dg), 0);
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open(r, path, "base", &d), 0);
+	while ((k = cstat_reader_next(r, &res, &d)) != 0)
+		if (k == 1)
+			assert_int_equal(cstat_builder_add(b, res), 0);
+	struct cstat_stats_opts o;
+	cstat_stats_opts_default(&o);
+	o.units = r;
+	o.threads = threads;
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_builder_diagnose(b, dg), CSTAT_ESTATE);
+	cstat_builder_free(b);
+	cstat_tables_free(t);
+	cstat_reader_free(r);
+	assert_int_equal(cstat_diagnose_run(dg), 0);
+	return dg;
+}
+
+/*
+ * The builder's checks find what reading the file again finds: every cell
+ * with a finding (too few values aside, which only the reading path
+ * checks), with the same statistics, and the same list on one build thread
+ * as on two (the threads keep them in any order; the report's is by
+ * table, row and column).
+ */
+static void
+test_diagnose_builder(void **state)
+{
+	const char *path = TESTDATA "/diagnose/mkvdup_baseline.txt";
+	cstat_diagnose *ref = diagnose_file(path);
+	cstat_diagnose *one = diagnose_built(path, 1);
+	cstat_diagnose *two = diagnose_built(path, 2);
+	size_t want = 0;
+
+	(void)state;
+	for (size_t i = 0; i < cstat_diagnose_count(ref); i++) {
+		const struct cstat_diagnosis *g = cstat_diagnose_get(ref, i);
+		if (!(g->findings & ~(unsigned)CSTAT_DIAG_FEW))
+			continue;
+		want++;
+		const struct cstat_diagnosis *h = NULL;
+		for (size_t j = 0; j < cstat_diagnose_count(one); j++) {
+			const struct cstat_diagnosis *c =
+				cstat_diagnose_get(one, j);
+			if (strcmp(c->name, g->name) == 0 &&
+			    strcmp(c->unit, g->unit) == 0)
+				h = c;
+		}
+		assert_non_null(h);
+		assert_string_equal(h->input, "base");
+		assert_int_equal(h->n, g->n);
+		assert_int_equal(h->findings, g->findings);
+		assert_int_equal(h->strong, g->strong);
+		assert_true(h->trend_p == g->trend_p);
+		assert_true(h->gap_ratio == g->gap_ratio);
+		assert_int_equal(h->noutliers, g->noutliers);
+		assert_true(h->median == g->median);
+	}
+	assert_true(want > 0);
+	assert_int_equal(cstat_diagnose_count(one), want);
+	assert_int_equal(cstat_diagnose_count(two), want);
+	for (size_t j = 0; j < want; j++) {
+		const struct cstat_diagnosis *a = cstat_diagnose_get(one, j);
+		const struct cstat_diagnosis *b = cstat_diagnose_get(two, j);
+		assert_string_equal(a->name, b->name);
+		assert_string_equal(a->unit, b->unit);
+		assert_int_equal(a->findings, b->findings);
+	}
+	/* A fed diagnose takes no results of its own. */
+	struct cstat_result res = {0};
+	res.file = "x";
+	res.name = "y";
+	assert_int_equal(cstat_diagnose_add(one, &res), CSTAT_ESTATE);
+	cstat_diagnose_free(ref);
+	cstat_diagnose_free(one);
+	cstat_diagnose_free(two);
+}
+
 /* The report in every format. */
 static void
 test_diagnose_write(void **state)
@@ -358,6 +452,7 @@ main(void)
 		cmocka_unit_test(test_diagnose_noisy),
 		cmocka_unit_test(test_diagnose_few),
 		cmocka_unit_test(test_diagnose_realworld),
+		cmocka_unit_test(test_diagnose_builder),
 		cmocka_unit_test(test_diagnose_write),
 		cmocka_unit_test(test_diagnose_refusals),
 	};

@@ -58,7 +58,8 @@ read_main(void *arg)
 {
 	struct analyses *a = arg;
 
-	a->rc = analyses_read(a->in, a->r, a->dg, a->s, &a->d);
+	/* The diagnostics come from the builder (analyses_builder()). */
+	a->rc = analyses_read(a->in, a->r, NULL, a->s, &a->d);
 	return NULL;
 }
 
@@ -103,13 +104,13 @@ analyses_start(const char *prog, const cstat_gate_config *gc,
 			prog);
 		return 2;
 	}
-	if (diagnose && analyses_stdin(in))
-		diagnose = false; /* no run order to be had a second time */
 	if (!diagnose && !key)
 		return 0;
-	rc = cstat_reader_new(&a->r);
-	if (!rc && diagnose)
-		rc = cstat_diagnose_new(&o, &a->dg);
+	rc = diagnose ? cstat_diagnose_new(&o, &a->dg) : 0;
+	if (!rc && !key)
+		return 0; /* nothing to read again */
+	if (!rc)
+		rc = cstat_reader_new(&a->r);
 	if (!rc && key) {
 		rc = cstat_scaling_new(&a->s, key, cstat_inputs_count(in),
 				       conf);
@@ -144,6 +145,8 @@ analyses_gate(const char *prog, cstat_gate *g, struct analyses *a)
 
 	join(a);
 	rc = a->rc;
+	if (!rc && a->dg)
+		rc = cstat_diagnose_run(a->dg);
 	if (!rc && a->dg) {
 		int n = cstat_gate_add_diagnose(g, a->dg);
 		rc = n < 0 ? n : 0;
@@ -158,4 +161,14 @@ analyses_gate(const char *prog, cstat_gate *g, struct analyses *a)
 		return 2;
 	}
 	return 0;
+}
+
+int
+analyses_builder(const char *prog, cstat_builder *b, struct analyses *a)
+{
+	int rc = a->dg ? cstat_builder_diagnose(b, a->dg) : 0;
+
+	if (rc)
+		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(rc));
+	return rc ? 2 : 0;
 }

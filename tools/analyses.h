@@ -1,8 +1,9 @@
 /*
- * analyses.h - reading the inputs a second time for the analyses that need
- * each value in run order (the built tables keep them sorted): the
- * data-quality warnings of cregress and of cstat's HTML page, and
- * cregress -scaling (analyses.c).
+ * analyses.h - the analyses cregress and cstat's HTML page add to their
+ * output: the data-quality warnings, which the builder checks on each
+ * cell's values in run order as it builds (cstat_builder_diagnose()), and
+ * cregress -scaling, for which the inputs are read a second time
+ * (analyses.c).
  */
 #ifndef CSTAT_TOOLS_ANALYSES_H
 #define CSTAT_TOOLS_ANALYSES_H
@@ -40,10 +41,10 @@ struct analyses {
 };
 
 /*
- * cregress: starts reading the inputs again, on a thread of its own while
- * the gate reads and judges them, into the data-quality diagnostics
- * (unless diagnose is false, or an input is standard input: then there
- * are none) and, when key is set, the scaling analysis in key, fitted at
+ * cregress: makes the data-quality diagnostics (unless diagnose is false;
+ * the builder fills them: analyses_builder()) and, when key is set, starts
+ * reading the inputs again, on a thread of its own while the gate reads
+ * and judges them, into the scaling analysis in key, fitted at
  * 1 - (1 - confidence) / 2 so that the change of k has an interval of at
  * least the gate's confidence.  Without a thread, reads them here.
  * @return 0, or 2 after saying why on stderr.
@@ -52,8 +53,15 @@ int analyses_start(const char *prog, const cstat_gate_config *gc,
 		   const cstat_inputs *in, const char *key, bool diagnose,
 		   struct analyses *a);
 /*
- * Waits for the reading analyses_start() began and hands what it read to
- * the gate.
+ * Has builder b run the data-quality checks as it builds (when
+ * analyses_start() was asked for them): each cell's values in run order,
+ * without reading the inputs again.  Call it before building.
+ * @return 0, or 2 after saying why on stderr.
+ */
+int analyses_builder(const char *prog, cstat_builder *b, struct analyses *a);
+/*
+ * Waits for the reading analyses_start() began, runs the checks, and hands
+ * them and what it read to the gate.
  * @return 0, or 2 after saying why on stderr.
  */
 int analyses_gate(const char *prog, cstat_gate *g, struct analyses *a);

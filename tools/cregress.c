@@ -743,9 +743,12 @@ again:;
 		if (read_split(builder, reader, cstat_inputs_get(inputs, 0)))
 			goto out;
 	} else {
-		/* The analyses read the inputs again, alongside. */
+		/* The diagnostics come from the builder; -scaling reads the
+		 * inputs again, alongside. */
 		if (analyses_start(PROG, gc, inputs, scaling, !no_diagnose,
 				   &an))
+			goto out;
+		if (analyses_builder(PROG, builder, &an))
 			goto out;
 		rc = cstat_builder_read(builder, reader, inputs, threads(),
 					on_syntax, NULL, &d);

@@ -144,30 +144,18 @@ diagnose_inputs(const cstat_inputs *inputs, double alpha, enum cstat_format fmt)
 }
 
 /*
- * The HTML page's data-quality warnings: the inputs read again, each
- * cell's values in run order (analyses.c), the strong findings shown under
- * the summary.  A reader's error was reported by the first reading.
+ * The HTML page's data-quality warnings: the builder checks each cell's
+ * values in run order as it builds (cstat_builder_diagnose()), and the
+ * strong findings are shown under the summary.
  */
 static int
-html_warnings(cstat_tables *t, const cstat_inputs *in, double alpha,
-	      cstat_diagnose **dg)
+html_warnings(cstat_builder *b, double alpha, cstat_diagnose **dg)
 {
 	struct cstat_diagnose_opts o = {alpha > 0 && alpha < 1 ? alpha : 0, 0,
 					0};
-	cstat_reader *r = NULL;
-	struct cstat_diag d;
 	int rc = cstat_diagnose_new(&o, dg);
 
-	if (!rc)
-		rc = cstat_reader_new(&r);
-	if (!rc && cli_reader_limits(PROG, r, NULL))
-		rc = CSTAT_EINVAL;
-	if (!rc)
-		rc = analyses_read(in, r, *dg, NULL, &d);
-	cstat_reader_free(r);
-	if (!rc)
-		rc = cstat_tables_set_diagnose(t, *dg);
-	return rc;
+	return rc ? rc : cstat_builder_diagnose(b, *dg);
 }
 
 int
@@ -393,6 +381,14 @@ again:;
 	 * the tables need none, and the builder frees them. */
 	if (fmt != CSTAT_FORMAT_HTML && !*stats && !samples)
 		cstat_builder_summaries_only(builder);
+	if (fmt == CSTAT_FORMAT_HTML && !no_diagnose) {
+		rc = html_warnings(builder, alpha, &dg);
+		if (rc) {
+			fprintf(stderr, "%s: %s\n", PROG, cstat_strerror(rc));
+			status = 1;
+			goto out;
+		}
+	}
 	struct cstat_stats_opts sopts = {alpha, confidence, reader,
 					 read_threads()};
 	rc = cstat_builder_build(builder, &sopts, &tables);
@@ -411,9 +407,10 @@ again:;
 			goto out;
 		}
 	}
-	if (!rc && fmt == CSTAT_FORMAT_HTML && !no_diagnose &&
-	    !analyses_stdin(inputs))
-		rc = html_warnings(tables, inputs, alpha, &dg);
+	if (!rc && dg)
+		rc = cstat_diagnose_run(dg);
+	if (!rc && dg)
+		rc = cstat_tables_set_diagnose(tables, dg);
 	if (!rc)
 		rc = cstat_tables_write(tables, fmt, stdout, stderr);
 	if (!rc && fflush(stdout) != 0)

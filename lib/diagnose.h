@@ -1,0 +1,32 @@
+/*
+ * diagnose.h - the data-quality checks as the builder runs them
+ * (cstat_builder_diagnose()): each cell's values in the order read, checked
+ * on the build threads just before they are sorted, so the checks need no
+ * second reading of the inputs and no second copy of the values
+ * (diagnose.c, builder.c).
+ */
+#ifndef CSTAT_DIAGNOSE_H
+#define CSTAT_DIAGNOSE_H
+
+#include <stddef.h>
+
+#include "cstat.h"
+
+/* Marks dg as fed by a builder.  @return 0, CSTAT_EINVAL (NULL) or
+ * CSTAT_ESTATE (dg has results or was run). */
+int cstat__diagnose_feed(cstat_diagnose *dg);
+
+/* Every check but "too few values" on v[0..n), in run order, with dg's
+ * settings, into g (whose labels are left alone).  Reads dg only: build
+ * threads call it at once.  @return 0 or CSTAT_ENOMEM. */
+int cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
+			   struct cstat_diagnosis *g);
+
+/* Keeps g (a cell with a finding) with its labels, copied, and its place
+ * for the order of the report.  Not thread-safe: the builder calls it
+ * under its lock.  @return 0 or CSTAT_ENOMEM. */
+int cstat__diagnose_keep(cstat_diagnose *dg, const struct cstat_diagnosis *g,
+			 const char *input, const char *name, const char *unit,
+			 size_t table, size_t row, size_t col);
+
+#endif
