@@ -10,7 +10,7 @@
  *                 map, the value pool, hashing (containers.c, seqtab.c)
  *   text.h        UTF-8, widths, Markdown and CSV escapes, trimming (text.c)
  *   json.h        the JSON writers' and readers' helpers over cJSON (json.c)
- *   error.h       diagnostics and errno wording (error.c)
+ *   error-private.h  diagnostics and errno wording (error.c)
  *   reader.h      the reader's private entry points (reader.c)
  *   builder.h     the builder's private entry points (builder.c)
  */
@@ -26,7 +26,7 @@
 
 #include "builder.h"
 #include "containers.h"
-#include "error.h"
+#include "error-private.h"
 #include "json.h"
 #include "reader.h"
 #include "text.h"

@@ -1,7 +1,8 @@
 /*
- * test-error.c - the messages the library builds (lib/error.c, error.h):
- * the codes' descriptions and names from cstat.h's one list, diagnostics
- * filled and formatted, and a system error's wording and code.
+ * test-error.c - the messages the library builds (lib/error.c,
+ * error-private.h): the codes' descriptions and names from cstat.h's one
+ * list, diagnostics filled and formatted, and a system error's wording and
+ * code.
  *
  * Expected texts come from cstat.h (CSTAT_ERRNO_MAP and
  * cstat_diag_format()'s comment) and from Go's messages for the same

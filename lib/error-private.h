@@ -1,5 +1,5 @@
 /*
- * error.h - the messages the library builds (error.c): a diagnostic's
+ * error-private.h - the messages the library builds (error.c): a diagnostic's
  * text at its file, line and column, and what an errno value says and
  * which CSTAT_E* code it is.  The codes themselves are cstat.h's.
  */
