@@ -133,46 +133,6 @@ verdict(const struct cstat_forecast *f, char *buf, size_t size)
 	}
 }
 
-/* Whether key field k has another value in some table than in the first. */
-static bool
-key_varies(const cstat_tables *t, size_t k)
-{
-	const char *n0, *v0, *n, *v;
-
-	if (cstat_table_key(t, 0, k, &n0, &v0))
-		return false;
-	for (size_t i = 1; i < cstat_tables_count(t); i++)
-		if (cstat_table_key(t, i, k, &n, &v) || strcmp(v, v0) != 0)
-			return true;
-	return false;
-}
-
-/* The series' benchmark, with the configuration the tables differ in. */
-static void
-bench_label(const cstat_tables *t, const struct cstat_forecast *f, char *buf,
-	    size_t size)
-{
-	size_t len = (size_t)snprintf(
-		buf, size, "%s", cstat_table_row_label(t, f->table, f->row));
-	bool any = false;
-
-	for (size_t k = 0; len < size; k++) {
-		const char *kn, *kv;
-		if (cstat_table_key(t, f->table, k, &kn, &kv)) {
-			if (any)
-				snprintf(buf + len, size - len, "]");
-			break;
-		}
-		if (!key_varies(t, k))
-			continue;
-		size_t vl;
-		const char *v = cstat__trim(kv, &vl);
-		len += (size_t)snprintf(buf + len, size - len, "%s%s:%.*s",
-					any ? " " : " [", kn, (int)vl, v);
-		any = true;
-	}
-}
-
 enum { F_BENCH, F_UNIT, F_RUNS, F_TREND, F_P, F_NEXT, F_SAYS, NFIELDS };
 
 static const char *const heads[NFIELDS] = {"benchmark",	  "unit", "runs",
@@ -191,7 +151,7 @@ field(const struct fctx *x, const struct cstat_forecast *f, int k, char *buf,
 
 	buf[0] = '\0';
 	if (k == F_BENCH)
-		bench_label(x->t, f, buf, size);
+		cstat__history_bench_label(x->t, f->table, f->row, buf, size);
 	else if (k == F_UNIT)
 		snprintf(buf, size, "%s", unit);
 	else if (k == F_RUNS && f->nruns)
@@ -504,7 +464,8 @@ write_csv(const struct fctx *x, struct cstat__ostream *o)
 			  "next,next_lo,next_hi,forecast\r\n");
 	for (size_t s = 0; s < x->nfc; s++) {
 		const struct cstat_forecast *f = &x->fc[s];
-		bench_label(x->t, f, label, sizeof(label));
+		cstat__history_bench_label(x->t, f->table, f->row, label,
+					   sizeof(label));
 		verdict(f, says, sizeof(says));
 		cstat__os_csv(o, label, CSTAT__CSV_RFC4180, true);
 		cstat__os_addc(o, ',');

@@ -570,17 +570,16 @@ key_varies(const cstat_tables *t, size_t k)
 	return false;
 }
 
-/* The change's benchmark, with the configuration the tables differ in. */
-static void
-bench_label(const cstat_tables *t, const struct cstat_change *c, char *buf,
-	    size_t size)
+void
+cstat__history_bench_label(const cstat_tables *t, size_t table, size_t row,
+			   char *buf, size_t size)
 {
-	size_t len = (size_t)snprintf(
-		buf, size, "%s", cstat_table_row_label(t, c->table, c->row));
+	size_t len = (size_t)snprintf(buf, size, "%s",
+				      cstat_table_row_label(t, table, row));
 
 	for (size_t k = 0, any = 0; len < size; k++) {
 		const char *kn, *kv;
-		if (cstat_table_key(t, c->table, k, &kn, &kv)) {
+		if (cstat_table_key(t, table, k, &kn, &kv)) {
 			if (any)
 				snprintf(buf + len, size - len, "]");
 			break;
@@ -624,7 +623,7 @@ field(const struct detect_ctx *x, size_t k, int f, char *buf, size_t size)
 
 	switch (f) {
 	case 0:
-		bench_label(x->t, c, buf, size);
+		cstat__history_bench_label(x->t, c->table, c->row, buf, size);
 		break;
 	case 1:
 		snprintf(buf, size, "%s", unit);

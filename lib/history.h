@@ -103,6 +103,12 @@ enum cstat__history_view {
 struct cstat__ostream;
 typedef int (*cstat__history_writer)(const void *ctx,
 				     struct cstat__ostream *out);
+/* A benchmark's label in history views: its row label and, in brackets,
+ * the configuration fields that differ between the tables
+ * (history-render.c; the forecast's views use it too). */
+void cstat__history_bench_label(const cstat_tables *t, size_t table, size_t row,
+				char *buf, size_t size);
+
 /*
  * Writes view v of ctx to f as fmt through one output stream.
  * @return 0, the writer's error, CSTAT_EINVAL (a format the view has

@@ -18,21 +18,9 @@ analyses_stdin(const cstat_inputs *in)
 	return false;
 }
 
-/* Adds res to dg and to s's input i. */
-static int
-add(cstat_diagnose *dg, cstat_scaling *s, size_t i,
-    const struct cstat_result *res)
-{
-	int rc = dg ? cstat_diagnose_add(dg, res) : 0;
-
-	if (!rc && s)
-		rc = cstat_scaling_add(s, i, res);
-	return rc;
-}
-
 int
-analyses_read(const cstat_inputs *in, cstat_reader *r, cstat_diagnose *dg,
-	      cstat_scaling *s, struct cstat_diag *d)
+analyses_read(const cstat_inputs *in, cstat_reader *r, cstat_scaling *s,
+	      struct cstat_diag *d)
 {
 	const struct cstat_result *res;
 	int rc = 0;
@@ -42,15 +30,11 @@ analyses_read(const cstat_inputs *in, cstat_reader *r, cstat_diagnose *dg,
 		int k;
 		while (!rc && (k = cstat_reader_next(r, &res, d)) != 0)
 			if (k == 1)
-				rc = add(dg, s, i, res);
+				rc = cstat_scaling_add(s, i, res);
 			else if (k != CSTAT_ESYNTAX)
 				rc = k;
 	}
-	if (!rc && dg)
-		rc = cstat_diagnose_run(dg);
-	if (!rc && s)
-		rc = cstat_scaling_build(s);
-	return rc;
+	return rc ? rc : cstat_scaling_build(s);
 }
 
 static void *
@@ -59,7 +43,7 @@ read_main(void *arg)
 	struct analyses *a = arg;
 
 	/* The diagnostics come from the builder (analyses_builder()). */
-	a->rc = analyses_read(a->in, a->r, NULL, a->s, &a->d);
+	a->rc = analyses_read(a->in, a->r, a->s, &a->d);
 	return NULL;
 }
 

@@ -17,14 +17,13 @@ bool analyses_stdin(const cstat_inputs *in);
 
 /*
  * Reads every input of in again on r (a fresh reader, with the tool's
- * limits), in order, each result into dg and s
- * (either may be NULL; s's input i is in's input i), then runs dg and
- * builds s.  Malformed lines are skipped without a word: the first reading
- * reported them.  *d describes a reader's error.
+ * limits), in order, each result into s (s's input i is in's input i),
+ * then builds s.  Malformed lines are skipped without a word: the first
+ * reading reported them.  *d describes a reader's error.
  * @return 0 or an error code (CSTAT_ENOMEM, a reader's error).
  */
-int analyses_read(const cstat_inputs *in, cstat_reader *r, cstat_diagnose *dg,
-		  cstat_scaling *s, struct cstat_diag *d);
+int analyses_read(const cstat_inputs *in, cstat_reader *r, cstat_scaling *s,
+		  struct cstat_diag *d);
 
 /* What cregress adds to its gate: the analyses it owns until the gate is
  * freed (analyses_free() after cstat_gate_free()), and the thread that

@@ -440,3 +440,35 @@ cli_machine_warning(const char *prog, const struct cstat_builder *b,
 		prog, diff);
 	return 0;
 }
+
+int
+cli_read_input(const char *prog, struct cstat_reader *r,
+	       const struct cstat_input *in, size_t i,
+	       int (*add)(void *ctx, size_t i, const struct cstat_result *res),
+	       void *ctx)
+{
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	char msg[1024];
+	int rc = cstat_reader_open_input(r, in, &d);
+
+	while (!rc) {
+		rc = cstat_reader_next(r, &res, &d);
+		if (rc == 1) {
+			rc = add(ctx, i, res);
+		} else if (rc == CSTAT_ESYNTAX) {
+			cstat_diag_format(&d, msg, sizeof(msg));
+			fprintf(stderr, "%s\n", msg);
+			rc = 0;
+		} else if (rc == 0) {
+			return 0;
+		}
+	}
+	if (rc == CSTAT_ENOMEM || rc == CSTAT_EINVAL || rc == CSTAT_ESTATE) {
+		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(rc));
+	} else {
+		cstat_diag_format(&d, msg, sizeof(msg));
+		fprintf(stderr, "%s: %s\n", prog, msg);
+	}
+	return 1;
+}

@@ -42,6 +42,9 @@ int cli_parse(const char *prog, int argc, char **argv,
 	      const struct cli_flag *flags, size_t n, int *first, bool *help);
 
 struct cstat_diag;
+struct cstat_reader;
+struct cstat_input;
+struct cstat_result;
 
 /*
  * Prints a library diagnostic to stderr: "file:line:column: message" when
@@ -79,6 +82,19 @@ int cli_input_format(const char *prog, cstat_inputs *in, const char *name);
 
 /* Prints the input formats, a line each, for a usage text. */
 void cli_print_input_formats(void *fp);
+
+/*
+ * Reads input i on r, handing each result to add(ctx, i, res): a
+ * malformed line is reported on stderr and skipped; a reader's error or
+ * add's is reported as "prog: why".  For the analyses that read the inputs
+ * themselves (-correlate, -scaling).
+ * @return the exit status: 0, or 1 when the input could not be read.
+ */
+int cli_read_input(const char *prog, struct cstat_reader *r,
+		   const struct cstat_input *in, size_t i,
+		   int (*add)(void *ctx, size_t i,
+			      const struct cstat_result *res),
+		   void *ctx);
 
 /*
  * Sets r's ceilings from the environment (CSTAT_MAX_LINE, CSTAT_MAX_INPUT:

@@ -5,37 +5,15 @@
  */
 #include <stdio.h>
 
+#include "cli.h"
+
 #include "cstat-correlate.h"
 
-/* Reads input i into c; the exit status (1 when it could not be read). */
+/* cli_read_input()'s hand-over: res into input i of the analysis. */
 static int
-read_input(const char *prog, cstat_correlate *c, cstat_reader *r,
-	   const struct cstat_input *in, size_t i)
+add_result(void *ctx, size_t i, const struct cstat_result *res)
 {
-	const struct cstat_result *res;
-	struct cstat_diag d;
-	char msg[1024];
-	int rc = cstat_reader_open_input(r, in, &d);
-
-	while (!rc) {
-		rc = cstat_reader_next(r, &res, &d);
-		if (rc == 1) {
-			rc = cstat_correlate_add(c, i, res);
-		} else if (rc == CSTAT_ESYNTAX) {
-			cstat_diag_format(&d, msg, sizeof(msg));
-			fprintf(stderr, "%s\n", msg);
-			rc = 0;
-		} else if (rc == 0) {
-			return 0;
-		}
-	}
-	if (rc == CSTAT_ENOMEM || rc == CSTAT_EINVAL || rc == CSTAT_ESTATE) {
-		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(rc));
-	} else {
-		cstat_diag_format(&d, msg, sizeof(msg));
-		fprintf(stderr, "%s: %s\n", prog, msg);
-	}
-	return 1;
+	return cstat_correlate_add(ctx, i, res);
 }
 
 int
@@ -57,7 +35,8 @@ cstat_tool_correlate(const char *prog, cstat_reader *r, const cstat_inputs *in,
 		return 1;
 	}
 	for (size_t i = 0; i < n && !status; i++)
-		status = read_input(prog, c, r, cstat_inputs_get(in, i), i);
+		status = cli_read_input(prog, r, cstat_inputs_get(in, i), i,
+					add_result, c);
 	if (!status) {
 		rc = cstat_correlate_build(c);
 		if (!rc)
