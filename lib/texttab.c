@@ -14,6 +14,8 @@
  * printing, so they are printed as stored; blank cells, which Go does not
  * print, count in the widths and are not stored.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,11 +589,17 @@ line_bytes(struct line *l, const char *s, size_t n)
 	l->len += n;
 }
 
-/* Ends the line with "\n" and writes it.  Returns 0 or CSTAT_EIO. */
+/*
+ * Ends the line with "\n" and writes it.  Without a stream the line stays
+ * in l and the next one follows it: a part printed into memory.  Returns 0
+ * or CSTAT_EIO.
+ */
 static int
 line_flush(struct line *l, FILE *out)
 {
 	l->buf[l->len++] = '\n';
+	if (!out)
+		return 0;
 	if (fwrite(l->buf, 1, l->len, out) != l->len)
 		return CSTAT_EIO;
 	l->len = 0;
@@ -675,35 +683,92 @@ put_cell(const struct cstat__ttab *layout, const struct cell_view *c,
 	return 0;
 }
 
-/* Prints the cells row by row, given the column offsets. */
+/*
+ * Prints the cells row by row, given the column offsets, to out, or into
+ * l when out is NULL (l then holds every line).  l starts empty and its
+ * buffer is the caller's to free.
+ */
 static int
 put_rows(const struct cstat__ttab *layout, const struct cstat__ttab *t,
-	 const int64_t *offs, FILE *out)
+	 const int64_t *offs, FILE *out, struct line *l)
 {
-	struct line l = {NULL, 0, 0};
 	const unsigned char *p = t->text, *end = t->text + t->text_len;
 	int64_t off = 0;
 	int err;
 
-	err = line_reserve(&l, 256);
+	err = line_reserve(l, 256);
 	if (err)
 		return err;
 	while (p < end) {
 		struct cell_view c;
 		next_cell(t, &p, &c);
 		for (uint64_t r = 0; r < c.rows; r++) {
-			err = line_flush(&l, out);
+			err = line_flush(l, out);
 			if (err)
-				goto out_free_line;
+				return err;
 			off = 0;
 		}
-		err = put_cell(layout, &c, offs, &off, &l);
+		err = put_cell(layout, &c, offs, &off, l);
 		if (err)
-			goto out_free_line;
+			return err;
 	}
-	err = line_flush(&l, out);
-out_free_line:
+	return line_flush(l, out);
+}
+
+/* The parts after the first, printed into memory on a second thread while
+ * the first is written. */
+struct rest_job {
+	const struct cstat__ttab *layout;
+	const struct cstat__ttab *const *parts;
+	size_t n;
+	const int64_t *offs;
+	struct line l;
+	int err;
+};
+
+static void *
+rest_main(void *arg)
+{
+	struct rest_job *j = arg;
+
+	for (size_t k = 1; k < j->n && !j->err; k++)
+		if (j->parts[k]->ncells)
+			j->err = put_rows(j->layout, j->parts[k], j->offs, NULL,
+					  &j->l);
+	return NULL;
+}
+
+/*
+ * Prints the parts in turn.  The text of the later parts (the second half
+ * of a large table's rows) is made on a second thread while the first is
+ * written, then written in one piece: the lines are the same, the serial
+ * stretch after the rows are laid out half as long.
+ */
+static int
+put_parts(const struct cstat__ttab *layout,
+	  const struct cstat__ttab *const *parts, size_t n, const int64_t *offs,
+	  FILE *out)
+{
+	struct rest_job rest = {layout, parts, n, offs, {NULL, 0, 0}, 0};
+	struct line l = {NULL, 0, 0};
+	pthread_t th;
+	bool threaded =
+		n > 1 && pthread_create(&th, NULL, rest_main, &rest) == 0;
+	int err = 0;
+
+	for (size_t k = 0; k < (threaded ? 1 : n) && !err; k++)
+		if (parts[k]->ncells)
+			err = put_rows(layout, parts[k], offs, out, &l);
 	free(l.buf);
+	if (threaded) {
+		pthread_join(th, NULL);
+		if (!err)
+			err = rest.err;
+		if (!err && rest.l.len &&
+		    fwrite(rest.l.buf, 1, rest.l.len, out) != rest.l.len)
+			err = CSTAT_EIO;
+		free(rest.l.buf);
+	}
 	return err;
 }
 
@@ -733,9 +798,8 @@ write_layout(const struct cstat__ttab *layout,
 		sum += ws[col];
 	}
 	offs[layout->ncols] = sum;
-	for (size_t k = 0; k < n && !err; k++)
-		if (parts[k]->ncells)
-			err = put_rows(layout, parts[k], offs, out);
+	if (!err)
+		err = put_parts(layout, parts, n, offs, out);
 	free(ws);
 	return err;
 }
