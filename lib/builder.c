@@ -1729,8 +1729,9 @@ compare_cell(struct build *bd, struct worker *w, struct cstat__cell *oc,
 		oc->significant = true;
 		return 0;
 	}
-	rc = cstat__mann_whitney(w->ucache, base->values, base->n, oc->values,
-				 oc->n, &oc->p);
+	/* Both cells were sorted as they were summarized. */
+	rc = cstat__mann_whitney_sorted(w->ucache, base->values, base->n,
+					oc->values, oc->n, &oc->p);
 	if (rc < 0)
 		return rc;
 	if (rc == CSTAT_SAMPLES_EQUAL) {

@@ -235,6 +235,19 @@ int cstat__mann_whitney(struct cstat__ucache *cache, const double *x1,
 			size_t n1, const double *x2, size_t n2, double *p);
 
 /*
+ * cstat__mann_whitney() of two samples already in cstat__sort_doubles()'s
+ * order, which the builder has after summarizing them: the same p-value,
+ * without copying, sorting and merging them first (their ranks are counted
+ * in one walk of both).
+ *
+ * @param cache  a cache from cstat__ucache_new(); not NULL.
+ * @return as cstat__mann_whitney(); CSTAT_EINVAL also when cache is NULL.
+ */
+int cstat__mann_whitney_sorted(struct cstat__ucache *cache, const double *x1,
+			       size_t n1, const double *x2, size_t n2,
+			       double *p);
+
+/*
  * The exact null distribution of the U statistic (the number of pairs in
  * which the second sample's value is larger) for samples of n1 and n2
  * values without ties: P(U <= u).  Used for the Hodges-Lehmann interval.

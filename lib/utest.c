@@ -868,6 +868,62 @@ rank_samples(struct cstat__ucache *c, const double *merged,
 	return 0;
 }
 
+/*
+ * rank_samples() of the merge of two sorted samples, without writing the
+ * merge down: the values are taken in merge_samples()'s order (the second
+ * sample's first among equal ones) as the runs are counted.
+ */
+static int
+rank_sorted(struct cstat__ucache *c, const double *s1, size_t n1,
+	    const double *s2, size_t n2, double *r1, long *nties,
+	    bool *has_ties)
+{
+	size_t n = n1 + n2;
+	int err =
+		reserve((void **)&c->ints, &c->ints_cap, n, sizeof(int), false);
+
+	if (err)
+		return err;
+
+	double sum = 0.0;
+	size_t i = 0, j = 0, pos = 0;
+	long k = 0;
+
+	*has_ties = false;
+	while (pos < n) {
+		size_t rank1 = pos + 1;
+		bool from1 = j >= n2 || (i < n1 && s1[i] < s2[j]);
+		double v1 = from1 ? s1[i] : s2[j];
+		long nx1 = 0;
+
+		/* The run of values equal to v1 (a NaN is a run of one). */
+		do {
+			if (from1) {
+				i++;
+				nx1++;
+			} else {
+				j++;
+			}
+			pos++;
+			if (pos == n)
+				break;
+			from1 = j >= n2 || (i < n1 && s1[i] < s2[j]);
+		} while ((from1 ? s1[i] : s2[j]) == v1);
+
+		if (nx1 != 0) {
+			double rank = (double)(pos + rank1) / 2;
+
+			sum += rank * (double)nx1;
+		}
+		c->ints[k++] = (int)(pos - rank1 + 1);
+		if (pos > rank1)
+			*has_ties = true;
+	}
+	*r1 = sum;
+	*nties = k;
+	return 0;
+}
+
 /* The normal approximation with tie and continuity corrections. */
 static int
 normal_approx(const int *t, long nties, long n1, long n2, double u1, double *p)
@@ -967,26 +1023,13 @@ exact_ties_p(struct cstat__ucache *c, long n1, long n2, long nties, double u1,
 	return 0;
 }
 
-/* cstat__mann_whitney() on a cache that is not NULL. */
+/* The p-value from the ranks: rank sum r1 of the first sample and the
+ * tie vector at the start of c->ints. */
 static int
-mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
-	     const double *x2, size_t n2, double *p)
+p_from_ranks(struct cstat__ucache *c, size_t n1, size_t n2, double r1,
+	     long nties, bool has_ties, double *p)
 {
-	double *merged;
-	const unsigned char *labels;
-	int err = merge_samples(c, x1, n1, x2, n2, &merged, &labels);
-
-	if (err)
-		return err;
-
-	double r1;
-	long nties;
-	bool has_ties;
-
-	err = rank_samples(c, merged, labels, n1 + n2, &r1, &nties, &has_ties);
-	if (err)
-		return err;
-
+	int err;
 	long l1 = (long)n1, l2 = (long)n2;
 	double u1 = r1 - (double)(l1 * (l1 + 1)) / 2;
 	double u2 = (double)(l1 * l2) - u1;
@@ -1023,6 +1066,46 @@ mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
 	 * U = 13 gives 1 + 2^-52 doubled); a probability stops at 1. */
 	*p = fmin(1, cdf * 2);
 	return 0;
+}
+
+/* cstat__mann_whitney() on a cache that is not NULL. */
+static int
+mann_whitney(struct cstat__ucache *c, const double *x1, size_t n1,
+	     const double *x2, size_t n2, double *p)
+{
+	double *merged;
+	const unsigned char *labels;
+	int err = merge_samples(c, x1, n1, x2, n2, &merged, &labels);
+
+	if (err)
+		return err;
+
+	double r1;
+	long nties;
+	bool has_ties;
+
+	err = rank_samples(c, merged, labels, n1 + n2, &r1, &nties, &has_ties);
+	if (err)
+		return err;
+	return p_from_ranks(c, n1, n2, r1, nties, has_ties, p);
+}
+
+int
+cstat__mann_whitney_sorted(struct cstat__ucache *cache, const double *x1,
+			   size_t n1, const double *x2, size_t n2, double *p)
+{
+	double r1;
+	long nties;
+	bool has_ties;
+
+	if (n1 == 0 || n2 == 0 || cache == NULL)
+		return CSTAT_EINVAL;
+
+	int err = rank_sorted(cache, x1, n1, x2, n2, &r1, &nties, &has_ties);
+
+	if (err)
+		return err;
+	return p_from_ranks(cache, n1, n2, r1, nties, has_ties, p);
 }
 
 int
