@@ -94,6 +94,16 @@ struct cstat__ucache {
 	/* Scratch for the exact count with ties on small samples. */
 	uint32_t *counts;
 	size_t counts_cap;
+
+	/*
+	 * Mann and Whitney's counts without ties in exact integers, for
+	 * m + n <= 20: mw[mw_at[m][n] + u] arrangements of m and n distinct
+	 * values have at most u pairs with the second sample's value below
+	 * the first's (u <= m n).  They stand for the runs of untied values
+	 * at both ends of a tie vector (count_ties_small()).
+	 */
+	uint32_t *mw;
+	uint32_t mw_at[21][21];
 };
 
 /*
@@ -131,6 +141,51 @@ reserve(void **buf, size_t *cap, size_t need, size_t elem, bool zero)
 	return 0;
 }
 
+/* c->mw[mw_at[m][n] + u], 0 below u = 0 and every arrangement above m n. */
+static uint32_t
+mw_cum(const struct cstat__ucache *c, long m, long n, long u)
+{
+	if (u < 0)
+		return 0;
+	if (u > m * n)
+		u = m * n;
+	return c->mw[c->mw_at[m][n] + (size_t)u];
+}
+
+/*
+ * Fill c->mw: the arrangements of m and n values with at most u such
+ * pairs are those whose greatest value is the first sample's (n pairs
+ * with it) with at most u - n among the rest, and those whose greatest is
+ * the second sample's with at most u among the rest.  About 9,000 counts
+ * (36 KB), made once per cache.
+ */
+static int
+mw_counts(struct cstat__ucache *c)
+{
+	size_t size = 0;
+
+	for (long m = 0; m <= 20; m++)
+		for (long n = 0; m + n <= 20; n++) {
+			c->mw_at[m][n] = (uint32_t)size;
+			size += (size_t)(m * n) + 1;
+		}
+	c->mw = malloc(size * sizeof(*c->mw));
+	if (!c->mw)
+		return CSTAT_ENOMEM;
+	for (long sum = 0; sum <= 20; sum++)
+		for (long m = 0; m <= sum; m++) {
+			long n = sum - m;
+			uint32_t *f = c->mw + c->mw_at[m][n];
+
+			for (long u = 0; u <= m * n; u++)
+				f[u] = m == 0 || n == 0
+					       ? 1
+					       : mw_cum(c, m - 1, n, u - n) +
+							 mw_cum(c, m, n - 1, u);
+		}
+	return 0;
+}
+
 int
 cstat__ucache_new(struct cstat__ucache **out)
 {
@@ -146,6 +201,10 @@ cstat__ucache_new(struct cstat__ucache **out)
 		for (size_t k = 1; k <= n; k++)
 			c->pascal[n][k] =
 				c->pascal[n - 1][k - 1] + c->pascal[n - 1][k];
+	}
+	if (mw_counts(c)) {
+		free(c);
+		return CSTAT_ENOMEM;
 	}
 	*out = c;
 	return 0;
@@ -166,6 +225,7 @@ cstat__ucache_free(struct cstat__ucache *c)
 	free(c->levels);
 	free(c->dp);
 	free(c->counts);
+	free(c->mw);
 	free(c);
 }
 
@@ -568,9 +628,29 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k, long top,
 		first[j] = w;
 		last[j] = -1;
 	}
-	cnt[0] = 1;
-	first[0] = last[0] = 0;
-	for (long k = 0; k < big_k; k++) {
+
+	/* Only the groups from the first tied one to the last are walked:
+	 * the untied values before and after them are counted at once. */
+	long kf = 0, kl = big_k - 1;
+
+	while (kf < big_k && t[kf] == 1)
+		kf++;
+	while (kl > kf && t[kl] == 1)
+		kl--;
+	seen = kf;
+	jlow = max_long(0, n1 - (n - seen));
+	for (long j = jlow; j <= min_long(n1, seen); j++) {
+		/* j of the first kf values: 2U is twice Mann and Whitney's
+		 * U of j against seen - j values. */
+		long umax = min_long(j * (seen - j), top / 2);
+
+		for (long u = 0; u <= umax; u++)
+			cnt[j * w + 2 * u] = mw_cum(c, j, seen - j, u) -
+					     mw_cum(c, j, seen - j, u - 1);
+		first[j] = 0;
+		last[j] = 2 * umax;
+	}
+	for (long k = kf; k <= kl; k++) {
 		long tk = t[k];
 		long rem = n - seen - tk;
 		long jhigh = min_long(n1, seen + tk);
@@ -651,11 +731,24 @@ count_ties_small(struct cstat__ucache *c, long n1, long n, long big_k, long top,
 			last[j] = hi;
 		}
 	}
-	/* Only row n1 is live at the end, and the last pass above decided
-	 * and cleared all of it; clear the rest. */
-	for (long j = jlow; j < n1; j++)
-		for (long v = first[j]; v <= last[j]; v++)
-			cnt[j * w + v] = 0;
+	/* The rem untied values after group kl: a state's need values among
+	 * them add twice the seen - j values below each, and twice their own
+	 * Mann-Whitney U.  Every state is counted here and cleared. */
+	long rem = n - seen;
+
+	for (long j = jlow; j <= n1; j++) {
+		long need = n1 - j, fmin = 2 * (seen - j) * need;
+
+		for (long v = first[j]; v <= last[j]; v++) {
+			uint32_t *at = cnt + j * w + v;
+			long x = top - v - fmin;
+
+			if (*at && x >= 0)
+				total += (uint64_t)*at *
+					 mw_cum(c, need, rem - need, x / 2);
+			*at = 0;
+		}
+	}
 	*out = (double)total;
 	return 0;
 }
