@@ -50,13 +50,23 @@ swap_at(double *d, long i, long j)
 	d[j] = t;
 }
 
-/* Sort d[a:b] by straight insertion (stable). */
+/*
+ * Sort d[a:b] by straight insertion (stable).  Each value is moved down
+ * past the larger ones in one shift rather than by pairwise swaps: a
+ * stable sort's result is fixed by its order, so the values (signed zeros
+ * and NaNs included) end where Go's swaps put them.
+ */
 static void
 insertion_sort(double *d, long a, long b)
 {
-	for (long i = a + 1; i < b; i++)
-		for (long j = i; j > a && go_less(d[j], d[j - 1]); j--)
-			swap_at(d, j, j - 1);
+	for (long i = a + 1; i < b; i++) {
+		double x = d[i];
+		long j = i;
+
+		for (; j > a && go_less(x, d[j - 1]); j--)
+			d[j] = d[j - 1];
+		d[j] = x;
+	}
 }
 
 /* Restore the heap property of d[first+lo : first+hi] from lo down. */
