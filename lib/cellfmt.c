@@ -13,6 +13,20 @@
 #include "tables.h"
 #include "units.h"
 
+/* snprintf(buf, size, "%s", s) for the few fixed texts, without printf. */
+static void
+put_text(char *buf, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 static int
 sign(double x)
 {
@@ -23,16 +37,16 @@ void
 cstat__pct_range(const struct cstat__cell *c, char *buf, size_t size)
 {
 	if (isinf(c->lo) || isinf(c->hi)) {
-		snprintf(buf, size, "∞");
+		put_text(buf, size, "∞");
 		return;
 	}
 	int cs = sign(c->center);
 	if (cs != sign(c->lo) || cs != sign(c->hi)) {
-		snprintf(buf, size, "?");
+		put_text(buf, size, "?");
 		return;
 	}
 	if (c->center == 0) {
-		snprintf(buf, size, "0%%");
+		put_text(buf, size, "0%");
 		return;
 	}
 	double v = fmax(c->hi / c->center - 1, 1 - c->lo / c->center);
@@ -48,11 +62,11 @@ cstat__format_delta(const struct cstat__cell *c, double base, char *buf,
 		    size_t size)
 {
 	if (!c->significant)
-		snprintf(buf, size, "~");
+		put_text(buf, size, "~");
 	else if (base == c->center)
-		snprintf(buf, size, "0.00%%");
+		put_text(buf, size, "0.00%");
 	else if (base == 0)
-		snprintf(buf, size, "?");
+		put_text(buf, size, "?");
 	else
 		cstat__fmt_percent(buf, size, (c->center / base - 1.0) * 100.0);
 }
