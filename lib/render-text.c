@@ -176,9 +176,13 @@ data_row(struct cstat__ttab *o, const struct cstat_tables *t,
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present)
 			continue;
-		cstat__scaler_format(&sc, ce->center, num, sizeof(num));
+		size_t nl =
+			cstat__scaler_format(&sc, ce->center, num, sizeof(num));
 		size_t col = start_col(t, c);
-		rc = cell(o, col, 1, num, CSTAT__TTAB_RIGHT, NULL);
+		/* The formatter's length saves a strlen per cell. */
+		rc = cstat__ttab_cell(o, col, 1, num,
+				      nl < sizeof(num) ? nl : strlen(num),
+				      CSTAT__TTAB_RIGHT, NULL);
 		cstat__pct_range(ce, txt, sizeof(txt));
 		if (!rc)
 			rc = cell(o, col + 1, 1, txt, CSTAT__TTAB_RIGHT,

@@ -345,9 +345,12 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 	    t->cur_row > UINT32_MAX || len > UINT32_MAX)
 		return CSTAT_EINVAL;
 	end = col + span;
-	if (!margin)
+	if (!margin) {
 		margin = col == 0 || len == 0 ? "" : " ";
-	mlen = strlen(margin);
+		mlen = col == 0 || len == 0 ? 0 : 1;
+	} else {
+		mlen = strlen(margin);
+	}
 	if (mlen > UINT32_MAX)
 		return CSTAT_EINVAL;
 	/* Room is usually there already (see cstat__ttab_reserve). */
