@@ -113,7 +113,7 @@ record(cstat_store *s, const char *name, const cstat_run *r, bool *added,
 	return rc;
 }
 
-/* A fresh database gets schema version 3 (migrations[]'s length); opening again
+/* A fresh database gets schema version 4 (migrations[]'s length); opening again
  * changes nothing; a newer version is refused, saying so, and left alone. */
 static void
 test_schema(void **state)
@@ -124,14 +124,14 @@ test_schema(void **state)
 	(void)state;
 	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
-			 3);
+			 4);
 	cstat_store_close(open_store(owner, NULL));
-	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 3);
+	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 4);
 	sql("INSERT INTO cstat_schema_version (version) VALUES (99)");
 	assert_int_equal(cstat_store_open(&s, owner, NULL, &d), CSTAT_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(d.message, "version 99, newer than this "
-					  "cbaseline knows (3)"));
+					  "cbaseline knows (4)"));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
 			 99);
 	sql("DELETE FROM cstat_schema_version WHERE version = 99");

@@ -137,6 +137,53 @@ static const char *const migrations[] = {
 	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
 	"  RETURN true;"
 	" END $f$;",
+	/* 4: cstat_record() with the series as arrays, one element a
+	 * series (name, unit, configuration, how many values, Unit
+	 * metadata), and every value in one float8[]: the server reads
+	 * numbers as numbers instead of parsing JSON twice (once a
+	 * statement), and finds each series once, by its key's index, for
+	 * both the new series and the values. */
+	"CREATE FUNCTION cstat_record(p_project bigint, p_history text,"
+	"  p_run text, p_created timestamptz, p_meta jsonb, p_record text,"
+	"  p_name text[], p_unit text[], p_config text[], p_n int[],"
+	"  p_vals float8[], p_vmeta jsonb[]) RETURNS boolean"
+	"  LANGUAGE plpgsql AS $f$"
+	" DECLARE hid bigint; s bigint;"
+	" BEGIN"
+	"  SELECT id INTO hid FROM cstat_histories"
+	"   WHERE project_id = p_project AND name = p_history;"
+	"  IF hid IS NULL THEN"
+	"   INSERT INTO cstat_histories (project_id, name)"
+	"    VALUES (p_project, p_history) ON CONFLICT DO NOTHING;"
+	"   SELECT id INTO hid FROM cstat_histories"
+	"    WHERE project_id = p_project AND name = p_history;"
+	"  END IF;"
+	"  INSERT INTO cstat_runs"
+	"   (history_id, run_id, created, metadata, record)"
+	"   VALUES (hid, coalesce(p_run, 'sha256:' || encode(sha256("
+	"    convert_to(p_record, 'UTF8')), 'hex')),"
+	"    p_created, p_meta, p_record)"
+	"   ON CONFLICT (history_id, run_id) DO NOTHING RETURNING seq INTO s;"
+	"  IF s IS NULL THEN RETURN false; END IF;"
+	"  INSERT INTO cstat_series (history_id, name, unit, config)"
+	"   SELECT hid, v.name, v.unit, v.config"
+	"   FROM unnest(p_name, p_unit, p_config)"
+	"    WITH ORDINALITY AS v(name, unit, config, k)"
+	"   WHERE NOT EXISTS (SELECT 1 FROM cstat_series c"
+	"    WHERE c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config))"
+	"   ORDER BY k ON CONFLICT DO NOTHING;"
+	/* Series k's values are p_vals(o - n, o], o the running sum of
+	 * the counts. */
+	"  INSERT INTO cstat_values (series_id, run_seq, vals, metadata)"
+	"   SELECT c.id, s, p_vals[v.o - v.n + 1 : v.o], v.meta"
+	"   FROM (SELECT u.*, sum(u.n) OVER (ORDER BY u.k) AS o"
+	"    FROM unnest(p_name, p_unit, p_config, p_n, p_vmeta)"
+	"     WITH ORDINALITY AS u(name, unit, config, n, meta, k)) v"
+	"   JOIN cstat_series c ON c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
+	"  RETURN true;"
+	" END $f$;",
 };
 
 #define LATEST (sizeof(migrations) / sizeof(migrations[0]))
@@ -654,14 +701,22 @@ find_history(struct pg *p, const char *name, bool add, char id[24],
 struct parsed {
 	const char *id, *created;
 	char *metadata; /* JSON */
-	char *series;	/* JSON: [{name, unit, config, vals, meta}] */
+	/* The series as PostgreSQL array literals, one element each: name,
+	 * unit, configuration (the group's "config" as JSON), count of
+	 * values, Unit metadata (JSON); and every value, in that order. */
+	struct cstat__ostream name, unit, config, n, meta, vals;
 };
 
 static void
 parsed_free(struct parsed *r)
 {
 	free(r->metadata);
-	free(r->series);
+	cstat__os_release(&r->name);
+	cstat__os_release(&r->unit);
+	cstat__os_release(&r->config);
+	cstat__os_release(&r->n);
+	cstat__os_release(&r->meta);
+	cstat__os_release(&r->vals);
 }
 
 /* The metadata of unit (its "units" entries but the unit) as an object. */
@@ -684,72 +739,87 @@ unit_meta(const cJSON *units, const char *unit)
 	return o;
 }
 
-/*
- * vals (numbers) as a raw JSON array that reads back the very doubles:
- * cJSON prints 15 digits when they read back within an epsilon, which
- * would store a neighbour of a value in the series tables.
- */
-static cJSON *
-exact_array(const cJSON *vals)
+/* Adds text as the next quoted element of array literal o ("{" opens
+ * it: a comma goes before every element but the first). */
+static void
+elem_str(struct cstat__ostream *o, const char *text)
 {
-	size_t cap = 26 * (size_t)cJSON_GetArraySize(vals) + 3, at = 0;
-	char *buf = malloc(cap);
-	const cJSON *v;
+	cstat__os_adds(o, o->len > 1 ? ",\"" : "\"");
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			cstat__os_addc(o, '\\');
+		cstat__os_addc(o, *c);
+	}
+	cstat__os_addc(o, '"');
+}
 
-	if (!buf)
-		return NULL;
-	buf[at++] = '[';
+/*
+ * Adds the numbers vals to array literal o, each with 17 digits so that
+ * it reads back the very double (cJSON prints 15 when they read back
+ * within an epsilon, which would store a neighbour); their count is
+ * *n.  @return false for anything but numbers.
+ */
+static bool
+elem_vals(struct cstat__ostream *o, const cJSON *vals, int *n)
+{
+	const cJSON *v;
+	char num[32];
+
+	*n = 0;
 	cJSON_ArrayForEach(v, vals)
 	{
-		if (!cJSON_IsNumber(v)) {
-			free(buf);
-			return NULL;
-		}
-		at += (size_t)snprintf(buf + at, cap - at, "%s%.17g",
-				       at > 1 ? "," : "", v->valuedouble);
+		if (!cJSON_IsNumber(v))
+			return false;
+		snprintf(num, sizeof(num), "%s%.17g", o->len > 1 ? "," : "",
+			 v->valuedouble);
+		cstat__os_adds(o, num);
+		++*n;
 	}
-	buf[at++] = ']';
-	buf[at] = '\0';
-	cJSON *raw = cJSON_CreateRaw(buf);
-	free(buf);
-	return raw;
+	return true;
 }
 
 /* One series of a record: benchmark b's unit u in a group of config. */
 static bool
-add_series(cJSON *out, const cJSON *root, const char *config, const cJSON *b,
-	   const cJSON *u)
+add_series(struct parsed *r, const cJSON *root, const char *config,
+	   const cJSON *b, const cJSON *u)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
 	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(u, "unit");
 	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(u, "values");
-	cJSON *s = cJSON_CreateObject();
+	char num[24];
+	int n;
 
-	if (!s || !cJSON_IsString(name) || !cJSON_IsString(unit) ||
-	    !cJSON_IsArray(vals)) {
-		cJSON_Delete(s);
+	if (!cJSON_IsString(name) || !cJSON_IsString(unit) ||
+	    !cJSON_IsArray(vals) || !elem_vals(&r->vals, vals, &n))
 		return false;
-	}
-	cJSON_AddItemToArray(out, s);
-	return cJSON_AddStringToObject(s, "name", name->valuestring) &&
-	       cJSON_AddStringToObject(s, "unit", unit->valuestring) &&
-	       cJSON_AddStringToObject(s, "config", config) &&
-	       cJSON_AddItemToObject(s, "vals", exact_array(vals)) &&
-	       cJSON_AddItemToObject(s, "meta",
-				     unit_meta(cJSON_GetObjectItemCaseSensitive(
-						       root, "units"),
-					       unit->valuestring));
+	cJSON *meta = unit_meta(cJSON_GetObjectItemCaseSensitive(root, "units"),
+				unit->valuestring);
+	char *mtext = meta ? cJSON_PrintUnformatted(meta) : NULL;
+	cJSON_Delete(meta);
+	if (!mtext)
+		return false;
+	elem_str(&r->name, name->valuestring);
+	elem_str(&r->unit, unit->valuestring);
+	elem_str(&r->config, config);
+	elem_str(&r->meta, mtext);
+	snprintf(num, sizeof(num), "%s%d", r->n.len > 1 ? "," : "", n);
+	cstat__os_adds(&r->n, num);
+	free(mtext);
+	return true;
 }
 
-/* The series of every group of root, as JSON into *out. */
+/* The series of every group of root into r's arrays. */
 static bool
-series_json(const cJSON *root, char **out)
+series_arrays(const cJSON *root, struct parsed *r)
 {
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+	struct cstat__ostream *arrays[] = {&r->name, &r->unit, &r->config,
+					   &r->n,    &r->meta, &r->vals};
 	const cJSON *g, *b, *u;
-	cJSON *all = cJSON_CreateArray();
-	bool good = all != NULL;
+	bool good = true;
 
+	for (size_t i = 0; i < 6; i++)
+		cstat__os_addc(arrays[i], '{');
 	cJSON_ArrayForEach(g, groups)
 	{
 		const cJSON *conf =
@@ -763,13 +833,15 @@ series_json(const cJSON *root, char **out)
 			const cJSON *units =
 				cJSON_GetObjectItemCaseSensitive(b, "units");
 			cJSON_ArrayForEach(u, units) good =
-				good && add_series(all, root, config, b, u);
+				good && add_series(r, root, config, b, u);
 		}
 		free(config);
 	}
-	*out = good ? cJSON_PrintUnformatted(all) : NULL;
-	cJSON_Delete(all);
-	return *out != NULL;
+	for (size_t i = 0; i < 6; i++) {
+		cstat__os_put(arrays[i], "}", 2); /* and its NUL */
+		good = good && !arrays[i]->err;
+	}
+	return good;
 }
 
 /* Reads what the tables need from the record line (parsed keeps
@@ -788,7 +860,7 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 		return say(d, CSTAT_EFORMAT, "not a cstat-run/1 record");
 	r->id = cJSON_IsString(id) ? id->valuestring : NULL;
 	r->created = cJSON_IsString(created) ? created->valuestring : NULL;
-	if (!series_json(root, &r->series))
+	if (!series_arrays(root, r))
 		return say(d, CSTAT_EFORMAT,
 			   "a record's groups are not those "
 			   "of a cstat-run/1 record");
@@ -819,12 +891,16 @@ insert_record(struct pg *p, const char *name, const char *line, bool *added,
 		return say(d, CSTAT_EFORMAT, "a record is not JSON");
 	rc = parse_record(root, &r, d);
 	if (!rc) {
-		const char *vals[7] = {p->project_id, name, r.id,    r.created,
-				       r.metadata,    line, r.series};
+		const char *vals[12] = {
+			p->project_id, name,	 r.id,	      r.created,
+			r.metadata,    line,	 r.name.data, r.unit.data,
+			r.config.data, r.n.data, r.vals.data, r.meta.data};
 		*res = query(p,
 			     "SELECT cstat_record($1::bigint, $2, $3,"
-			     " $4::timestamptz, $5::jsonb, $6, $7::jsonb)",
-			     7, vals);
+			     " $4::timestamptz, $5::jsonb, $6, $7::text[],"
+			     " $8::text[], $9::text[], $10::int[],"
+			     " $11::float8[], $12::jsonb[])",
+			     12, vals);
 		rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
 		*added = !rc && p->pq.ntuples(*res) == 1 &&
 			 strcmp(p->pq.getvalue(*res, 0, 0), "t") == 0;
