@@ -28,6 +28,7 @@ BEGIN
   NEW.run_id := 'sha256:' || encode(sha256(convert_to(NEW.record, 'UTF8')),
                                     'hex');
   NEW.history_id := 1;
+  NEW.meta_text := left(NEW.metadata::text, -1);
   RETURN NEW;
 END $f$;
 CREATE TRIGGER pg_load_run_id BEFORE INSERT ON cstat_runs
