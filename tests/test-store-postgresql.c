@@ -289,6 +289,110 @@ test_history_bytes(void **state)
 	cstat_store_close(s);
 }
 
+/* The summary report (JSON) of history tables t and runs[0..n). */
+static char *
+summary(cstat_tables *t, cstat_run **runs, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_int_equal(cstat_history_summary_write(runs, n, t, "main",
+						     CSTAT_FORMAT_JSON, f),
+			 0);
+	fclose(f);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	return text;
+}
+
+/*
+ * One benchmark's tables built by the store (cstat_store_history_tables())
+ * are the ones the file store's reader makes of its records
+ * (cstat_store_history_series()'s lines in a file): the same report, the
+ * filter applied in the builder the same way.
+ */
+static void
+history_tables_check(cstat_store *s, const char *bench, const char *filter)
+{
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	struct cstat_diag d;
+	cstat_tables *t;
+	cstat_run **runs;
+	size_t n, len;
+	char file[300], *bytes;
+
+	opts.filter = filter;
+	assert_int_equal(
+		cstat_store_history_series(s, "main", bench, &bytes, &len, &d),
+		0);
+	snprintf(file, sizeof(file), "%s/series.jsonl", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, len, f), len);
+	fclose(f);
+	free(bytes);
+	assert_int_equal(cstat_history_read(file, &opts, 0.95, &t, &runs, &n,
+					    NULL, NULL, &d),
+			 0);
+	char *want = summary(t, runs, n);
+	assert_int_equal(cstat_store_history_tables(s, "main", bench, &opts,
+						    0.95, &t, &runs, &n, &d),
+			 0);
+	assert_int_equal(n, 5);
+	char *got = summary(t, runs, n);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
+/* The tables of one benchmark straight from the series tables. */
+static void
+test_history_tables(void **state)
+{
+	static const char *const inputs[] = {
+		"examples/old.txt", "examples/new.txt",
+		"conformance/doc-01/old.txt",
+		"inputs/gbench/googlebench_test1_run1.json",
+		"examples/new.txt"};
+	cstat_store *s = open_store(owner, "tables");
+	struct cstat_diag d;
+	char created[32];
+	cstat_tables *t;
+	cstat_run **runs;
+	size_t n;
+	bool added;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		snprintf(created, sizeof(created), "2026-11-0%dT10:00:00Z",
+			 i + 1);
+		cstat_run *r = run_of(inputs[i], created);
+		assert_int_equal(record(s, "main", r, &added, &d), 0);
+		cstat_run_free(r);
+	}
+	history_tables_check(s, "Encode", ".name:Encode");
+	history_tables_check(s, "Encode", ".fullname:Encode/format=gob-48");
+	/* A benchmark no run has: every run, no rows. */
+	history_tables_check(s, "Nothing", ".name:Nothing");
+	assert_int_equal(cstat_store_history_tables(s, "none", "Encode", NULL,
+						    0.95, &t, &runs, &n, &d),
+			 CSTAT_ENOENT);
+	assert_null(t);
+	assert_int_equal(cstat_store_history_tables(s, "main", "", NULL, 0.95,
+						    &t, &runs, &n, &d),
+			 CSTAT_EINVAL);
+	cstat_store_close(s);
+	/* A directory cannot: its history file is what to read. */
+	s = open_store(dir, NULL);
+	assert_int_equal(cstat_store_history_tables(s, "main", "Encode", NULL,
+						    0.95, &t, &runs, &n, &d),
+			 CSTAT_ESTATE);
+	assert_null(runs);
+	assert_int_equal(n, 0);
+	cstat_store_close(s);
+}
+
 /* Two projects in one database see only their own histories. */
 static void
 test_projects_apart(void **state)
@@ -408,6 +512,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_baselines),
 		cmocka_unit_test(test_history_bytes),
+		cmocka_unit_test(test_history_tables),
 		cmocka_unit_test(test_projects_apart),
 		cmocka_unit_test(test_runner_role),
 		cmocka_unit_test(test_no_password),
