@@ -3,7 +3,9 @@
  * (tests/pgcluster.py starts a private one and passes its connection
  * strings in CSTAT_TEST_PG, CSTAT_TEST_PG_RUNNER, CSTAT_TEST_PG_URI):
  * the schema made, kept and a newer one refused; baselines and histories
- * hand back the very bytes the file store writes for the same runs; a
+ * hand back the very bytes the file store writes for the same runs, and
+ * one benchmark's tables built by the store the ones the file store's
+ * reader makes of its records; a
  * retried run is stored once; projects are kept apart; the least-privilege
  * role of docs/cbaseline.md records and reads but removes nothing; no
  * password appears in any message.
@@ -64,17 +66,15 @@ open_store(const char *location, const char *project)
 	return s;
 }
 
-/* A run of testdata file rel (a path under testdata), created at. */
+/* A run of the results file at path, created at. */
 static cstat_run *
-run_of(const char *rel, const char *created)
+run_at(const char *path, const char *created)
 {
-	char path[512];
 	cstat_reader *r;
 	cstat_run *run;
 	const struct cstat_result *res;
 	struct cstat_diag d;
 
-	snprintf(path, sizeof(path), "%s/%s", testdata, rel);
 	assert_int_equal(cstat_reader_new(&r), 0);
 	assert_int_equal(cstat_run_new(&run), 0);
 	assert_int_equal(cstat_reader_open(r, path, "x", &d), 0);
@@ -87,6 +87,16 @@ run_of(const char *rel, const char *created)
 	assert_int_equal(cstat_run_set(run, "commit", "abc123"), 0);
 	assert_int_equal(cstat_run_set(run, "meta.runner", "ci-7"), 0);
 	return run;
+}
+
+/* A run of testdata file rel (a path under testdata), created at. */
+static cstat_run *
+run_of(const char *rel, const char *created)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", testdata, rel);
+	return run_at(path, created);
 }
 
 /* The run's record: pretty (a baseline file's bytes) or one line. */
@@ -313,7 +323,8 @@ summary(cstat_tables *t, cstat_run **runs, size_t n)
  * filter applied in the builder the same way.
  */
 static void
-history_tables_check(cstat_store *s, const char *bench, const char *filter)
+history_tables_check(cstat_store *s, const char *bench, const char *filter,
+		     size_t nruns)
 {
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
@@ -339,7 +350,7 @@ history_tables_check(cstat_store *s, const char *bench, const char *filter)
 	assert_int_equal(cstat_store_history_tables(s, "main", bench, &opts,
 						    0.95, &t, &runs, &n, &d),
 			 0);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, nruns);
 	char *got = summary(t, runs, n);
 	assert_string_equal(got, want);
 	free(got);
@@ -371,10 +382,10 @@ test_history_tables(void **state)
 		assert_int_equal(record(s, "main", r, &added, &d), 0);
 		cstat_run_free(r);
 	}
-	history_tables_check(s, "Encode", ".name:Encode");
-	history_tables_check(s, "Encode", ".fullname:Encode/format=gob-48");
+	history_tables_check(s, "Encode", ".name:Encode", 5);
+	history_tables_check(s, "Encode", ".fullname:Encode/format=gob-48", 5);
 	/* A benchmark no run has: every run, no rows. */
-	history_tables_check(s, "Nothing", ".name:Nothing");
+	history_tables_check(s, "Nothing", ".name:Nothing", 5);
 	assert_int_equal(cstat_store_history_tables(s, "none", "Encode", NULL,
 						    0.95, &t, &runs, &n, &d),
 			 CSTAT_ENOENT);
@@ -382,6 +393,33 @@ test_history_tables(void **state)
 	assert_int_equal(cstat_store_history_tables(s, "main", "", NULL, 0.95,
 						    &t, &runs, &n, &d),
 			 CSTAT_EINVAL);
+	cstat_store_close(s);
+
+	/* Series of one configuration apart in a run (ids in the order
+	 * they first appeared: a in X, b in Y, c in X): its record would
+	 * hold X's group twice, which the reader merges; so does the
+	 * store. */
+	static const char *const texts[] = {
+		"pkg: X\nBenchmarkEncode/a 1 10 ns/op\n",
+		"pkg: Y\nBenchmarkEncode/b 1 20 ns/op\n",
+		"pkg: X\nBenchmarkEncode/a 1 11 ns/op\n"
+		"BenchmarkEncode/c 1 12 ns/op\n"
+		"pkg: Y\nBenchmarkEncode/b 1 21 ns/op\n"};
+	s = open_store(owner, "apart");
+	for (int i = 0; i < 3; i++) {
+		char path[300];
+		snprintf(path, sizeof(path), "%s/in.txt", dir);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(texts[i], f);
+		fclose(f);
+		snprintf(created, sizeof(created), "2026-11-0%dT10:00:00Z",
+			 i + 1);
+		cstat_run *r = run_at(path, created);
+		assert_int_equal(record(s, "main", r, &added, &d), 0);
+		cstat_run_free(r);
+	}
+	history_tables_check(s, "Encode", ".name:Encode", 3);
 	cstat_store_close(s);
 	/* A directory cannot: its history file is what to read. */
 	s = open_store(dir, NULL);
