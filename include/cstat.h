@@ -1194,6 +1194,25 @@ CSTAT_EXPORT int cstat_store_history_series(cstat_store *s, const char *name,
 					    const char *bench, char **bytes,
 					    size_t *len, struct cstat_diag *d);
 /*
+ * The tables and runs cstat_history_read() makes, with opts (NULL: the
+ * defaults) and confidence, of cstat_store_history_series()'s lines for
+ * benchmark bench, built by the store straight from the values it keeps:
+ * no record text in between (a PostgreSQL store: each run's metadata and
+ * the series' float8[] values).  Free with cstat_tables_free() and
+ * cstat_history_free().
+ * @return 0; CSTAT_ESTATE when the store cannot (a directory: read its
+ *         history file with cstat_history_read()); CSTAT_EINVAL (also an
+ *         empty bench, confidence outside [0, 1]); as
+ *         cstat_store_history().  On failure *t and *runs are NULL and
+ *         *nruns 0.
+ */
+CSTAT_EXPORT int
+cstat_store_history_tables(cstat_store *s, const char *name, const char *bench,
+			   const struct cstat_builder_opts *opts,
+			   double confidence, cstat_tables **t,
+			   cstat_run ***runs, size_t *nruns,
+			   struct cstat_diag *d);
+/*
  * Keeps the last keep runs of history name; *removed (may be NULL) gets
  * how many went.  @return 0 or an error as above.
  */

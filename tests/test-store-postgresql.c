@@ -3,7 +3,9 @@
  * (tests/pgcluster.py starts a private one and passes its connection
  * strings in CSTAT_TEST_PG, CSTAT_TEST_PG_RUNNER, CSTAT_TEST_PG_URI):
  * the schema made, kept and a newer one refused; baselines and histories
- * hand back the very bytes the file store writes for the same runs; a
+ * hand back the very bytes the file store writes for the same runs, and
+ * one benchmark's tables built by the store the ones the file store's
+ * reader makes of its records; a
  * retried run is stored once; projects are kept apart; the least-privilege
  * role of docs/cbaseline.md records and reads but removes nothing; no
  * password appears in any message.
@@ -64,17 +66,15 @@ open_store(const char *location, const char *project)
 	return s;
 }
 
-/* A run of testdata file rel (a path under testdata), created at. */
+/* A run of the results file at path, created at. */
 static cstat_run *
-run_of(const char *rel, const char *created)
+run_at(const char *path, const char *created)
 {
-	char path[512];
 	cstat_reader *r;
 	cstat_run *run;
 	const struct cstat_result *res;
 	struct cstat_diag d;
 
-	snprintf(path, sizeof(path), "%s/%s", testdata, rel);
 	assert_int_equal(cstat_reader_new(&r), 0);
 	assert_int_equal(cstat_run_new(&run), 0);
 	assert_int_equal(cstat_reader_open(r, path, "x", &d), 0);
@@ -87,6 +87,16 @@ run_of(const char *rel, const char *created)
 	assert_int_equal(cstat_run_set(run, "commit", "abc123"), 0);
 	assert_int_equal(cstat_run_set(run, "meta.runner", "ci-7"), 0);
 	return run;
+}
+
+/* A run of testdata file rel (a path under testdata), created at. */
+static cstat_run *
+run_of(const char *rel, const char *created)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", testdata, rel);
+	return run_at(path, created);
 }
 
 /* The run's record: pretty (a baseline file's bytes) or one line. */
@@ -113,7 +123,7 @@ record(cstat_store *s, const char *name, const cstat_run *r, bool *added,
 	return rc;
 }
 
-/* A fresh database gets schema version 3 (migrations[]'s length); opening again
+/* A fresh database gets schema version 4 (migrations[]'s length); opening again
  * changes nothing; a newer version is refused, saying so, and left alone. */
 static void
 test_schema(void **state)
@@ -124,14 +134,14 @@ test_schema(void **state)
 	(void)state;
 	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
-			 3);
+			 4);
 	cstat_store_close(open_store(owner, NULL));
-	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 3);
+	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 4);
 	sql("INSERT INTO cstat_schema_version (version) VALUES (99)");
 	assert_int_equal(cstat_store_open(&s, owner, NULL, &d), CSTAT_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(d.message, "version 99, newer than this "
-					  "cbaseline knows (3)"));
+					  "cbaseline knows (4)"));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
 			 99);
 	sql("DELETE FROM cstat_schema_version WHERE version = 99");
@@ -289,6 +299,138 @@ test_history_bytes(void **state)
 	cstat_store_close(s);
 }
 
+/* The summary report (JSON) of history tables t and runs[0..n). */
+static char *
+summary(cstat_tables *t, cstat_run **runs, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_int_equal(cstat_history_summary_write(runs, n, t, "main",
+						     CSTAT_FORMAT_JSON, f),
+			 0);
+	fclose(f);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	return text;
+}
+
+/*
+ * One benchmark's tables built by the store (cstat_store_history_tables())
+ * are the ones the file store's reader makes of its records
+ * (cstat_store_history_series()'s lines in a file): the same report, the
+ * filter applied in the builder the same way.
+ */
+static void
+history_tables_check(cstat_store *s, const char *bench, const char *filter,
+		     size_t nruns)
+{
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	struct cstat_diag d;
+	cstat_tables *t;
+	cstat_run **runs;
+	size_t n, len;
+	char file[300], *bytes;
+
+	opts.filter = filter;
+	assert_int_equal(
+		cstat_store_history_series(s, "main", bench, &bytes, &len, &d),
+		0);
+	snprintf(file, sizeof(file), "%s/series.jsonl", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, len, f), len);
+	fclose(f);
+	free(bytes);
+	assert_int_equal(cstat_history_read(file, &opts, 0.95, &t, &runs, &n,
+					    NULL, NULL, &d),
+			 0);
+	char *want = summary(t, runs, n);
+	assert_int_equal(cstat_store_history_tables(s, "main", bench, &opts,
+						    0.95, &t, &runs, &n, &d),
+			 0);
+	assert_int_equal(n, nruns);
+	char *got = summary(t, runs, n);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
+/* The tables of one benchmark straight from the series tables. */
+static void
+test_history_tables(void **state)
+{
+	static const char *const inputs[] = {
+		"examples/old.txt", "examples/new.txt",
+		"conformance/doc-01/old.txt",
+		"inputs/gbench/googlebench_test1_run1.json",
+		"examples/new.txt"};
+	cstat_store *s = open_store(owner, "tables");
+	struct cstat_diag d;
+	char created[32];
+	cstat_tables *t;
+	cstat_run **runs;
+	size_t n;
+	bool added;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		snprintf(created, sizeof(created), "2026-11-0%dT10:00:00Z",
+			 i + 1);
+		cstat_run *r = run_of(inputs[i], created);
+		assert_int_equal(record(s, "main", r, &added, &d), 0);
+		cstat_run_free(r);
+	}
+	history_tables_check(s, "Encode", ".name:Encode", 5);
+	history_tables_check(s, "Encode", ".fullname:Encode/format=gob-48", 5);
+	/* A benchmark no run has: every run, no rows. */
+	history_tables_check(s, "Nothing", ".name:Nothing", 5);
+	assert_int_equal(cstat_store_history_tables(s, "none", "Encode", NULL,
+						    0.95, &t, &runs, &n, &d),
+			 CSTAT_ENOENT);
+	assert_null(t);
+	assert_int_equal(cstat_store_history_tables(s, "main", "", NULL, 0.95,
+						    &t, &runs, &n, &d),
+			 CSTAT_EINVAL);
+	cstat_store_close(s);
+
+	/* Series of one configuration apart in a run (ids in the order
+	 * they first appeared: a in X, b in Y, c in X): its record would
+	 * hold X's group twice, which the reader merges; so does the
+	 * store. */
+	static const char *const texts[] = {
+		"pkg: X\nBenchmarkEncode/a 1 10 ns/op\n",
+		"pkg: Y\nBenchmarkEncode/b 1 20 ns/op\n",
+		"pkg: X\nBenchmarkEncode/a 1 11 ns/op\n"
+		"BenchmarkEncode/c 1 12 ns/op\n"
+		"pkg: Y\nBenchmarkEncode/b 1 21 ns/op\n"};
+	s = open_store(owner, "apart");
+	for (int i = 0; i < 3; i++) {
+		char path[300];
+		snprintf(path, sizeof(path), "%s/in.txt", dir);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(texts[i], f);
+		fclose(f);
+		snprintf(created, sizeof(created), "2026-11-0%dT10:00:00Z",
+			 i + 1);
+		cstat_run *r = run_at(path, created);
+		assert_int_equal(record(s, "main", r, &added, &d), 0);
+		cstat_run_free(r);
+	}
+	history_tables_check(s, "Encode", ".name:Encode", 3);
+	cstat_store_close(s);
+	/* A directory cannot: its history file is what to read. */
+	s = open_store(dir, NULL);
+	assert_int_equal(cstat_store_history_tables(s, "main", "Encode", NULL,
+						    0.95, &t, &runs, &n, &d),
+			 CSTAT_ESTATE);
+	assert_null(runs);
+	assert_int_equal(n, 0);
+	cstat_store_close(s);
+}
+
 /* Two projects in one database see only their own histories. */
 static void
 test_projects_apart(void **state)
@@ -408,6 +550,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_baselines),
 		cmocka_unit_test(test_history_bytes),
+		cmocka_unit_test(test_history_tables),
 		cmocka_unit_test(test_projects_apart),
 		cmocka_unit_test(test_runner_role),
 		cmocka_unit_test(test_no_password),

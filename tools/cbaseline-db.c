@@ -363,6 +363,37 @@ filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
 	return NULL;
 }
 
+/* A filtered read of history name that the database builds itself
+ * (cstat_store_history_tables()): benchmark bench's series only. */
+struct native {
+	struct db *db;
+	const char *name, *bench;
+};
+
+/* store_read_history()'s source for one benchmark: the tables straight
+ * from the database, or the history's records copied into the directory
+ * when the store cannot build them (1: read the directory). */
+static int
+native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
+	      cstat_run ***runs, size_t *n)
+{
+	struct native *nt = ctx;
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	struct cstat_diag d;
+
+	if (!filter || strcmp(name, nt->name) != 0)
+		return 1;
+	opts.filter = filter;
+	memset(&d, 0, sizeof(d));
+	int rc = cstat_store_history_tables(nt->db->store, name, nt->bench,
+					    &opts, 0.95, t, runs, n, &d);
+	if (rc == CSTAT_ESTATE) /* the store cannot: its records, as before */
+		return fetch_series(nt->db, "history", name, nt->bench) ? 2 : 1;
+	if (rc == CSTAT_ENOENT) /* the directory's error for a missing one */
+		return 1;
+	return rc ? db_error(nt->db, rc, &d) : 0;
+}
+
 static int
 make_dir(struct db *db)
 {
@@ -569,6 +600,7 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 {
 	struct db db = {0};
 	const char *name = name_of(argc, argv);
+	struct native nt = {&db, name, NULL};
 	int rc;
 
 	if (strcmp(cmd, "merge") == 0)
@@ -583,7 +615,12 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 		const char *one =
 			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
-		if (!rc)
+		/* One benchmark: its tables built by the database when the
+		 * command reads the history. */
+		nt.bench = one;
+		if (one && store_valid_name(name))
+			store_set_tables(native_tables, &nt);
+		else if (!rc)
 			rc = fetch_series(&db, "history", name, one);
 		const char *h = history_flag(argc, argv);
 		if (!rc && h && strcmp(h, name) != 0)
@@ -591,6 +628,7 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	}
 	if (!rc)
 		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx);
+	store_set_tables(NULL, NULL);
 	if (!rc && writes && name)
 		rc = write_back(&db, cmd, name);
 	close_copy(&db);

@@ -184,15 +184,43 @@ snapshot_path(const char *dir, const char *name, int *rc)
 	return path;
 }
 
+/* store_set_tables()'s source: the tool's one store, for its one
+ * command. */
+static store_tables_fn tables_fn;
+static void *tables_ctx;
+
+void
+store_set_tables(store_tables_fn fn, void *ctx)
+{
+	tables_fn = fn;
+	tables_ctx = ctx;
+}
+
+/* A history that has no runs is an error (2, said), after freeing. */
+static int
+no_runs(const char *name, cstat_tables *t, cstat_run **runs, size_t n)
+{
+	if (n)
+		return 0;
+	fprintf(stderr, "%s: history %s has no runs\n", PROG, name);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	return 2;
+}
+
 int
 store_read_history(const char *dir, const char *name, const char *filter,
 		   cstat_tables **t, cstat_run ***runs, size_t *n)
 {
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
-	char *path = history_path(dir, name), *snap;
-	int rc;
+	char *path, *snap;
+	int rc =
+		tables_fn ? tables_fn(tables_ctx, name, filter, t, runs, n) : 1;
 
+	if (rc != 1)
+		return rc ? rc : no_runs(name, *t, *runs, *n);
+	path = history_path(dir, name);
 	if (!path)
 		return 2;
 	snap = snapshot_path(dir, name, &rc);
@@ -214,13 +242,7 @@ store_read_history(const char *dir, const char *name, const char *filter,
 	free(snap);
 	if (rc)
 		return 2;
-	if (*n == 0) {
-		fprintf(stderr, "%s: history %s has no runs\n", PROG, name);
-		cstat_tables_free(*t);
-		cstat_history_free(*runs, *n);
-		return 2;
-	}
-	return 0;
+	return no_runs(name, *t, *runs, *n);
 }
 
 int

@@ -64,5 +64,14 @@ int store_load_history(const char *dir, const char *name, cstat_run ***runs,
  */
 int store_read_history(const char *dir, const char *name, const char *filter,
 		       cstat_tables **t, cstat_run ***runs, size_t *n);
+/*
+ * Where store_read_history() looks first (cbaseline-db.c: a database's
+ * series tables): fn returns 0 with the tables read, 1 when it does not
+ * hold that history with that filter (the directory is read), or 2
+ * after saying why.  NULL fn: the directory only.
+ */
+typedef int (*store_tables_fn)(void *ctx, const char *name, const char *filter,
+			       cstat_tables **t, cstat_run ***runs, size_t *n);
+void store_set_tables(store_tables_fn fn, void *ctx);
 
 #endif /* CSTAT_TOOLS_STORE_UTIL_H */

@@ -28,8 +28,10 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include "builder.h"
 #include "ostream.h"
 #include "pq.h"
+#include "store.h"
 #include "stores.h"
 
 /* pg_advisory_xact_lock() key of the migrations: "cstatmig". */
@@ -131,6 +133,56 @@ static const char *const migrations[] = {
 	"   SELECT c.id, s, v.vals, v.meta"
 	"   FROM jsonb_to_recordset(p_series) AS v(name text, unit text,"
 	"    config text, vals float8[], meta jsonb)"
+	"   JOIN cstat_series c ON c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
+	"  RETURN true;"
+	" END $f$;",
+	/* 4: each run's metadata also as text without its closing brace
+	 * (what reading one benchmark joins its series to: jsonb to text
+	 * was most of that query's time), and cstat_record() with the
+	 * series as arrays, one element a series (name, unit,
+	 * configuration, how many values, Unit metadata), and every value
+	 * in one float8[]: the server reads numbers as numbers instead of
+	 * parsing JSON twice (once a statement). */
+	"ALTER TABLE cstat_runs ADD COLUMN meta_text text;"
+	"UPDATE cstat_runs SET meta_text = left(metadata::text, -1);"
+	"CREATE FUNCTION cstat_record(p_project bigint, p_history text,"
+	"  p_run text, p_created timestamptz, p_meta jsonb, p_record text,"
+	"  p_name text[], p_unit text[], p_config text[], p_n int[],"
+	"  p_vals float8[], p_vmeta jsonb[]) RETURNS boolean"
+	"  LANGUAGE plpgsql AS $f$"
+	" DECLARE hid bigint; s bigint;"
+	" BEGIN"
+	"  SELECT id INTO hid FROM cstat_histories"
+	"   WHERE project_id = p_project AND name = p_history;"
+	"  IF hid IS NULL THEN"
+	"   INSERT INTO cstat_histories (project_id, name)"
+	"    VALUES (p_project, p_history) ON CONFLICT DO NOTHING;"
+	"   SELECT id INTO hid FROM cstat_histories"
+	"    WHERE project_id = p_project AND name = p_history;"
+	"  END IF;"
+	"  INSERT INTO cstat_runs"
+	"   (history_id, run_id, created, metadata, record, meta_text)"
+	"   VALUES (hid, coalesce(p_run, 'sha256:' || encode(sha256("
+	"    convert_to(p_record, 'UTF8')), 'hex')),"
+	"    p_created, p_meta, p_record, left(p_meta::text, -1))"
+	"   ON CONFLICT (history_id, run_id) DO NOTHING RETURNING seq INTO s;"
+	"  IF s IS NULL THEN RETURN false; END IF;"
+	"  INSERT INTO cstat_series (history_id, name, unit, config)"
+	"   SELECT hid, v.name, v.unit, v.config"
+	"   FROM unnest(p_name, p_unit, p_config)"
+	"    WITH ORDINALITY AS v(name, unit, config, k)"
+	"   WHERE NOT EXISTS (SELECT 1 FROM cstat_series c"
+	"    WHERE c.history_id = hid AND c.name = v.name"
+	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config))"
+	"   ORDER BY k ON CONFLICT DO NOTHING;"
+	/* Series k's values are p_vals(o - n, o], o the running sum of
+	 * the counts. */
+	"  INSERT INTO cstat_values (series_id, run_seq, vals, metadata)"
+	"   SELECT c.id, s, p_vals[v.o - v.n + 1 : v.o], v.meta"
+	"   FROM (SELECT u.*, sum(u.n) OVER (ORDER BY u.k) AS o"
+	"    FROM unnest(p_name, p_unit, p_config, p_n, p_vmeta)"
+	"     WITH ORDINALITY AS u(name, unit, config, n, meta, k)) v"
 	"   JOIN cstat_series c ON c.history_id = hid AND c.name = v.name"
 	"    AND c.unit = v.unit AND md5(c.config) = md5(v.config);"
 	"  RETURN true;"
@@ -652,14 +704,22 @@ find_history(struct pg *p, const char *name, bool add, char id[24],
 struct parsed {
 	const char *id, *created;
 	char *metadata; /* JSON */
-	char *series;	/* JSON: [{name, unit, config, vals, meta}] */
+	/* The series as PostgreSQL array literals, one element each: name,
+	 * unit, configuration (the group's "config" as JSON), count of
+	 * values, Unit metadata (JSON); and every value, in that order. */
+	struct cstat__ostream name, unit, config, n, meta, vals;
 };
 
 static void
 parsed_free(struct parsed *r)
 {
 	free(r->metadata);
-	free(r->series);
+	cstat__os_release(&r->name);
+	cstat__os_release(&r->unit);
+	cstat__os_release(&r->config);
+	cstat__os_release(&r->n);
+	cstat__os_release(&r->meta);
+	cstat__os_release(&r->vals);
 }
 
 /* The metadata of unit (its "units" entries but the unit) as an object. */
@@ -682,72 +742,87 @@ unit_meta(const cJSON *units, const char *unit)
 	return o;
 }
 
-/*
- * vals (numbers) as a raw JSON array that reads back the very doubles:
- * cJSON prints 15 digits when they read back within an epsilon, which
- * would store a neighbour of a value in the series tables.
- */
-static cJSON *
-exact_array(const cJSON *vals)
+/* Adds text as the next quoted element of array literal o ("{" opens
+ * it: a comma goes before every element but the first). */
+static void
+elem_str(struct cstat__ostream *o, const char *text)
 {
-	size_t cap = 26 * (size_t)cJSON_GetArraySize(vals) + 3, at = 0;
-	char *buf = malloc(cap);
-	const cJSON *v;
+	cstat__os_adds(o, o->len > 1 ? ",\"" : "\"");
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			cstat__os_addc(o, '\\');
+		cstat__os_addc(o, *c);
+	}
+	cstat__os_addc(o, '"');
+}
 
-	if (!buf)
-		return NULL;
-	buf[at++] = '[';
+/*
+ * Adds the numbers vals to array literal o, each with 17 digits so that
+ * it reads back the very double (cJSON prints 15 when they read back
+ * within an epsilon, which would store a neighbour); their count is
+ * *n.  @return false for anything but numbers.
+ */
+static bool
+elem_vals(struct cstat__ostream *o, const cJSON *vals, int *n)
+{
+	const cJSON *v;
+	char num[32];
+
+	*n = 0;
 	cJSON_ArrayForEach(v, vals)
 	{
-		if (!cJSON_IsNumber(v)) {
-			free(buf);
-			return NULL;
-		}
-		at += (size_t)snprintf(buf + at, cap - at, "%s%.17g",
-				       at > 1 ? "," : "", v->valuedouble);
+		if (!cJSON_IsNumber(v))
+			return false;
+		snprintf(num, sizeof(num), "%s%.17g", o->len > 1 ? "," : "",
+			 v->valuedouble);
+		cstat__os_adds(o, num);
+		++*n;
 	}
-	buf[at++] = ']';
-	buf[at] = '\0';
-	cJSON *raw = cJSON_CreateRaw(buf);
-	free(buf);
-	return raw;
+	return true;
 }
 
 /* One series of a record: benchmark b's unit u in a group of config. */
 static bool
-add_series(cJSON *out, const cJSON *root, const char *config, const cJSON *b,
-	   const cJSON *u)
+add_series(struct parsed *r, const cJSON *root, const char *config,
+	   const cJSON *b, const cJSON *u)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
 	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(u, "unit");
 	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(u, "values");
-	cJSON *s = cJSON_CreateObject();
+	char num[24];
+	int n;
 
-	if (!s || !cJSON_IsString(name) || !cJSON_IsString(unit) ||
-	    !cJSON_IsArray(vals)) {
-		cJSON_Delete(s);
+	if (!cJSON_IsString(name) || !cJSON_IsString(unit) ||
+	    !cJSON_IsArray(vals) || !elem_vals(&r->vals, vals, &n))
 		return false;
-	}
-	cJSON_AddItemToArray(out, s);
-	return cJSON_AddStringToObject(s, "name", name->valuestring) &&
-	       cJSON_AddStringToObject(s, "unit", unit->valuestring) &&
-	       cJSON_AddStringToObject(s, "config", config) &&
-	       cJSON_AddItemToObject(s, "vals", exact_array(vals)) &&
-	       cJSON_AddItemToObject(s, "meta",
-				     unit_meta(cJSON_GetObjectItemCaseSensitive(
-						       root, "units"),
-					       unit->valuestring));
+	cJSON *meta = unit_meta(cJSON_GetObjectItemCaseSensitive(root, "units"),
+				unit->valuestring);
+	char *mtext = meta ? cJSON_PrintUnformatted(meta) : NULL;
+	cJSON_Delete(meta);
+	if (!mtext)
+		return false;
+	elem_str(&r->name, name->valuestring);
+	elem_str(&r->unit, unit->valuestring);
+	elem_str(&r->config, config);
+	elem_str(&r->meta, mtext);
+	snprintf(num, sizeof(num), "%s%d", r->n.len > 1 ? "," : "", n);
+	cstat__os_adds(&r->n, num);
+	free(mtext);
+	return true;
 }
 
-/* The series of every group of root, as JSON into *out. */
+/* The series of every group of root into r's arrays. */
 static bool
-series_json(const cJSON *root, char **out)
+series_arrays(const cJSON *root, struct parsed *r)
 {
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+	struct cstat__ostream *arrays[] = {&r->name, &r->unit, &r->config,
+					   &r->n,    &r->meta, &r->vals};
 	const cJSON *g, *b, *u;
-	cJSON *all = cJSON_CreateArray();
-	bool good = all != NULL;
+	bool good = true;
 
+	for (size_t i = 0; i < 6; i++)
+		cstat__os_addc(arrays[i], '{');
 	cJSON_ArrayForEach(g, groups)
 	{
 		const cJSON *conf =
@@ -761,13 +836,15 @@ series_json(const cJSON *root, char **out)
 			const cJSON *units =
 				cJSON_GetObjectItemCaseSensitive(b, "units");
 			cJSON_ArrayForEach(u, units) good =
-				good && add_series(all, root, config, b, u);
+				good && add_series(r, root, config, b, u);
 		}
 		free(config);
 	}
-	*out = good ? cJSON_PrintUnformatted(all) : NULL;
-	cJSON_Delete(all);
-	return *out != NULL;
+	for (size_t i = 0; i < 6; i++) {
+		cstat__os_put(arrays[i], "}", 2); /* and its NUL */
+		good = good && !arrays[i]->err;
+	}
+	return good;
 }
 
 /* Reads what the tables need from the record line (parsed keeps
@@ -786,7 +863,7 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 		return say(d, CSTAT_EFORMAT, "not a cstat-run/1 record");
 	r->id = cJSON_IsString(id) ? id->valuestring : NULL;
 	r->created = cJSON_IsString(created) ? created->valuestring : NULL;
-	if (!series_json(root, &r->series))
+	if (!series_arrays(root, r))
 		return say(d, CSTAT_EFORMAT,
 			   "a record's groups are not those "
 			   "of a cstat-run/1 record");
@@ -817,12 +894,16 @@ insert_record(struct pg *p, const char *name, const char *line, bool *added,
 		return say(d, CSTAT_EFORMAT, "a record is not JSON");
 	rc = parse_record(root, &r, d);
 	if (!rc) {
-		const char *vals[7] = {p->project_id, name, r.id,    r.created,
-				       r.metadata,    line, r.series};
+		const char *vals[12] = {
+			p->project_id, name,	 r.id,	      r.created,
+			r.metadata,    line,	 r.name.data, r.unit.data,
+			r.config.data, r.n.data, r.vals.data, r.meta.data};
 		*res = query(p,
 			     "SELECT cstat_record($1::bigint, $2, $3,"
-			     " $4::timestamptz, $5::jsonb, $6, $7::jsonb)",
-			     7, vals);
+			     " $4::timestamptz, $5::jsonb, $6, $7::text[],"
+			     " $8::text[], $9::text[], $10::int[],"
+			     " $11::float8[], $12::jsonb[])",
+			     12, vals);
 		rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
 		*added = !rc && p->pq.ntuples(*res) == 1 &&
 			 strcmp(p->pq.getvalue(*res, 0, 0), "t") == 0;
@@ -1193,10 +1274,404 @@ query_binary(struct pg *p, const char *sql, int n, const char *const *vals)
 	return p->pq.execParams(p->conn, sql, n, NULL, vals, NULL, NULL, 1);
 }
 
-/* The records of history hid cut to the series rows of ser. */
+/* ---------------------------------------------------------------------- */
+/* One benchmark's tables, built from the binary values. */
+
+/* Series k's configuration as pairs, parsed once from its JSON text
+ * ([["key","value"],...]); the strings are cJSON's (root). */
+struct conf {
+	cJSON *root;
+	struct cstat_config *pairs;
+	size_t n;
+	char *text; /* "key: value\n" lines, as the reader compares them */
+	size_t text_len;
+	size_t tid; /* the first series whose text is the same */
+};
+
+static bool
+conf_parse(struct conf *c, const char *json)
+{
+	const cJSON *kv;
+	size_t i = 0;
+
+	c->root = cJSON_Parse(json);
+	c->n = (size_t)cJSON_GetArraySize(c->root);
+	c->pairs = calloc(c->n + 1, sizeof(*c->pairs));
+	if (!c->root || !cJSON_IsArray(c->root) || !c->pairs)
+		return false;
+	cJSON_ArrayForEach(kv, c->root)
+	{
+		const cJSON *k = cJSON_GetArrayItem(kv, 0);
+		const cJSON *v = cJSON_GetArrayItem(kv, 1);
+		if (cJSON_GetArraySize(kv) != 2 || !cJSON_IsString(k) ||
+		    !cJSON_IsString(v))
+			return false;
+		c->pairs[i++] =
+			(struct cstat_config){k->valuestring, v->valuestring};
+	}
+	struct cstat__buf b = {0};
+	for (size_t j = 0; j < c->n; j++)
+		if (cstat__buf_printf(&b, "%s: %s\n", c->pairs[j].key,
+				      c->pairs[j].value)) {
+			cstat__buf_release(&b);
+			return false;
+		}
+	/* NUL-ended, also when empty. */
+	if (cstat__buf_reserve(&b, 1)) {
+		cstat__buf_release(&b);
+		return false;
+	}
+	b.data[b.len] = '\0';
+	c->text = b.data;
+	c->text_len = b.len;
+	return true;
+}
+
+/* The run of a row of runs (seq, metadata without its closing brace):
+ * its metadata as the reader takes it from a record without results. */
+static int
+meta_run(const struct pg *p, const PGresult *runs, int i, struct cstat__buf *b,
+	 cstat_run **run, struct cstat_diag *d)
+{
+	b->len = 0;
+	if (cstat__buf_add(b, p->pq.getvalue(runs, i, 1),
+			   (size_t)p->pq.getlength(runs, i, 1)) ||
+	    cstat__buf_printf(b, ",\"groups\":[]}"))
+		return CSTAT_ENOMEM;
+	size_t len = b->len;
+	int rc = cstat__run_parse_small(b->data, len, run);
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return rc;
+	/* Not one the small parser takes on: the full reader (the buffer
+	 * was changed in place: make it again). */
+	b->len = 0;
+	if (cstat__buf_add(b, p->pq.getvalue(runs, i, 1),
+			   (size_t)p->pq.getlength(runs, i, 1)) ||
+	    cstat__buf_printf(b, ",\"groups\":[]}"))
+		return CSTAT_ENOMEM;
+	return cstat__run_parse(b->data, b->len, "", 0, run, d);
+}
+
+/* What building a benchmark's tables holds. */
+struct build {
+	const struct pg *p;
+	const PGresult *runs, *vals, *ser;
+	const struct row *rows;
+	struct one *the;
+	struct conf *conf;
+	size_t k;
+	cstat_builder *b;
+	cstat_reader *rd;
+	cstat_run **out;
+	size_t n;
+	unsigned long version;
+	/* One run's series (indexes into the[]) and their rows of vals;
+	 * stamps of configurations and names seen in it (by generation). */
+	size_t *pres;
+	int *prow;
+	uint64_t *cfg_seen, *nm_seen, gen;
+	/* One benchmark's values: per unit, where they start and how many. */
+	double *dv;
+	size_t dvcap, *v0, *nv, v0cap, nvcap, cvcap, ddcap;
+	struct cstat_value *cv;
+	double *dd; /* one sample index's values alone */
+};
+
+/* The float8[] (binary, as add_vals() takes it) as doubles appended to
+ * w->dv from *at.  @return false when it is not a flat float8[]. */
+static bool
+get_vals(struct build *w, const char *p, size_t len, size_t *at, size_t *n)
+{
+	if (len < 12 || be(p, 4) > 1)
+		return false;
+	*n = be(p, 4) == 1 && len >= 20 ? (size_t)be(p + 12, 4) : 0;
+	const char *e = p + 12 + 8 * be(p, 4);
+
+	if ((size_t)(e - p) + 12 * *n != len ||
+	    cstat__grow((void **)&w->dv, &w->dvcap, *at + *n + 1,
+			sizeof(*w->dv)))
+		return false;
+	for (size_t i = 0; i < *n; i++, e += 12) {
+		uint64_t bits = be(e + 4, 8);
+		if (be(e, 4) != 8)
+			return false;
+		memcpy(&w->dv[*at + i], &bits, sizeof(double));
+	}
+	*at += *n;
+	return true;
+}
+
+/*
+ * Whether run's series pres[0..np) make a record the reader's small
+ * parser takes (history-read.c's groups_distinct()): series of one
+ * configuration next to each other are a group, of one name in it a
+ * benchmark; no configuration's text in two groups, no name twice in a
+ * group.  Else the reader merges them, and so does build_merged().
+ */
+static bool
+distinct(struct build *w, size_t np)
+{
+	uint64_t run = ++w->gen;
+
+	for (size_t a = 0; a < np;) {
+		const struct one *g = &w->the[w->pres[a]];
+		size_t tid = w->conf[w->pres[a]].tid;
+		if (w->cfg_seen[tid] == run)
+			return false;
+		w->cfg_seen[tid] = run;
+		uint64_t grp = ++w->gen;
+		size_t b = a;
+		for (; b < np && w->the[w->pres[b]].cfg == g->cfg; b++) {
+			size_t nm = w->the[w->pres[b]].nm;
+			if (w->nm_seen[nm] == grp &&
+			    w->the[w->pres[b - 1]].nm != nm)
+				return false;
+			w->nm_seen[nm] = grp;
+		}
+		a = b;
+	}
+	return true;
+}
+
+/* Benchmark pres[a..e) (its units) of a group added as the reader's
+ * bench_add() adds it: a result per sample index, with every unit that
+ * has that many values. */
+static int
+add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e,
+	  struct cstat_diag *d)
+{
+	const struct pg *p = w->p;
+	size_t at = 0, most = 0, nu = e - a;
+	int rc = 0;
+
+	if (cstat__grow((void **)&w->cv, &w->cvcap, nu + 1, sizeof(*w->cv)) ||
+	    cstat__grow((void **)&w->dd, &w->ddcap, nu + 1, sizeof(*w->dd)) ||
+	    cstat__grow((void **)&w->v0, &w->v0cap, nu + 1, sizeof(*w->v0)) ||
+	    cstat__grow((void **)&w->nv, &w->nvcap, nu + 1, sizeof(*w->nv)))
+		return CSTAT_ENOMEM;
+	for (size_t u = 0; u < nu; u++) {
+		int r = w->prow[a + u];
+		w->v0[u] = at;
+		if (!get_vals(w, p->pq.getvalue(w->vals, r, 2),
+			      (size_t)p->pq.getlength(w->vals, r, 2), &at,
+			      &w->nv[u]))
+			return say(d, CSTAT_EFORMAT,
+				   "a series' values are not a float8[]");
+		most = w->nv[u] > most ? w->nv[u] : most;
+	}
+	res->name = p->pq.getvalue(w->ser, (int)w->pres[a], 1);
+	res->name_len = strlen(res->name);
+	res->values = w->cv;
+	for (size_t m = 0, last = 0; m < most && !rc; m++) {
+		size_t n = 0;
+		for (size_t u = 0; u < nu; u++) {
+			if (m >= w->nv[u])
+				continue;
+			double v = w->dv[w->v0[u] + m];
+			const char *unit =
+				p->pq.getvalue(w->ser, (int)w->pres[a + u], 2);
+			w->dd[n] = v;
+			w->cv[n++] = (struct cstat_value){v, unit, v, unit};
+		}
+		/* The same units as the last result: its cells, as the
+		 * reader's bench_add() finds them without comparing names
+		 * again.  The filter (a benchmark's name: cbaseline-db.c's
+		 * filter_bench()) keeps or drops a benchmark's results
+		 * whole, so appending gives what adding gives. */
+		rc = n == last ? cstat__builder_append_last(w->b, w->dd, n)
+			       : CSTAT_ESTATE;
+		last = n;
+		if (rc == CSTAT_ESTATE) {
+			res->nvalues = n;
+			rc = cstat_builder_add(w->b, res);
+		}
+	}
+	return rc == CSTAT_ESYNTAX ? CSTAT_EFORMAT : rc;
+}
+
+/* Run's series pres[0..np) added to the builder as the reader's
+ * rec_add() adds the record they make (distinct() holds). */
+static int
+build_direct(struct build *w, size_t np, const char *label,
+	     struct cstat_diag *d)
+{
+	int rc = 0;
+
+	for (size_t a = 0; a < np && !rc;) {
+		const struct conf *c = &w->conf[w->pres[a]];
+		size_t cfg = w->the[w->pres[a]].cfg, g = a;
+		while (g < np && w->the[w->pres[g]].cfg == cfg)
+			g++;
+		struct cstat_result res = {
+			.file = label,
+			.config = c->pairs,
+			.nconfig = c->n,
+			.config_text = c->text,
+			.config_text_len = c->text_len,
+			.config_version = ++w->version,
+		};
+		for (size_t b = a; b < g && !rc;) {
+			size_t nm = w->the[w->pres[b]].nm, e = b;
+			while (e < g && w->the[w->pres[e]].nm == nm)
+				e++;
+			rc = add_bench(w, &res, b, e, d);
+			b = e;
+		}
+		a = g;
+	}
+	return rc;
+}
+
+/* Run's series pres[0..np) put into run as the reader fills a record
+ * it merges (groups by configuration, benchmarks by name), then added
+ * to the builder as that reader adds it (cstat__run_add()). */
+static int
+build_merged(struct build *w, cstat_run *run, size_t np, const char *label,
+	     struct cstat_diag *d)
+{
+	const struct pg *p = w->p;
+	int rc = 0;
+
+	for (size_t i = 0; i < np && !rc; i++) {
+		size_t s = w->pres[i];
+		const char *name = p->pq.getvalue(w->ser, (int)s, 1);
+		const char *unit = p->pq.getvalue(w->ser, (int)s, 2);
+		struct run_group *g;
+		struct run_bench *rb;
+		size_t at = 0, n;
+		rc = cstat__run_group(run, w->conf[s].pairs, w->conf[s].n, &g);
+		if (!rc)
+			rc = cstat__run_bench(g, name, strlen(name), &rb);
+		if (!rc &&
+		    !get_vals(w, p->pq.getvalue(w->vals, w->prow[i], 2),
+			      (size_t)p->pq.getlength(w->vals, w->prow[i], 2),
+			      &at, &n))
+			rc = say(d, CSTAT_EFORMAT,
+				 "a series' values are not a float8[]");
+		for (size_t j = 0; j < n && !rc; j++)
+			rc = cstat__run_value(rb, unit, w->dv[j]);
+	}
+	if (!rc)
+		rc = cstat__run_add(w->b, w->rd, run, label, &w->version, d);
+	cstat__run_drop_values(run);
+	return rc;
+}
+
+/* Run i of the build: its metadata and the values of its series, added
+ * to the builder as the reader adds the record the series tables make
+ * of it (history_series()'s), then kept without its values. */
+static int
+build_run(struct build *w, int i, struct cstat__buf *buf, struct cstat_diag *d)
+{
+	const struct pg *p = w->p;
+	uint64_t seq = be(p->pq.getvalue(w->runs, i, 0), 8);
+	cstat_run *run = NULL;
+	char label[24];
+	size_t np = 0;
+	int rc = meta_run(p, w->runs, i, buf, &run, d);
+
+	for (size_t s = 0; s < w->k; s++) {
+		struct one *o = &w->the[s];
+		if (o->at >= o->end || w->rows[o->at].seq != seq)
+			continue;
+		w->pres[np] = s;
+		w->prow[np++] = w->rows[o->at++].row;
+	}
+	snprintf(label, sizeof(label), "%zu", w->n + 1);
+	if (!rc && distinct(w, np)) {
+		rc = cstat__run_add_units(w->rd, run, label, d);
+		if (!rc)
+			rc = build_direct(w, np, label, d);
+	} else if (!rc) {
+		rc = build_merged(w, run, np, label, d);
+	}
+	if (!rc)
+		w->out[w->n++] = run;
+	else
+		cstat_run_free(run);
+	return rc;
+}
+
+/* The tables of the series rows of ser (with their runs and values),
+ * every run a column, built as opts and confidence say. */
+static int
+build_tables(struct build *w, const struct cstat_builder_opts *opts,
+	     double confidence, cstat_tables **t, struct cstat_diag *d)
+{
+	struct cstat__buf buf = {0};
+	int nruns = w->p->pq.ntuples(w->runs);
+	int rc = cstat_builder_new(&w->b, opts, d);
+
+	if (!rc)
+		rc = cstat_reader_new(&w->rd);
+	w->out = calloc((size_t)nruns + 1, sizeof(*w->out));
+	w->conf = calloc(w->k + 1, sizeof(*w->conf));
+	if (!rc && (!w->out || !w->conf))
+		rc = CSTAT_ENOMEM;
+	w->pres = calloc(w->k + 1, sizeof(*w->pres));
+	w->prow = calloc(w->k + 1, sizeof(*w->prow));
+	w->cfg_seen = calloc(w->k + 1, sizeof(*w->cfg_seen));
+	w->nm_seen = calloc(w->k + 1, sizeof(*w->nm_seen));
+	if (!rc && (!w->pres || !w->prow || !w->cfg_seen || !w->nm_seen))
+		rc = CSTAT_ENOMEM;
+	for (size_t s = 0; s < w->k && !rc; s++) {
+		struct conf *c = &w->conf[s];
+		if (!conf_parse(c, w->the[s].config))
+			rc = say(d, CSTAT_EFORMAT,
+				 "a series' configuration is not "
+				 "a list of pairs");
+		for (c->tid = 0; !rc && c->tid < s; c->tid++)
+			if (w->conf[c->tid].text_len == c->text_len &&
+			    memcmp(w->conf[c->tid].text, c->text,
+				   c->text_len) == 0)
+				break;
+	}
+	if (!rc)
+		cstat__builder_cells_only(w->b);
+	for (int i = 0; i < nruns && !rc; i++)
+		rc = build_run(w, i, &buf, d);
+	if (!rc) {
+		struct cstat_stats_opts so = {0.05, confidence, w->rd, 2};
+		rc = cstat_builder_build(w->b, &so, t);
+	}
+	cstat__buf_release(&buf);
+	cstat_builder_free(w->b);
+	cstat_reader_free(w->rd);
+	for (size_t s = 0; w->conf && s < w->k; s++) {
+		cJSON_Delete(w->conf[s].root);
+		free(w->conf[s].pairs);
+		free(w->conf[s].text);
+	}
+	free(w->conf);
+	free(w->pres);
+	free(w->prow);
+	free(w->cfg_seen);
+	free(w->nm_seen);
+	free(w->dv);
+	free(w->v0);
+	free(w->nv);
+	free(w->cv);
+	free(w->dd);
+	return rc;
+}
+
+/* What a caller of history_tables() asks for and gets. */
+struct want {
+	const struct cstat_builder_opts *opts;
+	double confidence;
+	cstat_tables **t;
+	cstat_run ***runs;
+	size_t *n;
+};
+
+/* The records of history hid cut to the series rows of ser, into o; or,
+ * with tw, their tables, without records in between. */
 static int
 series_records(struct pg *p, const char *hid, const PGresult *ser,
-	       struct cstat__ostream *o, struct cstat_diag *d)
+	       struct cstat__ostream *o, const struct want *tw,
+	       struct cstat_diag *d)
 {
 	size_t k = (size_t)p->pq.ntuples(ser);
 	struct one *the = calloc(k + 1, sizeof(*the));
@@ -1210,7 +1685,8 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 		rc = CSTAT_ENOMEM;
 	if (!rc) {
 		runs = query_binary(p,
-				    "SELECT seq, left(metadata::text, -1)"
+				    "SELECT seq, coalesce(meta_text,"
+				    "  left(metadata::text, -1))"
 				    " FROM cstat_runs"
 				    " WHERE history_id = $1::bigint"
 				    " ORDER BY seq",
@@ -1232,9 +1708,25 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	}
 	if (!rc) {
 		order = order_vals(p, vals, the, k);
-		if (!order)
+		if (!order) {
 			rc = CSTAT_ENOMEM;
-		else if (!join_runs(p, runs, vals, order, the, k, o))
+		} else if (tw) {
+			struct build w = {.p = p,
+					  .runs = runs,
+					  .vals = vals,
+					  .ser = ser,
+					  .rows = order,
+					  .the = the,
+					  .k = k};
+			rc = build_tables(&w, tw->opts, tw->confidence, tw->t,
+					  d);
+			if (rc) {
+				cstat_history_free(w.out, w.n);
+			} else {
+				*tw->runs = w.out;
+				*tw->n = w.n;
+			}
+		} else if (!join_runs(p, runs, vals, order, the, k, o))
 			rc = o->err ? CSTAT_ENOMEM
 				    : say(d, CSTAT_EFORMAT,
 					  "a series' values are not a "
@@ -1250,6 +1742,22 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	free(ids);
 	free(order);
 	return rc;
+}
+
+/* The series of benchmark bench in history hid, in the order they
+ * first appeared: id, name, unit, config. */
+static PGresult *
+bench_series(struct pg *p, const char *hid, const char *bench)
+{
+	const char *vals[2] = {hid, bench};
+
+	return query(p,
+		     "SELECT id, name, unit, config FROM cstat_series"
+		     " WHERE history_id = $1::bigint"
+		     " AND (name = $2 OR left(name, length($2) + 1)"
+		     "  IN ($2 || '/', $2 || '-'))"
+		     " ORDER BY id",
+		     2, vals);
 }
 
 /*
@@ -1274,15 +1782,8 @@ pg_history_series(void *state, const char *name, const char *bench,
 		return rc;
 	if (!*hid)
 		return say(d, CSTAT_ENOENT, "no history %.200s", name);
-	const char *vals[2] = {hid, bench};
-	PGresult *ser = query(p,
-			      "SELECT id, name, unit, config FROM cstat_series"
-			      " WHERE history_id = $1::bigint"
-			      " AND (name = $2 OR left(name, length($2) + 1)"
-			      "  IN ($2 || '/', $2 || '-'))"
-			      " ORDER BY id",
-			      2, vals);
-	rc = ok(p, ser) ? series_records(p, hid, ser, &o, d)
+	PGresult *ser = bench_series(p, hid, bench);
+	rc = ok(p, ser) ? series_records(p, hid, ser, &o, NULL, d)
 			: fail(p, d, "reading a history", ser);
 	p->pq.clear(ser);
 	/* NUL-terminated, as every history's bytes. */
@@ -1295,6 +1796,35 @@ pg_history_series(void *state, const char *name, const char *bench,
 	*bytes = o.data;
 	*len = o.len;
 	return 0;
+}
+
+/*
+ * One benchmark's tables straight from the series tables: the same three
+ * queries as pg_history_series(), each run's metadata parsed once and its
+ * values (binary float8[]) put into the run and the builder as doubles,
+ * with no record text in between.  The tables and runs are the ones the
+ * file store's reader makes of pg_history_series()'s records.
+ */
+static int
+pg_history_tables(void *state, const char *name, const char *bench,
+		  const struct cstat_builder_opts *opts, double confidence,
+		  cstat_tables **t, cstat_run ***runs, size_t *n,
+		  struct cstat_diag *d)
+{
+	struct pg *p = state;
+	struct want tw = {opts, confidence, t, runs, n};
+	char hid[24];
+	int rc = find_history(p, name, false, hid, d);
+
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	PGresult *ser = bench_series(p, hid, bench);
+	rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
+			: fail(p, d, "reading a history", ser);
+	p->pq.clear(ser);
+	return rc;
 }
 
 static int
@@ -1378,6 +1908,7 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.history_series = pg_history_series,
+	.history_tables = pg_history_tables,
 	.history_prune = pg_history_prune,
 	.history_replace = pg_history_replace,
 };

@@ -192,6 +192,28 @@ cstat_store_history_series(cstat_store *s, const char *name, const char *bench,
 }
 
 int
+cstat_store_history_tables(cstat_store *s, const char *name, const char *bench,
+			   const struct cstat_builder_opts *opts,
+			   double confidence, cstat_tables **t,
+			   cstat_run ***runs, size_t *nruns,
+			   struct cstat_diag *d)
+{
+	if (t)
+		*t = NULL;
+	if (runs)
+		*runs = NULL;
+	if (nruns)
+		*nruns = 0;
+	if (!s || !valid_name(name) || !bench || !*bench || !t || !runs ||
+	    !nruns || !(confidence >= 0 && confidence <= 1))
+		return CSTAT_EINVAL;
+	if (!s->ops->history_tables)
+		return CSTAT_ESTATE;
+	return s->ops->history_tables(s->state, name, bench, opts, confidence,
+				      t, runs, nruns, d);
+}
+
+int
 cstat_store_prune(cstat_store *s, const char *name, size_t keep,
 		  size_t *removed, struct cstat_diag *d)
 {

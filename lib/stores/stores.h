@@ -69,6 +69,15 @@ struct cstat__stores_ops {
 	 * the store cannot select, and the whole history is read. */
 	int (*history_series)(void *state, const char *name, const char *bench,
 			      char **bytes, size_t *len, struct cstat_diag *d);
+	/* History name cut to benchmark bench's series (as history_series
+	 * selects them) read straight into tables and runs, as
+	 * cstat_history_read() reads history_series()'s bytes with opts
+	 * and confidence.  NULL: the store cannot. */
+	int (*history_tables)(void *state, const char *name, const char *bench,
+			      const struct cstat_builder_opts *opts,
+			      double confidence, cstat_tables **t,
+			      cstat_run ***runs, size_t *n,
+			      struct cstat_diag *d);
 	/* Keeps the last keep runs of history name; *removed (may be
 	 * NULL) gets how many went. */
 	int (*history_prune)(void *state, const char *name, size_t keep,
