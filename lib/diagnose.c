@@ -45,9 +45,17 @@ struct dcell {
 };
 
 #define DG_RECENT 8
+/* The step test's shortcut covers cells of up to 2 * DG_STEP_K values. */
+#define DG_STEP_K 32
 
 struct cstat_diagnose {
 	struct cstat_diagnose_opts o;
+	/* Worked out once from o.alpha: the noise check's power factor
+	 * (power_factor()), and for each count kmax of splits the step
+	 * test tries, the |t| below which its normal bound cannot be
+	 * significant at any p (step_test()). */
+	double power;
+	double step_t[DG_STEP_K + 1];
 	struct dcell *cells;
 	size_t ncells, cap;
 	size_t *slots; /* open addressing: cell index + 1, 0 empty */
@@ -83,6 +91,22 @@ bad_setting(double x, bool below1)
 	return isnan(x) || x < 0 || (below1 && x >= 1);
 }
 
+static double power_factor(double alpha);
+
+/* What every cell's checks would otherwise work out again: libm and GSL
+ * calls that took a fifth of the checks' time. */
+static void
+precompute(cstat_diagnose *dg)
+{
+	dg->power = power_factor(dg->o.alpha);
+	dg->step_t[0] = 0;
+	/* Q(|t|) * 2 * kmax >= 1 >= the best p so far below this |t|; the
+	 * margin keeps the shortcut on the safe side of Q's rounding. */
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		dg->step_t[k] =
+			gsl_cdf_ugaussian_Qinv(0.5 / (double)k) * (1 - 1e-9);
+}
+
 int
 cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 {
@@ -109,6 +133,7 @@ cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 	dg->o = o;
 	for (size_t i = 0; i < DG_RECENT; i++)
 		dg->recent[i] = SIZE_MAX;
+	precompute(dg);
 	*out = dg;
 	return 0;
 }
@@ -277,12 +302,6 @@ cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
  * Mann-Kendall.
  */
 
-static int
-sgn(double x)
-{
-	return (x > 0) - (x < 0);
-}
-
 /*
  * The Mahonian numbers: row n - 4 holds how many permutations of n values
  * (4 <= n <= 10) have 0, 1, ... n(n-1)/2 inversions (OEIS A008302), the
@@ -328,44 +347,63 @@ mk_exact_p(size_t n, double s)
 	return tail / total;
 }
 
-/* S over v[0..n) and its two-sided p; *exact says which way. */
+/* The ties correction's sum of t(t - 1)(2t + 5) over the runs of equal
+ * values in the sorted s[0..n). */
 static double
-mann_kendall(const double *v, size_t n, double *s_out, bool *exact)
+tie_sum(const double *s, size_t n)
 {
-	double s = 0, var;
+	double tsum = 0;
+
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && s[j] == s[i]; j++)
+			;
+		double t = (double)(j - i);
+		tsum += t * (t - 1) * (2 * t + 5);
+	}
+	return tsum;
+}
+
+/* S over v[0..n) and its two-sided p; *exact says which way.  sorted is
+ * v sorted, or NULL to sort a copy when the ties need counting. */
+static double
+mann_kendall(const double *v, size_t n, const double *sorted, double *s_out,
+	     bool *exact)
+{
+	long s = 0;
 	bool ties = false;
 
 	*exact = false;
 	*s_out = 0;
 	if (n < 4)
 		return 1;
+	/* Integer sign sums: the same S, without a double per pair. */
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
-			s += sgn(v[j] - v[i]);
+			s += (v[j] > v[i]) - (v[j] < v[i]);
 			ties |= v[j] == v[i];
 		}
-	*s_out = s;
+	*s_out = (double)s;
 	if (n <= 10 && !ties) {
 		*exact = true;
-		return mk_exact_p(n, s);
+		return mk_exact_p(n, (double)s);
 	}
-	double *w = malloc(n * sizeof(*w));
-	if (!w)
-		return NAN;
-	memcpy(w, v, n * sizeof(*w));
-	cstat__sort_doubles(w, n);
-	double dn = (double)n, tsum = 0;
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && w[j] == w[i]; j++)
-			;
-		double t = (double)(j - i);
-		tsum += t * (t - 1) * (2 * t + 5);
+	double tsum;
+	if (sorted) {
+		tsum = tie_sum(sorted, n);
+	} else {
+		double *w = malloc(n * sizeof(*w));
+		if (!w)
+			return NAN;
+		memcpy(w, v, n * sizeof(*w));
+		cstat__sort_doubles(w, n);
+		tsum = tie_sum(w, n);
+		free(w);
 	}
-	free(w);
-	var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
+	double dn = (double)n;
+	double var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
 	if (var <= 0)
 		return 1;
-	double z = (fabs(s) - 1) / sqrt(var);
+	double z = (fabs((double)s) - 1) / sqrt(var);
 	if (z <= 0)
 		return 1;
 	return fmin(1, 2 * gsl_cdf_ugaussian_Q(z));
@@ -426,9 +464,9 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
 	midranks(v, n, r);
 	size_t k = best_split(r, n);
 	free(r);
-	if (k <= n / 2 && mann_kendall(v + k, n - k, &s, &ex) > FLAT) {
+	if (k <= n / 2 && mann_kendall(v + k, n - k, NULL, &s, &ex) > FLAT) {
 		g->trend_to = k;
-	} else if (k > n / 2 && mann_kendall(v, k, &s, &ex) > FLAT) {
+	} else if (k > n / 2 && mann_kendall(v, k, NULL, &s, &ex) > FLAT) {
 		g->trend_from = k + 1;
 	}
 }
@@ -451,9 +489,10 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
  * Needs n >= 6.
  */
 static void
-step_test(struct cstat_diagnosis *g, const double *v)
+step_test(struct cstat_diagnosis *g, const double *v, const cstat_diagnose *dg)
 {
 	size_t n = g->n, kmax = n / 2;
+	double tmin = kmax <= DG_STEP_K ? dg->step_t[kmax] : 0;
 
 	g->step_p = 1;
 	g->step_k = 0;
@@ -483,6 +522,10 @@ step_test(struct cstat_diagnosis *g, const double *v)
 			continue;
 		double t = (head - mean) /
 			   (sd * sqrt(1 / (double)k + 1 / (double)m));
+		/* Below tmin even the normal's bound is above 1 (most k of
+		 * most cells): no call to Q. */
+		if (fabs(t) < tmin)
+			continue;
 		/* Student's tail is never below the normal's: skip the t
 		 * distribution where even the normal's cannot beat the best
 		 * p so far (most k of most cells: t within +-2). */
@@ -499,11 +542,14 @@ step_test(struct cstat_diagnosis *g, const double *v)
 }
 
 static void
-check_trend(struct cstat_diagnosis *g, const double *v,
-	    const struct cstat_diagnose_opts *o)
+check_trend(struct cstat_diagnosis *g, const double *v, const double *sorted,
+	    const cstat_diagnose *dg)
 {
-	g->trend_p = mann_kendall(v, g->n, &g->trend_s, &g->trend_exact);
-	step_test(g, v);
+	const struct cstat_diagnose_opts *o = &dg->o;
+
+	g->trend_p =
+		mann_kendall(v, g->n, sorted, &g->trend_s, &g->trend_exact);
+	step_test(g, v, dg);
 	if (g->trend_p <= o->level) {
 		g->trend_dir = g->trend_s > 0 ? 1 : -1;
 		g->findings |= CSTAT_DIAG_TREND;
@@ -632,19 +678,23 @@ power_factor(double alpha)
 }
 
 static void
-check_noise(struct cstat_diagnosis *g, const double *v,
-	    const struct cstat_diagnose_opts *o)
+check_noise(struct cstat_diagnosis *g, const double *v, bool flat,
+	    const cstat_diagnose *dg)
 {
+	const struct cstat_diagnose_opts *o = &dg->o;
+
 	g->cv = NAN;
 	g->detectable = NAN;
 	if (g->n < 2)
 		return;
-	double mean = gsl_stats_mean(v, 1, g->n);
-	double sd = gsl_stats_sd_m(v, 1, g->n, mean);
+	/* A constant cell's running mean is its value, exactly, and its
+	 * deviation 0: GSL's two passes would say the same. */
+	double mean = flat ? v[0] : gsl_stats_mean(v, 1, g->n);
+	double sd = flat ? 0 : gsl_stats_sd_m(v, 1, g->n, mean);
 	if (mean == 0)
 		return;
 	g->cv = sd / fabs(mean);
-	double k = power_factor(o->alpha) * g->cv;
+	double k = dg->power * g->cv;
 	g->detectable = k * sqrt(2.0 / (double)g->n);
 	g->count_needed =
 		(size_t)ceil(2 * (k / o->threshold) * (k / o->threshold));
@@ -689,30 +739,70 @@ check_few(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 		g->findings |= CSTAT_DIAG_FEW, g->strong |= CSTAT_DIAG_FEW;
 }
 
+/* Whether v[0..n) are n copies of one finite value, bit for bit. */
+static bool
+constant_cell(const double *v, size_t n)
+{
+	if (!n || !isfinite(v[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (memcmp(&v[i], &v[0], sizeof(*v)) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * The trend checks of n copies of x without running them: no sign
+ * differs, so S = 0 and its variance with the one tie of n is 0 (p = 1);
+ * every sum of the step test is exact when x is an integer of at most
+ * 2^53 / n, so the rest is constant and no k is tried (p = 1).  False
+ * (nothing set) when the sums could round: step_test() then decides.
+ */
+static bool
+constant_trend(struct cstat_diagnosis *g, double x)
+{
+	if (x != floor(x) || fabs(x) * (double)g->n > 9007199254740992.0)
+		return false;
+	g->trend_p = 1;
+	g->trend_s = 0;
+	g->trend_exact = false;
+	g->step_p = 1;
+	g->step_k = 0;
+	return true;
+}
+
 /* Every check but "too few values" (which needs the other input's cell)
- * on v[0..n) in run order; g's labels are left alone. */
+ * on v[0..n) in run order; g's labels are left alone.  A constant cell
+ * (most B/op and allocs/op) is its own sorted copy and skips the trend
+ * tests when their outcome is certain; the fields are the same. */
 int
 cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 		       struct cstat_diagnosis *g)
 {
-	double stack[64];
-	double *s = n <= 64 ? stack : malloc(n * sizeof(*s));
+	double stack[64], *buf = NULL;
+	bool flat = constant_cell(v, n);
+	const double *s = v;
 
-	if (!s)
-		return CSTAT_ENOMEM;
-	memcpy(s, v, n * sizeof(*s));
-	cstat__sort_doubles(s, n);
+	if (!flat) {
+		buf = n <= 64 ? stack : malloc(n * sizeof(*buf));
+		if (!buf)
+			return CSTAT_ENOMEM;
+		memcpy(buf, v, n * sizeof(*buf));
+		cstat__sort_doubles(buf, n);
+		s = buf;
+	}
 	g->n = n;
 	g->alpha = dg->o.alpha;
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
-	check_trend(g, v, &dg->o);
+	if (!flat || !constant_trend(g, v[0]))
+		check_trend(g, v, s, dg);
 	check_modes(g, s);
 	check_outliers(g, v, s);
-	check_noise(g, v, &dg->o);
-	if (s != stack)
-		free(s);
+	check_noise(g, v, flat, dg);
+	if (buf != stack)
+		free(buf);
 	return isnan(g->trend_p) ? CSTAT_ENOMEM : 0;
 }
 
