@@ -56,6 +56,13 @@ struct cstat_diagnose {
 	 * significant at any p (step_test()). */
 	double power;
 	double step_t[DG_STEP_K + 1];
+	/* For a fed diagnose's screen (may_find()): the |S| from which
+	 * Mann-Kendall's exact p (n = 4 .. 10) reaches the level, the z
+	 * from which its normal p does, and the |t| from which the step
+	 * test's normal bound does for each kmax. */
+	long mk_smin[7];
+	double mk_zmin;
+	double step_lvl[DG_STEP_K + 1];
 	struct dcell *cells;
 	size_t ncells, cap;
 	size_t *slots; /* open addressing: cell index + 1, 0 empty */
@@ -92,6 +99,7 @@ bad_setting(double x, bool below1)
 }
 
 static double power_factor(double alpha);
+static double mk_exact_p(size_t n, double s);
 
 /* What every cell's checks would otherwise work out again: libm and GSL
  * calls that took a fifth of the checks' time. */
@@ -105,6 +113,23 @@ precompute(cstat_diagnose *dg)
 	for (size_t k = 1; k <= DG_STEP_K; k++)
 		dg->step_t[k] =
 			gsl_cdf_ugaussian_Qinv(0.5 / (double)k) * (1 - 1e-9);
+	/* The exact p falls as |S| grows: the first |S| down from the
+	 * largest whose p is above the level ends the run of significant
+	 * ones. */
+	for (size_t n = 4; n <= 10; n++) {
+		long m = (long)(n * (n - 1) / 2), smin = m + 1;
+		for (long sv = m; sv >= 0; sv -= 2) {
+			if (mk_exact_p(n, (double)sv) > dg->o.level)
+				break;
+			smin = sv;
+		}
+		dg->mk_smin[n - 4] = smin;
+	}
+	double lv = dg->o.level;
+	dg->mk_zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		dg->step_lvl[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
+				  (1 - 1e-9);
 }
 
 int
@@ -363,25 +388,49 @@ tie_sum(const double *s, size_t n)
 	return tsum;
 }
 
+/* Mann-Kendall's S over v[0..n), summing signs as integers; *ties says
+ * whether two values are equal. */
+static long
+mk_sum(const double *v, size_t n, bool *ties)
+{
+	long s = 0;
+	bool t = false;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			s += (v[j] > v[i]) - (v[j] < v[i]);
+			t |= v[j] == v[i];
+		}
+	*ties = t;
+	return s;
+}
+
+/* The normal approximation's z for S over n values whose sorted copy
+ * has the ties correction tsum; 0 or less gives p = 1. */
+static double
+mk_z(long s, size_t n, double tsum)
+{
+	double dn = (double)n;
+	double var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
+
+	if (var <= 0)
+		return 0;
+	return (fabs((double)s) - 1) / sqrt(var);
+}
+
 /* S over v[0..n) and its two-sided p; *exact says which way.  sorted is
  * v sorted, or NULL to sort a copy when the ties need counting. */
 static double
 mann_kendall(const double *v, size_t n, const double *sorted, double *s_out,
 	     bool *exact)
 {
-	long s = 0;
-	bool ties = false;
+	bool ties;
 
 	*exact = false;
 	*s_out = 0;
 	if (n < 4)
 		return 1;
-	/* Integer sign sums: the same S, without a double per pair. */
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			s += (v[j] > v[i]) - (v[j] < v[i]);
-			ties |= v[j] == v[i];
-		}
+	long s = mk_sum(v, n, &ties);
 	*s_out = (double)s;
 	if (n <= 10 && !ties) {
 		*exact = true;
@@ -399,11 +448,7 @@ mann_kendall(const double *v, size_t n, const double *sorted, double *s_out,
 		tsum = tie_sum(w, n);
 		free(w);
 	}
-	double dn = (double)n;
-	double var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
-	if (var <= 0)
-		return 1;
-	double z = (fabs((double)s) - 1) / sqrt(var);
+	double z = mk_z(s, n, tsum);
 	if (z <= 0)
 		return 1;
 	return fmin(1, 2 * gsl_cdf_ugaussian_Q(z));
@@ -488,6 +533,39 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
  * step (skipping some k can only lower the chance of a false finding).
  * Needs n >= 6.
  */
+/* The step test's t for the first k runs of v[0..n) against the rest,
+ * with the first runs' mean in *head and the rest's in *mean; NAN where
+ * k does not count (a constant rest, or first runs on both sides). */
+static double
+step_stat(const double *v, size_t n, size_t k, double *head_out,
+	  double *mean_out)
+{
+	double head = 0, mean = 0, ss = 0;
+	size_t m = n - k;
+
+	for (size_t i = 0; i < k; i++)
+		head += v[i];
+	head /= (double)k;
+	for (size_t i = k; i < n; i++)
+		mean += v[i];
+	mean /= (double)m;
+	for (size_t i = k; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	double sd = sqrt(ss / (double)(m - 1));
+	if (!(sd > 0))
+		return NAN; /* a constant rest: no scale to judge by */
+	/* A step moves every one of the first runs: one outlier among them
+	 * is not a warm-up (the outlier check says it). */
+	size_t above = 0;
+	for (size_t i = 0; i < k; i++)
+		above += v[i] > mean;
+	if (above != 0 && above != k)
+		return NAN;
+	*head_out = head;
+	*mean_out = mean;
+	return (head - mean) / (sd * sqrt(1 / (double)k + 1 / (double)m));
+}
+
 static void
 step_test(struct cstat_diagnosis *g, const double *v, const cstat_diagnose *dg)
 {
@@ -499,32 +577,10 @@ step_test(struct cstat_diagnosis *g, const double *v, const cstat_diagnose *dg)
 	if (n < 6)
 		return;
 	for (size_t k = 1; k <= kmax; k++) {
-		double head = 0, mean = 0, ss = 0;
-		size_t m = n - k;
-
-		for (size_t i = 0; i < k; i++)
-			head += v[i];
-		head /= (double)k;
-		for (size_t i = k; i < n; i++)
-			mean += v[i];
-		mean /= (double)m;
-		for (size_t i = k; i < n; i++)
-			ss += (v[i] - mean) * (v[i] - mean);
-		double sd = sqrt(ss / (double)(m - 1));
-		if (!(sd > 0))
-			continue; /* a constant rest: no scale to judge by */
-		/* A step moves every one of the first runs: one outlier among
-		 * them is not a warm-up (the outlier check says it). */
-		size_t above = 0;
-		for (size_t i = 0; i < k; i++)
-			above += v[i] > mean;
-		if (above != 0 && above != k)
-			continue;
-		double t = (head - mean) /
-			   (sd * sqrt(1 / (double)k + 1 / (double)m));
+		double head, mean, t = step_stat(v, n, k, &head, &mean);
 		/* Below tmin even the normal's bound is above 1 (most k of
 		 * most cells): no call to Q. */
-		if (fabs(t) < tmin)
+		if (isnan(t) || fabs(t) < tmin)
 			continue;
 		/* Student's tail is never below the normal's: skip the t
 		 * distribution where even the normal's cannot beat the best
@@ -532,7 +588,7 @@ step_test(struct cstat_diagnosis *g, const double *v, const cstat_diagnose *dg)
 		if (2 * gsl_cdf_ugaussian_Q(fabs(t)) * (double)kmax >=
 		    g->step_p)
 			continue;
-		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(m - 1));
+		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - k - 1));
 		if (p * (double)kmax < g->step_p) {
 			g->step_p = p * (double)kmax;
 			g->step_k = k;
@@ -771,6 +827,124 @@ constant_trend(struct cstat_diagnosis *g, double x)
 	return true;
 }
 
+/* The screen's trend part: Mann-Kendall's and the step test's
+ * statistics as the checks compute them, against the level's critical
+ * values. */
+static bool
+may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+{
+	size_t kmax = n / 2;
+	bool ties;
+
+	if (n >= 4) {
+		long sum = mk_sum(v, n, &ties);
+		if (n <= 10 && !ties) {
+			if (labs(sum) >= dg->mk_smin[n - 4])
+				return true;
+		} else if (mk_z(sum, n, tie_sum(s, n)) >= dg->mk_zmin) {
+			return true;
+		}
+	}
+	if (n < 6)
+		return false;
+	if (kmax > DG_STEP_K)
+		return true;
+	for (size_t k = 1; k <= kmax; k++) {
+		double head, mean, t = step_stat(v, n, k, &head, &mean);
+		if (!isnan(t) && fabs(t) >= dg->step_lvl[kmax])
+			return true;
+	}
+	return false;
+}
+
+/* The pooled standard deviation of pooled_sd() in plain double sums;
+ * 0 when it is within rounding of the values (the exact one decides). */
+static double
+pooled_sd_fast(const double *s, size_t n, size_t i)
+{
+	double sl = 0, sh = 0, ss = 0;
+
+	for (size_t j = 0; j < i; j++)
+		sl += s[j];
+	for (size_t j = i; j < n; j++)
+		sh += s[j];
+	double ml = sl / (double)i, mh = sh / (double)(n - i);
+	for (size_t j = 0; j < n; j++) {
+		double d = s[j] - (j < i ? ml : mh);
+		ss += d * d;
+	}
+	double sd = sqrt(ss / (double)(n - 2));
+	return sd > 1e-9 * (fabs(ml) + fabs(mh)) ? sd : 0;
+}
+
+/* The screen's modes part: check_modes() with the fast deviation. */
+static bool
+may_modes(const double *s, size_t n, double median)
+{
+	size_t m = (n + 4) / 5;
+
+	if (n < 8)
+		return false;
+	if (m < 3)
+		m = 3;
+	for (size_t i = m; i + m <= n; i++) {
+		double gap = s[i] - s[i - 1];
+		if (gap < GAP_MIN_REL * fabs(median) || gap <= 0)
+			continue;
+		double sd = pooled_sd_fast(s, n, i);
+		if (!(sd > 0) || gap / sd >= 0.9 * GAP_RATIO / (double)n)
+			return true;
+	}
+	return false;
+}
+
+/* The screen's noise part: check_noise()'s detectable change from a
+ * plain mean and deviation. */
+static bool
+may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+{
+	double sum = 0, ss = 0;
+
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	double mean = sum / (double)n;
+	double big = fmax(fabs(s[0]), fabs(s[n - 1]));
+	if (!(fabs(mean) > 1e-9 * big))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	double cv = sqrt(ss / (double)(n - 1)) / fabs(mean);
+	double det = dg->power * cv * sqrt(2.0 / (double)n);
+	return !(det <= 0.9 * dg->o.threshold);
+}
+
+/*
+ * The screen of a fed diagnose: false only when no check can find
+ * anything in v[0..n) (sorted: s), so that the builder, which keeps only
+ * cells with a finding, can skip the p-values' libm and GSL calls for
+ * the seven cells in ten that have none.  Every bound errs towards true:
+ * the outlier check and the trend statistics are the checks' own
+ * arithmetic, compared with critical values worked out once (with a
+ * margin for Q's rounding); two modes and the noise are estimated in
+ * double with a 10% margin, and anything near rounding (a spread or a
+ * mean within 1e-9 of the values) counts as a finding, for the exact
+ * checks to decide.
+ */
+static bool
+may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	 double median)
+{
+	struct cstat_diagnosis t = {0};
+
+	t.n = n;
+	t.median = median;
+	check_outliers(&t, v, s);
+	return t.findings || may_trend(dg, v, s, n) ||
+	       may_modes(s, n, median) || may_noise(dg, v, s, n);
+}
+
 /* Every check but "too few values" (which needs the other input's cell)
  * on v[0..n) in run order; g's labels are left alone.  A constant cell
  * (most B/op and allocs/op) is its own sorted copy and skips the trend
@@ -796,6 +970,11 @@ cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
+	if (dg->fed && !flat && !may_find(dg, v, s, n, g->median)) {
+		g->findings = g->strong = 0;
+		free(buf != stack ? buf : NULL);
+		return 0;
+	}
 	if (!flat || !constant_trend(g, v[0]))
 		check_trend(g, v, s, dg);
 	check_modes(g, s);
