@@ -1061,39 +1061,65 @@ cmp_place(const void *a, const void *b)
 	return 0;
 }
 
+/* Moves kept[ord[i]] and cells[ord[i]] to place i for every i, in place,
+ * following each cycle of the permutation (ord ends as the identity). */
+static void
+permute_kept(cstat_diagnose *dg, size_t *ord, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ord[i] == i)
+			continue;
+		struct cstat_diagnosis g = dg->kept[i];
+		struct dcell c = dg->cells[i];
+		size_t j = i;
+		while (ord[j] != i) {
+			size_t k = ord[j];
+			dg->kept[j] = dg->kept[k];
+			dg->cells[j] = dg->cells[k];
+			ord[j] = j;
+			j = k;
+		}
+		dg->kept[j] = g;
+		dg->cells[j] = c;
+		ord[j] = j;
+	}
+}
+
 /* A fed diagnose: the kept cells in table, row, column order, whatever
- * order the build threads found them in. */
+ * order the build threads found them in.  They are sorted where they
+ * are, not copied: the page and cregress hold them to the end, and a
+ * copy was 3 MB of the large input's peak. */
 static int
 run_fed(cstat_diagnose *dg)
 {
 	size_t n = dg->ncells;
 	const size_t **by = malloc((n ? n : 1) * sizeof(*by));
-	struct dcell *cells = malloc((n ? n : 1) * sizeof(*cells));
+	size_t *ord = malloc((n ? n : 1) * sizeof(*ord));
 
-	dg->out = calloc(n ? n : 1, sizeof(*dg->out));
-	if (!by || !cells || !dg->out) {
+	if (!by || !ord ||
+	    (!n && !dg->kept && !(dg->kept = calloc(1, sizeof(*dg->kept))))) {
 		free(by);
-		free(cells);
-		free(dg->out);
-		dg->out = NULL;
+		free(ord);
 		return CSTAT_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
 		by[i] = dg->place[i];
 	qsort(by, n, sizeof(*by), cmp_place);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (size_t)(by[i] - dg->place[0]) / 3;
+	free(by);
+	permute_kept(dg, ord, n);
+	free(ord);
+	free(dg->place);
+	dg->place = NULL;
+	dg->out = dg->kept;
+	dg->kept = NULL;
 	for (size_t i = 0; i < n; i++) {
-		size_t j = (size_t)(by[i] - dg->place[0]) / 3;
-		cells[i] = dg->cells[j];
-		dg->out[i] = dg->kept[j];
 		struct cstat_diagnosis *g = &dg->out[i];
-		g->input = cells[i].key;
+		g->input = dg->cells[i].key;
 		g->name = g->input + strlen(g->input) + 1;
 		g->unit = g->name + strlen(g->name) + 1;
 	}
-	free(by);
-	free(dg->cells);
-	dg->cells = cells;
-	dg->cap = n;
 	return 0;
 }
 
