@@ -924,25 +924,21 @@ may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
  * The screen of a fed diagnose: false only when no check can find
  * anything in v[0..n) (sorted: s), so that the builder, which keeps only
  * cells with a finding, can skip the p-values' libm and GSL calls for
- * the seven cells in ten that have none.  Every bound errs towards true:
- * the outlier check and the trend statistics are the checks' own
- * arithmetic, compared with critical values worked out once (with a
- * margin for Q's rounding); two modes and the noise are estimated in
- * double with a 10% margin, and anything near rounding (a spread or a
- * mean within 1e-9 of the values) counts as a finding, for the exact
- * checks to decide.
+ * the seven cells in ten that have none.  The outlier check runs for
+ * good, into g (zeroed but for n and median).  Every other bound errs
+ * towards true: the trend statistics are the checks' own arithmetic,
+ * compared with critical values worked out once (with a margin for Q's
+ * rounding); two modes and the noise are estimated in double with a 10%
+ * margin, and anything near rounding (a spread or a mean within 1e-9 of
+ * the values) counts as a finding, for the exact checks to decide.
  */
 static bool
 may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
-	 double median)
+	 struct cstat_diagnosis *g)
 {
-	struct cstat_diagnosis t = {0};
-
-	t.n = n;
-	t.median = median;
-	check_outliers(&t, v, s);
-	return t.findings || may_trend(dg, v, s, n) ||
-	       may_modes(s, n, median) || may_noise(dg, v, s, n);
+	check_outliers(g, v, s);
+	return g->findings || may_trend(dg, v, s, n) ||
+	       may_modes(s, n, g->median) || may_noise(dg, v, s, n);
 }
 
 /* Every check but "too few values" (which needs the other input's cell)
@@ -970,7 +966,8 @@ cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
-	if (dg->fed && !flat && !may_find(dg, v, s, n, g->median)) {
+	bool screened = dg->fed && !flat;
+	if (screened && !may_find(dg, v, s, n, g)) {
 		g->findings = g->strong = 0;
 		free(buf != stack ? buf : NULL);
 		return 0;
@@ -978,7 +975,8 @@ cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 	if (!flat || !constant_trend(g, v[0]))
 		check_trend(g, v, s, dg);
 	check_modes(g, s);
-	check_outliers(g, v, s);
+	if (!screened)
+		check_outliers(g, v, s);
 	check_noise(g, v, flat, dg);
 	if (buf != stack)
 		free(buf);
