@@ -45,9 +45,24 @@ struct dcell {
 };
 
 #define DG_RECENT 8
+/* The step test's shortcut covers cells of up to 2 * DG_STEP_K values. */
+#define DG_STEP_K 32
 
 struct cstat_diagnose {
 	struct cstat_diagnose_opts o;
+	/* Worked out once from o.alpha: the noise check's power factor
+	 * (power_factor()), and for each count kmax of splits the step
+	 * test tries, the |t| below which its normal bound cannot be
+	 * significant at any p (step_test()). */
+	double power;
+	double step_t[DG_STEP_K + 1];
+	/* For a fed diagnose's screen (may_find()): the |S| from which
+	 * Mann-Kendall's exact p (n = 4 .. 10) reaches the level, the z
+	 * from which its normal p does, and the |t| from which the step
+	 * test's normal bound does for each kmax. */
+	long mk_smin[7];
+	double mk_zmin;
+	double step_lvl[DG_STEP_K + 1];
 	struct dcell *cells;
 	size_t ncells, cap;
 	size_t *slots; /* open addressing: cell index + 1, 0 empty */
@@ -83,6 +98,40 @@ bad_setting(double x, bool below1)
 	return isnan(x) || x < 0 || (below1 && x >= 1);
 }
 
+static double power_factor(double alpha);
+static double mk_exact_p(size_t n, double s);
+
+/* What every cell's checks would otherwise work out again: libm and GSL
+ * calls that took a fifth of the checks' time. */
+static void
+precompute(cstat_diagnose *dg)
+{
+	dg->power = power_factor(dg->o.alpha);
+	dg->step_t[0] = 0;
+	/* Q(|t|) * 2 * kmax >= 1 >= the best p so far below this |t|; the
+	 * margin keeps the shortcut on the safe side of Q's rounding. */
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		dg->step_t[k] =
+			gsl_cdf_ugaussian_Qinv(0.5 / (double)k) * (1 - 1e-9);
+	/* The exact p falls as |S| grows: the first |S| down from the
+	 * largest whose p is above the level ends the run of significant
+	 * ones. */
+	for (size_t n = 4; n <= 10; n++) {
+		long m = (long)(n * (n - 1) / 2), smin = m + 1;
+		for (long sv = m; sv >= 0; sv -= 2) {
+			if (mk_exact_p(n, (double)sv) > dg->o.level)
+				break;
+			smin = sv;
+		}
+		dg->mk_smin[n - 4] = smin;
+	}
+	double lv = dg->o.level;
+	dg->mk_zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		dg->step_lvl[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
+				  (1 - 1e-9);
+}
+
 int
 cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 {
@@ -109,6 +158,7 @@ cstat_diagnose_new(const struct cstat_diagnose_opts *opts, cstat_diagnose **out)
 	dg->o = o;
 	for (size_t i = 0; i < DG_RECENT; i++)
 		dg->recent[i] = SIZE_MAX;
+	precompute(dg);
 	*out = dg;
 	return 0;
 }
@@ -277,12 +327,6 @@ cstat_diagnose_add(cstat_diagnose *dg, const struct cstat_result *res)
  * Mann-Kendall.
  */
 
-static int
-sgn(double x)
-{
-	return (x > 0) - (x < 0);
-}
-
 /*
  * The Mahonian numbers: row n - 4 holds how many permutations of n values
  * (4 <= n <= 10) have 0, 1, ... n(n-1)/2 inversions (OEIS A008302), the
@@ -328,44 +372,83 @@ mk_exact_p(size_t n, double s)
 	return tail / total;
 }
 
-/* S over v[0..n) and its two-sided p; *exact says which way. */
+/* The ties correction's sum of t(t - 1)(2t + 5) over the runs of equal
+ * values in the sorted s[0..n). */
 static double
-mann_kendall(const double *v, size_t n, double *s_out, bool *exact)
+tie_sum(const double *s, size_t n)
 {
-	double s = 0, var;
-	bool ties = false;
+	double tsum = 0;
+
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && s[j] == s[i]; j++)
+			;
+		double t = (double)(j - i);
+		tsum += t * (t - 1) * (2 * t + 5);
+	}
+	return tsum;
+}
+
+/* Mann-Kendall's S over v[0..n), summing signs as integers; *ties says
+ * whether two values are equal. */
+static long
+mk_sum(const double *v, size_t n, bool *ties)
+{
+	long s = 0;
+	bool t = false;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			s += (v[j] > v[i]) - (v[j] < v[i]);
+			t |= v[j] == v[i];
+		}
+	*ties = t;
+	return s;
+}
+
+/* The normal approximation's z for S over n values whose sorted copy
+ * has the ties correction tsum; 0 or less gives p = 1. */
+static double
+mk_z(long s, size_t n, double tsum)
+{
+	double dn = (double)n;
+	double var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
+
+	if (var <= 0)
+		return 0;
+	return (fabs((double)s) - 1) / sqrt(var);
+}
+
+/* S over v[0..n) and its two-sided p; *exact says which way.  sorted is
+ * v sorted, or NULL to sort a copy when the ties need counting. */
+static double
+mann_kendall(const double *v, size_t n, const double *sorted, double *s_out,
+	     bool *exact)
+{
+	bool ties;
 
 	*exact = false;
 	*s_out = 0;
 	if (n < 4)
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			s += sgn(v[j] - v[i]);
-			ties |= v[j] == v[i];
-		}
-	*s_out = s;
+	long s = mk_sum(v, n, &ties);
+	*s_out = (double)s;
 	if (n <= 10 && !ties) {
 		*exact = true;
-		return mk_exact_p(n, s);
+		return mk_exact_p(n, (double)s);
 	}
-	double *w = malloc(n * sizeof(*w));
-	if (!w)
-		return NAN;
-	memcpy(w, v, n * sizeof(*w));
-	cstat__sort_doubles(w, n);
-	double dn = (double)n, tsum = 0;
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && w[j] == w[i]; j++)
-			;
-		double t = (double)(j - i);
-		tsum += t * (t - 1) * (2 * t + 5);
+	double tsum;
+	if (sorted) {
+		tsum = tie_sum(sorted, n);
+	} else {
+		double *w = malloc(n * sizeof(*w));
+		if (!w)
+			return NAN;
+		memcpy(w, v, n * sizeof(*w));
+		cstat__sort_doubles(w, n);
+		tsum = tie_sum(w, n);
+		free(w);
 	}
-	free(w);
-	var = (dn * (dn - 1) * (2 * dn + 5) - tsum) / 18;
-	if (var <= 0)
-		return 1;
-	double z = (fabs(s) - 1) / sqrt(var);
+	double z = mk_z(s, n, tsum);
 	if (z <= 0)
 		return 1;
 	return fmin(1, 2 * gsl_cdf_ugaussian_Q(z));
@@ -426,9 +509,9 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
 	midranks(v, n, r);
 	size_t k = best_split(r, n);
 	free(r);
-	if (k <= n / 2 && mann_kendall(v + k, n - k, &s, &ex) > FLAT) {
+	if (k <= n / 2 && mann_kendall(v + k, n - k, NULL, &s, &ex) > FLAT) {
 		g->trend_to = k;
-	} else if (k > n / 2 && mann_kendall(v, k, &s, &ex) > FLAT) {
+	} else if (k > n / 2 && mann_kendall(v, k, NULL, &s, &ex) > FLAT) {
 		g->trend_from = k + 1;
 	}
 }
@@ -450,46 +533,62 @@ locate_trend(struct cstat_diagnosis *g, const double *v)
  * step (skipping some k can only lower the chance of a false finding).
  * Needs n >= 6.
  */
+/* The step test's t for the first k runs of v[0..n) against the rest,
+ * with the first runs' mean in *head and the rest's in *mean; NAN where
+ * k does not count (a constant rest, or first runs on both sides). */
+static double
+step_stat(const double *v, size_t n, size_t k, double *head_out,
+	  double *mean_out)
+{
+	double head = 0, mean = 0, ss = 0;
+	size_t m = n - k;
+
+	for (size_t i = 0; i < k; i++)
+		head += v[i];
+	head /= (double)k;
+	for (size_t i = k; i < n; i++)
+		mean += v[i];
+	mean /= (double)m;
+	for (size_t i = k; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	double sd = sqrt(ss / (double)(m - 1));
+	if (!(sd > 0))
+		return NAN; /* a constant rest: no scale to judge by */
+	/* A step moves every one of the first runs: one outlier among them
+	 * is not a warm-up (the outlier check says it). */
+	size_t above = 0;
+	for (size_t i = 0; i < k; i++)
+		above += v[i] > mean;
+	if (above != 0 && above != k)
+		return NAN;
+	*head_out = head;
+	*mean_out = mean;
+	return (head - mean) / (sd * sqrt(1 / (double)k + 1 / (double)m));
+}
+
 static void
-step_test(struct cstat_diagnosis *g, const double *v)
+step_test(struct cstat_diagnosis *g, const double *v, const cstat_diagnose *dg)
 {
 	size_t n = g->n, kmax = n / 2;
+	double tmin = kmax <= DG_STEP_K ? dg->step_t[kmax] : 0;
 
 	g->step_p = 1;
 	g->step_k = 0;
 	if (n < 6)
 		return;
 	for (size_t k = 1; k <= kmax; k++) {
-		double head = 0, mean = 0, ss = 0;
-		size_t m = n - k;
-
-		for (size_t i = 0; i < k; i++)
-			head += v[i];
-		head /= (double)k;
-		for (size_t i = k; i < n; i++)
-			mean += v[i];
-		mean /= (double)m;
-		for (size_t i = k; i < n; i++)
-			ss += (v[i] - mean) * (v[i] - mean);
-		double sd = sqrt(ss / (double)(m - 1));
-		if (!(sd > 0))
-			continue; /* a constant rest: no scale to judge by */
-		/* A step moves every one of the first runs: one outlier among
-		 * them is not a warm-up (the outlier check says it). */
-		size_t above = 0;
-		for (size_t i = 0; i < k; i++)
-			above += v[i] > mean;
-		if (above != 0 && above != k)
+		double head, mean, t = step_stat(v, n, k, &head, &mean);
+		/* Below tmin even the normal's bound is above 1 (most k of
+		 * most cells): no call to Q. */
+		if (isnan(t) || fabs(t) < tmin)
 			continue;
-		double t = (head - mean) /
-			   (sd * sqrt(1 / (double)k + 1 / (double)m));
 		/* Student's tail is never below the normal's: skip the t
 		 * distribution where even the normal's cannot beat the best
 		 * p so far (most k of most cells: t within +-2). */
 		if (2 * gsl_cdf_ugaussian_Q(fabs(t)) * (double)kmax >=
 		    g->step_p)
 			continue;
-		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(m - 1));
+		double p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - k - 1));
 		if (p * (double)kmax < g->step_p) {
 			g->step_p = p * (double)kmax;
 			g->step_k = k;
@@ -499,11 +598,14 @@ step_test(struct cstat_diagnosis *g, const double *v)
 }
 
 static void
-check_trend(struct cstat_diagnosis *g, const double *v,
-	    const struct cstat_diagnose_opts *o)
+check_trend(struct cstat_diagnosis *g, const double *v, const double *sorted,
+	    const cstat_diagnose *dg)
 {
-	g->trend_p = mann_kendall(v, g->n, &g->trend_s, &g->trend_exact);
-	step_test(g, v);
+	const struct cstat_diagnose_opts *o = &dg->o;
+
+	g->trend_p =
+		mann_kendall(v, g->n, sorted, &g->trend_s, &g->trend_exact);
+	step_test(g, v, dg);
 	if (g->trend_p <= o->level) {
 		g->trend_dir = g->trend_s > 0 ? 1 : -1;
 		g->findings |= CSTAT_DIAG_TREND;
@@ -632,19 +734,23 @@ power_factor(double alpha)
 }
 
 static void
-check_noise(struct cstat_diagnosis *g, const double *v,
-	    const struct cstat_diagnose_opts *o)
+check_noise(struct cstat_diagnosis *g, const double *v, bool flat,
+	    const cstat_diagnose *dg)
 {
+	const struct cstat_diagnose_opts *o = &dg->o;
+
 	g->cv = NAN;
 	g->detectable = NAN;
 	if (g->n < 2)
 		return;
-	double mean = gsl_stats_mean(v, 1, g->n);
-	double sd = gsl_stats_sd_m(v, 1, g->n, mean);
+	/* A constant cell's running mean is its value, exactly, and its
+	 * deviation 0: GSL's two passes would say the same. */
+	double mean = flat ? v[0] : gsl_stats_mean(v, 1, g->n);
+	double sd = flat ? 0 : gsl_stats_sd_m(v, 1, g->n, mean);
 	if (mean == 0)
 		return;
 	g->cv = sd / fabs(mean);
-	double k = power_factor(o->alpha) * g->cv;
+	double k = dg->power * g->cv;
 	g->detectable = k * sqrt(2.0 / (double)g->n);
 	g->count_needed =
 		(size_t)ceil(2 * (k / o->threshold) * (k / o->threshold));
@@ -689,30 +795,191 @@ check_few(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 		g->findings |= CSTAT_DIAG_FEW, g->strong |= CSTAT_DIAG_FEW;
 }
 
+/* Whether v[0..n) are n copies of one finite value, bit for bit. */
+static bool
+constant_cell(const double *v, size_t n)
+{
+	if (!n || !isfinite(v[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (memcmp(&v[i], &v[0], sizeof(*v)) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * The trend checks of n copies of x without running them: no sign
+ * differs, so S = 0 and its variance with the one tie of n is 0 (p = 1);
+ * every sum of the step test is exact when x is an integer of at most
+ * 2^53 / n, so the rest is constant and no k is tried (p = 1).  False
+ * (nothing set) when the sums could round: step_test() then decides.
+ */
+static bool
+constant_trend(struct cstat_diagnosis *g, double x)
+{
+	if (x != floor(x) || fabs(x) * (double)g->n > 9007199254740992.0)
+		return false;
+	g->trend_p = 1;
+	g->trend_s = 0;
+	g->trend_exact = false;
+	g->step_p = 1;
+	g->step_k = 0;
+	return true;
+}
+
+/* The screen's trend part: Mann-Kendall's and the step test's
+ * statistics as the checks compute them, against the level's critical
+ * values. */
+static bool
+may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+{
+	size_t kmax = n / 2;
+	bool ties;
+
+	if (n >= 4) {
+		long sum = mk_sum(v, n, &ties);
+		if (n <= 10 && !ties) {
+			if (labs(sum) >= dg->mk_smin[n - 4])
+				return true;
+		} else if (mk_z(sum, n, tie_sum(s, n)) >= dg->mk_zmin) {
+			return true;
+		}
+	}
+	if (n < 6)
+		return false;
+	if (kmax > DG_STEP_K)
+		return true;
+	for (size_t k = 1; k <= kmax; k++) {
+		double head, mean, t = step_stat(v, n, k, &head, &mean);
+		if (!isnan(t) && fabs(t) >= dg->step_lvl[kmax])
+			return true;
+	}
+	return false;
+}
+
+/* The pooled standard deviation of pooled_sd() in plain double sums;
+ * 0 when it is within rounding of the values (the exact one decides). */
+static double
+pooled_sd_fast(const double *s, size_t n, size_t i)
+{
+	double sl = 0, sh = 0, ss = 0;
+
+	for (size_t j = 0; j < i; j++)
+		sl += s[j];
+	for (size_t j = i; j < n; j++)
+		sh += s[j];
+	double ml = sl / (double)i, mh = sh / (double)(n - i);
+	for (size_t j = 0; j < n; j++) {
+		double d = s[j] - (j < i ? ml : mh);
+		ss += d * d;
+	}
+	double sd = sqrt(ss / (double)(n - 2));
+	return sd > 1e-9 * (fabs(ml) + fabs(mh)) ? sd : 0;
+}
+
+/* The screen's modes part: check_modes() with the fast deviation. */
+static bool
+may_modes(const double *s, size_t n, double median)
+{
+	size_t m = (n + 4) / 5;
+
+	if (n < 8)
+		return false;
+	if (m < 3)
+		m = 3;
+	for (size_t i = m; i + m <= n; i++) {
+		double gap = s[i] - s[i - 1];
+		if (gap < GAP_MIN_REL * fabs(median) || gap <= 0)
+			continue;
+		double sd = pooled_sd_fast(s, n, i);
+		if (!(sd > 0) || gap / sd >= 0.9 * GAP_RATIO / (double)n)
+			return true;
+	}
+	return false;
+}
+
+/* The screen's noise part: check_noise()'s detectable change from a
+ * plain mean and deviation. */
+static bool
+may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+{
+	double sum = 0, ss = 0;
+
+	if (n < 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	double mean = sum / (double)n;
+	double big = fmax(fabs(s[0]), fabs(s[n - 1]));
+	if (!(fabs(mean) > 1e-9 * big))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	double cv = sqrt(ss / (double)(n - 1)) / fabs(mean);
+	double det = dg->power * cv * sqrt(2.0 / (double)n);
+	return !(det <= 0.9 * dg->o.threshold);
+}
+
+/*
+ * The screen of a fed diagnose: false only when no check can find
+ * anything in v[0..n) (sorted: s), so that the builder, which keeps only
+ * cells with a finding, can skip the p-values' libm and GSL calls for
+ * the seven cells in ten that have none.  The outlier check runs for
+ * good, into g (zeroed but for n and median).  Every other bound errs
+ * towards true: the trend statistics are the checks' own arithmetic,
+ * compared with critical values worked out once (with a margin for Q's
+ * rounding); two modes and the noise are estimated in double with a 10%
+ * margin, and anything near rounding (a spread or a mean within 1e-9 of
+ * the values) counts as a finding, for the exact checks to decide.
+ */
+static bool
+may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	 struct cstat_diagnosis *g)
+{
+	check_outliers(g, v, s);
+	return g->findings || may_trend(dg, v, s, n) ||
+	       may_modes(s, n, g->median) || may_noise(dg, v, s, n);
+}
+
 /* Every check but "too few values" (which needs the other input's cell)
- * on v[0..n) in run order; g's labels are left alone. */
+ * on v[0..n) in run order; g's labels are left alone.  A constant cell
+ * (most B/op and allocs/op) is its own sorted copy and skips the trend
+ * tests when their outcome is certain; the fields are the same. */
 int
 cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 		       struct cstat_diagnosis *g)
 {
-	double stack[64];
-	double *s = n <= 64 ? stack : malloc(n * sizeof(*s));
+	double stack[64], *buf = NULL;
+	bool flat = constant_cell(v, n);
+	const double *s = v;
 
-	if (!s)
-		return CSTAT_ENOMEM;
-	memcpy(s, v, n * sizeof(*s));
-	cstat__sort_doubles(s, n);
+	if (!flat) {
+		buf = n <= 64 ? stack : malloc(n * sizeof(*buf));
+		if (!buf)
+			return CSTAT_ENOMEM;
+		memcpy(buf, v, n * sizeof(*buf));
+		cstat__sort_doubles(buf, n);
+		s = buf;
+	}
 	g->n = n;
 	g->alpha = dg->o.alpha;
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
-	check_trend(g, v, &dg->o);
+	bool screened = dg->fed && !flat;
+	if (screened && !may_find(dg, v, s, n, g)) {
+		g->findings = g->strong = 0;
+		free(buf != stack ? buf : NULL);
+		return 0;
+	}
+	if (!flat || !constant_trend(g, v[0]))
+		check_trend(g, v, s, dg);
 	check_modes(g, s);
-	check_outliers(g, v, s);
-	check_noise(g, v, &dg->o);
-	if (s != stack)
-		free(s);
+	if (!screened)
+		check_outliers(g, v, s);
+	check_noise(g, v, flat, dg);
+	if (buf != stack)
+		free(buf);
 	return isnan(g->trend_p) ? CSTAT_ENOMEM : 0;
 }
 
@@ -792,39 +1059,65 @@ cmp_place(const void *a, const void *b)
 	return 0;
 }
 
+/* Moves kept[ord[i]] and cells[ord[i]] to place i for every i, in place,
+ * following each cycle of the permutation (ord ends as the identity). */
+static void
+permute_kept(cstat_diagnose *dg, size_t *ord, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ord[i] == i)
+			continue;
+		struct cstat_diagnosis g = dg->kept[i];
+		struct dcell c = dg->cells[i];
+		size_t j = i;
+		while (ord[j] != i) {
+			size_t k = ord[j];
+			dg->kept[j] = dg->kept[k];
+			dg->cells[j] = dg->cells[k];
+			ord[j] = j;
+			j = k;
+		}
+		dg->kept[j] = g;
+		dg->cells[j] = c;
+		ord[j] = j;
+	}
+}
+
 /* A fed diagnose: the kept cells in table, row, column order, whatever
- * order the build threads found them in. */
+ * order the build threads found them in.  They are sorted where they
+ * are, not copied: the page and cregress hold them to the end, and a
+ * copy was 3 MB of the large input's peak. */
 static int
 run_fed(cstat_diagnose *dg)
 {
 	size_t n = dg->ncells;
 	const size_t **by = malloc((n ? n : 1) * sizeof(*by));
-	struct dcell *cells = malloc((n ? n : 1) * sizeof(*cells));
+	size_t *ord = malloc((n ? n : 1) * sizeof(*ord));
 
-	dg->out = calloc(n ? n : 1, sizeof(*dg->out));
-	if (!by || !cells || !dg->out) {
+	if (!by || !ord ||
+	    (!n && !dg->kept && !(dg->kept = calloc(1, sizeof(*dg->kept))))) {
 		free(by);
-		free(cells);
-		free(dg->out);
-		dg->out = NULL;
+		free(ord);
 		return CSTAT_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
 		by[i] = dg->place[i];
 	qsort(by, n, sizeof(*by), cmp_place);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (size_t)(by[i] - dg->place[0]) / 3;
+	free(by);
+	permute_kept(dg, ord, n);
+	free(ord);
+	free(dg->place);
+	dg->place = NULL;
+	dg->out = dg->kept;
+	dg->kept = NULL;
 	for (size_t i = 0; i < n; i++) {
-		size_t j = (size_t)(by[i] - dg->place[0]) / 3;
-		cells[i] = dg->cells[j];
-		dg->out[i] = dg->kept[j];
 		struct cstat_diagnosis *g = &dg->out[i];
-		g->input = cells[i].key;
+		g->input = dg->cells[i].key;
 		g->name = g->input + strlen(g->input) + 1;
 		g->unit = g->name + strlen(g->name) + 1;
 	}
-	free(by);
-	free(dg->cells);
-	dg->cells = cells;
-	dg->cap = n;
 	return 0;
 }
 

@@ -17,8 +17,11 @@
 int cstat__diagnose_feed(cstat_diagnose *dg);
 
 /* Every check but "too few values" on v[0..n), in run order, with dg's
- * settings, into g (whose labels are left alone).  Reads dg only: build
- * threads call it at once.  @return 0 or CSTAT_ENOMEM. */
+ * settings, into g (whose labels are left alone).  When dg is fed (the
+ * builder keeps only cells with a finding), a cell that a cheap screen
+ * shows cannot have one comes back with no findings and its other fields
+ * unset; a cell with a finding is the same bit for bit either way.  Reads
+ * dg only: build threads call it at once.  @return 0 or CSTAT_ENOMEM. */
 int cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 			   struct cstat_diagnosis *g);
 

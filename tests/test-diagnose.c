@@ -2,7 +2,8 @@
  * test-diagnose.c - the data-quality diagnostics on samples with a known
  * answer: the Mann-Kendall p-values by hand, planted warm-up, late change,
  * two modes, outliers, noise and too few values, a real warm-up from a
- * public project's results, the report's three formats, and the refusals.
+ * public project's results, the report's three formats, the builder's
+ * screen of cells without a finding, and the refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "diagnose.h"
 #include "diagutil.h"
 #include "stats.h"
 #include "testutil.h"
@@ -370,6 +372,72 @@ test_diagnose_builder(void **state)
 	cstat_diagnose_free(two);
 }
 
+/* One random cell for test_diagnose_screen(): n values of a normal
+ * spread, or with a planted warm-up, drift, second mode, outlier, ties,
+ * small integers or one repeated value. */
+static size_t
+screen_cell(uint64_t *rng, double *v)
+{
+	size_t n = 2 + du_next(rng) % 40;
+	int kind = (int)(du_next(rng) % 8);
+	double mu = pow(10, du_unif(rng) * 12 - 3);
+	double cv = pow(10, du_unif(rng) * 2.5 - 3.5);
+
+	for (size_t i = 0; i < n; i++) {
+		double x = mu * (1 + cv * du_norm(rng));
+		if (kind == 1 && i < 1 + du_next(rng) % 3)
+			x *= 1.1;
+		if (kind == 2)
+			x *= 1 + 0.003 * (double)i;
+		if (kind == 3 && du_next(rng) % 2)
+			x *= 1.05;
+		if (kind == 4 && du_next(rng) % 8 == 0)
+			x *= 1.5;
+		if (kind == 5)
+			x = round(x / mu * 20) * mu / 20;
+		if (kind == 6)
+			x = (double)(du_next(rng) % 3);
+		v[i] = kind == 7 ? mu : x;
+	}
+	return n;
+}
+
+/* A fed diagnose screens out cells that cannot have a finding without
+ * computing their p-values: on 20,000 random cells (seed 16, n 2 to 41,
+ * eight shapes), it must find exactly what the full checks find, and a
+ * cell with a finding must come back bit for bit the same. */
+static void
+test_diagnose_screen(void **state)
+{
+	cstat_diagnose *full = NULL, *fed = NULL;
+	uint64_t rng = 16;
+	size_t with = 0, without = 0;
+	double v[64];
+
+	(void)state;
+	assert_int_equal(cstat_diagnose_new(NULL, &full), 0);
+	assert_int_equal(cstat_diagnose_new(NULL, &fed), 0);
+	assert_int_equal(cstat__diagnose_feed(fed), 0);
+	for (int c = 0; c < 20000; c++) {
+		size_t n = screen_cell(&rng, v);
+		struct cstat_diagnosis g, h;
+		memset(&g, 0, sizeof(g));
+		memset(&h, 0, sizeof(h));
+		assert_int_equal(cstat__diagnose_values(full, v, n, &g), 0);
+		assert_int_equal(cstat__diagnose_values(fed, v, n, &h), 0);
+		assert_int_equal(h.findings, g.findings);
+		assert_int_equal(h.strong, g.strong);
+		if (g.findings)
+			assert_memory_equal(&h, &g, sizeof(g));
+		with += g.findings != 0;
+		without += g.findings == 0;
+	}
+	/* Both kinds of cell, in numbers. */
+	assert_true(with > 2000 && without > 2000);
+	cstat_diagnose_free(full);
+	cstat_diagnose_free(fed);
+}
+
 /* The report in every format. */
 static void
 test_diagnose_write(void **state)
@@ -453,6 +521,7 @@ main(void)
 		cmocka_unit_test(test_diagnose_few),
 		cmocka_unit_test(test_diagnose_realworld),
 		cmocka_unit_test(test_diagnose_builder),
+		cmocka_unit_test(test_diagnose_screen),
 		cmocka_unit_test(test_diagnose_write),
 		cmocka_unit_test(test_diagnose_refusals),
 	};
