@@ -781,6 +781,14 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 		cJSON_GetObjectItemCaseSensitive(root, "created");
 
 	memset(r, 0, sizeof(*r));
+	/* The file store's words for a newer schema (store-json.c). */
+	if (cJSON_IsString(schema) &&
+	    strncmp(schema->valuestring, "cstat-run/", 10) == 0 &&
+	    strcmp(schema->valuestring, "cstat-run/1") != 0)
+		return say(d, CSTAT_EFORMAT,
+			   "schema \"%.40s\" is from a newer cstat (this one "
+			   "reads cstat-run/1)",
+			   schema->valuestring);
 	if (!cJSON_IsString(schema) ||
 	    strcmp(schema->valuestring, "cstat-run/1") != 0)
 		return say(d, CSTAT_EFORMAT, "not a cstat-run/1 record");
