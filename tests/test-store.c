@@ -986,6 +986,28 @@ api_round_trip(char kind)
 	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
 	assert_string_equal(got, all);
 	free(got);
+	/* Merging the three lines in adds the two it lacks, once. */
+	size_t added, total;
+	for (int i = 0; i < 3; i++)
+		strcat(strcat(all, line[i]), "\n");
+	const char *three = all + strlen(line[0]) + 1;
+	const char *newer = "{\"schema\":\"cstat-run/9\",\"groups\":[]}\n";
+	assert_int_equal(cstat_store_merge(s, "h", three, strlen(three), &added,
+					   &total, &d),
+			 0);
+	assert_int_equal(added, 2);
+	assert_int_equal(total, 3);
+	assert_int_equal(cstat_store_merge(s, "h", three, strlen(three), &added,
+					   &total, &d),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(cstat_store_merge(s, "h", newer, strlen(newer), &added,
+					   &total, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
+	assert_int_equal(glen, strlen(three));
+	free(got);
 	assert_int_equal(cstat_store_baseline_remove(s, "b", &d), 0);
 	assert_int_equal(cstat_store_baseline_load(s, "b", &got, &glen, &d),
 			 CSTAT_ENOENT);

@@ -316,6 +316,38 @@ fs_history_replace(void *state, const char *name, const char *bytes, size_t len,
 	return rc;
 }
 
+/* The merge under the history's lock, as cstat_history_merge() does it
+ * with a file (the bytes are read as another store's, fully). */
+static int
+fs_history_merge(void *state, const char *name, const char *bytes, size_t len,
+		 size_t *added, size_t *total, struct cstat_diag *d)
+{
+	char *path = path_of(state, "history", name), *ours = NULL, *out = NULL;
+	size_t olen = 0, outlen = 0;
+	int lock = 0, rc = path ? make_dirs(state, "history", d) : CSTAT_ENOMEM;
+
+	if (!rc && (lock = cstat__store_lock(path, d)) < 0)
+		rc = lock;
+	if (!rc) {
+		rc = cstat__store_slurp(path, &ours, &olen, d);
+		bool exists = rc != CSTAT_ENOENT;
+		rc = exists ? rc : 0;
+		if (!rc)
+			rc = cstat__history_merge_text(
+				ours, olen, path, bytes, len, name, &out,
+				&outlen, added, total, NULL, NULL, d);
+		if (!rc && (exists || outlen) &&
+		    (outlen != olen || (outlen && memcmp(out, ours, olen))))
+			rc = cstat__store_replace(path, out ? out : "", outlen,
+						  d);
+		close(lock);
+	}
+	free(out);
+	free(ours);
+	free(path);
+	return rc;
+}
+
 const struct cstat__stores_ops cstat__stores_file = {
 	.scheme = "file",
 	.open = fs_open,
@@ -328,4 +360,5 @@ const struct cstat__stores_ops cstat__stores_file = {
 	.history_read = fs_history_read,
 	.history_prune = fs_history_prune,
 	.history_replace = fs_history_replace,
+	.history_merge = fs_history_merge,
 };
