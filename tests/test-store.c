@@ -1148,9 +1148,12 @@ record_at_once(char kind, const char *sub, int nproc, int nrun, bool same)
 	for (int p = 0; p < nproc; p++) {
 		pids[p] = fork();
 		assert_true(pids[p] >= 0);
-		if (pids[p] == 0)
-			_exit(record_child(loc, sub, run, go, told[1],
-					   same ? -1 : p, nrun));
+		if (pids[p] == 0) {
+			int bad = record_child(loc, sub, run, go, told[1],
+					       same ? -1 : p, nrun);
+			cstat_run_free(run);
+			_exit(bad);
+		}
 	}
 	cstat_run_free(run);
 	close(go[0]);
