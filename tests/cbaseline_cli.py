@@ -1208,7 +1208,8 @@ def pg_stale_tmps(d, kills=8, seed=11):
     want = run(CSTAT, ["main=old.txt"], d)[1]
     expect(cb(["show", "main"], d)[1] == want, "show after the kills")
     print("%d saves killed (seed %d): the baseline whole each time "
-          "(%d of them had replaced it)" % (kills, seed, got_new))
+          "(%d of them had replaced it); %d private copies left in $TMPDIR"
+          % (kills, seed, got_new, len(os.listdir(e["TMPDIR"]))))
 
 
 def pg_disk_full(d):
