@@ -358,7 +358,7 @@ def case_merge_race():
     # Now the history is read again and rewritten in one transaction
     # holding its row lock (cstat_store_merge()).  Before the fix, 5 of 5
     # runs of this case lost runs (71 to 128 of about 1,300 recorded);
-    # after it, 0 of 6 (343 to 668 recorded: a record waits for a merge).
+    # after it, 0 of 7 (343 to 816 recorded: a record waits for a merge).
     cb, rounds = sys.argv[4], 12
     tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                        "cstat-pg-race-%d" % os.getpid())
