@@ -1228,6 +1228,22 @@ CSTAT_EXPORT int cstat_store_prune(cstat_store *s, const char *name,
 CSTAT_EXPORT int cstat_store_replace(cstat_store *s, const char *name,
 				     const char *bytes, size_t len,
 				     struct cstat_diag *d);
+/*
+ * Merges the records of bytes[0..len) (a history file's lines) into
+ * history name (made if missing) as cstat_history_merge() merges two
+ * files: each run once by its id, in creation-time order; *added and
+ * *total (may be NULL) the runs name did not have and the runs it has
+ * now.  The read of name and its rewrite are one step, so a run recorded
+ * meanwhile is kept: on a database one transaction holding the history's
+ * row lock (a record waits for it), on a directory the history's lock.
+ * On a database a rewrite needs UPDATE on cstat_histories and DELETE on
+ * cstat_runs.
+ * @return 0, CSTAT_EFORMAT (a line that is no cstat-run/1 record: nothing
+ *         changes) or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_merge(cstat_store *s, const char *name,
+				   const char *bytes, size_t len, size_t *added,
+				   size_t *total, struct cstat_diag *d);
 
 /*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for

@@ -675,15 +675,40 @@ merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
 }
 
 int
+cstat__history_merge_text(const char *ours, size_t olen, const char *path,
+			  const char *theirs, size_t tlen, const char *from,
+			  char **out, size_t *outlen, size_t *added,
+			  size_t *total,
+			  void (*warn)(void *ctx, const struct cstat_diag *d),
+			  void *ctx, struct cstat_diag *d)
+{
+	struct rec *recs = NULL;
+	size_t n = 0, cap = 0;
+	int rc = history_recs(ours, olen, path, true, &recs, &n, &cap, warn,
+			      ctx, d);
+
+	*out = NULL;
+	*outlen = 0;
+	if (!rc)
+		rc = history_recs(theirs, tlen, from, false, &recs, &n, &cap,
+				  warn, ctx, d);
+	if (!rc)
+		rc = merged_text(recs, n, out, outlen, added, total);
+	else
+		for (size_t i = 0; i < n; i++)
+			free(recs[i].id);
+	free(recs);
+	return rc;
+}
+
+int
 cstat_history_merge(const char *path, const char *from, size_t *added,
 		    size_t *total,
 		    void (*warn)(void *ctx, const struct cstat_diag *d),
 		    void *ctx, struct cstat_diag *d)
 {
 	char *ours = NULL, *theirs = NULL, *out = NULL;
-	size_t olen = 0, tlen = 0, outlen = 0, n = 0, cap = 0, nadd = 0,
-	       ntot = 0;
-	struct rec *recs = NULL;
+	size_t olen = 0, tlen = 0, outlen = 0, nadd = 0, ntot = 0;
 	int lock, rc;
 
 	if (added)
@@ -705,16 +730,9 @@ cstat_history_merge(const char *path, const char *from, size_t *added,
 	if (!exists)
 		rc = 0;
 	if (!rc)
-		rc = history_recs(ours, olen, path, true, &recs, &n, &cap, warn,
-				  ctx, d);
-	if (!rc)
-		rc = history_recs(theirs, tlen, from, false, &recs, &n, &cap,
-				  warn, ctx, d);
-	if (!rc)
-		rc = merged_text(recs, n, &out, &outlen, &nadd, &ntot);
-	else
-		for (size_t i = 0; i < n; i++)
-			free(recs[i].id);
+		rc = cstat__history_merge_text(ours, olen, path, theirs, tlen,
+					       from, &out, &outlen, &nadd,
+					       &ntot, warn, ctx, d);
 	/* Unchanged, nothing is written: a merged store stays as it is. */
 	if (!rc && (exists || outlen) &&
 	    (outlen != olen || (outlen && memcmp(out, ours, outlen) != 0)))
@@ -724,7 +742,6 @@ cstat_history_merge(const char *path, const char *from, size_t *added,
 	if (!rc && total)
 		*total = ntot;
 	close(lock);
-	free(recs);
 	free(out);
 	free(ours);
 	free(theirs);

@@ -296,24 +296,82 @@ cstat_run_save(const cstat_run *r, const char *path, struct cstat_diag *d)
 
 static int lock_history(const char *path, struct cstat_diag *d);
 
+static int slurp(const char *path, char **data, size_t *len,
+		 struct cstat_diag *d);
+
+/* Whether the history at path has a record of run id: a line that starts
+ * as cstat writes one with that id. */
+static bool
+has_id(const char *path, const char *id)
+{
+	char *data, *prefix;
+	size_t len, pl = strlen(id) + 48;
+	struct cstat_diag d;
+	bool found = false;
+
+	if (slurp(path, &data, &len, &d))
+		return false;
+	if ((prefix = malloc(pl)) != NULL) {
+		snprintf(prefix, pl, "{\"schema\":\"%s\",\"id\":\"%s\"",
+			 CSTAT__RUN_SCHEMA, id);
+		pl = strlen(prefix);
+		for (char *p = data; !found && p && *p;) {
+			found = strncmp(p, prefix, pl) == 0;
+			p = strchr(p, '\n');
+			p = p ? p + 1 : NULL;
+		}
+	}
+	free(prefix);
+	free(data);
+	return found;
+}
+
+static int append_locked(const cstat_run *r, const char *path,
+			 struct cstat_diag *d);
+
 int
 cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
+{
+	return cstat__run_append_new(r, path, false, NULL, d);
+}
+
+int
+cstat__run_append_new(const cstat_run *r, const char *path, bool once,
+		      bool *added, struct cstat_diag *d)
+{
+	const char *id = r ? cstat_run_get(r, "id") : NULL;
+	int rc = 0;
+
+	if (added)
+		*added = false;
+	if (!r || !path)
+		return CSTAT_EINVAL;
+	/* One writer at a time, appends and prunes alike, through a lock
+	 * file beside the history (a prune replaces the history itself).
+	 * The id is looked for under it: two processes recording one run
+	 * at once store it once. */
+	int lock = lock_history(path, d);
+	if (lock < 0)
+		return lock;
+	if (!once || !id || !has_id(path, id)) {
+		rc = append_locked(r, path, d);
+		if (added)
+			*added = !rc;
+	}
+	close(lock); /* releases the lock */
+	return rc;
+}
+
+/* Appends r to the history at path, its lock held. */
+static int
+append_locked(const cstat_run *r, const char *path, struct cstat_diag *d)
 {
 	char last;
 	int fd, rc = 0;
 
-	if (!r || !path)
-		return CSTAT_EINVAL;
-	/* One writer at a time, appends and prunes alike, through a lock
-	 * file beside the history (a prune replaces the history itself). */
-	int lock = lock_history(path, d);
-	if (lock < 0)
-		return lock;
 	fd = open_nofollow(path, O_RDWR | O_CREAT | O_APPEND, d);
-	if (fd < 0) {
-		close(lock);
+	if (fd < 0)
 		return fd;
-	}
 	/* A record cut short by a crash has no newline: end it, so this
 	 * record starts a line of its own (the reader skips the stub). */
 	struct stat st;
@@ -339,7 +397,6 @@ cstat_run_append(const cstat_run *r, const char *path, struct cstat_diag *d)
 	}
 out:
 	close(fd);
-	close(lock); /* releases the lock */
 	return rc;
 }
 

@@ -79,6 +79,25 @@ bool cstat__cut_short(int rc, bool complete, struct cstat_diag *rd,
 		      const char *file, unsigned long line,
 		      void (*warn)(void *ctx, const struct cstat_diag *d),
 		      void *ctx);
+/*
+ * cstat_run_append(), and with once, nothing when the history at path
+ * already has a record of r's id: the check and the append under the
+ * history's lock.  *added (may be NULL) says whether r went in.
+ */
+int cstat__run_append_new(const cstat_run *r, const char *path, bool once,
+			  bool *added, struct cstat_diag *d);
+/*
+ * The history text ours[0..olen) (of path, ours: read lightly) merged
+ * with theirs[0..tlen) (of from) as cstat_history_merge() merges two
+ * files: *out (malloc'd, *outlen bytes), *added and *total as there.
+ */
+int cstat__history_merge_text(const char *ours, size_t olen, const char *path,
+			      const char *theirs, size_t tlen, const char *from,
+			      char **out, size_t *outlen, size_t *added,
+			      size_t *total,
+			      void (*warn)(void *ctx,
+					   const struct cstat_diag *d),
+			      void *ctx, struct cstat_diag *d);
 /* Writes len bytes at p to fd whole (again after EINTR): 0, or -1 with
  * errno set. */
 int cstat__write_all(int fd, const char *p, size_t len);

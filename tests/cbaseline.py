@@ -393,8 +393,13 @@ def test_detect_alert_recipe():
     texts = planted(nruns=40, step_at=31)
     first = min(k for k, (rc, _) in alerts_along(texts, 31).items()
                 if rc == 1)
-    with Store() as d:
-        record(os.path.join(d, ".cstat"), "main", texts[:first])
+    # On PostgreSQL the recipe, unchanged, reads the database through
+    # $CSTAT_STORE (a team's runners set it once); the files it writes go
+    # in a folder of the test's own.
+    with Store() as store, tempfile.TemporaryDirectory() as tmp:
+        d = tmp if PG else store
+        where = PG or os.path.join(d, ".cstat")
+        record(where, "main", texts[:first])
         bin_ = os.path.join(d, "bin")
         os.mkdir(bin_)
         os.symlink(CBASELINE, os.path.join(bin_, "cbaseline"))
@@ -414,6 +419,8 @@ def test_detect_alert_recipe():
         env = {k: v for k, v in os.environ.items() if k not in SCRUB}
         env.update(PATH=bin_ + os.pathsep + env["PATH"], OUT=out_dir,
                    SLACK_WEBHOOK_URL="https://hooks.example/x")
+        if PG:
+            env["CSTAT_STORE"] = PG
         if not shutil.which("jq", path=env["PATH"]):
             print("jq not installed: skipped")
             sys.exit(77)
@@ -429,8 +436,7 @@ def test_detect_alert_recipe():
         expect(payload == {"text": body}, "payload %r" % payload)
         # The next run at the new level: no alert, no issue, exit 0.
         os.remove(os.path.join(out_dir, "issue.md"))
-        record(os.path.join(d, ".cstat"), "main", texts[first:first + 1],
-               first=first + 1)
+        record(where, "main", texts[first:first + 1], first=first + 1)
         p = subprocess.run(["bash", "-euc", block], cwd=d, env=env,
                            capture_output=True, timeout=120)
         expect(p.returncode == 0 and

@@ -39,18 +39,94 @@ PG = (os.environ.get("CSTAT_TEST_PG")
       if os.environ.get("CBASELINE_TEST_STORE") == "postgresql" else None)
 
 
+def psql(sql, *params):
+    """Runs sql against the database of PG (psql's :'vN' are params)."""
+    args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+            "-d", PG]
+    for i, v in enumerate(params):
+        args += ["-v", "v%d=%s" % (i, v)]
+    return subprocess.run(args, input=sql, capture_output=True, text=True,
+                          check=True).stdout
+
+
+# How messages name the store: a directory by its path, the database by
+# its location in brackets (cbaseline-db.c names its private copy so).
+WHERE = "[%s]" % PG if PG else ".cstat"
+
+
 def history_text(d, name):
     """History name's bytes as the store holds them (project default)."""
     if not PG:
         with open(os.path.join(d, ".cstat", "history", name + ".jsonl")) as f:
             return f.read()
-    return subprocess.run(
-        ["psql", "-X", "-q", "-A", "-t", "-d", PG, "-v", "n=" + name],
-        input="SELECT r.record FROM cstat_runs r JOIN cstat_histories h"
-        " ON h.id = r.history_id JOIN cstat_projects p"
-        " ON p.id = h.project_id WHERE p.name = 'default'"
-        " AND h.name = :'n' ORDER BY r.seq",
-        capture_output=True, text=True, check=True).stdout
+    return psql("SELECT r.record FROM cstat_runs r JOIN cstat_histories h"
+                " ON h.id = r.history_id JOIN cstat_projects p"
+                " ON p.id = h.project_id WHERE p.name = 'default'"
+                " AND h.name = :'v0' ORDER BY r.seq", name)
+
+
+def baseline_text(d, name):
+    """Baseline name's bytes as the store holds them."""
+    if not PG:
+        with open(os.path.join(d, ".cstat", "baselines", name + ".json"),
+                  encoding="utf-8") as f:
+            return f.read()
+    return psql("SELECT b.record FROM cstat_baselines b JOIN cstat_projects"
+                " p ON p.id = b.project_id WHERE p.name = 'default'"
+                " AND b.name = :'v0'", name)
+
+
+def store_file(d, kind, name):
+    """The path (relative to d) of a file holding baseline or history
+    name's bytes, for cstat and cregress to read: the store's own file, or
+    one written from the database's rows."""
+    if not PG:
+        ext = ".json" if kind == "baselines" else ".jsonl"
+        return os.path.join(".cstat", kind, name + ext)
+    text = baseline_text(d, name) if kind == "baselines" else \
+        history_text(d, name)
+    rel = "db-%s-%s.json%s" % (kind, name, "" if kind == "baselines"
+                               else "l")
+    with open(os.path.join(d, rel), "w", encoding="utf-8") as f:
+        f.write(text)
+    return rel
+
+
+def put_baseline(d, name, text):
+    """Stores text (what a baseline file would hold, damaged or not) as
+    baseline name, bypassing cbaseline."""
+    if not PG:
+        base = os.path.join(d, ".cstat", "baselines")
+        os.makedirs(base, exist_ok=True)
+        with open(os.path.join(base, name + ".json"), "w") as f:
+            f.write(text)
+        return
+    cb(["list"], d)  # the schema and the project
+    psql("INSERT INTO cstat_baselines (project_id, name, record)"
+         " SELECT id, :'v0', :'v1' FROM cstat_projects WHERE name = 'default'"
+         " ON CONFLICT (project_id, name) DO UPDATE SET record = :'v1'",
+         name, text)
+
+
+def put_history(d, name, lines):
+    """Stores lines (what a history file would hold) as history name,
+    bypassing cbaseline: a file, or rows (each its own run id)."""
+    if not PG:
+        hist = os.path.join(d, ".cstat", "history")
+        os.makedirs(hist, exist_ok=True)
+        with open(os.path.join(hist, name + ".jsonl"), "w") as f:
+            f.write("".join(l + "\n" for l in lines))
+        return
+    cb(["list"], d)
+    psql("INSERT INTO cstat_histories (project_id, name) SELECT id, :'v0'"
+         " FROM cstat_projects WHERE name = 'default' ON CONFLICT DO NOTHING",
+         name)
+    for k, line in enumerate(lines):
+        psql("INSERT INTO cstat_runs (history_id, run_id, metadata, record)"
+             " SELECT h.id, :'v1', '{}', :'v2' FROM cstat_histories h"
+             " JOIN cstat_projects p ON p.id = h.project_id"
+             " WHERE p.name = 'default' AND h.name = :'v0'",
+             name, "put-%d-%d" % (time.time_ns(), k), line)
 
 
 def cb(args, cwd, env=None):
@@ -76,8 +152,7 @@ def test_round_trip(d):
     # save, show and compare say what cstat says on the original files.
     rc, out, err = cb(["save", "-m", "commit=abc123", "main", "old.txt"], d)
     expect(rc == 0 and "saved" in err, "save: %d %s" % (rc, err))
-    path = os.path.join(d, ".cstat", "baselines", "main.json")
-    doc = json.load(open(path))
+    doc = json.loads(baseline_text(d, "main"))
     expect(doc["schema"] == "cstat-run/1" and doc["commit"] == "abc123",
            "baseline metadata")
     expect(doc["environment"]["goos"] == "linux", "fingerprint")
@@ -94,7 +169,8 @@ def test_round_trip(d):
     # The other tools read the baseline as an input.
     want = run(CSTAT, ["old.txt", "new.txt"], d)[1].replace(
         "old.txt", "B")
-    out = run(CSTAT, ["B=.cstat/baselines/main.json", "new.txt"], d)[1]
+    out = run(CSTAT, ["B=" + store_file(d, "baselines", "main"),
+                      "new.txt"], d)[1]
     expect(out.replace(" ", "") == want.replace(" ", ""),
            "cstat on the baseline:\n%s\nwant:\n%s" % (out, want))
 
@@ -130,22 +206,26 @@ def test_gate_history(d):
         expect(cb(["record", "-m", "created=2026-01-0%dT00:00:00Z" % (i + 1),
                    "main", "r.txt"], d)[0] == 0, "record")
     expect(cb(["save", "main", "cr-base.txt"], d)[0] == 0, "save")
-    hist = os.path.join(".cstat", "history", "main.jsonl")
+    # The history as a file for cregress, and as gate's report names it
+    # (the same path on a directory).
+    hist = store_file(d, "history", "main")
+    named = WHERE + "/history/main.jsonl"
     # gate uses the history of its name: what cregress -history says.
     want = run(CREGRESS, ["-format", "json", "-history", hist,
                           "main=cr-base.txt", "cr-new.txt"], d)
+    want = (want[0], want[1].replace('"%s"' % hist, json.dumps(named)))
     rc, out, err = cb(["gate", "main", "-format", "json", "cr-new.txt"], d)
     expect(rc == want[0] and out == want[1],
            "gate with history differs from cregress -history:\n" + out)
     doc = json.loads(out)
-    expect(doc["settings"]["noise_history"] == hist and
+    expect(doc["settings"]["noise_history"] == named and
            doc["settings"]["noise_runs"] == 6, "settings %r" % doc["settings"])
     enc = [c for c in doc["comparisons"]
            if c["name"] == "Encode/format=json-8" and c["unit"] == "sec/op"][0]
     expect(enc["verdict"] == "unchanged" and enc["noise"] > enc["change"],
            "noise did not apply: %r" % enc)
     rc, out, err = cb(["gate", "main", "cr-new.txt"], d)
-    expect("noise-aware thresholds from " + hist + " (6 runs)" in out,
+    expect("noise-aware thresholds from " + named + " (6 runs)" in out,
            "text report does not say which history:\n" + out)
     # -history none: exactly cregress without one.
     want = run(CREGRESS, ["main=cr-base.txt", "cr-new.txt"], d)
@@ -154,10 +234,10 @@ def test_gate_history(d):
     # -history OTHER: another of the store's histories; missing is 2.
     rc, out, err = cb(["gate", "main", "-history=other", "cr-new.txt"], d)
     expect(rc == 2 and "no history other" in err, "missing: %r" % err)
-    shutil.copy(os.path.join(d, hist),
-                os.path.join(d, ".cstat", "history", "other.jsonl"))
+    put_history(d, "other", history_text(d, "main").splitlines())
     rc, out, err = cb(["gate", "main", "-history", "other", "cr-new.txt"], d)
-    expect("from .cstat/history/other.jsonl (6 runs)" in out, "other:\n" + out)
+    expect("from %s/history/other.jsonl (6 runs)" % WHERE in out,
+           "other:\n" + out)
     # A baseline without a history of its name gates as before.
     expect(cb(["save", "solo", "cr-base.txt"], d)[0] == 0, "save solo")
     rc, out, err = cb(["gate", "solo", "cr-new.txt"], d)
@@ -235,12 +315,14 @@ def test_list_many(d):
     # A store of 5,000 baselines lists every one, sorted (the listing
     # once stopped at 4,096 names without a word).
     cb(["save", "main", "old.txt"], d)
+    if PG:  # the rows in one statement
+        psql("INSERT INTO cstat_baselines (project_id, name, record)"
+             " SELECT project_id, 'b' || lpad(i::text, 4, '0'), record"
+             " FROM cstat_baselines, generate_series(0, 4999) i"
+             " WHERE name = 'main'")
     base = os.path.join(d, ".cstat", "baselines")
-    with open(os.path.join(base, "main.json"), "rb") as f:
-        body = f.read()
-    for i in range(5000):
-        with open(os.path.join(base, "b%04d.json" % i), "wb") as f:
-            f.write(body)
+    for i in range(0 if PG else 5000):
+        put_baseline(d, "b%04d" % i, baseline_text(d, "main"))
     rc, out, err = cb(["list", "-format", "json"], d)
     expect(rc == 0, "list: %d %s" % (rc, err))
     names = [e["name"] for e in json.loads(out)["entries"]]
@@ -252,8 +334,7 @@ def test_history(d):
     env = {"GITHUB_SHA": "feedbeef", "GITHUB_REF_NAME": "main"}
     for f in ("old.txt", "old.txt", "new.txt"):
         expect(cb(["record", "main", f], d, env)[0] == 0, "record")
-    h = os.path.join(d, ".cstat", "history", "main.jsonl")
-    recs = [json.loads(l) for l in open(h)]
+    recs = [json.loads(l) for l in history_text(d, "main").splitlines()]
     expect(len(recs) == 3 and recs[0]["commit"] == "feedbeef" and
            recs[0]["branch"] == "main", "history records")
     rc, out, err = cb(["history", "main"], d)
@@ -262,14 +343,19 @@ def test_history(d):
     expect(line and "1.718µ" in line[0] and "1.423µ" in line[0] and
            line[0].rstrip().endswith("██▁"), "history line %r" % line)
     # A history as an input is its last run.
-    out = run(CSTAT, ["X=.cstat/history/main.jsonl"], d)[1]
+    out = run(CSTAT, ["X=" + store_file(d, "history", "main")], d)[1]
     expect(out.replace(" ", "") ==
            run(CSTAT, ["X=new.txt"], d)[1].replace(" ", ""), "last run")
-    # A record cut short is skipped with a warning; the next one lands.
-    with open(h, "a") as f:
-        f.write('{"schema":"cstat-run/1","gro')
-    rc, out, err = cb(["history", "main"], d)
-    expect(rc == 0 and "3 runs" in out and "cut short" in err, err)
+    if PG:
+        killed_mid_record(d)
+    else:
+        # A record cut short is skipped with a warning; the next one
+        # lands.
+        h = os.path.join(d, ".cstat", "history", "main.jsonl")
+        with open(h, "a") as f:
+            f.write('{"schema":"cstat-run/1","gro')
+        rc, out, err = cb(["history", "main"], d)
+        expect(rc == 0 and "3 runs" in out and "cut short" in err, err)
     expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record after")
     rc, out, err = cb(["history", "main"], d)
     expect("4 runs" in out, out)
@@ -288,6 +374,54 @@ def test_history(d):
     rc, out, err = cb(["prune", "main", "-keep", "1"], d)
     expect(rc == 0 and "pruned 1 run from" in err, err)
     expect("1 run," in cb(["history", "main"], d)[1], "prune NAME -keep")
+
+
+def settled():
+    """Waits (up to 20 s) for the server to finish what killed clients
+    sent: a statement received whole runs to its end (committed or not)
+    after its client is gone."""
+    for _ in range(200):
+        if psql("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                " current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'").strip() == "0":
+            return
+        time.sleep(0.1)
+    raise AssertionError("killed clients' sessions still open")
+
+
+def killed_mid_record(d, kills=8, seed=5):
+    """The database's counterpart of a record cut short by a crash (no
+    file to cut short): a cbaseline record killed (SIGKILL) at a random
+    time 0-400 ms after it starts (fixed seed) leaves no half run; the
+    history reads without a warning, each run whole, and the next record
+    lands.  History "killed", so main's counts stay the file case's."""
+    import random
+    import signal
+    rng = random.Random(seed)
+    with open(os.path.join(d, "big.txt"), "w") as f:
+        f.write("goos: linux\n")
+        for i in range(8000):
+            f.write("BenchmarkK%d 1 %d ns/op\n" % (i, 100 + i % 7))
+    e = dict(os.environ, CSTAT_STORE=PG)
+    for _ in range(kills):
+        p = subprocess.Popen([CB, "record", "killed", "big.txt"], cwd=d,
+                             env=e, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, 0.4))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    settled()
+    recs = [json.loads(l) for l in history_text(d, "killed").splitlines()]
+    expect(len(recs) <= kills, "%d runs of %d kills" % (len(recs), kills))
+    for r in recs:
+        n = sum(len(g["benchmarks"]) for g in r["groups"])
+        expect(n == 8000, "a half run: %d benchmarks" % n)
+    expect(cb(["record", "killed", "big.txt"], d)[0] == 0, "record after")
+    rc, out, err = cb(["history", "killed"], d)
+    expect(rc == 0 and err == "" and "%d run" % (len(recs) + 1) in out,
+           "after the kills: %d %s %r" % (len(recs), out[:80], err))
+    print("%d kills (seed %d): %d whole runs stored, none half" %
+          (kills, seed, len(recs)))
 
 
 def test_history_golden(d):
@@ -316,28 +450,45 @@ def test_history_golden(d):
 
 
 def test_refuses(d):
-    os.makedirs(os.path.join(d, ".cstat", "baselines"))
-    os.makedirs(os.path.join(d, ".cstat", "history"))
-    bad = os.path.join(d, ".cstat", "baselines", "main.json")
-    with open(bad, "w") as f:
-        f.write('{\n  "schema": "cstat-run/2", "groups": []\n}\n')
+    # A baseline (a file, or a row) of a newer schema or corrupt.
+    put_baseline(d, "main", '{\n  "schema": "cstat-run/2", "groups": []\n}\n')
     rc, out, err = cb(["save", "main", "old.txt"], d)
     expect(rc == 2 and "newer" in err and "not replacing" in err, err)
-    expect("cstat-run/2" in open(bad).read(), "overwritten")
+    expect("cstat-run/2" in baseline_text(d, "main"), "overwritten")
     rc, out, err = cb(["compare", "main", "new.txt"], d)
     expect(rc == 2 and "newer" in err, "compare: %d %s" % (rc, err))
-    rc, out, err = run(CSTAT, [".cstat/baselines/main.json"], d)
+    rc, out, err = run(CSTAT, [store_file(d, "baselines", "main")], d)
     expect(rc != 0 and out == "" and "main.json" in err, err)
-    with open(bad, "w") as f:
-        f.write('{\n  "schema": "cstat-run/1",\n  oops\n}\n')
+    put_baseline(d, "main", '{\n  "schema": "cstat-run/1",\n  oops\n}\n')
     rc, out, err = cb(["compare", "main", "new.txt"], d)
     expect(rc == 2 and "main.json:3:" in err, err)
-    hist = os.path.join(d, ".cstat", "history", "h.jsonl")
-    with open(hist, "w") as f:
-        f.write('{"schema":"cstat-run/7","groups":[]}\n')
-    rc, out, err = cb(["record", "h", "old.txt"], d)
-    expect(rc == 2 and "newer" in err, err)
-    expect(open(hist).read().count("\n") == 1, "appended to a newer file")
+    put_history(d, "h", ['{"schema":"cstat-run/7","groups":[]}'])
+    if not PG:
+        rc, out, err = cb(["record", "h", "old.txt"], d)
+        expect(rc == 2 and "newer" in err, err)
+        expect(history_text(d, "h").count("\n") == 1,
+               "appended to a newer file")
+        return
+    # The database's counterparts.  A history row of a newer schema is
+    # refused where it is read, named (a record adds a row of its own
+    # beside it, leaving it as it was: no file to mix versions in).
+    rc, out, err = cb(["history", "h"], d)
+    expect(rc == 2 and "newer" in err and "h.jsonl" in err, err)
+    expect("cstat-run/7" in history_text(d, "h"), "newer row changed")
+    # A database whose layout is newer than this cbaseline's: every
+    # command refuses, naming the versions, and changes nothing.
+    before = psql("SELECT count(*) FROM cstat_runs")
+    psql("INSERT INTO cstat_schema_version (version) VALUES (999)")
+    try:
+        for args in (["record", "h2", "old.txt"], ["list"],
+                     ["save", "x", "old.txt"], ["history", "h"]):
+            rc, out, err = cb(args, d)
+            expect(rc == 2 and out == "" and "999" in err and
+                   "newer" in err, "%r: %d %s" % (args, rc, err))
+        expect(psql("SELECT count(*) FROM cstat_runs") == before,
+               "written to a newer layout")
+    finally:
+        psql("DELETE FROM cstat_schema_version WHERE version = 999")
 
 
 def test_usage(d):
@@ -349,12 +500,14 @@ def test_usage(d):
         expect(rc == 2 and out == "", "%r: %d %r" % (args, rc, out))
     rc, out, err = cb(["-h"], d)
     expect(rc == 0 and "Exit status" in out, "help")
-    # -store and CSTAT_STORE pick the directory.
-    expect(cb(["-store", "elsewhere", "save", "b", "old.txt"], d)[0] == 0,
+    # -store and CSTAT_STORE pick the store: the directory, or the
+    # database by its connection string.
+    loc = PG or "elsewhere"
+    expect(cb(["-store", loc, "save", "b", "old.txt"], d)[0] == 0,
            "-store")
-    expect(os.path.exists(os.path.join(d, "elsewhere", "baselines",
-                                       "b.json")), "-store path")
-    rc, out, err = cb(["list"], d, {"CSTAT_STORE": "elsewhere"})
+    expect(baseline_text(d, "b") if PG else os.path.exists(
+        os.path.join(d, "elsewhere", "baselines", "b.json")), "-store path")
+    rc, out, err = cb(["list"], d, {"CSTAT_STORE": loc})
     expect("baseline  b" in out, "CSTAT_STORE")
 
 
@@ -404,13 +557,14 @@ def test_many_benchmarks(d):
     expect(rc == 0 and out == want and "B39999" in out, "show: " + err)
     rc, out, err = cb(["record", "big", f], d)
     expect(rc == 0 and "40000 values" in err, "record: " + err)
-    doc = json.loads(open(os.path.join(d, ".cstat", "history",
-                                       "big.jsonl")).readline())
+    doc = json.loads(history_text(d, "big").splitlines()[0])
     names = [b["name"] for b in doc["groups"][0]["benchmarks"]]
     expect(names == ["B%d" % i for i in range(40000)], "benchmark order")
 
 
 def test_symlinks(d):
+    if PG:
+        return pg_symlinks(d)
     # A store may be committed to a repository, so its entries may be
     # links planted by a pull request: every command refuses them, names
     # the link, and leaves the file outside the store as it was.
@@ -486,6 +640,8 @@ def test_symlinks(d):
 
 
 def test_snapshot(d):
+    if PG:
+        return pg_snapshot(d)
     # history, detect and export read a history through a snapshot in
     # cache/: written on the first read, used (not rewritten) while the
     # history is unchanged, rebuilt after a record or when damaged, never
@@ -551,11 +707,8 @@ def test_snapshot(d):
 def test_failures(d):
     # Failures are failures, with a message: show of an empty or garbage
     # baseline, output that cannot be written, a created= that is no time.
-    base = os.path.join(d, ".cstat", "baselines")
-    os.makedirs(base)
     for name, text in (("empty", ""), ("garbage", "garbage\n")):
-        with open(os.path.join(base, name + ".json"), "w") as f:
-            f.write(text)
+        put_baseline(d, name, text)
         rc, out, err = cb(["show", name], d)
         expect(rc == 2 and out == "" and name + ".json" in err,
                "show %s: %d %r" % (name, rc, err))
@@ -563,7 +716,9 @@ def test_failures(d):
     for args in (["list"], ["history", "main"]):
         with open("/dev/full", "w") as full:
             p = subprocess.run([CB] + args, cwd=d, stdout=full,
-                               stderr=subprocess.PIPE, timeout=60)
+                               stderr=subprocess.PIPE, timeout=60,
+                               env=dict(os.environ, CSTAT_STORE=PG)
+                               if PG else None)
         err = p.stderr.decode()
         expect(p.returncode == 2 and "no space left on device" in err,
                "%r > /dev/full: %d %s" % (args, p.returncode, err))
@@ -583,6 +738,8 @@ def test_failures(d):
 
 
 def test_stale_tmps(d):
+    if PG:
+        return pg_stale_tmps(d)
     # save removes the temporary files of writers killed mid-write: one
     # of a process that is gone (idle over a minute), any idle over ten
     # minutes; a fresh one of a live process stays.
@@ -614,6 +771,8 @@ def test_stale_tmps(d):
 
 
 def test_disk_full(d):
+    if PG:
+        return pg_disk_full(d)
     # A record or save that fails on a full disk (a 64 KiB tmpfs) says
     # "no space left on device" and leaves the store as it was: no stub
     # that every later read warns of, no temporary file.
@@ -665,15 +824,13 @@ def test_invalid_utf8(d):
     expect(cb(["save", "-m", "who=x\udcfe", "main", "bad.txt"], d)[0] == 0,
            "save")
     expect(cb(["record", "main", "bad.txt"], d, env)[0] == 0, "record")
-    path = os.path.join(d, ".cstat", "baselines", "main.json")
-    doc = json.load(open(path, encoding="utf-8"))
+    doc = json.loads(baseline_text(d, "main"))
     names = [b["name"] for g in doc["groups"] for b in g["benchmarks"]]
     expect(names == ["Bad\ufffdName-8", "Cut\ufffd\ufffd-8"], names)
     expect(["bad\ufffdkey", "v\ufffd"] in doc["groups"][0]["config"],
            doc["groups"][0]["config"])
     expect(doc["meta"] == {"who": "x\ufffd"}, doc["meta"])
-    h = os.path.join(d, ".cstat", "history", "main.jsonl")
-    recs = [json.loads(l) for l in open(h, encoding="utf-8")]
+    recs = [json.loads(l) for l in history_text(d, "main").splitlines()]
     expect(recs[0]["branch"] == "br\ufffdanch", recs[0]["branch"])
     # The repaired file is still a baseline.
     rc, out, err = cb(["show", "main"], d)
@@ -730,7 +887,8 @@ def test_syntax(d):
     # .cstat/baselines/-format.json; now cstat's flag goes to cstat.
     rc, md1, err = cb(["compare", "-format", "markdown", "main", "new.txt"], d)
     expect(rc == 0 and "-format.json" not in err, "compare: %d %s" % (rc, err))
-    want = run(CSTAT, ["-format", "markdown", "main=.cstat/baselines/main.json",
+    want = run(CSTAT, ["-format", "markdown",
+                       "main=" + store_file(d, "baselines", "main"),
                        "new.txt"], d)[1]
     expect(md1 == want and md1.count("| ") > 5, "markdown:\n" + md1)
     for args in (["compare", "main", "-format", "markdown", "new.txt"],
@@ -747,8 +905,8 @@ def test_syntax(d):
                               ["record", "main", "new.txt", "-m=k=3"])):
         rc, out, err = cb(args, d)
         expect(rc == 0, "%r: %d %s" % (args, rc, err))
-    h = os.path.join(d, ".cstat", "history", "main.jsonl")
-    metas = [json.loads(l)["meta"]["k"] for l in open(h)]
+    metas = [json.loads(l)["meta"]["k"]
+             for l in history_text(d, "main").splitlines()]
     expect(metas == ["1", "2", "3"], "metas %r" % metas)
     # gate: cregress's flags wherever they are, -history a value of
     # gate's own.
@@ -777,8 +935,7 @@ def test_syntax(d):
                    err == "", "%s %s: %d %r %r" % (c, h_, rc, out, err))
     rc, out, err = cb(["history", "main", "-h"], d)
     expect(rc == 0 and "-format" in out, "history NAME -h")
-    expect(not os.path.exists(os.path.join(d, ".cstat", "history",
-                                           "-h.jsonl")), "-h.jsonl")
+    expect(not has(d, "history", "-h"), "-h.jsonl")
     rc, out, err = cb(["-h"], d)
     expect(rc == 0 and all(c in out for c in cmds), "overview")
     # An unknown flag: exit 2, named, with the command's usage.
@@ -790,8 +947,7 @@ def test_syntax(d):
     rc, out, err = cb(["history", "--", "-h"], d)
     expect(rc == 2 and "-h.jsonl" not in err, "history -- -h: " + err)
     rc, out, err = cb(["save", "--", "-x", "old.txt"], d)
-    expect(rc == 2 and not os.path.exists(
-        os.path.join(d, ".cstat", "baselines", "-x.json")), "save -x")
+    expect(rc == 2 and not has(d, "baselines", "-x"), "save -x")
     # "--" ends the flags: a file named like a flag is a file.
     shutil.copy(os.path.join(d, "old.txt"), os.path.join(d, "-old.txt"))
     rc, out, err = cb(["record", "main", "--", "-old.txt"], d)
@@ -801,6 +957,16 @@ def test_syntax(d):
     expect(rc == 2 and "needs an argument" in err, err)
     rc, out, err = cb(["list", "extra"], d)
     expect(rc == 2 and "unexpected argument" in err, err)
+
+
+def has(d, kind, name):
+    """Whether the store has baseline or history name."""
+    if not PG:
+        ext = ".json" if kind == "baselines" else ".jsonl"
+        return os.path.exists(os.path.join(d, ".cstat", kind, name + ext))
+    table = "cstat_baselines" if kind == "baselines" else "cstat_histories"
+    return psql("SELECT count(*) FROM %s WHERE name = :'v0'" % table,
+                name).strip() != "0"
 
 
 def gfm_tables(md):
@@ -930,6 +1096,150 @@ def test_singular(d):
     expect(" 2 runs, last " in out, out)
     rc, out, err = cb(["save", "two", "old.txt"], d)
     expect(rc == 0 and re.search(r": \d+ values\n$", err), err)
+
+
+# ----------------------------------------------------------------------------
+# The database's counterparts of the cases about the store's files: the
+# same promise to the user, checked where the database keeps its data.
+
+def private_tmp(d):
+    """A $TMPDIR of the test's own: cbaseline makes its private copy of
+    what a command reads there, and removes it."""
+    tmp = os.path.join(d, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    return {"TMPDIR": tmp}
+
+
+def pg_symlinks(d):
+    # Stands for test_symlinks: a store committed to a repository may hold
+    # links a pull request planted, so that a command writes outside it.
+    # A database has no paths to plant a link at; the way out left is a
+    # name, and the private copy each command makes in $TMPDIR (made anew
+    # with mkdtemp, so no link can wait there).  Names that lead out are
+    # refused, nothing is written outside, and no copy is left behind.
+    out_dir = os.path.join(d, "outside")
+    os.makedirs(out_dir)
+    victim = os.path.join(out_dir, "file")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+    env = private_tmp(d)
+    for name in ("../../outside/file", "../outside", "a/b", ".hidden", ".."):
+        for args in (["record", name, "old.txt"], ["save", name, "old.txt"],
+                     ["show", name], ["history", name],
+                     ["prune", "-keep", "0", name], ["rm", name],
+                     ["compare", name, "new.txt"]):
+            rc, out, err = cb(args, d, env)
+            expect(rc == 2 and out == "", "%r: %d %s" % (args, rc, err))
+    expect(open(victim).read() == "precious\n", "outside file changed")
+    expect(sorted(os.listdir(out_dir)) == ["file"], "files made outside")
+    expect(os.listdir(env["TMPDIR"]) == [], "left in $TMPDIR: %r"
+           % os.listdir(env["TMPDIR"]))
+    expect(psql("SELECT count(*) FROM cstat_histories").strip() == "0" and
+           psql("SELECT count(*) FROM cstat_baselines").strip() == "0",
+           "a name that leads out was stored")
+
+
+def pg_snapshot(d):
+    # Stands for test_snapshot: the file store keeps a snapshot of a
+    # history's tables in cache/ and must never answer from a stale or
+    # damaged one.  The database keeps no snapshot (cbaseline-db.c puts a
+    # file where cache/ would be in its private copy): the promise left is
+    # the same answer every time, a record seen by the next read, and
+    # nothing written or left behind outside the database.
+    env = private_tmp(d)
+    for f in ("old.txt", "old.txt", "new.txt"):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    rc, first, err = cb(["history", "main"], d, env)
+    expect(rc == 0 and "3 runs" in first, "history: " + err)
+    for cmd in (["history", "main"], ["detect", "main"],
+                ["export", "-format", "json", "main"]):
+        rc, out, err = cb(cmd, d, env)
+        expect(rc == 0, "%s: %s" % (cmd, err))
+    rc, again, err = cb(["history", "main"], d, env)
+    expect(again == first and err == "", "history differs the second time")
+    expect(cb(["record", "main", "new.txt"], d, env)[0] == 0, "record")
+    rc, out, err = cb(["history", "main"], d, env)
+    expect(rc == 0 and "4 runs" in out, out)
+    expect(os.listdir(env["TMPDIR"]) == [], "left in $TMPDIR: %r"
+           % os.listdir(env["TMPDIR"]))
+    expect(sorted(os.listdir(d)) == sorted(["old.txt", "new.txt",
+                                            "cr-base.txt", "cr-new.txt",
+                                            "tmp"]),
+           "written in the working directory: %r" % os.listdir(d))
+
+
+def pg_stale_tmps(d, kills=8, seed=11):
+    # Stands for test_stale_tmps: save writes a temporary file and renames
+    # it, and removes those of writers killed mid-write.  On the database
+    # a save is one statement: a save killed at a random time 0-300 ms
+    # after it starts (SIGKILL, fixed seed) leaves the baseline as it was
+    # or as the killed save had it, whole, never in between; the next
+    # save replaces it.  (A killed client's private copy stays in $TMPDIR,
+    # which is the system's to clean: nothing reads it again.)
+    import random
+    import signal
+    rng = random.Random(seed)
+    with open(os.path.join(d, "big.txt"), "w") as f:
+        f.write("goos: linux\n")
+        for i in range(4000):
+            f.write("BenchmarkS%d 1 %d ns/op\n" % (i, 100 + i % 7))
+    expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
+    old = baseline_text(d, "main")
+    e = dict(os.environ, CSTAT_STORE=PG)
+    e.update(private_tmp(d))
+    got_new = 0
+    for _ in range(kills):
+        p = subprocess.Popen([CB, "save", "main", "big.txt"], cwd=d, env=e,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, 0.3))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        settled()
+        now = baseline_text(d, "main")
+        if now != old:
+            doc = json.loads(now)
+            n = sum(len(g["benchmarks"]) for g in doc["groups"])
+            expect(n == 4000, "a half baseline: %d benchmarks" % n)
+            got_new += 1
+            old = now
+    rc, out, err = cb(["save", "main", "old.txt"], d)
+    expect(rc == 0, "save after the kills: " + err)
+    want = run(CSTAT, ["main=old.txt"], d)[1]
+    expect(cb(["show", "main"], d)[1] == want, "show after the kills")
+    print("%d saves killed (seed %d): the baseline whole each time "
+          "(%d of them had replaced it); %d private copies left in $TMPDIR"
+          % (kills, seed, got_new, len(os.listdir(e["TMPDIR"]))))
+
+
+def pg_disk_full(d):
+    # Stands for test_disk_full: a record or save the store cannot write
+    # says so, exits 2 and leaves the store as it was.  On a database that
+    # is the server refusing writes; here the database turned read-only
+    # (default_transaction_read_only, as a full disk's server or a
+    # standby does).
+    big = os.path.join(d, "big.txt")
+    with open(big, "w") as f:
+        for i in range(3000):
+            f.write("BenchmarkB%d 1 %d ns/op\n" % (i, 100 + i))
+    expect(cb(["record", "main", "old.txt"], d)[0] == 0, "record")
+    expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
+    hist, base = history_text(d, "main"), baseline_text(d, "main")
+    db = psql("SELECT current_database()").strip()
+    psql('ALTER DATABASE "%s" SET default_transaction_read_only = on' % db)
+    try:
+        for args in (["record", "main", big], ["save", "main", big],
+                     ["rm", "main"], ["prune", "-keep", "0", "main"]):
+            rc, out, err = cb(args, d)
+            expect(rc == 2 and "read-only transaction" in err,
+                   "%r: %d %s" % (args, rc, err))
+        rc, out, err = cb(["history", "main"], d)
+        expect(rc == 0 and "1 run," in out and err == "", "history: " + err)
+    finally:
+        psql('SET default_transaction_read_only = off;'
+             ' ALTER DATABASE "%s" RESET default_transaction_read_only' % db)
+    expect(history_text(d, "main") == hist, "a partial record stayed")
+    expect(baseline_text(d, "main") == base, "baseline changed")
 
 
 def main():

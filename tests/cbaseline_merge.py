@@ -17,7 +17,14 @@ git_recipe    tools/cbaseline-git-store.sh with local bare repositories: two
 cache_recipe  tools/cbaseline-cache-records.sh with a stand-in for gh: two
               jobs restore one cache at once, the next job has both runs
 
-Each test works in a fresh temporary directory.
+Each test works in a fresh temporary directory.  With
+CBASELINE_TEST_STORE=postgresql (and tests/pgcluster.py's CSTAT_TEST_PG),
+diverged, ids, old_records and refusals merge into and record into
+databases (each store merged into a database of its own in the cluster)
+with the same expectations, the stores read back through a merge into an
+empty directory.  The two CI recipes keep copies of a store directory in a
+git branch or a CI cache and merge them; a shared database is what
+replaces them (docs/cbaseline.md), so they have no database form.
 """
 import json
 import os
@@ -50,6 +57,31 @@ def run(args, cwd, env=None, check=True):
 
 def cb(args, cwd, check=True):
     return run([CB] + args, cwd, check=check)
+
+
+PG = (os.environ.get("CSTAT_TEST_PG")
+      if os.environ.get("CBASELINE_TEST_STORE") == "postgresql" else None)
+DBS = {}
+
+
+def db(name):
+    """The location of store name as a database of its own (made on first
+    use) in the cluster of PG."""
+    if name not in DBS:
+        dbname = "cstat_merge_%d" % len(DBS)
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                        PG, "-c", "CREATE DATABASE " + dbname], check=True,
+                       capture_output=True)
+        DBS[name] = re.sub(r"dbname=\S+", "dbname=" + dbname, PG)
+    return DBS[name]
+
+
+def dump(d, loc):
+    """A new directory holding what the store at loc holds (merged into
+    it, which writes a history in its order and a baseline as it is)."""
+    out = tempfile.mkdtemp(dir=d, prefix="dump-")
+    cb(["-store", out, "merge", loc], d)
+    return out
 
 
 def expect(cond, what):
@@ -570,13 +602,163 @@ def test_cache_recipe(d):
     print("cache: jobs 2 and 3 restored one cache; job 4 has all 4 runs")
 
 
+# ---------------------------------------------------------------------------
+# The same merges into databases (CBASELINE_TEST_STORE=postgresql).
+
+def pg_diverged(d):
+    # test_diverged with a and b databases: each starts as the directory
+    # of its name, then b's copy goes into a and a's into b, twice.
+    record(d, "anc", 1, OLD, 0)
+    cb(["-store", "anc", "save", "-m", "created=2026-02-01T00:00:00Z",
+        "main", OLD], d)
+    shutil.copytree(os.path.join(d, "anc"), os.path.join(d, "a0"))
+    shutil.copytree(os.path.join(d, "anc"), os.path.join(d, "b0"))
+    for i in range(20):
+        record(d, "a0", 1, OLD, 2 + 2 * i)
+        record(d, "b0", 1, NEW, 3 + 2 * i)
+    cb(["-store", "a0", "save", "-m", "created=2026-02-03T00:00:00Z",
+        "main", OLD], d)
+    cb(["-store", "b0", "save", "-m", "created=2026-02-04T00:00:00Z",
+        "main", NEW], d)
+    a, b = db("a"), db("b")
+    cb(["-store", a, "merge", "a0"], d)
+    cb(["-store", b, "merge", "b0"], d)
+    for _ in range(2):
+        rc, _, err = cb(["-store", a, "merge", "b0"], d)
+        cb(["-store", b, "merge", "a0"], d)
+    expect("0 new runs, 41 in all" in err, "the second merge: " + err)
+    sa, sb = snapshot(dump(d, a)), snapshot(dump(d, b))
+    expect(sa == sb, "a+b and b+a differ: %s" % sorted(
+        k for k in sa if sa.get(k) != sb.get(k)))
+    # What the file merge makes of the two directories.
+    shutil.copytree(os.path.join(d, "a0"), os.path.join(d, "files"))
+    cb(["-store", "files", "merge", "b0"], d)
+    expect(snapshot(os.path.join(d, "files")) == sa, "not the file merge's")
+    got = [json.loads(l).get("id") for l in
+           sa[os.path.join("history", "main.jsonl")].decode().splitlines()]
+    expect(len(got) == 41, "merged: %d runs, want 41" % len(got))
+    expect(sa[os.path.join("baselines", "main.json")] ==
+           read(os.path.join(d, "b0", "baselines", "main.json")),
+           "the newer baseline (b's) stays")
+    # One history and one baseline by file, into a database.
+    e = db("e")
+    cb(["-store", e, "merge", "main", "b0/history/main.jsonl"], d)
+    cb(["-store", e, "merge", "main", "a0/history/main.jsonl"], d)
+    cb(["-store", e, "merge", "main", "b0/baselines/main.json"], d)
+    rc, _, err = cb(["-store", e, "merge", "main",
+                     "a0/baselines/main.json"], d)
+    expect("kept ours" in err and snapshot(dump(d, e)) == sa,
+           "merge NAME FILE into a database: " + err)
+    rc, out, _ = cb(["-store", a, "history", "main"], d)
+    expect("41 runs" in out, "history of the merged database: " + out[:80])
+    print("41 runs (1 + 20 + 20) merged into two databases both ways "
+          "twice: identical, and the file merge's")
+
+
+def pg_ids(d):
+    # test_ids with the writers recording into one database.
+    s = db("s")
+    procs = [subprocess.Popen(
+        ["sh", "-c", "for i in $(seq 250); do \"$0\" -store \"$2\" record "
+         "main \"$1\" 2>/dev/null || exit 1; done", CB, OLD, s], cwd=d)
+        for _ in range(4)]
+    expect(all(p.wait() == 0 for p in procs), "a record failed")
+    got = ids(dump(d, s))
+    expect(len(got) == 1000, "%d records" % len(got))
+    expect(all(re.fullmatch(r"[0-9a-f]{32}", i) for i in got),
+           "an id is not 32 hex digits")
+    expect(len(set(got)) == 1000, "%d distinct ids" % len(set(got)))
+    print("1000 records by 4 concurrent writers into a database: 1000 "
+          "distinct ids")
+
+
+def pg_old_records(d):
+    # test_old_records with o1 and o2 databases.
+    record(d, "s", 20, OLD, 0)
+    src = os.path.join(d, "s", "history", "main.jsonl")
+    strip_ids(src, os.path.join(d, "o1x", "history", "main.jsonl"),
+              range(0, 15))
+    strip_ids(src, os.path.join(d, "o2x", "history", "main.jsonl"),
+              range(5, 20))
+    record(d, "o2x", 3, NEW, 30)
+    o1, o2 = db("o1"), db("o2")
+    cb(["-store", o1, "merge", "o1x"], d)
+    cb(["-store", o2, "merge", "o2x"], d)
+    for _ in range(2):
+        cb(["-store", o1, "merge", "o2x"], d)
+        cb(["-store", o2, "merge", "o1x"], d)
+    a = read(os.path.join(dump(d, o1), "history", "main.jsonl"))
+    expect(a == read(os.path.join(dump(d, o2), "history", "main.jsonl")),
+           "old records: either way round")
+    expect(len(a.splitlines()) == 23, "%d records, want 20 + 3" %
+           len(a.splitlines()))
+    expect(a.count(b'"id"') == 3, "old records changed")
+    rc, _, err = cb(["-store", o1, "merge", "main",
+                     "o1x/history/main.jsonl"], d)
+    expect("0 new runs, 23 in all" in err, err)
+    print("20 old records without ids + 3 new, in databases: 23, "
+          "idempotent")
+
+
+def pg_refusals(d):
+    # test_refusals with ours a database: what is refused leaves it as it
+    # was (read back through a merge into an empty directory).
+    record(d, "ours0", 2, OLD, 0)
+    record(d, "other", 2, NEW, 10)
+    ours = db("ours")
+    cb(["-store", ours, "merge", "ours0"], d)
+    before = snapshot(dump(d, ours))
+    bad = os.path.join(d, "bad")
+    shutil.copytree(os.path.join(d, "other"), bad)
+    with open(os.path.join(d, "outside.jsonl"), "w") as f:
+        f.write(open(os.path.join(bad, "history", "main.jsonl")).read())
+    os.symlink(os.path.join(d, "outside.jsonl"),
+               os.path.join(bad, "history", "x.jsonl"))
+    os.makedirs(os.path.join(d, "bad-dir"))
+    os.symlink(os.path.join(d, "other", "history"),
+               os.path.join(d, "bad-dir", "history"))
+    os.symlink(os.path.join(d, "other"), os.path.join(d, "bad-store"))
+    for src in ("bad", "bad-dir", "bad-store"):
+        rc, _, err = cb(["-store", ours, "merge", src], d, check=False)
+        expect(rc == 2 and "symbolic link" in err,
+               "%s: exit %d: %s" % (src, rc, err))
+        expect(snapshot(dump(d, ours)) == before,
+               "%s: the database changed" % src)
+    os.symlink("outside.jsonl", os.path.join(d, "link.jsonl"))
+    rc, _, err = cb(["-store", ours, "merge", "main", "link.jsonl"], d,
+                    check=False)
+    expect(rc == 2 and "symbolic link" in err, "a linked file: " + err)
+    with open(os.path.join(d, "newer.jsonl"), "w") as f:
+        f.write('{"schema":"cstat-run/2","groups":[]}\n')
+    rc, _, err = cb(["-store", ours, "merge", "main", "newer.jsonl"], d,
+                    check=False)
+    expect(rc == 2 and "newer" in err, "newer schema: " + err)
+    expect(snapshot(dump(d, ours)) == before, "changed by newer")
+    with open(os.path.join(d, "cut.jsonl"), "w") as f:
+        f.write(open(os.path.join(d, "other", "history",
+                                  "main.jsonl")).read())
+        f.write('{"schema":"cstat-run/1","gro')
+    rc, _, err = cb(["-store", ours, "merge", "main", "cut.jsonl"], d)
+    expect("cut short" in err and "2 new runs, 4 in all" in err, err)
+    got = read(os.path.join(dump(d, ours), "history", "main.jsonl"))
+    expect(b"gro\n" not in got and len(got.splitlines()) == 4, "stub kept")
+    os.makedirs(os.path.join(d, "empty"))
+    for args in (["empty"], ["nowhere"], [], ["a", "b", "c"],
+                 ["bad/name", "cut.jsonl"]):
+        rc, _, err = cb(["-store", ours, "merge"] + args, d, check=False)
+        expect(rc == 2 and err, "merge %s: exit %d" % (args, rc))
+    print("merging into a database: links, a newer schema, not a store, "
+          "usage refused; stubs left out")
+
+
 def main():
     global CB, ROOT, OLD, NEW
     CB, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     OLD = os.path.join(ROOT, "testdata", "examples", "old.txt")
     NEW = os.path.join(ROOT, "testdata", "examples", "new.txt")
     with tempfile.TemporaryDirectory() as d:
-        globals()["test_" + sys.argv[3]](d)
+        name = sys.argv[3]
+        globals()[("pg_" if PG else "test_") + name](d)
 
 
 if __name__ == "__main__":

@@ -38,11 +38,13 @@ static const char *old_txt =
 
 /* A scratch directory for this process. */
 static char dir[256];
+static long test_pid; /* names the projects of the database */
 
 static int
 setup(void **state)
 {
 	(void)state;
+	test_pid = (long)getpid();
 	snprintf(dir, sizeof(dir), "/tmp/cstat-test-store-%ld", (long)getpid());
 	mkdir(dir, 0755);
 	return 0;
@@ -850,6 +852,417 @@ test_history_unit_metadata(void **state)
 				       "already set to exact");
 }
 
+/* ---------------------------------------------------------------------- */
+/*
+ * The store API (cstat_store_*) on the two stores: a store directory, and
+ * the PostgreSQL database of CSTAT_TEST_PG (tests/pgcluster.py starts a
+ * private cluster for the `postgresql` suite; without it those cases are
+ * skipped).  Each case has a project of its own in the database.
+ */
+
+/* The location of store kind ('d' a directory, 'p' the database), or
+ * skips the case. */
+static const char *
+location(char kind, const char *sub)
+{
+	if (kind == 'p') {
+		const char *pg = getenv("CSTAT_TEST_PG");
+		if (!pg || !*pg)
+			skip();
+		return pg;
+	}
+	return path(sub);
+}
+
+/* Opens sub's store of kind (its own project in the database): 0 or
+ * the error, d saying why.  Asserts nothing (forked children use it). */
+static int
+open_kind(cstat_store **s, const char *loc, const char *sub,
+	  struct cstat_diag *d)
+{
+	char project[64];
+
+	snprintf(project, sizeof(project), "%s-%ld", sub, (long)test_pid);
+	return cstat_store_open(s, loc, project, d);
+}
+
+static cstat_store *
+store_of(char kind, const char *sub)
+{
+	cstat_store *s;
+	struct cstat_diag d;
+
+	if (open_kind(&s, location(kind, sub), sub, &d))
+		fail_msg("open %s: %s", sub, d.message);
+	return s;
+}
+
+/* run's history line (no newline) or baseline file (pretty). */
+static char *
+line_of(const cstat_run *run, bool pretty, size_t *len)
+{
+	char *mem = NULL;
+	size_t mlen = 0;
+	FILE *f = open_memstream(&mem, &mlen);
+
+	assert_int_equal(cstat_run_write(run, pretty, f), 0);
+	fclose(f);
+	while (!pretty && mlen && mem[mlen - 1] == '\n')
+		mem[--mlen] = '\0';
+	*len = mlen;
+	return mem;
+}
+
+/* A baseline and a history through the API: the bytes saved are the
+ * bytes read back (what a store directory's files hold), and read back
+ * they give the original's tables (as test_round_trip on files). */
+static void
+api_round_trip(char kind)
+{
+	cstat_store *s = store_of(kind, "api-rt");
+	cstat_run *run = run_of(old_txt);
+	struct cstat_diag d;
+	char *text, *got, line[3][8192], all[3 * 8192 + 3] = "";
+	size_t len, glen;
+
+	assert_int_equal(cstat_run_set(run, "commit", "abc"), 0);
+	text = line_of(run, true, &len);
+	assert_int_equal(cstat_store_baseline_save(s, "b", text, len, &d), 0);
+	assert_int_equal(cstat_store_baseline_load(s, "b", &got, &glen, &d), 0);
+	assert_int_equal(glen, len);
+	assert_memory_equal(got, text, len);
+	write_file(path("api-b.json"), got);
+	char *want = tables_of(NULL, old_txt), *back;
+	back = tables_of(path("api-b.json"), NULL);
+	assert_string_equal(back, want);
+	free(back);
+	free(got);
+	free(text);
+	/* Three runs, each a line; a history as an input is its last. */
+	for (int i = 0; i < 3; i++) {
+		char tag[16];
+		cstat_run *r = run_of(old_txt);
+		snprintf(tag, sizeof(tag), "c%d", i);
+		assert_int_equal(cstat_run_set(r, "commit", tag), 0);
+		text = line_of(r, false, &len);
+		assert_true(len < sizeof(line[i]));
+		memcpy(line[i], text, len + 1);
+		bool added = false;
+		assert_int_equal(
+			cstat_store_record(s, "h", text, len, &added, &d), 0);
+		assert_true(added);
+		/* The same run again is stored once. */
+		assert_int_equal(
+			cstat_store_record(s, "h", text, len, &added, &d), 0);
+		assert_false(added);
+		strcat(strcat(all, line[i]), "\n");
+		free(text);
+		cstat_run_free(r);
+	}
+	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
+	assert_string_equal(got, all);
+	write_file(path("api-h.jsonl"), got);
+	free(got);
+	back = tables_of(path("api-h.jsonl"), NULL);
+	assert_string_equal(back, want);
+	free(back);
+	free(want);
+	char **names;
+	size_t n;
+	assert_int_equal(cstat_store_names(s, "history", &names, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "h");
+	free(names[0]);
+	free(names);
+	/* Pruning keeps the last two; replacing puts back the first. */
+	size_t removed;
+	assert_int_equal(cstat_store_prune(s, "h", 2, &removed, &d), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
+	assert_string_equal(got, all + strlen(line[0]) + 1);
+	free(got);
+	snprintf(all, sizeof(all), "%s\n", line[0]);
+	assert_int_equal(cstat_store_replace(s, "h", all, strlen(all), &d), 0);
+	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
+	assert_string_equal(got, all);
+	free(got);
+	/* Merging the three lines in adds the two it lacks, once. */
+	size_t added, total;
+	for (int i = 0; i < 3; i++)
+		strcat(strcat(all, line[i]), "\n");
+	const char *three = all + strlen(line[0]) + 1;
+	const char *newer = "{\"schema\":\"cstat-run/9\",\"groups\":[]}\n";
+	assert_int_equal(cstat_store_merge(s, "h", three, strlen(three), &added,
+					   &total, &d),
+			 0);
+	assert_int_equal(added, 2);
+	assert_int_equal(total, 3);
+	assert_int_equal(cstat_store_merge(s, "h", three, strlen(three), &added,
+					   &total, &d),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(cstat_store_merge(s, "h", newer, strlen(newer), &added,
+					   &total, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(cstat_store_history(s, "h", &got, &glen, &d), 0);
+	assert_int_equal(glen, strlen(three));
+	free(got);
+	assert_int_equal(cstat_store_baseline_remove(s, "b", &d), 0);
+	assert_int_equal(cstat_store_baseline_load(s, "b", &got, &glen, &d),
+			 CSTAT_ENOENT);
+	assert_int_equal(cstat_store_baseline_remove(s, "b", &d), CSTAT_ENOENT);
+	cstat_run_free(run);
+	cstat_store_close(s);
+}
+
+static void
+test_api_round_trip_dir(void **state)
+{
+	(void)state;
+	api_round_trip('d');
+}
+
+static void
+test_api_round_trip_pg(void **state)
+{
+	(void)state;
+	api_round_trip('p');
+}
+
+/* What is not a run of our schema is refused, and nothing is stored
+ * (test_refused on files); a missing one is CSTAT_ENOENT. */
+static void
+api_refused(char kind)
+{
+	cstat_store *s = store_of(kind, "api-refused");
+	struct cstat_diag d;
+	char *got;
+	size_t len;
+	static const char *const bad[] = {
+		"{\"schema\":\"cstat-run/1\",\"groups\":[{\"con",
+		"{\"schema\":\"cstat-run/9\",\"groups\":[]}",
+		"{\"schema\":\"x\",\"groups\":[]}",
+		"garbage",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(cstat_store_record(s, "h", bad[i],
+						    strlen(bad[i]), NULL, &d),
+				 CSTAT_EFORMAT);
+		assert_true(d.message[0] != '\0');
+	}
+	assert_int_equal(
+		cstat_store_record(s, "h", bad[1], strlen(bad[1]), NULL, &d),
+		CSTAT_EFORMAT);
+	assert_non_null(strstr(d.message, "newer"));
+	int rc = cstat_store_history(s, "h", &got, &len, &d);
+	assert_true(rc == CSTAT_ENOENT || (rc == 0 && len == 0));
+	if (!rc)
+		free(got);
+	assert_int_equal(
+		cstat_store_baseline_load(s, "missing", &got, &len, &d),
+		CSTAT_ENOENT);
+	assert_int_equal(cstat_store_history(s, "missing", &got, &len, &d),
+			 CSTAT_ENOENT);
+	assert_int_equal(cstat_store_record(s, "../x", "{}", 2, NULL, &d),
+			 CSTAT_EINVAL);
+	cstat_store_close(s);
+}
+
+static void
+test_api_refused_dir(void **state)
+{
+	(void)state;
+	api_refused('d');
+}
+
+static void
+test_api_refused_pg(void **state)
+{
+	(void)state;
+	api_refused('p');
+}
+
+/* A child of record_at_once(): waits for go[1] to close, records nrun
+ * runs (ids "pP-K", or "same-K" when p < 0) and writes to told how many
+ * it was told it added.  Its exit status: 0, or 1 on any failure. */
+static int
+record_child(const char *loc, const char *sub, cstat_run *run, int go[2],
+	     int told, int p, int nrun)
+{
+	cstat_store *s;
+	struct cstat_diag d;
+	char tag[32], c;
+	int bad = 0, added_n = 0;
+
+	close(go[1]);
+	bad |= read(go[0], &c, 1) != 0; /* returns at the close */
+	if (open_kind(&s, loc, sub, &d))
+		return 1;
+	for (int i = 0; i < nrun && !bad; i++) {
+		bool added = false;
+		char *mem = NULL;
+		size_t len = 0;
+		if (p < 0)
+			snprintf(tag, sizeof(tag), "same-%d", i);
+		else
+			snprintf(tag, sizeof(tag), "p%d-%d", p, i);
+		bad |= cstat_run_set(run, "id", tag) ||
+		       cstat_run_set(run, "commit", tag);
+		FILE *f = open_memstream(&mem, &len);
+		bad |= !f || cstat_run_write(run, false, f) != 0;
+		if (f)
+			fclose(f);
+		while (len && mem[len - 1] == '\n')
+			len--;
+		bad |= cstat_store_record(s, "c", mem, len, &added, &d) != 0;
+		added_n += added;
+		free(mem);
+	}
+	bad |= write(told, &added_n, sizeof(added_n)) !=
+	       (ssize_t)sizeof(added_n);
+	cstat_store_close(s);
+	return bad;
+}
+
+/*
+ * nproc processes, each opening the store and recording nrun runs at
+ * once; with same, every process records the same runs (ids "same-K", the
+ * same bytes) in the same order, as a retried CI job would.  All start
+ * together (a pipe each waits on).  Returns how many runs the processes
+ * were told they added.
+ */
+static int
+record_at_once(char kind, const char *sub, int nproc, int nrun, bool same)
+{
+	const char *loc = location(kind, sub);
+	int go[2], told[2], total = 0;
+	pid_t pids[16];
+	cstat_run *run = run_of("BenchmarkA 1 5 ns/op\n");
+
+	assert_true(nproc <= 16);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(told), 0);
+	for (int p = 0; p < nproc; p++) {
+		pids[p] = fork();
+		assert_true(pids[p] >= 0);
+		if (pids[p] == 0) {
+			int bad = record_child(loc, sub, run, go, told[1],
+					       same ? -1 : p, nrun);
+			cstat_run_free(run);
+			_exit(bad);
+		}
+	}
+	cstat_run_free(run);
+	close(go[0]);
+	close(go[1]); /* all go */
+	close(told[1]);
+	for (int p = 0; p < nproc; p++) {
+		int status, k;
+		assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(read(told[0], &k, sizeof(k)), sizeof(k));
+		total += k;
+	}
+	close(told[0]);
+	return total;
+}
+
+/* The history of sub's store (kind) as lines: their count in *n. */
+static char *
+history_lines(char kind, const char *sub, size_t *n)
+{
+	cstat_store *s = store_of(kind, sub);
+	struct cstat_diag d;
+	char *got;
+	size_t len;
+
+	assert_int_equal(cstat_store_history(s, "c", &got, &len, &d), 0);
+	*n = 0;
+	for (size_t i = 0; i < len; i++)
+		*n += got[i] == '\n';
+	cstat_store_close(s);
+	return got;
+}
+
+/* 8 processes recording 25 runs each at once: all 200 land, each once
+ * (test_concurrent_appends through the API). */
+static void
+api_concurrent(char kind)
+{
+	size_t n;
+
+	assert_int_equal(record_at_once(kind, "api-conc", 8, 25, false), 200);
+	char *got = history_lines(kind, "api-conc", &n);
+	assert_int_equal(n, 200);
+	for (int p = 0; p < 8; p++)
+		for (int i = 0; i < 25; i++) {
+			char tag[48];
+			snprintf(tag, sizeof(tag), "\"commit\":\"p%d-%d\"", p,
+				 i);
+			char *at = strstr(got, tag);
+			assert_non_null(at);
+			assert_null(strstr(at + 1, tag));
+		}
+	free(got);
+}
+
+static void
+test_api_concurrent_dir(void **state)
+{
+	(void)state;
+	api_concurrent('d');
+}
+
+static void
+test_api_concurrent_pg(void **state)
+{
+	(void)state;
+	api_concurrent('p');
+}
+
+/*
+ * 8 processes recording the same 40 runs at once (a job retried while
+ * the first attempt still runs): each run is stored once, and exactly one
+ * process is told it added it.  A directory once looked for the run's id
+ * before taking the append's lock, so two processes could both append it
+ * (before the fix, each of 5 runs of this test failed in its first round:
+ * 60 to 212 records of 40).
+ */
+static void
+api_same_run(char kind)
+{
+	size_t n;
+
+	for (int round = 0; round < 5; round++) {
+		char sub[32];
+		snprintf(sub, sizeof(sub), "api-same%d", round);
+		int added = record_at_once(kind, sub, 8, 40, true);
+		char *got = history_lines(kind, sub, &n);
+		free(got);
+		if (n != 40 || added != 40)
+			fail_msg("round %d: %zu records, %d told added, want "
+				 "40",
+				 round, n, added);
+	}
+}
+
+static void
+test_api_same_run_dir(void **state)
+{
+	(void)state;
+	api_same_run('d');
+}
+
+static void
+test_api_same_run_pg(void **state)
+{
+	(void)state;
+	api_same_run('p');
+}
+
 int
 main(void)
 {
@@ -867,6 +1280,14 @@ main(void)
 		cmocka_unit_test(test_merge_odd_records),
 		cmocka_unit_test(test_merge_baselines),
 		cmocka_unit_test(test_history_unit_metadata),
+		cmocka_unit_test(test_api_round_trip_dir),
+		cmocka_unit_test(test_api_round_trip_pg),
+		cmocka_unit_test(test_api_refused_dir),
+		cmocka_unit_test(test_api_refused_pg),
+		cmocka_unit_test(test_api_concurrent_dir),
+		cmocka_unit_test(test_api_concurrent_pg),
+		cmocka_unit_test(test_api_same_run_dir),
+		cmocka_unit_test(test_api_same_run_pg),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

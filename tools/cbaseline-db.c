@@ -12,8 +12,9 @@
  * that benchmark's series from the database.  merge copies the whole store (and
  * OTHER_STORE, when it is a database too) and puts back each history and
  * baseline the file merge changed: a history that only grew gets its new runs
- * appended, one that merged runs in between its own is replaced in one
- * transaction.
+ * appended, one that merged runs in between its own is merged again in the
+ * database, the read and the rewrite one transaction holding the history's
+ * row lock (cstat_store_merge()), so a run recorded meanwhile is kept.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -510,8 +511,9 @@ merge_back_one(struct db *db, bool base, const char *name)
 		rc = cstat_store_baseline_save(db->store, name, bytes, len, &d);
 	else if (!rc && !same && grew)
 		rc = append_lines(db, name, bytes + had, len - had, &d);
-	else if (!rc && !same)
-		rc = cstat_store_replace(db->store, name, bytes, len, &d);
+	else if (!rc && !same) /* merged again with what is there now */
+		rc = cstat_store_merge(db->store, name, bytes, len, NULL, NULL,
+				       &d);
 	free(old);
 	free(bytes);
 	return rc ? db_error(db, rc, &d) : 0;

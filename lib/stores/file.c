@@ -247,33 +247,6 @@ fs_list(void *state, const char *kind, char ***names, size_t *n,
 	return rc;
 }
 
-/* Whether the history at path has a record of run id: a line that
- * starts as cstat writes one with that id. */
-static bool
-has_id(const char *path, const char *id)
-{
-	char *data, *prefix;
-	size_t len, pl = strlen(id) + 48;
-	struct cstat_diag d;
-	bool found = false;
-
-	if (read_all(path, &data, &len, &d))
-		return false;
-	if ((prefix = malloc(pl)) != NULL) {
-		snprintf(prefix, pl, "{\"schema\":\"%s\",\"id\":\"%s\"",
-			 CSTAT__RUN_SCHEMA, id);
-		pl = strlen(prefix);
-		for (char *p = data; !found && p && *p;) {
-			found = strncmp(p, prefix, pl) == 0;
-			p = strchr(p, '\n');
-			p = p ? p + 1 : NULL;
-		}
-	}
-	free(prefix);
-	free(data);
-	return found;
-}
-
 static int
 fs_history_append(void *state, const char *name, const char *line, size_t len,
 		  bool *added, struct cstat_diag *d)
@@ -285,14 +258,10 @@ fs_history_append(void *state, const char *name, const char *line, size_t len,
 	if (added)
 		*added = false;
 	rc = rc ? rc : make_dirs(state, "history", d);
-	if (!rc) {
-		const char *id = cstat_run_get(r, "id");
-		if (!id || !has_id(path, id)) {
-			rc = cstat_run_append(r, path, d);
-			if (added)
-				*added = !rc;
-		}
-	}
+	/* The id is checked under the append's lock (a run recorded by
+	 * two processes at once goes in once). */
+	if (!rc)
+		rc = cstat__run_append_new(r, path, true, added, d);
 	cstat_run_free(r);
 	free(path);
 	return rc;
@@ -347,6 +316,38 @@ fs_history_replace(void *state, const char *name, const char *bytes, size_t len,
 	return rc;
 }
 
+/* The merge under the history's lock, as cstat_history_merge() does it
+ * with a file (the bytes are read as another store's, fully). */
+static int
+fs_history_merge(void *state, const char *name, const char *bytes, size_t len,
+		 size_t *added, size_t *total, struct cstat_diag *d)
+{
+	char *path = path_of(state, "history", name), *ours = NULL, *out = NULL;
+	size_t olen = 0, outlen = 0;
+	int lock = 0, rc = path ? make_dirs(state, "history", d) : CSTAT_ENOMEM;
+
+	if (!rc && (lock = cstat__store_lock(path, d)) < 0)
+		rc = lock;
+	if (!rc) {
+		rc = cstat__store_slurp(path, &ours, &olen, d);
+		bool exists = rc != CSTAT_ENOENT;
+		rc = exists ? rc : 0;
+		if (!rc)
+			rc = cstat__history_merge_text(
+				ours, olen, path, bytes, len, name, &out,
+				&outlen, added, total, NULL, NULL, d);
+		if (!rc && (exists || outlen) &&
+		    (outlen != olen || (outlen && memcmp(out, ours, olen))))
+			rc = cstat__store_replace(path, out ? out : "", outlen,
+						  d);
+		close(lock);
+	}
+	free(out);
+	free(ours);
+	free(path);
+	return rc;
+}
+
 const struct cstat__stores_ops cstat__stores_file = {
 	.scheme = "file",
 	.open = fs_open,
@@ -359,4 +360,5 @@ const struct cstat__stores_ops cstat__stores_file = {
 	.history_read = fs_history_read,
 	.history_prune = fs_history_prune,
 	.history_replace = fs_history_replace,
+	.history_merge = fs_history_merge,
 };

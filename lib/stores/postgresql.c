@@ -858,6 +858,14 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 		cJSON_GetObjectItemCaseSensitive(root, "created");
 
 	memset(r, 0, sizeof(*r));
+	/* The file store's words for a newer schema (store-json.c). */
+	if (cJSON_IsString(schema) &&
+	    strncmp(schema->valuestring, "cstat-run/", 10) == 0 &&
+	    strcmp(schema->valuestring, "cstat-run/1") != 0)
+		return say(d, CSTAT_EFORMAT,
+			   "schema \"%.40s\" is from a newer cstat (this one "
+			   "reads cstat-run/1)",
+			   schema->valuestring);
 	if (!cJSON_IsString(schema) ||
 	    strcmp(schema->valuestring, "cstat-run/1") != 0)
 		return say(d, CSTAT_EFORMAT, "not a cstat-run/1 record");
@@ -1860,32 +1868,40 @@ struct replace {
 	size_t len;
 };
 
+/* Puts the records of bytes[0..len) in place of history hid's. */
+static int
+replace_runs(struct pg *p, const char *name, const char *hid, const char *bytes,
+	     size_t len, PGresult **res, struct cstat_diag *d)
+{
+	const char *vals[1] = {hid};
+	int rc = run(p, d, "replacing a history",
+		     "DELETE FROM cstat_runs WHERE history_id = $1::bigint", 1,
+		     vals);
+
+	for (size_t at = 0; !rc && at < len;) {
+		const char *nl = memchr(bytes + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (bytes + at)) : len - at;
+		char *line = strndup(bytes + at, n);
+		bool added;
+		if (!line)
+			return CSTAT_ENOMEM;
+		bool blank = strspn(line, " \t\r") == n;
+		rc = blank ? 0 : insert_record(p, name, line, &added, res, d);
+		free(line);
+		at += n + 1;
+	}
+	return rc;
+}
+
 static int
 do_replace(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 {
 	struct replace *a = ctx;
 	char hid[24];
 	int rc = find_history(p, a->name, true, hid, d);
-	const char *vals[1] = {hid};
 
-	rc = rc ? rc
-		: run(p, d, "replacing a history",
-		      "DELETE FROM cstat_runs WHERE history_id = $1::bigint", 1,
-		      vals);
-	for (size_t at = 0; !rc && at < a->len;) {
-		const char *nl = memchr(a->bytes + at, '\n', a->len - at);
-		size_t n = nl ? (size_t)(nl - (a->bytes + at)) : a->len - at;
-		char *line = strndup(a->bytes + at, n);
-		bool added;
-		if (!line)
-			return CSTAT_ENOMEM;
-		bool blank = strspn(line, " \t\r") == n;
-		rc = blank ? 0
-			   : insert_record(p, a->name, line, &added, res, d);
-		free(line);
-		at += n + 1;
-	}
-	return rc;
+	return rc ? rc
+		  : replace_runs(p, a->name, hid, a->bytes, a->len, res, d);
 }
 
 static int
@@ -1895,6 +1911,68 @@ pg_history_replace(void *state, const char *name, const char *bytes, size_t len,
 	struct replace a = {name, bytes, len};
 
 	return transaction(state, d, do_replace, &a);
+}
+
+struct merge {
+	const char *name, *bytes;
+	size_t len, added, total;
+};
+
+/*
+ * The merge in one transaction: the history's row locked FOR UPDATE, then
+ * read, merged and rewritten when the merge changed it.  A record inserts
+ * its run under a share of that row's lock (the foreign key of cstat_runs
+ * takes it), so one that began first is read here, and one that comes
+ * after waits for the commit: none is lost between the read and the
+ * rewrite.
+ */
+static int
+do_merge(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
+{
+	struct merge *a = ctx;
+	char hid[24], *ours = NULL, *out = NULL;
+	size_t olen = 0, outlen = 0;
+	const char *vals[1] = {hid};
+	int rc = find_history(p, a->name, true, hid, d);
+
+	rc = rc ? rc
+		: run(p, d, "locking a history",
+		      "SELECT id FROM cstat_histories WHERE id = $1::bigint"
+		      " FOR UPDATE",
+		      1, vals);
+	if (!rc) {
+		PGresult *r =
+			query(p,
+			      "SELECT record FROM cstat_runs"
+			      " WHERE history_id = $1::bigint ORDER BY seq",
+			      1, vals);
+		rc = ok(p, r) ? take_lines(p, r, &ours, &olen)
+			      : fail(p, d, "reading a history", r);
+		p->pq.clear(r);
+	}
+	if (!rc)
+		rc = cstat__history_merge_text(
+			ours, olen, a->name, a->bytes, a->len, a->name, &out,
+			&outlen, &a->added, &a->total, NULL, NULL, d);
+	if (!rc && (outlen != olen || (olen && memcmp(out, ours, olen))))
+		rc = replace_runs(p, a->name, hid, out, outlen, res, d);
+	free(out);
+	free(ours);
+	return rc;
+}
+
+static int
+pg_history_merge(void *state, const char *name, const char *bytes, size_t len,
+		 size_t *added, size_t *total, struct cstat_diag *d)
+{
+	struct merge a = {name, bytes, len, 0, 0};
+	int rc = transaction(state, d, do_merge, &a);
+
+	if (!rc && added)
+		*added = a.added;
+	if (!rc && total)
+		*total = a.total;
+	return rc;
 }
 
 const struct cstat__stores_ops cstat__stores_postgresql = {
@@ -1911,4 +1989,5 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.history_tables = pg_history_tables,
 	.history_prune = pg_history_prune,
 	.history_replace = pg_history_replace,
+	.history_merge = pg_history_merge,
 };

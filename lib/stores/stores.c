@@ -234,6 +234,21 @@ cstat_store_replace(cstat_store *s, const char *name, const char *bytes,
 				       d);
 }
 
+int
+cstat_store_merge(cstat_store *s, const char *name, const char *bytes,
+		  size_t len, size_t *added, size_t *total,
+		  struct cstat_diag *d)
+{
+	if (added)
+		*added = 0;
+	if (total)
+		*total = 0;
+	if (!s || !valid_name(name) || (!bytes && len))
+		return CSTAT_EINVAL;
+	return s->ops->history_merge(s->state, name, bytes ? bytes : "", len,
+				     added, total, d);
+}
+
 /* Appends n bytes of s to buf (of size bytes, *at used), truncating. */
 static void
 put(char *buf, size_t size, size_t *at, const char *s, size_t n)

@@ -86,6 +86,12 @@ struct cstat__stores_ops {
 	 * a history file, as a merge made them), all or nothing. */
 	int (*history_replace)(void *state, const char *name, const char *bytes,
 			       size_t len, struct cstat_diag *d);
+	/* Merges the history lines bytes[0..len) into history name (made
+	 * if missing), the read and the write one step that no record
+	 * comes in between (cstat_store_merge()). */
+	int (*history_merge)(void *state, const char *name, const char *bytes,
+			     size_t len, size_t *added, size_t *total,
+			     struct cstat_diag *d);
 };
 
 /* An open store (cstat_store_open()): its kind and that kind's state. */
