@@ -60,7 +60,7 @@ struct str {
 static const struct cstat__v1_metrics *
 cell(const struct cstat__v1_table *t, const struct cstat__v1_row *r, size_t k)
 {
-	return cstat__v1_cell(t, t->cells[r->cell0 + k]);
+	return cstat__v1_row_cell(t, r, k);
 }
 
 /*
@@ -114,7 +114,8 @@ cell_text(const struct cstat__v1_table *t, double scale_val,
 
 /* The delta column's text. */
 static size_t
-delta_text(const struct cstat__v1_row *r, char *buf)
+delta_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
+	   char *buf)
 {
 	switch (r->delta) {
 	case CSTAT__V1_DELTA_TILDE:
@@ -125,7 +126,7 @@ delta_text(const struct cstat__v1_row *r, char *buf)
 		return 5;
 	case CSTAT__V1_DELTA_PCT: {
 		size_t n = cstat__fmt_go_fixed(buf + 1, CSTAT__GO_FIXED_SIZE(2),
-					       r->pct, 2);
+					       cstat__v1_row_pct(t, r), 2);
 		char *s = buf + 1;
 		if (s[0] != '-' && s[0] != '+') {
 			s = buf;
@@ -181,12 +182,12 @@ static const char *
 row_name(const struct cstat__v1_view *v, const struct cstat__v1_row *r,
 	 size_t *len)
 {
-	if (r->bench == UINT32_MAX) {
+	if (r->gb == UINT32_MAX) {
 		*len = 10;
 		return "[Geo mean]";
 	}
-	*len = cstat__strtab_len(v->strs, r->bench);
-	return cstat__strtab_str(v->strs, r->bench);
+	*len = cstat__strtab_len(v->strs, v->gbs[r->gb].bench);
+	return cstat__strtab_str(v->strs, v->gbs[r->gb].bench);
 }
 
 /* Room for the texts of one row's columns. */
@@ -228,7 +229,7 @@ row_cols(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	}
 	if (v->nconfigs == 2) {
 		cols[n].s = rb->delta;
-		cols[n].len = delta_text(r, rb->delta);
+		cols[n].len = delta_text(t, r, rb->delta);
 		if (r->delta == CSTAT__V1_DELTA_TILDE) {
 			cols[n].s = "~   ";
 			cols[n].len = 4;
@@ -332,11 +333,12 @@ text_row(struct cstat__ostream *o, const size_t *max, const struct str *c,
 	cstat__os_addc(o, '\n');
 }
 
-/* The group a row is printed under: "" for the geomean row. */
+/* The group a row is printed under when there are groups: "" for the
+ * geomean row. */
 static uint32_t
-row_group(const struct cstat__v1_row *r)
+row_group(const struct cstat__v1_view *v, const struct cstat__v1_row *r)
 {
-	return r->bench == UINT32_MAX ? 0 : r->group;
+	return r->gb == UINT32_MAX ? 0 : v->gbs[r->gb].group;
 }
 
 int
@@ -369,8 +371,8 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 		uint32_t group = 0;
 		for (size_t i = 0; i < tab->nrows; i++) {
 			const struct cstat__v1_row *r = &tab->rows[i];
-			if (v->groups && row_group(r) != group) {
-				group = row_group(r);
+			if (v->groups && row_group(v, r) != group) {
+				group = row_group(v, r);
 				cstat__os_adds(
 					o, cstat__strtab_str(v->strs, group));
 				cstat__os_addc(o, '\n');
@@ -533,7 +535,7 @@ csv_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	}
 	if (v->nconfigs == 2) {
 		cols[n].s = rb->delta;
-		cols[n++].len = delta_text(r, rb->delta);
+		cols[n++].len = delta_text(t, r, rb->delta);
 		cols[n].s = rb->note;
 		cols[n++].len = note_text(t, r, rb->note);
 	}
@@ -562,8 +564,8 @@ cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 		uint32_t group = 0;
 		for (size_t i = 0; i < tab->nrows; i++) {
 			const struct cstat__v1_row *r = &tab->rows[i];
-			if (v->groups && row_group(r) != group) {
-				group = row_group(r);
+			if (v->groups && row_group(v, r) != group) {
+				group = row_group(v, r);
 				csv_field(o, cstat__strtab_str(v->strs, group),
 					  cstat__strtab_len(v->strs, group));
 				cstat__os_addc(o, '\n');
@@ -677,9 +679,9 @@ html_group(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	   const struct cstat__v1_row *r, uint32_t *group,
 	   struct cstat__ostream *o)
 {
-	if (!v->groups || row_group(r) == *group)
+	if (!v->groups || row_group(v, r) == *group)
 		return;
-	*group = row_group(r);
+	*group = row_group(v, r);
 	if (cstat__strtab_len(v->strs, *group) == 0)
 		return;
 	cstat__os_adds(o, "<tr class='group'><th colspan='");
@@ -718,7 +720,7 @@ html_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 		cstat__os_adds(o, r->delta == CSTAT__V1_DELTA_TILDE
 					  ? "<td class='nodelta'>"
 					  : "<td class='delta'>");
-		html_text(o, rb->delta, delta_text(r, rb->delta), true);
+		html_text(o, rb->delta, delta_text(t, r, rb->delta), true);
 		cstat__os_adds(o, "<td class='note'>");
 		html_text(o, rb->note, note_text(t, r, rb->note), false);
 	}
