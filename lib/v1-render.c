@@ -14,6 +14,7 @@
  * through the one output stream (ostream.h), which keeps the first error;
  * each entry point closes it and returns that error once.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,6 +342,76 @@ row_group(const struct cstat__v1_view *v, const struct cstat__v1_row *r)
 	return r->gb == UINT32_MAX ? 0 : v->gbs[r->gb].group;
 }
 
+/*
+ * The widest text of each column over part of the rows: of every table,
+ * its heading and its rows from the share lo/2 to hi/2 of them (0 to 1:
+ * the first half; 1 to 2: the second).
+ */
+struct measure {
+	const struct cstat__v1_view *v;
+	unsigned lo, hi;
+	size_t *max;
+	int rc;
+};
+
+static void *
+measure_run(void *arg)
+{
+	struct measure *m = arg;
+	const struct cstat__v1_view *v = m->v;
+	size_t ncols = v->nconfigs + EXTRA_COLS;
+	struct str *cols = calloc(ncols, sizeof(*cols));
+	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
+
+	m->rc = cols && rb ? 0 : CSTAT_ENOMEM;
+	for (size_t t = 0; t < v->ntables && !m->rc; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		widen(m->max, cols, head_cols(v, tab, rb, cols));
+		size_t end = tab->nrows * m->hi / 2;
+		for (size_t i = tab->nrows * m->lo / 2; i < end; i++)
+			widen(m->max, cols,
+			      row_cols(v, tab, &tab->rows[i], rb, cols));
+	}
+	free(cols);
+	free(rb);
+	return NULL;
+}
+
+/* Rows from which the columns are measured on two threads, if there are. */
+#define TWO_THREAD_ROWS 4096
+
+/*
+ * The text's column widths, shared by all tables (max, ncols of them):
+ * every row formatted once to measure it, the second half of each table
+ * on a second thread when the view allows two and the tables are large.
+ */
+static int
+measure_columns(const struct cstat__v1_view *v, size_t *max, size_t ncols)
+{
+	struct measure first = {v, 0, 2, max, 0}, second = {v, 1, 2, NULL, 0};
+	size_t rows = 0;
+	pthread_t tid;
+	bool two = false;
+
+	for (size_t t = 0; t < v->ntables; t++)
+		rows += v->tables[t].nrows;
+	if (v->threads > 1 && rows >= TWO_THREAD_ROWS &&
+	    (second.max = calloc(ncols, sizeof(*second.max))) != NULL) {
+		two = !pthread_create(&tid, NULL, measure_run, &second);
+		if (two)
+			first.hi = 1;
+	}
+	measure_run(&first);
+	if (two) {
+		pthread_join(tid, NULL);
+		for (size_t j = 0; j < ncols; j++)
+			if (second.max[j] > max[j])
+				max[j] = second.max[j];
+	}
+	free(second.max);
+	return first.rc ? first.rc : two ? second.rc : 0;
+}
+
 int
 cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 {
@@ -356,13 +427,8 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
-	for (size_t t = 0; t < v->ntables; t++) {
-		const struct cstat__v1_table *tab = &v->tables[t];
-		widen(max, cols, head_cols(v, tab, rb, cols));
-		for (size_t i = 0; i < tab->nrows; i++)
-			widen(max, cols,
-			      row_cols(v, tab, &tab->rows[i], rb, cols));
-	}
+	if ((rc = measure_columns(v, max, ncols)))
+		goto out;
 	for (size_t t = 0; t < v->ntables; t++) {
 		const struct cstat__v1_table *tab = &v->tables[t];
 		if (t > 0)

@@ -1443,6 +1443,7 @@ cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 	struct cstat__v1_view v = {
 		.strs = &c->strs,
 		.gbs = c->gbs,
+		.threads = c->threads,
 		.configs = c->configs.v,
 		.nconfigs = c->configs.n,
 		.groups = c->groups.n > 1,

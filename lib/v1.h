@@ -215,7 +215,8 @@ struct cstat__v1_view {
 	const struct cstat__v1_gb *gbs; /* a row's name and group by its gb */
 	const uint32_t *configs;
 	size_t nconfigs;
-	bool groups; /* more than one group: print group headers */
+	bool groups;	  /* more than one group: print group headers */
+	unsigned threads; /* 2: the text's columns measured on two */
 	struct cstat__v1_table *tables;
 	size_t ntables;
 };
