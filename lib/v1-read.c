@@ -68,6 +68,10 @@ struct file_state {
 	 * units and metrics of their values in order. */
 	bool named, run;
 	struct cstat__buf name;
+	/* The last group made and its id: names change on every run, their
+	 * group seldom, and comparing is cheaper than interning. */
+	struct cstat__buf group_text, group_new;
+	bool have_group;
 	uint64_t name_gen;
 	uint32_t group, bench;
 	size_t np;
@@ -391,14 +395,15 @@ name_label(const char *name, size_t len, const char *key, const char **v,
 	return found != NULL;
 }
 
-/* makeGroup: "k:v k:v" over the -split labels that have a value. */
+/* makeGroup: "k:v k:v" over the -split labels that have a value, into
+ * b (emptied first). */
 static int
 make_group(cstat_v1 *c, const char *name, size_t nlen,
-	   const struct labels *labels, uint32_t *id)
+	   const struct labels *labels, struct cstat__buf *b)
 {
-	struct cstat__buf b = {0};
 	int rc = 0;
 
+	b->len = 0;
 	for (size_t i = 0; i < c->nsplit && !rc; i++) {
 		const char *v = NULL;
 		size_t vlen = 0;
@@ -409,16 +414,12 @@ make_group(cstat_v1 *c, const char *name, size_t nlen,
 		}
 		if (!vlen)
 			continue;
-		if (b.len)
-			rc |= cstat__buf_addc(&b, ' ');
-		rc |= cstat__buf_adds(&b, s);
-		rc |= cstat__buf_addc(&b, ':');
-		rc |= cstat__buf_add(&b, v, vlen);
+		if (b->len)
+			rc |= cstat__buf_addc(b, ' ');
+		rc |= cstat__buf_adds(b, s);
+		rc |= cstat__buf_addc(b, ':');
+		rc |= cstat__buf_add(b, v, vlen);
 	}
-	if (!rc)
-		rc = cstat__strtab_intern(&c->strs, b.len ? b.data : "", b.len,
-					  id);
-	cstat__buf_release(&b);
 	return rc ? CSTAT_ENOMEM : 0;
 }
 
@@ -486,8 +487,20 @@ resolve_name(struct file_state *fs, const char *name, size_t len, bool *same)
 	fs->named = false;
 	fs->name.len = 0;
 	if (cstat__buf_add(&fs->name, name, len) ||
-	    make_group(fs->c, name, len, &fs->labels, &fs->group) ||
-	    cstat__strtab_intern(&fs->c->strs, name, len, &fs->bench))
+	    make_group(fs->c, name, len, &fs->labels, &fs->group_new))
+		return CSTAT_ENOMEM;
+	struct cstat__buf *g = &fs->group_new;
+	if (!fs->have_group || g->len != fs->group_text.len ||
+	    (g->len && memcmp(g->data, fs->group_text.data, g->len))) {
+		if (cstat__strtab_intern(&fs->c->strs, g->len ? g->data : "",
+					 g->len, &fs->group))
+			return CSTAT_ENOMEM;
+		struct cstat__buf t = fs->group_text;
+		fs->group_text = *g;
+		*g = t;
+		fs->have_group = true;
+	}
+	if (cstat__strtab_intern(&fs->c->strs, name, len, &fs->bench))
 		return CSTAT_ENOMEM;
 	fs->named = true;
 	fs->name_gen = fs->gen;
@@ -524,8 +537,14 @@ start_run(struct file_state *fs, const struct parsed *pr)
 	int rc;
 
 	for (size_t j = 0; j < np; j++) {
-		if (cstat__strtab_intern(&c->strs, pr->u[j], pr->ul[j],
-					 &fs->units[j]))
+		/* A unit where the last run had it keeps its id uninterned. */
+		bool kept = j < fs->np &&
+			    cstat__strtab_len(&c->strs, fs->units[j]) ==
+				    pr->ul[j] &&
+			    memcmp(cstat__strtab_str(&c->strs, fs->units[j]),
+				   pr->u[j], pr->ul[j]) == 0;
+		if (!kept && cstat__strtab_intern(&c->strs, pr->u[j], pr->ul[j],
+						  &fs->units[j]))
 			return CSTAT_ENOMEM;
 		rc = cstat__v1_metric_get(c, fs->config, fs->group, fs->bench,
 					  fs->units[j], &fs->metrics[j]);
@@ -816,6 +835,8 @@ file_end(struct file_state *fs, int rc)
 	labels_release(&fs->labels);
 	labels_release(&fs->perm);
 	cstat__buf_release(&fs->name);
+	cstat__buf_release(&fs->group_text);
+	cstat__buf_release(&fs->group_new);
 	for (size_t j = 0; j < MAXP; j++) {
 		free(fs->pend[j].v);
 		free(fs->pend[j].mant);
