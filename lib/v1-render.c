@@ -412,6 +412,173 @@ measure_columns(const struct cstat__v1_view *v, size_t *max, size_t ncols)
 	return first.rc ? first.rc : two ? second.rc : 0;
 }
 
+/* What printing rows needs of its thread: its columns and their texts. */
+struct printer {
+	const struct cstat__v1_view *v;
+	const size_t *max;
+	struct str *cols;
+	struct rowbuf *rb;
+};
+
+/* Prints rows [lo, hi) of table tab, with the group lines before them
+ * (a group line where a row's group differs from the row's before it,
+ * or from "" at the top of the table). */
+static void
+print_rows(const struct printer *p, const struct cstat__v1_table *tab,
+	   size_t lo, size_t hi, struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	uint32_t group = lo > 0 ? row_group(v, &tab->rows[lo - 1]) : 0;
+
+	for (size_t i = lo; i < hi; i++) {
+		const struct cstat__v1_row *r = &tab->rows[i];
+		if (v->groups && row_group(v, r) != group) {
+			group = row_group(v, r);
+			cstat__os_adds(o, cstat__strtab_str(v->strs, group));
+			cstat__os_addc(o, '\n');
+		}
+		text_row(o, p->max, p->cols,
+			 row_cols(v, tab, r, p->rb, p->cols));
+	}
+}
+
+/*
+ * Printing on two threads: the rows go in chunks of CHUNK_ROWS, the
+ * even chunks (counted over all tables) printed by the calling thread
+ * straight to the output, the odd ones by a second thread into one of
+ * two memory streams, which the calling thread copies out in turn.  The
+ * bytes are those of one thread; at most two chunks (about 90 kB) wait.
+ */
+#define CHUNK_ROWS 512
+
+struct chunks {
+	const struct printer *p;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cstat__ostream slot[2];
+	bool full[2];
+};
+
+/* The second thread: every odd chunk, in order, into the free slot. */
+static void *
+print_odd_chunks(void *arg)
+{
+	struct chunks *ch = arg;
+	const struct cstat__v1_view *v = ch->p->v;
+	size_t k = 0;
+
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		for (size_t lo = 0; lo < tab->nrows; lo += CHUNK_ROWS, k++) {
+			if (k % 2 == 0)
+				continue;
+			struct cstat__ostream *o = &ch->slot[k / 2 % 2];
+			pthread_mutex_lock(&ch->mu);
+			while (ch->full[k / 2 % 2])
+				pthread_cond_wait(&ch->cv, &ch->mu);
+			pthread_mutex_unlock(&ch->mu);
+			o->len = 0;
+			size_t hi = lo + CHUNK_ROWS < tab->nrows
+					    ? lo + CHUNK_ROWS
+					    : tab->nrows;
+			print_rows(ch->p, tab, lo, hi, o);
+			pthread_mutex_lock(&ch->mu);
+			ch->full[k / 2 % 2] = true;
+			pthread_cond_broadcast(&ch->cv);
+			pthread_mutex_unlock(&ch->mu);
+		}
+	}
+	return NULL;
+}
+
+/* Copies out odd chunk k once the second thread has printed it. */
+static void
+take_chunk(struct chunks *ch, size_t k, struct cstat__ostream *o)
+{
+	struct cstat__ostream *s = &ch->slot[k / 2 % 2];
+
+	pthread_mutex_lock(&ch->mu);
+	while (!ch->full[k / 2 % 2])
+		pthread_cond_wait(&ch->cv, &ch->mu);
+	pthread_mutex_unlock(&ch->mu);
+	cstat__os_fail(o, s->err);
+	cstat__os_put(o, s->data, s->len);
+	pthread_mutex_lock(&ch->mu);
+	ch->full[k / 2 % 2] = false;
+	pthread_cond_broadcast(&ch->cv);
+	pthread_mutex_unlock(&ch->mu);
+}
+
+/* Every table: its heading, then its rows, the odd chunks taken from ch
+ * when there is one. */
+static void
+print_tables(const struct printer *p, struct chunks *ch,
+	     struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	size_t k = 0;
+
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		if (t > 0)
+			cstat__os_addc(o, '\n');
+		text_head(o, p->max, p->cols,
+			  head_cols(v, tab, p->rb, p->cols));
+		if (!ch) {
+			print_rows(p, tab, 0, tab->nrows, o);
+			continue;
+		}
+		for (size_t lo = 0; lo < tab->nrows; lo += CHUNK_ROWS, k++) {
+			size_t hi = lo + CHUNK_ROWS < tab->nrows
+					    ? lo + CHUNK_ROWS
+					    : tab->nrows;
+			if (k % 2)
+				take_chunk(ch, k, o);
+			else
+				print_rows(p, tab, lo, hi, o);
+		}
+	}
+}
+
+/* Prints the tables, on two threads when the view allows two and the
+ * tables are large (as measure_columns() decides). */
+static void
+print_text(const struct printer *p, struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	size_t ncols = v->nconfigs + EXTRA_COLS, rows = 0;
+	struct chunks ch = {0};
+	struct printer second = *p;
+	pthread_t tid;
+
+	for (size_t t = 0; t < v->ntables; t++)
+		rows += v->tables[t].nrows;
+	second.cols = calloc(ncols, sizeof(*second.cols));
+	second.rb = rowbuf_new(v->nconfigs + 2);
+	ch.p = &second;
+	bool two = v->threads > 1 && rows >= TWO_THREAD_ROWS && second.cols &&
+		   second.rb && !pthread_mutex_init(&ch.mu, NULL);
+	if (two && pthread_cond_init(&ch.cv, NULL)) {
+		pthread_mutex_destroy(&ch.mu);
+		two = false;
+	}
+	if (two && pthread_create(&tid, NULL, print_odd_chunks, &ch)) {
+		pthread_cond_destroy(&ch.cv);
+		pthread_mutex_destroy(&ch.mu);
+		two = false;
+	}
+	print_tables(p, two ? &ch : NULL, o);
+	if (two) {
+		pthread_join(tid, NULL);
+		pthread_cond_destroy(&ch.cv);
+		pthread_mutex_destroy(&ch.mu);
+	}
+	cstat__os_release(&ch.slot[0]);
+	cstat__os_release(&ch.slot[1]);
+	free(second.cols);
+	free(second.rb);
+}
+
 int
 cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 {
@@ -429,23 +596,8 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 	}
 	if ((rc = measure_columns(v, max, ncols)))
 		goto out;
-	for (size_t t = 0; t < v->ntables; t++) {
-		const struct cstat__v1_table *tab = &v->tables[t];
-		if (t > 0)
-			cstat__os_addc(o, '\n');
-		text_head(o, max, cols, head_cols(v, tab, rb, cols));
-		uint32_t group = 0;
-		for (size_t i = 0; i < tab->nrows; i++) {
-			const struct cstat__v1_row *r = &tab->rows[i];
-			if (v->groups && row_group(v, r) != group) {
-				group = row_group(v, r);
-				cstat__os_adds(
-					o, cstat__strtab_str(v->strs, group));
-				cstat__os_addc(o, '\n');
-			}
-			text_row(o, max, cols, row_cols(v, tab, r, rb, cols));
-		}
-	}
+	struct printer p = {v, max, cols, rb};
+	print_text(&p, o);
 out:
 	free(cols);
 	free(max);
