@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "numfmt.h"
 #include "readers/readers.h"
@@ -65,6 +68,10 @@ struct file_state {
 	 * units and metrics of their values in order. */
 	bool named, run;
 	struct cstat__buf name;
+	/* The last group made and its id: names change on every run, their
+	 * group seldom, and comparing is cheaper than interning. */
+	struct cstat__buf group_text, group_new;
+	bool have_group;
 	uint64_t name_gen;
 	uint32_t group, bench;
 	size_t np;
@@ -202,6 +209,86 @@ ascii_fields(const char *p, const char *end, const char **f, size_t *fl,
 	return true;
 }
 
+/* Bytes readable past the end of a batch's data: a 64-byte block that
+ * starts in a line may run past it. */
+#define SLACK 64
+
+/* The ASCII spaces (Go's: \t \n \v \f \r and ' ') of the 64 bytes at p,
+ * and its bytes from 0x80 up, one bit a byte. */
+static inline void
+mark_block(const unsigned char *p, uint64_t *sp, uint64_t *hi)
+{
+#if defined(__SSE2__)
+	*sp = *hi = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + 16 * k));
+		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+		__m128i ctl =
+			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		uint64_t s =
+			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
+		uint64_t h = (unsigned)_mm_movemask_epi8(v);
+		*sp |= s << (16 * k);
+		*hi |= h << (16 * k);
+	}
+#else
+	*sp = *hi = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		*sp |= (uint64_t)(p[i] < 0x80 && ascii_space[p[i]]) << i;
+		*hi |= (uint64_t)(p[i] >= 0x80) << i;
+	}
+#endif
+}
+
+/*
+ * ascii_fields() of a line with SLACK bytes readable past its end, 64
+ * bytes at a time: every field's start and end are where a space turns
+ * to a non-space and back, found by their bits rather than by a loop
+ * over bytes.  false at a byte from 0x80 up, as ascii_fields().
+ */
+static bool
+ascii_fields_wide(const char *line, size_t len, const char **f, size_t *fl,
+		  size_t *nf)
+{
+	uint64_t before = 1; /* what precedes the line counts as a space */
+	size_t n = 0, k = 0;
+
+	for (size_t w = 0; w * 64 < len; w++) {
+		uint64_t sp, hi;
+		mark_block((const unsigned char *)line + 64 * w, &sp, &hi);
+		if (len - 64 * w < 64) {
+			uint64_t past = ~0ULL << (len - 64 * w);
+			sp |= past;
+			hi &= ~past;
+		}
+		if (hi)
+			return false;
+		uint64_t t = sp ^ (sp << 1 | before);
+		before = sp >> 63;
+		for (; t; t &= t - 1, k++) {
+			size_t at = 64 * w + (size_t)__builtin_ctzll(t);
+			if (k % 2 == 0) {
+				if (n == MAXF)
+					break;
+				f[n] = line + at;
+			} else {
+				fl[n] = (size_t)(line + at - f[n]);
+				n++;
+			}
+		}
+		if (n == MAXF)
+			break;
+	}
+	if (k % 2 && n < MAXF) {
+		fl[n] = (size_t)(line + len - f[n]);
+		n++;
+	}
+	*nf = n;
+	return true;
+}
+
 /*
  * parseKeyValueLine of the old reader: a key that starts lower case and has
  * no space or upper case letter, ':', then an empty value or one after
@@ -308,14 +395,15 @@ name_label(const char *name, size_t len, const char *key, const char **v,
 	return found != NULL;
 }
 
-/* makeGroup: "k:v k:v" over the -split labels that have a value. */
+/* makeGroup: "k:v k:v" over the -split labels that have a value, into
+ * b (emptied first). */
 static int
 make_group(cstat_v1 *c, const char *name, size_t nlen,
-	   const struct labels *labels, uint32_t *id)
+	   const struct labels *labels, struct cstat__buf *b)
 {
-	struct cstat__buf b = {0};
 	int rc = 0;
 
+	b->len = 0;
 	for (size_t i = 0; i < c->nsplit && !rc; i++) {
 		const char *v = NULL;
 		size_t vlen = 0;
@@ -326,16 +414,12 @@ make_group(cstat_v1 *c, const char *name, size_t nlen,
 		}
 		if (!vlen)
 			continue;
-		if (b.len)
-			rc |= cstat__buf_addc(&b, ' ');
-		rc |= cstat__buf_adds(&b, s);
-		rc |= cstat__buf_addc(&b, ':');
-		rc |= cstat__buf_add(&b, v, vlen);
+		if (b->len)
+			rc |= cstat__buf_addc(b, ' ');
+		rc |= cstat__buf_adds(b, s);
+		rc |= cstat__buf_addc(b, ':');
+		rc |= cstat__buf_add(b, v, vlen);
 	}
-	if (!rc)
-		rc = cstat__strtab_intern(&c->strs, b.len ? b.data : "", b.len,
-					  id);
-	cstat__buf_release(&b);
 	return rc ? CSTAT_ENOMEM : 0;
 }
 
@@ -403,8 +487,20 @@ resolve_name(struct file_state *fs, const char *name, size_t len, bool *same)
 	fs->named = false;
 	fs->name.len = 0;
 	if (cstat__buf_add(&fs->name, name, len) ||
-	    make_group(fs->c, name, len, &fs->labels, &fs->group) ||
-	    cstat__strtab_intern(&fs->c->strs, name, len, &fs->bench))
+	    make_group(fs->c, name, len, &fs->labels, &fs->group_new))
+		return CSTAT_ENOMEM;
+	struct cstat__buf *g = &fs->group_new;
+	if (!fs->have_group || g->len != fs->group_text.len ||
+	    (g->len && memcmp(g->data, fs->group_text.data, g->len))) {
+		if (cstat__strtab_intern(&fs->c->strs, g->len ? g->data : "",
+					 g->len, &fs->group))
+			return CSTAT_ENOMEM;
+		struct cstat__buf t = fs->group_text;
+		fs->group_text = *g;
+		*g = t;
+		fs->have_group = true;
+	}
+	if (cstat__strtab_intern(&fs->c->strs, name, len, &fs->bench))
 		return CSTAT_ENOMEM;
 	fs->named = true;
 	fs->name_gen = fs->gen;
@@ -441,8 +537,14 @@ start_run(struct file_state *fs, const struct parsed *pr)
 	int rc;
 
 	for (size_t j = 0; j < np; j++) {
-		if (cstat__strtab_intern(&c->strs, pr->u[j], pr->ul[j],
-					 &fs->units[j]))
+		/* A unit where the last run had it keeps its id uninterned. */
+		bool kept = j < fs->np &&
+			    cstat__strtab_len(&c->strs, fs->units[j]) ==
+				    pr->ul[j] &&
+			    memcmp(cstat__strtab_str(&c->strs, fs->units[j]),
+				   pr->u[j], pr->ul[j]) == 0;
+		if (!kept && cstat__strtab_intern(&c->strs, pr->u[j], pr->ul[j],
+						  &fs->units[j]))
 			return CSTAT_ENOMEM;
 		rc = cstat__v1_metric_get(c, fs->config, fs->group, fs->bench,
 					  fs->units[j], &fs->metrics[j]);
@@ -528,6 +630,41 @@ dec_code(const char *s, size_t len, double v, int32_t *mant)
 	return (uint8_t)d;
 }
 
+/*
+ * A value of the usual form, digits with at most one point inside them
+ * and at most 9 digits ("63.9", "8", "1234.567"): its mantissa and
+ * digits after the point, and its value as one correctly rounded
+ * division, which is what parsing gives (both mantissa and power of ten
+ * are exact doubles).  false for anything else, left to
+ * cstat__parse_float() and dec_code().
+ */
+static inline bool
+plain_decimal(const char *s, size_t len, double *v, int32_t *mant, uint8_t *dec)
+{
+	uint32_t m = 0;
+	size_t point = len;
+
+	if (len == 0 || len > 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned digit = (unsigned)((unsigned char)s[i] - '0');
+		if (digit <= 9) {
+			m = m * 10 + digit;
+		} else if (s[i] == '.' && point == len && i > 0 &&
+			   i + 1 < len) {
+			point = i;
+		} else {
+			return false;
+		}
+	}
+	if (len - (point < len) > 9)
+		return false;
+	*mant = (int32_t)m;
+	*dec = (uint8_t)(point < len ? len - point - 1 : 0);
+	*v = cstat__v1_dec_value(*mant, *dec);
+	return true;
+}
+
 /* What parse_result() found. */
 enum { RES_SKIP, RES_VALUES, RES_LONG };
 
@@ -539,13 +676,14 @@ enum { RES_SKIP, RES_VALUES, RES_LONG };
  * add_long_result().
  */
 static int
-parse_result(const char *line, size_t len, struct parsed *pr)
+parse_result(const char *line, size_t len, bool wide, struct parsed *pr)
 {
 	const char *f[MAXF], *p = line, *end = line + len;
 	size_t fl[MAXF], nf = 0;
 	long long iters;
 
-	if (!ascii_fields(line, end, f, fl, &nf))
+	if (!(wide ? ascii_fields_wide(line, len, f, fl, &nf)
+		   : ascii_fields(line, end, f, fl, &nf)))
 		for (nf = 0; nf < MAXF && next_field(&p, end, &f[nf], &fl[nf]);)
 			nf++;
 	if (nf < 4)
@@ -559,6 +697,12 @@ parse_result(const char *line, size_t len, struct parsed *pr)
 		return RES_LONG;
 	pr->np = 0;
 	for (size_t i = 2; i + 1 < nf; i += 2) {
+		if (plain_decimal(f[i], fl[i], &pr->vals[pr->np],
+				  &pr->mant[pr->np], &pr->dec[pr->np])) {
+			pr->u[pr->np] = f[i + 1];
+			pr->ul[pr->np++] = fl[i + 1];
+			continue;
+		}
 		if (cstat__parse_float(f[i], fl[i], &pr->vals[pr->np]))
 			continue;
 		pr->dec[pr->np] = dec_code(f[i], fl[i], pr->vals[pr->np],
@@ -597,7 +741,7 @@ add_result(struct file_state *fs, const char *line, size_t len)
 	bool same;
 	int rc;
 
-	switch (parse_result(line, len, &pr)) {
+	switch (parse_result(line, len, false, &pr)) {
 	case RES_VALUES:
 		return add_parsed(fs, &pr);
 	case RES_LONG:
@@ -691,6 +835,8 @@ file_end(struct file_state *fs, int rc)
 	labels_release(&fs->labels);
 	labels_release(&fs->perm);
 	cstat__buf_release(&fs->name);
+	cstat__buf_release(&fs->group_text);
+	cstat__buf_release(&fs->group_new);
 	for (size_t j = 0; j < MAXP; j++) {
 		free(fs->pend[j].v);
 		free(fs->pend[j].mant);
@@ -778,10 +924,12 @@ read_more(int fd, struct cstat__buf *b, const char *path, bool *eof,
 {
 	char why[128];
 
-	if (cstat__buf_reserve(b, READ_SIZE + 1))
+	/* SLACK bytes stay free past the data (ascii_fields_wide()). */
+	if (cstat__buf_reserve(b, READ_SIZE + SLACK))
 		return CSTAT_ENOMEM;
 	for (;;) {
-		ssize_t got = read(fd, b->data + b->len, b->cap - b->len - 1);
+		ssize_t got =
+			read(fd, b->data + b->len, b->cap - b->len - 1 - SLACK);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -891,7 +1039,7 @@ batch_line(struct batch *b, size_t off, size_t len)
 	r->kind = REC_OTHER;
 	if (n < 9 || memcmp(line, "Benchmark", 9) != 0)
 		return 0;
-	int res = parse_result(line, n, &pr);
+	int res = parse_result(line, n, true, &pr);
 	if (res == RES_SKIP) {
 		r->kind = REC_SKIP;
 		return 0;
@@ -956,6 +1104,13 @@ fill_batch(struct producer *pd, struct batch *b)
 	}
 	size_t end = pd->eof ? b->bytes.len : (size_t)(nl - b->bytes.data) + 1;
 	size_t pos = 0;
+	/* Defined bytes past the data, for ascii_fields_wide(): read_more()
+	 * left room for them, so this grows nothing. */
+	if ((b->rc = cstat__buf_reserve(&b->bytes, SLACK))) {
+		b->last = true;
+		return;
+	}
+	memset(b->bytes.data + b->bytes.len, 0, SLACK);
 	while (pos < end && !b->rc) {
 		const char *line = b->bytes.data + pos;
 		const char *e = memchr(line, '\n', end - pos);

@@ -14,6 +14,7 @@
  * through the one output stream (ostream.h), which keeps the first error;
  * each entry point closes it and returns that error once.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ struct str {
 static const struct cstat__v1_metrics *
 cell(const struct cstat__v1_table *t, const struct cstat__v1_row *r, size_t k)
 {
-	return cstat__v1_cell(t, t->cells[r->cell0 + k]);
+	return cstat__v1_row_cell(t, r, k);
 }
 
 /*
@@ -114,7 +115,8 @@ cell_text(const struct cstat__v1_table *t, double scale_val,
 
 /* The delta column's text. */
 static size_t
-delta_text(const struct cstat__v1_row *r, char *buf)
+delta_text(const struct cstat__v1_table *t, const struct cstat__v1_row *r,
+	   char *buf)
 {
 	switch (r->delta) {
 	case CSTAT__V1_DELTA_TILDE:
@@ -125,7 +127,7 @@ delta_text(const struct cstat__v1_row *r, char *buf)
 		return 5;
 	case CSTAT__V1_DELTA_PCT: {
 		size_t n = cstat__fmt_go_fixed(buf + 1, CSTAT__GO_FIXED_SIZE(2),
-					       r->pct, 2);
+					       cstat__v1_row_pct(t, r), 2);
 		char *s = buf + 1;
 		if (s[0] != '-' && s[0] != '+') {
 			s = buf;
@@ -181,12 +183,12 @@ static const char *
 row_name(const struct cstat__v1_view *v, const struct cstat__v1_row *r,
 	 size_t *len)
 {
-	if (r->bench == UINT32_MAX) {
+	if (r->gb == UINT32_MAX) {
 		*len = 10;
 		return "[Geo mean]";
 	}
-	*len = cstat__strtab_len(v->strs, r->bench);
-	return cstat__strtab_str(v->strs, r->bench);
+	*len = cstat__strtab_len(v->strs, v->gbs[r->gb].bench);
+	return cstat__strtab_str(v->strs, v->gbs[r->gb].bench);
 }
 
 /* Room for the texts of one row's columns. */
@@ -228,7 +230,7 @@ row_cols(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	}
 	if (v->nconfigs == 2) {
 		cols[n].s = rb->delta;
-		cols[n].len = delta_text(r, rb->delta);
+		cols[n].len = delta_text(t, r, rb->delta);
 		if (r->delta == CSTAT__V1_DELTA_TILDE) {
 			cols[n].s = "~   ";
 			cols[n].len = 4;
@@ -332,11 +334,249 @@ text_row(struct cstat__ostream *o, const size_t *max, const struct str *c,
 	cstat__os_addc(o, '\n');
 }
 
-/* The group a row is printed under: "" for the geomean row. */
+/* The group a row is printed under when there are groups: "" for the
+ * geomean row. */
 static uint32_t
-row_group(const struct cstat__v1_row *r)
+row_group(const struct cstat__v1_view *v, const struct cstat__v1_row *r)
 {
-	return r->bench == UINT32_MAX ? 0 : r->group;
+	return r->gb == UINT32_MAX ? 0 : v->gbs[r->gb].group;
+}
+
+/*
+ * The widest text of each column over part of the rows: of every table,
+ * its heading and its rows from the share lo/2 to hi/2 of them (0 to 1:
+ * the first half; 1 to 2: the second).
+ */
+struct measure {
+	const struct cstat__v1_view *v;
+	unsigned lo, hi;
+	size_t *max;
+	int rc;
+};
+
+static void *
+measure_run(void *arg)
+{
+	struct measure *m = arg;
+	const struct cstat__v1_view *v = m->v;
+	size_t ncols = v->nconfigs + EXTRA_COLS;
+	struct str *cols = calloc(ncols, sizeof(*cols));
+	struct rowbuf *rb = rowbuf_new(v->nconfigs + 2);
+
+	m->rc = cols && rb ? 0 : CSTAT_ENOMEM;
+	for (size_t t = 0; t < v->ntables && !m->rc; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		widen(m->max, cols, head_cols(v, tab, rb, cols));
+		size_t end = tab->nrows * m->hi / 2;
+		for (size_t i = tab->nrows * m->lo / 2; i < end; i++)
+			widen(m->max, cols,
+			      row_cols(v, tab, &tab->rows[i], rb, cols));
+	}
+	free(cols);
+	free(rb);
+	return NULL;
+}
+
+/* Rows from which the columns are measured on two threads, if there are. */
+#define TWO_THREAD_ROWS 4096
+
+/*
+ * The text's column widths, shared by all tables (max, ncols of them):
+ * every row formatted once to measure it, the second half of each table
+ * on a second thread when the view allows two and the tables are large.
+ */
+static int
+measure_columns(const struct cstat__v1_view *v, size_t *max, size_t ncols)
+{
+	struct measure first = {v, 0, 2, max, 0}, second = {v, 1, 2, NULL, 0};
+	size_t rows = 0;
+	pthread_t tid;
+	bool two = false;
+
+	for (size_t t = 0; t < v->ntables; t++)
+		rows += v->tables[t].nrows;
+	if (v->threads > 1 && rows >= TWO_THREAD_ROWS &&
+	    (second.max = calloc(ncols, sizeof(*second.max))) != NULL) {
+		two = !pthread_create(&tid, NULL, measure_run, &second);
+		if (two)
+			first.hi = 1;
+	}
+	measure_run(&first);
+	if (two) {
+		pthread_join(tid, NULL);
+		for (size_t j = 0; j < ncols; j++)
+			if (second.max[j] > max[j])
+				max[j] = second.max[j];
+	}
+	free(second.max);
+	return first.rc ? first.rc : two ? second.rc : 0;
+}
+
+/* What printing rows needs of its thread: its columns and their texts. */
+struct printer {
+	const struct cstat__v1_view *v;
+	const size_t *max;
+	struct str *cols;
+	struct rowbuf *rb;
+};
+
+/* Prints rows [lo, hi) of table tab, with the group lines before them
+ * (a group line where a row's group differs from the row's before it,
+ * or from "" at the top of the table). */
+static void
+print_rows(const struct printer *p, const struct cstat__v1_table *tab,
+	   size_t lo, size_t hi, struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	uint32_t group = lo > 0 ? row_group(v, &tab->rows[lo - 1]) : 0;
+
+	for (size_t i = lo; i < hi; i++) {
+		const struct cstat__v1_row *r = &tab->rows[i];
+		if (v->groups && row_group(v, r) != group) {
+			group = row_group(v, r);
+			cstat__os_adds(o, cstat__strtab_str(v->strs, group));
+			cstat__os_addc(o, '\n');
+		}
+		text_row(o, p->max, p->cols,
+			 row_cols(v, tab, r, p->rb, p->cols));
+	}
+}
+
+/*
+ * Printing on two threads: the rows go in chunks of CHUNK_ROWS, the
+ * even chunks (counted over all tables) printed by the calling thread
+ * straight to the output, the odd ones by a second thread into one of
+ * two memory streams, which the calling thread copies out in turn.  The
+ * bytes are those of one thread; at most two chunks (about 90 kB) wait.
+ */
+#define CHUNK_ROWS 512
+
+struct chunks {
+	const struct printer *p;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cstat__ostream slot[2];
+	bool full[2];
+};
+
+/* The second thread: every odd chunk, in order, into the free slot. */
+static void *
+print_odd_chunks(void *arg)
+{
+	struct chunks *ch = arg;
+	const struct cstat__v1_view *v = ch->p->v;
+	size_t k = 0;
+
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		for (size_t lo = 0; lo < tab->nrows; lo += CHUNK_ROWS, k++) {
+			if (k % 2 == 0)
+				continue;
+			struct cstat__ostream *o = &ch->slot[k / 2 % 2];
+			pthread_mutex_lock(&ch->mu);
+			while (ch->full[k / 2 % 2])
+				pthread_cond_wait(&ch->cv, &ch->mu);
+			pthread_mutex_unlock(&ch->mu);
+			o->len = 0;
+			size_t hi = lo + CHUNK_ROWS < tab->nrows
+					    ? lo + CHUNK_ROWS
+					    : tab->nrows;
+			print_rows(ch->p, tab, lo, hi, o);
+			pthread_mutex_lock(&ch->mu);
+			ch->full[k / 2 % 2] = true;
+			pthread_cond_broadcast(&ch->cv);
+			pthread_mutex_unlock(&ch->mu);
+		}
+	}
+	return NULL;
+}
+
+/* Copies out odd chunk k once the second thread has printed it. */
+static void
+take_chunk(struct chunks *ch, size_t k, struct cstat__ostream *o)
+{
+	struct cstat__ostream *s = &ch->slot[k / 2 % 2];
+
+	pthread_mutex_lock(&ch->mu);
+	while (!ch->full[k / 2 % 2])
+		pthread_cond_wait(&ch->cv, &ch->mu);
+	pthread_mutex_unlock(&ch->mu);
+	cstat__os_fail(o, s->err);
+	cstat__os_put(o, s->data, s->len);
+	pthread_mutex_lock(&ch->mu);
+	ch->full[k / 2 % 2] = false;
+	pthread_cond_broadcast(&ch->cv);
+	pthread_mutex_unlock(&ch->mu);
+}
+
+/* Every table: its heading, then its rows, the odd chunks taken from ch
+ * when there is one. */
+static void
+print_tables(const struct printer *p, struct chunks *ch,
+	     struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	size_t k = 0;
+
+	for (size_t t = 0; t < v->ntables; t++) {
+		const struct cstat__v1_table *tab = &v->tables[t];
+		if (t > 0)
+			cstat__os_addc(o, '\n');
+		text_head(o, p->max, p->cols,
+			  head_cols(v, tab, p->rb, p->cols));
+		if (!ch) {
+			print_rows(p, tab, 0, tab->nrows, o);
+			continue;
+		}
+		for (size_t lo = 0; lo < tab->nrows; lo += CHUNK_ROWS, k++) {
+			size_t hi = lo + CHUNK_ROWS < tab->nrows
+					    ? lo + CHUNK_ROWS
+					    : tab->nrows;
+			if (k % 2)
+				take_chunk(ch, k, o);
+			else
+				print_rows(p, tab, lo, hi, o);
+		}
+	}
+}
+
+/* Prints the tables, on two threads when the view allows two and the
+ * tables are large (as measure_columns() decides). */
+static void
+print_text(const struct printer *p, struct cstat__ostream *o)
+{
+	const struct cstat__v1_view *v = p->v;
+	size_t ncols = v->nconfigs + EXTRA_COLS, rows = 0;
+	struct chunks ch = {0};
+	struct printer second = *p;
+	pthread_t tid;
+
+	for (size_t t = 0; t < v->ntables; t++)
+		rows += v->tables[t].nrows;
+	second.cols = calloc(ncols, sizeof(*second.cols));
+	second.rb = rowbuf_new(v->nconfigs + 2);
+	ch.p = &second;
+	bool two = v->threads > 1 && rows >= TWO_THREAD_ROWS && second.cols &&
+		   second.rb && !pthread_mutex_init(&ch.mu, NULL);
+	if (two && pthread_cond_init(&ch.cv, NULL)) {
+		pthread_mutex_destroy(&ch.mu);
+		two = false;
+	}
+	if (two && pthread_create(&tid, NULL, print_odd_chunks, &ch)) {
+		pthread_cond_destroy(&ch.cv);
+		pthread_mutex_destroy(&ch.mu);
+		two = false;
+	}
+	print_tables(p, two ? &ch : NULL, o);
+	if (two) {
+		pthread_join(tid, NULL);
+		pthread_cond_destroy(&ch.cv);
+		pthread_mutex_destroy(&ch.mu);
+	}
+	cstat__os_release(&ch.slot[0]);
+	cstat__os_release(&ch.slot[1]);
+	free(second.cols);
+	free(second.rb);
 }
 
 int
@@ -354,30 +594,10 @@ cstat__v1_write_text(const struct cstat__v1_view *v, FILE *f)
 		rc = CSTAT_ENOMEM;
 		goto out;
 	}
-	for (size_t t = 0; t < v->ntables; t++) {
-		const struct cstat__v1_table *tab = &v->tables[t];
-		widen(max, cols, head_cols(v, tab, rb, cols));
-		for (size_t i = 0; i < tab->nrows; i++)
-			widen(max, cols,
-			      row_cols(v, tab, &tab->rows[i], rb, cols));
-	}
-	for (size_t t = 0; t < v->ntables; t++) {
-		const struct cstat__v1_table *tab = &v->tables[t];
-		if (t > 0)
-			cstat__os_addc(o, '\n');
-		text_head(o, max, cols, head_cols(v, tab, rb, cols));
-		uint32_t group = 0;
-		for (size_t i = 0; i < tab->nrows; i++) {
-			const struct cstat__v1_row *r = &tab->rows[i];
-			if (v->groups && row_group(r) != group) {
-				group = row_group(r);
-				cstat__os_adds(
-					o, cstat__strtab_str(v->strs, group));
-				cstat__os_addc(o, '\n');
-			}
-			text_row(o, max, cols, row_cols(v, tab, r, rb, cols));
-		}
-	}
+	if ((rc = measure_columns(v, max, ncols)))
+		goto out;
+	struct printer p = {v, max, cols, rb};
+	print_text(&p, o);
 out:
 	free(cols);
 	free(max);
@@ -533,7 +753,7 @@ csv_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	}
 	if (v->nconfigs == 2) {
 		cols[n].s = rb->delta;
-		cols[n++].len = delta_text(r, rb->delta);
+		cols[n++].len = delta_text(t, r, rb->delta);
 		cols[n].s = rb->note;
 		cols[n++].len = note_text(t, r, rb->note);
 	}
@@ -562,8 +782,8 @@ cstat__v1_write_csv(const struct cstat__v1_view *v, bool norange, FILE *f)
 		uint32_t group = 0;
 		for (size_t i = 0; i < tab->nrows; i++) {
 			const struct cstat__v1_row *r = &tab->rows[i];
-			if (v->groups && row_group(r) != group) {
-				group = row_group(r);
+			if (v->groups && row_group(v, r) != group) {
+				group = row_group(v, r);
 				csv_field(o, cstat__strtab_str(v->strs, group),
 					  cstat__strtab_len(v->strs, group));
 				cstat__os_addc(o, '\n');
@@ -677,9 +897,9 @@ html_group(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 	   const struct cstat__v1_row *r, uint32_t *group,
 	   struct cstat__ostream *o)
 {
-	if (!v->groups || row_group(r) == *group)
+	if (!v->groups || row_group(v, r) == *group)
 		return;
-	*group = row_group(r);
+	*group = row_group(v, r);
 	if (cstat__strtab_len(v->strs, *group) == 0)
 		return;
 	cstat__os_adds(o, "<tr class='group'><th colspan='");
@@ -718,7 +938,7 @@ html_row(const struct cstat__v1_view *v, const struct cstat__v1_table *t,
 		cstat__os_adds(o, r->delta == CSTAT__V1_DELTA_TILDE
 					  ? "<td class='nodelta'>"
 					  : "<td class='delta'>");
-		html_text(o, rb->delta, delta_text(r, rb->delta), true);
+		html_text(o, rb->delta, delta_text(t, r, rb->delta), true);
 		cstat__os_adds(o, "<td class='note'>");
 		html_text(o, rb->note, note_text(t, r, rb->note), false);
 	}

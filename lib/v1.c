@@ -572,13 +572,45 @@ metric_slot(const cstat_v1 *c, uint32_t config, uint32_t gb, uint32_t unit)
 	}
 }
 
-const struct cstat__v1_metrics *
-cstat__v1_lookup(const cstat_v1 *c, uint32_t config, uint32_t gb, uint32_t unit)
+/*
+ * Rebuilds the two hash tables dropped while the tables were built
+ * (drop_hashes()), before more input is added: each at the size it had.
+ */
+static int
+hashes_ready(cstat_v1 *c)
 {
-	if (!c->nmslots)
-		return NULL;
-	uint32_t s = c->mslots[metric_slot(c, config, gb, unit)];
-	return s ? &c->m[s - 1] : NULL;
+	if (c->nm && !c->mslots) {
+		c->nmslots = 512;
+		while (c->nmslots < c->nm)
+			c->nmslots *= 2;
+		if (rehash(&c->mslots, &c->nmslots, c->nm, metric_hash_at,
+			   c->m))
+			return CSTAT_ENOMEM;
+	}
+	if (c->ngb && !c->gbslots) {
+		c->ngbslots = 512;
+		while (c->ngbslots < c->ngb)
+			c->ngbslots *= 2;
+		if (rehash(&c->gbslots, &c->ngbslots, c->ngb, gb_hash_at,
+			   c->gbs))
+			return CSTAT_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Frees the hash tables of metrics and benchmarks (1.25 MB on 20,000
+ * benchmarks, two files, three units) once the input is read: the tables
+ * find their cells by a pass over the metrics instead (cells_for_unit()),
+ * and memory peaks while they are written.
+ */
+static void
+drop_hashes(cstat_v1 *c)
+{
+	free(c->mslots);
+	free(c->gbslots);
+	c->mslots = c->gbslots = NULL;
+	c->nmslots = c->ngbslots = 0;
 }
 
 /* The group index of string id group, listed if new. */
@@ -649,7 +681,7 @@ cstat__v1_metric_get(cstat_v1 *c, uint32_t config, uint32_t group,
 	uint32_t gb;
 	int rc;
 
-	if ((rc = gb_index(c, group, bench, &gb)))
+	if ((rc = hashes_ready(c)) || (rc = gb_index(c, group, bench, &gb)))
 		return rc;
 	if (c->nmslots) {
 		uint32_t s = c->mslots[metric_slot(c, config, gb, unit)];
@@ -921,9 +953,9 @@ delta_row(const cstat_v1 *c, const struct cstat__v1_table *t,
 		if (n->mean == o->mean) {
 			r->delta = CSTAT__V1_DELTA_ZERO;
 		} else {
+			/* As cstat__v1_row_pct() gives it back. */
 			double pct = ((n->mean / o->mean) - 1.0) * 100.0;
 			r->delta = CSTAT__V1_DELTA_PCT;
-			r->pct = pct;
 			/* Smaller is better, except for speeds. */
 			r->change =
 				(pct < 0) == (strcmp(t->metric, "speed") != 0)
@@ -949,15 +981,62 @@ add_row(struct cstat__v1_table *t, size_t nc)
 		return NULL;
 	struct cstat__v1_row *r = &t->rows[t->nrows++];
 	memset(r, 0, sizeof(*r));
-	r->cell0 = (uint32_t)t->ncells;
 	for (size_t k = 0; k < nc; k++)
 		t->cells[t->ncells++] = 0;
 	return r;
 }
 
+/*
+ * The tables' cells found without a hash lookup each (a cache miss each,
+ * on 120,000 metrics): for each table, one pass over the metrics places
+ * its unit's by (group, benchmark) and file.  A pass costs no more than
+ * the lookups did (one per unit, benchmark and file).
+ */
+struct cellmap {
+	uint32_t *cell; /* [gb * nconfigs + k]: metric index + 1, or 0 */
+	size_t nconfigs;
+};
+
+static int
+cellmap_new(const cstat_v1 *c, struct cellmap *cm)
+{
+	size_t nc = c->configs.n ? c->configs.n : 1;
+
+	cm->nconfigs = c->configs.n;
+	cm->cell = malloc((c->ngb ? c->ngb : 1) * nc * sizeof(*cm->cell));
+	return cm->cell ? 0 : CSTAT_ENOMEM;
+}
+
+/* Places the metrics of unit in cm->cell; every file of the same name
+ * gets the metric of that name, as a lookup by name would. */
+static void
+cellmap_unit(const cstat_v1 *c, struct cellmap *cm, uint32_t unit)
+{
+	size_t nc = cm->nconfigs;
+
+	memset(cm->cell, 0, c->ngb * nc * sizeof(*cm->cell));
+	for (size_t i = 0; i < c->nm; i++) {
+		const struct cstat__v1_metrics *m = &c->m[i];
+		if (m->unit != unit)
+			continue;
+		for (size_t k = 0; k < nc; k++)
+			if (c->configs.v[k] == m->config)
+				cm->cell[m->gb * nc + k] = (uint32_t)i + 1;
+	}
+}
+
+/* The metric of file k and benchmark gb in the current unit, or NULL. */
+static const struct cstat__v1_metrics *
+cellmap_get(const cstat_v1 *c, const struct cellmap *cm, uint32_t gb, size_t k)
+{
+	uint32_t id = cm->cell[gb * cm->nconfigs + k];
+
+	return id ? &c->m[id - 1] : NULL;
+}
+
 /* The geometric mean of config k's means in table t (0 if none). */
 static double
-config_geomean(const cstat_v1 *c, const struct cstat__v1_table *t, size_t k,
+config_geomean(const cstat_v1 *c, const struct cellmap *cm, size_t k,
 	       double *means, size_t *count, const struct scratch *s)
 {
 	size_t nmeans = 0;
@@ -965,8 +1044,7 @@ config_geomean(const cstat_v1 *c, const struct cstat__v1_table *t, size_t k,
 	for (size_t g = 0; g < c->groups.n; g++) {
 		for (size_t b = 0; b < c->benches[g].n; b++) {
 			const struct cstat__v1_metrics *m =
-				cstat__v1_lookup(c, c->configs.v[k],
-						 c->benches[g].v[b], t->unit);
+				cellmap_get(c, cm, c->benches[g].v[b], k);
 			ensure_stats(m, s);
 			/* Zero means would make it 0 or NaN. */
 			if (m && m->mean != 0)
@@ -980,12 +1058,10 @@ config_geomean(const cstat_v1 *c, const struct cstat__v1_table *t, size_t k,
 /* addGeomean: the "[Geo mean]" row of a table. */
 static int
 add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
-	    const struct scratch *s)
+	    const struct cellmap *cm, const struct scratch *s)
 {
 	size_t nc = c->configs.n, maxcount = 0;
-	double geo[2] = {0, 0};
 	bool delta = t->oldnew;
-	size_t ngeo = 0;
 
 	double *means = malloc((c->ngb ? c->ngb : 1) * sizeof(*means));
 	t->geo = calloc(nc ? nc : 1, sizeof(*t->geo));
@@ -995,14 +1071,11 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
 	}
 	for (size_t k = 0; k < nc; k++) {
 		size_t count;
-		double gm = config_geomean(c, t, k, means, &count, s);
+		double gm = config_geomean(c, cm, k, means, &count, s);
 		if (count == 0) {
 			delta = false;
 			continue;
 		}
-		if (ngeo < 2)
-			geo[ngeo] = gm;
-		ngeo++;
 		t->geo[k].unit = t->unit;
 		t->geo[k].mean = gm;
 		t->geo[k].flags = CSTAT__V1_STATS | CSTAT__V1_NORANGE;
@@ -1015,36 +1088,69 @@ add_geomean(const cstat_v1 *c, struct cstat__v1_table *t,
 	struct cstat__v1_row *r = add_row(t, nc);
 	if (!r)
 		return CSTAT_ENOMEM;
-	r->bench = UINT32_MAX;
+	r->gb = UINT32_MAX;
 	for (size_t k = 0; k < nc; k++)
 		if (t->geo[k].unit == t->unit && t->geo[k].flags)
-			t->cells[r->cell0 + k] = CSTAT__V1_GEO | (uint32_t)k;
-	if (delta) {
+			t->cells[(t->nrows - 1) * nc + k] =
+				CSTAT__V1_GEO | (uint32_t)k;
+	/* Its change, from the two files' geomeans (its two cells when
+	 * delta holds), is cstat__v1_row_pct()'s. */
+	if (delta)
 		r->delta = CSTAT__V1_DELTA_PCT;
-		r->pct = ((geo[1] / geo[0]) - 1.0) * 100.0;
-	}
 	return 0;
 }
 
 /* The sort key of a row for -sort delta: |pct| * change. */
 static double
-delta_key(const struct cstat__v1_row *r)
+delta_key(const struct cstat__v1_table *t, const struct cstat__v1_row *r)
 {
-	return fabs(r->pct) * (double)r->change;
+	/* A row with a change has a percentage; others sort as 0. */
+	return r->change ? fabs(cstat__v1_row_pct(t, r)) * (double)r->change
+			 : 0;
 }
 
 /* Whether a sorts before b, for the given mode (before reversal). */
 static bool
-row_less(const cstat_v1 *c, int mode, const struct cstat__v1_row *a,
-	 const struct cstat__v1_row *b)
+row_less(const cstat_v1 *c, const struct cstat__v1_table *t, int mode,
+	 const struct cstat__v1_row *a, const struct cstat__v1_row *b)
 {
 	if (mode == CSTAT_V1_SORT_NAME || mode == CSTAT_V1_SORT_NAME_DESC)
-		return strcmp(cstat__strtab_str(&c->strs, a->bench),
-			      cstat__strtab_str(&c->strs, b->bench)) < 0;
-	return delta_key(a) < delta_key(b);
+		return strcmp(cstat__strtab_str(&c->strs, c->gbs[a->gb].bench),
+			      cstat__strtab_str(&c->strs,
+						c->gbs[b->gb].bench)) < 0;
+	return delta_key(t, a) < delta_key(t, b);
 }
 
-/* A stable bottom-up merge sort of the rows (sort.SliceStable). */
+/* Puts the rows, and their cells, in the order of ix (row indexes). */
+static int
+permute_rows(struct cstat__v1_table *t, const uint32_t *ix)
+{
+	size_t n = t->nrows, nc = t->nc;
+	struct cstat__v1_row *rows = malloc(t->cap * sizeof(*rows));
+	uint32_t *cells =
+		malloc((t->cells_cap ? t->cells_cap : 1) * sizeof(*cells));
+
+	if (!rows || !cells) {
+		free(rows);
+		free(cells);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = t->rows[ix[i]];
+		memcpy(cells + i * nc, t->cells + ix[i] * nc,
+		       nc * sizeof(*cells));
+	}
+	free(t->rows);
+	free(t->cells);
+	t->rows = rows;
+	t->cells = cells;
+	return 0;
+}
+
+/*
+ * A stable bottom-up merge sort of the rows (sort.SliceStable), of their
+ * indexes, so that their cells move along.
+ */
 static int
 sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 {
@@ -1052,34 +1158,42 @@ sort_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 	bool rev = mode == CSTAT_V1_SORT_NAME_DESC ||
 		   mode == CSTAT_V1_SORT_DELTA_DESC;
 	size_t n = t->nrows;
-	struct cstat__v1_row *tmp;
+	uint32_t *ix, *tmp;
 
 	if (mode == CSTAT_V1_SORT_NONE || n < 2)
 		return 0;
+	ix = malloc(n * sizeof(*ix));
 	tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
+	if (!ix || !tmp) {
+		free(ix);
+		free(tmp);
 		return CSTAT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (uint32_t)i;
 	for (size_t w = 1; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n;
 			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi) {
-				const struct cstat__v1_row *a = &t->rows[i],
-							   *b = &t->rows[j];
-				bool take_b = rev ? row_less(c, mode, a, b)
-						  : row_less(c, mode, b, a);
-				tmp[k++] = take_b ? t->rows[j++] : t->rows[i++];
+				const struct cstat__v1_row *a = &t->rows[ix[i]],
+							   *b = &t->rows[ix[j]];
+				bool take_b = rev ? row_less(c, t, mode, a, b)
+						  : row_less(c, t, mode, b, a);
+				tmp[k++] = take_b ? ix[j++] : ix[i++];
 			}
 			while (i < mid)
-				tmp[k++] = t->rows[i++];
+				tmp[k++] = ix[i++];
 			while (j < hi)
-				tmp[k++] = t->rows[j++];
+				tmp[k++] = ix[j++];
 		}
-		memcpy(t->rows, tmp, n * sizeof(*tmp));
+		memcpy(ix, tmp, n * sizeof(*tmp));
 	}
 	free(tmp);
-	return 0;
+	int rc = permute_rows(t, ix);
+	free(ix);
+	return rc;
 }
 
 /* The id of metrics m (of c's) in a table's cells: cstat__v1_cell(). */
@@ -1092,14 +1206,15 @@ cell_id(const cstat_v1 *c, const struct cstat__v1_metrics *m)
 /* One benchmark's row of table t, its cells looked up, unless it is
  * missing old or new. */
 static int
-bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb)
+bench_row(const cstat_v1 *c, struct cstat__v1_table *t,
+	  const struct cellmap *cm, uint32_t gb)
 {
 	size_t nc = c->configs.n;
 	const struct cstat__v1_metrics *o = NULL, *n = NULL;
 
 	if (t->oldnew) {
-		o = cstat__v1_lookup(c, c->configs.v[0], gb, t->unit);
-		n = cstat__v1_lookup(c, c->configs.v[1], gb, t->unit);
+		o = cellmap_get(c, cm, gb, 0);
+		n = cellmap_get(c, cm, gb, 1);
 		/* A row missing on either side is dropped. */
 		if (!o || !n)
 			return 0;
@@ -1107,14 +1222,11 @@ bench_row(const cstat_v1 *c, struct cstat__v1_table *t, size_t g, uint32_t gb)
 	struct cstat__v1_row *r = add_row(t, nc);
 	if (!r)
 		return CSTAT_ENOMEM;
-	r->bench = c->gbs[gb].bench;
-	r->group = c->groups.n > 1 ? c->groups.v[g] : 0;
+	r->gb = gb;
 	for (size_t k = 0; k < nc; k++)
-		t->cells[r->cell0 + k] = cell_id(
-			c, t->oldnew && k < 2
-				   ? (k ? n : o)
-				   : cstat__v1_lookup(c, c->configs.v[k], gb,
-						      t->unit));
+		t->cells[(t->nrows - 1) * nc + k] = cell_id(
+			c, t->oldnew && k < 2 ? (k ? n : o)
+					      : cellmap_get(c, cm, gb, k));
 	return 0;
 }
 
@@ -1129,7 +1241,7 @@ row_stats(const cstat_v1 *c, const struct cstat__v1_table *t,
 	  struct cstat__v1_row *r, const struct scratch *s,
 	  struct cstat__ucache *cache)
 {
-	const uint32_t *cells = t->cells + r->cell0;
+	const uint32_t *cells = t->cells + (size_t)(r - t->rows) * t->nc;
 	int rc = 0;
 
 	/* The collection's own metrics, reached through lookups. */
@@ -1214,12 +1326,14 @@ reserve_rows(const cstat_v1 *c, struct cstat__v1_table *t)
 		return CSTAT_ENOMEM;
 	t->cap = most;
 	t->cells_cap = most * nc;
+	t->nc = c->configs.n;
 	return 0;
 }
 
 /* Tables(): one table per unit, in first-seen order. */
 static int
-build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
+build_tables(cstat_v1 *c, struct cellmap *cm, const struct scratch *s,
+	     struct cstat__ucache *cache)
 {
 	size_t nc = c->configs.n;
 	int rc;
@@ -1240,9 +1354,10 @@ build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 		t->m = c->m;
 		if ((rc = reserve_rows(c, t)))
 			return rc;
+		cellmap_unit(c, cm, t->unit);
 		for (size_t g = 0; g < c->groups.n; g++)
 			for (size_t b = 0; b < c->benches[g].n; b++)
-				if ((rc = bench_row(c, t, g,
+				if ((rc = bench_row(c, t, cm,
 						    c->benches[g].v[b])))
 					return rc;
 		if ((rc = table_stats(c, t, s, cache)))
@@ -1256,7 +1371,7 @@ build_tables(cstat_v1 *c, const struct scratch *s, struct cstat__ucache *cache)
 		}
 		if ((rc = sort_rows(c, t)))
 			return rc;
-		if (c->opts.geomean && (rc = add_geomean(c, t, s)))
+		if (c->opts.geomean && (rc = add_geomean(c, t, cm, s)))
 			return rc;
 	}
 	return 0;
@@ -1267,18 +1382,22 @@ static int
 compute(cstat_v1 *c)
 {
 	struct cstat__ucache *cache = NULL;
+	struct cellmap cm = {0};
 	struct scratch s = {0};
 	size_t most = 1;
 	int rc;
 
 	cstat__v1_free_tables(c);
+	drop_hashes(c);
 	for (size_t i = 0; i < c->nm; i++) {
 		c->m[i].flags &= ~(uint32_t)CSTAT__V1_STATS;
 		if (c->m[i].n > most)
 			most = c->m[i].n;
 	}
-	if (!(rc = scratch_new(&s, most)) && !(rc = cstat__ucache_new(&cache)))
-		rc = build_tables(c, &s, cache);
+	if (!(rc = scratch_new(&s, most)) &&
+	    !(rc = cstat__ucache_new(&cache)) && !(rc = cellmap_new(c, &cm)))
+		rc = build_tables(c, &cm, &s, cache);
+	free(cm.cell);
 	cstat__ucache_free(cache);
 	scratch_free(&s);
 	return rc;
@@ -1323,6 +1442,8 @@ cstat_v1_write(cstat_v1 *c, enum cstat_v1_format format, bool norange,
 		return rc;
 	struct cstat__v1_view v = {
 		.strs = &c->strs,
+		.gbs = c->gbs,
+		.threads = c->threads,
 		.configs = c->configs.v,
 		.nconfigs = c->configs.n,
 		.groups = c->groups.n > 1,

@@ -480,6 +480,65 @@ test_csv_quotes_as_go(void **state)
 	}
 }
 
+/* The text of collection c, written by the -v1 text writer. */
+static char *
+text_of(cstat_v1 *c)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_TEXT, false, f), 0);
+	fclose(f);
+	return out;
+}
+
+/*
+ * Writing frees the lookup tables of metrics and benchmarks (they are
+ * rebuilt when more input comes): input added after a write lands in the
+ * metrics it would have without the write in between, so the second
+ * write prints what one write at the end does, and no benchmark or
+ * metric appears twice.
+ */
+static void
+test_add_after_write(void **state)
+{
+	static const char a[] = "BenchmarkA 1 10 ns/op 4 B/op\n"
+				"BenchmarkB 1 20 ns/op\n";
+	static const char b[] = "BenchmarkB 1 30 ns/op\n"
+				"BenchmarkA 1 12 ns/op 4 B/op\n"
+				"BenchmarkC 1 5 ns/op\n";
+	struct cstat_v1_opts o = CSTAT_V1_OPTS_INIT;
+	cstat_v1 *once, *twice;
+
+	(void)state;
+	assert_int_equal(cstat_v1_new(&once, &o), 0);
+	assert_int_equal(cstat_v1_new(&twice, &o), 0);
+	assert_int_equal(cstat_v1_add_mem(once, "a", a, strlen(a)), 0);
+	assert_int_equal(cstat_v1_add_mem(once, "b", b, strlen(b)), 0);
+	assert_int_equal(cstat_v1_add_mem(twice, "a", a, strlen(a)), 0);
+	free(text_of(twice));
+	assert_int_equal(cstat_v1_add_mem(twice, "b", b, strlen(b)), 0);
+	/* And the same file name again: its values join the first's. */
+	assert_int_equal(cstat_v1_add_mem(once, "b", a, strlen(a)), 0);
+	free(text_of(twice));
+	assert_int_equal(cstat_v1_add_mem(twice, "b", a, strlen(a)), 0);
+	char *want = text_of(once), *got = text_of(twice);
+	assert_string_equal(want, got);
+	/* Hand-checked: three benchmarks, each a row of each of the two
+	 * tables (with three files, rows without values are kept), and b's
+	 * second reading joined to its first: A's mean in b is 11.0ns. */
+	assert_int_equal(count_in(got, "\nA "), 2);
+	assert_int_equal(count_in(got, "\nB\n") + count_in(got, "\nB "), 2);
+	assert_int_equal(count_in(got, "\nC"), 2);
+	assert_non_null(strstr(got, "11.0ns \u00b1 9%"));
+	free(want);
+	free(got);
+	cstat_v1_free(once);
+	cstat_v1_free(twice);
+}
+
 /* A write that fails (an unbuffered /dev/full fails the first fwrite)
  * is reported once, as CSTAT_EIO, by each format. */
 static void
@@ -519,6 +578,7 @@ main(void)
 		cmocka_unit_test(test_threads_same_output),
 		cmocka_unit_test(test_csv_quotes_as_go),
 		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_add_after_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
