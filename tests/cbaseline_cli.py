@@ -799,12 +799,14 @@ def test_disk_full(d):
         rc, out, err = cb(store + ["record", "main", big], d)
         expect(rc == 2 and "no space left on device" in err,
                "record: %d %s" % (rc, err))
+        expect(out == "", "record printed %r" % out)
         expect(open(h).read() == hist, "a partial record stayed")
         rc, out, err = cb(store + ["history", "main"], d)
         expect(rc == 0 and "cut short" not in err, "history: " + err)
         rc, out, err = cb(store + ["save", "main", big], d)
         expect(rc == 2 and "no space left on device" in err,
                "save: %d %s" % (rc, err))
+        expect(out == "", "save printed %r" % out)
         expect(open(b).read() == base, "baseline changed")
         expect(os.listdir(os.path.dirname(b)) == ["main.json"],
                "temporary files left")
@@ -1233,6 +1235,12 @@ def pg_disk_full(d):
             rc, out, err = cb(args, d)
             expect(rc == 2 and "read-only transaction" in err,
                    "%r: %d %s" % (args, rc, err))
+            # Nothing was stored, so nothing says it was: the error
+            # alone, as on a directory that cannot be written.
+            said = [ln for ln in err.splitlines() if re.match(
+                r"cbaseline: (recorded|saved|pruned|removed)", ln)]
+            expect(out == "" and not said,
+                   "%r printed %r %r" % (args, out, said))
         rc, out, err = cb(["history", "main"], d)
         expect(rc == 0 and "1 run," in out and err == "", "history: " + err)
     finally:

@@ -263,7 +263,7 @@ first_dir(const char *p, const struct db *db, const struct db *other,
  * private directory named as its location ("[LOCATION]"). */
 static void
 release(const struct db *db, const struct db *other, int fd, const char *name,
-	int saved, FILE *out)
+	int saved, FILE *out, size_t from)
 {
 	size_t len;
 	char *text;
@@ -274,8 +274,11 @@ release(const struct db *db, const struct db *other, int fd, const char *name,
 		return;
 	dup2(saved, fd);
 	close(saved);
+	if (!out)
+		return;
 	text = get_file(db, ".", name, "", &len);
-	for (p = text; p && p < text + len; p = hit + strlen(who->dir)) {
+	for (p = text ? text + (from < len ? from : len) : NULL;
+	     p && p < text + len; p = hit + strlen(who->dir)) {
 		hit = first_dir(p, db, other, &who);
 		if (!hit) {
 			fwrite(p, 1, len - (size_t)(p - text), out);
@@ -290,11 +293,15 @@ release(const struct db *db, const struct db *other, int fd, const char *name,
  * Runs the command on the directory target with its output and messages
  * kept aside (in db's directory), then writes them out with each private
  * directory named as its location: a report that names the history file
- * (gate's noise-aware threshold) names the database instead.
+ * (gate's noise-aware threshold) names the database instead.  With
+ * wb_name, the command wrote that baseline or history: it is written back
+ * to the database before the output is shown, and when the database
+ * refuses it only its error is shown.
  */
 static int
 run_quoted(struct db *db, const struct db *other, const char *target,
-	   const char *cmd, int argc, char **argv, db_run_fn run, void *ctx)
+	   const char *cmd, int argc, char **argv, db_run_fn run, void *ctx,
+	   const char *wb_name)
 {
 	int out, err, rc;
 
@@ -305,8 +312,20 @@ run_quoted(struct db *db, const struct db *other, const char *target,
 	rc = run(ctx, target, cmd, argc, argv);
 	fflush(stdout);
 	fflush(stderr);
-	release(db, other, 2, "stderr", err, stderr);
-	release(db, other, 1, "stdout", out, stdout);
+	/* A write is stored before its report is shown: when the database
+	 * refuses it (read-only, no permission), its error alone is shown,
+	 * not the "recorded" line the command wrote on the private copy, as
+	 * a store directory that cannot be written says nothing else. */
+	off_t ran = err >= 0 ? lseek(2, 0, SEEK_CUR) : 0;
+	bool refused = false;
+	if (!rc && wb_name) {
+		rc = write_back(db, cmd, wb_name);
+		refused = rc != 0;
+		fflush(stderr);
+	}
+	release(db, other, 2, "stderr", err, stderr,
+		refused && ran > 0 ? (size_t)ran : 0);
+	release(db, other, 1, "stdout", out, refused ? NULL : stdout, 0);
 	return rc;
 }
 
@@ -561,7 +580,7 @@ db_merge_into_dir(const char *dir, int argc, char **argv, db_run_fn run,
 		char *was = argv[at];
 		argv[at] = other.dir;
 		rc = run_quoted(&other, NULL, dir, "merge", argc, argv, run,
-				ctx);
+				ctx, NULL);
 		argv[at] = was;
 	}
 	close_copy(&other);
@@ -584,7 +603,7 @@ db_merge(const char *location, int argc, char **argv, db_run_fn run, void *ctx)
 		if (at >= 0)
 			argv[at] = other.dir;
 		int mr = run_quoted(&db, at >= 0 ? &other : NULL, db.dir,
-				    "merge", argc, argv, run, ctx);
+				    "merge", argc, argv, run, ctx, NULL);
 		if (at >= 0)
 			argv[at] = was;
 		/* A file that failed to merge leaves the others merged. */
@@ -629,10 +648,9 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 			rc = fetch(&db, "history", h);
 	}
 	if (!rc)
-		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx);
+		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx,
+				writes ? name : NULL);
 	store_set_tables(NULL, NULL);
-	if (!rc && writes && name)
-		rc = write_back(&db, cmd, name);
 	close_copy(&db);
 	return rc;
 }
