@@ -706,6 +706,12 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 		}
 		return;
 	}
+	/* The values are sorted, and most cells repeat one (the byte and
+	 * allocation counts): a value with the bits of the one before has
+	 * its x, whose text is kept, not worked out again. */
+	char xt[CSTAT__HTML_COORD_SIZE] = {0};
+	size_t xn = 0;
+	uint64_t prev = 0;
 	for (uint32_t j = 0; j < ce->n;) {
 		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
 		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
@@ -713,11 +719,17 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 			return;
 		for (; k > 0; k--, j++) {
 			double v = ce->values[j];
+			uint64_t bits;
 			if (!isfinite(v))
 				continue;
+			memcpy(&bits, &v, sizeof(bits));
+			if (xn == 0 || bits != prev) {
+				xn = cstat__html_coord_text(xt, xpos(a, v));
+				prev = bits;
+			}
 			memcpy(w, "<circle cx=\"", 12);
-			w += 12;
-			w += cstat__html_coord_text(w, xpos(a, v));
+			memcpy(w + 12, xt, sizeof(xt));
+			w += 12 + xn;
 			memcpy(w, cp->cyt[j % 7], CY_MAX);
 			w += cp->cyn[j % 7];
 		}
