@@ -645,12 +645,34 @@ put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
 	cstat__os_html_text(p, buf, len < size ? len : size - 1);
 }
 
-/* Adds v in the row's scale, escaped. */
+/* Whether a and b have the same bits (so the same text in one scale). */
+static bool
+same_bits(double a, double b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, &a, sizeof(x));
+	memcpy(&y, &b, sizeof(y));
+	return x == y;
+}
+
+/*
+ * Adds v in the row's scale, escaped.  When v is a column's center (the
+ * axis' ends and lone tick of a row whose values are all one, as most
+ * byte and allocation counts are), its text data_row() made is used.
+ */
 static void
-put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
+put_scaled(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *row, const struct cstat__scaler *sc,
+	   double v)
 {
 	char num[CSTAT__SCALE_SIZE];
 
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		if (row[c].present && same_bits(row[c].center, v)) {
+			cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+			return;
+		}
 	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
 		 sizeof(num));
 }
@@ -681,9 +703,9 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	if (a->any) {
 		cstat__os_adds(p,
 			       a->log ? "; log scale from " : "; scale from ");
-		put_scaled(p, sc, a->min);
+		put_scaled(p, x, row, sc, a->min);
 		cstat__os_put(p, CSTAT__LIT(" to "));
-		put_scaled(p, sc, a->max);
+		put_scaled(p, x, row, sc, a->max);
 	}
 	cstat__os_put(p, CSTAT__LIT("</title>"));
 }
@@ -840,8 +862,9 @@ log_ticks(const struct axis *a, double *v)
  * (step 0) as the table prints it.
  */
 static void
-tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
-	   double step)
+tick_label(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *row, const struct cstat__scaler *sc,
+	   double v, double step)
 {
 	struct cstat__scaler s = *sc;
 	char num[CSTAT__SCALE_SIZE];
@@ -849,8 +872,7 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	int prec = 0;
 
 	if (!(step > 0)) {
-		put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
-			 sizeof(num));
+		put_scaled(p, x, row, sc, v);
 		return;
 	}
 	/* pow(10, prec), which is exact for these, without the call. */
@@ -866,7 +888,8 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 /* The axis under the strips: a line, ticks with labels, and the unit. */
 static void
 axis_line(struct cstat__ostream *p, const struct tctx *x,
-	  const struct cstat__scaler *sc, const struct axis *a)
+	  const struct cstat__cell *row, const struct cstat__scaler *sc,
+	  const struct axis *a)
 {
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
@@ -890,7 +913,7 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 			xl = PLOT_W - 16;
 		cstat__html_coord(p, xl);
 		put_piece(p, &x->m, x->m.tick_end);
-		tick_label(p, sc, v[i], a->log ? v[i] : step);
+		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
 		cstat__os_put(p, CSTAT__LIT("</text>"));
 	}
 	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
@@ -906,7 +929,7 @@ plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	axis_of(&a, row, x->tb->ncols);
 	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
-	axis_line(p, x, sc, &a);
+	axis_line(p, x, row, sc, &a);
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		strip(p, x, &row[c], c, &a);
 	cstat__os_put(p, CSTAT__LIT("</svg>"));
@@ -1045,9 +1068,18 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			continue;
 		}
 		struct ctext *ct = &x->ctext[c];
-		size_t len = cstat__scaler_format(&sc, ce->center, ct->s,
-						  sizeof(ct->s));
-		ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
+		size_t same = 0;
+		/* A center equal to an earlier column's has its text. */
+		while (same < c && !(row[same].present &&
+				     same_bits(row[same].center, ce->center)))
+			same++;
+		if (same < c) {
+			*ct = x->ctext[same];
+		} else {
+			size_t len = cstat__scaler_format(&sc, ce->center,
+							  ct->s, sizeof(ct->s));
+			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
+		}
 		cstat__os_adds(p, "<td class=\"ctr\">");
 		cstat__os_html_text(p, ct->s, ct->n);
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
