@@ -290,6 +290,24 @@ cstat__os_html_text(struct cstat__ostream *s, const char *p, size_t n)
 	const unsigned char *u = (const unsigned char *)p;
 	size_t start = 0, i = 0;
 
+	/* Most of the page's strings (numbers, names) need no reference:
+	 * copy while checking, and keep the copy if every byte stands for
+	 * itself, without a second pass or a call to memcpy. */
+	if (n <= 64) {
+		char *at = cstat__os_room(s, n);
+		if (!at)
+			return;
+		while (i < n && html_plain(u[i])) {
+			at[i] = p[i];
+			i++;
+		}
+		if (i == n) {
+			cstat__os_commit(s, n);
+			return;
+		}
+		/* A byte to look at: the copy is dropped (not committed), and
+		 * the loop below starts from it, the bytes before it plain. */
+	}
 	while (i < n) {
 		unsigned long c;
 

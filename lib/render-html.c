@@ -228,6 +228,12 @@ struct tmpl {
 	struct colpieces *col;	 /* per column */
 };
 
+/* A number's text and its length, as its formatter returned them. */
+struct ctext {
+	char s[CSTAT__SCALE_SIZE];
+	size_t n;
+};
+
 struct tctx {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
@@ -237,7 +243,7 @@ struct tctx {
 	double *centers; /* scratch: a row's centers */
 	/* Scratch: the text of each column's center in the row's scale,
 	 * made for its cell and used again in the plot's title. */
-	char (*ctext)[CSTAT__SCALE_SIZE];
+	struct ctext *ctext;
 	/* The gate's verdict of each cell (row-major), NULL where none. */
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
@@ -352,7 +358,8 @@ col_label(struct cstat__ostream *p, const struct tctx *x, size_t c)
  */
 struct axis {
 	double min, max;
-	bool any; /* the row has a finite value */
+	double log_span; /* log(max / min) on a log axis */
+	bool any;	 /* the row has a finite value */
 	bool log;
 };
 
@@ -378,6 +385,8 @@ axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
 		}
 	}
 	a->log = a->any && a->min > 0 && a->max / a->min > LOG_SPAN;
+	/* Once per row, not per dot: the same double either way. */
+	a->log_span = a->log ? log(a->max / a->min) : 0;
 }
 
 /*
@@ -391,8 +400,7 @@ xpos(const struct axis *a, double v)
 	double lo = PLOT_X0, hi = PLOT_W - PLOT_PAD, f;
 
 	if (a->log) {
-		f = v > 0 ? log(v / a->min) / log(a->max / a->min)
-			  : (v < 0 ? -1 : 0);
+		f = v > 0 ? log(v / a->min) / a->log_span : (v < 0 ? -1 : 0);
 	} else {
 		double span = a->max / 2 - a->min / 2;
 		if (!(span > 0))
@@ -637,12 +645,34 @@ put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
 	cstat__os_html_text(p, buf, len < size ? len : size - 1);
 }
 
-/* Adds v in the row's scale, escaped. */
+/* Whether a and b have the same bits (so the same text in one scale). */
+static bool
+same_bits(double a, double b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, &a, sizeof(x));
+	memcpy(&y, &b, sizeof(y));
+	return x == y;
+}
+
+/*
+ * Adds v in the row's scale, escaped.  When v is a column's center (the
+ * axis' ends and lone tick of a row whose values are all one, as most
+ * byte and allocation counts are), its text data_row() made is used.
+ */
 static void
-put_scaled(struct cstat__ostream *p, const struct cstat__scaler *sc, double v)
+put_scaled(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *row, const struct cstat__scaler *sc,
+	   double v)
 {
 	char num[CSTAT__SCALE_SIZE];
 
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		if (row[c].present && same_bits(row[c].center, v)) {
+			cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+			return;
+		}
 	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
 		 sizeof(num));
 }
@@ -667,14 +697,15 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 			continue;
 		}
 		put_count(p, ce->n);
-		cstat__html_text(p, x->ctext[c]); /* made by data_row() */
+		/* Made by data_row(). */
+		cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
 	}
 	if (a->any) {
 		cstat__os_adds(p,
 			       a->log ? "; log scale from " : "; scale from ");
-		put_scaled(p, sc, a->min);
+		put_scaled(p, x, row, sc, a->min);
 		cstat__os_put(p, CSTAT__LIT(" to "));
-		put_scaled(p, sc, a->max);
+		put_scaled(p, x, row, sc, a->max);
 	}
 	cstat__os_put(p, CSTAT__LIT("</title>"));
 }
@@ -697,6 +728,12 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 		}
 		return;
 	}
+	/* The values are sorted, and most cells repeat one (the byte and
+	 * allocation counts): a value with the bits of the one before has
+	 * its x, whose text is kept, not worked out again. */
+	char xt[CSTAT__HTML_COORD_SIZE] = {0};
+	size_t xn = 0;
+	uint64_t prev = 0;
 	for (uint32_t j = 0; j < ce->n;) {
 		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
 		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
@@ -704,11 +741,17 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 			return;
 		for (; k > 0; k--, j++) {
 			double v = ce->values[j];
+			uint64_t bits;
 			if (!isfinite(v))
 				continue;
+			memcpy(&bits, &v, sizeof(bits));
+			if (xn == 0 || bits != prev) {
+				xn = cstat__html_coord_text(xt, xpos(a, v));
+				prev = bits;
+			}
 			memcpy(w, "<circle cx=\"", 12);
-			w += 12;
-			w += cstat__html_coord_text(w, xpos(a, v));
+			memcpy(w + 12, xt, sizeof(xt));
+			w += 12 + xn;
 			memcpy(w, cp->cyt[j % 7], CY_MAX);
 			w += cp->cyn[j % 7];
 		}
@@ -819,8 +862,9 @@ log_ticks(const struct axis *a, double *v)
  * (step 0) as the table prints it.
  */
 static void
-tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
-	   double step)
+tick_label(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *row, const struct cstat__scaler *sc,
+	   double v, double step)
 {
 	struct cstat__scaler s = *sc;
 	char num[CSTAT__SCALE_SIZE];
@@ -828,8 +872,7 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 	int prec = 0;
 
 	if (!(step > 0)) {
-		put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
-			 sizeof(num));
+		put_scaled(p, x, row, sc, v);
 		return;
 	}
 	/* pow(10, prec), which is exact for these, without the call. */
@@ -845,7 +888,8 @@ tick_label(struct cstat__ostream *p, const struct cstat__scaler *sc, double v,
 /* The axis under the strips: a line, ticks with labels, and the unit. */
 static void
 axis_line(struct cstat__ostream *p, const struct tctx *x,
-	  const struct cstat__scaler *sc, const struct axis *a)
+	  const struct cstat__cell *row, const struct cstat__scaler *sc,
+	  const struct axis *a)
 {
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
@@ -869,7 +913,7 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 			xl = PLOT_W - 16;
 		cstat__html_coord(p, xl);
 		put_piece(p, &x->m, x->m.tick_end);
-		tick_label(p, sc, v[i], a->log ? v[i] : step);
+		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
 		cstat__os_put(p, CSTAT__LIT("</text>"));
 	}
 	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
@@ -885,7 +929,7 @@ plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	axis_of(&a, row, x->tb->ncols);
 	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
-	axis_line(p, x, sc, &a);
+	axis_line(p, x, row, sc, &a);
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		strip(p, x, &row[c], c, &a);
 	cstat__os_put(p, CSTAT__LIT("</svg>"));
@@ -936,12 +980,15 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
 					: "<td class=\"delta\">");
 		cstat__html_text(p, num);
-		if (doubt)
-			cstat__os_printf(p,
-					 "<sup class=\"fn\"><a href=\"#gate\" "
-					 "title=\"%s\" aria-label=\"%s\">"
-					 "\xe2\x80\xa0</a></sup>",
-					 doubt, doubt);
+		if (doubt) {
+			cstat__os_put(p, CSTAT__LIT("<sup class=\"fn\"><a "
+						    "href=\"#gate\" title=\""));
+			cstat__os_adds(p, doubt);
+			cstat__os_put(p, CSTAT__LIT("\" aria-label=\""));
+			cstat__os_adds(p, doubt);
+			cstat__os_put(p,
+				      CSTAT__LIT("\">\xe2\x80\xa0</a></sup>"));
+		}
 		cstat__os_adds(p, "</td>");
 		return;
 	}
@@ -971,6 +1018,22 @@ row_changed(const struct tctx *x, size_t r)
 	return false;
 }
 
+/*
+ * Asks for the gate's records of row r's cells ahead: 60,000 of them
+ * spread over 16 MB, each read once by its row, a cache miss apiece.
+ */
+static void
+prefetch_checks(const struct tctx *x, size_t r)
+{
+	if (r >= x->tb->nrows)
+		return;
+	for (size_t c = 1; c < x->tb->ncols; c++) {
+		const struct cstat_check *k = x->ck[r * x->tb->ncols + c];
+		if (k)
+			__builtin_prefetch(k);
+	}
+}
+
 static void
 data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 {
@@ -981,6 +1044,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 	struct cstat__scaler sc;
 	size_t n = 0;
 
+	prefetch_checks(x, r + 1);
 	/* One scale for the row's centers, as the text output has. */
 	for (size_t c = 0; c < tb->ncols; c++)
 		if (row[c].present)
@@ -1003,10 +1067,21 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
-		cstat__scaler_format(&sc, ce->center, x->ctext[c],
-				     sizeof(x->ctext[c]));
+		struct ctext *ct = &x->ctext[c];
+		size_t same = 0;
+		/* A center equal to an earlier column's has its text. */
+		while (same < c && !(row[same].present &&
+				     same_bits(row[same].center, ce->center)))
+			same++;
+		if (same < c) {
+			*ct = x->ctext[same];
+		} else {
+			size_t len = cstat__scaler_format(&sc, ce->center,
+							  ct->s, sizeof(ct->s));
+			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
+		}
 		cstat__os_adds(p, "<td class=\"ctr\">");
-		cstat__html_text(p, x->ctext[c]);
+		cstat__os_html_text(p, ct->s, ct->n);
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
 		cstat__html_text(p, txt);
