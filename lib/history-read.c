@@ -766,9 +766,6 @@ struct hread {
 	struct cstat_value *vals;
 	double *dv; /* the same values alone */
 	size_t valscap, dvcap;
-	/* Whether runs of a benchmark's results may append to the cells of
-	 * its first (no -filter, which may drop a result). */
-	bool append;
 	void (*warn)(void *ctx, const struct cstat_diag *d);
 	void *ctx;
 	/* Lines before where reading starts, and after it ends. */
@@ -909,10 +906,13 @@ bench_add(struct hread *h, const struct frec *r, struct cstat_result *res,
 			}
 		/* The same units as the last result: its cells, as
 		 * cstat_builder_add() would find them, without comparing
-		 * names again. */
-		rc = h->append && nv == last
-			     ? cstat__builder_append_last(h->b, h->dv, nv)
-			     : CSTAT_ESTATE;
+		 * names again.  A -filter decides the same for it as for
+		 * the last (the same name, configuration, file and units,
+		 * slot by slot): a dropped result drops this one, a result
+		 * cut to some of its values makes the builder refuse the
+		 * append (its count differs), and this one is added. */
+		rc = nv == last ? cstat__builder_append_last(h->b, h->dv, nv)
+				: CSTAT_ESTATE;
 		last = nv;
 		if (rc == CSTAT_ESTATE) {
 			res->values = h->vals;
@@ -1306,7 +1306,6 @@ cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			  .fd = fd,
 			  .warn = warn,
 			  .ctx = ctx,
-			  .append = true,
 			  .line0 = line0};
 	int rc;
 
@@ -1329,11 +1328,7 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   void (*warn)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d)
 {
-	struct hread h = {.path = path,
-			  .fd = -1,
-			  .warn = warn,
-			  .ctx = ctx,
-			  .append = !opts || !opts->filter};
+	struct hread h = {.path = path, .fd = -1, .warn = warn, .ctx = ctx};
 	int rc;
 
 	if (t)
