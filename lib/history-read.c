@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -773,6 +774,24 @@ struct hread {
 };
 
 /*
+ * Appends k, sep, v and end to b, as cstat__buf_printf(b,
+ * "%.*s<sep>%.*s<end>", kl, k, vl, v) would (each string stops at its
+ * NUL, as %.*s does; SIZE_MAX for a whole string), without formatting:
+ * every record's metadata and configuration pass through here.
+ */
+static int
+buf_join(struct cstat__buf *b, const char *k, size_t kl, const char *sep,
+	 const char *v, size_t vl, const char *end)
+{
+	kl = strnlen(k, kl);
+	vl = strnlen(v, vl);
+	if (cstat__buf_add(b, k, kl) || cstat__buf_adds(b, sep) ||
+	    cstat__buf_add(b, v, vl) || cstat__buf_adds(b, end))
+		return CSTAT_ENOMEM;
+	return 0;
+}
+
+/*
  * The metadata of the parsed record as a run without values; the key
  * lists are set in the record's order, a later duplicate replacing, as
  * store.c's reader sets them.
@@ -795,7 +814,8 @@ rec_run(const struct frec *r, cstat_run **out)
 					    r->top[order[i]].s);
 	for (size_t i = 0; i < r->nmeta && !rc; i++) {
 		k.len = 0;
-		rc = cstat__buf_printf(&k, "meta.%s", r->meta[i].k.s);
+		rc = buf_join(&k, "meta.", SIZE_MAX, "", r->meta[i].k.s,
+			      SIZE_MAX, "");
 		if (!rc)
 			rc = cstat__run_put(*out, 'm', k.data, r->meta[i].v.s);
 	}
@@ -803,8 +823,8 @@ rec_run(const struct frec *r, cstat_run **out)
 		rc = cstat__run_put(*out, 'e', r->env[i].k.s, r->env[i].v.s);
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
 		k.len = 0;
-		rc = cstat__buf_printf(&k, "%s\t%s", r->units[i].unit.s,
-				       r->units[i].key.s);
+		rc = buf_join(&k, r->units[i].unit.s, SIZE_MAX, "\t",
+			      r->units[i].key.s, SIZE_MAX, "");
 		if (!rc)
 			rc = cstat__run_put(*out, 'u', k.data,
 					    r->units[i].value.s);
@@ -831,8 +851,8 @@ group_text(const struct frec *r, const struct fgroup *g, struct cstat__buf *b)
 	b->len = 0;
 	for (size_t k = 0; k < g->nconf && !rc; k++) {
 		const struct pair *p = &r->conf[g->conf0 + k];
-		rc = cstat__buf_printf(b, "%.*s: %.*s\n", (int)p->k.len, p->k.s,
-				       (int)p->v.len, p->v.s);
+		rc = buf_join(b, p->k.s, p->k.len, ": ", p->v.s, p->v.len,
+			      "\n");
 	}
 	return rc;
 }
@@ -941,8 +961,8 @@ rec_add(struct hread *h, const struct frec *r, const char *label)
 		for (size_t k = 0; k < g->nconf && !rc; k++) {
 			const struct pair *p = &r->conf[g->conf0 + k];
 			h->conf[k] = (struct cstat_config){p->k.s, p->v.s};
-			rc = cstat__buf_printf(&h->text, "%s: %s\n", p->k.s,
-					       p->v.s);
+			rc = buf_join(&h->text, p->k.s, SIZE_MAX, ": ", p->v.s,
+				      SIZE_MAX, "\n");
 		}
 		struct cstat_result res = {
 			.file = label,
