@@ -866,9 +866,10 @@ groups_distinct(struct frec *r, struct cstat__buf *text)
 	/* Groups merge by their configuration's text, as store.c's
 	 * group_for() finds them: each text's hash is looked up, and two
 	 * groups whose hashes are equal are not taken on (cJSON's reading
-	 * merges them). */
+	 * merges them).  One group, as cbaseline record writes a run of
+	 * one package, has nothing to merge with. */
 	cstat__u64map_init(&seen);
-	for (size_t i = 0; ok && i < r->ngroups; i++) {
+	for (size_t i = 0; ok && r->ngroups > 1 && i < r->ngroups; i++) {
 		ok = !group_text(r, &r->groups[i], text);
 		uint64_t h =
 			ok ? cstat__hash_bytes(text->data ? text->data : "",
