@@ -1062,6 +1062,15 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 	return 0;
 }
 
+/* Whether filter key key is lit (which starts with '.' or '/'): the
+ * first two bytes rule out most keys before a call to strcmp(), which
+ * -filter makes several times for every result added. */
+static bool
+key_is(const char *key, const char *lit)
+{
+	return key[0] == lit[0] && key[1] == lit[1] && strcmp(key, lit) == 0;
+}
+
 /* The text of key in res, NUL-terminated in s (benchproc's extractors;
  * a missing key is ""). */
 static const char *
@@ -1074,11 +1083,11 @@ key_text(struct cstat__buf *s, const char *key, const struct cstat_result *res)
 	if (cstat__buf_reserve(s, len + 1))
 		return NULL;
 	s->data[0] = '\0';
-	if (strcmp(key, ".fullname") == 0)
+	if (key_is(key, ".fullname"))
 		return name;
-	if (strcmp(key, ".file") == 0)
+	if (key_is(key, ".file"))
 		return res->file;
-	if (strcmp(key, ".name") == 0) {
+	if (key_is(key, ".name")) {
 		const char *slash = memchr(name, '/', len);
 		size_t n = slash ? (size_t)(slash - name) : len;
 		if (!slash) {
@@ -1159,7 +1168,7 @@ filter_keeps(struct cstat__buf *b, const struct cstat__fnode *n,
 	case CSTAT__FN_MATCH:
 		break;
 	}
-	if (strcmp(n->key, ".unit") == 0) {
+	if (key_is(n->key, ".unit")) {
 		const struct cstat_value *v = &res->values[i];
 		return matches(n, v->unit) ||
 		       (v->orig_unit && v->orig_unit[0] &&

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,10 +729,15 @@ struct slot {
 
 /*
  * The parsing thread's queue: slots [tail, head) (modulo NSLOTS) are
- * parsed and wait to be added.  A few slots are enough for the two
- * threads to overlap: a record takes as long to parse as to add.
+ * parsed and wait to be added.  A record takes about as long to parse as
+ * to add, but a small one (a few benchmarks) takes microseconds, less
+ * than waking a thread: a side that waits is woken only once the other
+ * has left it half the slots to work on (or is done), so that each
+ * wake-up pays for NSLOTS / 2 records instead of one.  With 4 slots
+ * and a wake-up per record, a 10,000-run history of 8 benchmarks spent
+ * a tenth of its CPU in futex calls (docs/performance.md).
  */
-#define NSLOTS 4
+#define NSLOTS 16
 
 struct ring {
 	pthread_mutex_t mu;
@@ -740,6 +746,7 @@ struct ring {
 	size_t head, tail;
 	bool done; /* the parser has read everything, or failed: rc, d */
 	bool stop; /* the adder failed: the parser gives up */
+	bool parser_waits, adder_waits; /* asleep on cv */
 	int rc;
 	struct cstat_diag d;
 };
@@ -760,14 +767,29 @@ struct hread {
 	struct cstat_value *vals;
 	double *dv; /* the same values alone */
 	size_t valscap, dvcap;
-	/* Whether runs of a benchmark's results may append to the cells of
-	 * its first (no -filter, which may drop a result). */
-	bool append;
 	void (*warn)(void *ctx, const struct cstat_diag *d);
 	void *ctx;
 	/* Lines before where reading starts, and after it ends. */
 	unsigned long line0, lines;
 };
+
+/*
+ * Appends k, sep, v and end to b, as cstat__buf_printf(b,
+ * "%.*s<sep>%.*s<end>", kl, k, vl, v) would (each string stops at its
+ * NUL, as %.*s does; SIZE_MAX for a whole string), without formatting:
+ * every record's metadata and configuration pass through here.
+ */
+static int
+buf_join(struct cstat__buf *b, const char *k, size_t kl, const char *sep,
+	 const char *v, size_t vl, const char *end)
+{
+	kl = strnlen(k, kl);
+	vl = strnlen(v, vl);
+	if (cstat__buf_add(b, k, kl) || cstat__buf_adds(b, sep) ||
+	    cstat__buf_add(b, v, vl) || cstat__buf_adds(b, end))
+		return CSTAT_ENOMEM;
+	return 0;
+}
 
 /*
  * The metadata of the parsed record as a run without values; the key
@@ -792,7 +814,8 @@ rec_run(const struct frec *r, cstat_run **out)
 					    r->top[order[i]].s);
 	for (size_t i = 0; i < r->nmeta && !rc; i++) {
 		k.len = 0;
-		rc = cstat__buf_printf(&k, "meta.%s", r->meta[i].k.s);
+		rc = buf_join(&k, "meta.", SIZE_MAX, "", r->meta[i].k.s,
+			      SIZE_MAX, "");
 		if (!rc)
 			rc = cstat__run_put(*out, 'm', k.data, r->meta[i].v.s);
 	}
@@ -800,8 +823,8 @@ rec_run(const struct frec *r, cstat_run **out)
 		rc = cstat__run_put(*out, 'e', r->env[i].k.s, r->env[i].v.s);
 	for (size_t i = 0; i < r->nunits && !rc; i++) {
 		k.len = 0;
-		rc = cstat__buf_printf(&k, "%s\t%s", r->units[i].unit.s,
-				       r->units[i].key.s);
+		rc = buf_join(&k, r->units[i].unit.s, SIZE_MAX, "\t",
+			      r->units[i].key.s, SIZE_MAX, "");
 		if (!rc)
 			rc = cstat__run_put(*out, 'u', k.data,
 					    r->units[i].value.s);
@@ -828,8 +851,8 @@ group_text(const struct frec *r, const struct fgroup *g, struct cstat__buf *b)
 	b->len = 0;
 	for (size_t k = 0; k < g->nconf && !rc; k++) {
 		const struct pair *p = &r->conf[g->conf0 + k];
-		rc = cstat__buf_printf(b, "%.*s: %.*s\n", (int)p->k.len, p->k.s,
-				       (int)p->v.len, p->v.s);
+		rc = buf_join(b, p->k.s, p->k.len, ": ", p->v.s, p->v.len,
+			      "\n");
 	}
 	return rc;
 }
@@ -843,9 +866,10 @@ groups_distinct(struct frec *r, struct cstat__buf *text)
 	/* Groups merge by their configuration's text, as store.c's
 	 * group_for() finds them: each text's hash is looked up, and two
 	 * groups whose hashes are equal are not taken on (cJSON's reading
-	 * merges them). */
+	 * merges them).  One group, as cbaseline record writes a run of
+	 * one package, has nothing to merge with. */
 	cstat__u64map_init(&seen);
-	for (size_t i = 0; ok && i < r->ngroups; i++) {
+	for (size_t i = 0; ok && r->ngroups > 1 && i < r->ngroups; i++) {
 		ok = !group_text(r, &r->groups[i], text);
 		uint64_t h =
 			ok ? cstat__hash_bytes(text->data ? text->data : "",
@@ -903,10 +927,13 @@ bench_add(struct hread *h, const struct frec *r, struct cstat_result *res,
 			}
 		/* The same units as the last result: its cells, as
 		 * cstat_builder_add() would find them, without comparing
-		 * names again. */
-		rc = h->append && nv == last
-			     ? cstat__builder_append_last(h->b, h->dv, nv)
-			     : CSTAT_ESTATE;
+		 * names again.  A -filter decides the same for it as for
+		 * the last (the same name, configuration, file and units,
+		 * slot by slot): a dropped result drops this one, a result
+		 * cut to some of its values makes the builder refuse the
+		 * append (its count differs), and this one is added. */
+		rc = nv == last ? cstat__builder_append_last(h->b, h->dv, nv)
+				: CSTAT_ESTATE;
 		last = nv;
 		if (rc == CSTAT_ESTATE) {
 			res->values = h->vals;
@@ -935,8 +962,8 @@ rec_add(struct hread *h, const struct frec *r, const char *label)
 		for (size_t k = 0; k < g->nconf && !rc; k++) {
 			const struct pair *p = &r->conf[g->conf0 + k];
 			h->conf[k] = (struct cstat_config){p->k.s, p->v.s};
-			rc = cstat__buf_printf(&h->text, "%s: %s\n", p->k.s,
-					       p->v.s);
+			rc = buf_join(&h->text, p->k.s, SIZE_MAX, ": ", p->v.s,
+				      SIZE_MAX, "\n");
 		}
 		struct cstat_result res = {
 			.file = label,
@@ -1042,8 +1069,11 @@ queue_record(struct hread *h, char *line, size_t n, unsigned long lineno,
 
 	(void)d;
 	pthread_mutex_lock(&q->mu);
-	while (q->head - q->tail == NSLOTS && !q->stop)
+	while (q->head - q->tail == NSLOTS && !q->stop) {
+		q->parser_waits = true;
 		pthread_cond_wait(&q->cv, &q->mu);
+		q->parser_waits = false;
+	}
 	stop = q->stop;
 	pthread_mutex_unlock(&q->mu);
 	if (stop)
@@ -1061,7 +1091,8 @@ queue_record(struct hread *h, char *line, size_t n, unsigned long lineno,
 	parse_slot(s);
 	pthread_mutex_lock(&q->mu);
 	q->head++;
-	pthread_cond_broadcast(&q->cv);
+	if (q->adder_waits && q->head - q->tail >= NSLOTS / 2)
+		pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }
@@ -1165,8 +1196,11 @@ add_queued(struct hread *h, pthread_t th, struct cstat_diag *d)
 
 	for (;;) {
 		pthread_mutex_lock(&q->mu);
-		while (q->tail == q->head && !q->done)
+		while (q->tail == q->head && !q->done) {
+			q->adder_waits = true;
 			pthread_cond_wait(&q->cv, &q->mu);
+			q->adder_waits = false;
+		}
 		bool end = q->tail == q->head;
 		pthread_mutex_unlock(&q->mu);
 		if (end)
@@ -1175,7 +1209,9 @@ add_queued(struct hread *h, pthread_t th, struct cstat_diag *d)
 		pthread_mutex_lock(&q->mu);
 		q->tail++;
 		q->stop = rc != 0;
-		pthread_cond_broadcast(&q->cv);
+		if (q->stop ||
+		    (q->parser_waits && q->head - q->tail <= NSLOTS / 2))
+			pthread_cond_broadcast(&q->cv);
 		pthread_mutex_unlock(&q->mu);
 		if (rc)
 			break;
@@ -1291,7 +1327,6 @@ cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			  .fd = fd,
 			  .warn = warn,
 			  .ctx = ctx,
-			  .append = true,
 			  .line0 = line0};
 	int rc;
 
@@ -1314,11 +1349,7 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   void (*warn)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d)
 {
-	struct hread h = {.path = path,
-			  .fd = -1,
-			  .warn = warn,
-			  .ctx = ctx,
-			  .append = !opts || !opts->filter};
+	struct hread h = {.path = path, .fd = -1, .warn = warn, .ctx = ctx};
 	int rc;
 
 	if (t)
