@@ -669,14 +669,17 @@ plain_decimal(const char *s, size_t len, double *v, int32_t *mant, uint8_t *dec)
 enum { RES_SKIP, RES_VALUES, RES_LONG };
 
 /*
- * addResult's reading of a "Benchmark..." line: it needs four fields and
+ * addResult's reading of a "Benchmark..." line (split by
+ * ascii_fields_wide() when wide, plain decimals read by plain_decimal()
+ * when plain): it needs four fields and
  * an iteration count other than 0 (else RES_SKIP), and then takes each
  * value and unit pair whose value parses; a dangling last token is
  * ignored.  A line of MAXF fields or more is RES_LONG, left to
  * add_long_result().
  */
 static int
-parse_result(const char *line, size_t len, bool wide, struct parsed *pr)
+parse_result(const char *line, size_t len, bool wide, bool plain,
+	     struct parsed *pr)
 {
 	const char *f[MAXF], *p = line, *end = line + len;
 	size_t fl[MAXF], nf = 0;
@@ -697,7 +700,8 @@ parse_result(const char *line, size_t len, bool wide, struct parsed *pr)
 		return RES_LONG;
 	pr->np = 0;
 	for (size_t i = 2; i + 1 < nf; i += 2) {
-		if (plain_decimal(f[i], fl[i], &pr->vals[pr->np],
+		if (plain &&
+		    plain_decimal(f[i], fl[i], &pr->vals[pr->np],
 				  &pr->mant[pr->np], &pr->dec[pr->np])) {
 			pr->u[pr->np] = f[i + 1];
 			pr->ul[pr->np++] = fl[i + 1];
@@ -741,7 +745,7 @@ add_result(struct file_state *fs, const char *line, size_t len)
 	bool same;
 	int rc;
 
-	switch (parse_result(line, len, false, &pr)) {
+	switch (parse_result(line, len, false, !fs->c->slow, &pr)) {
 	case RES_VALUES:
 		return add_parsed(fs, &pr);
 	case RES_LONG:
@@ -986,6 +990,7 @@ struct batch {
 
 struct producer {
 	int fd;
+	bool fast; /* parse with the fast path (cstat__v1_set_fast) */
 	const char *path;
 	struct cstat__buf carry; /* the start of a line not yet whole */
 	bool eof;
@@ -1020,7 +1025,7 @@ batch_values(struct batch *b, size_t np)
 
 /* Parses one line of the batch into a record. */
 static int
-batch_line(struct batch *b, size_t off, size_t len)
+batch_line(struct batch *b, size_t off, size_t len, bool fast)
 {
 	const char *line = b->bytes.data + off;
 	size_t n = len && line[len - 1] == '\r' ? len - 1 : len;
@@ -1039,7 +1044,7 @@ batch_line(struct batch *b, size_t off, size_t len)
 	r->kind = REC_OTHER;
 	if (n < 9 || memcmp(line, "Benchmark", 9) != 0)
 		return 0;
-	int res = parse_result(line, n, true, &pr);
+	int res = parse_result(line, n, fast, fast, &pr);
 	if (res == RES_SKIP) {
 		r->kind = REC_SKIP;
 		return 0;
@@ -1115,7 +1120,7 @@ fill_batch(struct producer *pd, struct batch *b)
 		const char *line = b->bytes.data + pos;
 		const char *e = memchr(line, '\n', end - pos);
 		size_t len = e ? (size_t)(e - line) : end - pos;
-		b->rc = batch_line(b, pos, len);
+		b->rc = batch_line(b, pos, len, pd->fast);
 		pos += len + 1;
 	}
 	if (!b->rc)
@@ -1279,7 +1284,7 @@ read_lines(struct file_state *fs, struct producer *pd, unsigned threads,
 static int
 stream(cstat_v1 *c, int fd, const char *path, struct cstat_diag *d)
 {
-	struct producer pd = {.fd = fd, .path = path};
+	struct producer pd = {.fd = fd, .path = path, .fast = !c->slow};
 	struct file_state fs;
 	int rc = 0;
 
@@ -1318,4 +1323,10 @@ cstat_v1_add_file(cstat_v1 *c, const char *path, struct cstat_diag *d)
 	rc = stream(c, fd, path, d);
 	close(fd);
 	return rc;
+}
+
+void
+cstat__v1_set_fast(cstat_v1 *c, bool on)
+{
+	c->slow = !on;
 }

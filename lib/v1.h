@@ -251,6 +251,7 @@ struct cstat__v1_gb {
 struct cstat_v1 {
 	struct cstat_v1_opts opts;
 	unsigned threads; /* for reading: 2 parses ahead on a second */
+	bool slow; /* the reader's fast path is off (cstat__v1_set_fast) */
 	char **split;
 	size_t nsplit;
 	struct cstat__strtab strs;
@@ -273,6 +274,12 @@ struct cstat_v1 {
 };
 
 int cstat__v1_ids_add(struct cstat__v1_ids *l, uint32_t id);
+
+/* Turns the reader's fast path (lines split 64 bytes at a time, plain
+ * decimals read as one division) on or off; on by default.  Off, every
+ * line takes the general path, which the fast one must match: for the
+ * fuzz target and tests, which compare the two. */
+void cstat__v1_set_fast(cstat_v1 *c, bool on);
 
 /*
  * The metric of (config, group, bench, unit), created (and its group,

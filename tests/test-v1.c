@@ -429,6 +429,94 @@ test_threads_same_output(void **state)
 	assert_int_equal(cstat_v1_set_threads(NULL, 2), CSTAT_EINVAL);
 }
 
+/* Text, CSV and every metric's value bits of reading a, then b, by
+ * files on two threads, with the reader's fast path on or off. */
+static char *
+fast_run(const char *a, const char *b, bool fast)
+{
+	cstat_v1 *c;
+	char *out = NULL, *pa = temp_file(a, strlen(a)),
+	     *pb = temp_file(b, strlen(b));
+	size_t len = 0;
+
+	assert_int_equal(cstat_v1_new(&c, NULL), 0);
+	assert_int_equal(cstat_v1_set_threads(c, 2), 0);
+	cstat__v1_set_fast(c, fast);
+	assert_int_equal(cstat_v1_add_file(c, pa, NULL), 0);
+	assert_int_equal(cstat_v1_add_file(c, pb, NULL), 0);
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_TEXT, false, f), 0);
+	assert_int_equal(cstat_v1_write(c, CSTAT_V1_CSV, false, f), 0);
+	for (size_t i = 0; i < c->nm; i++)
+		for (uint32_t k = 0; k < c->m[i].n; k++) {
+			const struct cstat__v1_metrics *m = &c->m[i];
+			double v = m->flags & CSTAT__V1_DEC
+					   ? cstat__v1_dec_value(
+						     ((int32_t *)m->values)[k],
+						     m->flags >> 8)
+					   : ((double *)m->values)[k];
+			fprintf(f, "%a\n", v);
+		}
+	fclose(f);
+	cstat_v1_free(c);
+	unlink(pa);
+	unlink(pb);
+	free(pa);
+	free(pb);
+	return out;
+}
+
+/*
+ * The reader's fast path (lines split 64 bytes at a time, plain decimals
+ * read as one division) reads what the general path reads: values of
+ * every form the fuzz target's seeds hold (tests/fuzz/gen-corpus-v1.py),
+ * in lines of 62 to 193 bytes (a field across the 64-byte block), with
+ * CRLF, a Unicode space and 64 fields.
+ */
+static void
+test_fast_path_same(void **state)
+{
+	static const char *const vals[] = {
+		"1.",	      ".5",	     "1e3",	     "2147483648",
+		"999999999",  "1234567890",  "0.1234567891", "12345.6789",
+		"123456789.", "1.23456789",  "+1.5",	     "-1.5",
+		"0x10",	      "00000000001", "-0",	     "4294967296"};
+	char a[1024], b[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		for (int pad = 0; pad < 140; pad += 7) {
+			snprintf(a, sizeof(a),
+				 "pkg: p\n\nBenchmarkV-8 %*d %s ns/op %s "
+				 "B/op\r\nBenchmarkV-8 10 %s ns/op 1 B/op\n",
+				 pad + 2, 10, vals[i], vals[i], vals[i]);
+			snprintf(b, sizeof(b),
+				 "pkg: p\n\nBenchmarkV-8 10 3 ns/op 2 B/op\n"
+				 "BenchmarkV-8\xc2\xa0"
+				 "10 %s ns/op\n%.*s\n",
+				 vals[i], pad, a);
+			char *fast = fast_run(a, b, true);
+			char *slow = fast_run(a, b, false);
+			assert_string_equal(fast, slow);
+			assert_non_null(strstr(fast, "V-8"));
+			free(fast);
+			free(slow);
+		}
+	/* 64, 65 and 63 fields: past the longest line of the run path, and
+	 * the longest, its last value dangling. */
+	strcpy(a, "BenchmarkM-4 3");
+	for (int k = 0; k < 31; k++)
+		snprintf(a + strlen(a), sizeof(a) - strlen(a), " %d.5 u%d", k,
+			 k);
+	snprintf(b, sizeof(b), "%s\n%s 7\n%.*s\n", a, a, (int)strlen(a) - 4, a);
+	char *fast = fast_run(b, b, true), *slow = fast_run(b, b, false);
+	assert_string_equal(fast, slow);
+	assert_non_null(strstr(fast, "30.5 ± 0%"));
+	free(fast);
+	free(slow);
+}
+
 /* A comparison of one benchmark named by name, in both files. */
 static cstat_v1 *
 one_bench(const char *name)
@@ -576,6 +664,7 @@ main(void)
 		cmocka_unit_test(test_api_compare),
 		cmocka_unit_test(test_parse_names),
 		cmocka_unit_test(test_threads_same_output),
+		cmocka_unit_test(test_fast_path_same),
 		cmocka_unit_test(test_csv_quotes_as_go),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_add_after_write),

@@ -6,6 +6,7 @@
 #   TARGET   reader (default): the benchmark format reader, or
 #            query: the -filter and projection parsers
 #            config: the gate's settings (cregress's JSON config and flags)
+#            v1: cstat -v1's reader, fast path against general
 #            FORMAT: one input format's reader (tests/fuzz/fuzz-FORMAT.c,
 #            seeds in tests/fuzz/corpus-FORMAT/)
 #
