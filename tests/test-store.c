@@ -1170,21 +1170,22 @@ record_at_once(char kind, const char *sub, int nproc, int nrun, bool same)
 	return total;
 }
 
-/* The history of sub's store (kind) as lines: their count in *n. */
-static char *
-history_lines(char kind, const char *sub, size_t *n)
+/* The history of sub's store (kind) in *got (the caller's to free), as
+ * lines: their count in *n.  (Returned through the caller's pointer, not
+ * a local's: GCC's -Wdangling-pointer took pointers into a returned
+ * local that had been passed by address for pointers to that local.) */
+static void
+history_lines(char kind, const char *sub, char **got, size_t *n)
 {
 	cstat_store *s = store_of(kind, sub);
 	struct cstat_diag d;
-	char *got;
 	size_t len;
 
-	assert_int_equal(cstat_store_history(s, "c", &got, &len, &d), 0);
+	assert_int_equal(cstat_store_history(s, "c", got, &len, &d), 0);
 	*n = 0;
 	for (size_t i = 0; i < len; i++)
-		*n += got[i] == '\n';
+		*n += (*got)[i] == '\n';
 	cstat_store_close(s);
-	return got;
 }
 
 /* 8 processes recording 25 runs each at once: all 200 land, each once
@@ -1195,7 +1196,8 @@ api_concurrent(char kind)
 	size_t n;
 
 	assert_int_equal(record_at_once(kind, "api-conc", 8, 25, false), 200);
-	char *got = history_lines(kind, "api-conc", &n);
+	char *got = NULL;
+	history_lines(kind, "api-conc", &got, &n);
 	assert_int_equal(n, 200);
 	for (int p = 0; p < 8; p++)
 		for (int i = 0; i < 25; i++) {
@@ -1240,7 +1242,8 @@ api_same_run(char kind)
 		char sub[32];
 		snprintf(sub, sizeof(sub), "api-same%d", round);
 		int added = record_at_once(kind, sub, 8, 40, true);
-		char *got = history_lines(kind, sub, &n);
+		char *got = NULL;
+		history_lines(kind, sub, &got, &n);
 		free(got);
 		if (n != 40 || added != 40)
 			fail_msg("round %d: %zu records, %d told added, want "
