@@ -869,6 +869,61 @@ test_hodges_lehmann_brute(void **state)
 }
 
 /*
+ * Past 12 a side, up to the 256 pairs below which each row's differences
+ * are all compared (two at a time where SSE2 is there): the shift is the
+ * median of all nx * ny sorted differences bit for bit, and the ends are
+ * the k-th difference from each end for one k (fixed seed; 1,800 samples
+ * of the six kinds, odd and even sizes so the pairs' last one is single).
+ */
+static void
+test_hodges_lehmann_wide(void **state)
+{
+	static const int sizes[][2] = {{13, 13}, {16, 16}, {12, 21},
+				       {20, 12}, {10, 25}, {15, 17}};
+	struct cstat__ucache *uc;
+	struct rng r = {16};
+	double x[25], y[25], d[256], shift, lo, hi;
+	size_t checked = 0;
+
+	(void)state;
+	assert_int_equal(cstat__ucache_new(&uc), 0);
+	for (size_t s = 0; s < 6; s++) {
+		int nx = sizes[s][0], ny = sizes[s][1], nm = nx * ny;
+		for (int rep = 0; rep < 300; rep++) {
+			int kind = rep % 6;
+			double off = rep % 12 < 6 ? 0.3 : 40;
+			for (int i = 0; i < nx; i++)
+				x[i] = draw(&r, kind, 0);
+			for (int j = 0; j < ny; j++)
+				y[j] = draw(&r, kind, kind == 5 ? 0 : off);
+			qsort(x, (size_t)nx, sizeof(double), cmp_double);
+			qsort(y, (size_t)ny, sizeof(double), cmp_double);
+			for (int i = 0; i < nx; i++)
+				for (int j = 0; j < ny; j++)
+					d[i * ny + j] = y[j] - x[i];
+			qsort(d, (size_t)nm, sizeof(double), cmp_double);
+			assert_int_equal(
+				cstat__gate_hodges_lehmann(uc, x, (size_t)nx, y,
+							   (size_t)ny, 0.95,
+							   &shift, &lo, &hi),
+				0);
+			assert_true(same_bits(
+				shift,
+				nm % 2 ? d[nm / 2]
+				       : (d[nm / 2 - 1] + d[nm / 2]) / 2));
+			bool found = false;
+			for (int k = 1; k <= nm / 2 && !found; k++)
+				found = same_bits(lo, d[k - 1]) &&
+					same_bits(hi, d[nm - k]);
+			assert_true(found);
+			checked++;
+		}
+	}
+	assert_int_equal(checked, 1800);
+	cstat__ucache_free(uc);
+}
+
+/*
  * The ratio interval against brute force on small samples: all pairwise
  * log differences sorted, the ends the k-th from each side with k from the
  * exact U distribution (counted here by recursion).  With noise this
@@ -1353,6 +1408,7 @@ main(void)
 		cmocka_unit_test(test_aa_500),
 		cmocka_unit_test(test_hodges_lehmann),
 		cmocka_unit_test(test_hodges_lehmann_brute),
+		cmocka_unit_test(test_hodges_lehmann_wide),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_verdicts_only),
 		cmocka_unit_test(test_corrections),
