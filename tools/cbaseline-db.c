@@ -622,6 +622,9 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	struct db db = {0};
 	const char *name = name_of(argc, argv);
 	struct native nt = {&db, name, NULL};
+	/* The one benchmark's name: nt points into it while the command
+	 * runs, so it lives as long as nt. */
+	char bench[256];
 	int rc;
 
 	if (strcmp(cmd, "merge") == 0)
@@ -632,7 +635,6 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	if (!rc && strcmp(cmd, "list") == 0)
 		rc = fetch_all(&db);
 	else if (!rc && name && strcmp(cmd, "record") != 0) {
-		char bench[256];
 		const char *one =
 			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
