@@ -20,11 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "cstat-private.h"
+#include "marks.h"
 #include "numfmt.h"
 #include "readers/readers.h"
 #include "units.h"
@@ -863,39 +860,6 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 #define FAST_AHEAD (FAST_LINE + 64)
 #define FAST_WORDS (FAST_AHEAD / 64)
 
-/* The marks of one 64-byte block: its ASCII spaces (Go's isSpace: \t \n
- * \v \f \r and ' '), newlines and bytes from 0x80 up, one bit a byte. */
-static inline void
-mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl, uint64_t *hi)
-{
-#if defined(__SSE2__)
-	*sp = *nl = *hi = 0;
-	for (unsigned k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128(
-			(const __m128i *)(const void *)(p + 16 * k));
-		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
-		__m128i ctl =
-			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-		uint64_t s =
-			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
-		uint64_t n = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-		uint64_t h = (unsigned)_mm_movemask_epi8(v);
-		*sp |= s << (16 * k);
-		*nl |= n << (16 * k);
-		*hi |= h << (16 * k);
-	}
-#else
-	*sp = *nl = *hi = 0;
-	for (unsigned i = 0; i < 64; i++) {
-		*sp |= (uint64_t)(byte_class[p[i]] == 1) << i;
-		*nl |= (uint64_t)(p[i] == '\n') << i;
-		*hi |= (uint64_t)(p[i] >= 0x80) << i;
-	}
-#endif
-}
-
 /*
  * Finds the end of the line at p (FAST_AHEAD bytes readable) and marks
  * its spaces in sp, bits from the newline on set.
@@ -907,7 +871,7 @@ scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
 {
 	for (size_t w = 0; w < FAST_WORDS; w++) {
 		uint64_t s, nl, hi;
-		mark_block(p + 64 * w, &s, &nl, &hi);
+		cstat__mark_block(p + 64 * w, &s, &nl, &hi);
 		if (!nl) {
 			if (hi)
 				return SIZE_MAX;

@@ -21,10 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "marks.h"
 #include "numfmt.h"
 #include "readers/readers.h"
 #include "v1.h"
@@ -213,35 +210,6 @@ ascii_fields(const char *p, const char *end, const char **f, size_t *fl,
  * starts in a line may run past it. */
 #define SLACK 64
 
-/* The ASCII spaces (Go's: \t \n \v \f \r and ' ') of the 64 bytes at p,
- * and its bytes from 0x80 up, one bit a byte. */
-static inline void
-mark_block(const unsigned char *p, uint64_t *sp, uint64_t *hi)
-{
-#if defined(__SSE2__)
-	*sp = *hi = 0;
-	for (unsigned k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128(
-			(const __m128i *)(const void *)(p + 16 * k));
-		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
-		__m128i ctl =
-			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-		uint64_t s =
-			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
-		uint64_t h = (unsigned)_mm_movemask_epi8(v);
-		*sp |= s << (16 * k);
-		*hi |= h << (16 * k);
-	}
-#else
-	*sp = *hi = 0;
-	for (unsigned i = 0; i < 64; i++) {
-		*sp |= (uint64_t)(p[i] < 0x80 && ascii_space[p[i]]) << i;
-		*hi |= (uint64_t)(p[i] >= 0x80) << i;
-	}
-#endif
-}
-
 /*
  * ascii_fields() of a line with SLACK bytes readable past its end, 64
  * bytes at a time: every field's start and end are where a space turns
@@ -256,8 +224,9 @@ ascii_fields_wide(const char *line, size_t len, const char **f, size_t *fl,
 	size_t n = 0, k = 0;
 
 	for (size_t w = 0; w * 64 < len; w++) {
-		uint64_t sp, hi;
-		mark_block((const unsigned char *)line + 64 * w, &sp, &hi);
+		uint64_t sp, nl, hi;
+		cstat__mark_block((const unsigned char *)line + 64 * w, &sp,
+				  &nl, &hi);
 		if (len - 64 * w < 64) {
 			uint64_t past = ~0ULL << (len - 64 * w);
 			sp |= past;

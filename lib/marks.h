@@ -1,0 +1,53 @@
+/*
+ * marks.h - one 64-byte block of text as bit masks, for the readers that
+ * split a line's fields by bits rather than by a loop over bytes (the
+ * default reader's fast path for Go text and -v1's).  Private.
+ */
+#ifndef CSTAT_MARKS_H
+#define CSTAT_MARKS_H
+
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/*
+ * The marks of the 64 bytes at p, one bit a byte: *sp its ASCII spaces
+ * (Go's isSpace: \t \n \v \f \r and ' '), *nl its newlines and *hi its
+ * bytes from 0x80 up.  With SSE2, sixteen bytes at a time: a byte minus 9
+ * at most 4 is one of \t..\r.
+ */
+static inline void
+cstat__mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl,
+		  uint64_t *hi)
+{
+	*sp = *nl = *hi = 0;
+#if defined(__SSE2__)
+	for (unsigned k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + 16 * k));
+		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+		__m128i ctl =
+			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		uint64_t s =
+			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
+		uint64_t n = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		uint64_t h = (unsigned)_mm_movemask_epi8(v);
+		*sp |= s << (16 * k);
+		*nl |= n << (16 * k);
+		*hi |= h << (16 * k);
+	}
+#else
+	for (unsigned i = 0; i < 64; i++) {
+		unsigned c = p[i];
+		*sp |= (uint64_t)(c == ' ' || (c >= 9 && c <= 13)) << i;
+		*nl |= (uint64_t)(c == '\n') << i;
+		*hi |= (uint64_t)(c >= 0x80) << i;
+	}
+#endif
+}
+
+#endif
