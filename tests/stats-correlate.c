@@ -33,56 +33,12 @@
 #include <string.h>
 
 #include "cstat.h"
+#include "simrng.h"
 
 #define N 4000 /* replicates per case of the function */
 #define M 600  /* replicates of the whole analysis */
 #define COVER_LO 0.93
 #define COVER_HI 0.975
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-next(struct rng *r)
-{
-	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
-}
-
-static double
-uniform(struct rng *r)
-{
-	return ((double)(next(r) >> 11) + 0.5) * 0x1p-53;
-}
-
-/* A standard normal by Box-Muller (one of the pair). */
-static double
-normal(struct rng *r)
-{
-	return sqrt(-2 * log(uniform(r))) * cos(6.283185307179586 * uniform(r));
-}
 
 /* The Pearson correlation whose Spearman correlation is rho. */
 static double
