@@ -15,6 +15,7 @@
 #include "html.h"
 #include "numfmt.h"
 #include "ostream.h"
+#include "plotframe.h" /* the SVG plot's frame */
 
 #define CELL 256
 #define ACOLS 7
@@ -548,23 +549,6 @@ html_sentence(struct cstat__ostream *o, const char *s)
 	cstat__os_adds(o, "<li>");
 	cstat__html_text(o, s);
 	cstat__os_adds(o, "</li>\n");
-}
-
-/* The plot's frame: changes mapped onto x 60..460, y 20..260, 0 in it. */
-struct frame {
-	double x0, x1, y0, y1;
-};
-
-static double
-px(const struct frame *f, double x)
-{
-	return 60 + 400 * (x - f->x0) / (f->x1 - f->x0);
-}
-
-static double
-py(const struct frame *f, double y)
-{
-	return 260 - 240 * (y - f->y0) / (f->y1 - f->y0);
 }
 
 static bool

@@ -13,6 +13,7 @@
 #include "cstat.h"
 #include "numfmt.h"
 #include "ostream.h"
+#include "plotframe.h" /* the SVG plot's frame */
 
 /* Defined in scaling.c. */
 bool cstat__scaling_built(const cstat_scaling *s);
@@ -192,23 +193,6 @@ html_text(FILE *out, const char *t)
 			fputc(*t, out);
 		}
 	}
-}
-
-/* The plot's frame: log-log axes mapped onto x 60..460, y 20..260. */
-struct frame {
-	double x0, x1, y0, y1;
-};
-
-static double
-px(const struct frame *f, double x)
-{
-	return 60 + 400 * (x - f->x0) / (f->x1 - f->x0);
-}
-
-static double
-py(const struct frame *f, double y)
-{
-	return 260 - 240 * (y - f->y0) / (f->y1 - f->y0);
 }
 
 static int
