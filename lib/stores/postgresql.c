@@ -21,6 +21,7 @@
  * queries over one series in time.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1366,14 +1367,14 @@ meta_run(const struct pg *p, const PGresult *runs, int i, struct cstat__buf *b,
 /* What building a benchmark's tables holds. */
 struct build {
 	const struct pg *p;
-	const PGresult *runs, *vals, *ser;
-	const struct row *rows;
+	const PGresult *runs, *ser;
+	const struct fetch *f; /* the values, decoded */
 	struct one *the;
 	struct conf *conf;
 	size_t k;
 	cstat_builder *b;
 	cstat_reader *rd;
-	cstat_run **out;
+	cstat_run **out; /* every run's metadata, parsed before */
 	size_t n;
 	unsigned long version;
 	/* One run's series (indexes into the[]) and their rows of vals;
@@ -1382,34 +1383,96 @@ struct build {
 	int *prow;
 	uint64_t *cfg_seen, *nm_seen, gen;
 	/* One benchmark's values: per unit, where they start and how many. */
-	double *dv;
-	size_t dvcap, *v0, *nv, v0cap, nvcap, cvcap, ddcap;
+	size_t *v0, *nv, v0cap, nvcap, cvcap, ddcap;
 	struct cstat_value *cv;
 	double *dd; /* one sample index's values alone */
 };
 
+/*
+ * The values' query's result, received and decoded on a thread of its
+ * own (fetch_vals()) while the runs' metadata is parsed: the server's
+ * statement, sending the rows and taking them in overlap that parsing.
+ * Row r's doubles are dv[v0[r] .. v0[r + 1]).
+ */
+struct fetch {
+	struct pg *p;
+	struct one *the;
+	size_t k;
+	PGresult *vals;
+	struct row *rows;
+	double *dv;
+	size_t ndv, dvcap, *v0;
+	int rc; /* 0, CSTAT_EFORMAT, CSTAT_ENOMEM, or CSTAT_EIO: vals
+		 * holds the server's error */
+};
+
 /* The float8[] (binary, as add_vals() takes it) as doubles appended to
- * w->dv from *at.  @return false when it is not a flat float8[]. */
-static bool
-get_vals(struct build *w, const char *p, size_t len, size_t *at, size_t *n)
+ * f->dv from f->ndv.  @return 0, CSTAT_EFORMAT when it is not a flat
+ * float8[], or CSTAT_ENOMEM. */
+static int
+get_vals(struct fetch *f, const char *p, size_t len)
 {
 	if (len < 12 || be(p, 4) > 1)
-		return false;
-	*n = be(p, 4) == 1 && len >= 20 ? (size_t)be(p + 12, 4) : 0;
+		return CSTAT_EFORMAT;
+	size_t n = be(p, 4) == 1 && len >= 20 ? (size_t)be(p + 12, 4) : 0;
 	const char *e = p + 12 + 8 * be(p, 4);
 
-	if ((size_t)(e - p) + 12 * *n != len ||
-	    cstat__grow((void **)&w->dv, &w->dvcap, *at + *n + 1,
-			sizeof(*w->dv)))
-		return false;
-	for (size_t i = 0; i < *n; i++, e += 12) {
+	if ((size_t)(e - p) + 12 * n != len)
+		return CSTAT_EFORMAT;
+	if (cstat__grow((void **)&f->dv, &f->dvcap, f->ndv + n + 1,
+			sizeof(*f->dv)))
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++, e += 12) {
 		uint64_t bits = be(e + 4, 8);
 		if (be(e, 4) != 8)
-			return false;
-		memcpy(&w->dv[*at + i], &bits, sizeof(double));
+			return CSTAT_EFORMAT;
+		memcpy(&f->dv[f->ndv + i], &bits, sizeof(double));
 	}
-	*at += *n;
-	return true;
+	f->ndv += n;
+	return 0;
+}
+
+/* Takes the values' query's results (the connection is free after) and
+ * decodes them into f.  A thread's start routine: no diag here. */
+static void *
+fetch_vals(void *arg)
+{
+	struct fetch *f = arg;
+	const struct pg *p = f->p;
+	PGresult *res;
+
+	while ((res = p->pq.getResult(p->conn)))
+		if (!f->vals)
+			f->vals = res;
+		else
+			p->pq.clear(res);
+	if (!ok(p, f->vals)) {
+		f->rc = CSTAT_EIO;
+		return NULL;
+	}
+	int rows = p->pq.ntuples(f->vals);
+	f->rows = order_vals(p, f->vals, f->the, f->k);
+	f->v0 = malloc(((size_t)rows + 1) * sizeof(*f->v0));
+	if (!f->rows || !f->v0) {
+		f->rc = CSTAT_ENOMEM;
+		return NULL;
+	}
+	for (int r = 0; r < rows && !f->rc; r++) {
+		f->v0[r] = f->ndv;
+		f->rc = get_vals(f, p->pq.getvalue(f->vals, r, 2),
+				 (size_t)p->pq.getlength(f->vals, r, 2));
+	}
+	f->v0[rows] = f->ndv;
+	return NULL;
+}
+
+static void
+fetch_release(const struct pg *p, struct fetch *f)
+{
+	p->pq.clear(f->vals);
+	free(f->rows);
+	free(f->dv);
+	free(f->v0);
 }
 
 /*
@@ -1448,11 +1511,11 @@ distinct(struct build *w, size_t np)
  * bench_add() adds it: a result per sample index, with every unit that
  * has that many values. */
 static int
-add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e,
-	  struct cstat_diag *d)
+add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e)
 {
 	const struct pg *p = w->p;
-	size_t at = 0, most = 0, nu = e - a;
+	const double *dv = w->f->dv;
+	size_t most = 0, nu = e - a;
 	int rc = 0;
 
 	if (cstat__grow((void **)&w->cv, &w->cvcap, nu + 1, sizeof(*w->cv)) ||
@@ -1462,12 +1525,8 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e,
 		return CSTAT_ENOMEM;
 	for (size_t u = 0; u < nu; u++) {
 		int r = w->prow[a + u];
-		w->v0[u] = at;
-		if (!get_vals(w, p->pq.getvalue(w->vals, r, 2),
-			      (size_t)p->pq.getlength(w->vals, r, 2), &at,
-			      &w->nv[u]))
-			return say(d, CSTAT_EFORMAT,
-				   "a series' values are not a float8[]");
+		w->v0[u] = w->f->v0[r];
+		w->nv[u] = w->f->v0[r + 1] - w->f->v0[r];
 		most = w->nv[u] > most ? w->nv[u] : most;
 	}
 	res->name = p->pq.getvalue(w->ser, (int)w->pres[a], 1);
@@ -1478,7 +1537,7 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e,
 		for (size_t u = 0; u < nu; u++) {
 			if (m >= w->nv[u])
 				continue;
-			double v = w->dv[w->v0[u] + m];
+			double v = dv[w->v0[u] + m];
 			const char *unit =
 				p->pq.getvalue(w->ser, (int)w->pres[a + u], 2);
 			w->dd[n] = v;
@@ -1503,8 +1562,7 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e,
 /* Run's series pres[0..np) added to the builder as the reader's
  * rec_add() adds the record they make (distinct() holds). */
 static int
-build_direct(struct build *w, size_t np, const char *label,
-	     struct cstat_diag *d)
+build_direct(struct build *w, size_t np, const char *label)
 {
 	int rc = 0;
 
@@ -1525,7 +1583,7 @@ build_direct(struct build *w, size_t np, const char *label,
 			size_t nm = w->the[w->pres[b]].nm, e = b;
 			while (e < g && w->the[w->pres[e]].nm == nm)
 				e++;
-			rc = add_bench(w, &res, b, e, d);
+			rc = add_bench(w, &res, b, e);
 			b = e;
 		}
 		a = g;
@@ -1547,20 +1605,14 @@ build_merged(struct build *w, cstat_run *run, size_t np, const char *label,
 		size_t s = w->pres[i];
 		const char *name = p->pq.getvalue(w->ser, (int)s, 1);
 		const char *unit = p->pq.getvalue(w->ser, (int)s, 2);
+		size_t v0 = w->f->v0[w->prow[i]], v1 = w->f->v0[w->prow[i] + 1];
 		struct run_group *g;
 		struct run_bench *rb;
-		size_t at = 0, n;
 		rc = cstat__run_group(run, w->conf[s].pairs, w->conf[s].n, &g);
 		if (!rc)
 			rc = cstat__run_bench(g, name, strlen(name), &rb);
-		if (!rc &&
-		    !get_vals(w, p->pq.getvalue(w->vals, w->prow[i], 2),
-			      (size_t)p->pq.getlength(w->vals, w->prow[i], 2),
-			      &at, &n))
-			rc = say(d, CSTAT_EFORMAT,
-				 "a series' values are not a float8[]");
-		for (size_t j = 0; j < n && !rc; j++)
-			rc = cstat__run_value(rb, unit, w->dv[j]);
+		for (size_t j = v0; j < v1 && !rc; j++)
+			rc = cstat__run_value(rb, unit, w->f->dv[j]);
 	}
 	if (!rc)
 		rc = cstat__run_add(w->b, w->rd, run, label, &w->version, d);
@@ -1572,34 +1624,33 @@ build_merged(struct build *w, cstat_run *run, size_t np, const char *label,
  * to the builder as the reader adds the record the series tables make
  * of it (history_series()'s), then kept without its values. */
 static int
-build_run(struct build *w, int i, struct cstat__buf *buf, struct cstat_diag *d)
+build_run(struct build *w, int i, struct cstat_diag *d)
 {
 	const struct pg *p = w->p;
+	const struct row *rows = w->f->rows;
 	uint64_t seq = be(p->pq.getvalue(w->runs, i, 0), 8);
-	cstat_run *run = NULL;
+	cstat_run *run = w->out[i];
 	char label[24];
 	size_t np = 0;
-	int rc = meta_run(p, w->runs, i, buf, &run, d);
+	int rc;
 
 	for (size_t s = 0; s < w->k; s++) {
 		struct one *o = &w->the[s];
-		if (o->at >= o->end || w->rows[o->at].seq != seq)
+		if (o->at >= o->end || rows[o->at].seq != seq)
 			continue;
 		w->pres[np] = s;
-		w->prow[np++] = w->rows[o->at++].row;
+		w->prow[np++] = rows[o->at++].row;
 	}
 	snprintf(label, sizeof(label), "%zu", w->n + 1);
-	if (!rc && distinct(w, np)) {
+	if (distinct(w, np)) {
 		rc = cstat__run_add_units(w->rd, run, label, d);
 		if (!rc)
-			rc = build_direct(w, np, label, d);
-	} else if (!rc) {
+			rc = build_direct(w, np, label);
+	} else {
 		rc = build_merged(w, run, np, label, d);
 	}
 	if (!rc)
-		w->out[w->n++] = run;
-	else
-		cstat_run_free(run);
+		w->n++;
 	return rc;
 }
 
@@ -1609,15 +1660,13 @@ static int
 build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	     double confidence, cstat_tables **t, struct cstat_diag *d)
 {
-	struct cstat__buf buf = {0};
 	int nruns = w->p->pq.ntuples(w->runs);
 	int rc = cstat_builder_new(&w->b, opts, d);
 
 	if (!rc)
 		rc = cstat_reader_new(&w->rd);
-	w->out = calloc((size_t)nruns + 1, sizeof(*w->out));
 	w->conf = calloc(w->k + 1, sizeof(*w->conf));
-	if (!rc && (!w->out || !w->conf))
+	if (!rc && !w->conf)
 		rc = CSTAT_ENOMEM;
 	w->pres = calloc(w->k + 1, sizeof(*w->pres));
 	w->prow = calloc(w->k + 1, sizeof(*w->prow));
@@ -1640,12 +1689,11 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	if (!rc)
 		cstat__builder_cells_only(w->b);
 	for (int i = 0; i < nruns && !rc; i++)
-		rc = build_run(w, i, &buf, d);
+		rc = build_run(w, i, d);
 	if (!rc) {
 		struct cstat_stats_opts so = {0.05, confidence, w->rd, 2};
 		rc = cstat_builder_build(w->b, &so, t);
 	}
-	cstat__buf_release(&buf);
 	cstat_builder_free(w->b);
 	cstat_reader_free(w->rd);
 	for (size_t s = 0; w->conf && s < w->k; s++) {
@@ -1658,7 +1706,6 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	free(w->prow);
 	free(w->cfg_seen);
 	free(w->nm_seen);
-	free(w->dv);
 	free(w->v0);
 	free(w->nv);
 	free(w->cv);
@@ -1698,6 +1745,87 @@ no_jit(struct pg *p)
 	p->pq.clear(res);
 }
 
+/* Each series' values by the covering index, series after series: in
+ * order already (order_vals() checks). */
+#define VALS_SQL                                                               \
+	"SELECT s.k, v.run_seq, v.vals"                                        \
+	" FROM unnest($1::bigint[])"                                           \
+	"  WITH ORDINALITY AS s(id, k),"                                       \
+	" LATERAL (SELECT run_seq, vals"                                       \
+	"  FROM cstat_values WHERE series_id = s.id"                           \
+	"  ORDER BY run_seq) v"
+
+/* Every run's metadata of runs into pre[0..rows), as meta_run() reads
+ * it. */
+static int
+parse_runs(const struct pg *p, const PGresult *runs, cstat_run **pre,
+	   struct cstat_diag *d)
+{
+	struct cstat__buf buf = {0};
+	int rows = p->pq.ntuples(runs), rc = 0;
+
+	for (int i = 0; i < rows && !rc; i++)
+		rc = meta_run(p, runs, i, &buf, &pre[i], d);
+	cstat__buf_release(&buf);
+	return rc;
+}
+
+/*
+ * The tables of the series the[0..k) (rows of ser, ids the array
+ * literal) over the runs' rows of runs, into tw.  The values' query is
+ * sent first and taken by a thread of its own while this one parses the
+ * runs' metadata, so that the server's statement and the transfer of its
+ * 80,000 rows (at 10,000 runs x 8 series) overlap that parsing instead
+ * of coming after it (docs/performance.md).
+ */
+static int
+tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
+	  struct one *the, size_t k, const char *ids, const struct want *tw,
+	  struct cstat_diag *d)
+{
+	const char *v[1] = {ids};
+	struct fetch f = {.p = p, .the = the, .k = k};
+	size_t nruns = (size_t)p->pq.ntuples(runs);
+	pthread_t th;
+
+	if (!p->pq.sendQueryParams(p->conn, VALS_SQL, 1, NULL, v, NULL, NULL,
+				   1))
+		return fail(p, d, "reading a history", NULL);
+	bool threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
+	cstat_run **pre = calloc(nruns + 1, sizeof(*pre));
+	int rc = pre ? parse_runs(p, runs, pre, d) : CSTAT_ENOMEM;
+
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		fetch_vals(&f);
+	if (!rc && f.rc == CSTAT_EIO)
+		rc = fail(p, d, "reading a history", f.vals);
+	else if (!rc && f.rc == CSTAT_EFORMAT)
+		rc = say(d, CSTAT_EFORMAT,
+			 "a series' values are not a float8[]");
+	else if (!rc)
+		rc = f.rc;
+	if (!rc) {
+		struct build w = {.p = p,
+				  .runs = runs,
+				  .ser = ser,
+				  .f = &f,
+				  .the = the,
+				  .k = k,
+				  .out = pre};
+		rc = build_tables(&w, tw->opts, tw->confidence, tw->t, d);
+	}
+	fetch_release(p, &f);
+	if (rc) {
+		cstat_history_free(pre, nruns);
+	} else {
+		*tw->runs = pre;
+		*tw->n = nruns;
+	}
+	return rc;
+}
+
 /* The records of history hid cut to the series rows of ser, into o; or,
  * with tw, their tables, without records in between. */
 static int
@@ -1727,40 +1855,15 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 				    1, v1);
 		rc = ok(p, runs) ? 0 : fail(p, d, "reading a history", runs);
 	}
-	if (!rc) {
-		/* Each series' values by the covering index, series after
-		 * series: in order already (order_vals() checks). */
-		vals = query_binary(p,
-				    "SELECT s.k, v.run_seq, v.vals"
-				    " FROM unnest($1::bigint[])"
-				    "  WITH ORDINALITY AS s(id, k),"
-				    " LATERAL (SELECT run_seq, vals"
-				    "  FROM cstat_values WHERE series_id = s.id"
-				    "  ORDER BY run_seq) v",
-				    1, v2);
+	if (!rc && tw) {
+		rc = tables_of(p, runs, ser, the, k, ids, tw, d);
+	} else if (!rc) {
+		vals = query_binary(p, VALS_SQL, 1, v2);
 		rc = ok(p, vals) ? 0 : fail(p, d, "reading a history", vals);
-	}
-	if (!rc) {
-		order = order_vals(p, vals, the, k);
-		if (!order) {
+		order = rc ? NULL : order_vals(p, vals, the, k);
+		if (!rc && !order)
 			rc = CSTAT_ENOMEM;
-		} else if (tw) {
-			struct build w = {.p = p,
-					  .runs = runs,
-					  .vals = vals,
-					  .ser = ser,
-					  .rows = order,
-					  .the = the,
-					  .k = k};
-			rc = build_tables(&w, tw->opts, tw->confidence, tw->t,
-					  d);
-			if (rc) {
-				cstat_history_free(w.out, w.n);
-			} else {
-				*tw->runs = w.out;
-				*tw->n = w.n;
-			}
-		} else if (!join_runs(p, runs, vals, order, the, k, o))
+		else if (!rc && !join_runs(p, runs, vals, order, the, k, o))
 			rc = o->err ? CSTAT_ENOMEM
 				    : say(d, CSTAT_EFORMAT,
 					  "a series' values are not a "

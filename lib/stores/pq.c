@@ -16,6 +16,8 @@
 	X(errorMessage, PQerrorMessage)                                        \
 	X(exec, PQexec)                                                        \
 	X(execParams, PQexecParams)                                            \
+	X(sendQueryParams, PQsendQueryParams)                                  \
+	X(getResult, PQgetResult)                                              \
 	X(resultStatus, PQresultStatus)                                        \
 	X(resultErrorMessage, PQresultErrorMessage)                            \
 	X(resultErrorField, PQresultErrorField)                                \

@@ -33,6 +33,12 @@ struct cstat__pq {
 				const char *const *paramValues,
 				const int *paramLengths,
 				const int *paramFormats, int resultFormat);
+	int (*sendQueryParams)(PGconn *conn, const char *command, int nParams,
+			       const Oid *paramTypes,
+			       const char *const *paramValues,
+			       const int *paramLengths, const int *paramFormats,
+			       int resultFormat);
+	PGresult *(*getResult)(PGconn *conn);
 	ExecStatusType (*resultStatus)(const PGresult *res);
 	char *(*resultErrorMessage)(const PGresult *res);
 	char *(*resultErrorField)(const PGresult *res, int fieldcode);
