@@ -1368,7 +1368,8 @@ meta_run(const struct pg *p, const PGresult *runs, int i, struct cstat__buf *b,
 struct build {
 	const struct pg *p;
 	const PGresult *runs, *ser;
-	const struct fetch *f; /* the values, decoded */
+	struct fetch *fx;      /* the values, fetched by chunks of runs */
+	const struct chunk *f; /* the one of the run being built */
 	struct one *the;
 	struct conf *conf;
 	size_t k;
@@ -1388,29 +1389,66 @@ struct build {
 	double *dd; /* one sample index's values alone */
 };
 
+/* Each series' values by the covering index, series after series: in
+ * order already (order_vals() checks); VALS_SQL all of them, VALS_RANGE
+ * those of the runs whose seq is in [$2, $3). */
+#define VALS_FROM                                                              \
+	"SELECT s.k, v.run_seq, v.vals"                                        \
+	" FROM unnest($1::bigint[])"                                           \
+	"  WITH ORDINALITY AS s(id, k),"                                       \
+	" LATERAL (SELECT run_seq, vals"                                       \
+	"  FROM cstat_values WHERE series_id = s.id"
+#define VALS_SQL VALS_FROM " ORDER BY run_seq) v"
+#define VALS_RANGE                                                             \
+	VALS_FROM " AND run_seq >= $2::bigint AND run_seq < $3::bigint"        \
+		  " ORDER BY run_seq) v"
+
 /*
- * The values' query's result, received and decoded on a thread of its
- * own (fetch_vals()) while the runs' metadata is parsed: the server's
- * statement, sending the rows and taking them in overlap that parsing.
- * Row r's doubles are dv[v0[r] .. v0[r + 1]).
+ * The values of a stretch of runs (CHUNK_RUNS of them), received and
+ * decoded on a thread of its own (fetch_vals()): row r of vals has its
+ * doubles at dv[v0[r] .. v0[r + 1]), and the[] (a copy of the series)
+ * where each series' rows are in rows.
  */
-struct fetch {
-	struct pg *p;
-	struct one *the;
-	size_t k;
+struct chunk {
 	PGresult *vals;
+	struct one *the;
 	struct row *rows;
 	double *dv;
 	size_t ndv, dvcap, *v0;
-	int rc; /* 0, CSTAT_EFORMAT, CSTAT_ENOMEM, or CSTAT_EIO: vals
-		 * holds the server's error */
+};
+
+/*
+ * Runs per query of the values.  The values of 10,000 runs x 8 series
+ * are 80,000 rows (9 MB); asked for in stretches of runs, one stretch
+ * is built into the tables while the server reads and sends the next,
+ * instead of the whole transfer coming before the building.
+ */
+#define CHUNK_RUNS 1024
+
+/* The values' chunks, fetched in order by fetch_vals() (the connection
+ * is its own until it is done) and taken by build_tables() as they are
+ * ready. */
+struct fetch {
+	struct pg *p;
+	const struct one *the;
+	size_t k;
+	const char *ids;
+	char (*bound)[24]; /* chunk c's runs: seq in [bound[c], bound[c+1]) */
+	struct chunk *ch;
+	size_t nch;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t ready; /* chunks [0, ready) are there */
+	bool done, stop;
+	int rc;	       /* CSTAT_EFORMAT, CSTAT_ENOMEM, or CSTAT_EIO: */
+	PGresult *err; /* the server's error */
 };
 
 /* The float8[] (binary, as add_vals() takes it) as doubles appended to
- * f->dv from f->ndv.  @return 0, CSTAT_EFORMAT when it is not a flat
+ * c->dv from c->ndv.  @return 0, CSTAT_EFORMAT when it is not a flat
  * float8[], or CSTAT_ENOMEM. */
 static int
-get_vals(struct fetch *f, const char *p, size_t len)
+get_vals(struct chunk *c, const char *p, size_t len)
 {
 	if (len < 12 || be(p, 4) > 1)
 		return CSTAT_EFORMAT;
@@ -1419,60 +1457,108 @@ get_vals(struct fetch *f, const char *p, size_t len)
 
 	if ((size_t)(e - p) + 12 * n != len)
 		return CSTAT_EFORMAT;
-	if (cstat__grow((void **)&f->dv, &f->dvcap, f->ndv + n + 1,
-			sizeof(*f->dv)))
+	if (cstat__grow((void **)&c->dv, &c->dvcap, c->ndv + n + 1,
+			sizeof(*c->dv)))
 		return CSTAT_ENOMEM;
 	for (size_t i = 0; i < n; i++, e += 12) {
 		uint64_t bits = be(e + 4, 8);
 		if (be(e, 4) != 8)
 			return CSTAT_EFORMAT;
-		memcpy(&f->dv[f->ndv + i], &bits, sizeof(double));
+		memcpy(&c->dv[c->ndv + i], &bits, sizeof(double));
 	}
-	f->ndv += n;
+	c->ndv += n;
 	return 0;
 }
 
-/* Takes the values' query's results (the connection is free after) and
- * decodes them into f.  A thread's start routine: no diag here. */
+/* Chunk i's values: queried, ordered and decoded. */
+static int
+fetch_chunk(struct fetch *f, size_t i)
+{
+	const struct pg *p = f->p;
+	struct chunk *c = &f->ch[i];
+	const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
+
+	c->vals = p->pq.execParams(p->conn, VALS_RANGE, 3, NULL, v, NULL, NULL,
+				   1);
+	if (!ok(p, c->vals)) {
+		f->err = c->vals;
+		c->vals = NULL;
+		return CSTAT_EIO;
+	}
+	int rows = p->pq.ntuples(c->vals);
+	c->the = malloc((f->k + 1) * sizeof(*c->the));
+	if (c->the)
+		memcpy(c->the, f->the, f->k * sizeof(*c->the));
+	c->rows = c->the ? order_vals(p, c->vals, c->the, f->k) : NULL;
+	c->v0 = malloc(((size_t)rows + 1) * sizeof(*c->v0));
+	if (!c->rows || !c->v0)
+		return CSTAT_ENOMEM;
+	for (int r = 0; r < rows; r++) {
+		c->v0[r] = c->ndv;
+		int rc = get_vals(c, p->pq.getvalue(c->vals, r, 2),
+				  (size_t)p->pq.getlength(c->vals, r, 2));
+		if (rc)
+			return rc;
+	}
+	c->v0[rows] = c->ndv;
+	return 0;
+}
+
+/* Fetches the chunks in order, each made ready as it comes, until all
+ * are there, one fails, or the builder stops.  A thread's start
+ * routine. */
 static void *
 fetch_vals(void *arg)
 {
 	struct fetch *f = arg;
-	const struct pg *p = f->p;
-	PGresult *res;
+	int rc = 0;
 
-	while ((res = p->pq.getResult(p->conn)))
-		if (!f->vals)
-			f->vals = res;
-		else
-			p->pq.clear(res);
-	if (!ok(p, f->vals)) {
-		f->rc = CSTAT_EIO;
-		return NULL;
+	for (size_t i = 0; i < f->nch && !rc; i++) {
+		pthread_mutex_lock(&f->mu);
+		bool stop = f->stop;
+		pthread_mutex_unlock(&f->mu);
+		if (stop)
+			break;
+		rc = fetch_chunk(f, i);
+		pthread_mutex_lock(&f->mu);
+		f->ready += rc == 0;
+		f->rc = rc;
+		pthread_cond_signal(&f->cv);
+		pthread_mutex_unlock(&f->mu);
 	}
-	int rows = p->pq.ntuples(f->vals);
-	f->rows = order_vals(p, f->vals, f->the, f->k);
-	f->v0 = malloc(((size_t)rows + 1) * sizeof(*f->v0));
-	if (!f->rows || !f->v0) {
-		f->rc = CSTAT_ENOMEM;
-		return NULL;
-	}
-	for (int r = 0; r < rows && !f->rc; r++) {
-		f->v0[r] = f->ndv;
-		f->rc = get_vals(f, p->pq.getvalue(f->vals, r, 2),
-				 (size_t)p->pq.getlength(f->vals, r, 2));
-	}
-	f->v0[rows] = f->ndv;
+	pthread_mutex_lock(&f->mu);
+	f->done = true;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
 
-static void
-fetch_release(const struct pg *p, struct fetch *f)
+/* Waits for chunk i.  @return 0, or the error that stopped the fetching
+ * before it, told in d. */
+static int
+wait_chunk(struct fetch *f, size_t i, struct cstat_diag *d)
 {
-	p->pq.clear(f->vals);
-	free(f->rows);
-	free(f->dv);
-	free(f->v0);
+	pthread_mutex_lock(&f->mu);
+	while (f->ready <= i && !f->done)
+		pthread_cond_wait(&f->cv, &f->mu);
+	int rc = f->ready > i ? 0 : f->rc ? f->rc : CSTAT_EIO;
+	pthread_mutex_unlock(&f->mu);
+	if (rc == CSTAT_EIO)
+		return fail(f->p, d, "reading a history", f->err);
+	if (rc == CSTAT_EFORMAT)
+		return say(d, rc, "a series' values are not a float8[]");
+	return rc;
+}
+
+static void
+chunk_release(const struct pg *p, struct chunk *c)
+{
+	p->pq.clear(c->vals);
+	free(c->the);
+	free(c->rows);
+	free(c->dv);
+	free(c->v0);
+	memset(c, 0, sizeof(*c));
 }
 
 /*
@@ -1635,7 +1721,7 @@ build_run(struct build *w, int i, struct cstat_diag *d)
 	int rc;
 
 	for (size_t s = 0; s < w->k; s++) {
-		struct one *o = &w->the[s];
+		struct one *o = &w->f->the[s];
 		if (o->at >= o->end || rows[o->at].seq != seq)
 			continue;
 		w->pres[np] = s;
@@ -1688,8 +1774,17 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	}
 	if (!rc)
 		cstat__builder_cells_only(w->b);
-	for (int i = 0; i < nruns && !rc; i++)
-		rc = build_run(w, i, d);
+	for (int i = 0; i < nruns && !rc; i++) {
+		size_t c = (size_t)i / CHUNK_RUNS;
+		if ((size_t)i % CHUNK_RUNS == 0) {
+			if (c)
+				chunk_release(w->p, &w->fx->ch[c - 1]);
+			rc = wait_chunk(w->fx, c, d);
+			w->f = &w->fx->ch[c];
+		}
+		if (!rc)
+			rc = build_run(w, i, d);
+	}
 	if (!rc) {
 		struct cstat_stats_opts so = {0.05, confidence, w->rd, 2};
 		rc = cstat_builder_build(w->b, &so, t);
@@ -1745,16 +1840,6 @@ no_jit(struct pg *p)
 	p->pq.clear(res);
 }
 
-/* Each series' values by the covering index, series after series: in
- * order already (order_vals() checks). */
-#define VALS_SQL                                                               \
-	"SELECT s.k, v.run_seq, v.vals"                                        \
-	" FROM unnest($1::bigint[])"                                           \
-	"  WITH ORDINALITY AS s(id, k),"                                       \
-	" LATERAL (SELECT run_seq, vals"                                       \
-	"  FROM cstat_values WHERE series_id = s.id"                           \
-	"  ORDER BY run_seq) v"
-
 /* Every run's metadata of runs into pre[0..rows), as meta_run() reads
  * it. */
 static int
@@ -1770,53 +1855,89 @@ parse_runs(const struct pg *p, const PGresult *runs, cstat_run **pre,
 	return rc;
 }
 
+/* Chunk c's runs of runs: seq from bound[c] to before bound[c + 1]
+ * (the last chunk's end: past any seq).  NULL when out of memory. */
+static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
+			   size_t nch))[24]
+{
+	char(*bound)[24] = calloc(nch + 1, sizeof(*bound));
+
+	for (size_t c = 0; bound && c <= nch; c++) {
+		uint64_t seq =
+			c == nch ? INT64_MAX
+			: c == 0 ? 0
+				 : be(p->pq.getvalue(runs,
+						     (int)(c * CHUNK_RUNS), 0),
+				      8);
+		snprintf(bound[c], sizeof(bound[c]), "%llu",
+			 (unsigned long long)seq);
+	}
+	return bound;
+}
+
 /*
  * The tables of the series the[0..k) (rows of ser, ids the array
- * literal) over the runs' rows of runs, into tw.  The values' query is
- * sent first and taken by a thread of its own while this one parses the
- * runs' metadata, so that the server's statement and the transfer of its
- * 80,000 rows (at 10,000 runs x 8 series) overlap that parsing instead
- * of coming after it (docs/performance.md).
+ * literal) over the runs' rows of runs, into tw.  A thread of its own
+ * queries their values by chunks of runs while this one parses every
+ * run's metadata, then builds each chunk as it is ready, so that the
+ * server's statements and the transfer of the rows (80,000 at 10,000
+ * runs x 8 series) overlap the client's work instead of coming before
+ * it (docs/performance.md).
  */
 static int
 tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	  struct one *the, size_t k, const char *ids, const struct want *tw,
 	  struct cstat_diag *d)
 {
-	const char *v[1] = {ids};
-	struct fetch f = {.p = p, .the = the, .k = k};
 	size_t nruns = (size_t)p->pq.ntuples(runs);
-	pthread_t th;
-
-	if (!p->pq.sendQueryParams(p->conn, VALS_SQL, 1, NULL, v, NULL, NULL,
-				   1))
-		return fail(p, d, "reading a history", NULL);
-	bool threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
+	size_t nch = (nruns + CHUNK_RUNS - 1) / CHUNK_RUNS;
+	struct fetch f = {.p = p, .the = the, .k = k, .ids = ids, .nch = nch};
 	cstat_run **pre = calloc(nruns + 1, sizeof(*pre));
-	int rc = pre ? parse_runs(p, runs, pre, d) : CSTAT_ENOMEM;
+	pthread_t th;
+	bool threaded = false, sync = false;
+	int rc = 0;
 
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		fetch_vals(&f);
-	if (!rc && f.rc == CSTAT_EIO)
-		rc = fail(p, d, "reading a history", f.vals);
-	else if (!rc && f.rc == CSTAT_EFORMAT)
-		rc = say(d, CSTAT_EFORMAT,
-			 "a series' values are not a float8[]");
-	else if (!rc)
-		rc = f.rc;
+	f.bound = chunk_bounds(p, runs, nch);
+	f.ch = calloc(nch + 1, sizeof(*f.ch));
+	if (!pre || !f.bound || !f.ch || pthread_mutex_init(&f.mu, NULL)) {
+		rc = CSTAT_ENOMEM;
+	} else if (pthread_cond_init(&f.cv, NULL)) {
+		pthread_mutex_destroy(&f.mu);
+		rc = CSTAT_ENOMEM;
+	} else {
+		sync = true;
+	}
+	if (!rc) {
+		threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
+		if (!threaded)
+			fetch_vals(&f);
+		rc = parse_runs(p, runs, pre, d);
+	}
 	if (!rc) {
 		struct build w = {.p = p,
 				  .runs = runs,
 				  .ser = ser,
-				  .f = &f,
+				  .fx = &f,
 				  .the = the,
 				  .k = k,
 				  .out = pre};
 		rc = build_tables(&w, tw->opts, tw->confidence, tw->t, d);
 	}
-	fetch_release(p, &f);
+	if (threaded) {
+		pthread_mutex_lock(&f.mu);
+		f.stop = true;
+		pthread_mutex_unlock(&f.mu);
+		pthread_join(th, NULL);
+	}
+	if (sync) {
+		pthread_cond_destroy(&f.cv);
+		pthread_mutex_destroy(&f.mu);
+	}
+	for (size_t c = 0; f.ch && c < nch; c++)
+		chunk_release(p, &f.ch[c]);
+	p->pq.clear(f.err);
+	free(f.ch);
+	free(f.bound);
 	if (rc) {
 		cstat_history_free(pre, nruns);
 	} else {
