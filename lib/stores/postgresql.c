@@ -1426,13 +1426,16 @@ struct chunk {
 #define CHUNK_RUNS 1024
 
 /* The values' chunks, fetched in order by fetch_vals() (the connection
- * is its own until it is done) and taken by build_tables() as they are
- * ready. */
+ * is its own until it is done) with their runs' metadata (pre[] of the
+ * rows of runs), and taken by build_tables() as they are ready. */
 struct fetch {
 	struct pg *p;
 	const struct one *the;
 	size_t k;
 	const char *ids;
+	const PGresult *runs;
+	cstat_run **pre;
+	struct cstat__buf buf; /* meta_run()'s */
 	char (*bound)[24]; /* chunk c's runs: seq in [bound[c], bound[c+1]) */
 	struct chunk *ch;
 	size_t nch;
@@ -1440,8 +1443,8 @@ struct fetch {
 	pthread_cond_t cv;
 	size_t ready; /* chunks [0, ready) are there */
 	bool done, stop;
-	int rc;	       /* CSTAT_EFORMAT, CSTAT_ENOMEM, or CSTAT_EIO: */
-	PGresult *err; /* the server's error */
+	int rc; /* the error that stopped it, told in d */
+	struct cstat_diag d;
 };
 
 /* The float8[] (binary, as add_vals() takes it) as doubles appended to
@@ -1470,21 +1473,33 @@ get_vals(struct chunk *c, const char *p, size_t len)
 	return 0;
 }
 
-/* Chunk i's values: queried, ordered and decoded. */
+/* Chunk i's runs' metadata (the chunk's rows of runs), as meta_run()
+ * reads it. */
+static int
+chunk_runs(struct fetch *f, size_t i)
+{
+	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r = i * CHUNK_RUNS;
+	size_t end = nruns - r < CHUNK_RUNS ? nruns : r + CHUNK_RUNS;
+	int rc = 0;
+
+	for (; r < end && !rc; r++)
+		rc = meta_run(f->p, f->runs, (int)r, &f->buf, &f->pre[r],
+			      &f->d);
+	return rc;
+}
+
+/* Chunk i's values (queried, ordered and decoded) and its runs. */
 static int
 fetch_chunk(struct fetch *f, size_t i)
 {
-	const struct pg *p = f->p;
+	struct pg *p = f->p;
 	struct chunk *c = &f->ch[i];
 	const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
 
 	c->vals = p->pq.execParams(p->conn, VALS_RANGE, 3, NULL, v, NULL, NULL,
 				   1);
-	if (!ok(p, c->vals)) {
-		f->err = c->vals;
-		c->vals = NULL;
-		return CSTAT_EIO;
-	}
+	if (!ok(p, c->vals))
+		return fail(p, &f->d, "reading a history", c->vals);
 	int rows = p->pq.ntuples(c->vals);
 	c->the = malloc((f->k + 1) * sizeof(*c->the));
 	if (c->the)
@@ -1497,11 +1512,14 @@ fetch_chunk(struct fetch *f, size_t i)
 		c->v0[r] = c->ndv;
 		int rc = get_vals(c, p->pq.getvalue(c->vals, r, 2),
 				  (size_t)p->pq.getlength(c->vals, r, 2));
+		if (rc == CSTAT_EFORMAT)
+			return say(&f->d, rc,
+				   "a series' values are not a float8[]");
 		if (rc)
 			return rc;
 	}
 	c->v0[rows] = c->ndv;
-	return 0;
+	return chunk_runs(f, i);
 }
 
 /* Fetches the chunks in order, each made ready as it comes, until all
@@ -1543,10 +1561,8 @@ wait_chunk(struct fetch *f, size_t i, struct cstat_diag *d)
 		pthread_cond_wait(&f->cv, &f->mu);
 	int rc = f->ready > i ? 0 : f->rc ? f->rc : CSTAT_EIO;
 	pthread_mutex_unlock(&f->mu);
-	if (rc == CSTAT_EIO)
-		return fail(f->p, d, "reading a history", f->err);
-	if (rc == CSTAT_EFORMAT)
-		return say(d, rc, "a series' values are not a float8[]");
+	if (rc && d)
+		*d = f->d;
 	return rc;
 }
 
@@ -1840,21 +1856,6 @@ no_jit(struct pg *p)
 	p->pq.clear(res);
 }
 
-/* Every run's metadata of runs into pre[0..rows), as meta_run() reads
- * it. */
-static int
-parse_runs(const struct pg *p, const PGresult *runs, cstat_run **pre,
-	   struct cstat_diag *d)
-{
-	struct cstat__buf buf = {0};
-	int rows = p->pq.ntuples(runs), rc = 0;
-
-	for (int i = 0; i < rows && !rc; i++)
-		rc = meta_run(p, runs, i, &buf, &pre[i], d);
-	cstat__buf_release(&buf);
-	return rc;
-}
-
 /* Chunk c's runs of runs: seq from bound[c] to before bound[c + 1]
  * (the last chunk's end: past any seq).  NULL when out of memory. */
 static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
@@ -1878,11 +1879,11 @@ static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
 /*
  * The tables of the series the[0..k) (rows of ser, ids the array
  * literal) over the runs' rows of runs, into tw.  A thread of its own
- * queries their values by chunks of runs while this one parses every
- * run's metadata, then builds each chunk as it is ready, so that the
- * server's statements and the transfer of the rows (80,000 at 10,000
- * runs x 8 series) overlap the client's work instead of coming before
- * it (docs/performance.md).
+ * queries their values by chunks of runs and parses those runs'
+ * metadata, while this one builds each chunk as it is ready: the
+ * server's statements, the transfer of the rows (80,000 at 10,000 runs
+ * x 8 series) and the parsing overlap the building instead of coming
+ * before it (docs/performance.md).
  */
 static int
 tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
@@ -1891,8 +1892,14 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 {
 	size_t nruns = (size_t)p->pq.ntuples(runs);
 	size_t nch = (nruns + CHUNK_RUNS - 1) / CHUNK_RUNS;
-	struct fetch f = {.p = p, .the = the, .k = k, .ids = ids, .nch = nch};
 	cstat_run **pre = calloc(nruns + 1, sizeof(*pre));
+	struct fetch f = {.p = p,
+			  .the = the,
+			  .k = k,
+			  .ids = ids,
+			  .runs = runs,
+			  .pre = pre,
+			  .nch = nch};
 	pthread_t th;
 	bool threaded = false, sync = false;
 	int rc = 0;
@@ -1911,7 +1918,6 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 		threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
 		if (!threaded)
 			fetch_vals(&f);
-		rc = parse_runs(p, runs, pre, d);
 	}
 	if (!rc) {
 		struct build w = {.p = p,
@@ -1935,7 +1941,7 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	}
 	for (size_t c = 0; f.ch && c < nch; c++)
 		chunk_release(p, &f.ch[c]);
-	p->pq.clear(f.err);
+	cstat__buf_release(&f.buf);
 	free(f.ch);
 	free(f.bound);
 	if (rc) {
