@@ -431,6 +431,80 @@ test_history_tables(void **state)
 	cstat_store_close(s);
 }
 
+/*
+ * A history of run i (from 0) of n: Encode/a in configuration X always,
+ * Encode/c in X every third run with 1 to 4 values, Encode/b in Y but
+ * every fifth run, and Encode/d in X every eleventh from the sixth: d
+ * first appears after b, so a run with a, b and d holds X's group twice,
+ * which the reader merges.
+ */
+static char *
+many_runs(size_t n, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	assert_non_null(f);
+	for (size_t i = 0; i < n; i++) {
+		double v = (double)(i + 1) * 1e-9;
+		fprintf(f,
+			"{\"schema\":\"cstat-run/1\",\"name\":\"main\","
+			"\"commit\":\"c%zu\",\"meta\":{},\"environment\":{},"
+			"\"units\":[],\"groups\":[{\"config\":[[\"pkg\",\"X\"]]"
+			","
+			"\"benchmarks\":[{\"name\":\"Encode/a\",\"units\":"
+			"[{\"unit\":\"sec/op\",\"values\":[%.17g]}]}",
+			i, v);
+		if (i % 3 == 0) {
+			fprintf(f,
+				",{\"name\":\"Encode/c\",\"units\":[{\"unit\":"
+				"\"sec/op\",\"values\":[%.17g",
+				v * 2);
+			for (size_t k = 0; k < i % 4; k++)
+				fprintf(f, ",%.17g", v * 2 + (double)k * 1e-12);
+			fprintf(f, "]}]}");
+		}
+		fprintf(f, "]}");
+		if (i % 5)
+			fprintf(f,
+				",{\"config\":[[\"pkg\",\"Y\"]],\"benchmarks\":"
+				"[{\"name\":\"Encode/b\",\"units\":[{\"unit\":"
+				"\"sec/op\",\"values\":[%.17g]}]}]}",
+				v * 3);
+		if (i % 11 == 5)
+			fprintf(f,
+				",{\"config\":[[\"pkg\",\"X\"]],\"benchmarks\":"
+				"[{\"name\":\"Encode/d\",\"units\":[{\"unit\":"
+				"\"sec/op\",\"values\":[%.17g]}]}]}",
+				v * 4);
+		fprintf(f, "]}\n");
+	}
+	fclose(f);
+	return text;
+}
+
+/*
+ * More runs than the store asks the server for at once (CHUNK_RUNS,
+ * 1,024, in lib/stores/postgresql.c): the tables built from stretches of
+ * runs are those of the whole history's records.
+ */
+static void
+test_history_tables_chunks(void **state)
+{
+	cstat_store *s = open_store(owner, "chunks");
+	struct cstat_diag d;
+	size_t len;
+	char *text = many_runs(2100, &len);
+
+	(void)state;
+	if (cstat_store_replace(s, "main", text, len, &d))
+		fail_msg("replace: %s", d.message);
+	free(text);
+	history_tables_check(s, "Encode", ".name:Encode", 2100);
+	history_tables_check(s, "Encode", ".fullname:Encode/c", 2100);
+	cstat_store_close(s);
+}
+
 /* Two projects in one database see only their own histories. */
 static void
 test_projects_apart(void **state)
@@ -551,6 +625,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_baselines),
 		cmocka_unit_test(test_history_bytes),
 		cmocka_unit_test(test_history_tables),
+		cmocka_unit_test(test_history_tables_chunks),
 		cmocka_unit_test(test_projects_apart),
 		cmocka_unit_test(test_runner_role),
 		cmocka_unit_test(test_no_password),

@@ -1864,12 +1864,10 @@ static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
 	char(*bound)[24] = calloc(nch + 1, sizeof(*bound));
 
 	for (size_t c = 0; bound && c <= nch; c++) {
-		uint64_t seq =
-			c == nch ? INT64_MAX
-			: c == 0 ? 0
-				 : be(p->pq.getvalue(runs,
-						     (int)(c * CHUNK_RUNS), 0),
-				      8);
+		uint64_t seq = c == nch ? INT64_MAX : 0;
+		if (c > 0 && c < nch)
+			seq = be(p->pq.getvalue(runs, (int)(c * CHUNK_RUNS), 0),
+				 8);
 		snprintf(bound[c], sizeof(bound[c]), "%llu",
 			 (unsigned long long)seq);
 	}
