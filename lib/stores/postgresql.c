@@ -198,7 +198,6 @@ struct pg {
 	char where[512]; /* the location without its password */
 	char *secret;	 /* the password, cut out of every message */
 	char project_id[24];
-	bool jit_off; /* no_jit() done */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1833,29 +1832,6 @@ struct want {
 	size_t *n;
 };
 
-/*
- * Turns the server's JIT compilation off for this connection.  At 10,000
- * runs x 8 series the values' query is estimated just above
- * jit_above_cost (100,000 by default), and compiling it costs more than
- * it saves: bind 26-38 ms and execute 107-135 ms with JIT, 0.3 ms and
- * 90-116 ms without (server log, 6 reads each; docs/performance.md).
- * Through pg_settings, so that a server without a "jit" setting (before
- * PostgreSQL 11) returns no row instead of an error; a failure only
- * leaves the setting as it was.
- */
-static void
-no_jit(struct pg *p)
-{
-	if (p->jit_off)
-		return;
-	PGresult *res = query(p,
-			      "SELECT set_config(name, 'off', false)"
-			      " FROM pg_settings WHERE name = 'jit'",
-			      0, NULL);
-	p->jit_off = ok(p, res);
-	p->pq.clear(res);
-}
-
 /* Chunk c's runs of runs: seq from bound[c] to before bound[c + 1]
  * (the last chunk's end: past any seq).  NULL when out of memory. */
 static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
@@ -1968,8 +1944,6 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 
 	if (!rc && !series_of(p, ser, the, k))
 		rc = CSTAT_ENOMEM;
-	if (!rc)
-		no_jit(p);
 	if (!rc) {
 		runs = query_binary(p,
 				    "SELECT seq, coalesce(meta_text,"
@@ -2006,15 +1980,28 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 	return rc;
 }
 
-/* The series of benchmark bench in history hid, in the order they
- * first appeared: id, name, unit, config. */
+/*
+ * The series of benchmark bench in history hid, in the order they first
+ * appeared: id, name, unit, config.  The same statement turns the
+ * server's JIT compilation off for the connection (the fifth column),
+ * rather than one more round trip: at 10,000 runs x 8 series the values'
+ * query in one piece (pg_history_series()) is estimated just above
+ * jit_above_cost (100,000 by default), and compiling it cost more than
+ * it saved (bind 26-38 ms and execute 107-135 ms with JIT, 0.3 ms and
+ * 90-116 ms without; docs/performance.md).  Through pg_settings, so that
+ * a server without a "jit" setting (before PostgreSQL 11) gives NULL, not
+ * an error.
+ */
 static PGresult *
 bench_series(struct pg *p, const char *hid, const char *bench)
 {
 	const char *vals[2] = {hid, bench};
 
 	return query(p,
-		     "SELECT id, name, unit, config FROM cstat_series"
+		     "SELECT id, name, unit, config,"
+		     " (SELECT set_config(name, 'off', false)"
+		     "  FROM pg_settings WHERE name = 'jit')"
+		     " FROM cstat_series"
 		     " WHERE history_id = $1::bigint"
 		     " AND (name = $2 OR left(name, length($2) + 1)"
 		     "  IN ($2 || '/', $2 || '-'))"
