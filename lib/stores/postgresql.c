@@ -1487,16 +1487,15 @@ chunk_runs(struct fetch *f, size_t i)
 	return rc;
 }
 
-/* Chunk i's values (queried, ordered and decoded) and its runs. */
+/* Chunk i's values from res, the result of its query (the chunk's
+ * own after): ordered and decoded; then its runs. */
 static int
-fetch_chunk(struct fetch *f, size_t i)
+fill_chunk(struct fetch *f, size_t i, PGresult *res)
 {
 	struct pg *p = f->p;
 	struct chunk *c = &f->ch[i];
-	const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
 
-	c->vals = p->pq.execParams(p->conn, VALS_RANGE, 3, NULL, v, NULL, NULL,
-				   1);
+	c->vals = res;
 	if (!ok(p, c->vals))
 		return fail(p, &f->d, "reading a history", c->vals);
 	int rows = p->pq.ntuples(c->vals);
@@ -1521,6 +1520,79 @@ fetch_chunk(struct fetch *f, size_t i)
 	return chunk_runs(f, i);
 }
 
+/* Chunk i made ready (rc 0), or the fetching stopped by rc.  @return
+ * whether the builder has stopped. */
+static bool
+publish(struct fetch *f, int rc)
+{
+	pthread_mutex_lock(&f->mu);
+	f->ready += rc == 0;
+	f->rc = rc;
+	bool stop = f->stop;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	return stop;
+}
+
+/* The first result of the query being read, the rest up to its end (a
+ * NULL) cleared. */
+static PGresult *
+one_result(const struct pg *p)
+{
+	PGresult *res = p->pq.getResult(p->conn), *more;
+
+	while (res && (more = p->pq.getResult(p->conn)))
+		p->pq.clear(more);
+	return res;
+}
+
+/*
+ * The chunks' queries sent at once in pipeline mode (libpq 14), and
+ * their results taken in order: the server runs each query as soon as
+ * the one before has been sent, without waiting for the client to ask
+ * (under load, each round trip waits for the server's process to get a
+ * core).  @return false when pipeline mode is not there (nothing sent).
+ */
+static bool
+fetch_piped(struct fetch *f)
+{
+	struct pg *p = f->p;
+	size_t sent = 0;
+
+	if (!p->pq.enterPipelineMode || !p->pq.enterPipelineMode(p->conn))
+		return false;
+	while (sent < f->nch) {
+		const char *v[3] = {f->ids, f->bound[sent], f->bound[sent + 1]};
+		if (!p->pq.sendQueryParams(p->conn, VALS_RANGE, 3, NULL, v,
+					   NULL, NULL, 1))
+			break;
+		sent++;
+	}
+	bool synced = p->pq.pipelineSync(p->conn) == 1, stop = false;
+	if (sent < f->nch || !synced)
+		stop = publish(f, fail(p, &f->d, "reading a history", NULL));
+	/* Every result is read, also after an error or a stop. */
+	for (size_t i = 0; i < sent; i++) {
+		PGresult *res = one_result(p);
+		if (stop) {
+			p->pq.clear(res);
+			continue;
+		}
+		int rc = fill_chunk(f, i, res);
+		stop = publish(f, rc) || rc;
+	}
+	/* Up to the pipeline's end (its sync), so the connection can take
+	 * statements again. */
+	for (PGresult *res; synced && (res = p->pq.getResult(p->conn));) {
+		bool end = p->pq.resultStatus(res) == PGRES_PIPELINE_SYNC;
+		p->pq.clear(res);
+		if (end)
+			break;
+	}
+	p->pq.exitPipelineMode(p->conn);
+	return true;
+}
+
 /* Fetches the chunks in order, each made ready as it comes, until all
  * are there, one fails, or the builder stops.  A thread's start
  * routine. */
@@ -1528,20 +1600,16 @@ static void *
 fetch_vals(void *arg)
 {
 	struct fetch *f = arg;
-	int rc = 0;
+	const struct pg *p = f->p;
+	bool stop = fetch_piped(f);
 
-	for (size_t i = 0; i < f->nch && !rc; i++) {
-		pthread_mutex_lock(&f->mu);
-		bool stop = f->stop;
-		pthread_mutex_unlock(&f->mu);
-		if (stop)
-			break;
-		rc = fetch_chunk(f, i);
-		pthread_mutex_lock(&f->mu);
-		f->ready += rc == 0;
-		f->rc = rc;
-		pthread_cond_signal(&f->cv);
-		pthread_mutex_unlock(&f->mu);
+	/* Else one query after the other. */
+	for (size_t i = 0; !stop && i < f->nch; i++) {
+		const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
+		int rc = fill_chunk(f, i,
+				    p->pq.execParams(p->conn, VALS_RANGE, 3,
+						     NULL, v, NULL, NULL, 1));
+		stop = publish(f, rc) || rc;
 	}
 	pthread_mutex_lock(&f->mu);
 	f->done = true;

@@ -32,6 +32,13 @@
 	X(freemem, PQfreemem)                                                  \
 	X(setNoticeProcessor, PQsetNoticeProcessor)
 
+/* Functions of newer libpq only: their slots stay NULL in an older one,
+ * and the callers do without (pipeline mode: libpq 14). */
+#define PQ_OPTIONAL(X)                                                         \
+	X(enterPipelineMode, PQenterPipelineMode)                              \
+	X(exitPipelineMode, PQexitPipelineMode)                                \
+	X(pipelineSync, PQpipelineSync)
+
 /* dlsym() gives a void *, which POSIX lets us read as a function
  * pointer: memcpy does it without a cast that ISO C warns about. */
 #define PQ_LOOKUP(slot, name)                                                  \
@@ -44,6 +51,13 @@
 			return CSTAT_EIO;                                      \
 		}                                                              \
 		memcpy(&q->slot, &f, sizeof(f));                               \
+	} while (0);
+
+#define PQ_LOOKUP_OPTIONAL(slot, name)                                         \
+	do {                                                                   \
+		void *f = dlsym(q->dl, #name);                                 \
+		if (f)                                                         \
+			memcpy(&q->slot, &f, sizeof(f));                       \
 	} while (0);
 
 int
@@ -64,6 +78,7 @@ cstat__pq_load(struct cstat__pq *q, char *why, size_t size)
 		return CSTAT_EIO;
 	}
 	PQ_FUNCTIONS(PQ_LOOKUP)
+	PQ_OPTIONAL(PQ_LOOKUP_OPTIONAL)
 	return 0;
 }
 

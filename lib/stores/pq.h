@@ -54,6 +54,10 @@ struct cstat__pq {
 	PQnoticeProcessor (*setNoticeProcessor)(PGconn *conn,
 						PQnoticeProcessor proc,
 						void *arg);
+	/* NULL in a libpq before 14 (pq.c's PQ_OPTIONAL). */
+	int (*enterPipelineMode)(PGconn *conn);
+	int (*exitPipelineMode)(PGconn *conn);
+	int (*pipelineSync)(PGconn *conn);
 };
 
 /*
