@@ -2116,10 +2116,11 @@ pg_history_series(void *state, const char *name, const char *bench,
 }
 
 /*
- * One benchmark's tables straight from the series tables: the same three
- * queries as pg_history_series(), each run's metadata parsed once and its
- * values (binary float8[]) put into the run and the builder as doubles,
- * with no record text in between.  The tables and runs are the ones the
+ * One benchmark's tables straight from the series tables: the series and
+ * runs' queries of pg_history_series(), then the values by stretches of
+ * runs (tables_of()), each run's metadata parsed once and its values
+ * (binary float8[]) put into the run and the builder as doubles, with no
+ * record text in between.  The tables and runs are the ones the
  * file store's reader makes of pg_history_series()'s records.
  */
 static int
