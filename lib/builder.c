@@ -875,7 +875,19 @@ vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
  * (negative, -0, too many digits, NaN, infinities): the cell then keeps
  * doubles.
  */
-static bool
+static __attribute__((noinline)) bool
+vcode_search(double v, uint32_t *code, uint32_t *hint)
+{
+	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
+				     vcode_try(v, v, 0, code)
+			   : vcode_try(v, v, 0, code) ||
+				     vcode_try(v, v * 1e9, 1, code);
+	if (ok)
+		*hint = *code & 31;
+	return ok;
+}
+
+static inline bool
 vcode_of(double v, uint32_t *code, uint32_t *hint)
 {
 	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
@@ -897,13 +909,7 @@ vcode_of(double v, uint32_t *code, uint32_t *hint)
 			return true;
 		}
 	}
-	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
-				     vcode_try(v, v, 0, code)
-			   : vcode_try(v, v, 0, code) ||
-				     vcode_try(v, v * 1e9, 1, code);
-	if (ok)
-		*hint = *code & 31;
-	return ok;
+	return vcode_search(v, code, hint);
 }
 
 /*
@@ -985,9 +991,9 @@ cell_widen(struct btable *t, struct bcell *c)
 	return 0;
 }
 
-/* Appends v to cell ci of table ti. */
-static int
-cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+/* Appends v to cell ci of table ti: cell_push()'s general case. */
+static __attribute__((noinline)) int
+cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 {
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
@@ -1006,6 +1012,22 @@ cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 	else
 		t->slab[c->at + c->n++] = code;
 	return 0;
+}
+
+/* Appends v to cell ci of table ti.  Inlined where runs are added: most
+ * values are a code stored in room the cell already has. */
+static inline int
+cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+{
+	struct btable *t = &b->tables[ti];
+	struct bcell *c = &t->cells[ci];
+	uint32_t code;
+
+	if (c->n < c->cap && !c->wide && vcode_of(v, &code, &t->hint)) {
+		t->slab[c->at + c->n++] = code;
+		return 0;
+	}
+	return cell_push_slow(b, ti, ci, v);
 }
 
 /* Writes c's values (in t's slab) as doubles into out. */
@@ -1216,6 +1238,12 @@ cstat__builder_drops(const cstat_builder *b, const struct cstat_result *res,
 {
 	return b->filter_shared && res->nvalues &&
 	       !filter_keeps(scratch, b->filter, res, 0);
+}
+
+bool
+cstat__builder_may_drop(const cstat_builder *b)
+{
+	return b->filter_shared;
 }
 
 int

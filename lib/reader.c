@@ -82,7 +82,7 @@ struct cstat_reader {
 	 * bytes (zero-padded). */
 	struct {
 		uint32_t id1, len;
-		uint64_t head;
+		uint64_t head, tail; /* tail: the last 8 of 9 to 16 bytes */
 	} last_unit[8];
 	struct cstat__arena arena;
 
@@ -732,10 +732,14 @@ new_unit_at(cstat_reader *r, size_t nv, const char *f, size_t flen,
 	if (rc)
 		return rc;
 	uint64_t head = 0;
+	uint64_t tail = 0;
 	memcpy(&head, (*u)->orig, flen < 8 ? flen : 8);
+	if (flen > 8 && flen <= 16)
+		memcpy(&tail, (*u)->orig + flen - 8, 8);
 	r->last_unit[nv & 7].id1 = (uint32_t)(*u - r->units) + 1;
 	r->last_unit[nv & 7].len = (uint32_t)flen;
 	r->last_unit[nv & 7].head = head;
+	r->last_unit[nv & 7].tail = tail;
 	return 0;
 }
 
@@ -1045,6 +1049,14 @@ same_unit(const cstat_reader *r, size_t slot, const char *f, size_t flen)
 		if (flen < 8)
 			w &= (1ULL << (8 * flen)) - 1;
 		return w == r->last_unit[slot].head;
+	}
+	if (flen <= 16) {
+		/* "allocs/op": two words that overlap. */
+		uint64_t h, t;
+		memcpy(&h, f, 8);
+		memcpy(&t, f + flen - 8, 8);
+		return h == r->last_unit[slot].head &&
+		       t == r->last_unit[slot].tail;
 	}
 #endif
 	return same_bytes(r->units[r->last_unit[slot].id1 - 1].orig, f, flen);
