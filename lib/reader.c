@@ -866,7 +866,8 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 
 /*
  * Finds the end of the line at p (FAST_AHEAD bytes readable) and marks
- * its spaces in sp, bits from the newline on set.
+ * its spaces in sp, bits from the newline on set (words after the
+ * newline's are left as they were).
  * @return the line's length without its newline, or SIZE_MAX for a line
  *         over FAST_LINE bytes or with a byte from 0x80 up.
  */
@@ -886,9 +887,8 @@ scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
 		uint64_t below = (1ULL << at) - 1;
 		if ((hi & below) || 64 * w + at > FAST_LINE)
 			return SIZE_MAX;
+		/* (field_bounds() reads no word past the newline's.) */
 		sp[w] = s | ~below;
-		for (size_t k = w + 1; k < FAST_WORDS; k++)
-			sp[k] = ~0ULL;
 		return 64 * w + at;
 	}
 	return SIZE_MAX;

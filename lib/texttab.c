@@ -288,6 +288,17 @@ get_varint(const unsigned char **p)
 	return x;
 }
 
+/* Whether the n bytes at a and b are the same: margins are a few bytes,
+ * shorter than a call to memcmp(). */
+static inline bool
+short_same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /*
  * The number of margin m[0..len) in the table's list of margins, added
  * if new; UINT32_MAX when out of memory.
@@ -299,7 +310,7 @@ margin_id(struct cstat__ttab *t, const char *m, size_t len)
 
 	for (size_t k = 0; k < MARGIN_MEMOS && len < sizeof(mm->text); k++) {
 		mm = &t->margins[k];
-		if (mm->len == len && memcmp(mm->text, m, len) == 0)
+		if (mm->len == len && short_same(mm->text, m, len))
 			return mm->id;
 	}
 	uint32_t id;
