@@ -86,6 +86,10 @@ struct trow {
 	uint32_t next;	     /* next table row of the same row key, + 1 */
 	uint32_t first_cell; /* + 1 */
 	uint32_t ncells;
+	/* The first cell's column: a row of two columns (the usual old and
+	 * new) finds that its second is new without reading its first
+	 * cell, which was written an input ago and is out of cache. */
+	uint32_t first_col;
 };
 
 #define CHAIN_MAX 8
@@ -535,7 +539,7 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 			sizeof(*b->trows)))
 		return CSTAT_ENOMEM;
 	uint32_t tr = (uint32_t)b->ntrows++;
-	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0};
+	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0, 0};
 	b->row_first[row] = tr + 1;
 	uint32_t n = ++b->row_ntrows[row];
 	/* Past CHAIN_MAX the map holds every table row of this row key. */
@@ -567,7 +571,14 @@ find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
 	if (r->ncells > CHAIN_MAX)
 		return cstat__u64map_get(&b->cell_map,
 					 (uint64_t)tr << 32 | col);
-	for (uint32_t i = r->first_cell; i; i = cells[i - 1].next)
+	if (!r->first_cell)
+		return UINT32_MAX;
+	if (r->first_col == col)
+		return r->first_cell - 1;
+	if (r->ncells == 1)
+		return UINT32_MAX;
+	for (uint32_t i = cells[r->first_cell - 1].next; i;
+	     i = cells[i - 1].next)
 		if (cells[i - 1].col == col)
 			return i - 1;
 	return UINT32_MAX;
@@ -597,6 +608,7 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 	}
 	c->next = r->first_cell;
 	r->first_cell = ci + 1;
+	r->first_col = col;
 	r->ncells++;
 	if (r->ncells == CHAIN_MAX + 1) {
 		for (uint32_t i = r->first_cell; i; i = t->cells[i - 1].next)
