@@ -86,6 +86,10 @@ struct trow {
 	uint32_t next;	     /* next table row of the same row key, + 1 */
 	uint32_t first_cell; /* + 1 */
 	uint32_t ncells;
+	/* The first cell's column: a row of two columns (the usual old and
+	 * new) finds that its second is new without reading its first
+	 * cell, which was written an input ago and is out of cache. */
+	uint32_t first_col;
 };
 
 #define CHAIN_MAX 8
@@ -535,7 +539,7 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 			sizeof(*b->trows)))
 		return CSTAT_ENOMEM;
 	uint32_t tr = (uint32_t)b->ntrows++;
-	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0};
+	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0, 0};
 	b->row_first[row] = tr + 1;
 	uint32_t n = ++b->row_ntrows[row];
 	/* Past CHAIN_MAX the map holds every table row of this row key. */
@@ -567,7 +571,14 @@ find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
 	if (r->ncells > CHAIN_MAX)
 		return cstat__u64map_get(&b->cell_map,
 					 (uint64_t)tr << 32 | col);
-	for (uint32_t i = r->first_cell; i; i = cells[i - 1].next)
+	if (!r->first_cell)
+		return UINT32_MAX;
+	if (r->first_col == col)
+		return r->first_cell - 1;
+	if (r->ncells == 1)
+		return UINT32_MAX;
+	for (uint32_t i = cells[r->first_cell - 1].next; i;
+	     i = cells[i - 1].next)
 		if (cells[i - 1].col == col)
 			return i - 1;
 	return UINT32_MAX;
@@ -597,6 +608,7 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 	}
 	c->next = r->first_cell;
 	r->first_cell = ci + 1;
+	r->first_col = col;
 	r->ncells++;
 	if (r->ncells == CHAIN_MAX + 1) {
 		for (uint32_t i = r->first_cell; i; i = t->cells[i - 1].next)
@@ -875,7 +887,19 @@ vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
  * (negative, -0, too many digits, NaN, infinities): the cell then keeps
  * doubles.
  */
-static bool
+static __attribute__((noinline)) bool
+vcode_search(double v, uint32_t *code, uint32_t *hint)
+{
+	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
+				     vcode_try(v, v, 0, code)
+			   : vcode_try(v, v, 0, code) ||
+				     vcode_try(v, v * 1e9, 1, code);
+	if (ok)
+		*hint = *code & 31;
+	return ok;
+}
+
+static inline bool
 vcode_of(double v, uint32_t *code, uint32_t *hint)
 {
 	if (!(v >= 0) || v >= VCODE_MAX || (v == 0 && signbit(v)))
@@ -897,13 +921,7 @@ vcode_of(double v, uint32_t *code, uint32_t *hint)
 			return true;
 		}
 	}
-	bool ok = v < 1e-3 ? vcode_try(v, v * 1e9, 1, code) ||
-				     vcode_try(v, v, 0, code)
-			   : vcode_try(v, v, 0, code) ||
-				     vcode_try(v, v * 1e9, 1, code);
-	if (ok)
-		*hint = *code & 31;
-	return ok;
+	return vcode_search(v, code, hint);
 }
 
 /*
@@ -985,9 +1003,9 @@ cell_widen(struct btable *t, struct bcell *c)
 	return 0;
 }
 
-/* Appends v to cell ci of table ti. */
-static int
-cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+/* Appends v to cell ci of table ti: cell_push()'s general case. */
+static __attribute__((noinline)) int
+cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 {
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
@@ -1006,6 +1024,22 @@ cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 	else
 		t->slab[c->at + c->n++] = code;
 	return 0;
+}
+
+/* Appends v to cell ci of table ti.  Inlined where runs are added: most
+ * values are a code stored in room the cell already has. */
+static inline int
+cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+{
+	struct btable *t = &b->tables[ti];
+	struct bcell *c = &t->cells[ci];
+	uint32_t code;
+
+	if (c->n < c->cap && !c->wide && vcode_of(v, &code, &t->hint)) {
+		t->slab[c->at + c->n++] = code;
+		return 0;
+	}
+	return cell_push_slow(b, ti, ci, v);
 }
 
 /* Writes c's values (in t's slab) as doubles into out. */
@@ -1216,6 +1250,12 @@ cstat__builder_drops(const cstat_builder *b, const struct cstat_result *res,
 {
 	return b->filter_shared && res->nvalues &&
 	       !filter_keeps(scratch, b->filter, res, 0);
+}
+
+bool
+cstat__builder_may_drop(const cstat_builder *b)
+{
+	return b->filter_shared;
 }
 
 int

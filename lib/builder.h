@@ -32,6 +32,13 @@ bool cstat__builder_drops(const cstat_builder *b,
 			  struct cstat__buf *scratch);
 
 /*
+ * Whether cstat__builder_drops() can ever say true for b: a parsing
+ * thread asks once, before the builder starts adding, rather than reading
+ * the builder (a cache line the adder writes) for every result.
+ */
+bool cstat__builder_may_drop(const cstat_builder *b);
+
+/*
  * Says that the next result added to b starts a run of nrun results of
  * one benchmark whose other values will come by
  * cstat__builder_append_last(): a new cell gets room for exactly that

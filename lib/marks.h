@@ -24,22 +24,28 @@ cstat__mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl,
 {
 	*sp = *nl = *hi = 0;
 #if defined(__SSE2__)
+	__m128i v[4], any = _mm_setzero_si128();
 	for (unsigned k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128(
+		v[k] = _mm_loadu_si128(
 			(const __m128i *)(const void *)(p + 16 * k));
-		__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+		any = _mm_or_si128(any, v[k]);
+		__m128i t = _mm_sub_epi8(v[k], _mm_set1_epi8(9));
 		__m128i ctl =
 			_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-		__m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		__m128i blank = _mm_cmpeq_epi8(v[k], _mm_set1_epi8(' '));
 		uint64_t s =
 			(unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, blank));
 		uint64_t n = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-		uint64_t h = (unsigned)_mm_movemask_epi8(v);
+			_mm_cmpeq_epi8(v[k], _mm_set1_epi8('\n')));
 		*sp |= s << (16 * k);
 		*nl |= n << (16 * k);
-		*hi |= h << (16 * k);
 	}
+	/* Bytes from 0x80 up are rare: their places only when there is
+	 * one. */
+	if (_mm_movemask_epi8(any))
+		for (unsigned k = 0; k < 4; k++)
+			*hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v[k])
+			       << (16 * k);
 #else
 	for (unsigned i = 0; i < 64; i++) {
 		unsigned c = p[i];

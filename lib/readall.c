@@ -88,7 +88,9 @@ struct pipe {
 	const cstat_inputs *in;
 	size_t first, last; /* the inputs this pipe's parser reads */
 	/* The builder, whose -filter the parser may apply itself, with its
-	 * own scratch: a result dropped whole never crosses. */
+	 * own scratch: a result dropped whole never crosses.  NULL when
+	 * the filter never drops a result here (asked once: the builder's
+	 * fields share cache lines with those the adder writes). */
 	const cstat_builder *bld;
 	struct cstat__buf fscratch;
 	/* The pipe parsing the inputs from last on ahead, on a reader of its
@@ -282,7 +284,7 @@ static int
 queue_result(struct pipe *p, struct batch **bp, const struct cstat_input *input,
 	     const struct cstat_result *res)
 {
-	if (cstat__builder_drops(p->bld, res, &p->fscratch)) {
+	if (p->bld && cstat__builder_drops(p->bld, res, &p->fscratch)) {
 		p->run_batch = NULL; /* the next result starts a record */
 		return p->halt ? 1 : 0;
 	}
@@ -567,7 +569,7 @@ pipe_init(struct pipe *p, const cstat_builder *bld, cstat_reader *r,
 	  const cstat_inputs *in, size_t first, size_t last)
 {
 	memset(p, 0, sizeof(*p));
-	p->bld = bld;
+	p->bld = cstat__builder_may_drop(bld) ? bld : NULL;
 	p->r = r;
 	p->in = in;
 	p->first = first;

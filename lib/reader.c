@@ -82,7 +82,7 @@ struct cstat_reader {
 	 * bytes (zero-padded). */
 	struct {
 		uint32_t id1, len;
-		uint64_t head;
+		uint64_t head, tail; /* tail: the last 8 of 9 to 16 bytes */
 	} last_unit[8];
 	struct cstat__arena arena;
 
@@ -732,10 +732,14 @@ new_unit_at(cstat_reader *r, size_t nv, const char *f, size_t flen,
 	if (rc)
 		return rc;
 	uint64_t head = 0;
+	uint64_t tail = 0;
 	memcpy(&head, (*u)->orig, flen < 8 ? flen : 8);
+	if (flen > 8 && flen <= 16)
+		memcpy(&tail, (*u)->orig + flen - 8, 8);
 	r->last_unit[nv & 7].id1 = (uint32_t)(*u - r->units) + 1;
 	r->last_unit[nv & 7].len = (uint32_t)flen;
 	r->last_unit[nv & 7].head = head;
+	r->last_unit[nv & 7].tail = tail;
 	return 0;
 }
 
@@ -862,7 +866,8 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 
 /*
  * Finds the end of the line at p (FAST_AHEAD bytes readable) and marks
- * its spaces in sp, bits from the newline on set.
+ * its spaces in sp, bits from the newline on set (words after the
+ * newline's are left as they were).
  * @return the line's length without its newline, or SIZE_MAX for a line
  *         over FAST_LINE bytes or with a byte from 0x80 up.
  */
@@ -882,9 +887,8 @@ scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
 		uint64_t below = (1ULL << at) - 1;
 		if ((hi & below) || 64 * w + at > FAST_LINE)
 			return SIZE_MAX;
+		/* (field_bounds() reads no word past the newline's.) */
 		sp[w] = s | ~below;
-		for (size_t k = w + 1; k < FAST_WORDS; k++)
-			sp[k] = ~0ULL;
 		return 64 * w + at;
 	}
 	return SIZE_MAX;
@@ -1045,6 +1049,14 @@ same_unit(const cstat_reader *r, size_t slot, const char *f, size_t flen)
 		if (flen < 8)
 			w &= (1ULL << (8 * flen)) - 1;
 		return w == r->last_unit[slot].head;
+	}
+	if (flen <= 16) {
+		/* "allocs/op": two words that overlap. */
+		uint64_t h, t;
+		memcpy(&h, f, 8);
+		memcpy(&t, f + flen - 8, 8);
+		return h == r->last_unit[slot].head &&
+		       t == r->last_unit[slot].tail;
 	}
 #endif
 	return same_bytes(r->units[r->last_unit[slot].id1 - 1].orig, f, flen);

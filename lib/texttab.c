@@ -151,14 +151,21 @@ count_runes(const char *s, size_t n, bool *blank)
 
 	/* ASCII, the common case: one rune per byte, blank when every byte
 	 * is white space.  The leading white space, then one OR of the rest
-	 * (a loop the compiler vectorizes) for a byte above 0x7f. */
-	unsigned char high = 0;
+	 * for a byte above 0x7f, eight bytes at a time (cells are short:
+	 * a vectorized loop spent its time getting to its vectors). */
+	uint64_t high = 0;
+	size_t k;
 
 	while (i < n && (p[i] == ' ' || (p[i] >= '\t' && p[i] <= '\r')))
 		i++;
-	for (size_t k = i; k < n; k++)
+	for (k = i; k + 8 <= n; k += 8) {
+		uint64_t w;
+		memcpy(&w, p + k, 8);
+		high |= w;
+	}
+	for (; k < n; k++)
 		high |= p[k];
-	if (!(high & 0x80)) {
+	if (!(high & 0x8080808080808080ULL)) {
 		*blank = i == n;
 		return (uint32_t)n;
 	}
@@ -281,6 +288,17 @@ get_varint(const unsigned char **p)
 	return x;
 }
 
+/* Whether the n bytes at a and b are the same: margins are a few bytes,
+ * shorter than a call to memcmp(). */
+static inline bool
+short_same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /*
  * The number of margin m[0..len) in the table's list of margins, added
  * if new; UINT32_MAX when out of memory.
@@ -292,7 +310,7 @@ margin_id(struct cstat__ttab *t, const char *m, size_t len)
 
 	for (size_t k = 0; k < MARGIN_MEMOS && len < sizeof(mm->text); k++) {
 		mm = &t->margins[k];
-		if (mm->len == len && memcmp(mm->text, m, len) == 0)
+		if (mm->len == len && short_same(mm->text, m, len))
 			return mm->id;
 	}
 	uint32_t id;
@@ -558,14 +576,21 @@ struct line {
 	size_t len, cap;
 };
 
+/* What line_reserve() adds to what is asked: the newline, and the
+ * sixteen bytes line_spaces() stores however few it keeps. */
+#define LINE_SLACK 17
+
 static int
 line_reserve(struct line *l, uint64_t extra)
 {
 	void *p;
 
-	if (extra > SIZE_MAX - l->len)
+	/* Room for the newline and for line_spaces()'s sixteen bytes. */
+	if (extra > SIZE_MAX - l->len - LINE_SLACK)
 		return CSTAT_ENOMEM;
-	p = grow_array(l->buf, &l->cap, l->len + (size_t)extra + 1, 1);
+	if (l->len + (size_t)extra + LINE_SLACK <= l->cap)
+		return 0;
+	p = grow_array(l->buf, &l->cap, l->len + (size_t)extra + LINE_SLACK, 1);
 	if (!p)
 		return CSTAT_ENOMEM;
 	l->buf = p;
@@ -578,10 +603,10 @@ line_spaces(struct line *l, uint64_t n)
 {
 	char *p = l->buf + l->len;
 
-	/* Mostly a few spaces: a loop beats a call to memset. */
+	/* Mostly a few spaces: sixteen at once (line_reserve() leaves room
+	 * for them) beat a loop or a call to memset. */
 	if (n <= 16) {
-		for (uint64_t i = 0; i < n; i++)
-			p[i] = ' ';
+		memcpy(p, "                ", 16);
 	} else {
 		memset(p, ' ', (size_t)n);
 	}
