@@ -27,6 +27,36 @@ cstat__html_name(struct cstat__ostream *p, const char *s)
 	cstat__html_text(p, s);
 }
 
+bool
+cstat__html_is_plain(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool plain = true;
+
+	/* No early exit: names are short and almost always plain. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		plain &= c >= 0x20 && c < 0x7f && c != '"' && c != '&' &&
+			 c != '\'' && c != '<' && c != '>';
+	}
+	return plain;
+}
+
+void
+cstat__html_name_plain(struct cstat__ostream *p, const char *s, size_t n)
+{
+	const char *end = s + n, *slash;
+
+	/* As cstat__html_name(): a <wbr> after each '/' but a last one. */
+	while ((slash = memchr(s, '/', (size_t)(end - s))) != NULL &&
+	       slash + 1 < end) {
+		cstat__os_put(p, s, (size_t)(slash - s) + 1);
+		cstat__os_put(p, CSTAT__LIT("<wbr>"));
+		s = slash + 1;
+	}
+	cstat__os_put(p, s, (size_t)(end - s));
+}
+
 long
 cstat__html_round_slow(double v)
 {

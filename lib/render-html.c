@@ -248,6 +248,11 @@ struct tctx {
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
 	struct tmpl m;
+	/* The row's label, in its cell and its plot's title: its length, and
+	 * whether it needs no escaping (checked once, not in each place). */
+	const char *label;
+	size_t label_n;
+	bool label_plain;
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -637,12 +642,35 @@ put_count(struct cstat__ostream *p, size_t n)
 		cstat__os_put(p, CSTAT__LIT(" values, median "));
 }
 
-/* Adds the text a formatter wrote in buf (of size bytes), escaped: len
- * is what the formatter returned, as snprintf (no strlen). */
+/*
+ * Adds the text cstat__scaler_format() wrote in buf (of size bytes): len
+ * is what it returned, as snprintf (no strlen).  Not escaped, because it
+ * cannot need it: the formatter writes cstat__fmt_go_fixed()'s text
+ * (digits, '-', '.', or "NaN", "+Inf", "-Inf") and a prefix of numfmt.c's
+ * tables ("k", "Mi", "\xc2\xb5"...: ASCII letters, or the UTF-8 of
+ * U+00B5, not a control), and CSTAT__SCALE_SIZE holds all of it, so no
+ * character is cut.  cstat__os_html_text() copies every such byte as it
+ * is (test_scaled_text_plain checks it on random values).
+ */
 static void
-put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
+put_num(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
 {
-	cstat__os_html_text(p, buf, len < size ? len : size - 1);
+	cstat__os_put(p, buf, len < size ? len : size - 1);
+}
+
+/*
+ * Adds the text of cstat__pct_range(), cstat__format_delta() or
+ * cstat__format_cmp() (cellfmt.c), not escaped, because it cannot need
+ * it: they write cstat__fmt_go_fixed()'s digits, '-' and '.', and '+',
+ * '%', ' ', "p=", "n=", "~", "?", "NaN", "Inf" or "\xe2\x88\x9e" (U+221E);
+ * a cut to the buffer's size only ever cuts ASCII.  cstat__os_html_text()
+ * copies all of them as they are (test_cell_text_plain checks it on
+ * random cells).
+ */
+static void
+put_cell_text(struct cstat__ostream *p, const char *s)
+{
+	cstat__os_adds(p, s);
 }
 
 /* Whether a and b have the same bits (so the same text in one scale). */
@@ -670,11 +698,11 @@ put_scaled(struct cstat__ostream *p, const struct tctx *x,
 
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		if (row[c].present && same_bits(row[c].center, v)) {
-			cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+			cstat__os_put(p, x->ctext[c].s, x->ctext[c].n);
 			return;
 		}
-	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
-		 sizeof(num));
+	put_num(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+		sizeof(num));
 }
 
 /* The plot's description: every column's count and median, the axis. */
@@ -685,7 +713,10 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
 
 	cstat__os_put(p, CSTAT__LIT("<title>"));
-	tstr(p, x->t, x->tb->row_labels[r]);
+	if (x->label_plain)
+		cstat__os_put(p, x->label, x->label_n);
+	else
+		cstat__os_html_text(p, x->label, x->label_n);
 	put_piece(p, &x->m, x->m.unit);
 	for (size_t c = 0; c < x->tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
@@ -697,8 +728,8 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 			continue;
 		}
 		put_count(p, ce->n);
-		/* Made by data_row(). */
-		cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+		/* Made by data_row() (put_num()'s text). */
+		cstat__os_put(p, x->ctext[c].s, x->ctext[c].n);
 	}
 	if (a->any) {
 		cstat__os_adds(p,
@@ -732,14 +763,14 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 	 * allocation counts): a value with the bits of the one before has
 	 * its x, whose text is kept, not worked out again. */
 	char xt[CSTAT__HTML_COORD_SIZE] = {0};
-	size_t xn = 0;
+	size_t xn = 0, jm = 0; /* jm: j % 7, kept as j goes */
 	uint64_t prev = 0;
 	for (uint32_t j = 0; j < ce->n;) {
 		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
 		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
 		if (!at)
 			return;
-		for (; k > 0; k--, j++) {
+		for (; k > 0; k--, j++, jm = jm == 6 ? 0 : jm + 1) {
 			double v = ce->values[j];
 			uint64_t bits;
 			if (!isfinite(v))
@@ -752,8 +783,8 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 			memcpy(w, "<circle cx=\"", 12);
 			memcpy(w + 12, xt, sizeof(xt));
 			w += 12 + xn;
-			memcpy(w, cp->cyt[j % 7], CY_MAX);
-			w += cp->cyn[j % 7];
+			memcpy(w, cp->cyt[jm], CY_MAX);
+			w += cp->cyn[jm];
 		}
 		cstat__os_commit(p, (size_t)(w - at));
 	}
@@ -881,8 +912,8 @@ tick_label(struct cstat__ostream *p, const struct tctx *x,
 	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	put_text(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
-		 sizeof(num));
+	put_num(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
+		sizeof(num));
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
@@ -979,7 +1010,7 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 	if (dir == 0) {
 		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
 					: "<td class=\"delta\">");
-		cstat__html_text(p, num);
+		put_cell_text(p, num);
 		if (doubt) {
 			cstat__os_put(p, CSTAT__LIT("<sup class=\"fn\"><a "
 						    "href=\"#gate\" title=\""));
@@ -1001,7 +1032,7 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 	cstat__os_adds(p, "\"><span aria-hidden=\"true\">");
 	cstat__os_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
 	cstat__os_adds(p, "</span>");
-	cstat__html_text(p, num);
+	put_cell_text(p, num);
 	cstat__os_printf(p, "<span class=\"sr\"> (%s)</span></td>", word);
 }
 
@@ -1058,7 +1089,13 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 	if (row_changed(x, r))
 		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
 	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
-	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
+	x->label = cstat__tstr(t, tb->row_labels[r]);
+	x->label_n = strlen(x->label);
+	x->label_plain = cstat__html_is_plain(x->label, x->label_n);
+	if (x->label_plain)
+		cstat__html_name_plain(p, x->label, x->label_n);
+	else
+		cstat__html_name(p, x->label);
 	cstat__os_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
@@ -1074,17 +1111,18 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 				     same_bits(row[same].center, ce->center)))
 			same++;
 		if (same < c) {
-			*ct = x->ctext[same];
+			ct->n = x->ctext[same].n;
+			memcpy(ct->s, x->ctext[same].s, ct->n);
 		} else {
 			size_t len = cstat__scaler_format(&sc, ce->center,
 							  ct->s, sizeof(ct->s));
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
 		cstat__os_adds(p, "<td class=\"ctr\">");
-		cstat__os_html_text(p, ct->s, ct->n);
+		cstat__os_put(p, ct->s, ct->n); /* put_num()'s text */
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
-		cstat__html_text(p, txt);
+		put_cell_text(p, txt);
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
 		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
@@ -1104,7 +1142,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
 		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
 		cstat__os_adds(p, "<td class=\"note\">(");
-		cstat__html_text(p, txt);
+		put_cell_text(p, txt);
 		cstat__os_adds(p, ")");
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
 		cstat__os_adds(p, "</td>");
