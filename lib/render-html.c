@@ -461,11 +461,32 @@ piece_end(struct tmpl *m, struct piece *pc)
 	pc->len = m->s.len - pc->off;
 }
 
-/* Copies a piece of the templates into the page. */
+/*
+ * Adds the n bytes at src, which has SHORT_MAX bytes that may be read:
+ * short pieces (a row has about a hundred) are copied at a fixed size,
+ * which the compiler makes a few vector moves, not a call to memcpy with
+ * its branches on the length; the stream keeps only n of them.
+ */
+#define SHORT_MAX 64
+static inline void
+put_short(struct cstat__ostream *p, const char *src, size_t n)
+{
+	char *at;
+
+	if (n > SHORT_MAX || !(at = cstat__os_room(p, SHORT_MAX))) {
+		cstat__os_put(p, src, n);
+		return;
+	}
+	memcpy(at, src, SHORT_MAX);
+	cstat__os_commit(p, n);
+}
+
+/* Copies a piece of the templates into the page (the templates end with
+ * SHORT_MAX bytes of padding, for put_short()). */
 static inline void
 put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
 {
-	cstat__os_put(p, m->s.data + pc.off, pc.len);
+	put_short(p, m->s.data + pc.off, pc.len);
 }
 
 /*
@@ -623,6 +644,8 @@ tmpl_make(struct tctx *x)
 	unit_piece(x, &m->un_log, true);
 	for (size_t c = 0; c < ncols; c++)
 		column_pieces(x, c);
+	/* Readable bytes after the last piece, for put_short(). */
+	cstat__os_fill(&m->s, '\0', SHORT_MAX);
 	return m->s.err;
 }
 
@@ -655,7 +678,7 @@ put_count(struct cstat__ostream *p, size_t n)
 static void
 put_num(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
 {
-	cstat__os_put(p, buf, len < size ? len : size - 1);
+	put_short(p, buf, len < size ? len : size - 1); /* size >= SHORT_MAX */
 }
 
 /*
@@ -698,7 +721,7 @@ put_scaled(struct cstat__ostream *p, const struct tctx *x,
 
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		if (row[c].present && same_bits(row[c].center, v)) {
-			cstat__os_put(p, x->ctext[c].s, x->ctext[c].n);
+			put_short(p, x->ctext[c].s, x->ctext[c].n);
 			return;
 		}
 	put_num(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
@@ -729,7 +752,7 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 		}
 		put_count(p, ce->n);
 		/* Made by data_row() (put_num()'s text). */
-		cstat__os_put(p, x->ctext[c].s, x->ctext[c].n);
+		put_short(p, x->ctext[c].s, x->ctext[c].n);
 	}
 	if (a->any) {
 		cstat__os_adds(p,
@@ -820,12 +843,12 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 	}
 	dots(p, x, cp, ce, a);
 	if (isfinite(ce->center)) {
-		char at[CSTAT__HTML_COORD_SIZE];
+		char at[SHORT_MAX]; /* for put_short() */
 		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
 		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
-		cstat__os_put(p, at, n);
+		put_short(p, at, n);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__os_put(p, at, n);
+		put_short(p, at, n);
 		put_piece(p, &x->m, cp->md_y);
 	}
 	cstat__os_put(p, CSTAT__LIT("</g>"));
@@ -929,13 +952,13 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
 	for (size_t i = 0; i < n; i++) {
-		char at[CSTAT__HTML_COORD_SIZE];
+		char at[SHORT_MAX]; /* for put_short() */
 		double xt = xpos(a, v[i]), xl = xt;
 		size_t len = cstat__html_coord_text(at, xt);
 		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
-		cstat__os_put(p, at, len);
+		put_short(p, at, len);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__os_put(p, at, len);
+		put_short(p, at, len);
 		put_piece(p, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
@@ -1119,7 +1142,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
 		cstat__os_adds(p, "<td class=\"ctr\">");
-		cstat__os_put(p, ct->s, ct->n); /* put_num()'s text */
+		put_short(p, ct->s, ct->n); /* put_num()'s text */
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
 		put_cell_text(p, txt);
