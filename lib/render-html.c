@@ -1593,6 +1593,15 @@ gate_note(struct cstat__ostream *p, const struct cstat_tables *t,
 			 sig, sig == 1 ? "" : "s", kept);
 }
 
+/*
+ * The page goes out in blocks of this many bytes, far more than stdio's
+ * buffer (the tool's is 64 KiB): fwrite() then hands most of each block
+ * to write(2) as it is.  At the stream's usual 64 KiB it copied every
+ * byte of the page into that buffer first (116 MB on a large page, 64 M
+ * instructions and as much memory traffic, on the thread that writes).
+ */
+#define PAGE_FLUSH_AT ((size_t)1 << 20)
+
 int
 cstat__render_html(const struct cstat_tables *t, FILE *out)
 {
@@ -1604,6 +1613,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	int rc = cstat__html_common_keys(t, &common);
 
 	cstat__os_file(&p, out);
+	p.limit = PAGE_FLUSH_AT;
 	if (!rc)
 		rc = judge(t, &gc, &g);
 	if (rc) {

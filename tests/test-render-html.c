@@ -670,10 +670,12 @@ test_cell_text_plain(void **state)
 	}
 }
 
-/* cstat__html_is_plain() against the escaper on every byte, and
- * cstat__html_name_plain() against cstat__html_name() on 100,000 random
- * names (seed 18; 2,000 under valgrind) of letters, digits, '/', '=', '-', '_'
- * and '.'. */
+/*
+ * cstat__html_is_plain() against the escaper on every byte and against a
+ * byte-by-byte test on 200,000 random strings; cstat__html_name_plain()
+ * against cstat__html_name() on 100,000 random names of letters, digits,
+ * '/', '=', '-', '_' and '.' (seed 18; 1/50 of each under valgrind).
+ */
 static void
 test_plain_names(void **state)
 {
@@ -710,7 +712,25 @@ test_plain_names(void **state)
 		cstat__os_release(&a);
 		cstat__os_release(&b);
 	}
+	/* Random strings, mostly printable, against the bytes one by one (the
+	 * function reads eight at a time). */
+	for (int i = 0; i < sample(200000); i++) {
+		size_t n = mix_next(&seed) % (sizeof(name) - 1);
+		bool plain = true;
+		for (size_t k = 0; k < n; k++) {
+			uint64_t r = mix_next(&seed);
+			int c = (int)(r % 16 ? 0x20 + (r >> 8) % 0x5f
+					     : (r >> 8) % 256);
+			name[k] = (char)c;
+			plain &= c >= 0x20 && c < 0x7f && !strchr("\"&'<>", c);
+		}
+		assert_int_equal(cstat__html_is_plain(name, n), plain);
+	}
 	assert_false(cstat__html_is_plain("a&b", 3));
+	assert_false(cstat__html_is_plain("abcdefg\x7fh", 9));
+	assert_false(cstat__html_is_plain("abcdefg\x1fh", 9));
+	assert_false(cstat__html_is_plain("abcdefg>h", 9));
+	assert_true(cstat__html_is_plain("abcdefg~ h", 10));
 	assert_false(cstat__html_is_plain("\xc2\xb5", 2));
 }
 
