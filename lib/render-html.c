@@ -228,6 +228,54 @@ struct tmpl {
 	struct colpieces *col;	 /* per column */
 };
 
+/*
+ * The text of every x a plot can have, in tenths from 0 to PLOT_W, made
+ * once per page by cstat__html_tenths_text() (so the same bytes): per row
+ * a coordinate is then a copy of eight bytes, not a division loop.  Byte
+ * 7 of each holds its length (at most "439.9": 5).
+ */
+#define COORD_TENTHS (PLOT_W * 10)
+struct coords {
+	char s[COORD_TENTHS + 1][8];
+};
+
+/* Makes the table of coordinates.  @return it, or NULL (no memory). */
+static struct coords *
+coords_new(void)
+{
+	struct coords *co = malloc(sizeof(*co));
+
+	for (long t = 0; co && t <= COORD_TENTHS; t++) {
+		char buf[CSTAT__HTML_COORD_SIZE];
+		size_t n = cstat__html_tenths_text(buf, t);
+		memcpy(co->s[t], buf, 7);
+		co->s[t][7] = (char)n;
+	}
+	return co;
+}
+
+/* cstat__html_coord_text() at buf (8 bytes or more) from the table. */
+static inline size_t
+coord_text(const struct coords *co, char *buf, double x)
+{
+	long t = cstat__html_tenths(x);
+
+	if (t > COORD_TENTHS)
+		return cstat__html_tenths_text(buf, t);
+	memcpy(buf, co->s[t], 8);
+	return (unsigned char)co->s[t][7];
+}
+
+/* cstat__html_coord() from the table. */
+static inline void
+coord(struct cstat__ostream *p, const struct coords *co, double x)
+{
+	char *at = cstat__os_room(p, CSTAT__HTML_COORD_SIZE);
+
+	if (at)
+		cstat__os_commit(p, coord_text(co, at, x));
+}
+
 /* A number's text and its length, as its formatter returned them. */
 struct ctext {
 	char s[CSTAT__SCALE_SIZE];
@@ -248,6 +296,7 @@ struct tctx {
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
 	struct tmpl m;
+	const struct coords *co; /* the page's, shared by the threads */
 	/* The row's label, in its cell and its plot's title: its length, and
 	 * whether it needs no escaping (checked once, not in each place). */
 	const char *label;
@@ -777,7 +826,7 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 			if (!isfinite(ce->values[j]))
 				continue;
 			cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
-			cstat__html_coord(p, xpos(a, ce->values[j]));
+			coord(p, x->co, xpos(a, ce->values[j]));
 			put_piece(p, &x->m, cp->cy[j % 7]);
 		}
 		return;
@@ -800,7 +849,7 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 				continue;
 			memcpy(&bits, &v, sizeof(bits));
 			if (xn == 0 || bits != prev) {
-				xn = cstat__html_coord_text(xt, xpos(a, v));
+				xn = coord_text(x->co, xt, xpos(a, v));
 				prev = bits;
 			}
 			memcpy(w, "<circle cx=\"", 12);
@@ -836,15 +885,15 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		else
 			cstat__os_put(p,
 				      CSTAT__LIT("<line class=\"ci\" x1=\""));
-		cstat__html_coord(p, xpos(a, ce->lo));
+		coord(p, x->co, xpos(a, ce->lo));
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__html_coord(p, xpos(a, ce->hi));
+		coord(p, x->co, xpos(a, ce->hi));
 		put_piece(p, &x->m, cp->ci_y);
 	}
 	dots(p, x, cp, ce, a);
 	if (isfinite(ce->center)) {
 		char at[SHORT_MAX]; /* for put_short() */
-		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
+		size_t n = coord_text(x->co, at, xpos(a, ce->center));
 		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
 		put_short(p, at, n);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
@@ -954,7 +1003,7 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 	for (size_t i = 0; i < n; i++) {
 		char at[SHORT_MAX]; /* for put_short() */
 		double xt = xpos(a, v[i]), xl = xt;
-		size_t len = cstat__html_coord_text(at, xt);
+		size_t len = coord_text(x->co, at, xt);
 		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
 		put_short(p, at, len);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
@@ -965,7 +1014,7 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		cstat__html_coord(p, xl);
+		coord(p, x->co, xl);
 		put_piece(p, &x->m, x->m.tick_end);
 		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
 		cstat__os_put(p, CSTAT__LIT("</text>"));
@@ -1400,9 +1449,11 @@ rows(struct cstat__ostream *p, struct tctx *x)
 
 static int
 render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
-	     const bool *common, const cstat_gate *g, size_t *next)
+	     const bool *common, const cstat_gate *g, size_t *next,
+	     const struct coords *co)
 {
 	struct tctx x = {
+		.co = co,
 		.t = t,
 		.tb = &t->tables[i],
 		.tno = i + 1,
@@ -1608,6 +1659,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	struct cstat__ostream p;
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
+	struct coords *co = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
@@ -1616,8 +1668,11 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	p.limit = PAGE_FLUSH_AT;
 	if (!rc)
 		rc = judge(t, &gc, &g);
+	if (!rc && t->ntables > 0 && !(co = coords_new()))
+		rc = CSTAT_ENOMEM;
 	if (rc) {
 		free(common);
+		cstat_gate_free(g);
 		cstat_gate_config_free(gc);
 		return rc;
 	}
@@ -1633,10 +1688,11 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common, g, &next);
+		rc = render_table(&p, t, i, common, g, &next, co);
 	if (g && t->ntables > 0)
 		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
+	free(co);
 	free(common);
 	cstat_gate_free(g);
 	cstat_gate_config_free(gc);
