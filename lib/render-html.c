@@ -1390,7 +1390,10 @@ take_chunk(struct cstat__ostream *p, struct helper *h)
 		pthread_cond_wait(&h->cv, &h->mu);
 	pthread_mutex_unlock(&h->mu);
 	cstat__os_fail(p, h->out.err);
-	cstat__os_put(p, h->out.data, h->out.len);
+	/* Not cstat__os_put(): a chunk (half a megabyte) would fit under the
+	 * page's PAGE_FLUSH_AT and be copied; cstat__os_add() writes it out
+	 * as it is, after what the page holds. */
+	cstat__os_add(p, h->out.data, h->out.len);
 	h->out.len = 0;
 	pthread_mutex_lock(&h->mu);
 	h->full = false;
