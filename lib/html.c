@@ -7,6 +7,7 @@
  * become U+FFFD).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,60 @@ cstat__html_name(struct cstat__ostream *p, const char *s)
 		s = slash + 1;
 	}
 	cstat__html_text(p, s);
+}
+
+/* Whether some byte of w is zero (exact: Mycroft's test). */
+static inline uint64_t
+has_zero(uint64_t w)
+{
+	return (w - 0x0101010101010101u) & ~w & 0x8080808080808080u;
+}
+
+/* Whether byte c stands for itself in cstat__html_is_plain()'s sense. */
+static inline bool
+plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '&' && c != '\'' &&
+	       c != '<' && c != '>';
+}
+
+bool
+cstat__html_is_plain(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	size_t i = 0;
+
+	/* Eight bytes at a time: none at or above 0x7f, none below 0x20
+	 * (each byte plus 0x60 stays below 0x80), none of the five. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof(w));
+		if ((w | (w + 0x0101010101010101u)) & 0x8080808080808080u ||
+		    ~(w + 0x6060606060606060u) & 0x8080808080808080u ||
+		    has_zero(w ^ ('"' * ones)) || has_zero(w ^ ('&' * ones)) ||
+		    has_zero(w ^ ('\'' * ones)) || has_zero(w ^ ('<' * ones)) ||
+		    has_zero(w ^ ('>' * ones)))
+			return false;
+	}
+	for (; i < n; i++)
+		if (!plain_byte((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+void
+cstat__html_name_plain(struct cstat__ostream *p, const char *s, size_t n)
+{
+	const char *end = s + n, *slash;
+
+	/* As cstat__html_name(): a <wbr> after each '/' but a last one. */
+	while ((slash = memchr(s, '/', (size_t)(end - s))) != NULL &&
+	       slash + 1 < end) {
+		cstat__os_put(p, s, (size_t)(slash - s) + 1);
+		cstat__os_put(p, CSTAT__LIT("<wbr>"));
+		s = slash + 1;
+	}
+	cstat__os_put(p, s, (size_t)(end - s));
 }
 
 long

@@ -15,6 +15,7 @@
 #ifndef CSTAT_HTML_H
 #define CSTAT_HTML_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,15 @@ cstat__html_text(struct cstat__ostream *p, const char *s)
  * so that long names of sub-benchmarks break between their parts.
  */
 void cstat__html_name(struct cstat__ostream *p, const char *s);
+/*
+ * Whether the n bytes at s are printable ASCII other than the five that
+ * need a reference ('&', '<', '>', '"', '\''): text that
+ * cstat__os_html_text() would copy unchanged, so it may be put as it is.
+ */
+bool cstat__html_is_plain(const char *s, size_t n);
+/* cstat__html_name() of the n bytes at s, which cstat__html_is_plain()
+ * accepts: the same bytes, without the escaper. */
+void cstat__html_name_plain(struct cstat__ostream *p, const char *s, size_t n);
 /* A buffer this large holds any cstat__html_coord_text(). */
 #define CSTAT__HTML_COORD_SIZE 24
 

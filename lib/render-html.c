@@ -228,6 +228,54 @@ struct tmpl {
 	struct colpieces *col;	 /* per column */
 };
 
+/*
+ * The text of every x a plot can have, in tenths from 0 to PLOT_W, made
+ * once per page by cstat__html_tenths_text() (so the same bytes): per row
+ * a coordinate is then a copy of eight bytes, not a division loop.  Byte
+ * 7 of each holds its length (at most "439.9": 5).
+ */
+#define COORD_TENTHS (PLOT_W * 10)
+struct coords {
+	char s[COORD_TENTHS + 1][8];
+};
+
+/* Makes the table of coordinates.  @return it, or NULL (no memory). */
+static struct coords *
+coords_new(void)
+{
+	struct coords *co = malloc(sizeof(*co));
+
+	for (long t = 0; co && t <= COORD_TENTHS; t++) {
+		char buf[CSTAT__HTML_COORD_SIZE];
+		size_t n = cstat__html_tenths_text(buf, t);
+		memcpy(co->s[t], buf, 7);
+		co->s[t][7] = (char)n;
+	}
+	return co;
+}
+
+/* cstat__html_coord_text() at buf (8 bytes or more) from the table. */
+static inline size_t
+coord_text(const struct coords *co, char *buf, double x)
+{
+	long t = cstat__html_tenths(x);
+
+	if (t > COORD_TENTHS)
+		return cstat__html_tenths_text(buf, t);
+	memcpy(buf, co->s[t], 8);
+	return (unsigned char)co->s[t][7];
+}
+
+/* cstat__html_coord() from the table. */
+static inline void
+coord(struct cstat__ostream *p, const struct coords *co, double x)
+{
+	char *at = cstat__os_room(p, CSTAT__HTML_COORD_SIZE);
+
+	if (at)
+		cstat__os_commit(p, coord_text(co, at, x));
+}
+
 /* A number's text and its length, as its formatter returned them. */
 struct ctext {
 	char s[CSTAT__SCALE_SIZE];
@@ -248,6 +296,12 @@ struct tctx {
 	const struct cstat_check **ck;
 	double alpha; /* the gate's */
 	struct tmpl m;
+	const struct coords *co; /* the page's, shared by the threads */
+	/* The row's label, in its cell and its plot's title: its length, and
+	 * whether it needs no escaping (checked once, not in each place). */
+	const char *label;
+	size_t label_n;
+	bool label_plain;
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -456,11 +510,32 @@ piece_end(struct tmpl *m, struct piece *pc)
 	pc->len = m->s.len - pc->off;
 }
 
-/* Copies a piece of the templates into the page. */
+/*
+ * Adds the n bytes at src, which has SHORT_MAX bytes that may be read:
+ * short pieces (a row has about a hundred) are copied at a fixed size,
+ * which the compiler makes a few vector moves, not a call to memcpy with
+ * its branches on the length; the stream keeps only n of them.
+ */
+#define SHORT_MAX 64
+static inline void
+put_short(struct cstat__ostream *p, const char *src, size_t n)
+{
+	char *at;
+
+	if (n > SHORT_MAX || !(at = cstat__os_room(p, SHORT_MAX))) {
+		cstat__os_put(p, src, n);
+		return;
+	}
+	memcpy(at, src, SHORT_MAX);
+	cstat__os_commit(p, n);
+}
+
+/* Copies a piece of the templates into the page (the templates end with
+ * SHORT_MAX bytes of padding, for put_short()). */
 static inline void
 put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
 {
-	cstat__os_put(p, m->s.data + pc.off, pc.len);
+	put_short(p, m->s.data + pc.off, pc.len);
 }
 
 /*
@@ -618,6 +693,8 @@ tmpl_make(struct tctx *x)
 	unit_piece(x, &m->un_log, true);
 	for (size_t c = 0; c < ncols; c++)
 		column_pieces(x, c);
+	/* Readable bytes after the last piece, for put_short(). */
+	cstat__os_fill(&m->s, '\0', SHORT_MAX);
 	return m->s.err;
 }
 
@@ -637,12 +714,35 @@ put_count(struct cstat__ostream *p, size_t n)
 		cstat__os_put(p, CSTAT__LIT(" values, median "));
 }
 
-/* Adds the text a formatter wrote in buf (of size bytes), escaped: len
- * is what the formatter returned, as snprintf (no strlen). */
+/*
+ * Adds the text cstat__scaler_format() wrote in buf (of size bytes): len
+ * is what it returned, as snprintf (no strlen).  Not escaped, because it
+ * cannot need it: the formatter writes cstat__fmt_go_fixed()'s text
+ * (digits, '-', '.', or "NaN", "+Inf", "-Inf") and a prefix of numfmt.c's
+ * tables ("k", "Mi", "\xc2\xb5"...: ASCII letters, or the UTF-8 of
+ * U+00B5, not a control), and CSTAT__SCALE_SIZE holds all of it, so no
+ * character is cut.  cstat__os_html_text() copies every such byte as it
+ * is (test_scaled_text_plain checks it on random values).
+ */
 static void
-put_text(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
+put_num(struct cstat__ostream *p, const char *buf, size_t len, size_t size)
 {
-	cstat__os_html_text(p, buf, len < size ? len : size - 1);
+	put_short(p, buf, len < size ? len : size - 1); /* size >= SHORT_MAX */
+}
+
+/*
+ * Adds the text of cstat__pct_range(), cstat__format_delta() or
+ * cstat__format_cmp() (cellfmt.c), not escaped, because it cannot need
+ * it: they write cstat__fmt_go_fixed()'s digits, '-' and '.', and '+',
+ * '%', ' ', "p=", "n=", "~", "?", "NaN", "Inf" or "\xe2\x88\x9e" (U+221E);
+ * a cut to the buffer's size only ever cuts ASCII.  cstat__os_html_text()
+ * copies all of them as they are (test_cell_text_plain checks it on
+ * random cells).
+ */
+static void
+put_cell_text(struct cstat__ostream *p, const char *s)
+{
+	cstat__os_adds(p, s);
 }
 
 /* Whether a and b have the same bits (so the same text in one scale). */
@@ -670,11 +770,11 @@ put_scaled(struct cstat__ostream *p, const struct tctx *x,
 
 	for (size_t c = 0; c < x->tb->ncols; c++)
 		if (row[c].present && same_bits(row[c].center, v)) {
-			cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+			put_short(p, x->ctext[c].s, x->ctext[c].n);
 			return;
 		}
-	put_text(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
-		 sizeof(num));
+	put_num(p, num, cstat__scaler_format(sc, v, num, sizeof(num)),
+		sizeof(num));
 }
 
 /* The plot's description: every column's count and median, the axis. */
@@ -685,7 +785,10 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
 
 	cstat__os_put(p, CSTAT__LIT("<title>"));
-	tstr(p, x->t, x->tb->row_labels[r]);
+	if (x->label_plain)
+		cstat__os_put(p, x->label, x->label_n);
+	else
+		cstat__os_html_text(p, x->label, x->label_n);
 	put_piece(p, &x->m, x->m.unit);
 	for (size_t c = 0; c < x->tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
@@ -697,8 +800,8 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 			continue;
 		}
 		put_count(p, ce->n);
-		/* Made by data_row(). */
-		cstat__os_html_text(p, x->ctext[c].s, x->ctext[c].n);
+		/* Made by data_row() (put_num()'s text). */
+		put_short(p, x->ctext[c].s, x->ctext[c].n);
 	}
 	if (a->any) {
 		cstat__os_adds(p,
@@ -723,7 +826,7 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 			if (!isfinite(ce->values[j]))
 				continue;
 			cstat__os_put(p, CSTAT__LIT("<circle cx=\""));
-			cstat__html_coord(p, xpos(a, ce->values[j]));
+			coord(p, x->co, xpos(a, ce->values[j]));
 			put_piece(p, &x->m, cp->cy[j % 7]);
 		}
 		return;
@@ -732,28 +835,28 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 	 * allocation counts): a value with the bits of the one before has
 	 * its x, whose text is kept, not worked out again. */
 	char xt[CSTAT__HTML_COORD_SIZE] = {0};
-	size_t xn = 0;
+	size_t xn = 0, jm = 0; /* jm: j % 7, kept as j goes */
 	uint64_t prev = 0;
 	for (uint32_t j = 0; j < ce->n;) {
 		uint32_t k = ce->n - j < DOT_BLOCK ? ce->n - j : DOT_BLOCK;
 		char *at = cstat__os_room(p, k * DOT_MAX), *w = at;
 		if (!at)
 			return;
-		for (; k > 0; k--, j++) {
+		for (; k > 0; k--, j++, jm = jm == 6 ? 0 : jm + 1) {
 			double v = ce->values[j];
 			uint64_t bits;
 			if (!isfinite(v))
 				continue;
 			memcpy(&bits, &v, sizeof(bits));
 			if (xn == 0 || bits != prev) {
-				xn = cstat__html_coord_text(xt, xpos(a, v));
+				xn = coord_text(x->co, xt, xpos(a, v));
 				prev = bits;
 			}
 			memcpy(w, "<circle cx=\"", 12);
 			memcpy(w + 12, xt, sizeof(xt));
 			w += 12 + xn;
-			memcpy(w, cp->cyt[j % 7], CY_MAX);
-			w += cp->cyn[j % 7];
+			memcpy(w, cp->cyt[jm], CY_MAX);
+			w += cp->cyn[jm];
 		}
 		cstat__os_commit(p, (size_t)(w - at));
 	}
@@ -782,19 +885,19 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		else
 			cstat__os_put(p,
 				      CSTAT__LIT("<line class=\"ci\" x1=\""));
-		cstat__html_coord(p, xpos(a, ce->lo));
+		coord(p, x->co, xpos(a, ce->lo));
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__html_coord(p, xpos(a, ce->hi));
+		coord(p, x->co, xpos(a, ce->hi));
 		put_piece(p, &x->m, cp->ci_y);
 	}
 	dots(p, x, cp, ce, a);
 	if (isfinite(ce->center)) {
-		char at[CSTAT__HTML_COORD_SIZE];
-		size_t n = cstat__html_coord_text(at, xpos(a, ce->center));
+		char at[SHORT_MAX]; /* for put_short() */
+		size_t n = coord_text(x->co, at, xpos(a, ce->center));
 		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
-		cstat__os_put(p, at, n);
+		put_short(p, at, n);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__os_put(p, at, n);
+		put_short(p, at, n);
 		put_piece(p, &x->m, cp->md_y);
 	}
 	cstat__os_put(p, CSTAT__LIT("</g>"));
@@ -881,8 +984,8 @@ tick_label(struct cstat__ostream *p, const struct tctx *x,
 	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	put_text(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
-		 sizeof(num));
+	put_num(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
+		sizeof(num));
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
@@ -898,20 +1001,20 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
 	for (size_t i = 0; i < n; i++) {
-		char at[CSTAT__HTML_COORD_SIZE];
+		char at[SHORT_MAX]; /* for put_short() */
 		double xt = xpos(a, v[i]), xl = xt;
-		size_t len = cstat__html_coord_text(at, xt);
+		size_t len = coord_text(x->co, at, xt);
 		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
-		cstat__os_put(p, at, len);
+		put_short(p, at, len);
 		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		cstat__os_put(p, at, len);
+		put_short(p, at, len);
 		put_piece(p, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		cstat__html_coord(p, xl);
+		coord(p, x->co, xl);
 		put_piece(p, &x->m, x->m.tick_end);
 		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
 		cstat__os_put(p, CSTAT__LIT("</text>"));
@@ -979,7 +1082,7 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 	if (dir == 0) {
 		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
 					: "<td class=\"delta\">");
-		cstat__html_text(p, num);
+		put_cell_text(p, num);
 		if (doubt) {
 			cstat__os_put(p, CSTAT__LIT("<sup class=\"fn\"><a "
 						    "href=\"#gate\" title=\""));
@@ -1001,7 +1104,7 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 	cstat__os_adds(p, "\"><span aria-hidden=\"true\">");
 	cstat__os_adds(p, dir > 0 ? "\xe2\x96\xb2 " : "\xe2\x96\xbc ");
 	cstat__os_adds(p, "</span>");
-	cstat__html_text(p, num);
+	put_cell_text(p, num);
 	cstat__os_printf(p, "<span class=\"sr\"> (%s)</span></td>", word);
 }
 
@@ -1058,7 +1161,13 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 	if (row_changed(x, r))
 		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
 	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
-	cstat__html_name(p, cstat__tstr(t, tb->row_labels[r]));
+	x->label = cstat__tstr(t, tb->row_labels[r]);
+	x->label_n = strlen(x->label);
+	x->label_plain = cstat__html_is_plain(x->label, x->label_n);
+	if (x->label_plain)
+		cstat__html_name_plain(p, x->label, x->label_n);
+	else
+		cstat__html_name(p, x->label);
 	cstat__os_adds(p, "</th>");
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
@@ -1074,17 +1183,18 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 				     same_bits(row[same].center, ce->center)))
 			same++;
 		if (same < c) {
-			*ct = x->ctext[same];
+			ct->n = x->ctext[same].n;
+			memcpy(ct->s, x->ctext[same].s, ct->n);
 		} else {
 			size_t len = cstat__scaler_format(&sc, ce->center,
 							  ct->s, sizeof(ct->s));
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
 		cstat__os_adds(p, "<td class=\"ctr\">");
-		cstat__os_html_text(p, ct->s, ct->n);
+		put_short(p, ct->s, ct->n); /* put_num()'s text */
 		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
 		cstat__pct_range(ce, txt, sizeof(txt));
-		cstat__html_text(p, txt);
+		put_cell_text(p, txt);
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
 		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
@@ -1104,7 +1214,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
 		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
 		cstat__os_adds(p, "<td class=\"note\">(");
-		cstat__html_text(p, txt);
+		put_cell_text(p, txt);
 		cstat__os_adds(p, ")");
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
 		cstat__os_adds(p, "</td>");
@@ -1280,7 +1390,10 @@ take_chunk(struct cstat__ostream *p, struct helper *h)
 		pthread_cond_wait(&h->cv, &h->mu);
 	pthread_mutex_unlock(&h->mu);
 	cstat__os_fail(p, h->out.err);
-	cstat__os_put(p, h->out.data, h->out.len);
+	/* Not cstat__os_put(): a chunk (half a megabyte) would fit under the
+	 * page's PAGE_FLUSH_AT and be copied; cstat__os_add() writes it out
+	 * as it is, after what the page holds. */
+	cstat__os_add(p, h->out.data, h->out.len);
 	h->out.len = 0;
 	pthread_mutex_lock(&h->mu);
 	h->full = false;
@@ -1339,9 +1452,11 @@ rows(struct cstat__ostream *p, struct tctx *x)
 
 static int
 render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
-	     const bool *common, const cstat_gate *g, size_t *next)
+	     const bool *common, const cstat_gate *g, size_t *next,
+	     const struct coords *co)
 {
 	struct tctx x = {
+		.co = co,
 		.t = t,
 		.tb = &t->tables[i],
 		.tno = i + 1,
@@ -1532,21 +1647,35 @@ gate_note(struct cstat__ostream *p, const struct cstat_tables *t,
 			 sig, sig == 1 ? "" : "s", kept);
 }
 
+/*
+ * The page goes out in blocks of this many bytes, far more than stdio's
+ * buffer (the tool's is 64 KiB): fwrite() then hands most of each block
+ * to write(2) as it is.  At the stream's usual 64 KiB it copied every
+ * byte of the page into that buffer first (116 MB on a large page, 64 M
+ * instructions and as much memory traffic, on the thread that writes).
+ */
+#define PAGE_FLUSH_AT ((size_t)1 << 20)
+
 int
 cstat__render_html(const struct cstat_tables *t, FILE *out)
 {
 	struct cstat__ostream p;
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
+	struct coords *co = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
 
 	cstat__os_file(&p, out);
+	p.limit = PAGE_FLUSH_AT;
 	if (!rc)
 		rc = judge(t, &gc, &g);
+	if (!rc && t->ntables > 0 && !(co = coords_new()))
+		rc = CSTAT_ENOMEM;
 	if (rc) {
 		free(common);
+		cstat_gate_free(g);
 		cstat_gate_config_free(gc);
 		return rc;
 	}
@@ -1562,10 +1691,11 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common, g, &next);
+		rc = render_table(&p, t, i, common, g, &next, co);
 	if (g && t->ntables > 0)
 		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
+	free(co);
 	free(common);
 	cstat_gate_free(g);
 	cstat_gate_config_free(gc);

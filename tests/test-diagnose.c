@@ -405,7 +405,8 @@ screen_cell(uint64_t *rng, double *v)
 /* A fed diagnose screens out cells that cannot have a finding without
  * computing their p-values: on 20,000 random cells (seed 16, n 2 to 41,
  * eight shapes), it must find exactly what the full checks find, and a
- * cell with a finding must come back bit for bit the same. */
+ * cell with a finding must come back bit for bit the same; the full
+ * checks' Mann-Kendall S must be the definition's. */
 static void
 test_diagnose_screen(void **state)
 {
@@ -425,6 +426,15 @@ test_diagnose_screen(void **state)
 		memset(&h, 0, sizeof(h));
 		assert_int_equal(cstat__diagnose_values(full, v, n, &g), 0);
 		assert_int_equal(cstat__diagnose_values(fed, v, n, &h), 0);
+		/* Mann-Kendall's S (summed two pairs at a time) against the
+		 * definition, pair by pair. */
+		if (n >= 4) {
+			long s = 0;
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = i + 1; j < n; j++)
+					s += (v[j] > v[i]) - (v[j] < v[i]);
+			assert_true(g.trend_s == (double)s);
+		}
 		assert_int_equal(h.findings, g.findings);
 		assert_int_equal(h.strong, g.strong);
 		if (g.findings)

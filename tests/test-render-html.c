@@ -6,6 +6,7 @@
  * API from small inputs written here; structure is checked by searching
  * and counting, the browser test (tests/browser.py) checks the rest.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +17,22 @@
 
 #include <cmocka.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #include "cstat.h"
+#include "html.h"
+#include "numfmt.h"
+#include "ostream.h"
+#include "tables.h"
 #include "testutil.h"
+#include "units.h"
 
 /* Reads the named in-memory files into tables with the default options. */
 static cstat_tables *
@@ -523,6 +538,202 @@ test_render_html_two_threads_same_page(void **state)
 	free(texts[1]);
 }
 
+/* ------------------------------------------------------------------------
+ * Text the page puts without the escaper: the numbers' and the cells'
+ * formatters, and names cstat__html_is_plain() accepts.  Each must be
+ * what cstat__os_html_text() would have written, on many random values.
+ */
+
+/* Random samples: this many, or 1/50 of it under valgrind. */
+static int
+sample(int n)
+{
+	return RUNNING_ON_VALGRIND ? n / 50 : n;
+}
+
+/* splitmix64 with a fixed seed (Steele, Lea and Flood 2014). */
+static uint64_t
+mix_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* A uniform double in [0, 1). */
+static double
+mix_unit(uint64_t *s)
+{
+	return (double)(mix_next(s) >> 11) * 0x1p-53;
+}
+
+/*
+ * A value of one of the kinds a page meets and a few it should not: any
+ * bit pattern (NaN, infinities, subnormals), benchmark-like magnitudes of
+ * either sign, integers, zeros and the largest doubles.
+ */
+static double
+mix_value(uint64_t *s)
+{
+	double v;
+
+	switch (mix_next(s) % 6) {
+	case 0:
+		v = 0;
+		{
+			uint64_t b = mix_next(s);
+			memcpy(&v, &b, sizeof(v));
+		}
+		return v;
+	case 1:
+	case 2:
+		v = pow(10, mix_unit(s) * 30 - 15);
+		return mix_next(s) % 4 ? v : -v;
+	case 3:
+		return (double)(mix_next(s) % 100000);
+	case 4:
+		return mix_next(s) % 2 ? 0.0 : -0.0;
+	default:
+		return mix_next(s) % 2 ? 1.7976931348623157e308 : 4.9e-324;
+	}
+}
+
+/* Fails unless the len bytes at text escape to themselves. */
+static void
+assert_escapes_to_itself(const char *text, size_t len)
+{
+	struct cstat__ostream o;
+
+	cstat__os_memory(&o);
+	cstat__os_html_text(&o, text, len);
+	assert_int_equal(o.err, 0);
+	if (o.len != len || memcmp(o.data, text, len) != 0)
+		fail_msg("escaped differently: \"%.*s\"", (int)len, text);
+	cstat__os_release(&o);
+}
+
+/* cstat__scaler_format() as the cells, the title and the ticks use it:
+ * 300,000 values (seed 16), each in a row's scale with a random other
+ * value, in both scaling classes, and at each of the ticks' precisions
+ * (6,000 under valgrind). */
+static void
+test_scaled_text_plain(void **state)
+{
+	(void)state;
+	uint64_t seed = 16;
+	char buf[CSTAT__SCALE_SIZE];
+
+	for (int i = 0; i < sample(300000); i++) {
+		double v[2] = {mix_value(&seed), mix_value(&seed)};
+		int class = i % 2 ? CSTAT__SCALE_BINARY : CSTAT__SCALE_DECIMAL;
+		struct cstat__scaler sc;
+		cstat__scaler_common(&sc, v, 1 + (size_t)(i % 3 == 0), class);
+		size_t len = cstat__scaler_format(&sc, v[0], buf, sizeof(buf));
+		assert_true(len < sizeof(buf));
+		assert_escapes_to_itself(buf, len);
+		sc.prec = (int)(mix_next(&seed) % 7);
+		len = cstat__scaler_format(&sc, v[1], buf, sizeof(buf));
+		assert_true(len < sizeof(buf));
+		assert_escapes_to_itself(buf, len);
+	}
+}
+
+/* The interval's percentage, the delta and the p-value note of 300,000
+ * random cells (seed 17; 6,000 under valgrind), into buffers of the size
+ * the page uses. */
+static void
+test_cell_text_plain(void **state)
+{
+	(void)state;
+	uint64_t seed = 17;
+	char buf[64];
+
+	for (int i = 0; i < sample(300000); i++) {
+		struct cstat__cell c = {0};
+		c.center = mix_value(&seed);
+		c.lo = mix_next(&seed) % 8 ? c.center * mix_unit(&seed)
+					   : mix_value(&seed);
+		c.hi = mix_next(&seed) % 8 ? c.center * (1 + mix_unit(&seed))
+					   : mix_value(&seed);
+		c.p = mix_next(&seed) % 5 ? mix_unit(&seed) : 0;
+		c.n = (uint32_t)mix_next(&seed);
+		c.significant = mix_next(&seed) % 2;
+		double base = mix_next(&seed) % 5 ? mix_value(&seed) : c.center;
+		cstat__pct_range(&c, buf, sizeof(buf));
+		assert_escapes_to_itself(buf, strlen(buf));
+		cstat__format_delta(&c, base, buf, sizeof(buf));
+		assert_escapes_to_itself(buf, strlen(buf));
+		cstat__format_cmp(&c, (uint32_t)mix_next(&seed), buf,
+				  sizeof(buf));
+		assert_escapes_to_itself(buf, strlen(buf));
+	}
+}
+
+/*
+ * cstat__html_is_plain() against the escaper on every byte and against a
+ * byte-by-byte test on 200,000 random strings; cstat__html_name_plain()
+ * against cstat__html_name() on 100,000 random names of letters, digits,
+ * '/', '=', '-', '_' and '.' (seed 18; 1/50 of each under valgrind).
+ */
+static void
+test_plain_names(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "ab/=-_.9Z/";
+	uint64_t seed = 18;
+	char name[40];
+
+	for (int c = 1; c < 256; c++) {
+		char b = (char)c;
+		struct cstat__ostream o;
+		cstat__os_memory(&o);
+		cstat__os_html_text(&o, &b, 1);
+		if (cstat__html_is_plain(&b, 1))
+			assert_true(o.len == 1 && o.data[0] == b);
+		/* Printable ASCII but the five is plain. */
+		assert_int_equal(cstat__html_is_plain(&b, 1),
+				 c >= 0x20 && c < 0x7f && !strchr("\"&'<>", c));
+		cstat__os_release(&o);
+	}
+	for (int i = 0; i < sample(100000); i++) {
+		size_t n = mix_next(&seed) % (sizeof(name) - 1);
+		for (size_t k = 0; k < n; k++)
+			name[k] = alphabet[mix_next(&seed) % 10];
+		name[n] = '\0';
+		assert_true(cstat__html_is_plain(name, n));
+		struct cstat__ostream a, b;
+		cstat__os_memory(&a);
+		cstat__os_memory(&b);
+		cstat__html_name(&a, name);
+		cstat__html_name_plain(&b, name, n);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		cstat__os_release(&a);
+		cstat__os_release(&b);
+	}
+	/* Random strings, mostly printable, against the bytes one by one (the
+	 * function reads eight at a time). */
+	for (int i = 0; i < sample(200000); i++) {
+		size_t n = mix_next(&seed) % (sizeof(name) - 1);
+		bool plain = true;
+		for (size_t k = 0; k < n; k++) {
+			uint64_t r = mix_next(&seed);
+			int c = (int)(r % 16 ? 0x20 + (r >> 8) % 0x5f
+					     : (r >> 8) % 256);
+			name[k] = (char)c;
+			plain &= c >= 0x20 && c < 0x7f && !strchr("\"&'<>", c);
+		}
+		assert_int_equal(cstat__html_is_plain(name, n), plain);
+	}
+	assert_false(cstat__html_is_plain("a&b", 3));
+	assert_false(cstat__html_is_plain("abcdefg\x7fh", 9));
+	assert_false(cstat__html_is_plain("abcdefg\x1fh", 9));
+	assert_false(cstat__html_is_plain("abcdefg>h", 9));
+	assert_true(cstat__html_is_plain("abcdefg~ h", 10));
+	assert_false(cstat__html_is_plain("\xc2\xb5", 2));
+}
+
 int
 main(void)
 {
@@ -536,6 +747,9 @@ main(void)
 		cmocka_unit_test(test_render_html_reports_write_errors),
 		cmocka_unit_test(test_render_html_without_results),
 		cmocka_unit_test(test_render_html_two_threads_same_page),
+		cmocka_unit_test(test_scaled_text_plain),
+		cmocka_unit_test(test_cell_text_plain),
+		cmocka_unit_test(test_plain_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
