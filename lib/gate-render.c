@@ -1297,18 +1297,80 @@ extra_markdown(struct report *w, const cstat_gate *g)
 	raws(w, "\n");
 }
 
-static cJSON *
-json_fit_of(const struct cstat_scaling_fit *f)
+/* ---------------------------------------------------------------------- */
+/* JSON fields */
+
+/* One member of a JSON object, by its kind; put in the order listed. */
+enum jkind { J_STR, J_NUM, J_COUNT, J_BOOL };
+struct jfield {
+	const char *key;
+	enum jkind kind;
+	union {
+		const char *s;
+		double d;
+		size_t n;
+		bool b;
+	} v;
+};
+#define JSTR(k, x)                                                             \
+	{                                                                      \
+		(k), J_STR,                                                    \
+		{                                                              \
+			.s = (x)                                               \
+		}                                                              \
+	}
+#define JNUM(k, x)                                                             \
+	{                                                                      \
+		(k), J_NUM,                                                    \
+		{                                                              \
+			.d = (x)                                               \
+		}                                                              \
+	}
+#define JCOUNT(k, x)                                                           \
+	{                                                                      \
+		(k), J_COUNT,                                                  \
+		{                                                              \
+			.n = (x)                                               \
+		}                                                              \
+	}
+#define JBOOL(k, x)                                                            \
+	{                                                                      \
+		(k), J_BOOL,                                                   \
+		{                                                              \
+			.b = (x)                                               \
+		}                                                              \
+	}
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* Adds the n fields f to object o; false when one could not be added. */
+static bool
+json_fields(cJSON *o, const struct jfield *f, size_t n)
 {
-	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && cstat__json_add_num(o, "k", f->k);
-	ok = ok && cstat__json_add_num(o, "lo", f->lo);
-	ok = ok && cstat__json_add_num(o, "hi", f->hi);
-	ok = ok && cstat__json_add_count(o, "points", f->npoints);
-	ok = ok && cstat__json_add_count(o, "sizes", f->nsizes);
-	ok = ok && cstat__json_add_str(o, "class", f->class_name);
+	for (size_t i = 0; ok && i < n; i++)
+		switch (f[i].kind) {
+		case J_STR:
+			ok = cstat__json_add_str(o, f[i].key, f[i].v.s);
+			break;
+		case J_NUM:
+			ok = cstat__json_add_num(o, f[i].key, f[i].v.d);
+			break;
+		case J_COUNT:
+			ok = cstat__json_add_count(o, f[i].key, f[i].v.n);
+			break;
+		case J_BOOL:
+			ok = cstat__json_add(o, f[i].key,
+					     cJSON_CreateBool(f[i].v.b));
+			break;
+		}
+	return ok;
+}
+
+/* o when ok, else NULL with o freed: the end of every builder below. */
+static cJSON *
+json_done(cJSON *o, bool ok)
+{
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1317,29 +1379,45 @@ json_fit_of(const struct cstat_scaling_fit *f)
 }
 
 static cJSON *
+json_fit_of(const struct cstat_scaling_fit *f)
+{
+	const struct jfield fs[] = {
+		JNUM("k", f->k),
+		JNUM("lo", f->lo),
+		JNUM("hi", f->hi),
+		JCOUNT("points", f->npoints),
+		JCOUNT("sizes", f->nsizes),
+		JSTR("class", f->class_name),
+	};
+	cJSON *o = cJSON_CreateObject();
+
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
+}
+
+static cJSON *
 json_exponent(const struct cstat_scaling_check *k)
 {
+	const struct jfield head[] = {
+		JSTR("family", k->family),
+		JSTR("unit", k->unit),
+		JSTR("base", k->base_label),
+		JSTR("new", k->new_label),
+	};
+	const struct jfield tail[] = {
+		JNUM("change", k->change),
+		JNUM("change_lo", k->change_lo),
+		JNUM("change_hi", k->change_hi),
+		JNUM("allowed", k->allowed),
+		JSTR("verdict", cstat_verdict_name(k->verdict)),
+		JSTR("reason", k->reason),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, head, NFIELDS(head));
 
-	ok = ok && cstat__json_add_str(o, "family", k->family);
-	ok = ok && cstat__json_add_str(o, "unit", k->unit);
-	ok = ok && cstat__json_add_str(o, "base", k->base_label);
-	ok = ok && cstat__json_add_str(o, "new", k->new_label);
 	ok = ok && cstat__json_add(o, "base_fit", json_fit_of(k->base_fit));
 	ok = ok && cstat__json_add(o, "new_fit", json_fit_of(k->new_fit));
-	ok = ok && cstat__json_add_num(o, "change", k->change);
-	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
-	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
-	ok = ok && cstat__json_add_num(o, "allowed", k->allowed);
-	ok = ok &&
-	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
-	ok = ok && cstat__json_add_str(o, "reason", k->reason);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	ok = ok && json_fields(o, tail, NFIELDS(tail));
+	return json_done(o, ok);
 }
 
 /* "scaling": {"key", "confidence", "allowed", "rule", "source",
@@ -1347,26 +1425,21 @@ json_exponent(const struct cstat_scaling_check *k)
 static cJSON *
 json_scaling(const cstat_gate *g)
 {
+	const struct jfield fs[] = {
+		JSTR("key", cstat_scaling_key(g->scaling)),
+		JNUM("confidence", cstat_scaling_confidence(g->scaling)),
+		JNUM("allowed", g->c->exponent_rise),
+		JSTR("rule",
+		     g->c->exponent_text ? g->c->exponent_text : "default"),
+		JCOUNT("regression", g->scal_tally[CSTAT_REGRESSION]),
+	};
 	cJSON *o = cJSON_CreateObject(), *list = NULL;
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_str(o, "key", cstat_scaling_key(g->scaling));
-	ok = ok && cstat__json_add_num(o, "confidence",
-				       cstat_scaling_confidence(g->scaling));
-	ok = ok && cstat__json_add_num(o, "allowed", g->c->exponent_rise);
-	ok = ok && cstat__json_add_str(o, "rule",
-				       g->c->exponent_text ? g->c->exponent_text
-							   : "default");
-	ok = ok && cstat__json_add_count(o, "regression",
-					 g->scal_tally[CSTAT_REGRESSION]);
 	ok = ok && cstat__json_add(o, "exponents", list = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < g->nscal; i++)
 		ok = cstat__json_add(list, NULL, json_exponent(&g->scal[i]));
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, ok);
 }
 
 /* "warnings": one object per finding. */
@@ -1385,14 +1458,16 @@ json_warnings(const cstat_gate *g)
 			if (!(cstat__gate_warn_bits(d) & b))
 				continue;
 			cstat_diagnosis_text(d, b, text, sizeof(text));
-			ok = (o = cJSON_CreateObject()) != NULL &&
-			     cstat__json_add_str(o, "input", d->input) &&
-			     cstat__json_add_str(o, "name", d->name) &&
-			     cstat__json_add_str(o, "unit", d->unit) &&
-			     cstat__json_add_count(o, "n", d->n) &&
-			     cstat__json_add_str(o, "check",
-						 warn_kinds[kind]) &&
-			     cstat__json_add_str(o, "message", text);
+			const struct jfield fs[] = {
+				JSTR("input", d->input),
+				JSTR("name", d->name),
+				JSTR("unit", d->unit),
+				JCOUNT("n", d->n),
+				JSTR("check", warn_kinds[kind]),
+				JSTR("message", text),
+			};
+			o = cJSON_CreateObject();
+			ok = json_fields(o, fs, NFIELDS(fs));
 			if (!ok)
 				cJSON_Delete(o);
 			else
@@ -1832,143 +1907,113 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 /* ---------------------------------------------------------------------- */
 /* JSON */
 
-static bool
-add_bool(cJSON *o, const char *key, bool b)
-{
-	return cstat__json_add(o, key, cJSON_CreateBool(b));
-}
-
 static cJSON *
 json_settings(const struct ctx *x)
 {
 	const cstat_gate_config *c = x->g->c;
+	const struct jfield fs[] = {
+		JNUM("alpha", c->alpha),
+		JNUM("confidence", c->confidence),
+		JSTR("correction", cstat_correction_name(c->correction)),
+		JNUM("threshold", c->threshold),
+		JSTR("threshold_on",
+		     cstat__gate_threshold_on_name(c->threshold_on)),
+		JCOUNT("rules", c->nrules),
+		JCOUNT("comparisons", x->g->n),
+		JCOUNT("tested", x->tested),
+	};
+	const struct jfield noise[] = {
+		JSTR("noise_history", c->noise_from),
+		JCOUNT("noise_runs", c->noise_nruns),
+		JNUM("noise_alpha", c->noise_alpha),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_num(o, "alpha", c->alpha);
-	ok = ok && cstat__json_add_num(o, "confidence", c->confidence);
-	ok = ok && cstat__json_add_str(o, "correction",
-				       cstat_correction_name(c->correction));
-	ok = ok && cstat__json_add_num(o, "threshold", c->threshold);
-	ok = ok && cstat__json_add_str(
-			   o, "threshold_on",
-			   cstat__gate_threshold_on_name(c->threshold_on));
-	ok = ok && cstat__json_add_count(o, "rules", c->nrules);
-	ok = ok && cstat__json_add_count(o, "comparisons", x->g->n);
-	ok = ok && cstat__json_add_count(o, "tested", x->tested);
-	if (c->noise_from) {
-		ok = ok &&
-		     cstat__json_add_str(o, "noise_history", c->noise_from);
-		ok = ok &&
-		     cstat__json_add_count(o, "noise_runs", c->noise_nruns);
-		ok = ok &&
-		     cstat__json_add_num(o, "noise_alpha", c->noise_alpha);
-	}
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	if (c->noise_from)
+		ok = ok && json_fields(o, noise, NFIELDS(noise));
+	return json_done(o, ok);
 }
 
 static cJSON *
 json_summary(const cstat_gate *g)
 {
+	const struct jfield fs[] = {
+		JCOUNT("regression", g->tally[CSTAT_REGRESSION]),
+		JCOUNT("improvement", g->tally[CSTAT_IMPROVEMENT]),
+		JCOUNT("unchanged", g->tally[CSTAT_UNCHANGED]),
+		JCOUNT("inconclusive", g->tally[CSTAT_INCONCLUSIVE]),
+		JCOUNT("ignored", g->nignored),
+		JCOUNT("status", (size_t)cstat_gate_status(g, false)),
+		JCOUNT("strict_status", (size_t)cstat_gate_status(g, true)),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
 
-	ok = ok &&
-	     cstat__json_add_count(o, "regression", g->tally[CSTAT_REGRESSION]);
-	ok = ok && cstat__json_add_count(o, "improvement",
-					 g->tally[CSTAT_IMPROVEMENT]);
-	ok = ok &&
-	     cstat__json_add_count(o, "unchanged", g->tally[CSTAT_UNCHANGED]);
-	ok = ok && cstat__json_add_count(o, "inconclusive",
-					 g->tally[CSTAT_INCONCLUSIVE]);
-	ok = ok && cstat__json_add_count(o, "ignored", g->nignored);
-	ok = ok && cstat__json_add_count(o, "status",
-					 (size_t)cstat_gate_status(g, false));
-	ok = ok && cstat__json_add_count(o, "strict_status",
-					 (size_t)cstat_gate_status(g, true));
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
 }
 
 static cJSON *
 json_check(const cstat_gate *g, size_t i)
 {
 	const struct cstat_check *k = &g->checks[i];
+	const struct jfield fs[] = {
+		JSTR("name", k->name),
+		JSTR("unit", k->unit),
+		JSTR("config", k->config),
+		JSTR("base", k->base_label),
+		JSTR("new", k->new_label),
+		JCOUNT("table", k->table),
+		JCOUNT("row", k->row),
+		JCOUNT("col", k->col),
+		JSTR("verdict", cstat_verdict_name(k->verdict)),
+		JSTR("reason", k->reason),
+		JSTR("unit_class", cstat_unit_class_name(k->unit_class)),
+		JSTR("better", k->higher_better ? "higher" : "lower"),
+		JSTR("direction_from", k->direction_from),
+		JBOOL("exact", k->exact),
+		JCOUNT("n_base", k->n_base),
+		JCOUNT("n_new", k->n_new),
+		JNUM("base_center", k->base_center),
+		JNUM("new_center", k->new_center),
+		JNUM("change", k->change),
+		JNUM("change_lo", k->change_lo),
+		JNUM("change_hi", k->change_hi),
+		JBOOL("additive", k->additive),
+		JNUM("shift", k->shift),
+		JNUM("shift_lo", k->shift_lo),
+		JNUM("shift_hi", k->shift_hi),
+		JNUM("p", k->p),
+		JNUM("p_adjusted", k->p_adjusted),
+		JNUM("p_min", k->p_min),
+		JNUM("threshold", k->threshold),
+		JSTR("rule", k->rule),
+	};
+	const struct jfield noise[] = {
+		JNUM("noise", k->noise),
+		JNUM("noise_spread", k->noise_spread),
+		JCOUNT("noise_runs", k->noise_runs),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_str(o, "name", k->name);
-	ok = ok && cstat__json_add_str(o, "unit", k->unit);
-	ok = ok && cstat__json_add_str(o, "config", k->config);
-	ok = ok && cstat__json_add_str(o, "base", k->base_label);
-	ok = ok && cstat__json_add_str(o, "new", k->new_label);
-	ok = ok && cstat__json_add_count(o, "table", k->table);
-	ok = ok && cstat__json_add_count(o, "row", k->row);
-	ok = ok && cstat__json_add_count(o, "col", k->col);
-	ok = ok &&
-	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
-	ok = ok && cstat__json_add_str(o, "reason", k->reason);
-	ok = ok && cstat__json_add_str(o, "unit_class",
-				       cstat_unit_class_name(k->unit_class));
-	ok = ok && cstat__json_add_str(o, "better",
-				       k->higher_better ? "higher" : "lower");
-	ok = ok && cstat__json_add_str(o, "direction_from", k->direction_from);
-	ok = ok && add_bool(o, "exact", k->exact);
-	ok = ok && cstat__json_add_count(o, "n_base", k->n_base);
-	ok = ok && cstat__json_add_count(o, "n_new", k->n_new);
-	ok = ok && cstat__json_add_num(o, "base_center", k->base_center);
-	ok = ok && cstat__json_add_num(o, "new_center", k->new_center);
-	ok = ok && cstat__json_add_num(o, "change", k->change);
-	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
-	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
-	ok = ok && add_bool(o, "additive", k->additive);
-	ok = ok && cstat__json_add_num(o, "shift", k->shift);
-	ok = ok && cstat__json_add_num(o, "shift_lo", k->shift_lo);
-	ok = ok && cstat__json_add_num(o, "shift_hi", k->shift_hi);
-	ok = ok && cstat__json_add_num(o, "p", k->p);
-	ok = ok && cstat__json_add_num(o, "p_adjusted", k->p_adjusted);
-	ok = ok && cstat__json_add_num(o, "p_min", k->p_min);
-	ok = ok && cstat__json_add_num(o, "threshold", k->threshold);
-	ok = ok && cstat__json_add_str(o, "rule", k->rule);
-	if (g->c->noise_from) {
-		ok = ok && cstat__json_add_num(o, "noise", k->noise);
-		ok = ok &&
-		     cstat__json_add_num(o, "noise_spread", k->noise_spread);
-		ok = ok &&
-		     cstat__json_add_count(o, "noise_runs", k->noise_runs);
-	}
+	if (g->c->noise_from)
+		ok = ok && json_fields(o, noise, NFIELDS(noise));
 	if (ok && g->detectable)
 		ok = cstat__json_add_num(o, "detectable", g->detectable[i]);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, ok);
 }
 
 static cJSON *
 json_ignored(const struct cstat__ignored *ig)
 {
+	const struct jfield fs[] = {
+		JSTR("name", ig->name),	    JSTR("unit", ig->unit),
+		JSTR("config", ig->config), JSTR("pattern", ig->pattern),
+		JSTR("source", ig->source),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
 
-	ok = ok && cstat__json_add_str(o, "name", ig->name);
-	ok = ok && cstat__json_add_str(o, "unit", ig->unit);
-	ok = ok && cstat__json_add_str(o, "config", ig->config);
-	ok = ok && cstat__json_add_str(o, "pattern", ig->pattern);
-	ok = ok && cstat__json_add_str(o, "source", ig->source);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
 }
 
 /* The whole report as a cJSON tree, or NULL when out of memory. */
