@@ -80,6 +80,7 @@
  * is a string the gate left unset.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -830,78 +831,8 @@ trow_numbers(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 		fmt_p_pair(x, k, r->p, sizeof(r->p));
 }
 
-/*
- * The numbers of a section's rows, formatted for the widths and kept for
- * the writing: each row's five strings one after another, NUL-terminated.
- * Without the memory, the writing formats them again.
- */
-struct keep {
-	char *buf;
-	size_t len, cap, pos;
-	bool reading, failed;
-};
-
 static void
-keep_add(struct keep *kp, const char *s)
-{
-	size_t l = strlen(s) + 1;
-
-	if (kp->failed)
-		return;
-	if (kp->len + l > kp->cap) {
-		size_t cap = kp->cap ? 2 * kp->cap : 65536;
-		char *b;
-		while (cap < kp->len + l)
-			cap *= 2;
-		b = realloc(kp->buf, cap);
-		if (!b) {
-			kp->failed = true;
-			return;
-		}
-		kp->buf = b;
-		kp->cap = cap;
-	}
-	memcpy(kp->buf + kp->len, s, l);
-	kp->len += l;
-}
-
-static void
-keep_put(struct keep *kp, const struct trow *r)
-{
-	keep_add(kp, r->base);
-	keep_add(kp, r->new_);
-	keep_add(kp, r->change);
-	keep_add(kp, r->ci);
-	keep_add(kp, r->p);
-}
-
-static void
-keep_take(struct keep *kp, char *dst)
-{
-	size_t l = strlen(kp->buf + kp->pos) + 1;
-
-	memcpy(dst, kp->buf + kp->pos, l);
-	kp->pos += l;
-}
-
-/* Fills r's numbers from what the width pass kept: false when nothing was
- * (the width pass itself, or memory ran out). */
-static bool
-keep_get(struct keep *kp, struct trow *r)
-{
-	if (!kp || !kp->reading || kp->failed)
-		return false;
-	keep_take(kp, r->base);
-	keep_take(kp, r->new_);
-	keep_take(kp, r->change);
-	keep_take(kp, r->ci);
-	keep_take(kp, r->p);
-	return true;
-}
-
-static void
-trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
-	  struct keep *keep)
+trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 {
 	const char *(*c)[TPARTS] = r->cell;
 
@@ -919,8 +850,7 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
 	}
 	c[T_UNIT][0] = str(k->unit);
 	if (both_sides(k)) {
-		if (!keep_get(keep, r))
-			trow_numbers(r, x, k);
+		trow_numbers(r, x, k);
 		c[T_BASE][0] = r->base;
 		c[T_ARROW][0] = "\xe2\x86\x92";
 		c[T_NEW][0] = r->new_;
@@ -1007,11 +937,10 @@ cell_blank(const char *const *parts)
 	return true;
 }
 
-/* Writes row r in columns of the widths; cw holds the row's own cells'
- * widths, or is NULL to count them. */
+/* Writes row r in columns of the widths (the plain path of
+ * text_section()). */
 static void
-trow_write(struct report *w, const struct trow *r, const size_t *width,
-	   const uint32_t *cw)
+trow_write(struct report *w, const struct trow *r, const size_t *width)
 {
 	size_t last = 0;
 	bool first = true;
@@ -1022,7 +951,7 @@ trow_write(struct report *w, const struct trow *r, const size_t *width,
 	raws(w, "  ");
 	for (size_t col = 0; col <= last; col++) {
 		const char *const *parts = r->cell[col];
-		size_t pad = width[col] - (cw ? cw[col] : cell_width(parts));
+		size_t pad = width[col] - cell_width(parts);
 
 		if (width[col] == 0)
 			continue;
@@ -1592,55 +1521,211 @@ extra_github(struct report *w, const cstat_gate *g)
 	raws(w, "\n");
 }
 
-/* Writes the section of the comparisons with verdict v, if any. */
+/*
+ * A share of a section's rows as the width pass formatted them, kept for
+ * the writing so that nothing is formatted twice: each row's cells, their
+ * parts joined, one after another in text, and per row T_NCOL cells'
+ * bytes then their T_NCOL widths (in columns of the terminal).
+ */
+struct tpart {
+	const struct ctx *x;
+	int verdict;
+	size_t from, to; /* the checks looked at */
+	char *text;
+	size_t len, cap;
+	uint32_t *cell;
+	size_t nrows, rcap;
+	size_t width[T_NCOL]; /* the widest cell of each column */
+	bool failed;	      /* out of memory, or a cell over 4 GB */
+};
+
+/* Room for one more row of at most more bytes; false when there is none. */
+static bool
+tpart_room(struct tpart *t, size_t more)
+{
+	if (t->len + more > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 65536;
+		while (cap < t->len + more)
+			cap *= 2;
+		char *b = realloc(t->text, cap);
+		if (!b)
+			return false;
+		t->text = b;
+		t->cap = cap;
+	}
+	if (t->nrows == t->rcap) {
+		size_t cap = t->rcap ? 2 * t->rcap : 1024;
+		uint32_t *c = cap <= SIZE_MAX / (2 * T_NCOL * sizeof(*c))
+				      ? realloc(t->cell,
+						cap * 2 * T_NCOL * sizeof(*c))
+				      : NULL;
+		if (!c)
+			return false;
+		t->cell = c;
+		t->rcap = cap;
+	}
+	return true;
+}
+
+/* Keeps row r: its cells' text, bytes and widths. */
 static void
-text_section(struct report *w, const struct ctx *x, int v, const char *title)
+tpart_add(struct tpart *t, const struct trow *r)
+{
+	size_t bytes[T_NCOL][TPARTS], total = 0;
+
+	for (size_t col = 0; col < T_NCOL; col++)
+		for (size_t i = 0; i < TPARTS; i++) {
+			const char *part = r->cell[col][i];
+			bytes[col][i] = part ? strlen(part) : 0;
+			total += bytes[col][i];
+		}
+	if (total > UINT32_MAX || !tpart_room(t, total)) {
+		t->failed = true;
+		return;
+	}
+	uint32_t *c = &t->cell[t->nrows++ * 2 * T_NCOL];
+	for (size_t col = 0; col < T_NCOL; col++) {
+		size_t n = 0, w = cell_width(r->cell[col]);
+		for (size_t i = 0; i < TPARTS; i++) {
+			if (!bytes[col][i])
+				continue;
+			memcpy(t->text + t->len, r->cell[col][i],
+			       bytes[col][i]);
+			t->len += bytes[col][i];
+			n += bytes[col][i];
+		}
+		if (w > t->width[col])
+			t->width[col] = w;
+		c[col] = (uint32_t)n;
+		/* A cell's width is at most its bytes. */
+		c[T_NCOL + col] = (uint32_t)(w < n ? w : n);
+		t->failed |= w > n;
+	}
+}
+
+/* The width pass over t's checks: each row of t's verdict kept. */
+static void *
+tpart_main(void *arg)
+{
+	struct tpart *t = arg;
+	const cstat_gate *g = t->x->g;
+	struct trow r;
+
+	for (size_t i = t->from; i < t->to && !t->failed; i++) {
+		if (g->checks[i].verdict != t->verdict)
+			continue;
+		trow_fill(&r, t->x, &g->checks[i]);
+		tpart_add(t, &r);
+	}
+	return NULL;
+}
+
+/* Writes t's rows in columns of the widths, as trow_write() would. */
+static void
+tpart_write(struct report *w, const struct tpart *t, const size_t *width)
+{
+	const char *s = t->text;
+
+	for (size_t r = 0; r < t->nrows && !w->os.err; r++) {
+		const uint32_t *c = &t->cell[r * 2 * T_NCOL];
+		size_t last = 0;
+		bool first = true;
+
+		for (size_t col = 0; col < T_NCOL; col++)
+			if (c[col])
+				last = col;
+		raws(w, "  ");
+		for (size_t col = 0; col <= last; col++) {
+			size_t pad = width[col] - c[T_NCOL + col];
+
+			if (width[col] == 0) {
+				s += c[col];
+				continue;
+			}
+			if (!first)
+				raws(w, tcols[col].sep);
+			first = false;
+			if (tcols[col].right)
+				cstat__os_fill(&w->os, ' ', pad);
+			cstat__os_put(&w->os, s, c[col]);
+			s += c[col];
+			if (!tcols[col].right && col < last)
+				cstat__os_fill(&w->os, ' ', pad);
+		}
+		raws(w, "\n");
+	}
+}
+
+/* The section's rows formatted twice, one at a time: when keeping them
+ * failed. */
+static void
+text_rows_plain(struct report *w, const struct ctx *x, int v)
 {
 	const cstat_gate *g = x->g;
 	size_t width[T_NCOL] = {0};
 	struct trow r;
 
-	if (count_verdict(g, v) == 0)
-		return;
-	/* Two passes: the widths, then the rows; the numbers formatted and
-	 * the cells' widths found in the first are kept for the second. */
-	struct keep keep = {0};
-	size_t nrows = count_verdict(g, v), row = 0;
-	uint32_t *cw = nrows <= SIZE_MAX / sizeof(*cw) / T_NCOL
-			       ? malloc(nrows * T_NCOL * sizeof(*cw))
-			       : NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i], &keep);
-		if (both_sides(&g->checks[i]))
-			keep_put(&keep, &r);
+		trow_fill(&r, x, &g->checks[i]);
 		for (size_t col = 0; col < T_NCOL; col++) {
 			size_t n = cell_width(r.cell[col]);
 			if (n > width[col])
 				width[col] = n;
-			if (cw && n > UINT32_MAX) {
-				free(cw);
-				cw = NULL;
-			}
-			if (cw)
-				cw[row * T_NCOL + col] = (uint32_t)n;
 		}
-		row++;
 	}
-	keep.reading = true;
-	raws(w, "\n");
-	raws(w, title);
-	raws(w, "\n");
-	row = 0;
 	for (size_t i = 0; i < g->n && !w->os.err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i], &keep);
-		trow_write(w, &r, width, cw ? &cw[row++ * T_NCOL] : NULL);
+		trow_fill(&r, x, &g->checks[i]);
+		trow_write(w, &r, width);
 	}
-	free(cw);
-	free(keep.buf);
+}
+
+/*
+ * Writes the section of the comparisons with verdict v, if any.  The
+ * widths need every row first: each row is formatted once and kept, the
+ * two halves of the comparisons on two threads when the gate has them
+ * and the section is long (a row depends on nothing but its comparison),
+ * then written from what was kept.
+ */
+static void
+text_section(struct report *w, const struct ctx *x, int v, const char *title)
+{
+	const cstat_gate *g = x->g;
+	size_t nrows = count_verdict(g, v), width[T_NCOL];
+	struct tpart a = {.x = x, .verdict = v, .to = g->n}, b = a;
+	pthread_t th;
+	bool two = g->threads > 1 && nrows >= 2048;
+
+	if (nrows == 0)
+		return;
+	raws(w, "\n");
+	raws(w, title);
+	raws(w, "\n");
+	if (two) {
+		a.to = b.from = g->n / 2;
+		two = pthread_create(&th, NULL, tpart_main, &b) == 0;
+		if (!two)
+			a.to = g->n;
+	}
+	tpart_main(&a);
+	if (two)
+		pthread_join(th, NULL);
+	if (a.failed || b.failed) {
+		text_rows_plain(w, x, v);
+	} else {
+		for (size_t col = 0; col < T_NCOL; col++)
+			width[col] = a.width[col] > b.width[col] ? a.width[col]
+								 : b.width[col];
+		tpart_write(w, &a, width);
+		tpart_write(w, &b, width);
+	}
+	free(a.text);
+	free(a.cell);
+	free(b.text);
+	free(b.cell);
 }
 
 int

@@ -1693,6 +1693,7 @@ gate_new(cstat_gate **out, const cstat_tables *t, const cstat_gate_config *c,
 	g->t = t;
 	g->c = c;
 	g->verdicts_only = verdicts_only;
+	g->threads = threads > 1 ? 2 : 1;
 	cstat__arena_init(&g->strs);
 	/* No settings means the defaults, which the gate then owns. */
 	rc = c ? 0 : cstat_gate_config_new(&g->own_c);
