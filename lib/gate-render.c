@@ -1686,7 +1686,7 @@ text_rows_plain(struct report *w, const struct ctx *x, int v)
 /*
  * Writes the section of the comparisons with verdict v, if any.  The
  * widths need every row first: each row is formatted once and kept, the
- * two halves of the comparisons on two threads when the gate has them
+ * two halves of the section's rows on two threads when the gate has them
  * and the section is long (a row depends on nothing but its comparison),
  * then written from what was kept.
  */
@@ -1705,7 +1705,11 @@ text_section(struct report *w, const struct ctx *x, int v, const char *title)
 	raws(w, title);
 	raws(w, "\n");
 	if (two) {
-		a.to = b.from = g->n / 2;
+		/* Half the section's rows each: they can be anywhere. */
+		size_t seen = 0, i = 0;
+		for (; i < g->n && seen < nrows / 2; i++)
+			seen += g->checks[i].verdict == v;
+		a.to = b.from = i;
 		two = pthread_create(&th, NULL, tpart_main, &b) == 0;
 		if (!two)
 			a.to = g->n;

@@ -14,6 +14,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1465,12 +1466,17 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 	return 0;
 }
 
-/* Checks [from, to) measured on one thread, with its own caches. */
+/* The comparisons taken a chunk at a time by each thread of
+ * measure_all() (the next from *next), measured with its own caches. */
 struct measure_job {
 	cstat_gate *g;
-	size_t from, to;
+	atomic_size_t *next;
 	int rc;
 };
+
+/* Checks a thread takes at a time: few enough to share the work out
+ * evenly, many enough that taking them costs nothing. */
+#define MEASURE_CHUNK 64
 
 static void *
 measure_main(void *arg)
@@ -1479,34 +1485,42 @@ measure_main(void *arg)
 	struct hl_memo memo = {0};
 
 	j->rc = cstat__ucache_new(&memo.uc);
-	for (size_t i = j->from; i < j->to && !j->rc; i++) {
-		struct cstat_check *k = &j->g->checks[i];
-		if (k->n_base && k->n_new)
-			j->rc = measure(j->g, &memo, k);
+	while (!j->rc) {
+		size_t from = atomic_fetch_add(j->next, MEASURE_CHUNK);
+		if (from >= j->g->n)
+			break;
+		size_t to = j->g->n - from < MEASURE_CHUNK
+				    ? j->g->n
+				    : from + MEASURE_CHUNK;
+		for (size_t i = from; i < to && !j->rc; i++) {
+			struct cstat_check *k = &j->g->checks[i];
+			if (k->n_base && k->n_new)
+				j->rc = measure(j->g, &memo, k);
+		}
 	}
 	cstat__ucache_free(memo.uc);
 	return NULL;
 }
 
 /*
- * Measures every comparison with both sides: on two threads, each half of
- * the comparisons, when asked and when there are enough.  A comparison
- * depends on nothing but its own values, so the results are the same.
+ * Measures every comparison with both sides: on two threads when asked
+ * and when there are enough, each taking the next chunk of comparisons
+ * when done with one, since their cost is not spread evenly (a table of
+ * times that differ, then byte counts that are all the same).  A
+ * comparison depends on nothing but its own values, so the results are
+ * the same.
  */
 static int
 measure_all(cstat_gate *g, unsigned threads)
 {
-	struct measure_job a = {g, 0, g->n, 0}, b = a;
+	atomic_size_t next;
+	struct measure_job a = {g, &next, 0}, b = a;
 	pthread_t th;
 
-	if (threads < 2 || g->n < 2048) {
-		measure_main(&a);
-		return a.rc;
-	}
-	a.to = b.from = g->n / 2;
-	if (pthread_create(&th, NULL, measure_main, &b)) {
-		/* No second thread to be had: do it all here. */
-		a.to = g->n;
+	atomic_init(&next, 0);
+	if (threads < 2 || g->n < 2048 ||
+	    pthread_create(&th, NULL, measure_main, &b)) {
+		/* One thread, or no second to be had: all of it here. */
 		measure_main(&a);
 		return a.rc;
 	}
