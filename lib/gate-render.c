@@ -1531,6 +1531,7 @@ struct tpart {
 	const struct ctx *x;
 	int verdict;
 	size_t from, to; /* the checks looked at */
+	size_t expect;	 /* the rows among them */
 	char *text;
 	size_t len, cap;
 	uint32_t *cell;
@@ -1539,12 +1540,19 @@ struct tpart {
 	bool failed;	      /* out of memory, or a cell over 4 GB */
 };
 
+/* The text a row takes, about (the large input's take 170 bytes): the
+ * first guess at the room, so that growing seldom copies. */
+#define TROW_GUESS 192
+
 /* Room for one more row of at most more bytes; false when there is none. */
 static bool
 tpart_room(struct tpart *t, size_t more)
 {
 	if (t->len + more > t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 65536;
+		size_t cap = t->cap ? 2 * t->cap : t->expect * TROW_GUESS;
+		if (cap < 65536 ||
+		    (!t->cap && t->expect > SIZE_MAX / TROW_GUESS))
+			cap = 65536;
 		while (cap < t->len + more)
 			cap *= 2;
 		char *b = realloc(t->text, cap);
@@ -1554,7 +1562,7 @@ tpart_room(struct tpart *t, size_t more)
 		t->cap = cap;
 	}
 	if (t->nrows == t->rcap) {
-		size_t cap = t->rcap ? 2 * t->rcap : 1024;
+		size_t cap = t->rcap ? 2 * t->rcap : t->expect ? t->expect : 1;
 		uint32_t *c = cap <= SIZE_MAX / (2 * T_NCOL * sizeof(*c))
 				      ? realloc(t->cell,
 						cap * 2 * T_NCOL * sizeof(*c))
@@ -1695,7 +1703,8 @@ text_section(struct report *w, const struct ctx *x, int v, const char *title)
 {
 	const cstat_gate *g = x->g;
 	size_t nrows = count_verdict(g, v), width[T_NCOL];
-	struct tpart a = {.x = x, .verdict = v, .to = g->n}, b = a;
+	struct tpart a = {.x = x, .verdict = v, .to = g->n, .expect = nrows};
+	struct tpart b = a;
 	pthread_t th;
 	bool two = g->threads > 1 && nrows >= 2048;
 
@@ -1710,6 +1719,8 @@ text_section(struct report *w, const struct ctx *x, int v, const char *title)
 		for (; i < g->n && seen < nrows / 2; i++)
 			seen += g->checks[i].verdict == v;
 		a.to = b.from = i;
+		a.expect = seen;
+		b.expect = nrows - seen;
 		two = pthread_create(&th, NULL, tpart_main, &b) == 0;
 		if (!two)
 			a.to = g->n;
