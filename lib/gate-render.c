@@ -465,7 +465,8 @@ struct ctx {
 static bool
 same(const char *a, const char *b)
 {
-	return strcmp(str(a), str(b)) == 0;
+	/* The same pointer first: a table's rows share its strings. */
+	return a == b || strcmp(str(a), str(b)) == 0;
 }
 
 /* Adds label to the (at most three) distinct labels seen so far. */
