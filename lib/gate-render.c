@@ -80,6 +80,7 @@
  * is a string the gate left unset.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -464,7 +465,8 @@ struct ctx {
 static bool
 same(const char *a, const char *b)
 {
-	return strcmp(str(a), str(b)) == 0;
+	/* The same pointer first: a table's rows share its strings. */
+	return a == b || strcmp(str(a), str(b)) == 0;
 }
 
 /* Adds label to the (at most three) distinct labels seen so far. */
@@ -830,78 +832,8 @@ trow_numbers(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 		fmt_p_pair(x, k, r->p, sizeof(r->p));
 }
 
-/*
- * The numbers of a section's rows, formatted for the widths and kept for
- * the writing: each row's five strings one after another, NUL-terminated.
- * Without the memory, the writing formats them again.
- */
-struct keep {
-	char *buf;
-	size_t len, cap, pos;
-	bool reading, failed;
-};
-
 static void
-keep_add(struct keep *kp, const char *s)
-{
-	size_t l = strlen(s) + 1;
-
-	if (kp->failed)
-		return;
-	if (kp->len + l > kp->cap) {
-		size_t cap = kp->cap ? 2 * kp->cap : 65536;
-		char *b;
-		while (cap < kp->len + l)
-			cap *= 2;
-		b = realloc(kp->buf, cap);
-		if (!b) {
-			kp->failed = true;
-			return;
-		}
-		kp->buf = b;
-		kp->cap = cap;
-	}
-	memcpy(kp->buf + kp->len, s, l);
-	kp->len += l;
-}
-
-static void
-keep_put(struct keep *kp, const struct trow *r)
-{
-	keep_add(kp, r->base);
-	keep_add(kp, r->new_);
-	keep_add(kp, r->change);
-	keep_add(kp, r->ci);
-	keep_add(kp, r->p);
-}
-
-static void
-keep_take(struct keep *kp, char *dst)
-{
-	size_t l = strlen(kp->buf + kp->pos) + 1;
-
-	memcpy(dst, kp->buf + kp->pos, l);
-	kp->pos += l;
-}
-
-/* Fills r's numbers from what the width pass kept: false when nothing was
- * (the width pass itself, or memory ran out). */
-static bool
-keep_get(struct keep *kp, struct trow *r)
-{
-	if (!kp || !kp->reading || kp->failed)
-		return false;
-	keep_take(kp, r->base);
-	keep_take(kp, r->new_);
-	keep_take(kp, r->change);
-	keep_take(kp, r->ci);
-	keep_take(kp, r->p);
-	return true;
-}
-
-static void
-trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
-	  struct keep *keep)
+trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 {
 	const char *(*c)[TPARTS] = r->cell;
 
@@ -919,8 +851,7 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k,
 	}
 	c[T_UNIT][0] = str(k->unit);
 	if (both_sides(k)) {
-		if (!keep_get(keep, r))
-			trow_numbers(r, x, k);
+		trow_numbers(r, x, k);
 		c[T_BASE][0] = r->base;
 		c[T_ARROW][0] = "\xe2\x86\x92";
 		c[T_NEW][0] = r->new_;
@@ -1007,11 +938,10 @@ cell_blank(const char *const *parts)
 	return true;
 }
 
-/* Writes row r in columns of the widths; cw holds the row's own cells'
- * widths, or is NULL to count them. */
+/* Writes row r in columns of the widths (the plain path of
+ * text_section()). */
 static void
-trow_write(struct report *w, const struct trow *r, const size_t *width,
-	   const uint32_t *cw)
+trow_write(struct report *w, const struct trow *r, const size_t *width)
 {
 	size_t last = 0;
 	bool first = true;
@@ -1022,7 +952,7 @@ trow_write(struct report *w, const struct trow *r, const size_t *width,
 	raws(w, "  ");
 	for (size_t col = 0; col <= last; col++) {
 		const char *const *parts = r->cell[col];
-		size_t pad = width[col] - (cw ? cw[col] : cell_width(parts));
+		size_t pad = width[col] - cell_width(parts);
 
 		if (width[col] == 0)
 			continue;
@@ -1297,18 +1227,80 @@ extra_markdown(struct report *w, const cstat_gate *g)
 	raws(w, "\n");
 }
 
-static cJSON *
-json_fit_of(const struct cstat_scaling_fit *f)
+/* ---------------------------------------------------------------------- */
+/* JSON fields */
+
+/* One member of a JSON object, by its kind; put in the order listed. */
+enum jkind { J_STR, J_NUM, J_COUNT, J_BOOL };
+struct jfield {
+	const char *key;
+	enum jkind kind;
+	union {
+		const char *s;
+		double d;
+		size_t n;
+		bool b;
+	} v;
+};
+#define JSTR(k, x)                                                             \
+	{                                                                      \
+		(k), J_STR,                                                    \
+		{                                                              \
+			.s = (x)                                               \
+		}                                                              \
+	}
+#define JNUM(k, x)                                                             \
+	{                                                                      \
+		(k), J_NUM,                                                    \
+		{                                                              \
+			.d = (x)                                               \
+		}                                                              \
+	}
+#define JCOUNT(k, x)                                                           \
+	{                                                                      \
+		(k), J_COUNT,                                                  \
+		{                                                              \
+			.n = (x)                                               \
+		}                                                              \
+	}
+#define JBOOL(k, x)                                                            \
+	{                                                                      \
+		(k), J_BOOL,                                                   \
+		{                                                              \
+			.b = (x)                                               \
+		}                                                              \
+	}
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* Adds the n fields f to object o; false when one could not be added. */
+static bool
+json_fields(cJSON *o, const struct jfield *f, size_t n)
 {
-	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
-	ok = ok && cstat__json_add_num(o, "k", f->k);
-	ok = ok && cstat__json_add_num(o, "lo", f->lo);
-	ok = ok && cstat__json_add_num(o, "hi", f->hi);
-	ok = ok && cstat__json_add_count(o, "points", f->npoints);
-	ok = ok && cstat__json_add_count(o, "sizes", f->nsizes);
-	ok = ok && cstat__json_add_str(o, "class", f->class_name);
+	for (size_t i = 0; ok && i < n; i++)
+		switch (f[i].kind) {
+		case J_STR:
+			ok = cstat__json_add_str(o, f[i].key, f[i].v.s);
+			break;
+		case J_NUM:
+			ok = cstat__json_add_num(o, f[i].key, f[i].v.d);
+			break;
+		case J_COUNT:
+			ok = cstat__json_add_count(o, f[i].key, f[i].v.n);
+			break;
+		case J_BOOL:
+			ok = cstat__json_add(o, f[i].key,
+					     cJSON_CreateBool(f[i].v.b));
+			break;
+		}
+	return ok;
+}
+
+/* o when ok, else NULL with o freed: the end of every builder below. */
+static cJSON *
+json_done(cJSON *o, bool ok)
+{
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -1317,29 +1309,45 @@ json_fit_of(const struct cstat_scaling_fit *f)
 }
 
 static cJSON *
+json_fit_of(const struct cstat_scaling_fit *f)
+{
+	const struct jfield fs[] = {
+		JNUM("k", f->k),
+		JNUM("lo", f->lo),
+		JNUM("hi", f->hi),
+		JCOUNT("points", f->npoints),
+		JCOUNT("sizes", f->nsizes),
+		JSTR("class", f->class_name),
+	};
+	cJSON *o = cJSON_CreateObject();
+
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
+}
+
+static cJSON *
 json_exponent(const struct cstat_scaling_check *k)
 {
+	const struct jfield head[] = {
+		JSTR("family", k->family),
+		JSTR("unit", k->unit),
+		JSTR("base", k->base_label),
+		JSTR("new", k->new_label),
+	};
+	const struct jfield tail[] = {
+		JNUM("change", k->change),
+		JNUM("change_lo", k->change_lo),
+		JNUM("change_hi", k->change_hi),
+		JNUM("allowed", k->allowed),
+		JSTR("verdict", cstat_verdict_name(k->verdict)),
+		JSTR("reason", k->reason),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, head, NFIELDS(head));
 
-	ok = ok && cstat__json_add_str(o, "family", k->family);
-	ok = ok && cstat__json_add_str(o, "unit", k->unit);
-	ok = ok && cstat__json_add_str(o, "base", k->base_label);
-	ok = ok && cstat__json_add_str(o, "new", k->new_label);
 	ok = ok && cstat__json_add(o, "base_fit", json_fit_of(k->base_fit));
 	ok = ok && cstat__json_add(o, "new_fit", json_fit_of(k->new_fit));
-	ok = ok && cstat__json_add_num(o, "change", k->change);
-	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
-	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
-	ok = ok && cstat__json_add_num(o, "allowed", k->allowed);
-	ok = ok &&
-	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
-	ok = ok && cstat__json_add_str(o, "reason", k->reason);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	ok = ok && json_fields(o, tail, NFIELDS(tail));
+	return json_done(o, ok);
 }
 
 /* "scaling": {"key", "confidence", "allowed", "rule", "source",
@@ -1347,26 +1355,21 @@ json_exponent(const struct cstat_scaling_check *k)
 static cJSON *
 json_scaling(const cstat_gate *g)
 {
+	const struct jfield fs[] = {
+		JSTR("key", cstat_scaling_key(g->scaling)),
+		JNUM("confidence", cstat_scaling_confidence(g->scaling)),
+		JNUM("allowed", g->c->exponent_rise),
+		JSTR("rule",
+		     g->c->exponent_text ? g->c->exponent_text : "default"),
+		JCOUNT("regression", g->scal_tally[CSTAT_REGRESSION]),
+	};
 	cJSON *o = cJSON_CreateObject(), *list = NULL;
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_str(o, "key", cstat_scaling_key(g->scaling));
-	ok = ok && cstat__json_add_num(o, "confidence",
-				       cstat_scaling_confidence(g->scaling));
-	ok = ok && cstat__json_add_num(o, "allowed", g->c->exponent_rise);
-	ok = ok && cstat__json_add_str(o, "rule",
-				       g->c->exponent_text ? g->c->exponent_text
-							   : "default");
-	ok = ok && cstat__json_add_count(o, "regression",
-					 g->scal_tally[CSTAT_REGRESSION]);
 	ok = ok && cstat__json_add(o, "exponents", list = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < g->nscal; i++)
 		ok = cstat__json_add(list, NULL, json_exponent(&g->scal[i]));
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, ok);
 }
 
 /* "warnings": one object per finding. */
@@ -1385,14 +1388,16 @@ json_warnings(const cstat_gate *g)
 			if (!(cstat__gate_warn_bits(d) & b))
 				continue;
 			cstat_diagnosis_text(d, b, text, sizeof(text));
-			ok = (o = cJSON_CreateObject()) != NULL &&
-			     cstat__json_add_str(o, "input", d->input) &&
-			     cstat__json_add_str(o, "name", d->name) &&
-			     cstat__json_add_str(o, "unit", d->unit) &&
-			     cstat__json_add_count(o, "n", d->n) &&
-			     cstat__json_add_str(o, "check",
-						 warn_kinds[kind]) &&
-			     cstat__json_add_str(o, "message", text);
+			const struct jfield fs[] = {
+				JSTR("input", d->input),
+				JSTR("name", d->name),
+				JSTR("unit", d->unit),
+				JCOUNT("n", d->n),
+				JSTR("check", warn_kinds[kind]),
+				JSTR("message", text),
+			};
+			o = cJSON_CreateObject();
+			ok = json_fields(o, fs, NFIELDS(fs));
 			if (!ok)
 				cJSON_Delete(o);
 			else
@@ -1517,55 +1522,226 @@ extra_github(struct report *w, const cstat_gate *g)
 	raws(w, "\n");
 }
 
-/* Writes the section of the comparisons with verdict v, if any. */
+/*
+ * A share of a section's rows as the width pass formatted them, kept for
+ * the writing so that nothing is formatted twice: each row's cells, their
+ * parts joined, one after another in text, and per row T_NCOL cells'
+ * bytes then their T_NCOL widths (in columns of the terminal).
+ */
+struct tpart {
+	const struct ctx *x;
+	int verdict;
+	size_t from, to; /* the checks looked at */
+	size_t expect;	 /* the rows among them */
+	char *text;
+	size_t len, cap;
+	uint32_t *cell;
+	size_t nrows, rcap;
+	size_t width[T_NCOL]; /* the widest cell of each column */
+	bool failed;	      /* out of memory, or a cell over 4 GB */
+};
+
+/* The text a row takes, about (the large input's take 170 bytes): the
+ * first guess at the room, so that growing seldom copies. */
+#define TROW_GUESS 192
+
+/* Room for one more row of at most more bytes; false when there is none. */
+static bool
+tpart_room(struct tpart *t, size_t more)
+{
+	if (t->len + more > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : t->expect * TROW_GUESS;
+		if (cap < 65536 ||
+		    (!t->cap && t->expect > SIZE_MAX / TROW_GUESS))
+			cap = 65536;
+		while (cap < t->len + more)
+			cap *= 2;
+		char *b = realloc(t->text, cap);
+		if (!b)
+			return false;
+		t->text = b;
+		t->cap = cap;
+	}
+	if (t->nrows == t->rcap) {
+		size_t cap = t->rcap ? 2 * t->rcap : t->expect ? t->expect : 1;
+		uint32_t *c = cap <= SIZE_MAX / (2 * T_NCOL * sizeof(*c))
+				      ? realloc(t->cell,
+						cap * 2 * T_NCOL * sizeof(*c))
+				      : NULL;
+		if (!c)
+			return false;
+		t->cell = c;
+		t->rcap = cap;
+	}
+	return true;
+}
+
+/* Keeps row r: its cells' text, bytes and widths. */
 static void
-text_section(struct report *w, const struct ctx *x, int v, const char *title)
+tpart_add(struct tpart *t, const struct trow *r)
+{
+	size_t bytes[T_NCOL][TPARTS], total = 0;
+
+	for (size_t col = 0; col < T_NCOL; col++)
+		for (size_t i = 0; i < TPARTS; i++) {
+			const char *part = r->cell[col][i];
+			bytes[col][i] = part ? strlen(part) : 0;
+			total += bytes[col][i];
+		}
+	if (total > UINT32_MAX || !tpart_room(t, total)) {
+		t->failed = true;
+		return;
+	}
+	uint32_t *c = &t->cell[t->nrows++ * 2 * T_NCOL];
+	for (size_t col = 0; col < T_NCOL; col++) {
+		size_t n = 0, w = cell_width(r->cell[col]);
+		for (size_t i = 0; i < TPARTS; i++) {
+			if (!bytes[col][i])
+				continue;
+			memcpy(t->text + t->len, r->cell[col][i],
+			       bytes[col][i]);
+			t->len += bytes[col][i];
+			n += bytes[col][i];
+		}
+		if (w > t->width[col])
+			t->width[col] = w;
+		c[col] = (uint32_t)n;
+		/* A cell's width is at most its bytes. */
+		c[T_NCOL + col] = (uint32_t)(w < n ? w : n);
+		t->failed |= w > n;
+	}
+}
+
+/* The width pass over t's checks: each row of t's verdict kept. */
+static void *
+tpart_main(void *arg)
+{
+	struct tpart *t = arg;
+	const cstat_gate *g = t->x->g;
+	struct trow r;
+
+	for (size_t i = t->from; i < t->to && !t->failed; i++) {
+		if (g->checks[i].verdict != t->verdict)
+			continue;
+		trow_fill(&r, t->x, &g->checks[i]);
+		tpart_add(t, &r);
+	}
+	return NULL;
+}
+
+/* Writes t's rows in columns of the widths, as trow_write() would. */
+static void
+tpart_write(struct report *w, const struct tpart *t, const size_t *width)
+{
+	const char *s = t->text;
+
+	for (size_t r = 0; r < t->nrows && !w->os.err; r++) {
+		const uint32_t *c = &t->cell[r * 2 * T_NCOL];
+		size_t last = 0;
+		bool first = true;
+
+		for (size_t col = 0; col < T_NCOL; col++)
+			if (c[col])
+				last = col;
+		raws(w, "  ");
+		for (size_t col = 0; col <= last; col++) {
+			size_t pad = width[col] - c[T_NCOL + col];
+
+			if (width[col] == 0) {
+				s += c[col];
+				continue;
+			}
+			if (!first)
+				raws(w, tcols[col].sep);
+			first = false;
+			if (tcols[col].right)
+				cstat__os_fill(&w->os, ' ', pad);
+			cstat__os_put(&w->os, s, c[col]);
+			s += c[col];
+			if (!tcols[col].right && col < last)
+				cstat__os_fill(&w->os, ' ', pad);
+		}
+		raws(w, "\n");
+	}
+}
+
+/* The section's rows formatted twice, one at a time: when keeping them
+ * failed. */
+static void
+text_rows_plain(struct report *w, const struct ctx *x, int v)
 {
 	const cstat_gate *g = x->g;
 	size_t width[T_NCOL] = {0};
 	struct trow r;
 
-	if (count_verdict(g, v) == 0)
-		return;
-	/* Two passes: the widths, then the rows; the numbers formatted and
-	 * the cells' widths found in the first are kept for the second. */
-	struct keep keep = {0};
-	size_t nrows = count_verdict(g, v), row = 0;
-	uint32_t *cw = nrows <= SIZE_MAX / sizeof(*cw) / T_NCOL
-			       ? malloc(nrows * T_NCOL * sizeof(*cw))
-			       : NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i], &keep);
-		if (both_sides(&g->checks[i]))
-			keep_put(&keep, &r);
+		trow_fill(&r, x, &g->checks[i]);
 		for (size_t col = 0; col < T_NCOL; col++) {
 			size_t n = cell_width(r.cell[col]);
 			if (n > width[col])
 				width[col] = n;
-			if (cw && n > UINT32_MAX) {
-				free(cw);
-				cw = NULL;
-			}
-			if (cw)
-				cw[row * T_NCOL + col] = (uint32_t)n;
 		}
-		row++;
 	}
-	keep.reading = true;
-	raws(w, "\n");
-	raws(w, title);
-	raws(w, "\n");
-	row = 0;
 	for (size_t i = 0; i < g->n && !w->os.err; i++) {
 		if (g->checks[i].verdict != v)
 			continue;
-		trow_fill(&r, x, &g->checks[i], &keep);
-		trow_write(w, &r, width, cw ? &cw[row++ * T_NCOL] : NULL);
+		trow_fill(&r, x, &g->checks[i]);
+		trow_write(w, &r, width);
 	}
-	free(cw);
-	free(keep.buf);
+}
+
+/*
+ * Writes the section of the comparisons with verdict v, if any.  The
+ * widths need every row first: each row is formatted once and kept, the
+ * two halves of the section's rows on two threads when the gate has them
+ * and the section is long (a row depends on nothing but its comparison),
+ * then written from what was kept.
+ */
+static void
+text_section(struct report *w, const struct ctx *x, int v, const char *title)
+{
+	const cstat_gate *g = x->g;
+	size_t nrows = count_verdict(g, v), width[T_NCOL];
+	struct tpart a = {.x = x, .verdict = v, .to = g->n, .expect = nrows};
+	struct tpart b = a;
+	pthread_t th;
+	bool two = g->threads > 1 && nrows >= 2048;
+
+	if (nrows == 0)
+		return;
+	raws(w, "\n");
+	raws(w, title);
+	raws(w, "\n");
+	if (two) {
+		/* Half the section's rows each: they can be anywhere. */
+		size_t seen = 0, i = 0;
+		for (; i < g->n && seen < nrows / 2; i++)
+			seen += g->checks[i].verdict == v;
+		a.to = b.from = i;
+		a.expect = seen;
+		b.expect = nrows - seen;
+		two = pthread_create(&th, NULL, tpart_main, &b) == 0;
+		if (!two)
+			a.to = g->n;
+	}
+	tpart_main(&a);
+	if (two)
+		pthread_join(th, NULL);
+	if (a.failed || b.failed) {
+		text_rows_plain(w, x, v);
+	} else {
+		for (size_t col = 0; col < T_NCOL; col++)
+			width[col] = a.width[col] > b.width[col] ? a.width[col]
+								 : b.width[col];
+		tpart_write(w, &a, width);
+		tpart_write(w, &b, width);
+	}
+	free(a.text);
+	free(a.cell);
+	free(b.text);
+	free(b.cell);
 }
 
 int
@@ -1832,143 +2008,113 @@ cstat__gate_write_markdown(const cstat_gate *g, FILE *out)
 /* ---------------------------------------------------------------------- */
 /* JSON */
 
-static bool
-add_bool(cJSON *o, const char *key, bool b)
-{
-	return cstat__json_add(o, key, cJSON_CreateBool(b));
-}
-
 static cJSON *
 json_settings(const struct ctx *x)
 {
 	const cstat_gate_config *c = x->g->c;
+	const struct jfield fs[] = {
+		JNUM("alpha", c->alpha),
+		JNUM("confidence", c->confidence),
+		JSTR("correction", cstat_correction_name(c->correction)),
+		JNUM("threshold", c->threshold),
+		JSTR("threshold_on",
+		     cstat__gate_threshold_on_name(c->threshold_on)),
+		JCOUNT("rules", c->nrules),
+		JCOUNT("comparisons", x->g->n),
+		JCOUNT("tested", x->tested),
+	};
+	const struct jfield noise[] = {
+		JSTR("noise_history", c->noise_from),
+		JCOUNT("noise_runs", c->noise_nruns),
+		JNUM("noise_alpha", c->noise_alpha),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_num(o, "alpha", c->alpha);
-	ok = ok && cstat__json_add_num(o, "confidence", c->confidence);
-	ok = ok && cstat__json_add_str(o, "correction",
-				       cstat_correction_name(c->correction));
-	ok = ok && cstat__json_add_num(o, "threshold", c->threshold);
-	ok = ok && cstat__json_add_str(
-			   o, "threshold_on",
-			   cstat__gate_threshold_on_name(c->threshold_on));
-	ok = ok && cstat__json_add_count(o, "rules", c->nrules);
-	ok = ok && cstat__json_add_count(o, "comparisons", x->g->n);
-	ok = ok && cstat__json_add_count(o, "tested", x->tested);
-	if (c->noise_from) {
-		ok = ok &&
-		     cstat__json_add_str(o, "noise_history", c->noise_from);
-		ok = ok &&
-		     cstat__json_add_count(o, "noise_runs", c->noise_nruns);
-		ok = ok &&
-		     cstat__json_add_num(o, "noise_alpha", c->noise_alpha);
-	}
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	if (c->noise_from)
+		ok = ok && json_fields(o, noise, NFIELDS(noise));
+	return json_done(o, ok);
 }
 
 static cJSON *
 json_summary(const cstat_gate *g)
 {
+	const struct jfield fs[] = {
+		JCOUNT("regression", g->tally[CSTAT_REGRESSION]),
+		JCOUNT("improvement", g->tally[CSTAT_IMPROVEMENT]),
+		JCOUNT("unchanged", g->tally[CSTAT_UNCHANGED]),
+		JCOUNT("inconclusive", g->tally[CSTAT_INCONCLUSIVE]),
+		JCOUNT("ignored", g->nignored),
+		JCOUNT("status", (size_t)cstat_gate_status(g, false)),
+		JCOUNT("strict_status", (size_t)cstat_gate_status(g, true)),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
 
-	ok = ok &&
-	     cstat__json_add_count(o, "regression", g->tally[CSTAT_REGRESSION]);
-	ok = ok && cstat__json_add_count(o, "improvement",
-					 g->tally[CSTAT_IMPROVEMENT]);
-	ok = ok &&
-	     cstat__json_add_count(o, "unchanged", g->tally[CSTAT_UNCHANGED]);
-	ok = ok && cstat__json_add_count(o, "inconclusive",
-					 g->tally[CSTAT_INCONCLUSIVE]);
-	ok = ok && cstat__json_add_count(o, "ignored", g->nignored);
-	ok = ok && cstat__json_add_count(o, "status",
-					 (size_t)cstat_gate_status(g, false));
-	ok = ok && cstat__json_add_count(o, "strict_status",
-					 (size_t)cstat_gate_status(g, true));
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
 }
 
 static cJSON *
 json_check(const cstat_gate *g, size_t i)
 {
 	const struct cstat_check *k = &g->checks[i];
+	const struct jfield fs[] = {
+		JSTR("name", k->name),
+		JSTR("unit", k->unit),
+		JSTR("config", k->config),
+		JSTR("base", k->base_label),
+		JSTR("new", k->new_label),
+		JCOUNT("table", k->table),
+		JCOUNT("row", k->row),
+		JCOUNT("col", k->col),
+		JSTR("verdict", cstat_verdict_name(k->verdict)),
+		JSTR("reason", k->reason),
+		JSTR("unit_class", cstat_unit_class_name(k->unit_class)),
+		JSTR("better", k->higher_better ? "higher" : "lower"),
+		JSTR("direction_from", k->direction_from),
+		JBOOL("exact", k->exact),
+		JCOUNT("n_base", k->n_base),
+		JCOUNT("n_new", k->n_new),
+		JNUM("base_center", k->base_center),
+		JNUM("new_center", k->new_center),
+		JNUM("change", k->change),
+		JNUM("change_lo", k->change_lo),
+		JNUM("change_hi", k->change_hi),
+		JBOOL("additive", k->additive),
+		JNUM("shift", k->shift),
+		JNUM("shift_lo", k->shift_lo),
+		JNUM("shift_hi", k->shift_hi),
+		JNUM("p", k->p),
+		JNUM("p_adjusted", k->p_adjusted),
+		JNUM("p_min", k->p_min),
+		JNUM("threshold", k->threshold),
+		JSTR("rule", k->rule),
+	};
+	const struct jfield noise[] = {
+		JNUM("noise", k->noise),
+		JNUM("noise_spread", k->noise_spread),
+		JCOUNT("noise_runs", k->noise_runs),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
+	bool ok = json_fields(o, fs, NFIELDS(fs));
 
-	ok = ok && cstat__json_add_str(o, "name", k->name);
-	ok = ok && cstat__json_add_str(o, "unit", k->unit);
-	ok = ok && cstat__json_add_str(o, "config", k->config);
-	ok = ok && cstat__json_add_str(o, "base", k->base_label);
-	ok = ok && cstat__json_add_str(o, "new", k->new_label);
-	ok = ok && cstat__json_add_count(o, "table", k->table);
-	ok = ok && cstat__json_add_count(o, "row", k->row);
-	ok = ok && cstat__json_add_count(o, "col", k->col);
-	ok = ok &&
-	     cstat__json_add_str(o, "verdict", cstat_verdict_name(k->verdict));
-	ok = ok && cstat__json_add_str(o, "reason", k->reason);
-	ok = ok && cstat__json_add_str(o, "unit_class",
-				       cstat_unit_class_name(k->unit_class));
-	ok = ok && cstat__json_add_str(o, "better",
-				       k->higher_better ? "higher" : "lower");
-	ok = ok && cstat__json_add_str(o, "direction_from", k->direction_from);
-	ok = ok && add_bool(o, "exact", k->exact);
-	ok = ok && cstat__json_add_count(o, "n_base", k->n_base);
-	ok = ok && cstat__json_add_count(o, "n_new", k->n_new);
-	ok = ok && cstat__json_add_num(o, "base_center", k->base_center);
-	ok = ok && cstat__json_add_num(o, "new_center", k->new_center);
-	ok = ok && cstat__json_add_num(o, "change", k->change);
-	ok = ok && cstat__json_add_num(o, "change_lo", k->change_lo);
-	ok = ok && cstat__json_add_num(o, "change_hi", k->change_hi);
-	ok = ok && add_bool(o, "additive", k->additive);
-	ok = ok && cstat__json_add_num(o, "shift", k->shift);
-	ok = ok && cstat__json_add_num(o, "shift_lo", k->shift_lo);
-	ok = ok && cstat__json_add_num(o, "shift_hi", k->shift_hi);
-	ok = ok && cstat__json_add_num(o, "p", k->p);
-	ok = ok && cstat__json_add_num(o, "p_adjusted", k->p_adjusted);
-	ok = ok && cstat__json_add_num(o, "p_min", k->p_min);
-	ok = ok && cstat__json_add_num(o, "threshold", k->threshold);
-	ok = ok && cstat__json_add_str(o, "rule", k->rule);
-	if (g->c->noise_from) {
-		ok = ok && cstat__json_add_num(o, "noise", k->noise);
-		ok = ok &&
-		     cstat__json_add_num(o, "noise_spread", k->noise_spread);
-		ok = ok &&
-		     cstat__json_add_count(o, "noise_runs", k->noise_runs);
-	}
+	if (g->c->noise_from)
+		ok = ok && json_fields(o, noise, NFIELDS(noise));
 	if (ok && g->detectable)
 		ok = cstat__json_add_num(o, "detectable", g->detectable[i]);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, ok);
 }
 
 static cJSON *
 json_ignored(const struct cstat__ignored *ig)
 {
+	const struct jfield fs[] = {
+		JSTR("name", ig->name),	    JSTR("unit", ig->unit),
+		JSTR("config", ig->config), JSTR("pattern", ig->pattern),
+		JSTR("source", ig->source),
+	};
 	cJSON *o = cJSON_CreateObject();
-	bool ok = o != NULL;
 
-	ok = ok && cstat__json_add_str(o, "name", ig->name);
-	ok = ok && cstat__json_add_str(o, "unit", ig->unit);
-	ok = ok && cstat__json_add_str(o, "config", ig->config);
-	ok = ok && cstat__json_add_str(o, "pattern", ig->pattern);
-	ok = ok && cstat__json_add_str(o, "source", ig->source);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return json_done(o, json_fields(o, fs, NFIELDS(fs)));
 }
 
 /* The whole report as a cJSON tree, or NULL when out of memory. */

@@ -12,13 +12,17 @@
  * of those differences that the U distribution gives, divided by the
  * baseline median.  Everything is deterministic: no resampling.
  */
+/* madvise() and MADV_HUGEPAGE (big_alloc()). */
+#define _DEFAULT_SOURCE
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -906,6 +910,31 @@ add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
 	return 0;
 }
 
+/* Huge pages' size, where the system has them (Linux's on x86-64). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * size bytes (freed by free()), on huge pages when it is large and the
+ * system lends them on request: a large gate's comparisons (16 MB for
+ * 60,000) are written once each, and taking them in 2 MB pages saves the
+ * system a fault per 4 kB page (4,000 of them), which costs more than
+ * the writing on a virtual machine.
+ */
+static void *
+big_alloc(size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+	if (size >= 2 * HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE) {
+		size_t round = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		void *p = aligned_alloc(HUGE_PAGE, round);
+		if (p)
+			madvise(p, round, MADV_HUGEPAGE);
+		return p;
+	}
+#endif
+	return malloc(size);
+}
+
 /*
  * Makes room for every comparison the tables can have at once: growing
  * by doubling would leave the smaller arrays behind as freed but touched
@@ -925,7 +954,7 @@ reserve_checks(cstat_gate *g, size_t *cap)
 		return 0;
 	if (most > SIZE_MAX / sizeof(*g->checks))
 		return CSTAT_ENOMEM;
-	g->checks = malloc(most * sizeof(*g->checks));
+	g->checks = big_alloc(most * sizeof(*g->checks));
 	g->equal = malloc(most * sizeof(*g->equal));
 	if (!g->checks || !g->equal)
 		return CSTAT_ENOMEM;
@@ -1465,12 +1494,17 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 	return 0;
 }
 
-/* Checks [from, to) measured on one thread, with its own caches. */
+/* The comparisons taken a chunk at a time by each thread of
+ * measure_all() (the next from *next), measured with its own caches. */
 struct measure_job {
 	cstat_gate *g;
-	size_t from, to;
+	atomic_size_t *next;
 	int rc;
 };
+
+/* Checks a thread takes at a time: few enough to share the work out
+ * evenly, many enough that taking them costs nothing. */
+#define MEASURE_CHUNK 64
 
 static void *
 measure_main(void *arg)
@@ -1479,34 +1513,42 @@ measure_main(void *arg)
 	struct hl_memo memo = {0};
 
 	j->rc = cstat__ucache_new(&memo.uc);
-	for (size_t i = j->from; i < j->to && !j->rc; i++) {
-		struct cstat_check *k = &j->g->checks[i];
-		if (k->n_base && k->n_new)
-			j->rc = measure(j->g, &memo, k);
+	while (!j->rc) {
+		size_t from = atomic_fetch_add(j->next, MEASURE_CHUNK);
+		if (from >= j->g->n)
+			break;
+		size_t to = j->g->n - from < MEASURE_CHUNK
+				    ? j->g->n
+				    : from + MEASURE_CHUNK;
+		for (size_t i = from; i < to && !j->rc; i++) {
+			struct cstat_check *k = &j->g->checks[i];
+			if (k->n_base && k->n_new)
+				j->rc = measure(j->g, &memo, k);
+		}
 	}
 	cstat__ucache_free(memo.uc);
 	return NULL;
 }
 
 /*
- * Measures every comparison with both sides: on two threads, each half of
- * the comparisons, when asked and when there are enough.  A comparison
- * depends on nothing but its own values, so the results are the same.
+ * Measures every comparison with both sides: on two threads when asked
+ * and when there are enough, each taking the next chunk of comparisons
+ * when done with one, since their cost is not spread evenly (a table of
+ * times that differ, then byte counts that are all the same).  A
+ * comparison depends on nothing but its own values, so the results are
+ * the same.
  */
 static int
 measure_all(cstat_gate *g, unsigned threads)
 {
-	struct measure_job a = {g, 0, g->n, 0}, b = a;
+	atomic_size_t next;
+	struct measure_job a = {g, &next, 0}, b = a;
 	pthread_t th;
 
-	if (threads < 2 || g->n < 2048) {
-		measure_main(&a);
-		return a.rc;
-	}
-	a.to = b.from = g->n / 2;
-	if (pthread_create(&th, NULL, measure_main, &b)) {
-		/* No second thread to be had: do it all here. */
-		a.to = g->n;
+	atomic_init(&next, 0);
+	if (threads < 2 || g->n < 2048 ||
+	    pthread_create(&th, NULL, measure_main, &b)) {
+		/* One thread, or no second to be had: all of it here. */
 		measure_main(&a);
 		return a.rc;
 	}
@@ -1693,6 +1735,7 @@ gate_new(cstat_gate **out, const cstat_tables *t, const cstat_gate_config *c,
 	g->t = t;
 	g->c = c;
 	g->verdicts_only = verdicts_only;
+	g->threads = threads > 1 ? 2 : 1;
 	cstat__arena_init(&g->strs);
 	/* No settings means the defaults, which the gate then owns. */
 	rc = c ? 0 : cstat_gate_config_new(&g->own_c);

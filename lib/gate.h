@@ -253,6 +253,9 @@ struct cstat_gate {
 	/* Made by cstat__gate_new_verdicts(): what the verdicts do not need
 	 * is not measured. */
 	bool verdicts_only;
+	/* The threads the gate was made with (1 or 2): the text report
+	 * formats its rows on as many. */
+	unsigned threads;
 };
 
 /* The findings a report shows as warnings of diagnosis g (gate-extra.c). */

@@ -686,6 +686,62 @@ test_two_threads(void **state)
 	done(&run, &a, &b);
 }
 
+/* g's text report, in a string the caller frees. */
+static char *
+text_report(const cstat_gate *g)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_gate_write(g, CSTAT_REPORT_TEXT, false, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The text report of a gate on two threads, which formats the rows of a
+ * section of 2,048 or more on both, is the one-thread gate's byte for
+ * byte: 2,100 benchmarks of 5 + 5 values (too few for the corrected
+ * level, so every one is inconclusive), some noisy, some constant, some
+ * shifted, names of two lengths and the longest last (seed 14).  A row
+ * written twice, lost or out of order, or a column's width taken from
+ * one half only, differs.
+ */
+static void
+test_two_threads_text(void **state)
+{
+	struct text a = {0}, b = {0};
+	struct rng r = {14};
+	struct run run;
+	cstat_gate *g2;
+	char name[48];
+
+	(void)state;
+	for (int i = 0; i < 2100; i++) {
+		snprintf(name, sizeof(name),
+			 i == 2099 ? "The/longest/name/of/all=%d"
+			 : i % 5   ? "T%04d"
+				   : "Long/name=%d",
+			 i);
+		double sd = i % 50 == 0 ? 0 : 0.03, f = i % 7 == 0 ? 1.5 : 1;
+		gen(&a, &r, name, 5, 100 + 37 * i, 1, sd, "ns/op");
+		gen(&b, &r, name, 5, 100 + 37 * i, f, sd, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	assert_int_equal(
+		cstat_gate_new_threaded(&g2, run.t, run.c, run.r, false, 2), 0);
+	assert_true(cstat_gate_tally(g2, CSTAT_INCONCLUSIVE) >= 2048);
+	char *one = text_report(run.g), *two = text_report(g2);
+	assert_string_equal(one, two);
+	assert_non_null(strstr(one, "Long/name=2095"));
+	free(one);
+	free(two);
+	cstat_gate_free(g2);
+	done(&run, &a, &b);
+}
+
 /* Whether g2 has g's verdicts, reasons and p-values, and its tallies. */
 static void
 same_verdicts(const cstat_gate *g, const cstat_gate *g2)
@@ -1410,6 +1466,7 @@ main(void)
 		cmocka_unit_test(test_hodges_lehmann_brute),
 		cmocka_unit_test(test_hodges_lehmann_wide),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_two_threads_text),
 		cmocka_unit_test(test_verdicts_only),
 		cmocka_unit_test(test_corrections),
 		cmocka_unit_test(test_exact_units),

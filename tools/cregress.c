@@ -388,19 +388,17 @@ plan_opts(const char *change, const char *power, const char *count,
 	return 0;
 }
 
-/* Writes the plan to path (NULL: standard output); 0 or 2 (said). */
+/*
+ * Ends a report written to f (opened on path, or standard output when
+ * path is NULL) by a writer that returned rc (< 0 an error, else done):
+ * flushes f, closes it when it is a file, and says what failed.  Every
+ * output of the tool ends here, so each failure reads the same.
+ * @return 0, or 2 (the exit status) when a write failed.
+ */
 static int
-write_plan(const cstat_plan *p, enum cstat_report fmt, const char *path)
+finish_output(FILE *f, const char *path, int rc)
 {
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int rc;
-
-	if (!f) {
-		fprintf(stderr, "%s: open %s: %s\n", PROG, path,
-			strerror(errno));
-		return 2;
-	}
-	rc = cstat_plan_write(p, fmt, f);
+	rc = rc < 0 ? rc : 0;
 	if (!rc && fflush(f))
 		rc = CSTAT_EIO;
 	rc = cli_write_error(rc);
@@ -412,6 +410,28 @@ write_plan(const cstat_plan *p, enum cstat_report fmt, const char *path)
 		return 2;
 	}
 	return 0;
+}
+
+/* path opened for writing, or standard output when NULL; NULL (said)
+ * when it cannot be opened. */
+static FILE *
+open_output(const char *path)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+
+	if (!f && path)
+		fprintf(stderr, "%s: open %s: %s\n", PROG, path,
+			strerror(errno));
+	return f;
+}
+
+/* Writes the plan to path (NULL: standard output); 0 or 2 (said). */
+static int
+write_plan(const cstat_plan *p, enum cstat_report fmt, const char *path)
+{
+	FILE *f = open_output(path);
+
+	return f ? finish_output(f, path, cstat_plan_write(p, fmt, f)) : 2;
 }
 
 /* Plans from tables' first column and writes every report asked for. */
@@ -457,30 +477,15 @@ plan_format_ok(enum cstat_report fmt)
 	return false;
 }
 
+/* Writes the gate's report to path (NULL: standard output); 0 or 2. */
 static int
 write_report(const cstat_gate *g, enum cstat_report fmt, bool strict,
 	     const char *path)
 {
-	FILE *f = path ? fopen(path, "w") : stdout;
-	int rc;
+	FILE *f = open_output(path);
 
-	if (!f) {
-		fprintf(stderr, "%s: open %s: %s\n", PROG, path,
-			strerror(errno));
-		return 2;
-	}
-	rc = cstat_gate_write(g, fmt, strict, f);
-	if (!rc && fflush(f))
-		rc = CSTAT_EIO;
-	rc = cli_write_error(rc);
-	if (path && fclose(f) && !rc)
-		rc = cli_write_error(CSTAT_EIO);
-	if (rc) {
-		fprintf(stderr, "%s: write %s: %s\n", PROG,
-			path ? path : "standard output", cstat_strerror(rc));
-		return 2;
-	}
-	return 0;
+	return f ? finish_output(f, path, cstat_gate_write(g, fmt, strict, f))
+		 : 2;
 }
 
 int
@@ -830,11 +835,8 @@ again:;
 				n > 0 ? near : "");
 			goto out;
 		}
-		if (rc < 0 || fflush(stdout)) {
-			fprintf(stderr, "%s: write standard output: %s\n", PROG,
-				cstat_strerror(cli_write_error(CSTAT_EIO)));
+		if (finish_output(stdout, NULL, rc))
 			goto out;
-		}
 	} else if (write_report(gate,
 				aa && fmt == CSTAT_REPORT_TEXT
 					? CSTAT_REPORT_CALIBRATION
