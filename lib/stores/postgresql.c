@@ -197,10 +197,20 @@ static const char *const migrations[] = {
 	 * series once (one join; the insert and a second join only when
 	 * one is new) and compares configurations as text rather than
 	 * their md5 (which the server computed for every series of the
-	 * history, twice); the unique index keeps its md5. */
+	 * history, twice); the unique index keeps its md5.  And the values'
+	 * primary key is the covering index (series, run, the values): it
+	 * was a second index on the same key, and each puts a run's 500
+	 * rows on 500 leaf pages (2-3 ms of the statement's CPU). */
 	"ALTER TABLE cstat_values"
 	"  DROP CONSTRAINT IF EXISTS cstat_values_series_id_fkey,"
 	"  DROP CONSTRAINT IF EXISTS cstat_values_run_seq_fkey;"
+	"CREATE UNIQUE INDEX cstat_values_key ON cstat_values"
+	"  (series_id, run_seq) INCLUDE (vals);"
+	"ALTER TABLE cstat_values DROP CONSTRAINT cstat_values_pkey;"
+	"DROP INDEX cstat_values_series;"
+	/* The index keeps its name (the constraint's). */
+	"ALTER TABLE cstat_values ADD CONSTRAINT cstat_values_series"
+	"  PRIMARY KEY USING INDEX cstat_values_key;"
 	"CREATE FUNCTION cstat_runs_gone() RETURNS trigger"
 	"  LANGUAGE plpgsql AS $f$"
 	" BEGIN"
