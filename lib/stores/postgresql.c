@@ -976,10 +976,11 @@ parse_record(cJSON *root, struct parsed *r, struct cstat_diag *d)
 
 /*
  * Inserts record line into history name (added if new) in one statement
- * (cstat_record(), migration 3): the run (nothing when its id is there:
- * *added false), its series and values.  A record without an id (written
- * before ids) is known by the SHA-256 of its bytes.  *res is the failed
- * statement's result for the caller to judge (retry or not), or NULL.
+ * (cstat_record(), migration 3; its arrays since 4, its body since 5): the run
+ * (nothing when its id is there: *added false), its series and values.  A
+ * record without an id (written before ids) is known by the SHA-256 of its
+ * bytes.  *res is the failed statement's result for the caller to judge (retry
+ * or not), or NULL.
  */
 static int
 insert_record(struct pg *p, const char *name, const char *line, bool *added,
