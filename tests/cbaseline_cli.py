@@ -402,7 +402,9 @@ def killed_mid_record(d, kills=8, seed=5):
         f.write("goos: linux\n")
         for i in range(8000):
             f.write("BenchmarkK%d 1 %d ns/op\n" % (i, 100 + i % 7))
-    e = dict(os.environ, CSTAT_STORE=PG)
+    # A $TMPDIR of its own: each killed client leaves its private copy
+    # (in /dev/shm, for record, when $TMPDIR is not set).
+    e = dict(os.environ, CSTAT_STORE=PG, **private_tmp(d))
     for _ in range(kills):
         p = subprocess.Popen([CB, "record", "killed", "big.txt"], cwd=d,
                              env=e, stdout=subprocess.DEVNULL,

@@ -110,7 +110,7 @@ def case_concurrent():
                  if l.startswith("done")]
     took = time.monotonic() - t0
     ids = check_whole("conc", "main")
-    assert psql("SELECT count(*) FROM cstat_schema_version") == "4"
+    assert psql("SELECT count(*) FROM cstat_schema_version") == "5"
     assert sorted(ids) == sorted(seen), "lost or extra runs"
     assert len(ids) == n * per, len(ids)
     print("%d processes x %d runs: %d stored, each once and whole, "

@@ -123,7 +123,7 @@ record(cstat_store *s, const char *name, const cstat_run *r, bool *added,
 	return rc;
 }
 
-/* A fresh database gets schema version 4 (migrations[]'s length); opening again
+/* A fresh database gets schema version 5 (migrations[]'s length); opening again
  * changes nothing; a newer version is refused, saying so, and left alone. */
 static void
 test_schema(void **state)
@@ -134,14 +134,14 @@ test_schema(void **state)
 	(void)state;
 	cstat_store_close(open_store(owner, NULL));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
-			 4);
+			 5);
 	cstat_store_close(open_store(owner, NULL));
-	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 4);
+	assert_int_equal(count("SELECT count(*) FROM cstat_schema_version"), 5);
 	sql("INSERT INTO cstat_schema_version (version) VALUES (99)");
 	assert_int_equal(cstat_store_open(&s, owner, NULL, &d), CSTAT_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(d.message, "version 99, newer than this "
-					  "cbaseline knows (4)"));
+					  "cbaseline knows (5)"));
 	assert_int_equal(count("SELECT max(version) FROM cstat_schema_version"),
 			 99);
 	sql("DELETE FROM cstat_schema_version WHERE version = 99");
@@ -276,6 +276,12 @@ test_history_bytes(void **state)
 	free(got);
 	assert_int_equal(cstat_store_prune(s, "main", 2, &removed, &d), 0);
 	assert_int_equal(removed, 3);
+	/* The pruned runs' values went with them (since version 5 a
+	 * trigger of cstat_runs, no longer a foreign key's cascade). */
+	assert_int_equal(count("SELECT count(*) FROM cstat_values v WHERE NOT "
+			       "EXISTS (SELECT 1 FROM cstat_runs r "
+			       "WHERE r.seq = v.run_seq)"),
+			 0);
 	assert_int_equal(cstat_store_history(s, "main", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);

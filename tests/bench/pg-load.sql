@@ -63,11 +63,14 @@ SELECT string_agg(quote_ident(relname), ',') AS names
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 WHERE indrelid = 'cstat_values'::regclass AND NOT indisprimary \gset
 DROP INDEX :names;
-ALTER TABLE cstat_values DROP CONSTRAINT cstat_values_pkey;
+SELECT conname AS pk, pg_get_constraintdef(oid) AS pkdef
+FROM pg_constraint
+WHERE conrelid = 'cstat_values'::regclass AND contype = 'p' \gset
+ALTER TABLE cstat_values DROP CONSTRAINT :"pk";
 SET session_replication_role = replica;
 COPY cstat_values (series_id, run_seq, vals, metadata) FROM :'vals';
 SET session_replication_role = DEFAULT;
-ALTER TABLE cstat_values ADD PRIMARY KEY (series_id, run_seq);
+ALTER TABLE cstat_values ADD CONSTRAINT :"pk" :pkdef;
 :idx;
 COMMIT;
 VACUUM ANALYZE;
