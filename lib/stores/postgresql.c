@@ -797,16 +797,23 @@ find_history(struct pg *p, const char *name, bool add, char id[24],
 struct parsed {
 	const char *id, *created;
 	char *metadata; /* JSON */
-	/* The series as PostgreSQL array literals, one element each: name,
-	 * unit, configuration (the group's "config" as JSON), count of
-	 * values, Unit metadata (JSON); and every value, in that order. */
+	/* The series as PostgreSQL arrays in binary, one element each:
+	 * name, unit, configuration (the group's "config" as JSON), count
+	 * of values, Unit metadata (JSON); and every value, in that order;
+	 * their counts. */
 	struct cstat__ostream name, unit, config, n, meta, vals;
+	uint32_t series, values;
+	/* The last series' unit and its metadata's text: a record's series
+	 * mostly share a unit, whose metadata is then printed once. */
+	const char *last_unit;
+	char *last_meta;
 };
 
 static void
 parsed_free(struct parsed *r)
 {
 	free(r->metadata);
+	free(r->last_meta);
 	cstat__os_release(&r->name);
 	cstat__os_release(&r->unit);
 	cstat__os_release(&r->config);
@@ -835,43 +842,108 @@ unit_meta(const cJSON *units, const char *unit)
 	return o;
 }
 
-/* Adds text as the next quoted element of array literal o ("{" opens
- * it: a comma goes before every element but the first). */
+/*
+ * The series' arrays go to the server in binary (array_recv(): one
+ * dimension, no NULLs, then each element's length and bytes): it copies
+ * text and reads each number's 8 bytes instead of unquoting 500
+ * configurations and parsing 2,500 decimals, and the client prints
+ * nothing (docs/performance.md "Record, fourth pass").  The element
+ * types' OIDs (pg_type.dat; libpq has no header for them):
+ */
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_FLOAT8 701
+#define OID_JSONB 3802
+#define OID_INT4_ARRAY 1007
+#define OID_TEXT_ARRAY 1009
+#define OID_FLOAT8_ARRAY 1022
+#define OID_JSONB_ARRAY 3807
+
+/* v in network byte order. */
 static void
-elem_str(struct cstat__ostream *o, const char *text)
+put_u32(struct cstat__ostream *o, uint32_t v)
 {
-	cstat__os_adds(o, o->len > 1 ? ",\"" : "\"");
-	for (const char *c = text; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			cstat__os_addc(o, '\\');
-		cstat__os_addc(o, *c);
-	}
-	cstat__os_addc(o, '"');
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			      (unsigned char)v};
+	cstat__os_add(o, b, 4);
 }
 
-/*
- * Adds the numbers vals to array literal o, each with 17 digits so that
- * it reads back the very double (cJSON prints 15 when they read back
- * within an epsilon, which would store a neighbour); their count is
- * *n.  @return false for anything but numbers.
- */
+/* Starts an array of elem (an OID) at o; array_end() sets its count. */
+static void
+array_begin(struct cstat__ostream *o, uint32_t elem)
+{
+	put_u32(o, 1); /* dimensions */
+	put_u32(o, 0); /* no NULLs */
+	put_u32(o, elem);
+	put_u32(o, 0); /* the count, set by array_end() */
+	put_u32(o, 1); /* the lower bound */
+}
+
+/* Adds an element of len bytes (after prefix, a byte, if not 0). */
+static void
+array_elem(struct cstat__ostream *o, int prefix, const char *p, size_t len)
+{
+	put_u32(o, (uint32_t)(len + (prefix != 0)));
+	if (prefix)
+		cstat__os_addc(o, (char)prefix);
+	cstat__os_add(o, p, len);
+}
+
+/* Writes the count of array o; one of none has no dimension. */
+static void
+array_end(struct cstat__ostream *o, uint32_t count)
+{
+	unsigned char *h = (unsigned char *)o->data;
+
+	if (o->err || o->len < 20)
+		return;
+	if (count == 0) {
+		memset(h, 0, 4);
+		o->len = 12;
+		return;
+	}
+	for (int k = 0; k < 4; k++)
+		h[12 + k] = (unsigned char)(count >> (24 - 8 * k));
+}
+
+/* Adds the numbers vals to array o, each as its 8 bytes (the very
+ * double, whatever it is); their count is *n.  @return false for
+ * anything but numbers. */
 static bool
 elem_vals(struct cstat__ostream *o, const cJSON *vals, int *n)
 {
 	const cJSON *v;
-	char num[32];
 
 	*n = 0;
 	cJSON_ArrayForEach(v, vals)
 	{
+		uint64_t bits;
 		if (!cJSON_IsNumber(v))
 			return false;
-		snprintf(num, sizeof(num), "%s%.17g", o->len > 1 ? "," : "",
-			 v->valuedouble);
-		cstat__os_adds(o, num);
+		memcpy(&bits, &v->valuedouble, sizeof(bits));
+		put_u32(o, 8);
+		put_u32(o, (uint32_t)(bits >> 32));
+		put_u32(o, (uint32_t)bits);
 		++*n;
 	}
 	return true;
+}
+
+/* The text of unit's metadata (unit_meta()), printed once for a run of
+ * series of one unit; owned by r. */
+static const char *
+unit_meta_text(struct parsed *r, const cJSON *root, const char *unit)
+{
+	if (r->last_meta && strcmp(r->last_unit, unit) == 0)
+		return r->last_meta;
+	free(r->last_meta);
+	cJSON *meta = unit_meta(cJSON_GetObjectItemCaseSensitive(root, "units"),
+				unit);
+	r->last_meta = meta ? cJSON_PrintUnformatted(meta) : NULL;
+	r->last_unit = unit;
+	cJSON_Delete(meta);
+	return r->last_meta;
 }
 
 /* One series of a record: benchmark b's unit u in a group of config. */
@@ -882,25 +954,23 @@ add_series(struct parsed *r, const cJSON *root, const char *config,
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
 	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(u, "unit");
 	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(u, "values");
-	char num[24];
 	int n;
 
 	if (!cJSON_IsString(name) || !cJSON_IsString(unit) ||
 	    !cJSON_IsArray(vals) || !elem_vals(&r->vals, vals, &n))
 		return false;
-	cJSON *meta = unit_meta(cJSON_GetObjectItemCaseSensitive(root, "units"),
-				unit->valuestring);
-	char *mtext = meta ? cJSON_PrintUnformatted(meta) : NULL;
-	cJSON_Delete(meta);
+	const char *mtext = unit_meta_text(r, root, unit->valuestring);
 	if (!mtext)
 		return false;
-	elem_str(&r->name, name->valuestring);
-	elem_str(&r->unit, unit->valuestring);
-	elem_str(&r->config, config);
-	elem_str(&r->meta, mtext);
-	snprintf(num, sizeof(num), "%s%d", r->n.len > 1 ? "," : "", n);
-	cstat__os_adds(&r->n, num);
-	free(mtext);
+	array_elem(&r->name, 0, name->valuestring, strlen(name->valuestring));
+	array_elem(&r->unit, 0, unit->valuestring, strlen(unit->valuestring));
+	array_elem(&r->config, 0, config, strlen(config));
+	/* jsonb's binary form: its version, 1, and the text. */
+	array_elem(&r->meta, 1, mtext, strlen(mtext));
+	put_u32(&r->n, 4);
+	put_u32(&r->n, (uint32_t)n);
+	r->series++;
+	r->values += (uint32_t)n;
 	return true;
 }
 
@@ -911,11 +981,13 @@ series_arrays(const cJSON *root, struct parsed *r)
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
 	struct cstat__ostream *arrays[] = {&r->name, &r->unit, &r->config,
 					   &r->n,    &r->meta, &r->vals};
+	static const uint32_t elems[] = {OID_TEXT, OID_TEXT,  OID_TEXT,
+					 OID_INT4, OID_JSONB, OID_FLOAT8};
 	const cJSON *g, *b, *u;
 	bool good = true;
 
 	for (size_t i = 0; i < 6; i++)
-		cstat__os_addc(arrays[i], '{');
+		array_begin(arrays[i], elems[i]);
 	cJSON_ArrayForEach(g, groups)
 	{
 		const cJSON *conf =
@@ -934,7 +1006,7 @@ series_arrays(const cJSON *root, struct parsed *r)
 		free(config);
 	}
 	for (size_t i = 0; i < 6; i++) {
-		cstat__os_put(arrays[i], "}", 2); /* and its NUL */
+		array_end(arrays[i], i == 5 ? r->values : r->series);
 		good = good && !arrays[i]->err;
 	}
 	return good;
@@ -1000,12 +1072,39 @@ insert_record(struct pg *p, const char *name, const char *line, bool *added,
 			p->project_id, name,	 r.id,	      r.created,
 			r.metadata,    line,	 r.name.data, r.unit.data,
 			r.config.data, r.n.data, r.vals.data, r.meta.data};
-		*res = query(p,
-			     "SELECT cstat_record($1::bigint, $2, $3,"
-			     " $4::timestamptz, $5::jsonb, $6, $7::text[],"
-			     " $8::text[], $9::text[], $10::int[],"
-			     " $11::float8[], $12::jsonb[])",
-			     12, vals);
+		/* The first six as text, the arrays in binary. */
+		const Oid types[12] = {0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       0,
+				       OID_TEXT_ARRAY,
+				       OID_TEXT_ARRAY,
+				       OID_TEXT_ARRAY,
+				       OID_INT4_ARRAY,
+				       OID_FLOAT8_ARRAY,
+				       OID_JSONB_ARRAY};
+		const int lens[12] = {0,
+				      0,
+				      0,
+				      0,
+				      0,
+				      0,
+				      (int)r.name.len,
+				      (int)r.unit.len,
+				      (int)r.config.len,
+				      (int)r.n.len,
+				      (int)r.vals.len,
+				      (int)r.meta.len};
+		const int formats[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+		*res = p->pq.execParams(
+			p->conn,
+			"SELECT cstat_record($1::bigint, $2, $3,"
+			" $4::timestamptz, $5::jsonb, $6, $7::text[],"
+			" $8::text[], $9::text[], $10::int[],"
+			" $11::float8[], $12::jsonb[])",
+			12, types, vals, lens, formats, 0);
 		rc = ok(p, *res) ? 0 : fail(p, d, "recording a run", *res);
 		*added = !rc && p->pq.ntuples(*res) == 1 &&
 			 strcmp(p->pq.getvalue(*res, 0, 0), "t") == 0;
