@@ -1203,12 +1203,58 @@ take_lines(const struct pg *p, PGresult *res, char **bytes, size_t *len)
 	return 0;
 }
 
-/* Runs sql with vals[0] the id of history name: its rows as lines. */
+/* Appends the rows of res (one text column) to b, each as a line. */
 static int
-history_lines(struct pg *p, const char *name, const char *sql, int n,
-	      const char **vals, char **bytes, size_t *len,
-	      struct cstat_diag *d)
+add_lines(const struct pg *p, const PGresult *res, struct cstat__buf *b)
 {
+	int rows = p->pq.ntuples(res), rc = 0;
+
+	for (int i = 0; !rc && i < rows; i++) {
+		rc = cstat__buf_add(b, p->pq.getvalue(res, i, 0),
+				    (size_t)p->pq.getlength(res, i, 0));
+		if (!rc)
+			rc = cstat__buf_addc(b, '\n');
+	}
+	return rc;
+}
+
+/*
+ * The rows of the query just sent on p's connection, taken one at a
+ * time (single-row mode) into b, each row's result freed once copied:
+ * the records are held once, in b, rather than once in libpq's result
+ * and again in b (a whole history is hundreds of MB).  Reads every
+ * result up to the end, so the connection can take the next statement
+ * whatever happened.
+ */
+static int
+stream_lines(struct pg *p, struct cstat__buf *b, struct cstat_diag *d)
+{
+	int rc = 0;
+	PGresult *res;
+
+	while ((res = p->pq.getResult(p->conn)) != NULL) {
+		ExecStatusType st = p->pq.resultStatus(res);
+		if (!rc && (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK))
+			rc = add_lines(p, res, b);
+		else if (!rc)
+			rc = fail(p, d, "reading a history", res);
+		p->pq.clear(res);
+	}
+	/* A connection lost mid-read may end without an error result. */
+	if (!rc && p->pq.status(p->conn) != CONNECTION_OK)
+		rc = fail(p, d, "reading a history", NULL);
+	return rc ? rc : cstat__buf_add(b, "", 0); /* "" for no run */
+}
+
+/* One statement, so one snapshot: a concurrent merge or prune is seen
+ * whole or not at all, and a role that may only SELECT reads it. */
+static int
+pg_history_read(void *state, const char *name, char **bytes, size_t *len,
+		struct cstat_diag *d)
+{
+	struct pg *p = state;
+	struct cstat__buf b = {0};
+	const char *vals[1];
 	char hid[24];
 	int rc = find_history(p, name, false, hid, d);
 
@@ -1219,23 +1265,22 @@ history_lines(struct pg *p, const char *name, const char *sql, int n,
 	if (!*hid)
 		return say(d, CSTAT_ENOENT, "no history %.200s", name);
 	vals[0] = hid;
-	PGresult *res = query(p, sql, n, vals);
-	rc = ok(p, res) ? take_lines(p, res, bytes, len)
-			: fail(p, d, "reading a history", res);
-	p->pq.clear(res);
-	return rc;
-}
-
-static int
-pg_history_read(void *state, const char *name, char **bytes, size_t *len,
-		struct cstat_diag *d)
-{
-	const char *vals[1];
-
-	return history_lines(state, name,
-			     "SELECT record FROM cstat_runs"
-			     " WHERE history_id = $1::bigint ORDER BY seq",
-			     1, vals, bytes, len, d);
+	if (!p->pq.sendQueryParams(
+		    p->conn,
+		    "SELECT record FROM cstat_runs"
+		    " WHERE history_id = $1::bigint ORDER BY seq",
+		    1, NULL, vals, NULL, NULL, 0))
+		return fail(p, d, "reading a history", NULL);
+	/* Refused only after a first result: then the rows come whole. */
+	(void)p->pq.setSingleRowMode(p->conn);
+	rc = stream_lines(p, &b, d);
+	if (rc) {
+		cstat__buf_release(&b);
+		return rc;
+	}
+	*bytes = b.data;
+	*len = b.len;
+	return 0;
 }
 
 /* A big-endian integer of n bytes at p (libpq's binary format). */

@@ -17,6 +17,7 @@
 	X(exec, PQexec)                                                        \
 	X(execParams, PQexecParams)                                            \
 	X(sendQueryParams, PQsendQueryParams)                                  \
+	X(setSingleRowMode, PQsetSingleRowMode)                                \
 	X(getResult, PQgetResult)                                              \
 	X(resultStatus, PQresultStatus)                                        \
 	X(resultErrorMessage, PQresultErrorMessage)                            \

@@ -38,6 +38,7 @@ struct cstat__pq {
 			       const char *const *paramValues,
 			       const int *paramLengths, const int *paramFormats,
 			       int resultFormat);
+	int (*setSingleRowMode)(PGconn *conn);
 	PGresult *(*getResult)(PGconn *conn);
 	ExecStatusType (*resultStatus)(const PGresult *res);
 	char *(*resultErrorMessage)(const PGresult *res);
