@@ -162,9 +162,10 @@ struct cstat_builder {
 	uint32_t last_cells[8], last_tables[8];
 	size_t last_nv; /* 0: none */
 	uint32_t last_row, last_col, last_residue;
-	/* Unit string ids by the reader's unit pointer, per value position:
-	 * results of one file list the same units in the same order. */
-	const char *last_unit_ptr[8];
+	/* The last unit's string id per value position (when has), found
+	 * again by its text: results list the same units in the same
+	 * order. */
+	bool last_unit_has[8];
 	uint32_t last_unit_id[8];
 	bool built;
 	/* cstat_builder_watch(): the keys, and every (column, key, value) a
@@ -1065,7 +1066,7 @@ static bool
 same_units(const cstat_builder *b, const struct cstat_result *res)
 {
 	for (size_t i = 0; i < res->nvalues; i++)
-		if (res->values[i].unit != b->last_unit_ptr[i] ||
+		if (!b->last_unit_has[i] ||
 		    !same_cstr(res->values[i].unit,
 			       cstat__strtab_str(&b->strs, b->last_unit_id[i])))
 			return false;
@@ -1303,7 +1304,10 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		uint32_t unit, tkey, table;
 		struct bcell *c;
 		size_t slot = i & 7;
-		if (v->unit == b->last_unit_ptr[slot] &&
+		/* Compared by text, not by address: a reader's units
+		 * move with each record, and interning one again costs
+		 * a hash and a lookup per value. */
+		if (b->last_unit_has[slot] &&
 		    same_cstr(v->unit,
 			      cstat__strtab_str(&b->strs,
 						b->last_unit_id[slot]))) {
@@ -1313,7 +1317,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 						  strlen(v->unit), &unit);
 			if (rc)
 				return rc;
-			b->last_unit_ptr[slot] = v->unit;
+			b->last_unit_has[slot] = true;
 			b->last_unit_id[slot] = unit;
 		}
 		if (b->tk_has[slot] && b->tk_unit[slot] == unit) {
