@@ -722,17 +722,24 @@ same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 static int
 record_identity(struct cstat__buf *id, const struct cstat_result *res)
 {
-	int rc;
+	size_t flen = strlen(res->file) + 1;
+	size_t n = res->name_len + 1 + flen + res->config_text_len;
 
+	/* One reservation and three copies: made for every result that
+	 * starts a new column, as each run of a history does. */
 	id->len = 0;
-	rc = cstat__buf_add(id, res->name, res->name_len);
-	if (!rc)
-		rc = cstat__buf_add(id, "", 1);
-	if (!rc)
-		rc = cstat__buf_add(id, res->file, strlen(res->file) + 1);
-	if (!rc && res->config_text_len)
-		rc = cstat__buf_add(id, res->config_text, res->config_text_len);
-	return rc;
+	if (cstat__buf_reserve(id, n))
+		return CSTAT_ENOMEM;
+	char *p = id->data;
+	memcpy(p, res->name, res->name_len);
+	p[res->name_len] = '\0';
+	p += res->name_len + 1;
+	memcpy(p, res->file, flen);
+	if (res->config_text_len)
+		memcpy(p + flen, res->config_text, res->config_text_len);
+	id->len = n;
+	id->data[n] = '\0';
+	return 0;
 }
 
 static const char *key_text(struct cstat__buf *s, const char *key,
@@ -1011,14 +1018,21 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
 	uint32_t code = 0;
+	bool coded = !c->wide && vcode_of(v, &code, &t->hint);
 
+	if (!c->wide && !coded && !c->n) {
+		/* An empty cell whose first value has no code: its room
+		 * is taken as doubles at once, not as codes then again. */
+		c->wide = 1;
+		c->cap = 0;
+	}
 	if (c->n == c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
 		if (cell_reserve(t, c, more))
 			return CSTAT_ENOMEM;
 	}
-	if (!c->wide && !vcode_of(v, &code, &t->hint) && cell_widen(t, c))
+	if (!c->wide && !coded && cell_widen(t, c))
 		return CSTAT_ENOMEM;
 	if (c->wide)
 		cell_doubles(t, c)[c->n++] = v;
