@@ -162,9 +162,10 @@ struct cstat_builder {
 	uint32_t last_cells[8], last_tables[8];
 	size_t last_nv; /* 0: none */
 	uint32_t last_row, last_col, last_residue;
-	/* Unit string ids by the reader's unit pointer, per value position:
-	 * results of one file list the same units in the same order. */
-	const char *last_unit_ptr[8];
+	/* The last unit's string id per value position (when has), found
+	 * again by its text: results list the same units in the same
+	 * order. */
+	bool last_unit_has[8];
 	uint32_t last_unit_id[8];
 	bool built;
 	/* cstat_builder_watch(): the keys, and every (column, key, value) a
@@ -721,17 +722,24 @@ same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 static int
 record_identity(struct cstat__buf *id, const struct cstat_result *res)
 {
-	int rc;
+	size_t flen = strlen(res->file) + 1;
+	size_t n = res->name_len + 1 + flen + res->config_text_len;
 
+	/* One reservation and three copies: made for every result that
+	 * starts a new column, as each run of a history does. */
 	id->len = 0;
-	rc = cstat__buf_add(id, res->name, res->name_len);
-	if (!rc)
-		rc = cstat__buf_add(id, "", 1);
-	if (!rc)
-		rc = cstat__buf_add(id, res->file, strlen(res->file) + 1);
-	if (!rc && res->config_text_len)
-		rc = cstat__buf_add(id, res->config_text, res->config_text_len);
-	return rc;
+	if (cstat__buf_reserve(id, n))
+		return CSTAT_ENOMEM;
+	char *p = id->data;
+	memcpy(p, res->name, res->name_len);
+	p[res->name_len] = '\0';
+	p += res->name_len + 1;
+	memcpy(p, res->file, flen);
+	if (res->config_text_len)
+		memcpy(p + flen, res->config_text, res->config_text_len);
+	id->len = n;
+	id->data[n] = '\0';
+	return 0;
 }
 
 static const char *key_text(struct cstat__buf *s, const char *key,
@@ -1010,14 +1018,21 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
 	uint32_t code = 0;
+	bool coded = !c->wide && vcode_of(v, &code, &t->hint);
 
+	if (!c->wide && !coded && !c->n) {
+		/* An empty cell whose first value has no code: its room
+		 * is taken as doubles at once, not as codes then again. */
+		c->wide = 1;
+		c->cap = 0;
+	}
 	if (c->n == c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
 		if (cell_reserve(t, c, more))
 			return CSTAT_ENOMEM;
 	}
-	if (!c->wide && !vcode_of(v, &code, &t->hint) && cell_widen(t, c))
+	if (!c->wide && !coded && cell_widen(t, c))
 		return CSTAT_ENOMEM;
 	if (c->wide)
 		cell_doubles(t, c)[c->n++] = v;
@@ -1065,7 +1080,7 @@ static bool
 same_units(const cstat_builder *b, const struct cstat_result *res)
 {
 	for (size_t i = 0; i < res->nvalues; i++)
-		if (res->values[i].unit != b->last_unit_ptr[i] ||
+		if (!b->last_unit_has[i] ||
 		    !same_cstr(res->values[i].unit,
 			       cstat__strtab_str(&b->strs, b->last_unit_id[i])))
 			return false;
@@ -1303,7 +1318,10 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		uint32_t unit, tkey, table;
 		struct bcell *c;
 		size_t slot = i & 7;
-		if (v->unit == b->last_unit_ptr[slot] &&
+		/* Compared by text, not by address: a reader's units
+		 * move with each record, and interning one again costs
+		 * a hash and a lookup per value. */
+		if (b->last_unit_has[slot] &&
 		    same_cstr(v->unit,
 			      cstat__strtab_str(&b->strs,
 						b->last_unit_id[slot]))) {
@@ -1313,7 +1331,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 						  strlen(v->unit), &unit);
 			if (rc)
 				return rc;
-			b->last_unit_ptr[slot] = v->unit;
+			b->last_unit_has[slot] = true;
 			b->last_unit_id[slot] = unit;
 		}
 		if (b->tk_has[slot] && b->tk_unit[slot] == unit) {

@@ -916,6 +916,8 @@ bench_add(struct hread *h, const struct frec *r, struct cstat_result *res,
 		return CSTAT_ENOMEM;
 	res->name = bn->name.s;
 	res->name_len = bn->name.len;
+	/* Its cells get room for its samples at once, not 4 then more. */
+	cstat__builder_expect(h->b, most);
 	for (size_t m = 0; m < most && !rc; m++) {
 		size_t nv = 0;
 		for (size_t k = 0; k < bn->nu; k++)

@@ -549,6 +549,46 @@ test_builder_values_come_back_exactly(void **state)
 	cstat_builder_free(b);
 }
 
+/*
+ * The builder finds a unit again by its text: the same text at another
+ * address goes to the same cells, other text at the same address (a
+ * reader's reused buffer) to other ones.
+ */
+static void
+test_builder_units_by_text_not_address(void **state)
+{
+	(void)state;
+	char u1[8] = "sec/op", u2[8] = "sec/op";
+	struct cstat_value v = {1.5, u1, 1.5, u1};
+	struct cstat_result r = {"a", "BenchmarkX", 10, NULL, 0, NULL, 0,
+				 1,   &v,	    1,	1};
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+	struct cstat_cell c;
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_add(b, &r), 0);
+	v.unit = v.orig_unit = u2;
+	assert_int_equal(cstat_builder_add(b, &r), 0);
+	r.file = "b"; /* a new column: the unit found by its slot */
+	assert_int_equal(cstat_builder_add(b, &r), 0);
+	strcpy(u2, "B/op");
+	v.value = v.orig_value = 7;
+	assert_int_equal(cstat_builder_add(b, &r), 0);
+	assert_int_equal(cstat_builder_build(b, NULL, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 2);
+	/* Tables by unit in their first order: sec/op, then B/op. */
+	assert_int_equal(cstat_table_cell(t, 0, 0, 0, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(cstat_table_cell(t, 0, 0, 1, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(cstat_table_cell(t, 1, 0, 0, &c), 0);
+	assert_int_equal(c.n, 1);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
 /* Writes tables t in format f to a string (caller frees). */
 static char *
 write_tables(const cstat_tables *t, enum cstat_format f)
@@ -826,6 +866,7 @@ main(void)
 		cmocka_unit_test(test_builder_add_hand_made_results),
 		cmocka_unit_test(test_builder_threads_give_the_same_tables),
 		cmocka_unit_test(test_builder_values_come_back_exactly),
+		cmocka_unit_test(test_builder_units_by_text_not_address),
 		cmocka_unit_test(test_builder_summaries_only_print_the_same),
 		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
 		cmocka_unit_test(

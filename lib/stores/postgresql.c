@@ -1938,6 +1938,8 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e)
 	res->name = p->pq.getvalue(w->ser, (int)w->pres[a], 1);
 	res->name_len = strlen(res->name);
 	res->values = w->cv;
+	/* Its cells get room for its samples at once, not 4 then more. */
+	cstat__builder_expect(w->b, most);
 	for (size_t m = 0, last = 0; m < most && !rc; m++) {
 		size_t n = 0;
 		for (size_t u = 0; u < nu; u++) {
