@@ -79,9 +79,13 @@ def check_whole(project, name):
 
 def start(project, name, n, *extra):
     env = dict(os.environ, CSTAT_PROJECT=project)
+    # Unbuffered: case_kill reads the first line itself, then
+    # communicate() reads the pipe's descriptor directly; a buffered
+    # reader would keep (and so lose) the lines after the first that it
+    # read ahead, and a run the client saw stored would look unseen.
     return subprocess.Popen([DRIVER, "record", RUNNER, name, str(n), INPUT]
                             + list(extra), env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, bufsize=0)
 
 
 def grant():
