@@ -30,6 +30,7 @@
 #include "html.h"
 #include "numfmt.h"
 #include "ostream.h"
+#include "simrng.h"
 #include "tables.h"
 #include "testutil.h"
 #include "units.h"
@@ -551,21 +552,11 @@ sample(int n)
 	return RUNNING_ON_VALGRIND ? n / 50 : n;
 }
 
-/* splitmix64 with a fixed seed (Steele, Lea and Flood 2014). */
-static uint64_t
-mix_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* A uniform double in [0, 1). */
 static double
 mix_unit(uint64_t *s)
 {
-	return (double)(mix_next(s) >> 11) * 0x1p-53;
+	return (double)(splitmix64(s) >> 11) * 0x1p-53;
 }
 
 /*
@@ -578,24 +569,24 @@ mix_value(uint64_t *s)
 {
 	double v;
 
-	switch (mix_next(s) % 6) {
+	switch (splitmix64(s) % 6) {
 	case 0:
 		v = 0;
 		{
-			uint64_t b = mix_next(s);
+			uint64_t b = splitmix64(s);
 			memcpy(&v, &b, sizeof(v));
 		}
 		return v;
 	case 1:
 	case 2:
 		v = pow(10, mix_unit(s) * 30 - 15);
-		return mix_next(s) % 4 ? v : -v;
+		return splitmix64(s) % 4 ? v : -v;
 	case 3:
-		return (double)(mix_next(s) % 100000);
+		return (double)(splitmix64(s) % 100000);
 	case 4:
-		return mix_next(s) % 2 ? 0.0 : -0.0;
+		return splitmix64(s) % 2 ? 0.0 : -0.0;
 	default:
-		return mix_next(s) % 2 ? 1.7976931348623157e308 : 4.9e-324;
+		return splitmix64(s) % 2 ? 1.7976931348623157e308 : 4.9e-324;
 	}
 }
 
@@ -632,7 +623,7 @@ test_scaled_text_plain(void **state)
 		size_t len = cstat__scaler_format(&sc, v[0], buf, sizeof(buf));
 		assert_true(len < sizeof(buf));
 		assert_escapes_to_itself(buf, len);
-		sc.prec = (int)(mix_next(&seed) % 7);
+		sc.prec = (int)(splitmix64(&seed) % 7);
 		len = cstat__scaler_format(&sc, v[1], buf, sizeof(buf));
 		assert_true(len < sizeof(buf));
 		assert_escapes_to_itself(buf, len);
@@ -652,19 +643,20 @@ test_cell_text_plain(void **state)
 	for (int i = 0; i < sample(300000); i++) {
 		struct cstat__cell c = {0};
 		c.center = mix_value(&seed);
-		c.lo = mix_next(&seed) % 8 ? c.center * mix_unit(&seed)
-					   : mix_value(&seed);
-		c.hi = mix_next(&seed) % 8 ? c.center * (1 + mix_unit(&seed))
-					   : mix_value(&seed);
-		c.p = mix_next(&seed) % 5 ? mix_unit(&seed) : 0;
-		c.n = (uint32_t)mix_next(&seed);
-		c.significant = mix_next(&seed) % 2;
-		double base = mix_next(&seed) % 5 ? mix_value(&seed) : c.center;
+		c.lo = splitmix64(&seed) % 8 ? c.center * mix_unit(&seed)
+					     : mix_value(&seed);
+		c.hi = splitmix64(&seed) % 8 ? c.center * (1 + mix_unit(&seed))
+					     : mix_value(&seed);
+		c.p = splitmix64(&seed) % 5 ? mix_unit(&seed) : 0;
+		c.n = (uint32_t)splitmix64(&seed);
+		c.significant = splitmix64(&seed) % 2;
+		double base =
+			splitmix64(&seed) % 5 ? mix_value(&seed) : c.center;
 		cstat__pct_range(&c, buf, sizeof(buf));
 		assert_escapes_to_itself(buf, strlen(buf));
 		cstat__format_delta(&c, base, buf, sizeof(buf));
 		assert_escapes_to_itself(buf, strlen(buf));
-		cstat__format_cmp(&c, (uint32_t)mix_next(&seed), buf,
+		cstat__format_cmp(&c, (uint32_t)splitmix64(&seed), buf,
 				  sizeof(buf));
 		assert_escapes_to_itself(buf, strlen(buf));
 	}
@@ -697,9 +689,9 @@ test_plain_names(void **state)
 		cstat__os_release(&o);
 	}
 	for (int i = 0; i < sample(100000); i++) {
-		size_t n = mix_next(&seed) % (sizeof(name) - 1);
+		size_t n = splitmix64(&seed) % (sizeof(name) - 1);
 		for (size_t k = 0; k < n; k++)
-			name[k] = alphabet[mix_next(&seed) % 10];
+			name[k] = alphabet[splitmix64(&seed) % 10];
 		name[n] = '\0';
 		assert_true(cstat__html_is_plain(name, n));
 		struct cstat__ostream a, b;
@@ -715,10 +707,10 @@ test_plain_names(void **state)
 	/* Random strings, mostly printable, against the bytes one by one (the
 	 * function reads eight at a time). */
 	for (int i = 0; i < sample(200000); i++) {
-		size_t n = mix_next(&seed) % (sizeof(name) - 1);
+		size_t n = splitmix64(&seed) % (sizeof(name) - 1);
 		bool plain = true;
 		for (size_t k = 0; k < n; k++) {
-			uint64_t r = mix_next(&seed);
+			uint64_t r = splitmix64(&seed);
 			int c = (int)(r % 16 ? 0x20 + (r >> 8) % 0x5f
 					     : (r >> 8) % 256);
 			name[k] = (char)c;
