@@ -686,16 +686,16 @@ test_two_threads(void **state)
 	done(&run, &a, &b);
 }
 
-/* g's text report, in a string the caller frees. */
+/* Renders g in format fmt into a new string. */
 static char *
-text_report(const cstat_gate *g)
+render(const cstat_gate *g, int fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(cstat_gate_write(g, CSTAT_REPORT_TEXT, false, f), 0);
+	assert_int_equal(cstat_gate_write(g, fmt, false, f), 0);
 	fclose(f);
 	return buf;
 }
@@ -733,7 +733,8 @@ test_two_threads_text(void **state)
 	assert_int_equal(
 		cstat_gate_new_threaded(&g2, run.t, run.c, run.r, false, 2), 0);
 	assert_true(cstat_gate_tally(g2, CSTAT_INCONCLUSIVE) >= 2048);
-	char *one = text_report(run.g), *two = text_report(g2);
+	char *one = render(run.g, CSTAT_REPORT_TEXT),
+	     *two = render(g2, CSTAT_REPORT_TEXT);
 	assert_string_equal(one, two);
 	assert_non_null(strstr(one, "Long/name=2095"));
 	free(one);
@@ -1036,20 +1037,6 @@ test_log_interval_brute(void **state)
 		cstat__gate_interval(uc, x, 3, y, 3, 1, 0.95, false, &lo, &hi),
 		CSTAT_EINVAL);
 	cstat__ucache_free(uc);
-}
-
-/* Renders g in format fmt into a new string. */
-static char *
-render(const cstat_gate *g, int fmt)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	assert_int_equal(cstat_gate_write(g, fmt, false, f), 0);
-	fclose(f);
-	return buf;
 }
 
 /*
