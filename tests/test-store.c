@@ -974,6 +974,13 @@ api_round_trip(char kind)
 	assert_string_equal(names[0], "h");
 	free(names[0]);
 	free(names);
+	/* A directory's list reads each file: the store cannot describe. */
+	struct cstat_store_entry *e;
+	assert_int_equal(cstat_store_describe(s, "history", &e, &n, &d),
+			 CSTAT_ESTATE);
+	assert_null(e);
+	assert_int_equal(cstat_store_describe(s, "runs", &e, &n, &d),
+			 CSTAT_EINVAL);
 	/* Pruning keeps the last two; replacing puts back the first. */
 	size_t removed;
 	assert_int_equal(cstat_store_prune(s, "h", 2, &removed, &d), 0);

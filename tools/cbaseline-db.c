@@ -3,13 +3,18 @@
  *
  * The database hands back the exact bytes a store directory holds
  * (cstat_store_history(), cstat_store_baseline_load()), so a command runs
- * unchanged on a private directory holding what it reads: baseline and
- * history NAME (every one for list), and its output is the file store's,
- * byte for byte.  What a command wrote there goes back in one step each:
- * record's line (one transaction; a run already there is stored once),
- * save's file, rm's and prune's removals.  The directory is removed at
- * the end.  history, detect and export with -filter .name:NAME read only
- * that benchmark's series from the database.  merge copies the whole store (and
+ * unchanged on a private directory holding what it reads (the table
+ * commands[]): save, show, compare and rm baseline NAME alone; gate the
+ * baseline and its histories; history, detect, export and forecast
+ * baseline and history NAME.  Its output is the file store's, byte for
+ * byte.  list reads no history: the database describes every baseline and
+ * history in a query per kind (cstat_store_describe()) and list finds an
+ * empty file for each.  prune deletes in the database (store_set_prune()).
+ * What a command wrote goes back in one step each: record's line (one
+ * transaction; a run already there is stored once), save's file, rm's
+ * removal.  The directory is removed at the end.  history, detect and
+ * export with -filter .name:NAME read only that benchmark's series from
+ * the database.  merge copies the whole store (and
  * OTHER_STORE, when it is a database too) and puts back each history and
  * baseline the file merge changed: a history that only grew gets its new runs
  * appended, one that merged runs in between its own is merged again in the
