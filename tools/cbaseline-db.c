@@ -457,11 +457,12 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 }
 
 /*
- * Makes the private directory in $TMPDIR, else /tmp.  record's, when
- * $TMPDIR is not set, goes to /dev/shm (memory) where there is one: it
- * holds one record, which the file store writes with fsync() and the
- * command then deletes, and on a disk those two cost 15-20 ms of
- * record's 50 (docs/performance.md "Record, third pass").
+ * Makes the private directory in $TMPDIR, else /tmp.  A small one
+ * (record's one record, save's or rm's baseline, show's and compare's,
+ * list's empty files), when $TMPDIR is not set, goes to /dev/shm (memory)
+ * where there is one: the file store writes a record or a baseline with
+ * fsync() and the command then deletes it, and on a disk those two cost
+ * 15-20 ms of record's 50 (docs/performance.md "Record, third pass").
  */
 static int
 make_dir(struct db *db, bool small)
@@ -516,12 +517,13 @@ db_merge_other(int argc, char **argv)
 
 /*
  * Opens the store at location and copies everything it holds (all) into a
- * new private directory.  small: the command writes one record there and
- * reads nothing (record), so the store is opened (libpq loaded, the
- * connection made, its first query) on a thread of its own, o, while the
- * command does its work; run_quoted() waits for it (opened()) before
- * writing back.  Two cores do in parallel what took one 5-10 ms after
- * the other (docs/performance.md "Record, third pass").
+ * new private directory, in memory when small (make_dir()).  With o, the
+ * command writes one record there and reads nothing (record), so the
+ * store is opened (libpq loaded, the connection made, its first query)
+ * on a thread of its own, o, while the command does its work;
+ * run_quoted() waits for it (opened()) before writing back.  Two cores do
+ * in parallel what took one 5-10 ms after the other (docs/performance.md
+ * "Record, third pass").
  */
 static int
 open_copy(struct db *db, const char *location, bool all, bool small,
@@ -531,7 +533,7 @@ open_copy(struct db *db, const char *location, bool all, bool small,
 	int rc;
 
 	cstat_store_redact(location, db->where, sizeof(db->where));
-	if (small) {
+	if (o) {
 		memset(o, 0, sizeof(*o));
 		o->location = location;
 		o->running =
@@ -849,7 +851,10 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	if (strcmp(cmd, "merge") == 0)
 		return db_merge(location, argc, argv, run, ctx);
 	struct opening o;
-	rc = open_copy(&db, location, false, strcmp(cmd, "record") == 0, &o);
+	/* Nothing but a record or a baseline, or empty files: in memory. */
+	bool small = c.reads != READS_HISTORY && c.reads != READS_GATE;
+	rc = open_copy(&db, location, false, small,
+		       strcmp(cmd, "record") == 0 ? &o : NULL);
 	if (!rc && c.reads == READS_LIST)
 		rc = fetch_list(&db, &list);
 	else if (!rc && strcmp(cmd, "prune") == 0)
