@@ -24,7 +24,12 @@ CSTAT_TEST_PG_RUNNER):
               is there afterwards, and every merged run, each once.
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
-              directory, for the same inputs and times.
+              directory, for the same inputs and times; list (several
+              baselines and histories, every format), prune (to none, of
+              a missing history) and show and compare of a baseline with
+              a history of its name their messages too; the runner role
+              lists, shows and compares as the owner, and its prune is
+              refused.
 
 Usage: postgresql.py PG_RECORD TESTDATA CASE [CBASELINE]
 """
