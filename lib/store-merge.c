@@ -306,6 +306,8 @@ rec_derive(struct rec *rec)
 static int
 bytes_cmp(const struct rec *a, const struct rec *b)
 {
+	if (a->p == b->p && a->len == b->len)
+		return 0; /* a copy of ours (known_find()) */
 	int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
@@ -340,8 +342,7 @@ same_rec(const struct rec *a, const struct rec *b)
 {
 	if (!a->id != !b->id)
 		return false;
-	return a->id ? strcmp(a->id, b->id) == 0
-		     : a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+	return a->id ? strcmp(a->id, b->id) == 0 : bytes_cmp(a, b) == 0;
 }
 
 /* The history's order: by creation time, then id. */
@@ -689,15 +690,87 @@ rec_theirs(struct rec *rec, const char *p, size_t n, bool complete,
 }
 
 /*
+ * Ours' records by a hash of some of their bytes (the length, the first
+ * 128 and the last 64), to know a record of theirs that is a copy of one
+ * of ours by comparing bytes instead of scanning it: in a merge of two
+ * copies of one long history, nearly all are.
+ */
+struct known {
+	size_t *slot; /* an index into the records, plus 1; 0: empty */
+	size_t mask;
+};
+
+static uint64_t
+sample_hash(const char *p, size_t n)
+{
+	size_t head = n < 128 ? n : 128, tail = n - head < 64 ? n - head : 64;
+	uint64_t h = 0xcbf29ce484222325u ^ n;
+
+	for (size_t i = 0; i < head; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3u;
+	for (size_t i = n - tail; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3u;
+	return h ^ h >> 29;
+}
+
+static int
+known_make(struct known *k, const struct rec *recs, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	k->slot = calloc(cap, sizeof(*k->slot));
+	k->mask = cap - 1;
+	if (!k->slot)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = (size_t)sample_hash(recs[i].p, recs[i].len);
+		while (k->slot[at & k->mask])
+			at++;
+		k->slot[at & k->mask] = i + 1;
+	}
+	return 0;
+}
+
+/* The record of recs (ours) with the n bytes at p, or NULL.  A long
+ * chain of records alike in the bytes hashed is left to the scan. */
+static const struct rec *
+known_find(const struct known *k, const struct rec *recs, const char *p,
+	   size_t n)
+{
+	size_t at = (size_t)sample_hash(p, n);
+
+	for (int probe = 0; probe < 64 && k->slot[at & k->mask]; probe++) {
+		const struct rec *r = &recs[k->slot[at++ & k->mask] - 1];
+		if (r->len == n && memcmp(r->p, p, n) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* Fills rec as a copy of ours' record o: its bytes are o's (the same),
+ * so are its id and created. */
+static int
+rec_copy(struct rec *rec, const struct rec *o)
+{
+	*rec = *o;
+	rec->ours = false;
+	rec->full = false;
+	rec->id = o->id ? strdup(o->id) : NULL;
+	return rec->id || !o->id ? 0 : CSTAT_ENOMEM;
+}
+
+/*
  * Adds the records of the history text data[0..len) to *recs.  A record
  * cut short goes to warn and is left out; a record that is not a run of
  * our schema is an error (d says where).
  */
 static int
 history_recs(const char *data, size_t len, const char *file, bool ours,
-	     struct rec **recs, size_t *n, size_t *cap,
-	     void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx,
-	     struct cstat_diag *d)
+	     const struct known *known, struct rec **recs, size_t *n,
+	     size_t *cap, void (*warn)(void *ctx, const struct cstat_diag *d),
+	     void *ctx, struct cstat_diag *d)
 {
 	unsigned long line = 0;
 	int rc = 0;
@@ -720,8 +793,15 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 			break;
 		}
 		struct rec *rec = &(*recs)[*n];
-		rc = ours ? rec_light(rec, p, tn, file, line, &rd)
-			  : rec_theirs(rec, p, tn, nl != NULL, file, line, &rd);
+		const struct rec *o =
+			known && nl ? known_find(known, *recs, p, tn) : NULL;
+		if (o)
+			rc = rec_copy(rec, o);
+		else if (ours)
+			rc = rec_light(rec, p, tn, file, line, &rd);
+		else
+			rc = rec_theirs(rec, p, tn, nl != NULL, file, line,
+					&rd);
 		rec->line = line;
 		if (cstat__cut_short(rc, nl != NULL, &rd, file, line, warn,
 				     ctx)) {
@@ -908,12 +988,16 @@ merge_recs(const char *ours, size_t olen, const char *path, const char *theirs,
 	   struct cstat_diag *d)
 {
 	size_t cap = 0;
-	int rc = history_recs(ours, olen, path, true, recs, n, &cap, warn, ctx,
-			      d);
+	struct known known = {NULL, 0};
+	int rc = history_recs(ours, olen, path, true, NULL, recs, n, &cap, warn,
+			      ctx, d);
 
 	if (!rc)
-		rc = history_recs(theirs, tlen, from, false, recs, n, &cap,
-				  warn, ctx, d);
+		rc = known_make(&known, *recs, *n);
+	if (!rc)
+		rc = history_recs(theirs, tlen, from, false, &known, recs, n,
+				  &cap, warn, ctx, d);
+	free(known.slot);
 	if (rc == CSTAT_EFORMAT) {
 		/* A record of theirs before this one that the merge would
 		 * keep and is no run was the first error when all were
