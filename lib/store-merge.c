@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "error-private.h"
 #include "store.h"
 
 /* ---------------------------------------------------------------------- */
@@ -59,7 +60,7 @@ ror(uint32_t x, int n)
 static void
 sha_block(struct sha256 *s, const unsigned char *p)
 {
-	uint32_t w[64], v[8];
+	uint32_t w[64];
 
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
@@ -71,17 +72,25 @@ sha_block(struct sha256 *s, const unsigned char *p)
 			      (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	memcpy(v, s->h, sizeof(v));
+	/* The eight working variables by name: shifting them through an
+	 * array each round (memmove) cost as much as the rounds. */
+	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
+	uint32_t e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
 	for (int i = 0; i < 64; i++) {
-		uint32_t t1 =
-			v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
-			((v[4] & v[5]) ^ (~v[4] & v[6])) + sha_k[i] + w[i];
-		uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
-			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(*v));
-		v[4] += t1;
-		v[0] = t1 + t2;
+		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
+			      ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+			      ((a & b) ^ (a & c) ^ (b & c));
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
+	uint32_t v[8] = {a, b, c, d, e, f, g, h};
 	for (int i = 0; i < 8; i++)
 		s->h[i] += v[i];
 }
@@ -92,6 +101,8 @@ sha_add(struct sha256 *s, const void *data, size_t len)
 	const unsigned char *p = data;
 
 	s->bits += (uint64_t)len * 8;
+	for (; s->nbuf == 0 && len >= 64; p += 64, len -= 64)
+		sha_block(s, p);
 	while (len) {
 		size_t n = 64 - s->nbuf < len ? 64 - s->nbuf : len;
 		memcpy(s->buf + s->nbuf, p, n);
@@ -270,25 +281,68 @@ created_key(const char *s, char out[64])
 struct rec {
 	const char *p; /* the record's bytes, trailing blanks trimmed */
 	size_t len;
-	char *id;
-	char key[64]; /* created_key() */
-	bool ours;    /* from the file merged into */
+	char *id;	    /* its own id; a derived one once needed; or NULL */
+	char key[64];	    /* created_key() */
+	unsigned long line; /* where it is in its file */
+	bool ours;	    /* from the file merged into */
+	bool full;	    /* read as a run already (cJSON) */
+	bool check;	    /* to be read as a run (check_theirs()) */
 };
+
+/*
+ * Gives rec its derived id if it has none.  Hashing every record took
+ * most of a merge's time; the merge needs a derived id only to order
+ * records created at the same time (records without ids are otherwise
+ * known by their bytes).
+ */
+static int
+rec_derive(struct rec *rec)
+{
+	if (!rec->id)
+		rec->id = record_id(NULL, rec->p, rec->len);
+	return rec->id ? 0 : CSTAT_ENOMEM;
+}
 
 static int
 bytes_cmp(const struct rec *a, const struct rec *b)
 {
+	if (a->p == b->p && a->len == b->len)
+		return 0; /* a copy of ours (known_find()) */
 	int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* By id, the greater bytes first: the copy a merge keeps leads. */
+/*
+ * The copies of one record next to each other, the copy a merge keeps
+ * first: records with ids by id, the greater bytes first; then those
+ * without by creation time and bytes (the same bytes, the same derived
+ * id).  Among equal bytes ours lead, so a kept record of theirs is one
+ * whose bytes none of ours has.
+ */
 static int
-by_id(const void *x, const void *y)
+by_ident(const void *x, const void *y)
 {
 	const struct rec *a = x, *b = y;
-	int c = strcmp(a->id, b->id);
-	return c ? c : bytes_cmp(b, a);
+	int c;
+
+	if (!a->id != !b->id)
+		return a->id ? -1 : 1;
+	if (a->id) {
+		c = strcmp(a->id, b->id);
+		c = c ? c : bytes_cmp(b, a);
+	} else {
+		c = strcmp(a->key, b->key);
+		c = c ? c : bytes_cmp(a, b);
+	}
+	return c ? c : (int)b->ours - (int)a->ours;
+}
+
+static bool
+same_rec(const struct rec *a, const struct rec *b)
+{
+	if (!a->id != !b->id)
+		return false;
+	return a->id ? strcmp(a->id, b->id) == 0 : bytes_cmp(a, b) == 0;
 }
 
 /* The history's order: by creation time, then id. */
@@ -298,6 +352,21 @@ by_time(const void *x, const void *y)
 	const struct rec *a = x, *b = y;
 	int c = strcmp(a->key, b->key);
 	return c ? c : strcmp(a->id, b->id);
+}
+
+static int
+by_key(const void *x, const void *y)
+{
+	const struct rec *a = x, *b = y;
+	return strcmp(a->key, b->key);
+}
+
+static int
+by_line(const void *x, const void *y)
+{
+	const struct rec *a = *(const struct rec *const *)x;
+	const struct rec *b = *(const struct rec *const *)y;
+	return (a->line > b->line) - (a->line < b->line);
 }
 
 static size_t
@@ -316,9 +385,10 @@ rec_fill(struct rec *rec, const char *id, const char *created, const char *p,
 	rec->p = p;
 	rec->len = n;
 	rec->ours = ours;
+	rec->full = false;
 	created_key(created, rec->key);
-	rec->id = record_id(id, p, n);
-	return rec->id ? 0 : CSTAT_ENOMEM;
+	rec->id = id ? strdup(id) : NULL;
+	return rec->id || !id ? 0 : CSTAT_ENOMEM;
 }
 
 static const char *
@@ -511,6 +581,36 @@ scan_record(const char *p, size_t n, struct span *want[3])
 }
 
 /*
+ * Fills rec for the record of n bytes at p when it is the usual one, as
+ * cstat writes it (scan_record(): one JSON object naming our schema, with
+ * a plain id and created), without cJSON.
+ * @return 1 when filled; 0 when it is not (cJSON decides); CSTAT_ENOMEM.
+ */
+static int
+rec_quick(struct rec *rec, const char *p, size_t n, bool ours)
+{
+	struct span sc = {0}, sid = {0}, cr = {0}, *want[3] = {&sc, &sid, &cr};
+	const size_t sl = strlen(CSTAT__RUN_SCHEMA);
+
+	if (!scan_record(p, n, want) || !sc.p || sc.odd || sc.n != sl ||
+	    memcmp(sc.p, CSTAT__RUN_SCHEMA, sl) != 0 || sid.odd ||
+	    (sid.p && !sid.n) || cr.odd || cr.n >= 64)
+		return 0;
+	char *ids = sid.p ? malloc(sid.n + 1) : NULL, created[64];
+	if (sid.p && !ids)
+		return CSTAT_ENOMEM;
+	if (ids) {
+		memcpy(ids, sid.p, sid.n);
+		ids[sid.n] = '\0';
+	}
+	memcpy(created, cr.p ? cr.p : "", cr.n);
+	created[cr.n] = '\0';
+	int rc = rec_fill(rec, ids, cr.p ? created : NULL, p, n, ours);
+	free(ids);
+	return rc ? rc : 1;
+}
+
+/*
  * Fills rec for a record of the history merged into, checked for what the
  * merge needs (whole JSON, our schema, a usable id) but not made a run:
  * those records were checked when they came in, and making each a run
@@ -521,31 +621,15 @@ static int
 rec_light(struct rec *rec, const char *p, size_t n, const char *file,
 	  unsigned long line, struct cstat_diag *d)
 {
-	struct span sc = {0}, sid = {0}, cr = {0}, *want[3] = {&sc, &sid, &cr};
-	const size_t sl = strlen(CSTAT__RUN_SCHEMA);
+	int rc = rec_quick(rec, p, n, true);
 
-	/* The usual record, as cstat writes it: no cJSON needed. */
-	if (scan_record(p, n, want) && sc.p && !sc.odd && sc.n == sl &&
-	    memcmp(sc.p, CSTAT__RUN_SCHEMA, sl) == 0 && !sid.odd &&
-	    (!sid.p || sid.n) && !cr.odd && cr.n < 64) {
-		char *ids = sid.p ? malloc(sid.n + 1) : NULL, created[64];
-		if (sid.p && !ids)
-			return CSTAT_ENOMEM;
-		if (ids) {
-			memcpy(ids, sid.p, sid.n);
-			ids[sid.n] = '\0';
-		}
-		memcpy(created, cr.p ? cr.p : "", cr.n);
-		created[cr.n] = '\0';
-		int rc = rec_fill(rec, ids, cr.p ? created : NULL, p, n, true);
-		free(ids);
-		return rc;
-	}
+	if (rc)
+		return rc == 1 ? 0 : rc;
 	cJSON *root = cstat__json_parse(p, n, NULL);
 	const char *schema = root ? json_str(root, "schema") : NULL;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	int rc = CSTAT_EFORMAT;
 
+	rc = CSTAT_EFORMAT;
 	if (!root)
 		cstat__diag_set(d, file, line, 1, "not valid JSON");
 	else if (!cJSON_IsObject(root))
@@ -571,6 +655,112 @@ rec_light(struct rec *rec, const char *p, size_t n, const char *file,
 	return rc;
 }
 
+/* Fills rec for a record of theirs read as a run, values and all: what
+ * every record of theirs once was, and what decides one that is odd. */
+static int
+rec_full(struct rec *rec, const char *p, size_t n, const char *file,
+	 unsigned long line, struct cstat_diag *d)
+{
+	cstat_run *r = NULL;
+	int rc = cstat__store_parse(p, n, file, line, &r, d);
+
+	if (!rc)
+		rc = rec_fill(rec, cstat_run_get(r, "id"),
+			      cstat_run_get(r, "created"), p, n, false);
+	rec->full = true;
+	cstat_run_free(r);
+	return rc;
+}
+
+/*
+ * Fills rec for a record of the other history.  The usual record is only
+ * scanned: it is read as a run later if the merge keeps its bytes
+ * (check_theirs()).  One the scan cannot take, and a last record without
+ * its newline (perhaps cut short), is read as a run now.
+ */
+static int
+rec_theirs(struct rec *rec, const char *p, size_t n, bool complete,
+	   const char *file, unsigned long line, struct cstat_diag *d)
+{
+	int rc = complete ? rec_quick(rec, p, n, false) : 0;
+
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	return rec_full(rec, p, n, file, line, d);
+}
+
+/*
+ * Ours' records by a hash of some of their bytes (the length, the first
+ * 128 and the last 64), to know a record of theirs that is a copy of one
+ * of ours by comparing bytes instead of scanning it: in a merge of two
+ * copies of one long history, nearly all are.
+ */
+struct known {
+	size_t *slot; /* an index into the records, plus 1; 0: empty */
+	size_t mask;
+};
+
+static uint64_t
+sample_hash(const char *p, size_t n)
+{
+	size_t head = n < 128 ? n : 128, tail = n - head < 64 ? n - head : 64;
+	uint64_t h = 0xcbf29ce484222325u ^ n;
+
+	for (size_t i = 0; i < head; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3u;
+	for (size_t i = n - tail; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3u;
+	return h ^ h >> 29;
+}
+
+static int
+known_make(struct known *k, const struct rec *recs, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	k->slot = calloc(cap, sizeof(*k->slot));
+	k->mask = cap - 1;
+	if (!k->slot)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = (size_t)sample_hash(recs[i].p, recs[i].len);
+		while (k->slot[at & k->mask])
+			at++;
+		k->slot[at & k->mask] = i + 1;
+	}
+	return 0;
+}
+
+/* The record of recs (ours) with the n bytes at p, or NULL.  A long
+ * chain of records alike in the bytes hashed is left to the scan. */
+static const struct rec *
+known_find(const struct known *k, const struct rec *recs, const char *p,
+	   size_t n)
+{
+	size_t at = (size_t)sample_hash(p, n);
+
+	for (int probe = 0; probe < 64 && k->slot[at & k->mask]; probe++) {
+		const struct rec *r = &recs[k->slot[at++ & k->mask] - 1];
+		if (r->len == n && memcmp(r->p, p, n) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* Fills rec as a copy of ours' record o: its bytes are o's (the same),
+ * so are its id and created. */
+static int
+rec_copy(struct rec *rec, const struct rec *o)
+{
+	*rec = *o;
+	rec->ours = false;
+	rec->full = false;
+	rec->id = o->id ? strdup(o->id) : NULL;
+	return rec->id || !o->id ? 0 : CSTAT_ENOMEM;
+}
+
 /*
  * Adds the records of the history text data[0..len) to *recs.  A record
  * cut short goes to warn and is left out; a record that is not a run of
@@ -578,9 +768,9 @@ rec_light(struct rec *rec, const char *p, size_t n, const char *file,
  */
 static int
 history_recs(const char *data, size_t len, const char *file, bool ours,
-	     struct rec **recs, size_t *n, size_t *cap,
-	     void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx,
-	     struct cstat_diag *d)
+	     const struct known *known, struct rec **recs, size_t *n,
+	     size_t *cap, void (*warn)(void *ctx, const struct cstat_diag *d),
+	     void *ctx, struct cstat_diag *d)
 {
 	unsigned long line = 0;
 	int rc = 0;
@@ -590,7 +780,6 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 		const char *nl = memchr(p, '\n', len - pos);
 		size_t ln = nl ? (size_t)(nl - p) : len - pos;
 		size_t tn = trimmed(p, ln);
-		cstat_run *r = NULL;
 		struct cstat_diag rd;
 		line++;
 		pos += nl ? ln + 1 : ln;
@@ -604,16 +793,16 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 			break;
 		}
 		struct rec *rec = &(*recs)[*n];
-		if (ours) {
+		const struct rec *o =
+			known && nl ? known_find(known, *recs, p, tn) : NULL;
+		if (o)
+			rc = rec_copy(rec, o);
+		else if (ours)
 			rc = rec_light(rec, p, tn, file, line, &rd);
-		} else {
-			rc = cstat__store_parse(p, tn, file, line, &r, &rd);
-			if (!rc)
-				rc = rec_fill(rec, cstat_run_get(r, "id"),
-					      cstat_run_get(r, "created"), p,
-					      tn, false);
-			cstat_run_free(r);
-		}
+		else
+			rc = rec_theirs(rec, p, tn, nl != NULL, file, line,
+					&rd);
+		rec->line = line;
 		if (cstat__cut_short(rc, nl != NULL, &rd, file, line, warn,
 				     ctx)) {
 			rc = 0;
@@ -630,74 +819,337 @@ history_recs(const char *data, size_t len, const char *file, bool ours,
 }
 
 /*
- * The merged history of recs[0..n) in *out (malloc'd, *olen bytes):
- * one record per id, in the history's order.  *added: the ids none of
- * ours had; *total: the records.
+ * Reads as runs the records of theirs among recs[0..n) marked check, in
+ * their file's order: each must be a run, as every record of theirs was
+ * when all were read (d: the first that is not).
  */
 static int
-merged_text(struct rec *recs, size_t n, char **out, size_t *olen, size_t *added,
-	    size_t *total)
+check_theirs(const struct rec *recs, size_t n, const char *from,
+	     struct cstat_diag *d)
 {
-	struct cstat__buf b = {0};
-	size_t k = 0;
+	const struct rec **v;
+	size_t m = 0;
+	int rc = 0;
 
-	if (n) /* qsort() wants a non-NULL array, even empty */
-		qsort(recs, n, sizeof(*recs), by_id);
+	for (size_t i = 0; i < n; i++)
+		m += recs[i].check;
+	if (!m)
+		return 0;
+	v = malloc(m * sizeof(*v));
+	if (!v)
+		return CSTAT_ENOMEM;
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].check)
+			v[m++] = &recs[i];
+	qsort(v, m, sizeof(*v), by_line);
+	for (size_t i = 0; i < m && !rc; i++) {
+		cstat_run *r = NULL;
+		struct cstat_diag rd;
+		rc = cstat__store_parse(v[i]->p, v[i]->len, from, v[i]->line,
+					&r, &rd);
+		cstat_run_free(r);
+		if (rc && d && rc != CSTAT_ENOMEM)
+			*d = rd;
+	}
+	free(v);
+	return rc;
+}
+
+/* Whether id could be a derived one ("h-" and 32 hex digits). */
+static bool
+looks_derived(const char *id)
+{
+	if (strncmp(id, "h-", 2) != 0 || strlen(id) != CSTAT__RUN_ID_SIZE + 1)
+		return false;
+	return strspn(id + 2, "0123456789abcdef") == CSTAT__RUN_ID_SIZE - 1;
+}
+
+/*
+ * Orders recs[0..n) (sorted by creation time) by id where creation times
+ * tie: only those records need ids, derived ones hashed.
+ */
+static int
+order_ties(struct rec *recs, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(recs[j].key, recs[i].key) == 0;
+		     j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (size_t t = i; t < j; t++)
+			if (rec_derive(&recs[t]))
+				return CSTAT_ENOMEM;
+		qsort(recs + i, j - i, sizeof(*recs), by_time);
+	}
+	return 0;
+}
+
+/*
+ * Marks check the records of theirs among recs[0..n) (sorted by_ident())
+ * that are read as runs: every copy of a record none of ours has, and a
+ * copy whose bytes replace ours.  The copies of ours were checked when
+ * they came in, and reading them all again cost a merge most of its time.
+ */
+static void
+mark_checks(struct rec *recs, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		bool ours = recs[i].ours;
+		for (j = i + 1; j < n && same_rec(&recs[j], &recs[i]); j++)
+			ours = ours || recs[j].ours;
+		for (size_t t = i; t < j; t++)
+			recs[t].check = !recs[t].ours && !recs[t].full &&
+					(!ours || t == i);
+	}
+}
+
+/*
+ * Makes recs[0..*n) the merged history's records, in its order: one per
+ * id, *added those none of ours had.  The records of theirs that bring
+ * something new are read as runs first (mark_checks()).
+ */
+static int
+merge_plan(struct rec *recs, size_t *n, const char *from, size_t *added,
+	   struct cstat_diag *d)
+{
+	size_t k = 0;
+	bool derive = false;
+	int rc = 0;
+
+	/* An own id that reads like a derived one could be one: then every
+	 * record is known by its id, as the hash would know it. */
+	for (size_t i = 0; i < *n && !derive; i++)
+		derive = recs[i].id && looks_derived(recs[i].id);
+	for (size_t i = 0; i < *n && derive && !rc; i++)
+		rc = rec_derive(&recs[i]);
+	if (rc)
+		return rc;
+	if (*n) /* qsort() wants a non-NULL array, even empty */
+		qsort(recs, *n, sizeof(*recs), by_ident);
+	mark_checks(recs, *n);
+	rc = check_theirs(recs, *n, from, d);
+	if (rc)
+		return rc;
 	*added = 0;
-	for (size_t i = 0; i < n;) {
-		/* The first of a run of one id stays; the others go. */
+	for (size_t i = 0; i < *n;) {
+		/* The first of a run of one record stays; the others go. */
 		struct rec keep = recs[i++];
 		bool ours = keep.ours;
-		for (; i < n && strcmp(recs[i].id, keep.id) == 0; i++) {
+		for (; i < *n && same_rec(&recs[i], &keep); i++) {
 			ours = ours || recs[i].ours;
 			free(recs[i].id);
 		}
 		*added += !ours;
 		recs[k++] = keep;
 	}
-	if (k)
-		qsort(recs, k, sizeof(*recs), by_time);
-	*total = k;
-	int rc = 0;
-	for (size_t i = 0; i < k && !rc; i++)
-		if (cstat__buf_add(&b, recs[i].p, recs[i].len) ||
-		    cstat__buf_addc(&b, '\n'))
-			rc = CSTAT_ENOMEM;
-	for (size_t i = 0; i < k; i++)
-		free(recs[i].id);
-	if (rc) {
-		cstat__buf_release(&b);
-		return rc;
+	*n = k;
+	if (k) {
+		qsort(recs, k, sizeof(*recs), by_key);
+		rc = order_ties(recs, k);
 	}
-	*out = b.data;
-	*olen = b.len;
-	return 0;
+	return rc;
+}
+
+/* Whether recs[0..n), a line each, are the bytes ours[0..olen). */
+static bool
+same_text(const struct rec *recs, size_t n, const char *ours, size_t olen)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rec *r = &recs[i];
+		if (olen - at < r->len + 1 || ours[at + r->len] != '\n' ||
+		    (r->p != ours + at && memcmp(ours + at, r->p, r->len)))
+			return false;
+		at += r->len + 1;
+	}
+	return at == olen;
+}
+
+static void
+free_recs(struct rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(recs[i].id);
+	free(recs);
+}
+
+/*
+ * The records of the merged history in *recs[0..*n) (pointing into ours
+ * and theirs), and whether they differ from ours.
+ */
+static int
+merge_recs(const char *ours, size_t olen, const char *path, const char *theirs,
+	   size_t tlen, const char *from, struct rec **recs, size_t *n,
+	   bool *changed, size_t *added,
+	   void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx,
+	   struct cstat_diag *d)
+{
+	size_t cap = 0;
+	struct known known = {NULL, 0};
+	int rc = history_recs(ours, olen, path, true, NULL, recs, n, &cap, warn,
+			      ctx, d);
+
+	if (!rc)
+		rc = known_make(&known, *recs, *n);
+	if (!rc)
+		rc = history_recs(theirs, tlen, from, false, &known, recs, n,
+				  &cap, warn, ctx, d);
+	free(known.slot);
+	if (rc == CSTAT_EFORMAT) {
+		/* A record of theirs before this one that the merge would
+		 * keep and is no run was the first error when all were
+		 * read: it still is. */
+		struct cstat_diag rd;
+		if (merge_plan(*recs, n, from, added, &rd) == CSTAT_EFORMAT &&
+		    d)
+			*d = rd;
+	}
+	if (!rc)
+		rc = merge_plan(*recs, n, from, added, d);
+	if (!rc)
+		*changed = !same_text(*recs, *n, ours, olen);
+	return rc;
 }
 
 int
 cstat__history_merge_text(const char *ours, size_t olen, const char *path,
 			  const char *theirs, size_t tlen, const char *from,
-			  char **out, size_t *outlen, size_t *added,
-			  size_t *total,
+			  char **out, size_t *outlen, bool *changed,
+			  size_t *added, size_t *total,
 			  void (*warn)(void *ctx, const struct cstat_diag *d),
 			  void *ctx, struct cstat_diag *d)
 {
 	struct rec *recs = NULL;
-	size_t n = 0, cap = 0;
-	int rc = history_recs(ours, olen, path, true, &recs, &n, &cap, warn,
-			      ctx, d);
+	size_t n = 0;
+	struct cstat__buf b = {0};
+	int rc = merge_recs(ours, olen, path, theirs, tlen, from, &recs, &n,
+			    changed, added, warn, ctx, d);
 
 	*out = NULL;
 	*outlen = 0;
-	if (!rc)
-		rc = history_recs(theirs, tlen, from, false, &recs, &n, &cap,
-				  warn, ctx, d);
-	if (!rc)
-		rc = merged_text(recs, n, out, outlen, added, total);
-	else
-		for (size_t i = 0; i < n; i++)
-			free(recs[i].id);
-	free(recs);
+	*total = n;
+	for (size_t i = 0; !rc && *changed && i < n; i++)
+		if (cstat__buf_add(&b, recs[i].p, recs[i].len) ||
+		    cstat__buf_addc(&b, '\n'))
+			rc = CSTAT_ENOMEM;
+	if (rc) {
+		cstat__buf_release(&b);
+	} else {
+		*out = b.data;
+		*outlen = b.len;
+	}
+	free_recs(recs, n);
+	return rc;
+}
+
+/* A write's or rename's failure as store-write.c says it. */
+static int
+file_error(struct cstat_diag *d, const char *what, const char *path)
+{
+	int err = errno;
+	char why[128];
+
+	cstat__errno_text(err, why, sizeof(why));
+	cstat__diag_set(d, NULL, 0, 0, "%s %s: %s", what, path, why);
+	return cstat__errno_code(err);
+}
+
+/* Writes recs[0..n), a line each, to fd through a buffer of buf. */
+static int
+write_recs(int fd, const struct rec *recs, size_t n, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rec *r = &recs[i];
+		if (used + r->len + 1 > size) {
+			if (cstat__write_all(fd, buf, used))
+				return -1;
+			used = 0;
+		}
+		if (r->len + 1 > size) {
+			if (cstat__write_all(fd, r->p, r->len) ||
+			    cstat__write_all(fd, "\n", 1))
+				return -1;
+			continue;
+		}
+		memcpy(buf + used, r->p, r->len);
+		buf[used + r->len] = '\n';
+		used += r->len + 1;
+	}
+	return cstat__write_all(fd, buf, used);
+}
+
+/*
+ * Replaces path with recs[0..n), a line each, as cstat__store_replace()
+ * does (a temporary file beside it, fsync, rename, the directory synced)
+ * but record by record: the merged text is never a third copy in memory
+ * besides the two histories.
+ */
+static int
+replace_recs(const char *path, const struct rec *recs, size_t n,
+	     struct cstat_diag *d)
+{
+	enum { SIZE = 1 << 16 };
+	char *tmp = NULL, *buf = malloc(SIZE);
+	int fd = buf ? cstat__store_create_tmp(path, &tmp, d) : CSTAT_ENOMEM;
+	int rc = 0;
+
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	if (write_recs(fd, recs, n, buf, SIZE) || fsync(fd)) {
+		rc = file_error(d, "write", tmp);
+		close(fd);
+	} else if (close(fd)) {
+		rc = file_error(d, "write", tmp);
+	} else if (rename(tmp, path)) {
+		rc = file_error(d, "rename", path);
+	}
+	if (rc) {
+		unlink(tmp);
+	} else {
+		const char *slash = strrchr(path, '/');
+		char *dir =
+			slash ? strndup(path, slash == path
+						      ? 1
+						      : (size_t)(slash - path))
+			      : strdup(".");
+		int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			      : -1;
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(tmp);
+	free(buf);
+	return rc;
+}
+
+int
+cstat__history_merge_file(const char *ours, size_t olen, const char *path,
+			  const char *theirs, size_t tlen, const char *from,
+			  size_t *added, size_t *total,
+			  void (*warn)(void *ctx, const struct cstat_diag *d),
+			  void *ctx, struct cstat_diag *d)
+{
+	struct rec *recs = NULL;
+	size_t n = 0;
+	bool changed = false;
+	int rc = merge_recs(ours, olen, path, theirs, tlen, from, &recs, &n,
+			    &changed, added, warn, ctx, d);
+
+	*total = n;
+	/* Unchanged, nothing is written: a merged store stays as it is. */
+	if (!rc && changed)
+		rc = replace_recs(path, recs, n, d);
+	free_recs(recs, n);
 	return rc;
 }
 
@@ -707,8 +1159,8 @@ cstat_history_merge(const char *path, const char *from, size_t *added,
 		    void (*warn)(void *ctx, const struct cstat_diag *d),
 		    void *ctx, struct cstat_diag *d)
 {
-	char *ours = NULL, *theirs = NULL, *out = NULL;
-	size_t olen = 0, tlen = 0, outlen = 0, nadd = 0, ntot = 0;
+	char *ours = NULL, *theirs = NULL;
+	size_t olen = 0, tlen = 0, nadd = 0, ntot = 0;
 	int lock, rc;
 
 	if (added)
@@ -726,23 +1178,17 @@ cstat_history_merge(const char *path, const char *from, size_t *added,
 		return lock;
 	}
 	rc = cstat__store_slurp(path, &ours, &olen, d);
-	bool exists = rc != CSTAT_ENOENT;
-	if (!exists)
+	if (rc == CSTAT_ENOENT)
 		rc = 0;
 	if (!rc)
-		rc = cstat__history_merge_text(ours, olen, path, theirs, tlen,
-					       from, &out, &outlen, &nadd,
-					       &ntot, warn, ctx, d);
-	/* Unchanged, nothing is written: a merged store stays as it is. */
-	if (!rc && (exists || outlen) &&
-	    (outlen != olen || (outlen && memcmp(out, ours, outlen) != 0)))
-		rc = cstat__store_replace(path, out ? out : "", outlen, d);
+		rc = cstat__history_merge_file(ours, olen, path, theirs, tlen,
+					       from, &nadd, &ntot, warn, ctx,
+					       d);
 	if (!rc && added)
 		*added = nadd;
 	if (!rc && total)
 		*total = ntot;
 	close(lock);
-	free(out);
 	free(ours);
 	free(theirs);
 	return rc;
@@ -763,6 +1209,8 @@ baseline_rec(const char *path, char **data, size_t *len, struct rec *rec,
 		rc = rec_fill(rec, cstat_run_get(r, "id"),
 			      cstat_run_get(r, "created"), *data,
 			      trimmed(*data, *len), false);
+	if (!rc)
+		rc = rec_derive(rec);
 	cstat_run_free(r);
 	return rc;
 }

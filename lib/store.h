@@ -89,12 +89,24 @@ int cstat__run_append_new(const cstat_run *r, const char *path, bool once,
 /*
  * The history text ours[0..olen) (of path, ours: read lightly) merged
  * with theirs[0..tlen) (of from) as cstat_history_merge() merges two
- * files: *out (malloc'd, *outlen bytes), *added and *total as there.
+ * files: *changed says whether the result differs from ours, and only
+ * then is it in *out (malloc'd, *outlen bytes; else NULL); *added and
+ * *total as there.
  */
 int cstat__history_merge_text(const char *ours, size_t olen, const char *path,
 			      const char *theirs, size_t tlen, const char *from,
-			      char **out, size_t *outlen, size_t *added,
-			      size_t *total,
+			      char **out, size_t *outlen, bool *changed,
+			      size_t *added, size_t *total,
+			      void (*warn)(void *ctx,
+					   const struct cstat_diag *d),
+			      void *ctx, struct cstat_diag *d);
+/*
+ * The same merge, the history file path (its lock held, ours its bytes)
+ * replaced by the result when it differs, written record by record.
+ */
+int cstat__history_merge_file(const char *ours, size_t olen, const char *path,
+			      const char *theirs, size_t tlen, const char *from,
+			      size_t *added, size_t *total,
 			      void (*warn)(void *ctx,
 					   const struct cstat_diag *d),
 			      void *ctx, struct cstat_diag *d);

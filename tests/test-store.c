@@ -739,6 +739,159 @@ test_merge_odd_records(void **state)
 	free(y);
 }
 
+#define NAMED(name, id)                                                        \
+	"{\"schema\":\"cstat-run/1\",\"name\":\"" name "\"" id                 \
+	",\"created\":\"2026-03-01T00:00:00Z\",\"groups\":[]}\n"
+
+static size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Merges theirs into ours (two new files) and returns ours' text. */
+static char *
+merged(const char *name, const char *ours, const char *theirs, size_t *added,
+       int want)
+{
+	char a[64], b[64];
+	struct cstat_diag d;
+	size_t total;
+
+	snprintf(a, sizeof(a), "%s-a.jsonl", name);
+	snprintf(b, sizeof(b), "%s-b.jsonl", name);
+	write_file(path(a), ours);
+	write_file(path(b), theirs);
+	assert_int_equal(cstat_history_merge(path(a), path(b), added, &total,
+					     NULL, NULL, &d),
+			 want);
+	return file_text(path(a));
+}
+
+/*
+ * Records created at one time order by id, derived ids hashed only for
+ * them: the expected order is by the SHA-256 of each record's bytes (its
+ * first 16 bytes in hex after "h-", by sha256sum: a 251fcb6a..., b
+ * 9a33e784..., c b0fa45a6...), with the own id "h-5" between a and b.
+ * Either way round, the same bytes.
+ */
+static void
+test_merge_ties(void **state)
+{
+	const char *a = NAMED("a", ""), *b = NAMED("b", "");
+	const char *c = NAMED("c", ""), *h5 = NAMED("x", ",\"id\":\"h-5\"");
+	char ours[1024], theirs[1024], want[1024];
+	size_t added;
+
+	(void)state;
+	snprintf(ours, sizeof(ours), "%s%s", c, b);
+	snprintf(theirs, sizeof(theirs), "%s%s%s", h5, a, c);
+	snprintf(want, sizeof(want), "%s%s%s%s", a, h5, b, c);
+	char *x = merged("t1", ours, theirs, &added, 0);
+	assert_string_equal(x, want);
+	assert_int_equal(added, 2);
+	free(x);
+	x = merged("t2", theirs, ours, &added, 0);
+	assert_string_equal(x, want);
+	assert_int_equal(added, 1);
+	free(x);
+}
+
+/*
+ * Records without ids are known by their bytes: the same bytes twice in
+ * theirs and once in ours are one record; a byte more is another.  An
+ * own id that reads like a derived one is that record's (as the hash
+ * always knew it): a's derived id, from test_merge_ties().
+ */
+static void
+test_merge_same_bytes(void **state)
+{
+	const char *a = NAMED("a", ""), *b = NAMED("b", "");
+	const char *b2 = NAMED("b ", "");
+	const char *ha =
+		NAMED("a", ",\"id\":\"h-251fcb6a0a2ef492dd106fe465b4ac85\"");
+	char ours[1024], theirs[1024];
+	size_t added;
+
+	(void)state;
+	snprintf(ours, sizeof(ours), "%s%s", a, b);
+	snprintf(theirs, sizeof(theirs), "%s%s%s%s", b, a, b, b2);
+	char *x = merged("s1", ours, theirs, &added, 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(count_lines(x), 3);
+	assert_non_null(strstr(x, b2));
+	free(x);
+	x = merged("s2", ours, ours, &added, 0);
+	assert_string_equal(x, ours);
+	assert_int_equal(added, 0);
+	free(x);
+	/* ha's bytes are the greater: they stay, for a's id. */
+	snprintf(theirs, sizeof(theirs), "%s", ha);
+	x = merged("s3", ours, theirs, &added, 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(count_lines(x), 2);
+	assert_non_null(strstr(x, "h-251f"));
+	free(x);
+}
+
+/*
+ * The other history's records are scanned, and read as runs only when
+ * the merge takes something new from them: a bad record in the middle
+ * is refused at its line (before a later unknown schema, as when every
+ * record was read), nothing written; a lesser copy of one of ours, which
+ * the merge drops, is not read.
+ */
+static void
+test_merge_bad_middle(void **state)
+{
+	const char *good = REC(",\"id\":\"g\"", "2026-04-01T00:00:00Z");
+	const char *bad = "{\"schema\":\"cstat-run/1\",\"id\":\"n\","
+			  "\"groups\":[{\"config\":[],\"benchmarks\":[{"
+			  "\"name\":\"B\",\"units\":[{\"unit\":\"ns/op\","
+			  "\"values\":[\"x\"]}]}]}]}\n";
+	const char *newer = "{\"schema\":\"cstat-run/2\",\"groups\":[]}\n";
+	const char *ours = "{\"schema\":\"cstat-run/1\",\"id\":\"n\","
+			   "\"name\":\"z\",\"groups\":[]}\n";
+	char theirs[1024];
+	struct cstat_diag d;
+	size_t added, total;
+
+	(void)state;
+	snprintf(theirs, sizeof(theirs), "%s%s%s%s", good, bad, good, newer);
+	write_file(path("b1-a.jsonl"), good);
+	write_file(path("b1-b.jsonl"), theirs);
+	assert_int_equal(cstat_history_merge(path("b1-a.jsonl"),
+					     path("b1-b.jsonl"), &added, &total,
+					     NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(d.line, 2);
+	assert_non_null(strstr(d.message, "values must be numbers"));
+	char *x = file_text(path("b1-a.jsonl"));
+	assert_string_equal(x, good);
+	free(x);
+	/* Without the bad record: the unknown schema at line 3. */
+	snprintf(theirs, sizeof(theirs), "%s%s%s", good, good, newer);
+	write_file(path("b1-b.jsonl"), theirs);
+	assert_int_equal(cstat_history_merge(path("b1-a.jsonl"),
+					     path("b1-b.jsonl"), &added, &total,
+					     NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(d.line, 3);
+	assert_non_null(strstr(d.message, "newer"));
+	/* Ours has n with the greater bytes ("name" after "groups"): bad
+	 * is the copy dropped, never read. */
+	assert_true(strcmp(ours, bad) > 0);
+	snprintf(theirs, sizeof(theirs), "%s%s", bad, good);
+	x = merged("b2", ours, theirs, &added, 0);
+	assert_int_equal(added, 1);
+	assert_null(strstr(x, "\"x\""));
+	free(x);
+}
+
 /* Of two baselines the newer stays, whichever way round; equal times go
  * to the greater id. */
 static void
@@ -1340,6 +1493,9 @@ main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_merge_histories),
 		cmocka_unit_test(test_merge_odd_records),
+		cmocka_unit_test(test_merge_ties),
+		cmocka_unit_test(test_merge_same_bytes),
+		cmocka_unit_test(test_merge_bad_middle),
 		cmocka_unit_test(test_merge_baselines),
 		cmocka_unit_test(test_history_unit_metadata),
 		cmocka_unit_test(test_api_round_trip_dir),

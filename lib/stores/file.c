@@ -317,32 +317,26 @@ fs_history_replace(void *state, const char *name, const char *bytes, size_t len,
 }
 
 /* The merge under the history's lock, as cstat_history_merge() does it
- * with a file (the bytes are read as another store's, fully). */
+ * with a file (the bytes are another store's). */
 static int
 fs_history_merge(void *state, const char *name, const char *bytes, size_t len,
 		 size_t *added, size_t *total, struct cstat_diag *d)
 {
-	char *path = path_of(state, "history", name), *ours = NULL, *out = NULL;
-	size_t olen = 0, outlen = 0;
+	char *path = path_of(state, "history", name), *ours = NULL;
+	size_t olen = 0;
 	int lock = 0, rc = path ? make_dirs(state, "history", d) : CSTAT_ENOMEM;
 
 	if (!rc && (lock = cstat__store_lock(path, d)) < 0)
 		rc = lock;
 	if (!rc) {
 		rc = cstat__store_slurp(path, &ours, &olen, d);
-		bool exists = rc != CSTAT_ENOENT;
-		rc = exists ? rc : 0;
+		rc = rc == CSTAT_ENOENT ? 0 : rc;
 		if (!rc)
-			rc = cstat__history_merge_text(
-				ours, olen, path, bytes, len, name, &out,
-				&outlen, added, total, NULL, NULL, d);
-		if (!rc && (exists || outlen) &&
-		    (outlen != olen || (outlen && memcmp(out, ours, olen))))
-			rc = cstat__store_replace(path, out ? out : "", outlen,
-						  d);
+			rc = cstat__history_merge_file(ours, olen, path, bytes,
+						       len, name, added, total,
+						       NULL, NULL, d);
 		close(lock);
 	}
-	free(out);
 	free(ours);
 	free(path);
 	return rc;

@@ -2578,6 +2578,7 @@ do_merge(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 	struct merge *a = ctx;
 	char hid[24], *ours = NULL, *out = NULL;
 	size_t olen = 0, outlen = 0;
+	bool changed = false;
 	const char *vals[1] = {hid};
 	int rc = find_history(p, a->name, true, hid, d);
 
@@ -2599,8 +2600,8 @@ do_merge(struct pg *p, void *ctx, PGresult **res, struct cstat_diag *d)
 	if (!rc)
 		rc = cstat__history_merge_text(
 			ours, olen, a->name, a->bytes, a->len, a->name, &out,
-			&outlen, &a->added, &a->total, NULL, NULL, d);
-	if (!rc && (outlen != olen || (olen && memcmp(out, ours, olen))))
+			&outlen, &changed, &a->added, &a->total, NULL, NULL, d);
+	if (!rc && changed)
 		rc = replace_runs(p, a->name, hid, out, outlen, res, d);
 	free(out);
 	free(ours);
