@@ -65,6 +65,7 @@ cstat__gate_noise_release(cstat_gate_config *c)
 	c->nnoise = 0;
 	c->noise_from = NULL;
 	c->noise_nruns = 0;
+	c->noise_cut = false;
 }
 
 static int
@@ -293,6 +294,15 @@ cstat_gate_config_set_history(cstat_gate_config *c, const cstat_tables *history,
 	if (rc)
 		cstat__gate_noise_release(c);
 	return rc;
+}
+
+int
+cstat_gate_config_set_history_cut(cstat_gate_config *c, bool cut)
+{
+	if (!c)
+		return CSTAT_EINVAL;
+	c->noise_cut = cut && c->noise_from;
+	return 0;
 }
 
 const struct cstat__noise *
