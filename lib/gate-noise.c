@@ -33,6 +33,13 @@
  * change: exp(x) - 1 when lower is better, 1 - exp(-x) when higher is,
  * x = t * sqrt 2 * sd.  So, whatever m, a run of the same code exceeds
  * some benchmark's bound with probability at most about noise-alpha.
+ *
+ * The history need not be whole: cregress and cbaseline gate hand over its
+ * last CSTAT_GATE_HISTORY_RUNS runs only (cstat_history_read_tail()).  The
+ * change-point search over those finds a stretch for the last 30 runs that
+ * starts where the search over the whole series puts it in every one of
+ * 240 simulated series of 4,000 runs (tests/stats-window.c), and it reads
+ * 35 MB instead of 700 MB of a 10,000-run history of 500 benchmarks.
  */
 #include <math.h>
 #include <stdlib.h>
