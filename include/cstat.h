@@ -1182,6 +1182,23 @@ CSTAT_EXPORT int cstat_store_names(cstat_store *s, const char *kind,
 				   char ***names, size_t *n,
 				   struct cstat_diag *d);
 /*
+ * Every baseline (kind "baseline") or history ("history") of the store as
+ * cstat_store_list_write() lists it, sorted bytewise by name, read in one
+ * query: a baseline's values, "created" and "commit", a history's number
+ * of runs and its last run's "created" (a history without runs: count 0,
+ * no created).  *e is a malloc'd array of n entries; free it with
+ * cstat_store_entries_free().
+ * @return 0, CSTAT_ESTATE when the store cannot (a store directory: read
+ *         each file), or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_describe(cstat_store *s, const char *kind,
+				      struct cstat_store_entry **e, size_t *n,
+				      struct cstat_diag *d);
+/* Frees entries e[0..n) of cstat_store_describe() (their kind is not
+ * freed: it is static); NULL is a harmless no-op. */
+CSTAT_EXPORT void cstat_store_entries_free(struct cstat_store_entry *e,
+					   size_t n);
+/*
  * Appends record[0..len), a history line (cstat_run_write() on one line,
  * no newline), to history name (made if missing), in one transaction:
  * all of it or nothing.  A run whose id the history holds is not stored

@@ -24,7 +24,12 @@ CSTAT_TEST_PG_RUNNER):
               is there afterwards, and every merged run, each once.
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
-              directory, for the same inputs and times.
+              directory, for the same inputs and times; list (several
+              baselines and histories, every format), prune (to none, of
+              a missing history) and show and compare of a baseline with
+              a history of its name their messages too; the runner role
+              lists, shows and compares as the owner, and its prune is
+              refused.
 
 Usage: postgresql.py PG_RECORD TESTDATA CASE [CBASELINE]
 """
@@ -220,18 +225,45 @@ def case_cbaseline():
         ("prune", "-keep", "3", "main"), ("history", "main"),
         ("history", "none"), ("record", "bad name", inputs[0]),
     ]
+    # list, prune, show and compare read only what they need from the
+    # database (cbaseline-db.c): several histories and baselines listed in
+    # every format, names that sort by byte ('-' before '.'), a history
+    # pruned to no runs, a missing one, and a show and a compare of a
+    # baseline whose history of the same name is there.  Their messages
+    # (stderr) are compared too.
+    more = [
+        ("record", "-m", "created=2026-11-07T10:00:00Z", "main-x", inputs[0]),
+        ("record", "-m", "created=2026-11-08T10:00:00Z", "-m", "commit=c8",
+         "main.y", inputs[1]),
+        ("record", "-m", "created=2026-11-09T10:00:00Z", "main.y", inputs[0]),
+        ("save", "-m", "created=2026-11-04T10:00:00Z", "-m", "commit=abc",
+         "zeta", inputs[1]),
+        ("save", "-m", "created=2026-11-05T10:00:00Z", "main.y", inputs[0]),
+        ("list",), ("list", "-format", "json"),
+        ("list", "-format", "markdown"),
+        ("show", "main.y"), ("show", "-format", "json", "main.y"),
+        ("compare", "main.y", inputs[1]),
+        ("compare", "-format", "csv", "main.y", inputs[1]),
+        ("prune", "-keep", "0", "main-x"), ("prune", "-keep", "5", "main.y"),
+        ("prune", "main.y", "-keep", "1"), ("prune", "-keep", "1", "nothere"),
+        ("prune", "-keep", "-1", "main.y"), ("list",),
+        ("list", "-format", "json"), ("history", "main.y"),
+        ("rm", "zeta"), ("list", "-format", "markdown"),
+    ]
     fs = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                       "cstat-pg-fs-%d" % os.getpid())
     same = 0
     try:
-        for step in steps:
+        for step in steps + more:
             out = []
             # A report may name the store (gate names its history).
             for store, named in ((fs, fs), (OWNER, "[%s]" % OWNER)):
                 r = subprocess.run([cb, "-store", store] + list(step),
                                    capture_output=True)
+                err = r.stderr if step in more else b""
                 out.append((r.returncode, r.stdout.replace(
-                    named.encode(), b"STORE")))
+                    named.encode(), b"STORE"), err.replace(
+                        named.encode(), b"STORE")))
             assert out[0] == out[1], "%s: file store %r, database %r" % (
                 step, out[0], out[1])
             same += 1
@@ -241,9 +273,25 @@ def case_cbaseline():
         assert r.returncode == 0, r.stderr
         assert "Secr3t" not in r.stderr + r.stdout, r.stderr
         assert "recorded a run in [postgresql://cstat_runner@/" in r.stderr
+        # The runner lists, shows and compares as the owner does; it may
+        # not delete, so its prune is refused with the database's reason
+        # and nothing else.
+        for step in (("list",), ("show", "main.y"),
+                     ("compare", "main.y", inputs[1])):
+            mine, owner = (subprocess.run([cb, "-store", s] + list(step),
+                                          capture_output=True)
+                           for s in (uri, OWNER))
+            assert (mine.returncode, mine.stdout) == (
+                owner.returncode, owner.stdout), step
+            same += 1
+        r = subprocess.run([cb, "-store", uri, "prune", "-keep", "1",
+                            "main"], capture_output=True, text=True)
+        assert r.returncode == 2 and "permission denied" in r.stderr, r
+        assert "pruned" not in r.stderr and "Secr3t" not in r.stderr, r
     finally:
         subprocess.run(["rm", "-rf", fs])
-    print("%d cbaseline commands: the same exit status and stdout on a "
+    print("%d cbaseline commands: the same exit status and stdout (and "
+          "for list, prune, show and compare, stderr) on a "
           "store directory and on PostgreSQL" % same)
 
 

@@ -1059,6 +1059,16 @@ store_prune_null(void)
 }
 
 static long
+store_describe_null(void)
+{
+	struct cstat_store_entry *e = (struct cstat_store_entry *)STALE;
+	size_t n = 9;
+	int rc = cstat_store_describe(NULL, "history", &e, &n, &fx.d);
+
+	return e || n ? NOT_RESET : rc;
+}
+
+static long
 store_replace_null(void)
 {
 	return cstat_store_replace(NULL, "main", "", 0, &fx.d);
@@ -1801,6 +1811,7 @@ static const struct api_case cases[] = {
 	{"cstat_store_history_tail(NULL, ...)", store_history_tail_null,
 	 CSTAT_EINVAL},
 	{"cstat_store_prune(NULL, ...)", store_prune_null, CSTAT_EINVAL},
+	{"cstat_store_describe(NULL, ...)", store_describe_null, CSTAT_EINVAL},
 	{"cstat_store_replace(NULL, ...)", store_replace_null, CSTAT_EINVAL},
 	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
 	 history_changes_null_tables, CSTAT_EINVAL},

@@ -55,6 +55,38 @@ count(const char *text)
 	return n;
 }
 
+/* list's description of history name (cstat_store_describe()) is the
+ * history file's: its runs and its last run's "created"
+ * (cstat_history_load(), what list reads on a store directory). */
+static void
+describe_as_file(cstat_store *s, const char *name, const char *file)
+{
+	struct cstat_store_entry *e;
+	struct cstat_diag d;
+	cstat_run **runs;
+	size_t n, nr;
+	const struct cstat_store_entry *x = NULL;
+
+	assert_int_equal(cstat_history_load(file, &runs, &nr, NULL, NULL, &d),
+			 0);
+	assert_int_equal(cstat_store_describe(s, "history", &e, &n, &d), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].name, name) == 0)
+			x = &e[i];
+	assert_non_null(x);
+	assert_string_equal(x->kind, "history");
+	assert_int_equal(x->count, nr);
+	assert_true(nr > 0);
+	const char *c = cstat_run_get(runs[nr - 1], "created");
+	assert_non_null(c);
+	assert_non_null(x->created);
+	assert_string_equal(x->created, c);
+	assert_null(x->commit);
+	assert_null(x->error);
+	cstat_store_entries_free(e, n);
+	cstat_history_free(runs, nr);
+}
+
 static cstat_store *
 open_store(const char *location, const char *project)
 {
@@ -285,6 +317,7 @@ test_history_bytes(void **state)
 	assert_int_equal(cstat_store_history(s, "main", &got, &glen, &d), 0);
 	assert_int_equal(glen, wlen);
 	assert_memory_equal(got, want, wlen);
+	describe_as_file(s, "main", file);
 
 	/* Replace (what a merge writes) takes a history's bytes whole. */
 	assert_int_equal(cstat_store_replace(s, "copy", want, wlen, &d), 0);

@@ -916,6 +916,64 @@ line_of(const cstat_run *run, bool pretty, size_t *len)
 /* A baseline and a history through the API: the bytes saved are the
  * bytes read back (what a store directory's files hold), and read back
  * they give the original's tables (as test_round_trip on files). */
+/* The same string, or both NULL. */
+static void
+same_or_null(const char *a, const char *b)
+{
+	if (a || b) {
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_string_equal(a, b);
+	}
+}
+
+/*
+ * A directory's list reads each file (CSTAT_ESTATE: the store cannot
+ * describe); a database describes baseline "b" and history "h" (kind
+ * 'p') as list reads their files, api-b.json and api-h.jsonl.
+ */
+static void
+describe_as_files(cstat_store *s, char kind)
+{
+	struct cstat_store_entry *e;
+	struct cstat_diag d;
+	cstat_run *b, **h;
+	size_t n, nh;
+
+	assert_int_equal(cstat_store_describe(s, "runs", &e, &n, &d),
+			 CSTAT_EINVAL);
+	if (kind != 'p') {
+		assert_int_equal(cstat_store_describe(s, "history", &e, &n, &d),
+				 CSTAT_ESTATE);
+		assert_null(e);
+		return;
+	}
+	assert_int_equal(cstat_run_load(&b, path("api-b.json"), &d), 0);
+	assert_int_equal(cstat_store_describe(s, "baseline", &e, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].name, "b");
+	assert_int_equal(e[0].count, cstat_run_count(b));
+	assert_true(e[0].count > 0);
+	same_or_null(e[0].created, cstat_run_get(b, "created"));
+	same_or_null(e[0].commit, cstat_run_get(b, "commit"));
+	assert_null(e[0].error);
+	cstat_store_entries_free(e, n);
+	cstat_run_free(b);
+	assert_int_equal(cstat_history_load(path("api-h.jsonl"), &h, &nh, NULL,
+					    NULL, &d),
+			 0);
+	assert_int_equal(cstat_store_describe(s, "history", &e, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].name, "h");
+	assert_int_equal(e[0].count, 3);
+	assert_int_equal(nh, 3);
+	same_or_null(e[0].created, cstat_run_get(h[2], "created"));
+	assert_null(e[0].commit);
+	assert_null(e[0].error);
+	cstat_store_entries_free(e, n);
+	cstat_history_free(h, nh);
+}
+
 static void
 api_round_trip(char kind)
 {
@@ -990,6 +1048,7 @@ api_round_trip(char kind)
 	assert_string_equal(names[0], "h");
 	free(names[0]);
 	free(names);
+	describe_as_files(s, kind);
 	/* Pruning keeps the last two; replacing puts back the first. */
 	size_t removed;
 	assert_int_equal(cstat_store_prune(s, "h", 2, &removed, &d), 0);

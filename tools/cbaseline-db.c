@@ -3,13 +3,18 @@
  *
  * The database hands back the exact bytes a store directory holds
  * (cstat_store_history(), cstat_store_baseline_load()), so a command runs
- * unchanged on a private directory holding what it reads: baseline and
- * history NAME (every one for list), and its output is the file store's,
- * byte for byte.  What a command wrote there goes back in one step each:
- * record's line (one transaction; a run already there is stored once),
- * save's file, rm's and prune's removals.  The directory is removed at
- * the end.  history, detect and export with -filter .name:NAME read only
- * that benchmark's series from the database.  merge copies the whole store (and
+ * unchanged on a private directory holding what it reads (the table
+ * commands[]): save, show, compare and rm baseline NAME alone; gate the
+ * baseline and its histories; history, detect, export and forecast
+ * baseline and history NAME.  Its output is the file store's, byte for
+ * byte.  list reads no history: the database describes every baseline and
+ * history in a query per kind (cstat_store_describe()) and list finds an
+ * empty file for each.  prune deletes in the database (store_set_prune()).
+ * What a command wrote goes back in one step each: record's line (one
+ * transaction; a run already there is stored once), save's file, rm's
+ * removal.  The directory is removed at the end.  history, detect and
+ * export with -filter .name:NAME read only that benchmark's series from
+ * the database.  merge copies the whole store (and
  * OTHER_STORE, when it is a database too) and puts back each history and
  * baseline the file merge changed: a history that only grew gets its new runs
  * appended, one that merged runs in between its own is merged again in the
@@ -176,7 +181,7 @@ fetch_series(struct db *db, const char *kind, const char *name,
  * runs").  A history of 10,000 runs took seconds to copy whole.
  */
 static int
-fetch_gate(struct db *db, const char *name)
+fetch_tail(struct db *db, const char *name)
 {
 	struct cstat_diag d;
 	char *bytes;
@@ -259,7 +264,7 @@ write_back(struct db *db, const char *cmd, const char *name)
 	struct cstat_diag d;
 	size_t len;
 	int rc = 0;
-	bool history = strcmp(cmd, "record") == 0 || strcmp(cmd, "prune") == 0;
+	bool history = strcmp(cmd, "record") == 0;
 	char *bytes = get_file(db, history ? "history" : "baselines", name,
 			       history ? ".jsonl" : ".json", &len);
 
@@ -280,11 +285,6 @@ write_back(struct db *db, const char *cmd, const char *name)
 			   : CSTAT_EIO;
 	} else if (strcmp(cmd, "rm") == 0) {
 		rc = cstat_store_baseline_remove(db->store, name, &d);
-	} else if (strcmp(cmd, "prune") == 0) {
-		size_t keep = 0;
-		for (size_t i = 0; bytes && i < len; i++)
-			keep += bytes[i] == '\n';
-		rc = cstat_store_prune(db->store, name, keep, NULL, &d);
 	}
 	free(bytes);
 	return rc ? db_error(db, rc, &d) : 0;
@@ -485,11 +485,12 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 }
 
 /*
- * Makes the private directory in $TMPDIR, else /tmp.  record's, when
- * $TMPDIR is not set, goes to /dev/shm (memory) where there is one: it
- * holds one record, which the file store writes with fsync() and the
- * command then deletes, and on a disk those two cost 15-20 ms of
- * record's 50 (docs/performance.md "Record, third pass").
+ * Makes the private directory in $TMPDIR, else /tmp.  A small one
+ * (record's one record, save's or rm's baseline, show's and compare's,
+ * list's empty files), when $TMPDIR is not set, goes to /dev/shm (memory)
+ * where there is one: the file store writes a record or a baseline with
+ * fsync() and the command then deletes it, and on a disk those two cost
+ * 15-20 ms of record's 50 (docs/performance.md "Record, third pass").
  */
 static int
 make_dir(struct db *db, bool small)
@@ -544,12 +545,13 @@ db_merge_other(int argc, char **argv)
 
 /*
  * Opens the store at location and copies everything it holds (all) into a
- * new private directory.  small: the command writes one record there and
- * reads nothing (record), so the store is opened (libpq loaded, the
- * connection made, its first query) on a thread of its own, o, while the
- * command does its work; run_quoted() waits for it (opened()) before
- * writing back.  Two cores do in parallel what took one 5-10 ms after
- * the other (docs/performance.md "Record, third pass").
+ * new private directory, in memory when small (make_dir()).  With o, the
+ * command writes one record there and reads nothing (record), so the
+ * store is opened (libpq loaded, the connection made, its first query)
+ * on a thread of its own, o, while the command does its work;
+ * run_quoted() waits for it (opened()) before writing back.  Two cores do
+ * in parallel what took one 5-10 ms after the other (docs/performance.md
+ * "Record, third pass").
  */
 static int
 open_copy(struct db *db, const char *location, bool all, bool small,
@@ -559,7 +561,7 @@ open_copy(struct db *db, const char *location, bool all, bool small,
 	int rc;
 
 	cstat_store_redact(location, db->where, sizeof(db->where));
-	if (small) {
+	if (o) {
 		memset(o, 0, sizeof(*o));
 		o->location = location;
 		o->running =
@@ -724,6 +726,143 @@ db_merge(const char *location, int argc, char **argv, db_run_fn run, void *ctx)
 	return rc;
 }
 
+/* What a command reads from the database into the directory. */
+enum reads {
+	READS_NOTHING,	/* record writes one run; prune prunes there */
+	READS_BASELINE, /* baseline NAME */
+	READS_GATE,	/* baseline NAME and the histories (fetch_gate()) */
+	READS_LIST,	/* every name, each described by the database */
+	READS_HISTORY,	/* baseline and history NAME, or one benchmark's */
+};
+
+/* What each command reads, and whether it writes NAME back (write_back());
+ * a command not here (history, detect, export, forecast, help) reads
+ * READS_HISTORY. */
+static const struct command {
+	const char *name;
+	enum reads reads;
+	bool writes;
+} commands[] = {
+	{"save", READS_BASELINE, true},	    {"show", READS_BASELINE, false},
+	{"compare", READS_BASELINE, false}, {"rm", READS_BASELINE, true},
+	{"gate", READS_GATE, false},	    {"record", READS_NOTHING, true},
+	{"prune", READS_NOTHING, false},    {"list", READS_LIST, false},
+};
+
+static struct command
+command_of(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, cmd) == 0)
+			return commands[i];
+	return (struct command){cmd, READS_HISTORY, false};
+}
+
+/* gate's reads: baseline NAME, and the last runs of history NAME and of
+ * -history's history (fetch_tail()). */
+static int
+fetch_gate(struct db *db, const char *name, int argc, char **argv)
+{
+	const char *h = history_flag(argc, argv);
+	int rc = fetch(db, "baseline", name);
+
+	if (!rc)
+		rc = fetch_tail(db, name);
+	if (!rc && h && strcmp(h, name) != 0)
+		rc = fetch_tail(db, h);
+	return rc;
+}
+
+/* list's entries as the database describes them (cstat_store_describe()),
+ * each kind sorted bytewise by name. */
+struct listing {
+	struct cstat_store_entry *e[2];
+	size_t n[2];
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cstat_store_entry *)a)->name,
+		      ((const struct cstat_store_entry *)b)->name);
+}
+
+/* store_set_describe()'s source: entry e from the listing. */
+static int
+listed(void *ctx, struct cstat_store_entry *e)
+{
+	const struct listing *l = ctx;
+	size_t k = strcmp(e->kind, "baseline") != 0;
+	const struct cstat_store_entry *x =
+		l->e[k] ? bsearch(e, l->e[k], l->n[k], sizeof(*x), entry_cmp)
+			: NULL;
+
+	if (!x)
+		return 1;
+	e->count = x->count;
+	e->created = x->created ? strdup(x->created) : NULL;
+	e->commit = x->commit ? strdup(x->commit) : NULL;
+	e->error = x->error ? strdup(x->error) : NULL;
+	return 0;
+}
+
+/*
+ * list's reads: every baseline and history described in a query per kind
+ * (their counts, not their runs), each an empty file in the directory that
+ * list finds and describe() asks the listing about.  A store that cannot
+ * describe them (CSTAT_ESTATE) has each copied (fetch_all()).
+ */
+static int
+fetch_list(struct db *db, struct listing *l)
+{
+	static const char *const kinds[] = {"baseline", "history"};
+	static const char *const dirs[] = {"baselines", "history"};
+	static const char *const exts[] = {".json", ".jsonl"};
+	struct cstat_diag d;
+	int rc = 0;
+
+	for (size_t k = 0; !rc && k < 2; k++) {
+		memset(&d, 0, sizeof(d));
+		rc = cstat_store_describe(db->store, kinds[k], &l->e[k],
+					  &l->n[k], &d);
+		if (rc == CSTAT_ESTATE)
+			return fetch_all(db);
+		if (rc)
+			return db_error(db, rc, &d);
+		for (size_t i = 0; !rc && i < l->n[k]; i++)
+			if (store_valid_name(l->e[k][i].name))
+				rc = put_file(db, dirs[k], l->e[k][i].name,
+					      exts[k], "", 0);
+	}
+	if (!rc)
+		store_set_describe(listed, l);
+	return rc;
+}
+
+/* store_set_prune()'s source: history name pruned in the database, or 1
+ * when it has none (the file prune says the file is missing, as when the
+ * history was copied). */
+static int
+db_prune(void *ctx, const char *name, size_t keep, size_t *removed,
+	 struct cstat_diag *d)
+{
+	struct db *db = ctx;
+	char **names;
+	size_t n;
+	bool there = false;
+	int rc = cstat_store_names(db->store, "history", &names, &n, d);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		there = there || strcmp(names[i], name) == 0;
+		free(names[i]);
+	}
+	if (!rc)
+		free(names);
+	if (!rc && !there)
+		return 1;
+	return rc ? rc : cstat_store_prune(db->store, name, keep, removed, d);
+}
+
 int
 db_command(const char *location, const char *cmd, int argc, char **argv,
 	   db_run_fn run, void *ctx)
@@ -731,6 +870,8 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	struct db db = {0};
 	const char *name = name_of(argc, argv);
 	struct native nt = {&db, name, NULL};
+	struct listing list = {{NULL, NULL}, {0, 0}};
+	struct command c = command_of(cmd);
 	/* The one benchmark's name: nt points into it while the command
 	 * runs, so it lives as long as nt. */
 	char bench[256];
@@ -739,13 +880,19 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	if (strcmp(cmd, "merge") == 0)
 		return db_merge(location, argc, argv, run, ctx);
 	struct opening o;
-	rc = open_copy(&db, location, false, strcmp(cmd, "record") == 0, &o);
-	bool gate = strcmp(cmd, "gate") == 0;
-	bool writes = strcmp(cmd, "record") == 0 || strcmp(cmd, "save") == 0 ||
-		      strcmp(cmd, "rm") == 0 || strcmp(cmd, "prune") == 0;
-	if (!rc && strcmp(cmd, "list") == 0)
-		rc = fetch_all(&db);
-	else if (!rc && name && strcmp(cmd, "record") != 0) {
+	/* Nothing but a record or a baseline, or empty files: in memory. */
+	bool small = c.reads != READS_HISTORY && c.reads != READS_GATE;
+	rc = open_copy(&db, location, false, small,
+		       strcmp(cmd, "record") == 0 ? &o : NULL);
+	if (!rc && c.reads == READS_LIST)
+		rc = fetch_list(&db, &list);
+	else if (!rc && strcmp(cmd, "prune") == 0)
+		store_set_prune(db_prune, &db);
+	else if (!rc && name && c.reads == READS_BASELINE)
+		rc = fetch(&db, "baseline", name);
+	else if (!rc && name && c.reads == READS_GATE)
+		rc = fetch_gate(&db, name, argc, argv);
+	else if (!rc && name && c.reads == READS_HISTORY) {
 		const char *one =
 			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
@@ -754,19 +901,20 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 		nt.bench = one;
 		if (one && store_valid_name(name))
 			store_set_tables(native_tables, &nt);
-		else if (!rc && gate)
-			rc = fetch_gate(&db, name);
 		else if (!rc)
 			rc = fetch_series(&db, "history", name, one);
 		const char *h = history_flag(argc, argv);
 		if (!rc && h && strcmp(h, name) != 0)
-			rc = gate ? fetch_gate(&db, h)
-				  : fetch(&db, "history", h);
+			rc = fetch(&db, "history", h);
 	}
 	if (!rc)
 		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx,
-				writes ? name : NULL);
+				c.writes ? name : NULL);
 	store_set_tables(NULL, NULL);
+	store_set_describe(NULL, NULL);
+	store_set_prune(NULL, NULL);
+	for (size_t k = 0; k < 2; k++)
+		cstat_store_entries_free(list.e[k], list.n[k]);
 	close_copy(&db);
 	return rc;
 }

@@ -391,6 +391,8 @@ describe(struct store *s, struct cstat_store_entry *e)
 	struct cstat_diag d;
 	const char *c;
 
+	if (store_describe(e) == 0) /* a database's answer */
+		return;
 	if (base) {
 		cstat_run *r;
 		if (cstat_run_load(&r, path, &d)) {
@@ -795,7 +797,7 @@ cmd_prune(struct store *s, const char *cmd, int argc, char **argv)
 	const char *path = store_path(s, "history", name, ".jsonl");
 	if (refuse_history_links(s, path))
 		return 2;
-	int rc = cstat_history_prune(path, (size_t)keep, &removed, &d);
+	int rc = store_prune(path, name, (size_t)keep, &removed, &d);
 	if (rc) {
 		store_print_error(rc, &d);
 		return 2;

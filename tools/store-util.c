@@ -196,6 +196,41 @@ store_set_tables(store_tables_fn fn, void *ctx)
 	tables_ctx = ctx;
 }
 
+/* store_set_describe()'s and store_set_prune()'s sources, as above. */
+static store_describe_fn describe_fn;
+static void *describe_ctx;
+static store_prune_fn prune_fn;
+static void *prune_ctx;
+
+void
+store_set_describe(store_describe_fn fn, void *ctx)
+{
+	describe_fn = fn;
+	describe_ctx = ctx;
+}
+
+int
+store_describe(struct cstat_store_entry *e)
+{
+	return describe_fn ? describe_fn(describe_ctx, e) : 1;
+}
+
+void
+store_set_prune(store_prune_fn fn, void *ctx)
+{
+	prune_fn = fn;
+	prune_ctx = ctx;
+}
+
+int
+store_prune(const char *path, const char *name, size_t keep, size_t *removed,
+	    struct cstat_diag *d)
+{
+	int rc = prune_fn ? prune_fn(prune_ctx, name, keep, removed, d) : 1;
+
+	return rc == 1 ? cstat_history_prune(path, keep, removed, d) : rc;
+}
+
 /* A history that has no runs is an error (2, said), after freeing. */
 static int
 no_runs(const char *name, cstat_tables *t, cstat_run **runs, size_t n)

@@ -74,4 +74,28 @@ typedef int (*store_tables_fn)(void *ctx, const char *name, const char *filter,
 			       cstat_tables **t, cstat_run ***runs, size_t *n);
 void store_set_tables(store_tables_fn fn, void *ctx);
 
+/*
+ * Where list's describe() looks first (cbaseline-db.c: what a database
+ * read in one query): fn fills e (kind and name set; the strings it sets
+ * malloc'd) and returns 0, or returns 1 when it does not hold that entry
+ * (the file is read).  NULL fn: the files only.  store_describe() asks it:
+ * 0 when e was filled, else 1.
+ */
+typedef int (*store_describe_fn)(void *ctx, struct cstat_store_entry *e);
+void store_set_describe(store_describe_fn fn, void *ctx);
+int store_describe(struct cstat_store_entry *e);
+
+/*
+ * Where prune prunes (cbaseline-db.c: in the database, without reading
+ * the history): fn returns as cstat_history_prune() does, or 1 when it
+ * does not hold history name (the file at path is pruned).  NULL fn: the
+ * file.  store_prune() prunes history name at path through it, returning
+ * as cstat_history_prune().
+ */
+typedef int (*store_prune_fn)(void *ctx, const char *name, size_t keep,
+			      size_t *removed, struct cstat_diag *d);
+void store_set_prune(store_prune_fn fn, void *ctx);
+int store_prune(const char *path, const char *name, size_t keep,
+		size_t *removed, struct cstat_diag *d);
+
 #endif /* CSTAT_TOOLS_STORE_UTIL_H */

@@ -356,6 +356,7 @@ const struct cstat__stores_ops cstat__stores_file = {
 	.baseline_load = fs_baseline_load,
 	.baseline_remove = fs_baseline_remove,
 	.list = fs_list,
+	.describe = NULL, /* list reads each file */
 	.history_append = fs_history_append,
 	.history_read = fs_history_read,
 	.history_prune = fs_history_prune,

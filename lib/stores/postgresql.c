@@ -768,6 +768,103 @@ pg_list(void *state, const char *kind, char ***names, size_t *n,
 	return rc;
 }
 
+/* Entry e (kind and name set) described from its record text[0..len):
+ * a baseline's values, "created" and "commit", or a history's last run's
+ * "created", as list reads them from the files. */
+static int
+describe_record(struct cstat_store_entry *e, const char *text, size_t len)
+{
+	bool base = strcmp(e->kind, "baseline") == 0;
+	struct cstat_diag d;
+	cstat_run **runs = NULL, *r = NULL;
+	size_t nr = 0;
+	const char *c;
+
+	memset(&d, 0, sizeof(d));
+	int rc = base ? cstat__store_parse(text, len, e->name, 1, &r, &d)
+		      : cstat__history_parse(text, len, e->name, &runs, &nr,
+					     NULL, NULL, &d);
+	if (!base && !rc && nr)
+		r = runs[nr - 1];
+	if (rc == CSTAT_ENOMEM)
+		return rc;
+	if (rc)
+		return (e->error = strdup(d.message)) ? 0 : CSTAT_ENOMEM;
+	if (base)
+		e->count = cstat_run_count(r);
+	if ((c = cstat_run_get(r, "created")) != NULL &&
+	    !(e->created = strdup(c)))
+		rc = CSTAT_ENOMEM;
+	if (base && !rc && (c = cstat_run_get(r, "commit")) != NULL &&
+	    !(e->commit = strdup(c)))
+		rc = CSTAT_ENOMEM;
+	if (base)
+		cstat_run_free(r);
+	else
+		cstat_history_free(runs, nr);
+	return rc;
+}
+
+/*
+ * Every baseline or history in one statement: a baseline's record, a
+ * history's count of runs and its last run's record (an index scan each,
+ * so list reads a few rows, not the runs).  Only the last run's "created"
+ * of a history shows in the list.
+ */
+static int
+pg_describe(void *state, const char *kind, struct cstat_store_entry **e,
+	    size_t *n, struct cstat_diag *d)
+{
+	struct pg *p = state;
+	bool base = strcmp(kind, "baseline") == 0;
+	const char *vals[1] = {p->project_id};
+	PGresult *res = query(
+		p,
+		base ? "SELECT name, 0, record FROM cstat_baselines"
+		       " WHERE project_id = $1::bigint"
+		       " ORDER BY name COLLATE \"C\""
+		     : "SELECT h.name,"
+		       " (SELECT count(*) FROM cstat_runs r"
+		       "   WHERE r.history_id = h.id),"
+		       " (SELECT r.record FROM cstat_runs r"
+		       "   WHERE r.history_id = h.id"
+		       "   ORDER BY r.seq DESC LIMIT 1)"
+		       " FROM cstat_histories h WHERE h.project_id = $1::bigint"
+		       " ORDER BY h.name COLLATE \"C\"",
+		1, vals);
+	int rc = ok(p, res) ? 0 : fail(p, d, "listing", res);
+	size_t rows = rc ? 0 : (size_t)p->pq.ntuples(res);
+
+	*e = NULL;
+	*n = 0;
+	if (!rc && !(*e = calloc(rows + 1, sizeof(**e))))
+		rc = CSTAT_ENOMEM;
+	for (size_t i = 0; !rc && i < rows; i++) {
+		struct cstat_store_entry *x = &(*e)[i];
+		int row = (int)i;
+		*n = i + 1;
+		x->kind = base ? "baseline" : "history";
+		if (!(x->name = strdup(p->pq.getvalue(res, row, 0)))) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		if (!base)
+			x->count = (size_t)strtoull(p->pq.getvalue(res, row, 1),
+						    NULL, 10);
+		if (!p->pq.getisnull(res, row, 2))
+			rc = describe_record(
+				x, p->pq.getvalue(res, row, 2),
+				(size_t)p->pq.getlength(res, row, 2));
+	}
+	p->pq.clear(res);
+	if (rc) {
+		cstat_store_entries_free(*e, *n);
+		*e = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Histories. */
 
@@ -2576,6 +2673,7 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.baseline_load = pg_baseline_load,
 	.baseline_remove = pg_baseline_remove,
 	.list = pg_list,
+	.describe = pg_describe,
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.history_tail = pg_history_tail,

@@ -153,6 +153,35 @@ cstat_store_names(cstat_store *s, const char *kind, char ***names, size_t *n,
 }
 
 int
+cstat_store_describe(cstat_store *s, const char *kind,
+		     struct cstat_store_entry **e, size_t *n,
+		     struct cstat_diag *d)
+{
+	if (e)
+		*e = NULL;
+	if (n)
+		*n = 0;
+	if (!s || !e || !n || !kind ||
+	    (strcmp(kind, "baseline") != 0 && strcmp(kind, "history") != 0))
+		return CSTAT_EINVAL;
+	if (!s->ops->describe)
+		return CSTAT_ESTATE;
+	return s->ops->describe(s->state, kind, e, n, d);
+}
+
+void
+cstat_store_entries_free(struct cstat_store_entry *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++) {
+		free((char *)e[i].name);
+		free((char *)e[i].created);
+		free((char *)e[i].commit);
+		free((char *)e[i].error);
+	}
+	free(e);
+}
+
+int
 cstat_store_record(cstat_store *s, const char *name, const char *record,
 		   size_t len, bool *added, struct cstat_diag *d)
 {

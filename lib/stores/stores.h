@@ -52,6 +52,14 @@ struct cstat__stores_ops {
 	 * histories ("history"), sorted bytewise; free each and the array. */
 	int (*list)(void *state, const char *kind, char ***names, size_t *n,
 		    struct cstat_diag *d);
+	/* Every baseline (kind "baseline") or history ("history") of the
+	 * store as list shows it (struct cstat_store_entry: a baseline's
+	 * values, "created" and "commit"; a history's runs and its last
+	 * run's "created"), sorted bytewise by name, in one query.  NULL:
+	 * the store cannot, and list reads each. */
+	int (*describe)(void *state, const char *kind,
+			struct cstat_store_entry **e, size_t *n,
+			struct cstat_diag *d);
 	/* Appends the record line[0..len) (a history file's line, without
 	 * its newline) to history name (made if missing) in one step that
 	 * either lands whole or not at all; *added (may be NULL) is false
