@@ -842,6 +842,26 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 		   void (*warn)(void *ctx, const struct cstat_diag *d),
 		   void *ctx, struct cstat_diag *d);
 /*
+ * The last keep runs of the history at path, read as cstat_history_read()
+ * reads the whole history (the same tables, runs and warnings for those
+ * records), without reading the records before them: the file is read
+ * backwards from its end, a megabyte at a time, to the start of its last
+ * keep non-blank lines, and from there forwards.  The regression gate uses
+ * it (CSTAT_HISTORY_GATE_RUNS): its noise estimate needs a series' last
+ * runs only.  A record cut short among those lines is skipped, so the
+ * tables may hold one run fewer; warnings and errors give their line in
+ * the whole file.  *cut (may be NULL) tells whether a record came before
+ * the window (the history has more runs than were read).  keep 0 reads
+ * the whole history.  Runs are numbered from the window's first, as in
+ * a history of those records alone.
+ * @return as cstat_history_read().
+ */
+CSTAT_EXPORT int cstat_history_read_tail(
+	const char *path, size_t keep, const struct cstat_builder_opts *opts,
+	double confidence, cstat_tables **t, cstat_run ***runs, size_t *nruns,
+	bool *cut, void (*warn)(void *ctx, const struct cstat_diag *d),
+	void *ctx, struct cstat_diag *d);
+/*
  * cstat_history_read() with cstat's defaults (opts NULL), through a
  * snapshot at cache (a file path; its directory must exist): what reading
  * the history gave last time (tables, runs, warnings), kept with the
@@ -1197,6 +1217,17 @@ CSTAT_EXPORT int cstat_store_history(cstat_store *s, const char *name,
 				     char **bytes, size_t *len,
 				     struct cstat_diag *d);
 /*
+ * The last keep runs (keep >= 1) of history name as cstat_store_history()
+ * hands them back (all of them when it has fewer), for the regression
+ * gate, which reads no more (CSTAT_GATE_HISTORY_RUNS).  A PostgreSQL
+ * store reads only those runs (indexed); a directory hands back the whole
+ * history (cstat_history_read_tail() reads its file's end instead).
+ * @return as cstat_store_history(); CSTAT_EINVAL also for keep 0.
+ */
+CSTAT_EXPORT int cstat_store_history_tail(cstat_store *s, const char *name,
+					  size_t keep, char **bytes,
+					  size_t *len, struct cstat_diag *d);
+/*
  * History name as history-file lines cut to benchmark bench's series:
  * those named bench or starting bench + "/" (its sub-benchmarks) or
  * bench + "-" (its -N runs), the superset of what cstat's filter
@@ -1447,6 +1478,27 @@ CSTAT_EXPORT int cstat_gate_config_load_mem(cstat_gate_config *c,
 CSTAT_EXPORT int cstat_gate_config_set_history(cstat_gate_config *c,
 					       const cstat_tables *history,
 					       const char *from);
+
+/*
+ * The runs of its history the regression gate reads: the noise estimate
+ * uses a series' runs since its last change point, at most the last 30,
+ * and the change-point search over the last 500 runs finds the same last
+ * change as over the whole series in nearly every series
+ * (docs/cregress.md, "The window"), so cregress -history and cbaseline
+ * gate read only these (cstat_history_read_tail()).
+ */
+#define CSTAT_GATE_HISTORY_RUNS 500
+
+/*
+ * Says whether the history last given to cstat_gate_config_set_history()
+ * holds only the last runs of a longer one (cut true: a window read by
+ * cstat_history_read_tail()); the reports then say "the last N of its
+ * runs" rather than "N runs", and the JSON report adds
+ * "noise_runs_cut": true.  cstat_gate_config_set_history() clears it.
+ * @return 0; CSTAT_EINVAL (c is NULL).
+ */
+CSTAT_EXPORT int cstat_gate_config_set_history_cut(cstat_gate_config *c,
+						   bool cut);
 
 /* One comparison and its verdict.  Strings are borrowed from the gate. */
 struct cstat_check {

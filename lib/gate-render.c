@@ -603,8 +603,13 @@ put_settings(struct report *w, const struct ctx *x)
 		return;
 	put(w, "; noise-aware thresholds from ");
 	put(w, c->noise_from);
-	putf(w, " (%zu run%s) for %zu comparison%s", c->noise_nruns,
-	     plural(c->noise_nruns), x->noise_have, plural(x->noise_have));
+	/* A window of a longer history: its whole length is not counted
+	 * (that would read the whole file the window spares). */
+	if (c->noise_cut)
+		putf(w, " (the last %zu of its runs)", c->noise_nruns);
+	else
+		putf(w, " (%zu run%s)", c->noise_nruns, plural(c->noise_nruns));
+	putf(w, " for %zu comparison%s", x->noise_have, plural(x->noise_have));
 	if (x->noise_short)
 		putf(w, ", none for %zu (fewer than %d runs)", x->noise_short,
 		     CSTAT__NOISE_MIN_RUNS);
@@ -2031,8 +2036,12 @@ json_settings(const struct ctx *x)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = json_fields(o, fs, NFIELDS(fs));
 
+	const struct jfield cut[] = {JBOOL("noise_runs_cut", true)};
+
 	if (c->noise_from)
 		ok = ok && json_fields(o, noise, NFIELDS(noise));
+	if (c->noise_from && c->noise_cut)
+		ok = ok && json_fields(o, cut, NFIELDS(cut));
 	return json_done(o, ok);
 }
 

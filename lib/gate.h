@@ -74,6 +74,7 @@ struct cstat_gate_config {
 	size_t nnoise;
 	char *noise_from;
 	size_t noise_nruns; /* runs in the history */
+	bool noise_cut;	    /* those are the last runs of a longer one */
 	double noise_alpha; /* family-wise level of the noise bound */
 	/* The machine-fingerprint keys, comma-separated (the "fingerprint"
 	 * setting); CSTAT_DEFAULT_FINGERPRINT until set. */

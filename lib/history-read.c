@@ -1375,6 +1375,197 @@ cstat_history_read(const char *path, const struct cstat_builder_opts *opts,
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* The last records only: the gate's window. */
+
+/* Read the file backwards this many bytes at a time. */
+#define TAIL_BLOCK (1 << 20)
+
+/*
+ * The newlines of blk[0..n) into *at (offsets, in order; *cap grows it):
+ * memchr() finds them, much faster than a byte at a time backwards (a
+ * record is 70 KB of a line).  @return how many, or SIZE_MAX (memory).
+ */
+static size_t
+newlines(const char *blk, size_t n, size_t **at, size_t *cap)
+{
+	size_t k = 0;
+
+	for (const char *p = blk, *e = blk + n;
+	     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++) {
+		if (cstat__grow((void **)at, cap, k + 1, sizeof(**at)))
+			return SIZE_MAX;
+		(*at)[k++] = (size_t)(p - blk);
+	}
+	return k;
+}
+
+/*
+ * Where the last keep non-blank lines of fd (size bytes) begin: *start,
+ * and *cut whether a non-blank line comes before it.  Lines are those
+ * read_records() reads (a newline ends one; the last may have none),
+ * blank ones as blank() says.  The file is read backwards a block at a
+ * time; a line that spans blocks is looked at in pieces.
+ */
+static int
+tail_start(int fd, off_t size, size_t keep, off_t *start, bool *cut)
+{
+	char *blk = malloc(TAIL_BLOCK);
+	size_t *nl = NULL, nlcap = 0, found = 0;
+	bool filled = false; /* the line being walked has a non-blank */
+	off_t at = size;
+	int rc = 0;
+
+	*start = 0;
+	*cut = false;
+	if (!blk)
+		return CSTAT_ENOMEM;
+	while (at > 0 && !rc && !*cut) {
+		size_t n = at > TAIL_BLOCK ? TAIL_BLOCK : (size_t)at;
+		off_t base = at - (off_t)n;
+		if (pread(fd, blk, n, base) != (ssize_t)n) {
+			rc = CSTAT_EIO;
+			break;
+		}
+		size_t k = newlines(blk, n, &nl, &nlcap), end = n;
+		if (k == SIZE_MAX) {
+			rc = CSTAT_ENOMEM;
+			break;
+		}
+		/* Each newline, from the last: the line after it is whole. */
+		while (k-- > 0) {
+			filled = filled ||
+				 !blank(blk + nl[k] + 1, end - nl[k] - 1);
+			end = nl[k];
+			if (filled && ++found > keep) {
+				*cut = true; /* a record before the window */
+				break;
+			}
+			if (filled && found == keep)
+				*start = base + (off_t)nl[k] + 1;
+			filled = false;
+		}
+		filled = filled || !blank(blk, end);
+		at = base;
+	}
+	/* The file's first line, when no newline comes before it. */
+	if (!rc && at == 0 && filled && found == keep)
+		*cut = true;
+	free(nl);
+	free(blk);
+	return rc;
+}
+
+/* The caller's warn, with line numbers counted from the file's start:
+ * the lines before the window are counted once, when first needed. */
+struct tail_warn {
+	int fd;
+	off_t start;
+	bool counted;
+	unsigned long before;
+	void (*warn)(void *ctx, const struct cstat_diag *d);
+	void *ctx;
+};
+
+/* Counts the lines of fd before tw->start (once). */
+static void
+count_before(struct tail_warn *tw)
+{
+	char *blk;
+
+	if (tw->counted)
+		return;
+	tw->counted = true;
+	blk = malloc(TAIL_BLOCK);
+	for (off_t at = 0; blk && at < tw->start;) {
+		off_t left = tw->start - at;
+		size_t n = left > TAIL_BLOCK ? TAIL_BLOCK : (size_t)left;
+		ssize_t got = pread(tw->fd, blk, n, at);
+		if (got <= 0)
+			break;
+		for (const char *p = blk, *e = blk + got;
+		     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+			tw->before++;
+		at += got;
+	}
+	free(blk);
+}
+
+/* Makes d's line a line of the whole file. */
+static void
+tail_line(struct tail_warn *tw, struct cstat_diag *d)
+{
+	if (!d || d->line == 0)
+		return;
+	count_before(tw);
+	d->line += tw->before;
+}
+
+static void
+tail_warn_cb(void *ctx, const struct cstat_diag *d)
+{
+	struct tail_warn *tw = ctx;
+	struct cstat_diag copy = *d;
+
+	tail_line(tw, &copy);
+	tw->warn(tw->ctx, &copy);
+}
+
+int
+cstat_history_read_tail(const char *path, size_t keep,
+			const struct cstat_builder_opts *opts,
+			double confidence, cstat_tables **t, cstat_run ***runs,
+			size_t *nruns, bool *cut,
+			void (*warn)(void *ctx, const struct cstat_diag *d),
+			void *ctx, struct cstat_diag *d)
+{
+	struct tail_warn tw = {.warn = warn, .ctx = ctx};
+	struct hread h = {.path = path, .fd = -1, .ctx = &tw};
+	struct stat st;
+	off_t start = 0;
+	bool was_cut = false;
+	int rc;
+
+	if (t)
+		*t = NULL;
+	if (runs)
+		*runs = NULL;
+	if (nruns)
+		*nruns = 0;
+	if (cut)
+		*cut = false;
+	if (!path || !t || !runs || !nruns ||
+	    !(confidence >= 0 && confidence <= 1))
+		return CSTAT_EINVAL;
+	h.fd = cstat__store_open(path, O_RDONLY, d);
+	if (h.fd < 0)
+		return h.fd;
+	tw.fd = h.fd;
+	h.warn = warn ? tail_warn_cb : NULL;
+	rc = fstat(h.fd, &st) != 0 ? CSTAT_EIO : 0;
+	if (!rc && keep)
+		rc = tail_start(h.fd, st.st_size, keep, &start, &was_cut);
+	if (!rc && lseek(h.fd, start, SEEK_SET) != start)
+		rc = CSTAT_EIO;
+	tw.start = start;
+	if (rc == CSTAT_EIO)
+		cstat__diag_set(d, NULL, 0, 0, "read %s: %s", path,
+				"input/output error");
+	if (!rc) {
+		rc = read_history(&h, opts, confidence, NULL, 0, t, d);
+		if (rc)
+			tail_line(&tw, d);
+	}
+	close(h.fd);
+	if (rc)
+		return rc;
+	*runs = h.runs;
+	*nruns = h.nruns;
+	if (cut)
+		*cut = was_cut;
+	return 0;
+}
+
 /*
  * Adds the parsed record's groups to run, as store.c's reader fills it
  * from the same record: each group, each benchmark, each unit's values.

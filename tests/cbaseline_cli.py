@@ -245,6 +245,40 @@ def test_gate_history(d):
     expect((rc, out) == want[:2], "no history: not cregress's report")
 
 
+def test_gate_window(d):
+    # A history longer than the gate's window (CSTAT_GATE_HISTORY_RUNS,
+    # 500 runs): 505 runs (main's 6 over and over) after a record of a
+    # schema no reader takes.  gate reads the last 500 only (a database
+    # hands back those and one more), so the bad record is never read,
+    # and its report is cregress's on the whole file, which reads the
+    # same 500: "the last 500 of its runs".
+    for i, f in enumerate((1, 1.06, .95, 1.04, .94, 1.05)):
+        scaled(os.path.join(d, "cr-base.txt"), os.path.join(d, "r.txt"), f)
+        expect(cb(["record", "-m", "created=2026-01-0%dT00:00:00Z" % (i + 1),
+                   "main", "r.txt"], d)[0] == 0, "record")
+    expect(cb(["save", "main", "cr-base.txt"], d)[0] == 0, "save")
+    lines = history_text(d, "main").splitlines()
+    put_history(d, "long", ['{"schema":"cstat-run/9","groups":[]}'] +
+                [lines[k % 6] for k in range(505)])
+    hist = store_file(d, "history", "long")
+    named = WHERE + "/history/long.jsonl"
+    want = run(CREGRESS, ["-format", "json", "-history", hist,
+                          "main=cr-base.txt", "cr-new.txt"], d)
+    want = (want[0], want[1].replace('"%s"' % hist, json.dumps(named)))
+    rc, out, err = cb(["gate", "main", "-history", "long", "-format", "json",
+                       "cr-new.txt"], d)
+    expect(rc == want[0] and out == want[1] and err == "",
+           "gate on a long history differs from cregress -history:\n" +
+           out + err)
+    doc = json.loads(out)
+    expect(doc["settings"]["noise_runs"] == 500 and
+           doc["settings"]["noise_runs_cut"] is True,
+           "settings %r" % doc["settings"])
+    rc, out, err = cb(["gate", "main", "-history", "long", "cr-new.txt"], d)
+    expect("noise-aware thresholds from %s (the last 500 of its runs)" % named
+           in out, "text report:\n" + out)
+
+
 def test_fingerprint(d):
     expect(cb(["save", "main", "old.txt"], d)[0] == 0, "save")
     text = open(os.path.join(d, "new.txt")).read()

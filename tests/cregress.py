@@ -631,6 +631,55 @@ def test_history():
         expect("noise" not in run([BASE, NEW])[1], "noise without history")
 
 
+def test_history_window():
+    """A history longer than the gate's window (CSTAT_GATE_HISTORY_RUNS,
+    500 runs): only its last 500 records are read (a record before them
+    that would be an error is never looked at), the verdicts and noise are
+    those of a history of those 500 records alone, and the report says the
+    history is longer."""
+    import math
+    with tempfile.TemporaryDirectory() as d:
+        h = os.path.join(d, "long.jsonl")
+        last = os.path.join(d, "last.jsonl")
+        # Encode noisy (up to 6% a run) for the last 30 runs, quiet before
+        # them: its noise comes from the window's end.
+        wobble = (0, .06, -.05, .04, -.06, .05, -.03, 0)
+        enc = [1.41e-6 * (math.exp(wobble[i % 8]) if i >= 490 else 1)
+               for i in range(520)]
+        write_history(h, {"Encode/format=json-8": enc,
+                          "Decode/format=json-8": [2.4e-6] * 520})
+        with open(h) as f:
+            lines = f.read().splitlines(True)
+        with open(last, "w") as f:
+            f.write("".join(lines[-500:]))
+        # A record of a schema the reader refuses, long before the window.
+        lines[3] = '{"schema":"cstat-run/9","groups":[]}\n'
+        with open(h, "w") as f:
+            f.write("".join(lines))
+        rc, out, err = run(["-history", h, BASE, NEW])
+        rc2, out2, err2 = run(["-history", last, BASE, NEW])
+        expect(rc == rc2 and err == "" and err2 == "", "rc %d %d %r %r" %
+               (rc, rc2, err, err2))
+        expect("noise-aware thresholds from %s (the last 500 of its runs) "
+               "for 2 comparisons" % h in out, "settings line:\n" + out)
+        expect("from %s (500 runs)" % last in out2, "whole:\n" + out2)
+        expect(out.replace(h + " (the last 500 of its runs)",
+                           last + " (500 runs)") == out2,
+               "window differs from its records alone:\n%s\n%s" %
+               (out, out2))
+        doc = json.loads(run(["-history", h, "-format", "json", BASE,
+                              NEW])[1])
+        doc2 = json.loads(run(["-history", last, "-format", "json", BASE,
+                               NEW])[1])
+        expect(doc["settings"]["noise_runs"] == 500 and
+               doc["settings"]["noise_runs_cut"] is True and
+               "noise_runs_cut" not in doc2["settings"], "json settings")
+        expect(doc["comparisons"] == doc2["comparisons"], "json comparisons")
+        # Exactly 500 records: read whole, nothing said about a window.
+        rc, out, err = run(["-history", last, "-format", "json", BASE, NEW])
+        expect("noise_runs_cut" not in out, "500 runs cut")
+
+
 def machine_copy(src, d, name, cpu, goarch=None):
     """src with another cpu line (and goarch): the same results as if
     measured on another runner."""

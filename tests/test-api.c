@@ -866,6 +866,36 @@ history_prune_null_path(void)
 }
 
 static long
+history_read_tail_null_path(void)
+{
+	cstat_tables *t = (cstat_tables *)&fx;
+	cstat_run **runs = (cstat_run **)&fx;
+	size_t n = 9;
+	bool cut = true;
+	int rc = cstat_history_read_tail(NULL, 5, NULL, 0.95, &t, &runs, &n,
+					 &cut, NULL, NULL, &fx.d);
+
+	return t || runs || n || cut ? NOT_RESET : rc;
+}
+
+static long
+history_read_tail_null_out(void)
+{
+	cstat_run **runs = (cstat_run **)&fx;
+	size_t n = 9;
+	int rc = cstat_history_read_tail(fx.hist, 5, NULL, 0.95, NULL, &runs,
+					 &n, NULL, NULL, NULL, &fx.d);
+
+	return runs || n ? NOT_RESET : rc;
+}
+
+static long
+gate_config_set_history_cut_null(void)
+{
+	return cstat_gate_config_set_history_cut(NULL, true);
+}
+
+static long
 history_merge_null_path(void)
 {
 	size_t added = 9, total = 9;
@@ -997,6 +1027,16 @@ store_record_null(void)
 	int rc = cstat_store_record(NULL, "main", "{}", 2, &added, &fx.d);
 
 	return added ? NOT_RESET : rc;
+}
+
+static long
+store_history_tail_null(void)
+{
+	char *bytes = STALE;
+	size_t len = 9;
+	int rc = cstat_store_history_tail(NULL, "main", 5, &bytes, &len, &fx.d);
+
+	return bytes || len ? NOT_RESET : rc;
 }
 
 static long
@@ -1735,6 +1775,12 @@ static const struct api_case cases[] = {
 	 history_build_null_out, CSTAT_EINVAL},
 	{"cstat_history_prune(NULL, 1, &removed, &d)", history_prune_null_path,
 	 CSTAT_EINVAL},
+	{"cstat_history_read_tail(NULL, 5, ...)", history_read_tail_null_path,
+	 CSTAT_EINVAL},
+	{"cstat_history_read_tail(path, 5, NULL, 0.95, NULL, ...)",
+	 history_read_tail_null_out, CSTAT_EINVAL},
+	{"cstat_gate_config_set_history_cut(NULL, true)",
+	 gate_config_set_history_cut_null, CSTAT_EINVAL},
 	{"cstat_history_merge(NULL, from, ...)", history_merge_null_path,
 	 CSTAT_EINVAL},
 	{"cstat_history_merge(path, NULL, ...)", history_merge_null_from,
@@ -1762,6 +1808,8 @@ static const struct api_case cases[] = {
 	{"cstat_store_names(NULL, ...)", store_names_null, CSTAT_EINVAL},
 	{"cstat_store_record(NULL, ...)", store_record_null, CSTAT_EINVAL},
 	{"cstat_store_history(NULL, ...)", store_history_null, CSTAT_EINVAL},
+	{"cstat_store_history_tail(NULL, ...)", store_history_tail_null,
+	 CSTAT_EINVAL},
 	{"cstat_store_prune(NULL, ...)", store_prune_null, CSTAT_EINVAL},
 	{"cstat_store_describe(NULL, ...)", store_describe_null, CSTAT_EINVAL},
 	{"cstat_store_replace(NULL, ...)", store_replace_null, CSTAT_EINVAL},

@@ -648,6 +648,209 @@ test_cached_appends(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* cstat_history_read_tail(): the last records only. */
+
+static unsigned long warned_line;
+
+static void
+note_warning(void *ctx, const struct cstat_diag *d)
+{
+	(void)ctx;
+	warnings++;
+	warned_line = d->line;
+}
+
+/*
+ * Writes the lines of path from line first (1-based) to its end into a
+ * new temporary file, its path in out: the records a window holds, for
+ * cstat_history_read() to read as the oracle.
+ */
+static void
+lines_from(const char *path, size_t first, char *out)
+{
+	FILE *in = fopen(path, "r");
+	int fd = mkstemp(out);
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0, at = 0;
+
+	assert_non_null(in);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	while (getline(&line, &cap, in) > 0)
+		if (++at >= first)
+			fputs(line, f);
+	free(line);
+	fclose(in);
+	fclose(f);
+}
+
+/*
+ * The tail of keep records of path against cstat_history_read() of its
+ * lines from first: the same outputs; *cut and the warnings as given.
+ */
+static void
+tail_matches(const char *path, size_t keep, size_t first, bool want_cut,
+	     int want_warnings, unsigned long want_line)
+{
+	char part[] = "/tmp/test-history-read-XXXXXX";
+	cstat_run **a, **b;
+	cstat_tables *ta, *tb;
+	struct cstat_diag d;
+	size_t na, nb;
+	bool cut = !want_cut;
+
+	lines_from(path, first, part);
+	assert_int_equal(cstat_history_read(part, NULL, 0.95, &ta, &a, &na,
+					    NULL, NULL, &d),
+			 0);
+	warnings = 0;
+	warned_line = 0;
+	assert_int_equal(cstat_history_read_tail(path, keep, NULL, 0.95, &tb,
+						 &b, &nb, &cut, note_warning,
+						 NULL, &d),
+			 0);
+	assert_int_equal(cut, want_cut);
+	assert_int_equal(warnings, want_warnings);
+	assert_int_equal(warned_line, want_line); /* in the whole file */
+	assert_int_equal(nb, na);
+	char *x = outputs(a, na, ta), *y = outputs(b, nb, tb);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	cstat_tables_free(ta);
+	cstat_tables_free(tb);
+	cstat_history_free(a, na);
+	cstat_history_free(b, nb);
+	unlink(part);
+}
+
+/*
+ * write_history_padded()'s 40 records: lines 1-21 (records 0-20), a stub
+ * (line 22), a blank line (23), lines 24-42 (records 21-39).  Windows
+ * longer than the history (all of it), cutting after the stub, and
+ * holding the stub (one run fewer, its warning on line 22); on one thread
+ * and on two (over 1 MiB of window).
+ */
+static void
+test_tail(void **state)
+{
+	char path[] = "/tmp/test-history-read-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	write_history_padded(path, 40, 0);
+	tail_matches(path, 500, 1, false, 1, 22);
+	tail_matches(path, 41, 1, false, 1, 22); /* 40 runs + the stub */
+	tail_matches(path, 40, 2, true, 1, 22);
+	tail_matches(path, 10, 33, true, 0, 0);
+	tail_matches(path, 19, 24, true, 0, 0);
+	tail_matches(path, 20, 22, true, 1, 22); /* the stub, 19 runs */
+	tail_matches(path, 25, 17, true, 1, 22);
+	write_history_padded(path, 40, 40 * 1024);
+	tail_matches(path, 30, 12, true, 1, 22);
+	tail_matches(path, 0, 1, false, 1, 22); /* 0: the whole history */
+	unlink(path);
+}
+
+/* A stub at the end is skipped, as cstat_history_read() skips it; a bad
+ * record inside the window is its error with its line in the file; one
+ * before the window is not read. */
+static void
+test_tail_stub_and_errors(void **state)
+{
+	char stub[] = "/tmp/test-history-read-XXXXXX";
+	char bad[] = "/tmp/test-history-read-XXXXXX";
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d;
+	size_t n;
+	bool cut;
+
+	(void)state;
+	write_file(stub, REC "\n" REC "\n\n" REC "\n{\"schema\":\"cst");
+	warnings = 0;
+	assert_int_equal(cstat_history_read_tail(stub, 2, NULL, 0.95, &t, &runs,
+						 &n, &cut, note_warning, NULL,
+						 &d),
+			 0);
+	assert_int_equal(n, 1);
+	assert_true(cut);
+	assert_int_equal(warnings, 1);
+	assert_int_equal(warned_line, 5);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	write_file(bad, REC "\n" REC "\n{\"schema\":\"cstat-run/9\",\"groups\""
+			    ":[]}\n" REC "\n" REC "\n");
+	assert_int_equal(cstat_history_read_tail(bad, 3, NULL, 0.95, &t, &runs,
+						 &n, &cut, NULL, NULL, &d),
+			 CSTAT_EFORMAT);
+	assert_null(t);
+	assert_null(runs);
+	assert_int_equal(n, 0);
+	assert_int_equal(d.line, 3);
+	assert_int_equal(cstat_history_read_tail(bad, 2, NULL, 0.95, &t, &runs,
+						 &n, &cut, NULL, NULL, &d),
+			 0);
+	assert_int_equal(n, 2);
+	assert_true(cut);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	unlink(stub);
+	unlink(bad);
+}
+
+/* A link is refused, as cstat_history_read() refuses it; a missing file
+ * and bad arguments are errors; an empty file has no runs. */
+static void
+test_tail_refused(void **state)
+{
+	char dir[] = "/tmp/test-history-read-XXXXXX";
+	char path[600], link_path[600];
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d;
+	size_t n;
+	bool cut;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(link_path, sizeof(link_path), "%s/l.jsonl", dir);
+	spill(path, REC "\n", strlen(REC) + 1);
+	assert_int_equal(symlink(path, link_path), 0);
+	assert_int_equal(cstat_history_read_tail(link_path, 5, NULL, 0.95, &t,
+						 &runs, &n, &cut, NULL, NULL,
+						 &d),
+			 CSTAT_EACCES);
+	assert_null(t);
+	assert_int_equal(cstat_history_read(link_path, NULL, 0.95, &t, &runs,
+					    &n, NULL, NULL, &d),
+			 CSTAT_EACCES);
+	assert_int_equal(cstat_history_read_tail(path, 5, NULL, 2, &t, &runs,
+						 &n, &cut, NULL, NULL, &d),
+			 CSTAT_EINVAL);
+	unlink(link_path);
+	assert_int_equal(cstat_history_read_tail(link_path, 5, NULL, 0.95, &t,
+						 &runs, &n, &cut, NULL, NULL,
+						 &d),
+			 CSTAT_ENOENT);
+	spill(path, "", 0);
+	assert_int_equal(cstat_history_read_tail(path, 5, NULL, 0.95, &t, &runs,
+						 &n, &cut, NULL, NULL, &d),
+			 0);
+	assert_int_equal(n, 0);
+	assert_false(cut);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -660,6 +863,9 @@ main(void)
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_tail),
+		cmocka_unit_test(test_tail_stub_and_errors),
+		cmocka_unit_test(test_tail_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

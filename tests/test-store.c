@@ -1174,6 +1174,22 @@ api_round_trip(char kind)
 	assert_string_equal(got, all);
 	write_file(path("api-h.jsonl"), got);
 	free(got);
+	/* The last runs, for gate: a database reads those alone, a
+	 * directory hands back its file (the reader reads its end). */
+	assert_int_equal(cstat_store_history_tail(s, "h", 2, &got, &glen, &d),
+			 0);
+	assert_string_equal(got, kind == 'p' ? all + strlen(line[0]) + 1 : all);
+	assert_int_equal(glen, strlen(got));
+	free(got);
+	assert_int_equal(cstat_store_history_tail(s, "h", 5, &got, &glen, &d),
+			 0);
+	assert_string_equal(got, all);
+	free(got);
+	assert_int_equal(
+		cstat_store_history_tail(s, "none", 2, &got, &glen, &d),
+		CSTAT_ENOENT);
+	assert_int_equal(cstat_store_history_tail(s, "h", 0, &got, &glen, &d),
+			 CSTAT_EINVAL);
 	back = tables_of(path("api-h.jsonl"), NULL);
 	assert_string_equal(back, want);
 	free(back);

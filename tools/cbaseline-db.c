@@ -173,6 +173,34 @@ fetch_series(struct db *db, const char *kind, const char *name,
 	return rc;
 }
 
+/*
+ * Copies the runs of history name that gate reads into the directory:
+ * its last CSTAT_GATE_HISTORY_RUNS (cregress reads no more), and one
+ * before them, which cregress does not read but which tells it the
+ * history is longer, as the whole file would ("the last 500 of its
+ * runs").  A history of 10,000 runs took seconds to copy whole.
+ */
+static int
+fetch_tail(struct db *db, const char *name)
+{
+	struct cstat_diag d;
+	char *bytes;
+	size_t len;
+	int rc;
+
+	if (!store_valid_name(name))
+		return 0; /* the command says why */
+	rc = cstat_store_history_tail(
+		db->store, name, CSTAT_GATE_HISTORY_RUNS + 1, &bytes, &len, &d);
+	if (rc == CSTAT_ENOENT)
+		return 0;
+	if (rc)
+		return db_error(db, rc, &d);
+	rc = put_file(db, "history", name, ".jsonl", bytes, len);
+	free(bytes);
+	return rc;
+}
+
 static int
 fetch(struct db *db, const char *kind, const char *name)
 {
@@ -730,7 +758,8 @@ command_of(const char *cmd)
 	return (struct command){cmd, READS_HISTORY, false};
 }
 
-/* gate's reads: baseline and history NAME, and -history's history. */
+/* gate's reads: baseline NAME, and the last runs of history NAME and of
+ * -history's history (fetch_tail()). */
 static int
 fetch_gate(struct db *db, const char *name, int argc, char **argv)
 {
@@ -738,9 +767,9 @@ fetch_gate(struct db *db, const char *name, int argc, char **argv)
 	int rc = fetch(db, "baseline", name);
 
 	if (!rc)
-		rc = fetch(db, "history", name);
+		rc = fetch_tail(db, name);
 	if (!rc && h && strcmp(h, name) != 0)
-		rc = fetch(db, "history", h);
+		rc = fetch_tail(db, h);
 	return rc;
 }
 

@@ -1380,6 +1380,50 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 	return 0;
 }
 
+/*
+ * The last keep runs, oldest first: the newest keep by the index on
+ * (history_id, seq DESC), so a history of 10,000 runs costs the rows
+ * read, not the history.  One statement, so one snapshot, as
+ * pg_history_read().
+ */
+static int
+pg_history_tail(void *state, const char *name, size_t keep, char **bytes,
+		size_t *len, struct cstat_diag *d)
+{
+	struct pg *p = state;
+	struct cstat__buf b = {0};
+	const char *vals[2];
+	char hid[24], lim[32];
+	int rc = find_history(p, name, false, hid, d);
+
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	if (!*hid)
+		return say(d, CSTAT_ENOENT, "no history %.200s", name);
+	snprintf(lim, sizeof(lim), "%zu", keep);
+	vals[0] = hid;
+	vals[1] = lim;
+	if (!p->pq.sendQueryParams(
+		    p->conn,
+		    "SELECT record FROM (SELECT seq, record FROM cstat_runs"
+		    " WHERE history_id = $1::bigint"
+		    " ORDER BY seq DESC LIMIT $2::bigint) r ORDER BY seq",
+		    2, NULL, vals, NULL, NULL, 0))
+		return fail(p, d, "reading a history", NULL);
+	/* Refused only after a first result: then the rows come whole. */
+	(void)p->pq.setSingleRowMode(p->conn);
+	rc = stream_lines(p, &b, d);
+	if (rc) {
+		cstat__buf_release(&b);
+		return rc;
+	}
+	*bytes = b.data;
+	*len = b.len;
+	return 0;
+}
+
 /* A big-endian integer of n bytes at p (libpq's binary format). */
 static uint64_t
 be(const char *p, size_t n)
@@ -2633,6 +2677,7 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.describe = pg_describe,
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
+	.history_tail = pg_history_tail,
 	.history_series = pg_history_series,
 	.history_tables = pg_history_tables,
 	.history_prune = pg_history_prune,

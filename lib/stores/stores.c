@@ -206,6 +206,21 @@ cstat_store_history(cstat_store *s, const char *name, char **bytes, size_t *len,
 }
 
 int
+cstat_store_history_tail(cstat_store *s, const char *name, size_t keep,
+			 char **bytes, size_t *len, struct cstat_diag *d)
+{
+	if (bytes)
+		*bytes = NULL;
+	if (len)
+		*len = 0;
+	if (!s || !valid_name(name) || !keep || !bytes || !len)
+		return CSTAT_EINVAL;
+	if (!s->ops->history_tail)
+		return s->ops->history_read(s->state, name, bytes, len, d);
+	return s->ops->history_tail(s->state, name, keep, bytes, len, d);
+}
+
+int
 cstat_store_history_series(cstat_store *s, const char *name, const char *bench,
 			   char **bytes, size_t *len, struct cstat_diag *d)
 {

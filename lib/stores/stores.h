@@ -70,6 +70,11 @@ struct cstat__stores_ops {
 	 * newline, oldest first (CSTAT_ENOENT when there is none). */
 	int (*history_read)(void *state, const char *name, char **bytes,
 			    size_t *len, struct cstat_diag *d);
+	/* The last keep runs of history name (all of them when it has
+	 * fewer) as history_read() hands them back.  NULL: the store
+	 * reads the whole history. */
+	int (*history_tail)(void *state, const char *name, size_t keep,
+			    char **bytes, size_t *len, struct cstat_diag *d);
 	/* History name cut to the series of benchmark bench (named bench,
 	 * or starting bench + "/" or bench + "-"): every run, oldest first,
 	 * its record holding only those series, one line each (the same
