@@ -1640,7 +1640,7 @@ struct build {
 		  " ORDER BY run_seq) v"
 
 /*
- * The values of a stretch of runs (CHUNK_RUNS of them), received and
+ * The values of a stretch of runs (struct fetch's per), received and
  * decoded on a thread of its own (fetch_vals()): row r of vals has its
  * doubles at dv[v0[r] .. v0[r + 1]), and the[] (a copy of the series)
  * where each series' rows are in rows.
@@ -1654,12 +1654,20 @@ struct chunk {
 };
 
 /*
- * Runs per query of the values.  The values of 10,000 runs x 8 series
+ * Runs per query of the values: at most CHUNK_RUNS, and at most about
+ * CHUNK_ROWS rows (series x runs).  The values of 10,000 runs x 8 series
  * are 80,000 rows (9 MB); asked for in stretches of runs, one stretch
  * is built into the tables while the server reads and sends the next,
- * instead of the whole transfer coming before the building.
+ * instead of the whole transfer coming before the building.  Every
+ * series (500 x 10,000 runs: 5,000,000 rows, about 750 MB as libpq
+ * holds them) comes in stretches of 131 runs, each about 10 MB, and at
+ * most CHUNK_AHEAD of them wait for the builder at once: the peak is a
+ * few stretches, not the whole history (docs/performance.md "Every
+ * benchmark, from the series tables").
  */
 #define CHUNK_RUNS 1024
+#define CHUNK_ROWS 65536
+#define CHUNK_AHEAD 3
 
 /* The values' chunks, fetched in order by fetch_vals() (the connection
  * is its own until it is done) with their runs' metadata (pre[] of the
@@ -1674,10 +1682,11 @@ struct fetch {
 	struct cstat__buf buf; /* meta_run()'s */
 	char (*bound)[24]; /* chunk c's runs: seq in [bound[c], bound[c+1]) */
 	struct chunk *ch;
-	size_t nch;
+	size_t nch, per; /* chunks, runs per chunk */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	size_t ready; /* chunks [0, ready) are there */
+	size_t taken; /* chunks [0, taken) are built and released */
 	bool done, stop;
 	int rc; /* the error that stopped it, told in d */
 	struct cstat_diag d;
@@ -1714,8 +1723,8 @@ get_vals(struct chunk *c, const char *p, size_t len)
 static int
 chunk_runs(struct fetch *f, size_t i)
 {
-	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r = i * CHUNK_RUNS;
-	size_t end = nruns - r < CHUNK_RUNS ? nruns : r + CHUNK_RUNS;
+	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r = i * f->per;
+	size_t end = nruns - r < f->per ? nruns : r + f->per;
 	int rc = 0;
 
 	for (; r < end && !rc; r++)
@@ -1766,7 +1775,21 @@ publish(struct fetch *f, int rc)
 	f->ready += rc == 0;
 	f->rc = rc;
 	bool stop = f->stop;
-	pthread_cond_signal(&f->cv);
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	return stop;
+}
+
+/* Waits until the builder has released all but CHUNK_AHEAD chunks
+ * before chunk i (the server waits meanwhile, its results unread).
+ * @return whether the builder has stopped. */
+static bool
+room_for(struct fetch *f, size_t i)
+{
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop && i >= f->taken + CHUNK_AHEAD)
+		pthread_cond_wait(&f->cv, &f->mu);
+	bool stop = f->stop;
 	pthread_mutex_unlock(&f->mu);
 	return stop;
 }
@@ -1810,6 +1833,7 @@ fetch_piped(struct fetch *f)
 		stop = publish(f, fail(p, &f->d, "reading a history", NULL));
 	/* Every result is read, also after an error or a stop. */
 	for (size_t i = 0; i < sent; i++) {
+		stop = stop || room_for(f, i);
 		PGresult *res = one_result(p);
 		if (stop) {
 			p->pq.clear(res);
@@ -1841,7 +1865,7 @@ fetch_vals(void *arg)
 	bool stop = fetch_piped(f);
 
 	/* Else one query after the other. */
-	for (size_t i = 0; !stop && i < f->nch; i++) {
+	for (size_t i = 0; !stop && i < f->nch && !room_for(f, i); i++) {
 		const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
 		int rc = fill_chunk(f, i,
 				    p->pq.execParams(p->conn, VALS_RANGE, 3,
@@ -1850,7 +1874,7 @@ fetch_vals(void *arg)
 	}
 	pthread_mutex_lock(&f->mu);
 	f->done = true;
-	pthread_cond_signal(&f->cv);
+	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
@@ -1879,6 +1903,17 @@ chunk_release(const struct pg *p, struct chunk *c)
 	free(c->dv);
 	free(c->v0);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Chunk i built: released, and room made for one more (room_for()). */
+static void
+chunk_taken(struct fetch *f, size_t i)
+{
+	chunk_release(f->p, &f->ch[i]);
+	pthread_mutex_lock(&f->mu);
+	f->taken = i + 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 }
 
 /*
@@ -2097,10 +2132,10 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	if (!rc)
 		cstat__builder_cells_only(w->b);
 	for (int i = 0; i < nruns && !rc; i++) {
-		size_t c = (size_t)i / CHUNK_RUNS;
-		if ((size_t)i % CHUNK_RUNS == 0) {
+		size_t c = (size_t)i / w->fx->per;
+		if ((size_t)i % w->fx->per == 0) {
 			if (c)
-				chunk_release(w->p, &w->fx->ch[c - 1]);
+				chunk_taken(w->fx, c - 1);
 			rc = wait_chunk(w->fx, c, d);
 			w->f = &w->fx->ch[c];
 		}
@@ -2141,16 +2176,15 @@ struct want {
 
 /* Chunk c's runs of runs: seq from bound[c] to before bound[c + 1]
  * (the last chunk's end: past any seq).  NULL when out of memory. */
-static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
-			   size_t nch))[24]
+static char (*chunk_bounds(const struct pg *p, const PGresult *runs, size_t nch,
+			   size_t per))[24]
 {
 	char(*bound)[24] = calloc(nch + 1, sizeof(*bound));
 
 	for (size_t c = 0; bound && c <= nch; c++) {
 		uint64_t seq = c == nch ? INT64_MAX : 0;
 		if (c > 0 && c < nch)
-			seq = be(p->pq.getvalue(runs, (int)(c * CHUNK_RUNS), 0),
-				 8);
+			seq = be(p->pq.getvalue(runs, (int)(c * per), 0), 8);
 		snprintf(bound[c], sizeof(bound[c]), "%llu",
 			 (unsigned long long)seq);
 	}
@@ -2172,7 +2206,8 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	  struct cstat_diag *d)
 {
 	size_t nruns = (size_t)p->pq.ntuples(runs);
-	size_t nch = (nruns + CHUNK_RUNS - 1) / CHUNK_RUNS;
+	size_t per = k > CHUNK_ROWS / CHUNK_RUNS ? CHUNK_ROWS / k : CHUNK_RUNS;
+	size_t nch = (nruns + per - 1) / per;
 	cstat_run **pre = calloc(nruns + 1, sizeof(*pre));
 	struct fetch f = {.p = p,
 			  .the = the,
@@ -2180,12 +2215,13 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 			  .ids = ids,
 			  .runs = runs,
 			  .pre = pre,
-			  .nch = nch};
+			  .nch = nch,
+			  .per = per ? per : 1};
 	pthread_t th;
 	bool threaded = false, sync = false;
 	int rc = 0;
 
-	f.bound = chunk_bounds(p, runs, nch);
+	f.bound = chunk_bounds(p, runs, nch, f.per);
 	f.ch = calloc(nch + 1, sizeof(*f.ch));
 	if (!pre || !f.bound || !f.ch || pthread_mutex_init(&f.mu, NULL)) {
 		rc = CSTAT_ENOMEM;
@@ -2197,8 +2233,10 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	}
 	if (!rc) {
 		threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
-		if (!threaded)
+		if (!threaded) { /* every chunk before the building */
+			f.taken = nch;
 			fetch_vals(&f);
+		}
 	}
 	if (!rc) {
 		struct build w = {.p = p,
@@ -2213,6 +2251,7 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	if (threaded) {
 		pthread_mutex_lock(&f.mu);
 		f.stop = true;
+		pthread_cond_broadcast(&f.cv);
 		pthread_mutex_unlock(&f.mu);
 		pthread_join(th, NULL);
 	}
@@ -2288,9 +2327,9 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 }
 
 /*
- * The series of benchmark bench in history hid, in the order they first
- * appeared: id, name, unit, config.  The same statement turns the
- * server's JIT compilation off for the connection (the fifth column),
+ * The series of benchmark bench (NULL: every series) in history hid, in
+ * the order they first appeared: id, name, unit, config.  The same statement
+ * turns the server's JIT compilation off for the connection (the fifth column),
  * rather than one more round trip: at 10,000 runs x 8 series the values'
  * query in one piece (pg_history_series()) is estimated just above
  * jit_above_cost (100,000 by default), and compiling it cost more than
@@ -2304,6 +2343,15 @@ bench_series(struct pg *p, const char *hid, const char *bench)
 {
 	const char *vals[2] = {hid, bench};
 
+	if (!bench) /* every series */
+		return query(p,
+			     "SELECT id, name, unit, config,"
+			     " (SELECT set_config(name, 'off', false)"
+			     "  FROM pg_settings WHERE name = 'jit')"
+			     " FROM cstat_series"
+			     " WHERE history_id = $1::bigint"
+			     " ORDER BY id",
+			     1, vals);
 	return query(p,
 		     "SELECT id, name, unit, config,"
 		     " (SELECT set_config(name, 'off', false)"
@@ -2360,7 +2408,13 @@ pg_history_series(void *state, const char *name, const char *bench,
  * runs (tables_of()), each run's metadata parsed once and its values
  * (binary float8[]) put into the run and the builder as doubles, with no
  * record text in between.  The tables and runs are the ones the
- * file store's reader makes of pg_history_series()'s records.
+ * file store's reader makes of pg_history_series()'s records.  bench
+ * NULL: every series, the tables the reader makes of the whole history's
+ * records (opts' filter applied by the builder, as that reader applies
+ * it).  What it cannot read (a run's metadata, configuration or values
+ * not as cbaseline writes them: a row put there by other means) is
+ * CSTAT_ESTATE, so the caller reads the stored records, whose reader
+ * says what is wrong with them in the file store's words.
  */
 static int
 pg_history_tables(void *state, const char *name, const char *bench,
@@ -2381,7 +2435,7 @@ pg_history_tables(void *state, const char *name, const char *bench,
 	rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
 			: fail(p, d, "reading a history", ser);
 	p->pq.clear(ser);
-	return rc;
+	return rc == CSTAT_EFORMAT ? CSTAT_ESTATE : rc;
 }
 
 static int
