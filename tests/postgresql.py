@@ -222,6 +222,37 @@ def case_cbaseline():
     ]
     fs = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                       "cstat-pg-fs-%d" % os.getpid())
+    # A history whose every-benchmark reads the database builds from its
+    # series tables, not its records: two configurations (X again after
+    # Y in some runs), benchmarks that come and go, a second unit, a
+    # varying count of values.
+    mixed = fs + "-in"
+    os.makedirs(mixed)
+    for i in range(9):
+        text = "pkg: X\nBenchmarkA 1 %d ns/op\n" % (100 + i)
+        if i % 3 == 0:
+            text += "".join("BenchmarkC-4 1 %d ns/op %d B/op\n" % (
+                200 + i + k, 64 + k) for k in range(1 + i % 4))
+        if i % 5:
+            text += "pkg: Y\nBenchmarkB 1 %d ns/op\n" % (300 - i)
+        if i % 4 == 1:
+            text += "pkg: X\nBenchmarkD 1 %d ns/op\n" % (400 + 2 * i)
+        path = os.path.join(mixed, "run%d.txt" % i)
+        with open(path, "w") as f:
+            f.write(text)
+        steps.append(("record", "-m", "created=2026-11-%02dT10:00:00Z" %
+                      (i + 10), "mixed", path))
+    steps += [
+        ("history", "mixed"), ("history", "-format", "json", "mixed"),
+        ("detect", "mixed"), ("detect", "-format", "json", "mixed"),
+        ("export", "-format", "csv", "mixed"),
+        ("export", "-format", "json", "mixed"),
+        ("export", "-format", "html", "mixed"),
+        ("forecast", "-format", "json", "-min-runs", "3", "mixed"),
+        ("history", "-filter", "pkg:Y", "mixed"),
+        ("export", "-format", "csv", "-filter", ".unit:B/op", "mixed"),
+        ("detect", "-filter", ".name:(A OR D)", "mixed"),
+    ]
     same = 0
     try:
         for step in steps:
@@ -242,7 +273,7 @@ def case_cbaseline():
         assert "Secr3t" not in r.stderr + r.stdout, r.stderr
         assert "recorded a run in [postgresql://cstat_runner@/" in r.stderr
     finally:
-        subprocess.run(["rm", "-rf", fs])
+        subprocess.run(["rm", "-rf", fs, mixed])
     print("%d cbaseline commands: the same exit status and stdout on a "
           "store directory and on PostgreSQL" % same)
 
