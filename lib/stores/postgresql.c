@@ -2275,6 +2275,9 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 		if (!rc)
 			rc = build_run(w, i, d);
 	}
+	/* The last chunk is not held through the build, the peak. */
+	if (!rc && nruns > 0)
+		chunk_taken(w->fx, (size_t)(nruns - 1) / w->fx->per);
 	if (!rc) {
 		struct cstat_stats_opts so = {0.05, confidence, w->rd, 2};
 		rc = cstat_builder_build(w->b, &so, t);
