@@ -2561,16 +2561,27 @@ pg_history_tables(void *state, const char *name, const char *bench,
 	struct pg *p = state;
 	struct want tw = {!bench, opts, confidence, t, runs, n};
 	char hid[24];
-	int rc = find_history(p, name, false, hid, d);
+	/* Every series: its statements in one snapshot, as the records'
+	 * one statement was (pg_history_read()), so a merge or prune
+	 * running at the same time is seen whole or not at all.  Read only:
+	 * a role that may only SELECT reads it. */
+	int rc = bench ? 0
+		       : run(p, d, "reading a history",
+			     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			     0, NULL);
 
-	if (rc)
-		return rc;
-	if (!*hid)
-		return say(d, CSTAT_ENOENT, "no history %.200s", name);
-	PGresult *ser = bench_series(p, hid, bench);
-	rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
-			: fail(p, d, "reading a history", ser);
-	p->pq.clear(ser);
+	if (!rc)
+		rc = find_history(p, name, false, hid, d);
+	if (!rc && !*hid)
+		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
+	if (!rc) {
+		PGresult *ser = bench_series(p, hid, bench);
+		rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
+				: fail(p, d, "reading a history", ser);
+		p->pq.clear(ser);
+	}
+	if (!bench)
+		rollback(p); /* nothing was written */
 	return rc == CSTAT_EFORMAT ? CSTAT_ESTATE : rc;
 }
 
