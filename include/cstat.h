@@ -1244,12 +1244,15 @@ CSTAT_EXPORT int cstat_store_history_series(cstat_store *s, const char *name,
 /*
  * The tables and runs cstat_history_read() makes, with opts (NULL: the
  * defaults) and confidence, of cstat_store_history_series()'s lines for
- * benchmark bench, built by the store straight from the values it keeps:
- * no record text in between (a PostgreSQL store: each run's metadata and
- * the series' float8[] values).  Free with cstat_tables_free() and
- * cstat_history_free().
+ * benchmark bench, or of the whole history (cstat_store_history()'s
+ * lines) when bench is NULL, built by the store straight from the values
+ * it keeps: no record text in between (a PostgreSQL store: each run's
+ * metadata and the series' float8[] values).  Free with
+ * cstat_tables_free() and cstat_history_free().
  * @return 0; CSTAT_ESTATE when the store cannot (a directory: read its
- *         history file with cstat_history_read()); CSTAT_EINVAL (also an
+ *         history file with cstat_history_read(); a database row it cannot
+ *         read as cbaseline writes them: read the records, whose reader
+ *         says what is wrong); CSTAT_EINVAL (also an
  *         empty bench, confidence outside [0, 1]); as
  *         cstat_store_history().  On failure *t and *runs are NULL and
  *         *nruns 0.

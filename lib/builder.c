@@ -90,6 +90,14 @@ struct trow {
 	 * new) finds that its second is new without reading its first
 	 * cell, which was written an input ago and is out of cache. */
 	uint32_t first_col;
+	/* Its cells' largest column: a history adds each run as a column
+	 * after every earlier one, so a new cell is known new without the
+	 * map. */
+	uint32_t max_col;
+	/* Whether cell_map holds its cells: only once a lookup needs it
+	 * (a column not past max_col in a row of more than CHAIN_MAX
+	 * cells), so a history's 5,000,000 cells are not all in it. */
+	bool mapped;
 };
 
 #define CHAIN_MAX 8
@@ -540,7 +548,8 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 			sizeof(*b->trows)))
 		return CSTAT_ENOMEM;
 	uint32_t tr = (uint32_t)b->ntrows++;
-	b->trows[tr] = (struct trow){table, row, b->row_first[row], 0, 0, 0};
+	b->trows[tr] =
+		(struct trow){table, row, b->row_first[row], 0, 0, 0, 0, false};
 	b->row_first[row] = tr + 1;
 	uint32_t n = ++b->row_ntrows[row];
 	/* Past CHAIN_MAX the map holds every table row of this row key. */
@@ -562,27 +571,52 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 	return push_u32(&t->trows, &t->ntrows, &t->trows_cap, tr);
 }
 
-/* The cell of table row tr in column col, or UINT32_MAX. */
-static uint32_t
-find_cell(const cstat_builder *b, uint32_t tr, uint32_t col)
+/* Puts every cell of table row tr into cell_map. */
+static int
+map_trow(cstat_builder *b, uint32_t tr)
 {
-	const struct trow *r = &b->trows[tr];
+	struct trow *r = &b->trows[tr];
 	const struct bcell *cells = b->tables[r->table].cells;
 
-	if (r->ncells > CHAIN_MAX)
-		return cstat__u64map_get(&b->cell_map,
-					 (uint64_t)tr << 32 | col);
+	for (uint32_t i = r->first_cell; i; i = cells[i - 1].next)
+		if (cstat__u64map_put(&b->cell_map,
+				      (uint64_t)tr << 32 | cells[i - 1].col,
+				      i - 1))
+			return CSTAT_ENOMEM;
+	r->mapped = true;
+	return 0;
+}
+
+/* The cell of table row tr in column col into *out, or UINT32_MAX. */
+static int
+find_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t *out)
+{
+	struct trow *r = &b->trows[tr];
+	const struct bcell *cells = b->tables[r->table].cells;
+
+	*out = UINT32_MAX;
 	if (!r->first_cell)
-		return UINT32_MAX;
-	if (r->first_col == col)
-		return r->first_cell - 1;
-	if (r->ncells == 1)
-		return UINT32_MAX;
+		return 0;
+	if (r->first_col == col) {
+		*out = r->first_cell - 1;
+		return 0;
+	}
+	if (r->ncells == 1 || col > r->max_col)
+		return 0;
+	if (r->ncells > CHAIN_MAX) {
+		int rc = r->mapped ? 0 : map_trow(b, tr);
+		if (!rc)
+			*out = cstat__u64map_get(&b->cell_map,
+						 (uint64_t)tr << 32 | col);
+		return rc;
+	}
 	for (uint32_t i = cells[r->first_cell - 1].next; i;
 	     i = cells[i - 1].next)
-		if (cells[i - 1].col == col)
-			return i - 1;
-	return UINT32_MAX;
+		if (cells[i - 1].col == col) {
+			*out = i - 1;
+			break;
+		}
+	return 0;
 }
 
 static int
@@ -608,21 +642,14 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 		t->res[ci] = (struct bres){residue, 0};
 	}
 	c->next = r->first_cell;
+	if (!r->first_cell || col > r->max_col)
+		r->max_col = col;
 	r->first_cell = ci + 1;
 	r->first_col = col;
 	r->ncells++;
-	if (r->ncells == CHAIN_MAX + 1) {
-		for (uint32_t i = r->first_cell; i; i = t->cells[i - 1].next)
-			if (cstat__u64map_put(&b->cell_map,
-					      (uint64_t)tr << 32 |
-						      t->cells[i - 1].col,
-					      i - 1))
-				return CSTAT_ENOMEM;
-	} else if (r->ncells > CHAIN_MAX + 1) {
-		if (cstat__u64map_put(&b->cell_map, (uint64_t)tr << 32 | col,
-				      ci))
-			return CSTAT_ENOMEM;
-	}
+	if (r->mapped &&
+	    cstat__u64map_put(&b->cell_map, (uint64_t)tr << 32 | col, ci))
+		return CSTAT_ENOMEM;
 	*out = ci;
 	return 0;
 }
@@ -645,7 +672,10 @@ cell_for(cstat_builder *b, uint32_t table, uint32_t row, uint32_t col,
 		if (rc)
 			return rc;
 	}
-	uint32_t ci = find_cell(b, tr, col);
+	uint32_t ci;
+	rc = find_cell(b, tr, col, &ci);
+	if (rc)
+		return rc;
 	if (ci == UINT32_MAX) {
 		rc = new_cell(b, tr, col, residue, &ci);
 		if (rc)

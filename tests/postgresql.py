@@ -13,6 +13,10 @@ CSTAT_TEST_PG_RUNNER):
               seed): no half run is ever left, every run the client saw
               committed is there.
   password    the client's messages never show the password.
+  whole       every benchmark's history, detect, export and forecast
+              (built from the series tables) on a history of two
+              configurations and benchmarks that come and go: the same
+              output as on a store directory.
   merge       cbaseline merge between a store directory and the database
               (both ways, and database to database): a store of 300 + 50
               runs and 3 baselines copied into PostgreSQL and back is the
@@ -295,6 +299,62 @@ def case_cbaseline():
           "store directory and on PostgreSQL" % same)
 
 
+def case_whole():
+    """Every benchmark's reads (history, detect, export, forecast without
+    a one-benchmark filter) build their tables from the series tables,
+    not the records: a history of two configurations (X again after Y in
+    some runs), benchmarks that come and go, a second unit and a varying
+    count of values gives the same stdout and exit status on a store
+    directory and on the database, read whole and filtered."""
+    cb = sys.argv[4]
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                       "cstat-pg-whole-%d" % os.getpid())
+    fs = os.path.join(tmp, "store")
+    os.makedirs(fs)
+    steps = []
+    for i in range(9):
+        text = "pkg: X\nBenchmarkA 1 %d ns/op\n" % (100 + i)
+        if i % 3 == 0:
+            text += "".join("BenchmarkC-4 1 %d ns/op %d B/op\n" % (
+                200 + i + k, 64 + k) for k in range(1 + i % 4))
+        if i % 5:
+            text += "pkg: Y\nBenchmarkB 1 %d ns/op\n" % (300 - i)
+        if i % 4 == 1:
+            text += "pkg: X\nBenchmarkD 1 %d ns/op\n" % (400 + 2 * i)
+        path = os.path.join(tmp, "run%d.txt" % i)
+        with open(path, "w") as f:
+            f.write(text)
+        steps.append(("record", "-m", "created=2026-11-%02dT10:00:00Z" %
+                      (i + 10), "mixed", path))
+    steps += [
+        ("history", "mixed"), ("history", "-format", "json", "mixed"),
+        ("detect", "mixed"), ("detect", "-format", "json", "mixed"),
+        ("export", "-format", "csv", "mixed"),
+        ("export", "-format", "json", "mixed"),
+        ("export", "-format", "html", "mixed"),
+        ("forecast", "-format", "json", "-min-runs", "3", "mixed"),
+        ("history", "-filter", "pkg:Y", "mixed"),
+        ("export", "-format", "csv", "-filter", ".unit:B/op", "mixed"),
+        ("detect", "-filter", ".name:(A OR D)", "mixed"),
+        ("history", "-filter", ".name:D", "mixed"),
+    ]
+    try:
+        for step in steps:
+            out = []
+            for store in (fs, OWNER):
+                r = subprocess.run([cb, "-store", store] + list(step),
+                                   capture_output=True)
+                out.append((r.returncode, r.stdout))
+            assert out[0] == out[1], "%s: file store %r, database %r" % (
+                step, out[0], out[1])
+            assert out[0][0] == 0, (step, out[0])
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+    print("%d cbaseline commands on a history of two configurations and "
+          "benchmarks that come and go: the same exit status and stdout "
+          "on a store directory and on PostgreSQL" % len(steps))
+
+
 def store_files(d):
     """{relative path: bytes} of a store directory's histories and
     baselines (not its lock files)."""
@@ -470,4 +530,4 @@ def case_merge_race():
 
 
 {"cbaseline": case_cbaseline, "merge": case_merge, "merge_race": case_merge_race, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
- "password": case_password}[CASE]()
+ "password": case_password, "whole": case_whole}[CASE]()

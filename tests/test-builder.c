@@ -550,6 +550,54 @@ test_builder_values_come_back_exactly(void **state)
 }
 
 /*
+ * A row of more than 8 cells (builder.c's CHAIN_MAX, past which a cell
+ * is looked up in a map filled only when a lookup needs it): results
+ * for 12 files in order, then for files 3, 0, 11 and 5 again, go to the
+ * cells already there, and a 13th file after them is a new column.  So
+ * each of files 0, 3, 5 and 11 has 2 values, the others 1.
+ */
+static void
+test_builder_cells_found_again_past_the_chain(void **state)
+{
+	(void)state;
+	static const int again[] = {3, 0, 11, 5, 12};
+	char files[13][8];
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+	struct cstat_value v = {1e-9, "sec/op", 1, "ns/op"};
+	struct cstat_result r = {"f", "BenchmarkX", 10, NULL, 0, NULL, 0,
+				 1,   &v,	    1,	1};
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	for (int i = 0; i < 13; i++)
+		snprintf(files[i], sizeof(files[i]), "f%02d", i);
+	for (int i = 0; i < 12; i++) {
+		r.file = files[i];
+		v.value = (double)(i + 1) * 1e-9;
+		assert_int_equal(cstat_builder_add(b, &r), 0);
+	}
+	for (int i = 0; i < 5; i++) {
+		r.file = files[again[i]];
+		v.value = (double)(again[i] + 1) * 1e-9;
+		assert_int_equal(cstat_builder_add(b, &r), 0);
+	}
+	assert_int_equal(cstat_builder_build(b, NULL, &t), 0);
+	assert_int_equal(cstat_table_rows(t, 0), 1);
+	assert_int_equal(cstat_table_cols(t, 0), 13);
+	for (size_t c = 0; c < 13; c++) {
+		size_t n;
+		const double *vals = cstat_table_cell_values(t, 0, 0, c, &n);
+		bool twice = c == 0 || c == 3 || c == 5 || c == 11;
+		assert_int_equal(n, twice ? 2 : 1);
+		for (size_t k = 0; k < n; k++)
+			assert_true(vals[k] == (double)(c + 1) * 1e-9);
+	}
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
+/*
  * The builder finds a unit again by its text: the same text at another
  * address goes to the same cells, other text at the same address (a
  * reader's reused buffer) to other ones.
@@ -857,6 +905,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builder_build_mismatched_sets),
+		cmocka_unit_test(test_builder_cells_found_again_past_the_chain),
 		cmocka_unit_test(test_builder_build_warns_on_small_samples),
 		cmocka_unit_test(
 			test_builder_build_splits_tables_by_config_and_unit),

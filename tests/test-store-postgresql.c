@@ -359,7 +359,8 @@ summary(cstat_tables *t, cstat_run **runs, size_t n)
  * One benchmark's tables built by the store (cstat_store_history_tables())
  * are the ones the file store's reader makes of its records
  * (cstat_store_history_series()'s lines in a file): the same report, the
- * filter applied in the builder the same way.
+ * filter applied in the builder the same way.  bench NULL: every series,
+ * against the stored records themselves (cstat_store_history()).
  */
 static void
 history_tables_check(cstat_store *s, const char *bench, const char *filter,
@@ -374,7 +375,9 @@ history_tables_check(cstat_store *s, const char *bench, const char *filter,
 
 	opts.filter = filter;
 	assert_int_equal(
-		cstat_store_history_series(s, "main", bench, &bytes, &len, &d),
+		bench ? cstat_store_history_series(s, "main", bench, &bytes,
+						   &len, &d)
+		      : cstat_store_history(s, "main", &bytes, &len, &d),
 		0);
 	snprintf(file, sizeof(file), "%s/series.jsonl", dir);
 	FILE *f = fopen(file, "w");
@@ -425,6 +428,12 @@ test_history_tables(void **state)
 	history_tables_check(s, "Encode", ".fullname:Encode/format=gob-48", 5);
 	/* A benchmark no run has: every run, no rows. */
 	history_tables_check(s, "Nothing", ".name:Nothing", 5);
+	/* Every series: five inputs of different benchmarks, units and
+	 * configurations; unfiltered, and filtered by something else than
+	 * one benchmark. */
+	history_tables_check(s, NULL, NULL, 5);
+	history_tables_check(s, NULL, "/format:gob", 5);
+	history_tables_check(s, NULL, ".unit:B/op", 5);
 	assert_int_equal(cstat_store_history_tables(s, "none", "Encode", NULL,
 						    0.95, &t, &runs, &n, &d),
 			 CSTAT_ENOENT);
@@ -459,6 +468,7 @@ test_history_tables(void **state)
 		cstat_run_free(r);
 	}
 	history_tables_check(s, "Encode", ".name:Encode", 3);
+	history_tables_check(s, NULL, NULL, 3);
 	cstat_store_close(s);
 	/* A directory cannot: its history file is what to read. */
 	s = open_store(dir, NULL);
@@ -541,6 +551,10 @@ test_history_tables_chunks(void **state)
 	free(text);
 	history_tables_check(s, "Encode", ".name:Encode", 2100);
 	history_tables_check(s, "Encode", ".fullname:Encode/c", 2100);
+	/* Every series of the same runs: mixed configurations, series
+	 * missing from some runs, X's group twice in a record. */
+	history_tables_check(s, NULL, NULL, 2100);
+	history_tables_check(s, NULL, "pkg:X", 2100);
 	cstat_store_close(s);
 }
 

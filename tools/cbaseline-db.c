@@ -420,11 +420,19 @@ history_flag(int argc, char **argv)
 	return NULL;
 }
 
+/* Whether cmd reads its history as tables (store_read_history()). */
+static bool
+reads_tables(const char *cmd)
+{
+	return strcmp(cmd, "history") == 0 || strcmp(cmd, "detect") == 0 ||
+	       strcmp(cmd, "export") == 0 || strcmp(cmd, "forecast") == 0;
+}
+
 /*
  * The benchmark that history's, detect's, export's or forecast's -filter
  * keeps when it is ".name:NAME" or ".fullname:NAME" with a plain NAME (no
- * pattern, no second term), written into buf; else NULL: the history is read
- * whole and the filter applied to it.  The series the store selects for
+ * pattern, no second term), written into buf; else NULL: every series is
+ * read and the filter applied to them.  The series the store selects for
  * NAME are a superset of what the filter keeps, and the filter still
  * decides, so the report is the one from the whole history.
  */
@@ -434,8 +442,7 @@ filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
 	static const char *const keys[] = {".name:", ".fullname:"};
 	const char *f = NULL;
 
-	if (strcmp(cmd, "history") != 0 && strcmp(cmd, "detect") != 0 &&
-	    strcmp(cmd, "export") != 0 && strcmp(cmd, "forecast") != 0)
+	if (!reads_tables(cmd))
 		return NULL;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strncmp(argv[i], "-filter=", 8) == 0 ||
@@ -453,16 +460,19 @@ filter_bench(const char *cmd, int argc, char **argv, char *buf, size_t size)
 	return NULL;
 }
 
-/* A filtered read of history name that the database builds itself
- * (cstat_store_history_tables()): benchmark bench's series only. */
+/* A read of history name that the database builds itself
+ * (cstat_store_history_tables()): benchmark bench's series only, or
+ * every series (bench NULL). */
 struct native {
 	struct db *db;
 	const char *name, *bench;
 };
 
-/* store_read_history()'s source for one benchmark: the tables straight
- * from the database, or the history's records copied into the directory
- * when the store cannot build them (1: read the directory). */
+/* store_read_history()'s source: the tables straight from the database,
+ * or the history's records copied into the directory when the store
+ * cannot build them (1: read the directory).  A filter that is not one
+ * plain benchmark (or none) is applied by the builder to every series,
+ * as the directory's reader applies it to the records. */
 static int
 native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	      cstat_run ***runs, size_t *n)
@@ -471,7 +481,7 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
 
-	if (!filter || strcmp(name, nt->name) != 0)
+	if ((nt->bench && !filter) || strcmp(name, nt->name) != 0)
 		return 1;
 	opts.filter = filter;
 	memset(&d, 0, sizeof(d));
@@ -896,10 +906,10 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 		const char *one =
 			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
-		/* One benchmark: its tables built by the database when the
-		 * command reads the history. */
+		/* One benchmark's or every series' tables built by the
+		 * database when the command reads the history. */
 		nt.bench = one;
-		if (one && store_valid_name(name))
+		if (reads_tables(cmd) && store_valid_name(name))
 			store_set_tables(native_tables, &nt);
 		else if (!rc)
 			rc = fetch_series(&db, "history", name, one);

@@ -1472,6 +1472,7 @@ add_vals(struct cstat__ostream *o, const char *p, size_t len)
  * run (struct row). */
 struct one {
 	const char *config;
+	const char *rname, *runit; /* the result's text */
 	char *name, *unit;
 	size_t cfg, nm;
 	size_t at, end;
@@ -1516,6 +1517,8 @@ series_of(const struct pg *p, const PGresult *res, struct one *the, size_t k)
 	for (size_t s = 0; s < k; s++) {
 		struct one *w = &the[s];
 		const char *name = p->pq.getvalue(res, (int)s, 1);
+		w->rname = name;
+		w->runit = p->pq.getvalue(res, (int)s, 2);
 		w->config = p->pq.getvalue(res, (int)s, 3);
 		w->name = json_str(name);
 		w->unit = json_str(p->pq.getvalue(res, (int)s, 2));
@@ -1755,10 +1758,11 @@ struct build {
 	cstat_run **out; /* every run's metadata, parsed before */
 	size_t n;
 	unsigned long version;
-	/* One run's series (indexes into the[]) and their rows of vals;
-	 * stamps of configurations and names seen in it (by generation). */
-	size_t *pres;
-	int *prow;
+	/* One run's series (indexes into the[]) and their rows of vals
+	 * (the chunk's lists); stamps of configurations and names seen in
+	 * it (by generation). */
+	const size_t *pres;
+	const int *prow;
 	uint64_t *cfg_seen, *nm_seen, gen;
 	/* One benchmark's values: per unit, where they start and how many. */
 	size_t *v0, *nv, v0cap, nvcap, cvcap, ddcap;
@@ -1779,9 +1783,21 @@ struct build {
 #define VALS_RANGE                                                             \
 	VALS_FROM " AND run_seq >= $2::bigint AND run_seq < $3::bigint"        \
 		  " ORDER BY run_seq) v"
+/* Every series' values of a stretch of runs, by the runs' index: they
+ * come run after run, each run's rows next to each other in the heap
+ * (written by one statement), about 1,000 pages for 131 runs x 500
+ * series.  By each series' index instead it was 500 descents of the
+ * index, 2,800 pages, and 68,000 where the index's pages were not yet
+ * all-visible (the heap read for every row): measured with EXPLAIN
+ * (ANALYZE, BUFFERS) on the 10,000 x 500 database. */
+#define VALS_RUNS                                                              \
+	"SELECT s.k, v.run_seq, v.vals FROM cstat_values v"                    \
+	" JOIN unnest($1::bigint[]) WITH ORDINALITY AS s(id, k)"               \
+	"  ON s.id = v.series_id"                                              \
+	" WHERE v.run_seq >= $2::bigint AND v.run_seq < $3::bigint"
 
 /*
- * The values of a stretch of runs (CHUNK_RUNS of them), received and
+ * The values of a stretch of runs (struct fetch's per), received and
  * decoded on a thread of its own (fetch_vals()): row r of vals has its
  * doubles at dv[v0[r] .. v0[r + 1]), and the[] (a copy of the series)
  * where each series' rows are in rows.
@@ -1792,15 +1808,27 @@ struct chunk {
 	struct row *rows;
 	double *dv;
 	size_t ndv, dvcap, *v0;
+	/* Its runs' series and their rows of vals, run after run, each
+	 * run's in series order: run j's are [at[j], at[j + 1]). */
+	size_t *ser, *at;
+	int *row;
 };
 
 /*
- * Runs per query of the values.  The values of 10,000 runs x 8 series
+ * Runs per query of the values: at most CHUNK_RUNS, and at most about
+ * CHUNK_ROWS rows (series x runs).  The values of 10,000 runs x 8 series
  * are 80,000 rows (9 MB); asked for in stretches of runs, one stretch
  * is built into the tables while the server reads and sends the next,
- * instead of the whole transfer coming before the building.
+ * instead of the whole transfer coming before the building.  Every
+ * series (500 x 10,000 runs: 5,000,000 rows, about 750 MB as libpq
+ * holds them) comes in stretches of 131 runs, each about 10 MB, and at
+ * most CHUNK_AHEAD of them wait for the builder at once: the peak is a
+ * few stretches, not the whole history (docs/performance.md "Every
+ * benchmark, from the series tables").
  */
 #define CHUNK_RUNS 1024
+#define CHUNK_ROWS 65536
+#define CHUNK_AHEAD 3
 
 /* The values' chunks, fetched in order by fetch_vals() (the connection
  * is its own until it is done) with their runs' metadata (pre[] of the
@@ -1815,10 +1843,12 @@ struct fetch {
 	struct cstat__buf buf; /* meta_run()'s */
 	char (*bound)[24]; /* chunk c's runs: seq in [bound[c], bound[c+1]) */
 	struct chunk *ch;
-	size_t nch;
+	size_t nch, per; /* chunks, runs per chunk */
+	bool whole;	 /* every series: by VALS_RUNS, not VALS_RANGE */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	size_t ready; /* chunks [0, ready) are there */
+	size_t taken; /* chunks [0, taken) are built and released */
 	bool done, stop;
 	int rc; /* the error that stopped it, told in d */
 	struct cstat_diag d;
@@ -1855,14 +1885,122 @@ get_vals(struct chunk *c, const char *p, size_t len)
 static int
 chunk_runs(struct fetch *f, size_t i)
 {
-	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r = i * CHUNK_RUNS;
-	size_t end = nruns - r < CHUNK_RUNS ? nruns : r + CHUNK_RUNS;
+	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r = i * f->per;
+	size_t end = nruns - r < f->per ? nruns : r + f->per;
 	int rc = 0;
 
 	for (; r < end && !rc; r++)
 		rc = meta_run(f->p, f->runs, (int)r, &f->buf, &f->pre[r],
 			      &f->d);
 	return rc;
+}
+
+/*
+ * Chunk i's rows (by series, then run) listed run after run (c->ser,
+ * c->row, c->at), on the fetching thread: the builder then reads a run's
+ * series in a row instead of looking at every series' next row for each
+ * run (500 places in 80 MB of rows, for every run of the whole history).
+ */
+static int
+by_run(const struct fetch *f, struct chunk *c, size_t i)
+{
+	size_t nruns = (size_t)f->p->pq.ntuples(f->runs), r0 = i * f->per;
+	size_t m = nruns - r0 < f->per ? nruns - r0 : f->per;
+	size_t nrows = (size_t)f->p->pq.ntuples(c->vals);
+	uint64_t *seq = malloc((m + 1) * sizeof(*seq));
+
+	c->at = calloc(m + 2, sizeof(*c->at));
+	c->ser = malloc((nrows + 1) * sizeof(*c->ser));
+	c->row = malloc((nrows + 1) * sizeof(*c->row));
+	if (!seq || !c->at || !c->ser || !c->row) {
+		free(seq);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t j = 0; j < m; j++)
+		seq[j] = be(f->p->pq.getvalue(f->runs, (int)(r0 + j), 0), 8);
+	/* Counted, then placed: two passes over each series' rows, which
+	 * are in run order as the runs are, so a run is found by walking. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t s = 0; s < f->k; s++) {
+			size_t j = 0;
+			for (size_t a = c->the[s].at; a < c->the[s].end; a++) {
+				while (j < m && seq[j] < c->rows[a].seq)
+					j++;
+				if (j == m || seq[j] != c->rows[a].seq)
+					continue; /* a run not in the chunk */
+				if (pass == 0) {
+					c->at[j + 2]++;
+					continue;
+				}
+				size_t at = c->at[j + 1]++;
+				c->ser[at] = s;
+				c->row[at] = c->rows[a].row;
+			}
+		}
+		if (pass == 0)
+			for (size_t j = 2; j < m + 2; j++)
+				c->at[j] += c->at[j - 1];
+	}
+	free(seq);
+	return 0;
+}
+
+static int
+run_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/*
+ * by_run()'s lists from VALS_RUNS' rows, which come by run, each run's
+ * in the order its record wrote them (the series' order, but where a
+ * run's series first appeared in a different order); sorted here only
+ * if not in order.
+ */
+static int
+in_runs(const struct fetch *f, struct chunk *c, size_t i)
+{
+	const struct pg *p = f->p;
+	size_t nruns = (size_t)p->pq.ntuples(f->runs), r0 = i * f->per;
+	size_t m = nruns - r0 < f->per ? nruns - r0 : f->per;
+	size_t nrows = (size_t)p->pq.ntuples(c->vals), j = 0, at = 0;
+	struct row *r = malloc((nrows + 1) * sizeof(*r));
+	bool sorted = true;
+
+	c->at = calloc(m + 2, sizeof(*c->at));
+	c->ser = malloc((nrows + 1) * sizeof(*c->ser));
+	c->row = malloc((nrows + 1) * sizeof(*c->row));
+	if (!r || !c->at || !c->ser || !c->row) {
+		free(r);
+		return CSTAT_ENOMEM;
+	}
+	for (size_t a = 0; a < nrows; a++) {
+		r[a] = (struct row){be(p->pq.getvalue(c->vals, (int)a, 0), 8),
+				    be(p->pq.getvalue(c->vals, (int)a, 1), 8),
+				    (int)a};
+		sorted = sorted && (a == 0 || run_cmp(&r[a - 1], &r[a]) < 0);
+	}
+	if (!sorted)
+		qsort(r, nrows, sizeof(*r), run_cmp);
+	for (size_t a = 0; a < nrows; a++) {
+		uint64_t sj = 0;
+		while (j < m &&
+		       (sj = be(p->pq.getvalue(f->runs, (int)(r0 + j), 0), 8)) <
+			       r[a].seq)
+			c->at[++j] = at;
+		if (j == m || sj != r[a].seq || r[a].k < 1 || r[a].k > f->k)
+			continue; /* not a run or series of the chunk */
+		c->ser[at] = (size_t)r[a].k - 1;
+		c->row[at++] = r[a].row;
+	}
+	while (j < m)
+		c->at[++j] = at;
+	free(r);
+	return 0;
 }
 
 /* Chunk i's values from res, the result of its query (the chunk's
@@ -1877,12 +2015,16 @@ fill_chunk(struct fetch *f, size_t i, PGresult *res)
 	if (!ok(p, c->vals))
 		return fail(p, &f->d, "reading a history", c->vals);
 	int rows = p->pq.ntuples(c->vals);
-	c->the = malloc((f->k + 1) * sizeof(*c->the));
-	if (c->the)
-		memcpy(c->the, f->the, f->k * sizeof(*c->the));
-	c->rows = c->the ? order_vals(p, c->vals, c->the, f->k) : NULL;
+	if (!f->whole) {
+		c->the = malloc((f->k + 1) * sizeof(*c->the));
+		if (c->the)
+			memcpy(c->the, f->the, f->k * sizeof(*c->the));
+		c->rows = c->the ? order_vals(p, c->vals, c->the, f->k) : NULL;
+		if (!c->rows)
+			return CSTAT_ENOMEM;
+	}
 	c->v0 = malloc(((size_t)rows + 1) * sizeof(*c->v0));
-	if (!c->rows || !c->v0)
+	if (!c->v0)
 		return CSTAT_ENOMEM;
 	for (int r = 0; r < rows; r++) {
 		c->v0[r] = c->ndv;
@@ -1895,7 +2037,8 @@ fill_chunk(struct fetch *f, size_t i, PGresult *res)
 			return rc;
 	}
 	c->v0[rows] = c->ndv;
-	return chunk_runs(f, i);
+	int rc = f->whole ? in_runs(f, c, i) : by_run(f, c, i);
+	return rc ? rc : chunk_runs(f, i);
 }
 
 /* Chunk i made ready (rc 0), or the fetching stopped by rc.  @return
@@ -1907,7 +2050,21 @@ publish(struct fetch *f, int rc)
 	f->ready += rc == 0;
 	f->rc = rc;
 	bool stop = f->stop;
-	pthread_cond_signal(&f->cv);
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	return stop;
+}
+
+/* Waits until the builder has released all but CHUNK_AHEAD chunks
+ * before chunk i (the server waits meanwhile, its results unread).
+ * @return whether the builder has stopped. */
+static bool
+room_for(struct fetch *f, size_t i)
+{
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop && i >= f->taken + CHUNK_AHEAD)
+		pthread_cond_wait(&f->cv, &f->mu);
+	bool stop = f->stop;
 	pthread_mutex_unlock(&f->mu);
 	return stop;
 }
@@ -1922,6 +2079,13 @@ one_result(const struct pg *p)
 	while (res && (more = p->pq.getResult(p->conn)))
 		p->pq.clear(more);
 	return res;
+}
+
+/* The query of f's chunks. */
+static const char *
+vals_sql(const struct fetch *f)
+{
+	return f->whole ? VALS_RUNS : VALS_RANGE;
 }
 
 /*
@@ -1941,7 +2105,7 @@ fetch_piped(struct fetch *f)
 		return false;
 	while (sent < f->nch) {
 		const char *v[3] = {f->ids, f->bound[sent], f->bound[sent + 1]};
-		if (!p->pq.sendQueryParams(p->conn, VALS_RANGE, 3, NULL, v,
+		if (!p->pq.sendQueryParams(p->conn, vals_sql(f), 3, NULL, v,
 					   NULL, NULL, 1))
 			break;
 		sent++;
@@ -1951,6 +2115,7 @@ fetch_piped(struct fetch *f)
 		stop = publish(f, fail(p, &f->d, "reading a history", NULL));
 	/* Every result is read, also after an error or a stop. */
 	for (size_t i = 0; i < sent; i++) {
+		stop = stop || room_for(f, i);
 		PGresult *res = one_result(p);
 		if (stop) {
 			p->pq.clear(res);
@@ -1982,16 +2147,16 @@ fetch_vals(void *arg)
 	bool stop = fetch_piped(f);
 
 	/* Else one query after the other. */
-	for (size_t i = 0; !stop && i < f->nch; i++) {
+	for (size_t i = 0; !stop && i < f->nch && !room_for(f, i); i++) {
 		const char *v[3] = {f->ids, f->bound[i], f->bound[i + 1]};
 		int rc = fill_chunk(f, i,
-				    p->pq.execParams(p->conn, VALS_RANGE, 3,
+				    p->pq.execParams(p->conn, vals_sql(f), 3,
 						     NULL, v, NULL, NULL, 1));
 		stop = publish(f, rc) || rc;
 	}
 	pthread_mutex_lock(&f->mu);
 	f->done = true;
-	pthread_cond_signal(&f->cv);
+	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
@@ -2019,7 +2184,21 @@ chunk_release(const struct pg *p, struct chunk *c)
 	free(c->rows);
 	free(c->dv);
 	free(c->v0);
+	free(c->ser);
+	free(c->at);
+	free(c->row);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Chunk i built: released, and room made for one more (room_for()). */
+static void
+chunk_taken(struct fetch *f, size_t i)
+{
+	chunk_release(f->p, &f->ch[i]);
+	pthread_mutex_lock(&f->mu);
+	f->taken = i + 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 }
 
 /*
@@ -2060,7 +2239,6 @@ distinct(struct build *w, size_t np)
 static int
 add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e)
 {
-	const struct pg *p = w->p;
 	const double *dv = w->f->dv;
 	size_t most = 0, nu = e - a;
 	int rc = 0;
@@ -2076,7 +2254,7 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e)
 		w->nv[u] = w->f->v0[r + 1] - w->f->v0[r];
 		most = w->nv[u] > most ? w->nv[u] : most;
 	}
-	res->name = p->pq.getvalue(w->ser, (int)w->pres[a], 1);
+	res->name = w->the[w->pres[a]].rname;
 	res->name_len = strlen(res->name);
 	res->values = w->cv;
 	/* Its cells get room for its samples at once, not 4 then more. */
@@ -2087,8 +2265,7 @@ add_bench(struct build *w, struct cstat_result *res, size_t a, size_t e)
 			if (m >= w->nv[u])
 				continue;
 			double v = dv[w->v0[u] + m];
-			const char *unit =
-				p->pq.getvalue(w->ser, (int)w->pres[a + u], 2);
+			const char *unit = w->the[w->pres[a + u]].runit;
 			w->dd[n] = v;
 			w->cv[n++] = (struct cstat_value){v, unit, v, unit};
 		}
@@ -2175,21 +2352,14 @@ build_merged(struct build *w, cstat_run *run, size_t np, const char *label,
 static int
 build_run(struct build *w, int i, struct cstat_diag *d)
 {
-	const struct pg *p = w->p;
-	const struct row *rows = w->f->rows;
-	uint64_t seq = be(p->pq.getvalue(w->runs, i, 0), 8);
 	cstat_run *run = w->out[i];
+	size_t j = (size_t)i % w->fx->per;
+	size_t np = w->f->at[j + 1] - w->f->at[j];
 	char label[24];
-	size_t np = 0;
 	int rc;
 
-	for (size_t s = 0; s < w->k; s++) {
-		struct one *o = &w->f->the[s];
-		if (o->at >= o->end || rows[o->at].seq != seq)
-			continue;
-		w->pres[np] = s;
-		w->prow[np++] = rows[o->at++].row;
-	}
+	w->pres = w->f->ser + w->f->at[j];
+	w->prow = w->f->row + w->f->at[j];
 	snprintf(label, sizeof(label), "%zu", w->n + 1);
 	if (distinct(w, np)) {
 		rc = cstat__run_add_units(w->rd, run, label, d);
@@ -2217,11 +2387,9 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	w->conf = calloc(w->k + 1, sizeof(*w->conf));
 	if (!rc && !w->conf)
 		rc = CSTAT_ENOMEM;
-	w->pres = calloc(w->k + 1, sizeof(*w->pres));
-	w->prow = calloc(w->k + 1, sizeof(*w->prow));
 	w->cfg_seen = calloc(w->k + 1, sizeof(*w->cfg_seen));
 	w->nm_seen = calloc(w->k + 1, sizeof(*w->nm_seen));
-	if (!rc && (!w->pres || !w->prow || !w->cfg_seen || !w->nm_seen))
+	if (!rc && (!w->cfg_seen || !w->nm_seen))
 		rc = CSTAT_ENOMEM;
 	for (size_t s = 0; s < w->k && !rc; s++) {
 		struct conf *c = &w->conf[s];
@@ -2238,16 +2406,19 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 	if (!rc)
 		cstat__builder_cells_only(w->b);
 	for (int i = 0; i < nruns && !rc; i++) {
-		size_t c = (size_t)i / CHUNK_RUNS;
-		if ((size_t)i % CHUNK_RUNS == 0) {
+		size_t c = (size_t)i / w->fx->per;
+		if ((size_t)i % w->fx->per == 0) {
 			if (c)
-				chunk_release(w->p, &w->fx->ch[c - 1]);
+				chunk_taken(w->fx, c - 1);
 			rc = wait_chunk(w->fx, c, d);
 			w->f = &w->fx->ch[c];
 		}
 		if (!rc)
 			rc = build_run(w, i, d);
 	}
+	/* The last chunk is not held through the build, the peak. */
+	if (!rc && nruns > 0)
+		chunk_taken(w->fx, (size_t)(nruns - 1) / w->fx->per);
 	if (!rc) {
 		struct cstat_stats_opts so = {0.05, confidence, w->rd, 2};
 		rc = cstat_builder_build(w->b, &so, t);
@@ -2260,8 +2431,6 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 		free(w->conf[s].text);
 	}
 	free(w->conf);
-	free(w->pres);
-	free(w->prow);
 	free(w->cfg_seen);
 	free(w->nm_seen);
 	free(w->v0);
@@ -2273,6 +2442,7 @@ build_tables(struct build *w, const struct cstat_builder_opts *opts,
 
 /* What a caller of history_tables() asks for and gets. */
 struct want {
+	bool whole; /* every series of the history */
 	const struct cstat_builder_opts *opts;
 	double confidence;
 	cstat_tables **t;
@@ -2282,16 +2452,15 @@ struct want {
 
 /* Chunk c's runs of runs: seq from bound[c] to before bound[c + 1]
  * (the last chunk's end: past any seq).  NULL when out of memory. */
-static char (*chunk_bounds(const struct pg *p, const PGresult *runs,
-			   size_t nch))[24]
+static char (*chunk_bounds(const struct pg *p, const PGresult *runs, size_t nch,
+			   size_t per))[24]
 {
 	char(*bound)[24] = calloc(nch + 1, sizeof(*bound));
 
 	for (size_t c = 0; bound && c <= nch; c++) {
 		uint64_t seq = c == nch ? INT64_MAX : 0;
 		if (c > 0 && c < nch)
-			seq = be(p->pq.getvalue(runs, (int)(c * CHUNK_RUNS), 0),
-				 8);
+			seq = be(p->pq.getvalue(runs, (int)(c * per), 0), 8);
 		snprintf(bound[c], sizeof(bound[c]), "%llu",
 			 (unsigned long long)seq);
 	}
@@ -2313,7 +2482,8 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	  struct cstat_diag *d)
 {
 	size_t nruns = (size_t)p->pq.ntuples(runs);
-	size_t nch = (nruns + CHUNK_RUNS - 1) / CHUNK_RUNS;
+	size_t per = k > CHUNK_ROWS / CHUNK_RUNS ? CHUNK_ROWS / k : CHUNK_RUNS;
+	size_t nch = (nruns + per - 1) / per;
 	cstat_run **pre = calloc(nruns + 1, sizeof(*pre));
 	struct fetch f = {.p = p,
 			  .the = the,
@@ -2321,12 +2491,14 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 			  .ids = ids,
 			  .runs = runs,
 			  .pre = pre,
-			  .nch = nch};
+			  .nch = nch,
+			  .per = per ? per : 1,
+			  .whole = tw->whole};
 	pthread_t th;
 	bool threaded = false, sync = false;
 	int rc = 0;
 
-	f.bound = chunk_bounds(p, runs, nch);
+	f.bound = chunk_bounds(p, runs, nch, f.per);
 	f.ch = calloc(nch + 1, sizeof(*f.ch));
 	if (!pre || !f.bound || !f.ch || pthread_mutex_init(&f.mu, NULL)) {
 		rc = CSTAT_ENOMEM;
@@ -2338,8 +2510,10 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	}
 	if (!rc) {
 		threaded = pthread_create(&th, NULL, fetch_vals, &f) == 0;
-		if (!threaded)
+		if (!threaded) { /* every chunk before the building */
+			f.taken = nch;
 			fetch_vals(&f);
+		}
 	}
 	if (!rc) {
 		struct build w = {.p = p,
@@ -2354,6 +2528,7 @@ tables_of(struct pg *p, const PGresult *runs, const PGresult *ser,
 	if (threaded) {
 		pthread_mutex_lock(&f.mu);
 		f.stop = true;
+		pthread_cond_broadcast(&f.cv);
 		pthread_mutex_unlock(&f.mu);
 		pthread_join(th, NULL);
 	}
@@ -2429,9 +2604,9 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 }
 
 /*
- * The series of benchmark bench in history hid, in the order they first
- * appeared: id, name, unit, config.  The same statement turns the
- * server's JIT compilation off for the connection (the fifth column),
+ * The series of benchmark bench (NULL: every series) in history hid, in
+ * the order they first appeared: id, name, unit, config.  The same statement
+ * turns the server's JIT compilation off for the connection (the fifth column),
  * rather than one more round trip: at 10,000 runs x 8 series the values'
  * query in one piece (pg_history_series()) is estimated just above
  * jit_above_cost (100,000 by default), and compiling it cost more than
@@ -2445,6 +2620,15 @@ bench_series(struct pg *p, const char *hid, const char *bench)
 {
 	const char *vals[2] = {hid, bench};
 
+	if (!bench) /* every series */
+		return query(p,
+			     "SELECT id, name, unit, config,"
+			     " (SELECT set_config(name, 'off', false)"
+			     "  FROM pg_settings WHERE name = 'jit')"
+			     " FROM cstat_series"
+			     " WHERE history_id = $1::bigint"
+			     " ORDER BY id",
+			     1, vals);
 	return query(p,
 		     "SELECT id, name, unit, config,"
 		     " (SELECT set_config(name, 'off', false)"
@@ -2501,7 +2685,13 @@ pg_history_series(void *state, const char *name, const char *bench,
  * runs (tables_of()), each run's metadata parsed once and its values
  * (binary float8[]) put into the run and the builder as doubles, with no
  * record text in between.  The tables and runs are the ones the
- * file store's reader makes of pg_history_series()'s records.
+ * file store's reader makes of pg_history_series()'s records.  bench
+ * NULL: every series, the tables the reader makes of the whole history's
+ * records (opts' filter applied by the builder, as that reader applies
+ * it).  What it cannot read (a run's metadata, configuration or values
+ * not as cbaseline writes them: a row put there by other means) is
+ * CSTAT_ESTATE, so the caller reads the stored records, whose reader
+ * says what is wrong with them in the file store's words.
  */
 static int
 pg_history_tables(void *state, const char *name, const char *bench,
@@ -2510,19 +2700,30 @@ pg_history_tables(void *state, const char *name, const char *bench,
 		  struct cstat_diag *d)
 {
 	struct pg *p = state;
-	struct want tw = {opts, confidence, t, runs, n};
+	struct want tw = {!bench, opts, confidence, t, runs, n};
 	char hid[24];
-	int rc = find_history(p, name, false, hid, d);
+	/* Every series: its statements in one snapshot, as the records'
+	 * one statement was (pg_history_read()), so a merge or prune
+	 * running at the same time is seen whole or not at all.  Read only:
+	 * a role that may only SELECT reads it. */
+	int rc = bench ? 0
+		       : run(p, d, "reading a history",
+			     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			     0, NULL);
 
-	if (rc)
-		return rc;
-	if (!*hid)
-		return say(d, CSTAT_ENOENT, "no history %.200s", name);
-	PGresult *ser = bench_series(p, hid, bench);
-	rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
-			: fail(p, d, "reading a history", ser);
-	p->pq.clear(ser);
-	return rc;
+	if (!rc)
+		rc = find_history(p, name, false, hid, d);
+	if (!rc && !*hid)
+		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
+	if (!rc) {
+		PGresult *ser = bench_series(p, hid, bench);
+		rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
+				: fail(p, d, "reading a history", ser);
+		p->pq.clear(ser);
+	}
+	if (!bench)
+		rollback(p); /* nothing was written */
+	return rc == CSTAT_EFORMAT ? CSTAT_ESTATE : rc;
 }
 
 static int

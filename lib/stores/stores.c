@@ -248,7 +248,7 @@ cstat_store_history_tables(cstat_store *s, const char *name, const char *bench,
 		*runs = NULL;
 	if (nruns)
 		*nruns = 0;
-	if (!s || !valid_name(name) || !bench || !*bench || !t || !runs ||
+	if (!s || !valid_name(name) || (bench && !*bench) || !t || !runs ||
 	    !nruns || !(confidence >= 0 && confidence <= 1))
 		return CSTAT_EINVAL;
 	if (!s->ops->history_tables)
