@@ -138,8 +138,8 @@ struct cstat_builder {
 	 * consecutive results share a configuration and list the same units,
 	 * so most values find their table without hashing its key.
 	 */
-	uint32_t *tk_row;
-	size_t tk_len, tk_cap;
+	unsigned long tk_gen; /* the table projection's gen they are for */
+	bool tk_valid;
 	uint32_t tk_unit[8], tk_table[8];
 	bool tk_has[8];
 	/*
@@ -165,6 +165,11 @@ struct cstat_builder {
 	size_t fvalues_cap;
 	struct cstat__buf last_id;
 	bool last_valid;
+	bool id_text; /* last_id holds the configuration's text */
+	/* cstat__builder_config_same(): what the next result's configuration
+	 * keeps of the last one's (known), and that one's entry count. */
+	size_t cfg_same, last_nconfig;
+	bool cfg_known;
 	bool last_filtered; /* the last result was filtered out */
 	/* The cells the last result's values went to (when at most 8). */
 	uint32_t last_cells[8], last_tables[8];
@@ -207,7 +212,6 @@ cstat_builder_free(cstat_builder *b)
 	free(b->resx);
 	free(b->tables);
 	free(b->table_of_key);
-	free(b->tk_row);
 	cstat__buf_release(&b->last_id);
 	cstat__filter_free(b->filter);
 	cstat__buf_release(&b->fscratch);
@@ -727,12 +731,17 @@ same_cstr(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* Whether res has the name and file recorded in id, and then the
+ * configuration: known the same or not by the caller (same), else
+ * compared with the text id holds, if it does. */
 static bool
-same_identity(const struct cstat__buf *id, const struct cstat_result *res)
+same_identity(const cstat_builder *b, const struct cstat_result *res, int same)
 {
+	const struct cstat__buf *id = &b->last_id;
 	const char *p = id->data, *end = id->data + id->len;
 
-	if ((size_t)(end - p) < res->name_len + 2 + res->config_text_len ||
+	if (same == 0 || (same < 0 && !b->id_text) ||
+	    (size_t)(end - p) < res->name_len + 2 ||
 	    memcmp(p, res->name, res->name_len) != 0 || p[res->name_len])
 		return false;
 	p += res->name_len + 1;
@@ -745,19 +754,26 @@ same_identity(const struct cstat__buf *id, const struct cstat_result *res)
 	if (p == end || *p != *f)
 		return false;
 	p++;
+	if (same > 0)
+		return p == end;
 	return (size_t)(end - p) == res->config_text_len &&
 	       memcmp(p, res->config_text, res->config_text_len) == 0;
 }
 
+/* Records res's identity: its configuration's text too, unless the
+ * caller says what changed (copying it costs the whole configuration). */
 static int
-record_identity(struct cstat__buf *id, const struct cstat_result *res)
+record_identity(cstat_builder *b, const struct cstat_result *res, bool text)
 {
+	struct cstat__buf *id = &b->last_id;
 	size_t flen = strlen(res->file) + 1;
-	size_t n = res->name_len + 1 + flen + res->config_text_len;
+	size_t tlen = text ? res->config_text_len : 0;
+	size_t n = res->name_len + 1 + flen + tlen;
 
 	/* One reservation and three copies: made for every result that
 	 * starts a new column, as each run of a history does. */
 	id->len = 0;
+	b->id_text = text;
 	if (cstat__buf_reserve(id, n))
 		return CSTAT_ENOMEM;
 	char *p = id->data;
@@ -765,8 +781,8 @@ record_identity(struct cstat__buf *id, const struct cstat_result *res)
 	p[res->name_len] = '\0';
 	p += res->name_len + 1;
 	memcpy(p, res->file, flen);
-	if (res->config_text_len)
-		memcpy(p + flen, res->config_text, res->config_text_len);
+	if (tlen)
+		memcpy(p + flen, res->config_text, tlen);
 	id->len = n;
 	id->data[n] = '\0';
 	return 0;
@@ -819,8 +835,8 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 /* Projects res to its row, column and residue keys and fills the table
  * projection; remembers them for the next result. */
 static int
-project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
-	uint32_t *col, uint32_t *residue)
+project(cstat_builder *b, const struct cstat_result *res, bool text,
+	uint32_t *row, uint32_t *col, uint32_t *residue)
 {
 	int rc;
 
@@ -840,7 +856,7 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 	    !cstat__proj_accepts(&b->col_proj) ||
 	    !cstat__proj_accepts(&b->table_proj)) {
 		b->last_filtered = true;
-		b->last_valid = record_identity(&b->last_id, res) == 0;
+		b->last_valid = record_identity(b, res, text) == 0;
 		return 0;
 	}
 	rc = cstat__proj_intern(&b->row_proj, 0, row);
@@ -852,24 +868,17 @@ project(cstat_builder *b, const struct cstat_result *res, uint32_t *row,
 		rc = note_watched(b, res, *col);
 	if (rc)
 		return rc;
-	const struct cstat__proj *tp = &b->table_proj;
-	if (b->tk_len != tp->nfields ||
-	    (tp->nfields &&
-	     memcmp(b->tk_row, tp->row, tp->nfields * sizeof(*tp->row)) != 0)) {
+	/* The tables found for each unit stand while no value of the table
+	 * projection but the unit changes. */
+	if (!b->tk_valid || b->tk_gen != b->table_proj.gen) {
 		memset(b->tk_has, 0, sizeof(b->tk_has));
-		b->tk_len = 0;
-		if (cstat__grow((void **)&b->tk_row, &b->tk_cap,
-				tp->nfields + 1, sizeof(*b->tk_row)))
-			return CSTAT_ENOMEM;
-		if (tp->nfields)
-			memcpy(b->tk_row, tp->row,
-			       tp->nfields * sizeof(*tp->row));
-		b->tk_len = tp->nfields;
+		b->tk_gen = b->table_proj.gen;
+		b->tk_valid = true;
 	}
 	b->last_row = *row;
 	b->last_col = *col;
 	b->last_residue = *residue;
-	b->last_valid = record_identity(&b->last_id, res) == 0;
+	b->last_valid = record_identity(b, res, text) == 0;
 	return 0;
 }
 
@@ -1303,6 +1312,39 @@ cstat__builder_may_drop(const cstat_builder *b)
 	return b->filter_shared;
 }
 
+void
+cstat__builder_config_same(cstat_builder *b, size_t k)
+{
+	b->cfg_same = k;
+	b->cfg_known = true;
+}
+
+/*
+ * Passes what the caller said of res's configuration (or that it said
+ * nothing) on to the projections, which may fill it later; returns
+ * whether it is the last result's (same_identity()'s same).
+ */
+static int
+note_same(cstat_builder *b, const struct cstat_result *res)
+{
+	bool known = b->cfg_known;
+	size_t k = b->cfg_same, last = b->last_nconfig;
+
+	b->cfg_known = false;
+	b->last_nconfig = res->nconfig;
+	if (k > res->nconfig)
+		k = res->nconfig;
+	if (k > last)
+		k = last;
+	cstat__proj_same(&b->row_proj, known, k);
+	cstat__proj_same(&b->col_proj, known, k);
+	cstat__proj_same(&b->table_proj, known, k);
+	cstat__proj_same(&b->residue_proj, known, k);
+	if (!known)
+		return -1;
+	return k == res->nconfig && k == last;
+}
+
 int
 cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 {
@@ -1314,6 +1356,9 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 	if (b->built)
 		return CSTAT_ESTATE;
 	struct cstat_result copy;
+	/* 1: the configuration is the last result's, 0: it is not, -1:
+	 * unknown (compare the texts). */
+	int same = note_same(b, res);
 	b->last_dropped = false;
 	if (b->filter) {
 		res = apply_filter(b, res, &copy);
@@ -1327,7 +1372,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 	}
 	/* A result made by hand may lack config_text: project it fully. */
 	if (b->last_valid && (res->config_text || !res->nconfig) &&
-	    same_identity(&b->last_id, res)) {
+	    same_identity(b, res, same)) {
 		if (b->last_filtered)
 			return 0;
 		row = b->last_row;
@@ -1339,7 +1384,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 		    same_units(b, res))
 			return append_values(b, res);
 	} else {
-		rc = project(b, res, &row, &col, &residue);
+		rc = project(b, res, same < 0, &row, &col, &residue);
 		if (rc || b->last_filtered)
 			return rc;
 	}
@@ -1571,6 +1616,10 @@ struct build {
 	/* Scratch for table keys: the projection's values, the output's
 	 * values, and by builder string id its output id + 1 (0 unknown). */
 	uint32_t *pkey, *okey, *omap;
+	/* table_key(): the last table's key in the builder (when
+	 * have_prev), and positions in okey that changed since. */
+	uint32_t prev_key, *okey_dirty;
+	bool have_prev;
 	size_t omap_cap;
 	/* Summaries only: each cell's builder cell (by row, then column),
 	 * whose values are made doubles a row at a time. */
@@ -2235,6 +2284,65 @@ ostr_memo(struct build *bd, uint32_t s, uint32_t *out)
 	return 0;
 }
 
+/* okey[i] for the value v of field key_flat[i] of the table projection. */
+static int
+okey_set(struct build *bd, const uint32_t *key_flat, size_t i, uint32_t v)
+{
+	cstat_builder *b = bd->b;
+	bool differs;
+
+	if (b->table_proj.nmasked)
+		watched_field(b, key_flat[i], &v, &differs);
+	return ostr_memo(bd, v, &bd->okey[i]);
+}
+
+/*
+ * okey for table key `key` when it is long: tables come in the order of
+ * their keys, which mostly share their fields with the last one, so only
+ * the fields where the two differ (found without visiting the others)
+ * change, and the output's key is interned from those.
+ */
+static int
+table_key_long(struct build *bd, uint32_t key, const uint32_t *key_flat,
+	       uint32_t *out)
+{
+	const struct cstat__proj *tp = &bd->b->table_proj;
+	size_t n = bd->out->nkey_fields, nf = tp->nfields, nd = 0;
+	bool all = !bd->have_prev, added;
+	int rc = 0;
+
+	if (all) {
+		/* pkey: by field position, where it is in okey + 1. */
+		memset(bd->pkey, 0, (nf + 1) * sizeof(*bd->pkey));
+		for (size_t i = 0; i < n; i++)
+			bd->pkey[tp->fields[key_flat[i]].idx] = (uint32_t)i + 1;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = okey_set(
+				bd, key_flat, i,
+				cstat__seqtab_get(&tp->keys, key,
+						  tp->fields[key_flat[i]].idx));
+	}
+	for (size_t d = 0; !all && !rc && d < nf; d++) {
+		d = cstat__seqtab_diff(&tp->keys, bd->prev_key, key, d, nf);
+		if (d == nf || !bd->pkey[d])
+			continue;
+		size_t i = bd->pkey[d] - 1;
+		rc = okey_set(bd, key_flat, i,
+			      cstat__seqtab_get(&tp->keys, key, d));
+		bd->okey_dirty[nd++] = (uint32_t)i;
+	}
+	bd->have_prev = false;
+	if (!rc)
+		rc = cstat__seqtab_intern_at(&bd->out->keys, bd->okey, n,
+					     bd->okey_dirty, nd, all, out,
+					     &added);
+	if (rc)
+		return rc;
+	bd->prev_key = key;
+	bd->have_prev = true;
+	return 0;
+}
+
 /* The table key, field by field, for the header lines: one sequence in
  * the output's keys, sharing what it has in common with the others. */
 static int
@@ -2250,16 +2358,16 @@ table_key(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	if (!bd->pkey) {
 		bd->pkey = malloc((tp->nfields + 1) * sizeof(*bd->pkey));
 		bd->okey = malloc((n + 1) * sizeof(*bd->okey));
-		if (!bd->pkey || !bd->okey)
+		bd->okey_dirty = malloc((n + 1) * sizeof(*bd->okey_dirty));
+		if (!bd->pkey || !bd->okey || !bd->okey_dirty)
 			return CSTAT_ENOMEM;
 	}
+	if (n > CSTAT__SEQ_WIDTH)
+		return table_key_long(bd, bt->key, key_flat, &t->key);
 	cstat__seqtab_fill(&tp->keys, bt->key, bd->pkey, tp->nfields);
 	for (size_t i = 0; i < n; i++) {
-		uint32_t v = bd->pkey[tp->fields[key_flat[i]].idx];
-		bool differs;
-		if (tp->nmasked)
-			watched_field(b, key_flat[i], &v, &differs);
-		rc = ostr_memo(bd, v, &bd->okey[i]);
+		rc = okey_set(bd, key_flat, i,
+			      bd->pkey[tp->fields[key_flat[i]].idx]);
 		if (rc)
 			return rc;
 	}
@@ -2571,6 +2679,7 @@ out:
 	free(bd.col_pos);
 	free(bd.pkey);
 	free(bd.okey);
+	free(bd.okey_dirty);
 	free(bd.omap);
 	for (int k = 0; k < 2; k++) {
 		free(bd.w[k].ci_lo);

@@ -45,6 +45,13 @@ bool cstat__builder_may_drop(const cstat_builder *b);
  * many values.  0 (the default) when unknown.
  */
 void cstat__builder_expect(cstat_builder *b, size_t nrun);
+/*
+ * Says that the next result added keeps the first k entries of the last
+ * result's configuration (the last added, filtered or not): the
+ * projections then redo only the others, and no configuration text is
+ * compared or copied.  For the next cstat_builder_add() only.
+ */
+void cstat__builder_config_same(cstat_builder *b, size_t k);
 
 /*
  * Makes b build the cells only: each cell's summary, without comparisons

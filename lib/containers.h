@@ -188,6 +188,7 @@ int cstat__vpool_grow(struct cstat__vpool *p, double **vals, uint32_t n,
  * not part of a sequence: (1, 2) and (1, 2, 0) are one sequence.
  */
 #define CSTAT__SEQ_WIDTH 32
+#define CSTAT__SEQ_LEVELS 7 /* 32^7 values: more than a size of 2^32 */
 
 struct cstat__seq {
 	uint32_t root, len;
@@ -210,6 +211,14 @@ struct cstat__seqtab {
 	 * only the leaves that differ. */
 	uint32_t *prev, *prev_leaf, *level;
 	size_t prev_len, prev_cap, prev_leaf_cap, level_cap;
+	/* For cstat__seqtab_intern_at(): the node ids of every level of the
+	 * last vector's whole tree (inc[0]: its leaves), kept between calls
+	 * so that a change costs the paths to it. */
+	uint32_t *inc[CSTAT__SEQ_LEVELS];
+	size_t inc_cap[CSTAT__SEQ_LEVELS];
+	size_t inc_n;	  /* the vector's length */
+	unsigned inc_top; /* its root's level */
+	bool inc_valid;
 };
 
 int cstat__seqtab_init(struct cstat__seqtab *t);
@@ -220,6 +229,18 @@ void cstat__seqtab_release(struct cstat__seqtab *t);
  */
 int cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 			 uint32_t *id, bool *added);
+/*
+ * Interns v[0..n) like cstat__seqtab_intern(), when v is the vector of the
+ * last call of this function on t changed only at the positions dirty[0..
+ * ndirty) (duplicates allowed) and past that vector's length n, which
+ * never shrinks; all: anywhere (the first call is always so).  One
+ * vector that changes in place, such as a projection's row: the cost is
+ * the paths to the changed values, not the length of v.
+ * @return 0 or CSTAT_ENOMEM (then the next call must pass all).
+ */
+int cstat__seqtab_intern_at(struct cstat__seqtab *t, const uint32_t *v,
+			    size_t n, const uint32_t *dirty, size_t ndirty,
+			    bool all, uint32_t *id, bool *added);
 /*
  * Frees what only interning needs (the hash tables, the last sequence):
  * the sequences can still be read, compared and filled, never interned

@@ -22,6 +22,7 @@ cstat__proj_init(struct cstat__proj *p, struct cstat__strtab *strs)
 	p->strs = strs;
 	p->unit_field = -1;
 	p->config_part = -1;
+	p->dirty_all = true;
 	cstat__arena_init(&p->arena);
 	return cstat__seqtab_init(&p->keys);
 }
@@ -45,11 +46,10 @@ cstat__proj_release(struct cstat__proj *p)
 	free(p->name_excl);
 	cstat__buf_release(&p->scratch);
 	free(p->row);
-	free(p->cache_vals);
+	free(p->dirty);
 	free(p->cache_klen);
 	free(p->cache_field);
 	free(p->cache_src);
-	free(p->last_row);
 	cstat__buf_release(&p->last_name);
 	cstat__buf_release(&p->cache_text);
 	cstat__seqtab_release(&p->keys);
@@ -76,6 +76,7 @@ new_field(struct cstat__proj *p, const char *name, enum cstat__field_kind kind,
 	f->order = order;
 	f->idx = (uint32_t)p->nfields;
 	f->toplevel = toplevel;
+	p->row[p->nfields] = 0; /* the row keeps its values between fills */
 	*out = (uint32_t)p->nfields++;
 	return 0;
 }
@@ -156,13 +157,20 @@ fixed_index(const struct cstat__field *f, uint32_t v)
 	return -1;
 }
 
+/* Only top-level fields take a fixed order: the parts, not every field.
+ * The unit is not filled yet (0). */
 bool
 cstat__proj_accepts(const struct cstat__proj *p)
 {
-	for (size_t i = 0; i < p->nfields; i++)
-		if (p->fields[i].order == CSTAT__O_FIXED &&
-		    fixed_index(&p->fields[i], p->row[i]) < 0)
+	for (size_t i = 0; i < p->nparts; i++) {
+		if (p->parts[i].is_group)
+			continue;
+		uint32_t f = p->parts[i].field;
+		uint32_t v = (int)f == p->unit_field ? 0 : p->row[f];
+		if (p->fields[f].order == CSTAT__O_FIXED &&
+		    fixed_index(&p->fields[f], v) < 0)
 			return false;
+	}
 	return true;
 }
 
@@ -256,6 +264,27 @@ cstat__proj_exclude_name(struct cstat__proj *p, const char *key)
 	return 0;
 }
 
+/* Sets field f of the row to v, noting it for the next intern.  Past
+ * as many notes as fields, or out of memory, the intern redoes them all. */
+static void
+set_row(struct cstat__proj *p, uint32_t f, uint32_t v)
+{
+	if (p->row[f] == v)
+		return;
+	p->row[f] = v;
+	if ((int)f != p->unit_field)
+		p->gen++;
+	if (p->dirty_all)
+		return;
+	if (p->ndirty >= p->nfields ||
+	    cstat__grow((void **)&p->dirty, &p->dirty_cap, p->ndirty + 1,
+			sizeof(*p->dirty))) {
+		p->dirty_all = true;
+		return;
+	}
+	p->dirty[p->ndirty++] = f;
+}
+
 static bool
 is_excluded(const struct cstat__proj *p, uint32_t sid)
 {
@@ -309,9 +338,7 @@ grow_fill_state(struct cstat__proj *p, size_t n)
 	if (cstat__grow((void **)&p->cache_field, &p->cache_entries_cap, n + 1,
 			sizeof(*p->cache_field)) ||
 	    cstat__grow((void **)&p->cache_src, &p->cache_src_cap,
-			p->nfields + 1, sizeof(*p->cache_src)) ||
-	    cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields + 1,
-			sizeof(*p->cache_vals)))
+			p->nfields + 1, sizeof(*p->cache_src)))
 		return CSTAT_ENOMEM;
 	if (p->cache_entries_cap != cap)
 		return CSTAT_ENOMEM; /* the two grew apart: cannot happen */
@@ -353,7 +380,7 @@ fill_entry(struct cstat__proj *p, const struct cstat_result *res, size_t j,
 		if (p->masked[k] == sid)
 			vid = 0;
 	*dup = *dup || p->cache_src[f];
-	p->row[f] = vid;
+	set_row(p, f, vid);
 	p->cache_src[f] = (uint32_t)j + 1;
 	p->cache_field[j] = f + 1;
 	return 0;
@@ -369,6 +396,8 @@ fill_all(struct cstat__proj *p, const struct cstat_result *res)
 
 	for (size_t i = 0; i < g->nmembers; i++)
 		p->row[g->members[i]] = 0;
+	p->dirty_all = true;
+	p->gen++;
 	if (p->cache_src_cap)
 		memset(p->cache_src, 0,
 		       p->cache_src_cap * sizeof(*p->cache_src));
@@ -420,19 +449,16 @@ same_entries(const struct cstat__proj *p, const struct cstat_result *res)
 static int
 fill_from(struct cstat__proj *p, const struct cstat_result *res, size_t k)
 {
-	const struct cstat__part *g = &p->parts[p->config_part];
 	bool dup = false;
 	int rc = grow_fill_state(p, res->nconfig > p->cache_n ? res->nconfig
 							      : p->cache_n);
 
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < g->nmembers; i++)
-		p->row[g->members[i]] = p->cache_vals[g->members[i]];
 	for (size_t j = k; j < p->cache_n; j++) {
 		uint32_t f = p->cache_field[j];
 		if (f && p->cache_src[f - 1] == j + 1) {
-			p->row[f - 1] = 0;
+			set_row(p, f - 1, 0);
 			p->cache_src[f - 1] = 0;
 		}
 	}
@@ -443,40 +469,61 @@ fill_from(struct cstat__proj *p, const struct cstat_result *res, size_t k)
 	return rc;
 }
 
+/* The number of first entries of res's configuration that the row holds
+ * already (those of the last one filled), when known without its text. */
+static size_t
+hinted_entries(const struct cstat__proj *p, const struct cstat_result *res)
+{
+	size_t k = p->hint;
+
+	if (k > p->cache_n)
+		k = p->cache_n;
+	return k < res->nconfig ? k : res->nconfig;
+}
+
+/*
+ * The row's .config members for res.  The row holds the last
+ * configuration filled: only the entries after those it shares with res
+ * are projected again, found from what the caller said changed
+ * (cstat__proj_same()) or else by comparing texts.
+ */
 static int
 fill_config(struct cstat__proj *p, const struct cstat_result *res)
 {
-	struct cstat__part *g = &p->parts[p->config_part];
+	bool known =
+		p->hinted && p->hint_known && p->cache_valid && !p->cache_dups;
+	size_t k = known ? hinted_entries(p, res) : 0;
 	int rc;
 
+	p->hint_known = true;
+	p->hint = SIZE_MAX;
+	if (known && k == res->nconfig && k == p->cache_n)
+		return 0;
 	/* Keyed by the configuration's text, so the cache is exact. */
-	if (p->cache_valid && res->config_text &&
+	if (!known && p->cache_valid && p->text_valid && res->config_text &&
 	    p->cache_text.len == res->config_text_len &&
 	    memcmp(p->cache_text.data, res->config_text,
-		   res->config_text_len) == 0) {
-		for (size_t i = 0; i < g->nmembers; i++)
-			p->row[g->members[i]] = p->cache_vals[g->members[i]];
+		   res->config_text_len) == 0)
 		return 0;
-	}
-	/* A configuration that changed in a few lines: only those.  The
-	 * cache is valid only while every member has a cached value. */
-	size_t k = p->cache_valid && !p->cache_dups && res->config_text
-			   ? same_entries(p, res)
-			   : 0;
+	/* A configuration that changed in a few lines: only those.  */
+	if (!known)
+		k = p->cache_valid && p->text_valid && !p->cache_dups &&
+				    res->config_text
+			    ? same_entries(p, res)
+			    : 0;
 	rc = k ? fill_from(p, res, k) : fill_all(p, res);
+	p->cache_valid = false;
+	p->text_valid = false;
 	if (rc)
 		return rc;
-	g = &p->parts[p->config_part];
-	if (cstat__grow((void **)&p->cache_vals, &p->cache_cap, p->nfields,
-			sizeof(*p->cache_vals)))
-		return CSTAT_ENOMEM;
-	for (size_t i = 0; i < g->nmembers; i++)
-		p->cache_vals[g->members[i]] = p->row[g->members[i]];
 	p->cache_n = res->nconfig;
+	p->cache_valid = true;
+	/* The text is kept only for a caller that does not say what
+	 * changed: copying it costs the whole configuration each time. */
 	p->cache_text.len = 0;
-	p->cache_valid = res->config_text &&
-			 !cstat__buf_add(&p->cache_text, res->config_text,
-					 res->config_text_len);
+	p->text_valid = !known && res->config_text &&
+			!cstat__buf_add(&p->cache_text, res->config_text,
+					res->config_text_len);
 	return 0;
 }
 
@@ -675,17 +722,18 @@ cstat__proj_fill(struct cstat__proj *p, const struct cstat_result *res)
 {
 	int rc;
 
-	if (p->nfields) /* an empty projection has no row at all */
-		memset(p->row, 0, p->nfields * sizeof(*p->row));
 	for (size_t i = 0; i < p->nparts; i++) {
 		const struct cstat__part *part = &p->parts[i];
+		uint32_t v = 0;
 		if (part->is_group) {
 			rc = fill_config(p, res);
 		} else {
 			const struct cstat__field *f = &p->fields[part->field];
 			if (f->kind == CSTAT__F_UNIT)
 				continue;
-			rc = field_value(p, f, res, &p->row[part->field]);
+			rc = field_value(p, f, res, &v);
+			if (!rc)
+				set_row(p, part->field, v);
 		}
 		if (rc)
 			return rc;
@@ -711,31 +759,30 @@ record_obs(struct cstat__field *f, uint32_t val)
 int
 cstat__proj_intern(struct cstat__proj *p, uint32_t unit, uint32_t *key)
 {
-	size_t n = p->nfields;
 	bool added;
 	int rc;
 
 	if (p->unit_field >= 0)
-		p->row[p->unit_field] = unit;
-	while (n > 0 && p->row[n - 1] == 0)
-		n--;
-	if (p->last_key_valid && n == p->last_row_len &&
-	    (n == 0 || memcmp(p->row, p->last_row, n * sizeof(*p->row)) == 0)) {
+		set_row(p, (uint32_t)p->unit_field, unit);
+	if (p->last_key_valid && !p->dirty_all && !p->ndirty) {
 		*key = p->last_key;
 		return 0;
 	}
-	rc = cstat__seqtab_intern(&p->keys, p->row, n, key, &added);
+	/* A short row is hashed whole (and a row of one value makes no
+	 * node); a long one costs the paths to its changed values. */
+	if (p->nfields <= CSTAT__SEQ_WIDTH)
+		rc = cstat__seqtab_intern(&p->keys, p->row, p->nfields, key,
+					  &added);
+	else
+		rc = cstat__seqtab_intern_at(&p->keys, p->row, p->nfields,
+					     p->dirty, p->ndirty, p->dirty_all,
+					     key, &added);
+	p->last_key_valid = !rc;
+	p->dirty_all = rc != 0;
+	p->ndirty = 0;
 	if (rc)
 		return rc;
-	p->last_key_valid =
-		!cstat__grow((void **)&p->last_row, &p->last_row_cap, n + 1,
-			     sizeof(*p->last_row));
-	if (p->last_key_valid) {
-		if (n)
-			memcpy(p->last_row, p->row, n * sizeof(*p->row));
-		p->last_row_len = n;
-		p->last_key = *key;
-	}
+	p->last_key = *key;
 	if (!added)
 		return 0;
 	for (size_t i = 0; i < p->nparts; i++) {

@@ -78,25 +78,37 @@ struct cstat__proj {
 	size_t nname_excl;
 	bool excl_name, excl_gomaxprocs;
 	struct cstat__buf scratch;
-	uint32_t *row; /* scratch tuple */
+	/* The tuple, kept from one result to the next: a fill writes only
+	 * the values that change, and notes their fields in dirty for the
+	 * next intern (dirty_all: every field), which then costs the paths
+	 * to them in keys.  gen counts the fills that changed a value other
+	 * than the unit. */
+	uint32_t *row;
 	size_t row_cap;
+	uint32_t *dirty;
+	size_t ndirty, dirty_cap;
+	bool dirty_all;
+	unsigned long gen;
+	/* What the caller knows of the configuration (cstat__proj_same()):
+	 * since the last fill, the first hint entries stayed the same. */
+	size_t hint;
+	bool hint_known;
+	bool hinted; /* the caller tells, for every result */
 	/* The last full name seen and its id: results repeat names. */
 	struct cstat__buf last_name;
 	uint32_t last_name_id;
 	bool last_name_valid;
-	/* The last key interned, to skip the hash for a repeated tuple. */
-	uint32_t *last_row;
-	size_t last_row_len, last_row_cap;
+	/* The last key interned: the key while nothing is dirty. */
 	uint32_t last_key;
 	bool last_key_valid;
 	/* The last .file seen, by the reader's pointer, and its id. */
 	const char *file_ptr;
 	uint32_t file_id;
-	/* Cache of the .config projection for one configuration. */
-	struct cstat__buf cache_text; /* the config_text it was made from */
-	bool cache_valid;
-	uint32_t *cache_vals; /* by field index, the projected .config values */
-	size_t cache_cap;
+	/* The configuration the row's .config members hold: its text when
+	 * copied (text_valid; not when the caller says what changed), and
+	 * whether the entries below describe it. */
+	struct cstat__buf cache_text;
+	bool cache_valid, text_valid;
 	/* For the next configuration, which often shares its first lines
 	 * with this one: by entry, its key's length and its field + 1 (0:
 	 * excluded); by field, the entry that set it + 1 (0: none); whether
@@ -114,6 +126,21 @@ int cstat__proj_add_field(struct cstat__proj *p, const char *key,
 			  enum cstat__order order);
 /* Gives field f (the last one added) the fixed order of values v[0..n). */
 int cstat__proj_set_fixed(struct cstat__proj *p, char *const *v, size_t n);
+
+/*
+ * Tells p that the next result's configuration keeps the first k entries
+ * of the last one's (known: false when this is not known).  Called for
+ * every result, filled or not, between two fills.
+ */
+static inline void
+cstat__proj_same(struct cstat__proj *p, bool known, size_t k)
+{
+	p->hinted = true;
+	if (!known)
+		p->hint_known = false;
+	else if (k < p->hint)
+		p->hint = k;
+}
 
 /* Whether the values just filled satisfy every fixed order's list. */
 bool cstat__proj_accepts(const struct cstat__proj *p);

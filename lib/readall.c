@@ -33,21 +33,29 @@
 
 #include "cstat-private.h"
 
-/* The adder's copy of the current configuration. */
+/* The adder's copy of the current configuration, changed in place by
+ * each REC_CONFIG from the first entry it changes. */
 struct snapshot {
-	struct cstat__buf data; /* the text, NUL, then key NUL value NUL */
+	struct cstat__buf text; /* the configuration's text */
+	struct cstat__buf kv;	/* key NUL value NUL, entry by entry */
+	size_t *off;		/* by entry: where its key starts in kv */
 	struct cstat_config *config;
-	size_t nconfig, cap;
-	size_t text_len;
+	size_t nconfig, cap, off_cap;
+	/* How many first entries the next result added shares with the
+	 * last one (cstat__builder_config_same()). */
+	size_t same;
 };
 
 enum rec_kind { REC_RESULT, REC_CONFIG, REC_SYNTAX, REC_FATAL, REC_END };
 
 /*
  * A record in a batch.  A result's values and name follow it; a syntax or
- * fatal error's struct cstat_diag follows it; a configuration's text
- * (name_len bytes) and NUL, then nvalues pairs of key NUL value NUL
- * (extra bytes in all) follow a REC_CONFIG.
+ * fatal error's struct cstat_diag follows it.  A REC_CONFIG changes the
+ * last configuration queued, of nvalues entries and name_len bytes of
+ * text: it keeps its first nrun entries and line bytes of text, and the
+ * rest of the text and NUL, then the other entries' pairs of key NUL
+ * value NUL follow it (extra bytes in all).  A configuration that gains
+ * a key thus costs the key, not the whole configuration.
  */
 struct rec {
 	enum rec_kind kind;
@@ -97,9 +105,12 @@ struct pipe {
 	 * own (NULL: none); whether this one's END hands over to it. */
 	struct pipe *next;
 	bool handover;
-	size_t depth;		     /* full batches it may hold */
-	struct cstat__buf snap_text; /* the last configuration queued */
-	unsigned long snap;	     /* its number, from 1 */
+	size_t depth;	    /* full batches it may hold */
+	size_t snap_n;	    /* the last configuration's entries */
+	unsigned long snap; /* its number, from 1 */
+	/* How many first entries of the last configuration queued every
+	 * result read since had (SIZE_MAX: all), from the reader. */
+	size_t kept;
 	/* The reader's config_version of the last result found to have
 	 * that configuration (0: none yet): the same version is the same
 	 * configuration, without comparing its text. */
@@ -236,46 +247,59 @@ extend_run(struct pipe *p, struct batch *b, const char *file, unsigned long s,
 
 /*
  * The number of res's configuration: the last one queued, or a new one
- * queued now as a REC_CONFIG record.  Returns 0 when out of memory.
+ * queued now as a REC_CONFIG record of the entries that changed.
+ * Returns 0 when out of memory.
  */
 static unsigned long
 snapshot_of(struct pipe *p, struct batch **bp, const struct cstat_result *res)
 {
 	const char *text = res->config_text ? res->config_text : "";
+	size_t k = p->snap ? p->kept : 0, n = res->nconfig;
 
 	if (p->snap && p->snap_version &&
 	    res->config_version == p->snap_version)
 		return p->snap;
 	p->snap_version = res->config_version;
-	if (p->snap && p->snap_text.len == res->config_text_len &&
-	    (!res->config_text_len ||
-	     memcmp(p->snap_text.data, text, res->config_text_len) == 0))
+	if (k > p->snap_n)
+		k = p->snap_n;
+	if (k > n)
+		k = n;
+	if (p->snap && k == n && k == p->snap_n)
 		return p->snap;
-	size_t size = res->config_text_len + 1;
-	for (size_t i = 0; i < res->nconfig; i++)
-		size += strlen(res->config[i].key) +
-			strlen(res->config[i].value) + 2;
-	p->snap_text.len = 0;
-	if (cstat__buf_add(&p->snap_text, text, res->config_text_len))
-		return 0;
+	/* The entries from k on, and their lines of text. */
+	size_t size = 1, lines = 0;
+	for (size_t i = k; i < n; i++) {
+		size_t kl = strlen(res->config[i].key);
+		size_t vl = strlen(res->config[i].value);
+		size += kl + vl + 2;
+		lines += kl + vl + 3; /* "key: value\n" */
+	}
+	if (lines > res->config_text_len)
+		return 0; /* not the reader's text */
+	size_t keep = res->config_text_len - lines;
+	size += lines;
 	struct rec *rec = append(p, bp, sizeof(*rec) + size);
 	if (!rec)
 		return 0;
 	rec->kind = REC_CONFIG;
 	rec->name_len = res->config_text_len;
-	rec->nvalues = res->nconfig;
+	rec->nvalues = n;
+	rec->nrun = k;
+	rec->line = keep;
 	rec->extra = size;
 	char *at = (char *)(rec + 1);
-	memcpy(at, text, res->config_text_len);
-	at += res->config_text_len;
+	memcpy(at, text + keep, lines);
+	at += lines;
 	*at++ = '\0';
-	for (size_t i = 0; i < res->nconfig; i++) {
+	for (size_t i = k; i < n; i++) {
 		size_t kl = strlen(res->config[i].key) + 1;
 		size_t vl = strlen(res->config[i].value) + 1;
 		memcpy(at, res->config[i].key, kl);
 		memcpy(at + kl, res->config[i].value, vl);
 		at += kl + vl;
 	}
+	p->snap_n = n;
+	p->kept = SIZE_MAX;
 	return ++p->snap;
 }
 
@@ -284,6 +308,10 @@ static int
 queue_result(struct pipe *p, struct batch **bp, const struct cstat_input *input,
 	     const struct cstat_result *res)
 {
+	size_t kept = cstat__reader_config_kept(p->r);
+
+	if (kept < p->kept)
+		p->kept = kept;
 	if (p->bld && cstat__builder_drops(p->bld, res, &p->fscratch)) {
 		p->run_batch = NULL; /* the next result starts a record */
 		return p->halt ? 1 : 0;
@@ -455,27 +483,57 @@ add_like(cstat_builder *bld, const struct cstat_result *res, const double *v)
 		vals[i].value = v[i];
 	}
 	r.values = vals;
+	cstat__builder_config_same(bld, SIZE_MAX); /* res's configuration */
 	return cstat_builder_add(bld, &r);
 }
 
-/* Makes the REC_CONFIG rec the current configuration. */
+/* Points the entries from `from` at kv (all of them when kv moved). */
+static void
+point_entries(struct snapshot *snap, size_t from, const char *old)
+{
+	if (snap->kv.data != old)
+		from = 0;
+	for (size_t i = from; i < snap->nconfig; i++) {
+		const char *at = snap->kv.data + snap->off[i];
+		snap->config[i].key = at;
+		snap->config[i].value = at + strlen(at) + 1;
+	}
+}
+
+/* Makes the REC_CONFIG rec the current configuration: the entries and
+ * text it keeps, then its own. */
 static int
 take_config(struct snapshot *snap, const struct rec *rec)
 {
-	snap->data.len = 0;
-	if (cstat__buf_add(&snap->data, rec + 1, rec->extra) ||
-	    cstat__grow((void **)&snap->config, &snap->cap, rec->nvalues + 1,
-			sizeof(*snap->config)))
+	size_t k = rec->nrun, n = rec->nvalues;
+	const char *tail = (const char *)(rec + 1);
+	size_t tail_len = rec->name_len - rec->line;
+	const char *old = snap->kv.data;
+
+	if (k > snap->nconfig || rec->line > snap->text.len)
+		return CSTAT_ENOMEM; /* cannot happen: the parser kept them */
+	snap->text.len = rec->line;
+	snap->kv.len = k < snap->nconfig ? snap->off[k] : snap->kv.len;
+	if (cstat__buf_add(&snap->text, tail, tail_len) ||
+	    cstat__buf_add(&snap->kv, tail + tail_len + 1,
+			   rec->extra - tail_len - 1) ||
+	    cstat__grow((void **)&snap->config, &snap->cap, n + 1,
+			sizeof(*snap->config)) ||
+	    cstat__grow((void **)&snap->off, &snap->off_cap, n + 1,
+			sizeof(*snap->off))) {
+		snap->nconfig = 0; /* rebuilt whole by the next record */
 		return CSTAT_ENOMEM;
-	const char *at = snap->data.data + rec->name_len + 1;
-	for (size_t i = 0; i < rec->nvalues; i++) {
-		snap->config[i].key = at;
-		at += strlen(at) + 1;
-		snap->config[i].value = at;
-		at += strlen(at) + 1;
 	}
-	snap->nconfig = rec->nvalues;
-	snap->text_len = rec->name_len;
+	size_t at = snap->kv.len - (rec->extra - tail_len - 1);
+	for (size_t i = k; i < n; i++) {
+		snap->off[i] = at;
+		at += strlen(snap->kv.data + at) + 1;
+		at += strlen(snap->kv.data + at) + 1;
+	}
+	snap->nconfig = n;
+	point_entries(snap, k, old);
+	if (k < snap->same)
+		snap->same = k;
 	return 0;
 }
 
@@ -500,8 +558,9 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 				.name_len = rec->name_len,
 				.config = snap->config,
 				.nconfig = snap->nconfig,
-				.config_text = snap->data.data,
-				.config_text_len = snap->text_len,
+				.config_text =
+					snap->text.data ? snap->text.data : "",
+				.config_text_len = snap->text.len,
 				.config_version = rec->config_version,
 				.values = (const struct cstat_value
 						   *)(const void *)tail,
@@ -510,6 +569,8 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 			};
 			/* The run's length sizes new cells exactly. */
 			cstat__builder_expect(bld, rec->nrun);
+			cstat__builder_config_same(bld, snap->same);
+			snap->same = SIZE_MAX;
 			int rc = cstat_builder_add(bld, &res);
 			if (rc && d)
 				cstat__diag_set(d, NULL, 0, 0, "%s",
@@ -602,7 +663,6 @@ pipe_destroy(struct pipe *p)
 {
 	free_batches(p->free_list);
 	free_batches(p->full_head);
-	cstat__buf_release(&p->snap_text);
 	cstat__buf_release(&p->fscratch);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
@@ -647,6 +707,8 @@ add_pipes(struct pipe *p, cstat_builder *bld,
 	struct snapshot snap = {0};
 	int rc = 0;
 
+	snap.same = SIZE_MAX;
+
 	for (;;) {
 		struct batch *b = take_full(p);
 		if (!b)
@@ -683,7 +745,9 @@ add_pipes(struct pipe *p, cstat_builder *bld,
 	}
 	if (!rc && p->err)
 		rc = p->err;
-	cstat__buf_release(&snap.data);
+	cstat__buf_release(&snap.text);
+	cstat__buf_release(&snap.kv);
+	free(snap.off);
 	free(snap.config);
 	return rc;
 }
@@ -777,6 +841,8 @@ read_serial(cstat_builder *bld, cstat_reader *r, const cstat_inputs *in,
 			if (rc == 0)
 				break;
 			if (rc == 1) {
+				cstat__builder_config_same(
+					bld, cstat__reader_config_kept(r));
 				rc = cstat_builder_add(bld, res);
 				if (rc)
 					return rc;

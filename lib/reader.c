@@ -45,6 +45,7 @@ struct config_slot {
 	const char *key; /* interned */
 	char *value;
 	size_t cap;
+	uint32_t id; /* the key's string id */
 };
 
 struct cstat_reader {
@@ -91,6 +92,13 @@ struct cstat_reader {
 
 	struct config_slot *config;
 	size_t nconfig, config_cap;
+	/* By key string id: its entry in config + 1 (0: none), so that a
+	 * key line finds its entry without a pass over them all. */
+	uint32_t *slot_of;
+	size_t slot_of_cap;
+	/* How many first entries of the last result's configuration the
+	 * result before it had too (cstat__reader_config_kept()). */
+	size_t kept;
 	struct cstat_config *config_view;
 	size_t config_view_cap;
 	unsigned long config_version;
@@ -175,6 +183,7 @@ cstat_reader_free(cstat_reader *r)
 	for (size_t i = 0; i < r->nconfig; i++)
 		free(r->config[i].value);
 	free(r->config);
+	free(r->slot_of);
 	free(r->config_view);
 	free(r->view_off);
 	cstat__buf_release(&r->config_text);
@@ -197,8 +206,10 @@ reader_reset(cstat_reader *r, const char *path, const char *label)
 	r->label = strdup(label ? label : path);
 	if (!r->path || !r->label)
 		return CSTAT_ENOMEM;
-	for (size_t i = 0; i < r->nconfig; i++)
+	for (size_t i = 0; i < r->nconfig; i++) {
 		free(r->config[i].value);
+		r->slot_of[r->config[i].id] = 0;
+	}
 	r->nconfig = 0;
 	r->config_version++;
 	r->view_from = 0;
@@ -1236,32 +1247,43 @@ static int
 set_config(cstat_reader *r, const char *key, size_t klen, const char *val,
 	   size_t vlen)
 {
-	const char *k = intern_str(r, key, klen);
-	size_t i;
+	uint32_t id;
 
-	if (!k)
+	if (cstat__strtab_intern(&r->strs, key, klen, &id))
 		return CSTAT_ENOMEM;
-	for (i = 0; i < r->nconfig; i++)
-		if (r->config[i].key == k)
-			break;
+	if (id >= r->slot_of_cap) {
+		size_t old = r->slot_of_cap;
+		if (cstat__grow((void **)&r->slot_of, &r->slot_of_cap,
+				(size_t)id + 1, sizeof(*r->slot_of)))
+			return CSTAT_ENOMEM;
+		memset(r->slot_of + old, 0,
+		       (r->slot_of_cap - old) * sizeof(*r->slot_of));
+	}
+	size_t i = r->slot_of[id] ? r->slot_of[id] - 1 : r->nconfig;
 	if (vlen == 0) {
 		if (i == r->nconfig)
 			return 0;
 		free(r->config[i].value);
+		r->slot_of[id] = 0;
 		memmove(r->config + i, r->config + i + 1,
 			(r->nconfig - i - 1) * sizeof(*r->config));
 		r->nconfig--;
+		for (size_t j = i; j < r->nconfig; j++)
+			r->slot_of[r->config[j].id] = (uint32_t)j + 1;
 		r->config_version++;
 		if (i < r->view_from)
 			r->view_from = i;
 		return 0;
 	}
 	if (i == r->nconfig) {
-		if (cstat__grow((void **)&r->config, &r->config_cap,
+		if (r->nconfig >= UINT32_MAX ||
+		    cstat__grow((void **)&r->config, &r->config_cap,
 				r->nconfig + 1, sizeof(*r->config)))
 			return CSTAT_ENOMEM;
-		r->config[i] = (struct config_slot){k, NULL, 0};
+		r->config[i] = (struct config_slot){
+			cstat__strtab_str(&r->strs, id), NULL, 0, id};
 		r->nconfig++;
+		r->slot_of[id] = (uint32_t)i + 1;
 	}
 	struct config_slot *c = &r->config[i];
 	if (cstat__grow((void **)&c->value, &c->cap, vlen + 1, 1))
@@ -1481,8 +1503,16 @@ feed_format(cstat_reader *r, struct cstat_diag *d)
 static inline int
 finish_result(cstat_reader *r, const struct cstat_result **res)
 {
-	if (r->view_version != r->config_version + 1 && fill_config_view(r))
-		return CSTAT_ENOMEM;
+	r->kept = r->nconfig;
+	if (r->view_version != r->config_version + 1) {
+		/* The entries before the first changed one stay. */
+		size_t from = r->view_version == 0 ? 0 : r->view_from;
+		if (from > r->view_n)
+			from = r->view_n;
+		r->kept = from < r->nconfig ? from : r->nconfig;
+		if (fill_config_view(r))
+			return CSTAT_ENOMEM;
+	}
 	r->result.file = r->label;
 	r->result.name = r->name;
 	r->result.config = r->config_view;
@@ -1831,6 +1861,12 @@ cstat__reader_drop_buffer(cstat_reader *r)
 	free(r->buf);
 	r->buf = NULL;
 	r->buf_cap = r->buf_len = r->buf_pos = 0;
+}
+
+size_t
+cstat__reader_config_kept(const cstat_reader *r)
+{
+	return r->kept;
 }
 
 unsigned long

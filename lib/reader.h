@@ -16,6 +16,9 @@
  * batched reading (readall.c).
  */
 unsigned long cstat__reader_name_serial(const cstat_reader *r);
+/* How many first entries of the last result's configuration the result
+ * before it (from this reader, in any file) had too, keys and values. */
+size_t cstat__reader_config_kept(const cstat_reader *r);
 
 /* Turns the reader's fast path for Go text off (or on again): every line
  * then goes through the general path, which tests compare it with. */

@@ -48,6 +48,8 @@ cstat__seqtab_release(struct cstat__seqtab *t)
 	free(t->prev);
 	free(t->prev_leaf);
 	free(t->level);
+	for (int l = 0; l < CSTAT__SEQ_LEVELS; l++)
+		free(t->inc[l]);
 	cstat__u64map_release(&t->by_root);
 	memset(t, 0, sizeof(*t));
 }
@@ -185,6 +187,33 @@ remember(struct cstat__seqtab *t, const uint32_t *v, size_t n, size_t m)
 	return 0;
 }
 
+/* The id of the sequence of n values with this root and height, made if
+ * new. */
+static int
+seq_find(struct cstat__seqtab *t, uint32_t root, unsigned height, size_t n,
+	 uint32_t *id, bool *added)
+{
+	uint64_t key = ((uint64_t)root << 8) | height;
+	uint32_t found = cstat__u64map_get(&t->by_root, key);
+
+	*added = false;
+	if (found != UINT32_MAX) {
+		*id = found;
+		return 0;
+	}
+	if (t->count == UINT32_MAX - 1 ||
+	    cstat__grow((void **)&t->seqs, &t->seqs_cap, (size_t)t->count + 1,
+			sizeof(*t->seqs)))
+		return CSTAT_ENOMEM;
+	int rc = cstat__u64map_put(&t->by_root, key, t->count);
+	if (rc)
+		return rc;
+	t->seqs[t->count] = (struct cstat__seq){root, (uint32_t)n, height};
+	*id = t->count++;
+	*added = true;
+	return 0;
+}
+
 int
 cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 		     uint32_t *id, bool *added)
@@ -220,24 +249,8 @@ cstat__seqtab_intern(struct cstat__seqtab *t, const uint32_t *v, size_t n,
 			return rc;
 		root = t->level[0];
 	}
-find:;
-	uint64_t key = ((uint64_t)root << 8) | height;
-	uint32_t found = cstat__u64map_get(&t->by_root, key);
-	if (found != UINT32_MAX) {
-		*id = found;
-		return 0;
-	}
-	if (t->count == UINT32_MAX - 1 ||
-	    cstat__grow((void **)&t->seqs, &t->seqs_cap, (size_t)t->count + 1,
-			sizeof(*t->seqs)))
-		return CSTAT_ENOMEM;
-	rc = cstat__u64map_put(&t->by_root, key, t->count);
-	if (rc)
-		return rc;
-	t->seqs[t->count] = (struct cstat__seq){root, (uint32_t)n, height};
-	*id = t->count++;
-	*added = true;
-	return 0;
+find:
+	return seq_find(t, root, height, n, id, added);
 }
 
 void
@@ -248,6 +261,12 @@ cstat__seqtab_seal(struct cstat__seqtab *t)
 	free(t->prev);
 	free(t->prev_leaf);
 	free(t->level);
+	for (int l = 0; l < CSTAT__SEQ_LEVELS; l++) {
+		free(t->inc[l]);
+		t->inc[l] = NULL;
+		t->inc_cap[l] = 0;
+	}
+	t->inc_valid = false;
 	cstat__u64map_release(&t->by_root);
 	t->slots = NULL;
 	t->nhash = NULL;
@@ -380,4 +399,165 @@ cstat__seqtab_fill(const struct cstat__seqtab *t, uint32_t id, uint32_t *out,
 		return;
 	}
 	node_fill(t, s->root, s->height, 0, out, n);
+}
+
+/* Nodes at level l (0: leaves) of a vector of n values. */
+static size_t
+inc_count(size_t n, unsigned l)
+{
+	size_t m = n ? (n + W - 1) / W : 1;
+
+	while (l-- > 0)
+		m = (m + W - 1) / W;
+	return m;
+}
+
+/* Makes node c of level l (0: from v[0..n), else from level l - 1). */
+static int
+inc_node(struct cstat__seqtab *t, const uint32_t *v, size_t n, unsigned l,
+	 size_t c)
+{
+	uint32_t chunk[W];
+	const uint32_t *src = l ? t->inc[l - 1] : v;
+	size_t have = l ? inc_count(n, l - 1) : n;
+	size_t k = c * W < have ? have - c * W : 0;
+
+	if (k > W)
+		k = W;
+	memset(chunk, 0, sizeof(chunk));
+	if (k)
+		memcpy(chunk, src + c * W, k * sizeof(*src));
+	return node_intern(t, chunk, &t->inc[l][c]);
+}
+
+/* Room for every level of a vector of n values; new nodes are zeros. */
+static int
+inc_grow(struct cstat__seqtab *t, size_t n, unsigned *top)
+{
+	unsigned l = 0;
+
+	for (;; l++) {
+		if (l >= CSTAT__SEQ_LEVELS)
+			return CSTAT_ENOMEM;
+		size_t m = inc_count(n, l), old = t->inc_cap[l];
+		if (cstat__grow((void **)&t->inc[l], &t->inc_cap[l], m + 1,
+				sizeof(*t->inc[l])))
+			return CSTAT_ENOMEM;
+		memset(t->inc[l] + old, 0,
+		       (t->inc_cap[l] - old) * sizeof(*t->inc[l]));
+		if (m == 1)
+			break;
+	}
+	*top = l;
+	return 0;
+}
+
+/* The length of the vector under level top's node 0, trailing zeros
+ * dropped: the last non-zero value found from the root down. */
+static size_t
+inc_len(const struct cstat__seqtab *t, unsigned top)
+{
+	uint32_t node = t->inc[top][0];
+	size_t base = 0;
+
+	if (!node)
+		return 0;
+	for (unsigned h = top + 1; h-- > 0;) {
+		const uint32_t *nd = t->nodes + (size_t)node * W;
+		size_t j = W;
+		while (j > 0 && !nd[j - 1])
+			j--;
+		/* a node other than 0 holds something */
+		base += (j - 1) * (h ? span(h - 1) : 1);
+		node = nd[j - 1];
+	}
+	return base + 1;
+}
+
+/* Every node again, level by level. */
+static int
+inc_all(struct cstat__seqtab *t, const uint32_t *v, size_t n, unsigned top)
+{
+	for (unsigned l = 0; l <= top; l++) {
+		size_t m = inc_count(n, l);
+		for (size_t c = 0; c < m; c++) {
+			int rc = inc_node(t, v, n, l, c);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* The nodes above positions [lo, hi) and dirty[0..nd), level by level;
+ * a node is made once for consecutive positions under it. */
+static int
+inc_some(struct cstat__seqtab *t, const uint32_t *v, size_t n, unsigned top,
+	 const uint32_t *dirty, size_t nd, size_t lo, size_t hi)
+{
+	for (unsigned l = 0; l <= top; l++) {
+		unsigned shift = BITS * (l + 1);
+		size_t last = SIZE_MAX;
+		for (size_t i = lo; i < hi; i += W) {
+			size_t c = i >> shift;
+			if (c == last)
+				continue;
+			last = c;
+			int rc = inc_node(t, v, n, l, c);
+			if (rc)
+				return rc;
+		}
+		if (lo < hi && ((hi - 1) >> shift) != last) {
+			last = (hi - 1) >> shift;
+			int rc = inc_node(t, v, n, l, last);
+			if (rc)
+				return rc;
+		}
+		for (size_t k = 0; k < nd; k++) {
+			if (dirty[k] >= n)
+				continue;
+			size_t c = (size_t)dirty[k] >> shift;
+			if (c == last)
+				continue;
+			last = c;
+			int rc = inc_node(t, v, n, l, c);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+cstat__seqtab_intern_at(struct cstat__seqtab *t, const uint32_t *v, size_t n,
+			const uint32_t *dirty, size_t ndirty, bool all,
+			uint32_t *id, bool *added)
+{
+	unsigned top;
+	int rc;
+
+	*added = false;
+	if (n > UINT32_MAX)
+		return CSTAT_ENOMEM;
+	if (!t->inc_valid || n < t->inc_n)
+		all = true;
+	t->inc_valid = false;
+	rc = inc_grow(t, n, &top);
+	if (!rc)
+		rc = all ? inc_all(t, v, n, top)
+			 : inc_some(t, v, n, top, dirty, ndirty, t->inc_n, n);
+	if (rc)
+		return rc;
+	t->inc_valid = true;
+	t->inc_n = n;
+	t->inc_top = top;
+	/* As cstat__seqtab_intern() makes it: the smallest tree that holds
+	 * the values up to the last non-zero one. */
+	size_t len = inc_len(t, top);
+	if (len == 1)
+		return seq_find(t, v[0], SINGLE, 1, id, added);
+	unsigned h = 0;
+	while (h < top && span(h) < len)
+		h++;
+	return seq_find(t, len ? t->inc[h][0] : 0, h, len, id, added);
 }

@@ -143,16 +143,14 @@ cstat_table_key(const cstat_tables *t, size_t i, size_t k, const char **name,
 		*value = NULL;
 	if (!tb || !name || !value)
 		return CSTAT_EINVAL;
-	for (size_t f = 0; f < t->nkey_fields; f++) {
-		if ((int)f == t->unit_field)
-			continue;
-		if (k-- == 0) {
-			*name = cstat__tstr(t, t->key_fields[f]);
-			*value = cstat__tstr(t, cstat__table_key(t, tb, f));
-			return 0;
-		}
-	}
-	return CSTAT_EINVAL;
+	/* The k-th field but the unit, found without counting: callers ask
+	 * for every k in turn, and a key may have 1,000s of fields. */
+	size_t f = t->unit_field >= 0 && k >= (size_t)t->unit_field ? k + 1 : k;
+	if (k >= t->nkey_fields || f >= t->nkey_fields)
+		return CSTAT_EINVAL;
+	*name = cstat__tstr(t, t->key_fields[f]);
+	*value = cstat__tstr(t, cstat__table_key(t, tb, f));
+	return 0;
 }
 
 bool
