@@ -480,12 +480,55 @@ lock_history(const char *path, struct cstat_diag *d)
 	return fd;
 }
 
+/* The records prune found: where each starts and how long it is. */
+struct spans {
+	uint64_t *off;
+	size_t *len;
+	size_t n, cap, cap2;
+};
+
+static int
+add_span(void *ctx, uint64_t off, size_t len)
+{
+	struct spans *sp = ctx;
+
+	if (cstat__grow((void **)&sp->off, &sp->cap, sp->n + 1,
+			sizeof(*sp->off)) ||
+	    cstat__grow((void **)&sp->len, &sp->cap2, sp->n + 1,
+			sizeof(*sp->len)))
+		return CSTAT_ENOMEM;
+	sp->off[sp->n] = off;
+	sp->len[sp->n++] = len;
+	return 0;
+}
+
+/*
+ * The records of the history text data[0..len) of path, found as
+ * cstat_history_describe() finds them (history-scan.c): blank lines and
+ * stubs left out, a record of an unknown schema an error.
+ */
+static int
+find_records(const char *data, size_t len, const char *path, struct spans *sp,
+	     struct cstat_diag *d)
+{
+	struct cstat__hscan h;
+	size_t used;
+
+	cstat__hscan_init(&h, path, NULL, NULL);
+	h.record = add_span;
+	h.record_ctx = sp;
+	int rc = cstat__hscan_lines(&h, data, len, 0, true, &used, d);
+	cstat__hscan_done(&h);
+	return rc;
+}
+
 int
 cstat_history_prune(const char *path, size_t keep, size_t *removed,
 		    struct cstat_diag *d)
 {
+	struct spans sp = {0};
 	char *data = NULL;
-	size_t len, start;
+	size_t len, end = 0;
 	int lock, rc;
 
 	if (removed)
@@ -496,57 +539,25 @@ cstat_history_prune(const char *path, size_t keep, size_t *removed,
 	if (lock < 0)
 		return lock;
 	rc = slurp(path, &data, &len, d);
+	if (!rc)
+		rc = find_records(data, len, path, &sp, d);
 	if (rc)
 		goto out;
-	/*
-	 * Keep the last keep records.  Records cut short go; a record of an
-	 * unknown schema stops the prune (it is not ours to drop).  The kept
-	 * lines move down in place, in order.
-	 */
-	size_t *starts = NULL, *lens = NULL, nrec = 0, cap = 0, cap2 = 0;
-	unsigned long line = 0;
-	for (size_t pos = 0; pos < len && !rc;) {
-		const char *p = data + pos;
-		const char *nl = memchr(p, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - p) : len - pos;
-		cstat_run *r;
-		struct cstat_diag rd;
-		line++;
-		int pr = cstat__run_parse(p, n, path, line, &r, &rd);
-		cstat_run_free(r);
-		if (pr == CSTAT_EFORMAT &&
-		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
-			pr = 0; /* a stub, or a blank line: dropped */
-		} else if (pr) {
-			if (d)
-				*d = rd;
-			rc = pr;
-		} else if (cstat__grow((void **)&starts, &cap, nrec + 1,
-				       sizeof(*starts)) ||
-			   cstat__grow((void **)&lens, &cap2, nrec + 1,
-				       sizeof(*lens))) {
-			rc = CSTAT_ENOMEM;
-		} else {
-			starts[nrec] = pos;
-			lens[nrec++] = n;
-		}
-		pos += nl ? n + 1 : n;
-	}
-	start = 0;
-	size_t end = 0, first = nrec > keep ? nrec - keep : 0;
-	if (removed)
-		*removed = rc ? 0 : first;
-	for (size_t k = first; k < nrec && !rc; k++) {
-		memmove(data + end, data + starts[k], lens[k]);
-		end += lens[k];
+	/* The last keep records move down in place, in order, each with
+	 * its newline (most are where they would go already). */
+	size_t first = sp.n > keep ? sp.n - keep : 0;
+	for (size_t k = first; k < sp.n; k++) {
+		if (end != sp.off[k])
+			memmove(data + end, data + sp.off[k], sp.len[k]);
+		end += sp.len[k];
 		data[end++] = '\n';
 	}
-	free(starts);
-	free(lens);
-	if (rc)
-		goto out;
-	rc = write_atomic(path, data + start, end - start, d);
+	rc = write_atomic(path, data, end, d);
+	if (!rc && removed)
+		*removed = first;
 out:
+	free(sp.off);
+	free(sp.len);
 	free(data);
 	close(lock);
 	return rc;
