@@ -396,9 +396,8 @@ last_run(struct cstat__hscan *h, int fd, struct cstat_diag *d)
 	return rc;
 }
 
-/* The pass over the history open at fd. */
-static int
-scan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d)
+int
+cstat__hscan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d)
 {
 	char *buf = malloc(BLOCK);
 	size_t cap = BLOCK, have = 0, used;
@@ -433,7 +432,7 @@ scan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d)
 			break;
 	}
 	free(buf);
-	return rc ? rc : last_run(h, fd, d);
+	return rc;
 }
 
 int
@@ -457,7 +456,9 @@ cstat_history_describe(const char *path, const char *cache,
 		return 0;
 	}
 	cstat__hscan_init(&h, path, warn, ctx);
-	rc = scan_fd(&h, fd, d);
+	rc = cstat__hscan_fd(&h, fd, d);
+	if (!rc)
+		rc = last_run(&h, fd, d);
 	close(fd);
 	if (!rc) {
 		const char *c =

@@ -127,6 +127,9 @@ void cstat__hscan_init(struct cstat__hscan *h, const char *path,
 int cstat__hscan_lines(struct cstat__hscan *h, const char *s, size_t len,
 		       uint64_t off, bool eof, size_t *used,
 		       struct cstat_diag *d);
+/* cstat__hscan_lines() over the file open at fd, from where it stands to
+ * its end, read in large blocks. */
+int cstat__hscan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d);
 void cstat__hscan_done(struct cstat__hscan *h);
 /*
  * cstat_history_describe() from the snapshot at cache, when it was made
