@@ -374,10 +374,8 @@ cstat__hscan_lines(struct cstat__hscan *h, const char *s, size_t len,
 
 #define BLOCK (8u << 20)
 
-/* The last record as a run: kept from the pass, or read back and parsed
- * (an error is the full reading's error for that line). */
-static int
-last_run(struct cstat__hscan *h, int fd, struct cstat_diag *d)
+int
+cstat__hscan_last(struct cstat__hscan *h, int fd, struct cstat_diag *d)
 {
 	if (h->last || !h->records)
 		return 0;
@@ -458,7 +456,7 @@ cstat_history_describe(const char *path, const char *cache,
 	cstat__hscan_init(&h, path, warn, ctx);
 	rc = cstat__hscan_fd(&h, fd, d);
 	if (!rc)
-		rc = last_run(&h, fd, d);
+		rc = cstat__hscan_last(&h, fd, d);
 	close(fd);
 	if (!rc) {
 		const char *c =

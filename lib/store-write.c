@@ -580,13 +580,16 @@ cstat_history_prune(const char *path, size_t keep, size_t *removed,
 		return fd;
 	}
 	/* The records as cstat_history_describe() finds them: blank lines
-	 * and stubs left out, an unknown schema an error.  Under the lock
+	 * and stubs left out, an unknown schema or a bad last record an
+	 * error.  Under the lock
 	 * nothing is appended meanwhile, so the records are copied from
 	 * the same file. */
 	cstat__hscan_init(&h, path, NULL, NULL);
 	h.record = add_span;
 	h.record_ctx = &sp;
 	rc = cstat__hscan_fd(&h, fd, d);
+	if (!rc) /* read in full, as list reads it */
+		rc = cstat__hscan_last(&h, fd, d);
 	cstat__hscan_done(&h);
 	if (!rc) {
 		sp.first = sp.n > keep ? sp.n - keep : 0;

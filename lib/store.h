@@ -130,6 +130,10 @@ int cstat__hscan_lines(struct cstat__hscan *h, const char *s, size_t len,
 /* cstat__hscan_lines() over the file open at fd, from where it stands to
  * its end, read in large blocks. */
 int cstat__hscan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d);
+/* The last record of the file open at fd as a run in h->last: kept from
+ * the pass, or read back and parsed in full (an error is the full
+ * reading's error for that line). */
+int cstat__hscan_last(struct cstat__hscan *h, int fd, struct cstat_diag *d);
 void cstat__hscan_done(struct cstat__hscan *h);
 /*
  * cstat_history_describe() from the snapshot at cache, when it was made

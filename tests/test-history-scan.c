@@ -368,6 +368,15 @@ test_prune(void **state)
 	got = slurp(path("p.jsonl"), &len);
 	assert_string_equal(got, text);
 	free(got);
+	/* The last record is read in full, as list reads it: a body that is
+	 * not a run's stops the prune too. */
+	snprintf(text, sizeof(text),
+		 "%s\n{\"schema\":\"cstat-run/1\",\"groups\":{}}\n", record(1));
+	write_bytes(path("p.jsonl"), text, strlen(text));
+	assert_int_equal(cstat_history_prune(path("p.jsonl"), 1, &removed, &d),
+			 CSTAT_EFORMAT);
+	assert_int_equal(d.line, 2);
+	assert_non_null(strstr(d.message, "groups"));
 }
 
 int
