@@ -911,7 +911,8 @@ struct cstat_history_info {
  * only the lines that fail it, the lines of another schema and the last
  * record.  What only a full reading catches: in records other than the
  * last, a missing comma or colon, a misspelt number or literal, and a
- * body of the wrong shape (docs/cbaseline.md, "list").
+ * body of the wrong shape (docs/cbaseline.md, "What list and prune
+ * check").
  * @return 0; CSTAT_EINVAL (path or info NULL); CSTAT_EFORMAT (d says
  *         which line); an open or read error (a link at path is
  *         CSTAT_EACCES); CSTAT_ENOMEM.  On failure *info is zeroed.

@@ -468,5 +468,9 @@ cstat_history_describe(const char *path, const char *cache,
 			rc = CSTAT_ENOMEM;
 	}
 	cstat__hscan_done(&h);
+	if (rc) {
+		free(info->created);
+		*info = (struct cstat_history_info){0};
+	}
 	return rc;
 }
