@@ -217,30 +217,35 @@ shape_block(struct shape *st, const unsigned char *p, size_t off)
 		st->bad = true;
 		return;
 	}
-	for (uint64_t b = m.bracket & ~in; b; b &= b - 1) {
+	/* The stack in locals: p is bytes, which may alias *st, so stores
+	 * to st would make each bracket reload it.  The bits of a bracket:
+	 * 0x02 set for an opening one, 0x20 for a brace. */
+	uint64_t objects = st->objects;
+	unsigned depth = st->depth;
+	bool bad = st->closed != 0 && (m.bracket & ~in);
+	for (uint64_t b = m.bracket & ~in; b && !bad; b &= b - 1) {
 		unsigned i = (unsigned)__builtin_ctzll(b);
-		unsigned char c = p[i];
-		if (st->closed ||
-		    (c == '}' || c == ']'
-			     ? !st->depth
-			     : st->depth >= CSTAT__JSON_MAX_DEPTH)) {
-			st->bad = true; /* a second value, or too deep */
-			return;
-		}
-		if (c == '{' || c == '[') {
-			uint64_t bit = (uint64_t)1 << st->depth++;
-			st->objects = c == '{' ? st->objects | bit
-					       : st->objects & ~bit;
+		unsigned c = p[i];
+		uint64_t brace = c >> 5 & 1;
+		if (c & 2) {
+			if ((bad = depth >= CSTAT__JSON_MAX_DEPTH))
+				break;
+			objects = (objects & ~((uint64_t)1 << depth)) |
+				  brace << depth;
+			depth++;
 			continue;
 		}
-		bool obj = st->objects >> --st->depth & 1;
-		if (obj != (c == '}')) {
-			st->bad = true;
-			return;
-		}
-		if (!st->depth)
+		/* A close: matching the open at the top, and only one value
+		 * (no bracket after the depth comes back to 0). */
+		if ((bad = !depth || (objects >> (depth - 1) & 1) != brace ||
+			   (depth == 1 && (b & (b - 1)))))
+			break;
+		if (!--depth)
 			st->closed = off + i + 1;
 	}
+	st->objects = objects;
+	st->depth = depth;
+	st->bad = bad;
 }
 
 /*

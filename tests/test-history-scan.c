@@ -173,6 +173,23 @@ test_describe_shapes(void **state)
 	assert_int_equal(agree(t), 0);
 	snprintf(t, sizeof(t), "%s x\n%s}\n", record(1), record(2));
 	assert_int_equal(agree(t), 0);
+	/* Brackets after the object, brackets that do not match, nesting
+	 * deeper than the shape follows (64; cJSON takes 1,000). */
+	snprintf(t, sizeof(t), "%s[]\n%s\n", record(1), record(2));
+	assert_int_equal(agree(t), 0);
+	snprintf(t, sizeof(t),
+		 "%s\n{\"schema\":\"cstat-run/"
+		 "1\",\"a\":[1}],\"groups\":[]}\n%s\n",
+		 record(1), record(2));
+	assert_int_equal(agree(t), 0);
+	int k = snprintf(t, sizeof(t),
+			 "{\"schema\":\"cstat-run/1\",\"groups\":[],\"x\":");
+	for (int i = 0; i < 70; i++)
+		t[k++] = '[';
+	for (int i = 0; i < 70; i++)
+		t[k++] = ']';
+	snprintf(t + k, sizeof(t) - (size_t)k, "}\n%s\n", record(2));
+	assert_int_equal(agree(t), 0);
 	/* Unknown schemas, a newer one and what is no run at all, in the
 	 * middle: the error of the full reading, at its line. */
 	snprintf(t, sizeof(t),
