@@ -122,16 +122,8 @@ mark_avx2(const unsigned char *p, struct marks *m)
  * quote, or a byte of a number or of true, false and null).
  */
 static void
-mark(const unsigned char *p, struct marks *m, bool avx2)
+mark(const unsigned char *p, struct marks *m)
 {
-#if HAVE_AVX2
-	if (avx2) {
-		mark_avx2(p, m);
-		return;
-	}
-#else
-	(void)avx2;
-#endif
 	*m = (struct marks){0};
 #if defined(__SSE2__)
 	for (unsigned k = 0; k < 4; k++) {
@@ -199,18 +191,15 @@ struct shape {
 	bool bad, escape, avx2;
 };
 
-/* The block at p (of the line's bytes from off) taken into the shape. */
-static void
-shape_block(struct shape *st, const unsigned char *p, size_t off)
+/* The block at p (of the line's bytes from off), marked m, its string
+ * bytes in (from the block's quotes), taken into the shape. */
+static inline __attribute__((always_inline)) void
+shape_marks(struct shape *st, const unsigned char *p, size_t off,
+	    const struct marks *mk, uint64_t in)
 {
-	struct marks m;
+	const struct marks m = *mk;
 
-	mark(p, &m, st->avx2);
-	if (m.bslash) {
-		st->escape = true; /* the whole check decides */
-		return;
-	}
-	uint64_t in = prefix_xor(m.quote) ^ st->in;
+	in ^= st->in;
 	st->in = (uint64_t)((int64_t)in >> 63);
 	/* Inside strings: no control byte; outside: only JSON's bytes. */
 	if ((m.ctrl & in) || (m.foreign & ~in & ~m.quote)) {
@@ -248,6 +237,51 @@ shape_block(struct shape *st, const unsigned char *p, size_t off)
 	st->bad = bad;
 }
 
+/* The block at p (of the line's bytes from off) taken into the shape. */
+static void
+shape_block(struct shape *st, const unsigned char *p, size_t off)
+{
+	struct marks m;
+
+	mark(p, &m);
+	if (m.bslash)
+		st->escape = true; /* the whole check decides */
+	else
+		shape_marks(st, p, off, &m, prefix_xor(m.quote));
+}
+
+#if HAVE_AVX2
+/* shape_block() with AVX2's marks and the prefix XOR as one carry-less
+ * multiply by all ones (PCLMUL, which every AVX2 processor has). */
+__attribute__((target("avx2,pclmul"))) static void
+shape_block_avx2(struct shape *st, const unsigned char *p, size_t off)
+{
+	struct marks m;
+
+	mark_avx2(p, &m);
+	if (m.bslash) {
+		st->escape = true;
+		return;
+	}
+	__m128i q = _mm_set_epi64x(0, (long long)m.quote);
+	uint64_t in = (uint64_t)_mm_cvtsi128_si64(
+		_mm_clmulepi64_si128(q, _mm_set1_epi8((char)0xff), 0));
+	shape_marks(st, p, off, &m, in);
+}
+#endif
+
+static void
+take_block(struct shape *st, const unsigned char *p, size_t off)
+{
+#if HAVE_AVX2
+	if (st->avx2) {
+		shape_block_avx2(st, p, off);
+		return;
+	}
+#endif
+	shape_block(st, p, off);
+}
+
 /*
  * Whether the line s[0..n) has the shape of a whole JSON object (see the
  * top of the file): 1 yes, 0 no, -1 it has an escape and the shape says
@@ -265,12 +299,12 @@ shape_ok(const char *s, size_t n)
 	size_t off = 0;
 
 	for (; off + 64 <= n && !st.bad && !st.escape; off += 64)
-		shape_block(&st, (const unsigned char *)s + off, off);
+		take_block(&st, (const unsigned char *)s + off, off);
 	if (off < n && !st.bad && !st.escape) {
 		/* The last bytes padded with blanks, which change nothing. */
 		memset(tail, ' ', sizeof(tail));
 		memcpy(tail, s + off, n - off);
-		shape_block(&st, tail, off);
+		take_block(&st, tail, off);
 	}
 	if (st.escape)
 		return -1;
