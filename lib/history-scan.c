@@ -1,7 +1,8 @@
 /*
  * history-scan.c - a history's records found without parsing them, for
  * the commands that only count them or copy them (cbaseline list and
- * prune): cstat_history_describe() and cstat__history_records().
+ * prune): cstat_history_describe(), and cstat__hscan_*() for
+ * cstat_history_prune().
  *
  * cstat_history_load() parses every record into a run with all its
  * values; on a history of 10,000 runs of 500 benchmarks (700 MB) that is
@@ -9,13 +10,13 @@
  * as that reading would judge it, by its shape: a line cstat wrote starts
  * with its schema ({"schema":"cstat-run/1",), and a record cut short by a
  * crash (a stub) is a prefix of one, so its strings or brackets do not
- * close.  The shape is checked 64 bytes at a time as bit masks (SSE2
- * where there is one): strings closed and free of control bytes, brackets
- * balanced and matched outside them with the line one object, and only
- * JSON's own bytes outside strings.  A line with a backslash (an escape)
- * gets jscan.c's whole syntax check instead.  A line the shape refuses, or
- * of another schema, is parsed whole, so its verdict (stub, record or
- * error) is exactly the full reading's; so is the last record, whose
+ * close.  The shape is checked 64 bytes at a time as bit masks (AVX2 and
+ * PCLMUL where the processor has them, else SSE2): strings closed and free of
+ * control bytes, brackets balanced and matched outside them with the line one
+ * object, and only JSON's own bytes outside strings.  A line with a backslash
+ * (an escape) gets jscan.c's whole syntax check instead.  A line the shape
+ * refuses, or of another schema, is parsed whole, so its verdict (stub, record
+ * or error) is exactly the full reading's; so is the last record, whose
  * metadata list shows.  What is not checked in other records: the order
  * of the tokens (a comma or colon missing) and the spelling of numbers
  * and literals, and the body of a record whose schema is right (groups,
@@ -252,7 +253,7 @@ shape_block(struct shape *st, const unsigned char *p, size_t off)
 
 #if HAVE_AVX2
 /* shape_block() with AVX2's marks and the prefix XOR as one carry-less
- * multiply by all ones (PCLMUL, which every AVX2 processor has). */
+ * multiply by all ones (PCLMUL). */
 __attribute__((target("avx2,pclmul"))) static void
 shape_block_avx2(struct shape *st, const unsigned char *p, size_t off)
 {
@@ -294,7 +295,8 @@ shape_ok(const char *s, size_t n)
 	unsigned char tail[64];
 
 #if HAVE_AVX2
-	st.avx2 = __builtin_cpu_supports("avx2");
+	st.avx2 = __builtin_cpu_supports("avx2") &&
+		  __builtin_cpu_supports("pclmul");
 #endif
 	size_t off = 0;
 
