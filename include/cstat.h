@@ -906,9 +906,50 @@ CSTAT_EXPORT int cstat_history_check(const char *path,
 						  const struct cstat_diag *d),
 				     void *ctx, struct cstat_diag *d);
 /*
+ * What cbaseline list shows of a history (cstat_history_describe()).
+ */
+struct cstat_history_info {
+	size_t runs;	     /* records, as cstat_history_load() counts runs */
+	size_t skipped;	     /* records cut short by a crash, skipped */
+	unsigned long lines; /* lines of the file, blank ones included */
+	char *created;	     /* the last run's "created" (malloc'd: the
+				caller frees it), or NULL */
+	bool from_snapshot;  /* answered by the snapshot at cache */
+};
+/*
+ * Describes the history at path without building its runs: how many
+ * records it holds and the last one's "created", with the same notion of
+ * a record as cstat_history_load() (blank lines skipped; records cut short
+ * reported to warn, which may be NULL, and skipped; a record of an unknown
+ * schema an error naming file and line).  When cache (may be NULL) is a
+ * snapshot of cstat_history_read_cached() made from the history as it is
+ * now (the same identity), the answer is the snapshot's, exact, from the
+ * full reading that made it.  Otherwise one pass over the file judges
+ * each line by its shape (the record's schema first, strings closed,
+ * brackets balanced and matched, only JSON's bytes outside strings; a
+ * line with an escape gets a full JSON syntax check) and parses in full
+ * only the lines that fail it, the lines of another schema and the last
+ * record.  What only a full reading catches: in records other than the
+ * last, a missing comma or colon, a misspelt number or literal, and a
+ * body of the wrong shape (docs/cbaseline.md, "What list and prune
+ * check").
+ * @return 0; CSTAT_EINVAL (path or info NULL); CSTAT_EFORMAT (d says
+ *         which line); an open or read error (a link at path is
+ *         CSTAT_EACCES); CSTAT_ENOMEM.  On failure *info is zeroed.
+ */
+CSTAT_EXPORT int
+cstat_history_describe(const char *path, const char *cache,
+		       struct cstat_history_info *info,
+		       void (*warn)(void *ctx, const struct cstat_diag *d),
+		       void *ctx, struct cstat_diag *d);
+/*
  * Keeps the last keep records of the history at path, replacing it
  * atomically under the lock appends take; *removed (may be NULL) gets the
- * number of lines dropped.
+ * number of records dropped.  Records are found as
+ * cstat_history_describe() finds them, without parsing each: blank lines
+ * and records cut short go, a record of an unknown schema stops the prune
+ * (CSTAT_EFORMAT, d naming its line, nothing written), and the kept
+ * records are copied byte for byte, each ended by a newline.
  */
 CSTAT_EXPORT int cstat_history_prune(const char *path, size_t keep,
 				     size_t *removed, struct cstat_diag *d);

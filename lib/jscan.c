@@ -14,6 +14,7 @@
  */
 #include <assert.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,4 +390,218 @@ cstat__jscan(const char *s, size_t len, const char *name,
 	*nodes = js.nodes;
 	*n = js.n;
 	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The validator: the scanner's grammar and limits without the nodes, for
+ * the history's lines (history-scan.c), where hundreds of megabytes are
+ * checked and nothing is kept.  One loop with an explicit stack, so that
+ * each byte costs a few instructions: digits and plain string bytes go
+ * eight at a time.
+ */
+
+/* The bytes of the 8 at p (little-endian word) that are not digits, as
+ * their high bits: a byte x ^ '0' is a digit when it is below 10, and
+ * (x & 0x7f) + 0x76 carries into the high bit exactly from 10 up, without
+ * reaching the next byte. */
+static uint64_t
+nondigits8(const char *p)
+{
+	uint64_t w, x;
+
+	memcpy(&w, p, 8);
+	x = w ^ 0x3030303030303030u;
+	return (((x & 0x7f7f7f7f7f7f7f7fu) + 0x7676767676767676u) | x) &
+	       0x8080808080808080u;
+}
+
+/* The bytes of the 8 at p that end a string's plain run: '"', '\\' or a
+ * control byte (below 0x20), as their high bits.  A byte is zero after an
+ * XOR exactly when it matched; (x - 1) & ~x sets its high bit for a zero
+ * byte, here computed per byte without borrows by working on 7 bits. */
+static uint64_t
+stops8(const char *p)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu, hi = 0x8080808080808080u;
+	uint64_t w, q, b, c;
+
+	memcpy(&w, p, 8);
+	q = w ^ 0x2222222222222222u; /* '"' */
+	b = w ^ 0x5c5c5c5c5c5c5c5cu; /* '\\' */
+	/* zero test of 7 bits: ((v & lo7) + lo7) has the high bit unless
+	 * the low 7 bits are all zero; with v's own high bit, zero. */
+	q = ~(((q & lo7) + lo7) | q) & hi;
+	b = ~(((b & lo7) + lo7) | b) & hi;
+	/* below 0x20: the byte's top three bits clear. */
+	c = ~(((w & 0x6060606060606060u) + 0x6060606060606060u) | w) & hi;
+	return q | b | c;
+}
+
+static size_t
+skip_digits(const char *s, size_t len, size_t pos)
+{
+	while (pos + 8 <= len) {
+		uint64_t m = nondigits8(s + pos);
+		if (m)
+			return pos + (size_t)(__builtin_ctzll(m) >> 3);
+		pos += 8;
+	}
+	while (pos < len && jdigit(s[pos]))
+		pos++;
+	return pos;
+}
+
+/* The end of the number at pos (after it), or 0 when it is not one. */
+static size_t
+valid_number(const char *s, size_t len, size_t pos)
+{
+	size_t start = pos, d;
+
+	if (pos < len && s[pos] == '-')
+		pos++;
+	if (pos < len && s[pos] == '0')
+		pos++;
+	else if ((d = skip_digits(s, len, pos)) > pos)
+		pos = d;
+	else
+		return 0;
+	if (pos < len && s[pos] == '.') {
+		if ((d = skip_digits(s, len, pos + 1)) == pos + 1)
+			return 0;
+		pos = d;
+	}
+	if (pos < len && (s[pos] == 'e' || s[pos] == 'E')) {
+		pos++;
+		if (pos < len && (s[pos] == '+' || s[pos] == '-'))
+			pos++;
+		if ((d = skip_digits(s, len, pos)) == pos)
+			return 0;
+		pos = d;
+	}
+	return pos - start > CSTAT__JSON_MAX_NUMBER ? 0 : pos;
+}
+
+/* The end of the string whose '"' is at pos (after its closing quote), or
+ * 0 when it is not one the scanner takes. */
+static size_t
+valid_string(const char *s, size_t len, size_t pos)
+{
+	struct jscan js = {.s = s, .len = len};
+
+	for (pos++;;) {
+		while (pos + 8 <= len) {
+			uint64_t m = stops8(s + pos);
+			if (m) {
+				pos += (size_t)(__builtin_ctzll(m) >> 3);
+				break;
+			}
+			pos += 8;
+		}
+		if (pos >= len || (unsigned char)s[pos] < ' ')
+			return 0;
+		if (s[pos] == '"')
+			return pos + 1;
+		if (s[pos] != '\\') {
+			pos++; /* the tail, shorter than a word */
+			continue;
+		}
+		/* Escapes are rare: the scanner's own rules, quietly. */
+		js.pos = pos;
+		if (scan_escape(&js))
+			return 0;
+		pos = js.pos;
+	}
+}
+
+static size_t
+skip_ws(const char *s, size_t len, size_t pos)
+{
+	while (pos < len && (s[pos] == ' ' || s[pos] == '\t' ||
+			     s[pos] == '\r' || s[pos] == '\n'))
+		pos++;
+	return pos;
+}
+
+bool
+cstat__json_valid(const char *s, size_t len)
+{
+	uint64_t objects = 0; /* bit k: level k + 1 is an object */
+	unsigned depth = 0;
+	size_t pos = 0, end;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	pos = skip_ws(s, len, pos);
+value:
+	if (pos >= len)
+		return false;
+	switch (s[pos]) {
+	case '{':
+	case '[':
+		if (depth >= CSTAT__JSON_MAX_DEPTH)
+			return false;
+		objects = s[pos] == '{' ? objects | (uint64_t)1 << depth
+					: objects & ~((uint64_t)1 << depth);
+		depth++;
+		pos = skip_ws(s, len, pos + 1);
+		if (pos < len &&
+		    s[pos] == (objects >> (depth - 1) & 1 ? '}' : ']')) {
+			depth--;
+			pos++;
+			goto after;
+		}
+		if (objects >> (depth - 1) & 1)
+			goto key;
+		goto value;
+	case '"':
+		end = valid_string(s, len, pos);
+		break;
+	case 't':
+		end = len - pos >= 4 && memcmp(s + pos, "true", 4) == 0
+			      ? pos + 4
+			      : 0;
+		break;
+	case 'f':
+		end = len - pos >= 5 && memcmp(s + pos, "false", 5) == 0
+			      ? pos + 5
+			      : 0;
+		break;
+	case 'n':
+		end = len - pos >= 4 && memcmp(s + pos, "null", 4) == 0
+			      ? pos + 4
+			      : 0;
+		break;
+	default:
+		end = valid_number(s, len, pos);
+		break;
+	}
+	if (!end)
+		return false;
+	pos = end;
+after:
+	if (depth == 0)
+		return skip_ws(s, len, pos) == len;
+	if (pos < len && s[pos] != ',' && s[pos] != '}' && s[pos] != ']')
+		pos = skip_ws(s, len, pos);
+	if (pos >= len)
+		return false;
+	if (s[pos] == ',') {
+		pos = skip_ws(s, len, pos + 1);
+		if (objects >> (depth - 1) & 1)
+			goto key;
+		goto value;
+	}
+	if (s[pos] != (objects >> (depth - 1) & 1 ? '}' : ']'))
+		return false;
+	depth--;
+	pos++;
+	goto after;
+key:
+	if (pos >= len || s[pos] != '"' || !(end = valid_string(s, len, pos)))
+		return false;
+	pos = skip_ws(s, len, end);
+	if (pos >= len || s[pos] != ':')
+		return false;
+	pos = skip_ws(s, len, pos + 1);
+	goto value;
 }

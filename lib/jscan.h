@@ -43,4 +43,11 @@ struct cstat__jnode {
 int cstat__jscan(const char *s, size_t len, const char *name,
 		 struct cstat__jnode **nodes, size_t *n, struct cstat_diag *d);
 
+/*
+ * Whether len bytes at s are one JSON value with white space around it
+ * that cstat__jscan() takes (the same grammar and limits), decided
+ * without recording anything: for checking many large texts fast.
+ */
+bool cstat__json_valid(const char *s, size_t len);
+
 #endif /* CSTAT_JSCAN_H */

@@ -178,13 +178,20 @@ create_tmp(const char *tmp, struct cstat_diag *d)
 	return fd >= 0 ? fd : sys_error(d, "create", tmp);
 }
 
-/* What a file gets: a run's text, or len bytes at data when r is NULL. */
+struct spans;
+
+/* What a file gets: a run's text, or len bytes at data when r is NULL, or
+ * when spans is set, those records of the file open at fd. */
 struct content {
 	const cstat_run *r;
 	bool pretty;
 	const char *data;
 	size_t len;
+	const struct spans *spans;
+	int fd;
 };
+
+static int write_spans(int out, const struct content *c);
 
 /* A sink into a descriptor through a buffer, for cstat__run_write_to(). */
 struct fd_sink {
@@ -217,6 +224,8 @@ put_fd(void *ctx, const char *p, size_t n)
 static int
 write_content(int fd, const struct content *c)
 {
+	if (c->spans)
+		return write_spans(fd, c);
 	if (!c->r)
 		return cstat__write_all(fd, c->data, c->len) ? CSTAT_EIO : 0;
 	struct fd_sink *f = malloc(sizeof(*f));
@@ -280,7 +289,7 @@ static int
 write_atomic(const char *path, const char *data, size_t len,
 	     struct cstat_diag *d)
 {
-	struct content c = {NULL, false, data, len};
+	struct content c = {NULL, false, data, len, NULL, -1};
 
 	return replace_with(path, &c, d);
 }
@@ -290,7 +299,7 @@ cstat_run_save(const cstat_run *r, const char *path, struct cstat_diag *d)
 {
 	if (!r || !path)
 		return CSTAT_EINVAL;
-	struct content c = {r, true, NULL, 0};
+	struct content c = {r, true, NULL, 0, NULL, -1};
 	return replace_with(path, &c, d);
 }
 
@@ -385,7 +394,7 @@ append_locked(const cstat_run *r, const char *path, struct cstat_diag *d)
 		goto out;
 	}
 	/* The record goes out a group at a time (cstat__run_write_to()). */
-	struct content c = {r, false, NULL, 0};
+	struct content c = {r, false, NULL, 0, NULL, -1};
 	int wr = write_content(fd, &c);
 	if (wr || fsync(fd)) {
 		rc = wr == CSTAT_ENOMEM ? wr : sys_error(d, "write", path);
@@ -480,13 +489,83 @@ lock_history(const char *path, struct cstat_diag *d)
 	return fd;
 }
 
+/* The records prune found (where each starts and how long it is, its
+ * newline not included) and the first of them that it keeps. */
+struct spans {
+	uint64_t *off;
+	size_t *len;
+	size_t n, cap, cap2, first;
+};
+
+static int
+add_span(void *ctx, uint64_t off, size_t len)
+{
+	struct spans *sp = ctx;
+
+	if (cstat__grow((void **)&sp->off, &sp->cap, sp->n + 1,
+			sizeof(*sp->off)) ||
+	    cstat__grow((void **)&sp->len, &sp->cap2, sp->n + 1,
+			sizeof(*sp->len)))
+		return CSTAT_ENOMEM;
+	sp->off[sp->n] = off;
+	sp->len[sp->n++] = len;
+	return 0;
+}
+
+/* Copies len bytes of in from off to out through buf (n bytes).
+ * @return 0, or -1 with errno set (EIO for a file that got shorter). */
+static int
+copy_bytes(int in, uint64_t off, uint64_t len, int out, char *buf, size_t n)
+{
+	while (len) {
+		size_t want = len < n ? (size_t)len : n;
+		ssize_t got = pread(in, buf, want, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			errno = got ? errno : EIO;
+			return -1;
+		}
+		if (cstat__write_all(out, buf, (size_t)got))
+			return -1;
+		off += (uint64_t)got;
+		len -= (uint64_t)got;
+	}
+	return 0;
+}
+
+/*
+ * Writes the kept records of c (spans from first on) to out, each with a
+ * newline: runs of records that follow each other in the file are copied
+ * in one go with the newlines between them.
+ */
+static int
+write_spans(int out, const struct content *c)
+{
+	const struct spans *sp = c->spans;
+	const size_t n = 8u << 20;
+	char *buf = malloc(n);
+	int rc = buf ? 0 : CSTAT_ENOMEM;
+
+	for (size_t k = sp->first; k < sp->n && !rc;) {
+		uint64_t from = sp->off[k], to = from + sp->len[k];
+		for (k++; k < sp->n && sp->off[k] == to + 1; k++)
+			to = sp->off[k] + sp->len[k];
+		if (copy_bytes(c->fd, from, to - from, out, buf, n) ||
+		    cstat__write_all(out, "\n", 1))
+			rc = CSTAT_EIO;
+	}
+	free(buf);
+	return rc;
+}
+
 int
 cstat_history_prune(const char *path, size_t keep, size_t *removed,
 		    struct cstat_diag *d)
 {
-	char *data = NULL;
-	size_t len, start;
-	int lock, rc;
+	struct spans sp = {0};
+	struct cstat__hscan h;
+	int lock, fd, rc;
 
 	if (removed)
 		*removed = 0;
@@ -495,59 +574,33 @@ cstat_history_prune(const char *path, size_t keep, size_t *removed,
 	lock = lock_history(path, d);
 	if (lock < 0)
 		return lock;
-	rc = slurp(path, &data, &len, d);
-	if (rc)
-		goto out;
-	/*
-	 * Keep the last keep records.  Records cut short go; a record of an
-	 * unknown schema stops the prune (it is not ours to drop).  The kept
-	 * lines move down in place, in order.
-	 */
-	size_t *starts = NULL, *lens = NULL, nrec = 0, cap = 0, cap2 = 0;
-	unsigned long line = 0;
-	for (size_t pos = 0; pos < len && !rc;) {
-		const char *p = data + pos;
-		const char *nl = memchr(p, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - p) : len - pos;
-		cstat_run *r;
-		struct cstat_diag rd;
-		line++;
-		int pr = cstat__run_parse(p, n, path, line, &r, &rd);
-		cstat_run_free(r);
-		if (pr == CSTAT_EFORMAT &&
-		    (!nl || strcmp(rd.message, "not valid JSON") == 0)) {
-			pr = 0; /* a stub, or a blank line: dropped */
-		} else if (pr) {
-			if (d)
-				*d = rd;
-			rc = pr;
-		} else if (cstat__grow((void **)&starts, &cap, nrec + 1,
-				       sizeof(*starts)) ||
-			   cstat__grow((void **)&lens, &cap2, nrec + 1,
-				       sizeof(*lens))) {
-			rc = CSTAT_ENOMEM;
-		} else {
-			starts[nrec] = pos;
-			lens[nrec++] = n;
-		}
-		pos += nl ? n + 1 : n;
+	fd = open_nofollow(path, O_RDONLY, d);
+	if (fd < 0) {
+		close(lock);
+		return fd;
 	}
-	start = 0;
-	size_t end = 0, first = nrec > keep ? nrec - keep : 0;
-	if (removed)
-		*removed = rc ? 0 : first;
-	for (size_t k = first; k < nrec && !rc; k++) {
-		memmove(data + end, data + starts[k], lens[k]);
-		end += lens[k];
-		data[end++] = '\n';
+	/* The records as cstat_history_describe() finds them: blank lines
+	 * and stubs left out, an unknown schema or a bad last record an
+	 * error.  Under the lock
+	 * nothing is appended meanwhile, so the records are copied from
+	 * the same file. */
+	cstat__hscan_init(&h, path, NULL, NULL);
+	h.record = add_span;
+	h.record_ctx = &sp;
+	rc = cstat__hscan_fd(&h, fd, d);
+	if (!rc) /* read in full, as list reads it */
+		rc = cstat__hscan_last(&h, fd, d);
+	cstat__hscan_done(&h);
+	if (!rc) {
+		sp.first = sp.n > keep ? sp.n - keep : 0;
+		struct content c = {NULL, false, NULL, 0, &sp, fd};
+		rc = replace_with(path, &c, d);
 	}
-	free(starts);
-	free(lens);
-	if (rc)
-		goto out;
-	rc = write_atomic(path, data + start, end - start, d);
-out:
-	free(data);
+	if (!rc && removed)
+		*removed = sp.first;
+	free(sp.off);
+	free(sp.len);
+	close(fd);
 	close(lock);
 	return rc;
 }

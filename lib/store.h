@@ -110,6 +110,52 @@ int cstat__history_merge_file(const char *ours, size_t olen, const char *path,
 			      void (*warn)(void *ctx,
 					   const struct cstat_diag *d),
 			      void *ctx, struct cstat_diag *d);
+/*
+ * A history's lines judged as cstat_history_load() judges them, without
+ * parsing every record (history-scan.c): cstat__hscan_lines() takes the
+ * whole lines of s[0..len) (the file's bytes from offset off; with eof,
+ * the last one without its newline too) and *used says how many bytes
+ * they were.  Blank lines are skipped, stubs told to warn and counted,
+ * each record handed to record (may be NULL: its offset and length, the
+ * newline not included), and a record of an unknown schema is the error
+ * the full reading gives (d names file and line).  last is the last
+ * record parsed, when it had to be (else NULL: last_off and last_len say
+ * where it is); cstat__hscan_done() frees it.
+ */
+struct cstat__hscan {
+	const char *path;
+	void (*warn)(void *ctx, const struct cstat_diag *d);
+	void *ctx;
+	int (*record)(void *ctx, uint64_t off, size_t len);
+	void *record_ctx;
+	unsigned long lines, last_line;
+	size_t records, skipped, last_len;
+	uint64_t last_off;
+	cstat_run *last;
+};
+void cstat__hscan_init(struct cstat__hscan *h, const char *path,
+		       void (*warn)(void *ctx, const struct cstat_diag *d),
+		       void *ctx);
+int cstat__hscan_lines(struct cstat__hscan *h, const char *s, size_t len,
+		       uint64_t off, bool eof, size_t *used,
+		       struct cstat_diag *d);
+/* cstat__hscan_lines() over the file open at fd, from where it stands to
+ * its end, read in large blocks. */
+int cstat__hscan_fd(struct cstat__hscan *h, int fd, struct cstat_diag *d);
+/* The last record of the file open at fd as a run in h->last: kept from
+ * the pass, or read back and parsed in full (an error is the full
+ * reading's error for that line). */
+int cstat__hscan_last(struct cstat__hscan *h, int fd, struct cstat_diag *d);
+void cstat__hscan_done(struct cstat__hscan *h);
+/*
+ * cstat_history_describe() from the snapshot at cache, when it was made
+ * from the history open at fd as it is now (history-snap.c): true with
+ * info set (its warnings told to warn), false when it is not.
+ */
+bool cstat__snap_describe(const char *path, int fd, const char *cache,
+			  struct cstat_history_info *info,
+			  void (*warn)(void *ctx, const struct cstat_diag *d),
+			  void *ctx);
 /* Writes len bytes at p to fd whole (again after EINTR): 0, or -1 with
  * errno set. */
 int cstat__write_all(int fd, const char *p, size_t len);

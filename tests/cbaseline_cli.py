@@ -1286,6 +1286,49 @@ def pg_disk_full(d):
     expect(baseline_text(d, "main") == base, "baseline changed")
 
 
+def test_list_prune_records(d):
+    # list and prune find a history's records without parsing each one
+    # (docs/cbaseline.md, "list"): stubs cut short in the middle and at the
+    # end and blank lines are not runs, as for history's full read; an
+    # unknown schema in the middle is an error for both, and prune then
+    # writes nothing.
+    for day, f in ((1, "old.txt"), (2, "new.txt"), (3, "old.txt")):
+        cb(["record", "-m", "created=2026-01-0%dT00:00:00Z" % day, "main",
+            f], d)
+    recs = history_text(d, "main").splitlines()
+    expect(len(recs) == 3, "records: %d" % len(recs))
+    # A database stores whole records, each in one transaction: no stubs
+    # or blank lines there (its prune keeps the last N rows).
+    put_history(d, "h", [recs[0], recs[1], recs[2]] if PG else
+                [recs[0], recs[1][:len(recs[1]) // 2], "", recs[1], "  ",
+                 recs[2], recs[2][:40]])
+    rc, out, err = cb(["list"], d)
+    expect(rc == 0 and re.search(
+        r"history +h +3 runs, last 2026-01-03T00:00:00Z", out), out + err)
+    rc, out, err = cb(["history", "h"], d)
+    expect(rc == 0 and "3 runs" in out, "history: " + out + err)
+    rc, out, err = cb(["list", "-format", "json"], d)
+    h = [e for e in json.loads(out)["entries"] if e["name"] == "h"]
+    expect(rc == 0 and h and h[0]["runs"] == 3 and
+           h[0]["last_created"] == "2026-01-03T00:00:00Z", out)
+    rc, out, err = cb(["prune", "-keep", "2", "h"], d)
+    expect(rc == 0 and re.match(r"cbaseline: pruned 1 run from ", err),
+           "prune: %d %s" % (rc, err))
+    expect(history_text(d, "h").splitlines() == recs[1:], "kept records")
+    rc, out, err = cb(["list"], d)
+    expect(re.search(r"history +h +2 runs, last 2026-01-03", out), out)
+    # An unknown schema in the middle.
+    other = '{"schema":"other/1","groups":[]}'
+    put_history(d, "u", [recs[0], other, recs[1]])
+    rc, out, err = cb(["list"], d)
+    expect(re.search(r"history +u +.*other/1", out), "list: " + out + err)
+    rc, out, err = cb(["prune", "-keep", "1", "u"], d)
+    expect(rc == 2 and "other/1" in err and "pruned" not in err,
+           "prune: %d %s" % (rc, err))
+    expect(history_text(d, "u").splitlines() == [recs[0], other, recs[1]],
+           "prune wrote")
+
+
 def main():
     global CB, CSTAT, CREGRESS, DATA
     CB, CSTAT, CREGRESS = (os.path.abspath(a) for a in sys.argv[1:4])

@@ -857,6 +857,32 @@ history_build_null_out(void)
 }
 
 static long
+history_describe_null_path(void)
+{
+	struct cstat_history_info hi = {.runs = 9, .created = (char *)"x"};
+	int rc = cstat_history_describe(NULL, NULL, &hi, NULL, NULL, &fx.d);
+
+	return hi.runs || hi.created ? NOT_RESET : rc;
+}
+
+static long
+history_describe_null_info(void)
+{
+	return cstat_history_describe("/nonexistent", NULL, NULL, NULL, NULL,
+				      &fx.d);
+}
+
+static long
+history_describe_missing_null_diag(void)
+{
+	struct cstat_history_info hi = {.runs = 9};
+	int rc = cstat_history_describe("/nonexistent/h.jsonl", NULL, &hi, NULL,
+					NULL, NULL);
+
+	return hi.runs ? NOT_RESET : rc;
+}
+
+static long
 history_prune_null_path(void)
 {
 	size_t removed = 9;
@@ -1773,6 +1799,12 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_history_build(runs, 2, NULL, 0.95, NULL, &d)",
 	 history_build_null_out, CSTAT_EINVAL},
+	{"cstat_history_describe(NULL, cache, &info, ...)",
+	 history_describe_null_path, CSTAT_EINVAL},
+	{"cstat_history_describe(path, cache, NULL, ...)",
+	 history_describe_null_info, CSTAT_EINVAL},
+	{"cstat_history_describe(MISSING, NULL, &info, NULL, NULL, NULL)",
+	 history_describe_missing_null_diag, CSTAT_ENOENT},
 	{"cstat_history_prune(NULL, 1, &removed, &d)", history_prune_null_path,
 	 CSTAT_EINVAL},
 	{"cstat_history_read_tail(NULL, 5, ...)", history_read_tail_null_path,

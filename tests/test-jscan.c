@@ -36,6 +36,8 @@ refused_at(const char *text, unsigned long line, unsigned long column,
 	assert_int_equal(d.line, line);
 	assert_int_equal(d.column, column);
 	assert_string_equal(d.message, message);
+	/* The validator refuses what the scanner refuses. */
+	assert_false(cstat__json_valid(text, strlen(text)));
 }
 
 /* Scans text, which must be taken: the number of nodes. */
@@ -50,6 +52,7 @@ taken(const char *text)
 		cstat__jscan(text, strlen(text), "c.json", &nodes, &n, &d), 0);
 	assert_non_null(nodes);
 	free(nodes);
+	assert_true(cstat__json_valid(text, strlen(text)));
 	return n;
 }
 
@@ -180,6 +183,40 @@ test_jscan_refuses_past_its_ceilings(void **state)
 		   "invalid JSON: nested more than 64 deep");
 }
 
+/* The validator (cstat__json_valid()) on a record of cstat's shape: the
+ * whole text taken, and every cut of it refused (a record cut short by a
+ * crash), as the scanner refuses them; across the validator's eight-byte
+ * steps (digits and string bytes) at every alignment. */
+static void
+test_json_valid_every_cut(void **state)
+{
+	const char *rec =
+		"{\"schema\":\"cstat-run/1\",\"name\":\"a \\\"q\\\" \\u00e9\","
+		"\"groups\":[{\"config\":[[\"goos\",\"linux\"]],\"benchmarks\":"
+		"[{\"name\":\"Op0/size=12345678901234567890-8\",\"units\":[{"
+		"\"unit\":\"sec/op\",\"values\":[1.0000000000000001e-07,"
+		"12345678901234567,-0.5E+3,0,true,false,null]}]}]}]}";
+	size_t n = strlen(rec);
+	char buf[512];
+
+	(void)state;
+	assert_true(n < sizeof(buf) - 8);
+	for (size_t shift = 0; shift < 8; shift++) {
+		memset(buf, ' ', shift);
+		memcpy(buf + shift, rec, n);
+		assert_true(cstat__json_valid(buf, shift + n));
+		for (size_t cut = shift; cut < shift + n; cut++) {
+			struct cstat__jnode *nodes = NULL;
+			struct cstat_diag d;
+			size_t nn;
+			int rc = cstat__jscan(buf, cut, "c", &nodes, &nn, &d);
+			free(nodes);
+			assert_int_equal(rc, CSTAT_ESYNTAX);
+			assert_false(cstat__json_valid(buf, cut));
+		}
+	}
+}
+
 /* NULL text is refused unless empty; empty text has no value. */
 static void
 test_jscan_null_text(void **state)
@@ -205,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_jscan_refuses_faults_where_they_are),
 		cmocka_unit_test(test_jscan_refuses_past_its_ceilings),
 		cmocka_unit_test(test_jscan_null_text),
+		cmocka_unit_test(test_json_valid_every_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -407,16 +407,17 @@ describe(struct store *s, struct cstat_store_entry *e)
 		cstat_run_free(r);
 		return;
 	}
-	cstat_run **runs;
-	size_t nr;
-	if (cstat_history_load(path, &runs, &nr, NULL, NULL, &d)) {
+	/* Counted without parsing every record; the snapshot, when it is
+	 * the history's, answers at once. */
+	char cache[sizeof(s->path) + 32];
+	struct cstat_history_info hi;
+	snprintf(cache, sizeof(cache), "%s/cache/%s.snapshot", s->dir, e->name);
+	if (cstat_history_describe(path, cache, &hi, NULL, NULL, &d)) {
 		e->error = strdup(d.message);
 		return;
 	}
-	e->count = nr;
-	if (nr && (c = cstat_run_get(runs[nr - 1], "created")) != NULL)
-		e->created = strdup(c);
-	cstat_history_free(runs, nr);
+	e->count = hi.runs;
+	e->created = hi.created;
 }
 
 static int
