@@ -1317,7 +1317,12 @@ def test_list_prune_records(d):
     expect(history_text(d, "h").splitlines() == recs[1:], "kept records")
     rc, out, err = cb(["list"], d)
     expect(re.search(r"history +h +2 runs, last 2026-01-03", out), out)
-    # An unknown schema in the middle.
+    # An unknown schema in the middle.  Only a file can hold one: a
+    # database's runs were each parsed when record or merge stored them,
+    # and list and prune there count and delete rows without reading
+    # their records again (docs/cbaseline.md, "On PostgreSQL").
+    if PG:
+        return
     other = '{"schema":"other/1","groups":[]}'
     put_history(d, "u", [recs[0], other, recs[1]])
     rc, out, err = cb(["list"], d)
