@@ -468,11 +468,9 @@ struct native {
 	const char *name, *bench;
 };
 
-/* store_read_history()'s source: the tables straight from the database,
- * or the history's records copied into the directory when the store
- * cannot build them (1: read the directory).  A filter that is not one
- * plain benchmark (or none) is applied by the builder to every series,
- * as the directory's reader applies it to the records. */
+/* store_read_history()'s source for one benchmark: the tables straight
+ * from the database, or the history's records copied into the directory
+ * when the store cannot build them (1: read the directory). */
 static int
 native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	      cstat_run ***runs, size_t *n)
@@ -906,10 +904,14 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 		const char *one =
 			filter_bench(cmd, argc, argv, bench, sizeof(bench));
 		rc = fetch(&db, "baseline", name);
-		/* One benchmark's or every series' tables built by the
-		 * database when the command reads the history. */
+		/* One benchmark's tables built by the database when the
+		 * command reads the history.  Every series' tables are not:
+		 * sending 5,000,000 rows of values costs the server 3.5
+		 * times the CPU of sending the runs' records, and the
+		 * command is no faster (docs/performance.md "Every
+		 * benchmark, from the series tables"). */
 		nt.bench = one;
-		if (reads_tables(cmd) && store_valid_name(name))
+		if (one && store_valid_name(name))
 			store_set_tables(native_tables, &nt);
 		else if (!rc)
 			rc = fetch_series(&db, "history", name, one);
