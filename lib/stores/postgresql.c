@@ -1343,15 +1343,19 @@ stream_lines(struct pg *p, struct cstat__buf *b, struct cstat_diag *d)
 	return rc ? rc : cstat__buf_add(b, "", 0); /* "" for no run */
 }
 
-/* One statement, so one snapshot: a concurrent merge or prune is seen
- * whole or not at all, and a role that may only SELECT reads it. */
+/*
+ * The records sql selects (one column, in order; its parameters: the id
+ * of history name, then more[0..nmore)) into *bytes, a line each.  One
+ * statement, so one snapshot: a concurrent merge or prune is seen whole
+ * or not at all, and a role that may only SELECT reads it.
+ */
 static int
-pg_history_read(void *state, const char *name, char **bytes, size_t *len,
+history_records(struct pg *p, const char *name, const char *sql,
+		const char *const *more, int nmore, char **bytes, size_t *len,
 		struct cstat_diag *d)
 {
-	struct pg *p = state;
 	struct cstat__buf b = {0};
-	const char *vals[1];
+	const char *vals[4];
 	char hid[24];
 	int rc = find_history(p, name, false, hid, d);
 
@@ -1362,11 +1366,10 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 	if (!*hid)
 		return say(d, CSTAT_ENOENT, "no history %.200s", name);
 	vals[0] = hid;
-	if (!p->pq.sendQueryParams(
-		    p->conn,
-		    "SELECT record FROM cstat_runs"
-		    " WHERE history_id = $1::bigint ORDER BY seq",
-		    1, NULL, vals, NULL, NULL, 0))
+	for (int i = 0; i < nmore && i < 3; i++)
+		vals[i + 1] = more[i];
+	if (!p->pq.sendQueryParams(p->conn, sql, nmore + 1, NULL, vals, NULL,
+				   NULL, 0))
 		return fail(p, d, "reading a history", NULL);
 	/* Refused only after a first result: then the rows come whole. */
 	(void)p->pq.setSingleRowMode(p->conn);
@@ -1380,48 +1383,35 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 	return 0;
 }
 
+static int
+pg_history_read(void *state, const char *name, char **bytes, size_t *len,
+		struct cstat_diag *d)
+{
+	return history_records(state, name,
+			       "SELECT record FROM cstat_runs"
+			       " WHERE history_id = $1::bigint ORDER BY seq",
+			       NULL, 0, bytes, len, d);
+}
+
 /*
  * The last keep runs, oldest first: the newest keep by the index on
  * (history_id, seq DESC), so a history of 10,000 runs costs the rows
- * read, not the history.  One statement, so one snapshot, as
- * pg_history_read().
+ * read, not the history.
  */
 static int
 pg_history_tail(void *state, const char *name, size_t keep, char **bytes,
 		size_t *len, struct cstat_diag *d)
 {
-	struct pg *p = state;
-	struct cstat__buf b = {0};
-	const char *vals[2];
-	char hid[24], lim[32];
-	int rc = find_history(p, name, false, hid, d);
+	char lim[32];
+	const char *more[1] = {lim};
 
-	*bytes = NULL;
-	*len = 0;
-	if (rc)
-		return rc;
-	if (!*hid)
-		return say(d, CSTAT_ENOENT, "no history %.200s", name);
 	snprintf(lim, sizeof(lim), "%zu", keep);
-	vals[0] = hid;
-	vals[1] = lim;
-	if (!p->pq.sendQueryParams(
-		    p->conn,
-		    "SELECT record FROM (SELECT seq, record FROM cstat_runs"
-		    " WHERE history_id = $1::bigint"
-		    " ORDER BY seq DESC LIMIT $2::bigint) r ORDER BY seq",
-		    2, NULL, vals, NULL, NULL, 0))
-		return fail(p, d, "reading a history", NULL);
-	/* Refused only after a first result: then the rows come whole. */
-	(void)p->pq.setSingleRowMode(p->conn);
-	rc = stream_lines(p, &b, d);
-	if (rc) {
-		cstat__buf_release(&b);
-		return rc;
-	}
-	*bytes = b.data;
-	*len = b.len;
-	return 0;
+	return history_records(state, name,
+			       "SELECT record FROM (SELECT seq, record"
+			       " FROM cstat_runs WHERE history_id = $1::bigint"
+			       " ORDER BY seq DESC LIMIT $2::bigint) r"
+			       " ORDER BY seq",
+			       more, 1, bytes, len, d);
 }
 
 /* A big-endian integer of n bytes at p (libpq's binary format). */
