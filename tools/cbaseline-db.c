@@ -75,20 +75,30 @@ open_main(void *arg)
 	return NULL;
 }
 
-/* Waits for the store's opening, if one is under way: 0 when the store is
- * open, else 2 after saying why (as open_copy() says it). */
-static int
-opened(struct db *db)
+/* Waits for the store's opening, if one is under way, and takes its
+ * store (NULL when it failed): the opening, or NULL when there was none. */
+static struct opening *
+join_opening(struct db *db)
 {
 	struct opening *o = db->opening;
 
-	if (!o)
-		return 0;
-	if (o->running)
-		pthread_join(o->thread, NULL);
-	db->opening = NULL;
-	db->store = o->store;
-	return o->rc ? db_error(db, o->rc, &o->d) : 0;
+	if (o) {
+		if (o->running)
+			pthread_join(o->thread, NULL);
+		db->store = o->store;
+		db->opening = NULL;
+	}
+	return o;
+}
+
+/* 0 when the store is open (its opening waited for), else 2 after
+ * saying why (as open_copy() says it). */
+static int
+opened(struct db *db)
+{
+	struct opening *o = join_opening(db);
+
+	return o && o->rc ? db_error(db, o->rc, &o->d) : 0;
 }
 
 /* Writes bytes[0..len) to DIR/kind/name+ext. */
@@ -593,11 +603,7 @@ open_copy(struct db *db, const char *location, bool all, bool small,
 static void
 close_copy(struct db *db)
 {
-	if (db->opening && db->opening->running)
-		pthread_join(db->opening->thread, NULL);
-	if (db->opening)
-		db->store = db->opening->store;
-	db->opening = NULL;
+	join_opening(db);
 	if (db->dir[0])
 		remove_tree(db->dir);
 	cstat_store_close(db->store);
