@@ -489,7 +489,7 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
 
-	if ((nt->bench && !filter) || strcmp(name, nt->name) != 0)
+	if (!filter || strcmp(name, nt->name) != 0)
 		return 1;
 	opts.filter = filter;
 	memset(&d, 0, sizeof(d));

@@ -1345,17 +1345,17 @@ stream_lines(struct pg *p, struct cstat__buf *b, struct cstat_diag *d)
 
 /*
  * The records sql selects (one column, in order; its parameters: the id
- * of history name, then more[0..nmore)) into *bytes, a line each.  One
+ * of history name, then limit unless NULL) into *bytes, a line each.  One
  * statement, so one snapshot: a concurrent merge or prune is seen whole
  * or not at all, and a role that may only SELECT reads it.
  */
 static int
 history_records(struct pg *p, const char *name, const char *sql,
-		const char *const *more, int nmore, char **bytes, size_t *len,
+		const char *limit, char **bytes, size_t *len,
 		struct cstat_diag *d)
 {
 	struct cstat__buf b = {0};
-	const char *vals[4];
+	const char *vals[2];
 	char hid[24];
 	int rc = find_history(p, name, false, hid, d);
 
@@ -1366,10 +1366,9 @@ history_records(struct pg *p, const char *name, const char *sql,
 	if (!*hid)
 		return say(d, CSTAT_ENOENT, "no history %.200s", name);
 	vals[0] = hid;
-	for (int i = 0; i < nmore && i < 3; i++)
-		vals[i + 1] = more[i];
-	if (!p->pq.sendQueryParams(p->conn, sql, nmore + 1, NULL, vals, NULL,
-				   NULL, 0))
+	vals[1] = limit;
+	if (!p->pq.sendQueryParams(p->conn, sql, limit ? 2 : 1, NULL, vals,
+				   NULL, NULL, 0))
 		return fail(p, d, "reading a history", NULL);
 	/* Refused only after a first result: then the rows come whole. */
 	(void)p->pq.setSingleRowMode(p->conn);
@@ -1390,7 +1389,7 @@ pg_history_read(void *state, const char *name, char **bytes, size_t *len,
 	return history_records(state, name,
 			       "SELECT record FROM cstat_runs"
 			       " WHERE history_id = $1::bigint ORDER BY seq",
-			       NULL, 0, bytes, len, d);
+			       NULL, bytes, len, d);
 }
 
 /*
@@ -1403,7 +1402,6 @@ pg_history_tail(void *state, const char *name, size_t keep, char **bytes,
 		size_t *len, struct cstat_diag *d)
 {
 	char lim[32];
-	const char *more[1] = {lim};
 
 	snprintf(lim, sizeof(lim), "%zu", keep);
 	return history_records(state, name,
@@ -1411,7 +1409,7 @@ pg_history_tail(void *state, const char *name, size_t keep, char **bytes,
 			       " FROM cstat_runs WHERE history_id = $1::bigint"
 			       " ORDER BY seq DESC LIMIT $2::bigint) r"
 			       " ORDER BY seq",
-			       more, 1, bytes, len, d);
+			       lim, bytes, len, d);
 }
 
 /* A big-endian integer of n bytes at p (libpq's binary format). */
