@@ -1366,8 +1366,7 @@ enum cstat_cache_how {
  *         to be read); CSTAT_EINVAL; or an error as above.
  */
 CSTAT_EXPORT int cstat_store_history_cache(cstat_store *s, const char *name,
-					   int dirfd,
-					   enum cstat_cache_how *how,
+					   int dirfd, enum cstat_cache_how *how,
 					   struct cstat_diag *d);
 
 /*
