@@ -1337,6 +1337,38 @@ CSTAT_EXPORT int cstat_store_merge(cstat_store *s, const char *name,
 				   const char *bytes, size_t len, size_t *added,
 				   size_t *total, struct cstat_diag *d);
 
+/* How cstat_store_history_cache() brought its copy up to date. */
+enum cstat_cache_how {
+	CSTAT_CACHE_HIT,      /* the copy held what the store holds */
+	CSTAT_CACHE_APPENDED, /* the runs recorded since were appended */
+	CSTAT_CACHE_FETCHED,  /* the whole history was read again */
+};
+
+/*
+ * Brings the copy of history name in the folder open as dirfd up to date
+ * with the store: history/NAME.jsonl there (a store directory's history
+ * file, so the file store reads it and keeps its snapshot beside it) and
+ * a file "identity" saying which of the store's rows it holds and which
+ * file was written.  One statement asks the store what the history holds
+ * now; the copy is then kept when it holds that, has the runs recorded
+ * since appended when the history only grew at its end, and is replaced
+ * by the whole history otherwise (pruned, rewritten by a merge, removed
+ * and made again, another database, a copy whose size or last 4 KiB
+ * changed).  Files are opened relative to dirfd, never through a symbolic
+ * link, and made 0600 (history/ 0700).  The caller makes the folder safe
+ * (its own, not writable by others) and holds its lock for the call and
+ * the reads that follow; *how (may be NULL) gets what was done.
+ * @return 0; CSTAT_ENOENT (no such history: the copy is removed);
+ *         CSTAT_ESTATE (a store that cannot say which rows it holds, such
+ *         as a directory, which is read where it is); CSTAT_EIO (also a
+ *         copy that could not be written, or a history that kept changing
+ *         while it was read: the copy then has no identity and is not
+ *         to be read); CSTAT_EINVAL; or an error as above.
+ */
+CSTAT_EXPORT int cstat_store_history_cache(cstat_store *s, const char *name,
+					   int dirfd, enum cstat_cache_how *how,
+					   struct cstat_diag *d);
+
 /*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for
  * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf

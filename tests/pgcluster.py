@@ -20,7 +20,9 @@ As a command (for meson):
     pgcluster.py run -- COMMAND ARGS...
 
 runs COMMAND with CSTAT_TEST_PG (the owner's string), CSTAT_TEST_PG_RUNNER
-(the runner's) and CSTAT_TEST_PG_URI (the runner's as a URI) set, and exits
+(the runner's) and CSTAT_TEST_PG_URI (the runner's as a URI) set, and
+CSTAT_CACHE (cbaseline's cache on the client) in a temporary folder of its
+own, removed after, and exits
 with its status; 77 (meson's "skipped") when PostgreSQL's server programs
 are not installed, saying so.
 """
@@ -146,11 +148,18 @@ def main(argv):
     except FileNotFoundError as e:
         print("skipped: %s" % e)
         return 77
-    with cluster as pg:
-        env = dict(os.environ, CSTAT_TEST_PG=pg.owner,
-                   CSTAT_TEST_PG_RUNNER=pg.runner,
-                   CSTAT_TEST_PG_URI=pg.runner_uri)
-        return subprocess.run(cmd, env=env).returncode
+    # cbaseline's cache on the client (docs/cbaseline.md) in a folder of
+    # the test's own, never the user's home.
+    cache = tempfile.mkdtemp(prefix="cstat-cache-")
+    try:
+        with cluster as pg:
+            env = dict(os.environ, CSTAT_TEST_PG=pg.owner,
+                       CSTAT_TEST_PG_RUNNER=pg.runner,
+                       CSTAT_TEST_PG_URI=pg.runner_uri,
+                       CSTAT_CACHE=os.path.join(cache, "cstat"))
+            return subprocess.run(cmd, env=env).returncode
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,18 @@ CSTAT_TEST_PG_RUNNER):
               between its own) 12 times while a client records into that
               history at once: every run the client was told was stored
               is there afterwards, and every merged run, each once.
+  cache       every benchmark's history, detect, export and forecast read
+              through cbaseline's cache on the client give the output of
+              the store directory and of the uncached read, and the copy
+              is the database's history byte for byte: cold,
+              hit (not rewritten), after record (appended in place), after
+              prune, a merge that rewrites the history, a history removed
+              and recorded again, another database at the same location
+              (all read again), a copy cut short or edited (read again);
+              CSTAT_CACHE=off makes no folder; a cache that is a symbolic
+              link, or writable by others, is refused (said, nothing
+              written there); two readers at once, and one while another
+              holds the lock; no password in any path or file.
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
               directory, for the same inputs and times; list (several
@@ -355,6 +367,281 @@ def case_whole():
           "on a store directory and on PostgreSQL" % len(steps))
 
 
+def tree(root):
+    """{relative path: (mode, bytes)} of every file and folder under
+    root (symbolic links as their target)."""
+    out = {}
+    for d, dirs, files in os.walk(root):
+        for n in dirs + files:
+            p = os.path.join(d, n)
+            st = os.lstat(p)
+            body = b""
+            if os.path.islink(p):
+                body = os.readlink(p).encode()
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    body = f.read()
+            out[os.path.relpath(p, root)] = (st.st_mode, body)
+    return out
+
+
+def case_cache():
+    import fcntl
+    import stat
+    cb = sys.argv[4]
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                       "cstat-pg-cache-%d" % os.getpid())
+    os.makedirs(tmp)
+    croot = os.path.join(tmp, "cache")
+    # A database of the case's own, so that it can be dropped and made
+    # again at the same location.
+    loc = OWNER.replace("dbname=cstat_test", "dbname=cachetest")
+    assert loc != OWNER
+    psql("CREATE DATABASE cachetest")
+    reads = [("history", "h"), ("detect", "-format", "json", "h"),
+             ("export", "-format", "csv", "h"),
+             ("forecast", "-format", "json", "-min-runs", "3", "h")]
+    state = {"fs": os.path.join(tmp, "fs0"), "n": 0}
+
+    def cbl(store, *args, env=None, ok=True):
+        e = dict(os.environ, CSTAT_PROJECT="p", CSTAT_CACHE=croot)
+        e.update(env or {})
+        r = subprocess.run([cb, "-store", store] + list(args),
+                           capture_output=True, env=e)
+        assert not ok or r.returncode == 0, (args, r.stderr)
+        return r
+
+    def both(*args):
+        cbl(state["fs"], *args)
+        cbl(loc, *args)
+
+    def record(k, created):
+        path = os.path.join(tmp, "run%d.txt" % k)
+        with open(path, "w") as f:
+            f.write("pkg: X\nBenchmarkA 1 %d ns/op\nBenchmarkB 1 %d ns/op\n"
+                    % (100 + k % 7, 300 - k % 5))
+        both("record", "-m", "created=%s" % created, "h", path)
+
+    def folder():
+        subs = os.listdir(croot)
+        assert len(subs) == 1, subs
+        return os.path.join(croot, subs[0])
+
+    def copy_stat():
+        st = os.stat(os.path.join(folder(), "history", "h.jsonl"))
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def check(what, env=None, expect_stderr=None):
+        """Every read: the store directory's output, the cached read's
+        and the uncached read's are the same; the copy is the history as
+        the database hands it back, byte for byte."""
+        for step in reads:
+            want = cbl(state["fs"], *step)
+            got = cbl(loc, *step, env=env)
+            off = cbl(loc, *step, env={"CSTAT_CACHE": "off"})
+            assert got.stdout == want.stdout == off.stdout, (what, step)
+            assert got.stdout, (what, step)
+            if expect_stderr is not None:
+                assert expect_stderr in got.stderr.decode(), (
+                    what, got.stderr)
+            else:
+                assert got.stderr == want.stderr, (what, got.stderr)
+        if env is None:
+            db = subprocess.run([DRIVER, "read", loc, "h"], check=True,
+                                capture_output=True,
+                                env=dict(os.environ, CSTAT_PROJECT="p"))
+            with open(os.path.join(folder(), "history", "h.jsonl"),
+                      "rb") as f:
+                assert f.read() == db.stdout, what
+        print("%s: the same output cached, uncached and on a store "
+              "directory" % what)
+
+    try:
+        import datetime
+        day = iter(range(1, 10000))
+
+        def created():
+            t = datetime.datetime(2026, 3, 1) + datetime.timedelta(
+                days=next(day))
+            return t.strftime("%Y-%m-%dT10:00:00Z")
+        for k in range(5):
+            record(k, created())
+        assert not os.path.exists(croot)
+        check("cold")
+        f = folder()
+        for d, dirs, files in os.walk(f):
+            assert stat.S_IMODE(os.stat(d).st_mode) == 0o700, d
+            for n in files:
+                m = stat.S_IMODE(os.stat(os.path.join(d, n)).st_mode)
+                assert m == 0o600, (n, oct(m))
+        assert os.path.isfile(os.path.join(f, "identity"))
+        assert os.path.isfile(os.path.join(f, "cache", "h.snapshot"))
+        was = copy_stat()
+        check("hit")
+        assert copy_stat() == was, "a hit rewrote the copy"
+
+        record(5, created())
+        check("after record")
+        now = copy_stat()
+        assert now[0] == was[0] and now[2] > was[2], "not appended"
+
+        both("prune", "-keep", "4", "h")
+        check("after prune")
+        assert copy_stat()[0] != now[0], "not read again"
+
+        # A run older than the others: the merge puts it in between, so
+        # the database's history is rewritten.
+        other = os.path.join(tmp, "other")
+        oh = os.path.join(other, "history")
+        os.makedirs(oh)
+        os.makedirs(os.path.join(other, "baselines"))
+        path = os.path.join(tmp, "old.txt")
+        with open(path, "w") as fh:
+            fh.write("pkg: X\nBenchmarkA 1 55 ns/op\n")
+        cbl(other, "record", "-m", "created=2026-02-20T10:00:00Z", "h",
+            path)
+        now = copy_stat()
+        both("merge", other)
+        check("after a merge that rewrote the history")
+        assert copy_stat()[0] != now[0], "not read again"
+
+        # The history removed and recorded again, with as many runs.
+        n = len(open(os.path.join(state["fs"], "history", "h.jsonl"))
+                .readlines())
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                        loc, "-c",
+                        "DELETE FROM cstat_runs; DELETE FROM cstat_series;"
+                        " DELETE FROM cstat_histories"],
+                       check=True, capture_output=True)
+        os.remove(os.path.join(state["fs"], "history", "h.jsonl"))
+        for k in range(n):
+            record(100 + k, created())
+        check("after the history was removed and recorded again")
+
+        # Another database at the same location: the same runs but one.
+        psql("DROP DATABASE cachetest")
+        psql("CREATE DATABASE cachetest")
+        state["fs"] = os.path.join(tmp, "fs1")
+        for k in range(n):
+            record(100 + k + (k == n - 1), created())
+        check("another database at the same location")
+
+        # A copy cut short, and one edited in its last line.
+        cp = os.path.join(folder(), "history", "h.jsonl")
+        size = os.path.getsize(cp)
+        os.truncate(cp, size - 10)
+        check("a copy cut short")
+        with open(cp, "r+b") as fh:
+            fh.seek(size - 30)
+            c = fh.read(1)
+            fh.seek(size - 30)
+            fh.write(b"#" if c != b"#" else b"$")
+        check("a copy edited")
+        with open(cp, "r+b") as fh:  # its first line: a new mtime
+            fh.seek(5)
+            fh.write(b"#")
+        check("a copy edited at its start")
+
+        # CSTAT_CACHE=off: no folder, neither there nor in the defaults.
+        home = os.path.join(tmp, "home")
+        xdg = os.path.join(tmp, "xdg")
+        off = {"CSTAT_CACHE": "off", "HOME": home, "XDG_CACHE_HOME": xdg}
+        r = cbl(loc, "history", "h", env=off)
+        assert not os.path.exists(home) and not os.path.exists(xdg)
+        assert r.stdout == cbl(state["fs"], "history", "h").stdout
+        # Unset: $XDG_CACHE_HOME/cstat, made 0700.
+        r = cbl(loc, "history", "h", env={"CSTAT_CACHE": "", "HOME": home,
+                                            "XDG_CACHE_HOME": xdg})
+        assert stat.S_IMODE(os.stat(os.path.join(xdg, "cstat")).st_mode) \
+            == 0o700
+        assert len(os.listdir(os.path.join(xdg, "cstat"))) == 1
+        print("CSTAT_CACHE=off: no folder made; unset: $XDG_CACHE_HOME/"
+              "cstat")
+
+        # Refused: a cache root that is a symbolic link, a history folder
+        # that is one, a folder others may write to.  The command runs
+        # without the cache, says why, and writes nothing there.
+        real = os.path.join(tmp, "real")
+        os.makedirs(real, mode=0o700)
+        link = os.path.join(tmp, "link")
+        os.symlink(real, link)
+        check("a cache that is a symbolic link",
+              env={"CSTAT_CACHE": link},
+              expect_stderr="is not used: it is a symbolic link")
+        assert os.listdir(real) == []
+        f = folder()
+        moved = os.path.join(tmp, "moved")
+        os.rename(f, moved)
+        os.symlink(moved, f)
+        before = tree(moved)
+        check("a history folder that is a symbolic link", env={},
+              expect_stderr="is not used: it is a symbolic link")
+        assert tree(moved) == before
+        os.remove(f)
+        os.rename(moved, f)
+        os.chmod(f, 0o777)
+        before = tree(f)
+        check("a cache folder others may write to", env={},
+              expect_stderr="is not used: others may write to it")
+        assert tree(f) == before
+        os.chmod(f, 0o700)
+        if os.geteuid() == 0:
+            os.chown(f, 4321, -1)
+            check("a cache folder of another user", env={},
+                  expect_stderr="is not used: it is not the user's")
+            os.chown(f, 0, -1)
+
+        # Two readers at once, on a cold cache; and one while another
+        # holds the folder's lock (it reads a private copy, leaving the
+        # cache as it was).
+        subprocess.run(["rm", "-rf", croot])
+        want = cbl(state["fs"], "export", "-format", "csv", "h").stdout
+        e = dict(os.environ, CSTAT_PROJECT="p", CSTAT_CACHE=croot)
+        ps = [subprocess.Popen([cb, "-store", loc, "export", "-format",
+                                "csv", "h"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=e)
+              for _ in range(2)]
+        for p in ps:
+            out, err = p.communicate()
+            assert p.returncode == 0 and out == want and not err, err
+        check("two readers at once, then one")
+        was = copy_stat()
+        lock = os.open(folder(), os.O_RDONLY)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.remove(os.path.join(folder(), "identity"))
+        try:
+            r = cbl(loc, "export", "-format", "csv", "h")
+            assert r.stdout == want and not r.stderr
+            assert copy_stat() == was
+            assert not os.path.exists(os.path.join(folder(), "identity"))
+        finally:
+            os.close(lock)
+        check("a reader after the lock was let go")
+        assert copy_stat()[0] != was[0]
+
+        # No password in any path or file of the cache.
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                        loc, "-c",
+                        "GRANT SELECT ON ALL TABLES IN SCHEMA public"
+                        " TO cstat_runner"], check=True, capture_output=True)
+        secret = "runner-Secr3t-pw"
+        rloc = RUNNER.replace("dbname=cstat_test", "dbname=cachetest")
+        assert secret in rloc
+        subprocess.run(["rm", "-rf", croot])
+        for step in reads:
+            r = cbl(rloc, *step)
+            assert r.stdout == cbl(state["fs"], *step).stdout, step
+        files = tree(croot)
+        assert files
+        for path, (mode, body) in files.items():
+            assert secret not in path and secret.encode() not in body, path
+        print("no password in the cache's %d paths and files" % len(files))
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+        psql("DROP DATABASE IF EXISTS cachetest")
+
+
+
 def store_files(d):
     """{relative path: bytes} of a store directory's histories and
     baselines (not its lock files)."""
@@ -530,4 +817,4 @@ def case_merge_race():
 
 
 {"cbaseline": case_cbaseline, "merge": case_merge, "merge_race": case_merge_race, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
- "password": case_password, "whole": case_whole}[CASE]()
+ "password": case_password, "whole": case_whole, "cache": case_cache}[CASE]()

@@ -1101,6 +1101,15 @@ store_replace_null(void)
 }
 
 static long
+store_history_cache_null(void)
+{
+	enum cstat_cache_how how = CSTAT_CACHE_FETCHED;
+	int rc = cstat_store_history_cache(NULL, "main", 0, &how, &fx.d);
+
+	return how != CSTAT_CACHE_HIT ? NOT_RESET : rc;
+}
+
+static long
 history_changes_null_tables(void)
 {
 	struct cstat_change *ch = STALE;
@@ -1845,6 +1854,8 @@ static const struct api_case cases[] = {
 	{"cstat_store_prune(NULL, ...)", store_prune_null, CSTAT_EINVAL},
 	{"cstat_store_describe(NULL, ...)", store_describe_null, CSTAT_EINVAL},
 	{"cstat_store_replace(NULL, ...)", store_replace_null, CSTAT_EINVAL},
+	{"cstat_store_history_cache(NULL, ...)", store_history_cache_null,
+	 CSTAT_EINVAL},
 	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
 	 history_changes_null_tables, CSTAT_EINVAL},
 	{"cstat_history_changes(t, 0, 0, NULL, &n)", history_changes_null_out,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1258,6 +1259,124 @@ test_api_round_trip_pg(void **state)
 	api_round_trip('p');
 }
 
+/* The cached copy of history name in folder folder is the store's
+ * history, byte for byte. */
+static void
+copy_is_history(cstat_store *s, const char *folder, const char *name)
+{
+	struct cstat_diag d;
+	char file[400], *want, *got;
+	size_t wlen, glen;
+
+	snprintf(file, sizeof(file), "%s/history/%s.jsonl", folder, name);
+	assert_int_equal(cstat_store_history(s, name, &want, &wlen, &d), 0);
+	got = slurp(file, &glen);
+	assert_non_null(got);
+	assert_int_equal(glen, wlen);
+	assert_memory_equal(got, want, wlen);
+	free(got);
+	free(want);
+}
+
+/* Records run i of history name (its commit "cI"). */
+static void
+record_nth(cstat_store *s, const char *name, int i)
+{
+	struct cstat_diag d;
+	char tag[16];
+	size_t len;
+	cstat_run *r = run_of(old_txt);
+
+	snprintf(tag, sizeof(tag), "c%d", i);
+	assert_int_equal(cstat_run_set(r, "commit", tag), 0);
+	char *text = line_of(r, false, &len);
+	assert_int_equal(cstat_store_record(s, name, text, len, NULL, &d), 0);
+	free(text);
+	cstat_run_free(r);
+}
+
+/*
+ * cstat_store_history_cache(): a database's history copied whole, then
+ * kept (a hit), appended to after a record, read again after a prune,
+ * a replace, or a copy cut short; the copy is always the history's
+ * bytes.  A directory cannot say which rows it holds (CSTAT_ESTATE).
+ */
+static void
+api_cache(char kind)
+{
+	cstat_store *s = store_of(kind, "api-cache");
+	struct cstat_diag d;
+	enum cstat_cache_how how = CSTAT_CACHE_FETCHED;
+	const char *folder =
+		path(kind == 'p' ? "api-cache-copy-p" : "api-cache-copy-d");
+	char file[400];
+	int fd;
+
+	assert_int_equal(mkdir(folder, 0700), 0);
+	fd = open(folder, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(cstat_store_history_cache(s, "../x", fd, &how, &d),
+			 CSTAT_EINVAL);
+	if (kind == 'd') {
+		record_nth(s, "hc", 0);
+		assert_int_equal(
+			cstat_store_history_cache(s, "hc", fd, &how, &d),
+			CSTAT_ESTATE);
+		close(fd);
+		cstat_store_close(s);
+		return;
+	}
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d),
+			 CSTAT_ENOENT);
+	for (int i = 0; i < 3; i++)
+		record_nth(s, "hc", i);
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_FETCHED);
+	copy_is_history(s, folder, "hc");
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_HIT);
+	record_nth(s, "hc", 3);
+	record_nth(s, "hc", 4);
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_APPENDED);
+	copy_is_history(s, folder, "hc");
+	assert_int_equal(cstat_store_prune(s, "hc", 3, NULL, &d), 0);
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_FETCHED);
+	copy_is_history(s, folder, "hc");
+	/* A copy cut short is read again, never trusted. */
+	snprintf(file, sizeof(file), "%s/history/hc.jsonl", folder);
+	assert_int_equal(truncate(file, 10), 0);
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_FETCHED);
+	copy_is_history(s, folder, "hc");
+	/* The same number of runs, rewritten: read again. */
+	char *bytes;
+	size_t len;
+	assert_int_equal(cstat_store_history(s, "hc", &bytes, &len, &d), 0);
+	assert_int_equal(cstat_store_replace(s, "hc", bytes, len, &d), 0);
+	free(bytes);
+	assert_int_equal(cstat_store_history_cache(s, "hc", fd, &how, &d), 0);
+	assert_int_equal(how, CSTAT_CACHE_FETCHED);
+	copy_is_history(s, folder, "hc");
+	close(fd);
+	cstat_store_close(s);
+}
+
+static void
+test_api_cache_dir(void **state)
+{
+	(void)state;
+	api_cache('d');
+}
+
+static void
+test_api_cache_pg(void **state)
+{
+	(void)state;
+	api_cache('p');
+}
+
 /* What is not a run of our schema is refused, and nothing is stored
  * (test_refused on files); a missing one is CSTAT_ENOENT. */
 static void
@@ -1522,6 +1641,8 @@ main(void)
 		cmocka_unit_test(test_api_concurrent_pg),
 		cmocka_unit_test(test_api_same_run_dir),
 		cmocka_unit_test(test_api_same_run_pg),
+		cmocka_unit_test(test_api_cache_dir),
+		cmocka_unit_test(test_api_cache_pg),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cbaseline-cache.h"
 #include "cbaseline-db.h"
 #include "cstat.h"
 #include "store-util.h"
@@ -51,6 +52,7 @@ struct db {
 	cstat_store *store;
 	char where[512];	 /* the location, without its password */
 	char dir[256];		 /* the private directory */
+	char cache[1024];	 /* the cache's folder, when read there */
 	struct opening *opening; /* until opened() */
 };
 
@@ -322,17 +324,26 @@ capture(const struct db *db, int fd, const char *name, int *saved)
 	*saved = -1;
 }
 
-/* The first place in p where a private directory (db's, else other's)
- * is named; *which says whose. */
+/* The first place in p where a directory the command read is named:
+ * db's private directory or cache folder, else other's private
+ * directory; *which says whose and *len how long the name is. */
 static const char *
 first_dir(const char *p, const struct db *db, const struct db *other,
-	  const struct db **which)
+	  const struct db **which, size_t *len)
 {
-	const char *a = strstr(p, db->dir);
-	const char *b = other ? strstr(p, other->dir) : NULL;
+	const char *names[3] = {db->dir, db->cache[0] ? db->cache : NULL,
+				other ? other->dir : NULL};
+	const char *best = NULL;
 
-	*which = a && (!b || a <= b) ? db : other;
-	return a && (!b || a <= b) ? a : b;
+	for (size_t k = 0; k < 3; k++) {
+		const char *at = names[k] ? strstr(p, names[k]) : NULL;
+		if (at && (!best || at < best)) {
+			best = at;
+			*which = k < 2 ? db : other;
+			*len = strlen(names[k]);
+		}
+	}
+	return best;
 }
 
 /* Puts fd back and writes what went to DIR/name to out, with each
@@ -344,7 +355,8 @@ release(const struct db *db, const struct db *other, int fd, const char *name,
 	size_t len;
 	char *text;
 	const char *p, *hit;
-	const struct db *who;
+	const struct db *who = db;
+	size_t hl = 0;
 
 	if (saved < 0)
 		return;
@@ -354,8 +366,8 @@ release(const struct db *db, const struct db *other, int fd, const char *name,
 		return;
 	text = get_file(db, ".", name, "", &len);
 	for (p = text ? text + (from < len ? from : len) : NULL;
-	     p && p < text + len; p = hit + strlen(who->dir)) {
-		hit = first_dir(p, db, other, &who);
+	     p && p < text + len; p = hit + hl) {
+		hit = first_dir(p, db, other, &who, &hl);
 		if (!hit) {
 			fwrite(p, 1, len - (size_t)(p - text), out);
 			break;
@@ -500,6 +512,74 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	if (rc == CSTAT_ENOENT) /* the directory's error for a missing one */
 		return 1;
 	return rc ? db_error(nt->db, rc, &d) : 0;
+}
+
+/* Puts baseline name of the database into the cache's folder fd as
+ * baselines/NAME.json, or removes it there when the database has none,
+ * so that the folder holds what a private directory would.  @return 0,
+ * or -1 when it could not (read a private copy). */
+static int
+cache_baseline(struct db *db, int fd, const char *name)
+{
+	struct cstat_diag d;
+	char file[256], tmp[256], *bytes = NULL;
+	size_t len = 0;
+	int rc = cstat_store_baseline_load(db->store, name, &bytes, &len, &d);
+	bool ok = rc == 0 || rc == CSTAT_ENOENT;
+	int bfd, out = -1;
+
+	snprintf(file, sizeof(file), "%s.json", name);
+	snprintf(tmp, sizeof(tmp), "%s.json.new", name);
+	(void)mkdirat(fd, "baselines", 0700);
+	bfd = openat(fd, "baselines",
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	ok = ok && bfd >= 0;
+	if (ok && rc == CSTAT_ENOENT)
+		ok = unlinkat(bfd, file, 0) == 0 || errno == ENOENT;
+	else if (ok) {
+		out = openat(bfd, tmp,
+			     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+				     O_CLOEXEC,
+			     0600);
+		ok = out >= 0 && write(out, bytes, len) == (ssize_t)len;
+		if (out >= 0 && close(out) != 0)
+			ok = false;
+		ok = ok && renameat(bfd, tmp, bfd, file) == 0;
+		if (!ok)
+			unlinkat(bfd, tmp, 0);
+	}
+	if (bfd >= 0)
+		close(bfd);
+	free(bytes);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Brings the cache's copy of history name (and its baseline) up to date
+ * with the database (cstat_store_history_cache(): nothing read when it is
+ * current, only the runs recorded since when the history grew): the
+ * cache folder's fd, locked, with its path in db->cache; or -1 when the
+ * command is to read a private copy as before (no cache, a cache refused
+ * or in use, a history the database does not have, any failure: the
+ * private copy's read then says what is wrong).
+ */
+static int
+cache_history(struct db *db, const char *name)
+{
+	struct cstat_diag d;
+	int fd = cache_open(db->where, getenv("CSTAT_PROJECT"), name, db->cache,
+			    sizeof(db->cache));
+
+	memset(&d, 0, sizeof(d));
+	if (fd >= 0 &&
+	    (cstat_store_history_cache(db->store, name, fd, NULL, &d) != 0 ||
+	     cache_baseline(db, fd, name) != 0)) {
+		cache_close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		db->cache[0] = '\0';
+	return fd;
 }
 
 /*
@@ -894,10 +974,26 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 	if (strcmp(cmd, "merge") == 0)
 		return db_merge(location, argc, argv, run, ctx);
 	struct opening o;
-	/* Nothing but a record or a baseline, or empty files: in memory. */
-	bool small = c.reads != READS_HISTORY && c.reads != READS_GATE;
+	const char *one = filter_bench(cmd, argc, argv, bench, sizeof(bench));
+	const char *h = history_flag(argc, argv);
+	/* Every series of history NAME alone: read through the cache on
+	 * the client (docs/cbaseline.md "A cache on the client"). */
+	bool whole = c.reads == READS_HISTORY && reads_tables(cmd) && name &&
+		     !one && store_valid_name(name) &&
+		     (!h || strcmp(h, name) == 0);
+	int cfd = -1;
+	/* Nothing but a record or a baseline, or empty files: in memory;
+	 * so too what a command read through the cache writes (its output
+	 * and messages). */
+	bool small =
+		whole || (c.reads != READS_HISTORY && c.reads != READS_GATE);
 	rc = open_copy(&db, location, false, small,
 		       strcmp(cmd, "record") == 0 ? &o : NULL);
+	if (!rc && whole && (cfd = cache_history(&db, name)) < 0) {
+		/* The history goes to a private directory on disk. */
+		remove_tree(db.dir);
+		rc = make_dir(&db, false);
+	}
 	if (!rc && c.reads == READS_LIST)
 		rc = fetch_list(&db, &list);
 	else if (!rc && strcmp(cmd, "prune") == 0)
@@ -906,9 +1002,7 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 		rc = fetch(&db, "baseline", name);
 	else if (!rc && name && c.reads == READS_GATE)
 		rc = fetch_gate(&db, name, argc, argv);
-	else if (!rc && name && c.reads == READS_HISTORY) {
-		const char *one =
-			filter_bench(cmd, argc, argv, bench, sizeof(bench));
+	else if (!rc && name && c.reads == READS_HISTORY && cfd < 0) {
 		rc = fetch(&db, "baseline", name);
 		/* One benchmark's tables built by the database when the
 		 * command reads the history.  Every series' tables are not:
@@ -921,13 +1015,20 @@ db_command(const char *location, const char *cmd, int argc, char **argv,
 			store_set_tables(native_tables, &nt);
 		else if (!rc)
 			rc = fetch_series(&db, "history", name, one);
-		const char *h = history_flag(argc, argv);
 		if (!rc && h && strcmp(h, name) != 0)
 			rc = fetch(&db, "history", h);
 	}
-	if (!rc)
+	if (!rc && cfd >= 0) {
+		/* What the file store writes there (its snapshot) is the
+		 * user's alone, as the folder is. */
+		mode_t mask = umask(077);
+		rc = run_quoted(&db, NULL, db.cache, cmd, argc, argv, run, ctx,
+				NULL);
+		umask(mask);
+	} else if (!rc)
 		rc = run_quoted(&db, NULL, db.dir, cmd, argc, argv, run, ctx,
 				c.writes ? name : NULL);
+	cache_close(cfd);
 	store_set_tables(NULL, NULL);
 	store_set_describe(NULL, NULL);
 	store_set_prune(NULL, NULL);

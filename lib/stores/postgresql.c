@@ -1412,6 +1412,97 @@ pg_history_tail(void *state, const char *name, size_t keep, char **bytes,
 			       lim, bytes, len, d);
 }
 
+/*
+ * What history name holds, in one statement: the database's oid (a
+ * database made again at the same address has another), the history's
+ * row, its number of runs, its lowest and highest sequence numbers and
+ * the md5 of those two runs' records (the index on (history_id, seq)
+ * finds each).  A run's seq is taken when it is inserted, so a run
+ * recorded later has a higher one; a prune or a merge's rewrite deletes
+ * runs (and a rewrite inserts them anew, higher), which changes the
+ * count, the lowest seq or the first run.
+ */
+static int
+pg_history_ident(void *state, const char *name, struct cstat__store_ident *id,
+		 struct cstat_diag *d)
+{
+	struct pg *p = state;
+	const char *vals[2] = {p->project_id, name};
+	PGresult *res = query(
+		p,
+		"SELECT (SELECT oid FROM pg_database"
+		"  WHERE datname = current_database()),"
+		" h.id, c.n, coalesce(c.lo, 0), coalesce(c.hi, 0),"
+		" coalesce((SELECT md5(record) FROM cstat_runs"
+		"  WHERE history_id = h.id ORDER BY seq LIMIT 1), ''),"
+		" coalesce((SELECT md5(record) FROM cstat_runs"
+		"  WHERE history_id = h.id ORDER BY seq DESC LIMIT 1), '')"
+		" FROM cstat_histories h CROSS JOIN LATERAL"
+		" (SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi"
+		"  FROM cstat_runs WHERE history_id = h.id) c"
+		" WHERE h.project_id = $1::bigint AND h.name = $2",
+		2, vals);
+	int rc = ok(p, res) ? 0 : fail(p, d, "reading a history", res);
+
+	memset(id, 0, sizeof(*id));
+	if (!rc && p->pq.ntuples(res) == 0)
+		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
+	if (!rc) {
+		snprintf(id->store, sizeof(id->store), "%s",
+			 p->pq.getvalue(res, 0, 0));
+		snprintf(id->history, sizeof(id->history), "%s",
+			 p->pq.getvalue(res, 0, 1));
+		id->runs = strtoll(p->pq.getvalue(res, 0, 2), NULL, 10);
+		id->first = strtoll(p->pq.getvalue(res, 0, 3), NULL, 10);
+		id->last = strtoll(p->pq.getvalue(res, 0, 4), NULL, 10);
+		snprintf(id->first_hash, sizeof(id->first_hash), "%s",
+			 p->pq.getvalue(res, 0, 5));
+		snprintf(id->last_hash, sizeof(id->last_hash), "%s",
+			 p->pq.getvalue(res, 0, 6));
+	}
+	p->pq.clear(res);
+	return rc;
+}
+
+/* The records of history id->history with seq in (after, id->last],
+ * streamed as history_records() streams them. */
+static int
+pg_history_range(void *state, const struct cstat__store_ident *id,
+		 int64_t after, char **bytes, size_t *len, size_t *runs,
+		 struct cstat_diag *d)
+{
+	struct pg *p = state;
+	struct cstat__buf b = {0};
+	char lo[24], hi[24];
+	const char *vals[3] = {id->history, lo, hi};
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	*runs = 0;
+	snprintf(lo, sizeof(lo), "%lld", (long long)after);
+	snprintf(hi, sizeof(hi), "%lld", (long long)id->last);
+	if (!p->pq.sendQueryParams(p->conn,
+				   "SELECT record FROM cstat_runs"
+				   " WHERE history_id = $1::bigint"
+				   " AND seq > $2::bigint AND seq <= $3::bigint"
+				   " ORDER BY seq",
+				   3, NULL, vals, NULL, NULL, 0))
+		return fail(p, d, "reading a history", NULL);
+	(void)p->pq.setSingleRowMode(p->conn);
+	rc = stream_lines(p, &b, d);
+	if (rc) {
+		cstat__buf_release(&b);
+		return rc;
+	}
+	for (const char *q = b.data, *end = b.data + b.len;
+	     q && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		++*runs;
+	*bytes = b.data;
+	*len = b.len;
+	return 0;
+}
+
 /* A big-endian integer of n bytes at p (libpq's binary format). */
 static uint64_t
 be(const char *p, size_t n)
@@ -2872,4 +2963,6 @@ const struct cstat__stores_ops cstat__stores_postgresql = {
 	.history_prune = pg_history_prune,
 	.history_replace = pg_history_replace,
 	.history_merge = pg_history_merge,
+	.history_ident = pg_history_ident,
+	.history_range = pg_history_range,
 };

@@ -51,8 +51,8 @@ cstat__stores_pick(const char *location)
 
 /* A name a store directory takes as a file name of its own: letters,
  * digits, '.', '_' and '-', not starting with '.' or '-', at most 200. */
-static bool
-valid_name(const char *name)
+bool
+cstat__stores_valid_name(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 
@@ -111,7 +111,7 @@ int
 cstat_store_baseline_save(cstat_store *s, const char *name, const char *text,
 			  size_t len, struct cstat_diag *d)
 {
-	if (!s || !valid_name(name) || !text)
+	if (!s || !cstat__stores_valid_name(name) || !text)
 		return CSTAT_EINVAL;
 	return s->ops->baseline_save(s->state, name, text, len, d);
 }
@@ -124,7 +124,7 @@ cstat_store_baseline_load(cstat_store *s, const char *name, char **text,
 		*text = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !valid_name(name) || !text || !len)
+	if (!s || !cstat__stores_valid_name(name) || !text || !len)
 		return CSTAT_EINVAL;
 	return s->ops->baseline_load(s->state, name, text, len, d);
 }
@@ -133,7 +133,7 @@ int
 cstat_store_baseline_remove(cstat_store *s, const char *name,
 			    struct cstat_diag *d)
 {
-	if (!s || !valid_name(name))
+	if (!s || !cstat__stores_valid_name(name))
 		return CSTAT_EINVAL;
 	return s->ops->baseline_remove(s->state, name, d);
 }
@@ -187,7 +187,7 @@ cstat_store_record(cstat_store *s, const char *name, const char *record,
 {
 	if (added)
 		*added = false;
-	if (!s || !valid_name(name) || !record)
+	if (!s || !cstat__stores_valid_name(name) || !record)
 		return CSTAT_EINVAL;
 	return s->ops->history_append(s->state, name, record, len, added, d);
 }
@@ -200,7 +200,7 @@ cstat_store_history(cstat_store *s, const char *name, char **bytes, size_t *len,
 		*bytes = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !valid_name(name) || !bytes || !len)
+	if (!s || !cstat__stores_valid_name(name) || !bytes || !len)
 		return CSTAT_EINVAL;
 	return s->ops->history_read(s->state, name, bytes, len, d);
 }
@@ -213,7 +213,7 @@ cstat_store_history_tail(cstat_store *s, const char *name, size_t keep,
 		*bytes = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !valid_name(name) || !keep || !bytes || !len)
+	if (!s || !cstat__stores_valid_name(name) || !keep || !bytes || !len)
 		return CSTAT_EINVAL;
 	if (!s->ops->history_tail)
 		return s->ops->history_read(s->state, name, bytes, len, d);
@@ -228,7 +228,8 @@ cstat_store_history_series(cstat_store *s, const char *name, const char *bench,
 		*bytes = NULL;
 	if (len)
 		*len = 0;
-	if (!s || !valid_name(name) || !bench || !*bench || !bytes || !len)
+	if (!s || !cstat__stores_valid_name(name) || !bench || !*bench ||
+	    !bytes || !len)
 		return CSTAT_EINVAL;
 	if (!s->ops->history_series)
 		return s->ops->history_read(s->state, name, bytes, len, d);
@@ -248,8 +249,8 @@ cstat_store_history_tables(cstat_store *s, const char *name, const char *bench,
 		*runs = NULL;
 	if (nruns)
 		*nruns = 0;
-	if (!s || !valid_name(name) || (bench && !*bench) || !t || !runs ||
-	    !nruns || !(confidence >= 0 && confidence <= 1))
+	if (!s || !cstat__stores_valid_name(name) || (bench && !*bench) || !t ||
+	    !runs || !nruns || !(confidence >= 0 && confidence <= 1))
 		return CSTAT_EINVAL;
 	if (!s->ops->history_tables)
 		return CSTAT_ESTATE;
@@ -263,7 +264,7 @@ cstat_store_prune(cstat_store *s, const char *name, size_t keep,
 {
 	if (removed)
 		*removed = 0;
-	if (!s || !valid_name(name))
+	if (!s || !cstat__stores_valid_name(name))
 		return CSTAT_EINVAL;
 	return s->ops->history_prune(s->state, name, keep, removed, d);
 }
@@ -272,7 +273,7 @@ int
 cstat_store_replace(cstat_store *s, const char *name, const char *bytes,
 		    size_t len, struct cstat_diag *d)
 {
-	if (!s || !valid_name(name) || (!bytes && len))
+	if (!s || !cstat__stores_valid_name(name) || (!bytes && len))
 		return CSTAT_EINVAL;
 	return s->ops->history_replace(s->state, name, bytes ? bytes : "", len,
 				       d);
@@ -287,7 +288,7 @@ cstat_store_merge(cstat_store *s, const char *name, const char *bytes,
 		*added = 0;
 	if (total)
 		*total = 0;
-	if (!s || !valid_name(name) || (!bytes && len))
+	if (!s || !cstat__stores_valid_name(name) || (!bytes && len))
 		return CSTAT_EINVAL;
 	return s->ops->history_merge(s->state, name, bytes ? bytes : "", len,
 				     added, total, d);

@@ -21,8 +21,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cstat.h"
+
+/*
+ * Which rows a store holds for a history (history_ident()): enough to
+ * tell a copy that is current, one that only lacks runs appended since,
+ * and one the store no longer matches (cstat_store_history_cache()).
+ * Positions are the store's own order of runs (a database's sequence
+ * numbers): a run recorded later has a higher one.
+ */
+struct cstat__store_ident {
+	char store[24];	     /* the store itself (a database's oid) */
+	char history[24];    /* the history's row */
+	int64_t runs;	     /* how many runs it has */
+	int64_t first, last; /* the lowest and highest position; 0, 0: none */
+	char first_hash[33], last_hash[33]; /* of those runs' records */
+};
 
 /*
  * A kind of store.  Every function returns 0 or a CSTAT_E* code with d
@@ -105,6 +121,18 @@ struct cstat__stores_ops {
 	int (*history_merge)(void *state, const char *name, const char *bytes,
 			     size_t len, size_t *added, size_t *total,
 			     struct cstat_diag *d);
+	/* What history name holds now, in one statement (CSTAT_ENOENT
+	 * when there is none).  NULL: the store cannot say, and nothing is
+	 * cached (a directory is read where it is). */
+	int (*history_ident)(void *state, const char *name,
+			     struct cstat__store_ident *id,
+			     struct cstat_diag *d);
+	/* The records of the history id names whose positions are in
+	 * (after, id->last], oldest first, as history_read() hands them
+	 * back; *runs gets how many. */
+	int (*history_range)(void *state, const struct cstat__store_ident *id,
+			     int64_t after, char **bytes, size_t *len,
+			     size_t *runs, struct cstat_diag *d);
 };
 
 /* An open store (cstat_store_open()): its kind and that kind's state. */
@@ -122,6 +150,11 @@ extern const struct cstat__stores_ops cstat__stores_file;
  * for a NULL or empty location.
  */
 const struct cstat__stores_ops *cstat__stores_pick(const char *location);
+
+/* Whether name is one a store directory takes as a file name of its own:
+ * letters, digits, '.', '_' and '-', not starting with '.' or '-', at
+ * most 200. */
+bool cstat__stores_valid_name(const char *name);
 
 /* The public functions (cstat_store_*(), cstat.h) are stores.c's thin
  * wrappers over the table of the store's kind. */

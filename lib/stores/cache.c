@@ -1,0 +1,364 @@
+/*
+ * cache.c - a copy of a store's history kept in a folder of the caller's,
+ * brought up to date with what the store holds by reading only what it
+ * lacks (cstat_store_history_cache(), docs/cbaseline.md "A cache on the
+ * client").
+ *
+ * The folder holds the history as a store directory does,
+ * history/NAME.jsonl, so that the file store reads it (and keeps its
+ * snapshot beside it) unchanged, and a file "identity" saying which rows
+ * of the store the copy holds (struct cstat__store_ident) and which file
+ * it wrote: its size, inode, modification time and a hash of its last
+ * 4 KiB.  A read asks the store what the history holds now, in one
+ * statement, and then:
+ *
+ * - the same rows, and the copy as it was written: nothing to read;
+ * - the same history that only grew at its end (the same row, the same
+ *   first run at the same position, a higher last position, and the runs
+ *   after the copy's last adding up to the count): those runs' records
+ *   are appended to the copy in place, which the file store's snapshot
+ *   reads as an append (only the new lines read);
+ * - anything else (pruned, rewritten by a merge, removed and made again,
+ *   another database, a copy damaged or changed): the whole history is
+ *   read again and replaces the copy.
+ *
+ * The identity file is removed before the copy changes and written after,
+ * so a copy cut short by a crash has none and is read again.  Nothing is
+ * synced: the cache is never the only copy of anything.  Every file is
+ * opened relative to the folder's descriptor without following a symbolic
+ * link, and made 0600 (folders 0700).  The caller holds the folder's lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "containers.h"
+#include "stores.h"
+
+#define IDENTITY "identity"
+#define MAGIC "cstat-cache/1"
+/* The hash of the copy covers this much of its end. */
+#define TAIL 4096
+
+/* The copy as its identity file describes it. */
+struct copy {
+	struct cstat__store_ident id;
+	uint64_t size, ino, sec, nsec, tail;
+};
+
+/* Fills d with a message of our own; returns rc. */
+static int
+said(struct cstat_diag *d, int rc, const char *what, const char *name)
+{
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		snprintf(d->message, sizeof(d->message),
+			 "the cached copy of history %.200s: %s: %s", name,
+			 what, strerror(errno));
+	}
+	return rc;
+}
+
+/* The file fields of c from the open copy fd.  @return 0 or -1. */
+static int
+identify(int fd, struct copy *c)
+{
+	unsigned char tail[TAIL];
+	struct stat st;
+	off_t from;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	from = st.st_size > TAIL ? st.st_size - TAIL : 0;
+	if (pread(fd, tail, (size_t)(st.st_size - from), from) !=
+	    st.st_size - from)
+		return -1;
+	c->size = (uint64_t)st.st_size;
+	c->ino = (uint64_t)st.st_ino;
+	c->sec = (uint64_t)st.st_mtim.tv_sec;
+	c->nsec = (uint64_t)st.st_mtim.tv_nsec;
+	c->tail = cstat__hash_bytes(tail, (size_t)(st.st_size - from), 0);
+	return 0;
+}
+
+/* A hash as the identity file writes it: "-" for none. */
+static const char *
+hash_text(const char *h)
+{
+	return *h ? h : "-";
+}
+
+/* Reads the identity file of the folder dirfd for history name into c.
+ * @return whether there is one, for name, that parses whole. */
+static bool
+read_identity(int dirfd, const char *name, struct copy *c)
+{
+	char buf[1024], hname[256], magic[32];
+	int fd = openat(dirfd, IDENTITY, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	long long runs, first, last;
+	unsigned long long v[5];
+	int at = 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (got <= 0 || (size_t)got >= sizeof(buf) - 1)
+		return false;
+	buf[got] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (sscanf(buf,
+		   "%31s name %255s store %23s history %23s runs %lld"
+		   " first %lld %32s last %lld %32s"
+		   " file %llu %llu %llu %llu %llx%n",
+		   magic, hname, c->id.store, c->id.history, &runs, &first,
+		   c->id.first_hash, &last, c->id.last_hash, &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &at) != 14 ||
+	    strcmp(magic, MAGIC) != 0 || strcmp(hname, name) != 0 ||
+	    buf[at] != '\n' || buf[at + 1] != '\0')
+		return false;
+	for (int k = 0; k < 2; k++) {
+		char *h = k ? c->id.last_hash : c->id.first_hash;
+		if (strcmp(h, "-") == 0)
+			*h = '\0';
+	}
+	c->id.runs = runs;
+	c->id.first = first;
+	c->id.last = last;
+	c->size = v[0];
+	c->ino = v[1];
+	c->sec = v[2];
+	c->nsec = v[3];
+	c->tail = v[4];
+	return true;
+}
+
+/* Writes c as the identity file of history name (to a file of its own,
+ * renamed into place).  @return 0 or -1. */
+static int
+write_identity(int dirfd, const char *name, const struct copy *c)
+{
+	char buf[1024];
+	int n = snprintf(
+		buf, sizeof(buf),
+		"%s\nname %s\nstore %s\nhistory %s\nruns %lld\n"
+		"first %lld %s\nlast %lld %s\n"
+		"file %llu %llu %llu %llu %llx\n",
+		MAGIC, name, c->id.store, c->id.history, (long long)c->id.runs,
+		(long long)c->id.first, hash_text(c->id.first_hash),
+		(long long)c->id.last, hash_text(c->id.last_hash),
+		(unsigned long long)c->size, (unsigned long long)c->ino,
+		(unsigned long long)c->sec, (unsigned long long)c->nsec,
+		(unsigned long long)c->tail);
+	int fd = openat(dirfd, IDENTITY ".new",
+			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+	bool ok = fd >= 0 && n > 0 && (size_t)n < sizeof(buf) &&
+		  write(fd, buf, (size_t)n) == n;
+
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (ok && renameat(dirfd, IDENTITY ".new", dirfd, IDENTITY) == 0)
+		return 0;
+	unlinkat(dirfd, IDENTITY ".new", 0);
+	return -1;
+}
+
+/* Whether the store holds exactly the rows the copy holds. */
+static bool
+same_rows(const struct cstat__store_ident *a,
+	  const struct cstat__store_ident *b)
+{
+	return strcmp(a->store, b->store) == 0 &&
+	       strcmp(a->history, b->history) == 0 && a->runs == b->runs &&
+	       a->first == b->first && a->last == b->last &&
+	       strcmp(a->first_hash, b->first_hash) == 0 &&
+	       strcmp(a->last_hash, b->last_hash) == 0;
+}
+
+/* Whether now may be was with runs appended: the same history, the same
+ * first run, more runs and a higher last position.  Whether the runs
+ * after was's last are all that was added is checked by counting them. */
+static bool
+grown(const struct cstat__store_ident *was,
+      const struct cstat__store_ident *now)
+{
+	return was->runs > 0 && strcmp(was->store, now->store) == 0 &&
+	       strcmp(was->history, now->history) == 0 &&
+	       was->first == now->first &&
+	       strcmp(was->first_hash, now->first_hash) == 0 &&
+	       now->last > was->last && now->runs > was->runs;
+}
+
+/* Writes bytes[0..len) to fd.  @return 0 or -1. */
+static int
+write_all(int fd, const char *bytes, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, bytes, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		bytes += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The folder history/ of dirfd, made if missing.  @return its fd or -1. */
+static int
+history_dir(int dirfd)
+{
+	if (mkdirat(dirfd, "history", 0700) != 0 && errno != EEXIST)
+		return -1;
+	return openat(dirfd, "history",
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Appends the runs after the copy's last to the open copy fd, and writes
+ * the identity now.  @return 0; 1 when the store's runs after the copy
+ * are not all it added (read the whole history); an error (d set). */
+static int
+append_runs(const cstat_store *s, int dirfd, int fd, const char *name,
+	    const struct copy *was, const struct cstat__store_ident *now,
+	    struct cstat_diag *d)
+{
+	struct copy c = {.id = *now};
+	char *bytes;
+	size_t len, runs;
+	int rc = s->ops->history_range(s->state, now, was->id.last, &bytes,
+				       &len, &runs, d);
+
+	if (rc)
+		return rc;
+	if ((int64_t)runs != now->runs - was->id.runs) {
+		free(bytes);
+		return 1;
+	}
+	if (unlinkat(dirfd, IDENTITY, 0) != 0 && errno != ENOENT)
+		rc = said(d, CSTAT_EIO, "removing its identity", name);
+	if (!rc && (lseek(fd, 0, SEEK_END) < 0 || write_all(fd, bytes, len)))
+		rc = said(d, CSTAT_EIO, "appending", name);
+	if (!rc && (identify(fd, &c) || write_identity(dirfd, name, &c)))
+		rc = said(d, CSTAT_EIO, "writing its identity", name);
+	free(bytes);
+	return rc;
+}
+
+/* Replaces the copy by the whole history now names.  @return 0; 1 when
+ * the history changed while it was read (ask again); an error (d set). */
+static int
+fetch_all(const cstat_store *s, int dirfd, int hfd, const char *name,
+	  const struct cstat__store_ident *now, struct cstat_diag *d)
+{
+	struct copy c = {.id = *now};
+	char file[256], tmp[256];
+	char *bytes;
+	size_t len, runs;
+	int fd = -1;
+	int rc = s->ops->history_range(s->state, now,
+				       now->first > 0 ? now->first - 1 : 0,
+				       &bytes, &len, &runs, d);
+
+	if (rc)
+		return rc;
+	if ((int64_t)runs != now->runs) {
+		free(bytes);
+		return 1;
+	}
+	snprintf(file, sizeof(file), "%s.jsonl", name);
+	snprintf(tmp, sizeof(tmp), "%s.jsonl.new", name);
+	if (unlinkat(dirfd, IDENTITY, 0) != 0 && errno != ENOENT)
+		rc = said(d, CSTAT_EIO, "removing its identity", name);
+	if (!rc)
+		fd = openat(hfd, tmp,
+			    O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+	if (!rc && (fd < 0 || write_all(fd, bytes, len) || identify(fd, &c)))
+		rc = said(d, CSTAT_EIO, "writing", name);
+	if (fd >= 0 && close(fd) != 0 && !rc)
+		rc = said(d, CSTAT_EIO, "writing", name);
+	if (!rc && renameat(hfd, tmp, hfd, file) != 0)
+		rc = said(d, CSTAT_EIO, "renaming", name);
+	if (rc)
+		unlinkat(hfd, tmp, 0);
+	if (!rc && write_identity(dirfd, name, &c))
+		rc = said(d, CSTAT_EIO, "writing its identity", name);
+	free(bytes);
+	return rc;
+}
+
+/* One try of cstat_store_history_cache(): 1 when the history changed
+ * while it was read. */
+static int
+sync_once(const cstat_store *s, const char *name, int dirfd, int hfd,
+	  enum cstat_cache_how *how, struct cstat_diag *d)
+{
+	struct cstat__store_ident now;
+	struct copy was, c;
+	char file[256];
+	int rc = s->ops->history_ident(s->state, name, &now, d);
+
+	snprintf(file, sizeof(file), "%s.jsonl", name);
+	if (rc == CSTAT_ENOENT) { /* the copy of a history now gone */
+		unlinkat(dirfd, IDENTITY, 0);
+		unlinkat(hfd, file, 0);
+	}
+	if (rc)
+		return rc;
+	int fd = openat(hfd, file, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	bool have = fd >= 0 && read_identity(dirfd, name, &was) &&
+		    identify(fd, &c) == 0 && c.size == was.size &&
+		    c.ino == was.ino && c.sec == was.sec &&
+		    c.nsec == was.nsec && c.tail == was.tail;
+
+	rc = 1;
+	if (have && same_rows(&was.id, &now)) {
+		*how = CSTAT_CACHE_HIT;
+		rc = 0;
+	} else if (have && grown(&was.id, &now)) {
+		*how = CSTAT_CACHE_APPENDED;
+		rc = append_runs(s, dirfd, fd, name, &was, &now, d);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc == 1) {
+		*how = CSTAT_CACHE_FETCHED;
+		rc = fetch_all(s, dirfd, hfd, name, &now, d);
+	}
+	return rc;
+}
+
+int
+cstat_store_history_cache(cstat_store *s, const char *name, int dirfd,
+			  enum cstat_cache_how *how, struct cstat_diag *d)
+{
+	enum cstat_cache_how h = CSTAT_CACHE_HIT;
+	int hfd, rc = 1;
+
+	if (how)
+		*how = CSTAT_CACHE_HIT;
+	if (!s || !cstat__stores_valid_name(name) || dirfd < 0)
+		return CSTAT_EINVAL;
+	if (!s->ops->history_ident || !s->ops->history_range)
+		return CSTAT_ESTATE;
+	if ((hfd = history_dir(dirfd)) < 0)
+		return said(d, CSTAT_EIO, "its folder", name);
+	/* A history that changes between the two statements (a run whose
+	 * number was taken before the last one's committing after it, a
+	 * prune) is asked about again. */
+	for (int tries = 0; rc == 1 && tries < 3; tries++)
+		rc = sync_once(s, name, dirfd, hfd, &h, d);
+	close(hfd);
+	if (rc == 1) {
+		errno = EAGAIN;
+		rc = said(d, CSTAT_EIO, "the history kept changing", name);
+	}
+	if (how && !rc)
+		*how = h;
+	return rc;
+}

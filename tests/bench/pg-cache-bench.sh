@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Measures cbaseline's cache on the client (docs/cbaseline.md "A cache on
+# the client") on a database loaded before (project "bench", history
+# "main"; tests/bench/pg-bench.sh loads one): history, detect and export
+# -format csv of every benchmark, read by a reference cbaseline (without
+# the cache, or with CSTAT_CACHE=off) and by this one cold (the cache
+# removed first), warm (a hit) and after one record (the new run
+# appended), interleaved, REPEATS rounds.  Each figure is "WALL (CPU)
+# RSS": the median wall time, the median CPU time (perf stat's
+# task-clock, every thread) in ms, and the median peak RSS in MB.
+#
+# usage: tests/bench/pg-cache-bench.sh -d LOCATION -r REFERENCE
+#                                     [-c CBASELINE] [-n REPEATS]
+#   -d LOCATION   the database (it grows by one run a round and command)
+#   -r REFERENCE  the cbaseline to compare with (a release build of main)
+#   -c CBASELINE  the one to measure (default build-rel/tools/cbaseline)
+#   -n REPEATS    rounds (default 3)
+set -eu
+cd "$(dirname "$0")/../.."
+cb=$(pwd)/build-rel/tools/cbaseline
+repeats=3
+db=""
+ref=""
+while getopts d:r:c:n: o; do
+	case $o in
+	d) db=$OPTARG ;;
+	r) ref=$OPTARG ;;
+	c) cb=$OPTARG ;;
+	n) repeats=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$db" ] && [ -n "$ref" ] || {
+	echo "usage: $0 -d LOCATION -r REFERENCE [-c CBASELINE] [-n N]" >&2
+	exit 2
+}
+export CSTAT_PROJECT=bench
+work=$(mktemp -d "${TMPDIR:-/tmp}/cstat-cache-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export CSTAT_CACHE=$work/cache
+# One run of 500 benchmarks in Go's text, for record (pg-bench.sh's).
+awk 'BEGIN {
+	print "goos: linux\ngoarch: amd64\npkg: example.com/bench"
+	print "cpu: Intel(R) Xeon(R) CPU @ 2.20GHz"
+	for (k = 0; k < 5; k++)
+		for (b = 0; b < 500; b++)
+			printf "BenchmarkOp%d/size=%d-8 1000 %d ns/op\n",
+				b, b % 8, 100 * (1 + b % 97) + (k * 7 + b) % 10
+}' >"$work/run.txt"
+
+mid() { # the median of the numbers on stdin
+	sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+
+one() { # KEY COMMAND...: one timed run, appended to $work/KEY
+	local key=$1 s e
+	shift
+	s=$(date +%s%N)
+	/usr/bin/time -f "%M" -o "$work/rss" perf stat -x, -e task-clock \
+		-o "$work/cpu" "$@" >/dev/null 2>"$work/err" || {
+		cat "$work/err" >&2
+		return 1
+	}
+	e=$(date +%s%N)
+	echo "$(((e - s) / 1000000)) $(awk -F, '/task-clock/ {printf "%d", $1}' \
+		"$work/cpu") $(($(tail -1 "$work/rss") / 1024))" >>"$work/$key"
+}
+
+for r in $(seq "$repeats"); do
+	for c in "history" "detect" "export -format csv"; do
+		k=${c%% *}
+		one "$k-ref" env CSTAT_CACHE=off "$ref" -store "$db" $c main
+		rm -rf "$CSTAT_CACHE"
+		one "$k-cold" "$cb" -store "$db" $c main
+		one "$k-warm" "$cb" -store "$db" $c main
+		"$cb" -store "$db" record -m "created=2027-01-0${r}T00:00:00Z" \
+			main "$work/run.txt" 2>/dev/null
+		one "$k-append" "$cb" -store "$db" $c main
+	done
+	echo "round $r done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+done
+echo "median of $repeats: wall ms (CPU ms) peak MB"
+for c in history detect export; do
+	for w in ref cold warm append; do
+		f=$work/$c-$w
+		echo "$c $w: $(cut -d' ' -f1 "$f" | mid) ($(cut -d' ' -f2 "$f" | mid)) $(cut -d' ' -f3 "$f" | mid)"
+	done
+done
