@@ -2427,7 +2427,8 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	uint32_t *cols = malloc((t->ncols + 1) * sizeof(*cols));
 	t->col_vals = malloc((t->ncols * bd->out->ncol_fields + 1) *
 			     sizeof(*t->col_vals));
-	t->cells = calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
+	t->cells =
+		cstat__big_calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
 	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
 	if (b->summaries_only) {
 		free(bd->src);

@@ -8,10 +8,14 @@
  * without a malloc per token: strings are interned once into an arena and
  * referred to by dense 32-bit ids from then on.
  */
+/* madvise() and MADV_HUGEPAGE (cstat__big_alloc()). */
+#define _DEFAULT_SOURCE
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cstat-private.h"
 
@@ -20,6 +24,37 @@ struct cstat__arena_block {
 	size_t used, size;
 	max_align_t data[];
 };
+
+/* Huge pages' size, where the system has them (Linux's on x86-64). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *
+cstat__big_alloc(size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+	if (size >= 2 * HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE) {
+		size_t round = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		void *p = aligned_alloc(HUGE_PAGE, round);
+		if (p)
+			madvise(p, round, MADV_HUGEPAGE);
+		return p;
+	}
+#endif
+	return malloc(size);
+}
+
+void *
+cstat__big_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t len = n * size;
+	void *p = cstat__big_alloc(len > 0 ? len : 1);
+
+	if (p)
+		memset(p, 0, len);
+	return p;
+}
 
 void
 cstat__arena_init(struct cstat__arena *a)

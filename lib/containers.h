@@ -77,6 +77,18 @@ void cstat__arena_release(struct cstat__arena *a);
 /* Returns len bytes aligned for any type, or NULL when out of memory. */
 void *cstat__arena_alloc(struct cstat__arena *a, size_t len);
 /* The same, aligned to align (a power of two up to max_align_t's). */
+/*
+ * size bytes (freed by free()), on huge pages when it is large (4 MB or
+ * more) and the system lends them on request (Linux's transparent huge
+ * pages in "madvise" mode): an array written whole soon after is then
+ * taken in 2 MB pages, and the system saves a fault per 4 kB page, which
+ * on a virtual machine costs more than the writing.  NULL when out of
+ * memory.
+ */
+void *cstat__big_alloc(size_t size);
+/* cstat__big_alloc() of n * size bytes set to zero; NULL when out of
+ * memory or when n * size overflows. */
+void *cstat__big_calloc(size_t n, size_t size);
 void *cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len,
 				 size_t align);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */

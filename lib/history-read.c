@@ -801,35 +801,50 @@ rec_run(const struct frec *r, cstat_run **out)
 {
 	static const char *const top[] = {NULL,	    "created", "name",
 					  "commit", "branch",  "id"};
-	struct cstat__buf k = {0};
-	/* Not cstat_run_new(): the run has the record's id, not a new one. */
-	int rc = cstat__run_alloc(out);
-
 	/* store.c sets name, created, commit, branch, id in this order; an
 	 * empty id is none, as there. */
 	static const int order[] = {2, 1, 3, 4, 5};
+	bool put[5];
+	size_t size = 0;
+
+	/* Every key and value in one block of the run's: the room they
+	 * take as cstat__run_put_text() copies them. */
+	for (size_t i = 0; i < 5; i++) {
+		put[i] = r->has[order[i]] && (order[i] != 5 || r->top[5].s[0]);
+		if (put[i])
+			size += strlen(top[order[i]]) +
+				strlen(r->top[order[i]].s) + 2;
+	}
+	for (size_t i = 0; i < r->nmeta; i++)
+		size += 5 + strlen(r->meta[i].k.s) + strlen(r->meta[i].v.s) + 2;
+	for (size_t i = 0; i < r->nenv; i++)
+		size += strlen(r->env[i].k.s) + strlen(r->env[i].v.s) + 2;
+	for (size_t i = 0; i < r->nunits; i++)
+		size += strlen(r->units[i].unit.s) + 1 +
+			strlen(r->units[i].key.s) +
+			strlen(r->units[i].value.s) + 2;
+	/* Not cstat_run_new(): the run has the record's id, not a new one. */
+	int rc = cstat__run_alloc(out);
+	size_t nput = 0;
+	for (size_t i = 0; i < 5; i++)
+		nput += put[i];
+	if (!rc)
+		rc = cstat__run_text_reserve(*out, size, nput + r->nmeta,
+					     r->nenv, r->nunits);
 	for (size_t i = 0; i < 5 && !rc; i++)
-		if (r->has[order[i]] && (order[i] != 5 || r->top[5].s[0]))
-			rc = cstat__run_put(*out, 'm', top[order[i]],
-					    r->top[order[i]].s);
-	for (size_t i = 0; i < r->nmeta && !rc; i++) {
-		k.len = 0;
-		rc = buf_join(&k, "meta.", SIZE_MAX, "", r->meta[i].k.s,
-			      SIZE_MAX, "");
-		if (!rc)
-			rc = cstat__run_put(*out, 'm', k.data, r->meta[i].v.s);
-	}
+		if (put[i])
+			rc = cstat__run_put_text(*out, 'm', top[order[i]], "",
+						 "", r->top[order[i]].s);
+	for (size_t i = 0; i < r->nmeta && !rc; i++)
+		rc = cstat__run_put_text(*out, 'm', "meta.", "", r->meta[i].k.s,
+					 r->meta[i].v.s);
 	for (size_t i = 0; i < r->nenv && !rc; i++)
-		rc = cstat__run_put(*out, 'e', r->env[i].k.s, r->env[i].v.s);
-	for (size_t i = 0; i < r->nunits && !rc; i++) {
-		k.len = 0;
-		rc = buf_join(&k, r->units[i].unit.s, SIZE_MAX, "\t",
-			      r->units[i].key.s, SIZE_MAX, "");
-		if (!rc)
-			rc = cstat__run_put(*out, 'u', k.data,
-					    r->units[i].value.s);
-	}
-	cstat__buf_release(&k);
+		rc = cstat__run_put_text(*out, 'e', r->env[i].k.s, "", "",
+					 r->env[i].v.s);
+	for (size_t i = 0; i < r->nunits && !rc; i++)
+		rc = cstat__run_put_text(*out, 'u', r->units[i].unit.s, "\t",
+					 r->units[i].key.s,
+					 r->units[i].value.s);
 	if (rc) {
 		cstat_run_free(*out);
 		*out = NULL;

@@ -47,14 +47,26 @@ struct cstat_run {
 	size_t nenv, envcap;
 	struct run_kv *units; /* "unit\tkey" -> value, Unit metadata */
 	size_t nunits, unitscap;
-	/*
-	 * The groups' configurations, shared: each is a sequence of pairs
-	 * (pair_key[p - 1], pair_val[p - 1]) of strings in cstrs, and equal
-	 * runs of pairs are stored once (struct cstat__seqtab).  A
-	 * configuration that gains a key before each result makes n groups
-	 * of 1..n pairs: stored as copies they took memory n * n / 2.
-	 */
-	bool conf_ready;
+	/* One block holding keys and values of the lists above (those put
+	 * by cstat__run_put_text()), freed whole: text_len of text_cap
+	 * bytes used. */
+	char *text;
+	size_t text_len, text_cap;
+	/* Its groups' configurations: NULL until it has a group.  Most
+	 * runs of a history are read for their metadata alone (10,000 of
+	 * them for one benchmark's history), and these took 530 of the
+	 * run's 624 bytes. */
+	struct run_confs *cf;
+};
+
+/*
+ * The groups' configurations, shared: each is a sequence of pairs
+ * (pair_key[p - 1], pair_val[p - 1]) of strings in cstrs, and equal runs
+ * of pairs are stored once (struct cstat__seqtab).  A configuration that
+ * gains a key before each result makes n groups of 1..n pairs: stored as
+ * copies they took memory n * n / 2.
+ */
+struct run_confs {
 	struct cstat__strtab cstrs;
 	struct cstat__seqtab confs;
 	struct cstat__u64map pair_of;  /* key id << 32 | value id -> p */

@@ -16,6 +16,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,41 +39,69 @@ cstat__run_join(const char *a, const char *sep, const char *b)
 	return p;
 }
 
-/* Sets key in a key-value list (replacing), or removes it for NULL. */
+/* Whether s is in r's block of texts (cstat__run_put_text()), freed with
+ * the block rather than alone. */
+static bool
+in_text(const cstat_run *r, const char *s)
+{
+	uintptr_t p = (uintptr_t)s, t = (uintptr_t)r->text;
+
+	return r->text && p >= t && p < t + r->text_cap;
+}
+
+static void
+str_free(const cstat_run *r, char *s)
+{
+	if (!in_text(r, s))
+		free(s);
+}
+
+/* Puts key and value (r's or the list's own) in a key-value list of r,
+ * replacing the key's value if there. */
 static int
-kv_set(struct run_kv **list, size_t *n, size_t *cap, const char *key,
-       const char *value)
+kv_place(const cstat_run *r, struct run_kv **list, size_t *n, size_t *cap,
+	 char *key, char *value)
 {
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*list)[i].key, key) != 0)
 			continue;
-		if (!value) {
-			free((*list)[i].key);
-			free((*list)[i].value);
+		str_free(r, (*list)[i].value);
+		(*list)[i].value = value;
+		str_free(r, key);
+		return 0;
+	}
+	if (cstat__grow((void **)list, cap, *n + 1, sizeof(**list)))
+		return CSTAT_ENOMEM;
+	(*list)[(*n)++] = (struct run_kv){key, value};
+	return 0;
+}
+
+/* Sets key in a key-value list of r (replacing), or removes it for
+ * NULL. */
+static int
+kv_set(const cstat_run *r, struct run_kv **list, size_t *n, size_t *cap,
+       const char *key, const char *value)
+{
+	if (!value) {
+		for (size_t i = 0; i < *n; i++) {
+			if (strcmp((*list)[i].key, key) != 0)
+				continue;
+			str_free(r, (*list)[i].key);
+			str_free(r, (*list)[i].value);
 			memmove(&(*list)[i], &(*list)[i + 1],
 				(*n - i - 1) * sizeof(**list));
 			(*n)--;
 			return 0;
 		}
-		char *v = strdup(value);
-		if (!v)
-			return CSTAT_ENOMEM;
-		free((*list)[i].value);
-		(*list)[i].value = v;
 		return 0;
 	}
-	if (!value)
-		return 0;
-	if (cstat__grow((void **)list, cap, *n + 1, sizeof(**list)))
-		return CSTAT_ENOMEM;
 	char *k = strdup(key), *v = strdup(value);
-	if (!k || !v) {
+	int rc = k && v ? kv_place(r, list, n, cap, k, v) : CSTAT_ENOMEM;
+	if (rc) {
 		free(k);
 		free(v);
-		return CSTAT_ENOMEM;
 	}
-	(*list)[(*n)++] = (struct run_kv){k, v};
-	return 0;
+	return rc;
 }
 
 static const char *
@@ -85,11 +114,11 @@ kv_get(const struct run_kv *list, size_t n, const char *key)
 }
 
 static void
-kv_free(struct run_kv *list, size_t n)
+kv_free(const cstat_run *r, struct run_kv *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(list[i].key);
-		free(list[i].value);
+		str_free(r, list[i].key);
+		str_free(r, list[i].value);
 	}
 	free(list);
 }
@@ -112,7 +141,8 @@ cstat_run_new(cstat_run **out)
 		return CSTAT_ENOMEM;
 	/* Its own id, so merged histories keep every run once. */
 	cstat__run_random_id(id, *out);
-	if (kv_set(&(*out)->meta, &(*out)->nmeta, &(*out)->metacap, "id", id)) {
+	if (kv_set(*out, &(*out)->meta, &(*out)->nmeta, &(*out)->metacap, "id",
+		   id)) {
 		cstat_run_free(*out);
 		*out = NULL;
 		return CSTAT_ENOMEM;
@@ -139,19 +169,21 @@ cstat_run_free(cstat_run *r)
 		free(g->of_name);
 	}
 	free(r->g);
-	if (r->conf_ready) {
-		cstat__strtab_release(&r->cstrs);
-		cstat__seqtab_release(&r->confs);
-		cstat__u64map_release(&r->pair_of);
-		cstat__u64map_release(&r->group_of);
+	if (r->cf) {
+		cstat__strtab_release(&r->cf->cstrs);
+		cstat__seqtab_release(&r->cf->confs);
+		cstat__u64map_release(&r->cf->pair_of);
+		cstat__u64map_release(&r->cf->group_of);
+		free(r->cf->pair_key);
+		free(r->cf->pair_val);
+		free(r->cf->scratch);
+		cstat__buf_release(&r->cf->last_text);
+		free(r->cf);
 	}
-	free(r->pair_key);
-	free(r->pair_val);
-	free(r->scratch);
-	cstat__buf_release(&r->last_text);
-	kv_free(r->meta, r->nmeta);
-	kv_free(r->env, r->nenv);
-	kv_free(r->units, r->nunits);
+	kv_free(r, r->meta, r->nmeta);
+	kv_free(r, r->env, r->nenv);
+	kv_free(r, r->units, r->nunits);
+	free(r->text);
 	free(r);
 }
 
@@ -159,21 +191,21 @@ cstat_run_free(cstat_run *r)
 const char *
 cstat__run_group_key(const cstat_run *r, const struct run_group *g, size_t j)
 {
-	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
+	uint32_t p = cstat__seqtab_get(&r->cf->confs, g->conf, j);
 
 	/* Pairs are numbered from 1; 0 would be j past the group's end. */
-	assert(p > 0 && p <= r->npairs);
-	return cstat__strtab_str(&r->cstrs, r->pair_key[p - 1]);
+	assert(p > 0 && p <= r->cf->npairs);
+	return cstat__strtab_str(&r->cf->cstrs, r->cf->pair_key[p - 1]);
 }
 
 /* Value j of group g's configuration. */
 const char *
 cstat__run_group_val(const cstat_run *r, const struct run_group *g, size_t j)
 {
-	uint32_t p = cstat__seqtab_get(&r->confs, g->conf, j);
+	uint32_t p = cstat__seqtab_get(&r->cf->confs, g->conf, j);
 
-	assert(p > 0 && p <= r->npairs);
-	return cstat__strtab_str(&r->cstrs, r->pair_val[p - 1]);
+	assert(p > 0 && p <= r->cf->npairs);
+	return cstat__strtab_str(&r->cf->cstrs, r->cf->pair_val[p - 1]);
 }
 
 /* The pair (key, value) as a pair number (from 1), made if new. */
@@ -182,41 +214,49 @@ pair_for(cstat_run *r, const struct cstat_config *c, uint32_t *out)
 {
 	uint32_t k, v;
 
-	if (cstat__strtab_intern(&r->cstrs, c->key, strlen(c->key), &k) ||
-	    cstat__strtab_intern(&r->cstrs, c->value, strlen(c->value), &v))
+	if (cstat__strtab_intern(&r->cf->cstrs, c->key, strlen(c->key), &k) ||
+	    cstat__strtab_intern(&r->cf->cstrs, c->value, strlen(c->value), &v))
 		return CSTAT_ENOMEM;
 	uint64_t key = (uint64_t)k << 32 | v;
-	uint32_t p = cstat__u64map_get(&r->pair_of, key);
+	uint32_t p = cstat__u64map_get(&r->cf->pair_of, key);
 	if (p != UINT32_MAX) {
 		*out = p;
 		return 0;
 	}
-	if (cstat__grow((void **)&r->pair_key, &r->pairs_cap, r->npairs + 1,
-			sizeof(*r->pair_key)))
+	if (cstat__grow((void **)&r->cf->pair_key, &r->cf->pairs_cap,
+			r->cf->npairs + 1, sizeof(*r->cf->pair_key)))
 		return CSTAT_ENOMEM;
-	if (cstat__grow((void **)&r->pair_val, &r->pvals_cap, r->npairs + 1,
-			sizeof(*r->pair_val)))
+	if (cstat__grow((void **)&r->cf->pair_val, &r->cf->pvals_cap,
+			r->cf->npairs + 1, sizeof(*r->cf->pair_val)))
 		return CSTAT_ENOMEM;
-	r->pair_key[r->npairs] = k;
-	r->pair_val[r->npairs] = v;
-	*out = (uint32_t)++r->npairs;
-	return cstat__u64map_put(&r->pair_of, key, *out);
+	r->cf->pair_key[r->cf->npairs] = k;
+	r->cf->pair_val[r->cf->npairs] = v;
+	*out = (uint32_t)++r->cf->npairs;
+	return cstat__u64map_put(&r->cf->pair_of, key, *out);
 }
 
+/* r's configurations, made with its first group (a run read for its
+ * metadata alone never has one). */
 static int
 conf_init(cstat_run *r)
 {
-	if (r->conf_ready)
+	if (r->cf)
 		return 0;
-	if (cstat__strtab_init(&r->cstrs))
+	struct run_confs *cf = calloc(1, sizeof(*cf));
+	if (!cf)
 		return CSTAT_ENOMEM;
-	if (cstat__seqtab_init(&r->confs)) {
-		cstat__strtab_release(&r->cstrs);
+	if (cstat__strtab_init(&cf->cstrs)) {
+		free(cf);
 		return CSTAT_ENOMEM;
 	}
-	cstat__u64map_init(&r->pair_of);
-	cstat__u64map_init(&r->group_of);
-	r->conf_ready = true;
+	if (cstat__seqtab_init(&cf->confs)) {
+		cstat__strtab_release(&cf->cstrs);
+		free(cf);
+		return CSTAT_ENOMEM;
+	}
+	cstat__u64map_init(&cf->pair_of);
+	cstat__u64map_init(&cf->group_of);
+	r->cf = cf;
 	return 0;
 }
 
@@ -236,7 +276,7 @@ group_new(cstat_run *r, uint32_t conf, size_t nconf, struct run_group **out)
 	}
 	g->conf = conf;
 	g->nconf = nconf;
-	if (cstat__u64map_put(&r->group_of, conf, (uint32_t)r->ng)) {
+	if (cstat__u64map_put(&r->cf->group_of, conf, (uint32_t)r->ng)) {
 		cstat__strtab_release(&g->names);
 		free(g->of_name);
 		return CSTAT_ENOMEM;
@@ -259,17 +299,17 @@ group_for(cstat_run *r, const struct cstat_config *conf, size_t nconf,
 	bool added;
 	int rc = conf_init(r);
 
-	if (!rc && cstat__grow((void **)&r->scratch, &r->scratch_cap, nconf + 1,
-			       sizeof(*r->scratch)))
+	if (!rc && cstat__grow((void **)&r->cf->scratch, &r->cf->scratch_cap,
+			       nconf + 1, sizeof(*r->cf->scratch)))
 		rc = CSTAT_ENOMEM;
 	for (size_t i = 0; i < nconf && !rc; i++)
-		rc = pair_for(r, &conf[i], &r->scratch[i]);
+		rc = pair_for(r, &conf[i], &r->cf->scratch[i]);
 	if (!rc)
-		rc = cstat__seqtab_intern(&r->confs, r->scratch, nconf, &id,
-					  &added);
+		rc = cstat__seqtab_intern(&r->cf->confs, r->cf->scratch, nconf,
+					  &id, &added);
 	if (rc)
 		return rc;
-	uint32_t gi = cstat__u64map_get(&r->group_of, id);
+	uint32_t gi = cstat__u64map_get(&r->cf->group_of, id);
 	if (gi != UINT32_MAX) {
 		*out = &r->g[gi];
 		return 0;
@@ -344,7 +384,7 @@ env_from_config(cstat_run *r, const struct cstat_result *res)
 		for (size_t k = 0; k < 3; k++)
 			if (strcmp(res->config[i].key, keys[k]) == 0 &&
 			    !kv_get(r->env, r->nenv, keys[k]) &&
-			    kv_set(&r->env, &r->nenv, &r->envcap, keys[k],
+			    kv_set(r, &r->env, &r->nenv, &r->envcap, keys[k],
 				   res->config[i].value))
 				return CSTAT_ENOMEM;
 	return 0;
@@ -362,19 +402,22 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 		return CSTAT_EINVAL;
 	/* Results mostly come in runs of one configuration: its text says
 	 * whether this one is the last one's. */
-	if (r->last_valid && res->config_text &&
-	    res->config_text_len == r->last_text.len &&
-	    memcmp(res->config_text, r->last_text.data, r->last_text.len) ==
-		    0) {
-		g = &r->g[r->last_group];
+	if (r->cf && r->cf->last_valid && res->config_text &&
+	    res->config_text_len == r->cf->last_text.len &&
+	    memcmp(res->config_text, r->cf->last_text.data,
+		   r->cf->last_text.len) == 0) {
+		g = &r->g[r->cf->last_group];
 		rc = 0;
 	} else {
 		rc = group_for(r, res->config, res->nconfig, &g);
-		r->last_text.len = 0;
-		r->last_valid = !rc && res->config_text &&
-				!cstat__buf_add(&r->last_text, res->config_text,
-						res->config_text_len);
-		r->last_group = rc ? 0 : (size_t)(g - r->g);
+		if (!r->cf) /* out of memory before its configurations */
+			return rc;
+		r->cf->last_text.len = 0;
+		r->cf->last_valid =
+			!rc && res->config_text &&
+			!cstat__buf_add(&r->cf->last_text, res->config_text,
+					res->config_text_len);
+		r->cf->last_group = rc ? 0 : (size_t)(g - r->g);
 	}
 	if (!rc)
 		rc = bench_for(g, res->name, res->name_len, &b);
@@ -392,8 +435,8 @@ cstat_run_add(cstat_run *r, const struct cstat_result *res,
 			if (v && !key)
 				rc = CSTAT_ENOMEM;
 			else if (v && !kv_get(r->units, r->nunits, key))
-				rc = kv_set(&r->units, &r->nunits, &r->unitscap,
-					    key, v);
+				rc = kv_set(r, &r->units, &r->nunits,
+					    &r->unitscap, key, v);
 			free(key);
 		}
 	}
@@ -461,12 +504,12 @@ cstat_run_set(cstat_run *r, const char *key, const char *value)
 	if (strcmp(key, "id") == 0 && value && !cstat__run_id_ok(value))
 		return CSTAT_EINVAL;
 	if (strcmp(key, "host") == 0)
-		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
+		return kv_set(r, &r->env, &r->nenv, &r->envcap, key, value);
 	if (strcmp(key, "name") == 0 || strcmp(key, "created") == 0 ||
 	    strcmp(key, "id") == 0 || strcmp(key, "commit") == 0 ||
 	    strcmp(key, "branch") == 0 ||
 	    (strncmp(key, "meta.", 5) == 0 && key[5]))
-		return kv_set(&r->meta, &r->nmeta, &r->metacap, key, value);
+		return kv_set(r, &r->meta, &r->nmeta, &r->metacap, key, value);
 	return CSTAT_EINVAL;
 }
 
@@ -558,16 +601,17 @@ text_config(const cstat_run *r, const struct run_group *prev,
 	int rc = 0;
 
 	if (!*seen) {
-		*seen = calloc(r->cstrs.count + 1, sizeof(**seen));
+		*seen = calloc(r->cf->cstrs.count + 1, sizeof(**seen));
 		if (!*seen)
 			return CSTAT_ENOMEM;
 	}
 	for (size_t j = 0; j < g->nconf; j++)
-		(*seen)[r->pair_key[cstat__seqtab_get(&r->confs, g->conf, j) -
-				    1]] = true;
+		(*seen)[r->cf->pair_key[cstat__seqtab_get(&r->cf->confs,
+							  g->conf, j) -
+					1]] = true;
 	for (size_t j = 0; prev && j < prev->nconf && !rc; j++) {
-		uint32_t p = cstat__seqtab_get(&r->confs, prev->conf, j);
-		if (!(*seen)[r->pair_key[p - 1]])
+		uint32_t p = cstat__seqtab_get(&r->cf->confs, prev->conf, j);
+		if (!(*seen)[r->cf->pair_key[p - 1]])
 			rc = cstat__buf_printf(
 				b, "%s:\n", cstat__run_group_key(r, prev, j));
 	}
@@ -576,8 +620,9 @@ text_config(const cstat_run *r, const struct run_group *prev,
 				       cstat__run_group_key(r, g, j),
 				       cstat__run_group_val(r, g, j));
 	for (size_t j = 0; j < g->nconf; j++)
-		(*seen)[r->pair_key[cstat__seqtab_get(&r->confs, g->conf, j) -
-				    1]] = false;
+		(*seen)[r->cf->pair_key[cstat__seqtab_get(&r->cf->confs,
+							  g->conf, j) -
+					1]] = false;
 	return rc;
 }
 
@@ -843,11 +888,76 @@ cstat__run_put(cstat_run *r, char list, const char *key, const char *value)
 {
 	switch (list) {
 	case 'm':
-		return kv_set(&r->meta, &r->nmeta, &r->metacap, key, value);
+		return kv_set(r, &r->meta, &r->nmeta, &r->metacap, key, value);
 	case 'e':
-		return kv_set(&r->env, &r->nenv, &r->envcap, key, value);
+		return kv_set(r, &r->env, &r->nenv, &r->envcap, key, value);
 	default:
-		return kv_set(&r->units, &r->nunits, &r->unitscap, key, value);
+		return kv_set(r, &r->units, &r->nunits, &r->unitscap, key,
+			      value);
+	}
+}
+
+/* Room for n entries in a list, exactly (cstat__grow() would give 8). */
+static int
+kv_reserve(struct run_kv **list, size_t *cap, size_t n)
+{
+	if (n == 0)
+		return 0;
+	*list = malloc(n * sizeof(**list));
+	*cap = *list ? n : 0;
+	return *list ? 0 : CSTAT_ENOMEM;
+}
+
+int
+cstat__run_text_reserve(cstat_run *r, size_t size, size_t nmeta, size_t nenv,
+			size_t nunits)
+{
+	assert(!r->text && !r->meta && !r->env && !r->units);
+	r->text = malloc(size + 1);
+	r->text_cap = r->text ? size : 0;
+	if (!r->text || kv_reserve(&r->meta, &r->metacap, nmeta) ||
+	    kv_reserve(&r->env, &r->envcap, nenv) ||
+	    kv_reserve(&r->units, &r->unitscap, nunits))
+		return CSTAT_ENOMEM;
+	return 0;
+}
+
+/* s[0..n) and its NUL at the end of r's block (which has room). */
+static char *
+text_add(cstat_run *r, const char *s, size_t n)
+{
+	char *p = r->text + r->text_len;
+
+	memcpy(p, s, n);
+	r->text_len += n;
+	return p;
+}
+
+int
+cstat__run_put_text(cstat_run *r, char list, const char *a, const char *sep,
+		    const char *b, const char *value)
+{
+	size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+	size_t lv = strlen(value);
+
+	if (r->text_cap - r->text_len < la + ls + lb + lv + 2) {
+		char *key = cstat__run_join(a, sep, b);
+		int rc = key ? cstat__run_put(r, list, key, value)
+			     : CSTAT_ENOMEM;
+		free(key);
+		return rc;
+	}
+	char *k = text_add(r, a, la);
+	text_add(r, sep, ls);
+	text_add(r, b, lb + 1);
+	char *v = text_add(r, value, lv + 1);
+	switch (list) {
+	case 'm':
+		return kv_place(r, &r->meta, &r->nmeta, &r->metacap, k, v);
+	case 'e':
+		return kv_place(r, &r->env, &r->nenv, &r->envcap, k, v);
+	default:
+		return kv_place(r, &r->units, &r->nunits, &r->unitscap, k, v);
 	}
 }
 
@@ -864,8 +974,9 @@ cstat__run_drop_values(cstat_run *r)
 	r->g = NULL;
 	r->ng = r->gcap = 0;
 	cstat_run_free(keep);
-	/* No group is left to find (the configurations stay with r). */
-	cstat__u64map_release(&r->group_of);
-	cstat__u64map_init(&r->group_of);
-	r->last_valid = false;
+	/* No group is left to find (the configurations stay with r, which
+	 * has them since it had a group). */
+	cstat__u64map_release(&r->cf->group_of);
+	cstat__u64map_init(&r->cf->group_of);
+	r->cf->last_valid = false;
 }

@@ -231,6 +231,25 @@ int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
  * @return 0 or CSTAT_ENOMEM.
  */
 int cstat__run_put(cstat_run *r, char list, const char *key, const char *value);
+/*
+ * Gives run r, new and without metadata, one block of size bytes for the
+ * texts cstat__run_put_text() copies, and its lists room for nmeta,
+ * nenv and nunits entries: a reader that knows a record's keys and
+ * values before putting them makes one allocation of their texts instead
+ * of two a key (10,000 runs of a history: 160,000 allocations, as many
+ * frees and 5 MB of small blocks, for their metadata alone).
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__run_text_reserve(cstat_run *r, size_t size, size_t nmeta,
+			    size_t nenv, size_t nunits);
+/*
+ * cstat__run_put(r, list, a + sep + b, value), the key and value copied
+ * into r's block when it has room for them (strlen(a) + strlen(sep) +
+ * strlen(b) + strlen(value) + 2 bytes), else on their own.
+ * @return 0 or CSTAT_ENOMEM.
+ */
+int cstat__run_put_text(cstat_run *r, char list, const char *a, const char *sep,
+			const char *b, const char *value);
 /* Frees r's results, keeping its metadata, environment and units. */
 void cstat__run_drop_values(cstat_run *r);
 /* A run with nothing in it, not even an id (cstat_run_new() makes one):

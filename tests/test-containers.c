@@ -421,6 +421,36 @@ test_buf_appends_and_terminates(void **state)
 	assert_int_equal(b.len, 0);
 }
 
+/* A large array is all zeros across its huge pages and after them (the
+ * odd size ends inside a 4 kB page), a small one too; a size that
+ * overflows is refused. */
+static void
+test_big_calloc_zeroes_and_refuses_overflow(void **state)
+{
+	static const size_t sizes[] = {1, 4097, (size_t)5 << 20, 3000007};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		unsigned char *p = cstat__big_calloc(sizes[k], 1);
+		assert_non_null(p);
+		size_t nonzero = 0;
+		for (size_t i = 0; i < sizes[k]; i++)
+			nonzero += p[i] != 0;
+		assert_int_equal(nonzero, 0);
+		memset(p, 0xab, sizes[k]); /* every byte is ours */
+		free(p);
+	}
+	uint64_t *v = cstat__big_calloc(700000, sizeof(*v));
+	assert_non_null(v);
+	assert_int_equal(v[0] | v[349999] | v[699999], 0);
+	free(v);
+	assert_null(cstat__big_calloc(SIZE_MAX / 8 + 2, 8));
+	void *a = cstat__big_alloc((size_t)4 << 20);
+	assert_non_null(a);
+	memset(a, 1, (size_t)4 << 20);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -437,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_u64map_many_keys),
 		cmocka_unit_test(test_vpool_arrays_keep_their_values),
 		cmocka_unit_test(test_buf_appends_and_terminates),
+		cmocka_unit_test(test_big_calloc_zeroes_and_refuses_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
