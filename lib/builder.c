@@ -2678,6 +2678,8 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	}
 	if (!rc && !b->summaries_only)
 		rc = reserve_values(b, &t->values);
+	if (!rc && b->dg)
+		rc = cstat__diagnose_expect(b->dg, b->ncells);
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
 		struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);
