@@ -2530,6 +2530,28 @@ cstat_stats_opts_default(struct cstat_stats_opts *o)
 		*o = def;
 }
 
+/*
+ * Takes the room for every value the tables will keep in one block of
+ * their pool, which build_table() then fills cell by cell: the values are
+ * all written once, and a block of 10 MB (1.2 million values) taken at
+ * once is on huge pages where the system lends them, a fault per 2 MB
+ * instead of 2,400 of 4 kB.  @return 0 or CSTAT_ENOMEM.
+ */
+static int
+reserve_values(const cstat_builder *b, struct cstat__vpool *pool)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->ntables; i++)
+		for (size_t k = 0; k < b->tables[i].ncells; k++)
+			n += b->tables[i].cells[k].n;
+	if (n == 0)
+		return 0;
+	if (n > SIZE_MAX / sizeof(double))
+		return CSTAT_ENOMEM;
+	return cstat__arena_reserve(&pool->arena, n * sizeof(double));
+}
+
 int
 cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		    cstat_tables **out)
@@ -2655,6 +2677,10 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 			       (b->row_proj.keys.count + 1) *
 				       sizeof(*bd.label_of));
 	}
+	if (!rc && !b->summaries_only)
+		rc = reserve_values(b, &t->values);
+	if (!rc && b->dg)
+		rc = cstat__diagnose_expect(b->dg, b->ncells);
 	for (size_t i = 0; i < b->ntables && !rc; i++) {
 		struct btable *bt = &b->tables[b->table_of_key[keys[i]] - 1];
 		rc = build_table(&bd, bt, &t->tables[i], key_flat, col_flat);

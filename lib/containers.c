@@ -19,15 +19,17 @@
 
 #include "cstat-private.h"
 
-struct cstat__arena_block {
-	struct cstat__arena_block *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
 /* Huge pages' size, where the system has them (Linux's on x86-64). */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/*
+ * size bytes (freed by free()), on huge pages when it is large and the
+ * system lends them on request (madvise(MADV_HUGEPAGE), Linux; elsewhere
+ * plain malloc()): memory written once through, such as a large gate's
+ * comparisons (16 MB for 60,000) or a page's values, then costs the
+ * system a fault per 2 MB instead of one per 4 kB page, and on a virtual
+ * machine each fault costs more than writing its page.
+ */
 void *
 cstat__big_alloc(size_t size)
 {
@@ -42,6 +44,12 @@ cstat__big_alloc(size_t size)
 #endif
 	return malloc(size);
 }
+
+struct cstat__arena_block {
+	struct cstat__arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
 
 void *
 cstat__big_calloc(size_t n, size_t size)
@@ -108,6 +116,23 @@ cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len, size_t align)
 	void *p = (char *)b->data + at;
 	b->used = at + len;
 	return p;
+}
+
+int
+cstat__arena_reserve(struct cstat__arena *a, size_t len)
+{
+	struct cstat__arena_block *b;
+
+	if (len > SIZE_MAX - sizeof(*b) - HUGE_PAGE)
+		return CSTAT_ENOMEM;
+	b = cstat__big_alloc(sizeof(*b) + len);
+	if (!b)
+		return CSTAT_ENOMEM;
+	b->size = len;
+	b->used = 0;
+	b->next = a->head;
+	a->head = b;
+	return 0;
 }
 
 char *

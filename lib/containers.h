@@ -77,22 +77,25 @@ void cstat__arena_release(struct cstat__arena *a);
 /* Returns len bytes aligned for any type, or NULL when out of memory. */
 void *cstat__arena_alloc(struct cstat__arena *a, size_t len);
 /* The same, aligned to align (a power of two up to max_align_t's). */
+void *cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len,
+				 size_t align);
 /*
- * size bytes (freed by free()), on huge pages when it is large (4 MB or
- * more) and the system lends them on request (Linux's transparent huge
- * pages in "madvise" mode): an array written whole soon after is then
- * taken in 2 MB pages, and the system saves a fault per 4 kB page, which
- * on a virtual machine costs more than the writing.  NULL when out of
- * memory.
+ * Starts a block of len bytes for the allocations to come, on huge pages
+ * when it is large (cstat__big_alloc()): for memory that is all written
+ * soon after, such as the tables' values.  Allocations take from it while
+ * they fit, in order, so len bytes of them aligned to 8 fill it exactly.
+ * @return 0 or CSTAT_ENOMEM.
  */
+int cstat__arena_reserve(struct cstat__arena *a, size_t len);
+/* Copies len bytes and a NUL into the arena; NULL when out of memory. */
+char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
+
+/* size bytes, freed by free(): on huge pages (where the system lends them
+ * on request) when size is 4 MB or more, for memory written once through. */
 void *cstat__big_alloc(size_t size);
 /* cstat__big_alloc() of n * size bytes set to zero; NULL when out of
  * memory or when n * size overflows. */
 void *cstat__big_calloc(size_t n, size_t size);
-void *cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len,
-				 size_t align);
-/* Copies len bytes and a NUL into the arena; NULL when out of memory. */
-char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
 
 /* Grows *ptr (of elements of size elem) to hold at least need elements. */
 int cstat__grow(void **ptr, size_t *cap, size_t need, size_t elem);

@@ -36,6 +36,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "cstat.h"
+#include "containers.h"
 #include "diagnose.h"
 #include "stats.h"
 
@@ -1029,6 +1030,32 @@ cstat__diagnose_feed(cstat_diagnose *dg)
 	if (dg->out || dg->ncells || dg->ninputs)
 		return CSTAT_ESTATE;
 	dg->fed = true;
+	return 0;
+}
+
+/* The most cells cstat__diagnose_expect() makes room for at once: 256 MB
+ * of address space for their diagnoses, of which only what is kept is
+ * ever touched; a larger build grows the arrays as it keeps. */
+#define EXPECT_MAX (((size_t)256 << 20) / sizeof(struct cstat_diagnosis))
+
+int
+cstat__diagnose_expect(cstat_diagnose *dg, size_t ncells)
+{
+	if (dg->cap || ncells == 0 || ncells > EXPECT_MAX)
+		return 0;
+	dg->kept = cstat__big_alloc(ncells * sizeof(*dg->kept));
+	dg->cells = malloc(ncells * sizeof(*dg->cells));
+	dg->place = malloc(ncells * sizeof(*dg->place));
+	if (!dg->kept || !dg->cells || !dg->place) {
+		free(dg->kept);
+		free(dg->cells);
+		free(dg->place);
+		dg->kept = NULL;
+		dg->cells = NULL;
+		dg->place = NULL;
+		return CSTAT_ENOMEM;
+	}
+	dg->cap = ncells;
 	return 0;
 }
 

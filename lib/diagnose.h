@@ -25,6 +25,14 @@ int cstat__diagnose_feed(cstat_diagnose *dg);
 int cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 			   struct cstat_diagnosis *g);
 
+/* Makes room for the diagnoses of up to ncells cells before the build
+ * keeps any, so that they are written once into memory taken at once (on
+ * huge pages, cstat__big_alloc()) instead of into arrays grown by doubling:
+ * on the large input 11,625 diagnoses of 280 bytes, 870 page faults of
+ * 4 kB.  Does nothing once cells are kept, or for more cells than it
+ * would reserve 256 MB of address space for.  @return 0 or CSTAT_ENOMEM. */
+int cstat__diagnose_expect(cstat_diagnose *dg, size_t ncells);
+
 /* Keeps g (a cell with a finding) with its labels, copied, and its place
  * for the order of the report.  Not thread-safe: the builder calls it
  * under its lock.  @return 0 or CSTAT_ENOMEM. */

@@ -12,8 +12,6 @@
  * of those differences that the U distribution gives, divided by the
  * baseline median.  Everything is deterministic: no resampling.
  */
-/* madvise() and MADV_HUGEPAGE (big_alloc()). */
-#define _DEFAULT_SOURCE
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -910,31 +907,6 @@ add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
 	return 0;
 }
 
-/* Huge pages' size, where the system has them (Linux's on x86-64). */
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/*
- * size bytes (freed by free()), on huge pages when it is large and the
- * system lends them on request: a large gate's comparisons (16 MB for
- * 60,000) are written once each, and taking them in 2 MB pages saves the
- * system a fault per 4 kB page (4,000 of them), which costs more than
- * the writing on a virtual machine.
- */
-static void *
-big_alloc(size_t size)
-{
-#if defined(MADV_HUGEPAGE)
-	if (size >= 2 * HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE) {
-		size_t round = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		void *p = aligned_alloc(HUGE_PAGE, round);
-		if (p)
-			madvise(p, round, MADV_HUGEPAGE);
-		return p;
-	}
-#endif
-	return malloc(size);
-}
-
 /*
  * Makes room for every comparison the tables can have at once: growing
  * by doubling would leave the smaller arrays behind as freed but touched
@@ -954,7 +926,7 @@ reserve_checks(cstat_gate *g, size_t *cap)
 		return 0;
 	if (most > SIZE_MAX / sizeof(*g->checks))
 		return CSTAT_ENOMEM;
-	g->checks = big_alloc(most * sizeof(*g->checks));
+	g->checks = cstat__big_alloc(most * sizeof(*g->checks));
 	g->equal = malloc(most * sizeof(*g->equal));
 	if (!g->checks || !g->equal)
 		return CSTAT_ENOMEM;

@@ -90,6 +90,51 @@ test_arena_alloc_aligned(void **state)
 	cstat__arena_release(&a);
 }
 
+/*
+ * cstat__arena_reserve() makes one block that the allocations after it
+ * fill in order and exactly (as the tables' values fill theirs: 8-byte
+ * arrays, some empty), and the one that no longer fits goes elsewhere;
+ * a reserve of 6 MiB (on huge pages where the system lends them) is as
+ * writable as any other block.
+ */
+static void
+test_arena_reserve_is_filled_in_order(void **state)
+{
+	const size_t sizes[] = {24, 0, 80, 8, 4096, 16};
+	struct cstat__arena a;
+	size_t total = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++)
+		total += sizes[i];
+	cstat__arena_init(&a);
+	assert_non_null(cstat__arena_alloc(&a, 3)); /* a block before it */
+	assert_int_equal(cstat__arena_reserve(&a, total), 0);
+	char *first = NULL, *at = NULL;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		char *q = cstat__arena_alloc_aligned(&a, sizes[i], 8);
+		assert_non_null(q);
+		if (!first)
+			first = at = q;
+		assert_ptr_equal(q, at);
+		memset(q, 0x5a, sizes[i]);
+		at += sizes[i];
+	}
+	assert_int_equal((size_t)(at - first), total);
+	char *beyond = cstat__arena_alloc_aligned(&a, 8, 8);
+	assert_non_null(beyond);
+	assert_true(beyond < first || beyond >= first + total);
+
+	size_t big = (size_t)6 << 20;
+	assert_int_equal(cstat__arena_reserve(&a, big), 0);
+	unsigned char *b = cstat__arena_alloc_aligned(&a, big, 8);
+	assert_non_null(b);
+	memset(b, 0xa5, big);
+	assert_int_equal(b[0], 0xa5);
+	assert_int_equal(b[big - 1], 0xa5);
+	cstat__arena_release(&a);
+}
+
 /* cstat__arena_strndup() copies exactly len bytes (a NUL among them
  * included) and ends them with a NUL; an arena released can be
  * initialised and used again. */
@@ -457,6 +502,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_allocations_are_aligned_and_apart),
 		cmocka_unit_test(test_arena_alloc_aligned),
+		cmocka_unit_test(test_arena_reserve_is_filled_in_order),
 		cmocka_unit_test(test_arena_strndup_copies_len_bytes),
 		cmocka_unit_test(test_strtab_ids_are_dense_in_first_seen_order),
 		cmocka_unit_test(test_strtab_keeps_bytes_and_lengths),

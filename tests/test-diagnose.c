@@ -448,6 +448,56 @@ test_diagnose_screen(void **state)
 	cstat_diagnose_free(fed);
 }
 
+/*
+ * A fed diagnose keeps its cells in table, row, column order whether it
+ * made room for them first (cstat__diagnose_expect(), as a build does)
+ * or grew as it kept them: 40 cells kept in reverse order, with room made
+ * for 40, for 3 (it grows past the room) and for none, come back the same
+ * 40, in order, each with its labels and its diagnosis.
+ */
+static void
+test_diagnose_expect(void **state)
+{
+	const size_t expect[] = {40, 3, 0};
+
+	(void)state;
+	for (size_t e = 0; e < sizeof(expect) / sizeof(*expect); e++) {
+		cstat_diagnose *dg = NULL;
+		assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
+		assert_int_equal(cstat__diagnose_feed(dg), 0);
+		assert_int_equal(cstat__diagnose_expect(dg, expect[e]), 0);
+		for (size_t i = 40; i-- > 0;) {
+			struct cstat_diagnosis g;
+			char name[32];
+			memset(&g, 0, sizeof(g));
+			g.n = i + 1;
+			g.findings = CSTAT_DIAG_OUTLIERS;
+			snprintf(name, sizeof(name), "Bench%zu", i);
+			assert_int_equal(cstat__diagnose_keep(
+						 dg, &g, "new", name, "sec/op",
+						 i / 10, i % 10, 1),
+					 0);
+		}
+		/* Once cells are kept, it makes no more room. */
+		assert_int_equal(cstat__diagnose_expect(dg, 1000), 0);
+		assert_int_equal(cstat_diagnose_run(dg), 0);
+		assert_int_equal(cstat_diagnose_count(dg), 40);
+		for (size_t i = 0; i < 40; i++) {
+			const struct cstat_diagnosis *d =
+				cstat_diagnose_get(dg, i);
+			char name[32];
+			snprintf(name, sizeof(name), "Bench%zu", i);
+			assert_non_null(d);
+			assert_int_equal(d->n, i + 1);
+			assert_int_equal(d->findings, CSTAT_DIAG_OUTLIERS);
+			assert_string_equal(d->name, name);
+			assert_string_equal(d->input, "new");
+			assert_string_equal(d->unit, "sec/op");
+		}
+		cstat_diagnose_free(dg);
+	}
+}
+
 /* The report in every format. */
 static void
 test_diagnose_write(void **state)
@@ -532,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_diagnose_realworld),
 		cmocka_unit_test(test_diagnose_builder),
 		cmocka_unit_test(test_diagnose_screen),
+		cmocka_unit_test(test_diagnose_expect),
 		cmocka_unit_test(test_diagnose_write),
 		cmocka_unit_test(test_diagnose_refusals),
 	};
