@@ -198,7 +198,7 @@ struct cstat_builder {
 	 * (watch_known): a key found among them has the same value. */
 	size_t *watch_pos;
 	uint32_t *watch_vid;
-	size_t watch_kept;
+	size_t watch_kept, watch_nconfig;
 	bool watch_pos_valid, watch_known;
 	bool cells_only;     /* cstat__builder_cells_only() */
 	bool summaries_only; /* cstat_builder_summaries_only() */
@@ -823,7 +823,7 @@ config_find(const struct cstat_result *res, const char *key, size_t from)
  */
 static int
 watched_value(cstat_builder *b, const struct cstat_result *res, size_t k,
-	      size_t kept, uint32_t *value, bool *moved)
+	      size_t kept, bool valid, uint32_t *value, bool *moved)
 {
 	const char *key = b->watch[k], *v;
 	size_t pos = b->watch_pos[k];
@@ -836,9 +836,16 @@ watched_value(cstat_builder *b, const struct cstat_result *res, size_t k,
 		*moved = false;
 		return 0;
 	} else {
+		size_t was = pos;
 		pos = config_find(res, key, kept);
-		v = pos == SIZE_MAX ? "" : res->config[pos].value;
 		b->watch_pos[k] = pos;
+		/* Missing then and now (a machine key most inputs lack). */
+		if (valid && was == SIZE_MAX && pos == SIZE_MAX) {
+			*value = b->watch_vid[k];
+			*moved = false;
+			return 0;
+		}
+		v = pos == SIZE_MAX ? "" : res->config[pos].value;
 	}
 	if (!v || cstat__strtab_intern(&b->strs, v, strlen(v), value))
 		return CSTAT_ENOMEM;
@@ -877,6 +884,10 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 
 	b->watch_known = true;
 	b->watch_kept = SIZE_MAX;
+	/* The whole configuration kept, in the same column: the same. */
+	if (known && !b->watch_by_name && b->watch_col == col &&
+	    kept == b->watch_nconfig && kept == res->nconfig)
+		return 0;
 	/* A column's results mostly share one configuration: when only
 	 * configuration keys are watched, the same text notes nothing new.
 	 * Without what the reader says of it, the texts are compared. */
@@ -892,7 +903,8 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 		if (!b->watch_pos || !b->watch_vid)
 			return CSTAT_ENOMEM;
 	}
-	if (!b->watch_pos_valid)
+	bool valid = b->watch_pos_valid;
+	if (!valid)
 		for (size_t k = 0; k < b->nwatch; k++)
 			b->watch_pos[k] = SIZE_MAX;
 	b->watch_pos_valid = false;
@@ -900,7 +912,7 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 		uint32_t value;
 		bool moved;
 
-		rc = watched_value(b, res, k, kept, &value, &moved);
+		rc = watched_value(b, res, k, kept, valid, &value, &moved);
 		/* Unmoved in the same column: noted already. */
 		if (!rc && (moved || col != b->watch_col))
 			rc = note_value(b, k, col, value);
@@ -908,6 +920,7 @@ note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 	if (rc)
 		return rc;
 	b->watch_pos_valid = true;
+	b->watch_nconfig = res->nconfig;
 	b->watch_valid = false;
 	b->watch_text.len = 0;
 	/* The text is kept for the comparison above only. */

@@ -492,8 +492,10 @@ ctx_init(struct ctx *x, const cstat_gate *g)
 		const struct cstat_check *k = &g->checks[i];
 
 		/* Compared by their tables' keys: the texts are written only
-		 * for the rows a report prints. */
+		 * for the rows a report prints.  A table's checks are
+		 * together, and the first check's table is compared once. */
 		if (!x->show_config &&
+		    (!g->t || i == 0 || k->table != k[-1].table) &&
 		    !cstat__gate_same_config(g, k, &g->checks[0]))
 			x->show_config = true;
 		see_label(labels, &nlabels, k->base_label);
