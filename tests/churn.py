@@ -25,7 +25,7 @@ configuration key in every table, so their output itself grows n * n.
 and its peak RSS to the same 6x: the gate kept every comparison's whole
 configuration as text and watched the machine keys by scanning each
 result's whole configuration (16.0x instructions, 14.1x memory for 4x the
-steps; now 4.2x and 2.0x).  Skipped without valgrind.
+steps; now 4.0x and 2.1x).  Skipped without valgrind.
 """
 import os
 import re
