@@ -1582,7 +1582,9 @@ struct cstat_check {
 	const char *reason; /* why, for inconclusive ones; else "" */
 	const char *name;   /* the row label */
 	const char *unit;
-	const char *config; /* the table's key, "k:v k:v", values trimmed */
+	/* The table's key, "k:v k:v", values trimmed: written by
+	 * cstat_gate_get() when first asked for. */
+	const char *config;
 	const char *base_label, *new_label; /* column labels */
 	size_t table, row, col;		    /* where it is in the tables */
 	int unit_class;			    /* enum cstat_unit_class */
@@ -1658,7 +1660,13 @@ CSTAT_EXPORT void cstat_gate_free(cstat_gate *g);
 
 /* The number of comparisons judged (ignored ones are not among them). */
 CSTAT_EXPORT size_t cstat_gate_count(const cstat_gate *g);
-/* Comparison i, in table, row and column order, or NULL. */
+/*
+ * Comparison i, in table, row and column order, or NULL (i out of range,
+ * or out of memory).  Borrowed until the gate is freed.  The gate writes
+ * a comparison's config text the first time it is asked for: a gate over
+ * many configurations of many keys keeps only the texts asked for (its
+ * reports print few).  Safe to call from several threads at once.
+ */
 CSTAT_EXPORT const struct cstat_check *cstat_gate_get(const cstat_gate *g,
 						      size_t i);
 /* How many comparisons have verdict v. */
@@ -1686,7 +1694,7 @@ CSTAT_EXPORT int cstat_gate_status(const cstat_gate *g, bool strict);
  * Writes, for every judged or ignored comparison whose name matches the
  * fnmatch(3) pattern, which rules matched it and which one applied, its
  * direction and why, and the numbers behind its verdict.
- * @return the number of comparisons described, or CSTAT_EIO.
+ * @return the number of comparisons described, CSTAT_EIO or CSTAT_ENOMEM.
  */
 CSTAT_EXPORT int cstat_gate_explain(const cstat_gate *g, const char *pattern,
 				    FILE *out);

@@ -191,6 +191,15 @@ struct cstat_builder {
 	struct cstat__buf watch_text;
 	uint32_t watch_col;
 	bool watch_valid, watch_by_name;
+	/* By watched key, when watch_pos_valid: the first entry of the
+	 * last noted result's configuration that has it (SIZE_MAX: none),
+	 * and its value's id.  watch_kept: the first entries every result
+	 * since kept (cstat__builder_config_same()), when all said so
+	 * (watch_known): a key found among them has the same value. */
+	size_t *watch_pos;
+	uint32_t *watch_vid;
+	size_t watch_kept, watch_nconfig;
+	bool watch_pos_valid, watch_known;
 	bool cells_only;     /* cstat__builder_cells_only() */
 	bool summaries_only; /* cstat_builder_summaries_only() */
 	cstat_diagnose *dg;  /* cstat_builder_diagnose() */
@@ -230,6 +239,8 @@ cstat_builder_free(cstat_builder *b)
 		free(b->watch[i]);
 	free(b->watch);
 	free(b->watched);
+	free(b->watch_pos);
+	free(b->watch_vid);
 	cstat__buf_release(&b->watch_text);
 	free(b);
 }
@@ -791,42 +802,131 @@ record_identity(cstat_builder *b, const struct cstat_result *res, bool text)
 static const char *key_text(struct cstat__buf *s, const char *key,
 			    const struct cstat_result *res);
 
+/* The first entry at or after from of res's configuration with key, or
+ * SIZE_MAX (key_text()'s search). */
+static size_t
+config_find(const struct cstat_result *res, const char *key, size_t from)
+{
+	for (size_t i = from; i < res->nconfig; i++)
+		if (strcmp(res->config[i].key, key) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * The value id of watched key k in res, and whether it may differ from
+ * the last noted result's.  A configuration key found in the entries
+ * every result since kept has the value it had; one found after them, or
+ * not found, is looked for after them only (the entries before hold no
+ * match, as before): a configuration that grows by a key per result costs
+ * the new keys, not the whole configuration, per result.
+ */
+static int
+watched_value(cstat_builder *b, const struct cstat_result *res, size_t k,
+	      size_t kept, bool valid, uint32_t *value, bool *moved)
+{
+	const char *key = b->watch[k], *v;
+	size_t pos = b->watch_pos[k];
+
+	*moved = true;
+	if (key[0] == '/' || key[0] == '.') {
+		v = key_text(&b->fscratch, key, res);
+	} else if (pos != SIZE_MAX && pos < kept) {
+		*value = b->watch_vid[k];
+		*moved = false;
+		return 0;
+	} else {
+		size_t was = pos;
+		pos = config_find(res, key, kept);
+		b->watch_pos[k] = pos;
+		/* Missing then and now (a machine key most inputs lack). */
+		if (valid && was == SIZE_MAX && pos == SIZE_MAX) {
+			*value = b->watch_vid[k];
+			*moved = false;
+			return 0;
+		}
+		v = pos == SIZE_MAX ? "" : res->config[pos].value;
+	}
+	if (!v || cstat__strtab_intern(&b->strs, v, strlen(v), value))
+		return CSTAT_ENOMEM;
+	b->watch_vid[k] = *value;
+	return 0;
+}
+
+/* Notes that watched key k had value in column col. */
+static int
+note_value(cstat_builder *b, size_t k, uint32_t col, uint32_t value)
+{
+	uint32_t key;
+	size_t i;
+
+	if (cstat__strtab_intern(&b->strs, b->watch[k], strlen(b->watch[k]),
+				 &key))
+		return CSTAT_ENOMEM;
+	for (i = 0; i < b->nwatched; i++)
+		if (b->watched[i].col == col && b->watched[i].key == key &&
+		    b->watched[i].value == value)
+			return 0;
+	if (cstat__grow((void **)&b->watched, &b->watched_cap, b->nwatched + 1,
+			sizeof(*b->watched)))
+		return CSTAT_ENOMEM;
+	b->watched[b->nwatched++] = (struct watched){col, key, value};
+	return 0;
+}
+
 /* Notes the values res has for the watched keys in column col. */
 static int
 note_watched(cstat_builder *b, const struct cstat_result *res, uint32_t col)
 {
+	bool known = b->watch_known && b->watch_pos_valid;
+	size_t kept = known ? b->watch_kept : 0;
+	int rc = 0;
+
+	b->watch_known = true;
+	b->watch_kept = SIZE_MAX;
+	/* The whole configuration kept, in the same column: the same. */
+	if (known && !b->watch_by_name && b->watch_col == col &&
+	    kept == b->watch_nconfig && kept == res->nconfig)
+		return 0;
 	/* A column's results mostly share one configuration: when only
-	 * configuration keys are watched, the same text notes nothing new. */
-	if (!b->watch_by_name && b->watch_valid && b->watch_col == col &&
-	    res->config_text && b->watch_text.len == res->config_text_len &&
+	 * configuration keys are watched, the same text notes nothing new.
+	 * Without what the reader says of it, the texts are compared. */
+	if (!known && !b->watch_by_name && b->watch_valid &&
+	    b->watch_col == col && res->config_text &&
+	    b->watch_text.len == res->config_text_len &&
 	    memcmp(b->watch_text.data, res->config_text,
 		   res->config_text_len) == 0)
 		return 0;
-	for (size_t k = 0; k < b->nwatch; k++) {
-		const char *v = key_text(&b->fscratch, b->watch[k], res);
-		uint32_t key, value;
-		size_t i;
-		if (!v ||
-		    cstat__strtab_intern(&b->strs, b->watch[k],
-					 strlen(b->watch[k]), &key) ||
-		    cstat__strtab_intern(&b->strs, v, strlen(v), &value))
+	if (!b->watch_pos) {
+		b->watch_pos = malloc(b->nwatch * sizeof(*b->watch_pos));
+		b->watch_vid = malloc(b->nwatch * sizeof(*b->watch_vid));
+		if (!b->watch_pos || !b->watch_vid)
 			return CSTAT_ENOMEM;
-		for (i = 0; i < b->nwatched; i++)
-			if (b->watched[i].col == col &&
-			    b->watched[i].key == key &&
-			    b->watched[i].value == value)
-				break;
-		if (i < b->nwatched)
-			continue;
-		if (cstat__grow((void **)&b->watched, &b->watched_cap,
-				b->nwatched + 1, sizeof(*b->watched)))
-			return CSTAT_ENOMEM;
-		b->watched[b->nwatched++] = (struct watched){col, key, value};
 	}
+	bool valid = b->watch_pos_valid;
+	if (!valid)
+		for (size_t k = 0; k < b->nwatch; k++)
+			b->watch_pos[k] = SIZE_MAX;
+	b->watch_pos_valid = false;
+	for (size_t k = 0; k < b->nwatch && !rc; k++) {
+		uint32_t value;
+		bool moved;
+
+		rc = watched_value(b, res, k, kept, valid, &value, &moved);
+		/* Unmoved in the same column: noted already. */
+		if (!rc && (moved || col != b->watch_col))
+			rc = note_value(b, k, col, value);
+	}
+	if (rc)
+		return rc;
+	b->watch_pos_valid = true;
+	b->watch_nconfig = res->nconfig;
 	b->watch_valid = false;
 	b->watch_text.len = 0;
-	if (res->config_text && cstat__buf_add(&b->watch_text, res->config_text,
-					       res->config_text_len) == 0)
+	/* The text is kept for the comparison above only. */
+	if (!known && res->config_text &&
+	    cstat__buf_add(&b->watch_text, res->config_text,
+			   res->config_text_len) == 0)
 		b->watch_valid = true;
 	b->watch_col = col;
 	return 0;
@@ -1336,6 +1436,11 @@ note_same(cstat_builder *b, const struct cstat_result *res)
 		k = res->nconfig;
 	if (k > last)
 		k = last;
+	/* What the watched keys' search may skip (note_watched()). */
+	if (!known)
+		b->watch_known = false;
+	if (k < b->watch_kept)
+		b->watch_kept = k;
 	cstat__proj_same(&b->row_proj, known, k);
 	cstat__proj_same(&b->col_proj, known, k);
 	cstat__proj_same(&b->table_proj, known, k);

@@ -50,6 +50,7 @@
 #include "gate.h"
 #include "history.h"
 #include "stats.h"
+#include "text.h"
 
 /* Runs this many robust standard deviations from the median are set
  * aside as broken. */
@@ -149,29 +150,83 @@ listed(const char *list, const char *name)
 	return false;
 }
 
-char *
-cstat__gate_table_config(const cstat_tables *t, size_t i, const char *skip)
+int
+cstat__gate_table_config_buf(const cstat_tables *t, size_t i, const char *skip,
+			     struct cstat__buf *b)
 {
-	struct cstat__buf b = {0};
 	const char *name, *value;
 	size_t vlen;
-	char *s;
+	int rc = 0;
 
-	for (size_t k = 0; cstat_table_key(t, i, k, &name, &value) == 0; k++) {
+	b->len = 0;
+	for (size_t k = 0; !rc && cstat_table_key(t, i, k, &name, &value) == 0;
+	     k++) {
 		if (listed(skip, name))
 			continue;
 		/* Shown trimmed; the tables keep what was read. */
 		const char *v = cstat__trim(value, &vlen);
 
-		if ((b.len && cstat__buf_addc(&b, ' ')) ||
-		    cstat__buf_printf(&b, "%s:%.*s", name, (int)vlen, v)) {
-			cstat__buf_release(&b);
-			return NULL;
-		}
+		if (b->len)
+			rc = cstat__buf_addc(b, ' ');
+		if (!rc)
+			rc = cstat__buf_adds(b, name);
+		if (!rc)
+			rc = cstat__buf_addc(b, ':');
+		if (!rc)
+			rc = cstat__buf_add(b, v, vlen);
 	}
-	s = strndup(b.data ? b.data : "", b.len);
+	if (!rc)
+		rc = cstat__buf_reserve(b, 1);
+	if (!rc)
+		b->data[b->len] = '\0';
+	return rc;
+}
+
+char *
+cstat__gate_table_config(const cstat_tables *t, size_t i, const char *skip)
+{
+	struct cstat__buf b = {0};
+	char *s = NULL;
+
+	if (cstat__gate_table_config_buf(t, i, skip, &b) == 0)
+		s = strndup(b.data, b.len);
 	cstat__buf_release(&b);
 	return s;
+}
+
+/* Whether string ids x and y are the same text once trimmed. */
+static bool
+same_trimmed(const cstat_tables *t, uint32_t x, uint32_t y)
+{
+	size_t lx, ly;
+	const char *a = cstat__trim(cstat__tstr(t, x), &lx);
+	const char *b = cstat__trim(cstat__tstr(t, y), &ly);
+
+	return lx == ly && memcmp(a, b, lx) == 0;
+}
+
+bool
+cstat__gate_same_table_config(const cstat_tables *t, size_t a, size_t b)
+{
+	if (a == b)
+		return true;
+	if (a >= t->ntables || b >= t->ntables)
+		return false;
+	uint32_t ka = t->tables[a].key, kb = t->tables[b].key;
+	size_t n = t->nkey_fields;
+
+	/* The names are the tables' shared fields; only the values that
+	 * differ can make the texts differ, and only if they differ once
+	 * trimmed.  The unit's field is not in the text. */
+	for (size_t f = cstat__seqtab_diff(&t->keys, ka, kb, 0, n); f < n;
+	     f = cstat__seqtab_diff(&t->keys, ka, kb, f + 1, n)) {
+		if ((int)f == t->unit_field)
+			continue;
+		if (!same_trimmed(t, cstat__seqtab_get(&t->keys, ka, f),
+				  cstat__seqtab_get(&t->keys, kb, f)))
+			return false;
+	}
+	return true;
 }
 
 static int
@@ -348,7 +403,8 @@ cstat__gate_noise_apply(const cstat_gate_config *c, const char *config,
 
 	k->noise = k->noise_spread = NAN;
 	k->noise_runs = 0;
-	if (!c->noise_from || !(e = cstat__gate_noise_find(c, config, k)))
+	if (!c->noise_from || !config ||
+	    !(e = cstat__gate_noise_find(c, config, k)))
 		return;
 	k->noise_runs = e->runs;
 	if (k->exact || e->exact || isnan(e->spread))

@@ -491,7 +491,12 @@ ctx_init(struct ctx *x, const cstat_gate *g)
 	for (size_t i = 0; i < g->n; i++) {
 		const struct cstat_check *k = &g->checks[i];
 
-		if (!same(k->config, g->checks[0].config))
+		/* Compared by their tables' keys: the texts are written only
+		 * for the rows a report prints.  A table's checks are
+		 * together, and the first check's table is compared once. */
+		if (!x->show_config &&
+		    (!g->t || i == 0 || k->table != k[-1].table) &&
+		    !cstat__gate_same_config(g, k, &g->checks[0]))
 			x->show_config = true;
 		see_label(labels, &nlabels, k->base_label);
 		see_label(labels, &nlabels, k->new_label);
@@ -632,9 +637,9 @@ static void
 put_ident(struct report *w, const struct ctx *x, const struct cstat_check *k)
 {
 	put(w, str(k->name));
-	if (x->show_config && k->config && *k->config) {
+	if (x->show_config && *cstat__gate_config(x->g, k)) {
 		put(w, " [");
-		put(w, k->config);
+		put(w, cstat__gate_config(x->g, k));
 		put(w, "]");
 	}
 }
@@ -844,9 +849,9 @@ trow_fill(struct trow *r, const struct ctx *x, const struct cstat_check *k)
 
 	memset(r->cell, 0, sizeof(r->cell));
 	c[T_NAME][0] = str(k->name);
-	if (x->show_config && k->config && *k->config) {
+	if (x->show_config && *cstat__gate_config(x->g, k)) {
 		c[T_CONFIG][0] = "[";
-		c[T_CONFIG][1] = k->config;
+		c[T_CONFIG][1] = cstat__gate_config(x->g, k);
 		c[T_CONFIG][2] = "]";
 	}
 	if (x->show_labels) {
@@ -1863,7 +1868,7 @@ md_cell(struct report *w, const struct ctx *x, const struct cstat_check *k,
 		put(w, str(k->name));
 		break;
 	case M_CONFIG:
-		put(w, str(k->config));
+		put(w, cstat__gate_config(x->g, k));
 		break;
 	case M_LABELS:
 		put(w, str(k->new_label));
@@ -2069,7 +2074,7 @@ json_check(const cstat_gate *g, size_t i)
 	const struct jfield fs[] = {
 		JSTR("name", k->name),
 		JSTR("unit", k->unit),
-		JSTR("config", k->config),
+		JSTR("config", cstat__gate_config(g, k)),
 		JSTR("base", k->base_label),
 		JSTR("new", k->new_label),
 		JCOUNT("table", k->table),
@@ -2114,11 +2119,13 @@ json_check(const cstat_gate *g, size_t i)
 }
 
 static cJSON *
-json_ignored(const struct cstat__ignored *ig)
+json_ignored(const cstat_gate *g, const struct cstat__ignored *ig)
 {
 	const struct jfield fs[] = {
-		JSTR("name", ig->name),	    JSTR("unit", ig->unit),
-		JSTR("config", ig->config), JSTR("pattern", ig->pattern),
+		JSTR("name", ig->name),
+		JSTR("unit", ig->unit),
+		JSTR("config", cstat__gate_ignored_config(g, ig)),
+		JSTR("pattern", ig->pattern),
 		JSTR("source", ig->source),
 	};
 	cJSON *o = cJSON_CreateObject();
@@ -2148,7 +2155,7 @@ json_report(const struct ctx *x)
 	}
 	ok = ok && cstat__json_add(root, "ignored", ign = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < g->nignored; i++) {
-		cJSON *item = json_ignored(&g->ignored[i]);
+		cJSON *item = json_ignored(g, &g->ignored[i]);
 
 		ok = item && cJSON_AddItemToArray(ign, item);
 		if (!ok)
@@ -2318,8 +2325,9 @@ junit_name_keys(struct junit *j, const struct cstat_check *k)
 	int rc = 0;
 
 	if (!x->g->t)
-		return x->show_config && k->config && *k->config
-			       ? cstat__buf_printf(b, " [%s]", k->config)
+		return x->show_config && *cstat__gate_config(x->g, k)
+			       ? cstat__buf_printf(b, " [%s]",
+						   cstat__gate_config(x->g, k))
 			       : 0;
 	for (size_t i = 0;
 	     !rc && cstat_table_key(x->g->t, k->table, i, &name, &value) == 0;
@@ -2447,8 +2455,8 @@ junit_classname(struct report *w, const cstat_gate *g,
 		putn(w, value, len);
 		any = true;
 	}
-	if (!g->t && k->config && *k->config) {
-		put(w, k->config);
+	if (!g->t && *cstat__gate_config(g, k)) {
+		put(w, cstat__gate_config(g, k));
 		any = true;
 	}
 	if (!any)
@@ -2635,6 +2643,7 @@ gh_kind_of(const struct cstat_check *k, bool strict)
  * are together, in check order. */
 struct gh_item {
 	const struct cstat_check *k;
+	const char *config; /* k's, written for the annotated checks only */
 	enum gh_kind kind;
 	size_t i;
 };
@@ -2649,7 +2658,7 @@ cmp_gh_item(const void *pa, const void *pb)
 		return a->kind < b->kind ? -1 : 1;
 	r = strcmp(str(a->k->name), str(b->k->name));
 	if (!r)
-		r = strcmp(str(a->k->config), str(b->k->config));
+		r = strcmp(a->config, b->config);
 	if (!r)
 		r = a->i < b->i ? -1 : a->i > b->i;
 	return r;
@@ -2675,7 +2684,7 @@ static bool
 gh_same(const struct gh_item *a, const struct gh_item *b)
 {
 	return a->kind == b->kind && same(a->k->name, b->k->name) &&
-	       same(a->k->config, b->k->config);
+	       same(a->config, b->config);
 }
 
 /* The annotated checks (*items) and their groups in order of first
@@ -2697,7 +2706,9 @@ gh_group(const cstat_gate *g, bool strict, struct gh_item **items,
 		enum gh_kind kind = gh_kind_of(&g->checks[i], strict);
 
 		if (kind != GH_NKINDS)
-			it[n++] = (struct gh_item){&g->checks[i], kind, i};
+			it[n++] = (struct gh_item){
+				&g->checks[i],
+				cstat__gate_config(g, &g->checks[i]), kind, i};
 	}
 	qsort(it, n, sizeof(*it), cmp_gh_item);
 	for (size_t i = 0; i < n; i++) {

@@ -841,31 +841,6 @@ sprintf_dup(cstat_gate *g, const char *fmt, ...)
 	return sdup(g, buf);
 }
 
-/* "k:v k:v" for table i's key. */
-static char *
-table_config(cstat_gate *g, size_t i)
-{
-	struct cstat__buf b = {0};
-	const char *name, *value;
-	size_t vlen;
-	char *s;
-
-	for (size_t k = 0; cstat_table_key(g->t, i, k, &name, &value) == 0;
-	     k++) {
-		/* Shown trimmed; the tables keep what was read. */
-		const char *v = cstat__trim(value, &vlen);
-
-		if ((k && cstat__buf_addc(&b, ' ')) ||
-		    cstat__buf_printf(&b, "%s:%.*s", name, (int)vlen, v)) {
-			cstat__buf_release(&b);
-			return NULL;
-		}
-	}
-	s = cstat__arena_strndup(&g->strs, b.data ? b.data : "", b.len);
-	cstat__buf_release(&b);
-	return s;
-}
-
 /* The direction of unit and where it comes from. */
 static const char *
 direction(const cstat_gate_config *c, const cstat_reader *units,
@@ -945,7 +920,7 @@ add_ignored(cstat_gate *g, size_t *cap, const struct cstat_check *k,
 			return rc;
 	}
 	g->ignored[g->nignored++] = (struct cstat__ignored){
-		k->name, k->unit, k->config, ig->pattern, ig->source};
+		k->name, k->unit, NULL, ig->pattern, ig->source, k->table};
 	return 0;
 }
 
@@ -1529,6 +1504,89 @@ measure_all(cstat_gate *g, unsigned threads)
 	return a.rc ? a.rc : b.rc;
 }
 
+/*
+ * Matching checks to the history's series.  A series is found by its
+ * config text without the fingerprint keys, its unit and its name; the
+ * text of a table of n keys is n long, so it is written only for a check
+ * whose unit and name some series has (a hash of them, looked up first),
+ * once per table, into one buffer.
+ */
+struct noise_match {
+	const cstat_gate_config *c;
+	struct cstat__u64map series; /* hash of unit and name -> 1 */
+	struct cstat__buf text;	     /* table's config without fingerprint */
+	size_t table;		     /* whose text is in text; SIZE_MAX none */
+};
+
+static uint64_t
+series_hash(const char *unit, const char *name)
+{
+	uint64_t h = cstat__hash_bytes(
+		name, strlen(name),
+		cstat__hash_bytes(unit, strlen(unit), 0x6e6f697365ULL));
+
+	/* All ones is the map's empty slot. */
+	return h == UINT64_MAX ? h - 1 : h;
+}
+
+static void
+noise_match_init(struct noise_match *nm, const cstat_gate_config *c)
+{
+	memset(nm, 0, sizeof(*nm));
+	nm->c = c;
+	nm->table = SIZE_MAX;
+	cstat__u64map_init(&nm->series);
+}
+
+/* Notes the unit and name of every series of the history, if any.
+ * @return 0 or CSTAT_ENOMEM. */
+static int
+noise_match_index(struct noise_match *nm)
+{
+	const cstat_gate_config *c = nm->c;
+	int rc = 0;
+
+	for (size_t i = 0; c->noise_from && i < c->nnoise && !rc; i++)
+		rc = cstat__u64map_put(
+			&nm->series,
+			series_hash(c->noise[i].unit, c->noise[i].name), 1);
+	return rc;
+}
+
+/* cstat__gate_noise_apply() to k, with its table's text when a series
+ * may match.  @return 0 or CSTAT_ENOMEM. */
+static int
+noise_match_apply(struct noise_match *nm, const cstat_gate *g,
+		  struct cstat_check *k, size_t m)
+{
+	const char *config = NULL;
+
+	if (nm->c->noise_from &&
+	    cstat__u64map_get(&nm->series, series_hash(k->unit, k->name)) !=
+		    UINT32_MAX) {
+		if (nm->table != k->table) {
+			nm->table = SIZE_MAX;
+			int rc = cstat__gate_table_config_buf(
+				g->t, k->table,
+				cstat_gate_config_fingerprint(nm->c),
+				&nm->text);
+			if (rc)
+				return rc;
+			nm->table = k->table;
+		}
+		config = nm->text.data;
+	}
+	cstat__gate_noise_apply(nm->c, config, k, m);
+	return 0;
+}
+
+static void
+noise_match_release(struct noise_match *nm)
+{
+	cstat__u64map_release(&nm->series);
+	cstat__buf_release(&nm->text);
+}
+
 /* min_p() of the last sizes asked for, kept for the next comparison. */
 struct p_min_memo {
 	size_t n1, n2; /* 0 0 at first */
@@ -1568,26 +1626,13 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 		cstat__ucache_free(uc);
 		return rc;
 	}
-	g->match_config =
-		calloc(cstat_tables_count(t) + 1, sizeof(*g->match_config));
 	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
 		const char *unit = cstat_table_unit(t, i);
 		int cls = cstat_unit_class_of(unit);
 		bool higher;
 		const char *from = direction(g->c, units, unit, cls, &higher);
-		const char *config = table_config(g, i);
 		size_t ncols = cstat_table_cols(t, i);
-		char *match = cstat__gate_table_config(
-			t, i, cstat_gate_config_fingerprint(g->c));
 
-		if (match && g->match_config)
-			g->match_config[i] = cstat__arena_strndup(
-				&g->strs, match, strlen(match));
-		free(match);
-		if (!config || !g->match_config || !g->match_config[i]) {
-			rc = CSTAT_ENOMEM;
-			break;
-		}
 		for (size_t r = 0; r < cstat_table_rows(t, i) && !rc; r++) {
 			const char *name = cstat_table_row_label(t, i, r);
 			const struct cstat__ignore *ig =
@@ -1612,7 +1657,8 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 				k->reason = "";
 				k->name = name;
 				k->unit = unit;
-				k->config = config;
+				/* Written when asked for (cstat_gate_get()). */
+				k->config = NULL;
 				k->base_label = cstat_table_col_label(t, i, 0);
 				k->new_label = cstat_table_col_label(t, i, col);
 				if (!k->base_label)
@@ -1659,15 +1705,19 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 		rc = correct(g);
 	size_t m = g->family;
 	struct verdicts v;
+	struct noise_match nm;
 	verdicts_init(&v, g, m);
+	noise_match_init(&nm, g->c);
+	if (!rc)
+		rc = noise_match_index(&nm);
 	for (size_t i = 0; i < g->n && !rc; i++) {
-		cstat__gate_noise_apply(g->c,
-					g->match_config[g->checks[i].table],
-					&g->checks[i], m);
-		rc = decide(g, &v, &g->checks[i]);
+		rc = noise_match_apply(&nm, g, &g->checks[i], m);
+		if (!rc)
+			rc = decide(g, &v, &g->checks[i]);
 		if (!rc)
 			g->tally[g->checks[i].verdict]++;
 	}
+	noise_match_release(&nm);
 	if (!rc && calibrate && g->n) {
 		struct power_sim sims[POWER_SIMS];
 		size_t nsims = 0;
@@ -1684,6 +1734,111 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 	}
 	cstat__ucache_free(uc);
 	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The tables' config texts, written when asked for */
+
+static int
+texts_new(struct cstat__gate_texts **out, size_t ntables)
+{
+	struct cstat__gate_texts *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (!x)
+		return CSTAT_ENOMEM;
+	x->by_table = calloc(ntables ? ntables : 1, sizeof(*x->by_table));
+	if (!x->by_table || pthread_mutex_init(&x->lock, NULL)) {
+		free(x->by_table);
+		free(x);
+		return CSTAT_ENOMEM;
+	}
+	cstat__arena_init(&x->strs);
+	*out = x;
+	return 0;
+}
+
+static void
+texts_free(struct cstat__gate_texts *x)
+{
+	if (!x)
+		return;
+	pthread_mutex_destroy(&x->lock);
+	cstat__arena_release(&x->strs);
+	free(x->by_table);
+	free(x);
+}
+
+/* Table i's text, written now if it was not; NULL when out of memory.
+ * The caller holds x->lock. */
+static const char *
+table_text(const cstat_gate *g, struct cstat__gate_texts *x, size_t i)
+{
+	struct cstat__buf b = {0};
+
+	if (i >= cstat_tables_count(g->t))
+		return NULL;
+	if (!x->by_table[i] &&
+	    cstat__gate_table_config_buf(g->t, i, NULL, &b) == 0)
+		x->by_table[i] = cstat__arena_strndup(&x->strs, b.data, b.len);
+	cstat__buf_release(&b);
+	return x->by_table[i];
+}
+
+/* The texts that could not be written so far. */
+static size_t
+texts_failed(const cstat_gate *g)
+{
+	size_t n = 0;
+
+	if (g->texts) {
+		pthread_mutex_lock(&g->texts->lock);
+		n = g->texts->failed;
+		pthread_mutex_unlock(&g->texts->lock);
+	}
+	return n;
+}
+
+/* Table i's text for a report: "" when it cannot be written. */
+static const char *
+shown_text(const cstat_gate *g, size_t i)
+{
+	struct cstat__gate_texts *x = g->texts;
+	const char *s;
+
+	pthread_mutex_lock(&x->lock);
+	s = table_text(g, x, i);
+	if (!s)
+		x->failed++;
+	pthread_mutex_unlock(&x->lock);
+	return s ? s : "";
+}
+
+const char *
+cstat__gate_config(const cstat_gate *g, const struct cstat_check *k)
+{
+	if (!g->texts)
+		return k->config ? k->config : "";
+	return shown_text(g, k->table);
+}
+
+const char *
+cstat__gate_ignored_config(const cstat_gate *g, const struct cstat__ignored *ig)
+{
+	if (!g->texts)
+		return ig->config ? ig->config : "";
+	return shown_text(g, ig->table);
+}
+
+bool
+cstat__gate_same_config(const cstat_gate *g, const struct cstat_check *a,
+			const struct cstat_check *b)
+{
+	if (!g->texts)
+		return a->config == b->config ||
+		       strcmp(a->config ? a->config : "",
+			      b->config ? b->config : "") == 0;
+	return cstat__gate_same_table_config(g->t, a->table, b->table);
 }
 
 /* cstat_gate_new_threaded(), or cstat__gate_new_verdicts() when
@@ -1709,6 +1864,11 @@ gate_new(cstat_gate **out, const cstat_tables *t, const cstat_gate_config *c,
 	g->verdicts_only = verdicts_only;
 	g->threads = threads > 1 ? 2 : 1;
 	cstat__arena_init(&g->strs);
+	rc = texts_new(&g->texts, cstat_tables_count(t));
+	if (rc) {
+		free(g);
+		return rc;
+	}
 	/* No settings means the defaults, which the gate then owns. */
 	rc = c ? 0 : cstat_gate_config_new(&g->own_c);
 	if (!c)
@@ -1755,7 +1915,7 @@ cstat_gate_free(cstat_gate *g)
 	free(g->equal);
 	free(g->detectable);
 	free(g->ignored);
-	free(g->match_config);
+	texts_free(g->texts);
 	free(g->scal);
 	free(g->warn);
 	cstat__arena_release(&g->strs);
@@ -1772,7 +1932,21 @@ cstat_gate_count(const cstat_gate *g)
 const struct cstat_check *
 cstat_gate_get(const cstat_gate *g, size_t i)
 {
-	return g && i < g->n ? &g->checks[i] : NULL;
+	struct cstat__gate_texts *x;
+	struct cstat_check *k;
+
+	if (!g || i >= g->n)
+		return NULL;
+	k = &g->checks[i];
+	if (!(x = g->texts))
+		return k;
+	/* The config is written the first time the check is asked for:
+	 * under the lock, as another thread may ask for it too. */
+	pthread_mutex_lock(&x->lock);
+	if (!k->config)
+		k->config = table_text(g, x, k->table);
+	pthread_mutex_unlock(&x->lock);
+	return k->config ? k : NULL;
 }
 
 size_t
@@ -1826,10 +2000,24 @@ explain_noise(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	      FILE *out)
 {
 	const cstat_gate_config *c = g->c;
-	const struct cstat__noise *e =
-		cstat__gate_noise_find(c, g->match_config[k->table], k);
+	struct cstat__buf match = {0};
+	const struct cstat__noise *e = NULL;
 	char lv[40];
 
+	/* The series are matched by the config without the fingerprint. */
+	if (!g->t) {
+		e = cstat__gate_noise_find(c, k->config ? k->config : "", k);
+	} else {
+		int rc = cstat__gate_table_config_buf(
+			g->t, k->table, cstat_gate_config_fingerprint(c),
+			&match);
+
+		if (!rc)
+			e = cstat__gate_noise_find(c, match.data, k);
+		cstat__buf_release(&match);
+		if (rc)
+			return rc;
+	}
 	if (!e)
 		return fprintf(out, "  noise: none: not in %s\n",
 			       c->noise_from) < 0;
@@ -1873,9 +2061,11 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	cstat__fmt_c(pmin, sizeof(pmin), "%.3g", k->p_min);
 	cstat__fmt_c(lv, sizeof(lv), "%.3g", lone_level(c, m));
 
+	const char *config = cstat__gate_config(g, k);
+
 	io |= fprintf(out, "%s  %s", k->name, k->unit) < 0;
-	if (*k->config)
-		io |= fprintf(out, "  [%s]", k->config) < 0;
+	if (*config)
+		io |= fprintf(out, "  [%s]", config) < 0;
 	io |= fprintf(out, "  %s vs %s\n", k->new_label, k->base_label) < 0;
 	io |= fprintf(out, "  verdict: %s%s%s\n",
 		      cstat_verdict_name(k->verdict), *k->reason ? ": " : "",
@@ -1893,8 +2083,13 @@ explain_one(const cstat_gate *g, const struct cstat_check *k, size_t m,
 	if (io ||
 	    cstat__gate_explain_rules(c, k->name, k->unit, k->unit_class, out))
 		return CSTAT_EIO;
-	if (c->noise_from && explain_noise(g, k, m, out))
-		return CSTAT_EIO;
+	if (c->noise_from) {
+		int rc = explain_noise(g, k, m, out);
+
+		/* CSTAT_ENOMEM, or 1 for a failed write. */
+		if (rc)
+			return rc < 0 ? rc : CSTAT_EIO;
+	}
 	if (k->n_base && k->n_new) {
 		cstat__gate_fmt_value(k->base_center, k->unit, a, sizeof(a));
 		cstat__gate_fmt_value(k->new_center, k->unit, b, sizeof(b));
@@ -1938,17 +2133,20 @@ int
 cstat_gate_explain(const cstat_gate *g, const char *pattern, FILE *out)
 {
 	int count = 0;
-	size_t m;
+	size_t m, failed;
 
 	if (!g || !pattern || !out)
 		return CSTAT_EINVAL;
 	m = g->family;
+	failed = texts_failed(g);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct cstat_check *k = &g->checks[i];
 		if (!name_matches(pattern, k->name))
 			continue;
-		if (explain_one(g, k, m, out))
-			return CSTAT_EIO;
+		int rc = explain_one(g, k, m, out);
+
+		if (rc)
+			return rc;
 		count++;
 	}
 	for (size_t i = 0; i < g->nignored; i++) {
@@ -1960,7 +2158,7 @@ cstat_gate_explain(const cstat_gate *g, const char *pattern, FILE *out)
 			return CSTAT_EIO;
 		count++;
 	}
-	return count;
+	return texts_failed(g) == failed ? count : CSTAT_ENOMEM;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2361,5 +2559,8 @@ cstat_gate_write(const cstat_gate *g, enum cstat_report format, bool strict,
 		return CSTAT_EINVAL;
 	if ((unsigned)format >= sizeof reports / sizeof reports[0])
 		return CSTAT_EINVAL;
-	return reports[format].write(g, strict, out);
+	size_t failed = texts_failed(g);
+	int rc = reports[format].write(g, strict, out);
+	/* A config the report could not write makes it wrong. */
+	return rc || texts_failed(g) == failed ? rc : CSTAT_ENOMEM;
 }

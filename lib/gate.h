@@ -9,6 +9,8 @@
 #ifndef CSTAT_GATE_H
 #define CSTAT_GATE_H
 
+#include <pthread.h>
+
 #include "cstat-private.h"
 
 /* A threshold rule: which comparisons it selects and the threshold. */
@@ -100,7 +102,8 @@ void cstat__gate_noise_release(cstat_gate_config *c);
  * Fills k->noise, noise_spread and noise_runs from the history's spread
  * of k's series, for a family of m comparisons (gate-noise.c): NaN, NaN
  * and the runs found when there is no history, the unit is exact, or the
- * series has fewer than CSTAT__NOISE_MIN_RUNS usable runs.
+ * series has fewer than CSTAT__NOISE_MIN_RUNS usable runs.  config is as
+ * for cstat__gate_noise_find(); NULL when no series can match.
  */
 void cstat__gate_noise_apply(const cstat_gate_config *c, const char *config,
 			     struct cstat_check *k, size_t m);
@@ -119,6 +122,19 @@ const struct cstat__noise *cstat__gate_noise_find(const cstat_gate_config *c,
  * malloc'd, or NULL when out of memory. */
 char *cstat__gate_table_config(const cstat_tables *t, size_t i,
 			       const char *skip);
+
+/* cstat__gate_table_config() into b, emptied first (its NUL written).
+ * @return 0 or CSTAT_ENOMEM. */
+int cstat__gate_table_config_buf(const cstat_tables *t, size_t i,
+				 const char *skip, struct cstat__buf *b);
+
+/*
+ * Whether tables a and b have the same config text (the same
+ * cstat__gate_table_config(t, ., NULL)), found without writing it: the
+ * keys' fields are compared where their sequences differ, so two keys of
+ * thousands of fields that differ in a few cost those few.
+ */
+bool cstat__gate_same_table_config(const cstat_tables *t, size_t a, size_t b);
 
 /* The one-sided quantile the noise bound uses: runs - 1 degrees of freedom
  * at c->noise_alpha / m. */
@@ -216,8 +232,24 @@ int cstat__gate_power_sim(struct cstat__ucache *uc, size_t n, double level,
 
 /* A comparison that an ignore pattern left out, for explain. */
 struct cstat__ignored {
-	const char *name, *unit, *config;
+	const char *name, *unit;
+	const char *config; /* for a gate without tables; else NULL */
 	const char *pattern, *source;
+	size_t table; /* with tables: its config is this table's */
+};
+
+/*
+ * The config texts of a gate's tables, written the first time one is
+ * asked for (a report's printed rows, cstat_gate_get()): a gate over n
+ * tables of n keys each would otherwise keep n * n bytes of text that its
+ * reports mostly never print.  Reports on two threads ask at once, so a
+ * lock guards it.
+ */
+struct cstat__gate_texts {
+	pthread_mutex_t lock;
+	const char **by_table; /* NULL until written */
+	struct cstat__arena strs;
+	size_t failed; /* texts that could not be written (out of memory) */
 };
 
 struct cstat_gate {
@@ -234,10 +266,10 @@ struct cstat_gate {
 	size_t family;
 	struct cstat__ignored *ignored;
 	size_t nignored;
-	struct cstat__arena strs; /* config labels and reasons */
-	/* By table: its key without the fingerprint keys (the history's
-	 * series are matched by it), in strs. */
-	const char **match_config;
+	struct cstat__arena strs; /* reasons */
+	/* The tables' config texts, written when asked for; NULL for a
+	 * gate without tables (its checks' config is all there is). */
+	struct cstat__gate_texts *texts;
 	/* The scaling exponents judged (cstat_gate_add_scaling();
 	 * gate-extra.c), their tally by verdict, and the analysis they come
 	 * from. */
@@ -258,6 +290,25 @@ struct cstat_gate {
 	 * formats its rows on as many. */
 	unsigned threads;
 };
+
+/*
+ * Check k's config text ("k:v k:v"): its table's, written on first use
+ * and kept by the gate, or k->config for a gate without tables.  "" when
+ * it could not be written (out of memory), which g->texts->failed counts:
+ * cstat_gate_write() and cstat_gate_explain() then fail with
+ * CSTAT_ENOMEM.  Safe to call from two threads.
+ */
+const char *cstat__gate_config(const cstat_gate *g,
+			       const struct cstat_check *k);
+
+/* The config text of an ignored comparison, as cstat__gate_config(). */
+const char *cstat__gate_ignored_config(const cstat_gate *g,
+				       const struct cstat__ignored *ig);
+
+/* Whether checks a and b have the same config text, without writing it
+ * for a gate with tables. */
+bool cstat__gate_same_config(const cstat_gate *g, const struct cstat_check *a,
+			     const struct cstat_check *b);
 
 /* The findings a report shows as warnings of diagnosis g (gate-extra.c). */
 unsigned cstat__gate_warn_bits(const struct cstat_diagnosis *g);

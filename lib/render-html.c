@@ -1319,8 +1319,10 @@ table_checks(struct tctx *x, const cstat_gate *g, size_t i, size_t *next)
 	x->ck = calloc(n ? n : 1, sizeof(*x->ck));
 	if (!x->ck)
 		return CSTAT_ENOMEM;
+	/* The checks as the gate keeps them: cstat_gate_get() would write
+	 * each one's config text, which the page never prints. */
 	for (; g && *next < cstat_gate_count(g); ++*next) {
-		const struct cstat_check *k = cstat_gate_get(g, *next);
+		const struct cstat_check *k = &g->checks[*next];
 		if (k->table > i)
 			break;
 		if (k->table == i && k->row < x->tb->nrows &&
@@ -1610,7 +1612,7 @@ summary(struct cstat__ostream *p, const struct cstat_tables *t,
 	}
 	cstat__os_adds(p, "<ul class=\"changes\">\n");
 	for (size_t j = 0; j < cstat_gate_count(g); j++) {
-		const struct cstat_check *k = cstat_gate_get(g, j);
+		const struct cstat_check *k = &g->checks[j];
 		if (k->verdict == CSTAT_IMPROVEMENT ||
 		    k->verdict == CSTAT_REGRESSION)
 			summary_link(p, t, k);

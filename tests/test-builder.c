@@ -836,6 +836,116 @@ watched(const char *keys, const char *cpu_a, const char *cpu_b,
 	return b;
 }
 
+static uint64_t
+xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* A file whose configuration keys (cpu and goarch among them) are set,
+ * padded, emptied or changed before each of 40 results. */
+static char *
+edited_file(uint64_t *x)
+{
+	static const char *const keys[] = {"cpu", "goarch", "k1",
+					   "k2",  "k3",	    "k4"};
+	static const char *const values[] = {"A", "B  ", "", "C", "D"};
+	char text[8192];
+	size_t len = 0;
+
+	for (int i = 0; i < 40; i++) {
+		for (uint64_t e = xorshift(x) % 3; e > 0; e--) {
+			const char *k = keys[xorshift(x) % 6];
+			const char *v = values[xorshift(x) % 5];
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"%s: %s\n", k, v);
+		}
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"BenchmarkA-8 100 %d ns/op\n",
+					100 + (int)(xorshift(x) % 9));
+	}
+	return temp_file(text, len);
+}
+
+/* The watched keys' diff and mixed lists of paths read by
+ * cstat_builder_read() (by_hand false) or result by result. */
+static void
+watch_lists(char *const *paths, bool by_hand, char *diff, char *mixed, int *n)
+{
+	cstat_reader *r;
+	cstat_builder *b;
+	struct cstat_diag d;
+	struct diags ds = {0};
+
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	assert_int_equal(cstat_builder_watch(b, "cpu,goarch,k3"), 0);
+	if (!by_hand) {
+		cstat_inputs *in;
+		const char *args[] = {paths[0], paths[1]};
+		assert_int_equal(cstat_inputs_new(&in, args, 2), 0);
+		assert_int_equal(
+			cstat_builder_read(b, r, in, 2, collect, &ds, &d), 0);
+		cstat_inputs_free(in);
+	}
+	for (int f = 0; by_hand && f < 2; f++) {
+		const struct cstat_result *res;
+		size_t len;
+		char *text = slurp(paths[f], &len);
+		int rc;
+		assert_int_equal(cstat_reader_open_mem(r, text, len, paths[f]),
+				 0);
+		while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+			assert_int_equal(rc, 1);
+			assert_int_equal(cstat_builder_add(b, res), 0);
+		}
+		free(text);
+	}
+	n[0] = cstat_builder_watch_diff(b, diff, 1024);
+	n[1] = cstat_builder_watch_mixed(b, mixed, 256);
+	cstat_builder_free(b);
+	cstat_reader_free(r);
+}
+
+/*
+ * The builder told how much of each configuration the last result kept
+ * (cstat_builder_read()) looks a watched key up among the entries that
+ * changed only, and notes what a builder fed result by result notes
+ * (which compares the configurations' texts): seed 21, 40 pairs of files
+ * of random configuration edits.
+ */
+static void
+test_builder_watch_follows_config_edits(void **state)
+{
+	(void)state;
+	uint64_t x = 21;
+	int differ = 0, mixed = 0;
+
+	for (int trial = 0; trial < 40; trial++) {
+		char *paths[2] = {edited_file(&x), edited_file(&x)};
+		char diff[2][1024], mix[2][256];
+		int n[2][2];
+
+		for (int way = 0; way < 2; way++)
+			watch_lists(paths, way, diff[way], mix[way], n[way]);
+		assert_int_equal(n[0][0], n[1][0]);
+		assert_int_equal(n[0][1], n[1][1]);
+		assert_string_equal(diff[0], diff[1]);
+		assert_string_equal(mix[0], mix[1]);
+		differ += n[0][0] > 0;
+		mixed += n[0][1] > 0;
+		for (int f = 0; f < 2; f++) {
+			unlink(paths[f]);
+			free(paths[f]);
+		}
+	}
+	/* The edits make the lists say something. */
+	assert_true(differ > 10 && mixed > 10);
+}
+
 /* The configuration of table i as "k:v k:v". */
 static void
 table_config(const cstat_tables *t, size_t i, char *buf, size_t size)
@@ -924,6 +1034,7 @@ main(void)
 			test_builder_drops_whole_runs_alike_on_threads),
 		cmocka_unit_test(test_builder_new_reports_bad_queries),
 		cmocka_unit_test(test_builder_watch_matches_across_keys),
+		cmocka_unit_test(test_builder_watch_follows_config_edits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,7 +151,8 @@ fixture_init(struct fixture *f)
 	k[4].p_adjusted = 0.000465;
 	k[4].p_min = 0.000155;
 
-	f->ig[0] = (struct cstat__ignored){"Old", "sec/op", "", "Old*", "flag"};
+	f->ig[0] =
+		(struct cstat__ignored){"Old", "sec/op", "", "Old*", "flag", 0};
 
 	f->g.c = &f->c;
 	f->g.checks = f->k;

@@ -1439,6 +1439,98 @@ test_noise_since_change(void **state)
 	done(&run, &a, &b);
 }
 
+/*
+ * A check's config is kept by reference (its table) and written when asked
+ * for: seed 18, 6 keys set, padded, emptied or changed at random before
+ * each of 120 results.  Every check's text from cstat_gate_get() is the
+ * table's key written out, the same pointer each time and for every check
+ * of a table; two checks have the same config exactly when those texts
+ * are equal, values that differ only in their padding included.
+ */
+static void
+test_config_by_reference(void **state)
+{
+	(void)state;
+	static const char *const values[] = {"a", "a  ", "b", "", "c"};
+	struct text a = {0}, b = {0};
+	struct run run;
+	struct rng r = {18};
+	char *texts[2 * 120];
+
+	for (size_t i = 0; i < 120; i++) {
+		for (int e = (int)(uniform(&r) * 3); e >= 0; e--) {
+			size_t key = (size_t)(uniform(&r) * 6);
+			const char *v = values[(size_t)(uniform(&r) * 5)];
+			addf(&a, "k%zu: %s\n", key, v);
+			addf(&b, "k%zu: %s\n", key, v);
+		}
+		gen(&a, &r, "X-8", 3, 100, 1, 0.01, "ns/op");
+		gen(&b, &r, "X-8", 3, 100, 1.5, 0.01, "ns/op");
+	}
+	judge(&run, &a, &b, NULL, false);
+	size_t n = cstat_gate_count(run.g), same = 0;
+	assert_true(n > 20 && n <= 2 * 120);
+	for (size_t i = 0; i < n; i++) {
+		const struct cstat_check *k = cstat_gate_get(run.g, i);
+		texts[i] = cstat__gate_table_config(run.t, k->table, NULL);
+		assert_non_null(texts[i]);
+		assert_string_equal(k->config, texts[i]);
+		assert_ptr_equal(cstat_gate_get(run.g, i)->config, k->config);
+		if (i && k->table == cstat_gate_get(run.g, i - 1)->table)
+			assert_ptr_equal(k->config,
+					 cstat_gate_get(run.g, i - 1)->config);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			bool want = strcmp(texts[i], texts[j]) == 0;
+			same += want && i != j;
+			assert_int_equal(cstat__gate_same_config(
+						 run.g,
+						 cstat_gate_get(run.g, i),
+						 cstat_gate_get(run.g, j)),
+					 want);
+		}
+	/* Configs written the same from different tables: padded values. */
+	assert_true(same > 0);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	done(&run, &a, &b);
+}
+
+/* A report shows configs only when their texts differ: two tables whose
+ * cpu values differ in padding alone show none. */
+static void
+test_config_shown_by_text(void **state)
+{
+	(void)state;
+	for (int differ = 0; differ < 2; differ++) {
+		struct text a = {0}, b = {0};
+		struct run run;
+		struct rng r = {19};
+		char *out;
+		size_t len;
+
+		for (int i = 0; i < 2; i++) {
+			const char *cpu = i ? (differ ? "y" : "x  ") : "x";
+			addf(&a, "cpu: %s\n", cpu);
+			addf(&b, "cpu: %s\n", cpu);
+			gen(&a, &r, "X-8", 10, 100, 1, 0.01, "ns/op");
+			gen(&b, &r, "X-8", 10, 100, 1.5, 0.01, "ns/op");
+		}
+		judge(&run, &a, &b, NULL, false);
+		assert_int_equal(cstat_gate_count(run.g), 2);
+		FILE *f = open_memstream(&out, &len);
+		assert_int_equal(
+			cstat_gate_write(run.g, CSTAT_REPORT_TEXT, false, f),
+			0);
+		fclose(f);
+		assert_int_equal(strstr(out, "X-8 [cpu:x]") != NULL, differ);
+		assert_int_equal(strstr(out, "X-8 [cpu:y]") != NULL, differ);
+		free(out);
+		done(&run, &a, &b);
+	}
+}
+
 int
 main(void)
 {
@@ -1468,6 +1560,8 @@ main(void)
 		cmocka_unit_test(test_noise_too_few_runs),
 		cmocka_unit_test(test_noise_decision),
 		cmocka_unit_test(test_noise_since_change),
+		cmocka_unit_test(test_config_by_reference),
+		cmocka_unit_test(test_config_shown_by_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
