@@ -38,6 +38,9 @@
 #define TRAILER "cstatEND"
 /* The hash (cstat__hash_bytes) covers this much of the history's end. */
 #define TAIL 4096
+/* A table's values (doubles) from which they take a block of their own
+ * (cstat__arena_reserve(): huge pages from 4 MB). */
+#define BIG_VALUES ((size_t)1 << 19)
 /* Buffered reads and writes of this size. */
 #define IOBUF (1 << 20)
 
@@ -561,7 +564,10 @@ read_table(struct in *in, struct cstat_tables *t, struct cstat__table *tb)
 	    (tb->ncols && tb->nrows > in->left / CELL_BYTES / tb->ncols))
 		return in->bad = true;
 	ncells = tb->nrows * tb->ncols;
-	tb->cells = calloc(ncells + 1, sizeof(*tb->cells));
+	/* Written whole at once: on huge pages when large (a long history's
+	 * cells are hundreds of MB, and a fault per 4 kB page costs more than
+	 * reading them). */
+	tb->cells = cstat__big_calloc(ncells + 1, sizeof(*tb->cells));
 	/* No geomean rows in a history's tables: none to keep. */
 	tb->summary = calloc(tb->ncols + 1, sizeof(*tb->summary));
 	if (!tb->cells || !tb->summary)
@@ -574,7 +580,11 @@ read_table(struct in *in, struct cstat_tables *t, struct cstat__table *tb)
 	}
 	if (in->bad)
 		return 1;
-	/* Every value of the table in one block of the pool. */
+	/* Every value of the table in one block of the pool, a block of its
+	 * own on huge pages when it is large. */
+	if (total >= BIG_VALUES &&
+	    cstat__arena_reserve(&t->values.arena, total * sizeof(double)))
+		return in->bad = true;
 	double *v = total ? cstat__arena_alloc_aligned(&t->values.arena,
 						       total * sizeof(double),
 						       sizeof(double))

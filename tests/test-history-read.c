@@ -648,6 +648,57 @@ test_cached_appends(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * A table of more values than BIG_VALUES (history-snap.c: 2^19) takes a
+ * block of its own from the snapshot's reader, on huge pages where the
+ * system lends them: 64 runs of one benchmark with 9,000 values each
+ * (576,000 in one table) read from the snapshot, and with a run appended
+ * (joined to it), give what a plain read gives.
+ */
+static void
+test_cached_big_table(void **state)
+{
+	char dir[] = "/tmp/test-history-snap-XXXXXX", path[64], snap[64];
+	uint64_t s = 11;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t r = 0; r < 65; r++) {
+		fprintf(f,
+			"{\"schema\":\"cstat-run/1\",\"id\":\"big%zu\","
+			"\"name\":\"h\",\"created\":\"2026-02-%02zuT10:00:"
+			"00Z\","
+			"\"commit\":\"c%zu\",\"groups\":[{\"config\":"
+			"[[\"goos\",\"linux\"]],\"benchmarks\":[{\"name\":"
+			"\"Big-8\",\"units\":[{\"unit\":\"sec/"
+			"op\",\"values\":[",
+			r, r % 28 + 1, r);
+		for (size_t k = 0; k < 9000; k++) {
+			fputs(k ? "," : "", f);
+			put_number(f, &s, 0, r);
+		}
+		fputs("]}]}]}]}\n", f);
+		if (r == 63) { /* 64 runs first, then one appended */
+			fclose(f);
+			cached_matches(path, snap, 0);
+			cached_matches(path, snap, 1);
+			f = fopen(path, "a");
+			assert_non_null(f);
+		}
+	}
+	fclose(f);
+	cached_matches(path, snap, 2);
+	cached_matches(path, snap, 1);
+	unlink(snap);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---------------------------------------------------------------------- */
 /* cstat_history_read_tail(): the last records only. */
 
@@ -863,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_cached_big_table),
 		cmocka_unit_test(test_tail),
 		cmocka_unit_test(test_tail_stub_and_errors),
 		cmocka_unit_test(test_tail_refused),
