@@ -1316,19 +1316,24 @@ add_lines(const struct pg *p, const PGresult *res, struct cstat__buf *b)
 }
 
 /*
- * The rows of the query just sent on p's connection, taken one at a
- * time (single-row mode) into b, each row's result freed once copied:
+ * The rows of query sql (its n parameters vals), each a line of b, taken
+ * one at a time (single-row mode), each row's result freed once copied:
  * the records are held once, in b, rather than once in libpq's result
  * and again in b (a whole history is hundreds of MB).  Reads every
  * result up to the end, so the connection can take the next statement
- * whatever happened.
+ * whatever happened; b is released on an error.
  */
 static int
-stream_lines(struct pg *p, struct cstat__buf *b, struct cstat_diag *d)
+query_lines(struct pg *p, const char *sql, int n, const char *const *vals,
+	    struct cstat__buf *b, struct cstat_diag *d)
 {
 	int rc = 0;
 	PGresult *res;
 
+	if (!p->pq.sendQueryParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0))
+		return fail(p, d, "reading a history", NULL);
+	/* Refused only after a first result: then the rows come whole. */
+	(void)p->pq.setSingleRowMode(p->conn);
 	while ((res = p->pq.getResult(p->conn)) != NULL) {
 		ExecStatusType st = p->pq.resultStatus(res);
 		if (!rc && (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK))
@@ -1340,7 +1345,11 @@ stream_lines(struct pg *p, struct cstat__buf *b, struct cstat_diag *d)
 	/* A connection lost mid-read may end without an error result. */
 	if (!rc && p->pq.status(p->conn) != CONNECTION_OK)
 		rc = fail(p, d, "reading a history", NULL);
-	return rc ? rc : cstat__buf_add(b, "", 0); /* "" for no run */
+	if (!rc)
+		rc = cstat__buf_add(b, "", 0); /* "" for no run */
+	if (rc)
+		cstat__buf_release(b);
+	return rc;
 }
 
 /*
@@ -1367,16 +1376,9 @@ history_records(struct pg *p, const char *name, const char *sql,
 		return say(d, CSTAT_ENOENT, "no history %.200s", name);
 	vals[0] = hid;
 	vals[1] = limit;
-	if (!p->pq.sendQueryParams(p->conn, sql, limit ? 2 : 1, NULL, vals,
-				   NULL, NULL, 0))
-		return fail(p, d, "reading a history", NULL);
-	/* Refused only after a first result: then the rows come whole. */
-	(void)p->pq.setSingleRowMode(p->conn);
-	rc = stream_lines(p, &b, d);
-	if (rc) {
-		cstat__buf_release(&b);
+	rc = query_lines(p, sql, limit ? 2 : 1, vals, &b, d);
+	if (rc)
 		return rc;
-	}
 	*bytes = b.data;
 	*len = b.len;
 	return 0;
@@ -1482,19 +1484,14 @@ pg_history_range(void *state, const struct cstat__store_ident *id,
 	*runs = 0;
 	snprintf(lo, sizeof(lo), "%lld", (long long)after);
 	snprintf(hi, sizeof(hi), "%lld", (long long)id->last);
-	if (!p->pq.sendQueryParams(p->conn,
-				   "SELECT record FROM cstat_runs"
-				   " WHERE history_id = $1::bigint"
-				   " AND seq > $2::bigint AND seq <= $3::bigint"
-				   " ORDER BY seq",
-				   3, NULL, vals, NULL, NULL, 0))
-		return fail(p, d, "reading a history", NULL);
-	(void)p->pq.setSingleRowMode(p->conn);
-	rc = stream_lines(p, &b, d);
-	if (rc) {
-		cstat__buf_release(&b);
+	rc = query_lines(p,
+			 "SELECT record FROM cstat_runs"
+			 " WHERE history_id = $1::bigint"
+			 " AND seq > $2::bigint AND seq <= $3::bigint"
+			 " ORDER BY seq",
+			 3, vals, &b, d);
+	if (rc)
 		return rc;
-	}
 	for (const char *q = b.data, *end = b.data + b.len;
 	     q && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
 		++*runs;

@@ -62,14 +62,7 @@ if [ -z "$inside" ]; then
 		: >"$work/size-$size"
 	fi
 	# One run of 500 benchmarks in Go's text, for record.
-	awk 'BEGIN {
-		print "goos: linux\ngoarch: amd64\npkg: example.com/bench"
-		print "cpu: Intel(R) Xeon(R) CPU @ 2.20GHz"
-		for (k = 0; k < 5; k++)
-			for (b = 0; b < 500; b++)
-				printf "BenchmarkOp%d/size=%d-8 1000 %d ns/op\n",
-					b, b % 8, 100 * (1 + b % 97) + (k * 7 + b) % 10
-	}' >"$work/run.txt"
+	awk -f tests/bench/run500.awk >"$work/run.txt"
 	if [ -n "$reuse" ]; then
 		export CSTAT_TEST_PG=$reuse
 		exec "$0" --inside "$work" -n "$repeats" -c "$cb" -d "$reuse" \

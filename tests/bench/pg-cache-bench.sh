@@ -38,15 +38,8 @@ export CSTAT_PROJECT=bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/cstat-cache-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export CSTAT_CACHE=$work/cache
-# One run of 500 benchmarks in Go's text, for record (pg-bench.sh's).
-awk 'BEGIN {
-	print "goos: linux\ngoarch: amd64\npkg: example.com/bench"
-	print "cpu: Intel(R) Xeon(R) CPU @ 2.20GHz"
-	for (k = 0; k < 5; k++)
-		for (b = 0; b < 500; b++)
-			printf "BenchmarkOp%d/size=%d-8 1000 %d ns/op\n",
-				b, b % 8, 100 * (1 + b % 97) + (k * 7 + b) % 10
-}' >"$work/run.txt"
+# One run of 500 benchmarks in Go's text, for record.
+awk -f tests/bench/run500.awk >"$work/run.txt"
 
 mid() { # the median of the numbers on stdin
 	sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
