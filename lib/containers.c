@@ -45,12 +45,6 @@ cstat__big_alloc(size_t size)
 	return malloc(size);
 }
 
-struct cstat__arena_block {
-	struct cstat__arena_block *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
 void *
 cstat__big_calloc(size_t n, size_t size)
 {
@@ -62,6 +56,26 @@ cstat__big_calloc(size_t n, size_t size)
 	if (p)
 		memset(p, 0, len);
 	return p;
+}
+
+struct cstat__arena_block {
+	struct cstat__arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+/* Makes b (NULL when out of memory), of size bytes of data, a's block
+ * to allocate from.  @return b. */
+static struct cstat__arena_block *
+push_block(struct cstat__arena *a, struct cstat__arena_block *b, size_t size)
+{
+	if (b) {
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	return b;
 }
 
 void
@@ -104,13 +118,9 @@ cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len, size_t align)
 		if (size < len)
 			size = len;
 		/* Block data is aligned for any type (max_align_t). */
-		b = malloc(sizeof(*b) + size);
+		b = push_block(a, malloc(sizeof(*b) + size), size);
 		if (!b)
 			return NULL;
-		b->size = size;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
 		at = 0;
 	}
 	void *p = (char *)b->data + at;
@@ -125,14 +135,8 @@ cstat__arena_reserve(struct cstat__arena *a, size_t len)
 
 	if (len > SIZE_MAX - sizeof(*b) - HUGE_PAGE)
 		return CSTAT_ENOMEM;
-	b = cstat__big_alloc(sizeof(*b) + len);
-	if (!b)
-		return CSTAT_ENOMEM;
-	b->size = len;
-	b->used = 0;
-	b->next = a->head;
-	a->head = b;
-	return 0;
+	b = push_block(a, cstat__big_alloc(sizeof(*b) + len), len);
+	return b ? 0 : CSTAT_ENOMEM;
 }
 
 char *

@@ -50,27 +50,38 @@ struct ident {
 	double confidence;
 };
 
+int
+cstat__file_identity(int fd, struct stat *st, uint64_t *tail_hash)
+{
+	unsigned char tail[TAIL];
+	off_t from;
+	ssize_t got;
+
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))
+		return -1;
+	from = st->st_size > TAIL ? st->st_size - TAIL : 0;
+	got = pread(fd, tail, (size_t)(st->st_size - from), from);
+	if (got != st->st_size - from)
+		return -1;
+	*tail_hash = cstat__hash_bytes(tail, (size_t)got, 0);
+	return 0;
+}
+
 /* The identity of the open history fd.  @return 0 or -1. */
 static int
 identify(int fd, double confidence, struct ident *id)
 {
-	unsigned char tail[TAIL];
 	struct stat st;
-	off_t from;
-	ssize_t got;
+	uint64_t tail;
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	from = st.st_size > TAIL ? st.st_size - TAIL : 0;
-	got = pread(fd, tail, (size_t)(st.st_size - from), from);
-	if (got != st.st_size - from)
+	if (cstat__file_identity(fd, &st, &tail) != 0)
 		return -1;
 	*id = (struct ident){(uint64_t)st.st_dev,
 			     (uint64_t)st.st_ino,
 			     (uint64_t)st.st_size,
 			     (uint64_t)st.st_mtim.tv_sec,
 			     (uint64_t)st.st_mtim.tv_nsec,
-			     cstat__hash_bytes(tail, (size_t)got, 0),
+			     tail,
 			     confidence};
 	return 0;
 }

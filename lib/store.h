@@ -160,6 +160,15 @@ bool cstat__snap_describe(const char *path, int fd, const char *cache,
  * errno set. */
 int cstat__write_all(int fd, const char *p, size_t len);
 /*
+ * What identifies the open regular file fd's contents without reading
+ * them (history-snap.c): its stat (size, inode, modification time) and a
+ * hash of its last 4 KiB, which a snapshot and the cache on the client
+ * (stores/cache.c) both check.  @return 0, or -1 when fd is not a
+ * regular file or cannot be read.
+ */
+struct stat;
+int cstat__file_identity(int fd, struct stat *st, uint64_t *tail_hash);
+/*
  * Creates a temporary file of our own beside path (path.tmp.PID, O_EXCL,
  * never through a link; leftovers of dead processes removed) for a file
  * to be renamed over path: the descriptor, with *tmp its name (malloc'd),

@@ -37,12 +37,11 @@
 #include <unistd.h>
 
 #include "containers.h"
+#include "store.h"
 #include "stores.h"
 
 #define IDENTITY "identity"
 #define MAGIC "cstat-cache/1"
-/* The hash of the copy covers this much of its end. */
-#define TAIL 4096
 
 /* The copy as its identity file describes it. */
 struct copy {
@@ -67,21 +66,14 @@ said(struct cstat_diag *d, int rc, const char *what, const char *name)
 static int
 identify(int fd, struct copy *c)
 {
-	unsigned char tail[TAIL];
 	struct stat st;
-	off_t from;
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	from = st.st_size > TAIL ? st.st_size - TAIL : 0;
-	if (pread(fd, tail, (size_t)(st.st_size - from), from) !=
-	    st.st_size - from)
+	if (cstat__file_identity(fd, &st, &c->tail) != 0)
 		return -1;
 	c->size = (uint64_t)st.st_size;
 	c->ino = (uint64_t)st.st_ino;
 	c->sec = (uint64_t)st.st_mtim.tv_sec;
 	c->nsec = (uint64_t)st.st_mtim.tv_nsec;
-	c->tail = cstat__hash_bytes(tail, (size_t)(st.st_size - from), 0);
 	return 0;
 }
 
@@ -193,22 +185,6 @@ grown(const struct cstat__store_ident *was,
 	       now->last > was->last && now->runs > was->runs;
 }
 
-/* Writes bytes[0..len) to fd.  @return 0 or -1. */
-static int
-write_all(int fd, const char *bytes, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, bytes, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		bytes += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The folder history/ of dirfd, made if missing.  @return its fd or -1. */
 static int
 history_dir(int dirfd)
@@ -241,7 +217,8 @@ append_runs(const cstat_store *s, int dirfd, int fd, const char *name,
 	}
 	if (unlinkat(dirfd, IDENTITY, 0) != 0 && errno != ENOENT)
 		rc = said(d, CSTAT_EIO, "removing its identity", name);
-	if (!rc && (lseek(fd, 0, SEEK_END) < 0 || write_all(fd, bytes, len)))
+	if (!rc &&
+	    (lseek(fd, 0, SEEK_END) < 0 || cstat__write_all(fd, bytes, len)))
 		rc = said(d, CSTAT_EIO, "appending", name);
 	if (!rc && (identify(fd, &c) || write_identity(dirfd, name, &c)))
 		rc = said(d, CSTAT_EIO, "writing its identity", name);
@@ -278,7 +255,8 @@ fetch_all(const cstat_store *s, int dirfd, int hfd, const char *name,
 		fd = openat(hfd, tmp,
 			    O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 			    0600);
-	if (!rc && (fd < 0 || write_all(fd, bytes, len) || identify(fd, &c)))
+	if (!rc &&
+	    (fd < 0 || cstat__write_all(fd, bytes, len) || identify(fd, &c)))
 		rc = said(d, CSTAT_EIO, "writing", name);
 	if (fd >= 0 && close(fd) != 0 && !rc)
 		rc = said(d, CSTAT_EIO, "writing", name);
