@@ -37,7 +37,10 @@ CSTAT_TEST_PG_RUNNER):
               CSTAT_CACHE=off makes no folder; a cache that is a symbolic
               link, or writable by others, is refused (said, nothing
               written there); two readers at once, and one while another
-              holds the lock; no password in any path or file.
+              holds the lock; no password in any path or file; output
+              that names the cache's folder names the location instead,
+              every time, also where the name spans two of the pipe's
+              reads.
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
               directory, for the same inputs and times; list (several
@@ -590,6 +593,40 @@ def case_cache():
             check("a cache folder of another user", env={},
                   expect_stderr="is not used: it is not the user's")
             os.chown(f, 0, -1)
+
+        # Output quoted as it is written: runs whose commit and branch
+        # name the cache's folder of their history, so that an export of
+        # 750 kB names it twice a record, across the pipe's reads; each
+        # place is the location, as when the output was kept aside.
+        def quoted_record(k, name):
+            path = os.path.join(tmp, "q%d.txt" % k)
+            with open(path, "w") as fh:
+                fh.write("pkg: Q\n" + "".join(
+                    "BenchmarkQ%d 1 %d ns/op\n" % (b, 100 + (k + b) % 9)
+                    for b in range(200)))
+            when = created()
+            for store in (state["fs"], loc):
+                cbl(store, "record", "-m", "created=%s" % when,
+                    "-m", "commit=" + name, "-m", "branch=" + name, "q",
+                    path)
+        quoted_record(0, "none")
+        cbl(loc, "history", "q")
+        qf = [os.path.join(croot, s) for s in os.listdir(croot)
+              if os.path.isfile(os.path.join(croot, s, "history",
+                                             "q.jsonl"))]
+        assert len(qf) == 1, qf
+        for k in range(1, 21):
+            quoted_record(k, qf[0] + "/x")
+        for step in (("export", "-format", "csv", "q"),
+                     ("export", "-format", "json", "q"), ("history", "q")):
+            want = cbl(state["fs"], *step).stdout.replace(
+                qf[0].encode(), b"[" + loc.encode() + b"]")
+            got = cbl(loc, *step)
+            assert got.stdout == want and not got.stderr, (step,
+                                                           got.stderr)
+            assert "csv" not in step or len(want) > 700000, len(want)
+        print("output naming the cache's folder across the pipe's reads:"
+              " its location in each place")
 
         # Two readers at once, on a cold cache; and one while another
         # holds the folder's lock (it reads a private copy, leaving the

@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 
 #include "cbaseline-cache.h"
 #include "cbaseline-db.h"
+#include "cli.h"
 #include "cstat.h"
 #include "store-util.h"
 
@@ -378,21 +380,287 @@ release(const struct db *db, const struct db *other, int fd, const char *name,
 }
 
 /*
+ * A command's output and messages quoted as they are written, for the
+ * commands whose output is never held back (nothing written back to the
+ * database): each stream goes through a pipe that a thread reads, names
+ * each private directory as its location as release() does, and writes
+ * to the stream's own descriptor.  An export of every benchmark writes
+ * a gigabyte of CSV: kept aside in a file and read back whole, it cost
+ * a gigabyte of memory, the file's as much again, and most of the
+ * command's system time (docs/performance.md "Every benchmark's export").
+ */
+struct quoted {
+	int in;	   /* the pipe's read end; -1 once it has ended */
+	int out;   /* the stream's own descriptor (a copy) */
+	int fd;	   /* the descriptor the command writes to: 1 or 2 */
+	char *buf; /* read and not yet written out; NUL after len */
+	size_t len;
+	bool raw;    /* past a NUL byte: release() quotes nothing there */
+	bool failed; /* a write failed: the rest is read and dropped */
+	int error;   /* then its errno, 0 when it wrote nothing */
+};
+
+struct quoting {
+	const struct db *db, *other;
+	struct quoted s[2]; /* the output and the messages */
+	size_t longest;	    /* the longest directory name */
+	pthread_t thread;
+};
+
+/* Room a stream reads into at a time, beyond what it holds back. */
+#define QUOTE_READ ((size_t)1 << 20)
+
+/* Writes the n bytes at p to s's descriptor, all of them. */
+static void
+quote_put(struct quoted *s, const char *p, size_t n)
+{
+	while (n > 0 && !s->failed) {
+		ssize_t k = write(s->out, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			s->failed = true;
+			s->error = k < 0 ? errno : 0;
+		} else {
+			p += k;
+			n -= (size_t)k;
+		}
+	}
+}
+
+/*
+ * Where in buf[at..end) a directory's name may begin and go on past end:
+ * the first place whose bytes to end are the start of a name, shorter
+ * than it; end when there is none.  Bytes before it can go out.
+ */
+static size_t
+quote_unsure(const struct quoting *q, const char *buf, size_t at, size_t end)
+{
+	const char *names[3] = {q->db->dir, q->db->cache,
+				q->other ? q->other->dir : ""};
+	size_t from = end - at >= q->longest ? end - q->longest + 1 : at;
+
+	for (size_t p = from; p < end; p++)
+		for (size_t k = 0; k < 3; k++)
+			if (names[k][0] == buf[p] &&
+			    strlen(names[k]) > end - p &&
+			    memcmp(names[k], buf + p, end - p) == 0)
+				return p;
+	return end;
+}
+
+/*
+ * Writes out what s holds, each directory named as release() names it
+ * (first_dir(), the first of equal places by its order), but the bytes
+ * that may be the start of a name, kept until more come; all of them at
+ * the end of the stream (eof).  release() reads its text as a C string:
+ * from a NUL byte on, nothing is quoted.
+ */
+static void
+quote_flush(const struct quoting *q, struct quoted *s, bool eof)
+{
+	size_t at = 0;
+
+	s->buf[s->len] = '\0';
+	if (!s->raw) {
+		const char *nul = memchr(s->buf, '\0', s->len);
+		size_t end = nul ? (size_t)(nul - s->buf) : s->len;
+		size_t sure =
+			eof || nul ? end : quote_unsure(q, s->buf, 0, end);
+		while (at < sure) {
+			const struct db *who = q->db;
+			size_t hl = 0;
+			const char *hit = first_dir(s->buf + at, q->db,
+						    q->other, &who, &hl);
+			size_t h = hit ? (size_t)(hit - s->buf) : end;
+			if (h >= sure) {
+				quote_put(s, s->buf + at, sure - at);
+				at = sure;
+				break;
+			}
+			quote_put(s, s->buf + at, h - at);
+			quote_put(s, "[", 1);
+			quote_put(s, who->where, strlen(who->where));
+			quote_put(s, "]", 1);
+			at = h + hl;
+		}
+		s->raw = nul != NULL;
+	}
+	if (s->raw) {
+		quote_put(s, s->buf + at, s->len - at);
+		at = s->len;
+	}
+	memmove(s->buf, s->buf + at, s->len - at);
+	s->len -= at;
+}
+
+/* The thread of quote_start(): reads both pipes to their ends. */
+static void *
+quote_main(void *arg)
+{
+	struct quoting *q = arg;
+
+	while (q->s[0].in >= 0 || q->s[1].in >= 0) {
+		struct pollfd pfd[2];
+		struct quoted *of[2];
+		nfds_t n = 0;
+		for (size_t k = 0; k < 2; k++) {
+			if (q->s[k].in < 0)
+				continue;
+			of[n] = &q->s[k];
+			pfd[n++] = (struct pollfd){q->s[k].in, POLLIN, 0};
+		}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Read each in turn, waiting, rather than stop. */
+			for (nfds_t k = 0; k < n; k++)
+				pfd[k].revents = POLLIN;
+		}
+		for (nfds_t k = 0; k < n; k++) {
+			struct quoted *s = of[k];
+			if (!pfd[k].revents)
+				continue;
+			ssize_t got = read(s->in, s->buf + s->len, QUOTE_READ);
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got > 0) {
+				s->len += (size_t)got;
+				quote_flush(q, s, false);
+				continue;
+			}
+			quote_flush(q, s, true);
+			close(s->in);
+			s->in = -1;
+		}
+	}
+	return NULL;
+}
+
+/* Frees what quote_start() made of s (its descriptors put back first). */
+static void
+quote_free(struct quoted *s)
+{
+	if (s->in >= 0)
+		close(s->in);
+	if (s->out >= 0)
+		close(s->out);
+	free(s->buf);
+}
+
+/*
+ * Points descriptors 1 and 2 at pipes that a thread reads, quotes and
+ * writes to where they pointed (quote_main()).
+ * @return 0; -1 when that could not be set up (nothing changed).
+ */
+static int
+quote_start(struct quoting *q, const struct db *db, const struct db *other)
+{
+	int w[2] = {-1, -1};
+	bool ok = true;
+
+	memset(q, 0, sizeof(*q));
+	q->db = db;
+	q->other = other;
+	q->longest = strlen(db->dir);
+	if (strlen(db->cache) > q->longest)
+		q->longest = strlen(db->cache);
+	if (other && strlen(other->dir) > q->longest)
+		q->longest = strlen(other->dir);
+	for (size_t k = 0; k < 2; k++) {
+		struct quoted *s = &q->s[k];
+		int p[2];
+		s->fd = (int)k + 1;
+		s->in = s->out = -1;
+		s->buf = malloc(QUOTE_READ + q->longest + 1);
+		if (!s->buf || pipe(p) != 0) {
+			ok = false;
+			continue;
+		}
+		s->in = p[0];
+		w[k] = p[1];
+		fcntl(p[0], F_SETFD, FD_CLOEXEC);
+		fcntl(p[1], F_SETFD, FD_CLOEXEC);
+#ifdef F_SETPIPE_SZ
+		/* Fewer turns between the command and the thread. */
+		fcntl(p[1], F_SETPIPE_SZ, (int)QUOTE_READ);
+#endif
+		s->out = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
+		ok = ok && s->out >= 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	for (size_t k = 0; k < 2 && ok; k++)
+		ok = dup2(w[k], q->s[k].fd) >= 0;
+	if (ok && pthread_create(&q->thread, NULL, quote_main, q) == 0)
+		ok = true;
+	else if (ok) {
+		ok = false;
+		dup2(q->s[0].out, 1);
+		dup2(q->s[1].out, 2);
+	} else {
+		for (size_t k = 0; k < 2; k++)
+			if (q->s[k].out >= 0)
+				dup2(q->s[k].out, q->s[k].fd);
+	}
+	for (size_t k = 0; k < 2; k++) {
+		if (w[k] >= 0)
+			close(w[k]);
+		if (!ok)
+			quote_free(&q->s[k]);
+	}
+	return ok ? 0 : -1;
+}
+
+/* Ends what quote_start() began: the descriptors put back, so that the
+ * pipes end, and the thread's last bytes written out. */
+static void
+quote_stop(struct quoting *q)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (size_t k = 0; k < 2; k++)
+		dup2(q->s[k].out, q->s[k].fd);
+	pthread_join(q->thread, NULL);
+	for (size_t k = 0; k < 2; k++)
+		quote_free(&q->s[k]);
+}
+
+/*
  * Runs the command on the directory target with its output and messages
  * kept aside (in db's directory), then writes them out with each private
  * directory named as its location: a report that names the history file
  * (gate's noise-aware threshold) names the database instead.  With
  * wb_name, the command wrote that baseline or history: it is written back
  * to the database before the output is shown, and when the database
- * refuses it only its error is shown.
+ * refuses it only its error is shown.  A command that writes nothing back
+ * (and whose store is open) has its output and messages quoted as they
+ * are written instead (quote_start()), in the order they are written.
  */
 static int
 run_quoted(struct db *db, const struct db *other, const char *target,
 	   const char *cmd, int argc, char **argv, db_run_fn run, void *ctx,
 	   const char *wb_name)
 {
+	struct quoting q;
 	int out, err, rc;
 
+	/* Nothing to write back, nothing held back: quoted as written. */
+	if (!wb_name && !db->opening && quote_start(&q, db, other) == 0) {
+		rc = run(ctx, target, cmd, argc, argv);
+		quote_stop(&q);
+		/* The output lost (a full disk) fails the command, as
+		 * cli_finish_stdout() says of the output kept aside. */
+		if (q.s[0].failed && rc < 2) {
+			errno = q.s[0].error;
+			fprintf(stderr, "%s: write standard output: %s\n", PROG,
+				cstat_strerror(
+					errno ? cli_write_error(CSTAT_EIO)
+					      : CSTAT_EIO));
+			rc = 2;
+		}
+		return rc;
+	}
 	fflush(stdout);
 	fflush(stderr);
 	capture(db, 1, "stdout", &out);
