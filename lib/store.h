@@ -181,15 +181,17 @@ size_t cstat__run_nkv(const cstat_run *r, char list);
 void cstat__run_kv(const cstat_run *r, char list, size_t i, const char **key,
 		   const char **value);
 /*
- * cstat_history_read() (cstat's defaults) of the history open at fd, from
- * where fd stands to its end: line numbers count on from line0 (*lines
- * gets the last), runs are labelled from "1", and the Unit metadata of
- * seed[0..nseed) (the runs before fd's position) goes to the reader
- * first, as a read of the whole file would have.  path names the file in
- * messages.  For history-snap.c.
+ * cstat_history_read() with opts (NULL: cstat's defaults) of the history
+ * open at fd, from where fd stands to its end: line numbers count on from
+ * line0 (*lines gets the last), runs are labelled from nseed + 1, and the
+ * Unit metadata of seed[0..nseed) (the runs before fd's position) goes to
+ * the reader first, as a read of the whole file would have: a filter
+ * (opts->filter, on .file too) keeps what it keeps there.  path names the
+ * file in messages.  For history-snap.c.
  */
 int cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			   cstat_run *const *seed, size_t nseed,
+			   const struct cstat_builder_opts *opts,
 			   double confidence, cstat_tables **t,
 			   cstat_run ***runs, size_t *nruns,
 			   unsigned long *lines,
