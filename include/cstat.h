@@ -1365,6 +1365,33 @@ CSTAT_EXPORT int cstat_store_merge(cstat_store *s, const char *name,
 				   const char *bytes, size_t len, size_t *added,
 				   size_t *total, struct cstat_diag *d);
 
+/*
+ * cstat_store_history_tables(), through snapshots in the folder dir (made
+ * 0700 if missing; the caller makes sure it is its own, as for
+ * cstat_store_history_cache(), and holds a lock for the call): one
+ * statement asks the store which rows history name holds now (as
+ * cstat_store_history_cache() asks), and when dir holds the tables built
+ * for those rows, bench, opts (every field's text) and confidence, they
+ * are read from there, without the store; otherwise they are built by the
+ * store and, when the history did not change while they were (asked
+ * again after), written there.  The snapshots are those of
+ * cstat_history_read_filtered() (a file per read, named by a hash of a
+ * text naming the rows and the read, which is kept inside and compared;
+ * at most 16 in dir with those of cstat_history_read_filtered(), the
+ * least recently used removed), never the only copy of anything and never
+ * an error: a damaged or foreign one is built again.  A history that grew
+ * is built again whole.  *status (may be NULL): 1 read from dir, 0 built
+ * and written there, -1 built without writing.  A NULL dir, or a store
+ * that cannot say which rows it holds (CSTAT_ESTATE for
+ * cstat_store_history_cache()), builds as cstat_store_history_tables().
+ * @return as cstat_store_history_tables().
+ */
+CSTAT_EXPORT int cstat_store_history_tables_cached(
+	cstat_store *s, const char *name, const char *bench,
+	const struct cstat_builder_opts *opts, double confidence,
+	const char *dir, cstat_tables **t, cstat_run ***runs, size_t *nruns,
+	int *status, struct cstat_diag *d);
+
 /* How cstat_store_history_cache() brought its copy up to date. */
 enum cstat_cache_how {
 	CSTAT_CACHE_HIT,      /* the copy held what the store holds */

@@ -1297,6 +1297,87 @@ cstat_history_read_filtered(const char *path, const char *dir,
 }
 
 /* ------------------------------------------------------------------------
+ * Tables a store built (lib/stores/cache.c), kept under a key of the
+ * store's own saying which rows and which read they are: the same files
+ * as a filtered read's, in the same folder and under its bound, with an
+ * identity of no file (all zero) and the key as their text.
+ */
+
+/* The path of key's snapshot in dir, named by its first named bytes
+ * (malloc'd), or NULL. */
+static char *
+keyed_path(const char *dir, const char *key, size_t named)
+{
+	char *path = malloc(strlen(dir) + 32);
+
+	if (path)
+		sprintf(path, "%s/%016llx.snapshot", dir,
+			(unsigned long long)cstat__hash_bytes(key, named, 0));
+	return path;
+}
+
+bool
+cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
+		       cstat_tables **t, cstat_run ***runs, size_t *nruns)
+{
+	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	const struct what what = {&opts, key, strlen(key)};
+	const struct ident none = {0};
+	struct warns w = {0};
+	struct in in = {0};
+	struct ident sid;
+	uint64_t lines;
+	char *path = keyed_path(dir, key, named);
+	bool ok = path && snap_open(path, &what, &in, &sid, &lines);
+
+	*t = NULL;
+	*runs = NULL;
+	*nruns = 0;
+	if (ok && (!same_ident(&sid, &none) || lines != 0)) {
+		close(in.fd);
+		free(in.buf);
+		ok = false;
+	}
+	ok = ok && snap_body(&in, &w, t, runs, nruns) && w.n == 0;
+	if (!ok && *t) {
+		cstat_tables_free(*t);
+		cstat_history_free(*runs, *nruns);
+		*t = NULL;
+		*runs = NULL;
+		*nruns = 0;
+	}
+	/* Used now: the last of the folder to go. */
+	if (ok)
+		(void)utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
+	free(w.d);
+	free(path);
+	return ok;
+}
+
+int
+cstat__snap_save_keyed(const char *dir, const char *key, size_t named,
+		       cstat_run *const *runs, size_t nruns,
+		       const struct cstat_tables *t)
+{
+	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	const struct what what = {&opts, key, strlen(key)};
+	const struct ident none = {0};
+	const struct warns w = {0};
+	char *path = keyed_path(dir, key, named);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = path && dfd >= 0 ? write_snapshot(path, &what, &none, 0, &w,
+						   runs, nruns, t)
+				  : CSTAT_EIO;
+
+	if (!rc)
+		bound_folder(dfd);
+	if (dfd >= 0)
+		close(dfd);
+	free(path);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
  * cstat_history_describe()'s fast path: the runs' count and the last
  * one's "created" from the snapshot's runs, which come before its tables,
  * so that a snapshot of hundreds of megabytes costs its first few.
