@@ -497,11 +497,32 @@ read_warnings(struct in *in, struct warns *w)
 	return in->bad;
 }
 
+/* A string into *buf (NUL-ended, grown as needed: *cap), or NULL when
+ * bad. */
+static const char *
+i_text(struct in *in, char **buf, size_t *cap)
+{
+	size_t n = i_count(in, 1);
+
+	if (in->bad || cstat__grow((void **)buf, cap, n + 1, 1)) {
+		in->bad = true;
+		return NULL;
+	}
+	i_get(in, *buf, n);
+	(*buf)[n] = '\0';
+	return in->bad ? NULL : *buf;
+}
+
 static int
 read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 {
 	static const char lists[] = "meu";
 	size_t n = i_count(in, 24);
+	/* Each key and value read into one buffer each, copied by
+	 * cstat__run_put(): ten thousand runs' metadata are hundreds of
+	 * thousands of strings. */
+	char *kbuf = NULL, *vbuf = NULL;
+	size_t kcap = 0, vcap = 0;
 
 	*runs = in->bad ? NULL : calloc(n + 1, sizeof(**runs));
 	if (!*runs)
@@ -515,8 +536,8 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 		for (size_t l = 0; l < 3 && !in->bad; l++) {
 			size_t m = i_count(in, 16);
 			for (size_t k = 0; k < m && !in->bad; k++) {
-				char *key = i_str(in, NULL);
-				char *val = i_str(in, NULL);
+				const char *key = i_text(in, &kbuf, &kcap);
+				const char *val = i_text(in, &vbuf, &vcap);
 				/* Unit metadata is keyed "unit\tkey". */
 				if (key && lists[l] == 'u' &&
 				    !strchr(key, '\t'))
@@ -525,11 +546,11 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 				    cstat__run_put((*runs)[i], lists[l], key,
 						   val))
 					in->bad = true;
-				free(key);
-				free(val);
 			}
 		}
 	}
+	free(kbuf);
+	free(vbuf);
 	return in->bad;
 }
 
@@ -537,21 +558,37 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 #define CELL_BYTES                                                             \
 	(4 * 8 + 4 + 4 * (CSTAT__MAX_CELL_WARN + CSTAT__MAX_CMP_WARN) + 3)
 
+/* Takes the next field of n bytes from *p into to. */
+static void
+take(const unsigned char **p, void *to, size_t n)
+{
+	memcpy(to, *p, n);
+	*p += n;
+}
+
 static void
 read_cell(struct in *in, struct cstat__cell *c, uint32_t nstrs)
 {
+	/* The cell's bytes at once: a long history has millions of cells,
+	 * and a call per field cost a fifth of reading a filter's
+	 * snapshot. */
+	unsigned char b[CELL_BYTES];
+	const unsigned char *p = b;
 	unsigned flags;
 
-	c->center = i_f64(in);
-	c->lo = i_f64(in);
-	c->hi = i_f64(in);
-	c->p = i_f64(in);
-	c->n = i_u32(in);
-	i_get(in, c->warn, sizeof(c->warn));
-	i_get(in, c->cmpwarn, sizeof(c->cmpwarn));
-	c->nwarn = (uint8_t)i_u8(in);
-	c->ncmpwarn = (uint8_t)i_u8(in);
-	flags = i_u8(in);
+	i_get(in, b, sizeof(b));
+	if (in->bad)
+		return;
+	take(&p, &c->center, 8);
+	take(&p, &c->lo, 8);
+	take(&p, &c->hi, 8);
+	take(&p, &c->p, 8);
+	take(&p, &c->n, 4);
+	take(&p, c->warn, sizeof(c->warn));
+	take(&p, c->cmpwarn, sizeof(c->cmpwarn));
+	c->nwarn = p[0];
+	c->ncmpwarn = p[1];
+	flags = p[2];
 	c->present = flags & 1;
 	c->has_cmp = flags >> 1 & 1;
 	c->significant = flags >> 2 & 1;
@@ -1272,6 +1309,8 @@ cstat_history_read_filtered(const char *path, const char *dir,
 
 	opts.filter = filter;
 	what.len = strlen(what.filter);
+	if (!path || !t || !runs || !nruns)
+		dir = NULL; /* refused below: nothing made for it */
 	if (dir && (mkdir(dir, 0777) == 0 || errno == EEXIST))
 		dfd = open(dir,
 			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
