@@ -914,11 +914,12 @@ cstat_history_read_cached(const char *path, const char *cache,
  * @return as cstat_history_read(): CSTAT_EINVAL also for a filter that
  *         does not parse (d says why).
  */
-CSTAT_EXPORT int cstat_history_read_filtered(
-	const char *path, const char *dir, const char *filter,
-	double confidence, cstat_tables **t, cstat_run ***runs, size_t *nruns,
-	void (*warn)(void *ctx, const struct cstat_diag *d), void *ctx,
-	struct cstat_diag *d, int *status);
+CSTAT_EXPORT int
+cstat_history_read_filtered(const char *path, const char *dir,
+			    const char *filter, double confidence,
+			    cstat_tables **t, cstat_run ***runs, size_t *nruns,
+			    void (*warn)(void *ctx, const struct cstat_diag *d),
+			    void *ctx, struct cstat_diag *d, int *status);
 /*
  * Checks, without reading the whole file, that a run may be appended to
  * the history at path: its last record (the last non-blank line, or the
