@@ -892,6 +892,35 @@ cstat_history_read_cached(const char *path, const char *cache,
 			  void (*warn)(void *ctx, const struct cstat_diag *d),
 			  void *ctx, struct cstat_diag *d, int *status);
 /*
+ * cstat_history_read() with -filter filter (NULL: none; every other
+ * option cstat's default), through a snapshot of that filtered read in
+ * the folder dir (made if missing, never through a link): what the read
+ * gave last time (tables, runs, warnings), kept with the history's
+ * identity as cstat_history_read_cached() keeps it and with the filter's
+ * exact text, which is compared (a file per filter, named by a hash of
+ * its text).  A filter keeps some benchmarks, but finding them takes
+ * reading every record; the snapshot of the filtered read is the size of
+ * what it kept, so reading it again costs reading a small file.  When the
+ * history only had lines appended, those lines are read with the same
+ * filter and their runs joined, as cstat_history_read_cached() does.  At
+ * most 16 filters' snapshots are kept in dir: writing a 17th removes the
+ * least recently used (by modification time, which a read from a
+ * snapshot renews).  dir is to hold these snapshots alone, one folder per
+ * history (cbaseline: DIR/cache/NAME.filters).  A NULL dir, or one that
+ * cannot be made or opened, reads as cstat_history_read() does.  *status
+ * (may be NULL) and the tables, runs and warnings are as for
+ * cstat_history_read_cached(): the tables answer exactly as
+ * cstat_history_read()'s with that filter.
+ * @return as cstat_history_read(): CSTAT_EINVAL also for a filter that
+ *         does not parse (d says why).
+ */
+CSTAT_EXPORT int
+cstat_history_read_filtered(const char *path, const char *dir,
+			    const char *filter, double confidence,
+			    cstat_tables **t, cstat_run ***runs, size_t *nruns,
+			    void (*warn)(void *ctx, const struct cstat_diag *d),
+			    void *ctx, struct cstat_diag *d, int *status);
+/*
  * Checks, without reading the whole file, that a run may be appended to
  * the history at path: its last record (the last non-blank line, or the
  * line before it when that one was cut short by a crash: reported to warn,
@@ -1336,6 +1365,33 @@ CSTAT_EXPORT int cstat_store_replace(cstat_store *s, const char *name,
 CSTAT_EXPORT int cstat_store_merge(cstat_store *s, const char *name,
 				   const char *bytes, size_t len, size_t *added,
 				   size_t *total, struct cstat_diag *d);
+
+/*
+ * cstat_store_history_tables(), through snapshots in the folder dir (made
+ * 0700 if missing; the caller makes sure it is its own, as for
+ * cstat_store_history_cache(), and holds a lock for the call): one
+ * statement asks the store which rows history name holds now (as
+ * cstat_store_history_cache() asks), and when dir holds the tables built
+ * for those rows, bench, opts (every field's text) and confidence, they
+ * are read from there, without the store; otherwise they are built by the
+ * store and, when the history did not change while they were (asked
+ * again after), written there.  The snapshots are those of
+ * cstat_history_read_filtered() (a file per read, named by a hash of a
+ * text naming the rows and the read, which is kept inside and compared;
+ * at most 16 in dir with those of cstat_history_read_filtered(), the
+ * least recently used removed), never the only copy of anything and never
+ * an error: a damaged or foreign one is built again.  A history that grew
+ * is built again whole.  *status (may be NULL): 1 read from dir, 0 built
+ * and written there, -1 built without writing.  A NULL dir, or a store
+ * that cannot say which rows it holds (CSTAT_ESTATE for
+ * cstat_store_history_cache()), builds as cstat_store_history_tables().
+ * @return as cstat_store_history_tables().
+ */
+CSTAT_EXPORT int cstat_store_history_tables_cached(
+	cstat_store *s, const char *name, const char *bench,
+	const struct cstat_builder_opts *opts, double confidence,
+	const char *dir, cstat_tables **t, cstat_run ***runs, size_t *nruns,
+	int *status, struct cstat_diag *d);
 
 /* How cstat_store_history_cache() brought its copy up to date. */
 enum cstat_cache_how {

@@ -771,6 +771,10 @@ struct hread {
 	void *ctx;
 	/* Lines before where reading starts, and after it ends. */
 	unsigned long line0, lines;
+	/* Runs before where reading starts: the first is labelled one
+	 * more, as in a read of the whole file (a filter on .file sees the
+	 * same labels). */
+	size_t label0;
 };
 
 /*
@@ -1024,7 +1028,7 @@ add_slot(struct hread *h, struct slot *s, struct cstat_diag *d)
 	cstat_run *run = NULL;
 	int rc;
 
-	snprintf(label, sizeof(label), "%zu", h->nruns + 1);
+	snprintf(label, sizeof(label), "%zu", h->label0 + h->nruns + 1);
 	if (cstat__grow((void **)&h->runs, &h->cap, h->nruns + 1,
 			sizeof(*h->runs)))
 		return CSTAT_ENOMEM;
@@ -1334,7 +1338,8 @@ read_history(struct hread *h, const struct cstat_builder_opts *opts,
 
 int
 cstat__history_read_fd(const char *path, int fd, unsigned long line0,
-		       cstat_run *const *seed, size_t nseed, double confidence,
+		       cstat_run *const *seed, size_t nseed,
+		       const struct cstat_builder_opts *opts, double confidence,
 		       cstat_tables **t, cstat_run ***runs, size_t *nruns,
 		       unsigned long *lines,
 		       void (*warn)(void *ctx, const struct cstat_diag *d),
@@ -1344,13 +1349,14 @@ cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			  .fd = fd,
 			  .warn = warn,
 			  .ctx = ctx,
-			  .line0 = line0};
+			  .line0 = line0,
+			  .label0 = nseed};
 	int rc;
 
 	*t = NULL;
 	*runs = NULL;
 	*nruns = 0;
-	rc = read_history(&h, NULL, confidence, seed, nseed, t, d);
+	rc = read_history(&h, opts, confidence, seed, nseed, t, d);
 	if (!rc) {
 		*runs = h.runs;
 		*nruns = h.nruns;

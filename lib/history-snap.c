@@ -23,6 +23,7 @@
  * fsync: losing it costs one slow read.  The layout is this machine's
  * (byte order and sizes are in the header; another machine's is foreign).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +36,9 @@
 #include "tables.h"
 
 #define MAGIC "cstatSN1"
+/* A filtered read's snapshot: the same layout with the filter's text
+ * after the header (cstat_history_read_filtered()). */
+#define MAGIC_FILTER "cstatSF1"
 #define TRAILER "cstatEND"
 /* The hash (cstat__hash_bytes) covers this much of the history's end. */
 #define TAIL 4096
@@ -43,6 +47,18 @@
 #define BIG_VALUES ((size_t)1 << 19)
 /* Buffered reads and writes of this size. */
 #define IOBUF (1 << 20)
+/* Filtered reads' snapshots kept in a folder, the least recently used
+ * removed beyond (cstat_history_read_filtered()). */
+#define FILTER_SNAPSHOTS 16
+
+/* What a snapshot is of besides its history: NULL for every benchmark
+ * (cstat's defaults), else the builder's options, of which the filter's
+ * exact text is kept in the file and compared. */
+struct what {
+	const struct cstat_builder_opts *opts;
+	const char *filter;
+	size_t len;
+};
 
 /* Where the snapshot came from. */
 struct ident {
@@ -265,9 +281,9 @@ write_tables(struct out *o, const struct cstat_tables *t)
  * @return 0, or nonzero when it could not (nothing is left behind then).
  */
 static int
-write_snapshot(const char *cache, const struct ident *id, uint64_t lines,
-	       const struct warns *w, cstat_run *const *runs, size_t n,
-	       const struct cstat_tables *t)
+write_snapshot(const char *cache, const struct what *what,
+	       const struct ident *id, uint64_t lines, const struct warns *w,
+	       cstat_run *const *runs, size_t n, const struct cstat_tables *t)
 {
 	struct cstat_diag d;
 	struct out o = {.buf = malloc(IOBUF)};
@@ -295,11 +311,13 @@ write_snapshot(const char *cache, const struct ident *id, uint64_t lines,
 		free(o.buf);
 		return o.fd;
 	}
-	o_put(&o, MAGIC, 8);
+	o_put(&o, what->opts ? MAGIC_FILTER : MAGIC, 8);
 	o_u32(&o, order);
 	o_u32(&o, (uint32_t)(sizeof(double) | sizeof(size_t) << 8));
 	o_put(&o, id, sizeof(*id));
 	o_u64(&o, lines);
+	if (what->opts)
+		o_str(&o, what->filter, what->len);
 	o_u64(&o, w->n);
 	for (size_t i = 0; i < w->n; i++) {
 		o_u64(&o, w->d[i].line);
@@ -479,11 +497,32 @@ read_warnings(struct in *in, struct warns *w)
 	return in->bad;
 }
 
+/* A string into *buf (NUL-ended, grown as needed: *cap), or NULL when
+ * bad. */
+static const char *
+i_text(struct in *in, char **buf, size_t *cap)
+{
+	size_t n = i_count(in, 1);
+
+	if (in->bad || cstat__grow((void **)buf, cap, n + 1, 1)) {
+		in->bad = true;
+		return NULL;
+	}
+	i_get(in, *buf, n);
+	(*buf)[n] = '\0';
+	return in->bad ? NULL : *buf;
+}
+
 static int
 read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 {
 	static const char lists[] = "meu";
 	size_t n = i_count(in, 24);
+	/* Each key and value read into one buffer each, copied by
+	 * cstat__run_put(): ten thousand runs' metadata are hundreds of
+	 * thousands of strings. */
+	char *kbuf = NULL, *vbuf = NULL;
+	size_t kcap = 0, vcap = 0;
 
 	*runs = in->bad ? NULL : calloc(n + 1, sizeof(**runs));
 	if (!*runs)
@@ -497,8 +536,8 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 		for (size_t l = 0; l < 3 && !in->bad; l++) {
 			size_t m = i_count(in, 16);
 			for (size_t k = 0; k < m && !in->bad; k++) {
-				char *key = i_str(in, NULL);
-				char *val = i_str(in, NULL);
+				const char *key = i_text(in, &kbuf, &kcap);
+				const char *val = i_text(in, &vbuf, &vcap);
 				/* Unit metadata is keyed "unit\tkey". */
 				if (key && lists[l] == 'u' &&
 				    !strchr(key, '\t'))
@@ -507,11 +546,11 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 				    cstat__run_put((*runs)[i], lists[l], key,
 						   val))
 					in->bad = true;
-				free(key);
-				free(val);
 			}
 		}
 	}
+	free(kbuf);
+	free(vbuf);
 	return in->bad;
 }
 
@@ -519,21 +558,37 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 #define CELL_BYTES                                                             \
 	(4 * 8 + 4 + 4 * (CSTAT__MAX_CELL_WARN + CSTAT__MAX_CMP_WARN) + 3)
 
+/* Takes the next field of n bytes from *p into to. */
+static void
+take(const unsigned char **p, void *to, size_t n)
+{
+	memcpy(to, *p, n);
+	*p += n;
+}
+
 static void
 read_cell(struct in *in, struct cstat__cell *c, uint32_t nstrs)
 {
+	/* The cell's bytes at once: a long history has millions of cells,
+	 * and a call per field cost a fifth of reading a filter's
+	 * snapshot. */
+	unsigned char b[CELL_BYTES];
+	const unsigned char *p = b;
 	unsigned flags;
 
-	c->center = i_f64(in);
-	c->lo = i_f64(in);
-	c->hi = i_f64(in);
-	c->p = i_f64(in);
-	c->n = i_u32(in);
-	i_get(in, c->warn, sizeof(c->warn));
-	i_get(in, c->cmpwarn, sizeof(c->cmpwarn));
-	c->nwarn = (uint8_t)i_u8(in);
-	c->ncmpwarn = (uint8_t)i_u8(in);
-	flags = i_u8(in);
+	i_get(in, b, sizeof(b));
+	if (in->bad)
+		return;
+	take(&p, &c->center, 8);
+	take(&p, &c->lo, 8);
+	take(&p, &c->hi, 8);
+	take(&p, &c->p, 8);
+	take(&p, &c->n, 4);
+	take(&p, c->warn, sizeof(c->warn));
+	take(&p, c->cmpwarn, sizeof(c->cmpwarn));
+	c->nwarn = p[0];
+	c->ncmpwarn = p[1];
+	flags = p[2];
 	c->present = flags & 1;
 	c->has_cmp = flags >> 1 & 1;
 	c->significant = flags >> 2 & 1;
@@ -659,13 +714,34 @@ read_tables(struct in *in, struct cstat_tables **out)
 	return in->bad;
 }
 
+/* Whether the filter's text kept at in is what's.  The text is read a
+ * block at a time: a damaged length costs no more than the file. */
+static bool
+same_filter(struct in *in, const struct what *what)
+{
+	char part[256];
+	size_t n = i_count(in, 1);
+
+	if (in->bad || n != what->len)
+		return false;
+	for (size_t at = 0; at < n && !in->bad; at += sizeof(part)) {
+		size_t k = n - at < sizeof(part) ? n - at : sizeof(part);
+		i_get(in, part, k);
+		if (!in->bad && memcmp(part, what->filter + at, k) != 0)
+			return false;
+	}
+	return !in->bad;
+}
+
 /*
  * Opens the snapshot at cache and reads its header: the identity of the
  * history it was made from and how many lines that held.  @return false
- * when there is none or it is of another machine or version.
+ * when there is none, it is of another machine or version, or of another
+ * read than what (a filtered read's of another filter's text).
  */
 static bool
-snap_open(const char *cache, struct in *in, struct ident *id, uint64_t *lines)
+snap_open(const char *cache, const struct what *what, struct in *in,
+	  struct ident *id, uint64_t *lines)
 {
 	struct cstat_diag d;
 	struct stat st;
@@ -684,8 +760,11 @@ snap_open(const char *cache, struct in *in, struct ident *id, uint64_t *lines)
 	uint32_t order = i_u32(in), sizes = i_u32(in);
 	i_get(in, id, sizeof(*id));
 	*lines = i_u64(in);
-	if (in->bad || memcmp(magic, MAGIC, 8) != 0 || order != 0x01020304u ||
-	    sizes != (uint32_t)(sizeof(double) | sizeof(size_t) << 8)) {
+	if (in->bad ||
+	    memcmp(magic, what->opts ? MAGIC_FILTER : MAGIC, 8) != 0 ||
+	    order != 0x01020304u ||
+	    sizes != (uint32_t)(sizeof(double) | sizeof(size_t) << 8) ||
+	    (what->opts && !same_filter(in, what))) {
 		close(in->fd);
 		free(in->buf);
 		return false;
@@ -846,14 +925,14 @@ widen(const struct cstat_tables *t, struct cstat__table *tb, size_t nx)
 }
 
 /*
- * Adds table xt's columns (runs numbered from 1 there) to tb as runs
- * nruns + 1 on; rowof maps t's string ids of row labels to rows.
+ * Adds table xt's columns (runs numbered on from the snapshot's there) to
+ * tb; rowof maps t's string ids of row labels to rows.
  * @return 0, -1 when a row is new, or CSTAT_ENOMEM.
  */
 static int
 join_table(struct cstat_tables *t, struct cstat__table *tb,
 	   const struct cstat_tables *x, const struct cstat__table *xt,
-	   size_t nruns, const uint32_t *rowof)
+	   const uint32_t *rowof)
 {
 	size_t c0 = tb->ncols, nf = t->ncol_fields;
 	uint32_t *rows = malloc((xt->nrows + 1) * sizeof(*rows));
@@ -869,25 +948,12 @@ join_table(struct cstat_tables *t, struct cstat__table *tb,
 	}
 	if (!rc)
 		rc = widen(t, tb, xt->ncols);
-	/* The new runs' column labels: every field as it was, the run's
-	 * number (the last field) counted on from nruns. */
-	for (size_t c = 0; c < xt->ncols && !rc; c++) {
-		for (size_t f = 0; f < nf && !rc; f++) {
-			uint32_t id = xt->col_vals[c * nf + f];
-			uint32_t *to = &tb->col_vals[(c0 + c) * nf + f];
-			char num[32];
-			if (f + 1 < nf) {
-				rc = map_str(t, x, id, to);
-				continue;
-			}
-			unsigned long long run =
-				strtoull(x->strs.strs[id], NULL, 10);
-			int len = snprintf(num, sizeof(num), "%llu",
-					   run + (unsigned long long)nruns);
-			rc = cstat__strtab_intern(&t->strs, num, (size_t)len,
-						  to);
-		}
-	}
+	/* The new runs' column labels, their numbers those of the whole
+	 * history already (cstat__history_read_fd()). */
+	for (size_t c = 0; c < xt->ncols && !rc; c++)
+		for (size_t f = 0; f < nf && !rc; f++)
+			rc = map_str(t, x, xt->col_vals[c * nf + f],
+				     &tb->col_vals[(c0 + c) * nf + f]);
 	for (size_t r = 0; r < xt->nrows && !rc; r++) {
 		for (size_t c = 0; c < xt->ncols && !rc; c++) {
 			const struct cstat__cell *xc =
@@ -918,12 +984,12 @@ join_table(struct cstat_tables *t, struct cstat__table *tb,
 }
 
 /*
- * Joins x (the tables of runs nruns + 1 on) to t.  @return 0; -1 when
+ * Joins x (the tables of the runs after t's) to t.  @return 0; -1 when
  * the result would not be what reading the whole history makes (t is
  * then to be thrown away); CSTAT_ENOMEM.
  */
 static int
-join_tables(struct cstat_tables *t, size_t nruns, const struct cstat_tables *x)
+join_tables(struct cstat_tables *t, const struct cstat_tables *x)
 {
 	uint32_t *rowof = NULL;
 	size_t cap = 0;
@@ -945,7 +1011,7 @@ join_tables(struct cstat_tables *t, size_t nruns, const struct cstat_tables *x)
 		memset(rowof, 0xff, t->strs.count * sizeof(*rowof));
 		for (size_t r = 0; r < tb->nrows; r++)
 			rowof[tb->row_labels[r]] = (uint32_t)r;
-		rc = join_table(t, tb, x, xt, nruns, rowof);
+		rc = join_table(t, tb, x, xt, rowof);
 	}
 	free(rowof);
 	return rc;
@@ -957,9 +1023,10 @@ join_tables(struct cstat_tables *t, size_t nruns, const struct cstat_tables *x)
  * whole history has to be read instead; or a read error.
  */
 static int
-read_appended(const char *path, int fd, uint64_t line0, double confidence,
-	      struct warns *w, cstat_tables *t, cstat_run ***runs,
-	      size_t *nruns, unsigned long *lines, struct cstat_diag *d)
+read_appended(const char *path, int fd, uint64_t line0, const struct what *what,
+	      double confidence, struct warns *w, cstat_tables *t,
+	      cstat_run ***runs, size_t *nruns, unsigned long *lines,
+	      struct cstat_diag *d)
 {
 	cstat_tables *x = NULL;
 	cstat_run **more = NULL;
@@ -969,8 +1036,8 @@ read_appended(const char *path, int fd, uint64_t line0, double confidence,
 	if (*nruns == 0)
 		return -1;
 	rc = cstat__history_read_fd(path, fd, (unsigned long)line0, *runs,
-				    *nruns, confidence, &x, &more, &nmore,
-				    lines, keep_warning, w, d);
+				    *nruns, what->opts, confidence, &x, &more,
+				    &nmore, lines, keep_warning, w, d);
 	if (rc) {
 		/* A read error stays an error; nothing was reported yet
 		 * of the snapshot's warnings. */
@@ -982,7 +1049,7 @@ read_appended(const char *path, int fd, uint64_t line0, double confidence,
 			rc = -1; /* new Unit metadata: every table may change */
 	/* Runs without results (or only blank lines) add no columns. */
 	if (!rc && x->ntables)
-		rc = join_tables(t, *nruns, x);
+		rc = join_tables(t, x);
 	cstat_run **all =
 		rc ? NULL : realloc(*runs, (*nruns + nmore + 1) * sizeof(*all));
 	if (!rc && !all)
@@ -1036,17 +1103,17 @@ replay(struct warns *w, const char *path,
  * runs joined (*status 2).  @return whether *t and *runs are set.
  */
 static bool
-from_snapshot(const char *path, const char *cache, int fd,
-	      const struct ident *now, double confidence, struct warns *w,
-	      cstat_tables **t, cstat_run ***runs, size_t *nruns,
-	      unsigned long *lines, int *status)
+from_snapshot(const char *path, const char *cache, const struct what *what,
+	      int fd, const struct ident *now, double confidence,
+	      struct warns *w, cstat_tables **t, cstat_run ***runs,
+	      size_t *nruns, unsigned long *lines, int *status)
 {
 	struct in in = {0};
 	struct ident sid;
 	uint64_t slines;
 	struct cstat_diag d;
 
-	if (!snap_open(cache, &in, &sid, &slines))
+	if (!snap_open(cache, what, &in, &sid, &slines))
 		return false;
 	bool same = same_ident(&sid, now);
 	if (!same && !appended(fd, &sid, now)) {
@@ -1062,8 +1129,8 @@ from_snapshot(const char *path, const char *cache, int fd,
 		return true;
 	/* Whatever goes wrong now, the whole history is read instead. */
 	if (lseek(fd, (off_t)sid.size, SEEK_SET) == (off_t)sid.size &&
-	    read_appended(path, fd, slines, confidence, w, *t, runs, nruns,
-			  lines, &d) == 0) {
+	    read_appended(path, fd, slines, what, confidence, w, *t, runs,
+			  nruns, lines, &d) == 0) {
 		*status = 2;
 		return true;
 	}
@@ -1076,12 +1143,13 @@ from_snapshot(const char *path, const char *cache, int fd,
 	return false;
 }
 
-int
-cstat_history_read_cached(const char *path, const char *cache,
-			  double confidence, cstat_tables **t,
-			  cstat_run ***runs, size_t *nruns,
-			  void (*warn)(void *ctx, const struct cstat_diag *d),
-			  void *ctx, struct cstat_diag *d, int *status)
+/* cstat_history_read_cached() of what (a filtered read's through the
+ * snapshot at cache too). */
+static int
+read_cached(const char *path, const char *cache, const struct what *what,
+	    double confidence, cstat_tables **t, cstat_run ***runs,
+	    size_t *nruns, void (*warn)(void *ctx, const struct cstat_diag *d),
+	    void *ctx, struct cstat_diag *d, int *status)
 {
 	/* Warnings are kept and reported at the end, once, whichever way
 	 * the tables came. */
@@ -1095,7 +1163,7 @@ cstat_history_read_cached(const char *path, const char *cache,
 		*status = -1;
 	if (!cache || !path || !t || !runs || !nruns ||
 	    !(confidence >= 0 && confidence <= 1))
-		return cstat_history_read(path, NULL, confidence, t, runs,
+		return cstat_history_read(path, what->opts, confidence, t, runs,
 					  nruns, warn, ctx, d);
 	*t = NULL;
 	*runs = NULL;
@@ -1104,25 +1172,25 @@ cstat_history_read_cached(const char *path, const char *cache,
 	if (fd < 0)
 		return fd;
 	known = identify(fd, confidence, &now) == 0;
-	if (!known || !from_snapshot(path, cache, fd, &now, confidence, &w, t,
-				     runs, nruns, &lines, &st)) {
+	if (!known || !from_snapshot(path, cache, what, fd, &now, confidence,
+				     &w, t, runs, nruns, &lines, &st)) {
 		st = 0;
 		if (lseek(fd, 0, SEEK_SET) != 0) {
 			close(fd);
-			return cstat_history_read(path, NULL, confidence, t,
-						  runs, nruns, warn, ctx, d);
+			return cstat_history_read(path, what->opts, confidence,
+						  t, runs, nruns, warn, ctx, d);
 		}
-		rc = cstat__history_read_fd(path, fd, 0, NULL, 0, confidence, t,
-					    runs, nruns, &lines, keep_warning,
-					    &w, d);
+		rc = cstat__history_read_fd(path, fd, 0, NULL, 0, what->opts,
+					    confidence, t, runs, nruns, &lines,
+					    keep_warning, &w, d);
 	}
 	/* Written for a history that did not change while read. */
 	if (!rc && st != 1) {
 		if (known && !w.nomem &&
 		    identify(fd, confidence, &after) == 0 &&
 		    same_ident(&now, &after) &&
-		    write_snapshot(cache, &now, lines, &w, *runs, *nruns, *t) ==
-			    0) {
+		    write_snapshot(cache, what, &now, lines, &w, *runs, *nruns,
+				   *t) == 0) {
 			if (st == -1)
 				st = 0;
 		} else if (st == 0) {
@@ -1134,6 +1202,217 @@ cstat_history_read_cached(const char *path, const char *cache,
 	free(w.d);
 	if (status && !rc)
 		*status = st;
+	return rc;
+}
+
+int
+cstat_history_read_cached(const char *path, const char *cache,
+			  double confidence, cstat_tables **t,
+			  cstat_run ***runs, size_t *nruns,
+			  void (*warn)(void *ctx, const struct cstat_diag *d),
+			  void *ctx, struct cstat_diag *d, int *status)
+{
+	const struct what whole = {NULL, NULL, 0};
+
+	return read_cached(path, cache, &whole, confidence, t, runs, nruns,
+			   warn, ctx, d, status);
+}
+
+/* ------------------------------------------------------------------------
+ * Filtered reads: a snapshot per filter, in a folder of their own.
+ *
+ * A filter that keeps one benchmark of 500 keeps a five-hundredth of the
+ * tables, but finding it takes reading every record: the snapshot of
+ * every benchmark does not help (its tables are built without the filter,
+ * and a filter on .unit or a configuration changes what a cell holds),
+ * so the filtered read's own tables are kept, as its snapshot.  The
+ * folder holds one file per filter, named by a hash of its text
+ * (HASH.snapshot) and holding the text itself, which is compared: two
+ * filters of one hash take turns, each read rebuilding the file.  At most
+ * FILTER_SNAPSHOTS are kept, the least recently used (by modification
+ * time, which a read from one renews) removed beyond.
+ */
+
+/* Whether name is a filter snapshot's: 16 hex digits and ".snapshot". */
+static bool
+filter_snapshot_name(const char *name)
+{
+	for (int i = 0; i < 16; i++)
+		if (!strchr("0123456789abcdef", name[i]) || !name[i])
+			return false;
+	return strcmp(name + 16, ".snapshot") == 0;
+}
+
+struct aged {
+	char name[32];
+	struct timespec mtime;
+};
+
+static int
+older_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct aged *)a)->mtime,
+			      *y = &((const struct aged *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/* Removes the least recently used filter snapshots of the folder open as
+ * dfd beyond FILTER_SNAPSHOTS.  Best effort: a cache. */
+static void
+bound_folder(int dfd)
+{
+	struct aged *all = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	int lfd = dup(dfd);
+	DIR *dp = lfd >= 0 ? fdopendir(lfd) : NULL;
+
+	if (!dp) {
+		if (lfd >= 0)
+			close(lfd);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		struct stat st;
+		if (!filter_snapshot_name(e->d_name) ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) ||
+		    cstat__grow((void **)&all, &cap, n + 1, sizeof(*all)))
+			continue;
+		/* 25 bytes, as filter_snapshot_name() said. */
+		memcpy(all[n].name, e->d_name, 26);
+		all[n++].mtime = st.st_mtim;
+	}
+	closedir(dp);
+	if (n > FILTER_SNAPSHOTS) {
+		qsort(all, n, sizeof(*all), older_first);
+		for (size_t i = 0; i < n - FILTER_SNAPSHOTS; i++)
+			unlinkat(dfd, all[i].name, 0);
+	}
+	free(all);
+}
+
+int
+cstat_history_read_filtered(const char *path, const char *dir,
+			    const char *filter, double confidence,
+			    cstat_tables **t, cstat_run ***runs, size_t *nruns,
+			    void (*warn)(void *ctx, const struct cstat_diag *d),
+			    void *ctx, struct cstat_diag *d, int *status)
+{
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	struct what what = {&opts, filter ? filter : "", 0};
+	char *snap = NULL;
+	int dfd = -1, rc, st = -1;
+
+	opts.filter = filter;
+	what.len = strlen(what.filter);
+	if (!path || !t || !runs || !nruns)
+		dir = NULL; /* refused below: nothing made for it */
+	if (dir && (mkdir(dir, 0777) == 0 || errno == EEXIST))
+		dfd = open(dir,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0 && (snap = malloc(strlen(dir) + 32)) != NULL)
+		sprintf(snap, "%s/%016llx.snapshot", dir,
+			(unsigned long long)cstat__hash_bytes(what.filter,
+							      what.len, 0));
+	/* Without a folder (none given, a link, none to be made): a plain
+	 * filtered read. */
+	rc = read_cached(path, snap, &what, confidence, t, runs, nruns, warn,
+			 ctx, d, &st);
+	/* Used now: the last to go (a snapshot rewritten is new anyway). */
+	if (!rc && st == 1)
+		(void)utimensat(AT_FDCWD, snap, NULL, AT_SYMLINK_NOFOLLOW);
+	if (!rc && st == 0)
+		bound_folder(dfd);
+	if (status)
+		*status = rc ? -1 : st;
+	if (dfd >= 0)
+		close(dfd);
+	free(snap);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Tables a store built (lib/stores/cache.c), kept under a key of the
+ * store's own saying which rows and which read they are: the same files
+ * as a filtered read's, in the same folder and under its bound, with an
+ * identity of no file (all zero) and the key as their text.
+ */
+
+/* The path of key's snapshot in dir, named by its first named bytes
+ * (malloc'd), or NULL. */
+static char *
+keyed_path(const char *dir, const char *key, size_t named)
+{
+	char *path = malloc(strlen(dir) + 32);
+
+	if (path)
+		sprintf(path, "%s/%016llx.snapshot", dir,
+			(unsigned long long)cstat__hash_bytes(key, named, 0));
+	return path;
+}
+
+bool
+cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
+		       cstat_tables **t, cstat_run ***runs, size_t *nruns)
+{
+	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	const struct what what = {&opts, key, strlen(key)};
+	const struct ident none = {0};
+	struct warns w = {0};
+	struct in in = {0};
+	struct ident sid;
+	uint64_t lines;
+	char *path = keyed_path(dir, key, named);
+	bool ok = path && snap_open(path, &what, &in, &sid, &lines);
+
+	*t = NULL;
+	*runs = NULL;
+	*nruns = 0;
+	if (ok && (!same_ident(&sid, &none) || lines != 0)) {
+		close(in.fd);
+		free(in.buf);
+		ok = false;
+	}
+	ok = ok && snap_body(&in, &w, t, runs, nruns) && w.n == 0;
+	if (!ok && *t) {
+		cstat_tables_free(*t);
+		cstat_history_free(*runs, *nruns);
+		*t = NULL;
+		*runs = NULL;
+		*nruns = 0;
+	}
+	/* Used now: the last of the folder to go. */
+	if (ok)
+		(void)utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
+	free(w.d);
+	free(path);
+	return ok;
+}
+
+int
+cstat__snap_save_keyed(const char *dir, const char *key, size_t named,
+		       cstat_run *const *runs, size_t nruns,
+		       const struct cstat_tables *t)
+{
+	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	const struct what what = {&opts, key, strlen(key)};
+	const struct ident none = {0};
+	const struct warns w = {0};
+	char *path = keyed_path(dir, key, named);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = path && dfd >= 0 ? write_snapshot(path, &what, &none, 0, &w,
+						   runs, nruns, t)
+				  : CSTAT_EIO;
+
+	if (!rc)
+		bound_folder(dfd);
+	if (dfd >= 0)
+		close(dfd);
+	free(path);
 	return rc;
 }
 
@@ -1182,7 +1461,10 @@ cstat__snap_describe(const char *path, int fd, const char *cache,
 	char *created = NULL;
 	size_t n = 0;
 
-	if (identify(fd, 0, &now) != 0 || !snap_open(cache, &in, &sid, &lines))
+	const struct what whole = {NULL, NULL, 0};
+
+	if (identify(fd, 0, &now) != 0 ||
+	    !snap_open(cache, &whole, &in, &sid, &lines))
 		return false;
 	/* The level of the intervals changes the tables, not the runs. */
 	now.confidence = sid.confidence;

@@ -156,6 +156,20 @@ bool cstat__snap_describe(const char *path, int fd, const char *cache,
 			  struct cstat_history_info *info,
 			  void (*warn)(void *ctx, const struct cstat_diag *d),
 			  void *ctx);
+/*
+ * A store's tables (cstat_store_history_tables_cached()) kept in the
+ * folder dir (history-snap.c), under key, a text saying which read and
+ * which rows they are, compared whole; the file is named by a hash of its
+ * first named bytes (the read), so a read of rows that changed replaces
+ * it.  As a filtered read's snapshots are, and under their bound: load
+ * answers whether *t, *runs and *nruns are set from it; save returns 0
+ * or an error (nothing left behind).
+ */
+bool cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
+			    cstat_tables **t, cstat_run ***runs, size_t *nruns);
+int cstat__snap_save_keyed(const char *dir, const char *key, size_t named,
+			   cstat_run *const *runs, size_t nruns,
+			   const cstat_tables *t);
 /* Writes len bytes at p to fd whole (again after EINTR): 0, or -1 with
  * errno set. */
 int cstat__write_all(int fd, const char *p, size_t len);
@@ -181,15 +195,17 @@ size_t cstat__run_nkv(const cstat_run *r, char list);
 void cstat__run_kv(const cstat_run *r, char list, size_t i, const char **key,
 		   const char **value);
 /*
- * cstat_history_read() (cstat's defaults) of the history open at fd, from
- * where fd stands to its end: line numbers count on from line0 (*lines
- * gets the last), runs are labelled from "1", and the Unit metadata of
- * seed[0..nseed) (the runs before fd's position) goes to the reader
- * first, as a read of the whole file would have.  path names the file in
- * messages.  For history-snap.c.
+ * cstat_history_read() with opts (NULL: cstat's defaults) of the history
+ * open at fd, from where fd stands to its end: line numbers count on from
+ * line0 (*lines gets the last), runs are labelled from nseed + 1, and the
+ * Unit metadata of seed[0..nseed) (the runs before fd's position) goes to
+ * the reader first, as a read of the whole file would have: a filter
+ * (opts->filter, on .file too) keeps what it keeps there.  path names the
+ * file in messages.  For history-snap.c.
  */
 int cstat__history_read_fd(const char *path, int fd, unsigned long line0,
 			   cstat_run *const *seed, size_t nseed,
+			   const struct cstat_builder_opts *opts,
 			   double confidence, cstat_tables **t,
 			   cstat_run ***runs, size_t *nruns,
 			   unsigned long *lines,

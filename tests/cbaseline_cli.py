@@ -1184,6 +1184,136 @@ def pg_symlinks(d):
            "a name that leads out was stored")
 
 
+def write_runs(d, n, first=0):
+    """Files r0.txt.. of n runs: two packages, four benchmarks with
+    sub-benchmarks, two units, a step in Op1 from run 12 on."""
+    names = []
+    for i in range(first, first + n):
+        name = "r%d.txt" % i
+        with open(os.path.join(d, name), "w") as f:
+            f.write("goos: linux\n")
+            for pkg in ("a", "b"):
+                f.write("pkg: %s\n" % pkg)
+                for b in range(4):
+                    for size in (10, 100):
+                        for k in range(3):
+                            ns = 1000 * (b + 1) + size + (i * 7 + k * 3) % 11
+                            if b == 1 and i >= 12:
+                                ns += 400
+                            f.write("BenchmarkOp%d/size=%d-8 100 %d ns/op"
+                                    " %d B/op\n"
+                                    % (b, size, ns, 64 * (b + 1) + k % 2))
+        names.append(name)
+    return names
+
+
+# Filters of every kind: a name, a full name, a configuration key, a unit
+# (which cuts each cell's values), boolean combinations, and the runs'
+# numbers (.file), which a read of appended runs must number as the whole
+# history does.
+SNAP_FILTERS = [".name:Op1", ".fullname:Op2/size=10-8", "pkg:b",
+                ".unit:B/op", "(.name:Op0 OR .name:Op3) -pkg:a",
+                ".name:Op1 .unit:sec/op", ".file:/^(2|1[0-9]|2[0-9])$/"]
+SNAP_CMDS = [["history"], ["detect"], ["export", "-format", "csv"],
+             ["export", "-format", "json"], ["export", "-format", "html"]]
+
+
+def filtered_same(d, env, what, filters=SNAP_FILTERS, cmds=SNAP_CMDS,
+                  times=1):
+    """Each filtered command's output through the store (and its filter
+    snapshots), times times, is a fresh streamed read's: that of a copy of
+    the history in a store directory that can keep no snapshot (a file
+    where cache/ would be)."""
+    ref = os.path.join(d, "ref")
+    shutil.rmtree(ref, ignore_errors=True)
+    os.makedirs(os.path.join(ref, "history"))
+    with open(os.path.join(ref, "history", "main.jsonl"), "w") as f:
+        f.write(history_text(d, "main"))
+    open(os.path.join(ref, "cache"), "w").close()
+    for flt in filters:
+        for cmd in cmds:
+            args = cmd + ["-filter", flt, "main"]
+            want = run(CB, ["-store", ref] + args, d)
+            expect(want[0] == 0, "%r: %s" % (args, want[2]))
+            for _ in range(times):
+                got = cb(args, d, env)
+                expect(got == want, "%s: %r differs:\n%s\nwant:\n%s"
+                       % (what, args, got[1] + got[2], want[1] + want[2]))
+
+
+def filter_snapshots(d, env):
+    """The filter snapshots' files: a store directory's, or those of the
+    cache folder on the client."""
+    if not PG:
+        top = os.path.join(d, ".cstat", "cache", "main.filters")
+    else:
+        top = env["CSTAT_CACHE"]
+    found = []
+    for root, dirs, files in os.walk(top):
+        if os.path.basename(root) == "main.filters":
+            found += [os.path.join(root, f) for f in files]
+    return sorted(found)
+
+
+def test_filter_snapshot(d):
+    # history, detect and export with -filter keep a snapshot of the
+    # filtered read (cache/main.filters/ of a store directory; the cache
+    # folder on the client for a database), whose outputs are a fresh
+    # read's byte for byte: cold, from the snapshot, after record (its
+    # runs joined), after prune and merge (read again), with the snapshot
+    # damaged; at most 16 of them.
+    env = dict(private_tmp(d), CSTAT_CACHE=os.path.join(d, "cc"))
+    for f in write_runs(d, 20):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    # Cold, then from the snapshots.
+    filtered_same(d, env, "cold", times=2)
+    snaps = filter_snapshots(d, env)
+    expect(len(snaps) == len(SNAP_FILTERS),
+           "one snapshot per filter: %r" % snaps)
+    inodes = [os.stat(p).st_ino for p in snaps]
+    filtered_same(d, env, "from the snapshots", cmds=SNAP_CMDS[:1])
+    expect([os.stat(p).st_ino for p in snaps] == inodes,
+           "snapshots rewritten although the history did not change")
+    for f in write_runs(d, 2, 20):
+        expect(cb(["record", "main", f], d, env)[0] == 0, "record")
+    filtered_same(d, env, "after record", cmds=SNAP_CMDS[:3])
+    rc, out, err = cb(["prune", "-keep", "18", "main"], d, env)
+    expect(rc == 0, "prune: " + err)
+    # Fewer commands from here on: the outputs are the tables'.
+    some = dict(filters=SNAP_FILTERS[2:], cmds=SNAP_CMDS[1:3])
+    filtered_same(d, env, "after prune", **some)
+    other = os.path.join(d, "other")
+    for f in write_runs(d, 3, 30):
+        expect(run(CB, ["-store", other, "record", "main", f], d)[0] == 0,
+               "record")
+    rc, out, err = cb(["merge", "main",
+                       os.path.join(other, "history", "main.jsonl")], d, env)
+    expect(rc == 0, "merge: " + err)
+    filtered_same(d, env, "after merge", **some)
+    # Damaged: cut short, or garbage; rebuilt, never trusted.
+    for i, p in enumerate(filter_snapshots(d, env)):
+        with open(p, "r+b") as f:
+            if i % 2:
+                f.truncate(os.path.getsize(p) // 2)
+            else:
+                f.seek(40)
+                f.write(b"\xff" * 64)
+    filtered_same(d, env, "damaged", **some)
+    # At most 16 filters' snapshots per history.
+    for k in range(20):
+        rc, out, err = cb(["history", "-filter", ".name:Op1 .file:%d" % k,
+                           "main"], d, env)
+        expect(rc == 0, "history: " + err)
+    snaps = filter_snapshots(d, env)
+    expect(len(snaps) == 16, "%d snapshots kept" % len(snaps))
+    for p in snaps:
+        expect(os.stat(p).st_mode & 0o077 == 0 or not PG,
+               "%s: mode %o" % (p, os.stat(p).st_mode))
+    filtered_same(d, env, "after the bound", **some)
+    expect(os.listdir(env["TMPDIR"]) == [], "left in $TMPDIR: %r"
+           % os.listdir(env["TMPDIR"]))
+
+
 def pg_snapshot(d):
     # Stands for test_snapshot: the file store keeps a snapshot of a
     # history's tables in cache/ and must never answer from a stale or

@@ -916,6 +916,47 @@ history_read_tail_null_out(void)
 }
 
 static long
+history_read_filtered_null_path(void)
+{
+	cstat_tables *t = (cstat_tables *)&fx;
+	cstat_run **runs = (cstat_run **)&fx;
+	size_t n = 9;
+	int status = 9;
+	int rc = cstat_history_read_filtered(NULL, NULL, ".name:A", 0.95, &t,
+					     &runs, &n, NULL, NULL, &fx.d,
+					     &status);
+
+	return t || runs || n || status != -1 ? NOT_RESET : rc;
+}
+
+static long
+history_read_filtered_bad_filter(void)
+{
+	cstat_tables *t = (cstat_tables *)&fx;
+	cstat_run **runs = (cstat_run **)&fx;
+	size_t n = 9;
+	int rc =
+		cstat_history_read_filtered(fx.hist, NULL, ".name:(", 0.95, &t,
+					    &runs, &n, NULL, NULL, &fx.d, NULL);
+
+	return t || runs || n ? NOT_RESET : rc;
+}
+
+static long
+store_history_tables_cached_null(void)
+{
+	cstat_tables *t = (cstat_tables *)&fx;
+	cstat_run **runs = (cstat_run **)&fx;
+	size_t n = 9;
+	int status = 9;
+	int rc = cstat_store_history_tables_cached(NULL, "main", NULL, NULL,
+						   0.95, "/nonexistent", &t,
+						   &runs, &n, &status, &fx.d);
+
+	return t || runs || n || status != -1 ? NOT_RESET : rc;
+}
+
+static long
 gate_config_set_history_cut_null(void)
 {
 	return cstat_gate_config_set_history_cut(NULL, true);
@@ -1820,6 +1861,12 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_history_read_tail(path, 5, NULL, 0.95, NULL, ...)",
 	 history_read_tail_null_out, CSTAT_EINVAL},
+	{"cstat_history_read_filtered(NULL, NULL, ...)",
+	 history_read_filtered_null_path, CSTAT_EINVAL},
+	{"cstat_history_read_filtered(path, NULL, \".name:(\", ...)",
+	 history_read_filtered_bad_filter, CSTAT_EINVAL},
+	{"cstat_store_history_tables_cached(NULL, ...)",
+	 store_history_tables_cached_null, CSTAT_EINVAL},
 	{"cstat_gate_config_set_history_cut(NULL, true)",
 	 gate_config_set_history_cut_null, CSTAT_EINVAL},
 	{"cstat_history_merge(NULL, from, ...)", history_merge_null_path,

@@ -648,6 +648,253 @@ test_cached_appends(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* cstat_history_read_filtered(): a snapshot per filter. */
+
+/*
+ * A filtered read of path through the folder dir: its status must be
+ * want (-2: 0, 1 or 2) and it must answer as a plain read with that
+ * filter does, warnings included.
+ */
+static int
+filtered_matches(const char *path, const char *dir, const char *filter,
+		 int want)
+{
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
+	cstat_run **a, **b;
+	cstat_tables *ta, *tb;
+	struct cstat_diag d;
+	size_t na, nb;
+	int status = 9, wa;
+
+	opts.filter = filter;
+	warnings = 0;
+	assert_int_equal(cstat_history_read(path, &opts, 0.95, &ta, &a, &na,
+					    count_warning, NULL, &d),
+			 0);
+	wa = warnings;
+	warnings = 0;
+	assert_int_equal(cstat_history_read_filtered(
+				 path, dir, filter, 0.95, &tb, &b, &nb,
+				 count_warning, NULL, &d, &status),
+			 0);
+	if (want == -2)
+		assert_true(status >= 0 && status <= 2);
+	else
+		assert_int_equal(status, want);
+	assert_int_equal(warnings, wa);
+	assert_int_equal(nb, na);
+	char *x = outputs(a, na, ta), *y = outputs(b, nb, tb);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	cstat_tables_free(ta);
+	cstat_tables_free(tb);
+	cstat_history_free(a, na);
+	cstat_history_free(b, nb);
+	return status;
+}
+
+/* The files of folder dir: how many, and the last one's name in last
+ * (may be NULL). */
+static size_t
+files_in(const char *dir, char *last, size_t size)
+{
+	char cmd[128];
+	size_t n = 0;
+
+	snprintf(cmd, sizeof(cmd), "ls %s", dir);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[64];
+	while (fgets(line, sizeof(line), p)) {
+		n++;
+		line[strcspn(line, "\n")] = '\0';
+		if (last)
+			snprintf(last, size, "%s/%s", dir, line);
+	}
+	pclose(p);
+	return n;
+}
+
+/* Appends path's first record to it again (a new run of the same
+ * benchmarks). */
+static void
+append_first(const char *path)
+{
+	size_t hlen;
+	char *hist = slurp(path, &hlen);
+	char *nl = memchr(hist, '\n', hlen);
+	FILE *f = fopen(path, "ab");
+
+	assert_non_null(f);
+	fwrite(hist, 1, (size_t)(nl - hist) + 1, f);
+	fclose(f);
+	free(hist);
+}
+
+/* Filters of every kind: a name, a full name, a configuration key, a
+ * unit (which cuts the values of a cell), boolean combinations, and the
+ * run's number (.file), which an appended read must number as the whole
+ * history does. */
+static const char *const filters[] = {
+	".name:Op1",
+	".fullname:Op2-8",
+	"pkg:p1",
+	".unit:B/op",
+	"(.name:Op0 OR .name:Op2) -pkg:p1 .unit:sec/op",
+	".file:/^(2|4[0-9])$/",
+	"-.name:Op1",
+	".name:Nothing",
+};
+
+/*
+ * For each filter: written on the first read, read on the second, joined
+ * after a record, rebuilt after the history is rewritten (a prune), after
+ * the snapshot is cut short or replaced by another filter's or by the
+ * snapshot of every benchmark; every time the answer of a plain filtered
+ * read.
+ */
+static void
+test_filtered(void **state)
+{
+	char dir[] = "/tmp/test-history-snap-XXXXXX", path[64], fdir[64],
+	     other[64], snap[64], file[128], ofile[128];
+	size_t len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(fdir, sizeof(fdir), "%s/h.filters", dir);
+	snprintf(other, sizeof(other), "%s/o.filters", dir);
+	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		write_history_padded(path, 40, 0);
+		filtered_matches(path, fdir, filters[i], 0);
+		assert_int_equal(files_in(fdir, file, sizeof(file)), 1);
+		filtered_matches(path, fdir, filters[i], 1);
+		/* Records appended: their runs joined (runs 41 and 42). */
+		append_first(path);
+		filtered_matches(path, fdir, filters[i], 2);
+		append_first(path);
+		filtered_matches(path, fdir, filters[i], 2);
+		filtered_matches(path, fdir, filters[i], 1);
+		/* Another filter's snapshot, of this very history, at this
+		 * filter's name: its text differs, so it is rebuilt. */
+		const char *f2 = filters[(i + 1) % 8];
+		filtered_matches(path, other, f2, 0);
+		assert_int_equal(files_in(other, ofile, sizeof(ofile)), 1);
+		char *o = slurp(ofile, &len);
+		spill(file, o, len);
+		free(o);
+		filtered_matches(path, fdir, filters[i], 0);
+		/* The snapshot of every benchmark there: foreign. */
+		cstat_run **b;
+		cstat_tables *tb;
+		struct cstat_diag d;
+		size_t nb;
+		assert_int_equal(cstat_history_read_cached(path, snap, 0.95,
+							   &tb, &b, &nb, NULL,
+							   NULL, &d, NULL),
+				 0);
+		cstat_tables_free(tb);
+		cstat_history_free(b, nb);
+		o = slurp(snap, &len);
+		spill(file, o, len);
+		free(o);
+		filtered_matches(path, fdir, filters[i], 0);
+		/* Cut short anywhere: rebuilt. */
+		char *good = slurp(file, &len);
+		size_t cuts[] = {0, 8, 70, len / 2, len - 1};
+		for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+			spill(file, good, cuts[k]);
+			filtered_matches(path, fdir, filters[i], 0);
+		}
+		free(good);
+		/* The history rewritten by a prune: read again. */
+		size_t removed;
+		assert_int_equal(cstat_history_prune(path, 30, &removed, &d),
+				 0);
+		assert_int_equal(removed, 12);
+		filtered_matches(path, fdir, filters[i], 0);
+		filtered_matches(path, fdir, filters[i], 1);
+		unlink(file);
+		unlink(ofile);
+	}
+	/* A link where the folder would be: no snapshot, the same answer. */
+	assert_int_equal(rmdir(fdir), 0);
+	assert_int_equal(symlink(other, fdir), 0);
+	filtered_matches(path, fdir, filters[0], -1);
+	assert_int_equal(files_in(other, NULL, 0), 0);
+	unlink(fdir);
+	/* No folder: a plain filtered read. */
+	filtered_matches(path, NULL, filters[0], -1);
+	/* A filter that does not parse is the plain read's error. */
+	{
+		cstat_run **b;
+		cstat_tables *tb;
+		struct cstat_diag d;
+		size_t nb;
+		assert_int_equal(cstat_history_read_filtered(
+					 path, other, ".name:(", 0.95, &tb, &b,
+					 &nb, NULL, NULL, &d, NULL),
+				 CSTAT_EINVAL);
+		assert_null(tb);
+		assert_null(b);
+		assert_int_equal(nb, 0);
+	}
+	assert_int_equal(rmdir(other), 0);
+	unlink(snap);
+	unlink(path);
+	snprintf(file, sizeof(file), "%s.lock", path); /* the prune's */
+	unlink(file);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * At most 16 filters' snapshots in a folder: the 17th removes the least
+ * recently used, which a read from a snapshot makes the most recent.
+ */
+static void
+test_filtered_bound(void **state)
+{
+	char dir[] = "/tmp/test-history-snap-XXXXXX", path[64], fdir[64],
+	     filter[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(fdir, sizeof(fdir), "%s/h.filters", dir);
+	write_history_padded(path, 12, 0);
+	for (int i = 0; i < 16; i++) {
+		snprintf(filter, sizeof(filter), ".name:Op1 .file:%d", i);
+		filtered_matches(path, fdir, filter, 0);
+	}
+	assert_int_equal(files_in(fdir, NULL, 0), 16);
+	/* Filter 0, the oldest, used again: filter 1 is now the oldest. */
+	filtered_matches(path, fdir, ".name:Op1 .file:0", 1);
+	filtered_matches(path, fdir, ".name:Op1 .file:16", 0);
+	assert_int_equal(files_in(fdir, NULL, 0), 16);
+	filtered_matches(path, fdir, ".name:Op1 .file:0", 1);
+	filtered_matches(path, fdir, ".name:Op1 .file:2", 1);
+	filtered_matches(path, fdir, ".name:Op1 .file:16", 1);
+	/* Filter 1 was removed; written again, it removes filter 3. */
+	filtered_matches(path, fdir, ".name:Op1 .file:1", 0);
+	assert_int_equal(files_in(fdir, NULL, 0), 16);
+	filtered_matches(path, fdir, ".name:Op1 .file:3", 0);
+	/* A file of another name in the folder is not counted or touched. */
+	char keep[96];
+	snprintf(keep, sizeof(keep), "%s/README", fdir);
+	spill(keep, "x", 1);
+	filtered_matches(path, fdir, ".name:Op1 .file:17", 0);
+	assert_int_equal(files_in(fdir, NULL, 0), 17);
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "rm -r %s", fdir);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /*
  * A table of more values than BIG_VALUES (history-snap.c: 2^19) takes a
  * block of its own from the snapshot's reader, on huge pages where the
@@ -911,6 +1158,8 @@ main(void)
 		cmocka_unit_test(test_errors_threaded),
 		cmocka_unit_test(test_cached),
 		cmocka_unit_test(test_cached_appends),
+		cmocka_unit_test(test_filtered),
+		cmocka_unit_test(test_filtered_bound),
 		cmocka_unit_test(test_errors_match_load),
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),

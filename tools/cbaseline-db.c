@@ -758,9 +758,38 @@ struct native {
 	const char *name, *bench;
 };
 
+/*
+ * The folder of the snapshots of history name's filtered reads in the
+ * cache on the client, cache/NAME.filters of the history's folder (made,
+ * 0700), into path: the cache folder's fd, locked (cache_close() it), or
+ * -1 when there is none to be had (no cache, refused, in use).
+ */
+static int
+filters_folder(const struct db *db, const char *name, char *path, size_t size)
+{
+	int fd = cache_open(db->where, getenv("CSTAT_PROJECT"), name, path,
+			    size);
+	struct stat st;
+	size_t len = fd >= 0 ? strlen(path) : 0;
+
+	if (fd < 0)
+		return -1;
+	(void)mkdirat(fd, "cache", 0700);
+	if (fstatat(fd, "cache", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISDIR(st.st_mode) ||
+	    len + strlen(name) + sizeof("/cache/.filters") > size) {
+		cache_close(fd);
+		return -1;
+	}
+	snprintf(path + len, size - len, "/cache/%s.filters", name);
+	return fd;
+}
+
 /* store_read_history()'s source for one benchmark: the tables straight
- * from the database, or the history's records copied into the directory
- * when the store cannot build them (1: read the directory). */
+ * from the database (through a snapshot of this read in the cache on the
+ * client when the history's rows are those it was made from), or the
+ * history's records copied into the directory when the store cannot
+ * build them (1: read the directory). */
 static int
 native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	      cstat_run ***runs, size_t *n)
@@ -768,13 +797,20 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	struct native *nt = ctx;
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
+	char dir[1400];
 
 	if (!filter || strcmp(name, nt->name) != 0)
 		return 1;
 	opts.filter = filter;
 	memset(&d, 0, sizeof(d));
-	int rc = cstat_store_history_tables(nt->db->store, name, nt->bench,
-					    &opts, 0.95, t, runs, n, &d);
+	int cfd = filters_folder(nt->db, name, dir, sizeof(dir));
+	/* The snapshots are the user's alone, as the folder is. */
+	mode_t mask = umask(077);
+	int rc = cstat_store_history_tables_cached(
+		nt->db->store, name, nt->bench, &opts, 0.95,
+		cfd >= 0 ? dir : NULL, t, runs, n, NULL, &d);
+	umask(mask);
+	cache_close(cfd);
 	if (rc == CSTAT_ESTATE) /* the store cannot: its records, as before */
 		return fetch_series(nt->db, "history", name, nt->bench) ? 2 : 1;
 	if (rc == CSTAT_ENOENT) /* the directory's error for a missing one */

@@ -247,7 +247,6 @@ int
 store_read_history(const char *dir, const char *name, const char *filter,
 		   cstat_tables **t, cstat_run ***runs, size_t *n)
 {
-	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	struct cstat_diag d;
 	char *path, *snap;
 	int rc =
@@ -264,10 +263,14 @@ store_read_history(const char *dir, const char *name, const char *filter,
 		return rc;
 	}
 	memset(&d, 0, sizeof(d));
-	opts.filter = filter;
-	/* A snapshot holds every benchmark: a filtered read streams. */
-	rc = filter ? cstat_history_read(path, &opts, 0.95, t, runs, n,
-					 store_warn_diag, NULL, &d)
+	/* A filtered read has snapshots of its own, one per filter, in
+	 * DIR/cache/NAME.filters (the snapshot of every benchmark is built
+	 * without the filter). */
+	if (filter && snap)
+		strcpy(snap + strlen(snap) - strlen(".snapshot"), ".filters");
+	rc = filter ? cstat_history_read_filtered(path, snap, filter, 0.95, t,
+						  runs, n, store_warn_diag,
+						  NULL, &d, NULL)
 		    : cstat_history_read_cached(path, snap, 0.95, t, runs, n,
 						store_warn_diag, NULL, &d,
 						NULL);

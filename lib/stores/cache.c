@@ -340,3 +340,112 @@ cstat_store_history_cache(cstat_store *s, const char *name, int dirfd,
 		*how = h;
 	return rc;
 }
+
+/* ------------------------------------------------------------------------
+ * One read's tables (cstat_store_history_tables_cached()), kept in a
+ * folder of the caller's beside the copy (docs/cbaseline.md "A cache on
+ * the client"): the history's identity asked in one statement, and the
+ * tables built last time for the same identity and read taken from a
+ * file of the size of what the read kept, instead of from the store.
+ */
+
+/* opts' text, NULL told from "" (a byte 1 before each given field).
+ * @return 0 or CSTAT_ENOMEM. */
+static int
+opts_text(struct cstat__buf *b, const struct cstat_builder_opts *o)
+{
+	const char *f[5] = {NULL};
+	int rc = 0;
+
+	if (o) {
+		f[0] = o->table;
+		f[1] = o->row;
+		f[2] = o->col;
+		f[3] = o->ignore;
+		f[4] = o->filter;
+	}
+	for (int i = 0; i < 5 && !rc; i++)
+		rc = cstat__buf_printf(b, "%s%s\n", f[i] ? "\001" : "",
+				       f[i] ? f[i] : "");
+	return rc;
+}
+
+/*
+ * The key of a read into b: which read (history, benchmark, options,
+ * level), then which rows; *named is the length of the first part, which
+ * names the file (a read of a history that changed replaces its file).
+ * @return 0 or CSTAT_ENOMEM.
+ */
+static int
+read_key(struct cstat__buf *b, size_t *named, const char *name,
+	 const struct cstat__store_ident *id, const char *bench,
+	 const struct cstat_builder_opts *opts, double confidence)
+{
+	int rc = cstat__buf_printf(b,
+				   "cstat store tables\nhistory %s\n"
+				   "confidence %a\nbench %s%s\n",
+				   name, confidence, bench ? "\001" : "",
+				   bench ? bench : "");
+
+	if (!rc)
+		rc = opts_text(b, opts);
+	*named = b->len;
+	if (!rc)
+		rc = cstat__buf_printf(
+			b,
+			"store %s\nrow %s\nruns %lld\nfirst %lld %s\n"
+			"last %lld %s\n",
+			id->store, id->history, (long long)id->runs,
+			(long long)id->first, hash_text(id->first_hash),
+			(long long)id->last, hash_text(id->last_hash));
+	if (!rc)
+		rc = cstat__buf_addc(b, '\0');
+	return rc ? CSTAT_ENOMEM : 0;
+}
+
+int
+cstat_store_history_tables_cached(cstat_store *s, const char *name,
+				  const char *bench,
+				  const struct cstat_builder_opts *opts,
+				  double confidence, const char *dir,
+				  cstat_tables **t, cstat_run ***runs,
+				  size_t *nruns, int *status,
+				  struct cstat_diag *d)
+{
+	struct cstat__store_ident before, after;
+	struct cstat__buf key = {0};
+	size_t named = 0;
+	int rc, st = -1;
+
+	if (status)
+		*status = -1;
+	if (!s || !dir || !s->ops->history_ident || !t || !runs || !nruns ||
+	    !cstat__stores_valid_name(name) ||
+	    s->ops->history_ident(s->state, name, &before, d) != 0 ||
+	    read_key(&key, &named, name, &before, bench, opts, confidence) !=
+		    0 ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST)) {
+		cstat__buf_release(&key);
+		return cstat_store_history_tables(
+			s, name, bench, opts, confidence, t, runs, nruns, d);
+	}
+	if (cstat__snap_load_keyed(dir, key.data, named, t, runs, nruns)) {
+		cstat__buf_release(&key);
+		if (status)
+			*status = 1;
+		return 0;
+	}
+	rc = cstat_store_history_tables(s, name, bench, opts, confidence, t,
+					runs, nruns, d);
+	/* Kept for the rows it was built from: the history as it was
+	 * before and after the read. */
+	if (!rc && s->ops->history_ident(s->state, name, &after, NULL) == 0 &&
+	    same_rows(&before, &after) &&
+	    cstat__snap_save_keyed(dir, key.data, named, *runs, *nruns, *t) ==
+		    0)
+		st = 0;
+	cstat__buf_release(&key);
+	if (status && !rc)
+		*status = st;
+	return rc;
+}
