@@ -67,6 +67,11 @@ struct cstat_diagnose {
 	long mk_smin[7];
 	double mk_zmin;
 	double step_lvl[DG_STEP_K + 1];
+	/* The same for a strong trend (may_strong()): Mann-Kendall at a
+	 * tenth of the level, the step test at a thousandth. */
+	long mk_smin_strong[7];
+	double mk_zmin_strong;
+	double step_lvl_strong[DG_STEP_K + 1];
 	struct dcell *cells;
 	size_t ncells, cap;
 	size_t *slots; /* open addressing: cell index + 1, 0 empty */
@@ -80,8 +85,9 @@ struct cstat_diagnose {
 	/* Fed by a builder (cstat_builder_diagnose()): the cells with a
 	 * finding, their diagnoses and their place (table, row, column),
 	 * kept as the build threads find them and ordered by place when
-	 * run. */
-	bool fed;
+	 * run.  strong: only the cells with a strong finding are kept
+	 * (cstat_builder_diagnose_strong()). */
+	bool fed, strong;
 	struct cstat_diagnosis *kept;
 	size_t (*place)[3];
 };
@@ -105,6 +111,37 @@ bad_setting(double x, bool below1)
 static double power_factor(double alpha);
 static double mk_exact_p(size_t n, double s);
 
+/* For Mann-Kendall's p at most lv: the |S| from which the exact p
+ * (n = 4 .. 10, into smin[n - 4]) reaches it, and the z from which the
+ * normal p does.  The exact p falls as |S| grows: the first |S| down from
+ * the largest whose p is above lv ends the run of significant ones. */
+static void
+mk_bounds(double lv, long smin[7], double *zmin)
+{
+	for (size_t n = 4; n <= 10; n++) {
+		long m = (long)(n * (n - 1) / 2), sm = m + 1;
+		for (long sv = m; sv >= 0; sv -= 2) {
+			if (mk_exact_p(n, (double)sv) > lv)
+				break;
+			sm = sv;
+		}
+		smin[n - 4] = sm;
+	}
+	*zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
+}
+
+/* For the step test's p at most lv: for each kmax, the |t| from which
+ * its normal bound 2 Q(|t|) kmax does (Student's tail is never below the
+ * normal's, so a smaller |t| cannot). */
+static void
+step_bounds(double lv, double tmin[DG_STEP_K + 1])
+{
+	tmin[0] = 0;
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		tmin[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
+			  (1 - 1e-9);
+}
+
 /* What every cell's checks would otherwise work out again: libm and GSL
  * calls that took a fifth of the checks' time. */
 static void
@@ -117,23 +154,11 @@ precompute(cstat_diagnose *dg)
 	for (size_t k = 1; k <= DG_STEP_K; k++)
 		dg->step_t[k] =
 			gsl_cdf_ugaussian_Qinv(0.5 / (double)k) * (1 - 1e-9);
-	/* The exact p falls as |S| grows: the first |S| down from the
-	 * largest whose p is above the level ends the run of significant
-	 * ones. */
-	for (size_t n = 4; n <= 10; n++) {
-		long m = (long)(n * (n - 1) / 2), smin = m + 1;
-		for (long sv = m; sv >= 0; sv -= 2) {
-			if (mk_exact_p(n, (double)sv) > dg->o.level)
-				break;
-			smin = sv;
-		}
-		dg->mk_smin[n - 4] = smin;
-	}
 	double lv = dg->o.level;
-	dg->mk_zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
-	for (size_t k = 1; k <= DG_STEP_K; k++)
-		dg->step_lvl[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
-				  (1 - 1e-9);
+	mk_bounds(lv, dg->mk_smin, &dg->mk_zmin);
+	step_bounds(lv, dg->step_lvl);
+	mk_bounds(lv / 10, dg->mk_smin_strong, &dg->mk_zmin_strong);
+	step_bounds(lv / 1000, dg->step_lvl_strong);
 }
 
 int
@@ -853,10 +878,12 @@ constant_trend(struct cstat_diagnosis *g, double x)
 }
 
 /* The screen's trend part: Mann-Kendall's and the step test's
- * statistics as the checks compute them, against the level's critical
- * values. */
+ * statistics as the checks compute them, against critical values worked
+ * out once: smin and zmin for Mann-Kendall (mk_bounds()), tmin for the
+ * step test (step_bounds()). */
 static bool
-may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+may_trend(const double *v, const double *s, size_t n, const long smin[7],
+	  double zmin, const double tmin[DG_STEP_K + 1])
 {
 	size_t kmax = n / 2;
 	bool ties;
@@ -864,9 +891,9 @@ may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 	if (n >= 4) {
 		long sum = mk_sum(v, n, &ties);
 		if (n <= 10 && !ties) {
-			if (labs(sum) >= dg->mk_smin[n - 4])
+			if (labs(sum) >= smin[n - 4])
 				return true;
-		} else if (mk_z(sum, n, tie_sum(s, n)) >= dg->mk_zmin) {
+		} else if (mk_z(sum, n, tie_sum(s, n)) >= zmin) {
 			return true;
 		}
 	}
@@ -876,7 +903,7 @@ may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 		return true;
 	for (size_t k = 1; k <= kmax; k++) {
 		double head, mean, t = step_stat(v, n, k, &head, &mean);
-		if (!isnan(t) && fabs(t) >= dg->step_lvl[kmax])
+		if (!isnan(t) && fabs(t) >= tmin[kmax])
 			return true;
 	}
 	return false;
@@ -902,9 +929,10 @@ pooled_sd_fast(const double *s, size_t n, size_t i)
 	return sd > 1e-9 * (fabs(ml) + fabs(mh)) ? sd : 0;
 }
 
-/* The screen's modes part: check_modes() with the fast deviation. */
+/* The screen's modes part: check_modes() with the fast deviation,
+ * against a gap ratio of ratio / n (with a 10% margin). */
 static bool
-may_modes(const double *s, size_t n, double median)
+may_modes(const double *s, size_t n, double median, double ratio)
 {
 	size_t m = (n + 4) / 5;
 
@@ -917,16 +945,17 @@ may_modes(const double *s, size_t n, double median)
 		if (gap < GAP_MIN_REL * fabs(median) || gap <= 0)
 			continue;
 		double sd = pooled_sd_fast(s, n, i);
-		if (!(sd > 0) || gap / sd >= 0.9 * GAP_RATIO / (double)n)
+		if (!(sd > 0) || gap / sd >= 0.9 * ratio / (double)n)
 			return true;
 	}
 	return false;
 }
 
 /* The screen's noise part: check_noise()'s detectable change from a
- * plain mean and deviation. */
+ * plain mean and deviation, against limit (with a 10% margin). */
 static bool
-may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	  double limit)
 {
 	double sum = 0, ss = 0;
 
@@ -942,7 +971,7 @@ may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 		ss += (v[i] - mean) * (v[i] - mean);
 	double cv = sqrt(ss / (double)(n - 1)) / fabs(mean);
 	double det = dg->power * cv * sqrt(2.0 / (double)n);
-	return !(det <= 0.9 * dg->o.threshold);
+	return !(det <= 0.9 * limit);
 }
 
 /*
@@ -962,8 +991,57 @@ may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
 	 struct cstat_diagnosis *g)
 {
 	check_outliers(g, v, s);
-	return g->findings || may_trend(dg, v, s, n) ||
-	       may_modes(s, n, g->median) || may_noise(dg, v, s, n);
+	return g->findings ||
+	       may_trend(v, s, n, dg->mk_smin, dg->mk_zmin, dg->step_lvl) ||
+	       may_modes(s, n, g->median, GAP_RATIO) ||
+	       may_noise(dg, v, s, n, dg->o.threshold);
+}
+
+/*
+ * The screen's outlier part for a strong finding: check_outliers() finds
+ * one only when the farthest value lies at least FAR_STRONG IQRs beyond
+ * its quartile and more than 1% of the median from it, and the farthest
+ * value is one of the ends of the sorted s.  The quartiles are
+ * check_outliers()' own; the bounds have a 2% margin for the rounding of
+ * the distance over the IQR, and an IQR of exactly 0 (which makes the
+ * check's product NaN) or any NaN or infinity errs towards true.
+ */
+static bool
+may_far(const double *s, size_t n, double median)
+{
+	if (n < 4)
+		return false;
+	double q1 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.25);
+	double q3 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.75);
+	double iqr = q3 - q1;
+	if (iqr == 0)
+		return false; /* outlier_iqrs * iqr is NaN or 0 */
+	double lo = q1 - s[0], hi = s[n - 1] - q3;
+	if (!isfinite(lo) || !isfinite(hi) || !isfinite(iqr) ||
+	    !isfinite(median))
+		return true;
+	double far = lo > hi ? lo : hi;
+	return far >= 0.98 * FAR_STRONG * iqr && far >= 0.0098 * fabs(median);
+}
+
+/*
+ * The screen of a diagnose that keeps only strong findings
+ * (cstat_builder_diagnose_strong()): false only when no check can find
+ * a strong one in v[0..n) (sorted: s), each part as may_find()'s with
+ * the strong finding's bounds: Mann-Kendall at a tenth of the level, the
+ * step test at a thousandth (it makes a strong trend only when
+ * Mann-Kendall finds none, so its bound alone is looser than the
+ * finding's), two modes from GAP_STRONG / n, a detectable change above
+ * twice the threshold, and the far outlier of may_far().
+ */
+static bool
+may_strong(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	   double median)
+{
+	return may_far(s, n, median) || may_modes(s, n, median, GAP_STRONG) ||
+	       may_noise(dg, v, s, n, 2 * dg->o.threshold) ||
+	       may_trend(v, s, n, dg->mk_smin_strong, dg->mk_zmin_strong,
+			 dg->step_lvl_strong);
 }
 
 /* Every check but "too few values" (which needs the other input's cell)
@@ -991,7 +1069,16 @@ cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
-	bool screened = dg->fed && !flat;
+	bool screened = dg->fed && !dg->strong && !flat;
+	if (dg->strong && (flat ? constant_trend(g, v[0])
+				: !may_strong(dg, v, s, n, g->median))) {
+		/* A constant cell without a trend has no strong finding:
+		 * its spread and gaps are 0, and a quartile rounded off its
+		 * value is within an ulp of it, not 1% of the median. */
+		g->findings = g->strong = 0;
+		free(buf != stack ? buf : NULL);
+		return 0;
+	}
 	if (screened && !may_find(dg, v, s, n, g)) {
 		g->findings = g->strong = 0;
 		free(buf != stack ? buf : NULL);
@@ -1023,14 +1110,21 @@ diagnose_cell(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 }
 
 int
-cstat__diagnose_feed(cstat_diagnose *dg)
+cstat__diagnose_feed(cstat_diagnose *dg, bool strong)
 {
 	if (!dg)
 		return CSTAT_EINVAL;
 	if (dg->out || dg->ncells || dg->ninputs)
 		return CSTAT_ESTATE;
 	dg->fed = true;
+	dg->strong = strong;
 	return 0;
+}
+
+bool
+cstat__diagnose_keeps(const cstat_diagnose *dg, const struct cstat_diagnosis *g)
+{
+	return dg->strong ? g->strong != 0 : g->findings != 0;
 }
 
 /* The most cells cstat__diagnose_expect() makes room for at once: 256 MB
