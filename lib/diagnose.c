@@ -427,13 +427,17 @@ mk_sum(const double *v, size_t n, bool *ties)
 {
 	long s = 0;
 	bool t = false;
+#ifdef __SSE2__
+	/* The lanes add up over every row and are summed once at the end
+	 * (integers: in any order, the same S). */
+	__m128i acc = _mm_setzero_si128();
+	__m128d eq = _mm_setzero_pd();
+#endif
 
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i + 1;
 #ifdef __SSE2__
 		__m128d vi = _mm_set1_pd(v[i]);
-		__m128i acc = _mm_setzero_si128();
-		__m128d eq = _mm_setzero_pd();
 		for (; j + 2 <= n; j += 2) {
 			__m128d vj = _mm_loadu_pd(v + j);
 			__m128i gt = _mm_castpd_si128(_mm_cmpgt_pd(vj, vi));
@@ -441,16 +445,18 @@ mk_sum(const double *v, size_t n, bool *ties)
 			acc = _mm_add_epi64(acc, _mm_sub_epi64(lt, gt));
 			eq = _mm_or_pd(eq, _mm_cmpeq_pd(vj, vi));
 		}
-		int64_t lanes[2];
-		_mm_storeu_si128((__m128i *)lanes, acc);
-		s += (long)(lanes[0] + lanes[1]);
-		t |= _mm_movemask_pd(eq) != 0;
 #endif
 		for (; j < n; j++) {
 			s += (v[j] > v[i]) - (v[j] < v[i]);
 			t |= v[j] == v[i];
 		}
 	}
+#ifdef __SSE2__
+	int64_t lanes[2];
+	_mm_storeu_si128((__m128i *)lanes, acc);
+	s += (long)(lanes[0] + lanes[1]);
+	t |= _mm_movemask_pd(eq) != 0;
+#endif
 	*ties = t;
 	return s;
 }
@@ -877,6 +883,107 @@ constant_trend(struct cstat_diagnosis *g, double x)
 	return true;
 }
 
+/*
+ * The screen's step statistics from sums: step_stat() takes three passes
+ * over the rest for each k; here one pass makes the sums of d = v - c and
+ * of d^2 over every rest, s1[k] and s2[k] (c: a middle value, so that d
+ * is of the spread's size), and each k's mean and deviation come from
+ * them.  Their rounding is bounded: for n values the sums are within
+ * about 3 n eps of the rest's sum of d^2, so where the rest's own sum of
+ * squares is above a millionth of that (and that is neither near
+ * underflow nor overflow) the t is within 1e-7 of the exact one; and
+ * step_stat()'s is within 1e-5 of it where the rest's deviation is above
+ * 1e-8 of the values (its sums round by about n eps of them).
+ */
+static void
+step_sums(const double *v, size_t n, double c, double *s1, double *s2)
+{
+	double a = 0, b = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		double d = v[i] - c;
+		a += d;
+		b += d * d;
+		s1[i] = a;
+		s2[i] = b;
+	}
+}
+
+/* For the first k runs, whose sum of d is head: the t's numerator and
+ * the square of its denominator, or false where the sums' rounding could
+ * matter (a rest far from c for its spread, constant, or not finite). */
+static bool
+step_from_sums(const double *s1, const double *s2, size_t n, size_t k, double c,
+	       double head, double *num, double *var)
+{
+	double m = (double)(n - k), mean = s1[k] / m;
+	double ss = s2[k] - s1[k] * mean;
+
+	if (!(ss > 1e-6 * s2[k]) || !(s2[k] > 1e-250) || !(s2[k] < 1e300))
+		return false;
+	/* step_stat()'s own sums round by about n eps of the values: with a
+	 * spread within 1e-8 of them its t is that rounding, which only it
+	 * can say. */
+	if (!(ss / (m - 1) > 1e-16 * c * c))
+		return false;
+	*num = head / (double)k - mean;
+	*var = ss / (m - 1) * (1 / (double)k + 1 / m);
+	return true;
+}
+
+/*
+ * The screen's step part: whether the step test's |t| reaches tmin for
+ * some k = 1 .. n/2 (n <= 2 * DG_STEP_K + 1), from step_from_sums() with
+ * a 1% margin, or step_stat() where that declines.  The first runs' sides
+ * are not checked: leaving that out only lets more cells through.
+ */
+static bool
+may_step(const double *v, size_t n, double c, double tmin)
+{
+	double s1[2 * DG_STEP_K + 2], s2[2 * DG_STEP_K + 2], head = 0;
+
+	step_sums(v, n, c, s1, s2);
+	for (size_t k = 1; k <= n / 2; k++) {
+		double num, var;
+		head += v[k - 1] - c;
+		if (!step_from_sums(s1, s2, n, k, c, head, &num, &var)) {
+			double h, mu, t = step_stat(v, n, k, &h, &mu);
+			if (!isnan(t) && fabs(t) >= tmin)
+				return true;
+			continue;
+		}
+		/* |t| < 0.99 tmin, squared: no square roots. */
+		if (!(num * num < 0.9801 * tmin * tmin * var))
+			return true;
+	}
+	return false;
+}
+
+double
+cstat__diagnose_step_t(const double *v, size_t n, size_t k, bool sums)
+{
+	double s1[2 * DG_STEP_K + 2], s2[2 * DG_STEP_K + 2], head = 0;
+	double num, var, h, mu;
+
+	if (!sums)
+		return step_stat(v, n, k, &h, &mu);
+	if (n > 2 * DG_STEP_K + 1 || k < 1 || k > n / 2)
+		return NAN;
+	double *w = malloc(n * sizeof(*w));
+	if (!w)
+		return NAN;
+	memcpy(w, v, n * sizeof(*w));
+	cstat__sort_doubles(w, n);
+	double c = w[n / 2];
+	free(w);
+	step_sums(v, n, c, s1, s2);
+	for (size_t i = 0; i < k; i++)
+		head += v[i] - c;
+	if (!step_from_sums(s1, s2, n, k, c, head, &num, &var))
+		return NAN;
+	return num / sqrt(var);
+}
+
 /* The screen's trend part: Mann-Kendall's and the step test's
  * statistics as the checks compute them, against critical values worked
  * out once: smin and zmin for Mann-Kendall (mk_bounds()), tmin for the
@@ -901,12 +1008,7 @@ may_trend(const double *v, const double *s, size_t n, const long smin[7],
 		return false;
 	if (kmax > DG_STEP_K)
 		return true;
-	for (size_t k = 1; k <= kmax; k++) {
-		double head, mean, t = step_stat(v, n, k, &head, &mean);
-		if (!isnan(t) && fabs(t) >= tmin[kmax])
-			return true;
-	}
-	return false;
+	return may_step(v, n, s[n / 2], tmin[kmax]);
 }
 
 /* The pooled standard deviation of pooled_sd() in plain double sums;

@@ -29,6 +29,12 @@ int cstat__diagnose_feed(cstat_diagnose *dg, bool strong);
 int cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 			   struct cstat_diagnosis *g);
 
+/* For the tests: the step test's t for the first k runs of v[0..n)
+ * against the rest, as the screen works it out from sums (sums true; NaN
+ * where it leaves the cell to the exact arithmetic, or n > 65), or as the
+ * check does (NaN where k does not count). */
+double cstat__diagnose_step_t(const double *v, size_t n, size_t k, bool sums);
+
 /* Whether a fed dg keeps the cell that cstat__diagnose_values() gave g:
  * one with a finding, or when fed for strong ones one with a strong
  * finding. */
