@@ -1105,8 +1105,9 @@ may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
  * its quartile and more than 1% of the median from it, and the farthest
  * value is one of the ends of the sorted s.  The quartiles are
  * check_outliers()' own; the bounds have a 2% margin for the rounding of
- * the distance over the IQR, and an IQR of exactly 0 (which makes the
- * check's product NaN) or any NaN or infinity errs towards true.
+ * the distance over the IQR.  An IQR of exactly 0 is never strong (the
+ * check's product is then 0 or NaN); any NaN or infinity errs towards
+ * true.
  */
 static bool
 may_far(const double *s, size_t n, double median)
