@@ -495,6 +495,21 @@ CSTAT_EXPORT int cstat_builder_diagnose(cstat_builder *b,
 					struct cstat_diagnose *dg);
 
 /*
+ * As cstat_builder_diagnose(), but dg keeps only the cells with a strong
+ * finding (struct cstat_diagnosis's strong not 0), each with every field
+ * as cstat_builder_diagnose() gives it: all that cstat_gate_add_diagnose()
+ * and cstat_tables_set_diagnose() show.  The build skips the full checks
+ * of every cell that a cheap screen shows cannot have a strong finding,
+ * so it costs less than cstat_builder_diagnose(), whose screen must let
+ * through every cell that may have any finding.  The last of the two
+ * calls made before the build decides what dg keeps.
+ * @return 0, CSTAT_EINVAL (a NULL argument) or CSTAT_ESTATE (already
+ *         built, or dg already has results or was run).
+ */
+CSTAT_EXPORT int cstat_builder_diagnose_strong(cstat_builder *b,
+					       struct cstat_diagnose *dg);
+
+/*
  * Options for computing the tables' statistics (cstat's -alpha and
  * -confidence).  Defaults: CSTAT_STATS_OPTS_INIT, cstat_stats_opts_default()
  * or a NULL struct give alpha 0.05, confidence 0.95, no reader, one thread.

@@ -2069,7 +2069,7 @@ diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
 	struct cstat_diagnosis g = {0};
 	int rc = cstat__diagnose_values(bd->b->dg, oc->values, oc->n, &g);
 
-	if (rc || !g.findings)
+	if (rc || !cstat__diagnose_keeps(bd->b->dg, &g))
 		return rc;
 	pthread_mutex_lock(&bd->mu);
 	const char *col =
@@ -2842,17 +2842,29 @@ cstat__builder_cells_only(cstat_builder *b)
 	b->cells_only = true;
 }
 
-int
-cstat_builder_diagnose(cstat_builder *b, cstat_diagnose *dg)
+static int
+builder_diagnose(cstat_builder *b, cstat_diagnose *dg, bool strong)
 {
 	if (!b || !dg)
 		return CSTAT_EINVAL;
 	if (b->built)
 		return CSTAT_ESTATE;
-	int rc = cstat__diagnose_feed(dg);
+	int rc = cstat__diagnose_feed(dg, strong);
 	if (!rc)
 		b->dg = dg;
 	return rc;
+}
+
+int
+cstat_builder_diagnose(cstat_builder *b, cstat_diagnose *dg)
+{
+	return builder_diagnose(b, dg, false);
+}
+
+int
+cstat_builder_diagnose_strong(cstat_builder *b, cstat_diagnose *dg)
+{
+	return builder_diagnose(b, dg, true);
 }
 
 int

@@ -67,6 +67,11 @@ struct cstat_diagnose {
 	long mk_smin[7];
 	double mk_zmin;
 	double step_lvl[DG_STEP_K + 1];
+	/* The same for a strong trend (may_strong()): Mann-Kendall at a
+	 * tenth of the level, the step test at a thousandth. */
+	long mk_smin_strong[7];
+	double mk_zmin_strong;
+	double step_lvl_strong[DG_STEP_K + 1];
 	struct dcell *cells;
 	size_t ncells, cap;
 	size_t *slots; /* open addressing: cell index + 1, 0 empty */
@@ -80,8 +85,9 @@ struct cstat_diagnose {
 	/* Fed by a builder (cstat_builder_diagnose()): the cells with a
 	 * finding, their diagnoses and their place (table, row, column),
 	 * kept as the build threads find them and ordered by place when
-	 * run. */
-	bool fed;
+	 * run.  strong: only the cells with a strong finding are kept
+	 * (cstat_builder_diagnose_strong()). */
+	bool fed, strong;
 	struct cstat_diagnosis *kept;
 	size_t (*place)[3];
 };
@@ -105,6 +111,37 @@ bad_setting(double x, bool below1)
 static double power_factor(double alpha);
 static double mk_exact_p(size_t n, double s);
 
+/* For Mann-Kendall's p at most lv: the |S| from which the exact p
+ * (n = 4 .. 10, into smin[n - 4]) reaches it, and the z from which the
+ * normal p does.  The exact p falls as |S| grows: the first |S| down from
+ * the largest whose p is above lv ends the run of significant ones. */
+static void
+mk_bounds(double lv, long smin[7], double *zmin)
+{
+	for (size_t n = 4; n <= 10; n++) {
+		long m = (long)(n * (n - 1) / 2), sm = m + 1;
+		for (long sv = m; sv >= 0; sv -= 2) {
+			if (mk_exact_p(n, (double)sv) > lv)
+				break;
+			sm = sv;
+		}
+		smin[n - 4] = sm;
+	}
+	*zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
+}
+
+/* For the step test's p at most lv: for each kmax, the |t| from which
+ * its normal bound 2 Q(|t|) kmax does (Student's tail is never below the
+ * normal's, so a smaller |t| cannot). */
+static void
+step_bounds(double lv, double tmin[DG_STEP_K + 1])
+{
+	tmin[0] = 0;
+	for (size_t k = 1; k <= DG_STEP_K; k++)
+		tmin[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
+			  (1 - 1e-9);
+}
+
 /* What every cell's checks would otherwise work out again: libm and GSL
  * calls that took a fifth of the checks' time. */
 static void
@@ -117,23 +154,11 @@ precompute(cstat_diagnose *dg)
 	for (size_t k = 1; k <= DG_STEP_K; k++)
 		dg->step_t[k] =
 			gsl_cdf_ugaussian_Qinv(0.5 / (double)k) * (1 - 1e-9);
-	/* The exact p falls as |S| grows: the first |S| down from the
-	 * largest whose p is above the level ends the run of significant
-	 * ones. */
-	for (size_t n = 4; n <= 10; n++) {
-		long m = (long)(n * (n - 1) / 2), smin = m + 1;
-		for (long sv = m; sv >= 0; sv -= 2) {
-			if (mk_exact_p(n, (double)sv) > dg->o.level)
-				break;
-			smin = sv;
-		}
-		dg->mk_smin[n - 4] = smin;
-	}
 	double lv = dg->o.level;
-	dg->mk_zmin = gsl_cdf_ugaussian_Qinv(lv / 2) * (1 - 1e-9);
-	for (size_t k = 1; k <= DG_STEP_K; k++)
-		dg->step_lvl[k] = gsl_cdf_ugaussian_Qinv(lv / (2 * (double)k)) *
-				  (1 - 1e-9);
+	mk_bounds(lv, dg->mk_smin, &dg->mk_zmin);
+	step_bounds(lv, dg->step_lvl);
+	mk_bounds(lv / 10, dg->mk_smin_strong, &dg->mk_zmin_strong);
+	step_bounds(lv / 1000, dg->step_lvl_strong);
 }
 
 int
@@ -402,13 +427,17 @@ mk_sum(const double *v, size_t n, bool *ties)
 {
 	long s = 0;
 	bool t = false;
+#ifdef __SSE2__
+	/* The lanes add up over every row and are summed once at the end
+	 * (integers: in any order, the same S). */
+	__m128i acc = _mm_setzero_si128();
+	__m128d eq = _mm_setzero_pd();
+#endif
 
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i + 1;
 #ifdef __SSE2__
 		__m128d vi = _mm_set1_pd(v[i]);
-		__m128i acc = _mm_setzero_si128();
-		__m128d eq = _mm_setzero_pd();
 		for (; j + 2 <= n; j += 2) {
 			__m128d vj = _mm_loadu_pd(v + j);
 			__m128i gt = _mm_castpd_si128(_mm_cmpgt_pd(vj, vi));
@@ -416,16 +445,18 @@ mk_sum(const double *v, size_t n, bool *ties)
 			acc = _mm_add_epi64(acc, _mm_sub_epi64(lt, gt));
 			eq = _mm_or_pd(eq, _mm_cmpeq_pd(vj, vi));
 		}
-		int64_t lanes[2];
-		_mm_storeu_si128((__m128i *)lanes, acc);
-		s += (long)(lanes[0] + lanes[1]);
-		t |= _mm_movemask_pd(eq) != 0;
 #endif
 		for (; j < n; j++) {
 			s += (v[j] > v[i]) - (v[j] < v[i]);
 			t |= v[j] == v[i];
 		}
 	}
+#ifdef __SSE2__
+	int64_t lanes[2];
+	_mm_storeu_si128((__m128i *)lanes, acc);
+	s += (long)(lanes[0] + lanes[1]);
+	t |= _mm_movemask_pd(eq) != 0;
+#endif
 	*ties = t;
 	return s;
 }
@@ -852,11 +883,114 @@ constant_trend(struct cstat_diagnosis *g, double x)
 	return true;
 }
 
-/* The screen's trend part: Mann-Kendall's and the step test's
- * statistics as the checks compute them, against the level's critical
- * values. */
+/*
+ * The screen's step statistics from sums: step_stat() takes three passes
+ * over the rest for each k; here one pass makes the sums of d = v - c and
+ * of d^2 over every rest, s1[k] and s2[k] (c: a middle value, so that d
+ * is of the spread's size), and each k's mean and deviation come from
+ * them.  Their rounding is bounded: for n values the sums are within
+ * about 3 n eps of the rest's sum of d^2, so where the rest's own sum of
+ * squares is above a millionth of that (and that is neither near
+ * underflow nor overflow) the t is within 1e-7 of the exact one; and
+ * step_stat()'s is within 1e-5 of it where the rest's deviation is above
+ * 1e-8 of the values (its sums round by about n eps of them).
+ */
+static void
+step_sums(const double *v, size_t n, double c, double *s1, double *s2)
+{
+	double a = 0, b = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		double d = v[i] - c;
+		a += d;
+		b += d * d;
+		s1[i] = a;
+		s2[i] = b;
+	}
+}
+
+/* For the first k runs, whose sum of d is head: the t's numerator and
+ * the square of its denominator, or false where the sums' rounding could
+ * matter (a rest far from c for its spread, constant, or not finite). */
 static bool
-may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+step_from_sums(const double *s1, const double *s2, size_t n, size_t k, double c,
+	       double head, double *num, double *var)
+{
+	double m = (double)(n - k), mean = s1[k] / m;
+	double ss = s2[k] - s1[k] * mean;
+
+	if (!(ss > 1e-6 * s2[k]) || !(s2[k] > 1e-250) || !(s2[k] < 1e300))
+		return false;
+	/* step_stat()'s own sums round by about n eps of the values: with a
+	 * spread within 1e-8 of them its t is that rounding, which only it
+	 * can say. */
+	if (!(ss / (m - 1) > 1e-16 * c * c))
+		return false;
+	*num = head / (double)k - mean;
+	*var = ss / (m - 1) * (1 / (double)k + 1 / m);
+	return true;
+}
+
+/*
+ * The screen's step part: whether the step test's |t| reaches tmin for
+ * some k = 1 .. n/2 (n <= 2 * DG_STEP_K + 1), from step_from_sums() with
+ * a 1% margin, or step_stat() where that declines.  The first runs' sides
+ * are not checked: leaving that out only lets more cells through.
+ */
+static bool
+may_step(const double *v, size_t n, double c, double tmin)
+{
+	double s1[2 * DG_STEP_K + 2], s2[2 * DG_STEP_K + 2], head = 0;
+
+	step_sums(v, n, c, s1, s2);
+	for (size_t k = 1; k <= n / 2; k++) {
+		double num, var;
+		head += v[k - 1] - c;
+		if (!step_from_sums(s1, s2, n, k, c, head, &num, &var)) {
+			double h, mu, t = step_stat(v, n, k, &h, &mu);
+			if (!isnan(t) && fabs(t) >= tmin)
+				return true;
+			continue;
+		}
+		/* |t| < 0.99 tmin, squared: no square roots. */
+		if (!(num * num < 0.9801 * tmin * tmin * var))
+			return true;
+	}
+	return false;
+}
+
+double
+cstat__diagnose_step_t(const double *v, size_t n, size_t k, bool sums)
+{
+	double s1[2 * DG_STEP_K + 2], s2[2 * DG_STEP_K + 2], head = 0;
+	double num, var, h, mu;
+
+	if (!sums)
+		return step_stat(v, n, k, &h, &mu);
+	if (n > 2 * DG_STEP_K + 1 || k < 1 || k > n / 2)
+		return NAN;
+	double *w = malloc(n * sizeof(*w));
+	if (!w)
+		return NAN;
+	memcpy(w, v, n * sizeof(*w));
+	cstat__sort_doubles(w, n);
+	double c = w[n / 2];
+	free(w);
+	step_sums(v, n, c, s1, s2);
+	for (size_t i = 0; i < k; i++)
+		head += v[i] - c;
+	if (!step_from_sums(s1, s2, n, k, c, head, &num, &var))
+		return NAN;
+	return num / sqrt(var);
+}
+
+/* The screen's trend part: Mann-Kendall's and the step test's
+ * statistics as the checks compute them, against critical values worked
+ * out once: smin and zmin for Mann-Kendall (mk_bounds()), tmin for the
+ * step test (step_bounds()). */
+static bool
+may_trend(const double *v, const double *s, size_t n, const long smin[7],
+	  double zmin, const double tmin[DG_STEP_K + 1])
 {
 	size_t kmax = n / 2;
 	bool ties;
@@ -864,9 +998,9 @@ may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 	if (n >= 4) {
 		long sum = mk_sum(v, n, &ties);
 		if (n <= 10 && !ties) {
-			if (labs(sum) >= dg->mk_smin[n - 4])
+			if (labs(sum) >= smin[n - 4])
 				return true;
-		} else if (mk_z(sum, n, tie_sum(s, n)) >= dg->mk_zmin) {
+		} else if (mk_z(sum, n, tie_sum(s, n)) >= zmin) {
 			return true;
 		}
 	}
@@ -874,12 +1008,7 @@ may_trend(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 		return false;
 	if (kmax > DG_STEP_K)
 		return true;
-	for (size_t k = 1; k <= kmax; k++) {
-		double head, mean, t = step_stat(v, n, k, &head, &mean);
-		if (!isnan(t) && fabs(t) >= dg->step_lvl[kmax])
-			return true;
-	}
-	return false;
+	return may_step(v, n, s[n / 2], tmin[kmax]);
 }
 
 /* The pooled standard deviation of pooled_sd() in plain double sums;
@@ -902,9 +1031,10 @@ pooled_sd_fast(const double *s, size_t n, size_t i)
 	return sd > 1e-9 * (fabs(ml) + fabs(mh)) ? sd : 0;
 }
 
-/* The screen's modes part: check_modes() with the fast deviation. */
+/* The screen's modes part: check_modes() with the fast deviation,
+ * against a gap ratio of ratio / n (with a 10% margin). */
 static bool
-may_modes(const double *s, size_t n, double median)
+may_modes(const double *s, size_t n, double median, double ratio)
 {
 	size_t m = (n + 4) / 5;
 
@@ -917,16 +1047,17 @@ may_modes(const double *s, size_t n, double median)
 		if (gap < GAP_MIN_REL * fabs(median) || gap <= 0)
 			continue;
 		double sd = pooled_sd_fast(s, n, i);
-		if (!(sd > 0) || gap / sd >= 0.9 * GAP_RATIO / (double)n)
+		if (!(sd > 0) || gap / sd >= 0.9 * ratio / (double)n)
 			return true;
 	}
 	return false;
 }
 
 /* The screen's noise part: check_noise()'s detectable change from a
- * plain mean and deviation. */
+ * plain mean and deviation, against limit (with a 10% margin). */
 static bool
-may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
+may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	  double limit)
 {
 	double sum = 0, ss = 0;
 
@@ -942,7 +1073,7 @@ may_noise(const cstat_diagnose *dg, const double *v, const double *s, size_t n)
 		ss += (v[i] - mean) * (v[i] - mean);
 	double cv = sqrt(ss / (double)(n - 1)) / fabs(mean);
 	double det = dg->power * cv * sqrt(2.0 / (double)n);
-	return !(det <= 0.9 * dg->o.threshold);
+	return !(det <= 0.9 * limit);
 }
 
 /*
@@ -962,8 +1093,58 @@ may_find(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
 	 struct cstat_diagnosis *g)
 {
 	check_outliers(g, v, s);
-	return g->findings || may_trend(dg, v, s, n) ||
-	       may_modes(s, n, g->median) || may_noise(dg, v, s, n);
+	return g->findings ||
+	       may_trend(v, s, n, dg->mk_smin, dg->mk_zmin, dg->step_lvl) ||
+	       may_modes(s, n, g->median, GAP_RATIO) ||
+	       may_noise(dg, v, s, n, dg->o.threshold);
+}
+
+/*
+ * The screen's outlier part for a strong finding: check_outliers() finds
+ * one only when the farthest value lies at least FAR_STRONG IQRs beyond
+ * its quartile and more than 1% of the median from it, and the farthest
+ * value is one of the ends of the sorted s.  The quartiles are
+ * check_outliers()' own; the bounds have a 2% margin for the rounding of
+ * the distance over the IQR.  An IQR of exactly 0 is never strong (the
+ * check's product is then 0 or NaN); any NaN or infinity errs towards
+ * true.
+ */
+static bool
+may_far(const double *s, size_t n, double median)
+{
+	if (n < 4)
+		return false;
+	double q1 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.25);
+	double q3 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.75);
+	double iqr = q3 - q1;
+	if (iqr == 0)
+		return false; /* outlier_iqrs * iqr is NaN or 0 */
+	double lo = q1 - s[0], hi = s[n - 1] - q3;
+	if (!isfinite(lo) || !isfinite(hi) || !isfinite(iqr) ||
+	    !isfinite(median))
+		return true;
+	double far = lo > hi ? lo : hi;
+	return far >= 0.98 * FAR_STRONG * iqr && far >= 0.0098 * fabs(median);
+}
+
+/*
+ * The screen of a diagnose that keeps only strong findings
+ * (cstat_builder_diagnose_strong()): false only when no check can find
+ * a strong one in v[0..n) (sorted: s), each part as may_find()'s with
+ * the strong finding's bounds: Mann-Kendall at a tenth of the level, the
+ * step test at a thousandth (it makes a strong trend only when
+ * Mann-Kendall finds none, so its bound alone is looser than the
+ * finding's), two modes from GAP_STRONG / n, a detectable change above
+ * twice the threshold, and the far outlier of may_far().
+ */
+static bool
+may_strong(const cstat_diagnose *dg, const double *v, const double *s, size_t n,
+	   double median)
+{
+	return may_far(s, n, median) || may_modes(s, n, median, GAP_STRONG) ||
+	       may_noise(dg, v, s, n, 2 * dg->o.threshold) ||
+	       may_trend(v, s, n, dg->mk_smin_strong, dg->mk_zmin_strong,
+			 dg->step_lvl_strong);
 }
 
 /* Every check but "too few values" (which needs the other input's cell)
@@ -991,7 +1172,16 @@ cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 	g->threshold = dg->o.threshold;
 	g->median = gsl_stats_median_from_sorted_data(s, 1, n);
 	g->min_p = NAN;
-	bool screened = dg->fed && !flat;
+	bool screened = dg->fed && !dg->strong && !flat;
+	if (dg->strong && (flat ? constant_trend(g, v[0])
+				: !may_strong(dg, v, s, n, g->median))) {
+		/* A constant cell without a trend has no strong finding:
+		 * its spread and gaps are 0, and a quartile rounded off its
+		 * value is within an ulp of it, not 1% of the median. */
+		g->findings = g->strong = 0;
+		free(buf != stack ? buf : NULL);
+		return 0;
+	}
 	if (screened && !may_find(dg, v, s, n, g)) {
 		g->findings = g->strong = 0;
 		free(buf != stack ? buf : NULL);
@@ -1023,14 +1213,21 @@ diagnose_cell(const cstat_diagnose *dg, size_t idx, struct cstat_diagnosis *g)
 }
 
 int
-cstat__diagnose_feed(cstat_diagnose *dg)
+cstat__diagnose_feed(cstat_diagnose *dg, bool strong)
 {
 	if (!dg)
 		return CSTAT_EINVAL;
 	if (dg->out || dg->ncells || dg->ninputs)
 		return CSTAT_ESTATE;
 	dg->fed = true;
+	dg->strong = strong;
 	return 0;
+}
+
+bool
+cstat__diagnose_keeps(const cstat_diagnose *dg, const struct cstat_diagnosis *g)
+{
+	return dg->strong ? g->strong != 0 : g->findings != 0;
 }
 
 /* The most cells cstat__diagnose_expect() makes room for at once: 256 MB

@@ -422,6 +422,22 @@ builder_diagnose_null(void)
 }
 
 static long
+builder_diagnose_strong_null(void)
+{
+	cstat_diagnose *dg = NULL;
+	long rc;
+
+	if (cstat_diagnose_new(NULL, &dg))
+		return 0;
+	rc = cstat_builder_diagnose_strong(NULL, dg);
+	cstat_diagnose_free(dg);
+	return rc == CSTAT_EINVAL && cstat_builder_diagnose_strong(
+					     fx.b, NULL) == CSTAT_EINVAL
+		       ? CSTAT_EINVAL
+		       : 0;
+}
+
+static long
 builder_add_null_result(void)
 {
 	return cstat_builder_add(fx.b, NULL);
@@ -1761,6 +1777,8 @@ static const struct api_case cases[] = {
 	 CSTAT_EINVAL},
 	{"cstat_builder_diagnose(NULL, dg) and (b, NULL)",
 	 builder_diagnose_null, CSTAT_EINVAL},
+	{"cstat_builder_diagnose_strong(NULL, dg) and (b, NULL)",
+	 builder_diagnose_strong_null, CSTAT_EINVAL},
 	{"cstat_builder_read(NULL, r, in, ...)", builder_read_null_builder,
 	 CSTAT_EINVAL},
 	{"cstat_builder_read(b, NULL, in, ...)", builder_read_null_reader,

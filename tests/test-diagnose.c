@@ -3,7 +3,8 @@
  * answer: the Mann-Kendall p-values by hand, planted warm-up, late change,
  * two modes, outliers, noise and too few values, a real warm-up from a
  * public project's results, the report's three formats, the builder's
- * screen of cells without a finding, and the refusals.
+ * screens of cells without a finding and without a strong one, and the
+ * refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -281,7 +282,7 @@ test_diagnose_realworld(void **state)
 /* The same file through a builder that checks its cells as it builds
  * (cstat_builder_diagnose()), on threads build threads. */
 static cstat_diagnose *
-diagnose_built(const char *path, unsigned threads)
+diagnose_built(const char *path, unsigned threads, bool strong)
 {
 	cstat_diagnose *dg = NULL;
 	cstat_builder *b = NULL;
@@ -293,7 +294,10 @@ diagnose_built(const char *path, unsigned threads)
 
 	assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
 	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
-	assert_int_equal(cstat_builder_diagnose(b, dg), 0);
+	if (strong)
+		assert_int_equal(cstat_builder_diagnose_strong(b, dg), 0);
+	else
+		assert_int_equal(cstat_builder_diagnose(b, dg), 0);
 	assert_int_equal(cstat_reader_new(&r), 0);
 	assert_int_equal(cstat_reader_open(r, path, "base", &d), 0);
 	while ((k = cstat_reader_next(r, &res, &d)) != 0)
@@ -305,6 +309,7 @@ diagnose_built(const char *path, unsigned threads)
 	o.threads = threads;
 	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
 	assert_int_equal(cstat_builder_diagnose(b, dg), CSTAT_ESTATE);
+	assert_int_equal(cstat_builder_diagnose_strong(b, dg), CSTAT_ESTATE);
 	cstat_builder_free(b);
 	cstat_tables_free(t);
 	cstat_reader_free(r);
@@ -324,8 +329,8 @@ test_diagnose_builder(void **state)
 {
 	const char *path = TESTDATA "/diagnose/mkvdup_baseline.txt";
 	cstat_diagnose *ref = diagnose_file(path);
-	cstat_diagnose *one = diagnose_built(path, 1);
-	cstat_diagnose *two = diagnose_built(path, 2);
+	cstat_diagnose *one = diagnose_built(path, 1, false);
+	cstat_diagnose *two = diagnose_built(path, 2, false);
 	size_t want = 0;
 
 	(void)state;
@@ -370,6 +375,46 @@ test_diagnose_builder(void **state)
 	cstat_diagnose_free(ref);
 	cstat_diagnose_free(one);
 	cstat_diagnose_free(two);
+}
+
+/*
+ * A builder fed for strong findings (cstat_builder_diagnose_strong())
+ * keeps exactly the cells whose full checks find a strong one, in the
+ * same order as one that keeps every finding, each with the same
+ * diagnosis bit for bit (labels aside), on one build thread or two.
+ */
+static void
+test_diagnose_builder_strong(void **state)
+{
+	const char *path = TESTDATA "/diagnose/mkvdup_baseline.txt";
+	cstat_diagnose *all = diagnose_built(path, 1, false);
+	size_t want = 0;
+
+	(void)state;
+	for (size_t i = 0; i < cstat_diagnose_count(all); i++)
+		want += cstat_diagnose_get(all, i)->strong != 0;
+	assert_true(want > 0 && want < cstat_diagnose_count(all));
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		cstat_diagnose *st = diagnose_built(path, threads, true);
+		size_t j = 0;
+		assert_int_equal(cstat_diagnose_count(st), want);
+		for (size_t i = 0; i < cstat_diagnose_count(all); i++) {
+			const struct cstat_diagnosis *g =
+				cstat_diagnose_get(all, i);
+			if (!g->strong)
+				continue;
+			struct cstat_diagnosis a = *g,
+					       b = *cstat_diagnose_get(st, j++);
+			assert_string_equal(a.name, b.name);
+			assert_string_equal(a.unit, b.unit);
+			assert_string_equal(a.input, b.input);
+			a.input = a.name = a.unit = NULL;
+			b.input = b.name = b.unit = NULL;
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+		cstat_diagnose_free(st);
+	}
+	cstat_diagnose_free(all);
 }
 
 /* One random cell for test_diagnose_screen(): n values of a normal
@@ -418,7 +463,7 @@ test_diagnose_screen(void **state)
 	(void)state;
 	assert_int_equal(cstat_diagnose_new(NULL, &full), 0);
 	assert_int_equal(cstat_diagnose_new(NULL, &fed), 0);
-	assert_int_equal(cstat__diagnose_feed(fed), 0);
+	assert_int_equal(cstat__diagnose_feed(fed, false), 0);
 	for (int c = 0; c < 20000; c++) {
 		size_t n = screen_cell(&rng, v);
 		struct cstat_diagnosis g, h;
@@ -448,6 +493,131 @@ test_diagnose_screen(void **state)
 	cstat_diagnose_free(fed);
 }
 
+/* One random cell for test_diagnose_screen_strong(): n values of a
+ * normal spread with a planted warm-up, step, drift, second mode, far
+ * outlier or noise of a size drawn on a log scale, so that the cells
+ * fall on both sides of each strong finding's bound; or one repeated
+ * value, an integer or not. */
+static size_t
+strong_cell(uint64_t *rng, double *v)
+{
+	size_t n = 2 + du_next(rng) % 40;
+	int kind = (int)(du_next(rng) % 7);
+	double mu = pow(10, du_unif(rng) * 12 - 3);
+	double cv = pow(10, du_unif(rng) * 3 - 3.5);
+	double size = pow(10, du_unif(rng) * 2 - 0.5); /* in cv's units */
+	size_t k = 1 + du_next(rng) % (n / 2 + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		double z = du_norm(rng);
+		if (kind == 0 && i < k)
+			z += size * 3;
+		if (kind == 1)
+			z += size * 0.2 * (double)i;
+		if (kind == 2 && du_next(rng) % 2)
+			z += size * 4;
+		if (kind == 3 && du_next(rng) % 10 == 0)
+			z += size * 8;
+		if (kind == 4)
+			z *= size * 4;
+		v[i] = mu * (1 + cv * z);
+		if (kind == 5)
+			v[i] = mu;
+		if (kind == 6)
+			v[i] = floor(mu);
+	}
+	return n;
+}
+
+/* A diagnose fed for strong findings (cstat_builder_diagnose_strong())
+ * screens out every cell that cannot have one: on 40,000 random cells
+ * (seed 18, n 2 to 41), it must give the full checks' strong findings,
+ * keep exactly the cells with one, and give each of them bit for bit
+ * the full checks' diagnosis. */
+static void
+test_diagnose_screen_strong(void **state)
+{
+	cstat_diagnose *full = NULL, *fed = NULL;
+	uint64_t rng = 18;
+	size_t kept = 0, weak = 0, by[4] = {0};
+	double v[64];
+
+	(void)state;
+	assert_int_equal(cstat_diagnose_new(NULL, &full), 0);
+	assert_int_equal(cstat_diagnose_new(NULL, &fed), 0);
+	assert_int_equal(cstat__diagnose_feed(fed, true), 0);
+	for (int c = 0; c < 40000; c++) {
+		size_t n = strong_cell(&rng, v);
+		struct cstat_diagnosis g, h;
+		memset(&g, 0, sizeof(g));
+		memset(&h, 0, sizeof(h));
+		assert_int_equal(cstat__diagnose_values(full, v, n, &g), 0);
+		assert_int_equal(cstat__diagnose_values(fed, v, n, &h), 0);
+		assert_int_equal(cstat__diagnose_keeps(fed, &h), g.strong != 0);
+		if (g.strong)
+			assert_memory_equal(&h, &g, sizeof(g));
+		kept += g.strong != 0;
+		weak += g.findings && !g.strong;
+		for (int b = 0; b < 4; b++)
+			by[b] += (g.strong >> b) & 1;
+	}
+	/* Cells with a strong finding of each kind, and many more with
+	 * only weaker ones, which the screen must leave out. */
+	for (int b = 0; b < 4; b++)
+		assert_true(by[b] > 200);
+	assert_true(kept > 2000 && weak > 2000);
+	cstat_diagnose_free(full);
+	cstat_diagnose_free(fed);
+}
+
+/*
+ * The screen's step t from sums is step_stat()'s to within 1e-5 of |t| + 1
+ * (the screen's margin is 1%) wherever it does not decline, on 30,000 random
+ * cells (seed 19, n 6 to 65, every k): normal values around 1e-3 to 1e9
+ * with a spread of 1e-13 to 10% of them, first runs moved by up to 1e8
+ * spreads, a constant rest, or a rest on two levels far apart for its
+ * spread (where sums about the middle value lose the spread, and must
+ * decline).
+ */
+static void
+test_diagnose_step_sums(void **state)
+{
+	uint64_t rng = 19;
+	size_t used = 0, declined = 0;
+	double v[65];
+
+	(void)state;
+	for (int c = 0; c < 30000; c++) {
+		size_t n = 6 + du_next(&rng) % 60,
+		       k0 = 1 + du_next(&rng) % (n / 2);
+		int kind = (int)(du_next(&rng) % 4);
+		double mu = pow(10, du_unif(&rng) * 12 - 3);
+		double cv = pow(10, du_unif(&rng) * 12 - 13);
+		double jump = pow(10, du_unif(&rng) * 8);
+		for (size_t i = 0; i < n; i++) {
+			double z = kind == 1 && i >= k0 ? 0 : du_norm(&rng);
+			if (i < k0)
+				z += jump;
+			if (kind == 2 && i >= k0 && i % 2)
+				z += jump;
+			v[i] = mu * (1 + cv * z);
+		}
+		for (size_t k = 1; k <= n / 2; k++) {
+			double f = cstat__diagnose_step_t(v, n, k, true);
+			double t = cstat__diagnose_step_t(v, n, k, false);
+			if (isnan(f)) {
+				declined++;
+				continue;
+			}
+			used++;
+			if (!isnan(t))
+				assert_true(fabs(f - t) <=
+					    1e-5 * (fabs(t) + 1));
+		}
+	}
+	assert_true(used > 100000 && declined > 10000);
+}
+
 /*
  * A fed diagnose keeps its cells in table, row, column order whether it
  * made room for them first (cstat__diagnose_expect(), as a build does)
@@ -464,7 +634,7 @@ test_diagnose_expect(void **state)
 	for (size_t e = 0; e < sizeof(expect) / sizeof(*expect); e++) {
 		cstat_diagnose *dg = NULL;
 		assert_int_equal(cstat_diagnose_new(NULL, &dg), 0);
-		assert_int_equal(cstat__diagnose_feed(dg), 0);
+		assert_int_equal(cstat__diagnose_feed(dg, false), 0);
 		assert_int_equal(cstat__diagnose_expect(dg, expect[e]), 0);
 		for (size_t i = 40; i-- > 0;) {
 			struct cstat_diagnosis g;
@@ -581,7 +751,10 @@ main(void)
 		cmocka_unit_test(test_diagnose_few),
 		cmocka_unit_test(test_diagnose_realworld),
 		cmocka_unit_test(test_diagnose_builder),
+		cmocka_unit_test(test_diagnose_builder_strong),
 		cmocka_unit_test(test_diagnose_screen),
+		cmocka_unit_test(test_diagnose_screen_strong),
+		cmocka_unit_test(test_diagnose_step_sums),
 		cmocka_unit_test(test_diagnose_expect),
 		cmocka_unit_test(test_diagnose_write),
 		cmocka_unit_test(test_diagnose_refusals),

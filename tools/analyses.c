@@ -150,7 +150,7 @@ analyses_gate(const char *prog, cstat_gate *g, struct analyses *a)
 int
 analyses_builder(const char *prog, cstat_builder *b, struct analyses *a)
 {
-	int rc = a->dg ? cstat_builder_diagnose(b, a->dg) : 0;
+	int rc = a->dg ? cstat_builder_diagnose_strong(b, a->dg) : 0;
 
 	if (rc)
 		fprintf(stderr, "%s: %s\n", prog, cstat_strerror(rc));

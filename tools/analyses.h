@@ -1,9 +1,9 @@
 /*
  * analyses.h - the analyses cregress and cstat's HTML page add to their
  * output: the data-quality warnings, which the builder checks on each
- * cell's values in run order as it builds (cstat_builder_diagnose()), and
- * cregress -scaling, for which the inputs are read a second time
- * (analyses.c).
+ * cell's values in run order as it builds, keeping the strong findings
+ * (cstat_builder_diagnose_strong()), and cregress -scaling, for which the
+ * inputs are read a second time (analyses.c).
  */
 #ifndef CSTAT_TOOLS_ANALYSES_H
 #define CSTAT_TOOLS_ANALYSES_H

@@ -145,8 +145,8 @@ diagnose_inputs(const cstat_inputs *inputs, double alpha, enum cstat_format fmt)
 
 /*
  * The HTML page's data-quality warnings: the builder checks each cell's
- * values in run order as it builds (cstat_builder_diagnose()), and the
- * strong findings are shown under the summary.
+ * values in run order as it builds, keeping only the strong findings
+ * (cstat_builder_diagnose_strong()), which are shown under the summary.
  */
 static int
 html_warnings(cstat_builder *b, double alpha, cstat_diagnose **dg)
@@ -155,7 +155,7 @@ html_warnings(cstat_builder *b, double alpha, cstat_diagnose **dg)
 					0};
 	int rc = cstat_diagnose_new(&o, dg);
 
-	return rc ? rc : cstat_builder_diagnose(b, *dg);
+	return rc ? rc : cstat_builder_diagnose_strong(b, *dg);
 }
 
 int
