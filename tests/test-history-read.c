@@ -423,28 +423,40 @@ spill(const char *path, const char *data, size_t len)
 }
 
 /*
- * A cached read of path through snap: its status must be want (-2: 0, 1
- * or 2) and it must answer as a plain read does, warnings included.
+ * A read of path through its snapshot, which must answer as a plain read
+ * with filter (NULL: none) does, warnings included, with status want
+ * (-2: 0, 1 or 2): without a filter a cached read through the snapshot
+ * snap, with one a filtered read through the folder dir.
  */
 static int
-cached_matches(const char *path, const char *snap, int want)
+read_matches(const char *path, const char *snap, const char *dir,
+	     const char *filter, int want)
 {
+	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
 	cstat_run **a, **b;
 	cstat_tables *ta, *tb;
 	struct cstat_diag d;
 	size_t na, nb;
 	int status = 9, wa;
 
+	opts.filter = filter;
 	warnings = 0;
-	assert_int_equal(cstat_history_read(path, NULL, 0.95, &ta, &a, &na,
-					    count_warning, NULL, &d),
+	assert_int_equal(cstat_history_read(path, filter ? &opts : NULL, 0.95,
+					    &ta, &a, &na, count_warning, NULL,
+					    &d),
 			 0);
 	wa = warnings;
 	warnings = 0;
-	assert_int_equal(cstat_history_read_cached(path, snap, 0.95, &tb, &b,
-						   &nb, count_warning, NULL, &d,
-						   &status),
-			 0);
+	if (filter)
+		assert_int_equal(cstat_history_read_filtered(
+					 path, dir, filter, 0.95, &tb, &b, &nb,
+					 count_warning, NULL, &d, &status),
+				 0);
+	else
+		assert_int_equal(cstat_history_read_cached(
+					 path, snap, 0.95, &tb, &b, &nb,
+					 count_warning, NULL, &d, &status),
+				 0);
 	if (want == -2)
 		assert_true(status >= 0 && status <= 2);
 	else
@@ -460,6 +472,13 @@ cached_matches(const char *path, const char *snap, int want)
 	cstat_history_free(a, na);
 	cstat_history_free(b, nb);
 	return status;
+}
+
+/* A cached read of path through snap (read_matches()). */
+static int
+cached_matches(const char *path, const char *snap, int want)
+{
+	return read_matches(path, snap, NULL, NULL, want);
 }
 
 static void
@@ -651,48 +670,12 @@ test_cached_appends(void **state)
 /* ---------------------------------------------------------------------- */
 /* cstat_history_read_filtered(): a snapshot per filter. */
 
-/*
- * A filtered read of path through the folder dir: its status must be
- * want (-2: 0, 1 or 2) and it must answer as a plain read with that
- * filter does, warnings included.
- */
+/* A filtered read of path through the folder dir (read_matches()). */
 static int
 filtered_matches(const char *path, const char *dir, const char *filter,
 		 int want)
 {
-	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
-	cstat_run **a, **b;
-	cstat_tables *ta, *tb;
-	struct cstat_diag d;
-	size_t na, nb;
-	int status = 9, wa;
-
-	opts.filter = filter;
-	warnings = 0;
-	assert_int_equal(cstat_history_read(path, &opts, 0.95, &ta, &a, &na,
-					    count_warning, NULL, &d),
-			 0);
-	wa = warnings;
-	warnings = 0;
-	assert_int_equal(cstat_history_read_filtered(
-				 path, dir, filter, 0.95, &tb, &b, &nb,
-				 count_warning, NULL, &d, &status),
-			 0);
-	if (want == -2)
-		assert_true(status >= 0 && status <= 2);
-	else
-		assert_int_equal(status, want);
-	assert_int_equal(warnings, wa);
-	assert_int_equal(nb, na);
-	char *x = outputs(a, na, ta), *y = outputs(b, nb, tb);
-	assert_string_equal(x, y);
-	free(x);
-	free(y);
-	cstat_tables_free(ta);
-	cstat_tables_free(tb);
-	cstat_history_free(a, na);
-	cstat_history_free(b, nb);
-	return status;
+	return read_matches(path, NULL, dir, filter, want);
 }
 
 /* The files of folder dir: how many, and the last one's name in last

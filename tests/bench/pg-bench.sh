@@ -75,9 +75,7 @@ work=$inside
 db=$CSTAT_TEST_PG
 export CSTAT_PROJECT=bench
 
-mid() { # the median of the numbers on stdin
-	sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
-}
+. "$(dirname "$0")/timing.sh"
 
 median() { # COMMAND...: "WALL (CPU)" medians of REPEATS runs, in ms
 	local t=() c=()

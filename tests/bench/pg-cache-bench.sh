@@ -41,23 +41,7 @@ export CSTAT_CACHE=$work/cache
 # One run of 500 benchmarks in Go's text, for record.
 awk -f tests/bench/run500.awk >"$work/run.txt"
 
-mid() { # the median of the numbers on stdin
-	sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
-}
-
-one() { # KEY COMMAND...: one timed run, appended to $work/KEY
-	local key=$1 s e
-	shift
-	s=$(date +%s%N)
-	/usr/bin/time -f "%M" -o "$work/rss" perf stat -x, -e task-clock \
-		-o "$work/cpu" "$@" >/dev/null 2>"$work/err" || {
-		cat "$work/err" >&2
-		return 1
-	}
-	e=$(date +%s%N)
-	echo "$(((e - s) / 1000000)) $(awk -F, '/task-clock/ {printf "%d", $1}' \
-		"$work/cpu") $(($(tail -1 "$work/rss") / 1024))" >>"$work/$key"
-}
+. "$(dirname "$0")/timing.sh"
 
 for r in $(seq "$repeats"); do
 	for c in "history" "detect" "export -format csv"; do
