@@ -348,46 +348,18 @@ first_dir(const char *p, const struct db *db, const struct db *other,
 	return best;
 }
 
-/* Puts fd back and writes what went to DIR/name to out, with each
- * private directory named as its location ("[LOCATION]"). */
-static void
-release(const struct db *db, const struct db *other, int fd, const char *name,
-	int saved, FILE *out, size_t from)
-{
-	size_t len;
-	char *text;
-	const char *p, *hit;
-	const struct db *who = db;
-	size_t hl = 0;
-
-	if (saved < 0)
-		return;
-	dup2(saved, fd);
-	close(saved);
-	if (!out)
-		return;
-	text = get_file(db, ".", name, "", &len);
-	for (p = text ? text + (from < len ? from : len) : NULL;
-	     p && p < text + len; p = hit + hl) {
-		hit = first_dir(p, db, other, &who, &hl);
-		if (!hit) {
-			fwrite(p, 1, len - (size_t)(p - text), out);
-			break;
-		}
-		fprintf(out, "%.*s[%s]", (int)(hit - p), p, who->where);
-	}
-	free(text);
-}
-
 /*
- * A command's output and messages quoted as they are written, for the
- * commands whose output is never held back (nothing written back to the
- * database): each stream goes through a pipe that a thread reads, names
- * each private directory as its location as release() does, and writes
- * to the stream's own descriptor.  An export of every benchmark writes
- * a gigabyte of CSV: kept aside in a file and read back whole, it cost
- * a gigabyte of memory, the file's as much again, and most of the
- * command's system time (docs/performance.md "Every benchmark's export").
+ * A command's output and messages quoted: each private directory named as
+ * its location, read and written a piece at a time.  A command that
+ * writes nothing back to the database has each stream go through a pipe
+ * that a thread reads and writes to the stream's own descriptor
+ * (quote_start()), as it is written; one that writes back has them kept
+ * aside in files until the database took the write, then read from there
+ * the same way (release()).  An export of every benchmark writes a
+ * gigabyte of CSV: kept aside and read back whole, as all output once
+ * was, it cost a gigabyte of memory, the file's as much again, and most
+ * of the command's system time (docs/performance.md "Every benchmark's
+ * export").
  */
 struct quoted {
 	int in;	   /* the pipe's read end; -1 once it has ended */
@@ -395,7 +367,7 @@ struct quoted {
 	int fd;	   /* the descriptor the command writes to: 1 or 2 */
 	char *buf; /* read and not yet written out; NUL after len */
 	size_t len;
-	bool raw;    /* past a NUL byte: release() quotes nothing there */
+	bool raw;    /* past a NUL byte: nothing is quoted there */
 	bool failed; /* a write failed: the rest is read and dropped */
 	int error;   /* then its errno, 0 when it wrote nothing */
 };
@@ -409,6 +381,20 @@ struct quoting {
 
 /* Room a stream reads into at a time, beyond what it holds back. */
 #define QUOTE_READ ((size_t)1 << 20)
+
+/* Sets q up to quote the directories of db and other (NULL). */
+static void
+quoting_init(struct quoting *q, const struct db *db, const struct db *other)
+{
+	memset(q, 0, sizeof(*q));
+	q->db = db;
+	q->other = other;
+	q->longest = strlen(db->dir);
+	if (strlen(db->cache) > q->longest)
+		q->longest = strlen(db->cache);
+	if (other && strlen(other->dir) > q->longest)
+		q->longest = strlen(other->dir);
+}
 
 /* Writes the n bytes at p to s's descriptor, all of them. */
 static void
@@ -450,11 +436,11 @@ quote_unsure(const struct quoting *q, const char *buf, size_t at, size_t end)
 }
 
 /*
- * Writes out what s holds, each directory named as release() names it
+ * Writes out what s holds, each directory named as its location
  * (first_dir(), the first of equal places by its order), but the bytes
  * that may be the start of a name, kept until more come; all of them at
- * the end of the stream (eof).  release() reads its text as a C string:
- * from a NUL byte on, nothing is quoted.
+ * the end of the stream (eof).  From a NUL byte on, nothing is quoted
+ * (the names are looked for as C strings).
  */
 static void
 quote_flush(const struct quoting *q, struct quoted *s, bool eof)
@@ -494,6 +480,24 @@ quote_flush(const struct quoting *q, struct quoted *s, bool eof)
 	s->len -= at;
 }
 
+/* Reads what s's pipe or file holds next and writes it out quoted.
+ * @return false once it has ended (its last bytes written out). */
+static bool
+quote_read(const struct quoting *q, struct quoted *s)
+{
+	ssize_t got = read(s->in, s->buf + s->len, QUOTE_READ);
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (got > 0) {
+		s->len += (size_t)got;
+		quote_flush(q, s, false);
+		return true;
+	}
+	quote_flush(q, s, true);
+	return false;
+}
+
 /* The thread of quote_start(): reads both pipes to their ends. */
 static void *
 quote_main(void *arg)
@@ -519,19 +523,10 @@ quote_main(void *arg)
 		}
 		for (nfds_t k = 0; k < n; k++) {
 			struct quoted *s = of[k];
-			if (!pfd[k].revents)
-				continue;
-			ssize_t got = read(s->in, s->buf + s->len, QUOTE_READ);
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got > 0) {
-				s->len += (size_t)got;
-				quote_flush(q, s, false);
-				continue;
+			if (pfd[k].revents && !quote_read(q, s)) {
+				close(s->in);
+				s->in = -1;
 			}
-			quote_flush(q, s, true);
-			close(s->in);
-			s->in = -1;
 		}
 	}
 	return NULL;
@@ -559,14 +554,7 @@ quote_start(struct quoting *q, const struct db *db, const struct db *other)
 	int w[2] = {-1, -1};
 	bool ok = true;
 
-	memset(q, 0, sizeof(*q));
-	q->db = db;
-	q->other = other;
-	q->longest = strlen(db->dir);
-	if (strlen(db->cache) > q->longest)
-		q->longest = strlen(db->cache);
-	if (other && strlen(other->dir) > q->longest)
-		q->longest = strlen(other->dir);
+	quoting_init(q, db, other);
 	for (size_t k = 0; k < 2; k++) {
 		struct quoted *s = &q->s[k];
 		int p[2];
@@ -627,6 +615,59 @@ quote_stop(struct quoting *q)
 }
 
 /*
+ * Puts fd back and writes what went to DIR/name, from byte from on, to
+ * out's descriptor as quote_main() writes a stream: read a piece at a
+ * time, each private directory named as its location ("[LOCATION]").
+ * @return 0; -1 when the writing failed (errno says why, 0 when it wrote
+ * nothing).
+ */
+static int
+release(const struct db *db, const struct db *other, int fd, const char *name,
+	int saved, FILE *out, size_t from)
+{
+	char path[300];
+	struct quoting q;
+	struct quoted *s = &q.s[0];
+	bool failed;
+
+	if (saved < 0)
+		return 0;
+	dup2(saved, fd);
+	close(saved);
+	if (!out)
+		return 0;
+	quoting_init(&q, db, other);
+	snprintf(path, sizeof(path), "%s/%s", db->dir, name);
+	s->in = open(path, O_RDONLY | O_CLOEXEC);
+	s->out = fileno(out);
+	s->buf = malloc(QUOTE_READ + q.longest + 1);
+	fflush(out);
+	if (s->in >= 0 && s->buf && lseek(s->in, (off_t)from, SEEK_SET) >= 0)
+		while (quote_read(&q, s))
+			;
+	if (s->in >= 0)
+		close(s->in);
+	free(s->buf);
+	failed = s->failed;
+	errno = s->error;
+	return failed ? -1 : 0;
+}
+
+/* rc, or 2 with a message when the output was lost (a full disk), as
+ * cli_finish_stdout() says of output written through stdout. */
+static int
+lost_output(int rc, bool failed)
+{
+	if (failed && rc < 2) {
+		fprintf(stderr, "%s: write standard output: %s\n", PROG,
+			cstat_strerror(errno ? cli_write_error(CSTAT_EIO)
+					     : CSTAT_EIO));
+		rc = 2;
+	}
+	return rc;
+}
+
+/*
  * Runs the command on the directory target with its output and messages
  * kept aside (in db's directory), then writes them out with each private
  * directory named as its location: a report that names the history file
@@ -647,19 +688,12 @@ run_quoted(struct db *db, const struct db *other, const char *target,
 
 	/* Nothing to write back, nothing held back: quoted as written. */
 	if (!wb_name && !db->opening && quote_start(&q, db, other) == 0) {
+		bool failed;
 		rc = run(ctx, target, cmd, argc, argv);
 		quote_stop(&q);
-		/* The output lost (a full disk) fails the command, as
-		 * cli_finish_stdout() says of the output kept aside. */
-		if (q.s[0].failed && rc < 2) {
-			errno = q.s[0].error;
-			fprintf(stderr, "%s: write standard output: %s\n", PROG,
-				cstat_strerror(
-					errno ? cli_write_error(CSTAT_EIO)
-					      : CSTAT_EIO));
-			rc = 2;
-		}
-		return rc;
+		failed = q.s[0].failed;
+		errno = q.s[0].error;
+		return lost_output(rc, failed);
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -685,8 +719,8 @@ run_quoted(struct db *db, const struct db *other, const char *target,
 	}
 	release(db, other, 2, "stderr", err, stderr,
 		refused && ran > 0 ? (size_t)ran : 0);
-	release(db, other, 1, "stdout", out, refused ? NULL : stdout, 0);
-	return rc;
+	return lost_output(rc, release(db, other, 1, "stdout", out,
+				       refused ? NULL : stdout, 0) != 0);
 }
 
 /* The NAME of the arguments (the first after "--"), or NULL. */
