@@ -1441,6 +1441,22 @@ CSTAT_EXPORT int cstat_store_history_cache(cstat_store *s, const char *name,
 					   struct cstat_diag *d);
 
 /*
+ * Brings the copy of baseline name in the folder open as dirfd up to date
+ * with the store, as cstat_store_history_cache() does a history's:
+ * baselines/NAME.json there (a store directory's baseline file) holds the
+ * store's bytes, written to a file of its own and renamed into place
+ * (opened without following a symbolic link, 0600; baselines/ 0700), or
+ * is removed when the store has no such baseline.  The baseline is read
+ * whole each time (a baseline is one run).  The caller makes the folder
+ * safe and holds its lock, as for cstat_store_history_cache().
+ * @return 0; CSTAT_ENOENT (no such baseline: the copy is removed);
+ *         CSTAT_EIO (the copy could not be written or removed);
+ *         CSTAT_EINVAL; or an error of cstat_store_baseline_load().
+ */
+CSTAT_EXPORT int cstat_store_baseline_cache(cstat_store *s, const char *name,
+					    int dirfd, struct cstat_diag *d);
+
+/*
  * Formats v of unit as benchstat scales a lone value ("1.718µ" for
  * 1.718e-6 sec/op, "1.500Ki" for 1536 B/op), without the unit, into buf
  * (truncated to size - 1 bytes; buf may be NULL to count only; a NULL

@@ -1167,6 +1167,12 @@ store_history_cache_null(void)
 }
 
 static long
+store_baseline_cache_null(void)
+{
+	return cstat_store_baseline_cache(NULL, "main", 0, &fx.d);
+}
+
+static long
 history_changes_null_tables(void)
 {
 	struct cstat_change *ch = STALE;
@@ -1920,6 +1926,8 @@ static const struct api_case cases[] = {
 	{"cstat_store_describe(NULL, ...)", store_describe_null, CSTAT_EINVAL},
 	{"cstat_store_replace(NULL, ...)", store_replace_null, CSTAT_EINVAL},
 	{"cstat_store_history_cache(NULL, ...)", store_history_cache_null,
+	 CSTAT_EINVAL},
+	{"cstat_store_baseline_cache(NULL, ...)", store_baseline_cache_null,
 	 CSTAT_EINVAL},
 	{"cstat_history_changes(NULL, 0, 0, &ch, &n)",
 	 history_changes_null_tables, CSTAT_EINVAL},

@@ -1431,6 +1431,99 @@ api_cache(char kind)
 	cstat_store_close(s);
 }
 
+/* The cached copy of baseline name in folder is the store's, byte for
+ * byte, or missing when the store has none. */
+static void
+copy_is_baseline(cstat_store *s, const char *folder, const char *name)
+{
+	struct cstat_diag d;
+	char file[400], *want = NULL, *got;
+	size_t wlen = 0, glen = 0;
+	int rc = cstat_store_baseline_load(s, name, &want, &wlen, &d);
+
+	snprintf(file, sizeof(file), "%s/baselines/%s.json", folder, name);
+	if (rc == CSTAT_ENOENT) {
+		assert_int_equal(access(file, F_OK), -1);
+		return;
+	}
+	assert_int_equal(rc, 0);
+	got = slurp(file, &glen);
+	assert_int_equal(glen, wlen);
+	assert_memory_equal(got, want, wlen);
+	free(got);
+	free(want);
+}
+
+/*
+ * cstat_store_baseline_cache(): a baseline's copy written, replaced when
+ * the baseline changes, removed when the store has none; never through a
+ * symbolic link; a bad name refused.  Any kind of store.
+ */
+static void
+api_baseline_cache(char kind)
+{
+	cstat_store *s = store_of(kind, "api-bcache");
+	struct cstat_diag d;
+	const char *folder =
+		path(kind == 'p' ? "api-bcache-copy-p" : "api-bcache-copy-d");
+	char file[400], link[400];
+	int fd;
+
+	assert_int_equal(mkdir(folder, 0700), 0);
+	fd = open(folder, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(cstat_store_baseline_cache(s, "../x", fd, &d),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat_store_baseline_cache(s, "bc", fd, &d),
+			 CSTAT_ENOENT);
+	copy_is_baseline(s, folder, "bc");
+	for (int i = 0; i < 2; i++) {
+		cstat_run *r = run_of(old_txt);
+		size_t len;
+		char *text;
+		/* The second save differs by its commit. */
+		assert_int_equal(cstat_run_set(r, "commit", i ? "c1" : "c0"),
+				 0);
+		text = line_of(r, true, &len);
+		assert_int_equal(
+			cstat_store_baseline_save(s, "bc", text, len, &d), 0);
+		assert_int_equal(cstat_store_baseline_cache(s, "bc", fd, &d),
+				 0);
+		copy_is_baseline(s, folder, "bc");
+		free(text);
+		cstat_run_free(r);
+	}
+	snprintf(file, sizeof(file), "%s/baselines/bc.json", folder);
+	assert_int_equal(access(file, F_OK), 0);
+	assert_int_equal(cstat_store_baseline_remove(s, "bc", &d), 0);
+	assert_int_equal(cstat_store_baseline_cache(s, "bc", fd, &d),
+			 CSTAT_ENOENT);
+	assert_int_equal(access(file, F_OK), -1);
+	/* baselines/ a link elsewhere: not followed, nothing written. */
+	snprintf(link, sizeof(link), "%s/baselines", folder);
+	assert_int_equal(rmdir(link), 0);
+	assert_int_equal(symlink(path("."), link), 0);
+	assert_int_equal(cstat_store_baseline_cache(s, "bc", fd, &d),
+			 CSTAT_EIO);
+	assert_non_null(strstr(d.message, "baselines' folder"));
+	close(fd);
+	cstat_store_close(s);
+}
+
+static void
+test_api_baseline_cache_dir(void **state)
+{
+	(void)state;
+	api_baseline_cache('d');
+}
+
+static void
+test_api_baseline_cache_pg(void **state)
+{
+	(void)state;
+	api_baseline_cache('p');
+}
+
 static void
 test_api_cache_dir(void **state)
 {
@@ -1712,6 +1805,8 @@ main(void)
 		cmocka_unit_test(test_api_same_run_pg),
 		cmocka_unit_test(test_api_cache_dir),
 		cmocka_unit_test(test_api_cache_pg),
+		cmocka_unit_test(test_api_baseline_cache_dir),
+		cmocka_unit_test(test_api_baseline_cache_pg),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

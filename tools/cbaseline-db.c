@@ -852,46 +852,6 @@ native_tables(void *ctx, const char *name, const char *filter, cstat_tables **t,
 	return rc ? db_error(nt->db, rc, &d) : 0;
 }
 
-/* Puts baseline name of the database into the cache's folder fd as
- * baselines/NAME.json, or removes it there when the database has none,
- * so that the folder holds what a private directory would.  @return 0,
- * or -1 when it could not (read a private copy). */
-static int
-cache_baseline(struct db *db, int fd, const char *name)
-{
-	struct cstat_diag d;
-	char file[256], tmp[256], *bytes = NULL;
-	size_t len = 0;
-	int rc = cstat_store_baseline_load(db->store, name, &bytes, &len, &d);
-	bool ok = rc == 0 || rc == CSTAT_ENOENT;
-	int bfd, out = -1;
-
-	snprintf(file, sizeof(file), "%s.json", name);
-	snprintf(tmp, sizeof(tmp), "%s.json.new", name);
-	(void)mkdirat(fd, "baselines", 0700);
-	bfd = openat(fd, "baselines",
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ok = ok && bfd >= 0;
-	if (ok && rc == CSTAT_ENOENT)
-		ok = unlinkat(bfd, file, 0) == 0 || errno == ENOENT;
-	else if (ok) {
-		out = openat(bfd, tmp,
-			     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-				     O_CLOEXEC,
-			     0600);
-		ok = out >= 0 && write(out, bytes, len) == (ssize_t)len;
-		if (out >= 0 && close(out) != 0)
-			ok = false;
-		ok = ok && renameat(bfd, tmp, bfd, file) == 0;
-		if (!ok)
-			unlinkat(bfd, tmp, 0);
-	}
-	if (bfd >= 0)
-		close(bfd);
-	free(bytes);
-	return ok ? 0 : -1;
-}
-
 /*
  * Brings the cache's copy of history name (and its baseline) up to date
  * with the database (cstat_store_history_cache(): nothing read when it is
@@ -905,13 +865,16 @@ static int
 cache_history(struct db *db, const char *name)
 {
 	struct cstat_diag d;
-	int fd = cache_open(db->where, getenv("CSTAT_PROJECT"), name, db->cache,
-			    sizeof(db->cache));
+	int rc, fd = cache_open(db->where, getenv("CSTAT_PROJECT"), name,
+				db->cache, sizeof(db->cache));
 
 	memset(&d, 0, sizeof(d));
+	/* The folder holds what a private directory would: the history and
+	 * its baseline (none when the database has none). */
 	if (fd >= 0 &&
 	    (cstat_store_history_cache(db->store, name, fd, NULL, &d) != 0 ||
-	     cache_baseline(db, fd, name) != 0)) {
+	     ((rc = cstat_store_baseline_cache(db->store, name, fd, &d)) != 0 &&
+	      rc != CSTAT_ENOENT))) {
 		cache_close(fd);
 		fd = -1;
 	}

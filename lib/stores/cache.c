@@ -128,8 +128,27 @@ read_identity(int dirfd, const char *name, struct copy *c)
 	return true;
 }
 
-/* Writes c as the identity file of history name (to a file of its own,
- * renamed into place).  @return 0 or -1. */
+/* Writes bytes[0..len) as dirfd's file, through a file of its own (tmp,
+ * opened without following a link, 0600) renamed into place.
+ * @return 0 or -1 (tmp removed). */
+static int
+replace_file(int dirfd, const char *file, const char *tmp, const char *bytes,
+	     size_t len)
+{
+	int fd = openat(dirfd, tmp,
+			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+	bool ok = fd >= 0 && cstat__write_all(fd, bytes, len) == 0;
+
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (ok && renameat(dirfd, tmp, dirfd, file) == 0)
+		return 0;
+	unlinkat(dirfd, tmp, 0);
+	return -1;
+}
+
+/* Writes c as the identity file of history name.  @return 0 or -1. */
 static int
 write_identity(int dirfd, const char *name, const struct copy *c)
 {
@@ -145,18 +164,10 @@ write_identity(int dirfd, const char *name, const struct copy *c)
 		(unsigned long long)c->size, (unsigned long long)c->ino,
 		(unsigned long long)c->sec, (unsigned long long)c->nsec,
 		(unsigned long long)c->tail);
-	int fd = openat(dirfd, IDENTITY ".new",
-			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			0600);
-	bool ok = fd >= 0 && n > 0 && (size_t)n < sizeof(buf) &&
-		  write(fd, buf, (size_t)n) == n;
 
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	if (ok && renameat(dirfd, IDENTITY ".new", dirfd, IDENTITY) == 0)
-		return 0;
-	unlinkat(dirfd, IDENTITY ".new", 0);
-	return -1;
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return -1;
+	return replace_file(dirfd, IDENTITY, IDENTITY ".new", buf, (size_t)n);
 }
 
 /* Whether the store holds exactly the rows the copy holds. */
@@ -338,6 +349,42 @@ cstat_store_history_cache(cstat_store *s, const char *name, int dirfd,
 	}
 	if (how && !rc)
 		*how = h;
+	return rc;
+}
+
+int
+cstat_store_baseline_cache(cstat_store *s, const char *name, int dirfd,
+			   struct cstat_diag *d)
+{
+	char file[256], tmp[256], *bytes = NULL;
+	size_t len = 0;
+	int bfd, rc;
+
+	if (!s || !cstat__stores_valid_name(name) || dirfd < 0)
+		return CSTAT_EINVAL;
+	rc = cstat_store_baseline_load(s, name, &bytes, &len, d);
+	if (rc && rc != CSTAT_ENOENT)
+		return rc;
+	snprintf(file, sizeof(file), "%s.json", name);
+	snprintf(tmp, sizeof(tmp), "%s.json.new", name);
+	if (mkdirat(dirfd, "baselines", 0700) != 0 && errno != EEXIST)
+		bfd = -1;
+	else
+		bfd = openat(dirfd, "baselines",
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd < 0) {
+		free(bytes);
+		return said(d, CSTAT_EIO, "the baselines' folder", name);
+	}
+	/* No such baseline: no copy of it either. */
+	if (rc == CSTAT_ENOENT) {
+		if (unlinkat(bfd, file, 0) != 0 && errno != ENOENT)
+			rc = said(d, CSTAT_EIO, "removing its baseline", name);
+	} else if (replace_file(bfd, file, tmp, bytes, len) != 0) {
+		rc = said(d, CSTAT_EIO, "writing its baseline", name);
+	}
+	close(bfd);
+	free(bytes);
 	return rc;
 }
 
