@@ -988,7 +988,8 @@ cstat__run_from_texts(struct cstat__runs_arena *a, const char *texts,
 		return rc;
 	cstat_run *r = *out;
 	char *base = r->text + r->text_len;
-	memcpy(base, texts, len);
+	if (len)
+		memcpy(base, texts, len);
 	r->text_len += len;
 	struct run_kv *list[3] = {r->meta, r->env, r->units};
 	size_t *count[3] = {&r->nmeta, &r->nenv, &r->nunits};
