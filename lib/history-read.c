@@ -775,6 +775,9 @@ struct hread {
 	 * more, as in a read of the whole file (a filter on .file sees the
 	 * same labels). */
 	size_t label0;
+	/* The runs' structs and metadata, in one arena (store.h): NULL
+	 * when it could not be made, each run then a block of its own. */
+	struct cstat__runs_arena *arena;
 };
 
 /*
@@ -796,12 +799,12 @@ buf_join(struct cstat__buf *b, const char *k, size_t kl, const char *sep,
 }
 
 /*
- * The metadata of the parsed record as a run without values; the key
- * lists are set in the record's order, a later duplicate replacing, as
- * store.c's reader sets them.
+ * The metadata of the parsed record as a run without values, in arena a
+ * (NULL: a block of its own); the key lists are set in the record's
+ * order, a later duplicate replacing, as store.c's reader sets them.
  */
 static int
-rec_run(const struct frec *r, cstat_run **out)
+rec_run(const struct frec *r, struct cstat__runs_arena *a, cstat_run **out)
 {
 	static const char *const top[] = {NULL,	    "created", "name",
 					  "commit", "branch",  "id"};
@@ -828,13 +831,11 @@ rec_run(const struct frec *r, cstat_run **out)
 			strlen(r->units[i].key.s) +
 			strlen(r->units[i].value.s) + 2;
 	/* Not cstat_run_new(): the run has the record's id, not a new one. */
-	int rc = cstat__run_alloc(out);
 	size_t nput = 0;
 	for (size_t i = 0; i < 5; i++)
 		nput += put[i];
-	if (!rc)
-		rc = cstat__run_text_reserve(*out, size, nput + r->nmeta,
-					     r->nenv, r->nunits);
+	int rc = cstat__run_alloc_text(a, size, nput + r->nmeta, r->nenv,
+				       r->nunits, out);
 	for (size_t i = 0; i < 5 && !rc; i++)
 		if (put[i])
 			rc = cstat__run_put_text(*out, 'm', top[order[i]], "",
@@ -1033,7 +1034,7 @@ add_slot(struct hread *h, struct slot *s, struct cstat_diag *d)
 			sizeof(*h->runs)))
 		return CSTAT_ENOMEM;
 	if (s->parsed) {
-		rc = rec_run(&s->rec, &run);
+		rc = rec_run(&s->rec, h->arena, &run);
 		if (!rc)
 			rc = cstat__run_add_units(h->rd, run, label, d);
 		if (!rc)
@@ -1309,6 +1310,8 @@ read_history(struct hread *h, const struct cstat_builder_opts *opts,
 
 	if (!rc)
 		rc = cstat_reader_new(&h->rd);
+	if (!rc)
+		rc = cstat__runs_arena_new(&h->arena);
 	for (size_t i = 0; i < nseed && !rc; i++)
 		rc = cstat__run_add_units(h->rd, seed[i], "", d);
 	if (!rc) {
@@ -1328,6 +1331,9 @@ read_history(struct hread *h, const struct cstat_builder_opts *opts,
 	free(h->conf);
 	free(h->vals);
 	free(h->dv);
+	/* The runs hold the arena from here on. */
+	cstat__runs_arena_drop(h->arena);
+	h->arena = NULL;
 	if (rc) {
 		cstat_history_free(h->runs, h->nruns);
 		h->runs = NULL;
@@ -1638,7 +1644,7 @@ cstat__run_parse_small(char *data, size_t len, cstat_run **out)
 	*out = NULL;
 	if (parse_record(&r, data, len) && groups_distinct(&r, &text) &&
 	    terminate(&r)) {
-		rc = rec_run(&r, out);
+		rc = rec_run(&r, NULL, out);
 		if (!rc)
 			rc = rec_fill(&r, *out);
 		if (rc) {

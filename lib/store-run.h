@@ -49,9 +49,14 @@ struct cstat_run {
 	size_t nunits, unitscap;
 	/* One block holding keys and values of the lists above (those put
 	 * by cstat__run_put_text()), freed whole: text_len of text_cap
-	 * bytes used. */
+	 * bytes used.  A reader's run (cstat__run_alloc_text()) has its
+	 * struct and its lists' first room at the start of the block too:
+	 * nothing in the block is freed alone (in_text()). */
 	char *text;
 	size_t text_len, text_cap;
+	/* The arena of runs read together that holds the block (freed with
+	 * the last of them), or NULL: the block is r's own. */
+	struct cstat__runs_arena *arena;
 	/* Its groups' configurations: NULL until it has a group.  Most
 	 * runs of a history are read for their metadata alone (10,000 of
 	 * them for one benchmark's history), and these took 530 of the

@@ -16,6 +16,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +40,17 @@ cstat__run_join(const char *a, const char *sep, const char *b)
 	return p;
 }
 
-/* Whether s is in r's block of texts (cstat__run_put_text()), freed with
- * the block rather than alone. */
+/* Runs read together (store.h). */
+struct cstat__runs_arena {
+	struct cstat__arena mem;
+	/* Atomic: runs of one read may be freed on different threads. */
+	atomic_size_t refs;
+};
+
+/* Whether s is in r's block (cstat__run_put_text(),
+ * cstat__run_alloc_text()), freed with the block rather than alone. */
 static bool
-in_text(const cstat_run *r, const char *s)
+in_text(const cstat_run *r, const void *s)
 {
 	uintptr_t p = (uintptr_t)s, t = (uintptr_t)r->text;
 
@@ -69,6 +77,15 @@ kv_place(const cstat_run *r, struct run_kv **list, size_t *n, size_t *cap,
 		(*list)[i].value = value;
 		str_free(r, key);
 		return 0;
+	}
+	if (*n + 1 > *cap && *list && in_text(r, *list)) {
+		/* The room the block gave is full: the list on its own. */
+		struct run_kv *own = malloc((*n + 8) * sizeof(**list));
+		if (!own)
+			return CSTAT_ENOMEM;
+		memcpy(own, *list, *n * sizeof(**list));
+		*list = own;
+		*cap = *n + 8;
 	}
 	if (cstat__grow((void **)list, cap, *n + 1, sizeof(**list)))
 		return CSTAT_ENOMEM;
@@ -120,7 +137,8 @@ kv_free(const cstat_run *r, struct run_kv *list, size_t n)
 		str_free(r, list[i].key);
 		str_free(r, list[i].value);
 	}
-	free(list);
+	if (!in_text(r, list))
+		free(list);
 }
 
 int
@@ -183,8 +201,14 @@ cstat_run_free(cstat_run *r)
 	kv_free(r, r->meta, r->nmeta);
 	kv_free(r, r->env, r->nenv);
 	kv_free(r, r->units, r->nunits);
-	free(r->text);
-	free(r);
+	if (r->arena) /* r and its block are the arena's */
+		cstat__runs_arena_drop(r->arena);
+	else if (in_text(r, r)) /* r is at the start of its block */
+		free(r->text);
+	else {
+		free(r->text);
+		free(r);
+	}
 }
 
 /* Key j of group g's configuration. */
@@ -897,28 +921,94 @@ cstat__run_put(cstat_run *r, char list, const char *key, const char *value)
 	}
 }
 
-/* Room for n entries in a list, exactly (cstat__grow() would give 8). */
-static int
-kv_reserve(struct run_kv **list, size_t *cap, size_t n)
+int
+cstat__runs_arena_new(struct cstat__runs_arena **out)
 {
-	if (n == 0)
-		return 0;
-	*list = malloc(n * sizeof(**list));
-	*cap = *list ? n : 0;
-	return *list ? 0 : CSTAT_ENOMEM;
+	*out = malloc(sizeof(**out));
+	if (!*out)
+		return CSTAT_ENOMEM;
+	cstat__arena_init(&(*out)->mem);
+	atomic_init(&(*out)->refs, 1);
+	return 0;
+}
+
+void
+cstat__runs_arena_drop(struct cstat__runs_arena *a)
+{
+	if (a && atomic_fetch_sub(&a->refs, 1) == 1) {
+		cstat__arena_release(&a->mem);
+		free(a);
+	}
 }
 
 int
-cstat__run_text_reserve(cstat_run *r, size_t size, size_t nmeta, size_t nenv,
-			size_t nunits)
+cstat__run_alloc_text(struct cstat__runs_arena *a, size_t size, size_t nmeta,
+		      size_t nenv, size_t nunits, cstat_run **out)
 {
-	assert(!r->text && !r->meta && !r->env && !r->units);
-	r->text = malloc(size + 1);
-	r->text_cap = r->text ? size : 0;
-	if (!r->text || kv_reserve(&r->meta, &r->metacap, nmeta) ||
-	    kv_reserve(&r->env, &r->envcap, nenv) ||
-	    kv_reserve(&r->units, &r->unitscap, nunits))
+	size_t head = sizeof(cstat_run), nkv = nmeta + nenv + nunits;
+	char *p;
+
+	*out = NULL;
+	if (nkv > (SIZE_MAX / 2 - head) / sizeof(struct run_kv) ||
+	    size > SIZE_MAX / 2)
 		return CSTAT_ENOMEM;
+	size_t lists = nkv * sizeof(struct run_kv);
+	size_t total = head + lists + size + 1;
+	p = a ? cstat__arena_alloc(&a->mem, total) : malloc(total);
+	if (!p)
+		return CSTAT_ENOMEM;
+	cstat_run *r = (cstat_run *)(void *)p;
+	memset(r, 0, sizeof(*r));
+	struct run_kv *kv = (struct run_kv *)(void *)(p + head);
+	r->meta = nmeta ? kv : NULL;
+	r->metacap = nmeta;
+	r->env = nenv ? kv + nmeta : NULL;
+	r->envcap = nenv;
+	r->units = nunits ? kv + nmeta + nenv : NULL;
+	r->unitscap = nunits;
+	r->text = p;
+	r->text_len = head + lists;
+	r->text_cap = total - 1;
+	if (a) {
+		r->arena = a;
+		atomic_fetch_add(&a->refs, 1);
+	}
+	*out = r;
+	return 0;
+}
+
+int
+cstat__run_from_texts(struct cstat__runs_arena *a, const char *texts,
+		      size_t len, const size_t *off, const size_t n[3],
+		      cstat_run **out)
+{
+	int rc = cstat__run_alloc_text(a, len, n[0], n[1], n[2], out);
+
+	if (rc)
+		return rc;
+	cstat_run *r = *out;
+	char *base = r->text + r->text_len;
+	if (len)
+		memcpy(base, texts, len);
+	r->text_len += len;
+	struct run_kv *list[3] = {r->meta, r->env, r->units};
+	size_t *count[3] = {&r->nmeta, &r->nenv, &r->nunits};
+	for (size_t l = 0, k = 0; l < 3; l++) {
+		for (size_t e = 0; e < n[l]; e++, k++) {
+			char *key = base + off[2 * k];
+			char *value = base + off[2 * k + 1];
+			size_t i = 0;
+			/* A later duplicate replaces (kv_place()). */
+			while (i < *count[l] && (list[l][i].key[0] != key[0] ||
+						 strcmp(list[l][i].key, key)))
+				i++;
+			if (i < *count[l])
+				list[l][i].value = value;
+			else
+				list[l][(*count[l])++] =
+					(struct run_kv){key, value};
+		}
+	}
 	return 0;
 }
 

@@ -257,16 +257,45 @@ int cstat__run_add_units(cstat_reader *rd, const cstat_run *r,
  */
 int cstat__run_put(cstat_run *r, char list, const char *key, const char *value);
 /*
- * Gives run r, new and without metadata, one block of size bytes for the
- * texts cstat__run_put_text() copies, and its lists room for nmeta,
- * nenv and nunits entries: a reader that knows a record's keys and
- * values before putting them makes one allocation of their texts instead
- * of two a key (10,000 runs of a history: 160,000 allocations, as many
- * frees and 5 MB of small blocks, for their metadata alone).
- * @return 0 or CSTAT_ENOMEM.
+ * Runs read together (a history's, a snapshot's): their structs, key
+ * lists and texts taken from one arena instead of a malloc() each and
+ * freed at once.  The reader holds one reference and each run made in it
+ * (cstat__run_alloc_text()) another; cstat_run_free() of the last run or
+ * cstat__runs_arena_drop() of the reader's, whichever comes last, frees
+ * it: runs may be freed one by one, in any order, or never by the reader.
  */
-int cstat__run_text_reserve(cstat_run *r, size_t size, size_t nmeta,
-			    size_t nenv, size_t nunits);
+struct cstat__runs_arena;
+/* @return 0 or CSTAT_ENOMEM (*out NULL). */
+int cstat__runs_arena_new(struct cstat__runs_arena **out);
+/* Drops the reader's reference; NULL is a no-op. */
+void cstat__runs_arena_drop(struct cstat__runs_arena *a);
+/*
+ * A new run without values or metadata, not even an id, in one block of
+ * arena a (NULL: one malloc'd block of its own) that holds the run, room
+ * for nmeta, nenv and nunits entries in its lists and size bytes for the
+ * texts cstat__run_put_text() copies: a reader that knows a record's keys
+ * and values before putting them makes at most one allocation for them
+ * (10,000 runs of a history: 160,000 allocations, as many frees and 5 MB
+ * of small blocks for their metadata alone when each string was its
+ * own).  Keys set, replaced or removed later (cstat_run_set()) and lists
+ * grown past their room are allocated alone as before.
+ * @return 0 or CSTAT_ENOMEM (*out NULL).
+ */
+int cstat__run_alloc_text(struct cstat__runs_arena *a, size_t size,
+			  size_t nmeta, size_t nenv, size_t nunits,
+			  cstat_run **out);
+/*
+ * A reader's run (cstat__run_alloc_text() in a) from n[0] metadata, n[1]
+ * environment and n[2] Unit metadata entries whose keys and values are
+ * NUL-ended strings in texts[0..len) at offsets off[2 * k] (key k) and
+ * off[2 * k + 1] (its value), the lists in that order: one copy of the
+ * texts, a later duplicate key replacing an earlier one's value as
+ * cstat__run_put() does.
+ * @return 0 or CSTAT_ENOMEM (*out NULL).
+ */
+int cstat__run_from_texts(struct cstat__runs_arena *a, const char *texts,
+			  size_t len, const size_t *off, const size_t n[3],
+			  cstat_run **out);
 /*
  * cstat__run_put(r, list, a + sep + b, value), the key and value copied
  * into r's block when it has room for them (strlen(a) + strlen(sep) +
