@@ -210,6 +210,12 @@ struct colpieces {
 	char cyt[7][CY_MAX];
 	unsigned char cyn[7];
 	bool cy_fits;
+	/* The strip of a cell whose values are all finite, as is its
+	 * interval, in a flat row (every x the middle): its head (the legend
+	 * and the interval), seven dots, its tail (the median's tick), and
+	 * how long the first k of those dots are. */
+	struct piece flat_head, flat_dots, flat_tail;
+	size_t flat_dot_end[8];
 };
 
 /*
@@ -413,34 +419,83 @@ col_label(struct cstat__ostream *p, const struct tctx *x, size_t c)
 struct axis {
 	double min, max;
 	double log_span; /* log(max / min) on a log axis */
-	bool any;	 /* the row has a finite value */
+	/* min / 2 and max / 2 - min / 2, the linear axis' origin and span
+	 * as xpos() works with them: made once per row, not per dot. */
+	double half_min, half_span;
+	bool any; /* the row has a finite value */
 	bool log;
+	/* Every x is the plot's middle (a linear axis of one value): the
+	 * strips are then the same in every such row (flat_strip()). */
+	bool flat;
+	/* Bit c: column c (< 64) has values, all finite. */
+	uint64_t finite;
 };
+
+/*
+ * Whether none of the n values is a NaN or an infinity: an exponent of
+ * all ones, which adding 1 to it carries into the sign bit.  Integer
+ * operations only, so the loop needs no branch per value.
+ */
+static bool
+all_finite(const double *v, uint32_t n)
+{
+	const uint64_t exp = 0x7ff0000000000000u;
+	uint64_t bad = 0;
+
+	for (uint32_t j = 0; j < n; j++) {
+		uint64_t b;
+		memcpy(&b, &v[j], sizeof(b));
+		bad |= (b & exp) + (UINT64_C(1) << 52);
+	}
+	return !(bad >> 63);
+}
+
+/* Takes v into the axis' range as the values come (the first of equal
+ * values is kept: -0 and 0 print apart). */
+static inline void
+axis_take(struct axis *a, double lo, double hi)
+{
+	if (!a->any || lo < a->min)
+		a->min = lo;
+	if (!a->any || hi > a->max)
+		a->max = hi;
+	a->any = true;
+}
 
 static void
 axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
 {
 	a->min = a->max = 0;
-	a->any = a->log = false;
+	a->any = a->log = a->flat = false;
+	a->finite = 0;
 	for (size_t c = 0; c < ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present)
 			continue;
-		/* Values are sorted, but NaN and infinities sort anywhere. */
-		for (uint32_t j = 0; j < ce->n; j++) {
+		/* Values are sorted, but NaN and infinities sort anywhere:
+		 * when there are none, the ends are the least and the most
+		 * (the last is the first of its value unless it is a zero,
+		 * which may follow a -0). */
+		uint32_t n = ce->n;
+		if (n > 0 && all_finite(ce->values, n) &&
+		    ce->values[n - 1] != 0) {
+			axis_take(a, ce->values[0], ce->values[n - 1]);
+			if (c < 64)
+				a->finite |= UINT64_C(1) << c;
+			continue;
+		}
+		for (uint32_t j = 0; j < n; j++) {
 			double v = ce->values[j];
-			if (!isfinite(v))
-				continue;
-			if (!a->any || v < a->min)
-				a->min = v;
-			if (!a->any || v > a->max)
-				a->max = v;
-			a->any = true;
+			if (isfinite(v))
+				axis_take(a, v, v);
 		}
 	}
 	a->log = a->any && a->min > 0 && a->max / a->min > LOG_SPAN;
-	/* Once per row, not per dot: the same double either way. */
+	/* Once per row, not per dot: the same doubles either way. */
 	a->log_span = a->log ? log(a->max / a->min) : 0;
+	a->half_min = a->min / 2;
+	a->half_span = a->max / 2 - a->half_min;
+	a->flat = a->any && !a->log && !(a->half_span > 0);
 }
 
 /*
@@ -456,10 +511,9 @@ xpos(const struct axis *a, double v)
 	if (a->log) {
 		f = v > 0 ? log(v / a->min) / a->log_span : (v < 0 ? -1 : 0);
 	} else {
-		double span = a->max / 2 - a->min / 2;
-		if (!(span > 0))
+		if (!(a->half_span > 0))
 			return (lo + hi) / 2;
-		f = (v / 2 - a->min / 2) / span;
+		f = (v / 2 - a->half_min) / a->half_span;
 	}
 	double x = lo + f * (hi - lo);
 	if (isnan(x))
@@ -653,6 +707,68 @@ unit_piece(struct tctx *x, struct piece *pc, bool log)
 	piece_end(m, pc);
 }
 
+/* Appends the bytes of the memory stream s from off to the templates as a
+ * piece. */
+static void
+flat_piece(struct tmpl *m, struct piece *pc, struct cstat__ostream *s,
+	   size_t off)
+{
+	piece_begin(m, pc);
+	if (!s->err)
+		cstat__os_put(&m->s, s->data + off, s->len - off);
+	piece_end(m, pc);
+}
+
+static bool strip_head(struct cstat__ostream *p, const struct tctx *x,
+		       const struct cstat__cell *ce, size_t c,
+		       const struct axis *a);
+static void dots(struct cstat__ostream *p, const struct tctx *x,
+		 const struct colpieces *cp, const struct cstat__cell *ce,
+		 const struct axis *a);
+static void strip_tail(struct cstat__ostream *p, const struct tctx *x,
+		       const struct cstat__cell *ce, size_t c,
+		       const struct axis *a);
+
+/*
+ * Makes column c's flat_strip() pieces by writing, with strip()'s own
+ * parts, the strip of a cell of seven equal values on a flat axis (so
+ * the bytes are strip()'s), into a stream of their own: the templates
+ * they read from are the stream the pieces go to.
+ */
+static void
+flat_pieces(struct tctx *x, size_t c)
+{
+	struct tmpl *m = &x->m;
+	struct colpieces *cp = &m->col[c];
+	static const double seven[7] = {1, 1, 1, 1, 1, 1, 1};
+	struct cstat__cell ce = {
+		.values = (double *)seven,
+		.center = 1,
+		.lo = 1,
+		.hi = 1,
+		.present = true,
+	};
+	struct axis a = {.min = 1, .max = 1, .half_min = 0.5, .any = true};
+	struct cstat__ostream s = {0};
+
+	a.flat = true;
+	strip_head(&s, x, &ce, c, &a);
+	flat_piece(m, &cp->flat_head, &s, 0);
+	for (uint32_t k = 0; k <= 7; k++) {
+		size_t at = s.len;
+		ce.n = k;
+		dots(&s, x, cp, &ce, &a);
+		cp->flat_dot_end[k] = s.len - at;
+		if (k == 7)
+			flat_piece(m, &cp->flat_dots, &s, at);
+	}
+	size_t at = s.len;
+	strip_tail(&s, x, &ce, c, &a);
+	flat_piece(m, &cp->flat_tail, &s, at);
+	cstat__os_fail(&m->s, s.err);
+	cstat__os_release(&s);
+}
+
 /* Makes table x->tb's templates in x->m.  @return 0 or CSTAT_ENOMEM. */
 static int
 tmpl_make(struct tctx *x)
@@ -693,7 +809,11 @@ tmpl_make(struct tctx *x)
 	unit_piece(x, &m->un_log, true);
 	for (size_t c = 0; c < ncols; c++)
 		column_pieces(x, c);
-	/* Readable bytes after the last piece, for put_short(). */
+	/* Readable bytes after the last piece, for put_short(), which
+	 * flat_pieces() uses, and again after its pieces. */
+	cstat__os_fill(&m->s, '\0', SHORT_MAX);
+	for (size_t c = 0; c < ncols && !m->s.err; c++)
+		flat_pieces(x, c);
 	cstat__os_fill(&m->s, '\0', SHORT_MAX);
 	return m->s.err;
 }
@@ -863,20 +983,21 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 }
 
 /*
- * One column's strip: the median's confidence interval as a bar (clipped
- * to the axis; dashed when a side is unbounded), a dot per finite value
- * and a tick at the median.  Only the x coordinates are made per row.
+ * The start of column c's strip: its group and legend, and the median's
+ * confidence interval as a bar (clipped to the axis; dashed when a side
+ * is unbounded).  @return false when the strip has nothing more (then
+ * it is closed).
  */
-static void
-strip(struct cstat__ostream *p, const struct tctx *x,
-      const struct cstat__cell *ce, size_t c, const struct axis *a)
+static bool
+strip_head(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
 	const struct colpieces *cp = &x->m.col[c];
 
 	put_piece(p, &x->m, cp->open);
 	if (!ce->present || !a->any) {
 		cstat__os_put(p, CSTAT__LIT("</g>"));
-		return;
+		return false;
 	}
 	if (!isnan(ce->lo) && !isnan(ce->hi)) {
 		if (isinf(ce->lo) || isinf(ce->hi))
@@ -890,7 +1011,16 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		coord(p, x->co, xpos(a, ce->hi));
 		put_piece(p, &x->m, cp->ci_y);
 	}
-	dots(p, x, cp, ce, a);
+	return true;
+}
+
+/* The end of column c's strip: a tick at the median, and the group's. */
+static void
+strip_tail(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	const struct colpieces *cp = &x->m.col[c];
+
 	if (isfinite(ce->center)) {
 		char at[SHORT_MAX]; /* for put_short() */
 		size_t n = coord_text(x->co, at, xpos(a, ce->center));
@@ -901,6 +1031,60 @@ strip(struct cstat__ostream *p, const struct tctx *x,
 		put_piece(p, &x->m, cp->md_y);
 	}
 	cstat__os_put(p, CSTAT__LIT("</g>"));
+}
+
+/*
+ * One column's strip: the median's confidence interval as a bar, a dot
+ * per finite value and a tick at the median.  Only the x coordinates are
+ * made per row.
+ */
+static void
+strip(struct cstat__ostream *p, const struct tctx *x,
+      const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	if (!strip_head(p, x, ce, c, a))
+		return;
+	dots(p, x, &x->m.col[c], ce, a);
+	strip_tail(p, x, ce, c, a);
+}
+
+/*
+ * Whether strip() of cell c of a row on axis a is flat_strip()'s: a
+ * flat row, and a cell of finite values with a finite interval and
+ * median, so that the strip depends on its column and count alone.
+ */
+static bool
+strip_is_flat(const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	return a->flat && c < 64 && (a->finite >> c & 1) && ce->present &&
+	       isfinite(ce->lo) && isfinite(ce->hi) && isfinite(ce->center);
+}
+
+/*
+ * strip() of a cell strip_is_flat() accepts, of n values, from the
+ * pieces made by strip() itself (flat_pieces()): one reservation of the
+ * buffer and a few copies, where a dot would cost its coordinate.
+ */
+static void
+flat_strip(struct cstat__ostream *p, const struct tmpl *m,
+	   const struct colpieces *cp, uint32_t n)
+{
+	const char *d = m->s.data;
+	size_t q = n / 7, r = n % 7;
+	size_t len = cp->flat_head.len + q * cp->flat_dots.len +
+		     cp->flat_dot_end[r] + cp->flat_tail.len;
+	char *at = cstat__os_room(p, len), *w = at;
+
+	if (!at)
+		return;
+	memcpy(w, d + cp->flat_head.off, cp->flat_head.len);
+	w += cp->flat_head.len;
+	for (; q > 0; q--, w += cp->flat_dots.len)
+		memcpy(w, d + cp->flat_dots.off, cp->flat_dots.len);
+	memcpy(w, d + cp->flat_dots.off, cp->flat_dot_end[r]);
+	w += cp->flat_dot_end[r];
+	memcpy(w, d + cp->flat_tail.off, cp->flat_tail.len);
+	cstat__os_commit(p, len);
 }
 
 /*
@@ -1033,8 +1217,12 @@ plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
 	axis_line(p, x, row, sc, &a);
-	for (size_t c = 0; c < x->tb->ncols; c++)
-		strip(p, x, &row[c], c, &a);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		if (strip_is_flat(&row[c], c, &a))
+			flat_strip(p, &x->m, &x->m.col[c], row[c].n);
+		else
+			strip(p, x, &row[c], c, &a);
+	}
 	cstat__os_put(p, CSTAT__LIT("</svg>"));
 }
 
