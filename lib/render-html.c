@@ -232,6 +232,9 @@ struct tmpl {
 	struct piece tick_end;	 /* after the tick label's x, to its text */
 	struct piece un, un_log; /* the unit under the axis, </g> */
 	struct colpieces *col;	 /* per column */
+	/* The most bytes a row's title takes, less its label's, and a
+	 * tick of its axis: room reserved once (see put_at()). */
+	size_t title_room, tick_room;
 };
 
 /*
@@ -593,6 +596,37 @@ put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
 }
 
 /*
+ * Writing into room reserved once with cstat__os_room() for the most a
+ * part of a row can take: each copy is then a move and an add, with no
+ * test of the room, and the part is taken with one cstat__os_commit().
+ * Each returns where the next byte goes.
+ */
+static inline char *
+put_at(char *w, const char *src, size_t n)
+{
+	memcpy(w, src, n);
+	return w + n;
+}
+#define PUT_LIT(w, str) put_at(w, str, sizeof(str) - 1)
+
+/* put_short() into reserved room (SHORT_MAX of it past the end). */
+static inline char *
+short_at(char *w, const char *src, size_t n)
+{
+	if (n > SHORT_MAX)
+		return put_at(w, src, n);
+	memcpy(w, src, SHORT_MAX);
+	return w + n;
+}
+
+/* put_piece() into reserved room. */
+static inline char *
+piece_at(char *w, const struct tmpl *m, struct piece pc)
+{
+	return short_at(w, m->s.data + pc.off, pc.len);
+}
+
+/*
  * The legend of strip c: its column's label, left of the strip in the
  * strip's colour, cut to LABEL_CHARS characters (the <title> and the
  * table's header have it whole).
@@ -769,6 +803,29 @@ flat_pieces(struct tctx *x, size_t c)
 	cstat__os_release(&s);
 }
 
+/* The most bytes of a title (less the row's label): tmpl.title_room. */
+static size_t
+title_room(const struct tmpl *m, size_t ncols)
+{
+	size_t n = sizeof("<title></title>; log scale from  to ") +
+		   m->unit.len + 2 * CSTAT__SCALE_SIZE + SHORT_MAX;
+
+	for (size_t c = 0; c < ncols; c++)
+		n += sizeof("; ") + m->col[c].label.len +
+		     sizeof("  values, median  no values") + 20 +
+		     CSTAT__SCALE_SIZE;
+	return n;
+}
+
+/* The most bytes of a tick and its label: tmpl.tick_room. */
+static size_t
+tick_room(const struct tmpl *m)
+{
+	return sizeof("<line class=\"tk\" x1=\"\" x2=\"</text>") +
+	       3 * SHORT_MAX + m->tick_mid.len + m->tick_end.len +
+	       CSTAT__SCALE_SIZE + SHORT_MAX;
+}
+
 /* Makes table x->tb's templates in x->m.  @return 0 or CSTAT_ENOMEM. */
 static int
 tmpl_make(struct tctx *x)
@@ -809,6 +866,8 @@ tmpl_make(struct tctx *x)
 	unit_piece(x, &m->un_log, true);
 	for (size_t c = 0; c < ncols; c++)
 		column_pieces(x, c);
+	m->title_room = title_room(m, ncols);
+	m->tick_room = tick_room(m);
 	/* Readable bytes after the last piece, for put_short(), which
 	 * flat_pieces() uses, and again after its pieces. */
 	cstat__os_fill(&m->s, '\0', SHORT_MAX);
@@ -897,10 +956,13 @@ put_scaled(struct cstat__ostream *p, const struct tctx *x,
 		sizeof(num));
 }
 
-/* The plot's description: every column's count and median, the axis. */
+/*
+ * plot_title() of a label that needs escaping, or when the room cannot
+ * be had (the stream then has its error).
+ */
 static void
-plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
-	   const struct cstat__scaler *sc, const struct axis *a)
+plot_title_escaped(struct cstat__ostream *p, const struct tctx *x, size_t r,
+		   const struct cstat__scaler *sc, const struct axis *a)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
 
@@ -931,6 +993,63 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 		put_scaled(p, x, row, sc, a->max);
 	}
 	cstat__os_put(p, CSTAT__LIT("</title>"));
+}
+
+/* put_scaled() into reserved room (CSTAT__SCALE_SIZE and SHORT_MAX). */
+static char *
+scaled_at(char *w, const struct tctx *x, const struct cstat__cell *row,
+	  const struct cstat__scaler *sc, double v)
+{
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		if (row[c].present && same_bits(row[c].center, v))
+			return short_at(w, x->ctext[c].s, x->ctext[c].n);
+	size_t len = cstat__scaler_format(sc, v, w, CSTAT__SCALE_SIZE);
+	return w + (len < CSTAT__SCALE_SIZE ? len : CSTAT__SCALE_SIZE - 1);
+}
+
+/* The plot's description: every column's count and median, the axis. */
+static void
+plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
+	   const struct cstat__scaler *sc, const struct axis *a)
+{
+	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
+	char *at = x->label_plain
+			   ? cstat__os_room(p, x->m.title_room + x->label_n)
+			   : NULL,
+	     *w = at;
+
+	if (!at) {
+		plot_title_escaped(p, x, r, sc, a);
+		return;
+	}
+	w = PUT_LIT(w, "<title>");
+	w = put_at(w, x->label, x->label_n);
+	w = piece_at(w, &x->m, x->m.unit);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		const struct cstat__cell *ce = &row[c];
+		if (c)
+			w = PUT_LIT(w, "; ");
+		w = piece_at(w, &x->m, x->m.col[c].label);
+		if (!ce->present) {
+			w = PUT_LIT(w, " no values");
+			continue;
+		}
+		*w++ = ' ';
+		w += cstat__fmt_uint(w, ce->n);
+		w = ce->n == 1 ? PUT_LIT(w, " value, median ")
+			       : PUT_LIT(w, " values, median ");
+		/* Made by data_row() (put_num()'s text). */
+		w = short_at(w, x->ctext[c].s, x->ctext[c].n);
+	}
+	if (a->any) {
+		w = a->log ? PUT_LIT(w, "; log scale from ")
+			   : PUT_LIT(w, "; scale from ");
+		w = scaled_at(w, x, row, sc, a->min);
+		w = PUT_LIT(w, " to ");
+		w = scaled_at(w, x, row, sc, a->max);
+	}
+	w = PUT_LIT(w, "</title>");
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 /*
@@ -1147,29 +1266,26 @@ log_ticks(const struct axis *a, double *v)
  * A tick's label in the row's scale (the table's prefix), with as many
  * decimals as the spacing of the ticks needs and no more; a lone tick
  * (step 0) as the table prints it.
+ * It is written into room reserved for it (CSTAT__SCALE_SIZE).
  */
-static void
-tick_label(struct cstat__ostream *p, const struct tctx *x,
-	   const struct cstat__cell *row, const struct cstat__scaler *sc,
-	   double v, double step)
+static char *
+tick_label_at(char *w, const struct tctx *x, const struct cstat__cell *row,
+	      const struct cstat__scaler *sc, double v, double step)
 {
 	struct cstat__scaler s = *sc;
-	char num[CSTAT__SCALE_SIZE];
 	double d = step / s.factor;
 	int prec = 0;
 
-	if (!(step > 0)) {
-		put_scaled(p, x, row, sc, v);
-		return;
-	}
+	if (!(step > 0))
+		return scaled_at(w, x, row, sc, v);
 	/* pow(10, prec), which is exact for these, without the call. */
 	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 
 	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	put_num(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
-		sizeof(num));
+	size_t len = cstat__scaler_format(&s, v, w, CSTAT__SCALE_SIZE);
+	return w + (len < CSTAT__SCALE_SIZE ? len : CSTAT__SCALE_SIZE - 1);
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
@@ -1181,29 +1297,36 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
 
-	put_piece(p, &x->m, x->m.axis);
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
+	char *at = cstat__os_room(p, x->m.axis.len + x->m.un_log.len +
+					     (n + 1) * x->m.tick_room),
+	     *w = at;
+	if (!at)
+		return;
+	w = piece_at(w, &x->m, x->m.axis);
 	for (size_t i = 0; i < n; i++) {
-		char at[SHORT_MAX]; /* for put_short() */
+		char xs[CSTAT__HTML_COORD_SIZE]; /* copied whole */
 		double xt = xpos(a, v[i]), xl = xt;
-		size_t len = coord_text(x->co, at, xt);
-		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
-		put_short(p, at, len);
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		put_short(p, at, len);
-		put_piece(p, &x->m, x->m.tick_mid);
+		size_t len = coord_text(x->co, xs, xt);
+		w = PUT_LIT(w, "<line class=\"tk\" x1=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = PUT_LIT(w + len, "\" x2=\"");
+		memcpy(w, xs, sizeof(xs));
+		w += len;
+		w = piece_at(w, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		coord(p, x->co, xl);
-		put_piece(p, &x->m, x->m.tick_end);
-		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
-		cstat__os_put(p, CSTAT__LIT("</text>"));
+		w += coord_text(x->co, w, xl);
+		w = piece_at(w, &x->m, x->m.tick_end);
+		w = tick_label_at(w, x, row, sc, v[i], a->log ? v[i] : step);
+		w = PUT_LIT(w, "</text>");
 	}
-	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
+	w = piece_at(w, &x->m, a->log ? x->m.un_log : x->m.un);
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 static void
