@@ -291,6 +291,16 @@ struct ctext {
 	size_t n;
 };
 
+/*
+ * What the page knows of a row's label (a string id): its length and
+ * whether it needs no escaping, found once per page, not in each table
+ * that has the row.
+ */
+struct label {
+	uint32_t n;
+	bool plain, known;
+};
+
 struct tctx {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
@@ -311,6 +321,7 @@ struct tctx {
 	const char *label;
 	size_t label_n;
 	bool label_plain;
+	struct label *labels; /* the page's, by string id */
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -1473,8 +1484,8 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
 	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
 	x->label = cstat__tstr(t, tb->row_labels[r]);
-	x->label_n = strlen(x->label);
-	x->label_plain = cstat__html_is_plain(x->label, x->label_n);
+	x->label_n = x->labels[tb->row_labels[r]].n;
+	x->label_plain = x->labels[tb->row_labels[r]].plain;
 	if (x->label_plain)
 		cstat__html_name_plain(p, x->label, x->label_n);
 	else
@@ -1763,12 +1774,30 @@ rows(struct cstat__ostream *p, struct tctx *x)
 	return 0;
 }
 
+/* Fills in x->labels for the labels of x->tb's rows that earlier tables
+ * did not have (before the rows' threads start). */
+static void
+label_info(const struct tctx *x)
+{
+	for (size_t r = 0; r < x->tb->nrows; r++) {
+		struct label *lb = &x->labels[x->tb->row_labels[r]];
+		if (lb->known)
+			continue;
+		const char *s = cstat__tstr(x->t, x->tb->row_labels[r]);
+		size_t n = strlen(s);
+		lb->n = (uint32_t)n;
+		lb->plain = cstat__html_is_plain(s, n);
+		lb->known = true;
+	}
+}
+
 static int
 render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	     const bool *common, const cstat_gate *g, size_t *next,
-	     const struct coords *co)
+	     const struct coords *co, struct label *labels)
 {
 	struct tctx x = {
+		.labels = labels,
 		.co = co,
 		.t = t,
 		.tb = &t->tables[i],
@@ -1797,6 +1826,7 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
 	cstat__os_adds(p, "<tbody>\n");
+	label_info(&x);
 	rc = rows(p, &x);
 	if (x.tb->nrows > 1)
 		geomean_row(p, &x);
@@ -1976,6 +2006,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
 	struct coords *co = NULL;
+	struct label *labels = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
@@ -1984,9 +2015,12 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	p.limit = PAGE_FLUSH_AT;
 	if (!rc)
 		rc = judge(t, &gc, &g);
-	if (!rc && t->ntables > 0 && !(co = coords_new()))
+	if (!rc && t->ntables > 0 &&
+	    (!(co = coords_new()) ||
+	     !(labels = calloc(t->strs.count + 1, sizeof(*labels)))))
 		rc = CSTAT_ENOMEM;
 	if (rc) {
+		free(co);
 		free(common);
 		cstat_gate_free(g);
 		cstat_gate_config_free(gc);
@@ -2004,10 +2038,11 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common, g, &next, co);
+		rc = render_table(&p, t, i, common, g, &next, co, labels);
 	if (g && t->ntables > 0)
 		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
+	free(labels);
 	free(co);
 	free(common);
 	cstat_gate_free(g);
