@@ -1123,24 +1123,31 @@ strip_head(struct cstat__ostream *p, const struct tctx *x,
 	   const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
 	const struct colpieces *cp = &x->m.col[c];
+	char *at = cstat__os_room(p, cp->open.len + cp->ci_y.len +
+					     sizeof("<line class=\"ci open\" "
+						    "x1=\"\" x2=\"</g>") +
+					     3 * SHORT_MAX),
+	     *w = at;
 
-	put_piece(p, &x->m, cp->open);
+	if (!at)
+		return false;
+	w = piece_at(w, &x->m, cp->open);
 	if (!ce->present || !a->any) {
-		cstat__os_put(p, CSTAT__LIT("</g>"));
+		w = PUT_LIT(w, "</g>");
+		cstat__os_commit(p, (size_t)(w - at));
 		return false;
 	}
 	if (!isnan(ce->lo) && !isnan(ce->hi)) {
 		if (isinf(ce->lo) || isinf(ce->hi))
-			cstat__os_put(
-				p, CSTAT__LIT("<line class=\"ci open\" x1=\""));
+			w = PUT_LIT(w, "<line class=\"ci open\" x1=\"");
 		else
-			cstat__os_put(p,
-				      CSTAT__LIT("<line class=\"ci\" x1=\""));
-		coord(p, x->co, xpos(a, ce->lo));
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		coord(p, x->co, xpos(a, ce->hi));
-		put_piece(p, &x->m, cp->ci_y);
+			w = PUT_LIT(w, "<line class=\"ci\" x1=\"");
+		w += coord_text(x->co, w, xpos(a, ce->lo));
+		w = PUT_LIT(w, "\" x2=\"");
+		w += coord_text(x->co, w, xpos(a, ce->hi));
+		w = piece_at(w, &x->m, cp->ci_y);
 	}
+	cstat__os_commit(p, (size_t)(w - at));
 	return true;
 }
 
@@ -1150,17 +1157,25 @@ strip_tail(struct cstat__ostream *p, const struct tctx *x,
 	   const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
 	const struct colpieces *cp = &x->m.col[c];
+	char *at = cstat__os_room(p, cp->md_y.len +
+					     sizeof("<line class=\"md\" "
+						    "x1=\"\" x2=\"</g>") +
+					     3 * SHORT_MAX),
+	     *w = at;
 
+	if (!at)
+		return;
 	if (isfinite(ce->center)) {
-		char at[SHORT_MAX]; /* for put_short() */
-		size_t n = coord_text(x->co, at, xpos(a, ce->center));
-		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
-		put_short(p, at, n);
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		put_short(p, at, n);
-		put_piece(p, &x->m, cp->md_y);
+		char xs[CSTAT__HTML_COORD_SIZE]; /* copied whole */
+		size_t n = coord_text(x->co, xs, xpos(a, ce->center));
+		w = PUT_LIT(w, "<line class=\"md\" x1=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = PUT_LIT(w + n, "\" x2=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = piece_at(w + n, &x->m, cp->md_y);
 	}
-	cstat__os_put(p, CSTAT__LIT("</g>"));
+	w = PUT_LIT(w, "</g>");
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 /*
