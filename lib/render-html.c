@@ -69,6 +69,37 @@ tstr(struct cstat__ostream *p, const struct cstat_tables *t, uint32_t id)
 	cstat__html_text(p, cstat__tstr(t, id));
 }
 
+/*
+ * Writing into room reserved once with cstat__os_room() for the most a
+ * part of a row can take: each copy is then a move and an add, with no
+ * test of the room, and the part is taken with one cstat__os_commit().
+ * Each returns where the next byte goes.
+ */
+static inline char *
+put_at(char *w, const char *src, size_t n)
+{
+	memcpy(w, src, n);
+	return w + n;
+}
+#define PUT_LIT(w, str) put_at(w, str, sizeof(str) - 1)
+
+/* v in decimal into reserved room (20 bytes): one or two digits without
+ * cstat__fmt_uint()'s loops, as most of a page's numbers are. */
+static inline char *
+uint_at(char *w, uint64_t v)
+{
+	if (v < 10) {
+		*w = (char)('0' + v);
+		return w + 1;
+	}
+	if (v < 100) {
+		w[0] = (char)('0' + v / 10);
+		w[1] = (char)('0' + v % 10);
+		return w + 2;
+	}
+	return w + cstat__fmt_uint(w, v);
+}
+
 /* ------------------------------------------------------------------------
  * Footnotes, numbered by cstat__number_footnotes() as in the text output.
  */
@@ -80,24 +111,34 @@ markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 {
 	if (n == 0)
 		return;
-	cstat__os_adds(p, "<sup class=\"fn\">");
+	/* No printf: a large table has a marker on most rows. */
+	char *at = cstat__os_room(
+		     p,
+		     sizeof("<sup class=\"fn\"></sup>") +
+			     n * (sizeof(" <a href=\"#t-n\" aria-label=\"note "
+					 "\"></a>") +
+				  4 * 20)),
+	     *w = at;
+	if (!at)
+		return;
+	w = PUT_LIT(w, "<sup class=\"fn\">");
 	for (size_t k = 0; k < n; k++) {
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		/* No printf: a large table has a marker on most rows. */
-		cstat__os_put(p, " <a href=\"#t" + (k == 0),
-			      sizeof(" <a href=\"#t") - 1 - (k == 0));
-		cstat__os_uint(p, tno);
-		cstat__os_put(p, CSTAT__LIT("-n"));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("\" aria-label=\"note "));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("\">"));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("</a>"));
+		w = k == 0 ? PUT_LIT(w, "<a href=\"#t")
+			   : PUT_LIT(w, " <a href=\"#t");
+		w = uint_at(w, tno);
+		w = PUT_LIT(w, "-n");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "\" aria-label=\"note ");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "\">");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "</a>");
 	}
-	cstat__os_adds(p, "</sup>");
+	w = PUT_LIT(w, "</sup>");
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 /* ------------------------------------------------------------------------
@@ -606,20 +647,6 @@ put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
 	put_short(p, m->s.data + pc.off, pc.len);
 }
 
-/*
- * Writing into room reserved once with cstat__os_room() for the most a
- * part of a row can take: each copy is then a move and an add, with no
- * test of the room, and the part is taken with one cstat__os_commit().
- * Each returns where the next byte goes.
- */
-static inline char *
-put_at(char *w, const char *src, size_t n)
-{
-	memcpy(w, src, n);
-	return w + n;
-}
-#define PUT_LIT(w, str) put_at(w, str, sizeof(str) - 1)
-
 /* put_short() into reserved room (SHORT_MAX of it past the end). */
 static inline char *
 short_at(char *w, const char *src, size_t n)
@@ -1046,7 +1073,7 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 			continue;
 		}
 		*w++ = ' ';
-		w += cstat__fmt_uint(w, ce->n);
+		w = uint_at(w, ce->n);
 		w = ce->n == 1 ? PUT_LIT(w, " value, median ")
 			       : PUT_LIT(w, " values, median ");
 		/* Made by data_row() (put_num()'s text). */
@@ -1491,13 +1518,20 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__os_put(p, CSTAT__LIT("<tr id=\"t"));
-	cstat__os_uint(p, x->tno);
-	cstat__os_put(p, CSTAT__LIT("-r"));
-	cstat__os_uint(p, r + 1);
-	if (row_changed(x, r))
-		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
-	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
+	char *at = cstat__os_room(p, sizeof("<tr id=\"t-r\" class=\"chg\"><th "
+					    "scope=\"row\">") +
+					     2 * 20),
+	     *w = at;
+	if (at) {
+		w = PUT_LIT(w, "<tr id=\"t");
+		w = uint_at(w, x->tno);
+		w = PUT_LIT(w, "-r");
+		w = uint_at(w, r + 1);
+		if (row_changed(x, r))
+			w = PUT_LIT(w, "\" class=\"chg");
+		w = PUT_LIT(w, "\"><th scope=\"row\">");
+		cstat__os_commit(p, (size_t)(w - at));
+	}
 	x->label = cstat__tstr(t, tb->row_labels[r]);
 	x->label_n = x->labels[tb->row_labels[r]].n;
 	x->label_plain = x->labels[tb->row_labels[r]].plain;
@@ -1509,7 +1543,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present) {
-			for (size_t w = col_width(x, c); w > 0; w--)
+			for (size_t k = col_width(x, c); k > 0; k--)
 				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
