@@ -1443,6 +1443,14 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 		dir = 1;
 	else if (sig && ce->center < base)
 		dir = -1;
+	char *at;
+	if (dir == 0 && !doubt && (at = cstat__os_room(p, 3 * SHORT_MAX))) {
+		char *w = PUT_LIT(at, "<td class=\"delta\">");
+		w = short_at(w, num, strlen(num)); /* put_cell_text() */
+		w = PUT_LIT(w, "</td>");
+		cstat__os_commit(p, (size_t)(w - at));
+		return;
+	}
 	if (dir == 0) {
 		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
 					: "<td class=\"delta\">");
@@ -1535,11 +1543,14 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 	x->label = cstat__tstr(t, tb->row_labels[r]);
 	x->label_n = x->labels[tb->row_labels[r]].n;
 	x->label_plain = x->labels[tb->row_labels[r]].plain;
-	if (x->label_plain)
-		cstat__html_name_plain(p, x->label, x->label_n);
-	else
+	if (x->label_plain && (at = cstat__os_room(p, 6 * x->label_n + 8))) {
+		w = cstat__html_name_plain_at(at, x->label, x->label_n);
+		w = PUT_LIT(w, "</th>");
+		cstat__os_commit(p, (size_t)(w - at));
+	} else {
 		cstat__html_name(p, x->label);
-	cstat__os_adds(p, "</th>");
+		cstat__os_adds(p, "</th>");
+	}
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present) {
@@ -1561,11 +1572,14 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 							  ct->s, sizeof(ct->s));
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
-		cstat__os_adds(p, "<td class=\"ctr\">");
-		put_short(p, ct->s, ct->n); /* put_num()'s text */
-		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
-		cstat__pct_range(ce, txt, sizeof(txt));
-		put_cell_text(p, txt);
+		if ((at = cstat__os_room(p, 3 * SHORT_MAX))) {
+			w = PUT_LIT(at, "<td class=\"ctr\">");
+			w = short_at(w, ct->s, ct->n); /* put_num()'s text */
+			w = PUT_LIT(w, "</td><td class=\"ci\">\xc2\xb1 ");
+			cstat__pct_range(ce, txt, sizeof(txt));
+			w = short_at(w, txt, strlen(txt)); /* put_cell_text() */
+			cstat__os_commit(p, (size_t)(w - at));
+		}
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
 		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
@@ -1583,10 +1597,13 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			continue;
 		}
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
-		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
-		cstat__os_adds(p, "<td class=\"note\">(");
-		put_cell_text(p, txt);
-		cstat__os_adds(p, ")");
+		if ((at = cstat__os_room(p, 3 * SHORT_MAX))) {
+			cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
+			w = PUT_LIT(at, "<td class=\"note\">(");
+			w = short_at(w, txt, strlen(txt)); /* put_cell_text() */
+			w = PUT_LIT(w, ")");
+			cstat__os_commit(p, (size_t)(w - at));
+		}
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
 		cstat__os_adds(p, "</td>");
 	}
