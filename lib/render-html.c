@@ -1572,7 +1572,7 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 							  ct->s, sizeof(ct->s));
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
-		if ((at = cstat__os_room(p, 3 * SHORT_MAX))) {
+		if ((at = cstat__os_room(p, ct->n + 4 * SHORT_MAX))) {
 			w = PUT_LIT(at, "<td class=\"ctr\">");
 			w = short_at(w, ct->s, ct->n); /* put_num()'s text */
 			w = PUT_LIT(w, "</td><td class=\"ci\">\xc2\xb1 ");
