@@ -416,6 +416,41 @@ test_render_html_flat_strips(void **state)
 	free(b);
 }
 
+/*
+ * Centers near the largest double print with some 280 digits: each
+ * row's cells are written into room reserved for their text, which must
+ * hold all of it.
+ */
+static void
+test_render_html_huge_centers(void **state)
+{
+	(void)state;
+	const char *names[] = {"a", "b"};
+	const char *texts[] = {
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n"
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n"
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n",
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"};
+	cstat_tables *t = build(names, texts, 2);
+	char *page = render(t);
+	size_t n = 0;
+
+	for (const char *p = page;
+	     (p = strstr(p, "<td class=\"ctr\">")) != NULL; p++) {
+		const char *q = p + strlen("<td class=\"ctr\">");
+		size_t len = strcspn(q, "<");
+		assert_memory_equal(q + len, "</td><td class=\"ci\">", 20);
+		if (len > 250 && q[0] == (n == 0 ? '1' : '3'))
+			n++;
+	}
+	/* Both centers, and the geomean row's. */
+	assert_true(n >= 2);
+	free(page);
+	cstat_tables_free(t);
+}
+
 /* Six runs of name at v, v + step, ... (ns/op), appended to f. */
 static void
 six(FILE *f, const char *name, double v, double step)
@@ -791,6 +826,7 @@ main(void)
 		cmocka_unit_test(test_render_html_stats_columns),
 		cmocka_unit_test(test_render_html_plots_edge_cases),
 		cmocka_unit_test(test_render_html_flat_strips),
+		cmocka_unit_test(test_render_html_huge_centers),
 		cmocka_unit_test(test_render_html_summary_log_scale_and_gate),
 		cmocka_unit_test(test_render_html_reports_write_errors),
 		cmocka_unit_test(test_render_html_without_results),
