@@ -1923,12 +1923,13 @@ field_names(struct build *bd, const struct cstat__proj *p, uint32_t **names,
  */
 static int
 summarize_cell(struct build *bd, struct worker *w, struct cstat__cell *oc,
-	       bool exact)
+	       bool exact, bool sorted)
 {
 	double conf = bd->opts->confidence;
 	char a[40], b[40];
 
-	cstat__sort_doubles(oc->values, oc->n);
+	if (!sorted)
+		cstat__sort_doubles(oc->values, oc->n);
 	if (exact) {
 		cstat__mode_summary(oc->values, oc->n, &oc->center, &oc->lo,
 				    &oc->hi);
@@ -2063,12 +2064,24 @@ row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
  * under the lock that guards the output's strings. */
 static int
 diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
-	      size_t c, const struct cstat__cell *oc)
+	      size_t c, struct cstat__cell *oc, bool *sorted)
 {
 	const cstat_tables *o = bd->out;
 	struct cstat_diagnosis g = {0};
-	int rc = cstat__diagnose_values(bd->b->dg, oc->values, oc->n, &g);
+	/* The checks want the values in run order and sorted: the cell is
+	 * sorted here, as summarize_cell() would sort it (*sorted tells it
+	 * not to again), and the run order kept in a copy. */
+	double stack[64], *v = oc->n <= 64 ? stack : malloc(oc->n * sizeof(*v));
+	int rc;
 
+	if (!v)
+		return CSTAT_ENOMEM;
+	memcpy(v, oc->values, oc->n * sizeof(*v));
+	cstat__sort_doubles(oc->values, oc->n);
+	*sorted = true;
+	rc = cstat__diagnose_sorted(bd->b->dg, v, oc->values, oc->n, &g);
+	if (v != stack)
+		free(v);
 	if (rc || !cstat__diagnose_keeps(bd->b->dg, &g))
 		return rc;
 	pthread_mutex_lock(&bd->mu);
@@ -2097,11 +2110,13 @@ rows_main(void *arg)
 		if (j->bd->src)
 			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++) {
+			bool sorted = false;
 			if (row[c].present && j->bd->b->dg)
-				rc = diagnose_cell(j->bd, t, r, c, &row[c]);
+				rc = diagnose_cell(j->bd, t, r, c, &row[c],
+						   &sorted);
 			if (row[c].present && !rc)
 				rc = summarize_cell(j->bd, j->w, &row[c],
-						    t->exact);
+						    t->exact, sorted);
 		}
 		if (row[0].present && !j->bd->b->cells_only)
 			for (size_t c = 1; c < t->ncols && !rc; c++)

@@ -1155,11 +1155,21 @@ int
 cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 		       struct cstat_diagnosis *g)
 {
+	return cstat__diagnose_sorted(dg, v, NULL, n, g);
+}
+
+int
+cstat__diagnose_sorted(const cstat_diagnose *dg, const double *v,
+		       const double *sorted, size_t n,
+		       struct cstat_diagnosis *g)
+{
 	double stack[64], *buf = NULL;
 	bool flat = constant_cell(v, n);
 	const double *s = v;
 
-	if (!flat) {
+	if (!flat && sorted) {
+		s = sorted;
+	} else if (!flat) {
 		buf = n <= 64 ? stack : malloc(n * sizeof(*buf));
 		if (!buf)
 			return CSTAT_ENOMEM;

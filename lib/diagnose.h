@@ -28,6 +28,13 @@ int cstat__diagnose_feed(cstat_diagnose *dg, bool strong);
  * CSTAT_ENOMEM. */
 int cstat__diagnose_values(const cstat_diagnose *dg, const double *v, size_t n,
 			   struct cstat_diagnosis *g);
+/* cstat__diagnose_values() given sorted, v[0..n) sorted by
+ * cstat__sort_doubles() (the builder sorts a cell's values for its
+ * summary anyway), instead of sorting a copy: the same diagnosis.
+ * @return 0 or CSTAT_ENOMEM. */
+int cstat__diagnose_sorted(const cstat_diagnose *dg, const double *v,
+			   const double *sorted, size_t n,
+			   struct cstat_diagnosis *g);
 
 /* For the tests: the step test's t for the first k runs of v[0..n)
  * against the rest, as the screen works it out from sums (sums true; NaN

@@ -70,16 +70,11 @@ cstat__html_is_plain(const char *s, size_t n)
 void
 cstat__html_name_plain(struct cstat__ostream *p, const char *s, size_t n)
 {
-	const char *end = s + n, *slash;
+	char *at = cstat__os_room(p, 6 * n);
 
-	/* As cstat__html_name(): a <wbr> after each '/' but a last one. */
-	while ((slash = memchr(s, '/', (size_t)(end - s))) != NULL &&
-	       slash + 1 < end) {
-		cstat__os_put(p, s, (size_t)(slash - s) + 1);
-		cstat__os_put(p, CSTAT__LIT("<wbr>"));
-		s = slash + 1;
-	}
-	cstat__os_put(p, s, (size_t)(end - s));
+	if (at)
+		cstat__os_commit(
+			p, (size_t)(cstat__html_name_plain_at(at, s, n) - at));
 }
 
 long

@@ -42,6 +42,23 @@ bool cstat__html_is_plain(const char *s, size_t n);
 /* cstat__html_name() of the n bytes at s, which cstat__html_is_plain()
  * accepts: the same bytes, without the escaper. */
 void cstat__html_name_plain(struct cstat__ostream *p, const char *s, size_t n);
+/*
+ * cstat__html_name_plain() written at w, which has room for 6 n bytes
+ * (reserved with cstat__os_room()).  @return the end of what it wrote.
+ */
+static inline char *
+cstat__html_name_plain_at(char *w, const char *s, size_t n)
+{
+	/* As cstat__html_name(): a <wbr> after each '/' but a last one. */
+	for (size_t i = 0; i < n; i++) {
+		*w++ = s[i];
+		if (s[i] == '/' && i + 1 < n) {
+			memcpy(w, "<wbr>", 5);
+			w += 5;
+		}
+	}
+	return w;
+}
 /* A buffer this large holds any cstat__html_coord_text(). */
 #define CSTAT__HTML_COORD_SIZE 24
 

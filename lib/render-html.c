@@ -69,6 +69,37 @@ tstr(struct cstat__ostream *p, const struct cstat_tables *t, uint32_t id)
 	cstat__html_text(p, cstat__tstr(t, id));
 }
 
+/*
+ * Writing into room reserved once with cstat__os_room() for the most a
+ * part of a row can take: each copy is then a move and an add, with no
+ * test of the room, and the part is taken with one cstat__os_commit().
+ * Each returns where the next byte goes.
+ */
+static inline char *
+put_at(char *w, const char *src, size_t n)
+{
+	memcpy(w, src, n);
+	return w + n;
+}
+#define PUT_LIT(w, str) put_at(w, str, sizeof(str) - 1)
+
+/* v in decimal into reserved room (20 bytes): one or two digits without
+ * cstat__fmt_uint()'s loops, as most of a page's numbers are. */
+static inline char *
+uint_at(char *w, uint64_t v)
+{
+	if (v < 10) {
+		*w = (char)('0' + v);
+		return w + 1;
+	}
+	if (v < 100) {
+		w[0] = (char)('0' + v / 10);
+		w[1] = (char)('0' + v % 10);
+		return w + 2;
+	}
+	return w + cstat__fmt_uint(w, v);
+}
+
 /* ------------------------------------------------------------------------
  * Footnotes, numbered by cstat__number_footnotes() as in the text output.
  */
@@ -80,24 +111,34 @@ markers(struct cstat__ostream *p, size_t tno, const struct cstat__footnotes *fn,
 {
 	if (n == 0)
 		return;
-	cstat__os_adds(p, "<sup class=\"fn\">");
+	/* No printf: a large table has a marker on most rows. */
+	char *at = cstat__os_room(
+		     p,
+		     sizeof("<sup class=\"fn\"></sup>") +
+			     n * (sizeof(" <a href=\"#t-n\" aria-label=\"note "
+					 "\"></a>") +
+				  4 * 20)),
+	     *w = at;
+	if (!at)
+		return;
+	w = PUT_LIT(w, "<sup class=\"fn\">");
 	for (size_t k = 0; k < n; k++) {
 		size_t i;
 		for (i = 0; i < fn->n && fn->ids[i] != ids[k]; i++)
 			;
-		/* No printf: a large table has a marker on most rows. */
-		cstat__os_put(p, " <a href=\"#t" + (k == 0),
-			      sizeof(" <a href=\"#t") - 1 - (k == 0));
-		cstat__os_uint(p, tno);
-		cstat__os_put(p, CSTAT__LIT("-n"));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("\" aria-label=\"note "));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("\">"));
-		cstat__os_uint(p, i + 1);
-		cstat__os_put(p, CSTAT__LIT("</a>"));
+		w = k == 0 ? PUT_LIT(w, "<a href=\"#t")
+			   : PUT_LIT(w, " <a href=\"#t");
+		w = uint_at(w, tno);
+		w = PUT_LIT(w, "-n");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "\" aria-label=\"note ");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "\">");
+		w = uint_at(w, i + 1);
+		w = PUT_LIT(w, "</a>");
 	}
-	cstat__os_adds(p, "</sup>");
+	w = PUT_LIT(w, "</sup>");
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 /* ------------------------------------------------------------------------
@@ -210,6 +251,12 @@ struct colpieces {
 	char cyt[7][CY_MAX];
 	unsigned char cyn[7];
 	bool cy_fits;
+	/* The strip of a cell whose values are all finite, as is its
+	 * interval, in a flat row (every x the middle): its head (the legend
+	 * and the interval), seven dots, its tail (the median's tick), and
+	 * how long the first k of those dots are. */
+	struct piece flat_head, flat_dots, flat_tail;
+	size_t flat_dot_end[8];
 };
 
 /*
@@ -226,6 +273,9 @@ struct tmpl {
 	struct piece tick_end;	 /* after the tick label's x, to its text */
 	struct piece un, un_log; /* the unit under the axis, </g> */
 	struct colpieces *col;	 /* per column */
+	/* The most bytes a row's title takes, less its label's, and a
+	 * tick of its axis: room reserved once (see put_at()). */
+	size_t title_room, tick_room;
 };
 
 /*
@@ -282,6 +332,16 @@ struct ctext {
 	size_t n;
 };
 
+/*
+ * What the page knows of a row's label (a string id): its length and
+ * whether it needs no escaping, found once per page, not in each table
+ * that has the row.
+ */
+struct label {
+	uint32_t n;
+	bool plain, known;
+};
+
 struct tctx {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
@@ -302,6 +362,7 @@ struct tctx {
 	const char *label;
 	size_t label_n;
 	bool label_plain;
+	struct label *labels; /* the page's, by string id */
 };
 
 /* The number of <td>s column c takes in a row. */
@@ -413,34 +474,83 @@ col_label(struct cstat__ostream *p, const struct tctx *x, size_t c)
 struct axis {
 	double min, max;
 	double log_span; /* log(max / min) on a log axis */
-	bool any;	 /* the row has a finite value */
+	/* min / 2 and max / 2 - min / 2, the linear axis' origin and span
+	 * as xpos() works with them: made once per row, not per dot. */
+	double half_min, half_span;
+	bool any; /* the row has a finite value */
 	bool log;
+	/* Every x is the plot's middle (a linear axis of one value): the
+	 * strips are then the same in every such row (flat_strip()). */
+	bool flat;
+	/* Bit c: column c (< 64) has values, all finite. */
+	uint64_t finite;
 };
+
+/*
+ * Whether none of the n values is a NaN or an infinity: an exponent of
+ * all ones, which adding 1 to it carries into the sign bit.  Integer
+ * operations only, so the loop needs no branch per value.
+ */
+static bool
+all_finite(const double *v, uint32_t n)
+{
+	const uint64_t exp = 0x7ff0000000000000u;
+	uint64_t bad = 0;
+
+	for (uint32_t j = 0; j < n; j++) {
+		uint64_t b;
+		memcpy(&b, &v[j], sizeof(b));
+		bad |= (b & exp) + (UINT64_C(1) << 52);
+	}
+	return !(bad >> 63);
+}
+
+/* Takes v into the axis' range as the values come (the first of equal
+ * values is kept: -0 and 0 print apart). */
+static inline void
+axis_take(struct axis *a, double lo, double hi)
+{
+	if (!a->any || lo < a->min)
+		a->min = lo;
+	if (!a->any || hi > a->max)
+		a->max = hi;
+	a->any = true;
+}
 
 static void
 axis_of(struct axis *a, const struct cstat__cell *row, size_t ncols)
 {
 	a->min = a->max = 0;
-	a->any = a->log = false;
+	a->any = a->log = a->flat = false;
+	a->finite = 0;
 	for (size_t c = 0; c < ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present)
 			continue;
-		/* Values are sorted, but NaN and infinities sort anywhere. */
-		for (uint32_t j = 0; j < ce->n; j++) {
+		/* Values are sorted, but NaN and infinities sort anywhere:
+		 * when there are none, the ends are the least and the most
+		 * (the last is the first of its value unless it is a zero,
+		 * which may follow a -0). */
+		uint32_t n = ce->n;
+		if (n > 0 && all_finite(ce->values, n) &&
+		    ce->values[n - 1] != 0) {
+			axis_take(a, ce->values[0], ce->values[n - 1]);
+			if (c < 64)
+				a->finite |= UINT64_C(1) << c;
+			continue;
+		}
+		for (uint32_t j = 0; j < n; j++) {
 			double v = ce->values[j];
-			if (!isfinite(v))
-				continue;
-			if (!a->any || v < a->min)
-				a->min = v;
-			if (!a->any || v > a->max)
-				a->max = v;
-			a->any = true;
+			if (isfinite(v))
+				axis_take(a, v, v);
 		}
 	}
 	a->log = a->any && a->min > 0 && a->max / a->min > LOG_SPAN;
-	/* Once per row, not per dot: the same double either way. */
+	/* Once per row, not per dot: the same doubles either way. */
 	a->log_span = a->log ? log(a->max / a->min) : 0;
+	a->half_min = a->min / 2;
+	a->half_span = a->max / 2 - a->half_min;
+	a->flat = a->any && !a->log && !(a->half_span > 0);
 }
 
 /*
@@ -456,10 +566,9 @@ xpos(const struct axis *a, double v)
 	if (a->log) {
 		f = v > 0 ? log(v / a->min) / a->log_span : (v < 0 ? -1 : 0);
 	} else {
-		double span = a->max / 2 - a->min / 2;
-		if (!(span > 0))
+		if (!(a->half_span > 0))
 			return (lo + hi) / 2;
-		f = (v / 2 - a->min / 2) / span;
+		f = (v / 2 - a->half_min) / a->half_span;
 	}
 	double x = lo + f * (hi - lo);
 	if (isnan(x))
@@ -536,6 +645,23 @@ static inline void
 put_piece(struct cstat__ostream *p, const struct tmpl *m, struct piece pc)
 {
 	put_short(p, m->s.data + pc.off, pc.len);
+}
+
+/* put_short() into reserved room (SHORT_MAX of it past the end). */
+static inline char *
+short_at(char *w, const char *src, size_t n)
+{
+	if (n > SHORT_MAX)
+		return put_at(w, src, n);
+	memcpy(w, src, SHORT_MAX);
+	return w + n;
+}
+
+/* put_piece() into reserved room. */
+static inline char *
+piece_at(char *w, const struct tmpl *m, struct piece pc)
+{
+	return short_at(w, m->s.data + pc.off, pc.len);
 }
 
 /*
@@ -653,6 +779,91 @@ unit_piece(struct tctx *x, struct piece *pc, bool log)
 	piece_end(m, pc);
 }
 
+/* Appends the bytes of the memory stream s from off to the templates as a
+ * piece. */
+static void
+flat_piece(struct tmpl *m, struct piece *pc, struct cstat__ostream *s,
+	   size_t off)
+{
+	piece_begin(m, pc);
+	if (!s->err)
+		cstat__os_put(&m->s, s->data + off, s->len - off);
+	piece_end(m, pc);
+}
+
+static bool strip_head(struct cstat__ostream *p, const struct tctx *x,
+		       const struct cstat__cell *ce, size_t c,
+		       const struct axis *a);
+static void dots(struct cstat__ostream *p, const struct tctx *x,
+		 const struct colpieces *cp, const struct cstat__cell *ce,
+		 const struct axis *a);
+static void strip_tail(struct cstat__ostream *p, const struct tctx *x,
+		       const struct cstat__cell *ce, size_t c,
+		       const struct axis *a);
+
+/*
+ * Makes column c's flat_strip() pieces by writing, with strip()'s own
+ * parts, the strip of a cell of seven equal values on a flat axis (so
+ * the bytes are strip()'s), into a stream of their own: the templates
+ * they read from are the stream the pieces go to.
+ */
+static void
+flat_pieces(struct tctx *x, size_t c)
+{
+	struct tmpl *m = &x->m;
+	struct colpieces *cp = &m->col[c];
+	static const double seven[7] = {1, 1, 1, 1, 1, 1, 1};
+	struct cstat__cell ce = {
+		.values = (double *)seven,
+		.center = 1,
+		.lo = 1,
+		.hi = 1,
+		.present = true,
+	};
+	struct axis a = {.min = 1, .max = 1, .half_min = 0.5, .any = true};
+	struct cstat__ostream s = {0};
+
+	a.flat = true;
+	strip_head(&s, x, &ce, c, &a);
+	flat_piece(m, &cp->flat_head, &s, 0);
+	for (uint32_t k = 0; k <= 7; k++) {
+		size_t at = s.len;
+		ce.n = k;
+		dots(&s, x, cp, &ce, &a);
+		cp->flat_dot_end[k] = s.len - at;
+		if (k == 7)
+			flat_piece(m, &cp->flat_dots, &s, at);
+	}
+	size_t at = s.len;
+	strip_tail(&s, x, &ce, c, &a);
+	flat_piece(m, &cp->flat_tail, &s, at);
+	cstat__os_fail(&m->s, s.err);
+	cstat__os_release(&s);
+}
+
+/* The most bytes of a title (less the row's label): tmpl.title_room. */
+static size_t
+title_room(const struct tmpl *m, size_t ncols)
+{
+	size_t n = sizeof("<title></title>; log scale from  to ") +
+		   m->unit.len + 2 * CSTAT__SCALE_SIZE + SHORT_MAX;
+
+	for (size_t c = 0; c < ncols; c++)
+		n += sizeof("; ") + m->col[c].label.len +
+		     sizeof("  values, median  no values") + 20 +
+		     CSTAT__SCALE_SIZE;
+	return n;
+}
+
+/* The most bytes of a tick and its label: tmpl.tick_room. */
+static size_t
+tick_room(const struct tmpl *m)
+{
+	return sizeof("<line class=\"tk\" x1=\"\" x2=\"</text>") +
+	       3 * SHORT_MAX + m->tick_mid.len + m->tick_end.len +
+	       CSTAT__SCALE_SIZE + SHORT_MAX;
+}
+
 /* Makes table x->tb's templates in x->m.  @return 0 or CSTAT_ENOMEM. */
 static int
 tmpl_make(struct tctx *x)
@@ -693,7 +904,13 @@ tmpl_make(struct tctx *x)
 	unit_piece(x, &m->un_log, true);
 	for (size_t c = 0; c < ncols; c++)
 		column_pieces(x, c);
-	/* Readable bytes after the last piece, for put_short(). */
+	m->title_room = title_room(m, ncols);
+	m->tick_room = tick_room(m);
+	/* Readable bytes after the last piece, for put_short(), which
+	 * flat_pieces() uses, and again after its pieces. */
+	cstat__os_fill(&m->s, '\0', SHORT_MAX);
+	for (size_t c = 0; c < ncols && !m->s.err; c++)
+		flat_pieces(x, c);
 	cstat__os_fill(&m->s, '\0', SHORT_MAX);
 	return m->s.err;
 }
@@ -777,10 +994,13 @@ put_scaled(struct cstat__ostream *p, const struct tctx *x,
 		sizeof(num));
 }
 
-/* The plot's description: every column's count and median, the axis. */
+/*
+ * plot_title() of a label that needs escaping, or when the room cannot
+ * be had (the stream then has its error).
+ */
 static void
-plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
-	   const struct cstat__scaler *sc, const struct axis *a)
+plot_title_escaped(struct cstat__ostream *p, const struct tctx *x, size_t r,
+		   const struct cstat__scaler *sc, const struct axis *a)
 {
 	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
 
@@ -811,6 +1031,63 @@ plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
 		put_scaled(p, x, row, sc, a->max);
 	}
 	cstat__os_put(p, CSTAT__LIT("</title>"));
+}
+
+/* put_scaled() into reserved room (CSTAT__SCALE_SIZE and SHORT_MAX). */
+static char *
+scaled_at(char *w, const struct tctx *x, const struct cstat__cell *row,
+	  const struct cstat__scaler *sc, double v)
+{
+	for (size_t c = 0; c < x->tb->ncols; c++)
+		if (row[c].present && same_bits(row[c].center, v))
+			return short_at(w, x->ctext[c].s, x->ctext[c].n);
+	size_t len = cstat__scaler_format(sc, v, w, CSTAT__SCALE_SIZE);
+	return w + (len < CSTAT__SCALE_SIZE ? len : CSTAT__SCALE_SIZE - 1);
+}
+
+/* The plot's description: every column's count and median, the axis. */
+static void
+plot_title(struct cstat__ostream *p, const struct tctx *x, size_t r,
+	   const struct cstat__scaler *sc, const struct axis *a)
+{
+	const struct cstat__cell *row = &x->tb->cells[r * x->tb->ncols];
+	char *at = x->label_plain
+			   ? cstat__os_room(p, x->m.title_room + x->label_n)
+			   : NULL,
+	     *w = at;
+
+	if (!at) {
+		plot_title_escaped(p, x, r, sc, a);
+		return;
+	}
+	w = PUT_LIT(w, "<title>");
+	w = put_at(w, x->label, x->label_n);
+	w = piece_at(w, &x->m, x->m.unit);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		const struct cstat__cell *ce = &row[c];
+		if (c)
+			w = PUT_LIT(w, "; ");
+		w = piece_at(w, &x->m, x->m.col[c].label);
+		if (!ce->present) {
+			w = PUT_LIT(w, " no values");
+			continue;
+		}
+		*w++ = ' ';
+		w = uint_at(w, ce->n);
+		w = ce->n == 1 ? PUT_LIT(w, " value, median ")
+			       : PUT_LIT(w, " values, median ");
+		/* Made by data_row() (put_num()'s text). */
+		w = short_at(w, x->ctext[c].s, x->ctext[c].n);
+	}
+	if (a->any) {
+		w = a->log ? PUT_LIT(w, "; log scale from ")
+			   : PUT_LIT(w, "; scale from ");
+		w = scaled_at(w, x, row, sc, a->min);
+		w = PUT_LIT(w, " to ");
+		w = scaled_at(w, x, row, sc, a->max);
+	}
+	w = PUT_LIT(w, "</title>");
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 /*
@@ -863,44 +1140,123 @@ dots(struct cstat__ostream *p, const struct tctx *x, const struct colpieces *cp,
 }
 
 /*
- * One column's strip: the median's confidence interval as a bar (clipped
- * to the axis; dashed when a side is unbounded), a dot per finite value
- * and a tick at the median.  Only the x coordinates are made per row.
+ * The start of column c's strip: its group and legend, and the median's
+ * confidence interval as a bar (clipped to the axis; dashed when a side
+ * is unbounded).  @return false when the strip has nothing more (then
+ * it is closed).
+ */
+static bool
+strip_head(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	const struct colpieces *cp = &x->m.col[c];
+	char *at = cstat__os_room(p, cp->open.len + cp->ci_y.len +
+					     sizeof("<line class=\"ci open\" "
+						    "x1=\"\" x2=\"</g>") +
+					     3 * SHORT_MAX),
+	     *w = at;
+
+	if (!at)
+		return false;
+	w = piece_at(w, &x->m, cp->open);
+	if (!ce->present || !a->any) {
+		w = PUT_LIT(w, "</g>");
+		cstat__os_commit(p, (size_t)(w - at));
+		return false;
+	}
+	if (!isnan(ce->lo) && !isnan(ce->hi)) {
+		if (isinf(ce->lo) || isinf(ce->hi))
+			w = PUT_LIT(w, "<line class=\"ci open\" x1=\"");
+		else
+			w = PUT_LIT(w, "<line class=\"ci\" x1=\"");
+		w += coord_text(x->co, w, xpos(a, ce->lo));
+		w = PUT_LIT(w, "\" x2=\"");
+		w += coord_text(x->co, w, xpos(a, ce->hi));
+		w = piece_at(w, &x->m, cp->ci_y);
+	}
+	cstat__os_commit(p, (size_t)(w - at));
+	return true;
+}
+
+/* The end of column c's strip: a tick at the median, and the group's. */
+static void
+strip_tail(struct cstat__ostream *p, const struct tctx *x,
+	   const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	const struct colpieces *cp = &x->m.col[c];
+	char *at = cstat__os_room(p, cp->md_y.len +
+					     sizeof("<line class=\"md\" "
+						    "x1=\"\" x2=\"</g>") +
+					     3 * SHORT_MAX),
+	     *w = at;
+
+	if (!at)
+		return;
+	if (isfinite(ce->center)) {
+		char xs[CSTAT__HTML_COORD_SIZE]; /* copied whole */
+		size_t n = coord_text(x->co, xs, xpos(a, ce->center));
+		w = PUT_LIT(w, "<line class=\"md\" x1=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = PUT_LIT(w + n, "\" x2=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = piece_at(w + n, &x->m, cp->md_y);
+	}
+	w = PUT_LIT(w, "</g>");
+	cstat__os_commit(p, (size_t)(w - at));
+}
+
+/*
+ * One column's strip: the median's confidence interval as a bar, a dot
+ * per finite value and a tick at the median.  Only the x coordinates are
+ * made per row.
  */
 static void
 strip(struct cstat__ostream *p, const struct tctx *x,
       const struct cstat__cell *ce, size_t c, const struct axis *a)
 {
-	const struct colpieces *cp = &x->m.col[c];
-
-	put_piece(p, &x->m, cp->open);
-	if (!ce->present || !a->any) {
-		cstat__os_put(p, CSTAT__LIT("</g>"));
+	if (!strip_head(p, x, ce, c, a))
 		return;
-	}
-	if (!isnan(ce->lo) && !isnan(ce->hi)) {
-		if (isinf(ce->lo) || isinf(ce->hi))
-			cstat__os_put(
-				p, CSTAT__LIT("<line class=\"ci open\" x1=\""));
-		else
-			cstat__os_put(p,
-				      CSTAT__LIT("<line class=\"ci\" x1=\""));
-		coord(p, x->co, xpos(a, ce->lo));
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		coord(p, x->co, xpos(a, ce->hi));
-		put_piece(p, &x->m, cp->ci_y);
-	}
-	dots(p, x, cp, ce, a);
-	if (isfinite(ce->center)) {
-		char at[SHORT_MAX]; /* for put_short() */
-		size_t n = coord_text(x->co, at, xpos(a, ce->center));
-		cstat__os_put(p, CSTAT__LIT("<line class=\"md\" x1=\""));
-		put_short(p, at, n);
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		put_short(p, at, n);
-		put_piece(p, &x->m, cp->md_y);
-	}
-	cstat__os_put(p, CSTAT__LIT("</g>"));
+	dots(p, x, &x->m.col[c], ce, a);
+	strip_tail(p, x, ce, c, a);
+}
+
+/*
+ * Whether strip() of cell c of a row on axis a is flat_strip()'s: a
+ * flat row, and a cell of finite values with a finite interval and
+ * median, so that the strip depends on its column and count alone.
+ */
+static bool
+strip_is_flat(const struct cstat__cell *ce, size_t c, const struct axis *a)
+{
+	return a->flat && c < 64 && (a->finite >> c & 1) && ce->present &&
+	       isfinite(ce->lo) && isfinite(ce->hi) && isfinite(ce->center);
+}
+
+/*
+ * strip() of a cell strip_is_flat() accepts, of n values, from the
+ * pieces made by strip() itself (flat_pieces()): one reservation of the
+ * buffer and a few copies, where a dot would cost its coordinate.
+ */
+static void
+flat_strip(struct cstat__ostream *p, const struct tmpl *m,
+	   const struct colpieces *cp, uint32_t n)
+{
+	const char *d = m->s.data;
+	size_t q = n / 7, r = n % 7;
+	size_t len = cp->flat_head.len + q * cp->flat_dots.len +
+		     cp->flat_dot_end[r] + cp->flat_tail.len;
+	char *at = cstat__os_room(p, len), *w = at;
+
+	if (!at)
+		return;
+	memcpy(w, d + cp->flat_head.off, cp->flat_head.len);
+	w += cp->flat_head.len;
+	for (; q > 0; q--, w += cp->flat_dots.len)
+		memcpy(w, d + cp->flat_dots.off, cp->flat_dots.len);
+	memcpy(w, d + cp->flat_dots.off, cp->flat_dot_end[r]);
+	w += cp->flat_dot_end[r];
+	memcpy(w, d + cp->flat_tail.off, cp->flat_tail.len);
+	cstat__os_commit(p, len);
 }
 
 /*
@@ -963,29 +1319,26 @@ log_ticks(const struct axis *a, double *v)
  * A tick's label in the row's scale (the table's prefix), with as many
  * decimals as the spacing of the ticks needs and no more; a lone tick
  * (step 0) as the table prints it.
+ * It is written into room reserved for it (CSTAT__SCALE_SIZE).
  */
-static void
-tick_label(struct cstat__ostream *p, const struct tctx *x,
-	   const struct cstat__cell *row, const struct cstat__scaler *sc,
-	   double v, double step)
+static char *
+tick_label_at(char *w, const struct tctx *x, const struct cstat__cell *row,
+	      const struct cstat__scaler *sc, double v, double step)
 {
 	struct cstat__scaler s = *sc;
-	char num[CSTAT__SCALE_SIZE];
 	double d = step / s.factor;
 	int prec = 0;
 
-	if (!(step > 0)) {
-		put_scaled(p, x, row, sc, v);
-		return;
-	}
+	if (!(step > 0))
+		return scaled_at(w, x, row, sc, v);
 	/* pow(10, prec), which is exact for these, without the call. */
 	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 
 	while (prec < 6 && d * p10[prec] < 0.9995)
 		prec++;
 	s.prec = prec;
-	put_num(p, num, cstat__scaler_format(&s, v, num, sizeof(num)),
-		sizeof(num));
+	size_t len = cstat__scaler_format(&s, v, w, CSTAT__SCALE_SIZE);
+	return w + (len < CSTAT__SCALE_SIZE ? len : CSTAT__SCALE_SIZE - 1);
 }
 
 /* The axis under the strips: a line, ticks with labels, and the unit. */
@@ -997,29 +1350,36 @@ axis_line(struct cstat__ostream *p, const struct tctx *x,
 	double v[MAX_TICKS], step = 0;
 	size_t n = 0;
 
-	put_piece(p, &x->m, x->m.axis);
 	if (a->any)
 		n = a->log ? log_ticks(a, v) : linear_ticks(a, v, &step);
+	char *at = cstat__os_room(p, x->m.axis.len + x->m.un_log.len +
+					     (n + 1) * x->m.tick_room),
+	     *w = at;
+	if (!at)
+		return;
+	w = piece_at(w, &x->m, x->m.axis);
 	for (size_t i = 0; i < n; i++) {
-		char at[SHORT_MAX]; /* for put_short() */
+		char xs[CSTAT__HTML_COORD_SIZE]; /* copied whole */
 		double xt = xpos(a, v[i]), xl = xt;
-		size_t len = coord_text(x->co, at, xt);
-		cstat__os_put(p, CSTAT__LIT("<line class=\"tk\" x1=\""));
-		put_short(p, at, len);
-		cstat__os_put(p, CSTAT__LIT("\" x2=\""));
-		put_short(p, at, len);
-		put_piece(p, &x->m, x->m.tick_mid);
+		size_t len = coord_text(x->co, xs, xt);
+		w = PUT_LIT(w, "<line class=\"tk\" x1=\"");
+		memcpy(w, xs, sizeof(xs));
+		w = PUT_LIT(w + len, "\" x2=\"");
+		memcpy(w, xs, sizeof(xs));
+		w += len;
+		w = piece_at(w, &x->m, x->m.tick_mid);
 		/* Keep the labels inside the plot. */
 		if (xl < PLOT_X0 + 14)
 			xl = PLOT_X0 + 14;
 		if (xl > PLOT_W - 16)
 			xl = PLOT_W - 16;
-		coord(p, x->co, xl);
-		put_piece(p, &x->m, x->m.tick_end);
-		tick_label(p, x, row, sc, v[i], a->log ? v[i] : step);
-		cstat__os_put(p, CSTAT__LIT("</text>"));
+		w += coord_text(x->co, w, xl);
+		w = piece_at(w, &x->m, x->m.tick_end);
+		w = tick_label_at(w, x, row, sc, v[i], a->log ? v[i] : step);
+		w = PUT_LIT(w, "</text>");
 	}
-	put_piece(p, &x->m, a->log ? x->m.un_log : x->m.un);
+	w = piece_at(w, &x->m, a->log ? x->m.un_log : x->m.un);
+	cstat__os_commit(p, (size_t)(w - at));
 }
 
 static void
@@ -1033,8 +1393,12 @@ plot(struct cstat__ostream *p, const struct tctx *x, size_t r,
 	put_piece(p, &x->m, x->m.svg);
 	plot_title(p, x, r, sc, &a);
 	axis_line(p, x, row, sc, &a);
-	for (size_t c = 0; c < x->tb->ncols; c++)
-		strip(p, x, &row[c], c, &a);
+	for (size_t c = 0; c < x->tb->ncols; c++) {
+		if (strip_is_flat(&row[c], c, &a))
+			flat_strip(p, &x->m, &x->m.col[c], row[c].n);
+		else
+			strip(p, x, &row[c], c, &a);
+	}
 	cstat__os_put(p, CSTAT__LIT("</svg>"));
 }
 
@@ -1079,6 +1443,14 @@ delta(struct cstat__ostream *p, const struct tctx *x,
 		dir = 1;
 	else if (sig && ce->center < base)
 		dir = -1;
+	char *at;
+	if (dir == 0 && !doubt && (at = cstat__os_room(p, 3 * SHORT_MAX))) {
+		char *w = PUT_LIT(at, "<td class=\"delta\">");
+		w = short_at(w, num, strlen(num)); /* put_cell_text() */
+		w = PUT_LIT(w, "</td>");
+		cstat__os_commit(p, (size_t)(w - at));
+		return;
+	}
 	if (dir == 0) {
 		cstat__os_adds(p, doubt ? "<td class=\"delta doubt\">"
 					: "<td class=\"delta\">");
@@ -1154,25 +1526,35 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			x->centers[n++] = row[c].center;
 	cstat__scaler_common(&sc, x->centers, n, x->class);
 
-	cstat__os_put(p, CSTAT__LIT("<tr id=\"t"));
-	cstat__os_uint(p, x->tno);
-	cstat__os_put(p, CSTAT__LIT("-r"));
-	cstat__os_uint(p, r + 1);
-	if (row_changed(x, r))
-		cstat__os_put(p, CSTAT__LIT("\" class=\"chg"));
-	cstat__os_put(p, CSTAT__LIT("\"><th scope=\"row\">"));
+	char *at = cstat__os_room(p, sizeof("<tr id=\"t-r\" class=\"chg\"><th "
+					    "scope=\"row\">") +
+					     2 * 20),
+	     *w = at;
+	if (at) {
+		w = PUT_LIT(w, "<tr id=\"t");
+		w = uint_at(w, x->tno);
+		w = PUT_LIT(w, "-r");
+		w = uint_at(w, r + 1);
+		if (row_changed(x, r))
+			w = PUT_LIT(w, "\" class=\"chg");
+		w = PUT_LIT(w, "\"><th scope=\"row\">");
+		cstat__os_commit(p, (size_t)(w - at));
+	}
 	x->label = cstat__tstr(t, tb->row_labels[r]);
-	x->label_n = strlen(x->label);
-	x->label_plain = cstat__html_is_plain(x->label, x->label_n);
-	if (x->label_plain)
-		cstat__html_name_plain(p, x->label, x->label_n);
-	else
+	x->label_n = x->labels[tb->row_labels[r]].n;
+	x->label_plain = x->labels[tb->row_labels[r]].plain;
+	if (x->label_plain && (at = cstat__os_room(p, 6 * x->label_n + 8))) {
+		w = cstat__html_name_plain_at(at, x->label, x->label_n);
+		w = PUT_LIT(w, "</th>");
+		cstat__os_commit(p, (size_t)(w - at));
+	} else {
 		cstat__html_name(p, x->label);
-	cstat__os_adds(p, "</th>");
+		cstat__os_adds(p, "</th>");
+	}
 	for (size_t c = 0; c < tb->ncols; c++) {
 		const struct cstat__cell *ce = &row[c];
 		if (!ce->present) {
-			for (size_t w = col_width(x, c); w > 0; w--)
+			for (size_t k = col_width(x, c); k > 0; k--)
 				cstat__os_adds(p, "<td></td>");
 			continue;
 		}
@@ -1190,11 +1572,14 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 							  ct->s, sizeof(ct->s));
 			ct->n = len < sizeof(ct->s) ? len : sizeof(ct->s) - 1;
 		}
-		cstat__os_adds(p, "<td class=\"ctr\">");
-		put_short(p, ct->s, ct->n); /* put_num()'s text */
-		cstat__os_adds(p, "</td><td class=\"ci\">\xc2\xb1 ");
-		cstat__pct_range(ce, txt, sizeof(txt));
-		put_cell_text(p, txt);
+		if ((at = cstat__os_room(p, ct->n + 4 * SHORT_MAX))) {
+			w = PUT_LIT(at, "<td class=\"ctr\">");
+			w = short_at(w, ct->s, ct->n); /* put_num()'s text */
+			w = PUT_LIT(w, "</td><td class=\"ci\">\xc2\xb1 ");
+			cstat__pct_range(ce, txt, sizeof(txt));
+			w = short_at(w, txt, strlen(txt)); /* put_cell_text() */
+			cstat__os_commit(p, (size_t)(w - at));
+		}
 		markers(p, x->tno, &x->fn, ce->warn, ce->nwarn);
 		cstat__os_adds(p, "</td>");
 		for (size_t k = 0; k < t->nstats; k++) {
@@ -1212,10 +1597,13 @@ data_row(struct cstat__ostream *p, struct tctx *x, size_t r)
 			continue;
 		}
 		delta(p, x, ce, row[0].center, x->ck[r * tb->ncols + c]);
-		cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
-		cstat__os_adds(p, "<td class=\"note\">(");
-		put_cell_text(p, txt);
-		cstat__os_adds(p, ")");
+		if ((at = cstat__os_room(p, 3 * SHORT_MAX))) {
+			cstat__format_cmp(ce, row[0].n, txt, sizeof(txt));
+			w = PUT_LIT(at, "<td class=\"note\">(");
+			w = short_at(w, txt, strlen(txt)); /* put_cell_text() */
+			w = PUT_LIT(w, ")");
+			cstat__os_commit(p, (size_t)(w - at));
+		}
 		markers(p, x->tno, &x->fn, ce->cmpwarn, ce->ncmpwarn);
 		cstat__os_adds(p, "</td>");
 	}
@@ -1452,12 +1840,30 @@ rows(struct cstat__ostream *p, struct tctx *x)
 	return 0;
 }
 
+/* Fills in x->labels for the labels of x->tb's rows that earlier tables
+ * did not have (before the rows' threads start). */
+static void
+label_info(const struct tctx *x)
+{
+	for (size_t r = 0; r < x->tb->nrows; r++) {
+		struct label *lb = &x->labels[x->tb->row_labels[r]];
+		if (lb->known)
+			continue;
+		const char *s = cstat__tstr(x->t, x->tb->row_labels[r]);
+		size_t n = strlen(s);
+		lb->n = (uint32_t)n;
+		lb->plain = cstat__html_is_plain(s, n);
+		lb->known = true;
+	}
+}
+
 static int
 render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 	     const bool *common, const cstat_gate *g, size_t *next,
-	     const struct coords *co)
+	     const struct coords *co, struct label *labels)
 {
 	struct tctx x = {
+		.labels = labels,
 		.co = co,
 		.t = t,
 		.tb = &t->tables[i],
@@ -1486,6 +1892,7 @@ render_table(struct cstat__ostream *p, const struct cstat_tables *t, size_t i,
 		x.tno, x.tno, table_cells(&x));
 	header(p, &x);
 	cstat__os_adds(p, "<tbody>\n");
+	label_info(&x);
 	rc = rows(p, &x);
 	if (x.tb->nrows > 1)
 		geomean_row(p, &x);
@@ -1665,6 +2072,7 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	cstat_gate_config *gc = NULL;
 	cstat_gate *g = NULL;
 	struct coords *co = NULL;
+	struct label *labels = NULL;
 	bool *common;
 	size_t next = 0;
 	int rc = cstat__html_common_keys(t, &common);
@@ -1673,9 +2081,12 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 	p.limit = PAGE_FLUSH_AT;
 	if (!rc)
 		rc = judge(t, &gc, &g);
-	if (!rc && t->ntables > 0 && !(co = coords_new()))
+	if (!rc && t->ntables > 0 &&
+	    (!(co = coords_new()) ||
+	     !(labels = calloc(t->strs.count + 1, sizeof(*labels)))))
 		rc = CSTAT_ENOMEM;
 	if (rc) {
+		free(co);
 		free(common);
 		cstat_gate_free(g);
 		cstat_gate_config_free(gc);
@@ -1693,10 +2104,11 @@ cstat__render_html(const struct cstat_tables *t, FILE *out)
 		cstat__os_adds(&p, "<p>No benchmark results.</p>\n");
 	}
 	for (size_t i = 0; i < t->ntables && !rc && !p.err; i++)
-		rc = render_table(&p, t, i, common, g, &next, co);
+		rc = render_table(&p, t, i, common, g, &next, co, labels);
 	if (g && t->ntables > 0)
 		gate_note(&p, t, g);
 	int err = cstat__html_end(&p);
+	free(labels);
 	free(co);
 	free(common);
 	cstat_gate_free(g);

@@ -361,6 +361,96 @@ test_render_html_plots_edge_cases(void **state)
 	cstat_tables_free(t);
 }
 
+/*
+ * A row whose values are all one is drawn from pieces made once per table
+ * (render-html.c's flat_strip()): every count of values, whole periods of
+ * the seven dots' offsets and what is left of one, must give the strip a
+ * dot per value, each at the plot's middle and at its offset.
+ */
+static void
+test_render_html_flat_strips(void **state)
+{
+	(void)state;
+	char *a = NULL, *b = NULL, want[4096];
+	size_t la = 0, lb = 0;
+	FILE *fa = open_memstream(&a, &la), *fb = open_memstream(&b, &lb);
+
+	assert_non_null(fa);
+	assert_non_null(fb);
+	for (int k = 6; k <= 22; k++)
+		for (int j = 0; j < k; j++) {
+			fprintf(fa, "BenchmarkFlat%d 1 7 ns/op\n", k);
+			fprintf(fb, "BenchmarkFlat%d 1 7 ns/op\n", k);
+		}
+	assert_int_equal(fclose(fa), 0);
+	assert_int_equal(fclose(fb), 0);
+	const char *names[] = {"a", "b"};
+	const char *texts[] = {a, b};
+	cstat_tables *t = build(names, texts, 2);
+	char *page = render(t);
+
+	for (int k = 6; k <= 22; k++)
+		for (int c = 0; c < 2; c++) {
+			int yc = 12 + 16 * c, n;
+			n = snprintf(want, sizeof(want),
+				     "<g class=\"s%d\"><text class=\"lg\" "
+				     "x=\"98\" y=\"%d\">%s</text><line "
+				     "class=\"ci\" x1=\"268\" x2=\"268\" "
+				     "y1=\"%d\" y2=\"%d\"/>",
+				     c, yc + 4, names[c], yc, yc);
+			for (int j = 0; j < k; j++)
+				n += snprintf(want + n,
+					      sizeof(want) - (size_t)n,
+					      "<circle cx=\"268\" cy=\"%d\" "
+					      "r=\"2.5\"/>",
+					      yc + j * 3 % 7 - 3);
+			snprintf(want + n, sizeof(want) - (size_t)n,
+				 "<line class=\"md\" x1=\"268\" x2=\"268\" "
+				 "y1=\"%d\" y2=\"%d\"/></g>",
+				 yc - 6, yc + 6);
+			assert_non_null(strstr(page, want));
+		}
+	free(page);
+	cstat_tables_free(t);
+	free(a);
+	free(b);
+}
+
+/*
+ * Centers near the largest double print with some 280 digits: each
+ * row's cells are written into room reserved for their text, which must
+ * hold all of it.
+ */
+static void
+test_render_html_huge_centers(void **state)
+{
+	(void)state;
+	const char *names[] = {"a", "b"};
+	const char *texts[] = {
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n"
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n"
+		"BenchmarkHuge 1 1e300 ns/op\nBenchmarkHuge 1 1e300 ns/op\n",
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"
+		"BenchmarkHuge 1 3e300 ns/op\nBenchmarkHuge 1 3e300 ns/op\n"};
+	cstat_tables *t = build(names, texts, 2);
+	char *page = render(t);
+	size_t n = 0;
+
+	for (const char *p = page;
+	     (p = strstr(p, "<td class=\"ctr\">")) != NULL; p++) {
+		const char *q = p + strlen("<td class=\"ctr\">");
+		size_t len = strcspn(q, "<");
+		assert_memory_equal(q + len, "</td><td class=\"ci\">", 20);
+		if (len > 250 && q[0] == (n == 0 ? '1' : '3'))
+			n++;
+	}
+	/* Both centers, and the geomean row's. */
+	assert_true(n >= 2);
+	free(page);
+	cstat_tables_free(t);
+}
+
 /* Six runs of name at v, v + step, ... (ns/op), appended to f. */
 static void
 six(FILE *f, const char *name, double v, double step)
@@ -735,6 +825,8 @@ main(void)
 		cmocka_unit_test(test_render_html_escapes_text),
 		cmocka_unit_test(test_render_html_stats_columns),
 		cmocka_unit_test(test_render_html_plots_edge_cases),
+		cmocka_unit_test(test_render_html_flat_strips),
+		cmocka_unit_test(test_render_html_huge_centers),
 		cmocka_unit_test(test_render_html_summary_log_scale_and_gate),
 		cmocka_unit_test(test_render_html_reports_write_errors),
 		cmocka_unit_test(test_render_html_without_results),
