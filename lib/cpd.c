@@ -220,6 +220,7 @@ struct work {
 	double *tmp;  /* scratch: medians, each split's share of evidence */
 	struct cstat__cpd_cache *cache; /* may be NULL */
 	uint16_t *ix;			/* scratch: an order past the cache */
+	struct cstat__cpd_defer *df;	/* may be NULL */
 };
 
 void
@@ -715,9 +716,20 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 {
 	uint64_t past = 0;
 	size_t x = 0, b = 1;
+	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
+	bool may_defer = wk->df && wk->df->state == CSTAT__CPD_MAY_DEFER &&
+			 cc == wk->cache->shared;
 
 	while (b < nrounds) {
 		size_t avail;
+
+		if (may_defer && b > room) {
+			/* The rest is cstat__cpd_finish()'s, from round b. */
+			wk->df->state = CSTAT__CPD_DEFERRED;
+			wk->df->b = b;
+			wk->df->x = x;
+			return NAN;
+		}
 		const uint16_t *r = cached_rounds(wk, cc, len, seed, b,
 						  nrounds - b, &past, &avail);
 
@@ -743,27 +755,45 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
  * comparison allows for rounding, so that the order seen counts as at
  * least as extreme as itself.
  */
+/*
+ * The plan of perm_p() for segments of len runs and the statistic zobs:
+ * *nb (B + 1), *xmax (the most orders reaching it that leave p <= alpha)
+ * and *thr (zobs less rounding), wk->lim set for it.  @return false when
+ * p cannot be <= alpha (p is then 1).
+ */
+static bool
+perm_plan(struct work *wk, size_t len, double zobs, double *nb, size_t *xmax,
+	  double *thr)
+{
+	double a = wk->o->alpha, lim;
+
+	*nb = ceil(MC_EXCEED / a);
+	if (*nb < MC_MIN)
+		*nb = MC_MIN;
+	/* Short segments are cheap and their p often lies near alpha: there
+	 * the most permutations make the answer depend least on the draw. */
+	if (*nb > MC_MAX || len < BOUND_MIN_LEN)
+		*nb = MC_MAX;
+	/* Significant when (1 + x) / nb <= a, so x <= a nb - 1. */
+	lim = a * *nb - 1;
+	if (lim < 0)
+		return false;
+	*xmax = (size_t)lim;
+	*thr = zobs * (1 - 1e-12);
+	set_limits(wk, len, *thr);
+	return true;
+}
+
 static double
 perm_p(struct work *wk, size_t len, double zobs)
 {
-	double a = wk->o->alpha, nb = ceil(MC_EXCEED / a), lim;
+	double nb, thr;
 	size_t b, x = 0, xmax;
 	uint64_t s = MC_SEED ^ ((uint64_t)len << 32);
 	struct cstat__cpd_cache *cc;
 
-	if (nb < MC_MIN)
-		nb = MC_MIN;
-	/* Short segments are cheap and their p often lies near alpha: there
-	 * the most permutations make the answer depend least on the draw. */
-	if (nb > MC_MAX || len < BOUND_MIN_LEN)
-		nb = MC_MAX;
-	/* Significant when (1 + x) / nb <= a, so x <= a nb - 1. */
-	lim = a * nb - 1;
-	if (lim < 0)
+	if (!perm_plan(wk, len, zobs, &nb, &xmax, &thr))
 		return 1;
-	xmax = (size_t)lim;
-	double thr = zobs * (1 - 1e-12);
-	set_limits(wk, len, thr);
 	cc = cache_for(wk, len);
 	if (cc)
 		return perm_p_cached(wk, cc, len, s, (size_t)nb, xmax, thr);
@@ -871,14 +901,29 @@ test_segment(struct work *wk, struct seg *s)
 		return;
 	s->z = max_cusum(wk, wk->c, len, &t);
 	s->tau = s->start + t;
+	/* The split is accepted only if it persists and beyond the runs' own
+	 * noise, whatever its p: those checks are cheap and decide first, so
+	 * a split they refuse costs no permutations.  The p of a segment not
+	 * accepted is never used, and the orders drawn depend only on the
+	 * segment's length and round, so the others' p-values stay the
+	 * same. */
+	s->p = 1;
+	if (!persists(wk->c, len, t) ||
+	    !beyond_within_noise(wk, s->start, s->tau, s->end))
+		return;
 	if (constant(z, t) && constant(z + t, len - t)) {
 		s->p = 0; /* two constant sides that differ */
 	} else {
 		pb = len >= BOUND_MIN_LEN ? union_bound(wk, len, s->z) : 1;
-		s->p = pb <= wk->o->alpha ? pb : perm_p(wk, len, s->z);
+		if (pb <= wk->o->alpha)
+			s->p = pb;
+		else if (wk->df && wk->df->state == CSTAT__CPD_DONE &&
+			 len == wk->n)
+			s->p = wk->df->p; /* cstat__cpd_finish()'s */
+		else
+			s->p = perm_p(wk, len, s->z);
 	}
-	s->sig = s->p <= wk->o->alpha && persists(wk->c, len, t) &&
-		 beyond_within_noise(wk, s->start, s->tau, s->end);
+	s->sig = s->p <= wk->o->alpha;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1070,6 +1115,8 @@ divide(struct work *wk, struct seg *segs, size_t max_points,
 	segs[0].start = 0;
 	segs[0].end = wk->n;
 	test_segment(wk, &segs[0]);
+	if (wk->df && wk->df->state == CSTAT__CPD_DEFERRED)
+		return 0;
 	while (npts < max_points) {
 		size_t b = best_segment(segs, nsegs);
 		struct seg *s;
@@ -1150,6 +1197,15 @@ cstat__cpd_cached(const double *x, const double *se, size_t n,
 		  struct cstat__cpd_cache *cache, struct cstat__cpd_point **out,
 		  size_t *nout)
 {
+	return cstat__cpd_deferred(x, se, n, o, cache, NULL, out, nout);
+}
+
+int
+cstat__cpd_deferred(const double *x, const double *se, size_t n,
+		    const struct cstat__cpd_opts *o,
+		    struct cstat__cpd_cache *cache, struct cstat__cpd_defer *d,
+		    struct cstat__cpd_point **out, size_t *nout)
+{
 	struct cstat__cpd_opts def;
 	struct cstat__cpd_point *pts = NULL;
 	struct seg *segs = NULL;
@@ -1179,6 +1235,7 @@ cstat__cpd_cached(const double *x, const double *se, size_t n,
 	if (err)
 		return err;
 	wk.cache = cache;
+	wk.df = d;
 	segs = malloc((max_points + 1) * sizeof(*segs));
 	pts = malloc(max_points * sizeof(*pts));
 	if (!segs || !pts) {
@@ -1200,5 +1257,157 @@ out_free:
 	free(pts);
 	free(segs);
 	work_free(&wk);
+	return err;
+}
+
+/* A deferred test in cstat__cpd_finish(). */
+struct finishing {
+	struct work wk;
+	struct cstat__cpd_defer *d;
+	double nb, thr;
+	size_t xmax;
+	bool ready; /* wk set up */
+};
+
+/*
+ * Counts the rounds base .. base + cnt - 1 (orders at r, len apart) for
+ * f's test, as perm_p_cached() counts them: LANES at a time where they
+ * lie in the chunk, in turn, stopping where the count shows p > alpha.
+ */
+static void
+finish_chunk(struct finishing *f, const uint16_t *r, size_t base, size_t cnt)
+{
+	struct cstat__cpd_defer *d = f->d;
+	size_t len = f->wk.n, nb = (size_t)f->nb;
+
+	while (d->state == CSTAT__CPD_DEFERRED && d->b < base + cnt) {
+		size_t off = d->b - base;
+
+		if (d->b >= nb) {
+			d->p = (double)(d->x + 1) / f->nb;
+			d->state = CSTAT__CPD_DONE;
+		} else if (off + LANES <= cnt && nb - d->b >= LANES) {
+			unsigned hit = cusum_reaches4(
+				&f->wk, f->wk.c, r + off * len, len, f->thr);
+
+			for (unsigned k = 0; k < LANES; k++, d->b++)
+				if ((hit >> k & 1) && ++d->x > f->xmax) {
+					d->p = (double)(d->x + 1) /
+					       (double)(d->b + 1);
+					d->state = CSTAT__CPD_DONE;
+					break;
+				}
+		} else {
+			if (cusum_reaches(&f->wk, f->wk.c, r + off * len, len,
+					  f->thr) &&
+			    ++d->x > f->xmax) {
+				d->p = (double)(d->x + 1) / (double)(d->b + 1);
+				d->state = CSTAT__CPD_DONE;
+			}
+			d->b++;
+		}
+	}
+	if (d->state == CSTAT__CPD_DEFERRED && d->b >= nb) {
+		d->p = (double)(d->x + 1) / f->nb;
+		d->state = CSTAT__CPD_DONE;
+	}
+}
+
+/* Rounds past the cache drawn at a time in cstat__cpd_finish(). */
+#define FINISH_CHUNK (4 * LANES)
+
+int
+cstat__cpd_finish(const double *const *x, const double *const *se,
+		  const struct cstat__cpd_opts *o,
+		  struct cstat__cpd_cache *shared,
+		  struct cstat__cpd_defer *const *d, size_t count)
+{
+	struct cstat__cpd_opts def;
+	size_t len = shared->len, room, base, left = 0;
+	uint64_t seed = MC_SEED ^ ((uint64_t)len << 32), s;
+	struct finishing *f;
+	uint16_t *buf;
+	int err = 0;
+
+	if (!count)
+		return 0;
+	if (!o) {
+		cstat__cpd_defaults(&def);
+		o = &def;
+	}
+	f = calloc(count, sizeof(*f));
+	buf = malloc(FINISH_CHUNK * len * sizeof(*buf));
+	if (!f || !buf) {
+		err = CSTAT_ENOMEM;
+		goto out;
+	}
+	/* Each test as test_segment() left it: its scores, statistic and
+	 * limits are the same numbers worked out again. */
+	for (size_t k = 0; k < count; k++) {
+		struct work *wk = &f[k].wk;
+		double z;
+
+		f[k].d = d[k];
+		if (d[k]->state != CSTAT__CPD_DEFERRED)
+			continue;
+		err = work_init(wk, x[k], se[k], len, o);
+		if (err)
+			goto out;
+		f[k].ready = true;
+		if (!(seg_scores(wk, wk->y, wk->v, len) > 0)) {
+			err = CSTAT_EINVAL; /* not a deferred test */
+			goto out;
+		}
+		z = max_cusum(wk, wk->c, len, NULL);
+		if (!perm_plan(wk, len, z, &f[k].nb, &f[k].xmax, &f[k].thr)) {
+			err = CSTAT_EINVAL;
+			goto out;
+		}
+		left++;
+	}
+	/* On from the cache's last round, as cached_rounds() goes on. */
+	room = shared->cap_bytes / (len * sizeof(*shared->idx));
+	if (room) {
+		size_t have;
+
+		if (!shared->idx) {
+			err = CSTAT_EINVAL;
+			goto out;
+		}
+		cache_fill(shared, len, seed, room, room);
+		have = atomic_load_explicit(&shared->nrounds,
+					    memory_order_acquire);
+		s = shared->s;
+		memcpy(buf + (FINISH_CHUNK - 1) * len,
+		       shared->idx + (have - 1) * len, len * sizeof(*buf));
+		room = have;
+	} else {
+		s = seed;
+		for (size_t i = 0; i < len; i++)
+			buf[(FINISH_CHUNK - 1) * len + i] = (uint16_t)i;
+	}
+	for (base = room + 1; left; base += FINISH_CHUNK) {
+		for (size_t i = 0; i < FINISH_CHUNK; i++) {
+			uint16_t *ix = buf + i * len;
+
+			memcpy(ix,
+			       i ? ix - len : buf + (FINISH_CHUNK - 1) * len,
+			       len * sizeof(*ix));
+			shuffle_ix(ix, len, &s);
+		}
+		left = 0;
+		for (size_t k = 0; k < count; k++) {
+			if (!f[k].ready)
+				continue;
+			finish_chunk(&f[k], buf, base, FINISH_CHUNK);
+			left += d[k]->state == CSTAT__CPD_DEFERRED;
+		}
+	}
+out:
+	for (size_t k = 0; f && k < count; k++)
+		if (f[k].ready)
+			work_free(&f[k].wk);
+	free(f);
+	free(buf);
 	return err;
 }
