@@ -221,6 +221,7 @@ struct work {
 	struct cstat__cpd_cache *cache; /* may be NULL */
 	uint16_t *ix;			/* scratch: an order past the cache */
 	struct cstat__cpd_defer *df;	/* may be NULL */
+	uint16_t *ix4; /* scratch: LANES orders drawn, or NULL */
 };
 
 void
@@ -600,8 +601,11 @@ shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
 }
 
 /* Rounds drawn into a cache at a time, ahead of the one asked for: one
- * lock per so many rounds. */
+ * lock per so many rounds, or per FILL_AHEAD_RUNS runs of longer rounds
+ * (the rounds drawn ahead of the last one a test reads are drawn for
+ * nothing). */
 #define FILL_AHEAD 64
+#define FILL_AHEAD_RUNS 64000
 
 /*
  * Draws the rounds of cc (segments of len runs, the generator seeded with
@@ -648,7 +652,12 @@ cached_rounds(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 	size_t have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
 
 	if (b + LANES - 1 > have && have < room) {
-		cache_fill(cc, len, seed, b + FILL_AHEAD, room);
+		size_t ahead = FILL_AHEAD_RUNS / len;
+
+		ahead = ahead > FILL_AHEAD ? FILL_AHEAD
+			: ahead < LANES	   ? LANES
+					   : ahead;
+		cache_fill(cc, len, seed, b + ahead, room);
 		have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
 	}
 	if (b <= have) {
@@ -756,6 +765,47 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
  * least as extreme as itself.
  */
 /*
+ * perm_p() over orders drawn here, LANES rounds at a time (each round the
+ * previous one shuffled, as in the cache), the CUSUMs of each LANES
+ * added side by side: the same orders, the same answers, counted in turn.
+ */
+static double
+perm_p_drawn(struct work *wk, size_t len, uint64_t s, size_t nrounds,
+	     size_t xmax, double thr)
+{
+	uint16_t *r = wk->ix4;
+	size_t x = 0, b = 1;
+
+	for (size_t i = 0; i < len; i++)
+		r[(LANES - 1) * len + i] = (uint16_t)i;
+	while (b < nrounds) {
+		size_t k = nrounds - b < LANES ? nrounds - b : LANES;
+
+		for (size_t i = 0; i < k; i++) {
+			memcpy(r + i * len, r + (i ? i - 1 : LANES - 1) * len,
+			       len * sizeof(*r));
+			shuffle_ix(r + i * len, len, &s);
+		}
+		if (k == LANES) {
+			unsigned hit = cusum_reaches4(wk, wk->c, r, len, thr);
+
+			for (unsigned l = 0; l < LANES; l++, b++)
+				if ((hit >> l & 1) && ++x > xmax)
+					return (double)(x + 1) /
+					       (double)(b + 1);
+		} else {
+			for (size_t i = 0; i < k; i++, b++)
+				if (cusum_reaches(wk, wk->c, r + i * len, len,
+						  thr) &&
+				    ++x > xmax)
+					return (double)(x + 1) /
+					       (double)(b + 1);
+		}
+	}
+	return (double)(x + 1) / (double)nrounds;
+}
+
+/*
  * The plan of perm_p() for segments of len runs and the statistic zobs:
  * *nb (B + 1), *xmax (the most orders reaching it that leave p <= alpha)
  * and *thr (zobs less rounding), wk->lim set for it.  @return false when
@@ -797,6 +847,9 @@ perm_p(struct work *wk, size_t len, double zobs)
 	cc = cache_for(wk, len);
 	if (cc)
 		return perm_p_cached(wk, cc, len, s, (size_t)nb, xmax, thr);
+	if (len <= UINT16_MAX &&
+	    (wk->ix4 || (wk->ix4 = malloc(LANES * wk->n * sizeof(*wk->ix4)))))
+		return perm_p_drawn(wk, len, s, (size_t)nb, xmax, thr);
 	memcpy(wk->perm, wk->c, len * sizeof(*wk->c));
 	for (b = 1; b < (size_t)nb; b++) {
 		for (size_t i = len - 1; i > 0; i--) {
@@ -1050,6 +1103,7 @@ work_free(struct work *wk)
 	free(wk->tmp);
 	free(wk->lim);
 	free(wk->ix);
+	free(wk->ix4);
 }
 
 static int

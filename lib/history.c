@@ -359,6 +359,7 @@ struct changes_job {
 	const struct cstat__history *h;
 	const struct cstat__cpd_opts *o;
 	size_t minrun, maxrun, maxcols, nseries;
+	size_t chunk;			 /* series taken at a time */
 	atomic_size_t *next;		 /* the next series no thread took */
 	struct cstat__cpd_cache *shared; /* the common length's orders */
 	struct cstat__cpd_cache cache;	 /* this thread's orders */
@@ -488,7 +489,8 @@ finish_pending(struct changes_job *out, struct pending *pend, size_t np)
 	return rc;
 }
 
-/* Series a thread takes at a time. */
+/* Series a thread takes at a time, of many (of a few long ones, one at a
+ * time: each is costly). */
 #define CHANGES_CHUNK 4
 
 /*
@@ -513,11 +515,11 @@ changes_main(void *arg)
 	j->cols = malloc(n * sizeof(*j->cols));
 	j->rc = j->x && j->se && j->cols && cached ? 0 : CSTAT_ENOMEM;
 	while (!j->rc) {
-		size_t s0 = atomic_fetch_add(j->next, CHANGES_CHUNK);
+		size_t s0 = atomic_fetch_add(j->next, j->chunk);
 		if (s0 >= j->nseries)
 			break;
 		for (size_t s = s0;
-		     s < s0 + CHANGES_CHUNK && s < j->nseries && !j->rc; s++)
+		     s < s0 + j->chunk && s < j->nseries && !j->rc; s++)
 			j->rc = series_changes(j, s, &i);
 	}
 	free(j->x);
@@ -603,9 +605,11 @@ finish_all(const struct cstat__history *h, struct changes_job *a,
  * permutations are seeded by its length), so two threads share the
  * series and their results, merged in order, are those of one thread.
  * The search is most of detect's time; below this many series one thread
- * is enough.
+ * is enough, unless they hold this many runs in all (the 8 series of one
+ * benchmark over 10,000 runs: 0.1 s of search).
  */
 #define CHANGES_THREADS_FROM 64
+#define CHANGES_THREADS_RUNS 64000
 
 /*
  * The orders of the common length, shared by the threads, up to 20 MB:
@@ -660,6 +664,7 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 		.maxrun = top,
 		.maxcols = maxcols,
 		.nseries = h.nseries,
+		.chunk = h.nseries >= CHANGES_THREADS_FROM ? CHANGES_CHUNK : 1,
 		.next = &next,
 	};
 	counts = malloc((maxcols + 1) * sizeof(*counts));
@@ -674,7 +679,8 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 	free(counts);
 	a.shared = &shared;
 	b = a;
-	if (h.nseries >= CHANGES_THREADS_FROM)
+	if (h.nseries >= CHANGES_THREADS_FROM ||
+	    (h.nseries >= 2 && h.nseries * maxcols >= CHANGES_THREADS_RUNS))
 		two = pthread_create(&th, NULL, changes_main, &b) == 0;
 	changes_main(&a);
 	rc = a.rc;
