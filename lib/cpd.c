@@ -193,6 +193,9 @@
 #define MC_EXCEED 50.0
 #define MC_MIN 1000.0
 #define MC_MAX 100000.0
+/* The splits cusum_reaches4() passes over at a time when far from their
+ * limits. */
+#define CUSUM_BLOCK 8
 /* The permutations' seed, mixed with the segment's length. */
 #define MC_SEED 0x63707464u
 
@@ -217,6 +220,8 @@ struct work {
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
 	double *lim;  /* by split: set_limits()'s bound on |S(t)| */
+	double *blim; /* by block of splits: the least lim of the block */
+	double cmax;  /* the largest |c[i]| */
 	double *tmp;  /* scratch: medians, each split's share of evidence */
 	struct cstat__cpd_cache *cache; /* may be NULL */
 	uint16_t *ix;			/* scratch: an order past the cache */
@@ -513,6 +518,17 @@ set_limits(struct work *wk, size_t len, double thr)
 
 	for (size_t t = ms; t <= len - ms; t++)
 		wk->lim[t] = thr / (wk->w[t] * wk->norm) * (1 - 1e-9);
+	/* For the blocks of cusum_reaches4(): a block none of whose splits
+	 * is allowed never needs a look. */
+	for (size_t k = 0; k <= (len - ms) / CUSUM_BLOCK; k++)
+		wk->blim[k] = INFINITY;
+	for (size_t t = ms; t <= len - ms; t++)
+		if (wk->lim[t] < wk->blim[t / CUSUM_BLOCK])
+			wk->blim[t / CUSUM_BLOCK] = wk->lim[t];
+	wk->cmax = 0;
+	for (size_t i = 0; i < len; i++)
+		if (fabs(wk->c[i]) > wk->cmax)
+			wk->cmax = fabs(wk->c[i]);
 }
 
 /* Whether the sum s of the first t scores of an order reaches thr, with
@@ -554,35 +570,70 @@ cusum_reaches(const struct work *wk, const double *c, const uint16_t *ix,
  * there, so each answer is the same; the sums do not wait on each other,
  * so the processor adds them side by side instead of one addition after
  * the other.
+ *
+ * The splits go by blocks of CUSUM_BLOCK (split t in block t /
+ * CUSUM_BLOCK).  No sum can move by more than cmax a step, so when the
+ * sums of the orders still open, CUSUM_BLOCK steps of cmax away, stay
+ * below the least limit of the block (wk->blim, by a relative 1e-12 for
+ * the roundings of the additions, which are each within 2^-53 of the
+ * sum), no split of the block can reach a limit and the block is only
+ * added up: far from the limits, most are.  Else each split is compared
+ * with its limit, as cusum_reaches() does.
  */
 static unsigned
 cusum_reaches4(const struct work *wk, const double *c, const uint16_t *r,
 	       size_t len, double thr)
 {
-	size_t ms = wk->o->min_size;
+	size_t ms = wk->o->min_size, end = len - ms, t = 1;
 	const uint16_t *r0 = r, *r1 = r + len, *r2 = r + 2 * len,
 		       *r3 = r + 3 * len;
+	const double *lim = wk->lim, *blim = wk->blim;
 	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	double reach = (double)CUSUM_BLOCK * wk->cmax;
 	unsigned hit = 0;
 
-	for (size_t t = 1; t <= len - ms; t++) {
-		s0 += c[r0[t - 1]];
-		s1 += c[r1[t - 1]];
-		s2 += c[r2[t - 1]];
-		s3 += c[r3[t - 1]];
-		if (t < ms)
-			continue;
-		double a0 = fabs(s0), a1 = fabs(s1), a2 = fabs(s2),
-		       a3 = fabs(s3);
+	while (t <= end) {
+		size_t stop = (t / CUSUM_BLOCK + 1) * CUSUM_BLOCK;
+		double a0 = hit & 1 ? 0 : fabs(s0);
+		double a1 = hit & 2 ? 0 : fabs(s1);
+		double a2 = hit & 4 ? 0 : fabs(s2);
+		double a3 = hit & 8 ? 0 : fabs(s3);
 		double m01 = a0 > a1 ? a0 : a1, m23 = a2 > a3 ? a2 : a3;
-		if ((m01 > m23 ? m01 : m23) < wk->lim[t])
+
+		if (stop > end + 1)
+			stop = end + 1;
+		if (((m01 > m23 ? m01 : m23) + reach) * (1 + 1e-12) <
+		    blim[t / CUSUM_BLOCK]) {
+			for (; t < stop; t++) {
+				s0 += c[r0[t - 1]];
+				s1 += c[r1[t - 1]];
+				s2 += c[r2[t - 1]];
+				s3 += c[r3[t - 1]];
+			}
 			continue;
-		hit |= (unsigned)reaches_at(wk, s0, t, thr) |
-		       (unsigned)reaches_at(wk, s1, t, thr) << 1 |
-		       (unsigned)reaches_at(wk, s2, t, thr) << 2 |
-		       (unsigned)reaches_at(wk, s3, t, thr) << 3;
-		if (hit == (1u << LANES) - 1)
-			break;
+		}
+		for (; t < stop; t++) {
+			s0 += c[r0[t - 1]];
+			s1 += c[r1[t - 1]];
+			s2 += c[r2[t - 1]];
+			s3 += c[r3[t - 1]];
+			if (t < ms)
+				continue;
+			a0 = fabs(s0);
+			a1 = fabs(s1);
+			a2 = fabs(s2);
+			a3 = fabs(s3);
+			m01 = a0 > a1 ? a0 : a1;
+			m23 = a2 > a3 ? a2 : a3;
+			if ((m01 > m23 ? m01 : m23) < lim[t])
+				continue;
+			hit |= (unsigned)reaches_at(wk, s0, t, thr) |
+			       (unsigned)reaches_at(wk, s1, t, thr) << 1 |
+			       (unsigned)reaches_at(wk, s2, t, thr) << 2 |
+			       (unsigned)reaches_at(wk, s3, t, thr) << 3;
+			if (hit == (1u << LANES) - 1)
+				return hit;
+		}
 	}
 	return hit;
 }
@@ -1102,6 +1153,7 @@ work_free(struct work *wk)
 	free(wk->w);
 	free(wk->tmp);
 	free(wk->lim);
+	free(wk->blim);
 	free(wk->ix);
 	free(wk->ix4);
 }
@@ -1122,8 +1174,9 @@ work_init(struct work *wk, const double *x, const double *se, size_t n,
 	wk->w = malloc(n * sizeof(*wk->w));
 	wk->tmp = malloc(n * sizeof(*wk->tmp));
 	wk->lim = malloc(n * sizeof(*wk->lim));
+	wk->blim = malloc((n / CUSUM_BLOCK + 1) * sizeof(*wk->blim));
 	if (!wk->v || !wk->y || !wk->c || !wk->perm || !wk->w || !wk->tmp ||
-	    !wk->lim) {
+	    !wk->lim || !wk->blim) {
 		work_free(wk);
 		return CSTAT_ENOMEM;
 	}
