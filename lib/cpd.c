@@ -1470,6 +1470,12 @@ cstat__cpd_finish(const double *const *x, const double *const *se,
 			err = CSTAT_EINVAL;
 			goto out;
 		}
+		/* The rounds need the scores, weights and limits only. */
+		free(wk->v);
+		free(wk->y);
+		free(wk->perm);
+		free(wk->tmp);
+		wk->v = wk->y = wk->perm = wk->tmp = NULL;
 		left++;
 	}
 	/* On from the cache's last round, as cached_rounds() goes on. */

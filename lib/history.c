@@ -411,9 +411,10 @@ series_changes(struct changes_job *j, size_t s, size_t *i)
 	return rc;
 }
 
-/* Deferred series finished at a time: each holds its work (7 arrays of
- * its length) while the rounds past the cache are drawn. */
-#define FINISH_GROUP 16
+/* Deferred series finished at a time: each holds its scores and limits
+ * (3 arrays of its length) while the rounds past the cache are drawn,
+ * and a group draws them again. */
+#define FINISH_GROUP 64
 
 /*
  * Finishes the series a and b put off (pend[0..np), in series order):
@@ -426,12 +427,13 @@ finish_pending(struct changes_job *out, struct pending *pend, size_t np)
 {
 	const struct cstat__history *h = out->h;
 	size_t n = out->maxcols + 1, i = 0;
+	size_t ng = np < FINISH_GROUP ? np : FINISH_GROUP;
 	double *x[FINISH_GROUP] = {0}, *se[FINISH_GROUP] = {0};
 	struct cstat__cpd_defer *d[FINISH_GROUP];
 	int rc = 0;
 
 	out->cols = malloc(n * sizeof(*out->cols));
-	for (size_t g = 0; g < FINISH_GROUP; g++) {
+	for (size_t g = 0; g < ng; g++) {
 		x[g] = malloc(n * sizeof(**x));
 		se[g] = malloc(n * sizeof(**se));
 		if (!x[g] || !se[g])
@@ -480,7 +482,7 @@ finish_pending(struct changes_job *out, struct pending *pend, size_t np)
 			free(pts);
 		}
 	}
-	for (size_t g = 0; g < FINISH_GROUP; g++) {
+	for (size_t g = 0; g < ng; g++) {
 		free(x[g]);
 		free(se[g]);
 	}
