@@ -152,7 +152,12 @@
  * each 3-run neighbourhood's median once), plus O(L) per permutation
  * drawn.  The orders of a length are drawn once and kept for the next
  * series of that length (cstat__cpd_cache, which threads may share), and
- * the CUSUMs of four orders are added side by side; none of it changes a
+ * the CUSUMs of four orders are added side by side, a block of splits
+ * at a time without comparisons while no sum can reach its limit; a split
+ * that does not persist or stays within the runs' own noise is refused
+ * before any permutation; whole series whose tests run past the shared
+ * cache are finished together over one drawing of the rounds past it
+ * (cstat__cpd_deferred(), cstat__cpd_finish()).  None of it changes a
  * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
