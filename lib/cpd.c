@@ -152,7 +152,12 @@
  * each 3-run neighbourhood's median once), plus O(L) per permutation
  * drawn.  The orders of a length are drawn once and kept for the next
  * series of that length (cstat__cpd_cache, which threads may share), and
- * the CUSUMs of four orders are added side by side; none of it changes a
+ * the CUSUMs of four orders are added side by side, a block of splits
+ * at a time without comparisons while no sum can reach its limit; a split
+ * that does not persist or stays within the runs' own noise is refused
+ * before any permutation; whole series whose tests run past the shared
+ * cache are finished together over one drawing of the rounds past it
+ * (cstat__cpd_deferred(), cstat__cpd_finish()).  None of it changes a
  * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
@@ -193,6 +198,9 @@
 #define MC_EXCEED 50.0
 #define MC_MIN 1000.0
 #define MC_MAX 100000.0
+/* The splits cusum_reaches4() passes over at a time when far from their
+ * limits. */
+#define CUSUM_BLOCK 8
 /* The permutations' seed, mixed with the segment's length. */
 #define MC_SEED 0x63707464u
 
@@ -217,9 +225,13 @@ struct work {
 	double *w;    /* the weight of each split */
 	double norm;  /* 1 / sqrt(L var(c)), the CUSUM's scale */
 	double *lim;  /* by split: set_limits()'s bound on |S(t)| */
+	double *blim; /* by block of splits: the least lim of the block */
+	double cmax;  /* the largest |c[i]| */
 	double *tmp;  /* scratch: medians, each split's share of evidence */
 	struct cstat__cpd_cache *cache; /* may be NULL */
 	uint16_t *ix;			/* scratch: an order past the cache */
+	struct cstat__cpd_defer *df;	/* may be NULL */
+	uint16_t *ix4; /* scratch: LANES orders drawn, or NULL */
 };
 
 void
@@ -511,6 +523,17 @@ set_limits(struct work *wk, size_t len, double thr)
 
 	for (size_t t = ms; t <= len - ms; t++)
 		wk->lim[t] = thr / (wk->w[t] * wk->norm) * (1 - 1e-9);
+	/* For the blocks of cusum_reaches4(): a block none of whose splits
+	 * is allowed never needs a look. */
+	for (size_t k = 0; k <= (len - ms) / CUSUM_BLOCK; k++)
+		wk->blim[k] = INFINITY;
+	for (size_t t = ms; t <= len - ms; t++)
+		if (wk->lim[t] < wk->blim[t / CUSUM_BLOCK])
+			wk->blim[t / CUSUM_BLOCK] = wk->lim[t];
+	wk->cmax = 0;
+	for (size_t i = 0; i < len; i++)
+		if (fabs(wk->c[i]) > wk->cmax)
+			wk->cmax = fabs(wk->c[i]);
 }
 
 /* Whether the sum s of the first t scores of an order reaches thr, with
@@ -552,35 +575,70 @@ cusum_reaches(const struct work *wk, const double *c, const uint16_t *ix,
  * there, so each answer is the same; the sums do not wait on each other,
  * so the processor adds them side by side instead of one addition after
  * the other.
+ *
+ * The splits go by blocks of CUSUM_BLOCK (split t in block t /
+ * CUSUM_BLOCK).  No sum can move by more than cmax a step, so when the
+ * sums of the orders still open, CUSUM_BLOCK steps of cmax away, stay
+ * below the least limit of the block (wk->blim, by a relative 1e-12 for
+ * the roundings of the additions, which are each within 2^-53 of the
+ * sum), no split of the block can reach a limit and the block is only
+ * added up: far from the limits, most are.  Else each split is compared
+ * with its limit, as cusum_reaches() does.
  */
 static unsigned
 cusum_reaches4(const struct work *wk, const double *c, const uint16_t *r,
 	       size_t len, double thr)
 {
-	size_t ms = wk->o->min_size;
+	size_t ms = wk->o->min_size, end = len - ms, t = 1;
 	const uint16_t *r0 = r, *r1 = r + len, *r2 = r + 2 * len,
 		       *r3 = r + 3 * len;
+	const double *lim = wk->lim, *blim = wk->blim;
 	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	double reach = (double)CUSUM_BLOCK * wk->cmax;
 	unsigned hit = 0;
 
-	for (size_t t = 1; t <= len - ms; t++) {
-		s0 += c[r0[t - 1]];
-		s1 += c[r1[t - 1]];
-		s2 += c[r2[t - 1]];
-		s3 += c[r3[t - 1]];
-		if (t < ms)
-			continue;
-		double a0 = fabs(s0), a1 = fabs(s1), a2 = fabs(s2),
-		       a3 = fabs(s3);
+	while (t <= end) {
+		size_t stop = (t / CUSUM_BLOCK + 1) * CUSUM_BLOCK;
+		double a0 = hit & 1 ? 0 : fabs(s0);
+		double a1 = hit & 2 ? 0 : fabs(s1);
+		double a2 = hit & 4 ? 0 : fabs(s2);
+		double a3 = hit & 8 ? 0 : fabs(s3);
 		double m01 = a0 > a1 ? a0 : a1, m23 = a2 > a3 ? a2 : a3;
-		if ((m01 > m23 ? m01 : m23) < wk->lim[t])
+
+		if (stop > end + 1)
+			stop = end + 1;
+		if (((m01 > m23 ? m01 : m23) + reach) * (1 + 1e-12) <
+		    blim[t / CUSUM_BLOCK]) {
+			for (; t < stop; t++) {
+				s0 += c[r0[t - 1]];
+				s1 += c[r1[t - 1]];
+				s2 += c[r2[t - 1]];
+				s3 += c[r3[t - 1]];
+			}
 			continue;
-		hit |= (unsigned)reaches_at(wk, s0, t, thr) |
-		       (unsigned)reaches_at(wk, s1, t, thr) << 1 |
-		       (unsigned)reaches_at(wk, s2, t, thr) << 2 |
-		       (unsigned)reaches_at(wk, s3, t, thr) << 3;
-		if (hit == (1u << LANES) - 1)
-			break;
+		}
+		for (; t < stop; t++) {
+			s0 += c[r0[t - 1]];
+			s1 += c[r1[t - 1]];
+			s2 += c[r2[t - 1]];
+			s3 += c[r3[t - 1]];
+			if (t < ms)
+				continue;
+			a0 = fabs(s0);
+			a1 = fabs(s1);
+			a2 = fabs(s2);
+			a3 = fabs(s3);
+			m01 = a0 > a1 ? a0 : a1;
+			m23 = a2 > a3 ? a2 : a3;
+			if ((m01 > m23 ? m01 : m23) < lim[t])
+				continue;
+			hit |= (unsigned)reaches_at(wk, s0, t, thr) |
+			       (unsigned)reaches_at(wk, s1, t, thr) << 1 |
+			       (unsigned)reaches_at(wk, s2, t, thr) << 2 |
+			       (unsigned)reaches_at(wk, s3, t, thr) << 3;
+			if (hit == (1u << LANES) - 1)
+				return hit;
+		}
 	}
 	return hit;
 }
@@ -599,8 +657,11 @@ shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
 }
 
 /* Rounds drawn into a cache at a time, ahead of the one asked for: one
- * lock per so many rounds. */
+ * lock per so many rounds, or per FILL_AHEAD_RUNS runs of longer rounds
+ * (the rounds drawn ahead of the last one a test reads are drawn for
+ * nothing). */
 #define FILL_AHEAD 64
+#define FILL_AHEAD_RUNS 64000
 
 /*
  * Draws the rounds of cc (segments of len runs, the generator seeded with
@@ -647,7 +708,12 @@ cached_rounds(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 	size_t have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
 
 	if (b + LANES - 1 > have && have < room) {
-		cache_fill(cc, len, seed, b + FILL_AHEAD, room);
+		size_t ahead = FILL_AHEAD_RUNS / len;
+
+		ahead = ahead > FILL_AHEAD ? FILL_AHEAD
+			: ahead < LANES	   ? LANES
+					   : ahead;
+		cache_fill(cc, len, seed, b + ahead, room);
 		have = atomic_load_explicit(&cc->nrounds, memory_order_acquire);
 	}
 	if (b <= have) {
@@ -715,9 +781,20 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 {
 	uint64_t past = 0;
 	size_t x = 0, b = 1;
+	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
+	bool may_defer = wk->df && wk->df->state == CSTAT__CPD_MAY_DEFER &&
+			 cc == wk->cache->shared;
 
 	while (b < nrounds) {
 		size_t avail;
+
+		if (may_defer && b > room) {
+			/* The rest is cstat__cpd_finish()'s, from round b. */
+			wk->df->state = CSTAT__CPD_DEFERRED;
+			wk->df->b = b;
+			wk->df->x = x;
+			return NAN;
+		}
 		const uint16_t *r = cached_rounds(wk, cc, len, seed, b,
 						  nrounds - b, &past, &avail);
 
@@ -743,30 +820,92 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
  * comparison allows for rounding, so that the order seen counts as at
  * least as extreme as itself.
  */
+/*
+ * perm_p() over orders drawn here, LANES rounds at a time (each round the
+ * previous one shuffled, as in the cache), the CUSUMs of each LANES
+ * added side by side: the same orders, the same answers, counted in turn.
+ */
+static double
+perm_p_drawn(struct work *wk, size_t len, uint64_t s, size_t nrounds,
+	     size_t xmax, double thr)
+{
+	uint16_t *r = wk->ix4;
+	size_t x = 0, b = 1;
+
+	for (size_t i = 0; i < len; i++)
+		r[(LANES - 1) * len + i] = (uint16_t)i;
+	while (b < nrounds) {
+		size_t k = nrounds - b < LANES ? nrounds - b : LANES;
+
+		for (size_t i = 0; i < k; i++) {
+			memcpy(r + i * len, r + (i ? i - 1 : LANES - 1) * len,
+			       len * sizeof(*r));
+			shuffle_ix(r + i * len, len, &s);
+		}
+		if (k == LANES) {
+			unsigned hit = cusum_reaches4(wk, wk->c, r, len, thr);
+
+			for (unsigned l = 0; l < LANES; l++, b++)
+				if ((hit >> l & 1) && ++x > xmax)
+					return (double)(x + 1) /
+					       (double)(b + 1);
+		} else {
+			for (size_t i = 0; i < k; i++, b++)
+				if (cusum_reaches(wk, wk->c, r + i * len, len,
+						  thr) &&
+				    ++x > xmax)
+					return (double)(x + 1) /
+					       (double)(b + 1);
+		}
+	}
+	return (double)(x + 1) / (double)nrounds;
+}
+
+/*
+ * The plan of perm_p() for segments of len runs and the statistic zobs:
+ * *nb (B + 1), *xmax (the most orders reaching it that leave p <= alpha)
+ * and *thr (zobs less rounding), wk->lim set for it.  @return false when
+ * p cannot be <= alpha (p is then 1).
+ */
+static bool
+perm_plan(struct work *wk, size_t len, double zobs, double *nb, size_t *xmax,
+	  double *thr)
+{
+	double a = wk->o->alpha, lim;
+
+	*nb = ceil(MC_EXCEED / a);
+	if (*nb < MC_MIN)
+		*nb = MC_MIN;
+	/* Short segments are cheap and their p often lies near alpha: there
+	 * the most permutations make the answer depend least on the draw. */
+	if (*nb > MC_MAX || len < BOUND_MIN_LEN)
+		*nb = MC_MAX;
+	/* Significant when (1 + x) / nb <= a, so x <= a nb - 1. */
+	lim = a * *nb - 1;
+	if (lim < 0)
+		return false;
+	*xmax = (size_t)lim;
+	*thr = zobs * (1 - 1e-12);
+	set_limits(wk, len, *thr);
+	return true;
+}
+
 static double
 perm_p(struct work *wk, size_t len, double zobs)
 {
-	double a = wk->o->alpha, nb = ceil(MC_EXCEED / a), lim;
+	double nb, thr;
 	size_t b, x = 0, xmax;
 	uint64_t s = MC_SEED ^ ((uint64_t)len << 32);
 	struct cstat__cpd_cache *cc;
 
-	if (nb < MC_MIN)
-		nb = MC_MIN;
-	/* Short segments are cheap and their p often lies near alpha: there
-	 * the most permutations make the answer depend least on the draw. */
-	if (nb > MC_MAX || len < BOUND_MIN_LEN)
-		nb = MC_MAX;
-	/* Significant when (1 + x) / nb <= a, so x <= a nb - 1. */
-	lim = a * nb - 1;
-	if (lim < 0)
+	if (!perm_plan(wk, len, zobs, &nb, &xmax, &thr))
 		return 1;
-	xmax = (size_t)lim;
-	double thr = zobs * (1 - 1e-12);
-	set_limits(wk, len, thr);
 	cc = cache_for(wk, len);
 	if (cc)
 		return perm_p_cached(wk, cc, len, s, (size_t)nb, xmax, thr);
+	if (len <= UINT16_MAX &&
+	    (wk->ix4 || (wk->ix4 = malloc(LANES * wk->n * sizeof(*wk->ix4)))))
+		return perm_p_drawn(wk, len, s, (size_t)nb, xmax, thr);
 	memcpy(wk->perm, wk->c, len * sizeof(*wk->c));
 	for (b = 1; b < (size_t)nb; b++) {
 		for (size_t i = len - 1; i > 0; i--) {
@@ -871,14 +1010,29 @@ test_segment(struct work *wk, struct seg *s)
 		return;
 	s->z = max_cusum(wk, wk->c, len, &t);
 	s->tau = s->start + t;
+	/* The split is accepted only if it persists and beyond the runs' own
+	 * noise, whatever its p: those checks are cheap and decide first, so
+	 * a split they refuse costs no permutations.  The p of a segment not
+	 * accepted is never used, and the orders drawn depend only on the
+	 * segment's length and round, so the others' p-values stay the
+	 * same. */
+	s->p = 1;
+	if (!persists(wk->c, len, t) ||
+	    !beyond_within_noise(wk, s->start, s->tau, s->end))
+		return;
 	if (constant(z, t) && constant(z + t, len - t)) {
 		s->p = 0; /* two constant sides that differ */
 	} else {
 		pb = len >= BOUND_MIN_LEN ? union_bound(wk, len, s->z) : 1;
-		s->p = pb <= wk->o->alpha ? pb : perm_p(wk, len, s->z);
+		if (pb <= wk->o->alpha)
+			s->p = pb;
+		else if (wk->df && wk->df->state == CSTAT__CPD_DONE &&
+			 len == wk->n)
+			s->p = wk->df->p; /* cstat__cpd_finish()'s */
+		else
+			s->p = perm_p(wk, len, s->z);
 	}
-	s->sig = s->p <= wk->o->alpha && persists(wk->c, len, t) &&
-		 beyond_within_noise(wk, s->start, s->tau, s->end);
+	s->sig = s->p <= wk->o->alpha;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1004,7 +1158,9 @@ work_free(struct work *wk)
 	free(wk->w);
 	free(wk->tmp);
 	free(wk->lim);
+	free(wk->blim);
 	free(wk->ix);
+	free(wk->ix4);
 }
 
 static int
@@ -1023,8 +1179,9 @@ work_init(struct work *wk, const double *x, const double *se, size_t n,
 	wk->w = malloc(n * sizeof(*wk->w));
 	wk->tmp = malloc(n * sizeof(*wk->tmp));
 	wk->lim = malloc(n * sizeof(*wk->lim));
+	wk->blim = malloc((n / CUSUM_BLOCK + 1) * sizeof(*wk->blim));
 	if (!wk->v || !wk->y || !wk->c || !wk->perm || !wk->w || !wk->tmp ||
-	    !wk->lim) {
+	    !wk->lim || !wk->blim) {
 		work_free(wk);
 		return CSTAT_ENOMEM;
 	}
@@ -1070,6 +1227,8 @@ divide(struct work *wk, struct seg *segs, size_t max_points,
 	segs[0].start = 0;
 	segs[0].end = wk->n;
 	test_segment(wk, &segs[0]);
+	if (wk->df && wk->df->state == CSTAT__CPD_DEFERRED)
+		return 0;
 	while (npts < max_points) {
 		size_t b = best_segment(segs, nsegs);
 		struct seg *s;
@@ -1150,6 +1309,15 @@ cstat__cpd_cached(const double *x, const double *se, size_t n,
 		  struct cstat__cpd_cache *cache, struct cstat__cpd_point **out,
 		  size_t *nout)
 {
+	return cstat__cpd_deferred(x, se, n, o, cache, NULL, out, nout);
+}
+
+int
+cstat__cpd_deferred(const double *x, const double *se, size_t n,
+		    const struct cstat__cpd_opts *o,
+		    struct cstat__cpd_cache *cache, struct cstat__cpd_defer *d,
+		    struct cstat__cpd_point **out, size_t *nout)
+{
 	struct cstat__cpd_opts def;
 	struct cstat__cpd_point *pts = NULL;
 	struct seg *segs = NULL;
@@ -1179,6 +1347,7 @@ cstat__cpd_cached(const double *x, const double *se, size_t n,
 	if (err)
 		return err;
 	wk.cache = cache;
+	wk.df = d;
 	segs = malloc((max_points + 1) * sizeof(*segs));
 	pts = malloc(max_points * sizeof(*pts));
 	if (!segs || !pts) {
@@ -1200,5 +1369,163 @@ out_free:
 	free(pts);
 	free(segs);
 	work_free(&wk);
+	return err;
+}
+
+/* A deferred test in cstat__cpd_finish(). */
+struct finishing {
+	struct work wk;
+	struct cstat__cpd_defer *d;
+	double nb, thr;
+	size_t xmax;
+	bool ready; /* wk set up */
+};
+
+/*
+ * Counts the rounds base .. base + cnt - 1 (orders at r, len apart) for
+ * f's test, as perm_p_cached() counts them: LANES at a time where they
+ * lie in the chunk, in turn, stopping where the count shows p > alpha.
+ */
+static void
+finish_chunk(struct finishing *f, const uint16_t *r, size_t base, size_t cnt)
+{
+	struct cstat__cpd_defer *d = f->d;
+	size_t len = f->wk.n, nb = (size_t)f->nb;
+
+	while (d->state == CSTAT__CPD_DEFERRED && d->b < base + cnt) {
+		size_t off = d->b - base;
+
+		if (d->b >= nb) {
+			d->p = (double)(d->x + 1) / f->nb;
+			d->state = CSTAT__CPD_DONE;
+		} else if (off + LANES <= cnt && nb - d->b >= LANES) {
+			unsigned hit = cusum_reaches4(
+				&f->wk, f->wk.c, r + off * len, len, f->thr);
+
+			for (unsigned k = 0; k < LANES; k++, d->b++)
+				if ((hit >> k & 1) && ++d->x > f->xmax) {
+					d->p = (double)(d->x + 1) /
+					       (double)(d->b + 1);
+					d->state = CSTAT__CPD_DONE;
+					break;
+				}
+		} else {
+			if (cusum_reaches(&f->wk, f->wk.c, r + off * len, len,
+					  f->thr) &&
+			    ++d->x > f->xmax) {
+				d->p = (double)(d->x + 1) / (double)(d->b + 1);
+				d->state = CSTAT__CPD_DONE;
+			}
+			d->b++;
+		}
+	}
+	if (d->state == CSTAT__CPD_DEFERRED && d->b >= nb) {
+		d->p = (double)(d->x + 1) / f->nb;
+		d->state = CSTAT__CPD_DONE;
+	}
+}
+
+/* Rounds past the cache drawn at a time in cstat__cpd_finish(). */
+#define FINISH_CHUNK (4 * LANES)
+
+int
+cstat__cpd_finish(const double *const *x, const double *const *se,
+		  const struct cstat__cpd_opts *o,
+		  struct cstat__cpd_cache *shared,
+		  struct cstat__cpd_defer *const *d, size_t count)
+{
+	struct cstat__cpd_opts def;
+	size_t len = shared->len, room, base, left = 0;
+	uint64_t seed = MC_SEED ^ ((uint64_t)len << 32), s;
+	struct finishing *f;
+	uint16_t *buf;
+	int err = 0;
+
+	if (!count)
+		return 0;
+	if (!o) {
+		cstat__cpd_defaults(&def);
+		o = &def;
+	}
+	f = calloc(count, sizeof(*f));
+	buf = malloc(FINISH_CHUNK * len * sizeof(*buf));
+	if (!f || !buf) {
+		err = CSTAT_ENOMEM;
+		goto out;
+	}
+	/* Each test as test_segment() left it: its scores, statistic and
+	 * limits are the same numbers worked out again. */
+	for (size_t k = 0; k < count; k++) {
+		struct work *wk = &f[k].wk;
+		double z;
+
+		f[k].d = d[k];
+		if (d[k]->state != CSTAT__CPD_DEFERRED)
+			continue;
+		err = work_init(wk, x[k], se[k], len, o);
+		if (err)
+			goto out;
+		f[k].ready = true;
+		if (!(seg_scores(wk, wk->y, wk->v, len) > 0)) {
+			err = CSTAT_EINVAL; /* not a deferred test */
+			goto out;
+		}
+		z = max_cusum(wk, wk->c, len, NULL);
+		if (!perm_plan(wk, len, z, &f[k].nb, &f[k].xmax, &f[k].thr)) {
+			err = CSTAT_EINVAL;
+			goto out;
+		}
+		/* The rounds need the scores, weights and limits only. */
+		free(wk->v);
+		free(wk->y);
+		free(wk->perm);
+		free(wk->tmp);
+		wk->v = wk->y = wk->perm = wk->tmp = NULL;
+		left++;
+	}
+	/* On from the cache's last round, as cached_rounds() goes on. */
+	room = shared->cap_bytes / (len * sizeof(*shared->idx));
+	if (room) {
+		size_t have;
+
+		if (!shared->idx) {
+			err = CSTAT_EINVAL;
+			goto out;
+		}
+		cache_fill(shared, len, seed, room, room);
+		have = atomic_load_explicit(&shared->nrounds,
+					    memory_order_acquire);
+		s = shared->s;
+		memcpy(buf + (FINISH_CHUNK - 1) * len,
+		       shared->idx + (have - 1) * len, len * sizeof(*buf));
+		room = have;
+	} else {
+		s = seed;
+		for (size_t i = 0; i < len; i++)
+			buf[(FINISH_CHUNK - 1) * len + i] = (uint16_t)i;
+	}
+	for (base = room + 1; left; base += FINISH_CHUNK) {
+		for (size_t i = 0; i < FINISH_CHUNK; i++) {
+			uint16_t *ix = buf + i * len;
+
+			memcpy(ix,
+			       i ? ix - len : buf + (FINISH_CHUNK - 1) * len,
+			       len * sizeof(*ix));
+			shuffle_ix(ix, len, &s);
+		}
+		left = 0;
+		for (size_t k = 0; k < count; k++) {
+			if (!f[k].ready)
+				continue;
+			finish_chunk(&f[k], buf, base, FINISH_CHUNK);
+			left += d[k]->state == CSTAT__CPD_DEFERRED;
+		}
+	}
+out:
+	for (size_t k = 0; f && k < count; k++)
+		if (f[k].ready)
+			work_free(&f[k].wk);
+	free(f);
+	free(buf);
 	return err;
 }

@@ -172,4 +172,51 @@ int cstat__cpd_cached(const double *x, const double *se, size_t n,
 		      struct cstat__cpd_cache *cache,
 		      struct cstat__cpd_point **out, size_t *nout);
 
+/*
+ * The permutation test of a whole series whose length a shared cache
+ * serves, put off where the cache's rounds end, so that the rounds past
+ * it are drawn once for several series (cstat__cpd_finish()) instead of
+ * once per series.  The rounds are those the test would draw; each series
+ * gets the same p-value and so the same changes.
+ */
+enum {
+	/* Stop the test where the shared cache ends. */
+	CSTAT__CPD_MAY_DEFER = 1,
+	/* Stopped: b and x say where. */
+	CSTAT__CPD_DEFERRED,
+	/* Finished: p is the whole series' permutation p-value. */
+	CSTAT__CPD_DONE,
+};
+struct cstat__cpd_defer {
+	int state;
+	size_t b, x; /* the next round (from 1) and the orders that reached */
+	double p;
+};
+
+/*
+ * cstat__cpd_cached() with d (may be NULL): with d->state
+ * CSTAT__CPD_MAY_DEFER, when the whole series' test needs rounds past the
+ * shared cache of cache, it stops there, sets d->state to
+ * CSTAT__CPD_DEFERRED and returns 0 with no changes; with
+ * CSTAT__CPD_DONE, the whole series' test takes d->p as its permutation
+ * p-value instead of drawing the rounds.
+ */
+int cstat__cpd_deferred(const double *x, const double *se, size_t n,
+			const struct cstat__cpd_opts *o,
+			struct cstat__cpd_cache *cache,
+			struct cstat__cpd_defer *d,
+			struct cstat__cpd_point **out, size_t *nout);
+
+/*
+ * Finishes the deferred tests d[0..count) of the series x[k], se[k] (each
+ * of shared->len runs, as given to cstat__cpd_deferred() with o), over
+ * the rounds past the shared cache, each round drawn once for all: each
+ * d[k] becomes CSTAT__CPD_DONE with its p-value.
+ * @return 0; CSTAT_ENOMEM.
+ */
+int cstat__cpd_finish(const double *const *x, const double *const *se,
+		      const struct cstat__cpd_opts *o,
+		      struct cstat__cpd_cache *shared,
+		      struct cstat__cpd_defer *const *d, size_t count);
+
 #endif /* CSTAT_CPD_H */

@@ -359,6 +359,7 @@ struct changes_job {
 	const struct cstat__history *h;
 	const struct cstat__cpd_opts *o;
 	size_t minrun, maxrun, maxcols, nseries;
+	size_t chunk;			 /* series taken at a time */
 	atomic_size_t *next;		 /* the next series no thread took */
 	struct cstat__cpd_cache *shared; /* the common length's orders */
 	struct cstat__cpd_cache cache;	 /* this thread's orders */
@@ -366,7 +367,15 @@ struct changes_job {
 	size_t *cols, tmpcap;
 	struct cstat_change *res;
 	size_t nres, cap;
+	struct pending *pend; /* series whose first test is put off */
+	size_t npend, pcap;
 	int rc;
+};
+
+/* A series whose whole test waits for the rounds past the shared cache. */
+struct pending {
+	size_t s;
+	struct cstat__cpd_defer d;
 };
 
 /* Adds the changes of series s, in table *i or a later one, to j's. */
@@ -385,7 +394,16 @@ series_changes(struct changes_job *j, size_t s, size_t *i)
 		   &j->tmp, &j->tmpcap);
 	if (m == (size_t)-1)
 		return CSTAT_ENOMEM;
-	rc = cstat__cpd_cached(j->x, j->se, m, j->o, &j->cache, &pts, &np);
+	struct cstat__cpd_defer d = {.state = CSTAT__CPD_MAY_DEFER};
+	rc = cstat__cpd_deferred(j->x, j->se, m, j->o, &j->cache, &d, &pts,
+				 &np);
+	if (!rc && d.state == CSTAT__CPD_DEFERRED) {
+		if (cstat__grow((void **)&j->pend, &j->pcap, j->npend + 1,
+				sizeof(*j->pend)))
+			return CSTAT_ENOMEM;
+		j->pend[j->npend++] = (struct pending){s, d};
+		return 0;
+	}
 	if (!rc)
 		rc = add_changes(&j->res, &j->nres, &j->cap, pts, np, h, *i, r,
 				 j->cols);
@@ -393,7 +411,88 @@ series_changes(struct changes_job *j, size_t s, size_t *i)
 	return rc;
 }
 
-/* Series a thread takes at a time. */
+/* Deferred series finished at a time: each holds its scores and limits
+ * (3 arrays of its length) while the rounds past the cache are drawn,
+ * and a group draws them again. */
+#define FINISH_GROUP 64
+
+/*
+ * Finishes the series a and b put off (pend[0..np), in series order):
+ * their whole tests over the rounds past the shared cache, drawn once for
+ * up to FINISH_GROUP of them, then their searches, whose changes go to
+ * out's.  @return 0; CSTAT_ENOMEM.
+ */
+static int
+finish_pending(struct changes_job *out, struct pending *pend, size_t np)
+{
+	const struct cstat__history *h = out->h;
+	size_t n = out->maxcols + 1, i = 0;
+	size_t ng = np < FINISH_GROUP ? np : FINISH_GROUP;
+	double *x[FINISH_GROUP] = {0}, *se[FINISH_GROUP] = {0};
+	struct cstat__cpd_defer *d[FINISH_GROUP];
+	int rc = 0;
+
+	out->cols = malloc(n * sizeof(*out->cols));
+	for (size_t g = 0; g < ng; g++) {
+		x[g] = malloc(n * sizeof(**x));
+		se[g] = malloc(n * sizeof(**se));
+		if (!x[g] || !se[g])
+			rc = CSTAT_ENOMEM;
+	}
+	if (!out->cols)
+		rc = CSTAT_ENOMEM;
+	for (size_t k0 = 0; !rc && k0 < np; k0 += FINISH_GROUP) {
+		size_t cnt = np - k0 < FINISH_GROUP ? np - k0 : FINISH_GROUP;
+
+		for (size_t g = 0; g < cnt && !rc; g++) {
+			size_t s = pend[k0 + g].s;
+
+			while (h->srow[i + 1] <= s)
+				i++;
+			if (series(h, i, s - h->srow[i], out->minrun,
+				   out->maxrun, x[g], se[g], out->cols,
+				   &out->tmp, &out->tmpcap) == (size_t)-1)
+				rc = CSTAT_ENOMEM;
+			d[g] = &pend[k0 + g].d;
+		}
+		if (!rc)
+			rc = cstat__cpd_finish((const double *const *)x,
+					       (const double *const *)se,
+					       out->o, out->shared, d, cnt);
+		for (size_t g = 0; g < cnt && !rc; g++) {
+			struct cstat__cpd_point *pts = NULL;
+			size_t s = pend[k0 + g].s, np2 = 0, m;
+
+			i = 0;
+			while (h->srow[i + 1] <= s)
+				i++;
+			m = series(h, i, s - h->srow[i], out->minrun,
+				   out->maxrun, x[0], se[0], out->cols,
+				   &out->tmp, &out->tmpcap);
+			if (m == (size_t)-1) {
+				rc = CSTAT_ENOMEM;
+				break;
+			}
+			rc = cstat__cpd_deferred(x[0], se[0], m, out->o, NULL,
+						 d[g], &pts, &np2);
+			if (!rc)
+				rc = add_changes(&out->res, &out->nres,
+						 &out->cap, pts, np2, h, i,
+						 s - h->srow[i], out->cols);
+			free(pts);
+		}
+	}
+	for (size_t g = 0; g < ng; g++) {
+		free(x[g]);
+		free(se[g]);
+	}
+	free(out->cols);
+	free(out->tmp);
+	return rc;
+}
+
+/* Series a thread takes at a time, of many (of a few long ones, one at a
+ * time: each is costly). */
 #define CHANGES_CHUNK 4
 
 /*
@@ -418,11 +517,11 @@ changes_main(void *arg)
 	j->cols = malloc(n * sizeof(*j->cols));
 	j->rc = j->x && j->se && j->cols && cached ? 0 : CSTAT_ENOMEM;
 	while (!j->rc) {
-		size_t s0 = atomic_fetch_add(j->next, CHANGES_CHUNK);
+		size_t s0 = atomic_fetch_add(j->next, j->chunk);
 		if (s0 >= j->nseries)
 			break;
 		for (size_t s = s0;
-		     s < s0 + CHANGES_CHUNK && s < j->nseries && !j->rc; s++)
+		     s < s0 + j->chunk && s < j->nseries && !j->rc; s++)
 			j->rc = series_changes(j, s, &i);
 	}
 	free(j->x);
@@ -472,13 +571,47 @@ merge_changes(const struct cstat__history *h, struct changes_job *a,
 }
 
 /*
+ * Finishes the series a and b (may be NULL) put off, in series order, and
+ * merges their changes into a's.  @return 0; CSTAT_ENOMEM.
+ */
+static int
+finish_all(const struct cstat__history *h, struct changes_job *a,
+	   const struct changes_job *b)
+{
+	size_t nb = b ? b->npend : 0, n = a->npend + nb, ia = 0, ib = 0;
+	struct pending *all = malloc(n * sizeof(*all));
+	struct changes_job p = *a;
+	int rc;
+
+	if (!all)
+		return CSTAT_ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		all[k] = ib == nb || (ia < a->npend &&
+				      a->pend[ia].s < b->pend[ib].s)
+				 ? a->pend[ia++]
+				 : b->pend[ib++];
+	p.res = NULL;
+	p.nres = p.cap = 0;
+	p.tmp = NULL;
+	p.tmpcap = 0;
+	rc = finish_pending(&p, all, n);
+	if (!rc)
+		rc = merge_changes(h, a, &p);
+	free(p.res);
+	free(all);
+	return rc;
+}
+
+/*
  * Series are independent and each one's search is deterministic (its
  * permutations are seeded by its length), so two threads share the
  * series and their results, merged in order, are those of one thread.
  * The search is most of detect's time; below this many series one thread
- * is enough.
+ * is enough, unless they hold this many runs in all (the 8 series of one
+ * benchmark over 10,000 runs: 0.1 s of search).
  */
 #define CHANGES_THREADS_FROM 64
+#define CHANGES_THREADS_RUNS 64000
 
 /*
  * The orders of the common length, shared by the threads, up to 20 MB:
@@ -533,6 +666,7 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 		.maxrun = top,
 		.maxcols = maxcols,
 		.nseries = h.nseries,
+		.chunk = h.nseries >= CHANGES_THREADS_FROM ? CHANGES_CHUNK : 1,
 		.next = &next,
 	};
 	counts = malloc((maxcols + 1) * sizeof(*counts));
@@ -547,7 +681,8 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 	free(counts);
 	a.shared = &shared;
 	b = a;
-	if (h.nseries >= CHANGES_THREADS_FROM)
+	if (h.nseries >= CHANGES_THREADS_FROM ||
+	    (h.nseries >= 2 && h.nseries * maxcols >= CHANGES_THREADS_RUNS))
 		two = pthread_create(&th, NULL, changes_main, &b) == 0;
 	changes_main(&a);
 	rc = a.rc;
@@ -559,6 +694,11 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 			rc = merge_changes(&h, &a, &b);
 		free(b.res);
 	}
+	if (!rc && (a.npend || (two && b.npend)))
+		rc = finish_all(&h, &a, two ? &b : NULL);
+	free(a.pend);
+	if (two)
+		free(b.pend);
 	cstat__cpd_cache_release(&shared);
 	cstat__history_release(&h);
 	if (rc) {

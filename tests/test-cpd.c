@@ -605,6 +605,88 @@ test_cpd_cache_gives_the_same_changes(void **state)
 	assert_true(perm_p >= 3);
 }
 
+/*
+ * Tests put off where a shared cache ends (cstat__cpd_deferred()) and
+ * finished together over the rounds past it (cstat__cpd_finish()) give
+ * the changes found without a cache, bit for bit; a cache with room for
+ * every round asked for puts none off.
+ */
+static void
+test_cpd_deferred_tests_give_the_same_changes(void **state)
+{
+	const size_t caps[] = {3, 50, 20000}; /* rounds of 60 runs */
+	struct rng r = {21};
+	double x[8][60];
+
+	(void)state;
+	for (size_t k = 0; k < 8; k++)
+		simulate(&r, x[k], 60, NORMAL, 0.03, 20 + 3 * k,
+			 k % 4 == 3 ? 0 : 0.02 + 0.005 * (double)k);
+	for (size_t c = 0; c < 3; c++) {
+		struct cstat__cpd_cache shared, own;
+		struct cstat__cpd_defer d[8], *dp[8];
+		const double *xp[8], *sp[8];
+		size_t bytes = caps[c] * 60 * sizeof(uint16_t), nd = 0;
+
+		assert_int_equal(
+			cstat__cpd_cache_init(&shared, bytes, 60, NULL), 0);
+		assert_int_equal(cstat__cpd_cache_init(&own, bytes, 0, &shared),
+				 0);
+		for (size_t k = 0; k < 8; k++) {
+			struct cstat__cpd_point *a, *b;
+			size_t na, nb;
+
+			d[k] = (struct cstat__cpd_defer){
+				.state = CSTAT__CPD_MAY_DEFER};
+			assert_int_equal(cstat__cpd_deferred(x[k], NULL, 60,
+							     NULL, &own, &d[k],
+							     &b, &nb),
+					 0);
+			if (d[k].state == CSTAT__CPD_DEFERRED) {
+				assert_null(b);
+				assert_int_equal(nb, 0);
+				assert_true(d[k].b == caps[c] + 1);
+				xp[nd] = x[k];
+				sp[nd] = NULL;
+				dp[nd++] = &d[k];
+				continue;
+			}
+			a = detect(x[k], 60, NULL, &na);
+			assert_int_equal(na, nb);
+			if (na)
+				assert_memory_equal(a, b, na * sizeof(*a));
+			free(a);
+			free(b);
+		}
+		assert_int_equal(
+			cstat__cpd_finish(xp, sp, NULL, &shared, dp, nd), 0);
+		for (size_t k = 0; k < nd; k++) {
+			struct cstat__cpd_point *a, *b;
+			size_t na, nb;
+
+			assert_int_equal(dp[k]->state, CSTAT__CPD_DONE);
+			assert_int_equal(cstat__cpd_deferred(xp[k], NULL, 60,
+							     NULL, NULL, dp[k],
+							     &b, &nb),
+					 0);
+			a = detect(xp[k], 60, NULL, &na);
+			assert_int_equal(na, nb);
+			if (na)
+				assert_memory_equal(a, b, na * sizeof(*a));
+			free(a);
+			free(b);
+		}
+		/* Three rounds are too few for the tests that need
+		 * permutations here (3 of the 8); 20,000 enough for all. */
+		if (c == 0)
+			assert_true(nd >= 2);
+		if (c == 2)
+			assert_int_equal(nd, 0);
+		cstat__cpd_cache_release(&own);
+		cstat__cpd_cache_release(&shared);
+	}
+}
+
 /* max_points stops the search; the result is still in index order. */
 static void
 test_cpd_max_points_limits_the_changes(void **state)
@@ -725,6 +807,7 @@ main(void)
 		cmocka_unit_test(test_cpd_change_from_zero_is_infinite),
 		cmocka_unit_test(test_cpd_is_deterministic),
 		cmocka_unit_test(test_cpd_cache_gives_the_same_changes),
+		cmocka_unit_test(test_cpd_deferred_tests_give_the_same_changes),
 		cmocka_unit_test(test_cpd_max_points_limits_the_changes),
 		cmocka_unit_test(test_cpd_extreme_values),
 		cmocka_unit_test(test_cpd_rejects_bad_input),
