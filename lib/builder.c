@@ -767,8 +767,10 @@ same_identity(const cstat_builder *b, const struct cstat_result *res, int same)
 	p++;
 	if (same > 0)
 		return p == end;
+	/* A result without configuration may have no text at all. */
 	return (size_t)(end - p) == res->config_text_len &&
-	       memcmp(p, res->config_text, res->config_text_len) == 0;
+	       (res->config_text_len == 0 ||
+		memcmp(p, res->config_text, res->config_text_len) == 0);
 }
 
 /* Records res's identity: its configuration's text too, unless the
