@@ -772,6 +772,20 @@ cache_for(struct work *wk, size_t len)
 }
 
 /*
+ * Counts in *x the rounds *b on of LANES whose CUSUM reached the
+ * statistic (a bit a round in hit), in turn, *b past them: true as soon
+ * as more than xmax have, *b then the round that made it so.
+ */
+static inline bool
+lanes_count(unsigned hit, size_t *x, size_t *b, size_t xmax)
+{
+	for (unsigned k = 0; k < LANES; k++, (*b)++)
+		if ((hit >> k & 1) && ++*x > xmax)
+			return true;
+	return false;
+}
+
+/*
  * perm_p() over the orders from cache cc: LANES rounds at a time while
  * they lie in a row, counting them in turn.
  */
@@ -801,10 +815,8 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 		if (avail >= LANES) {
 			unsigned hit = cusum_reaches4(wk, wk->c, r, len, thr);
 
-			for (unsigned k = 0; k < LANES; k++, b++)
-				if ((hit >> k & 1) && ++x > xmax)
-					return (double)(x + 1) /
-					       (double)(b + 1);
+			if (lanes_count(hit, &x, &b, xmax))
+				return (double)(x + 1) / (double)(b + 1);
 		} else {
 			if (cusum_reaches(wk, wk->c, r, len, thr) && ++x > xmax)
 				return (double)(x + 1) / (double)(b + 1);
@@ -814,12 +826,6 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 	return (double)(x + 1) / (double)nrounds;
 }
 
-/*
- * The permutation p-value of the statistic being at least zobs, or a
- * value above alpha as soon as the permutations show it is.  The
- * comparison allows for rounding, so that the order seen counts as at
- * least as extreme as itself.
- */
 /*
  * perm_p() over orders drawn here, LANES rounds at a time (each round the
  * previous one shuffled, as in the cache), the CUSUMs of each LANES
@@ -845,10 +851,8 @@ perm_p_drawn(struct work *wk, size_t len, uint64_t s, size_t nrounds,
 		if (k == LANES) {
 			unsigned hit = cusum_reaches4(wk, wk->c, r, len, thr);
 
-			for (unsigned l = 0; l < LANES; l++, b++)
-				if ((hit >> l & 1) && ++x > xmax)
-					return (double)(x + 1) /
-					       (double)(b + 1);
+			if (lanes_count(hit, &x, &b, xmax))
+				return (double)(x + 1) / (double)(b + 1);
 		} else {
 			for (size_t i = 0; i < k; i++, b++)
 				if (cusum_reaches(wk, wk->c, r + i * len, len,
@@ -890,6 +894,12 @@ perm_plan(struct work *wk, size_t len, double zobs, double *nb, size_t *xmax,
 	return true;
 }
 
+/*
+ * The permutation p-value of the statistic being at least zobs, or a
+ * value above alpha as soon as the permutations show it is.  The
+ * comparison allows for rounding, so that the order seen counts as at
+ * least as extreme as itself.
+ */
 static double
 perm_p(struct work *wk, size_t len, double zobs)
 {
@@ -1402,13 +1412,10 @@ finish_chunk(struct finishing *f, const uint16_t *r, size_t base, size_t cnt)
 			unsigned hit = cusum_reaches4(
 				&f->wk, f->wk.c, r + off * len, len, f->thr);
 
-			for (unsigned k = 0; k < LANES; k++, d->b++)
-				if ((hit >> k & 1) && ++d->x > f->xmax) {
-					d->p = (double)(d->x + 1) /
-					       (double)(d->b + 1);
-					d->state = CSTAT__CPD_DONE;
-					break;
-				}
+			if (lanes_count(hit, &d->x, &d->b, f->xmax)) {
+				d->p = (double)(d->x + 1) / (double)(d->b + 1);
+				d->state = CSTAT__CPD_DONE;
+			}
 		} else {
 			if (cusum_reaches(&f->wk, f->wk.c, r + off * len, len,
 					  f->thr) &&
