@@ -1085,7 +1085,8 @@ read_appended(const char *path, int fd, uint64_t line0, const struct what *what,
 	if (!rc && !all)
 		rc = CSTAT_ENOMEM;
 	if (!rc) {
-		memcpy(all + *nruns, more, nmore * sizeof(*more));
+		if (nmore) /* none: more may be NULL */
+			memcpy(all + *nruns, more, nmore * sizeof(*more));
 		*runs = all;
 		*nruns += nmore;
 		nmore = 0;
