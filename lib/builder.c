@@ -2066,13 +2066,13 @@ row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
  * under the lock that guards the output's strings. */
 static int
 diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
-	      size_t c, struct cstat__cell *oc, bool *sorted)
+	      size_t c, struct cstat__cell *oc)
 {
 	const cstat_tables *o = bd->out;
 	struct cstat_diagnosis g = {0};
 	/* The checks want the values in run order and sorted: the cell is
-	 * sorted here, as summarize_cell() would sort it (*sorted tells it
-	 * not to again), and the run order kept in a copy. */
+	 * sorted here, as summarize_cell() would sort it (a build with
+	 * checks tells it not to again), and the run order kept in a copy. */
 	double stack[64], *v = oc->n <= 64 ? stack : malloc(oc->n * sizeof(*v));
 	int rc;
 
@@ -2080,7 +2080,6 @@ diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
 		return CSTAT_ENOMEM;
 	memcpy(v, oc->values, oc->n * sizeof(*v));
 	cstat__sort_doubles(oc->values, oc->n);
-	*sorted = true;
 	rc = cstat__diagnose_sorted(bd->b->dg, v, oc->values, oc->n, &g);
 	if (v != stack)
 		free(v);
@@ -2112,10 +2111,10 @@ rows_main(void *arg)
 		if (j->bd->src)
 			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++) {
-			bool sorted = false;
-			if (row[c].present && j->bd->b->dg)
-				rc = diagnose_cell(j->bd, t, r, c, &row[c],
-						   &sorted);
+			/* A cell the checks saw is sorted already. */
+			bool sorted = j->bd->b->dg != NULL;
+			if (row[c].present && sorted)
+				rc = diagnose_cell(j->bd, t, r, c, &row[c]);
 			if (row[c].present && !rc)
 				rc = summarize_cell(j->bd, j->w, &row[c],
 						    t->exact, sorted);
