@@ -71,7 +71,8 @@ kv_place(const cstat_run *r, struct run_kv **list, size_t *n, size_t *cap,
 	 char *key, char *value)
 {
 	for (size_t i = 0; i < *n; i++) {
-		if (strcmp((*list)[i].key, key) != 0)
+		if ((*list)[i].key[0] != key[0] ||
+		    strcmp((*list)[i].key, key) != 0)
 			continue;
 		str_free(r, (*list)[i].value);
 		(*list)[i].value = value;
@@ -991,25 +992,16 @@ cstat__run_from_texts(struct cstat__runs_arena *a, const char *texts,
 	if (len)
 		memcpy(base, texts, len);
 	r->text_len += len;
-	struct run_kv *list[3] = {r->meta, r->env, r->units};
+	struct run_kv **list[3] = {&r->meta, &r->env, &r->units};
 	size_t *count[3] = {&r->nmeta, &r->nenv, &r->nunits};
-	for (size_t l = 0, k = 0; l < 3; l++) {
-		for (size_t e = 0; e < n[l]; e++, k++) {
-			char *key = base + off[2 * k];
-			char *value = base + off[2 * k + 1];
-			size_t i = 0;
-			/* A later duplicate replaces (kv_place()). */
-			while (i < *count[l] && (list[l][i].key[0] != key[0] ||
-						 strcmp(list[l][i].key, key)))
-				i++;
-			if (i < *count[l])
-				list[l][i].value = value;
-			else
-				list[l][(*count[l])++] =
-					(struct run_kv){key, value};
-		}
-	}
-	return 0;
+	size_t *cap[3] = {&r->metacap, &r->envcap, &r->unitscap};
+	/* The lists have room for every entry: kv_place() only places them,
+	 * a later duplicate replacing, and frees nothing of the block. */
+	for (size_t l = 0, k = 0; l < 3; l++)
+		for (size_t e = 0; e < n[l] && !rc; e++, k++)
+			rc = kv_place(r, list[l], count[l], cap[l],
+				      base + off[2 * k], base + off[2 * k + 1]);
+	return rc;
 }
 
 /* s[0..n) and its NUL at the end of r's block (which has room). */
