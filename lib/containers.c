@@ -34,11 +34,17 @@ void *
 cstat__big_alloc(size_t size)
 {
 #if defined(MADV_HUGEPAGE)
-	if (size >= 2 * HUGE_PAGE && size <= SIZE_MAX - HUGE_PAGE) {
-		size_t round = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		void *p = aligned_alloc(HUGE_PAGE, round);
-		if (p)
-			madvise(p, round, MADV_HUGEPAGE);
+	if (size >= HUGE_PAGE - HUGE_PAGE / 8 && size <= SIZE_MAX - HUGE_PAGE) {
+		size_t whole = (size + HUGE_PAGE - 1) / HUGE_PAGE;
+		void *p = aligned_alloc(HUGE_PAGE, whole * HUGE_PAGE);
+		/* A tail of less than 7/8 of a huge page stays on small
+		 * pages, so that at most 1/8 of one is held that was not asked
+		 * for. */
+		if (size % HUGE_PAGE &&
+		    size % HUGE_PAGE < HUGE_PAGE - HUGE_PAGE / 8)
+			whole--;
+		if (p && whole)
+			madvise(p, whole * HUGE_PAGE, MADV_HUGEPAGE);
 		return p;
 	}
 #endif

@@ -91,7 +91,8 @@ int cstat__arena_reserve(struct cstat__arena *a, size_t len);
 char *cstat__arena_strndup(struct cstat__arena *a, const char *s, size_t len);
 
 /* size bytes, freed by free(): on huge pages (where the system lends them
- * on request) when size is 4 MB or more, for memory written once through. */
+ * on request) when size is 1.75 MB or more, its whole 2 MB pages and a
+ * tail of at least 7/8 of one, for memory written once through. */
 void *cstat__big_alloc(size_t size);
 /* cstat__big_alloc() of n * size bytes set to zero; NULL when out of
  * memory or when n * size overflows. */
