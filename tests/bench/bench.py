@@ -3,7 +3,8 @@
 
 Runs every command on the large input, interleaved with the reference
 build's and with `cat`, and prints medians of wall time, CPU time
-(user + system) and peak RSS, the ratios issue 16 sets goals for, and
+(user + system), peak RSS and page faults (which, unlike the times, do
+not move with the machine's load), the ratios issue 16 sets goals for, and
 benchstat's recorded figures beside them.  Before timing, each command's
 stdout and stderr from both builds are compared byte for byte.
 
@@ -44,16 +45,17 @@ def argv_of(tools, name, a, b):
 
 
 def measure(argv):
-    """Wall seconds, CPU seconds and peak RSS in kB of one run."""
+    """Wall seconds, CPU seconds, peak RSS in kB and minor page faults of
+    one run."""
     fd, path = tempfile.mkstemp()
     os.close(fd)
     t = time.perf_counter()
-    subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", path] + argv,
+    subprocess.run(["/usr/bin/time", "-f", "%U %S %M %R", "-o", path] + argv,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t
-    u, s, m = open(path).read().split()[-3:]
+    u, s, m, r = open(path).read().split()[-4:]
     os.unlink(path)
-    return wall, float(u) + float(s), int(m)
+    return wall, float(u) + float(s), int(m), int(r)
 
 
 def digest(argv):
@@ -62,7 +64,7 @@ def digest(argv):
 
 
 def medians(samples):
-    return tuple(statistics.median(x[i] for x in samples) for i in range(3))
+    return tuple(statistics.median(x[i] for x in samples) for i in range(4))
 
 
 # Same bytes first: a faster build that prints something else is no result.
@@ -90,19 +92,20 @@ med = {k: medians(v) for k, v in samples.items()}
 print()
 print("input: 2 files x 200,000 results (%.1f MB), %d runs each, medians"
       % (in_bytes / 1e6, runs))
-print("%-9s %8s %8s %8s | %8s %8s %8s | %7s %7s" % (
-    "", "wall s", "cpu s", "RSS MB", "ref wall", "ref cpu", "ref MB",
-    "x ref", "x text"))
+print("%-9s %8s %8s %8s %7s | %8s %8s %8s %7s | %7s %7s" % (
+    "", "wall s", "cpu s", "RSS MB", "faults", "ref wall", "ref cpu",
+    "ref MB", "faults", "x ref", "x text"))
 for name in cmds:
     if name not in med:
         continue
-    w, c, m = med[name]
-    line = "%-9s %8.4f %8.4f %8.1f |" % (name, w, c, m / 1024)
+    w, c, m, f = med[name]
+    line = "%-9s %8.4f %8.4f %8.1f %7d |" % (name, w, c, m / 1024, f)
     if "ref-" + name in med:
-        rw, rc, rm = med["ref-" + name]
-        line += " %8.4f %8.4f %8.1f | %7.2f" % (rw, rc, rm / 1024, w / rw)
+        rw, rc, rm, rf = med["ref-" + name]
+        line += " %8.4f %8.4f %8.1f %7d | %7.2f" % (rw, rc, rm / 1024, rf,
+                                                    w / rw)
     else:
-        line += " %8s %8s %8s | %7s" % ("", "", "", "")
+        line += " %8s %8s %8s %7s | %7s" % ("", "", "", "", "")
     if "text" in med and name != "cat":
         line += " %7.2f" % (w / med["text"][0])
     print(line)
@@ -111,7 +114,7 @@ print()
 print("benchstat (recorded, ../shared/bench/README.md): text 1.9-2.6 s, "
       "187-271 MB; csv 1.2-1.4 s, 163-166 MB; parse only 0.08 s, 2.2 MB")
 if "text" in med:
-    w, _, m = med["text"]
+    w, _, m, _ = med["text"]
     print("text: %.1fx faster than benchstat's best time (%.1fx its median "
           "2.25 s), %.1fx less memory than its smallest"
           % (1.9 / w, 2.25 / w, 187.0 / (m / 1024)))
@@ -158,7 +161,7 @@ for name in gcmds:
     for n, prefix in sizes:
         s = [measure(argv_of(cur, name, prefix + "-old.txt", prefix + "-new.txt"))
              for _ in range(runs)]
-        w, c, m = medians(s)
+        w, c, m, _ = medians(s)
         results = 2 * n * 10
         pts.append((n, w, m))
         print("%-9s %8d %10.4f %10.1f %12.3f %12.3f" % (
