@@ -618,6 +618,8 @@ finish_all(const struct cstat__history *h, struct changes_job *a,
  * the 9,999 rounds a segment of 1,000 runs can need at the default alpha,
  * which otherwise both threads draw, and draw again for every segment
  * that needs more than they keep.  Only the rounds drawn take memory.
+ * The tests give cstat__history_changes_opts() a few rounds' worth, so
+ * that series are put off (tests/test-history-defer.c).
  */
 #define SHARED_CACHE_BYTES ((size_t)20 << 20)
 
@@ -631,6 +633,15 @@ cstat_history_changes(const cstat_tables *t, size_t since, double alpha,
 int
 cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 			    double alpha, struct cstat_change **out, size_t *n)
+{
+	return cstat__history_changes_opts(t, since, until, alpha,
+					   SHARED_CACHE_BYTES, NULL, out, n);
+}
+
+int
+cstat__history_changes_opts(const cstat_tables *t, size_t since, size_t until,
+			    double alpha, size_t cache_bytes, size_t *deferred,
+			    struct cstat_change **out, size_t *n)
 {
 	struct cstat__history h;
 	struct cstat__cpd_opts o;
@@ -646,6 +657,8 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 		*out = NULL;
 	if (n)
 		*n = 0;
+	if (deferred)
+		*deferred = 0;
 	if (!out || !n || !t || !(alpha >= 0 && alpha <= 1))
 		return CSTAT_EINVAL;
 	cstat__cpd_defaults(&o);
@@ -672,7 +685,7 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 	counts = malloc((maxcols + 1) * sizeof(*counts));
 	if (!counts ||
 	    cstat__cpd_cache_init(
-		    &shared, SHARED_CACHE_BYTES,
+		    &shared, cache_bytes,
 		    common_length(&h, a.minrun, top, maxcols, counts), NULL)) {
 		free(counts);
 		cstat__history_release(&h);
@@ -694,7 +707,8 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 			rc = merge_changes(&h, &a, &b);
 		free(b.res);
 	}
-	if (!rc && (a.npend || (two && b.npend)))
+	size_t npend = a.npend + (two ? b.npend : 0);
+	if (!rc && npend)
 		rc = finish_all(&h, &a, two ? &b : NULL);
 	free(a.pend);
 	if (two)
@@ -707,6 +721,8 @@ cstat_history_changes_until(const cstat_tables *t, size_t since, size_t until,
 	}
 	*out = a.res;
 	*n = a.nres;
+	if (deferred)
+		*deferred = npend;
 	return 0;
 }
 

@@ -52,6 +52,22 @@ int cstat__history_set_changes(struct cstat__history *h,
 /* Frees what h holds (not the tables or runs). */
 void cstat__history_release(struct cstat__history *h);
 
+/*
+ * cstat_history_changes_until() with a cache of cache_bytes for the
+ * permutations of the series of the common length, which the threads
+ * share (cstat_history_changes_until() gives it 20 MB).  A series of that
+ * length whose whole test needs rounds past the cache is put off and
+ * finished with the others after the search; *deferred (may be NULL)
+ * receives how many were (0 on failure).  A cache with no room for one
+ * round (0 bytes) shares none and puts none off.  The changes are the
+ * same whatever the size: the tests use it to reach the deferred path.
+ * @return what cstat_history_changes_until() returns.
+ */
+int cstat__history_changes_opts(const cstat_tables *t, size_t since,
+				size_t until, double alpha, size_t cache_bytes,
+				size_t *deferred, struct cstat_change **out,
+				size_t *n);
+
 /* The cell of table i, row r, column c. */
 static inline const struct cstat__cell *
 cstat__history_cell(const struct cstat__history *h, size_t i, size_t r,
