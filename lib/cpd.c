@@ -157,7 +157,9 @@
  * that does not persist or stays within the runs' own noise is refused
  * before any permutation; whole series whose tests run past the shared
  * cache are finished together over one drawing of the rounds past it
- * (cstat__cpd_deferred(), cstat__cpd_finish()).  None of it changes a
+ * (cstat__cpd_deferred(), cstat__cpd_finish()); a round's swap indexes
+ * are drawn a block at a time, 4 or 8 at once where the processor has
+ * the vector units, then the swaps done in order.  None of it changes a
  * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
@@ -761,7 +763,6 @@ draw_avx512(uint64_t *j, size_t n, uint64_t s, uint64_t bound)
 		b = _mm512_sub_epi64(b, eight);
 	}
 }
-#endif
 
 static inline void
 swap_ix(uint16_t *ix, size_t a, size_t b)
@@ -780,12 +781,10 @@ shuffle_drawn(uint16_t *ix, size_t len, uint64_t *s,
 	uint64_t j[DRAW_BLOCK];
 
 	for (size_t i = len - 1; i > 0;) {
-		size_t n = i < DRAW_BLOCK ? i : DRAW_BLOCK;
+		size_t n = i < DRAW_BLOCK ? i : DRAW_BLOCK, k = 0;
 
 		draw(j, n, *s, i + 1);
 		*s += n * MIX_GAMMA;
-		size_t k = 0;
-
 		/* Four in a row: fewer steps of the loop's own. */
 		for (; k + 4 <= n; k += 4, i -= 4) {
 			swap_ix(ix, i, j[k]);
@@ -797,6 +796,8 @@ shuffle_drawn(uint16_t *ix, size_t len, uint64_t *s,
 			swap_ix(ix, i, j[k]);
 	}
 }
+
+#endif
 
 bool
 cstat__cpd_shuffle(uint16_t *ix, size_t len, uint64_t *s,
