@@ -157,7 +157,9 @@
  * that does not persist or stays within the runs' own noise is refused
  * before any permutation; whole series whose tests run past the shared
  * cache are finished together over one drawing of the rounds past it
- * (cstat__cpd_deferred(), cstat__cpd_finish()).  None of it changes a
+ * (cstat__cpd_deferred(), cstat__cpd_finish()); a round's swap indexes
+ * are drawn a block at a time, 4 or 8 at once where the processor has
+ * the vector units, then the swaps done in order.  None of it changes a
  * result, bit for bit (docs/performance.md, "History at scale").
  */
 #include <math.h>
@@ -168,6 +170,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "containers.h"
 #include "cpd.h"
 #include "stats.h"
 
@@ -488,14 +491,20 @@ union_bound(const struct work *wk, size_t len, double k)
 	return p;
 }
 
-/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014). */
+/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014): the state moves on by
+ * MIX_GAMMA a draw, and each value is the state mixed, so the k-th draw
+ * from state s is the mix of s + k MIX_GAMMA alone. */
+#define MIX_GAMMA 0x9e3779b97f4a7c15ULL
+#define MIX_M1 0xbf58476d1ce4e5b9ULL
+#define MIX_M2 0x94d049bb133111ebULL
+
 static uint64_t
 mix_next(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*s += MIX_GAMMA);
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z = (z ^ (z >> 30)) * MIX_M1;
+	z = (z ^ (z >> 27)) * MIX_M2;
 	return z ^ (z >> 31);
 }
 
@@ -643,9 +652,10 @@ cusum_reaches4(const struct work *wk, const double *c, const uint16_t *r,
 	return hit;
 }
 
-/* Applies one round of perm_p's swaps to ix[0..len), drawing from *s. */
+/* Applies one round of perm_p's swaps to ix[0..len), drawing from *s, one
+ * swap after the other: the definition of the orders. */
 static void
-shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
+shuffle_plain(uint16_t *ix, size_t len, uint64_t *s)
 {
 	for (size_t i = len - 1; i > 0; i--) {
 		size_t j = mix_below(s, i + 1);
@@ -654,6 +664,178 @@ shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
 		ix[i] = ix[j];
 		ix[j] = t;
 	}
+}
+
+/*
+ * The same round with the swaps' indexes drawn first, DRAW_BLOCK at a
+ * time, then the swaps done.  The draws do not wait on each other (the
+ * k-th value depends on the state and k alone, and the bound of the k-th
+ * swap is known), so a vector unit works out 4 or 8 at once; the swaps
+ * stay one after the other.
+ *
+ * draw(j, n, s, bound) fills j[0..n) and possibly past it, up to n
+ * rounded up to 8: j[k] is the index below bound - k that draw k + 1 from
+ * state s gives, as mix_below() works it out.  Splitmix64's 64-bit
+ * products are exact in any order of their 32-bit parts (modulo 2^64),
+ * and bound - k < 2^32 makes Lemire's multiply one 32 x 32-bit product.
+ */
+#define DRAW_BLOCK 512
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_DRAW_VECTORS 1
+
+/* x * c modulo 2^64, four at a time, with cs = c's halves swapped: the
+ * low halves' product and, added to its high half, the two cross
+ * products' low halves (the high halves' product falls out), both cross
+ * products from one 32-bit multiply of x by cs. */
+__attribute__((target("avx2"))) static inline __m256i
+mul64_avx2(__m256i x, __m256i c, __m256i cs)
+{
+	const __m256i high =
+		_mm256_set1_epi64x((long long)0xffffffff00000000ULL);
+	__m256i cross = _mm256_mullo_epi32(x, cs);
+
+	cross = _mm256_add_epi32(cross, _mm256_slli_epi64(cross, 32));
+	return _mm256_add_epi64(_mm256_mul_epu32(x, c),
+				_mm256_and_si256(cross, high));
+}
+
+__attribute__((target("avx2"))) static void
+draw_avx2(uint64_t *j, size_t n, uint64_t s, uint64_t bound)
+{
+	const __m256i m1 = _mm256_set1_epi64x((long long)MIX_M1),
+		      m1s = _mm256_set1_epi64x(
+			      (long long)(MIX_M1 >> 32 | MIX_M1 << 32)),
+		      m2 = _mm256_set1_epi64x((long long)MIX_M2),
+		      m2s = _mm256_set1_epi64x(
+			      (long long)(MIX_M2 >> 32 | MIX_M2 << 32)),
+		      step = _mm256_set1_epi64x((long long)(4 * MIX_GAMMA)),
+		      four = _mm256_set1_epi64x(4);
+	__m256i z = _mm256_setr_epi64x(
+		(long long)(s + MIX_GAMMA), (long long)(s + 2 * MIX_GAMMA),
+		(long long)(s + 3 * MIX_GAMMA), (long long)(s + 4 * MIX_GAMMA));
+	__m256i b =
+		_mm256_setr_epi64x((long long)bound, (long long)bound - 1,
+				   (long long)bound - 2, (long long)bound - 3);
+
+	for (size_t k = 0; k < n; k += 4) {
+		__m256i x = z;
+
+		x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 30));
+		x = mul64_avx2(x, m1, m1s);
+		x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 27));
+		x = mul64_avx2(x, m2, m2s);
+		x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 31));
+		x = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), b);
+		_mm256_storeu_si256((__m256i *)(j + k),
+				    _mm256_srli_epi64(x, 32));
+		z = _mm256_add_epi64(z, step);
+		b = _mm256_sub_epi64(b, four);
+	}
+}
+
+__attribute__((target("avx512f,avx512dq"))) static void
+draw_avx512(uint64_t *j, size_t n, uint64_t s, uint64_t bound)
+{
+	const __m512i m1 = _mm512_set1_epi64((long long)MIX_M1),
+		      m2 = _mm512_set1_epi64((long long)MIX_M2),
+		      step = _mm512_set1_epi64((long long)(8 * MIX_GAMMA)),
+		      eight = _mm512_set1_epi64(8);
+	__m512i z = _mm512_add_epi64(
+		_mm512_set1_epi64((long long)s),
+		_mm512_mullo_epi64(_mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8),
+				   _mm512_set1_epi64((long long)MIX_GAMMA)));
+	__m512i b = _mm512_sub_epi64(_mm512_set1_epi64((long long)bound),
+				     _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+
+	for (size_t k = 0; k < n; k += 8) {
+		__m512i x = z;
+
+		x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
+		x = _mm512_mullo_epi64(x, m1);
+		x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 27));
+		x = _mm512_mullo_epi64(x, m2);
+		x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
+		x = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), b);
+		_mm512_storeu_si512(j + k, _mm512_srli_epi64(x, 32));
+		z = _mm512_add_epi64(z, step);
+		b = _mm512_sub_epi64(b, eight);
+	}
+}
+
+static inline void
+swap_ix(uint16_t *ix, size_t a, size_t b)
+{
+	uint16_t t = ix[a];
+
+	ix[a] = ix[b];
+	ix[b] = t;
+}
+
+/* shuffle_plain() with the indexes from draw(), as above. */
+static void
+shuffle_drawn(uint16_t *ix, size_t len, uint64_t *s,
+	      void (*draw)(uint64_t *, size_t, uint64_t, uint64_t))
+{
+	uint64_t j[DRAW_BLOCK];
+
+	for (size_t i = len - 1; i > 0;) {
+		size_t n = i < DRAW_BLOCK ? i : DRAW_BLOCK, k = 0;
+
+		draw(j, n, *s, i + 1);
+		*s += n * MIX_GAMMA;
+		/* Four in a row: fewer steps of the loop's own. */
+		for (; k + 4 <= n; k += 4, i -= 4) {
+			swap_ix(ix, i, j[k]);
+			swap_ix(ix, i - 1, j[k + 1]);
+			swap_ix(ix, i - 2, j[k + 2]);
+			swap_ix(ix, i - 3, j[k + 3]);
+		}
+		for (; k < n; k++, i--)
+			swap_ix(ix, i, j[k]);
+	}
+}
+
+#endif
+
+bool
+cstat__cpd_shuffle(uint16_t *ix, size_t len, uint64_t *s,
+		   enum cstat__cpd_draw how)
+{
+	if (len == 0)
+		return true;
+#if HAVE_DRAW_VECTORS
+	bool avx512 = __builtin_cpu_supports("avx512f") &&
+		      __builtin_cpu_supports("avx512dq");
+	bool avx2 = __builtin_cpu_supports("avx2");
+
+	if (how == CSTAT__CPD_DRAW_AVX512 ||
+	    (how == CSTAT__CPD_DRAW_BEST && avx512)) {
+		if (!avx512)
+			return false;
+		shuffle_drawn(ix, len, s, draw_avx512);
+		return true;
+	}
+	if (how == CSTAT__CPD_DRAW_AVX2 ||
+	    (how == CSTAT__CPD_DRAW_BEST && avx2)) {
+		if (!avx2)
+			return false;
+		shuffle_drawn(ix, len, s, draw_avx2);
+		return true;
+	}
+#endif
+	if (how != CSTAT__CPD_DRAW_BEST && how != CSTAT__CPD_DRAW_PLAIN)
+		return false;
+	shuffle_plain(ix, len, s);
+	return true;
+}
+
+/* Applies one round of perm_p's swaps to ix[0..len), drawing from *s. */
+static void
+shuffle_ix(uint16_t *ix, size_t len, uint64_t *s)
+{
+	cstat__cpd_shuffle(ix, len, s, CSTAT__CPD_DRAW_BEST);
 }
 
 /* Rounds drawn into a cache at a time, ahead of the one asked for: one
@@ -736,6 +918,9 @@ cached_rounds(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 	return wk->ix;
 }
 
+/* The least series length whose cache of orders goes on huge pages. */
+#define CACHE_HUGE_LEN 1024
+
 /*
  * The cache that serves segments of len runs, ready, or NULL: the shared
  * one when it is for len, else this thread's own, started over for len
@@ -764,8 +949,16 @@ cache_for(struct work *wk, size_t len)
 	if (cc->cap_bytes < len * sizeof(*cc->idx))
 		return NULL;
 	pthread_mutex_lock(&cc->lock);
+	/* Huge pages (cstat__big_alloc()) when the length it is first used
+	 * for has rounds of 2 kB or more: a test of a thousand rounds then
+	 * fills a whole one, and the faults of small pages cost more than
+	 * drawing.  Shorter series' tests mostly stop after a few hundred
+	 * rounds of a few bytes, and a huge page would be held for them
+	 * whole. */
 	if (!cc->idx)
-		cc->idx = malloc(cc->cap_bytes);
+		cc->idx = len >= CACHE_HUGE_LEN
+				  ? cstat__big_alloc(cc->cap_bytes)
+				  : malloc(cc->cap_bytes);
 	ok = cc->idx != NULL;
 	pthread_mutex_unlock(&cc->lock);
 	return ok ? cc : NULL;

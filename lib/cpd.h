@@ -47,6 +47,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -218,5 +219,30 @@ int cstat__cpd_finish(const double *const *x, const double *const *se,
 		      const struct cstat__cpd_opts *o,
 		      struct cstat__cpd_cache *shared,
 		      struct cstat__cpd_defer *const *d, size_t count);
+
+/*
+ * The ways a round of the permutations can be drawn: the plain loop, and
+ * with the swaps' indexes worked out a block at a time on vector units
+ * (x86-64).  Every way draws the same orders, bit for bit.
+ */
+enum cstat__cpd_draw {
+	CSTAT__CPD_DRAW_BEST,	/* the fastest this processor has */
+	CSTAT__CPD_DRAW_PLAIN,	/* one swap after the other, in C */
+	CSTAT__CPD_DRAW_AVX2,	/* four indexes at a time */
+	CSTAT__CPD_DRAW_AVX512, /* eight at a time (AVX-512 F and DQ) */
+};
+
+/*
+ * Applies one round of the permutations' swaps to ix[0..len) (len at
+ * most UINT16_MAX + 1), drawing from the splitmix64 state *s, which it
+ * moves on by len - 1 draws: a Fisher-Yates pass from the end, swap i
+ * with the index below i + 1 the next draw gives (Lemire's multiply of its
+ * high 32 bits).  The way how is for the tests, which check that all
+ * give the same orders.
+ * @return false, with ix and *s untouched, when how is not available in
+ * this build or on this processor.
+ */
+bool cstat__cpd_shuffle(uint16_t *ix, size_t len, uint64_t *s,
+			enum cstat__cpd_draw how);
 
 #endif /* CSTAT_CPD_H */

@@ -605,6 +605,93 @@ test_cpd_cache_gives_the_same_changes(void **state)
 	assert_true(perm_p >= 3);
 }
 
+/* One round of the permutations' orders as defined: a Fisher-Yates pass
+ * from the end, swapping run i with the one below i + 1 that the next
+ * splitmix64 value picks by Lemire's multiply of its high half. */
+static void
+plain_round(uint16_t *ix, size_t len, struct rng *r)
+{
+	for (size_t i = len - 1; i > 0; i--) {
+		size_t j = (size_t)(((rng_next(r) >> 32) * (i + 1)) >> 32);
+		uint16_t t = ix[i];
+
+		ix[i] = ix[j];
+		ix[j] = t;
+	}
+}
+
+/*
+ * Whether cstat__cpd_shuffle() draws the way how on this processor; when
+ * it does, three rounds of each length from each seed are asserted to be
+ * plain_round()'s, order and generator state; when it does not, it is
+ * asserted to leave both as they were.
+ */
+static bool
+draw_agrees(enum cstat__cpd_draw how, uint16_t *want, uint16_t *got)
+{
+	/* 1 and 2, odd lengths, and each side of the vector widths (4
+	 * and 8) and of the blocks the indexes are drawn in (512). */
+	const size_t lens[] = {1,    2,	   3,	 4,	5,     7,    8,	  9,
+			       15,   16,   17,	 63,	511,   512,  513, 1023,
+			       1024, 1025, 1537, 10000, 65535, 65536};
+	/* The search's seed for 10,000 runs, and a state that wraps past
+	 * 2^64 within a round. */
+	const uint64_t seeds[] = {0x63707464u ^ (uint64_t)10000 << 32,
+				  UINT64_MAX - 1000};
+	uint64_t s = 7;
+
+	for (size_t i = 0; i < 9; i++)
+		got[i] = (uint16_t)i;
+	if (!cstat__cpd_shuffle(got, 9, &s, how)) {
+		assert_int_equal(s, 7);
+		for (size_t i = 0; i < 9; i++)
+			assert_int_equal(got[i], i);
+		return false;
+	}
+	for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
+		for (size_t e = 0; e < sizeof(seeds) / sizeof(*seeds); e++) {
+			size_t len = lens[l];
+			struct rng r = {seeds[e]};
+
+			s = seeds[e];
+			for (size_t i = 0; i < len; i++)
+				want[i] = got[i] = (uint16_t)i;
+			for (int round = 0; round < 3; round++) {
+				plain_round(want, len, &r);
+				assert_true(
+					cstat__cpd_shuffle(got, len, &s, how));
+				assert_int_equal(s, r.s);
+				assert_memory_equal(got, want,
+						    len * sizeof(*got));
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * Every way of drawing a round of the permutations gives the orders of
+ * their definition, bit for bit, and moves the generator on as far; the
+ * plain way and the best are there everywhere, the vector ways where the
+ * processor has them.
+ */
+static void
+test_cpd_draws_agree(void **state)
+{
+	uint16_t *want = malloc(65536 * sizeof(*want)),
+		 *got = malloc(65536 * sizeof(*got));
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_true(draw_agrees(CSTAT__CPD_DRAW_PLAIN, want, got));
+	assert_true(draw_agrees(CSTAT__CPD_DRAW_BEST, want, got));
+	draw_agrees(CSTAT__CPD_DRAW_AVX2, want, got);
+	draw_agrees(CSTAT__CPD_DRAW_AVX512, want, got);
+	free(want);
+	free(got);
+}
+
 /*
  * Tests put off where a shared cache ends (cstat__cpd_deferred()) and
  * finished together over the rounds past it (cstat__cpd_finish()) give
@@ -808,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_cpd_is_deterministic),
 		cmocka_unit_test(test_cpd_cache_gives_the_same_changes),
 		cmocka_unit_test(test_cpd_deferred_tests_give_the_same_changes),
+		cmocka_unit_test(test_cpd_draws_agree),
 		cmocka_unit_test(test_cpd_max_points_limits_the_changes),
 		cmocka_unit_test(test_cpd_extreme_values),
 		cmocka_unit_test(test_cpd_rejects_bad_input),
