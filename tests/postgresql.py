@@ -45,8 +45,8 @@ CSTAT_TEST_PG_RUNNER):
               snapshot of the filter in the cache on the client) and the
               other reads give after each record what a read without the
               cache gives (stdout, stderr, exit status): after one record
-              and several (the runs recorded since joined to the
-              snapshot), a record of a new benchmark, of a new
+              and several, and a record of another benchmark (the runs
+              recorded since joined to the snapshot); a record of a new
               configuration of the benchmark, of a new unit, of new Unit
               metadata, a prune, and the history removed and recorded
               again (the snapshot built again).
