@@ -1395,9 +1395,15 @@ CSTAT_EXPORT int cstat_store_merge(cstat_store *s, const char *name,
  * text naming the rows and the read, which is kept inside and compared;
  * at most 16 in dir with those of cstat_history_read_filtered(), the
  * least recently used removed), never the only copy of anything and never
- * an error: a damaged or foreign one is built again.  A history that grew
- * is built again whole.  *status (may be NULL): 1 read from dir, 0 built
- * and written there, -1 built without writing.  A NULL dir, or a store
+ * an error: a damaged or foreign one is built again.  A history that only
+ * grew (the same first run, runs recorded after the kept ones' last) has
+ * the records of the runs recorded since read from the store and joined
+ * to the kept tables, as a store directory's snapshot joins records
+ * appended to its history, when that gives the tables the store builds
+ * (no new benchmark, table or Unit metadata among them); otherwise it is
+ * built again whole.  *status (may be NULL): 1 read from dir, 0 built and
+ * written there, 2 joined and written there, -1 built (or joined) without
+ * writing.  A NULL dir, or a store
  * that cannot say which rows it holds (CSTAT_ESTATE for
  * cstat_store_history_cache()), builds as cstat_store_history_tables().
  * @return as cstat_store_history_tables().

@@ -58,6 +58,9 @@ struct what {
 	const struct cstat_builder_opts *opts;
 	const char *filter;
 	size_t len;
+	/* Not NULL: the text kept is not compared but handed back here
+	 * (malloc'd), and compared by the caller. */
+	char **got;
 };
 
 /* Where the snapshot came from. */
@@ -150,11 +153,10 @@ o_flush(struct out *o)
 	o->len = 0;
 }
 
+/* o_put() past the buffer's room: flushes it on the way. */
 static void
-o_put(struct out *o, const void *p, size_t n)
+o_fill(struct out *o, const char *s, size_t n)
 {
-	const char *s = p;
-
 	while (n && !o->err) {
 		if (o->len == IOBUF)
 			o_flush(o);
@@ -164,6 +166,19 @@ o_put(struct out *o, const void *p, size_t n)
 		s += k;
 		n -= k;
 	}
+}
+
+/* n bytes at p into the buffer; a field that fits takes no call (the
+ * runs' metadata and the cells are 1.5 million fields at 10,000 runs). */
+static inline void
+o_put(struct out *o, const void *p, size_t n)
+{
+	if (n <= IOBUF - o->len) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return;
+	}
+	o_fill(o, p, n);
 }
 
 static void
@@ -224,20 +239,38 @@ write_runs(struct out *o, cstat_run *const *runs, size_t n)
 		}
 }
 
+/* Bytes of one cell in the file (write_cell()). */
+#define CELL_BYTES                                                             \
+	(4 * 8 + 4 + 4 * (CSTAT__MAX_CELL_WARN + CSTAT__MAX_CMP_WARN) + 3)
+
+/* Puts the field of n bytes at from at *p, and moves *p past it. */
+static inline void
+lay(unsigned char **p, const void *from, size_t n)
+{
+	memcpy(*p, from, n);
+	*p += n;
+}
+
+/* A cell's fields laid out in a row, then put in one call. */
 static void
 write_cell(struct out *o, const struct cstat__cell *c)
 {
-	o_f64(o, c->center);
-	o_f64(o, c->lo);
-	o_f64(o, c->hi);
-	o_f64(o, c->p);
-	o_u32(o, c->n);
-	o_ids(o, c->warn, CSTAT__MAX_CELL_WARN);
-	o_ids(o, c->cmpwarn, CSTAT__MAX_CMP_WARN);
-	o_u8(o, c->nwarn);
-	o_u8(o, c->ncmpwarn);
-	o_u8(o, (unsigned)c->present | (unsigned)c->has_cmp << 1 |
-			(unsigned)c->significant << 2);
+	unsigned char b[CELL_BYTES], *p = b;
+	uint32_t n = c->n;
+
+	lay(&p, &c->center, 8);
+	lay(&p, &c->lo, 8);
+	lay(&p, &c->hi, 8);
+	lay(&p, &c->p, 8);
+	lay(&p, &n, 4);
+	lay(&p, c->warn, 4 * CSTAT__MAX_CELL_WARN);
+	lay(&p, c->cmpwarn, 4 * CSTAT__MAX_CMP_WARN);
+	*p++ = (unsigned char)c->nwarn;
+	*p++ = (unsigned char)c->ncmpwarn;
+	*p++ = (unsigned char)((unsigned)c->present |
+			       (unsigned)c->has_cmp << 1 |
+			       (unsigned)c->significant << 2);
+	o_put(o, b, CELL_BYTES);
 }
 
 static void
@@ -584,10 +617,6 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 	return in->bad;
 }
 
-/* Bytes of one cell in the file (write_cell()). */
-#define CELL_BYTES                                                             \
-	(4 * 8 + 4 + 4 * (CSTAT__MAX_CELL_WARN + CSTAT__MAX_CMP_WARN) + 3)
-
 /* Takes the next field of n bytes from *p into to. */
 static void
 take(const unsigned char **p, void *to, size_t n)
@@ -794,7 +823,8 @@ snap_open(const char *cache, const struct what *what, struct in *in,
 	    memcmp(magic, what->opts ? MAGIC_FILTER : MAGIC, 8) != 0 ||
 	    order != 0x01020304u ||
 	    sizes != (uint32_t)(sizeof(double) | sizeof(size_t) << 8) ||
-	    (what->opts && !same_filter(in, what))) {
+	    (what->opts && !what->got && !same_filter(in, what)) ||
+	    (what->got && !(*what->got = i_str(in, NULL)))) {
 		close(in->fd);
 		free(in->buf);
 		return false;
@@ -1243,7 +1273,7 @@ cstat_history_read_cached(const char *path, const char *cache,
 			  void (*warn)(void *ctx, const struct cstat_diag *d),
 			  void *ctx, struct cstat_diag *d, int *status)
 {
-	const struct what whole = {NULL, NULL, 0};
+	const struct what whole = {NULL, NULL, 0, NULL};
 
 	return read_cached(path, cache, &whole, confidence, t, runs, nruns,
 			   warn, ctx, d, status);
@@ -1334,7 +1364,7 @@ cstat_history_read_filtered(const char *path, const char *dir,
 			    void *ctx, struct cstat_diag *d, int *status)
 {
 	struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
-	struct what what = {&opts, filter ? filter : "", 0};
+	struct what what = {&opts, filter ? filter : "", 0, NULL};
 	char *snap = NULL;
 	int dfd = -1, rc, st = -1;
 
@@ -1388,10 +1418,12 @@ keyed_path(const char *dir, const char *key, size_t named)
 
 bool
 cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
-		       cstat_tables **t, cstat_run ***runs, size_t *nruns)
+		       char **was, cstat_tables **t, cstat_run ***runs,
+		       size_t *nruns)
 {
 	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
-	const struct what what = {&opts, key, strlen(key)};
+	char *kept = NULL;
+	const struct what what = {&opts, key, strlen(key), was ? &kept : NULL};
 	const struct ident none = {0};
 	struct warns w = {0};
 	struct in in = {0};
@@ -1403,7 +1435,14 @@ cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
 	*t = NULL;
 	*runs = NULL;
 	*nruns = 0;
-	if (ok && (!same_ident(&sid, &none) || lines != 0)) {
+	if (was)
+		*was = NULL;
+	/* Asked for the tables of any rows: those of the same read (the
+	 * key's first named bytes), of other rows than key's. */
+	if (ok &&
+	    (!same_ident(&sid, &none) || lines != 0 ||
+	     (was && (strlen(kept) <= named || memcmp(kept, key, named) != 0 ||
+		      strcmp(kept, key) == 0)))) {
 		close(in.fd);
 		free(in.buf);
 		ok = false;
@@ -1416,6 +1455,10 @@ cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
 		*runs = NULL;
 		*nruns = 0;
 	}
+	if (ok && was)
+		*was = kept;
+	else
+		free(kept);
 	/* Used now: the last of the folder to go. */
 	if (ok)
 		(void)utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
@@ -1425,12 +1468,36 @@ cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
 }
 
 int
+cstat__snap_join_records(int fd, unsigned long before,
+			 const struct cstat_builder_opts *opts,
+			 double confidence, cstat_tables *t, cstat_run ***runs,
+			 size_t *nruns)
+{
+	const struct what what = {opts, NULL, 0, NULL};
+	struct warns w = {0};
+	struct cstat_diag d;
+	unsigned long lines = 0;
+	int rc;
+
+	if (*nruns != before)
+		return -1;
+	rc = read_appended("", fd, before, &what, confidence, &w, t, runs,
+			   nruns, &lines, &d);
+	/* The store's tables are kept without warnings (a record the
+	 * reader warns of is not one the store holds as it wrote it). */
+	if (!rc && (w.n || w.nomem))
+		rc = -1;
+	free(w.d);
+	return rc ? -1 : 0;
+}
+
+int
 cstat__snap_save_keyed(const char *dir, const char *key, size_t named,
 		       cstat_run *const *runs, size_t nruns,
 		       const struct cstat_tables *t)
 {
 	const struct cstat_builder_opts opts = CSTAT_BUILDER_OPTS_INIT;
-	const struct what what = {&opts, key, strlen(key)};
+	const struct what what = {&opts, key, strlen(key), NULL};
 	const struct ident none = {0};
 	const struct warns w = {0};
 	char *path = keyed_path(dir, key, named);
@@ -1492,7 +1559,7 @@ cstat__snap_describe(const char *path, int fd, const char *cache,
 	char *created = NULL;
 	size_t n = 0;
 
-	const struct what whole = {NULL, NULL, 0};
+	const struct what whole = {NULL, NULL, 0, NULL};
 
 	if (identify(fd, 0, &now) != 0 ||
 	    !snap_open(cache, &whole, &in, &sid, &lines))

@@ -166,7 +166,24 @@ bool cstat__snap_describe(const char *path, int fd, const char *cache,
  * or an error (nothing left behind).
  */
 bool cstat__snap_load_keyed(const char *dir, const char *key, size_t named,
-			    cstat_tables **t, cstat_run ***runs, size_t *nruns);
+			    char **was, cstat_tables **t, cstat_run ***runs,
+			    size_t *nruns);
+/*
+ * With was not NULL, load takes instead the tables kept for the same read
+ * (the first named bytes) of other rows than key's, and *was gets the key
+ * they were kept under (malloc'd).  join_records then joins to such
+ * tables t (built of before runs, *nruns of them) the runs of the history
+ * records fd holds from where it stands (the runs recorded since), read
+ * with opts and confidence as the file store reads records appended to
+ * its snapshot's history (history-snap.c's read_appended()): 0 with *runs
+ * and *nruns grown, or nonzero when that join is not what building the
+ * whole would make (a new benchmark, table or Unit metadata, a warning)
+ * or fails, t and *runs then to be thrown away.
+ */
+int cstat__snap_join_records(int fd, unsigned long before,
+			     const struct cstat_builder_opts *opts,
+			     double confidence, cstat_tables *t,
+			     cstat_run ***runs, size_t *nruns);
 int cstat__snap_save_keyed(const char *dir, const char *key, size_t named,
 			   cstat_run *const *runs, size_t nruns,
 			   const cstat_tables *t);

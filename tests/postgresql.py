@@ -41,6 +41,15 @@ CSTAT_TEST_PG_RUNNER):
               that names the cache's folder names the location instead,
               every time, also where the name spans two of the pipe's
               reads.
+  join        one benchmark's reads (-filter .name:Op7, through the
+              snapshot of the filter in the cache on the client) and the
+              other reads give after each record what a read without the
+              cache gives (stdout, stderr, exit status): after one record
+              and several, and a record of another benchmark (the runs
+              recorded since joined to the snapshot); a record of a new
+              configuration of the benchmark, of a new unit, of new Unit
+              metadata, a prune, and the history removed and recorded
+              again (the snapshot built again).
   cbaseline   cbaseline's commands with -store set to the database give
               the same output (stdout and exit status) as on a store
               directory, for the same inputs and times; list (several
@@ -679,6 +688,104 @@ def case_cache():
 
 
 
+def case_join():
+    cb = sys.argv[4]
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                       "cstat-pg-join-%d" % os.getpid())
+    os.makedirs(tmp)
+    croot = os.path.join(tmp, "cache")
+    each = [("history", "h"), ("history", "-format", "json", "h"),
+            ("detect", "h"), ("export", "-format", "csv", "h"),
+            ("export", "-format", "json", "h")]
+    one, unit = ([s[:-1] + (f, "h") for s in each]
+                 for f in ("-filter=.name:Op7", "-filter=.unit:B/op"))
+    day = iter(range(1, 10000))
+    state = {"k": 0, "rounds": 0}
+
+    def cbl(*args, env=None):
+        e = dict(os.environ, CSTAT_PROJECT="j", CSTAT_CACHE=croot)
+        e.update(env or {})
+        return subprocess.run([cb, "-store", OWNER] + list(args),
+                              capture_output=True, env=e)
+
+    def record(extra="", units=""):
+        k = state["k"]
+        state["k"] += 1
+        path = os.path.join(tmp, "run%d.txt" % k)
+        with open(path, "w") as f:
+            f.write(units + "goos: linux\npkg: X\n")
+            for b in range(4):
+                for size in (1, 2):
+                    f.write("BenchmarkOp%d/size=%d-8 1 %d ns/op %d B/op\n"
+                            % (5 + b, size, 100 + (k * 7 + b + size) % 13
+                               + (40 if k > 12 else 0), 64 * size + k % 3))
+            f.write("BenchmarkOp70-8 1 %d ns/op\n" % (50 + k % 5))
+            f.write(extra)
+        when = "2026-03-%02dT10:00:00Z" % next(day)
+        r = cbl("record", "-m", "created=" + when, "h", path)
+        assert r.returncode == 0, r.stderr
+
+    def check(what):
+        """Each read through the cache and without it: the same bytes,
+        the same messages and exit status.  The first read of -filter
+        .name:Op7 joins the runs recorded since to its snapshot, the
+        others read the snapshot joined: which command is first turns
+        from one state to the next."""
+        r = state["rounds"] % len(one)
+        for step in one[r:] + one[:r] + unit + [("history", "h")]:
+            off = cbl(*step, env={"CSTAT_CACHE": "off"})
+            got = cbl(*step)
+            assert (got.stdout, got.stderr, got.returncode) == (
+                off.stdout, off.stderr, off.returncode), (
+                what, step, got.stderr, off.stderr)
+            assert off.stdout, (what, step)
+        state["rounds"] += 1
+        print("%s: the same output through the snapshot and without" % what)
+
+    def one_record(what, **kw):
+        """A record, then the filtered read first (the join), then
+        every read."""
+        record(**kw)
+        check(what)
+
+    try:
+        for _ in range(6):
+            record()
+        check("cold")
+        one_record("after one record")
+        for _ in range(3):
+            record()
+        check("after three records")
+        one_record("after a record of a new benchmark",
+                   extra="BenchmarkOther-8 1 5 ns/op 9 B/op\n")
+        one_record("after a record of a new configuration of Op7",
+                   extra="BenchmarkOp7/size=3-8 1 120 ns/op 64 B/op\n")
+        one_record("after a record of a new unit of Op7",
+                   extra="BenchmarkOp7/size=1-8 1 9 allocs/op\n")
+        one_record("after a record with new Unit metadata",
+                   units="Unit ns/op assume=exact\n")
+        one_record("after a record without it again")
+        r = cbl("prune", "-keep", "5", "h")
+        assert r.returncode == 0, r.stderr
+        check("after prune")
+        one_record("after a record after prune")
+        r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                            "-d", OWNER, "-c",
+                            "DELETE FROM cstat_runs; DELETE FROM"
+                            " cstat_series; DELETE FROM cstat_histories"],
+                           capture_output=True)
+        assert r.returncode == 0, r.stderr
+        for _ in range(4):
+            record()
+        check("after the history was removed and recorded again")
+        for _ in range(2):
+            one_record("after a record of the new history")
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+    print("join: %d states, %d reads each, the same output" % (
+        state["rounds"], 2 * len(one) + 1))
+
+
 def store_files(d):
     """{relative path: bytes} of a store directory's histories and
     baselines (not its lock files)."""
@@ -854,4 +961,5 @@ def case_merge_race():
 
 
 {"cbaseline": case_cbaseline, "merge": case_merge, "merge_race": case_merge_race, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
- "password": case_password, "whole": case_whole, "cache": case_cache}[CASE]()
+ "password": case_password, "whole": case_whole, "cache": case_cache,
+ "join": case_join}[CASE]()

@@ -1645,6 +1645,149 @@ test_api_cache_pg(void **state)
 	api_cache('p');
 }
 
+/* Records the run of Go text text as run i of history name (its
+ * commit "cI"). */
+static void
+record_text(cstat_store *s, const char *name, const char *text, int i)
+{
+	struct cstat_diag d;
+	char tag[16];
+	size_t len;
+	cstat_run *r = run_of(text);
+
+	snprintf(tag, sizeof(tag), "c%d", i);
+	assert_int_equal(cstat_run_set(r, "commit", tag), 0);
+	char *line = line_of(r, false, &len);
+	assert_int_equal(cstat_store_record(s, name, line, len, NULL, &d), 0);
+	free(line);
+	cstat_run_free(r);
+}
+
+/* What the history commands print of runs and t, and every value of
+ * every cell, as one string (malloc'd). */
+static char *
+tables_text(cstat_run *const *runs, size_t n, const cstat_tables *t)
+{
+	struct cstat_change *ch;
+	size_t nch, len;
+	char *buf;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cstat_history_changes(t, 0, 0.2, &ch, &nch), 0);
+	assert_int_equal(
+		cstat_history_write(runs, n, t, ch, nch, CSTAT_FORMAT_CSV, f),
+		0);
+	assert_int_equal(
+		cstat_history_write(runs, n, t, ch, nch, CSTAT_FORMAT_JSON, f),
+		0);
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++)
+			for (size_t c = 0; c < cstat_table_cols(t, i); c++) {
+				size_t nv = 0;
+				const double *v = cstat_table_cell_values(
+					t, i, r, c, &nv);
+				for (size_t k = 0; k < nv; k++)
+					fprintf(f, "%a ", v[k]);
+				fputc('\n', f);
+			}
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s %s\n", cstat_run_get(runs[k], "commit"),
+			cstat_run_get(runs[k], "id"));
+	fclose(f);
+	free(ch);
+	return buf;
+}
+
+/* The tables of benchmark Encode with filter through folder (status
+ * *st) are those the store builds, whose text is returned. */
+static char *
+tables_as_built(cstat_store *s, const char *folder, int want)
+{
+	struct cstat_builder_opts o = CSTAT_BUILDER_OPTS_INIT;
+	struct cstat_diag d;
+	cstat_tables *t, *u;
+	cstat_run **runs, **vruns;
+	size_t n, vn;
+	int st = 9;
+
+	o.filter = ".name:Encode";
+	assert_int_equal(cstat_store_history_tables_cached(s, "hj", "Encode",
+							   &o, 0.95, folder, &t,
+							   &runs, &n, &st, &d),
+			 0);
+	assert_int_equal(st, want);
+	assert_int_equal(cstat_store_history_tables(s, "hj", "Encode", &o, 0.95,
+						    &u, &vruns, &vn, &d),
+			 0);
+	char *got = tables_text(runs, n, t), *built = tables_text(vruns, vn, u);
+	assert_string_equal(got, built);
+	cstat_tables_free(t);
+	cstat_tables_free(u);
+	cstat_history_free(runs, n);
+	cstat_history_free(vruns, vn);
+	free(got);
+	return built;
+}
+
+/*
+ * cstat_store_history_tables_cached() on a database: built and kept
+ * (status 0), read back (1), the runs recorded since joined to what was
+ * kept (2), each time what the store builds; built again (0) when the
+ * join could differ: a new configuration of the benchmark (a new row), a
+ * new unit (a new table), new Unit metadata, a prune.
+ */
+static void
+api_tables_join(char kind)
+{
+	cstat_store *s = store_of(kind, "api-join");
+	const char *folder = path("api-join-snapshots");
+	int k = 0;
+
+	for (; k < 3; k++)
+		record_nth(s, "hj", k);
+	free(tables_as_built(s, folder, 0));
+	free(tables_as_built(s, folder, 1));
+	record_nth(s, "hj", k++);
+	free(tables_as_built(s, folder, 2));
+	record_nth(s, "hj", k++);
+	record_nth(s, "hj", k++);
+	char *text = tables_as_built(s, folder, 2);
+	assert_non_null(strstr(text, "c5"));
+	free(text);
+	free(tables_as_built(s, folder, 1));
+	/* Another benchmark: filtered out, joined. */
+#define UNITS "Unit allocs/op assume=exact\npkg: example.com/a\n"
+	record_text(s, "hj", UNITS "BenchmarkZip-8 1 3 ns/op 2 allocs/op\n",
+		    k++);
+	free(tables_as_built(s, folder, 2));
+	static const char *const differ[] = {
+		UNITS "BenchmarkEncode/x=2-8 1 5 ns/op\n",
+		UNITS "BenchmarkEncode/x=1-8 1 5 ns/op 1 MB/s\n",
+		"Unit allocs/op assume=exact\nUnit ns/op assume=exact\n"
+		"pkg: example.com/a\nBenchmarkEncode/x=1-8 1 5 ns/op\n",
+	};
+#undef UNITS
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+		record_text(s, "hj", differ[i], k++);
+		free(tables_as_built(s, folder, 0));
+	}
+	struct cstat_diag d;
+	record_nth(s, "hj", k++);
+	assert_int_equal(cstat_store_prune(s, "hj", 1, NULL, &d), 0);
+	free(tables_as_built(s, folder, 0));
+	record_nth(s, "hj", k++);
+	free(tables_as_built(s, folder, 2));
+	cstat_store_close(s);
+}
+
+static void
+test_api_tables_join_pg(void **state)
+{
+	(void)state;
+	api_tables_join('p');
+}
+
 /* What is not a run of our schema is refused, and nothing is stored
  * (test_refused on files); a missing one is CSTAT_ENOENT. */
 static void
@@ -1913,6 +2056,7 @@ main(void)
 		cmocka_unit_test(test_api_same_run_pg),
 		cmocka_unit_test(test_api_cache_dir),
 		cmocka_unit_test(test_api_cache_pg),
+		cmocka_unit_test(test_api_tables_join_pg),
 		cmocka_unit_test(test_api_baseline_cache_dir),
 		cmocka_unit_test(test_api_baseline_cache_pg),
 	};

@@ -450,6 +450,91 @@ read_key(struct cstat__buf *b, size_t *named, const char *name,
 	return rc ? CSTAT_ENOMEM : 0;
 }
 
+/* The rows key names after its first named bytes (read_key()) into id.
+ * @return whether they parse whole. */
+static bool
+key_rows(const char *key, struct cstat__store_ident *id)
+{
+	long long runs, first, last;
+	int at = 0;
+
+	memset(id, 0, sizeof(*id));
+	if (sscanf(key,
+		   "store %23s\nrow %23s\nruns %lld\nfirst %lld %32s\n"
+		   "last %lld %32s\n%n",
+		   id->store, id->history, &runs, &first, id->first_hash, &last,
+		   id->last_hash, &at) != 7 ||
+	    key[at] != '\0')
+		return false;
+	for (int k = 0; k < 2; k++) {
+		char *h = k ? id->last_hash : id->first_hash;
+		if (strcmp(h, "-") == 0)
+			*h = '\0';
+	}
+	id->runs = runs;
+	id->first = first;
+	id->last = last;
+	return true;
+}
+
+/*
+ * The tables dir keeps for the same read of the history as it was before
+ * runs were recorded (now has the same first run and more after its
+ * last), with those runs' records read from the store and joined to them
+ * (cstat__snap_join_records(): as the file store joins records appended
+ * to its snapshot's history).  @return whether *t, *runs and *nruns are
+ * set; false whenever the join could differ from building the tables of
+ * now's rows (another history, a prune or a rewrite, runs that are not
+ * all that was added, a new benchmark, table or Unit metadata), which
+ * are then built instead.
+ */
+static bool
+join_grown(const cstat_store *s, const char *dir, const char *key, size_t named,
+	   const struct cstat__store_ident *now,
+	   const struct cstat_builder_opts *opts, double confidence,
+	   cstat_tables **t, cstat_run ***runs, size_t *nruns)
+{
+	struct cstat__store_ident was;
+	struct cstat_diag d;
+	char *kept = NULL, *bytes = NULL, *tmp = NULL;
+	size_t len = 0, more = 0;
+	int fd = -1;
+
+	if (!s->ops->history_range ||
+	    !cstat__snap_load_keyed(dir, key, named, &kept, t, runs, nruns))
+		return false;
+	bool ok = key_rows(kept + named, &was) && grown(&was, now) &&
+		  was.runs > 0 && (uint64_t)was.runs == *nruns &&
+		  s->ops->history_range(s->state, now, was.last, &bytes, &len,
+					&more, &d) == 0 &&
+		  (int64_t)more == now->runs - was.runs;
+	/* The records in a file of their own, unlinked at once, for the
+	 * records' reader. */
+	if (ok && (tmp = malloc(strlen(dir) + 16)) != NULL) {
+		sprintf(tmp, "%s/join.XXXXXX", dir);
+		fd = mkstemp(tmp);
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	ok = ok && fd >= 0 && cstat__write_all(fd, bytes, len) == 0 &&
+	     lseek(fd, 0, SEEK_SET) == 0 &&
+	     cstat__snap_join_records(fd, (unsigned long)was.runs, opts,
+				      confidence, *t, runs, nruns) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!ok) {
+		cstat_tables_free(*t);
+		cstat_history_free(*runs, *nruns);
+		*t = NULL;
+		*runs = NULL;
+		*nruns = 0;
+	}
+	free(tmp);
+	free(bytes);
+	free(kept);
+	return ok;
+}
+
 int
 cstat_store_history_tables_cached(cstat_store *s, const char *name,
 				  const char *bench,
@@ -476,21 +561,25 @@ cstat_store_history_tables_cached(cstat_store *s, const char *name,
 		return cstat_store_history_tables(
 			s, name, bench, opts, confidence, t, runs, nruns, d);
 	}
-	if (cstat__snap_load_keyed(dir, key.data, named, t, runs, nruns)) {
+	if (cstat__snap_load_keyed(dir, key.data, named, NULL, t, runs,
+				   nruns)) {
 		cstat__buf_release(&key);
 		if (status)
 			*status = 1;
 		return 0;
 	}
-	rc = cstat_store_history_tables(s, name, bench, opts, confidence, t,
-					runs, nruns, d);
+	bool joined = join_grown(s, dir, key.data, named, &before, opts,
+				 confidence, t, runs, nruns);
+	rc = joined ? 0
+		    : cstat_store_history_tables(s, name, bench, opts,
+						 confidence, t, runs, nruns, d);
 	/* Kept for the rows it was built from: the history as it was
 	 * before and after the read. */
 	if (!rc && s->ops->history_ident(s->state, name, &after, NULL) == 0 &&
 	    same_rows(&before, &after) &&
 	    cstat__snap_save_keyed(dir, key.data, named, *runs, *nruns, *t) ==
 		    0)
-		st = 0;
+		st = joined ? 2 : 0;
 	cstat__buf_release(&key);
 	if (status && !rc)
 		*status = st;
