@@ -1453,21 +1453,29 @@ copy_is_history(cstat_store *s, const char *folder, const char *name)
 	free(want);
 }
 
-/* Records run i of history name (its commit "cI"). */
+/* Records the run of Go text text as run i of history name (its
+ * commit "cI"). */
 static void
-record_nth(cstat_store *s, const char *name, int i)
+record_text(cstat_store *s, const char *name, const char *text, int i)
 {
 	struct cstat_diag d;
 	char tag[16];
 	size_t len;
-	cstat_run *r = run_of(old_txt);
+	cstat_run *r = run_of(text);
 
 	snprintf(tag, sizeof(tag), "c%d", i);
 	assert_int_equal(cstat_run_set(r, "commit", tag), 0);
-	char *text = line_of(r, false, &len);
-	assert_int_equal(cstat_store_record(s, name, text, len, NULL, &d), 0);
-	free(text);
+	char *line = line_of(r, false, &len);
+	assert_int_equal(cstat_store_record(s, name, line, len, NULL, &d), 0);
+	free(line);
 	cstat_run_free(r);
+}
+
+/* Records run i of history name (its commit "cI"): old_txt's run. */
+static void
+record_nth(cstat_store *s, const char *name, int i)
+{
+	record_text(s, name, old_txt, i);
 }
 
 /*
@@ -1643,24 +1651,6 @@ test_api_cache_pg(void **state)
 {
 	(void)state;
 	api_cache('p');
-}
-
-/* Records the run of Go text text as run i of history name (its
- * commit "cI"). */
-static void
-record_text(cstat_store *s, const char *name, const char *text, int i)
-{
-	struct cstat_diag d;
-	char tag[16];
-	size_t len;
-	cstat_run *r = run_of(text);
-
-	snprintf(tag, sizeof(tag), "c%d", i);
-	assert_int_equal(cstat_run_set(r, "commit", tag), 0);
-	char *line = line_of(r, false, &len);
-	assert_int_equal(cstat_store_record(s, name, line, len, NULL, &d), 0);
-	free(line);
-	cstat_run_free(r);
 }
 
 /* What the history commands print of runs and t, and every value of
