@@ -810,19 +810,19 @@ cstat__cpd_shuffle(uint16_t *ix, size_t len, uint64_t *s,
 		      __builtin_cpu_supports("avx512dq");
 	bool avx2 = __builtin_cpu_supports("avx2");
 
-	if (how == CSTAT__CPD_DRAW_AVX512 ||
-	    (how == CSTAT__CPD_DRAW_BEST && avx512)) {
-		if (!avx512)
-			return false;
-		shuffle_drawn(ix, len, s, draw_avx512);
-		return true;
-	}
-	if (how == CSTAT__CPD_DRAW_AVX2 ||
-	    (how == CSTAT__CPD_DRAW_BEST && avx2)) {
-		if (!avx2)
-			return false;
-		shuffle_drawn(ix, len, s, draw_avx2);
-		return true;
+	if (how == CSTAT__CPD_DRAW_BEST)
+		how = avx512 ? CSTAT__CPD_DRAW_AVX512
+		      : avx2 ? CSTAT__CPD_DRAW_AVX2
+			     : CSTAT__CPD_DRAW_PLAIN;
+	if (how == CSTAT__CPD_DRAW_AVX512 || how == CSTAT__CPD_DRAW_AVX2) {
+		bool has = how == CSTAT__CPD_DRAW_AVX512 ? avx512 : avx2;
+
+		if (has)
+			shuffle_drawn(ix, len, s,
+				      how == CSTAT__CPD_DRAW_AVX512
+					      ? draw_avx512
+					      : draw_avx2);
+		return has;
 	}
 #endif
 	if (how != CSTAT__CPD_DRAW_BEST && how != CSTAT__CPD_DRAW_PLAIN)

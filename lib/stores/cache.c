@@ -206,6 +206,29 @@ history_dir(int dirfd)
 		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* The records of now's runs after position after, which must be all now
+ * has beyond the had runs up to it (else the history changed otherwise,
+ * or while it was read).  @return 0 with *bytes (malloc'd) and *len; 1
+ * when they are not; an error (d set). */
+static int
+runs_after(const cstat_store *s, const struct cstat__store_ident *now,
+	   int64_t after, int64_t had, char **bytes, size_t *len,
+	   struct cstat_diag *d)
+{
+	size_t runs;
+	int rc = s->ops->history_range(s->state, now, after, bytes, len, &runs,
+				       d);
+
+	if (rc)
+		return rc;
+	if ((int64_t)runs != now->runs - had) {
+		free(*bytes);
+		*bytes = NULL;
+		return 1;
+	}
+	return 0;
+}
+
 /* Appends the runs after the copy's last to the open copy fd, and writes
  * the identity now.  @return 0; 1 when the store's runs after the copy
  * are not all it added (read the whole history); an error (d set). */
@@ -216,16 +239,12 @@ append_runs(const cstat_store *s, int dirfd, int fd, const char *name,
 {
 	struct copy c = {.id = *now};
 	char *bytes;
-	size_t len, runs;
-	int rc = s->ops->history_range(s->state, now, was->id.last, &bytes,
-				       &len, &runs, d);
+	size_t len;
+	int rc =
+		runs_after(s, now, was->id.last, was->id.runs, &bytes, &len, d);
 
 	if (rc)
 		return rc;
-	if ((int64_t)runs != now->runs - was->id.runs) {
-		free(bytes);
-		return 1;
-	}
 	if (unlinkat(dirfd, IDENTITY, 0) != 0 && errno != ENOENT)
 		rc = said(d, CSTAT_EIO, "removing its identity", name);
 	if (!rc &&
@@ -246,18 +265,13 @@ fetch_all(const cstat_store *s, int dirfd, int hfd, const char *name,
 	struct copy c = {.id = *now};
 	char file[256], tmp[256];
 	char *bytes;
-	size_t len, runs;
+	size_t len;
 	int fd = -1;
-	int rc = s->ops->history_range(s->state, now,
-				       now->first > 0 ? now->first - 1 : 0,
-				       &bytes, &len, &runs, d);
+	int rc = runs_after(s, now, now->first > 0 ? now->first - 1 : 0, 0,
+			    &bytes, &len, d);
 
 	if (rc)
 		return rc;
-	if ((int64_t)runs != now->runs) {
-		free(bytes);
-		return 1;
-	}
 	snprintf(file, sizeof(file), "%s.jsonl", name);
 	snprintf(tmp, sizeof(tmp), "%s.jsonl.new", name);
 	if (unlinkat(dirfd, IDENTITY, 0) != 0 && errno != ENOENT)
@@ -497,17 +511,15 @@ join_grown(const cstat_store *s, const char *dir, const char *key, size_t named,
 	struct cstat__store_ident was;
 	struct cstat_diag d;
 	char *kept = NULL, *bytes = NULL, *tmp = NULL;
-	size_t len = 0, more = 0;
+	size_t len = 0;
 	int fd = -1;
 
 	if (!s->ops->history_range ||
 	    !cstat__snap_load_keyed(dir, key, named, &kept, t, runs, nruns))
 		return false;
 	bool ok = key_rows(kept + named, &was) && grown(&was, now) &&
-		  was.runs > 0 && (uint64_t)was.runs == *nruns &&
-		  s->ops->history_range(s->state, now, was.last, &bytes, &len,
-					&more, &d) == 0 &&
-		  (int64_t)more == now->runs - was.runs;
+		  (uint64_t)was.runs == *nruns &&
+		  runs_after(s, now, was.last, was.runs, &bytes, &len, &d) == 0;
 	/* The records in a file of their own, unlinked at once, for the
 	 * records' reader. */
 	if (ok && (tmp = malloc(strlen(dir) + 16)) != NULL) {
