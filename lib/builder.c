@@ -67,6 +67,7 @@ struct btable {
 	 * so the builder shrinks as the tables grow. */
 	struct bcell *cells;
 	size_t ncells, cells_cap;
+	size_t cells_mapped, slab_mapped; /* cstat__prefault()'s marks */
 	struct bres *res; /* by cell, when the builder has a residue */
 	size_t res_cap;
 	uint32_t *slab; /* the cells' values */
@@ -119,7 +120,8 @@ struct cstat_builder {
 
 	struct trow *trows;
 	size_t ntrows, trows_cap;
-	size_t ncells; /* cells made, in every table */
+	size_t trows_mapped; /* cstat__prefault()'s mark */
+	size_t ncells;	     /* cells made, in every table */
 	/* How many values the result being added brings to each of its
 	 * cells (a run of one benchmark, cstat__builder_expect), or 0. */
 	uint32_t expect;
@@ -563,6 +565,8 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 			sizeof(*b->trows)))
 		return CSTAT_ENOMEM;
 	uint32_t tr = (uint32_t)b->ntrows++;
+	cstat__prefault(b->trows, b->ntrows * sizeof(*b->trows),
+			b->trows_cap * sizeof(*b->trows), &b->trows_mapped);
 	b->trows[tr] =
 		(struct trow){table, row, b->row_first[row], 0, 0, 0, 0, false};
 	b->row_first[row] = tr + 1;
@@ -645,6 +649,8 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 		return CSTAT_ENOMEM;
 	uint32_t ci = (uint32_t)t->ncells++;
 	b->ncells++;
+	cstat__prefault(t->cells, t->ncells * sizeof(*t->cells),
+			t->cells_cap * sizeof(*t->cells), &t->cells_mapped);
 	struct trow *r = &b->trows[tr];
 	struct bcell *c = &t->cells[ci];
 	memset(c, 0, sizeof(*c));
@@ -1096,6 +1102,8 @@ slab_take(struct btable *t, uint64_t n, uint32_t *at)
 	}
 	*at = (uint32_t)start;
 	t->slab_len = (size_t)(start + n);
+	cstat__prefault(t->slab, t->slab_len * sizeof(*t->slab),
+			t->slab_cap * sizeof(*t->slab), &t->slab_mapped);
 	return 0;
 }
 
@@ -2818,6 +2826,7 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		bt->ncells = bt->cells_cap = bt->res_cap = 0;
 		bt->ntrows = bt->trows_cap = 0;
 		bt->slab_len = bt->slab_cap = 0;
+		bt->cells_mapped = bt->slab_mapped = 0;
 	}
 out:
 	free(keys);

@@ -51,6 +51,37 @@ cstat__big_alloc(size_t size)
 	return malloc(size);
 }
 
+/* Pages written ahead of an array's end at a time (cstat__prefault()). */
+#define PREFAULT_AHEAD ((size_t)64 << 10)
+
+void
+cstat__populate(void *p, size_t len)
+{
+#if defined(MADV_POPULATE_WRITE)
+	uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t to = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+	/* An error (a system without it) leaves the pages to be faulted in
+	 * one by one as before. */
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+void
+cstat__prefault_more(void *base, size_t used, size_t cap, size_t *mark)
+{
+	size_t end = cap - used > PREFAULT_AHEAD ? used + PREFAULT_AHEAD : cap;
+	/* From the page holding the mark: it was left out last time, being
+	 * only partly before it. */
+	uintptr_t from = ((uintptr_t)base + *mark) & ~(uintptr_t)4095;
+	if ((uintptr_t)base + end > from)
+		cstat__populate((void *)from, (uintptr_t)base + end - from);
+	*mark = end;
+}
+
 void *
 cstat__big_calloc(size_t n, size_t size)
 {
@@ -59,14 +90,17 @@ cstat__big_calloc(size_t n, size_t size)
 	size_t len = n * size;
 	void *p = cstat__big_alloc(len > 0 ? len : 1);
 
-	if (p)
+	if (p) {
+		cstat__populate(p, len);
 		memset(p, 0, len);
+	}
 	return p;
 }
 
 struct cstat__arena_block {
 	struct cstat__arena_block *next;
 	size_t used, size;
+	size_t mapped; /* cstat__prefault()'s mark */
 	max_align_t data[];
 };
 
@@ -78,6 +112,7 @@ push_block(struct cstat__arena *a, struct cstat__arena_block *b, size_t size)
 	if (b) {
 		b->size = size;
 		b->used = 0;
+		b->mapped = 0;
 		b->next = a->head;
 		a->head = b;
 	}
@@ -131,6 +166,7 @@ cstat__arena_alloc_aligned(struct cstat__arena *a, size_t len, size_t align)
 	}
 	void *p = (char *)b->data + at;
 	b->used = at + len;
+	cstat__prefault(b->data, b->used, b->size, &b->mapped);
 	return p;
 }
 
@@ -244,6 +280,8 @@ slots_rehash(uint32_t **slots, size_t *nslots, const uint64_t *hashes,
 
 	if (!s)
 		return CSTAT_ENOMEM;
+	/* Its slots are written all over: mapped at once. */
+	cstat__populate(s, n * sizeof(*s));
 	for (uint32_t id = 0; id < count; id++) {
 		size_t i = hashes[id] & (n - 1);
 		while (s[i])
@@ -437,6 +475,8 @@ u64map_rehash(struct cstat__u64map *m)
 		free(vals);
 		return CSTAT_ENOMEM;
 	}
+	cstat__populate(keys, n * sizeof(*keys));
+	cstat__populate(vals, n * sizeof(*vals));
 	memset(keys, 0xff, n * sizeof(*keys));
 	for (size_t j = 0; j < m->nslots; j++) {
 		if (m->keys[j] == U64MAP_EMPTY)

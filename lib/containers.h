@@ -97,6 +97,28 @@ void *cstat__big_alloc(size_t size);
 /* cstat__big_alloc() of n * size bytes set to zero; NULL when out of
  * memory or when n * size overflows. */
 void *cstat__big_calloc(size_t n, size_t size);
+/*
+ * Maps the pages of base from *mark up to some way past used (never past
+ * cap bytes) at once, when used has passed *mark, and moves *mark there:
+ * an array that grows by appending then costs the system one call per
+ * run of pages instead of a fault per page.  *mark starts at 0 and stays
+ * valid when the array is moved by realloc() (its bytes up to the old
+ * length are then written).
+ */
+void cstat__prefault_more(void *base, size_t used, size_t cap, size_t *mark);
+static inline void
+cstat__prefault(void *base, size_t used, size_t cap, size_t *mark)
+{
+	if (used > *mark)
+		cstat__prefault_more(base, used, cap, mark);
+}
+/*
+ * Maps the whole pages of [p, p + len) at once (Linux's
+ * MADV_POPULATE_WRITE; elsewhere nothing): for memory about to be
+ * written all through, as one call instead of a fault per page, which on
+ * a virtual machine costs twice as much for the same pages.
+ */
+void cstat__populate(void *p, size_t len);
 
 /* Grows *ptr (of elements of size elem) to hold at least need elements. */
 int cstat__grow(void **ptr, size_t *cap, size_t need, size_t elem);

@@ -878,6 +878,8 @@ add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
 	}
 	g->equal[g->n] = false;
 	*out = &g->checks[g->n++];
+	cstat__prefault(g->checks, g->n * sizeof(*g->checks),
+			*cap * sizeof(*g->checks), &g->checks_mapped);
 	memset(*out, 0, sizeof(**out));
 	return 0;
 }

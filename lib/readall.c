@@ -79,6 +79,7 @@ struct rec {
 struct batch {
 	char *data;
 	size_t len, cap;
+	size_t mapped; /* cstat__prefault()'s mark */
 	struct batch *next;
 };
 
@@ -194,6 +195,7 @@ append(struct pipe *p, struct batch **bp, size_t size)
 	if (cstat__grow((void **)&b->data, &b->cap, b->len + size, 1))
 		return NULL;
 	struct rec *rec = (struct rec *)(void *)(b->data + b->len);
+	cstat__prefault(b->data, b->len + size, b->cap, &b->mapped);
 	memset(rec, 0, sizeof(*rec));
 	rec->size = size;
 	b->len += size;
@@ -236,6 +238,7 @@ extend_run(struct pipe *p, struct batch *b, const char *file, unsigned long s,
 	     cstat__grow((void **)&b->data, &b->cap, p->run_off + size, 1)))
 		return false;
 	rec = (struct rec *)(void *)(b->data + p->run_off);
+	cstat__prefault(b->data, p->run_off + size, b->cap, &b->mapped);
 	double *dst = (double *)(void *)((char *)rec + at);
 	for (size_t i = 0; i < res->nvalues; i++)
 		dst[i] = res->values[i].value;

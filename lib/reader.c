@@ -303,9 +303,16 @@ fill(cstat_reader *r, struct cstat_diag *d)
 		r->buf_len = avail;
 		r->buf_pos = 0;
 	}
+	size_t had = r->buf_cap;
 	if (cstat__grow((void **)&r->buf, &r->buf_cap, r->buf_len + READ_CHUNK,
 			1))
 		return CSTAT_ENOMEM;
+	/* A file that fills the room mapped at once (one call for the pages
+	 * read() would fault in one by one); a short input is left alone. */
+	struct stat st;
+	if (r->buf_cap > had && fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size >= r->buf_cap)
+		cstat__populate(r->buf + r->buf_len, r->buf_cap - r->buf_len);
 	ssize_t got;
 	do {
 		got = read(r->fd, r->buf + r->buf_len, r->buf_cap - r->buf_len);

@@ -59,8 +59,9 @@ struct cstat__ttab {
 	 */
 	unsigned char *text;
 	size_t text_len, text_cap;
-	size_t ncells;	   /* cells added, blank ones included */
-	size_t stream_row; /* the row of the last cell in the stream */
+	size_t text_mapped; /* cstat__prefault()'s mark */
+	size_t ncells;	    /* cells added, blank ones included */
+	size_t stream_row;  /* the row of the last cell in the stream */
 
 	struct ttab_col *cols;
 	size_t ncols, cols_cap;
@@ -378,6 +379,8 @@ cstat__ttab_cell(struct cstat__ttab *t, size_t col, size_t span,
 		if (err)
 			return err;
 	}
+	cstat__prefault(t->text, t->text_len + len + CELL_HEAD, t->text_cap,
+			&t->text_mapped);
 	uint32_t mid = margin_id(t, margin, mlen);
 	if (mid == UINT32_MAX)
 		return CSTAT_ENOMEM;

@@ -349,6 +349,9 @@ pool_alloc(struct cstat__v1_pool *p, size_t k)
 		double *r = p->next;
 		p->next += k;
 		p->left -= k;
+		cstat__prefault(p->last,
+				(size_t)(p->next - p->last) * sizeof(*r),
+				p->last_size * sizeof(*r), &p->last_mapped);
 		return r;
 	}
 	size_t block = POOL_FIRST << (p->nblocks < 9 ? p->nblocks : 9);
@@ -363,6 +366,11 @@ pool_alloc(struct cstat__v1_pool *p, size_t k)
 	if (size == block) {
 		p->next = b + k;
 		p->left = size - k;
+		p->last = b;
+		p->last_size = size;
+		p->last_mapped = 0;
+		cstat__prefault(b, k * sizeof(*b), size * sizeof(*b),
+				&p->last_mapped);
 	}
 	return b;
 }
@@ -530,6 +538,8 @@ rehash(uint32_t **slots, size_t *nslots, size_t count,
 
 	if (!s)
 		return CSTAT_ENOMEM;
+	/* Its slots are written all over: mapped at once. */
+	cstat__populate(s, ns * sizeof(*s));
 	for (uint32_t i = 0; i < count; i++) {
 		size_t j = hash(base, i) & (ns - 1);
 		while (s[j])
@@ -664,6 +674,8 @@ gb_index(cstat_v1 *c, uint32_t group, uint32_t bench, uint32_t *out)
 		return CSTAT_ENOMEM;
 	c->gbs[c->ngb] = key;
 	*out = (uint32_t)c->ngb++;
+	cstat__prefault(c->gbs, c->ngb * sizeof(*c->gbs),
+			c->gbcap * sizeof(*c->gbs), &c->gbs_mapped);
 	if (2 * c->ngb > c->ngbslots)
 		return rehash(&c->gbslots, &c->ngbslots, c->ngb, gb_hash_at,
 			      c->gbs);
@@ -694,6 +706,8 @@ cstat__v1_metric_get(cstat_v1 *c, uint32_t config, uint32_t group,
 	    ids_add_unique(&c->units, unit) ||
 	    cstat__grow((void **)&c->m, &c->mcap, c->nm + 1, sizeof(*c->m)))
 		return CSTAT_ENOMEM;
+	cstat__prefault(c->m, (c->nm + 1) * sizeof(*c->m),
+			c->mcap * sizeof(*c->m), &c->m_mapped);
 	struct cstat__v1_metrics *m = &c->m[c->nm];
 	memset(m, 0, sizeof(*m));
 	m->unit = unit;

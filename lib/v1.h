@@ -241,6 +241,9 @@ struct cstat__v1_pool {
 	size_t nblocks, cap;
 	double *next; /* free space in the last block */
 	size_t left;
+	double *last;	    /* the last block */
+	size_t last_size;   /* its size, in doubles */
+	size_t last_mapped; /* cstat__prefault()'s mark in it */
 };
 
 /* A benchmark of a group: one row of each table it has values for. */
@@ -262,10 +265,12 @@ struct cstat_v1 {
 	struct cstat__v1_ids units;
 	struct cstat__v1_gb *gbs;
 	size_t ngb, gbcap;
+	size_t gbs_mapped; /* cstat__prefault()'s mark */
 	uint32_t *gbslots; /* open addressing: gb index + 1, 0 empty */
 	size_t ngbslots;
 	struct cstat__v1_metrics *m;
 	size_t nm, mcap;
+	size_t m_mapped;  /* cstat__prefault()'s mark */
 	uint32_t *mslots; /* open addressing: metric index + 1, 0 empty */
 	size_t nmslots;
 	struct cstat__v1_pool pool;

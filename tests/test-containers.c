@@ -11,6 +11,7 @@
  * factors and hash functions may change.  Random inputs come from a
  * splitmix64 generator with fixed seeds, named at each use.
  */
+#define _DEFAULT_SOURCE /* mincore(), mmap(), MAP_ANONYMOUS */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -496,6 +499,101 @@ test_big_calloc_zeroes_and_refuses_overflow(void **state)
 	free(a);
 }
 
+/* How many of the n pages from p are resident (mincore()). */
+static size_t
+resident_pages(void *p, size_t n)
+{
+	unsigned char vec[64];
+
+	assert_true(n <= sizeof(vec));
+	assert_int_equal(mincore(p, n * 4096, vec), 0);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += vec[i] & 1;
+	return k;
+}
+
+/* cstat__populate() maps the whole pages of its range and no other, and
+ * keeps what they hold; where the system cannot, the pages stay as they
+ * were (the test then only checks the contents). */
+static void
+test_populate_maps_whole_pages_only(void **state)
+{
+	(void)state;
+	assert_int_equal(sysconf(_SC_PAGESIZE), 4096);
+	unsigned char *m = mmap(NULL, 32 * 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(resident_pages(m, 32), 0);
+	m[0] = 7;
+	/* From the middle of page 0 to the middle of page 9: pages 1-8. */
+	cstat__populate(m + 100, 9 * 4096);
+	bool can = resident_pages(m + 4096, 1) == 1;
+	if (can) {
+		assert_int_equal(resident_pages(m, 32), 9);
+		assert_int_equal(resident_pages(m + 9 * 4096, 1), 0);
+	}
+	assert_int_equal(m[0], 7);
+	for (size_t i = 4096; i < 9 * 4096; i++)
+		assert_int_equal(m[i], 0);
+	/* Less than a page, or none: nothing. */
+	cstat__populate(m + 20 * 4096 + 1, 4096);
+	cstat__populate(m + 21 * 4096, 0);
+	assert_int_equal(resident_pages(m + 20 * 4096, 4), 0);
+	munmap(m, 32 * 4096);
+}
+
+/* cstat__prefault() moves its mark past what is used, a bounded way
+ * ahead and never past the capacity, maps those pages, and does nothing
+ * while the array stays under its mark. */
+static void
+test_prefault_moves_its_mark_within_the_array(void **state)
+{
+	(void)state;
+	size_t len = 64 * 4096;
+	unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(m != MAP_FAILED);
+	size_t mark = 0;
+	cstat__prefault(m, 0, len, &mark);
+	assert_int_equal(mark, 0);
+	assert_int_equal(resident_pages(m, 64), 0);
+	cstat__prefault(m, 10, len, &mark);
+	assert_true(mark > 10 && mark <= len);
+	size_t first = mark;
+	bool can = resident_pages(m, 1) == 1;
+	if (can)
+		assert_int_equal(resident_pages(m, 64), first / 4096);
+	/* Under the mark: nothing moves. */
+	cstat__prefault(m, first, len, &mark);
+	assert_int_equal(mark, first);
+	/* Past it: ahead again, at most to the capacity. */
+	cstat__prefault(m, first + 1, len, &mark);
+	assert_true(mark > first + 1 && mark <= len);
+	cstat__prefault(m, len - 1, len, &mark);
+	assert_int_equal(mark, len);
+	if (can)
+		assert_int_equal(resident_pages(m, 64), 64);
+	for (size_t i = 0; i < len; i++)
+		assert_int_equal(m[i], 0);
+	munmap(m, len);
+
+	/* On a heap block, the contents stay what they were. */
+	size_t n = 300000;
+	unsigned char *a = malloc(n);
+	assert_non_null(a);
+	size_t at = 0;
+	mark = 0;
+	for (size_t i = 0; i < n; i++) {
+		cstat__prefault(a, i + 1, n, &mark);
+		assert_true(mark >= i + 1 && mark <= n);
+		a[at++] = (unsigned char)(i * 31 + 7);
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(a[i], (unsigned char)(i * 31 + 7));
+	free(a);
+}
+
 int
 main(void)
 {
@@ -514,6 +612,8 @@ main(void)
 		cmocka_unit_test(test_vpool_arrays_keep_their_values),
 		cmocka_unit_test(test_buf_appends_and_terminates),
 		cmocka_unit_test(test_big_calloc_zeroes_and_refuses_overflow),
+		cmocka_unit_test(test_populate_maps_whole_pages_only),
+		cmocka_unit_test(test_prefault_moves_its_mark_within_the_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
