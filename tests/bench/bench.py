@@ -3,8 +3,11 @@
 
 Runs every command on the large input, interleaved with the reference
 build's and with `cat`, and prints medians of wall time, CPU time
-(user + system), peak RSS and page faults (which, unlike the times, do
-not move with the machine's load), the ratios issue 16 sets goals for, and
+(user + system), peak RSS and minor page faults (which, unlike the times,
+do not move with the machine's load; the system counts there the pages
+mapped ahead by madvise(MADV_POPULATE_WRITE) too, so the column is the
+pages mapped, however: `perf stat -e page-faults` counts the traps
+alone), the ratios issue 16 sets goals for, and
 benchstat's recorded figures beside them.  Before timing, each command's
 stdout and stderr from both builds are compared byte for byte.
 
