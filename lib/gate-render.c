@@ -1545,8 +1545,10 @@ struct tpart {
 	size_t expect;	 /* the rows among them */
 	char *text;
 	size_t len, cap;
+	size_t text_mapped; /* cstat__prefault()'s marks */
 	uint32_t *cell;
 	size_t nrows, rcap;
+	size_t cell_mapped;
 	size_t width[T_NCOL]; /* the widest cell of each column */
 	bool failed;	      /* out of memory, or a cell over 4 GB */
 };
@@ -1583,6 +1585,10 @@ tpart_room(struct tpart *t, size_t more)
 		t->cell = c;
 		t->rcap = cap;
 	}
+	cstat__prefault(t->text, t->len + more, t->cap, &t->text_mapped);
+	cstat__prefault(t->cell, (t->nrows + 1) * 2 * T_NCOL * sizeof(*t->cell),
+			t->rcap * 2 * T_NCOL * sizeof(*t->cell),
+			&t->cell_mapped);
 	return true;
 }
 
