@@ -933,6 +933,12 @@ cstat__runs_arena_new(struct cstat__runs_arena **out)
 	return 0;
 }
 
+int
+cstat__runs_arena_reserve(struct cstat__runs_arena *a, size_t len)
+{
+	return cstat__arena_reserve(&a->mem, len);
+}
+
 void
 cstat__runs_arena_drop(struct cstat__runs_arena *a)
 {

@@ -286,6 +286,12 @@ struct cstat__runs_arena;
 int cstat__runs_arena_new(struct cstat__runs_arena **out);
 /* Drops the reader's reference; NULL is a no-op. */
 void cstat__runs_arena_drop(struct cstat__runs_arena *a);
+/* Makes the next len bytes a's runs take one block, on huge pages when
+ * large (cstat__arena_reserve()): a reader that knows about how much its
+ * runs hold takes them in a few faults instead of one per 4 kB page.
+ * Runs past len take blocks of their own as before.
+ * @return 0 or CSTAT_ENOMEM (a unchanged). */
+int cstat__runs_arena_reserve(struct cstat__runs_arena *a, size_t len);
 /*
  * A new run without values or metadata, not even an id, in one block of
  * arena a (NULL: one malloc'd block of its own) that holds the run, room

@@ -929,6 +929,66 @@ test_cached_big_table(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * A snapshot of several tables, each with fewer values than take a block
+ * of their own, and of runs with metadata: read back, the tables' values
+ * share one block and the runs' texts another, both reserved for the
+ * bytes left in the file (lib/history-snap.c); a run appended after
+ * takes its values from what is left of the first.
+ */
+static void
+test_cached_shared_blocks(void **state)
+{
+	char dir[] = "/tmp/test-history-snap-XXXXXX", path[64], snap[64];
+	uint64_t s = 13;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
+	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t r = 0; r < 151; r++) {
+		fprintf(f,
+			"{\"schema\":\"cstat-run/1\",\"id\":\"shared%zu\","
+			"\"name\":\"h\",\"created\":\"2026-03-%02zuT10:00:"
+			"00Z\",\"commit\":\"c%zu\",\"metadata\":{"
+			"\"branch\":\"main-%zu\",\"runner\":\"r%zu\","
+			"\"note\":\"%0200zu\"},\"groups\":[{\"config\":"
+			"[[\"goos\",\"linux\"]],\"benchmarks\":[",
+			r, r % 28 + 1, r, r, r % 7, r);
+		for (size_t b = 0; b < 4; b++) {
+			fprintf(f, "%s{\"name\":\"Shared%zu-8\",\"units\":[",
+				b ? "," : "", b);
+			for (size_t u = 0; u < 2; u++) {
+				fprintf(f, "%s{\"unit\":\"%s\",\"values\":[",
+					u ? "," : "", u ? "B/op" : "sec/op");
+				for (size_t k = 0; k < 500; k++) {
+					fputs(k ? "," : "", f);
+					put_number(f, &s, b, r);
+				}
+				fputs("]}", f);
+			}
+			fputs("]}", f);
+		}
+		fputs("]}]}\n", f);
+		if (r == 149) { /* 150 runs first, then one appended */
+			fclose(f);
+			cached_matches(path, snap, 0);
+			cached_matches(path, snap, 1);
+			f = fopen(path, "a");
+			assert_non_null(f);
+		}
+	}
+	fclose(f);
+	cached_matches(path, snap, 2);
+	cached_matches(path, snap, 1);
+	unlink(snap);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---------------------------------------------------------------------- */
 /* cstat_history_read_tail(): the last records only. */
 
@@ -1147,6 +1207,7 @@ main(void)
 		cmocka_unit_test(test_check_last_record),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_cached_big_table),
+		cmocka_unit_test(test_cached_shared_blocks),
 		cmocka_unit_test(test_tail),
 		cmocka_unit_test(test_tail_stub_and_errors),
 		cmocka_unit_test(test_tail_refused),

@@ -69,8 +69,18 @@ cstat__pq_load(struct cstat__pq *q, char *why, size_t size)
 	 * the store closes.  Unmapping them before exit crashed
 	 * LeakSanitizer's exit-time scan (cbaseline export -format html on a
 	 * database, in CI's sanitizer build); a store is opened once or twice
-	 * per process, so keeping them costs nothing a process notices. */
-	q->dl = dlopen(CSTAT__PQ_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	 * per process, so keeping them costs nothing a process notices.
+	 * RTLD_LAZY: the libraries built without -z now (Kerberos, GMP,
+	 * libffi) bind a function when it is first called, as when linked,
+	 * and a Unix socket or TLS connection calls few of them: 2.2 M of the
+	 * 14.8 M instructions the loader spent on libpq and its twenty-two
+	 * libraries (docs/performance.md "One benchmark on the database, the
+	 * warm read").  libpq itself and most of the others are built with
+	 * -z now and bind at once whatever this says; every function of the
+	 * table is looked up below, so a libpq that lacks one still fails
+	 * here. */
+	q->dl = dlopen(CSTAT__PQ_SONAME,
+		       RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE);
 	if (!q->dl) {
 		snprintf(why, size,
 			 "the PostgreSQL store needs libpq (%s): install "
