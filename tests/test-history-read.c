@@ -879,6 +879,45 @@ test_filtered_bound(void **state)
 }
 
 /*
+ * The steps the snapshot tests below share: a history h.jsonl made in a
+ * new folder (its snapshot beside it), opened for writing; its first runs
+ * read through a new snapshot and then from it; and, once a run is
+ * appended, read joined to the snapshot and then from the joined one.
+ */
+static FILE *
+snap_start(char *dir, char *path, char *snap, size_t size)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, size, "%s/h.jsonl", dir);
+	snprintf(snap, size, "%s/h.snapshot", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	return f;
+}
+
+static FILE *
+snap_first_runs(FILE *f, const char *path, const char *snap)
+{
+	fclose(f);
+	cached_matches(path, snap, 0);
+	cached_matches(path, snap, 1);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	return f;
+}
+
+static void
+snap_appended(FILE *f, const char *dir, const char *path, const char *snap)
+{
+	fclose(f);
+	cached_matches(path, snap, 2);
+	cached_matches(path, snap, 1);
+	unlink(snap);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
  * A table of more values than BIG_VALUES (history-snap.c: 2^19) takes a
  * block of its own from the snapshot's reader, on huge pages where the
  * system lends them: 64 runs of one benchmark with 9,000 values each
@@ -893,11 +932,7 @@ test_cached_big_table(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
-	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
+	f = snap_start(dir, path, snap, sizeof(path));
 	for (size_t r = 0; r < 65; r++) {
 		fprintf(f,
 			"{\"schema\":\"cstat-run/1\",\"id\":\"big%zu\","
@@ -913,20 +948,10 @@ test_cached_big_table(void **state)
 			put_number(f, &s, 0, r);
 		}
 		fputs("]}]}]}]}\n", f);
-		if (r == 63) { /* 64 runs first, then one appended */
-			fclose(f);
-			cached_matches(path, snap, 0);
-			cached_matches(path, snap, 1);
-			f = fopen(path, "a");
-			assert_non_null(f);
-		}
+		if (r == 63) /* 64 runs first, then one appended */
+			f = snap_first_runs(f, path, snap);
 	}
-	fclose(f);
-	cached_matches(path, snap, 2);
-	cached_matches(path, snap, 1);
-	unlink(snap);
-	unlink(path);
-	assert_int_equal(rmdir(dir), 0);
+	snap_appended(f, dir, path, snap);
 }
 
 /*
@@ -944,11 +969,7 @@ test_cached_shared_blocks(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/h.jsonl", dir);
-	snprintf(snap, sizeof(snap), "%s/h.snapshot", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
+	f = snap_start(dir, path, snap, sizeof(path));
 	for (size_t r = 0; r < 151; r++) {
 		fprintf(f,
 			"{\"schema\":\"cstat-run/1\",\"id\":\"shared%zu\","
@@ -973,20 +994,10 @@ test_cached_shared_blocks(void **state)
 			fputs("]}", f);
 		}
 		fputs("]}]}\n", f);
-		if (r == 149) { /* 150 runs first, then one appended */
-			fclose(f);
-			cached_matches(path, snap, 0);
-			cached_matches(path, snap, 1);
-			f = fopen(path, "a");
-			assert_non_null(f);
-		}
+		if (r == 149) /* 150 runs first, then one appended */
+			f = snap_first_runs(f, path, snap);
 	}
-	fclose(f);
-	cached_matches(path, snap, 2);
-	cached_matches(path, snap, 1);
-	unlink(snap);
-	unlink(path);
-	assert_int_equal(rmdir(dir), 0);
+	snap_appended(f, dir, path, snap);
 }
 
 /* ---------------------------------------------------------------------- */
