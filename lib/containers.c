@@ -53,13 +53,16 @@ cstat__big_alloc(size_t size)
 
 /* Pages written ahead of an array's end at a time (cstat__prefault()). */
 #define PREFAULT_AHEAD ((size_t)64 << 10)
+/* The small page madvise() takes ranges of.  Where pages are larger the
+ * call fails on a misaligned range and the pages are faulted as before. */
+#define SMALL_PAGE ((uintptr_t)4096)
 
 void
 cstat__populate(void *p, size_t len)
 {
 #if defined(MADV_POPULATE_WRITE)
-	uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t to = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+	uintptr_t from = ((uintptr_t)p + SMALL_PAGE - 1) & ~(SMALL_PAGE - 1);
+	uintptr_t to = ((uintptr_t)p + len) & ~(SMALL_PAGE - 1);
 	/* An error (a system without it) leaves the pages to be faulted in
 	 * one by one as before. */
 	if (to > from)
@@ -73,10 +76,12 @@ cstat__populate(void *p, size_t len)
 void
 cstat__prefault_more(void *base, size_t used, size_t cap, size_t *mark)
 {
-	size_t end = cap - used > PREFAULT_AHEAD ? used + PREFAULT_AHEAD : cap;
+	size_t end = used < cap && cap - used > PREFAULT_AHEAD
+			     ? used + PREFAULT_AHEAD
+			     : cap;
 	/* From the page holding the mark: it was left out last time, being
 	 * only partly before it. */
-	uintptr_t from = ((uintptr_t)base + *mark) & ~(uintptr_t)4095;
+	uintptr_t from = ((uintptr_t)base + *mark) & ~(SMALL_PAGE - 1);
 	if ((uintptr_t)base + end > from)
 		cstat__populate((void *)from, (uintptr_t)base + end - from);
 	*mark = end;

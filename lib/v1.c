@@ -345,34 +345,29 @@ cstat__v1_scale(double val, const char *unit, double v, char *buf, size_t size)
 static double *
 pool_alloc(struct cstat__v1_pool *p, size_t k)
 {
-	if (k <= p->left) {
-		double *r = p->next;
-		p->next += k;
-		p->left -= k;
-		cstat__prefault(p->last,
-				(size_t)(p->next - p->last) * sizeof(*r),
-				p->last_size * sizeof(*r), &p->last_mapped);
-		return r;
-	}
-	size_t block = POOL_FIRST << (p->nblocks < 9 ? p->nblocks : 9);
-	size_t size = k > block / 4 ? k : block;
-	if (cstat__grow((void **)&p->blocks, &p->cap, p->nblocks + 1,
-			sizeof(*p->blocks)))
-		return NULL;
-	double *b = malloc(size * sizeof(*b));
-	if (!b)
-		return NULL;
-	p->blocks[p->nblocks++] = b;
-	if (size == block) {
-		p->next = b + k;
-		p->left = size - k;
-		p->last = b;
-		p->last_size = size;
+	if (k > p->left) {
+		size_t block = POOL_FIRST << (p->nblocks < 9 ? p->nblocks : 9);
+		size_t size = k > block / 4 ? k : block;
+		if (cstat__grow((void **)&p->blocks, &p->cap, p->nblocks + 1,
+				sizeof(*p->blocks)))
+			return NULL;
+		double *b = malloc(size * sizeof(*b));
+		if (!b)
+			return NULL;
+		p->blocks[p->nblocks++] = b;
+		if (size != block)
+			return b;
+		p->last = p->next = b;
+		p->left = size;
 		p->last_mapped = 0;
-		cstat__prefault(b, k * sizeof(*b), size * sizeof(*b),
-				&p->last_mapped);
 	}
-	return b;
+	double *r = p->next;
+	p->next += k;
+	p->left -= k;
+	size_t used = (size_t)(p->next - p->last);
+	cstat__prefault(p->last, used * sizeof(*r),
+			(used + p->left) * sizeof(*r), &p->last_mapped);
+	return r;
 }
 
 static void

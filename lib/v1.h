@@ -241,8 +241,7 @@ struct cstat__v1_pool {
 	size_t nblocks, cap;
 	double *next; /* free space in the last block */
 	size_t left;
-	double *last;	    /* the last block */
-	size_t last_size;   /* its size, in doubles */
+	double *last;	    /* the last block, where next is */
 	size_t last_mapped; /* cstat__prefault()'s mark in it */
 };
 
