@@ -391,6 +391,17 @@ struct in {
 	bool bad;
 };
 
+/* The bytes of the file not yet taken, when they may fill a block on
+ * huge pages (BIG_SPAN or more), else 0: what a reader reserves for what
+ * it reads from them. */
+static size_t
+span_left(const struct in *in)
+{
+	return !in->bad && in->left >= BIG_SPAN && in->left <= SIZE_MAX / 2
+		       ? (size_t)in->left
+		       : 0;
+}
+
 /* i_get() past the buffered bytes: reads the file on. */
 static void
 i_fill(struct in *in, void *p, size_t n)
@@ -593,8 +604,8 @@ read_runs(struct in *in, cstat_run ***runs, size_t *nruns)
 	/* The runs' texts come from the bytes left: on huge pages from one
 	 * block when they may fill one (10,000 runs' metadata, 3.3 MB, took
 	 * 830 faults of 4 kB pages). */
-	if (in->left >= BIG_SPAN && in->left <= SIZE_MAX / 2)
-		(void)cstat__runs_arena_reserve(arena, (size_t)in->left);
+	if (span_left(in))
+		(void)cstat__runs_arena_reserve(arena, span_left(in));
 	for (size_t i = 0; i < n && !in->bad; i++) {
 		size_t len = 0, nkv = 0, m[3];
 		for (size_t l = 0; l < 3 && !in->bad; l++) {
@@ -788,8 +799,8 @@ read_tables(struct in *in, struct cstat_tables **out)
 	 * they cost 800 faults of 10-17 us here (docs/performance.md "One
 	 * benchmark on the database, the warm read"). */
 	bool reserved =
-		!in->bad && in->left >= BIG_SPAN && in->left <= SIZE_MAX / 2 &&
-		cstat__arena_reserve(&t->values.arena, (size_t)in->left) == 0;
+		span_left(in) &&
+		cstat__arena_reserve(&t->values.arena, span_left(in)) == 0;
 	for (size_t i = 0; i < t->ntables && !in->bad; i++)
 		read_table(in, t, &t->tables[i], reserved);
 	return in->bad;
