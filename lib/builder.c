@@ -1740,6 +1740,10 @@ struct build {
 	 * whose values are made doubles a row at a time. */
 	const struct bcell **src;
 	const struct btable *src_table; /* whose slab holds their values */
+	/* The row jobs set up the current table's cells from src (NULL: an
+	 * absent cell): its memory, written only by them, is then zeroed by
+	 * the system and written on both threads, not first on one. */
+	bool cells_by_rows;
 };
 
 /* Copies builder string id s into the output's string table (the same
@@ -2105,6 +2109,22 @@ diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
 	return rc;
 }
 
+/* Row r's cells, empty but for those present in bd->src. */
+static void
+set_up_row(struct build *bd, struct cstat__table *t, size_t r)
+{
+	const struct bcell **src = &bd->src[r * t->ncols];
+	struct cstat__cell *row = &t->cells[r * t->ncols];
+
+	memset(row, 0, t->ncols * sizeof(*row));
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (src[c]) {
+			row[c].present = true;
+			row[c].n = src[c]->n;
+		}
+	}
+}
+
 /* Summarizes, then compares with the baseline, every cell of rows
  * [r0, r1): a row's cells never depend on another row's. */
 static void *
@@ -2114,8 +2134,13 @@ rows_main(void *arg)
 	struct cstat__table *t = j->t;
 	int rc = 0;
 
+	if (j->bd->cells_by_rows)
+		cstat__populate(&t->cells[j->r0 * t->ncols],
+				(j->r1 - j->r0) * t->ncols * sizeof(*t->cells));
 	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
 		struct cstat__cell *row = &t->cells[r * t->ncols];
+		if (j->bd->cells_by_rows)
+			set_up_row(j->bd, t, r);
 		if (j->bd->src)
 			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++) {
@@ -2551,17 +2576,27 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 			bd->col_pos[ck] = (uint32_t)ncols++;
 	}
 	t->ncols = ncols;
+	if (t->ncols &&
+	    t->nrows > (SIZE_MAX / sizeof(*t->cells) - 1) / t->ncols)
+		return CSTAT_ENOMEM;
 	rows = malloc((t->nrows + 1) * sizeof(*rows));
 	t->row_labels = malloc((t->nrows + 1) * sizeof(*t->row_labels));
 	uint32_t *cols = malloc((t->ncols + 1) * sizeof(*cols));
 	t->col_vals = malloc((t->ncols * bd->out->ncol_fields + 1) *
 			     sizeof(*t->col_vals));
-	t->cells =
-		cstat__big_calloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
+	/* Summaries only, and no cell with residues to note here: the row
+	 * jobs set the cells up (set_up_row()). */
+	size_t ncells = t->nrows * t->ncols + 1;
+	bd->cells_by_rows = b->summaries_only && !bt->res;
+	t->cells = bd->cells_by_rows
+			   ? cstat__big_alloc(ncells * sizeof(*t->cells))
+			   : cstat__big_calloc(ncells, sizeof(*t->cells));
 	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
 	if (b->summaries_only) {
 		free(bd->src);
-		bd->src = malloc((t->nrows * t->ncols + 1) * sizeof(*bd->src));
+		bd->src = bd->cells_by_rows
+				  ? cstat__big_calloc(ncells, sizeof(*bd->src))
+				  : malloc(ncells * sizeof(*bd->src));
 		bd->src_table = bt;
 	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
@@ -2618,6 +2653,10 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
+		if (bd->cells_by_rows) {
+			bd->src[r * t->ncols + c] = bc;
+			continue;
+		}
 		oc->present = true;
 		oc->n = bc->n;
 		if (bd->src) {
@@ -2734,13 +2773,16 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	/* So are the row keys' hash tables (a row key per benchmark) and
 	 * the first table row of each key. */
 	cstat__seqtab_seal(&b->row_proj.keys);
-	/* Building reads the builder's strings but interns none there. */
-	cstat__strtab_seal(&b->strs);
 	/*
+	 * Building reads the builder's strings but interns none there.
 	 * Tables of summaries only are written after the builder is freed:
 	 * they take its strings (every benchmark's name among them) instead
-	 * of copying those they need, and builder ids are table ids.
+	 * of copying those they need, and builder ids are table ids.  Their
+	 * labels and warnings are interned there, so the strings keep their
+	 * hash table: sealed, the first warning would hash every name again.
 	 */
+	if (!b->summaries_only)
+		cstat__strtab_seal(&b->strs);
 	if (b->summaries_only) {
 		cstat__strtab_release(&t->strs);
 		t->strs = b->strs;
