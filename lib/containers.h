@@ -245,6 +245,11 @@ struct cstat__seqtab {
 	size_t seqs_cap;
 	uint32_t count;
 	struct cstat__u64map by_root; /* root << 8 | height -> id */
+	/* The id the last lookup gave, + 1 (0: none): sequences come back
+	 * in the order they were first interned (a second file lists the
+	 * same benchmarks as the first), so the one after it is tried
+	 * before the map, which is read in cold memory. */
+	uint32_t last;
 	/* The last sequence interned and its leaves: the next one hashes
 	 * only the leaves that differ. */
 	uint32_t *prev, *prev_leaf, *level;

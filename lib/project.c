@@ -655,6 +655,22 @@ fullname_excluded(struct cstat__proj *p, const struct cstat_result *res,
 				    out);
 }
 
+/*
+ * Whether the string interned right after id is name: a second input
+ * usually lists its benchmarks in the first's order, so the next name is
+ * most often the one interned after the last, read without the hash
+ * table's probe in cold memory.
+ */
+static bool
+next_name(const struct cstat__strtab *t, uint32_t id, const char *name,
+	  size_t len)
+{
+	uint32_t next = id + 1;
+
+	return next < t->count && t->lens[next] == len &&
+	       memcmp(t->strs[next], name, len) == 0;
+}
+
 static int
 field_value(struct cstat__proj *p, const struct cstat__field *f,
 	    const struct cstat_result *res, uint32_t *out)
@@ -684,10 +700,18 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 			*out = p->last_name_id;
 			return 0;
 		}
-		int rc = p->nname_excl || p->excl_name || p->excl_gomaxprocs
-				 ? fullname_excluded(p, res, out)
-				 : cstat__strtab_intern(p->strs, res->name,
-							res->name_len, out);
+		bool whole =
+			!p->nname_excl && !p->excl_name && !p->excl_gomaxprocs;
+		int rc = 0;
+		if (whole && p->last_name_valid &&
+		    next_name(p->strs, p->last_name_id, res->name,
+			      res->name_len))
+			*out = p->last_name_id + 1;
+		else if (whole)
+			rc = cstat__strtab_intern(p->strs, res->name,
+						  res->name_len, out);
+		else
+			rc = fullname_excluded(p, res, out);
 		p->last_name.len = 0;
 		p->last_name_valid =
 			!rc && !cstat__buf_add(&p->last_name, res->name,

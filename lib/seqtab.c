@@ -194,11 +194,20 @@ seq_find(struct cstat__seqtab *t, uint32_t root, unsigned height, size_t n,
 	 uint32_t *id, bool *added)
 {
 	uint64_t key = ((uint64_t)root << 8) | height;
-	uint32_t found = cstat__u64map_get(&t->by_root, key);
+	uint32_t next = t->last;
 
 	*added = false;
+	/* (root, height) is the map's key: equal, the same sequence. */
+	if (next < t->count && t->seqs[next].root == root &&
+	    t->seqs[next].height == height) {
+		*id = next;
+		t->last = next + 1;
+		return 0;
+	}
+	uint32_t found = cstat__u64map_get(&t->by_root, key);
 	if (found != UINT32_MAX) {
 		*id = found;
+		t->last = found + 1;
 		return 0;
 	}
 	if (t->count == UINT32_MAX - 1 ||
@@ -210,6 +219,7 @@ seq_find(struct cstat__seqtab *t, uint32_t root, unsigned height, size_t n,
 		return rc;
 	t->seqs[t->count] = (struct cstat__seq){root, (uint32_t)n, height};
 	*id = t->count++;
+	t->last = t->count;
 	*added = true;
 	return 0;
 }

@@ -285,6 +285,74 @@ test_builder_add_hand_made_results(void **state)
 	cstat_builder_free(b);
 }
 
+/*
+ * A second file's benchmarks are looked for first as the name interned
+ * after the last one: whether it comes in the first file's order or
+ * not, is a prefix of the name expected, is missing or is new, each
+ * value must still reach its own benchmark's cell.
+ */
+static void
+test_builder_names_found_again_in_any_order(void **state)
+{
+	(void)state;
+	/* B0 first: the file's label and the unit are interned after it,
+	 * and the names after B2 follow one another. */
+	static const char *first[] = {"B0", "B2", "B10", "B1",
+				      "B3", "B4", "B5"};
+	/* After B2 comes B1, a prefix of the name interned after B2; no
+	 * B4; B5 before B3; B6 new. */
+	static const char *second[] = {"B0", "B2", "B1", "B10",
+				       "B5", "B3", "B6"};
+	struct cstat_value v = {0, "sec/op", 1, "ns/op"};
+	struct cstat_result res = {0};
+	cstat_builder *b;
+	cstat_tables *t;
+	struct cstat_diag d;
+
+	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+	res.values = &v;
+	res.nvalues = 1;
+	for (int f = 0; f < 2; f++) {
+		const char **names = f ? second : first;
+		res.file = f ? "new" : "old";
+		for (int i = 0; i < 7; i++) {
+			res.name = names[i];
+			res.name_len = strlen(names[i]);
+			/* The value says where it must land: the benchmark's
+			 * number and the file. */
+			v.value = atoi(names[i] + 1) + (f ? 0.5 : 0);
+			for (int k = 0; k < 2; k++)
+				assert_int_equal(cstat_builder_add(b, &res), 0);
+		}
+	}
+	struct cstat_stats_opts o = CSTAT_STATS_OPTS_INIT;
+	assert_int_equal(cstat_builder_build(b, &o, &t), 0);
+	assert_int_equal(cstat_tables_count(t), 1);
+	assert_int_equal(cstat_table_rows(t, 0), 8);
+	assert_int_equal(cstat_table_cols(t, 0), 2);
+	size_t seen = 0;
+	for (size_t r = 0; r < 8; r++) {
+		const char *label = cstat_table_row_label(t, 0, r);
+		int num = atoi(label + 1);
+		for (size_t c = 0; c < 2; c++) {
+			struct cstat_cell cell;
+			assert_int_equal(cstat_table_cell(t, 0, r, c, &cell),
+					 0);
+			bool absent =
+				(c == 1 && num == 4) || (c == 0 && num == 6);
+			assert_int_equal(cell.present, !absent);
+			if (absent)
+				continue;
+			assert_int_equal(cell.n, 2);
+			assert_true(cell.center == num + (c ? 0.5 : 0));
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 14);
+	cstat_tables_free(t);
+	cstat_builder_free(b);
+}
+
 /* A large two-file comparison, with ties, a unit line and bad lines. */
 static void
 make_large_inputs(char **a, char **b)
@@ -1023,6 +1091,7 @@ main(void)
 		cmocka_unit_test(test_builder_build_rejects_bad_levels),
 		cmocka_unit_test(test_tables_write_renders_text_and_csv),
 		cmocka_unit_test(test_builder_add_hand_made_results),
+		cmocka_unit_test(test_builder_names_found_again_in_any_order),
 		cmocka_unit_test(test_builder_threads_give_the_same_tables),
 		cmocka_unit_test(test_builder_values_come_back_exactly),
 		cmocka_unit_test(test_builder_units_by_text_not_address),

@@ -160,6 +160,67 @@ empty_and_trailing_zeros(void **state)
 }
 
 /*
+ * A lookup tries the sequence after the last one found before the map:
+ * sequences looked up again in their order, in another and with repeats
+ * keep their ids, and a one-value sequence whose value is a tree's root
+ * node is not taken for the tree (nor the tree for it).
+ */
+static void
+found_again_in_any_order(void **state)
+{
+	(void)state;
+	struct cstat__seqtab t;
+	uint32_t seqs[16][3];
+	size_t lens[16];
+	uint32_t ids[16], id;
+	bool added;
+	uint64_t x = 7;
+
+	assert_int_equal(cstat__seqtab_init(&t), 0);
+	for (size_t i = 0; i < 16; i++) {
+		/* Even: one value, 1 to 8 (as small as node ids); odd: a
+		 * tree of three. */
+		lens[i] = i % 2 ? 3 : 1;
+		seqs[i][0] = (uint32_t)(i / 2 + 1);
+		seqs[i][1] = (uint32_t)i;
+		seqs[i][2] = 1;
+		assert_int_equal(cstat__seqtab_intern(&t, seqs[i], lens[i],
+						      &ids[i], &added),
+				 0);
+		assert_true(added);
+		assert_int_equal(ids[i], i);
+	}
+	/* The same order, then reversed, then at random. */
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t k = 0; k < 48; k++) {
+			size_t i = pass == 0   ? k % 16
+				   : pass == 1 ? 15 - k % 16
+					       : splitmix64(&x) % 16;
+			assert_int_equal(cstat__seqtab_intern(&t, seqs[i],
+							      lens[i], &id,
+							      &added),
+					 0);
+			assert_false(added);
+			assert_int_equal(id, ids[i]);
+		}
+	}
+	/* One value equal to each tree's root, and each tree's values as
+	 * one-value sequences: new, never a tree's id. */
+	for (size_t i = 1; i < 16; i += 2) {
+		uint32_t root = t.seqs[ids[i]].root;
+		assert_int_equal(
+			cstat__seqtab_intern(&t, &root, 1, &id, &added), 0);
+		assert_true(id != ids[i]);
+		assert_int_equal(
+			cstat__seqtab_intern(&t, seqs[i], lens[i], &id, &added),
+			0);
+		assert_false(added);
+		assert_int_equal(id, ids[i]);
+	}
+	cstat__seqtab_release(&t);
+}
+
+/*
  * Sequences of one value are kept without a node: they must still read,
  * compare, fill and intern like any other, beside sequences of trees
  * (one value then zeros is the same sequence; two values is not).
@@ -254,6 +315,7 @@ main(void)
 		cmocka_unit_test(churn_is_linear),
 		cmocka_unit_test(empty_and_trailing_zeros),
 		cmocka_unit_test(single_values),
+		cmocka_unit_test(found_again_in_any_order),
 		cmocka_unit_test(in_place_matches_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
