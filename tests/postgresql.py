@@ -58,6 +58,11 @@ CSTAT_TEST_PG_RUNNER):
               a history of its name their messages too; the runner role
               lists, shows and compares as the owner, and its prune is
               refused.
+  pooler      cbaseline through PgBouncer in transaction mode, one server
+              connection for every client: records and reads give what
+              they give directly, and that connection keeps no setting
+              of cbaseline's (JIT still on after one benchmark's read).
+              Skipped (77) where pgbouncer is not installed.
 
 Usage: postgresql.py PG_RECORD TESTDATA CASE [CBASELINE]
 """
@@ -960,6 +965,74 @@ def case_merge_race():
           % (rounds, len(told), len(ids)))
 
 
+def case_pooler():
+    """cbaseline through PgBouncer in transaction mode (one server
+    connection, so every client shares one backend): the same output as
+    directly, and the backend keeps no setting of cbaseline's after it
+    (one benchmark's read turns JIT off for its transaction only).
+    Skipped (77) without pgbouncer."""
+    import shutil
+    import tempfile
+    cb = sys.argv[4]
+    pgb = shutil.which("pgbouncer") or (
+        "/usr/sbin/pgbouncer" if os.path.exists("/usr/sbin/pgbouncer")
+        else None)
+    if not pgb:
+        print("skipped: pgbouncer is not installed")
+        sys.exit(77)
+    host = dict(kv.split("=", 1) for kv in OWNER.split())["host"]
+    tmp = tempfile.mkdtemp(prefix="cstat-pgb-")
+    os.chmod(tmp, 0o755)
+    ini = os.path.join(tmp, "pgbouncer.ini")
+    with open(os.path.join(tmp, "users.txt"), "w") as f:
+        f.write('"cstat" ""\n')
+    with open(ini, "w") as f:
+        f.write("[databases]\ncstat_test = host=%s dbname=cstat_test "
+                "user=cstat\n[pgbouncer]\nlisten_addr =\n"
+                "unix_socket_dir = %s\nlisten_port = 6433\n"
+                "auth_type = trust\nauth_file = %s/users.txt\n"
+                "pool_mode = transaction\ndefault_pool_size = 1\n"
+                "pidfile = %s/pgbouncer.pid\nlogfile = %s/log\n"
+                % (host, tmp, tmp, tmp, tmp))
+    cmd = [pgb, "-d", ini]
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "postgres", tmp], check=True)
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    subprocess.run(cmd, check=True)
+    pooled = "host=%s port=6433 dbname=cstat_test user=cstat" % tmp
+    try:
+        ex = os.path.join(TESTDATA, "examples")
+        env = dict(os.environ, CSTAT_CACHE="off", CSTAT_PROJECT="pool")
+        for i, f in enumerate(["old.txt", "new.txt", "old.txt"]):
+            subprocess.run([cb, "-store", pooled, "record", "-m",
+                            "created=2026-11-0%dT10:00:00Z" % (i + 1),
+                            "main", os.path.join(ex, f)],
+                           env=env, check=True, capture_output=True)
+        for args in (["history", "-filter", ".name:Encode", "main"],
+                     ["detect", "-filter", ".name:Encode", "main"],
+                     ["export", "-format", "csv", "-filter",
+                      ".name:Encode", "main"],
+                     ["history", "main"], ["list"]):
+            got = subprocess.run([cb, "-store", pooled] + args, env=env,
+                                 capture_output=True)
+            want = subprocess.run([cb, "-store", OWNER] + args, env=env,
+                                  capture_output=True)
+            assert got.returncode == want.returncode == 0, args
+            assert got.stdout == want.stdout and got.stdout, args
+            # The pooler's one backend, after cbaseline's read.
+            jit = subprocess.run(["psql", "-X", "-A", "-t", "-d", pooled,
+                                  "-c", "SHOW jit"], check=True,
+                                 capture_output=True, text=True)
+            assert jit.stdout.strip() == "on", (args, jit.stdout)
+    finally:
+        pid = open(os.path.join(tmp, "pgbouncer.pid")).read().strip()
+        os.kill(int(pid), signal.SIGTERM)
+        time.sleep(0.5)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("pooler: 3 records and 5 reads through PgBouncer in transaction "
+          "mode: the same output as directly; its backend's jit still on")
+
+
 {"cbaseline": case_cbaseline, "merge": case_merge, "merge_race": case_merge_race, "concurrent": case_concurrent, "retry": case_retry, "kill": case_kill,
  "password": case_password, "whole": case_whole, "cache": case_cache,
- "join": case_join}[CASE]()
+ "join": case_join, "pooler": case_pooler}[CASE]()

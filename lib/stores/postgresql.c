@@ -2692,14 +2692,17 @@ series_records(struct pg *p, const char *hid, const PGresult *ser,
 /*
  * The series of benchmark bench (NULL: every series) in history hid, in
  * the order they first appeared: id, name, unit, config.  The same statement
- * turns the server's JIT compilation off for the connection (the fifth column),
- * rather than one more round trip: at 10,000 runs x 8 series the values'
- * query in one piece (pg_history_series()) is estimated just above
- * jit_above_cost (100,000 by default), and compiling it cost more than
- * it saved (bind 26-38 ms and execute 107-135 ms with JIT, 0.3 ms and
- * 90-116 ms without; docs/performance.md).  Through pg_settings, so that
- * a server without a "jit" setting (before PostgreSQL 11) gives NULL, not
- * an error.
+ * turns the server's JIT compilation off for the rest of the caller's
+ * transaction (the fifth column), rather than one more round trip: at
+ * 10,000 runs x 8 series the values' query in one piece
+ * (pg_history_series()) is estimated just above jit_above_cost (100,000
+ * by default), and compiling it cost more than it saved (bind 26-38 ms
+ * and execute 107-135 ms with JIT, 0.3 ms and 90-116 ms without;
+ * docs/performance.md).  For the transaction only, never the session: a
+ * pooler in transaction mode hands the server's session to other clients
+ * after it (docs/cbaseline.md).  Through pg_settings, so that a server
+ * without a "jit" setting (before PostgreSQL 11) gives NULL, not an
+ * error.
  */
 static PGresult *
 bench_series(struct pg *p, const char *hid, const char *bench)
@@ -2709,7 +2712,7 @@ bench_series(struct pg *p, const char *hid, const char *bench)
 	if (!bench) /* every series */
 		return query(p,
 			     "SELECT id, name, unit, config,"
-			     " (SELECT set_config(name, 'off', false)"
+			     " (SELECT set_config(name, 'off', true)"
 			     "  FROM pg_settings WHERE name = 'jit')"
 			     " FROM cstat_series"
 			     " WHERE history_id = $1::bigint"
@@ -2717,7 +2720,7 @@ bench_series(struct pg *p, const char *hid, const char *bench)
 			     1, vals);
 	return query(p,
 		     "SELECT id, name, unit, config,"
-		     " (SELECT set_config(name, 'off', false)"
+		     " (SELECT set_config(name, 'off', true)"
 		     "  FROM pg_settings WHERE name = 'jit')"
 		     " FROM cstat_series"
 		     " WHERE history_id = $1::bigint"
@@ -2741,18 +2744,23 @@ pg_history_series(void *state, const char *name, const char *bench,
 	struct pg *p = state;
 	struct cstat__ostream o = {0};
 	char hid[24];
-	int rc = find_history(p, name, false, hid, d);
+	/* A transaction for bench_series()'s setting. */
+	int rc = run(p, d, "reading a history", "BEGIN READ ONLY", 0, NULL);
 
 	*bytes = NULL;
 	*len = 0;
 	if (rc)
 		return rc;
-	if (!*hid)
-		return say(d, CSTAT_ENOENT, "no history %.200s", name);
-	PGresult *ser = bench_series(p, hid, bench);
-	rc = ok(p, ser) ? series_records(p, hid, ser, &o, NULL, d)
-			: fail(p, d, "reading a history", ser);
-	p->pq.clear(ser);
+	rc = find_history(p, name, false, hid, d);
+	if (!rc && !*hid)
+		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
+	if (!rc) {
+		PGresult *ser = bench_series(p, hid, bench);
+		rc = ok(p, ser) ? series_records(p, hid, ser, &o, NULL, d)
+				: fail(p, d, "reading a history", ser);
+		p->pq.clear(ser);
+	}
+	rollback(p); /* nothing was written */
 	/* NUL-terminated, as every history's bytes. */
 	cstat__os_addc(&o, '\0');
 	o.len--;
@@ -2790,12 +2798,14 @@ pg_history_tables(void *state, const char *name, const char *bench,
 	char hid[24];
 	/* Every series: its statements in one snapshot, as the records'
 	 * one statement was (pg_history_read()), so a merge or prune
-	 * running at the same time is seen whole or not at all.  Read only:
-	 * a role that may only SELECT reads it. */
-	int rc = bench ? 0
-		       : run(p, d, "reading a history",
-			     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-			     0, NULL);
+	 * running at the same time is seen whole or not at all.  One
+	 * benchmark: a transaction for bench_series()'s setting, each
+	 * statement its own snapshot as before.  Read only: a role that
+	 * may only SELECT reads it. */
+	int rc = run(p, d, "reading a history",
+		     bench ? "BEGIN READ ONLY"
+			   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		     0, NULL);
 
 	if (!rc)
 		rc = find_history(p, name, false, hid, d);
@@ -2807,8 +2817,7 @@ pg_history_tables(void *state, const char *name, const char *bench,
 				: fail(p, d, "reading a history", ser);
 		p->pq.clear(ser);
 	}
-	if (!bench)
-		rollback(p); /* nothing was written */
+	rollback(p); /* nothing was written */
 	return rc == CSTAT_EFORMAT ? CSTAT_ESTATE : rc;
 }
 
