@@ -2652,11 +2652,11 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		const struct bcell *bc = &bt->cells[i];
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
-		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		if (bd->cells_by_rows) {
 			bd->src[r * t->ncols + c] = bc;
 			continue;
 		}
+		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
 		if (bd->src) {
@@ -2781,9 +2781,9 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	 * labels and warnings are interned there, so the strings keep their
 	 * hash table: sealed, the first warning would hash every name again.
 	 */
-	if (!b->summaries_only)
+	if (!b->summaries_only) {
 		cstat__strtab_seal(&b->strs);
-	if (b->summaries_only) {
+	} else {
 		cstat__strtab_release(&t->strs);
 		t->strs = b->strs;
 		memset(&b->strs, 0, sizeof(b->strs));

@@ -667,8 +667,8 @@ next_name(const struct cstat__strtab *t, uint32_t id, const char *name,
 {
 	uint32_t next = id + 1;
 
-	return next < t->count && t->lens[next] == len &&
-	       memcmp(t->strs[next], name, len) == 0;
+	return next < t->count && cstat__strtab_len(t, next) == len &&
+	       memcmp(cstat__strtab_str(t, next), name, len) == 0;
 }
 
 static int
@@ -700,18 +700,16 @@ field_value(struct cstat__proj *p, const struct cstat__field *f,
 			*out = p->last_name_id;
 			return 0;
 		}
-		bool whole =
-			!p->nname_excl && !p->excl_name && !p->excl_gomaxprocs;
 		int rc = 0;
-		if (whole && p->last_name_valid &&
-		    next_name(p->strs, p->last_name_id, res->name,
-			      res->name_len))
+		if (p->nname_excl || p->excl_name || p->excl_gomaxprocs)
+			rc = fullname_excluded(p, res, out);
+		else if (p->last_name_valid &&
+			 next_name(p->strs, p->last_name_id, res->name,
+				   res->name_len))
 			*out = p->last_name_id + 1;
-		else if (whole)
+		else
 			rc = cstat__strtab_intern(p->strs, res->name,
 						  res->name_len, out);
-		else
-			rc = fullname_excluded(p, res, out);
 		p->last_name.len = 0;
 		p->last_name_valid =
 			!rc && !cstat__buf_add(&p->last_name, res->name,

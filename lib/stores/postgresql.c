@@ -2731,6 +2731,33 @@ bench_series(struct pg *p, const char *hid, const char *bench)
 }
 
 /*
+ * History name's series of bench (NULL: every series) through
+ * series_records() into o or tw, in one transaction that begin starts:
+ * nothing is written, so it ends with a rollback.
+ */
+static int
+read_series(struct pg *p, const char *name, const char *bench,
+	    const char *begin, struct cstat__ostream *o, struct want *tw,
+	    struct cstat_diag *d)
+{
+	char hid[24];
+	int rc = run(p, d, "reading a history", begin, 0, NULL);
+
+	if (!rc)
+		rc = find_history(p, name, false, hid, d);
+	if (!rc && !*hid)
+		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
+	if (!rc) {
+		PGresult *ser = bench_series(p, hid, bench);
+		rc = ok(p, ser) ? series_records(p, hid, ser, o, tw, d)
+				: fail(p, d, "reading a history", ser);
+		p->pq.clear(ser);
+	}
+	rollback(p);
+	return rc;
+}
+
+/*
  * One benchmark's series from the series tables, built into records
  * here: the series (in the order they first appeared), every run's
  * metadata, and the series' values in binary (float8[]), read by the
@@ -2743,24 +2770,11 @@ pg_history_series(void *state, const char *name, const char *bench,
 {
 	struct pg *p = state;
 	struct cstat__ostream o = {0};
-	char hid[24];
 	/* A transaction for bench_series()'s setting. */
-	int rc = run(p, d, "reading a history", "BEGIN READ ONLY", 0, NULL);
+	int rc = read_series(p, name, bench, "BEGIN READ ONLY", &o, NULL, d);
 
 	*bytes = NULL;
 	*len = 0;
-	if (rc)
-		return rc;
-	rc = find_history(p, name, false, hid, d);
-	if (!rc && !*hid)
-		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
-	if (!rc) {
-		PGresult *ser = bench_series(p, hid, bench);
-		rc = ok(p, ser) ? series_records(p, hid, ser, &o, NULL, d)
-				: fail(p, d, "reading a history", ser);
-		p->pq.clear(ser);
-	}
-	rollback(p); /* nothing was written */
 	/* NUL-terminated, as every history's bytes. */
 	cstat__os_addc(&o, '\0');
 	o.len--;
@@ -2795,29 +2809,18 @@ pg_history_tables(void *state, const char *name, const char *bench,
 {
 	struct pg *p = state;
 	struct want tw = {!bench, opts, confidence, t, runs, n};
-	char hid[24];
 	/* Every series: its statements in one snapshot, as the records'
 	 * one statement was (pg_history_read()), so a merge or prune
 	 * running at the same time is seen whole or not at all.  One
 	 * benchmark: a transaction for bench_series()'s setting, each
 	 * statement its own snapshot as before.  Read only: a role that
 	 * may only SELECT reads it. */
-	int rc = run(p, d, "reading a history",
-		     bench ? "BEGIN READ ONLY"
-			   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		     0, NULL);
+	int rc = read_series(
+		p, name, bench,
+		bench ? "BEGIN READ ONLY"
+		      : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		NULL, &tw, d);
 
-	if (!rc)
-		rc = find_history(p, name, false, hid, d);
-	if (!rc && !*hid)
-		rc = say(d, CSTAT_ENOENT, "no history %.200s", name);
-	if (!rc) {
-		PGresult *ser = bench_series(p, hid, bench);
-		rc = ok(p, ser) ? series_records(p, hid, ser, NULL, &tw, d)
-				: fail(p, d, "reading a history", ser);
-		p->pq.clear(ser);
-	}
-	rollback(p); /* nothing was written */
 	return rc == CSTAT_EFORMAT ? CSTAT_ESTATE : rc;
 }
 
