@@ -1736,14 +1736,19 @@ struct build {
 	uint32_t prev_key, *okey_dirty;
 	bool have_prev;
 	size_t omap_cap;
-	/* Summaries only: each cell's builder cell (by row, then column),
-	 * whose values are made doubles a row at a time. */
+	/* Each cell's builder cell (by row, then column): for summaries
+	 * only, whose values are made doubles a row at a time; for tables
+	 * set up by rows, whose values the row jobs copy to the tables. */
 	const struct bcell **src;
 	const struct btable *src_table; /* whose slab holds their values */
 	/* The row jobs set up the current table's cells from src (NULL: an
 	 * absent cell): its memory, written only by them, is then zeroed by
 	 * the system and written on both threads, not first on one. */
 	bool cells_by_rows;
+	/* Set up by rows and keeping values: the table's values, row r's
+	 * from vals + row_at[r] on, its cells' in column order. */
+	double *vals;
+	size_t *row_at;
 };
 
 /* Copies builder string id s into the output's string table (the same
@@ -2109,18 +2114,25 @@ diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
 	return rc;
 }
 
-/* Row r's cells, empty but for those present in bd->src. */
+/* Row r's cells, empty but for those present in bd->src; a table that
+ * keeps its values gets them here, copied from the builder's slab. */
 static void
 set_up_row(struct build *bd, struct cstat__table *t, size_t r)
 {
 	const struct bcell **src = &bd->src[r * t->ncols];
 	struct cstat__cell *row = &t->cells[r * t->ncols];
+	double *v = bd->vals ? bd->vals + bd->row_at[r] : NULL;
 
 	memset(row, 0, t->ncols * sizeof(*row));
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (src[c]) {
 			row[c].present = true;
 			row[c].n = src[c]->n;
+			if (v) {
+				row[c].values = v;
+				cell_values(bd->src_table, src[c], v);
+				v += src[c]->n;
+			}
 		}
 	}
 }
@@ -2141,7 +2153,7 @@ rows_main(void *arg)
 		struct cstat__cell *row = &t->cells[r * t->ncols];
 		if (j->bd->cells_by_rows)
 			set_up_row(j->bd, t, r);
-		if (j->bd->src)
+		if (j->bd->b->summaries_only)
 			rc = row_values(j->bd, j->w, t, r);
 		for (size_t c = 0; c < t->ncols && !rc; c++) {
 			/* A cell the checks saw is sorted already. */
@@ -2157,7 +2169,8 @@ rows_main(void *arg)
 				if (row[c].present)
 					rc = compare_cell(j->bd, j->w, &row[c],
 							  &row[0], t->exact);
-		for (size_t c = 0; c < t->ncols && j->bd->src; c++)
+		for (size_t c = 0; c < t->ncols && j->bd->b->summaries_only;
+		     c++)
 			row[c].values = NULL;
 	}
 	j->rc = rc;
@@ -2584,23 +2597,32 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	uint32_t *cols = malloc((t->ncols + 1) * sizeof(*cols));
 	t->col_vals = malloc((t->ncols * bd->out->ncol_fields + 1) *
 			     sizeof(*t->col_vals));
-	/* Summaries only, and no cell with residues to note here: the row
-	 * jobs set the cells up (set_up_row()). */
+	/* No cell with residues to note here: the row jobs set the cells
+	 * up (set_up_row()), and copy their values when the table keeps
+	 * them; the main thread only notes which builder cell goes where. */
 	size_t ncells = t->nrows * t->ncols + 1;
-	bd->cells_by_rows = b->summaries_only && !bt->res;
+	bd->cells_by_rows = !bt->res;
 	t->cells = bd->cells_by_rows
 			   ? cstat__big_alloc(ncells * sizeof(*t->cells))
 			   : cstat__big_calloc(ncells, sizeof(*t->cells));
 	t->summary = calloc(t->ncols + 1, sizeof(*t->summary));
-	if (b->summaries_only) {
-		free(bd->src);
+	free(bd->src);
+	free(bd->row_at);
+	bd->src = NULL;
+	bd->row_at = NULL;
+	bd->vals = NULL;
+	if (b->summaries_only || bd->cells_by_rows) {
 		bd->src = bd->cells_by_rows
 				  ? cstat__big_calloc(ncells, sizeof(*bd->src))
 				  : malloc(ncells * sizeof(*bd->src));
 		bd->src_table = bt;
 	}
+	if (bd->cells_by_rows && !b->summaries_only)
+		bd->row_at = calloc(t->nrows + 1, sizeof(*bd->row_at));
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
-	    !t->summary || (b->summaries_only && !bd->src)) {
+	    !t->summary ||
+	    ((b->summaries_only || bd->cells_by_rows) && !bd->src) ||
+	    (bd->cells_by_rows && !b->summaries_only && !bd->row_at)) {
 		free(rows);
 		free(cols);
 		return CSTAT_ENOMEM;
@@ -2654,12 +2676,14 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		size_t c = bd->col_pos[bc->col];
 		if (bd->cells_by_rows) {
 			bd->src[r * t->ncols + c] = bc;
+			if (bd->row_at)
+				bd->row_at[r + 1] += bc->n;
 			continue;
 		}
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
-		if (bd->src) {
+		if (b->summaries_only) {
 			bd->src[r * t->ncols + c] = bc;
 		} else {
 			oc->values = cstat__arena_alloc_aligned(
@@ -2672,6 +2696,19 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 			cell_values(bt, bc, oc->values);
 		}
 		rc = residue_warning(bd, oc, bt->res ? &bt->res[i] : NULL);
+	}
+	/* Where each row's values go in the table's block of them. */
+	if (!rc && bd->row_at) {
+		for (size_t i = 0; i < t->nrows; i++)
+			bd->row_at[i + 1] += bd->row_at[i];
+		if (bd->row_at[t->nrows]) {
+			bd->vals = cstat__arena_alloc_aligned(
+				&bd->out->values.arena,
+				bd->row_at[t->nrows] * sizeof(double),
+				sizeof(double));
+			if (!bd->vals)
+				rc = CSTAT_ENOMEM;
+		}
 	}
 	/* Summaries, then comparisons against column 0 of each row. */
 	if (!rc)
@@ -2895,6 +2932,7 @@ out:
 	free(bd.col_by_rank);
 	cstat__buf_release(&bd.buf);
 	free(bd.src);
+	free(bd.row_at);
 	if (rc) {
 		cstat_tables_free(t);
 		return rc;

@@ -12,6 +12,8 @@
  * of those differences that the U distribution gives, divided by the
  * baseline median.  Everything is deterministic: no resampling.
  */
+/* lgamma_r(): min_p() is called on the measuring threads. */
+#define _DEFAULT_SOURCE
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,6 +32,7 @@
 #include "gate.h"
 #include "numfmt.h"
 #include "stats.h"
+#include "tables.h"
 
 /* ---------------------------------------------------------------------- */
 /* The k-th smallest pairwise difference, without forming the pairs. */
@@ -661,8 +664,10 @@ cstat__gate_interval(struct cstat__ucache *uc, const double *x, size_t nx,
 static double
 min_p(size_t n1, size_t n2)
 {
-	double lc = lgamma((double)(n1 + n2 + 1)) - lgamma((double)(n1 + 1)) -
-		    lgamma((double)(n2 + 1));
+	int sign;
+	double lc = lgamma_r((double)(n1 + n2 + 1), &sign) -
+		    lgamma_r((double)(n1 + 1), &sign) -
+		    lgamma_r((double)(n2 + 1), &sign);
 	double p = 2 * exp(-lc);
 
 	return p > 1 ? 1 : p;
@@ -863,34 +868,13 @@ direction(const cstat_gate_config *c, const cstat_reader *units,
 	return "unit class";
 }
 
-static int
-add_check(cstat_gate *g, size_t *cap, struct cstat_check **out)
-{
-	if (g->n == *cap) {
-		int rc = cstat__grow((void **)&g->checks, cap, g->n + 1,
-				     sizeof(*g->checks));
-		if (rc)
-			return rc;
-		bool *eq = realloc(g->equal, *cap * sizeof(*g->equal));
-		if (!eq)
-			return CSTAT_ENOMEM;
-		g->equal = eq;
-	}
-	g->equal[g->n] = false;
-	*out = &g->checks[g->n++];
-	cstat__prefault(g->checks, g->n * sizeof(*g->checks),
-			*cap * sizeof(*g->checks), &g->checks_mapped);
-	memset(*out, 0, sizeof(**out));
-	return 0;
-}
-
 /*
  * Makes room for every comparison the tables can have at once: growing
  * by doubling would leave the smaller arrays behind as freed but touched
  * memory (a 60,000-comparison gate's checks are 16 MB).
  */
 static int
-reserve_checks(cstat_gate *g, size_t *cap)
+reserve_checks(cstat_gate *g)
 {
 	size_t most = 0;
 
@@ -907,7 +891,6 @@ reserve_checks(cstat_gate *g, size_t *cap)
 	g->equal = malloc(most * sizeof(*g->equal));
 	if (!g->checks || !g->equal)
 		return CSTAT_ENOMEM;
-	*cap = most;
 	return 0;
 }
 
@@ -1443,10 +1426,236 @@ detectable(cstat_gate *g, struct cstat__ucache *uc, const struct cstat_check *k,
 	return 0;
 }
 
+/* min_p() of the last sizes asked for, kept for the next comparison. */
+struct p_min_memo {
+	size_t n1, n2; /* 0 0 at first */
+	double p;
+};
+
+/* min_p() of k's sizes, memoized for the next comparison (each measuring
+ * thread has its own memo). */
+static double
+sizes_p_min(struct p_min_memo *pm, const struct cstat_check *k)
+{
+	if (pm->n1 != k->n_base || pm->n2 != k->n_new) {
+		pm->p = min_p(k->n_base, k->n_new);
+		pm->n1 = k->n_base;
+		pm->n2 = k->n_new;
+	}
+	return pm->p;
+}
+
+/* What every comparison of one table shares (judge()). */
+struct judge_table {
+	const char *unit;
+	const char *from; /* where its direction comes from */
+	const char *base_label;
+	size_t ncols;
+	int cls;
+	bool higher, exact;
+};
+
+/*
+ * Where judge()'s comparisons come from, so that the measuring threads
+ * set them up (each the chunks it measures) and the memory of 60,000
+ * comparisons is first written on both threads: the tables' rows in
+ * order, flattened (row r of table i is row_at[i] + r), and the index
+ * of each row's first comparison (first[nrows] is their count; an
+ * ignored row has none here).
+ */
+struct judge_plan {
+	struct judge_table *tab;
+	size_t *row_at; /* ntables + 1 */
+	size_t *first;	/* nrows + 1 */
+	size_t ntables, nrows;
+};
+
+static void
+judge_plan_release(struct judge_plan *jp)
+{
+	free(jp->tab);
+	free(jp->row_at);
+	free(jp->first);
+}
+
+/* The fields of comparison k (column col against column 0 of row r of
+ * table i) that an ignored comparison has too. */
+static void
+set_up_check(const cstat_gate *g, const struct judge_table *jt, size_t i,
+	     size_t r, size_t col, const char *name, struct cstat_check *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->reason = "";
+	k->name = name;
+	k->unit = jt->unit;
+	/* Written when asked for (cstat_gate_get()). */
+	k->config = NULL;
+	k->base_label = jt->base_label;
+	k->new_label = cstat_table_col_label(g->t, i, col);
+	if (!k->new_label)
+		k->new_label = "";
+	k->table = i;
+	k->row = r;
+	k->col = col;
+	k->unit_class = jt->cls;
+	k->higher_better = jt->higher;
+	k->direction_from = jt->from;
+	k->exact = jt->exact;
+	k->change = k->change_lo = k->change_hi = NAN;
+	k->shift = k->shift_lo = k->shift_hi = NAN;
+	k->p = k->p_adjusted = k->p_min = NAN;
+	k->noise = k->noise_spread = NAN;
+}
+
+/* Whether row r of table i has a comparison in column col. */
+static bool
+has_check(const struct cstat__table *tb, size_t r, size_t col)
+{
+	const struct cstat__cell *row = &tb->cells[r * tb->ncols];
+
+	return row[0].present || row[col].present;
+}
+
+/*
+ * Plans judge()'s comparisons (above) and notes the ignored ones, which
+ * are few: the rows are counted here, on one thread, reading only the
+ * cells' presence.  @return 0 or CSTAT_ENOMEM.
+ */
+static int
+judge_plan_make(cstat_gate *g, const cstat_reader *units, struct judge_plan *jp)
+{
+	const cstat_tables *t = g->t;
+	size_t icap = 0, n = 0;
+
+	memset(jp, 0, sizeof(*jp));
+	jp->ntables = cstat_tables_count(t);
+	jp->tab = calloc(jp->ntables + 1, sizeof(*jp->tab));
+	jp->row_at = malloc((jp->ntables + 1) * sizeof(*jp->row_at));
+	if (!jp->tab || !jp->row_at)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < jp->ntables; i++) {
+		struct judge_table *jt = &jp->tab[i];
+		jt->unit = cstat_table_unit(t, i);
+		jt->cls = cstat_unit_class_of(jt->unit);
+		jt->from =
+			direction(g->c, units, jt->unit, jt->cls, &jt->higher);
+		jt->ncols = cstat_table_cols(t, i);
+		jt->exact = cstat_table_exact(t, i);
+		jt->base_label = cstat_table_col_label(t, i, 0);
+		if (!jt->base_label)
+			jt->base_label = "";
+		jp->row_at[i] = jp->nrows;
+		jp->nrows += cstat_table_rows(t, i);
+	}
+	jp->row_at[jp->ntables] = jp->nrows;
+	jp->first = malloc((jp->nrows + 1) * sizeof(*jp->first));
+	if (!jp->first)
+		return CSTAT_ENOMEM;
+	for (size_t i = 0; i < jp->ntables; i++) {
+		const struct judge_table *jt = &jp->tab[i];
+		const struct cstat__table *tb = &t->tables[i];
+		for (size_t r = 0; r < tb->nrows; r++) {
+			const char *name = NULL;
+			const struct cstat__ignore *ig = NULL;
+			jp->first[jp->row_at[i] + r] = n;
+			if (g->c->nignores) {
+				name = cstat_table_row_label(t, i, r);
+				ig = cstat__gate_ignored_by(g->c, name);
+			}
+			for (size_t col = 1; col < jt->ncols; col++) {
+				if (!has_check(tb, r, col))
+					continue;
+				if (!ig) {
+					n++;
+					continue;
+				}
+				struct cstat_check k;
+				set_up_check(g, jt, i, r, col, name, &k);
+				int rc = add_ignored(g, &icap, &k, ig);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	jp->first[jp->nrows] = n;
+	g->n = n;
+	return 0;
+}
+
+/*
+ * Sets up comparisons [from, to) of the plan: each row's threshold and
+ * rule, its sides' sizes and centers and the smallest p-value those
+ * sizes allow (memoized in pm), as measure() expects them.
+ */
+static void
+judge_plan_fill(cstat_gate *g, const struct judge_plan *jp,
+		struct p_min_memo *pm, size_t from, size_t to)
+{
+	const cstat_tables *t = g->t;
+	size_t lo = 0, hi = jp->nrows - 1;
+
+	/* The row of comparison from: the last whose first is at most it
+	 * (rows before it without comparisons share its first). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (jp->first[mid] <= from)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	size_t k = lo, at = jp->first[k], i = 0;
+	lo = 0;
+	hi = jp->ntables - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (jp->row_at[mid] <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	i = lo;
+	for (; at < to && k < jp->nrows; k++) {
+		while (k >= jp->row_at[i + 1])
+			i++;
+		if (jp->first[k + 1] == jp->first[k])
+			continue;
+		const struct judge_table *jt = &jp->tab[i];
+		size_t r = k - jp->row_at[i];
+		const char *name = cstat_table_row_label(t, i, r);
+		long rule = cstat__gate_rule_for(g->c, name, jt->unit, jt->cls);
+		struct cstat_cell base;
+		cstat_table_cell(t, i, r, 0, &base);
+		for (size_t col = 1; col < jt->ncols && at < to; col++) {
+			struct cstat_cell cell;
+			cstat_table_cell(t, i, r, col, &cell);
+			if (!base.present && !cell.present)
+				continue;
+			if (at < from) {
+				at++;
+				continue;
+			}
+			struct cstat_check *c = &g->checks[at];
+			g->equal[at++] = false;
+			set_up_check(g, jt, i, r, col, name, c);
+			c->threshold = rule < 0 ? g->c->threshold
+						: g->c->rules[rule].threshold;
+			c->rule = rule < 0 ? "default" : g->c->rules[rule].text;
+			c->n_base = base.present ? base.n : 0;
+			c->n_new = cell.present ? cell.n : 0;
+			c->base_center = base.present ? base.center : NAN;
+			c->new_center = cell.present ? cell.center : NAN;
+			if (!c->exact && c->n_base && c->n_new)
+				c->p_min = sizes_p_min(pm, c);
+			/* Measured next, when both sides are present. */
+		}
+	}
+}
+
 /* The comparisons taken a chunk at a time by each thread of
  * measure_all() (the next from *next), measured with its own caches. */
 struct measure_job {
 	cstat_gate *g;
+	const struct judge_plan *plan; /* sets up each chunk first */
 	atomic_size_t *next;
 	int rc;
 };
@@ -1460,6 +1669,7 @@ measure_main(void *arg)
 {
 	struct measure_job *j = arg;
 	struct hl_memo memo = {0};
+	struct p_min_memo pm = {0};
 
 	j->rc = cstat__ucache_new(&memo.uc);
 	while (!j->rc) {
@@ -1469,6 +1679,7 @@ measure_main(void *arg)
 		size_t to = j->g->n - from < MEASURE_CHUNK
 				    ? j->g->n
 				    : from + MEASURE_CHUNK;
+		judge_plan_fill(j->g, j->plan, &pm, from, to);
 		for (size_t i = from; i < to && !j->rc; i++) {
 			struct cstat_check *k = &j->g->checks[i];
 			if (k->n_base && k->n_new)
@@ -1488,10 +1699,10 @@ measure_main(void *arg)
  * the same.
  */
 static int
-measure_all(cstat_gate *g, unsigned threads)
+measure_all(cstat_gate *g, const struct judge_plan *jp, unsigned threads)
 {
 	atomic_size_t next;
-	struct measure_job a = {g, &next, 0}, b = a;
+	struct measure_job a = {g, jp, &next, 0}, b = a;
 	pthread_t th;
 
 	atomic_init(&next, 0);
@@ -1589,120 +1800,22 @@ noise_match_release(struct noise_match *nm)
 	cstat__buf_release(&nm->text);
 }
 
-/* min_p() of the last sizes asked for, kept for the next comparison. */
-struct p_min_memo {
-	size_t n1, n2; /* 0 0 at first */
-	double p;
-};
-
-/*
- * min_p() of k's sizes.  Called by judge() before the comparisons are
- * measured on two threads: lgamma() writes the global signgam, which two
- * threads must not do at once.
- */
-static double
-sizes_p_min(struct p_min_memo *pm, const struct cstat_check *k)
-{
-	if (pm->n1 != k->n_base || pm->n2 != k->n_new) {
-		pm->p = min_p(k->n_base, k->n_new);
-		pm->n1 = k->n_base;
-		pm->n2 = k->n_new;
-	}
-	return pm->p;
-}
-
 static int
 judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
       unsigned threads)
 {
-	const cstat_tables *t = g->t;
-	struct p_min_memo pm = {0};
-	size_t cap = 0, icap = 0;
+	struct judge_plan jp = {0};
 	struct cstat__ucache *uc;
 	int rc = cstat__ucache_new(&uc);
 
 	if (rc)
 		return rc;
-	rc = reserve_checks(g, &cap);
-	if (rc) {
-		cstat__ucache_free(uc);
-		return rc;
-	}
-	for (size_t i = 0; i < cstat_tables_count(t) && !rc; i++) {
-		const char *unit = cstat_table_unit(t, i);
-		int cls = cstat_unit_class_of(unit);
-		bool higher;
-		const char *from = direction(g->c, units, unit, cls, &higher);
-		size_t ncols = cstat_table_cols(t, i);
-
-		for (size_t r = 0; r < cstat_table_rows(t, i) && !rc; r++) {
-			const char *name = cstat_table_row_label(t, i, r);
-			const struct cstat__ignore *ig =
-				cstat__gate_ignored_by(g->c, name);
-			struct cstat_cell base;
-
-			cstat_table_cell(t, i, r, 0, &base);
-			for (size_t col = 1; col < ncols && !rc; col++) {
-				struct cstat_cell cell;
-				struct cstat_check *k, tmp;
-
-				cstat_table_cell(t, i, r, col, &cell);
-				if (!base.present && !cell.present)
-					continue;
-				k = ig ? &tmp : NULL;
-				if (!k) {
-					rc = add_check(g, &cap, &k);
-					if (rc)
-						break;
-				}
-				memset(k, 0, sizeof(*k));
-				k->reason = "";
-				k->name = name;
-				k->unit = unit;
-				/* Written when asked for (cstat_gate_get()). */
-				k->config = NULL;
-				k->base_label = cstat_table_col_label(t, i, 0);
-				k->new_label = cstat_table_col_label(t, i, col);
-				if (!k->base_label)
-					k->base_label = "";
-				if (!k->new_label)
-					k->new_label = "";
-				k->table = i;
-				k->row = r;
-				k->col = col;
-				k->unit_class = cls;
-				k->higher_better = higher;
-				k->direction_from = from;
-				k->exact = cstat_table_exact(t, i);
-				k->change = k->change_lo = k->change_hi = NAN;
-				k->shift = k->shift_lo = k->shift_hi = NAN;
-				k->p = k->p_adjusted = k->p_min = NAN;
-				k->noise = k->noise_spread = NAN;
-				if (ig) {
-					rc = add_ignored(g, &icap, k, ig);
-					continue;
-				}
-				long rule = cstat__gate_rule_for(g->c, name,
-								 unit, cls);
-				k->threshold =
-					rule < 0 ? g->c->threshold
-						 : g->c->rules[rule].threshold;
-				k->rule = rule < 0 ? "default"
-						   : g->c->rules[rule].text;
-				k->n_base = base.present ? base.n : 0;
-				k->n_new = cell.present ? cell.n : 0;
-				k->base_center =
-					base.present ? base.center : NAN;
-				k->new_center =
-					cell.present ? cell.center : NAN;
-				if (!k->exact && k->n_base && k->n_new)
-					k->p_min = sizes_p_min(&pm, k);
-				/* Measured below, when all are known. */
-			}
-		}
-	}
+	rc = reserve_checks(g);
 	if (!rc)
-		rc = measure_all(g, threads);
+		rc = judge_plan_make(g, units, &jp);
+	if (!rc)
+		rc = measure_all(g, &jp, threads);
+	judge_plan_release(&jp);
 	if (!rc)
 		rc = correct(g);
 	size_t m = g->family;

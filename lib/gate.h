@@ -258,9 +258,8 @@ struct cstat_gate {
 	cstat_gate_config *own_c; /* the defaults, when given no settings */
 	struct cstat_check *checks;
 	size_t n;
-	size_t checks_mapped; /* cstat__prefault()'s mark */
-	bool *equal;	      /* by check: every value on both sides the same */
-	double *detectable;   /* by check, when calibrated; else NULL */
+	bool *equal;	    /* by check: every value on both sides the same */
+	double *detectable; /* by check, when calibrated; else NULL */
 	size_t tally[4];
 	/* The family the correction is over: tested comparisons, without
 	 * assume=exact ones and those whose values are all equal. */

@@ -68,19 +68,19 @@ struct run {
 	cstat_gate *g;
 };
 
-/* Reads base and new, builds and judges them with settings kv[]. */
+/* Reads files (base, new and any later: up to 3), builds and judges them
+ * with settings kv[]. */
 static void
-judge(struct run *run, const struct text *base, const struct text *new,
-      const char *const *kv, bool calibrate)
+judge_files(struct run *run, const struct text *const *files, int nfiles,
+	    const char *const *kv, bool calibrate)
 {
-	const struct text *files[2] = {base, new};
-	const char *names[2] = {"base.txt", "new.txt"};
+	const char *names[3] = {"base.txt", "new.txt", "newer.txt"};
 	cstat_builder *b;
 	struct cstat_diag d;
 
 	assert_int_equal(cstat_reader_new(&run->r), 0);
 	assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		const struct cstat_result *res;
 		int rc;
 		assert_int_equal(cstat_reader_open_mem(run->r, files[i]->s,
@@ -100,6 +100,16 @@ judge(struct run *run, const struct text *base, const struct text *new,
 			cstat_gate_config_set(run->c, kv[i], kv[i + 1], &d), 0);
 	assert_int_equal(
 		cstat_gate_new(&run->g, run->t, run->c, run->r, calibrate), 0);
+}
+
+/* Reads base and new, builds and judges them with settings kv[]. */
+static void
+judge(struct run *run, const struct text *base, const struct text *new,
+      const char *const *kv, bool calibrate)
+{
+	const struct text *files[2] = {base, new};
+
+	judge_files(run, files, 2, kv, calibrate);
 }
 
 static void
@@ -683,6 +693,148 @@ test_two_threads(void **state)
 	}
 	assert_true(cstat_gate_tally(g2, CSTAT_REGRESSION) > 0);
 	cstat_gate_free(g2);
+	done(&run, &a, &b);
+}
+
+/*
+ * The comparisons cover the tables exactly, in order, on one thread and
+ * two: 2,400 benchmarks in two units (two tables) and three runs, some
+ * missing from one run or two, some left out by an ignore pattern, some
+ * under a rule of their own (seed 15).  Every row and later column with
+ * either side present is one comparison, or one ignored, in table, row
+ * and column order; each carries its cells' sizes and centers, its row's
+ * rule and threshold, and the smallest p-value its sizes allow.  A
+ * comparison set up twice, lost, out of order or given another row's
+ * rule, here or on the second thread, fails.
+ */
+static void
+test_checks_cover_tables(void **state)
+{
+	struct text a = {0}, b = {0}, c = {0};
+	const struct text *files[3] = {&a, &b, &c};
+	struct rng r = {15};
+	struct run run;
+	const char *kv[] = {"ignore", "Skip*", NULL};
+	static const char rules[] =
+		"{\"benchmarks\": [{\"match\": \"Rule*\", "
+		"\"threshold\": \"8%\"}], \"ignore\": [\"Skip*\"]}";
+	struct cstat_diag d;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 2400; i++) {
+		snprintf(name, sizeof(name), "%s%04d",
+			 i % 17 == 0  ? "Skip"
+			 : i % 9 == 0 ? "Rule"
+				      : "T",
+			 i);
+		double f = i % 7 == 0 ? 1.2 : 1;
+		/* Some only in the new run, some only in the base, and B/op
+		 * for a third only: a row of either table may lack a side. */
+		if (i % 11 != 3) {
+			gen(&a, &r, name, 10, 100 + i, 1, 0.02, "ns/op");
+			if (i % 3 == 0)
+				gen(&a, &r, name, 10, 50 + i, 1, 0.02, "B/op");
+		}
+		if (i % 13 != 5) {
+			gen(&b, &r, name, 10, 100 + i, f, 0.02, "ns/op");
+			if (i % 3 == 0 || i % 5 == 0)
+				gen(&b, &r, name, 10, 50 + i, f, 0.02, "B/op");
+		}
+		/* A third run: a row with neither of the first two has a
+		 * comparison in the third column only. */
+		if (i % 4 != 1)
+			gen(&c, &r, name, 10, 100 + i, f, 0.02, "ns/op");
+	}
+	judge_files(&run, files, 3, kv, false);
+	cstat_gate_config_free(run.c);
+	cstat_gate_free(run.g);
+	assert_int_equal(cstat_gate_config_new(&run.c), 0);
+	assert_int_equal(cstat_gate_config_load_mem(run.c, rules,
+						    sizeof(rules) - 1,
+						    "rules.json", &d),
+			 0);
+	assert_int_equal(cstat_gate_new(&run.g, run.t, run.c, run.r, false), 0);
+	cstat_gate *g2;
+	assert_int_equal(
+		cstat_gate_new_threaded(&g2, run.t, run.c, run.r, false, 2), 0);
+	const cstat_gate *gates[2] = {run.g, g2};
+	for (int gi = 0; gi < 2; gi++) {
+		const cstat_gate *g = gates[gi];
+		size_t at = 0, ignored = 0;
+		assert_int_equal(cstat_tables_count(run.t), 2);
+		for (size_t i = 0; i < cstat_tables_count(run.t); i++) {
+			for (size_t row = 0; row < cstat_table_rows(run.t, i);
+			     row++) {
+				const char *label =
+					cstat_table_row_label(run.t, i, row);
+				struct cstat_cell base, cell;
+				cstat_table_cell(run.t, i, row, 0, &base);
+				for (size_t col = 1;
+				     col < cstat_table_cols(run.t, i); col++) {
+					cstat_table_cell(run.t, i, row, col,
+							 &cell);
+					if (!base.present && !cell.present)
+						continue;
+					if (strncmp(label, "Skip", 4) == 0) {
+						ignored++;
+						continue;
+					}
+					const struct cstat_check *k =
+						cstat_gate_get(g, at++);
+					assert_non_null(k);
+					assert_int_equal(k->table, i);
+					assert_int_equal(k->row, row);
+					assert_int_equal(k->col, col);
+					assert_string_equal(k->name, label);
+					assert_string_equal(
+						k->unit,
+						cstat_table_unit(run.t, i));
+					assert_int_equal(k->n_base,
+							 base.present ? base.n
+								      : 0);
+					assert_int_equal(k->n_new,
+							 cell.present ? cell.n
+								      : 0);
+					if (base.present)
+						assert_true(same_bits(
+							k->base_center,
+							base.center));
+					else
+						assert_true(
+							isnan(k->base_center));
+					bool rule = label[0] == 'R';
+					assert_string_equal(
+						k->rule, rule ? "bench:Rule*=8%"
+							      : "default");
+					assert_true(k->threshold ==
+						    (rule ? 0.08 : 0.05));
+					/* 10 against 10 values: at best
+					 * 2 / C(20, 10) = 2 / 184,756. */
+					if (base.present && cell.present)
+						assert_true(fabs(k->p_min -
+								 2.0 / 184756) <
+							    1e-15);
+					else
+						assert_true(isnan(k->p_min));
+				}
+			}
+		}
+		assert_int_equal(cstat_gate_count(g), at);
+		assert_int_equal(cstat_gate_ignored(g), ignored);
+		assert_null(cstat_gate_get(g, at));
+		assert_true(at > 2048 && ignored > 100);
+	}
+	for (size_t i = 0; i < cstat_gate_count(g2); i++) {
+		const struct cstat_check *x = cstat_gate_get(run.g, i),
+					 *y = cstat_gate_get(g2, i);
+		assert_int_equal(x->verdict, y->verdict);
+		assert_true(same_bits(x->p, y->p));
+		assert_true(same_bits(x->shift, y->shift));
+	}
+	assert_true(cstat_gate_tally(g2, CSTAT_REGRESSION) > 0);
+	cstat_gate_free(g2);
+	free(c.s);
 	done(&run, &a, &b);
 }
 
@@ -1545,6 +1697,7 @@ main(void)
 		cmocka_unit_test(test_hodges_lehmann_brute),
 		cmocka_unit_test(test_hodges_lehmann_wide),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_checks_cover_tables),
 		cmocka_unit_test(test_two_threads_text),
 		cmocka_unit_test(test_verdicts_only),
 		cmocka_unit_test(test_corrections),
