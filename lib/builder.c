@@ -528,6 +528,11 @@ push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 	return 0;
 }
 
+/* How many records ahead of the one written new cells and table rows
+ * ask for their memory (prefetched for writing: a hint, never a fault,
+ * so past the end of the array is harmless). */
+#define PREFETCH_AHEAD 16
+
 /* The table row (table, row), or UINT32_MAX. */
 static uint32_t
 find_trow(const cstat_builder *b, uint32_t table, uint32_t row)
@@ -567,6 +572,7 @@ new_trow(cstat_builder *b, uint32_t table, uint32_t row, uint32_t *out)
 	uint32_t tr = (uint32_t)b->ntrows++;
 	cstat__prefault(b->trows, b->ntrows * sizeof(*b->trows),
 			b->trows_cap * sizeof(*b->trows), &b->trows_mapped);
+	__builtin_prefetch(&b->trows[tr + PREFETCH_AHEAD], 1, 3);
 	b->trows[tr] =
 		(struct trow){table, row, b->row_first[row], 0, 0, 0, 0, false};
 	b->row_first[row] = tr + 1;
@@ -653,6 +659,9 @@ new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 			t->cells_cap * sizeof(*t->cells), &t->cells_mapped);
 	struct trow *r = &b->trows[tr];
 	struct bcell *c = &t->cells[ci];
+	/* New cells are written in turn: ask for the line a few ahead now,
+	 * so that writing it later does not wait for memory. */
+	__builtin_prefetch(c + PREFETCH_AHEAD, 1, 3);
 	memset(c, 0, sizeof(*c));
 	c->trow = tr;
 	c->col = col;
