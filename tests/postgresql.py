@@ -999,6 +999,17 @@ def case_pooler():
         subprocess.run(["chown", "-R", "postgres", tmp], check=True)
         cmd = ["runuser", "-u", "postgres", "--"] + cmd
     subprocess.run(cmd, check=True)
+    # pgbouncer -d returns once it has gone to the background, before it
+    # listens: on a loaded machine the first record found no socket (the
+    # test failed in 4.8 s, pgbouncer listening 4.7 s after the test
+    # began, and left running without its pid file read).
+    sock = os.path.join(tmp, ".s.PGSQL.6433")
+    pidfile = os.path.join(tmp, "pgbouncer.pid")
+    for _ in range(300):
+        if os.path.exists(sock) and os.path.exists(pidfile):
+            break
+        time.sleep(0.1)
+    assert os.path.exists(sock), "pgbouncer did not listen within 30 s"
     pooled = "host=%s port=6433 dbname=cstat_test user=cstat" % tmp
     try:
         ex = os.path.join(TESTDATA, "examples")

@@ -9,9 +9,11 @@
 # record of one 500-benchmark run, and history, detect and export
 # -format csv for all benchmarks and for one (-filter .name:Op7).
 #
-# Each figure is "WALL (CPU)": the median wall time of the process and the
-# median of its CPU time (perf stat's task-clock, every thread), in ms; on
-# a shared machine the CPU time is the steadier of the two.
+# Each figure is "WALL (CPU)": the median wall time of the process (as
+# perf stat times it, from exec to exit: not perf's own start, about 30
+# ms) and the median of its CPU time (perf stat's task-clock, every
+# thread), in ms; on a shared machine the CPU time is the steadier of the
+# two.
 #
 # usage: tests/bench/pg-bench.sh [-s RxBxV] [-n REPEATS] [-c CBASELINE]
 #                                [-f] [-d LOCATION] [-q]
@@ -80,16 +82,15 @@ export CSTAT_PROJECT=bench
 median() { # COMMAND...: "WALL (CPU)" medians of REPEATS runs, in ms
 	local t=() c=()
 	for _ in $(seq "$repeats"); do
-		local s e
-		s=$(date +%s%N)
-		perf stat -x, -e task-clock -o "$work/cpu" "$@" >/dev/null \
+		perf stat -e task-clock -o "$work/cpu" "$@" >/dev/null \
 			2>"$work/err" || {
 			cat "$work/err" >&2
 			return 1
 		}
-		e=$(date +%s%N)
-		t+=($(((e - s) / 1000000)))
-		c+=($(awk -F, '/task-clock/ {printf "%d", $1}' "$work/cpu"))
+		local w u
+		read -r w u < <(perf_times "$work/cpu")
+		t+=("$w")
+		c+=("$u")
 	done
 	echo "$(printf '%s\n' "${t[@]}" | mid) ($(printf '%s\n' "${c[@]}" | mid))"
 }
