@@ -1005,13 +1005,13 @@ def case_pooler():
     # began, and left running without its pid file read).
     sock = os.path.join(tmp, ".s.PGSQL.6433")
     pidfile = os.path.join(tmp, "pgbouncer.pid")
-    for _ in range(300):
-        if os.path.exists(sock) and os.path.exists(pidfile):
-            break
-        time.sleep(0.1)
-    assert os.path.exists(sock), "pgbouncer did not listen within 30 s"
     pooled = "host=%s port=6433 dbname=cstat_test user=cstat" % tmp
     try:
+        for _ in range(300):
+            if os.path.exists(sock) and os.path.exists(pidfile):
+                break
+            time.sleep(0.1)
+        assert os.path.exists(sock), "pgbouncer did not listen within 30 s"
         ex = os.path.join(TESTDATA, "examples")
         env = dict(os.environ, CSTAT_CACHE="off", CSTAT_PROJECT="pool")
         for i, f in enumerate(["old.txt", "new.txt", "old.txt"]):
@@ -1036,9 +1036,15 @@ def case_pooler():
                                  capture_output=True, text=True)
             assert jit.stdout.strip() == "on", (args, jit.stdout)
     finally:
-        pid = open(os.path.join(tmp, "pgbouncer.pid")).read().strip()
-        os.kill(int(pid), signal.SIGTERM)
-        time.sleep(0.5)
+        # Stopped whatever happened, once it has written its pid.
+        for _ in range(300):
+            if os.path.exists(pidfile):
+                break
+            time.sleep(0.1)
+        if os.path.exists(pidfile):
+            pid = open(pidfile).read().strip()
+            os.kill(int(pid), signal.SIGTERM)
+            time.sleep(0.5)
         shutil.rmtree(tmp, ignore_errors=True)
     print("pooler: 3 records and 5 reads through PgBouncer in transaction "
           "mode: the same output as directly; its backend's jit still on")
