@@ -2063,13 +2063,30 @@ struct row_job {
 	int rc;
 };
 
+/* Points row r's present cells at consecutive doubles from v on, their
+ * values copied there from the builder's slab. */
+static void
+copy_row_values(struct build *bd, struct cstat__table *t, size_t r, double *v)
+{
+	const struct bcell **src = &bd->src[r * t->ncols];
+	struct cstat__cell *row = &t->cells[r * t->ncols];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!row[c].present)
+			continue;
+		row[c].values = v;
+		cell_values(bd->src_table, src[c], v);
+		v += src[c]->n;
+	}
+}
+
 /* Summaries only: row r's values as doubles in w's scratch. */
 static int
 row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
 {
 	const struct bcell **src = &bd->src[r * t->ncols];
-	struct cstat__cell *row = &t->cells[r * t->ncols];
-	size_t total = 0, at = 0;
+	const struct cstat__cell *row = &t->cells[r * t->ncols];
+	size_t total = 0;
 
 	for (size_t c = 0; c < t->ncols; c++)
 		if (row[c].present)
@@ -2077,13 +2094,7 @@ row_values(struct build *bd, struct worker *w, struct cstat__table *t, size_t r)
 	if (cstat__grow((void **)&w->row_vals, &w->row_cap, total + 1,
 			sizeof(*w->row_vals)))
 		return CSTAT_ENOMEM;
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (!row[c].present)
-			continue;
-		row[c].values = w->row_vals + at;
-		cell_values(bd->src_table, src[c], row[c].values);
-		at += src[c]->n;
-	}
+	copy_row_values(bd, t, r, w->row_vals);
 	return 0;
 }
 
@@ -2130,20 +2141,16 @@ set_up_row(struct build *bd, struct cstat__table *t, size_t r)
 {
 	const struct bcell **src = &bd->src[r * t->ncols];
 	struct cstat__cell *row = &t->cells[r * t->ncols];
-	double *v = bd->vals ? bd->vals + bd->row_at[r] : NULL;
 
 	memset(row, 0, t->ncols * sizeof(*row));
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (src[c]) {
 			row[c].present = true;
 			row[c].n = src[c]->n;
-			if (v) {
-				row[c].values = v;
-				cell_values(bd->src_table, src[c], v);
-				v += src[c]->n;
-			}
 		}
 	}
+	if (bd->vals)
+		copy_row_values(bd, t, r, bd->vals + bd->row_at[r]);
 }
 
 /* Summarizes, then compares with the baseline, every cell of rows
@@ -2611,6 +2618,8 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	 * them; the main thread only notes which builder cell goes where. */
 	size_t ncells = t->nrows * t->ncols + 1;
 	bd->cells_by_rows = !bt->res;
+	bool need_src = b->summaries_only || bd->cells_by_rows;
+	bool row_vals = bd->cells_by_rows && !b->summaries_only;
 	t->cells = bd->cells_by_rows
 			   ? cstat__big_alloc(ncells * sizeof(*t->cells))
 			   : cstat__big_calloc(ncells, sizeof(*t->cells));
@@ -2620,18 +2629,17 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	bd->src = NULL;
 	bd->row_at = NULL;
 	bd->vals = NULL;
-	if (b->summaries_only || bd->cells_by_rows) {
+	if (need_src) {
 		bd->src = bd->cells_by_rows
 				  ? cstat__big_calloc(ncells, sizeof(*bd->src))
 				  : malloc(ncells * sizeof(*bd->src));
 		bd->src_table = bt;
 	}
-	if (bd->cells_by_rows && !b->summaries_only)
+	if (row_vals)
 		bd->row_at = calloc(t->nrows + 1, sizeof(*bd->row_at));
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
-	    !t->summary ||
-	    ((b->summaries_only || bd->cells_by_rows) && !bd->src) ||
-	    (bd->cells_by_rows && !b->summaries_only && !bd->row_at)) {
+	    !t->summary || (need_src && !bd->src) ||
+	    (row_vals && !bd->row_at)) {
 		free(rows);
 		free(cols);
 		return CSTAT_ENOMEM;

@@ -868,29 +868,20 @@ direction(const cstat_gate_config *c, const cstat_reader *units,
 	return "unit class";
 }
 
-/*
- * Makes room for every comparison the tables can have at once: growing
- * by doubling would leave the smaller arrays behind as freed but touched
- * memory (a 60,000-comparison gate's checks are 16 MB).
- */
+/* Room for the g->n comparisons judge_plan_make() counted, at once. */
 static int
 reserve_checks(cstat_gate *g)
 {
-	size_t most = 0;
-
-	for (size_t i = 0; i < cstat_tables_count(g->t); i++) {
-		size_t cols = cstat_table_cols(g->t, i);
-		if (cols > 1)
-			most += cstat_table_rows(g->t, i) * (cols - 1);
-	}
-	if (most == 0)
+	if (g->n == 0)
 		return 0;
-	if (most > SIZE_MAX / sizeof(*g->checks))
+	if (g->n <= SIZE_MAX / sizeof(*g->checks)) {
+		g->checks = cstat__big_alloc(g->n * sizeof(*g->checks));
+		g->equal = malloc(g->n * sizeof(*g->equal));
+	}
+	if (!g->checks || !g->equal) {
+		g->n = 0; /* none to be had */
 		return CSTAT_ENOMEM;
-	g->checks = cstat__big_alloc(most * sizeof(*g->checks));
-	g->equal = malloc(most * sizeof(*g->equal));
-	if (!g->checks || !g->equal)
-		return CSTAT_ENOMEM;
+	}
 	return 0;
 }
 
@@ -949,7 +940,7 @@ measure(cstat_gate *g, struct hl_memo *m, struct cstat_check *k)
 	const double *y =
 		cstat_table_cell_values(g->t, k->table, k->row, k->col, &ny);
 	struct cstat_cell bc, nc;
-	/* p_min was had for these sizes by judge(), on one thread. */
+	/* p_min was had for these sizes as the comparison was set up. */
 	bool have_p_min = k->n_base == nx && k->n_new == ny;
 
 	cstat_table_cell(g->t, k->table, k->row, 0, &bc);
@@ -1810,9 +1801,9 @@ judge(cstat_gate *g, const cstat_reader *units, bool calibrate,
 
 	if (rc)
 		return rc;
-	rc = reserve_checks(g);
+	rc = judge_plan_make(g, units, &jp);
 	if (!rc)
-		rc = judge_plan_make(g, units, &jp);
+		rc = reserve_checks(g);
 	if (!rc)
 		rc = measure_all(g, &jp, threads);
 	judge_plan_release(&jp);
