@@ -72,7 +72,15 @@ struct btable {
 	size_t res_cap;
 	uint32_t *slab; /* the cells' values */
 	size_t slab_len, slab_cap;
+	size_t nvals;  /* values in its cells, all told */
 	uint32_t hint; /* the places and scaling of its last value code */
+	/* Its cells' distinct column keys, in the order first seen, and a
+	 * bit per column key it has: the build takes its columns from here
+	 * instead of a pass over every cell, written an input ago. */
+	uint32_t *cols;
+	size_t ncols, cols_cap;
+	uint64_t *col_bits;
+	size_t col_words;
 };
 
 /*
@@ -217,6 +225,8 @@ cstat_builder_free(cstat_builder *b)
 		free(b->tables[i].cells);
 		free(b->tables[i].res);
 		free(b->tables[i].slab);
+		free(b->tables[i].cols);
+		free(b->tables[i].col_bits);
 	}
 	for (size_t i = 0; i < b->nresx; i++)
 		free(b->resx[i].ids);
@@ -644,12 +654,37 @@ find_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t *out)
 	return 0;
 }
 
+/* Notes col among t's columns, if it is new there. */
+static int
+table_col(struct btable *t, uint32_t col)
+{
+	size_t w = col / 64;
+	uint64_t bit = (uint64_t)1 << (col % 64);
+
+	if (w < t->col_words && (t->col_bits[w] & bit))
+		return 0;
+	if (w >= t->col_words) {
+		size_t old = t->col_words;
+		if (cstat__grow((void **)&t->col_bits, &t->col_words, w + 1,
+				sizeof(*t->col_bits)))
+			return CSTAT_ENOMEM;
+		memset(t->col_bits + old, 0,
+		       (t->col_words - old) * sizeof(*t->col_bits));
+	}
+	if (push_u32(&t->cols, &t->ncols, &t->cols_cap, col))
+		return CSTAT_ENOMEM;
+	t->col_bits[w] |= bit;
+	return 0;
+}
+
 static int
 new_cell(cstat_builder *b, uint32_t tr, uint32_t col, uint32_t residue,
 	 uint32_t *out)
 {
 	struct btable *t = &b->tables[b->trows[tr].table];
 
+	if (table_col(t, col))
+		return CSTAT_ENOMEM;
 	if (cstat__grow((void **)&t->cells, &t->cells_cap, t->ncells + 1,
 			sizeof(*t->cells)))
 		return CSTAT_ENOMEM;
@@ -1196,6 +1231,7 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 		cell_doubles(t, c)[c->n++] = v;
 	else
 		t->slab[c->at + c->n++] = code;
+	t->nvals++;
 	return 0;
 }
 
@@ -1210,6 +1246,7 @@ cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 
 	if (c->n < c->cap && !c->wide && vcode_of(v, &code, &t->hint)) {
 		t->slab[c->at + c->n++] = code;
+		t->nvals++;
 		return 0;
 	}
 	return cell_push_slow(b, ti, ci, v);
@@ -1758,6 +1795,11 @@ struct build {
 	 * from vals + row_at[r] on, its cells' in column order. */
 	double *vals;
 	size_t *row_at;
+	/* Set up by rows: the table's row keys in order, and by row key
+	 * its table row, whose chain of cells the row jobs follow. */
+	const uint32_t *rows;
+	uint32_t *key_trow;
+	size_t key_trow_cap;
 };
 
 /* Copies builder string id s into the output's string table (the same
@@ -2134,6 +2176,55 @@ diagnose_cell(struct build *bd, const struct cstat__table *t, size_t r,
 	return rc;
 }
 
+/* Points row r's entries of bd->src at its cells in the builder (NULL
+ * where it has none), from its table row's chain; returns how many
+ * values they hold. */
+static size_t
+place_row(struct build *bd, const struct cstat__table *t, size_t r)
+{
+	const struct bcell **src = &bd->src[r * t->ncols];
+	const struct bcell *cells = bd->src_table->cells;
+	uint32_t tr = bd->key_trow[bd->rows[r]];
+	size_t n = 0;
+
+	memset(src, 0, t->ncols * sizeof(*src));
+	for (uint32_t i = bd->b->trows[tr].first_cell; i;
+	     i = cells[i - 1].next) {
+		src[bd->col_pos[cells[i - 1].col]] = &cells[i - 1];
+		n += cells[i - 1].n;
+	}
+	return n;
+}
+
+/* Places rows [r0, r1) (place_row()); for a table that keeps its values,
+ * each row's start in bd->vals: the first job's rows from the block's
+ * start, the second's ending at its end, so neither waits for the other's
+ * count. */
+static void
+place_rows(struct build *bd, const struct cstat__table *t, size_t r0, size_t r1)
+{
+	size_t at = 0;
+
+	for (size_t r = r0; r < r1; r++) {
+		size_t n = place_row(bd, t, r);
+		if (bd->row_at)
+			bd->row_at[r] = n;
+	}
+	if (!bd->row_at)
+		return;
+	if (r1 == t->nrows) {
+		size_t total = 0;
+		for (size_t r = r0; r < r1; r++)
+			total += bd->row_at[r];
+		at = bd->src_table->nvals - total;
+	}
+	for (size_t r = r0; r < r1; r++) {
+		size_t n = bd->row_at[r];
+		bd->row_at[r] = at;
+		at += n;
+	}
+}
+
 /* Row r's cells, empty but for those present in bd->src; a table that
  * keeps its values gets them here, copied from the builder's slab. */
 static void
@@ -2162,9 +2253,11 @@ rows_main(void *arg)
 	struct cstat__table *t = j->t;
 	int rc = 0;
 
-	if (j->bd->cells_by_rows)
+	if (j->bd->cells_by_rows) {
 		cstat__populate(&t->cells[j->r0 * t->ncols],
 				(j->r1 - j->r0) * t->ncols * sizeof(*t->cells));
+		place_rows(j->bd, t, j->r0, j->r1);
+	}
 	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
 		struct cstat__cell *row = &t->cells[r * t->ncols];
 		if (j->bd->cells_by_rows)
@@ -2591,20 +2684,10 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		t->higher_better =
 			cstat_unit_class_of(unit_str) == CSTAT_CLASS_THROUGHPUT;
 
-	/* Rows and columns, sorted in the global order of their keys. */
+	/* Rows and columns, sorted in the global order of their keys; the
+	 * columns are the distinct columns of its cells, noted as added. */
 	t->nrows = bt->ntrows;
-	/* The table's columns: the distinct columns of its cells. */
-	rc = scratch_pos(&bd->col_pos, &bd->col_pos_cap,
-			 b->col_proj.keys.count);
-	if (rc)
-		return rc;
-	size_t ncols = 0;
-	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = bt->cells[i].col;
-		if (bd->col_pos[ck] == UINT32_MAX)
-			bd->col_pos[ck] = (uint32_t)ncols++;
-	}
-	t->ncols = ncols;
+	t->ncols = bt->ncols;
 	if (t->ncols &&
 	    t->nrows > (SIZE_MAX / sizeof(*t->cells) - 1) / t->ncols)
 		return CSTAT_ENOMEM;
@@ -2631,28 +2714,40 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	bd->vals = NULL;
 	if (need_src) {
 		bd->src = bd->cells_by_rows
-				  ? cstat__big_calloc(ncells, sizeof(*bd->src))
+				  ? cstat__big_alloc(ncells * sizeof(*bd->src))
 				  : malloc(ncells * sizeof(*bd->src));
 		bd->src_table = bt;
 	}
-	if (row_vals)
-		bd->row_at = calloc(t->nrows + 1, sizeof(*bd->row_at));
+	if (row_vals) {
+		bd->row_at = malloc((t->nrows + 1) * sizeof(*bd->row_at));
+		if (bt->nvals)
+			bd->vals = cstat__arena_alloc_aligned(
+				&bd->out->values.arena,
+				bt->nvals * sizeof(double), sizeof(double));
+	}
+	if (bd->cells_by_rows) {
+		rc = scratch_pos(&bd->key_trow, &bd->key_trow_cap,
+				 b->row_proj.keys.count);
+		if (rc) {
+			free(rows);
+			free(cols);
+			return rc;
+		}
+	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
 	    !t->summary || (need_src && !bd->src) ||
-	    (row_vals && !bd->row_at)) {
+	    (row_vals && (!bd->row_at || (bt->nvals && !bd->vals)))) {
 		free(rows);
 		free(cols);
 		return CSTAT_ENOMEM;
 	}
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nrows; i++) {
 		rows[i] = b->trows[bt->trows[i]].row;
-	for (size_t i = 0; i < bt->ncells; i++) {
-		uint32_t ck = bt->cells[i].col;
-		if (bd->col_pos[ck] != UINT32_MAX) {
-			cols[bd->col_pos[ck]] = ck;
-			bd->col_pos[ck] = UINT32_MAX;
-		}
+		if (bd->cells_by_rows)
+			bd->key_trow[rows[i]] = bt->trows[i];
 	}
+	if (t->ncols)
+		memcpy(cols, bt->cols, t->ncols * sizeof(*cols));
 	rc = sort_by_rank(rows, t->nrows, bd->row_rank, bd->row_by_rank,
 			  b->row_proj.keys.count, bd->bits);
 	if (!rc)
@@ -2686,17 +2781,12 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				  &t->col_vals[i * bd->out->ncol_fields + f]);
 		}
 	}
-	/* Move each cell's values to its place, noting mixed residues. */
-	for (size_t i = 0; i < bt->ncells && !rc; i++) {
+	/* Move each cell's values to its place, noting mixed residues; the
+	 * row jobs find a table set up by rows its cells themselves. */
+	for (size_t i = 0; i < bt->ncells && !rc && !bd->cells_by_rows; i++) {
 		const struct bcell *bc = &bt->cells[i];
 		size_t r = bd->row_pos[b->trows[bc->trow].row];
 		size_t c = bd->col_pos[bc->col];
-		if (bd->cells_by_rows) {
-			bd->src[r * t->ncols + c] = bc;
-			if (bd->row_at)
-				bd->row_at[r + 1] += bc->n;
-			continue;
-		}
 		struct cstat__cell *oc = &t->cells[r * t->ncols + c];
 		oc->present = true;
 		oc->n = bc->n;
@@ -2714,22 +2804,11 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		}
 		rc = residue_warning(bd, oc, bt->res ? &bt->res[i] : NULL);
 	}
-	/* Where each row's values go in the table's block of them. */
-	if (!rc && bd->row_at) {
-		for (size_t i = 0; i < t->nrows; i++)
-			bd->row_at[i + 1] += bd->row_at[i];
-		if (bd->row_at[t->nrows]) {
-			bd->vals = cstat__arena_alloc_aligned(
-				&bd->out->values.arena,
-				bd->row_at[t->nrows] * sizeof(double),
-				sizeof(double));
-			if (!bd->vals)
-				rc = CSTAT_ENOMEM;
-		}
-	}
 	/* Summaries, then comparisons against column 0 of each row. */
+	bd->rows = rows;
 	if (!rc)
 		rc = summarize_rows(bd, t);
+	bd->rows = NULL;
 	if (!rc && !b->cells_only)
 		rc = summarize_cols(bd, t);
 
@@ -2765,8 +2844,7 @@ reserve_values(const cstat_builder *b, struct cstat__vpool *pool)
 	size_t n = 0;
 
 	for (size_t i = 0; i < b->ntables; i++)
-		for (size_t k = 0; k < b->tables[i].ncells; k++)
-			n += b->tables[i].cells[k].n;
+		n += b->tables[i].nvals;
 	if (n == 0)
 		return 0;
 	if (n > SIZE_MAX / sizeof(double))
@@ -2915,13 +2993,18 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 		free(bt->trows);
 		free(bt->res);
 		free(bt->slab);
+		free(bt->cols);
+		free(bt->col_bits);
+		bt->cols = NULL;
+		bt->col_bits = NULL;
+		bt->ncols = bt->cols_cap = bt->col_words = 0;
 		bt->cells = NULL;
 		bt->trows = NULL;
 		bt->res = NULL;
 		bt->slab = NULL;
 		bt->ncells = bt->cells_cap = bt->res_cap = 0;
 		bt->ntrows = bt->trows_cap = 0;
-		bt->slab_len = bt->slab_cap = 0;
+		bt->slab_len = bt->slab_cap = bt->nvals = 0;
 		bt->cells_mapped = bt->slab_mapped = 0;
 	}
 out:
@@ -2930,6 +3013,7 @@ out:
 	free(col_flat);
 	free(bd.row_pos);
 	free(bd.col_pos);
+	free(bd.key_trow);
 	free(bd.pkey);
 	free(bd.okey);
 	free(bd.okey_dirty);
