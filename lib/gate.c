@@ -774,36 +774,22 @@ in_family(const cstat_gate *g, size_t i)
 	return !isnan(k->p) && !k->exact && !g->equal[i];
 }
 
-/*
- * Sets p_adjusted of every tested check, and the family's size.  The
- * adjusted p-values come in the order of the p-values: they are written
- * into a dense array (8 bytes a check) and then into the checks in their
- * order, rather than straight into checks of 272 bytes scattered over
- * 16 MB for 60,000.
- */
+/* Sets p_adjusted of every tested check, and the family's size. */
 static int
 correct(cstat_gate *g)
 {
 	struct order *o;
-	double *adj;
 	size_t m = 0;
 
 	g->family = 0;
 	if (g->n == 0)
 		return 0;
 	o = malloc(g->n * sizeof(*o));
-	adj = malloc(g->n * sizeof(*adj));
-	if (!o || !adj) {
-		free(o);
-		free(adj);
+	if (!o)
 		return CSTAT_ENOMEM;
-	}
-	for (size_t i = 0; i < g->n; i++) {
-		/* NaN: not in the family (an adjusted p never is NaN). */
-		adj[i] = NAN;
+	for (size_t i = 0; i < g->n; i++)
 		if (in_family(g, i))
 			o[m++] = (struct order){g->checks[i].p, i};
-	}
 	g->family = m;
 	if (!radix_order(o, m))
 		qsort(o, m, sizeof(*o), order_cmp);
@@ -816,7 +802,7 @@ correct(cstat_gate *g)
 				a = 1;
 			if (a > run)
 				run = a;
-			adj[o[j].i] = run;
+			g->checks[o[j].i].p_adjusted = run;
 		}
 		break;
 	}
@@ -826,20 +812,16 @@ correct(cstat_gate *g)
 			double a = (double)m / (double)(j + 1) * o[j].p;
 			if (a < run)
 				run = a;
-			adj[o[j].i] = run;
+			g->checks[o[j].i].p_adjusted = run;
 		}
 		break;
 	}
 	default:
 		for (size_t j = 0; j < m; j++)
-			adj[o[j].i] = o[j].p;
+			g->checks[o[j].i].p_adjusted = o[j].p;
 		break;
 	}
-	for (size_t i = 0; i < g->n; i++)
-		if (!isnan(adj[i]))
-			g->checks[i].p_adjusted = adj[i];
 	free(o);
-	free(adj);
 	return 0;
 }
 
