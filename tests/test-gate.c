@@ -857,9 +857,11 @@ render(const cstat_gate *g, int fmt)
  * section of 2,048 or more on both, is the one-thread gate's byte for
  * byte: 2,100 benchmarks of 5 + 5 values (too few for the corrected
  * level, so every one is inconclusive), some noisy, some constant, some
- * shifted, names of two lengths and the longest last (seed 14).  A row
- * written twice, lost or out of order, or a column's width taken from
- * one half only, differs.
+ * shifted, names of two lengths and the longest last (seed 14), and
+ * one benchmark of values below zero in the second half, whose additive
+ * interval (found by that half's thread) adds the footnote.  A row
+ * written twice, lost or out of order, a column's width taken from one
+ * half only, or the second half's additive mark missed, differs.
  */
 static void
 test_two_threads_text(void **state)
@@ -878,8 +880,9 @@ test_two_threads_text(void **state)
 				   : "Long/name=%d",
 			 i);
 		double sd = i % 50 == 0 ? 0 : 0.03, f = i % 7 == 0 ? 1.5 : 1;
-		gen(&a, &r, name, 5, 100 + 37 * i, 1, sd, "ns/op");
-		gen(&b, &r, name, 5, 100 + 37 * i, f, sd, "ns/op");
+		double center = i == 2090 ? -100 : 100 + 37 * i;
+		gen(&a, &r, name, 5, center, 1, sd, "ns/op");
+		gen(&b, &r, name, 5, center, f, sd, "ns/op");
 	}
 	judge(&run, &a, &b, NULL, false);
 	assert_int_equal(
@@ -889,6 +892,7 @@ test_two_threads_text(void **state)
 	     *two = render(g2, CSTAT_REPORT_TEXT);
 	assert_string_equal(one, two);
 	assert_non_null(strstr(one, "Long/name=2095"));
+	assert_non_null(strstr(one, CSTAT__GATE_ADDITIVE_FOOTNOTE));
 	free(one);
 	free(two);
 	cstat_gate_free(g2);
