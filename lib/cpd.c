@@ -159,8 +159,13 @@
  * cache are finished together over one drawing of the rounds past it
  * (cstat__cpd_deferred(), cstat__cpd_finish()); a round's swap indexes
  * are drawn a block at a time, 4 or 8 at once where the processor has
- * the vector units, then the swaps done in order.  None of it changes a
- * result, bit for bit (docs/performance.md, "History at scale").
+ * the vector units, then the swaps done in order.  The whole-series tests
+ * of several series of the shared length (cstat__cpd_many()), and the
+ * tests finished past the cache, are counted side by side over each
+ * order, four series to a vector of their scores, so that each order is
+ * read once for them (lanes_reach()).  None of it changes a result, bit
+ * for bit (docs/performance.md, "History at scale" and "The change-point
+ * search, fifth pass").
  */
 #include <math.h>
 #include <stdbool.h>
@@ -2097,7 +2102,8 @@ tallies_init(struct tallies *ts, struct tally *t, size_t n, size_t len,
 	ts->nb = nb;
 	ts->xmax = xmax;
 	ts->how = how;
-	ts->q = malloc((n ? n : 1) * sizeof(*ts->q));
+	/* Room for whole groups: the lanes not in use read NULL. */
+	ts->q = calloc(n + MANY_LANES, sizeof(*ts->q));
 	if (!ts->q)
 		return CSTAT_ENOMEM;
 	for (size_t k = 0; k < n; k++)
@@ -2113,6 +2119,7 @@ tallies_init(struct tallies *ts, struct tally *t, size_t n, size_t len,
 
 		if (!nbuf) {
 			free(ts->q);
+			ts->q = NULL;
 			return CSTAT_ENOMEM;
 		}
 		free(*buf);
@@ -2123,6 +2130,7 @@ tallies_init(struct tallies *ts, struct tally *t, size_t n, size_t len,
 	ts->g = calloc(ng, sizeof(*ts->g));
 	if (!ts->g) {
 		free(ts->q);
+		ts->q = NULL;
 		return CSTAT_ENOMEM;
 	}
 	tallies_pack(ts);
@@ -2155,7 +2163,8 @@ tally_done(struct tallies *ts, size_t j, size_t k, double p)
  * every open test of ts, all at round base: LANES rounds at a time where
  * they lie in the chunk and the tests have that many left, MANY_LANES
  * tests at a time (lanes_reach()), each lane's answers counted in turn;
- * the rest one round at a time; each as count_rounds() counts it.
+ * the rest of the chunk, and a test alone in its group (where the lanes
+ * would gain nothing), as count_rounds() counts it.
  */
 static void
 tallies_count(struct tallies *ts, const uint16_t *r, size_t base, size_t cnt)
@@ -2179,9 +2188,11 @@ tallies_count(struct tallies *ts, const uint16_t *r, size_t base, size_t cnt)
 	     off += LANES) {
 		for (size_t j = 0; j < ts->ng; j++) {
 			struct lanes *g = &ts->g[j];
-			unsigned bits;
+			unsigned bits,
+				busy = ~g->idle & ((1u << MANY_LANES) - 1);
 
-			if (g->idle == (1u << MANY_LANES) - 1)
+			/* A test alone in its lanes goes on by itself below. */
+			if (!(busy & (busy - 1)))
 				continue;
 			bits = lanes_reach(g, r + off * len, ts->how);
 			for (size_t k = 0; k < MANY_LANES; k++) {
@@ -2198,7 +2209,9 @@ tallies_count(struct tallies *ts, const uint16_t *r, size_t base, size_t cnt)
 			}
 		}
 	}
-	for (size_t j = 0; off < cnt && j < ts->ng; j++) {
+	/* The rest of the chunk (or all of it, for a test alone), each
+	 * test from its own round. */
+	for (size_t j = 0; j < ts->ng; j++) {
 		for (size_t k = 0; k < MANY_LANES; k++) {
 			struct tally *t = ts->q[j * MANY_LANES + k];
 			double p;
