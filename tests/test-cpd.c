@@ -815,10 +815,11 @@ many_series(double x[MANY][70], size_t *n, size_t len)
  * Two settings: series of 60 runs at the defaults, and of 24 (under 30:
  * 99,999 rounds, no union bound) at alpha 0.3, where most tests run past
  * the small caches and are put off with their counts.  So a lane counted
- * for another series, a test stopped a round early or late, or a series
- * of another length in a lane would show.  Then the tests put off,
- * finished together (their lanes, cstat__cpd_finish()), give the changes
- * found without a cache.
+ * with another series' answers, or a series of another length in a lane,
+ * shows (both checked by breaking the code), and so does a test stopped
+ * at another round wherever its count or p is reported.  Then the tests
+ * put off, finished together (their lanes, cstat__cpd_finish()), give the
+ * changes found without a cache.
  */
 static void
 test_cpd_many_gives_the_same_changes(void **state)
