@@ -159,8 +159,13 @@
  * cache are finished together over one drawing of the rounds past it
  * (cstat__cpd_deferred(), cstat__cpd_finish()); a round's swap indexes
  * are drawn a block at a time, 4 or 8 at once where the processor has
- * the vector units, then the swaps done in order.  None of it changes a
- * result, bit for bit (docs/performance.md, "History at scale").
+ * the vector units, then the swaps done in order.  The whole-series tests
+ * of several series of the shared length (cstat__cpd_many()), and the
+ * tests finished past the cache, are counted side by side over each
+ * order, four series to a vector of their scores, so that each order is
+ * read once for them (lanes_reach()).  None of it changes a result, bit
+ * for bit (docs/performance.md, "History at scale" and "The change-point
+ * search, fifth pass").
  */
 #include <math.h>
 #include <stdbool.h>
@@ -235,6 +240,15 @@ struct work {
 	uint16_t *ix;			/* scratch: an order past the cache */
 	struct cstat__cpd_defer *df;	/* may be NULL */
 	uint16_t *ix4; /* scratch: LANES orders drawn, or NULL */
+	/* cstat__cpd_many(): the whole series' test over the shared cache,
+	 * put off so that several series read each round once. */
+	bool batch;	/* put that test off (set for the first test only) */
+	bool pending;	/* it is put off: the plan below is set */
+	double nb, thr; /* its perm_plan() */
+	size_t xmax;
+	bool lent;     /* the arrays v to blim are the caller's */
+	double vsigma; /* noise_sigma() of v, by tame() */
+	bool y_is_v;   /* no run tamed: y is v, bit for bit */
 };
 
 void
@@ -378,6 +392,8 @@ tame(struct work *wk)
 {
 	double sigma = noise_sigma(wk->v, wk->n, wk->tmp);
 
+	wk->vsigma = sigma;
+	wk->y_is_v = true;
 	if (!(sigma > 0) || !isfinite(sigma)) {
 		memcpy(wk->y, wk->v, wk->n * sizeof(*wk->y));
 		return;
@@ -388,6 +404,7 @@ tame(struct work *wk)
 	window_medians(wk->tmp, wk->n, wk->perm);
 	tame_pass(wk->tmp, wk->perm, wk->y, wk->n, TAME_K * sigma);
 	tame_bursts(wk->v, wk->c, wk->y, wk->n, BURST_K * sigma);
+	wk->y_is_v = memcmp(wk->y, wk->v, wk->n * sizeof(*wk->y)) == 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -412,6 +429,19 @@ split_weight(size_t t, size_t len)
 }
 
 /*
+ * noise_sigma() of the segment z[0..len) of wk->y: tame()'s when the
+ * segment is the whole series and no run was tamed (the same values, so
+ * the same number), else worked out.
+ */
+static double
+seg_sigma(struct work *wk, const double *z, size_t len)
+{
+	if (z == wk->y && len == wk->n && wk->y_is_v)
+		return wk->vsigma;
+	return noise_sigma(z, len, wk->tmp);
+}
+
+/*
  * Fills wk->c with the centred scores of z[0..len) (see the top) and
  * wk->inv with the scale of each split.  @return the sum of the squared
  * scores, 0 when all are equal (no split can differ).
@@ -420,7 +450,7 @@ static double
 seg_scores(struct work *wk, const double *z, const double *x, size_t len)
 {
 	double m = median_of(z, len, wk->tmp);
-	double s = noise_sigma(z, len, wk->tmp), mean = 0, ss = 0;
+	double s = seg_sigma(wk, z, len), mean = 0, ss = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		double u = z[i] - m;
@@ -979,15 +1009,57 @@ lanes_count(unsigned hit, size_t *x, size_t *b, size_t xmax)
 }
 
 /*
- * perm_p() over the orders from cache cc: LANES rounds at a time while
- * they lie in a row, counting them in turn.
+ * Counts the rounds base .. base + cnt - 1 (orders at r, len apart) for
+ * wk's test of its whole series (nb rounds, xmax, thr), from round *b on
+ * with *x reached so far, as perm_p_cached() counts them: LANES at a time
+ * where they lie in the chunk, in turn.  @return true, with *p, once the
+ * count decides it (more than xmax reached, or every round counted).
+ */
+static bool
+count_rounds(const struct work *wk, const uint16_t *r, size_t base, size_t cnt,
+	     size_t nb, size_t xmax, double thr, size_t *b, size_t *x,
+	     double *p)
+{
+	size_t len = wk->n;
+
+	while (*b < nb && *b < base + cnt) {
+		size_t off = *b - base;
+
+		if (off + LANES <= cnt && nb - *b >= LANES) {
+			unsigned hit = cusum_reaches4(wk, wk->c, r + off * len,
+						      len, thr);
+
+			if (lanes_count(hit, x, b, xmax)) {
+				*p = (double)(*x + 1) / (double)(*b + 1);
+				return true;
+			}
+		} else {
+			if (cusum_reaches(wk, wk->c, r + off * len, len, thr) &&
+			    ++*x > xmax) {
+				*p = (double)(*x + 1) / (double)(*b + 1);
+				return true;
+			}
+			(*b)++;
+		}
+	}
+	if (*b >= nb) {
+		*p = (double)(*x + 1) / (double)nb;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * perm_p() over the orders from cache cc, from round b on with x reached
+ * so far: LANES rounds at a time while they lie in a row, counting them in
+ * turn.
  */
 static double
-perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
-	      uint64_t seed, size_t nrounds, size_t xmax, double thr)
+perm_p_cached_from(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
+		   uint64_t seed, size_t nrounds, size_t xmax, double thr,
+		   size_t b, size_t x)
 {
 	uint64_t past = 0;
-	size_t x = 0, b = 1;
 	size_t room = cc->cap_bytes / (len * sizeof(*cc->idx));
 	bool may_defer = wk->df && wk->df->state == CSTAT__CPD_MAY_DEFER &&
 			 cc == wk->cache->shared;
@@ -1017,6 +1089,13 @@ perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
 		}
 	}
 	return (double)(x + 1) / (double)nrounds;
+}
+
+static double
+perm_p_cached(struct work *wk, struct cstat__cpd_cache *cc, size_t len,
+	      uint64_t seed, size_t nrounds, size_t xmax, double thr)
+{
+	return perm_p_cached_from(wk, cc, len, seed, nrounds, xmax, thr, 1, 0);
 }
 
 /*
@@ -1104,6 +1183,14 @@ perm_p(struct work *wk, size_t len, double zobs)
 	if (!perm_plan(wk, len, zobs, &nb, &xmax, &thr))
 		return 1;
 	cc = cache_for(wk, len);
+	if (cc && wk->batch && cc == wk->cache->shared) {
+		/* cstat__cpd_many() counts the rounds with other series'. */
+		wk->pending = true;
+		wk->nb = nb;
+		wk->xmax = xmax;
+		wk->thr = thr;
+		return NAN;
+	}
 	if (cc)
 		return perm_p_cached(wk, cc, len, s, (size_t)nb, xmax, thr);
 	if (len <= UINT16_MAX &&
@@ -1292,7 +1379,7 @@ place_split(struct work *wk, const struct seg *s)
 	size_t len = s->end - s->start, ms = wk->o->min_size;
 	size_t best = s->tau - s->start;
 	const double *z = wk->y + s->start;
-	double *pp = wk->perm, top = 0, sig = noise_sigma(z, len, wk->tmp);
+	double *pp = wk->perm, top = 0, sig = seg_sigma(wk, z, len);
 	double *share = wk->tmp; /* by split: window_share's, each once */
 
 	/* Sign scores (no noise scale) do not measure evidence. */
@@ -1354,27 +1441,48 @@ all_positive(const double *x, size_t n)
 static void
 work_free(struct work *wk)
 {
-	free(wk->v);
-	free(wk->y);
-	free(wk->c);
-	free(wk->perm);
-	free(wk->w);
-	free(wk->tmp);
-	free(wk->lim);
-	free(wk->blim);
+	if (!wk->lent) {
+		free(wk->v);
+		free(wk->y);
+		free(wk->c);
+		free(wk->perm);
+		free(wk->w);
+		free(wk->tmp);
+		free(wk->lim);
+		free(wk->blim);
+	}
 	free(wk->ix);
 	free(wk->ix4);
 }
 
+/* The doubles of work_init()'s arrays for a series of n runs. */
+static size_t
+work_doubles(size_t n)
+{
+	return 7 * n + n / CUSUM_BLOCK + 1;
+}
+
+/* work_init() with its arrays in mem (work_doubles(n) of them, kept by
+ * the caller) when not NULL. */
 static int
-work_init(struct work *wk, const double *x, const double *se, size_t n,
-	  const struct cstat__cpd_opts *o)
+work_init_in(struct work *wk, const double *x, const double *se, size_t n,
+	     const struct cstat__cpd_opts *o, double *mem)
 {
 	memset(wk, 0, sizeof(*wk));
 	wk->x = x;
 	wk->se = se;
 	wk->n = n;
 	wk->o = o;
+	if (mem) {
+		double **arr[] = {&wk->v, &wk->y,   &wk->c,  &wk->perm,
+				  &wk->w, &wk->tmp, &wk->lim};
+
+		for (size_t i = 0; i < sizeof(arr) / sizeof(*arr); i++)
+			*arr[i] = mem + i * n;
+		wk->blim = mem + 7 * n;
+		wk->lent = true;
+		goto ready;
+	}
 	wk->v = malloc(n * sizeof(*wk->v));
 	wk->y = malloc(n * sizeof(*wk->y));
 	wk->c = malloc(n * sizeof(*wk->c));
@@ -1388,6 +1496,7 @@ work_init(struct work *wk, const double *x, const double *se, size_t n,
 		work_free(wk);
 		return CSTAT_ENOMEM;
 	}
+ready:
 	/* Run noise is a share of the level: on the log scale it is the same
 	 * at every level. */
 	for (size_t i = 0; i < n; i++)
@@ -1397,6 +1506,13 @@ work_init(struct work *wk, const double *x, const double *se, size_t n,
 			wk->v[i] = log(x[i]);
 	tame(wk);
 	return 0;
+}
+
+static int
+work_init(struct work *wk, const double *x, const double *se, size_t n,
+	  const struct cstat__cpd_opts *o)
+{
+	return work_init_in(wk, x, se, n, o, NULL);
 }
 
 /* The significant segment to split first (smallest p, then largest z,
@@ -1417,21 +1533,17 @@ best_segment(const struct seg *segs, size_t nsegs)
 }
 
 /*
- * Runs the binary segmentation from the whole series.  pts receives the
- * accepted changes (index, p, stat) in the order found; segs has room for
- * max_points + 1 segments.  @return the number of changes.
+ * Goes on with the binary segmentation once the whole series (segs[0])
+ * is tested.  pts receives the accepted changes (index, p, stat) in the
+ * order found; segs has room for max_points + 1 segments.  @return the
+ * number of changes.
  */
 static size_t
-divide(struct work *wk, struct seg *segs, size_t max_points,
-       struct cstat__cpd_point *pts)
+divide_rest(struct work *wk, struct seg *segs, size_t max_points,
+	    struct cstat__cpd_point *pts)
 {
 	size_t nsegs = 1, npts = 0;
 
-	segs[0].start = 0;
-	segs[0].end = wk->n;
-	test_segment(wk, &segs[0]);
-	if (wk->df && wk->df->state == CSTAT__CPD_DEFERRED)
-		return 0;
 	while (npts < max_points) {
 		size_t b = best_segment(segs, nsegs);
 		struct seg *s;
@@ -1501,6 +1613,12 @@ cstat__cpd_cache_release(struct cstat__cpd_cache *c)
 {
 	free(c->idx);
 	c->idx = NULL;
+	free(c->lanes);
+	c->lanes = NULL;
+	c->lanes_cap = 0;
+	free(c->works);
+	c->works = NULL;
+	c->works_cap = 0;
 	c->len = 0;
 	atomic_store(&c->nrounds, 0);
 	pthread_mutex_destroy(&c->lock);
@@ -1515,6 +1633,109 @@ cstat__cpd_cached(const double *x, const double *se, size_t n,
 	return cstat__cpd_deferred(x, se, n, o, cache, NULL, out, nout);
 }
 
+/* One series' search, as cstat__cpd_many() keeps it between its tests. */
+struct search {
+	struct work wk;
+	struct seg *segs;
+	struct cstat__cpd_point *pts;
+	size_t max_points;
+	bool ready; /* wk set up and the whole series tested */
+};
+
+static void
+search_free(struct search *sr)
+{
+	if (sr->ready)
+		work_free(&sr->wk);
+	free(sr->segs);
+	free(sr->pts);
+	sr->ready = false;
+	sr->segs = NULL;
+	sr->pts = NULL;
+}
+
+/*
+ * Checks the arguments, sets sr up for the series x, se of n runs and
+ * tests the whole series; with batch, a permutation test over the shared
+ * cache of cache is left pending (sr->wk.pending) instead.  A series too
+ * short to split is not set up (sr->ready false).  @return 0; an error.
+ */
+static int
+search_start(struct search *sr, const double *x, const double *se, size_t n,
+	     const struct cstat__cpd_opts *o, struct cstat__cpd_cache *cache,
+	     struct cstat__cpd_defer *d, bool batch, double *mem)
+{
+	int err;
+
+	memset(sr, 0, sizeof(*sr));
+	err = check_args(x, se, n, o);
+	if (err)
+		return err;
+	if (n < 2 * o->min_size || o->max_points == 0)
+		return 0;
+	/* No segmentation has more than n / min_size segments. */
+	sr->max_points = n / o->min_size - 1;
+	if (sr->max_points > o->max_points)
+		sr->max_points = o->max_points;
+	err = work_init_in(&sr->wk, x, se, n, o, mem);
+	if (err)
+		return err;
+	sr->ready = true;
+	sr->wk.cache = cache;
+	sr->wk.df = d;
+	sr->segs = malloc((sr->max_points + 1) * sizeof(*sr->segs));
+	sr->pts = malloc(sr->max_points * sizeof(*sr->pts));
+	if (!sr->segs || !sr->pts) {
+		search_free(sr);
+		return CSTAT_ENOMEM;
+	}
+	sr->segs[0].start = 0;
+	sr->segs[0].end = n;
+	sr->wk.batch = batch;
+	test_segment(&sr->wk, &sr->segs[0]);
+	sr->wk.batch = false;
+	return 0;
+}
+
+/* The whole series' pending test of sr decided: p, as test_segment()
+ * takes it. */
+static void
+search_set_p(struct search *sr, double p)
+{
+	sr->wk.pending = false;
+	sr->segs[0].p = p;
+	sr->segs[0].sig = p <= sr->wk.o->alpha;
+}
+
+/*
+ * Goes on with sr's search after its whole series' test and gives its
+ * changes (none when the test was put off), then frees it.  @return 0;
+ * CSTAT_ENOMEM.
+ */
+static int
+search_end(struct search *sr, struct cstat__cpd_point **out, size_t *nout)
+{
+	struct work *wk = &sr->wk;
+	size_t npts;
+
+	if (!sr->ready)
+		return 0;
+	if (wk->df && wk->df->state == CSTAT__CPD_DEFERRED) {
+		search_free(sr);
+		return 0;
+	}
+	npts = divide_rest(wk, sr->segs, sr->max_points, sr->pts);
+	if (npts) {
+		qsort(sr->pts, npts, sizeof(*sr->pts), cmp_point);
+		fill_medians(wk->x, wk->n, sr->pts, npts, wk->tmp);
+		*out = sr->pts;
+		*nout = npts;
+		sr->pts = NULL;
+	}
+	search_free(sr);
+	return 0;
+}
+
 int
 cstat__cpd_deferred(const double *x, const double *se, size_t n,
 		    const struct cstat__cpd_opts *o,
@@ -1522,10 +1743,7 @@ cstat__cpd_deferred(const double *x, const double *se, size_t n,
 		    struct cstat__cpd_point **out, size_t *nout)
 {
 	struct cstat__cpd_opts def;
-	struct cstat__cpd_point *pts = NULL;
-	struct seg *segs = NULL;
-	struct work wk;
-	size_t max_points, npts;
+	struct search sr;
 	int err;
 
 	if (!out || !nout)
@@ -1536,42 +1754,619 @@ cstat__cpd_deferred(const double *x, const double *se, size_t n,
 		cstat__cpd_defaults(&def);
 		o = &def;
 	}
-	err = check_args(x, se, n, o);
+	err = search_start(&sr, x, se, n, o, cache, d, false, NULL);
 	if (err)
 		return err;
-	if (n < 2 * o->min_size || o->max_points == 0)
-		return 0;
-	/* No segmentation has more than n / min_size segments. */
-	max_points = n / o->min_size - 1;
-	if (max_points > o->max_points)
-		max_points = o->max_points;
+	return search_end(&sr, out, nout);
+}
 
-	err = work_init(&wk, x, se, n, o);
-	if (err)
+/*
+ * Several series' whole tests over one reading of each order.  The
+ * orders of a length are the same for every series of that length, so
+ * the CUSUMs of up to MANY_LANES series' tests are added side by side,
+ * each order's index loaded once for all: the series' scores lie together
+ * (c[i MANY_LANES + k] is series k's score of run i), so one load (one
+ * AVX2 vector) brings every series' score of a run, and the series' sums
+ * of an order move in one addition.  Each sum is still added up in its
+ * own order, each addition the one cusum_reaches4() makes, and each split
+ * is decided by the same comparisons (reaches_at(), with the series' own
+ * limits), so every answer is that series' alone, bit for bit.
+ */
+#define MANY_LANES 4
+
+/* Up to MANY_LANES tests of one length side by side; the lanes not in
+ * use have scores 0 and limits INFINITY, and count as reached. */
+struct lanes {
+	size_t len, ms;
+	struct work *wk[MANY_LANES]; /* NULL: not in use */
+	double *c;		     /* scores, by run then lane */
+	double *lim;		     /* wk->lim, by split then lane */
+	double *blim;		     /* wk->blim, by block then lane */
+	double reach[MANY_LANES];    /* CUSUM_BLOCK cmax */
+	double thr[MANY_LANES];
+	unsigned idle; /* the lanes not in use, a bit a lane */
+};
+
+/*
+ * cusum_reaches4() of the LANES orders at r for every test of g: bit
+ * LANES k + o for lane k, order o.  The splits go by blocks of
+ * CUSUM_BLOCK, as there: a block is only added up when no lane's sums of
+ * the orders it has not seen reach can get within reach of the lane's
+ * least limit of the block.
+ */
+static unsigned
+lanes_reach_plain(const struct lanes *g, const uint16_t *r)
+{
+	size_t len = g->len, ms = g->ms, end = len - ms, t = 1;
+	const double *c = g->c;
+	double sum[LANES][MANY_LANES] = {{0}};
+	unsigned hit[LANES];
+
+	_Static_assert(LANES == 4 && MANY_LANES == 4, "4 x 4 sums");
+	for (size_t o = 0; o < LANES; o++)
+		hit[o] = g->idle;
+	while (t <= end) {
+		size_t stop = (t / CUSUM_BLOCK + 1) * CUSUM_BLOCK;
+		const double *bl = g->blim + t / CUSUM_BLOCK * MANY_LANES;
+		bool far = true;
+
+		if (stop > end + 1)
+			stop = end + 1;
+		for (size_t k = 0; k < MANY_LANES; k++) {
+			double m = 0;
+
+			for (size_t o = 0; o < LANES; o++) {
+				double a =
+					hit[o] >> k & 1 ? 0 : fabs(sum[o][k]);
+
+				m = a > m ? a : m;
+			}
+			far = far && (m + g->reach[k]) * (1 + 1e-12) < bl[k];
+		}
+		for (; t < stop; t++) {
+			for (size_t o = 0; o < LANES; o++) {
+				const double *v =
+					c +
+					(size_t)r[o * len + t - 1] * MANY_LANES;
+
+				for (size_t k = 0; k < MANY_LANES; k++)
+					sum[o][k] += v[k];
+			}
+			if (far || t < ms)
+				continue;
+			for (size_t o = 0; o < LANES; o++)
+				for (size_t k = 0; k < MANY_LANES; k++)
+					if (!(hit[o] >> k & 1) &&
+					    fabs(sum[o][k]) >=
+						    g->lim[t * MANY_LANES +
+							   k] &&
+					    reaches_at(g->wk[k], sum[o][k], t,
+						       g->thr[k]))
+						hit[o] |= 1u << k;
+			if ((hit[0] & hit[1] & hit[2] & hit[3]) == 0xf)
+				break;
+		}
+		if ((hit[0] & hit[1] & hit[2] & hit[3]) == 0xf)
+			break;
+	}
+	unsigned bits = 0;
+
+	for (size_t o = 0; o < LANES; o++)
+		for (size_t k = 0; k < MANY_LANES; k++)
+			bits |= (hit[o] >> k & 1u) << (LANES * k + o);
+	return bits;
+}
+
+#if HAVE_DRAW_VECTORS
+/* lanes_reach_plain() with the lanes of an order in one AVX2 vector: the
+ * same additions, lane by lane, and the same comparisons. */
+/* The lanes of an order not yet reached, as a mask of whole lanes. */
+__attribute__((target("avx2"))) static inline __m256d
+open_lanes(unsigned hit)
+{
+	return _mm256_castsi256_pd(_mm256_cmpeq_epi64(
+		_mm256_and_si256(_mm256_set1_epi64x((long long)hit),
+				 _mm256_setr_epi64x(1, 2, 4, 8)),
+		_mm256_setzero_si256()));
+}
+
+__attribute__((target("avx2"))) static unsigned
+lanes_reach_avx2(const struct lanes *g, const uint16_t *r)
+{
+	size_t len = g->len, ms = g->ms, end = len - ms, t = 1;
+	const uint16_t *r0 = r, *r1 = r + len, *r2 = r + 2 * len,
+		       *r3 = r + 3 * len;
+	const double *c = g->c;
+	const __m256d sign = _mm256_set1_pd(-0.0),
+		      reach = _mm256_loadu_pd(g->reach),
+		      margin = _mm256_set1_pd(1 + 1e-12);
+	__m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+	__m256d m0, m1, m2, m3;
+	unsigned hit[LANES];
+
+	for (size_t o = 0; o < LANES; o++)
+		hit[o] = g->idle;
+	/* The lanes an order has reached count as 0 at the blocks' heads. */
+	m0 = m1 = m2 = m3 = open_lanes(g->idle);
+	while (t <= end) {
+		size_t stop = (t / CUSUM_BLOCK + 1) * CUSUM_BLOCK;
+		__m256d m = _mm256_max_pd(
+			_mm256_max_pd(
+				_mm256_and_pd(m0, _mm256_andnot_pd(sign, s0)),
+				_mm256_and_pd(m1, _mm256_andnot_pd(sign, s1))),
+			_mm256_max_pd(
+				_mm256_and_pd(m2, _mm256_andnot_pd(sign, s2)),
+				_mm256_and_pd(m3, _mm256_andnot_pd(sign, s3))));
+
+		if (stop > end + 1)
+			stop = end + 1;
+		m = _mm256_mul_pd(_mm256_add_pd(m, reach), margin);
+		if (_mm256_movemask_pd(_mm256_cmp_pd(
+			    m,
+			    _mm256_loadu_pd(g->blim +
+					    t / CUSUM_BLOCK * MANY_LANES),
+			    _CMP_LT_OQ)) == 0xf) {
+			for (; t < stop; t++) {
+				s0 = _mm256_add_pd(
+					s0, _mm256_loadu_pd(
+						    c + (size_t)r0[t - 1] *
+								MANY_LANES));
+				s1 = _mm256_add_pd(
+					s1, _mm256_loadu_pd(
+						    c + (size_t)r1[t - 1] *
+								MANY_LANES));
+				s2 = _mm256_add_pd(
+					s2, _mm256_loadu_pd(
+						    c + (size_t)r2[t - 1] *
+								MANY_LANES));
+				s3 = _mm256_add_pd(
+					s3, _mm256_loadu_pd(
+						    c + (size_t)r3[t - 1] *
+								MANY_LANES));
+			}
+			continue;
+		}
+		for (; t < stop; t++) {
+			__m256d l, s[LANES];
+			unsigned old[LANES] = {hit[0], hit[1], hit[2], hit[3]};
+
+			s0 = _mm256_add_pd(
+				s0, _mm256_loadu_pd(c + (size_t)r0[t - 1] *
+								MANY_LANES));
+			s1 = _mm256_add_pd(
+				s1, _mm256_loadu_pd(c + (size_t)r1[t - 1] *
+								MANY_LANES));
+			s2 = _mm256_add_pd(
+				s2, _mm256_loadu_pd(c + (size_t)r2[t - 1] *
+								MANY_LANES));
+			s3 = _mm256_add_pd(
+				s3, _mm256_loadu_pd(c + (size_t)r3[t - 1] *
+								MANY_LANES));
+			if (t < ms)
+				continue;
+			l = _mm256_loadu_pd(g->lim + t * MANY_LANES);
+			s[0] = s0;
+			s[1] = s1;
+			s[2] = s2;
+			s[3] = s3;
+			for (size_t o = 0; o < LANES; o++) {
+				unsigned near =
+					(unsigned)_mm256_movemask_pd(
+						_mm256_cmp_pd(
+							_mm256_andnot_pd(sign,
+									 s[o]),
+							l, _CMP_GE_OQ)) &
+					~hit[o];
+				double v[MANY_LANES];
+
+				if (!near)
+					continue;
+				_mm256_storeu_pd(v, s[o]);
+				for (size_t k = 0; k < MANY_LANES; k++)
+					if ((near >> k & 1) &&
+					    reaches_at(g->wk[k], v[k], t,
+						       g->thr[k]))
+						hit[o] |= 1u << k;
+			}
+			if ((hit[0] & hit[1] & hit[2] & hit[3]) == 0xf)
+				goto done;
+			if (hit[0] != old[0])
+				m0 = open_lanes(hit[0]);
+			if (hit[1] != old[1])
+				m1 = open_lanes(hit[1]);
+			if (hit[2] != old[2])
+				m2 = open_lanes(hit[2]);
+			if (hit[3] != old[3])
+				m3 = open_lanes(hit[3]);
+		}
+	}
+done:;
+	unsigned bits = 0;
+
+	for (size_t o = 0; o < LANES; o++)
+		for (size_t k = 0; k < MANY_LANES; k++)
+			bits |= (hit[o] >> k & 1u) << (LANES * k + o);
+	return bits;
+}
+#endif
+
+/* lanes_reach_plain() or a faster way of the same answers: how as for the
+ * draws (CSTAT__CPD_DRAW_AVX2 for the vector way), best when BEST. */
+static unsigned
+lanes_reach(const struct lanes *g, const uint16_t *r, enum cstat__cpd_draw how)
+{
+#if HAVE_DRAW_VECTORS
+	if (how != CSTAT__CPD_DRAW_PLAIN && __builtin_cpu_supports("avx2"))
+		return lanes_reach_avx2(g, r);
+#endif
+	(void)how;
+	return lanes_reach_plain(g, r);
+}
+
+/*
+ * A permutation test counted with others in lanes: its work (scores,
+ * weights, limits) and statistic, and its count so far.
+ */
+struct tally {
+	struct work *wk;
+	double thr;
+	size_t b, x; /* the next round (from 1) and the orders that reached */
+	bool done;   /* p found */
+	double p;
+};
+
+/*
+ * Tests counted side by side over the same rounds, all at the same round:
+ * the open ones q[0..open) in ng groups of lanes, their arrays in buf.
+ */
+struct tallies {
+	struct tally **q;
+	size_t open, ng, len, nb, xmax, nblk;
+	struct lanes *g;
+	double *buf;
+	enum cstat__cpd_draw how;
+};
+
+/* Sets g up for the tests q[0..n) (n at most MANY_LANES) in its arrays. */
+static void
+lanes_set(struct lanes *g, struct tally *const *q, size_t n, size_t len)
+{
+	size_t ms = q[0]->wk->o->min_size, nblk = (len - ms) / CUSUM_BLOCK + 1;
+
+	g->len = len;
+	g->ms = ms;
+	g->idle = 0;
+	for (size_t k = 0; k < MANY_LANES; k++) {
+		struct work *wk = k < n ? q[k]->wk : NULL;
+
+		g->wk[k] = wk;
+		if (!wk) {
+			g->idle |= 1u << k;
+			g->reach[k] = 0;
+			g->thr[k] = INFINITY;
+			for (size_t i = 0; i < len; i++)
+				g->c[i * MANY_LANES + k] = 0;
+			for (size_t t = 0; t <= len; t++)
+				g->lim[t * MANY_LANES + k] = INFINITY;
+			for (size_t b = 0; b < nblk; b++)
+				g->blim[b * MANY_LANES + k] = INFINITY;
+			continue;
+		}
+		g->reach[k] = (double)CUSUM_BLOCK * wk->cmax;
+		g->thr[k] = q[k]->thr;
+		for (size_t i = 0; i < len; i++)
+			g->c[i * MANY_LANES + k] = wk->c[i];
+		for (size_t t = 0; t <= len; t++)
+			g->lim[t * MANY_LANES + k] = t >= ms && t <= len - ms
+							     ? wk->lim[t]
+							     : INFINITY;
+		for (size_t b = 0; b < nblk; b++)
+			g->blim[b * MANY_LANES + k] = wk->blim[b];
+	}
+}
+
+/* Puts the open tests in lanes, MANY_LANES a group but the last. */
+static void
+tallies_pack(struct tallies *ts)
+{
+	double *buf = ts->buf;
+
+	ts->ng = (ts->open + MANY_LANES - 1) / MANY_LANES;
+	for (size_t j = 0; j < ts->ng; j++) {
+		size_t n = ts->open - j * MANY_LANES;
+
+		ts->g[j].c = buf;
+		ts->g[j].lim = ts->g[j].c + ts->len * MANY_LANES;
+		ts->g[j].blim = ts->g[j].lim + (ts->len + 1) * MANY_LANES;
+		buf = ts->g[j].blim + ts->nblk * MANY_LANES;
+		lanes_set(&ts->g[j], ts->q + j * MANY_LANES,
+			  n < MANY_LANES ? n : MANY_LANES, ts->len);
+	}
+}
+
+/*
+ * Sets ts up for the tests t[0..n) not yet done, all of the same plan
+ * (segments of len runs, nb rounds, xmax) and at the same round, with the
+ * scratch *buf of *cap doubles (grown as needed).  @return 0;
+ * CSTAT_ENOMEM.
+ */
+static int
+tallies_init(struct tallies *ts, struct tally *t, size_t n, size_t len,
+	     size_t nb, size_t xmax, double **buf, size_t *cap,
+	     enum cstat__cpd_draw how)
+{
+	size_t ng, need;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->len = len;
+	ts->nb = nb;
+	ts->xmax = xmax;
+	ts->how = how;
+	/* Room for whole groups: the lanes not in use read NULL. */
+	ts->q = calloc(n + MANY_LANES, sizeof(*ts->q));
+	if (!ts->q)
+		return CSTAT_ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		if (!t[k].done)
+			ts->q[ts->open++] = &t[k];
+	if (!ts->open)
+		return 0;
+	ts->nblk = (len - ts->q[0]->wk->o->min_size) / CUSUM_BLOCK + 1;
+	ng = (ts->open + MANY_LANES - 1) / MANY_LANES;
+	need = ng * MANY_LANES * (2 * len + 1 + ts->nblk);
+	if (*cap < need) {
+		double *nbuf = cstat__big_alloc(need * sizeof(*nbuf));
+
+		if (!nbuf) {
+			free(ts->q);
+			ts->q = NULL;
+			return CSTAT_ENOMEM;
+		}
+		free(*buf);
+		*buf = nbuf;
+		*cap = need;
+	}
+	ts->buf = *buf;
+	ts->g = calloc(ng, sizeof(*ts->g));
+	if (!ts->g) {
+		free(ts->q);
+		ts->q = NULL;
+		return CSTAT_ENOMEM;
+	}
+	tallies_pack(ts);
+	return 0;
+}
+
+static void
+tallies_free(struct tallies *ts)
+{
+	free(ts->q);
+	free(ts->g);
+}
+
+/* Test t is decided: p; its lane j, k no longer counts nor keeps blocks
+ * from being only added up. */
+static void
+tally_done(struct tallies *ts, size_t j, size_t k, double p)
+{
+	struct tally *t = ts->q[j * MANY_LANES + k];
+
+	t->done = true;
+	t->p = p;
+	ts->open--;
+	ts->g[j].idle |= 1u << k;
+	ts->g[j].reach[k] = 0;
+}
+
+/*
+ * Counts the rounds base .. base + cnt - 1 (orders at r, len apart) for
+ * every open test of ts, all at round base: LANES rounds at a time where
+ * they lie in the chunk and the tests have that many left, MANY_LANES
+ * tests at a time (lanes_reach()), each lane's answers counted in turn;
+ * the rest of the chunk, and a test alone in its group (where the lanes
+ * would gain nothing), as count_rounds() counts it.
+ */
+static void
+tallies_count(struct tallies *ts, const uint16_t *r, size_t base, size_t cnt)
+{
+	size_t off = 0, len = ts->len, nb = ts->nb;
+
+	if (!ts->open)
+		return;
+	if ((ts->open + MANY_LANES - 1) / MANY_LANES < ts->ng) {
+		/* Fewer groups for the tests still open. */
+		size_t left = 0;
+
+		for (size_t i = 0; i < ts->ng * MANY_LANES; i++)
+			if (!(ts->g[i / MANY_LANES].idle >> (i % MANY_LANES) &
+			      1))
+				ts->q[left++] = ts->q[i];
+		tallies_pack(ts);
+	}
+	for (; off + LANES <= cnt && base + off < nb &&
+	       nb - (base + off) >= LANES;
+	     off += LANES) {
+		for (size_t j = 0; j < ts->ng; j++) {
+			struct lanes *g = &ts->g[j];
+			unsigned bits,
+				busy = ~g->idle & ((1u << MANY_LANES) - 1);
+
+			/* A test alone in its lanes goes on by itself below. */
+			if (!(busy & (busy - 1)))
+				continue;
+			bits = lanes_reach(g, r + off * len, ts->how);
+			for (size_t k = 0; k < MANY_LANES; k++) {
+				struct tally *t = ts->q[j * MANY_LANES + k];
+				unsigned h = bits >> (LANES * k) &
+					     ((1u << LANES) - 1);
+
+				if (g->idle >> k & 1)
+					continue;
+				if (lanes_count(h, &t->x, &t->b, ts->xmax))
+					tally_done(ts, j, k,
+						   (double)(t->x + 1) /
+							   (double)(t->b + 1));
+			}
+		}
+	}
+	/* The rest of the chunk (or all of it, for a test alone), each
+	 * test from its own round. */
+	for (size_t j = 0; j < ts->ng; j++) {
+		for (size_t k = 0; k < MANY_LANES; k++) {
+			struct tally *t = ts->q[j * MANY_LANES + k];
+			double p;
+
+			if (ts->g[j].idle >> k & 1)
+				continue;
+			if (count_rounds(t->wk, r, base, cnt, nb, ts->xmax,
+					 t->thr, &t->b, &t->x, &p))
+				tally_done(ts, j, k, p);
+		}
+	}
+}
+
+/* Rounds of the shared cache that cstat__cpd_many() counts for all its
+ * series before the next: a few orders, read from memory once. */
+#define MANY_ROUNDS (2 * LANES)
+
+/*
+ * Decides the pending whole-series tests of sr[0..count), all over the
+ * shared cache of one length, with own's scratch: each chunk of
+ * MANY_ROUNDS rounds is counted for every test still open before the next
+ * (tallies_count()).  Past the cache, each goes on alone (or is put off)
+ * as perm_p_cached() does.  @return 0; CSTAT_ENOMEM (nothing decided).
+ */
+static int
+count_together(struct search *sr, size_t count, struct cstat__cpd_cache *own,
+	       enum cstat__cpd_draw how)
+{
+	struct cstat__cpd_cache *cc = NULL;
+	struct tally *t;
+	struct tallies ts;
+	size_t len = 0, nb = 0, xmax = 0, room, n = 0, b = 1;
+	uint64_t seed;
+	int err;
+
+	for (size_t k = 0; k < count; k++) {
+		if (!sr[k].ready || !sr[k].wk.pending)
+			continue;
+		cc = sr[k].wk.cache->shared;
+		len = cc->len;
+		nb = (size_t)sr[k].wk.nb;
+		xmax = sr[k].wk.xmax;
+		n++;
+	}
+	if (!n)
+		return 0;
+	t = calloc(n, sizeof(*t));
+	if (!t)
+		return CSTAT_ENOMEM;
+	/* The tests in series order. */
+	for (size_t k = 0, i = 0; k < count; k++)
+		if (sr[k].ready && sr[k].wk.pending)
+			t[i++] = (struct tally){
+				.wk = &sr[k].wk, .thr = sr[k].wk.thr, .b = 1};
+	err = tallies_init(&ts, t, n, len, nb, xmax, &own->lanes,
+			   &own->lanes_cap, how);
+	if (err) {
+		free(t);
 		return err;
-	wk.cache = cache;
-	wk.df = d;
-	segs = malloc((max_points + 1) * sizeof(*segs));
-	pts = malloc(max_points * sizeof(*pts));
-	if (!segs || !pts) {
-		err = CSTAT_ENOMEM;
-		goto out_free;
 	}
-	npts = divide(&wk, segs, max_points, pts);
-	if (npts == 0) {
-		free(pts);
-		pts = NULL;
-		goto out_free;
+	seed = MC_SEED ^ ((uint64_t)len << 32);
+	room = cc->cap_bytes / (len * sizeof(*cc->idx));
+	while (ts.open && b < nb && b <= room) {
+		size_t have = atomic_load_explicit(&cc->nrounds,
+						   memory_order_acquire);
+		size_t cnt;
+
+		if (b + MANY_ROUNDS - 1 > have && have < room) {
+			cache_fill(cc, len, seed, b + MANY_ROUNDS - 1, room);
+			have = atomic_load_explicit(&cc->nrounds,
+						    memory_order_acquire);
+		}
+		cnt = have - b + 1 < MANY_ROUNDS ? have - b + 1 : MANY_ROUNDS;
+		tallies_count(&ts, cc->idx + (b - 1) * len, b, cnt);
+		b += cnt;
 	}
-	qsort(pts, npts, sizeof(*pts), cmp_point);
-	fill_medians(x, n, pts, npts, wk.tmp);
-	*out = pts;
-	*nout = npts;
-	pts = NULL;
-out_free:
-	free(pts);
-	free(segs);
-	work_free(&wk);
+	tallies_free(&ts);
+	for (size_t k = 0, i = 0; k < count; k++) {
+		struct search *e = &sr[k];
+
+		if (!e->ready || !e->wk.pending)
+			continue;
+		search_set_p(e, t[i].done ? t[i].p
+					  : perm_p_cached_from(&e->wk, cc, len,
+							       seed, nb, xmax,
+							       e->wk.thr,
+							       t[i].b, t[i].x));
+		i++;
+	}
+	free(t);
+	return 0;
+}
+
+int
+cstat__cpd_many(const double *const *x, const double *const *se,
+		const size_t *n, size_t count, const struct cstat__cpd_opts *o,
+		struct cstat__cpd_cache *cache,
+		struct cstat__cpd_defer *const *d, enum cstat__cpd_draw how,
+		struct cstat__cpd_point **out, size_t *nout)
+{
+	struct cstat__cpd_opts def;
+	struct search *sr;
+	size_t need = 0;
+	int err = 0;
+
+	if (!out || !nout || (count && (!x || !n)))
+		return CSTAT_EINVAL;
+	for (size_t k = 0; k < count; k++) {
+		out[k] = NULL;
+		nout[k] = 0;
+	}
+	if (!count)
+		return 0;
+	if (!o) {
+		cstat__cpd_defaults(&def);
+		o = &def;
+	}
+	/* The series' arrays in one block, kept in cache from one call to
+	 * the next: not given back to the system and faulted in again. */
+	for (size_t k = 0; k < count; k++)
+		need += work_doubles(n[k]);
+	if (cache && cache->works_cap < need) {
+		/* Huge pages where large: written through for each series. */
+		double *m = cstat__big_alloc(need * sizeof(*m));
+
+		if (!m)
+			return CSTAT_ENOMEM;
+		free(cache->works);
+		cache->works = m;
+		cache->works_cap = need;
+	}
+	sr = calloc(count, sizeof(*sr));
+	if (!sr)
+		return CSTAT_ENOMEM;
+	for (size_t k = 0, at = 0; k < count && !err; k++) {
+		err = search_start(&sr[k], x[k], se ? se[k] : NULL, n[k], o,
+				   cache, d ? d[k] : NULL, true,
+				   cache ? cache->works + at : NULL);
+		at += work_doubles(n[k]);
+	}
+	if (!err)
+		err = count_together(sr, count, cache, how);
+	for (size_t k = 0; k < count; k++) {
+		if (!err)
+			err = search_end(&sr[k], &out[k], &nout[k]);
+		search_free(&sr[k]);
+	}
+	if (err) {
+		for (size_t k = 0; k < count; k++) {
+			free(out[k]);
+			out[k] = NULL;
+			nout[k] = 0;
+		}
+	}
+	free(sr);
 	return err;
 }
 
@@ -1581,7 +2376,8 @@ struct finishing {
 	struct cstat__cpd_defer *d;
 	double nb, thr;
 	size_t xmax;
-	bool ready; /* wk set up */
+	bool ready;   /* wk set up */
+	size_t tally; /* its tally + 1 when counted in lanes, else 0 */
 };
 
 /*
@@ -1635,9 +2431,12 @@ cstat__cpd_finish(const double *const *x, const double *const *se,
 		  struct cstat__cpd_defer *const *d, size_t count)
 {
 	struct cstat__cpd_opts def;
-	size_t len = shared->len, room, base, left = 0;
+	size_t len = shared->len, room, base, left = 0, nt = 0, cap = 0;
 	uint64_t seed = MC_SEED ^ ((uint64_t)len << 32), s;
 	struct finishing *f;
+	struct tally *t = NULL;
+	struct tallies ts = {0};
+	double *lanes = NULL;
 	uint16_t *buf;
 	int err = 0;
 
@@ -1704,6 +2503,33 @@ cstat__cpd_finish(const double *const *x, const double *const *se,
 		for (size_t i = 0; i < len; i++)
 			buf[(FINISH_CHUNK - 1) * len + i] = (uint16_t)i;
 	}
+	/* The tests put off where the cache ends, all at its next round,
+	 * are counted side by side (tallies_count()); any other one by
+	 * itself. */
+	t = calloc(count, sizeof(*t));
+	if (!t) {
+		err = CSTAT_ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < count; k++) {
+		if (!f[k].ready || d[k]->b != room + 1)
+			continue;
+		t[nt] = (struct tally){.wk = &f[k].wk,
+				       .thr = f[k].thr,
+				       .b = d[k]->b,
+				       .x = d[k]->x};
+		f[k].tally = ++nt;
+	}
+	if (nt) {
+		size_t k = 0;
+
+		while (!f[k].tally)
+			k++;
+		err = tallies_init(&ts, t, nt, len, (size_t)f[k].nb, f[k].xmax,
+				   &lanes, &cap, CSTAT__CPD_DRAW_BEST);
+		if (err)
+			goto out;
+	}
 	for (base = room + 1; left; base += FINISH_CHUNK) {
 		for (size_t i = 0; i < FINISH_CHUNK; i++) {
 			uint16_t *ix = buf + i * len;
@@ -1713,15 +2539,27 @@ cstat__cpd_finish(const double *const *x, const double *const *se,
 			       len * sizeof(*ix));
 			shuffle_ix(ix, len, &s);
 		}
+		if (nt)
+			tallies_count(&ts, buf, base, FINISH_CHUNK);
 		left = 0;
 		for (size_t k = 0; k < count; k++) {
 			if (!f[k].ready)
 				continue;
-			finish_chunk(&f[k], buf, base, FINISH_CHUNK);
+			if (!f[k].tally) {
+				finish_chunk(&f[k], buf, base, FINISH_CHUNK);
+			} else if (t[f[k].tally - 1].done &&
+				   d[k]->state == CSTAT__CPD_DEFERRED) {
+				d[k]->p = t[f[k].tally - 1].p;
+				d[k]->state = CSTAT__CPD_DONE;
+			}
 			left += d[k]->state == CSTAT__CPD_DEFERRED;
 		}
 	}
 out:
+	if (nt)
+		tallies_free(&ts);
+	free(t);
+	free(lanes);
 	for (size_t k = 0; f && k < count; k++)
 		if (f[k].ready)
 			work_free(&f[k].wk);

@@ -152,6 +152,9 @@ struct cstat__cpd_cache {
 	uint64_t s;	       /* the generator after the last round kept */
 	pthread_mutex_t lock;  /* held to draw rounds or allocate idx */
 	struct cstat__cpd_cache *shared; /* serves its own len, or NULL */
+	/* cstat__cpd_many()'s scratch, kept from one call to the next */
+	double *lanes, *works;
+	size_t lanes_cap, works_cap; /* their doubles */
 };
 
 /*
@@ -244,5 +247,25 @@ enum cstat__cpd_draw {
  */
 bool cstat__cpd_shuffle(uint16_t *ix, size_t len, uint64_t *s,
 			enum cstat__cpd_draw how);
+
+/*
+ * cstat__cpd_deferred() of each series x[k], se[k] (se may be NULL for
+ * none) of n[k] runs, k < count, with cache and d[k] (d may be NULL for
+ * none): out[k] and nout[k] (and d[k]) as that would give them, bit for
+ * bit.  The whole series' permutation tests over the rounds of cache's
+ * shared cache (the series of its length) are counted together: the
+ * CUSUMs of 4 series over each order at once, each order read once for
+ * them, instead of once per series.  how is the way those are added
+ * (CSTAT__CPD_DRAW_BEST; PLAIN, or AVX2 where the processor has it, for
+ * the tests, which check that all give the same answers).
+ * @return 0; the first error of cstat__cpd_deferred() in series order,
+ *         or CSTAT_ENOMEM, with every out[k] NULL and nout[k] 0.
+ */
+int cstat__cpd_many(const double *const *x, const double *const *se,
+		    const size_t *n, size_t count,
+		    const struct cstat__cpd_opts *o,
+		    struct cstat__cpd_cache *cache,
+		    struct cstat__cpd_defer *const *d, enum cstat__cpd_draw how,
+		    struct cstat__cpd_point **out, size_t *nout);
 
 #endif /* CSTAT_CPD_H */

@@ -363,7 +363,7 @@ struct changes_job {
 	atomic_size_t *next;		 /* the next series no thread took */
 	struct cstat__cpd_cache *shared; /* the common length's orders */
 	struct cstat__cpd_cache cache;	 /* this thread's orders */
-	double *x, *se, *tmp;		 /* scratch for one series */
+	double *x, *se, *tmp;		 /* scratch for CHANGES_CHUNK series */
 	size_t *cols, tmpcap;
 	struct cstat_change *res;
 	size_t nres, cap;
@@ -378,36 +378,60 @@ struct pending {
 	struct cstat__cpd_defer d;
 };
 
-/* Adds the changes of series s, in table *i or a later one, to j's. */
+/* Series a thread takes at a time, of many (of a few long ones, one at a
+ * time: each is costly).  Their whole tests over the shared cache are
+ * counted together (cstat__cpd_many()). */
+#define CHANGES_CHUNK 16
+
+/*
+ * Adds the changes of the series s0 .. s0 + cnt - 1 (cnt at most
+ * CHANGES_CHUNK), in table *i or later ones, to j's, in series order.
+ */
 static int
-series_changes(struct changes_job *j, size_t s, size_t *i)
+series_changes(struct changes_job *j, size_t s0, size_t cnt, size_t *i)
 {
 	const struct cstat__history *h = j->h;
-	struct cstat__cpd_point *pts = NULL;
-	size_t np = 0, r, m;
+	size_t n = j->maxcols + 1, tab[CHANGES_CHUNK], row[CHANGES_CHUNK];
+	size_t m[CHANGES_CHUNK] = {0}, np[CHANGES_CHUNK];
+	struct cstat__cpd_point *pts[CHANGES_CHUNK] = {0};
+	struct cstat__cpd_defer d[CHANGES_CHUNK], *dp[CHANGES_CHUNK] = {0};
+	const double *x[CHANGES_CHUNK] = {0}, *se[CHANGES_CHUNK] = {0};
 	int rc;
 
-	while (h->srow[*i + 1] <= s)
-		(*i)++;
-	r = s - h->srow[*i];
-	m = series(h, *i, r, j->minrun, j->maxrun, j->x, j->se, j->cols,
-		   &j->tmp, &j->tmpcap);
-	if (m == (size_t)-1)
-		return CSTAT_ENOMEM;
-	struct cstat__cpd_defer d = {.state = CSTAT__CPD_MAY_DEFER};
-	rc = cstat__cpd_deferred(j->x, j->se, m, j->o, &j->cache, &d, &pts,
-				 &np);
-	if (!rc && d.state == CSTAT__CPD_DEFERRED) {
-		if (cstat__grow((void **)&j->pend, &j->pcap, j->npend + 1,
-				sizeof(*j->pend)))
+	for (size_t k = 0; k < cnt; k++) {
+		size_t s = s0 + k;
+
+		while (h->srow[*i + 1] <= s)
+			(*i)++;
+		tab[k] = *i;
+		row[k] = s - h->srow[*i];
+		m[k] = series(h, *i, row[k], j->minrun, j->maxrun, j->x + k * n,
+			      j->se + k * n, j->cols + k * n, &j->tmp,
+			      &j->tmpcap);
+		if (m[k] == (size_t)-1)
 			return CSTAT_ENOMEM;
-		j->pend[j->npend++] = (struct pending){s, d};
-		return 0;
+		x[k] = j->x + k * n;
+		se[k] = j->se + k * n;
+		d[k] = (struct cstat__cpd_defer){.state = CSTAT__CPD_MAY_DEFER};
+		dp[k] = &d[k];
 	}
-	if (!rc)
-		rc = add_changes(&j->res, &j->nres, &j->cap, pts, np, h, *i, r,
-				 j->cols);
-	free(pts);
+	rc = cstat__cpd_many(x, se, m, cnt, j->o, &j->cache, dp,
+			     CSTAT__CPD_DRAW_BEST, pts, np);
+	for (size_t k = 0; k < cnt && !rc; k++) {
+		if (d[k].state == CSTAT__CPD_DEFERRED) {
+			if (cstat__grow((void **)&j->pend, &j->pcap,
+					j->npend + 1, sizeof(*j->pend)))
+				rc = CSTAT_ENOMEM;
+			else
+				j->pend[j->npend++] =
+					(struct pending){s0 + k, d[k]};
+			continue;
+		}
+		rc = add_changes(&j->res, &j->nres, &j->cap, pts[k], np[k], h,
+				 tab[k], row[k], j->cols + k * n);
+	}
+	for (size_t k = 0; k < cnt; k++)
+		free(pts[k]);
 	return rc;
 }
 
@@ -491,10 +515,6 @@ finish_pending(struct changes_job *out, struct pending *pend, size_t np)
 	return rc;
 }
 
-/* Series a thread takes at a time, of many (of a few long ones, one at a
- * time: each is costly). */
-#define CHANGES_CHUNK 4
-
 /*
  * One thread's search: series CHANGES_CHUNK at a time, in order, from the
  * counter the threads share, until none is left.  Taking them as they go
@@ -512,17 +532,18 @@ changes_main(void *arg)
 	bool cached = cstat__cpd_cache_init(&j->cache, (size_t)4 << 20, 0,
 					    j->shared) == 0;
 
-	j->x = malloc(n * sizeof(*j->x));
-	j->se = malloc(n * sizeof(*j->se));
-	j->cols = malloc(n * sizeof(*j->cols));
+	j->x = malloc(CHANGES_CHUNK * n * sizeof(*j->x));
+	j->se = malloc(CHANGES_CHUNK * n * sizeof(*j->se));
+	j->cols = malloc(CHANGES_CHUNK * n * sizeof(*j->cols));
 	j->rc = j->x && j->se && j->cols && cached ? 0 : CSTAT_ENOMEM;
 	while (!j->rc) {
 		size_t s0 = atomic_fetch_add(j->next, j->chunk);
 		if (s0 >= j->nseries)
 			break;
-		for (size_t s = s0;
-		     s < s0 + j->chunk && s < j->nseries && !j->rc; s++)
-			j->rc = series_changes(j, s, &i);
+		j->rc = series_changes(
+			j, s0,
+			j->nseries - s0 < j->chunk ? j->nseries - s0 : j->chunk,
+			&i);
 	}
 	free(j->x);
 	free(j->se);

@@ -774,6 +774,247 @@ test_cpd_deferred_tests_give_the_same_changes(void **state)
 	}
 }
 
+/*
+ * The series of test_cpd_many_*: most of the shared length len (no
+ * change, modest steps whose p lies near alpha, clear steps, one
+ * constant, one two-level count), and among them series of len - 10 and
+ * len + 10 runs (their own length: never in the lanes of the others) and
+ * of 8 (too short to test); series of fewer than 30 runs get larger steps.
+ */
+#define MANY 48
+static void
+many_series(double x[MANY][70], size_t *n, size_t len)
+{
+	struct rng r = {33};
+	/* Short series need larger steps to be called. */
+	double big = len < 30 ? 3 : 1;
+
+	for (size_t k = 0; k < MANY; k++) {
+		n[k] = k % 12 == 5   ? len - 10
+		       : k % 12 == 9 ? len + 10
+		       : k == 17     ? 8
+				     : len;
+		simulate(&r, x[k], n[k], k % 2 ? NORMAL : LOGNORMAL, 0.03,
+			 n[k] / 3 + k % 7,
+			 k % 5 == 0   ? 0
+			 : k % 5 == 1 ? 0.08
+				      : big * (0.01 + 0.004 * (double)(k % 9)));
+	}
+	for (size_t i = 0; i < len; i++) {
+		x[20][i] = 7;
+		x[21][i] = i < len / 2 ? 10 : 11;
+	}
+}
+
+/*
+ * cstat__cpd_many() gives each series what cstat__cpd_deferred() gives it
+ * alone, bit for bit: its changes, whether its test is put off, and where
+ * (the round and the orders counted so far); over a shared cache of 3, 50
+ * and 20,000 rounds, in batches of 1 to MANY series (3, 5 and MANY for
+ * the short ones, whose tests are long), each way of adding the lanes.
+ * Two settings: series of 60 runs at the defaults, and of 24 (under 30:
+ * 99,999 rounds, no union bound) at alpha 0.3, where most tests run past
+ * the small caches and are put off with their counts.  So a lane counted
+ * with another series' answers, or a series of another length in a lane,
+ * shows (both checked by breaking the code), and so does a test stopped
+ * at another round wherever its count or p is reported.  Then the tests
+ * put off, finished together (their lanes, cstat__cpd_finish()), give the
+ * changes found without a cache.
+ */
+static void
+test_cpd_many_gives_the_same_changes(void **state)
+{
+	const size_t caps[] = {3, 50, 20000}; /* rounds */
+	const size_t batch[] = {1, 3, 4, 5, 16, MANY};
+	const size_t lens[] = {60, 24};
+	const enum cstat__cpd_draw ways[] = {CSTAT__CPD_DRAW_PLAIN,
+					     CSTAT__CPD_DRAW_BEST};
+	double x[MANY][70];
+	size_t n[MANY], perm_p = 0, deferred = 0;
+	const double *xp[MANY];
+	/* Without a cache, and one series at a time with one. */
+	struct cstat__cpd_point *ref[MANY], *one[MANY];
+	size_t nref[MANY], none[MANY];
+	struct cstat__cpd_defer d1[MANY];
+
+	(void)state;
+	for (size_t k = 0; k < MANY; k++)
+		xp[k] = x[k];
+	for (size_t ln = 0; ln < 2; ln++) {
+		struct cstat__cpd_opts o;
+		size_t len = lens[ln];
+
+		cstat__cpd_defaults(&o);
+		if (ln) {
+			o.alpha = 0.3;
+			o.min_size = 3;
+		}
+		many_series(x, n, len);
+		for (size_t k = 0; k < MANY; k++) {
+			ref[k] = detect(x[k], n[k], &o, &nref[k]);
+			for (size_t i = 0; i < nref[k]; i++)
+				perm_p += ref[k][i].p * 1e4 ==
+					  round(ref[k][i].p * 1e4);
+		}
+		for (size_t c = 0; c < 3; c++) {
+			size_t bytes = caps[c] * len * sizeof(uint16_t);
+			struct cstat__cpd_cache shared1, own1;
+
+			assert_int_equal(cstat__cpd_cache_init(&shared1, bytes,
+							       len, NULL),
+					 0);
+			assert_int_equal(cstat__cpd_cache_init(&own1, bytes, 0,
+							       &shared1),
+					 0);
+			for (size_t k = 0; k < MANY; k++) {
+				d1[k] = (struct cstat__cpd_defer){
+					.state = CSTAT__CPD_MAY_DEFER};
+				assert_int_equal(
+					cstat__cpd_deferred(x[k], NULL, n[k],
+							    &o, &own1, &d1[k],
+							    &one[k], &none[k]),
+					0);
+			}
+			cstat__cpd_cache_release(&own1);
+			cstat__cpd_cache_release(&shared1);
+			for (size_t w = 0; w < 2; w++) {
+				for (size_t bs = ln; bs < 6; bs += 1 + ln) {
+					struct cstat__cpd_cache shared, own;
+					struct cstat__cpd_defer d[MANY],
+						*dp[MANY], *fd[MANY];
+					struct cstat__cpd_point *out[MANY];
+					const double *fx[MANY], *fs[MANY];
+					size_t nout[MANY], nd = 0;
+
+					assert_int_equal(cstat__cpd_cache_init(
+								 &shared, bytes,
+								 len, NULL),
+							 0);
+					assert_int_equal(cstat__cpd_cache_init(
+								 &own, bytes, 0,
+								 &shared),
+							 0);
+					for (size_t k = 0; k < MANY; k++) {
+						d[k] = (struct
+							cstat__cpd_defer){
+							.state =
+								CSTAT__CPD_MAY_DEFER};
+						dp[k] = &d[k];
+					}
+					for (size_t k0 = 0; k0 < MANY;
+					     k0 += batch[bs]) {
+						size_t cnt =
+							MANY - k0 < batch[bs]
+								? MANY - k0
+								: batch[bs];
+
+						assert_int_equal(
+							cstat__cpd_many(
+								xp + k0, NULL,
+								n + k0, cnt, &o,
+								&own, dp + k0,
+								ways[w],
+								out + k0,
+								nout + k0),
+							0);
+					}
+					for (size_t k = 0; k < MANY; k++) {
+						assert_int_equal(d[k].state,
+								 d1[k].state);
+						assert_int_equal(nout[k],
+								 none[k]);
+						if (none[k])
+							assert_memory_equal(
+								out[k], one[k],
+								none[k] *
+									sizeof(**out));
+						free(out[k]);
+						if (d[k].state !=
+						    CSTAT__CPD_DEFERRED)
+							continue;
+						assert_int_equal(d[k].b,
+								 d1[k].b);
+						assert_int_equal(d[k].x,
+								 d1[k].x);
+						assert_int_equal(n[k], len);
+						fx[nd] = x[k];
+						fs[nd] = NULL;
+						fd[nd++] = &d[k];
+					}
+					deferred += nd;
+					assert_int_equal(
+						cstat__cpd_finish(fx, fs, &o,
+								  &shared, fd,
+								  nd),
+						0);
+					for (size_t i = 0, k = 0; i < nd;
+					     i++, k++) {
+						struct cstat__cpd_point *b;
+						size_t nb;
+
+						while (fd[i] != &d[k])
+							k++;
+						assert_int_equal(
+							fd[i]->state,
+							CSTAT__CPD_DONE);
+						assert_int_equal(
+							cstat__cpd_deferred(
+								fx[i], NULL,
+								len, &o, NULL,
+								fd[i], &b, &nb),
+							0);
+						assert_int_equal(nref[k], nb);
+						if (nb)
+							assert_memory_equal(
+								ref[k], b,
+								nb * sizeof(*b));
+						free(b);
+					}
+					if (c == 2 && ln == 0)
+						assert_int_equal(nd, 0);
+					cstat__cpd_cache_release(&own);
+					cstat__cpd_cache_release(&shared);
+				}
+			}
+			for (size_t k = 0; k < MANY; k++)
+				free(one[k]);
+		}
+		for (size_t k = 0; k < MANY; k++)
+			free(ref[k]);
+	}
+	/* Changes whose p the permutations gave, and tests put off at the
+	 * end of the small caches, in every batch and way. */
+	assert_true(perm_p >= 3);
+	assert_true(deferred >= 2 * 6 * 4);
+}
+
+/* cstat__cpd_many()'s arguments and its empty batch. */
+static void
+test_cpd_many_rejects_bad_input(void **state)
+{
+	struct cstat__cpd_point *out[1];
+	size_t nout[1], n[1] = {60};
+	double x[60] = {0};
+	const double *xp[1] = {x};
+
+	(void)state;
+	assert_int_equal(cstat__cpd_many(NULL, NULL, NULL, 0, NULL, NULL, NULL,
+					 CSTAT__CPD_DRAW_BEST, out, nout),
+			 0);
+	assert_int_equal(cstat__cpd_many(xp, NULL, n, 1, NULL, NULL, NULL,
+					 CSTAT__CPD_DRAW_BEST, NULL, nout),
+			 CSTAT_EINVAL);
+	assert_int_equal(cstat__cpd_many(NULL, NULL, n, 1, NULL, NULL, NULL,
+					 CSTAT__CPD_DRAW_BEST, out, nout),
+			 CSTAT_EINVAL);
+	x[3] = NAN;
+	assert_int_equal(cstat__cpd_many(xp, NULL, n, 1, NULL, NULL, NULL,
+					 CSTAT__CPD_DRAW_BEST, out, nout),
+			 CSTAT_EINVAL);
+	assert_null(out[0]);
+	assert_int_equal(nout[0], 0);
+}
+
 /* max_points stops the search; the result is still in index order. */
 static void
 test_cpd_max_points_limits_the_changes(void **state)
@@ -895,6 +1136,8 @@ main(void)
 		cmocka_unit_test(test_cpd_is_deterministic),
 		cmocka_unit_test(test_cpd_cache_gives_the_same_changes),
 		cmocka_unit_test(test_cpd_deferred_tests_give_the_same_changes),
+		cmocka_unit_test(test_cpd_many_gives_the_same_changes),
+		cmocka_unit_test(test_cpd_many_rejects_bad_input),
 		cmocka_unit_test(test_cpd_draws_agree),
 		cmocka_unit_test(test_cpd_max_points_limits_the_changes),
 		cmocka_unit_test(test_cpd_extreme_values),
