@@ -1771,7 +1771,9 @@ struct build {
 	/* The warnings that read the same in every cell, made up front. */
 	uint32_t w_ci, w_utest, w_equal;
 	int utest_need; /* uTestSamples(alpha), 10 if none */
-	/* Scratch: position of a row / column key in the current table. */
+	/* Scratch: position of a row / column key in the current table; for
+	 * a table set up by rows, row_pos holds a row key's table row, whose
+	 * chain of cells its row job follows, instead. */
 	uint32_t *row_pos, *col_pos;
 	size_t row_pos_cap, col_pos_cap;
 	/* Scratch for table keys: the projection's values, the output's
@@ -1795,11 +1797,8 @@ struct build {
 	 * from vals + row_at[r] on, its cells' in column order. */
 	double *vals;
 	size_t *row_at;
-	/* Set up by rows: the table's row keys in order, and by row key
-	 * its table row, whose chain of cells the row jobs follow. */
+	/* Set up by rows: the table's row keys in order. */
 	const uint32_t *rows;
-	uint32_t *key_trow;
-	size_t key_trow_cap;
 };
 
 /* Copies builder string id s into the output's string table (the same
@@ -2184,7 +2183,7 @@ place_row(struct build *bd, const struct cstat__table *t, size_t r)
 {
 	const struct bcell **src = &bd->src[r * t->ncols];
 	const struct bcell *cells = bd->src_table->cells;
-	uint32_t tr = bd->key_trow[bd->rows[r]];
+	uint32_t tr = bd->row_pos[bd->rows[r]];
 	size_t n = 0;
 
 	memset(src, 0, t->ncols * sizeof(*src));
@@ -2725,14 +2724,12 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				&bd->out->values.arena,
 				bt->nvals * sizeof(double), sizeof(double));
 	}
-	if (bd->cells_by_rows) {
-		rc = scratch_pos(&bd->key_trow, &bd->key_trow_cap,
-				 b->row_proj.keys.count);
-		if (rc) {
-			free(rows);
-			free(cols);
-			return rc;
-		}
+	rc = scratch_pos(&bd->row_pos, &bd->row_pos_cap,
+			 b->row_proj.keys.count);
+	if (rc) {
+		free(rows);
+		free(cols);
+		return rc;
 	}
 	if (!rows || !t->row_labels || !cols || !t->col_vals || !t->cells ||
 	    !t->summary || (need_src && !bd->src) ||
@@ -2744,7 +2741,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	for (size_t i = 0; i < t->nrows; i++) {
 		rows[i] = b->trows[bt->trows[i]].row;
 		if (bd->cells_by_rows)
-			bd->key_trow[rows[i]] = bt->trows[i];
+			bd->row_pos[rows[i]] = bt->trows[i];
 	}
 	if (t->ncols)
 		memcpy(cols, bt->cols, t->ncols * sizeof(*cols));
@@ -2754,13 +2751,11 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		rc = sort_by_rank(cols, t->ncols, bd->col_rank, bd->col_by_rank,
 				  b->col_proj.keys.count, bd->bits);
 	if (!rc)
-		rc = scratch_pos(&bd->row_pos, &bd->row_pos_cap,
-				 b->row_proj.keys.count);
-	if (!rc)
 		rc = scratch_pos(&bd->col_pos, &bd->col_pos_cap,
 				 b->col_proj.keys.count);
 	for (size_t i = 0; i < t->nrows && !rc; i++) {
-		bd->row_pos[rows[i]] = (uint32_t)i;
+		if (!bd->cells_by_rows)
+			bd->row_pos[rows[i]] = (uint32_t)i;
 		/* Row keys recur in every unit's table: label each once. */
 		if (bd->label_of[rows[i]] == UINT32_MAX) {
 			rc = cstat__proj_label(&b->row_proj, rows[i], &bd->buf);
@@ -3013,7 +3008,6 @@ out:
 	free(col_flat);
 	free(bd.row_pos);
 	free(bd.col_pos);
-	free(bd.key_trow);
 	free(bd.pkey);
 	free(bd.okey);
 	free(bd.okey_dirty);
