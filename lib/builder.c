@@ -2202,21 +2202,17 @@ place_row(struct build *bd, const struct cstat__table *t, size_t r)
 static void
 place_rows(struct build *bd, const struct cstat__table *t, size_t r0, size_t r1)
 {
-	size_t at = 0;
+	size_t total = 0;
 
 	for (size_t r = r0; r < r1; r++) {
 		size_t n = place_row(bd, t, r);
+		total += n;
 		if (bd->row_at)
 			bd->row_at[r] = n;
 	}
 	if (!bd->row_at)
 		return;
-	if (r1 == t->nrows) {
-		size_t total = 0;
-		for (size_t r = r0; r < r1; r++)
-			total += bd->row_at[r];
-		at = bd->src_table->nvals - total;
-	}
+	size_t at = r1 == t->nrows ? bd->src_table->nvals - total : 0;
 	for (size_t r = r0; r < r1; r++) {
 		size_t n = bd->row_at[r];
 		bd->row_at[r] = at;
