@@ -32,16 +32,19 @@
  * are kept in its table's slab as 4-byte decimal codes (vcode_of) while
  * every one of them has one, else as doubles (wide): benchmark values are
  * mostly decimals of a few digits, and 1.2 million of them then take
- * 4.8 MB instead of 9.6.
+ * 4.8 MB instead of 9.6.  A cell whose values are all the same code (a
+ * run's B/op or allocs/op, mostly) keeps that code once (same), and n
+ * says how many times; the first other value spreads it out.
  */
 struct bcell {
 	uint32_t at; /* where its values start in the slab, in 4-byte words */
 	uint32_t n;
-	uint32_t cap : 31;
+	uint32_t cap : 30;
 	uint32_t wide : 1;
-	uint32_t trow; /* global table-row index */
-	uint32_t col;  /* column key */
-	uint32_t next; /* next cell of the same table row, + 1 */
+	uint32_t same : 1; /* n values, all the code at slab[at] */
+	uint32_t trow;	   /* global table-row index */
+	uint32_t col;	   /* column key */
+	uint32_t next;	   /* next cell of the same table row, + 1 */
 };
 
 /* A cell's residue keys, kept only when there is a residue. */
@@ -131,8 +134,11 @@ struct cstat_builder {
 	size_t trows_mapped; /* cstat__prefault()'s mark */
 	size_t ncells;	     /* cells made, in every table */
 	/* How many values the result being added brings to each of its
-	 * cells (a run of one benchmark, cstat__builder_expect), or 0. */
+	 * cells (a run of one benchmark, cstat__builder_expect), or 0; and
+	 * which of its values (bit i: values[i]) are the same all through
+	 * the run (cstat__builder_expect_same). */
 	uint32_t expect;
+	uint64_t expect_same;
 	struct resx *resx;
 	size_t nresx, resx_cap;
 
@@ -1157,6 +1163,9 @@ cell_doubles(const struct btable *t, const struct bcell *c)
 	return (double *)(void *)(t->slab + c->at);
 }
 
+/* The most values a cell's room (cap) can hold, and a same cell's n. */
+#define CAP_MAX ((1u << 30) - 1)
+
 /*
  * Makes room in c for more values: exactly as many when the cell is new
  * (a run's length is known before its values come), else at least half
@@ -1178,11 +1187,18 @@ cell_reserve(struct btable *t, struct bcell *c, uint32_t more)
 	uint64_t words = c->wide ? 2 : 1;
 	if (slab_take(t, need * words, &at))
 		return CSTAT_ENOMEM;
-	if (c->n)
+	if (c->same) {
+		/* Its one code, as many times as it holds values. */
+		uint32_t code = t->slab[c->at];
+		for (uint32_t i = 0; i < c->n; i++)
+			t->slab[at + i] = code;
+		c->same = 0;
+	} else if (c->n) {
 		memmove(t->slab + at, t->slab + c->at,
 			(size_t)(c->n * words) * sizeof(*t->slab));
+	}
 	c->at = at;
-	c->cap = (uint32_t)need & 0x7fffffffu;
+	c->cap = (uint32_t)need & CAP_MAX;
 	return 0;
 }
 
@@ -1199,14 +1215,15 @@ cell_widen(struct btable *t, struct bcell *c)
 	for (uint32_t i = 0; i < c->n; i++)
 		nv[i] = vcode_value(t->slab[c->at + i]);
 	c->at = at;
-	c->cap = cap & 0x7fffffffu;
+	c->cap = cap & CAP_MAX;
 	c->wide = 1;
 	return 0;
 }
 
-/* Appends v to cell ci of table ti: cell_push()'s general case. */
+/* Appends v to cell ci of table ti: cell_push()'s general case.  same:
+ * v starts a run (cstat__builder_expect) all of whose values are v. */
 static __attribute__((noinline)) int
-cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v, bool same)
 {
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
@@ -1219,7 +1236,22 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 		c->wide = 1;
 		c->cap = 0;
 	}
-	if (c->n == c->cap) {
+	if (coded && !c->n && same && b->expect > 1) {
+		/* A run of one value: its code, once. */
+		if (cell_reserve(t, c, 1))
+			return CSTAT_ENOMEM;
+		t->slab[c->at] = code;
+		c->same = 1;
+		c->n = 1;
+		t->nvals++;
+		return 0;
+	}
+	if (c->same && coded && code == t->slab[c->at] && c->n < CAP_MAX) {
+		c->n++;
+		t->nvals++;
+		return 0;
+	}
+	if (c->n >= c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
 		if (cell_reserve(t, c, more))
@@ -1236,20 +1268,36 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
 }
 
 /* Appends v to cell ci of table ti.  Inlined where runs are added: most
- * values are a code stored in room the cell already has. */
+ * values are a code stored in room the cell already has, or the code a
+ * same cell holds.  same: as for cell_push_slow(). */
 static inline int
-cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v)
+cell_push(cstat_builder *b, uint32_t ti, uint32_t ci, double v, bool same)
 {
 	struct btable *t = &b->tables[ti];
 	struct bcell *c = &t->cells[ci];
 	uint32_t code;
 
-	if (c->n < c->cap && !c->wide && vcode_of(v, &code, &t->hint)) {
-		t->slab[c->at + c->n++] = code;
-		t->nvals++;
-		return 0;
+	if (!c->wide && c->n && vcode_of(v, &code, &t->hint)) {
+		if (c->n < c->cap) {
+			t->slab[c->at + c->n++] = code;
+			t->nvals++;
+			return 0;
+		}
+		if (c->same && code == t->slab[c->at] && c->n < CAP_MAX) {
+			c->n++;
+			t->nvals++;
+			return 0;
+		}
 	}
-	return cell_push_slow(b, ti, ci, v);
+	return cell_push_slow(b, ti, ci, v, same);
+}
+
+/* Whether values[i] of a run's results are all the same
+ * (cstat__builder_expect_same). */
+static inline bool
+run_same(const cstat_builder *b, size_t i)
+{
+	return i < 64 && (b->expect_same >> i & 1);
 }
 
 /* Writes c's values (in t's slab) as doubles into out. */
@@ -1260,6 +1308,12 @@ cell_values(const struct btable *t, const struct bcell *c, double *out)
 		memcpy(out, cell_doubles(t, c), (size_t)c->n * sizeof(*out));
 		return;
 	}
+	if (c->same) {
+		double v = vcode_value(t->slab[c->at]);
+		for (uint32_t i = 0; i < c->n; i++)
+			out[i] = v;
+		return;
+	}
 	for (uint32_t i = 0; i < c->n; i++)
 		out[i] = vcode_value(t->slab[c->at + i]);
 }
@@ -1268,6 +1322,23 @@ void
 cstat__builder_expect(cstat_builder *b, size_t nrun)
 {
 	b->expect = nrun < UINT32_MAX ? (uint32_t)nrun : 0;
+	b->expect_same = 0;
+}
+
+void
+cstat__builder_expect_same(cstat_builder *b, uint64_t same)
+{
+	b->expect_same = same;
+}
+
+size_t
+cstat__builder_value_words(const cstat_builder *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->ntables; i++)
+		n += b->tables[i].slab_len;
+	return n;
 }
 
 /* Whether res's units are those of the last result, slot by slot. */
@@ -1288,7 +1359,7 @@ append_values(cstat_builder *b, const struct cstat_result *res)
 {
 	for (size_t i = 0; i < res->nvalues; i++)
 		if (cell_push(b, b->last_tables[i], b->last_cells[i],
-			      res->values[i].value))
+			      res->values[i].value, run_same(b, i)))
 			return CSTAT_ENOMEM;
 	return 0;
 }
@@ -1301,7 +1372,8 @@ cstat__builder_append_last(cstat_builder *b, const double *vals, size_t n)
 	if (b->built || !b->last_nv || n != b->last_nv)
 		return CSTAT_ESTATE;
 	for (size_t i = 0; i < n; i++)
-		if (cell_push(b, b->last_tables[i], b->last_cells[i], vals[i]))
+		if (cell_push(b, b->last_tables[i], b->last_cells[i], vals[i],
+			      run_same(b, i)))
 			return CSTAT_ENOMEM;
 	return 0;
 }
@@ -1590,7 +1662,7 @@ cstat_builder_add(cstat_builder *b, const struct cstat_result *res)
 			return rc;
 		/* cell_for() left the cell's index in the table's cache. */
 		uint32_t ci = b->tables[table].last_cell;
-		if (cell_push(b, table, ci, v->value))
+		if (cell_push(b, table, ci, v->value, run_same(b, i)))
 			return CSTAT_ENOMEM;
 		if (i < 8) {
 			b->last_cells[i] = ci;

@@ -46,6 +46,16 @@ bool cstat__builder_may_drop(const cstat_builder *b);
  */
 void cstat__builder_expect(cstat_builder *b, size_t nrun);
 /*
+ * Says, after cstat__builder_expect(), which of that run's values are
+ * the same in every result of it (bit i: values[i], for i below 64): a
+ * new cell then keeps such a value once, however long the run.
+ */
+void cstat__builder_expect_same(cstat_builder *b, uint64_t same);
+/* The 4-byte words b's tables' values take so far, room given up
+ * included: what a test or a benchmark weighs the ways of keeping them
+ * by. */
+size_t cstat__builder_value_words(const cstat_builder *b);
+/*
  * Says that the next result added keeps the first k entries of the last
  * result's configuration (the last added, filtered or not): the
  * projections then redo only the others, and no configuration text is

@@ -540,6 +540,26 @@ take_config(struct snapshot *snap, const struct rec *rec)
 	return 0;
 }
 
+/* Which of a run's values (bit i: values[i], i below 64) are the same,
+ * bit for bit, in every one of its results. */
+static uint64_t
+run_same_values(const struct rec *rec, const struct cstat_result *first)
+{
+	const double *extra =
+		(const double *)(const void *)((const char *)rec + rec->extra);
+	size_t nv = rec->nvalues < 64 ? rec->nvalues : 64;
+	uint64_t same = nv == 64 ? ~(uint64_t)0 : ((uint64_t)1 << nv) - 1;
+
+	for (size_t k = 1; k < rec->nrun && same; k++) {
+		const double *v = extra + (k - 1) * rec->nvalues;
+		for (size_t i = 0; i < nv; i++)
+			if (memcmp(&v[i], &first->values[i].value,
+				   sizeof(double)) != 0)
+				same &= ~((uint64_t)1 << i);
+	}
+	return same;
+}
+
 /* Adds a batch's records; returns 1 at the end, 0 to go on, or < 0. */
 static int
 consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
@@ -570,8 +590,12 @@ consume(struct batch *b, struct snapshot *snap, cstat_builder *bld,
 				.nvalues = rec->nvalues,
 				.line = rec->line,
 			};
-			/* The run's length sizes new cells exactly. */
+			/* The run's length sizes new cells exactly, and a
+			 * value the same all through it is kept once. */
 			cstat__builder_expect(bld, rec->nrun);
+			if (rec->nrun > 1)
+				cstat__builder_expect_same(
+					bld, run_same_values(rec, &res));
 			cstat__builder_config_same(bld, snap->same);
 			snap->same = SIZE_MAX;
 			int rc = cstat_builder_add(bld, &res);

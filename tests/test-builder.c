@@ -18,6 +18,7 @@
 #include "testutil.h"
 
 #include "cstat.h"
+#include "builder.h"
 
 /* Reads the named in-memory files into a builder and builds the tables. */
 static cstat_tables *
@@ -631,6 +632,102 @@ test_builder_values_come_back_exactly(void **state)
 }
 
 /*
+ * A run whose value is the same in every result keeps it once
+ * (cstat__builder_expect_same()): the same cells come back with the same
+ * values, bit for bit, as when every value is kept, through a cell that
+ * stays the same over two runs, one that a later run spreads out, one
+ * that a value without a code turns into doubles, and one that never
+ * had the hint, in less room.
+ */
+static void
+test_builder_same_runs_keep_their_values(void **state)
+{
+	(void)state;
+	/* Runs of benchmark X, then Y, in file "a": per result, three values
+	 * (slot 0 varies, slot 1 and 2 as given); nrun results each. */
+	static const struct {
+		const char *name;
+		size_t nrun;
+		double v[6][3];
+	} runs[] = {
+		{"BenchmarkX",
+		 5,
+		 {{1, 7, 8}, {2, 7, 8}, {3, 7, 8}, {4, 7, 8}, {5, 7, 8}}},
+		{"BenchmarkX", 3, {{6, 7, 8}, {7, 7, 9}, {8, 7, 8}}},
+		{"BenchmarkX", 2, {{9, -3.5, 8}, {10, -3.5, 8}}},
+		{"BenchmarkY",
+		 6,
+		 {{63.9e-9, 4096, 1},
+		  {63.9e-9, 4096, 1},
+		  {63.9e-9, 4096, 1},
+		  {63.9e-9, 4096, 1},
+		  {63.9e-9, 4096, 1},
+		  {63.9e-9, 4096, 1}}},
+		{"BenchmarkY", 2, {{64e-9, 4096, 1}, {64e-9, 4096, 2}}},
+	};
+	cstat_tables *t[2];
+	size_t words[2];
+
+	for (int hinted = 0; hinted < 2; hinted++) {
+		cstat_builder *b;
+		struct cstat_diag d;
+		struct cstat_value v[3] = {{0, "sec/op", 1, "ns/op"},
+					   {0, "B/op", 1, "B/op"},
+					   {0, "allocs/op", 1, "allocs/op"}};
+		struct cstat_result r = {"a", NULL, 0, NULL, 0, NULL,
+					 0,   1,    v, 3,    1};
+
+		assert_int_equal(cstat_builder_new(&b, NULL, &d), 0);
+		for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+			uint64_t same = 0;
+			for (size_t s = 0; s < 3; s++) {
+				bool all = true;
+				for (size_t j = 1; j < runs[k].nrun; j++)
+					all &= runs[k].v[j][s] ==
+					       runs[k].v[0][s];
+				same |= (uint64_t)all << s;
+			}
+			r.name = runs[k].name;
+			r.name_len = strlen(runs[k].name);
+			for (size_t s = 0; s < 3; s++)
+				v[s].value = runs[k].v[0][s];
+			cstat__builder_expect(b, runs[k].nrun);
+			if (hinted)
+				cstat__builder_expect_same(b, same);
+			assert_int_equal(cstat_builder_add(b, &r), 0);
+			for (size_t j = 1; j < runs[k].nrun; j++)
+				assert_int_equal(cstat__builder_append_last(
+							 b, runs[k].v[j], 3),
+						 0);
+			cstat__builder_expect(b, 0);
+		}
+		words[hinted] = cstat__builder_value_words(b);
+		assert_int_equal(cstat_builder_build(b, NULL, &t[hinted]), 0);
+		cstat_builder_free(b);
+	}
+	/* Y's B/op and allocs/op, and X's B/op over its first two runs,
+	 * each kept once. */
+	assert_true(words[1] + 10 <= words[0]);
+	assert_int_equal(cstat_tables_count(t[0]), 3);
+	assert_int_equal(cstat_tables_count(t[1]), 3);
+	for (size_t ti = 0; ti < 3; ti++)
+		for (size_t row = 0; row < 2; row++) {
+			size_t n0, n1;
+			const double *a =
+				cstat_table_cell_values(t[0], ti, row, 0, &n0);
+			const double *c =
+				cstat_table_cell_values(t[1], ti, row, 0, &n1);
+			assert_non_null(a);
+			assert_non_null(c);
+			assert_int_equal(n0, row == 0 ? 10 : 8);
+			assert_int_equal(n1, n0);
+			assert_memory_equal(a, c, n0 * sizeof(double));
+		}
+	cstat_tables_free(t[0]);
+	cstat_tables_free(t[1]);
+}
+
+/*
  * A row of more than 8 cells (builder.c's CHAIN_MAX, past which a cell
  * is looked up in a map filled only when a lookup needs it): results
  * for 12 files in order, then for files 3, 0, 11 and 5 again, go to the
@@ -1107,6 +1204,7 @@ main(void)
 		cmocka_unit_test(test_builder_names_found_again_in_any_order),
 		cmocka_unit_test(test_builder_threads_give_the_same_tables),
 		cmocka_unit_test(test_builder_values_come_back_exactly),
+		cmocka_unit_test(test_builder_same_runs_keep_their_values),
 		cmocka_unit_test(test_builder_units_by_text_not_address),
 		cmocka_unit_test(test_builder_summaries_only_print_the_same),
 		cmocka_unit_test(test_builder_read_stops_at_unreadable_input),
