@@ -1246,11 +1246,8 @@ cell_push_slow(cstat_builder *b, uint32_t ti, uint32_t ci, double v, bool same)
 		t->nvals++;
 		return 0;
 	}
-	if (c->same && coded && code == t->slab[c->at] && c->n < CAP_MAX) {
-		c->n++;
-		t->nvals++;
-		return 0;
-	}
+	/* A same cell comes here only for another value (cell_push() adds
+	 * its own code): room of its own spreads the code out. */
 	if (c->n >= c->cap) {
 		/* A new cell without a known run starts with room for 4. */
 		uint32_t more = b->expect ? b->expect : c->n ? 1 : 4;
