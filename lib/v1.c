@@ -398,9 +398,25 @@ values_out(const struct cstat__v1_metrics *m, double *out)
 		memcpy(out, m->values, m->n * sizeof(*out));
 		return;
 	}
+	if (m->flags & CSTAT__V1_SAME) {
+		double x = cstat__v1_dec_value(m->same, m->flags >> 8);
+		for (size_t i = 0; i < m->n; i++)
+			out[i] = x;
+		return;
+	}
 	const int32_t *mant = m->values;
 	for (size_t i = 0; i < m->n; i++)
 		out[i] = cstat__v1_dec_value(mant[i], m->flags >> 8);
+}
+
+/* Whether mant[0..k) are all one mantissa. */
+static bool
+all_same(const int32_t *mant, size_t k)
+{
+	for (size_t i = 1; i < k; i++)
+		if (mant[i] != mant[0])
+			return false;
+	return true;
 }
 
 int
@@ -423,7 +439,8 @@ cstat__v1_append(cstat_v1 *c, uint32_t mi, const double *vals, size_t k)
 			return CSTAT_ENOMEM;
 		values_out(m, v);
 		m->values = v;
-		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_DEC) |
+		m->flags = (m->flags & 0xff &
+			    ~(uint32_t)(CSTAT__V1_DEC | CSTAT__V1_SAME)) |
 			   CSTAT__V1_HEAP;
 	} else if (n + k > pow2(n)) {
 		double *v = realloc(m->values, pow2(n + k) * sizeof(*v));
@@ -446,13 +463,29 @@ cstat__v1_append_dec(cstat_v1 *c, uint32_t mi, const int32_t *mant, size_t k,
 	if (k == 0)
 		return 0;
 	if (m->n == 0 && k <= UINT32_MAX) {
-		/* Two mantissas to a double of the pool. */
-		if (!(m->values = pool_alloc(&c->pool, (k + 1) / 2)))
-			return CSTAT_ENOMEM;
-		memcpy(m->values, mant, k * sizeof(*mant));
+		uint32_t flags =
+			(m->flags & 0xff &
+			 ~(uint32_t)(CSTAT__V1_STATS | CSTAT__V1_SAME)) |
+			CSTAT__V1_DEC | d << 8;
+		if (k > 1 && all_same(mant, k)) {
+			/* A run whose value never changed: kept once. */
+			m->same = mant[0];
+			flags |= CSTAT__V1_SAME;
+		} else {
+			/* Two mantissas to a double of the pool. */
+			if (!(m->values = pool_alloc(&c->pool, (k + 1) / 2)))
+				return CSTAT_ENOMEM;
+			memcpy(m->values, mant, k * sizeof(*mant));
+		}
 		m->n = (uint32_t)k;
-		m->flags = (m->flags & 0xff & ~(uint32_t)CSTAT__V1_STATS) |
-			   CSTAT__V1_DEC | d << 8;
+		m->flags = flags;
+		return 0;
+	}
+	if ((m->flags & CSTAT__V1_SAME) && m->flags >> 8 == d &&
+	    mant[0] == m->same && all_same(mant, k) && k <= UINT32_MAX - m->n) {
+		/* A later run of the same value: only counted. */
+		m->n += (uint32_t)k;
+		m->flags &= ~(uint32_t)CSTAT__V1_STATS;
 		return 0;
 	}
 	double *v = malloc(k * sizeof(*v));

@@ -35,6 +35,9 @@ enum {
 	CSTAT__V1_NORANGE = 4, /* no "±" (mean or max is 0) */
 	/* values are int32 mantissas m, each value m / 10^d, d = flags >> 8 */
 	CSTAT__V1_DEC = 8,
+	/* with CSTAT__V1_DEC: all n values are one mantissa, kept in same
+	 * (a run's B/op or allocs/op mostly never changes) */
+	CSTAT__V1_SAME = 16,
 };
 
 /*
@@ -55,8 +58,11 @@ cstat__v1_dec_value(int32_t m, unsigned d)
 struct cstat__v1_metrics {
 	/* In input order: doubles, or with CSTAT__V1_DEC the 4-byte decimal
 	 * mantissas most benchmark output reads as exactly (half the
-	 * memory). */
-	void *values;
+	 * memory); with CSTAT__V1_SAME, the one mantissa every value has. */
+	union {
+		void *values;
+		int32_t same;
+	};
 	uint32_t n;
 	uint32_t unit;	 /* string id; UINT32_MAX for an empty cell */
 	uint32_t config; /* string id of the file name */
@@ -67,6 +73,18 @@ struct cstat__v1_metrics {
 	/* max(1 - min/mean, max/mean - 1) of the values kept. */
 	double rng;
 };
+
+/* Value k of metric m (k < m->n). */
+static inline double
+cstat__v1_metric_value(const struct cstat__v1_metrics *m, size_t k)
+{
+	if (m->flags & CSTAT__V1_SAME)
+		return cstat__v1_dec_value(m->same, m->flags >> 8);
+	if (m->flags & CSTAT__V1_DEC)
+		return cstat__v1_dec_value(((const int32_t *)m->values)[k],
+					   m->flags >> 8);
+	return ((const double *)m->values)[k];
+}
 
 /* What a row's delta column says. */
 enum cstat__v1_delta {

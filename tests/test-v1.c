@@ -449,15 +449,8 @@ fast_run(const char *a, const char *b, bool fast)
 	assert_int_equal(cstat_v1_write(c, CSTAT_V1_TEXT, false, f), 0);
 	assert_int_equal(cstat_v1_write(c, CSTAT_V1_CSV, false, f), 0);
 	for (size_t i = 0; i < c->nm; i++)
-		for (uint32_t k = 0; k < c->m[i].n; k++) {
-			const struct cstat__v1_metrics *m = &c->m[i];
-			double v = m->flags & CSTAT__V1_DEC
-					   ? cstat__v1_dec_value(
-						     ((int32_t *)m->values)[k],
-						     m->flags >> 8)
-					   : ((double *)m->values)[k];
-			fprintf(f, "%a\n", v);
-		}
+		for (uint32_t k = 0; k < c->m[i].n; k++)
+			fprintf(f, "%a\n", cstat__v1_metric_value(&c->m[i], k));
 	fclose(f);
 	cstat_v1_free(c);
 	unlink(pa);
@@ -627,6 +620,113 @@ test_add_after_write(void **state)
 	cstat_v1_free(twice);
 }
 
+/* How many of c's metrics keep their values as one mantissa. */
+static size_t
+count_same(const cstat_v1 *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nm; i++)
+		n += (c->m[i].flags & CSTAT__V1_SAME) != 0;
+	return n;
+}
+
+/*
+ * A run whose value never changes (a run's B/op or allocs/op, mostly) is
+ * kept once with its count; the same values read one line at a time (the
+ * runs interleaved, so each is one line long) are kept one by one.  Both
+ * print the same tables, in every format, including a metric whose kept
+ * value is spread out when a later run brings another.
+ */
+static void
+test_same_runs_kept_once(void **state)
+{
+	static const char *lines[2][7] = {
+		{"BenchmarkA 1 10.5 ns/op 64 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 11.5 ns/op 64 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 10.0 ns/op 64 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 12.5 ns/op 64 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 11.0 ns/op 80 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 10.5 ns/op 80 B/op 3 allocs/op\n",
+		 "BenchmarkA 1 10.5 ns/op 80 B/op 0.3 allocs/op\n"},
+		{"BenchmarkB 1 7 ns/op 0 B/op 1 allocs/op\n",
+		 "BenchmarkB 1 8 ns/op 0 B/op 2 allocs/op\n",
+		 "BenchmarkB 1 7 ns/op 0 B/op 1 allocs/op\n",
+		 "BenchmarkB 1 9 ns/op 0 B/op 2 allocs/op\n",
+		 "BenchmarkB 1 7 ns/op 0 B/op 1 allocs/op\n",
+		 "BenchmarkB 1 6 ns/op 0 B/op 3 allocs/op\n",
+		 "BenchmarkB 1 7 ns/op 0 B/op 3 allocs/op\n"}};
+	static const char b[] = "BenchmarkA 1 20 ns/op 64 B/op 4 allocs/op\n"
+				"BenchmarkA 1 21 ns/op 64 B/op 4 allocs/op\n"
+				"BenchmarkA 1 22 ns/op 64 B/op 4 allocs/op\n"
+				"BenchmarkB 1 7 ns/op 8 B/op 1 allocs/op\n"
+				"BenchmarkB 1 8 ns/op 8 B/op 1 allocs/op\n"
+				"BenchmarkB 1 7 ns/op 8 B/op 1 allocs/op\n";
+	static const enum cstat_v1_format formats[] = {
+		CSTAT_V1_TEXT, CSTAT_V1_CSV, CSTAT_V1_HTML};
+	struct cstat_v1_opts o = CSTAT_V1_OPTS_INIT;
+	char grouped[1024] = "", apart[1024] = "";
+	cstat_v1 *runs, *lines1;
+
+	(void)state;
+	/* grouped: A's first four lines, B's first six, A's next two (A's
+	 * B/op joins a kept 64 with two 80s, its allocs/op a kept 3 with two
+	 * more), B's last (joining B's kept 0 B/op) and A's last (0.3
+	 * allocs/op: the kept mantissa 3, but not the same value); apart:
+	 * the same values with A's and B's lines taking turns. */
+	for (int i = 0; i < 4; i++)
+		strcat(grouped, lines[0][i]);
+	for (int i = 0; i < 6; i++)
+		strcat(grouped, lines[1][i]);
+	for (int i = 4; i < 6; i++)
+		strcat(grouped, lines[0][i]);
+	strcat(grouped, lines[1][6]);
+	strcat(grouped, lines[0][6]);
+	for (int i = 0; i < 7; i++) {
+		strcat(apart, lines[0][i]);
+		strcat(apart, lines[1][i]);
+	}
+	assert_int_equal(cstat_v1_new(&runs, &o), 0);
+	assert_int_equal(cstat_v1_new(&lines1, &o), 0);
+	assert_int_equal(cstat_v1_add_mem(runs, "a", grouped, strlen(grouped)),
+			 0);
+	assert_int_equal(cstat_v1_add_mem(runs, "b", b, strlen(b)), 0);
+	assert_int_equal(cstat_v1_add_mem(lines1, "a", apart, strlen(apart)),
+			 0);
+	assert_int_equal(cstat_v1_add_mem(lines1, "b", b, strlen(b)), 0);
+	/* Kept once: B's B/op in a, and A's B/op and allocs/op and B's B/op
+	 * and allocs/op in b; A's B/op and allocs/op in a were spread out by
+	 * their 80s and their 0.3. */
+	assert_int_equal(count_same(runs), 5);
+	assert_int_equal(count_same(lines1), 4);
+	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++) {
+		char *want = NULL, *got = NULL;
+		size_t wlen = 0, glen = 0;
+		FILE *fw = open_memstream(&want, &wlen);
+		FILE *fg = open_memstream(&got, &glen);
+		assert_non_null(fw);
+		assert_non_null(fg);
+		assert_int_equal(cstat_v1_write(lines1, formats[i], false, fw),
+				 0);
+		assert_int_equal(cstat_v1_write(runs, formats[i], false, fg),
+				 0);
+		fclose(fw);
+		fclose(fg);
+		assert_string_equal(want, got);
+		free(want);
+		free(got);
+	}
+	/* Hand-checked: A's B/op in a is (4 × 64 + 3 × 80) / 7; of its
+	 * allocs/op the fences drop the 0.3, six 3s left. */
+	char *text = text_of(runs);
+	assert_non_null(strstr(text, "70.9B \u00b113%"));
+	assert_non_null(strstr(text, "3.00 \u00b1 0%      4.00 \u00b1 0%  "
+				     "+33.33%  (p=0.024 n=6+3)"));
+	free(text);
+	cstat_v1_free(runs);
+	cstat_v1_free(lines1);
+}
+
 /* A write that fails (an unbuffered /dev/full fails the first fwrite)
  * is reported once, as CSTAT_EIO, by each format. */
 static void
@@ -668,6 +768,7 @@ main(void)
 		cmocka_unit_test(test_csv_quotes_as_go),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_add_after_write),
+		cmocka_unit_test(test_same_runs_kept_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

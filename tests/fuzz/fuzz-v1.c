@@ -38,16 +38,6 @@ struct outcome {
 
 enum way { FILE_FAST, FILE_SLOW, MEM_SLOW };
 
-/* A metric's i-th value, whichever way it is kept. */
-static double
-value_at(const struct cstat__v1_metrics *m, uint32_t i)
-{
-	if (m->flags & CSTAT__V1_DEC)
-		return cstat__v1_dec_value(((const int32_t *)m->values)[i],
-					   m->flags >> 8);
-	return ((const double *)m->values)[i];
-}
-
 /* Every metric's fields and values (their bits, in hex) to out. */
 static void
 dump_metrics(const cstat_v1 *c, FILE *out)
@@ -62,7 +52,7 @@ dump_metrics(const cstat_v1 *c, FILE *out)
 			(unsigned long long)bits[0],
 			(unsigned long long)bits[1]);
 		for (uint32_t k = 0; k < m->n; k++) {
-			double v = value_at(m, k);
+			double v = cstat__v1_metric_value(m, k);
 			uint64_t b;
 			memcpy(&b, &v, 8);
 			fprintf(out, " %llx", (unsigned long long)b);
