@@ -2951,6 +2951,7 @@ cstat_builder_build(cstat_builder *b, const struct cstat_stats_opts *opts,
 	t->threads = opts->threads;
 	t->cells_only = b->cells_only;
 	t->no_values = b->summaries_only;
+	t->read_words = cstat__builder_value_words(b);
 	bd.b = b;
 	bd.out = t;
 	bd.opts = opts;

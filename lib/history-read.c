@@ -915,6 +915,33 @@ groups_distinct(struct frec *r, struct cstat__buf *text)
 }
 
 /*
+ * Which of a benchmark's first result's values (bit i: values[i], for i
+ * below 64) come from a unit whose samples are all the same bits: the
+ * units u[0..nu) in order, each with a sample taking a slot.  A unit of
+ * one sample in a longer run counts: its cell then takes one word, not
+ * the run's room.
+ */
+static uint64_t
+same_units_mask(const struct frec *r, const struct fbunit *u, size_t nu)
+{
+	uint64_t same = 0;
+	size_t slot = 0;
+
+	for (size_t k = 0; k < nu && slot < 64; k++) {
+		if (u[k].nv == 0)
+			continue;
+		const double *v = &r->vals[u[k].v0];
+		size_t m = 1;
+		while (m < u[k].nv && memcmp(&v[m], &v[0], sizeof(*v)) == 0)
+			m++;
+		if (m == u[k].nv)
+			same |= (uint64_t)1 << slot;
+		slot++;
+	}
+	return same;
+}
+
+/*
  * Adds benchmark bn's results with res's file and configuration: one per
  * sample index, with every unit that has that many values, as store.c's
  * add_run() makes them.
@@ -936,8 +963,11 @@ bench_add(struct hread *h, const struct frec *r, struct cstat_result *res,
 		return CSTAT_ENOMEM;
 	res->name = bn->name.s;
 	res->name_len = bn->name.len;
-	/* Its cells get room for its samples at once, not 4 then more. */
+	/* Its cells get room for its samples at once, not 4 then more, and
+	 * a unit whose samples are all one value (B/op, allocs/op, mostly)
+	 * keeps it once: bit i is the first result's values[i]. */
 	cstat__builder_expect(h->b, most);
+	cstat__builder_expect_same(h->b, same_units_mask(r, u, bn->nu));
 	for (size_t m = 0; m < most && !rc; m++) {
 		size_t nv = 0;
 		for (size_t k = 0; k < bn->nu; k++)

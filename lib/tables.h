@@ -81,6 +81,10 @@ struct cstat_tables {
 	/* Built by a builder told cstat_builder_summaries_only(): no cell
 	 * keeps its values. */
 	bool no_values;
+	/* The 4-byte words the builder's values took when the build began
+	 * (cstat__builder_value_words()): what a test weighs the ways of
+	 * keeping them by when the builder is a reader's own. */
+	size_t read_words;
 	/* Data-quality findings the HTML page shows as warnings
 	 * (cstat_tables_set_diagnose()); borrowed, NULL for none. */
 	const cstat_diagnose *diag;

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "cstat.h"
+#include "tables.h"
 #include "testutil.h"
 
 /* splitmix64 with a fixed seed: the same histories every run. */
@@ -409,6 +410,73 @@ test_empty(void **state)
 		assert_int_equal(cstat_history_check(path, NULL, NULL, &d), 0);
 		unlink(path);
 	}
+}
+
+/*
+ * A unit whose samples in a record are all one value (B/op, allocs/op,
+ * mostly) is kept once while the history is read: its cell takes one
+ * word, where a unit that varies takes one a sample.  Each benchmark's
+ * run is three results, so its cells get room for three.  Op0: sec/op
+ * 1, 2, 3 take 3 words, B/op 64 × 3 one, allocs/op 2 × 2 one (a unit
+ * with fewer samples than the run).  Op1, after a unit without samples
+ * (which takes no slot of its results): sec/op 5 × 3 one, B/op 8, 9 the
+ * run's room, 3, allocs/op 7 alone one.  A table's cells start at even
+ * words, so sec/op's slab is 3 + 1 + 1 words, B/op's 1 + 1 + 3 and
+ * allocs/op's 1 + 1 + 1: thirteen, against 21 without.  The cells'
+ * values are still every sample.
+ */
+static void
+test_read_keeps_same_once(void **state)
+{
+	static const char rec[] =
+		"{\"schema\":\"cstat-run/1\",\"id\":\"r1\",\"name\":\"h\","
+		"\"created\":\"2026-01-01T10:00:00Z\",\"commit\":\"c1\","
+		"\"branch\":\"main\",\"environment\":{\"goos\":\"linux\"},"
+		"\"groups\":[{\"config\":[[\"goos\",\"linux\"]],"
+		"\"benchmarks\":["
+		"{\"name\":\"Op0-8\",\"units\":["
+		"{\"unit\":\"sec/op\",\"values\":[1,2,3]},"
+		"{\"unit\":\"B/op\",\"values\":[64,64,64]},"
+		"{\"unit\":\"allocs/op\",\"values\":[2,2]}]},"
+		"{\"name\":\"Op1-8\",\"units\":["
+		"{\"unit\":\"x/op\",\"values\":[]},"
+		"{\"unit\":\"sec/op\",\"values\":[5,5,5]},"
+		"{\"unit\":\"B/op\",\"values\":[8,9]},"
+		"{\"unit\":\"allocs/op\",\"values\":[7]}]}]}]}\n";
+	char path[] = "/tmp/test-history-read-XXXXXX";
+	cstat_run **runs;
+	cstat_tables *t;
+	struct cstat_diag d;
+	size_t n, nv;
+
+	(void)state;
+	write_file(path, rec);
+	assert_int_equal(cstat_history_read(path, NULL, 0.95, &t, &runs, &n,
+					    NULL, NULL, &d),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(t->read_words, 13);
+	assert_int_equal(cstat_tables_count(t), 3);
+	/* Every cell's values, in table and row order: sec/op's rows Op0
+	 * and Op1, then B/op's, then allocs/op's. */
+	static const double want[][3] = {{1, 2, 3}, {5, 5, 5}, {64, 64, 64},
+					 {8, 9, 0}, {2, 2, 0}, {7, 0, 0}};
+	static const size_t wantn[] = {3, 3, 3, 2, 2, 1};
+	size_t k = 0;
+	for (size_t i = 0; i < cstat_tables_count(t); i++)
+		for (size_t r = 0; r < cstat_table_rows(t, i); r++) {
+			const double *v =
+				cstat_table_cell_values(t, i, r, 0, &nv);
+			assert_true(k < 6);
+			assert_int_equal(nv, wantn[k]);
+			for (size_t j = 0; j < nv; j++)
+				assert_true(v[j] == want[k][j]);
+			k++;
+		}
+	assert_int_equal(k, 6);
+	cstat_tables_free(t);
+	cstat_history_free(runs, n);
+	unlink(path);
 }
 
 /* The whole file at path (malloc'd), its length in *len. */
@@ -1208,6 +1276,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_matches_load),
+		cmocka_unit_test(test_read_keeps_same_once),
 		cmocka_unit_test(test_read_matches_load_threaded),
 		cmocka_unit_test(test_errors_threaded),
 		cmocka_unit_test(test_cached),
