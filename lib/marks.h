@@ -6,10 +6,19 @@
 #ifndef CSTAT_MARKS_H
 #define CSTAT_MARKS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* A second cstat__mark_block() for processors with AVX2, chosen at run
+ * time (cstat__cpu_avx2()): the library is built for the baseline. */
+#define CSTAT_MARKS_AVX2 1
+#else
+#define CSTAT_MARKS_AVX2 0
 #endif
 
 /*
@@ -55,5 +64,37 @@ cstat__mark_block(const unsigned char *p, uint64_t *sp, uint64_t *nl,
 	}
 #endif
 }
+
+#if CSTAT_MARKS_AVX2
+/* Whether the processor runs AVX2 instructions. */
+static inline bool
+cstat__cpu_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+
+/* cstat__mark_block() thirty-two bytes at a time, the same marks. */
+__attribute__((target("avx2"))) static inline void
+cstat__mark_block_avx2(const unsigned char *p, uint64_t *sp, uint64_t *nl,
+		       uint64_t *hi)
+{
+	*sp = *nl = *hi = 0;
+	for (unsigned k = 0; k < 2; k++) {
+		__m256i v = _mm256_loadu_si256(
+			(const __m256i *)(const void *)(p + 32 * k));
+		__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(9));
+		__m256i ctl = _mm256_cmpeq_epi8(
+			_mm256_min_epu8(t, _mm256_set1_epi8(4)), t);
+		__m256i blank = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(' '));
+		uint64_t s = (uint32_t)_mm256_movemask_epi8(
+			_mm256_or_si256(ctl, blank));
+		uint64_t n = (uint32_t)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+		*sp |= s << (32 * k);
+		*nl |= n << (32 * k);
+		*hi |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << (32 * k);
+	}
+}
+#endif
 
 #endif

@@ -102,6 +102,13 @@ struct pipe {
 	 * fields share cache lines with those the adder writes). */
 	const cstat_builder *bld;
 	struct cstat__buf fscratch;
+	/* The filter's last answer and what it was asked of: the reader's
+	 * name serial and config_version (which also changes with every
+	 * file opened), drop_version 0 for none.  The filter reads nothing
+	 * else of a result with values (its keys are the name's, .file and
+	 * the configuration's), so a run of one benchmark is decided once. */
+	unsigned long drop_name, drop_version;
+	bool drop_answer;
 	/* The pipe parsing the inputs from last on ahead, on a reader of its
 	 * own (NULL: none); whether this one's END hands over to it. */
 	struct pipe *next;
@@ -306,6 +313,24 @@ snapshot_of(struct pipe *p, struct batch **bp, const struct cstat_result *res)
 	return ++p->snap;
 }
 
+/* Whether the builder's filter drops res, asked once for a run of results
+ * of one name and configuration from one input. */
+static bool
+dropped(struct pipe *p, const struct cstat_result *res)
+{
+	unsigned long ns = cstat__reader_name_serial(p->r);
+
+	if (!res->nvalues)
+		return false;
+	if (ns != p->drop_name || res->config_version != p->drop_version) {
+		p->drop_answer =
+			cstat__builder_drops(p->bld, res, &p->fscratch);
+		p->drop_name = ns;
+		p->drop_version = res->config_version;
+	}
+	return p->drop_answer;
+}
+
 /* Queues one result: on the run it continues, or as a record. */
 static int
 queue_result(struct pipe *p, struct batch **bp, const struct cstat_input *input,
@@ -315,7 +340,7 @@ queue_result(struct pipe *p, struct batch **bp, const struct cstat_input *input,
 
 	if (kept < p->kept)
 		p->kept = kept;
-	if (p->bld && cstat__builder_drops(p->bld, res, &p->fscratch)) {
+	if (p->bld && dropped(p, res)) {
 		p->run_batch = NULL; /* the next result starts a record */
 		return p->halt ? 1 : 0;
 	}

@@ -29,6 +29,19 @@
 #define READ_CHUNK (256 * 1024)
 #define MAX_PENDING 64
 
+/*
+ * The fast path for Go text: a line that fits in FAST_LINE bytes, with
+ * FAST_AHEAD bytes of input readable from its start (all but the last few
+ * lines of each buffer), is found and split in one pass that marks its
+ * spaces, sixteen bytes at a time, and a benchmark line of the usual shape
+ * is parsed from those marks.  Anything else on the line (a byte from 0x80
+ * up, which may start a Unicode space; an unusual count; any error) sends
+ * the line down the general path, which decides it exactly as before.
+ */
+#define FAST_LINE 256
+#define FAST_AHEAD (FAST_LINE + 64)
+#define FAST_WORDS (FAST_AHEAD / 64)
+
 struct unit_entry {
 	const char *orig; /* interned spelling from the file */
 	const char *tidy; /* tidied unit (arena) */
@@ -122,6 +135,17 @@ struct cstat_reader {
 	/* Changes whenever the name changes (cstat__reader_name_serial). */
 	unsigned long name_serial;
 	bool slow; /* the fast path is off (cstat__reader_set_fast) */
+	bool avx2; /* the fast path marks lines with AVX2 */
+	/* The fast path's last benchmark line shape: its length, the words
+	 * of its space marks and where its fields start and end.  Go pads
+	 * its columns, so a run's lines mostly share one, and a line of the
+	 * same length and marks takes the bounds from here rather than
+	 * finding them again (n 0: none yet, as no such line is empty). */
+	struct {
+		size_t n, nb;
+		uint64_t sp[FAST_WORDS];
+		uint16_t pos[FAST_LINE + 2];
+	} shape;
 
 	/* Errors found on the current line, returned one per call. */
 	struct cstat_diag pending[MAX_PENDING];
@@ -141,6 +165,9 @@ cstat_reader_new(cstat_reader **out)
 		return CSTAT_ENOMEM;
 	r->fd = -1;
 	r->max_line = CSTAT_DEFAULT_MAX_LINE;
+#if CSTAT_MARKS_AVX2
+	r->avx2 = cstat__cpu_avx2();
+#endif
 	r->max_input = CSTAT_DEFAULT_MAX_INPUT;
 	cstat__arena_init(&r->arena);
 	if (cstat__strtab_init(&r->strs)) {
@@ -870,31 +897,20 @@ parse_benchmark(cstat_reader *r, const char *line, size_t len)
 }
 
 /*
- * The fast path for Go text: a line that fits in FAST_LINE bytes, with
- * FAST_AHEAD bytes of input readable from its start (all but the last few
- * lines of each buffer), is found and split in one pass that marks its
- * spaces, sixteen bytes at a time, and a benchmark line of the usual shape
- * is parsed from those marks.  Anything else on the line (a byte from 0x80
- * up, which may start a Unicode space; an unusual count; any error) sends
- * the line down the general path, which decides it exactly as before.
- */
-#define FAST_LINE 256
-#define FAST_AHEAD (FAST_LINE + 64)
-#define FAST_WORDS (FAST_AHEAD / 64)
-
-/*
  * Finds the end of the line at p (FAST_AHEAD bytes readable) and marks
  * its spaces in sp, bits from the newline on set (words after the
  * newline's are left as they were).
  * @return the line's length without its newline, or SIZE_MAX for a line
  *         over FAST_LINE bytes or with a byte from 0x80 up.
  */
-static inline size_t
-scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
+static inline __attribute__((always_inline)) size_t
+scan_line_by(const unsigned char *p, uint64_t sp[FAST_WORDS],
+	     void (*mark)(const unsigned char *, uint64_t *, uint64_t *,
+			  uint64_t *))
 {
 	for (size_t w = 0; w < FAST_WORDS; w++) {
 		uint64_t s, nl, hi;
-		cstat__mark_block(p + 64 * w, &s, &nl, &hi);
+		mark(p + 64 * w, &s, &nl, &hi);
 		if (!nl) {
 			if (hi)
 				return SIZE_MAX;
@@ -911,6 +927,21 @@ scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
 	}
 	return SIZE_MAX;
 }
+
+static size_t
+scan_line(const unsigned char *p, uint64_t sp[FAST_WORDS])
+{
+	return scan_line_by(p, sp, cstat__mark_block);
+}
+
+#if CSTAT_MARKS_AVX2
+/* scan_line() with AVX2 (the reader checked that the processor has it). */
+__attribute__((target("avx2"))) static size_t
+scan_line_avx2(const unsigned char *p, uint64_t sp[FAST_WORDS])
+{
+	return scan_line_by(p, sp, cstat__mark_block_avx2);
+}
+#endif
 
 /*
  * The bounds of the fields of a line of n bytes from its space marks (bits
@@ -1082,15 +1113,25 @@ same_unit(const cstat_reader *r, size_t slot, const char *f, size_t flen)
 
 /*
  * A benchmark line [line, line + n) of the usual shape, from its space
- * marks: name, count of at most 18 digits, then value and unit pairs.
+ * marks (the field bounds found once for a run of lines of one shape):
+ * name, count of at most 18 digits, then value and unit pairs.
  * @return 1 with the result, 0 for "BenchmarkName" alone, -1 for the
  *         general path to take the line, or CSTAT_ENOMEM.
  */
 static int
 fast_benchmark(cstat_reader *r, const char *line, size_t n, const uint64_t *sp)
 {
-	uint16_t pos[FAST_LINE + 2];
-	size_t nb = field_bounds(sp, n, pos);
+	size_t words = n / 64 + 1;
+	bool same = n == r->shape.n;
+	for (size_t w = 0; w < words; w++)
+		same &= sp[w] == r->shape.sp[w];
+	if (!same) {
+		r->shape.nb = field_bounds(sp, n, r->shape.pos);
+		r->shape.n = n;
+		memcpy(r->shape.sp, sp, words * sizeof(*sp));
+	}
+	const uint16_t *pos = r->shape.pos;
+	size_t nb = r->shape.nb;
 
 	/* The first field is "Benchmark" and the name; alone, it is what
 	 * go test -v prints before a run. */
@@ -1754,7 +1795,12 @@ fast_line(cstat_reader *r, const char **line, size_t *len)
 	if (r->slow || avail < FAST_AHEAD)
 		return -1;
 	const char *p = r->mem ? r->mem + r->mem_pos : r->buf + r->buf_pos;
+#if CSTAT_MARKS_AVX2
+	size_t n = r->avx2 ? scan_line_avx2((const unsigned char *)p, sp)
+			   : scan_line((const unsigned char *)p, sp);
+#else
 	size_t n = scan_line((const unsigned char *)p, sp);
+#endif
 	if (n == SIZE_MAX || n > r->max_line)
 		return -1;
 	if (r->mem)
@@ -1837,6 +1883,7 @@ cstat__reader_fork(const cstat_reader *r, cstat_reader **out)
 	(*out)->max_line = r->max_line;
 	(*out)->max_input = r->max_input;
 	(*out)->slow = r->slow;
+	(*out)->avx2 = r->avx2;
 	return 0;
 }
 
@@ -1883,9 +1930,12 @@ cstat__reader_name_serial(const cstat_reader *r)
 }
 
 void
-cstat__reader_set_fast(cstat_reader *r, bool on)
+cstat__reader_set_fast(cstat_reader *r, int how)
 {
-	r->slow = !on;
+	r->slow = how == CSTAT__FAST_OFF;
+#if CSTAT_MARKS_AVX2
+	r->avx2 = how == CSTAT__FAST_ON && cstat__cpu_avx2();
+#endif
 }
 
 int

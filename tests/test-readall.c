@@ -385,6 +385,44 @@ test_read_filter_on_parsing_threads(void **state)
 	free(text);
 }
 
+/*
+ * The parsing thread asks -filter once for a run of one benchmark, and
+ * again when the configuration or the name changes: a filter on a
+ * configuration key keeps only the results under the value it names (11
+ * and 13 ns of A's four), one on the name only B's result that follows A's
+ * under one configuration, on 1 and 2 threads.
+ */
+static void
+test_read_filter_asked_again_on_new_configuration(void **state)
+{
+	static const char text[] = "cpu: x\n"
+				   "BenchmarkA 1 10 ns/op\n"
+				   "cpu: y\n"
+				   "BenchmarkA 1 11 ns/op\n"
+				   "BenchmarkA 1 13 ns/op\n"
+				   "cpu: x\n"
+				   "BenchmarkA 1 17 ns/op\n"
+				   "BenchmarkB 1 5 ns/op\n";
+	char *a = temp_file(text, strlen(text));
+	const char *paths[2] = {a, a};
+	struct outcome o;
+
+	(void)state;
+	same_filtered(paths, 2, "cpu:y", &o);
+	assert_int_equal(o.rc, 0);
+	/* The CSV's row: each file's median of 11 and 13 ns. */
+	assert_non_null(strstr(o.tables, "\nA,1.2000000000000002e-08,"));
+	assert_null(strstr(o.tables, "\nB,"));
+	outcome_free(&o);
+	same_filtered(paths, 2, ".name:B", &o);
+	assert_int_equal(o.rc, 0);
+	assert_null(strstr(o.tables, "\nA,"));
+	assert_non_null(strstr(o.tables, "\nB,5e-09,"));
+	outcome_free(&o);
+	unlink(a);
+	free(a);
+}
+
 /* NULL builder, reader or inputs: CSTAT_EINVAL. */
 static void
 test_read_refuses_null(void **state)
@@ -420,6 +458,8 @@ main(void)
 		cmocka_unit_test(test_read_ahead_redone_after_unit_metadata),
 		cmocka_unit_test(test_read_ahead_stops_at_first_failure),
 		cmocka_unit_test(test_read_filter_on_parsing_threads),
+		cmocka_unit_test(
+			test_read_filter_asked_again_on_new_configuration),
 		cmocka_unit_test(test_read_refuses_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -671,6 +671,69 @@ test_reader_fast_path_matches_general_path(void **state)
 	free(text);
 }
 
+/*
+ * The fast path takes a line's field bounds from the line before when
+ * both have the same length and space marks (Go pads its columns).  Lines
+ * of one length whose fields moved, and a short line whose first 64 bytes
+ * mark the same as a long one's, must be split afresh: each pair here
+ * would be read wrongly (a unit with a space in it, a value or pair too
+ * many) if only the length or only the marks were compared.
+ */
+static void
+test_reader_fast_path_splits_each_shape(void **state)
+{
+	static const char text[] =
+		"BenchmarkA 1 5 xy\n"
+		"BenchmarkA 1 5x y\n" /* moved: an error, not the unit " y" */
+		"BenchmarkA 2 7 xy\n" /* the same shape again: 7 xy */
+		"BenchmarkA 1 5 xy"   /* and spaces to byte 64 */
+		"                                               9 z\n"
+		"BenchmarkA 1 5 xy\n" /* its first word marks as the long one's
+				       */
+		/* (What the long line's bounds would find after it.) */
+		"n:                                            9 z\n"
+		"BenchmarkB  3  4 ns/op\n"
+		"BenchmarkB 3 4  ns/op \n"
+		"BenchmarkB 3 4 ns/op\n";
+	static const struct {
+		const char *name;
+		size_t nvalues;
+		double first;
+	} want[] = {{"A", 1, 5}, {"A", 1, 7}, {"A", 2, 5}, {"A", 1, 5},
+		    {"B", 1, 4}, {"B", 1, 4}, {"B", 1, 4}};
+	cstat_reader *r;
+	const struct cstat_result *res;
+	struct cstat_diag d;
+	size_t got = 0, errors = 0;
+	int rc;
+
+	(void)state;
+	assert_true(fast_slow_compare(text, sizeof(text) - 1, 0) == 7);
+	/* And what they read to, padded as fast_slow_compare() pads. */
+	char in[sizeof(text) + 301];
+	memcpy(in, text, sizeof(text) - 1);
+	memset(in + sizeof(text) - 1, ' ', 301);
+	in[sizeof(in) - 1] = '\n';
+	assert_int_equal(cstat_reader_new(&r), 0);
+	assert_int_equal(cstat_reader_open_mem(r, in, sizeof(in), "in.txt"), 0);
+	while ((rc = cstat_reader_next(r, &res, &d)) != 0) {
+		if (rc == CSTAT_ESYNTAX) {
+			assert_int_equal(d.line, 2);
+			errors++;
+			continue;
+		}
+		assert_int_equal(rc, 1);
+		assert_true(got < 7);
+		assert_string_equal(res->name, want[got].name);
+		assert_int_equal(res->nvalues, want[got].nvalues);
+		assert_true(res->values[0].orig_value == want[got].first);
+		got++;
+	}
+	assert_int_equal(got, 7);
+	assert_int_equal(errors, 1);
+	cstat_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -693,6 +756,7 @@ main(void)
 		cmocka_unit_test(test_reader_next_stops_at_the_line_ceiling),
 		cmocka_unit_test(test_reader_next_crosses_buffer_boundaries),
 		cmocka_unit_test(test_reader_fast_path_matches_general_path),
+		cmocka_unit_test(test_reader_fast_path_splits_each_shape),
 		cmocka_unit_test(test_reader_open_reports_missing_file),
 		cmocka_unit_test(test_reader_next_reports_directory),
 		cmocka_unit_test(

@@ -1,6 +1,7 @@
 /*
  * fast-slow.h - reads one input with the reader's fast path for Go text on
- * and off (cstat__reader_set_fast) and compares everything the reader
+ * (with AVX2 where the processor has it, and without) and off
+ * (cstat__reader_set_fast) and compares everything the reader
  * hands out: results (names, values bit for bit, units, lines,
  * configurations) and errors (codes, messages, lines).  The input is
  * followed by a line of 300 spaces, which holds nothing, so that every
@@ -42,7 +43,7 @@ fs_same_result(const struct cstat_result *a, const struct cstat_result *b)
 }
 
 /*
- * Reads [text, text + len) both ways with the line ceiling max_line (0:
+ * Reads [text, text + len) the three ways with the line ceiling max_line (0:
  * the default).
  * @return the number of results, or -1 at the first difference (written
  *         to stderr).
@@ -51,8 +52,12 @@ static long
 fast_slow_compare(const char *text, size_t len, size_t max_line)
 {
 	static const size_t pad = 300;
+	/* The general path, the fast path as the processor allows and the
+	 * fast path with the baseline's instructions. */
+	static const int how[3] = {CSTAT__FAST_OFF, CSTAT__FAST_ON,
+				   CSTAT__FAST_BASE};
 	char *in = malloc(len + pad + 2);
-	cstat_reader *r[2] = {NULL, NULL};
+	cstat_reader *r[3] = {NULL, NULL, NULL};
 	long nres = 0;
 
 	if (!in)
@@ -61,32 +66,35 @@ fast_slow_compare(const char *text, size_t len, size_t max_line)
 	in[len] = '\n';
 	memset(in + len + 1, ' ', pad);
 	in[len + 1 + pad] = '\n';
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		if (cstat_reader_new(&r[k]) ||
 		    cstat_reader_set_limits(r[k], max_line, 0) ||
 		    cstat_reader_open_mem(r[k], in, len + pad + 2, "in.txt") ||
 		    cstat_reader_set_format(r[k], NULL))
 			goto out;
-		cstat__reader_set_fast(r[k], k == 0);
+		cstat__reader_set_fast(r[k], how[k]);
 	}
 	for (;;) {
-		const struct cstat_result *res[2];
-		struct cstat_diag d[2];
-		int rc[2];
+		const struct cstat_result *res[3];
+		struct cstat_diag d[3];
+		int rc[3];
 		memset(d, 0, sizeof(d));
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 3; k++)
 			rc[k] = cstat_reader_next(r[k], &res[k], &d[k]);
-		if (rc[0] != rc[1] ||
-		    (rc[0] == 1 && !fs_same_result(res[0], res[1])) ||
-		    (rc[0] < 0 && (d[0].line != d[1].line ||
-				   strcmp(d[0].message, d[1].message) != 0))) {
+		for (int k = 1; k < 3; k++) {
+			if (rc[0] == rc[k] &&
+			    (rc[0] != 1 || fs_same_result(res[0], res[k])) &&
+			    (rc[0] >= 0 ||
+			     (d[0].line == d[k].line &&
+			      strcmp(d[0].message, d[k].message) == 0)))
+				continue;
 			fprintf(stderr,
-				"fast and general paths differ: rc %d/%d, "
-				"line %lu/%lu: %s / %s\n",
-				rc[0], rc[1], d[0].line, d[1].line,
-				d[0].message, d[1].message);
+				"fast path %d and general path differ: rc "
+				"%d/%d, line %lu/%lu: %s / %s\n",
+				how[k], rc[k], rc[0], d[k].line, d[0].line,
+				d[k].message, d[0].message);
 			nres = -1;
-			break;
+			goto out;
 		}
 		if (rc[0] == 1)
 			nres++;
@@ -94,8 +102,8 @@ fast_slow_compare(const char *text, size_t len, size_t max_line)
 			break;
 	}
 out:
-	cstat_reader_free(r[0]);
-	cstat_reader_free(r[1]);
+	for (int k = 0; k < 3; k++)
+		cstat_reader_free(r[k]);
 	free(in);
 	return nres;
 }
