@@ -61,6 +61,18 @@ struct config_slot {
 	uint32_t id; /* the key's string id */
 };
 
+/*
+ * How a value field of n bytes (1 to 8) with its point at byte at (0: no
+ * point) becomes a word of eight digits: the bytes below the point stay
+ * (low; all of them without a point), the rest move down one; the word
+ * moves up by shift bits, and fill puts '0's below it.  frac: the digits
+ * after the point.  n 0: none yet.
+ */
+struct value_form {
+	uint64_t low, fill;
+	uint8_t n, at, shift, frac;
+};
+
 struct cstat_reader {
 	/* Input. */
 	int fd;
@@ -146,6 +158,9 @@ struct cstat_reader {
 		uint64_t sp[FAST_WORDS];
 		uint16_t pos[FAST_LINE + 2];
 	} shape;
+	/* The form of the last value of 1 to 8 bytes at each value position
+	 * (fast_decimal_as()). */
+	struct value_form forms[8];
 
 	/* Errors found on the current line, returned one per call. */
 	struct cstat_diag pending[MAX_PENDING];
@@ -1020,17 +1035,20 @@ short_digits(const char *s, size_t n)
 	return all_digits(s, n);
 }
 
+static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3, 1e4,  1e5,
+				     1e6,  1e7,	 1e8,  1e9, 1e10, 1e11,
+				     1e12, 1e13, 1e14, 1e15};
+
 /*
  * The field [s, s + n) as a value by Clinger's fast path, exactly as
  * fast_value(): digits with at most one inner point and at most 15
- * significant digits.  false for anything else.
+ * significant digits.  false for anything else.  A field of 1 to 8 bytes
+ * leaves its form in *vf for the next one at its position.
  */
 static inline bool
-fast_decimal(const char *s, size_t n, double *out)
+fast_decimal(const char *s, size_t n, double *out, struct value_form *vf)
 {
-	static const double pow10[] = {1e0,  1e1,  1e2,	 1e3, 1e4,  1e5,
-				       1e6,  1e7,  1e8,	 1e9, 1e10, 1e11,
-				       1e12, 1e13, 1e14, 1e15};
+	const double *pow10 = pow10_exact;
 	uint64_t v = 0;
 	unsigned digits = 0, frac = 0;
 	bool point = false;
@@ -1044,23 +1062,29 @@ fast_decimal(const char *s, size_t n, double *out)
 		uint64_t keep = n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
 		uint64_t dots = zero_bytes((w & keep) ^ 0x2e2e2e2e2e2e2e2eULL) &
 				0x8080808080808080ULL & keep;
-		size_t k = n;
+		size_t k = n, at = 0;
+		uint64_t low = ~0ULL;
 		if (dots) {
-			size_t at = (size_t)__builtin_ctzll(dots) / 8;
+			at = (size_t)__builtin_ctzll(dots) / 8;
 			if ((dots & (dots - 1)) || at == 0 || at == n - 1)
 				return false;
-			uint64_t low = (1ULL << (8 * at)) - 1;
+			low = (1ULL << (8 * at)) - 1;
 			w = (w & low) | ((w >> 8) & ~low);
 			k = n - 1;
 			frac = (unsigned)(k - at);
 		}
-		w <<= 8 * (8 - k);
-		if (k < 8)
-			w |= 0x3030303030303030ULL >> 8 * k;
+		uint64_t fill = k < 8 ? 0x3030303030303030ULL >> 8 * k : 0;
+		w = w << 8 * (8 - k) | fill;
 		if (!all_digit_bytes(w))
 			return false;
 		v = eight_digits(w);
 		*out = frac ? (double)v / pow10[frac] : (double)v;
+		*vf = (struct value_form){low,
+					  fill,
+					  (uint8_t)n,
+					  (uint8_t)at,
+					  (uint8_t)(8 * (8 - k)),
+					  (uint8_t)frac};
 		return true;
 	}
 #endif
@@ -1082,6 +1106,33 @@ fast_decimal(const char *s, size_t n, double *out)
 		return false;
 	*out = point ? (double)v / pow10[frac] : (double)v;
 	return true;
+}
+
+/*
+ * fast_decimal() for the field [s, s + n) at a value position whose last
+ * value had the form *vf: when this one has the same length and its point
+ * (if any) in the same place, its digits are moved into a word as that
+ * one's were, and checked (a second point, or anything but a digit, fails
+ * the check and takes the full way).
+ */
+static inline bool
+fast_decimal_as(struct value_form *vf, const char *s, size_t n, double *out)
+{
+#if SWAR
+	if (n == vf->n && (vf->at == 0 || s[vf->at] == '.')) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		w = (w & vf->low) | ((w >> 8) & ~vf->low);
+		w = w << vf->shift | vf->fill;
+		if (all_digit_bytes(w)) {
+			uint64_t v = eight_digits(w);
+			*out = vf->frac ? (double)v / pow10_exact[vf->frac]
+					: (double)v;
+			return true;
+		}
+	}
+#endif
+	return fast_decimal(s, n, out, vf);
 }
 
 /* Whether the unit at [f, f + flen) is the one last seen at position
@@ -1150,7 +1201,8 @@ fast_benchmark(cstat_reader *r, const char *line, size_t n, const uint64_t *sp)
 		size_t flen = (size_t)(pos[k + 1] - pos[k]);
 		size_t ulen = (size_t)(pos[k + 3] - pos[k + 2]);
 		double val;
-		if (!fast_decimal(f, flen, &val) && parse_value(f, flen, &val))
+		if (!fast_decimal_as(&r->forms[nv & 7], f, flen, &val) &&
+		    parse_value(f, flen, &val))
 			return -1;
 
 		const struct unit_entry *u;
