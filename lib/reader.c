@@ -33,7 +33,8 @@
  * The fast path for Go text: a line that fits in FAST_LINE bytes, with
  * FAST_AHEAD bytes of input readable from its start (all but the last few
  * lines of each buffer), is found and split in one pass that marks its
- * spaces, sixteen bytes at a time, and a benchmark line of the usual shape
+ * spaces (sixteen bytes at a time with SSE2, thirty-two with AVX2; see
+ * marks.h), and a benchmark line of the usual shape
  * is parsed from those marks.  Anything else on the line (a byte from 0x80
  * up, which may start a Unicode space; an unusual count; any error) sends
  * the line down the general path, which decides it exactly as before.
@@ -1039,6 +1040,29 @@ static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3, 1e4,  1e5,
 				     1e6,  1e7,	 1e8,  1e9, 1e10, 1e11,
 				     1e12, 1e13, 1e14, 1e15};
 
+#if SWAR
+/*
+ * The field at s (8 bytes readable) as the value of form f: its digits
+ * moved into one word as f says, checked and converted (Lemire's
+ * eight-digit multiplication), then divided by the power of ten
+ * (Clinger's fast path).  false when a byte of the word is not a digit.
+ */
+static inline bool
+form_value(const struct value_form *f, const char *s, double *out)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	w = (w & f->low) | ((w >> 8) & ~f->low);
+	w = w << f->shift | f->fill;
+	if (!all_digit_bytes(w))
+		return false;
+	uint64_t v = eight_digits(w);
+	*out = f->frac ? (double)v / pow10_exact[f->frac] : (double)v;
+	return true;
+}
+#endif
+
 /*
  * The field [s, s + n) as a value by Clinger's fast path, exactly as
  * fast_value(): digits with at most one inner point and at most 15
@@ -1048,43 +1072,35 @@ static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3, 1e4,  1e5,
 static inline bool
 fast_decimal(const char *s, size_t n, double *out, struct value_form *vf)
 {
-	const double *pow10 = pow10_exact;
 	uint64_t v = 0;
 	unsigned digits = 0, frac = 0;
 	bool point = false;
 
 #if SWAR
-	/* Up to 8 bytes without a branch a byte: the point (if one) taken
-	 * out, the digits checked and converted in one word. */
+	/* Up to 8 bytes without a branch a byte: where the point is (if
+	 * one) gives the field's form, which converts it in one word. */
 	if (n - 1 < 8) {
 		uint64_t w;
 		memcpy(&w, s, 8);
 		uint64_t keep = n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
 		uint64_t dots = zero_bytes((w & keep) ^ 0x2e2e2e2e2e2e2e2eULL) &
 				0x8080808080808080ULL & keep;
-		size_t k = n, at = 0;
-		uint64_t low = ~0ULL;
+		struct value_form f = {~0ULL, 0, (uint8_t)n, 0, 0, 0};
+		size_t k = n;
 		if (dots) {
-			at = (size_t)__builtin_ctzll(dots) / 8;
+			size_t at = (size_t)__builtin_ctzll(dots) / 8;
 			if ((dots & (dots - 1)) || at == 0 || at == n - 1)
 				return false;
-			low = (1ULL << (8 * at)) - 1;
-			w = (w & low) | ((w >> 8) & ~low);
+			f.low = (1ULL << (8 * at)) - 1;
+			f.at = (uint8_t)at;
 			k = n - 1;
-			frac = (unsigned)(k - at);
+			f.frac = (uint8_t)(k - at);
 		}
-		uint64_t fill = k < 8 ? 0x3030303030303030ULL >> 8 * k : 0;
-		w = w << 8 * (8 - k) | fill;
-		if (!all_digit_bytes(w))
+		f.fill = k < 8 ? 0x3030303030303030ULL >> 8 * k : 0;
+		f.shift = (uint8_t)(8 * (8 - k));
+		if (!form_value(&f, s, out))
 			return false;
-		v = eight_digits(w);
-		*out = frac ? (double)v / pow10[frac] : (double)v;
-		*vf = (struct value_form){low,
-					  fill,
-					  (uint8_t)n,
-					  (uint8_t)at,
-					  (uint8_t)(8 * (8 - k)),
-					  (uint8_t)frac};
+		*vf = f;
 		return true;
 	}
 #endif
@@ -1104,33 +1120,24 @@ fast_decimal(const char *s, size_t n, double *out, struct value_form *vf)
 	}
 	if (digits > 15 || frac > 15)
 		return false;
-	*out = point ? (double)v / pow10[frac] : (double)v;
+	*out = point ? (double)v / pow10_exact[frac] : (double)v;
 	return true;
 }
 
 /*
  * fast_decimal() for the field [s, s + n) at a value position whose last
  * value had the form *vf: when this one has the same length and its point
- * (if any) in the same place, its digits are moved into a word as that
- * one's were, and checked (a second point, or anything but a digit, fails
- * the check and takes the full way).
+ * (if any) in the same place, it takes that form (a second point, or
+ * anything but a digit, fails form_value()'s check and takes the full
+ * way).
  */
 static inline bool
 fast_decimal_as(struct value_form *vf, const char *s, size_t n, double *out)
 {
 #if SWAR
-	if (n == vf->n && (vf->at == 0 || s[vf->at] == '.')) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		w = (w & vf->low) | ((w >> 8) & ~vf->low);
-		w = w << vf->shift | vf->fill;
-		if (all_digit_bytes(w)) {
-			uint64_t v = eight_digits(w);
-			*out = vf->frac ? (double)v / pow10_exact[vf->frac]
-					: (double)v;
-			return true;
-		}
-	}
+	if (n == vf->n && (vf->at == 0 || s[vf->at] == '.') &&
+	    form_value(vf, s, out))
+		return true;
 #endif
 	return fast_decimal(s, n, out, vf);
 }

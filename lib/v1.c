@@ -398,15 +398,8 @@ values_out(const struct cstat__v1_metrics *m, double *out)
 		memcpy(out, m->values, m->n * sizeof(*out));
 		return;
 	}
-	if (m->flags & CSTAT__V1_SAME) {
-		double x = cstat__v1_dec_value(m->same, m->flags >> 8);
-		for (size_t i = 0; i < m->n; i++)
-			out[i] = x;
-		return;
-	}
-	const int32_t *mant = m->values;
 	for (size_t i = 0; i < m->n; i++)
-		out[i] = cstat__v1_dec_value(mant[i], m->flags >> 8);
+		out[i] = cstat__v1_metric_value(m, i);
 }
 
 /* Whether mant[0..k) are all one mantissa. */
