@@ -2715,6 +2715,25 @@ table_key(struct build *bd, const struct btable *bt, struct cstat__table *t,
 				    &added);
 }
 
+/*
+ * The label of row key `row` when it is one field's value, a string of
+ * the tables' own (they took the builder's strings: summaries only): that
+ * string's id, found without copying and hashing the label again (a
+ * benchmark's full name by default, 20,000 of them in a large input).
+ * An empty value is string 0, "", as its label is.  false when the label
+ * must be made: several fields, or the .config group.
+ */
+static bool
+label_is_value(const struct build *bd, uint32_t row, uint32_t *out)
+{
+	const struct cstat__proj *p = &bd->b->row_proj;
+
+	if (p->strs != &bd->out->strs || p->nparts != 1 || p->parts[0].is_group)
+		return false;
+	*out = cstat__proj_get(p, row, p->fields[p->parts[0].field].idx);
+	return true;
+}
+
 static int
 build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	    const uint32_t *key_flat, const uint32_t *col_flat)
@@ -2822,7 +2841,8 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 		if (!bd->cells_by_rows)
 			bd->row_pos[rows[i]] = (uint32_t)i;
 		/* Row keys recur in every unit's table: label each once. */
-		if (bd->label_of[rows[i]] == UINT32_MAX) {
+		if (bd->label_of[rows[i]] == UINT32_MAX &&
+		    !label_is_value(bd, rows[i], &bd->label_of[rows[i]])) {
 			rc = cstat__proj_label(&b->row_proj, rows[i], &bd->buf);
 			if (!rc)
 				rc = cstat__strtab_intern(
