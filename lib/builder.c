@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -2164,14 +2165,23 @@ common_warnings(struct build *bd)
 	return rc;
 }
 
-/* A share of one table's rows for one build thread. */
+/* A share of one table's rows for one build thread: rows [r0, r1), or
+ * with next, ROW_CHUNK rows at a time from *next on, up to r1, taken by
+ * whichever job is free. */
 struct row_job {
 	struct build *bd;
 	struct worker *w;
 	struct cstat__table *t;
 	size_t r0, r1;
+	atomic_size_t *next;
 	int rc;
 };
+
+/* Rows a job takes at a time when the jobs share them out as they go:
+ * 79 chunks in a table of 20,000 rows, so that a job slowed by the
+ * machine (a late start, a busy neighbour) leaves the other at most one
+ * chunk to finish alone. */
+#define ROW_CHUNK 256
 
 /* Points row r's present cells at consecutive doubles from v on, their
  * values copied there from the builder's slab. */
@@ -2310,19 +2320,18 @@ set_up_row(struct build *bd, struct cstat__table *t, size_t r)
 
 /* Summarizes, then compares with the baseline, every cell of rows
  * [r0, r1): a row's cells never depend on another row's. */
-static void *
-rows_main(void *arg)
+static int
+rows_range(struct row_job *j, size_t r0, size_t r1)
 {
-	struct row_job *j = arg;
 	struct cstat__table *t = j->t;
 	int rc = 0;
 
 	if (j->bd->cells_by_rows) {
-		cstat__populate(&t->cells[j->r0 * t->ncols],
-				(j->r1 - j->r0) * t->ncols * sizeof(*t->cells));
-		place_rows(j->bd, t, j->r0, j->r1);
+		cstat__populate(&t->cells[r0 * t->ncols],
+				(r1 - r0) * t->ncols * sizeof(*t->cells));
+		place_rows(j->bd, t, r0, r1);
 	}
-	for (size_t r = j->r0; r < j->r1 && !rc; r++) {
+	for (size_t r = r0; r < r1 && !rc; r++) {
 		struct cstat__cell *row = &t->cells[r * t->ncols];
 		if (j->bd->cells_by_rows)
 			set_up_row(j->bd, t, r);
@@ -2346,7 +2355,25 @@ rows_main(void *arg)
 		     c++)
 			row[c].values = NULL;
 	}
-	j->rc = rc;
+	return rc;
+}
+
+static void *
+rows_main(void *arg)
+{
+	struct row_job *j = arg;
+
+	if (!j->next) {
+		j->rc = rows_range(j, j->r0, j->r1);
+		return NULL;
+	}
+	while (!j->rc) {
+		size_t r0 = atomic_fetch_add(j->next, ROW_CHUNK);
+		if (r0 >= j->r1)
+			break;
+		j->rc = rows_range(
+			j, r0, j->r1 - r0 > ROW_CHUNK ? r0 + ROW_CHUNK : j->r1);
+	}
 	return NULL;
 }
 
@@ -2354,8 +2381,9 @@ rows_main(void *arg)
 static int
 summarize_rows(struct build *bd, struct cstat__table *t)
 {
-	struct row_job a = {bd, &bd->w[0], t, 0, t->nrows, 0};
+	struct row_job a = {bd, &bd->w[0], t, 0, t->nrows, NULL, 0};
 	struct row_job b = a;
+	atomic_size_t next;
 	pthread_t th;
 
 	/* Rows are shared out, so a table needs a few; a history's have
@@ -2364,8 +2392,15 @@ summarize_rows(struct build *bd, struct cstat__table *t)
 		rows_main(&a);
 		return a.rc;
 	}
-	a.r1 = b.r0 = t->nrows / 2;
 	b.w = &bd->w[1];
+	if (bd->row_at) {
+		/* Each half places its rows' values from its own end of the
+		 * block (place_rows()), so the halves are fixed. */
+		a.r1 = b.r0 = t->nrows / 2;
+	} else {
+		atomic_init(&next, 0);
+		a.next = b.next = &next;
+	}
 	if (pthread_create(&th, NULL, rows_main, &b)) {
 		/* No second thread to be had: do it all here. */
 		a.r1 = t->nrows;
