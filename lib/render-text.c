@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,12 +265,19 @@ cells_for(const struct cstat_tables *t, const struct cstat__table *tb,
 			      tb->ncols * t->nstats);
 }
 
+/* Rows a part of a large table's layout holds: the two threads take
+ * parts as they come free, so that one slowed by the machine leaves the
+ * other at most a part to finish alone. */
+#define TEXT_CHUNK 512
+
+/* The data rows of a large table, parts[1 + k] holding chunk k's. */
 struct rows_job {
 	const struct cstat_tables *t;
 	const struct cstat__table *tb;
 	const struct cstat__footnotes *fn;
-	struct cstat__ttab *o;
-	size_t r0, r1;
+	struct cstat__ttab **parts;
+	size_t nchunks;
+	atomic_size_t *next; /* the next chunk no thread took */
 	int class;
 	int rc;
 };
@@ -281,69 +289,78 @@ rows_main(void *arg)
 	struct cstat__buf text = {0};
 	int rc = 0;
 
-	for (size_t r = j->r0; r < j->r1 && !rc; r++)
-		rc = data_row(j->o, j->t, j->tb, r, j->class, j->fn, &text);
+	while (!rc) {
+		size_t k = atomic_fetch_add(j->next, 1);
+		if (k >= j->nchunks)
+			break;
+		size_t r0 = k * TEXT_CHUNK;
+		size_t r1 = j->tb->nrows - r0 > TEXT_CHUNK ? r0 + TEXT_CHUNK
+							   : j->tb->nrows;
+		struct cstat__ttab *o = j->parts[1 + k];
+		rc = cstat__ttab_reserve(o, cells_for(j->t, j->tb, r1 - r0),
+					 cells_for(j->t, j->tb, r1 - r0) * 16);
+		for (size_t r = r0; r < r1 && !rc; r++)
+			rc = data_row(o, j->t, j->tb, r, j->class, j->fn,
+				      &text);
+	}
 	cstat__buf_release(&text);
 	j->rc = rc;
 	return NULL;
 }
 
 /*
- * Lays out one table.  A large table's rows are formatted on two threads,
- * each half into its own part of the layout; footnotes are numbered first,
- * so both halves agree on them.
+ * Lays out one table.  A large table's rows are formatted on two threads
+ * into parts of TEXT_CHUNK rows after the header's; footnotes are
+ * numbered first, so every part agrees on them.
  */
 static int
 render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	     FILE *out)
 {
-	struct cstat__ttab *parts[2] = {NULL, NULL};
+	struct cstat__ttab *one[1] = {NULL}, **parts = one;
 	struct cstat__footnotes fn = {0};
 	struct cstat__buf text = {0};
 	int class = cstat__unit_scaling(cstat__tstr(t, tb->unit));
-	size_t split = tb->nrows;
+	size_t nchunks = 0, nparts = 1;
+	atomic_size_t next;
 	pthread_t th;
 	bool threaded = false;
 	int rc;
 
-	if (t->threads > 1 && tb->nrows >= 2048)
-		split = tb->nrows / 2;
+	if (t->threads > 1 && tb->nrows >= 2048) {
+		nchunks = (tb->nrows + TEXT_CHUNK - 1) / TEXT_CHUNK;
+		nparts = 1 + nchunks;
+		parts = calloc(nparts, sizeof(*parts));
+		if (!parts)
+			return CSTAT_ENOMEM;
+	}
 	rc = cstat__number_footnotes(tb, &fn);
+	for (size_t k = 0; k < nparts && !rc; k++)
+		rc = cstat__ttab_new(&parts[k]);
 	if (!rc)
-		rc = cstat__ttab_new(&parts[0]);
-	if (!rc)
-		rc = cstat__ttab_reserve(parts[0],
-					 cells_for(t, tb, split) +
-						 (t->ncol_fields + 1) *
-							 (2 * tb->ncols + 2),
-					 cells_for(t, tb, split) * 16);
+		rc = cstat__ttab_reserve(
+			parts[0],
+			cells_for(t, tb, nchunks ? 0 : tb->nrows) +
+				(t->ncol_fields + 1) * (2 * tb->ncols + 2),
+			cells_for(t, tb, nchunks ? 0 : tb->nrows) * 16);
 	if (!rc)
 		rc = header(parts[0], t, tb);
-	struct rows_job second = {t, tb, &fn, NULL, split, tb->nrows, class, 0};
-	if (!rc && split < tb->nrows) {
-		rc = cstat__ttab_new(&parts[1]);
-		if (!rc)
-			rc = cstat__ttab_reserve(
-				parts[1], cells_for(t, tb, tb->nrows - split),
-				cells_for(t, tb, tb->nrows - split) * 16);
-		second.o = parts[1];
-		if (!rc)
-			threaded = pthread_create(&th, NULL, rows_main,
-						  &second) == 0;
-		if (!rc && !threaded)
-			rows_main(&second);
+	struct rows_job job = {t, tb, &fn, parts, nchunks, &next, class, 0};
+	struct rows_job second = job;
+	atomic_init(&next, 0);
+	if (!rc && nchunks) {
+		threaded = pthread_create(&th, NULL, rows_main, &second) == 0;
+		rows_main(&job);
+		if (threaded)
+			pthread_join(th, NULL);
+		rc = job.rc ? job.rc : second.rc;
 	}
-	for (size_t r = 0; r < split && !rc; r++)
+	for (size_t r = 0; r < tb->nrows && !rc && !nchunks; r++)
 		rc = data_row(parts[0], t, tb, r, class, &fn, &text);
-	if (threaded)
-		pthread_join(th, NULL);
-	if (!rc)
-		rc = second.rc;
-	struct cstat__ttab *last = parts[1] ? parts[1] : parts[0];
 	if (!rc && tb->nrows > 1)
-		rc = summary_row(last, t, tb, class, &fn, &text);
+		rc = summary_row(parts[nparts - 1], t, tb, class, &fn, &text);
 	if (!rc)
-		rc = cstat__ttab_write_parts(parts, parts[1] ? 2 : 1, out);
+		rc = cstat__ttab_write_parts(parts, nparts, out);
 	for (size_t i = 0; i < fn.n && !rc; i++) {
 		text.len = 0;
 		superscript(&text, i + 1);
@@ -351,8 +368,10 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 			    cstat__tstr(t, fn.ids[i])) < 0)
 			rc = CSTAT_EIO;
 	}
-	cstat__ttab_free(parts[0]);
-	cstat__ttab_free(parts[1]);
+	for (size_t k = 0; k < nparts; k++)
+		cstat__ttab_free(parts[k]);
+	if (parts != one)
+		free(parts);
 	free(fn.ids);
 	cstat__buf_release(&text);
 	return rc;

@@ -15,6 +15,7 @@
  * print, count in the widths and are not stored.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -750,60 +751,141 @@ put_rows(const struct cstat__ttab *layout, const struct cstat__ttab *t,
 	return line_flush(l, out);
 }
 
-/* The parts after the first, printed into memory on a second thread while
- * the first is written. */
-struct rest_job {
+/* A part's text made on the second thread, for the first to write. */
+struct part_text {
+	struct line l;
+	bool done;
+};
+
+/* The parts, taken in order by whichever thread is free: the first
+ * writes those it takes, the second prints its own into memory. */
+struct parts_job {
 	const struct cstat__ttab *layout;
 	const struct cstat__ttab *const *parts;
 	size_t n;
 	const int64_t *offs;
-	struct line l;
+	atomic_size_t next; /* the next part no thread took */
+	struct part_text *text;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	int err;
 };
 
 static void *
-rest_main(void *arg)
+parts_main(void *arg)
 {
-	struct rest_job *j = arg;
+	struct parts_job *j = arg;
 
-	for (size_t k = 1; k < j->n && !j->err; k++)
-		if (j->parts[k]->ncells)
-			j->err = put_rows(j->layout, j->parts[k], j->offs, NULL,
-					  &j->l);
+	for (;;) {
+		size_t k = atomic_fetch_add(&j->next, 1);
+		if (k >= j->n)
+			break;
+		const struct cstat__ttab *part = j->parts[k];
+		struct line *l = &j->text[k].l;
+		/* Room for its rows at the table's width: one buffer, not
+		 * one grown and copied. */
+		int err =
+			part->ncells
+				? line_reserve(
+					  l,
+					  (uint64_t)(part->cur_row + 1) *
+						  (uint64_t)(j->offs[j->layout
+									     ->ncols] +
+							     1))
+				: 0;
+		if (!err && part->ncells)
+			err = put_rows(j->layout, part, j->offs, NULL, l);
+		pthread_mutex_lock(&j->mu);
+		if (err && !j->err)
+			j->err = err;
+		j->text[k].done = true;
+		pthread_cond_signal(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+	}
 	return NULL;
 }
 
+/* Writes part k, which the second thread printed, once it has. */
+static int
+write_their_part(struct parts_job *j, size_t k, FILE *out)
+{
+	struct line *l = &j->text[k].l;
+	int err;
+
+	pthread_mutex_lock(&j->mu);
+	while (!j->text[k].done)
+		pthread_cond_wait(&j->cv, &j->mu);
+	err = j->err;
+	pthread_mutex_unlock(&j->mu);
+	if (!err && l->len && fwrite(l->buf, 1, l->len, out) != l->len)
+		err = CSTAT_EIO;
+	free(l->buf);
+	l->buf = NULL;
+	return err;
+}
+
 /*
- * Prints the parts in turn.  The text of the later parts (the second half
- * of a large table's rows) is made on a second thread while the first is
- * written, then written in one piece: the lines are the same, the serial
- * stretch after the rows are laid out half as long.
+ * Prints the parts in turn.  With more than one, the parts (the header's,
+ * then a large table's rows a chunk each) are taken in order by two
+ * threads as they come free: the first writes its own at once and the
+ * second's, made in memory meanwhile, when their turn comes.  The lines
+ * are the same; the serial stretch after the rows are laid out is cut to
+ * what the slower thread's last part leaves.
  */
 static int
 put_parts(const struct cstat__ttab *layout,
 	  const struct cstat__ttab *const *parts, size_t n, const int64_t *offs,
 	  FILE *out)
 {
-	struct rest_job rest = {layout, parts, n, offs, {NULL, 0, 0}, 0};
+	struct parts_job j;
 	struct line l = {NULL, 0, 0};
 	pthread_t th;
-	bool threaded =
-		n > 1 && pthread_create(&th, NULL, rest_main, &rest) == 0;
+	bool threaded = false;
+	size_t written = 0;
 	int err = 0;
 
-	for (size_t k = 0; k < (threaded ? 1 : n) && !err; k++)
+	memset(&j, 0, sizeof(j));
+	j.layout = layout;
+	j.parts = parts;
+	j.n = n;
+	j.offs = offs;
+	atomic_init(&j.next, 0);
+	if (n > 1 && (j.text = calloc(n, sizeof(*j.text))) != NULL) {
+		if (pthread_mutex_init(&j.mu, NULL) == 0) {
+			if (pthread_cond_init(&j.cv, NULL) == 0) {
+				threaded = pthread_create(&th, NULL, parts_main,
+							  &j) == 0;
+				if (!threaded)
+					pthread_cond_destroy(&j.cv);
+			}
+			if (!threaded)
+				pthread_mutex_destroy(&j.mu);
+		}
+	}
+	while (!err) {
+		size_t k = atomic_fetch_add(&j.next, 1);
+		/* The parts before k that the second thread took come
+		 * first. */
+		for (; threaded && written < k && written < n && !err;
+		     written++)
+			err = write_their_part(&j, written, out);
+		if (k >= n || err)
+			break;
 		if (parts[k]->ncells)
 			err = put_rows(layout, parts[k], offs, out, &l);
+		written = k + 1;
+	}
 	free(l.buf);
 	if (threaded) {
+		/* Stop it taking more; what it took is done and freed. */
+		atomic_store(&j.next, n);
 		pthread_join(th, NULL);
-		if (!err)
-			err = rest.err;
-		if (!err && rest.l.len &&
-		    fwrite(rest.l.buf, 1, rest.l.len, out) != rest.l.len)
-			err = CSTAT_EIO;
-		free(rest.l.buf);
+		for (size_t k = 0; k < n; k++)
+			free(j.text[k].l.buf);
+		pthread_cond_destroy(&j.cv);
+		pthread_mutex_destroy(&j.mu);
 	}
+	free(j.text);
 	return err;
 }
 

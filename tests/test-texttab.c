@@ -1028,6 +1028,75 @@ test_ttab_write_edge_colname_three_groups(void **state)
 			"n=6+12)   41.00n ± 2%  +272.73% (p=0.002 n=6)\n");
 }
 
+/* Row r of a test table: a label and two values whose widths vary, the
+ * widest in a late row, so every part's widths count. */
+static void
+parts_row(struct cstat__ttab *t, size_t r)
+{
+	char label[32], a[32], b[32];
+
+	snprintf(label, sizeof(label), "Bench%zu", r);
+	snprintf(a, sizeof(a), "%zu", r * 7919 % (r == 2950 ? 1000003 : 997));
+	snprintf(b, sizeof(b), "%s", r % 5 ? "~" : "+1.5%");
+	cstat__ttab_row(t);
+	assert_int_equal(
+		0, cstat__ttab_cell(t, 0, 1, label, strlen(label), LEFT, NULL));
+	assert_int_equal(0,
+			 cstat__ttab_cell(t, 1, 1, a, strlen(a), RIGHT, NULL));
+	assert_int_equal(0,
+			 cstat__ttab_cell(t, 2, 1, b, strlen(b), LEFT, "  "));
+}
+
+/*
+ * A table laid out in parts (a header's, then rows 50 at a time), which
+ * two threads print as they come free, the first writing its own parts
+ * and then the second's in turn, gives the bytes of the same table in one
+ * part; again and again, so that the threads take the parts differently.
+ * Written to a stream that fails, it reports the error.
+ */
+static void
+test_ttab_write_parts_in_order(void **state)
+{
+	enum { ROWS = 3000, PER = 50, NPARTS = 1 + ROWS / PER };
+	struct cstat__ttab *one = *state, *parts[NPARTS];
+
+	assert_int_equal(
+		0, cstat__ttab_cell(one, 1, 2, "old.txt", 7, CENTER, NULL));
+	for (size_t r = 0; r < ROWS; r++)
+		parts_row(one, r);
+	char *want = render(one);
+	assert_non_null(strstr(want, "\nBench2950 "));
+
+	for (int round = 0; round < 20; round++) {
+		for (size_t k = 0; k < NPARTS; k++)
+			assert_int_equal(0, cstat__ttab_new(&parts[k]));
+		assert_int_equal(0, cstat__ttab_cell(parts[0], 1, 2, "old.txt",
+						     7, CENTER, NULL));
+		for (size_t r = 0; r < ROWS; r++)
+			parts_row(parts[1 + r / PER], r);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		assert_int_equal(0, cstat__ttab_write_parts(parts, NPARTS, f));
+		assert_int_equal(0, fclose(f));
+		assert_string_equal(want, buf);
+		free(buf);
+		/* A stream that fails: the error, with both threads done
+		 * (ASan and valgrind see what either left). */
+		f = fopen("/dev/full", "w");
+		if (f) {
+			setvbuf(f, NULL, _IONBF, 0);
+			assert_int_equal(CSTAT_EIO, cstat__ttab_write_parts(
+							    parts, NPARTS, f));
+			fclose(f);
+		}
+		for (size_t k = 0; k < NPARTS; k++)
+			cstat__ttab_free(parts[k]);
+	}
+	free(want);
+}
+
 int
 main(void)
 {
@@ -1071,6 +1140,7 @@ main(void)
 		T(test_ttab_write_gen13_overflowing_vs_base),
 		T(test_ttab_write_edge_equal_footnotes),
 		T(test_ttab_write_edge_colname_three_groups),
+		T(test_ttab_write_parts_in_order),
 #undef T
 	};
 
