@@ -1864,9 +1864,11 @@ struct build {
 	 * the system and written on both threads, not first on one. */
 	bool cells_by_rows;
 	/* Set up by rows and keeping values: the table's values, row r's
-	 * from vals + row_at[r] on, its cells' in column order. */
+	 * from vals + row_at[r] on, its cells' in column order; each chunk
+	 * of rows takes its stretch of vals from vals_next on. */
 	double *vals;
 	size_t *row_at;
+	atomic_size_t vals_next;
 	/* Set up by rows: the table's row keys in order. */
 	const uint32_t *rows;
 };
@@ -2166,8 +2168,8 @@ common_warnings(struct build *bd)
 }
 
 /* A share of one table's rows for one build thread: rows [r0, r1), or
- * with next, ROW_CHUNK rows at a time from *next on, up to r1, taken by
- * whichever job is free. */
+ * with next (two threads), ROW_CHUNK rows at a time from *next on, up to
+ * r1, taken by whichever job is free. */
 struct row_job {
 	struct build *bd;
 	struct worker *w;
@@ -2275,9 +2277,10 @@ place_row(struct build *bd, const struct cstat__table *t, size_t r)
 }
 
 /* Places rows [r0, r1) (place_row()); for a table that keeps its values,
- * each row's start in bd->vals: the first job's rows from the block's
- * start, the second's ending at its end, so neither waits for the other's
- * count. */
+ * each row's start in bd->vals: the rows take the next stretch of the
+ * block as long as their values, wherever the other job's chunks went, so
+ * neither waits for the other's count (cells find their values by their
+ * own pointers, not by their place in the block). */
 static void
 place_rows(struct build *bd, const struct cstat__table *t, size_t r0, size_t r1)
 {
@@ -2291,7 +2294,7 @@ place_rows(struct build *bd, const struct cstat__table *t, size_t r0, size_t r1)
 	}
 	if (!bd->row_at)
 		return;
-	size_t at = r1 == t->nrows ? bd->src_table->nvals - total : 0;
+	size_t at = atomic_fetch_add(&bd->vals_next, total);
 	for (size_t r = r0; r < r1; r++) {
 		size_t n = bd->row_at[r];
 		bd->row_at[r] = at;
@@ -2393,14 +2396,8 @@ summarize_rows(struct build *bd, struct cstat__table *t)
 		return a.rc;
 	}
 	b.w = &bd->w[1];
-	if (bd->row_at) {
-		/* Each half places its rows' values from its own end of the
-		 * block (place_rows()), so the halves are fixed. */
-		a.r1 = b.r0 = t->nrows / 2;
-	} else {
-		atomic_init(&next, 0);
-		a.next = b.next = &next;
-	}
+	atomic_init(&next, 0);
+	a.next = b.next = &next;
 	if (pthread_create(&th, NULL, rows_main, &b)) {
 		/* No second thread to be had: do it all here. */
 		a.r1 = t->nrows;
@@ -2830,6 +2827,7 @@ build_table(struct build *bd, const struct btable *bt, struct cstat__table *t,
 	bd->src = NULL;
 	bd->row_at = NULL;
 	bd->vals = NULL;
+	atomic_store(&bd->vals_next, 0);
 	if (need_src) {
 		bd->src = bd->cells_by_rows
 				  ? cstat__big_alloc(ncells * sizeof(*bd->src))
