@@ -1041,12 +1041,6 @@ project(cstat_builder *b, const struct cstat_result *res, bool text,
 	return 0;
 }
 
-/* Powers of ten that doubles hold exactly, for the decimal codes. */
-static const double pow10_exact[23] = {
-	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
 #define VCODE_MAX 134217728.0 /* 2^27: the digits of a code */
 /* The reader's factor for "ns" (units.c divides 1 by 1e9). */
 #define VCODE_NS (1 / 1e9)
@@ -1058,7 +1052,7 @@ vcode_value(uint32_t code)
 
 	/* Dividing by 10^0 changes nothing: skip the division. */
 	if (code & 15)
-		v /= pow10_exact[code & 15];
+		v /= cstat__pow10_exact[code & 15];
 	return code & 16 ? v * VCODE_NS : v;
 }
 
@@ -1067,7 +1061,7 @@ static bool
 vcode_try(double v, double u, uint32_t scaled, uint32_t *code)
 {
 	for (uint32_t k = 0; k < 16; k++) {
-		double x = u * pow10_exact[k];
+		double x = u * cstat__pow10_exact[k];
 		if (x >= VCODE_MAX)
 			return false;
 		uint32_t m = (uint32_t)(x + 0.5);
@@ -1119,7 +1113,7 @@ vcode_of(double v, uint32_t *code, uint32_t *hint)
 	/* The places and scaling of the table's last code fit most values
 	 * of its unit: one try.  The guess at the decimal only picks the
 	 * digits: a code is kept only if it gives back v exactly. */
-	double x = (*hint & 16 ? v * 1e9 : v) * pow10_exact[*hint & 15];
+	double x = (*hint & 16 ? v * 1e9 : v) * cstat__pow10_exact[*hint & 15];
 	if (x < VCODE_MAX) {
 		uint32_t c = (uint32_t)(x + 0.5) << 5 | (*hint & 31);
 		if (vcode_value(c) == v) {
@@ -2167,14 +2161,12 @@ common_warnings(struct build *bd)
 	return rc;
 }
 
-/* A share of one table's rows for one build thread: rows [r0, r1), or
- * with next (two threads), ROW_CHUNK rows at a time from *next on, up to
- * r1, taken by whichever job is free. */
+/* One build thread's share of a table's rows: ROW_CHUNK rows at a time
+ * from *next on, taken by whichever job is free. */
 struct row_job {
 	struct build *bd;
 	struct worker *w;
 	struct cstat__table *t;
-	size_t r0, r1;
 	atomic_size_t *next;
 	int rc;
 };
@@ -2365,17 +2357,14 @@ static void *
 rows_main(void *arg)
 {
 	struct row_job *j = arg;
+	size_t nrows = j->t->nrows;
 
-	if (!j->next) {
-		j->rc = rows_range(j, j->r0, j->r1);
-		return NULL;
-	}
 	while (!j->rc) {
 		size_t r0 = atomic_fetch_add(j->next, ROW_CHUNK);
-		if (r0 >= j->r1)
+		if (r0 >= nrows)
 			break;
 		j->rc = rows_range(
-			j, r0, j->r1 - r0 > ROW_CHUNK ? r0 + ROW_CHUNK : j->r1);
+			j, r0, nrows - r0 > ROW_CHUNK ? r0 + ROW_CHUNK : nrows);
 	}
 	return NULL;
 }
@@ -2384,23 +2373,17 @@ rows_main(void *arg)
 static int
 summarize_rows(struct build *bd, struct cstat__table *t)
 {
-	struct row_job a = {bd, &bd->w[0], t, 0, t->nrows, NULL, 0};
-	struct row_job b = a;
 	atomic_size_t next;
+	struct row_job a = {bd, &bd->w[0], t, &next, 0};
+	struct row_job b = {bd, &bd->w[1], t, &next, 0};
 	pthread_t th;
 
-	/* Rows are shared out, so a table needs a few; a history's have
-	 * as many cells as a run has benchmarks, times its runs. */
-	if (bd->nthreads < 2 || t->nrows < 2 || t->nrows * t->ncols < 2048) {
-		rows_main(&a);
-		return a.rc;
-	}
-	b.w = &bd->w[1];
 	atomic_init(&next, 0);
-	a.next = b.next = &next;
-	if (pthread_create(&th, NULL, rows_main, &b)) {
-		/* No second thread to be had: do it all here. */
-		a.r1 = t->nrows;
+	/* Rows are shared out, so a table needs a few; a history's have
+	 * as many cells as a run has benchmarks, times its runs.  Without
+	 * a second thread to be had, this one takes every chunk. */
+	if (bd->nthreads < 2 || t->nrows < 2 || t->nrows * t->ncols < 2048 ||
+	    pthread_create(&th, NULL, rows_main, &b)) {
 		rows_main(&a);
 		return a.rc;
 	}

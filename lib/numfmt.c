@@ -41,8 +41,7 @@
 #include "numfmt.h"
 #include "pow5.h"
 
-/* Exact powers of ten: every one up to 1e22 is a double without rounding. */
-static const double pow10_exact[] = {
+const double cstat__pow10_exact[23] = {
 	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
@@ -174,7 +173,8 @@ cstat__decimal_exact(uint64_t mant, int exp, bool neg, double *out)
 	 * exact operands. */
 	if (mant >> 53 == 0 && k <= 22) {
 		double d = (double)mant;
-		d = exp >= 0 ? d * pow10_exact[k] : d / pow10_exact[k];
+		d = exp >= 0 ? d * cstat__pow10_exact[k]
+			     : d / cstat__pow10_exact[k];
 		*out = neg ? -d : d;
 		return true;
 	}
@@ -188,9 +188,9 @@ cstat__decimal_exact(uint64_t mant, int exp, bool neg, double *out)
 		return false;
 	/* 10^k for k <= 27 is 5^k 2^k with 5^27 < 2^64: exact in long
 	 * double, as a product of two exact doubles past 1e22. */
-	p = k <= 22 ? (long double)pow10_exact[k]
-		    : (long double)pow10_exact[22] *
-			      (long double)pow10_exact[k - 22];
+	p = k <= 22 ? (long double)cstat__pow10_exact[k]
+		    : (long double)cstat__pow10_exact[22] *
+			      (long double)cstat__pow10_exact[k - 22];
 	v = exp >= 0 ? (long double)mant * p : (long double)mant / p;
 	/* The 11 bits below a double's 53: a midpoint is 0x400. */
 	uint64_t bits = ld_mantissa(v, &e);
@@ -503,16 +503,16 @@ decimal_exact(const struct scanned *sc, double *out)
 	}
 	if (e > 0 && e <= 15 + 22) {
 		if (e > 22) {
-			f *= pow10_exact[e - 22];
+			f *= cstat__pow10_exact[e - 22];
 			e = 22;
 		}
 		if (f > 1e15)
 			return false;
-		*out = f * pow10_exact[e];
+		*out = f * cstat__pow10_exact[e];
 		return true;
 	}
 	if (e < 0 && e >= -22) {
-		*out = f / pow10_exact[-e];
+		*out = f / cstat__pow10_exact[-e];
 		return true;
 	}
 	return false;
@@ -633,7 +633,7 @@ simple_decimal(const char *s, size_t len, double *out)
 	}
 	if (dot == len || mant >> 53 != 0)
 		return false;
-	*out = (double)mant / pow10_exact[len - 1 - dot];
+	*out = (double)mant / cstat__pow10_exact[len - 1 - dot];
 	return true;
 }
 
@@ -999,9 +999,10 @@ fast_round17(double a, uint64_t *m, int *e10)
 		if (ak > 27)
 			return false;
 		long double p =
-			ak <= 22 ? (long double)pow10_exact[ak]
-				 : (long double)pow10_exact[22] *
-					   (long double)pow10_exact[ak - 22];
+			ak <= 22 ? (long double)cstat__pow10_exact[ak]
+				 : (long double)cstat__pow10_exact[22] *
+					   (long double)
+						   cstat__pow10_exact[ak - 22];
 		long double x =
 			k >= 0 ? (long double)a * p : (long double)a / p;
 		if (x >= 1e17L) {

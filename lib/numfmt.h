@@ -276,4 +276,8 @@ size_t cstat__scaler_format(const struct cstat__scaler *s, double v, char *buf,
  */
 size_t cstat__scale_format(double v, int scaling, char *buf, size_t bufsize);
 
+/* Exact powers of ten, 1e0 to 1e22: every one is a double without
+ * rounding (Clinger's fast path, the decimal codes, Go's formatting). */
+extern const double cstat__pow10_exact[23];
+
 #endif /* CSTAT_NUMFMT_H */

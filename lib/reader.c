@@ -1036,10 +1036,6 @@ short_digits(const char *s, size_t n)
 	return all_digits(s, n);
 }
 
-static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3, 1e4,  1e5,
-				     1e6,  1e7,	 1e8,  1e9, 1e10, 1e11,
-				     1e12, 1e13, 1e14, 1e15};
-
 #if SWAR
 /*
  * The field at s (8 bytes readable) as the value of form f: its digits
@@ -1058,7 +1054,7 @@ form_value(const struct value_form *f, const char *s, double *out)
 	if (!all_digit_bytes(w))
 		return false;
 	uint64_t v = eight_digits(w);
-	*out = f->frac ? (double)v / pow10_exact[f->frac] : (double)v;
+	*out = f->frac ? (double)v / cstat__pow10_exact[f->frac] : (double)v;
 	return true;
 }
 #endif
@@ -1120,7 +1116,7 @@ fast_decimal(const char *s, size_t n, double *out, struct value_form *vf)
 	}
 	if (digits > 15 || frac > 15)
 		return false;
-	*out = point ? (double)v / pow10_exact[frac] : (double)v;
+	*out = point ? (double)v / cstat__pow10_exact[frac] : (double)v;
 	return true;
 }
 

@@ -297,8 +297,8 @@ rows_main(void *arg)
 		size_t r1 = j->tb->nrows - r0 > TEXT_CHUNK ? r0 + TEXT_CHUNK
 							   : j->tb->nrows;
 		struct cstat__ttab *o = j->parts[1 + k];
-		rc = cstat__ttab_reserve(o, cells_for(j->t, j->tb, r1 - r0),
-					 cells_for(j->t, j->tb, r1 - r0) * 16);
+		size_t cells = cells_for(j->t, j->tb, r1 - r0);
+		rc = cstat__ttab_reserve(o, cells, cells * 16);
 		for (size_t r = r0; r < r1 && !rc; r++)
 			rc = data_row(o, j->t, j->tb, r, j->class, j->fn,
 				      &text);
@@ -337,12 +337,13 @@ render_table(const struct cstat_tables *t, const struct cstat__table *tb,
 	rc = cstat__number_footnotes(tb, &fn);
 	for (size_t k = 0; k < nparts && !rc; k++)
 		rc = cstat__ttab_new(&parts[k]);
+	/* The header's cells, and the rows' when they go here too. */
+	size_t first = cells_for(t, tb, nchunks ? 0 : tb->nrows);
 	if (!rc)
-		rc = cstat__ttab_reserve(
-			parts[0],
-			cells_for(t, tb, nchunks ? 0 : tb->nrows) +
-				(t->ncol_fields + 1) * (2 * tb->ncols + 2),
-			cells_for(t, tb, nchunks ? 0 : tb->nrows) * 16);
+		rc = cstat__ttab_reserve(parts[0],
+					 first + (t->ncol_fields + 1) *
+							 (2 * tb->ncols + 2),
+					 first * 16);
 	if (!rc)
 		rc = header(parts[0], t, tb);
 	struct rows_job job = {t, tb, &fn, parts, nchunks, &next, class, 0};

@@ -837,31 +837,21 @@ put_parts(const struct cstat__ttab *layout,
 	  const struct cstat__ttab *const *parts, size_t n, const int64_t *offs,
 	  FILE *out)
 {
-	struct parts_job j;
+	struct parts_job j = {.layout = layout,
+			      .parts = parts,
+			      .n = n,
+			      .offs = offs,
+			      .mu = PTHREAD_MUTEX_INITIALIZER,
+			      .cv = PTHREAD_COND_INITIALIZER};
 	struct line l = {NULL, 0, 0};
 	pthread_t th;
 	bool threaded = false;
 	size_t written = 0;
 	int err = 0;
 
-	memset(&j, 0, sizeof(j));
-	j.layout = layout;
-	j.parts = parts;
-	j.n = n;
-	j.offs = offs;
 	atomic_init(&j.next, 0);
-	if (n > 1 && (j.text = calloc(n, sizeof(*j.text))) != NULL) {
-		if (pthread_mutex_init(&j.mu, NULL) == 0) {
-			if (pthread_cond_init(&j.cv, NULL) == 0) {
-				threaded = pthread_create(&th, NULL, parts_main,
-							  &j) == 0;
-				if (!threaded)
-					pthread_cond_destroy(&j.cv);
-			}
-			if (!threaded)
-				pthread_mutex_destroy(&j.mu);
-		}
-	}
+	if (n > 1 && (j.text = calloc(n, sizeof(*j.text))) != NULL)
+		threaded = pthread_create(&th, NULL, parts_main, &j) == 0;
 	while (!err) {
 		size_t k = atomic_fetch_add(&j.next, 1);
 		/* The parts before k that the second thread took come
@@ -882,8 +872,6 @@ put_parts(const struct cstat__ttab *layout,
 		pthread_join(th, NULL);
 		for (size_t k = 0; k < n; k++)
 			free(j.text[k].l.buf);
-		pthread_cond_destroy(&j.cv);
-		pthread_mutex_destroy(&j.mu);
 	}
 	free(j.text);
 	return err;
