@@ -9,14 +9,22 @@
 # a change moves from the main thread to another shows here.  Used for
 # docs/performance.md ("Seventh pass").  Needs perf and root (uprobes).
 #
-# usage: tests/bench/phases.sh [-n RUNS] BUILD_A BUILD_B [ARGS...]
+# With -w, each phase's wall time instead (from the probes' first hits,
+# no sampling; the probes cost nothing between them), and the three
+# together: what the user waits for, where two threads that wait on each
+# other show ("Twelfth pass").
+#
+# usage: tests/bench/phases.sh [-w] [-n RUNS] BUILD_A BUILD_B [ARGS...]
+#   -w                wall time by phase, not CPU by thread
 #   BUILD_A, BUILD_B  build folders of cstat (release builds)
 #   ARGS              cstat's arguments (default: the large input of
 #                     bench.sh, $TMPDIR/cstat-bench/large-{old,new}.txt)
 set -eu
 runs=9
-while getopts n: o; do
+wall=0
+while getopts wn: o; do
 	case $o in
+	w) wall=1 ;;
 	n) runs=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -62,6 +70,21 @@ for i in $(seq "$runs"); do
 	for build in "$a" "$b"; do
 		k=$((k + 1))
 		g=${groups[$((k - 1))]}
+		if [ "$wall" = 1 ]; then
+			# Each phase from its probe's first hit (a function
+			# may have a second, at its PLT entry) to the next's.
+			perf record -q -e "$g:*" -o "$out/data" \
+				"$build/tools/cstat" "$@" >/dev/null 2>&1
+			perf script -i "$out/data" -F time,event 2>/dev/null |
+				awk -v k=$k '{ t = $1; sub(":", "", t); e = $2
+				sub(/^[^:]*:/, "", e); sub(/:$/, "", e)
+				sub(/_[0-9]+$/, "", e); if (!(e in v)) v[e] = t }
+				END { printf "%d|read=%.3f|build=%.3f|write=%.3f\n", k,
+				(v["build"] - v["read"]) * 1000,
+				(v["write"] - v["build"]) * 1000,
+				(v["free"] - v["write"]) * 1000 }'
+			continue
+		fi
 		perf record -q -F 4999 -e cpu-clock -e "$g:*" -o "$out/data" \
 			"$build/tools/cstat" "$@" >/dev/null 2>&1
 		perf script -i "$out/data" -F pid,tid,event 2>/dev/null | awk -v k=$k '
@@ -72,7 +95,7 @@ for i in $(seq "$runs"); do
 		END { printf "%d", k; for (x in c) printf "|%s=%.1f", x, c[x] * 0.2; print "" }'
 	done
 done >"$out/all"
-python3 - "$out/all" "$1" <<'EOF'
+python3 - "$out/all" "$wall" <<'EOF'
 import collections, statistics, sys
 d = collections.defaultdict(lambda: collections.defaultdict(list))
 for line in open(sys.argv[1]):
@@ -83,7 +106,8 @@ for line in open(sys.argv[1]):
         d[parts[0]][k].append(float(v))
         total += float(v)
     d[parts[0]]['total'].append(total)
-print('CPU ms (medians)                 A          B')
+print('%s ms (medians)                 A          B'
+      % ('wall' if sys.argv[2] == '1' else 'CPU'))
 for key in sorted(set(k for x in d.values() for k in x)):
     row = ['%9.1f' % statistics.median(d[x][key]) if d[x][key] else '        -'
            for x in ('1', '2')]
